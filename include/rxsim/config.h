@@ -1,0 +1,253 @@
+/* rxsim/config.h - the scenario: a host, its sysctls, NICs, sockets, taps and traffic.
+ *
+ * A scenario is plain data: the YAML file of DESIGN.md parsed into the structs below, with
+ * the kernel's default for everything the file leaves out. rxs_host_create() turns it into a
+ * running host. Programs may also fill a scenario in code: rxs_scenario_create() gives one
+ * with every default set, and the rxs_scenario_add_*() calls append zeroed-with-defaults
+ * entries to its arrays.
+ */
+#ifndef RXSIM_CONFIG_H
+#define RXSIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RXS_MAX_QUEUES 64
+#define RXS_MAX_CPUS 64
+#define RXS_MAX_ADDRS 8
+#define RXS_NAME_MAX 32
+
+/*
+ * Every sysctl we model, with its kernel default on the 6.18 reference host (HZ=250) and its
+ * valid range. XX(ENUM, "name", nvals, default0, default1, default2, min, max).
+ * netdev_budget_usecs' default depends on HZ (2 jiffies): 0 here means "derive from hz".
+ */
+#define RXS_SYSCTL_MAP(XX) \
+	XX(NETDEV_BUDGET, "net.core.netdev_budget", 1, 300, 0, 0, 1, 1000000) \
+	XX(NETDEV_BUDGET_USECS, "net.core.netdev_budget_usecs", 1, 0, 0, 0, 0, 100000000) \
+	XX(NETDEV_MAX_BACKLOG, "net.core.netdev_max_backlog", 1, 1000, 0, 0, 0, 100000000) \
+	XX(DEV_WEIGHT, "net.core.dev_weight", 1, 64, 0, 0, 1, 1000000) \
+	XX(DEV_WEIGHT_RX_BIAS, "net.core.dev_weight_rx_bias", 1, 1, 0, 0, 1, 1000000) \
+	XX(GRO_NORMAL_BATCH, "net.core.gro_normal_batch", 1, 8, 0, 0, 1, 1000000) \
+	XX(FLOW_LIMIT_CPU_BITMAP, "net.core.flow_limit_cpu_bitmap", 1, 0, 0, 0, 0, INT64_MAX) \
+	XX(FLOW_LIMIT_TABLE_LEN, "net.core.flow_limit_table_len", 1, 4096, 0, 0, 1, 1 << 30) \
+	XX(RMEM_DEFAULT, "net.core.rmem_default", 1, 212992, 0, 0, 0, INT32_MAX) \
+	XX(RMEM_MAX, "net.core.rmem_max", 1, 4194304, 0, 0, 0, INT32_MAX) \
+	XX(WMEM_DEFAULT, "net.core.wmem_default", 1, 212992, 0, 0, 0, INT32_MAX) \
+	XX(WMEM_MAX, "net.core.wmem_max", 1, 4194304, 0, 0, 0, INT32_MAX) \
+	XX(SOMAXCONN, "net.core.somaxconn", 1, 4096, 0, 0, 0, INT32_MAX) \
+	XX(UDP_RMEM_MIN, "net.ipv4.udp_rmem_min", 1, 4096, 0, 0, 0, INT32_MAX) \
+	XX(TCP_MAX_SYN_BACKLOG, "net.ipv4.tcp_max_syn_backlog", 1, 2048, 0, 0, 0, INT32_MAX) \
+	XX(TCP_SYNCOOKIES, "net.ipv4.tcp_syncookies", 1, 1, 0, 0, 0, 2) \
+	XX(TCP_SYNACK_RETRIES, "net.ipv4.tcp_synack_retries", 1, 5, 0, 0, 0, 255) \
+	XX(TCP_ABORT_ON_OVERFLOW, "net.ipv4.tcp_abort_on_overflow", 1, 0, 0, 0, 0, 1) \
+	XX(TCP_RMEM, "net.ipv4.tcp_rmem", 3, 4096, 131072, 33554432, 1, INT32_MAX) \
+	XX(TCP_WMEM, "net.ipv4.tcp_wmem", 3, 4096, 16384, 4194304, 1, INT32_MAX) \
+	XX(ICMP_RATELIMIT, "net.ipv4.icmp_ratelimit", 1, 1000, 0, 0, 0, INT32_MAX) \
+	XX(ICMP_RATEMASK, "net.ipv4.icmp_ratemask", 1, 6168, 0, 0, 0, INT32_MAX) \
+	XX(ICMP_MSGS_PER_SEC, "net.ipv4.icmp_msgs_per_sec", 1, 1000, 0, 0, 0, INT32_MAX) \
+	XX(ICMP_MSGS_BURST, "net.ipv4.icmp_msgs_burst", 1, 50, 0, 0, 0, INT32_MAX) \
+	XX(ICMP_ECHO_IGNORE_ALL, "net.ipv4.icmp_echo_ignore_all", 1, 0, 0, 0, 0, 1) \
+	XX(ICMP_ECHO_IGNORE_BROADCASTS, "net.ipv4.icmp_echo_ignore_broadcasts", 1, 1, 0, 0, 0, 1) \
+	XX(IP_FORWARD, "net.ipv4.ip_forward", 1, 0, 0, 0, 0, 1) \
+	XX(IPFRAG_HIGH_THRESH, "net.ipv4.ipfrag_high_thresh", 1, 4194304, 0, 0, 0, INT32_MAX) \
+	XX(IPFRAG_TIME, "net.ipv4.ipfrag_time", 1, 30, 0, 0, 0, INT32_MAX) \
+	XX(NF_CONNTRACK_MAX, "net.netfilter.nf_conntrack_max", 1, 262144, 0, 0, 0, INT32_MAX)
+
+enum rxs_sysctl_id {
+#define XX(id, name, n, d0, d1, d2, lo, hi) RXS_SYSCTL_##id,
+	RXS_SYSCTL_MAP(XX)
+#undef XX
+	RXS_SYSCTL_COUNT
+};
+
+struct rxs_sysctls {
+	int64_t val[RXS_SYSCTL_COUNT][3];	/* val[id][0] for single-valued sysctls */
+};
+
+/* Per-stage CPU cost in virtual nanoseconds. XX(ENUM, "key", default_ns, what it charges). */
+#define RXS_COST_MAP(XX) \
+	XX(HARDIRQ, "hardirq", 1000, "one hard interrupt: entry, mask the queue, napi_schedule, exit") \
+	XX(SOFTIRQ, "softirq", 300, "one net_rx_action invocation: entry, list splice, exit") \
+	XX(NAPI_POLL, "napi_poll", 150, "one ->poll() call: descriptor scan set-up, refill doorbell") \
+	XX(DRIVER_RX, "driver_rx", 150, "per frame in the driver: reap descriptor, build skb, refill") \
+	XX(NETIF_RX, "netif_rx", 60, "per frame queued with netif_rx/enqueue_to_backlog") \
+	XX(NETIF_RECEIVE, "netif_receive", 60, "per skb in __netif_receive_skb_core") \
+	XX(TAP, "tap", 200, "per tap per skb: clone, filter, copy to the packet socket") \
+	XX(IP_RCV, "ip_rcv", 120, "per packet in ip_rcv, routing and ip_local_deliver") \
+	XX(UDP_RCV, "udp_rcv", 120, "per datagram: udp_rcv, checksum, socket lookup") \
+	XX(TCP_RCV, "tcp_rcv", 300, "per segment: tcp_v4_rcv and state processing") \
+	XX(ICMP_RCV, "icmp_rcv", 200, "per ICMP message, reply built included") \
+	XX(SOCK_QUEUE, "sock_queue", 150, "per skb queued to a socket: charge, wake the reader") \
+	XX(APP_RECV, "app_recv", 400, "per datagram the application reads (recvmsg), on the app CPU") \
+	XX(PER_BYTE_X1000, "per_kbyte", 30, "extra per 1000 bytes of frame (copies, checksums)")
+
+enum rxs_cost_id {
+#define XX(id, key, ns, what) RXS_COST_##id,
+	RXS_COST_MAP(XX)
+#undef XX
+	RXS_COST_COUNT
+};
+
+struct rxs_cost {
+	uint32_t ns[RXS_COST_COUNT];
+};
+
+/* An address with its prefix, as `ip addr` shows it: 10.0.0.2/24 or fd00::2/64. */
+struct rxs_addr {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network byte order; IPv4 in the first 4 bytes */
+	unsigned int prefix;
+};
+
+enum rxs_driver {
+	RXS_DRIVER_GENERIC,	/* multi-queue NIC: descriptor rings, NAPI, page-fragment buffers */
+	RXS_DRIVER_VETH,	/* veth: no ring, netif_rx() into the CPU's backlog */
+};
+
+struct rxs_nic_config {
+	char name[RXS_NAME_MAX];
+	uint8_t mac[6];
+	bool promisc;
+	struct rxs_addr addrs[RXS_MAX_ADDRS];
+	unsigned int naddrs;
+	unsigned int mtu;			/* default 1500 */
+	unsigned int rx_queues;			/* default 1 */
+	unsigned int ring_size;			/* power of two, default 512 (ethtool -G rx) */
+	unsigned int rx_usecs;			/* ethtool -C rx-usecs, default 0 */
+	unsigned int rx_frames;			/* ethtool -C rx-frames, default 1 */
+	int irq_affinity[RXS_MAX_QUEUES];	/* queue -> CPU; default queue % cpus */
+	uint64_t rps_cpus[RXS_MAX_QUEUES];	/* CPU mask per queue, 0 = RPS off */
+	bool gro;				/* default true for generic, false for veth */
+	enum rxs_driver driver;
+};
+
+enum rxs_app_kind {
+	RXS_APP_ALL,		/* reads (or accepts) everything as soon as it is queued */
+	RXS_APP_NEVER,
+	RXS_APP_RATE,		/* `rate` per second, of packets or of bytes */
+	RXS_APP_BATCH,		/* up to `batch` every `every_ns` */
+};
+
+struct rxs_app_config {
+	enum rxs_app_kind kind;
+	double rate;			/* RXS_APP_RATE: units per second */
+	bool rate_bytes;		/* rate counts bytes (10MB/s), not packets (50kpps) */
+	unsigned int batch;		/* RXS_APP_BATCH */
+	uint64_t every_ns;		/* RXS_APP_BATCH */
+	int cpu;			/* CPU the application runs on, -1 = none charged */
+};
+
+struct rxs_socket_config {
+	char name[RXS_NAME_MAX];
+	int proto;			/* IPPROTO_UDP or IPPROTO_TCP */
+	struct rxs_addr local;		/* prefix unused; all zero = wildcard (0.0.0.0 or ::) */
+	uint16_t port;
+	int backlog;			/* listen() backlog, TCP; default 128 */
+	int64_t rcvbuf;			/* SO_RCVBUF as passed to setsockopt, -1 = not set */
+	struct rxs_app_config app;	/* read: for UDP, accept: for TCP listeners */
+};
+
+struct rxs_tap_config {
+	char name[RXS_NAME_MAX];
+	char *filter;			/* tcpdump expression, "" = everything */
+	char *write;			/* pcap output path or NULL */
+	unsigned int ring_frames;	/* receive ring size in frames, default 4096 */
+};
+
+enum rxs_traffic_kind {
+	RXS_TRAFFIC_PCAP,
+	RXS_TRAFFIC_GENERATE,
+};
+
+struct rxs_traffic_config {
+	enum rxs_traffic_kind kind;
+	char *path;			/* pcap/pcapng, resolved against the scenario's folder */
+	char nic[RXS_NAME_MAX];		/* default: the first NIC */
+	double speed;			/* timestamp scale, default 1.0 */
+	double rate_pps;		/* > 0: re-space frames at this rate, ignoring timestamps */
+	uint64_t start_ns;		/* offset of this source's first frame */
+	/* generate: */
+	char generator[RXS_NAME_MAX];	/* "udp_flood", "syn_flood", "tcp_flows" */
+	unsigned int flows;
+	unsigned int size;		/* frame size in bytes, without FCS */
+	uint64_t duration_ns;
+	uint64_t count;			/* frames; 0 = from rate * duration */
+	uint16_t dport;			/* destination port, default 9 */
+};
+
+enum rxs_until_kind {
+	RXS_UNTIL_END,			/* until every event has run, plus `ns` after the last frame */
+	RXS_UNTIL_TIME,			/* absolute virtual time from the first frame */
+};
+
+struct rxs_run_config {
+	enum rxs_until_kind until;
+	uint64_t ns;			/* default: RXS_UNTIL_END with 1 s */
+};
+
+struct rxs_host_config {
+	unsigned int cpus;		/* default 1 */
+	unsigned int hz;		/* CONFIG_HZ, default 250 */
+};
+
+struct rxs_scenario {
+	char *path;			/* file it was read from, or NULL */
+	char *dir;			/* folder relative paths resolve against, or NULL (cwd) */
+	struct rxs_host_config host;
+	struct rxs_sysctls sysctl;
+	bool sysctl_set[RXS_SYSCTL_COUNT];	/* given explicitly */
+	struct rxs_nic_config *nics;
+	unsigned int nnics;
+	char *netfilter;		/* iptables-save text, or NULL */
+	unsigned int netfilter_line;	/* line of the file where that text starts, for errors */
+	struct rxs_socket_config *sockets;
+	unsigned int nsockets;
+	struct rxs_tap_config *taps;
+	unsigned int ntaps;
+	struct rxs_traffic_config *traffic;
+	unsigned int ntraffic;
+	struct rxs_cost cost;
+	struct rxs_run_config run;
+};
+
+/* A scenario with every default and nothing in it. 0 or -ENOMEM. */
+int rxs_scenario_create(struct rxs_scenario **scp);
+
+/* Read a YAML scenario file. 0, or a negative error with a "file:line:col: ..." message in @err. */
+int rxs_scenario_load(struct rxs_scenario **scp, const char *path, char *err, size_t errlen);
+
+/* Parse YAML text; @name is used in messages and @dir for relative paths (NULL: cwd). */
+int rxs_scenario_parse(struct rxs_scenario **scp, const char *text, size_t len, const char *name,
+		       const char *dir, char *err, size_t errlen);
+
+/* Apply one "key=value" override (--set), e.g. "sysctl.net.core.netdev_budget=600" or
+ * "nics.eth0.ring_size=64". 0, or -EINVAL with the reason (and a suggestion) in @err. */
+int rxs_scenario_set(struct rxs_scenario *sc, const char *assignment, char *err, size_t errlen);
+
+/* Free @sc and everything it owns. NULL is a no-op. */
+void rxs_scenario_free(struct rxs_scenario *sc);
+
+/* Append an entry filled with defaults; returns it, or NULL on -ENOMEM. */
+struct rxs_nic_config *rxs_scenario_add_nic(struct rxs_scenario *sc);
+struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc);
+struct rxs_tap_config *rxs_scenario_add_tap(struct rxs_scenario *sc);
+struct rxs_traffic_config *rxs_scenario_add_traffic(struct rxs_scenario *sc);
+
+/* The sysctl named @name ("net.core.netdev_budget"), or -1 if we do not model it. */
+int rxs_sysctl_lookup(const char *name);
+
+/* The name of sysctl @id. */
+const char *rxs_sysctl_name(int id);
+
+/* The effective value of a single-valued sysctl, HZ-derived defaults resolved. */
+int64_t rxs_scenario_sysctl(const struct rxs_scenario *sc, enum rxs_sysctl_id id);
+
+/* Parse "10.0.0.2/24", "fd00::2/64", "10.0.0.2" (prefix 32/128). 0 or -EINVAL. */
+int rxs_addr_parse(struct rxs_addr *a, const char *text);
+
+/* Format @a without its prefix into @buf ("10.0.0.2", "fd00::2"). Returns @buf. */
+char *rxs_addr_format(const struct rxs_addr *a, char *buf, size_t len);
+
+#endif /* RXSIM_CONFIG_H */

@@ -1,0 +1,103 @@
+/* rxsim/nic.h - traffic sources (pcap, pcapng, generators) and the simulated NIC.
+ *
+ * A source yields Ethernet frames with a timestamp, one at a time, so a capture of any length
+ * is replayed in constant memory. Captures of other link types that a Linux host receives as
+ * Ethernet-like traffic (Linux cooked SLL/SLL2, raw IPv4/IPv6, BSD loopback NULL) are given an
+ * Ethernet header, as if the frame had been received on the NIC.
+ */
+#ifndef RXSIM_NIC_H
+#define RXSIM_NIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rxsim/config.h"
+
+/* Frame flags. */
+#define RXS_FRAME_F_LINK_TRUNC	0x1	/* the link header was cut short: no usable frame */
+#define RXS_FRAME_F_SNAPPED	0x2	/* caplen < wire length: the capture cut the frame */
+
+struct rxs_frame {
+	const uint8_t *data;	/* Ethernet frame, valid until the next rxs_source_next() */
+	uint32_t len;		/* bytes at data (captured, after link-header conversion) */
+	uint32_t wire_len;	/* length on the wire, converted the same way */
+	uint64_t ts_ns;		/* timestamp from the capture, ns since the epoch */
+	uint64_t number;	/* 1-based packet number in the file, for messages */
+	unsigned int flags;	/* RXS_FRAME_F_* */
+};
+
+struct rxs_source_stats {
+	uint64_t frames;		/* frames returned */
+	uint64_t ts_backwards;		/* timestamps earlier than the previous one (clamped) */
+	uint64_t link_converted;	/* frames given a synthetic Ethernet header */
+	uint64_t link_trunc;		/* frames whose link header was cut short */
+	uint64_t snapped;		/* frames shorter in the file than on the wire */
+};
+
+typedef struct rxs_source rxs_source_t;
+
+struct rxs_source_options {
+	uint8_t host_mac[6];		/* destination MAC for frames sent to this host (SLL
+					 * PACKET_HOST, raw IP) */
+	uint8_t peer_mac[6];		/* source MAC for synthesised headers with no address */
+};
+
+/* Open a pcap or pcapng file. 0; or -ENOENT, RXS_EPCAP, RXS_ELINKTYPE with a message in @err
+ * naming the file (and, for a link type, naming it and listing the supported ones). */
+int rxs_source_open_pcap(rxs_source_t **srcp, const char *path,
+			 const struct rxs_source_options *opts, char *err, size_t errlen);
+
+/* Next frame into @f: 1 frame, 0 end of file, <0 error with rxs_source_errmsg() naming the
+ * file and packet number (what was read before stays valid). */
+int rxs_source_next(rxs_source_t *src, struct rxs_frame *f);
+
+/* Last error message of @src, "" if none. */
+const char *rxs_source_errmsg(const rxs_source_t *src);
+
+void rxs_source_get_stats(const rxs_source_t *src, struct rxs_source_stats *stats);
+
+/* Close @src. NULL is a no-op. */
+void rxs_source_close(rxs_source_t *src);
+
+/* What a capture is sent to: used to build a default host that owns its traffic. */
+struct rxs_capture_survey {
+	uint8_t (*macs)[6];		/* unicast destination MACs, most frequent first */
+	unsigned int nmacs;
+	struct rxs_addr *addrs;		/* unicast destination IPv4/IPv6 addresses, prefix 32/128 */
+	unsigned int naddrs;
+	struct { int proto; uint16_t port; } *ports;	/* UDP/TCP destination ports, sorted */
+	unsigned int nports;
+	uint64_t frames;
+};
+
+/* Read the whole capture once and list where its frames go. 0 or <0 with @err set. */
+int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *err, size_t errlen);
+void rxs_capture_survey_free(struct rxs_capture_survey *sv);
+
+/* Synthetic traffic. */
+struct rxs_gen_udp {
+	uint8_t dst_mac[6], src_mac[6];
+	struct rxs_addr dst;		/* destination address (family decides IPv4/IPv6) */
+	struct rxs_addr src;		/* first source address; flows vary the source port */
+	uint16_t dport;
+	unsigned int flows;		/* distinct source ports, round robin */
+	unsigned int size;		/* frame size without FCS, >= 42 (IPv4) */
+	double rate_pps;		/* spacing of timestamps */
+	uint64_t count;
+	uint64_t start_ns;
+};
+
+/* Write @g as a pcap (microsecond) to @path with valid IP and UDP checksums. 0 or <0. */
+int rxs_gen_udp_pcap(const struct rxs_gen_udp *g, const char *path, char *err, size_t errlen);
+
+/* A source that generates the same frames in memory, without a file. */
+int rxs_source_open_gen_udp(rxs_source_t **srcp, const struct rxs_gen_udp *g);
+
+/* Rate text "2Mpps", "500kpps", "1000pps", "1000/s", "2M" -> packets per second. 0 or -EINVAL. */
+int rxs_parse_rate(const char *text, double *pps);
+
+/* Duration text "10ms", "1.5s", "250us", "100ns" -> ns. 0 or -EINVAL. */
+int rxs_parse_duration(const char *text, uint64_t *ns);
+
+#endif /* RXSIM_NIC_H */
