@@ -250,4 +250,13 @@ int rxs_addr_parse(struct rxs_addr *a, const char *text);
 /* Format @a without its prefix into @buf ("10.0.0.2", "fd00::2"). Returns @buf. */
 char *rxs_addr_format(const struct rxs_addr *a, char *buf, size_t len);
 
+/* Rate text "2Mpps", "500kpps", "1000pps", "1000/s", "2M" -> packets per second. 0 or -EINVAL. */
+int rxs_parse_rate(const char *text, double *pps);
+
+/* Byte rate text "10MB/s", "500kB/s", "1GB/s" -> bytes per second (k=1000). 0 or -EINVAL. */
+int rxs_parse_byte_rate(const char *text, double *bps);
+
+/* Duration text "10ms", "1.5s", "250us", "100ns" -> ns. 0 or -EINVAL. */
+int rxs_parse_duration(const char *text, uint64_t *ns);
+
 #endif /* RXSIM_CONFIG_H */

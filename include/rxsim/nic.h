@@ -94,10 +94,4 @@ int rxs_gen_udp_pcap(const struct rxs_gen_udp *g, const char *path, char *err, s
 /* A source that generates the same frames in memory, without a file. */
 int rxs_source_open_gen_udp(rxs_source_t **srcp, const struct rxs_gen_udp *g);
 
-/* Rate text "2Mpps", "500kpps", "1000pps", "1000/s", "2M" -> packets per second. 0 or -EINVAL. */
-int rxs_parse_rate(const char *text, double *pps);
-
-/* Duration text "10ms", "1.5s", "250us", "100ns" -> ns. 0 or -EINVAL. */
-int rxs_parse_duration(const char *text, uint64_t *ns);
-
 #endif /* RXSIM_NIC_H */
