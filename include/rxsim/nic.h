@@ -49,7 +49,12 @@ int rxs_source_open_pcap(rxs_source_t **srcp, const char *path,
 			 const struct rxs_source_options *opts, char *err, size_t errlen);
 
 /* Next frame into @f: 1 frame, 0 end of file, <0 error with rxs_source_errmsg() naming the
- * file and packet number (what was read before stays valid). */
+ * file and packet number (what was read before stays valid; the error is sticky).
+ * Timestamps never go backwards: one earlier than its predecessor is clamped to it and
+ * counted in stats.ts_backwards, so replay time only moves forward. A record too short for its
+ * link header (including caplen 0) is returned with len 0 and RXS_FRAME_F_LINK_TRUNC. A
+ * converted frame longer than 65599 bytes is cut there and flagged RXS_FRAME_F_SNAPPED.
+ * If a file claims fewer bytes on the wire than it captured, wire_len is raised to len. */
 int rxs_source_next(rxs_source_t *src, struct rxs_frame *f);
 
 /* Last error message of @src, "" if none. */

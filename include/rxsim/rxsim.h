@@ -1,0 +1,15 @@
+/* rxsim/rxsim.h - the whole public API of librxsim. */
+#ifndef RXSIM_RXSIM_H
+#define RXSIM_RXSIM_H
+
+#include "rxsim/config.h"
+#include "rxsim/error.h"
+#include "rxsim/nic.h"
+#include "rxsim/ring.h"
+#include "rxsim/sim.h"
+#include "rxsim/skb.h"
+#include "rxsim/socket.h"
+#include "rxsim/softirq.h"
+#include "rxsim/stats.h"
+
+#endif /* RXSIM_RXSIM_H */

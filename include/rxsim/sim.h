@@ -1,0 +1,113 @@
+/* rxsim/sim.h - a simulated host: build it from a scenario, run it, read what happened.
+ *
+ * The virtual engine is a deterministic discrete-event simulation in virtual nanoseconds:
+ * the same scenario and traffic give the same counters, bit for bit. Time 0 is the first
+ * frame of the traffic. A host is not thread-safe: one thread drives it; two hosts in one
+ * process are independent.
+ */
+#ifndef RXSIM_SIM_H
+#define RXSIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rxsim/config.h"
+#include "rxsim/error.h"
+#include "rxsim/skb.h"
+#include "rxsim/stats.h"
+
+typedef struct rxs_host rxs_host_t;
+
+/* Build a host from @sc, which it copies (the caller keeps @sc). Opens the traffic files.
+ * 0, or a negative error with a message in @err (naming the file). */
+int rxs_host_create(rxs_host_t **hostp, const struct rxs_scenario *sc, char *err, size_t errlen);
+
+/* Free @h and everything still queued in it. NULL is a no-op. */
+void rxs_host_destroy(rxs_host_t *h);
+
+/* Run the scenario to its run.until. 0, or a negative error: rxs_host_errmsg() says what
+ * (for a broken capture, the file and packet number); counters keep what was done. */
+int rxs_host_run(rxs_host_t *h);
+
+/* Run events up to virtual time @t (ns). 0 or a negative error. */
+int rxs_host_run_until(rxs_host_t *h, uint64_t t);
+
+/* Offer one Ethernet frame of @len bytes to NIC @nic at virtual time @t (not before the
+ * current time). 0, -EINVAL (no such NIC, time in the past) or -ENOMEM. */
+int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint32_t len,
+		    uint64_t t);
+
+/* Current virtual time in ns. */
+uint64_t rxs_host_now(const rxs_host_t *h);
+
+/* Message of the last failed call, "" if none. */
+const char *rxs_host_errmsg(const rxs_host_t *h);
+
+/* The scenario the host runs (its own copy). */
+const struct rxs_scenario *rxs_host_scenario(const rxs_host_t *h);
+
+/* ---- counters: plain structs, summed over CPUs where the kernel sums them ---- */
+
+/* SNMP counter @mib summed over CPUs (what nstat shows). */
+uint64_t rxs_host_mib(const rxs_host_t *h, enum rxs_mib mib);
+
+unsigned int rxs_host_ncpus(const rxs_host_t *h);
+
+/* CPU @cpu's /proc/net/softnet_stat line. 0 or -EINVAL. */
+int rxs_host_softnet_stat(const rxs_host_t *h, unsigned int cpu, struct rxs_softnet_stat *st);
+int rxs_host_cpu_stats(const rxs_host_t *h, unsigned int cpu, struct rxs_cpu_stats *st);
+
+unsigned int rxs_host_nnics(const rxs_host_t *h);
+const char *rxs_host_nic_name(const rxs_host_t *h, unsigned int nic);
+unsigned int rxs_host_nic_nqueues(const rxs_host_t *h, unsigned int nic);
+/* NIC totals (queues summed plus the core's counters). 0 or -EINVAL. */
+int rxs_host_nic_stats(const rxs_host_t *h, unsigned int nic, struct rxs_nic_stats *st);
+/* One RX queue's counters, and the deepest its ring got. 0 or -EINVAL. */
+int rxs_host_nic_queue_stats(const rxs_host_t *h, unsigned int nic, unsigned int queue,
+			     struct rxs_nic_stats *st, uint32_t *ring_size, uint32_t *ring_max_fill);
+
+/* One socket as `ss -m` and /proc/net/udp show it. */
+struct rxs_sock_info {
+	const char *name;
+	int proto;			/* IPPROTO_UDP / IPPROTO_TCP */
+	char local[64];			/* "10.0.0.2:53", "[fd00::2]:53", "0.0.0.0:53" */
+	uint64_t recv_q;		/* UDP: rmem_alloc bytes; listener: accept queue length */
+	uint64_t send_q;		/* listener: backlog */
+	int64_t rcvbuf;			/* sk_rcvbuf (skmem rb) */
+	uint64_t rmem_alloc;		/* skmem r */
+	uint64_t drops;			/* sk_drops (skmem d) */
+	uint64_t queued;		/* skbs in the receive queue */
+	uint64_t delivered;		/* datagrams (or connections) the application took */
+	uint64_t delivered_bytes;
+	uint64_t syn_q;			/* request socks (listeners) */
+};
+
+unsigned int rxs_host_nsockets(const rxs_host_t *h);
+int rxs_host_sock_info(const rxs_host_t *h, unsigned int sock, struct rxs_sock_info *info);
+
+/* Drops by reason, RXS_DROP_MAX entries (index 0 and RXS_DROP_CONSUMED unused). */
+void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX]);
+
+/* offered, consumed, dropped, and queued (counted by walking every queue). Returns 0 when
+ * offered == consumed + dropped + queued, RXS_ECONSERVATION otherwise. */
+int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c);
+
+/* ---- library users' sockets ---- */
+
+/* Take the oldest datagram queued on socket @sock, as recvfrom() would (the application
+ * model of that socket should be `read: never` so it leaves them). The caller owns the skb
+ * and ends it with rxs_consume_skb(). 0, -EAGAIN (empty) or -EINVAL. */
+int rxs_host_sock_recv(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp);
+
+/* Index of the socket named @name, or -1. */
+int rxs_host_sock_lookup(const rxs_host_t *h, const char *name);
+
+/* Callback at every counted end of a packet's life (the skb:kfree_skb and skb:consume_skb
+ * tracepoints); @reason is RXS_DROP_CONSUMED for a consume. The skb is read-only and valid
+ * only during the call. */
+typedef void (*rxs_kfree_skb_fn)(void *ctx, const struct rxs_sk_buff *skb,
+				 enum rxs_drop_reason reason);
+void rxs_host_set_kfree_skb_cb(rxs_host_t *h, rxs_kfree_skb_fn fn, void *ctx);
+
+#endif /* RXSIM_SIM_H */

@@ -1,0 +1,182 @@
+/* rxsim/skb.h - struct rxs_sk_buff, drop reasons, and the one exit of every packet's life.
+ *
+ * Whoever holds an skb either passes it on or ends it: rxs_consume_skb() when it was
+ * delivered, rxs_kfree_skb_reason() with a named reason when it was dropped. Both are counted
+ * by the pool the skb came from, which is what lets a run prove
+ * offered == consumed + dropped + queued.
+ */
+#ifndef RXSIM_SKB_H
+#define RXSIM_SKB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Drop reasons, named as the kernel's enum skb_drop_reason (include/net/dropreason-core.h,
+ * 6.18) so that grep works in both trees. The few that the kernel lacks, because there the
+ * frame never becomes an skb, are marked "rxsim:"; they are counted so every frame has a fate.
+ */
+#define RXS_DROP_REASON_MAP(XX) \
+	XX(NOT_SPECIFIED) \
+	XX(NO_SOCKET) \
+	XX(SOCKET_CLOSE) \
+	XX(SOCKET_FILTER) \
+	XX(SOCKET_RCVBUFF) \
+	XX(PKT_TOO_SMALL) \
+	XX(TCP_CSUM) \
+	XX(UDP_CSUM) \
+	XX(NETFILTER_DROP) \
+	XX(OTHERHOST) \
+	XX(IP_CSUM) \
+	XX(IP_INHDR) \
+	XX(IP_RPFILTER) \
+	XX(UNICAST_IN_L2_MULTICAST) \
+	XX(IP_NOPROTO) \
+	XX(PROTO_MEM) \
+	XX(SOCKET_BACKLOG) \
+	XX(TCP_FLAGS) \
+	XX(TCP_ZEROWINDOW) \
+	XX(TCP_OLD_DATA) \
+	XX(TCP_OVERWINDOW) \
+	XX(TCP_LISTEN_OVERFLOW) \
+	XX(TCP_RESET) \
+	XX(TCP_INVALID_SYN) \
+	XX(TCP_CLOSE) \
+	XX(TCP_OFO_DROP) \
+	XX(IPV6DISABLED) \
+	XX(CPU_BACKLOG) \
+	XX(UNHANDLED_PROTO) \
+	XX(DEV_READY) \
+	XX(FULL_RING) \
+	XX(NOMEM) \
+	XX(HDR_TRUNC) \
+	XX(ICMP_CSUM) \
+	XX(IP_INADDRERRORS) \
+	XX(IP_INNOROUTES) \
+	XX(IP_LOCAL_SOURCE) \
+	XX(IP_INVALID_SOURCE) \
+	XX(IP_INVALID_DEST) \
+	XX(IPV6_BAD_EXTHDR) \
+	XX(FRAG_TOO_FAR) \
+	XX(DUP_FRAG) \
+	XX(PKT_TOO_BIG) \
+	XX(FRAG_REASM_TIMEOUT) \
+	XX(QUEUE_PURGE) \
+	XX(NIC_MAC_FILTER)	/* rxsim: the NIC's destination MAC filter refused the frame */ \
+	XX(NIC_LENGTH)		/* rxsim: runt or oversize frame, counted in rx_length_errors */
+
+enum rxs_drop_reason {
+	RXS_DROP_NOT_DROPPED_YET = 0,
+	RXS_DROP_CONSUMED,
+#define XX(name) RXS_DROP_##name,
+	RXS_DROP_REASON_MAP(XX)
+#undef XX
+	RXS_DROP_MAX
+};
+
+/* "NO_SOCKET" for RXS_DROP_NO_SOCKET, as the kfree_skb tracepoint prints it. */
+const char *rxs_drop_reason_name(enum rxs_drop_reason reason);
+
+/* PACKET_HOST etc., as eth_type_trans() sets skb->pkt_type. */
+enum { RXS_PACKET_HOST, RXS_PACKET_BROADCAST, RXS_PACKET_MULTICAST, RXS_PACKET_OTHERHOST };
+
+/* skb->ip_summed */
+enum { RXS_CHECKSUM_NONE, RXS_CHECKSUM_UNNECESSARY, RXS_CHECKSUM_COMPLETE };
+
+struct rxs_skb_data;
+struct rxs_skb_pool;
+struct rxs_netdev;
+
+struct rxs_sk_buff {
+	struct rxs_sk_buff *next;	/* queue linkage, owned by the current holder */
+	uint8_t *head;			/* start of the buffer */
+	uint8_t *data;			/* start of the packet: head <= data */
+	uint32_t tail;			/* offset of the end of the packet from head */
+	uint32_t end;			/* offset of the end of the buffer from head */
+	uint32_t len;			/* bytes from data to tail */
+	uint32_t data_len;		/* bytes in fragments (always 0: one linear buffer) */
+	uint32_t truesize;		/* memory charged to sockets, as the kernel computes it */
+	uint16_t protocol;		/* ethertype, host byte order */
+	uint8_t pkt_type;		/* RXS_PACKET_* */
+	uint8_t ip_summed;		/* RXS_CHECKSUM_* */
+	uint16_t mac_header;		/* offsets from head; 0xffff = unset */
+	uint16_t network_header;
+	uint16_t transport_header;
+	uint16_t queue_mapping;		/* RX queue + 1, as skb_record_rx_queue() */
+	uint32_t hash;
+	uint32_t mark;
+	uint32_t cpu;			/* CPU that received it (runs its protocol stack) */
+	uint64_t tstamp;		/* arrival time at the NIC, virtual ns */
+	uint64_t id;			/* 1-based number of the frame among those offered */
+	struct rxs_netdev *dev;
+	void *sk;			/* socket it was delivered to, if any */
+	uint8_t cb[48];			/* per-layer scratch space, as the kernel's skb->cb */
+	/* private */
+	struct rxs_skb_pool *pool;
+	struct rxs_skb_data *shared;	/* the buffer, reference counted between clones */
+	bool counted;			/* an offered frame: its end counts for conservation */
+	bool cloned;
+};
+
+static inline unsigned int rxs_skb_headroom(const struct rxs_sk_buff *skb)
+{
+	return (unsigned int)(skb->data - skb->head);
+}
+
+static inline uint8_t *rxs_skb_tail_pointer(const struct rxs_sk_buff *skb)
+{
+	return skb->head + skb->tail;
+}
+
+static inline uint8_t *rxs_skb_network_header(const struct rxs_sk_buff *skb)
+{
+	return skb->head + skb->network_header;
+}
+
+static inline uint8_t *rxs_skb_transport_header(const struct rxs_sk_buff *skb)
+{
+	return skb->head + skb->transport_header;
+}
+
+static inline uint8_t *rxs_skb_mac_header(const struct rxs_sk_buff *skb)
+{
+	return skb->head + skb->mac_header;
+}
+
+static inline void rxs_skb_reset_network_header(struct rxs_sk_buff *skb)
+{
+	skb->network_header = (uint16_t)(skb->data - skb->head);
+}
+
+static inline void rxs_skb_reset_transport_header(struct rxs_sk_buff *skb)
+{
+	skb->transport_header = (uint16_t)(skb->data - skb->head);
+}
+
+/* Remove @len bytes from the start; returns the new data, or NULL (nothing changed) if the
+ * packet is shorter than @len. */
+uint8_t *rxs_skb_pull(struct rxs_sk_buff *skb, unsigned int len);
+
+/* Give back @len bytes of headroom; returns the new data, or NULL if the headroom is short. */
+uint8_t *rxs_skb_push(struct rxs_sk_buff *skb, unsigned int len);
+
+/* Cut the packet to @len bytes (removes Ethernet padding, as pskb_trim_rcsum). */
+void rxs_skb_trim(struct rxs_sk_buff *skb, unsigned int len);
+
+/* True when @len bytes are present from data on (pskb_may_pull on a linear skb). */
+static inline bool rxs_pskb_may_pull(const struct rxs_sk_buff *skb, unsigned int len)
+{
+	return skb->len >= len;
+}
+
+/* A new header sharing @skb's data, as skb_clone(); NULL when the pool is exhausted. The
+ * clone is not an offered frame: its end does not count for conservation. */
+struct rxs_sk_buff *rxs_skb_clone(struct rxs_sk_buff *skb);
+
+/* End @skb's life as delivered (consume_skb). Takes ownership. NULL is a no-op. */
+void rxs_consume_skb(struct rxs_sk_buff *skb);
+
+/* End @skb's life as dropped with @reason (kfree_skb_reason). Takes ownership. */
+void rxs_kfree_skb_reason(struct rxs_sk_buff *skb, enum rxs_drop_reason reason);
+
+#endif /* RXSIM_SKB_H */

@@ -1,0 +1,237 @@
+/* rxsim/stats.h - every counter a run keeps, under the kernel's own names.
+ *
+ * SNMP counters use their nstat names (IpInReceives, UdpRcvbufErrors, TcpExtListenOverflows)
+ * and come in the order of /proc/net/snmp and /proc/net/netstat, so a printer walking this
+ * table prints what the kernel prints.
+ */
+#ifndef RXSIM_STATS_H
+#define RXSIM_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* XX(nstat name, /proc file group ("Ip", "IpExt", ...), field name within the group). */
+#define RXS_MIB_MAP(XX) \
+	XX(IpForwarding, Ip, Forwarding) \
+	XX(IpDefaultTTL, Ip, DefaultTTL) \
+	XX(IpInReceives, Ip, InReceives) \
+	XX(IpInHdrErrors, Ip, InHdrErrors) \
+	XX(IpInAddrErrors, Ip, InAddrErrors) \
+	XX(IpForwDatagrams, Ip, ForwDatagrams) \
+	XX(IpInUnknownProtos, Ip, InUnknownProtos) \
+	XX(IpInDiscards, Ip, InDiscards) \
+	XX(IpInDelivers, Ip, InDelivers) \
+	XX(IpOutRequests, Ip, OutRequests) \
+	XX(IpOutDiscards, Ip, OutDiscards) \
+	XX(IpOutNoRoutes, Ip, OutNoRoutes) \
+	XX(IpReasmTimeout, Ip, ReasmTimeout) \
+	XX(IpReasmReqds, Ip, ReasmReqds) \
+	XX(IpReasmOKs, Ip, ReasmOKs) \
+	XX(IpReasmFails, Ip, ReasmFails) \
+	XX(IpFragOKs, Ip, FragOKs) \
+	XX(IpFragFails, Ip, FragFails) \
+	XX(IpFragCreates, Ip, FragCreates) \
+	XX(IpOutTransmits, Ip, OutTransmits) \
+	XX(IcmpInMsgs, Icmp, InMsgs) \
+	XX(IcmpInErrors, Icmp, InErrors) \
+	XX(IcmpInCsumErrors, Icmp, InCsumErrors) \
+	XX(IcmpInDestUnreachs, Icmp, InDestUnreachs) \
+	XX(IcmpInTimeExcds, Icmp, InTimeExcds) \
+	XX(IcmpInParmProbs, Icmp, InParmProbs) \
+	XX(IcmpInSrcQuenchs, Icmp, InSrcQuenchs) \
+	XX(IcmpInRedirects, Icmp, InRedirects) \
+	XX(IcmpInEchos, Icmp, InEchos) \
+	XX(IcmpInEchoReps, Icmp, InEchoReps) \
+	XX(IcmpInTimestamps, Icmp, InTimestamps) \
+	XX(IcmpInTimestampReps, Icmp, InTimestampReps) \
+	XX(IcmpInAddrMasks, Icmp, InAddrMasks) \
+	XX(IcmpInAddrMaskReps, Icmp, InAddrMaskReps) \
+	XX(IcmpOutMsgs, Icmp, OutMsgs) \
+	XX(IcmpOutErrors, Icmp, OutErrors) \
+	XX(IcmpOutRateLimitGlobal, Icmp, OutRateLimitGlobal) \
+	XX(IcmpOutRateLimitHost, Icmp, OutRateLimitHost) \
+	XX(IcmpOutDestUnreachs, Icmp, OutDestUnreachs) \
+	XX(IcmpOutTimeExcds, Icmp, OutTimeExcds) \
+	XX(IcmpOutParmProbs, Icmp, OutParmProbs) \
+	XX(IcmpOutSrcQuenchs, Icmp, OutSrcQuenchs) \
+	XX(IcmpOutRedirects, Icmp, OutRedirects) \
+	XX(IcmpOutEchos, Icmp, OutEchos) \
+	XX(IcmpOutEchoReps, Icmp, OutEchoReps) \
+	XX(IcmpOutTimestamps, Icmp, OutTimestamps) \
+	XX(IcmpOutTimestampReps, Icmp, OutTimestampReps) \
+	XX(IcmpOutAddrMasks, Icmp, OutAddrMasks) \
+	XX(IcmpOutAddrMaskReps, Icmp, OutAddrMaskReps) \
+	XX(IcmpMsgInType0, IcmpMsg, InType0) \
+	XX(IcmpMsgInType3, IcmpMsg, InType3) \
+	XX(IcmpMsgInType8, IcmpMsg, InType8) \
+	XX(IcmpMsgInType11, IcmpMsg, InType11) \
+	XX(IcmpMsgOutType0, IcmpMsg, OutType0) \
+	XX(IcmpMsgOutType3, IcmpMsg, OutType3) \
+	XX(IcmpMsgOutType8, IcmpMsg, OutType8) \
+	XX(IcmpMsgOutType11, IcmpMsg, OutType11) \
+	XX(TcpActiveOpens, Tcp, ActiveOpens) \
+	XX(TcpPassiveOpens, Tcp, PassiveOpens) \
+	XX(TcpAttemptFails, Tcp, AttemptFails) \
+	XX(TcpEstabResets, Tcp, EstabResets) \
+	XX(TcpCurrEstab, Tcp, CurrEstab) \
+	XX(TcpInSegs, Tcp, InSegs) \
+	XX(TcpOutSegs, Tcp, OutSegs) \
+	XX(TcpRetransSegs, Tcp, RetransSegs) \
+	XX(TcpInErrs, Tcp, InErrs) \
+	XX(TcpOutRsts, Tcp, OutRsts) \
+	XX(TcpInCsumErrors, Tcp, InCsumErrors) \
+	XX(UdpInDatagrams, Udp, InDatagrams) \
+	XX(UdpNoPorts, Udp, NoPorts) \
+	XX(UdpInErrors, Udp, InErrors) \
+	XX(UdpOutDatagrams, Udp, OutDatagrams) \
+	XX(UdpRcvbufErrors, Udp, RcvbufErrors) \
+	XX(UdpSndbufErrors, Udp, SndbufErrors) \
+	XX(UdpInCsumErrors, Udp, InCsumErrors) \
+	XX(UdpIgnoredMulti, Udp, IgnoredMulti) \
+	XX(UdpMemErrors, Udp, MemErrors) \
+	XX(TcpExtSyncookiesSent, TcpExt, SyncookiesSent) \
+	XX(TcpExtSyncookiesRecv, TcpExt, SyncookiesRecv) \
+	XX(TcpExtSyncookiesFailed, TcpExt, SyncookiesFailed) \
+	XX(TcpExtEmbryonicRsts, TcpExt, EmbryonicRsts) \
+	XX(TcpExtPruneCalled, TcpExt, PruneCalled) \
+	XX(TcpExtRcvPruned, TcpExt, RcvPruned) \
+	XX(TcpExtOfoPruned, TcpExt, OfoPruned) \
+	XX(TcpExtListenOverflows, TcpExt, ListenOverflows) \
+	XX(TcpExtListenDrops, TcpExt, ListenDrops) \
+	XX(TcpExtTCPHPHits, TcpExt, TCPHPHits) \
+	XX(TcpExtTCPPureAcks, TcpExt, TCPPureAcks) \
+	XX(TcpExtTCPSynRetrans, TcpExt, TCPSynRetrans) \
+	XX(TcpExtTCPBacklogDrop, TcpExt, TCPBacklogDrop) \
+	XX(TcpExtTCPReqQFullDoCookies, TcpExt, TCPReqQFullDoCookies) \
+	XX(TcpExtTCPReqQFullDrop, TcpExt, TCPReqQFullDrop) \
+	XX(TcpExtTCPRcvCoalesce, TcpExt, TCPRcvCoalesce) \
+	XX(TcpExtTCPOFOQueue, TcpExt, TCPOFOQueue) \
+	XX(TcpExtTCPOFODrop, TcpExt, TCPOFODrop) \
+	XX(TcpExtTCPOFOMerge, TcpExt, TCPOFOMerge) \
+	XX(TcpExtTCPRcvQDrop, TcpExt, TCPRcvQDrop) \
+	XX(TcpExtTCPZeroWindowDrop, TcpExt, TCPZeroWindowDrop) \
+	XX(TcpExtIPReversePathFilter, TcpExt, IPReversePathFilter) \
+	XX(IpExtInNoRoutes, IpExt, InNoRoutes) \
+	XX(IpExtInTruncatedPkts, IpExt, InTruncatedPkts) \
+	XX(IpExtInMcastPkts, IpExt, InMcastPkts) \
+	XX(IpExtOutMcastPkts, IpExt, OutMcastPkts) \
+	XX(IpExtInBcastPkts, IpExt, InBcastPkts) \
+	XX(IpExtOutBcastPkts, IpExt, OutBcastPkts) \
+	XX(IpExtInOctets, IpExt, InOctets) \
+	XX(IpExtOutOctets, IpExt, OutOctets) \
+	XX(IpExtInMcastOctets, IpExt, InMcastOctets) \
+	XX(IpExtOutMcastOctets, IpExt, OutMcastOctets) \
+	XX(IpExtInBcastOctets, IpExt, InBcastOctets) \
+	XX(IpExtOutBcastOctets, IpExt, OutBcastOctets) \
+	XX(IpExtInCsumErrors, IpExt, InCsumErrors) \
+	XX(IpExtInNoECTPkts, IpExt, InNoECTPkts) \
+	XX(Ip6InReceives, Ip6, InReceives) \
+	XX(Ip6InHdrErrors, Ip6, InHdrErrors) \
+	XX(Ip6InTooBigErrors, Ip6, InTooBigErrors) \
+	XX(Ip6InNoRoutes, Ip6, InNoRoutes) \
+	XX(Ip6InAddrErrors, Ip6, InAddrErrors) \
+	XX(Ip6InUnknownProtos, Ip6, InUnknownProtos) \
+	XX(Ip6InTruncatedPkts, Ip6, InTruncatedPkts) \
+	XX(Ip6InDiscards, Ip6, InDiscards) \
+	XX(Ip6InDelivers, Ip6, InDelivers) \
+	XX(Ip6OutRequests, Ip6, OutRequests) \
+	XX(Ip6ReasmReqds, Ip6, ReasmReqds) \
+	XX(Ip6ReasmFails, Ip6, ReasmFails) \
+	XX(Ip6InMcastPkts, Ip6, InMcastPkts) \
+	XX(Ip6InOctets, Ip6, InOctets) \
+	XX(Icmp6InMsgs, Icmp6, InMsgs) \
+	XX(Icmp6InErrors, Icmp6, InErrors) \
+	XX(Icmp6OutMsgs, Icmp6, OutMsgs) \
+	XX(Icmp6InCsumErrors, Icmp6, InCsumErrors) \
+	XX(Icmp6InEchos, Icmp6, InEchos) \
+	XX(Icmp6OutDestUnreachs, Icmp6, OutDestUnreachs) \
+	XX(Icmp6OutEchoReplies, Icmp6, OutEchoReplies) \
+	XX(Udp6InDatagrams, Udp6, InDatagrams) \
+	XX(Udp6NoPorts, Udp6, NoPorts) \
+	XX(Udp6InErrors, Udp6, InErrors) \
+	XX(Udp6RcvbufErrors, Udp6, RcvbufErrors) \
+	XX(Udp6InCsumErrors, Udp6, InCsumErrors) \
+	XX(Udp6IgnoredMulti, Udp6, IgnoredMulti) \
+	XX(Udp6MemErrors, Udp6, MemErrors)
+
+enum rxs_mib {
+#define XX(name, group, field) RXS_MIB_##name,
+	RXS_MIB_MAP(XX)
+#undef XX
+	RXS_MIB_COUNT
+};
+
+/* "IpInReceives" for RXS_MIB_IpInReceives. */
+const char *rxs_mib_name(enum rxs_mib mib);
+
+/* The counter named @name, or -1. */
+int rxs_mib_lookup(const char *name);
+
+/* One CPU's line of /proc/net/softnet_stat, in the kernel's column order. */
+struct rxs_softnet_stat {
+	uint32_t processed;		/* col 1: skbs through __netif_receive_skb_core */
+	uint32_t dropped;		/* col 2: backlog full or flow-limited, on the target CPU */
+	uint32_t time_squeeze;		/* col 3: net_rx_action left with work remaining */
+	uint32_t received_rps;		/* col 10: RPS IPIs received */
+	uint32_t flow_limit_count;	/* col 11 */
+	uint32_t backlog_len;		/* col 12: input_pkt_queue + process_queue now */
+	uint32_t cpu;			/* col 13 */
+	uint32_t input_qlen;		/* col 14 */
+	uint32_t process_qlen;		/* col 15 */
+};
+
+/* What one CPU did, beyond softnet_stat. */
+struct rxs_cpu_stats {
+	uint64_t hardirqs;		/* interrupts taken (/proc/interrupts) */
+	uint64_t softirqs;		/* net_rx_action invocations */
+	uint64_t ksoftirqd_wakeups;	/* softirq work handed to ksoftirqd */
+	uint64_t napi_polls;
+	uint64_t busy_ns;		/* CPU time charged by the cost model */
+	uint64_t softirq_ns;
+};
+
+/* rtnl_link_stats64 and the ethtool -S names a driver prints, per NIC or per queue. */
+struct rxs_nic_stats {
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t rx_errors;
+	uint64_t rx_dropped;		/* core drops (backlog full, no handler) */
+	uint64_t rx_missed_errors;	/* ring full: no free descriptor */
+	uint64_t rx_fifo_errors;
+	uint64_t rx_length_errors;	/* runt and oversize frames */
+	uint64_t rx_crc_errors;
+	uint64_t rx_frame_errors;
+	uint64_t rx_over_errors;
+	uint64_t multicast;
+	uint64_t rx_nohandler;
+	uint64_t rx_otherhost_dropped;
+	uint64_t rx_mac_filtered;	/* refused by the destination MAC filter (not a kernel
+					 * counter: real NICs drop these silently) */
+	uint64_t hw_irqs;		/* interrupts raised */
+};
+
+/* Every frame offered ends consumed, dropped, or still queued. */
+struct rxs_conservation {
+	uint64_t offered;
+	uint64_t consumed;
+	uint64_t dropped;
+	uint64_t queued;
+};
+
+/* ---- printers (src/stats/): each writes to @out and returns 0, or -EIO if @out failed ---- */
+
+struct rxs_host;
+
+/* The JSON contract (DESIGN.md "The program"): nstat, softnet, nics, cpus, sockets, drops,
+ * conservation, with the keys tests and tools rely on. Always valid JSON. */
+int rxs_report_json(const struct rxs_host *h, FILE *out);
+
+/* The kernel's own formats, each block after a "# command" line: /proc/net/softnet_stat,
+ * nstat -az, /proc/net/dev, ethtool -S, ss -lnu -m / ss -lnt, /proc/interrupts. */
+int rxs_report_kernel(const struct rxs_host *h, FILE *out);
+
+/* The human report: the funnel (every stage, every nonzero drop with its reason and the
+ * counter to watch on a real host), the conservation line, then rxs_report_kernel(). */
+int rxs_report_text(const struct rxs_host *h, FILE *out);
+
+#endif /* RXSIM_STATS_H */

@@ -1,0 +1,75 @@
+/* dev.c - __netif_receive_skb_core: count, untag, and hand the skb to its L3 handler. */
+#include "host.h"
+#include "internal.h"
+
+#define ETH_HLEN 14
+#define ETH_P_IP 0x0800
+#define ETH_P_ARP 0x0806
+#define ETH_P_IPV6 0x86dd
+#define ETH_P_8021Q 0x8100
+#define ETH_P_8021AD 0x88a8
+#define VLAN_HLEN 4
+
+void rxs__eth_type_trans(struct rxs_sk_buff *skb)
+{
+	uint16_t proto;
+
+	skb->mac_header = (uint16_t)(skb->data - skb->head);
+	proto = rxs__get_be16(skb->data + 12);
+	rxs_skb_pull(skb, ETH_HLEN);
+	/* Values below 0x600 are 802.3 lengths: the kernel calls such frames ETH_P_802_3/2,
+	 * for which a host has no handler. Keep the raw value; it matches no handler either. */
+	skb->protocol = proto;
+	rxs_skb_reset_network_header(skb);
+}
+
+/*
+ * A tagged frame with no VLAN device above the NIC: the kernel strips the tag
+ * (skb_vlan_untag) and, finding no device for a non-zero VLAN id, marks the frame
+ * PACKET_OTHERHOST so IP drops it; a priority tag (id 0) is received normally.
+ */
+static bool vlan_untag(struct rxs_sk_buff *skb)
+{
+	uint16_t tci;
+
+	if (!rxs_pskb_may_pull(skb, VLAN_HLEN))
+		return false;
+	tci = rxs__get_be16(skb->data);
+	skb->protocol = rxs__get_be16(skb->data + 2);
+	rxs_skb_pull(skb, VLAN_HLEN);
+	rxs_skb_reset_network_header(skb);
+	if (tci & 0x0fff)
+		skb->pkt_type = RXS_PACKET_OTHERHOST;
+	return true;
+}
+
+void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+
+	rxs__charge(sd, rxs__cost(h, RXS_COST_NETIF_RECEIVE) +
+			(uint64_t)rxs__cost(h, RXS_COST_PER_BYTE_X1000) * skb->len / 1000);
+	sd->stat.processed++;
+	/* One tag is stripped (skb_vlan_untag); with no VLAN device there is no second round,
+	 * so an inner tag of a double-tagged frame finds no handler. */
+	if ((skb->protocol == ETH_P_8021Q || skb->protocol == ETH_P_8021AD) && !vlan_untag(skb)) {
+		skb->dev->core.rx_dropped++;
+		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	switch (skb->protocol) {
+	case ETH_P_IP:
+		rxs__ip_rcv(skb);
+		return;
+	case ETH_P_IPV6:
+		rxs__ipv6_rcv(skb);
+		return;
+	case ETH_P_ARP:
+		rxs__arp_rcv(skb);
+		return;
+	}
+	/* No ptype handler: the device's rx_dropped, reason UNHANDLED_PROTO. */
+	skb->dev->core.rx_dropped++;
+	rxs_kfree_skb_reason(skb, RXS_DROP_UNHANDLED_PROTO);
+}

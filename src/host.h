@@ -1,0 +1,274 @@
+/* host.h - the simulated host's internal structures, shared by the modules of the path.
+ *
+ * This is rxsim's include/linux/netdevice.h: what the NIC, the softirq code, the protocols
+ * and the sockets all need to see of each other. Handles are opaque to library users; only
+ * the library's own modules include this file.
+ */
+#ifndef RXSIM_HOST_H
+#define RXSIM_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rxsim/config.h"
+#include "rxsim/nic.h"
+#include "rxsim/stats.h"
+#include "skb/skb_int.h"
+
+struct rxs_host;
+struct rxs_ring;
+
+/* A FIFO of skbs linked through skb->next (sk_buff_head). */
+struct rxs_skb_queue {
+	struct rxs_sk_buff *head, *tail;
+	uint32_t qlen;
+};
+
+void rxs__skb_queue_tail(struct rxs_skb_queue *q, struct rxs_sk_buff *skb);
+struct rxs_sk_buff *rxs__skb_dequeue(struct rxs_skb_queue *q);
+void rxs__skb_queue_splice_tail(struct rxs_skb_queue *from, struct rxs_skb_queue *to);
+
+/* A NAPI instance: a driver queue's, or a CPU's backlog (process_backlog). */
+struct rxs_napi {
+	struct rxs_napi *poll_next;	/* link in softnet_data.poll_list */
+	int (*poll)(struct rxs_napi *napi, int budget);
+	int weight;
+	bool scheduled;			/* NAPI_STATE_SCHED */
+	bool missed;			/* NAPI_STATE_MISSED */
+	unsigned int cpu;
+	void *owner;			/* struct rxs_rx_queue or struct rxs_softnet_data */
+};
+
+struct rxs_napi_list {
+	struct rxs_napi *head, *tail;
+};
+
+/* Per-CPU receive state: the kernel's struct softnet_data, plus our CPU clock. */
+struct rxs_softnet_data {
+	unsigned int cpu;
+	struct rxs_host *host;
+	struct rxs_napi_list poll_list;
+	struct rxs_napi backlog;		/* process_backlog */
+	struct rxs_skb_queue input_pkt_queue;
+	struct rxs_skb_queue process_queue;
+	/* net_rx_action state, kept across events so one invocation spans several polls */
+	bool in_net_rx_action;
+	bool running;				/* an invocation is under way: budget is live */
+	bool softirq_pending;			/* NET_RX_SOFTIRQ raised, event queued */
+	int budget;
+	uint64_t time_limit_jiffies;
+	struct rxs_napi_list list;		/* snapshot being polled */
+	struct rxs_napi_list repoll;
+	unsigned int restarts;			/* handle_softirqs restarts this burst */
+	uint64_t burst_start;			/* when this softirq burst began */
+	bool in_ksoftirqd;
+	/* CPU time: the CPU is busy until this virtual time */
+	uint64_t now;
+	struct rxs_softnet_stat stat;
+	struct rxs_cpu_stats cpu_stats;
+	uint64_t mib[RXS_MIB_COUNT];
+};
+
+/* One RX queue of a NIC: descriptor ring (generic driver), its NAPI and IRQ. */
+struct rxs_rx_queue {
+	struct rxs_netdev *dev;
+	unsigned int index;
+	unsigned int cpu;			/* CPU its IRQ is bound to */
+	struct rxs_ring *ring;			/* NULL for veth */
+	struct rxs_napi napi;
+	bool irq_masked;			/* between the IRQ and napi_complete */
+	bool irq_timer_armed;			/* coalescing timer pending */
+	uint32_t irq_pending_frames;		/* frames since the last interrupt */
+	struct rxs_nic_stats stats;
+	uint64_t max_ring_fill;
+};
+
+struct rxs_netdev {
+	struct rxs_nic_config cfg;
+	struct rxs_host *host;
+	unsigned int ifindex;
+	struct rxs_rx_queue *rxq;
+	unsigned int nrxq;
+	struct rxs_nic_stats core;		/* counters the core keeps (rx_dropped...) */
+};
+
+/* An application model reading a socket. */
+struct rxs_app {
+	struct rxs_app_config cfg;
+	uint64_t last_ns;			/* RXS_APP_RATE: time of the last read */
+	uint64_t next_ns;			/* RXS_APP_RATE: earliest next read */
+	bool timer_armed;
+};
+
+struct rxs_sock {
+	struct rxs_socket_config cfg;
+	struct rxs_host *host;
+	unsigned int index;
+	int64_t rcvbuf;				/* sk_rcvbuf */
+	int64_t rmem_alloc;			/* sk_rmem_alloc: truesize of queued skbs */
+	struct rxs_skb_queue receive_queue;
+	uint64_t drops;				/* sk_drops */
+	uint64_t delivered;			/* datagrams the application read */
+	uint64_t delivered_bytes;
+	struct rxs_app app;
+	struct rxs_sock *hash_next;
+};
+
+/* Events of the virtual engine. */
+enum rxs_event_type {
+	RXS_EV_SOFTIRQ,		/* run net_rx_action on a CPU */
+	RXS_EV_IRQ,		/* coalescing timer of an RX queue fires */
+	RXS_EV_APP,		/* an application wakes to read */
+	RXS_EV_TIMER,		/* a kernel timer: fn(host, obj, time); it owns obj, which
+				 * rxs_host_destroy() frees if the timer never fired */
+};
+
+struct rxs_host;
+typedef void (*rxs_timer_fn)(struct rxs_host *h, void *obj, uint64_t t);
+
+struct rxs_event {
+	uint64_t time;
+	uint64_t seq;		/* insertion order: equal times run first-in first-out */
+	enum rxs_event_type type;
+	void *obj;
+	rxs_timer_fn fn;	/* RXS_EV_TIMER */
+};
+
+struct rxs_traffic {
+	struct rxs_traffic_config cfg;
+	rxs_source_t *src;
+	struct rxs_netdev *dev;
+	struct rxs_frame frame;		/* the next frame, valid while has_frame */
+	bool has_frame;
+	uint64_t next_ns;		/* virtual arrival time of that frame */
+	uint64_t first_ts;		/* capture timestamp of the first frame */
+	uint64_t count;
+	bool started;
+};
+
+struct rxs_host {
+	struct rxs_scenario *sc;		/* owned */
+	int64_t sysctl[RXS_SYSCTL_COUNT];	/* effective single values */
+	struct rxs_skb_pool pool;
+	struct rxs_softnet_data *cpus;
+	unsigned int ncpus;
+	struct rxs_netdev *devs;
+	unsigned int ndevs;
+	struct rxs_sock *socks;
+	unsigned int nsocks;
+	struct rxs_sock *udp_hash[256];		/* by local port */
+	struct rxs_traffic *traffic;
+	unsigned int ntraffic;
+	/* virtual engine */
+	uint64_t now;				/* time of the event being run */
+	struct rxs_event *events;		/* binary min-heap on (time, seq) */
+	size_t nevents, events_cap;
+	uint64_t event_seq;
+	uint64_t last_arrival;
+	uint64_t end_time;			/* resolved run.until */
+	bool sources_started;
+	uint64_t offered;
+	struct rxs_ipfrags *ipfrags;		/* IPv4 reassembly queues (proto) */
+	struct rxs_icmp_state *icmp;		/* ICMP rate limits (proto) */
+	int error;				/* first fatal error of the run */
+	char errmsg[512];
+};
+
+/* ---- sim: clock, events, costs ---- */
+void rxs__event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type type, void *obj);
+bool rxs__event_pop(struct rxs_host *h, struct rxs_event *out);
+const struct rxs_event *rxs__event_peek(const struct rxs_host *h);
+void rxs__timer_add(struct rxs_host *h, uint64_t time, rxs_timer_fn fn, void *obj);
+uint64_t rxs__jiffies(const struct rxs_host *h, uint64_t ns);
+/* Charge @ns of CPU time to @sd: its clock moves on. */
+static inline void rxs__charge(struct rxs_softnet_data *sd, uint64_t ns)
+{
+	sd->now += ns;
+	sd->cpu_stats.busy_ns += ns;
+}
+static inline uint32_t rxs__cost(const struct rxs_host *h, enum rxs_cost_id id)
+{
+	return h->sc->cost.ns[id];
+}
+/* Deliver every frame that reaches a NIC no later than @t (DMA into rings, netif_rx). */
+void rxs__pump_arrivals(struct rxs_host *h, uint64_t t);
+
+static inline void rxs__mib_inc(struct rxs_softnet_data *sd, enum rxs_mib mib)
+{
+	sd->mib[mib]++;
+}
+static inline void rxs__mib_add(struct rxs_softnet_data *sd, enum rxs_mib mib, uint64_t n)
+{
+	sd->mib[mib] += n;
+}
+static inline struct rxs_softnet_data *rxs__skb_sd(const struct rxs_sk_buff *skb)
+{
+	return &((struct rxs_host *)skb->pool->host)->cpus[skb->cpu];
+}
+static inline struct rxs_host *rxs__skb_host(const struct rxs_sk_buff *skb)
+{
+	return skb->pool->host;
+}
+
+/* ---- nic ---- */
+int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rxs_nic_config *cfg,
+		     unsigned int ifindex);
+void rxs__netdev_destroy(struct rxs_netdev *dev);
+/* A frame reaches the NIC at virtual time @t: MAC filter, DMA or netif_rx. Counts its fate. */
+void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t);
+/* The coalescing timer of @rxq fired at @t. */
+void rxs__nic_irq_timer(struct rxs_rx_queue *rxq, uint64_t t);
+uint32_t rxs__nic_queued(const struct rxs_netdev *dev);
+bool rxs__netdev_owns_addr(const struct rxs_netdev *dev, int family, const uint8_t *addr);
+
+/* ---- softirq ---- */
+int rxs__softnet_init(struct rxs_host *h, struct rxs_softnet_data *sd, unsigned int cpu);
+void rxs__softnet_destroy(struct rxs_softnet_data *sd);
+/* napi_schedule() from hard-IRQ context at time @t on the NAPI's CPU. */
+void rxs__napi_schedule(struct rxs_host *h, struct rxs_napi *napi, uint64_t t);
+/* napi_complete_done(): true when the NAPI is off the poll list and its IRQ may be unmasked. */
+bool rxs__napi_complete_done(struct rxs_host *h, struct rxs_napi *napi, int work, uint64_t t);
+/* Set the backlog NAPI's weight from the sysctls (dev_weight * dev_weight_rx_bias). */
+void rxs__softnet_set_weights(struct rxs_softnet_data *sd);
+/* The EV_SOFTIRQ event: run (part of) net_rx_action on @sd. */
+void rxs__net_rx_action(struct rxs_softnet_data *sd, uint64_t t);
+/* netif_rx(): queue @skb on @cpu's backlog at time @t. Takes ownership. */
+int rxs__enqueue_to_backlog(struct rxs_host *h, struct rxs_sk_buff *skb, unsigned int cpu,
+			    uint64_t t);
+
+/* ---- core (netif_receive_skb and below): takes ownership of @skb always ---- */
+void rxs__netif_receive_skb(struct rxs_sk_buff *skb);
+
+/* ---- proto: each takes ownership of @skb ---- */
+void rxs__eth_type_trans(struct rxs_sk_buff *skb);
+void rxs__ip_rcv(struct rxs_sk_buff *skb);
+void rxs__arp_rcv(struct rxs_sk_buff *skb);
+void rxs__udp_rcv(struct rxs_sk_buff *skb);
+void rxs__icmp_rcv(struct rxs_sk_buff *skb);
+void rxs__ipv6_rcv(struct rxs_sk_buff *skb);
+/* ip_defrag(): NULL when @skb was queued or dropped, else the whole datagram. */
+struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl);
+/* Create and free the protocol state of @h (reassembly, ICMP rate limits). */
+int rxs__proto_init(struct rxs_host *h);
+void rxs__proto_destroy(struct rxs_host *h);
+/* skbs held by the protocols (fragments waiting for reassembly). */
+uint64_t rxs__proto_queued(const struct rxs_host *h);
+uint16_t rxs__csum_fold(uint32_t sum);
+uint32_t rxs__csum_partial(const void *p, size_t len, uint32_t sum);
+
+/* ---- socket ---- */
+int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_socket_config *cfg,
+		   unsigned int index);
+void rxs__sock_destroy(struct rxs_sock *sk);
+struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
+				 uint16_t dport);
+/* Queue a datagram (__udp_enqueue_schedule_skb). Takes ownership. 0, -ENOMEM rcvbuf full. */
+int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb);
+/* The EV_APP event: the application reads what its model allows at @t. */
+void rxs__app_run(struct rxs_sock *sk, uint64_t t);
+/* sk_data_ready(): a datagram was queued on @sk at @t; wake or schedule its reader. */
+void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t);
+/* udp_recvmsg(): the next good datagram (caller owns it) or NULL; counts on @sd. */
+struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_data *sd);
+
+#endif /* RXSIM_HOST_H */

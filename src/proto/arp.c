@@ -1,0 +1,21 @@
+/* arp.c - arp_rcv: sanity checks, then the frame is consumed (the neighbour table and the
+ * replies it sends are outside the receive path we model). The kernel keeps no SNMP counter
+ * for ARP. */
+#include "internal.h"
+#include "proto/proto_int.h"
+
+void rxs__arp_rcv(struct rxs_sk_buff *skb)
+{
+	const uint8_t *a = skb->data;
+
+	/* arp_hdr_len() for Ethernet/IPv4: 8 + 2 * (6 + 4). */
+	if (!rxs_pskb_may_pull(skb, 28)) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	if (a[4] != 6 || a[5] != 4) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		return;
+	}
+	rxs_consume_skb(skb);
+}

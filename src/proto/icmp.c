@@ -1,0 +1,213 @@
+/* icmp.c - ICMP receive (icmp_rcv) and the errors the host sends (icmp_send), rate limited.
+ *
+ * Replies and errors go out through the transmit counters only (IpOutRequests, Icmp Out*);
+ * a transmit path that writes them to a pcap comes with the TCP work. Rate limits follow
+ * net/ipv4/icmp.c: a global token bucket (icmp_msgs_per_sec, icmp_msgs_burst) and a
+ * per-destination bucket (inet_peer_xrlim_allow: icmp_ratelimit per message, burst of 6),
+ * both only for the types in icmp_ratemask. The kernel takes a random 0-2 credits per message
+ * from the global bucket (icmp_global_consume); we take 1, its expected value, to stay
+ * deterministic.
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+#include "proto/proto_int.h"
+
+#define XRLIM_BURST_FACTOR 6
+#define PEER_SLOTS 1024
+
+struct icmp_peer {
+	uint8_t addr[16];
+	bool used;
+	uint64_t rate_tokens;
+	uint64_t rate_last;
+};
+
+struct rxs_icmp_state {
+	int64_t credit;
+	uint64_t stamp;
+	struct icmp_peer peers[PEER_SLOTS];
+};
+
+int rxs__icmp_init(struct rxs_host *h)
+{
+	h->icmp = rxs__calloc(1, sizeof(*h->icmp));
+	if (!h->icmp)
+		return -12;
+	h->icmp->credit = h->sysctl[RXS_SYSCTL_ICMP_MSGS_BURST];
+	return 0;
+}
+
+void rxs__icmp_destroy(struct rxs_host *h)
+{
+	rxs__free(h->icmp);
+	h->icmp = NULL;
+}
+
+/* icmp_global_allow(): refill by elapsed jiffies (at most one second's worth), then check. */
+static bool global_allow(struct rxs_host *h, uint64_t now_j)
+{
+	struct rxs_icmp_state *st = h->icmp;
+	uint64_t hz = h->sc->host.hz;
+	uint64_t delta = RXS_MIN(now_j - st->stamp, hz);
+
+	if (delta > hz / 50) {
+		int64_t incr = h->sysctl[RXS_SYSCTL_ICMP_MSGS_PER_SEC] * (int64_t)delta / (int64_t)hz;
+
+		if (incr) {
+			st->stamp = now_j;
+			st->credit = RXS_MIN(st->credit + incr, h->sysctl[RXS_SYSCTL_ICMP_MSGS_BURST]);
+		}
+	}
+	return st->credit > 0;
+}
+
+/* inet_peer_xrlim_allow() for the peer @addr. A new peer starts with a full bucket. */
+static bool peer_allow(struct rxs_host *h, const uint8_t *addr, uint64_t now_j)
+{
+	struct rxs_icmp_state *st = h->icmp;
+	uint64_t timeout = ((uint64_t)h->sysctl[RXS_SYSCTL_ICMP_RATELIMIT] * h->sc->host.hz + 999) /
+			   1000;
+	uint32_t slot = (rxs__get_be32(addr) * 2654435761u) % PEER_SLOTS;
+	struct icmp_peer *p = &st->peers[slot];
+	uint64_t token;
+
+	if (!p->used || memcmp(p->addr, addr, 16)) {
+		memset(p, 0, sizeof(*p));
+		p->used = true;
+		memcpy(p->addr, addr, 16);
+		p->rate_last = now_j - RXS_MIN(now_j, 60 * (uint64_t)h->sc->host.hz);
+		p->rate_tokens = 0;
+		token = XRLIM_BURST_FACTOR * timeout;
+	} else {
+		token = p->rate_tokens + (now_j - p->rate_last);
+	}
+	p->rate_last = now_j;
+	if (token > XRLIM_BURST_FACTOR * timeout)
+		token = XRLIM_BURST_FACTOR * timeout;
+	if (token >= timeout) {
+		p->rate_tokens = token - timeout;
+		return true;
+	}
+	p->rate_tokens = token;
+	return false;
+}
+
+static const enum rxs_mib out_type_mib[] = {
+	[0] = RXS_MIB_IcmpOutEchoReps, [3] = RXS_MIB_IcmpOutDestUnreachs,
+	[8] = RXS_MIB_IcmpOutEchos, [11] = RXS_MIB_IcmpOutTimeExcds,
+	[12] = RXS_MIB_IcmpOutParmProbs,
+};
+
+static void count_out(struct rxs_softnet_data *sd, uint8_t type)
+{
+	rxs__mib_inc(sd, RXS_MIB_IcmpOutMsgs);
+	rxs__mib_inc(sd, RXS_MIB_IpOutRequests);
+	if (type < ARRAY_SIZE(out_type_mib) && out_type_mib[type])
+		rxs__mib_inc(sd, out_type_mib[type]);
+	if (type == 0)
+		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType0);
+	else if (type == 3)
+		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType3);
+	else if (type == 11)
+		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType11);
+}
+
+/* Send (count) an ICMP message of @type to the source of @skb, subject to the limits. */
+static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	uint64_t now_j = rxs__jiffies(h, sd->now);
+	bool limited = type < 32 && (h->sysctl[RXS_SYSCTL_ICMP_RATEMASK] >> type & 1);
+
+	if (limited && !global_allow(h, now_j)) {
+		rxs__mib_inc(sd, RXS_MIB_IcmpOutRateLimitGlobal);
+		return;
+	}
+	if (limited && !peer_allow(h, RXS_INET_CB(skb)->saddr, now_j)) {
+		rxs__mib_inc(sd, RXS_MIB_IcmpOutRateLimitHost);
+		return;
+	}
+	if (limited)
+		h->icmp->credit--;
+	count_out(sd, type);
+}
+
+void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+{
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	const uint8_t *iph = rxs_skb_network_header(skb);
+	unsigned int ihl = (iph[0] & 15u) * 4;
+
+	(void)code;
+	/* Never about broadcasts, multicasts, non-first fragments, or ICMP errors. */
+	if (cb->route != RXS_RTN_LOCAL || cb->is_frag_tail)
+		return;
+	if (cb->protocol == 1 && skb->len + (skb->data - iph) > ihl) {
+		uint8_t t = iph[ihl];
+
+		if (t != 0 && t != 8 && t != 13 && t != 14 && t != 17 && t != 18)
+			return;
+	}
+	icmp_xmit(skb, type);
+}
+
+static const enum rxs_mib in_type_mib[] = {
+	[0] = RXS_MIB_IcmpInEchoReps, [3] = RXS_MIB_IcmpInDestUnreachs,
+	[4] = RXS_MIB_IcmpInSrcQuenchs, [5] = RXS_MIB_IcmpInRedirects,
+	[8] = RXS_MIB_IcmpInEchos, [11] = RXS_MIB_IcmpInTimeExcds,
+	[12] = RXS_MIB_IcmpInParmProbs, [13] = RXS_MIB_IcmpInTimestamps,
+	[14] = RXS_MIB_IcmpInTimestampReps, [17] = RXS_MIB_IcmpInAddrMasks,
+	[18] = RXS_MIB_IcmpInAddrMaskReps,
+};
+
+static void count_in_msg(struct rxs_softnet_data *sd, uint8_t type)
+{
+	if (type < ARRAY_SIZE(in_type_mib) && in_type_mib[type])
+		rxs__mib_inc(sd, in_type_mib[type]);
+	if (type == 0)
+		rxs__mib_inc(sd, RXS_MIB_IcmpMsgInType0);
+	else if (type == 3)
+		rxs__mib_inc(sd, RXS_MIB_IcmpMsgInType3);
+	else if (type == 8)
+		rxs__mib_inc(sd, RXS_MIB_IcmpMsgInType8);
+	else if (type == 11)
+		rxs__mib_inc(sd, RXS_MIB_IcmpMsgInType11);
+}
+
+void rxs__icmp_rcv(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	uint8_t type;
+
+	rxs__charge(sd, rxs__cost(h, RXS_COST_ICMP_RCV));
+	rxs__mib_inc(sd, RXS_MIB_IcmpInMsgs);
+	if (!rxs_pskb_may_pull(skb, 8)) {
+		rxs__mib_inc(sd, RXS_MIB_IcmpInErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	if (rxs__csum_fold(rxs__csum_partial(skb->data, skb->len, 0))) {
+		rxs__mib_inc(sd, RXS_MIB_IcmpInCsumErrors);
+		rxs__mib_inc(sd, RXS_MIB_IcmpInErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_ICMP_CSUM);
+		return;
+	}
+	type = skb->data[0];
+	count_in_msg(sd, type);
+	if (type > 18) {
+		/* NR_ICMP_TYPES: unknown types are errors, silently dropped. */
+		rxs__mib_inc(sd, RXS_MIB_IcmpInErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		return;
+	}
+	/* icmp_echo(): answered unless ignored (broadcast echoes are ignored by default). */
+	if (type == 8 && !h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_ALL] &&
+	    !(cb->route != RXS_RTN_LOCAL && h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_BROADCASTS]))
+		icmp_xmit(skb, 0);
+	rxs_consume_skb(skb);
+}

@@ -1,0 +1,232 @@
+/* ip.c - IPv4 receive: ip_rcv_core's checks, the input route, ip_local_deliver.
+ *
+ * The checks and their counters follow net/ipv4/ip_input.c in order; netfilter hooks
+ * (PREROUTING, INPUT) sit where NF_HOOK sits there. Netfilter drops touch no IP counter.
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+#include "proto/proto_int.h"
+
+#define IPPROTO_ICMP_ 1
+#define IP_MF 0x2000
+#define IP_OFFSET 0x1fff
+
+static bool is_multicast(const uint8_t *a)
+{
+	return (a[0] & 0xf0) == 0xe0;
+}
+
+static bool is_lbcast(const uint8_t *a)
+{
+	return a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255;
+}
+
+static bool is_zeronet(const uint8_t *a)
+{
+	return a[0] == 0;
+}
+
+static bool is_loopback(const uint8_t *a)
+{
+	return a[0] == 127;
+}
+
+/* A directed broadcast of one of our IPv4 subnets (the all-ones host part). */
+static bool is_subnet_broadcast(const struct rxs_host *h, const uint8_t *a)
+{
+	uint32_t d = rxs__get_be32(a);
+
+	for (unsigned int i = 0; i < h->ndevs; i++) {
+		const struct rxs_nic_config *c = &h->devs[i].cfg;
+
+		for (unsigned int j = 0; j < c->naddrs; j++) {
+			const struct rxs_addr *x = &c->addrs[j];
+			uint32_t mask;
+
+			if (x->family != AF_INET || x->prefix >= 31)
+				continue;
+			mask = x->prefix ? ~0u << (32 - x->prefix) : 0;
+			if ((d & ~mask) == ~mask && (d & mask) == (rxs__get_be32(x->addr) & mask))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool is_local(const struct rxs_host *h, int family, const uint8_t *a)
+{
+	/* The weak host model: an address on any interface is local to all of them. */
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		if (rxs__netdev_owns_addr(&h->devs[i], family, a))
+			return true;
+	return false;
+}
+
+/* ip_route_input_slow() for a host that does not forward: RXS_DROP_NOT_DROPPED_YET, with the
+ * route type in the cb, or the reason to drop. */
+static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_inet_cb *cb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	const uint8_t *s = cb->saddr, *d = cb->daddr;
+
+	if (is_multicast(d)) {
+		/* Only the all-hosts group is joined: no socket here joins any other. */
+		if (d[0] != 224 || d[1] || d[2] || d[3] != 1)
+			return RXS_DROP_IP_INVALID_DEST;
+		cb->route = RXS_RTN_MULTICAST;
+		return RXS_DROP_NOT_DROPPED_YET;
+	}
+	if (is_multicast(s) || is_lbcast(s))
+		return RXS_DROP_IP_INVALID_SOURCE;
+	if (is_lbcast(d) || (is_zeronet(s) && is_zeronet(d))) {
+		cb->route = RXS_RTN_BROADCAST;
+		return RXS_DROP_NOT_DROPPED_YET;
+	}
+	if (is_zeronet(s))
+		return RXS_DROP_IP_INVALID_SOURCE;
+	if (is_zeronet(d))
+		return RXS_DROP_IP_INVALID_DEST;
+	if (is_loopback(d))
+		return RXS_DROP_IP_INVALID_DEST;
+	if (is_loopback(s))
+		return RXS_DROP_IP_INVALID_SOURCE;
+	if (is_subnet_broadcast(h, d)) {
+		cb->route = RXS_RTN_BROADCAST;
+		return RXS_DROP_NOT_DROPPED_YET;
+	}
+	if (is_local(h, AF_INET, d)) {
+		/* fib_validate_source(): our own address as the source is a martian. */
+		if (is_local(h, AF_INET, s))
+			return RXS_DROP_IP_LOCAL_SOURCE;
+		cb->route = RXS_RTN_LOCAL;
+		return RXS_DROP_NOT_DROPPED_YET;
+	}
+	/* Not ours and forwarding is off: ip_error() with EHOSTUNREACH. */
+	rxs__mib_inc(sd, RXS_MIB_IpInAddrErrors);
+	return RXS_DROP_IP_INADDRERRORS;
+}
+
+/* ip_local_deliver_finish(): the L4 handler, then InDelivers, which counts packets handed
+ * to a handler even when it drops them. */
+static void ip_local_deliver(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+
+	rxs_skb_reset_transport_header(skb);
+	switch (cb->protocol) {
+	case IPPROTO_UDP:
+		rxs__mib_inc(sd, RXS_MIB_IpInDelivers);
+		rxs__udp_rcv(skb);
+		return;
+	case IPPROTO_TCP:
+		rxs__mib_inc(sd, RXS_MIB_IpInDelivers);
+		rxs__tcp_rcv(skb);
+		return;
+	case IPPROTO_ICMP_:
+		rxs__mib_inc(sd, RXS_MIB_IpInDelivers);
+		rxs__icmp_rcv(skb);
+		return;
+	}
+	rxs__mib_inc(sd, RXS_MIB_IpInUnknownProtos);
+	rxs__icmp_send(skb, 3, 2);	/* protocol unreachable */
+	rxs_kfree_skb_reason(skb, RXS_DROP_IP_NOPROTO);
+}
+
+static void count_route(struct rxs_softnet_data *sd, const struct rxs_sk_buff *skb,
+			const struct rxs_inet_cb *cb)
+{
+	if (cb->route == RXS_RTN_MULTICAST) {
+		rxs__mib_inc(sd, RXS_MIB_IpExtInMcastPkts);
+		rxs__mib_add(sd, RXS_MIB_IpExtInMcastOctets, skb->len);
+	} else if (cb->route == RXS_RTN_BROADCAST) {
+		rxs__mib_inc(sd, RXS_MIB_IpExtInBcastPkts);
+		rxs__mib_add(sd, RXS_MIB_IpExtInBcastOctets, skb->len);
+	}
+}
+
+/* ip_rcv_core() checks; RXS_DROP_NOT_DROPPED_YET when the header is sound. */
+static enum rxs_drop_reason ip_rcv_core(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd)
+{
+	const uint8_t *iph = skb->data;
+	unsigned int ihl, tot_len;
+
+	if (!rxs_pskb_may_pull(skb, 20))
+		goto inhdr_error;
+	ihl = (iph[0] & 15u) * 4;
+	if (ihl < 20 || (iph[0] >> 4) != 4)
+		goto inhdr_error;
+	/* IPSTATS_MIB_NOECTPKTS + ECN bits: only the not-ECT one is kept. */
+	if (!(iph[1] & 3))
+		rxs__mib_inc(sd, RXS_MIB_IpExtInNoECTPkts);
+	if (!rxs_pskb_may_pull(skb, ihl))
+		goto inhdr_error;
+	if (rxs__csum_fold(rxs__csum_partial(iph, ihl, 0))) {
+		rxs__mib_inc(sd, RXS_MIB_IpExtInCsumErrors);
+		rxs__mib_inc(sd, RXS_MIB_IpInHdrErrors);
+		return RXS_DROP_IP_CSUM;
+	}
+	tot_len = rxs__get_be16(iph + 2);
+	if (skb->len < tot_len) {
+		rxs__mib_inc(sd, RXS_MIB_IpExtInTruncatedPkts);
+		return RXS_DROP_PKT_TOO_SMALL;
+	}
+	if (tot_len < ihl)
+		goto inhdr_error;
+	/* pskb_trim_rcsum(): Ethernet padding goes; skb->len is the IP length from here on. */
+	rxs_skb_trim(skb, tot_len);
+	return RXS_DROP_NOT_DROPPED_YET;
+inhdr_error:
+	rxs__mib_inc(sd, RXS_MIB_IpInHdrErrors);
+	return RXS_DROP_IP_INHDR;
+}
+
+void rxs__ip_rcv(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	enum rxs_drop_reason reason;
+	unsigned int ihl;
+	uint16_t frag;
+
+	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_IP_RCV));
+	/* In promiscuous mode, frames for other hosts are dropped before any IP counter. */
+	if (skb->pkt_type == RXS_PACKET_OTHERHOST) {
+		skb->dev->core.rx_otherhost_dropped++;
+		reason = RXS_DROP_OTHERHOST;
+		goto drop;
+	}
+	rxs__mib_inc(sd, RXS_MIB_IpInReceives);
+	rxs__mib_add(sd, RXS_MIB_IpExtInOctets, skb->len);
+	reason = ip_rcv_core(skb, sd);
+	if (reason)
+		goto drop;
+	ihl = (skb->data[0] & 15u) * 4;
+	memset(cb, 0, sizeof(*cb));
+	cb->family = AF_INET;
+	cb->protocol = skb->data[9];
+	memcpy(cb->saddr, skb->data + 12, 4);
+	memcpy(cb->daddr, skb->data + 16, 4);
+	frag = rxs__get_be16(skb->data + 6);
+	cb->is_frag_tail = (frag & IP_OFFSET) != 0;
+	/* NF_INET_PRE_ROUTING would run here. */
+	reason = ip_route_input(skb, cb);
+	if (reason)
+		goto drop;
+	count_route(sd, skb, cb);
+	if (frag & (IP_MF | IP_OFFSET)) {
+		/* ip_defrag(): see rxs__ip_defrag for what is modelled. */
+		skb = rxs__ip_defrag(skb, ihl);
+		if (!skb)
+			return;
+	}
+	/* NF_INET_LOCAL_IN would run here. */
+	rxs_skb_pull(skb, ihl);
+	ip_local_deliver(skb);
+	return;
+drop:
+	rxs_kfree_skb_reason(skb, reason);
+}

@@ -1,0 +1,212 @@
+/* ipv6.c - IPv6 receive (ip6_rcv_core, ip6_input_finish) and ICMPv6 echo.
+ *
+ * A host without an IPv6 address has IPv6 disabled: frames are dropped with IPV6DISABLED
+ * and counted in Ip6InDiscards. Extension headers (hop-by-hop, routing, destination
+ * options) are walked as the kernel walks them, at most 8 of them; fragments are not
+ * reassembled yet and count as reassembly failures.
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+#include "proto/proto_int.h"
+
+#define NEXTHDR_HOP 0
+#define NEXTHDR_TCP 6
+#define NEXTHDR_UDP 17
+#define NEXTHDR_ROUTING 43
+#define NEXTHDR_FRAGMENT 44
+#define NEXTHDR_ICMP 58
+#define NEXTHDR_NONE 59
+#define NEXTHDR_DEST 60
+#define MAX_EXTHDRS 8
+
+static bool host_has_ipv6(const struct rxs_host *h)
+{
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++)
+			if (h->devs[i].cfg.addrs[j].family == AF_INET6)
+				return true;
+	return false;
+}
+
+static bool is_local6(const struct rxs_host *h, const uint8_t *a)
+{
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		if (rxs__netdev_owns_addr(&h->devs[i], AF_INET6, a))
+			return true;
+	return false;
+}
+
+/* Walk the extension headers; returns the upper-layer protocol with @skb pulled to it, or
+ * -1 with @reason set. */
+static int skip_exthdrs(struct rxs_sk_buff *skb, uint8_t nexthdr, enum rxs_drop_reason *reason)
+{
+	for (int n = 0; n < MAX_EXTHDRS; n++) {
+		unsigned int len;
+
+		if (nexthdr != NEXTHDR_HOP && nexthdr != NEXTHDR_ROUTING && nexthdr != NEXTHDR_DEST)
+			return nexthdr;
+		if (!rxs_pskb_may_pull(skb, 8))
+			break;
+		len = (skb->data[1] + 1u) * 8;
+		if (!rxs_pskb_may_pull(skb, len))
+			break;
+		nexthdr = skb->data[0];
+		rxs_skb_pull(skb, len);
+	}
+	*reason = RXS_DROP_IPV6_BAD_EXTHDR;
+	return -1;
+}
+
+static void ip6_deliver(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd, uint8_t nexthdr)
+{
+	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	enum rxs_drop_reason reason = RXS_DROP_NOT_SPECIFIED;
+	int proto = skip_exthdrs(skb, nexthdr, &reason);
+
+	if (proto < 0) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);
+		rxs_kfree_skb_reason(skb, reason);
+		return;
+	}
+	cb->protocol = (uint8_t)proto;
+	rxs_skb_reset_transport_header(skb);
+	switch (proto) {
+	case NEXTHDR_UDP:
+		rxs__mib_inc(sd, RXS_MIB_Ip6InDelivers);
+		rxs__udp_rcv(skb);
+		return;
+	case NEXTHDR_TCP:
+		rxs__mib_inc(sd, RXS_MIB_Ip6InDelivers);
+		rxs__tcp_rcv(skb);
+		return;
+	case NEXTHDR_ICMP:
+		rxs__mib_inc(sd, RXS_MIB_Ip6InDelivers);
+		rxs__icmpv6_rcv(skb);
+		return;
+	case NEXTHDR_NONE:
+		rxs__mib_inc(sd, RXS_MIB_Ip6InDelivers);
+		rxs_consume_skb(skb);
+		return;
+	case NEXTHDR_FRAGMENT:
+		rxs__mib_inc(sd, RXS_MIB_Ip6ReasmReqds);
+		rxs__mib_inc(sd, RXS_MIB_Ip6ReasmFails);
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		return;
+	}
+	rxs__mib_inc(sd, RXS_MIB_Ip6InUnknownProtos);
+	rxs_kfree_skb_reason(skb, RXS_DROP_IP_NOPROTO);
+}
+
+void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	enum rxs_drop_reason reason = RXS_DROP_IP_INHDR;
+	uint32_t plen;
+
+	rxs__charge(sd, rxs__cost(h, RXS_COST_IP_RCV));
+	if (skb->pkt_type == RXS_PACKET_OTHERHOST) {
+		skb->dev->core.rx_otherhost_dropped++;
+		rxs_kfree_skb_reason(skb, RXS_DROP_OTHERHOST);
+		return;
+	}
+	rxs__mib_inc(sd, RXS_MIB_Ip6InReceives);
+	rxs__mib_add(sd, RXS_MIB_Ip6InOctets, skb->len);
+	if (!host_has_ipv6(h)) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6InDiscards);
+		rxs_kfree_skb_reason(skb, RXS_DROP_IPV6DISABLED);
+		return;
+	}
+	if (!rxs_pskb_may_pull(skb, 40) || (skb->data[0] >> 4) != 6)
+		goto err;
+	plen = rxs__get_be16(skb->data + 4);
+	if (plen + 40 > skb->len) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6InTruncatedPkts);
+		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	rxs_skb_trim(skb, plen + 40);
+	memset(cb, 0, sizeof(*cb));
+	cb->family = AF_INET6;
+	memcpy(cb->saddr, skb->data + 8, 16);
+	memcpy(cb->daddr, skb->data + 24, 16);
+	if (cb->saddr[0] == 0xff)
+		goto err;	/* multicast source */
+	if (cb->daddr[0] == 0xff) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6InMcastPkts);
+		cb->route = RXS_RTN_MULTICAST;
+	} else if (is_local6(h, cb->daddr)) {
+		cb->route = RXS_RTN_LOCAL;
+	} else {
+		rxs__mib_inc(sd, RXS_MIB_Ip6InAddrErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INADDRERRORS);
+		return;
+	}
+	rxs_skb_pull(skb, 40);
+	ip6_deliver(skb, sd, rxs_skb_network_header(skb)[6]);
+	return;
+err:
+	rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);
+	rxs_kfree_skb_reason(skb, reason);
+}
+
+void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+
+	(void)code;
+	if (RXS_INET_CB(skb)->route != RXS_RTN_LOCAL)
+		return;
+	rxs__mib_inc(sd, RXS_MIB_Icmp6OutMsgs);
+	rxs__mib_inc(sd, RXS_MIB_Ip6OutRequests);
+	if (type == 1)
+		rxs__mib_inc(sd, RXS_MIB_Icmp6OutDestUnreachs);
+	else if (type == 129)
+		rxs__mib_inc(sd, RXS_MIB_Icmp6OutEchoReplies);
+}
+
+void rxs__icmpv6_rcv(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+
+	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_ICMP_RCV));
+	rxs__mib_inc(sd, RXS_MIB_Icmp6InMsgs);
+	if (!rxs_pskb_may_pull(skb, 4)) {
+		rxs__mib_inc(sd, RXS_MIB_Icmp6InErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	if (rxs__l4_csum(cb, NEXTHDR_ICMP, skb->data, skb->len)) {
+		rxs__mib_inc(sd, RXS_MIB_Icmp6InCsumErrors);
+		rxs__mib_inc(sd, RXS_MIB_Icmp6InErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_ICMP_CSUM);
+		return;
+	}
+	if (skb->data[0] == 128) {
+		rxs__mib_inc(sd, RXS_MIB_Icmp6InEchos);
+		rxs__icmpv6_send(skb, 129, 0);
+	}
+	rxs_consume_skb(skb);
+}
+
+int rxs__proto_init(struct rxs_host *h)
+{
+	int err = rxs__ipfrag_init(h);
+
+	return err ? err : rxs__icmp_init(h);
+}
+
+void rxs__proto_destroy(struct rxs_host *h)
+{
+	rxs__ipfrag_destroy(h);
+	rxs__icmp_destroy(h);
+}
+
+uint64_t rxs__proto_queued(const struct rxs_host *h)
+{
+	return rxs__ipfrag_queued(h);
+}

@@ -1,0 +1,124 @@
+/* udp.c - UDP receive over IPv4 and IPv6 (__udp4_lib_rcv, __udp6_lib_rcv).
+ *
+ * Checksums: a NIC without offload (veth here, and any capture) hands the stack
+ * CHECKSUM_NONE, and the kernel then defers full verification: to the no-socket path
+ * (udp_lib_checksum_complete before counting NoPorts) or to copy time in udp_recvmsg,
+ * where a bad datagram counts InCsumErrors + InErrors and is skipped. We verify once here,
+ * remember the result in the skb, and apply it where the kernel would find out.
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+#include "proto/proto_int.h"
+
+struct udp_mibs {
+	enum rxs_mib in_errors, no_ports, csum_errors, ignored_multi;
+};
+
+static const struct udp_mibs udp4_mibs = {
+	RXS_MIB_UdpInErrors, RXS_MIB_UdpNoPorts, RXS_MIB_UdpInCsumErrors, RXS_MIB_UdpIgnoredMulti,
+};
+
+static const struct udp_mibs udp6_mibs = {
+	RXS_MIB_Udp6InErrors, RXS_MIB_Udp6NoPorts, RXS_MIB_Udp6InCsumErrors,
+	RXS_MIB_Udp6IgnoredMulti,
+};
+
+uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
+		      uint32_t len)
+{
+	unsigned int alen = cb->family == AF_INET ? 4 : 16;
+	uint32_t sum = 0;
+	uint8_t tail[4];
+
+	sum = rxs__csum_partial(cb->saddr, alen, sum);
+	sum = rxs__csum_partial(cb->daddr, alen, sum);
+	rxs__put_be32(tail, len);
+	sum = rxs__csum_partial(tail, 4, sum);
+	tail[0] = tail[1] = tail[2] = 0;
+	tail[3] = proto;
+	sum = rxs__csum_partial(tail, 4, sum);
+	return rxs__csum_fold(rxs__csum_partial(l4, len, sum));
+}
+
+/* Deliver a broadcast or multicast datagram to every socket bound to its port. */
+static void udp_mcast_deliver(struct rxs_sk_buff *skb, uint16_t dport, const struct udp_mibs *m)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	struct rxs_sock *first = NULL;
+
+	for (unsigned int i = 0; i < h->nsocks; i++) {
+		struct rxs_sock *sk = &h->socks[i];
+		struct rxs_sk_buff *c;
+
+		if (sk->cfg.proto != IPPROTO_UDP || sk->cfg.port != dport)
+			continue;
+		if (!first) {
+			first = sk;
+			continue;
+		}
+		c = rxs_skb_clone(skb);
+		if (c)
+			rxs__udp_queue_rcv_skb(sk, c);
+	}
+	if (first) {
+		rxs__udp_queue_rcv_skb(first, skb);
+		return;
+	}
+	rxs__mib_inc(sd, m->ignored_multi);
+	rxs_consume_skb(skb);
+}
+
+static void udp_rcv(struct rxs_sk_buff *skb, const struct udp_mibs *m)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	enum rxs_drop_reason reason = RXS_DROP_PKT_TOO_SMALL;
+	struct rxs_sock *sk;
+	uint16_t ulen, dport;
+	bool csum_bad;
+
+	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_UDP_RCV));
+	if (!rxs_pskb_may_pull(skb, 8))
+		goto drop;
+	ulen = rxs__get_be16(skb->data + 4);
+	/* IPv6 jumbograms aside, a length field of 0 or below the header is short. */
+	if (ulen > skb->len || ulen < 8)
+		goto drop;
+	rxs_skb_trim(skb, ulen);
+	dport = rxs__get_be16(skb->data + 2);
+	csum_bad = (cb->family == AF_INET6 || rxs__get_be16(skb->data + 6)) &&
+		   rxs__l4_csum(cb, IPPROTO_UDP, skb->data, ulen);
+	skb->cb[sizeof(struct rxs_inet_cb)] = csum_bad;
+	if (cb->route != RXS_RTN_LOCAL) {
+		udp_mcast_deliver(skb, dport, m);
+		return;
+	}
+	sk = rxs__udp_lookup(sd->host, cb->family, cb->daddr, dport);
+	if (sk) {
+		rxs__udp_queue_rcv_skb(sk, skb);
+		return;
+	}
+	if (csum_bad) {
+		rxs__mib_inc(sd, m->csum_errors);
+		reason = RXS_DROP_UDP_CSUM;
+		goto drop;
+	}
+	rxs__mib_inc(sd, m->no_ports);
+	if (cb->family == AF_INET)
+		rxs__icmp_send(skb, 3, 3);	/* port unreachable */
+	else
+		rxs__icmpv6_send(skb, 1, 4);
+	rxs_kfree_skb_reason(skb, RXS_DROP_NO_SOCKET);
+	return;
+drop:
+	rxs__mib_inc(sd, m->in_errors);
+	rxs_kfree_skb_reason(skb, reason);
+}
+
+void rxs__udp_rcv(struct rxs_sk_buff *skb)
+{
+	udp_rcv(skb, RXS_INET_CB(skb)->family == AF_INET ? &udp4_mibs : &udp6_mibs);
+}

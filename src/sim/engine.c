@@ -1,0 +1,187 @@
+/* engine.c - the virtual engine: merge the traffic sources with the event queue, in time.
+ *
+ * Arrivals are not events: each source has one frame read ahead, and the engine takes
+ * whichever comes first, the earliest frame or the earliest event. A CPU that is busy
+ * processing also pulls arrivals up to its own clock before each packet (see
+ * rxs__pump_arrivals), so rings and backlogs fill while the softirq runs, as they do on a
+ * real host. Memory stays constant whatever the capture's length.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host.h"
+#include "internal.h"
+#include "rxsim/sim.h"
+
+#define NEVER UINT64_MAX
+
+static void source_fail(struct rxs_host *h, struct rxs_traffic *tr)
+{
+	if (!h->error) {
+		h->error = RXS_EPCAP;
+		snprintf(h->errmsg, sizeof(h->errmsg), "%s", rxs_source_errmsg(tr->src));
+	}
+	tr->has_frame = false;
+}
+
+/* Read @tr's next frame and place it in virtual time. */
+static void source_advance(struct rxs_host *h, struct rxs_traffic *tr)
+{
+	int rc = rxs_source_next(tr->src, &tr->frame);
+	uint64_t rel;
+
+	if (rc <= 0) {
+		if (rc < 0)
+			source_fail(h, tr);
+		tr->has_frame = false;
+		return;
+	}
+	tr->has_frame = true;
+	if (!tr->started) {
+		tr->started = true;
+		tr->first_ts = tr->frame.ts_ns;
+	}
+	if (tr->cfg.rate_pps > 0) {
+		rel = (uint64_t)((double)tr->count * 1e9 / tr->cfg.rate_pps);
+	} else {
+		rel = tr->frame.ts_ns - tr->first_ts;	/* the source keeps timestamps monotonic */
+		if (tr->cfg.speed > 0 && tr->cfg.speed != 1.0)
+			rel = (uint64_t)((double)rel / tr->cfg.speed);
+	}
+	tr->next_ns = tr->cfg.start_ns + rel;
+	tr->count++;
+}
+
+static void sources_start(struct rxs_host *h)
+{
+	if (h->sources_started)
+		return;
+	h->sources_started = true;
+	for (unsigned int i = 0; i < h->ntraffic; i++)
+		source_advance(h, &h->traffic[i]);
+}
+
+static struct rxs_traffic *next_source(struct rxs_host *h)
+{
+	struct rxs_traffic *best = NULL;
+
+	for (unsigned int i = 0; i < h->ntraffic; i++) {
+		struct rxs_traffic *tr = &h->traffic[i];
+
+		if (tr->has_frame && (!best || tr->next_ns < best->next_ns))
+			best = tr;
+	}
+	return best;
+}
+
+void rxs__pump_arrivals(struct rxs_host *h, uint64_t t)
+{
+	struct rxs_traffic *tr;
+
+	while ((tr = next_source(h)) && tr->next_ns <= t) {
+		uint64_t at = tr->next_ns;
+
+		h->last_arrival = RXS_MAX(h->last_arrival, at);
+		rxs__nic_receive(tr->dev, &tr->frame, at);
+		source_advance(h, tr);
+	}
+}
+
+static void dispatch(struct rxs_host *h, const struct rxs_event *ev)
+{
+	switch (ev->type) {
+	case RXS_EV_SOFTIRQ:
+		rxs__net_rx_action(ev->obj, ev->time);
+		break;
+	case RXS_EV_IRQ:
+		rxs__nic_irq_timer(ev->obj, ev->time);
+		break;
+	case RXS_EV_APP:
+		rxs__app_run(ev->obj, ev->time);
+		break;
+	case RXS_EV_TIMER:
+		ev->fn(h, ev->obj, ev->time);
+		break;
+	}
+}
+
+/* Run everything due up to @until; returns false when nothing at all is left to run. */
+static bool run_to(struct rxs_host *h, uint64_t until)
+{
+	for (;;) {
+		struct rxs_traffic *tr = next_source(h);
+		const struct rxs_event *top = rxs__event_peek(h);
+		uint64_t ta = tr ? tr->next_ns : NEVER, te = top ? top->time : NEVER;
+		struct rxs_event ev;
+
+		if (ta == NEVER && te == NEVER)
+			return false;
+		if (RXS_MIN(ta, te) > until)
+			return true;
+		if (ta <= te) {
+			h->now = RXS_MAX(h->now, ta);
+			rxs__pump_arrivals(h, ta);
+		} else {
+			rxs__event_pop(h, &ev);
+			h->now = RXS_MAX(h->now, ev.time);
+			dispatch(h, &ev);
+		}
+		if (h->error == -ENOMEM)
+			return false;
+	}
+}
+
+int rxs_host_run_until(rxs_host_t *h, uint64_t t)
+{
+	sources_start(h);
+	run_to(h, t);
+	if (t != NEVER && h->now < t)
+		h->now = t;
+	return h->error;
+}
+
+int rxs_host_run(rxs_host_t *h)
+{
+	const struct rxs_run_config *run = &h->sc->run;
+
+	sources_start(h);
+	if (run->until == RXS_UNTIL_TIME)
+		return rxs_host_run_until(h, run->ns);
+	/* Until every frame has arrived, then run.ns more (timers far in the future, such as
+	 * reassembly timeouts, are left pending like on a host that is still up). */
+	while (next_source(h))
+		if (!run_to(h, next_source(h)->next_ns))
+			break;
+	return rxs_host_run_until(h, h->last_arrival + run->ns);
+}
+
+int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint32_t len,
+		    uint64_t t)
+{
+	struct rxs_frame f;
+
+	if (nic >= h->ndevs || t < h->now || !frame || len > 65535)
+		return -EINVAL;
+	sources_start(h);
+	run_to(h, t);
+	h->now = t;
+	memset(&f, 0, sizeof(f));
+	f.data = frame;
+	f.len = f.wire_len = len;
+	f.ts_ns = t;
+	f.number = h->offered + 1;
+	h->last_arrival = RXS_MAX(h->last_arrival, t);
+	rxs__nic_receive(&h->devs[nic], &f, t);
+	return h->error;
+}
+
+uint64_t rxs_host_now(const rxs_host_t *h)
+{
+	return h->now;
+}
+
+const char *rxs_host_errmsg(const rxs_host_t *h)
+{
+	return h->errmsg;
+}

@@ -1,0 +1,235 @@
+/* host.c - building a host from a scenario, and tearing it down. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "host.h"
+#include "internal.h"
+#include "rxsim/sim.h"
+
+static char *dup_or_null(const char *s, bool *ok)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = rxs__strdup(s);
+	if (!d)
+		*ok = false;
+	return d;
+}
+
+static void *dup_array(const void *src, size_t n, size_t size, bool *ok)
+{
+	void *d;
+
+	if (!n)
+		return NULL;
+	d = rxs__malloc(n * size);
+	if (!d) {
+		*ok = false;
+		return NULL;
+	}
+	memcpy(d, src, n * size);
+	return d;
+}
+
+/* A deep copy of @sc: the host keeps its own, whatever the caller does with theirs. */
+static struct rxs_scenario *scenario_copy(const struct rxs_scenario *sc)
+{
+	struct rxs_scenario *c = rxs__calloc(1, sizeof(*c));
+	bool ok = true;
+
+	if (!c)
+		return NULL;
+	*c = *sc;
+	c->path = dup_or_null(sc->path, &ok);
+	c->dir = dup_or_null(sc->dir, &ok);
+	c->netfilter = dup_or_null(sc->netfilter, &ok);
+	c->nics = dup_array(sc->nics, sc->nnics, sizeof(*sc->nics), &ok);
+	c->sockets = dup_array(sc->sockets, sc->nsockets, sizeof(*sc->sockets), &ok);
+	c->taps = dup_array(sc->taps, sc->ntaps, sizeof(*sc->taps), &ok);
+	c->traffic = dup_array(sc->traffic, sc->ntraffic, sizeof(*sc->traffic), &ok);
+	for (unsigned int i = 0; ok && i < sc->ntaps; i++) {
+		c->taps[i].filter = dup_or_null(sc->taps[i].filter, &ok);
+		c->taps[i].write = dup_or_null(sc->taps[i].write, &ok);
+	}
+	for (unsigned int i = 0; ok && i < sc->ntraffic; i++)
+		c->traffic[i].path = dup_or_null(sc->traffic[i].path, &ok);
+	if (!ok) {
+		/* Only the strings we copied are ours; free what we made and report. */
+		c->ntaps = c->taps ? c->ntaps : 0;
+		c->ntraffic = c->traffic ? c->ntraffic : 0;
+		rxs_scenario_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static struct rxs_netdev *find_dev(struct rxs_host *h, const char *name)
+{
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		if (!strcmp(h->devs[i].cfg.name, name))
+			return &h->devs[i];
+	return NULL;
+}
+
+static const struct rxs_addr *first_addr(const struct rxs_netdev *dev, int family)
+{
+	for (unsigned int i = 0; i < dev->cfg.naddrs; i++)
+		if (dev->cfg.addrs[i].family == family)
+			return &dev->cfg.addrs[i];
+	return NULL;
+}
+
+/* A generated source: UDP towards the NIC's first address, as `rxsim gen udp` writes. */
+static int open_generator(struct rxs_traffic *tr, char *err, size_t errlen)
+{
+	const struct rxs_traffic_config *c = &tr->cfg;
+	const struct rxs_addr *dst = first_addr(tr->dev, AF_INET);
+	struct rxs_gen_udp g;
+
+	if (strcmp(c->generator, "udp_flood")) {
+		snprintf(err, errlen, "traffic generator '%s' is not available yet (have: udp_flood)",
+			 c->generator);
+		return RXS_ECONFIG;
+	}
+	memset(&g, 0, sizeof(g));
+	memcpy(g.dst_mac, tr->dev->cfg.mac, 6);
+	memcpy(g.src_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
+	if (dst) {
+		g.dst = *dst;
+	} else {
+		rxs_addr_parse(&g.dst, "10.0.0.2");
+	}
+	rxs_addr_parse(&g.src, "10.0.0.1");
+	g.dport = c->dport;
+	g.flows = c->flows ? c->flows : 1;
+	g.size = c->size;
+	g.rate_pps = c->rate_pps > 0 ? c->rate_pps : 1e6;
+	g.count = c->count ? c->count : (uint64_t)(g.rate_pps * (double)c->duration_ns / 1e9);
+	return rxs_source_open_gen_udp(&tr->src, &g);
+}
+
+static int open_traffic(struct rxs_host *h, char *err, size_t errlen)
+{
+	h->traffic = rxs__calloc(h->sc->ntraffic ? h->sc->ntraffic : 1, sizeof(*h->traffic));
+	if (!h->traffic)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < h->sc->ntraffic; i++) {
+		struct rxs_traffic *tr = &h->traffic[h->ntraffic];
+		struct rxs_source_options opts;
+		int rc;
+
+		tr->cfg = h->sc->traffic[i];
+		tr->dev = tr->cfg.nic[0] ? find_dev(h, tr->cfg.nic) : &h->devs[0];
+		if (!tr->dev) {
+			snprintf(err, errlen, "traffic[%u]: no NIC named '%s'", i, tr->cfg.nic);
+			return RXS_ECONFIG;
+		}
+		memset(&opts, 0, sizeof(opts));
+		memcpy(opts.host_mac, tr->dev->cfg.mac, 6);
+		memcpy(opts.peer_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
+		if (tr->cfg.kind == RXS_TRAFFIC_PCAP)
+			rc = rxs_source_open_pcap(&tr->src, tr->cfg.path, &opts, err, errlen);
+		else
+			rc = open_generator(tr, err, errlen);
+		if (rc)
+			return rc;
+		h->ntraffic++;
+	}
+	return 0;
+}
+
+static int build(struct rxs_host *h, char *err, size_t errlen)
+{
+	const struct rxs_scenario *sc = h->sc;
+	int rc;
+
+	for (int i = 0; i < RXS_SYSCTL_COUNT; i++)
+		h->sysctl[i] = rxs_scenario_sysctl(sc, (enum rxs_sysctl_id)i);
+	h->pool.host = h;
+	h->ncpus = sc->host.cpus ? sc->host.cpus : 1;
+	h->cpus = rxs__calloc(h->ncpus, sizeof(*h->cpus));
+	h->devs = rxs__calloc(sc->nnics ? sc->nnics : 1, sizeof(*h->devs));
+	h->socks = rxs__calloc(sc->nsockets ? sc->nsockets : 1, sizeof(*h->socks));
+	if (!h->cpus || !h->devs || !h->socks)
+		return -ENOMEM;
+	for (unsigned int c = 0; c < h->ncpus; c++) {
+		rxs__softnet_init(h, &h->cpus[c], c);
+		rxs__softnet_set_weights(&h->cpus[c]);
+	}
+	if (!sc->nnics) {
+		snprintf(err, errlen, "the scenario has no NIC");
+		return RXS_ECONFIG;
+	}
+	for (unsigned int i = 0; i < sc->nnics; i++) {
+		rc = rxs__netdev_init(h, &h->devs[i], &sc->nics[i], i + 2);
+		h->ndevs++;
+		if (rc) {
+			snprintf(err, errlen, "nics[%u]: %s", i, rxs_strerror(rc));
+			return rc;
+		}
+	}
+	for (unsigned int i = 0; i < sc->nsockets; i++)
+		rxs__sock_init(h, &h->socks[h->nsocks++], &sc->sockets[i], i);
+	rc = rxs__proto_init(h);
+	return rc ? rc : open_traffic(h, err, errlen);
+}
+
+int rxs_host_create(rxs_host_t **hostp, const struct rxs_scenario *sc, char *err, size_t errlen)
+{
+	struct rxs_host *h;
+	char dummy[8];
+	int rc;
+
+	*hostp = NULL;
+	if (!err) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	h = rxs__calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	rxs__skb_pool_init(&h->pool);
+	h->sc = scenario_copy(sc);
+	rc = h->sc ? build(h, err, errlen) : -ENOMEM;
+	if (rc) {
+		if (!err[0])
+			snprintf(err, errlen, "%s", rxs_strerror(rc));
+		rxs_host_destroy(h);
+		return rc;
+	}
+	*hostp = h;
+	return 0;
+}
+
+void rxs_host_destroy(rxs_host_t *h)
+{
+	if (!h)
+		return;
+	for (unsigned int i = 0; i < h->ntraffic; i++)
+		rxs_source_close(h->traffic[i].src);
+	for (unsigned int i = 0; i < h->nsocks; i++)
+		rxs__sock_destroy(&h->socks[i]);
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		rxs__netdev_destroy(&h->devs[i]);
+	if (h->cpus)
+		for (unsigned int c = 0; c < h->ncpus; c++)
+			rxs__softnet_destroy(&h->cpus[c]);
+	rxs__proto_destroy(h);
+	/* Timers own memory (reassembly queues): run their frees without running the path. */
+	for (struct rxs_event ev; rxs__event_pop(h, &ev);)
+		if (ev.type == RXS_EV_TIMER)
+			rxs__free(ev.obj);
+	rxs__free(h->events);
+	rxs__free(h->traffic);
+	rxs__free(h->socks);
+	rxs__free(h->devs);
+	rxs__free(h->cpus);
+	rxs__skb_pool_destroy(&h->pool);
+	rxs_scenario_free(h->sc);
+	rxs__free(h);
+}

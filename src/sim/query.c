@@ -1,0 +1,198 @@
+/* query.c - reading a host's counters as plain structs. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "host.h"
+#include "internal.h"
+#include "rxsim/ring.h"
+#include "rxsim/sim.h"
+
+const struct rxs_scenario *rxs_host_scenario(const rxs_host_t *h)
+{
+	return h->sc;
+}
+
+uint64_t rxs_host_mib(const rxs_host_t *h, enum rxs_mib mib)
+{
+	uint64_t sum = 0;
+
+	if ((unsigned int)mib >= RXS_MIB_COUNT)
+		return 0;
+	for (unsigned int c = 0; c < h->ncpus; c++)
+		sum += h->cpus[c].mib[mib];
+	return sum;
+}
+
+unsigned int rxs_host_ncpus(const rxs_host_t *h)
+{
+	return h->ncpus;
+}
+
+int rxs_host_softnet_stat(const rxs_host_t *h, unsigned int cpu, struct rxs_softnet_stat *st)
+{
+	const struct rxs_softnet_data *sd;
+
+	if (cpu >= h->ncpus)
+		return -EINVAL;
+	sd = &h->cpus[cpu];
+	*st = sd->stat;
+	st->cpu = cpu;
+	st->input_qlen = sd->input_pkt_queue.qlen;
+	st->process_qlen = sd->process_queue.qlen;
+	st->backlog_len = st->input_qlen + st->process_qlen;
+	return 0;
+}
+
+int rxs_host_cpu_stats(const rxs_host_t *h, unsigned int cpu, struct rxs_cpu_stats *st)
+{
+	if (cpu >= h->ncpus)
+		return -EINVAL;
+	*st = h->cpus[cpu].cpu_stats;
+	return 0;
+}
+
+unsigned int rxs_host_nnics(const rxs_host_t *h)
+{
+	return h->ndevs;
+}
+
+const char *rxs_host_nic_name(const rxs_host_t *h, unsigned int nic)
+{
+	return nic < h->ndevs ? h->devs[nic].cfg.name : NULL;
+}
+
+unsigned int rxs_host_nic_nqueues(const rxs_host_t *h, unsigned int nic)
+{
+	return nic < h->ndevs ? h->devs[nic].nrxq : 0;
+}
+
+static void stats_add(struct rxs_nic_stats *a, const struct rxs_nic_stats *b)
+{
+	uint64_t *x = (uint64_t *)a;
+	const uint64_t *y = (const uint64_t *)b;
+
+	for (size_t i = 0; i < sizeof(*a) / sizeof(uint64_t); i++)
+		x[i] += y[i];
+}
+
+int rxs_host_nic_stats(const rxs_host_t *h, unsigned int nic, struct rxs_nic_stats *st)
+{
+	const struct rxs_netdev *dev;
+
+	if (nic >= h->ndevs)
+		return -EINVAL;
+	dev = &h->devs[nic];
+	*st = dev->core;
+	for (unsigned int q = 0; q < dev->nrxq; q++)
+		stats_add(st, &dev->rxq[q].stats);
+	/* rx_errors sums the error classes, as rtnl_link_stats64 does for most drivers. */
+	st->rx_errors = st->rx_length_errors + st->rx_crc_errors + st->rx_frame_errors +
+			st->rx_over_errors + st->rx_fifo_errors + st->rx_missed_errors;
+	return 0;
+}
+
+int rxs_host_nic_queue_stats(const rxs_host_t *h, unsigned int nic, unsigned int queue,
+			     struct rxs_nic_stats *st, uint32_t *ring_size, uint32_t *ring_max_fill)
+{
+	const struct rxs_rx_queue *rxq;
+
+	if (nic >= h->ndevs || queue >= h->devs[nic].nrxq)
+		return -EINVAL;
+	rxq = &h->devs[nic].rxq[queue];
+	*st = rxq->stats;
+	if (ring_size)
+		*ring_size = rxq->ring ? rxs_ring_size(rxq->ring) : 0;
+	if (ring_max_fill)
+		*ring_max_fill = (uint32_t)rxq->max_ring_fill;
+	return 0;
+}
+
+unsigned int rxs_host_nsockets(const rxs_host_t *h)
+{
+	return h->nsocks;
+}
+
+int rxs_host_sock_lookup(const rxs_host_t *h, const char *name)
+{
+	for (unsigned int i = 0; i < h->nsocks; i++)
+		if (!strcmp(h->socks[i].cfg.name, name))
+			return (int)i;
+	return -1;
+}
+
+static void format_local(const struct rxs_socket_config *c, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	int family = c->local.family ? c->local.family : AF_INET;
+
+	if (!inet_ntop(family, c->local.addr, a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	if (family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", a, c->port);
+	else
+		snprintf(buf, len, "%s:%u", a, c->port);
+}
+
+int rxs_host_sock_info(const rxs_host_t *h, unsigned int sock, struct rxs_sock_info *info)
+{
+	const struct rxs_sock *sk;
+
+	if (sock >= h->nsocks)
+		return -EINVAL;
+	sk = &h->socks[sock];
+	memset(info, 0, sizeof(*info));
+	info->name = sk->cfg.name;
+	info->proto = sk->cfg.proto;
+	format_local(&sk->cfg, info->local, sizeof(info->local));
+	info->rcvbuf = sk->rcvbuf;
+	info->rmem_alloc = (uint64_t)sk->rmem_alloc;
+	info->recv_q = (uint64_t)sk->rmem_alloc;
+	info->drops = sk->drops;
+	info->queued = sk->receive_queue.qlen;
+	info->delivered = sk->delivered;
+	info->delivered_bytes = sk->delivered_bytes;
+	return 0;
+}
+
+void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX])
+{
+	memcpy(reasons, h->pool.stats.reasons, sizeof(h->pool.stats.reasons));
+}
+
+int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
+{
+	uint64_t queued = rxs__proto_queued(h);
+
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		queued += rxs__nic_queued(&h->devs[i]);
+	for (unsigned int i = 0; i < h->ncpus; i++)
+		queued += h->cpus[i].input_pkt_queue.qlen + h->cpus[i].process_queue.qlen;
+	for (unsigned int i = 0; i < h->nsocks; i++)
+		queued += h->socks[i].receive_queue.qlen;
+	c->offered = h->offered;
+	c->consumed = h->pool.stats.consumed;
+	c->dropped = h->pool.stats.dropped;
+	c->queued = queued;
+	return c->offered == c->consumed + c->dropped + c->queued ? 0 : RXS_ECONSERVATION;
+}
+
+int rxs_host_sock_recv(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp)
+{
+	struct rxs_sock *sk;
+
+	*skbp = NULL;
+	if (sock >= h->nsocks || h->socks[sock].cfg.proto != IPPROTO_UDP)
+		return -EINVAL;
+	sk = &h->socks[sock];
+	*skbp = rxs__udp_recvmsg(sk, &h->cpus[0]);
+	return *skbp ? 0 : -EAGAIN;
+}
+
+void rxs_host_set_kfree_skb_cb(rxs_host_t *h, rxs_kfree_skb_fn fn, void *ctx)
+{
+	h->pool.on_free = fn;
+	h->pool.on_free_ctx = ctx;
+}

@@ -1,0 +1,94 @@
+/* app.c - application models: how fast a program reads its socket.
+ *
+ * `read: all` reads each datagram as it is queued (a reader that keeps up); `never` leaves
+ * them; a rate reads one datagram (or its bytes' worth) per interval; a batch reads up to N
+ * every period, on a clock aligned to multiples of the period. A model with a CPU charges
+ * each read (recvmsg) to that CPU, where it competes with the softirq work.
+ */
+#include "internal.h"
+#include "host.h"
+
+static struct rxs_softnet_data *app_cpu(struct rxs_sock *sk)
+{
+	struct rxs_host *h = sk->host;
+	int cpu = sk->app.cfg.cpu;
+
+	return &h->cpus[cpu >= 0 ? (unsigned int)cpu % h->ncpus : 0];
+}
+
+/* One read: returns the payload bytes, or -1 when the queue is empty. */
+static int64_t app_read_one(struct rxs_sock *sk, uint64_t t)
+{
+	struct rxs_softnet_data *sd = app_cpu(sk);
+	struct rxs_sk_buff *skb;
+	int64_t bytes;
+
+	if (sk->app.cfg.cpu >= 0) {
+		if (sd->now < t)
+			sd->now = t;
+		rxs__charge(sd, rxs__cost(sk->host, RXS_COST_APP_RECV));
+	}
+	skb = rxs__udp_recvmsg(sk, sd);
+	if (!skb)
+		return -1;
+	bytes = skb->len >= 8 ? skb->len - 8 : 0;
+	rxs_consume_skb(skb);
+	return bytes;
+}
+
+static void app_arm(struct rxs_sock *sk, uint64_t t)
+{
+	if (sk->app.timer_armed || !sk->receive_queue.qlen)
+		return;
+	sk->app.timer_armed = true;
+	rxs__event_add(sk->host, t, RXS_EV_APP, sk);
+}
+
+/* Next time a rate-limited reader may read, given what it read last. */
+static uint64_t rate_next(const struct rxs_app *app, int64_t last_bytes)
+{
+	double units = app->cfg.rate_bytes ? (double)(last_bytes > 0 ? last_bytes : 1) : 1.0;
+
+	return app->last_ns + (uint64_t)(units * 1e9 / app->cfg.rate);
+}
+
+void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t)
+{
+	struct rxs_app *app = &sk->app;
+	uint64_t every;
+
+	switch (app->cfg.kind) {
+	case RXS_APP_ALL:
+		app_read_one(sk, t);
+		break;
+	case RXS_APP_NEVER:
+		break;
+	case RXS_APP_RATE:
+		app_arm(sk, RXS_MAX(t, app->next_ns));
+		break;
+	case RXS_APP_BATCH:
+		every = RXS_MAX(app->cfg.every_ns, 1u);
+		app_arm(sk, (t + every - 1) / every * every);
+		break;
+	}
+}
+
+void rxs__app_run(struct rxs_sock *sk, uint64_t t)
+{
+	struct rxs_app *app = &sk->app;
+	int64_t bytes;
+
+	app->timer_armed = false;
+	if (app->cfg.kind == RXS_APP_RATE) {
+		bytes = app_read_one(sk, t);
+		if (bytes < 0)
+			return;
+		app->last_ns = t;
+		app->next_ns = rate_next(app, bytes);
+		app_arm(sk, app->next_ns);
+	} else if (app->cfg.kind == RXS_APP_BATCH) {
+		for (unsigned int i = 0; i < app->cfg.batch && app_read_one(sk, t) >= 0; i++)
+			;
+		app_arm(sk, t + RXS_MAX(app->cfg.every_ns, 1u));
+	}
+}

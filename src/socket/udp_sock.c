@@ -1,0 +1,146 @@
+/* udp_sock.c - UDP sockets: bind and lookup, the receive queue charged in truesize against
+ * sk_rcvbuf, and udp_recvmsg for the application models and library users. */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+#include "proto/proto_int.h"
+#include "rxsim/socket.h"
+
+static unsigned int port_hash(uint16_t port)
+{
+	return (port ^ (port >> 8)) & 255;
+}
+
+static bool addr_is_any(const struct rxs_addr *a)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a->addr, zero, 16);
+}
+
+int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_socket_config *cfg,
+		   unsigned int index)
+{
+	int64_t v;
+
+	memset(sk, 0, sizeof(*sk));
+	sk->cfg = *cfg;
+	sk->host = h;
+	sk->index = index;
+	sk->app.cfg = cfg->app;
+	/* SO_RCVBUF: capped by rmem_max, then doubled for the skb overhead (__sock_set_rcvbuf). */
+	if (cfg->rcvbuf >= 0) {
+		v = RXS_MIN(cfg->rcvbuf, h->sysctl[RXS_SYSCTL_RMEM_MAX]);
+		sk->rcvbuf = RXS_MAX(2 * v, (int64_t)RXS_SOCK_MIN_RCVBUF);
+	} else {
+		sk->rcvbuf = cfg->proto == IPPROTO_TCP ? h->sc->sysctl.val[RXS_SYSCTL_TCP_RMEM][1]
+						       : h->sysctl[RXS_SYSCTL_RMEM_DEFAULT];
+	}
+	if (cfg->proto == IPPROTO_UDP) {
+		unsigned int b = port_hash(cfg->port);
+
+		sk->hash_next = h->udp_hash[b];
+		h->udp_hash[b] = sk;
+	}
+	return 0;
+}
+
+void rxs__sock_destroy(struct rxs_sock *sk)
+{
+	struct rxs_sk_buff *skb;
+
+	while ((skb = rxs__skb_dequeue(&sk->receive_queue)))
+		rxs_kfree_skb_reason(skb, RXS_DROP_SOCKET_CLOSE);
+	sk->rmem_alloc = 0;
+}
+
+/* Does @sk, bound to its address, take datagrams for @daddr? 2 exact, 1 wildcard, 0 no. */
+static int sock_match(const struct rxs_sock *sk, int family, const uint8_t *daddr)
+{
+	const struct rxs_addr *a = &sk->cfg.local;
+
+	if (addr_is_any(a)) {
+		/* 0.0.0.0 takes IPv4 only; :: takes both (a dual-stack socket). */
+		return (a->family == AF_INET6 || family == AF_INET) ? 1 : 0;
+	}
+	if (a->family != family)
+		return 0;
+	return !memcmp(a->addr, daddr, family == AF_INET ? 4 : 16) ? 2 : 0;
+}
+
+struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
+				 uint16_t dport)
+{
+	struct rxs_sock *best = NULL;
+	int best_score = 0;
+
+	/* hash2: the exact (address, port) first, then the wildcard address. */
+	for (struct rxs_sock *sk = h->udp_hash[port_hash(dport)]; sk; sk = sk->hash_next) {
+		int score;
+
+		if (sk->cfg.port != dport)
+			continue;
+		score = sock_match(sk, family, daddr);
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+static void count_rcv_mib(struct rxs_softnet_data *sd, int family, enum rxs_mib v4,
+			  enum rxs_mib v6)
+{
+	rxs__mib_inc(sd, family == AF_INET ? v4 : v6);
+}
+
+int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	int family = RXS_INET_CB(skb)->family;
+	int64_t rmem = sk->rmem_alloc, size = skb->truesize;
+
+	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_SOCK_QUEUE));
+	/* __udp_enqueue_schedule_skb() in 6.18: drop when the datagram does not fit, unless the
+	 * queue is empty. (Kernels before 6.15 admitted it while rmem <= rcvbuf.) */
+	if (rmem + size > sk->rcvbuf && (sk->rcvbuf > INT_MAX / 2 || rmem)) {
+		count_rcv_mib(sd, family, RXS_MIB_UdpRcvbufErrors, RXS_MIB_Udp6RcvbufErrors);
+		count_rcv_mib(sd, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
+		sk->drops++;
+		rxs_kfree_skb_reason(skb, RXS_DROP_SOCKET_RCVBUFF);
+		return -ENOMEM;
+	}
+	sk->rmem_alloc += size;
+	skb->sk = sk;
+	rxs__skb_queue_tail(&sk->receive_queue, skb);
+	rxs__app_data_ready(sk, sd->now);
+	return 0;
+}
+
+/* udp_recvmsg(): the oldest datagram, or NULL. A datagram whose checksum fails is found
+ * bad only now, counted, dropped, and the next one is tried. */
+struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_data *sd)
+{
+	struct rxs_sk_buff *skb;
+
+	while ((skb = rxs__skb_dequeue(&sk->receive_queue))) {
+		int family = RXS_INET_CB(skb)->family;
+
+		sk->rmem_alloc -= skb->truesize;
+		if (!skb->cb[sizeof(struct rxs_inet_cb)]) {
+			count_rcv_mib(sd, family, RXS_MIB_UdpInDatagrams, RXS_MIB_Udp6InDatagrams);
+			sk->delivered++;
+			sk->delivered_bytes += skb->len >= 8 ? skb->len - 8 : 0;
+			return skb;
+		}
+		count_rcv_mib(sd, family, RXS_MIB_UdpInCsumErrors, RXS_MIB_Udp6InCsumErrors);
+		count_rcv_mib(sd, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
+		sk->drops++;
+		rxs_kfree_skb_reason(skb, RXS_DROP_UDP_CSUM);
+	}
+	return NULL;
+}

@@ -1,0 +1,304 @@
+/* softirq.c - softnet_data, napi_schedule, net_rx_action and the per-CPU backlog.
+ *
+ * The virtual engine runs net_rx_action as a chain of events, one NAPI poll per event, so
+ * that other CPUs and the NIC move on in between, as they do on a real host while a softirq
+ * runs. The bookkeeping (budget, time limit in jiffies, the snapshot list and the repoll
+ * list) lives in softnet_data between those events and follows net/core/dev.c of 6.18 line
+ * by line: time_squeeze is counted exactly where the kernel counts it.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "host.h"
+#include "internal.h"
+#include "rxsim/softirq.h"
+
+static void napi_list_add(struct rxs_napi_list *l, struct rxs_napi *n)
+{
+	n->poll_next = NULL;
+	if (l->tail)
+		l->tail->poll_next = n;
+	else
+		l->head = n;
+	l->tail = n;
+}
+
+static struct rxs_napi *napi_list_pop(struct rxs_napi_list *l)
+{
+	struct rxs_napi *n = l->head;
+
+	if (n) {
+		l->head = n->poll_next;
+		if (!l->head)
+			l->tail = NULL;
+		n->poll_next = NULL;
+	}
+	return n;
+}
+
+/* Append @from to @to and empty @from (list_splice_tail_init). */
+static void napi_list_splice_tail(struct rxs_napi_list *from, struct rxs_napi_list *to)
+{
+	if (!from->head)
+		return;
+	if (to->tail)
+		to->tail->poll_next = from->head;
+	else
+		to->head = from->head;
+	to->tail = from->tail;
+	from->head = from->tail = NULL;
+}
+
+static int process_backlog(struct rxs_napi *napi, int quota);
+
+int rxs__softnet_init(struct rxs_host *h, struct rxs_softnet_data *sd, unsigned int cpu)
+{
+	memset(sd, 0, sizeof(*sd));
+	sd->cpu = cpu;
+	sd->host = h;
+	sd->stat.cpu = cpu;
+	sd->backlog.poll = process_backlog;
+	sd->backlog.cpu = cpu;
+	sd->backlog.owner = sd;
+	return 0;
+}
+
+static void purge(struct rxs_skb_queue *q)
+{
+	struct rxs_sk_buff *skb;
+
+	while ((skb = rxs__skb_dequeue(q)))
+		rxs_kfree_skb_reason(skb, RXS_DROP_QUEUE_PURGE);
+}
+
+void rxs__softnet_destroy(struct rxs_softnet_data *sd)
+{
+	purge(&sd->process_queue);
+	purge(&sd->input_pkt_queue);
+}
+
+/* raise_softirq_irqoff(NET_RX_SOFTIRQ): the softirq runs once the CPU is free. */
+static void raise_net_rx(struct rxs_softnet_data *sd, uint64_t t)
+{
+	if (sd->softirq_pending)
+		return;
+	sd->softirq_pending = true;
+	rxs__event_add(sd->host, RXS_MAX(t, sd->now), RXS_EV_SOFTIRQ, sd);
+}
+
+void rxs__napi_schedule(struct rxs_host *h, struct rxs_napi *napi, uint64_t t)
+{
+	struct rxs_softnet_data *sd = &h->cpus[napi->cpu];
+
+	/* napi_schedule_prep(): a NAPI already scheduled only notes that it missed an event. */
+	if (napi->scheduled) {
+		napi->missed = true;
+		return;
+	}
+	napi->scheduled = true;
+	napi_list_add(&sd->poll_list, napi);
+	if (!sd->in_net_rx_action)
+		raise_net_rx(sd, t);
+}
+
+bool rxs__napi_complete_done(struct rxs_host *h, struct rxs_napi *napi, int work, uint64_t t)
+{
+	struct rxs_softnet_data *sd = &h->cpus[napi->cpu];
+
+	(void)work;
+	if (napi->missed) {
+		/* An event came while we polled: the NAPI stays scheduled and goes back on the
+		 * poll list at once (__napi_schedule), so its IRQ stays masked. */
+		napi->missed = false;
+		napi_list_add(&sd->poll_list, napi);
+		if (!sd->in_net_rx_action)
+			raise_net_rx(sd, t);
+		return false;
+	}
+	napi->scheduled = false;
+	return true;
+}
+
+/* usecs_to_jiffies(): rounds up, as the kernel does. */
+static uint64_t usecs_to_jiffies(const struct rxs_host *h, uint64_t usecs)
+{
+	uint64_t hz = h->sc->host.hz;
+
+	return (usecs * hz + 999999) / 1000000;
+}
+
+/* napi_poll(): one ->poll() with the NAPI's weight; a NAPI that used all of it is repolled. */
+static int napi_poll(struct rxs_softnet_data *sd, struct rxs_napi *n)
+{
+	int weight = n->weight;
+	int work;
+
+	sd->cpu_stats.napi_polls++;
+	work = n->poll(n, weight);
+	if (work < weight)
+		return work;
+	/* The driver must not complete when it used its whole budget: it stays scheduled and
+	 * goes to the end of the list, after NAPIs that have not had their turn. */
+	napi_list_add(&sd->repoll, n);
+	return work;
+}
+
+static void net_rx_action_start(struct rxs_softnet_data *sd)
+{
+	struct rxs_host *h = sd->host;
+
+	sd->cpu_stats.softirqs++;
+	rxs__charge(sd, rxs__cost(h, RXS_COST_SOFTIRQ));
+	sd->budget = (int)h->sysctl[RXS_SYSCTL_NETDEV_BUDGET];
+	sd->time_limit_jiffies = rxs__jiffies(h, sd->now) +
+		usecs_to_jiffies(h, (uint64_t)h->sysctl[RXS_SYSCTL_NETDEV_BUDGET_USECS]);
+	sd->running = true;
+}
+
+/* The kernel's "start:" label: take what is on the poll list now. */
+static void net_rx_action_splice(struct rxs_softnet_data *sd)
+{
+	sd->in_net_rx_action = true;
+	napi_list_splice_tail(&sd->poll_list, &sd->list);
+}
+
+/* The end of one invocation: what is left goes back on the poll list and re-raises. */
+static void net_rx_action_end(struct rxs_softnet_data *sd)
+{
+	struct rxs_host *h = sd->host;
+	uint64_t max_time_jiffies;
+
+	sd->running = false;
+	/* Unpolled rest of the snapshot, then NAPIs scheduled meanwhile, then the repoll list. */
+	napi_list_splice_tail(&sd->poll_list, &sd->list);
+	napi_list_splice_tail(&sd->repoll, &sd->list);
+	napi_list_splice_tail(&sd->list, &sd->poll_list);
+	if (!sd->poll_list.head) {
+		sd->in_net_rx_action = false;
+		sd->restarts = 0;
+		sd->in_ksoftirqd = false;
+		return;
+	}
+	/* handle_softirqs() restarts a re-raised softirq up to MAX_SOFTIRQ_RESTART times within
+	 * MAX_SOFTIRQ_TIME, then leaves the rest to ksoftirqd. No other task competes for the
+	 * CPU in this model, so ksoftirqd runs at once; the hand-off is counted. */
+	max_time_jiffies = (RXS_MAX_SOFTIRQ_TIME_MS * h->sc->host.hz + 999) / 1000;
+	if (!sd->in_ksoftirqd && (++sd->restarts >= RXS_MAX_SOFTIRQ_RESTART ||
+				  rxs__jiffies(h, sd->now) >=
+					  rxs__jiffies(h, sd->burst_start) + max_time_jiffies)) {
+		sd->in_ksoftirqd = true;
+		sd->cpu_stats.ksoftirqd_wakeups++;
+	}
+	raise_net_rx(sd, sd->now);
+}
+
+/* Poll the next NAPI of this invocation; NULL when the invocation has nothing left. */
+static struct rxs_napi *net_rx_action_next(struct rxs_softnet_data *sd)
+{
+	struct rxs_napi *n = napi_list_pop(&sd->list);
+
+	if (n || sd->repoll.head)
+		return n;
+	/* Snapshot and repoll empty: NAPIs scheduled while we ran (whose ____napi_schedule did
+	 * not raise the softirq because in_net_rx_action was set) are taken now. */
+	sd->in_net_rx_action = false;
+	if (!sd->poll_list.head)
+		return NULL;
+	net_rx_action_splice(sd);
+	return napi_list_pop(&sd->list);
+}
+
+void rxs__net_rx_action(struct rxs_softnet_data *sd, uint64_t t)
+{
+	struct rxs_host *h = sd->host;
+	struct rxs_napi *n;
+	uint64_t start;
+
+	sd->softirq_pending = false;
+	if (sd->now < t)
+		sd->now = t;	/* the CPU was idle until now */
+	start = sd->now;
+	if (!sd->running && !sd->restarts)
+		sd->burst_start = sd->now;
+	if (!sd->running) {
+		net_rx_action_start(sd);
+		net_rx_action_splice(sd);
+	}
+	rxs__pump_arrivals(h, sd->now);
+	n = net_rx_action_next(sd);
+	if (!n) {
+		net_rx_action_end(sd);
+		goto out;
+	}
+	sd->budget -= napi_poll(sd, n);
+	if (sd->budget <= 0 || rxs__jiffies(h, sd->now) >= sd->time_limit_jiffies) {
+		sd->stat.time_squeeze++;
+		net_rx_action_end(sd);
+		goto out;
+	}
+	if (sd->list.head || (!sd->repoll.head && sd->poll_list.head)) {
+		/* More to poll in this invocation: go on after this poll's CPU time, letting
+		 * the NIC and the other CPUs catch up first. */
+		sd->softirq_pending = true;
+		rxs__event_add(h, sd->now, RXS_EV_SOFTIRQ, sd);
+	} else {
+		net_rx_action_end(sd);
+	}
+out:
+	sd->cpu_stats.softirq_ns += sd->now - start;
+}
+
+int rxs__enqueue_to_backlog(struct rxs_host *h, struct rxs_sk_buff *skb, unsigned int cpu,
+			    uint64_t t)
+{
+	struct rxs_softnet_data *sd = &h->cpus[cpu];
+	uint32_t qlen = sd->input_pkt_queue.qlen;
+
+	/* The test is qlen <= max_backlog, so the queue holds max_backlog + 1 packets. */
+	if (qlen > (uint64_t)h->sysctl[RXS_SYSCTL_NETDEV_MAX_BACKLOG]) {
+		sd->stat.dropped++;
+		if (skb->dev)
+			skb->dev->core.rx_dropped++;
+		rxs_kfree_skb_reason(skb, RXS_DROP_CPU_BACKLOG);
+		return -ENOBUFS;
+	}
+	rxs__skb_queue_tail(&sd->input_pkt_queue, skb);
+	if (!sd->backlog.scheduled)
+		rxs__napi_schedule(h, &sd->backlog, t);
+	return 0;
+}
+
+/* process_backlog(): the per-CPU backlog's NAPI poll, weight dev_weight * dev_weight_rx_bias. */
+static int process_backlog(struct rxs_napi *napi, int quota)
+{
+	struct rxs_softnet_data *sd = napi->owner;
+	struct rxs_host *h = sd->host;
+	struct rxs_sk_buff *skb;
+	int work = 0;
+
+	for (;;) {
+		while ((skb = rxs__skb_dequeue(&sd->process_queue))) {
+			rxs__netif_receive_skb(skb);
+			rxs__pump_arrivals(h, sd->now);
+			if (++work >= quota)
+				return work;
+		}
+		if (!sd->input_pkt_queue.qlen) {
+			/* Both queues empty: the backlog NAPI completes by clearing its state. */
+			napi->scheduled = false;
+			napi->missed = false;
+			return work;
+		}
+		rxs__skb_queue_splice_tail(&sd->input_pkt_queue, &sd->process_queue);
+	}
+}
+
+void rxs__softnet_set_weights(struct rxs_softnet_data *sd)
+{
+	struct rxs_host *h = sd->host;
+
+	sd->backlog.weight = (int)(h->sysctl[RXS_SYSCTL_DEV_WEIGHT] *
+				   h->sysctl[RXS_SYSCTL_DEV_WEIGHT_RX_BIAS]);
+	if (sd->backlog.weight < 1)
+		sd->backlog.weight = 1;
+}
