@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The README's two commands:
+#   scripts/quickstart.sh example   set up, build, replay the default example, print its report
+#   scripts/quickstart.sh test      set up, build, run the whole suite, then again under
+#                                   AddressSanitizer + UndefinedBehaviorSanitizer
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+
+build() {	# build DIR [cmake options...]
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	if ! { cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" &&
+	       cmake --build "$dir" -j "$jobs"; } >"$dir/build.log" 2>&1; then
+		cat "$dir/build.log" >&2
+		echo "quickstart: build in $dir failed" >&2
+		exit 1
+	fi
+}
+
+scripts/setup.sh
+case "${1:-}" in
+example)
+	build build
+	exec build/rxsim replay examples/udp-rcvbuf/scenario.yaml
+	;;
+test)
+	build build
+	(cd build && ctest --output-on-failure -j "$jobs")
+	echo "== again under AddressSanitizer + UndefinedBehaviorSanitizer"
+	build build-asan -DRXS_SANITIZE=ON
+	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j "$jobs")
+	;;
+*)
+	echo "usage: scripts/quickstart.sh example|test" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,28 @@
+/* csum.c - the Internet checksum (RFC 1071) for the packet builders. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nic/source_int.h"
+
+/* Sum big-endian 16-bit words; an odd last byte is the high half of a zero-padded word.
+ * A 32-bit accumulator cannot overflow below 128 KiB of data per call, far above a frame. */
+uint32_t rxs__csum_partial(const void *p, size_t len, uint32_t sum)
+{
+	const uint8_t *b = p;
+	uint64_t acc = sum;
+
+	for (; len >= 2; b += 2, len -= 2)
+		acc += (uint32_t)(b[0] << 8 | b[1]);
+	if (len)
+		acc += (uint32_t)b[0] << 8;
+	while (acc >> 32)
+		acc = (acc & 0xFFFFFFFFu) + (acc >> 32);
+	return (uint32_t)acc;
+}
+
+uint16_t rxs__csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	return (uint16_t)~sum;
+}
