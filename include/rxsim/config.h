@@ -226,6 +226,12 @@ int rxs_scenario_parse(struct rxs_scenario **scp, const char *text, size_t len, 
  * "nics.eth0.ring_size=64". 0, or -EINVAL with the reason (and a suggestion) in @err. */
 int rxs_scenario_set(struct rxs_scenario *sc, const char *assignment, char *err, size_t errlen);
 
+/* The default host for replaying capture @path alone: a NIC that owns the capture's
+ * destination MACs and addresses, and a UDP socket read by a keeping-up application on
+ * every destination port (see src/config/capture.c). 0 or <0 with @err set. */
+int rxs_scenario_for_capture(struct rxs_scenario **scp, const char *path, char *err,
+			     size_t errlen);
+
 /* Free @sc and everything it owns. NULL is a no-op. */
 void rxs_scenario_free(struct rxs_scenario *sc);
 

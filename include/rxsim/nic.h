@@ -74,10 +74,16 @@ struct rxs_capture_survey {
 	struct { int proto; uint16_t port; } *ports;	/* UDP/TCP destination ports, sorted */
 	unsigned int nports;
 	uint64_t frames;
+	int read_error;			/* 0, or the error that stopped the read part-way (the
+					 * survey covers the frames before it; err says where) */
 };
 
-/* Read the whole capture once and list where its frames go. 0 or <0 with @err set. */
+/* Read the whole capture once and list where its frames go. 0 (with sv->read_error set and
+ * @err naming the packet when the file broke part-way), or <0 with @err set. */
 int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *err, size_t errlen);
+/* The same, with addresses and ports taken only from frames sent to @mac (NULL: all). */
+int rxs_capture_survey_mac(struct rxs_capture_survey *sv, const char *path, const uint8_t *mac,
+			   char *err, size_t errlen);
 void rxs_capture_survey_free(struct rxs_capture_survey *sv);
 
 /* Synthetic traffic. */

@@ -30,6 +30,7 @@ struct tally {
 
 struct survey_ctx {
 	struct tally macs, addrs, ports;
+	const uint8_t *only_mac;	/* tally addresses and ports of frames to this MAC only */
 };
 
 static uint32_t hash_key(const uint8_t *key)
@@ -176,6 +177,10 @@ static int survey_frame(struct survey_ctx *c, const uint8_t *p, size_t len, int 
 	if (!converted && !(p[0] & 1) && memcmp(p, zero, 6) &&
 	    (rc = tally_add(&c->macs, p, 6)) < 0)
 		return rc;
+	/* Frames converted from another link type and sent to the capturing host carry the
+	 * all-zero host MAC here (opts.host_mac): they count as sent to any host. */
+	if (c->only_mac && memcmp(p, c->only_mac, 6) && memcmp(p, zero, 6))
+		return 0;
 	type = rxs__get_be16(p + 12);
 	for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88A8) && len >= off + 4; tags++) {
 		type = rxs__get_be16(p + off + 2);
@@ -238,6 +243,12 @@ static int survey_read(struct survey_ctx *c, rxs_source_t *src, uint64_t *frames
 
 int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *err, size_t errlen)
 {
+	return rxs_capture_survey_mac(sv, path, NULL, err, errlen);
+}
+
+int rxs_capture_survey_mac(struct rxs_capture_survey *sv, const char *path, const uint8_t *mac,
+			   char *err, size_t errlen)
+{
 	struct rxs_source_options opts;
 	struct survey_ctx c;
 	rxs_source_t *src;
@@ -246,16 +257,22 @@ int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *er
 	memset(sv, 0, sizeof(*sv));
 	memset(&opts, 0, sizeof(opts));
 	memset(&c, 0, sizeof(c));
+	c.only_mac = mac;
 	rc = rxs_source_open_pcap(&src, path, &opts, err, errlen);
 	if (rc < 0)
 		return rc;
 	rc = survey_read(&c, src, &sv->frames);
+	if (rc < 0 && rc != -ENOMEM) {
+		/* A capture broken part-way: what came before the damage is still surveyed, so a
+		 * replay can do what the file allows and then report the same error. */
+		snprintf(err, errlen, "%s", rxs_source_errmsg(src));
+		sv->read_error = rc;
+		rc = 0;
+	}
 	if (rc == 0)
 		rc = export_survey(sv, &c);
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "%s: out of memory", path);
-	else if (rc < 0)
-		snprintf(err, errlen, "%s", rxs_source_errmsg(src));
 	rxs_source_close(src);
 	rxs__free(c.macs.ents);
 	rxs__free(c.addrs.ents);

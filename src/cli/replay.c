@@ -1,0 +1,281 @@
+/* replay.c - `rxsim replay` and `rxsim check`: load a scenario (or a capture on a default
+ * host), apply --set overrides, build the host, run it and print the report.
+ *
+ * A capture given directly gets the library's default host (rxs_scenario_for_capture, whose
+ * comment and the README say what it is).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+#include "rxsim/config.h"
+#include "rxsim/error.h"
+#include "rxsim/nic.h"
+#include "rxsim/sim.h"
+#include "rxsim/stats.h"
+
+enum format { FORMAT_TEXT, FORMAT_KERNEL, FORMAT_JSON };
+
+struct replay_args {
+	const char *cmd;	/* "replay" or "check", for messages */
+	const char *path;
+	enum format format;
+	const char **sets;	/* --set assignments, in command-line order */
+	int nsets;
+};
+
+static bool has_capture_suffix(const char *path)
+{
+	static const char *const suffixes[] = { ".pcap", ".pcapng", ".cap" };
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t m = strlen(suffixes[i]);
+
+		if (n > m && strcasecmp(path + n - m, suffixes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* pcap (micro- and nanosecond, either byte order) or a pcapng section header block. */
+static bool is_capture(const char *path)
+{
+	unsigned char m[4];
+	FILE *f;
+	uint32_t be;
+	bool ok;
+
+	if (has_capture_suffix(path))
+		return true;
+	f = fopen(path, "rb");
+	if (!f)
+		return false;
+	ok = fread(m, 1, sizeof(m), f) == sizeof(m);
+	fclose(f);
+	be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+	return ok && (be == 0xa1b2c3d4 || be == 0xd4c3b2a1 || be == 0xa1b23c4d ||
+		      be == 0x4d3cb2a1 || be == 0x0a0d0d0a);
+}
+
+static int capture_scenario(const char *path, struct rxs_scenario **scp)
+{
+	char err[512] = "";
+	int rc = rxs_scenario_for_capture(scp, path, err, sizeof(err));
+
+	if (rc < 0)
+		fprintf(stderr, "rxsim: %s\n", err[0] ? err : rxs_strerror(rc));
+	return rc;
+}
+
+/* The scenario of a YAML file or of a capture, with the --set overrides applied. */
+static int load(const struct replay_args *a, struct rxs_scenario **scp)
+{
+	struct rxs_scenario *sc = NULL;
+	char err[512] = "";
+	int rc;
+
+	if (is_capture(a->path)) {
+		rc = capture_scenario(a->path, &sc);
+		if (rc < 0)
+			return rc;
+	} else {
+		rc = rxs_scenario_load(&sc, a->path, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "rxsim: %s\n", err[0] ? err : rxs_strerror(rc));
+			return rc;
+		}
+	}
+	for (int i = 0; i < a->nsets; i++) {
+		err[0] = '\0';
+		rc = rxs_scenario_set(sc, a->sets[i], err, sizeof(err));
+		if (rc < 0) {
+			/* The library's message already leads with "--set KEY=VALUE:". */
+			if (err[0])
+				fprintf(stderr, "rxsim: %s\n", err);
+			else
+				fprintf(stderr, "rxsim: --set %s: %s\n", a->sets[i], rxs_strerror(rc));
+			rxs_scenario_free(sc);
+			return rc;
+		}
+	}
+	*scp = sc;
+	return 0;
+}
+
+/* An option that only `replay` takes, or -1 when argv[*i] is none of them. */
+static int replay_opt(int argc, char **argv, int *i, struct replay_args *a)
+{
+	const char *v = NULL;
+	int m;
+
+	if ((m = cli_opt(argc, argv, i, "--format", &v)) != 0) {
+		if (m < 0)
+			return CLI_USAGE;
+		if (strcmp(v, "text") == 0)
+			a->format = FORMAT_TEXT;
+		else if (strcmp(v, "kernel") == 0)
+			a->format = FORMAT_KERNEL;
+		else if (strcmp(v, "json") == 0)
+			a->format = FORMAT_JSON;
+		else
+			return cli_usage_error(a->cmd, "unknown format '%s' (text, kernel or json)", v);
+		return CLI_OK;
+	}
+	if ((m = cli_opt(argc, argv, i, "--engine", &v)) != 0) {
+		if (m < 0)
+			return CLI_USAGE;
+		if (strcmp(v, "threaded") == 0) {
+			fprintf(stderr, "rxsim replay: the threaded engine is not available yet\n");
+			return CLI_USAGE;
+		}
+		if (strcmp(v, "virtual") != 0)
+			return cli_usage_error(a->cmd, "unknown engine '%s' (virtual)", v);
+		return CLI_OK;
+	}
+	if (strncmp(argv[*i], "--drops", 7) == 0 || strncmp(argv[*i], "--report", 8) == 0) {
+		fprintf(stderr, "rxsim replay: %s is not available yet\n", argv[*i]);
+		return CLI_USAGE;
+	}
+	return -1;
+}
+
+/* Fill @a from the command line. -1 to go on, or the exit status to return now. */
+static int parse_args(int argc, char **argv, struct replay_args *a)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *v = NULL;
+		int m;
+
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			cli_help(stdout, a->cmd);
+			return CLI_OK;
+		}
+		if ((m = cli_opt(argc, argv, &i, "--set", &v)) != 0) {
+			if (m < 0)
+				return CLI_USAGE;
+			a->sets[a->nsets++] = v;
+			continue;
+		}
+		if (strcmp(a->cmd, "replay") == 0 && (m = replay_opt(argc, argv, &i, a)) >= 0) {
+			if (m != CLI_OK)
+				return m;
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cli_usage_error(a->cmd, "unknown option '%s'", argv[i]);
+		if (a->path)
+			return cli_usage_error(a->cmd, "unexpected argument '%s'", argv[i]);
+		a->path = argv[i];
+	}
+	if (!a->path)
+		return cli_usage_error(a->cmd, "%s", "a scenario file (or a capture) is needed");
+	return -1;
+}
+
+static int print_report(const rxs_host_t *h, enum format format)
+{
+	switch (format) {
+	case FORMAT_JSON:
+		return rxs_report_json(h, stdout);
+	case FORMAT_KERNEL:
+		return rxs_report_kernel(h, stdout);
+	case FORMAT_TEXT:
+		break;
+	}
+	return rxs_report_text(h, stdout);
+}
+
+static int create_host(rxs_host_t **hp, const struct rxs_scenario *sc)
+{
+	char err[512] = "";
+	int rc = rxs_host_create(hp, sc, err, sizeof(err));
+
+	if (rc < 0)
+		fprintf(stderr, "rxsim: %s\n", err[0] ? err : rxs_strerror(rc));
+	return rc;
+}
+
+/* Run, then report what was done even when the run stopped early: the counters of a
+ * capture that breaks at packet 5000 still say where the first 4999 went. */
+static int run(const struct replay_args *a, const struct rxs_scenario *sc)
+{
+	rxs_host_t *h = NULL;
+	struct rxs_conservation c;
+	int rc, status = CLI_OK;
+
+	if (create_host(&h, sc) < 0)
+		return CLI_USAGE;
+	rc = rxs_host_run(h);
+	if (rc < 0) {
+		const char *msg = rxs_host_errmsg(h);
+
+		fprintf(stderr, "rxsim: %s\n", msg && msg[0] ? msg : rxs_strerror(rc));
+		status = CLI_RUN_FAILED;
+	}
+	if (print_report(h, a->format) < 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "rxsim: writing the report: %s\n", strerror(errno));
+		status = CLI_RUN_FAILED;
+	}
+	if (rxs_host_conservation(h, &c) < 0) {
+		fprintf(stderr, "rxsim: packet conservation violated: offered %llu != consumed %llu"
+			" + dropped %llu + queued %llu\n", (unsigned long long)c.offered,
+			(unsigned long long)c.consumed, (unsigned long long)c.dropped,
+			(unsigned long long)c.queued);
+		status = CLI_CONSERVATION;
+	}
+	rxs_host_destroy(h);
+	return status;
+}
+
+static int check(const struct replay_args *a, const struct rxs_scenario *sc)
+{
+	rxs_host_t *h = NULL;
+
+	/* Building the host opens the traffic files: a missing capture is found here. */
+	if (create_host(&h, sc) < 0)
+		return CLI_USAGE;
+	printf("%s: ok (%u nics, %u sockets, %u traffic sources)\n", a->path, sc->nnics,
+	       sc->nsockets, sc->ntraffic);
+	rxs_host_destroy(h);
+	return CLI_OK;
+}
+
+static int replay_or_check(int argc, char **argv, const char *cmd)
+{
+	struct replay_args a = { .cmd = cmd, .format = FORMAT_TEXT };
+	struct rxs_scenario *sc = NULL;
+	int status;
+
+	a.sets = calloc((size_t)argc + 1, sizeof(*a.sets));
+	if (!a.sets) {
+		fprintf(stderr, "rxsim: out of memory\n");
+		return CLI_RUN_FAILED;
+	}
+	status = parse_args(argc, argv, &a);
+	if (status < 0 && load(&a, &sc) < 0)
+		status = CLI_USAGE;
+	if (status < 0)
+		status = strcmp(cmd, "replay") == 0 ? run(&a, sc) : check(&a, sc);
+	rxs_scenario_free(sc);
+	free(a.sets);
+	return status;
+}
+
+int cli_replay(int argc, char **argv)
+{
+	return replay_or_check(argc, argv, "replay");
+}
+
+int cli_check(int argc, char **argv)
+{
+	return replay_or_check(argc, argv, "check");
+}

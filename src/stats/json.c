@@ -1,0 +1,274 @@
+/* json.c - rxs_report_json(): the stable JSON contract of DESIGN.md "The program".
+ *
+ * A tiny streaming writer: it remembers only whether the current container has a member yet
+ * (for the comma) and which open containers are printed on one line, so the output is
+ * readable (one counter per line, one CPU or queue per line) without building a tree.
+ * Keys are fixed here; tests and oracle/check.py rely on them.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "stats/stats_int.h"
+
+struct jw {
+	FILE *f;
+	unsigned int depth;
+	bool first;			/* the open container has no member yet */
+	uint32_t one_line;		/* bit d: the container at depth d is printed on one line */
+};
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* Start a member of the open container: comma, then a new line or a space. */
+static void jw_key(struct jw *w, const char *key)
+{
+	if (w->depth > 0) {
+		if (!w->first)
+			fputc(',', w->f);
+		if (w->one_line & (1u << w->depth)) {
+			if (!w->first)
+				fputc(' ', w->f);
+		} else {
+			fprintf(w->f, "\n%*s", (int)(2 * w->depth), "");
+		}
+	}
+	w->first = false;
+	if (key) {
+		json_string(w->f, key);
+		fputs(": ", w->f);
+	}
+}
+
+static void jw_open(struct jw *w, const char *key, char brace, bool one_line)
+{
+	jw_key(w, key);
+	fputc(brace, w->f);
+	w->depth++;
+	if (one_line)
+		w->one_line |= 1u << w->depth;
+	else
+		w->one_line &= ~(1u << w->depth);
+	w->first = true;
+}
+
+static void jw_close(struct jw *w, char brace)
+{
+	bool multi = !(w->one_line & (1u << w->depth));
+
+	w->depth--;
+	if (multi && !w->first)
+		fprintf(w->f, "\n%*s", (int)(2 * w->depth), "");
+	fputc(brace, w->f);
+	w->first = false;
+}
+
+static void jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	fprintf(w->f, "%" PRIu64, v);
+}
+
+static void jw_i64(struct jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	fprintf(w->f, "%" PRId64, v);
+}
+
+static void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	json_string(w->f, s);
+}
+
+static void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	fputs(v ? "true" : "false", w->f);
+}
+
+/* Every counter, zeros included, so a consumer never has to guess whether absent means 0. */
+static void json_nstat(struct jw *w, const struct rxs_host *h)
+{
+	jw_open(w, "nstat", '{', false);
+	for (unsigned int i = 0; i < RXS_MIB_COUNT; i++)
+		jw_u64(w, rxs_mib_name((enum rxs_mib)i), rxs_host_mib(h, (enum rxs_mib)i));
+	jw_close(w, '}');
+}
+
+static void json_softnet(struct jw *w, const struct rxs_host *h)
+{
+	jw_open(w, "softnet", '[', false);
+	for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
+		struct rxs_softnet_stat st;
+
+		if (rxs_host_softnet_stat(h, cpu, &st) < 0)
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_u64(w, "cpu", cpu);
+		jw_u64(w, "processed", st.processed);
+		jw_u64(w, "dropped", st.dropped);
+		jw_u64(w, "time_squeeze", st.time_squeeze);
+		jw_u64(w, "received_rps", st.received_rps);
+		jw_u64(w, "flow_limit_count", st.flow_limit_count);
+		jw_u64(w, "backlog_len", st.backlog_len);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void json_queues(struct jw *w, const struct rxs_host *h, unsigned int nic)
+{
+	jw_open(w, "queues", '[', false);
+	for (unsigned int q = 0; q < rxs_host_nic_nqueues(h, nic); q++) {
+		struct rxs_nic_stats st;
+		uint32_t size = 0, max_fill = 0;
+
+		if (rxs_host_nic_queue_stats(h, nic, q, &st, &size, &max_fill) < 0)
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_u64(w, "queue", q);
+		jw_u64(w, "rx_packets", st.rx_packets);
+		jw_u64(w, "rx_bytes", st.rx_bytes);
+		jw_u64(w, "rx_missed_errors", st.rx_missed_errors);
+		jw_u64(w, "hw_irqs", st.hw_irqs);
+		jw_u64(w, "ring_size", size);
+		jw_u64(w, "ring_max_fill", max_fill);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void json_nics(struct jw *w, const struct rxs_host *h)
+{
+	jw_open(w, "nics", '[', false);
+	for (unsigned int i = 0; i < rxs_host_nnics(h); i++) {
+		struct rxs_nic_stats st;
+
+		if (rxs_host_nic_stats(h, i, &st) < 0)
+			continue;
+		jw_open(w, NULL, '{', false);
+		jw_str(w, "name", rxs_host_nic_name(h, i));
+		jw_u64(w, "rx_packets", st.rx_packets);
+		jw_u64(w, "rx_bytes", st.rx_bytes);
+		jw_u64(w, "rx_dropped", st.rx_dropped);
+		jw_u64(w, "rx_missed_errors", st.rx_missed_errors);
+		jw_u64(w, "rx_fifo_errors", st.rx_fifo_errors);
+		jw_u64(w, "rx_length_errors", st.rx_length_errors);
+		jw_u64(w, "rx_errors", st.rx_errors);
+		jw_u64(w, "rx_otherhost_dropped", st.rx_otherhost_dropped);
+		jw_u64(w, "rx_nohandler", st.rx_nohandler);
+		jw_u64(w, "multicast", st.multicast);
+		json_queues(w, h, i);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void json_cpus(struct jw *w, const struct rxs_host *h)
+{
+	jw_open(w, "cpus", '[', false);
+	for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
+		struct rxs_cpu_stats st;
+
+		if (rxs_host_cpu_stats(h, cpu, &st) < 0)
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_u64(w, "cpu", cpu);
+		jw_u64(w, "hardirqs", st.hardirqs);
+		jw_u64(w, "softirqs", st.softirqs);
+		jw_u64(w, "napi_polls", st.napi_polls);
+		jw_u64(w, "ksoftirqd_wakeups", st.ksoftirqd_wakeups);
+		jw_u64(w, "busy_ns", st.busy_ns);
+		jw_u64(w, "softirq_ns", st.softirq_ns);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void json_sockets(struct jw *w, const struct rxs_host *h)
+{
+	jw_open(w, "sockets", '[', false);
+	for (unsigned int i = 0; i < rxs_host_nsockets(h); i++) {
+		struct rxs_sock_info si;
+		char buf[24];
+
+		if (rxs_host_sock_info(h, i, &si) < 0)
+			continue;
+		jw_open(w, NULL, '{', false);
+		jw_str(w, "name", si.name);
+		jw_str(w, "proto", rxs__proto_name(si.proto, buf, sizeof(buf)));
+		jw_str(w, "local", si.local);
+		jw_u64(w, "recv_q", si.recv_q);
+		jw_u64(w, "send_q", si.send_q);
+		jw_i64(w, "rcvbuf", si.rcvbuf);
+		jw_u64(w, "rmem_alloc", si.rmem_alloc);
+		jw_u64(w, "drops", si.drops);
+		jw_u64(w, "queued", si.queued);
+		jw_u64(w, "delivered", si.delivered);
+		if (si.proto == IPPROTO_TCP)
+			jw_u64(w, "syn_q", si.syn_q);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+/* Only the reasons that happened: the full list is the kernel's enum, not news. */
+static void json_drops(struct jw *w, const struct rxs__funnel_snap *s)
+{
+	jw_open(w, "drops", '{', false);
+	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++)
+		if (s->reasons[r])
+			jw_u64(w, rxs_drop_reason_name((enum rxs_drop_reason)r), s->reasons[r]);
+	jw_close(w, '}');
+}
+
+static void json_conservation(struct jw *w, const struct rxs__funnel_snap *s)
+{
+	jw_open(w, "conservation", '{', true);
+	jw_u64(w, "offered", s->cons.offered);
+	jw_u64(w, "consumed", s->cons.consumed);
+	jw_u64(w, "dropped", s->cons.dropped);
+	jw_u64(w, "queued", s->cons.queued);
+	jw_bool(w, "ok", s->cons_ok);
+	jw_close(w, '}');
+}
+
+int rxs_report_json(const struct rxs_host *h, FILE *out)
+{
+	struct jw w = { .f = out, .first = true };
+	struct rxs__funnel_snap snap;
+
+	rxs__funnel_snap(h, &snap);
+	jw_open(&w, NULL, '{', false);
+	json_nstat(&w, h);
+	json_softnet(&w, h);
+	json_nics(&w, h);
+	json_cpus(&w, h);
+	json_sockets(&w, h);
+	json_drops(&w, &snap);
+	json_conservation(&w, &snap);
+	jw_close(&w, '}');
+	fputc('\n', out);
+	return ferror(out) ? -EIO : 0;
+}

@@ -1,0 +1,245 @@
+/* kernel_fmt.c - rxs_report_kernel(): the counters as the kernel and its tools print them.
+ *
+ * Each block starts with a "# command" line and then reproduces that command's output on a
+ * Linux 6.18 host byte for byte where the format is fixed (softnet_stat, nstat, /proc/net/dev)
+ * and closely where the tool sizes its columns to the data (ss, /proc/interrupts), so what a
+ * user learns to read here reads the same on a real host. Simplifications, said once:
+ * - ethtool -S uses ixgbe's names (rx_missed_errors, rx_queue_N_packets), whatever the
+ *   scenario's driver, plus rx_queue_N_drops (ring full on that queue), which ixgbe lacks;
+ * - ss prints skmem t/tb/f/w/o/bl as an idle socket's (t0,tb212992,f0,...): we model no send
+ *   side and no forward allocation;
+ * - /proc/interrupts lists only the NIC queues' IRQs, numbered from 24, and no veth NIC
+ *   (veth has no IRQ: netif_rx runs in the sender's context).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "stats/stats_int.h"
+
+#define IRQ_BASE 24
+
+static void k_softnet(FILE *f, const struct rxs_host *h)
+{
+	fputs("# cat /proc/net/softnet_stat\n", f);
+	for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
+		struct rxs_softnet_stat st;
+
+		if (rxs_host_softnet_stat(h, cpu, &st) < 0)
+			continue;
+		/* Columns 4-9 are legacy zeros; 13 is the CPU id (seq->index). */
+		fprintf(f, "%08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x\n",
+			st.processed, st.dropped, st.time_squeeze, 0u, 0u, 0u, 0u, 0u, 0u,
+			st.received_rps, st.flow_limit_count, st.backlog_len, cpu, st.input_qlen,
+			st.process_qlen);
+	}
+}
+
+/* The /proc file group of each counter ("Ip", "TcpExt"...), from the same map. */
+static const char *const mib_group[RXS_MIB_COUNT] = {
+#define XX(name, group, field) [RXS_MIB_##name] = #group,
+	RXS_MIB_MAP(XX)
+#undef XX
+};
+
+/* nstat leaves out what is not a counter (its useless_number() list), and the kernel lists
+ * an IcmpMsg InTypeN/OutTypeN field only once a message of that type was seen. */
+static bool nstat_shows(enum rxs_mib mib, uint64_t v)
+{
+	if (mib == RXS_MIB_IpForwarding || mib == RXS_MIB_IpDefaultTTL || mib == RXS_MIB_TcpCurrEstab)
+		return false;
+	if (strcmp(mib_group[mib], "IcmpMsg") == 0)
+		return v != 0;
+	return true;
+}
+
+/* nstat reads /proc/net/snmp, then /proc/net/snmp6, then /proc/net/netstat, and prints in
+ * that order; a group missing here (a future one) prints last, in map order. */
+static const char *const nstat_groups[] = {
+	"Ip", "Icmp", "IcmpMsg", "Tcp", "Udp", "Ip6", "Icmp6", "Udp6", "TcpExt", "IpExt", NULL,
+};
+
+static bool known_group(const char *group)
+{
+	for (size_t g = 0; nstat_groups[g]; g++)
+		if (strcmp(nstat_groups[g], group) == 0)
+			return true;
+	return false;
+}
+
+static void k_nstat(FILE *f, const struct rxs_host *h)
+{
+	fputs("\n# nstat -az\n#kernel\n", f);
+	for (size_t g = 0; g < ARRAY_SIZE(nstat_groups); g++) {
+		for (unsigned int i = 0; i < RXS_MIB_COUNT; i++) {
+			enum rxs_mib m = (enum rxs_mib)i;
+			uint64_t v = rxs_host_mib(h, m);
+
+			if (nstat_groups[g] ? strcmp(mib_group[i], nstat_groups[g]) != 0
+					    : known_group(mib_group[i]))
+				continue;
+			/* The layout of iproute2's nstat as captured on the oracle host: the
+			 * value starts in column 32, the rate (0.0: one snapshot) ends in 54. */
+			if (nstat_shows(m, v))
+				fprintf(f, "%-31s %-16" PRIu64 "%6.1f\n", rxs_mib_name(m), v, 0.0);
+		}
+	}
+}
+
+static void k_proc_net_dev(FILE *f, const struct rxs_host *h)
+{
+	fputs("\n# cat /proc/net/dev\n"
+	      "Inter-|   Receive                                                |  Transmit\n"
+	      " face |bytes    packets errs drop fifo frame compressed multicast|"
+	      "bytes    packets errs drop fifo colls carrier compressed\n", f);
+	for (unsigned int i = 0; i < rxs_host_nnics(h); i++) {
+		struct rxs_nic_stats s;
+
+		if (rxs_host_nic_stats(h, i, &s) < 0)
+			continue;
+		/* net-procfs.c dev_seq_printf_stats(): drop folds in missed, frame sums four
+		 * error kinds; we model no transmit side, so TX is zeros. */
+		fprintf(f, "%6s: %7" PRIu64 " %7" PRIu64 " %4" PRIu64 " %4" PRIu64 " %4" PRIu64
+			" %5" PRIu64 " %10u %9" PRIu64 " %8u %7u %4u %4u %4u %5u %7u %10u\n",
+			rxs_host_nic_name(h, i), s.rx_bytes, s.rx_packets, s.rx_errors,
+			s.rx_dropped + s.rx_missed_errors, s.rx_fifo_errors,
+			s.rx_length_errors + s.rx_over_errors + s.rx_crc_errors + s.rx_frame_errors,
+			0u, s.multicast, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
+	}
+}
+
+static void k_ethtool_queues(FILE *f, const struct rxs_host *h, unsigned int nic)
+{
+	for (unsigned int q = 0; q < rxs_host_nic_nqueues(h, nic); q++) {
+		struct rxs_nic_stats s;
+		uint32_t size, fill;
+
+		if (rxs_host_nic_queue_stats(h, nic, q, &s, &size, &fill) < 0)
+			continue;
+		fprintf(f, "     rx_queue_%u_packets: %" PRIu64 "\n", q, s.rx_packets);
+		fprintf(f, "     rx_queue_%u_bytes: %" PRIu64 "\n", q, s.rx_bytes);
+		fprintf(f, "     rx_queue_%u_drops: %" PRIu64 "\n", q, s.rx_missed_errors);
+	}
+}
+
+static void k_ethtool(FILE *f, const struct rxs_host *h)
+{
+	for (unsigned int i = 0; i < rxs_host_nnics(h); i++) {
+		struct rxs_nic_stats s;
+
+		if (rxs_host_nic_stats(h, i, &s) < 0)
+			continue;
+		fprintf(f, "\n# ethtool -S %s\nNIC statistics:\n", rxs_host_nic_name(h, i));
+		/* ixgbe's receive names, in ixgbe's order. */
+		fprintf(f, "     rx_packets: %" PRIu64 "\n", s.rx_packets);
+		fprintf(f, "     rx_bytes: %" PRIu64 "\n", s.rx_bytes);
+		fprintf(f, "     rx_errors: %" PRIu64 "\n", s.rx_errors);
+		fprintf(f, "     rx_dropped: %" PRIu64 "\n", s.rx_dropped);
+		fprintf(f, "     multicast: %" PRIu64 "\n", s.multicast);
+		fprintf(f, "     rx_over_errors: %" PRIu64 "\n", s.rx_over_errors);
+		fprintf(f, "     rx_crc_errors: %" PRIu64 "\n", s.rx_crc_errors);
+		fprintf(f, "     rx_frame_errors: %" PRIu64 "\n", s.rx_frame_errors);
+		fprintf(f, "     rx_fifo_errors: %" PRIu64 "\n", s.rx_fifo_errors);
+		fprintf(f, "     rx_missed_errors: %" PRIu64 "\n", s.rx_missed_errors);
+		fprintf(f, "     rx_length_errors: %" PRIu64 "\n", s.rx_length_errors);
+		k_ethtool_queues(f, h, i);
+	}
+}
+
+/* One socket line: ss splits the local address at its last colon and right-aligns the
+ * address; these widths are the ones ss picks for a single short IPv4 address. */
+static void ss_line(FILE *f, const char *state, uint64_t recv_q, uint64_t send_q,
+		    const char *local)
+{
+	const char *colon = strrchr(local, ':');
+	int n = colon ? (int)(colon - local) : (int)strlen(local);
+	char addr[72];
+
+	snprintf(addr, sizeof(addr), "%.*s", n, local);
+	fprintf(f, "%-6s %-6" PRIu64 " %-6" PRIu64 " %13s:%-4s %12s:%-4s\n", state, recv_q, send_q,
+		addr, colon ? colon + 1 : "*", addr[0] == '[' ? "[::]" : "0.0.0.0", "*");
+}
+
+/* `ss -lnu -m` (UDP, with skmem) or `ss -lnt` (TCP listeners); nothing when no such socket. */
+static void k_ss(FILE *f, const struct rxs_host *h, int proto)
+{
+	const struct rxs_scenario *sc = rxs_host_scenario(h);
+	int64_t tb = sc ? rxs_scenario_sysctl(sc, RXS_SYSCTL_WMEM_DEFAULT) : 212992;
+	bool header = false;
+
+	for (unsigned int i = 0; i < rxs_host_nsockets(h); i++) {
+		struct rxs_sock_info si;
+
+		if (rxs_host_sock_info(h, i, &si) < 0 || si.proto != proto)
+			continue;
+		if (!header)
+			fprintf(f, "\n# %s\nState  Recv-Q Send-Q Local Address:Port "
+				"Peer Address:PortProcess\n",
+				proto == IPPROTO_UDP ? "ss -lnu -m" : "ss -lnt");
+		header = true;
+		if (proto != IPPROTO_UDP) {
+			ss_line(f, "LISTEN", si.recv_q, si.send_q, si.local);
+			continue;
+		}
+		ss_line(f, "UNCONN", si.recv_q, si.send_q, si.local);
+		fprintf(f, "\t skmem:(r%" PRIu64 ",rb%" PRId64 ",t0,tb%" PRId64
+			",f0,w0,o0,bl0,d%" PRIu64 ")\n", si.rmem_alloc, si.rcvbuf, tb, si.drops);
+	}
+}
+
+static void irq_line(FILE *f, const struct rxs_host *h, unsigned int irq, unsigned int cpu,
+		     uint64_t count, const char *name)
+{
+	fprintf(f, "%3u: ", irq);
+	for (unsigned int c = 0; c < rxs_host_ncpus(h); c++)
+		fprintf(f, "%10" PRIu64 " ", c == cpu ? count : 0);
+	fprintf(f, " rxsim-msi %4u-edge      %s\n", irq - IRQ_BASE, name);
+}
+
+static void k_interrupts(FILE *f, const struct rxs_host *h)
+{
+	const struct rxs_scenario *sc = rxs_host_scenario(h);
+	unsigned int ncpus = rxs_host_ncpus(h), irq = IRQ_BASE;
+	bool header = false;
+
+	for (unsigned int i = 0; sc && ncpus && i < rxs_host_nnics(h) && i < sc->nnics; i++) {
+		const struct rxs_nic_config *nc = &sc->nics[i];
+
+		for (unsigned int q = 0; nc->driver != RXS_DRIVER_VETH &&
+					 q < rxs_host_nic_nqueues(h, i) && q < RXS_MAX_QUEUES; q++) {
+			struct rxs_nic_stats s;
+			uint32_t size, fill;
+			int cpu = nc->irq_affinity[q];
+			char name[RXS_NAME_MAX + 16];
+
+			if (rxs_host_nic_queue_stats(h, i, q, &s, &size, &fill) < 0)
+				continue;
+			if (!header) {
+				fprintf(f, "\n# cat /proc/interrupts (NIC queues)\n%11s", "");
+				for (unsigned int c = 0; c < ncpus; c++)
+					fprintf(f, "CPU%-8u", c);
+				fputc('\n', f);
+				header = true;
+			}
+			if (cpu < 0 || (unsigned int)cpu >= ncpus)
+				cpu = (int)(q % ncpus);
+			snprintf(name, sizeof(name), "%s-rx-%u", rxs_host_nic_name(h, i), q);
+			irq_line(f, h, irq++, (unsigned int)cpu, s.hw_irqs, name);
+		}
+	}
+}
+
+int rxs_report_kernel(const struct rxs_host *h, FILE *out)
+{
+	k_softnet(out, h);
+	k_nstat(out, h);
+	k_proc_net_dev(out, h);
+	k_ethtool(out, h);
+	k_ss(out, h, IPPROTO_UDP);
+	k_ss(out, h, IPPROTO_TCP);
+	k_interrupts(out, h);
+	return ferror(out) ? -EIO : 0;
+}

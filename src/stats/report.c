@@ -1,0 +1,108 @@
+/* report.c - rxs_report_text(): the human report, funnel first.
+ *
+ * The funnel answers "where did my packets go?" in path order: for each stage the count that
+ * passed, then every count that ended there with the kfree_skb reason and the counter a user
+ * would watch on a real host. Lines come from the one table in funnel.c; drop lines with a
+ * zero count are left out, the pass-through lines never are, so a clean run still reads as a
+ * path. Drop reasons no table line names are listed after it, so no drop goes unmentioned.
+ * Columns fit in 100: label 26, count 10, reason 19, then the counter to watch.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "internal.h"
+#include "stats/stats_int.h"
+
+static void funnel_line(FILE *f, const struct rxs__funnel_row *r, uint64_t v)
+{
+	const char *reason = "";
+
+	if (r->kind == RXS_FUNNEL_DROP)
+		reason = r->reason != RXS_DROP_NOT_DROPPED_YET ? rxs_drop_reason_name(r->reason) : "-";
+	fprintf(f, "%s%-*s %10" PRIu64 "  %-19s %s\n",
+		r->kind == RXS_FUNNEL_PASS ? "  " : r->kind == RXS_FUNNEL_DROP ? "  - " : "    ",
+		r->kind == RXS_FUNNEL_PASS ? 26 : 24, r->label, v, reason, r->watch);
+}
+
+static void print_other_drops(FILE *f, const struct rxs__funnel_snap *s)
+{
+	bool header = false;
+
+	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++) {
+		if (!s->reasons[r] || rxs__funnel_has_reason((enum rxs_drop_reason)r))
+			continue;
+		if (!header)
+			fputs("other drops\n", f);
+		header = true;
+		fprintf(f, "  - %-24s %10" PRIu64 "  %-19s %s\n", "dropped", s->reasons[r],
+			rxs_drop_reason_name((enum rxs_drop_reason)r), "perf trace -e skb:kfree_skb");
+	}
+}
+
+static void print_funnel(FILE *f, const struct rxs_host *h, const struct rxs__funnel_snap *s)
+{
+	const char *stage = NULL;
+
+	fprintf(f, "%-28s %10s  %-19s %s\n", "where every frame went", "count", "drop reason",
+		"on a real host, watch");
+	for (size_t i = 0; i < rxs__funnel_len; i++) {
+		const struct rxs__funnel_row *r = &rxs__funnel[i];
+		uint64_t v;
+
+		if (r->kind == RXS_FUNNEL_STAGE) {
+			stage = r->label;
+			continue;
+		}
+		v = rxs__funnel_value(h, s, r);
+		if (r->kind != RXS_FUNNEL_PASS && v == 0)
+			continue;
+		/* A stage heading waits for its first shown line: no TCP, no TCP heading. */
+		if (stage)
+			fprintf(f, "%s\n", stage);
+		stage = NULL;
+		funnel_line(f, r, v);
+	}
+	print_other_drops(f, s);
+}
+
+static void print_conservation(FILE *f, const struct rxs__funnel_snap *s)
+{
+	const struct rxs_conservation *c = &s->cons;
+
+	fprintf(f, "conservation: offered %" PRIu64 " = consumed %" PRIu64 " + dropped %" PRIu64
+		" + queued %" PRIu64, c->offered, c->consumed, c->dropped, c->queued);
+	if (s->cons_ok)
+		fputs("  (ok)\n", f);
+	else
+		fprintf(f, "  (VIOLATED: %" PRId64 " frames unaccounted for)\n",
+			(int64_t)(c->offered - c->consumed - c->dropped - c->queued));
+}
+
+static void print_title(FILE *f, const struct rxs_host *h)
+{
+	const struct rxs_scenario *sc = rxs_host_scenario(h);
+	unsigned int ncpus = rxs_host_ncpus(h), nnics = rxs_host_nnics(h);
+	unsigned int nsocks = rxs_host_nsockets(h);
+	uint64_t now = rxs_host_now(h);
+
+	fprintf(f, "scenario %s\n", sc && sc->path ? sc->path : "(built in code)");
+	fprintf(f, "%u CPU%s, %u NIC%s, %u socket%s; ran to %" PRIu64 ".%09" PRIu64
+		" s of virtual time\n\n", ncpus, ncpus == 1 ? "" : "s", nnics, nnics == 1 ? "" : "s",
+		nsocks, nsocks == 1 ? "" : "s", now / 1000000000u, now % 1000000000u);
+}
+
+int rxs_report_text(const struct rxs_host *h, FILE *out)
+{
+	struct rxs__funnel_snap snap;
+
+	rxs__funnel_snap(h, &snap);
+	print_title(out, h);
+	print_funnel(out, h, &snap);
+	fputc('\n', out);
+	print_conservation(out, &snap);
+	fputc('\n', out);
+	if (ferror(out))
+		return -EIO;
+	return rxs_report_kernel(h, out);
+}

@@ -1,0 +1,617 @@
+/* test_stats.c - counter names, the report printers (JSON, kernel formats, text) on a real
+ * run, and the rxsim program end to end.
+ *
+ * The run mirrors the oracle case udp-rcvbuf: 200 UDP datagrams with a 100-byte payload
+ * (142-byte frames) over a veth into a socket with SO_RCVBUF 4096 that is never read. On
+ * Linux 6.18 that queues 9 and drops 191 (UdpRcvbufErrors), so those are the numbers here.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "internal.h"
+#include "rxsim/error.h"
+#include "rxsim/nic.h"
+#include "rxsim/sim.h"
+#include "rxsim/stats.h"
+
+/* ---- a minimal JSON validator (RFC 8259 grammar, no semantics) ---- */
+
+static bool json_value(const char **p, int depth);
+
+static void json_ws(const char **p)
+{
+	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+		(*p)++;
+}
+
+static bool json_string(const char **p)
+{
+	if (*(*p)++ != '"')
+		return false;
+	for (;;) {
+		unsigned char c = (unsigned char)*(*p)++;
+
+		if (c == '"')
+			return true;
+		if (c < 0x20)
+			return false;
+		if (c != '\\')
+			continue;
+		c = (unsigned char)*(*p)++;
+		if (c == 'u') {
+			for (int i = 0; i < 4; i++)
+				if (!isxdigit((unsigned char)*(*p)++))
+					return false;
+		} else if (!strchr("\"\\/bfnrt", c) || c == '\0') {
+			return false;
+		}
+	}
+}
+
+static bool json_number(const char **p)
+{
+	const char *s = *p;
+
+	if (**p == '-')
+		(*p)++;
+	if (**p == '0')
+		(*p)++;
+	else if (isdigit((unsigned char)**p))
+		while (isdigit((unsigned char)**p))
+			(*p)++;
+	else
+		return false;
+	if (**p == '.') {
+		(*p)++;
+		if (!isdigit((unsigned char)**p))
+			return false;
+		while (isdigit((unsigned char)**p))
+			(*p)++;
+	}
+	return *p > s;
+}
+
+static bool json_container(const char **p, int depth, char close)
+{
+	(*p)++;
+	json_ws(p);
+	if (**p == close) {
+		(*p)++;
+		return true;
+	}
+	for (;;) {
+		if (close == '}') {
+			if (!json_string(p))
+				return false;
+			json_ws(p);
+			if (*(*p)++ != ':')
+				return false;
+		}
+		if (!json_value(p, depth + 1))
+			return false;
+		json_ws(p);
+		if (**p == close) {
+			(*p)++;
+			return true;
+		}
+		if (*(*p)++ != ',')
+			return false;
+		json_ws(p);
+	}
+}
+
+static bool json_value(const char **p, int depth)
+{
+	json_ws(p);
+	if (depth > 32)
+		return false;
+	if (**p == '{')
+		return json_container(p, depth, '}');
+	if (**p == '[')
+		return json_container(p, depth, ']');
+	if (**p == '"')
+		return json_string(p);
+	for (const char *const *lit = (const char *const[]){ "true", "false", "null", NULL }; *lit;
+	     lit++) {
+		if (strncmp(*p, *lit, strlen(*lit)) == 0) {
+			*p += strlen(*lit);
+			return true;
+		}
+	}
+	return json_number(p);
+}
+
+static bool json_valid(const char *s)
+{
+	if (!json_value(&s, 0))
+		return false;
+	json_ws(&s);
+	return *s == '\0';
+}
+
+static const struct {
+	int line;
+	const char *text;
+	bool valid;
+} json_cases[] = {
+	{ __LINE__, "{\"a\": [1, 2, {\"b\": \"x\\\"y\"}], \"c\": true}", true },
+	{ __LINE__, "{}", true },
+	{ __LINE__, "{\"a\": 1,}", false },
+	{ __LINE__, "{\"a\" 1}", false },
+	{ __LINE__, "[1, 2", false },
+	{ __LINE__, "\"tab\there\"", false },
+};
+
+/* The validator itself, so a pass below means something. */
+static void test_json_validator(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(json_cases); i++)
+		if (json_valid(json_cases[i].text) != json_cases[i].valid)
+			fail_msg("case at line %d: %s", json_cases[i].line, json_cases[i].text);
+}
+
+/* ---- counter names ---- */
+
+static const struct {
+	int line;
+	enum rxs_mib mib;
+	const char *name;
+} mib_cases[] = {
+	{ __LINE__, RXS_MIB_IpForwarding, "IpForwarding" },		/* first */
+	{ __LINE__, RXS_MIB_IpInReceives, "IpInReceives" },
+	{ __LINE__, RXS_MIB_UdpRcvbufErrors, "UdpRcvbufErrors" },
+	{ __LINE__, RXS_MIB_IcmpMsgOutType3, "IcmpMsgOutType3" },
+	{ __LINE__, RXS_MIB_TcpExtListenOverflows, "TcpExtListenOverflows" },
+	{ __LINE__, RXS_MIB_IpExtInNoECTPkts, "IpExtInNoECTPkts" },
+	{ __LINE__, RXS_MIB_Ip6InReceives, "Ip6InReceives" },
+};
+
+static void test_mib_name(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(mib_cases); i++) {
+		const char *got = rxs_mib_name(mib_cases[i].mib);
+
+		if (strcmp(got, mib_cases[i].name) != 0)
+			fail_msg("case at line %d: got %s", mib_cases[i].line, got);
+		if (rxs_mib_lookup(mib_cases[i].name) != (int)mib_cases[i].mib)
+			fail_msg("case at line %d: lookup failed", mib_cases[i].line);
+	}
+	assert_string_equal(rxs_mib_name(RXS_MIB_COUNT), "UNKNOWN");
+	assert_string_equal(rxs_mib_name((enum rxs_mib)-1), "UNKNOWN");
+}
+
+static const struct {
+	int line;
+	const char *name;
+} lookup_miss_cases[] = {
+	{ __LINE__, "" },
+	{ __LINE__, "ipinreceives" },		/* names are case-sensitive, like nstat's */
+	{ __LINE__, "IpInReceive" },
+	{ __LINE__, "IpInReceivesX" },
+	{ __LINE__, "UdpLiteInDatagrams" },	/* not modelled */
+	{ __LINE__, NULL },
+};
+
+static void test_mib_lookup(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(lookup_miss_cases); i++)
+		if (rxs_mib_lookup(lookup_miss_cases[i].name) != -1)
+			fail_msg("case at line %d: found", lookup_miss_cases[i].line);
+	/* Every name maps back to its counter, and names are unique. */
+	for (int m = 0; m < RXS_MIB_COUNT; m++)
+		assert_int_equal(rxs_mib_lookup(rxs_mib_name((enum rxs_mib)m)), m);
+}
+
+/* ---- a run to report on ---- */
+
+static const char scenario_yaml[] =
+	"host: { cpus: 1, hz: 250 }\n"
+	"nics:\n"
+	"  - name: eth0\n"
+	"    mac: 02:00:0a:4d:00:02\n"
+	"    addresses: [10.77.0.2/24]\n"
+	"    rx_queues: 1\n"
+	"    driver: veth\n"
+	"    gro: false\n"
+	"sockets:\n"
+	"  - { name: srv, proto: udp, bind: 10.77.0.2:6100, rcvbuf: 4096, app: { read: never } }\n"
+	"traffic:\n"
+	"  - { pcap: udp.pcap, nic: eth0, speed: 1.0 }\n"
+	"run: { until: 1s }\n";
+
+static void path_in(char *buf, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	assert_true(n > 0 && (size_t)n < len);
+}
+
+/* Write the 200-datagram capture and the scenario into @dir. */
+static void write_inputs(const char *dir)
+{
+	struct rxs_gen_udp g = {
+		.dst_mac = { 0x02, 0, 0x0a, 0x4d, 0, 0x02 },
+		.src_mac = { 0x02, 0, 0x0a, 0x4d, 0, 0x01 },
+		.dport = 6100,
+		.flows = 1,
+		.size = 142,		/* 14 + 20 + 8 + 100 bytes of payload */
+		.rate_pps = 100000,
+		.count = 200,
+	};
+	char path[512], err[256] = "";
+	FILE *f;
+
+	assert_int_equal(rxs_addr_parse(&g.dst, "10.77.0.2"), 0);
+	assert_int_equal(rxs_addr_parse(&g.src, "10.77.0.1"), 0);
+	path_in(path, sizeof(path), dir, "udp.pcap");
+	if (rxs_gen_udp_pcap(&g, path, err, sizeof(err)) < 0)
+		fail_msg("rxs_gen_udp_pcap: %s", err);
+	path_in(path, sizeof(path), dir, "scenario.yaml");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(scenario_yaml, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static rxs_host_t *make_host(const char *dir, bool run)
+{
+	struct rxs_scenario *sc = NULL;
+	rxs_host_t *h = NULL;
+	char path[512], err[512] = "";
+
+	write_inputs(dir);
+	path_in(path, sizeof(path), dir, "scenario.yaml");
+	if (rxs_scenario_load(&sc, path, err, sizeof(err)) < 0)
+		fail_msg("rxs_scenario_load: %s", err);
+	if (rxs_host_create(&h, sc, err, sizeof(err)) < 0)
+		fail_msg("rxs_host_create: %s", err);
+	rxs_scenario_free(sc);
+	if (run && rxs_host_run(h) < 0)
+		fail_msg("rxs_host_run: %s", rxs_host_errmsg(h));
+	return h;
+}
+
+/* What a printer wrote, as a string the caller frees. */
+static char *report(int (*printer)(const struct rxs_host *, FILE *), const rxs_host_t *h)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(printer(h, f), 0);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static void assert_contains(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("missing \"%s\" in:\n%s", want, text);
+}
+
+/* ---- the printers on the udp-rcvbuf run ---- */
+
+static void test_json_run(void **state)
+{
+	rxs_host_t *h = make_host(*state, true);
+	char *json = report(rxs_report_json, h), want[128];
+
+	if (!json_valid(json))
+		fail_msg("invalid JSON:\n%s", json);
+	/* Every counter, zeros included, with the value the host API gives. */
+	for (int m = 0; m < RXS_MIB_COUNT; m++) {
+		snprintf(want, sizeof(want), "\"%s\": %" PRIu64 ",", rxs_mib_name((enum rxs_mib)m),
+			 rxs_host_mib(h, (enum rxs_mib)m));
+		if (m == RXS_MIB_COUNT - 1)
+			want[strlen(want) - 1] = '\0';
+		assert_contains(json, want);
+	}
+	assert_contains(json, "\"IpInReceives\": 200,");
+	assert_contains(json, "\"UdpRcvbufErrors\": 191,");
+	assert_contains(json, "\"UdpInDatagrams\": 0,");
+	assert_contains(json, "\"softnet\": [\n    {\"cpu\": 0, \"processed\": 200, \"dropped\": 0, "
+			      "\"time_squeeze\": 0, \"received_rps\": 0, \"flow_limit_count\": 0, "
+			      "\"backlog_len\": 0}\n  ],");
+	assert_contains(json, "\"name\": \"eth0\",\n      \"rx_packets\": 200,");
+	assert_contains(json, "{\"queue\": 0, \"rx_packets\": 200, \"rx_bytes\": 28400, ");
+	assert_contains(json, "\"ring_max_fill\": ");
+	assert_contains(json, "\"softirq_ns\": ");
+	assert_contains(json, "\"name\": \"srv\",\n      \"proto\": \"udp\",\n"
+			      "      \"local\": \"10.77.0.2:6100\",\n      \"recv_q\": 7488,");
+	assert_contains(json, "\"drops\": 191,");
+	assert_null(strstr(json, "syn_q"));	/* only TCP sockets have a SYN queue */
+	assert_contains(json, "\"drops\": {\n    \"SOCKET_RCVBUFF\": 191\n  },");
+	assert_contains(json, "\"conservation\": {\"offered\": 200, \"consumed\": 0, "
+			      "\"dropped\": 191, \"queued\": 9, \"ok\": true}\n}\n");
+	free(json);
+	rxs_host_destroy(h);
+}
+
+/* A host that never ran still prints the whole shape, with empty drops. */
+static void test_json_idle(void **state)
+{
+	rxs_host_t *h = make_host(*state, false);
+	char *json = report(rxs_report_json, h);
+
+	if (!json_valid(json))
+		fail_msg("invalid JSON:\n%s", json);
+	assert_contains(json, "\"drops\": {},");
+	assert_contains(json, "\"offered\": 0,");
+	assert_contains(json, "\"ok\": true}");
+	free(json);
+	rxs_host_destroy(h);
+}
+
+/* The block after "# @title\n", up to the next blank line, in a buffer the caller frees. */
+static char *block(const char *text, const char *title)
+{
+	char head[128];
+	const char *b, *e;
+
+	snprintf(head, sizeof(head), "# %s\n", title);
+	b = strstr(text, head);
+	if (!b)
+		fail_msg("no block %s in:\n%s", title, text);
+	b += strlen(head);
+	e = strstr(b, "\n\n");
+	return strndup(b, e ? (size_t)(e - b + 1) : strlen(b));
+}
+
+static void check_softnet_line(const char *line, size_t len)
+{
+	if (len != 15 * 9 - 1)
+		fail_msg("softnet line of %zu characters: %.*s", len, (int)len, line);
+	for (size_t i = 0; i < len; i++) {
+		bool sep = i % 9 == 8;
+
+		if (sep ? line[i] != ' ' : !strchr("0123456789abcdef", line[i]) || !line[i])
+			fail_msg("softnet line, column %zu: %.*s", i, (int)len, line);
+	}
+}
+
+static void test_kernel_formats(void **state)
+{
+	rxs_host_t *h = make_host(*state, true);
+	char *text = report(rxs_report_kernel, h), *b;
+	unsigned int lines = 0;
+
+	b = block(text, "cat /proc/net/softnet_stat");
+	for (char *l = b, *nl; (nl = strchr(l, '\n')); l = nl + 1, lines++)
+		check_softnet_line(l, (size_t)(nl - l));
+	assert_int_equal(lines, rxs_host_ncpus(h));
+	assert_true(strncmp(b, "000000c8 00000000 00000000 ", 27) == 0);	/* 200 processed */
+	free(b);
+
+	/* Lines as Linux 6.18's nstat and ss printed them in the oracle's snapshots. */
+	b = block(text, "nstat -az");
+	assert_true(strncmp(b, "#kernel\nIpInReceives                    200                0.0\n",
+			    61) == 0);
+	assert_contains(b, "\nUdpRcvbufErrors                 191                0.0\n");
+	assert_null(strstr(b, "IpForwarding"));	/* not counters: nstat leaves them out */
+	assert_null(strstr(b, "TcpCurrEstab"));
+	free(b);
+	b = block(text, "ss -lnu -m");
+	assert_string_equal(b, "State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n"
+			       "UNCONN 7488   0          10.77.0.2:6100      0.0.0.0:*   \n"
+			       "\t skmem:(r7488,rb8192,t0,tb212992,f0,w0,o0,bl0,d191)\n");
+	free(b);
+	b = block(text, "cat /proc/net/dev");
+	assert_string_equal(b,
+		"Inter-|   Receive                                                |  Transmit\n"
+		" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets "
+		"errs drop fifo colls carrier compressed\n"
+		"  eth0:   28400     200    0    0    0     0          0         0        0       0"
+		"    0    0    0     0       0          0\n");
+	free(b);
+	b = block(text, "ethtool -S eth0");
+	assert_true(strncmp(b, "NIC statistics:\n     rx_packets: 200\n     rx_bytes: 28400\n", 58) == 0);
+	assert_contains(b, "     rx_queue_0_packets: 200\n");
+	free(b);
+	assert_null(strstr(text, "/proc/interrupts"));	/* a veth has no IRQ */
+	free(text);
+	rxs_host_destroy(h);
+}
+
+static void test_text_report(void **state)
+{
+	rxs_host_t *h = make_host(*state, true);
+	char *text = report(rxs_report_text, h);
+	const char *kernel = strstr(text, "# cat /proc/net/softnet_stat");
+	const char *funnel = strstr(text, "\nwhere every frame went ");
+
+	assert_contains(text, "\nconservation: offered 200 = consumed 0 + dropped 191 + queued 9"
+			      "  (ok)\n");
+	assert_contains(text, "  offered frames                    200 ");
+	assert_contains(text, "  - receive buffer full             191  SOCKET_RCVBUFF      "
+			      "nstat UdpRcvbufErrors, ss -u -m skmem d\n");
+	assert_null(strstr(text, "ring full"));		/* drop lines only when nonzero */
+	assert_non_null(kernel);
+	assert_non_null(funnel);
+	assert_contains(kernel, "# nstat -az\n");
+	/* The funnel is readable in 100 columns (the title names the scenario's path, and
+	 * the kernel's own formats are as wide as the kernel makes them). */
+	for (const char *l = funnel + 1; l < kernel;) {
+		const char *nl = strchr(l, '\n');
+
+		if (nl - l > 100)
+			fail_msg("line of %d columns: %.*s", (int)(nl - l), (int)(nl - l), l);
+		l = nl + 1;
+	}
+	free(text);
+	rxs_host_destroy(h);
+}
+
+/* ---- the rxsim program ---- */
+
+/* Run `rxsim @args` with every "@" in @args replaced by @dir; stdout into *@out (caller
+ * frees), stderr into @dir/stderr.txt. Returns the exit status. */
+static int run_cli(const char *dir, const char *args, char **out)
+{
+	char cmd[2048];
+	size_t n = (size_t)snprintf(cmd, sizeof(cmd), "'%s' ", RXS_CLI), len = 0;
+	FILE *p;
+	int status;
+
+	for (const char *a = args; *a && n < sizeof(cmd) - 512; a++)
+		n += (size_t)(*a == '@' ? snprintf(cmd + n, sizeof(cmd) - n, "%s", dir)
+					: snprintf(cmd + n, sizeof(cmd) - n, "%c", *a));
+	snprintf(cmd + n, sizeof(cmd) - n, " 2>'%s/stderr.txt'", dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	*out = NULL;
+	for (int c; (c = fgetc(p)) != EOF; len++) {
+		if (len % 4096 == 0)
+			*out = realloc(*out, len + 4097);
+		assert_non_null(*out);
+		(*out)[len] = (char)c;
+	}
+	*out = realloc(*out, len + 1);
+	(*out)[len] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static const struct {
+	int line;
+	const char *args;	/* "@" is the test's folder */
+	int status;
+	const char *want;	/* in stdout, after "@" is replaced; NULL: no check */
+} cli_cases[] = {
+	{ __LINE__, "--version", 0, "rxsim " },
+	{ __LINE__, "--help", 0, "usage: rxsim <command>" },
+	{ __LINE__, "help replay", 0, "--format text|kernel|json" },
+	{ __LINE__, "replay --help", 0, "--set KEY=VALUE" },
+	{ __LINE__, "", 2, NULL },
+	{ __LINE__, "frobnicate", 2, NULL },
+	{ __LINE__, "--frobnicate", 2, NULL },
+	{ __LINE__, "help frobnicate", 2, NULL },
+	{ __LINE__, "gen udp -o @/g.pcap --count 50 --rate 10kpps --size 100 --dport 53 --flows 4",
+	  0, "wrote 50 frames to @/g.pcap\n" },
+	{ __LINE__, "gen udp --count 5", 2, NULL },			/* no -o */
+	{ __LINE__, "gen udp -o @/x.pcap --count -5", 2, NULL },
+	{ __LINE__, "gen udp -o @/x.pcap --dst-mac 02:00:00", 2, NULL },
+	{ __LINE__, "gen udp -o @/x.pcap --size", 2, NULL },
+	{ __LINE__, "gen syn -o @/x.pcap", 2, NULL },
+	{ __LINE__, "check @/scenario.yaml", 0, "@/scenario.yaml: ok (1 nics, 1 sockets, "
+						"1 traffic sources)\n" },
+	{ __LINE__, "check @/scenario.yaml --set sysctl.net.core.netdev_budget=600", 0, "ok" },
+	{ __LINE__, "check @/scenario.yaml --set no.such.key=1", 2, NULL },
+	{ __LINE__, "check @/missing.yaml", 2, NULL },
+	{ __LINE__, "replay @/scenario.yaml --format json", 0, "\"UdpRcvbufErrors\": 191," },
+	{ __LINE__, "replay @/scenario.yaml --format=kernel", 0, "# nstat -az\n#kernel\n" },
+	{ __LINE__, "replay @/scenario.yaml", 0, "conservation: offered 200 = consumed 0 + "
+						 "dropped 191 + queued 9  (ok)\n" },
+	{ __LINE__, "replay @/scenario.yaml --format xml", 2, NULL },
+	{ __LINE__, "replay @/scenario.yaml --engine threaded", 2, NULL },
+	{ __LINE__, "replay @/scenario.yaml --bogus", 2, NULL },
+	{ __LINE__, "replay @/scenario.yaml @/scenario.yaml", 2, NULL },
+	{ __LINE__, "replay", 2, NULL },
+	/* A capture alone runs on the default host: one socket per UDP port, read by an
+	 * application that keeps up, so all 50 frames are consumed. */
+	{ __LINE__, "replay @/g.pcap --format json", 0, "\"name\": \"udp:53\",\n"
+						      "      \"proto\": \"udp\",\n"
+						      "      \"local\": \"0.0.0.0:53\"," },
+	{ __LINE__, "replay @/g.pcap --format json", 0, "\"conservation\": {\"offered\": 50, "
+						      "\"consumed\": 50, \"dropped\": 0, " },
+};
+
+static void test_cli(void **state)
+{
+	const char *dir = *state;
+
+	write_inputs(dir);
+	for (size_t i = 0; i < ARRAY_SIZE(cli_cases); i++) {
+		char want[512] = "", *out;
+		int status = run_cli(dir, cli_cases[i].args, &out);
+		size_t n = 0;
+
+		for (const char *w = cli_cases[i].want; w && *w && n < sizeof(want) - 256; w++)
+			n += (size_t)(*w == '@' ? snprintf(want + n, sizeof(want) - n, "%s", dir)
+						: snprintf(want + n, sizeof(want) - n, "%c", *w));
+		if (status != cli_cases[i].status)
+			fail_msg("case at line %d: rxsim %s: exit %d, want %d", cli_cases[i].line,
+				 cli_cases[i].args, status, cli_cases[i].status);
+		if (cli_cases[i].want && !strstr(out, want))
+			fail_msg("case at line %d: rxsim %s: no \"%s\" in:\n%s", cli_cases[i].line,
+				 cli_cases[i].args, want, out);
+		if (strstr(cli_cases[i].args, "json") && !json_valid(out))
+			fail_msg("case at line %d: invalid JSON:\n%s", cli_cases[i].line, out);
+		free(out);
+	}
+}
+
+/* A capture cut inside a packet: the run stops with exit 1 and still reports what it did. */
+static void test_cli_broken_capture(void **state)
+{
+	const char *dir = *state;
+	const char *at = strstr(scenario_yaml, "udp.pcap");
+	char path[512], cmd[1200], *out;
+	FILE *f;
+
+	write_inputs(dir);
+	path_in(path, sizeof(path), dir, "udp.pcap");
+	snprintf(cmd, sizeof(cmd), "head -c 1000 '%s' > '%s/cut.pcap'", path, dir);
+	assert_int_equal(system(cmd), 0);
+	path_in(path, sizeof(path), dir, "cut.yaml");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%.*scut.pcap%s", (int)(at - scenario_yaml), scenario_yaml, at + 8);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(run_cli(dir, "replay @/cut.yaml", &out), 1);
+	assert_contains(out, "conservation: offered ");
+	assert_contains(out, "(ok)");
+	free(out);
+}
+
+static int setup_tmpdir(void **state)
+{
+	char *dir = strdup("/tmp/test_stats.XXXXXX");
+
+	if (!dir || !mkdtemp(dir))
+		return -1;
+	*state = dir;
+	return 0;
+}
+
+static int teardown_tmpdir(void **state)
+{
+	char cmd[512];
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
+	rc = system(cmd);
+	free(*state);
+	return rc == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_validator),
+		cmocka_unit_test(test_mib_name),
+		cmocka_unit_test(test_mib_lookup),
+		cmocka_unit_test(test_json_run),
+		cmocka_unit_test(test_json_idle),
+		cmocka_unit_test(test_kernel_formats),
+		cmocka_unit_test(test_text_report),
+		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_cli_broken_capture),
+	};
+
+	return cmocka_run_group_tests(tests, setup_tmpdir, teardown_tmpdir);
+}
