@@ -11,12 +11,14 @@
 #include <stdint.h>
 
 #include "rxsim/config.h"
+#include "rxsim/netfilter.h"
 #include "rxsim/nic.h"
 #include "rxsim/stats.h"
 #include "skb/skb_int.h"
 
 struct rxs_host;
 struct rxs_ring;
+struct rxs_tap;
 
 /* A FIFO of skbs linked through skb->next (sk_buff_head). */
 struct rxs_skb_queue {
@@ -159,6 +161,9 @@ struct rxs_host {
 	struct rxs_sock *udp_hash[256];		/* by local port */
 	struct rxs_traffic *traffic;
 	unsigned int ntraffic;
+	rxs_nf_t *nf;				/* netfilter rules, or NULL */
+	struct rxs_tap **taps;			/* packet sockets on ptype_all */
+	unsigned int ntaps;
 	/* virtual engine */
 	uint64_t now;				/* time of the event being run */
 	struct rxs_event *events;		/* binary min-heap on (time, seq) */
@@ -255,6 +260,13 @@ void rxs__proto_destroy(struct rxs_host *h);
 uint64_t rxs__proto_queued(const struct rxs_host *h);
 uint16_t rxs__csum_fold(uint32_t sum);
 uint32_t rxs__csum_partial(const void *p, size_t len, uint32_t sum);
+
+/* ---- netfilter (src/netfilter/) ---- */
+/* NF_HOOK: ACCEPT, the caller continues; DROP, @skb was freed (NETFILTER_DROP). */
+enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+				 const char *in, uint64_t now_ns);
+/* The host answered the connection of @skb: conntrack has seen a reply. */
+void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb);
 
 /* ---- socket ---- */
 int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_socket_config *cfg,

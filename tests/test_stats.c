@@ -525,7 +525,7 @@ static const struct {
 	 * application that keeps up, so all 50 frames are consumed. */
 	{ __LINE__, "replay @/g.pcap --format json", 0, "\"name\": \"udp:53\",\n"
 						      "      \"proto\": \"udp\",\n"
-						      "      \"local\": \"0.0.0.0:53\"," },
+						      "      \"local\": \"[::]:53\"," },
 	{ __LINE__, "replay @/g.pcap --format json", 0, "\"conservation\": {\"offered\": 50, "
 						      "\"consumed\": 50, \"dropped\": 0, " },
 };

@@ -2,8 +2,10 @@
 #ifndef RXSIM_RXSIM_H
 #define RXSIM_RXSIM_H
 
+#include "rxsim/bpf.h"
 #include "rxsim/config.h"
 #include "rxsim/error.h"
+#include "rxsim/netfilter.h"
 #include "rxsim/nic.h"
 #include "rxsim/ring.h"
 #include "rxsim/sim.h"

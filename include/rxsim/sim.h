@@ -86,6 +86,16 @@ struct rxs_sock_info {
 unsigned int rxs_host_nsockets(const rxs_host_t *h);
 int rxs_host_sock_info(const rxs_host_t *h, unsigned int sock, struct rxs_sock_info *info);
 
+/* The host's netfilter rules (read their counters with rxs_nf_rule()), or NULL. */
+struct rxs_nf;
+const struct rxs_nf *rxs_host_netfilter(const rxs_host_t *h);
+
+/* Packet socket @tap's counters (PACKET_STATISTICS). 0 or -EINVAL. */
+struct rxs_tap_stats;
+unsigned int rxs_host_ntaps(const rxs_host_t *h);
+const char *rxs_host_tap_name(const rxs_host_t *h, unsigned int tap);
+int rxs_host_tap_stats(const rxs_host_t *h, unsigned int tap, struct rxs_tap_stats *st);
+
 /* Drops by reason, RXS_DROP_MAX entries (index 0 and RXS_DROP_CONSUMED unused). */
 void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX]);
 

@@ -1,6 +1,7 @@
 /* dev.c - __netif_receive_skb_core: count, untag, and hand the skb to its L3 handler. */
 #include "host.h"
 #include "internal.h"
+#include "rxsim/bpf.h"
 
 #define ETH_HLEN 14
 #define ETH_P_IP 0x0800
@@ -43,6 +44,22 @@ static bool vlan_untag(struct rxs_sk_buff *skb)
 	return true;
 }
 
+/*
+ * deliver_skb() to every packet socket on ptype_all: the tap sees the frame from its MAC
+ * header on (packet_rcv pushes it back), before netfilter, IP and the sockets can drop it.
+ */
+static void deliver_ptype_all(struct rxs_host *h, struct rxs_softnet_data *sd,
+			      const struct rxs_sk_buff *skb)
+{
+	const uint8_t *frame = rxs_skb_mac_header(skb);
+	uint32_t len = skb->tail - skb->mac_header;
+
+	for (unsigned int i = 0; i < h->ntaps; i++) {
+		rxs__charge(sd, rxs__cost(h, RXS_COST_TAP));
+		rxs_tap_rcv(h->taps[i], frame, len, sd->now);
+	}
+}
+
 void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -58,6 +75,8 @@ void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
 		return;
 	}
+	if (h->ntaps)
+		deliver_ptype_all(h, sd, skb);
 	switch (skb->protocol) {
 	case ETH_P_IP:
 		rxs__ip_rcv(skb);

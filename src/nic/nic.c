@@ -338,7 +338,7 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 		rxs__charge(sd, rxs__cost(h, RXS_COST_DRIVER_RX) +
 				(uint64_t)rxs__cost(h, RXS_COST_PER_BYTE_X1000) * skb->len / 1000);
 		rxq->stats.rx_packets++;
-		rxq->stats.rx_bytes += skb->len;
+		rxq->stats.rx_bytes += skb->tail - skb->mac_header;	/* the whole frame */
 		rxs_ring_refill(rxq->ring, false);
 		rxs__netif_receive_skb(skb);
 	}

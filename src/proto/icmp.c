@@ -15,7 +15,8 @@
 #include "proto/proto_int.h"
 
 #define XRLIM_BURST_FACTOR 6
-#define PEER_SLOTS 1024
+#define PEER_SLOTS 4096
+#define PEER_PROBE 16
 
 struct icmp_peer {
 	uint8_t addr[16];
@@ -63,14 +64,35 @@ static bool global_allow(struct rxs_host *h, uint64_t now_j)
 	return st->credit > 0;
 }
 
+/*
+ * The inet_peer of @addr: the kernel keeps one per address. We probe PEER_PROBE slots from
+ * the hash; when all are taken by others, the one idle longest is recycled (the kernel's
+ * inet_peer garbage collection also drops idle peers first).
+ */
+static struct icmp_peer *peer_find(struct rxs_icmp_state *st, const uint8_t *addr)
+{
+	uint32_t hash = rxs__get_be32(addr) ^ rxs__get_be32(addr + 12);
+	struct icmp_peer *victim = NULL;
+
+	hash = (hash * 2654435761u) % PEER_SLOTS;
+	for (unsigned int i = 0; i < PEER_PROBE; i++) {
+		struct icmp_peer *p = &st->peers[(hash + i) % PEER_SLOTS];
+
+		if (!p->used || !memcmp(p->addr, addr, 16))
+			return p;
+		if (!victim || p->rate_last < victim->rate_last)
+			victim = p;
+	}
+	return victim;
+}
+
 /* inet_peer_xrlim_allow() for the peer @addr. A new peer starts with a full bucket. */
 static bool peer_allow(struct rxs_host *h, const uint8_t *addr, uint64_t now_j)
 {
 	struct rxs_icmp_state *st = h->icmp;
 	uint64_t timeout = ((uint64_t)h->sysctl[RXS_SYSCTL_ICMP_RATELIMIT] * h->sc->host.hz + 999) /
 			   1000;
-	uint32_t slot = (rxs__get_be32(addr) * 2654435761u) % PEER_SLOTS;
-	struct icmp_peer *p = &st->peers[slot];
+	struct icmp_peer *p = peer_find(st, addr);
 	uint64_t token;
 
 	if (!p->used || memcmp(p->addr, addr, 16)) {

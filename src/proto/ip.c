@@ -184,6 +184,17 @@ inhdr_error:
 	return RXS_DROP_IP_INHDR;
 }
 
+/* NF_HOOK(): false when netfilter took the packet (and freed it). */
+static bool nf_hook(struct rxs_sk_buff *skb, enum rxs_nf_hook hook)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+
+	if (!h->nf)
+		return true;
+	return rxs__nf_hook(h->nf, hook, skb, skb->dev->cfg.name, sd->now) == RXS_NF_ACCEPT;
+}
+
 void rxs__ip_rcv(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -212,7 +223,8 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb)
 	memcpy(cb->daddr, skb->data + 16, 4);
 	frag = rxs__get_be16(skb->data + 6);
 	cb->is_frag_tail = (frag & IP_OFFSET) != 0;
-	/* NF_INET_PRE_ROUTING would run here. */
+	if (!nf_hook(skb, RXS_NF_INET_PRE_ROUTING))
+		return;
 	reason = ip_route_input(skb, cb);
 	if (reason)
 		goto drop;
@@ -223,7 +235,8 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb)
 		if (!skb)
 			return;
 	}
-	/* NF_INET_LOCAL_IN would run here. */
+	if (!nf_hook(skb, RXS_NF_INET_LOCAL_IN))
+		return;
 	rxs_skb_pull(skb, ihl);
 	ip_local_deliver(skb);
 	return;

@@ -72,9 +72,10 @@ static void ipq_expire(struct rxs_host *h, void *obj, uint64_t t)
 	struct ipq *q = obj;
 	struct rxs_softnet_data *sd = &h->cpus[0];
 
-	(void)t;
 	if (!q->dead) {
 		sd = q->frags ? rxs__skb_sd(q->frags) : sd;
+		if (sd->now < t)
+			sd->now = t;	/* the timer runs now, whatever the CPU did last */
 		rxs__mib_inc(sd, RXS_MIB_IpReasmTimeout);
 		rxs__mib_inc(sd, RXS_MIB_IpReasmFails);
 		/* Time exceeded in reassembly, only if the first fragment arrived. */

@@ -6,6 +6,7 @@
 
 #include "host.h"
 #include "internal.h"
+#include "rxsim/bpf.h"
 #include "rxsim/sim.h"
 
 static char *dup_or_null(const char *s, bool *ok)
@@ -142,6 +143,43 @@ static int open_traffic(struct rxs_host *h, char *err, size_t errlen)
 	return 0;
 }
 
+static int open_taps(struct rxs_host *h, char *err, size_t errlen)
+{
+	const struct rxs_scenario *sc = h->sc;
+
+	h->taps = rxs__calloc(sc->ntaps ? sc->ntaps : 1, sizeof(*h->taps));
+	if (!h->taps)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < sc->ntaps; i++) {
+		const struct rxs_tap_config *t = &sc->taps[i];
+		char msg[384];
+		int rc = rxs_tap_create(&h->taps[i], t->name, t->filter ? t->filter : "",
+					t->ring_frames, 0, t->write, msg, sizeof(msg));
+
+		if (rc) {
+			snprintf(err, errlen, "taps[%u] (%s): %s", i, t->name, msg);
+			return rc;
+		}
+		h->ntaps++;
+	}
+	return 0;
+}
+
+/* The iptables-save rules of the scenario; errors name the scenario file and line. */
+static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
+{
+	const struct rxs_scenario *sc = h->sc;
+	int rc;
+
+	if (!sc->netfilter)
+		return 0;
+	rc = rxs_nf_create(&h->nf, sc->netfilter, sc->path ? sc->path : "netfilter",
+			   sc->netfilter_line ? sc->netfilter_line : 1, err, errlen);
+	if (!rc)
+		rxs_nf_set_conntrack_max(h->nf, (uint64_t)h->sysctl[RXS_SYSCTL_NF_CONNTRACK_MAX]);
+	return rc;
+}
+
 static int build(struct rxs_host *h, char *err, size_t errlen)
 {
 	const struct rxs_scenario *sc = h->sc;
@@ -175,6 +213,10 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	for (unsigned int i = 0; i < sc->nsockets; i++)
 		rxs__sock_init(h, &h->socks[h->nsocks++], &sc->sockets[i], i);
 	rc = rxs__proto_init(h);
+	if (!rc)
+		rc = load_netfilter(h, err, errlen);
+	if (!rc)
+		rc = open_taps(h, err, errlen);
 	return rc ? rc : open_traffic(h, err, errlen);
 }
 
@@ -220,6 +262,10 @@ void rxs_host_destroy(rxs_host_t *h)
 		for (unsigned int c = 0; c < h->ncpus; c++)
 			rxs__softnet_destroy(&h->cpus[c]);
 	rxs__proto_destroy(h);
+	rxs_nf_destroy(h->nf);
+	for (unsigned int i = 0; i < h->ntaps; i++)
+		rxs_tap_destroy(h->taps[i]);
+	rxs__free(h->taps);
 	/* Timers own memory (reassembly queues): run their frees without running the path. */
 	for (struct rxs_event ev; rxs__event_pop(h, &ev);)
 		if (ev.type == RXS_EV_TIMER)

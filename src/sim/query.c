@@ -7,6 +7,7 @@
 
 #include "host.h"
 #include "internal.h"
+#include "rxsim/bpf.h"
 #include "rxsim/ring.h"
 #include "rxsim/sim.h"
 
@@ -157,6 +158,29 @@ int rxs_host_sock_info(const rxs_host_t *h, unsigned int sock, struct rxs_sock_i
 	return 0;
 }
 
+const struct rxs_nf *rxs_host_netfilter(const rxs_host_t *h)
+{
+	return h->nf;
+}
+
+unsigned int rxs_host_ntaps(const rxs_host_t *h)
+{
+	return h->ntaps;
+}
+
+const char *rxs_host_tap_name(const rxs_host_t *h, unsigned int tap)
+{
+	return tap < h->ntaps ? rxs_tap_name(h->taps[tap]) : NULL;
+}
+
+int rxs_host_tap_stats(const rxs_host_t *h, unsigned int tap, struct rxs_tap_stats *st)
+{
+	if (tap >= h->ntaps)
+		return -EINVAL;
+	rxs_tap_get_stats(h->taps[tap], st);
+	return 0;
+}
+
 void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX])
 {
 	memcpy(reasons, h->pool.stats.reasons, sizeof(h->pool.stats.reasons));
@@ -170,8 +194,11 @@ int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
 		queued += rxs__nic_queued(&h->devs[i]);
 	for (unsigned int i = 0; i < h->ncpus; i++)
 		queued += h->cpus[i].input_pkt_queue.qlen + h->cpus[i].process_queue.qlen;
+	/* Sockets may hold clones (a broadcast delivered to several): only the frames count. */
 	for (unsigned int i = 0; i < h->nsocks; i++)
-		queued += h->socks[i].receive_queue.qlen;
+		for (const struct rxs_sk_buff *skb = h->socks[i].receive_queue.head; skb;
+		     skb = skb->next)
+			queued += skb->counted;
 	c->offered = h->offered;
 	c->consumed = h->pool.stats.consumed;
 	c->dropped = h->pool.stats.dropped;

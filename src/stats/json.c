@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "rxsim/bpf.h"
+#include "rxsim/netfilter.h"
 #include "stats/stats_int.h"
 
 struct jw {
@@ -233,6 +235,62 @@ static void json_sockets(struct jw *w, const struct rxs_host *h)
 	jw_close(w, ']');
 }
 
+/* Per rule and per built-in chain policy, as iptables -L -v -n -x counts them. */
+static void json_netfilter(struct jw *w, const struct rxs_host *h)
+{
+	const struct rxs_nf *nf = rxs_host_netfilter(h);
+
+	jw_open(w, "netfilter", '[', false);
+	for (unsigned int i = 0; nf && i < rxs_nf_nrules(nf); i++) {
+		struct rxs_nf_rule_info r;
+
+		if (rxs_nf_rule(nf, i, &r) < 0)
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "table", r.table);
+		jw_str(w, "chain", r.chain);
+		jw_str(w, "rule", r.text);
+		jw_str(w, "target", r.target ? r.target : "");
+		jw_u64(w, "pkts", r.pkts);
+		jw_u64(w, "bytes", r.bytes);
+		jw_close(w, '}');
+	}
+	for (unsigned int i = 0; nf && i < rxs_nf_nchains(nf); i++) {
+		struct rxs_nf_chain_info c;
+
+		if (rxs_nf_chain(nf, i, &c) < 0 || !c.policy)
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "table", c.table);
+		jw_str(w, "chain", c.name);
+		jw_str(w, "policy", c.policy);
+		jw_u64(w, "policy_pkts", c.pkts);
+		jw_u64(w, "policy_bytes", c.bytes);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+/* Packet sockets as PACKET_STATISTICS reports them: captured = tp_packets - tp_drops. */
+static void json_taps(struct jw *w, const struct rxs_host *h)
+{
+	jw_open(w, "taps", '[', false);
+	for (unsigned int i = 0; i < rxs_host_ntaps(h); i++) {
+		struct rxs_tap_stats st;
+
+		if (rxs_host_tap_stats(h, i, &st) < 0)
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "name", rxs_host_tap_name(h, i));
+		jw_u64(w, "captured", st.captured);
+		jw_u64(w, "dropped", st.tp_drops);
+		jw_u64(w, "tp_packets", st.tp_packets);
+		jw_u64(w, "tp_drops", st.tp_drops);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
 /* Only the reasons that happened: the full list is the kernel's enum, not news. */
 static void json_drops(struct jw *w, const struct rxs__funnel_snap *s)
 {
@@ -266,6 +324,8 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 	json_nics(&w, h);
 	json_cpus(&w, h);
 	json_sockets(&w, h);
+	json_netfilter(&w, h);
+	json_taps(&w, h);
 	json_drops(&w, &snap);
 	json_conservation(&w, &snap);
 	jw_close(&w, '}');

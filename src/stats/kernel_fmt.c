@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "rxsim/bpf.h"
+#include "rxsim/netfilter.h"
 #include "stats/stats_int.h"
 
 #define IRQ_BASE 24
@@ -232,6 +234,25 @@ static void k_interrupts(FILE *f, const struct rxs_host *h)
 	}
 }
 
+/* What tcpdump prints when it stops: its three lines from PACKET_STATISTICS, per tap. */
+static void k_taps(FILE *out, const struct rxs_host *h)
+{
+	const struct rxs_scenario *sc = rxs_host_scenario(h);
+
+	for (unsigned int i = 0; i < rxs_host_ntaps(h); i++) {
+		const char *filter = i < sc->ntaps && sc->taps[i].filter ? sc->taps[i].filter : "";
+		struct rxs_tap_stats st;
+
+		if (rxs_host_tap_stats(h, i, &st) < 0)
+			continue;
+		fprintf(out, "\n# tcpdump (tap %s%s%s%s)\n", rxs_host_tap_name(h, i),
+			filter[0] ? ", filter '" : "", filter, filter[0] ? "'" : "");
+		fprintf(out, "%" PRIu64 " packets captured\n", st.captured);
+		fprintf(out, "%" PRIu64 " packets received by filter\n", st.tp_packets);
+		fprintf(out, "%" PRIu64 " packets dropped by kernel\n", st.tp_drops);
+	}
+}
+
 int rxs_report_kernel(const struct rxs_host *h, FILE *out)
 {
 	k_softnet(out, h);
@@ -241,5 +262,10 @@ int rxs_report_kernel(const struct rxs_host *h, FILE *out)
 	k_ss(out, h, IPPROTO_UDP);
 	k_ss(out, h, IPPROTO_TCP);
 	k_interrupts(out, h);
+	if (rxs_host_netfilter(h)) {
+		fputc('\n', out);
+		rxs_nf_print(rxs_host_netfilter(h), out);
+	}
+	k_taps(out, h);
 	return ferror(out) ? -EIO : 0;
 }

@@ -1,0 +1,97 @@
+/* rxsim/netfilter.h - iptables rule sets: load iptables-save text, read the counters, print them
+ * as `iptables -L -v -n -x` does.
+ *
+ * A rule set is a handle built from iptables-save text (tables raw, mangle and filter). The host
+ * runs it at the netfilter hooks of the receive path; users read the rule and policy counters
+ * and the connection-tracking statistics through the calls below.
+ */
+#ifndef RXSIM_NETFILTER_H
+#define RXSIM_NETFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct rxs_nf rxs_nf_t;
+
+/* nf_inet_hooks: the numbering is the kernel's. */
+enum rxs_nf_hook {
+	RXS_NF_INET_PRE_ROUTING,
+	RXS_NF_INET_LOCAL_IN,
+	RXS_NF_INET_FORWARD,
+	RXS_NF_INET_LOCAL_OUT,
+	RXS_NF_INET_POST_ROUTING,
+	RXS_NF_INET_NUMHOOKS
+};
+
+enum rxs_nf_verdict { RXS_NF_DROP = 0, RXS_NF_ACCEPT = 1 };
+
+/* One rule, in the order of the text. Strings stay valid until rxs_nf_destroy(). */
+struct rxs_nf_rule_info {
+	const char *table;		/* "filter" */
+	const char *chain;		/* "INPUT" */
+	const char *text;		/* the rule as written, without "[p:b] -A CHAIN " */
+	const char *target;		/* as `iptables -L` shows it: "DROP", a chain, "" for none */
+	uint64_t pkts, bytes;		/* packets whose matches all succeeded; bytes at L3 */
+	unsigned int line;		/* line of the scenario file (first_line + offset) */
+};
+
+/* One chain: built-in chains first, in hook order, then user chains as declared. */
+struct rxs_nf_chain_info {
+	const char *table;
+	const char *name;
+	const char *policy;		/* "ACCEPT"/"DROP"; NULL for user chains */
+	uint64_t pkts, bytes;		/* policy counter: packets that reached the chain's end */
+	unsigned int references;	/* rules that -j/-g to it (user chains) */
+};
+
+struct rxs_nf_stats {
+	uint64_t log_packets;		/* packets that hit a LOG rule */
+	uint64_t ct_entries;		/* confirmed connections in the table now */
+	uint64_t ct_max;		/* net.netfilter.nf_conntrack_max */
+	uint64_t ct_drops;		/* "nf_conntrack: table full, dropping packet" */
+	uint64_t ct_early_drops;	/* unassured entries evicted to make room */
+	uint64_t ct_inserted;		/* entries confirmed into the table */
+	uint64_t ct_new;		/* packets seen by conntrack, by the state they got */
+	uint64_t ct_established;
+	uint64_t ct_related;
+	uint64_t ct_invalid;
+	uint64_t ct_untracked;		/* NOTRACK in the raw table */
+};
+
+/* Parse iptables-save text. @name and @first_line place errors, which quote the line:
+ * "scenario.yaml:23: -A INPUT -p udp --foo 1 -j DROP: unsupported option '--foo'".
+ * 0, or RXS_ERULE/-ENOMEM with the message in @err (when @errlen > 0). */
+int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name, unsigned int first_line,
+		  char *err, size_t errlen);
+
+/* Free @nf and its connection table. NULL is a no-op. */
+void rxs_nf_destroy(rxs_nf_t *nf);
+
+/* Rules in the order of the text. rxs_nf_rule: 0 or -EINVAL (@i out of range). */
+unsigned int rxs_nf_nrules(const rxs_nf_t *nf);
+int rxs_nf_rule(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_rule_info *info);
+
+/* Chains of every loaded table. rxs_nf_chain: 0 or -EINVAL. */
+unsigned int rxs_nf_nchains(const rxs_nf_t *nf);
+int rxs_nf_chain(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_chain_info *info);
+
+void rxs_nf_get_stats(const rxs_nf_t *nf, struct rxs_nf_stats *st);
+
+/* Set net.netfilter.nf_conntrack_max (0: no limit, as in the kernel). */
+void rxs_nf_set_conntrack_max(rxs_nf_t *nf, uint64_t max);
+
+/* Set net.netfilter.nf_conntrack_buckets (default 262144) before the first packet.
+ * 0 or -EINVAL (0 buckets, or connections already tracked). */
+int rxs_nf_set_conntrack_buckets(rxs_nf_t *nf, uint32_t buckets);
+
+/* Print `iptables -t TABLE -L -v -n -x` of one table ("raw", "mangle", "filter"), byte for
+ * byte as iptables does (trailing blanks included). 0, -ENOENT (table not loaded) or -EIO. */
+int rxs_nf_print_table(const rxs_nf_t *nf, const char *table, FILE *out);
+
+/* Print every table that has rules, user chains, a DROP policy or non-zero policy counters,
+ * each as rxs_nf_print_table() under a "# iptables -t TABLE -L -v -n -x" line, tables
+ * separated by a blank line. 0 or -EIO. */
+int rxs_nf_print(const rxs_nf_t *nf, FILE *out);
+
+#endif /* RXSIM_NETFILTER_H */

@@ -1,0 +1,237 @@
+/* nic.c - the keys of one `nics:` entry, as ip link / ethtool would set them. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config_int.h"
+#include "internal.h"
+
+#define QUOTE_MAX 64
+#define NIC(obj) ((struct rxs_nic_config *)(obj))
+
+static int set_name(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_name(c, v, NIC(obj)->name);
+}
+
+static int set_mac(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	const char *s;
+	int err = rxs__cfg_scalar(c, v, &s);
+
+	if (!err && rxs__parse_mac(s, NIC(obj)->mac))
+		return rxs__cfg_error(c, v, "'%.*s' is not a MAC address (like 02:00:00:00:00:02)",
+				      QUOTE_MAX, s);
+	return err;
+}
+
+static int set_promisc(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_bool(c, v, &NIC(obj)->promisc);
+}
+
+static int set_addresses(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	struct rxs_addr addrs[RXS_MAX_ADDRS];
+	size_t n;
+	const char *s;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return rxs__cfg_error(c, v, "expected a list of addresses like [10.0.0.2/24]");
+	n = rxs__cfg_seq_len(v);
+	if (n > RXS_MAX_ADDRS)
+		return rxs__cfg_error(c, v, "%zu addresses, at most %d", n, RXS_MAX_ADDRS);
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *item = rxs__cfg_seq_item(c, v, i);
+
+		if (rxs__cfg_scalar(c, item, &s))
+			return RXS_ECONFIG;
+		if (rxs_addr_parse(&addrs[i], s))
+			return rxs__cfg_error(c, item,
+					      "'%.*s' is not an address (like 10.0.0.2/24 or fd00::2/64)",
+					      QUOTE_MAX, s);
+	}
+	memcpy(NIC(obj)->addrs, addrs, n * sizeof(addrs[0]));
+	NIC(obj)->naddrs = (unsigned int)n;
+	return 0;
+}
+
+static int set_mtu(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_uint(c, v, 68, 65535, &NIC(obj)->mtu);
+}
+
+/* GRO follows the driver unless `gro:` (applied after `driver:`) says otherwise. */
+static int set_driver(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	const char *s;
+	int err = rxs__cfg_scalar(c, v, &s);
+
+	if (err)
+		return err;
+	if (!strcmp(s, "generic"))
+		NIC(obj)->driver = RXS_DRIVER_GENERIC;
+	else if (!strcmp(s, "veth"))
+		NIC(obj)->driver = RXS_DRIVER_VETH;
+	else
+		return rxs__cfg_error(c, v, "unknown driver '%.*s' (generic or veth)", QUOTE_MAX, s);
+	NIC(obj)->gro = NIC(obj)->driver == RXS_DRIVER_GENERIC;
+	return 0;
+}
+
+static int set_gro(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_bool(c, v, &NIC(obj)->gro);
+}
+
+static int set_rx_queues(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_uint(c, v, 1, RXS_MAX_QUEUES, &NIC(obj)->rx_queues);
+}
+
+static int set_ring_size(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	unsigned int n;
+	int err = rxs__cfg_uint(c, v, 2, 65536, &n);
+
+	if (err)
+		return err;
+	if (n & (n - 1))
+		return rxs__cfg_error(c, v, "%u is not a power of two", n);
+	NIC(obj)->ring_size = n;
+	return 0;
+}
+
+static int set_rx_usecs(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_uint(c, v, 0, 1000000, &NIC(obj)->rx_usecs);
+}
+
+static int set_rx_frames(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_uint(c, v, 0, 65535, &NIC(obj)->rx_frames);
+}
+
+static const struct cfg_key coalesce_keys[] = {
+	{ .name = "rx_usecs", .set = set_rx_usecs },
+	{ .name = "rx_frames", .set = set_rx_frames },
+	{ 0 },
+};
+
+/* A per-queue list: a list no longer than rx_queues (applied before it). */
+static int per_queue_list(struct cfg_ctx *c, void *obj, yaml_node_t *v, const char *what)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return rxs__cfg_error(c, v, "expected a list with %s per queue", what);
+	if (rxs__cfg_seq_len(v) > NIC(obj)->rx_queues)
+		return rxs__cfg_error(c, v, "%zu entries for %u rx_queues", rxs__cfg_seq_len(v),
+				      NIC(obj)->rx_queues);
+	return 0;
+}
+
+/* Queues the list leaves out keep their default, queue % cpus. */
+static int set_irq_affinity(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	int aff[RXS_MAX_QUEUES];
+	unsigned int cpu;
+	size_t n;
+
+	if (per_queue_list(c, obj, v, "a CPU"))
+		return RXS_ECONFIG;
+	n = rxs__cfg_seq_len(v);
+	for (size_t q = 0; q < n; q++) {
+		if (rxs__cfg_cpu(c, rxs__cfg_seq_item(c, v, q), &cpu))
+			return RXS_ECONFIG;
+		aff[q] = (int)cpu;
+	}
+	memcpy(NIC(obj)->irq_affinity, aff, n * sizeof(aff[0]));
+	return 0;
+}
+
+/* Each queue: a list of CPUs, or a hex mask as in /sys/class/net/<dev>/queues/rx-<q>/rps_cpus. */
+static int set_rps_cpus(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	uint64_t masks[RXS_MAX_QUEUES] = { 0 };
+	unsigned int cpus = c->sc->host.cpus;
+
+	if (per_queue_list(c, obj, v, "a CPU list or hex mask"))
+		return RXS_ECONFIG;
+	for (size_t q = 0; q < rxs__cfg_seq_len(v); q++) {
+		yaml_node_t *item = rxs__cfg_seq_item(c, v, q);
+		int err = item->type == YAML_SEQUENCE_NODE ? rxs__cfg_cpu_list(c, item, &masks[q]) :
+							      rxs__cfg_hex_mask(c, item, &masks[q]);
+
+		if (err)
+			return err;
+		if (cpus < 64 && masks[q] >> cpus)
+			return rxs__cfg_error(c, item, "mask %llx names CPUs beyond host.cpus (%u)",
+					      (unsigned long long)masks[q], cpus);
+	}
+	memcpy(NIC(obj)->rps_cpus, masks, sizeof(masks));
+	return 0;
+}
+
+static const struct cfg_key nic_keys[] = {
+	{ .name = "name", .set = set_name },
+	{ .name = "mac", .set = set_mac },
+	{ .name = "promisc", .set = set_promisc },
+	{ .name = "addresses", .set = set_addresses },
+	{ .name = "mtu", .set = set_mtu },
+	{ .name = "driver", .set = set_driver },
+	{ .name = "gro", .set = set_gro },
+	{ .name = "rx_queues", .set = set_rx_queues },
+	{ .name = "ring_size", .set = set_ring_size },
+	{ .name = "coalesce", .sub = coalesce_keys },
+	{ .name = "irq_affinity", .set = set_irq_affinity },
+	{ .name = "rps_cpus", .set = set_rps_cpus },
+	{ 0 },
+};
+
+static void *add_nic(struct rxs_scenario *sc)
+{
+	return rxs_scenario_add_nic(sc);
+}
+
+static void *find_nic(struct rxs_scenario *sc, const char *sel)
+{
+	char *end;
+	unsigned long i;
+
+	for (i = 0; i < sc->nnics; i++)
+		if (!strcmp(sc->nics[i].name, sel))
+			return &sc->nics[i];
+	i = strtoul(sel, &end, 10);
+	return sel[0] >= '0' && sel[0] <= '9' && !*end && i < sc->nnics ? &sc->nics[i] : NULL;
+}
+
+static int finish_nic(struct cfg_ctx *c, void *obj, yaml_node_t *map)
+{
+	struct rxs_nic_config *nic = obj;
+	yaml_node_t *at = rxs__cfg_map_get(c, map, "name");
+
+	for (struct rxs_nic_config *o = c->sc->nics; o < nic; o++)
+		if (!strcmp(o->name, nic->name))
+			return rxs__cfg_error(c, at ? at : map, "two NICs named '%s'", nic->name);
+	return 0;
+}
+
+const struct cfg_list rxs__cfg_nic_list = {
+	.keys = nic_keys, .add = add_nic, .find = find_nic, .finish = finish_nic,
+};
+
+/* After a --set: every queue's IRQ and RPS CPUs still exist. */
+int rxs__cfg_check_nic(struct cfg_ctx *c, const struct rxs_nic_config *nic)
+{
+	unsigned int cpus = c->sc->host.cpus;
+
+	for (unsigned int q = 0; q < nic->rx_queues; q++) {
+		if (nic->irq_affinity[q] < 0 || (unsigned int)nic->irq_affinity[q] >= cpus)
+			return rxs__cfg_error(c, NULL, "nics.%s.irq_affinity: CPU %d does not exist "
+					      "(host.cpus is %u)", nic->name, nic->irq_affinity[q], cpus);
+		if (cpus < 64 && nic->rps_cpus[q] >> cpus)
+			return rxs__cfg_error(c, NULL, "nics.%s.rps_cpus: mask %llx names CPUs beyond "
+					      "host.cpus (%u)", nic->name,
+					      (unsigned long long)nic->rps_cpus[q], cpus);
+	}
+	return 0;
+}

@@ -1,0 +1,270 @@
+/* schema.c - the top-level keys of a scenario: host, sysctl, netfilter, cost, run, and the
+ * order in which sections apply (see walk.c). The list sections live in nic.c, socket.c and
+ * traffic.c. */
+#include <errno.h>
+#include <string.h>
+
+#include "config/config_int.h"
+#include "internal.h"
+
+#define QUOTE_MAX 64
+
+static const char *const sysctl_names[] = {
+#define XX(id, name, n, d0, d1, d2, lo, hi) name,
+	RXS_SYSCTL_MAP(XX)
+#undef XX
+};
+
+static const struct {
+	unsigned int nvals;
+	int64_t lo, hi;
+} sysctl_limits[] = {
+#define XX(id, name, n, d0, d1, d2, lo, hi) { n, lo, hi },
+	RXS_SYSCTL_MAP(XX)
+#undef XX
+};
+
+static const char *const cost_names[] = {
+#define XX(id, key, ns, what) key,
+	RXS_COST_MAP(XX)
+#undef XX
+};
+
+/*
+ * Queues whose IRQ still follows the default spreading (queue % cpus) follow a new CPU
+ * count; the file applies host before nics, so this matters for --set and code only.
+ */
+static int set_cpus(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	struct rxs_scenario *sc = obj;
+	unsigned int cpus, old = sc->host.cpus;
+	int err = rxs__cfg_uint(c, v, 1, RXS_MAX_CPUS, &cpus);
+
+	if (err)
+		return err;
+	for (unsigned int n = 0; n < sc->nnics; n++)
+		for (int q = 0; q < RXS_MAX_QUEUES; q++)
+			if (sc->nics[n].irq_affinity[q] == (int)(q % old))
+				sc->nics[n].irq_affinity[q] = (int)(q % cpus);
+	sc->host.cpus = cpus;
+	return 0;
+}
+
+static int set_hz(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_uint(c, v, 1, 10000, &((struct rxs_scenario *)obj)->host.hz);
+}
+
+static const struct cfg_key host_keys[] = {
+	{ .name = "cpus", .set = set_cpus },
+	{ .name = "hz", .set = set_hz },
+	{ 0 },
+};
+
+/* The kernel writes flow_limit_cpu_bitmap as a hex CPU mask; a YAML number is decimal. */
+static int sysctl_bitmap(struct cfg_ctx *c, yaml_node_t *v, int64_t *val)
+{
+	const char *s;
+	uint64_t m;
+	int err = rxs__cfg_scalar(c, v, &s);
+
+	if (err)
+		return err;
+	if (v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strspn(s, "0123456789") == strlen(s))
+		err = rxs__cfg_u64(c, v, 0, INT64_MAX, &m);
+	else
+		err = rxs__cfg_hex_mask(c, v, &m);
+	if (!err)
+		*val = (int64_t)(m & INT64_MAX);
+	return err;
+}
+
+/* "4096 131072 6291456" as one scalar: each word checked as a node of its own, at the
+ * scalar's position, so the messages read like those of a list. */
+static int sysctl_words(struct cfg_ctx *c, int id, yaml_node_t *v, int64_t vals[3])
+{
+	const char *s = (const char *)v->data.scalar.value;
+	char word[32];
+	yaml_node_t w = *v;
+	unsigned int n = 0;
+	uint64_t u;
+
+	while (*(s += strspn(s, " \t"))) {
+		size_t len = strcspn(s, " \t");
+
+		if (n == 3 || len >= sizeof(word))
+			return rxs__cfg_error(c, v, "'%.*s' is not 3 numbers", QUOTE_MAX,
+					      (const char *)v->data.scalar.value);
+		memcpy(word, s, len);
+		word[len] = '\0';
+		w.data.scalar.value = (yaml_char_t *)word;
+		w.data.scalar.length = len;
+		if (rxs__cfg_u64(c, &w, (uint64_t)sysctl_limits[id].lo,
+				 (uint64_t)sysctl_limits[id].hi, &u))
+			return RXS_ECONFIG;
+		vals[n++] = (int64_t)u;
+		s += len;
+	}
+	if (n != 3)
+		return rxs__cfg_error(c, v, "expected 3 numbers (min default max), got %u", n);
+	return 0;
+}
+
+static int sysctl_triple(struct cfg_ctx *c, int id, yaml_node_t *v, int64_t vals[3])
+{
+	const char *s;
+	uint64_t u;
+
+	if (v->type == YAML_SCALAR_NODE)
+		return rxs__cfg_scalar(c, v, &s) ? RXS_ECONFIG : sysctl_words(c, id, v, vals);
+	if (v->type != YAML_SEQUENCE_NODE || rxs__cfg_seq_len(v) != 3)
+		return rxs__cfg_error(c, v, "expected 3 numbers (min default max)");
+	for (size_t i = 0; i < 3; i++) {
+		if (rxs__cfg_u64(c, rxs__cfg_seq_item(c, v, i), (uint64_t)sysctl_limits[id].lo,
+				 (uint64_t)sysctl_limits[id].hi, &u))
+			return RXS_ECONFIG;
+		vals[i] = (int64_t)u;
+	}
+	return 0;
+}
+
+static int sysctl_value(struct cfg_ctx *c, int id, yaml_node_t *v, int64_t vals[3])
+{
+	uint64_t u;
+	int err;
+
+	if (sysctl_limits[id].nvals == 3)
+		return sysctl_triple(c, id, v, vals);
+	if (id == RXS_SYSCTL_FLOW_LIMIT_CPU_BITMAP)
+		return sysctl_bitmap(c, v, &vals[0]);
+	err = rxs__cfg_u64(c, v, (uint64_t)sysctl_limits[id].lo, (uint64_t)sysctl_limits[id].hi,
+			   &u);
+	vals[0] = (int64_t)u;
+	return err;
+}
+
+static int set_sysctl(struct cfg_ctx *c, void *obj, const char *name, yaml_node_t *key,
+		      yaml_node_t *v)
+{
+	struct rxs_scenario *sc = obj;
+	int id = rxs_sysctl_lookup(name);
+	int64_t vals[3] = { 0, 0, 0 };
+	char hint[96];
+	size_t mark;
+	int err;
+
+	if (id < 0)
+		return rxs__cfg_error(c, key ? key : v, "unknown sysctl '%.*s'%s", QUOTE_MAX, name,
+				      rxs__cfg_did_you_mean(rxs__cfg_suggest(name, sysctl_names,
+									     ARRAY_SIZE(sysctl_names)),
+							    hint, sizeof(hint)));
+	mark = rxs__cfg_push(c, ".%s", name);
+	err = sysctl_value(c, id, v, vals);
+	rxs__cfg_pop(c, mark);
+	if (err)
+		return err;
+	memcpy(sc->sysctl.val[id], vals, sizeof(vals));
+	sc->sysctl_set[id] = true;
+	return 0;
+}
+
+static int set_cost(struct cfg_ctx *c, void *obj, const char *name, yaml_node_t *key,
+		    yaml_node_t *v)
+{
+	struct rxs_scenario *sc = obj;
+	char hint[96];
+	uint64_t ns;
+	size_t i, mark;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(cost_names); i++)
+		if (!strcmp(name, cost_names[i]))
+			break;
+	if (i == ARRAY_SIZE(cost_names))
+		return rxs__cfg_error(c, key ? key : v, "unknown cost '%.*s'%s", QUOTE_MAX, name,
+				      rxs__cfg_did_you_mean(rxs__cfg_suggest(name, cost_names,
+									     ARRAY_SIZE(cost_names)),
+							    hint, sizeof(hint)));
+	mark = rxs__cfg_push(c, ".%s", name);
+	err = rxs__cfg_u64(c, v, 0, UINT32_MAX, &ns);
+	rxs__cfg_pop(c, mark);
+	if (!err)
+		sc->cost.ns[i] = (uint32_t)ns;
+	return err;
+}
+
+/* Kept verbatim; the netfilter module parses it and reports errors from netfilter_line. */
+static int set_netfilter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	struct rxs_scenario *sc = obj;
+	int err;
+
+	if (rxs__cfg_is_null(v)) {
+		rxs__free(sc->netfilter);
+		sc->netfilter = NULL;
+		return 0;
+	}
+	err = rxs__cfg_string(c, v, &sc->netfilter);
+	if (err)
+		return err;
+	/* A block scalar's text starts on the line after its "|" or ">" indicator. */
+	sc->netfilter_line = c->set ? 0 : (unsigned int)v->start_mark.line + 1;
+	if (!c->set && (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+			v->data.scalar.style == YAML_FOLDED_SCALAR_STYLE))
+		sc->netfilter_line++;
+	return 0;
+}
+
+static int set_until(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	struct rxs_run_config *run = &((struct rxs_scenario *)obj)->run;
+	const char *s;
+	uint64_t ns = 0;
+	int err = rxs__cfg_scalar(c, v, &s);
+
+	if (err)
+		return err;
+	if (!strcmp(s, "end") || (!strncmp(s, "end+", 4) && !rxs_parse_duration(s + 4, &ns))) {
+		run->until = RXS_UNTIL_END;
+		run->ns = ns;
+		return 0;
+	}
+	if (rxs_parse_duration(s, &ns))
+		return rxs__cfg_error(c, v, "'%.*s' is not end, end+DURATION or a time like 4.162s",
+				      QUOTE_MAX, s);
+	run->until = RXS_UNTIL_TIME;
+	run->ns = ns;
+	return 0;
+}
+
+static const struct cfg_key run_keys[] = {
+	{ .name = "until", .set = set_until },
+	{ 0 },
+};
+
+/* Table order is application order: later sections look at earlier ones. */
+const struct cfg_key rxs__cfg_top_keys[] = {
+	{ .name = "host", .sub = host_keys },
+	{ .name = "sysctl", .named = set_sysctl },
+	{ .name = "nics", .list = &rxs__cfg_nic_list },
+	{ .name = "netfilter", .set = set_netfilter },
+	{ .name = "sockets", .list = &rxs__cfg_socket_list },
+	{ .name = "taps", .list = &rxs__cfg_tap_list },
+	{ .name = "traffic", .list = &rxs__cfg_traffic_list },
+	{ .name = "cost", .named = set_cost },
+	{ .name = "run", .sub = run_keys },
+	{ 0 },
+};
+
+int rxs_sysctl_lookup(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(sysctl_names); i++)
+		if (!strcmp(name, sysctl_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *rxs_sysctl_name(int id)
+{
+	return id >= 0 && id < RXS_SYSCTL_COUNT ? sysctl_names[id] : NULL;
+}

@@ -1,0 +1,282 @@
+/* socket.c - the keys of `sockets:` entries with their application model, and of `taps:`. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config_int.h"
+#include "internal.h"
+
+#define QUOTE_MAX 64
+#define SOCK(obj) ((struct rxs_socket_config *)(obj))
+#define APP(obj) ((struct rxs_app_config *)(obj))
+#define TAP(obj) ((struct rxs_tap_config *)(obj))
+
+static int set_name(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_name(c, v, SOCK(obj)->name);
+}
+
+static int set_proto(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	const char *s;
+	int err = rxs__cfg_scalar(c, v, &s);
+
+	if (err)
+		return err;
+	if (!strcmp(s, "udp"))
+		SOCK(obj)->proto = IPPROTO_UDP;
+	else if (!strcmp(s, "tcp"))
+		SOCK(obj)->proto = IPPROTO_TCP;
+	else
+		return rxs__cfg_error(c, v, "unknown proto '%.*s' (udp or tcp)", QUOTE_MAX, s);
+	return 0;
+}
+
+static int set_bind(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	struct rxs_addr a;
+	uint16_t port;
+	const char *s;
+	int err = rxs__cfg_scalar(c, v, &s);
+
+	if (err)
+		return err;
+	if (rxs__parse_bind(s, &a, &port))
+		return rxs__cfg_error(c, v, "'%.*s' is not ip:port (like 10.0.0.2:53, [fd00::2]:53 "
+				      "or *:53)", QUOTE_MAX, s);
+	SOCK(obj)->local = a;
+	SOCK(obj)->port = port;
+	return 0;
+}
+
+static int set_backlog(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	unsigned int n;
+	int err = rxs__cfg_uint(c, v, 0, INT32_MAX, &n);
+
+	if (!err)
+		SOCK(obj)->backlog = (int)n;
+	return err;
+}
+
+static int set_rcvbuf(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	uint64_t n;
+	int err = rxs__cfg_u64(c, v, 0, INT32_MAX, &n);
+
+	if (!err)
+		SOCK(obj)->rcvbuf = (int64_t)n;
+	return err;
+}
+
+static int set_batch(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_uint(c, v, 1, 1u << 20, &APP(obj)->batch);
+}
+
+static int set_every(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	int err = rxs__cfg_duration(c, v, &APP(obj)->every_ns);
+
+	if (!err && !APP(obj)->every_ns)
+		return rxs__cfg_error(c, v, "must be longer than 0");
+	return err;
+}
+
+static const struct cfg_key batch_keys[] = {
+	{ .name = "batch", .set = set_batch },
+	{ .name = "every", .set = set_every },
+	{ 0 },
+};
+
+static int app_batch(struct cfg_ctx *c, struct rxs_app_config *app, yaml_node_t *v)
+{
+	int err = rxs__cfg_walk_map(c, app, batch_keys, v);
+
+	if (err)
+		return err;
+	if (!rxs__cfg_map_get(c, v, "batch") || !rxs__cfg_map_get(c, v, "every"))
+		return rxs__cfg_error(c, v, "needs both batch: and every:");
+	app->kind = RXS_APP_BATCH;
+	return 0;
+}
+
+/* all | never | 50kpps | 10MB/s (if @bytes_ok) | { batch: 64, every: 1ms } */
+static int set_app_model(struct cfg_ctx *c, struct rxs_app_config *app, yaml_node_t *v,
+			 bool bytes_ok)
+{
+	struct rxs_app_config tmp = { .cpu = app->cpu };
+	const char *s;
+	size_t len;
+
+	if (v->type == YAML_MAPPING_NODE) {
+		int err = app_batch(c, &tmp, v);
+
+		if (!err)
+			*app = tmp;
+		return err;
+	}
+	if (rxs__cfg_scalar(c, v, &s))
+		return RXS_ECONFIG;
+	len = strlen(s);
+	tmp.rate_bytes = bytes_ok && len > 3 && !strcmp(s + len - 3, "B/s");
+	if (!strcmp(s, "all"))
+		tmp.kind = RXS_APP_ALL;
+	else if (!strcmp(s, "never"))
+		tmp.kind = RXS_APP_NEVER;
+	else if (!(tmp.rate_bytes ? rxs_parse_byte_rate(s, &tmp.rate) : rxs_parse_rate(s, &tmp.rate))
+		 && tmp.rate > 0)
+		tmp.kind = RXS_APP_RATE;
+	else
+		return rxs__cfg_error(c, v, "'%.*s' is not all, never, a rate (%s) or "
+				      "{ batch: N, every: DURATION }", QUOTE_MAX, s,
+				      bytes_ok ? "50kpps, 10MB/s" : "1000/s");
+	*app = tmp;
+	return 0;
+}
+
+static int set_read(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	if (SOCK(obj)->proto != IPPROTO_UDP)
+		return rxs__cfg_error(c, v, "read: is for UDP sockets; a TCP listener takes accept:");
+	return set_app_model(c, &SOCK(obj)->app, v, true);
+}
+
+static int set_accept(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	if (SOCK(obj)->proto != IPPROTO_TCP)
+		return rxs__cfg_error(c, v, "accept: is for TCP listeners; a UDP socket takes read:");
+	return set_app_model(c, &SOCK(obj)->app, v, false);
+}
+
+static int set_app_cpu(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	unsigned int cpu;
+	int err = rxs__cfg_cpu(c, v, &cpu);
+
+	if (!err)
+		SOCK(obj)->app.cpu = (int)cpu;
+	return err;
+}
+
+static const struct cfg_key app_keys[] = {
+	{ .name = "read", .set = set_read },
+	{ .name = "accept", .set = set_accept },
+	{ .name = "cpu", .set = set_app_cpu },
+	{ 0 },
+};
+
+/* proto before bind and app: app checks read: against accept: by protocol. */
+static const struct cfg_key socket_keys[] = {
+	{ .name = "name", .set = set_name },
+	{ .name = "proto", .set = set_proto },
+	{ .name = "bind", .set = set_bind },
+	{ .name = "backlog", .set = set_backlog },
+	{ .name = "rcvbuf", .set = set_rcvbuf },
+	{ .name = "app", .sub = app_keys },
+	{ 0 },
+};
+
+static void *add_socket(struct rxs_scenario *sc)
+{
+	return rxs_scenario_add_socket(sc);
+}
+
+static void *find_socket(struct rxs_scenario *sc, const char *sel)
+{
+	char *end;
+	unsigned long i;
+
+	for (i = 0; i < sc->nsockets; i++)
+		if (!strcmp(sc->sockets[i].name, sel))
+			return &sc->sockets[i];
+	i = strtoul(sel, &end, 10);
+	return sel[0] >= '0' && sel[0] <= '9' && !*end && i < sc->nsockets ? &sc->sockets[i] : NULL;
+}
+
+static int finish_socket(struct cfg_ctx *c, void *obj, yaml_node_t *map)
+{
+	yaml_node_t *at = rxs__cfg_map_get(c, map, "name");
+
+	if (!rxs__cfg_map_get(c, map, "proto"))
+		return rxs__cfg_error(c, map, "missing proto: (udp or tcp)");
+	if (!rxs__cfg_map_get(c, map, "bind"))
+		return rxs__cfg_error(c, map, "missing bind: (like 10.0.0.2:53 or *:53)");
+	for (struct rxs_socket_config *o = c->sc->sockets; o < SOCK(obj); o++)
+		if (!strcmp(o->name, SOCK(obj)->name))
+			return rxs__cfg_error(c, at ? at : map, "two sockets named '%s'", o->name);
+	return 0;
+}
+
+const struct cfg_list rxs__cfg_socket_list = {
+	.keys = socket_keys, .add = add_socket, .find = find_socket, .finish = finish_socket,
+};
+
+/* After a --set: the application's CPU still exists. */
+int rxs__cfg_check_socket(struct cfg_ctx *c, const struct rxs_socket_config *s)
+{
+	if (s->app.cpu >= (int)c->sc->host.cpus)
+		return rxs__cfg_error(c, NULL, "sockets.%s.app.cpu: CPU %d does not exist "
+				      "(host.cpus is %u)", s->name, s->app.cpu, c->sc->host.cpus);
+	return 0;
+}
+
+static int set_tap_name(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_name(c, v, TAP(obj)->name);
+}
+
+static int set_filter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_string(c, v, &TAP(obj)->filter);
+}
+
+static int set_write(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_path(c, v, &TAP(obj)->write);
+}
+
+static int set_ring_frames(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_uint(c, v, 1, 1u << 24, &TAP(obj)->ring_frames);
+}
+
+static const struct cfg_key tap_keys[] = {
+	{ .name = "name", .set = set_tap_name },
+	{ .name = "filter", .set = set_filter },
+	{ .name = "write", .set = set_write },
+	{ .name = "ring_frames", .set = set_ring_frames },
+	{ 0 },
+};
+
+static void *add_tap(struct rxs_scenario *sc)
+{
+	return rxs_scenario_add_tap(sc);
+}
+
+static void *find_tap(struct rxs_scenario *sc, const char *sel)
+{
+	char *end;
+	unsigned long i;
+
+	for (i = 0; i < sc->ntaps; i++)
+		if (!strcmp(sc->taps[i].name, sel))
+			return &sc->taps[i];
+	i = strtoul(sel, &end, 10);
+	return sel[0] >= '0' && sel[0] <= '9' && !*end && i < sc->ntaps ? &sc->taps[i] : NULL;
+}
+
+static int finish_tap(struct cfg_ctx *c, void *obj, yaml_node_t *map)
+{
+	yaml_node_t *at = rxs__cfg_map_get(c, map, "name");
+
+	for (struct rxs_tap_config *o = c->sc->taps; o < TAP(obj); o++)
+		if (!strcmp(o->name, TAP(obj)->name))
+			return rxs__cfg_error(c, at ? at : map, "two taps named '%s'", o->name);
+	return 0;
+}
+
+const struct cfg_list rxs__cfg_tap_list = {
+	.keys = tap_keys, .add = add_tap, .find = find_tap, .finish = finish_tap,
+};

@@ -1,0 +1,546 @@
+/* conntrack.c - connection tracking, lite: the states iptables rules see, and the table limit.
+ *
+ * A connection is stored once and hashed twice, by its original tuple and by its reply tuple
+ * (the reverse), as the kernel's tuplehash[2] does; a lookup tells which direction a packet
+ * goes. The bucket count is nf_conntrack_buckets; our hash is a fixed function where the kernel
+ * seeds jhash randomly at boot, so runs are repeatable.
+ *
+ * Life of an entry (nf_conntrack_core.c): the first packet of a flow gets a new, unconfirmed
+ * entry at PREROUTING (or OUTPUT); it enters the table only when that packet survives to the
+ * end of INPUT (or POSTROUTING), so flows whose first packet a rule drops leave nothing behind.
+ * When the table holds nf_conntrack_max entries, early_drop() evicts the unassured entries of
+ * the first of 8 buckets (from the new flow's own) that has any; if none, the packet is dropped
+ * ("nf_conntrack: table full, dropping packet") and counted.
+ *
+ * The state a rule sees (ctinfo) is NEW for every packet in the original direction until a
+ * reply has been seen (IPS_SEEN_REPLY), ESTABLISHED after that and for replies, RELATED for an
+ * ICMP error quoting a known flow, and INVALID when conntrack gives the packet no entry. On a
+ * receive path replies are not seen unless the host answers: the TCP code reports its SYN-ACK
+ * through rxs__nf_ct_seen_reply(), and packets crossing LOCAL_OUT are tracked like the kernel's.
+ * So every datagram of an unanswered UDP flow is NEW, as in the kernel. A TCP segment without
+ * an entry starts one only if it is a SYN or, with nf_conntrack_tcp_loose=1 (the default), a
+ * bare ACK (mid-stream pickup, also NEW); SYN-ACK, FIN and RST without an entry are INVALID.
+ * TCP window tracking is not modelled. Timeouts are the kernel defaults; expired entries are
+ * removed when a lookup meets them and by a collection pass, at most once per virtual second,
+ * when the table is full (the kernel's gc worker runs on its own schedule).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "internal.h"
+#include "netfilter/netfilter_int.h"
+
+#define NS 1000000000ull
+#define EVICTION_RANGE 8	/* NF_CT_EVICTION_RANGE */
+
+enum { DIR_ORIG, DIR_REPLY };
+enum { TCP_NONE, TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_FIN_WAIT, TCP_CLOSE };
+
+struct nf_tuple {
+	uint32_t src, dst;
+	uint16_t sport, dport;	/* ICMP: sport = id, dport = type << 8 | code */
+	uint8_t proto;
+};
+
+struct nf_ct_node {
+	struct nf_ct_node *next;
+	uint8_t dir;
+};
+
+struct nf_conn {
+	struct nf_ct_node node[2];
+	struct nf_tuple tuple[2];
+	uint64_t expires, start;
+	struct nf_conn *gc_next;
+	uint8_t tcp_state;
+	bool seen_reply, assured, doomed;
+};
+
+static struct nf_conn *conn_of(struct nf_ct_node *n)
+{
+	return (struct nf_conn *)(void *)((char *)(n - n->dir) - offsetof(struct nf_conn, node));
+}
+
+int rxs__nf_ct_init(struct rxs_nf *nf)
+{
+	nf->ct.max = 262144;		/* nf_conntrack_max on the reference machine */
+	nf->ct.buckets = 262144;	/* nf_conntrack_buckets */
+	return 0;
+}
+
+void rxs_nf_set_conntrack_max(rxs_nf_t *nf, uint64_t max)
+{
+	if (nf)
+		nf->ct.max = max;
+}
+
+int rxs_nf_set_conntrack_buckets(rxs_nf_t *nf, uint32_t buckets)
+{
+	if (!nf || !buckets || nf->ct.hash)
+		return -EINVAL;
+	nf->ct.buckets = buckets;
+	return 0;
+}
+
+static uint32_t tuple_hash(const struct nf_tuple *t, uint32_t buckets)
+{
+	uint32_t v[4] = { t->src, t->dst, (uint32_t)t->sport << 16 | t->dport, t->proto };
+	uint32_t h = 2166136261u;
+
+	for (unsigned int i = 0; i < 4; i++)
+		for (unsigned int b = 0; b < 4; b++)
+			h = (h ^ (v[i] >> (8 * b) & 0xff)) * 16777619u;
+	return h % buckets;
+}
+
+static bool tuple_eq(const struct nf_tuple *a, const struct nf_tuple *b)
+{
+	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
+	       a->dport == b->dport && a->proto == b->proto;
+}
+
+/* nf_ct_invert_tuple(): ICMP queries invert to their reply type, others swap ports. */
+static bool invert_tuple(const struct nf_tuple *t, struct nf_tuple *r)
+{
+	static const uint8_t icmp_inverse[19] = {
+		[0] = 8 + 1, [8] = 0 + 1, [13] = 14 + 1, [14] = 13 + 1, [15] = 16 + 1,
+		[16] = 15 + 1, [17] = 18 + 1, [18] = 17 + 1,
+	};
+
+	*r = (struct nf_tuple){ t->dst, t->src, t->dport, t->sport, t->proto };
+	if (t->proto != 1)
+		return true;
+	uint8_t type = (uint8_t)(t->dport >> 8);
+
+	if (type >= sizeof(icmp_inverse) || !icmp_inverse[type])
+		return false;
+	r->sport = t->sport;
+	r->dport = (uint16_t)((icmp_inverse[type] - 1) << 8 | (t->dport & 0xff));
+	return true;
+}
+
+static bool icmp_is_query(uint8_t type)
+{
+	return type == 0 || type == 8 || (type >= 13 && type <= 18);
+}
+
+/* The original-direction tuple of a packet; false when its header is cut short. */
+static bool get_tuple(const struct nf_pktinfo *pi, struct nf_tuple *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->src = pi->saddr;
+	t->dst = pi->daddr;
+	t->proto = pi->proto;
+	if (pi->proto == 6 || pi->proto == 17 || pi->proto == 136 || pi->proto == 132) {
+		if (!pi->l4 || pi->l4len < 4)
+			return false;
+		t->sport = rxs__get_be16(pi->l4);
+		t->dport = rxs__get_be16(pi->l4 + 2);
+	} else if (pi->proto == 1) {
+		if (!pi->l4 || pi->l4len < 8 || !icmp_is_query(pi->l4[0]))
+			return false;
+		t->sport = rxs__get_be16(pi->l4 + 4);
+		t->dport = (uint16_t)(pi->l4[0] << 8 | pi->l4[1]);
+	}
+	return true;
+}
+
+static struct nf_ct_node **bucket(struct nf_ct_table *ct, const struct nf_tuple *t)
+{
+	return &ct->hash[tuple_hash(t, ct->buckets)];
+}
+
+static void unlink_node(struct nf_ct_table *ct, struct nf_conn *c, unsigned int dir)
+{
+	for (struct nf_ct_node **pp = bucket(ct, &c->tuple[dir]); *pp; pp = &(*pp)->next)
+		if (*pp == &c->node[dir]) {
+			*pp = c->node[dir].next;
+			return;
+		}
+}
+
+static void remove_conn(struct rxs_nf *nf, struct nf_conn *c)
+{
+	if (nf->cur.ct == c)
+		nf->cur.ct = NULL;
+	unlink_node(&nf->ct, c, DIR_ORIG);
+	unlink_node(&nf->ct, c, DIR_REPLY);
+	nf->ct.count--;
+	rxs__free(c);
+}
+
+/* The entry and direction of @t, dropping it instead if it has expired. */
+static struct nf_conn *find(struct rxs_nf *nf, const struct nf_tuple *t, uint64_t now,
+			    unsigned int *dir)
+{
+	if (!nf->ct.hash)
+		return NULL;
+	for (struct nf_ct_node *n = *bucket(&nf->ct, t); n; n = n->next) {
+		struct nf_conn *c = conn_of(n);
+
+		if (!tuple_eq(&c->tuple[n->dir], t))
+			continue;
+		if (now >= c->expires) {
+			remove_conn(nf, c);
+			return NULL;
+		}
+		*dir = n->dir;
+		return c;
+	}
+	return NULL;
+}
+
+static void free_list(struct rxs_nf *nf, struct nf_conn *list)
+{
+	while (list) {
+		struct nf_conn *next = list->gc_next;
+
+		remove_conn(nf, list);
+		list = next;
+	}
+}
+
+/* Collect every expired entry: what the gc worker would have done by now. */
+static void gc_all(struct rxs_nf *nf, uint64_t now)
+{
+	struct nf_conn *dead = NULL;
+
+	if (nf->ct.gc_done && now - nf->ct.last_gc_ns < NS)
+		return;
+	nf->ct.gc_done = true;
+	nf->ct.last_gc_ns = now;
+	for (uint32_t b = 0; b < nf->ct.buckets; b++)
+		for (struct nf_ct_node *n = nf->ct.hash[b]; n; n = n->next)
+			if (n->dir == DIR_ORIG && now >= conn_of(n)->expires) {
+				conn_of(n)->gc_next = dead;
+				dead = conn_of(n);
+			}
+	free_list(nf, dead);
+}
+
+/* early_drop(): evict the unassured entries of the first bucket, among 8 from the new flow's,
+ * that has one. True when room was made. */
+static bool early_drop(struct rxs_nf *nf, const struct nf_tuple *t, uint64_t now)
+{
+	uint32_t b = tuple_hash(t, nf->ct.buckets);
+
+	for (unsigned int i = 0; i < EVICTION_RANGE; i++, b = (b + 1) % nf->ct.buckets) {
+		struct nf_conn *dead = NULL;
+		unsigned int drops = 0;
+
+		for (struct nf_ct_node *n = nf->ct.hash[b]; n; n = n->next) {
+			struct nf_conn *c = conn_of(n);
+			bool expired = now >= c->expires;
+
+			if (c->doomed || (!expired && c->assured))
+				continue;
+			c->doomed = true;
+			c->gc_next = dead;
+			dead = c;
+			drops += !expired;
+		}
+		free_list(nf, dead);
+		if (drops) {
+			nf->ct.st.early_drops++;
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint64_t timeout_ns(const struct nf_conn *c, uint64_t now)
+{
+	uint64_t s;
+
+	switch (c->tuple[0].proto) {
+	case 6: {
+		static const uint32_t tcp[] = { [TCP_SYN_SENT] = 120, [TCP_SYN_RECV] = 60,
+						[TCP_ESTABLISHED] = 432000, [TCP_FIN_WAIT] = 120,
+						[TCP_CLOSE] = 10 };
+		s = tcp[c->tcp_state];
+		/* nf_conntrack_tcp_timeout_unacknowledged caps unassured connections */
+		if (!c->assured && s > 300)
+			s = 300;
+		break;
+	}
+	case 17:
+	case 136:
+		/* A replied flow active for over 2 s is a stream (udp_timeout_stream). */
+		s = c->seen_reply && now > c->start + 2 * NS ? 120 : 30;
+		break;
+	case 1:
+		s = 30;
+		break;
+	default:
+		s = 600;
+	}
+	return now + s * NS;
+}
+
+
+/* tcp_error(): the flag combinations a TCP segment may carry (PSH, ECE, CWR aside). */
+static bool tcp_flags_valid(uint8_t flags)
+{
+	switch (flags & 0x37) {
+	case 0x02: case 0x22: case 0x12: case 0x04: case 0x14: case 0x11: case 0x31:
+	case 0x10: case 0x30:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* tcp_new(): SYN opens, a bare ACK is picked up (nf_conntrack_tcp_loose=1), others are
+ * INVALID. Returns the first state or TCP_NONE. */
+static uint8_t tcp_new_state(uint8_t flags)
+{
+	if ((flags & 0x17) == 0x02)
+		return TCP_SYN_SENT;
+	if ((flags & 0x17) == 0x10)
+		return TCP_ESTABLISHED;
+	return TCP_NONE;
+}
+
+/* The TCP state machine, reduced to what decides ctinfo and timeouts. */
+static void tcp_update(struct nf_conn *c, unsigned int dir, uint8_t flags)
+{
+	if (flags & 0x04)
+		c->tcp_state = TCP_CLOSE;
+	else if (flags & 0x01)
+		c->tcp_state = TCP_FIN_WAIT;
+	else if (dir == DIR_REPLY && (flags & 0x12) == 0x12 && c->tcp_state == TCP_SYN_SENT)
+		c->tcp_state = TCP_SYN_RECV;
+	else if (dir == DIR_ORIG && (flags & 0x12) == 0x10 && c->tcp_state == TCP_SYN_RECV) {
+		c->tcp_state = TCP_ESTABLISHED;
+		c->assured = true;
+	}
+}
+
+static void count_info(struct rxs_nf *nf, enum nf_ctinfo info)
+{
+	struct nf_ct_stats *st = &nf->ct.st;
+
+	nf->cur.ct_done = true;
+	nf->cur.info = info;
+	if (info == NF_CTINFO_NEW)
+		st->new_++;
+	else if (info == NF_CTINFO_ESTABLISHED)
+		st->established++;
+	else if (info == NF_CTINFO_RELATED)
+		st->related++;
+	else if (info == NF_CTINFO_NONE)
+		st->invalid++;
+}
+
+/* nf_conntrack_inet_error(): an ICMP error is RELATED to the flow of the packet it quotes. */
+static void icmp_error(struct rxs_nf *nf, const struct nf_pktinfo *pi, uint64_t now)
+{
+	struct nf_pktinfo inner = { 0 };
+	struct nf_tuple t, inv;
+	struct nf_conn *c = NULL;
+	unsigned int dir;
+	const uint8_t *ip = pi->l4 + 8;
+	unsigned int len = pi->l4len - 8;
+
+	if (len >= 20 && (ip[0] & 15u) * 4 + 8 <= len) {
+		inner.saddr = rxs__get_be32(ip + 12);
+		inner.daddr = rxs__get_be32(ip + 16);
+		inner.proto = ip[9];
+		inner.l4 = ip + (ip[0] & 15u) * 4;
+		inner.l4len = 8;
+		if (get_tuple(&inner, &t) && invert_tuple(&t, &inv))
+			c = find(nf, &inv, now, &dir);
+	}
+	nf->cur.ct = c;
+	count_info(nf, c ? NF_CTINFO_RELATED : NF_CTINFO_NONE);
+}
+
+static bool table_room(struct rxs_nf *nf, const struct nf_tuple *t, uint64_t now)
+{
+	if (!nf->ct.max || nf->ct.count < nf->ct.max)
+		return true;
+	if (nf->ct.hash) {
+		gc_all(nf, now);
+		if (nf->ct.count < nf->ct.max || early_drop(nf, t, now))
+			return true;
+	}
+	nf->ct.st.drops++;
+	return false;
+}
+
+/* A new, unconfirmed entry for the packet. False: the table is full (drop the packet). */
+static bool new_conn(struct rxs_nf *nf, const struct nf_pktinfo *pi, const struct nf_tuple *t,
+		     uint64_t now)
+{
+	struct nf_conn *c;
+	uint8_t state = TCP_NONE;
+
+	if (pi->proto == 6) {
+		state = tcp_new_state(pi->l4[13]);
+		if (state == TCP_NONE) {
+			count_info(nf, NF_CTINFO_NONE);
+			return true;
+		}
+	}
+	if (pi->proto == 1 && !(pi->l4[0] == 8 || pi->l4[0] == 13 || pi->l4[0] == 15 ||
+				pi->l4[0] == 17)) {
+		count_info(nf, NF_CTINFO_NONE);		/* icmp_new(): not a request */
+		return true;
+	}
+	if (!table_room(nf, t, now))
+		return false;
+	c = rxs__calloc(1, sizeof(*c));
+	if (!c) {
+		nf->ct.st.drops++;
+		return false;
+	}
+	c->node[DIR_REPLY].dir = DIR_REPLY;
+	c->tuple[DIR_ORIG] = *t;
+	invert_tuple(t, &c->tuple[DIR_REPLY]);
+	c->tcp_state = state;
+	c->start = now;
+	c->expires = timeout_ns(c, now);
+	nf->cur.pending = c;
+	count_info(nf, NF_CTINFO_NEW);
+	return true;
+}
+
+bool rxs__nf_ct_in(struct rxs_nf *nf, const struct nf_pktinfo *pi, uint64_t now_ns)
+{
+	struct nf_tuple t;
+	struct nf_conn *c;
+	unsigned int dir;
+
+	if (pi->proto == 1 && pi->l4 && pi->l4len >= 8 && !icmp_is_query(pi->l4[0])) {
+		icmp_error(nf, pi, now_ns);
+		return true;
+	}
+	if (!get_tuple(pi, &t) || (pi->proto == 6 && (pi->l4len < 20 ||
+						      !tcp_flags_valid(pi->l4[13])))) {
+		count_info(nf, NF_CTINFO_NONE);
+		return true;
+	}
+	c = find(nf, &t, now_ns, &dir);
+	/* A SYN on a closing connection starts a new one (tcp_packet: -NF_REPEAT). */
+	if (c && pi->proto == 6 && dir == DIR_ORIG && (pi->l4[13] & 0x17) == 0x02 &&
+	    c->tcp_state >= TCP_FIN_WAIT) {
+		remove_conn(nf, c);
+		c = NULL;
+	}
+	if (!c)
+		return new_conn(nf, pi, &t, now_ns);
+	if (pi->proto == 6)
+		tcp_update(c, dir, pi->l4[13]);
+	if (dir == DIR_REPLY)
+		c->seen_reply = true;
+	else if (c->seen_reply && pi->proto != 6 && now_ns > c->start + 2 * NS)
+		c->assured = true;
+	c->expires = timeout_ns(c, now_ns);
+	nf->cur.ct = c;
+	count_info(nf, dir == DIR_REPLY || c->seen_reply ? NF_CTINFO_ESTABLISHED : NF_CTINFO_NEW);
+	return true;
+}
+
+static int ensure_hash(struct nf_ct_table *ct)
+{
+	if (!ct->hash)
+		ct->hash = rxs__calloc(ct->buckets, sizeof(*ct->hash));
+	return ct->hash ? 0 : -1;
+}
+
+void rxs__nf_ct_confirm(struct rxs_nf *nf)
+{
+	struct nf_conn *c = nf->cur.pending;
+
+	if (!c)
+		return;
+	nf->cur.pending = NULL;
+	if (ensure_hash(&nf->ct)) {
+		rxs__free(c);
+		return;
+	}
+	for (unsigned int dir = 0; dir < 2; dir++) {
+		struct nf_ct_node **b = bucket(&nf->ct, &c->tuple[dir]);
+
+		c->node[dir].next = *b;
+		*b = &c->node[dir];
+	}
+	nf->ct.count++;
+	nf->ct.st.inserted++;
+	nf->cur.ct = c;
+}
+
+void rxs__nf_pkt_reset(struct rxs_nf *nf)
+{
+	rxs__free(nf->cur.pending);
+	memset(&nf->cur, 0, sizeof(nf->cur));
+}
+
+unsigned int rxs__nf_ct_statebit(const struct rxs_nf *nf)
+{
+	if (!nf->cur.ct_done)
+		return NF_CTS_INVALID;	/* no entry attached yet (the raw table) */
+	switch (nf->cur.info) {
+	case NF_CTINFO_UNTRACKED:
+		return NF_CTS_UNTRACKED;
+	case NF_CTINFO_NEW:
+		return NF_CTS_NEW;
+	case NF_CTINFO_ESTABLISHED:
+		return NF_CTS_ESTABLISHED;
+	case NF_CTINFO_RELATED:
+		return NF_CTS_RELATED;
+	default:
+		return NF_CTS_INVALID;
+	}
+}
+
+void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb)
+{
+	struct nf_pktinfo pi;
+	struct nf_tuple t;
+	struct nf_conn *c = NULL;
+	unsigned int dir = DIR_ORIG;
+
+	if (!nf || !nf->ct_enabled)
+		return;
+	rxs__nf_pktinfo(skb, &pi);
+	if (!pi.ihl || !get_tuple(&pi, &t))
+		return;
+	if (nf->cur.pending && tuple_eq(&nf->cur.pending->tuple[DIR_ORIG], &t))
+		c = nf->cur.pending;
+	else if (nf->ct.hash)
+		for (struct nf_ct_node *n = *bucket(&nf->ct, &t); n && !c; n = n->next)
+			if (tuple_eq(&conn_of(n)->tuple[n->dir], &t)) {
+				c = conn_of(n);
+				dir = n->dir;
+			}
+	if (!c || dir != DIR_ORIG)
+		return;
+	c->seen_reply = true;
+	if (c->tcp_state == TCP_SYN_SENT)
+		c->tcp_state = TCP_SYN_RECV;
+}
+
+void rxs__nf_ct_destroy(struct rxs_nf *nf)
+{
+	struct nf_conn *all = NULL;
+
+	rxs__nf_pkt_reset(nf);
+	if (!nf->ct.hash)
+		return;
+	for (uint32_t b = 0; b < nf->ct.buckets; b++)
+		for (struct nf_ct_node *n = nf->ct.hash[b]; n; n = n->next)
+			if (n->dir == DIR_ORIG) {
+				conn_of(n)->gc_next = all;
+				all = conn_of(n);
+			}
+	while (all) {
+		struct nf_conn *next = all->gc_next;
+
+		rxs__free(all);
+		all = next;
+	}
+	rxs__free(nf->ct.hash);
+	nf->ct.hash = NULL;
+}

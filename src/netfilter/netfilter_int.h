@@ -1,0 +1,256 @@
+/* netfilter_int.h - the rule set and connection table shared by the netfilter files.
+ *
+ * A rule set keeps its rules in one array in the order of the text (what rxs_nf_rule lists),
+ * and each chain keeps the indices of its rules in chain order. Rules name chains by index;
+ * jump targets are resolved when the table's COMMIT is read, so a rule may name a chain
+ * declared after it, as iptables-restore allows.
+ */
+#ifndef RXSIM_NETFILTER_INT_H
+#define RXSIM_NETFILTER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rxsim/netfilter.h"
+#include "rxsim/skb.h"
+
+#define NF_IFNAMSIZ 16		/* IFNAMSIZ */
+#define NF_MAX_MATCHES 8
+#define NF_MULTIPORT_MAX 15	/* XT_MULTI_PORTS */
+
+enum nf_table_id { NF_TABLE_RAW, NF_TABLE_MANGLE, NF_TABLE_FILTER, NF_NTABLES };
+
+enum nf_match_kind {
+	NF_M_TCP,
+	NF_M_UDP,
+	NF_M_CONNTRACK,		/* -m conntrack --ctstate, or -m state --state */
+	NF_M_MULTIPORT,
+	NF_M_LIMIT,
+	NF_M_LENGTH,
+	NF_M_COMMENT,
+};
+
+/* Conntrack states as xt_conntrack's state bits (XT_CONNTRACK_STATE_*). */
+enum {
+	NF_CTS_INVALID = 1 << 0,
+	NF_CTS_ESTABLISHED = 1 << 1,
+	NF_CTS_RELATED = 1 << 2,
+	NF_CTS_NEW = 1 << 3,
+	NF_CTS_UNTRACKED = 1 << 4,
+};
+
+enum { NF_MP_SOURCE, NF_MP_DESTINATION, NF_MP_EITHER };
+
+struct nf_match {
+	enum nf_match_kind kind;
+	bool invert;			/* conntrack, multiport, length */
+	bool set;			/* its main option was given */
+	union {
+		struct {
+			uint16_t spts[2], dpts[2];
+			uint8_t flg_mask, flg_cmp;
+			bool inv_spt, inv_dpt, inv_flags;
+		} l4;
+		struct {
+			unsigned int states;
+			bool alias;		/* -m state: printed "state" */
+		} ct;
+		struct {
+			uint8_t flags;		/* NF_MP_* */
+			uint8_t count;
+			uint16_t ports[NF_MULTIPORT_MAX];
+			bool pflags[NF_MULTIPORT_MAX];	/* ports[i]:ports[i+1] is a range */
+		} mp;
+		struct {
+			uint32_t avg, burst;		/* xt_rateinfo, as userspace fills it */
+			uint32_t credit, credit_cap, cost;
+			uint64_t prev;			/* jiffies of the last refill */
+			bool started;
+		} limit;
+		struct {
+			uint16_t min, max;
+		} len;
+		char *comment;
+	} u;
+};
+
+enum nf_target_kind {
+	NF_T_NONE,		/* no -j: counters only */
+	NF_T_ACCEPT,
+	NF_T_DROP,
+	NF_T_RETURN,
+	NF_T_CHAIN,		/* -j or -g to a user chain */
+	NF_T_REJECT,
+	NF_T_LOG,
+	NF_T_MARK,
+	NF_T_CT,		/* CT --notrack, or NOTRACK */
+};
+
+struct nf_target {
+	enum nf_target_kind kind;
+	char *name;			/* as written after -j/-g, until resolved */
+	unsigned int chain;		/* NF_T_CHAIN */
+	bool is_goto;
+	uint8_t reject_with;		/* index into nf_reject_types */
+	uint8_t log_level, log_flags;
+	char *log_prefix;
+	uint32_t mark, mask;		/* MARK: skb->mark = (mark & ~mask) ^ xmark */
+	bool notrack;			/* CT: --notrack (or NOTRACK) given */
+	bool notrack_alias;		/* -j NOTRACK, printed "NOTRACK" */
+};
+
+struct nf_rule {
+	unsigned int table, chain;
+	unsigned int line;
+	char *text;
+	uint64_t pkts, bytes;
+	uint32_t src, smsk, dst, dmsk;	/* host byte order, address already masked */
+	uint8_t proto;			/* 0: all */
+	bool inv_src, inv_dst, inv_proto, inv_in;
+	char iniface[NF_IFNAMSIZ];	/* "" any; a trailing '+' is a wildcard */
+	struct nf_match m[NF_MAX_MATCHES];
+	unsigned int nmatches;
+	struct nf_target t;
+};
+
+struct nf_chain {
+	char *name;
+	unsigned int table;
+	int hook;			/* built-in chain: its hook; user chain: -1 */
+	enum rxs_nf_verdict policy;
+	uint64_t pkts, bytes;
+	unsigned int refs;
+	unsigned int hooks;		/* bit mask of the hooks that can reach it */
+	bool visiting;			/* on the load-time walk's path (loop check) */
+	unsigned int *rules;
+	unsigned int nrules, cap;
+};
+
+/* A REJECT --reject-with type: its name as iptables prints it. */
+struct nf_reject_type {
+	const char *name, *alias;
+	uint8_t icmp_code;		/* type 3 code; tcp-reset: unused */
+	bool tcp_reset;
+};
+extern const struct nf_reject_type nf_reject_types[];
+extern const unsigned int nf_nreject_types;
+
+extern const char *const nf_table_names[NF_NTABLES];
+extern const char *const nf_hook_chain_names[RXS_NF_INET_NUMHOOKS];
+
+/* The conntrack state of the packet between the hooks it crosses (the kernel keeps it in
+ * skb->_nfct; rxsim's skb has no such field, and packets cross the hooks one at a time). */
+enum nf_ctinfo { NF_CTINFO_NONE, NF_CTINFO_UNTRACKED, NF_CTINFO_NEW, NF_CTINFO_ESTABLISHED,
+		 NF_CTINFO_RELATED };
+
+struct nf_conn;
+
+struct nf_pkt {
+	const struct rxs_sk_buff *skb;	/* identity of the packet this describes */
+	uint64_t id;
+	bool ct_done;			/* conntrack ran (or was skipped by NOTRACK) */
+	enum nf_ctinfo info;
+	struct nf_conn *ct;		/* confirmed entry the packet belongs to */
+	struct nf_conn *pending;	/* new entry, confirmed at the end of LOCAL_IN */
+};
+
+struct nf_ct_stats {
+	uint64_t drops, early_drops, inserted, new_, established, related, invalid, untracked;
+};
+
+struct nf_ct_table {
+	struct nf_ct_node **hash;	/* allocated with the first entry */
+	uint32_t buckets;
+	uint64_t count, max;
+	uint64_t last_gc_ns;
+	bool gc_done;
+	struct nf_ct_stats st;
+};
+
+/* A -j's return point on the jump stack. */
+struct nf_frame {
+	unsigned int chain, idx;
+};
+
+struct rxs_nf {
+	struct nf_rule *rules;
+	unsigned int nrules, rules_cap;
+	struct nf_chain *chains;
+	unsigned int nchains, chains_cap;
+	bool loaded[NF_NTABLES];
+	int builtin[NF_NTABLES][RXS_NF_INET_NUMHOOKS];	/* chain index, -1 if none */
+	bool ct_enabled;		/* some rule needs conntrack (nf_ct_netns_get) */
+	struct nf_ct_table ct;
+	struct nf_pkt cur;
+	uint64_t log_packets;
+	/* Jumps follow a path without repeats (loops are refused at load), so the stack never
+	 * holds more frames than there are chains. */
+	struct nf_frame *stack;
+};
+
+/* parse.c: the reader of iptables-save text; options.c parses one rule's options. */
+#define NF_MAX_ARGS 128
+
+struct nf_parser {
+	struct rxs_nf *nf;
+	const char *name;
+	unsigned int line;		/* line of the file being read */
+	const char *quote;		/* the line, quoted in messages */
+	char qbuf[512];
+	char *err;
+	size_t errlen;
+	int table;			/* open table, -1 between COMMIT and '*' */
+	unsigned int table_line;
+	unsigned int first_rule;	/* first rule of the open table */
+	int rc;				/* first error */
+};
+
+/* Format "name:line: quote: message" into the caller's buffer; returns RXS_ERULE, or -ENOMEM
+ * for "out of memory". Only the first error is kept. */
+int rxs__nf_fail(struct nf_parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int rxs__nf_find_chain(const struct rxs_nf *nf, unsigned int table, const char *name);
+int rxs__nf_parse_counters(const char *s, uint64_t *pkts, uint64_t *bytes);
+int rxs__nf_parse_rule(struct nf_parser *p, char **argv, unsigned int argc);
+
+int rxs__nf_parse(struct rxs_nf *nf, const char *text, const char *name, unsigned int first_line,
+		  char *err, size_t errlen);
+void rxs__nf_free_rules(struct rxs_nf *nf);
+
+/* rules.c: the packet facts the matches read. */
+struct nf_pktinfo {
+	const uint8_t *iph;
+	unsigned int ihl, tot_len;
+	uint32_t saddr, daddr;
+	uint8_t proto;
+	uint16_t fragoff;		/* in 8-byte units; non-zero: no L4 header here */
+	bool frag;			/* MF or offset: a piece of a datagram */
+	const uint8_t *l4;		/* NULL when absent or truncated */
+	unsigned int l4len;
+};
+void rxs__nf_pktinfo(const struct rxs_sk_buff *skb, struct nf_pktinfo *pi);
+
+/* conntrack.c */
+int rxs__nf_ct_init(struct rxs_nf *nf);
+void rxs__nf_ct_destroy(struct rxs_nf *nf);
+/* nf_conntrack_in(): classify the packet, allocate a pending entry for a new flow.
+ * Returns false when the table is full (the packet must be dropped). */
+bool rxs__nf_ct_in(struct rxs_nf *nf, const struct nf_pktinfo *pi, uint64_t now_ns);
+/* __nf_conntrack_confirm(): insert the packet's pending entry. */
+void rxs__nf_ct_confirm(struct rxs_nf *nf);
+/* Forget the packet state, freeing an unconfirmed entry (the packet was dropped). */
+void rxs__nf_pkt_reset(struct rxs_nf *nf);
+/* The xt_conntrack state bit of the current packet. */
+unsigned int rxs__nf_ct_statebit(const struct rxs_nf *nf);
+
+/* print.c helpers shared with rxs_nf_rule(): the target column of a rule. */
+const char *rxs__nf_target_name(const struct rxs_nf *nf, const struct nf_rule *r);
+
+/* The host calls these (declared for it here; host.h may repeat them). */
+enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+				 const char *in, uint64_t now_ns);
+/* The host answered @skb's flow (a SYN-ACK to a SYN): the entry has seen its reply, so later
+ * packets of the flow are ESTABLISHED. No-op without an entry. */
+void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb);
+
+#endif /* RXSIM_NETFILTER_INT_H */

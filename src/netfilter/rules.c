@@ -1,0 +1,495 @@
+/* rules.c - running the tables at a hook: matching, chain traversal, targets, counters.
+ *
+ * Traversal follows ipt_do_table(): rules are tried in order; a rule whose matches all succeed
+ * has its counters bumped and its target applied. -j pushes the calling position on a jump
+ * stack, -g does not, so a RETURN (or the end of a user chain) goes back to the last -j. With
+ * an empty stack, RETURN or the end of the chain falls to the built-in chain's policy, whose
+ * counter counts exactly those packets. Tables at a hook run in priority order (raw -300,
+ * conntrack -200, mangle -150, filter 0); the first DROP ends the walk (nf_hook_slow).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "host.h"
+#include "internal.h"
+#include "netfilter/netfilter_int.h"
+#include "proto/proto_int.h"
+#include "rxsim/error.h"
+
+enum match_result { NO_MATCH, MATCH, HOTDROP };
+
+struct hook_ctx {
+	struct rxs_nf *nf;
+	enum rxs_nf_hook hook;
+	struct rxs_sk_buff *skb;
+	const char *in;
+	uint64_t now_ns;
+	struct nf_pktinfo pi;
+};
+
+void rxs__nf_pktinfo(const struct rxs_sk_buff *skb, struct nf_pktinfo *pi)
+{
+	const uint8_t *iph = rxs_skb_network_header(skb);
+	unsigned int avail = skb->len + (unsigned int)(skb->data - iph);
+	uint16_t frag;
+
+	memset(pi, 0, sizeof(*pi));
+	pi->iph = iph;
+	if (avail < 20)
+		return;
+	pi->ihl = (iph[0] & 15u) * 4;
+	pi->tot_len = RXS_MIN(rxs__get_be16(iph + 2), avail);
+	pi->saddr = rxs__get_be32(iph + 12);
+	pi->daddr = rxs__get_be32(iph + 16);
+	pi->proto = iph[9];
+	frag = rxs__get_be16(iph + 6);
+	pi->fragoff = frag & 0x1fff;
+	pi->frag = (frag & 0x3fff) != 0;
+	if (pi->fragoff == 0 && pi->tot_len > pi->ihl) {
+		pi->l4 = iph + pi->ihl;
+		pi->l4len = pi->tot_len - pi->ihl;
+	}
+}
+
+/* ifname_compare(): "eth+" matches every name starting with "eth". */
+static bool iface_match(const char *rule, const char *in)
+{
+	size_t n = strlen(rule);
+
+	if (n && rule[n - 1] == '+')
+		return !strncmp(in, rule, n - 1);
+	return !strcmp(in, rule);
+}
+
+static bool ip_match(const struct nf_rule *r, const struct hook_ctx *x)
+{
+	const struct nf_pktinfo *pi = &x->pi;
+
+	if (((pi->saddr & r->smsk) != r->src) != r->inv_src)
+		return false;
+	if (((pi->daddr & r->dmsk) != r->dst) != r->inv_dst)
+		return false;
+	if (r->iniface[0] && iface_match(r->iniface, x->in ? x->in : "") == r->inv_in)
+		return false;
+	if (r->proto && (pi->proto != r->proto) != r->inv_proto)
+		return false;
+	return true;
+}
+
+static bool in_range(uint16_t v, const uint16_t r[2], bool inv)
+{
+	return (v >= r[0] && v <= r[1]) != inv;
+}
+
+/* tcp_mt()/udp_mt(): a later fragment never matches; a cut header drops the packet. */
+static enum match_result l4_match(const struct nf_match *m, const struct nf_pktinfo *pi)
+{
+	unsigned int need = m->kind == NF_M_TCP ? 20 : 8;
+
+	if (pi->fragoff)
+		return NO_MATCH;
+	if (!pi->l4 || pi->l4len < need)
+		return HOTDROP;
+	if (!in_range(rxs__get_be16(pi->l4), m->u.l4.spts, m->u.l4.inv_spt) ||
+	    !in_range(rxs__get_be16(pi->l4 + 2), m->u.l4.dpts, m->u.l4.inv_dpt))
+		return NO_MATCH;
+	if (m->kind == NF_M_TCP &&
+	    ((pi->l4[13] & m->u.l4.flg_mask) == m->u.l4.flg_cmp) == m->u.l4.inv_flags)
+		return NO_MATCH;
+	return MATCH;
+}
+
+/* xt_multiport ports_match_v1(). */
+static enum match_result multiport_match(const struct nf_match *m, const struct nf_pktinfo *pi)
+{
+	uint16_t src, dst;
+
+	if (pi->fragoff)
+		return NO_MATCH;
+	if (!pi->l4 || pi->l4len < 4)
+		return HOTDROP;
+	src = rxs__get_be16(pi->l4);
+	dst = rxs__get_be16(pi->l4 + 2);
+	for (unsigned int i = 0; i < m->u.mp.count; i++) {
+		uint16_t r[2] = { m->u.mp.ports[i], m->u.mp.ports[i] };
+
+		if (m->u.mp.pflags[i])
+			r[1] = m->u.mp.ports[++i];
+		if ((m->u.mp.flags != NF_MP_DESTINATION && in_range(src, r, false)) ||
+		    (m->u.mp.flags != NF_MP_SOURCE && in_range(dst, r, false)))
+			return m->invert ? NO_MATCH : MATCH;
+	}
+	return m->invert ? MATCH : NO_MATCH;
+}
+
+/* xt_limit.c: credits per jiffy is the largest power of two below 2^32 / (HZ * one day). */
+static uint32_t credits_per_jiffy(uint32_t hz)
+{
+	uint32_t max = 0xffffffffu / (hz * 60 * 60 * 24), p = 1;
+
+	while (p * 2 <= max)
+		p *= 2;
+	return p;
+}
+
+static uint32_t user2credits(uint32_t user, uint32_t hz)
+{
+	uint32_t cpj = credits_per_jiffy(hz);
+
+	if (user > 0xffffffffu / (hz * cpj))
+		return (user / 10000) * hz * cpj;	/* XT_LIMIT_SCALE */
+	return (user * hz * cpj) / 10000;
+}
+
+/* limit_mt(): a token bucket refilled per jiffy of virtual time, full when the rule is first
+ * used (the kernel fills it when the rule is loaded, which is earlier, and caps it). */
+static bool limit_match(struct nf_match *m, const struct hook_ctx *x)
+{
+	struct rxs_host *h = rxs__skb_host(x->skb);
+	uint32_t hz = h->sc->host.hz;
+	uint64_t now = rxs__jiffies(h, x->now_ns);
+	uint64_t credit;
+
+	if (!m->u.limit.started) {
+		m->u.limit.started = true;
+		m->u.limit.prev = now;
+		m->u.limit.credit = user2credits(m->u.limit.avg * m->u.limit.burst, hz);
+		m->u.limit.credit_cap = m->u.limit.credit;
+		m->u.limit.cost = user2credits(m->u.limit.avg, hz);
+	}
+	credit = m->u.limit.credit + (now - m->u.limit.prev) * credits_per_jiffy(hz);
+	m->u.limit.prev = now;
+	if (credit > m->u.limit.credit_cap)
+		credit = m->u.limit.credit_cap;
+	m->u.limit.credit = (uint32_t)credit;
+	if (m->u.limit.credit < m->u.limit.cost)
+		return false;
+	m->u.limit.credit -= m->u.limit.cost;
+	return true;
+}
+
+static enum match_result one_match(struct nf_match *m, const struct hook_ctx *x)
+{
+	bool ok = true;
+
+	switch (m->kind) {
+	case NF_M_TCP:
+	case NF_M_UDP:
+		return l4_match(m, &x->pi);
+	case NF_M_MULTIPORT:
+		return multiport_match(m, &x->pi);
+	case NF_M_CONNTRACK:
+		ok = ((rxs__nf_ct_statebit(x->nf) & m->u.ct.states) != 0) != m->invert;
+		break;
+	case NF_M_LIMIT:
+		ok = limit_match(m, x);
+		break;
+	case NF_M_LENGTH:
+		ok = (x->pi.tot_len >= m->u.len.min && x->pi.tot_len <= m->u.len.max) != m->invert;
+		break;
+	case NF_M_COMMENT:
+		break;
+	}
+	return ok ? MATCH : NO_MATCH;
+}
+
+static enum match_result rule_match(struct nf_rule *r, const struct hook_ctx *x)
+{
+	if (!ip_match(r, x))
+		return NO_MATCH;
+	for (unsigned int i = 0; i < r->nmatches; i++) {
+		enum match_result res = one_match(&r->m[i], x);
+
+		if (res != MATCH)
+			return res;
+	}
+	return MATCH;
+}
+
+/* nf_send_reset()/nf_send_unreach(): nothing is sent about a later fragment, a segment with
+ * RST, or a TCP/UDP packet whose checksum is wrong. The ICMP error goes through icmp_send(),
+ * with its rate limits; the RST through ip_local_out(), which counts IpOutRequests only. */
+static void send_reject(const struct nf_rule *r, const struct hook_ctx *x)
+{
+	const struct nf_reject_type *type = &nf_reject_types[r->t.reject_with];
+	const struct nf_pktinfo *pi = &x->pi;
+	const struct rxs_inet_cb *cb = RXS_INET_CB(x->skb);
+	bool check = x->skb->ip_summed != RXS_CHECKSUM_UNNECESSARY &&
+		     (pi->proto == IPPROTO_TCP ||
+		      (pi->proto == IPPROTO_UDP && pi->l4 && pi->l4len >= 8 && (pi->l4[6] | pi->l4[7])));
+
+	if (pi->fragoff || (check && pi->l4 && rxs__l4_csum(cb, pi->proto, pi->l4, pi->l4len)))
+		return;
+	if (!type->tcp_reset) {
+		rxs__icmp_send(x->skb, 3, type->icmp_code);
+		return;
+	}
+	if (!pi->l4 || pi->l4len < 20 || pi->l4[13] & 0x04 || cb->route != RXS_RTN_LOCAL)
+		return;
+	rxs__mib_inc(rxs__skb_sd(x->skb), RXS_MIB_IpOutRequests);
+}
+
+/* Apply @r's target. Returns -1 to go on with the next rule, else a verdict. */
+static int apply_target(const struct nf_rule *r, const struct hook_ctx *x)
+{
+	struct rxs_nf *nf = x->nf;
+
+	switch (r->t.kind) {
+	case NF_T_ACCEPT:
+		return RXS_NF_ACCEPT;
+	case NF_T_DROP:
+		return RXS_NF_DROP;
+	case NF_T_REJECT:
+		send_reject(r, x);
+		return RXS_NF_DROP;
+	case NF_T_LOG:
+		nf->log_packets++;
+		return -1;
+	case NF_T_MARK:
+		x->skb->mark = (x->skb->mark & ~r->t.mask) ^ r->t.mark;
+		return -1;
+	case NF_T_CT:
+		if (!nf->cur.ct_done) {
+			nf->cur.ct_done = true;
+			nf->cur.info = NF_CTINFO_UNTRACKED;
+			nf->ct.st.untracked++;
+		}
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+static enum rxs_nf_verdict policy(struct nf_chain *base, const struct hook_ctx *x)
+{
+	base->pkts++;
+	base->bytes += x->skb->len;
+	return base->policy;
+}
+
+/* ipt_do_table() for one table's built-in chain at x->hook. */
+static enum rxs_nf_verdict run_table(struct hook_ctx *x, unsigned int table)
+{
+	struct rxs_nf *nf = x->nf;
+	int base = nf->builtin[table][x->hook];
+	unsigned int chain = (unsigned int)base, idx = 0, sp = 0;
+
+	if (base < 0)
+		return RXS_NF_ACCEPT;
+	for (;;) {
+		struct nf_chain *ch = &nf->chains[chain];
+		struct nf_rule *r;
+		enum match_result res;
+		int v;
+
+		if (idx == ch->nrules) {
+			if (sp == 0)
+				return policy(&nf->chains[base], x);
+			chain = x->nf->stack[--sp].chain;
+			idx = x->nf->stack[sp].idx;
+			continue;
+		}
+		r = &nf->rules[ch->rules[idx++]];
+		res = rule_match(r, x);
+		if (res == HOTDROP)
+			return RXS_NF_DROP;
+		if (res == NO_MATCH)
+			continue;
+		r->pkts++;
+		r->bytes += x->skb->len;
+		if (r->t.kind == NF_T_RETURN) {
+			idx = ch->nrules;	/* as the end of the chain */
+			continue;
+		}
+		if (r->t.kind == NF_T_CHAIN) {
+			if (!r->t.is_goto)
+				x->nf->stack[sp++] = (struct nf_frame){ chain, idx };
+			chain = r->t.chain;
+			idx = 0;
+			continue;
+		}
+		v = apply_target(r, x);
+		if (v >= 0)
+			return (enum rxs_nf_verdict)v;
+	}
+}
+
+/* The conntrack hook (ipv4_conntrack_in/local, priority -200). Fragments wait for LOCAL_IN:
+ * in the kernel nf_defrag_ipv4 reassembles them before conntrack sees them; in rxsim
+ * reassembly happens between PREROUTING and INPUT. */
+static enum rxs_nf_verdict run_conntrack(struct hook_ctx *x)
+{
+	struct rxs_nf *nf = x->nf;
+
+	if (!nf->ct_enabled || nf->cur.ct_done)
+		return RXS_NF_ACCEPT;
+	if (x->hook == RXS_NF_INET_PRE_ROUTING && x->pi.frag)
+		return RXS_NF_ACCEPT;
+	return rxs__nf_ct_in(nf, &x->pi, x->now_ns) ? RXS_NF_ACCEPT : RXS_NF_DROP;
+}
+
+static enum rxs_nf_verdict run_hook(struct hook_ctx *x)
+{
+	/* Priority order per hook; -1 is the conntrack hook. */
+	static const int order[RXS_NF_INET_NUMHOOKS][4] = {
+		[RXS_NF_INET_PRE_ROUTING] = { NF_TABLE_RAW, -1, NF_TABLE_MANGLE, -2 },
+		[RXS_NF_INET_LOCAL_IN] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
+		[RXS_NF_INET_FORWARD] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
+		[RXS_NF_INET_LOCAL_OUT] = { NF_TABLE_RAW, -1, NF_TABLE_MANGLE, NF_TABLE_FILTER },
+		[RXS_NF_INET_POST_ROUTING] = { NF_TABLE_MANGLE, -2, -2, -2 },
+	};
+
+	for (unsigned int i = 0; i < 4 && order[x->hook][i] != -2; i++) {
+		int t = order[x->hook][i];
+		enum rxs_nf_verdict v = t < 0 ? run_conntrack(x) : run_table(x, (unsigned int)t);
+
+		if (v == RXS_NF_DROP)
+			return v;
+	}
+	return RXS_NF_ACCEPT;
+}
+
+/* Takes ownership of @skb on DROP (freed with NETFILTER_DROP); on ACCEPT the caller keeps it. */
+enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+				 const char *in, uint64_t now_ns)
+{
+	struct hook_ctx x = { .nf = nf, .hook = hook, .skb = skb, .in = in, .now_ns = now_ns };
+	bool first = hook == RXS_NF_INET_PRE_ROUTING || hook == RXS_NF_INET_LOCAL_OUT;
+
+	/* ip6tables is a separate rule set, not modelled: IPv6 passes untouched. */
+	if (!nf || (unsigned int)hook >= RXS_NF_INET_NUMHOOKS || RXS_INET_CB(skb)->family != AF_INET)
+		return RXS_NF_ACCEPT;
+	rxs__nf_pktinfo(skb, &x.pi);
+	if (!x.pi.ihl)
+		return RXS_NF_ACCEPT;
+	/* A packet's conntrack state lives from PREROUTING (or OUTPUT) to the end of INPUT (or
+	 * POSTROUTING); a packet that shows up at INPUT alone gets a fresh one. */
+	if (first || nf->cur.skb != skb || nf->cur.id != skb->id) {
+		rxs__nf_pkt_reset(nf);
+		nf->cur.skb = skb;
+		nf->cur.id = skb->id;
+	}
+	if (run_hook(&x) == RXS_NF_DROP) {
+		rxs__nf_pkt_reset(nf);
+		rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
+		return RXS_NF_DROP;
+	}
+	if (hook == RXS_NF_INET_LOCAL_IN || hook == RXS_NF_INET_POST_ROUTING)
+		rxs__nf_ct_confirm(nf);
+	return RXS_NF_ACCEPT;
+}
+
+int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name, unsigned int first_line,
+		  char *err, size_t errlen)
+{
+	struct rxs_nf *nf = rxs__calloc(1, sizeof(*nf));
+	int rc;
+
+	*nfp = NULL;
+	if (errlen)
+		err[0] = '\0';
+	if (!nf) {
+		if (errlen)
+			snprintf(err, errlen, "%s: out of memory", name ? name : "netfilter");
+		return -ENOMEM;
+	}
+	memset(nf->builtin, -1, sizeof(nf->builtin));
+	rc = rxs__nf_ct_init(nf);
+	if (!rc)
+		rc = rxs__nf_parse(nf, text, name, first_line, err, errlen);
+	if (!rc) {
+		nf->stack = rxs__calloc(nf->nchains + 1, sizeof(*nf->stack));
+		if (!nf->stack) {
+			rc = -ENOMEM;
+			if (errlen)
+				snprintf(err, errlen, "%s: out of memory", name ? name : "netfilter");
+		}
+	}
+	if (rc) {
+		rxs_nf_destroy(nf);
+		return rc;
+	}
+	/* Conntrack hooks register only when a rule needs them (nf_ct_netns_get). */
+	for (unsigned int i = 0; i < nf->nrules; i++) {
+		const struct nf_rule *r = &nf->rules[i];
+
+		nf->ct_enabled |= r->t.kind == NF_T_CT;
+		for (unsigned int m = 0; m < r->nmatches; m++)
+			nf->ct_enabled |= r->m[m].kind == NF_M_CONNTRACK;
+	}
+	*nfp = nf;
+	return 0;
+}
+
+void rxs_nf_destroy(rxs_nf_t *nf)
+{
+	if (!nf)
+		return;
+	rxs__nf_ct_destroy(nf);
+	rxs__nf_free_rules(nf);
+	rxs__free(nf->stack);
+	rxs__free(nf);
+}
+
+unsigned int rxs_nf_nrules(const rxs_nf_t *nf)
+{
+	return nf ? nf->nrules : 0;
+}
+
+int rxs_nf_rule(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_rule_info *info)
+{
+	const struct nf_rule *r;
+
+	if (!nf || i >= nf->nrules)
+		return -EINVAL;
+	r = &nf->rules[i];
+	info->table = nf_table_names[r->table];
+	info->chain = nf->chains[r->chain].name;
+	info->text = r->text;
+	info->target = rxs__nf_target_name(nf, r);
+	info->pkts = r->pkts;
+	info->bytes = r->bytes;
+	info->line = r->line;
+	return 0;
+}
+
+unsigned int rxs_nf_nchains(const rxs_nf_t *nf)
+{
+	return nf ? nf->nchains : 0;
+}
+
+int rxs_nf_chain(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_chain_info *info)
+{
+	const struct nf_chain *c;
+
+	if (!nf || i >= nf->nchains)
+		return -EINVAL;
+	c = &nf->chains[i];
+	info->table = nf_table_names[c->table];
+	info->name = c->name;
+	info->policy = c->hook < 0 ? NULL : c->policy == RXS_NF_ACCEPT ? "ACCEPT" : "DROP";
+	info->pkts = c->pkts;
+	info->bytes = c->bytes;
+	info->references = c->refs;
+	return 0;
+}
+
+void rxs_nf_get_stats(const rxs_nf_t *nf, struct rxs_nf_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!nf)
+		return;
+	st->log_packets = nf->log_packets;
+	st->ct_entries = nf->ct.count;
+	st->ct_max = nf->ct.max;
+	st->ct_drops = nf->ct.st.drops;
+	st->ct_early_drops = nf->ct.st.early_drops;
+	st->ct_inserted = nf->ct.st.inserted;
+	st->ct_new = nf->ct.st.new_;
+	st->ct_established = nf->ct.st.established;
+	st->ct_related = nf->ct.st.related;
+	st->ct_invalid = nf->ct.st.invalid;
+	st->ct_untracked = nf->ct.st.untracked;
+}

@@ -1,0 +1,286 @@
+/* frames.h - frame builders and host helpers shared by the end-to-end tests.
+ *
+ * A header, not a .c file: each tests/test_*.c is a program of its own. Everything here is
+ * static; include it after cmocka.h. Frames are built byte by byte with correct IPv4 header
+ * and UDP checksums, so a test that wants a broken one breaks it on purpose afterwards.
+ */
+#ifndef RXSIM_TESTS_FRAMES_H
+#define RXSIM_TESTS_FRAMES_H
+
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "rxsim/rxsim.h"
+
+#define FR_MAX 9100
+#define FR_ETH_HLEN 14
+#define FR_ETH_P_IP 0x0800
+#define FR_ETH_P_ARP 0x0806
+#define FR_ETH_P_8021Q 0x8100
+
+/* rxs_scenario_add_nic() gives NIC n the MAC 02:00:00:00:00:(02+n). */
+static const uint8_t fr_host_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+static const uint8_t fr_peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t fr_bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t fr_other_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+
+#define FR_HOST_IP "10.0.0.2"
+#define FR_PEER_IP "10.0.0.1"
+
+struct fr {
+	uint8_t d[FR_MAX];
+	uint32_t len;
+	uint32_t l3;	/* offset of the IP header */
+	uint32_t l4;	/* offset of the transport header */
+};
+
+static inline void fr_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline uint16_t fr_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t fr_sum(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (; len >= 2; p += 2, len -= 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+static inline uint16_t fr_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static inline void fr_inet(uint8_t out[4], const char *text)
+{
+	if (inet_pton(AF_INET, text, out) != 1)
+		fail_msg("bad address %s", text);
+}
+
+/* Ethernet header to @dst from fr_peer_mac; an 802.1Q tag with @tci when @vlan. */
+static inline void fr_eth(struct fr *f, const uint8_t dst[6], bool vlan, uint16_t tci, uint16_t type)
+{
+	memset(f, 0, sizeof(*f));
+	memcpy(f->d, dst, 6);
+	memcpy(f->d + 6, fr_peer_mac, 6);
+	if (vlan) {
+		fr_put16(f->d + 12, FR_ETH_P_8021Q);
+		fr_put16(f->d + 14, tci);
+		fr_put16(f->d + 16, type);
+		f->len = 18;
+	} else {
+		fr_put16(f->d + 12, type);
+		f->len = FR_ETH_HLEN;
+	}
+	f->l3 = f->len;
+}
+
+/* Recompute the IPv4 header checksum of @f (IHL from the header). */
+static inline void fr_ip_csum(struct fr *f)
+{
+	uint8_t *ip = f->d + f->l3;
+	unsigned int ihl = (ip[0] & 15u) * 4;
+
+	if (ihl < 20)
+		ihl = 20;
+	fr_put16(ip + 10, 0);
+	fr_put16(ip + 10, fr_fold(fr_sum(ip, ihl, 0)));
+}
+
+/* A 20-byte IPv4 header at the end of @f for @plen bytes of payload. */
+static inline void fr_ip(struct fr *f, const char *src, const char *dst, uint8_t proto, uint16_t id,
+		  uint16_t frag, uint16_t plen)
+{
+	uint8_t *ip = f->d + f->l3;
+
+	ip[0] = 0x45;
+	ip[1] = 0;
+	fr_put16(ip + 2, (uint16_t)(20 + plen));
+	fr_put16(ip + 4, id);
+	fr_put16(ip + 6, frag);
+	ip[8] = 64;
+	ip[9] = proto;
+	fr_inet(ip + 12, src);
+	fr_inet(ip + 16, dst);
+	fr_ip_csum(f);
+	f->l4 = f->l3 + 20;
+	f->len = f->l4 + plen;
+}
+
+/* The UDP checksum of the datagram at f->l4, over the addresses in the IP header. */
+static inline void fr_udp_csum(struct fr *f)
+{
+	uint8_t *ip = f->d + f->l3, *u = f->d + f->l4;
+	uint16_t ulen = fr_get16(ip + 2) - (uint16_t)((ip[0] & 15u) * 4);
+	uint32_t sum = fr_sum(ip + 12, 8, 0) + 17 + ulen;
+	uint16_t c;
+
+	fr_put16(u + 6, 0);
+	c = fr_fold(fr_sum(u, ulen, sum));
+	fr_put16(u + 6, c ? c : 0xffff);
+}
+
+/* A whole UDP/IPv4 frame: @plen payload bytes (i & 0xff), correct checksums. */
+static inline void fr_udp_vlan(struct fr *f, const uint8_t dmac[6], bool vlan, uint16_t tci,
+			const char *src, const char *dst, uint16_t sport, uint16_t dport,
+			uint16_t plen)
+{
+	uint8_t *u;
+
+	fr_eth(f, dmac, vlan, tci, FR_ETH_P_IP);
+	fr_ip(f, src, dst, IPPROTO_UDP, 1, 0x4000, (uint16_t)(8 + plen));
+	u = f->d + f->l4;
+	fr_put16(u, sport);
+	fr_put16(u + 2, dport);
+	fr_put16(u + 4, (uint16_t)(8 + plen));
+	for (unsigned int i = 0; i < plen; i++)
+		u[8 + i] = (uint8_t)i;
+	fr_udp_csum(f);
+}
+
+static inline void fr_udp(struct fr *f, const char *src, const char *dst, uint16_t sport,
+		   uint16_t dport, uint16_t plen)
+{
+	fr_udp_vlan(f, fr_host_mac, false, 0, src, dst, sport, dport, plen);
+}
+
+/* An ICMP echo request with @plen bytes of data. */
+static inline void fr_icmp_echo(struct fr *f, const char *src, const char *dst, uint16_t seq,
+			 uint16_t plen)
+{
+	uint8_t *m;
+
+	fr_eth(f, fr_host_mac, false, 0, FR_ETH_P_IP);
+	fr_ip(f, src, dst, 1, seq, 0x4000, (uint16_t)(8 + plen));
+	m = f->d + f->l4;
+	m[0] = 8;
+	m[1] = 0;
+	fr_put16(m + 4, 0x1234);
+	fr_put16(m + 6, seq);
+	for (unsigned int i = 0; i < plen; i++)
+		m[8 + i] = (uint8_t)i;
+	fr_put16(m + 2, fr_fold(fr_sum(m, 8u + plen, 0)));
+}
+
+/* ---- scenarios and hosts ---- */
+
+/* One NIC eth0 (10.0.0.2/24, MAC fr_host_mac) with @driver, nothing else. */
+static inline struct rxs_scenario *fr_scenario(enum rxs_driver driver)
+{
+	struct rxs_scenario *sc = NULL;
+	struct rxs_nic_config *nic;
+
+	assert_int_equal(rxs_scenario_create(&sc), 0);
+	nic = rxs_scenario_add_nic(sc);
+	assert_non_null(nic);
+	nic->driver = driver;
+	assert_int_equal(rxs_addr_parse(&nic->addrs[0], FR_HOST_IP "/24"), 0);
+	nic->naddrs = 1;
+	return sc;
+}
+
+/* A UDP socket bound to @addr (NULL: 0.0.0.0) and @port with @app. */
+static inline struct rxs_socket_config *fr_udp_socket(struct rxs_scenario *sc, const char *addr,
+					       uint16_t port, enum rxs_app_kind app)
+{
+	struct rxs_socket_config *s = rxs_scenario_add_socket(sc);
+
+	assert_non_null(s);
+	if (addr)
+		assert_int_equal(rxs_addr_parse(&s->local, addr), 0);
+	s->port = port;
+	s->app.kind = app;
+	return s;
+}
+
+static inline rxs_host_t *fr_host(const struct rxs_scenario *sc)
+{
+	rxs_host_t *h = NULL;
+	char err[256];
+	int rc = rxs_host_create(&h, sc, err, sizeof(err));
+
+	if (rc)
+		fail_msg("rxs_host_create: %s (%s)", err, rxs_strerror(rc));
+	return h;
+}
+
+static inline void fr_inject(rxs_host_t *h, const struct fr *f, uint64_t t)
+{
+	int rc = rxs_host_inject(h, 0, f->d, f->len, t);
+
+	if (rc)
+		fail_msg("rxs_host_inject at %llu: %s", (unsigned long long)t, rxs_strerror(rc));
+}
+
+/* offered == consumed + dropped + queued, and the numbers say so when not. */
+static inline void fr_conserved(const rxs_host_t *h)
+{
+	struct rxs_conservation c;
+	int rc = rxs_host_conservation(h, &c);
+
+	if (rc)
+		fail_msg("conservation: offered %llu != consumed %llu + dropped %llu + queued %llu",
+			 (unsigned long long)c.offered, (unsigned long long)c.consumed,
+			 (unsigned long long)c.dropped, (unsigned long long)c.queued);
+}
+
+static inline uint64_t fr_drops(const rxs_host_t *h, enum rxs_drop_reason r)
+{
+	uint64_t reasons[RXS_DROP_MAX];
+
+	rxs_host_drop_reasons(h, reasons);
+	return reasons[r];
+}
+
+static inline uint64_t fr_drops_total(const rxs_host_t *h)
+{
+	uint64_t reasons[RXS_DROP_MAX], n = 0;
+
+	rxs_host_drop_reasons(h, reasons);
+	for (int i = 0; i < RXS_DROP_MAX; i++)
+		n += reasons[i];
+	return n;
+}
+
+static inline struct rxs_softnet_stat fr_softnet(const rxs_host_t *h, unsigned int cpu)
+{
+	struct rxs_softnet_stat st;
+
+	assert_int_equal(rxs_host_softnet_stat(h, cpu, &st), 0);
+	return st;
+}
+
+static inline struct rxs_nic_stats fr_nic(const rxs_host_t *h, unsigned int nic)
+{
+	struct rxs_nic_stats st;
+
+	assert_int_equal(rxs_host_nic_stats(h, nic, &st), 0);
+	return st;
+}
+
+static inline struct rxs_sock_info fr_sock(const rxs_host_t *h, unsigned int sock)
+{
+	struct rxs_sock_info si;
+
+	assert_int_equal(rxs_host_sock_info(h, sock, &si), 0);
+	return si;
+}
+
+#define FR_MIB(h, name) rxs_host_mib((h), RXS_MIB_##name)
+
+#endif /* RXSIM_TESTS_FRAMES_H */

@@ -1,0 +1,739 @@
+/* test_config.c - the scenario parser: the oracle cases, defaults, errors, --set, units. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+#include "rxsim/config.h"
+#include "rxsim/error.h"
+
+#define CASES RXS_SHARED_DIR "/oracle/cases/"
+
+static int parse(struct rxs_scenario **scp, const char *text, char *err, size_t errlen)
+{
+	return rxs_scenario_parse(scp, text, strlen(text), "t.yaml", NULL, err, errlen);
+}
+
+/* ---- the five oracle scenarios ---- */
+
+static const struct {
+	int line;
+	const char *name;
+	unsigned int nsockets;
+	int proto;
+	uint16_t port;
+	int backlog;
+	int64_t rcvbuf;
+	enum rxs_app_kind app;
+	uint64_t until_ns;
+	const char *pcap;
+	bool netfilter;
+} oracle_cases[] = {
+	{ __LINE__, "accept-overflow", 1, IPPROTO_TCP, 5000, 4, -1, RXS_APP_NEVER, 4162000000,
+	  "full.pcap", false },
+	{ __LINE__, "icmp-echo", 0, 0, 0, 0, 0, 0, 2707000000, "ingress.pcap", false },
+	{ __LINE__, "nft-input-drop", 1, IPPROTO_UDP, 6001, 128, -1, RXS_APP_ALL, 1137000000,
+	  "ingress.pcap", true },
+	{ __LINE__, "synq-syncookies-on", 1, IPPROTO_TCP, 5001, 16, -1, RXS_APP_NEVER, 1690000000,
+	  "full.pcap", false },
+	{ __LINE__, "udp-rcvbuf", 1, IPPROTO_UDP, 6100, 128, 4096, RXS_APP_NEVER, 1138000000,
+	  "ingress.pcap", false },
+};
+
+static void check_oracle_nic(const struct rxs_scenario *sc)
+{
+	static const uint8_t mac[6] = { 0x02, 0x00, 0x0a, 0x4d, 0x00, 0x02 };
+	char buf[64];
+
+	assert_int_equal(sc->nnics, 1);
+	assert_string_equal(sc->nics[0].name, "eth0");
+	assert_memory_equal(sc->nics[0].mac, mac, 6);
+	assert_int_equal(sc->nics[0].driver, RXS_DRIVER_VETH);
+	assert_false(sc->nics[0].gro);
+	assert_int_equal(sc->nics[0].naddrs, 1);
+	assert_string_equal(rxs_addr_format(&sc->nics[0].addrs[0], buf, sizeof(buf)), "10.77.0.2");
+	assert_int_equal(sc->nics[0].addrs[0].prefix, 24);
+	assert_int_equal(sc->nics[0].irq_affinity[0], 0);
+	assert_int_equal(sc->nics[0].rps_cpus[0], 0);
+}
+
+static void test_oracle_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(oracle_cases); i++) {
+		struct rxs_scenario *sc;
+		char dir[400], path[512], pcap[512], err[512];
+		int rc;
+
+		snprintf(dir, sizeof(dir), CASES "%.64s", oracle_cases[i].name);
+		snprintf(path, sizeof(path), "%s/scenario.yaml", dir);
+		snprintf(pcap, sizeof(pcap), "%s/%s", dir, oracle_cases[i].pcap);
+		rc = rxs_scenario_load(&sc, path, err, sizeof(err));
+		if (rc)
+			fail_msg("case at line %d: %s", oracle_cases[i].line, err);
+		assert_string_equal(sc->path, path);
+		assert_string_equal(sc->dir, dir);
+		assert_int_equal(sc->host.cpus, 1);
+		assert_int_equal(sc->host.hz, 250);
+		assert_int_equal(rxs_scenario_sysctl(sc, RXS_SYSCTL_NETDEV_MAX_BACKLOG), 1000);
+		assert_int_equal(rxs_scenario_sysctl(sc, RXS_SYSCTL_NETDEV_BUDGET_USECS), 8000);
+		check_oracle_nic(sc);
+		assert_int_equal(sc->nsockets, oracle_cases[i].nsockets);
+		if (sc->nsockets) {
+			assert_int_equal(sc->sockets[0].proto, oracle_cases[i].proto);
+			assert_int_equal(sc->sockets[0].port, oracle_cases[i].port);
+			assert_int_equal(sc->sockets[0].backlog, oracle_cases[i].backlog);
+			assert_int_equal(sc->sockets[0].rcvbuf, oracle_cases[i].rcvbuf);
+			assert_int_equal(sc->sockets[0].app.kind, oracle_cases[i].app);
+		}
+		assert_int_equal(sc->ntraffic, 1);
+		assert_int_equal(sc->traffic[0].kind, RXS_TRAFFIC_PCAP);
+		assert_string_equal(sc->traffic[0].path, pcap);
+		assert_string_equal(sc->traffic[0].nic, "eth0");
+		assert_int_equal(sc->run.until, RXS_UNTIL_TIME);
+		assert_int_equal(sc->run.ns, oracle_cases[i].until_ns);
+		assert_int_equal(sc->netfilter != NULL, oracle_cases[i].netfilter);
+		rxs_scenario_free(sc);
+	}
+}
+
+/* The line netfilter_line names must be the "*filter" line of the file. */
+static void test_netfilter_line(void **state)
+{
+	const char *path = CASES "nft-input-drop/scenario.yaml";
+	struct rxs_scenario *sc;
+	char err[512], line[512];
+	unsigned int n = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(rxs_scenario_load(&sc, path, err, sizeof(err)), 0);
+	assert_non_null(sc->netfilter);
+	assert_true(strncmp(sc->netfilter, "*filter\n:INPUT ACCEPT [0:0]\n", 28) == 0);
+	assert_non_null(strstr(sc->netfilter, "-A INPUT -p udp --dport 6001\nCOMMIT\n"));
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) && ++n < sc->netfilter_line)
+		;
+	fclose(f);
+	assert_string_equal(line, "  *filter\n");
+	assert_int_equal(sc->ntaps, 1);
+	assert_string_equal(sc->taps[0].name, "tcpdump");
+	assert_string_equal(sc->taps[0].filter, "");
+	assert_null(sc->taps[0].write);
+	assert_int_equal(sc->taps[0].ring_frames, 4096);
+	rxs_scenario_free(sc);
+}
+
+/* ---- defaults ---- */
+
+static void test_defaults(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0, 0x03 };
+	struct rxs_scenario *sc;
+
+	(void)state;
+	assert_int_equal(rxs_scenario_create(&sc), 0);
+	assert_int_equal(sc->host.cpus, 1);
+	assert_int_equal(sc->host.hz, 250);
+	assert_int_equal(sc->run.until, RXS_UNTIL_END);
+	assert_int_equal(sc->run.ns, 1000000000);
+	assert_int_equal(rxs_scenario_sysctl(sc, RXS_SYSCTL_NETDEV_BUDGET), 300);
+	assert_int_equal(rxs_scenario_sysctl(sc, RXS_SYSCTL_NETDEV_BUDGET_USECS), 8000);
+	assert_int_equal(sc->sysctl.val[RXS_SYSCTL_NETDEV_BUDGET_USECS][0], 0);
+	assert_int_equal(sc->sysctl.val[RXS_SYSCTL_TCP_RMEM][2], 33554432);
+	assert_int_equal(sc->cost.ns[RXS_COST_HARDIRQ], 1000);
+	assert_int_equal(sc->cost.ns[RXS_COST_PER_BYTE_X1000], 30);
+	sc->host.hz = 1000;
+	assert_int_equal(rxs_scenario_sysctl(sc, RXS_SYSCTL_NETDEV_BUDGET_USECS), 2000);
+	sc->host.cpus = 4;
+	assert_non_null(rxs_scenario_add_nic(sc));
+	assert_non_null(rxs_scenario_add_nic(sc));
+	assert_string_equal(sc->nics[1].name, "eth1");
+	assert_memory_equal(sc->nics[1].mac, mac1, 6);
+	assert_int_equal(sc->nics[1].mtu, 1500);
+	assert_int_equal(sc->nics[1].ring_size, 512);
+	assert_int_equal(sc->nics[1].rx_frames, 1);
+	assert_int_equal(sc->nics[1].irq_affinity[5], 1);
+	assert_true(sc->nics[1].gro);
+	assert_non_null(rxs_scenario_add_socket(sc));
+	assert_int_equal(sc->sockets[0].backlog, 128);
+	assert_int_equal(sc->sockets[0].rcvbuf, -1);
+	assert_int_equal(sc->sockets[0].app.cpu, -1);
+	assert_non_null(rxs_scenario_add_tap(sc));
+	assert_string_equal(sc->taps[0].filter, "");
+	assert_non_null(rxs_scenario_add_traffic(sc));
+	assert_string_equal(sc->traffic[0].nic, "eth0");
+	assert_true(sc->traffic[0].speed == 1.0);
+	assert_int_equal(sc->traffic[0].dport, 9);
+	rxs_scenario_free(sc);
+	rxs_scenario_free(NULL);
+}
+
+static void test_parse_defaults(void **state)
+{
+	const char *text = "host: { cpus: 4 }\n"
+			   "nics:\n  - { rx_queues: 4, irq_affinity: [3], rps_cpus: [[1, 2], 0f] }\n"
+			   "  - { driver: veth }\n"
+			   "traffic:\n  - { pcap: x.pcap }\n  - { generate: syn_flood, nic: eth1 }\n"
+			   "  - { pcap: /abs/y.pcap }\n";
+	struct rxs_scenario *sc;
+	char err[256];
+	int rc;
+
+	(void)state;
+	rc = rxs_scenario_parse(&sc, text, strlen(text), "t.yaml", "/d", err, sizeof(err));
+	if (rc)
+		fail_msg("%s", err);
+	assert_int_equal(sc->nnics, 2);
+	assert_string_equal(sc->nics[0].name, "eth0");
+	assert_int_equal(sc->nics[0].irq_affinity[0], 3);
+	assert_int_equal(sc->nics[0].irq_affinity[1], 1);
+	assert_int_equal(sc->nics[0].irq_affinity[3], 3);
+	assert_int_equal(sc->nics[0].rps_cpus[0], 0x6);
+	assert_int_equal(sc->nics[0].rps_cpus[1], 0xf);
+	assert_int_equal(sc->nics[0].rps_cpus[2], 0);
+	assert_string_equal(sc->nics[1].name, "eth1");
+	assert_false(sc->nics[1].gro);
+	assert_string_equal(sc->traffic[0].path, "/d/x.pcap");
+	assert_string_equal(sc->traffic[0].nic, "eth0");
+	assert_int_equal(sc->traffic[1].kind, RXS_TRAFFIC_GENERATE);
+	assert_string_equal(sc->traffic[1].generator, "syn_flood");
+	assert_string_equal(sc->traffic[1].nic, "eth1");
+	assert_int_equal(sc->traffic[1].flows, 1);
+	assert_int_equal(sc->traffic[1].size, 64);
+	assert_string_equal(sc->traffic[2].path, "/abs/y.pcap");
+	rxs_scenario_free(sc);
+}
+
+static void test_parse_values(void **state)
+{
+	const char *text = "sysctl:\n  net.ipv4.tcp_rmem: 4096 87380 6291456\n"
+			   "  net.ipv4.tcp_wmem: [1, 2, 3]\n  net.core.flow_limit_cpu_bitmap: \"0f\"\n"
+			   "cost: { udp_rcv: 200 }\nrun: { until: end+500ms }\n"
+			   "sockets:\n  - { name: a, proto: udp, bind: '[fd00::2]:53', app: { read: 10MB/s, cpu: 0 } }\n"
+			   "  - { name: b, proto: udp, bind: '*:54', app: { read: { batch: 64, every: 1ms } } }\n"
+			   "  - { name: c, proto: tcp, bind: ':80', app: { accept: 1000/s } }\n"
+			   "  - { name: d, proto: udp, bind: 10.0.0.2:55, app: { read: 50kpps } }\n";
+	struct rxs_scenario *sc;
+	char err[256];
+	int rc;
+
+	(void)state;
+	rc = parse(&sc, text, err, sizeof(err));
+	if (rc)
+		fail_msg("%s", err);
+	assert_int_equal(sc->sysctl.val[RXS_SYSCTL_TCP_RMEM][1], 87380);
+	assert_int_equal(sc->sysctl.val[RXS_SYSCTL_TCP_WMEM][2], 3);
+	assert_int_equal(sc->sysctl.val[RXS_SYSCTL_FLOW_LIMIT_CPU_BITMAP][0], 15);
+	assert_true(sc->sysctl_set[RXS_SYSCTL_TCP_RMEM]);
+	assert_false(sc->sysctl_set[RXS_SYSCTL_NETDEV_BUDGET]);
+	assert_int_equal(sc->cost.ns[RXS_COST_UDP_RCV], 200);
+	assert_int_equal(sc->run.until, RXS_UNTIL_END);
+	assert_int_equal(sc->run.ns, 500000000);
+	assert_int_equal(sc->sockets[0].local.family, AF_INET6);
+	assert_int_equal(sc->sockets[0].app.kind, RXS_APP_RATE);
+	assert_true(sc->sockets[0].app.rate_bytes);
+	assert_true(sc->sockets[0].app.rate == 10e6);
+	assert_int_equal(sc->sockets[0].app.cpu, 0);
+	assert_int_equal(sc->sockets[1].app.kind, RXS_APP_BATCH);
+	assert_int_equal(sc->sockets[1].app.batch, 64);
+	assert_int_equal(sc->sockets[1].app.every_ns, 1000000);
+	assert_int_equal(sc->sockets[1].port, 54);
+	assert_int_equal(sc->sockets[2].app.kind, RXS_APP_RATE);
+	assert_true(sc->sockets[2].app.rate == 1000);
+	assert_false(sc->sockets[3].app.rate_bytes);
+	assert_true(sc->sockets[3].app.rate == 50e3);
+	rxs_scenario_free(sc);
+}
+
+/* ---- errors: exact position and wording ---- */
+
+static const struct {
+	int line;
+	const char *yaml;
+	const char *want;
+} error_cases[] = {
+	{ __LINE__, "host: { cpus: 2 }\nnics:\n  - name: eth0\n    ring_szie: 64\n",
+	  "t.yaml:4:5: nics[0]: unknown key 'ring_szie' (did you mean 'ring_size'?)" },
+	{ __LINE__, "hsot: { cpus: 2 }\n", "t.yaml:1:1: unknown key 'hsot' (did you mean 'host'?)" },
+	{ __LINE__, "bogus: 1\n", "t.yaml:1:1: unknown key 'bogus'" },
+	{ __LINE__, "sysctl:\n  net.core.netdev_budgte: 600\n",
+	  "t.yaml:2:3: sysctl: unknown sysctl 'net.core.netdev_budgte' "
+	  "(did you mean 'net.core.netdev_budget'?)" },
+	{ __LINE__, "nics:\n  - ring_size: 1000\n",
+	  "t.yaml:2:16: nics[0].ring_size: 1000 is not a power of two" },
+	{ __LINE__, "nics:\n  - ring_size: 131072\n",
+	  "t.yaml:2:16: nics[0].ring_size: 131072 is out of range [2, 65536]" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', rcvbuf: -4096 }\n",
+	  "t.yaml:2:40: sockets[0].rcvbuf: -4096 is negative" },
+	{ __LINE__, "sysctl:\n  net.core.netdev_budget: 99999999999999999999\n",
+	  "t.yaml:2:27: sysctl.net.core.netdev_budget: 99999999999999999999 is too large" },
+	{ __LINE__, "sysctl:\n  net.core.netdev_budget: 0\n",
+	  "t.yaml:2:27: sysctl.net.core.netdev_budget: 0 is out of range [1, 1000000]" },
+	{ __LINE__, "sysctl:\n  net.core.netdev_budget: 3.5\n",
+	  "sysctl.net.core.netdev_budget: '3.5' is not a whole number" },
+	{ __LINE__, "sysctl:\n  net.ipv4.tcp_rmem: 4096 131072\n",
+	  "t.yaml:2:22: sysctl.net.ipv4.tcp_rmem: expected 3 numbers (min default max), got 2" },
+	{ __LINE__, "host: { cpus: 1 }\nhost: { cpus: 2 }\n", "t.yaml:2:1: duplicate key 'host'" },
+	{ __LINE__, "nics:\n  - { mtu: 1500, mtu: 9000 }\n",
+	  "t.yaml:2:18: nics[0]: duplicate key 'mtu'" },
+	{ __LINE__, "- host\n- nics\n", "t.yaml:1:1: the top level must be a mapping" },
+	{ __LINE__, "just text\n", "t.yaml:1:1: the top level must be a mapping" },
+	{ __LINE__, "", "t.yaml:1:1: empty scenario" },
+	{ __LINE__, "# only a comment\n", "t.yaml:1:1: empty scenario" },
+	{ __LINE__, "nics:\n  - addresses: [10.0.0.2/24, 10.0.0.300/24]\n",
+	  "t.yaml:2:30: nics[0].addresses: '10.0.0.300/24' is not an address" },
+	{ __LINE__, "nics:\n  - addresses: [10.0.0.2/33]\n", "'10.0.0.2/33' is not an address" },
+	{ __LINE__, "nics:\n  - mac: 02:00:00:00:00\n",
+	  "t.yaml:2:10: nics[0].mac: '02:00:00:00:00' is not a MAC address" },
+	{ __LINE__, "nics:\n  - mac: 02:00:00:00:00:zz\n", "is not a MAC address" },
+	{ __LINE__, "nics: [{}]\ntraffic:\n  - { generate: udp_flood, rate: 2Mbps }\n",
+	  "t.yaml:3:34: traffic[0].rate: '2Mbps' is not a rate" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', app: { read: fast } }\n",
+	  "t.yaml:2:45: sockets[0].app.read: 'fast' is not all, never, a rate" },
+	{ __LINE__, "host: { cpus: 2\nnics: []\n",
+	  "t.yaml:2:5: did not find expected ',' or '}' while parsing a flow mapping" },
+	{ __LINE__, "nics:\n\t- name: eth0\n", "t.yaml:2:1: found character that cannot start" },
+	{ __LINE__, "host: { cpus: 0 }\n", "t.yaml:1:15: host.cpus: 0 is out of range [1, 64]" },
+	{ __LINE__, "host: { cpus: 65 }\n", "host.cpus: 65 is out of range [1, 64]" },
+	{ __LINE__, "host: { cpus: two }\n", "host.cpus: 'two' is not a whole number" },
+	{ __LINE__, "host: { cpus: }\n", "host.cpus: missing value" },
+	{ __LINE__, "host: { cpus: [1] }\n", "host.cpus: expected a single value, got a list" },
+	{ __LINE__, "host: [1]\n", "t.yaml:1:7: host: expected a mapping of keys, got a list" },
+	{ __LINE__, "nics:\n  - rx_queues: 65\n", "nics[0].rx_queues: 65 is out of range [1, 64]" },
+	{ __LINE__, "nics:\n  - { rx_queues: 2, irq_affinity: [0, 1] }\n",
+	  "t.yaml:2:39: nics[0].irq_affinity: CPU 1 does not exist (host.cpus is 1)" },
+	{ __LINE__, "host: { cpus: 2 }\nnics:\n  - { irq_affinity: [0, 1] }\n",
+	  "t.yaml:3:21: nics[0].irq_affinity: 2 entries for 1 rx_queues" },
+	{ __LINE__, "nics:\n  - { rps_cpus: [\"f\"] }\n",
+	  "nics[0].rps_cpus: mask f names CPUs beyond host.cpus (1)" },
+	{ __LINE__, "nics:\n  - { rps_cpus: [xyz] }\n", "'xyz' is not a hex CPU mask" },
+	{ __LINE__, "nics:\n  - { driver: e1000 }\n", "unknown driver 'e1000' (generic or veth)" },
+	{ __LINE__, "nics:\n  - { name: eth0 }\n  - { name: eth0 }\n",
+	  "t.yaml:3:13: nics[1]: two NICs named 'eth0'" },
+	{ __LINE__, "nics:\n  - { name: a.b }\n", "name 'a.b' may not contain '.'" },
+	{ __LINE__, "sockets:\n  - { proto: tcp, bind: ':80', app: { read: all } }\n",
+	  "sockets[0].app.read: read: is for UDP sockets; a TCP listener takes accept:" },
+	{ __LINE__, "sockets:\n  - { proto: udp }\n", "t.yaml:2:5: sockets[0]: missing bind:" },
+	{ __LINE__, "sockets:\n  - { bind: ':53' }\n", "sockets[0]: missing proto:" },
+	{ __LINE__, "sockets:\n  - { proto: sctp, bind: ':1' }\n", "unknown proto 'sctp'" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: 'fd00::2:53' }\n",
+	  "sockets[0].bind: 'fd00::2:53' is not ip:port" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: '10.0.0.1:0' }\n", "is not ip:port" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':1', app: { read: { batch: 8 } } }\n",
+	  "sockets[0].app.read: needs both batch: and every:" },
+	{ __LINE__, "nics: [{}]\ntraffic:\n  - { generate: udp_flod }\n",
+	  "traffic[0].generate: unknown generator 'udp_flod' (did you mean 'udp_flood'?)" },
+	{ __LINE__, "nics: [{}]\ntraffic:\n  - { pcap: a.pcap, nic: eht0 }\n",
+	  "t.yaml:3:26: traffic[0].nic: no NIC named 'eht0' (did you mean 'eth0'?)" },
+	{ __LINE__, "traffic:\n  - { pcap: a.pcap }\n",
+	  "t.yaml:2:5: traffic[0]: no NIC to send to: nics: is empty" },
+	{ __LINE__, "nics: [{}]\ntraffic:\n  - { nic: eth0 }\n", "traffic[0]: needs pcap: FILE" },
+	{ __LINE__, "nics: [{}]\ntraffic:\n  - { pcap: a, flows: 3 }\n",
+	  "traffic[0]: flows: is for generate: sources" },
+	{ __LINE__, "nics: [{}]\ntraffic:\n  - { pcap: a, speed: -1 }\n",
+	  "traffic[0].speed: -1 is negative" },
+	{ __LINE__, "run: { until: soon }\n", "run.until: 'soon' is not end, end+DURATION" },
+	{ __LINE__, "run: { until: 2m }\n", "run.until: '2m' is not end" },
+	{ __LINE__, "cost: { udp_rvc: 1 }\n", "cost: unknown cost 'udp_rvc' (did you mean 'udp_rcv'?)" },
+	{ __LINE__, "netfilter: [a]\n", "netfilter: expected a single value, got a list" },
+	{ __LINE__, "host: {}\n---\nhost: {}\n", "t.yaml:2:1: a scenario is one YAML document" },
+	{ __LINE__, "host: { cpus: \"1\\0\" }\n", "host.cpus: value contains a NUL byte" },
+	{ __LINE__, "? [a]\n: 1\n", "t.yaml:1:3: a key must be a name, not a list" },
+};
+
+static void test_errors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(error_cases); i++) {
+		struct rxs_scenario *sc = (void *)1;
+		char err[512] = "";
+		int rc = parse(&sc, error_cases[i].yaml, err, sizeof(err));
+
+		if (rc != RXS_ECONFIG || sc || !strstr(err, error_cases[i].want))
+			fail_msg("case at line %d: rc %d, message \"%s\"", error_cases[i].line, rc,
+				 err);
+	}
+}
+
+/* Whatever the input, no crash, no leak, and an answer. */
+static void test_hostile(void **state)
+{
+	static const char laughs[] = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a]\n"
+				     "c: &c [*b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c]\n";
+	static const char cycle[] = "nics: &n [*n]\n";
+	static const char binary[] = "\x7f\x45\x4c\x46\x02\x01\x01\x00\xff\xfe\x00\x01host";
+	size_t deep = 200000, big = 1 << 20;
+	char *text = malloc(2 * deep + big + 64);
+	struct rxs_scenario *sc;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&sc, laughs, err, sizeof(err)), RXS_ECONFIG);
+	assert_int_equal(parse(&sc, cycle, err, sizeof(err)), RXS_ECONFIG);
+	assert_int_equal(rxs_scenario_parse(&sc, binary, sizeof(binary) - 1, "b", NULL, err,
+					    sizeof(err)), RXS_ECONFIG);
+	assert_non_null(text);
+	memset(text, '[', deep);
+	memset(text + deep, ']', deep);
+	text[2 * deep] = '\0';
+	assert_int_equal(parse(&sc, text, err, sizeof(err)), RXS_ECONFIG);
+	assert_non_null(strstr(err, "t.yaml:1:33: nested deeper than 32 levels"));
+	strcpy(text, "nics:\n  - name: ");
+	memset(text + strlen(text), 'x', big);
+	text[16 + big] = '\0';
+	assert_int_equal(parse(&sc, text, err, sizeof(err)), RXS_ECONFIG);
+	assert_true(strlen(err) < sizeof(err));
+	assert_int_equal(parse(&sc, "host: {cpus: 1}", err, 0), 0);
+	rxs_scenario_free(sc);
+	free(text);
+}
+
+static void test_load_errors(void **state)
+{
+	struct rxs_scenario *sc;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(rxs_scenario_load(&sc, "/nonexistent/s.yaml", err, sizeof(err)), -ENOENT);
+	assert_null(sc);
+	assert_non_null(strstr(err, "/nonexistent/s.yaml"));
+	assert_int_equal(rxs_scenario_load(&sc, RXS_SOURCE_DIR, err, sizeof(err)), -EISDIR);
+	assert_non_null(strstr(err, RXS_SOURCE_DIR));
+}
+
+/* An allocator that fails the n-th call: every allocation failure must come back as
+ * -ENOMEM, with nothing leaked (ASan checks) and nothing half-built handed out. */
+static long alloc_budget;
+
+static void *failing_malloc(size_t size)
+{
+	return alloc_budget-- > 0 ? malloc(size) : NULL;
+}
+
+static void *failing_realloc(void *p, size_t size)
+{
+	return alloc_budget-- > 0 ? realloc(p, size) : NULL;
+}
+
+static void test_out_of_memory(void **state)
+{
+	const char *path = CASES "nft-input-drop/scenario.yaml";
+	int rc = -ENOMEM;
+
+	(void)state;
+	for (long n = 0; rc == -ENOMEM; n++) {
+		struct rxs_scenario *sc = NULL;
+		char err[256];
+
+		alloc_budget = n;
+		assert_int_equal(rxs_replace_allocator(failing_malloc, failing_realloc, free), 0);
+		rc = rxs_scenario_load(&sc, path, err, sizeof(err));
+		if (!rc)
+			rc = rxs_scenario_set(sc, "taps.tcpdump.write=out.pcap", err, sizeof(err));
+		assert_int_equal(rxs_replace_allocator(NULL, NULL, NULL), 0);
+		assert_true(rc == 0 || rc == -ENOMEM);
+		if (rc && !strstr(err, "out of memory"))
+			fail_msg("allocation %ld: rc %d, \"%s\"", n, rc, err);
+		rxs_scenario_free(sc);
+		assert_true(n < 1000);
+	}
+}
+
+/* ---- --set ---- */
+
+static const char set_base[] =
+	"host: { cpus: 2 }\n"
+	"nics:\n  - { name: eth0, rx_queues: 2, irq_affinity: [1, 1] }\n"
+	"sockets:\n  - { name: dns, proto: udp, bind: ':53', app: { cpu: 1 } }\n"
+	"  - { name: web, proto: tcp, bind: ':80' }\n"
+	"traffic:\n  - { pcap: a.pcap }\n";
+
+static int64_t get_budget(const struct rxs_scenario *sc)
+{
+	return rxs_scenario_sysctl(sc, RXS_SYSCTL_NETDEV_BUDGET);
+}
+static int64_t get_rmem2(const struct rxs_scenario *sc)
+{
+	return sc->sysctl.val[RXS_SYSCTL_TCP_RMEM][2];
+}
+static int64_t get_cpus(const struct rxs_scenario *sc) { return sc->host.cpus; }
+static int64_t get_ring(const struct rxs_scenario *sc) { return sc->nics[0].ring_size; }
+static int64_t get_usecs(const struct rxs_scenario *sc) { return sc->nics[0].rx_usecs; }
+static int64_t get_frames(const struct rxs_scenario *sc) { return sc->nics[0].rx_frames; }
+static int64_t get_naddrs(const struct rxs_scenario *sc) { return sc->nics[0].naddrs; }
+static int64_t get_rcvbuf(const struct rxs_scenario *sc) { return sc->sockets[0].rcvbuf; }
+static int64_t get_read(const struct rxs_scenario *sc) { return sc->sockets[0].app.kind; }
+static int64_t get_accept(const struct rxs_scenario *sc) { return sc->sockets[1].app.kind; }
+static int64_t get_cost(const struct rxs_scenario *sc) { return sc->cost.ns[RXS_COST_UDP_RCV]; }
+static int64_t get_until(const struct rxs_scenario *sc) { return (int64_t)sc->run.ns; }
+static int64_t get_speed(const struct rxs_scenario *sc) { return (int64_t)sc->traffic[0].speed; }
+static int64_t get_rate(const struct rxs_scenario *sc) { return (int64_t)sc->traffic[0].rate_pps; }
+static int64_t get_irq1(const struct rxs_scenario *sc) { return sc->nics[0].irq_affinity[1]; }
+static int64_t get_irq3(const struct rxs_scenario *sc) { return sc->nics[0].irq_affinity[3]; }
+
+static const struct {
+	int line;
+	const char *set;
+	int64_t (*get)(const struct rxs_scenario *sc);
+	int64_t want;
+} set_cases[] = {
+	{ __LINE__, "sysctl.net.core.netdev_budget=600", get_budget, 600 },
+	{ __LINE__, "sysctl.net.ipv4.tcp_rmem=4096 131072 6291456", get_rmem2, 6291456 },
+	{ __LINE__, "host.cpus=4", get_cpus, 4 },
+	{ __LINE__, "host={cpus: 3}", get_cpus, 3 },
+	{ __LINE__, "nics.eth0.ring_size=64", get_ring, 64 },
+	{ __LINE__, "nics.0.ring_size=128", get_ring, 128 },
+	{ __LINE__, "nics.eth0.coalesce.rx_usecs=10", get_usecs, 10 },
+	{ __LINE__, "nics.eth0.coalesce={rx_frames: 32}", get_frames, 32 },
+	{ __LINE__, "nics.eth0.addresses=[10.0.0.3/24, fd00::3/64]", get_naddrs, 2 },
+	{ __LINE__, "sockets.dns.rcvbuf=8192", get_rcvbuf, 8192 },
+	{ __LINE__, "sockets.dns.app.read=never", get_read, RXS_APP_NEVER },
+	{ __LINE__, "sockets.1.app.accept={batch: 8, every: 10ms}", get_accept, RXS_APP_BATCH },
+	{ __LINE__, "cost.udp_rcv=200", get_cost, 200 },
+	{ __LINE__, "run.until=2s", get_until, 2000000000 },
+	{ __LINE__, "traffic.0.speed=2", get_speed, 2 },
+	{ __LINE__, "traffic.0.rate=1Mpps", get_rate, 1000000 },
+	{ __LINE__, "nics.eth0.irq_affinity=[0]", get_irq1, 1 },	/* the rest stay */
+	{ __LINE__, "host.cpus=4", get_irq3, 3 },			/* defaults follow cpus */
+};
+
+static const struct {
+	int line;
+	const char *set;
+	const char *want;
+} set_errors[] = {
+	{ __LINE__, "nics.eth0.ring_szie=64",
+	  "--set nics.eth0.ring_szie=64: unknown key 'ring_szie' (did you mean 'ring_size'?)" },
+	{ __LINE__, "nics.eth0.ring_size=1000",
+	  "--set nics.eth0.ring_size=1000: 1000 is not a power of two" },
+	{ __LINE__, "sysctl.net.core.netdev_budgte=1",
+	  "unknown sysctl 'net.core.netdev_budgte' (did you mean 'net.core.netdev_budget'?)" },
+	{ __LINE__, "sysctl=1", "--set sysctl=1: sysctl needs a name: sysctl.NAME=VALUE" },
+	{ __LINE__, "hots.cpus=2", "unknown key 'hots' (did you mean 'host'?)" },
+	{ __LINE__, "host.cpus", "--set host.cpus: expected KEY=VALUE" },
+	{ __LINE__, "=3", "expected KEY=VALUE" },
+	{ __LINE__, "host.cpus=", "--set host.cpus=: missing value" },
+	{ __LINE__, "host.cpus=1", "nics.eth0.irq_affinity: CPU 1 does not exist (host.cpus is 1)" },
+	{ __LINE__, "nics.eth9.mtu=9000", "no nics entry named or numbered 'eth9'" },
+	{ __LINE__, "nics.1.mtu=9000", "no nics entry named or numbered '1'" },
+	{ __LINE__, "nics.mtu=9000", "no nics entry named or numbered 'mtu'" },
+	{ __LINE__, "nics=[]", "nics needs an entry: nics.NAME.KEY=VALUE" },
+	{ __LINE__, "host.cpus.x=1", "'cpus' has no keys below it" },
+	{ __LINE__, "sockets.web.app.read=all", "read: is for UDP sockets" },
+	{ __LINE__, "sockets.dns.rcvbuf=-1", "--set sockets.dns.rcvbuf=-1: -1 is negative" },
+	{ __LINE__, "run.until=[", "--set run.until=[: did not find expected node content" },
+	{ __LINE__, "nics.eth0.name=eth1", "traffic.0.nic: no NIC named 'eth0' (did you mean 'eth1'?)" },
+	{ __LINE__, "traffic.0.rate=fast", "'fast' is not a rate" },
+	{ __LINE__, "traffic.x.rate=1", "no traffic entry named or numbered 'x'" },
+	{ __LINE__, "nics.eth0.coalesce={rx_usec: 1}",
+	  "coalesce={rx_usec: 1}: unknown key 'rx_usec' (did you mean 'rx_usecs'?)" },
+};
+
+static struct rxs_scenario *set_scenario(void)
+{
+	struct rxs_scenario *sc;
+	char err[256];
+
+	if (parse(&sc, set_base, err, sizeof(err)))
+		fail_msg("%s", err);
+	return sc;
+}
+
+static void test_set(void **state)
+{
+	struct rxs_scenario *sc = set_scenario();
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(set_cases); i++) {
+		int rc = rxs_scenario_set(sc, set_cases[i].set, err, sizeof(err));
+
+		if (rc || set_cases[i].get(sc) != set_cases[i].want)
+			fail_msg("case at line %d: rc %d (%s), got %lld", set_cases[i].line, rc, err,
+				 (long long)set_cases[i].get(sc));
+	}
+	rxs_scenario_free(sc);
+	for (size_t i = 0; i < ARRAY_SIZE(set_errors); i++) {
+		int rc;
+
+		sc = set_scenario();
+		rc = rxs_scenario_set(sc, set_errors[i].set, err, sizeof(err));
+		if (rc != -EINVAL || !strstr(err, set_errors[i].want))
+			fail_msg("case at line %d: rc %d, message \"%s\"", set_errors[i].line, rc, err);
+		rxs_scenario_free(sc);
+	}
+}
+
+/* ---- unit parsers ---- */
+
+static const struct {
+	int line;
+	const char *text;
+	int rc;
+	double want;
+} rate_cases[] = {
+	{ __LINE__, "2Mpps", 0, 2e6 },	{ __LINE__, "2.5Mpps", 0, 2.5e6 },
+	{ __LINE__, "500kpps", 0, 5e5 },	{ __LINE__, "1000pps", 0, 1000 },
+	{ __LINE__, "1000/s", 0, 1000 },	{ __LINE__, "1000", 0, 1000 },
+	{ __LINE__, "2M", 0, 2e6 },		{ __LINE__, "1Gpps", 0, 1e9 },
+	{ __LINE__, "0.5", 0, 0.5 },		{ __LINE__, "-1pps", -EINVAL, 0 },
+	{ __LINE__, "fast", -EINVAL, 0 },	{ __LINE__, "", -EINVAL, 0 },
+	{ __LINE__, "1e6", -EINVAL, 0 },	{ __LINE__, "2 Mpps", -EINVAL, 0 },
+	{ __LINE__, "2Mbps", -EINVAL, 0 },	{ __LINE__, "1.", -EINVAL, 0 },
+	{ __LINE__, ".5", -EINVAL, 0 },	{ __LINE__, "10MB/s", -EINVAL, 0 },
+	{ __LINE__, "99999999999999999999999", -EINVAL, 0 },
+};
+
+static const struct {
+	int line;
+	const char *text;
+	int rc;
+	double want;
+} byte_rate_cases[] = {
+	{ __LINE__, "10MB/s", 0, 10e6 },	{ __LINE__, "500kB/s", 0, 5e5 },
+	{ __LINE__, "1GB/s", 0, 1e9 },	{ __LINE__, "100B/s", 0, 100 },
+	{ __LINE__, "1.5MB/s", 0, 1.5e6 },	{ __LINE__, "10MB", -EINVAL, 0 },
+	{ __LINE__, "10Mpps", -EINVAL, 0 },	{ __LINE__, "-1B/s", -EINVAL, 0 },
+	{ __LINE__, "B/s", -EINVAL, 0 },
+};
+
+static const struct {
+	int line;
+	const char *text;
+	int rc;
+	uint64_t want;
+} duration_cases[] = {
+	{ __LINE__, "10ms", 0, 10000000 },	 { __LINE__, "1.5s", 0, 1500000000 },
+	{ __LINE__, "250us", 0, 250000 },	 { __LINE__, "100ns", 0, 100 },
+	{ __LINE__, "1.138s", 0, 1138000000 }, { __LINE__, "4.162s", 0, 4162000000 },
+	{ __LINE__, "0", 0, 0 },		 { __LINE__, "0.0000000019s", 0, 1 },
+	{ __LINE__, "2m", -EINVAL, 0 },	 { __LINE__, "5", -EINVAL, 0 },
+	{ __LINE__, "-1s", -EINVAL, 0 },	 { __LINE__, "1.5", -EINVAL, 0 },
+	{ __LINE__, "s", -EINVAL, 0 },	 { __LINE__, "1 s", -EINVAL, 0 },
+	{ __LINE__, "18446744073709551615s", -EINVAL, 0 },
+	{ __LINE__, "99999999999999999999999ns", -EINVAL, 0 },
+	{ __LINE__, "18446744073.709551615s", 0, 18446744073709551615ull },
+	{ __LINE__, "18446744073.709551616s", -EINVAL, 0 },
+};
+
+static void test_units(void **state)
+{
+	double d;
+	uint64_t ns;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(rate_cases); i++) {
+		int rc = rxs_parse_rate(rate_cases[i].text, &d);
+
+		if (rc != rate_cases[i].rc || (!rc && d != rate_cases[i].want))
+			fail_msg("case at line %d: rc %d, %g", rate_cases[i].line, rc, d);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(byte_rate_cases); i++) {
+		int rc = rxs_parse_byte_rate(byte_rate_cases[i].text, &d);
+
+		if (rc != byte_rate_cases[i].rc || (!rc && d != byte_rate_cases[i].want))
+			fail_msg("case at line %d: rc %d, %g", byte_rate_cases[i].line, rc, d);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(duration_cases); i++) {
+		int rc = rxs_parse_duration(duration_cases[i].text, &ns);
+
+		if (rc != duration_cases[i].rc || (!rc && ns != duration_cases[i].want))
+			fail_msg("case at line %d: rc %d, %llu", duration_cases[i].line, rc,
+				 (unsigned long long)ns);
+	}
+}
+
+static const struct {
+	int line;
+	const char *text;
+	int rc;
+	int family;
+	unsigned int prefix;
+	const char *format;
+} addr_cases[] = {
+	{ __LINE__, "10.0.0.2/24", 0, AF_INET, 24, "10.0.0.2" },
+	{ __LINE__, "10.0.0.2", 0, AF_INET, 32, "10.0.0.2" },
+	{ __LINE__, "fd00::2/64", 0, AF_INET6, 64, "fd00::2" },
+	{ __LINE__, "::", 0, AF_INET6, 128, "::" },
+	{ __LINE__, "0.0.0.0/0", 0, AF_INET, 0, "0.0.0.0" },
+	{ __LINE__, "10.0.0.2/33", -EINVAL, 0, 0, NULL },
+	{ __LINE__, "fd00::2/129", -EINVAL, 0, 0, NULL },
+	{ __LINE__, "10.0.0.2/", -EINVAL, 0, 0, NULL },
+	{ __LINE__, "10.0.0.2/-1", -EINVAL, 0, 0, NULL },
+	{ __LINE__, "10.0.0.256", -EINVAL, 0, 0, NULL },
+	{ __LINE__, "10.0.0", -EINVAL, 0, 0, NULL },
+	{ __LINE__, "host", -EINVAL, 0, 0, NULL },
+	{ __LINE__, "", -EINVAL, 0, 0, NULL },
+	{ __LINE__, "1111:2222:3333:4444:5555:6666:7777:8888:9999/64", -EINVAL, 0, 0, NULL },
+	{ __LINE__, "10.0.0.2/24xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	  -EINVAL, 0, 0, NULL },
+};
+
+static void test_addr(void **state)
+{
+	struct rxs_addr a;
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(addr_cases); i++) {
+		int rc = rxs_addr_parse(&a, addr_cases[i].text);
+
+		if (rc != addr_cases[i].rc)
+			fail_msg("case at line %d: rc %d", addr_cases[i].line, rc);
+		if (rc)
+			continue;
+		if (a.family != addr_cases[i].family || a.prefix != addr_cases[i].prefix ||
+		    strcmp(rxs_addr_format(&a, buf, sizeof(buf)), addr_cases[i].format))
+			fail_msg("case at line %d: %d/%u %s", addr_cases[i].line, a.family, a.prefix,
+				 buf);
+	}
+	memset(&a, 0, sizeof(a));
+	assert_string_equal(rxs_addr_format(&a, buf, sizeof(buf)), "?");
+	rxs_addr_parse(&a, "fd00::1234:5678");
+	assert_string_equal(rxs_addr_format(&a, buf, 4), "?");
+}
+
+static void test_sysctl_names(void **state)
+{
+	(void)state;
+	assert_int_equal(rxs_sysctl_lookup("net.core.netdev_budget"), RXS_SYSCTL_NETDEV_BUDGET);
+	assert_int_equal(rxs_sysctl_lookup("net.netfilter.nf_conntrack_max"),
+			 RXS_SYSCTL_NF_CONNTRACK_MAX);
+	assert_int_equal(rxs_sysctl_lookup("net.core.nope"), -1);
+	assert_int_equal(rxs_sysctl_lookup(NULL), -1);
+	assert_string_equal(rxs_sysctl_name(RXS_SYSCTL_TCP_RMEM), "net.ipv4.tcp_rmem");
+	assert_null(rxs_sysctl_name(RXS_SYSCTL_COUNT));
+	assert_null(rxs_sysctl_name(-1));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_oracle_cases),
+		cmocka_unit_test(test_netfilter_line),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_parse_defaults),
+		cmocka_unit_test(test_parse_values),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_addr),
+		cmocka_unit_test(test_sysctl_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,975 @@
+/* test_netfilter.c - iptables-save parsing and its errors, every match and target, chain
+ * traversal (-j, -g, RETURN), the limit token bucket, connection tracking and its table limit,
+ * and `iptables -L -v -n -x` output.
+ *
+ * Packets go through rxs__nf_hook() on a real host (so the skbs come from its pool and REJECT
+ * counts on its CPU 0), built here as bare IPv4 packets with the control block IP fills in.
+ * The first test is the oracle case nft-input-drop: 50 UDP datagrams to 6000 and 50 to 6001
+ * (100-byte payload, IP total length 128) give 50 packets / 6400 bytes on both rules.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "host.h"
+#include "internal.h"
+#include "netfilter/netfilter_int.h"
+#include "proto/proto_int.h"
+#include "rxsim/error.h"
+#include "rxsim/netfilter.h"
+#include "rxsim/sim.h"
+
+#define MS 1000000ull
+
+/* ---- a host whose pool and CPU the packets use ---- */
+
+static rxs_host_t *host;
+static uint64_t next_id;
+
+static int setup_host(void **state)
+{
+	struct rxs_scenario *sc = NULL;
+	struct rxs_nic_config *nic;
+	char err[256];
+	int rc;
+
+	(void)state;
+	if (rxs_scenario_create(&sc))
+		return -1;
+	nic = rxs_scenario_add_nic(sc);
+	if (!nic)
+		return -1;
+	snprintf(nic->name, sizeof(nic->name), "eth0");
+	rc = rxs_host_create(&host, sc, err, sizeof(err));
+	rxs_scenario_free(sc);
+	if (rc)
+		fprintf(stderr, "host: %s\n", err);
+	return rc;
+}
+
+static int teardown_host(void **state)
+{
+	(void)state;
+	rxs_host_destroy(host);
+	return 0;
+}
+
+/* A packet as the tests describe it. Addresses are dotted strings; ICMP errors quote a UDP
+ * packet inner_src:inner_sport -> inner_dst:inner_dport. */
+struct pkt {
+	uint8_t proto;
+	const char *src, *dst;
+	uint16_t sport, dport;		/* TCP/UDP ports; ICMP: id in sport */
+	uint8_t flags;			/* TCP flags */
+	uint8_t type, code;		/* ICMP */
+	uint16_t payload;
+	uint16_t frag;			/* the IP flags/offset field */
+	const char *inner_src, *inner_dst;
+	uint16_t inner_sport, inner_dport;
+};
+
+#define UDP(s, d, sp, dp) { .proto = 17, .src = s, .dst = d, .sport = sp, .dport = dp, .payload = 100 }
+#define TCP(s, d, sp, dp, f) { .proto = 6, .src = s, .dst = d, .sport = sp, .dport = dp, .flags = f }
+#define ICMP(s, d, t) { .proto = 1, .src = s, .dst = d, .type = t, .sport = 77 }
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return ntohl(a.s_addr);
+}
+
+static void put_iph(uint8_t *p, uint16_t tot, uint8_t proto, const char *src, const char *dst,
+		    uint16_t frag)
+{
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	rxs__put_be16(p + 2, tot);
+	rxs__put_be16(p + 6, frag);
+	p[8] = 64;
+	p[9] = proto;
+	rxs__put_be32(p + 12, ip4(src));
+	rxs__put_be32(p + 16, ip4(dst));
+	rxs__put_be16(p + 10, (uint16_t)~rxs__csum_fold(rxs__csum_partial(p, 20, 0)));
+}
+
+static unsigned int l4_size(const struct pkt *k)
+{
+	if (k->proto == 6)
+		return 20;
+	if (k->proto == 1)
+		return 8 + (k->inner_src ? 28 : 0);
+	return 8;
+}
+
+static struct rxs_sk_buff *make_skb(const struct pkt *k)
+{
+	unsigned int tot = 20 + l4_size(k) + k->payload;
+	struct rxs_sk_buff *skb = rxs__skb_alloc(&host->pool, tot);
+	struct rxs_inet_cb *cb;
+	uint8_t *p, *l4;
+
+	assert_non_null(skb);
+	p = rxs__skb_put(skb, tot);
+	memset(p, 0, tot);
+	put_iph(p, (uint16_t)tot, k->proto, k->src, k->dst, k->frag);
+	l4 = p + 20;
+	if (k->proto == 6 || k->proto == 17) {
+		rxs__put_be16(l4, k->sport);
+		rxs__put_be16(l4 + 2, k->dport);
+	}
+	if (k->proto == 6) {
+		l4[12] = 5 << 4;
+		l4[13] = k->flags;
+	} else if (k->proto == 17) {
+		rxs__put_be16(l4 + 4, (uint16_t)(8 + k->payload));
+	} else if (k->proto == 1) {
+		l4[0] = k->type;
+		l4[1] = k->code;
+		rxs__put_be16(l4 + 4, k->sport);
+		if (k->inner_src) {
+			put_iph(l4 + 8, 128, 17, k->inner_src, k->inner_dst, 0);
+			rxs__put_be16(l4 + 28, k->inner_sport);
+			rxs__put_be16(l4 + 30, k->inner_dport);
+		}
+	}
+	skb->cpu = 0;
+	skb->id = ++next_id;
+	skb->counted = true;	/* an offered frame: its drop is counted by reason */
+	skb->ip_summed = RXS_CHECKSUM_UNNECESSARY;
+	skb->protocol = 0x0800;
+	rxs_skb_reset_network_header(skb);
+	cb = RXS_INET_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->family = AF_INET;
+	cb->route = RXS_RTN_LOCAL;
+	cb->protocol = k->proto;
+	memcpy(cb->saddr, p + 12, 4);
+	memcpy(cb->daddr, p + 16, 4);
+	return skb;
+}
+
+/* Run @k through @hook; returns the verdict, and the mark the packet left with. */
+static enum rxs_nf_verdict run_at(rxs_nf_t *nf, enum rxs_nf_hook hook, const struct pkt *k,
+				  uint64_t now, uint32_t *mark)
+{
+	struct rxs_sk_buff *skb = make_skb(k);
+	enum rxs_nf_verdict v = rxs__nf_hook(nf, hook, skb, "eth0", now);
+
+	if (v == RXS_NF_ACCEPT) {
+		if (mark)
+			*mark = skb->mark;
+		rxs_consume_skb(skb);
+	}
+	return v;
+}
+
+static enum rxs_nf_verdict run(rxs_nf_t *nf, const struct pkt *k, uint64_t now)
+{
+	return run_at(nf, RXS_NF_INET_LOCAL_IN, k, now, NULL);
+}
+
+/* Both hooks of local delivery, as ip_rcv runs them. */
+static enum rxs_nf_verdict deliver(rxs_nf_t *nf, const struct pkt *k, uint64_t now)
+{
+	struct rxs_sk_buff *skb = make_skb(k);
+
+	if (rxs__nf_hook(nf, RXS_NF_INET_PRE_ROUTING, skb, "eth0", now) == RXS_NF_DROP)
+		return RXS_NF_DROP;
+	if (rxs__nf_hook(nf, RXS_NF_INET_LOCAL_IN, skb, "eth0", now) == RXS_NF_DROP)
+		return RXS_NF_DROP;
+	rxs_consume_skb(skb);
+	return RXS_NF_ACCEPT;
+}
+
+static rxs_nf_t *load(const char *text)
+{
+	rxs_nf_t *nf = NULL;
+	char err[512];
+	int rc = rxs_nf_create(&nf, text, "test", 1, err, sizeof(err));
+
+	if (rc)
+		fail_msg("rule set refused: %s", err);
+	return nf;
+}
+
+static struct rxs_nf_rule_info rule(const rxs_nf_t *nf, unsigned int i)
+{
+	struct rxs_nf_rule_info info;
+
+	assert_int_equal(rxs_nf_rule(nf, i, &info), 0);
+	return info;
+}
+
+static char *print_to_string(const rxs_nf_t *nf, const char *table)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	if (table)
+		assert_int_equal(rxs_nf_print_table(nf, table, f), 0);
+	else
+		assert_int_equal(rxs_nf_print(nf, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static uint64_t drops(void)
+{
+	return host->pool.stats.reasons[RXS_DROP_NETFILTER_DROP];
+}
+
+/* ---- expected iptables -L -v -n -x output ---- */
+
+static const char oracle_print[] =
+	"Chain INPUT (policy ACCEPT 50 packets, 6400 bytes)\n"
+	"    pkts      bytes target     prot opt in     out     source               destination         \n"
+	"      50     6400 DROP       udp  --  *      *       0.0.0.0/0            0.0.0.0/0            udp dpt:6000\n"
+	"      50     6400            udp  --  *      *       0.0.0.0/0            0.0.0.0/0            udp dpt:6001\n"
+	"\n"
+	"Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)\n"
+	"    pkts      bytes target     prot opt in     out     source               destination         \n"
+	"\n"
+	"Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)\n"
+	"    pkts      bytes target     prot opt in     out     source               destination         \n";
+
+static const char printer_expect[] =
+	"Chain INPUT (policy DROP 0 packets, 0 bytes)\n"
+	"    pkts      bytes target     prot opt in     out     source               destination         \n"
+	"       3      180 ACCEPT     all  --  lo     *       0.0.0.0/0            0.0.0.0/0           \n"
+	"       0        0 ACCEPT     tcp  --  *      *       10.0.0.0/8          !192.168.1.1          tcp dpt:22 flags:0x16/0x02 ctstate NEW,ESTABLISHED\n"
+	"       0        0 ALLOWED    udp  --  !eth+  *       0.0.0.0/0            0.0.0.0/0            multiport dports 53,1000:2000 /* dns and more */\n"
+	"       0        0 LOG        icmp --  *      *       0.0.0.0/0            0.0.0.0/0            length 0:100 limit: avg 5/min burst 10 LOG flags 0 level 6 prefix \"ICMP: \"\n"
+	"       0        0 REJECT     tcp  --  *      *       0.0.0.0/0            0.0.0.0/0            tcp flags:0x17/0x02 reject-with tcp-reset\n"
+	"       0        0 LOGDROP   !udp  --  *      *       0.0.0.0/0            0.0.0.0/0           [goto] \n"
+	"       0        0 MARK       all  --  *      *       0.0.0.0/0            0.0.0.0/0            state INVALID MARK set 0x10\n"
+	"\n"
+	"Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)\n"
+	"    pkts      bytes target     prot opt in     out     source               destination         \n"
+	"\n"
+	"Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)\n"
+	"    pkts      bytes target     prot opt in     out     source               destination         \n"
+	"\n"
+	"Chain ALLOWED (1 references)\n"
+	"    pkts      bytes target     prot opt in     out     source               destination         \n"
+	"       0        0 RETURN     udp  --  *      *       0.0.0.0/0            0.0.0.0/0            udp spts:1024:65535\n"
+	"       0        0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0           \n"
+	"\n"
+	"Chain LOGDROP (1 references)\n"
+	"    pkts      bytes target     prot opt in     out     source               destination         \n"
+	"       0        0 LOG        all  --  *      *       0.0.0.0/0            0.0.0.0/0            LOG flags 0 level 4\n"
+	"       0        0 DROP       all  --  *      *       0.0.0.0/0            0.0.0.0/0           \n";
+
+static const char raw_expect[] =
+	"# iptables -t raw -L -v -n -x\n"
+	"Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)\n"
+	"    pkts      bytes target     prot opt in     out     source               destination         \n"
+	"       0        0 CT         udp  --  *      *       0.0.0.0/0            0.0.0.0/0            udp dpt:53 NOTRACK\n"
+	"       0        0 CT         udp  --  *      *       0.0.0.0/0            0.0.0.0/0            udp dpt:54 CT notrack\n"
+	"\n"
+	"Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)\n"
+	"    pkts      bytes target     prot opt in     out     source               destination         \n";
+
+
+/* ---- the oracle case ---- */
+
+/* The netfilter: block of oracle/cases/nft-input-drop/scenario.yaml; "*filter" is line 33. */
+static const char oracle_rules[] =
+	"*filter\n"
+	":INPUT ACCEPT [0:0]\n"
+	"-A INPUT -p udp --dport 6000 -j DROP\n"
+	"-A INPUT -p udp --dport 6001\n"
+	"COMMIT\n";
+
+static void test_oracle_nft_input_drop(void **state)
+{
+	const struct pkt to6000 = UDP("10.77.0.1", "10.77.0.2", 40000, 6000);
+	const struct pkt to6001 = UDP("10.77.0.1", "10.77.0.2", 40001, 6001);
+	uint64_t dropped = drops();
+	struct rxs_nf_rule_info r;
+	rxs_nf_t *nf = NULL;
+	char err[256], *out;
+
+	(void)state;
+	assert_int_equal(rxs_nf_create(&nf, oracle_rules, "scenario.yaml", 33, err, sizeof(err)), 0);
+	for (unsigned int i = 0; i < 50; i++)
+		assert_int_equal(run(nf, &to6000, i * MS), RXS_NF_DROP);
+	for (unsigned int i = 0; i < 50; i++)
+		assert_int_equal(run(nf, &to6001, (50 + i) * MS), RXS_NF_ACCEPT);
+	assert_int_equal(drops() - dropped, 50);
+	assert_int_equal(rxs_nf_nrules(nf), 2);
+	r = rule(nf, 0);
+	assert_string_equal(r.table, "filter");
+	assert_string_equal(r.chain, "INPUT");
+	assert_string_equal(r.text, "-p udp --dport 6000 -j DROP");
+	assert_string_equal(r.target, "DROP");
+	assert_int_equal(r.line, 35);
+	assert_int_equal(r.pkts, 50);
+	assert_int_equal(r.bytes, 6400);
+	r = rule(nf, 1);
+	assert_string_equal(r.text, "-p udp --dport 6001");
+	assert_string_equal(r.target, "");
+	assert_int_equal(r.line, 36);
+	assert_int_equal(r.pkts, 50);
+	assert_int_equal(r.bytes, 6400);
+	out = print_to_string(nf, "filter");
+	assert_string_equal(out, oracle_print);
+	free(out);
+	rxs_nf_destroy(nf);
+}
+
+/* ---- parse errors: every message names the file line and quotes it ---- */
+
+#define T(rules) "*filter\n:INPUT ACCEPT [0:0]\n" rules "COMMIT\n"
+static const struct {
+	int line;
+	const char *text;
+	int rc;
+	const char *msg;
+} error_cases[] = {
+	{ __LINE__, T("-A INPUT -p udp --foo 1 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -p udp --foo 1 -j DROP: unsupported option '--foo'" },
+	{ __LINE__, T("-A INPUT -p udp -j FOO\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -p udp -j FOO: unknown target or chain 'FOO'" },
+	{ __LINE__, T("-A INPUT -p tcp -j SNAT\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -p tcp -j SNAT: unsupported target 'SNAT'" },
+	{ __LINE__, "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\n", RXS_ERULE,
+	  "scenario.yaml:23: missing COMMIT for table filter (opened at line 21)" },
+	{ __LINE__, T("-A INPUT -s 10.0.0.0/33 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -s 10.0.0.0/33 -j DROP: bad address '10.0.0.0/33'" },
+	{ __LINE__, T("-A INPUT -d 10.0.0 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -d 10.0.0 -j DROP: bad address '10.0.0'" },
+	{ __LINE__, T("-A INPUT -p tcp --dport 10:5 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -p tcp --dport 10:5 -j DROP: bad port or port range '10:5'" },
+	{ __LINE__, T("-A INPUT -p udp --sport 70000 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -p udp --sport 70000 -j DROP: bad port or port range '70000'" },
+	{ __LINE__, "-A INPUT -j DROP\n", RXS_ERULE,
+	  "scenario.yaml:21: -A INPUT -j DROP: a rule or chain before any '*table' line" },
+	{ __LINE__, "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n", RXS_ERULE,
+	  "scenario.yaml:21: *nat: table nat is not supported yet" },
+	{ __LINE__, "*security\nCOMMIT\n", RXS_ERULE,
+	  "scenario.yaml:21: *security: unsupported table 'security' (rxsim has raw, mangle, filter)" },
+	{ __LINE__, T("-A FOO -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A FOO -j DROP: chain FOO does not exist in table filter" },
+	{ __LINE__, T("-A INPUT -p udp -j REJECT --reject-with tcp-reset\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -p udp -j REJECT --reject-with tcp-reset: --reject-with "
+	  "tcp-reset needs '-p tcp'" },
+	{ __LINE__, T("-A INPUT -j REJECT --reject-with echo-reply\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -j REJECT --reject-with echo-reply: unsupported reject type "
+	  "'echo-reply'" },
+	{ __LINE__, T("-A INPUT -j NOTRACK\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -j NOTRACK: NOTRACK is only valid in the raw table" },
+	{ __LINE__, "*mangle\n-A INPUT -j REJECT\nCOMMIT\n", RXS_ERULE,
+	  "scenario.yaml:22: -A INPUT -j REJECT: REJECT is only valid in the filter table" },
+	{ __LINE__, T(":A - [0:0]\n:B - [0:0]\n-A INPUT -j A\n-A A -j B\n-A B -j A\n"), RXS_ERULE,
+	  "scenario.yaml:27: -A B -j A: the jump to A makes a loop" },
+	{ __LINE__, T("-A INPUT -j OUTPUT\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -j OUTPUT: cannot jump to built-in chain OUTPUT" },
+	{ __LINE__, T("-A INPUT -p udp -p tcp -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -p udp -p tcp -j DROP: multiple -p flags not allowed" },
+	{ __LINE__, T("-A INPUT -m recent --set\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -m recent --set: unsupported match 'recent'" },
+	{ __LINE__, T("-A INPUT ! -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT ! -j DROP: '!' is not allowed before '-j'" },
+	{ __LINE__, T("-A INPUT --dport 80 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT --dport 80 -j DROP: option '--dport' needs '-p tcp' or "
+	  "'-p udp' before it" },
+	{ __LINE__, T("-A INPUT -p udp --syn -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -p udp --syn -j DROP: unsupported option '--syn'" },
+	{ __LINE__, T("-A INPUT -m state -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -m state -j DROP: state needs --state" },
+	{ __LINE__, T("-A INPUT -m conntrack --ctstate NEW,SNAT -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -m conntrack --ctstate NEW,SNAT -j DROP: unsupported "
+	  "connection state 'SNAT'" },
+	{ __LINE__, T("-A INPUT -p tcp -m multiport --dports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16 "
+		      "-j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -p tcp -m multiport --dports 1,2,3,4,5,6,7,8,9,10,11,12,13,"
+	  "14,15,16 -j DROP: too many ports specified (at most 15)" },
+	{ __LINE__, T("-A INPUT -m multiport --dports 80 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -m multiport --dports 80 -j DROP: multiport needs '-p tcp' "
+	  "or '-p udp'" },
+	{ __LINE__, T("-A INPUT -m limit --limit 3/fortnight -j LOG\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -m limit --limit 3/fortnight -j LOG: bad rate '3/fortnight'" },
+	{ __LINE__, T("-A INPUT -m length --length 100:50 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -m length --length 100:50 -j DROP: bad length range '100:50'" },
+	{ __LINE__, T("-A INPUT -j MARK\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -j MARK: MARK needs --set-mark, --set-xmark, --and-mark, "
+	  "--or-mark or --xor-mark" },
+	{ __LINE__, T("-A INPUT -o eth0 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -o eth0 -j DROP: unsupported option '-o'" },
+	{ __LINE__, "*filter\n:INPUT REJECT [0:0]\nCOMMIT\n", RXS_ERULE,
+	  "scenario.yaml:22: :INPUT REJECT [0:0]: bad policy 'REJECT' (ACCEPT or DROP)" },
+	{ __LINE__, T("-A INPUT -m comment --comment \"open -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23: -A INPUT -m comment --comment \"open -j DROP: unterminated quote" },
+	{ __LINE__, "*filter\nCOMMIT\n*filter\nCOMMIT\n", RXS_ERULE,
+	  "scenario.yaml:23: *filter: table filter appears twice" },
+	{ __LINE__, "# comment\n\n*raw\n-A PREROUTING -p udp -j CT --notrack\nCOMMIT\n", 0, "" },
+};
+#undef T
+
+static void test_parse_errors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(error_cases); i++) {
+		rxs_nf_t *nf = NULL;
+		char err[512] = "";
+		int rc = rxs_nf_create(&nf, error_cases[i].text, "scenario.yaml", 21, err, sizeof(err));
+
+		if (rc != error_cases[i].rc || strcmp(err, error_cases[i].msg))
+			fail_msg("case at line %d: got %d \"%s\"", error_cases[i].line, rc, err);
+		assert_true(rc ? nf == NULL : nf != NULL);
+		rxs_nf_destroy(nf);
+	}
+}
+
+/* ---- one rule, one packet: every match and target ---- */
+
+#define SRC "10.0.0.9"
+#define DST "10.77.0.2"
+static const struct {
+	int line;
+	const char *rule;
+	struct pkt pkt;
+	enum rxs_nf_verdict verdict;
+	uint64_t hits;
+} match_cases[] = {
+	{ __LINE__, "-s 10.0.0.0/8 -j DROP", UDP("10.9.9.9", DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-s 10.0.0.0/8 -j DROP", UDP("11.0.0.1", DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "! -s 10.0.0.0/8 -j DROP", UDP("11.0.0.1", DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-s 10.0.0.1 -j DROP", UDP("10.0.0.2", DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-s 10.0.0.1 -j DROP", UDP("10.0.0.1", DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-s 10.0.0.77/24 -j DROP", UDP("10.0.0.1", DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-d 10.77.0.0/255.255.255.0 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "! -d 10.77.0.2 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-s 0.0.0.0/0 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p tcp -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p udp -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p 17 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "! -p udp -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p icmp -j DROP", ICMP(SRC, DST, 8), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p all -j DROP", ICMP(SRC, DST, 8), RXS_NF_DROP, 1 },
+	{ __LINE__, "-i eth0 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-i eth+ -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-i eth1 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "! -i eth1 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "! -i eth+ -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p udp --sport 1000:2000 -j DROP", UDP(SRC, DST, 1500, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp --sport 1000:2000 -j DROP", UDP(SRC, DST, 999, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p udp --source-port 1000 -j DROP", UDP(SRC, DST, 1000, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp --dport 53 -j DROP", UDP(SRC, DST, 1, 53), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp ! --dport 53 -j DROP", UDP(SRC, DST, 1, 54), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp ! --dport 53 -j DROP", UDP(SRC, DST, 1, 53), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p udp --dport :100 -j DROP", UDP(SRC, DST, 1, 100), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp --dport 100: -j DROP", UDP(SRC, DST, 1, 65535), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp -m udp --dport 5 -j DROP", UDP(SRC, DST, 1, 5), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p tcp --syn -j DROP", TCP(SRC, DST, 1, 80, 0x02), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p tcp --syn -j DROP", TCP(SRC, DST, 1, 80, 0x12), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p tcp ! --syn -j DROP", TCP(SRC, DST, 1, 80, 0x10), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p tcp --tcp-flags ALL NONE -j DROP", TCP(SRC, DST, 1, 80, 0), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p tcp --tcp-flags SYN,FIN SYN,FIN -j DROP", TCP(SRC, DST, 1, 80, 0x03),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "-p tcp --tcp-flags SYN,FIN SYN,FIN -j DROP", TCP(SRC, DST, 1, 80, 0x02),
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p tcp -m tcp --dport 22 -j DROP", TCP(SRC, DST, 1, 22, 0x02), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp -m multiport --dports 53,1000:2000 -j DROP", UDP(SRC, DST, 1, 1500),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp -m multiport --dports 53,1000:2000 -j DROP", UDP(SRC, DST, 1, 54),
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p udp -m multiport --sports 7 -j DROP", UDP(SRC, DST, 7, 1), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp -m multiport --ports 9 -j DROP", UDP(SRC, DST, 1, 9), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp -m multiport ! --dports 53 -j DROP", UDP(SRC, DST, 1, 54), RXS_NF_DROP,
+	  1 },
+	{ __LINE__, "-m length --length 128 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m length --length 0:127 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m length ! --length 0:127 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m comment --comment \"a b\" -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m conntrack --ctstate NEW -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m conntrack --ctstate ESTABLISHED -j DROP", UDP(SRC, DST, 1, 2),
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m conntrack ! --ctstate NEW -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m state --state NEW -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	/* TCP without an entry: SYN-ACK is INVALID; a bare ACK is picked up, and NEW */
+	{ __LINE__, "-m conntrack --ctstate INVALID -j DROP", TCP(SRC, DST, 1, 80, 0x12),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "-m conntrack --ctstate NEW -j DROP", TCP(SRC, DST, 1, 80, 0x10), RXS_NF_DROP,
+	  1 },
+	{ __LINE__, "-m conntrack --ctstate INVALID -j DROP", TCP(SRC, DST, 1, 80, 0x03),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "-m conntrack --ctstate INVALID -j DROP", ICMP(SRC, DST, 0), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m conntrack --ctstate NEW -j DROP", ICMP(SRC, DST, 8), RXS_NF_DROP, 1 },
+	{ __LINE__, "-j ACCEPT", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
+	{ __LINE__, "-p udp", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
+	{ __LINE__, "-j REJECT", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-j LOG --log-prefix \"in: \"", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
+	{ __LINE__, "-j MARK --set-mark 5", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
+	{ __LINE__, "-j RETURN", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
+	/* a later fragment has no ports: port matches never match it */
+	{ __LINE__, "-p udp --dport 2 -j DROP", { .proto = 17, .src = SRC, .dst = DST,
+						  .dport = 2, .payload = 100, .frag = 0x0010 },
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p udp -j DROP", { .proto = 17, .src = SRC, .dst = DST, .dport = 2,
+					.payload = 100, .frag = 0x0010 },
+	  RXS_NF_DROP, 1 },
+};
+
+static void test_matches_and_targets(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(match_cases); i++) {
+		char text[512];
+		rxs_nf_t *nf;
+		struct rxs_nf_rule_info r;
+		enum rxs_nf_verdict v;
+		unsigned int len = 20 + l4_size(&match_cases[i].pkt) + match_cases[i].pkt.payload;
+
+		snprintf(text, sizeof(text), "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT %s\nCOMMIT\n",
+			 match_cases[i].rule);
+		nf = load(text);
+		v = run(nf, &match_cases[i].pkt, 0);
+		r = rule(nf, 0);
+		if (v != match_cases[i].verdict || r.pkts != match_cases[i].hits ||
+		    r.bytes != match_cases[i].hits * len)
+			fail_msg("case at line %d: verdict %d, %llu packets, %llu bytes",
+				 match_cases[i].line, v, (unsigned long long)r.pkts,
+				 (unsigned long long)r.bytes);
+		rxs_nf_destroy(nf);
+	}
+}
+#undef SRC
+#undef DST
+
+/* ---- targets with side effects ---- */
+
+static void test_reject_sends(void **state)
+{
+	rxs_nf_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
+			    "-A INPUT -p tcp --dport 1 -j REJECT --reject-with tcp-reset\n"
+			    "-A INPUT -p udp --dport 2 -j REJECT\n"
+			    "-A INPUT -p udp --dport 3 -j REJECT --reject-with icmp-host-prohibited\n"
+			    "COMMIT\n");
+	const struct pkt syn = TCP("10.0.0.5", "10.77.0.2", 999, 1, 0x02);
+	const struct pkt rst = TCP("10.0.0.5", "10.77.0.2", 999, 1, 0x04);
+	const struct pkt udp2 = UDP("10.0.0.6", "10.77.0.2", 999, 2);
+	const struct pkt udp3 = UDP("10.0.0.7", "10.77.0.2", 999, 3);
+	uint64_t out = rxs_host_mib(host, RXS_MIB_IpOutRequests);
+	uint64_t unreach = rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs);
+	uint64_t msgs = rxs_host_mib(host, RXS_MIB_IcmpOutMsgs);
+	uint64_t type3 = rxs_host_mib(host, RXS_MIB_IcmpMsgOutType3);
+
+	(void)state;
+	/* nf_send_reset: a RST through ip_local_out (IpOutRequests), no TCP counter */
+	assert_int_equal(run(nf, &syn, 0), RXS_NF_DROP);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IpOutRequests), out + 1);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpOutMsgs), msgs);
+	/* ... and never in answer to a RST */
+	assert_int_equal(run(nf, &rst, 0), RXS_NF_DROP);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IpOutRequests), out + 1);
+	/* nf_send_unreach: icmp_send, port unreachable by default */
+	assert_int_equal(run(nf, &udp2, 0), RXS_NF_DROP);
+	assert_int_equal(run(nf, &udp3, 0), RXS_NF_DROP);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IpOutRequests), out + 3);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpOutMsgs), msgs + 2);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs), unreach + 2);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpMsgOutType3), type3 + 2);
+	rxs_nf_destroy(nf);
+}
+
+static void test_log_and_mark(void **state)
+{
+	rxs_nf_t *nf = load("*mangle\n"
+			    "-A INPUT -j LOG\n"
+			    "-A INPUT -j MARK --set-mark 0xf0\n"
+			    "-A INPUT -j MARK --and-mark 0x30\n"
+			    "-A INPUT -j MARK --or-mark 0x1\n"
+			    "-A INPUT -j MARK --xor-mark 0x3\n"
+			    "-A INPUT -j MARK --set-xmark 0x4/0x6\n"
+			    "-A INPUT -j LOG --log-level debug --log-tcp-options\n"
+			    "COMMIT\n"
+			    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j LOG\nCOMMIT\n");
+	const struct pkt k = UDP("10.0.0.5", "10.77.0.2", 1, 2);
+	struct rxs_nf_stats st;
+	uint32_t mark = 0;
+
+	(void)state;
+	assert_int_equal(run_at(nf, RXS_NF_INET_LOCAL_IN, &k, 0, &mark), RXS_NF_ACCEPT);
+	/* 0xf0 & 0x30 = 0x30, | 0x1 = 0x31, ^ 0x3 = 0x32, (& ~0x6) ^ 0x4 = 0x34 */
+	assert_int_equal(mark, 0x34);
+	rxs_nf_get_stats(nf, &st);
+	assert_int_equal(st.log_packets, 3);	/* LOG goes on to the next rule */
+	for (unsigned int i = 0; i < rxs_nf_nrules(nf); i++)
+		assert_int_equal(rule(nf, i).pkts, 1);
+	rxs_nf_destroy(nf);
+}
+
+/* ---- traversal: -j, -g, RETURN, policies, references ---- */
+
+static const char goto_rules[] =
+	"*filter\n"
+	":INPUT ACCEPT [7:420]\n"
+	":A - [0:0]\n"
+	":B - [0:0]\n"
+	"-A INPUT -p udp -j A\n"			/* 0 */
+	"-A INPUT -p udp -j DROP\n"			/* 1: where A returns to */
+	"-A INPUT -p tcp -g B\n"			/* 2 */
+	"-A INPUT -p icmp -j RETURN\n"			/* 3: the policy applies */
+	"-A A -p udp --dport 1 -g B\n"			/* 4 */
+	"-A A -p udp --dport 2 -j RETURN\n"		/* 5 */
+	"-A A -p udp --dport 3 -j ACCEPT\n"		/* 6 */
+	"-A B -p udp --dport 1 -j RETURN\n"		/* 7: back to INPUT, A's caller */
+	"-A B -c 5 300 -p tcp --dport 9 -j DROP\n"	/* 8 */
+	"COMMIT\n";
+
+static const struct {
+	int line;
+	struct pkt pkt;
+	enum rxs_nf_verdict verdict;
+	unsigned int hits[9];
+	uint64_t policy;
+} goto_cases[] = {
+	{ __LINE__, UDP("10.0.0.1", "10.77.0.2", 5, 1), RXS_NF_DROP, { 1, 1, 0, 0, 1, 0, 0, 1, 0 }, 0 },
+	{ __LINE__, UDP("10.0.0.1", "10.77.0.2", 5, 2), RXS_NF_DROP, { 1, 1, 0, 0, 0, 1, 0, 0, 0 }, 0 },
+	{ __LINE__, UDP("10.0.0.1", "10.77.0.2", 5, 3), RXS_NF_ACCEPT, { 1, 0, 0, 0, 0, 0, 1, 0, 0 },
+	  0 },
+	/* the end of a chain reached by -g from INPUT is INPUT's end: the policy */
+	{ __LINE__, TCP("10.0.0.1", "10.77.0.2", 5, 8, 0x02), RXS_NF_ACCEPT,
+	  { 0, 0, 1, 0, 0, 0, 0, 0, 0 }, 1 },
+	{ __LINE__, TCP("10.0.0.1", "10.77.0.2", 5, 9, 0x02), RXS_NF_DROP,
+	  { 0, 0, 1, 0, 0, 0, 0, 0, 1 }, 0 },
+	{ __LINE__, ICMP("10.0.0.1", "10.77.0.2", 8), RXS_NF_ACCEPT, { 0, 0, 0, 1, 0, 0, 0, 0, 0 },
+	  1 },
+};
+
+static void test_goto_return(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(goto_cases); i++) {
+		rxs_nf_t *nf = load(goto_rules);
+		struct rxs_nf_chain_info c;
+		enum rxs_nf_verdict v = run(nf, &goto_cases[i].pkt, 0);
+
+		if (v != goto_cases[i].verdict)
+			fail_msg("case at line %d: verdict %d", goto_cases[i].line, v);
+		for (unsigned int r = 0; r < 9; r++)
+			if (rule(nf, r).pkts != goto_cases[i].hits[r] + (r == 8 ? 5 : 0))
+				fail_msg("case at line %d: rule %u has %llu packets", goto_cases[i].line,
+					 r, (unsigned long long)rule(nf, r).pkts);
+		assert_int_equal(rxs_nf_chain(nf, 0, &c), 0);
+		assert_string_equal(c.name, "INPUT");
+		assert_string_equal(c.policy, "ACCEPT");
+		if (c.pkts != 7 + goto_cases[i].policy)
+			fail_msg("case at line %d: policy counted %llu", goto_cases[i].line,
+				 (unsigned long long)c.pkts);
+		rxs_nf_destroy(nf);
+	}
+}
+
+static void test_references(void **state)
+{
+	rxs_nf_t *nf = load(goto_rules);
+	struct rxs_nf_chain_info c;
+
+	(void)state;
+	assert_int_equal(rxs_nf_nchains(nf), 5);	/* INPUT FORWARD OUTPUT A B */
+	assert_int_equal(rxs_nf_chain(nf, 3, &c), 0);
+	assert_string_equal(c.name, "A");
+	assert_null(c.policy);
+	assert_int_equal(c.references, 1);
+	assert_int_equal(rxs_nf_chain(nf, 4, &c), 0);
+	assert_string_equal(c.name, "B");
+	assert_int_equal(c.references, 2);
+	assert_int_equal(rxs_nf_chain(nf, 5, &c), -EINVAL);
+	assert_int_equal(rule(nf, 8).bytes, 300);
+	assert_string_equal(rule(nf, 8).text, "-c 5 300 -p tcp --dport 9 -j DROP");
+	rxs_nf_destroy(nf);
+}
+
+/* ---- -m limit: a token bucket in jiffies of virtual time ---- */
+
+static void test_limit(void **state)
+{
+	rxs_nf_t *nf = load("*filter\n:INPUT DROP [0:0]\n"
+			    "-A INPUT -m limit --limit 2/sec --limit-burst 3 -j ACCEPT\nCOMMIT\n");
+	const struct pkt k = UDP("10.0.0.1", "10.77.0.2", 1, 2);
+	unsigned int accepted = 0;
+
+	(void)state;
+	/* the burst: 3 at once */
+	for (unsigned int i = 0; i < 10; i++)
+		accepted += run(nf, &k, 0) == RXS_NF_ACCEPT;
+	assert_int_equal(accepted, 3);
+	/* 2/s refills one packet every 500 ms (125 jiffies at HZ=250) */
+	assert_int_equal(run(nf, &k, 496 * MS), RXS_NF_DROP);
+	assert_int_equal(run(nf, &k, 500 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(run(nf, &k, 500 * MS), RXS_NF_DROP);
+	/* an idle minute refills the burst, no more */
+	accepted = 0;
+	for (unsigned int i = 0; i < 10; i++)
+		accepted += run(nf, &k, 60000 * MS) == RXS_NF_ACCEPT;
+	assert_int_equal(accepted, 3);
+	assert_int_equal(rule(nf, 0).pkts, 7);
+	rxs_nf_destroy(nf);
+}
+
+/* ---- connection tracking ---- */
+
+static void test_conntrack_states(void **state)
+{
+	rxs_nf_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
+			    "-A INPUT -m conntrack --ctstate NEW\n"
+			    "-A INPUT -m conntrack --ctstate ESTABLISHED\n"
+			    "-A INPUT -m conntrack --ctstate RELATED\n"
+			    "-A INPUT -m conntrack --ctstate INVALID\n"
+			    "COMMIT\n");
+	const struct pkt q = UDP("10.0.0.9", "10.77.0.2", 1000, 53);
+	const struct pkt syn = TCP("10.0.0.9", "10.77.0.2", 2000, 80, 0x02);
+	const struct pkt ack = TCP("10.0.0.9", "10.77.0.2", 2000, 80, 0x10);
+	const struct pkt out = UDP("10.77.0.2", "8.8.8.8", 5000, 53);
+	const struct pkt answer = UDP("8.8.8.8", "10.77.0.2", 53, 5000);
+	const struct pkt err = { .proto = 1, .src = "10.0.0.9", .dst = "10.77.0.2", .type = 3,
+				 .code = 3, .inner_src = "10.77.0.2", .inner_dst = "10.0.0.9",
+				 .inner_sport = 53, .inner_dport = 1000 };
+	const struct pkt stray = { .proto = 1, .src = "10.0.0.9", .dst = "10.77.0.2", .type = 3,
+				   .code = 3, .inner_src = "10.77.0.2", .inner_dst = "10.0.0.9",
+				   .inner_sport = 53, .inner_dport = 1001 };
+	struct rxs_sk_buff *skb;
+	struct rxs_nf_stats st;
+
+	(void)state;
+	/* an unanswered UDP flow stays NEW, packet after packet (no IPS_SEEN_REPLY) */
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(deliver(nf, &q, i * MS), RXS_NF_ACCEPT);
+	assert_int_equal(rule(nf, 0).pkts, 3);
+	/* the host answers the flow: from then on it is ESTABLISHED */
+	skb = make_skb(&q);
+	rxs__nf_ct_seen_reply(nf, skb);
+	rxs_consume_skb(skb);
+	assert_int_equal(deliver(nf, &q, 4 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(rule(nf, 1).pkts, 1);
+	/* an ICMP error quoting that flow is RELATED; one quoting nothing known is INVALID */
+	assert_int_equal(deliver(nf, &err, 5 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(rule(nf, 2).pkts, 1);
+	assert_int_equal(deliver(nf, &stray, 5 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(rule(nf, 3).pkts, 1);
+	/* TCP: SYN is NEW, the SYN-ACK is seen, the final ACK is ESTABLISHED */
+	assert_int_equal(deliver(nf, &syn, 6 * MS), RXS_NF_ACCEPT);
+	skb = make_skb(&syn);
+	rxs__nf_ct_seen_reply(nf, skb);
+	rxs_consume_skb(skb);
+	assert_int_equal(deliver(nf, &ack, 7 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(rule(nf, 0).pkts, 4);
+	assert_int_equal(rule(nf, 1).pkts, 2);
+	/* a flow the host opened (LOCAL_OUT, confirmed at POSTROUTING): the answer is ESTABLISHED */
+	assert_int_equal(run_at(nf, RXS_NF_INET_LOCAL_OUT, &out, 8 * MS, NULL), RXS_NF_ACCEPT);
+	skb = make_skb(&out);
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_OUT, skb, NULL, 8 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_POST_ROUTING, skb, NULL, 8 * MS),
+			 RXS_NF_ACCEPT);
+	rxs_consume_skb(skb);
+	assert_int_equal(deliver(nf, &answer, 9 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(rule(nf, 1).pkts, 3);
+	rxs_nf_get_stats(nf, &st);
+	assert_int_equal(st.ct_entries, 3);	/* q, the TCP connection, out */
+	assert_int_equal(st.ct_inserted, 3);
+	assert_int_equal(st.ct_new, 3 + 1 + 2);	/* the unconfirmed first OUTPUT counts too */
+	assert_int_equal(st.ct_established, 3);
+	assert_int_equal(st.ct_related, 1);
+	assert_int_equal(st.ct_invalid, 1);
+	rxs_nf_destroy(nf);
+}
+
+static void test_conntrack_drop_before_confirm(void **state)
+{
+	rxs_nf_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
+			    "-A INPUT -p udp --dport 9 -j DROP\n"
+			    "-A INPUT -m conntrack --ctstate NEW -j ACCEPT\n"
+			    "COMMIT\n");
+	const struct pkt dropped = UDP("10.0.0.9", "10.77.0.2", 1000, 9);
+	const struct pkt kept = UDP("10.0.0.9", "10.77.0.2", 1000, 10);
+	struct rxs_nf_stats st;
+
+	(void)state;
+	/* the entry of a packet dropped before the end of INPUT never enters the table */
+	assert_int_equal(deliver(nf, &dropped, 0), RXS_NF_DROP);
+	assert_int_equal(deliver(nf, &kept, 0), RXS_NF_ACCEPT);
+	rxs_nf_get_stats(nf, &st);
+	assert_int_equal(st.ct_entries, 1);
+	assert_int_equal(st.ct_new, 2);
+	rxs_nf_destroy(nf);
+}
+
+static void test_conntrack_table_full(void **state)
+{
+	static const char rules[] = "*filter\n:INPUT ACCEPT [0:0]\n"
+				    "-A INPUT -m conntrack --ctstate NEW -j ACCEPT\nCOMMIT\n";
+	rxs_nf_t *nf = load(rules);
+	struct rxs_nf_stats st;
+	uint64_t dropped = drops();
+
+	(void)state;
+	rxs_nf_set_conntrack_max(nf, 3);
+	for (uint16_t port = 1; port <= 5; port++) {
+		const struct pkt k = UDP("10.0.0.9", "10.77.0.2", port, 53);
+
+		assert_int_equal(deliver(nf, &k, port * MS), port <= 3 ? RXS_NF_ACCEPT : RXS_NF_DROP);
+	}
+	rxs_nf_get_stats(nf, &st);
+	assert_int_equal(st.ct_entries, 3);
+	assert_int_equal(st.ct_max, 3);
+	assert_int_equal(st.ct_drops, 2);
+	assert_int_equal(drops() - dropped, 2);
+	/* known flows still pass */
+	{
+		const struct pkt k = UDP("10.0.0.9", "10.77.0.2", 1, 53);
+
+		assert_int_equal(deliver(nf, &k, 10 * MS), RXS_NF_ACCEPT);
+	}
+	/* 30 s later the unreplied UDP entries have expired and are collected */
+	{
+		const struct pkt k = UDP("10.0.0.9", "10.77.0.2", 6, 53);
+
+		assert_int_equal(deliver(nf, &k, 40000 * MS), RXS_NF_ACCEPT);
+	}
+	rxs_nf_get_stats(nf, &st);
+	assert_int_equal(st.ct_entries, 1);
+	rxs_nf_destroy(nf);
+
+	/* one bucket: early_drop() finds the unassured entries and evicts them all */
+	nf = load(rules);
+	rxs_nf_set_conntrack_max(nf, 3);
+	assert_int_equal(rxs_nf_set_conntrack_buckets(nf, 1), 0);
+	for (uint16_t port = 1; port <= 4; port++) {
+		const struct pkt k = UDP("10.0.0.9", "10.77.0.2", port, 53);
+
+		assert_int_equal(deliver(nf, &k, port * MS), RXS_NF_ACCEPT);
+	}
+	rxs_nf_get_stats(nf, &st);
+	assert_int_equal(st.ct_early_drops, 1);
+	assert_int_equal(st.ct_drops, 0);
+	assert_int_equal(st.ct_entries, 1);
+	assert_int_equal(rxs_nf_set_conntrack_buckets(nf, 8), -EINVAL);
+	rxs_nf_destroy(nf);
+}
+
+static void test_notrack(void **state)
+{
+	rxs_nf_t *nf = load("*raw\n"
+			    "-A PREROUTING -p udp --dport 53 -j NOTRACK\n"
+			    "COMMIT\n"
+			    "*filter\n:INPUT DROP [0:0]\n"
+			    "-A INPUT -m conntrack --ctstate UNTRACKED -j ACCEPT\n"
+			    "-A INPUT -m conntrack --ctstate NEW -p udp --dport 54 -j ACCEPT\n"
+			    "COMMIT\n");
+	const struct pkt dns = UDP("10.0.0.9", "10.77.0.2", 1000, 53);
+	const struct pkt other = UDP("10.0.0.9", "10.77.0.2", 1000, 54);
+	const struct pkt third = UDP("10.0.0.9", "10.77.0.2", 1000, 55);
+	struct rxs_nf_chain_info c;
+	struct rxs_nf_stats st;
+
+	(void)state;
+	assert_int_equal(deliver(nf, &dns, 0), RXS_NF_ACCEPT);
+	assert_int_equal(deliver(nf, &other, 0), RXS_NF_ACCEPT);
+	assert_int_equal(deliver(nf, &third, 0), RXS_NF_DROP);
+	rxs_nf_get_stats(nf, &st);
+	assert_int_equal(st.ct_untracked, 1);
+	assert_int_equal(st.ct_entries, 1);
+	assert_string_equal(rule(nf, 0).target, "CT");
+	assert_int_equal(rule(nf, 0).pkts, 1);
+	assert_int_equal(rxs_nf_chain(nf, 2, &c), 0);
+	assert_string_equal(c.name, "INPUT");
+	assert_string_equal(c.policy, "DROP");
+	assert_int_equal(c.pkts, 1);
+	assert_int_equal(c.bytes, 128);
+	rxs_nf_destroy(nf);
+}
+
+/* ---- iptables -L -v -n -x ---- */
+
+static const char printer_rules[] =
+	"*filter\n"
+	":INPUT DROP [0:0]\n"
+	":FORWARD ACCEPT [0:0]\n"
+	":OUTPUT ACCEPT [0:0]\n"
+	":LOGDROP - [0:0]\n"
+	":ALLOWED - [0:0]\n"
+	"[3:180] -A INPUT -i lo -j ACCEPT\n"
+	"-A INPUT -s 10.1.2.3/8 ! -d 192.168.1.1 -p tcp -m tcp --dport 22 --tcp-flags SYN,RST,ACK "
+	"SYN -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT\n"
+	"-A INPUT ! -i eth+ -p udp -m multiport --dports 53,1000:2000 -m comment --comment "
+	"\"dns and more\" -j ALLOWED\n"
+	"-A INPUT -p icmp -m length --length 0:100 -m limit --limit 5/min --limit-burst 10 -j LOG "
+	"--log-prefix \"ICMP: \" --log-level info\n"
+	"-A INPUT -p tcp --syn -j REJECT --reject-with tcp-reset\n"
+	"-A INPUT ! -p udp -g LOGDROP\n"
+	"-A INPUT -m state --state INVALID -j MARK --set-mark 0x10\n"
+	"-A ALLOWED -p udp --sport 1024: -j RETURN\n"
+	"-A ALLOWED -j ACCEPT\n"
+	"-A LOGDROP -j LOG\n"
+	"-A LOGDROP -j DROP\n"
+	"COMMIT\n";
+
+static const char raw_rules[] =
+	"*raw\n"
+	":PREROUTING ACCEPT [0:0]\n"
+	":OUTPUT ACCEPT [0:0]\n"
+	"-A PREROUTING -p udp --dport 53 -j NOTRACK\n"
+	"-A PREROUTING -p udp --dport 54 -j CT --notrack\n"
+	"COMMIT\n"
+	"*filter\n"
+	":INPUT ACCEPT [0:0]\n"
+	":FORWARD ACCEPT [0:0]\n"
+	":OUTPUT ACCEPT [0:0]\n"
+	"COMMIT\n";
+
+static void test_print(void **state)
+{
+	rxs_nf_t *nf = load(printer_rules);
+	char *out;
+
+	(void)state;
+	out = print_to_string(nf, "filter");
+	if (strcmp(out, printer_expect))
+		fail_msg("got:\n%s", out);
+	free(out);
+	assert_int_equal(rxs_nf_print_table(nf, "raw", stdout), -ENOENT);
+	rxs_nf_destroy(nf);
+
+	nf = load(raw_rules);
+	out = print_to_string(nf, NULL);
+	if (strcmp(out, raw_expect))
+		fail_msg("got:\n%s", out);
+	free(out);
+	rxs_nf_destroy(nf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_oracle_nft_input_drop),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_matches_and_targets),
+		cmocka_unit_test(test_reject_sends),
+		cmocka_unit_test(test_log_and_mark),
+		cmocka_unit_test(test_goto_return),
+		cmocka_unit_test(test_references),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_conntrack_states),
+		cmocka_unit_test(test_conntrack_drop_before_confirm),
+		cmocka_unit_test(test_conntrack_table_full),
+		cmocka_unit_test(test_notrack),
+		cmocka_unit_test(test_print),
+	};
+
+	return cmocka_run_group_tests(tests, setup_host, teardown_host);
+}

@@ -1,0 +1,745 @@
+/* test_proto.c - Ethernet, VLAN, ARP, IPv4 (header checks, routing, reassembly), UDP and
+ * ICMP on the receive path, end to end through the public host API: every frame is built
+ * here, every counter checked exactly, and every run conserves its packets. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "frames.h"
+#include "internal.h"
+
+#define PORT 9		/* bound */
+#define CLOSED 7	/* not bound */
+
+/* A generic NIC eth0 (10.0.0.2/24), a socket on 0.0.0.0:9 that reads everything. */
+static rxs_host_t *proto_host(bool promisc)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	rxs_host_t *h;
+
+	sc->nics[0].promisc = promisc;
+	fr_udp_socket(sc, NULL, PORT, RXS_APP_ALL);
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	return h;
+}
+
+static void run_and_check(rxs_host_t *h)
+{
+	assert_int_equal(rxs_host_run(h), 0);
+	fr_conserved(h);
+}
+
+/* ---- IPv4 header checks (ip_rcv_core), in order ---- */
+
+enum mangle { M_IHL4, M_VERSION6, M_CSUM, M_TOTLEN_LONG, M_TOTLEN_SHORT, M_SHORT };
+
+static const struct {
+	int line;
+	enum mangle m;
+	uint64_t hdr_errors, csum_errors, truncated;
+	enum rxs_drop_reason reason;
+} hdr_cases[] = {
+	{ __LINE__, M_IHL4, 1, 0, 0, RXS_DROP_IP_INHDR },	/* ihl < 5 */
+	{ __LINE__, M_VERSION6, 1, 0, 0, RXS_DROP_IP_INHDR },	/* version 6 in ETH_P_IP */
+	/* A bad header checksum counts both InCsumErrors and InHdrErrors. */
+	{ __LINE__, M_CSUM, 1, 1, 0, RXS_DROP_IP_CSUM },
+	/* tot_len beyond the frame: InTruncatedPkts only. */
+	{ __LINE__, M_TOTLEN_LONG, 0, 0, 1, RXS_DROP_PKT_TOO_SMALL },
+	{ __LINE__, M_TOTLEN_SHORT, 1, 0, 0, RXS_DROP_IP_INHDR },	/* tot_len < ihl * 4 */
+	{ __LINE__, M_SHORT, 1, 0, 0, RXS_DROP_IP_INHDR },	/* 19 bytes: no room for a header */
+};
+
+static void mangle(struct fr *f, enum mangle m)
+{
+	uint8_t *ip = f->d + f->l3;
+
+	switch (m) {
+	case M_IHL4:
+		ip[0] = 0x44;
+		fr_ip_csum(f);	/* over 20 bytes: only the IHL is wrong */
+		break;
+	case M_VERSION6:
+		ip[0] = 0x65;
+		fr_ip_csum(f);
+		break;
+	case M_CSUM:
+		ip[10] ^= 0x5a;
+		break;
+	case M_TOTLEN_LONG:
+		fr_put16(ip + 2, (uint16_t)(f->len - f->l3 + 1));
+		fr_ip_csum(f);
+		break;
+	case M_TOTLEN_SHORT:
+		fr_put16(ip + 2, 16);
+		fr_ip_csum(f);
+		break;
+	case M_SHORT:
+		f->len = f->l3 + 19;
+		break;
+	}
+}
+
+static void test_ip_header_errors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(hdr_cases); i++) {
+		rxs_host_t *h = proto_host(false);
+		int line = hdr_cases[i].line;
+		struct fr f;
+
+		fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, PORT, 32);
+		mangle(&f, hdr_cases[i].m);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		/* IpInReceives and InOctets (the IP length after the Ethernet header) come
+		 * before every check. */
+		if (FR_MIB(h, IpInReceives) != 1 || FR_MIB(h, IpExtInOctets) != f.len - 14 ||
+		    FR_MIB(h, IpInHdrErrors) != hdr_cases[i].hdr_errors ||
+		    FR_MIB(h, IpExtInCsumErrors) != hdr_cases[i].csum_errors ||
+		    FR_MIB(h, IpExtInTruncatedPkts) != hdr_cases[i].truncated ||
+		    FR_MIB(h, IpInDelivers) != 0 || FR_MIB(h, UdpInDatagrams) != 0 ||
+		    fr_drops(h, hdr_cases[i].reason) != 1 || fr_drops_total(h) != 1)
+			fail_msg("case at line %d: InReceives %llu HdrErrors %llu CsumErrors %llu "
+				 "Truncated %llu, drops %llu (reason %s: %llu)", line,
+				 (unsigned long long)FR_MIB(h, IpInReceives),
+				 (unsigned long long)FR_MIB(h, IpInHdrErrors),
+				 (unsigned long long)FR_MIB(h, IpExtInCsumErrors),
+				 (unsigned long long)FR_MIB(h, IpExtInTruncatedPkts),
+				 (unsigned long long)fr_drops_total(h),
+				 rxs_drop_reason_name(hdr_cases[i].reason),
+				 (unsigned long long)fr_drops(h, hdr_cases[i].reason));
+		rxs_host_destroy(h);
+	}
+}
+
+/* A 60-byte minimum frame carrying a 28-byte datagram (UDP header, no payload): ip_rcv
+ * counts InOctets with skb->len before pskb_trim_rcsum, i.e. 60 - 14 = 46; then the
+ * padding goes and UDP sees its 8 bytes. */
+static void test_ethernet_padding(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct rxs_sock_info si;
+	struct fr f;
+
+	(void)state;
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, PORT, 0);
+	assert_int_equal(f.len, 42);
+	f.len = 60;	/* zero padding, as the MAC adds it */
+	fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, IpInReceives), 1);
+	assert_int_equal(FR_MIB(h, IpExtInOctets), 46);
+	assert_int_equal(FR_MIB(h, IpInDelivers), 1);
+	assert_int_equal(FR_MIB(h, UdpInDatagrams), 1);
+	assert_int_equal(FR_MIB(h, UdpInErrors), 0);
+	assert_int_equal(FR_MIB(h, IpExtInNoECTPkts), 1);
+	si = fr_sock(h, 0);
+	assert_int_equal(si.delivered, 1);
+	assert_int_equal(si.delivered_bytes, 0);
+	assert_int_equal(fr_nic(h, 0).rx_bytes, 60);
+	assert_int_equal(fr_drops_total(h), 0);
+	rxs_host_destroy(h);
+}
+
+/* A unicast datagram for an address that is not ours, on a host that does not forward:
+ * ip_error() with EHOSTUNREACH, IpInAddrErrors. */
+static void test_not_our_address(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct fr f;
+
+	(void)state;
+	fr_udp(&f, FR_PEER_IP, "10.0.0.99", 1000, PORT, 10);
+	fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, IpInReceives), 1);
+	assert_int_equal(FR_MIB(h, IpInAddrErrors), 1);
+	assert_int_equal(FR_MIB(h, IpInDelivers), 0);
+	assert_int_equal(fr_drops(h, RXS_DROP_IP_INADDRERRORS), 1);
+	assert_int_equal(fr_drops_total(h), 1);
+	rxs_host_destroy(h);
+}
+
+/* No handler for IP protocol 99: IpInUnknownProtos, an ICMP protocol unreachable (type 3,
+ * the first for this peer, so not rate limited), reason IP_NOPROTO. */
+static void test_unknown_protocol(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct fr f;
+
+	(void)state;
+	fr_eth(&f, fr_host_mac, false, 0, FR_ETH_P_IP);
+	fr_ip(&f, FR_PEER_IP, FR_HOST_IP, 99, 1, 0x4000, 16);
+	fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, IpInReceives), 1);
+	assert_int_equal(FR_MIB(h, IpInUnknownProtos), 1);
+	assert_int_equal(FR_MIB(h, IpInDelivers), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutMsgs), 1);
+	assert_int_equal(FR_MIB(h, IcmpOutDestUnreachs), 1);
+	assert_int_equal(FR_MIB(h, IcmpMsgOutType3), 1);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
+	assert_int_equal(FR_MIB(h, IcmpOutRateLimitHost), 0);
+	assert_int_equal(fr_drops(h, RXS_DROP_IP_NOPROTO), 1);
+	assert_int_equal(fr_drops_total(h), 1);
+	rxs_host_destroy(h);
+}
+
+/* Broadcasts to a bound port are delivered (__udp4_lib_mcast_deliver) and counted as
+ * InBcastPkts; to no socket they are UdpIgnoredMulti, consumed, and never answered. */
+static const struct {
+	int line;
+	const char *dst;
+	uint16_t port;
+	uint64_t delivered, ignored;
+} bcast_cases[] = {
+	{ __LINE__, "255.255.255.255", PORT, 1, 0 },
+	{ __LINE__, "10.0.0.255", PORT, 1, 0 },		/* our /24's directed broadcast */
+	{ __LINE__, "255.255.255.255", CLOSED, 0, 1 },
+};
+
+static void test_broadcast(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bcast_cases); i++) {
+		rxs_host_t *h = proto_host(false);
+		struct fr f;
+
+		fr_udp_vlan(&f, fr_bcast_mac, false, 0, FR_PEER_IP, bcast_cases[i].dst, 1000,
+			    bcast_cases[i].port, 20);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		if (FR_MIB(h, IpInReceives) != 1 || FR_MIB(h, IpExtInBcastPkts) != 1 ||
+		    FR_MIB(h, IpExtInBcastOctets) != 48 || FR_MIB(h, IpInDelivers) != 1 ||
+		    FR_MIB(h, UdpInDatagrams) != bcast_cases[i].delivered ||
+		    fr_sock(h, 0).delivered != bcast_cases[i].delivered ||
+		    FR_MIB(h, UdpIgnoredMulti) != bcast_cases[i].ignored ||
+		    FR_MIB(h, UdpNoPorts) != 0 || FR_MIB(h, IcmpOutMsgs) != 0 ||
+		    fr_drops_total(h) != 0)
+			fail_msg("case at line %d: InBcastPkts %llu, UdpInDatagrams %llu, "
+				 "IgnoredMulti %llu, NoPorts %llu", bcast_cases[i].line,
+				 (unsigned long long)FR_MIB(h, IpExtInBcastPkts),
+				 (unsigned long long)FR_MIB(h, UdpInDatagrams),
+				 (unsigned long long)FR_MIB(h, UdpIgnoredMulti),
+				 (unsigned long long)FR_MIB(h, UdpNoPorts));
+		rxs_host_destroy(h);
+	}
+}
+
+/* No socket on the port: the checksum is good, so UdpNoPorts and a port unreachable. */
+static void test_udp_closed_port(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct fr f;
+
+	(void)state;
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, CLOSED, 10);
+	fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, IpInDelivers), 1);	/* handed to UDP, whatever it did */
+	assert_int_equal(FR_MIB(h, UdpNoPorts), 1);
+	assert_int_equal(FR_MIB(h, UdpInErrors), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutMsgs), 1);
+	assert_int_equal(FR_MIB(h, IcmpOutDestUnreachs), 1);
+	assert_int_equal(FR_MIB(h, IcmpMsgOutType3), 1);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
+	assert_int_equal(fr_drops(h, RXS_DROP_NO_SOCKET), 1);
+	assert_int_equal(fr_drops_total(h), 1);
+	rxs_host_destroy(h);
+}
+
+/*
+ * 20 datagrams to a closed port from one source within one jiffy. The global bucket
+ * (icmp_msgs_burst 50) has room; the per-peer bucket (inet_peer_xrlim_allow) starts full
+ * at XRLIM_BURST_FACTOR * icmp_ratelimit = 6 * 250 jiffies and each message costs
+ * icmp_ratelimit (1000 ms = 250 jiffies at HZ=250), with no refill inside the jiffy:
+ * 6 sent, 14 suppressed as OutRateLimitHost.
+ */
+static void test_icmp_rate_limit_host(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct fr f;
+
+	(void)state;
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, CLOSED, 10);
+	for (int i = 0; i < 20; i++)
+		fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, UdpNoPorts), 20);
+	assert_int_equal(FR_MIB(h, IcmpOutDestUnreachs), 6);
+	assert_int_equal(FR_MIB(h, IcmpOutMsgs), 6);
+	assert_int_equal(FR_MIB(h, IcmpOutRateLimitHost), 14);
+	assert_int_equal(FR_MIB(h, IcmpOutRateLimitGlobal), 0);
+	assert_int_equal(fr_drops(h, RXS_DROP_NO_SOCKET), 20);
+	/* Two seconds (500 jiffies) later the bucket holds two messages' worth: one more is
+	 * sent for one more datagram. */
+	fr_inject(h, &f, 2000000000ull);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, IcmpOutDestUnreachs), 7);
+	assert_int_equal(FR_MIB(h, IcmpOutRateLimitHost), 14);
+	rxs_host_destroy(h);
+}
+
+/* Peers are limited one by one: two sources, 20 datagrams each, interleaved, get 6 each.
+ * 10.0.0.1 and 10.0.4.1 differ by 1024 in their low bits; the limit must not depend on
+ * how peers are stored. */
+static void test_icmp_rate_limit_two_peers(void **state)
+{
+	static const char *const peers[] = { FR_PEER_IP, "10.0.0.3", "10.0.4.1" };
+
+	(void)state;
+	for (size_t other = 1; other < ARRAY_SIZE(peers); other++) {
+		rxs_host_t *h = proto_host(false);
+		struct fr a, b;
+
+		fr_udp(&a, peers[0], FR_HOST_IP, 1000, CLOSED, 10);
+		fr_udp(&b, peers[other], FR_HOST_IP, 1000, CLOSED, 10);
+		for (int i = 0; i < 20; i++) {
+			fr_inject(h, &a, 0);
+			fr_inject(h, &b, 0);
+		}
+		run_and_check(h);
+		if (FR_MIB(h, UdpNoPorts) != 40 || FR_MIB(h, IcmpOutDestUnreachs) != 12 ||
+		    FR_MIB(h, IcmpOutRateLimitHost) != 28)
+			fail_msg("peers %s and %s: %llu unreachables sent, %llu host-limited "
+				 "(want 12 and 28)", peers[0], peers[other],
+				 (unsigned long long)FR_MIB(h, IcmpOutDestUnreachs),
+				 (unsigned long long)FR_MIB(h, IcmpOutRateLimitHost));
+		rxs_host_destroy(h);
+	}
+}
+
+/* A bad UDP checksum to a closed port: checked before NoPorts, no ICMP. */
+static void test_udp_bad_csum_closed_port(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct fr f;
+
+	(void)state;
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, CLOSED, 10);
+	f.d[f.l4 + 6] ^= 0x11;
+	fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, IpInDelivers), 1);
+	assert_int_equal(FR_MIB(h, UdpInCsumErrors), 1);
+	assert_int_equal(FR_MIB(h, UdpInErrors), 1);
+	assert_int_equal(FR_MIB(h, UdpNoPorts), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutMsgs), 0);
+	assert_int_equal(fr_drops(h, RXS_DROP_UDP_CSUM), 1);
+	assert_int_equal(fr_drops_total(h), 1);
+	rxs_host_destroy(h);
+}
+
+/* A bad UDP checksum to an open port: queued (CHECKSUM_NONE defers the check), found bad
+ * at recvmsg time: InCsumErrors + InErrors, the socket's drops, not InDatagrams. A zero
+ * checksum means "none" on IPv4 and is delivered. */
+static void test_udp_bad_csum_open_port(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct rxs_sock_info si;
+	struct fr f;
+
+	(void)state;
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, PORT, 10);
+	f.d[f.l4 + 6] ^= 0x11;
+	fr_inject(h, &f, 0);
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, PORT, 10);
+	fr_put16(f.d + f.l4 + 6, 0);
+	fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, IpInDelivers), 2);
+	assert_int_equal(FR_MIB(h, UdpInCsumErrors), 1);
+	assert_int_equal(FR_MIB(h, UdpInErrors), 1);
+	assert_int_equal(FR_MIB(h, UdpInDatagrams), 1);
+	si = fr_sock(h, 0);
+	assert_int_equal(si.drops, 1);
+	assert_int_equal(si.delivered, 1);
+	assert_int_equal(si.queued, 0);
+	assert_int_equal(si.rmem_alloc, 0);
+	assert_int_equal(fr_drops(h, RXS_DROP_UDP_CSUM), 1);
+	assert_int_equal(fr_drops_total(h), 1);
+	rxs_host_destroy(h);
+}
+
+/* UDP length field larger than what IP carries (or below 8): the short-packet path,
+ * UdpInErrors, no NoPorts, no ICMP. */
+static void test_udp_bad_length(void **state)
+{
+	static const struct {
+		int line;
+		uint16_t ulen;
+	} cases[] = {
+		{ __LINE__, 8 + 10 + 1 },
+		{ __LINE__, 7 },
+		{ __LINE__, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		rxs_host_t *h = proto_host(false);
+		struct fr f;
+
+		fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, PORT, 10);
+		fr_put16(f.d + f.l4 + 4, cases[i].ulen);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		if (FR_MIB(h, UdpInErrors) != 1 || FR_MIB(h, IpInDelivers) != 1 ||
+		    FR_MIB(h, UdpInDatagrams) != 0 || FR_MIB(h, UdpNoPorts) != 0 ||
+		    FR_MIB(h, IcmpOutMsgs) != 0 || fr_drops(h, RXS_DROP_PKT_TOO_SMALL) != 1 ||
+		    fr_drops_total(h) != 1)
+			fail_msg("case at line %d: UdpInErrors %llu", cases[i].line,
+				 (unsigned long long)FR_MIB(h, UdpInErrors));
+		rxs_host_destroy(h);
+	}
+}
+
+/* ARP is consumed (no SNMP counter); an unknown ethertype has no handler: the device's
+ * rx_dropped, reason UNHANDLED_PROTO. Both pass __netif_receive_skb_core (processed). */
+static void test_arp_and_unknown_ethertype(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct rxs_conservation c;
+	uint8_t *a;
+	struct fr f;
+
+	(void)state;
+	fr_eth(&f, fr_bcast_mac, false, 0, FR_ETH_P_ARP);
+	a = f.d + f.l3;
+	fr_put16(a, 1);
+	fr_put16(a + 2, FR_ETH_P_IP);
+	a[4] = 6;
+	a[5] = 4;
+	fr_put16(a + 6, 1);
+	memcpy(a + 8, fr_peer_mac, 6);
+	fr_inet(a + 14, FR_PEER_IP);
+	fr_inet(a + 24, FR_HOST_IP);
+	f.len = f.l3 + 28;
+	fr_inject(h, &f, 0);
+	fr_eth(&f, fr_host_mac, false, 0, 0x88b5);	/* IEEE local experimental */
+	f.len = 60;
+	fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	assert_int_equal(c.offered, 2);
+	assert_int_equal(c.consumed, 1);
+	assert_int_equal(c.dropped, 1);
+	assert_int_equal(fr_drops(h, RXS_DROP_UNHANDLED_PROTO), 1);
+	assert_int_equal(fr_nic(h, 0).rx_dropped, 1);
+	assert_int_equal(fr_nic(h, 0).rx_packets, 2);
+	assert_int_equal(fr_softnet(h, 0).processed, 2);
+	assert_int_equal(FR_MIB(h, IpInReceives), 0);
+	rxs_host_destroy(h);
+}
+
+/* An 802.1Q tag with no VLAN device: a priority tag (VID 0) is received as untagged; a
+ * VID with no device marks the frame OTHERHOST and IP drops it before any IP counter. */
+static const struct {
+	int line;
+	uint16_t tci;
+	uint64_t delivered, otherhost;
+} vlan_cases[] = {
+	{ __LINE__, 0x0000, 1, 0 },
+	{ __LINE__, 0xa000, 1, 0 },	/* priority 5, VID 0 */
+	{ __LINE__, 0x0005, 0, 1 },
+	{ __LINE__, 0xafff, 0, 1 },
+};
+
+static void test_vlan(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(vlan_cases); i++) {
+		rxs_host_t *h = proto_host(false);
+		struct fr f;
+
+		fr_udp_vlan(&f, fr_host_mac, true, vlan_cases[i].tci, FR_PEER_IP, FR_HOST_IP, 1000,
+			    PORT, 10);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		if (FR_MIB(h, UdpInDatagrams) != vlan_cases[i].delivered ||
+		    FR_MIB(h, IpInReceives) != vlan_cases[i].delivered ||
+		    fr_drops(h, RXS_DROP_OTHERHOST) != vlan_cases[i].otherhost ||
+		    fr_nic(h, 0).rx_otherhost_dropped != vlan_cases[i].otherhost ||
+		    fr_drops_total(h) != vlan_cases[i].otherhost ||
+		    fr_softnet(h, 0).processed != 1)
+			fail_msg("case at line %d (tci %#x): delivered %llu, OTHERHOST drops %llu",
+				 vlan_cases[i].line, vlan_cases[i].tci,
+				 (unsigned long long)FR_MIB(h, UdpInDatagrams),
+				 (unsigned long long)fr_drops(h, RXS_DROP_OTHERHOST));
+		rxs_host_destroy(h);
+	}
+}
+
+/* A frame to another unicast MAC: the NIC's filter refuses it (never an skb) unless the
+ * NIC is promiscuous; then it is PACKET_OTHERHOST and ip_rcv drops it first thing. */
+static void test_mac_filter(void **state)
+{
+	static const struct {
+		int line;
+		bool promisc;
+		uint64_t filtered, otherhost, processed;
+		enum rxs_drop_reason reason;
+	} cases[] = {
+		{ __LINE__, false, 1, 0, 0, RXS_DROP_NIC_MAC_FILTER },
+		{ __LINE__, true, 0, 1, 1, RXS_DROP_OTHERHOST },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		rxs_host_t *h = proto_host(cases[i].promisc);
+		struct rxs_nic_stats ns;
+		struct fr f;
+
+		fr_udp_vlan(&f, fr_other_mac, false, 0, FR_PEER_IP, FR_HOST_IP, 1000, PORT, 10);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		ns = fr_nic(h, 0);
+		if (ns.rx_mac_filtered != cases[i].filtered ||
+		    ns.rx_otherhost_dropped != cases[i].otherhost ||
+		    ns.rx_packets != cases[i].processed ||
+		    fr_softnet(h, 0).processed != cases[i].processed ||
+		    fr_drops(h, cases[i].reason) != 1 || fr_drops_total(h) != 1 ||
+		    FR_MIB(h, IpInReceives) != 0 || FR_MIB(h, UdpInDatagrams) != 0)
+			fail_msg("case at line %d: mac_filtered %llu, otherhost %llu, rx_packets %llu",
+				 cases[i].line, (unsigned long long)ns.rx_mac_filtered,
+				 (unsigned long long)ns.rx_otherhost_dropped,
+				 (unsigned long long)ns.rx_packets);
+		rxs_host_destroy(h);
+	}
+}
+
+/* ---- IPv4 reassembly ---- */
+
+/* A 40-byte UDP datagram (8 + 32) to @dport, as the payload of fragments. */
+static void udp_datagram(uint8_t dg[40], uint16_t dport)
+{
+	struct fr f;
+
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, dport, 32);
+	memcpy(dg, f.d + f.l4, 40);
+}
+
+/* One fragment: @len bytes of @dg from @off (a multiple of 8), MF when @more. */
+static void fragment(struct fr *f, const uint8_t *dg, unsigned int off, unsigned int len,
+		     bool more, uint16_t id)
+{
+	fr_eth(f, fr_host_mac, false, 0, FR_ETH_P_IP);
+	fr_ip(f, FR_PEER_IP, FR_HOST_IP, IPPROTO_UDP, id,
+	      (uint16_t)((more ? 0x2000 : 0) | off / 8), (uint16_t)len);
+	memcpy(f->d + f->l4, dg + off, len);
+}
+
+static void test_frag_reassembly(void **state)
+{
+	static const struct {
+		int line;
+		bool reverse;	/* last fragment first */
+	} cases[] = {
+		{ __LINE__, false },
+		{ __LINE__, true },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		rxs_host_t *h = proto_host(false);
+		struct rxs_conservation c;
+		struct rxs_sock_info si;
+		uint8_t dg[40];
+		struct fr f1, f2;
+
+		udp_datagram(dg, PORT);
+		fragment(&f1, dg, 0, 16, true, 77);
+		fragment(&f2, dg, 16, 24, false, 77);
+		fr_inject(h, cases[i].reverse ? &f2 : &f1, 0);
+		fr_inject(h, cases[i].reverse ? &f1 : &f2, 1000);
+		run_and_check(h);
+		/* Two fragments received and counted by IP; one datagram delivered. */
+		assert_int_equal(FR_MIB(h, IpInReceives), 2);
+		assert_int_equal(FR_MIB(h, IpExtInOctets), 36 + 44);
+		assert_int_equal(FR_MIB(h, IpReasmReqds), 2);
+		assert_int_equal(FR_MIB(h, IpReasmOKs), 1);
+		assert_int_equal(FR_MIB(h, IpReasmFails), 0);
+		assert_int_equal(FR_MIB(h, IpInDelivers), 1);
+		assert_int_equal(FR_MIB(h, UdpInDatagrams), 1);
+		assert_int_equal(FR_MIB(h, UdpInCsumErrors), 0);
+		si = fr_sock(h, 0);
+		if (si.delivered != 1 || si.delivered_bytes != 32)
+			fail_msg("case at line %d: delivered %llu datagrams, %llu bytes",
+				 cases[i].line, (unsigned long long)si.delivered,
+				 (unsigned long long)si.delivered_bytes);
+		/* Both frames ended as consumed: one into the datagram, one as it. */
+		assert_int_equal(rxs_host_conservation(h, &c), 0);
+		assert_int_equal(c.offered, 2);
+		assert_int_equal(c.consumed, 2);
+		assert_int_equal(c.dropped, 0);
+		assert_int_equal(c.queued, 0);
+		rxs_host_destroy(h);
+	}
+}
+
+/* Overlapping fragments kill the whole queue (RFC 5722 behaviour since 2018). */
+static void test_frag_overlap(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct rxs_conservation c;
+	uint8_t dg[40];
+	struct fr f1, f2;
+
+	(void)state;
+	udp_datagram(dg, PORT);
+	fragment(&f1, dg, 0, 16, true, 78);
+	fragment(&f2, dg, 8, 16, true, 78);	/* bytes 8..23 overlap 0..15 */
+	fr_inject(h, &f1, 0);
+	fr_inject(h, &f2, 1000);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, IpReasmReqds), 2);
+	assert_int_equal(FR_MIB(h, IpReasmFails), 1);
+	assert_int_equal(FR_MIB(h, IpReasmOKs), 0);
+	assert_int_equal(FR_MIB(h, IpInDelivers), 0);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	assert_int_equal(c.offered, 2);
+	assert_int_equal(c.dropped, 2);
+	assert_int_equal(c.queued, 0);
+	assert_int_equal(fr_drops_total(h), 2);
+	rxs_host_destroy(h);
+}
+
+/* A lone first fragment waits for the rest: queued for conservation, until ipfrag_time
+ * (30 s) expires the queue: ReasmTimeout + ReasmFails, an ICMP time exceeded (the first
+ * fragment is there), reason FRAG_REASM_TIMEOUT. */
+static void test_frag_lone_and_timeout(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct rxs_conservation c;
+	uint8_t dg[40];
+	struct fr f1;
+
+	(void)state;
+	udp_datagram(dg, PORT);
+	fragment(&f1, dg, 0, 16, true, 79);
+	fr_inject(h, &f1, 0);
+	run_and_check(h);	/* to 1 s after the frame */
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	assert_int_equal(c.offered, 1);
+	assert_int_equal(c.queued, 1);
+	assert_int_equal(c.consumed + c.dropped, 0);
+	assert_int_equal(FR_MIB(h, IpReasmReqds), 1);
+	assert_int_equal(FR_MIB(h, IpReasmFails), 0);
+
+	assert_int_equal(rxs_host_run_until(h, 31000000000ull), 0);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	assert_int_equal(c.queued, 0);
+	assert_int_equal(c.dropped, 1);
+	assert_int_equal(FR_MIB(h, IpReasmTimeout), 1);
+	assert_int_equal(FR_MIB(h, IpReasmFails), 1);
+	assert_int_equal(FR_MIB(h, IcmpOutTimeExcds), 1);
+	assert_int_equal(FR_MIB(h, IcmpMsgOutType11), 1);
+	assert_int_equal(fr_drops(h, RXS_DROP_FRAG_REASM_TIMEOUT), 1);
+	rxs_host_destroy(h);
+}
+
+/* The reassembly timer runs at its own time: 30 s after six port unreachables emptied
+ * the peer's bucket at jiffy 0, the bucket is full again (capped at 6 * 250 jiffies), so
+ * the time exceeded for the expired queue is sent, not rate limited. */
+static void test_frag_timeout_icmp_clock(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	uint8_t dg[40];
+	struct fr f;
+
+	(void)state;
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, CLOSED, 10);
+	for (int i = 0; i < 6; i++)
+		fr_inject(h, &f, 0);
+	udp_datagram(dg, PORT);
+	fragment(&f, dg, 0, 16, true, 81);
+	fr_inject(h, &f, 0);
+	assert_int_equal(rxs_host_run_until(h, 1000000000ull), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutDestUnreachs), 6);
+	assert_int_equal(FR_MIB(h, IcmpOutRateLimitHost), 0);
+	assert_int_equal(rxs_host_run_until(h, 31000000000ull), 0);
+	fr_conserved(h);
+	assert_int_equal(FR_MIB(h, IpReasmTimeout), 1);
+	assert_int_equal(FR_MIB(h, IcmpOutTimeExcds), 1);
+	assert_int_equal(FR_MIB(h, IcmpOutRateLimitHost), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutMsgs), 7);
+	rxs_host_destroy(h);
+}
+
+/* A lone fragment still queued when the host goes: destroy purges it (ASan checks). */
+static void test_frag_destroy_while_queued(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	uint8_t dg[40];
+	struct fr f;
+
+	(void)state;
+	udp_datagram(dg, PORT);
+	fragment(&f, dg, 16, 24, false, 80);
+	fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, IpReasmReqds), 1);
+	rxs_host_destroy(h);
+}
+
+/* Echo requests are answered: In/Out Echo(Rep)s, IpOutRequests; echo replies are not
+ * rate limited (type 0 is not in icmp_ratemask). A broadcast echo is ignored. */
+static void test_icmp_echo(void **state)
+{
+	rxs_host_t *h = proto_host(false);
+	struct fr f;
+
+	(void)state;
+	for (uint16_t seq = 1; seq <= 10; seq++) {
+		fr_icmp_echo(&f, FR_PEER_IP, FR_HOST_IP, seq, 56);
+		fr_inject(h, &f, 0);
+	}
+	fr_icmp_echo(&f, FR_PEER_IP, "10.0.0.255", 11, 56);
+	memcpy(f.d, fr_bcast_mac, 6);
+	fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, IpInReceives), 11);
+	assert_int_equal(FR_MIB(h, IpExtInOctets), 11 * 84);
+	assert_int_equal(FR_MIB(h, IpInDelivers), 11);
+	assert_int_equal(FR_MIB(h, IcmpInMsgs), 11);
+	assert_int_equal(FR_MIB(h, IcmpInEchos), 11);
+	assert_int_equal(FR_MIB(h, IcmpMsgInType8), 11);
+	assert_int_equal(FR_MIB(h, IcmpOutEchoReps), 10);
+	assert_int_equal(FR_MIB(h, IcmpMsgOutType0), 10);
+	assert_int_equal(FR_MIB(h, IcmpOutMsgs), 10);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 10);
+	assert_int_equal(FR_MIB(h, IcmpOutRateLimitHost), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutRateLimitGlobal), 0);
+	assert_int_equal(fr_drops_total(h), 0);
+	rxs_host_destroy(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ip_header_errors),
+		cmocka_unit_test(test_ethernet_padding),
+		cmocka_unit_test(test_not_our_address),
+		cmocka_unit_test(test_unknown_protocol),
+		cmocka_unit_test(test_broadcast),
+		cmocka_unit_test(test_udp_closed_port),
+		cmocka_unit_test(test_icmp_rate_limit_host),
+		cmocka_unit_test(test_icmp_rate_limit_two_peers),
+		cmocka_unit_test(test_udp_bad_csum_closed_port),
+		cmocka_unit_test(test_udp_bad_csum_open_port),
+		cmocka_unit_test(test_udp_bad_length),
+		cmocka_unit_test(test_arp_and_unknown_ethertype),
+		cmocka_unit_test(test_vlan),
+		cmocka_unit_test(test_mac_filter),
+		cmocka_unit_test(test_frag_reassembly),
+		cmocka_unit_test(test_frag_overlap),
+		cmocka_unit_test(test_frag_lone_and_timeout),
+		cmocka_unit_test(test_frag_timeout_icmp_clock),
+		cmocka_unit_test(test_frag_destroy_while_queued),
+		cmocka_unit_test(test_icmp_echo),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
