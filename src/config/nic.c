@@ -16,7 +16,7 @@ static int set_name(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 static int set_mac(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	const char *s;
+	const char *s = NULL;
 	int err = rxs__cfg_scalar(c, v, &s);
 
 	if (!err && rxs__parse_mac(s, NIC(obj)->mac))
@@ -34,7 +34,7 @@ static int set_addresses(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	struct rxs_addr addrs[RXS_MAX_ADDRS];
 	size_t n;
-	const char *s;
+	const char *s = NULL;
 
 	if (v->type != YAML_SEQUENCE_NODE)
 		return rxs__cfg_error(c, v, "expected a list of addresses like [10.0.0.2/24]");
@@ -64,7 +64,7 @@ static int set_mtu(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 /* GRO follows the driver unless `gro:` (applied after `driver:`) says otherwise. */
 static int set_driver(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	const char *s;
+	const char *s = NULL;
 	int err = rxs__cfg_scalar(c, v, &s);
 
 	if (err)

@@ -64,7 +64,7 @@ static const struct cfg_key host_keys[] = {
 /* The kernel writes flow_limit_cpu_bitmap as a hex CPU mask; a YAML number is decimal. */
 static int sysctl_bitmap(struct cfg_ctx *c, yaml_node_t *v, int64_t *val)
 {
-	const char *s;
+	const char *s = NULL;
 	uint64_t m;
 	int err = rxs__cfg_scalar(c, v, &s);
 
@@ -112,7 +112,7 @@ static int sysctl_words(struct cfg_ctx *c, int id, yaml_node_t *v, int64_t vals[
 
 static int sysctl_triple(struct cfg_ctx *c, int id, yaml_node_t *v, int64_t vals[3])
 {
-	const char *s;
+	const char *s = NULL;
 	uint64_t u;
 
 	if (v->type == YAML_SCALAR_NODE)
@@ -218,7 +218,7 @@ static int set_netfilter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 static int set_until(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	struct rxs_run_config *run = &((struct rxs_scenario *)obj)->run;
-	const char *s;
+	const char *s = NULL;
 	uint64_t ns = 0;
 	int err = rxs__cfg_scalar(c, v, &s);
 

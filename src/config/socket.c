@@ -19,7 +19,7 @@ static int set_name(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 static int set_proto(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	const char *s;
+	const char *s = NULL;
 	int err = rxs__cfg_scalar(c, v, &s);
 
 	if (err)
@@ -37,7 +37,7 @@ static int set_bind(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	struct rxs_addr a;
 	uint16_t port;
-	const char *s;
+	const char *s = NULL;
 	int err = rxs__cfg_scalar(c, v, &s);
 
 	if (err)
@@ -107,7 +107,7 @@ static int set_app_model(struct cfg_ctx *c, struct rxs_app_config *app, yaml_nod
 			 bool bytes_ok)
 {
 	struct rxs_app_config tmp = { .cpu = app->cpu };
-	const char *s;
+	const char *s = NULL;
 	size_t len;
 
 	if (v->type == YAML_MAPPING_NODE) {

@@ -23,7 +23,7 @@ static int set_pcap(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 static int set_generate(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	char hint[96] = "";
-	const char *s;
+	const char *s = NULL;
 
 	if (rxs__cfg_scalar(c, v, &s))
 		return RXS_ECONFIG;
@@ -82,7 +82,7 @@ static int set_speed(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 static int set_rate(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	const char *s;
+	const char *s = NULL;
 
 	if (rxs__cfg_scalar(c, v, &s))
 		return RXS_ECONFIG;

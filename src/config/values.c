@@ -28,7 +28,7 @@ int rxs__cfg_scalar(struct cfg_ctx *c, yaml_node_t *v, const char **text)
 
 int rxs__cfg_u64(struct cfg_ctx *c, yaml_node_t *v, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-	const char *s;
+	const char *s = NULL;
 	uint64_t n;
 	int err = rxs__cfg_scalar(c, v, &s);
 
@@ -68,7 +68,7 @@ int rxs__cfg_bool(struct cfg_ctx *c, yaml_node_t *v, bool *out)
 					   "On", "ON" };
 	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off",
 					  "Off", "OFF" };
-	const char *s;
+	const char *s = NULL;
 	int err = rxs__cfg_scalar(c, v, &s);
 
 	if (err)
@@ -84,7 +84,7 @@ int rxs__cfg_bool(struct cfg_ctx *c, yaml_node_t *v, bool *out)
 
 int rxs__cfg_double(struct cfg_ctx *c, yaml_node_t *v, double lo, double hi, double *out)
 {
-	const char *s;
+	const char *s = NULL;
 	double d;
 	int err = rxs__cfg_scalar(c, v, &s);
 
@@ -104,7 +104,7 @@ int rxs__cfg_double(struct cfg_ctx *c, yaml_node_t *v, double lo, double hi, dou
 /* Names end up in --set keys ("nics.eth0.mtu"), so they may not hold dots, '=' or spaces. */
 int rxs__cfg_name(struct cfg_ctx *c, yaml_node_t *v, char name[RXS_NAME_MAX])
 {
-	const char *s;
+	const char *s = NULL;
 	int err = rxs__cfg_scalar(c, v, &s);
 
 	if (err)
@@ -161,7 +161,7 @@ int rxs__cfg_path(struct cfg_ctx *c, yaml_node_t *v, char **out)
 
 int rxs__cfg_duration(struct cfg_ctx *c, yaml_node_t *v, uint64_t *ns)
 {
-	const char *s;
+	const char *s = NULL;
 	int err = rxs__cfg_scalar(c, v, &s);
 
 	if (err)

@@ -120,7 +120,7 @@ void rxs__cfg_pop(struct cfg_ctx *c, size_t len)
 
 bool rxs__cfg_is_null(const yaml_node_t *v)
 {
-	const char *s;
+	const char *s = NULL;
 
 	if (!v || v->type != YAML_SCALAR_NODE)
 		return !v;
