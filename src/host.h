@@ -13,6 +13,7 @@
 #include "rxsim/config.h"
 #include "rxsim/netfilter.h"
 #include "rxsim/nic.h"
+#include "rxsim/sim.h"
 #include "rxsim/stats.h"
 #include "skb/skb_int.h"
 
@@ -121,6 +122,7 @@ enum rxs_event_type {
 	RXS_EV_SOFTIRQ,		/* run net_rx_action on a CPU */
 	RXS_EV_IRQ,		/* coalescing timer of an RX queue fires */
 	RXS_EV_APP,		/* an application wakes to read */
+	RXS_EV_SAMPLE,		/* the time-series sampler (rxs_host_set_sampler) */
 	RXS_EV_TIMER,		/* a kernel timer: fn(host, obj, time); it owns obj, which
 				 * rxs_host_destroy() frees if the timer never fired */
 };
@@ -175,6 +177,12 @@ struct rxs_host {
 	uint64_t offered;
 	struct rxs_ipfrags *ipfrags;		/* IPv4 reassembly queues (proto) */
 	struct rxs_icmp_state *icmp;		/* ICMP rate limits (proto) */
+	rxs_frame_drop_fn frame_drop_cb;	/* frames dropped before an skb existed */
+	void *frame_drop_ctx;
+	rxs_sample_fn sample_fn;		/* time-series sampler */
+	void *sample_ctx;
+	uint64_t sample_interval;
+	bool sample_armed;
 	int error;				/* first fatal error of the run */
 	char errmsg[512];
 };

@@ -120,4 +120,22 @@ typedef void (*rxs_kfree_skb_fn)(void *ctx, const struct rxs_sk_buff *skb,
 				 enum rxs_drop_reason reason);
 void rxs_host_set_kfree_skb_cb(rxs_host_t *h, rxs_kfree_skb_fn fn, void *ctx);
 
+/* Callback for frames dropped before they became an skb (MAC filter, length errors, full
+ * ring): the frame as the NIC saw it, at virtual time @t_ns. */
+typedef void (*rxs_frame_drop_fn)(void *ctx, const uint8_t *frame, uint32_t len, uint64_t t_ns,
+				  enum rxs_drop_reason reason);
+void rxs_host_set_frame_drop_cb(rxs_host_t *h, rxs_frame_drop_fn fn, void *ctx);
+
+/* Call @fn every @interval_ns of virtual time while the host runs (the first call at
+ * @interval_ns), to sample queues and counters for time series. @fn must only read the host.
+ * interval 0 or fn NULL turns sampling off. 0 or -EINVAL. */
+typedef void (*rxs_sample_fn)(void *ctx, const rxs_host_t *h, uint64_t t_ns);
+int rxs_host_set_sampler(rxs_host_t *h, uint64_t interval_ns, rxs_sample_fn fn, void *ctx);
+
+/* Queue depths now, for samplers: frames in @nic's RX queue @queue's ring, skbs in @cpu's
+ * backlog, skbs in socket @sock's receive queue. */
+uint32_t rxs_host_ring_fill(const rxs_host_t *h, unsigned int nic, unsigned int queue);
+uint32_t rxs_host_backlog_len(const rxs_host_t *h, unsigned int cpu);
+uint32_t rxs_host_sock_qlen(const rxs_host_t *h, unsigned int sock);
+
 #endif /* RXSIM_SIM_H */

@@ -47,9 +47,8 @@ static int set_addresses(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 		if (rxs__cfg_scalar(c, item, &s))
 			return RXS_ECONFIG;
 		if (rxs_addr_parse(&addrs[i], s))
-			return rxs__cfg_error(c, item,
-					      "'%.*s' is not an address (like 10.0.0.2/24 or fd00::2/64)",
-					      QUOTE_MAX, s);
+			return rxs__cfg_error(c, item, "'%.*s' is not an address (like "
+					      "10.0.0.2/24 or fd00::2/64)", QUOTE_MAX, s);
 	}
 	memcpy(NIC(obj)->addrs, addrs, n * sizeof(addrs[0]));
 	NIC(obj)->naddrs = (unsigned int)n;
@@ -74,7 +73,8 @@ static int set_driver(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	else if (!strcmp(s, "veth"))
 		NIC(obj)->driver = RXS_DRIVER_VETH;
 	else
-		return rxs__cfg_error(c, v, "unknown driver '%.*s' (generic or veth)", QUOTE_MAX, s);
+		return rxs__cfg_error(c, v, "unknown driver '%.*s' (generic or veth)", QUOTE_MAX,
+				      s);
 	NIC(obj)->gro = NIC(obj)->driver == RXS_DRIVER_GENERIC;
 	return 0;
 }
@@ -226,11 +226,12 @@ int rxs__cfg_check_nic(struct cfg_ctx *c, const struct rxs_nic_config *nic)
 
 	for (unsigned int q = 0; q < nic->rx_queues; q++) {
 		if (nic->irq_affinity[q] < 0 || (unsigned int)nic->irq_affinity[q] >= cpus)
-			return rxs__cfg_error(c, NULL, "nics.%s.irq_affinity: CPU %d does not exist "
-					      "(host.cpus is %u)", nic->name, nic->irq_affinity[q], cpus);
+			return rxs__cfg_error(c, NULL, "nics.%s.irq_affinity: CPU %d does not "
+					      "exist (host.cpus is %u)", nic->name,
+					      nic->irq_affinity[q], cpus);
 		if (cpus < 64 && nic->rps_cpus[q] >> cpus)
-			return rxs__cfg_error(c, NULL, "nics.%s.rps_cpus: mask %llx names CPUs beyond "
-					      "host.cpus (%u)", nic->name,
+			return rxs__cfg_error(c, NULL, "nics.%s.rps_cpus: mask %llx names CPUs "
+					      "beyond host.cpus (%u)", nic->name,
 					      (unsigned long long)nic->rps_cpus[q], cpus);
 	}
 	return 0;

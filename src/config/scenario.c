@@ -157,7 +157,8 @@ struct rxs_traffic_config *rxs_scenario_add_traffic(struct rxs_scenario *sc)
 int64_t rxs_scenario_sysctl(const struct rxs_scenario *sc, enum rxs_sysctl_id id)
 {
 	/* netdev_budget_usecs defaults to 2 jiffies (2 * USEC_PER_SEC / HZ). */
-	if (id == RXS_SYSCTL_NETDEV_BUDGET_USECS && !sc->sysctl_set[id] && sc->sysctl.val[id][0] == 0)
+	if (id == RXS_SYSCTL_NETDEV_BUDGET_USECS && !sc->sysctl_set[id] &&
+	    sc->sysctl.val[id][0] == 0)
 		return 2 * 1000000 / (sc->host.hz ? sc->host.hz : 250);
 	return sc->sysctl.val[id][0];
 }
@@ -186,8 +187,8 @@ static int apply_document(struct cfg_ctx *c)
 	yaml_node_t *root = yaml_document_get_root_node(c->doc);
 
 	if (!root)
-		return rxs__cfg_error(c, NULL, "empty scenario: expected a mapping of host, sysctl, "
-				      "nics, sockets, traffic, ...");
+		return rxs__cfg_error(c, NULL, "empty scenario: expected a mapping of host, "
+				      "sysctl, nics, sockets, traffic, ...");
 	if (root->type != YAML_MAPPING_NODE)
 		return rxs__cfg_error(c, root, "the top level must be a mapping of host, sysctl, "
 				      "nics, sockets, traffic, ..., not a %s",

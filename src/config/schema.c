@@ -149,15 +149,16 @@ static int set_sysctl(struct cfg_ctx *c, void *obj, const char *name, yaml_node_
 	struct rxs_scenario *sc = obj;
 	int id = rxs_sysctl_lookup(name);
 	int64_t vals[3] = { 0, 0, 0 };
+	const char *near;
 	char hint[96];
 	size_t mark;
 	int err;
 
-	if (id < 0)
+	if (id < 0) {
+		near = rxs__cfg_suggest(name, sysctl_names, ARRAY_SIZE(sysctl_names));
 		return rxs__cfg_error(c, key ? key : v, "unknown sysctl '%.*s'%s", QUOTE_MAX, name,
-				      rxs__cfg_did_you_mean(rxs__cfg_suggest(name, sysctl_names,
-									     ARRAY_SIZE(sysctl_names)),
-							    hint, sizeof(hint)));
+				      rxs__cfg_did_you_mean(near, hint, sizeof(hint)));
+	}
 	mark = rxs__cfg_push(c, ".%s", name);
 	err = sysctl_value(c, id, v, vals);
 	rxs__cfg_pop(c, mark);
@@ -180,11 +181,12 @@ static int set_cost(struct cfg_ctx *c, void *obj, const char *name, yaml_node_t 
 	for (i = 0; i < ARRAY_SIZE(cost_names); i++)
 		if (!strcmp(name, cost_names[i]))
 			break;
-	if (i == ARRAY_SIZE(cost_names))
+	if (i == ARRAY_SIZE(cost_names)) {
+		const char *near = rxs__cfg_suggest(name, cost_names, ARRAY_SIZE(cost_names));
+
 		return rxs__cfg_error(c, key ? key : v, "unknown cost '%.*s'%s", QUOTE_MAX, name,
-				      rxs__cfg_did_you_mean(rxs__cfg_suggest(name, cost_names,
-									     ARRAY_SIZE(cost_names)),
-							    hint, sizeof(hint)));
+				      rxs__cfg_did_you_mean(near, hint, sizeof(hint)));
+	}
 	mark = rxs__cfg_push(c, ".%s", name);
 	err = rxs__cfg_u64(c, v, 0, UINT32_MAX, &ns);
 	rxs__cfg_pop(c, mark);

@@ -66,8 +66,10 @@ static int resolve(struct cfg_ctx *c, void *obj, const struct cfg_key *keys, cha
 	}
 	if (k->list)
 		return resolve_list(c, k, rest, v);
+	if (k->sub && rest)
+		return resolve(c, obj, k->sub, rest, v);
 	if (k->sub)
-		return rest ? resolve(c, obj, k->sub, rest, v) : rxs__cfg_walk_map(c, obj, k->sub, v);
+		return rxs__cfg_walk_map(c, obj, k->sub, v);
 	if (rest)
 		return rxs__cfg_error(c, NULL, "'%s' has no keys below it", k->name);
 	return k->set(c, obj, v);
@@ -154,7 +156,8 @@ int rxs_scenario_set(struct rxs_scenario *sc, const char *assignment, char *err,
 	if (errlen)
 		err[0] = '\0';
 	if (!eq || eq == assignment) {
-		rxs__cfg_error(&c, NULL, "expected KEY=VALUE, like sysctl.net.core.netdev_budget=600");
+		rxs__cfg_error(&c, NULL, "expected KEY=VALUE, like "
+			       "sysctl.net.core.netdev_budget=600");
 		return -EINVAL;
 	}
 	key = rxs__malloc((size_t)(eq - assignment) + 1);

@@ -125,8 +125,8 @@ static int set_app_model(struct cfg_ctx *c, struct rxs_app_config *app, yaml_nod
 		tmp.kind = RXS_APP_ALL;
 	else if (!strcmp(s, "never"))
 		tmp.kind = RXS_APP_NEVER;
-	else if (!(tmp.rate_bytes ? rxs_parse_byte_rate(s, &tmp.rate) : rxs_parse_rate(s, &tmp.rate))
-		 && tmp.rate > 0)
+	else if (!(tmp.rate_bytes ? rxs_parse_byte_rate(s, &tmp.rate) :
+				    rxs_parse_rate(s, &tmp.rate)) && tmp.rate > 0)
 		tmp.kind = RXS_APP_RATE;
 	else
 		return rxs__cfg_error(c, v, "'%.*s' is not all, never, a rate (%s) or "
@@ -139,14 +139,16 @@ static int set_app_model(struct cfg_ctx *c, struct rxs_app_config *app, yaml_nod
 static int set_read(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	if (SOCK(obj)->proto != IPPROTO_UDP)
-		return rxs__cfg_error(c, v, "read: is for UDP sockets; a TCP listener takes accept:");
+		return rxs__cfg_error(c, v, "read: is for UDP sockets; "
+				      "a TCP listener takes accept:");
 	return set_app_model(c, &SOCK(obj)->app, v, true);
 }
 
 static int set_accept(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	if (SOCK(obj)->proto != IPPROTO_TCP)
-		return rxs__cfg_error(c, v, "accept: is for TCP listeners; a UDP socket takes read:");
+		return rxs__cfg_error(c, v, "accept: is for TCP listeners; "
+				      "a UDP socket takes read:");
 	return set_app_model(c, &SOCK(obj)->app, v, false);
 }
 

@@ -160,12 +160,15 @@ static int finish_traffic(struct cfg_ctx *c, void *obj, yaml_node_t *map)
 	bool pcap = rxs__cfg_map_get(c, map, "pcap"), gen = rxs__cfg_map_get(c, map, "generate");
 	yaml_node_t *v;
 
-	if (pcap == gen)
-		return rxs__cfg_error(c, map, pcap ? "pcap: and generate: exclude each other" :
-					      "needs pcap: FILE or generate: udp_flood|syn_flood|tcp_flows");
+	if (pcap && gen)
+		return rxs__cfg_error(c, map, "pcap: and generate: exclude each other");
+	if (!pcap && !gen)
+		return rxs__cfg_error(c, map, "needs pcap: FILE or generate: %s|%s|%s",
+				      generators[0], generators[1], generators[2]);
 	for (size_t i = 0; pcap && i < ARRAY_SIZE(generate_only); i++)
 		if ((v = rxs__cfg_map_get(c, map, generate_only[i])))
-			return rxs__cfg_error(c, v, "%s: is for generate: sources", generate_only[i]);
+			return rxs__cfg_error(c, v, "%s: is for generate: sources",
+					      generate_only[i]);
 	if (gen && (v = rxs__cfg_map_get(c, map, "speed")))
 		return rxs__cfg_error(c, v, "speed: is for pcap: sources");
 	if (!rxs__cfg_map_get(c, map, "nic"))

@@ -167,8 +167,8 @@ int rxs__cfg_duration(struct cfg_ctx *c, yaml_node_t *v, uint64_t *ns)
 	if (err)
 		return err;
 	if (rxs_parse_duration(s, ns))
-		return rxs__cfg_error(c, v, "'%.*s' is not a duration (like 10ms, 1.5s, 250us, 100ns)",
-				      QUOTE_MAX, s);
+		return rxs__cfg_error(c, v, "'%.*s' is not a duration (like 10ms, 1.5s, 250us or "
+				      "100ns)", QUOTE_MAX, s);
 	return 0;
 }
 
@@ -200,8 +200,8 @@ int rxs__cfg_hex_mask(struct cfg_ctx *c, yaml_node_t *v, uint64_t *mask)
 			return rxs__cfg_error(c, v, "'%.*s' is not a hex CPU mask (like 0f)",
 					      QUOTE_MAX, s);
 		if (m >> 60)
-			return rxs__cfg_error(c, v, "CPU mask %.*s is wider than %d CPUs", QUOTE_MAX,
-					      s, RXS_MAX_CPUS);
+			return rxs__cfg_error(c, v, "CPU mask %.*s is wider than %d CPUs",
+					      QUOTE_MAX, s, RXS_MAX_CPUS);
 		m = m << 4 | (uint64_t)hex_value(*p);
 		digits++;
 	}

@@ -244,29 +244,38 @@ static const char *node_kind(const yaml_node_t *v)
 	       v->type == YAML_MAPPING_NODE  ? "a mapping" : "a single value";
 }
 
-/* Every key a plain scalar, known to @keys, and given once. */
+/* Pair @p of @map: its key a plain scalar, given once, and known to @keys (NULL: any).
+ * Pairs are checked in order and each before the next, so the duplicate scan only ever
+ * compares against keys already known good: a table's worth, even in a hostile file. */
+static int check_pair(struct cfg_ctx *c, const struct cfg_key *keys, yaml_node_t *map,
+		      yaml_node_pair_t *p)
+{
+	yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
+	const char *k = scalar_or_null(kn);
+	char hint[96];
+
+	if (!k)
+		return rxs__cfg_error(c, kn, "a key must be a name, not %s", node_kind(kn));
+	for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++)
+		if (!strcmp(k, scalar_or_null(yaml_document_get_node(c->doc, q->key))))
+			return rxs__cfg_error(c, kn, "duplicate key '%.*s'", QUOTE_MAX, k);
+	if (keys && !rxs__cfg_find_key(keys, k))
+		return rxs__cfg_error(c, kn, "unknown key '%.*s'%s", QUOTE_MAX, k,
+				      rxs__cfg_did_you_mean(rxs__cfg_suggest_keys(k, keys), hint,
+							    sizeof(hint)));
+	return 0;
+}
+
 static int check_map(struct cfg_ctx *c, const struct cfg_key *keys, yaml_node_t *map)
 {
-	yaml_node_pair_t *p, *q;
-	char hint[96];
+	int err = 0;
 
 	if (map->type != YAML_MAPPING_NODE)
 		return rxs__cfg_error(c, map, "expected a mapping of keys, got %s", node_kind(map));
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
-		const char *k = scalar_or_null(kn);
-
-		if (!k)
-			return rxs__cfg_error(c, kn, "a key must be a name, not %s", node_kind(kn));
-		for (q = map->data.mapping.pairs.start; q < p; q++)
-			if (!strcmp(k, scalar_or_null(yaml_document_get_node(c->doc, q->key))))
-				return rxs__cfg_error(c, kn, "duplicate key '%.*s'", QUOTE_MAX, k);
-		if (keys && !rxs__cfg_find_key(keys, k))
-			return rxs__cfg_error(c, kn, "unknown key '%.*s'%s", QUOTE_MAX, k,
-					      rxs__cfg_did_you_mean(rxs__cfg_suggest_keys(k, keys),
-								    hint, sizeof(hint)));
-	}
-	return 0;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     !err && p < map->data.mapping.pairs.top; p++)
+		err = check_pair(c, keys, map, p);
+	return err;
 }
 
 static int walk_list(struct cfg_ctx *c, const struct cfg_list *list, yaml_node_t *seq)
@@ -292,20 +301,24 @@ static int walk_list(struct cfg_ctx *c, const struct cfg_list *list, yaml_node_t
 	return err;
 }
 
-/* An open mapping (sysctl, cost): the handler knows its own names. */
+/* An open mapping (sysctl, cost): the handler knows its own names, and refuses an unknown
+ * one before the next pair is checked for duplicates. */
 static int walk_named(struct cfg_ctx *c, void *obj, const struct cfg_key *k, yaml_node_t *map)
 {
 	yaml_node_pair_t *p;
-	int err;
+	int err = 0;
 
 	if (rxs__cfg_is_null(map))
 		return 0;
-	err = check_map(c, NULL, map);
+	if (map->type != YAML_MAPPING_NODE)
+		return rxs__cfg_error(c, map, "expected a mapping of keys, got %s", node_kind(map));
 	for (p = map->data.mapping.pairs.start; !err && p < map->data.mapping.pairs.top; p++) {
 		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
 
-		err = k->named(c, obj, scalar_or_null(kn), kn,
-			       yaml_document_get_node(c->doc, p->value));
+		err = check_pair(c, NULL, map, p);
+		if (!err)
+			err = k->named(c, obj, scalar_or_null(kn), kn,
+				       yaml_document_get_node(c->doc, p->value));
 	}
 	return err;
 }

@@ -262,9 +262,12 @@ static struct rxs_sk_buff *build_skb(struct rxs_netdev *dev, struct rxs_rx_queue
 }
 
 /* Count a frame's end before it became an skb. */
-static void frame_drop(struct rxs_host *h, enum rxs_drop_reason reason)
+static void frame_drop(struct rxs_host *h, const struct rxs_frame *f, uint64_t t,
+		       enum rxs_drop_reason reason)
 {
 	rxs__skb_count_frame_drop(&h->pool, reason);
+	if (h->frame_drop_cb)
+		h->frame_drop_cb(h->frame_drop_ctx, f->data, f->len, t, reason);
 }
 
 void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t)
@@ -281,12 +284,12 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 		/* Runt (no Ethernet header) or longer than MTU + header + two VLAN tags. */
 		dev->core.rx_length_errors++;
 		dev->core.rx_errors++;
-		frame_drop(h, f->len < ETH_HLEN ? RXS_DROP_PKT_TOO_SMALL : RXS_DROP_PKT_TOO_BIG);
+		frame_drop(h, f, t, f->len < ETH_HLEN ? RXS_DROP_PKT_TOO_SMALL : RXS_DROP_PKT_TOO_BIG);
 		return;
 	}
 	if (!mac_filter(dev, f->data, &pkt_type)) {
 		dev->core.rx_mac_filtered++;
-		frame_drop(h, RXS_DROP_NIC_MAC_FILTER);
+		frame_drop(h, f, t, RXS_DROP_NIC_MAC_FILTER);
 		return;
 	}
 	hash = dev->cfg.driver == RXS_DRIVER_GENERIC ? rss_hash(f->data, f->len) : 0;
@@ -295,13 +298,13 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 		/* No free descriptor: the NIC drops the frame in hardware; the kernel never
 		 * sees it and the driver reports it as rx_missed_errors. */
 		rxq->stats.rx_missed_errors++;
-		frame_drop(h, RXS_DROP_FULL_RING);
+		frame_drop(h, f, t, RXS_DROP_FULL_RING);
 		return;
 	}
 	skb = build_skb(dev, rxq, f, t, hash, pkt_type);
 	if (!skb) {
 		rxq->stats.rx_dropped++;
-		frame_drop(h, RXS_DROP_NOMEM);
+		frame_drop(h, f, t, RXS_DROP_NOMEM);
 		return;
 	}
 	if (!rxq->ring) {

@@ -88,6 +88,30 @@ void rxs__pump_arrivals(struct rxs_host *h, uint64_t t)
 	}
 }
 
+/* The sampler is a timer that re-arms itself while the run goes on. */
+static void sample_tick(struct rxs_host *h, void *obj, uint64_t t)
+{
+	(void)obj;
+	h->sample_armed = false;
+	if (!h->sample_fn || !h->sample_interval)
+		return;
+	h->sample_fn(h->sample_ctx, h, t);
+	h->sample_armed = true;
+	rxs__event_add(h, t + h->sample_interval, RXS_EV_SAMPLE, NULL);
+}
+
+int rxs_host_set_sampler(rxs_host_t *h, uint64_t interval_ns, rxs_sample_fn fn, void *ctx)
+{
+	h->sample_fn = interval_ns ? fn : NULL;
+	h->sample_ctx = ctx;
+	h->sample_interval = fn ? interval_ns : 0;
+	if (h->sample_fn && !h->sample_armed) {
+		h->sample_armed = true;
+		rxs__event_add(h, h->now + interval_ns, RXS_EV_SAMPLE, NULL);
+	}
+	return 0;
+}
+
 static void dispatch(struct rxs_host *h, const struct rxs_event *ev)
 {
 	switch (ev->type) {
@@ -102,6 +126,9 @@ static void dispatch(struct rxs_host *h, const struct rxs_event *ev)
 		break;
 	case RXS_EV_TIMER:
 		ev->fn(h, ev->obj, ev->time);
+		break;
+	case RXS_EV_SAMPLE:
+		sample_tick(h, NULL, ev->time);
 		break;
 	}
 }

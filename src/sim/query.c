@@ -223,3 +223,28 @@ void rxs_host_set_kfree_skb_cb(rxs_host_t *h, rxs_kfree_skb_fn fn, void *ctx)
 	h->pool.on_free = fn;
 	h->pool.on_free_ctx = ctx;
 }
+
+void rxs_host_set_frame_drop_cb(rxs_host_t *h, rxs_frame_drop_fn fn, void *ctx)
+{
+	h->frame_drop_cb = fn;
+	h->frame_drop_ctx = ctx;
+}
+
+uint32_t rxs_host_ring_fill(const rxs_host_t *h, unsigned int nic, unsigned int queue)
+{
+	if (nic >= h->ndevs || queue >= h->devs[nic].nrxq || !h->devs[nic].rxq[queue].ring)
+		return 0;
+	return rxs_ring_count(h->devs[nic].rxq[queue].ring);
+}
+
+uint32_t rxs_host_backlog_len(const rxs_host_t *h, unsigned int cpu)
+{
+	if (cpu >= h->ncpus)
+		return 0;
+	return h->cpus[cpu].input_pkt_queue.qlen + h->cpus[cpu].process_queue.qlen;
+}
+
+uint32_t rxs_host_sock_qlen(const rxs_host_t *h, unsigned int sock)
+{
+	return sock < h->nsocks ? h->socks[sock].receive_queue.qlen : 0;
+}
