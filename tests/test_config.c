@@ -182,9 +182,11 @@ static void test_defaults(void **state)
 static void test_parse_defaults(void **state)
 {
 	const char *text = "host: { cpus: 4 }\n"
-			   "nics:\n  - { rx_queues: 4, irq_affinity: [3], rps_cpus: [[1, 2], 0f] }\n"
+			   "nics:\n"
+			   "  - { rx_queues: 4, irq_affinity: [3], rps_cpus: [[1, 2], 0f] }\n"
 			   "  - { driver: veth }\n"
-			   "traffic:\n  - { pcap: x.pcap }\n  - { generate: syn_flood, nic: eth1 }\n"
+			   "traffic:\n  - { pcap: x.pcap }\n"
+			   "  - { generate: syn_flood, nic: eth1 }\n"
 			   "  - { pcap: /abs/y.pcap }\n";
 	struct rxs_scenario *sc;
 	char err[256];
@@ -218,12 +220,17 @@ static void test_parse_defaults(void **state)
 static void test_parse_values(void **state)
 {
 	const char *text = "sysctl:\n  net.ipv4.tcp_rmem: 4096 87380 6291456\n"
-			   "  net.ipv4.tcp_wmem: [1, 2, 3]\n  net.core.flow_limit_cpu_bitmap: \"0f\"\n"
+			   "  net.ipv4.tcp_wmem: [1, 2, 3]\n"
+			   "  net.core.flow_limit_cpu_bitmap: \"0f\"\n"
 			   "cost: { udp_rcv: 200 }\nrun: { until: end+500ms }\n"
-			   "sockets:\n  - { name: a, proto: udp, bind: '[fd00::2]:53', app: { read: 10MB/s, cpu: 0 } }\n"
-			   "  - { name: b, proto: udp, bind: '*:54', app: { read: { batch: 64, every: 1ms } } }\n"
+			   "sockets:\n"
+			   "  - { name: a, proto: udp, bind: '[fd00::2]:53',\n"
+			   "      app: { read: 10MB/s, cpu: 0 } }\n"
+			   "  - { name: b, proto: udp, bind: '*:54',\n"
+			   "      app: { read: { batch: 64, every: 1ms } } }\n"
 			   "  - { name: c, proto: tcp, bind: ':80', app: { accept: 1000/s } }\n"
-			   "  - { name: d, proto: udp, bind: 10.0.0.2:55, app: { read: 50kpps } }\n";
+			   "  - { name: d, proto: udp, bind: 10.0.0.2:55,\n"
+			   "      app: { read: 50kpps } }\n";
 	struct rxs_scenario *sc;
 	char err[256];
 	int rc;
@@ -265,7 +272,8 @@ static const struct {
 } error_cases[] = {
 	{ __LINE__, "host: { cpus: 2 }\nnics:\n  - name: eth0\n    ring_szie: 64\n",
 	  "t.yaml:4:5: nics[0]: unknown key 'ring_szie' (did you mean 'ring_size'?)" },
-	{ __LINE__, "hsot: { cpus: 2 }\n", "t.yaml:1:1: unknown key 'hsot' (did you mean 'host'?)" },
+	{ __LINE__, "hsot: { cpus: 2 }\n",
+	  "t.yaml:1:1: unknown key 'hsot' (did you mean 'host'?)" },
 	{ __LINE__, "bogus: 1\n", "t.yaml:1:1: unknown key 'bogus'" },
 	{ __LINE__, "sysctl:\n  net.core.netdev_budgte: 600\n",
 	  "t.yaml:2:3: sysctl: unknown sysctl 'net.core.netdev_budgte' "
@@ -345,7 +353,8 @@ static const struct {
 	  "traffic[0].speed: -1 is negative" },
 	{ __LINE__, "run: { until: soon }\n", "run.until: 'soon' is not end, end+DURATION" },
 	{ __LINE__, "run: { until: 2m }\n", "run.until: '2m' is not end" },
-	{ __LINE__, "cost: { udp_rvc: 1 }\n", "cost: unknown cost 'udp_rvc' (did you mean 'udp_rcv'?)" },
+	{ __LINE__, "cost: { udp_rvc: 1 }\n",
+	  "cost: unknown cost 'udp_rvc' (did you mean 'udp_rcv'?)" },
 	{ __LINE__, "netfilter: [a]\n", "netfilter: expected a single value, got a list" },
 	{ __LINE__, "host: {}\n---\nhost: {}\n", "t.yaml:2:1: a scenario is one YAML document" },
 	{ __LINE__, "host: { cpus: \"1\\0\" }\n", "host.cpus: value contains a NUL byte" },
@@ -524,7 +533,8 @@ static const struct {
 	{ __LINE__, "host.cpus", "--set host.cpus: expected KEY=VALUE" },
 	{ __LINE__, "=3", "expected KEY=VALUE" },
 	{ __LINE__, "host.cpus=", "--set host.cpus=: missing value" },
-	{ __LINE__, "host.cpus=1", "nics.eth0.irq_affinity: CPU 1 does not exist (host.cpus is 1)" },
+	{ __LINE__, "host.cpus=1",
+	  "nics.eth0.irq_affinity: CPU 1 does not exist (host.cpus is 1)" },
 	{ __LINE__, "nics.eth9.mtu=9000", "no nics entry named or numbered 'eth9'" },
 	{ __LINE__, "nics.1.mtu=9000", "no nics entry named or numbered '1'" },
 	{ __LINE__, "nics.mtu=9000", "no nics entry named or numbered 'mtu'" },
@@ -533,7 +543,8 @@ static const struct {
 	{ __LINE__, "sockets.web.app.read=all", "read: is for UDP sockets" },
 	{ __LINE__, "sockets.dns.rcvbuf=-1", "--set sockets.dns.rcvbuf=-1: -1 is negative" },
 	{ __LINE__, "run.until=[", "--set run.until=[: did not find expected node content" },
-	{ __LINE__, "nics.eth0.name=eth1", "traffic.0.nic: no NIC named 'eth0' (did you mean 'eth1'?)" },
+	{ __LINE__, "nics.eth0.name=eth1",
+	  "traffic.0.nic: no NIC named 'eth0' (did you mean 'eth1'?)" },
 	{ __LINE__, "traffic.0.rate=fast", "'fast' is not a rate" },
 	{ __LINE__, "traffic.x.rate=1", "no traffic entry named or numbered 'x'" },
 	{ __LINE__, "nics.eth0.coalesce={rx_usec: 1}",
@@ -560,8 +571,8 @@ static void test_set(void **state)
 		int rc = rxs_scenario_set(sc, set_cases[i].set, err, sizeof(err));
 
 		if (rc || set_cases[i].get(sc) != set_cases[i].want)
-			fail_msg("case at line %d: rc %d (%s), got %lld", set_cases[i].line, rc, err,
-				 (long long)set_cases[i].get(sc));
+			fail_msg("case at line %d: rc %d (%s), got %lld", set_cases[i].line, rc,
+				 err, (long long)set_cases[i].get(sc));
 	}
 	rxs_scenario_free(sc);
 	for (size_t i = 0; i < ARRAY_SIZE(set_errors); i++) {
@@ -570,7 +581,8 @@ static void test_set(void **state)
 		sc = set_scenario();
 		rc = rxs_scenario_set(sc, set_errors[i].set, err, sizeof(err));
 		if (rc != -EINVAL || !strstr(err, set_errors[i].want))
-			fail_msg("case at line %d: rc %d, message \"%s\"", set_errors[i].line, rc, err);
+			fail_msg("case at line %d: rc %d, message \"%s\"", set_errors[i].line, rc,
+				 err);
 		rxs_scenario_free(sc);
 	}
 }
@@ -695,8 +707,8 @@ static void test_addr(void **state)
 			continue;
 		if (a.family != addr_cases[i].family || a.prefix != addr_cases[i].prefix ||
 		    strcmp(rxs_addr_format(&a, buf, sizeof(buf)), addr_cases[i].format))
-			fail_msg("case at line %d: %d/%u %s", addr_cases[i].line, a.family, a.prefix,
-				 buf);
+			fail_msg("case at line %d: %d/%u %s", addr_cases[i].line, a.family,
+				 a.prefix, buf);
 	}
 	memset(&a, 0, sizeof(a));
 	assert_string_equal(rxs_addr_format(&a, buf, sizeof(buf)), "?");

@@ -99,7 +99,7 @@ int rxs__parse_bind(const char *text, struct rxs_addr *a, uint16_t *port)
 	char host[ADDR_TEXT_MAX];
 	const char *colon = strrchr(text, ':');
 	size_t hlen;
-	uint64_t p;
+	uint64_t p = 0;
 
 	if (!colon || rxs__parse_u64(colon + 1, &p) || p == 0 || p > 65535)
 		return -EINVAL;

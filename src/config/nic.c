@@ -91,7 +91,7 @@ static int set_rx_queues(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 static int set_ring_size(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	unsigned int n;
+	unsigned int n = 0;
 	int err = rxs__cfg_uint(c, v, 2, 65536, &n);
 
 	if (err)
@@ -133,7 +133,7 @@ static int per_queue_list(struct cfg_ctx *c, void *obj, yaml_node_t *v, const ch
 static int set_irq_affinity(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	int aff[RXS_MAX_QUEUES];
-	unsigned int cpu;
+	unsigned int cpu = 0;
 	size_t n;
 
 	if (per_queue_list(c, obj, v, "a CPU"))

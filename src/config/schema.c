@@ -65,7 +65,7 @@ static const struct cfg_key host_keys[] = {
 static int sysctl_bitmap(struct cfg_ctx *c, yaml_node_t *v, int64_t *val)
 {
 	const char *s = NULL;
-	uint64_t m;
+	uint64_t m = 0;
 	int err = rxs__cfg_scalar(c, v, &s);
 
 	if (err)
@@ -87,7 +87,7 @@ static int sysctl_words(struct cfg_ctx *c, int id, yaml_node_t *v, int64_t vals[
 	char word[32];
 	yaml_node_t w = *v;
 	unsigned int n = 0;
-	uint64_t u;
+	uint64_t u = 0;
 
 	while (*(s += strspn(s, " \t"))) {
 		size_t len = strcspn(s, " \t");
@@ -113,7 +113,7 @@ static int sysctl_words(struct cfg_ctx *c, int id, yaml_node_t *v, int64_t vals[
 static int sysctl_triple(struct cfg_ctx *c, int id, yaml_node_t *v, int64_t vals[3])
 {
 	const char *s = NULL;
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (v->type == YAML_SCALAR_NODE)
 		return rxs__cfg_scalar(c, v, &s) ? RXS_ECONFIG : sysctl_words(c, id, v, vals);
@@ -130,7 +130,7 @@ static int sysctl_triple(struct cfg_ctx *c, int id, yaml_node_t *v, int64_t vals
 
 static int sysctl_value(struct cfg_ctx *c, int id, yaml_node_t *v, int64_t vals[3])
 {
-	uint64_t u;
+	uint64_t u = 0;
 	int err;
 
 	if (sysctl_limits[id].nvals == 3)
@@ -174,7 +174,7 @@ static int set_cost(struct cfg_ctx *c, void *obj, const char *name, yaml_node_t 
 {
 	struct rxs_scenario *sc = obj;
 	char hint[96];
-	uint64_t ns;
+	uint64_t ns = 0;
 	size_t i, mark;
 	int err;
 

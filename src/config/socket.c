@@ -52,7 +52,7 @@ static int set_bind(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 static int set_backlog(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	unsigned int n;
+	unsigned int n = 0;
 	int err = rxs__cfg_uint(c, v, 0, INT32_MAX, &n);
 
 	if (!err)
@@ -62,7 +62,7 @@ static int set_backlog(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 static int set_rcvbuf(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	uint64_t n;
+	uint64_t n = 0;
 	int err = rxs__cfg_u64(c, v, 0, INT32_MAX, &n);
 
 	if (!err)
@@ -154,7 +154,7 @@ static int set_accept(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 static int set_app_cpu(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	unsigned int cpu;
+	unsigned int cpu = 0;
 	int err = rxs__cfg_cpu(c, v, &cpu);
 
 	if (!err)

@@ -119,7 +119,7 @@ static int set_count(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 static int set_dport(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	unsigned int port;
+	unsigned int port = 0;
 	int err = rxs__cfg_uint(c, v, 1, 65535, &port);
 
 	if (!err)

@@ -29,7 +29,7 @@ int rxs__cfg_scalar(struct cfg_ctx *c, yaml_node_t *v, const char **text)
 int rxs__cfg_u64(struct cfg_ctx *c, yaml_node_t *v, uint64_t lo, uint64_t hi, uint64_t *out)
 {
 	const char *s = NULL;
-	uint64_t n;
+	uint64_t n = 0;
 	int err = rxs__cfg_scalar(c, v, &s);
 
 	if (err)
@@ -53,7 +53,7 @@ int rxs__cfg_u64(struct cfg_ctx *c, yaml_node_t *v, uint64_t lo, uint64_t hi, ui
 int rxs__cfg_uint(struct cfg_ctx *c, yaml_node_t *v, unsigned int lo, unsigned int hi,
 		  unsigned int *out)
 {
-	uint64_t n;
+	uint64_t n = 0;
 	int err = rxs__cfg_u64(c, v, lo, hi, &n);
 
 	if (!err)
@@ -140,7 +140,7 @@ int rxs__cfg_string(struct cfg_ctx *c, yaml_node_t *v, char **out)
 /* A file name, made relative to the scenario's folder unless absolute. */
 int rxs__cfg_path(struct cfg_ctx *c, yaml_node_t *v, char **out)
 {
-	const char *s, *dir = c->sc->dir;
+	const char *s = NULL, *dir = c->sc->dir;
 	size_t n;
 	char *p;
 	int err = rxs__cfg_scalar(c, v, &s);
@@ -186,7 +186,7 @@ static int hex_value(char ch)
 /* A CPU mask as the kernel writes it: hex, optionally "0x", commas between 32-bit words. */
 int rxs__cfg_hex_mask(struct cfg_ctx *c, yaml_node_t *v, uint64_t *mask)
 {
-	const char *s, *p;
+	const char *s = NULL, *p;
 	uint64_t m = 0;
 	int digits = 0, err = rxs__cfg_scalar(c, v, &s);
 
@@ -225,7 +225,7 @@ int rxs__cfg_cpu(struct cfg_ctx *c, yaml_node_t *v, unsigned int *cpu)
 /* A list of CPU numbers below host.cpus, as a mask. */
 int rxs__cfg_cpu_list(struct cfg_ctx *c, yaml_node_t *v, uint64_t *mask)
 {
-	unsigned int cpu;
+	unsigned int cpu = 0;
 	uint64_t m = 0;
 
 	if (v->type != YAML_SEQUENCE_NODE)
