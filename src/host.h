@@ -103,6 +103,54 @@ struct rxs_app {
 	bool timer_armed;
 };
 
+enum rxs_tcp_state {
+	RXS_TCP_CLOSE,
+	RXS_TCP_LISTEN,
+	RXS_TCP_SYN_RECV,
+	RXS_TCP_ESTABLISHED,
+	RXS_TCP_CLOSE_WAIT,
+};
+
+/* A connection's addresses, seen from the peer that sent the segment (saddr = peer). */
+struct rxs_tcp_tuple {
+	uint8_t family;
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+};
+
+/* Where ehash entries link; the kind tells a request sock from a full socket. */
+struct rxs_ehash_node {
+	struct rxs_ehash_node *next;
+	struct rxs_tcp_tuple t;
+	uint8_t kind;				/* RXS_EH_REQ or RXS_EH_SOCK */
+};
+
+enum { RXS_EH_REQ = 1, RXS_EH_SOCK = 2 };
+
+/* TCP state of a socket: a listener's queues, or a connection's sequence space. */
+struct rxs_tcp_sock {
+	enum rxs_tcp_state state;
+	/* listener */
+	uint32_t max_ack_backlog;		/* sk_max_ack_backlog: min(backlog, somaxconn) */
+	uint32_t ack_backlog;			/* sk_ack_backlog: the accept queue's length */
+	uint32_t qlen;				/* request socks (the SYN queue) */
+	uint32_t young;				/* request socks whose timer never fired */
+	uint64_t last_overflow;			/* jiffies a cookie was last sent, +1 (0: never) */
+	struct rxs_sock *acceptq_head, *acceptq_tail;
+	/* connection */
+	struct rxs_ehash_node node;
+	struct rxs_sock *listener;
+	struct rxs_sock *accept_next;
+	struct rxs_sock *conn_next;		/* every connection of the host */
+	bool accepted;
+	uint32_t rcv_nxt, snd_nxt;
+	struct rxs_skb_queue ofo;		/* out-of-order segments, by sequence */
+	uint32_t unacked_segs;			/* in-order segments since our last ACK */
+	bool delack_armed;
+	uint8_t peer_mac[6];
+	struct rxs_netdev *dev;			/* the NIC the connection came in on */
+};
+
 struct rxs_sock {
 	struct rxs_socket_config cfg;
 	struct rxs_host *host;
@@ -115,6 +163,7 @@ struct rxs_sock {
 	uint64_t delivered_bytes;
 	struct rxs_app app;
 	struct rxs_sock *hash_next;
+	struct rxs_tcp_sock tcp;
 };
 
 /* Events of the virtual engine. */
@@ -123,6 +172,7 @@ enum rxs_event_type {
 	RXS_EV_IRQ,		/* coalescing timer of an RX queue fires */
 	RXS_EV_APP,		/* an application wakes to read */
 	RXS_EV_SAMPLE,		/* the time-series sampler (rxs_host_set_sampler) */
+	RXS_EV_DELACK,		/* a connection's delayed-ACK timer */
 	RXS_EV_TIMER,		/* a kernel timer: fn(host, obj, time); it owns obj, which
 				 * rxs_host_destroy() frees if the timer never fired */
 };
@@ -147,6 +197,7 @@ struct rxs_traffic {
 	uint64_t next_ns;		/* virtual arrival time of that frame */
 	uint64_t first_ts;		/* capture timestamp of the first frame */
 	uint64_t count;
+	uint64_t own_frames;		/* frames the host itself sent, skipped */
 	bool started;
 };
 
@@ -161,6 +212,14 @@ struct rxs_host {
 	struct rxs_sock *socks;
 	unsigned int nsocks;
 	struct rxs_sock *udp_hash[256];		/* by local port */
+	struct rxs_sock *tcp_lhash[256];	/* TCP listeners by local port */
+	struct rxs_ehash_node **ehash;		/* request socks and connections by 4-tuple */
+	uint32_t ehash_mask;
+	struct rxs_sock *tcp_conns;		/* every connection, for reports and teardown */
+	uint32_t tcp_nconns;
+	struct rxs_isn_hint *isn_hints;		/* the host's own ISNs, learned from a capture */
+	uint32_t isn_hints_mask;
+	struct rxs_tx *tx;			/* what the host sends (counts, --tx pcap) */
 	struct rxs_traffic *traffic;
 	unsigned int ntraffic;
 	rxs_nf_t *nf;				/* netfilter rules, or NULL */
@@ -186,6 +245,23 @@ struct rxs_host {
 	int error;				/* first fatal error of the run */
 	char errmsg[512];
 };
+
+enum { RXS_RTN_LOCAL, RXS_RTN_BROADCAST, RXS_RTN_MULTICAST };
+
+/* IPCB()/IP6CB(): what the IP layer learned, for the transport layer. */
+struct rxs_inet_cb {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t route;		/* RXS_RTN_* */
+	uint8_t protocol;	/* L4 protocol */
+	bool is_frag_tail;	/* a non-first fragment: never answered with ICMP */
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+};
+
+#define RXS_INET_CB(skb) ((struct rxs_inet_cb *)(void *)(skb)->cb)
+
+_Static_assert(sizeof(struct rxs_inet_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
+	       "inet cb fits skb->cb");
 
 /* ---- sim: clock, events, costs ---- */
 void rxs__event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type type, void *obj);
@@ -290,5 +366,37 @@ void rxs__app_run(struct rxs_sock *sk, uint64_t t);
 void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t);
 /* udp_recvmsg(): the next good datagram (caller owns it) or NULL; counts on @sd. */
 struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_data *sd);
+
+/* ---- TCP sockets (src/socket/tcp_sock.c) ---- */
+void rxs__tcp_tuple_of(const struct rxs_sk_buff *skb, struct rxs_tcp_tuple *t);
+struct rxs_ehash_node *rxs__ehash_lookup(struct rxs_host *h, const struct rxs_tcp_tuple *t);
+int rxs__ehash_add(struct rxs_host *h, struct rxs_ehash_node *n);
+void rxs__ehash_del(struct rxs_host *h, struct rxs_ehash_node *n);
+struct rxs_sock *rxs__tcp_listener_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
+					  uint16_t dport);
+/* A child in SYN_RECV for @req's connection, on the host's list. NULL on -ENOMEM. */
+struct rxs_sock *rxs__tcp_child_create(struct rxs_host *h, struct rxs_sock *listener,
+				       const struct rxs_tcp_tuple *t, uint32_t rcv_isn,
+				       uint32_t snt_isn, const uint8_t *peer_mac);
+/* inet_csk_reqsk_queue_add(): onto the listener's accept queue, woken accept(). */
+void rxs__tcp_acceptq_add(struct rxs_sock *listener, struct rxs_sock *child, uint64_t now);
+/* A learned ISN for @t (from the host's own SYN-ACK in the capture), or false. */
+bool rxs__isn_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *isn);
+
+/* tcp_recvmsg() for a connection: the oldest in-order segment (caller owns it) or NULL. */
+struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk);
+/* accept(): the oldest child of listener @sk, or NULL. */
+struct rxs_sock *rxs__tcp_accept(struct rxs_sock *sk);
+/* Learn the host's own ISN for @t from a SYN-ACK it sent in a capture. */
+void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t isn);
+/* Segments held by TCP connections (receive and out-of-order queues). */
+uint64_t rxs__tcp_queued(const struct rxs_host *h);
+void rxs__tcp_destroy(struct rxs_host *h);
+/* TCP part of rxs__sock_init(): a listener's max_ack_backlog. */
+void rxs__tcp_listen(struct rxs_sock *sk);
+/* The RXS_EV_DELACK event: a connection's delayed ACK is due. */
+void rxs__tcp_delack_timer(struct rxs_sock *sk, uint64_t t);
+/* Close the transmit pcap, if any. */
+void rxs__tx_close(struct rxs_host *h);
 
 #endif /* RXSIM_HOST_H */

@@ -147,6 +147,8 @@ struct rxs_socket_config {
 	int backlog;			/* listen() backlog, TCP; default 128 */
 	int64_t rcvbuf;			/* SO_RCVBUF as passed to setsockopt, -1 = not set */
 	struct rxs_app_config app;	/* read: for UDP, accept: for TCP listeners */
+	struct rxs_app_config conn_read;	/* TCP: how the application reads each accepted
+						 * connection (read:), default all */
 };
 
 struct rxs_tap_config {

@@ -120,6 +120,18 @@ typedef void (*rxs_kfree_skb_fn)(void *ctx, const struct rxs_sk_buff *skb,
 				 enum rxs_drop_reason reason);
 void rxs_host_set_kfree_skb_cb(rxs_host_t *h, rxs_kfree_skb_fn fn, void *ctx);
 
+/* Write every frame the host sends (SYN-ACKs, ACKs, RSTs) to the pcap @path, stamped with
+ * virtual time, so both directions can be opened in Wireshark. 0 or <0 with @err set. */
+int rxs_host_open_tx_pcap(rxs_host_t *h, const char *path, char *err, size_t errlen);
+
+/* Callback for every frame the host sends, as it would go on the wire, at virtual time
+ * @t_ns (the transmit tap of a library user: check replies in unit tests). */
+typedef void (*rxs_tx_fn)(void *ctx, const uint8_t *frame, uint32_t len, uint64_t t_ns);
+int rxs_host_set_tx_cb(rxs_host_t *h, rxs_tx_fn fn, void *ctx);
+
+/* Frames the host has sent. */
+uint64_t rxs_host_tx_frames(const rxs_host_t *h);
+
 /* Callback for frames dropped before they became an skb (MAC filter, length errors, full
  * ring): the frame as the NIC saw it, at virtual time @t_ns. */
 typedef void (*rxs_frame_drop_fn)(void *ctx, const uint8_t *frame, uint32_t len, uint64_t t_ns,

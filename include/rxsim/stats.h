@@ -101,6 +101,9 @@
 	XX(TcpExtTCPHPHits, TcpExt, TCPHPHits) \
 	XX(TcpExtTCPPureAcks, TcpExt, TCPPureAcks) \
 	XX(TcpExtTCPSynRetrans, TcpExt, TCPSynRetrans) \
+	XX(TcpExtTCPTimeouts, TcpExt, TCPTimeouts) \
+	XX(TcpExtDelayedACKLost, TcpExt, DelayedACKLost) \
+	XX(TcpExtTCPChallengeACK, TcpExt, TCPChallengeACK) \
 	XX(TcpExtTCPBacklogDrop, TcpExt, TCPBacklogDrop) \
 	XX(TcpExtTCPReqQFullDoCookies, TcpExt, TCPReqQFullDoCookies) \
 	XX(TcpExtTCPReqQFullDrop, TcpExt, TCPReqQFullDrop) \
@@ -233,5 +236,65 @@ int rxs_report_kernel(const struct rxs_host *h, FILE *out);
 /* The human report: the funnel (every stage, every nonzero drop with its reason and the
  * counter to watch on a real host), the conservation line, then rxs_report_kernel(). */
 int rxs_report_text(const struct rxs_host *h, FILE *out);
+
+/* ---- time series, the HTML report and the capture of dropped packets (issue #6) ---- */
+
+/* Queue depths and CPU time sampled over a run, in bounded memory: the samples live in a
+ * fixed buffer; when it is full, neighbouring samples merge and the interval doubles. */
+typedef struct rxs_series rxs_series_t;
+
+/* What a sample holds; @index counts RX queues over NICs in order (nic 0's queues first),
+ * CPUs, sockets, or drop reasons. Depths are the deepest seen by the samples merged into a
+ * point; CPU times and drops are running totals at the point's time. */
+enum rxs_series_kind {
+	RXS_SERIES_RING,	/* descriptors filled in an RX queue's ring */
+	RXS_SERIES_BACKLOG,	/* skbs in a CPU's backlog */
+	RXS_SERIES_SOCK,	/* skbs in a socket's receive queue */
+	RXS_SERIES_SOFTIRQ_NS,	/* a CPU's softirq time so far */
+	RXS_SERIES_BUSY_NS,	/* a CPU's busy time so far */
+	RXS_SERIES_DROPS,	/* drops with reason @index so far */
+	RXS_SERIES_NKINDS
+};
+
+/* Install a sampler on @h (before rxs_host_run) every @interval_ns (0: automatic, from 1 us
+ * doubling as needed), keeping at most @max_points samples (0: 512). 0, -EINVAL, -ENOMEM. */
+int rxs_series_create(rxs_series_t **sp, struct rxs_host *h, uint64_t interval_ns,
+		      unsigned int max_points);
+
+/* Take the last sample at the host's current time (after the run) and stop sampling. */
+void rxs_series_finish(rxs_series_t *s);
+
+/* Free @s. NULL is a no-op. Stops the sampler if rxs_series_finish() was not called. */
+void rxs_series_destroy(rxs_series_t *s);
+
+/* Number of samples, the current interval, and sample @i's virtual time in ns. */
+unsigned int rxs_series_len(const rxs_series_t *s);
+uint64_t rxs_series_interval(const rxs_series_t *s);
+uint64_t rxs_series_time(const rxs_series_t *s, unsigned int i);
+
+/* How many lines of @kind there are (queues, CPUs, sockets, RXS_DROP_MAX). */
+unsigned int rxs_series_width(const rxs_series_t *s, enum rxs_series_kind kind);
+
+/* Line @index of @kind at sample @i; 0 when out of range. */
+uint64_t rxs_series_value(const rxs_series_t *s, enum rxs_series_kind kind, unsigned int index,
+			  unsigned int i);
+
+/* One self-contained HTML page (inline CSS and SVG, no network): the receive path drawn from
+ * the funnel table with a count on every edge and every drop in red where it happens, then
+ * the time series of @s (NULL: no charts). */
+int rxs_report_html(const struct rxs_host *h, const struct rxs_series *s, FILE *out);
+
+/* Writes every dropped packet to a pcapng file, its drop reason as the packet comment. */
+typedef struct rxs_dropcap rxs_dropcap_t;
+
+/* Open @path and install the kfree_skb and frame-drop callbacks on @h (before the run).
+ * 0, or a negative errno (the file could not be written). */
+int rxs_dropcap_open(rxs_dropcap_t **dcp, struct rxs_host *h, const char *path);
+
+/* Packets written so far. */
+uint64_t rxs_dropcap_count(const rxs_dropcap_t *dc);
+
+/* Remove the callbacks, flush and close. 0, or -EIO when a write failed. NULL: 0. */
+int rxs_dropcap_close(rxs_dropcap_t *dc);
 
 #endif /* RXSIM_STATS_H */

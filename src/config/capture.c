@@ -3,8 +3,11 @@
  * A capture replayed without a scenario runs on a host that owns its traffic: one generic
  * NIC whose MAC is the capture's most frequent unicast destination MAC, with every unicast
  * destination address of the frames sent to that MAC (up to RXS_MAX_ADDRS, the most
- * frequent first), and a dual-stack UDP socket on every destination port of those frames,
- * read by an application that keeps up.
+ * frequent first), and a dual-stack UDP socket or TCP listener (backlog SOMAXCONN) on every
+ * destination port of those frames, read (and accepted) by an application that keeps up.
+ * A TCP port that is only ever a client's source port in the capture still gets a listener
+ * when some frame was sent to it; segments of connections opened before the capture began
+ * find no connection and are reset, as on a host that restarted.
  * What the report then shows is what the receive path itself does to that traffic.
  */
 #include <errno.h>
@@ -21,15 +24,18 @@
 static int add_sockets(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
 {
 	for (unsigned int i = 0; i < sv->nports; i++) {
+		int proto = sv->ports[i].proto;
 		struct rxs_socket_config *s;
 
-		if (sv->ports[i].proto != IPPROTO_UDP)
+		if (proto != IPPROTO_UDP && proto != IPPROTO_TCP)
 			continue;
 		s = rxs_scenario_add_socket(sc);
 		if (!s)
 			return -ENOMEM;
-		snprintf(s->name, sizeof(s->name), "udp:%u", (unsigned int)sv->ports[i].port);
-		s->proto = IPPROTO_UDP;
+		snprintf(s->name, sizeof(s->name), "%s:%u", proto == IPPROTO_TCP ? "tcp" : "udp",
+			 (unsigned int)sv->ports[i].port);
+		s->proto = proto;
+		s->backlog = 4096;	/* listen(fd, SOMAXCONN) */
 		memset(&s->local, 0, sizeof(s->local));
 		s->local.family = AF_INET6;	/* [::]: takes IPv4 and IPv6 */
 		s->port = sv->ports[i].port;

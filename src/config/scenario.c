@@ -117,6 +117,8 @@ struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc)
 	s->rcvbuf = -1;
 	s->app.kind = RXS_APP_ALL;
 	s->app.cpu = -1;
+	s->conn_read.kind = RXS_APP_ALL;
+	s->conn_read.cpu = -1;
 	sc->nsockets++;
 	return s;
 }

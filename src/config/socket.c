@@ -136,11 +136,11 @@ static int set_app_model(struct cfg_ctx *c, struct rxs_app_config *app, yaml_nod
 	return 0;
 }
 
+/* UDP: how the socket is read; TCP: how each accepted connection is read. */
 static int set_read(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	if (SOCK(obj)->proto != IPPROTO_UDP)
-		return rxs__cfg_error(c, v, "read: is for UDP sockets; "
-				      "a TCP listener takes accept:");
+	if (SOCK(obj)->proto == IPPROTO_TCP)
+		return set_app_model(c, &SOCK(obj)->conn_read, v, true);
 	return set_app_model(c, &SOCK(obj)->app, v, true);
 }
 

@@ -8,23 +8,6 @@
 
 #include "host.h"
 
-enum { RXS_RTN_LOCAL, RXS_RTN_BROADCAST, RXS_RTN_MULTICAST };
-
-/* IPCB()/IP6CB(): what the IP layer learned, for the transport layer. */
-struct rxs_inet_cb {
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint8_t route;		/* RXS_RTN_* */
-	uint8_t protocol;	/* L4 protocol */
-	bool is_frag_tail;	/* a non-first fragment: never answered with ICMP */
-	uint8_t saddr[16];
-	uint8_t daddr[16];
-};
-
-#define RXS_INET_CB(skb) ((struct rxs_inet_cb *)(void *)(skb)->cb)
-
-_Static_assert(sizeof(struct rxs_inet_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
-	       "inet cb fits skb->cb");
-
 /* The Internet checksum over the pseudo header and @len bytes at @l4: 0 when valid. */
 uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
 		      uint32_t len);

@@ -1,19 +1,403 @@
-/* tcp.c - TCP receive for a host with no TCP sockets yet: tcp_v4_rcv's checks and the
- * no-socket path (a RST for everything but a RST). Listeners and connections come with the
- * TCP issue; until then every segment that passes the checks ends as NO_SOCKET. */
+/* tcp.c - TCP receive: tcp_v4_rcv / tcp_v6_rcv, the listener path and request socks.
+ *
+ * The order of checks and counters follows net/ipv4/tcp_ipv4.c, tcp_input.c
+ * (tcp_conn_request), tcp_minisocks.c (tcp_check_req) and inet_connection_sock.c (the
+ * request timer) of 6.18. Segments for a connection go to tcp_input.c.
+ */
+#include <string.h>
 #include <sys/socket.h>
 
 #include "internal.h"
-#include "proto/proto_int.h"
+#include "proto/tcp_int.h"
 
-#define TH_RST 0x04
+#define TCPOPT_EOL 0
+#define TCPOPT_NOP 1
+#define TCPOPT_MSS 2
+#define TCPOPT_WINDOW 3
+#define TCPOPT_SACK_PERM 4
+#define TCPOPT_TIMESTAMP 8
 
-/* Count a RST sent in reply (tcp_v4_send_reset / tcp_v6_send_reset). */
-static void send_reset(struct rxs_softnet_data *sd, const struct rxs_inet_cb *cb)
+void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
+			      const struct rxs_tcp_cb *tcb);
+
+/* tcp_parse_options(): a malformed option ends the walk, as in the kernel. */
+static void parse_options(const uint8_t *p, unsigned int len, struct rxs_tcp_opts *o)
 {
-	rxs__mib_inc(sd, RXS_MIB_TcpOutSegs);
-	rxs__mib_inc(sd, RXS_MIB_TcpOutRsts);
-	rxs__mib_inc(sd, cb->family == AF_INET ? RXS_MIB_IpOutRequests : RXS_MIB_Ip6OutRequests);
+	while (len > 0) {
+		unsigned int kind = p[0], size;
+
+		if (kind == TCPOPT_EOL)
+			return;
+		if (kind == TCPOPT_NOP) {
+			p++, len--;
+			continue;
+		}
+		if (len < 2 || (size = p[1]) < 2 || size > len)
+			return;
+		if (kind == TCPOPT_MSS && size == 4) {
+			o->mss = rxs__get_be16(p + 2);
+			o->saw_mss = true;
+		} else if (kind == TCPOPT_WINDOW && size == 3) {
+			o->wscale_ok = true;
+			o->wscale = RXS_MIN(p[2], 14);
+		} else if (kind == TCPOPT_SACK_PERM && size == 2) {
+			o->sack_ok = true;
+		} else if (kind == TCPOPT_TIMESTAMP && size == 10) {
+			o->saw_tstamp = true;
+			o->tsval = rxs__get_be32(p + 2);
+			o->tsecr = rxs__get_be32(p + 6);
+		}
+		p += size, len -= size;
+	}
+}
+
+int rxs__tcp_parse(const struct rxs_sk_buff *skb, struct rxs_tcp_cb *tcb,
+		   struct rxs_tcp_opts *opts)
+{
+	const uint8_t *th = skb->data;
+
+	memset(tcb, 0, sizeof(*tcb));
+	memset(opts, 0, sizeof(*opts));
+	tcb->doff = (uint16_t)((th[12] >> 4) * 4);
+	if (tcb->doff < 20 || tcb->doff > skb->len)
+		return -1;
+	tcb->seq = rxs__get_be32(th + 4);
+	tcb->ack_seq = rxs__get_be32(th + 8);
+	tcb->flags = th[13];
+	tcb->window = rxs__get_be16(th + 14);
+	tcb->payload = skb->len - tcb->doff;
+	/* end_seq counts SYN and FIN as one each, as TCP_SKB_CB(skb)->end_seq does. */
+	tcb->end_seq = tcb->seq + tcb->payload + !!(tcb->flags & TH_SYN) + !!(tcb->flags & TH_FIN);
+	parse_options(th + 20, tcb->doff - 20u, opts);
+	return 0;
+}
+
+/* tcp_listendrop(): every SYN or ACK a listener cannot take. */
+static void listendrop(struct rxs_softnet_data *sd, struct rxs_sock *sk)
+{
+	rxs__mib_inc(sd, RXS_MIB_TcpExtListenDrops);
+	sk->drops++;
+}
+
+static void reqsk_timer(struct rxs_host *h, void *obj, uint64_t t);
+
+/* inet_csk_reqsk_queue_hash_add(): into the ehash and the SYN queue, timer armed. */
+static bool reqsk_queue_add(struct rxs_host *h, struct rxs_reqsk *req, uint64_t now)
+{
+	if (rxs__ehash_add(h, &req->node))
+		return false;
+	req->listener->tcp.qlen++;
+	req->listener->tcp.young++;
+	rxs__timer_add(h, now + req->timeout, reqsk_timer, req);
+	return true;
+}
+
+/* inet_csk_reqsk_queue_drop(): off the ehash and the SYN queue; the timer frees it. */
+static void reqsk_unlink(struct rxs_host *h, struct rxs_reqsk *req)
+{
+	if (req->dead)
+		return;
+	req->dead = true;
+	rxs__ehash_del(h, &req->node);
+	req->listener->tcp.qlen--;
+	if (!req->num_timeout)
+		req->listener->tcp.young--;
+}
+
+/* reqsk_timer_handler(): retransmit the SYN-ACK with the timeout doubling, or expire. */
+static void reqsk_timer(struct rxs_host *h, void *obj, uint64_t t)
+{
+	struct rxs_reqsk *req = obj;
+	struct rxs_sock *l = req->listener;
+	struct rxs_softnet_data *sd = &h->cpus[req->cpu];
+	int max_retries = (int)h->sysctl[RXS_SYSCTL_TCP_SYNACK_RETRIES];
+	uint32_t qlen, young;
+
+	if (req->dead) {
+		rxs__free(req);
+		return;
+	}
+	if (sd->now < t)
+		sd->now = t;
+	/* Under SYN-queue pressure, requests that already timed out get fewer retries. */
+	qlen = l->tcp.qlen;
+	if ((qlen << 1) > RXS_MAX(8u, l->tcp.max_ack_backlog)) {
+		young = l->tcp.young << 1;
+		while (max_retries > 2 && qlen >= young) {
+			max_retries--;
+			young <<= 1;
+		}
+	}
+	rxs__mib_inc(sd, RXS_MIB_TcpExtTCPTimeouts);	/* tcp_syn_ack_timeout() */
+	if (req->num_timeout >= max_retries) {
+		reqsk_unlink(h, req);
+		rxs__free(req);
+		return;
+	}
+	rxs__tcp_send_synack(sd, h, req, true);
+	req->num_retrans++;
+	if (req->num_timeout++ == 0)
+		l->tcp.young--;
+	rxs__timer_add(h, t + RXS_MIN(req->timeout << req->num_timeout, TCP_RTO_MAX_NS),
+		       reqsk_timer, req);
+}
+
+static uint32_t choose_isn(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint64_t now)
+{
+	uint32_t isn;
+
+	/* Replaying a capture that holds the host's own SYN-ACK: use its ISN, so the client's
+	 * ACKs in the capture complete the handshake here as they did on the wire. */
+	if (rxs__isn_hint(h, t, &isn))
+		return isn;
+	return rxs__secure_tcp_seq(t, now);
+}
+
+/* The parts of tcp_conn_request() before the request sock: false when the SYN is dropped. */
+static bool conn_request_admit(struct rxs_softnet_data *sd, struct rxs_sock *sk, bool *want_cookie)
+{
+	int64_t syncookies = sd->host->sysctl[RXS_SYSCTL_TCP_SYNCOOKIES];
+
+	*want_cookie = false;
+	if (syncookies == 2 || inet_csk_reqsk_queue_is_full(sk)) {
+		/* tcp_syn_flood_action() */
+		if (syncookies) {
+			rxs__mib_inc(sd, RXS_MIB_TcpExtTCPReqQFullDoCookies);
+			*want_cookie = true;
+		} else {
+			rxs__mib_inc(sd, RXS_MIB_TcpExtTCPReqQFullDrop);
+			return false;
+		}
+	}
+	/* Even a cookie needs room in the accept queue. */
+	if (sk_acceptq_is_full(sk)) {
+		rxs__mib_inc(sd, RXS_MIB_TcpExtListenOverflows);
+		return false;
+	}
+	/* Without cookies, the last quarter of tcp_max_syn_backlog is kept for peers the host
+	 * has talked to before (tcp_peer_is_proven); rxsim keeps no metrics, none is proven. */
+	if (!*want_cookie && !syncookies) {
+		int64_t max = sd->host->sysctl[RXS_SYSCTL_TCP_MAX_SYN_BACKLOG];
+
+		if (max - (int64_t)sk->tcp.qlen < (max >> 2))
+			return false;
+	}
+	return true;
+}
+
+/* tcp_conn_request(): answer a SYN with a SYN-ACK, from a request sock or a cookie. The SYN
+ * itself is consumed either way (tcp_rcv_state_process consumes it). */
+static void conn_request(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb,
+			 const struct rxs_tcp_opts *opts)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	struct rxs_reqsk *req;
+	bool want_cookie;
+
+	if (!conn_request_admit(sd, sk, &want_cookie)) {
+		listendrop(sd, sk);
+		rxs_consume_skb(skb);
+		return;
+	}
+	req = rxs__calloc(1, sizeof(*req));
+	if (!req) {
+		listendrop(sd, sk);
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOMEM);
+		return;
+	}
+	rxs__tcp_tuple_of(skb, &req->node.t);
+	req->node.kind = RXS_EH_REQ;
+	req->listener = sk;
+	req->dev = skb->dev;
+	req->cpu = skb->cpu;
+	memcpy(req->peer_mac, rxs_skb_mac_header(skb) + 6, 6);
+	req->rcv_isn = tcb->seq;
+	req->opts = *opts;
+	if (!opts->saw_mss)
+		req->opts.mss = 536;	/* TCP_MSS_DEFAULT */
+	req->timeout = TCP_TIMEOUT_INIT_NS;
+	if (want_cookie) {
+		uint16_t mss = req->opts.mss;
+		uint32_t hint;
+
+		req->snt_isn = rxs__cookie_init_sequence(h, &req->node.t, tcb->seq, &mss, sd->now);
+		if (rxs__isn_hint(h, &req->node.t, &hint))
+			req->snt_isn = hint;
+		rxs__mib_inc(sd, RXS_MIB_TcpExtSyncookiesSent);
+		sk->tcp.last_overflow = rxs__jiffies(h, sd->now) + 1;	/* tcp_synq_overflow */
+		rxs__tcp_send_synack(sd, h, req, false);
+		rxs__free(req);		/* a cookie keeps no state */
+		rxs_consume_skb(skb);
+		return;
+	}
+	req->snt_isn = choose_isn(h, &req->node.t, sd->now);
+	if (!reqsk_queue_add(h, req, sd->now)) {
+		rxs__free(req);
+		listendrop(sd, sk);
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOMEM);
+		return;
+	}
+	rxs__tcp_send_synack(sd, h, req, false);
+	rxs_consume_skb(skb);
+}
+
+/* tcp_v4_syn_recv_sock() and inet_csk_complete_hashdance(): a child for the connection in
+ * the accept queue, or NULL when the accept queue is full (counted). */
+static struct rxs_sock *syn_recv_sock(struct rxs_softnet_data *sd, struct rxs_sock *sk,
+				      const struct rxs_sk_buff *skb, uint32_t rcv_isn,
+				      uint32_t snt_isn)
+{
+	struct rxs_tcp_tuple t;
+	struct rxs_sock *child;
+
+	if (sk_acceptq_is_full(sk)) {
+		rxs__mib_inc(sd, RXS_MIB_TcpExtListenOverflows);
+		listendrop(sd, sk);
+		return NULL;
+	}
+	rxs__tcp_tuple_of(skb, &t);
+	child = rxs__tcp_child_create(sd->host, sk, &t, rcv_isn, snt_isn,
+				      rxs_skb_mac_header(skb) + 6);
+	if (!child) {
+		listendrop(sd, sk);
+		return NULL;
+	}
+	child->tcp.dev = skb->dev;
+	rxs__mib_inc(sd, RXS_MIB_TcpPassiveOpens);	/* tcp_create_openreq_child() */
+	return child;
+}
+
+/* The child processes the segment that created it (tcp_child_process). */
+static void child_process(struct rxs_sock *sk, struct rxs_sock *child, struct rxs_sk_buff *skb,
+			  const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+
+	rxs__tcp_acceptq_add(sk, child, sd->now);
+	rxs__tcp_rcv_established(child, skb, tcb);
+}
+
+/* tcp_check_req(): a segment for a request sock. */
+static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	struct rxs_sock *sk = req->listener, *child;
+	uint8_t flg = tcb->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN);
+
+	if (tcb->seq == req->rcv_isn && flg == TH_SYN) {
+		/* The peer resent its SYN: resend the SYN-ACK. */
+		rxs__tcp_send_synack(sd, h, req, true);
+		req->num_retrans++;
+		rxs_consume_skb(skb);
+		return;
+	}
+	if ((flg & TH_ACK) && tcb->ack_seq != req->snt_isn + 1) {
+		/* Not our SYN-ACK's ACK: the listener answers with a RST. */
+		rxs__tcp_send_reset(skb, tcb);
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
+		return;
+	}
+	if (!(tcb->seq == req->rcv_isn + 1 ||
+	      (after(tcb->end_seq, req->rcv_isn + 1) &&
+	       before(tcb->seq, req->rcv_isn + 1 + 65535)))) {
+		/* Out of window: an ACK in answer, unless it is a RST. */
+		if (!(flg & TH_RST))
+			rxs__tcp_send_req_ack(skb, req);
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OVERWINDOW);
+		return;
+	}
+	if (flg & (TH_RST | TH_SYN)) {
+		rxs__mib_inc(sd, RXS_MIB_TcpAttemptFails);
+		goto embryonic_reset;
+	}
+	if (!(flg & TH_ACK)) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
+		return;
+	}
+	child = syn_recv_sock(sd, sk, skb, req->rcv_isn, req->snt_isn);
+	if (!child) {
+		if (!h->sysctl[RXS_SYSCTL_TCP_ABORT_ON_OVERFLOW]) {
+			/* The request stays; the client believes it is connected and its next
+			 * ACK (or our SYN-ACK retransmit's answer) tries again. */
+			req->acked = true;
+			rxs_kfree_skb_reason(skb, RXS_DROP_TCP_LISTEN_OVERFLOW);
+			return;
+		}
+		goto embryonic_reset;
+	}
+	reqsk_unlink(h, req);
+	child_process(sk, child, skb, tcb);
+	return;
+embryonic_reset:
+	if (!(flg & TH_RST))
+		rxs__tcp_send_reset(skb, tcb);
+	if (!req->dead) {
+		reqsk_unlink(h, req);
+		rxs__mib_inc(sd, RXS_MIB_TcpExtEmbryonicRsts);
+	}
+	rxs_kfree_skb_reason(skb, flg & TH_RST ? RXS_DROP_TCP_RESET : RXS_DROP_TCP_LISTEN_OVERFLOW);
+}
+
+/* cookie_v4_check(): an ACK to a listener may carry a cookie. NULL: not a cookie ACK (the
+ * listener goes on with the segment); otherwise the skb was taken care of. */
+static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	uint64_t now_j = rxs__jiffies(h, sd->now), last = sk->tcp.last_overflow;
+	struct rxs_tcp_tuple t;
+	struct rxs_sock *child;
+	uint32_t hint;
+	bool valid;
+
+	if (!h->sysctl[RXS_SYSCTL_TCP_SYNCOOKIES] || !(tcb->flags & TH_ACK) ||
+	    (tcb->flags & (TH_RST | TH_SYN)))
+		return false;
+	/* tcp_synq_no_recent_overflow(): cookies are checked only within 2 minutes of the last
+	 * one sent (TCP_SYNCOOKIE_VALID). */
+	if (!last || now_j + h->sc->host.hz < last ||
+	    now_j > last - 1 + 120 * (uint64_t)h->sc->host.hz)
+		return false;
+	rxs__tcp_tuple_of(skb, &t);
+	valid = rxs__cookie_check(h, &t, tcb->seq, tcb->ack_seq, sd->now) != 0 ||
+		(rxs__isn_hint(h, &t, &hint) && tcb->ack_seq == hint + 1);
+	if (!valid) {
+		rxs__mib_inc(sd, RXS_MIB_TcpExtSyncookiesFailed);
+		return false;
+	}
+	rxs__mib_inc(sd, RXS_MIB_TcpExtSyncookiesRecv);
+	child = syn_recv_sock(sd, sk, skb, tcb->seq - 1, tcb->ack_seq - 1);
+	if (!child) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_LISTEN_OVERFLOW);
+		return true;
+	}
+	child_process(sk, child, skb, tcb);
+	return true;
+}
+
+/* tcp_rcv_state_process() in LISTEN. */
+static void listen_rcv(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb,
+		       const struct rxs_tcp_opts *opts)
+{
+	if (!(tcb->flags & TH_SYN) && cookie_check(sk, skb, tcb))
+		return;
+	if (tcb->flags & TH_ACK) {
+		/* An ACK for no connection we know: reset it. */
+		rxs__tcp_send_reset(skb, tcb);
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
+		return;
+	}
+	if (tcb->flags & TH_RST) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_RESET);
+		return;
+	}
+	if (!(tcb->flags & TH_SYN) || (tcb->flags & TH_FIN)) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
+		return;
+	}
+	conn_request(sk, skb, tcb, opts);
 }
 
 void rxs__tcp_rcv(struct rxs_sk_buff *skb)
@@ -21,29 +405,46 @@ void rxs__tcp_rcv(struct rxs_sk_buff *skb)
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	enum rxs_drop_reason reason = RXS_DROP_NOT_SPECIFIED;
-	unsigned int doff;
+	struct rxs_tcp_opts opts;
+	struct rxs_tcp_cb tcb;
+	struct rxs_tcp_tuple t;
+	struct rxs_ehash_node *n;
+	struct rxs_sock *sk;
 
 	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_TCP_RCV));
 	if (cb->route != RXS_RTN_LOCAL || skb->pkt_type != RXS_PACKET_HOST)
 		goto discard;
-	/* Counted even if it is bad. */
-	rxs__mib_inc(sd, RXS_MIB_TcpInSegs);
+	rxs__mib_inc(sd, RXS_MIB_TcpInSegs);	/* counted even if it is bad */
 	reason = RXS_DROP_PKT_TOO_SMALL;
 	if (!rxs_pskb_may_pull(skb, 20))
 		goto discard;
-	doff = (skb->data[12] >> 4) * 4u;
-	if (doff < 20)
+	if ((skb->data[12] >> 4) < 5)
 		goto bad_packet;
-	if (!rxs_pskb_may_pull(skb, doff))
+	if (rxs__tcp_parse(skb, &tcb, &opts))
 		goto discard;
 	if (rxs__l4_csum(cb, IPPROTO_TCP, skb->data, skb->len)) {
 		rxs__mib_inc(sd, RXS_MIB_TcpInCsumErrors);
 		reason = RXS_DROP_TCP_CSUM;
 		goto bad_packet;
 	}
+	rxs__tcp_tuple_of(skb, &t);
+	n = rxs__ehash_lookup(sd->host, &t);
+	if (n && n->kind == RXS_EH_REQ) {
+		check_req((struct rxs_reqsk *)n, skb, &tcb);
+		return;
+	}
+	if (n) {
+		rxs__tcp_rcv_established((struct rxs_sock *)((char *)n -
+				offsetof(struct rxs_sock, tcp.node)), skb, &tcb);
+		return;
+	}
+	sk = rxs__tcp_listener_lookup(sd->host, cb->family, cb->daddr, t.dport);
+	if (sk) {
+		listen_rcv(sk, skb, &tcb, &opts);
+		return;
+	}
 	/* no_tcp_socket: answer with a RST unless the segment is one. */
-	if (!(skb->data[13] & TH_RST))
-		send_reset(sd, cb);
+	rxs__tcp_send_reset(skb, &tcb);
 	rxs_kfree_skb_reason(skb, RXS_DROP_NO_SOCKET);
 	return;
 bad_packet:

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/socket.h>
+
 #include "host.h"
 #include "internal.h"
 #include "rxsim/sim.h"
@@ -25,12 +27,54 @@ static void source_fail(struct rxs_host *h, struct rxs_traffic *tr)
 	tr->has_frame = false;
 }
 
+/* A SYN-ACK the host sent, in a two-way capture: remember its ISN for that connection. */
+static void learn_isn(struct rxs_host *h, const uint8_t *p, uint32_t len)
+{
+	struct rxs_tcp_tuple t;
+	unsigned int l3 = 14, l4;
+	uint16_t type = rxs__get_be16(p + 12);
+
+	memset(&t, 0, sizeof(t));
+	if (type == 0x0800 && len >= l3 + 20 && p[l3 + 9] == 6) {
+		l4 = l3 + (p[l3] & 15u) * 4;
+		t.family = AF_INET;
+		memcpy(t.saddr, p + l3 + 16, 4);	/* the peer: our frame's destination */
+		memcpy(t.daddr, p + l3 + 12, 4);
+	} else if (type == 0x86dd && len >= l3 + 40 && p[l3 + 6] == 6) {
+		l4 = l3 + 40;
+		t.family = AF_INET6;
+		memcpy(t.saddr, p + l3 + 24, 16);
+		memcpy(t.daddr, p + l3 + 8, 16);
+	} else {
+		return;
+	}
+	if (len < l4 + 20 || (p[l4 + 13] & 0x12) != 0x12)
+		return;
+	t.sport = rxs__get_be16(p + l4 + 2);
+	t.dport = rxs__get_be16(p + l4);
+	rxs__isn_hint_add(h, &t, rxs__get_be32(p + l4 + 4));
+}
+
+/* Frames the host itself sent (its own source MAC) are in two-way captures: they are not
+ * received, but a SYN-ACK among them tells which ISN the real host chose. */
+static bool own_frame(struct rxs_host *h, const struct rxs_traffic *tr)
+{
+	const struct rxs_frame *f = &tr->frame;
+
+	if (f->len < 14 || memcmp(f->data + 6, tr->dev->cfg.mac, 6))
+		return false;
+	learn_isn(h, f->data, f->len);
+	return true;
+}
+
 /* Read @tr's next frame and place it in virtual time. */
 static void source_advance(struct rxs_host *h, struct rxs_traffic *tr)
 {
-	int rc = rxs_source_next(tr->src, &tr->frame);
+	int rc;
 	uint64_t rel;
 
+	while ((rc = rxs_source_next(tr->src, &tr->frame)) > 0 && own_frame(h, tr))
+		tr->own_frames++;
 	if (rc <= 0) {
 		if (rc < 0)
 			source_fail(h, tr);
@@ -126,6 +170,9 @@ static void dispatch(struct rxs_host *h, const struct rxs_event *ev)
 		break;
 	case RXS_EV_TIMER:
 		ev->fn(h, ev->obj, ev->time);
+		break;
+	case RXS_EV_DELACK:
+		rxs__tcp_delack_timer(ev->obj, ev->time);
 		break;
 	case RXS_EV_SAMPLE:
 		sample_tick(h, NULL, ev->time);

@@ -261,6 +261,8 @@ void rxs_host_destroy(rxs_host_t *h)
 	if (h->cpus)
 		for (unsigned int c = 0; c < h->ncpus; c++)
 			rxs__softnet_destroy(&h->cpus[c]);
+	rxs__tcp_destroy(h);
+	rxs__tx_close(h);
 	rxs__proto_destroy(h);
 	rxs_nf_destroy(h->nf);
 	for (unsigned int i = 0; i < h->ntaps; i++)

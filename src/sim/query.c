@@ -155,6 +155,13 @@ int rxs_host_sock_info(const rxs_host_t *h, unsigned int sock, struct rxs_sock_i
 	info->queued = sk->receive_queue.qlen;
 	info->delivered = sk->delivered;
 	info->delivered_bytes = sk->delivered_bytes;
+	if (sk->tcp.state == RXS_TCP_LISTEN) {
+		/* ss -lnt: Recv-Q is the accept queue, Send-Q the backlog. */
+		info->recv_q = sk->tcp.ack_backlog;
+		info->send_q = sk->tcp.max_ack_backlog;
+		info->syn_q = sk->tcp.qlen;
+		info->queued = sk->tcp.ack_backlog;
+	}
 	return 0;
 }
 
@@ -188,7 +195,7 @@ void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX])
 
 int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
 {
-	uint64_t queued = rxs__proto_queued(h);
+	uint64_t queued = rxs__proto_queued(h) + rxs__tcp_queued(h);
 
 	for (unsigned int i = 0; i < h->ndevs; i++)
 		queued += rxs__nic_queued(&h->devs[i]);

@@ -5,8 +5,10 @@
  * every period, on a clock aligned to multiples of the period. A model with a CPU charges
  * each read (recvmsg) to that CPU, where it competes with the softirq work.
  */
-#include "internal.h"
+#include <netinet/in.h>
+
 #include "host.h"
+#include "internal.h"
 
 static struct rxs_softnet_data *app_cpu(struct rxs_sock *sk)
 {
@@ -16,7 +18,20 @@ static struct rxs_softnet_data *app_cpu(struct rxs_sock *sk)
 	return &h->cpus[cpu >= 0 ? (unsigned int)cpu % h->ncpus : 0];
 }
 
-/* One read: returns the payload bytes, or -1 when the queue is empty. */
+/* accept() on a listener: the child's own reader starts on what it already holds. */
+static int64_t app_accept_one(struct rxs_sock *sk, uint64_t t)
+{
+	struct rxs_sock *child = rxs__tcp_accept(sk);
+
+	if (!child)
+		return -1;
+	if (child->receive_queue.qlen)
+		rxs__app_data_ready(child, t);
+	return 1;
+}
+
+/* One read (recvmsg, or accept on a listener): the bytes read, or -1 when there was
+ * nothing to take. */
 static int64_t app_read_one(struct rxs_sock *sk, uint64_t t)
 {
 	struct rxs_softnet_data *sd = app_cpu(sk);
@@ -28,17 +43,35 @@ static int64_t app_read_one(struct rxs_sock *sk, uint64_t t)
 			sd->now = t;
 		rxs__charge(sd, rxs__cost(sk->host, RXS_COST_APP_RECV));
 	}
-	skb = rxs__udp_recvmsg(sk, sd);
+	if (sk->tcp.state == RXS_TCP_LISTEN)
+		return app_accept_one(sk, t);
+	if (sk->cfg.proto == IPPROTO_TCP) {
+		skb = rxs__tcp_recvmsg(sk);
+		bytes = skb ? skb->len : 0;
+	} else {
+		skb = rxs__udp_recvmsg(sk, sd);
+		bytes = skb && skb->len >= 8 ? skb->len - 8 : 0;
+	}
 	if (!skb)
 		return -1;
-	bytes = skb->len >= 8 ? skb->len - 8 : 0;
 	rxs_consume_skb(skb);
 	return bytes;
 }
 
+/* What the application could take now: datagrams, segments, or connections to accept. */
+static uint32_t app_backlog(const struct rxs_sock *sk)
+{
+	if (sk->tcp.state == RXS_TCP_LISTEN)
+		return sk->tcp.ack_backlog;
+	/* A connection is read only once the application accepted it. */
+	if (sk->tcp.listener && !sk->tcp.accepted)
+		return 0;
+	return sk->receive_queue.qlen;
+}
+
 static void app_arm(struct rxs_sock *sk, uint64_t t)
 {
-	if (sk->app.timer_armed || !sk->receive_queue.qlen)
+	if (sk->app.timer_armed || !app_backlog(sk))
 		return;
 	sk->app.timer_armed = true;
 	rxs__event_add(sk->host, t, RXS_EV_APP, sk);
@@ -57,9 +90,12 @@ void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t)
 	struct rxs_app *app = &sk->app;
 	uint64_t every;
 
+	if (!app_backlog(sk))
+		return;
 	switch (app->cfg.kind) {
 	case RXS_APP_ALL:
-		app_read_one(sk, t);
+		while (app_backlog(sk) && app_read_one(sk, t) >= 0)
+			;
 		break;
 	case RXS_APP_NEVER:
 		break;

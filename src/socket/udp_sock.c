@@ -3,10 +3,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "internal.h"
-#include "proto/proto_int.h"
+#include "host.h"
 #include "rxsim/socket.h"
 
 static unsigned int port_hash(uint16_t port)
@@ -39,7 +40,9 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 		sk->rcvbuf = cfg->proto == IPPROTO_TCP ? h->sc->sysctl.val[RXS_SYSCTL_TCP_RMEM][1]
 						       : h->sysctl[RXS_SYSCTL_RMEM_DEFAULT];
 	}
-	if (cfg->proto == IPPROTO_UDP) {
+	if (cfg->proto == IPPROTO_TCP) {
+		rxs__tcp_listen(sk);
+	} else {
 		unsigned int b = port_hash(cfg->port);
 
 		sk->hash_next = h->udp_hash[b];

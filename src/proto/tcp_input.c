@@ -1,0 +1,251 @@
+/* tcp_input.c - segments for a connection: tcp_rcv_state_process / tcp_rcv_established and
+ * tcp_data_queue, simplified to what a receiving host shows in its counters.
+ *
+ * Modelled: the final handshake ACK (SYN_RECV -> ESTABLISHED, TCPPureAcks), RST and SYN
+ * checks, in-order data charged in truesize against sk_rcvbuf with the prune sequence
+ * (PruneCalled, OfoPruned, RcvPruned, TCPRcvQDrop), the out-of-order queue (TCPOFOQueue,
+ * TCPOFODrop, TCPOFOMerge), FIN, and ACKs sent for every second segment or after the
+ * delayed-ACK timer (40 ms). Not modelled: receive-window autotuning (sk_rcvbuf stays at
+ * tcp_rmem[1] or SO_RCVBUF), coalescing segments into one skb (TCPRcvCoalesce), collapsing
+ * the queue under pressure, PAWS, and the sending side (this host acknowledges, it does not
+ * send data).
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "proto/tcp_int.h"
+
+static void ack_now(struct rxs_softnet_data *sd, struct rxs_sock *sk)
+{
+	rxs__tcp_send_ack(sd, sk);
+}
+
+/* __tcp_ack_snd_check(): an ACK for every second full segment, else the delayed ACK. */
+static void ack_snd_check(struct rxs_softnet_data *sd, struct rxs_sock *sk)
+{
+	if (++sk->tcp.unacked_segs >= 2) {
+		ack_now(sd, sk);
+		return;
+	}
+	if (!sk->tcp.delack_armed) {
+		sk->tcp.delack_armed = true;
+		rxs__event_add(sk->host, sd->now + TCP_DELACK_MIN_NS, RXS_EV_DELACK, sk);
+	}
+}
+
+void rxs__tcp_delack_timer(struct rxs_sock *sk, uint64_t t)
+{
+	struct rxs_softnet_data *sd = &sk->host->cpus[0];
+
+	sk->tcp.delack_armed = false;
+	if (!sk->tcp.unacked_segs || sk->tcp.state == RXS_TCP_CLOSE)
+		return;
+	if (sd->now < t)
+		sd->now = t;
+	ack_now(sd, sk);
+}
+
+/* tcp_prune_ofo_queue(): drop out-of-order data from the far end until we fit. */
+static bool prune_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk)
+{
+	struct rxs_skb_queue *q = &sk->tcp.ofo;
+	bool pruned = false;
+
+	while (q->qlen && sk->rmem_alloc > sk->rcvbuf) {
+		struct rxs_sk_buff *last = q->head, *prev = NULL;
+
+		while (last->next) {
+			prev = last;
+			last = last->next;
+		}
+		if (prev)
+			prev->next = NULL;
+		else
+			q->head = NULL;
+		q->tail = prev;
+		q->qlen--;
+		sk->rmem_alloc -= last->truesize;
+		rxs_kfree_skb_reason(last, RXS_DROP_TCP_OFO_QUEUE_PRUNE);
+		pruned = true;
+	}
+	if (pruned)
+		rxs__mib_inc(sd, RXS_MIB_TcpExtOfoPruned);
+	return pruned;
+}
+
+/* tcp_try_rmem_schedule(): room for @skb, pruning if over sk_rcvbuf. false: no room. */
+static bool rmem_schedule(struct rxs_softnet_data *sd, struct rxs_sock *sk)
+{
+	/* The test is before adding: the queue may pass sk_rcvbuf by one skb. */
+	if (sk->rmem_alloc <= sk->rcvbuf)
+		return true;
+	rxs__mib_inc(sd, RXS_MIB_TcpExtPruneCalled);
+	prune_ofo(sd, sk);
+	if (sk->rmem_alloc <= sk->rcvbuf)
+		return true;
+	rxs__mib_inc(sd, RXS_MIB_TcpExtRcvPruned);
+	return false;
+}
+
+static uint32_t cb_seq(const struct rxs_sk_buff *skb)
+{
+	return rxs__get_be32(skb->cb + 40);
+}
+
+static uint32_t cb_end(const struct rxs_sk_buff *skb)
+{
+	return rxs__get_be32(skb->cb + 44);
+}
+
+/* tcp_ofo_queue(): move what became in order to the receive queue. */
+static void ofo_drain(struct rxs_sock *sk)
+{
+	struct rxs_sk_buff *skb;
+
+	while ((skb = sk->tcp.ofo.head) && !after(cb_seq(skb), sk->tcp.rcv_nxt)) {
+		rxs__skb_dequeue(&sk->tcp.ofo);
+		if (!after(cb_end(skb), sk->tcp.rcv_nxt)) {
+			sk->rmem_alloc -= skb->truesize;
+			rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OFO_DROP);
+			continue;
+		}
+		sk->tcp.rcv_nxt = cb_end(skb);
+		rxs__skb_queue_tail(&sk->receive_queue, skb);
+	}
+}
+
+/* tcp_data_queue_ofo(): keep a segment that came early, in sequence order. */
+static void data_queue_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk,
+			   struct rxs_sk_buff *skb)
+{
+	struct rxs_sk_buff **pp = &sk->tcp.ofo.head, *prev = NULL;
+
+	if (!rmem_schedule(sd, sk)) {
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFODrop);
+		rxs_kfree_skb_reason(skb, RXS_DROP_PROTO_MEM);
+		return;
+	}
+	rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFOQueue);
+	while (*pp && before(cb_seq(*pp), cb_seq(skb))) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	/* All its bytes already held: the kernel merges, i.e. drops the new one. */
+	if ((prev && !after(cb_end(skb), cb_end(prev))) ||
+	    (*pp && cb_seq(*pp) == cb_seq(skb) && !after(cb_end(skb), cb_end(*pp)))) {
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFOMerge);
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OFOMERGE);
+		return;
+	}
+	skb->next = *pp;
+	*pp = skb;
+	if (!skb->next)
+		sk->tcp.ofo.tail = skb;
+	sk->tcp.ofo.qlen++;
+	sk->rmem_alloc += skb->truesize;
+}
+
+/* tcp_data_queue(): a segment with payload or FIN. */
+static void data_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rxs_sk_buff *skb,
+		       const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (!after(tcb->end_seq, tp->rcv_nxt)) {
+		/* A retransmission of what we have: ACK at once (the first was lost). */
+		rxs__mib_inc(sd, RXS_MIB_TcpExtDelayedACKLost);
+		ack_now(sd, sk);
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OLD_DATA);
+		return;
+	}
+	if (!before(tcb->seq, tp->rcv_nxt + (uint32_t)RXS_MAX(sk->rcvbuf, 65535))) {
+		ack_now(sd, sk);
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OVERWINDOW);
+		return;
+	}
+	rxs__put_be32(skb->cb + 40, tcb->seq);
+	rxs__put_be32(skb->cb + 44, tcb->end_seq);
+	rxs_skb_pull(skb, tcb->doff);
+	if (after(tcb->seq, tp->rcv_nxt)) {
+		data_queue_ofo(sd, sk, skb);
+		ack_now(sd, sk);	/* a duplicate ACK tells the sender what is missing */
+		return;
+	}
+	if (!rmem_schedule(sd, sk)) {
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPRcvQDrop);
+		ack_now(sd, sk);
+		rxs_kfree_skb_reason(skb, RXS_DROP_PROTO_MEM);
+		return;
+	}
+	if (tp->state == RXS_TCP_ESTABLISHED && !tp->ofo.qlen &&
+	    !(tcb->flags & ~(TH_ACK | TH_PSH)))
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPHPHits);
+	tp->rcv_nxt = tcb->end_seq;
+	if (tcb->flags & TH_FIN)
+		tp->state = RXS_TCP_CLOSE_WAIT;
+	sk->rmem_alloc += skb->truesize;
+	rxs__skb_queue_tail(&sk->receive_queue, skb);
+	ofo_drain(sk);
+	if (tcb->flags & TH_FIN)
+		ack_now(sd, sk);
+	else
+		ack_snd_check(sd, sk);
+	rxs__app_data_ready(sk, sd->now);
+}
+
+/* tcp_validate_incoming() for RST and SYN: true when the segment was dealt with. */
+static bool validate_incoming(struct rxs_softnet_data *sd, struct rxs_sock *sk,
+			      struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (tcb->flags & TH_RST) {
+		if (tcb->seq == tp->rcv_nxt) {
+			/* tcp_reset(): the connection is gone. */
+			if (tp->state == RXS_TCP_ESTABLISHED || tp->state == RXS_TCP_CLOSE_WAIT)
+				rxs__mib_inc(sd, RXS_MIB_TcpEstabResets);
+			tp->state = RXS_TCP_CLOSE;
+		} else if (!before(tcb->seq, tp->rcv_nxt) &&
+			   before(tcb->seq, tp->rcv_nxt + (uint32_t)RXS_MAX(sk->rcvbuf, 65535))) {
+			rxs__mib_inc(sd, RXS_MIB_TcpExtTCPChallengeACK);	/* RFC 5961 */
+			ack_now(sd, sk);
+		}
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_RESET);
+		return true;
+	}
+	if (tcb->flags & TH_SYN) {
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPChallengeACK);
+		ack_now(sd, sk);
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_INVALID_SYN);
+		return true;
+	}
+	if (!(tcb->flags & TH_ACK)) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
+		return true;
+	}
+	return false;
+}
+
+void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
+			      const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (tp->state == RXS_TCP_CLOSE) {
+		rxs__tcp_send_reset(skb, tcb);
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_CLOSE);
+		return;
+	}
+	if (validate_incoming(sd, sk, skb, tcb))
+		return;
+	if (tp->state == RXS_TCP_SYN_RECV)
+		tp->state = RXS_TCP_ESTABLISHED;	/* the handshake's ACK */
+	if (tcb->end_seq == tcb->seq) {
+		/* tcp_ack() slow path: an ACK with nothing else in it. */
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPPureAcks);
+		rxs_consume_skb(skb);
+		return;
+	}
+	data_queue(sd, sk, skb, tcb);
+}

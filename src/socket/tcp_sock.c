@@ -1,0 +1,296 @@
+/* tcp_sock.c - TCP sockets: listeners and their accept queue, connections, the ehash.
+ *
+ * The ehash holds request socks and connections by 4-tuple, as the kernel's established
+ * hash does (request socks live there since 4.4). Connections are never freed during a run:
+ * a closed one keeps its counters for the report, and the host frees them all at the end.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "host.h"
+#include "internal.h"
+#include "rxsim/socket.h"
+
+#define EHASH_SIZE 65536
+#define HINT_SIZE 4096
+
+struct rxs_isn_hint {
+	struct rxs_tcp_tuple t;
+	uint32_t isn;
+	bool used;
+};
+
+static uint32_t tuple_hash(const struct rxs_tcp_tuple *t)
+{
+	const uint8_t *p = (const uint8_t *)t;
+	uint32_t h = 2166136261u;
+
+	/* FNV-1a over the tuple; the padding is zeroed wherever tuples are built. */
+	for (size_t i = 0; i < sizeof(*t); i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+void rxs__tcp_tuple_of(const struct rxs_sk_buff *skb, struct rxs_tcp_tuple *t)
+{
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	const uint8_t *th = rxs_skb_transport_header(skb);
+
+	memset(t, 0, sizeof(*t));
+	t->family = cb->family;
+	memcpy(t->saddr, cb->saddr, 16);
+	memcpy(t->daddr, cb->daddr, 16);
+	t->sport = rxs__get_be16(th);
+	t->dport = rxs__get_be16(th + 2);
+}
+
+static int ehash_init(struct rxs_host *h)
+{
+	if (h->ehash)
+		return 0;
+	h->ehash = rxs__calloc(EHASH_SIZE, sizeof(*h->ehash));
+	if (!h->ehash)
+		return -ENOMEM;
+	h->ehash_mask = EHASH_SIZE - 1;
+	return 0;
+}
+
+struct rxs_ehash_node *rxs__ehash_lookup(struct rxs_host *h, const struct rxs_tcp_tuple *t)
+{
+	struct rxs_ehash_node *n;
+
+	if (!h->ehash)
+		return NULL;
+	for (n = h->ehash[tuple_hash(t) & h->ehash_mask]; n; n = n->next)
+		if (!memcmp(&n->t, t, sizeof(*t)))
+			return n;
+	return NULL;
+}
+
+int rxs__ehash_add(struct rxs_host *h, struct rxs_ehash_node *n)
+{
+	uint32_t b;
+
+	if (ehash_init(h))
+		return -ENOMEM;
+	b = tuple_hash(&n->t) & h->ehash_mask;
+	n->next = h->ehash[b];
+	h->ehash[b] = n;
+	return 0;
+}
+
+void rxs__ehash_del(struct rxs_host *h, struct rxs_ehash_node *n)
+{
+	struct rxs_ehash_node **pp;
+
+	if (!h->ehash)
+		return;
+	for (pp = &h->ehash[tuple_hash(&n->t) & h->ehash_mask]; *pp; pp = &(*pp)->next)
+		if (*pp == n) {
+			*pp = n->next;
+			n->next = NULL;
+			return;
+		}
+}
+
+/* listen(): the backlog is capped by somaxconn, as __sys_listen() does. */
+void rxs__tcp_listen(struct rxs_sock *sk)
+{
+	struct rxs_host *h = sk->host;
+	uint32_t somaxconn = (uint32_t)h->sysctl[RXS_SYSCTL_SOMAXCONN];
+	/* A negative backlog becomes somaxconn: the kernel compares it as unsigned. */
+	uint32_t backlog = (uint32_t)sk->cfg.backlog;
+	unsigned int b = sk->cfg.port & 255;
+
+	sk->tcp.state = RXS_TCP_LISTEN;
+	sk->tcp.max_ack_backlog = RXS_MIN(backlog, somaxconn);
+	sk->hash_next = h->tcp_lhash[b];
+	h->tcp_lhash[b] = sk;
+}
+
+static int listener_score(const struct rxs_sock *sk, int family, const uint8_t *daddr)
+{
+	static const uint8_t zero[16];
+	const struct rxs_addr *a = &sk->cfg.local;
+
+	if (!memcmp(a->addr, zero, 16))
+		return (a->family == AF_INET6 || family == AF_INET) ? 1 : 0;
+	if (a->family != family)
+		return 0;
+	return !memcmp(a->addr, daddr, family == AF_INET ? 4 : 16) ? 2 : 0;
+}
+
+struct rxs_sock *rxs__tcp_listener_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
+					  uint16_t dport)
+{
+	struct rxs_sock *best = NULL;
+	int best_score = 0;
+
+	/* __inet_lookup_listener(): the exact address first, then the wildcard. */
+	for (struct rxs_sock *sk = h->tcp_lhash[dport & 255]; sk; sk = sk->hash_next) {
+		int score = sk->cfg.port == dport ? listener_score(sk, family, daddr) : 0;
+
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+struct rxs_sock *rxs__tcp_child_create(struct rxs_host *h, struct rxs_sock *listener,
+				       const struct rxs_tcp_tuple *t, uint32_t rcv_isn,
+				       uint32_t snt_isn, const uint8_t *peer_mac)
+{
+	struct rxs_sock *c = rxs__calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->cfg = listener->cfg;
+	c->host = h;
+	c->index = listener->index;
+	c->rcvbuf = listener->rcvbuf;	/* inherited, as sk_clone_lock copies it */
+	c->app.cfg = listener->cfg.conn_read;
+	c->tcp.state = RXS_TCP_SYN_RECV;
+	c->tcp.listener = listener;
+	c->tcp.node.t = *t;
+	c->tcp.node.kind = RXS_EH_SOCK;
+	c->tcp.rcv_nxt = rcv_isn + 1;
+	c->tcp.snd_nxt = snt_isn + 1;
+	memcpy(c->tcp.peer_mac, peer_mac, 6);
+	if (rxs__ehash_add(h, &c->tcp.node)) {
+		rxs__free(c);
+		return NULL;
+	}
+	c->tcp.conn_next = h->tcp_conns;
+	h->tcp_conns = c;
+	h->tcp_nconns++;
+	return c;
+}
+
+void rxs__tcp_acceptq_add(struct rxs_sock *listener, struct rxs_sock *child, uint64_t now)
+{
+	struct rxs_tcp_sock *l = &listener->tcp;
+
+	child->tcp.accept_next = NULL;
+	if (l->acceptq_tail)
+		l->acceptq_tail->tcp.accept_next = child;
+	else
+		l->acceptq_head = child;
+	l->acceptq_tail = child;
+	l->ack_backlog++;
+	rxs__app_data_ready(listener, now);
+}
+
+struct rxs_sock *rxs__tcp_accept(struct rxs_sock *sk)
+{
+	struct rxs_sock *c = sk->tcp.acceptq_head;
+
+	if (!c)
+		return NULL;
+	sk->tcp.acceptq_head = c->tcp.accept_next;
+	if (!sk->tcp.acceptq_head)
+		sk->tcp.acceptq_tail = NULL;
+	sk->tcp.ack_backlog--;
+	c->tcp.accepted = true;
+	sk->delivered++;
+	return c;
+}
+
+struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk)
+{
+	struct rxs_sk_buff *skb = rxs__skb_dequeue(&sk->receive_queue);
+
+	if (!skb)
+		return NULL;
+	sk->rmem_alloc -= skb->truesize;
+	sk->delivered++;
+	sk->delivered_bytes += skb->len;
+	return skb;
+}
+
+static struct rxs_isn_hint *hint_slot(const struct rxs_host *h, const struct rxs_tcp_tuple *t,
+				      bool *found)
+{
+	uint32_t i = tuple_hash(t) & h->isn_hints_mask;
+
+	/* Linear probing; a full table overwrites the home slot (the oldest hint matters
+	 * least: its handshake is long done). */
+	for (uint32_t n = 0; n <= h->isn_hints_mask; n++, i = (i + 1) & h->isn_hints_mask) {
+		struct rxs_isn_hint *e = &h->isn_hints[i];
+
+		if (!e->used || !memcmp(&e->t, t, sizeof(*t))) {
+			*found = e->used;
+			return e;
+		}
+	}
+	*found = false;
+	return &h->isn_hints[tuple_hash(t) & h->isn_hints_mask];
+}
+
+void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t isn)
+{
+	struct rxs_isn_hint *e;
+	bool found;
+
+	if (!h->isn_hints) {
+		h->isn_hints = rxs__calloc(HINT_SIZE, sizeof(*h->isn_hints));
+		if (!h->isn_hints)
+			return;		/* without hints the host picks its own ISNs */
+		h->isn_hints_mask = HINT_SIZE - 1;
+	}
+	e = hint_slot(h, t, &found);
+	e->t = *t;
+	e->isn = isn;
+	e->used = true;
+}
+
+bool rxs__isn_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *isn)
+{
+	struct rxs_isn_hint *e;
+	bool found;
+
+	if (!h->isn_hints)
+		return false;
+	e = hint_slot(h, t, &found);
+	if (found)
+		*isn = e->isn;
+	return found;
+}
+
+uint64_t rxs__tcp_queued(const struct rxs_host *h)
+{
+	uint64_t n = 0;
+
+	for (const struct rxs_sock *c = h->tcp_conns; c; c = c->tcp.conn_next)
+		n += c->receive_queue.qlen + c->tcp.ofo.qlen;
+	return n;
+}
+
+static void purge(struct rxs_skb_queue *q)
+{
+	struct rxs_sk_buff *skb;
+
+	while ((skb = rxs__skb_dequeue(q)))
+		rxs_kfree_skb_reason(skb, RXS_DROP_SOCKET_CLOSE);
+}
+
+void rxs__tcp_destroy(struct rxs_host *h)
+{
+	struct rxs_sock *c = h->tcp_conns;
+
+	while (c) {
+		struct rxs_sock *next = c->tcp.conn_next;
+
+		purge(&c->receive_queue);
+		purge(&c->tcp.ofo);
+		rxs__free(c);
+		c = next;
+	}
+	h->tcp_conns = NULL;
+	rxs__free(h->ehash);
+	h->ehash = NULL;
+	rxs__free(h->isn_hints);
+	h->isn_hints = NULL;
+}

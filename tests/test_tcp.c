@@ -1,0 +1,363 @@
+/* test_tcp.c - TCP receive: the listener's queues at their edges, syncookies, the SYN-ACK
+ * timer, the handshake, established data, and resets. Every number is the kernel's rule
+ * (tcp_conn_request, inet_csk_reqsk_queue_is_full, sk_acceptq_is_full, tcp_check_req,
+ * reqsk_timer_handler), and every test ends with conservation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rxsim/rxsim.h"
+#include "frames.h"
+
+#define MS 1000000ull
+#define SEC 1000000000ull
+
+/* What the host sent, from the transmit callback: the ISN of each SYN-ACK by client port. */
+struct tx_log {
+	uint32_t isn[65536];
+	unsigned int synacks, rsts, acks;
+};
+
+static void on_tx(void *ctx, const uint8_t *f, uint32_t len, uint64_t t)
+{
+	struct tx_log *log = ctx;
+	const uint8_t *th = f + 14 + 20;
+	uint8_t flags = th[13];
+
+	(void)t;
+	assert_true(len >= 54);
+	if ((flags & 0x12) == 0x12) {
+		log->isn[fr_get16(th + 2)] = (uint32_t)fr_get16(th + 4) << 16 | fr_get16(th + 6);
+		log->synacks++;
+	} else if (flags & 0x04) {
+		log->rsts++;
+	} else {
+		log->acks++;
+	}
+}
+
+/* A TCP/IPv4 segment from 10.0.0.1:@sport to 10.0.0.2:@dport with @plen payload bytes. */
+static void fr_tcp(struct fr *f, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+		   uint8_t flags, uint16_t plen)
+{
+	uint8_t *th;
+	uint32_t sum;
+	unsigned int optlen = (flags & 0x02) ? 4 : 0, tlen = 20 + optlen + plen;
+
+	fr_eth(f, fr_host_mac, false, 0, FR_ETH_P_IP);
+	fr_ip(f, FR_PEER_IP, FR_HOST_IP, IPPROTO_TCP, 1, 0x4000, (uint16_t)tlen);
+	th = f->d + f->l4;
+	memset(th, 0, tlen);
+	fr_put16(th, sport);
+	fr_put16(th + 2, dport);
+	fr_put16(th + 4, (uint16_t)(seq >> 16));
+	fr_put16(th + 6, (uint16_t)seq);
+	fr_put16(th + 8, (uint16_t)(ack >> 16));
+	fr_put16(th + 10, (uint16_t)ack);
+	th[12] = (uint8_t)(((20 + optlen) / 4) << 4);
+	th[13] = flags;
+	fr_put16(th + 14, 64240);
+	if (optlen) {		/* MSS 1460 */
+		th[20] = 2, th[21] = 4;
+		fr_put16(th + 22, 1460);
+	}
+	for (unsigned int i = 0; i < plen; i++)
+		th[20 + optlen + i] = (uint8_t)i;
+	sum = fr_sum(f->d + f->l3 + 12, 8, 0) + IPPROTO_TCP + tlen;
+	fr_put16(th + 16, fr_fold(fr_sum(th, tlen, sum)));
+}
+
+struct tcp_case {
+	int line;
+	int backlog;
+	int64_t somaxconn, syncookies, max_syn_backlog, abort_on_overflow;
+	enum rxs_app_kind accept;
+};
+
+/* A host with one TCP listener on 10.0.0.2:80 and the sysctls of @c. */
+static rxs_host_t *tcp_host(const struct tcp_case *c, struct tx_log *log)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
+	struct rxs_socket_config *s = rxs_scenario_add_socket(sc);
+	rxs_host_t *h;
+
+	assert_non_null(s);
+	s->proto = IPPROTO_TCP;
+	assert_int_equal(rxs_addr_parse(&s->local, FR_HOST_IP), 0);
+	s->port = 80;
+	s->backlog = c->backlog;
+	s->app.kind = c->accept;
+	sc->sysctl.val[RXS_SYSCTL_SOMAXCONN][0] = c->somaxconn ? c->somaxconn : 4096;
+	sc->sysctl.val[RXS_SYSCTL_TCP_SYNCOOKIES][0] = c->syncookies;
+	sc->sysctl.val[RXS_SYSCTL_TCP_MAX_SYN_BACKLOG][0] = c->max_syn_backlog ? c->max_syn_backlog : 2048;
+	sc->sysctl.val[RXS_SYSCTL_TCP_ABORT_ON_OVERFLOW][0] = c->abort_on_overflow;
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_host_set_tx_cb(h, on_tx, log), 0);
+	return h;
+}
+
+/* Client @port connects: SYN at @t, then the final ACK 100 us later. */
+static void connect_one(rxs_host_t *h, struct tx_log *log, uint16_t port, uint64_t t)
+{
+	struct fr f;
+
+	fr_tcp(&f, port, 80, 1000, 0, 0x02, 0);
+	fr_inject(h, &f, t);
+	assert_int_equal(rxs_host_run_until(h, t + 50000), 0);
+	fr_tcp(&f, port, 80, 1001, log->isn[port] + 1, 0x10, 0);
+	fr_inject(h, &f, t + 100000);
+}
+
+/* Accept-queue limits: sk_acceptq_is_full() is ack_backlog > max_ack_backlog. */
+static const struct { struct tcp_case c; unsigned int clients, queued, overflows; } acceptq[] = {
+	{ { __LINE__, 0, 0, 1, 0, 0, RXS_APP_NEVER }, 5, 1, 4 },	/* listen(fd, 0) takes one */
+	{ { __LINE__, 1, 0, 1, 0, 0, RXS_APP_NEVER }, 5, 2, 3 },
+	{ { __LINE__, 4, 0, 1, 0, 0, RXS_APP_NEVER }, 8, 5, 3 },
+	{ { __LINE__, 1000, 3, 1, 0, 0, RXS_APP_NEVER }, 8, 4, 4 },	/* somaxconn caps it */
+	{ { __LINE__, -1, 2, 1, 0, 0, RXS_APP_NEVER }, 5, 3, 2 },	/* negative: somaxconn */
+	{ { __LINE__, 4, 0, 1, 0, 0, RXS_APP_ALL }, 8, 0, 0 },	/* an application accepting */
+};
+
+static void test_accept_queue_edges(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(acceptq) / sizeof(acceptq[0]); i++) {
+		static struct tx_log log;
+		rxs_host_t *h;
+		struct rxs_sock_info si;
+
+		memset(&log, 0, sizeof(log));
+		h = tcp_host(&acceptq[i].c, &log);
+		for (unsigned int k = 0; k < acceptq[i].clients; k++)
+			connect_one(h, &log, (uint16_t)(40000 + k), k * MS);
+		assert_int_equal(rxs_host_run_until(h, 10 * MS), 0);
+		assert_int_equal(rxs_host_sock_info(h, 0, &si), 0);
+		if (si.recv_q != acceptq[i].queued ||
+		    FR_MIB(h, TcpExtListenOverflows) != acceptq[i].overflows)
+			fail_msg("case at line %d: accept queue %llu (want %u), ListenOverflows %llu "
+				 "(want %u)", acceptq[i].c.line, (unsigned long long)si.recv_q,
+				 acceptq[i].queued,
+				 (unsigned long long)FR_MIB(h, TcpExtListenOverflows),
+				 acceptq[i].overflows);
+		/* Each overflow is a SYN dropped before any request sock: ListenDrops too. */
+		assert_int_equal(FR_MIB(h, TcpExtListenDrops), acceptq[i].overflows);
+		assert_int_equal(si.drops, acceptq[i].overflows);
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+}
+
+/* SYN queue: inet_csk_reqsk_queue_is_full() is qlen > max_ack_backlog; with cookies off,
+ * tcp_max_syn_backlog also keeps its last quarter for proven peers. */
+static const struct {
+	struct tcp_case c;
+	unsigned int syns, syn_q, cookies, reqq_full_drop, listen_drops;
+} synq[] = {
+	{ { __LINE__, 4, 0, 0, 0, 0, RXS_APP_NEVER }, 10, 5, 0, 5, 5 },
+	{ { __LINE__, 4, 0, 1, 0, 0, RXS_APP_NEVER }, 10, 5, 5, 0, 0 },
+	{ { __LINE__, 4, 0, 2, 0, 0, RXS_APP_NEVER }, 10, 0, 10, 0, 0 },
+	{ { __LINE__, 0, 0, 1, 0, 0, RXS_APP_NEVER }, 3, 1, 2, 0, 0 },
+	/* 8 - qlen < 8 / 4 drops once 7 are queued */
+	{ { __LINE__, 100, 0, 0, 8, 0, RXS_APP_NEVER }, 10, 7, 0, 0, 3 },
+	/* with cookies on, tcp_max_syn_backlog is not consulted */
+	{ { __LINE__, 100, 0, 1, 8, 0, RXS_APP_NEVER }, 10, 10, 0, 0, 0 },
+};
+
+static void test_syn_queue_edges(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(synq) / sizeof(synq[0]); i++) {
+		static struct tx_log log;
+		struct rxs_sock_info si;
+		rxs_host_t *h;
+		struct fr f;
+
+		memset(&log, 0, sizeof(log));
+		h = tcp_host(&synq[i].c, &log);
+		for (unsigned int k = 0; k < synq[i].syns; k++) {
+			fr_tcp(&f, (uint16_t)(40000 + k), 80, 7000, 0, 0x02, 0);
+			fr_inject(h, &f, k * 10000);
+		}
+		assert_int_equal(rxs_host_run_until(h, 500 * MS), 0);
+		assert_int_equal(rxs_host_sock_info(h, 0, &si), 0);
+		if (si.syn_q != synq[i].syn_q ||
+		    FR_MIB(h, TcpExtSyncookiesSent) != synq[i].cookies ||
+		    FR_MIB(h, TcpExtTCPReqQFullDrop) != synq[i].reqq_full_drop ||
+		    FR_MIB(h, TcpExtListenDrops) != synq[i].listen_drops)
+			fail_msg("case at line %d: syn_q %llu cookies %llu ReqQFullDrop %llu "
+				 "ListenDrops %llu", synq[i].c.line, (unsigned long long)si.syn_q,
+				 (unsigned long long)FR_MIB(h, TcpExtSyncookiesSent),
+				 (unsigned long long)FR_MIB(h, TcpExtTCPReqQFullDrop),
+				 (unsigned long long)FR_MIB(h, TcpExtListenDrops));
+		assert_int_equal(FR_MIB(h, TcpExtTCPReqQFullDoCookies), synq[i].cookies);
+		/* Every SYN not dropped got a SYN-ACK. */
+		assert_int_equal(log.synacks, synq[i].syns - synq[i].listen_drops);
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+}
+
+/* reqsk_timer_handler(): SYN-ACK resent at 1, 3, 7, 15, 31 s; the request dies at 63 s. */
+static void test_synack_timer(void **state)
+{
+	static const struct tcp_case c = { __LINE__, 16, 0, 1, 0, 0, RXS_APP_NEVER };
+	static const uint64_t at[] = { 1, 3, 7, 15, 31 };
+	static struct tx_log log;
+	struct rxs_sock_info si;
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = tcp_host(&c, &log);
+	fr_tcp(&f, 40000, 80, 1, 0, 0x02, 0);
+	fr_inject(h, &f, 0);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		assert_int_equal(rxs_host_run_until(h, at[i] * SEC - MS), 0);
+		assert_int_equal(FR_MIB(h, TcpExtTCPSynRetrans), i);
+		assert_int_equal(rxs_host_run_until(h, at[i] * SEC + MS), 0);
+		assert_int_equal(FR_MIB(h, TcpExtTCPSynRetrans), i + 1);
+	}
+	assert_int_equal(rxs_host_run_until(h, 62 * SEC), 0);
+	rxs_host_sock_info(h, 0, &si);
+	assert_int_equal(si.syn_q, 1);
+	assert_int_equal(rxs_host_run_until(h, 64 * SEC), 0);
+	rxs_host_sock_info(h, 0, &si);
+	assert_int_equal(si.syn_q, 0);
+	assert_int_equal(FR_MIB(h, TcpRetransSegs), 5);
+	assert_int_equal(FR_MIB(h, TcpExtTCPTimeouts), 6);	/* 5 resends and the expiry */
+	assert_int_equal(FR_MIB(h, TcpOutSegs), 6);
+	assert_int_equal(log.synacks, 6);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* A full accept queue and the final ACK: dropped (the request stays, acked), or reset. */
+static void test_final_ack_overflow(void **state)
+{
+	for (int abort = 0; abort <= 1; abort++) {
+		const struct tcp_case c = { __LINE__, 0, 0, 1, 0, abort, RXS_APP_NEVER };
+		static struct tx_log log;
+		struct rxs_sock_info si;
+		rxs_host_t *h;
+		struct fr f;
+
+		(void)state;
+		memset(&log, 0, sizeof(log));
+		h = tcp_host(&c, &log);
+		/* Two SYNs first (both fit the SYN queue of backlog 0? no: qlen 1 > 0 is full,
+		 * so the second is answered with a cookie), then both ACKs. */
+		fr_tcp(&f, 40000, 80, 1000, 0, 0x02, 0);
+		fr_inject(h, &f, 0);
+		fr_tcp(&f, 40001, 80, 1000, 0, 0x02, 0);
+		fr_inject(h, &f, 10000);
+		assert_int_equal(rxs_host_run_until(h, MS), 0);
+		assert_int_equal(FR_MIB(h, TcpExtSyncookiesSent), 1);
+		fr_tcp(&f, 40001, 80, 1001, log.isn[40001] + 1, 0x10, 0);	/* cookie ACK */
+		fr_inject(h, &f, 2 * MS);
+		fr_tcp(&f, 40000, 80, 1001, log.isn[40000] + 1, 0x10, 0);	/* queue now full */
+		fr_inject(h, &f, 3 * MS);
+		assert_int_equal(rxs_host_run_until(h, 10 * MS), 0);
+		rxs_host_sock_info(h, 0, &si);
+		assert_int_equal(FR_MIB(h, TcpExtSyncookiesRecv), 1);
+		assert_int_equal(si.recv_q, 1);
+		assert_int_equal(FR_MIB(h, TcpExtListenOverflows), 1);
+		assert_int_equal(FR_MIB(h, TcpPassiveOpens), 1);
+		assert_int_equal(fr_drops(h, RXS_DROP_TCP_LISTEN_OVERFLOW), 1);
+		assert_int_equal(si.syn_q, abort ? 0 : 1);
+		assert_int_equal(FR_MIB(h, TcpExtEmbryonicRsts), abort ? 1 : 0);
+		assert_int_equal(log.rsts, abort ? 1 : 0);
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+}
+
+/* Bad cookies and ACKs for nothing are reset; a RST is never answered. */
+static void test_resets(void **state)
+{
+	static const struct tcp_case c = { __LINE__, 0, 0, 1, 0, 0, RXS_APP_NEVER };
+	static struct tx_log log;
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = tcp_host(&c, &log);
+	fr_tcp(&f, 40000, 80, 1000, 0, 0x02, 0);
+	fr_inject(h, &f, 0);
+	fr_tcp(&f, 40001, 80, 1000, 0, 0x02, 0);	/* a cookie: overflow is recent */
+	fr_inject(h, &f, 10000);
+	fr_tcp(&f, 40002, 80, 5, 12345, 0x10, 0);	/* not a valid cookie */
+	fr_inject(h, &f, MS);
+	fr_tcp(&f, 40003, 81, 5, 0, 0x02, 0);		/* no socket on 81 */
+	fr_inject(h, &f, 2 * MS);
+	fr_tcp(&f, 40004, 81, 5, 0, 0x04, 0);		/* a RST to no socket */
+	fr_inject(h, &f, 3 * MS);
+	assert_int_equal(rxs_host_run_until(h, 10 * MS), 0);
+	assert_int_equal(FR_MIB(h, TcpExtSyncookiesFailed), 1);
+	assert_int_equal(FR_MIB(h, TcpOutRsts), 2);
+	assert_int_equal(log.rsts, 2);
+	assert_int_equal(fr_drops(h, RXS_DROP_NO_SOCKET), 2);
+	assert_int_equal(FR_MIB(h, TcpInSegs), 5);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* Established data: in order, out of order, a duplicate, and the receive buffer. */
+static void test_established_data(void **state)
+{
+	static const struct tcp_case c = { __LINE__, 16, 0, 1, 0, 0, RXS_APP_NEVER };
+	static struct tx_log log;
+	struct rxs_sock_info si;
+	uint32_t ack;
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = tcp_host(&c, &log);
+	connect_one(h, &log, 40000, 0);
+	ack = log.isn[40000] + 1;
+	fr_tcp(&f, 40000, 80, 1001, ack, 0x18, 100);		/* in order */
+	fr_inject(h, &f, MS);
+	fr_tcp(&f, 40000, 80, 1201, ack, 0x18, 100);		/* early: 1101 is missing */
+	fr_inject(h, &f, 2 * MS);
+	fr_tcp(&f, 40000, 80, 1201, ack, 0x18, 100);		/* the same again */
+	fr_inject(h, &f, 3 * MS);
+	fr_tcp(&f, 40000, 80, 1101, ack, 0x18, 100);		/* the gap: both now in order */
+	fr_inject(h, &f, 4 * MS);
+	fr_tcp(&f, 40000, 80, 1001, ack, 0x18, 100);		/* old data */
+	fr_inject(h, &f, 5 * MS);
+	assert_int_equal(rxs_host_run_until(h, 100 * MS), 0);
+	assert_int_equal(FR_MIB(h, TcpExtTCPPureAcks), 1);
+	assert_int_equal(FR_MIB(h, TcpExtTCPOFOQueue), 2);
+	assert_int_equal(FR_MIB(h, TcpExtTCPOFOMerge), 1);
+	assert_int_equal(FR_MIB(h, TcpExtDelayedACKLost), 1);
+	assert_int_equal(fr_drops(h, RXS_DROP_TCP_OFOMERGE), 1);
+	assert_int_equal(fr_drops(h, RXS_DROP_TCP_OLD_DATA), 1);
+	/* The listener holds the child unaccepted; the child holds three segments. */
+	rxs_host_sock_info(h, 0, &si);
+	assert_int_equal(si.recv_q, 1);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_accept_queue_edges),
+		cmocka_unit_test(test_syn_queue_edges),
+		cmocka_unit_test(test_synack_timer),
+		cmocka_unit_test(test_final_ack_overflow),
+		cmocka_unit_test(test_resets),
+		cmocka_unit_test(test_established_data),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
