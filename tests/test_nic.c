@@ -785,6 +785,184 @@ static void test_gen_udp(void **state)
 					  "/nonexistent/gen.pcap", err, sizeof(err)), -ENOENT);
 }
 
+/* (4b) The TCP generator: headers, options and checksums checked independently. */
+static void tcp_gen_config(struct rxs_gen_tcp *t, int family, enum rxs_gen_tcp_kind kind,
+			   unsigned int size)
+{
+	struct rxs_gen_udp g;
+
+	gen_config(&g, family, 0);
+	memset(t, 0, sizeof(*t));
+	memcpy(t->dst_mac, g.dst_mac, 6);
+	memcpy(t->src_mac, g.src_mac, 6);
+	t->dst = g.dst;
+	t->src = g.src;
+	t->dport = 80;
+	t->kind = kind;
+	t->sources = 7;
+	t->flows = 3;
+	t->size = size;
+	t->seed = 42;
+	t->rate_pps = g.rate_pps;
+	t->count = g.count;
+	t->start_ns = g.start_ns;
+}
+
+static const struct tcp_case {
+	int line;
+	int family;
+	enum rxs_gen_tcp_kind kind;
+	unsigned int size, want;
+} tcp_cases[] = {
+	{ __LINE__, AF_INET, RXS_GEN_SYN_FLOOD, 0, 74 },
+	{ __LINE__, AF_INET6, RXS_GEN_SYN_FLOOD, 500, 94 },	/* size is for data only */
+	{ __LINE__, AF_INET, RXS_GEN_TCP_FLOWS, 0, 1514 },	/* 1448 bytes of payload */
+	{ __LINE__, AF_INET6, RXS_GEN_TCP_FLOWS, 0, 1514 },	/* 1428 */
+	{ __LINE__, AF_INET, RXS_GEN_TCP_FLOWS, 200, 200 },
+	{ __LINE__, AF_INET, RXS_GEN_TCP_FLOWS, 10, 67 },	/* raised to 1 payload byte */
+	{ __LINE__, AF_INET6, RXS_GEN_TCP_FLOWS, 20000, 9000 },
+};
+
+/* The SYN options of a Linux client, in its order: MSS, SACK_PERM, TS, NOP, WSCALE 7. */
+static bool syn_options_ok(const uint8_t *o, int v6)
+{
+	return o[0] == 2 && o[1] == 4 && rxs__get_be16(o + 2) == (v6 ? 1440 : 1460) &&
+	       o[4] == 4 && o[5] == 2 && o[6] == 8 && o[7] == 10 && rxs__get_be32(o + 12) == 0 &&
+	       o[16] == 1 && o[17] == 3 && o[18] == 3 && o[19] == 7;
+}
+
+/* Frame @i of case @c: headers, checksums and options; sequence numbers in @seq per flow. */
+static void check_tcp_frame(const struct tcp_case *c, const uint8_t *p, uint32_t len, uint64_t i,
+			    uint32_t seq[3])
+{
+	int v6 = c->family == AF_INET6;
+	const uint8_t *ip = p + 14, *tcp = ip + (v6 ? 40 : 20);
+	uint16_t l4len = (uint16_t)(len - (tcp - p));
+	uint32_t sum = 6 + l4len + ref_csum(v6 ? ip + 8 : ip + 12, v6 ? 32 : 8, 0);
+	unsigned int doff = (unsigned int)(tcp[12] >> 4) * 4, f = (unsigned int)(i % 3);
+	const uint8_t *saddr = v6 ? ip + 8 : ip + 12;
+	unsigned int want_src = c->kind == RXS_GEN_SYN_FLOOD ? 2 + (unsigned int)(i % 7) : 2;
+
+	if (ref_csum(tcp, l4len, sum) != 0xffff || rxs__get_be16(tcp + 2) != 80 ||
+	    saddr[v6 ? 15 : 3] != want_src)
+		fail_msg("case at line %d: frame %llu: TCP checksum, port or source", c->line,
+			 (unsigned long long)i);
+	if (!v6 && (ref_csum(ip, 20, 0) != 0xffff || ip[9] != 6 ||
+		    rxs__get_be16(ip + 2) != len - 14))
+		fail_msg("case at line %d: frame %llu: IPv4 header", c->line, (unsigned long long)i);
+	if (c->kind == RXS_GEN_SYN_FLOOD) {
+		if (tcp[13] != 0x02 || doff != 40 || !syn_options_ok(tcp + 20, v6) ||
+		    rxs__get_be16(tcp) < 1024)
+			fail_msg("case at line %d: frame %llu: SYN", c->line, (unsigned long long)i);
+		return;
+	}
+	if (tcp[13] != 0x18 || doff != 32 || tcp[20] != 1 || tcp[21] != 1 || tcp[22] != 8 ||
+	    rxs__get_be16(tcp) != 10000 + f || (i >= 3 && rxs__get_be32(tcp + 4) != seq[f]))
+		fail_msg("case at line %d: frame %llu: data segment", c->line, (unsigned long long)i);
+	seq[f] = rxs__get_be32(tcp + 4) + (len - 14 - (unsigned int)(tcp - ip) - doff);
+}
+
+/* Read @path with libpcap: every frame checked, equal to @src's, @count of them. Returns how
+ * many distinct source ports the file has. */
+static unsigned int check_tcp_file(const struct tcp_case *c, const char *path, rxs_source_t *src)
+{
+	static uint8_t seen[65536];
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, ebuf);
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct rxs_frame f;
+	uint32_t seq[3] = { 0 };
+	unsigned int ports = 0;
+	uint64_t i = 0;
+
+	assert_non_null(p);
+	memset(seen, 0, sizeof(seen));
+	for (; pcap_next_ex(p, &h, &data) == 1; i++) {
+		uint16_t sport = rxs__get_be16(data + 14 + (c->family == AF_INET6 ? 40 : 20));
+
+		if (h->caplen != c->want || h->len != c->want)
+			fail_msg("case at line %d: frame %llu: %u bytes, want %u", c->line,
+				 (unsigned long long)i, h->caplen, c->want);
+		check_tcp_frame(c, data, h->caplen, i, seq);
+		if (rxs_source_next(src, &f) != 1 || f.len != h->caplen ||
+		    memcmp(f.data, data, f.len))
+			fail_msg("case at line %d: frame %llu: source differs from the file",
+				 c->line, (unsigned long long)i);
+		ports += !seen[sport];
+		seen[sport] = 1;
+	}
+	pcap_close(p);
+	assert_int_equal(i, 1000);
+	assert_int_equal(rxs_source_next(src, &f), 0);
+	return ports;
+}
+
+/* The whole file as bytes, to compare two runs of the generator. */
+static size_t slurp(const char *path, uint8_t *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, cap, f);
+	fclose(f);
+	return n;
+}
+
+static void test_gen_tcp(void **state)
+{
+	static uint8_t a[1 << 21], b[1 << 21];
+	char path[512], err[512];
+
+	for (size_t i = 0; i < ARRAY_SIZE(tcp_cases); i++) {
+		const struct tcp_case *c = &tcp_cases[i];
+		struct rxs_gen_tcp t;
+		rxs_source_t *src;
+		unsigned int ports;
+		size_t n;
+
+		tcp_gen_config(&t, c->family, c->kind, c->size);
+		tmp_path(state, path, sizeof(path), "tcp.pcap");
+		if (rxs_gen_tcp_pcap(&t, path, err, sizeof(err)))
+			fail_msg("case at line %d: %s", c->line, err);
+		assert_int_equal(rxs_source_open_gen_tcp(&src, &t), 0);
+		ports = check_tcp_file(c, path, src);
+		rxs_source_close(src);
+		/* SYNs: nearly every one from its own port; flows: one port per flow. */
+		if (c->kind == RXS_GEN_SYN_FLOOD ? ports < 950 : ports != 3)
+			fail_msg("case at line %d: %u source ports", c->line, ports);
+		n = slurp(path, a, sizeof(a));
+		assert_int_equal(rxs_gen_tcp_pcap(&t, path, err, sizeof(err)), 0);
+		if (slurp(path, b, sizeof(b)) != n || memcmp(a, b, n))
+			fail_msg("case at line %d: not deterministic", c->line);
+		t.seed++;
+		assert_int_equal(rxs_gen_tcp_pcap(&t, path, err, sizeof(err)), 0);
+		if (slurp(path, b, sizeof(b)) == n && !memcmp(a, b, n))
+			fail_msg("case at line %d: the seed changes nothing", c->line);
+	}
+}
+
+static void test_gen_tcp_invalid(void **state)
+{
+	struct rxs_gen_tcp t;
+	rxs_source_t *src = NULL;
+	char path[512], err[512];
+
+	tmp_path(state, path, sizeof(path), "tcp.pcap");
+	tcp_gen_config(&t, AF_INET6, RXS_GEN_SYN_FLOOD, 0);
+	t.src.family = AF_INET;		/* a mixed pair has no pseudo-header */
+	assert_int_equal(rxs_gen_tcp_pcap(&t, path, err, sizeof(err)), -EINVAL);
+	assert_int_equal(rxs_source_open_gen_tcp(&src, &t), -EINVAL);
+	assert_null(src);
+	tcp_gen_config(&t, AF_INET, RXS_GEN_TCP_FLOWS, 0);
+	t.flows = 55536;		/* more than the source ports 10000..65534 */
+	assert_int_equal(rxs_gen_tcp_pcap(&t, path, err, sizeof(err)), -EINVAL);
+	t.flows = 3;
+	assert_int_equal(rxs_gen_tcp_pcap(&t, "/nonexistent/tcp.pcap", err, sizeof(err)),
+			 -ENOENT);
+}
+
 /* (5) The survey of generated traffic finds its one destination. */
 static void test_survey(void **state)
 {
@@ -875,6 +1053,8 @@ int main(void)
 		cmocka_unit_test(test_link_unsupported),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_gen_udp),
+		cmocka_unit_test(test_gen_tcp),
+		cmocka_unit_test(test_gen_tcp_invalid),
 		cmocka_unit_test(test_survey),
 		cmocka_unit_test(test_survey_corpus),
 	};

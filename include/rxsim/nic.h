@@ -105,4 +105,39 @@ int rxs_gen_udp_pcap(const struct rxs_gen_udp *g, const char *path, char *err, s
 /* A source that generates the same frames in memory, without a file. */
 int rxs_source_open_gen_udp(rxs_source_t **srcp, const struct rxs_gen_udp *g);
 
+enum rxs_gen_tcp_kind {
+	RXS_GEN_SYN_FLOOD,	/* each frame a SYN opening a new connection */
+	RXS_GEN_TCP_FLOWS,	/* in-order data segments of established connections */
+};
+
+struct rxs_gen_tcp {
+	uint8_t dst_mac[6], src_mac[6];
+	struct rxs_addr dst;		/* destination address (family decides IPv4/IPv6) */
+	struct rxs_addr src;		/* first source address (same family as dst) */
+	uint16_t dport;
+	enum rxs_gen_tcp_kind kind;
+	unsigned int sources;		/* SYN flood: source addresses src, src+1, ... round robin */
+	unsigned int flows;		/* TCP flows: connections (source ports 10000 + i),
+					 * round robin, at most 55535 */
+	unsigned int size;		/* TCP flows: frame size without FCS, 0 = full size for a
+					 * 1500 MTU (1448 payload bytes IPv4, 1428 IPv6); a SYN is
+					 * always 74 bytes (IPv4) or 94 (IPv6) */
+	uint64_t seed;			/* source ports and ISNs; the same seed, the same frames */
+	double rate_pps;		/* spacing of timestamps */
+	uint64_t count;
+	uint64_t start_ns;
+};
+
+/* Write @g as a pcap (microsecond) to @path with valid IP and TCP checksums. SYNs carry the
+ * options of a Linux client (MSS, SACK permitted, timestamps, window scale) and random-looking
+ * but deterministic source ports and ISNs. Data segments (ACK|PSH with timestamps) continue
+ * connections whose handshake is not in the file: each flow's sequence numbers start at an
+ * ISN from the seed and advance by the payload length; its ack number is a per-flow constant
+ * the client cannot know from the file, so a receiver must take the flow as established.
+ * 0, or -EINVAL (families) / <0 with @err set. */
+int rxs_gen_tcp_pcap(const struct rxs_gen_tcp *g, const char *path, char *err, size_t errlen);
+
+/* A source that generates the same frames in memory, without a file. 0, -EINVAL, -ENOMEM. */
+int rxs_source_open_gen_tcp(rxs_source_t **srcp, const struct rxs_gen_tcp *g);
+
 #endif /* RXSIM_NIC_H */

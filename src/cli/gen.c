@@ -1,19 +1,47 @@
 /* gen.c - `rxsim gen`: synthetic traffic as a pcap file, so examples and benchmarks need no
- * outside capture. Only the UDP flood exists so far; SYN floods and TCP flows come later. */
+ * outside capture: a UDP flood, a SYN flood, or the data segments of TCP flows.
+ *
+ * Every kind reads the same options into one struct gen_opts; each kind accepts only the
+ * options that mean something for it, so `gen syn --size 100` is an error, not a silent no-op.
+ */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cli.h"
 #include "rxsim/config.h"
 #include "rxsim/error.h"
 #include "rxsim/nic.h"
 
-static const char *const gen_options[] = {
-	"--count", "--rate", "--size", "--flows", "--dst", "--src", "--dport", "--dst-mac", "--src-mac",
+enum gen_kind { GEN_UDP, GEN_SYN, GEN_TCP };
+
+/* Which kinds take an option: a bit per enum gen_kind. */
+#define K_UDP (1u << GEN_UDP)
+#define K_SYN (1u << GEN_SYN)
+#define K_TCP (1u << GEN_TCP)
+#define K_ALL (K_UDP | K_SYN | K_TCP)
+
+static const struct {
+	const char *name;
+	unsigned int kinds;
+} gen_options[] = {
+	{ "--count", K_ALL }, { "--rate", K_ALL }, { "--size", K_UDP | K_TCP },
+	{ "--flows", K_UDP | K_TCP }, { "--sources", K_SYN }, { "--seed", K_SYN | K_TCP },
+	{ "--dst", K_ALL }, { "--src", K_ALL }, { "--dport", K_ALL }, { "--dst-mac", K_ALL },
+	{ "--src-mac", K_ALL },
+};
+
+/* The options of every kind; the UDP struct holds the fields the kinds share. */
+struct gen_opts {
+	enum gen_kind kind;
+	struct rxs_gen_udp g;
+	unsigned int sources;
+	uint64_t seed;
+	bool src_set;
 };
 
 /* A decimal number in [min, max], nothing else around it. */
@@ -45,9 +73,20 @@ static bool parse_mac(const char *s, uint8_t mac[6])
 	return true;
 }
 
-/* Apply option @name = @v to @g. 0, or CLI_USAGE with the reason printed. */
-static int apply(struct rxs_gen_udp *g, const char *name, const char *v)
+/* A count-like option into an unsigned int; false when it does not parse. */
+static bool parse_uint_into(const char *v, uint64_t min, uint64_t max, unsigned int *out)
 {
+	uint64_t n = 0;
+	bool ok = parse_uint(v, min, max, &n);
+
+	*out = (unsigned int)n;
+	return ok;
+}
+
+/* Apply option @name = @v to @o. 0, or CLI_USAGE with the reason printed. */
+static int apply(struct gen_opts *o, const char *name, const char *v)
+{
+	struct rxs_gen_udp *g = &o->g;
 	uint64_t n = 0;
 	bool ok;
 
@@ -57,16 +96,19 @@ static int apply(struct rxs_gen_udp *g, const char *name, const char *v)
 	} else if (strcmp(name, "--rate") == 0) {
 		ok = rxs_parse_rate(v, &g->rate_pps) == 0 && g->rate_pps > 0;
 	} else if (strcmp(name, "--size") == 0) {
-		ok = parse_uint(v, 1, 65535, &n);
-		g->size = (unsigned int)n;
+		ok = parse_uint_into(v, 1, 65535, &g->size);
 	} else if (strcmp(name, "--flows") == 0) {
-		ok = parse_uint(v, 1, 65535, &n);
-		g->flows = (unsigned int)n;
+		ok = parse_uint_into(v, 1, o->kind == GEN_TCP ? 55535 : 65535, &g->flows);
+	} else if (strcmp(name, "--sources") == 0) {
+		ok = parse_uint_into(v, 1, UINT32_MAX, &o->sources);
+	} else if (strcmp(name, "--seed") == 0) {
+		ok = parse_uint(v, 0, UINT64_MAX, &o->seed);
 	} else if (strcmp(name, "--dport") == 0) {
 		ok = parse_uint(v, 0, 65535, &n);
 		g->dport = (uint16_t)n;
 	} else if (strcmp(name, "--dst") == 0 || strcmp(name, "--src") == 0) {
 		ok = rxs_addr_parse(name[2] == 'd' ? &g->dst : &g->src, v) == 0;
+		o->src_set |= name[2] == 's';
 	} else {
 		ok = parse_mac(v, name[2] == 'd' ? g->dst_mac : g->src_mac);
 	}
@@ -76,25 +118,44 @@ static int apply(struct rxs_gen_udp *g, const char *name, const char *v)
 	return CLI_USAGE;
 }
 
-static void gen_defaults(struct rxs_gen_udp *g)
+static void gen_defaults(struct gen_opts *o, enum gen_kind kind)
 {
 	static const uint8_t dst_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 	static const uint8_t src_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	struct rxs_gen_udp *g = &o->g;
 
-	memset(g, 0, sizeof(*g));
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
 	memcpy(g->dst_mac, dst_mac, 6);
 	memcpy(g->src_mac, src_mac, 6);
 	rxs_addr_parse(&g->dst, "10.0.0.2");
 	rxs_addr_parse(&g->src, "10.0.0.1");
-	g->dport = 9;
+	g->dport = kind == GEN_UDP ? 9 : 80;
 	g->flows = 1;
-	g->size = 64;
+	g->size = kind == GEN_UDP ? 64 : 0;
 	g->rate_pps = 1e6;
 	g->count = 1000;
+	o->sources = 256;
 }
 
-/* Parse the options after `gen udp`. -1 to go on, or the exit status to return now. */
-static int parse_gen(int argc, char **argv, struct rxs_gen_udp *g, const char **out)
+/* Match argv[*i] against the options of @kind. 1 with *@k set, 0 unknown, -1 value missing. */
+static int match_option(int argc, char **argv, int *i, enum gen_kind kind, size_t *k,
+			const char **v)
+{
+	for (*k = 0; *k < sizeof(gen_options) / sizeof(gen_options[0]); (*k)++) {
+		int m;
+
+		if (!(gen_options[*k].kinds & (1u << kind)))
+			continue;
+		m = cli_opt(argc, argv, i, gen_options[*k].name, v);
+		if (m != 0)
+			return m;
+	}
+	return 0;
+}
+
+/* Parse the options after `gen KIND`. -1 to go on, or the exit status to return now. */
+static int parse_gen(int argc, char **argv, struct gen_opts *o, const char **out)
 {
 	for (int i = 0; i < argc; i++) {
 		const char *v = NULL;
@@ -111,14 +172,12 @@ static int parse_gen(int argc, char **argv, struct rxs_gen_udp *g, const char **
 				return CLI_USAGE;
 			continue;
 		}
-		for (k = 0; k < sizeof(gen_options) / sizeof(gen_options[0]); k++)
-			if ((m = cli_opt(argc, argv, &i, gen_options[k], &v)) != 0)
-				break;
+		m = match_option(argc, argv, &i, o->kind, &k, &v);
 		if (m < 0)
 			return CLI_USAGE;
 		if (m == 0)
 			return cli_usage_error("gen", "unknown option or argument '%s'", argv[i]);
-		if (apply(g, gen_options[k], v) != 0)
+		if (apply(o, gen_options[k].name, v) != 0)
 			return CLI_USAGE;
 	}
 	if (!*out)
@@ -126,34 +185,76 @@ static int parse_gen(int argc, char **argv, struct rxs_gen_udp *g, const char **
 	return -1;
 }
 
+/* The TCP generator of @o; an IPv6 destination without --src gets an IPv6 source. */
+static void tcp_from_opts(const struct gen_opts *o, struct rxs_gen_tcp *t)
+{
+	const struct rxs_gen_udp *g = &o->g;
+
+	memset(t, 0, sizeof(*t));
+	memcpy(t->dst_mac, g->dst_mac, 6);
+	memcpy(t->src_mac, g->src_mac, 6);
+	t->dst = g->dst;
+	t->src = g->src;
+	if (!o->src_set && g->dst.family == AF_INET6)
+		rxs_addr_parse(&t->src, "fd00::1");
+	t->dport = g->dport;
+	t->kind = o->kind == GEN_SYN ? RXS_GEN_SYN_FLOOD : RXS_GEN_TCP_FLOWS;
+	t->sources = o->sources;
+	t->flows = g->flows;
+	t->size = g->size;
+	t->seed = o->seed;
+	t->rate_pps = g->rate_pps;
+	t->count = g->count;
+}
+
+static int gen_write(const struct gen_opts *o, const char *out, char *err, size_t errlen)
+{
+	struct rxs_gen_tcp t;
+
+	if (o->kind == GEN_UDP)
+		return rxs_gen_udp_pcap(&o->g, out, err, errlen);
+	tcp_from_opts(o, &t);
+	return rxs_gen_tcp_pcap(&t, out, err, errlen);
+}
+
+static int kind_of(const char *name, enum gen_kind *kind)
+{
+	static const char *const names[] = { "udp", "syn", "tcp" };
+
+	for (int k = GEN_UDP; k <= GEN_TCP; k++) {
+		if (strcmp(name, names[k]) == 0) {
+			*kind = (enum gen_kind)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int cli_gen(int argc, char **argv)
 {
-	struct rxs_gen_udp g;
+	struct gen_opts o;
+	enum gen_kind kind;
 	const char *out = NULL;
 	char err[512] = "";
 	int rc;
 
 	if (argc < 1)
-		return cli_usage_error("gen", "%s", "a traffic kind is needed (udp)");
+		return cli_usage_error("gen", "%s", "a traffic kind is needed (udp, syn, tcp)");
 	if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
 		cli_help(stdout, "gen");
 		return CLI_OK;
 	}
-	if (strcmp(argv[0], "syn") == 0 || strcmp(argv[0], "tcp") == 0) {
-		fprintf(stderr, "rxsim gen: %s traffic is not available yet\n", argv[0]);
-		return CLI_USAGE;
-	}
-	if (strcmp(argv[0], "udp") != 0)
-		return cli_usage_error("gen", "unknown traffic kind '%s' (udp)", argv[0]);
-	gen_defaults(&g);
-	rc = parse_gen(argc - 1, argv + 1, &g, &out);
+	if (kind_of(argv[0], &kind) < 0)
+		return cli_usage_error("gen", "unknown traffic kind '%s' (udp, syn, tcp)", argv[0]);
+	gen_defaults(&o, kind);
+	rc = parse_gen(argc - 1, argv + 1, &o, &out);
 	if (rc >= 0)
 		return rc;
-	rc = rxs_gen_udp_pcap(&g, out, err, sizeof(err));
+	rc = gen_write(&o, out, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "rxsim gen: %s\n", err[0] ? err : rxs_strerror(rc));
 		return rc == -EINVAL ? CLI_USAGE : CLI_RUN_FAILED;
 	}
-	printf("wrote %llu frames to %s\n", (unsigned long long)g.count, out);
+	printf("wrote %llu frames to %s\n", (unsigned long long)o.g.count, out);
 	return CLI_OK;
 }

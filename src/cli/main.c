@@ -20,7 +20,9 @@ static const char usage_main[] =
 	"  replay SCENARIO.yaml|CAPTURE.pcap  run a scenario (or a capture on a default host) and\n"
 	"                                     report where every packet went, stage by stage\n"
 	"  check SCENARIO.yaml                validate a scenario without running it\n"
-	"  gen udp -o OUT.pcap [options]      write synthetic traffic to a pcap file\n"
+	"  sweep SCENARIO.yaml --set K=V1,V2  the same run over a grid of values, in parallel\n"
+	"  trace SCENARIO.yaml --packet N     walk one packet through the path, stage by stage\n"
+	"  gen udp|syn|tcp -o OUT.pcap [opts] write synthetic traffic to a pcap file\n"
 	"  help [COMMAND]                     help on a command\n"
 	"\n"
 	"options:\n"
@@ -40,6 +42,12 @@ static const char usage_replay[] =
 	"  --set KEY=VALUE            override one scenario value; repeatable, e.g.\n"
 	"                               --set sysctl.net.core.netdev_budget=600\n"
 	"                               --set nics.eth0.ring_size=64\n"
+	"  --report FILE.html         also write one self-contained HTML page: the path drawn\n"
+	"                             with the counts and drops, and time series of the run\n"
+	"  --report-interval TIME     sample every TIME (e.g. 100us; default: automatic, 256 to\n"
+	"                             512 samples over the run; it doubles past 512 samples)\n"
+	"  --drops FILE.pcapng        write every dropped packet, its drop reason as the packet\n"
+	"                             comment, timestamped with its arrival at the NIC\n"
 	"  --engine virtual           the deterministic engine (the default and, for now, the\n"
 	"                             only one: threaded is not available yet)\n"
 	"\n"
@@ -49,6 +57,32 @@ static const char usage_replay[] =
 	"one UDP socket on 0.0.0.0 per destination port with an application that reads\n"
 	"everything, until 1 s after the last frame.\n";
 
+static const char usage_sweep[] =
+	"usage: rxsim sweep SCENARIO.yaml|CAPTURE --set KEY=V1,V2,... [--set KEY2=A,B]... [options]\n"
+	"\n"
+	"Run the scenario once per point of the grid (the cartesian product of the values; a\n"
+	"--set with one value is a fixed override), each run in its own process, and print one\n"
+	"row per point: the values, then offered, consumed, dropped, queued, UdpRcvbufErrors,\n"
+	"rx_missed_errors, time_squeeze, backlog drops, TcpExtListenOverflows and the top drop\n"
+	"reason. Deterministic: the same grid gives the same table.\n"
+	"\n"
+	"  --format text|json  output format (default text); json adds every drop reason\n"
+	"  -j N                runs at a time (default: the number of CPUs)\n"
+	"\n"
+	"Exit status 1 when any run failed.\n";
+
+static const char usage_trace[] =
+	"usage: rxsim trace SCENARIO.yaml|CAPTURE [--packet N | --filter EXPR [--count K]]\n"
+	"                   [--set KEY=VALUE]...\n"
+	"\n"
+	"Run the scenario and walk one offered frame through the receive path: each stage it\n"
+	"passed with the CPU, and where its life ended (read by which socket's application, or\n"
+	"dropped, with the drop reason and the virtual time).\n"
+	"\n"
+	"  --packet N     the N-th frame offered (1-based; default 1)\n"
+	"  --filter EXPR  instead, the first frames matching a tcpdump expression\n"
+	"  --count K      how many matching frames to walk (default 1)\n";
+
 static const char usage_check[] =
 	"usage: rxsim check SCENARIO.yaml [--set KEY=VALUE]...\n"
 	"\n"
@@ -56,18 +90,28 @@ static const char usage_check[] =
 	"Exit status 0 when it is valid, 2 otherwise.\n";
 
 static const char usage_gen[] =
-	"usage: rxsim gen udp -o OUT.pcap [options]\n"
+	"usage: rxsim gen udp|syn|tcp -o OUT.pcap [options]\n"
 	"\n"
-	"Write a UDP flood as a pcap file, with valid IP and UDP checksums.\n"
+	"Write synthetic traffic as a pcap file, with valid IP, UDP and TCP checksums.\n"
+	"  udp   a UDP flood\n"
+	"  syn   a SYN flood: each frame a new connection (MSS, SACK permitted, timestamps and\n"
+	"        window scale options), from --sources addresses, random-looking ports and ISNs\n"
+	"  tcp   in-order data segments (ACK|PSH, timestamps) of --flows established\n"
+	"        connections, round robin; their handshake is not in the file\n"
 	"\n"
 	"  -o, --output FILE        the pcap to write (required)\n"
 	"  --count N                frames (default 1000)\n"
 	"  --rate RATE              timestamp spacing: 1Mpps, 500kpps, 1000pps (default 1Mpps)\n"
-	"  --size BYTES             frame size without FCS (default 64); raised to the\n"
-	"                           smallest UDP frame: 42 bytes IPv4, 62 IPv6\n"
-	"  --flows N                distinct source ports, round robin (default 1)\n"
-	"  --dst ADDR, --src ADDR   IPv4 or IPv6 addresses (default 10.0.0.2, 10.0.0.1)\n"
-	"  --dport PORT             destination port (default 9)\n"
+	"  --size BYTES             udp, tcp: frame size without FCS (udp default 64, raised to\n"
+	"                           42 bytes IPv4, 62 IPv6; tcp default full size for a 1500\n"
+	"                           MTU: 1514 bytes IPv4, 1448 bytes of payload)\n"
+	"  --flows N                udp, tcp: distinct source ports 10000+i, round robin\n"
+	"                           (default 1; tcp at most 55535)\n"
+	"  --sources N              syn: distinct source addresses from --src up (default 256)\n"
+	"  --seed N                 syn, tcp: seed of ports and sequence numbers (default 0)\n"
+	"  --dst ADDR, --src ADDR   IPv4 or IPv6 addresses (default 10.0.0.2, 10.0.0.1; syn and\n"
+	"                           tcp to an IPv6 --dst: source fd00::1)\n"
+	"  --dport PORT             destination port (default 9 udp, 80 syn and tcp)\n"
 	"  --dst-mac MAC            default 02:00:00:00:00:02\n"
 	"  --src-mac MAC            default 02:00:00:00:00:01\n";
 
@@ -79,6 +123,10 @@ int cli_help(FILE *f, const char *cmd)
 		fputs(usage_replay, f);
 	else if (strcmp(cmd, "check") == 0)
 		fputs(usage_check, f);
+	else if (strcmp(cmd, "sweep") == 0)
+		fputs(usage_sweep, f);
+	else if (strcmp(cmd, "trace") == 0)
+		fputs(usage_trace, f);
 	else if (strcmp(cmd, "gen") == 0)
 		fputs(usage_gen, f);
 	else
@@ -145,6 +193,10 @@ int main(int argc, char **argv)
 		return cli_check(argc - 2, argv + 2);
 	if (strcmp(cmd, "gen") == 0)
 		return cli_gen(argc - 2, argv + 2);
+	if (strcmp(cmd, "sweep") == 0)
+		return cli_sweep(argc - 2, argv + 2);
+	if (strcmp(cmd, "trace") == 0)
+		return cli_trace(argc - 2, argv + 2);
 	if (cmd[0] == '-')
 		return cli_usage_error(NULL, "unknown option '%s'", cmd);
 	return cli_usage_error(NULL, "unknown command '%s'", cmd);

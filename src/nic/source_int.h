@@ -99,4 +99,15 @@ unsigned int rxs__gen_udp_frame(const struct rxs_gen_udp *g, uint64_t i, uint8_t
 /* Timestamp of frame @i of @g in ns. */
 uint64_t rxs__gen_ts(const struct rxs_gen_udp *g, uint64_t i);
 
+/* Frame @i of the TCP generator @g into @buf (>= 9000 bytes); returns its length. */
+unsigned int rxs__gen_tcp_frame(const struct rxs_gen_tcp *g, uint64_t i, uint8_t *buf);
+
+/* Frame @i of a generator @ctx into @buf (>= 9000 bytes), its timestamp in @ts_ns; returns its
+ * length. rxs__gen_pcap_write() writes @count of them to a microsecond Ethernet pcap at
+ * @path: 0, or <0 with @err naming the file. */
+typedef unsigned int (*rxs__gen_frame_fn)(const void *ctx, uint64_t i, uint8_t *buf,
+					  uint64_t *ts_ns);
+int rxs__gen_pcap_write(const char *path, uint64_t count, rxs__gen_frame_fn frame,
+			const void *ctx, char *err, size_t errlen);
+
 #endif /* RXSIM_NIC_SOURCE_INT_H */
