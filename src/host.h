@@ -86,6 +86,8 @@ struct rxs_rx_queue {
 	uint64_t max_ring_fill;
 };
 
+#define RSS_INPUT_MAX 36	/* IPv6 addresses and ports: the longest RSS input */
+
 struct rxs_netdev {
 	struct rxs_nic_config cfg;
 	struct rxs_host *host;
@@ -93,6 +95,7 @@ struct rxs_netdev {
 	struct rxs_rx_queue *rxq;
 	unsigned int nrxq;
 	struct rxs_nic_stats core;		/* counters the core keeps (rx_dropped...) */
+	uint32_t (*rss_tab)[256];		/* Toeplitz by input byte position and value */
 };
 
 /* An application model reading a socket. */
@@ -231,6 +234,7 @@ struct rxs_host {
 	size_t nevents, events_cap;
 	uint64_t event_seq;
 	uint64_t last_arrival;
+	uint64_t next_arrival;			/* earliest frame of the sources, or UINT64_MAX */
 	uint64_t end_time;			/* resolved run.until */
 	bool sources_started;
 	uint64_t offered;

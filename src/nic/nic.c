@@ -30,6 +30,7 @@ static const uint8_t rss_key[40] = {
 };
 
 static int rxq_poll(struct rxs_napi *napi, int budget);
+static int rss_table_init(struct rxs_netdev *dev);
 
 int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rxs_nic_config *cfg,
 		     unsigned int ifindex)
@@ -43,7 +44,7 @@ int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rx
 	dev->ifindex = ifindex;
 	dev->nrxq = cfg->driver == RXS_DRIVER_VETH ? 1 : cfg->rx_queues;
 	dev->rxq = rxs__calloc(dev->nrxq, sizeof(*dev->rxq));
-	if (!dev->rxq)
+	if (!dev->rxq || rss_table_init(dev))
 		return -ENOMEM;
 	for (q = 0; q < dev->nrxq; q++) {
 		struct rxs_rx_queue *rxq = &dev->rxq[q];
@@ -68,6 +69,8 @@ void rxs__netdev_destroy(struct rxs_netdev *dev)
 {
 	unsigned int q;
 
+	rxs__free(dev->rss_tab);
+	dev->rss_tab = NULL;
 	if (!dev->rxq)
 		return;
 	for (q = 0; q < dev->nrxq; q++)
@@ -99,29 +102,54 @@ bool rxs__netdev_owns_addr(const struct rxs_netdev *dev, int family, const uint8
 	return false;
 }
 
-/* Toeplitz hash of @len input bytes: for every set bit, XOR the key window at that bit. */
-static uint32_t toeplitz(const uint8_t *in, unsigned int len)
+/* The 32-bit window of the RSS key that starts at bit @bit (MSB first). */
+static uint32_t key_window(unsigned int bit)
+{
+	uint64_t w = 0;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		unsigned int byte = bit / 8 + i;
+
+		w = w << 8 | (byte < sizeof(rss_key) ? rss_key[byte] : 0);
+	}
+	return (uint32_t)(w >> (32 - bit % 8));
+}
+
+/*
+ * Toeplitz, a byte at a time: for every set bit of the input, XOR the key window starting
+ * at that bit. What one input byte at one position contributes depends only on its value,
+ * so it is tabulated once per NIC (RSS_INPUT_MAX x 256 words), and a hash costs one lookup
+ * per input byte instead of eight shifts per byte.
+ */
+static int rss_table_init(struct rxs_netdev *dev)
+{
+	dev->rss_tab = rxs__malloc(RSS_INPUT_MAX * sizeof(*dev->rss_tab));
+	if (!dev->rss_tab)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < RSS_INPUT_MAX; i++)
+		for (unsigned int v = 0; v < 256; v++) {
+			uint32_t h = 0;
+
+			for (unsigned int b = 0; b < 8; b++)
+				if (v & (0x80u >> b))
+					h ^= key_window(i * 8 + b);
+			dev->rss_tab[i][v] = h;
+		}
+	return 0;
+}
+
+static uint32_t toeplitz(const struct rxs_netdev *dev, const uint8_t *in, unsigned int len)
 {
 	uint32_t hash = 0;
-	uint32_t window = rxs__get_be32(rss_key);
 
-	for (unsigned int i = 0; i < len; i++) {
-		for (int b = 7; b >= 0; b--) {
-			unsigned int bit = i * 8 + (unsigned int)(7 - b);
-
-			if (in[i] & (1u << b))
-				hash ^= window;
-			window <<= 1;
-			if (rss_key[(bit + 32) / 8] & (0x80u >> ((bit + 32) % 8)))
-				window |= 1;
-		}
-	}
+	for (unsigned int i = 0; i < len; i++)
+		hash ^= dev->rss_tab[i][in[i]];
 	return hash;
 }
 
 /* The RSS hash drivers compute by default: 4-tuple for TCP, 2-tuple for UDP and other IP
  * (Intel's default for UDP), 0 for non-IP. */
-static uint32_t rss_hash(const uint8_t *p, uint32_t len)
+static uint32_t rss_hash(const struct rxs_netdev *dev, const uint8_t *p, uint32_t len)
 {
 	uint8_t in[36];
 	unsigned int n = 0, l4 = 0, ihl;
@@ -150,7 +178,7 @@ static uint32_t rss_hash(const uint8_t *p, uint32_t len)
 		memcpy(in + n, p + l4, 4);
 		n += 4;
 	}
-	return toeplitz(in, n);
+	return toeplitz(dev, in, n);
 }
 
 /* skb->truesize as the kernel computes it for a frame of @len bytes on @driver. */
@@ -292,7 +320,7 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 		frame_drop(h, f, t, RXS_DROP_NIC_MAC_FILTER);
 		return;
 	}
-	hash = dev->cfg.driver == RXS_DRIVER_GENERIC ? rss_hash(f->data, f->len) : 0;
+	hash = dev->cfg.driver == RXS_DRIVER_GENERIC ? rss_hash(dev, f->data, f->len) : 0;
 	rxq = &dev->rxq[dev->nrxq > 1 ? (hash & 127) % dev->nrxq : 0];
 	if (rxq->ring && !rxs_ring_free(rxq->ring)) {
 		/* No free descriptor: the NIC drops the frame in hardware; the kernel never

@@ -116,6 +116,7 @@ static struct rxs_traffic *next_source(struct rxs_host *h)
 		if (tr->has_frame && (!best || tr->next_ns < best->next_ns))
 			best = tr;
 	}
+	h->next_arrival = best ? best->next_ns : UINT64_MAX;
 	return best;
 }
 
@@ -123,6 +124,9 @@ void rxs__pump_arrivals(struct rxs_host *h, uint64_t t)
 {
 	struct rxs_traffic *tr;
 
+	/* Called before every packet a CPU processes: most calls find nothing due. */
+	if (h->next_arrival > t)
+		return;
 	while ((tr = next_source(h)) && tr->next_ns <= t) {
 		uint64_t at = tr->next_ns;
 
