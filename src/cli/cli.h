@@ -16,6 +16,8 @@ enum {
 int cli_replay(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_gen(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
+int cli_trace(int argc, char **argv);
 
 /* Print the help of @cmd (NULL: the program's) to @f. Returns 0, or -1 if @cmd is unknown. */
 int cli_help(FILE *f, const char *cmd);

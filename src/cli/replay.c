@@ -30,6 +30,9 @@ struct replay_args {
 	enum format format;
 	const char **sets;	/* --set assignments, in command-line order */
 	int nsets;
+	const char *report;	/* --report FILE.html */
+	uint64_t report_interval;	/* --report-interval, 0 = automatic */
+	const char *drops;	/* --drops FILE.pcapng */
 };
 
 static bool has_capture_suffix(const char *path)
@@ -111,6 +114,30 @@ static int load(const struct replay_args *a, struct rxs_scenario **scp)
 	return 0;
 }
 
+/* --report, --report-interval, --drops: CLI_OK, CLI_USAGE, or -1 for another argument. */
+static int output_opt(int argc, char **argv, int *i, struct replay_args *a)
+{
+	const char *v = NULL;
+	int m;
+
+	if ((m = cli_opt(argc, argv, i, "--report-interval", &v)) != 0) {
+		if (m < 0)
+			return CLI_USAGE;
+		if (rxs_parse_duration(v, &a->report_interval) < 0 || !a->report_interval)
+			return cli_usage_error(a->cmd, "bad --report-interval '%s' (e.g. 100us)", v);
+		return CLI_OK;
+	}
+	if ((m = cli_opt(argc, argv, i, "--report", &v)) != 0) {
+		a->report = v;
+		return m < 0 ? CLI_USAGE : CLI_OK;
+	}
+	if ((m = cli_opt(argc, argv, i, "--drops", &v)) != 0) {
+		a->drops = v;
+		return m < 0 ? CLI_USAGE : CLI_OK;
+	}
+	return -1;
+}
+
 /* An option that only `replay` takes, or -1 when argv[*i] is none of them. */
 static int replay_opt(int argc, char **argv, int *i, struct replay_args *a)
 {
@@ -141,11 +168,7 @@ static int replay_opt(int argc, char **argv, int *i, struct replay_args *a)
 			return cli_usage_error(a->cmd, "unknown engine '%s' (virtual)", v);
 		return CLI_OK;
 	}
-	if (strncmp(argv[*i], "--drops", 7) == 0 || strncmp(argv[*i], "--report", 8) == 0) {
-		fprintf(stderr, "rxsim replay: %s is not available yet\n", argv[*i]);
-		return CLI_USAGE;
-	}
-	return -1;
+	return output_opt(argc, argv, i, a);
 }
 
 /* Fill @a from the command line. -1 to go on, or the exit status to return now. */
@@ -204,16 +227,79 @@ static int create_host(rxs_host_t **hp, const struct rxs_scenario *sc)
 	return rc;
 }
 
+/* The files written besides the report: the HTML page and the dropped packets. */
+struct outputs {
+	rxs_series_t *series;
+	rxs_dropcap_t *drops;
+};
+
+/* Install the sampler and the drop capture before the run. 0 or <0 (message printed). */
+static int outputs_open(const struct replay_args *a, rxs_host_t *h, struct outputs *o)
+{
+	int rc;
+
+	if (a->report && (rc = rxs_series_create(&o->series, h, a->report_interval, 0)) < 0) {
+		fprintf(stderr, "rxsim: --report: %s\n", rxs_strerror(rc));
+		return rc;
+	}
+	if (a->drops && (rc = rxs_dropcap_open(&o->drops, h, a->drops)) < 0) {
+		fprintf(stderr, "rxsim: --drops %s: %s\n", a->drops, rxs_strerror(rc));
+		rxs_series_destroy(o->series);
+		return rc;
+	}
+	return 0;
+}
+
+static int write_html(const char *path, const rxs_host_t *h, const rxs_series_t *s)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "rxsim: --report %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	rc = rxs_report_html(h, s, f);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -EIO;
+	if (rc < 0)
+		fprintf(stderr, "rxsim: --report %s: %s\n", path, rxs_strerror(rc));
+	return rc;
+}
+
+/* After the run: close the drop capture, take the last sample and write the page. */
+static int outputs_close(const struct replay_args *a, rxs_host_t *h, struct outputs *o)
+{
+	int rc = 0;
+
+	if (o->drops && rxs_dropcap_close(o->drops) < 0) {
+		fprintf(stderr, "rxsim: --drops %s: write failed\n", a->drops);
+		rc = -EIO;
+	}
+	if (o->series) {
+		rxs_series_finish(o->series);
+		if (write_html(a->report, h, o->series) < 0)
+			rc = -EIO;
+		rxs_series_destroy(o->series);
+	}
+	return rc;
+}
+
 /* Run, then report what was done even when the run stopped early: the counters of a
  * capture that breaks at packet 5000 still say where the first 4999 went. */
 static int run(const struct replay_args *a, const struct rxs_scenario *sc)
 {
 	rxs_host_t *h = NULL;
+	struct outputs out = { NULL, NULL };
 	struct rxs_conservation c;
 	int rc, status = CLI_OK;
 
 	if (create_host(&h, sc) < 0)
 		return CLI_USAGE;
+	if (outputs_open(a, h, &out) < 0) {
+		rxs_host_destroy(h);
+		return CLI_USAGE;
+	}
 	rc = rxs_host_run(h);
 	if (rc < 0) {
 		const char *msg = rxs_host_errmsg(h);
@@ -221,6 +307,8 @@ static int run(const struct replay_args *a, const struct rxs_scenario *sc)
 		fprintf(stderr, "rxsim: %s\n", msg && msg[0] ? msg : rxs_strerror(rc));
 		status = CLI_RUN_FAILED;
 	}
+	if (outputs_close(a, h, &out) < 0)
+		status = CLI_RUN_FAILED;
 	if (print_report(h, a->format) < 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "rxsim: writing the report: %s\n", strerror(errno));
 		status = CLI_RUN_FAILED;

@@ -89,7 +89,7 @@ const struct rxs__funnel_row rxs__funnel[] = {
 
 	STAGE("sockets and applications"),
 	PASS("still queued (any queue)", CONS(queued), "ss -u -m / ss -lnt: Recv-Q"),
-	PASS("read by the application", CONS(consumed), "the application's own count"),
+	PASS("consumed (apps, or kernel)", CONS(consumed), "read by apps; echo, ARP, SYN: kernel"),
 };
 
 const size_t rxs__funnel_len = ARRAY_SIZE(rxs__funnel);

@@ -1,0 +1,394 @@
+/* trace.c - `rxsim trace`: walk one packet (or a filter's first packets) through the path.
+ *
+ * The core has no per-stage tracepoint yet, only the two ends of a packet's life: the
+ * kfree_skb/consume_skb callback (with skb->id, the 1-based number of the offered frame, its
+ * CPU, RX queue and arrival time) and the frame-drop callback for frames the NIC refused
+ * before they became an skb. So the walk is rebuilt: run the scenario, note the end of the
+ * packets asked for, then print the stages of the funnel up to the one where that end
+ * happened, in path order. Times are exact at the two ends (arrival at the NIC, end of
+ * life); the stages between print the CPU that ran them without a time.
+ *
+ * A frame the NIC refused carries no number; its number is the count of frames offered
+ * when it is refused (the NIC refuses at arrival, in order), which rxs_host_conservation()
+ * reports. That walks every queue, so it is only asked while it can still matter.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "rxsim/config.h"
+#include "rxsim/error.h"
+#include "rxsim/sim.h"
+#include "rxsim/skb.h"
+
+#define MAX_FATES 1024
+#define FRAME_KEEP 128	/* bytes of the frame kept to describe it */
+
+struct fate {
+	uint64_t id;
+	enum rxs_drop_reason reason;
+	uint64_t arrival, end;
+	int cpu, queue;		/* -1: before an skb existed */
+	uint8_t frame[FRAME_KEEP];
+	uint32_t len;
+};
+
+struct trace {
+	const char *path;
+	const char **sets;
+	int nsets;
+	uint64_t packet;
+	const char *filter;
+	unsigned int count;
+	struct bpf_program prog;
+	bool have_prog;
+	rxs_host_t *host;
+	struct fate fates[MAX_FATES];
+	unsigned int nfates;
+};
+
+static bool wanted(struct trace *t, uint64_t id, const uint8_t *frame, uint32_t len)
+{
+	struct pcap_pkthdr ph = { .caplen = len, .len = len };
+
+	if (!t->have_prog)
+		return id == t->packet;
+	return t->nfates < MAX_FATES && pcap_offline_filter(&t->prog, &ph, frame) != 0;
+}
+
+static void record(struct trace *t, uint64_t id, enum rxs_drop_reason reason, uint64_t arrival,
+		   int cpu, int queue, const uint8_t *frame, uint32_t len)
+{
+	struct fate *f;
+
+	if (t->nfates >= MAX_FATES)
+		return;
+	f = &t->fates[t->nfates++];
+	f->id = id;
+	f->reason = reason;
+	f->arrival = arrival;
+	/* The host's clock can lag the CPU that ends the packet (a poll runs ahead of it);
+	 * a packet cannot end before it arrived. */
+	f->end = rxs_host_now(t->host);
+	if (f->end < arrival)
+		f->end = arrival;
+	f->cpu = cpu;
+	f->queue = queue;
+	f->len = len;
+	memcpy(f->frame, frame, len < FRAME_KEEP ? len : FRAME_KEEP);
+}
+
+static void on_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
+{
+	struct trace *t = ctx;
+	const uint8_t *start = skb->mac_header != 0xffff ? skb->head + skb->mac_header : skb->data;
+	uint32_t len = (uint32_t)(skb->head + skb->tail - start);
+
+	/* A tap's clone ends too, but it is a copy, not the packet. */
+	if (!skb->counted || !wanted(t, skb->id, start, len))
+		return;
+	record(t, skb->id, reason, skb->tstamp, (int)skb->cpu, (int)skb->queue_mapping - 1, start,
+	       len);
+}
+
+static void on_frame_drop(void *ctx, const uint8_t *frame, uint32_t len, uint64_t t_ns,
+			  enum rxs_drop_reason reason)
+{
+	struct trace *t = ctx;
+	struct rxs_conservation c;
+
+	if (!t->have_prog && t->nfates)
+		return;
+	rxs_host_conservation(t->host, &c);
+	if (wanted(t, c.offered, frame, len))
+		record(t, c.offered, reason, t_ns, -1, -1, frame, len);
+}
+
+/* What the frame is, in tcpdump's words, and its L4 protocol and destination port. */
+struct flow {
+	int proto;		/* IPPROTO_*, 0 when not IP */
+	int family;
+	uint16_t dport;
+	char text[160];
+};
+
+static void describe(const struct fate *f, struct flow *fl)
+{
+	const uint8_t *p = f->frame;
+	uint32_t n = f->len < FRAME_KEEP ? f->len : FRAME_KEEP, l3 = 14, l4 = 0;
+	char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
+	uint16_t type = n >= 14 ? (uint16_t)(p[12] << 8 | p[13]) : 0;
+
+	memset(fl, 0, sizeof(*fl));
+	if (type == 0x0800 && n >= l3 + 20) {
+		fl->family = AF_INET;
+		fl->proto = p[l3 + 9];
+		inet_ntop(AF_INET, p + l3 + 12, src, sizeof(src));
+		inet_ntop(AF_INET, p + l3 + 16, dst, sizeof(dst));
+		l4 = l3 + (uint32_t)(p[l3] & 15) * 4;
+	} else if (type == 0x86dd && n >= l3 + 40) {
+		fl->family = AF_INET6;
+		fl->proto = p[l3 + 6];
+		inet_ntop(AF_INET6, p + l3 + 8, src, sizeof(src));
+		inet_ntop(AF_INET6, p + l3 + 24, dst, sizeof(dst));
+		l4 = l3 + 40;
+	} else {
+		snprintf(fl->text, sizeof(fl->text), "%u bytes, ethertype 0x%04x", f->len, type);
+		return;
+	}
+	if ((fl->proto == IPPROTO_UDP || fl->proto == IPPROTO_TCP) && n >= l4 + 4) {
+		fl->dport = (uint16_t)(p[l4 + 2] << 8 | p[l4 + 3]);
+		snprintf(fl->text, sizeof(fl->text), "%u bytes, %s %s.%u > %s.%u", f->len,
+			 fl->proto == IPPROTO_UDP ? "UDP" : "TCP", src, p[l4] << 8 | p[l4 + 1], dst,
+			 fl->dport);
+	} else {
+		snprintf(fl->text, sizeof(fl->text), "%u bytes, %s %s > %s", f->len,
+			 fl->proto == IPPROTO_ICMP || fl->proto == IPPROTO_ICMPV6 ? "ICMP" : "IP proto",
+			 src, dst);
+	}
+}
+
+/* The last stage a packet reached, in path order: where its drop reason happens. */
+enum stage { ST_NIC, ST_BACKLOG, ST_CORE, ST_L3, ST_L4, ST_SOCKET, ST_APP };
+
+static enum stage end_stage(enum rxs_drop_reason r)
+{
+	switch (r) {
+	case RXS_DROP_NIC_MAC_FILTER: case RXS_DROP_NIC_LENGTH: case RXS_DROP_FULL_RING:
+	case RXS_DROP_NOMEM: case RXS_DROP_PKT_TOO_BIG:
+		return ST_NIC;
+	case RXS_DROP_CPU_BACKLOG:
+		return ST_BACKLOG;
+	case RXS_DROP_UNHANDLED_PROTO: case RXS_DROP_DEV_READY:
+		return ST_CORE;
+	case RXS_DROP_OTHERHOST: case RXS_DROP_IP_CSUM: case RXS_DROP_IP_INHDR:
+	case RXS_DROP_IP_RPFILTER: case RXS_DROP_NETFILTER_DROP: case RXS_DROP_IP_NOPROTO:
+	case RXS_DROP_IPV6DISABLED: case RXS_DROP_IP_INADDRERRORS: case RXS_DROP_IP_INNOROUTES:
+	case RXS_DROP_IP_LOCAL_SOURCE: case RXS_DROP_IP_INVALID_SOURCE:
+	case RXS_DROP_IP_INVALID_DEST: case RXS_DROP_IPV6_BAD_EXTHDR: case RXS_DROP_FRAG_TOO_FAR:
+	case RXS_DROP_DUP_FRAG: case RXS_DROP_FRAG_REASM_TIMEOUT: case RXS_DROP_PKT_TOO_SMALL:
+	case RXS_DROP_HDR_TRUNC: case RXS_DROP_UNICAST_IN_L2_MULTICAST:
+		return ST_L3;
+	case RXS_DROP_SOCKET_RCVBUFF: case RXS_DROP_SOCKET_BACKLOG: case RXS_DROP_SOCKET_FILTER:
+	case RXS_DROP_TCP_LISTEN_OVERFLOW: case RXS_DROP_SOCKET_CLOSE: case RXS_DROP_QUEUE_PURGE:
+		return ST_SOCKET;
+	case RXS_DROP_CONSUMED:
+		return ST_APP;
+	default:
+		return ST_L4;
+	}
+}
+
+static const struct rxs_socket_config *find_socket(const rxs_host_t *h, const struct flow *fl)
+{
+	const struct rxs_scenario *sc = rxs_host_scenario(h);
+
+	for (unsigned int i = 0; sc && i < sc->nsockets; i++)
+		if (sc->sockets[i].proto == fl->proto && sc->sockets[i].port == fl->dport)
+			return &sc->sockets[i];
+	return NULL;
+}
+
+static void when(char *buf, size_t n, uint64_t t)
+{
+	snprintf(buf, n, "%" PRIu64 ".%09" PRIu64 " s", t / 1000000000u, t % 1000000000u);
+}
+
+static void stage_line(const char *t, int cpu, const char *what)
+{
+	char where[16] = "NIC";
+
+	if (cpu >= 0)
+		snprintf(where, sizeof(where), "CPU %d", cpu);
+	printf("  %-14s %-6s %s\n", t, where, what);
+}
+
+static void print_walk(const rxs_host_t *h, const struct fate *f)
+{
+	enum stage end = f->cpu < 0 ? ST_NIC : end_stage(f->reason);
+	const struct rxs_socket_config *sk;
+	struct flow fl;
+	char t0[32], t1[32], what[256];
+
+	describe(f, &fl);
+	sk = find_socket(h, &fl);
+	when(t0, sizeof(t0), f->arrival);
+	when(t1, sizeof(t1), f->end);
+	printf("packet %" PRIu64 ": %s\n", f->id, fl.text);
+	if (f->queue >= 0)
+		snprintf(what, sizeof(what), "arrives at the NIC; DMA into RX queue %d's ring",
+			 f->queue);
+	else
+		snprintf(what, sizeof(what), "arrives at the NIC");
+	stage_line(t0, -1, what);
+	if (end > ST_NIC) {
+		stage_line("", f->cpu, "IRQ, net_rx_action -> napi_poll -> driver builds the skb");
+		stage_line("", f->cpu, "__netif_receive_skb_core (taps see it here)");
+	}
+	if (end > ST_CORE)
+		stage_line("", f->cpu, fl.family == AF_INET6 ? "ipv6_rcv -> ip6_input"
+				  : "ip_rcv -> PREROUTING -> routing -> INPUT -> ip_local_deliver");
+	if (end > ST_L3) {
+		snprintf(what, sizeof(what), "%s", fl.proto == IPPROTO_UDP ? "udp_rcv: socket lookup"
+			 : fl.proto == IPPROTO_TCP ? "tcp_v4_rcv" : "icmp_rcv");
+		stage_line("", f->cpu, what);
+	}
+	if (end > ST_L4 && sk) {
+		snprintf(what, sizeof(what), "%s socket %s (port %u)", f->reason == RXS_DROP_CONSUMED ?
+			 "queued to" : "reaches", sk->name, sk->port);
+		stage_line("", f->cpu, what);
+	}
+	if (f->reason == RXS_DROP_CONSUMED) {
+		if (sk)
+			snprintf(what, sizeof(what), "consumed: read by the application of socket %s",
+				 sk->name);
+		else
+			snprintf(what, sizeof(what), "consumed (answered or absorbed by the stack)");
+	} else {
+		snprintf(what, sizeof(what), "dropped: %s", rxs_drop_reason_name(f->reason));
+	}
+	stage_line(t1, end == ST_NIC ? -1 : f->cpu, what);
+}
+
+static int cmp_fate(const void *a, const void *b)
+{
+	const struct fate *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int parse_trace(int argc, char **argv, struct trace *t)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *v = NULL;
+		int m;
+
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			cli_help(stdout, "trace");
+			return CLI_OK;
+		}
+		if ((m = cli_opt(argc, argv, &i, "--set", &v)) != 0)
+			t->sets[t->nsets++] = v;
+		else if ((m = cli_opt(argc, argv, &i, "--packet", &v)) != 0)
+			t->packet = m > 0 ? strtoull(v, NULL, 10) : 0;
+		else if ((m = cli_opt(argc, argv, &i, "--filter", &v)) != 0)
+			t->filter = v;
+		else if ((m = cli_opt(argc, argv, &i, "--count", &v)) != 0)
+			t->count = m > 0 ? (unsigned int)strtoul(v, NULL, 10) : 0;
+		else if (argv[i][0] == '-')
+			return cli_usage_error("trace", "unknown option '%s'", argv[i]);
+		else if (t->path)
+			return cli_usage_error("trace", "unexpected argument '%s'", argv[i]);
+		else
+			t->path = argv[i];
+		if (m < 0)
+			return CLI_USAGE;
+	}
+	if (!t->path)
+		return cli_usage_error("trace", "%s", "a scenario file (or a capture) is needed");
+	if (!t->packet || !t->count)
+		return cli_usage_error("trace", "%s", "--packet and --count take a number from 1");
+	return -1;
+}
+
+static int load_scenario(const struct trace *t, struct rxs_scenario **scp)
+{
+	size_t n = strlen(t->path);
+	bool cap = (n > 5 && strcasecmp(t->path + n - 5, ".pcap") == 0) ||
+		   (n > 7 && strcasecmp(t->path + n - 7, ".pcapng") == 0);
+	char err[512] = "";
+	int rc = cap ? rxs_scenario_for_capture(scp, t->path, err, sizeof(err))
+		     : rxs_scenario_load(scp, t->path, err, sizeof(err));
+
+	for (int i = 0; rc == 0 && i < t->nsets; i++) {
+		err[0] = '\0';
+		rc = rxs_scenario_set(*scp, t->sets[i], err, sizeof(err));
+	}
+	if (rc < 0)
+		fprintf(stderr, "rxsim: %s\n", err[0] ? err : rxs_strerror(rc));
+	return rc;
+}
+
+static int compile_filter(struct trace *t)
+{
+	pcap_t *p;
+	int rc;
+
+	if (!t->filter)
+		return 0;
+	p = pcap_open_dead(DLT_EN10MB, 262144);
+	if (!p)
+		return -1;
+	rc = pcap_compile(p, &t->prog, t->filter, 1, PCAP_NETMASK_UNKNOWN);
+	if (rc < 0)
+		fprintf(stderr, "rxsim trace: --filter '%s': %s\n", t->filter, pcap_geterr(p));
+	pcap_close(p);
+	t->have_prog = rc == 0;
+	return rc;
+}
+
+/* Run with the callbacks set, then print the walks in packet order. */
+static int trace_run(struct trace *t, const struct rxs_scenario *sc)
+{
+	char err[512] = "";
+	struct rxs_conservation c;
+	unsigned int shown;
+	int rc = rxs_host_create(&t->host, sc, err, sizeof(err));
+
+	if (rc < 0) {
+		fprintf(stderr, "rxsim: %s\n", err[0] ? err : rxs_strerror(rc));
+		return CLI_USAGE;
+	}
+	rxs_host_set_kfree_skb_cb(t->host, on_end, t);
+	rxs_host_set_frame_drop_cb(t->host, on_frame_drop, t);
+	rc = rxs_host_run(t->host);
+	if (rc < 0)
+		fprintf(stderr, "rxsim: %s\n", rxs_host_errmsg(t->host));
+	rxs_host_conservation(t->host, &c);
+	qsort(t->fates, t->nfates, sizeof(t->fates[0]), cmp_fate);
+	shown = t->nfates < t->count ? t->nfates : t->count;
+	for (unsigned int i = 0; i < shown; i++)
+		print_walk(t->host, &t->fates[i]);
+	if (!t->have_prog && !shown)
+		printf("packet %" PRIu64 ": %s\n", t->packet, t->packet > c.offered ?
+		       "not in the traffic" : "still queued when the run ended");
+	if (t->have_prog && shown < t->count)
+		printf("%u of %u asked: no more matching packets ended during the run\n", shown,
+		       t->count);
+	rxs_host_destroy(t->host);
+	return rc < 0 ? CLI_RUN_FAILED : CLI_OK;
+}
+
+int cli_trace(int argc, char **argv)
+{
+	struct trace *t = calloc(1, sizeof(*t));
+	struct rxs_scenario *sc = NULL;
+	int status;
+
+	if (!t || !(t->sets = calloc((size_t)argc + 1, sizeof(*t->sets)))) {
+		free(t);
+		fprintf(stderr, "rxsim: out of memory\n");
+		return CLI_RUN_FAILED;
+	}
+	t->packet = 1;
+	t->count = 1;
+	status = parse_trace(argc, argv, t);
+	if (status < 0 && (load_scenario(t, &sc) < 0 || compile_filter(t) < 0))
+		status = CLI_USAGE;
+	if (status < 0)
+		status = trace_run(t, sc);
+	if (t->have_prog)
+		pcap_freecode(&t->prog);
+	rxs_scenario_free(sc);
+	free(t->sets);
+	free(t);
+	return status;
+}

@@ -1,0 +1,275 @@
+/* test_report.c - the HTML report, the drop capture, sweep and trace, through the program.
+ *
+ * Everything runs examples/udp-rcvbuf, whose numbers its README explains: 1000 datagrams,
+ * 744 dropped with SOCKET_RCVBUFF, 256 read. The page is checked as text (self-contained,
+ * the numbers in it) and, where /usr/bin/chromium exists, rendered headless: the DOM after
+ * rendering must still hold the numbers, and a screenshot must come out.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rxsim/config.h"
+#include "rxsim/sim.h"
+#include "rxsim/stats.h"
+
+#define EXAMPLE RXS_SOURCE_DIR "/examples/udp-rcvbuf/scenario.yaml"
+#define RING_EXAMPLE RXS_SOURCE_DIR "/examples/ring-overflow/scenario.yaml"
+#define CHROMIUM "/usr/bin/chromium"
+#define CHROMIUM_FLAGS "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run " \
+	"--disable-background-networking --disable-component-update --disable-sync"
+
+static char *slurp(const char *path, size_t *lenp)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf) {
+		buf[n] = '\0';
+		if (lenp)
+			*lenp = (size_t)n;
+	}
+	return buf;
+}
+
+/* Run a shell command; its stdout in a malloc'd string, its exit status in *status. */
+static char *run(int *status, const char *fmt, ...)
+{
+	char cmd[2048], *out = malloc(1 << 20);
+	size_t n = 0, r;
+	va_list ap;
+	FILE *p;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(out);
+	while ((r = fread(out + n, 1, (1 << 20) - 1 - n, p)) > 0)
+		n += r;
+	out[n] = '\0';
+	*status = WEXITSTATUS(pclose(p));
+	return out;
+}
+
+static void replay_with_outputs(const char *html, const char *drops)
+{
+	int status;
+	char *out = run(&status, "%s replay %s --report %s --drops %s", RXS_CLI, EXAMPLE, html,
+			drops);
+
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "744  SOCKET_RCVBUFF"));
+	free(out);
+}
+
+static void test_html_self_contained(void **state)
+{
+	static const char *const banned[] = { "http://", "https://", "<script src", "<link",
+					      "@import", "url(http" };
+	static const char *const wanted[] = { "<svg", "744", "SOCKET_RCVBUFF", "1000", "256",
+					      "UdpRcvbufErrors", "ring occupancy per RX queue",
+					      "softirq busy time per CPU", "drops per interval",
+					      "socket receive queue", "backlog depth per CPU" };
+	const char *html = RXS_BINARY_DIR "/test_report.html";
+	char *text;
+
+	(void)state;
+	replay_with_outputs(html, RXS_BINARY_DIR "/test_report_drops.pcapng");
+	text = slurp(html, NULL);
+	assert_non_null(text);
+	for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
+		if (strstr(text, banned[i]))
+			fail_msg("the page loads something: '%s'", banned[i]);
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+		if (!strstr(text, wanted[i]))
+			fail_msg("the page lacks '%s'", wanted[i]);
+	assert_non_null(strstr(text, "</html>"));
+	free(text);
+}
+
+/* libpcap reads the pcapng back: one frame per drop, each with its reason as comment. */
+static void test_drops_pcapng(void **state)
+{
+	const char *path = RXS_BINARY_DIR "/test_report_drops2.pcapng";
+	char errbuf[PCAP_ERRBUF_SIZE], *raw;
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	unsigned int frames = 0;
+	size_t len = 0;
+	pcap_t *p;
+
+	(void)state;
+	replay_with_outputs(RXS_BINARY_DIR "/test_report2.html", path);
+	p = pcap_open_offline(path, errbuf);
+	if (!p)
+		fail_msg("pcap_open_offline: %s", errbuf);
+	assert_int_equal(pcap_datalink(p), DLT_EN10MB);
+	while (pcap_next_ex(p, &ph, &data) == 1) {
+		assert_int_equal(ph->caplen, 128);	/* the example's frames */
+		frames++;
+	}
+	pcap_close(p);
+	assert_int_equal(frames, 744);
+	raw = slurp(path, &len);
+	assert_non_null(raw);
+	assert_non_null(memmem(raw, len, "SOCKET_RCVBUFF (frame ", 22));
+	free(raw);
+}
+
+/* The page as a browser renders it: the numbers survive, and it draws. */
+static void test_html_in_chromium(void **state)
+{
+	const char *html = RXS_BINARY_DIR "/test_report3.html";
+	const char *png = RXS_BINARY_DIR "/test_report.png";
+	struct stat st;
+	char *dom;
+	int status;
+
+	(void)state;
+	if (access(CHROMIUM, X_OK) != 0) {
+		print_message("chromium is not installed (apt-get install chromium): skipped\n");
+		skip();
+	}
+	replay_with_outputs(html, RXS_BINARY_DIR "/test_report_drops3.pcapng");
+	dom = run(&status, "d=$(mktemp -d) && timeout 120 %s %s --user-data-dir=$d --dump-dom "
+		  "file://%s 2>/dev/null; rm -rf $d", CHROMIUM, CHROMIUM_FLAGS, html);
+	assert_int_equal(status, 0);
+	if (!strstr(dom, "744 dropped: receive buffer full") || !strstr(dom, "SOCKET_RCVBUFF") ||
+	    !strstr(dom, "offered 1000 = consumed 256 + dropped 744 + queued 0"))
+		fail_msg("rendered DOM lacks the numbers (%zu bytes)", strlen(dom));
+	free(dom);
+	unlink(png);
+	free(run(&status, "d=$(mktemp -d) && timeout 120 %s %s --user-data-dir=$d "
+		 "--screenshot=%s --window-size=1400,1800 file://%s >/dev/null 2>&1; rm -rf $d",
+		 CHROMIUM, CHROMIUM_FLAGS, png, html));
+	assert_int_equal(stat(png, &st), 0);
+	assert_true(st.st_size > 20000);	/* a blank 1400x1800 page is a few kB */
+}
+
+/* The grid in parallel gives the README's numbers, in grid order, the same every time. */
+static void test_sweep(void **state)
+{
+	int status;
+	char *a, *b, *text;
+
+	(void)state;
+	a = run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=65536,1048576 "
+		"--set sockets.mdns.app.read=10kpps,all --format json -j 3", RXS_CLI, EXAMPLE);
+	assert_int_equal(status, 0);
+	b = run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=65536,1048576 "
+		"--set sockets.mdns.app.read=10kpps,all --format json -j 1", RXS_CLI, EXAMPLE);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "{\"set\": {\"sockets.mdns.rcvbuf\": \"65536\", "
+			       "\"sockets.mdns.app.read\": \"10kpps\"}, \"status\": 0, "
+			       "\"offered\": 1000, \"consumed\": 256, \"dropped\": 744"));
+	assert_non_null(strstr(a, "\"drops\": {\"SOCKET_RCVBUFF\": 744}"));
+	/* 1 MiB holds the whole flood: no drop in the last three rows. */
+	assert_null(strstr(strstr(a, "\"1048576\""), "SOCKET_RCVBUFF"));
+	text = run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=65536,131072", RXS_CLI,
+		   EXAMPLE);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(text, "SOCKET_RCVBUFF 744"));
+	free(run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=abc 2>/dev/null", RXS_CLI,
+		 EXAMPLE));
+	assert_int_equal(status, 2);
+	free(a);
+	free(b);
+	free(text);
+}
+
+static const struct {
+	int line;
+	const char *scenario, *args, *want;
+} trace_cases[] = {
+	{ __LINE__, EXAMPLE, "--packet 1", "consumed: read by the application of socket mdns" },
+	{ __LINE__, EXAMPLE, "--packet 100", "dropped: SOCKET_RCVBUFF" },
+	{ __LINE__, EXAMPLE, "--packet 100", "packet 100: 128 bytes, UDP 10.0.0.1.10003 > "
+					     "10.0.0.2.5353" },
+	{ __LINE__, EXAMPLE, "--packet 5000", "packet 5000: not in the traffic" },
+	{ __LINE__, RING_EXAMPLE, "--packet 700", "NIC    dropped: FULL_RING" },
+	{ __LINE__, EXAMPLE, "--filter 'udp src port 10002' --count 2", "packet 7: " },
+};
+
+static void test_trace(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(trace_cases) / sizeof(trace_cases[0]); i++) {
+		int status;
+		char *out = run(&status, "%s trace %s %s", RXS_CLI, trace_cases[i].scenario,
+				trace_cases[i].args);
+
+		if (status != 0 || !strstr(out, trace_cases[i].want))
+			fail_msg("case at line %d: status %d, output:\n%s", trace_cases[i].line,
+				 status, out);
+		free(out);
+	}
+}
+
+/* The sampler buffer stays bounded, its points evenly spaced, and its totals exact. */
+static void test_series_bounded(void **state)
+{
+	struct rxs_scenario *sc = NULL;
+	rxs_host_t *h = NULL;
+	rxs_series_t *s = NULL;
+	char err[256];
+	unsigned int n;
+
+	(void)state;
+	assert_int_equal(rxs_scenario_load(&sc, EXAMPLE, err, sizeof(err)), 0);
+	assert_int_equal(rxs_host_create(&h, sc, err, sizeof(err)), 0);
+	assert_int_equal(rxs_series_create(&s, h, 0, 3), -EINVAL);
+	assert_int_equal(rxs_series_create(&s, h, 0, 16), 0);
+	assert_int_equal(rxs_host_run(h), 0);
+	rxs_series_finish(s);
+	n = rxs_series_len(s);
+	assert_true(n >= 8 && n <= 16);
+	for (unsigned int i = 1; i + 1 < n; i++)
+		assert_int_equal(rxs_series_time(s, i) - rxs_series_time(s, i - 1),
+				 rxs_series_interval(s));
+	assert_int_equal(rxs_series_time(s, n - 1), rxs_host_now(h));
+	assert_int_equal(rxs_series_value(s, RXS_SERIES_DROPS, RXS_DROP_SOCKET_RCVBUFF, n - 1), 744);
+	assert_int_equal(rxs_series_width(s, RXS_SERIES_RING), 1);
+	rxs_series_destroy(s);
+	rxs_host_destroy(h);
+	rxs_scenario_free(sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_html_self_contained),
+		cmocka_unit_test(test_drops_pcapng),
+		cmocka_unit_test(test_html_in_chromium),
+		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_series_bounded),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
