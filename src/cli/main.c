@@ -48,6 +48,8 @@ static const char usage_replay[] =
 	"                             512 samples over the run; it doubles past 512 samples)\n"
 	"  --drops FILE.pcapng        write every dropped packet, its drop reason as the packet\n"
 	"                             comment, timestamped with its arrival at the NIC\n"
+	"  --tx FILE.pcap             write every frame the host sends (SYN-ACKs, ACKs, RSTs)\n"
+	"                             to a pcap, stamped with virtual time\n"
 	"  --engine virtual           the deterministic engine (the default and, for now, the\n"
 	"                             only one: threaded is not available yet)\n"
 	"\n"

@@ -33,6 +33,7 @@ struct replay_args {
 	const char *report;	/* --report FILE.html */
 	uint64_t report_interval;	/* --report-interval, 0 = automatic */
 	const char *drops;	/* --drops FILE.pcapng */
+	const char *tx;		/* --tx FILE.pcap: what the host sends */
 };
 
 static bool has_capture_suffix(const char *path)
@@ -114,7 +115,7 @@ static int load(const struct replay_args *a, struct rxs_scenario **scp)
 	return 0;
 }
 
-/* --report, --report-interval, --drops: CLI_OK, CLI_USAGE, or -1 for another argument. */
+/* --report, --report-interval, --drops, --tx: CLI_OK, CLI_USAGE, or -1 for another argument. */
 static int output_opt(int argc, char **argv, int *i, struct replay_args *a)
 {
 	const char *v = NULL;
@@ -133,6 +134,10 @@ static int output_opt(int argc, char **argv, int *i, struct replay_args *a)
 	}
 	if ((m = cli_opt(argc, argv, i, "--drops", &v)) != 0) {
 		a->drops = v;
+		return m < 0 ? CLI_USAGE : CLI_OK;
+	}
+	if ((m = cli_opt(argc, argv, i, "--tx", &v)) != 0) {
+		a->tx = v;
 		return m < 0 ? CLI_USAGE : CLI_OK;
 	}
 	return -1;
@@ -246,6 +251,17 @@ static int outputs_open(const struct replay_args *a, rxs_host_t *h, struct outpu
 		fprintf(stderr, "rxsim: --drops %s: %s\n", a->drops, rxs_strerror(rc));
 		rxs_series_destroy(o->series);
 		return rc;
+	}
+	if (a->tx) {
+		char err[512] = "";
+
+		rc = rxs_host_open_tx_pcap(h, a->tx, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "rxsim: --tx %s\n", err[0] ? err : rxs_strerror(rc));
+			rxs_dropcap_close(o->drops);
+			rxs_series_destroy(o->series);
+			return rc;
+		}
 	}
 	return 0;
 }
