@@ -19,7 +19,10 @@ build() {	# build DIR [cmake options...]
 	fi
 }
 
-scripts/setup.sh
+case "${1:-}" in
+test) scripts/setup.sh --test ;;
+*) scripts/setup.sh ;;
+esac
 case "${1:-}" in
 example)
 	build build
