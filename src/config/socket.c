@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config/config_int.h"
+#include "rxsim/bpf.h"
 #include "internal.h"
 
 #define QUOTE_MAX 64
@@ -229,9 +230,22 @@ static int set_tap_name(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return rxs__cfg_name(c, v, TAP(obj)->name);
 }
 
+/* The expression is compiled here once, so a typo is reported at its line and column. */
 static int set_filter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	return rxs__cfg_string(c, v, &TAP(obj)->filter);
+	struct rxs_bpf_prog prog;
+	char msg[256];
+	int err = rxs__cfg_string(c, v, &TAP(obj)->filter);
+
+	if (err)
+		return err;
+	err = rxs_bpf_compile(&prog, TAP(obj)->filter, msg, sizeof(msg));
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		return rxs__cfg_error(c, v, "%s", msg);
+	rxs_bpf_free(&prog);
+	return 0;
 }
 
 static int set_write(struct cfg_ctx *c, void *obj, yaml_node_t *v)

@@ -312,7 +312,7 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 		/* Runt (no Ethernet header) or longer than MTU + header + two VLAN tags. */
 		dev->core.rx_length_errors++;
 		dev->core.rx_errors++;
-		frame_drop(h, f, t, f->len < ETH_HLEN ? RXS_DROP_PKT_TOO_SMALL : RXS_DROP_PKT_TOO_BIG);
+		frame_drop(h, f, t, RXS_DROP_NIC_LENGTH);
 		return;
 	}
 	if (!mac_filter(dev, f->data, &pkt_type)) {

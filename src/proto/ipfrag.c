@@ -5,7 +5,9 @@
  * an exact duplicate is dropped alone, queues expire after net.ipv4.ipfrag_time, and new
  * queues are refused while the memory held passes net.ipv4.ipfrag_high_thresh. The first
  * fragment's skb becomes the reassembled datagram, so for conservation the datagram is that
- * frame and the other fragments are consumed into it.
+ * frame and the other fragments are consumed into it. A queue's own memory stays charged
+ * until its timer frees it, so ipfrag_high_thresh bounds the queues too, not only the
+ * fragments they hold.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -72,6 +74,7 @@ static void ipq_expire(struct rxs_host *h, void *obj, uint64_t t)
 	struct ipq *q = obj;
 	struct rxs_softnet_data *sd = &h->cpus[0];
 
+	h->ipfrags->mem -= sizeof(*q);
 	if (!q->dead) {
 		sd = q->frags ? rxs__skb_sd(q->frags) : sd;
 		if (sd->now < t)
@@ -101,6 +104,7 @@ static struct ipq *ipq_find(struct rxs_host *h, const struct rxs_inet_cb *cb, ui
 	q = rxs__calloc(1, sizeof(*q));
 	if (!q)
 		return NULL;
+	f->mem += sizeof(*q);
 	q->host = h;
 	memcpy(q->saddr, cb->saddr, 4);
 	memcpy(q->daddr, cb->daddr, 4);

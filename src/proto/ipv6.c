@@ -2,8 +2,9 @@
  *
  * A host without an IPv6 address has IPv6 disabled: frames are dropped with IPV6DISABLED
  * and counted in Ip6InDiscards. Extension headers (hop-by-hop, routing, destination
- * options) are walked as the kernel walks them, at most 8 of them; fragments are not
- * reassembled yet and count as reassembly failures.
+ * options) are walked as the kernel walks them; rxsim stops at 8 of them (the kernel has no
+ * such cap, only per-header option limits, but a longer chain is an attack, not traffic).
+ * Fragments are not reassembled yet and count as reassembly failures.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -42,12 +43,12 @@ static bool is_local6(const struct rxs_host *h, const uint8_t *a)
  * -1 with @reason set. */
 static int skip_exthdrs(struct rxs_sk_buff *skb, uint8_t nexthdr, enum rxs_drop_reason *reason)
 {
-	for (int n = 0; n < MAX_EXTHDRS; n++) {
+	for (int n = 0;; n++) {
 		unsigned int len;
 
 		if (nexthdr != NEXTHDR_HOP && nexthdr != NEXTHDR_ROUTING && nexthdr != NEXTHDR_DEST)
 			return nexthdr;
-		if (!rxs_pskb_may_pull(skb, 8))
+		if (n == MAX_EXTHDRS || !rxs_pskb_may_pull(skb, 8))
 			break;
 		len = (skb->data[1] + 1u) * 8;
 		if (!rxs_pskb_may_pull(skb, len))
