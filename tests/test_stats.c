@@ -507,7 +507,7 @@ static const struct {
 	{ __LINE__, "gen udp -o @/x.pcap --dst-mac 02:00:00", 2, NULL },
 	{ __LINE__, "gen udp -o @/x.pcap --size", 2, NULL },
 	{ __LINE__, "gen syn -o @/s.pcap --count 5 --sources 3", 0, "wrote 5 frames to @/s.pcap\n" },
-	{ __LINE__, "gen tcp -o @/t.pcap --count 6 --flows 2 --seed 1", 0, "wrote 6 frames" },
+	{ __LINE__, "gen tcp -o @/t.pcap --count 6 --flows 2 --seed 1", 0, "wrote 2 connections (SYN, SYN-ACK, ACK) and 6 data segments" },
 	{ __LINE__, "gen syn -o @/x.pcap --size 100", 2, NULL },	/* size is not a SYN's */
 	{ __LINE__, "check @/scenario.yaml", 0, "@/scenario.yaml: ok (1 nics, 1 sockets, "
 						"1 traffic sources)\n" },

@@ -2,12 +2,15 @@
  * timer, the handshake, established data, and resets. Every number is the kernel's rule
  * (tcp_conn_request, inet_csk_reqsk_queue_is_full, sk_acceptq_is_full, tcp_check_req,
  * reqsk_timer_handler), and every test ends with conservation. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -348,6 +351,93 @@ static void test_established_data(void **state)
 	rxs_host_destroy(h);
 }
 
+/* `rxsim gen tcp`: connections opened in the file (the server's SYN-ACKs included, as a
+ * two-way capture has them) replay as full connections: the host skips its own frames but
+ * takes their ISNs, so every client ACK completes its handshake. */
+static void test_generated_connections(void **state)
+{
+	char dir[] = "/tmp/test_tcp.XXXXXX", path[64], err[256];
+	struct rxs_gen_tcp g;
+	struct rxs_scenario *sc;
+	struct rxs_traffic_config *t;
+	struct rxs_socket_config *s;
+	struct rxs_sock_info si;
+	struct rxs_conservation c;
+	rxs_host_t *h;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.pcap", dir);
+	memset(&g, 0, sizeof(g));
+	memcpy(g.dst_mac, fr_host_mac, 6);
+	memcpy(g.src_mac, fr_peer_mac, 6);
+	rxs_addr_parse(&g.dst, FR_HOST_IP);
+	rxs_addr_parse(&g.src, FR_PEER_IP);
+	g.dport = 80;
+	g.kind = RXS_GEN_TCP_FLOWS;
+	g.flows = 8;
+	g.size = 200;
+	g.handshake = true;
+	g.rate_pps = 100000;
+	g.count = 3 * 8 + 80;
+	if (rxs_gen_tcp_pcap(&g, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	sc = fr_scenario(RXS_DRIVER_GENERIC);
+	s = rxs_scenario_add_socket(sc);
+	s->proto = IPPROTO_TCP;
+	s->port = 80;
+	t = rxs_scenario_add_traffic(sc);
+	t->kind = RXS_TRAFFIC_PCAP;
+	t->path = strdup(path);
+	snprintf(t->nic, sizeof(t->nic), "eth0");
+	h = fr_host(sc);
+	assert_int_equal(rxs_host_run(h), 0);
+	rxs_host_sock_info(h, 0, &si);
+	assert_int_equal(FR_MIB(h, TcpPassiveOpens), 8);
+	assert_int_equal(si.delivered, 8);			/* all accepted */
+	assert_int_equal(FR_MIB(h, TcpInSegs), 8 * 2 + 80);	/* the SYN-ACKs are not received */
+	assert_int_equal(FR_MIB(h, TcpOutSegs), 8 + 40);	/* SYN-ACKs, an ACK per 2 segments */
+	assert_int_equal(FR_MIB(h, TcpOutRsts), 0);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	assert_int_equal(c.offered, 8 * 2 + 80);
+	assert_int_equal(c.consumed, c.offered);		/* every segment read */
+	rxs_host_destroy(h);
+
+	/* The same through the library's accept() and recv(): the application models leave
+	 * the connections and their data to the program. */
+	s->app.kind = RXS_APP_NEVER;
+	s->conn_read.kind = RXS_APP_NEVER;
+	h = fr_host(sc);
+	assert_int_equal(rxs_host_run(h), 0);
+	for (int i = 0; i < 8; i++) {
+		rxs_conn_t *conn;
+		struct rxs_sk_buff *skb;
+		int segs = 0;
+
+		assert_int_equal(rxs_host_accept(h, 0, &conn), 0);
+		while (rxs_conn_recv(conn, &skb) == 0) {
+			assert_int_equal(skb->len, 200 - 14 - 20 - 32);	/* payload only */
+			rxs_consume_skb(skb);
+			segs++;
+		}
+		assert_int_equal(segs, 10);
+		assert_int_equal(rxs_conn_info(conn, &si), 0);
+		assert_string_equal(si.local, "10.0.0.2:80");
+		assert_int_equal(si.delivered, 10);
+	}
+	{
+		rxs_conn_t *conn;
+
+		assert_int_equal(rxs_host_accept(h, 0, &conn), -EAGAIN);
+	}
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	assert_int_equal(c.queued, 0);
+	rxs_host_destroy(h);
+	rxs_scenario_free(sc);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_final_ack_overflow),
 		cmocka_unit_test(test_resets),
 		cmocka_unit_test(test_established_data),
+		cmocka_unit_test(test_generated_connections),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -123,6 +123,8 @@ struct rxs_gen_tcp {
 					 * 1500 MTU (1448 payload bytes IPv4, 1428 IPv6); a SYN is
 					 * always 74 bytes (IPv4) or 94 (IPv6) */
 	uint64_t seed;			/* source ports and ISNs; the same seed, the same frames */
+	bool handshake;			/* TCP flows: open each connection first (SYN, the
+					 * server's SYN-ACK, ACK), as a two-way capture shows it */
 	double rate_pps;		/* spacing of timestamps */
 	uint64_t count;
 	uint64_t start_ns;

@@ -110,6 +110,21 @@ int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c);
  * and ends it with rxs_consume_skb(). 0, -EAGAIN (empty) or -EINVAL. */
 int rxs_host_sock_recv(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp);
 
+/* A TCP connection the host accepted. */
+typedef struct rxs_sock rxs_conn_t;
+
+/* accept(): the oldest connection in TCP listener @sock's accept queue (give that socket
+ * `accept: never` so its application model leaves them). 0, -EAGAIN (none) or -EINVAL. */
+int rxs_host_accept(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp);
+
+/* recv() on @c: its oldest in-order segment, payload at skb->data, skb->len bytes (give the
+ * listener `read: never` so its application model leaves them). The caller owns the skb and
+ * ends it with rxs_consume_skb(). 0, -EAGAIN (nothing yet) or -EINVAL. */
+int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp);
+
+/* @c as `ss -t` shows it: local address, Recv-Q (bytes queued), drops. 0 or -EINVAL. */
+int rxs_conn_info(const rxs_conn_t *c, struct rxs_sock_info *info);
+
 /* Index of the socket named @name, or -1. */
 int rxs_host_sock_lookup(const rxs_host_t *h, const char *name);
 

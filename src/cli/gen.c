@@ -205,6 +205,10 @@ static void tcp_from_opts(const struct gen_opts *o, struct rxs_gen_tcp *t)
 	t->seed = o->seed;
 	t->rate_pps = g->rate_pps;
 	t->count = g->count;
+	/* Connections are opened first: --count counts the data segments after them. */
+	t->handshake = t->kind == RXS_GEN_TCP_FLOWS;
+	if (t->handshake)
+		t->count += 3ull * t->flows;
 }
 
 static int gen_write(const struct gen_opts *o, const char *out, char *err, size_t errlen)
@@ -255,6 +259,10 @@ int cli_gen(int argc, char **argv)
 		fprintf(stderr, "rxsim gen: %s\n", err[0] ? err : rxs_strerror(rc));
 		return rc == -EINVAL ? CLI_USAGE : CLI_RUN_FAILED;
 	}
-	printf("wrote %llu frames to %s\n", (unsigned long long)o.g.count, out);
+	if (o.kind == GEN_TCP)
+		printf("wrote %u connections (SYN, SYN-ACK, ACK) and %llu data segments to %s\n",
+		       o.g.flows, (unsigned long long)o.g.count, out);
+	else
+		printf("wrote %llu frames to %s\n", (unsigned long long)o.g.count, out);
 	return CLI_OK;
 }

@@ -34,6 +34,7 @@ struct tcp_seg {
 	uint8_t flags;
 	uint8_t opt[SYN_OPTLEN];
 	unsigned int optlen, paylen;
+	bool reply;		/* sent by the server (the host): addresses swapped */
 };
 
 static uint64_t xorshift64s(uint64_t seed, uint64_t i)
@@ -134,23 +135,73 @@ static void data_seg(const struct rxs_gen_tcp *g, uint64_t i, uint64_t ts, struc
 	s->optlen = DATA_OPTLEN;
 }
 
+/*
+ * Frame @step (0 SYN, 1 SYN-ACK, 2 ACK) of flow @f's handshake. The ISNs are those the data
+ * segments continue from: the client's (r >> 32) and the server's ((uint32_t)r). The server's
+ * SYN-ACK is in the file as a two-way capture has it; rxsim does not replay the host's own
+ * frames but takes their ISN, so the client's ACK completes the handshake.
+ */
+static void handshake_seg(const struct rxs_gen_tcp *g, unsigned int f, unsigned int step,
+			  uint64_t ts, struct tcp_seg *s)
+{
+	uint64_t r = xorshift64s(g->seed, UINT64_MAX - f);	/* as data_seg() */
+	uint32_t isn_c = (uint32_t)(r >> 32), isn_s = (uint32_t)r;
+	uint8_t *o = s->opt;
+
+	s->src = g->src;
+	s->sport = (uint16_t)(10000 + f);
+	s->win = 64240;
+	if (step == 2) {
+		s->seq = isn_c + 1;
+		s->ack = isn_s + 1;
+		s->flags = TCP_ACK;
+		return;
+	}
+	s->seq = step ? isn_s : isn_c;
+	s->ack = step ? isn_c + 1 : 0;
+	s->flags = step ? TCP_SYN | TCP_ACK : TCP_SYN;
+	s->reply = step == 1;
+	o[0] = 2;
+	o[1] = 4;
+	rxs__put_be16(o + 2, (uint16_t)(MTU - ip_hlen(g) - TCP_HLEN));
+	o[4] = 1, o[5] = 1, o[6] = 4, o[7] = 2;	/* NOP NOP SACK permitted */
+	s->optlen = 8;
+	(void)ts;
+}
+
+/* Frame @i of the generator's sequence. */
+static void gen_seg(const struct rxs_gen_tcp *g, uint64_t i, struct tcp_seg *s)
+{
+	unsigned int flows = g->flows ? g->flows : 1;
+	uint64_t ts = tcp_ts(g, i);
+
+	if (g->kind == RXS_GEN_SYN_FLOOD)
+		syn_seg(g, i, ts, s);
+	else if (g->handshake && i < 3ull * flows)
+		handshake_seg(g, (unsigned int)(i / 3), (unsigned int)(i % 3), ts, s);
+	else
+		data_seg(g, g->handshake ? i - 3ull * flows : i, ts, s);
+}
+
 unsigned int rxs__gen_tcp_frame(const struct rxs_gen_tcp *g, uint64_t i, uint8_t *buf)
 {
 	int v6 = g->dst.family == AF_INET6;
+	const struct rxs_addr *sa, *da;
 	struct tcp_seg s;
 	uint8_t *tcp;
 	uint16_t l4len;
 
-	if (g->kind == RXS_GEN_SYN_FLOOD)
-		syn_seg(g, i, tcp_ts(g, i), &s);
-	else
-		data_seg(g, i, tcp_ts(g, i), &s);
+	memset(&s, 0, sizeof(s));
+	gen_seg(g, i, &s);
+	sa = s.reply ? &g->dst : &s.src;
+	da = s.reply ? &s.src : &g->dst;
 	l4len = (uint16_t)(TCP_HLEN + s.optlen + s.paylen);
-	tcp = rxs__put_eth(buf, g->dst_mac, g->src_mac, v6 ? 0x86DD : 0x0800);
-	tcp = v6 ? rxs__put_ipv6(tcp, &s.src, &g->dst, 6, l4len)
-		 : rxs__put_ipv4(tcp, &s.src, &g->dst, 6, (uint16_t)i, l4len);
-	rxs__put_be16(tcp, s.sport);
-	rxs__put_be16(tcp + 2, g->dport);
+	tcp = s.reply ? rxs__put_eth(buf, g->src_mac, g->dst_mac, v6 ? 0x86DD : 0x0800)
+		      : rxs__put_eth(buf, g->dst_mac, g->src_mac, v6 ? 0x86DD : 0x0800);
+	tcp = v6 ? rxs__put_ipv6(tcp, sa, da, 6, l4len)
+		 : rxs__put_ipv4(tcp, sa, da, 6, (uint16_t)i, l4len);
+	rxs__put_be16(tcp, s.reply ? g->dport : s.sport);
+	rxs__put_be16(tcp + 2, s.reply ? s.sport : g->dport);
 	rxs__put_be32(tcp + 4, s.seq);
 	rxs__put_be32(tcp + 8, s.ack);
 	tcp[12] = (uint8_t)((TCP_HLEN + s.optlen) / 4 << 4);
@@ -160,7 +211,7 @@ unsigned int rxs__gen_tcp_frame(const struct rxs_gen_tcp *g, uint64_t i, uint8_t
 	memcpy(tcp + TCP_HLEN, s.opt, s.optlen);
 	memset(tcp + TCP_HLEN + s.optlen, 0, s.paylen);
 	rxs__put_be16(tcp + 16, rxs__csum_fold(rxs__csum_partial(
-		tcp, l4len, rxs__pseudo_sum(&s.src, &g->dst, 6, l4len))));
+		tcp, l4len, rxs__pseudo_sum(sa, da, 6, l4len))));
 	return (unsigned int)(tcp - buf) + l4len;
 }
 

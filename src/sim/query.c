@@ -1,6 +1,7 @@
 /* query.c - reading a host's counters as plain structs. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -254,4 +255,46 @@ uint32_t rxs_host_backlog_len(const rxs_host_t *h, unsigned int cpu)
 uint32_t rxs_host_sock_qlen(const rxs_host_t *h, unsigned int sock)
 {
 	return sock < h->nsocks ? h->socks[sock].receive_queue.qlen : 0;
+}
+
+int rxs_host_accept(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp)
+{
+	*connp = NULL;
+	if (sock >= h->nsocks || h->socks[sock].tcp.state != RXS_TCP_LISTEN)
+		return -EINVAL;
+	*connp = rxs__tcp_accept(&h->socks[sock]);
+	return *connp ? 0 : -EAGAIN;
+}
+
+int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp)
+{
+	*skbp = NULL;
+	if (!c || !c->tcp.listener)
+		return -EINVAL;
+	*skbp = rxs__tcp_recvmsg(c);
+	return *skbp ? 0 : -EAGAIN;
+}
+
+int rxs_conn_info(const rxs_conn_t *c, struct rxs_sock_info *info)
+{
+	char a[INET6_ADDRSTRLEN];
+	const struct rxs_tcp_tuple *t;
+
+	if (!c || !c->tcp.listener)
+		return -EINVAL;
+	t = &c->tcp.node.t;
+	memset(info, 0, sizeof(*info));
+	info->name = c->cfg.name;
+	info->proto = IPPROTO_TCP;
+	inet_ntop(t->family, t->daddr, a, sizeof(a));
+	snprintf(info->local, sizeof(info->local), t->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+		 a, t->dport);
+	info->rcvbuf = c->rcvbuf;
+	info->rmem_alloc = (uint64_t)c->rmem_alloc;
+	info->recv_q = (uint64_t)c->rmem_alloc;
+	info->drops = c->drops;
+	info->queued = c->receive_queue.qlen + c->tcp.ofo.qlen;
+	info->delivered = c->delivered;
+	info->delivered_bytes = c->delivered_bytes;
+	return 0;
 }
