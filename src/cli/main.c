@@ -55,9 +55,10 @@ static const char usage_replay[] =
 	"\n"
 	"A capture given instead of a scenario (.pcap, .pcapng, .cap, or by its magic number)\n"
 	"runs on a default host: one NIC eth0 (generic driver, 4096-descriptor ring) with the\n"
-	"capture's most frequent unicast destination MAC and its unicast destination addresses,\n"
-	"one UDP socket on 0.0.0.0 per destination port with an application that reads\n"
-	"everything, until 1 s after the last frame.\n";
+	"capture's most frequent unicast destination MAC and the unicast destination addresses\n"
+	"of the frames sent to it, a dual-stack UDP socket or TCP listener on every destination\n"
+	"port of those frames with an application that takes everything, until 1 s after the\n"
+	"last frame. Frames the host itself sent (its MAC as the source) are not replayed.\n";
 
 static const char usage_sweep[] =
 	"usage: rxsim sweep SCENARIO.yaml|CAPTURE --set KEY=V1,V2,... [--set KEY2=A,B]... [options]\n"
