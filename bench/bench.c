@@ -132,6 +132,9 @@ static int gen_tcp_gro(const char *path, uint64_t n, char *err, size_t errlen)
 	 * GRO can merge; with hundreds, no two segments of a flow would meet in one poll. */
 	tcp_base(&t, RXS_GEN_TCP_FLOWS, n, 5e5);
 	t.flows = 16;
+	/* The connections are opened in the file (the server's SYN-ACKs are not replayed, only
+	 * learned), so the segments reach established sockets read by their application. */
+	t.handshake = true;
 	return rxs_gen_tcp_pcap(&t, path, err, errlen);
 }
 
