@@ -14,7 +14,10 @@
 
 #include "rxsim/rxsim.h"
 
-enum what { MIB, SOFTNET_SQUEEZE, NIC_MISSED, NIC_RX, SOCK_RECVQ, SOCK_SYNQ, SOCK_DROPS, CONSUMED };
+enum what {
+	MIB, SOFTNET_SQUEEZE, NIC_MISSED, NIC_RX, SOCK_RECVQ, SOCK_SYNQ, SOCK_DROPS, CONSUMED,
+	TAP_CAPTURED, NF_RULE0_PKTS, NF_DROPS,
+};
 
 static const struct {
 	int line;
@@ -51,6 +54,13 @@ static const struct {
 	  1871 },
 	{ __LINE__, "syn-flood", "sysctl.net.ipv4.tcp_syncookies=1", MIB, "TcpExtListenDrops", 0 },
 	{ __LINE__, "syn-flood", "sysctl.net.ipv4.tcp_max_syn_backlog=64", SOCK_SYNQ, NULL, 49 },
+	{ __LINE__, "tap-vs-iptables", NULL, TAP_CAPTURED, NULL, 100 },
+	{ __LINE__, "tap-vs-iptables", NULL, NF_RULE0_PKTS, NULL, 50 },
+	{ __LINE__, "tap-vs-iptables", NULL, NF_DROPS, NULL, 50 },
+	{ __LINE__, "tap-vs-iptables", NULL, MIB, "IpInDelivers", 50 },
+	{ __LINE__, "tap-vs-iptables", NULL, MIB, "UdpNoPorts", 0 },
+	{ __LINE__, "tap-vs-iptables", "taps.tcpdump.filter=udp port 6000", TAP_CAPTURED, NULL, 50 },
+	{ __LINE__, "tap-vs-iptables", "netfilter=", MIB, "UdpNoPorts", 50 },
 };
 
 static uint64_t measure(const rxs_host_t *h, enum what w, const char *mib)
@@ -65,6 +75,22 @@ static uint64_t measure(const rxs_host_t *h, enum what w, const char *mib)
 	rxs_host_sock_info(h, 0, &si);
 	rxs_host_conservation(h, &c);
 	switch (w) {
+	case TAP_CAPTURED: {
+		struct rxs_tap_stats ts;
+
+		return rxs_host_tap_stats(h, 0, &ts) ? UINT64_MAX : ts.captured;
+	}
+	case NF_RULE0_PKTS: {
+		struct rxs_nf_rule_info r;
+
+		return rxs_nf_rule(rxs_host_netfilter(h), 0, &r) ? UINT64_MAX : r.pkts;
+	}
+	case NF_DROPS: {
+		uint64_t reasons[RXS_DROP_MAX];
+
+		rxs_host_drop_reasons(h, reasons);
+		return reasons[RXS_DROP_NETFILTER_DROP];
+	}
 	case MIB:
 		return rxs_host_mib(h, (enum rxs_mib)rxs_mib_lookup(mib));
 	case SOFTNET_SQUEEZE:
