@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "rxsim/config.h"
+#include "rxsim/hooks.h"
 #include "rxsim/netfilter.h"
 #include "rxsim/nic.h"
 #include "rxsim/sim.h"
@@ -70,6 +71,21 @@ struct rxs_softnet_data {
 	struct rxs_softnet_stat stat;
 	struct rxs_cpu_stats cpu_stats;
 	uint64_t mib[RXS_MIB_COUNT];
+	/* RPS (src/softirq/rps.c): CPUs whose backlog this CPU filled and must IPI at the end
+	 * of its net_rx_action (rps_ipi_list), linked through the targets' rps_ipi_next */
+	struct rxs_softnet_data *rps_ipi_list;
+	struct rxs_softnet_data *rps_ipi_next;
+	struct rxs_flow_limit *flow_limit;	/* NULL unless in flow_limit_cpu_bitmap */
+};
+
+/* GRO state of one NAPI (struct gro_node): held skbs by bucket, skb->hash & 7. */
+#define RXS_GRO_HASH_BUCKETS 8
+#define RXS_GRO_MAX_SKBS 8		/* MAX_GRO_SKBS: held flows per bucket */
+
+struct rxs_gro {
+	struct rxs_sk_buff *hash[RXS_GRO_HASH_BUCKETS];	/* oldest first, linked by next */
+	unsigned int count[RXS_GRO_HASH_BUCKETS];
+	struct rxs_gro_stats stats;
 };
 
 /* One RX queue of a NIC: descriptor ring (generic driver), its NAPI and IRQ. */
@@ -84,6 +100,9 @@ struct rxs_rx_queue {
 	uint32_t irq_pending_frames;		/* frames since the last interrupt */
 	struct rxs_nic_stats stats;
 	uint64_t max_ring_fill;
+	uint64_t irq_timer_due;			/* when the armed coalescing timer fires */
+	uint64_t *irqs;				/* hard IRQs taken, by CPU (/proc/interrupts) */
+	struct rxs_gro gro;
 };
 
 #define RSS_INPUT_MAX 36	/* IPv6 addresses and ports: the longest RSS input */
@@ -96,6 +115,8 @@ struct rxs_netdev {
 	unsigned int nrxq;
 	struct rxs_nic_stats core;		/* counters the core keeps (rx_dropped...) */
 	uint32_t (*rss_tab)[256];		/* Toeplitz by input byte position and value */
+	uint16_t *rss_indir;			/* queue by hash % rss_indir_size */
+	unsigned int rss_indir_size;
 };
 
 /* An application model reading a socket. */
@@ -204,6 +225,51 @@ struct rxs_traffic {
 	bool started;
 };
 
+/* ---- plug-in points of library users (src/core/hooks.c, include/rxsim/hooks.h) ---- */
+
+/* Where an skb queued to the user resumes: the next table and user hook at its hook, then
+ * okfn (the rest of the path after NF_HOOK). */
+typedef void (*rxs__nf_okfn)(struct rxs_sk_buff *skb);
+
+struct rxs_nf_queue_entry {
+	struct rxs_sk_buff *skb;
+	uint64_t id;				/* skb->id when queued */
+	rxs__nf_okfn okfn;
+	uint8_t hook;
+	uint8_t next_table, next_user;
+};
+
+struct rxs_hooks {
+	struct {
+		struct rxs_nf_hook_ops ops;	/* a copy, sorted by priority */
+		const struct rxs_nf_hook_ops *key;	/* the caller's, for unregistering */
+	} nf[RXS_NF_INET_NUMHOOKS][RXS_NF_MAX_HOOKS];
+	unsigned int nnf[RXS_NF_INET_NUMHOOKS];
+	rxs_nf_queue_fn queue_fn;
+	void *queue_ctx;
+	struct rxs_nf_queue_entry queue[RXS_NF_QUEUE_MAXLEN];
+	unsigned int nqueued;
+	struct {
+		uint16_t type;
+		rxs_packet_fn fn;
+		void *ctx;
+	} ptype[RXS_MAX_PACKET_HANDLERS];
+	unsigned int nptype;
+	struct {
+		rxs_inet_proto_fn fn;
+		void *ctx;
+	} inet[256];
+	unsigned int ninet;
+	struct {
+		rxs_trace_fn fn;
+		void *ctx;
+	} tp[RXS_TP_COUNT][RXS_TRACE_MAX_FNS];
+	unsigned int ntp[RXS_TP_COUNT];
+	uint32_t tp_mask;			/* bit tp: tracepoint tp has callbacks */
+	rxs_kfree_skb_fn chained_kfree;		/* rxs_host_set_kfree_skb_cb's, set before */
+	void *chained_kfree_ctx;
+};
+
 struct rxs_host {
 	struct rxs_scenario *sc;		/* owned */
 	int64_t sysctl[RXS_SYSCTL_COUNT];	/* effective single values */
@@ -248,7 +314,13 @@ struct rxs_host {
 	bool sample_armed;
 	int error;				/* first fatal error of the run */
 	char errmsg[512];
+	struct rxs_hooks hooks;			/* users' hooks, handlers and tracepoints */
 };
+
+static inline bool rxs__tp_on(const struct rxs_host *h, enum rxs_tracepoint tp)
+{
+	return h->hooks.tp_mask & (1u << tp);
+}
 
 enum { RXS_RTN_LOCAL, RXS_RTN_BROADCAST, RXS_RTN_MULTICAST };
 
@@ -314,6 +386,42 @@ void rxs__nic_irq_timer(struct rxs_rx_queue *rxq, uint64_t t);
 uint32_t rxs__nic_queued(const struct rxs_netdev *dev);
 bool rxs__netdev_owns_addr(const struct rxs_netdev *dev, int family, const uint8_t *addr);
 
+/* ---- RSS (src/nic/rss.c) ---- */
+/* Tabulate @dev's Toeplitz key and build its indirection table. 0 or -ENOMEM. */
+int rxs__rss_init(struct rxs_netdev *dev);
+void rxs__rss_destroy(struct rxs_netdev *dev);
+/* The hash @dev's hardware computes for @frame (0: not IP), as the driver sets skb->hash. */
+uint32_t rxs__rss_hash(const struct rxs_netdev *dev, const uint8_t *frame, uint32_t len);
+/* The software flow hash (skb_get_hash) RPS uses: ports of TCP and UDP included. */
+uint32_t rxs__flow_hash(const struct rxs_netdev *dev, const uint8_t *frame, uint32_t len);
+/* The RX queue of @hash: indir[hash % size]. */
+static inline unsigned int rxs__rss_queue(const struct rxs_netdev *dev, uint32_t hash)
+{
+	return dev->rss_indir[hash % dev->rss_indir_size];
+}
+
+/* ---- GRO (src/core/gro.c) ---- */
+/* napi_gro_receive(): merge @skb into a held flow, hold it, or pass it up at once. Takes
+ * ownership of @skb. */
+void rxs__napi_gro_receive(struct rxs_gro *gro, struct rxs_sk_buff *skb);
+/* napi_gro_flush(): pass every held skb up, bucket by bucket, oldest first. */
+void rxs__gro_flush(struct rxs_gro *gro);
+
+/* ---- RPS (src/softirq/rps.c) ---- */
+/* netif_receive_skb_internal(): to the backlog of the RPS CPU (the current one included)
+ * when @skb's queue has an rps_cpus map, else __netif_receive_skb. Takes ownership. */
+void rxs__netif_receive_skb_internal(struct rxs_sk_buff *skb);
+/* netif_rx(): to the backlog of the RPS CPU, or of @skb->cpu. Takes ownership. 0 or -ENOBUFS. */
+int rxs__netif_rx(struct rxs_sk_buff *skb, uint64_t t);
+/* get_rps_cpu(): the CPU of @hash in queue @q's rps_cpus, or -1 (no map, or hash 0). */
+int rxs__get_rps_cpu(const struct rxs_netdev *dev, unsigned int q, uint32_t hash);
+/* skb_flow_limit() on the enqueueing CPU @sd: true when @skb must be dropped. */
+bool rxs__skb_flow_limit(struct rxs_softnet_data *sd, const struct rxs_sk_buff *skb,
+			 uint32_t qlen, int64_t max_backlog);
+/* Allocate @sd's flow-limit table if its CPU is in flow_limit_cpu_bitmap. 0 or -ENOMEM. */
+int rxs__flow_limit_init(struct rxs_softnet_data *sd);
+void rxs__flow_limit_destroy(struct rxs_softnet_data *sd);
+
 /* ---- softirq ---- */
 int rxs__softnet_init(struct rxs_host *h, struct rxs_softnet_data *sd, unsigned int cpu);
 void rxs__softnet_destroy(struct rxs_softnet_data *sd);
@@ -328,6 +436,10 @@ void rxs__net_rx_action(struct rxs_softnet_data *sd, uint64_t t);
 /* netif_rx(): queue @skb on @cpu's backlog at time @t. Takes ownership. */
 int rxs__enqueue_to_backlog(struct rxs_host *h, struct rxs_sk_buff *skb, unsigned int cpu,
 			    uint64_t t);
+/* enqueue_to_backlog() from CPU @this_cpu onto @cpu's backlog: a remote CPU gets its IPI at
+ * the end of @this_cpu's net_rx_action. Takes ownership. 0 or -ENOBUFS (dropped). */
+int rxs__enqueue_to_backlog_from(struct rxs_host *h, struct rxs_sk_buff *skb, unsigned int cpu,
+				 unsigned int this_cpu, uint64_t t);
 
 /* ---- core (netif_receive_skb and below): takes ownership of @skb always ---- */
 void rxs__netif_receive_skb(struct rxs_sk_buff *skb);
@@ -341,6 +453,11 @@ void rxs__icmp_rcv(struct rxs_sk_buff *skb);
 void rxs__ipv6_rcv(struct rxs_sk_buff *skb);
 /* ip_defrag(): NULL when @skb was queued or dropped, else the whole datagram. */
 struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl);
+/* ipv6_frag_rcv(): @skb's data at a fragment header, @nexthdr_off where the byte naming it
+ * is. NULL when queued or dropped, else the datagram with data after the unfragmentable
+ * part and *nexthdr what follows. */
+struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
+				       uint8_t *nexthdr);
 /* Create and free the protocol state of @h (reassembly, ICMP rate limits). */
 int rxs__proto_init(struct rxs_host *h);
 void rxs__proto_destroy(struct rxs_host *h);
@@ -355,6 +472,43 @@ enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs
 				 const char *in, uint64_t now_ns);
 /* The host answered the connection of @skb: conntrack has seen a reply. */
 void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb);
+
+/* The walk of rxs__nf_hook() in steps, for merging user hooks by priority (hooks.c). */
+/* Start @skb's walk at @hook (its conntrack state; @resume: a reinjected skb). False when
+ * the tables do not apply (not IPv4, no header). */
+bool rxs__nf_hook_begin(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+			bool resume);
+/* Built-in stage @i at @hook in priority order (tables, conntrack): false past the last. */
+bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio);
+/* Run built-in stage @i on @skb. Never frees it: on DROP the caller ends the walk and frees. */
+enum rxs_nf_verdict rxs__nf_stage_run(rxs_nf_t *nf, enum rxs_nf_hook hook, unsigned int i,
+				      struct rxs_sk_buff *skb, const char *in, uint64_t now_ns);
+/* End the walk with @verdict: DROP forgets the packet's state; ACCEPT at INPUT confirms. */
+void rxs__nf_hook_end(rxs_nf_t *nf, enum rxs_nf_hook hook, enum rxs_nf_verdict verdict);
+
+/* ---- hooks (src/core/hooks.c): each returns quickly when nothing is registered ---- */
+/* NF_HOOK with user hooks registered at @hook: true, the caller goes on; false, the skb was
+ * dropped, queued to the user or stolen. @okfn resumes a reinjected skb. */
+bool rxs__nf_hook_user(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+		       rxs__nf_okfn okfn);
+/* ptype_base handlers of users: true when one took @skb, false when rxsim's goes on. */
+bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb);
+/* A user's IPv4 protocol handler for @protocol took @skb (IpInDelivers counted): true. */
+bool rxs__inet_deliver(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t protocol);
+/* Tracepoints. */
+void rxs__trace_napi_poll(struct rxs_softnet_data *sd, const struct rxs_napi *napi, int work,
+			  int budget);
+void rxs__trace_netif_receive_skb(struct rxs_softnet_data *sd, const struct rxs_sk_buff *skb);
+void rxs__trace_sock_rcvqueue_full(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
+				   const struct rxs_sk_buff *skb);
+void rxs__trace_sock_queue(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
+			   const struct rxs_sk_buff *skb);
+/* The application of @sk read @skb at @t on CPU @cpu. */
+void rxs__trace_sock_read(const struct rxs_sock *sk, const struct rxs_sk_buff *skb,
+			  unsigned int cpu, uint64_t t);
+/* A SYN-ACK retransmit for request sock @req of @listener, connection @t (saddr = peer). */
+void rxs__trace_tcp_retransmit_synack(struct rxs_softnet_data *sd, const struct rxs_sock *listener,
+				      const void *req, const struct rxs_tcp_tuple *t);
 
 /* ---- socket ---- */
 int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_socket_config *cfg,

@@ -1,6 +1,7 @@
 /* test_proto.c - Ethernet, VLAN, ARP, IPv4 (header checks, routing, reassembly), UDP and
  * ICMP on the receive path, end to end through the public host API: every frame is built
  * here, every counter checked exactly, and every run conserves its packets. */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -716,6 +717,172 @@ static void test_icmp_echo(void **state)
 	rxs_host_destroy(h);
 }
 
+/* ---- IPv6: dual-stack sockets, reassembly, TCP ---- */
+
+#define V6_HOST "fd00::2"
+#define V6_PEER "fd00::1"
+
+/* An IPv6 frame from fd00::1 to fd00::2 with @l4 (@l4len bytes) behind @ext extension bytes
+ * (the caller wrote them, their first "next header" chain ending in @proto). */
+static void fr_ip6(struct fr *f, uint8_t first_nh, const uint8_t *ext, unsigned int extlen,
+		   const uint8_t *l4, unsigned int l4len)
+{
+	uint8_t *ip;
+
+	fr_eth(f, fr_host_mac, false, 0, 0x86dd);
+	ip = f->d + f->l3;
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	fr_put16(ip + 4, (uint16_t)(extlen + l4len));
+	ip[6] = first_nh;
+	ip[7] = 64;
+	inet_pton(AF_INET6, V6_PEER, ip + 8);
+	inet_pton(AF_INET6, V6_HOST, ip + 24);
+	if (extlen)
+		memcpy(ip + 40, ext, extlen);
+	memcpy(ip + 40 + extlen, l4, l4len);
+	f->l4 = f->l3 + 40 + extlen;
+	f->len = f->l4 + l4len;
+}
+
+/* A UDP datagram of @plen bytes to port 53, checksum over the IPv6 pseudo header. */
+static unsigned int udp6(uint8_t *u, unsigned int plen)
+{
+	uint8_t src[16], dst[16];
+	uint32_t sum;
+
+	inet_pton(AF_INET6, V6_PEER, src);
+	inet_pton(AF_INET6, V6_HOST, dst);
+	fr_put16(u, 5353);
+	fr_put16(u + 2, 53);
+	fr_put16(u + 4, (uint16_t)(8 + plen));
+	fr_put16(u + 6, 0);
+	for (unsigned int i = 0; i < plen; i++)
+		u[8 + i] = (uint8_t)i;
+	sum = fr_sum(src, 16, 0) + fr_sum(dst, 16, 0) + 17 + 8 + plen;
+	fr_put16(u + 6, fr_fold(fr_sum(u, 8 + plen, sum)));
+	return 8 + plen;
+}
+
+static rxs_host_t *v6_host(void)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	struct rxs_socket_config *s;
+	rxs_host_t *h;
+
+	assert_int_equal(rxs_addr_parse(&sc->nics[0].addrs[1], V6_HOST "/64"), 0);
+	sc->nics[0].naddrs = 2;
+	s = fr_udp_socket(sc, "::", 53, RXS_APP_ALL);	/* [::]:53 takes IPv4 and IPv6 */
+	(void)s;
+	s = rxs_scenario_add_socket(sc);
+	s->proto = IPPROTO_TCP;
+	assert_int_equal(rxs_addr_parse(&s->local, "::"), 0);
+	s->port = 80;
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	return h;
+}
+
+static void test_ipv6_udp_dual_stack(void **state)
+{
+	uint8_t u[64];
+	rxs_host_t *h = v6_host();
+	struct fr f;
+
+	(void)state;
+	fr_ip6(&f, 17, NULL, 0, u, udp6(u, 20));
+	fr_inject(h, &f, 0);
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 5353, 53, 20);	/* IPv4 to the same socket */
+	fr_inject(h, &f, 1000);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(FR_MIB(h, Ip6InReceives), 1);
+	assert_int_equal(FR_MIB(h, Ip6InDelivers), 1);
+	assert_int_equal(FR_MIB(h, Udp6InDatagrams), 1);
+	assert_int_equal(FR_MIB(h, UdpInDatagrams), 1);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* Two fragments of a 200-byte UDP datagram: 104 bytes at 0 (more), 104 at 104. */
+static void frag6(struct fr *f, const uint8_t *dgram, unsigned int off, unsigned int len, bool more,
+		  uint32_t id)
+{
+	uint8_t ext[8];
+	unsigned int n = 0;
+
+	ext[n++] = 17;
+	ext[n++] = 0;
+	fr_put16(ext + n, (uint16_t)(off | (more ? 1 : 0)));
+	n += 2;
+	ext[n++] = (uint8_t)(id >> 24), ext[n++] = (uint8_t)(id >> 16);
+	ext[n++] = (uint8_t)(id >> 8), ext[n++] = (uint8_t)id;
+	fr_ip6(f, 44, ext, 8, dgram + off, len);
+}
+
+static void test_ipv6_reassembly(void **state)
+{
+	uint8_t dg[256];
+	unsigned int len = udp6(dg, 200);
+	rxs_host_t *h = v6_host();
+	struct fr f;
+
+	(void)state;
+	assert_int_equal(len, 208);
+	frag6(&f, dg, 0, 104, true, 7);
+	fr_inject(h, &f, 0);
+	frag6(&f, dg, 104, 104, false, 7);
+	fr_inject(h, &f, 1000);
+	frag6(&f, dg, 0, 104, true, 8);	/* a lone first fragment: stays queued */
+	fr_inject(h, &f, 2000);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(FR_MIB(h, Ip6ReasmReqds), 3);
+	assert_int_equal(FR_MIB(h, Ip6ReasmOKs), 1);
+	assert_int_equal(FR_MIB(h, Udp6InDatagrams), 1);
+	assert_int_equal(FR_MIB(h, Udp6InCsumErrors), 0);
+	fr_conserved(h);
+	/* ipfrag_time later the lone one has expired. */
+	assert_int_equal(rxs_host_run_until(h, 31000000000ull), 0);
+	assert_int_equal(FR_MIB(h, Ip6ReasmTimeout), 1);
+	assert_int_equal(FR_MIB(h, Ip6ReasmFails), 1);
+	assert_int_equal(fr_drops(h, RXS_DROP_FRAG_REASM_TIMEOUT), 1);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* A SYN over IPv6 to a [::]:80 listener gets a SYN-ACK over IPv6. */
+static void test_ipv6_tcp_syn(void **state)
+{
+	uint8_t th[24] = { 0 }, src[16], dst[16];
+	rxs_host_t *h = v6_host();
+	struct rxs_sock_info si;
+	uint32_t sum;
+	struct fr f;
+
+	(void)state;
+	fr_put16(th, 40000);
+	fr_put16(th + 2, 80);
+	th[7] = 1;			/* seq 1 */
+	th[12] = 6 << 4;
+	th[13] = 0x02;
+	fr_put16(th + 14, 64240);
+	th[20] = 2, th[21] = 4;
+	fr_put16(th + 22, 1440);
+	inet_pton(AF_INET6, V6_PEER, src);
+	inet_pton(AF_INET6, V6_HOST, dst);
+	sum = fr_sum(src, 16, 0) + fr_sum(dst, 16, 0) + 6 + 24;
+	fr_put16(th + 16, fr_fold(fr_sum(th, 24, sum)));
+	fr_ip6(&f, 6, NULL, 0, th, 24);
+	fr_inject(h, &f, 0);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(rxs_host_sock_info(h, 1, &si), 0);
+	assert_int_equal(si.syn_q, 1);
+	assert_int_equal(FR_MIB(h, TcpOutSegs), 1);
+	assert_int_equal(FR_MIB(h, Ip6OutRequests), 1);
+	assert_int_equal(FR_MIB(h, TcpInCsumErrors), 0);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -739,6 +906,9 @@ int main(void)
 		cmocka_unit_test(test_frag_timeout_icmp_clock),
 		cmocka_unit_test(test_frag_destroy_while_queued),
 		cmocka_unit_test(test_icmp_echo),
+		cmocka_unit_test(test_ipv6_udp_dual_stack),
+		cmocka_unit_test(test_ipv6_reassembly),
+		cmocka_unit_test(test_ipv6_tcp_syn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -318,6 +318,144 @@ static void test_backlog_budget(void **state)
 	}
 }
 
+/* ---- RPS and the flow limit ---- */
+
+/* A generic NIC, one queue on CPU 0 with rps_cpus @mask, on a @cpus-CPU host. */
+static rxs_host_t *rps_host(unsigned int cpus, uint64_t mask, int64_t max_backlog,
+			    int64_t flow_limit_bitmap, uint32_t udp_rcv_ns, unsigned int ring)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	rxs_host_t *h;
+
+	sc->host.cpus = cpus;
+	sc->nics[0].rps_cpus[0] = mask;
+	sc->nics[0].ring_size = ring;
+	set_sysctl(sc, RXS_SYSCTL_NETDEV_MAX_BACKLOG, max_backlog);
+	if (flow_limit_bitmap)
+		set_sysctl(sc, RXS_SYSCTL_FLOW_LIMIT_CPU_BITMAP, flow_limit_bitmap);
+	if (udp_rcv_ns)
+		sc->cost.ns[RXS_COST_UDP_RCV] = udp_rcv_ns;
+	fr_udp_socket(sc, NULL, PORT, RXS_APP_ALL);
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	return h;
+}
+
+/*
+ * RPS to CPU 1 with netdev_max_backlog 10: CPU 0's one poll (weight 64) queues all 64 frames
+ * of the burst on CPU 1's backlog before the IPI, sent at the end of CPU 0's net_rx_action,
+ * lets CPU 1 run. qlen <= max_backlog admits 11; 53 are dropped, counted on CPU 1 (the
+ * target) in softnet col 2 and the NIC's rx_dropped. CPU 1 gets one IPI (received_rps).
+ */
+static void test_rps_backlog_overflow(void **state)
+{
+	rxs_host_t *h = rps_host(2, 0x2, 10, 0, 0, 512);
+	struct rxs_softnet_stat s0, s1;
+
+	(void)state;
+	burst(h, 64, 0);
+	assert_int_equal(rxs_host_run(h), 0);
+	s0 = fr_softnet(h, 0);
+	s1 = fr_softnet(h, 1);
+	assert_int_equal(s1.dropped, 53);
+	assert_int_equal(s1.processed, 11);
+	assert_int_equal(s1.received_rps, 1);
+	assert_int_equal(s0.processed, 0);
+	assert_int_equal(s0.dropped, 0);
+	assert_int_equal(s0.received_rps, 0);
+	assert_int_equal(fr_nic(h, 0).rx_dropped, 53);
+	assert_int_equal(fr_nic(h, 0).rx_packets, 64);
+	assert_int_equal(fr_drops(h, RXS_DROP_CPU_BACKLOG), 53);
+	assert_int_equal(fr_drops_total(h), 53);
+	assert_int_equal(FR_MIB(h, UdpInDatagrams), 11);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* rps_cpus naming the polling CPU itself: every skb still goes through its backlog (the
+ * kernel enqueues whenever get_rps_cpu() returns a CPU), with no IPI. */
+static void test_rps_local(void **state)
+{
+	rxs_host_t *h = rps_host(2, 0x1, 1000, 0, 0, 512);
+	struct rxs_cpu_stats cs;
+
+	(void)state;
+	burst(h, 100, 0);
+	assert_int_equal(rxs_host_run(h), 0);
+	assert_int_equal(rxs_host_cpu_stats(h, 0, &cs), 0);
+	assert_int_equal(fr_softnet(h, 0).processed, 100);
+	assert_int_equal(fr_softnet(h, 0).received_rps, 0);
+	assert_int_equal(fr_softnet(h, 1).processed, 0);
+	/* Driver polls (64 + 36) plus backlog polls (64 + 36). */
+	assert_true(cs.napi_polls >= 4);
+	assert_int_equal(FR_MIB(h, UdpInDatagrams), 100);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* get_rps_cpu(): map[reciprocal_scale(hash, len)] over the mask's CPUs in order. */
+static void test_rps_spread(void **state)
+{
+	rxs_host_t *h = rps_host(4, 0xe, 1000, 0, 0, 512);
+	uint64_t total = 0;
+	struct fr f;
+
+	(void)state;
+	for (unsigned int i = 0; i < 256; i++) {
+		fr_udp(&f, FR_PEER_IP, FR_HOST_IP, (uint16_t)(1000 + i), PORT, 10);
+		fr_inject(h, &f, i * 1000u);
+	}
+	assert_int_equal(rxs_host_run(h), 0);
+	assert_int_equal(fr_softnet(h, 0).processed, 0);
+	for (unsigned int c = 1; c < 4; c++) {
+		/* 256 flows over 3 CPUs: each gets a fair share. */
+		assert_true(fr_softnet(h, c).processed > 40);
+		assert_true(fr_softnet(h, c).received_rps > 0);
+		total += fr_softnet(h, c).processed;
+	}
+	assert_int_equal(total, 256);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/*
+ * flow_limit on CPU 0 (the enqueueing CPU), one flow, max_backlog 1000, CPU 1 slowed down
+ * (1 ms per datagram) so its backlog mostly grows: below qlen 500 nothing is looked at; from
+ * there, the flow's bucket passes 64 of the last 128 packets at the 65th, and every later
+ * packet is dropped. The drops count on CPU 1 (col 2) and flow_limit_count on CPU 0 (col
+ * 11), and with the bitmap at 0 nothing is dropped.
+ */
+static void test_flow_limit(void **state)
+{
+	(void)state;
+	for (int on = 0; on < 2; on++) {
+		rxs_host_t *h = rps_host(2, 0x2, 1000, on ? 0x1 : 0, 1000000, 4096);
+		struct rxs_softnet_stat s0, s1;
+
+		burst(h, 1000, 0);
+		assert_int_equal(rxs_host_run(h), 0);
+		s0 = fr_softnet(h, 0);
+		s1 = fr_softnet(h, 1);
+		if (!on) {
+			assert_int_equal(s1.dropped, 0);
+			assert_int_equal(s0.flow_limit_count, 0);
+		} else {
+			/* The limit looks at input_pkt_queue only: CPU 1's first two polls
+			 * spliced 64 each into its process_queue, so 628 were admitted before
+			 * qlen reached 500, then 64 more: 692 in, 308 dropped. */
+			if (s1.dropped != 308)
+				fail_msg("dropped %u, flow_limit_count %u", s1.dropped,
+					 s0.flow_limit_count);
+			assert_int_equal(s0.flow_limit_count, s1.dropped);
+			assert_int_equal(s1.flow_limit_count, 0);
+		}
+		assert_int_equal(fr_drops(h, RXS_DROP_CPU_BACKLOG), s1.dropped);
+		assert_int_equal(s1.processed + s1.dropped, 1000);
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +466,10 @@ int main(void)
 		cmocka_unit_test(test_backlog_zero),
 		cmocka_unit_test(test_backlog_weight),
 		cmocka_unit_test(test_backlog_budget),
+		cmocka_unit_test(test_rps_backlog_overflow),
+		cmocka_unit_test(test_rps_local),
+		cmocka_unit_test(test_rps_spread),
+		cmocka_unit_test(test_flow_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rxsim/export.h"
+
 /* Same layout as the kernel's struct sock_filter and libpcap's struct bpf_insn. */
 struct rxs_bpf_insn {
 	uint16_t code;
@@ -79,24 +81,24 @@ struct rxs_bpf_prog {
  * constant shift of 32 or more, scratch index < 16 and every M[] loaded only after a store on
  * every path. Linux extensions (loads at SKF_AD_OFF, SKF_NET_OFF, SKF_LL_OFF) are refused: we do
  * not implement them. 0 or -EINVAL. */
-int rxs_bpf_validate(const struct rxs_bpf_insn *insns, unsigned int len);
+RXS_API int rxs_bpf_validate(const struct rxs_bpf_insn *insns, unsigned int len);
 
 /* Run @prog over @pkt (@wirelen bytes on the wire, @buflen captured at @pkt). Returns the snap
  * length the program accepts, 0 = reject, exactly as libpcap's pcap_offline_filter: a load out
  * of the captured bytes, or a division by X == 0, ends the program with 0. Never reads outside
  * @pkt or @prog and always ends, whatever the program; one that would fail rxs_bpf_validate gets
  * 0 where it goes wrong. No allocation. */
-uint32_t rxs_bpf_run(const struct rxs_bpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
-		     uint32_t buflen);
+RXS_API uint32_t rxs_bpf_run(const struct rxs_bpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
+			     uint32_t buflen);
 
 /* Compile tcpdump expression @expr ("" or NULL: accept everything) for Ethernet as tcpdump does
  * (DLT_EN10MB, snap length 262144, optimizer on, netmask unknown) and check it with
  * rxs_bpf_validate. 0 with @prog filled (free with rxs_bpf_free), -ENOMEM, or RXS_EFILTER with a
  * message quoting the expression in @err: "filter 'tcp port': syntax error". */
-int rxs_bpf_compile(struct rxs_bpf_prog *prog, const char *expr, char *err, size_t errlen);
+RXS_API int rxs_bpf_compile(struct rxs_bpf_prog *prog, const char *expr, char *err, size_t errlen);
 
 /* Free the instructions of @prog and empty it. A zeroed or freed program is a no-op. */
-void rxs_bpf_free(struct rxs_bpf_prog *prog);
+RXS_API void rxs_bpf_free(struct rxs_bpf_prog *prog);
 
 /* Packet taps. */
 typedef struct rxs_tap rxs_tap_t;
@@ -116,29 +118,31 @@ struct rxs_tap_stats {
  * @write_path: a pcap file (microseconds, DLT_EN10MB, snap length 262144) that receives every
  * captured frame, or NULL. 0; or -EINVAL, -ENOMEM, RXS_EFILTER, or the -errno of opening
  * @write_path (-ENOENT, -EACCES...), with a message in @err. */
-int rxs_tap_create(rxs_tap_t **tapp, const char *name, const char *filter,
-		   unsigned int ring_frames, uint64_t drain_ns, const char *write_path,
-		   char *err, size_t errlen);
+RXS_API int rxs_tap_create(rxs_tap_t **tapp, const char *name, const char *filter,
+			   unsigned int ring_frames, uint64_t drain_ns, const char *write_path,
+			   char *err, size_t errlen);
 
 /* Use a copy of the user program @insns (@len instructions) instead of the current filter, as
  * SO_ATTACH_FILTER replaces one. 0, or -EINVAL (rxs_bpf_validate refused it; the old filter
  * stays) or -ENOMEM. */
-int rxs_tap_attach_prog(rxs_tap_t *tap, const struct rxs_bpf_insn *insns, unsigned int len);
+RXS_API int rxs_tap_attach_prog(rxs_tap_t *tap, const struct rxs_bpf_insn *insns, unsigned int len);
 
 /* Flush the pcap output, if any, to its file. 0 or -EIO. */
-int rxs_tap_flush(rxs_tap_t *tap);
+RXS_API int rxs_tap_flush(rxs_tap_t *tap);
 
 /* Flush and close the pcap output, then free @tap. NULL is a no-op. */
-void rxs_tap_destroy(rxs_tap_t *tap);
+RXS_API void rxs_tap_destroy(rxs_tap_t *tap);
 
 /* packet_rcv/tpacket_rcv: offer the Ethernet frame @frame of @len bytes (MAC header included, as
  * packet_rcv pushes it back) received at virtual time @t_ns. The tap never keeps or changes
  * @frame: it copies what it captures. True when the filter accepted the frame (captured, or
  * dropped for lack of a free ring frame), false when it rejected it. */
-bool rxs_tap_rcv(rxs_tap_t *tap, const uint8_t *frame, uint32_t len, uint64_t t_ns);
+RXS_API bool rxs_tap_rcv(rxs_tap_t *tap, const uint8_t *frame, uint32_t len, uint64_t t_ns);
 
-void rxs_tap_get_stats(const rxs_tap_t *tap, struct rxs_tap_stats *st);
+/* Copy @tap's counters into @st. */
+RXS_API void rxs_tap_get_stats(const rxs_tap_t *tap, struct rxs_tap_stats *st);
 
-const char *rxs_tap_name(const rxs_tap_t *tap);
+/* The name @tap was created with. */
+RXS_API const char *rxs_tap_name(const rxs_tap_t *tap);
 
 #endif /* RXSIM_BPF_H */

@@ -13,10 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rxsim/export.h"
+
 #define RXS_MAX_QUEUES 64
 #define RXS_MAX_CPUS 64
 #define RXS_MAX_ADDRS 8
 #define RXS_NAME_MAX 32
+#define RXS_RSS_KEY_LEN 40		/* Toeplitz key bytes (ethtool -X hkey) */
+#define RXS_RSS_INDIR_MAX 512		/* largest indirection table (ethtool -X) */
+#define RXS_RSS_INDIR_DEFAULT 128	/* the generic driver's table size */
 
 /*
  * Every sysctl we model, with its kernel default on the 6.18 reference host (HZ=250) and its
@@ -81,7 +86,8 @@ struct rxs_sysctls {
 	XX(ICMP_RCV, "icmp_rcv", 200, "per ICMP message, reply built included") \
 	XX(SOCK_QUEUE, "sock_queue", 150, "per skb queued to a socket: charge, wake the reader") \
 	XX(APP_RECV, "app_recv", 400, "per datagram the application reads (recvmsg), on the app CPU") \
-	XX(PER_BYTE_X1000, "per_kbyte", 30, "extra per 1000 bytes of frame (copies, checksums)")
+	XX(PER_BYTE_X1000, "per_kbyte", 30, "extra per 1000 bytes of frame (copies, checksums)") \
+	XX(GRO, "gro", 50, "per segment GRO merges into a held skb (it skips the rest of the path)")
 
 enum rxs_cost_id {
 #define XX(id, key, ns, what) RXS_COST_##id,
@@ -121,6 +127,12 @@ struct rxs_nic_config {
 	uint64_t rps_cpus[RXS_MAX_QUEUES];	/* CPU mask per queue, 0 = RPS off */
 	bool gro;				/* default true for generic, false for veth */
 	enum rxs_driver driver;
+	/* RSS (ethtool -X, ethtool -N rx-flow-hash) */
+	bool rss_key_set;			/* false: the Microsoft verification key */
+	uint8_t rss_key[RXS_RSS_KEY_LEN];
+	unsigned int rss_indir_size;		/* 0: RXS_RSS_INDIR_DEFAULT entries, i % rx_queues */
+	uint16_t rss_indir[RXS_RSS_INDIR_MAX];	/* queue of each table entry */
+	bool rss_udp_4tuple;			/* UDP hashes ports too (sdfn), default sd */
 };
 
 enum rxs_app_kind {
@@ -215,56 +227,62 @@ struct rxs_scenario {
 };
 
 /* A scenario with every default and nothing in it. 0 or -ENOMEM. */
-int rxs_scenario_create(struct rxs_scenario **scp);
+RXS_API int rxs_scenario_create(struct rxs_scenario **scp);
 
 /* Read a YAML scenario file. 0, or a negative error with a "file:line:col: ..." message in @err. */
-int rxs_scenario_load(struct rxs_scenario **scp, const char *path, char *err, size_t errlen);
+RXS_API int rxs_scenario_load(struct rxs_scenario **scp, const char *path, char *err,
+			      size_t errlen);
 
 /* Parse YAML text; @name is used in messages and @dir for relative paths (NULL: cwd). */
-int rxs_scenario_parse(struct rxs_scenario **scp, const char *text, size_t len, const char *name,
-		       const char *dir, char *err, size_t errlen);
+RXS_API int rxs_scenario_parse(struct rxs_scenario **scp, const char *text, size_t len,
+			       const char *name,
+			       const char *dir, char *err, size_t errlen);
 
 /* Apply one "key=value" override (--set), e.g. "sysctl.net.core.netdev_budget=600" or
  * "nics.eth0.ring_size=64". 0, or -EINVAL with the reason (and a suggestion) in @err. */
-int rxs_scenario_set(struct rxs_scenario *sc, const char *assignment, char *err, size_t errlen);
+RXS_API int rxs_scenario_set(struct rxs_scenario *sc, const char *assignment, char *err,
+			     size_t errlen);
 
 /* The default host for replaying capture @path alone: a NIC that owns the capture's
  * destination MACs and addresses, and a UDP socket read by a keeping-up application on
  * every destination port (see src/config/capture.c). 0 or <0 with @err set. */
-int rxs_scenario_for_capture(struct rxs_scenario **scp, const char *path, char *err,
-			     size_t errlen);
+RXS_API int rxs_scenario_for_capture(struct rxs_scenario **scp, const char *path, char *err,
+				     size_t errlen);
 
 /* Free @sc and everything it owns. NULL is a no-op. */
-void rxs_scenario_free(struct rxs_scenario *sc);
+RXS_API void rxs_scenario_free(struct rxs_scenario *sc);
 
 /* Append an entry filled with defaults; returns it, or NULL on -ENOMEM. */
-struct rxs_nic_config *rxs_scenario_add_nic(struct rxs_scenario *sc);
-struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc);
-struct rxs_tap_config *rxs_scenario_add_tap(struct rxs_scenario *sc);
-struct rxs_traffic_config *rxs_scenario_add_traffic(struct rxs_scenario *sc);
+RXS_API struct rxs_nic_config *rxs_scenario_add_nic(struct rxs_scenario *sc);
+/* Append a UDP socket on 0.0.0.0, port 0, read by a keeping-up application; NULL on -ENOMEM. */
+RXS_API struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc);
+/* Append a tap seeing every frame (filter ""); NULL on -ENOMEM. */
+RXS_API struct rxs_tap_config *rxs_scenario_add_tap(struct rxs_scenario *sc);
+/* Append a pcap traffic entry to the first NIC (set path or kind); NULL on -ENOMEM. */
+RXS_API struct rxs_traffic_config *rxs_scenario_add_traffic(struct rxs_scenario *sc);
 
 /* The sysctl named @name ("net.core.netdev_budget"), or -1 if we do not model it. */
-int rxs_sysctl_lookup(const char *name);
+RXS_API int rxs_sysctl_lookup(const char *name);
 
 /* The name of sysctl @id. */
-const char *rxs_sysctl_name(int id);
+RXS_API const char *rxs_sysctl_name(int id);
 
 /* The effective value of a single-valued sysctl, HZ-derived defaults resolved. */
-int64_t rxs_scenario_sysctl(const struct rxs_scenario *sc, enum rxs_sysctl_id id);
+RXS_API int64_t rxs_scenario_sysctl(const struct rxs_scenario *sc, enum rxs_sysctl_id id);
 
 /* Parse "10.0.0.2/24", "fd00::2/64", "10.0.0.2" (prefix 32/128). 0 or -EINVAL. */
-int rxs_addr_parse(struct rxs_addr *a, const char *text);
+RXS_API int rxs_addr_parse(struct rxs_addr *a, const char *text);
 
 /* Format @a without its prefix into @buf ("10.0.0.2", "fd00::2"). Returns @buf. */
-char *rxs_addr_format(const struct rxs_addr *a, char *buf, size_t len);
+RXS_API char *rxs_addr_format(const struct rxs_addr *a, char *buf, size_t len);
 
 /* Rate text "2Mpps", "500kpps", "1000pps", "1000/s", "2M" -> packets per second. 0 or -EINVAL. */
-int rxs_parse_rate(const char *text, double *pps);
+RXS_API int rxs_parse_rate(const char *text, double *pps);
 
 /* Byte rate text "10MB/s", "500kB/s", "1GB/s" -> bytes per second (k=1000). 0 or -EINVAL. */
-int rxs_parse_byte_rate(const char *text, double *bps);
+RXS_API int rxs_parse_byte_rate(const char *text, double *bps);
 
 /* Duration text "10ms", "1.5s", "250us", "100ns" -> ns. 0 or -EINVAL. */
-int rxs_parse_duration(const char *text, uint64_t *ns);
+RXS_API int rxs_parse_duration(const char *text, uint64_t *ns);
 
 #endif /* RXSIM_CONFIG_H */

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "rxsim/export.h"
+
 /*
  * Fallible calls return 0 or a negative errno (-EINVAL, -ENOMEM, -ENOENT...). Errors that no
  * errno names sit below -4095, generated from this one table.
@@ -23,12 +25,12 @@ enum {
 };
 
 /* Text for any return value of an rxsim call (0, -errno or RXS_E*). Never NULL. */
-const char *rxs_strerror(int err);
+RXS_API const char *rxs_strerror(int err);
 
 /* Replace the allocator used for every rxsim allocation; call before creating anything.
  * NULL arguments restore the libc functions. 0 or -EINVAL. */
-int rxs_replace_allocator(void *(*malloc_fn)(size_t size),
-			  void *(*realloc_fn)(void *ptr, size_t size),
-			  void (*free_fn)(void *ptr));
+RXS_API int rxs_replace_allocator(void *(*malloc_fn)(size_t size),
+				  void *(*realloc_fn)(void *ptr, size_t size),
+				  void (*free_fn)(void *ptr));
 
 #endif /* RXSIM_ERROR_H */

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rxsim/export.h"
+
 typedef struct rxs_nf rxs_nf_t;
 
 /* nf_inet_hooks: the numbering is the kernel's. */
@@ -24,7 +26,9 @@ enum rxs_nf_hook {
 	RXS_NF_INET_NUMHOOKS
 };
 
-enum rxs_nf_verdict { RXS_NF_DROP = 0, RXS_NF_ACCEPT = 1 };
+/* Verdicts, with the kernel's values (NF_DROP...). Tables give DROP or ACCEPT; a user hook
+ * function (rxsim/hooks.h) may also steal or queue the packet. */
+enum rxs_nf_verdict { RXS_NF_DROP = 0, RXS_NF_ACCEPT = 1, RXS_NF_STOLEN = 2, RXS_NF_QUEUE = 3 };
 
 /* One rule, in the order of the text. Strings stay valid until rxs_nf_destroy(). */
 struct rxs_nf_rule_info {
@@ -62,36 +66,40 @@ struct rxs_nf_stats {
 /* Parse iptables-save text. @name and @first_line place errors, which quote the line:
  * "scenario.yaml:23: -A INPUT -p udp --foo 1 -j DROP: unsupported option '--foo'".
  * 0, or RXS_ERULE/-ENOMEM with the message in @err (when @errlen > 0). */
-int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name, unsigned int first_line,
-		  char *err, size_t errlen);
+RXS_API int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name,
+			  unsigned int first_line,
+			  char *err, size_t errlen);
 
 /* Free @nf and its connection table. NULL is a no-op. */
-void rxs_nf_destroy(rxs_nf_t *nf);
+RXS_API void rxs_nf_destroy(rxs_nf_t *nf);
 
 /* Rules in the order of the text. rxs_nf_rule: 0 or -EINVAL (@i out of range). */
-unsigned int rxs_nf_nrules(const rxs_nf_t *nf);
-int rxs_nf_rule(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_rule_info *info);
+RXS_API unsigned int rxs_nf_nrules(const rxs_nf_t *nf);
+/* Rule @i (text order) into @info. 0 or -EINVAL (@i out of range). */
+RXS_API int rxs_nf_rule(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_rule_info *info);
 
 /* Chains of every loaded table. rxs_nf_chain: 0 or -EINVAL. */
-unsigned int rxs_nf_nchains(const rxs_nf_t *nf);
-int rxs_nf_chain(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_chain_info *info);
+RXS_API unsigned int rxs_nf_nchains(const rxs_nf_t *nf);
+/* Chain @i into @info. 0 or -EINVAL (@i out of range). */
+RXS_API int rxs_nf_chain(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_chain_info *info);
 
-void rxs_nf_get_stats(const rxs_nf_t *nf, struct rxs_nf_stats *st);
+/* LOG and connection-tracking counters of @nf into @st. */
+RXS_API void rxs_nf_get_stats(const rxs_nf_t *nf, struct rxs_nf_stats *st);
 
 /* Set net.netfilter.nf_conntrack_max (0: no limit, as in the kernel). */
-void rxs_nf_set_conntrack_max(rxs_nf_t *nf, uint64_t max);
+RXS_API void rxs_nf_set_conntrack_max(rxs_nf_t *nf, uint64_t max);
 
 /* Set net.netfilter.nf_conntrack_buckets (default 262144) before the first packet.
  * 0 or -EINVAL (0 buckets, or connections already tracked). */
-int rxs_nf_set_conntrack_buckets(rxs_nf_t *nf, uint32_t buckets);
+RXS_API int rxs_nf_set_conntrack_buckets(rxs_nf_t *nf, uint32_t buckets);
 
 /* Print `iptables -t TABLE -L -v -n -x` of one table ("raw", "mangle", "filter"), byte for
  * byte as iptables does (trailing blanks included). 0, -ENOENT (table not loaded) or -EIO. */
-int rxs_nf_print_table(const rxs_nf_t *nf, const char *table, FILE *out);
+RXS_API int rxs_nf_print_table(const rxs_nf_t *nf, const char *table, FILE *out);
 
 /* Print every table that has rules, user chains, a DROP policy or non-zero policy counters,
  * each as rxs_nf_print_table() under a "# iptables -t TABLE -L -v -n -x" line, tables
  * separated by a blank line. 0 or -EIO. */
-int rxs_nf_print(const rxs_nf_t *nf, FILE *out);
+RXS_API int rxs_nf_print(const rxs_nf_t *nf, FILE *out);
 
 #endif /* RXSIM_NETFILTER_H */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "rxsim/config.h"
+#include "rxsim/export.h"
 
 /* Frame flags. */
 #define RXS_FRAME_F_LINK_TRUNC	0x1	/* the link header was cut short: no usable frame */
@@ -45,8 +46,8 @@ struct rxs_source_options {
 
 /* Open a pcap or pcapng file. 0; or -ENOENT, RXS_EPCAP, RXS_ELINKTYPE with a message in @err
  * naming the file (and, for a link type, naming it and listing the supported ones). */
-int rxs_source_open_pcap(rxs_source_t **srcp, const char *path,
-			 const struct rxs_source_options *opts, char *err, size_t errlen);
+RXS_API int rxs_source_open_pcap(rxs_source_t **srcp, const char *path,
+				 const struct rxs_source_options *opts, char *err, size_t errlen);
 
 /* Next frame into @f: 1 frame, 0 end of file, <0 error with rxs_source_errmsg() naming the
  * file and packet number (what was read before stays valid; the error is sticky).
@@ -55,15 +56,16 @@ int rxs_source_open_pcap(rxs_source_t **srcp, const char *path,
  * link header (including caplen 0) is returned with len 0 and RXS_FRAME_F_LINK_TRUNC. A
  * converted frame longer than 65599 bytes is cut there and flagged RXS_FRAME_F_SNAPPED.
  * If a file claims fewer bytes on the wire than it captured, wire_len is raised to len. */
-int rxs_source_next(rxs_source_t *src, struct rxs_frame *f);
+RXS_API int rxs_source_next(rxs_source_t *src, struct rxs_frame *f);
 
 /* Last error message of @src, "" if none. */
-const char *rxs_source_errmsg(const rxs_source_t *src);
+RXS_API const char *rxs_source_errmsg(const rxs_source_t *src);
 
-void rxs_source_get_stats(const rxs_source_t *src, struct rxs_source_stats *stats);
+/* Copy @src's counters into @stats. */
+RXS_API void rxs_source_get_stats(const rxs_source_t *src, struct rxs_source_stats *stats);
 
 /* Close @src. NULL is a no-op. */
-void rxs_source_close(rxs_source_t *src);
+RXS_API void rxs_source_close(rxs_source_t *src);
 
 /* What a capture is sent to: used to build a default host that owns its traffic. */
 struct rxs_capture_survey {
@@ -80,11 +82,14 @@ struct rxs_capture_survey {
 
 /* Read the whole capture once and list where its frames go. 0 (with sv->read_error set and
  * @err naming the packet when the file broke part-way), or <0 with @err set. */
-int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *err, size_t errlen);
+RXS_API int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *err,
+			       size_t errlen);
 /* The same, with addresses and ports taken only from frames sent to @mac (NULL: all). */
-int rxs_capture_survey_mac(struct rxs_capture_survey *sv, const char *path, const uint8_t *mac,
-			   char *err, size_t errlen);
-void rxs_capture_survey_free(struct rxs_capture_survey *sv);
+RXS_API int rxs_capture_survey_mac(struct rxs_capture_survey *sv, const char *path,
+				   const uint8_t *mac,
+				   char *err, size_t errlen);
+/* Free the arrays of @sv and zero it; a zeroed survey is a no-op. */
+RXS_API void rxs_capture_survey_free(struct rxs_capture_survey *sv);
 
 /* Synthetic traffic. */
 struct rxs_gen_udp {
@@ -100,10 +105,11 @@ struct rxs_gen_udp {
 };
 
 /* Write @g as a pcap (microsecond) to @path with valid IP and UDP checksums. 0 or <0. */
-int rxs_gen_udp_pcap(const struct rxs_gen_udp *g, const char *path, char *err, size_t errlen);
+RXS_API int rxs_gen_udp_pcap(const struct rxs_gen_udp *g, const char *path, char *err,
+			     size_t errlen);
 
 /* A source that generates the same frames in memory, without a file. */
-int rxs_source_open_gen_udp(rxs_source_t **srcp, const struct rxs_gen_udp *g);
+RXS_API int rxs_source_open_gen_udp(rxs_source_t **srcp, const struct rxs_gen_udp *g);
 
 enum rxs_gen_tcp_kind {
 	RXS_GEN_SYN_FLOOD,	/* each frame a SYN opening a new connection */
@@ -137,9 +143,42 @@ struct rxs_gen_tcp {
  * ISN from the seed and advance by the payload length; its ack number is a per-flow constant
  * the client cannot know from the file, so a receiver must take the flow as established.
  * 0, or -EINVAL (families) / <0 with @err set. */
-int rxs_gen_tcp_pcap(const struct rxs_gen_tcp *g, const char *path, char *err, size_t errlen);
+RXS_API int rxs_gen_tcp_pcap(const struct rxs_gen_tcp *g, const char *path, char *err,
+			     size_t errlen);
 
 /* A source that generates the same frames in memory, without a file. 0, -EINVAL, -ENOMEM. */
-int rxs_source_open_gen_tcp(rxs_source_t **srcp, const struct rxs_gen_tcp *g);
+RXS_API int rxs_source_open_gen_tcp(rxs_source_t **srcp, const struct rxs_gen_tcp *g);
+
+/* ---- RSS, IRQs and GRO of a host's NICs (issue #5) ---- */
+
+struct rxs_host;
+
+/* The Microsoft RSS verification key, the default of every NIC. */
+extern const uint8_t rxs_rss_default_key[RXS_RSS_KEY_LEN];
+
+/* Toeplitz hash of @len input bytes with the @keylen-byte @key, bit by bit as the Microsoft
+ * specification defines it: for every set input bit i (MSB first), XOR the 32-bit window of
+ * the key that starts at bit i. Input for IPv4 TCP: saddr, daddr, sport, dport, all in
+ * network byte order. @len may be at most keylen - 4. */
+RXS_API uint32_t rxs_rss_toeplitz(const uint8_t *key, size_t keylen, const uint8_t *in, size_t len);
+
+/* What GRO did on one RX queue, with a driver's ethtool -S names. */
+struct rxs_gro_stats {
+	uint64_t packets;		/* rx_gro_packets: segments that ended in a merged skb */
+	uint64_t bytes;			/* rx_gro_bytes: their frame bytes */
+	uint64_t skbs;			/* rx_gro_skbs: merged skbs passed up (2+ segments) */
+	uint64_t merged;		/* rx_gro_merged: segments merged into a held skb */
+	uint64_t flows;			/* rx_gro_flows: skbs held as a new GRO flow */
+	uint64_t normal;		/* rx_gro_normal: skbs GRO passed up untouched */
+};
+
+/* Hard IRQs of @nic's RX queue @queue taken on @cpu (a /proc/interrupts cell); 0 if none. */
+RXS_API uint64_t rxs_host_nic_queue_irqs(const struct rxs_host *h, unsigned int nic,
+					 unsigned int queue,
+					 unsigned int cpu);
+
+/* GRO counters of @nic's RX queue @queue. 0 or -EINVAL. */
+RXS_API int rxs_host_nic_queue_gro(const struct rxs_host *h, unsigned int nic, unsigned int queue,
+				   struct rxs_gro_stats *st);
 
 #endif /* RXSIM_NIC_H */

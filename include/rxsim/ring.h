@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "rxsim/export.h"
 #include "rxsim/skb.h"
 
 #define RXS_RING_REFILL_BATCH 16
@@ -25,32 +26,35 @@ struct rxs_ring_stats {
 };
 
 /* Create an empty ring of @count descriptors (a power of two, 2..65536). 0 or -EINVAL/-ENOMEM. */
-int rxs_ring_create(rxs_ring_t **ringp, unsigned int count);
+RXS_API int rxs_ring_create(rxs_ring_t **ringp, unsigned int count);
 
 /* Drop every queued skb with RXS_DROP_QUEUE_PURGE, then free @ring. NULL is a no-op. */
-void rxs_ring_destroy(rxs_ring_t *ring);
+RXS_API void rxs_ring_destroy(rxs_ring_t *ring);
 
 /* Queue @skb in the next free descriptor. 0: the ring owns it. -ENOBUFS: no free descriptor,
  * the caller still owns it. */
-int rxs_ring_enqueue(rxs_ring_t *ring, struct rxs_sk_buff *skb);
+RXS_API int rxs_ring_enqueue(rxs_ring_t *ring, struct rxs_sk_buff *skb);
 
 /* Move up to @budget filled descriptors' skbs into @out, oldest first; the caller owns them.
  * Their descriptors wait for a refill. Returns how many. */
-unsigned int rxs_ring_dequeue_burst(rxs_ring_t *ring, struct rxs_sk_buff **out,
-				    unsigned int budget);
+RXS_API unsigned int rxs_ring_dequeue_burst(rxs_ring_t *ring, struct rxs_sk_buff **out,
+					    unsigned int budget);
 
 /* Give reaped descriptors new buffers: all of them when @force, else only whole batches of
  * RXS_RING_REFILL_BATCH. Returns how many were refilled. */
-unsigned int rxs_ring_refill(rxs_ring_t *ring, bool force);
+RXS_API unsigned int rxs_ring_refill(rxs_ring_t *ring, bool force);
 
 /* Filled descriptors waiting for the poll. */
-unsigned int rxs_ring_count(const rxs_ring_t *ring);
+RXS_API unsigned int rxs_ring_count(const rxs_ring_t *ring);
 
 /* Descriptors the NIC may fill now. */
-unsigned int rxs_ring_free(const rxs_ring_t *ring);
+RXS_API unsigned int rxs_ring_free(const rxs_ring_t *ring);
 
-unsigned int rxs_ring_size(const rxs_ring_t *ring);
-bool rxs_ring_empty(const rxs_ring_t *ring);
-void rxs_ring_get_stats(const rxs_ring_t *ring, struct rxs_ring_stats *stats);
+/* Descriptors in the ring (its size). */
+RXS_API unsigned int rxs_ring_size(const rxs_ring_t *ring);
+/* True when no filled descriptor waits for the poll. */
+RXS_API bool rxs_ring_empty(const rxs_ring_t *ring);
+/* Copy @ring's counters into @stats. */
+RXS_API void rxs_ring_get_stats(const rxs_ring_t *ring, struct rxs_ring_stats *stats);
 
 #endif /* RXSIM_RING_H */

@@ -5,6 +5,8 @@
 #include "rxsim/bpf.h"
 #include "rxsim/config.h"
 #include "rxsim/error.h"
+#include "rxsim/export.h"
+#include "rxsim/hooks.h"
 #include "rxsim/netfilter.h"
 #include "rxsim/nic.h"
 #include "rxsim/ring.h"
@@ -13,5 +15,6 @@
 #include "rxsim/socket.h"
 #include "rxsim/softirq.h"
 #include "rxsim/stats.h"
+#include "rxsim/version.h"
 
 #endif /* RXSIM_RXSIM_H */

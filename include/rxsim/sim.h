@@ -2,8 +2,16 @@
  *
  * The virtual engine is a deterministic discrete-event simulation in virtual nanoseconds:
  * the same scenario and traffic give the same counters, bit for bit. Time 0 is the first
- * frame of the traffic. A host is not thread-safe: one thread drives it; two hosts in one
- * process are independent.
+ * frame of the traffic.
+ *
+ * Thread safety: a host is driven by one thread at a time. No call on a host (reading its
+ * counters included) may run while another call on the same host runs in another thread;
+ * callbacks (samplers, kfree, tx, hooks, tracepoints) run inside rxs_host_run*() and
+ * rxs_host_inject(), on the calling thread. Two hosts in one process share nothing and may
+ * run in two threads at once. The functions of config.h, bpf.h, netfilter.h, nic.h and
+ * ring.h act only on the objects they are given, under the same rule; rxs_strerror(),
+ * rxs_mib_name(), rxs_drop_reason_name() and rxs_version() are thread-safe;
+ * rxs_replace_allocator() must be called before any other thread uses rxsim.
  */
 #ifndef RXSIM_SIM_H
 #define RXSIM_SIM_H
@@ -14,6 +22,7 @@
 
 #include "rxsim/config.h"
 #include "rxsim/error.h"
+#include "rxsim/export.h"
 #include "rxsim/skb.h"
 #include "rxsim/stats.h"
 
@@ -21,51 +30,59 @@ typedef struct rxs_host rxs_host_t;
 
 /* Build a host from @sc, which it copies (the caller keeps @sc). Opens the traffic files.
  * 0, or a negative error with a message in @err (naming the file). */
-int rxs_host_create(rxs_host_t **hostp, const struct rxs_scenario *sc, char *err, size_t errlen);
+RXS_API int rxs_host_create(rxs_host_t **hostp, const struct rxs_scenario *sc, char *err,
+			    size_t errlen);
 
 /* Free @h and everything still queued in it. NULL is a no-op. */
-void rxs_host_destroy(rxs_host_t *h);
+RXS_API void rxs_host_destroy(rxs_host_t *h);
 
 /* Run the scenario to its run.until. 0, or a negative error: rxs_host_errmsg() says what
  * (for a broken capture, the file and packet number); counters keep what was done. */
-int rxs_host_run(rxs_host_t *h);
+RXS_API int rxs_host_run(rxs_host_t *h);
 
 /* Run events up to virtual time @t (ns). 0 or a negative error. */
-int rxs_host_run_until(rxs_host_t *h, uint64_t t);
+RXS_API int rxs_host_run_until(rxs_host_t *h, uint64_t t);
 
 /* Offer one Ethernet frame of @len bytes to NIC @nic at virtual time @t (not before the
  * current time). 0, -EINVAL (no such NIC, time in the past) or -ENOMEM. */
-int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint32_t len,
-		    uint64_t t);
+RXS_API int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint32_t len,
+			    uint64_t t);
 
 /* Current virtual time in ns. */
-uint64_t rxs_host_now(const rxs_host_t *h);
+RXS_API uint64_t rxs_host_now(const rxs_host_t *h);
 
 /* Message of the last failed call, "" if none. */
-const char *rxs_host_errmsg(const rxs_host_t *h);
+RXS_API const char *rxs_host_errmsg(const rxs_host_t *h);
 
 /* The scenario the host runs (its own copy). */
-const struct rxs_scenario *rxs_host_scenario(const rxs_host_t *h);
+RXS_API const struct rxs_scenario *rxs_host_scenario(const rxs_host_t *h);
 
 /* ---- counters: plain structs, summed over CPUs where the kernel sums them ---- */
 
 /* SNMP counter @mib summed over CPUs (what nstat shows). */
-uint64_t rxs_host_mib(const rxs_host_t *h, enum rxs_mib mib);
+RXS_API uint64_t rxs_host_mib(const rxs_host_t *h, enum rxs_mib mib);
 
-unsigned int rxs_host_ncpus(const rxs_host_t *h);
+/* Simulated CPUs of @h. */
+RXS_API unsigned int rxs_host_ncpus(const rxs_host_t *h);
 
 /* CPU @cpu's /proc/net/softnet_stat line. 0 or -EINVAL. */
-int rxs_host_softnet_stat(const rxs_host_t *h, unsigned int cpu, struct rxs_softnet_stat *st);
-int rxs_host_cpu_stats(const rxs_host_t *h, unsigned int cpu, struct rxs_cpu_stats *st);
+RXS_API int rxs_host_softnet_stat(const rxs_host_t *h, unsigned int cpu,
+				  struct rxs_softnet_stat *st);
+/* CPU @cpu's time and interrupt counters. 0 or -EINVAL. */
+RXS_API int rxs_host_cpu_stats(const rxs_host_t *h, unsigned int cpu, struct rxs_cpu_stats *st);
 
-unsigned int rxs_host_nnics(const rxs_host_t *h);
-const char *rxs_host_nic_name(const rxs_host_t *h, unsigned int nic);
-unsigned int rxs_host_nic_nqueues(const rxs_host_t *h, unsigned int nic);
+/* NICs of @h, in scenario order. */
+RXS_API unsigned int rxs_host_nnics(const rxs_host_t *h);
+/* Name of NIC @nic ("eth0"), or NULL when out of range. */
+RXS_API const char *rxs_host_nic_name(const rxs_host_t *h, unsigned int nic);
+/* RX queues of NIC @nic (0 when out of range). */
+RXS_API unsigned int rxs_host_nic_nqueues(const rxs_host_t *h, unsigned int nic);
 /* NIC totals (queues summed plus the core's counters). 0 or -EINVAL. */
-int rxs_host_nic_stats(const rxs_host_t *h, unsigned int nic, struct rxs_nic_stats *st);
+RXS_API int rxs_host_nic_stats(const rxs_host_t *h, unsigned int nic, struct rxs_nic_stats *st);
 /* One RX queue's counters, and the deepest its ring got. 0 or -EINVAL. */
-int rxs_host_nic_queue_stats(const rxs_host_t *h, unsigned int nic, unsigned int queue,
-			     struct rxs_nic_stats *st, uint32_t *ring_size, uint32_t *ring_max_fill);
+RXS_API int rxs_host_nic_queue_stats(const rxs_host_t *h, unsigned int nic, unsigned int queue,
+				     struct rxs_nic_stats *st, uint32_t *ring_size,
+				     uint32_t *ring_max_fill);
 
 /* One socket as `ss -m` and /proc/net/udp show it. */
 struct rxs_sock_info {
@@ -83,86 +100,96 @@ struct rxs_sock_info {
 	uint64_t syn_q;			/* request socks (listeners) */
 };
 
-unsigned int rxs_host_nsockets(const rxs_host_t *h);
-int rxs_host_sock_info(const rxs_host_t *h, unsigned int sock, struct rxs_sock_info *info);
+/* Sockets of @h, in scenario order. */
+RXS_API unsigned int rxs_host_nsockets(const rxs_host_t *h);
+/* Socket @sock as ss shows it, into @info. 0 or -EINVAL. */
+RXS_API int rxs_host_sock_info(const rxs_host_t *h, unsigned int sock, struct rxs_sock_info *info);
 
-/* The host's netfilter rules (read their counters with rxs_nf_rule()), or NULL. */
 struct rxs_nf;
-const struct rxs_nf *rxs_host_netfilter(const rxs_host_t *h);
+/* The host's iptables rule set (read its counters with rxs_nf_rule()), or NULL. */
+RXS_API const struct rxs_nf *rxs_host_netfilter(const rxs_host_t *h);
 
-/* Packet socket @tap's counters (PACKET_STATISTICS). 0 or -EINVAL. */
 struct rxs_tap_stats;
-unsigned int rxs_host_ntaps(const rxs_host_t *h);
-const char *rxs_host_tap_name(const rxs_host_t *h, unsigned int tap);
-int rxs_host_tap_stats(const rxs_host_t *h, unsigned int tap, struct rxs_tap_stats *st);
+/* Taps (packet sockets) of @h: the scenario's, then rxs_host_add_tap()'s. */
+RXS_API unsigned int rxs_host_ntaps(const rxs_host_t *h);
+/* Name of tap @tap, or NULL when out of range. */
+RXS_API const char *rxs_host_tap_name(const rxs_host_t *h, unsigned int tap);
+/* Tap @tap's counters (PACKET_STATISTICS). 0 or -EINVAL. */
+RXS_API int rxs_host_tap_stats(const rxs_host_t *h, unsigned int tap, struct rxs_tap_stats *st);
 
 /* Drops by reason, RXS_DROP_MAX entries (index 0 and RXS_DROP_CONSUMED unused). */
-void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX]);
+RXS_API void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX]);
 
 /* offered, consumed, dropped, and queued (counted by walking every queue). Returns 0 when
  * offered == consumed + dropped + queued, RXS_ECONSERVATION otherwise. */
-int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c);
+RXS_API int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c);
 
 /* ---- library users' sockets ---- */
 
 /* Take the oldest datagram queued on socket @sock, as recvfrom() would (the application
  * model of that socket should be `read: never` so it leaves them). The caller owns the skb
  * and ends it with rxs_consume_skb(). 0, -EAGAIN (empty) or -EINVAL. */
-int rxs_host_sock_recv(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp);
+RXS_API int rxs_host_sock_recv(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp);
 
 /* A TCP connection the host accepted. */
 typedef struct rxs_sock rxs_conn_t;
 
 /* accept(): the oldest connection in TCP listener @sock's accept queue (give that socket
  * `accept: never` so its application model leaves them). 0, -EAGAIN (none) or -EINVAL. */
-int rxs_host_accept(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp);
+RXS_API int rxs_host_accept(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp);
 
 /* recv() on @c: its oldest in-order segment, payload at skb->data, skb->len bytes (give the
  * listener `read: never` so its application model leaves them). The caller owns the skb and
  * ends it with rxs_consume_skb(). 0, -EAGAIN (nothing yet) or -EINVAL. */
-int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp);
+RXS_API int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp);
 
 /* @c as `ss -t` shows it: local address, Recv-Q (bytes queued), drops. 0 or -EINVAL. */
-int rxs_conn_info(const rxs_conn_t *c, struct rxs_sock_info *info);
+RXS_API int rxs_conn_info(const rxs_conn_t *c, struct rxs_sock_info *info);
 
 /* Index of the socket named @name, or -1. */
-int rxs_host_sock_lookup(const rxs_host_t *h, const char *name);
+RXS_API int rxs_host_sock_lookup(const rxs_host_t *h, const char *name);
 
 /* Callback at every counted end of a packet's life (the skb:kfree_skb and skb:consume_skb
  * tracepoints); @reason is RXS_DROP_CONSUMED for a consume. The skb is read-only and valid
  * only during the call. */
 typedef void (*rxs_kfree_skb_fn)(void *ctx, const struct rxs_sk_buff *skb,
 				 enum rxs_drop_reason reason);
-void rxs_host_set_kfree_skb_cb(rxs_host_t *h, rxs_kfree_skb_fn fn, void *ctx);
+/* Set the one kfree callback (NULL: none); rxs_host_trace(RXS_TP_KFREE_SKB) allows several. */
+RXS_API void rxs_host_set_kfree_skb_cb(rxs_host_t *h, rxs_kfree_skb_fn fn, void *ctx);
 
 /* Write every frame the host sends (SYN-ACKs, ACKs, RSTs) to the pcap @path, stamped with
  * virtual time, so both directions can be opened in Wireshark. 0 or <0 with @err set. */
-int rxs_host_open_tx_pcap(rxs_host_t *h, const char *path, char *err, size_t errlen);
+RXS_API int rxs_host_open_tx_pcap(rxs_host_t *h, const char *path, char *err, size_t errlen);
 
 /* Callback for every frame the host sends, as it would go on the wire, at virtual time
  * @t_ns (the transmit tap of a library user: check replies in unit tests). */
 typedef void (*rxs_tx_fn)(void *ctx, const uint8_t *frame, uint32_t len, uint64_t t_ns);
-int rxs_host_set_tx_cb(rxs_host_t *h, rxs_tx_fn fn, void *ctx);
+/* Set the transmit callback (NULL: none). 0. */
+RXS_API int rxs_host_set_tx_cb(rxs_host_t *h, rxs_tx_fn fn, void *ctx);
 
 /* Frames the host has sent. */
-uint64_t rxs_host_tx_frames(const rxs_host_t *h);
+RXS_API uint64_t rxs_host_tx_frames(const rxs_host_t *h);
 
 /* Callback for frames dropped before they became an skb (MAC filter, length errors, full
  * ring): the frame as the NIC saw it, at virtual time @t_ns. */
 typedef void (*rxs_frame_drop_fn)(void *ctx, const uint8_t *frame, uint32_t len, uint64_t t_ns,
 				  enum rxs_drop_reason reason);
-void rxs_host_set_frame_drop_cb(rxs_host_t *h, rxs_frame_drop_fn fn, void *ctx);
+/* Set the callback for frames dropped before an skb existed (NULL: none). */
+RXS_API void rxs_host_set_frame_drop_cb(rxs_host_t *h, rxs_frame_drop_fn fn, void *ctx);
 
 /* Call @fn every @interval_ns of virtual time while the host runs (the first call at
  * @interval_ns), to sample queues and counters for time series. @fn must only read the host.
  * interval 0 or fn NULL turns sampling off. 0 or -EINVAL. */
 typedef void (*rxs_sample_fn)(void *ctx, const rxs_host_t *h, uint64_t t_ns);
-int rxs_host_set_sampler(rxs_host_t *h, uint64_t interval_ns, rxs_sample_fn fn, void *ctx);
+/* Sample every @interval_ns with @fn (see above). 0 or -EINVAL. */
+RXS_API int rxs_host_set_sampler(rxs_host_t *h, uint64_t interval_ns, rxs_sample_fn fn, void *ctx);
 
 /* Queue depths now, for samplers: frames in @nic's RX queue @queue's ring, skbs in @cpu's
  * backlog, skbs in socket @sock's receive queue. */
-uint32_t rxs_host_ring_fill(const rxs_host_t *h, unsigned int nic, unsigned int queue);
-uint32_t rxs_host_backlog_len(const rxs_host_t *h, unsigned int cpu);
-uint32_t rxs_host_sock_qlen(const rxs_host_t *h, unsigned int sock);
+RXS_API uint32_t rxs_host_ring_fill(const rxs_host_t *h, unsigned int nic, unsigned int queue);
+/* skbs in CPU @cpu's backlog (input and process queues) now. */
+RXS_API uint32_t rxs_host_backlog_len(const rxs_host_t *h, unsigned int cpu);
+/* skbs in socket @sock's receive queue now. */
+RXS_API uint32_t rxs_host_sock_qlen(const rxs_host_t *h, unsigned int sock);
 
 #endif /* RXSIM_SIM_H */

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rxsim/export.h"
+
 /*
  * Drop reasons, named as the kernel's enum skb_drop_reason (include/net/dropreason-core.h,
  * 6.18) so that grep works in both trees. The few that the kernel lacks, because there the
@@ -77,7 +79,7 @@ enum rxs_drop_reason {
 };
 
 /* "NO_SOCKET" for RXS_DROP_NO_SOCKET, as the kfree_skb tracepoint prints it. */
-const char *rxs_drop_reason_name(enum rxs_drop_reason reason);
+RXS_API const char *rxs_drop_reason_name(enum rxs_drop_reason reason);
 
 /* PACKET_HOST etc., as eth_type_trans() sets skb->pkt_type. */
 enum { RXS_PACKET_HOST, RXS_PACKET_BROADCAST, RXS_PACKET_MULTICAST, RXS_PACKET_OTHERHOST };
@@ -105,6 +107,8 @@ struct rxs_sk_buff {
 	uint16_t network_header;
 	uint16_t transport_header;
 	uint16_t queue_mapping;		/* RX queue + 1, as skb_record_rx_queue() */
+	uint16_t gso_segs;		/* segments GRO merged into this skb (0 or 1: not merged) */
+	uint16_t gso_size;		/* their MSS: the first segment's payload */
 	uint32_t hash;
 	uint32_t mark;
 	uint32_t cpu;			/* CPU that received it (runs its protocol stack) */
@@ -157,13 +161,13 @@ static inline void rxs_skb_reset_transport_header(struct rxs_sk_buff *skb)
 
 /* Remove @len bytes from the start; returns the new data, or NULL (nothing changed) if the
  * packet is shorter than @len. */
-uint8_t *rxs_skb_pull(struct rxs_sk_buff *skb, unsigned int len);
+RXS_API uint8_t *rxs_skb_pull(struct rxs_sk_buff *skb, unsigned int len);
 
 /* Give back @len bytes of headroom; returns the new data, or NULL if the headroom is short. */
-uint8_t *rxs_skb_push(struct rxs_sk_buff *skb, unsigned int len);
+RXS_API uint8_t *rxs_skb_push(struct rxs_sk_buff *skb, unsigned int len);
 
 /* Cut the packet to @len bytes (removes Ethernet padding, as pskb_trim_rcsum). */
-void rxs_skb_trim(struct rxs_sk_buff *skb, unsigned int len);
+RXS_API void rxs_skb_trim(struct rxs_sk_buff *skb, unsigned int len);
 
 /* True when @len bytes are present from data on (pskb_may_pull on a linear skb). */
 static inline bool rxs_pskb_may_pull(const struct rxs_sk_buff *skb, unsigned int len)
@@ -173,12 +177,12 @@ static inline bool rxs_pskb_may_pull(const struct rxs_sk_buff *skb, unsigned int
 
 /* A new header sharing @skb's data, as skb_clone(); NULL when the pool is exhausted. The
  * clone is not an offered frame: its end does not count for conservation. */
-struct rxs_sk_buff *rxs_skb_clone(struct rxs_sk_buff *skb);
+RXS_API struct rxs_sk_buff *rxs_skb_clone(struct rxs_sk_buff *skb);
 
 /* End @skb's life as delivered (consume_skb). Takes ownership. NULL is a no-op. */
-void rxs_consume_skb(struct rxs_sk_buff *skb);
+RXS_API void rxs_consume_skb(struct rxs_sk_buff *skb);
 
 /* End @skb's life as dropped with @reason (kfree_skb_reason). Takes ownership. */
-void rxs_kfree_skb_reason(struct rxs_sk_buff *skb, enum rxs_drop_reason reason);
+RXS_API void rxs_kfree_skb_reason(struct rxs_sk_buff *skb, enum rxs_drop_reason reason);
 
 #endif /* RXSIM_SKB_H */

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rxsim/export.h"
+
 /* XX(nstat name, /proc file group ("Ip", "IpExt", ...), field name within the group). */
 #define RXS_MIB_MAP(XX) \
 	XX(IpForwarding, Ip, Forwarding) \
@@ -139,7 +141,9 @@
 	XX(Ip6InDelivers, Ip6, InDelivers) \
 	XX(Ip6OutRequests, Ip6, OutRequests) \
 	XX(Ip6ReasmReqds, Ip6, ReasmReqds) \
+	XX(Ip6ReasmOKs, Ip6, ReasmOKs) \
 	XX(Ip6ReasmFails, Ip6, ReasmFails) \
+	XX(Ip6ReasmTimeout, Ip6, ReasmTimeout) \
 	XX(Ip6InMcastPkts, Ip6, InMcastPkts) \
 	XX(Ip6InOctets, Ip6, InOctets) \
 	XX(Icmp6InMsgs, Icmp6, InMsgs) \
@@ -165,10 +169,10 @@ enum rxs_mib {
 };
 
 /* "IpInReceives" for RXS_MIB_IpInReceives. */
-const char *rxs_mib_name(enum rxs_mib mib);
+RXS_API const char *rxs_mib_name(enum rxs_mib mib);
 
 /* The counter named @name, or -1. */
-int rxs_mib_lookup(const char *name);
+RXS_API int rxs_mib_lookup(const char *name);
 
 /* One CPU's line of /proc/net/softnet_stat, in the kernel's column order. */
 struct rxs_softnet_stat {
@@ -227,15 +231,15 @@ struct rxs_host;
 
 /* The JSON contract (DESIGN.md "The program"): nstat, softnet, nics, cpus, sockets, drops,
  * conservation, with the keys tests and tools rely on. Always valid JSON. */
-int rxs_report_json(const struct rxs_host *h, FILE *out);
+RXS_API int rxs_report_json(const struct rxs_host *h, FILE *out);
 
 /* The kernel's own formats, each block after a "# command" line: /proc/net/softnet_stat,
  * nstat -az, /proc/net/dev, ethtool -S, ss -lnu -m / ss -lnt, /proc/interrupts. */
-int rxs_report_kernel(const struct rxs_host *h, FILE *out);
+RXS_API int rxs_report_kernel(const struct rxs_host *h, FILE *out);
 
 /* The human report: the funnel (every stage, every nonzero drop with its reason and the
  * counter to watch on a real host), the conservation line, then rxs_report_kernel(). */
-int rxs_report_text(const struct rxs_host *h, FILE *out);
+RXS_API int rxs_report_text(const struct rxs_host *h, FILE *out);
 
 /* ---- time series, the HTML report and the capture of dropped packets (issue #6) ---- */
 
@@ -258,43 +262,46 @@ enum rxs_series_kind {
 
 /* Install a sampler on @h (before rxs_host_run) every @interval_ns (0: automatic, from 1 us
  * doubling as needed), keeping at most @max_points samples (0: 512). 0, -EINVAL, -ENOMEM. */
-int rxs_series_create(rxs_series_t **sp, struct rxs_host *h, uint64_t interval_ns,
-		      unsigned int max_points);
+RXS_API int rxs_series_create(rxs_series_t **sp, struct rxs_host *h, uint64_t interval_ns,
+			      unsigned int max_points);
 
 /* Take the last sample at the host's current time (after the run) and stop sampling. */
-void rxs_series_finish(rxs_series_t *s);
+RXS_API void rxs_series_finish(rxs_series_t *s);
 
 /* Free @s. NULL is a no-op. Stops the sampler if rxs_series_finish() was not called. */
-void rxs_series_destroy(rxs_series_t *s);
+RXS_API void rxs_series_destroy(rxs_series_t *s);
 
 /* Number of samples, the current interval, and sample @i's virtual time in ns. */
-unsigned int rxs_series_len(const rxs_series_t *s);
-uint64_t rxs_series_interval(const rxs_series_t *s);
-uint64_t rxs_series_time(const rxs_series_t *s, unsigned int i);
+RXS_API unsigned int rxs_series_len(const rxs_series_t *s);
+/* Sampling interval of @s in virtual ns. */
+RXS_API uint64_t rxs_series_interval(const rxs_series_t *s);
+/* Virtual time of sample @i. */
+RXS_API uint64_t rxs_series_time(const rxs_series_t *s, unsigned int i);
 
 /* How many lines of @kind there are (queues, CPUs, sockets, RXS_DROP_MAX). */
-unsigned int rxs_series_width(const rxs_series_t *s, enum rxs_series_kind kind);
+RXS_API unsigned int rxs_series_width(const rxs_series_t *s, enum rxs_series_kind kind);
 
 /* Line @index of @kind at sample @i; 0 when out of range. */
-uint64_t rxs_series_value(const rxs_series_t *s, enum rxs_series_kind kind, unsigned int index,
-			  unsigned int i);
+RXS_API uint64_t rxs_series_value(const rxs_series_t *s, enum rxs_series_kind kind,
+				  unsigned int index,
+				  unsigned int i);
 
 /* One self-contained HTML page (inline CSS and SVG, no network): the receive path drawn from
  * the funnel table with a count on every edge and every drop in red where it happens, then
  * the time series of @s (NULL: no charts). */
-int rxs_report_html(const struct rxs_host *h, const struct rxs_series *s, FILE *out);
+RXS_API int rxs_report_html(const struct rxs_host *h, const struct rxs_series *s, FILE *out);
 
 /* Writes every dropped packet to a pcapng file, its drop reason as the packet comment. */
 typedef struct rxs_dropcap rxs_dropcap_t;
 
 /* Open @path and install the kfree_skb and frame-drop callbacks on @h (before the run).
  * 0, or a negative errno (the file could not be written). */
-int rxs_dropcap_open(rxs_dropcap_t **dcp, struct rxs_host *h, const char *path);
+RXS_API int rxs_dropcap_open(rxs_dropcap_t **dcp, struct rxs_host *h, const char *path);
 
 /* Packets written so far. */
-uint64_t rxs_dropcap_count(const rxs_dropcap_t *dc);
+RXS_API uint64_t rxs_dropcap_count(const rxs_dropcap_t *dc);
 
 /* Remove the callbacks, flush and close. 0, or -EIO when a write failed. NULL: 0. */
-int rxs_dropcap_close(rxs_dropcap_t *dc);
+RXS_API int rxs_dropcap_close(rxs_dropcap_t *dc);
 
 #endif /* RXSIM_STATS_H */

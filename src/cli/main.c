@@ -8,10 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rxsim/version.h"
 
-#ifndef RXSIM_VERSION
-#define RXSIM_VERSION "0.1.0"
-#endif
 
 static const char usage_main[] =
 	"usage: rxsim <command> [options]\n"
@@ -187,7 +185,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
 		return cmd_help(0, NULL);
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-		printf("rxsim %s\n", RXSIM_VERSION);
+		printf("rxsim %s\n", rxs_version_string());
 		return CLI_OK;
 	}
 	if (strcmp(cmd, "help") == 0)

@@ -1,5 +1,6 @@
 /* nic.c - the keys of one `nics:` entry, as ip link / ethtool would set them. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +172,107 @@ static int set_rps_cpus(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return 0;
 }
 
+/* rss.key: 40 bytes as ethtool -X hkey takes them, "6d:5a:56:da:...". */
+static int set_rss_key(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	uint8_t key[RXS_RSS_KEY_LEN];
+	const char *s = NULL, *p;
+	unsigned int n = 0;
+
+	if (rxs__cfg_scalar(c, v, &s))
+		return RXS_ECONFIG;
+	for (p = s; n < RXS_RSS_KEY_LEN; n++) {
+		unsigned int hi, lo;
+
+		if (n && *p++ != ':')
+			break;
+		if (sscanf(p, "%1x%1x", &hi, &lo) != 2)
+			break;
+		key[n] = (uint8_t)(hi << 4 | lo);
+		p += 2;
+	}
+	if (n != RXS_RSS_KEY_LEN || *p)
+		return rxs__cfg_error(c, v, "'%.*s' is not a 40-byte key (like 6d:5a:56:da:..., "
+				      "as ethtool -X hkey)", QUOTE_MAX, s);
+	memcpy(NIC(obj)->rss_key, key, sizeof(key));
+	NIC(obj)->rss_key_set = true;
+	return 0;
+}
+
+/* rss.indir: the whole table, one queue per entry (ethtool -X ... with a table). */
+static int set_rss_indir(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	uint16_t indir[RXS_RSS_INDIR_MAX];
+	unsigned int q = 0;
+	size_t n;
+
+	if (v->type != YAML_SEQUENCE_NODE || !(n = rxs__cfg_seq_len(v)) || n > RXS_RSS_INDIR_MAX)
+		return rxs__cfg_error(c, v, "expected a list of 1 to %d queues", RXS_RSS_INDIR_MAX);
+	for (size_t i = 0; i < n; i++) {
+		if (rxs__cfg_uint(c, rxs__cfg_seq_item(c, v, i), 0, NIC(obj)->rx_queues - 1, &q))
+			return RXS_ECONFIG;
+		indir[i] = (uint16_t)q;
+	}
+	memcpy(NIC(obj)->rss_indir, indir, n * sizeof(indir[0]));
+	NIC(obj)->rss_indir_size = (unsigned int)n;
+	return 0;
+}
+
+/* rss.equal: N (ethtool -X equal N): entry i goes to queue i % N. */
+static int set_rss_equal(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	unsigned int n = 0;
+
+	if (rxs__cfg_uint(c, v, 1, NIC(obj)->rx_queues, &n))
+		return RXS_ECONFIG;
+	for (unsigned int i = 0; i < RXS_RSS_INDIR_DEFAULT; i++)
+		NIC(obj)->rss_indir[i] = (uint16_t)(i % n);
+	NIC(obj)->rss_indir_size = RXS_RSS_INDIR_DEFAULT;
+	return 0;
+}
+
+/* rss.weight: [w0, w1, ...] (ethtool -X weight): queue j gets a share w_j / sum of the
+ * table, filled as ethtool's fill_indir_table() does. */
+static int set_rss_weight(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	unsigned int w[RXS_MAX_QUEUES], sum = 0, partial = 0, j = 0;
+	uint16_t *indir = NIC(obj)->rss_indir;
+	size_t n;
+
+	if (v->type != YAML_SEQUENCE_NODE || !(n = rxs__cfg_seq_len(v)) ||
+	    n > NIC(obj)->rx_queues)
+		return rxs__cfg_error(c, v, "expected a list of weights, one per queue (at most "
+				      "%u)", NIC(obj)->rx_queues);
+	for (size_t i = 0; i < n; i++) {
+		if (rxs__cfg_uint(c, rxs__cfg_seq_item(c, v, i), 0, 65535, &w[i]))
+			return RXS_ECONFIG;
+		sum += w[i];
+	}
+	if (!sum)
+		return rxs__cfg_error(c, v, "at least one weight must be non-zero");
+	for (unsigned int i = 0; i < RXS_RSS_INDIR_DEFAULT; i++) {
+		while (i >= RXS_RSS_INDIR_DEFAULT * partial / sum)
+			partial += w[j++];
+		indir[i] = (uint16_t)(j - 1);
+	}
+	NIC(obj)->rss_indir_size = RXS_RSS_INDIR_DEFAULT;
+	return 0;
+}
+
+static int set_rss_udp_4tuple(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_bool(c, v, &NIC(obj)->rss_udp_4tuple);
+}
+
+static const struct cfg_key rss_keys[] = {
+	{ .name = "key", .set = set_rss_key },
+	{ .name = "indir", .set = set_rss_indir },
+	{ .name = "equal", .set = set_rss_equal },
+	{ .name = "weight", .set = set_rss_weight },
+	{ .name = "udp_4tuple", .set = set_rss_udp_4tuple },
+	{ 0 },
+};
+
 static const struct cfg_key nic_keys[] = {
 	{ .name = "name", .set = set_name },
 	{ .name = "mac", .set = set_mac },
@@ -184,6 +286,7 @@ static const struct cfg_key nic_keys[] = {
 	{ .name = "coalesce", .sub = coalesce_keys },
 	{ .name = "irq_affinity", .set = set_irq_affinity },
 	{ .name = "rps_cpus", .set = set_rps_cpus },
+	{ .name = "rss", .sub = rss_keys },
 	{ 0 },
 };
 
@@ -234,5 +337,11 @@ int rxs__cfg_check_nic(struct cfg_ctx *c, const struct rxs_nic_config *nic)
 					      "beyond host.cpus (%u)", nic->name,
 					      (unsigned long long)nic->rps_cpus[q], cpus);
 	}
+	/* As ethtool -L refuses fewer channels than the indirection table uses. */
+	for (unsigned int i = 0; i < nic->rss_indir_size; i++)
+		if (nic->rss_indir[i] >= nic->rx_queues)
+			return rxs__cfg_error(c, NULL, "nics.%s.rss: the indirection table uses "
+					      "queue %u (rx_queues is %u)", nic->name,
+					      nic->rss_indir[i], nic->rx_queues);
 	return 0;
 }

@@ -1,4 +1,5 @@
-/* dev.c - __netif_receive_skb_core: count, untag, and hand the skb to its L3 handler. */
+/* dev.c - __netif_receive_skb_core: count, untag, and hand the skb to its L3 handler
+ * (rxsim's, or one a library user added with rxs_dev_add_pack). */
 #include "host.h"
 #include "internal.h"
 #include "rxsim/bpf.h"
@@ -68,6 +69,8 @@ void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 	rxs__charge(sd, rxs__cost(h, RXS_COST_NETIF_RECEIVE) +
 			(uint64_t)rxs__cost(h, RXS_COST_PER_BYTE_X1000) * skb->len / 1000);
 	sd->stat.processed++;
+	if (rxs__tp_on(h, RXS_TP_NETIF_RECEIVE_SKB))
+		rxs__trace_netif_receive_skb(sd, skb);
 	/* One tag is stripped (skb_vlan_untag); with no VLAN device there is no second round,
 	 * so an inner tag of a double-tagged frame finds no handler. */
 	if ((skb->protocol == ETH_P_8021Q || skb->protocol == ETH_P_8021AD) && !vlan_untag(skb)) {
@@ -77,6 +80,9 @@ void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 	}
 	if (h->ntaps)
 		deliver_ptype_all(h, sd, skb);
+	/* ptype_base: handlers that library users added (rxs_dev_add_pack) come first. */
+	if (unlikely(h->hooks.nptype) && rxs__ptype_deliver(h, skb))
+		return;
 	switch (skb->protocol) {
 	case ETH_P_IP:
 		rxs__ip_rcv(skb);

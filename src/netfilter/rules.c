@@ -330,25 +330,72 @@ static enum rxs_nf_verdict run_conntrack(struct hook_ctx *x)
 	return rxs__nf_ct_in(nf, &x->pi, x->now_ns) ? RXS_NF_ACCEPT : RXS_NF_DROP;
 }
 
-static enum rxs_nf_verdict run_hook(struct hook_ctx *x)
+/* Built-in stages per hook in priority order: a table, the conntrack hook (-1), or the end
+ * (-2); and their priorities (NF_IP_PRI_RAW -300, CONNTRACK -200, MANGLE -150, FILTER 0). */
+static const int stage_order[RXS_NF_INET_NUMHOOKS][4] = {
+	[RXS_NF_INET_PRE_ROUTING] = { NF_TABLE_RAW, -1, NF_TABLE_MANGLE, -2 },
+	[RXS_NF_INET_LOCAL_IN] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
+	[RXS_NF_INET_FORWARD] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
+	[RXS_NF_INET_LOCAL_OUT] = { NF_TABLE_RAW, -1, NF_TABLE_MANGLE, NF_TABLE_FILTER },
+	[RXS_NF_INET_POST_ROUTING] = { NF_TABLE_MANGLE, -2, -2, -2 },
+};
+
+static int stage_priority(int stage)
 {
-	/* Priority order per hook; -1 is the conntrack hook. */
-	static const int order[RXS_NF_INET_NUMHOOKS][4] = {
-		[RXS_NF_INET_PRE_ROUTING] = { NF_TABLE_RAW, -1, NF_TABLE_MANGLE, -2 },
-		[RXS_NF_INET_LOCAL_IN] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
-		[RXS_NF_INET_FORWARD] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
-		[RXS_NF_INET_LOCAL_OUT] = { NF_TABLE_RAW, -1, NF_TABLE_MANGLE, NF_TABLE_FILTER },
-		[RXS_NF_INET_POST_ROUTING] = { NF_TABLE_MANGLE, -2, -2, -2 },
+	static const int table_prio[NF_NTABLES] = {
+		[NF_TABLE_RAW] = -300, [NF_TABLE_MANGLE] = -150, [NF_TABLE_FILTER] = 0,
 	};
 
-	for (unsigned int i = 0; i < 4 && order[x->hook][i] != -2; i++) {
-		int t = order[x->hook][i];
-		enum rxs_nf_verdict v = t < 0 ? run_conntrack(x) : run_table(x, (unsigned int)t);
+	return stage < 0 ? -200 : table_prio[stage];
+}
 
-		if (v == RXS_NF_DROP)
-			return v;
-	}
+static enum rxs_nf_verdict run_stage(struct hook_ctx *x, unsigned int i)
+{
+	int t = stage_order[x->hook][i];
+
+	return t < 0 ? run_conntrack(x) : run_table(x, (unsigned int)t);
+}
+
+static enum rxs_nf_verdict run_hook(struct hook_ctx *x)
+{
+	for (unsigned int i = 0; i < 4 && stage_order[x->hook][i] != -2; i++)
+		if (run_stage(x, i) == RXS_NF_DROP)
+			return RXS_NF_DROP;
 	return RXS_NF_ACCEPT;
+}
+
+/* The packet info of @x, and a fresh conntrack state unless the packet carries one on. */
+static bool hook_begin(struct hook_ctx *x, bool resume)
+{
+	struct rxs_nf *nf = x->nf;
+	struct rxs_sk_buff *skb = x->skb;
+	bool first = !resume && (x->hook == RXS_NF_INET_PRE_ROUTING ||
+				 x->hook == RXS_NF_INET_LOCAL_OUT);
+
+	/* ip6tables is a separate rule set, not modelled: IPv6 passes untouched. */
+	if (!nf || (unsigned int)x->hook >= RXS_NF_INET_NUMHOOKS ||
+	    RXS_INET_CB(skb)->family != AF_INET)
+		return false;
+	rxs__nf_pktinfo(skb, &x->pi);
+	if (!x->pi.ihl)
+		return false;
+	/* A packet's conntrack state lives from PREROUTING (or OUTPUT) to the end of INPUT (or
+	 * POSTROUTING); a packet that shows up at INPUT alone, or comes back from a user queue
+	 * after another packet went through, gets a fresh one. */
+	if (first || nf->cur.skb != skb || nf->cur.id != skb->id) {
+		rxs__nf_pkt_reset(nf);
+		nf->cur.skb = skb;
+		nf->cur.id = skb->id;
+	}
+	return true;
+}
+
+void rxs__nf_hook_end(rxs_nf_t *nf, enum rxs_nf_hook hook, enum rxs_nf_verdict verdict)
+{
+	if (verdict != RXS_NF_ACCEPT)
+		rxs__nf_pkt_reset(nf);
+	else if (hook == RXS_NF_INET_LOCAL_IN || hook == RXS_NF_INET_POST_ROUTING)
+		rxs__nf_ct_confirm(nf);
 }
 
 /* Takes ownership of @skb on DROP (freed with NETFILTER_DROP); on ACCEPT the caller keeps it. */
@@ -356,29 +403,42 @@ enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs
 				 const char *in, uint64_t now_ns)
 {
 	struct hook_ctx x = { .nf = nf, .hook = hook, .skb = skb, .in = in, .now_ns = now_ns };
-	bool first = hook == RXS_NF_INET_PRE_ROUTING || hook == RXS_NF_INET_LOCAL_OUT;
 
-	/* ip6tables is a separate rule set, not modelled: IPv6 passes untouched. */
-	if (!nf || (unsigned int)hook >= RXS_NF_INET_NUMHOOKS || RXS_INET_CB(skb)->family != AF_INET)
+	if (!hook_begin(&x, false))
 		return RXS_NF_ACCEPT;
-	rxs__nf_pktinfo(skb, &x.pi);
-	if (!x.pi.ihl)
-		return RXS_NF_ACCEPT;
-	/* A packet's conntrack state lives from PREROUTING (or OUTPUT) to the end of INPUT (or
-	 * POSTROUTING); a packet that shows up at INPUT alone gets a fresh one. */
-	if (first || nf->cur.skb != skb || nf->cur.id != skb->id) {
-		rxs__nf_pkt_reset(nf);
-		nf->cur.skb = skb;
-		nf->cur.id = skb->id;
-	}
 	if (run_hook(&x) == RXS_NF_DROP) {
-		rxs__nf_pkt_reset(nf);
+		rxs__nf_hook_end(nf, hook, RXS_NF_DROP);
 		rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
 		return RXS_NF_DROP;
 	}
-	if (hook == RXS_NF_INET_LOCAL_IN || hook == RXS_NF_INET_POST_ROUTING)
-		rxs__nf_ct_confirm(nf);
+	rxs__nf_hook_end(nf, hook, RXS_NF_ACCEPT);
 	return RXS_NF_ACCEPT;
+}
+
+bool rxs__nf_hook_begin(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+			bool resume)
+{
+	struct hook_ctx x = { .nf = nf, .hook = hook, .skb = skb };
+
+	return hook_begin(&x, resume);
+}
+
+bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio)
+{
+	if ((unsigned int)hook >= RXS_NF_INET_NUMHOOKS || i >= 4 || stage_order[hook][i] == -2)
+		return false;
+	*prio = stage_priority(stage_order[hook][i]);
+	return true;
+}
+
+enum rxs_nf_verdict rxs__nf_stage_run(rxs_nf_t *nf, enum rxs_nf_hook hook, unsigned int i,
+				      struct rxs_sk_buff *skb, const char *in, uint64_t now_ns)
+{
+	struct hook_ctx x = { .nf = nf, .hook = hook, .skb = skb, .in = in, .now_ns = now_ns };
+
+	/* A user hook before this stage may have changed the packet: read it again. */
+	rxs__nf_pktinfo(skb, &x.pi);
+	return run_stage(&x, i);
 }
 
 int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name, unsigned int first_line,

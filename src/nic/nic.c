@@ -22,15 +22,7 @@
 #define SKB_SMALL_HEAD_CACHE 576u	/* SKB_HEAD_ALIGN(MAX_TCP_HEADER): skb_small_head_cache */
 #define RX_BUF_SIZE 2048u		/* half-page RX buffer of the generic driver */
 
-/* The Microsoft RSS verification key, the usual reproducible default. */
-static const uint8_t rss_key[40] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
-	0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
-	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-};
-
 static int rxq_poll(struct rxs_napi *napi, int budget);
-static int rss_table_init(struct rxs_netdev *dev);
 
 int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rxs_nic_config *cfg,
 		     unsigned int ifindex)
@@ -44,7 +36,7 @@ int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rx
 	dev->ifindex = ifindex;
 	dev->nrxq = cfg->driver == RXS_DRIVER_VETH ? 1 : cfg->rx_queues;
 	dev->rxq = rxs__calloc(dev->nrxq, sizeof(*dev->rxq));
-	if (!dev->rxq || rss_table_init(dev))
+	if (!dev->rxq || rxs__rss_init(dev))
 		return -ENOMEM;
 	for (q = 0; q < dev->nrxq; q++) {
 		struct rxs_rx_queue *rxq = &dev->rxq[q];
@@ -56,6 +48,9 @@ int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rx
 		rxq->napi.weight = RXS_NAPI_POLL_WEIGHT;
 		rxq->napi.cpu = rxq->cpu;
 		rxq->napi.owner = rxq;
+		rxq->irqs = rxs__calloc(h->ncpus, sizeof(*rxq->irqs));
+		if (!rxq->irqs)
+			return -ENOMEM;
 		if (cfg->driver == RXS_DRIVER_GENERIC) {
 			err = rxs_ring_create(&rxq->ring, cfg->ring_size);
 			if (err)
@@ -69,12 +64,13 @@ void rxs__netdev_destroy(struct rxs_netdev *dev)
 {
 	unsigned int q;
 
-	rxs__free(dev->rss_tab);
-	dev->rss_tab = NULL;
+	rxs__rss_destroy(dev);
 	if (!dev->rxq)
 		return;
-	for (q = 0; q < dev->nrxq; q++)
+	for (q = 0; q < dev->nrxq; q++) {
 		rxs_ring_destroy(dev->rxq[q].ring);
+		rxs__free(dev->rxq[q].irqs);
+	}
 	rxs__free(dev->rxq);
 	dev->rxq = NULL;
 }
@@ -100,85 +96,6 @@ bool rxs__netdev_owns_addr(const struct rxs_netdev *dev, int family, const uint8
 			return true;
 	}
 	return false;
-}
-
-/* The 32-bit window of the RSS key that starts at bit @bit (MSB first). */
-static uint32_t key_window(unsigned int bit)
-{
-	uint64_t w = 0;
-
-	for (unsigned int i = 0; i < 8; i++) {
-		unsigned int byte = bit / 8 + i;
-
-		w = w << 8 | (byte < sizeof(rss_key) ? rss_key[byte] : 0);
-	}
-	return (uint32_t)(w >> (32 - bit % 8));
-}
-
-/*
- * Toeplitz, a byte at a time: for every set bit of the input, XOR the key window starting
- * at that bit. What one input byte at one position contributes depends only on its value,
- * so it is tabulated once per NIC (RSS_INPUT_MAX x 256 words), and a hash costs one lookup
- * per input byte instead of eight shifts per byte.
- */
-static int rss_table_init(struct rxs_netdev *dev)
-{
-	dev->rss_tab = rxs__malloc(RSS_INPUT_MAX * sizeof(*dev->rss_tab));
-	if (!dev->rss_tab)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < RSS_INPUT_MAX; i++)
-		for (unsigned int v = 0; v < 256; v++) {
-			uint32_t h = 0;
-
-			for (unsigned int b = 0; b < 8; b++)
-				if (v & (0x80u >> b))
-					h ^= key_window(i * 8 + b);
-			dev->rss_tab[i][v] = h;
-		}
-	return 0;
-}
-
-static uint32_t toeplitz(const struct rxs_netdev *dev, const uint8_t *in, unsigned int len)
-{
-	uint32_t hash = 0;
-
-	for (unsigned int i = 0; i < len; i++)
-		hash ^= dev->rss_tab[i][in[i]];
-	return hash;
-}
-
-/* The RSS hash drivers compute by default: 4-tuple for TCP, 2-tuple for UDP and other IP
- * (Intel's default for UDP), 0 for non-IP. */
-static uint32_t rss_hash(const struct rxs_netdev *dev, const uint8_t *p, uint32_t len)
-{
-	uint8_t in[36];
-	unsigned int n = 0, l4 = 0, ihl;
-	uint16_t type;
-
-	if (len < ETH_HLEN)
-		return 0;
-	type = rxs__get_be16(p + 12);
-	p += ETH_HLEN;
-	len -= ETH_HLEN;
-	if (type == 0x0800 && len >= 20 && (p[0] >> 4) == 4) {
-		ihl = (p[0] & 15u) * 4;
-		memcpy(in, p + 12, 8);
-		n = 8;
-		if (p[9] == 6 && ihl >= 20 && len >= ihl + 4 && !(rxs__get_be16(p + 6) & 0x3fff))
-			l4 = ihl;
-	} else if (type == 0x86dd && len >= 40) {
-		memcpy(in, p + 8, 32);
-		n = 32;
-		if (p[6] == 6 && len >= 44)
-			l4 = 40;
-	} else {
-		return 0;
-	}
-	if (l4) {
-		memcpy(in + n, p + l4, 4);
-		n += 4;
-	}
-	return toeplitz(dev, in, n);
 }
 
 /* skb->truesize as the kernel computes it for a frame of @len bytes on @driver. */
@@ -219,6 +136,7 @@ static void hard_irq(struct rxs_rx_queue *rxq, uint64_t t)
 	rxs__charge(sd, rxs__cost(h, RXS_COST_HARDIRQ));
 	sd->cpu_stats.hardirqs++;
 	rxq->stats.hw_irqs++;
+	rxq->irqs[sd->cpu]++;
 	/* The driver masks its queue's interrupt, then schedules NAPI. */
 	rxq->irq_masked = true;
 	rxq->irq_timer_armed = false;
@@ -226,24 +144,32 @@ static void hard_irq(struct rxs_rx_queue *rxq, uint64_t t)
 	rxs__napi_schedule(h, &rxq->napi, sd->now);
 }
 
-/* A frame is waiting and the IRQ is unmasked: interrupt now, or when coalescing allows. */
+/*
+ * A frame is waiting and the IRQ is unmasked: interrupt now, or when coalescing allows.
+ * As ethtool -C documents it, the IRQ fires when either threshold is reached: rx_frames
+ * frames pending (0: no frame threshold) or rx_usecs after the first of them; rx_usecs 0
+ * interrupts for every frame.
+ */
 static void irq_check(struct rxs_rx_queue *rxq, uint64_t t)
 {
 	const struct rxs_nic_config *c = &rxq->dev->cfg;
 
 	if (rxq->irq_masked || !rxq->irq_pending_frames)
 		return;
-	if (!c->rx_usecs || rxq->irq_pending_frames >= RXS_MAX(c->rx_frames, 1u)) {
+	if (!c->rx_usecs || (c->rx_frames && rxq->irq_pending_frames >= c->rx_frames)) {
 		hard_irq(rxq, t);
 	} else if (!rxq->irq_timer_armed) {
 		rxq->irq_timer_armed = true;
-		rxs__event_add(rxq->dev->host, t + (uint64_t)c->rx_usecs * 1000, RXS_EV_IRQ, rxq);
+		rxq->irq_timer_due = t + (uint64_t)c->rx_usecs * 1000;
+		rxs__event_add(rxq->dev->host, rxq->irq_timer_due, RXS_EV_IRQ, rxq);
 	}
 }
 
 void rxs__nic_irq_timer(struct rxs_rx_queue *rxq, uint64_t t)
 {
-	if (!rxq->irq_timer_armed || rxq->irq_masked)
+	/* An event of a timer that the frame threshold overtook is stale: the IRQ it was
+	 * for has been taken, and a later timer may be armed for another time. */
+	if (!rxq->irq_timer_armed || rxq->irq_masked || t != rxq->irq_timer_due)
 		return;
 	rxq->irq_timer_armed = false;
 	hard_irq(rxq, t);
@@ -320,8 +246,10 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 		frame_drop(h, f, t, RXS_DROP_NIC_MAC_FILTER);
 		return;
 	}
-	hash = dev->cfg.driver == RXS_DRIVER_GENERIC ? rss_hash(dev, f->data, f->len) : 0;
-	rxq = &dev->rxq[dev->nrxq > 1 ? (hash & 127) % dev->nrxq : 0];
+	/* veth has no RSS: its hash is the flow dissector's, which RPS computes in software. */
+	hash = dev->cfg.driver == RXS_DRIVER_VETH ? rxs__flow_hash(dev, f->data, f->len) :
+						      rxs__rss_hash(dev, f->data, f->len);
+	rxq = &dev->rxq[rxs__rss_queue(dev, hash)];
 	if (rxq->ring && !rxs_ring_free(rxq->ring)) {
 		/* No free descriptor: the NIC drops the frame in hardware; the kernel never
 		 * sees it and the driver reports it as rx_missed_errors. */
@@ -338,7 +266,7 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 	if (!rxq->ring) {
 		/* veth_xmit(): netif_rx() on the sending CPU; rx_packets counts only what the
 		 * backlog accepted. */
-		if (!rxs__enqueue_to_backlog(h, skb, rxq->cpu, t)) {
+		if (!rxs__netif_rx(skb, t)) {
 			rxq->stats.rx_packets++;
 			rxq->stats.rx_bytes += f->len;
 		}
@@ -351,7 +279,13 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 	irq_check(rxq, t);
 }
 
-/* The generic driver's ->poll(): reap up to @budget descriptors, refill, and complete. */
+/*
+ * The generic driver's ->poll(): reap up to @budget descriptors, refill, and complete. Each
+ * skb goes to napi_gro_receive() (GRO on) or netif_receive_skb(); GRO is flushed when the
+ * poll ends, whether it completes (napi_complete_done) or used its whole budget (__napi_poll
+ * flushes everything at HZ < 1000; at HZ >= 1000 only packets a jiffy old, which we
+ * simplify to everything too, so no skb is held between polls).
+ */
 static int rxq_poll(struct rxs_napi *napi, int budget)
 {
 	struct rxs_rx_queue *rxq = napi->owner;
@@ -371,9 +305,13 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 		rxq->stats.rx_packets++;
 		rxq->stats.rx_bytes += skb->tail - skb->mac_header;	/* the whole frame */
 		rxs_ring_refill(rxq->ring, false);
-		rxs__netif_receive_skb(skb);
+		if (rxq->dev->cfg.gro)
+			rxs__napi_gro_receive(&rxq->gro, skb);
+		else
+			rxs__netif_receive_skb_internal(skb);
 	}
 	rxs_ring_refill(rxq->ring, true);
+	rxs__gro_flush(&rxq->gro);
 	if (work < budget && rxs__napi_complete_done(h, napi, work, sd->now)) {
 		/* Unmask: frames that came in the meantime interrupt again at once. */
 		rxq->irq_masked = false;
@@ -381,4 +319,21 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 		irq_check(rxq, sd->now);
 	}
 	return work;
+}
+
+uint64_t rxs_host_nic_queue_irqs(const struct rxs_host *h, unsigned int nic, unsigned int queue,
+				 unsigned int cpu)
+{
+	if (nic >= h->ndevs || queue >= h->devs[nic].nrxq || cpu >= h->ncpus)
+		return 0;
+	return h->devs[nic].rxq[queue].irqs[cpu];
+}
+
+int rxs_host_nic_queue_gro(const struct rxs_host *h, unsigned int nic, unsigned int queue,
+			   struct rxs_gro_stats *st)
+{
+	if (nic >= h->ndevs || queue >= h->devs[nic].nrxq)
+		return -EINVAL;
+	*st = h->devs[nic].rxq[queue].gro.stats;
+	return 0;
 }

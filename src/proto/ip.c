@@ -109,13 +109,15 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 	return RXS_DROP_IP_INADDRERRORS;
 }
 
-/* ip_local_deliver_finish(): the L4 handler, then InDelivers, which counts packets handed
- * to a handler even when it drops them. */
+/* ip_local_deliver_finish(): past the IP header to the L4 handler, then InDelivers, which
+ * counts packets handed to a handler even when it drops them. A user's protocol handler
+ * (rxs_inet_add_protocol) takes the protocols rxsim does not handle. */
 static void ip_local_deliver(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 
+	rxs_skb_pull(skb, (skb->data[0] & 15u) * 4);
 	rxs_skb_reset_transport_header(skb);
 	switch (cb->protocol) {
 	case IPPROTO_UDP:
@@ -131,6 +133,8 @@ static void ip_local_deliver(struct rxs_sk_buff *skb)
 		rxs__icmp_rcv(skb);
 		return;
 	}
+	if (unlikely(sd->host->hooks.ninet) && rxs__inet_deliver(sd->host, skb, cb->protocol))
+		return;
 	rxs__mib_inc(sd, RXS_MIB_IpInUnknownProtos);
 	rxs__icmp_send(skb, 3, 2);	/* protocol unreachable */
 	rxs_kfree_skb_reason(skb, RXS_DROP_IP_NOPROTO);
@@ -184,15 +188,42 @@ inhdr_error:
 	return RXS_DROP_IP_INHDR;
 }
 
-/* NF_HOOK(): false when netfilter took the packet (and freed it). */
-static bool nf_hook(struct rxs_sk_buff *skb, enum rxs_nf_hook hook)
+/* NF_HOOK(): true when the packet goes on (the caller runs okfn itself); false when
+ * netfilter took it: dropped (and freed), or queued to or stolen by a user's hook function.
+ * A queued packet that the user reinjects resumes in @okfn. */
+static bool nf_hook(struct rxs_sk_buff *skb, enum rxs_nf_hook hook, rxs__nf_okfn okfn)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
 
+	if (unlikely(h->hooks.nnf[hook]))
+		return rxs__nf_hook_user(h, hook, skb, okfn);
 	if (!h->nf)
 		return true;
 	return rxs__nf_hook(h->nf, hook, skb, skb->dev->cfg.name, sd->now) == RXS_NF_ACCEPT;
+}
+
+/* ip_rcv_finish(): the input route, reassembly, then the INPUT hook. */
+static void ip_rcv_finish(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	uint16_t frag = rxs__get_be16(skb->data + 6);
+	enum rxs_drop_reason reason = ip_route_input(skb, cb);
+
+	if (reason) {
+		rxs_kfree_skb_reason(skb, reason);
+		return;
+	}
+	count_route(sd, skb, cb);
+	if (frag & (IP_MF | IP_OFFSET)) {
+		/* ip_defrag(): see rxs__ip_defrag for what is modelled. */
+		skb = rxs__ip_defrag(skb, (skb->data[0] & 15u) * 4);
+		if (!skb)
+			return;
+	}
+	if (nf_hook(skb, RXS_NF_INET_LOCAL_IN, ip_local_deliver))
+		ip_local_deliver(skb);
 }
 
 void rxs__ip_rcv(struct rxs_sk_buff *skb)
@@ -200,7 +231,6 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb)
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	enum rxs_drop_reason reason;
-	unsigned int ihl;
 	uint16_t frag;
 
 	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_IP_RCV));
@@ -215,7 +245,6 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb)
 	reason = ip_rcv_core(skb, sd);
 	if (reason)
 		goto drop;
-	ihl = (skb->data[0] & 15u) * 4;
 	memset(cb, 0, sizeof(*cb));
 	cb->family = AF_INET;
 	cb->protocol = skb->data[9];
@@ -223,22 +252,8 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb)
 	memcpy(cb->daddr, skb->data + 16, 4);
 	frag = rxs__get_be16(skb->data + 6);
 	cb->is_frag_tail = (frag & IP_OFFSET) != 0;
-	if (!nf_hook(skb, RXS_NF_INET_PRE_ROUTING))
-		return;
-	reason = ip_route_input(skb, cb);
-	if (reason)
-		goto drop;
-	count_route(sd, skb, cb);
-	if (frag & (IP_MF | IP_OFFSET)) {
-		/* ip_defrag(): see rxs__ip_defrag for what is modelled. */
-		skb = rxs__ip_defrag(skb, ihl);
-		if (!skb)
-			return;
-	}
-	if (!nf_hook(skb, RXS_NF_INET_LOCAL_IN))
-		return;
-	rxs_skb_pull(skb, ihl);
-	ip_local_deliver(skb);
+	if (nf_hook(skb, RXS_NF_INET_PRE_ROUTING, ip_rcv_finish))
+		ip_rcv_finish(skb);
 	return;
 drop:
 	rxs_kfree_skb_reason(skb, reason);

@@ -1,4 +1,4 @@
-/* ipfrag.c - IPv4 reassembly (net/ipv4/ip_fragment.c), for locally delivered datagrams.
+/* ipfrag.c - IPv4 and IPv6 reassembly (net/ipv4/ip_fragment.c, net/ipv6/reassembly.c).
  *
  * A queue per (saddr, daddr, id, protocol) keeps its fragments sorted by offset. As in the
  * kernel since 2018, an overlapping fragment kills the whole queue (RFC 5722 behaviour),
@@ -7,7 +7,9 @@
  * fragment's skb becomes the reassembled datagram, so for conservation the datagram is that
  * frame and the other fragments are consumed into it. A queue's own memory stays charged
  * until its timer frees it, so ipfrag_high_thresh bounds the queues too, not only the
- * fragments they hold.
+ * fragments they hold. IPv6 shares the machinery (and, in rxsim, the ipfrag_* limits): its
+ * queue also remembers the unfragmentable part and where its "next header" byte is, so the
+ * reassembled datagram reads as if it had never been fragmented.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -18,12 +20,21 @@
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
 
+/* What identifies a datagram's fragments (ip4_frag_match / ip6frag_match). */
+struct frag_key {
+	uint8_t family;
+	uint8_t protocol;	/* IPv4 only */
+	uint32_t id;
+	uint8_t saddr[16], daddr[16];
+};
+
 struct ipq {
 	struct ipq *next;
 	struct rxs_host *host;
-	uint8_t saddr[4], daddr[4];
-	uint16_t id;
-	uint8_t protocol;
+	struct frag_key key;
+	uint16_t unfrag;	/* IPv6: bytes before the fragment header; IPv4: unused */
+	uint16_t nexthdr_off;	/* IPv6: where the byte naming the fragment header is */
+	uint8_t nexthdr;	/* IPv6: what the fragment header says comes next */
 	bool last_in;		/* the fragment without MF was seen: len is known */
 	bool dead;
 	uint32_t len;		/* total payload length, when last_in */
@@ -39,7 +50,27 @@ struct rxs_ipfrags {
 
 #define FRAG_OFF(skb) (*(uint32_t *)(void *)((skb)->cb + sizeof(struct rxs_inet_cb)))
 #define FRAG_END(skb) (*(uint32_t *)(void *)((skb)->cb + sizeof(struct rxs_inet_cb) + 4))
-_Static_assert(sizeof(struct rxs_inet_cb) + 8 <= 48, "frag cb fits");
+/* Where the fragment's payload starts, from its network header. */
+#define FRAG_HDR(skb) (*(uint16_t *)(void *)((skb)->cb + sizeof(struct rxs_inet_cb) + 8))
+_Static_assert(sizeof(struct rxs_inet_cb) + 10 <= 48, "frag cb fits");
+
+/* The counters of one family. */
+struct frag_mibs {
+	enum rxs_mib reqds, oks, fails, timeout;
+};
+
+static const struct frag_mibs ip4_mibs = {
+	RXS_MIB_IpReasmReqds, RXS_MIB_IpReasmOKs, RXS_MIB_IpReasmFails, RXS_MIB_IpReasmTimeout,
+};
+
+static const struct frag_mibs ip6_mibs = {
+	RXS_MIB_Ip6ReasmReqds, RXS_MIB_Ip6ReasmOKs, RXS_MIB_Ip6ReasmFails, RXS_MIB_Ip6ReasmTimeout,
+};
+
+static const struct frag_mibs *mibs_of(const struct ipq *q)
+{
+	return q->key.family == AF_INET6 ? &ip6_mibs : &ip4_mibs;
+}
 
 static void ipq_unlink(struct rxs_ipfrags *f, struct ipq *q)
 {
@@ -79,25 +110,27 @@ static void ipq_expire(struct rxs_host *h, void *obj, uint64_t t)
 		sd = q->frags ? rxs__skb_sd(q->frags) : sd;
 		if (sd->now < t)
 			sd->now = t;	/* the timer runs now, whatever the CPU did last */
-		rxs__mib_inc(sd, RXS_MIB_IpReasmTimeout);
-		rxs__mib_inc(sd, RXS_MIB_IpReasmFails);
+		rxs__mib_inc(sd, mibs_of(q)->timeout);
+		rxs__mib_inc(sd, mibs_of(q)->fails);
 		/* Time exceeded in reassembly, only if the first fragment arrived. */
-		if (q->frags && FRAG_OFF(q->frags) == 0)
-			rxs__icmp_send(q->frags, 11, 1);
+		if (q->frags && FRAG_OFF(q->frags) == 0) {
+			if (q->key.family == AF_INET6)
+				rxs__icmpv6_send(q->frags, 3, 1);
+			else
+				rxs__icmp_send(q->frags, 11, 1);
+		}
 		ipq_kill(h->ipfrags, q, RXS_DROP_FRAG_REASM_TIMEOUT);
 	}
 	rxs__free(q);
 }
 
-static struct ipq *ipq_find(struct rxs_host *h, const struct rxs_inet_cb *cb, uint16_t id,
-			    uint64_t t)
+static struct ipq *ipq_find(struct rxs_host *h, const struct frag_key *key, uint64_t t)
 {
 	struct rxs_ipfrags *f = h->ipfrags;
 	struct ipq *q;
 
 	for (q = f->queues; q; q = q->next)
-		if (q->id == id && q->protocol == cb->protocol &&
-		    !memcmp(q->saddr, cb->saddr, 4) && !memcmp(q->daddr, cb->daddr, 4))
+		if (!memcmp(&q->key, key, sizeof(*key)))
 			return q;
 	if (f->mem > (uint64_t)h->sysctl[RXS_SYSCTL_IPFRAG_HIGH_THRESH])
 		return NULL;
@@ -106,10 +139,7 @@ static struct ipq *ipq_find(struct rxs_host *h, const struct rxs_inet_cb *cb, ui
 		return NULL;
 	f->mem += sizeof(*q);
 	q->host = h;
-	memcpy(q->saddr, cb->saddr, 4);
-	memcpy(q->daddr, cb->daddr, 4);
-	q->id = id;
-	q->protocol = cb->protocol;
+	q->key = *key;
 	q->next = f->queues;
 	f->queues = q;
 	/* The timer owns the memory of the queue: it frees it when it fires, dead or not. */
@@ -143,11 +173,26 @@ static int ipq_insert(struct ipq *q, struct rxs_sk_buff *skb)
 	return 0;
 }
 
+/* The header of the reassembled datagram: no longer a fragment, with its whole length. */
+static void reasm_fix_header(const struct ipq *q, uint8_t *nh, uint32_t total)
+{
+	if (q->key.family == AF_INET6) {
+		rxs__put_be16(nh + 4, (uint16_t)(total - 40));
+		nh[q->nexthdr_off] = q->nexthdr;
+		return;
+	}
+	rxs__put_be16(nh + 2, (uint16_t)total);
+	rxs__put_be16(nh + 6, 0);
+	rxs__put_be16(nh + 10, 0);
+	rxs__put_be16(nh + 10, rxs__csum_fold(rxs__csum_partial(nh, FRAG_HDR(q->frags), 0)));
+}
+
 /* ip_frag_reasm(): one linear datagram in the first fragment's place. */
-static struct rxs_sk_buff *ipq_reasm(struct rxs_ipfrags *f, struct ipq *q, unsigned int ihl)
+static struct rxs_sk_buff *ipq_reasm(struct rxs_ipfrags *f, struct ipq *q)
 {
 	struct rxs_sk_buff *head = q->frags, *skb, *dg;
-	uint32_t total = ihl + q->len;
+	uint32_t hdr = q->key.family == AF_INET6 ? q->unfrag : FRAG_HDR(head);
+	uint32_t total = hdr + q->len;
 
 	dg = rxs__skb_alloc(head->pool, total);
 	if (!dg)
@@ -164,14 +209,11 @@ static struct rxs_sk_buff *ipq_reasm(struct rxs_ipfrags *f, struct ipq *q, unsig
 	dg->dev = head->dev;
 	memcpy(dg->cb, head->cb, sizeof(dg->cb));
 	rxs_skb_reset_network_header(dg);
-	memcpy(rxs__skb_put(dg, total), head->data, ihl);
-	for (skb = head; skb; skb = skb->next) {
-		unsigned int hl = (skb->data[0] & 15u) * 4;
-
-		memcpy(dg->data + ihl + FRAG_OFF(skb), skb->data + hl, FRAG_END(skb) - FRAG_OFF(skb));
-	}
-	rxs__put_be16(dg->data + 2, (uint16_t)total);
-	rxs__put_be16(dg->data + 6, 0);
+	memcpy(rxs__skb_put(dg, total), head->data, hdr);
+	for (skb = head; skb; skb = skb->next)
+		memcpy(dg->data + hdr + FRAG_OFF(skb), skb->data + FRAG_HDR(skb),
+		       FRAG_END(skb) - FRAG_OFF(skb));
+	reasm_fix_header(q, dg->data, total);
 	dg->truesize = 0;
 	while ((skb = q->frags)) {
 		q->frags = skb->next;
@@ -186,30 +228,27 @@ static struct rxs_sk_buff *ipq_reasm(struct rxs_ipfrags *f, struct ipq *q, unsig
 	return dg;
 }
 
-struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl)
+/*
+ * Queue fragment @skb (data at its network header, payload at @hdr) covering [@off, @end) of
+ * the datagram, more following when @more. Returns the whole datagram when this fragment
+ * completed it, NULL when the fragment was queued or dropped (counted either way).
+ */
+static struct rxs_sk_buff *frag_queue(struct rxs_sk_buff *skb, struct ipq *q, uint32_t off,
+				      uint32_t end, bool more, const struct frag_mibs *m)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
-	struct rxs_host *h = sd->host;
-	struct rxs_ipfrags *f = h->ipfrags;
-	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
-	uint16_t fo = rxs__get_be16(skb->data + 6);
-	uint32_t off = (uint32_t)(fo & IP_OFFSET) * 8, end = off + skb->len - ihl;
+	struct rxs_ipfrags *f = sd->host->ipfrags;
 	enum rxs_drop_reason reason = RXS_DROP_NOT_SPECIFIED;
 	struct rxs_sk_buff *dg;
-	struct ipq *q;
 	int err;
 
-	rxs__mib_inc(sd, RXS_MIB_IpReasmReqds);
-	q = ipq_find(h, cb, rxs__get_be16(skb->data + 4), sd->now);
-	if (!q)
-		goto fail;
 	/* A datagram longer than 65535 bytes, or a non-last fragment whose length is not a
 	 * multiple of 8, or a second "last" fragment that disagrees, is corrupt. */
-	if (end > 65535 - ihl) {
+	if (end > 65535u - FRAG_HDR(skb)) {
 		reason = RXS_DROP_FRAG_TOO_FAR;
 		goto kill;
 	}
-	if (!(fo & IP_MF)) {
+	if (!more) {
 		if (end < q->meat || (q->last_in && end != q->len))
 			goto kill;
 		q->last_in = true;
@@ -231,23 +270,95 @@ struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl)
 	f->queued++;
 	if (!q->last_in || q->meat != q->len || FRAG_OFF(q->frags) != 0)
 		return NULL;
-	ihl = (q->frags->data[0] & 15u) * 4;
-	dg = ipq_reasm(f, q, ihl);
+	dg = ipq_reasm(f, q);
 	if (!dg) {
 		ipq_kill(f, q, RXS_DROP_NOMEM);
-		rxs__mib_inc(sd, RXS_MIB_IpReasmFails);
+		rxs__mib_inc(sd, m->fails);
 		return NULL;
 	}
 	q->dead = true;
 	ipq_unlink(f, q);
-	rxs__mib_inc(sd, RXS_MIB_IpReasmOKs);
+	rxs__mib_inc(sd, m->oks);
 	return dg;
 kill:
 	ipq_kill(f, q, RXS_DROP_NOT_SPECIFIED);
-fail:
-	rxs__mib_inc(sd, RXS_MIB_IpReasmFails);
+	rxs__mib_inc(sd, m->fails);
 	rxs_kfree_skb_reason(skb, reason);
 	return NULL;
+}
+
+static void key_of(struct frag_key *key, const struct rxs_sk_buff *skb, uint32_t id)
+{
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+
+	memset(key, 0, sizeof(*key));
+	key->family = cb->family;
+	key->protocol = cb->family == AF_INET ? cb->protocol : 0;
+	key->id = id;
+	memcpy(key->saddr, cb->saddr, 16);
+	memcpy(key->daddr, cb->daddr, 16);
+}
+
+struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	uint16_t fo = rxs__get_be16(skb->data + 6);
+	uint32_t off = (uint32_t)(fo & IP_OFFSET) * 8;
+	struct frag_key key;
+	struct ipq *q;
+
+	rxs__mib_inc(sd, RXS_MIB_IpReasmReqds);
+	key_of(&key, skb, rxs__get_be16(skb->data + 4));
+	q = ipq_find(sd->host, &key, sd->now);
+	if (!q) {
+		rxs__mib_inc(sd, RXS_MIB_IpReasmFails);
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		return NULL;
+	}
+	FRAG_HDR(skb) = (uint16_t)ihl;
+	return frag_queue(skb, q, off, off + skb->len - ihl, fo & IP_MF, &ip4_mibs);
+}
+
+struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
+				       uint8_t *nexthdr)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	unsigned int unfrag = (unsigned int)(skb->data - rxs_skb_network_header(skb));
+	uint16_t fo;
+	uint32_t off;
+	struct frag_key key;
+	struct rxs_sk_buff *dg;
+	struct ipq *q;
+
+	rxs__mib_inc(sd, RXS_MIB_Ip6ReasmReqds);
+	if (!rxs_pskb_may_pull(skb, 8)) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
+		return NULL;
+	}
+	fo = rxs__get_be16(skb->data + 2);
+	off = fo & 0xfff8u;
+	key_of(&key, skb, rxs__get_be32(skb->data + 4));
+	q = ipq_find(sd->host, &key, sd->now);
+	if (!q) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6ReasmFails);
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		return NULL;
+	}
+	if (!q->frags || off == 0) {
+		/* The first fragment says what the unfragmentable part is. */
+		q->unfrag = (uint16_t)unfrag;
+		q->nexthdr_off = (uint16_t)nexthdr_off;
+		q->nexthdr = skb->data[0];
+	}
+	FRAG_HDR(skb) = (uint16_t)(unfrag + 8);
+	rxs_skb_push(skb, unfrag);
+	dg = frag_queue(skb, q, off, off + skb->len - (unfrag + 8), fo & 1, &ip6_mibs);
+	if (dg) {
+		*nexthdr = q->nexthdr;
+		rxs_skb_pull(dg, q->unfrag);
+	}
+	return dg;
 }
 
 int rxs__ipfrag_init(struct rxs_host *h)

@@ -4,7 +4,7 @@
  * and counted in Ip6InDiscards. Extension headers (hop-by-hop, routing, destination
  * options) are walked as the kernel walks them; rxsim stops at 8 of them (the kernel has no
  * such cap, only per-header option limits, but a longer chain is an attack, not traffic).
- * Fragments are not reassembled yet and count as reassembly failures.
+ * Fragments are reassembled (ipfrag.c) and the datagram goes on from the fragment header.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -40,8 +40,10 @@ static bool is_local6(const struct rxs_host *h, const uint8_t *a)
 }
 
 /* Walk the extension headers; returns the upper-layer protocol with @skb pulled to it, or
- * -1 with @reason set. */
-static int skip_exthdrs(struct rxs_sk_buff *skb, uint8_t nexthdr, enum rxs_drop_reason *reason)
+ * -1 with @reason set. @nh_off: where the byte naming that protocol is, from the network
+ * header (kept when it comes in as a reassembled datagram's). */
+static int skip_exthdrs(struct rxs_sk_buff *skb, uint8_t nexthdr, unsigned int *nh_off,
+			enum rxs_drop_reason *reason)
 {
 	for (int n = 0;; n++) {
 		unsigned int len;
@@ -54,17 +56,22 @@ static int skip_exthdrs(struct rxs_sk_buff *skb, uint8_t nexthdr, enum rxs_drop_
 		if (!rxs_pskb_may_pull(skb, len))
 			break;
 		nexthdr = skb->data[0];
+		*nh_off = (unsigned int)(skb->data - rxs_skb_network_header(skb));
 		rxs_skb_pull(skb, len);
 	}
 	*reason = RXS_DROP_IPV6_BAD_EXTHDR;
 	return -1;
 }
 
-static void ip6_deliver(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd, uint8_t nexthdr)
+/* @reassembled: @skb is a datagram ipv6_frag_rcv() put together; one with a fragment
+ * header inside is refused rather than reassembled again (no unbounded nesting). */
+static void ip6_deliver(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd, uint8_t nexthdr,
+			bool reassembled)
 {
 	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	enum rxs_drop_reason reason = RXS_DROP_NOT_SPECIFIED;
-	int proto = skip_exthdrs(skb, nexthdr, &reason);
+	unsigned int nh_off = 6;
+	int proto = skip_exthdrs(skb, nexthdr, &nh_off, &reason);
 
 	if (proto < 0) {
 		rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);
@@ -90,11 +97,20 @@ static void ip6_deliver(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd, ui
 		rxs__mib_inc(sd, RXS_MIB_Ip6InDelivers);
 		rxs_consume_skb(skb);
 		return;
-	case NEXTHDR_FRAGMENT:
-		rxs__mib_inc(sd, RXS_MIB_Ip6ReasmReqds);
-		rxs__mib_inc(sd, RXS_MIB_Ip6ReasmFails);
-		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+	case NEXTHDR_FRAGMENT: {
+		uint8_t next;
+
+		if (reassembled) {
+			rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);
+			rxs_kfree_skb_reason(skb, RXS_DROP_IPV6_BAD_EXTHDR);
+			return;
+		}
+		/* ipv6_frag_rcv(): the whole datagram goes on from after the fragment header. */
+		skb = rxs__ipv6_frag_rcv(skb, nh_off, &next);
+		if (skb)
+			ip6_deliver(skb, sd, next, true);
 		return;
+	}
 	}
 	rxs__mib_inc(sd, RXS_MIB_Ip6InUnknownProtos);
 	rxs_kfree_skb_reason(skb, RXS_DROP_IP_NOPROTO);
@@ -147,7 +163,7 @@ void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 		return;
 	}
 	rxs_skb_pull(skb, 40);
-	ip6_deliver(skb, sd, rxs_skb_network_header(skb)[6]);
+	ip6_deliver(skb, sd, rxs_skb_network_header(skb)[6], false);
 	return;
 err:
 	rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);

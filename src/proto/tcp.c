@@ -135,6 +135,7 @@ static void reqsk_timer(struct rxs_host *h, void *obj, uint64_t t)
 		return;
 	}
 	rxs__tcp_send_synack(sd, h, req, true);
+	rxs__trace_tcp_retransmit_synack(sd, l, req, &req->node.t);
 	req->num_retrans++;
 	if (req->num_timeout++ == 0)
 		l->tcp.young--;
@@ -289,6 +290,7 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 	if (tcb->seq == req->rcv_isn && flg == TH_SYN) {
 		/* The peer resent its SYN: resend the SYN-ACK. */
 		rxs__tcp_send_synack(sd, h, req, true);
+		rxs__trace_tcp_retransmit_synack(sd, sk, req, &req->node.t);
 		req->num_retrans++;
 		rxs_consume_skb(skb);
 		return;

@@ -54,6 +54,8 @@ static int64_t app_read_one(struct rxs_sock *sk, uint64_t t)
 	}
 	if (!skb)
 		return -1;
+	if (rxs__tp_on(sk->host, RXS_TP_SOCK_READ))
+		rxs__trace_sock_read(sk, skb, sd->cpu, sk->app.cfg.cpu >= 0 ? sd->now : t);
 	rxs_consume_skb(skb);
 	return bytes;
 }

@@ -111,6 +111,8 @@ int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	/* __udp_enqueue_schedule_skb() in 6.18: drop when the datagram does not fit, unless the
 	 * queue is empty. (Kernels before 6.15 admitted it while rmem <= rcvbuf.) */
 	if (rmem + size > sk->rcvbuf && (sk->rcvbuf > INT_MAX / 2 || rmem)) {
+		if (rxs__tp_on(sd->host, RXS_TP_SOCK_RCVQUEUE_FULL))
+			rxs__trace_sock_rcvqueue_full(sd, sk, skb);
 		count_rcv_mib(sd, family, RXS_MIB_UdpRcvbufErrors, RXS_MIB_Udp6RcvbufErrors);
 		count_rcv_mib(sd, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
 		sk->drops++;
@@ -120,6 +122,8 @@ int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	sk->rmem_alloc += size;
 	skb->sk = sk;
 	rxs__skb_queue_tail(&sk->receive_queue, skb);
+	if (rxs__tp_on(sd->host, RXS_TP_SOCK_QUEUE))
+		rxs__trace_sock_queue(sd, sk, skb);
 	rxs__app_data_ready(sk, sd->now);
 	return 0;
 }

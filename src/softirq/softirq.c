@@ -75,6 +75,7 @@ void rxs__softnet_destroy(struct rxs_softnet_data *sd)
 {
 	purge(&sd->process_queue);
 	purge(&sd->input_pkt_queue);
+	rxs__flow_limit_destroy(sd);
 }
 
 /* raise_softirq_irqoff(NET_RX_SOFTIRQ): the softirq runs once the CPU is free. */
@@ -119,6 +120,34 @@ bool rxs__napi_complete_done(struct rxs_host *h, struct rxs_napi *napi, int work
 	return true;
 }
 
+/*
+ * rps_trigger_softirq(): the IPI from CPU @from reaches @sd, whose backlog NAPI was marked
+ * scheduled when the first packet was queued on it; now it goes on @sd's poll list. The
+ * IPI is an interrupt on the target (charged like a hard IRQ), counted once per IPI.
+ */
+static void rps_trigger_softirq(struct rxs_softnet_data *sd, uint64_t t)
+{
+	if (sd->now < t)
+		sd->now = t;
+	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_HARDIRQ));
+	sd->stat.received_rps++;
+	napi_list_add(&sd->poll_list, &sd->backlog);
+	if (!sd->in_net_rx_action)
+		raise_net_rx(sd, sd->now);
+}
+
+/* net_rps_send_ipi(): the IPIs this CPU owes, in the order of its rps_ipi_list. */
+static void rps_send_ipis(struct rxs_softnet_data *sd)
+{
+	struct rxs_softnet_data *remsd;
+
+	while ((remsd = sd->rps_ipi_list)) {
+		sd->rps_ipi_list = remsd->rps_ipi_next;
+		remsd->rps_ipi_next = NULL;
+		rps_trigger_softirq(remsd, sd->now);
+	}
+}
+
 /* usecs_to_jiffies(): rounds up, as the kernel does. */
 static uint64_t usecs_to_jiffies(const struct rxs_host *h, uint64_t usecs)
 {
@@ -135,6 +164,7 @@ static int napi_poll(struct rxs_softnet_data *sd, struct rxs_napi *n)
 
 	sd->cpu_stats.napi_polls++;
 	work = n->poll(n, weight);
+	rxs__trace_napi_poll(sd, n, work, weight);
 	if (work < weight)
 		return work;
 	/* The driver must not complete when it used its whole budget: it stays scheduled and
@@ -169,6 +199,9 @@ static void net_rx_action_end(struct rxs_softnet_data *sd)
 	uint64_t max_time_jiffies;
 
 	sd->running = false;
+	/* net_rps_action_and_irq_enable(): the backlogs this invocation filled on other CPUs
+	 * get their IPIs now, at the end, in one batch. */
+	rps_send_ipis(sd);
 	/* Unpolled rest of the snapshot, then NAPIs scheduled meanwhile, then the repoll list. */
 	napi_list_splice_tail(&sd->poll_list, &sd->list);
 	napi_list_splice_tail(&sd->repoll, &sd->list);
@@ -251,20 +284,47 @@ out:
 int rxs__enqueue_to_backlog(struct rxs_host *h, struct rxs_sk_buff *skb, unsigned int cpu,
 			    uint64_t t)
 {
+	return rxs__enqueue_to_backlog_from(h, skb, cpu, cpu, t);
+}
+
+/* napi_schedule_rps(): the local backlog is scheduled at once; a remote one is marked
+ * scheduled and listed for an IPI, sent when this CPU's net_rx_action ends (raised here if
+ * it is not running, as from netif_rx in process context). */
+static void napi_schedule_rps(struct rxs_host *h, struct rxs_softnet_data *sd,
+			      struct rxs_softnet_data *mysd, uint64_t t)
+{
+	if (sd == mysd) {
+		rxs__napi_schedule(h, &sd->backlog, t);
+		return;
+	}
+	sd->backlog.scheduled = true;
+	sd->rps_ipi_next = mysd->rps_ipi_list;
+	mysd->rps_ipi_list = sd;
+	if (!mysd->in_net_rx_action)
+		raise_net_rx(mysd, t);
+}
+
+int rxs__enqueue_to_backlog_from(struct rxs_host *h, struct rxs_sk_buff *skb, unsigned int cpu,
+				 unsigned int this_cpu, uint64_t t)
+{
 	struct rxs_softnet_data *sd = &h->cpus[cpu];
+	int64_t max_backlog = h->sysctl[RXS_SYSCTL_NETDEV_MAX_BACKLOG];
 	uint32_t qlen = sd->input_pkt_queue.qlen;
 
-	/* The test is qlen <= max_backlog, so the queue holds max_backlog + 1 packets. */
-	if (qlen > (uint64_t)h->sysctl[RXS_SYSCTL_NETDEV_MAX_BACKLOG]) {
+	/* The test is qlen <= max_backlog, so the queue holds max_backlog + 1 packets. The
+	 * flow limit looks at the target's queue but keeps its history on this CPU. */
+	if ((int64_t)qlen > max_backlog ||
+	    rxs__skb_flow_limit(&h->cpus[this_cpu], skb, qlen, max_backlog)) {
 		sd->stat.dropped++;
 		if (skb->dev)
 			skb->dev->core.rx_dropped++;
 		rxs_kfree_skb_reason(skb, RXS_DROP_CPU_BACKLOG);
 		return -ENOBUFS;
 	}
+	skb->cpu = cpu;		/* the protocol stack runs on the backlog's CPU */
 	rxs__skb_queue_tail(&sd->input_pkt_queue, skb);
 	if (!sd->backlog.scheduled)
-		rxs__napi_schedule(h, &sd->backlog, t);
+		napi_schedule_rps(h, sd, &h->cpus[this_cpu], t);
 	return 0;
 }
 
@@ -276,6 +336,8 @@ static int process_backlog(struct rxs_napi *napi, int quota)
 	struct rxs_sk_buff *skb;
 	int work = 0;
 
+	/* IPIs this CPU owes go out before it settles into its own backlog. */
+	rps_send_ipis(sd);
 	for (;;) {
 		while ((skb = rxs__skb_dequeue(&sd->process_queue))) {
 			rxs__netif_receive_skb(skb);
@@ -301,4 +363,7 @@ void rxs__softnet_set_weights(struct rxs_softnet_data *sd)
 				   h->sysctl[RXS_SYSCTL_DEV_WEIGHT_RX_BIAS]);
 	if (sd->backlog.weight < 1)
 		sd->backlog.weight = 1;
+	/* flow_limit_cpu_bitmap is read once, like the sysctl write that sizes the tables;
+	 * without memory for one, that CPU goes without a flow limit. */
+	(void)rxs__flow_limit_init(sd);
 }

@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "rxsim/bpf.h"
 #include "rxsim/netfilter.h"
+#include "rxsim/nic.h"
 #include "stats/stats_int.h"
 
 struct jw {
@@ -139,6 +140,45 @@ static void json_softnet(struct jw *w, const struct rxs_host *h)
 	jw_close(w, ']');
 }
 
+/* A queue's GRO counters (driver-like names) and its IRQs by CPU (/proc/interrupts). */
+static void json_queue_gro(struct jw *w, const struct rxs_host *h, unsigned int nic,
+			   unsigned int q)
+{
+	struct rxs_gro_stats g;
+
+	if (!rxs_host_nic_queue_gro(h, nic, q, &g)) {
+		jw_u64(w, "rx_gro_packets", g.packets);
+		jw_u64(w, "rx_gro_bytes", g.bytes);
+		jw_u64(w, "rx_gro_skbs", g.skbs);
+		jw_u64(w, "gro_merged", g.merged);
+		jw_u64(w, "gro_flows", g.flows);
+	}
+	jw_open(w, "irqs_by_cpu", '[', true);
+	for (unsigned int c = 0; c < rxs_host_ncpus(h); c++)
+		jw_u64(w, NULL, rxs_host_nic_queue_irqs(h, nic, q, c));
+	jw_close(w, ']');
+}
+
+/* The NIC's GRO totals over its queues. */
+static void json_nic_gro(struct jw *w, const struct rxs_host *h, unsigned int nic)
+{
+	struct rxs_gro_stats t = { 0 }, g;
+
+	for (unsigned int q = 0; q < rxs_host_nic_nqueues(h, nic); q++)
+		if (!rxs_host_nic_queue_gro(h, nic, q, &g)) {
+			t.packets += g.packets;
+			t.bytes += g.bytes;
+			t.skbs += g.skbs;
+			t.merged += g.merged;
+			t.flows += g.flows;
+		}
+	jw_u64(w, "rx_gro_packets", t.packets);
+	jw_u64(w, "rx_gro_bytes", t.bytes);
+	jw_u64(w, "rx_gro_skbs", t.skbs);
+	jw_u64(w, "gro_merged", t.merged);
+	jw_u64(w, "gro_flows", t.flows);
+}
+
 static void json_queues(struct jw *w, const struct rxs_host *h, unsigned int nic)
 {
 	jw_open(w, "queues", '[', false);
@@ -156,6 +196,7 @@ static void json_queues(struct jw *w, const struct rxs_host *h, unsigned int nic
 		jw_u64(w, "hw_irqs", st.hw_irqs);
 		jw_u64(w, "ring_size", size);
 		jw_u64(w, "ring_max_fill", max_fill);
+		json_queue_gro(w, h, nic, q);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -181,6 +222,7 @@ static void json_nics(struct jw *w, const struct rxs_host *h)
 		jw_u64(w, "rx_otherhost_dropped", st.rx_otherhost_dropped);
 		jw_u64(w, "rx_nohandler", st.rx_nohandler);
 		jw_u64(w, "multicast", st.multicast);
+		json_nic_gro(w, h, i);
 		json_queues(w, h, i);
 		jw_close(w, '}');
 	}

@@ -5,7 +5,9 @@
  * and closely where the tool sizes its columns to the data (ss, /proc/interrupts), so what a
  * user learns to read here reads the same on a real host. Simplifications, said once:
  * - ethtool -S uses ixgbe's names (rx_missed_errors, rx_queue_N_packets), whatever the
- *   scenario's driver, plus rx_queue_N_drops (ring full on that queue), which ixgbe lacks;
+ *   scenario's driver, plus rx_queue_N_drops (ring full on that queue), which ixgbe lacks,
+ *   and GRO counters with mlx5-like names (rx_gro_packets, rx_gro_bytes, rx_gro_skbs) and
+ *   ours (rx_gro_merged, rx_gro_flows), totals then per queue;
  * - ss prints skmem t/tb/f/w/o/bl as an idle socket's (t0,tb212992,f0,...): we model no send
  *   side and no forward allocation;
  * - /proc/interrupts lists only the NIC queues' IRQs, numbered from 24, and no veth NIC
@@ -20,6 +22,7 @@
 #include "internal.h"
 #include "rxsim/bpf.h"
 #include "rxsim/netfilter.h"
+#include "rxsim/nic.h"
 #include "stats/stats_int.h"
 
 #define IRQ_BASE 24
@@ -127,6 +130,36 @@ static void k_ethtool_queues(FILE *f, const struct rxs_host *h, unsigned int nic
 	}
 }
 
+/* GRO counters: the NIC's totals, then each queue's, when GRO merged anything. */
+static void k_ethtool_gro(FILE *f, const struct rxs_host *h, unsigned int nic)
+{
+	struct rxs_gro_stats t = { 0 }, g;
+	unsigned int nq = rxs_host_nic_nqueues(h, nic);
+
+	for (unsigned int q = 0; q < nq; q++)
+		if (!rxs_host_nic_queue_gro(h, nic, q, &g)) {
+			t.packets += g.packets;
+			t.bytes += g.bytes;
+			t.skbs += g.skbs;
+			t.merged += g.merged;
+			t.flows += g.flows;
+		}
+	if (!t.flows)
+		return;
+	fprintf(f, "     rx_gro_packets: %" PRIu64 "\n", t.packets);
+	fprintf(f, "     rx_gro_bytes: %" PRIu64 "\n", t.bytes);
+	fprintf(f, "     rx_gro_skbs: %" PRIu64 "\n", t.skbs);
+	fprintf(f, "     rx_gro_merged: %" PRIu64 "\n", t.merged);
+	fprintf(f, "     rx_gro_flows: %" PRIu64 "\n", t.flows);
+	for (unsigned int q = 0; nq > 1 && q < nq; q++) {
+		if (rxs_host_nic_queue_gro(h, nic, q, &g))
+			continue;
+		fprintf(f, "     rx_queue_%u_gro_packets: %" PRIu64 "\n", q, g.packets);
+		fprintf(f, "     rx_queue_%u_gro_bytes: %" PRIu64 "\n", q, g.bytes);
+		fprintf(f, "     rx_queue_%u_gro_skbs: %" PRIu64 "\n", q, g.skbs);
+	}
+}
+
 static void k_ethtool(FILE *f, const struct rxs_host *h)
 {
 	for (unsigned int i = 0; i < rxs_host_nnics(h); i++) {
@@ -148,6 +181,7 @@ static void k_ethtool(FILE *f, const struct rxs_host *h)
 		fprintf(f, "     rx_missed_errors: %" PRIu64 "\n", s.rx_missed_errors);
 		fprintf(f, "     rx_length_errors: %" PRIu64 "\n", s.rx_length_errors);
 		k_ethtool_queues(f, h, i);
+		k_ethtool_gro(f, h, i);
 	}
 }
 
@@ -192,12 +226,13 @@ static void k_ss(FILE *f, const struct rxs_host *h, int proto)
 	}
 }
 
-static void irq_line(FILE *f, const struct rxs_host *h, unsigned int irq, unsigned int cpu,
-		     uint64_t count, const char *name)
+/* One IRQ's line: its count on every CPU, as the kernel counts per CPU (kstat_irqs). */
+static void irq_line(FILE *f, const struct rxs_host *h, unsigned int irq, unsigned int nic,
+		     unsigned int queue, const char *name)
 {
 	fprintf(f, "%3u: ", irq);
 	for (unsigned int c = 0; c < rxs_host_ncpus(h); c++)
-		fprintf(f, "%10" PRIu64 " ", c == cpu ? count : 0);
+		fprintf(f, "%10" PRIu64 " ", rxs_host_nic_queue_irqs(h, nic, queue, c));
 	fprintf(f, " rxsim-msi %4u-edge      %s\n", irq - IRQ_BASE, name);
 }
 
@@ -212,13 +247,8 @@ static void k_interrupts(FILE *f, const struct rxs_host *h)
 
 		for (unsigned int q = 0; nc->driver != RXS_DRIVER_VETH &&
 					 q < rxs_host_nic_nqueues(h, i) && q < RXS_MAX_QUEUES; q++) {
-			struct rxs_nic_stats s;
-			uint32_t size, fill;
-			int cpu = nc->irq_affinity[q];
 			char name[RXS_NAME_MAX + 16];
 
-			if (rxs_host_nic_queue_stats(h, i, q, &s, &size, &fill) < 0)
-				continue;
 			if (!header) {
 				fprintf(f, "\n# cat /proc/interrupts (NIC queues)\n%11s", "");
 				for (unsigned int c = 0; c < ncpus; c++)
@@ -226,10 +256,8 @@ static void k_interrupts(FILE *f, const struct rxs_host *h)
 				fputc('\n', f);
 				header = true;
 			}
-			if (cpu < 0 || (unsigned int)cpu >= ncpus)
-				cpu = (int)(q % ncpus);
 			snprintf(name, sizeof(name), "%s-rx-%u", rxs_host_nic_name(h, i), q);
-			irq_line(f, h, irq++, (unsigned int)cpu, s.hw_irqs, name);
+			irq_line(f, h, irq++, i, q, name);
 		}
 	}
 }

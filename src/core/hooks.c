@@ -1,0 +1,671 @@
+/* hooks.c - library users' plug-in points: netfilter hook functions, packet and protocol
+ * handlers, taps made in code, and tracepoints (include/rxsim/hooks.h).
+ *
+ * Everything lives in fixed tables inside the host (struct rxs_hooks), so registering
+ * allocates nothing and the host frees nothing more. The path asks a counter or a bit mask
+ * before calling in here, so a host with nothing registered pays one test per call site.
+ *
+ * Netfilter hook functions are kept sorted by priority per hook. At NF_HOOK, nf_hook_slow()
+ * is rebuilt as a merge of two sorted lists: the built-in stages of the iptables rule set
+ * (rules.c: raw -300, conntrack -200, mangle -150, filter 0) and the user's functions. A
+ * stage runs before a user function of equal priority, as the tables register first in the
+ * kernel. The position in both lists is what a queued skb carries (struct
+ * rxs_nf_queue_entry), so that rxs_nf_reinject() resumes the walk after the function that
+ * queued it, then the rest of the path (okfn), as nf_reinject() does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "host.h"
+#include "internal.h"
+#include "rxsim/bpf.h"
+#include "rxsim/hooks.h"
+
+#define ETH_P_IP 0x0800
+#define ETH_P_ARP 0x0806
+#define ETH_P_IPV6 0x86dd
+#define MIN_NAPI_ID 8193	/* NR_CPUS + 1 with NR_CPUS = 8192 */
+
+/* ---- the kfree_skb tracepoint and the queue's bookkeeping share the pool's callback ---- */
+
+static void queue_forget(struct rxs_hooks *hk, const struct rxs_sk_buff *skb)
+{
+	for (unsigned int i = 0; i < hk->nqueued; i++) {
+		if (hk->queue[i].skb == skb) {
+			hk->queue[i] = hk->queue[--hk->nqueued];
+			return;
+		}
+	}
+}
+
+static const char *l3_name(const struct rxs_sk_buff *skb, const char *v4, const char *v6)
+{
+	return skb->protocol == ETH_P_IPV6 ? v6 : v4;
+}
+
+/* The transport protocol of an IP packet, read from its header, or -1. */
+static int l4_proto(const struct rxs_sk_buff *skb)
+{
+	const uint8_t *nh = rxs_skb_network_header(skb);
+
+	if (skb->network_header == 0xffff || nh < skb->head || nh + 10 > skb->head + skb->tail)
+		return -1;
+	if (skb->protocol == ETH_P_IP)
+		return nh[9];
+	if (skb->protocol == ETH_P_IPV6 && nh + 40 <= skb->head + skb->tail)
+		return nh[6];
+	return -1;
+}
+
+/* The function where @reason arises for this skb's protocol: the kfree_skb "location". */
+static const char *drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
+{
+	int l4 = l4_proto(skb);
+	bool v6 = skb->protocol == ETH_P_IPV6;
+
+	switch (reason) {
+	case RXS_DROP_CONSUMED:
+		return l4 == 17 ? "skb_consume_udp" : l4 == 6 ? "tcp_recvmsg" : "consume_skb";
+	case RXS_DROP_NIC_MAC_FILTER: case RXS_DROP_NIC_LENGTH: case RXS_DROP_FULL_RING:
+	case RXS_DROP_NOMEM:
+		return "driver_rx";
+	case RXS_DROP_CPU_BACKLOG:
+		return "enqueue_to_backlog";
+	case RXS_DROP_UNHANDLED_PROTO: case RXS_DROP_DEV_READY:
+		return "__netif_receive_skb_core";
+	case RXS_DROP_NETFILTER_DROP:
+		return "nf_hook_slow";
+	case RXS_DROP_FRAG_TOO_FAR: case RXS_DROP_DUP_FRAG: case RXS_DROP_FRAG_REASM_TIMEOUT:
+		return l3_name(skb, "ip_defrag", "ipv6_frag_rcv");
+	case RXS_DROP_IP_NOPROTO:
+		return l3_name(skb, "ip_local_deliver_finish", "ip6_input_finish");
+	case RXS_DROP_SOCKET_RCVBUFF: case RXS_DROP_SOCKET_BACKLOG: case RXS_DROP_SOCKET_FILTER:
+		return l4 == 6 ? "tcp_add_backlog" : "__udp_enqueue_schedule_skb";
+	case RXS_DROP_SOCKET_CLOSE: case RXS_DROP_QUEUE_PURGE:
+		return "skb_queue_purge";
+	default:
+		break;
+	}
+	if (l4 == 17)
+		return v6 ? "__udp6_lib_rcv" : "__udp4_lib_rcv";
+	if (l4 == 6)
+		return v6 ? "tcp_v6_rcv" : "tcp_v4_rcv";
+	if (l4 == 1 || l4 == 58)
+		return v6 ? "icmpv6_rcv" : "icmp_rcv";
+	return l3_name(skb, "ip_rcv_core", "ipv6_rcv");
+}
+
+static void emit(struct rxs_hooks *hk, const struct rxs_trace_event *ev)
+{
+	for (unsigned int i = 0; i < hk->ntp[ev->tp]; i++)
+		hk->tp[ev->tp][i].fn(hk->tp[ev->tp][i].ctx, ev);
+}
+
+static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
+{
+	struct rxs_host *h = ctx;
+	struct rxs_hooks *hk = &h->hooks;
+
+	if (hk->nqueued)
+		queue_forget(hk, skb);
+	if (hk->ntp[RXS_TP_KFREE_SKB]) {
+		struct rxs_trace_event ev = { .tp = RXS_TP_KFREE_SKB, .cpu = skb->cpu };
+
+		ev.time_ns = skb->cpu < h->ncpus ? RXS_MAX(h->cpus[skb->cpu].now, h->now) : h->now;
+		ev.u.kfree_skb.skbaddr = skb;
+		ev.u.kfree_skb.location = drop_location(skb, reason);
+		ev.u.kfree_skb.protocol = skb->protocol;
+		ev.u.kfree_skb.reason = reason;
+		emit(hk, &ev);
+	}
+	if (hk->chained_kfree)
+		hk->chained_kfree(hk->chained_kfree_ctx, skb, reason);
+}
+
+/* Put on_skb_end in the pool's single callback slot, calling on to whoever held it. */
+static void claim_skb_end(struct rxs_host *h)
+{
+	if (h->pool.on_free == on_skb_end && h->pool.on_free_ctx == h)
+		return;
+	h->hooks.chained_kfree = h->pool.on_free;
+	h->hooks.chained_kfree_ctx = h->pool.on_free_ctx;
+	h->pool.on_free = on_skb_end;
+	h->pool.on_free_ctx = h;
+}
+
+/* ---- netfilter ---- */
+
+int rxs_nf_register_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
+{
+	struct rxs_hooks *hk = &h->hooks;
+	unsigned int hook, n, pos;
+
+	if (!ops || !ops->hook || ops->pf != RXS_NFPROTO_IPV4 ||
+	    (ops->hooknum != RXS_NF_INET_PRE_ROUTING && ops->hooknum != RXS_NF_INET_LOCAL_IN))
+		return -EINVAL;
+	hook = (unsigned int)ops->hooknum;
+	n = hk->nnf[hook];
+	for (unsigned int i = 0; i < n; i++)
+		if (hk->nf[hook][i].key == ops)
+			return -EEXIST;
+	if (n == RXS_NF_MAX_HOOKS)
+		return -ENOSPC;
+	/* After every function of lower or equal priority, as nf_hook_entries_grow() does. */
+	for (pos = 0; pos < n && hk->nf[hook][pos].ops.priority <= ops->priority; pos++)
+		;
+	memmove(&hk->nf[hook][pos + 1], &hk->nf[hook][pos], (n - pos) * sizeof(hk->nf[hook][0]));
+	hk->nf[hook][pos].ops = *ops;
+	hk->nf[hook][pos].key = ops;
+	hk->nnf[hook]++;
+	return 0;
+}
+
+int rxs_nf_unregister_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
+{
+	struct rxs_hooks *hk = &h->hooks;
+
+	for (unsigned int hook = 0; ops && hook < RXS_NF_INET_NUMHOOKS; hook++) {
+		for (unsigned int i = 0; i < hk->nnf[hook]; i++) {
+			if (hk->nf[hook][i].key != ops)
+				continue;
+			hk->nnf[hook]--;
+			memmove(&hk->nf[hook][i], &hk->nf[hook][i + 1],
+				(hk->nnf[hook] - i) * sizeof(hk->nf[hook][0]));
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int rxs_nf_register_queue_handler(rxs_host_t *h, rxs_nf_queue_fn fn, void *ctx)
+{
+	h->hooks.queue_fn = fn;
+	h->hooks.queue_ctx = ctx;
+	if (fn)
+		claim_skb_end(h);
+	return 0;
+}
+
+unsigned int rxs_nf_queue_len(const rxs_host_t *h)
+{
+	return h->hooks.nqueued;
+}
+
+static void hook_state(struct rxs_nf_hook_state *st, enum rxs_nf_hook hook,
+		       const struct rxs_sk_buff *skb)
+{
+	const struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+
+	st->hook = hook;
+	st->pf = RXS_NFPROTO_IPV4;
+	st->in = skb->dev ? skb->dev->cfg.name : "";
+	st->now_ns = sd->now;
+	st->cpu = sd->cpu;
+}
+
+/* nf_queue(): hand @skb to the user's queue handler, remembering where its walk resumes. */
+static void nf_queue(struct rxs_host *h, struct rxs_sk_buff *skb,
+		     const struct rxs_nf_queue_entry *pos, const struct rxs_nf_hook_state *st)
+{
+	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_nf_queue_entry *e;
+
+	/* An entry for this address is from an earlier life of the header: that skb ended
+	 * while the pool callback was not ours to see it. */
+	queue_forget(hk, skb);
+	if (!hk->queue_fn || hk->nqueued == RXS_NF_QUEUE_MAXLEN) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
+		return;
+	}
+	claim_skb_end(h);
+	e = &hk->queue[hk->nqueued++];
+	*e = *pos;
+	e->skb = skb;
+	e->id = skb->id;
+	hk->queue_fn(hk->queue_ctx, skb, st);
+}
+
+/* nf_hook_slow() from position (@table, @user): false when the skb is gone. */
+static bool nf_walk(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+		    unsigned int table, unsigned int user, rxs__nf_okfn okfn, bool resume)
+{
+	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	bool tables = h->nf && rxs__nf_hook_begin(h->nf, hook, skb, resume);
+	struct rxs_nf_hook_state st;
+	enum rxs_nf_verdict v;
+	int prio;
+
+	hook_state(&st, hook, skb);
+	for (;;) {
+		bool has_table = tables && rxs__nf_stage_prio(hook, table, &prio);
+		const struct rxs_nf_hook_ops *ops = user < hk->nnf[hook] ? &hk->nf[hook][user].ops
+									  : NULL;
+
+		if (!has_table && !ops)
+			break;
+		if (has_table && (!ops || prio <= ops->priority)) {
+			v = rxs__nf_stage_run(h->nf, hook, table++, skb, st.in, sd->now);
+			if (v != RXS_NF_ACCEPT)
+				goto drop;
+			continue;
+		}
+		user++;
+		st.now_ns = sd->now;
+		v = ops->hook(ops->priv, skb, &st);
+		if (v == RXS_NF_ACCEPT)
+			continue;
+		if (v == RXS_NF_STOLEN || v == RXS_NF_QUEUE) {
+			/* The packet leaves the walk: its conntrack state is not kept for it. */
+			if (tables)
+				rxs__nf_hook_end(h->nf, hook, RXS_NF_DROP);
+			if (v == RXS_NF_QUEUE) {
+				struct rxs_nf_queue_entry pos = {
+					.okfn = okfn, .hook = (uint8_t)hook,
+					.next_table = (uint8_t)table, .next_user = (uint8_t)user,
+				};
+
+				nf_queue(h, skb, &pos, &st);
+			}
+			return false;
+		}
+		goto drop;
+	}
+	if (tables)
+		rxs__nf_hook_end(h->nf, hook, RXS_NF_ACCEPT);
+	return true;
+drop:
+	if (tables)
+		rxs__nf_hook_end(h->nf, hook, RXS_NF_DROP);
+	rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
+	return false;
+}
+
+bool rxs__nf_hook_user(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+		       rxs__nf_okfn okfn)
+{
+	return nf_walk(h, hook, skb, 0, 0, okfn, false);
+}
+
+int rxs_nf_reinject(rxs_host_t *h, struct rxs_sk_buff *skb, enum rxs_nf_verdict verdict)
+{
+	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_nf_queue_entry e;
+	struct rxs_nf_hook_state st;
+	struct rxs_softnet_data *sd;
+	unsigned int i;
+
+	if (!skb)
+		return -EINVAL;
+	for (i = 0; i < hk->nqueued && hk->queue[i].skb != skb; i++)
+		;
+	if (i == hk->nqueued || hk->queue[i].id != skb->id)
+		return -ENOENT;
+	if (verdict != RXS_NF_ACCEPT && verdict != RXS_NF_DROP && verdict != RXS_NF_QUEUE &&
+	    verdict != RXS_NF_STOLEN)
+		return -EINVAL;
+	e = hk->queue[i];
+	hk->queue[i] = hk->queue[--hk->nqueued];
+	sd = rxs__skb_sd(skb);
+	/* A verdict given between runs comes at the host's time: the CPU cannot go back. */
+	if (sd->now < h->now)
+		sd->now = h->now;
+	switch (verdict) {
+	case RXS_NF_ACCEPT:
+		if (nf_walk(h, (enum rxs_nf_hook)e.hook, skb, e.next_table, e.next_user, e.okfn,
+			    true))
+			e.okfn(skb);
+		break;
+	case RXS_NF_QUEUE:
+		hook_state(&st, (enum rxs_nf_hook)e.hook, skb);
+		nf_queue(h, skb, &e, &st);
+		break;
+	case RXS_NF_STOLEN:
+		break;
+	default:
+		rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
+		break;
+	}
+	return 0;
+}
+
+/* ---- ptype_base and inet_protos ---- */
+
+int rxs_dev_add_pack(rxs_host_t *h, uint16_t type, rxs_packet_fn fn, void *ctx)
+{
+	struct rxs_hooks *hk = &h->hooks;
+
+	if (!fn)
+		return -EINVAL;
+	for (unsigned int i = 0; i < hk->nptype; i++)
+		if (hk->ptype[i].type == type && hk->ptype[i].fn == fn && hk->ptype[i].ctx == ctx)
+			return -EEXIST;
+	if (hk->nptype == RXS_MAX_PACKET_HANDLERS)
+		return -ENOSPC;
+	hk->ptype[hk->nptype].type = type;
+	hk->ptype[hk->nptype].fn = fn;
+	hk->ptype[hk->nptype].ctx = ctx;
+	hk->nptype++;
+	return 0;
+}
+
+int rxs_dev_remove_pack(rxs_host_t *h, uint16_t type, rxs_packet_fn fn, void *ctx)
+{
+	struct rxs_hooks *hk = &h->hooks;
+
+	for (unsigned int i = 0; i < hk->nptype; i++) {
+		if (hk->ptype[i].type != type || hk->ptype[i].fn != fn || hk->ptype[i].ctx != ctx)
+			continue;
+		hk->nptype--;
+		memmove(&hk->ptype[i], &hk->ptype[i + 1], (hk->nptype - i) * sizeof(hk->ptype[0]));
+		return 0;
+	}
+	return -ENOENT;
+}
+
+bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb)
+{
+	struct rxs_hooks *hk = &h->hooks;
+	bool ours = skb->protocol == ETH_P_IP || skb->protocol == ETH_P_IPV6 ||
+		    skb->protocol == ETH_P_ARP;
+	int last = -1;
+
+	for (unsigned int i = 0; i < hk->nptype; i++)
+		if (hk->ptype[i].type == skb->protocol)
+			last = (int)i;
+	if (last < 0)
+		return false;
+	/* deliver_skb(): each handler but the last gets its own reference, here a clone. */
+	for (int i = 0; i < last + (ours ? 1 : 0); i++) {
+		struct rxs_sk_buff *c;
+
+		if (hk->ptype[i].type != skb->protocol || !(c = rxs_skb_clone(skb)))
+			continue;
+		hk->ptype[i].fn(hk->ptype[i].ctx, c);
+	}
+	if (ours)
+		return false;
+	hk->ptype[last].fn(hk->ptype[last].ctx, skb);
+	return true;
+}
+
+int rxs_inet_add_protocol(rxs_host_t *h, uint8_t protocol, rxs_inet_proto_fn fn, void *ctx)
+{
+	struct rxs_hooks *hk = &h->hooks;
+
+	if (!fn)
+		return -EINVAL;
+	if (protocol == 1 || protocol == 6 || protocol == 17 || hk->inet[protocol].fn)
+		return -EEXIST;
+	hk->inet[protocol].fn = fn;
+	hk->inet[protocol].ctx = ctx;
+	hk->ninet++;
+	return 0;
+}
+
+int rxs_inet_del_protocol(rxs_host_t *h, uint8_t protocol)
+{
+	struct rxs_hooks *hk = &h->hooks;
+
+	if (!hk->inet[protocol].fn)
+		return -ENOENT;
+	hk->inet[protocol].fn = NULL;
+	hk->inet[protocol].ctx = NULL;
+	hk->ninet--;
+	return 0;
+}
+
+bool rxs__inet_deliver(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t protocol)
+{
+	struct rxs_hooks *hk = &h->hooks;
+
+	if (!hk->inet[protocol].fn)
+		return false;
+	rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_IpInDelivers);
+	hk->inet[protocol].fn(hk->inet[protocol].ctx, skb);
+	return true;
+}
+
+/* ---- taps ---- */
+
+int rxs_host_add_tap(rxs_host_t *h, const struct rxs_tap_config *cfg, char *err, size_t errlen)
+{
+	struct rxs_tap **taps;
+	char dummy[8];
+	int rc;
+
+	if (!err || !errlen) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	if (!cfg) {
+		snprintf(err, errlen, "no tap configuration");
+		return -EINVAL;
+	}
+	taps = rxs__realloc(h->taps, (h->ntaps + 1) * sizeof(*taps));
+	if (!taps) {
+		snprintf(err, errlen, "%s", rxs_strerror(-ENOMEM));
+		return -ENOMEM;
+	}
+	h->taps = taps;
+	rc = rxs_tap_create(&taps[h->ntaps], cfg->name, cfg->filter ? cfg->filter : "",
+			    cfg->ring_frames ? cfg->ring_frames : 4096, 0, cfg->write, err, errlen);
+	if (rc)
+		return rc;
+	return (int)h->ntaps++;
+}
+
+int rxs_host_tap_attach_prog(rxs_host_t *h, unsigned int tap, const struct rxs_bpf_insn *insns,
+			     unsigned int len)
+{
+	if (tap >= h->ntaps)
+		return -EINVAL;
+	return rxs_tap_attach_prog(h->taps[tap], insns, len);
+}
+
+int rxs_host_tap_set_filter(rxs_host_t *h, unsigned int tap, const char *expr, char *err,
+			    size_t errlen)
+{
+	struct rxs_bpf_prog prog = { 0 };
+	int rc;
+
+	if (errlen)
+		err[0] = '\0';
+	if (tap >= h->ntaps) {
+		if (errlen)
+			snprintf(err, errlen, "no tap %u", tap);
+		return -EINVAL;
+	}
+	rc = rxs_bpf_compile(&prog, expr, err, errlen);
+	if (!rc)
+		rc = rxs_tap_attach_prog(h->taps[tap], prog.insns, prog.len);
+	rxs_bpf_free(&prog);
+	return rc;
+}
+
+/* ---- tracepoints ---- */
+
+int rxs_host_trace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx)
+{
+	struct rxs_hooks *hk = &h->hooks;
+	unsigned int n;
+
+	if ((unsigned int)tp >= RXS_TP_COUNT || !fn)
+		return -EINVAL;
+	n = hk->ntp[tp];
+	for (unsigned int i = 0; i < n; i++)
+		if (hk->tp[tp][i].fn == fn && hk->tp[tp][i].ctx == ctx)
+			return -EEXIST;
+	if (n == RXS_TRACE_MAX_FNS)
+		return -ENOSPC;
+	hk->tp[tp][n].fn = fn;
+	hk->tp[tp][n].ctx = ctx;
+	hk->ntp[tp]++;
+	hk->tp_mask |= 1u << tp;
+	if (tp == RXS_TP_KFREE_SKB)
+		claim_skb_end(h);
+	return 0;
+}
+
+int rxs_host_untrace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx)
+{
+	struct rxs_hooks *hk = &h->hooks;
+
+	if ((unsigned int)tp >= RXS_TP_COUNT)
+		return -ENOENT;
+	for (unsigned int i = 0; i < hk->ntp[tp]; i++) {
+		if (hk->tp[tp][i].fn != fn || hk->tp[tp][i].ctx != ctx)
+			continue;
+		hk->ntp[tp]--;
+		memmove(&hk->tp[tp][i], &hk->tp[tp][i + 1], (hk->ntp[tp] - i) * sizeof(hk->tp[tp][0]));
+		if (!hk->ntp[tp])
+			hk->tp_mask &= ~(1u << tp);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+const char *rxs_tracepoint_name(enum rxs_tracepoint tp)
+{
+	static const char *const names[RXS_TP_COUNT] = {
+		[RXS_TP_NAPI_POLL] = "napi:napi_poll",
+		[RXS_TP_NETIF_RECEIVE_SKB] = "net:netif_receive_skb",
+		[RXS_TP_KFREE_SKB] = "skb:kfree_skb",
+		[RXS_TP_SOCK_RCVQUEUE_FULL] = "sock:sock_rcvqueue_full",
+		[RXS_TP_TCP_RETRANSMIT_SYNACK] = "tcp:tcp_retransmit_synack",
+		[RXS_TP_SOCK_QUEUE] = "sock:sock_queue",
+		[RXS_TP_SOCK_READ] = "sock:sock_read",
+	};
+
+	return (unsigned int)tp < RXS_TP_COUNT ? names[tp] : NULL;
+}
+
+static void event_init(struct rxs_trace_event *ev, enum rxs_tracepoint tp,
+		       const struct rxs_softnet_data *sd)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->tp = tp;
+	ev->time_ns = sd->now;
+	ev->cpu = sd->cpu;
+}
+
+void rxs__trace_napi_poll(struct rxs_softnet_data *sd, const struct rxs_napi *napi, int work,
+			  int budget)
+{
+	struct rxs_host *h = sd->host;
+	struct rxs_trace_event ev;
+	struct rxs_tp_napi_poll *p = &ev.u.napi_poll;
+
+	if (!rxs__tp_on(h, RXS_TP_NAPI_POLL))
+		return;
+	event_init(&ev, RXS_TP_NAPI_POLL, sd);
+	p->napi = napi;
+	p->work = work;
+	p->budget = budget;
+	p->dev_name = "(no_device)";
+	if (napi != &sd->backlog && napi->owner) {
+		const struct rxs_rx_queue *rxq = napi->owner;
+		unsigned int id = MIN_NAPI_ID;
+
+		/* napi ids are handed out in the order the drivers register their queues. */
+		for (unsigned int i = 0; i < h->ndevs && &h->devs[i] != rxq->dev; i++)
+			id += h->devs[i].nrxq;
+		p->napi_id = id + rxq->index;
+		p->dev_name = rxq->dev->cfg.name;
+	}
+	emit(&h->hooks, &ev);
+}
+
+void rxs__trace_netif_receive_skb(struct rxs_softnet_data *sd, const struct rxs_sk_buff *skb)
+{
+	struct rxs_trace_event ev;
+
+	event_init(&ev, RXS_TP_NETIF_RECEIVE_SKB, sd);
+	ev.u.netif_receive_skb.skbaddr = skb;
+	ev.u.netif_receive_skb.len = skb->len;
+	ev.u.netif_receive_skb.name = skb->dev ? skb->dev->cfg.name : "";
+	emit(&sd->host->hooks, &ev);
+}
+
+void rxs__trace_sock_rcvqueue_full(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
+				   const struct rxs_sk_buff *skb)
+{
+	struct rxs_trace_event ev;
+	struct rxs_tp_sock_rcvqueue_full *p = &ev.u.sock_rcvqueue_full;
+
+	event_init(&ev, RXS_TP_SOCK_RCVQUEUE_FULL, sd);
+	p->rmem_alloc = (int)sk->rmem_alloc;
+	p->truesize = skb->truesize;
+	p->sk_rcvbuf = (int)sk->rcvbuf;
+	p->sock = sk->index;
+	p->sock_name = sk->cfg.name;
+	emit(&sd->host->hooks, &ev);
+}
+
+void rxs__trace_sock_queue(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
+			   const struct rxs_sk_buff *skb)
+{
+	struct rxs_trace_event ev;
+	struct rxs_tp_sock_queue *p = &ev.u.sock_queue;
+
+	event_init(&ev, RXS_TP_SOCK_QUEUE, sd);
+	p->skbaddr = skb;
+	p->sock = sk->index;
+	p->sock_name = sk->cfg.name;
+	p->tstamp = skb->tstamp;
+	p->len = skb->len;
+	p->rmem_alloc = (int)sk->rmem_alloc;
+	p->sk_rcvbuf = (int)sk->rcvbuf;
+	emit(&sd->host->hooks, &ev);
+}
+
+void rxs__trace_sock_read(const struct rxs_sock *sk, const struct rxs_sk_buff *skb,
+			  unsigned int cpu, uint64_t t)
+{
+	struct rxs_trace_event ev;
+	struct rxs_tp_sock_read *p = &ev.u.sock_read;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.tp = RXS_TP_SOCK_READ;
+	ev.time_ns = t;
+	ev.cpu = cpu;
+	p->skbaddr = skb;
+	p->sock = sk->index;
+	p->sock_name = sk->cfg.name;
+	p->tstamp = skb->tstamp;
+	p->len = skb->len;
+	emit(&sk->host->hooks, &ev);
+}
+
+void rxs__trace_tcp_retransmit_synack(struct rxs_softnet_data *sd, const struct rxs_sock *listener,
+				      const void *req, const struct rxs_tcp_tuple *t)
+{
+	struct rxs_trace_event ev;
+	struct rxs_tp_tcp_retransmit_synack *p = &ev.u.tcp_retransmit_synack;
+
+	if (!rxs__tp_on(sd->host, RXS_TP_TCP_RETRANSMIT_SYNACK))
+		return;
+	event_init(&ev, RXS_TP_TCP_RETRANSMIT_SYNACK, sd);
+	p->skaddr = listener;
+	p->req = req;
+	/* The tuple is seen from the peer; the tracepoint's s is our side. */
+	p->sport = t->dport;
+	p->dport = t->sport;
+	p->family = t->family;
+	if (t->family == AF_INET) {
+		memcpy(p->saddr, t->daddr, 4);
+		memcpy(p->daddr, t->saddr, 4);
+		/* TP_STORE_ADDRS: an IPv4 connection shows IPv4-mapped v6 addresses too. */
+		p->saddr_v6[10] = p->saddr_v6[11] = 0xff;
+		p->daddr_v6[10] = p->daddr_v6[11] = 0xff;
+		memcpy(p->saddr_v6 + 12, t->daddr, 4);
+		memcpy(p->daddr_v6 + 12, t->saddr, 4);
+	} else {
+		memcpy(p->saddr_v6, t->daddr, 16);
+		memcpy(p->daddr_v6, t->saddr, 16);
+	}
+	emit(&sd->host->hooks, &ev);
+}

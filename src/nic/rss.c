@@ -1,0 +1,152 @@
+/* rss.c - receive-side scaling: the Toeplitz hash, the fields hashed, the indirection table.
+ *
+ * A multi-queue NIC hashes each frame's addresses (and ports, for TCP, and for UDP when
+ * `ethtool -N rx-flow-hash udp4 sdfn` asks for it) with a 40-byte secret key, hands the hash
+ * to the driver in the descriptor (skb->hash), and picks the RX queue as
+ * indir[hash % indir_size]. The table defaults to an equal spread, i % queues, over 128
+ * entries, as ethtool_rxfh_indir_default() gives.
+ *
+ * Toeplitz works a byte at a time here: for every set bit of the input it XORs the key
+ * window starting at that bit, and what one input byte at one position contributes depends
+ * only on its value, so it is tabulated once per NIC (RSS_INPUT_MAX x 256 words) and a hash
+ * costs one lookup per input byte. rxs_rss_toeplitz() is the plain bit-serial definition,
+ * which the tests hold against the published verification vectors.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "host.h"
+#include "internal.h"
+
+#define ETH_HLEN 14
+
+const uint8_t rxs_rss_default_key[RXS_RSS_KEY_LEN] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+	0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+/* The 32-bit window of @key that starts at bit @bit (MSB first); zeros past its end. */
+static uint32_t key_window(const uint8_t *key, size_t keylen, unsigned int bit)
+{
+	uint64_t w = 0;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		size_t byte = bit / 8 + i;
+
+		w = w << 8 | (byte < keylen ? key[byte] : 0);
+	}
+	return (uint32_t)(w >> (32 - bit % 8));
+}
+
+uint32_t rxs_rss_toeplitz(const uint8_t *key, size_t keylen, const uint8_t *in, size_t len)
+{
+	uint32_t hash = 0;
+
+	for (size_t i = 0; i < len * 8; i++)
+		if (in[i / 8] & (0x80u >> (i % 8)))
+			hash ^= key_window(key, keylen, (unsigned int)i);
+	return hash;
+}
+
+static void build_indir(struct rxs_netdev *dev)
+{
+	const struct rxs_nic_config *c = &dev->cfg;
+
+	dev->rss_indir_size = c->rss_indir_size ? c->rss_indir_size : RXS_RSS_INDIR_DEFAULT;
+	for (unsigned int i = 0; i < dev->rss_indir_size; i++) {
+		/* A table written for more queues than the NIC now has (rx_queues lowered by
+		 * --set) folds onto the queues there are, as a driver refusing it would not. */
+		unsigned int q = c->rss_indir_size ? c->rss_indir[i] : i;
+
+		dev->rss_indir[i] = (uint16_t)(q % dev->nrxq);
+	}
+}
+
+int rxs__rss_init(struct rxs_netdev *dev)
+{
+	const uint8_t *key = dev->cfg.rss_key_set ? dev->cfg.rss_key : rxs_rss_default_key;
+
+	dev->rss_tab = rxs__malloc(RSS_INPUT_MAX * sizeof(*dev->rss_tab));
+	dev->rss_indir = rxs__calloc(RXS_RSS_INDIR_MAX, sizeof(*dev->rss_indir));
+	if (!dev->rss_tab || !dev->rss_indir)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < RSS_INPUT_MAX; i++)
+		for (unsigned int v = 0; v < 256; v++) {
+			uint32_t h = 0;
+
+			for (unsigned int b = 0; b < 8; b++)
+				if (v & (0x80u >> b))
+					h ^= key_window(key, RXS_RSS_KEY_LEN, i * 8 + b);
+			dev->rss_tab[i][v] = h;
+		}
+	build_indir(dev);
+	return 0;
+}
+
+void rxs__rss_destroy(struct rxs_netdev *dev)
+{
+	rxs__free(dev->rss_tab);
+	rxs__free(dev->rss_indir);
+	dev->rss_tab = NULL;
+	dev->rss_indir = NULL;
+}
+
+static uint32_t toeplitz(const struct rxs_netdev *dev, const uint8_t *in, unsigned int len)
+{
+	uint32_t hash = 0;
+
+	for (unsigned int i = 0; i < len; i++)
+		hash ^= dev->rss_tab[i][in[i]];
+	return hash;
+}
+
+/* Toeplitz over addresses, and ports for TCP (and UDP when @udp_ports); 0 for non-IP. */
+static uint32_t hash_fields(const struct rxs_netdev *dev, const uint8_t *p, uint32_t len,
+			    bool udp_ports)
+{
+	uint8_t in[RSS_INPUT_MAX];
+	unsigned int n = 0, l4 = 0, ihl, proto;
+	uint16_t type;
+
+	if (len < ETH_HLEN)
+		return 0;
+	type = rxs__get_be16(p + 12);
+	p += ETH_HLEN;
+	len -= ETH_HLEN;
+	if (type == 0x0800 && len >= 20 && (p[0] >> 4) == 4) {
+		ihl = (p[0] & 15u) * 4;
+		proto = p[9];
+		memcpy(in, p + 12, 8);
+		n = 8;
+		if (ihl >= 20 && len >= ihl + 4 && !(rxs__get_be16(p + 6) & 0x3fff))
+			l4 = ihl;
+	} else if (type == 0x86dd && len >= 40) {
+		proto = p[6];
+		memcpy(in, p + 8, 32);
+		n = 32;
+		if (len >= 44)
+			l4 = 40;
+	} else {
+		return 0;
+	}
+	if (l4 && (proto == 6 || (proto == 17 && udp_ports))) {
+		memcpy(in + n, p + l4, 4);
+		n += 4;
+	}
+	return toeplitz(dev, in, n);
+}
+
+/* The fields drivers hash by default: 4-tuple for TCP, 2-tuple for UDP (Intel's default;
+ * rss.udp_4tuple gives sdfn) and other IP and IPv4 fragments, nothing for non-IP. */
+uint32_t rxs__rss_hash(const struct rxs_netdev *dev, const uint8_t *frame, uint32_t len)
+{
+	return hash_fields(dev, frame, len, dev->cfg.rss_udp_4tuple);
+}
+
+/* skb_get_hash() when the NIC gave no L4 hash: the flow dissector hashes the ports of UDP
+ * too. The kernel's function is a jhash with a random seed; any good spread serves. */
+uint32_t rxs__flow_hash(const struct rxs_netdev *dev, const uint8_t *frame, uint32_t len)
+{
+	return hash_fields(dev, frame, len, true);
+}
