@@ -61,6 +61,14 @@ static const struct {
 	{ __LINE__, "tap-vs-iptables", NULL, MIB, "UdpNoPorts", 0 },
 	{ __LINE__, "tap-vs-iptables", "taps.tcpdump.filter=udp port 6000", TAP_CAPTURED, NULL, 50 },
 	{ __LINE__, "tap-vs-iptables", "netfilter=", MIB, "UdpNoPorts", 50 },
+	{ __LINE__, "multiqueue", NULL, NIC_MISSED, NULL, 3342 },
+	{ __LINE__, "multiqueue", "nics.eth0.rx_queues=4", NIC_MISSED, NULL, 3342 },
+	{ __LINE__, "multiqueue", "nics.eth0.rss.udp_4tuple=true", NIC_MISSED, NULL, 3342 },
+	{ __LINE__, "multiqueue", "nics.eth0.rx_queues=4;nics.eth0.rss.udp_4tuple=true", NIC_MISSED,
+	  NULL, 0 },
+	{ __LINE__, "multiqueue", "nics.eth0.rx_queues=4;nics.eth0.rss.udp_4tuple=true", CONSUMED,
+	  NULL, 20000 },
+	{ __LINE__, "multiqueue", "nics.eth0.rps_cpus=[e]", NIC_MISSED, NULL, 0 },
 };
 
 static uint64_t measure(const rxs_host_t *h, enum what w, const char *mib)
@@ -111,6 +119,21 @@ static uint64_t measure(const rxs_host_t *h, enum what w, const char *mib)
 	return 0;
 }
 
+/* "a=1;b=2": several --set overrides, in order. */
+static int apply_sets(struct rxs_scenario *sc, const char *sets, char *err, size_t errlen)
+{
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", sets);
+	for (char *one = strtok_r(buf, ";", &save); one; one = strtok_r(NULL, ";", &save)) {
+		int rc = rxs_scenario_set(sc, one, err, errlen);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static void test_examples(void **state)
 {
 	(void)state;
@@ -125,7 +148,7 @@ static void test_examples(void **state)
 			 cases[i].example);
 		if (rxs_scenario_load(&sc, path, err, sizeof(err)))
 			fail_msg("case at line %d: %s", cases[i].line, err);
-		if (cases[i].set && rxs_scenario_set(sc, cases[i].set, err, sizeof(err)))
+		if (cases[i].set && apply_sets(sc, cases[i].set, err, sizeof(err)))
 			fail_msg("case at line %d: %s", cases[i].line, err);
 		if (rxs_host_create(&h, sc, err, sizeof(err)))
 			fail_msg("case at line %d: %s", cases[i].line, err);
