@@ -103,14 +103,15 @@ static int check_gen(const struct rxs_gen_udp *g)
 	return g->dst.family == AF_INET || g->dst.family == AF_INET6 ? 0 : -EINVAL;
 }
 
-static int write_frames(const struct rxs_gen_udp *g, pcap_dumper_t *d, uint8_t *buf)
+static int write_frames(pcap_dumper_t *d, uint64_t count, rxs__gen_frame_fn frame,
+			const void *ctx, uint8_t *buf)
 {
 	struct pcap_pkthdr h;
 
-	for (uint64_t i = 0; i < g->count; i++) {
-		uint64_t ts = rxs__gen_ts(g, i);
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t ts;
 
-		h.caplen = h.len = rxs__gen_udp_frame(g, i, buf);
+		h.caplen = h.len = frame(ctx, i, buf, &ts);
 		h.ts.tv_sec = (time_t)(ts / 1000000000u);
 		h.ts.tv_usec = (suseconds_t)(ts % 1000000000u / 1000u);
 		pcap_dump((u_char *)d, &h, buf);
@@ -118,24 +119,22 @@ static int write_frames(const struct rxs_gen_udp *g, pcap_dumper_t *d, uint8_t *
 	return pcap_dump_flush(d) == 0 ? 0 : -EIO;
 }
 
-int rxs_gen_udp_pcap(const struct rxs_gen_udp *g, const char *path, char *err, size_t errlen)
+int rxs__gen_pcap_write(const char *path, uint64_t count, rxs__gen_frame_fn frame,
+			const void *ctx, char *err, size_t errlen)
 {
 	pcap_t *dead = NULL;
 	pcap_dumper_t *d = NULL;
 	uint8_t *buf = NULL;
-	FILE *fp = NULL;
-	int rc = check_gen(g);
+	FILE *fp = fopen(path, "wb");
+	int rc = 0;
 
-	if (rc < 0) {
-		snprintf(err, errlen, "%s: destination address family must be IPv4 or IPv6", path);
-		return rc;
-	}
-	fp = fopen(path, "wb");
 	if (!fp) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 		return rc;
 	}
+	/* Benchmark files run to gigabytes: write them in large blocks. */
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	buf = rxs__malloc(GEN_MAX_SIZE);
 	dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_MICRO);
 	if (buf && dead)
@@ -146,7 +145,7 @@ int rxs_gen_udp_pcap(const struct rxs_gen_udp *g, const char *path, char *err, s
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = write_frames(g, d, buf);
+	rc = write_frames(d, count, frame, ctx, buf);
 	pcap_dump_close(d);	/* closes fp */
 	if (rc < 0)
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
@@ -157,21 +156,22 @@ out:
 	return rc;
 }
 
-/* The generator as a source: the same frames, built on demand in the frame buffer. */
+/* A generator as a source: the same frames, built on demand in the frame buffer. The source
+ * keeps its own copy of the generator's settings. */
 struct gen_state {
-	struct rxs_gen_udp g;
-	uint64_t i;
+	rxs__gen_frame_fn frame;
+	uint64_t count, i;
+	max_align_t ctx[];
 };
 
 static int gen_next(rxs_source_t *src, struct rxs_frame *f)
 {
 	struct gen_state *s = src->priv;
 
-	if (s->i >= s->g.count)
+	if (s->i >= s->count)
 		return 0;
 	f->data = src->buf;
-	f->len = f->wire_len = rxs__gen_udp_frame(&s->g, s->i, src->buf);
-	f->ts_ns = rxs__gen_ts(&s->g, s->i);
+	f->len = f->wire_len = s->frame(s->ctx, s->i, src->buf, &f->ts_ns);
 	f->number = ++src->number;
 	s->i++;
 	return 1;
@@ -184,25 +184,51 @@ static void gen_close(rxs_source_t *src)
 
 static const struct rxs__source_ops gen_ops = { gen_next, gen_close };
 
+int rxs__gen_source_open(rxs_source_t **srcp, const char *name, uint64_t count,
+			 rxs__gen_frame_fn frame, const void *ctx, size_t ctx_size)
+{
+	rxs_source_t *src = rxs__source_alloc(name, NULL, &gen_ops);
+	struct gen_state *s;
+
+	*srcp = NULL;
+	if (!src)
+		return -ENOMEM;
+	s = rxs__calloc(1, sizeof(*s) + ctx_size);
+	if (!s) {
+		rxs_source_close(src);
+		return -ENOMEM;
+	}
+	s->frame = frame;
+	s->count = count;
+	memcpy(s->ctx, ctx, ctx_size);
+	src->priv = s;
+	*srcp = src;
+	return 0;
+}
+
+static unsigned int udp_frame_cb(const void *ctx, uint64_t i, uint8_t *buf, uint64_t *ts_ns)
+{
+	*ts_ns = rxs__gen_ts(ctx, i);
+	return rxs__gen_udp_frame(ctx, i, buf);
+}
+
+int rxs_gen_udp_pcap(const struct rxs_gen_udp *g, const char *path, char *err, size_t errlen)
+{
+	int rc = check_gen(g);
+
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: destination address family must be IPv4 or IPv6", path);
+		return rc;
+	}
+	return rxs__gen_pcap_write(path, g->count, udp_frame_cb, g, err, errlen);
+}
+
 int rxs_source_open_gen_udp(rxs_source_t **srcp, const struct rxs_gen_udp *g)
 {
-	rxs_source_t *src;
-	struct gen_state *s;
 	int rc = check_gen(g);
 
 	*srcp = NULL;
 	if (rc < 0)
 		return rc;
-	src = rxs__source_alloc("udp generator", NULL, &gen_ops);
-	if (!src)
-		return -ENOMEM;
-	s = rxs__calloc(1, sizeof(*s));
-	if (!s) {
-		rxs_source_close(src);
-		return -ENOMEM;
-	}
-	s->g = *g;
-	src->priv = s;
-	*srcp = src;
-	return 0;
+	return rxs__gen_source_open(srcp, "udp generator", g->count, udp_frame_cb, g, sizeof(*g));
 }

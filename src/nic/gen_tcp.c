@@ -240,105 +240,12 @@ int rxs_gen_tcp_pcap(const struct rxs_gen_tcp *g, const char *path, char *err, s
 	return rxs__gen_pcap_write(path, g->count, tcp_frame_cb, g, err, errlen);
 }
 
-static int write_frames(pcap_dumper_t *d, uint64_t count, rxs__gen_frame_fn frame,
-			const void *ctx, uint8_t *buf)
-{
-	struct pcap_pkthdr h;
-
-	for (uint64_t i = 0; i < count; i++) {
-		uint64_t ts;
-
-		h.caplen = h.len = frame(ctx, i, buf, &ts);
-		h.ts.tv_sec = (time_t)(ts / 1000000000u);
-		h.ts.tv_usec = (suseconds_t)(ts % 1000000000u / 1000u);
-		pcap_dump((u_char *)d, &h, buf);
-	}
-	return pcap_dump_flush(d) == 0 ? 0 : -EIO;
-}
-
-int rxs__gen_pcap_write(const char *path, uint64_t count, rxs__gen_frame_fn frame,
-			const void *ctx, char *err, size_t errlen)
-{
-	pcap_t *dead = NULL;
-	pcap_dumper_t *d = NULL;
-	uint8_t *buf = NULL;
-	FILE *fp = fopen(path, "wb");
-	int rc = 0;
-
-	if (!fp) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-		return rc;
-	}
-	/* Benchmark files run to gigabytes: write them in large blocks. */
-	setvbuf(fp, NULL, _IOFBF, 1 << 20);
-	buf = rxs__malloc(GEN_MAX_SIZE);
-	dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_MICRO);
-	if (buf && dead)
-		d = pcap_dump_fopen(dead, fp);
-	if (!d) {
-		fclose(fp);
-		snprintf(err, errlen, "%s: out of memory", path);
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = write_frames(d, count, frame, ctx, buf);
-	pcap_dump_close(d);	/* closes fp */
-	if (rc < 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-out:
-	if (dead)
-		pcap_close(dead);
-	rxs__free(buf);
-	return rc;
-}
-
-/* The generator as a source: the same frames, built on demand in the frame buffer. */
-struct gen_tcp_state {
-	struct rxs_gen_tcp g;
-	uint64_t i;
-};
-
-static int gen_tcp_next(rxs_source_t *src, struct rxs_frame *f)
-{
-	struct gen_tcp_state *s = src->priv;
-
-	if (s->i >= s->g.count)
-		return 0;
-	f->data = src->buf;
-	f->len = f->wire_len = rxs__gen_tcp_frame(&s->g, s->i, src->buf);
-	f->ts_ns = tcp_ts(&s->g, s->i);
-	f->number = ++src->number;
-	s->i++;
-	return 1;
-}
-
-static void gen_tcp_close(rxs_source_t *src)
-{
-	rxs__free(src->priv);
-}
-
-static const struct rxs__source_ops gen_tcp_ops = { gen_tcp_next, gen_tcp_close };
-
 int rxs_source_open_gen_tcp(rxs_source_t **srcp, const struct rxs_gen_tcp *g)
 {
-	rxs_source_t *src;
-	struct gen_tcp_state *s;
 	int rc = check_gen(g);
 
 	*srcp = NULL;
 	if (rc < 0)
 		return rc;
-	src = rxs__source_alloc("tcp generator", NULL, &gen_tcp_ops);
-	if (!src)
-		return -ENOMEM;
-	s = rxs__calloc(1, sizeof(*s));
-	if (!s) {
-		rxs_source_close(src);
-		return -ENOMEM;
-	}
-	s->g = *g;
-	src->priv = s;
-	*srcp = src;
-	return 0;
+	return rxs__gen_source_open(srcp, "tcp generator", g->count, tcp_frame_cb, g, sizeof(*g));
 }

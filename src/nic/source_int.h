@@ -107,6 +107,9 @@ unsigned int rxs__gen_tcp_frame(const struct rxs_gen_tcp *g, uint64_t i, uint8_t
  * @path: 0, or <0 with @err naming the file. */
 typedef unsigned int (*rxs__gen_frame_fn)(const void *ctx, uint64_t i, uint8_t *buf,
 					  uint64_t *ts_ns);
+/* A source that yields the same @count frames in memory (keeps a copy of @ctx). */
+int rxs__gen_source_open(rxs_source_t **srcp, const char *name, uint64_t count,
+			 rxs__gen_frame_fn frame, const void *ctx, size_t ctx_size);
 int rxs__gen_pcap_write(const char *path, uint64_t count, rxs__gen_frame_fn frame,
 			const void *ctx, char *err, size_t errlen);
 
