@@ -62,7 +62,7 @@ char *rxs_addr_format(const struct rxs_addr *a, char *buf, size_t len)
 	return buf;
 }
 
-static int hex_digit(char ch)
+int rxs__hex_digit(char ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';
@@ -80,7 +80,7 @@ int rxs__parse_mac(const char *text, uint8_t mac[6])
 	if (strlen(text) != 17)
 		return -EINVAL;
 	for (int i = 0; i < 6; i++) {
-		int hi = hex_digit(text[3 * i]), lo = hex_digit(text[3 * i + 1]);
+		int hi = rxs__hex_digit(text[3 * i]), lo = rxs__hex_digit(text[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && text[3 * i + 2] != ':'))
 			return -EINVAL;

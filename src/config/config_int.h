@@ -111,4 +111,7 @@ int rxs__parse_u64(const char *text, uint64_t *out);
 int rxs__parse_mac(const char *text, uint8_t mac[6]);
 int rxs__parse_bind(const char *text, struct rxs_addr *a, uint16_t *port);
 
+/* The value of hex digit @ch, or -1. */
+int rxs__hex_digit(char ch);
+
 #endif /* RXSIM_CONFIG_INT_H */

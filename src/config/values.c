@@ -172,17 +172,6 @@ int rxs__cfg_duration(struct cfg_ctx *c, yaml_node_t *v, uint64_t *ns)
 	return 0;
 }
 
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* A CPU mask as the kernel writes it: hex, optionally "0x", commas between 32-bit words. */
 int rxs__cfg_hex_mask(struct cfg_ctx *c, yaml_node_t *v, uint64_t *mask)
 {
@@ -196,13 +185,13 @@ int rxs__cfg_hex_mask(struct cfg_ctx *c, yaml_node_t *v, uint64_t *mask)
 	for (; *p; p++) {
 		if (*p == ',')
 			continue;
-		if (hex_value(*p) < 0)
+		if (rxs__hex_digit(*p) < 0)
 			return rxs__cfg_error(c, v, "'%.*s' is not a hex CPU mask (like 0f)",
 					      QUOTE_MAX, s);
 		if (m >> 60)
 			return rxs__cfg_error(c, v, "CPU mask %.*s is wider than %d CPUs",
 					      QUOTE_MAX, s, RXS_MAX_CPUS);
-		m = m << 4 | (uint64_t)hex_value(*p);
+		m = m << 4 | (uint64_t)rxs__hex_digit(*p);
 		digits++;
 	}
 	if (!digits)
