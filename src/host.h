@@ -7,6 +7,7 @@
 #ifndef RXSIM_HOST_H
 #define RXSIM_HOST_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -312,6 +313,7 @@ struct rxs_host {
 	void *sample_ctx;
 	uint64_t sample_interval;
 	bool sample_armed;
+	volatile sig_atomic_t stop;		/* rxs_host_stop(): end the run between events */
 	int error;				/* first fatal error of the run */
 	char errmsg[512];
 	struct rxs_hooks hooks;			/* users' hooks, handlers and tracepoints */

@@ -77,10 +77,48 @@ static char *run(int *status, const char *fmt, ...)
 	return out;
 }
 
+/* Outputs never replace a file without --force, and never go through a symbolic link. */
+static void test_outputs_refuse_overwrite(void **state)
+{
+	char dir[] = "/tmp/test_report.XXXXXX", f[128], l[128];
+	int status;
+	char *out;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(f, sizeof(f), "%s/tx.pcap", dir);
+	snprintf(l, sizeof(l), "%s/link.pcap", dir);
+	fp = fopen(f, "w");
+	assert_non_null(fp);
+	fputs("precious", fp);
+	fclose(fp);
+	assert_int_equal(symlink(f, l), 0);
+	out = run(&status, "%s replay %s --tx %s 2>&1", RXS_CLI, EXAMPLE, f);
+	assert_int_equal(status, 2);
+	assert_non_null(strstr(out, "exists; use --force to overwrite it"));
+	free(out);
+	out = run(&status, "%s replay %s --force --tx %s 2>&1", RXS_CLI, EXAMPLE, l);
+	assert_int_equal(status, 2);
+	assert_non_null(strstr(out, "is a symbolic link"));
+	free(out);
+	fp = fopen(f, "r");
+	assert_non_null(fp);
+	assert_int_equal(fgetc(fp), 'p');	/* untouched */
+	fclose(fp);
+	out = run(&status, "%s replay %s --force --tx %s", RXS_CLI, EXAMPLE, f);
+	assert_int_equal(status, 0);
+	free(out);
+	unlink(l);
+	unlink(f);
+	rmdir(dir);
+}
+
 static void replay_with_outputs(const char *html, const char *drops)
 {
 	int status;
-	char *out = run(&status, "%s replay %s --report %s --drops %s", RXS_CLI, EXAMPLE, html,
+	/* --force: the build folder keeps the files of the last run. */
+	char *out = run(&status, "%s replay %s --force --report %s --drops %s", RXS_CLI, EXAMPLE, html,
 			drops);
 
 	assert_int_equal(status, 0);
@@ -263,6 +301,7 @@ static void test_series_bounded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_outputs_refuse_overwrite),
 		cmocka_unit_test(test_html_self_contained),
 		cmocka_unit_test(test_drops_pcapng),
 		cmocka_unit_test(test_html_in_chromium),

@@ -40,6 +40,11 @@ RXS_API void rxs_host_destroy(rxs_host_t *h);
  * (for a broken capture, the file and packet number); counters keep what was done. */
 RXS_API int rxs_host_run(rxs_host_t *h);
 
+/* Ask a run in progress to end after the event it is running: async-signal-safe (it only
+ * sets a flag), so a SIGINT handler may call it. The run then returns -EINTR; everything
+ * done so far stays counted and conservation holds. */
+RXS_API void rxs_host_stop(rxs_host_t *h);
+
 /* Run events up to virtual time @t (ns). 0 or a negative error. */
 RXS_API int rxs_host_run_until(rxs_host_t *h, uint64_t t);
 

@@ -27,8 +27,9 @@ static const char usage_main[] =
 	"  -h, --help     this help\n"
 	"  --version      print the version\n"
 	"\n"
-	"exit status: 0 done; 1 the run stopped on an error (the report shows what was done);\n"
-	"2 bad command line, scenario or input file; 3 packet conservation violated (a bug).\n";
+	"exit status: 0 done; 1 the run stopped on an error or was interrupted by SIGINT (the\n"
+	"report shows what was done); 2 bad command line, scenario, input file, or an output\n"
+	"file that exists (--force); 3 packet conservation violated (a bug).\n";
 
 static const char usage_replay[] =
 	"usage: rxsim replay SCENARIO.yaml|CAPTURE.pcap[ng] [options]\n"
@@ -48,6 +49,8 @@ static const char usage_replay[] =
 	"                             comment, timestamped with its arrival at the NIC\n"
 	"  --tx FILE.pcap             write every frame the host sends (SYN-ACKs, ACKs, RSTs)\n"
 	"                             to a pcap, stamped with virtual time\n"
+	"  --force                    let --report, --drops, --tx and the scenario's tap files\n"
+	"                             replace existing files (never through a symbolic link)\n"
 	"  --engine virtual           the deterministic engine (the default and, for now, the\n"
 	"                             only one: threaded is not available yet)\n"
 	"\n"

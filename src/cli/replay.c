@@ -7,11 +7,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <sys/socket.h>
 
@@ -34,6 +36,7 @@ struct replay_args {
 	uint64_t report_interval;	/* --report-interval, 0 = automatic */
 	const char *drops;	/* --drops FILE.pcapng */
 	const char *tx;		/* --tx FILE.pcap: what the host sends */
+	bool force;		/* --force: outputs may replace existing files */
 };
 
 static bool has_capture_suffix(const char *path)
@@ -135,6 +138,10 @@ static int output_opt(int argc, char **argv, int *i, struct replay_args *a)
 	if ((m = cli_opt(argc, argv, i, "--drops", &v)) != 0) {
 		a->drops = v;
 		return m < 0 ? CLI_USAGE : CLI_OK;
+	}
+	if (strcmp(argv[*i], "--force") == 0) {
+		a->force = true;
+		return CLI_OK;
 	}
 	if ((m = cli_opt(argc, argv, i, "--tx", &v)) != 0) {
 		a->tx = v;
@@ -303,6 +310,67 @@ static int outputs_close(const struct replay_args *a, rxs_host_t *h, struct outp
 
 /* Run, then report what was done even when the run stopped early: the counters of a
  * capture that breaks at packet 5000 still say where the first 4999 went. */
+/*
+ * A file rxsim is about to write: refused when it exists (unless --force), and always when
+ * it is a symbolic link, so a run never writes through a path the user did not name.
+ */
+static bool output_ok(const char *what, const char *path, bool force)
+{
+	struct stat st;
+
+	if (!path || lstat(path, &st) != 0)
+		return true;
+	if (S_ISLNK(st.st_mode)) {
+		fprintf(stderr, "rxsim: %s %s is a symbolic link; rxsim does not write through "
+			"links\n", what, path);
+		return false;
+	}
+	if (!force) {
+		fprintf(stderr, "rxsim: %s %s exists; use --force to overwrite it\n", what, path);
+		return false;
+	}
+	return true;
+}
+
+static bool outputs_ok(const struct replay_args *a, const struct rxs_scenario *sc)
+{
+	bool ok = output_ok("--tx", a->tx, a->force) && output_ok("--drops", a->drops, a->force) &&
+		  output_ok("--report", a->report, a->force);
+
+	for (unsigned int i = 0; ok && i < sc->ntaps; i++)
+		ok = output_ok("tap output", sc->taps[i].write, a->force);
+	return ok;
+}
+
+/* The host a SIGINT stops: the run ends between two events and the report is printed. */
+static rxs_host_t *volatile interrupted_host;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (interrupted_host)
+		rxs_host_stop(interrupted_host);
+}
+
+static int run_interruptible(rxs_host_t *h)
+{
+	struct sigaction sa, old;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	interrupted_host = h;
+	sigaction(SIGINT, &sa, &old);
+	rc = rxs_host_run(h);
+	sigaction(SIGINT, &old, NULL);
+	interrupted_host = NULL;
+	if (rc == -EINTR)
+		fprintf(stderr, "rxsim: interrupted at %.6f s of virtual time; the report shows the "
+			"run so far\n", (double)rxs_host_now(h) / 1e9);
+	return rc;
+}
+
 static int run(const struct replay_args *a, const struct rxs_scenario *sc)
 {
 	rxs_host_t *h = NULL;
@@ -310,14 +378,16 @@ static int run(const struct replay_args *a, const struct rxs_scenario *sc)
 	struct rxs_conservation c;
 	int rc, status = CLI_OK;
 
-	if (create_host(&h, sc) < 0)
+	if (!outputs_ok(a, sc) || create_host(&h, sc) < 0)
 		return CLI_USAGE;
 	if (outputs_open(a, h, &out) < 0) {
 		rxs_host_destroy(h);
 		return CLI_USAGE;
 	}
-	rc = rxs_host_run(h);
-	if (rc < 0) {
+	rc = run_interruptible(h);
+	if (rc == -EINTR) {
+		status = CLI_RUN_FAILED;
+	} else if (rc < 0) {
 		const char *msg = rxs_host_errmsg(h);
 
 		fprintf(stderr, "rxsim: %s\n", msg && msg[0] ? msg : rxs_strerror(rc));

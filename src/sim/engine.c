@@ -195,6 +195,8 @@ static bool run_to(struct rxs_host *h, uint64_t until)
 
 		if (ta == NEVER && te == NEVER)
 			return false;
+		if (h->stop)
+			return false;
 		if (RXS_MIN(ta, te) > until)
 			return true;
 		if (ta <= te) {
@@ -214,9 +216,16 @@ int rxs_host_run_until(rxs_host_t *h, uint64_t t)
 {
 	sources_start(h);
 	run_to(h, t);
+	if (h->stop)
+		return h->error ? h->error : -EINTR;
 	if (t != NEVER && h->now < t)
 		h->now = t;
 	return h->error;
+}
+
+void rxs_host_stop(rxs_host_t *h)
+{
+	h->stop = 1;
 }
 
 int rxs_host_run(rxs_host_t *h)
@@ -228,7 +237,7 @@ int rxs_host_run(rxs_host_t *h)
 		return rxs_host_run_until(h, run->ns);
 	/* Until every frame has arrived, then run.ns more (timers far in the future, such as
 	 * reassembly timeouts, are left pending like on a host that is still up). */
-	while (next_source(h))
+	while (next_source(h) && !h->stop)
 		if (!run_to(h, next_source(h)->next_ns))
 			break;
 	return rxs_host_run_until(h, h->last_arrival + run->ns);
