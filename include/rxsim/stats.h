@@ -195,6 +195,10 @@ struct rxs_cpu_stats {
 	uint64_t napi_polls;
 	uint64_t busy_ns;		/* CPU time charged by the cost model */
 	uint64_t softirq_ns;
+	/* time_squeeze split by cause, which the kernel does not tell: the packet budget
+	 * (netdev_budget) ran out, or the time limit (netdev_budget_usecs) came first. */
+	uint64_t squeeze_budget;
+	uint64_t squeeze_time;
 };
 
 /* rtnl_link_stats64 and the ethtool -S names a driver prints, per NIC or per queue. */

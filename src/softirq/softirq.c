@@ -266,6 +266,10 @@ void rxs__net_rx_action(struct rxs_softnet_data *sd, uint64_t t)
 	sd->budget -= napi_poll(sd, n);
 	if (sd->budget <= 0 || rxs__jiffies(h, sd->now) >= sd->time_limit_jiffies) {
 		sd->stat.time_squeeze++;
+		if (sd->budget <= 0)
+			sd->cpu_stats.squeeze_budget++;
+		else
+			sd->cpu_stats.squeeze_time++;
 		net_rx_action_end(sd);
 		goto out;
 	}
