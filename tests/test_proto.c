@@ -3,6 +3,8 @@
  * here, every counter checked exactly, and every run conserves its packets. */
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <string.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -717,6 +719,61 @@ static void test_icmp_echo(void **state)
 	rxs_host_destroy(h);
 }
 
+/* ---- what the host sends: ICMP replies as frames, and the POSTROUTING hook ---- */
+
+struct tx_frames {
+	uint8_t last[1600];
+	uint32_t len;
+	unsigned int n;
+};
+
+static void keep_tx(void *ctx, const uint8_t *f, uint32_t len, uint64_t t)
+{
+	struct tx_frames *tx = ctx;
+
+	(void)t;
+	tx->len = len < sizeof(tx->last) ? len : sizeof(tx->last);
+	memcpy(tx->last, f, tx->len);
+	tx->n++;
+}
+
+static void test_icmp_frames(void **state)
+{
+	static const char rules[] = "*mangle\n:POSTROUTING ACCEPT [0:0]\n"
+				    "-A POSTROUTING -p icmp -m length --length 60:1500 -j DROP\n"
+				    "COMMIT\n";
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	struct tx_frames tx = { .n = 0 };
+	const uint8_t *ip, *icmp;
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	sc->netfilter = strdup(rules);
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_host_set_tx_cb(h, keep_tx, &tx), 0);
+	fr_icmp_echo(&f, FR_PEER_IP, FR_HOST_IP, 1, 16);	/* a 44-byte reply: sent */
+	fr_inject(h, &f, 0);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(tx.n, 1);
+	ip = tx.last + 14;
+	icmp = ip + 20;
+	assert_memory_equal(tx.last, fr_peer_mac, 6);		/* back to the sender */
+	assert_memory_equal(tx.last + 6, fr_host_mac, 6);
+	assert_int_equal(icmp[0], 0);				/* echo reply */
+	assert_int_equal(fr_fold(fr_sum(ip, 20, 0)), 0);	/* header checksum valid */
+	assert_int_equal(fr_fold(fr_sum(icmp, tx.len - 34, 0)), 0);	/* ICMP checksum */
+	fr_icmp_echo(&f, FR_PEER_IP, FR_HOST_IP, 2, 100);	/* 128 bytes: POSTROUTING drops */
+	fr_inject(h, &f, 2000000);
+	assert_int_equal(rxs_host_run_until(h, 3000000), 0);
+	assert_int_equal(tx.n, 1);
+	assert_int_equal(FR_MIB(h, IcmpOutEchoReps), 2);	/* ICMP counted both */
+	assert_int_equal(FR_MIB(h, IpOutRequests), 2);	/* and so did ip_output */
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 /* ---- IPv6: dual-stack sockets, reassembly, TCP ---- */
 
 #define V6_HOST "fd00::2"
@@ -906,6 +963,7 @@ int main(void)
 		cmocka_unit_test(test_frag_timeout_icmp_clock),
 		cmocka_unit_test(test_frag_destroy_while_queued),
 		cmocka_unit_test(test_icmp_echo),
+		cmocka_unit_test(test_icmp_frames),
 		cmocka_unit_test(test_ipv6_udp_dual_stack),
 		cmocka_unit_test(test_ipv6_reassembly),
 		cmocka_unit_test(test_ipv6_tcp_syn),

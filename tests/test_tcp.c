@@ -438,6 +438,34 @@ static void test_generated_connections(void **state)
 	rmdir(dir);
 }
 
+/* The host's replies leave through OUTPUT: a rule there drops them after TCP counted them
+ * (TcpOutSegs, TcpOutRsts) and before IP did (IpOutRequests), as ip_output() counts. */
+static void test_output_hook(void **state)
+{
+	static const char rules[] = "*filter\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+				    "-A OUTPUT -p tcp --tcp-flags RST RST -j DROP\nCOMMIT\n";
+	static struct tx_log log;
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	sc->netfilter = strdup(rules);
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_host_set_tx_cb(h, on_tx, &log), 0);
+	fr_tcp(&f, 40000, 81, 5, 0, 0x02, 0);	/* no socket: answered with a RST */
+	fr_inject(h, &f, 0);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(FR_MIB(h, TcpOutRsts), 1);
+	assert_int_equal(FR_MIB(h, TcpOutSegs), 1);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 0);
+	assert_int_equal(log.rsts, 0);		/* never left the host */
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_resets),
 		cmocka_unit_test(test_established_data),
 		cmocka_unit_test(test_generated_connections),
+		cmocka_unit_test(test_output_hook),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

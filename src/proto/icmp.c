@@ -125,7 +125,6 @@ static const enum rxs_mib out_type_mib[] = {
 static void count_out(struct rxs_softnet_data *sd, uint8_t type)
 {
 	rxs__mib_inc(sd, RXS_MIB_IcmpOutMsgs);
-	rxs__mib_inc(sd, RXS_MIB_IpOutRequests);
 	if (type < ARRAY_SIZE(out_type_mib) && out_type_mib[type])
 		rxs__mib_inc(sd, out_type_mib[type]);
 	if (type == 0)
@@ -136,8 +135,44 @@ static void count_out(struct rxs_softnet_data *sd, uint8_t type)
 		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType11);
 }
 
-/* Send (count) an ICMP message of @type to the source of @skb, subject to the limits. */
-static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type)
+/* ICMP_MAX_BYTES of an error: 576 bytes in all, so 548 of the offending datagram. */
+#define ICMP_ERR_QUOTE 548
+
+/*
+ * The message itself, to the source of @skb from the address it was sent to: an echo reply
+ * repeats the request's data; an error quotes the offending datagram from its IP header.
+ */
+static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb,
+				uint8_t type, uint8_t code)
+{
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	const uint8_t *nh = rxs_skb_network_header(skb);
+	uint8_t msg[8 + ICMP_ERR_QUOTE];
+	unsigned int len;
+	struct rxs_out o = {
+		.family = AF_INET, .saddr = cb->daddr, .daddr = cb->saddr, .proto = 1,
+		.peer_mac = rxs_skb_mac_header(skb) + 6, .dev = skb->dev,
+	};
+
+	if (type == 0) {
+		len = RXS_MIN(skb->len, (uint32_t)sizeof(msg));
+		memcpy(msg, skb->data, len);	/* data at the echo request's ICMP header */
+	} else {
+		len = (unsigned int)RXS_MIN((size_t)(rxs_skb_tail_pointer(skb) - nh),
+					    (size_t)ICMP_ERR_QUOTE);
+		memset(msg, 0, 8);
+		memcpy(msg + 8, nh, len);
+		len += 8;
+	}
+	msg[0] = type;
+	msg[1] = type == 0 ? 0 : code;
+	rxs__put_be16(msg + 2, 0);
+	rxs__put_be16(msg + 2, rxs__csum_fold(rxs__csum_partial(msg, len, 0)));
+	rxs__ip_output(sd, &o, msg, len);
+}
+
+/* Send an ICMP message of @type to the source of @skb, subject to the limits. */
+static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
@@ -154,7 +189,8 @@ static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type)
 	}
 	if (limited)
 		h->icmp->credit--;
-	count_out(sd, type);
+	count_out(sd, type);	/* icmp_push_reply(): before IP and netfilter */
+	icmp_build_and_send(sd, skb, type, code);
 }
 
 void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
@@ -163,7 +199,6 @@ void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 	const uint8_t *iph = rxs_skb_network_header(skb);
 	unsigned int ihl = (iph[0] & 15u) * 4;
 
-	(void)code;
 	/* Never about broadcasts, multicasts, non-first fragments, or ICMP errors. */
 	if (cb->route != RXS_RTN_LOCAL || cb->is_frag_tail)
 		return;
@@ -173,7 +208,7 @@ void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 		if (t != 0 && t != 8 && t != 13 && t != 14 && t != 17 && t != 18)
 			return;
 	}
-	icmp_xmit(skb, type);
+	icmp_xmit(skb, type, code);
 }
 
 static const enum rxs_mib in_type_mib[] = {
@@ -230,6 +265,6 @@ void rxs__icmp_rcv(struct rxs_sk_buff *skb)
 	/* icmp_echo(): answered unless ignored (broadcast echoes are ignored by default). */
 	if (type == 8 && !h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_ALL] &&
 	    !(cb->route != RXS_RTN_LOCAL && h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_BROADCASTS]))
-		icmp_xmit(skb, 0);
+		icmp_xmit(skb, 0, 0);
 	rxs_consume_skb(skb);
 }

@@ -170,19 +170,50 @@ err:
 	rxs_kfree_skb_reason(skb, reason);
 }
 
+/* IPV6_MIN_MTU: an ICMPv6 error quotes what fits in 1280 bytes. */
+#define ICMP6_ERR_QUOTE (1280 - 40 - 8)
+
+/* icmp6_send() / icmpv6_echo_reply(): built like the IPv4 ones, with the IPv6 pseudo
+ * header in the checksum. */
 void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	const uint8_t *nh = rxs_skb_network_header(skb);
+	uint8_t msg[8 + ICMP6_ERR_QUOTE];
+	struct rxs_inet_cb out_cb;
+	unsigned int len;
+	struct rxs_out o = {
+		.family = AF_INET6, .saddr = cb->daddr, .daddr = cb->saddr, .proto = NEXTHDR_ICMP,
+		.peer_mac = rxs_skb_mac_header(skb) + 6, .dev = skb->dev,
+	};
 
-	(void)code;
-	if (RXS_INET_CB(skb)->route != RXS_RTN_LOCAL)
+	if (cb->route != RXS_RTN_LOCAL)
 		return;
 	rxs__mib_inc(sd, RXS_MIB_Icmp6OutMsgs);
-	rxs__mib_inc(sd, RXS_MIB_Ip6OutRequests);
 	if (type == 1)
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutDestUnreachs);
 	else if (type == 129)
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutEchoReplies);
+	if (type == 129) {
+		len = RXS_MIN(skb->len, (uint32_t)sizeof(msg));
+		memcpy(msg, skb->data, len);	/* data at the echo request's ICMPv6 header */
+	} else {
+		len = (unsigned int)RXS_MIN((size_t)(rxs_skb_tail_pointer(skb) - nh),
+					    (size_t)ICMP6_ERR_QUOTE);
+		memset(msg, 0, 8);
+		memcpy(msg + 8, nh, len);
+		len += 8;
+	}
+	msg[0] = type;
+	msg[1] = type == 129 ? 0 : code;
+	rxs__put_be16(msg + 2, 0);
+	memset(&out_cb, 0, sizeof(out_cb));
+	out_cb.family = AF_INET6;
+	memcpy(out_cb.saddr, cb->daddr, 16);
+	memcpy(out_cb.daddr, cb->saddr, 16);
+	rxs__put_be16(msg + 2, rxs__l4_csum(&out_cb, NEXTHDR_ICMP, msg, len));
+	rxs__ip_output(sd, &o, msg, len);
 }
 
 void rxs__icmpv6_rcv(struct rxs_sk_buff *skb)

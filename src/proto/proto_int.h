@@ -8,6 +8,22 @@
 
 #include "host.h"
 
+/* A packet the host sends: addresses (16 bytes each, IPv4 in the first 4), protocol, and
+ * the next hop's MAC and the device it leaves by. */
+struct rxs_out {
+	int family;
+	const uint8_t *saddr, *daddr;
+	uint8_t proto;
+	const uint8_t *peer_mac;
+	struct rxs_netdev *dev;
+};
+
+/* __ip_local_out() and ip_output(): LOCAL_OUT, IpOutRequests, POST_ROUTING, the device.
+ * @l4 is the transport header and payload, its checksum set. false when netfilter dropped
+ * it (or no memory). */
+bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const uint8_t *l4,
+		    unsigned int l4len);
+
 /* The Internet checksum over the pseudo header and @len bytes at @l4: 0 when valid. */
 uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
 		      uint32_t len);

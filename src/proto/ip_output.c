@@ -1,0 +1,187 @@
+/* ip_output.c - the host's transmit path, as far as a receive-path simulator needs it.
+ *
+ * Replies (SYN-ACKs, ACKs, RSTs, ICMP messages) leave through __ip_local_out and ip_output:
+ * the LOCAL_OUT hook, IpOutRequests (counted in ip_output, so a LOCAL_OUT drop is not
+ * counted and a POST_ROUTING drop is), the POST_ROUTING hook, then the device, where the
+ * frame goes to the user's transmit callback and the --tx pcap, stamped with the CPU's
+ * virtual clock. Netfilter drops here count in no IP counter, as on receive.
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+#include "proto/proto_int.h"
+
+struct rxs_tx {
+	pcap_t *dead;
+	pcap_dumper_t *dumper;
+	rxs_tx_fn fn;
+	void *ctx;
+	uint64_t frames;
+};
+
+static struct rxs_tx *tx_get(struct rxs_host *h)
+{
+	if (!h->tx)
+		h->tx = rxs__calloc(1, sizeof(*h->tx));
+	return h->tx;
+}
+
+int rxs_host_set_tx_cb(rxs_host_t *h, rxs_tx_fn fn, void *ctx)
+{
+	struct rxs_tx *tx = tx_get(h);
+
+	if (!tx)
+		return -ENOMEM;
+	tx->fn = fn;
+	tx->ctx = ctx;
+	return 0;
+}
+
+int rxs_host_open_tx_pcap(rxs_host_t *h, const char *path, char *err, size_t errlen)
+{
+	struct rxs_tx *tx = tx_get(h);
+
+	if (!tx)
+		return -ENOMEM;
+	if (tx->dumper)
+		return -EBUSY;
+	tx->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
+							PCAP_TSTAMP_PRECISION_NANO);
+	if (!tx->dead)
+		return -ENOMEM;
+	tx->dumper = pcap_dump_open(tx->dead, path);
+	if (!tx->dumper) {
+		snprintf(err, errlen, "%s: %s", path, pcap_geterr(tx->dead));
+		pcap_close(tx->dead);
+		tx->dead = NULL;
+		return -EIO;
+	}
+	return 0;
+}
+
+uint64_t rxs_host_tx_frames(const rxs_host_t *h)
+{
+	return h->tx ? h->tx->frames : 0;
+}
+
+void rxs__tx_close(struct rxs_host *h)
+{
+	if (!h->tx)
+		return;
+	if (h->tx->dumper)
+		pcap_dump_close(h->tx->dumper);
+	if (h->tx->dead)
+		pcap_close(h->tx->dead);
+	rxs__free(h->tx);
+	h->tx = NULL;
+}
+
+/* An IPv4 or IPv6 header for @o and @l4len bytes of payload. Returns its length. */
+static unsigned int put_ip(uint8_t *p, const struct rxs_out *o, unsigned int l4len)
+{
+	if (o->family == AF_INET6) {
+		memset(p, 0, 40);
+		p[0] = 0x60;
+		rxs__put_be16(p + 4, (uint16_t)l4len);
+		p[6] = o->proto;
+		p[7] = 64;
+		memcpy(p + 8, o->saddr, 16);
+		memcpy(p + 24, o->daddr, 16);
+		return 40;
+	}
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	rxs__put_be16(p + 2, (uint16_t)(20 + l4len));
+	rxs__put_be16(p + 6, 0x4000);	/* DF */
+	p[8] = 64;
+	p[9] = o->proto;
+	memcpy(p + 12, o->saddr, 4);
+	memcpy(p + 16, o->daddr, 4);
+	rxs__put_be16(p + 10, rxs__csum_fold(rxs__csum_partial(p, 20, 0)));
+	return 20;
+}
+
+/* The device: the frame goes to the user's callback and the --tx pcap. */
+static void dev_xmit(struct rxs_tx *tx, const uint8_t *f, uint32_t len, uint64_t now)
+{
+	if (tx->fn)
+		tx->fn(tx->ctx, f, len, now);
+	if (tx->dumper) {
+		struct pcap_pkthdr ph = { .caplen = len, .len = len };
+
+		ph.ts.tv_sec = (time_t)(now / 1000000000ull);
+		ph.ts.tv_usec = (suseconds_t)(now % 1000000000ull);	/* ns: a nano dumper */
+		pcap_dump((u_char *)tx->dumper, &ph, f);
+	}
+	tx->frames++;
+}
+
+/* The packet as an skb, for netfilter: IP header at data, the IP control block filled. */
+static struct rxs_sk_buff *out_skb(struct rxs_softnet_data *sd, const struct rxs_out *o,
+				   const uint8_t *l4, unsigned int l4len)
+{
+	struct rxs_sk_buff *skb = rxs__skb_alloc(&sd->host->pool, 14 + 40 + l4len);
+	struct rxs_inet_cb *cb;
+	uint8_t *eth;
+	unsigned int iplen;
+
+	if (!skb)
+		return NULL;
+	eth = rxs__skb_put(skb, 14);
+	memcpy(eth, o->peer_mac, 6);
+	memcpy(eth + 6, o->dev->cfg.mac, 6);
+	rxs__put_be16(eth + 12, o->family == AF_INET6 ? 0x86dd : 0x0800);
+	skb->mac_header = (uint16_t)(eth - skb->head);
+	rxs_skb_pull(skb, 14);
+	rxs_skb_reset_network_header(skb);
+	iplen = put_ip(rxs__skb_put(skb, 0), o, l4len);
+	rxs__skb_put(skb, iplen);
+	memcpy(rxs__skb_put(skb, l4len), l4, l4len);
+	skb->cpu = sd->cpu;
+	skb->dev = o->dev;
+	skb->protocol = o->family == AF_INET6 ? 0x86dd : 0x0800;
+	cb = RXS_INET_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->family = (uint8_t)o->family;
+	cb->protocol = o->proto;
+	memcpy(cb->saddr, o->saddr, 16);
+	memcpy(cb->daddr, o->daddr, 16);
+	return skb;
+}
+
+bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const uint8_t *l4,
+		    unsigned int l4len)
+{
+	struct rxs_host *h = sd->host;
+	struct rxs_sk_buff *skb;
+	bool v6 = o->family == AF_INET6;
+
+	/* Without rules and without anyone watching, the outcome is only the counters: skip
+	 * building the packet (SYN floods send a SYN-ACK per SYN). */
+	if (!h->nf && (!h->tx || (!h->tx->dumper && !h->tx->fn))) {
+		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
+		if (h->tx)
+			h->tx->frames++;
+		return true;
+	}
+	skb = out_skb(sd, o, l4, l4len);
+	if (!skb)
+		return false;
+	if (h->nf && rxs__nf_hook(h->nf, RXS_NF_INET_LOCAL_OUT, skb, o->dev->cfg.name, sd->now) !=
+			     RXS_NF_ACCEPT)
+		return false;	/* freed by netfilter */
+	rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
+	if (h->nf && rxs__nf_hook(h->nf, RXS_NF_INET_POST_ROUTING, skb, o->dev->cfg.name,
+				  sd->now) != RXS_NF_ACCEPT)
+		return false;
+	if (h->tx && (h->tx->dumper || h->tx->fn))
+		dev_xmit(h->tx, rxs_skb_mac_header(skb), skb->len + 14, sd->now);
+	else if (h->tx)
+		h->tx->frames++;
+	rxs_consume_skb(skb);	/* not an offered frame: no conservation count */
+	return true;
+}
