@@ -324,7 +324,7 @@ static inline bool rxs__tp_on(const struct rxs_host *h, enum rxs_tracepoint tp)
 	return h->hooks.tp_mask & (1u << tp);
 }
 
-enum { RXS_RTN_LOCAL, RXS_RTN_BROADCAST, RXS_RTN_MULTICAST };
+enum { RXS_RTN_LOCAL, RXS_RTN_BROADCAST, RXS_RTN_MULTICAST, RXS_RTN_FORWARD };
 
 /* IPCB()/IP6CB(): what the IP layer learned, for the transport layer. */
 struct rxs_inet_cb {

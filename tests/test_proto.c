@@ -774,6 +774,50 @@ static void test_icmp_frames(void **state)
 	rxs_host_destroy(h);
 }
 
+/* A router (ip_forward=1): forwarded with the TTL decreased, reported when the TTL runs
+ * out, and subject to the FORWARD chain. */
+static void test_forwarding(void **state)
+{
+	static const char rules[] = "*filter\n:FORWARD ACCEPT [0:0]\n"
+				    "-A FORWARD -p udp --dport 666 -j DROP\nCOMMIT\n";
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	struct tx_frames tx = { .n = 0 };
+	struct rxs_nf_rule_info ri;
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	sc->sysctl.val[RXS_SYSCTL_IP_FORWARD][0] = 1;
+	sc->netfilter = strdup(rules);
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_host_set_tx_cb(h, keep_tx, &tx), 0);
+	fr_udp(&f, FR_PEER_IP, "192.0.2.9", 1000, 53, 10);
+	fr_inject(h, &f, 0);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(FR_MIB(h, IpForwDatagrams), 1);
+	assert_int_equal(FR_MIB(h, IpInDelivers), 0);
+	assert_int_equal(tx.n, 1);
+	assert_int_equal(tx.last[14 + 8], 63);			/* one hop less */
+	assert_int_equal(fr_fold(fr_sum(tx.last + 14, 20, 0)), 0);	/* checksum redone */
+	f.d[f.l3 + 8] = 1;					/* a TTL that runs out here */
+	fr_ip_csum(&f);
+	fr_inject(h, &f, 2000000);
+	fr_udp(&f, FR_PEER_IP, "192.0.2.9", 1000, 666, 10);	/* the FORWARD chain drops */
+	fr_inject(h, &f, 3000000);
+	assert_int_equal(rxs_host_run_until(h, 4000000), 0);
+	assert_int_equal(FR_MIB(h, IpInHdrErrors), 1);
+	assert_int_equal(FR_MIB(h, IcmpOutTimeExcds), 1);
+	assert_int_equal(tx.n, 2);				/* the time-exceeded message */
+	assert_int_equal(tx.last[14 + 20], 11);
+	assert_int_equal(FR_MIB(h, IpForwDatagrams), 1);
+	assert_int_equal(fr_drops(h, RXS_DROP_NETFILTER_DROP), 1);
+	assert_int_equal(rxs_nf_rule(rxs_host_netfilter(h), 0, &ri), 0);
+	assert_int_equal(ri.pkts, 1);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 /* ---- IPv6: dual-stack sockets, reassembly, TCP ---- */
 
 #define V6_HOST "fd00::2"
@@ -964,6 +1008,7 @@ int main(void)
 		cmocka_unit_test(test_frag_destroy_while_queued),
 		cmocka_unit_test(test_icmp_echo),
 		cmocka_unit_test(test_icmp_frames),
+		cmocka_unit_test(test_forwarding),
 		cmocka_unit_test(test_ipv6_udp_dual_stack),
 		cmocka_unit_test(test_ipv6_reassembly),
 		cmocka_unit_test(test_ipv6_tcp_syn),

@@ -153,6 +153,17 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 		.family = AF_INET, .saddr = cb->daddr, .daddr = cb->saddr, .proto = 1,
 		.peer_mac = rxs_skb_mac_header(skb) + 6, .dev = skb->dev,
 	};
+	uint8_t src[16] = { 0 };
+
+	/* About a packet we forward, the error comes from the address of the way in. */
+	if (cb->route == RXS_RTN_FORWARD) {
+		for (unsigned int i = 0; i < skb->dev->cfg.naddrs; i++)
+			if (skb->dev->cfg.addrs[i].family == AF_INET) {
+				memcpy(src, skb->dev->cfg.addrs[i].addr, 4);
+				break;
+			}
+		o.saddr = src;
+	}
 
 	if (type == 0) {
 		len = RXS_MIN(skb->len, (uint32_t)sizeof(msg));
@@ -200,7 +211,7 @@ void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 	unsigned int ihl = (iph[0] & 15u) * 4;
 
 	/* Never about broadcasts, multicasts, non-first fragments, or ICMP errors. */
-	if (cb->route != RXS_RTN_LOCAL || cb->is_frag_tail)
+	if ((cb->route != RXS_RTN_LOCAL && cb->route != RXS_RTN_FORWARD) || cb->is_frag_tail)
 		return;
 	if (cb->protocol == 1 && skb->len + (skb->data - iph) > ihl) {
 		uint8_t t = iph[ihl];

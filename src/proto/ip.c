@@ -64,8 +64,8 @@ static bool is_local(const struct rxs_host *h, int family, const uint8_t *a)
 	return false;
 }
 
-/* ip_route_input_slow() for a host that does not forward: RXS_DROP_NOT_DROPPED_YET, with the
- * route type in the cb, or the reason to drop. */
+/* ip_route_input_slow(): RXS_DROP_NOT_DROPPED_YET, with the route type in the cb, or the
+ * reason to drop. */
 static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_inet_cb *cb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -102,6 +102,10 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 		if (is_local(h, AF_INET, s))
 			return RXS_DROP_IP_LOCAL_SOURCE;
 		cb->route = RXS_RTN_LOCAL;
+		return RXS_DROP_NOT_DROPPED_YET;
+	}
+	if (h->sysctl[RXS_SYSCTL_IP_FORWARD]) {
+		cb->route = RXS_RTN_FORWARD;
 		return RXS_DROP_NOT_DROPPED_YET;
 	}
 	/* Not ours and forwarding is off: ip_error() with EHOSTUNREACH. */
@@ -203,6 +207,48 @@ static bool nf_hook(struct rxs_sk_buff *skb, enum rxs_nf_hook hook, rxs__nf_okfn
 	return rxs__nf_hook(h->nf, hook, skb, skb->dev->cfg.name, sd->now) == RXS_NF_ACCEPT;
 }
 
+/* ip_forward_finish(): counted as forwarded, then out through POSTROUTING. */
+static void ip_forward_finish(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+
+	rxs__mib_inc(sd, RXS_MIB_IpForwDatagrams);
+	rxs__mib_add(sd, RXS_MIB_IpExtOutOctets, skb->len);
+	if (nf_hook(skb, RXS_NF_INET_POST_ROUTING, rxs__ip_forward_xmit))
+		rxs__ip_forward_xmit(skb);
+}
+
+/*
+ * ip_forward() on a host with net.ipv4.ip_forward=1: the TTL, the MTU of the way out, then
+ * the FORWARD hook. rxs has no routing table: a packet leaves by the NIC whose subnet holds
+ * its destination, else by the one it came in on (a default route on that link).
+ */
+static void ip_forward(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	uint8_t *iph = skb->data;
+
+	if (iph[8] <= 1) {
+		/* The packet's lifetime ran out here: tell the sender. */
+		rxs__mib_inc(sd, RXS_MIB_IpInHdrErrors);
+		rxs__icmp_send(skb, 11, 0);
+		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INHDR);
+		return;
+	}
+	if (skb->len > skb->dev->cfg.mtu && (rxs__get_be16(iph + 6) & 0x4000)) {
+		rxs__mib_inc(sd, RXS_MIB_IpFragFails);
+		rxs__icmp_send(skb, 3, 4);	/* fragmentation needed */
+		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_BIG);
+		return;
+	}
+	/* ip_decrease_ttl(), with the checksum redone rather than patched. */
+	iph[8]--;
+	rxs__put_be16(iph + 10, 0);
+	rxs__put_be16(iph + 10, rxs__csum_fold(rxs__csum_partial(iph, (iph[0] & 15u) * 4, 0)));
+	if (nf_hook(skb, RXS_NF_INET_FORWARD, ip_forward_finish))
+		ip_forward_finish(skb);
+}
+
 /* ip_rcv_finish(): the input route, reassembly, then the INPUT hook. */
 static void ip_rcv_finish(struct rxs_sk_buff *skb)
 {
@@ -213,6 +259,10 @@ static void ip_rcv_finish(struct rxs_sk_buff *skb)
 
 	if (reason) {
 		rxs_kfree_skb_reason(skb, reason);
+		return;
+	}
+	if (cb->route == RXS_RTN_FORWARD) {
+		ip_forward(skb);
 		return;
 	}
 	count_route(sd, skb, cb);

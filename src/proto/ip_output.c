@@ -185,3 +185,44 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	rxs_consume_skb(skb);	/* not an offered frame: no conservation count */
 	return true;
 }
+
+/* The NIC a forwarded packet to @daddr leaves by: the one whose subnet holds it, else @in. */
+static struct rxs_netdev *route_out(struct rxs_host *h, const uint8_t *daddr,
+				    struct rxs_netdev *in)
+{
+	uint32_t d = rxs__get_be32(daddr);
+
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++) {
+			const struct rxs_addr *a = &h->devs[i].cfg.addrs[j];
+			uint32_t mask = a->prefix ? ~0u << (32 - RXS_MIN(a->prefix, 32u)) : 0;
+
+			if (a->family == AF_INET && (d & mask) == (rxs__get_be32(a->addr) & mask))
+				return &h->devs[i];
+		}
+	return in;
+}
+
+void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	struct rxs_netdev *out = route_out(h, RXS_INET_CB(skb)->daddr, skb->dev);
+	uint8_t f[14 + 65535];
+
+	if (h->tx && (h->tx->dumper || h->tx->fn) && skb->len <= 65535) {
+		/* No neighbour table: the next hop's MAC is the frame's sender when the packet
+		 * goes back out its link, the broadcast address otherwise. */
+		if (out == skb->dev)
+			memcpy(f, rxs_skb_mac_header(skb) + 6, 6);
+		else
+			memset(f, 0xff, 6);
+		memcpy(f + 6, out->cfg.mac, 6);
+		rxs__put_be16(f + 12, 0x0800);
+		memcpy(f + 14, skb->data, skb->len);
+		dev_xmit(h->tx, f, skb->len + 14, sd->now);
+	} else if (h->tx) {
+		h->tx->frames++;
+	}
+	rxs_consume_skb(skb);
+}

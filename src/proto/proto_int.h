@@ -24,6 +24,10 @@ struct rxs_out {
 bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const uint8_t *l4,
 		    unsigned int l4len);
 
+/* A forwarded packet leaves (ip_output after POSTROUTING): to the user's transmit callback
+ * and --tx, then it is consumed. Takes ownership of @skb. */
+void rxs__ip_forward_xmit(struct rxs_sk_buff *skb);
+
 /* The Internet checksum over the pseudo header and @len bytes at @l4: 0 when valid. */
 uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
 		      uint32_t len);
