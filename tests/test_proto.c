@@ -3,6 +3,7 @@
  * here, every counter checked exactly, and every run conserves its packets. */
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -818,6 +819,39 @@ static void test_forwarding(void **state)
 	rxs_host_destroy(h);
 }
 
+/* tcpdump's --direction: a tap sees received frames before netfilter and sent ones after
+ * OUTPUT and POSTROUTING. An echo request and its reply: in 1, out 1, inout 2. */
+static void test_tap_directions(void **state)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	static const char *const names[] = { "in", "out", "both" };
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	for (unsigned int d = 1; d <= 3; d++) {
+		struct rxs_tap_config *t = rxs_scenario_add_tap(sc);
+
+		snprintf(t->name, sizeof(t->name), "%s", names[d - 1]);
+		free(t->filter);
+		t->filter = strdup("icmp");
+		t->direction = d;
+	}
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	fr_icmp_echo(&f, FR_PEER_IP, FR_HOST_IP, 1, 16);
+	fr_inject(h, &f, 0);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	for (unsigned int i = 0; i < 3; i++) {
+		struct rxs_tap_stats st;
+
+		assert_int_equal(rxs_host_tap_stats(h, i, &st), 0);
+		assert_int_equal(st.captured, i == 2 ? 2 : 1);
+	}
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 /* ---- IPv6: dual-stack sockets, reassembly, TCP ---- */
 
 #define V6_HOST "fd00::2"
@@ -1009,6 +1043,7 @@ int main(void)
 		cmocka_unit_test(test_icmp_echo),
 		cmocka_unit_test(test_icmp_frames),
 		cmocka_unit_test(test_forwarding),
+		cmocka_unit_test(test_tap_directions),
 		cmocka_unit_test(test_ipv6_udp_dual_stack),
 		cmocka_unit_test(test_ipv6_reassembly),
 		cmocka_unit_test(test_ipv6_tcp_syn),

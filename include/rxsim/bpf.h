@@ -145,4 +145,17 @@ RXS_API void rxs_tap_get_stats(const rxs_tap_t *tap, struct rxs_tap_stats *st);
 /* The name @tap was created with. */
 RXS_API const char *rxs_tap_name(const rxs_tap_t *tap);
 
+/* The directions a tap sees, as tcpdump's --direction: received frames (in
+ * __netif_receive_skb_core, before netfilter) and sent ones (in dev_queue_xmit_nit, after
+ * OUTPUT and POSTROUTING). */
+#define RXS_TAP_IN 1u
+#define RXS_TAP_OUT 2u
+#define RXS_TAP_INOUT 3u
+
+/* Set the directions @tap sees (RXS_TAP_*; 0 means both, tcpdump's default). */
+RXS_API void rxs_tap_set_direction(rxs_tap_t *tap, unsigned int direction);
+
+/* True when @tap sees frames going @direction (RXS_TAP_IN or RXS_TAP_OUT). */
+RXS_API bool rxs_tap_wants(const rxs_tap_t *tap, unsigned int direction);
+
 #endif /* RXSIM_BPF_H */

@@ -168,6 +168,7 @@ struct rxs_tap_config {
 	char *filter;			/* tcpdump expression, "" = everything */
 	char *write;			/* pcap output path or NULL */
 	unsigned int ring_frames;	/* receive ring size in frames, default 4096 */
+	unsigned int direction;		/* RXS_TAP_IN (1), RXS_TAP_OUT (2), both (3, default) */
 };
 
 enum rxs_traffic_kind {

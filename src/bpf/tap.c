@@ -27,6 +27,7 @@ struct rxs_tap {
 	pcap_t *dead;			/* the handle libpcap's dumper writes through */
 	pcap_dumper_t *dumper;
 	struct rxs_tap_stats st;
+	unsigned int direction;		/* RXS_TAP_IN | RXS_TAP_OUT */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *arg)
@@ -182,4 +183,14 @@ void rxs_tap_get_stats(const rxs_tap_t *tap, struct rxs_tap_stats *st)
 const char *rxs_tap_name(const rxs_tap_t *tap)
 {
 	return tap->name;
+}
+
+void rxs_tap_set_direction(rxs_tap_t *tap, unsigned int direction)
+{
+	tap->direction = direction ? direction : RXS_TAP_INOUT;
+}
+
+bool rxs_tap_wants(const rxs_tap_t *tap, unsigned int direction)
+{
+	return (tap->direction ? tap->direction : RXS_TAP_INOUT) & direction;
 }

@@ -135,6 +135,7 @@ struct rxs_tap_config *rxs_scenario_add_tap(struct rxs_scenario *sc)
 	snprintf(t->name, sizeof(t->name), "tap%u", sc->ntaps);
 	t->filter = filter;
 	t->ring_frames = 4096;
+	t->direction = 3;	/* RXS_TAP_INOUT, as tcpdump */
 	sc->ntaps++;
 	return t;
 }

@@ -258,11 +258,28 @@ static int set_ring_frames(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return rxs__cfg_uint(c, v, 1, 1u << 24, &TAP(obj)->ring_frames);
 }
 
+/* tcpdump's --direction: in, out, or inout (the default). */
+static int set_direction(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	static const char *const names[] = { NULL, "in", "out", "inout" };
+	const char *s = NULL;
+
+	if (rxs__cfg_scalar(c, v, &s))
+		return RXS_ECONFIG;
+	for (unsigned int d = 1; d <= 3; d++)
+		if (!strcmp(s, names[d])) {
+			TAP(obj)->direction = d;
+			return 0;
+		}
+	return rxs__cfg_error(c, v, "'%.*s' is not in, out or inout", 32, s);
+}
+
 static const struct cfg_key tap_keys[] = {
 	{ .name = "name", .set = set_tap_name },
 	{ .name = "filter", .set = set_filter },
 	{ .name = "write", .set = set_write },
 	{ .name = "ring_frames", .set = set_ring_frames },
+	{ .name = "direction", .set = set_direction },
 	{ 0 },
 };
 

@@ -56,6 +56,8 @@ static void deliver_ptype_all(struct rxs_host *h, struct rxs_softnet_data *sd,
 	uint32_t len = skb->tail - skb->mac_header;
 
 	for (unsigned int i = 0; i < h->ntaps; i++) {
+		if (!rxs_tap_wants(h->taps[i], RXS_TAP_IN))
+			continue;
 		rxs__charge(sd, rxs__cost(h, RXS_COST_TAP));
 		rxs_tap_rcv(h->taps[i], frame, len, sd->now);
 	}

@@ -455,6 +455,7 @@ int rxs_host_add_tap(rxs_host_t *h, const struct rxs_tap_config *cfg, char *err,
 			    cfg->ring_frames ? cfg->ring_frames : 4096, 0, cfg->write, err, errlen);
 	if (rc)
 		return rc;
+	rxs_tap_set_direction(taps[h->ntaps], cfg->direction);
 	return (int)h->ntaps++;
 }
 

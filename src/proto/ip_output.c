@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "proto/proto_int.h"
+#include "rxsim/bpf.h"
 
 struct rxs_tx {
 	pcap_t *dead;
@@ -105,6 +106,19 @@ static unsigned int put_ip(uint8_t *p, const struct rxs_out *o, unsigned int l4l
 	return 20;
 }
 
+/* dev_queue_xmit_nit(): the taps that see sent frames get a copy, after netfilter. */
+static void xmit_taps(struct rxs_softnet_data *sd, const uint8_t *f, uint32_t len)
+{
+	struct rxs_host *h = sd->host;
+
+	for (unsigned int i = 0; i < h->ntaps; i++) {
+		if (!rxs_tap_wants(h->taps[i], RXS_TAP_OUT))
+			continue;
+		rxs__charge(sd, rxs__cost(h, RXS_COST_TAP));
+		rxs_tap_rcv(h->taps[i], f, len, sd->now);
+	}
+}
+
 /* The device: the frame goes to the user's callback and the --tx pcap. */
 static void dev_xmit(struct rxs_tx *tx, const uint8_t *f, uint32_t len, uint64_t now)
 {
@@ -162,7 +176,7 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 
 	/* Without rules and without anyone watching, the outcome is only the counters: skip
 	 * building the packet (SYN floods send a SYN-ACK per SYN). */
-	if (!h->nf && (!h->tx || (!h->tx->dumper && !h->tx->fn))) {
+	if (!h->nf && !h->ntaps && (!h->tx || (!h->tx->dumper && !h->tx->fn))) {
 		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
 		if (h->tx)
 			h->tx->frames++;
@@ -178,6 +192,7 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	if (h->nf && rxs__nf_hook(h->nf, RXS_NF_INET_POST_ROUTING, skb, o->dev->cfg.name,
 				  sd->now) != RXS_NF_ACCEPT)
 		return false;
+	xmit_taps(sd, rxs_skb_mac_header(skb), skb->len + 14);
 	if (h->tx && (h->tx->dumper || h->tx->fn))
 		dev_xmit(h->tx, rxs_skb_mac_header(skb), skb->len + 14, sd->now);
 	else if (h->tx)
@@ -210,7 +225,7 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 	struct rxs_netdev *out = route_out(h, RXS_INET_CB(skb)->daddr, skb->dev);
 	uint8_t f[14 + 65535];
 
-	if (h->tx && (h->tx->dumper || h->tx->fn) && skb->len <= 65535) {
+	if ((h->ntaps || (h->tx && (h->tx->dumper || h->tx->fn))) && skb->len <= 65535) {
 		/* No neighbour table: the next hop's MAC is the frame's sender when the packet
 		 * goes back out its link, the broadcast address otherwise. */
 		if (out == skb->dev)
@@ -220,7 +235,11 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 		memcpy(f + 6, out->cfg.mac, 6);
 		rxs__put_be16(f + 12, 0x0800);
 		memcpy(f + 14, skb->data, skb->len);
-		dev_xmit(h->tx, f, skb->len + 14, sd->now);
+		xmit_taps(sd, f, skb->len + 14);
+		if (h->tx && (h->tx->dumper || h->tx->fn))
+			dev_xmit(h->tx, f, skb->len + 14, sd->now);
+		else if (h->tx)
+			h->tx->frames++;
 	} else if (h->tx) {
 		h->tx->frames++;
 	}

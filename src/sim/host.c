@@ -160,6 +160,7 @@ static int open_taps(struct rxs_host *h, char *err, size_t errlen)
 			snprintf(err, errlen, "taps[%u] (%s): %s", i, t->name, msg);
 			return rc;
 		}
+		rxs_tap_set_direction(h->taps[i], t->direction);
 		h->ntaps++;
 	}
 	return 0;
