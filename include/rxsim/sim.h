@@ -40,6 +40,11 @@ RXS_API void rxs_host_destroy(rxs_host_t *h);
  * (for a broken capture, the file and packet number); counters keep what was done. */
 RXS_API int rxs_host_run(rxs_host_t *h);
 
+/* Run one step: the next frame's arrival (with every frame due at the same instant) or the
+ * next event (a softirq's NAPI poll, an IRQ, a timer, an application's read). 1 when a step
+ * ran, 0 when nothing is left, or a negative error. For watching the path move. */
+RXS_API int rxs_host_step(rxs_host_t *h);
+
 /* Ask a run in progress to end after the event it is running: async-signal-safe (it only
  * sets a flag), so a SIGINT handler may call it. The run then returns -EINTR; everything
  * done so far stays counted and conservation holds. */

@@ -223,6 +223,29 @@ int rxs_host_run_until(rxs_host_t *h, uint64_t t)
 	return h->error;
 }
 
+int rxs_host_step(rxs_host_t *h)
+{
+	struct rxs_traffic *tr;
+	const struct rxs_event *top;
+	struct rxs_event ev;
+
+	sources_start(h);
+	tr = next_source(h);
+	top = rxs__event_peek(h);
+	if (!tr && !top)
+		return 0;
+	/* The same choice as run_to(): at equal times an arrival goes first. */
+	if (tr && (!top || tr->next_ns <= top->time)) {
+		h->now = RXS_MAX(h->now, tr->next_ns);
+		rxs__pump_arrivals(h, tr->next_ns);
+	} else {
+		rxs__event_pop(h, &ev);
+		h->now = RXS_MAX(h->now, ev.time);
+		dispatch(h, &ev);
+	}
+	return h->error ? h->error : 1;
+}
+
 void rxs_host_stop(rxs_host_t *h)
 {
 	h->stop = 1;
