@@ -374,7 +374,8 @@ static void test_inet_add_protocol(void **state)
 static void test_taps_in_code(void **state)
 {
 	rxs_host_t *h = udp_host(NULL, RXS_APP_ALL);
-	struct rxs_tap_config cfg = { .name = "dns", .filter = "udp port 53" };
+	struct rxs_tap_config cfg = { .name = "dns", .filter = "udp port 53",
+				      .direction = RXS_TAP_IN };
 	/* ret #0: a program that accepts nothing, and one that is not valid (no RET). */
 	const struct rxs_bpf_insn none[] = { RXS_BPF_STMT(RXS_BPF_RET | RXS_BPF_K, 0) };
 	const struct rxs_bpf_insn bad[] = { RXS_BPF_STMT(RXS_BPF_LD | RXS_BPF_W | RXS_BPF_ABS, 0) };

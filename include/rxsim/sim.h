@@ -61,6 +61,11 @@ RXS_API int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *fram
 /* Current virtual time in ns. */
 RXS_API uint64_t rxs_host_now(const rxs_host_t *h);
 
+/* How far the traffic files are read: bytes read so far and their total size, summed over
+ * the traffic sources, for a progress line. 0, or -ENOTSUP when a source is not a file of
+ * known size (generated traffic, a pipe); then both are 0. */
+RXS_API int rxs_host_progress(const rxs_host_t *h, uint64_t *bytes_read, uint64_t *bytes_total);
+
 /* Message of the last failed call, "" if none. */
 RXS_API const char *rxs_host_errmsg(const rxs_host_t *h);
 

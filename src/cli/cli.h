@@ -2,7 +2,12 @@
 #ifndef RXSIM_CLI_H
 #define RXSIM_CLI_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "rxsim/config.h"
+#include "rxsim/sim.h"
 
 /* Exit statuses, as `rxsim --help` documents them. */
 enum {
@@ -18,6 +23,7 @@ int cli_check(int argc, char **argv);
 int cli_gen(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_trace(int argc, char **argv);
+int cli_advise(int argc, char **argv);
 
 /* Print the help of @cmd (NULL: the program's) to @f. Returns 0, or -1 if @cmd is unknown. */
 int cli_help(FILE *f, const char *cmd);
@@ -29,7 +35,61 @@ int cli_help(FILE *f, const char *cmd);
  */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 
+/* The scenario of a YAML file, or the default host of a capture (by suffix or magic
+ * number), with the --set assignments @sets applied in order. 0, or <0 with the message
+ * printed on stderr. */
+int cli_load(const char *path, const char *const *sets, int nsets, struct rxs_scenario **scp);
+
+/* ---- progress.c ---- */
+
+/* Run @h to its end exactly as rxs_host_run() does; when @show, with a progress line on
+ * stderr (frames, rate, virtual time, percent), erased at the end. 0 or <0 as the run. */
+int cli_run_progress(rxs_host_t *h, bool show);
+
+/* Should a replay show progress: stderr is a terminal and --quiet was not given. */
+bool cli_progress_wanted(bool quiet);
+
 /* Report a command-line mistake of @cmd on stderr with its usage; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+
+/* ---- runner.c: runs of one scenario in forked children (sweep, advise) ---- */
+
+#define CLI_MAX_NICS 8		/* per-NIC counters kept in a result */
+#define CLI_MAX_SOCKS 16	/* per-socket counters kept in a result */
+
+/* What one run sends back: a fixed-size record, smaller than PIPE_BUF. */
+struct cli_result {
+	int status;		/* 0 ran, 1 run error, 2 could not start */
+	uint64_t offered, consumed, dropped, queued;
+	uint64_t rcvbuf_errors, missed, squeeze, backlog_drops, listen_overflows, reqq_full;
+	uint64_t squeeze_budget, squeeze_time;	/* time_squeeze by cause */
+	uint64_t softirq_ns, softirq_ns_max;	/* all CPUs, and the busiest one */
+	uint64_t nic_missed[CLI_MAX_NICS];	/* rx_missed_errors of the first NICs */
+	uint64_t sock_drops[CLI_MAX_SOCKS];	/* sk_drops of the first sockets */
+	uint64_t reasons[RXS_DROP_MAX];
+};
+
+/* How to run the points: @apply makes point @idx's changes to the child's copy of the
+ * scenario (0, or <0 with a message printed); @jobs children at a time (0: one per CPU). */
+struct cli_runner {
+	const char *cmd;	/* "sweep", "advise": for messages */
+	int jobs;
+	int (*apply)(void *ctx, struct rxs_scenario *sc, long idx);
+	void *ctx;
+};
+
+/* Run points 0..@npoints-1 of @sc, each in a forked child; res[i] gets point i's counters
+ * whatever order the children end in (status 2 when one could not start). 0 or -ENOMEM. */
+int cli_run_points(struct rxs_scenario *sc, long npoints, const struct cli_runner *rn,
+		   struct cli_result *res);
+
+/* The counters of a finished run of @h. */
+void cli_collect(const rxs_host_t *h, struct cli_result *r);
+
+/* The number of CPUs online, at least 1: the default -j. */
+int cli_default_jobs(void);
+
+/* @s as a JSON string, quotes included. */
+void cli_json_str(FILE *f, const char *s);
 
 #endif /* RXSIM_CLI_H */

@@ -1,10 +1,11 @@
 /* gen.c - `rxsim gen`: synthetic traffic as a pcap file, so examples and benchmarks need no
- * outside capture: a UDP flood, a SYN flood, or the data segments of TCP flows.
+ * outside capture: a UDP flood, a SYN flood, the data segments of TCP flows, or a mix.
  *
  * Every kind reads the same options into one struct gen_opts; each kind accepts only the
  * options that mean something for it, so `gen syn --size 100` is an error, not a silent no-op.
  */
 #include <errno.h>
+#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,22 +18,23 @@
 #include "rxsim/error.h"
 #include "rxsim/nic.h"
 
-enum gen_kind { GEN_UDP, GEN_SYN, GEN_TCP };
+enum gen_kind { GEN_UDP, GEN_SYN, GEN_TCP, GEN_MIXED };
 
 /* Which kinds take an option: a bit per enum gen_kind. */
 #define K_UDP (1u << GEN_UDP)
 #define K_SYN (1u << GEN_SYN)
 #define K_TCP (1u << GEN_TCP)
-#define K_ALL (K_UDP | K_SYN | K_TCP)
+#define K_MIX (1u << GEN_MIXED)
+#define K_ALL (K_UDP | K_SYN | K_TCP | K_MIX)
 
 static const struct {
 	const char *name;
 	unsigned int kinds;
 } gen_options[] = {
 	{ "--count", K_ALL }, { "--rate", K_ALL }, { "--size", K_UDP | K_TCP },
-	{ "--flows", K_UDP | K_TCP }, { "--sources", K_SYN }, { "--seed", K_SYN | K_TCP },
-	{ "--dst", K_ALL }, { "--src", K_ALL }, { "--dport", K_ALL }, { "--dst-mac", K_ALL },
-	{ "--src-mac", K_ALL },
+	{ "--flows", K_UDP | K_TCP }, { "--sources", K_SYN }, { "--seed", K_SYN | K_TCP | K_MIX },
+	{ "--dst", K_ALL }, { "--src", K_ALL }, { "--dport", K_UDP | K_SYN | K_TCP },
+	{ "--dst-mac", K_ALL }, { "--src-mac", K_ALL },
 };
 
 /* The options of every kind; the UDP struct holds the fields the kinds share. */
@@ -130,7 +132,7 @@ static void gen_defaults(struct gen_opts *o, enum gen_kind kind)
 	memcpy(g->src_mac, src_mac, 6);
 	rxs_addr_parse(&g->dst, "10.0.0.2");
 	rxs_addr_parse(&g->src, "10.0.0.1");
-	g->dport = kind == GEN_UDP ? 9 : 80;
+	g->dport = kind == GEN_UDP || kind == GEN_MIXED ? 9 : 80;
 	g->flows = 1;
 	g->size = kind == GEN_UDP ? 64 : 0;
 	g->rate_pps = 1e6;
@@ -211,10 +213,121 @@ static void tcp_from_opts(const struct gen_opts *o, struct rxs_gen_tcp *t)
 		t->count += 3ull * t->flows;
 }
 
+/*
+ * `gen mixed`: 60% UDP datagrams over 8 flows (port 9), 30% TCP connections opened with
+ * their handshake then carrying data (port 80), 10% SYNs of a flood (port 80, other
+ * sources). Each part is the in-memory source of its own generator, paced at its share of
+ * --rate so the three span the same time; the parts are merged by timestamp (on a tie, UDP
+ * before TCP before SYNs), so the same options always give the same file.
+ */
+static int mixed_open(const struct gen_opts *o, rxs_source_t *src[3])
+{
+	uint64_t n = o->g.count, nudp = n * 6 / 10, ntcp = n * 3 / 10, nsyn = n - nudp - ntcp;
+	struct rxs_gen_udp u = o->g;
+	struct rxs_gen_tcp t, s;
+	int rc;
+
+	u.flows = 8;
+	u.size = 128;
+	u.count = nudp;
+	u.rate_pps = o->g.rate_pps * 0.6;
+	tcp_from_opts(o, &t);
+	t.dport = s.dport = 80;
+	t.flows = ntcp >= 24 ? 4 : 1;
+	t.count = ntcp;
+	t.handshake = ntcp >= 3;	/* too few frames for a connection: data alone */
+	t.rate_pps = o->g.rate_pps * 0.3;
+	s = t;
+	s.kind = RXS_GEN_SYN_FLOOD;
+	s.handshake = false;
+	s.count = nsyn;
+	s.seed = o->seed + 1;
+	/* The flood's sources start 256 addresses above --src: never the host's own address. */
+	s.src.addr[s.src.family == AF_INET ? 2 : 13]++;
+	s.rate_pps = o->g.rate_pps * 0.1;
+	rc = nudp ? rxs_source_open_gen_udp(&src[0], &u) : 0;
+	if (rc == 0 && ntcp)
+		rc = rxs_source_open_gen_tcp(&src[1], &t);
+	if (rc == 0 && nsyn)
+		rc = rxs_source_open_gen_tcp(&src[2], &s);
+	return rc;
+}
+
+static void dump(pcap_dumper_t *d, const struct rxs_frame *f, uint64_t ts_ns)
+{
+	struct pcap_pkthdr ph;
+
+	ph.ts.tv_sec = (time_t)(ts_ns / 1000000000u);
+	ph.ts.tv_usec = (suseconds_t)(ts_ns % 1000000000u / 1000u);
+	ph.caplen = f->len;
+	ph.len = f->wire_len ? f->wire_len : f->len;
+	pcap_dump((u_char *)d, &ph, f->data);
+}
+
+/*
+ * Write the merge of @src to @d; the frames written. A SYN-ACK of the TCP part (sent by
+ * @host_mac) goes right after its SYN, stamped with the SYN's time: a replay learns the
+ * server's ISN from the frame that follows a SYN, so no other frame may come between.
+ */
+static uint64_t mixed_merge(rxs_source_t *src[3], pcap_dumper_t *d, const uint8_t host_mac[6])
+{
+	struct rxs_frame f[3];
+	bool have[3];
+	uint64_t written = 0;
+
+	for (int i = 0; i < 3; i++)
+		have[i] = src[i] && rxs_source_next(src[i], &f[i]) == 1;
+	for (;;) {
+		uint64_t ts;
+		int best = -1;
+
+		for (int i = 0; i < 3; i++)
+			if (have[i] && (best < 0 || f[i].ts_ns < f[best].ts_ns))
+				best = i;
+		if (best < 0)
+			return written;
+		ts = f[best].ts_ns;
+		dump(d, &f[best], ts);
+		written++;
+		have[best] = rxs_source_next(src[best], &f[best]) == 1;
+		while (best == 1 && have[1] && f[1].len >= 12 && memcmp(f[1].data + 6, host_mac, 6) == 0) {
+			dump(d, &f[1], ts);
+			written++;
+			have[1] = rxs_source_next(src[1], &f[1]) == 1;
+		}
+	}
+}
+
+static int gen_mixed(const struct gen_opts *o, const char *out, char *err, size_t errlen)
+{
+	rxs_source_t *src[3] = { NULL, NULL, NULL };
+	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_dumper_t *d = NULL;
+	int rc = p ? mixed_open(o, src) : -ENOMEM;
+
+	if (rc == 0 && !(d = pcap_dump_open(p, out))) {
+		snprintf(err, errlen, "%s", pcap_geterr(p));
+		rc = -EIO;
+	}
+	if (rc == 0)
+		mixed_merge(src, d, o->g.dst_mac);
+	if (d && (pcap_dump_flush(d) != 0 || ferror(pcap_dump_file(d))) && rc == 0)
+		rc = -EIO;
+	if (d)
+		pcap_dump_close(d);
+	if (p)
+		pcap_close(p);
+	for (int i = 0; i < 3; i++)
+		rxs_source_close(src[i]);
+	return rc;
+}
+
 static int gen_write(const struct gen_opts *o, const char *out, char *err, size_t errlen)
 {
 	struct rxs_gen_tcp t;
 
+	if (o->kind == GEN_MIXED)
+		return gen_mixed(o, out, err, errlen);
 	if (o->kind == GEN_UDP)
 		return rxs_gen_udp_pcap(&o->g, out, err, errlen);
 	tcp_from_opts(o, &t);
@@ -223,9 +336,9 @@ static int gen_write(const struct gen_opts *o, const char *out, char *err, size_
 
 static int kind_of(const char *name, enum gen_kind *kind)
 {
-	static const char *const names[] = { "udp", "syn", "tcp" };
+	static const char *const names[] = { "udp", "syn", "tcp", "mixed" };
 
-	for (int k = GEN_UDP; k <= GEN_TCP; k++) {
+	for (int k = GEN_UDP; k <= GEN_MIXED; k++) {
 		if (strcmp(name, names[k]) == 0) {
 			*kind = (enum gen_kind)k;
 			return 0;
@@ -243,13 +356,13 @@ int cli_gen(int argc, char **argv)
 	int rc;
 
 	if (argc < 1)
-		return cli_usage_error("gen", "%s", "a traffic kind is needed (udp, syn, tcp)");
+		return cli_usage_error("gen", "%s", "a traffic kind is needed (udp, syn, tcp, mixed)");
 	if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
 		cli_help(stdout, "gen");
 		return CLI_OK;
 	}
 	if (kind_of(argv[0], &kind) < 0)
-		return cli_usage_error("gen", "unknown traffic kind '%s' (udp, syn, tcp)", argv[0]);
+		return cli_usage_error("gen", "unknown traffic kind '%s' (udp, syn, tcp, mixed)", argv[0]);
 	gen_defaults(&o, kind);
 	rc = parse_gen(argc - 1, argv + 1, &o, &out);
 	if (rc >= 0)
@@ -259,7 +372,10 @@ int cli_gen(int argc, char **argv)
 		fprintf(stderr, "rxsim gen: %s\n", err[0] ? err : rxs_strerror(rc));
 		return rc == -EINVAL ? CLI_USAGE : CLI_RUN_FAILED;
 	}
-	if (o.kind == GEN_TCP)
+	if (o.kind == GEN_MIXED)
+		printf("wrote %llu frames to %s: 60%% UDP (8 flows), 30%% TCP connections with "
+		       "handshakes, 10%% SYNs\n", (unsigned long long)o.g.count, out);
+	else if (o.kind == GEN_TCP)
 		printf("wrote %u connections (SYN, SYN-ACK, ACK) and %llu data segments to %s\n",
 		       o.g.flows, (unsigned long long)o.g.count, out);
 	else

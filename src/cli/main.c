@@ -20,7 +20,9 @@ static const char usage_main[] =
 	"  check SCENARIO.yaml                validate a scenario without running it\n"
 	"  sweep SCENARIO.yaml --set K=V1,V2  the same run over a grid of values, in parallel\n"
 	"  trace SCENARIO.yaml --packet N     walk one packet through the path, stage by stage\n"
-	"  gen udp|syn|tcp -o OUT.pcap [opts] write synthetic traffic to a pcap file\n"
+	"  advise SCENARIO.yaml|CAPTURE       search the knobs that govern its drops for the\n"
+	"                                     smallest changes that remove them\n"
+	"  gen udp|syn|tcp|mixed -o OUT.pcap  write synthetic traffic to a pcap file\n"
 	"  help [COMMAND]                     help on a command\n"
 	"\n"
 	"options:\n"
@@ -51,6 +53,9 @@ static const char usage_replay[] =
 	"                             to a pcap, stamped with virtual time\n"
 	"  --force                    let --report, --drops, --tx and the scenario's tap files\n"
 	"                             replace existing files (never through a symbolic link)\n"
+	"  -q, --quiet                no progress line (shown on stderr when it is a terminal:\n"
+	"                             frames, frames/s, virtual time, percent of the capture)\n"
+	"  --progress                 the progress line even when stderr is not a terminal\n"
 	"  --engine virtual           the deterministic engine (the default and, for now, the\n"
 	"                             only one: threaded is not available yet)\n"
 	"\n"
@@ -87,6 +92,27 @@ static const char usage_trace[] =
 	"  --filter EXPR  instead, the first frames matching a tcpdump expression\n"
 	"  --count K      how many matching frames to walk (default 1)\n";
 
+static const char usage_advise[] =
+	"usage: rxsim advise SCENARIO.yaml|CAPTURE [--set KEY=VALUE]... [-j N] [--format text|json]\n"
+	"\n"
+	"Run the scenario, find which kinds of drop happen (ring full, backlog full, receive\n"
+	"buffer full, accept or SYN queue full; also time_squeeze and one CPU doing all the\n"
+	"work), and search the knobs that govern each: the ring size (doubling up to 4096),\n"
+	"netdev_max_backlog (to 65536), netdev_budget and netdev_budget_usecs, SO_RCVBUF (with\n"
+	"rmem_max when it caps it), the listen() backlog (with somaxconn, tcp_max_syn_backlog),\n"
+	"tcp_syncookies, RSS over one queue per CPU and RPS. Each candidate is one run in its own\n"
+	"process, changing one knob from the scenario as given; at most 64 runs in all.\n"
+	"For each kind of drop it prints the smallest change that removes it (or the one that\n"
+	"reduces it the most), the counters before and after, the commands that make the same\n"
+	"change on a real host (sysctl -w, ethtool -G/-L/-N, rps_cpus, setsockopt, listen),\n"
+	"then all the changes together, run once more. Deterministic: the same output for any -j.\n"
+	"\n"
+	"  --set KEY=VALUE      override one scenario value before the search; repeatable\n"
+	"  -j N                 runs at a time (default: the number of CPUs)\n"
+	"  --format text|json   output format (default text)\n"
+	"\n"
+	"Exit status 1 when a run failed.\n";
+
 static const char usage_check[] =
 	"usage: rxsim check SCENARIO.yaml [--set KEY=VALUE]...\n"
 	"\n"
@@ -94,7 +120,7 @@ static const char usage_check[] =
 	"Exit status 0 when it is valid, 2 otherwise.\n";
 
 static const char usage_gen[] =
-	"usage: rxsim gen udp|syn|tcp -o OUT.pcap [options]\n"
+	"usage: rxsim gen udp|syn|tcp|mixed -o OUT.pcap [options]\n"
 	"\n"
 	"Write synthetic traffic as a pcap file, with valid IP, UDP and TCP checksums.\n"
 	"  udp   a UDP flood\n"
@@ -104,6 +130,9 @@ static const char usage_gen[] =
 	"        --dst-mac, ACK, as a two-way capture has them: rxsim replays the client's\n"
 	"        frames and takes the server's ISNs), then --count in-order data segments\n"
 	"        (ACK|PSH, timestamps), round robin\n"
+	"  mixed 60% UDP over 8 flows to port 9, 30% TCP connections with their handshakes\n"
+	"        to port 80, 10% SYNs of a flood from sources 256 above --src; merged by\n"
+	"        timestamp (takes --count, --rate, --seed, addresses and MACs)\n"
 	"\n"
 	"  -o, --output FILE        the pcap to write (required)\n"
 	"  --count N                frames (default 1000)\n"
@@ -114,7 +143,7 @@ static const char usage_gen[] =
 	"  --flows N                udp, tcp: distinct source ports 10000+i, round robin\n"
 	"                           (default 1; tcp at most 55535)\n"
 	"  --sources N              syn: distinct source addresses from --src up (default 256)\n"
-	"  --seed N                 syn, tcp: seed of ports and sequence numbers (default 0)\n"
+	"  --seed N                 syn, tcp, mixed: seed of ports and sequence numbers (default 0)\n"
 	"  --dst ADDR, --src ADDR   IPv4 or IPv6 addresses (default 10.0.0.2, 10.0.0.1; syn and\n"
 	"                           tcp to an IPv6 --dst: source fd00::1)\n"
 	"  --dport PORT             destination port (default 9 udp, 80 syn and tcp)\n"
@@ -135,6 +164,8 @@ int cli_help(FILE *f, const char *cmd)
 		fputs(usage_trace, f);
 	else if (strcmp(cmd, "gen") == 0)
 		fputs(usage_gen, f);
+	else if (strcmp(cmd, "advise") == 0)
+		fputs(usage_advise, f);
 	else
 		return -1;
 	return 0;
@@ -203,6 +234,8 @@ int main(int argc, char **argv)
 		return cli_sweep(argc - 2, argv + 2);
 	if (strcmp(cmd, "trace") == 0)
 		return cli_trace(argc - 2, argv + 2);
+	if (strcmp(cmd, "advise") == 0)
+		return cli_advise(argc - 2, argv + 2);
 	if (cmd[0] == '-')
 		return cli_usage_error(NULL, "unknown option '%s'", cmd);
 	return cli_usage_error(NULL, "unknown command '%s'", cmd);

@@ -37,6 +37,8 @@ struct replay_args {
 	const char *drops;	/* --drops FILE.pcapng */
 	const char *tx;		/* --tx FILE.pcap: what the host sends */
 	bool force;		/* --force: outputs may replace existing files */
+	bool quiet;		/* --quiet: no progress line */
+	bool progress;		/* --progress: a progress line even when stderr is no terminal */
 };
 
 static bool has_capture_suffix(const char *path)
@@ -83,39 +85,43 @@ static int capture_scenario(const char *path, struct rxs_scenario **scp)
 	return rc;
 }
 
-/* The scenario of a YAML file or of a capture, with the --set overrides applied. */
-static int load(const struct replay_args *a, struct rxs_scenario **scp)
+int cli_load(const char *path, const char *const *sets, int nsets, struct rxs_scenario **scp)
 {
 	struct rxs_scenario *sc = NULL;
 	char err[512] = "";
 	int rc;
 
-	if (is_capture(a->path)) {
-		rc = capture_scenario(a->path, &sc);
+	if (is_capture(path)) {
+		rc = capture_scenario(path, &sc);
 		if (rc < 0)
 			return rc;
 	} else {
-		rc = rxs_scenario_load(&sc, a->path, err, sizeof(err));
+		rc = rxs_scenario_load(&sc, path, err, sizeof(err));
 		if (rc < 0) {
 			fprintf(stderr, "rxsim: %s\n", err[0] ? err : rxs_strerror(rc));
 			return rc;
 		}
 	}
-	for (int i = 0; i < a->nsets; i++) {
+	for (int i = 0; i < nsets; i++) {
 		err[0] = '\0';
-		rc = rxs_scenario_set(sc, a->sets[i], err, sizeof(err));
+		rc = rxs_scenario_set(sc, sets[i], err, sizeof(err));
 		if (rc < 0) {
 			/* The library's message already leads with "--set KEY=VALUE:". */
 			if (err[0])
 				fprintf(stderr, "rxsim: %s\n", err);
 			else
-				fprintf(stderr, "rxsim: --set %s: %s\n", a->sets[i], rxs_strerror(rc));
+				fprintf(stderr, "rxsim: --set %s: %s\n", sets[i], rxs_strerror(rc));
 			rxs_scenario_free(sc);
 			return rc;
 		}
 	}
 	*scp = sc;
 	return 0;
+}
+
+static int load(const struct replay_args *a, struct rxs_scenario **scp)
+{
+	return cli_load(a->path, a->sets, a->nsets, scp);
 }
 
 /* --report, --report-interval, --drops, --tx: CLI_OK, CLI_USAGE, or -1 for another argument. */
@@ -141,6 +147,14 @@ static int output_opt(int argc, char **argv, int *i, struct replay_args *a)
 	}
 	if (strcmp(argv[*i], "--force") == 0) {
 		a->force = true;
+		return CLI_OK;
+	}
+	if (strcmp(argv[*i], "--quiet") == 0 || strcmp(argv[*i], "-q") == 0) {
+		a->quiet = true;
+		return CLI_OK;
+	}
+	if (strcmp(argv[*i], "--progress") == 0) {
+		a->progress = true;
 		return CLI_OK;
 	}
 	if ((m = cli_opt(argc, argv, i, "--tx", &v)) != 0) {
@@ -352,7 +366,7 @@ static void on_sigint(int sig)
 		rxs_host_stop(interrupted_host);
 }
 
-static int run_interruptible(rxs_host_t *h)
+static int run_interruptible(rxs_host_t *h, bool progress)
 {
 	struct sigaction sa, old;
 	int rc;
@@ -362,7 +376,7 @@ static int run_interruptible(rxs_host_t *h)
 	sigemptyset(&sa.sa_mask);
 	interrupted_host = h;
 	sigaction(SIGINT, &sa, &old);
-	rc = rxs_host_run(h);
+	rc = cli_run_progress(h, progress);
 	sigaction(SIGINT, &old, NULL);
 	interrupted_host = NULL;
 	if (rc == -EINTR)
@@ -384,7 +398,7 @@ static int run(const struct replay_args *a, const struct rxs_scenario *sc)
 		rxs_host_destroy(h);
 		return CLI_USAGE;
 	}
-	rc = run_interruptible(h);
+	rc = run_interruptible(h, a->progress || cli_progress_wanted(a->quiet));
 	if (rc == -EINTR) {
 		status = CLI_RUN_FAILED;
 	} else if (rc < 0) {

@@ -2,11 +2,8 @@
  *
  * `--set key=v1,v2,...` sweeps a key; several such options make the cartesian product (the
  * last key varies fastest), and a `--set key=v` with one value is a fixed override. Each
- * grid point runs in a forked child, up to -j at a time: the virtual engine is
- * deterministic and single-threaded, so processes are the simple way to use every core and
- * a crash of one run cannot take the others with it. A child sends its counters back as one
- * fixed-size record on a pipe, smaller than PIPE_BUF so the write never blocks; the parent
- * prints rows in grid order whatever order the children finish in.
+ * grid point runs in a forked child, up to -j at a time (runner.c, shared with `rxsim
+ * advise`); the parent prints rows in grid order whatever order the children finish in.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "rxsim/config.h"
@@ -41,14 +36,6 @@ struct sweep_args {
 	bool json;
 	int jobs;
 	char *storage[MAX_KEYS];	/* strdup'd --set texts the axes point into */
-};
-
-/* What one run sends back. */
-struct result {
-	int status;		/* 0 ran, 1 run error, 2 could not start */
-	uint64_t offered, consumed, dropped, queued;
-	uint64_t rcvbuf_errors, missed, squeeze, backlog_drops, listen_overflows;
-	uint64_t reasons[RXS_DROP_MAX];
 };
 
 static int parse_axis(struct sweep_args *a, const char *set)
@@ -145,135 +132,18 @@ static int apply_point(const struct sweep_args *a, struct rxs_scenario *sc, cons
 	return 0;
 }
 
-static void collect(const rxs_host_t *h, struct result *r)
+/* The runner's callback: point @idx of the grid, in the child. */
+static int apply_index(void *ctx, struct rxs_scenario *sc, long idx)
 {
-	struct rxs_conservation c;
-
-	rxs_host_conservation(h, &c);
-	r->offered = c.offered;
-	r->consumed = c.consumed;
-	r->dropped = c.dropped;
-	r->queued = c.queued;
-	r->rcvbuf_errors = rxs_host_mib(h, RXS_MIB_UdpRcvbufErrors) +
-			   rxs_host_mib(h, RXS_MIB_Udp6RcvbufErrors);
-	r->listen_overflows = rxs_host_mib(h, RXS_MIB_TcpExtListenOverflows);
-	for (unsigned int n = 0; n < rxs_host_nnics(h); n++) {
-		struct rxs_nic_stats st;
-
-		if (rxs_host_nic_stats(h, n, &st) == 0)
-			r->missed += st.rx_missed_errors;
-	}
-	for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
-		struct rxs_softnet_stat sn;
-
-		if (rxs_host_softnet_stat(h, cpu, &sn) == 0) {
-			r->squeeze += sn.time_squeeze;
-			r->backlog_drops += sn.dropped;
-		}
-	}
-	rxs_host_drop_reasons(h, r->reasons);
-}
-
-/* The child's whole life: apply the point, run, send the counters. */
-static void run_child(const struct sweep_args *a, struct rxs_scenario *sc, long idx, int fd)
-{
-	struct result r = { .status = 2 };
+	const struct sweep_args *a = ctx;
 	int vi[MAX_KEYS];
-	char err[512] = "";
-	rxs_host_t *h = NULL;
 
 	point_values(a, idx, vi);
-	if (apply_point(a, sc, vi) == 0 && rxs_host_create(&h, sc, err, sizeof(err)) == 0) {
-		r.status = rxs_host_run(h) < 0 ? 1 : 0;
-		collect(h, &r);
-	} else if (err[0]) {
-		fprintf(stderr, "rxsim sweep: %s\n", err);
-	}
-	if (write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
-		_exit(2);
-	_exit(r.status);
-}
-
-struct job {
-	pid_t pid;
-	int fd;
-	long idx;
-};
-
-static int start(const struct sweep_args *a, struct rxs_scenario *sc, long idx, struct job *j)
-{
-	int p[2];
-
-	if (pipe(p) < 0)
-		return -errno;
-	fflush(NULL);	/* nothing buffered may be written twice */
-	j->pid = fork();
-	if (j->pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -errno;
-	}
-	if (j->pid == 0) {
-		close(p[0]);
-		run_child(a, sc, idx, p[1]);
-	}
-	close(p[1]);
-	j->fd = p[0];
-	j->idx = idx;
-	return 0;
-}
-
-/* Wait for any child, read its record into @res. */
-static void reap(struct job *jobs, int *njobs, struct result *res)
-{
-	int wstatus;
-	pid_t pid = wait(&wstatus);
-
-	for (int k = 0; k < *njobs; k++) {
-		struct result *r = &res[jobs[k].idx];
-
-		if (jobs[k].pid != pid)
-			continue;
-		if (read(jobs[k].fd, r, sizeof(*r)) != (ssize_t)sizeof(*r)) {
-			memset(r, 0, sizeof(*r));
-			r->status = 2;	/* killed before it could answer */
-		}
-		close(jobs[k].fd);
-		jobs[k] = jobs[--*njobs];
-		return;
-	}
-}
-
-static int run_grid(const struct sweep_args *a, struct rxs_scenario *sc, long npoints,
-		    struct result *res)
-{
-	struct job *jobs = calloc((size_t)a->jobs, sizeof(*jobs));
-	int njobs = 0;
-	long next = 0;
-
-	if (!jobs)
-		return -ENOMEM;
-	while (next < npoints || njobs) {
-		if (next < npoints && njobs < a->jobs) {
-			int rc = start(a, sc, next, &jobs[njobs]);
-
-			if (rc < 0) {
-				fprintf(stderr, "rxsim sweep: %s\n", strerror(-rc));
-				res[next].status = 2;
-			} else {
-				njobs++;
-			}
-			next++;
-			continue;
-		}
-		reap(jobs, &njobs, res);
-	}
-	free(jobs);
-	return 0;
+	return apply_point(a, sc, vi);
 }
 
 /* The reason that dropped most in @r, or NULL: a row's headline. */
-static const char *top_reason(const struct result *r, uint64_t *count)
+static const char *top_reason(const struct cli_result *r, uint64_t *count)
 {
 	unsigned int best = 0;
 
@@ -289,7 +159,7 @@ static const char *const columns[] = {
 	"time_squeeze", "backlog_drops", "TcpExtListenOverflows",
 };
 
-static void row_values(const struct result *r, uint64_t *v)
+static void row_values(const struct cli_result *r, uint64_t *v)
 {
 	const uint64_t vals[] = { r->offered, r->consumed, r->dropped, r->queued, r->rcvbuf_errors,
 				  r->missed, r->squeeze, r->backlog_drops, r->listen_overflows };
@@ -304,7 +174,7 @@ static size_t key_width(const char *key)
 	return n > 12 ? n : 12;
 }
 
-static void print_text(const struct sweep_args *a, long npoints, const struct result *res)
+static void print_text(const struct sweep_args *a, long npoints, const struct cli_result *res)
 {
 	uint64_t v[sizeof(columns) / sizeof(columns[0])];
 
@@ -336,19 +206,10 @@ static void print_text(const struct sweep_args *a, long npoints, const struct re
 
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
+	cli_json_str(stdout, s);
 }
 
-static void print_json(const struct sweep_args *a, long npoints, const struct result *res)
+static void print_json(const struct sweep_args *a, long npoints, const struct cli_result *res)
 {
 	uint64_t v[sizeof(columns) / sizeof(columns[0])];
 
@@ -414,7 +275,7 @@ int cli_sweep(int argc, char **argv)
 {
 	struct sweep_args a = { .jobs = 0 };
 	struct rxs_scenario *sc = NULL;
-	struct result *res = NULL;
+	struct cli_result *res = NULL;
 	long npoints = 1;
 	int status = parse_sweep(argc, argv, &a);
 
@@ -425,9 +286,9 @@ int cli_sweep(int argc, char **argv)
 	if (status < 0 && !(res = calloc((size_t)npoints, sizeof(*res))))
 		status = CLI_RUN_FAILED;
 	if (status < 0) {
-		if (!a.jobs)
-			a.jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
-		run_grid(&a, sc, npoints, res);
+		struct cli_runner rn = { "sweep", a.jobs, apply_index, &a };
+
+		cli_run_points(sc, npoints, &rn, res);
 		if (a.json)
 			print_json(&a, npoints, res);
 		else

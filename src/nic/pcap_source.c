@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 #include "nic/source_int.h"
@@ -333,7 +334,27 @@ static void pcap_file_close(rxs_source_t *src)
 		pcap_close(src->priv);
 }
 
-static const struct rxs__source_ops pcap_file_ops = { pcap_file_next, pcap_file_close };
+/* libpcap reads the FILE we gave it, so its position is how far the capture is read. */
+static void pcap_file_progress(const rxs_source_t *src, uint64_t *done, uint64_t *total)
+{
+	FILE *fp = src->priv ? pcap_file(src->priv) : NULL;
+	struct stat st;
+	long pos = fp ? ftell(fp) : -1;
+
+	*done = pos > 0 ? (uint64_t)pos : 0;
+	*total = fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+}
+
+static const struct rxs__source_ops pcap_file_ops = { pcap_file_next, pcap_file_close,
+						      pcap_file_progress };
+
+int rxs__source_progress(const rxs_source_t *src, uint64_t *done, uint64_t *total)
+{
+	*done = *total = 0;
+	if (src && src->ops && src->ops->progress)
+		src->ops->progress(src, done, total);
+	return *total ? 0 : -ENOTSUP;
+}
 
 /* libpcap owns @fp from here on, also when it fails. */
 static int open_classic(rxs_source_t *src, FILE *fp, char *err, size_t errlen)

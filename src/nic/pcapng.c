@@ -354,7 +354,15 @@ static void ng_close(rxs_source_t *src)
 	rxs__free(ng);
 }
 
-static const struct rxs__source_ops ng_ops = { ng_next, ng_close };
+static void ng_progress(const rxs_source_t *src, uint64_t *done, uint64_t *total)
+{
+	const struct ng *ng = src->priv;
+
+	*done = ng ? ng->pos : 0;
+	*total = ng ? ng->size : 0;
+}
+
+static const struct rxs__source_ops ng_ops = { ng_next, ng_close, ng_progress };
 
 /* Read up to the first interface, as libpcap does, so that a file of an unsupported link
  * type is refused at open. Later interfaces are checked when a packet uses them. */

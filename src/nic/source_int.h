@@ -36,7 +36,13 @@ struct rxs__source_ops {
 	int (*next)(rxs_source_t *src, struct rxs_frame *f);
 	/* Release the backend's state; the common part is freed by rxs_source_close(). */
 	void (*close)(rxs_source_t *src);
+	/* Bytes of the file read so far and its size (0: unknown), for a progress line;
+	 * NULL for sources that are not files. */
+	void (*progress)(const rxs_source_t *src, uint64_t *done, uint64_t *total);
 };
+
+/* @src's progress through its file: 0, or -ENOTSUP when it has no file or no known size. */
+int rxs__source_progress(const rxs_source_t *src, uint64_t *done, uint64_t *total);
 
 struct rxs_source {
 	const struct rxs__source_ops *ops;

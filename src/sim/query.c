@@ -8,6 +8,7 @@
 
 #include "host.h"
 #include "internal.h"
+#include "nic/source_int.h"
 #include "rxsim/bpf.h"
 #include "rxsim/ring.h"
 #include "rxsim/sim.h"
@@ -297,4 +298,22 @@ int rxs_conn_info(const rxs_conn_t *c, struct rxs_sock_info *info)
 	info->delivered = c->delivered;
 	info->delivered_bytes = c->delivered_bytes;
 	return 0;
+}
+
+int rxs_host_progress(const rxs_host_t *h, uint64_t *bytes_read, uint64_t *bytes_total)
+{
+	int rc = -ENOTSUP;
+
+	*bytes_read = *bytes_total = 0;
+	for (unsigned int i = 0; i < h->ntraffic; i++) {
+		uint64_t done, total;
+
+		/* Every source must be a file of known size, or the sum would mislead. */
+		if (rxs__source_progress(h->traffic[i].src, &done, &total) < 0)
+			return -ENOTSUP;
+		*bytes_read += done;
+		*bytes_total += total;
+		rc = 0;
+	}
+	return rc;
 }

@@ -6,7 +6,9 @@
  * receive, IPv4 (with netfilter), UDP, ICMP, TCP, sockets. A drop line's count is the kernel
  * counter where one exists, so the report and `nstat` agree; where the kernel keeps no
  * counter (the NIC's MAC filter, a protocol with no handler) it is the drop-reason count.
- * Keep "watch" texts within 38 characters so a line fits in 100 columns.
+ * Keep "watch" texts within 38 characters so a line fits in 100 columns. A "knob" says what
+ * governs a drop on a real host (the report prints it on a line of its own, and `rxsim
+ * advise` searches those knobs); "DEV" in it stands for the NIC's name.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -20,11 +22,19 @@
 #define MIB(m) RXS_FUNNEL_SRC_MIB, RXS_MIB_##m
 #define REASON(r) RXS_FUNNEL_SRC_REASON, RXS_DROP_##r
 #define CONS(f) RXS_FUNNEL_SRC_CONS, offsetof(struct rxs_conservation, f)
+#define CPU(f) RXS_FUNNEL_SRC_CPU, offsetof(struct rxs_cpu_stats, f)
 
-#define STAGE(label) { RXS_FUNNEL_STAGE, RXS_FUNNEL_SRC_NONE, 0, label, 0, NULL }
-#define PASS(label, src, watch) { RXS_FUNNEL_PASS, src, label, RXS_DROP_NOT_DROPPED_YET, watch }
-#define INFO(label, src, watch) { RXS_FUNNEL_INFO, src, label, RXS_DROP_NOT_DROPPED_YET, watch }
-#define DROP(label, src, reason, watch) { RXS_FUNNEL_DROP, src, label, RXS_DROP_##reason, watch }
+#define STAGE(label) { RXS_FUNNEL_STAGE, RXS_FUNNEL_SRC_NONE, 0, label, 0, NULL, NULL }
+#define PASS(label, src, watch) \
+	{ RXS_FUNNEL_PASS, src, label, RXS_DROP_NOT_DROPPED_YET, watch, NULL }
+#define INFO(label, src, watch) \
+	{ RXS_FUNNEL_INFO, src, label, RXS_DROP_NOT_DROPPED_YET, watch, NULL }
+#define INFOK(label, src, watch, knob) \
+	{ RXS_FUNNEL_INFO, src, label, RXS_DROP_NOT_DROPPED_YET, watch, knob }
+#define DROP(label, src, reason, watch) \
+	{ RXS_FUNNEL_DROP, src, label, RXS_DROP_##reason, watch, NULL }
+#define DROPK(label, src, reason, watch, knob) \
+	{ RXS_FUNNEL_DROP, src, label, RXS_DROP_##reason, watch, knob }
 
 const struct rxs__funnel_row rxs__funnel[] = {
 	STAGE("NIC"),
@@ -32,13 +42,19 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	DROP("refused by MAC filter", NIC(rx_mac_filtered), NIC_MAC_FILTER,
 	     "not counted: NICs drop these silently"),
 	DROP("length errors", NIC(rx_length_errors), NIC_LENGTH, "ip -s -s link: RX errors length"),
-	DROP("ring full", NIC(rx_missed_errors), FULL_RING, "ip -s link missed; ethtool -S"),
+	DROPK("ring full", NIC(rx_missed_errors), FULL_RING, "ip -s link missed; ethtool -S",
+	      "ethtool -G DEV rx N (ring_size); RSS/RPS spread"),
 	PASS("received", NIC(rx_packets), "ip -s link: RX packets"),
 
 	STAGE("softirq and per-CPU backlog"),
-	DROP("backlog full", SOFTNET(dropped), CPU_BACKLOG, "softnet_stat col 2; ip -s link drop"),
+	DROPK("backlog full", SOFTNET(dropped), CPU_BACKLOG, "softnet_stat col 2; ip -s link drop",
+	      "sysctl net.core.netdev_max_backlog; RPS: rps_cpus"),
 	INFO("of which flow limit", SOFTNET(flow_limit_count), "softnet_stat col 11"),
-	INFO("budget ran out (squeeze)", SOFTNET(time_squeeze), "softnet_stat col 3"),
+	INFOK("time_squeeze (polls cut)", SOFTNET(time_squeeze), "softnet_stat col 3 time_squeeze",
+	      "sysctl net.core.netdev_budget / netdev_budget_usecs"),
+	/* The kernel counts both causes in one column; rxsim knows which limit ended the poll. */
+	INFO("of which: budget ran out", CPU(squeeze_budget), "rxsim only (netdev_budget)"),
+	INFO("of which: time ran out", CPU(squeeze_time), "rxsim only (netdev_budget_usecs)"),
 
 	STAGE("core receive (__netif_receive_skb_core)"),
 	PASS("processed", SOFTNET(processed), "softnet_stat col 1"),
@@ -52,7 +68,8 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	DROP("truncated", MIB(IpExtInTruncatedPkts), PKT_TOO_SMALL, "nstat IpExtInTruncatedPkts"),
 	DROP("for another host (L2)", NIC(rx_otherhost_dropped), OTHERHOST,
 	     "ip -s -s link: otherhost"),
-	DROP("netfilter", REASON(NETFILTER_DROP), NETFILTER_DROP, "iptables -L -v -n: pkts"),
+	DROPK("netfilter", REASON(NETFILTER_DROP), NETFILTER_DROP, "iptables -L -v -n: pkts",
+	      "the iptables rule that matched"),
 	DROP("not our address", MIB(IpInAddrErrors), IP_INADDRERRORS, "nstat IpInAddrErrors"),
 	DROP("no route", MIB(IpExtInNoRoutes), IP_INNOROUTES, "nstat IpExtInNoRoutes"),
 	DROP("unknown protocol", MIB(IpInUnknownProtos), IP_NOPROTO, "nstat IpInUnknownProtos"),
@@ -61,9 +78,10 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	STAGE("UDP (udp_rcv)"),
 	DROP("no socket", MIB(UdpNoPorts), NO_SOCKET, "nstat UdpNoPorts"),
 	DROP("bad checksum", MIB(UdpInCsumErrors), UDP_CSUM, "nstat UdpInCsumErrors"),
-	DROP("receive buffer full", MIB(UdpRcvbufErrors), SOCKET_RCVBUFF,
-	     "nstat UdpRcvbufErrors, ss -u -m skmem d"),
-	DROP("udp_mem exhausted", MIB(UdpMemErrors), PROTO_MEM, "nstat UdpMemErrors"),
+	DROPK("receive buffer full", MIB(UdpRcvbufErrors), SOCKET_RCVBUFF,
+	      "nstat UdpRcvbufErrors, ss -u -m skmem d", "setsockopt SO_RCVBUF / net.core.rmem_max"),
+	DROPK("udp_mem exhausted", MIB(UdpMemErrors), PROTO_MEM, "nstat UdpMemErrors",
+	      "sysctl net.ipv4.udp_mem"),
 	INFO("datagrams read (recvmsg)", MIB(UdpInDatagrams), "nstat UdpInDatagrams"),
 
 	STAGE("ICMP (icmp_rcv)"),
@@ -77,14 +95,15 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	INFO("segments in", MIB(TcpInSegs), "nstat TcpInSegs"),
 	DROP("bad checksum", MIB(TcpInCsumErrors), TCP_CSUM, "nstat TcpInCsumErrors"),
 	/* tcp_conn_request() ends a SYN it cannot queue with consume_skb(): no drop reason. */
-	DROP("SYN queue full", MIB(TcpExtTCPReqQFullDrop), NOT_DROPPED_YET,
-	     "nstat TcpExtTCPReqQFullDrop"),
+	DROPK("SYN queue full", MIB(TcpExtTCPReqQFullDrop), NOT_DROPPED_YET,
+	      "nstat TcpExtTCPReqQFullDrop",
+	      "listen() backlog, net.ipv4.tcp_max_syn_backlog, net.ipv4.tcp_syncookies"),
 	INFO("SYN cookies sent", MIB(TcpExtSyncookiesSent), "nstat TcpExtSyncookiesSent"),
-	DROP("accept queue full", MIB(TcpExtListenOverflows), TCP_LISTEN_OVERFLOW,
-	     "nstat TcpExtListenOverflows; ss -lnt"),
+	DROPK("accept queue full", MIB(TcpExtListenOverflows), TCP_LISTEN_OVERFLOW,
+	      "nstat TcpExtListenOverflows; ss -lnt", "listen() backlog / net.core.somaxconn"),
 	INFO("listen drops (all)", MIB(TcpExtListenDrops), "nstat TcpExtListenDrops"),
-	DROP("socket backlog full", MIB(TcpExtTCPBacklogDrop), SOCKET_BACKLOG,
-	     "nstat TcpExtTCPBacklogDrop"),
+	DROPK("socket backlog full", MIB(TcpExtTCPBacklogDrop), SOCKET_BACKLOG,
+	      "nstat TcpExtTCPBacklogDrop", "SO_RCVBUF / net.ipv4.tcp_rmem"),
 	INFO("resets sent", MIB(TcpOutRsts), "nstat TcpOutRsts"),
 
 	STAGE("sockets and applications"),
@@ -99,10 +118,13 @@ _Static_assert(sizeof(struct rxs_nic_stats) % sizeof(uint64_t) == 0,
 _Static_assert(sizeof(struct rxs_softnet_stat) % sizeof(uint32_t) == 0,
 	       "struct rxs_softnet_stat is summed as an array of uint32_t");
 
-/* Field-by-field sums; memcpy keeps the access well defined whatever the struct holds. */
-static void add_nic(struct rxs_nic_stats *sum, const struct rxs_nic_stats *st)
+_Static_assert(sizeof(struct rxs_cpu_stats) % sizeof(uint64_t) == 0,
+	       "struct rxs_cpu_stats is summed as an array of uint64_t");
+
+/* Field-by-field sums of a struct of uint64_t; memcpy keeps the access well defined. */
+static void add_u64s(void *sum, const void *st, size_t size)
 {
-	for (size_t off = 0; off < sizeof(*st); off += sizeof(uint64_t)) {
+	for (size_t off = 0; off < size; off += sizeof(uint64_t)) {
 		uint64_t a, b;
 
 		memcpy(&a, (char *)sum + off, sizeof(a));
@@ -129,13 +151,16 @@ void rxs__funnel_snap(const struct rxs_host *h, struct rxs__funnel_snap *s)
 		struct rxs_nic_stats st;
 
 		if (rxs_host_nic_stats(h, i, &st) == 0)
-			add_nic(&s->nic, &st);
+			add_u64s(&s->nic, &st, sizeof(st));
 	}
 	for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
 		struct rxs_softnet_stat st;
+		struct rxs_cpu_stats cs;
 
 		if (rxs_host_softnet_stat(h, cpu, &st) == 0)
 			add_softnet(s->softnet, &st);
+		if (rxs_host_cpu_stats(h, cpu, &cs) == 0)
+			add_u64s(&s->cpu, &cs, sizeof(cs));
 	}
 	rxs_host_drop_reasons(h, s->reasons);
 	s->cons_ok = rxs_host_conservation(h, &s->cons) == 0;
@@ -163,6 +188,9 @@ uint64_t rxs__funnel_value(const struct rxs_host *h, const struct rxs__funnel_sn
 		break;
 	case RXS_FUNNEL_SRC_CONS:
 		memcpy(&v, (const char *)&s->cons + r->which, sizeof(v));
+		break;
+	case RXS_FUNNEL_SRC_CPU:
+		memcpy(&v, (const char *)&s->cpu + r->which, sizeof(v));
 		break;
 	}
 	return v;

@@ -245,6 +245,8 @@ static void json_cpus(struct jw *w, const struct rxs_host *h)
 		jw_u64(w, "ksoftirqd_wakeups", st.ksoftirqd_wakeups);
 		jw_u64(w, "busy_ns", st.busy_ns);
 		jw_u64(w, "softirq_ns", st.softirq_ns);
+		jw_u64(w, "squeeze_budget", st.squeeze_budget);
+		jw_u64(w, "squeeze_time", st.squeeze_time);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');

@@ -186,17 +186,19 @@ static void k_ethtool(FILE *f, const struct rxs_host *h)
 }
 
 /* One socket line: ss splits the local address at its last colon and right-aligns the
- * address; these widths are the ones ss picks for a single short IPv4 address. */
+ * address; these widths are the ones ss picks for a single short IPv4 address. The peer
+ * port is padded to @pad: 4 with -m, but 11 for `ss -lnt`, whose Process column keeps its
+ * full width when no second line follows (the oracle's ss-lnt-after.txt). */
 static void ss_line(FILE *f, const char *state, uint64_t recv_q, uint64_t send_q,
-		    const char *local)
+		    const char *local, int pad)
 {
 	const char *colon = strrchr(local, ':');
 	int n = colon ? (int)(colon - local) : (int)strlen(local);
 	char addr[72];
 
 	snprintf(addr, sizeof(addr), "%.*s", n, local);
-	fprintf(f, "%-6s %-6" PRIu64 " %-6" PRIu64 " %13s:%-4s %12s:%-4s\n", state, recv_q, send_q,
-		addr, colon ? colon + 1 : "*", addr[0] == '[' ? "[::]" : "0.0.0.0", "*");
+	fprintf(f, "%-6s %-6" PRIu64 " %-6" PRIu64 " %13s:%-4s %12s:%-*s\n", state, recv_q, send_q,
+		addr, colon ? colon + 1 : "*", addr[0] == '[' ? "[::]" : "0.0.0.0", pad, "*");
 }
 
 /* `ss -lnu -m` (UDP, with skmem) or `ss -lnt` (TCP listeners); nothing when no such socket. */
@@ -217,10 +219,10 @@ static void k_ss(FILE *f, const struct rxs_host *h, int proto)
 				proto == IPPROTO_UDP ? "ss -lnu -m" : "ss -lnt");
 		header = true;
 		if (proto != IPPROTO_UDP) {
-			ss_line(f, "LISTEN", si.recv_q, si.send_q, si.local);
+			ss_line(f, "LISTEN", si.recv_q, si.send_q, si.local, 11);
 			continue;
 		}
-		ss_line(f, "UNCONN", si.recv_q, si.send_q, si.local);
+		ss_line(f, "UNCONN", si.recv_q, si.send_q, si.local, 4);
 		fprintf(f, "\t skmem:(r%" PRIu64 ",rb%" PRId64 ",t0,tb%" PRId64
 			",f0,w0,o0,bl0,d%" PRIu64 ")\n", si.rmem_alloc, si.rcvbuf, tb, si.drops);
 	}

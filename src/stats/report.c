@@ -5,11 +5,14 @@
  * would watch on a real host. Lines come from the one table in funnel.c; drop lines with a
  * zero count are left out, the pass-through lines never are, so a clean run still reads as a
  * path. Drop reasons no table line names are listed after it, so no drop goes unmentioned.
- * Columns fit in 100: label 26, count 10, reason 19, then the counter to watch.
+ * Columns fit in 100: label 26, count 10, reason 19, then the counter to watch. Under each
+ * shown line whose cause a user can change, an indented "knob:" line names what governs it
+ * on a real host: a second line rather than a wider table.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 #include "stats/stats_int.h"
@@ -25,6 +28,19 @@ static void funnel_line(FILE *f, const struct rxs__funnel_row *r, uint64_t v)
 		r->kind == RXS_FUNNEL_PASS ? 26 : 24, r->label, v, reason, r->watch);
 }
 
+/* The knob of @r, "DEV" replaced by the NIC's name when there is one NIC. */
+static void knob_line(FILE *f, const struct rxs_host *h, const struct rxs__funnel_row *r)
+{
+	const char *k = r->knob, *dev = strstr(k, "DEV");
+	const char *name = rxs_host_nnics(h) == 1 ? rxs_host_nic_name(h, 0) : NULL;
+
+	if (!dev || !name) {
+		fprintf(f, "      knob: %s\n", k);
+		return;
+	}
+	fprintf(f, "      knob: %.*s%s%s\n", (int)(dev - k), k, name, dev + 3);
+}
+
 static void print_other_drops(FILE *f, const struct rxs__funnel_snap *s)
 {
 	bool header = false;
@@ -38,6 +54,33 @@ static void print_other_drops(FILE *f, const struct rxs__funnel_snap *s)
 		fprintf(f, "  - %-24s %10" PRIu64 "  %-19s %s\n", "dropped", s->reasons[r],
 			rxs_drop_reason_name((enum rxs_drop_reason)r), "perf trace -e skb:kfree_skb");
 	}
+}
+
+/*
+ * The kernel has no counter for "one CPU does all the work", yet it is the cause behind many
+ * ring and backlog drops on a multi-CPU host: say so when one CPU took nine tenths of the
+ * softirq time while packets were lost before a socket.
+ */
+static void print_one_cpu(FILE *f, const struct rxs_host *h, const struct rxs__funnel_snap *s)
+{
+	unsigned int ncpus = rxs_host_ncpus(h), busiest = 0;
+	uint64_t max = 0;
+
+	if (ncpus < 2 || !s->cpu.softirq_ns || (!s->nic.rx_missed_errors && !s->softnet[1]))
+		return;
+	for (unsigned int cpu = 0; cpu < ncpus; cpu++) {
+		struct rxs_cpu_stats cs;
+
+		if (rxs_host_cpu_stats(h, cpu, &cs) == 0 && cs.softirq_ns > max) {
+			max = cs.softirq_ns;
+			busiest = cpu;
+		}
+	}
+	if (max * 10 < s->cpu.softirq_ns * 9)
+		return;
+	fprintf(f, "one CPU did the work: cpu %u ran %" PRIu64 "%% of the softirq time of %u CPUs\n",
+		busiest, max * 100 / s->cpu.softirq_ns, ncpus);
+	fputs("      knob: RSS: ethtool -L / -N (rx_queues, rss), RPS: rps_cpus\n", f);
 }
 
 static void print_funnel(FILE *f, const struct rxs_host *h, const struct rxs__funnel_snap *s)
@@ -62,8 +105,11 @@ static void print_funnel(FILE *f, const struct rxs_host *h, const struct rxs__fu
 			fprintf(f, "%s\n", stage);
 		stage = NULL;
 		funnel_line(f, r, v);
+		if (r->knob && r->kind != RXS_FUNNEL_PASS)
+			knob_line(f, h, r);
 	}
 	print_other_drops(f, s);
+	print_one_cpu(f, h, s);
 }
 
 static void print_conservation(FILE *f, const struct rxs__funnel_snap *s)

@@ -29,6 +29,7 @@ enum rxs__funnel_src {
 	RXS_FUNNEL_SRC_MIB,	/* enum rxs_mib */
 	RXS_FUNNEL_SRC_REASON,	/* enum rxs_drop_reason: the kfree_skb count itself */
 	RXS_FUNNEL_SRC_CONS,	/* offsetof(struct rxs_conservation, f) */
+	RXS_FUNNEL_SRC_CPU,	/* offsetof(struct rxs_cpu_stats, f), summed over CPUs */
 };
 
 struct rxs__funnel_row {
@@ -38,6 +39,7 @@ struct rxs__funnel_row {
 	const char *label;
 	enum rxs_drop_reason reason;	/* a drop line's reason, RXS_DROP_NOT_DROPPED_YET if none */
 	const char *watch;		/* where a user sees this count on a real host */
+	const char *knob;		/* what governs it on a real host ("DEV": the NIC), or NULL */
 };
 
 extern const struct rxs__funnel_row rxs__funnel[];
@@ -49,6 +51,7 @@ struct rxs__funnel_snap {
 	uint64_t softnet[sizeof(struct rxs_softnet_stat) / sizeof(uint32_t)];	/* by field */
 	uint64_t reasons[RXS_DROP_MAX];
 	struct rxs_conservation cons;
+	struct rxs_cpu_stats cpu;				/* summed over CPUs */
 	bool cons_ok;
 };
 
