@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "run_cmd.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,26 +22,6 @@
 #define EX(name) RXS_SOURCE_DIR "/examples/" name "/scenario.yaml"
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Run a shell command; its stdout in a malloc'd string, its exit status in *status. */
-static char *run(int *status, const char *fmt, ...)
-{
-	char cmd[2048], *out = malloc(1 << 20);
-	size_t n = 0, r;
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	assert_non_null(out);
-	while ((r = fread(out + n, 1, (1 << 20) - 1 - n, p)) > 0)
-		n += r;
-	out[n] = '\0';
-	*status = WEXITSTATUS(pclose(p));
-	return out;
-}
 
 static const struct {
 	int line;

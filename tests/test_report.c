@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "run_cmd.h"
+
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
@@ -56,26 +58,6 @@ static char *slurp(const char *path, size_t *lenp)
 	return buf;
 }
 
-/* Run a shell command; its stdout in a malloc'd string, its exit status in *status. */
-static char *run(int *status, const char *fmt, ...)
-{
-	char cmd[2048], *out = malloc(1 << 20);
-	size_t n = 0, r;
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	assert_non_null(out);
-	while ((r = fread(out + n, 1, (1 << 20) - 1 - n, p)) > 0)
-		n += r;
-	out[n] = '\0';
-	*status = WEXITSTATUS(pclose(p));
-	return out;
-}
 
 /* Outputs never replace a file without --force, and never go through a symbolic link. */
 static void test_outputs_refuse_overwrite(void **state)
