@@ -636,7 +636,7 @@ static int parse_advise(int argc, char **argv, struct advise *ad)
 static int search(struct advise *ad, struct rxs_scenario *sc)
 {
 	const struct cand *list[MAX_CANDS] = { NULL };
-	struct cli_result base, all, *res = calloc(MAX_CANDS, sizeof(*res));
+	struct cli_result base = { 0 }, all = { 0 }, *res = calloc(MAX_CANDS, sizeof(*res));
 	int runs = 1, status = CLI_OK;
 
 	if (!res || run_round(ad, sc, list, 1, &base) < 0 || base.status == 2) {
