@@ -3,14 +3,15 @@
 # is there already. Uses apt-get as root, or through sudo otherwise.
 #   scripts/setup.sh          what building and running needs
 #   scripts/setup.sh --test   also what the whole test suite uses: Chromium (the HTML report
-#                             is rendered headless) and clang (the fuzz targets); when these
-#                             cannot be installed, the tests that need them say so and skip
+#                             is rendered headless), clang (the fuzz targets) and tshark (it
+#                             reads the drops pcapng); when these cannot be installed, the
+#                             tests that need them say so and skip
 set -euo pipefail
 
 packages=(gcc make cmake pkg-config libpcap-dev libyaml-dev libcmocka-dev python3)
 optional=()
 if [ "${1:-}" = "--test" ]; then
-	optional=(chromium clang libclang-rt-dev)
+	optional=(chromium clang libclang-rt-dev tshark)
 fi
 missing=()
 for p in "${packages[@]}" "${optional[@]}"; do
@@ -37,12 +38,12 @@ for p in "${missing[@]}"; do
 	case " ${optional[*]} " in *" $p "*) ;; *) required+=("$p") ;; esac
 done
 if [ ${#required[@]} -gt 0 ]; then
-	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${required[@]}" >/dev/null
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${required[@]}" >/dev/null
 fi
 for p in "${missing[@]}"; do
 	case " ${optional[*]} " in
 	*" $p "*)
-		"${sudo[@]}" apt-get install -y -qq --no-install-recommends "$p" >/dev/null ||
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" >/dev/null ||
 			echo "setup: could not install $p; the tests that need it will skip" >&2
 		;;
 	esac

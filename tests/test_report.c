@@ -158,8 +158,21 @@ static void test_drops_pcapng(void **state)
 	assert_int_equal(frames, 744);
 	raw = slurp(path, &len);
 	assert_non_null(raw);
-	assert_non_null(memmem(raw, len, "SOCKET_RCVBUFF (frame ", 22));
+	assert_non_null(memmem(raw, len, "SOCKET_RCVBUFF in __udp_enqueue_schedule_skb (frame ",
+			       52));
 	free(raw);
+	/* Wireshark's reader: every packet shows its comment, the reason and the stage. */
+	if (access("/usr/bin/tshark", X_OK) == 0) {
+		int status;
+		char *out = run(&status, "tshark -r %s -V 2>/dev/null | grep -c "
+				"'^    SOCKET_RCVBUFF in __udp_enqueue_schedule_skb (frame '", path);
+
+		assert_int_equal(status, 0);
+		assert_int_equal(atoi(out), 744);
+		free(out);
+	} else {
+		printf("test_drops_pcapng: tshark is not installed: its check is skipped\n");
+	}
 }
 
 /* The page as a browser renders it: the numbers survive, and it draws. */

@@ -60,7 +60,7 @@ static int l4_proto(const struct rxs_sk_buff *skb)
 }
 
 /* The function where @reason arises for this skb's protocol: the kfree_skb "location". */
-static const char *drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
+const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 {
 	int l4 = l4_proto(skb);
 	bool v6 = skb->protocol == ETH_P_IPV6;
@@ -115,7 +115,7 @@ static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_r
 
 		ev.time_ns = skb->cpu < h->ncpus ? RXS_MAX(h->cpus[skb->cpu].now, h->now) : h->now;
 		ev.u.kfree_skb.skbaddr = skb;
-		ev.u.kfree_skb.location = drop_location(skb, reason);
+		ev.u.kfree_skb.location = rxs__drop_location(skb, reason);
 		ev.u.kfree_skb.protocol = skb->protocol;
 		ev.u.kfree_skb.reason = reason;
 		emit(hk, &ev);

@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "rxsim/sim.h"
 #include "rxsim/stats.h"
+#include "stats/stats_int.h"
 
 #define BT_SHB 0x0A0D0D0Au
 #define BT_IDB 0x00000001u
@@ -115,15 +116,18 @@ static void write_epb(struct rxs_dropcap *dc, const uint8_t *frame, uint32_t len
 	dc->count++;
 }
 
-static void comment(char *buf, size_t n, enum rxs_drop_reason reason, uint64_t id, uint64_t t)
+/* "SOCKET_RCVBUFF in __udp_enqueue_schedule_skb (frame 12, dropped at 0.001981000 s)": the
+ * reason, the stage (the kfree_skb tracepoint's location), the frame and the time. */
+static void comment(char *buf, size_t n, enum rxs_drop_reason reason, const char *stage,
+		    uint64_t id, uint64_t t)
 {
 	const char *name = rxs_drop_reason_name(reason);
 
 	if (id)
-		snprintf(buf, n, "%s (frame %" PRIu64 ", dropped at %" PRIu64 ".%09" PRIu64 " s)",
-			 name, id, t / 1000000000u, t % 1000000000u);
+		snprintf(buf, n, "%s in %s (frame %" PRIu64 ", dropped at %" PRIu64 ".%09" PRIu64
+			 " s)", name, stage, id, t / 1000000000u, t % 1000000000u);
 	else
-		snprintf(buf, n, "%s (dropped at %" PRIu64 ".%09" PRIu64 " s)", name,
+		snprintf(buf, n, "%s in %s (dropped at %" PRIu64 ".%09" PRIu64 " s)", name, stage,
 			 t / 1000000000u, t % 1000000000u);
 }
 
@@ -139,7 +143,8 @@ static void on_kfree(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_rea
 	start = skb->mac_header != 0xffff ? skb->head + skb->mac_header : skb->data;
 	if (end < start)
 		return;
-	comment(text, sizeof(text), reason, skb->id, rxs_host_now(dc->host));
+	comment(text, sizeof(text), reason, rxs__drop_location(skb, reason), skb->id,
+		rxs_host_now(dc->host));
 	write_epb(dc, start, (uint32_t)RXS_MIN((size_t)(end - start), (size_t)SNAPLEN),
 		  skb->tstamp, text);
 }
@@ -150,7 +155,8 @@ static void on_frame_drop(void *ctx, const uint8_t *frame, uint32_t len, uint64_
 	struct rxs_dropcap *dc = ctx;
 	char text[160];
 
-	comment(text, sizeof(text), reason, 0, t_ns);
+	/* Never an skb: the NIC itself refused the frame. */
+	comment(text, sizeof(text), reason, "the NIC", 0, t_ns);
 	write_epb(dc, frame, RXS_MIN(len, (uint32_t)SNAPLEN), t_ns, text);
 }
 

@@ -64,4 +64,7 @@ bool rxs__funnel_has_reason(enum rxs_drop_reason reason);
 /* "udp", "tcp" or "proto N" for an IPPROTO_* value. */
 const char *rxs__proto_name(int proto, char *buf, size_t len);
 
+/* The kernel function where @reason ends @skb (src/core/hooks.c). */
+const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reason reason);
+
 #endif /* RXSIM_STATS_INT_H */
