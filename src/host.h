@@ -324,6 +324,18 @@ static inline bool rxs__tp_on(const struct rxs_host *h, enum rxs_tracepoint tp)
 	return h->hooks.tp_mask & (1u << tp);
 }
 
+/* rxsim:stage: a packet passed @stage at time @t on @sd's CPU; @fmt says what was decided. */
+void rxs__trace_stage(struct rxs_softnet_data *sd, uint64_t t, const struct rxs_sk_buff *skb,
+		      const char *stage, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* The same, at no cost unless someone traces stages. */
+#define RXS_TRACE_STAGE(sd, t, skb, stage, ...)                                              \
+	do {                                                                                 \
+		if (unlikely(rxs__tp_on((sd)->host, RXS_TP_STAGE)))                        \
+			rxs__trace_stage((sd), (t), (skb), (stage), __VA_ARGS__);          \
+	} while (0)
+
 enum { RXS_RTN_LOCAL, RXS_RTN_BROADCAST, RXS_RTN_MULTICAST, RXS_RTN_FORWARD };
 
 /* IPCB()/IP6CB(): what the IP layer learned, for the transport layer. */

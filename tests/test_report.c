@@ -245,6 +245,15 @@ static const struct {
 	{ __LINE__, EXAMPLE, "--packet 100", "packet 100: 128 bytes, UDP 10.0.0.1.10003 > "
 					     "10.0.0.2.5353" },
 	{ __LINE__, EXAMPLE, "--packet 5000", "packet 5000: not in the traffic" },
+	/* Stage by stage, with the decisions and the times of the path itself. */
+	{ __LINE__, EXAMPLE, "--packet 1", "  0.000000000 s  NIC    NIC: DMA into RX queue 0 (IRQ to "
+	  "CPU 0); ring 1 of 512 filled" },
+	{ __LINE__, EXAMPLE, "--packet 1", "CPU 0  udp_rcv: port 5353: socket mdns\n" },
+	{ __LINE__, EXAMPLE, "--packet 1", "__udp_enqueue_schedule_skb: socket mdns: rmem 0 + "
+	  "truesize 2304 <= rcvbuf 131072" },
+	{ __LINE__, EXAMPLE, "--packet 1", "recvmsg: the application of mdns read it" },
+	{ __LINE__, RXS_SOURCE_DIR "/examples/accept-overflow/scenario.yaml", "--packet 12",
+	  "tcp_v4_rcv: listener srv: SYN queue 0, accept queue 5, backlog 4" },
 	{ __LINE__, RING_EXAMPLE, "--packet 700", "NIC    dropped: FULL_RING" },
 	{ __LINE__, EXAMPLE, "--filter 'udp src port 10002' --count 2", "packet 7: " },
 };

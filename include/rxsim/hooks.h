@@ -174,6 +174,8 @@ enum rxs_tracepoint {
 					 * queued on a socket's receive queue */
 	RXS_TP_SOCK_READ,		/* rxsim's own: the application model read an skb
 					 * (recvmsg); not fired by rxs_host_sock_recv() */
+	RXS_TP_STAGE,			/* rxsim's own: a packet passed a stage of the path,
+					 * with what was decided there (rxsim trace uses it) */
 	RXS_TP_COUNT
 };
 
@@ -246,6 +248,15 @@ struct rxs_tp_sock_read {
 	unsigned int len;
 };
 
+/* rxsim:stage: frame @frame (1-based, as offered) passed @stage ("napi_poll", "ip_rcv",
+ * "udp_rcv"...), and @detail says what was decided there (queue, route, socket, lengths). */
+struct rxs_tp_stage {
+	const struct rxs_sk_buff *skbaddr;
+	uint64_t frame;
+	const char *stage;
+	char detail[112];
+};
+
 /* One event: which tracepoint, when, on which CPU, and its fields. */
 struct rxs_trace_event {
 	enum rxs_tracepoint tp;
@@ -259,6 +270,7 @@ struct rxs_trace_event {
 		struct rxs_tp_tcp_retransmit_synack tcp_retransmit_synack;
 		struct rxs_tp_sock_queue sock_queue;
 		struct rxs_tp_sock_read sock_read;
+		struct rxs_tp_stage stage;
 	} u;
 };
 

@@ -26,10 +26,12 @@
 #include "cli.h"
 #include "rxsim/config.h"
 #include "rxsim/error.h"
+#include "rxsim/hooks.h"
 #include "rxsim/sim.h"
 #include "rxsim/skb.h"
 
 #define MAX_FATES 1024
+#define MAX_STAGES 256	/* stage events kept, over all the packets shown */
 #define FRAME_KEEP 128	/* bytes of the frame kept to describe it */
 
 struct fate {
@@ -53,7 +55,39 @@ struct trace {
 	rxs_host_t *host;
 	struct fate fates[MAX_FATES];
 	unsigned int nfates;
+	/* The stages the shown packets passed (the rxsim:stage tracepoint), from a run that
+	 * knows which packets those are: the engine is deterministic, so a second run of the
+	 * same scenario takes every packet down the same path at the same times. */
+	uint64_t want_ids[64];
+	unsigned int nwant;
+	struct stage_ev {
+		uint64_t id, time;
+		unsigned int cpu;
+		const char *stage;
+		char detail[112];
+	} stages[MAX_STAGES];
+	unsigned int nstages;
 };
+
+static void on_stage(void *ctx, const struct rxs_trace_event *ev)
+{
+	struct trace *t = ctx;
+	struct stage_ev *s;
+
+	if (t->nstages >= MAX_STAGES || !ev->u.stage.frame)
+		return;
+	for (unsigned int i = 0; i < t->nwant; i++)
+		if (t->want_ids[i] == ev->u.stage.frame)
+			goto keep;
+	return;
+keep:
+	s = &t->stages[t->nstages++];
+	s->id = ev->u.stage.frame;
+	s->time = ev->time_ns;
+	s->cpu = ev->cpu;
+	s->stage = ev->u.stage.stage;
+	memcpy(s->detail, ev->u.stage.detail, sizeof(s->detail));
+}
 
 static bool wanted(struct trace *t, uint64_t id, const uint8_t *frame, uint32_t len)
 {
@@ -211,18 +245,51 @@ static void stage_line(const char *t, int cpu, const char *what)
 	printf("  %-14s %-6s %s\n", t, where, what);
 }
 
-static void print_walk(const rxs_host_t *h, const struct fate *f)
+static void when(char *buf, size_t n, uint64_t t);
+static void stage_line(const char *t, int cpu, const char *what);
+
+/* The walk as the path reported it, stage by stage: true when there was any. @last is the
+ * time of its last stage, @read whether an application read it. */
+static bool print_stages(const struct trace *t, const struct fate *f, uint64_t *last, bool *read)
+{
+	char tm[32], what[192];
+	bool any = false;
+
+	for (unsigned int i = 0; i < t->nstages; i++) {
+		const struct stage_ev *s = &t->stages[i];
+
+		if (s->id != f->id)
+			continue;
+		when(tm, sizeof(tm), s->time);
+		snprintf(what, sizeof(what), "%s: %s", s->stage, s->detail);
+		stage_line(tm, strcmp(s->stage, "NIC") ? (int)s->cpu : -1, what);
+		any = true;
+		*last = s->time;
+		*read |= strcmp(s->stage, "recvmsg") == 0;
+	}
+	return any;
+}
+
+static void print_walk(const rxs_host_t *h, const struct fate *f, const struct trace *t)
 {
 	enum stage end = f->cpu < 0 ? ST_NIC : end_stage(f->reason);
 	const struct rxs_socket_config *sk;
 	struct flow fl;
 	char t0[32], t1[32], what[256];
+	uint64_t last = 0;
+	bool read = false, staged = false;
 
 	describe(f, &fl);
 	sk = find_socket(h, &fl);
 	when(t0, sizeof(t0), f->arrival);
 	when(t1, sizeof(t1), f->end);
 	printf("packet %" PRIu64 ": %s\n", f->id, fl.text);
+	if (print_stages(t, f, &last, &read)) {
+		staged = true;
+		if (last > f->end)
+			when(t1, sizeof(t1), last);
+		goto end;
+	}
 	if (f->queue >= 0)
 		snprintf(what, sizeof(what), "arrives at the NIC; DMA into RX queue %d's ring",
 			 f->queue);
@@ -246,7 +313,10 @@ static void print_walk(const rxs_host_t *h, const struct fate *f)
 			 "queued to" : "reaches", sk->name, sk->port);
 		stage_line("", f->cpu, what);
 	}
-	if (f->reason == RXS_DROP_CONSUMED) {
+end:
+	if (f->reason == RXS_DROP_CONSUMED && staged && !read) {
+		snprintf(what, sizeof(what), "consumed by the kernel (no application read it)");
+	} else if (f->reason == RXS_DROP_CONSUMED) {
 		if (sk)
 			snprintf(what, sizeof(what), "consumed: read by the application of socket %s",
 				 sk->name);
@@ -335,6 +405,26 @@ static int compile_filter(struct trace *t)
 	return rc;
 }
 
+/* The second run: the same scenario with the rxsim:stage tracepoint on, keeping the stages
+ * of the @n packets found by the first. */
+static int trace_stages(struct trace *t, const struct rxs_scenario *sc, unsigned int n)
+{
+	rxs_host_t *h = NULL;
+	int rc;
+
+	t->nwant = 0;
+	for (unsigned int i = 0; i < n && t->nwant < 64; i++)
+		t->want_ids[t->nwant++] = t->fates[i].id;
+	rc = rxs_host_create(&h, sc, NULL, 0);
+	if (rc < 0)
+		return rc;
+	rc = rxs_host_trace(h, RXS_TP_STAGE, on_stage, t);
+	if (rc == 0)
+		rc = rxs_host_run(h);
+	rxs_host_destroy(h);
+	return rc;
+}
+
 /* Run with the callbacks set, then print the walks in packet order. */
 static int trace_run(struct trace *t, const struct rxs_scenario *sc)
 {
@@ -355,8 +445,10 @@ static int trace_run(struct trace *t, const struct rxs_scenario *sc)
 	rxs_host_conservation(t->host, &c);
 	qsort(t->fates, t->nfates, sizeof(t->fates[0]), cmp_fate);
 	shown = t->nfates < t->count ? t->nfates : t->count;
+	if (shown && trace_stages(t, sc, shown) < 0)
+		fprintf(stderr, "rxsim: trace: the stage-by-stage run failed; showing the path\n");
 	for (unsigned int i = 0; i < shown; i++)
-		print_walk(t->host, &t->fates[i]);
+		print_walk(t->host, &t->fates[i], t);
 	if (!t->have_prog && !shown)
 		printf("packet %" PRIu64 ": %s\n", t->packet, t->packet > c.offered ?
 		       "not in the traffic" : "still queued when the run ended");

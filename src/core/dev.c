@@ -71,6 +71,9 @@ void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 	rxs__charge(sd, rxs__cost(h, RXS_COST_NETIF_RECEIVE) +
 			(uint64_t)rxs__cost(h, RXS_COST_PER_BYTE_X1000) * skb->len / 1000);
 	sd->stat.processed++;
+	RXS_TRACE_STAGE(sd, sd->now, skb, "__netif_receive_skb_core",
+			"ethertype %04x, softnet processed %u, %u tap(s) see it", skb->protocol,
+			sd->stat.processed, h->ntaps);
 	if (rxs__tp_on(h, RXS_TP_NETIF_RECEIVE_SKB))
 		rxs__trace_netif_receive_skb(sd, skb);
 	/* One tag is stripped (skb_vlan_untag); with no VLAN device there is no second round,

@@ -14,6 +14,7 @@
  * queued it, then the rest of the path (okfn), as nf_reinject() does.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -539,6 +540,7 @@ const char *rxs_tracepoint_name(enum rxs_tracepoint tp)
 		[RXS_TP_TCP_RETRANSMIT_SYNACK] = "tcp:tcp_retransmit_synack",
 		[RXS_TP_SOCK_QUEUE] = "sock:sock_queue",
 		[RXS_TP_SOCK_READ] = "sock:sock_read",
+		[RXS_TP_STAGE] = "rxsim:stage",
 	};
 
 	return (unsigned int)tp < RXS_TP_COUNT ? names[tp] : NULL;
@@ -668,5 +670,23 @@ void rxs__trace_tcp_retransmit_synack(struct rxs_softnet_data *sd, const struct 
 		memcpy(p->saddr_v6, t->daddr, 16);
 		memcpy(p->daddr_v6, t->saddr, 16);
 	}
+	emit(&sd->host->hooks, &ev);
+}
+
+void rxs__trace_stage(struct rxs_softnet_data *sd, uint64_t t, const struct rxs_sk_buff *skb,
+		      const char *stage, const char *fmt, ...)
+{
+	struct rxs_trace_event ev;
+	struct rxs_tp_stage *p = &ev.u.stage;
+	va_list ap;
+
+	event_init(&ev, RXS_TP_STAGE, sd);
+	ev.time_ns = t;
+	p->skbaddr = skb;
+	p->frame = skb->counted ? skb->id : 0;
+	p->stage = stage;
+	va_start(ap, fmt);
+	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	va_end(ap);
 	emit(&sd->host->hooks, &ev);
 }

@@ -266,6 +266,8 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 	if (!rxq->ring) {
 		/* veth_xmit(): netif_rx() on the sending CPU; rx_packets counts only what the
 		 * backlog accepted. */
+		RXS_TRACE_STAGE(&h->cpus[rxq->cpu], t, skb, "netif_rx",
+				"veth: to CPU %u's backlog", rxq->cpu);
 		if (!rxs__netif_rx(skb, t)) {
 			rxq->stats.rx_packets++;
 			rxq->stats.rx_bytes += f->len;
@@ -273,6 +275,10 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 		return;
 	}
 	rxs_ring_enqueue(rxq->ring, skb);
+	RXS_TRACE_STAGE(&h->cpus[rxq->cpu], t, skb, "NIC",
+			"DMA into RX queue %u (IRQ to CPU %u); ring %u of %u filled, hash %08x",
+			rxq->index, rxq->cpu, rxs_ring_count(rxq->ring), rxs_ring_size(rxq->ring),
+			hash);
 	if (rxs_ring_count(rxq->ring) > rxq->max_ring_fill)
 		rxq->max_ring_fill = rxs_ring_count(rxq->ring);
 	rxq->irq_pending_frames++;
@@ -305,6 +311,9 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 		rxq->stats.rx_packets++;
 		rxq->stats.rx_bytes += skb->tail - skb->mac_header;	/* the whole frame */
 		rxs_ring_refill(rxq->ring, false);
+		RXS_TRACE_STAGE(sd, sd->now, skb, "napi_poll",
+				"RX queue %u reaped, packet %d of this poll (weight %d)",
+				rxq->index, work, budget);
 		if (rxq->dev->cfg.gro)
 			rxs__napi_gro_receive(&rxq->gro, skb);
 		else

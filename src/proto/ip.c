@@ -121,6 +121,8 @@ static void ip_local_deliver(struct rxs_sk_buff *skb)
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 
+	RXS_TRACE_STAGE(sd, sd->now, skb, "ip_local_deliver",
+			"INPUT accepted; protocol %u to its handler", cb->protocol);
 	rxs_skb_pull(skb, (skb->data[0] & 15u) * 4);
 	rxs_skb_reset_transport_header(skb);
 	switch (cb->protocol) {
@@ -261,6 +263,10 @@ static void ip_rcv_finish(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, reason);
 		return;
 	}
+	RXS_TRACE_STAGE(sd, sd->now, skb, "ip_rcv_finish", "PREROUTING accepted; route: %s",
+			cb->route == RXS_RTN_LOCAL ? "local" :
+			cb->route == RXS_RTN_BROADCAST ? "broadcast" :
+			cb->route == RXS_RTN_MULTICAST ? "multicast" : "forward");
 	if (cb->route == RXS_RTN_FORWARD) {
 		ip_forward(skb);
 		return;

@@ -287,6 +287,9 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 	struct rxs_sock *sk = req->listener, *child;
 	uint8_t flg = tcb->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN);
 
+	RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_check_req",
+			"request sock of %s (accept queue %u of %u + 1)", sk->cfg.name,
+			sk->tcp.ack_backlog, sk->tcp.max_ack_backlog);
 	if (tcb->seq == req->rcv_isn && flg == TH_SYN) {
 		/* The peer resent its SYN: resend the SYN-ACK. */
 		rxs__tcp_send_synack(sd, h, req, true);
@@ -383,6 +386,9 @@ static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 static void listen_rcv(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb,
 		       const struct rxs_tcp_opts *opts)
 {
+	RXS_TRACE_STAGE(rxs__skb_sd(skb), rxs__skb_sd(skb)->now, skb, "tcp_v4_rcv",
+			"listener %s: SYN queue %u, accept queue %u, backlog %u", sk->cfg.name,
+			sk->tcp.qlen, sk->tcp.ack_backlog, sk->tcp.max_ack_backlog);
 	if (!(tcb->flags & TH_SYN) && cookie_check(sk, skb, tcb))
 		return;
 	if (tcb->flags & TH_ACK) {

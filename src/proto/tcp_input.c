@@ -232,6 +232,9 @@ void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_tcp_sock *tp = &sk->tcp;
 
+	RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_rcv_established",
+			"connection of %s: seq %u, rcv_nxt %u, %u bytes", sk->cfg.name, tcb->seq,
+			tp->rcv_nxt, tcb->payload);
 	if (tp->state == RXS_TCP_CLOSE) {
 		rxs__tcp_send_reset(skb, tcb);
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_CLOSE);

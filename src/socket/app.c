@@ -56,6 +56,9 @@ static int64_t app_read_one(struct rxs_sock *sk, uint64_t t)
 		return -1;
 	if (rxs__tp_on(sk->host, RXS_TP_SOCK_READ))
 		rxs__trace_sock_read(sk, skb, sd->cpu, sk->app.cfg.cpu >= 0 ? sd->now : t);
+	RXS_TRACE_STAGE(sd, sk->app.cfg.cpu >= 0 ? sd->now : t, skb, "recvmsg",
+			"the application of %s read it (%u left queued)", sk->cfg.name,
+			sk->receive_queue.qlen);
 	rxs_consume_skb(skb);
 	return bytes;
 }

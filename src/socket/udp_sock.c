@@ -119,6 +119,9 @@ int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_SOCKET_RCVBUFF);
 		return -ENOMEM;
 	}
+	RXS_TRACE_STAGE(sd, sd->now, skb, "__udp_enqueue_schedule_skb",
+			"socket %s: rmem %lld + truesize %lld <= rcvbuf %lld (or an empty queue): queued",
+			sk->cfg.name, (long long)rmem, (long long)size, (long long)sk->rcvbuf);
 	sk->rmem_alloc += size;
 	skb->sk = sk;
 	rxs__skb_queue_tail(&sk->receive_queue, skb);

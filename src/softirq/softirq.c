@@ -344,6 +344,9 @@ static int process_backlog(struct rxs_napi *napi, int quota)
 	rps_send_ipis(sd);
 	for (;;) {
 		while ((skb = rxs__skb_dequeue(&sd->process_queue))) {
+			RXS_TRACE_STAGE(sd, sd->now, skb, "process_backlog",
+					"CPU %u's backlog (%u more waiting)", sd->cpu,
+					sd->process_queue.qlen + sd->input_pkt_queue.qlen);
 			rxs__netif_receive_skb(skb);
 			rxs__pump_arrivals(h, sd->now);
 			if (++work >= quota)
