@@ -223,21 +223,24 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
 	struct rxs_netdev *out = route_out(h, RXS_INET_CB(skb)->daddr, skb->dev);
-	uint8_t f[14 + 65535];
+	uint8_t peer[6];
+	uint8_t *eth;
 
-	if ((h->ntaps || (h->tx && (h->tx->dumper || h->tx->fn))) && skb->len <= 65535) {
-		/* No neighbour table: the next hop's MAC is the frame's sender when the packet
-		 * goes back out its link, the broadcast address otherwise. */
-		if (out == skb->dev)
-			memcpy(f, rxs_skb_mac_header(skb) + 6, 6);
-		else
-			memset(f, 0xff, 6);
-		memcpy(f + 6, out->cfg.mac, 6);
-		rxs__put_be16(f + 12, 0x0800);
-		memcpy(f + 14, skb->data, skb->len);
-		xmit_taps(sd, f, skb->len + 14);
+	/* No neighbour table: the next hop's MAC is the frame's sender when the packet goes
+	 * back out its link, the broadcast address otherwise. */
+	if (out == skb->dev)
+		memcpy(peer, rxs_skb_mac_header(skb) + 6, 6);
+	else
+		memset(peer, 0xff, 6);
+	/* The new Ethernet header goes where the received one was (the headroom holds it). */
+	eth = rxs_skb_push(skb, 14);
+	if (eth && (h->ntaps || (h->tx && (h->tx->dumper || h->tx->fn)))) {
+		memcpy(eth, peer, 6);
+		memcpy(eth + 6, out->cfg.mac, 6);
+		rxs__put_be16(eth + 12, 0x0800);
+		xmit_taps(sd, eth, skb->len);
 		if (h->tx && (h->tx->dumper || h->tx->fn))
-			dev_xmit(h->tx, f, skb->len + 14, sd->now);
+			dev_xmit(h->tx, eth, skb->len, sd->now);
 		else if (h->tx)
 			h->tx->frames++;
 	} else if (h->tx) {
