@@ -2,17 +2,22 @@
 # The README's two commands:
 #   scripts/quickstart.sh example   set up, build, replay the default example, print its report
 #   scripts/quickstart.sh test      set up, build, run the whole suite, then again under
-#                                   AddressSanitizer + UndefinedBehaviorSanitizer
+#                                   AddressSanitizer + UndefinedBehaviorSanitizer, then the
+#                                   threaded engine's tests under ThreadSanitizer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 
-build() {	# build DIR [cmake options...]
-	local dir=$1
+build() {	# build DIR [cmake options...] [--target T]
+	local dir=$1 target=()
 	shift
+	if [ "${*: -2:1}" = --target ]; then
+		target=(--target "${*: -1}")
+		set -- "${@:1:$(($# - 2))}"
+	fi
 	mkdir -p "$dir"
 	if ! { cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" &&
-	       cmake --build "$dir" -j "$jobs"; } >"$dir/build.log" 2>&1; then
+	       cmake --build "$dir" -j "$jobs" "${target[@]}"; } >"$dir/build.log" 2>&1; then
 		cat "$dir/build.log" >&2
 		echo "quickstart: build in $dir failed" >&2
 		exit 1
@@ -35,6 +40,10 @@ test)
 	build build-asan -DRXS_SANITIZE=ON
 	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j "$jobs")
+	echo "== the threaded engine under ThreadSanitizer"
+	build build-tsan -DRXS_TSAN=ON --target test_threaded
+	(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+		ctest --output-on-failure -R '^test_threaded$')
 	;;
 *)
 	echo "usage: scripts/quickstart.sh example|test" >&2

@@ -317,7 +317,14 @@ struct rxs_host {
 	int error;				/* first fatal error of the run */
 	char errmsg[512];
 	struct rxs_hooks hooks;			/* users' hooks, handlers and tracepoints */
+	struct rxs_threads *threads;		/* the threaded engine, once started */
 };
+
+/* The threaded engine: wake the thread that runs a new event (a CPU for its softirq, the
+ * timer thread for the rest), and the readers blocked in rxs_host_sock_recv_wait(). */
+void rxs__threads_event_added(struct rxs_host *h, enum rxs_event_type type, void *obj);
+void rxs__threads_data_ready(struct rxs_host *h);
+void rxs__threads_free(struct rxs_host *h);
 
 static inline bool rxs__tp_on(const struct rxs_host *h, enum rxs_tracepoint tp)
 {

@@ -40,6 +40,25 @@ RXS_API void rxs_host_destroy(rxs_host_t *h);
  * (for a broken capture, the file and packet number); counters keep what was done. */
 RXS_API int rxs_host_run(rxs_host_t *h);
 
+/* The threaded engine: run the scenario with one thread per simulated CPU (ksoftirqd/N), a
+ * NIC thread replaying the traffic at its timestamps' pace (or as fast as it can with
+ * @top_speed) and a timer thread, against the real clock, until run.until (real time). The
+ * path is serialised by one host lock in this version: the threads interleave like CPUs,
+ * the counters and conservation are exact, but there is no parallel speed-up yet. Not
+ * deterministic. Call instead of rxs_host_run(), once. 0, -EBUSY or a negative error.
+ * It is rxs_host_start_threaded() then rxs_host_wait_threaded(); start, create your
+ * application threads, then wait, when they must be blocked in recv before traffic flows. */
+RXS_API int rxs_host_run_threaded(rxs_host_t *h, bool top_speed);
+RXS_API int rxs_host_start_threaded(rxs_host_t *h, bool top_speed);
+RXS_API int rxs_host_wait_threaded(rxs_host_t *h);
+
+/* recv() for an application thread during a threaded run: blocks until a datagram is
+ * queued on socket @sock, @timeout_ns passes or the run ends (-EAGAIN). Before
+ * rxs_host_start_threaded() and after the run it does not block. Thread-safe from the start
+ * until rxs_host_destroy(). */
+RXS_API int rxs_host_sock_recv_wait(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp,
+				    uint64_t timeout_ns);
+
 /* Run one step: the next frame's arrival (with every frame due at the same instant) or the
  * next event (a softirq's NAPI poll, an IRQ, a timer, an application's read). 1 when a step
  * ran, 0 when nothing is left, or a negative error. For watching the path move. */

@@ -15,6 +15,7 @@
 #include "host.h"
 #include "internal.h"
 #include "rxsim/sim.h"
+#include "sim/sim_int.h"
 
 #define NEVER UINT64_MAX
 
@@ -68,7 +69,7 @@ static bool own_frame(struct rxs_host *h, const struct rxs_traffic *tr)
 }
 
 /* Read @tr's next frame and place it in virtual time. */
-static void source_advance(struct rxs_host *h, struct rxs_traffic *tr)
+void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr)
 {
 	int rc;
 	uint64_t rel;
@@ -97,16 +98,16 @@ static void source_advance(struct rxs_host *h, struct rxs_traffic *tr)
 	tr->count++;
 }
 
-static void sources_start(struct rxs_host *h)
+void rxs__sources_start(struct rxs_host *h)
 {
 	if (h->sources_started)
 		return;
 	h->sources_started = true;
 	for (unsigned int i = 0; i < h->ntraffic; i++)
-		source_advance(h, &h->traffic[i]);
+		rxs__source_advance(h, &h->traffic[i]);
 }
 
-static struct rxs_traffic *next_source(struct rxs_host *h)
+struct rxs_traffic *rxs__next_source(struct rxs_host *h)
 {
 	struct rxs_traffic *best = NULL;
 
@@ -124,15 +125,16 @@ void rxs__pump_arrivals(struct rxs_host *h, uint64_t t)
 {
 	struct rxs_traffic *tr;
 
-	/* Called before every packet a CPU processes: most calls find nothing due. */
-	if (h->next_arrival > t)
+	/* Called before every packet a CPU processes: most calls find nothing due. In the
+	 * threaded engine the NIC thread delivers frames itself. */
+	if (h->next_arrival > t || h->threads)
 		return;
-	while ((tr = next_source(h)) && tr->next_ns <= t) {
+	while ((tr = rxs__next_source(h)) && tr->next_ns <= t) {
 		uint64_t at = tr->next_ns;
 
 		h->last_arrival = RXS_MAX(h->last_arrival, at);
 		rxs__nic_receive(tr->dev, &tr->frame, at);
-		source_advance(h, tr);
+		rxs__source_advance(h, tr);
 	}
 }
 
@@ -160,7 +162,7 @@ int rxs_host_set_sampler(rxs_host_t *h, uint64_t interval_ns, rxs_sample_fn fn, 
 	return 0;
 }
 
-static void dispatch(struct rxs_host *h, const struct rxs_event *ev)
+void rxs__dispatch(struct rxs_host *h, const struct rxs_event *ev)
 {
 	switch (ev->type) {
 	case RXS_EV_SOFTIRQ:
@@ -188,7 +190,7 @@ static void dispatch(struct rxs_host *h, const struct rxs_event *ev)
 static bool run_to(struct rxs_host *h, uint64_t until)
 {
 	for (;;) {
-		struct rxs_traffic *tr = next_source(h);
+		struct rxs_traffic *tr = rxs__next_source(h);
 		const struct rxs_event *top = rxs__event_peek(h);
 		uint64_t ta = tr ? tr->next_ns : NEVER, te = top ? top->time : NEVER;
 		struct rxs_event ev;
@@ -205,7 +207,7 @@ static bool run_to(struct rxs_host *h, uint64_t until)
 		} else {
 			rxs__event_pop(h, &ev);
 			h->now = RXS_MAX(h->now, ev.time);
-			dispatch(h, &ev);
+			rxs__dispatch(h, &ev);
 		}
 		if (h->error == -ENOMEM)
 			return false;
@@ -214,7 +216,7 @@ static bool run_to(struct rxs_host *h, uint64_t until)
 
 int rxs_host_run_until(rxs_host_t *h, uint64_t t)
 {
-	sources_start(h);
+	rxs__sources_start(h);
 	run_to(h, t);
 	if (h->stop)
 		return h->error ? h->error : -EINTR;
@@ -229,8 +231,8 @@ int rxs_host_step(rxs_host_t *h)
 	const struct rxs_event *top;
 	struct rxs_event ev;
 
-	sources_start(h);
-	tr = next_source(h);
+	rxs__sources_start(h);
+	tr = rxs__next_source(h);
 	top = rxs__event_peek(h);
 	if (!tr && !top)
 		return 0;
@@ -241,7 +243,7 @@ int rxs_host_step(rxs_host_t *h)
 	} else {
 		rxs__event_pop(h, &ev);
 		h->now = RXS_MAX(h->now, ev.time);
-		dispatch(h, &ev);
+		rxs__dispatch(h, &ev);
 	}
 	return h->error ? h->error : 1;
 }
@@ -255,13 +257,13 @@ int rxs_host_run(rxs_host_t *h)
 {
 	const struct rxs_run_config *run = &h->sc->run;
 
-	sources_start(h);
+	rxs__sources_start(h);
 	if (run->until == RXS_UNTIL_TIME)
 		return rxs_host_run_until(h, run->ns);
 	/* Until every frame has arrived, then run.ns more (timers far in the future, such as
 	 * reassembly timeouts, are left pending like on a host that is still up). */
-	while (next_source(h) && !h->stop)
-		if (!run_to(h, next_source(h)->next_ns))
+	while (rxs__next_source(h) && !h->stop)
+		if (!run_to(h, rxs__next_source(h)->next_ns))
 			break;
 	return rxs_host_run_until(h, h->last_arrival + run->ns);
 }
@@ -273,7 +275,7 @@ int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint3
 
 	if (nic >= h->ndevs || t < h->now || !frame || len > 65535)
 		return -EINVAL;
-	sources_start(h);
+	rxs__sources_start(h);
 	/* Only what is due strictly before @t: at equal times an arrival goes before events,
 	 * here as in run_to(), so frames injected at one instant arrive together. */
 	if (t)

@@ -253,6 +253,7 @@ void rxs_host_destroy(rxs_host_t *h)
 {
 	if (!h)
 		return;
+	rxs__threads_free(h);
 	for (unsigned int i = 0; i < h->ntraffic; i++)
 		rxs_source_close(h->traffic[i].src);
 	for (unsigned int i = 0; i < h->nsocks; i++)

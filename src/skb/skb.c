@@ -209,6 +209,18 @@ static void skb_release(struct rxs_sk_buff *skb)
 	pool->free_skbs = skb;
 }
 
+static inline void pool_lock(struct rxs_skb_pool *pool)
+{
+	if (unlikely(pool->lock))
+		pthread_mutex_lock(pool->lock);
+}
+
+static inline void pool_unlock(struct rxs_skb_pool *pool)
+{
+	if (unlikely(pool->lock))
+		pthread_mutex_unlock(pool->lock);
+}
+
 void rxs_consume_skb(struct rxs_sk_buff *skb)
 {
 	struct rxs_skb_pool *pool;
@@ -216,12 +228,14 @@ void rxs_consume_skb(struct rxs_sk_buff *skb)
 	if (!skb)
 		return;
 	pool = skb->pool;
+	pool_lock(pool);
 	if (skb->counted) {
 		pool->stats.consumed++;
 		if (pool->on_free)
 			pool->on_free(pool->on_free_ctx, skb, RXS_DROP_CONSUMED);
 	}
 	skb_release(skb);
+	pool_unlock(pool);
 }
 
 void rxs_kfree_skb_reason(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
@@ -233,6 +247,7 @@ void rxs_kfree_skb_reason(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 	if ((unsigned int)reason >= RXS_DROP_MAX || reason <= RXS_DROP_CONSUMED)
 		reason = RXS_DROP_NOT_SPECIFIED;
 	pool = skb->pool;
+	pool_lock(pool);
 	if (skb->counted) {
 		pool->stats.dropped++;
 		pool->stats.reasons[reason]++;
@@ -240,6 +255,7 @@ void rxs_kfree_skb_reason(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 			pool->on_free(pool->on_free_ctx, skb, reason);
 	}
 	skb_release(skb);
+	pool_unlock(pool);
 }
 
 void rxs__skb_count_frame_drop(struct rxs_skb_pool *pool, enum rxs_drop_reason reason)

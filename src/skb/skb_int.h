@@ -2,6 +2,7 @@
 #ifndef RXSIM_SKB_INT_H
 #define RXSIM_SKB_INT_H
 
+#include <pthread.h>
 #include "rxsim/skb.h"
 
 #define RXS_NET_SKB_PAD 64		/* NET_SKB_PAD on x86-64: headroom of an RX buffer */
@@ -28,6 +29,9 @@ struct rxs_skb_pool {
 	rxs_skb_free_cb on_free;
 	void *on_free_ctx;
 	void *host;				/* back pointer for counters that need it */
+	/* The threaded engine's host lock (recursive), taken by the free functions: an
+	 * application thread frees the skbs it received outside the host. NULL otherwise. */
+	pthread_mutex_t *lock;
 };
 
 int rxs__skb_pool_init(struct rxs_skb_pool *pool);

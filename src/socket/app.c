@@ -95,6 +95,8 @@ void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t)
 	struct rxs_app *app = &sk->app;
 	uint64_t every;
 
+	if (unlikely(sk->host->threads))
+		rxs__threads_data_ready(sk->host);
 	if (!app_backlog(sk))
 		return;
 	switch (app->cfg.kind) {

@@ -1,0 +1,12 @@
+/* sim_int.h - what the two engines of src/sim/ share. */
+#ifndef RXSIM_SIM_INT_H
+#define RXSIM_SIM_INT_H
+
+#include "host.h"
+
+void rxs__sources_start(struct rxs_host *h);
+struct rxs_traffic *rxs__next_source(struct rxs_host *h);
+void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr);
+void rxs__dispatch(struct rxs_host *h, const struct rxs_event *ev);
+
+#endif /* RXSIM_SIM_INT_H */
