@@ -521,7 +521,9 @@ static const struct {
 	{ __LINE__, "replay @/scenario.yaml", 0, "conservation: offered 200 = consumed 0 + "
 						 "dropped 191 + queued 9  (ok)\n" },
 	{ __LINE__, "replay @/scenario.yaml --format xml", 2, NULL },
-	{ __LINE__, "replay @/scenario.yaml --engine threaded", 2, NULL },
+	{ __LINE__, "replay @/scenario.yaml --engine threaded --top-speed --format json", 0,
+	  "\"conservation\": {\"offered\": 200, " },
+	{ __LINE__, "replay @/scenario.yaml --engine warp", 2, NULL },
 	{ __LINE__, "replay @/scenario.yaml --bogus", 2, NULL },
 	{ __LINE__, "replay @/scenario.yaml @/scenario.yaml", 2, NULL },
 	{ __LINE__, "replay", 2, NULL },

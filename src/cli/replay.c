@@ -39,6 +39,8 @@ struct replay_args {
 	bool force;		/* --force: outputs may replace existing files */
 	bool quiet;		/* --quiet: no progress line */
 	bool progress;		/* --progress: a progress line even when stderr is no terminal */
+	bool threaded;		/* --engine threaded */
+	bool top_speed;		/* --top-speed: the threaded engine's NIC does not pace */
 };
 
 static bool has_capture_suffix(const char *path)
@@ -186,12 +188,16 @@ static int replay_opt(int argc, char **argv, int *i, struct replay_args *a)
 	if ((m = cli_opt(argc, argv, i, "--engine", &v)) != 0) {
 		if (m < 0)
 			return CLI_USAGE;
-		if (strcmp(v, "threaded") == 0) {
-			fprintf(stderr, "rxsim replay: the threaded engine is not available yet\n");
-			return CLI_USAGE;
-		}
-		if (strcmp(v, "virtual") != 0)
-			return cli_usage_error(a->cmd, "unknown engine '%s' (virtual)", v);
+		if (strcmp(v, "threaded") == 0)
+			a->threaded = true;
+		else if (strcmp(v, "virtual") == 0)
+			a->threaded = false;
+		else
+			return cli_usage_error(a->cmd, "unknown engine '%s' (virtual or threaded)", v);
+		return CLI_OK;
+	}
+	if (strcmp(argv[*i], "--top-speed") == 0) {
+		a->top_speed = true;
 		return CLI_OK;
 	}
 	return output_opt(argc, argv, i, a);
@@ -366,7 +372,7 @@ static void on_sigint(int sig)
 		rxs_host_stop(interrupted_host);
 }
 
-static int run_interruptible(rxs_host_t *h, bool progress)
+static int run_interruptible(rxs_host_t *h, bool progress, bool threaded, bool top_speed)
 {
 	struct sigaction sa, old;
 	int rc;
@@ -376,7 +382,8 @@ static int run_interruptible(rxs_host_t *h, bool progress)
 	sigemptyset(&sa.sa_mask);
 	interrupted_host = h;
 	sigaction(SIGINT, &sa, &old);
-	rc = cli_run_progress(h, progress);
+	/* The threaded engine runs against the real clock: no progress line of virtual time. */
+	rc = threaded ? rxs_host_run_threaded(h, top_speed) : cli_run_progress(h, progress);
 	sigaction(SIGINT, &old, NULL);
 	interrupted_host = NULL;
 	if (rc == -EINTR)
@@ -398,7 +405,8 @@ static int run(const struct replay_args *a, const struct rxs_scenario *sc)
 		rxs_host_destroy(h);
 		return CLI_USAGE;
 	}
-	rc = run_interruptible(h, a->progress || cli_progress_wanted(a->quiet));
+	rc = run_interruptible(h, a->progress || cli_progress_wanted(a->quiet), a->threaded,
+			       a->top_speed);
 	if (rc == -EINTR) {
 		status = CLI_RUN_FAILED;
 	} else if (rc < 0) {
