@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -114,12 +116,85 @@ static void test_blocking_recv(void **state)
 	rxs_host_destroy(h);
 }
 
+struct tcp_app {
+	rxs_host_t *h;
+	unsigned int conns, segs;
+};
+
+/* A server thread: accept() each connection, then recv() its segments, both blocking. */
+static void *tcp_app_main(void *p)
+{
+	struct tcp_app *a = p;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		rxs_conn_t *conn;
+		struct rxs_sk_buff *skb;
+		unsigned int segs = 0;
+
+		if (rxs_host_accept_wait(a->h, 0, &conn, 2000000000ull))
+			break;
+		a->conns++;
+		while (segs < 10 && rxs_conn_recv_wait(conn, &skb, 2000000000ull) == 0) {
+			if (skb->len == 200 - 14 - 20 - 32)	/* payload only */
+				segs++;
+			rxs_consume_skb(skb);
+		}
+		a->segs += segs;
+	}
+	return NULL;
+}
+
+static void test_blocking_accept(void **state)
+{
+	char dir[] = "/tmp/rxsim-threaded-XXXXXX", path[64], yaml[768], err[256];
+	struct rxs_gen_tcp g = { .dport = 80, .kind = RXS_GEN_TCP_FLOWS, .flows = 8, .size = 200,
+				 .handshake = true, .rate_pps = 20000, .count = 3 * 8 + 80 };
+	struct rxs_scenario *sc = NULL;
+	struct rxs_conservation c;
+	struct tcp_app a = { NULL, 0, 0 };
+	pthread_t t;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.pcap", dir);
+	memcpy(g.dst_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x02 }, 6);
+	memcpy(g.src_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
+	rxs_addr_parse(&g.dst, "10.0.0.2");
+	rxs_addr_parse(&g.src, "10.0.0.1");
+	if (rxs_gen_tcp_pcap(&g, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	snprintf(yaml, sizeof(yaml),
+		 "nics:\n  - { name: eth0, mac: '02:00:00:00:00:02', addresses: [10.0.0.2/24] }\n"
+		 "sockets:\n  - { name: web, proto: tcp, bind: '0.0.0.0:80',"
+		 " app: { accept: never, read: never } }\n"
+		 "traffic:\n  - { pcap: '%s' }\n"
+		 "run: { until: end+50ms }\n", path);
+	if (rxs_scenario_parse(&sc, yaml, strlen(yaml), "tcp.yaml", NULL, err, sizeof(err)))
+		fail_msg("%s", err);
+	if (rxs_host_create(&a.h, sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_host_start_threaded(a.h, false), 0);
+	pthread_create(&t, NULL, tcp_app_main, &a);
+	assert_int_equal(rxs_host_wait_threaded(a.h), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(a.conns, 8);
+	assert_int_equal(a.segs, 80);
+	assert_int_equal(rxs_host_conservation(a.h, &c), 0);
+	assert_int_equal(c.offered, 8 * 2 + 80);	/* the host's own SYN-ACKs are not replayed */
+	assert_int_equal(c.queued, 0);
+	rxs_host_destroy(a.h);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keeps_up),
 		cmocka_unit_test(test_overload_conserves),
 		cmocka_unit_test(test_blocking_recv),
+		cmocka_unit_test(test_blocking_accept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

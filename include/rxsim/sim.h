@@ -177,6 +177,14 @@ RXS_API int rxs_host_accept(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp
  * ends it with rxs_consume_skb(). 0, -EAGAIN (nothing yet) or -EINVAL. */
 RXS_API int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp);
 
+/* accept() and recv() that block, for application threads during a threaded run, as
+ * rxs_host_sock_recv_wait() does: until a connection (a segment) is there, @timeout_ns passes
+ * or the run ends (-EAGAIN). Thread-safe from rxs_host_start_threaded() until
+ * rxs_host_destroy(); outside a threaded run they do not block. */
+RXS_API int rxs_host_accept_wait(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp,
+				 uint64_t timeout_ns);
+RXS_API int rxs_conn_recv_wait(rxs_conn_t *c, struct rxs_sk_buff **skbp, uint64_t timeout_ns);
+
 /* @c as `ss -t` shows it: local address, Recv-Q (bytes queued), drops. 0 or -EINVAL. */
 RXS_API int rxs_conn_info(const rxs_conn_t *c, struct rxs_sock_info *info);
 

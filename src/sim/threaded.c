@@ -316,21 +316,79 @@ int rxs_host_run_threaded(rxs_host_t *h, bool top_speed)
 	return rc ? rc : rxs_host_wait_threaded(h);
 }
 
-int rxs_host_sock_recv_wait(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp,
-			    uint64_t timeout_ns)
+/* Block an application thread until @try_once succeeds (not -EAGAIN), @timeout_ns passes or
+ * the run ends; before the threaded engine starts, try once. */
+static int wait_for(struct rxs_host *h, int (*try_once)(void *arg), void *arg,
+		    uint64_t timeout_ns)
 {
 	struct rxs_threads *th = h->threads;
 	struct timespec ts;
 	int rc;
 
-	*skbp = NULL;
 	if (!th)
-		return rxs_host_sock_recv(h, sock, skbp);
+		return try_once(arg);
 	pthread_mutex_lock(&th->lock);
 	ts = deadline(th, real_now(th) + timeout_ns);
-	while ((rc = rxs_host_sock_recv(h, sock, skbp)) == -EAGAIN && !th->stop)
+	while ((rc = try_once(arg)) == -EAGAIN && !th->stop)
 		if (pthread_cond_timedwait(&th->data_cond, &th->lock, &ts) == ETIMEDOUT)
 			break;
 	pthread_mutex_unlock(&th->lock);
 	return rc;
+}
+
+struct recv_arg {
+	struct rxs_host *h;
+	unsigned int sock;
+	struct rxs_sk_buff **skbp;
+	rxs_conn_t **connp;
+	rxs_conn_t *conn;
+};
+
+static int try_sock_recv(void *p)
+{
+	struct recv_arg *a = p;
+
+	return rxs_host_sock_recv(a->h, a->sock, a->skbp);
+}
+
+static int try_accept(void *p)
+{
+	struct recv_arg *a = p;
+
+	return rxs_host_accept(a->h, a->sock, a->connp);
+}
+
+static int try_conn_recv(void *p)
+{
+	struct recv_arg *a = p;
+
+	return rxs_conn_recv(a->conn, a->skbp);
+}
+
+int rxs_host_sock_recv_wait(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp,
+			    uint64_t timeout_ns)
+{
+	struct recv_arg a = { .h = h, .sock = sock, .skbp = skbp };
+
+	*skbp = NULL;
+	return wait_for(h, try_sock_recv, &a, timeout_ns);
+}
+
+int rxs_host_accept_wait(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp,
+			 uint64_t timeout_ns)
+{
+	struct recv_arg a = { .h = h, .sock = sock, .connp = connp };
+
+	*connp = NULL;
+	return wait_for(h, try_accept, &a, timeout_ns);
+}
+
+int rxs_conn_recv_wait(rxs_conn_t *c, struct rxs_sk_buff **skbp, uint64_t timeout_ns)
+{
+	struct recv_arg a = { .conn = c, .skbp = skbp };
+
+	*skbp = NULL;
+	if (!c)
+		return -EINVAL;
+	return wait_for(c->host, try_conn_recv, &a, timeout_ns);
 }
