@@ -79,6 +79,41 @@ static void test_overload_conserves(void **state)
 	rxs_host_destroy(h);
 }
 
+/* Two traffic sources, two NIC threads, one host: both deliver everything. */
+static void test_two_sources(void **state)
+{
+	static const char yaml[] =
+		"host: { cpus: 2 }\n"
+		"nics:\n  - { name: eth0, addresses: [10.0.0.2/24], ring_size: 4096 }\n"
+		"  - { name: eth1, addresses: [10.0.1.2/24], ring_size: 4096 }\n"
+		"sockets:\n  - { name: a, proto: udp, bind: '0.0.0.0:9', rcvbuf: 4194304 }\n"
+		"  - { name: b, proto: udp, bind: '0.0.0.0:53', rcvbuf: 4194304 }\n"
+		"traffic:\n  - { generate: udp_flood, nic: eth0, rate: 20kpps, count: 1000 }\n"
+		"  - { generate: udp_flood, nic: eth1, rate: 10kpps, count: 500, dport: 53 }\n"
+		"run: { until: end+50ms }\n";
+	char err[256];
+	struct rxs_scenario *sc = NULL;
+	struct rxs_sock_info a, b;
+	struct rxs_conservation c;
+	rxs_host_t *h = NULL;
+
+	(void)state;
+	if (rxs_scenario_parse(&sc, yaml, strlen(yaml), "two.yaml", NULL, err, sizeof(err)))
+		fail_msg("%s", err);
+	if (rxs_host_create(&h, sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_host_run_threaded(h, false), 0);
+	assert_int_equal(rxs_host_sock_info(h, 0, &a), 0);
+	assert_int_equal(rxs_host_sock_info(h, 1, &b), 0);
+	assert_int_equal(a.delivered, 1000);
+	assert_int_equal(b.delivered, 500);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	assert_int_equal(c.offered, 1500);
+	assert_int_equal(c.consumed, 1500);
+	rxs_host_destroy(h);
+}
+
 struct reader {
 	rxs_host_t *h;
 	unsigned int got;
@@ -193,6 +228,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keeps_up),
 		cmocka_unit_test(test_overload_conserves),
+		cmocka_unit_test(test_two_sources),
 		cmocka_unit_test(test_blocking_recv),
 		cmocka_unit_test(test_blocking_accept),
 	};

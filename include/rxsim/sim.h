@@ -41,7 +41,7 @@ RXS_API void rxs_host_destroy(rxs_host_t *h);
 RXS_API int rxs_host_run(rxs_host_t *h);
 
 /* The threaded engine: run the scenario with one thread per simulated CPU (ksoftirqd/N), a
- * NIC thread replaying the traffic at its timestamps' pace (or as fast as it can with
+ * NIC thread per traffic source replaying it at its timestamps' pace (or as fast as it can with
  * @top_speed) and a timer thread, against the real clock, until run.until (real time). The
  * path is serialised by one host lock in this version: the threads interleave like CPUs,
  * the counters and conservation are exact, but there is no parallel speed-up yet. Not

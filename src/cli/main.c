@@ -58,7 +58,7 @@ static const char usage_replay[] =
 	"  --progress                 the progress line even when stderr is not a terminal\n"
 	"  --engine virtual|threaded  virtual (the default): deterministic, virtual time, as fast\n"
 	"                             as one core goes. threaded: a thread per CPU (ksoftirqd/N),\n"
-	"                             a NIC thread pacing the traffic on the real clock and a\n"
+	"                             a NIC thread per source pacing it on the real clock and a\n"
 	"                             timer thread; not deterministic; one host lock for now\n"
 	"  --top-speed                threaded engine: the NIC replays as fast as it can instead\n"
 	"                             of at the capture's pace\n"

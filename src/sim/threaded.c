@@ -1,19 +1,22 @@
 /* threaded.c - the threaded engine: real threads against the real clock.
  *
  * One thread per simulated CPU, named ksoftirqd/N, sleeps until its NET_RX softirq is
- * raised (an IRQ, an IPI, a backlog) and then runs net_rx_action, one NAPI poll at a time,
- * with netdev_budget_usecs measured on the real clock. A NIC thread replays the traffic at
- * its timestamps' pace (or as fast as it can) and DMAs each frame at the moment it is due. A
- * timer thread runs the kernel's timers (SYN-ACK retransmits, reassembly, delayed ACKs,
- * coalescing, application models) when they fall due. Application threads of a library
- * user block in rxs_host_sock_recv_wait().
+ * raised (an IRQ, an IPI, a backlog) and then runs net_rx_action, one NAPI poll at a time.
+ * Each poll starts from the real clock and adds the cost model's charges for its packets, so
+ * netdev_budget_usecs is measured on the real clock to within one poll. A NIC thread per
+ * traffic source replays it at its timestamps' pace (or as fast as it can) and DMAs each
+ * frame at the moment it is due. A timer thread runs the kernel's timers (SYN-ACK
+ * retransmits, reassembly, delayed ACKs, coalescing, application models) when they fall
+ * due. Application threads of a library user block in rxs_host_sock_recv_wait(),
+ * rxs_host_accept_wait() and rxs_conn_recv_wait().
  *
  * This first version keeps the path's code as it is and serialises it with one host lock
  * (the kernel's old big lock, in effect): every thread takes it to touch the host and lets
- * it go between polls, frames and timers. Reading the capture and waiting happen outside
- * it. So the threads interleave as real CPUs would, conservation and the counters stay
- * exact, and ThreadSanitizer has nothing to report; what it does not give yet is parallel
- * speed-up, which needs per-queue, per-socket and per-table locks in the path.
+ * it go between polls, frames and timers, and while it waits. So the threads interleave as
+ * real CPUs would, conservation and the counters stay exact, and ThreadSanitizer has
+ * nothing to report; what it does not give yet is parallel speed-up, which needs
+ * per-queue, per-socket and per-table locks in the path (and reading the captures outside
+ * the lock).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -30,14 +33,21 @@ struct cpu_arg {
 	unsigned int cpu;
 };
 
+struct nic_arg {
+	struct rxs_host *h;
+	struct rxs_traffic *tr;
+};
+
 struct rxs_threads {
 	pthread_mutex_t lock;
 	pthread_cond_t *cpu_cond;	/* a CPU's softirq was raised */
 	pthread_cond_t timer_cond;	/* a timer was added, or the run ends */
-	pthread_cond_t done_cond;	/* the NIC thread finished the traffic */
+	pthread_cond_t done_cond;	/* the NIC threads finished the traffic */
 	pthread_cond_t data_cond;	/* something was queued on a socket */
-	pthread_t *cpu_thr, nic_thr, timer_thr;
+	pthread_t *cpu_thr, *nic_thr, timer_thr;
 	struct cpu_arg *args;
+	struct nic_arg *nic_args;
+	unsigned int nics_running;	/* NIC threads still replaying */
 	struct timespec t0;
 	bool running;	/* started and not yet waited for */
 	bool top_speed;
@@ -111,23 +121,24 @@ static void *cpu_main(void *p)
 	return NULL;
 }
 
-/* The NIC: each frame is DMA'd when it is due (or at once, at top speed). */
+/* A NIC thread per traffic source: each frame is DMA'd when it is due (at once, at top
+ * speed). The last one to finish says the traffic is over. */
 static void *nic_main(void *p)
 {
-	struct rxs_host *h = p;
+	struct nic_arg *a = p;
+	struct rxs_host *h = a->h;
+	struct rxs_traffic *tr = a->tr;
 	struct rxs_threads *th = h->threads;
-	struct rxs_traffic *tr;
 
 	pthread_setname_np(pthread_self(), "rxsim-nic");
 	pthread_mutex_lock(&th->lock);
-	rxs__sources_start(h);
-	while (!th->stop && (tr = rxs__next_source(h))) {
+	while (!th->stop && tr->has_frame) {
 		uint64_t due = tr->next_ns;
 
 		if (!th->top_speed && real_now(th) < due) {
 			struct timespec ts = deadline(th, due);
 
-			/* Wait outside the host: nobody signals this; the timeout is the point. */
+			/* Waiting lets the host go; nobody signals this, the timeout is the point. */
 			pthread_cond_timedwait(&th->done_cond, &th->lock, &ts);
 			continue;
 		}
@@ -136,8 +147,10 @@ static void *nic_main(void *p)
 		rxs__nic_receive(tr->dev, &tr->frame, h->now);
 		rxs__source_advance(h, tr);
 	}
-	th->sources_done = true;
-	pthread_cond_broadcast(&th->done_cond);
+	if (--th->nics_running == 0) {
+		th->sources_done = true;
+		pthread_cond_broadcast(&th->done_cond);
+	}
 	pthread_mutex_unlock(&th->lock);
 	return NULL;
 }
@@ -183,10 +196,14 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	th->cpu_cond = rxs__calloc(h->ncpus, sizeof(*th->cpu_cond));
 	th->cpu_thr = rxs__calloc(h->ncpus, sizeof(*th->cpu_thr));
 	th->args = rxs__calloc(h->ncpus, sizeof(*th->args));
-	if (!th->cpu_cond || !th->cpu_thr || !th->args) {
+	th->nic_thr = rxs__calloc(h->ntraffic + 1, sizeof(*th->nic_thr));
+	th->nic_args = rxs__calloc(h->ntraffic + 1, sizeof(*th->nic_args));
+	if (!th->cpu_cond || !th->cpu_thr || !th->args || !th->nic_thr || !th->nic_args) {
 		rxs__free(th->cpu_cond);
 		rxs__free(th->cpu_thr);
 		rxs__free(th->args);
+		rxs__free(th->nic_thr);
+		rxs__free(th->nic_args);
 		rxs__free(th);
 		return -ENOMEM;
 	}
@@ -234,6 +251,8 @@ void rxs__threads_free(struct rxs_host *h)
 	rxs__free(th->cpu_cond);
 	rxs__free(th->cpu_thr);
 	rxs__free(th->args);
+	rxs__free(th->nic_thr);
+	rxs__free(th->nic_args);
 	rxs__free(th);
 	h->threads = NULL;
 }
@@ -278,7 +297,14 @@ int rxs_host_start_threaded(rxs_host_t *h, bool top_speed)
 		pthread_create(&th->cpu_thr[c], NULL, cpu_main, &th->args[c]);
 	}
 	pthread_create(&th->timer_thr, NULL, timer_main, h);
-	pthread_create(&th->nic_thr, NULL, nic_main, h);
+	/* Each source's first frame is read here, so that every NIC thread starts with one. */
+	rxs__sources_start(h);
+	th->nics_running = h->ntraffic;
+	th->sources_done = !h->ntraffic;
+	for (unsigned int i = 0; i < h->ntraffic; i++) {
+		th->nic_args[i] = (struct nic_arg){ h, &h->traffic[i] };
+		pthread_create(&th->nic_thr[i], NULL, nic_main, &th->nic_args[i]);
+	}
 	th->running = true;
 	pthread_mutex_unlock(&th->lock);
 	return 0;
@@ -299,7 +325,8 @@ int rxs_host_wait_threaded(rxs_host_t *h)
 	pthread_cond_broadcast(&th->done_cond);
 	pthread_cond_broadcast(&th->data_cond);
 	pthread_mutex_unlock(&th->lock);
-	pthread_join(th->nic_thr, NULL);
+	for (unsigned int i = 0; i < h->ntraffic; i++)
+		pthread_join(th->nic_thr[i], NULL);
 	pthread_join(th->timer_thr, NULL);
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		pthread_join(th->cpu_thr[c], NULL);
