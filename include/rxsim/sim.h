@@ -12,6 +12,13 @@
  * ring.h act only on the objects they are given, under the same rule; rxs_strerror(),
  * rxs_mib_name(), rxs_drop_reason_name() and rxs_version() are thread-safe;
  * rxs_replace_allocator() must be called before any other thread uses rxsim.
+ *
+ * The threaded engine is the exception: between rxs_host_start_threaded() and
+ * rxs_host_wait_threaded() the host belongs to its threads. Application threads may call
+ * rxs_host_sock_recv_wait(), rxs_host_accept_wait(), rxs_conn_recv_wait() and free the skbs
+ * they got (rxs_consume_skb(), rxs_kfree_skb_reason()); nothing else may touch the host
+ * until rxs_host_wait_threaded() returns. Hooks and tracepoints then run on the engine's
+ * threads, one at a time (under the host lock).
  */
 #ifndef RXSIM_SIM_H
 #define RXSIM_SIM_H
