@@ -76,6 +76,8 @@ static void test_overload_conserves(void **state)
 	assert_int_equal(rxs_host_conservation(h, &c), 0);
 	assert_int_equal(c.offered, 20000);
 	assert_int_equal(c.consumed + c.dropped + c.queued, 20000);
+	/* The NIC thread lets the CPUs in while it floods: they get more than the rings held. */
+	assert_true(c.consumed > 2 * 64);
 	rxs_host_destroy(h);
 }
 
