@@ -236,6 +236,76 @@ static void test_sweep(void **state)
 	free(text);
 }
 
+/* --show picks the columns; csv is the same table for a spreadsheet. */
+static void test_sweep_show_csv(void **state)
+{
+	int status;
+	char *t;
+
+	(void)state;
+	t = run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=65536,262144 --show "
+		"UdpRcvbufErrors,softnet.time_squeeze,drop.SOCKET_RCVBUFF,consumed", RXS_CLI, EXAMPLE);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(t, "sockets.mdns.rcvbuf UdpRcvbufErrors softnet.time_squeeze "
+			       "drop.SOCKET_RCVBUFF consumed top drop reason\n"
+			       "65536                           744                    0 "
+			       "                744      256 SOCKET_RCVBUFF 744\n"));
+	free(t);
+	t = run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=65536 --format csv", RXS_CLI,
+		EXAMPLE);
+	assert_int_equal(status, 0);
+	assert_string_equal(t, "sockets.mdns.rcvbuf,offered,consumed,dropped,queued,"
+			    "UdpRcvbufErrors,rx_missed_errors,time_squeeze,backlog_drops,"
+			    "TcpExtListenOverflows,status,top_drop_reason,top_drop_count\n"
+			    "65536,1000,256,744,0,744,0,0,0,0,0,SOCKET_RCVBUFF,744\n");
+	free(t);
+	free(run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=1 --show Bogus 2>/dev/null",
+		 RXS_CLI, EXAMPLE));
+	assert_int_equal(status, 2);
+}
+
+/* Past one machine: the plan's commands run by xargs (as GNU parallel would), merged into
+ * the table a local sweep prints, byte for byte, in both formats. */
+static void test_sweep_plan_merge(void **state)
+{
+	static const char *const shows[] = { "", "--show UdpRcvbufErrors,drop.SOCKET_RCVBUFF" };
+	char dir[] = "/tmp/rxsim-plan-XXXXXX";
+	int status;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < 2; i++) {
+		char *local, *merged, *plan;
+
+		plan = run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=65536,262144 --set "
+			   "sysctl.net.core.rmem_max=212992,4194304 %s --plan %s/p%zu", RXS_CLI,
+			   EXAMPLE, shows[i], dir, i);
+		assert_int_equal(status, 0);
+		assert_non_null(strstr(plan, " --format json -j 1 > "));
+		/* Before the points ran: each is reported missing, exit 1. */
+		free(run(&status, "%s sweep --merge %s/p%zu 2>/dev/null", RXS_CLI, dir, i));
+		assert_int_equal(status, 1);
+		free(run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=65536,262144 --set "
+			 "sysctl.net.core.rmem_max=212992,4194304 %s --plan %s/p%zu | "
+			 "xargs -d '\\n' -P 2 -I CMD sh -c CMD", RXS_CLI, EXAMPLE, shows[i], dir, i));
+		assert_int_equal(status, 0);
+		for (const char *fmt = "text"; fmt; fmt = strcmp(fmt, "text") ? NULL : "json") {
+			merged = run(&status, "%s sweep --merge %s/p%zu --format %s", RXS_CLI, dir,
+				     i, fmt);
+			assert_int_equal(status, 0);
+			local = run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=65536,262144 "
+				    "--set sysctl.net.core.rmem_max=212992,4194304 %s --format %s",
+				    RXS_CLI, EXAMPLE, shows[i], fmt);
+			assert_string_equal(merged, local);
+			free(merged);
+			free(local);
+		}
+		free(plan);
+		free(run(&status, "rm -rf %s/p%zu", dir, i));
+	}
+	rmdir(dir);
+}
+
 static const struct {
 	int line;
 	const char *scenario, *args, *want;
@@ -310,6 +380,8 @@ int main(void)
 		cmocka_unit_test(test_drops_pcapng),
 		cmocka_unit_test(test_html_in_chromium),
 		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_sweep_show_csv),
+		cmocka_unit_test(test_sweep_plan_merge),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_series_bounded),
 	};

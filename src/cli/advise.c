@@ -376,7 +376,7 @@ static int apply_cand(void *ctx, struct rxs_scenario *sc, long idx)
 static int run_round(const struct advise *ad, struct rxs_scenario *sc, const struct cand **list,
 		     long n, struct cli_result *res)
 {
-	struct cli_runner rn = { "advise", ad->jobs, apply_cand, (void *)list };
+	struct cli_runner rn = { "advise", ad->jobs, apply_cand, (void *)list, NULL };
 
 	return cli_run_points(sc, n, &rn, res);
 }

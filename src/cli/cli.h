@@ -56,6 +56,7 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 
 #define CLI_MAX_NICS 8		/* per-NIC counters kept in a result */
 #define CLI_MAX_SOCKS 16	/* per-socket counters kept in a result */
+#define CLI_MAX_SHOW 16		/* counters a sweep's --show asks for */
 
 /* What one run sends back: a fixed-size record, smaller than PIPE_BUF. */
 struct cli_result {
@@ -67,6 +68,7 @@ struct cli_result {
 	uint64_t nic_missed[CLI_MAX_NICS];	/* rx_missed_errors of the first NICs */
 	uint64_t sock_drops[CLI_MAX_SOCKS];	/* sk_drops of the first sockets */
 	uint64_t reasons[RXS_DROP_MAX];
+	uint64_t show[CLI_MAX_SHOW];		/* the caller's own counters (collect below) */
 };
 
 /* How to run the points: @apply makes point @idx's changes to the child's copy of the
@@ -76,6 +78,8 @@ struct cli_runner {
 	int jobs;
 	int (*apply)(void *ctx, struct rxs_scenario *sc, long idx);
 	void *ctx;
+	/* Optional: more counters of the finished run into r->show, in the child. */
+	void (*collect)(void *ctx, const rxs_host_t *h, struct cli_result *r);
 };
 
 /* Run points 0..@npoints-1 of @sc, each in a forked child; res[i] gets point i's counters

@@ -71,7 +71,7 @@ static const char usage_replay[] =
 	"last frame. Frames the host itself sent (its MAC as the source) are not replayed.\n";
 
 static const char usage_sweep[] =
-	"usage: rxsim sweep SCENARIO.yaml|CAPTURE --set KEY=V1,V2,... [--set KEY2=A,B]... [options]\n"
+	"usage: rxsim sweep SCENARIO.yaml|CAPTURE --set KEY=V1,V2,... [--set KEY2=A,B]... [options]\n"	"       rxsim sweep --merge DIR [--format text|csv|json]\n"
 	"\n"
 	"Run the scenario once per point of the grid (the cartesian product of the values; a\n"
 	"--set with one value is a fixed override), each run in its own process, and print one\n"
@@ -79,8 +79,18 @@ static const char usage_sweep[] =
 	"rx_missed_errors, time_squeeze, backlog drops, TcpExtListenOverflows and the top drop\n"
 	"reason. Deterministic: the same grid gives the same table.\n"
 	"\n"
-	"  --format text|json  output format (default text); json adds every drop reason\n"
+	"  --format text|csv|json  output format (default text); json adds every drop reason\n"
+	"  --show C1,C2,...    the counter columns instead of the default ones: nstat names\n"
+	"                      (UdpRcvbufErrors, TcpExtListenOverflows, ...), softnet.processed,\n"
+	"                      softnet.dropped, softnet.time_squeeze, softnet.received_rps,\n"
+	"                      softnet.flow_limit_count (summed over CPUs), rx_missed_errors,\n"
+	"                      drop.REASON (drop.SOCKET_RCVBUFF), offered, consumed, dropped, queued\n"
 	"  -j N                runs at a time (default: the number of CPUs)\n"
+	"  --plan DIR          run nothing: print one shell command per grid point (each writes\n"
+	"                      DIR/point-NNNNNN.json) for GNU parallel, xargs or a job array,\n"
+	"                      and note the grid in DIR/sweep.plan\n"
+	"  --merge DIR         the table from a plan's results (no scenario or --set: the plan\n"
+	"                      has them); a point without its file is reported and exits 1\n"
 	"\n"
 	"Exit status 1 when any run failed.\n";
 

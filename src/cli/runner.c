@@ -83,6 +83,8 @@ static void run_child(struct rxs_scenario *sc, long idx, const struct cli_runner
 	if (rn->apply(rn->ctx, sc, idx) == 0 && rxs_host_create(&h, sc, err, sizeof(err)) == 0) {
 		r.status = rxs_host_run(h) < 0 ? 1 : 0;
 		cli_collect(h, &r);
+		if (rn->collect)
+			rn->collect(rn->ctx, h, &r);
 	} else if (err[0]) {
 		fprintf(stderr, "rxsim %s: %s\n", rn->cmd, err);
 	}
