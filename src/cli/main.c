@@ -54,7 +54,7 @@ static const char usage_replay[] =
 	"  --force                    let --report, --drops, --tx and the scenario's tap files\n"
 	"                             replace existing files (never through a symbolic link)\n"
 	"  -q, --quiet                no progress line (shown on stderr when it is a terminal:\n"
-	"                             frames, frames/s, virtual time, percent of the capture)\n"
+	"                             frames, frames/s, virtual time, percent done, time left)\n"
 	"  --progress                 the progress line even when stderr is not a terminal\n"
 	"  --engine virtual|threaded  virtual (the default): deterministic, virtual time, as fast\n"
 	"                             as one core goes. threaded: a thread per CPU (ksoftirqd/N),\n"

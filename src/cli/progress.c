@@ -40,15 +40,24 @@ static void draw(struct progress *p, const rxs_host_t *h, uint64_t now_wall)
 {
 	const struct rxs_scenario *sc = rxs_host_scenario(h);
 	struct rxs_conservation c;
-	uint64_t done, total, vt = rxs_host_now(h);
+	uint64_t done = 0, total = 0, vt = rxs_host_now(h);
 	double secs = (double)(now_wall - p->start_wall) / 1e9;
-	char pct[32] = "";
+	char pct[64] = "";
+	double frac = -1.0;
+	size_t n;
 
 	rxs_host_conservation(h, &c);
 	if (rxs_host_progress(h, &done, &total) == 0 && total)
-		snprintf(pct, sizeof(pct), "  %3.0f%% of the capture", 100.0 * (double)done / (double)total);
+		frac = (double)done / (double)total;
 	else if (sc->run.until == RXS_UNTIL_TIME && sc->run.ns)
-		snprintf(pct, sizeof(pct), "  %3.0f%% of the run", 100.0 * (double)vt / (double)sc->run.ns);
+		frac = (double)vt / (double)sc->run.ns;
+	if (frac >= 0.0) {
+		n = (size_t)snprintf(pct, sizeof(pct), "  %3.0f%% of the %s", 100.0 * frac,
+				     total ? "capture" : "run");
+		/* Time left at the pace so far: wall time per fraction done. */
+		if (frac > 0.01 && frac < 1.0 && n < sizeof(pct))
+			snprintf(pct + n, sizeof(pct) - n, ", %.0f s left", secs * (1.0 - frac) / frac);
+	}
 	fprintf(stderr, "\r\033[Krxsim: %" PRIu64 " frames, %.0f frames/s, virtual time %.6f s%s",
 		c.offered, secs > 0 ? (double)c.offered / secs : 0.0, (double)vt / 1e9, pct);
 	fflush(stderr);
