@@ -13,9 +13,11 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "nic/source_int.h"
@@ -308,45 +310,169 @@ void rxs_source_close(rxs_source_t *src)
 	rxs__free(src);
 }
 
-/* The classic pcap backend: libpcap reads, we convert. */
+/*
+ * The classic pcap backend. libpcap opens the file and checks its header, and reads any
+ * record we do not: but two fread() calls and three function layers per record cost as much
+ * as a third of the whole receive path, so the records of a plain file (a regular file in
+ * our byte order, version 2.4, each record whole and within the snapshot length) are parsed
+ * here, out of a large buffer that pread() fills. The first record that is not plain (cut
+ * short, longer than the snapshot length, a timestamp libpcap would sign-extend), or the end
+ * of the file, hands the file to libpcap for good: the FILE is moved to that record and
+ * pcap_next_ex() goes on from there, so every message and corner case stays libpcap's.
+ */
+#define BULK_BUF (128u * 1024)
+#define REC_HDR 16u			/* struct pcap_sf_pkthdr: sec, usec, caplen, len */
+#define TCPDUMP_MAGIC 0xa1b2c3d4u
+#define NSEC_TCPDUMP_MAGIC 0xa1b23c4du
+
+struct pcap_file {
+	pcap_t *p;
+	int linktype;			/* pcap_datalink(), fixed for the file */
+	bool bulk;			/* records come from buf, not from libpcap */
+	bool nsec;			/* the file's fractions are nanoseconds */
+	int fd;
+	uint32_t snaplen;		/* pcap_snapshot(): longer records go to libpcap */
+	uint64_t off;			/* file offset of buf[0] */
+	uint32_t pos, len;		/* the next record is at buf[pos]; buf holds len bytes */
+	uint8_t *buf;			/* BULK_BUF bytes while bulk */
+};
+
+/* Hand the file to libpcap at the next record. 0, or RXS_EPCAP with the message set. */
+static int bulk_stop(rxs_source_t *src, struct pcap_file *pf)
+{
+	pf->bulk = false;
+	if (fseeko(pcap_file(pf->p), (off_t)(pf->off + pf->pos), SEEK_SET) != 0)
+		return rxs__source_fail(src, RXS_EPCAP, "packet %llu: %s",
+					(unsigned long long)src->number + 1, strerror(errno));
+	return 0;
+}
+
+/* Make @need bytes from the next record on readable in the buffer: true, or false at the
+ * end of the file, on a read error, or when the record does not fit. */
+static bool bulk_fill(struct pcap_file *pf, uint32_t need)
+{
+	uint32_t have = pf->len - pf->pos;
+	ssize_t n;
+
+	if (need > BULK_BUF)
+		return false;
+	memmove(pf->buf, pf->buf + pf->pos, have);
+	pf->off += pf->pos;
+	pf->pos = 0;
+	pf->len = have;
+	while (pf->len < need) {
+		n = pread(pf->fd, pf->buf + pf->len, BULK_BUF - pf->len,
+			  (off_t)(pf->off + pf->len));
+		if (n <= 0)
+			return false;
+		pf->len += (uint32_t)n;
+	}
+	return true;
+}
+
+/* The next plain record of the buffer: 1 with @f filled, or 0 when libpcap must read it. */
+static int bulk_next(rxs_source_t *src, struct pcap_file *pf, struct rxs_frame *f)
+{
+	uint32_t h[4];			/* ts_sec, ts_frac, caplen, len, in our byte order */
+	const uint8_t *rec;
+
+	if (pf->len - pf->pos < REC_HDR && !bulk_fill(pf, REC_HDR))
+		return 0;
+	memcpy(h, pf->buf + pf->pos, REC_HDR);
+	/* libpcap stores both timestamp words as signed 32-bit values: past 2^31 they would
+	 * be sign-extended, which is its business. */
+	if (unlikely(((h[0] | h[1]) & 0x80000000u) || h[2] > pf->snaplen))
+		return 0;
+	if (pf->len - pf->pos < REC_HDR + h[2] && !bulk_fill(pf, REC_HDR + h[2]))
+		return 0;
+	rec = pf->buf + pf->pos;
+	pf->pos += REC_HDR + h[2];
+	f->number = ++src->number;
+	f->ts_ns = (uint64_t)h[0] * 1000000000u + (uint64_t)h[1] * (pf->nsec ? 1u : 1000u);
+	return rxs__link_convert(src, (uint32_t)pf->linktype, rec + REC_HDR, h[2], h[3], f);
+}
+
 static int pcap_file_next(rxs_source_t *src, struct rxs_frame *f)
 {
-	pcap_t *p = src->priv;
+	struct pcap_file *pf = src->priv;
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	int rc = pcap_next_ex(p, &h, &data);
+	int rc;
 
+	if (likely(pf->bulk)) {
+		if (bulk_next(src, pf, f))
+			return 1;
+		if ((rc = bulk_stop(src, pf)) < 0)
+			return rc;
+	}
+	rc = pcap_next_ex(pf->p, &h, &data);
 	if (rc == PCAP_ERROR_BREAK)
 		return 0;
 	if (rc != 1)
 		return rxs__source_fail(src, RXS_EPCAP, "packet %llu: %s",
-					(unsigned long long)src->number + 1, pcap_geterr(p));
+					(unsigned long long)src->number + 1, pcap_geterr(pf->p));
 	f->number = ++src->number;
 	/* With nanosecond precision libpcap scales microsecond files itself. An out-of-range
 	 * fraction (>= 10^9) is kept: it only moves the timestamp forward. */
 	f->ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
-	return rxs__link_convert(src, (uint32_t)pcap_datalink(p), data, h->caplen, h->len, f);
+	return rxs__link_convert(src, (uint32_t)pf->linktype, data, h->caplen, h->len, f);
 }
 
 static void pcap_file_close(rxs_source_t *src)
 {
-	if (src->priv)
-		pcap_close(src->priv);
+	struct pcap_file *pf = src->priv;
+
+	if (!pf)
+		return;
+	if (pf->p)
+		pcap_close(pf->p);
+	rxs__free(pf->buf);
+	rxs__free(pf);
 }
 
-/* libpcap reads the FILE we gave it, so its position is how far the capture is read. */
+/* How far the capture is read: our offset while we read it, else the FILE's position, which
+ * libpcap leaves at the end of the last record it read. */
 static void pcap_file_progress(const rxs_source_t *src, uint64_t *done, uint64_t *total)
 {
-	FILE *fp = src->priv ? pcap_file(src->priv) : NULL;
+	const struct pcap_file *pf = src->priv;
+	FILE *fp = pf && pf->p ? pcap_file(pf->p) : NULL;
 	struct stat st;
 	long pos = fp ? ftell(fp) : -1;
 
 	*done = pos > 0 ? (uint64_t)pos : 0;
+	if (fp && pf->bulk)
+		*done = pf->off + pf->pos;
 	*total = fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 }
 
 static const struct rxs__source_ops pcap_file_ops = { pcap_file_next, pcap_file_close,
 						      pcap_file_progress };
+
+/* Whether we can read @pf's records ourselves (see above); sets up the buffer if so. Any
+ * doubt, even a failed allocation, leaves every record to libpcap. */
+static void bulk_init(struct pcap_file *pf)
+{
+	FILE *fp = pcap_file(pf->p);
+	uint32_t magic;
+	struct stat st;
+	off_t start;
+
+	pf->fd = fileno(fp);
+	start = ftello(fp);
+	if (fstat(pf->fd, &st) != 0 || !S_ISREG(st.st_mode) || start != 24 ||
+	    pread(pf->fd, &magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+	    (magic != TCPDUMP_MAGIC && magic != NSEC_TCPDUMP_MAGIC) ||
+	    pcap_major_version(pf->p) != 2 || pcap_minor_version(pf->p) != 4 ||
+	    pcap_snapshot(pf->p) <= 0)
+		return;
+	pf->buf = rxs__malloc(BULK_BUF);
+	if (!pf->buf)
+		return;
+	pf->nsec = magic == NSEC_TCPDUMP_MAGIC;
+	pf->snaplen = (uint32_t)pcap_snapshot(pf->p);
+	pf->off = (uint64_t)start;
+	pf->bulk = true;
+}
 
 int rxs__source_progress(const rxs_source_t *src, uint64_t *done, uint64_t *total)
 {
@@ -362,6 +488,7 @@ static int open_classic(rxs_source_t *src, FILE *fp, char *err, size_t errlen)
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	char lname[96];
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	struct pcap_file *pf;
 	int lt;
 
 	if (!p) {
@@ -369,7 +496,14 @@ static int open_classic(rxs_source_t *src, FILE *fp, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", src->name, ebuf);
 		return RXS_EPCAP;
 	}
-	src->priv = p;
+	pf = rxs__calloc(1, sizeof(*pf));
+	if (!pf) {
+		pcap_close(p);
+		snprintf(err, errlen, "%s: out of memory", src->name);
+		return -ENOMEM;
+	}
+	pf->p = p;
+	src->priv = pf;
 	lt = pcap_datalink(p);
 	if (!rxs__linktype_supported((uint32_t)lt)) {
 		snprintf(err, errlen, "%s: link type %s is not supported; supported: %s",
@@ -377,6 +511,8 @@ static int open_classic(rxs_source_t *src, FILE *fp, char *err, size_t errlen)
 			 rxs__linktype_list);
 		return RXS_ELINKTYPE;
 	}
+	pf->linktype = lt;
+	bulk_init(pf);
 	return 0;
 }
 
