@@ -61,7 +61,7 @@ struct rxs_softnet_data {
 	bool running;				/* an invocation is under way: budget is live */
 	bool softirq_pending;			/* NET_RX_SOFTIRQ raised, event queued */
 	int budget;
-	uint64_t time_limit_jiffies;
+	uint64_t time_limit_ns;			/* the jiffy of the time limit begins here */
 	struct rxs_napi_list list;		/* snapshot being polled */
 	struct rxs_napi_list repoll;
 	unsigned int restarts;			/* handle_softirqs restarts this burst */
@@ -118,6 +118,7 @@ struct rxs_netdev {
 	uint32_t (*rss_tab)[256];		/* Toeplitz by input byte position and value */
 	uint16_t *rss_indir;			/* queue by hash % rss_indir_size */
 	unsigned int rss_indir_size;
+	uint32_t rss_indir_mask;		/* size - 1 if a power of 2 (the default), or 0 */
 };
 
 /* An application model reading a socket. */
@@ -301,11 +302,14 @@ struct rxs_host {
 	size_t nevents, events_cap;
 	uint64_t event_seq;
 	uint64_t last_arrival;
+	struct rxs_traffic *next_src;		/* the source of that frame, or NULL */
 	uint64_t next_arrival;			/* earliest frame of the sources, or UINT64_MAX */
 	uint64_t end_time;			/* resolved run.until */
+	uint64_t jiffy_ns;			/* 10^9 / host.hz, fixed with the host */
 	bool sources_started;
 	uint64_t offered;
 	struct rxs_ipfrags *ipfrags;		/* IPv4 reassembly queues (proto) */
+	struct rxs_inet4_addrs *inet4;		/* the NICs' IPv4 addresses (proto) */
 	struct rxs_icmp_state *icmp;		/* ICMP rate limits (proto) */
 	rxs_frame_drop_fn frame_drop_cb;	/* frames dropped before an skb existed */
 	void *frame_drop_ctx;
@@ -363,9 +367,16 @@ _Static_assert(sizeof(struct rxs_inet_cb) <= sizeof(((struct rxs_sk_buff *)0)->c
 /* ---- sim: clock, events, costs ---- */
 void rxs__event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type type, void *obj);
 bool rxs__event_pop(struct rxs_host *h, struct rxs_event *out);
-const struct rxs_event *rxs__event_peek(const struct rxs_host *h);
+static inline const struct rxs_event *rxs__event_peek(const struct rxs_host *h)
+{
+	return h->nevents ? &h->events[0] : NULL;
+}
 void rxs__timer_add(struct rxs_host *h, uint64_t time, rxs_timer_fn fn, void *obj);
-uint64_t rxs__jiffies(const struct rxs_host *h, uint64_t ns);
+/* Jiffies at virtual time @ns. */
+static inline uint64_t rxs__jiffies(const struct rxs_host *h, uint64_t ns)
+{
+	return ns / h->jiffy_ns;
+}
 /* Charge @ns of CPU time to @sd: its clock moves on. */
 static inline void rxs__charge(struct rxs_softnet_data *sd, uint64_t ns)
 {
@@ -377,7 +388,14 @@ static inline uint32_t rxs__cost(const struct rxs_host *h, enum rxs_cost_id id)
 	return h->sc->cost.ns[id];
 }
 /* Deliver every frame that reaches a NIC no later than @t (DMA into rings, netif_rx). */
-void rxs__pump_arrivals(struct rxs_host *h, uint64_t t);
+void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t);
+static inline void rxs__pump_arrivals(struct rxs_host *h, uint64_t t)
+{
+	/* Called before every packet a CPU processes: most calls find nothing due. In the
+	 * threaded engine the NIC thread delivers frames itself. */
+	if (h->next_arrival <= t && !h->threads)
+		rxs__pump_arrivals_due(h, t);
+}
 
 static inline void rxs__mib_inc(struct rxs_softnet_data *sd, enum rxs_mib mib)
 {
@@ -418,6 +436,9 @@ uint32_t rxs__flow_hash(const struct rxs_netdev *dev, const uint8_t *frame, uint
 /* The RX queue of @hash: indir[hash % size]. */
 static inline unsigned int rxs__rss_queue(const struct rxs_netdev *dev, uint32_t hash)
 {
+	/* A mask instead of a division by a variable, for every frame, when the size allows. */
+	if (dev->rss_indir_mask)
+		return dev->rss_indir[hash & dev->rss_indir_mask];
 	return dev->rss_indir[hash % dev->rss_indir_size];
 }
 

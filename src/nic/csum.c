@@ -21,8 +21,20 @@ uint32_t rxs__csum_partial(const void *p, size_t len, uint32_t sum)
 		w = be64toh(w);
 		acc += (w >> 32) + (w & 0xFFFFFFFFu);
 	}
-	for (; len >= 2; b += 2, len -= 2)
+	/* At most 7 bytes are left: a 32-bit word, a 16-bit one, a byte. */
+	if (len >= 4) {
+		uint32_t w;
+
+		memcpy(&w, b, 4);
+		acc += be32toh(w);
+		b += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
 		acc += (uint32_t)(b[0] << 8 | b[1]);
+		b += 2;
+		len -= 2;
+	}
 	if (len)
 		acc += (uint32_t)b[0] << 8;
 	while (acc >> 32)

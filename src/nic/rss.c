@@ -54,6 +54,8 @@ static void build_indir(struct rxs_netdev *dev)
 	const struct rxs_nic_config *c = &dev->cfg;
 
 	dev->rss_indir_size = c->rss_indir_size ? c->rss_indir_size : RXS_RSS_INDIR_DEFAULT;
+	dev->rss_indir_mask = (dev->rss_indir_size & (dev->rss_indir_size - 1)) ? 0 :
+			      dev->rss_indir_size - 1;
 	for (unsigned int i = 0; i < dev->rss_indir_size; i++) {
 		/* A table written for more queues than the NIC now has (rx_queues lowered by
 		 * --set) folds onto the queues there are, as a driver refusing it would not. */
@@ -92,21 +94,20 @@ void rxs__rss_destroy(struct rxs_netdev *dev)
 	dev->rss_indir = NULL;
 }
 
-static uint32_t toeplitz(const struct rxs_netdev *dev, const uint8_t *in, unsigned int len)
+/* What the 4 bytes at @in contribute at input position @pos. */
+static inline uint32_t toeplitz4(const struct rxs_netdev *dev, unsigned int pos, const uint8_t *in)
 {
-	uint32_t hash = 0;
-
-	for (unsigned int i = 0; i < len; i++)
-		hash ^= dev->rss_tab[i][in[i]];
-	return hash;
+	return dev->rss_tab[pos][in[0]] ^ dev->rss_tab[pos + 1][in[1]] ^
+	       dev->rss_tab[pos + 2][in[2]] ^ dev->rss_tab[pos + 3][in[3]];
 }
 
-/* Toeplitz over addresses, and ports for TCP (and UDP when @udp_ports); 0 for non-IP. */
+/* Toeplitz over addresses, and ports for TCP (and UDP when @udp_ports); 0 for non-IP. The
+ * input (addresses, then ports) is hashed where it lies in the frame, 4 bytes at a time. */
 static uint32_t hash_fields(const struct rxs_netdev *dev, const uint8_t *p, uint32_t len,
 			    bool udp_ports)
 {
-	uint8_t in[RSS_INPUT_MAX];
-	unsigned int n = 0, l4 = 0, ihl, proto;
+	unsigned int n, l4 = 0, ihl, proto;
+	uint32_t hash = 0;
 	uint16_t type;
 
 	if (len < ETH_HLEN)
@@ -117,24 +118,22 @@ static uint32_t hash_fields(const struct rxs_netdev *dev, const uint8_t *p, uint
 	if (type == 0x0800 && len >= 20 && (p[0] >> 4) == 4) {
 		ihl = (p[0] & 15u) * 4;
 		proto = p[9];
-		memcpy(in, p + 12, 8);
+		hash = toeplitz4(dev, 0, p + 12) ^ toeplitz4(dev, 4, p + 16);
 		n = 8;
 		if (ihl >= 20 && len >= ihl + 4 && !(rxs__get_be16(p + 6) & 0x3fff))
 			l4 = ihl;
 	} else if (type == 0x86dd && len >= 40) {
 		proto = p[6];
-		memcpy(in, p + 8, 32);
-		n = 32;
+		for (n = 0; n < 32; n += 4)
+			hash ^= toeplitz4(dev, n, p + 8 + n);
 		if (len >= 44)
 			l4 = 40;
 	} else {
 		return 0;
 	}
-	if (l4 && (proto == 6 || (proto == 17 && udp_ports))) {
-		memcpy(in + n, p + l4, 4);
-		n += 4;
-	}
-	return toeplitz(dev, in, n);
+	if (l4 && (proto == 6 || (proto == 17 && udp_ports)))
+		hash ^= toeplitz4(dev, n, p + l4);
+	return hash;
 }
 
 /* The fields drivers hash by default: 4-tuple for TCP, 2-tuple for UDP (Intel's default;

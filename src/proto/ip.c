@@ -3,6 +3,7 @@
  * The checks and their counters follow net/ipv4/ip_input.c in order; netfilter hooks
  * (PREROUTING, INPUT) sit where NF_HOOK sits there. Netfilter drops touch no IP counter.
  */
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -33,33 +34,74 @@ static bool is_loopback(const uint8_t *a)
 	return a[0] == 127;
 }
 
-/* A directed broadcast of one of our IPv4 subnets (the all-ones host part). */
-static bool is_subnet_broadcast(const struct rxs_host *h, const uint8_t *a)
-{
-	uint32_t d = rxs__get_be32(a);
+/*
+ * The host's IPv4 addresses as numbers, and the subnets whose directed broadcast (the
+ * all-ones host part) it receives: the input route asks both of every packet, and a NIC's
+ * addresses are fixed once the host exists, so they are gathered once from every NIC.
+ */
+struct rxs_inet4_addrs {
+	unsigned int nlocal, nbcast;
+	uint32_t *local;		/* every NIC's address: the weak host model */
+	uint32_t (*bcast)[2];		/* { net, mask } of each subnet shorter than /31 */
+};
 
+int rxs__ip_init(struct rxs_host *h)
+{
+	struct rxs_inet4_addrs *a;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		n += h->devs[i].cfg.naddrs;
+	a = rxs__calloc(1, sizeof(*a) + (n ? n : 1) * 3 * sizeof(uint32_t));
+	if (!a)
+		return -ENOMEM;
+	a->local = (uint32_t *)(void *)(a + 1);
+	a->bcast = (uint32_t (*)[2])(void *)(a->local + (n ? n : 1));
 	for (unsigned int i = 0; i < h->ndevs; i++) {
 		const struct rxs_nic_config *c = &h->devs[i].cfg;
 
 		for (unsigned int j = 0; j < c->naddrs; j++) {
 			const struct rxs_addr *x = &c->addrs[j];
-			uint32_t mask;
+			uint32_t addr = rxs__get_be32(x->addr), mask;
 
-			if (x->family != AF_INET || x->prefix >= 31)
+			if (x->family != AF_INET)
+				continue;
+			a->local[a->nlocal++] = addr;
+			if (x->prefix >= 31)
 				continue;
 			mask = x->prefix ? ~0u << (32 - x->prefix) : 0;
-			if ((d & ~mask) == ~mask && (d & mask) == (rxs__get_be32(x->addr) & mask))
-				return true;
+			a->bcast[a->nbcast][0] = addr & mask;
+			a->bcast[a->nbcast++][1] = mask;
 		}
 	}
+	h->inet4 = a;
+	return 0;
+}
+
+void rxs__ip_destroy(struct rxs_host *h)
+{
+	rxs__free(h->inet4);
+	h->inet4 = NULL;
+}
+
+/* A directed broadcast of one of our IPv4 subnets. */
+static bool is_subnet_broadcast(const struct rxs_host *h, uint32_t d)
+{
+	const struct rxs_inet4_addrs *a = h->inet4;
+
+	for (unsigned int i = 0; i < a->nbcast; i++)
+		if ((d | a->bcast[i][1]) == ~0u && (d & a->bcast[i][1]) == a->bcast[i][0])
+			return true;
 	return false;
 }
 
-static bool is_local(const struct rxs_host *h, int family, const uint8_t *a)
+/* An address of any of our NICs: the weak host model makes it local to all of them. */
+static bool is_local(const struct rxs_host *h, uint32_t addr)
 {
-	/* The weak host model: an address on any interface is local to all of them. */
-	for (unsigned int i = 0; i < h->ndevs; i++)
-		if (rxs__netdev_owns_addr(&h->devs[i], family, a))
+	const struct rxs_inet4_addrs *a = h->inet4;
+
+	for (unsigned int i = 0; i < a->nlocal; i++)
+		if (a->local[i] == addr)
 			return true;
 	return false;
 }
@@ -93,13 +135,13 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 		return RXS_DROP_IP_INVALID_DEST;
 	if (is_loopback(s))
 		return RXS_DROP_IP_INVALID_SOURCE;
-	if (is_subnet_broadcast(h, d)) {
+	if (is_subnet_broadcast(h, rxs__get_be32(d))) {
 		cb->route = RXS_RTN_BROADCAST;
 		return RXS_DROP_NOT_DROPPED_YET;
 	}
-	if (is_local(h, AF_INET, d)) {
+	if (is_local(h, rxs__get_be32(d))) {
 		/* fib_validate_source(): our own address as the source is a martian. */
-		if (is_local(h, AF_INET, s))
+		if (is_local(h, rxs__get_be32(s)))
 			return RXS_DROP_IP_LOCAL_SOURCE;
 		cb->route = RXS_RTN_LOCAL;
 		return RXS_DROP_NOT_DROPPED_YET;

@@ -243,13 +243,15 @@ void rxs__icmpv6_rcv(struct rxs_sk_buff *skb)
 
 int rxs__proto_init(struct rxs_host *h)
 {
-	int err = rxs__ipfrag_init(h);
+	int err = rxs__ip_init(h);
 
+	err = err ? err : rxs__ipfrag_init(h);
 	return err ? err : rxs__icmp_init(h);
 }
 
 void rxs__proto_destroy(struct rxs_host *h)
 {
+	rxs__ip_destroy(h);
 	rxs__ipfrag_destroy(h);
 	rxs__icmp_destroy(h);
 }

@@ -40,6 +40,8 @@ void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
 void rxs__tcp_rcv(struct rxs_sk_buff *skb);
 void rxs__icmpv6_rcv(struct rxs_sk_buff *skb);
 
+int rxs__ip_init(struct rxs_host *h);
+void rxs__ip_destroy(struct rxs_host *h);
 int rxs__ipfrag_init(struct rxs_host *h);
 void rxs__ipfrag_destroy(struct rxs_host *h);
 uint64_t rxs__ipfrag_queued(const struct rxs_host *h);

@@ -28,17 +28,18 @@ static const struct udp_mibs udp6_mibs = {
 uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
 		      uint32_t len)
 {
-	unsigned int alen = cb->family == AF_INET ? 4 : 16;
-	uint32_t sum = 0;
-	uint8_t tail[4];
+	/* The pseudo-header's 16-bit words, added as numbers: the one's complement sum does
+	 * not depend on how its words are grouped, so this folds to what summing the header's
+	 * bytes would. */
+	uint32_t sum = (len >> 16) + (len & 0xFFFF) + proto;
 
-	sum = rxs__csum_partial(cb->saddr, alen, sum);
-	sum = rxs__csum_partial(cb->daddr, alen, sum);
-	rxs__put_be32(tail, len);
-	sum = rxs__csum_partial(tail, 4, sum);
-	tail[0] = tail[1] = tail[2] = 0;
-	tail[3] = proto;
-	sum = rxs__csum_partial(tail, 4, sum);
+	if (cb->family == AF_INET) {
+		sum += rxs__get_be16(cb->saddr) + rxs__get_be16(cb->saddr + 2) +
+		       rxs__get_be16(cb->daddr) + rxs__get_be16(cb->daddr + 2);
+	} else {
+		sum = rxs__csum_partial(cb->saddr, 16, sum);
+		sum = rxs__csum_partial(cb->daddr, 16, sum);
+	}
 	return rxs__csum_fold(rxs__csum_partial(l4, len, sum));
 }
 

@@ -68,8 +68,23 @@ static bool own_frame(struct rxs_host *h, const struct rxs_traffic *tr)
 	return true;
 }
 
-/* Read @tr's next frame and place it in virtual time. */
-void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr)
+/* Find the source whose frame comes first (the lowest index among equals) and remember it:
+ * only an advance changes the answer, and the engine asks for it several times a packet. */
+static void next_source_update(struct rxs_host *h)
+{
+	struct rxs_traffic *best = NULL;
+
+	for (unsigned int i = 0; i < h->ntraffic; i++) {
+		struct rxs_traffic *tr = &h->traffic[i];
+
+		if (tr->has_frame && (!best || tr->next_ns < best->next_ns))
+			best = tr;
+	}
+	h->next_src = best;
+	h->next_arrival = best ? best->next_ns : UINT64_MAX;
+}
+
+static void source_read(struct rxs_host *h, struct rxs_traffic *tr)
 {
 	int rc;
 	uint64_t rel;
@@ -98,6 +113,13 @@ void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr)
 	tr->count++;
 }
 
+/* Read @tr's next frame and place it in virtual time. */
+void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr)
+{
+	source_read(h, tr);
+	next_source_update(h);
+}
+
 void rxs__sources_start(struct rxs_host *h)
 {
 	if (h->sources_started)
@@ -107,28 +129,10 @@ void rxs__sources_start(struct rxs_host *h)
 		rxs__source_advance(h, &h->traffic[i]);
 }
 
-struct rxs_traffic *rxs__next_source(struct rxs_host *h)
-{
-	struct rxs_traffic *best = NULL;
-
-	for (unsigned int i = 0; i < h->ntraffic; i++) {
-		struct rxs_traffic *tr = &h->traffic[i];
-
-		if (tr->has_frame && (!best || tr->next_ns < best->next_ns))
-			best = tr;
-	}
-	h->next_arrival = best ? best->next_ns : UINT64_MAX;
-	return best;
-}
-
-void rxs__pump_arrivals(struct rxs_host *h, uint64_t t)
+void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t)
 {
 	struct rxs_traffic *tr;
 
-	/* Called before every packet a CPU processes: most calls find nothing due. In the
-	 * threaded engine the NIC thread delivers frames itself. */
-	if (h->next_arrival > t || h->threads)
-		return;
 	while ((tr = rxs__next_source(h)) && tr->next_ns <= t) {
 		uint64_t at = tr->next_ns;
 
@@ -186,8 +190,12 @@ void rxs__dispatch(struct rxs_host *h, const struct rxs_event *ev)
 	}
 }
 
-/* Run everything due up to @until; returns false when nothing at all is left to run. */
-static bool run_to(struct rxs_host *h, uint64_t until)
+/*
+ * Run everything due up to @until; returns false when nothing at all is left to run. With
+ * @follow, @until moves on to each next frame as long as a source has one: the run goes
+ * on until the last frame has arrived and the events due by then have run.
+ */
+static bool run_to(struct rxs_host *h, uint64_t until, bool follow)
 {
 	for (;;) {
 		struct rxs_traffic *tr = rxs__next_source(h);
@@ -199,6 +207,8 @@ static bool run_to(struct rxs_host *h, uint64_t until)
 			return false;
 		if (h->stop)
 			return false;
+		if (follow && tr)
+			until = RXS_MAX(until, ta);
 		if (RXS_MIN(ta, te) > until)
 			return true;
 		if (ta <= te) {
@@ -217,7 +227,7 @@ static bool run_to(struct rxs_host *h, uint64_t until)
 int rxs_host_run_until(rxs_host_t *h, uint64_t t)
 {
 	rxs__sources_start(h);
-	run_to(h, t);
+	run_to(h, t, false);
 	if (h->stop)
 		return h->error ? h->error : -EINTR;
 	if (t != NEVER && h->now < t)
@@ -262,9 +272,8 @@ int rxs_host_run(rxs_host_t *h)
 		return rxs_host_run_until(h, run->ns);
 	/* Until every frame has arrived, then run.ns more (timers far in the future, such as
 	 * reassembly timeouts, are left pending like on a host that is still up). */
-	while (rxs__next_source(h) && !h->stop)
-		if (!run_to(h, rxs__next_source(h)->next_ns))
-			break;
+	if (rxs__next_source(h) && !h->stop)
+		run_to(h, rxs__next_source(h)->next_ns, true);
 	return rxs_host_run_until(h, h->last_arrival + run->ns);
 }
 
@@ -279,7 +288,7 @@ int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint3
 	/* Only what is due strictly before @t: at equal times an arrival goes before events,
 	 * here as in run_to(), so frames injected at one instant arrive together. */
 	if (t)
-		run_to(h, t - 1);
+		run_to(h, t - 1, false);
 	h->now = t;
 	memset(&f, 0, sizeof(f));
 	f.data = frame;

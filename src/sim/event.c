@@ -67,11 +67,6 @@ bool rxs__event_pop(struct rxs_host *h, struct rxs_event *out)
 	return true;
 }
 
-const struct rxs_event *rxs__event_peek(const struct rxs_host *h)
-{
-	return h->nevents ? &h->events[0] : NULL;
-}
-
 static void event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type type, void *obj,
 		      rxs_timer_fn fn)
 {
@@ -102,9 +97,4 @@ void rxs__timer_add(struct rxs_host *h, uint64_t time, rxs_timer_fn fn, void *ob
 	event_add(h, time, RXS_EV_TIMER, obj, fn);
 	if (unlikely(h->threads))
 		rxs__threads_event_added(h, RXS_EV_TIMER, obj);
-}
-
-uint64_t rxs__jiffies(const struct rxs_host *h, uint64_t ns)
-{
-	return ns / (1000000000ull / h->sc->host.hz);
 }

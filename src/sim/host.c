@@ -189,6 +189,7 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	for (int i = 0; i < RXS_SYSCTL_COUNT; i++)
 		h->sysctl[i] = rxs_scenario_sysctl(sc, (enum rxs_sysctl_id)i);
 	h->pool.host = h;
+	h->jiffy_ns = 1000000000ull / sc->host.hz;
 	h->ncpus = sc->host.cpus ? sc->host.cpus : 1;
 	h->cpus = rxs__calloc(h->ncpus, sizeof(*h->cpus));
 	h->devs = rxs__calloc(sc->nnics ? sc->nnics : 1, sizeof(*h->devs));

@@ -5,7 +5,11 @@
 #include "host.h"
 
 void rxs__sources_start(struct rxs_host *h);
-struct rxs_traffic *rxs__next_source(struct rxs_host *h);
+/* The source whose frame arrives first (the lowest index among equals), or NULL. */
+static inline struct rxs_traffic *rxs__next_source(struct rxs_host *h)
+{
+	return h->next_src;
+}
 void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr);
 void rxs__dispatch(struct rxs_host *h, const struct rxs_event *ev);
 

@@ -176,12 +176,16 @@ static int napi_poll(struct rxs_softnet_data *sd, struct rxs_napi *n)
 static void net_rx_action_start(struct rxs_softnet_data *sd)
 {
 	struct rxs_host *h = sd->host;
+	int64_t usecs = h->sysctl[RXS_SYSCTL_NETDEV_BUDGET_USECS];
+	uint64_t limit;
 
 	sd->cpu_stats.softirqs++;
 	rxs__charge(sd, rxs__cost(h, RXS_COST_SOFTIRQ));
 	sd->budget = (int)h->sysctl[RXS_SYSCTL_NETDEV_BUDGET];
-	sd->time_limit_jiffies = rxs__jiffies(h, sd->now) +
-		usecs_to_jiffies(h, (uint64_t)h->sysctl[RXS_SYSCTL_NETDEV_BUDGET_USECS]);
+	/* time_limit = jiffies + usecs_to_jiffies(netdev_budget_usecs), kept as the time its
+	 * jiffy begins: jiffies >= time_limit is then a comparison of times after each poll. */
+	limit = rxs__jiffies(h, sd->now) + usecs_to_jiffies(h, (uint64_t)usecs);
+	sd->time_limit_ns = limit * h->jiffy_ns;
 	sd->running = true;
 }
 
@@ -264,7 +268,7 @@ void rxs__net_rx_action(struct rxs_softnet_data *sd, uint64_t t)
 		goto out;
 	}
 	sd->budget -= napi_poll(sd, n);
-	if (sd->budget <= 0 || rxs__jiffies(h, sd->now) >= sd->time_limit_jiffies) {
+	if (sd->budget <= 0 || sd->now >= sd->time_limit_ns) {
 		sd->stat.time_squeeze++;
 		if (sd->budget <= 0)
 			sd->cpu_stats.squeeze_budget++;
