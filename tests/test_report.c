@@ -283,8 +283,10 @@ static void test_sweep_plan_merge(void **state)
 		assert_int_equal(status, 0);
 		assert_non_null(strstr(plan, " --format json -j 1 > "));
 		/* Before the points ran: each is reported missing, exit 1. */
-		free(run(&status, "%s sweep --merge %s/p%zu 2>/dev/null", RXS_CLI, dir, i));
+		merged = run(&status, "%s sweep --merge %s/p%zu 2>/dev/null", RXS_CLI, dir, i);
 		assert_int_equal(status, 1);
+		assert_non_null(strstr(merged, "(no result yet)\n"));
+		free(merged);
 		free(run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=65536,262144 --set "
 			 "sysctl.net.core.rmem_max=212992,4194304 %s --plan %s/p%zu | "
 			 "xargs -d '\\n' -P 2 -I CMD sh -c CMD", RXS_CLI, EXAMPLE, shows[i], dir, i));

@@ -27,6 +27,7 @@
 #define MAX_KEYS 8
 #define MAX_VALUES 64
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define SWEEP_NO_RESULT 3	/* a row's status in --merge when its point has no file */
 
 struct axis {
 	char key[128];
@@ -378,6 +379,8 @@ static void print_text(const struct sweep_args *a, long npoints, const struct cl
 		top = top_reason(&res[i], &n);
 		if (res[i].status == 2)
 			puts("(run failed to start)");
+		else if (res[i].status == SWEEP_NO_RESULT)
+			puts("(no result yet)");
 		else if (top)
 			printf("%s %" PRIu64 "%s\n", top, n, res[i].status ? " (run error)" : "");
 		else
@@ -628,7 +631,7 @@ static int merge(struct sweep_args *a)
 		point_file(file, sizeof(file), a->merge, i);
 		if (!read_point(a, file, &res[i])) {
 			fprintf(stderr, "rxsim sweep: %s: missing or not a sweep row\n", file);
-			res[i].status = 2;
+			res[i].status = SWEEP_NO_RESULT;
 			missing++;
 		}
 	}
