@@ -42,8 +42,9 @@ test)
 		ctest --output-on-failure -j "$jobs")
 	echo "== the threaded engine under ThreadSanitizer"
 	build build-tsan -DRXS_TSAN=ON --target test_threaded
+	build build-tsan -DRXS_TSAN=ON --target example_server
 	(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-		ctest --output-on-failure -R '^test_threaded$')
+		ctest --output-on-failure -R '^(test_threaded|example_server)$')
 	;;
 *)
 	echo "usage: scripts/quickstart.sh example|test" >&2
