@@ -505,8 +505,6 @@ int rxs__proto_init(struct rxs_host *h);
 void rxs__proto_destroy(struct rxs_host *h);
 /* skbs held by the protocols (fragments waiting for reassembly). */
 uint64_t rxs__proto_queued(const struct rxs_host *h);
-uint16_t rxs__csum_fold(uint32_t sum);
-uint32_t rxs__csum_partial(const void *p, size_t len, uint32_t sum);
 
 /* ---- netfilter (src/netfilter/) ---- */
 /* NF_HOOK: ACCEPT, the caller continues; DROP, @skb was freed (NETFILTER_DROP). */

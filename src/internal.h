@@ -2,8 +2,10 @@
 #ifndef RXSIM_INTERNAL_H
 #define RXSIM_INTERNAL_H
 
+#include <endian.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define RXS_MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -47,6 +49,55 @@ static inline void rxs__put_be32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
+}
+
+/*
+ * The Internet checksum (RFC 1071), inline: the receive path verifies two per packet.
+ * rxs__csum_partial() adds @len bytes at @p to @sum; rxs__csum_fold() folds to 16 bits,
+ * already complemented, ready to store (0 when verifying a valid checksum).
+ *
+ * Big-endian 16-bit words are summed; an odd last byte is the high half of a zero-padded
+ * word. Eight bytes are added at a time as two 32-bit words: 2^16 = 1 modulo 0xffff, so the
+ * folded sum is the same, and the 64-bit accumulator cannot overflow below 16 GiB.
+ */
+static inline uint32_t rxs__csum_partial(const void *p, size_t len, uint32_t sum)
+{
+	const uint8_t *b = p;
+	uint64_t acc = sum;
+
+	for (; len >= 8; b += 8, len -= 8) {
+		uint64_t w;
+
+		memcpy(&w, b, 8);
+		w = be64toh(w);
+		acc += (w >> 32) + (w & 0xFFFFFFFFu);
+	}
+	/* At most 7 bytes are left: a 32-bit word, a 16-bit one, a byte. */
+	if (len >= 4) {
+		uint32_t w;
+
+		memcpy(&w, b, 4);
+		acc += be32toh(w);
+		b += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		acc += (uint32_t)(b[0] << 8 | b[1]);
+		b += 2;
+		len -= 2;
+	}
+	if (len)
+		acc += (uint32_t)b[0] << 8;
+	while (acc >> 32)
+		acc = (acc & 0xFFFFFFFFu) + (acc >> 32);
+	return (uint32_t)acc;
+}
+
+static inline uint16_t rxs__csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	return (uint16_t)~sum;
 }
 
 #endif /* RXSIM_INTERNAL_H */

@@ -18,7 +18,7 @@ void rxs__eth_type_trans(struct rxs_sk_buff *skb)
 
 	skb->mac_header = (uint16_t)(skb->data - skb->head);
 	proto = rxs__get_be16(skb->data + 12);
-	rxs_skb_pull(skb, ETH_HLEN);
+	rxs__skb_pull(skb, ETH_HLEN);
 	/* Values below 0x600 are 802.3 lengths: the kernel calls such frames ETH_P_802_3/2,
 	 * for which a host has no handler. Keep the raw value; it matches no handler either. */
 	skb->protocol = proto;

@@ -239,21 +239,27 @@ static void set_lengths(struct rxs_frame *f, unsigned int hlen, uint32_t caplen,
 	f->wire_len = (uint32_t)RXS_MAX(wire, len);
 }
 
+/* An Ethernet record is the frame, returned in place. */
+static inline int eth_frame(rxs_source_t *src, const uint8_t *pkt, uint32_t caplen,
+			    uint32_t origlen, struct rxs_frame *f)
+{
+	if (caplen < ETH_HLEN)
+		return link_trunc(src, origlen, f);
+	f->data = pkt;
+	f->len = caplen;
+	f->wire_len = RXS_MAX(caplen, origlen);
+	f->flags = caplen < origlen ? RXS_FRAME_F_SNAPPED : 0;
+	return 1;
+}
+
 int rxs__link_convert(rxs_source_t *src, uint32_t lt, const uint8_t *pkt, uint32_t caplen,
 		      uint32_t origlen, struct rxs_frame *f)
 {
 	struct linkhdr lh;
 	int clt = rxs__linktype_canon(lt);
 
-	if (clt == RXS__LT_EN10MB) {
-		if (caplen < ETH_HLEN)
-			return link_trunc(src, origlen, f);
-		f->data = pkt;
-		f->len = caplen;
-		f->wire_len = RXS_MAX(caplen, origlen);
-		f->flags = caplen < origlen ? RXS_FRAME_F_SNAPPED : 0;
-		return 1;
-	}
+	if (clt == RXS__LT_EN10MB)
+		return eth_frame(src, pkt, caplen, origlen, f);
 	if (!parse_link(src, clt, pkt, caplen, &lh))
 		return link_trunc(src, origlen, f);
 	set_lengths(f, lh.hlen, caplen, origlen);
@@ -389,6 +395,8 @@ static int bulk_next(rxs_source_t *src, struct pcap_file *pf, struct rxs_frame *
 	pf->pos += REC_HDR + h[2];
 	f->number = ++src->number;
 	f->ts_ns = (uint64_t)h[0] * 1000000000u + (uint64_t)h[1] * (pf->nsec ? 1u : 1000u);
+	if (likely(pf->linktype == RXS__LT_EN10MB))
+		return eth_frame(src, rec + REC_HDR, h[2], h[3], f);
 	return rxs__link_convert(src, (uint32_t)pf->linktype, rec + REC_HDR, h[2], h[3], f);
 }
 

@@ -84,10 +84,7 @@ int rxs__link_convert(rxs_source_t *src, uint32_t lt, const uint8_t *pkt, uint32
  * from now on, even on failure. 0, or RXS_EPCAP / RXS_ELINKTYPE / -ENOMEM with @err set. */
 int rxs__pcapng_open(rxs_source_t *src, FILE *fp, char *err, size_t errlen);
 
-/* Internet checksum (RFC 1071): add @len bytes at @p to @sum, then fold to 16 bits. The
- * result of rxs__csum_fold() is already complemented, ready to store. */
-uint32_t rxs__csum_partial(const void *p, size_t len, uint32_t sum);
-uint16_t rxs__csum_fold(uint32_t sum);
+/* The Internet checksum, rxs__csum_partial() and rxs__csum_fold(), is in internal.h. */
 
 /* Packet builders, for the UDP generator now and TCP later. Each writes one header at @p and
  * returns the byte after it. IPv4 headers get their checksum; @l4len is the payload length. */

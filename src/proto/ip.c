@@ -165,7 +165,7 @@ static void ip_local_deliver(struct rxs_sk_buff *skb)
 
 	RXS_TRACE_STAGE(sd, sd->now, skb, "ip_local_deliver",
 			"INPUT accepted; protocol %u to its handler", cb->protocol);
-	rxs_skb_pull(skb, (skb->data[0] & 15u) * 4);
+	rxs__skb_pull(skb, (skb->data[0] & 15u) * 4);
 	rxs_skb_reset_transport_header(skb);
 	switch (cb->protocol) {
 	case IPPROTO_UDP:
@@ -229,7 +229,7 @@ static enum rxs_drop_reason ip_rcv_core(struct rxs_sk_buff *skb, struct rxs_soft
 	if (tot_len < ihl)
 		goto inhdr_error;
 	/* pskb_trim_rcsum(): Ethernet padding goes; skb->len is the IP length from here on. */
-	rxs_skb_trim(skb, tot_len);
+	rxs__skb_trim(skb, tot_len);
 	return RXS_DROP_NOT_DROPPED_YET;
 inhdr_error:
 	rxs__mib_inc(sd, RXS_MIB_IpInHdrErrors);
@@ -239,16 +239,24 @@ inhdr_error:
 /* NF_HOOK(): true when the packet goes on (the caller runs okfn itself); false when
  * netfilter took it: dropped (and freed), or queued to or stolen by a user's hook function.
  * A queued packet that the user reinjects resumes in @okfn. */
-static bool nf_hook(struct rxs_sk_buff *skb, enum rxs_nf_hook hook, rxs__nf_okfn okfn)
+static bool nf_hook_slow(struct rxs_sk_buff *skb, enum rxs_nf_hook hook, rxs__nf_okfn okfn)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
 
 	if (unlikely(h->hooks.nnf[hook]))
 		return rxs__nf_hook_user(h, hook, skb, okfn);
-	if (!h->nf)
-		return true;
 	return rxs__nf_hook(h->nf, hook, skb, skb->dev->cfg.name, sd->now) == RXS_NF_ACCEPT;
+}
+
+static inline bool nf_hook(struct rxs_sk_buff *skb, enum rxs_nf_hook hook, rxs__nf_okfn okfn)
+{
+	const struct rxs_host *h = rxs__skb_host(skb);
+
+	/* No rules and no user hook, as on most hosts: nothing to call. */
+	if (likely(!h->nf && !h->hooks.nnf[hook]))
+		return true;
+	return nf_hook_slow(skb, hook, okfn);
 }
 
 /* ip_forward_finish(): counted as forwarded, then out through POSTROUTING. */

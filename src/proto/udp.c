@@ -88,7 +88,7 @@ static void udp_rcv(struct rxs_sk_buff *skb, const struct udp_mibs *m)
 	/* IPv6 jumbograms aside, a length field of 0 or below the header is short. */
 	if (ulen > skb->len || ulen < 8)
 		goto drop;
-	rxs_skb_trim(skb, ulen);
+	rxs__skb_trim(skb, ulen);
 	dport = rxs__get_be16(skb->data + 2);
 	csum_bad = (cb->family == AF_INET6 || rxs__get_be16(skb->data + 6)) &&
 		   rxs__l4_csum(cb, IPPROTO_UDP, skb->data, ulen);

@@ -149,22 +149,9 @@ struct rxs_sk_buff *rxs__skb_alloc(struct rxs_skb_pool *pool, unsigned int size)
 	return skb;
 }
 
-uint8_t *rxs__skb_put(struct rxs_sk_buff *skb, unsigned int len)
-{
-	uint8_t *p = rxs_skb_tail_pointer(skb);
-
-	skb->tail += len;
-	skb->len += len;
-	return p;
-}
-
 uint8_t *rxs_skb_pull(struct rxs_sk_buff *skb, unsigned int len)
 {
-	if (len > skb->len)
-		return NULL;
-	skb->len -= len;
-	skb->data += len;
-	return skb->data;
+	return rxs__skb_pull(skb, len);
 }
 
 uint8_t *rxs_skb_push(struct rxs_sk_buff *skb, unsigned int len)
@@ -178,10 +165,7 @@ uint8_t *rxs_skb_push(struct rxs_sk_buff *skb, unsigned int len)
 
 void rxs_skb_trim(struct rxs_sk_buff *skb, unsigned int len)
 {
-	if (len < skb->len) {
-		skb->len = len;
-		skb->tail = (uint32_t)(skb->data - skb->head) + len;
-	}
+	rxs__skb_trim(skb, len);
 }
 
 struct rxs_sk_buff *rxs_skb_clone(struct rxs_sk_buff *skb)

@@ -41,7 +41,32 @@ void rxs__skb_pool_destroy(struct rxs_skb_pool *pool);
 struct rxs_sk_buff *rxs__skb_alloc(struct rxs_skb_pool *pool, unsigned int size);
 
 /* Append @len bytes at the tail (skb_put); the caller checked the room. Returns where. */
-uint8_t *rxs__skb_put(struct rxs_sk_buff *skb, unsigned int len);
+static inline uint8_t *rxs__skb_put(struct rxs_sk_buff *skb, unsigned int len)
+{
+	uint8_t *p = rxs_skb_tail_pointer(skb);
+
+	skb->tail += len;
+	skb->len += len;
+	return p;
+}
+
+/* rxs_skb_pull() and rxs_skb_trim(), inline for the receive path's every packet. */
+static inline uint8_t *rxs__skb_pull(struct rxs_sk_buff *skb, unsigned int len)
+{
+	if (len > skb->len)
+		return NULL;
+	skb->len -= len;
+	skb->data += len;
+	return skb->data;
+}
+
+static inline void rxs__skb_trim(struct rxs_sk_buff *skb, unsigned int len)
+{
+	if (len < skb->len) {
+		skb->len = len;
+		skb->tail = (uint32_t)(skb->data - skb->head) + len;
+	}
+}
 
 /* Count the end of a frame that never became an skb (a hardware drop). */
 void rxs__skb_count_frame_drop(struct rxs_skb_pool *pool, enum rxs_drop_reason reason);
