@@ -26,7 +26,8 @@ static uint32_t tuple_hash(const struct rxs_tcp_tuple *t)
 	const uint8_t *p = (const uint8_t *)t;
 	uint32_t h = 2166136261u;
 
-	/* FNV-1a over the tuple; the padding is zeroed wherever tuples are built. */
+	/* FNV-1a over the tuple; the padding is zeroed wherever tuples are built. The ISN
+	 * hints' slots (and which hint a full table overwrites) depend on it: kept as it is. */
 	for (size_t i = 0; i < sizeof(*t); i++)
 		h = (h ^ p[i]) * 16777619u;
 	return h;
@@ -43,6 +44,20 @@ void rxs__tcp_tuple_of(const struct rxs_sk_buff *skb, struct rxs_tcp_tuple *t)
 	memcpy(t->daddr, cb->daddr, 16);
 	t->sport = rxs__get_be16(th);
 	t->dport = rxs__get_be16(th + 2);
+}
+
+/* The ehash's bucket of @t: a word at a time, for every TCP segment. Any spread serves: a
+ * lookup finds the first node of the tuple in its chain, whatever the bucket. */
+static uint32_t ehash_bucket(const struct rxs_host *h, const struct rxs_tcp_tuple *t)
+{
+	uint64_t x = t->family | (uint64_t)t->sport << 16 | (uint64_t)t->dport << 32;
+	uint32_t w[8];
+
+	memcpy(w, t->saddr, 16);
+	memcpy(w + 4, t->daddr, 16);
+	for (unsigned int i = 0; i < 8; i++)
+		x = (x ^ w[i]) * 0x9E3779B97F4A7C15ull;
+	return (uint32_t)(x >> 32) & h->ehash_mask;
 }
 
 static int ehash_init(struct rxs_host *h)
@@ -62,7 +77,7 @@ struct rxs_ehash_node *rxs__ehash_lookup(struct rxs_host *h, const struct rxs_tc
 
 	if (!h->ehash)
 		return NULL;
-	for (n = h->ehash[tuple_hash(t) & h->ehash_mask]; n; n = n->next)
+	for (n = h->ehash[ehash_bucket(h, t)]; n; n = n->next)
 		if (!memcmp(&n->t, t, sizeof(*t)))
 			return n;
 	return NULL;
@@ -74,7 +89,7 @@ int rxs__ehash_add(struct rxs_host *h, struct rxs_ehash_node *n)
 
 	if (ehash_init(h))
 		return -ENOMEM;
-	b = tuple_hash(&n->t) & h->ehash_mask;
+	b = ehash_bucket(h, &n->t);
 	n->next = h->ehash[b];
 	h->ehash[b] = n;
 	return 0;
@@ -86,7 +101,7 @@ void rxs__ehash_del(struct rxs_host *h, struct rxs_ehash_node *n)
 
 	if (!h->ehash)
 		return;
-	for (pp = &h->ehash[tuple_hash(&n->t) & h->ehash_mask]; *pp; pp = &(*pp)->next)
+	for (pp = &h->ehash[ehash_bucket(h, &n->t)]; *pp; pp = &(*pp)->next)
 		if (*pp == n) {
 			*pp = n->next;
 			n->next = NULL;
