@@ -86,6 +86,7 @@ struct rxs_softnet_data {
 struct rxs_gro {
 	struct rxs_sk_buff *hash[RXS_GRO_HASH_BUCKETS];	/* oldest first, linked by next */
 	unsigned int count[RXS_GRO_HASH_BUCKETS];
+	uint64_t jiffies;			/* now, for the age of what is held */
 	struct rxs_gro_stats stats;
 };
 
@@ -446,8 +447,12 @@ static inline unsigned int rxs__rss_queue(const struct rxs_netdev *dev, uint32_t
 /* napi_gro_receive(): merge @skb into a held flow, hold it, or pass it up at once. Takes
  * ownership of @skb. */
 void rxs__napi_gro_receive(struct rxs_gro *gro, struct rxs_sk_buff *skb);
-/* napi_gro_flush(): pass every held skb up, bucket by bucket, oldest first. */
-void rxs__gro_flush(struct rxs_gro *gro);
+/* gro_flush(): pass the held skbs up, bucket by bucket, oldest first; with @flush_old only
+ * those held before the current jiffy (gro->jiffies). */
+void rxs__gro_flush(struct rxs_gro *gro, bool flush_old);
+/* Held skbs, for conservation; and their release when the device goes away. */
+uint32_t rxs__gro_held(const struct rxs_gro *gro);
+void rxs__gro_purge(struct rxs_gro *gro);
 
 /* ---- RPS (src/softirq/rps.c) ---- */
 /* netif_receive_skb_internal(): to the backlog of the RPS CPU (the current one included)

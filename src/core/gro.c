@@ -38,6 +38,7 @@
 
 /* NAPI_GRO_CB(): a held skb's GRO state, in skb->cb until it is passed up. */
 struct gro_cb {
+	uint64_t age;		/* jiffies when it was first held */
 	uint16_t count;		/* segments in the skb */
 	uint16_t ip_id;		/* the first segment's IPv4 ID */
 	bool fixed_id;		/* DF set and the ID does not move (ip_fixedid) */
@@ -258,6 +259,7 @@ static void hold(struct rxs_gro *gro, unsigned int b, struct rxs_sk_buff *skb,
 		flush_one(gro, b, gro->hash[b]);
 	memset(skb->cb, 0, sizeof(skb->cb));
 	GRO_CB(skb)->count = 1;
+	GRO_CB(skb)->age = gro->jiffies;
 	GRO_CB(skb)->ip_id = s->family == 4 ? rxs__get_be16(s->l3 + 4) : 0;
 	skb->gso_size = (uint16_t)s->payload;
 	skb->next = NULL;
@@ -314,9 +316,32 @@ void rxs__napi_gro_receive(struct rxs_gro *gro, struct rxs_sk_buff *skb)
 		hold(gro, b, skb, &s);
 }
 
-void rxs__gro_flush(struct rxs_gro *gro)
+void rxs__gro_flush(struct rxs_gro *gro, bool flush_old)
 {
+	/* __gro_flush_chain(): oldest first, so the first one young enough ends the chain. */
 	for (unsigned int b = 0; b < RXS_GRO_HASH_BUCKETS; b++)
-		while (gro->hash[b])
+		while (gro->hash[b] && !(flush_old && GRO_CB(gro->hash[b])->age == gro->jiffies))
 			flush_one(gro, b, gro->hash[b]);
+}
+
+uint32_t rxs__gro_held(const struct rxs_gro *gro)
+{
+	uint32_t n = 0;
+
+	for (unsigned int b = 0; b < RXS_GRO_HASH_BUCKETS; b++)
+		n += gro->count[b];
+	return n;
+}
+
+void rxs__gro_purge(struct rxs_gro *gro)
+{
+	for (unsigned int b = 0; b < RXS_GRO_HASH_BUCKETS; b++) {
+		while (gro->hash[b]) {
+			struct rxs_sk_buff *skb = gro->hash[b];
+
+			gro->hash[b] = skb->next;
+			gro->count[b]--;
+			rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		}
+	}
 }

@@ -68,6 +68,7 @@ void rxs__netdev_destroy(struct rxs_netdev *dev)
 	if (!dev->rxq)
 		return;
 	for (q = 0; q < dev->nrxq; q++) {
+		rxs__gro_purge(&dev->rxq[q].gro);
 		rxs_ring_destroy(dev->rxq[q].ring);
 		rxs__free(dev->rxq[q].irqs);
 	}
@@ -79,9 +80,11 @@ uint32_t rxs__nic_queued(const struct rxs_netdev *dev)
 {
 	uint32_t n = 0;
 
-	for (unsigned int q = 0; q < dev->nrxq; q++)
+	for (unsigned int q = 0; q < dev->nrxq; q++) {
 		if (dev->rxq[q].ring)
 			n += rxs_ring_count(dev->rxq[q].ring);
+		n += rxs__gro_held(&dev->rxq[q].gro);	/* held across polls at HZ >= 1000 */
+	}
 	return n;
 }
 
@@ -314,13 +317,18 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 		RXS_TRACE_STAGE(sd, sd->now, skb, "napi_poll",
 				"RX queue %u reaped, packet %d of this poll (weight %d)",
 				rxq->index, work, budget);
-		if (rxq->dev->cfg.gro)
+		if (rxq->dev->cfg.gro) {
+			rxq->gro.jiffies = rxs__jiffies(h, sd->now);
 			rxs__napi_gro_receive(&rxq->gro, skb);
-		else
+		} else
 			rxs__netif_receive_skb_internal(skb);
 	}
 	rxs_ring_refill(rxq->ring, true);
-	rxs__gro_flush(&rxq->gro);
+	/* napi_complete_done() flushes everything; a poll that used its whole weight stays
+	 * scheduled and __napi_poll() flushes only what is older than this jiffy, or
+	 * everything when HZ < 1000 (the age is in jiffies). */
+	rxq->gro.jiffies = rxs__jiffies(h, sd->now);
+	rxs__gro_flush(&rxq->gro, work >= budget && h->sc->host.hz >= 1000);
 	if (work < budget && rxs__napi_complete_done(h, napi, work, sd->now)) {
 		/* Unmask: frames that came in the meantime interrupt again at once. */
 		rxq->irq_masked = false;
