@@ -49,7 +49,9 @@ static void test_keeps_up(void **state)
 	struct rxs_softnet_stat s0, s1;
 
 	(void)state;
+	assert_false(rxs_host_is_threaded(h));
 	assert_int_equal(rxs_host_run_threaded(h, false), 0);
+	assert_true(rxs_host_is_threaded(h));
 	assert_int_equal(rxs_host_conservation(h, &c), 0);
 	assert_int_equal(c.offered, 3000);
 	if (c.consumed != 3000)

@@ -58,6 +58,8 @@ RXS_API int rxs_host_run(rxs_host_t *h);
 RXS_API int rxs_host_run_threaded(rxs_host_t *h, bool top_speed);
 RXS_API int rxs_host_start_threaded(rxs_host_t *h, bool top_speed);
 RXS_API int rxs_host_wait_threaded(rxs_host_t *h);
+/* Whether @h was started on the threaded engine (its time is then real time). */
+RXS_API bool rxs_host_is_threaded(const rxs_host_t *h);
 
 /* recv() for an application thread during a threaded run: blocks until a datagram is
  * queued on socket @sock, @timeout_ns passes or the run ends (-EAGAIN). Before

@@ -348,6 +348,11 @@ int rxs_host_wait_threaded(rxs_host_t *h)
 	return h->error;
 }
 
+bool rxs_host_is_threaded(const rxs_host_t *h)
+{
+	return h->threads != NULL;
+}
+
 int rxs_host_run_threaded(rxs_host_t *h, bool top_speed)
 {
 	int rc = rxs_host_start_threaded(h, top_speed);

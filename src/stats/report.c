@@ -134,8 +134,9 @@ static void print_title(FILE *f, const struct rxs_host *h)
 
 	fprintf(f, "scenario %s\n", sc && sc->path ? sc->path : "(built in code)");
 	fprintf(f, "%u CPU%s, %u NIC%s, %u socket%s; ran to %" PRIu64 ".%09" PRIu64
-		" s of virtual time\n\n", ncpus, ncpus == 1 ? "" : "s", nnics, nnics == 1 ? "" : "s",
-		nsocks, nsocks == 1 ? "" : "s", now / 1000000000u, now % 1000000000u);
+		" s of %s\n\n", ncpus, ncpus == 1 ? "" : "s", nnics, nnics == 1 ? "" : "s",
+		nsocks, nsocks == 1 ? "" : "s", now / 1000000000u, now % 1000000000u,
+		rxs_host_is_threaded(h) ? "real time (threaded engine)" : "virtual time");
 }
 
 int rxs_report_text(const struct rxs_host *h, FILE *out)
