@@ -143,13 +143,12 @@ static void collect_show(void *ctx, const rxs_host_t *h, struct cli_result *r)
 			break;
 		case SHOW_SOFTNET:
 			for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
-				struct rxs_softnet_stat st;
+				struct rxs_softnet_stat st = { 0 };
 
-				if (rxs_host_softnet_stat(h, cpu, &st) < 0)
-					continue;
-				v += col->id == 0 ? st.processed : col->id == 1 ? st.dropped :
-				     col->id == 2 ? st.time_squeeze : col->id == 3 ? st.received_rps :
-				     st.flow_limit_count;
+				rxs_host_softnet_stat(h, cpu, &st);
+				/* In softnet_names' order. */
+				v += (const uint32_t[]){ st.processed, st.dropped, st.time_squeeze,
+							 st.received_rps, st.flow_limit_count }[col->id];
 			}
 			break;
 		case SHOW_MISSED:

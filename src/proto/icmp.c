@@ -138,6 +138,27 @@ static void count_out(struct rxs_softnet_data *sd, uint8_t type)
 /* ICMP_MAX_BYTES of an error: 576 bytes in all, so 548 of the offending datagram. */
 #define ICMP_ERR_QUOTE 548
 
+unsigned int rxs__icmp_body(uint8_t *msg, size_t size, const struct rxs_sk_buff *skb, bool echo,
+			   uint8_t type, uint8_t code)
+{
+	const uint8_t *nh = rxs_skb_network_header(skb);
+	unsigned int len;
+
+	if (echo) {
+		len = RXS_MIN(skb->len, (uint32_t)size);
+		memcpy(msg, skb->data, len);	/* data at the echo request's ICMP header */
+	} else {
+		len = (unsigned int)RXS_MIN((size_t)(rxs_skb_tail_pointer(skb) - nh), size - 8);
+		memset(msg, 0, 8);
+		memcpy(msg + 8, nh, len);
+		len += 8;
+	}
+	msg[0] = type;
+	msg[1] = echo ? 0 : code;
+	rxs__put_be16(msg + 2, 0);
+	return len;
+}
+
 /*
  * The message itself, to the source of @skb from the address it was sent to: an echo reply
  * repeats the request's data; an error quotes the offending datagram from its IP header.
@@ -146,7 +167,6 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 				uint8_t type, uint8_t code)
 {
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
-	const uint8_t *nh = rxs_skb_network_header(skb);
 	uint8_t msg[8 + ICMP_ERR_QUOTE];
 	unsigned int len;
 	struct rxs_out o = {
@@ -165,19 +185,7 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 		o.saddr = src;
 	}
 
-	if (type == 0) {
-		len = RXS_MIN(skb->len, (uint32_t)sizeof(msg));
-		memcpy(msg, skb->data, len);	/* data at the echo request's ICMP header */
-	} else {
-		len = (unsigned int)RXS_MIN((size_t)(rxs_skb_tail_pointer(skb) - nh),
-					    (size_t)ICMP_ERR_QUOTE);
-		memset(msg, 0, 8);
-		memcpy(msg + 8, nh, len);
-		len += 8;
-	}
-	msg[0] = type;
-	msg[1] = type == 0 ? 0 : code;
-	rxs__put_be16(msg + 2, 0);
+	len = rxs__icmp_body(msg, sizeof(msg), skb, type == 0, type, code);
 	rxs__put_be16(msg + 2, rxs__csum_fold(rxs__csum_partial(msg, len, 0)));
 	rxs__ip_output(sd, &o, msg, len);
 }

@@ -179,7 +179,6 @@ void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
-	const uint8_t *nh = rxs_skb_network_header(skb);
 	uint8_t msg[8 + ICMP6_ERR_QUOTE];
 	struct rxs_inet_cb out_cb;
 	unsigned int len;
@@ -195,19 +194,7 @@ void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutDestUnreachs);
 	else if (type == 129)
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutEchoReplies);
-	if (type == 129) {
-		len = RXS_MIN(skb->len, (uint32_t)sizeof(msg));
-		memcpy(msg, skb->data, len);	/* data at the echo request's ICMPv6 header */
-	} else {
-		len = (unsigned int)RXS_MIN((size_t)(rxs_skb_tail_pointer(skb) - nh),
-					    (size_t)ICMP6_ERR_QUOTE);
-		memset(msg, 0, 8);
-		memcpy(msg + 8, nh, len);
-		len += 8;
-	}
-	msg[0] = type;
-	msg[1] = type == 129 ? 0 : code;
-	rxs__put_be16(msg + 2, 0);
+	len = rxs__icmp_body(msg, sizeof(msg), skb, type == 129, type, code);
 	memset(&out_cb, 0, sizeof(out_cb));
 	out_cb.family = AF_INET6;
 	memcpy(out_cb.saddr, cb->daddr, 16);

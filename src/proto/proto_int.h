@@ -35,6 +35,11 @@ uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t
 /* icmp_send(): an ICMP error about @skb (not consumed: the caller still owns it). */
 void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
 void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
+/* The ICMP or ICMPv6 message into @msg (@size bytes), checksum zero: an echo reply repeats
+ * the request from its ICMP header, an error quotes @skb from its IP header as far as fits.
+ * Its length. */
+unsigned int rxs__icmp_body(uint8_t *msg, size_t size, const struct rxs_sk_buff *skb, bool echo,
+			   uint8_t type, uint8_t code);
 
 /* Deliver to the L4 handler (ip_protocol_deliver_rcu / ip6_protocol_deliver_rcu). */
 void rxs__tcp_rcv(struct rxs_sk_buff *skb);
