@@ -305,6 +305,19 @@ static void test_sweep_plan_merge(void **state)
 		free(plan);
 		free(run(&status, "rm -rf %s/p%zu", dir, i));
 	}
+	/* A broken plan names its file and line. */
+	{
+		char *err = run(&status, "mkdir %s/bad && printf '# x\\nset a=1\\nbogus\\n' > "
+				"%s/bad/sweep.plan && %s sweep --merge %s/bad 2>&1", dir, dir,
+				RXS_CLI, dir);
+		char want[128];
+
+		assert_int_equal(status, 2);
+		snprintf(want, sizeof(want), "%s/bad/sweep.plan:3: not a sweep plan line", dir);
+		assert_non_null(strstr(err, want));
+		free(err);
+		free(run(&status, "rm -rf %s/bad", dir));
+	}
 	rmdir(dir);
 }
 

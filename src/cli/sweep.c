@@ -608,7 +608,7 @@ static int merge(struct sweep_args *a)
 	f = fopen(file, "r");
 	if (!f)
 		return sweep_error("%s: %s", file, strerror(errno));
-	while (rc < 0 && fgets(line, sizeof(line), f)) {
+	for (int lineno = 1; rc < 0 && fgets(line, sizeof(line), f); lineno++) {
 		line[strcspn(line, "\n")] = '\0';
 		if (strncmp(line, "set ", 4) == 0)
 			rc = parse_axis(a, line + 4);
@@ -616,7 +616,7 @@ static int merge(struct sweep_args *a)
 			rc = (a->show_text = a->storage_show = strdup(line + 5)) ?
 				     parse_show(a, a->show_text) : CLI_RUN_FAILED;
 		else if (line[0] && line[0] != '#')
-			rc = sweep_error("%s: not a sweep plan line: '%s'", file, line);
+			rc = sweep_error("%s:%d: not a sweep plan line: '%s'", file, lineno, line);
 	}
 	fclose(f);
 	if (rc >= 0)
