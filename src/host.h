@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "internal.h"
 #include "rxsim/config.h"
 #include "rxsim/hooks.h"
 #include "rxsim/netfilter.h"
@@ -105,6 +106,7 @@ struct rxs_rx_queue {
 	uint64_t irq_timer_due;			/* when the armed coalescing timer fires */
 	uint64_t *irqs;				/* hard IRQs taken, by CPU (/proc/interrupts) */
 	struct rxs_gro gro;
+	struct rxs_rx_queue *irq_next;		/* threaded: in its CPU's mailbox */
 };
 
 #define RSS_INPUT_MAX 36	/* IPv6 addresses and ports: the longest RSS input */
@@ -323,13 +325,75 @@ struct rxs_host {
 	char errmsg[512];
 	struct rxs_hooks hooks;			/* users' hooks, handlers and tracepoints */
 	struct rxs_threads *threads;		/* the threaded engine, once started */
+	uint64_t mib_proc[RXS_MIB_COUNT];	/* counted by application threads (process
+						 * context) of the threaded engine: atomic */
 };
 
-/* The threaded engine: wake the thread that runs a new event (a CPU for its softirq, the
- * timer thread for the rest), and the readers blocked in rxs_host_sock_recv_wait(). */
+/*
+ * The threaded engine (src/sim/threaded.c). Its threads run the path in parallel; what is
+ * shared between them is locked as the kernel locks it, and every caller tests h->threads
+ * first, so the virtual engine takes no lock at all:
+ *  - a CPU's own state (softnet_data, its NAPIs, their GRO, its counters) is its thread's;
+ *  - a ring is single-producer single-consumer (src/ring); the NIC side of a device (its
+ *    interrupt state and counters) is under the device's lock; an interrupt or an IPI for
+ *    a CPU is posted to that CPU's mailbox and its thread takes it, as a real CPU does;
+ *  - a CPU's backlog queue is under its backlog lock (rps_lock());
+ *  - a UDP socket's queue and counters are under the socket's lock (the kernel's
+ *    sk_receive_queue lock);
+ *  - everything else (netfilter and conntrack, TCP, reassembly, ICMP, ARP, taps, the
+ *    users' hooks and tracepoints, the timers) is under the host lock, taken where the
+ *    path enters it.
+ * Lock order: a CPU's lock, then a device's, then a socket's, then the host lock; the
+ * backlog locks and the mailboxes are taken last and never held across anything else.
+ */
 void rxs__threads_event_added(struct rxs_host *h, enum rxs_event_type type, void *obj);
 void rxs__threads_data_ready(struct rxs_host *h);
+/* Stop a running engine (rxs_host_destroy's first step), and free what is left (its last). */
+void rxs__threads_stop(struct rxs_host *h);
 void rxs__threads_free(struct rxs_host *h);
+/* Add the counters of the engine's threads' skb pools to @sum. */
+void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum);
+void rxs__host_lock(struct rxs_host *h);
+void rxs__host_unlock(struct rxs_host *h);
+void rxs__dev_lock(struct rxs_netdev *dev);
+void rxs__dev_unlock(struct rxs_netdev *dev);
+void rxs__sock_lock(struct rxs_sock *sk);
+void rxs__sock_unlock(struct rxs_sock *sk);
+void rxs__backlog_lock(struct rxs_softnet_data *sd);
+void rxs__backlog_unlock(struct rxs_softnet_data *sd);
+/* Post to @sd's CPU: a hard IRQ of @rxq; an RPS IPI; a backlog to schedule (netif_rx from
+ * a thread that is not that CPU's). */
+void rxs__threads_post_irq(struct rxs_softnet_data *sd, struct rxs_rx_queue *rxq);
+void rxs__threads_post_ipi(struct rxs_softnet_data *sd);
+void rxs__threads_post_backlog(struct rxs_softnet_data *sd);
+/* The CPU whose ksoftirqd/N thread is calling, or NULL (not one of @h's). */
+struct rxs_softnet_data *rxs__this_cpu(const struct rxs_host *h);
+
+/* The host lock around a shared part of the path; nothing in the virtual engine. */
+static inline void rxs__shared_enter(struct rxs_host *h)
+{
+	if (unlikely(h->threads))
+		rxs__host_lock(h);
+}
+
+static inline void rxs__shared_exit(struct rxs_host *h)
+{
+	if (unlikely(h->threads))
+		rxs__host_unlock(h);
+}
+
+/* Count on a device's core counters (rx_dropped...), which several threads share. */
+#define RXS_DEV_COUNT(dev, field)                                                            \
+	do {                                                                                 \
+		struct rxs_netdev *dev_ = (dev);                                             \
+		if (unlikely(dev_->host->threads)) {                                         \
+			rxs__dev_lock(dev_);                                                 \
+			dev_->core.field++;                                                  \
+			rxs__dev_unlock(dev_);                                               \
+		} else {                                                                     \
+			dev_->core.field++;                                                  \
+		}                                                                            \
+	} while (0)
 
 static inline bool rxs__tp_on(const struct rxs_host *h, enum rxs_tracepoint tp)
 {
@@ -419,8 +483,12 @@ static inline struct rxs_host *rxs__skb_host(const struct rxs_sk_buff *skb)
 int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rxs_nic_config *cfg,
 		     unsigned int ifindex);
 void rxs__netdev_destroy(struct rxs_netdev *dev);
-/* A frame reaches the NIC at virtual time @t: MAC filter, DMA or netif_rx. Counts its fate. */
-void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t);
+/* A frame reaches the NIC at virtual time @t: MAC filter, DMA or netif_rx. Counts its fate
+ * and returns 0; with @pause (Ethernet flow control: the threaded engine at top speed) a
+ * frame whose ring is full is refused, -EAGAIN, and nothing is counted. */
+int rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t, bool pause);
+/* The CPU's half of a hard IRQ of @rxq: counted on its CPU, NAPI scheduled there. */
+void rxs__nic_hard_irq_cpu(struct rxs_rx_queue *rxq, uint64_t t);
 /* The coalescing timer of @rxq fired at @t. */
 void rxs__nic_irq_timer(struct rxs_rx_queue *rxq, uint64_t t);
 uint32_t rxs__nic_queued(const struct rxs_netdev *dev);
@@ -478,6 +546,10 @@ void rxs__napi_schedule(struct rxs_host *h, struct rxs_napi *napi, uint64_t t);
 bool rxs__napi_complete_done(struct rxs_host *h, struct rxs_napi *napi, int work, uint64_t t);
 /* Set the backlog NAPI's weight from the sysctls (dev_weight * dev_weight_rx_bias). */
 void rxs__softnet_set_weights(struct rxs_softnet_data *sd);
+/* An RPS IPI reaches @sd at @t (the threaded engine's CPU takes it from its mailbox). */
+void rxs__rps_trigger_softirq(struct rxs_softnet_data *sd, uint64_t t);
+/* netif_rx() from outside the CPU left @sd's backlog scheduled: list it and raise. */
+void rxs__backlog_schedule(struct rxs_softnet_data *sd, uint64_t t);
 /* The EV_SOFTIRQ event: run (part of) net_rx_action on @sd. */
 void rxs__net_rx_action(struct rxs_softnet_data *sd, uint64_t t);
 /* netif_rx(): queue @skb on @cpu's backlog at time @t. Takes ownership. */
@@ -567,7 +639,8 @@ int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb);
 void rxs__app_run(struct rxs_sock *sk, uint64_t t);
 /* sk_data_ready(): a datagram was queued on @sk at @t; wake or schedule its reader. */
 void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t);
-/* udp_recvmsg(): the next good datagram (caller owns it) or NULL; counts on @sd. */
+/* udp_recvmsg(): the next good datagram (caller owns it) or NULL; counts on @sd, or with
+ * @sd NULL in process context (an application thread of the threaded engine). */
 struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_data *sd);
 
 /* The kernel function where @reason ends @skb (the kfree_skb tracepoint's location). */

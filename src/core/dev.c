@@ -79,12 +79,15 @@ void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 	/* One tag is stripped (skb_vlan_untag); with no VLAN device there is no second round,
 	 * so an inner tag of a double-tagged frame finds no handler. */
 	if ((skb->protocol == ETH_P_8021Q || skb->protocol == ETH_P_8021AD) && !vlan_untag(skb)) {
-		skb->dev->core.rx_dropped++;
+		RXS_DEV_COUNT(skb->dev, rx_dropped);
 		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
 		return;
 	}
-	if (h->ntaps)
+	if (h->ntaps) {
+		rxs__shared_enter(h);	/* the taps' filters, counters and rings */
 		deliver_ptype_all(h, sd, skb);
+		rxs__shared_exit(h);
+	}
 	/* ptype_base: handlers that library users added (rxs_dev_add_pack) come first. */
 	if (unlikely(h->hooks.nptype) && rxs__ptype_deliver(h, skb))
 		return;
@@ -100,6 +103,6 @@ void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 		return;
 	}
 	/* No ptype handler: the device's rx_dropped, reason UNHANDLED_PROTO. */
-	skb->dev->core.rx_dropped++;
+	RXS_DEV_COUNT(skb->dev, rx_dropped);
 	rxs_kfree_skb_reason(skb, RXS_DROP_UNHANDLED_PROTO);
 }

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -98,10 +99,16 @@ const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reas
 	return l3_name(skb, "ip_rcv_core", "ipv6_rcv");
 }
 
+/* Call a tracepoint's functions; in the threaded engine one event at a time, under the
+ * host lock, so a user's function needs no lock of its own. */
 static void emit(struct rxs_hooks *hk, const struct rxs_trace_event *ev)
 {
+	struct rxs_host *h = (struct rxs_host *)(void *)((char *)hk - offsetof(struct rxs_host, hooks));
+
+	rxs__shared_enter(h);
 	for (unsigned int i = 0; i < hk->ntp[ev->tp]; i++)
 		hk->tp[ev->tp][i].fn(hk->tp[ev->tp][i].ctx, ev);
+	rxs__shared_exit(h);
 }
 
 static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
@@ -114,7 +121,12 @@ static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_r
 	if (hk->ntp[RXS_TP_KFREE_SKB]) {
 		struct rxs_trace_event ev = { .tp = RXS_TP_KFREE_SKB, .cpu = skb->cpu };
 
-		ev.time_ns = skb->cpu < h->ncpus ? RXS_MAX(h->cpus[skb->cpu].now, h->now) : h->now;
+		/* In the threaded engine another CPU's clock is its own business. */
+		if (h->threads)
+			ev.time_ns = rxs__this_cpu(h) ? rxs__this_cpu(h)->now : h->now;
+		else
+			ev.time_ns = skb->cpu < h->ncpus ? RXS_MAX(h->cpus[skb->cpu].now, h->now) :
+							  h->now;
 		ev.u.kfree_skb.skbaddr = skb;
 		ev.u.kfree_skb.location = rxs__drop_location(skb, reason);
 		ev.u.kfree_skb.protocol = skb->protocol;
@@ -366,7 +378,7 @@ int rxs_dev_remove_pack(rxs_host_t *h, uint16_t type, rxs_packet_fn fn, void *ct
 	return -ENOENT;
 }
 
-bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb)
+static bool ptype_deliver_locked(struct rxs_host *h, struct rxs_sk_buff *skb)
 {
 	struct rxs_hooks *hk = &h->hooks;
 	bool ours = skb->protocol == ETH_P_IP || skb->protocol == ETH_P_IPV6 ||
@@ -390,6 +402,18 @@ bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb)
 		return false;
 	hk->ptype[last].fn(hk->ptype[last].ctx, skb);
 	return true;
+}
+
+/* In the threaded engine under the host lock: users' handlers run one at a time. */
+bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb)
+{
+	struct rxs_host *host_ = h;
+	bool ret;
+
+	rxs__shared_enter(host_);
+	ret = ptype_deliver_locked(h, skb);
+	rxs__shared_exit(host_);
+	return ret;
 }
 
 int rxs_inet_add_protocol(rxs_host_t *h, uint8_t protocol, rxs_inet_proto_fn fn, void *ctx)
@@ -418,7 +442,7 @@ int rxs_inet_del_protocol(rxs_host_t *h, uint8_t protocol)
 	return 0;
 }
 
-bool rxs__inet_deliver(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t protocol)
+static bool inet_deliver_locked(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t protocol)
 {
 	struct rxs_hooks *hk = &h->hooks;
 
@@ -427,6 +451,18 @@ bool rxs__inet_deliver(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t prot
 	rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_IpInDelivers);
 	hk->inet[protocol].fn(hk->inet[protocol].ctx, skb);
 	return true;
+}
+
+/* In the threaded engine under the host lock: users' handlers run one at a time. */
+bool rxs__inet_deliver(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t protocol)
+{
+	struct rxs_host *host_ = h;
+	bool ret;
+
+	rxs__shared_enter(host_);
+	ret = inet_deliver_locked(h, skb, protocol);
+	rxs__shared_exit(host_);
+	return ret;
 }
 
 /* ---- taps ---- */
@@ -680,7 +716,10 @@ void rxs__trace_stage(struct rxs_softnet_data *sd, uint64_t t, const struct rxs_
 	struct rxs_tp_stage *p = &ev.u.stage;
 	va_list ap;
 
-	event_init(&ev, RXS_TP_STAGE, sd);
+	/* Not event_init(): the NIC's thread traces for a CPU whose clock it must not read. */
+	memset(&ev, 0, sizeof(ev));
+	ev.tp = RXS_TP_STAGE;
+	ev.cpu = sd->cpu;
 	ev.time_ns = t;
 	p->skbaddr = skb;
 	p->frame = skb->counted ? skb->id : 0;

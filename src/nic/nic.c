@@ -129,7 +129,7 @@ static uint32_t frame_truesize(enum rxs_driver driver, uint32_t len)
 	return osize - SKB_SHINFO_SIZE + SKB_HEAD_SIZE + SKB_SHINFO_SIZE;
 }
 
-static void hard_irq(struct rxs_rx_queue *rxq, uint64_t t)
+void rxs__nic_hard_irq_cpu(struct rxs_rx_queue *rxq, uint64_t t)
 {
 	struct rxs_host *h = rxq->dev->host;
 	struct rxs_softnet_data *sd = &h->cpus[rxq->cpu];
@@ -140,11 +140,22 @@ static void hard_irq(struct rxs_rx_queue *rxq, uint64_t t)
 	sd->cpu_stats.hardirqs++;
 	rxq->stats.hw_irqs++;
 	rxq->irqs[sd->cpu]++;
-	/* The driver masks its queue's interrupt, then schedules NAPI. */
+	rxs__napi_schedule(h, &rxq->napi, sd->now);
+}
+
+/* The interrupt fires: the driver masks its queue's interrupt, then schedules NAPI on the
+ * CPU the IRQ is bound to. In the threaded engine that CPU's thread takes the rest. */
+static void hard_irq(struct rxs_rx_queue *rxq, uint64_t t)
+{
+	struct rxs_host *h = rxq->dev->host;
+
 	rxq->irq_masked = true;
 	rxq->irq_timer_armed = false;
 	rxq->irq_pending_frames = 0;
-	rxs__napi_schedule(h, &rxq->napi, sd->now);
+	if (unlikely(h->threads))
+		rxs__threads_post_irq(&h->cpus[rxq->cpu], rxq);
+	else
+		rxs__nic_hard_irq_cpu(rxq, t);
 }
 
 /*
@@ -197,7 +208,7 @@ static bool mac_filter(struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_
 
 static struct rxs_sk_buff *build_skb(struct rxs_netdev *dev, struct rxs_rx_queue *rxq,
 				     const struct rxs_frame *f, uint64_t t, uint32_t hash,
-				     uint8_t pkt_type)
+				     uint8_t pkt_type, uint64_t id)
 {
 	struct rxs_host *h = dev->host;
 	struct rxs_sk_buff *skb = rxs__skb_alloc(&h->pool, f->len);
@@ -206,7 +217,7 @@ static struct rxs_sk_buff *build_skb(struct rxs_netdev *dev, struct rxs_rx_queue
 		return NULL;
 	memcpy(rxs__skb_put(skb, f->len), f->data, f->len);
 	skb->counted = true;
-	skb->id = h->offered;
+	skb->id = id;
 	skb->truesize = frame_truesize(dev->cfg.driver, f->len);
 	skb->tstamp = t;
 	skb->dev = dev;
@@ -223,48 +234,67 @@ static void frame_drop(struct rxs_host *h, const struct rxs_frame *f, uint64_t t
 		       enum rxs_drop_reason reason)
 {
 	rxs__skb_count_frame_drop(&h->pool, reason);
-	if (h->frame_drop_cb)
+	if (h->frame_drop_cb) {
+		rxs__shared_enter(h);
 		h->frame_drop_cb(h->frame_drop_ctx, f->data, f->len, t, reason);
+		rxs__shared_exit(h);
+	}
 }
 
-void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t)
+/* The next frame's number; several NIC threads may count at once. */
+static uint64_t offered_inc(struct rxs_host *h)
+{
+	if (unlikely(h->threads))
+		return __atomic_add_fetch(&h->offered, 1, __ATOMIC_RELAXED);
+	return ++h->offered;
+}
+
+int rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t, bool pause)
 {
 	struct rxs_host *h = dev->host;
-	struct rxs_rx_queue *rxq;
+	struct rxs_rx_queue *rxq = NULL;
 	struct rxs_sk_buff *skb;
-	uint32_t hash;
-	uint8_t pkt_type;
+	uint32_t hash = 0;
+	uint8_t pkt_type = 0;
+	/* Runt (no Ethernet header) or longer than MTU + header + two VLAN tags. */
+	bool bad_len = (f->flags & RXS_FRAME_F_LINK_TRUNC) || f->len < ETH_HLEN ||
+		       f->wire_len > dev->cfg.mtu + ETH_HLEN + 8;
+	bool for_us = !bad_len && mac_filter(dev, f->data, &pkt_type);
+	uint64_t id;
 
-	h->offered++;
-	if ((f->flags & RXS_FRAME_F_LINK_TRUNC) || f->len < ETH_HLEN ||
-	    f->wire_len > dev->cfg.mtu + ETH_HLEN + 8) {
-		/* Runt (no Ethernet header) or longer than MTU + header + two VLAN tags. */
+	if (for_us) {
+		/* veth has no RSS: its hash is the flow dissector's, which RPS computes in
+		 * software. */
+		hash = dev->cfg.driver == RXS_DRIVER_VETH ? rxs__flow_hash(dev, f->data, f->len) :
+							      rxs__rss_hash(dev, f->data, f->len);
+		rxq = &dev->rxq[rxs__rss_queue(dev, hash)];
+		if (pause && rxq->ring && !rxs_ring_free(rxq->ring))
+			return -EAGAIN;	/* flow control: the sender holds the frame */
+	}
+	id = offered_inc(h);
+	if (bad_len) {
 		dev->core.rx_length_errors++;
 		dev->core.rx_errors++;
 		frame_drop(h, f, t, RXS_DROP_NIC_LENGTH);
-		return;
+		return 0;
 	}
-	if (!mac_filter(dev, f->data, &pkt_type)) {
+	if (!for_us) {
 		dev->core.rx_mac_filtered++;
 		frame_drop(h, f, t, RXS_DROP_NIC_MAC_FILTER);
-		return;
+		return 0;
 	}
-	/* veth has no RSS: its hash is the flow dissector's, which RPS computes in software. */
-	hash = dev->cfg.driver == RXS_DRIVER_VETH ? rxs__flow_hash(dev, f->data, f->len) :
-						      rxs__rss_hash(dev, f->data, f->len);
-	rxq = &dev->rxq[rxs__rss_queue(dev, hash)];
 	if (rxq->ring && !rxs_ring_free(rxq->ring)) {
 		/* No free descriptor: the NIC drops the frame in hardware; the kernel never
 		 * sees it and the driver reports it as rx_missed_errors. */
 		rxq->stats.rx_missed_errors++;
 		frame_drop(h, f, t, RXS_DROP_FULL_RING);
-		return;
+		return 0;
 	}
-	skb = build_skb(dev, rxq, f, t, hash, pkt_type);
+	skb = build_skb(dev, rxq, f, t, hash, pkt_type, id);
 	if (!skb) {
 		rxq->stats.rx_dropped++;
 		frame_drop(h, f, t, RXS_DROP_NOMEM);
-		return;
+		return 0;
 	}
 	if (!rxq->ring) {
 		/* veth_xmit(): netif_rx() on the sending CPU; rx_packets counts only what the
@@ -275,7 +305,7 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 			rxq->stats.rx_packets++;
 			rxq->stats.rx_bytes += f->len;
 		}
-		return;
+		return 0;
 	}
 	rxs_ring_enqueue(rxq->ring, skb);
 	RXS_TRACE_STAGE(&h->cpus[rxq->cpu], t, skb, "NIC",
@@ -286,6 +316,7 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 		rxq->max_ring_fill = rxs_ring_count(rxq->ring);
 	rxq->irq_pending_frames++;
 	irq_check(rxq, t);
+	return 0;
 }
 
 /*
@@ -330,10 +361,15 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 	rxq->gro.jiffies = rxs__jiffies(h, sd->now);
 	rxs__gro_flush(&rxq->gro, work >= budget && h->sc->host.hz >= 1000);
 	if (work < budget && rxs__napi_complete_done(h, napi, work, sd->now)) {
-		/* Unmask: frames that came in the meantime interrupt again at once. */
+		/* Unmask: frames that came in the meantime interrupt again at once. The
+		 * interrupt state is the NIC's too: in the threaded engine, under its lock. */
+		if (unlikely(h->threads))
+			rxs__dev_lock(rxq->dev);
 		rxq->irq_masked = false;
 		rxq->irq_pending_frames = rxs_ring_count(rxq->ring);
 		irq_check(rxq, sd->now);
+		if (unlikely(h->threads))
+			rxs__dev_unlock(rxq->dev);
 	}
 	return work;
 }

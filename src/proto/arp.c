@@ -4,7 +4,7 @@
 #include "internal.h"
 #include "proto/proto_int.h"
 
-void rxs__arp_rcv(struct rxs_sk_buff *skb)
+static void arp_rcv_locked(struct rxs_sk_buff *skb)
 {
 	const uint8_t *a = skb->data;
 
@@ -18,4 +18,14 @@ void rxs__arp_rcv(struct rxs_sk_buff *skb)
 		return;
 	}
 	rxs_consume_skb(skb);
+}
+
+/* In the threaded engine under the host lock: ARP answers through the host's transmit path. */
+void rxs__arp_rcv(struct rxs_sk_buff *skb)
+{
+	struct rxs_host *host_ = rxs__skb_host(skb);
+
+	rxs__shared_enter(host_);
+	arp_rcv_locked(skb);
+	rxs__shared_exit(host_);
 }

@@ -212,7 +212,7 @@ static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 	icmp_build_and_send(sd, skb, type, code);
 }
 
-void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+static void icmp_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	const uint8_t *iph = rxs_skb_network_header(skb);
@@ -228,6 +228,16 @@ void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 			return;
 	}
 	icmp_xmit(skb, type, code);
+}
+
+/* In the threaded engine under the host lock: icmp_send() keeps host-wide rate limits and sends. */
+void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+{
+	struct rxs_host *host_ = rxs__skb_host(skb);
+
+	rxs__shared_enter(host_);
+	icmp_send_locked(skb, type, code);
+	rxs__shared_exit(host_);
 }
 
 static const enum rxs_mib in_type_mib[] = {
@@ -253,7 +263,7 @@ static void count_in_msg(struct rxs_softnet_data *sd, uint8_t type)
 		rxs__mib_inc(sd, RXS_MIB_IcmpMsgInType11);
 }
 
-void rxs__icmp_rcv(struct rxs_sk_buff *skb)
+static void icmp_rcv_locked(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
@@ -286,4 +296,14 @@ void rxs__icmp_rcv(struct rxs_sk_buff *skb)
 	    !(cb->route != RXS_RTN_LOCAL && h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_BROADCASTS]))
 		icmp_xmit(skb, 0, 0);
 	rxs_consume_skb(skb);
+}
+
+/* In the threaded engine under the host lock: an echo request is answered under the host's ICMP limits. */
+void rxs__icmp_rcv(struct rxs_sk_buff *skb)
+{
+	struct rxs_host *host_ = rxs__skb_host(skb);
+
+	rxs__shared_enter(host_);
+	icmp_rcv_locked(skb);
+	rxs__shared_exit(host_);
 }

@@ -243,10 +243,17 @@ static bool nf_hook_slow(struct rxs_sk_buff *skb, enum rxs_nf_hook hook, rxs__nf
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
+	bool go_on;
 
+	/* The rules' counters, conntrack and the users' queues are the host's. */
+	rxs__shared_enter(h);
 	if (unlikely(h->hooks.nnf[hook]))
-		return rxs__nf_hook_user(h, hook, skb, okfn);
-	return rxs__nf_hook(h->nf, hook, skb, skb->dev->cfg.name, sd->now) == RXS_NF_ACCEPT;
+		go_on = rxs__nf_hook_user(h, hook, skb, okfn);
+	else
+		go_on = rxs__nf_hook(h->nf, hook, skb, skb->dev->cfg.name, sd->now) ==
+			RXS_NF_ACCEPT;
+	rxs__shared_exit(h);
+	return go_on;
 }
 
 static inline bool nf_hook(struct rxs_sk_buff *skb, enum rxs_nf_hook hook, rxs__nf_okfn okfn)
@@ -342,7 +349,7 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb)
 	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_IP_RCV));
 	/* In promiscuous mode, frames for other hosts are dropped before any IP counter. */
 	if (skb->pkt_type == RXS_PACKET_OTHERHOST) {
-		skb->dev->core.rx_otherhost_dropped++;
+		RXS_DEV_COUNT(skb->dev, rx_otherhost_dropped);
 		reason = RXS_DROP_OTHERHOST;
 		goto drop;
 	}

@@ -299,7 +299,7 @@ static void key_of(struct frag_key *key, const struct rxs_sk_buff *skb, uint32_t
 	memcpy(key->daddr, cb->daddr, 16);
 }
 
-struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl)
+static struct rxs_sk_buff *ip_defrag_locked(struct rxs_sk_buff *skb, unsigned int ihl)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	uint16_t fo = rxs__get_be16(skb->data + 6);
@@ -319,7 +319,19 @@ struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl)
 	return frag_queue(skb, q, off, off + skb->len - ihl, fo & IP_MF, &ip4_mibs);
 }
 
-struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
+/* In the threaded engine under the host lock: the reassembly queues are the host's. */
+struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl)
+{
+	struct rxs_host *host_ = rxs__skb_host(skb);
+	struct rxs_sk_buff *ret;
+
+	rxs__shared_enter(host_);
+	ret = ip_defrag_locked(skb, ihl);
+	rxs__shared_exit(host_);
+	return ret;
+}
+
+static struct rxs_sk_buff *ipv6_frag_rcv_locked(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
 				       uint8_t *nexthdr)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -359,6 +371,19 @@ struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nex
 		rxs_skb_pull(dg, q->unfrag);
 	}
 	return dg;
+}
+
+/* In the threaded engine under the host lock: the reassembly queues are the host's. */
+struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
+				       uint8_t *nexthdr)
+{
+	struct rxs_host *host_ = rxs__skb_host(skb);
+	struct rxs_sk_buff *ret;
+
+	rxs__shared_enter(host_);
+	ret = ipv6_frag_rcv_locked(skb, nexthdr_off, nexthdr);
+	rxs__shared_exit(host_);
+	return ret;
 }
 
 int rxs__ipfrag_init(struct rxs_host *h)

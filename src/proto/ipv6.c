@@ -126,7 +126,7 @@ void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 
 	rxs__charge(sd, rxs__cost(h, RXS_COST_IP_RCV));
 	if (skb->pkt_type == RXS_PACKET_OTHERHOST) {
-		skb->dev->core.rx_otherhost_dropped++;
+		RXS_DEV_COUNT(skb->dev, rx_otherhost_dropped);
 		rxs_kfree_skb_reason(skb, RXS_DROP_OTHERHOST);
 		return;
 	}
@@ -175,7 +175,7 @@ err:
 
 /* icmp6_send() / icmpv6_echo_reply(): built like the IPv4 ones, with the IPv6 pseudo
  * header in the checksum. */
-void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
@@ -203,7 +203,17 @@ void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 	rxs__ip_output(sd, &o, msg, len);
 }
 
-void rxs__icmpv6_rcv(struct rxs_sk_buff *skb)
+/* In the threaded engine under the host lock: icmp6_send() keeps host-wide rate limits and sends. */
+void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+{
+	struct rxs_host *host_ = rxs__skb_host(skb);
+
+	rxs__shared_enter(host_);
+	icmpv6_send_locked(skb, type, code);
+	rxs__shared_exit(host_);
+}
+
+static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
@@ -226,6 +236,16 @@ void rxs__icmpv6_rcv(struct rxs_sk_buff *skb)
 		rxs__icmpv6_send(skb, 129, 0);
 	}
 	rxs_consume_skb(skb);
+}
+
+/* In the threaded engine under the host lock: an echo request is answered under the host's ICMP limits. */
+void rxs__icmpv6_rcv(struct rxs_sk_buff *skb)
+{
+	struct rxs_host *host_ = rxs__skb_host(skb);
+
+	rxs__shared_enter(host_);
+	icmpv6_rcv_locked(skb);
+	rxs__shared_exit(host_);
 }
 
 int rxs__proto_init(struct rxs_host *h)

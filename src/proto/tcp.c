@@ -408,7 +408,7 @@ static void listen_rcv(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struc
 	conn_request(sk, skb, tcb, opts);
 }
 
-void rxs__tcp_rcv(struct rxs_sk_buff *skb)
+static void tcp_rcv_locked(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
@@ -459,4 +459,14 @@ bad_packet:
 	rxs__mib_inc(sd, RXS_MIB_TcpInErrs);
 discard:
 	rxs_kfree_skb_reason(skb, reason);
+}
+
+/* In the threaded engine under the host lock: listeners, request socks, connections and the ehash are the host's. */
+void rxs__tcp_rcv(struct rxs_sk_buff *skb)
+{
+	struct rxs_host *host_ = rxs__skb_host(skb);
+
+	rxs__shared_enter(host_);
+	tcp_rcv_locked(skb);
+	rxs__shared_exit(host_);
 }

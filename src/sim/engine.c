@@ -21,10 +21,12 @@
 
 static void source_fail(struct rxs_host *h, struct rxs_traffic *tr)
 {
+	rxs__shared_enter(h);	/* a NIC thread of the threaded engine */
 	if (!h->error) {
 		h->error = RXS_EPCAP;
 		snprintf(h->errmsg, sizeof(h->errmsg), "%s", rxs_source_errmsg(tr->src));
 	}
+	rxs__shared_exit(h);
 	tr->has_frame = false;
 }
 
@@ -64,7 +66,9 @@ static bool own_frame(struct rxs_host *h, const struct rxs_traffic *tr)
 
 	if (f->len < 14 || memcmp(f->data + 6, tr->dev->cfg.mac, 6))
 		return false;
+	rxs__shared_enter(h);	/* the hints are TCP's */
 	learn_isn(h, f->data, f->len);
+	rxs__shared_exit(h);
 	return true;
 }
 
@@ -84,7 +88,7 @@ static void next_source_update(struct rxs_host *h)
 	h->next_arrival = best ? best->next_ns : UINT64_MAX;
 }
 
-static void source_read(struct rxs_host *h, struct rxs_traffic *tr)
+void rxs__source_read(struct rxs_host *h, struct rxs_traffic *tr)
 {
 	int rc;
 	uint64_t rel;
@@ -116,7 +120,7 @@ static void source_read(struct rxs_host *h, struct rxs_traffic *tr)
 /* Read @tr's next frame and place it in virtual time. */
 void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr)
 {
-	source_read(h, tr);
+	rxs__source_read(h, tr);
 	next_source_update(h);
 }
 
@@ -137,7 +141,7 @@ void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t)
 		uint64_t at = tr->next_ns;
 
 		h->last_arrival = RXS_MAX(h->last_arrival, at);
-		rxs__nic_receive(tr->dev, &tr->frame, at);
+		rxs__nic_receive(tr->dev, &tr->frame, at, false);
 		rxs__source_advance(h, tr);
 	}
 }
@@ -296,7 +300,7 @@ int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint3
 	f.ts_ns = t;
 	f.number = h->offered + 1;
 	h->last_arrival = RXS_MAX(h->last_arrival, t);
-	rxs__nic_receive(&h->devs[nic], &f, t);
+	rxs__nic_receive(&h->devs[nic], &f, t, false);
 	return h->error;
 }
 

@@ -83,18 +83,29 @@ static void event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type typ
 void rxs__event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type type, void *obj)
 {
 	/* The threaded engine has a thread per CPU: a raised softirq wakes it, no event. */
-	if (unlikely(h->threads) && type == RXS_EV_SOFTIRQ) {
+	if (likely(!h->threads)) {
+		event_add(h, time, type, obj, NULL);
+		return;
+	}
+	if (type == RXS_EV_SOFTIRQ) {
 		rxs__threads_event_added(h, type, obj);
 		return;
 	}
+	/* The timer thread's queue: under the host lock, which its waits are on. */
+	rxs__host_lock(h);
 	event_add(h, time, type, obj, NULL);
-	if (unlikely(h->threads))
-		rxs__threads_event_added(h, type, obj);
+	rxs__threads_event_added(h, type, obj);
+	rxs__host_unlock(h);
 }
 
 void rxs__timer_add(struct rxs_host *h, uint64_t time, rxs_timer_fn fn, void *obj)
 {
+	if (likely(!h->threads)) {
+		event_add(h, time, RXS_EV_TIMER, obj, fn);
+		return;
+	}
+	rxs__host_lock(h);
 	event_add(h, time, RXS_EV_TIMER, obj, fn);
-	if (unlikely(h->threads))
-		rxs__threads_event_added(h, RXS_EV_TIMER, obj);
+	rxs__threads_event_added(h, RXS_EV_TIMER, obj);
+	rxs__host_unlock(h);
 }

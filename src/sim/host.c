@@ -254,7 +254,7 @@ void rxs_host_destroy(rxs_host_t *h)
 {
 	if (!h)
 		return;
-	rxs__threads_free(h);
+	rxs__threads_stop(h);
 	for (unsigned int i = 0; i < h->ntraffic; i++)
 		rxs_source_close(h->traffic[i].src);
 	for (unsigned int i = 0; i < h->nsocks; i++)
@@ -280,6 +280,8 @@ void rxs_host_destroy(rxs_host_t *h)
 	rxs__free(h->socks);
 	rxs__free(h->devs);
 	rxs__free(h->cpus);
+	/* Last: every skb is back, some in the pools of the threaded engine's threads. */
+	rxs__threads_free(h);
 	rxs__skb_pool_destroy(&h->pool);
 	rxs_scenario_free(h->sc);
 	rxs__free(h);

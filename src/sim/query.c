@@ -26,7 +26,7 @@ uint64_t rxs_host_mib(const rxs_host_t *h, enum rxs_mib mib)
 		return 0;
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		sum += h->cpus[c].mib[mib];
-	return sum;
+	return sum + __atomic_load_n(&h->mib_proc[mib], __ATOMIC_RELAXED);
 }
 
 unsigned int rxs_host_ncpus(const rxs_host_t *h)
@@ -190,14 +190,27 @@ int rxs_host_tap_stats(const rxs_host_t *h, unsigned int tap, struct rxs_tap_sta
 	return 0;
 }
 
+/* The host's skb counters: its pool's, and in the threaded engine every thread's. */
+static struct rxs_skb_stats skb_stats(const rxs_host_t *h)
+{
+	struct rxs_skb_stats st = { 0 };
+
+	rxs__skb_stats_add(&st, &h->pool);
+	rxs__threads_skb_stats(h, &st);
+	return st;
+}
+
 void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX])
 {
-	memcpy(reasons, h->pool.stats.reasons, sizeof(h->pool.stats.reasons));
+	struct rxs_skb_stats st = skb_stats(h);
+
+	memcpy(reasons, st.reasons, sizeof(st.reasons));
 }
 
 int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
 {
 	uint64_t queued = rxs__proto_queued(h) + rxs__tcp_queued(h);
+	struct rxs_skb_stats st = skb_stats(h);
 
 	for (unsigned int i = 0; i < h->ndevs; i++)
 		queued += rxs__nic_queued(&h->devs[i]);
@@ -209,8 +222,8 @@ int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
 		     skb = skb->next)
 			queued += skb->counted;
 	c->offered = h->offered;
-	c->consumed = h->pool.stats.consumed;
-	c->dropped = h->pool.stats.dropped;
+	c->consumed = st.consumed;
+	c->dropped = st.dropped;
 	c->queued = queued;
 	return c->offered == c->consumed + c->dropped + c->queued ? 0 : RXS_ECONSERVATION;
 }

@@ -11,6 +11,9 @@ static inline struct rxs_traffic *rxs__next_source(struct rxs_host *h)
 	return h->next_src;
 }
 void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr);
+/* The same without electing the next source: a NIC thread of the threaded engine reads
+ * its own source alone. */
+void rxs__source_read(struct rxs_host *h, struct rxs_traffic *tr);
 void rxs__dispatch(struct rxs_host *h, const struct rxs_event *ev);
 
 #endif /* RXSIM_SIM_INT_H */

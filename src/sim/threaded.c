@@ -1,24 +1,26 @@
-/* threaded.c - the threaded engine: real threads against the real clock.
+/* threaded.c - the threaded engine: real threads, in parallel, against the real clock.
  *
- * One thread per simulated CPU, named ksoftirqd/N, sleeps until its NET_RX softirq is
- * raised (an IRQ, an IPI, a backlog) and then runs net_rx_action, one NAPI poll at a time.
- * Each poll starts from the real clock and adds the cost model's charges for its packets, so
- * netdev_budget_usecs is measured on the real clock to within one poll. A NIC thread per
- * traffic source replays it at its timestamps' pace (or as fast as it can) and DMAs each
- * frame at the moment it is due. A timer thread runs the kernel's timers (SYN-ACK
- * retransmits, reassembly, delayed ACKs, coalescing, application models) when they fall
- * due. Application threads of a library user block in rxs_host_sock_recv_wait(),
+ * One thread per simulated CPU, named ksoftirqd/N, sleeps until something is posted to its
+ * mailbox (a hard IRQ of a queue bound to it, an RPS IPI, a backlog to run) and then runs
+ * net_rx_action, one NAPI poll at a time. Each poll starts from the real clock and adds the
+ * cost model's charges for its packets, so netdev_budget_usecs is measured on the real
+ * clock to within one poll. A NIC thread per traffic source replays it at its timestamps'
+ * pace, or as fast as the CPUs take the frames (top speed: the NIC holds a frame while its
+ * ring is full, as Ethernet flow control makes a sender do, so a benchmark measures the
+ * host and not the drops), and DMAs each frame into a lock-free single-producer
+ * single-consumer ring. A timer thread runs the kernel's timers when they fall due.
+ * Application threads of a library user block in rxs_host_sock_recv_wait(),
  * rxs_host_accept_wait() and rxs_conn_recv_wait().
  *
- * This first version keeps the path's code as it is and serialises it with one host lock
- * (the kernel's old big lock, in effect): every thread takes it to touch the host and lets
- * it go between polls, frames and timers, and while it waits. So the threads interleave as
- * real CPUs would, conservation and the counters stay exact, and ThreadSanitizer has
- * nothing to report; what it does not give yet is parallel speed-up, which needs
- * per-queue, per-socket and per-table locks in the path (and reading the captures outside
- * the lock).
+ * What the threads share is locked as host.h describes. The rare operations that need a
+ * consistent view of everything (a timer that walks TCP state or reads the counters, an
+ * application's read) stop the world: they take every CPU's lock, each of which its thread
+ * holds while it polls and lets go between polls, then every device's and the host lock,
+ * as stop_machine() would. Every counter is written by one thread, or under one lock, and
+ * summed when read, so conservation and the counters are exact at the end of a run.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -29,35 +31,57 @@
 #include "rxsim/sim.h"
 #include "sim/sim_int.h"
 
-/* Frames a NIC thread DMAs per hold of the host lock: small against a 64-descriptor poll. */
-#define RXS_NIC_BURST 8
-
-struct cpu_arg {
+/* A simulated CPU: its thread, its lock, its mailbox, its skb cache. */
+struct cpu_ctx {
 	struct rxs_host *h;
 	unsigned int cpu;
+	pthread_t thr;
+	pthread_mutex_t lock;		/* held while it polls: stop_the_world() takes it */
+	pthread_mutex_t backlog_lock;	/* its input_pkt_queue (rps_lock) */
+	pthread_mutex_t box_lock;	/* the mailbox, and its thread's sleep */
+	pthread_cond_t box_cond;
+	struct rxs_rx_queue *irq_head, *irq_tail;	/* hard IRQs posted, in order */
+	unsigned int ipis;		/* RPS IPIs posted */
+	bool backlog_kick;		/* netif_rx from a NIC thread scheduled its backlog */
+	bool wake;			/* its softirq was raised from another thread */
+	struct rxs_skb_pool pool;
+	char pad[64];			/* keep neighbours' hot fields off each other's line */
 };
 
-struct nic_arg {
+/* A traffic source's NIC thread. */
+struct nic_ctx {
 	struct rxs_host *h;
 	struct rxs_traffic *tr;
+	pthread_t thr;
+	struct rxs_skb_pool pool;
+	char pad[64];
 };
 
 struct rxs_threads {
-	pthread_mutex_t lock;
-	pthread_cond_t *cpu_cond;	/* a CPU's softirq was raised */
-	pthread_cond_t timer_cond;	/* a timer was added, or the run ends */
-	pthread_cond_t done_cond;	/* the NIC threads finished the traffic */
-	pthread_cond_t data_cond;	/* something was queued on a socket */
-	pthread_t *cpu_thr, *nic_thr, timer_thr;
-	struct cpu_arg *args;
-	struct nic_arg *nic_args;
+	pthread_mutex_t lock;		/* the host lock (recursive), and the timers' queue */
+	pthread_cond_t timer_cond;	/* with lock: a timer was added, or the run ends */
+	pthread_cond_t done_cond;	/* with lock: the NIC threads finished the traffic */
+	pthread_mutex_t gate;		/* held while the world is stopped */
+	unsigned int stw_waiting;	/* threads that want to stop the world (atomic) */
+	pthread_mutex_t data_lock;	/* readers' event count: something was queued */
+	pthread_cond_t data_cond;
+	uint64_t data_seq;
+	unsigned int data_waiters;	/* atomic */
+	pthread_mutex_t *dev_lock;	/* by device */
+	pthread_mutex_t *sock_lock;	/* by socket */
+	struct cpu_ctx *cpu;
+	struct nic_ctx *nic;
+	pthread_t timer_thr;
 	unsigned int nics_running;	/* NIC threads still replaying */
+	uint64_t last_arrival;		/* of the NIC threads, published when they finish */
 	struct timespec t0;
-	bool running;	/* started and not yet waited for */
+	bool running;			/* started and not yet waited for */
 	bool top_speed;
-	bool stop;
+	bool stop;			/* atomic */
 	bool sources_done;
 };
+
+static _Thread_local struct rxs_softnet_data *this_sd;
 
 /* Nanoseconds since the run began. */
 static uint64_t real_now(const struct rxs_threads *th)
@@ -80,91 +104,324 @@ static struct timespec deadline(const struct rxs_threads *th, uint64_t ns)
 	return ts;
 }
 
+static bool stopped(const struct rxs_threads *th)
+{
+	return __atomic_load_n(&th->stop, __ATOMIC_ACQUIRE);
+}
+
+/* ---- locks ---- */
+
+void rxs__host_lock(struct rxs_host *h)
+{
+	pthread_mutex_lock(&h->threads->lock);
+}
+
+void rxs__host_unlock(struct rxs_host *h)
+{
+	pthread_mutex_unlock(&h->threads->lock);
+}
+
+void rxs__dev_lock(struct rxs_netdev *dev)
+{
+	pthread_mutex_lock(&dev->host->threads->dev_lock[dev - dev->host->devs]);
+}
+
+void rxs__dev_unlock(struct rxs_netdev *dev)
+{
+	pthread_mutex_unlock(&dev->host->threads->dev_lock[dev - dev->host->devs]);
+}
+
+void rxs__sock_lock(struct rxs_sock *sk)
+{
+	pthread_mutex_lock(&sk->host->threads->sock_lock[sk->index]);
+}
+
+void rxs__sock_unlock(struct rxs_sock *sk)
+{
+	pthread_mutex_unlock(&sk->host->threads->sock_lock[sk->index]);
+}
+
+void rxs__backlog_lock(struct rxs_softnet_data *sd)
+{
+	pthread_mutex_lock(&sd->host->threads->cpu[sd->cpu].backlog_lock);
+}
+
+void rxs__backlog_unlock(struct rxs_softnet_data *sd)
+{
+	pthread_mutex_unlock(&sd->host->threads->cpu[sd->cpu].backlog_lock);
+}
+
+struct rxs_softnet_data *rxs__this_cpu(const struct rxs_host *h)
+{
+	return this_sd && this_sd->host == h ? this_sd : NULL;
+}
+
+/* Every CPU between two polls, every device between two frames, and the host lock. */
+static void stop_the_world(struct rxs_threads *th, const struct rxs_host *h)
+{
+	__atomic_add_fetch(&th->stw_waiting, 1, __ATOMIC_ACQ_REL);
+	pthread_mutex_lock(&th->gate);
+	for (unsigned int c = 0; c < h->ncpus; c++)
+		pthread_mutex_lock(&th->cpu[c].lock);
+	for (unsigned int d = 0; d < h->ndevs; d++)
+		pthread_mutex_lock(&th->dev_lock[d]);
+	pthread_mutex_lock(&th->lock);
+}
+
+static void start_the_world(struct rxs_threads *th, const struct rxs_host *h)
+{
+	pthread_mutex_unlock(&th->lock);
+	for (unsigned int d = h->ndevs; d-- > 0;)
+		pthread_mutex_unlock(&th->dev_lock[d]);
+	for (unsigned int c = h->ncpus; c-- > 0;)
+		pthread_mutex_unlock(&th->cpu[c].lock);
+	pthread_mutex_unlock(&th->gate);
+	__atomic_sub_fetch(&th->stw_waiting, 1, __ATOMIC_ACQ_REL);
+}
+
+/* ---- mailboxes ---- */
+
+static void box_post(struct cpu_ctx *cc, struct rxs_rx_queue *rxq, unsigned int ipis,
+		     bool kick, bool wake)
+{
+	pthread_mutex_lock(&cc->box_lock);
+	if (rxq) {
+		rxq->irq_next = NULL;
+		if (cc->irq_tail)
+			cc->irq_tail->irq_next = rxq;
+		else
+			cc->irq_head = rxq;
+		cc->irq_tail = rxq;
+	}
+	cc->ipis += ipis;
+	cc->backlog_kick |= kick;
+	cc->wake |= wake;
+	pthread_cond_signal(&cc->box_cond);
+	pthread_mutex_unlock(&cc->box_lock);
+}
+
+void rxs__threads_post_irq(struct rxs_softnet_data *sd, struct rxs_rx_queue *rxq)
+{
+	box_post(&sd->host->threads->cpu[sd->cpu], rxq, 0, false, false);
+}
+
+void rxs__threads_post_ipi(struct rxs_softnet_data *sd)
+{
+	box_post(&sd->host->threads->cpu[sd->cpu], NULL, 1, false, false);
+}
+
+void rxs__threads_post_backlog(struct rxs_softnet_data *sd)
+{
+	box_post(&sd->host->threads->cpu[sd->cpu], NULL, 0, true, false);
+}
+
+static bool box_full(const struct cpu_ctx *cc)
+{
+	return cc->irq_head || cc->ipis || cc->backlog_kick || cc->wake;
+}
+
+/* On the CPU's own thread: take what was posted, in the order a CPU would take it. */
+static void box_take(struct cpu_ctx *cc, struct rxs_softnet_data *sd, uint64_t now)
+{
+	struct rxs_rx_queue *rxq;
+	unsigned int ipis;
+	bool kick;
+
+	pthread_mutex_lock(&cc->box_lock);
+	rxq = cc->irq_head;
+	ipis = cc->ipis;
+	kick = cc->backlog_kick;
+	cc->irq_head = cc->irq_tail = NULL;
+	cc->ipis = 0;
+	cc->backlog_kick = cc->wake = false;
+	pthread_mutex_unlock(&cc->box_lock);
+	while (rxq) {
+		struct rxs_rx_queue *next = rxq->irq_next;
+
+		rxq->irq_next = NULL;
+		rxs__nic_hard_irq_cpu(rxq, now);
+		rxq = next;
+	}
+	while (ipis--)
+		rxs__rps_trigger_softirq(sd, now);
+	if (kick)
+		rxs__backlog_schedule(sd, now);
+}
+
 void rxs__threads_event_added(struct rxs_host *h, enum rxs_event_type type, void *obj)
 {
 	struct rxs_threads *th = h->threads;
+	struct rxs_softnet_data *sd = obj;
 
-	if (type == RXS_EV_SOFTIRQ)
-		pthread_cond_signal(&th->cpu_cond[((struct rxs_softnet_data *)obj)->cpu]);
-	else
-		pthread_cond_signal(&th->timer_cond);
+	if (type != RXS_EV_SOFTIRQ) {
+		pthread_cond_signal(&th->timer_cond);	/* the caller holds the host lock */
+		return;
+	}
+	/* A CPU raising its own softirq finds it pending after this poll. */
+	if (this_sd != sd)
+		box_post(&th->cpu[sd->cpu], NULL, 0, false, true);
 }
 
 void rxs__threads_data_ready(struct rxs_host *h)
 {
-	pthread_cond_broadcast(&h->threads->data_cond);
+	struct rxs_threads *th = h->threads;
+
+	/* An event count: readers announce themselves, so a queue with none pays a load. */
+	if (!__atomic_load_n(&th->data_waiters, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&th->data_lock);
+	th->data_seq++;
+	pthread_cond_broadcast(&th->data_cond);
+	pthread_mutex_unlock(&th->data_lock);
 }
 
-/* ksoftirqd/N: run net_rx_action whenever the softirq is raised, a poll at a time. */
+/* ---- the threads ---- */
+
+/* ksoftirqd/N: take the mailbox, run net_rx_action a poll at a time while the softirq is
+ * pending, sleep when nothing is. */
 static void *cpu_main(void *p)
 {
-	struct cpu_arg *a = p;
-	struct rxs_host *h = a->h;
+	struct cpu_ctx *cc = p;
+	struct rxs_host *h = cc->h;
 	struct rxs_threads *th = h->threads;
-	struct rxs_softnet_data *sd = &h->cpus[a->cpu];
+	struct rxs_softnet_data *sd = &h->cpus[cc->cpu];
 	char name[16];
 
-	snprintf(name, sizeof(name), "ksoftirqd/%u", a->cpu);
+	snprintf(name, sizeof(name), "ksoftirqd/%u", cc->cpu);
 	pthread_setname_np(pthread_self(), name);
-	pthread_mutex_lock(&th->lock);
-	while (!th->stop) {
-		if (!sd->softirq_pending) {
-			pthread_cond_wait(&th->cpu_cond[a->cpu], &th->lock);
-			continue;
-		}
+	this_sd = sd;
+	rxs__this_pool = &cc->pool;
+	pthread_mutex_lock(&cc->lock);
+	while (!stopped(th)) {
 		/* The CPU's clock is the real one; the cost model's charges within a poll
 		 * only shape how far its jiffies advance during that poll. */
 		sd->now = real_now(th);
+		box_take(cc, sd, sd->now);
+		if (!sd->softirq_pending) {
+			pthread_mutex_unlock(&cc->lock);
+			pthread_mutex_lock(&cc->box_lock);
+			while (!box_full(cc) && !stopped(th))
+				pthread_cond_wait(&cc->box_cond, &cc->box_lock);
+			pthread_mutex_unlock(&cc->box_lock);
+			pthread_mutex_lock(&cc->lock);
+			continue;
+		}
 		rxs__net_rx_action(sd, sd->now);
-		/* Let the NIC, the timers and the other CPUs in between two polls. */
-		pthread_mutex_unlock(&th->lock);
-		sched_yield();
-		pthread_mutex_lock(&th->lock);
+		/* Between two polls: let a stopper of the world in. */
+		if (__atomic_load_n(&th->stw_waiting, __ATOMIC_ACQUIRE)) {
+			pthread_mutex_unlock(&cc->lock);
+			pthread_mutex_lock(&th->gate);
+			pthread_mutex_unlock(&th->gate);
+			pthread_mutex_lock(&cc->lock);
+		}
 	}
-	pthread_mutex_unlock(&th->lock);
+	pthread_mutex_unlock(&cc->lock);
+	this_sd = NULL;
+	rxs__this_pool = NULL;
 	return NULL;
 }
 
-/* A NIC thread per traffic source: each frame is DMA'd when it is due (at once, at top
- * speed). The last one to finish says the traffic is over. */
-static void *nic_main(void *p)
+/* Sleep until @ns after the start, or 10 ms, whichever comes first: a stop is seen. */
+static void sleep_until(const struct rxs_threads *th, uint64_t ns)
 {
-	struct nic_arg *a = p;
-	struct rxs_host *h = a->h;
-	struct rxs_traffic *tr = a->tr;
-	struct rxs_threads *th = h->threads;
-	unsigned int burst = 0;
+	uint64_t cap = real_now(th) + 10000000ull;
+	struct timespec ts = deadline(th, ns < cap ? ns : cap);
 
-	pthread_setname_np(pthread_self(), "rxsim-nic");
-	pthread_mutex_lock(&th->lock);
-	while (!th->stop && tr->has_frame) {
-		uint64_t due = tr->next_ns;
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
 
-		if (!th->top_speed && real_now(th) < due) {
-			struct timespec ts = deadline(th, due);
+/* Deliver @f when it is due (at top speed, as soon as its ring has room). */
+static void nic_deliver(struct rxs_threads *th, struct rxs_traffic *tr, const struct rxs_frame *f,
+			uint64_t due, uint64_t *last)
+{
+	while (!stopped(th)) {
+		uint64_t now = real_now(th);
+		int rc;
 
-			/* Waiting lets the host go; nobody signals this, the timeout is the point. */
-			pthread_cond_timedwait(&th->done_cond, &th->lock, &ts);
+		if (!th->top_speed && now < due) {
+			sleep_until(th, due);
 			continue;
 		}
-		h->now = RXS_MAX(h->now, real_now(th));
-		h->last_arrival = h->now;
-		rxs__nic_receive(tr->dev, &tr->frame, h->now);
-		rxs__source_advance(h, tr);
-		/* A real NIC DMAs while the CPUs run: let them in every few frames, or at top
-		 * speed this thread would fill every ring before a CPU got the lock. */
-		if (++burst % RXS_NIC_BURST == 0) {
-			pthread_mutex_unlock(&th->lock);
-			sched_yield();
-			pthread_mutex_lock(&th->lock);
+		rxs__dev_lock(tr->dev);
+		rc = rxs__nic_receive(tr->dev, f, now, th->top_speed);
+		rxs__dev_unlock(tr->dev);
+		if (rc != -EAGAIN) {
+			*last = now;
+			return;
 		}
+		sched_yield();	/* paused: the CPUs have the ring to empty */
 	}
+}
+
+/* A NIC thread per traffic source. It reads one frame ahead, as the virtual engine does, so
+ * that the host's own frames in a two-way capture (a SYN-ACK, whose ISN the peer's ACK
+ * acknowledges) are learned before the frame after them arrives. The last thread to finish
+ * says the traffic is over. */
+static void *nic_main(void *p)
+{
+	struct nic_ctx *nc = p;
+	struct rxs_host *h = nc->h;
+	struct rxs_traffic *tr = nc->tr;
+	struct rxs_threads *th = h->threads;
+	uint8_t *buf = NULL;
+	uint32_t cap = 0;
+	uint64_t last = 0;
+
+	pthread_setname_np(pthread_self(), "rxsim-nic");
+	rxs__this_pool = &nc->pool;
+	while (!stopped(th) && tr->has_frame) {
+		struct rxs_frame f = tr->frame;
+		uint64_t due = tr->next_ns;
+
+		if (f.len > cap) {
+			uint8_t *n = rxs__realloc(buf, f.len);
+
+			if (!n) {
+				rxs__shared_enter(h);
+				if (!h->error) {
+					h->error = -ENOMEM;
+					snprintf(h->errmsg, sizeof(h->errmsg), "out of memory for a frame");
+				}
+				rxs__shared_exit(h);
+				break;
+			}
+			buf = n;
+			cap = f.len;
+		}
+		memcpy(buf, f.data, f.len);
+		f.data = buf;
+		rxs__source_read(h, tr);
+		nic_deliver(th, tr, &f, due, &last);
+	}
+	rxs__free(buf);
+	rxs__this_pool = NULL;
+	pthread_mutex_lock(&th->lock);
+	th->last_arrival = RXS_MAX(th->last_arrival, last);
 	if (--th->nics_running == 0) {
 		th->sources_done = true;
 		pthread_cond_broadcast(&th->done_cond);
 	}
 	pthread_mutex_unlock(&th->lock);
 	return NULL;
+}
+
+/* A coalescing timer touches only its device; everything else stops the world. */
+static void timer_dispatch(struct rxs_host *h, const struct rxs_event *ev)
+{
+	struct rxs_threads *th = h->threads;
+
+	if (ev->type == RXS_EV_IRQ) {
+		struct rxs_rx_queue *rxq = ev->obj;
+
+		rxs__dev_lock(rxq->dev);
+		rxs__nic_irq_timer(rxq, ev->time);
+		rxs__dev_unlock(rxq->dev);
+		return;
+	}
+	stop_the_world(th, h);
+	h->now = RXS_MAX(h->now, real_now(th));
+	rxs__dispatch(h, ev);
+	start_the_world(th, h);
 }
 
 /* The kernel's timers, run when they fall due. */
@@ -175,15 +432,16 @@ static void *timer_main(void *p)
 
 	pthread_setname_np(pthread_self(), "rxsim-timers");
 	pthread_mutex_lock(&th->lock);
-	while (!th->stop) {
+	while (!stopped(th)) {
 		const struct rxs_event *top = rxs__event_peek(h);
 		struct rxs_event ev;
 		struct timespec ts;
 
 		if (top && top->time <= real_now(th)) {
 			rxs__event_pop(h, &ev);
-			h->now = RXS_MAX(h->now, real_now(th));
-			rxs__dispatch(h, &ev);
+			pthread_mutex_unlock(&th->lock);
+			timer_dispatch(h, &ev);
+			pthread_mutex_lock(&th->lock);
 			continue;
 		}
 		if (!top) {
@@ -197,6 +455,17 @@ static void *timer_main(void *p)
 	return NULL;
 }
 
+/* ---- set-up and tear-down ---- */
+
+static void threads_release(struct rxs_threads *th)
+{
+	rxs__free(th->dev_lock);
+	rxs__free(th->sock_lock);
+	rxs__free(th->cpu);
+	rxs__free(th->nic);
+	rxs__free(th);
+}
+
 static int threads_init(struct rxs_host *h, bool top_speed)
 {
 	struct rxs_threads *th = rxs__calloc(1, sizeof(*th));
@@ -205,71 +474,114 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 
 	if (!th)
 		return -ENOMEM;
-	th->cpu_cond = rxs__calloc(h->ncpus, sizeof(*th->cpu_cond));
-	th->cpu_thr = rxs__calloc(h->ncpus, sizeof(*th->cpu_thr));
-	th->args = rxs__calloc(h->ncpus, sizeof(*th->args));
-	th->nic_thr = rxs__calloc(h->ntraffic + 1, sizeof(*th->nic_thr));
-	th->nic_args = rxs__calloc(h->ntraffic + 1, sizeof(*th->nic_args));
-	if (!th->cpu_cond || !th->cpu_thr || !th->args || !th->nic_thr || !th->nic_args) {
-		rxs__free(th->cpu_cond);
-		rxs__free(th->cpu_thr);
-		rxs__free(th->args);
-		rxs__free(th->nic_thr);
-		rxs__free(th->nic_args);
-		rxs__free(th);
+	th->dev_lock = rxs__calloc(h->ndevs + 1, sizeof(*th->dev_lock));
+	th->sock_lock = rxs__calloc(h->nsocks + 1, sizeof(*th->sock_lock));
+	th->cpu = rxs__calloc(h->ncpus, sizeof(*th->cpu));
+	th->nic = rxs__calloc(h->ntraffic + 1, sizeof(*th->nic));
+	if (!th->dev_lock || !th->sock_lock || !th->cpu || !th->nic) {
+		threads_release(th);
 		return -ENOMEM;
 	}
 	/* Timed waits on the monotonic clock, the one the run is measured with. */
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	/* Recursive: the skb free functions take it too (see struct rxs_skb_pool), both from
-	 * application threads and from within the path, which already holds it. */
+	/* Recursive: a part of the path under it may enter another (TCP sends ICMP). */
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&th->lock, &ma);
 	pthread_mutexattr_destroy(&ma);
-	for (unsigned int c = 0; c < h->ncpus; c++)
-		pthread_cond_init(&th->cpu_cond[c], &ca);
 	pthread_cond_init(&th->timer_cond, &ca);
 	pthread_cond_init(&th->done_cond, &ca);
 	pthread_cond_init(&th->data_cond, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&th->gate, NULL);
+	pthread_mutex_init(&th->data_lock, NULL);
+	for (unsigned int d = 0; d < h->ndevs; d++)
+		pthread_mutex_init(&th->dev_lock[d], NULL);
+	for (unsigned int s = 0; s < h->nsocks; s++)
+		pthread_mutex_init(&th->sock_lock[s], NULL);
+	rxs__skb_pool_init_mt(&h->pool, &h->pool, &th->lock);
+	for (unsigned int c = 0; c < h->ncpus; c++) {
+		struct cpu_ctx *cc = &th->cpu[c];
+
+		cc->h = h;
+		cc->cpu = c;
+		pthread_mutex_init(&cc->lock, NULL);
+		pthread_mutex_init(&cc->backlog_lock, NULL);
+		pthread_mutex_init(&cc->box_lock, NULL);
+		pthread_cond_init(&cc->box_cond, NULL);
+		rxs__skb_pool_init_mt(&cc->pool, &h->pool, &th->lock);
+	}
+	for (unsigned int i = 0; i < h->ntraffic; i++) {
+		th->nic[i].h = h;
+		th->nic[i].tr = &h->traffic[i];
+		rxs__skb_pool_init_mt(&th->nic[i].pool, &h->pool, &th->lock);
+	}
 	th->top_speed = top_speed;
-	h->pool.lock = &th->lock;
 	clock_gettime(CLOCK_MONOTONIC, &th->t0);
 	h->threads = th;
 	return 0;
 }
 
-/* Freed with the host, not at the end of the run: an application thread may still be in
- * rxs_host_sock_recv_wait() (it returns at once, the run being over) when the run ends. */
+void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum)
+{
+	const struct rxs_threads *th = h->threads;
+
+	if (!th)
+		return;
+	for (unsigned int c = 0; c < h->ncpus; c++)
+		rxs__skb_stats_add(sum, &th->cpu[c].pool);
+	for (unsigned int i = 0; i < h->ntraffic; i++)
+		rxs__skb_stats_add(sum, &th->nic[i].pool);
+}
+
+void rxs__threads_stop(struct rxs_host *h)
+{
+	if (h->threads && h->threads->running) {	/* destroyed mid-run */
+		rxs_host_stop(h);
+		rxs_host_wait_threaded(h);
+	}
+}
+
+/* Freed with the host, last, not at the end of the run: an application thread may still be
+ * in rxs_host_sock_recv_wait() (it returns at once, the run being over), and skbs of the
+ * threads' pools stay queued until the host goes. */
 void rxs__threads_free(struct rxs_host *h)
 {
 	struct rxs_threads *th = h->threads;
 
 	if (!th)
 		return;
-	if (th->running) {	/* destroyed mid-run: stop it first */
-		rxs_host_stop(h);
-		rxs_host_wait_threaded(h);
+	for (unsigned int c = 0; c < h->ncpus; c++) {
+		struct cpu_ctx *cc = &th->cpu[c];
+
+		rxs__skb_pool_destroy(&cc->pool);
+		pthread_mutex_destroy(&cc->lock);
+		pthread_mutex_destroy(&cc->backlog_lock);
+		pthread_mutex_destroy(&cc->box_lock);
+		pthread_cond_destroy(&cc->box_cond);
 	}
-	for (unsigned int c = 0; c < h->ncpus; c++)
-		pthread_cond_destroy(&th->cpu_cond[c]);
+	for (unsigned int i = 0; i < h->ntraffic; i++)
+		rxs__skb_pool_destroy(&th->nic[i].pool);
+	for (unsigned int d = 0; d < h->ndevs; d++)
+		pthread_mutex_destroy(&th->dev_lock[d]);
+	for (unsigned int s = 0; s < h->nsocks; s++)
+		pthread_mutex_destroy(&th->sock_lock[s]);
 	pthread_cond_destroy(&th->timer_cond);
 	pthread_cond_destroy(&th->done_cond);
 	pthread_cond_destroy(&th->data_cond);
-	h->pool.lock = NULL;
+	pthread_mutex_destroy(&th->gate);
+	pthread_mutex_destroy(&th->data_lock);
 	pthread_mutex_destroy(&th->lock);
-	rxs__free(th->cpu_cond);
-	rxs__free(th->cpu_thr);
-	rxs__free(th->args);
-	rxs__free(th->nic_thr);
-	rxs__free(th->nic_args);
-	rxs__free(th);
+	h->pool.mt = false;
+	h->pool.home = NULL;
+	h->pool.lock = NULL;
+	threads_release(th);
 	h->threads = NULL;
 }
 
-/* Wait (holding the lock) until the run is over by the scenario's run.until, real time. */
+/* Wait (holding the host lock) until the run is over by the scenario's run.until, in real
+ * time. */
 static void wait_end(struct rxs_host *h)
 {
 	struct rxs_threads *th = h->threads;
@@ -287,8 +599,8 @@ static void wait_end(struct rxs_host *h)
 		ts = deadline(th, real_now(th) + 100000000ull);
 		pthread_cond_timedwait(&th->done_cond, &th->lock, &ts);
 	}
-	ts = deadline(th, h->last_arrival + run->ns);
-	while (!h->stop && real_now(th) < h->last_arrival + run->ns)
+	ts = deadline(th, th->last_arrival + run->ns);
+	while (!h->stop && real_now(th) < th->last_arrival + run->ns)
 		pthread_cond_timedwait(&th->done_cond, &th->lock, &ts);
 }
 
@@ -303,22 +615,16 @@ int rxs_host_start_threaded(rxs_host_t *h, bool top_speed)
 	if (rc)
 		return rc;
 	th = h->threads;
-	pthread_mutex_lock(&th->lock);
-	for (unsigned int c = 0; c < h->ncpus; c++) {
-		th->args[c] = (struct cpu_arg){ h, c };
-		pthread_create(&th->cpu_thr[c], NULL, cpu_main, &th->args[c]);
-	}
-	pthread_create(&th->timer_thr, NULL, timer_main, h);
 	/* Each source's first frame is read here, so that every NIC thread starts with one. */
 	rxs__sources_start(h);
 	th->nics_running = h->ntraffic;
 	th->sources_done = !h->ntraffic;
-	for (unsigned int i = 0; i < h->ntraffic; i++) {
-		th->nic_args[i] = (struct nic_arg){ h, &h->traffic[i] };
-		pthread_create(&th->nic_thr[i], NULL, nic_main, &th->nic_args[i]);
-	}
 	th->running = true;
-	pthread_mutex_unlock(&th->lock);
+	for (unsigned int c = 0; c < h->ncpus; c++)
+		pthread_create(&th->cpu[c].thr, NULL, cpu_main, &th->cpu[c]);
+	pthread_create(&th->timer_thr, NULL, timer_main, h);
+	for (unsigned int i = 0; i < h->ntraffic; i++)
+		pthread_create(&th->nic[i].thr, NULL, nic_main, &th->nic[i]);
 	return 0;
 }
 
@@ -330,19 +636,24 @@ int rxs_host_wait_threaded(rxs_host_t *h)
 		return -EINVAL;
 	pthread_mutex_lock(&th->lock);
 	wait_end(h);
-	th->stop = true;
-	for (unsigned int c = 0; c < h->ncpus; c++)
-		pthread_cond_broadcast(&th->cpu_cond[c]);
+	__atomic_store_n(&th->stop, true, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&th->timer_cond);
 	pthread_cond_broadcast(&th->done_cond);
-	pthread_cond_broadcast(&th->data_cond);
 	pthread_mutex_unlock(&th->lock);
+	for (unsigned int c = 0; c < h->ncpus; c++)
+		box_post(&th->cpu[c], NULL, 0, false, true);
+	pthread_mutex_lock(&th->data_lock);
+	th->data_seq++;
+	pthread_cond_broadcast(&th->data_cond);
+	pthread_mutex_unlock(&th->data_lock);
 	for (unsigned int i = 0; i < h->ntraffic; i++)
-		pthread_join(th->nic_thr[i], NULL);
+		pthread_join(th->nic[i].thr, NULL);
 	pthread_join(th->timer_thr, NULL);
 	for (unsigned int c = 0; c < h->ncpus; c++)
-		pthread_join(th->cpu_thr[c], NULL);
+		pthread_join(th->cpu[c].thr, NULL);
 	th->running = false;
+	h->last_arrival = th->last_arrival;
+	h->now = RXS_MAX(h->now, real_now(th));
 	if (h->stop)
 		return h->error ? h->error : -EINTR;
 	return h->error;
@@ -361,22 +672,34 @@ int rxs_host_run_threaded(rxs_host_t *h, bool top_speed)
 }
 
 /* Block an application thread until @try_once succeeds (not -EAGAIN), @timeout_ns passes or
- * the run ends; before the threaded engine starts, try once. */
+ * the run ends; before the threaded engine starts, try once. @try_once takes its own locks. */
 static int wait_for(struct rxs_host *h, int (*try_once)(void *arg), void *arg,
 		    uint64_t timeout_ns)
 {
 	struct rxs_threads *th = h->threads;
 	struct timespec ts;
+	bool timed_out = false;
+	uint64_t seq;
 	int rc;
 
 	if (!th)
 		return try_once(arg);
-	pthread_mutex_lock(&th->lock);
 	ts = deadline(th, real_now(th) + timeout_ns);
-	while ((rc = try_once(arg)) == -EAGAIN && !th->stop)
-		if (pthread_cond_timedwait(&th->data_cond, &th->lock, &ts) == ETIMEDOUT)
+	__atomic_add_fetch(&th->data_waiters, 1, __ATOMIC_ACQ_REL);
+	for (;;) {
+		pthread_mutex_lock(&th->data_lock);
+		seq = th->data_seq;
+		pthread_mutex_unlock(&th->data_lock);
+		rc = try_once(arg);
+		if (rc != -EAGAIN || timed_out || stopped(th))
 			break;
-	pthread_mutex_unlock(&th->lock);
+		pthread_mutex_lock(&th->data_lock);
+		while (th->data_seq == seq && !stopped(th) && !timed_out)
+			timed_out = pthread_cond_timedwait(&th->data_cond, &th->data_lock, &ts) ==
+				    ETIMEDOUT;
+		pthread_mutex_unlock(&th->data_lock);
+	}
+	__atomic_sub_fetch(&th->data_waiters, 1, __ATOMIC_ACQ_REL);
 	return rc;
 }
 
@@ -388,25 +711,45 @@ struct recv_arg {
 	rxs_conn_t *conn;
 };
 
+/* recvmsg() on a UDP socket from an application thread: under the socket's lock, as the
+ * CPUs queue; counted in process context. */
 static int try_sock_recv(void *p)
 {
 	struct recv_arg *a = p;
+	struct rxs_sock *sk;
 
-	return rxs_host_sock_recv(a->h, a->sock, a->skbp);
+	if (!a->h->threads)
+		return rxs_host_sock_recv(a->h, a->sock, a->skbp);
+	if (a->sock >= a->h->nsocks || a->h->socks[a->sock].cfg.proto != IPPROTO_UDP)
+		return -EINVAL;
+	sk = &a->h->socks[a->sock];
+	rxs__sock_lock(sk);
+	*a->skbp = rxs__udp_recvmsg(sk, NULL);
+	rxs__sock_unlock(sk);
+	return *a->skbp ? 0 : -EAGAIN;
 }
 
+/* TCP's state is under the host lock. */
 static int try_accept(void *p)
 {
 	struct recv_arg *a = p;
+	int rc;
 
-	return rxs_host_accept(a->h, a->sock, a->connp);
+	rxs__shared_enter(a->h);
+	rc = rxs_host_accept(a->h, a->sock, a->connp);
+	rxs__shared_exit(a->h);
+	return rc;
 }
 
 static int try_conn_recv(void *p)
 {
 	struct recv_arg *a = p;
+	int rc;
 
-	return rxs_conn_recv(a->conn, a->skbp);
+	rxs__shared_enter(a->h);
+	rc = rxs_conn_recv(a->conn, a->skbp);
+	rxs__shared_exit(a->h);
+	return rc;
 }
 
 int rxs_host_sock_recv_wait(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp,
@@ -429,7 +772,7 @@ int rxs_host_accept_wait(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp,
 
 int rxs_conn_recv_wait(rxs_conn_t *c, struct rxs_sk_buff **skbp, uint64_t timeout_ns)
 {
-	struct recv_arg a = { .conn = c, .skbp = skbp };
+	struct recv_arg a = { .h = c ? c->host : NULL, .conn = c, .skbp = skbp };
 
 	*skbp = NULL;
 	if (!c)

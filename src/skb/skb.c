@@ -13,10 +13,26 @@
 
 struct rxs_skb_data {
 	struct rxs_skb_data *next;	/* free list */
+	struct rxs_skb_pool *pool;	/* where it goes back (a clone's header may not) */
 	uint32_t dataref;
 	uint32_t size;
 	uint8_t bytes[];
 };
+
+_Thread_local struct rxs_skb_pool *rxs__this_pool;
+
+/* Lock-free stack push onto a remote list; the owner takes the whole list at once, so a
+ * node never comes back while a push still looks at it (no ABA). */
+#define REMOTE_PUSH(headp, node)                                                            \
+	do {                                                                                 \
+		__typeof__(node) old_ = __atomic_load_n((headp), __ATOMIC_RELAXED);          \
+		do {                                                                         \
+			(node)->next = old_;                                                 \
+		} while (!__atomic_compare_exchange_n((headp), &old_, (node), true,          \
+						      __ATOMIC_RELEASE, __ATOMIC_RELAXED));  \
+	} while (0)
+
+#define REMOTE_TAKE(headp) __atomic_exchange_n((headp), NULL, __ATOMIC_ACQUIRE)
 
 static const char *const drop_names[RXS_DROP_MAX] = {
 	[RXS_DROP_NOT_DROPPED_YET] = "NOT_DROPPED_YET",
@@ -49,20 +65,56 @@ static void free_data_list(struct rxs_skb_data *d)
 	}
 }
 
-void rxs__skb_pool_destroy(struct rxs_skb_pool *pool)
+void rxs__skb_pool_init_mt(struct rxs_skb_pool *pool, struct rxs_skb_pool *home,
+			   pthread_mutex_t *lock)
 {
-	struct rxs_sk_buff *skb = pool->free_skbs;
+	if (pool != home)
+		memset(pool, 0, sizeof(*pool));
+	pool->host = home->host;
+	pool->home = home;
+	pool->lock = lock;
+	pool->mt = true;
+}
 
+static void free_skb_list(struct rxs_sk_buff *skb)
+{
 	while (skb) {
 		struct rxs_sk_buff *next = skb->next;
 
 		rxs__free(skb);
 		skb = next;
 	}
+}
+
+void rxs__skb_pool_destroy(struct rxs_skb_pool *pool)
+{
+	free_skb_list(pool->free_skbs);
+	free_skb_list(pool->remote_skbs);
 	free_data_list(pool->free_small);
 	free_data_list(pool->free_large);
-	pool->free_skbs = NULL;
+	free_data_list(pool->remote_small);
+	free_data_list(pool->remote_large);
+	pool->free_skbs = pool->remote_skbs = NULL;
 	pool->free_small = pool->free_large = NULL;
+	pool->remote_small = pool->remote_large = NULL;
+}
+
+void rxs__skb_stats_add(struct rxs_skb_stats *sum, const struct rxs_skb_pool *pool)
+{
+	const struct rxs_skb_stats *st = &pool->stats;
+
+	sum->consumed += st->consumed;
+	sum->dropped += st->dropped;
+	sum->allocated += st->allocated;
+	sum->in_use += st->in_use;	/* may wrap per pool; the sum is right */
+	for (unsigned int r = 0; r < RXS_DROP_MAX; r++)
+		sum->reasons[r] += st->reasons[r];
+}
+
+/* The pool an allocation for @any's host comes from on this thread. */
+static struct rxs_skb_pool *alloc_pool(struct rxs_skb_pool *any)
+{
+	return likely(!any->mt) ? any : rxs__pool_of(any->home);
 }
 
 static struct rxs_skb_data *data_get(struct rxs_skb_pool *pool, unsigned int need)
@@ -71,16 +123,22 @@ static struct rxs_skb_data *data_get(struct rxs_skb_pool *pool, unsigned int nee
 	struct rxs_skb_data *d;
 	uint32_t size;
 
+	struct rxs_skb_data **remote;
+
 	if (need <= RXS_SKB_SMALL_BUF) {
 		list = &pool->free_small;
+		remote = &pool->remote_small;
 		size = RXS_SKB_SMALL_BUF;
 	} else if (need <= RXS_SKB_LARGE_BUF) {
 		list = &pool->free_large;
+		remote = &pool->remote_large;
 		size = RXS_SKB_LARGE_BUF;
 	} else {
 		return NULL;
 	}
 	d = *list;
+	if (!d && pool->mt)
+		d = REMOTE_TAKE(remote);
 	if (d) {
 		*list = d->next;
 	} else {
@@ -88,27 +146,45 @@ static struct rxs_skb_data *data_get(struct rxs_skb_pool *pool, unsigned int nee
 		if (!d)
 			return NULL;
 		d->size = size;
+		d->pool = pool;
 	}
 	d->next = NULL;
 	d->dataref = 1;
 	return d;
 }
 
-static void data_put(struct rxs_skb_pool *pool, struct rxs_skb_data *d)
+/* Drop a reference to @d; the last one returns it to its pool, on the free list when
+ * @owner (the pool this thread may touch without a lock, or NULL) is its pool, else on the
+ * remote list. */
+static void data_put(struct rxs_skb_data *d, struct rxs_skb_pool *owner)
 {
-	struct rxs_skb_data **list;
+	struct rxs_skb_pool *pool = d->pool;
+	bool small = d->size == RXS_SKB_SMALL_BUF;
 
-	if (--d->dataref)
+	if (likely(!pool->mt)) {
+		if (--d->dataref)
+			return;
+	} else if (__atomic_sub_fetch(&d->dataref, 1, __ATOMIC_ACQ_REL)) {
 		return;
-	list = d->size == RXS_SKB_SMALL_BUF ? &pool->free_small : &pool->free_large;
-	d->next = *list;
-	*list = d;
+	}
+	if (pool == owner || !pool->mt) {
+		struct rxs_skb_data **list = small ? &pool->free_small : &pool->free_large;
+
+		d->next = *list;
+		*list = d;
+	} else if (small) {
+		REMOTE_PUSH(&pool->remote_small, d);
+	} else {
+		REMOTE_PUSH(&pool->remote_large, d);
+	}
 }
 
 static struct rxs_sk_buff *header_get(struct rxs_skb_pool *pool)
 {
 	struct rxs_sk_buff *skb = pool->free_skbs;
 
+	if (!skb && pool->mt)
+		skb = REMOTE_TAKE(&pool->remote_skbs);
 	if (skb)
 		pool->free_skbs = skb->next;
 	else
@@ -131,6 +207,7 @@ struct rxs_sk_buff *rxs__skb_alloc(struct rxs_skb_pool *pool, unsigned int size)
 	struct rxs_sk_buff *skb;
 	struct rxs_skb_data *d;
 
+	pool = alloc_pool(pool);	/* the calling thread's own, in the threaded engine */
 	if (size > RXS_SKB_LARGE_BUF - RXS_NET_SKB_PAD)
 		return NULL;
 	d = data_get(pool, size + RXS_NET_SKB_PAD);
@@ -138,7 +215,7 @@ struct rxs_sk_buff *rxs__skb_alloc(struct rxs_skb_pool *pool, unsigned int size)
 		return NULL;
 	skb = header_get(pool);
 	if (!skb) {
-		data_put(pool, d);
+		data_put(d, pool);
 		return NULL;
 	}
 	skb->shared = d;
@@ -170,80 +247,106 @@ void rxs_skb_trim(struct rxs_sk_buff *skb, unsigned int len)
 
 struct rxs_sk_buff *rxs_skb_clone(struct rxs_sk_buff *skb)
 {
-	struct rxs_sk_buff *n = header_get(skb->pool);
+	struct rxs_skb_pool *pool = alloc_pool(skb->pool);
+	struct rxs_sk_buff *n = header_get(pool);
 
 	if (!n)
 		return NULL;
 	memcpy(n, skb, sizeof(*n));
+	n->pool = pool;
 	n->next = NULL;
 	n->counted = false;
 	n->cloned = skb->cloned = true;
-	n->shared->dataref++;
+	if (likely(!pool->mt))
+		n->shared->dataref++;
+	else
+		__atomic_add_fetch(&n->shared->dataref, 1, __ATOMIC_RELAXED);
 	return n;
 }
 
-static void skb_release(struct rxs_sk_buff *skb)
+/* Return @skb's header and buffer; @owner as for data_put(). */
+static void skb_release(struct rxs_sk_buff *skb, struct rxs_skb_pool *owner)
 {
 	struct rxs_skb_pool *pool = skb->pool;
 
 	if (skb->shared)
-		data_put(pool, skb->shared);
-	pool->stats.in_use--;
-	skb->next = pool->free_skbs;
-	pool->free_skbs = skb;
+		data_put(skb->shared, owner);
+	if (pool == owner || !pool->mt) {
+		skb->next = pool->free_skbs;
+		pool->free_skbs = skb;
+	} else {
+		REMOTE_PUSH(&pool->remote_skbs, skb);
+	}
 }
 
-static inline void pool_lock(struct rxs_skb_pool *pool)
+static void count_end(struct rxs_skb_pool *bucket, const struct rxs_sk_buff *skb,
+		      enum rxs_drop_reason reason)
 {
-	if (unlikely(pool->lock))
-		pthread_mutex_lock(pool->lock);
+	if (reason == RXS_DROP_CONSUMED) {
+		bucket->stats.consumed++;
+	} else {
+		bucket->stats.dropped++;
+		bucket->stats.reasons[reason]++;
+	}
+	(void)skb;
 }
 
-static inline void pool_unlock(struct rxs_skb_pool *pool)
+/*
+ * The one place an skb's life ends. In the threaded engine a thread of the engine counts
+ * in its own pool without a lock; any other thread (an application's, the timer thread)
+ * counts in the host's under the host lock, which the callback of rxs_host_set_kfree_skb_cb
+ * also runs under, so a library user's callback never runs twice at once.
+ */
+static void skb_end(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 {
-	if (unlikely(pool->lock))
-		pthread_mutex_unlock(pool->lock);
+	struct rxs_skb_pool *pool = skb->pool, *me, *home;
+	bool mine, locked;
+
+	if (likely(!pool->mt)) {
+		if (skb->counted) {
+			count_end(pool, skb, reason);
+			if (pool->on_free)
+				pool->on_free(pool->on_free_ctx, skb, reason);
+		}
+		pool->stats.in_use--;
+		skb_release(skb, pool);
+		return;
+	}
+	home = pool->home;
+	me = rxs__this_pool;
+	mine = me && me->home == home;
+	locked = !mine || (skb->counted && home->on_free);
+	if (locked)
+		pthread_mutex_lock(home->lock);
+	if (skb->counted) {
+		count_end(mine ? me : home, skb, reason);
+		if (home->on_free)
+			home->on_free(home->on_free_ctx, skb, reason);
+	}
+	(mine ? me : home)->stats.in_use--;
+	skb_release(skb, mine ? me : home);
+	if (locked)
+		pthread_mutex_unlock(home->lock);
 }
 
 void rxs_consume_skb(struct rxs_sk_buff *skb)
 {
-	struct rxs_skb_pool *pool;
-
-	if (!skb)
-		return;
-	pool = skb->pool;
-	pool_lock(pool);
-	if (skb->counted) {
-		pool->stats.consumed++;
-		if (pool->on_free)
-			pool->on_free(pool->on_free_ctx, skb, RXS_DROP_CONSUMED);
-	}
-	skb_release(skb);
-	pool_unlock(pool);
+	if (skb)
+		skb_end(skb, RXS_DROP_CONSUMED);
 }
 
 void rxs_kfree_skb_reason(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 {
-	struct rxs_skb_pool *pool;
-
 	if (!skb)
 		return;
 	if ((unsigned int)reason >= RXS_DROP_MAX || reason <= RXS_DROP_CONSUMED)
 		reason = RXS_DROP_NOT_SPECIFIED;
-	pool = skb->pool;
-	pool_lock(pool);
-	if (skb->counted) {
-		pool->stats.dropped++;
-		pool->stats.reasons[reason]++;
-		if (pool->on_free)
-			pool->on_free(pool->on_free_ctx, skb, reason);
-	}
-	skb_release(skb);
-	pool_unlock(pool);
+	skb_end(skb, reason);
 }
 
 void rxs__skb_count_frame_drop(struct rxs_skb_pool *pool, enum rxs_drop_reason reason)
 {
+	pool = alloc_pool(pool);	/* a NIC thread counts in its own */
 	pool->stats.dropped++;
 	pool->stats.reasons[reason]++;
 }

@@ -21,18 +21,52 @@ struct rxs_skb_stats {
 typedef void (*rxs_skb_free_cb)(void *ctx, const struct rxs_sk_buff *skb,
 				enum rxs_drop_reason reason);
 
+/*
+ * A pool of skb headers and data buffers. The virtual engine has one, the host's. The
+ * threaded engine gives each of its threads (a CPU, a NIC) one more that only that thread
+ * allocates from and frees to without a lock, as the kernel's per-CPU caches do; an skb
+ * freed on another thread goes back to its own pool's remote lists, lock-free stacks that
+ * the owner takes whole when its local lists run dry. The host's pool is then owned by
+ * whoever holds the host lock (the timer thread, an application thread).
+ *
+ * Counters belong to the thread that counts, not to the pool an skb came from: each
+ * thread's pool keeps the ends of life that thread saw, and the host sums them.
+ */
 struct rxs_skb_pool {
 	struct rxs_sk_buff *free_skbs;
 	struct rxs_skb_data *free_small;
 	struct rxs_skb_data *free_large;
 	struct rxs_skb_stats stats;
-	rxs_skb_free_cb on_free;
+	rxs_skb_free_cb on_free;		/* the host pool's is everyone's */
 	void *on_free_ctx;
 	void *host;				/* back pointer for counters that need it */
-	/* The threaded engine's host lock (recursive), taken by the free functions: an
-	 * application thread frees the skbs it received outside the host. NULL otherwise. */
+	/* The threaded engine (NULL and false otherwise): the host's pool, the host lock
+	 * that owns it, and the remote lists. */
+	struct rxs_skb_pool *home;
 	pthread_mutex_t *lock;
+	bool mt;
+	struct rxs_sk_buff *remote_skbs;
+	struct rxs_skb_data *remote_small;
+	struct rxs_skb_data *remote_large;
 };
+
+/* The pool of the calling thread when it is one of the threaded engine's for @host. */
+extern _Thread_local struct rxs_skb_pool *rxs__this_pool;
+
+/* Where the calling thread allocates for @host: its own pool, else the host's. */
+static inline struct rxs_skb_pool *rxs__pool_of(struct rxs_skb_pool *host_pool)
+{
+	struct rxs_skb_pool *p = rxs__this_pool;
+
+	return p && p->home == host_pool ? p : host_pool;
+}
+
+/* Make @pool a thread's pool of the threaded engine, beside @home (the host's, whose
+ * lock @lock becomes). */
+void rxs__skb_pool_init_mt(struct rxs_skb_pool *pool, struct rxs_skb_pool *home,
+			   pthread_mutex_t *lock);
+/* Add @pool's counters to @sum. */
+void rxs__skb_stats_add(struct rxs_skb_stats *sum, const struct rxs_skb_pool *pool);
 
 int rxs__skb_pool_init(struct rxs_skb_pool *pool);
 void rxs__skb_pool_destroy(struct rxs_skb_pool *pool);

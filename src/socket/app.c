@@ -10,11 +10,15 @@
 #include "host.h"
 #include "internal.h"
 
+/* The CPU a read is counted on: the application's; in the threaded engine, a reader that
+ * keeps up reads on the CPU that queued the datagram, whose counters its thread owns. */
 static struct rxs_softnet_data *app_cpu(struct rxs_sock *sk)
 {
 	struct rxs_host *h = sk->host;
 	int cpu = sk->app.cfg.cpu;
 
+	if (unlikely(h->threads) && rxs__this_cpu(h))
+		return rxs__this_cpu(h);
 	return &h->cpus[cpu >= 0 ? (unsigned int)cpu % h->ncpus : 0];
 }
 

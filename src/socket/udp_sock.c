@@ -95,13 +95,20 @@ struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *
 	return best;
 }
 
-static void count_rcv_mib(struct rxs_softnet_data *sd, int family, enum rxs_mib v4,
-			  enum rxs_mib v6)
+/* On @sd's CPU; an application thread of the threaded engine (@sd NULL) counts in the
+ * host's process-context counters of @sk's host. */
+static void count_rcv_mib(struct rxs_softnet_data *sd, const struct rxs_sock *sk, int family,
+			  enum rxs_mib v4, enum rxs_mib v6)
 {
-	rxs__mib_inc(sd, family == AF_INET ? v4 : v6);
+	enum rxs_mib mib = family == AF_INET ? v4 : v6;
+
+	if (sd)
+		rxs__mib_inc(sd, mib);
+	else
+		__atomic_add_fetch(&sk->host->mib_proc[mib], 1, __ATOMIC_RELAXED);
 }
 
-int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
+static int udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	int family = RXS_INET_CB(skb)->family;
@@ -113,8 +120,8 @@ int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	if (rmem + size > sk->rcvbuf && (sk->rcvbuf > INT_MAX / 2 || rmem)) {
 		if (rxs__tp_on(sd->host, RXS_TP_SOCK_RCVQUEUE_FULL))
 			rxs__trace_sock_rcvqueue_full(sd, sk, skb);
-		count_rcv_mib(sd, family, RXS_MIB_UdpRcvbufErrors, RXS_MIB_Udp6RcvbufErrors);
-		count_rcv_mib(sd, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
+		count_rcv_mib(sd, sk, family, RXS_MIB_UdpRcvbufErrors, RXS_MIB_Udp6RcvbufErrors);
+		count_rcv_mib(sd, sk, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
 		sk->drops++;
 		rxs_kfree_skb_reason(skb, RXS_DROP_SOCKET_RCVBUFF);
 		return -ENOMEM;
@@ -131,6 +138,21 @@ int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	return 0;
 }
 
+/* In the threaded engine CPUs queue on one socket at once: under the socket's lock, which
+ * the application's reads take too (the kernel's sk_receive_queue lock). */
+int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
+{
+	struct rxs_host *h = sk->host;
+	int rc;
+
+	if (likely(!h->threads))
+		return udp_queue_rcv_skb(sk, skb);
+	rxs__sock_lock(sk);
+	rc = udp_queue_rcv_skb(sk, skb);
+	rxs__sock_unlock(sk);
+	return rc;
+}
+
 /* udp_recvmsg(): the oldest datagram, or NULL. A datagram whose checksum fails is found
  * bad only now, counted, dropped, and the next one is tried. */
 struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_data *sd)
@@ -142,13 +164,13 @@ struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_dat
 
 		sk->rmem_alloc -= skb->truesize;
 		if (!skb->cb[sizeof(struct rxs_inet_cb)]) {
-			count_rcv_mib(sd, family, RXS_MIB_UdpInDatagrams, RXS_MIB_Udp6InDatagrams);
+			count_rcv_mib(sd, sk, family, RXS_MIB_UdpInDatagrams, RXS_MIB_Udp6InDatagrams);
 			sk->delivered++;
 			sk->delivered_bytes += skb->len >= 8 ? skb->len - 8 : 0;
 			return skb;
 		}
-		count_rcv_mib(sd, family, RXS_MIB_UdpInCsumErrors, RXS_MIB_Udp6InCsumErrors);
-		count_rcv_mib(sd, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
+		count_rcv_mib(sd, sk, family, RXS_MIB_UdpInCsumErrors, RXS_MIB_Udp6InCsumErrors);
+		count_rcv_mib(sd, sk, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
 		sk->drops++;
 		rxs_kfree_skb_reason(skb, RXS_DROP_UDP_CSUM);
 	}

@@ -125,7 +125,7 @@ bool rxs__napi_complete_done(struct rxs_host *h, struct rxs_napi *napi, int work
  * scheduled when the first packet was queued on it; now it goes on @sd's poll list. The
  * IPI is an interrupt on the target (charged like a hard IRQ), counted once per IPI.
  */
-static void rps_trigger_softirq(struct rxs_softnet_data *sd, uint64_t t)
+void rxs__rps_trigger_softirq(struct rxs_softnet_data *sd, uint64_t t)
 {
 	if (sd->now < t)
 		sd->now = t;
@@ -136,7 +136,15 @@ static void rps_trigger_softirq(struct rxs_softnet_data *sd, uint64_t t)
 		raise_net_rx(sd, sd->now);
 }
 
-/* net_rps_send_ipi(): the IPIs this CPU owes, in the order of its rps_ipi_list. */
+void rxs__backlog_schedule(struct rxs_softnet_data *sd, uint64_t t)
+{
+	napi_list_add(&sd->poll_list, &sd->backlog);
+	if (!sd->in_net_rx_action)
+		raise_net_rx(sd, t);
+}
+
+/* net_rps_send_ipi(): the IPIs this CPU owes, in the order of its rps_ipi_list. In the
+ * threaded engine they go to the targets' mailboxes and their threads take them. */
 static void rps_send_ipis(struct rxs_softnet_data *sd)
 {
 	struct rxs_softnet_data *remsd;
@@ -144,7 +152,10 @@ static void rps_send_ipis(struct rxs_softnet_data *sd)
 	while ((remsd = sd->rps_ipi_list)) {
 		sd->rps_ipi_list = remsd->rps_ipi_next;
 		remsd->rps_ipi_next = NULL;
-		rps_trigger_softirq(remsd, sd->now);
+		if (unlikely(sd->host->threads))
+			rxs__threads_post_ipi(remsd);
+		else
+			rxs__rps_trigger_softirq(remsd, sd->now);
 	}
 }
 
@@ -295,17 +306,27 @@ int rxs__enqueue_to_backlog(struct rxs_host *h, struct rxs_sk_buff *skb, unsigne
 	return rxs__enqueue_to_backlog_from(h, skb, cpu, cpu, t);
 }
 
-/* napi_schedule_rps(): the local backlog is scheduled at once; a remote one is marked
- * scheduled and listed for an IPI, sent when this CPU's net_rx_action ends (raised here if
- * it is not running, as from netif_rx in process context). */
+/*
+ * napi_schedule_rps(), once enqueue_to_backlog() marked @sd's backlog scheduled: the local
+ * backlog goes on the poll list at once; a remote one is listed for an IPI, sent when this
+ * CPU's net_rx_action ends (raised here if it is not running, as from netif_rx in process
+ * context). A thread that is no CPU of the threaded engine (a veth NIC's) posts to the
+ * target's mailbox instead.
+ */
 static void napi_schedule_rps(struct rxs_host *h, struct rxs_softnet_data *sd,
 			      struct rxs_softnet_data *mysd, uint64_t t)
 {
-	if (sd == mysd) {
-		rxs__napi_schedule(h, &sd->backlog, t);
+	if (unlikely(h->threads) && rxs__this_cpu(h) != mysd) {
+		if (sd == mysd)
+			rxs__threads_post_backlog(sd);
+		else
+			rxs__threads_post_ipi(sd);
 		return;
 	}
-	sd->backlog.scheduled = true;
+	if (sd == mysd) {
+		rxs__backlog_schedule(sd, t);
+		return;
+	}
 	sd->rps_ipi_next = mysd->rps_ipi_list;
 	mysd->rps_ipi_list = sd;
 	if (!mysd->in_net_rx_action)
@@ -315,25 +336,62 @@ static void napi_schedule_rps(struct rxs_host *h, struct rxs_softnet_data *sd,
 int rxs__enqueue_to_backlog_from(struct rxs_host *h, struct rxs_sk_buff *skb, unsigned int cpu,
 				 unsigned int this_cpu, uint64_t t)
 {
-	struct rxs_softnet_data *sd = &h->cpus[cpu];
+	struct rxs_softnet_data *sd = &h->cpus[cpu], *mysd = &h->cpus[this_cpu];
 	int64_t max_backlog = h->sysctl[RXS_SYSCTL_NETDEV_MAX_BACKLOG];
-	uint32_t qlen = sd->input_pkt_queue.qlen;
+	/* The flow-limit table is this CPU's, but a veth NIC's thread enqueues for it too. */
+	bool fl_shared = h->threads && mysd->flow_limit;
+	bool drop, schedule = false;
+	uint32_t qlen;
 
+	if (fl_shared)
+		rxs__host_lock(h);
+	if (h->threads)
+		rxs__backlog_lock(sd);
 	/* The test is qlen <= max_backlog, so the queue holds max_backlog + 1 packets. The
 	 * flow limit looks at the target's queue but keeps its history on this CPU. */
-	if ((int64_t)qlen > max_backlog ||
-	    rxs__skb_flow_limit(&h->cpus[this_cpu], skb, qlen, max_backlog)) {
+	qlen = sd->input_pkt_queue.qlen;
+	drop = (int64_t)qlen > max_backlog || rxs__skb_flow_limit(mysd, skb, qlen, max_backlog);
+	if (drop) {
 		sd->stat.dropped++;
+	} else {
+		skb->cpu = cpu;		/* the protocol stack runs on the backlog's CPU */
+		rxs__skb_queue_tail(&sd->input_pkt_queue, skb);
+		schedule = !sd->backlog.scheduled;
+		sd->backlog.scheduled = true;
+	}
+	if (h->threads)
+		rxs__backlog_unlock(sd);
+	if (fl_shared)
+		rxs__host_unlock(h);
+	if (drop) {
 		if (skb->dev)
-			skb->dev->core.rx_dropped++;
+			RXS_DEV_COUNT(skb->dev, rx_dropped);
 		rxs_kfree_skb_reason(skb, RXS_DROP_CPU_BACKLOG);
 		return -ENOBUFS;
 	}
-	skb->cpu = cpu;		/* the protocol stack runs on the backlog's CPU */
-	rxs__skb_queue_tail(&sd->input_pkt_queue, skb);
-	if (!sd->backlog.scheduled)
-		napi_schedule_rps(h, sd, &h->cpus[this_cpu], t);
+	if (schedule)
+		napi_schedule_rps(h, sd, mysd, t);
 	return 0;
+}
+
+/* Move what was queued to the backlog onto the process queue: false, and the backlog NAPI
+ * completes by clearing its state, when there was nothing. */
+static bool backlog_refill(struct rxs_softnet_data *sd)
+{
+	bool more;
+
+	if (unlikely(sd->host->threads))
+		rxs__backlog_lock(sd);
+	more = sd->input_pkt_queue.qlen != 0;
+	if (more) {
+		rxs__skb_queue_splice_tail(&sd->input_pkt_queue, &sd->process_queue);
+	} else {
+		sd->backlog.scheduled = false;
+		sd->backlog.missed = false;
+	}
+	if (unlikely(sd->host->threads))
+		rxs__backlog_unlock(sd);
+	return more;
 }
 
 /* process_backlog(): the per-CPU backlog's NAPI poll, weight dev_weight * dev_weight_rx_bias. */
@@ -356,13 +414,8 @@ static int process_backlog(struct rxs_napi *napi, int quota)
 			if (++work >= quota)
 				return work;
 		}
-		if (!sd->input_pkt_queue.qlen) {
-			/* Both queues empty: the backlog NAPI completes by clearing its state. */
-			napi->scheduled = false;
-			napi->missed = false;
+		if (!backlog_refill(sd))
 			return work;
-		}
-		rxs__skb_queue_splice_tail(&sd->input_pkt_queue, &sd->process_queue);
 	}
 }
 
