@@ -12,6 +12,7 @@
 
 #include "host.h"
 #include "internal.h"
+#include "ring/ring_int.h"
 #include "rxsim/ring.h"
 #include "rxsim/softirq.h"
 
@@ -68,9 +69,17 @@ void rxs__netdev_destroy(struct rxs_netdev *dev)
 	if (!dev->rxq)
 		return;
 	for (q = 0; q < dev->nrxq; q++) {
-		rxs__gro_purge(&dev->rxq[q].gro);
-		rxs_ring_destroy(dev->rxq[q].ring);
-		rxs__free(dev->rxq[q].irqs);
+		struct rxs_rx_queue *rxq = &dev->rxq[q];
+		struct rxs_skb_data *d;
+
+		rxs__gro_purge(&rxq->gro);
+		/* Frames the NIC filled that no poll took: dropped with the device. */
+		while (rxq->ring && (d = rxs__ring_take(rxq->ring))) {
+			rxs__skb_count_frame_drop(&dev->host->pool, RXS_DROP_QUEUE_PURGE);
+			rxs__skb_data_free(d);
+		}
+		rxs__ring_free(rxq->ring);
+		rxs__free(rxq->irqs);
 	}
 	rxs__free(dev->rxq);
 	dev->rxq = NULL;
@@ -206,19 +215,32 @@ static bool mac_filter(struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_
 	return true;
 }
 
-static struct rxs_sk_buff *build_skb(struct rxs_netdev *dev, struct rxs_rx_queue *rxq,
-				     const struct rxs_frame *f, uint64_t t, uint32_t hash,
-				     uint8_t pkt_type, uint64_t id)
-{
-	struct rxs_host *h = dev->host;
-	struct rxs_sk_buff *skb = rxs__skb_alloc(&h->pool, f->len);
+/*
+ * What the NIC writes back with a frame (the RX descriptor's write-back): kept in the
+ * buffer's headroom until the poll builds the skb around the buffer, as napi_build_skb()
+ * does in a driver's poll. So the skb itself is born on the CPU that processes it, which in
+ * the threaded engine keeps its header in that CPU's cache and pool.
+ */
+struct rx_desc {
+	uint64_t tstamp;
+	uint64_t id;
+	uint32_t len;
+	uint32_t hash;
+	uint32_t fill;			/* ring entries filled with it, for traces */
+	uint8_t pkt_type;
+};
 
-	if (!skb)
-		return NULL;
-	memcpy(rxs__skb_put(skb, f->len), f->data, f->len);
+_Static_assert(sizeof(struct rx_desc) <= RXS_NET_SKB_PAD, "descriptor fits the headroom");
+
+/* The skb fields a frame's arrival decides; then the Ethernet header is parsed. */
+static void skb_rx_init(struct rxs_sk_buff *skb, struct rxs_rx_queue *rxq, uint64_t id,
+			uint64_t t, uint32_t hash, uint8_t pkt_type)
+{
+	struct rxs_netdev *dev = rxq->dev;
+
 	skb->counted = true;
 	skb->id = id;
-	skb->truesize = frame_truesize(dev->cfg.driver, f->len);
+	skb->truesize = frame_truesize(dev->cfg.driver, skb->len);
 	skb->tstamp = t;
 	skb->dev = dev;
 	skb->hash = hash;
@@ -226,6 +248,18 @@ static struct rxs_sk_buff *build_skb(struct rxs_netdev *dev, struct rxs_rx_queue
 	skb->cpu = rxq->cpu;
 	skb->pkt_type = pkt_type;
 	rxs__eth_type_trans(skb);
+}
+
+/* veth: the sender's skb, a copy of the frame. */
+static struct rxs_sk_buff *build_skb(struct rxs_rx_queue *rxq, const struct rxs_frame *f,
+				     uint64_t t, uint32_t hash, uint8_t pkt_type, uint64_t id)
+{
+	struct rxs_sk_buff *skb = rxs__skb_alloc(&rxq->dev->host->pool, f->len);
+
+	if (!skb)
+		return NULL;
+	memcpy(rxs__skb_put(skb, f->len), f->data, f->len);
+	skb_rx_init(skb, rxq, id, t, hash, pkt_type);
 	return skb;
 }
 
@@ -239,6 +273,36 @@ static void frame_drop(struct rxs_host *h, const struct rxs_frame *f, uint64_t t
 		h->frame_drop_cb(h->frame_drop_ctx, f->data, f->len, t, reason);
 		rxs__shared_exit(h);
 	}
+}
+
+/* The generic driver's NIC: DMA the frame into the next descriptor's buffer, write the
+ * descriptor back, and interrupt as coalescing allows. */
+static int dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint64_t t,
+		       uint32_t hash, uint8_t pkt_type, uint64_t id)
+{
+	struct rxs_host *h = rxq->dev->host;
+	struct rxs_skb_data *d = rxs__skb_data_alloc(&h->pool, f->len);
+	struct rx_desc desc = { .tstamp = t, .id = id, .len = f->len, .hash = hash,
+				.pkt_type = pkt_type };
+	uint8_t *head;
+	unsigned int fill;
+
+	if (!d) {
+		rxq->stats.rx_dropped++;
+		frame_drop(h, f, t, RXS_DROP_NOMEM);
+		return 0;
+	}
+	head = rxs__skb_data_head(d);
+	memcpy(head + RXS_NET_SKB_PAD, f->data, f->len);
+	fill = rxs_ring_count(rxq->ring) + 1;
+	desc.fill = fill;
+	memcpy(head, &desc, sizeof(desc));
+	rxs__ring_put(rxq->ring, d);	/* free: checked by the caller */
+	if (fill > rxq->max_ring_fill)
+		rxq->max_ring_fill = fill;
+	rxq->irq_pending_frames++;
+	irq_check(rxq, t);
+	return 0;
 }
 
 /* The next frame's number; several NIC threads may count at once. */
@@ -290,33 +354,54 @@ int rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t
 		frame_drop(h, f, t, RXS_DROP_FULL_RING);
 		return 0;
 	}
-	skb = build_skb(dev, rxq, f, t, hash, pkt_type, id);
+	if (rxq->ring)
+		return dma_to_ring(rxq, f, t, hash, pkt_type, id);
+	/* veth_xmit(): netif_rx() on the sending CPU; rx_packets counts only what the backlog
+	 * accepted. */
+	skb = build_skb(rxq, f, t, hash, pkt_type, id);
 	if (!skb) {
 		rxq->stats.rx_dropped++;
 		frame_drop(h, f, t, RXS_DROP_NOMEM);
 		return 0;
 	}
-	if (!rxq->ring) {
-		/* veth_xmit(): netif_rx() on the sending CPU; rx_packets counts only what the
-		 * backlog accepted. */
-		RXS_TRACE_STAGE(&h->cpus[rxq->cpu], t, skb, "netif_rx",
-				"veth: to CPU %u's backlog", rxq->cpu);
-		if (!rxs__netif_rx(skb, t)) {
-			rxq->stats.rx_packets++;
-			rxq->stats.rx_bytes += f->len;
-		}
-		return 0;
+	RXS_TRACE_STAGE(&h->cpus[rxq->cpu], t, skb, "netif_rx", "veth: to CPU %u's backlog",
+			rxq->cpu);
+	if (!rxs__netif_rx(skb, t)) {
+		rxq->stats.rx_packets++;
+		rxq->stats.rx_bytes += f->len;
 	}
-	rxs_ring_enqueue(rxq->ring, skb);
-	RXS_TRACE_STAGE(&h->cpus[rxq->cpu], t, skb, "NIC",
-			"DMA into RX queue %u (IRQ to CPU %u); ring %u of %u filled, hash %08x",
-			rxq->index, rxq->cpu, rxs_ring_count(rxq->ring), rxs_ring_size(rxq->ring),
-			hash);
-	if (rxs_ring_count(rxq->ring) > rxq->max_ring_fill)
-		rxq->max_ring_fill = rxs_ring_count(rxq->ring);
-	rxq->irq_pending_frames++;
-	irq_check(rxq, t);
 	return 0;
+}
+
+/* The poll's half of a frame: the skb around the buffer the NIC filled (napi_build_skb),
+ * or NULL when there is no memory for its header (counted, the buffer given back). */
+static struct rxs_sk_buff *rx_build(struct rxs_rx_queue *rxq, struct rxs_skb_data *d)
+{
+	struct rxs_host *h = rxq->dev->host;
+	uint8_t *head = rxs__skb_data_head(d);
+	struct rx_desc desc;
+	struct rxs_sk_buff *skb;
+
+	memcpy(&desc, head, sizeof(desc));
+	skb = rxs__skb_build(&h->pool, d);
+	if (!skb) {
+		rxq->stats.rx_dropped++;
+		if (h->frame_drop_cb) {
+			rxs__shared_enter(h);
+			h->frame_drop_cb(h->frame_drop_ctx, head + RXS_NET_SKB_PAD, desc.len,
+					 desc.tstamp, RXS_DROP_NOMEM);
+			rxs__shared_exit(h);
+		}
+		rxs__skb_count_frame_drop(&h->pool, RXS_DROP_NOMEM);
+		rxs__skb_data_free(d);
+		return NULL;
+	}
+	rxs__skb_put(skb, desc.len);
+	skb_rx_init(skb, rxq, desc.id, desc.tstamp, desc.hash, desc.pkt_type);
+	RXS_TRACE_STAGE(&h->cpus[rxq->cpu], desc.tstamp, skb, "NIC",
+			"DMA into RX queue %u (IRQ to CPU %u); ring %u of %u filled, hash %08x",
+			rxq->index, rxq->cpu, desc.fill, rxs_ring_size(rxq->ring), desc.hash);
+	return skb;
 }
 
 /*
@@ -332,14 +417,21 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 	struct rxs_host *h = rxq->dev->host;
 	struct rxs_softnet_data *sd = &h->cpus[rxq->cpu];
 	struct rxs_sk_buff *skb;
+	struct rxs_skb_data *d;
 	int work = 0;
 
 	rxs__charge(sd, rxs__cost(h, RXS_COST_NAPI_POLL));
 	while (work < budget) {
 		rxs__pump_arrivals(h, sd->now);
-		if (!rxs_ring_dequeue_burst(rxq->ring, &skb, 1))
+		d = rxs__ring_take(rxq->ring);
+		if (!d)
 			break;
 		work++;
+		skb = rx_build(rxq, d);
+		if (!skb) {
+			rxs_ring_refill(rxq->ring, false);
+			continue;
+		}
 		rxs__charge(sd, rxs__cost(h, RXS_COST_DRIVER_RX) +
 				(uint64_t)rxs__cost(h, RXS_COST_PER_BYTE_X1000) * skb->len / 1000);
 		rxq->stats.rx_packets++;

@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "rxsim/ring.h"
+#include "ring/ring_int.h"
 
 /* The producer's and the consumer's fields are a cache line apart, so the two threads do not
  * bounce one line between them on every frame. */
@@ -30,7 +31,7 @@ struct rxs_ring {
 	unsigned int next_to_refill;
 	unsigned long dequeued, refills;
 	char pad2[40];
-	struct rxs_sk_buff *slots[];
+	void *slots[];			/* skbs, or the NIC's filled buffers */
 };
 
 /* The other side's index, and everything it published before it. */
@@ -60,6 +61,11 @@ int rxs_ring_create(rxs_ring_t **ringp, unsigned int count)
 	return 0;
 }
 
+void rxs__ring_free(rxs_ring_t *ring)
+{
+	rxs__free(ring);
+}
+
 void rxs_ring_destroy(rxs_ring_t *ring)
 {
 	struct rxs_sk_buff *skb;
@@ -71,7 +77,7 @@ void rxs_ring_destroy(rxs_ring_t *ring)
 	rxs__free(ring);
 }
 
-int rxs_ring_enqueue(rxs_ring_t *r, struct rxs_sk_buff *skb)
+int rxs__ring_put(rxs_ring_t *r, void *p)
 {
 	unsigned int use = r->next_to_use;
 
@@ -79,26 +85,39 @@ int rxs_ring_enqueue(rxs_ring_t *r, struct rxs_sk_buff *skb)
 		r->full++;
 		return -ENOBUFS;
 	}
-	r->slots[use & r->mask] = skb;
+	r->slots[use & r->mask] = p;
 	store_release(&r->next_to_use, use + 1);
 	r->enqueued++;
 	return 0;
 }
 
+void *rxs__ring_take(rxs_ring_t *r)
+{
+	unsigned int clean = r->next_to_clean;
+	void *p;
+
+	if (clean == load_acquire(&r->next_to_use))
+		return NULL;
+	p = r->slots[clean & r->mask];
+	r->slots[clean & r->mask] = NULL;
+	/* The producer reads it only for a count (rxs_ring_count): no ordering needed. */
+	__atomic_store_n(&r->next_to_clean, clean + 1, __ATOMIC_RELAXED);
+	r->dequeued++;
+	return p;
+}
+
+int rxs_ring_enqueue(rxs_ring_t *r, struct rxs_sk_buff *skb)
+{
+	return rxs__ring_put(r, skb);
+}
+
 unsigned int rxs_ring_dequeue_burst(rxs_ring_t *r, struct rxs_sk_buff **out, unsigned int budget)
 {
-	unsigned int clean = r->next_to_clean, use = load_acquire(&r->next_to_use);
 	unsigned int n = 0;
+	void *p;
 
-	while (n < budget && clean != use) {
-		unsigned int i = clean++ & r->mask;
-
-		out[n++] = r->slots[i];
-		r->slots[i] = NULL;
-	}
-	/* The producer reads it only for a count (rxs_ring_count): no ordering needed. */
-	__atomic_store_n(&r->next_to_clean, clean, __ATOMIC_RELAXED);
-	r->dequeued += n;
+	while (n < budget && (p = rxs__ring_take(r)))
+		out[n++] = p;
 	return n;
 }
 

@@ -202,27 +202,47 @@ static struct rxs_sk_buff *header_get(struct rxs_skb_pool *pool)
 	return skb;
 }
 
-struct rxs_sk_buff *rxs__skb_alloc(struct rxs_skb_pool *pool, unsigned int size)
+struct rxs_skb_data *rxs__skb_data_alloc(struct rxs_skb_pool *pool, unsigned int size)
 {
-	struct rxs_sk_buff *skb;
-	struct rxs_skb_data *d;
-
-	pool = alloc_pool(pool);	/* the calling thread's own, in the threaded engine */
 	if (size > RXS_SKB_LARGE_BUF - RXS_NET_SKB_PAD)
 		return NULL;
-	d = data_get(pool, size + RXS_NET_SKB_PAD);
-	if (!d)
+	return data_get(alloc_pool(pool), size + RXS_NET_SKB_PAD);
+}
+
+uint8_t *rxs__skb_data_head(struct rxs_skb_data *d)
+{
+	return d->bytes;
+}
+
+void rxs__skb_data_free(struct rxs_skb_data *d)
+{
+	data_put(d, rxs__this_pool);
+}
+
+struct rxs_sk_buff *rxs__skb_build(struct rxs_skb_pool *pool, struct rxs_skb_data *d)
+{
+	struct rxs_sk_buff *skb = header_get(alloc_pool(pool));
+
+	if (!skb)
 		return NULL;
-	skb = header_get(pool);
-	if (!skb) {
-		data_put(d, pool);
-		return NULL;
-	}
 	skb->shared = d;
 	skb->head = d->bytes;
 	skb->data = d->bytes + RXS_NET_SKB_PAD;
 	skb->tail = RXS_NET_SKB_PAD;
 	skb->end = d->size;
+	return skb;
+}
+
+struct rxs_sk_buff *rxs__skb_alloc(struct rxs_skb_pool *pool, unsigned int size)
+{
+	struct rxs_skb_data *d = rxs__skb_data_alloc(pool, size);
+	struct rxs_sk_buff *skb;
+
+	if (!d)
+		return NULL;
+	skb = rxs__skb_build(pool, d);
+	if (!skb)
+		rxs__skb_data_free(d);
 	return skb;
 }
 

@@ -9,6 +9,8 @@
 #define RXS_SKB_SMALL_BUF 2048		/* buffer class of ordinary frames */
 #define RXS_SKB_LARGE_BUF 65600		/* buffer class of jumbo and odd frames */
 
+struct rxs_skb_data;
+
 struct rxs_skb_stats {
 	uint64_t consumed;			/* counted skbs consumed */
 	uint64_t dropped;			/* counted skbs and frames dropped */
@@ -73,6 +75,17 @@ void rxs__skb_pool_destroy(struct rxs_skb_pool *pool);
 
 /* An skb with room for @size bytes after RXS_NET_SKB_PAD of headroom, len 0; NULL on ENOMEM. */
 struct rxs_sk_buff *rxs__skb_alloc(struct rxs_skb_pool *pool, unsigned int size);
+
+/* A data buffer with room for @size bytes after RXS_NET_SKB_PAD of headroom, from the calling
+ * thread's pool: what a NIC DMAs into before there is an skb. NULL on ENOMEM. */
+struct rxs_skb_data *rxs__skb_data_alloc(struct rxs_skb_pool *pool, unsigned int size);
+/* Where @d's bytes begin (its headroom first). */
+uint8_t *rxs__skb_data_head(struct rxs_skb_data *d);
+/* Give back a buffer no skb was built around. */
+void rxs__skb_data_free(struct rxs_skb_data *d);
+/* napi_build_skb(): an skb around @d, which it takes; data after the headroom, len 0. NULL
+ * on ENOMEM (@d is still the caller's). */
+struct rxs_sk_buff *rxs__skb_build(struct rxs_skb_pool *pool, struct rxs_skb_data *d);
 
 /* Append @len bytes at the tail (skb_put); the caller checked the room. Returns where. */
 static inline uint8_t *rxs__skb_put(struct rxs_sk_buff *skb, unsigned int len)
