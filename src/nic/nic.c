@@ -22,6 +22,11 @@
 #define SKB_HEAD_SIZE 256u		/* SKB_DATA_ALIGN(sizeof(struct sk_buff)), 6.18 */
 #define SKB_SMALL_HEAD_CACHE 576u	/* SKB_HEAD_ALIGN(MAX_TCP_HEADER): skb_small_head_cache */
 #define RX_BUF_SIZE 2048u		/* half-page RX buffer of the generic driver */
+/* With flow control (the threaded engine at top speed), the ring depth past which the NIC
+ * holds frames back: a few polls' worth, so the buffers in flight stay in the caches and a
+ * benchmark measures the host's work rather than its cache misses. */
+#define RXS_PAUSE_MARK 256u
+#define RXS_RX_PREFETCH 4u		/* descriptors the poll prefetches ahead */
 
 static int rxq_poll(struct rxs_napi *napi, int budget);
 
@@ -216,8 +221,8 @@ static bool mac_filter(struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_
 }
 
 /*
- * What the NIC writes back with a frame (the RX descriptor's write-back): kept in the
- * buffer's headroom until the poll builds the skb around the buffer, as napi_build_skb()
+ * What the NIC writes back with a frame (the RX descriptor's write-back): kept beside the
+ * buffer until the poll builds the skb around it, as napi_build_skb()
  * does in a driver's poll. So the skb itself is born on the CPU that processes it, which in
  * the threaded engine keeps its header in that CPU's cache and pool.
  */
@@ -230,7 +235,7 @@ struct rx_desc {
 	uint8_t pkt_type;
 };
 
-_Static_assert(sizeof(struct rx_desc) <= RXS_NET_SKB_PAD, "descriptor fits the headroom");
+_Static_assert(sizeof(struct rx_desc) <= RXS_SKB_DESC_SIZE, "descriptor fits its room");
 
 /* The skb fields a frame's arrival decides; then the Ethernet header is parsed. */
 static void skb_rx_init(struct rxs_sk_buff *skb, struct rxs_rx_queue *rxq, uint64_t id,
@@ -293,10 +298,11 @@ static int dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint
 		return 0;
 	}
 	head = rxs__skb_data_head(d);
-	memcpy(head + RXS_NET_SKB_PAD, f->data, f->len);
-	fill = rxs_ring_count(rxq->ring) + 1;
+	/* The fill level needs the consumer's index: the threaded engine's poll counts it. */
+	fill = likely(!h->threads) ? rxs_ring_count(rxq->ring) + 1 : 0;
 	desc.fill = fill;
-	memcpy(head, &desc, sizeof(desc));
+	memcpy(head + RXS_NET_SKB_PAD, f->data, f->len);
+	memcpy(rxs__skb_data_desc(d), &desc, sizeof(desc));
 	rxs__ring_put(rxq->ring, d);	/* free: checked by the caller */
 	if (fill > rxq->max_ring_fill)
 		rxq->max_ring_fill = fill;
@@ -332,8 +338,11 @@ int rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t
 		hash = dev->cfg.driver == RXS_DRIVER_VETH ? rxs__flow_hash(dev, f->data, f->len) :
 							      rxs__rss_hash(dev, f->data, f->len);
 		rxq = &dev->rxq[rxs__rss_queue(dev, hash)];
-		if (pause && rxq->ring && !rxs_ring_free(rxq->ring))
-			return -EAGAIN;	/* flow control: the sender holds the frame */
+		/* Flow control: the sender holds the frame while the queue is deep, the way a
+		 * NIC sends PAUSE frames once its buffer passes a mark. */
+		if (pause && rxq->ring &&
+		    !rxs__ring_below(rxq->ring, RXS_MIN(rxs_ring_size(rxq->ring), RXS_PAUSE_MARK)))
+			return -EAGAIN;
 	}
 	id = offered_inc(h);
 	if (bad_len) {
@@ -347,7 +356,7 @@ int rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t
 		frame_drop(h, f, t, RXS_DROP_NIC_MAC_FILTER);
 		return 0;
 	}
-	if (rxq->ring && !rxs_ring_free(rxq->ring)) {
+	if (rxq->ring && !rxs__ring_has_room(rxq->ring)) {
 		/* No free descriptor: the NIC drops the frame in hardware; the kernel never
 		 * sees it and the driver reports it as rx_missed_errors. */
 		rxq->stats.rx_missed_errors++;
@@ -382,7 +391,7 @@ static struct rxs_sk_buff *rx_build(struct rxs_rx_queue *rxq, struct rxs_skb_dat
 	struct rx_desc desc;
 	struct rxs_sk_buff *skb;
 
-	memcpy(&desc, head, sizeof(desc));
+	memcpy(&desc, rxs__skb_data_desc(d), sizeof(desc));
 	skb = rxs__skb_build(&h->pool, d);
 	if (!skb) {
 		rxq->stats.rx_dropped++;
@@ -421,11 +430,22 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 	int work = 0;
 
 	rxs__charge(sd, rxs__cost(h, RXS_COST_NAPI_POLL));
+	if (unlikely(h->threads)) {
+		/* The fill level needs the producer's index: the NIC thread leaves it to the
+		 * poll, which sees it at its start. */
+		uint32_t fill = rxs_ring_count(rxq->ring);
+
+		if (fill > rxq->max_ring_fill)
+			rxq->max_ring_fill = fill;
+	}
 	while (work < budget) {
 		rxs__pump_arrivals(h, sd->now);
 		d = rxs__ring_take(rxq->ring);
 		if (!d)
 			break;
+		/* The buffers were written on another CPU in the threaded engine: fetch the
+		 * descriptor and headers of one a few places on while this one goes up. */
+		rxs__ring_prefetch(rxq->ring, RXS_RX_PREFETCH);
 		work++;
 		skb = rx_build(rxq, d);
 		if (!skb) {

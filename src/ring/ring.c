@@ -25,8 +25,10 @@ struct rxs_ring {
 	unsigned int mask;
 	char pad0[56];
 	unsigned int next_to_use;		/* producer */
+	unsigned int refill_seen;		/* producer's last look at next_to_refill */
+	unsigned int clean_seen;		/* and at next_to_clean */
 	unsigned long enqueued, full;
-	char pad1[40];
+	char pad1[32];
 	unsigned int next_to_clean;		/* consumer */
 	unsigned int next_to_refill;
 	unsigned long dequeued, refills;
@@ -77,11 +79,36 @@ void rxs_ring_destroy(rxs_ring_t *ring)
 	rxs__free(ring);
 }
 
+/* Room for one more, looking at the consumer's index only when the last look said full:
+ * the producer does not pull the consumer's cache line over for every frame. */
+static bool put_room(rxs_ring_t *r, unsigned int use)
+{
+	if (use - r->refill_seen < r->size)
+		return true;
+	r->refill_seen = load_acquire(&r->next_to_refill);
+	return use - r->refill_seen < r->size;
+}
+
+bool rxs__ring_has_room(rxs_ring_t *r)
+{
+	return put_room(r, r->next_to_use);
+}
+
+bool rxs__ring_below(rxs_ring_t *r, unsigned int mark)
+{
+	unsigned int use = r->next_to_use;
+
+	if (use - r->clean_seen < mark)
+		return true;
+	r->clean_seen = __atomic_load_n(&r->next_to_clean, __ATOMIC_RELAXED);
+	return use - r->clean_seen < mark;
+}
+
 int rxs__ring_put(rxs_ring_t *r, void *p)
 {
 	unsigned int use = r->next_to_use;
 
-	if (use - load_acquire(&r->next_to_refill) >= r->size) {
+	if (!put_room(r, use)) {
 		r->full++;
 		return -ENOBUFS;
 	}
@@ -104,6 +131,20 @@ void *rxs__ring_take(rxs_ring_t *r)
 	__atomic_store_n(&r->next_to_clean, clean + 1, __ATOMIC_RELAXED);
 	r->dequeued++;
 	return p;
+}
+
+void rxs__ring_prefetch(const rxs_ring_t *r, unsigned int ahead)
+{
+	unsigned int clean = r->next_to_clean + ahead;
+	const uint8_t *p;
+
+	if ((int)(load_acquire(&r->next_to_use) - clean) <= 0)
+		return;
+	p = r->slots[clean & r->mask];
+	/* The driver's buffers: the descriptor's line, and the frame's first line after the
+	 * headroom (src/skb/skb.c lays them out). */
+	__builtin_prefetch(p);
+	__builtin_prefetch(p + 128);
 }
 
 int rxs_ring_enqueue(rxs_ring_t *r, struct rxs_sk_buff *skb)

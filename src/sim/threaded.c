@@ -307,6 +307,7 @@ static void *cpu_main(void *p)
 			continue;
 		}
 		rxs__net_rx_action(sd, sd->now);
+		rxs__skb_pool_flush(&cc->pool);
 		/* Between two polls: let a stopper of the world in. */
 		if (__atomic_load_n(&th->stw_waiting, __ATOMIC_ACQUIRE)) {
 			pthread_mutex_unlock(&cc->lock);
@@ -315,6 +316,7 @@ static void *cpu_main(void *p)
 			pthread_mutex_lock(&cc->lock);
 		}
 	}
+	rxs__skb_pool_flush(&cc->pool);
 	pthread_mutex_unlock(&cc->lock);
 	this_sd = NULL;
 	rxs__this_pool = NULL;
@@ -330,70 +332,91 @@ static void sleep_until(const struct rxs_threads *th, uint64_t ns)
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 }
 
-/* Deliver @f when it is due (at top speed, as soon as its ring has room). */
-static void nic_deliver(struct rxs_threads *th, struct rxs_traffic *tr, const struct rxs_frame *f,
-			uint64_t due, uint64_t *last)
-{
-	while (!stopped(th)) {
-		uint64_t now = real_now(th);
-		int rc;
+/* Frames a NIC thread DMAs per hold of its device's lock. */
+#define RXS_NIC_BURST 32
 
-		if (!th->top_speed && now < due) {
-			sleep_until(th, due);
-			continue;
+/* A NIC thread's frame in hand: a copy, so that the source can read one ahead. */
+struct nic_frame {
+	struct rxs_frame f;
+	uint64_t due;
+	uint8_t *buf;
+	uint32_t cap;
+	bool valid;
+};
+
+/* Take the source's next frame and read one further. False when it has none or there is
+ * no memory for the copy (the run's error says so). */
+static bool nic_take(struct rxs_host *h, struct rxs_traffic *tr, struct nic_frame *nf)
+{
+	if (!tr->has_frame)
+		return false;
+	if (tr->frame.len > nf->cap) {
+		uint8_t *n = rxs__realloc(nf->buf, tr->frame.len);
+
+		if (!n) {
+			rxs__shared_enter(h);
+			if (!h->error) {
+				h->error = -ENOMEM;
+				snprintf(h->errmsg, sizeof(h->errmsg), "out of memory for a frame");
+			}
+			rxs__shared_exit(h);
+			return false;
 		}
-		rxs__dev_lock(tr->dev);
-		rc = rxs__nic_receive(tr->dev, f, now, th->top_speed);
-		rxs__dev_unlock(tr->dev);
-		if (rc != -EAGAIN) {
-			*last = now;
-			return;
-		}
-		sched_yield();	/* paused: the CPUs have the ring to empty */
+		nf->buf = n;
+		nf->cap = tr->frame.len;
 	}
+	nf->f = tr->frame;
+	nf->due = tr->next_ns;
+	memcpy(nf->buf, tr->frame.data, tr->frame.len);
+	nf->f.data = nf->buf;
+	nf->valid = true;
+	rxs__source_read(h, tr);
+	return true;
 }
 
-/* A NIC thread per traffic source. It reads one frame ahead, as the virtual engine does, so
- * that the host's own frames in a two-way capture (a SYN-ACK, whose ISN the peer's ACK
- * acknowledges) are learned before the frame after them arrives. The last thread to finish
- * says the traffic is over. */
+/*
+ * A NIC thread per traffic source: each frame is DMA'd when it is due (at top speed, as soon
+ * as its ring has room), a burst of them per hold of the device's lock. It reads one frame
+ * ahead, as the virtual engine does, so that the host's own frames in a two-way capture (a
+ * SYN-ACK, whose ISN the peer's ACK acknowledges) are learned before the frame after them
+ * arrives. The last thread to finish says the traffic is over.
+ */
 static void *nic_main(void *p)
 {
 	struct nic_ctx *nc = p;
 	struct rxs_host *h = nc->h;
 	struct rxs_traffic *tr = nc->tr;
 	struct rxs_threads *th = h->threads;
-	uint8_t *buf = NULL;
-	uint32_t cap = 0;
+	struct nic_frame nf = { .valid = false };
 	uint64_t last = 0;
 
 	pthread_setname_np(pthread_self(), "rxsim-nic");
 	rxs__this_pool = &nc->pool;
-	while (!stopped(th) && tr->has_frame) {
-		struct rxs_frame f = tr->frame;
-		uint64_t due = tr->next_ns;
+	while (!stopped(th) && (nf.valid || nic_take(h, tr, &nf))) {
+		uint64_t now = real_now(th);
+		bool paused = false;
 
-		if (f.len > cap) {
-			uint8_t *n = rxs__realloc(buf, f.len);
-
-			if (!n) {
-				rxs__shared_enter(h);
-				if (!h->error) {
-					h->error = -ENOMEM;
-					snprintf(h->errmsg, sizeof(h->errmsg), "out of memory for a frame");
-				}
-				rxs__shared_exit(h);
+		if (!th->top_speed && now < nf.due) {
+			sleep_until(th, nf.due);
+			continue;
+		}
+		rxs__dev_lock(tr->dev);
+		for (unsigned int n = 0; n < RXS_NIC_BURST; n++) {
+			if (rxs__nic_receive(tr->dev, &nf.f, now, th->top_speed) == -EAGAIN) {
+				paused = true;
 				break;
 			}
-			buf = n;
-			cap = f.len;
+			nf.valid = false;
+			last = now;
+			if (!nic_take(h, tr, &nf) || (!th->top_speed && nf.due > now))
+				break;
 		}
-		memcpy(buf, f.data, f.len);
-		f.data = buf;
-		rxs__source_read(h, tr);
-		nic_deliver(th, tr, &f, due, &last);
+		rxs__dev_unlock(tr->dev);
+		if (paused)
+			sched_yield();	/* flow control: the CPUs have the ring to empty */
 	}
-	rxs__free(buf);
+	rxs__free(nf.buf);
+	rxs__skb_pool_flush(&nc->pool);
 	rxs__this_pool = NULL;
 	pthread_mutex_lock(&th->lock);
 	th->last_arrival = RXS_MAX(th->last_arrival, last);
@@ -496,19 +519,23 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&th->gate, NULL);
 	pthread_mutex_init(&th->data_lock, NULL);
+	/* The locks of the path are held for a frame or a poll: spin a little before
+	 * sleeping, rather than paying a futex wake-up each time two CPUs meet. */
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
 	for (unsigned int d = 0; d < h->ndevs; d++)
-		pthread_mutex_init(&th->dev_lock[d], NULL);
+		pthread_mutex_init(&th->dev_lock[d], &ma);
 	for (unsigned int s = 0; s < h->nsocks; s++)
-		pthread_mutex_init(&th->sock_lock[s], NULL);
+		pthread_mutex_init(&th->sock_lock[s], &ma);
 	rxs__skb_pool_init_mt(&h->pool, &h->pool, &th->lock);
 	for (unsigned int c = 0; c < h->ncpus; c++) {
 		struct cpu_ctx *cc = &th->cpu[c];
 
 		cc->h = h;
 		cc->cpu = c;
-		pthread_mutex_init(&cc->lock, NULL);
-		pthread_mutex_init(&cc->backlog_lock, NULL);
-		pthread_mutex_init(&cc->box_lock, NULL);
+		pthread_mutex_init(&cc->lock, &ma);
+		pthread_mutex_init(&cc->backlog_lock, &ma);
+		pthread_mutex_init(&cc->box_lock, &ma);
 		pthread_cond_init(&cc->box_cond, NULL);
 		rxs__skb_pool_init_mt(&cc->pool, &h->pool, &th->lock);
 	}
@@ -517,6 +544,7 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 		th->nic[i].tr = &h->traffic[i];
 		rxs__skb_pool_init_mt(&th->nic[i].pool, &h->pool, &th->lock);
 	}
+	pthread_mutexattr_destroy(&ma);
 	th->top_speed = top_speed;
 	clock_gettime(CLOCK_MONOTONIC, &th->t0);
 	h->threads = th;

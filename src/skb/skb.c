@@ -11,13 +11,20 @@
 #include "internal.h"
 #include "skb/skb_int.h"
 
+/* A data buffer: one cache line of bookkeeping, the NIC's descriptor write-back included,
+ * then the bytes on a line of their own. A frame's first line is then two lines for the NIC
+ * to write and the CPU to read, not three or four. */
 struct rxs_skb_data {
 	struct rxs_skb_data *next;	/* free list */
 	struct rxs_skb_pool *pool;	/* where it goes back (a clone's header may not) */
+	void *raw;			/* what the allocator returned, for the free */
 	uint32_t dataref;
 	uint32_t size;
+	uint8_t desc[RXS_SKB_DESC_SIZE];
 	uint8_t bytes[];
 };
+
+_Static_assert(sizeof(struct rxs_skb_data) == 64, "bookkeeping is one cache line");
 
 _Thread_local struct rxs_skb_pool *rxs__this_pool;
 
@@ -60,7 +67,7 @@ static void free_data_list(struct rxs_skb_data *d)
 	while (d) {
 		struct rxs_skb_data *next = d->next;
 
-		rxs__free(d);
+		rxs__free(d->raw);
 		d = next;
 	}
 }
@@ -119,11 +126,9 @@ static struct rxs_skb_pool *alloc_pool(struct rxs_skb_pool *any)
 
 static struct rxs_skb_data *data_get(struct rxs_skb_pool *pool, unsigned int need)
 {
-	struct rxs_skb_data **list;
+	struct rxs_skb_data **list, **remote;
 	struct rxs_skb_data *d;
 	uint32_t size;
-
-	struct rxs_skb_data **remote;
 
 	if (need <= RXS_SKB_SMALL_BUF) {
 		list = &pool->free_small;
@@ -141,16 +146,56 @@ static struct rxs_skb_data *data_get(struct rxs_skb_pool *pool, unsigned int nee
 		d = REMOTE_TAKE(remote);
 	if (d) {
 		*list = d->next;
+		/* The next one was freed on another CPU, likely: start pulling it over now. */
+		if (*list)
+			__builtin_prefetch(*list, 1);
 	} else {
-		d = rxs__malloc(sizeof(*d) + size);
-		if (!d)
+		void *raw = rxs__malloc(sizeof(*d) + size + 63);
+
+		if (!raw)
 			return NULL;
+		d = (struct rxs_skb_data *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
+		d->raw = raw;
 		d->size = size;
 		d->pool = pool;
 	}
 	d->next = NULL;
 	d->dataref = 1;
 	return d;
+}
+
+/* Buffers of another pool that a thread of the threaded engine freed go back in chains of
+ * RXS_SKB_BATCH, one compare-and-swap for all, rather than one each. */
+#define RXS_SKB_BATCH 64
+
+void rxs__skb_pool_flush(struct rxs_skb_pool *me)
+{
+	struct rxs_skb_pool *to = me->batch_pool;
+	struct rxs_skb_data *old;
+
+	if (!to)
+		return;
+	old = __atomic_load_n(&to->remote_small, __ATOMIC_RELAXED);
+	do {
+		me->batch_tail->next = old;
+	} while (!__atomic_compare_exchange_n(&to->remote_small, &old, me->batch_head, true,
+					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	me->batch_pool = NULL;
+	me->batch_head = me->batch_tail = NULL;
+	me->batch_n = 0;
+}
+
+static void batch_add(struct rxs_skb_pool *me, struct rxs_skb_data *d)
+{
+	if (me->batch_pool != d->pool)
+		rxs__skb_pool_flush(me);
+	d->next = me->batch_head;
+	me->batch_head = d;
+	if (!me->batch_tail)
+		me->batch_tail = d;
+	me->batch_pool = d->pool;
+	if (++me->batch_n >= RXS_SKB_BATCH)
+		rxs__skb_pool_flush(me);
 }
 
 /* Drop a reference to @d; the last one returns it to its pool, on the free list when
@@ -164,7 +209,9 @@ static void data_put(struct rxs_skb_data *d, struct rxs_skb_pool *owner)
 	if (likely(!pool->mt)) {
 		if (--d->dataref)
 			return;
-	} else if (__atomic_sub_fetch(&d->dataref, 1, __ATOMIC_ACQ_REL)) {
+	} else if (__atomic_load_n(&d->dataref, __ATOMIC_ACQUIRE) != 1 &&
+		   __atomic_sub_fetch(&d->dataref, 1, __ATOMIC_ACQ_REL)) {
+		/* A sole reference needs no atomic: nobody else can take one meanwhile. */
 		return;
 	}
 	if (pool == owner || !pool->mt) {
@@ -172,6 +219,8 @@ static void data_put(struct rxs_skb_data *d, struct rxs_skb_pool *owner)
 
 		d->next = *list;
 		*list = d;
+	} else if (small && owner && owner != owner->home) {
+		batch_add(owner, d);
 	} else if (small) {
 		REMOTE_PUSH(&pool->remote_small, d);
 	} else {
@@ -212,6 +261,11 @@ struct rxs_skb_data *rxs__skb_data_alloc(struct rxs_skb_pool *pool, unsigned int
 uint8_t *rxs__skb_data_head(struct rxs_skb_data *d)
 {
 	return d->bytes;
+}
+
+uint8_t *rxs__skb_data_desc(struct rxs_skb_data *d)
+{
+	return d->desc;
 }
 
 void rxs__skb_data_free(struct rxs_skb_data *d)

@@ -50,6 +50,10 @@ struct rxs_skb_pool {
 	struct rxs_sk_buff *remote_skbs;
 	struct rxs_skb_data *remote_small;
 	struct rxs_skb_data *remote_large;
+	/* small buffers of one other pool, freed here, on their way back (see skb.c) */
+	struct rxs_skb_pool *batch_pool;
+	struct rxs_skb_data *batch_head, *batch_tail;
+	unsigned int batch_n;
 };
 
 /* The pool of the calling thread when it is one of the threaded engine's for @host. */
@@ -67,6 +71,9 @@ static inline struct rxs_skb_pool *rxs__pool_of(struct rxs_skb_pool *host_pool)
  * lock @lock becomes). */
 void rxs__skb_pool_init_mt(struct rxs_skb_pool *pool, struct rxs_skb_pool *home,
 			   pthread_mutex_t *lock);
+/* Send the buffers a thread's pool holds for other pools back to them: at the end of each
+ * poll, and before the thread ends. */
+void rxs__skb_pool_flush(struct rxs_skb_pool *pool);
 /* Add @pool's counters to @sum. */
 void rxs__skb_stats_add(struct rxs_skb_stats *sum, const struct rxs_skb_pool *pool);
 
@@ -81,6 +88,9 @@ struct rxs_sk_buff *rxs__skb_alloc(struct rxs_skb_pool *pool, unsigned int size)
 struct rxs_skb_data *rxs__skb_data_alloc(struct rxs_skb_pool *pool, unsigned int size);
 /* Where @d's bytes begin (its headroom first). */
 uint8_t *rxs__skb_data_head(struct rxs_skb_data *d);
+/* Room beside @d's bytes for what a NIC writes back about them (an RX descriptor). */
+#define RXS_SKB_DESC_SIZE 32
+uint8_t *rxs__skb_data_desc(struct rxs_skb_data *d);
 /* Give back a buffer no skb was built around. */
 void rxs__skb_data_free(struct rxs_skb_data *d);
 /* napi_build_skb(): an skb around @d, which it takes; data after the headroom, len 0. NULL
