@@ -374,6 +374,19 @@ int rxs__enqueue_to_backlog_from(struct rxs_host *h, struct rxs_sk_buff *skb, un
 	return 0;
 }
 
+/* What other CPUs queued on @sd's backlog and it has not taken yet (for traces). */
+static uint32_t backlog_qlen(struct rxs_softnet_data *sd)
+{
+	uint32_t qlen;
+
+	if (likely(!sd->host->threads))
+		return sd->input_pkt_queue.qlen;
+	rxs__backlog_lock(sd);
+	qlen = sd->input_pkt_queue.qlen;
+	rxs__backlog_unlock(sd);
+	return qlen;
+}
+
 /* Move what was queued to the backlog onto the process queue: false, and the backlog NAPI
  * completes by clearing its state, when there was nothing. */
 static bool backlog_refill(struct rxs_softnet_data *sd)
@@ -408,7 +421,7 @@ static int process_backlog(struct rxs_napi *napi, int quota)
 		while ((skb = rxs__skb_dequeue(&sd->process_queue))) {
 			RXS_TRACE_STAGE(sd, sd->now, skb, "process_backlog",
 					"CPU %u's backlog (%u more waiting)", sd->cpu,
-					sd->process_queue.qlen + sd->input_pkt_queue.qlen);
+					sd->process_queue.qlen + backlog_qlen(sd));
 			rxs__netif_receive_skb(skb);
 			rxs__pump_arrivals(h, sd->now);
 			if (++work >= quota)
