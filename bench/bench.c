@@ -57,6 +57,7 @@ struct workload {
 	/* Write the capture of @n packets to @path. 0 or <0 with @err set. */
 	int (*gen)(const char *path, uint64_t n, char *err, size_t errlen);
 	const char *scenario;		/* YAML; "%s" is the capture's file name */
+	bool threaded;			/* the threaded engine at top speed, best of 3 runs */
 };
 
 static double now_s(void)
@@ -201,14 +202,17 @@ static const char udp_1flow_yaml[] =
 	"host: { cpus: 1 }\n" NIC_ETH0("1")
 	"sockets:\n  - { name: sink, proto: udp, bind: 0.0.0.0:9, app: { read: all } }\n" TRAFFIC;
 
-static const char udp_rss_yaml[] =
-	"host: { cpus: 4 }\n" NIC_ETH0("4")
-	"sockets:\n"
+/* udp-rss: 16 sockets on ports 9000..9015, read by applications that keep up. On the
+ * threaded engine the same capture and NIC, with one and with two CPU threads (the four
+ * queues' IRQs spread over them). */
 #define S(p) "  - { name: s" #p ", proto: udp, bind: 0.0.0.0:90" #p ", app: { read: all } }\n"
-	S(00) S(01) S(02) S(03) S(04) S(05) S(06) S(07)
+#define RSS_SOCKETS "sockets:\n" S(00) S(01) S(02) S(03) S(04) S(05) S(06) S(07) \
 	S(08) S(09) S(10) S(11) S(12) S(13) S(14) S(15)
+static const char udp_rss_yaml[] = "host: { cpus: 4 }\n" NIC_ETH0("4") RSS_SOCKETS TRAFFIC;
+static const char udp_rss_t1_yaml[] = "host: { cpus: 1 }\n" NIC_ETH0("4") RSS_SOCKETS TRAFFIC;
+static const char udp_rss_t2_yaml[] = "host: { cpus: 2 }\n" NIC_ETH0("4") RSS_SOCKETS TRAFFIC;
+#undef RSS_SOCKETS
 #undef S
-	TRAFFIC;
 
 static const char syn_flood_yaml[] =
 	"host: { cpus: 1 }\n"
@@ -250,15 +254,19 @@ static const char filtered_yaml[] =
 
 static const struct workload workloads[] = {
 	{ "udp-1flow", "64-byte UDP, 1 flow, 1 queue, 1 CPU, a socket read by a keeping-up app",
-	  gen_udp_1flow, udp_1flow_yaml },
+	  gen_udp_1flow, udp_1flow_yaml, false },
 	{ "udp-rss", "64-byte UDP, 1024 flows from 64 hosts, RSS over 4 queues and 4 CPUs, 16 sockets",
-	  gen_udp_rss, udp_rss_yaml },
+	  gen_udp_rss, udp_rss_yaml, false },
 	{ "syn-flood", "SYNs from 65536 sources to a listener on port 80, syncookies on",
-	  gen_syn_flood, syn_flood_yaml },
+	  gen_syn_flood, syn_flood_yaml, false },
 	{ "tcp-gro", "1514-byte TCP segments of 16 established connections, GRO on",
-	  gen_tcp_gro, tcp_gro_yaml },
+	  gen_tcp_gro, tcp_gro_yaml, false },
 	{ "filtered", "udp-1flow behind 20 non-matching iptables rules and a tap 'udp port 9'",
-	  gen_udp_1flow, filtered_yaml },
+	  gen_udp_1flow, filtered_yaml, false },
+	{ "udp-rss-t1", "udp-rss on the threaded engine at top speed, 1 CPU thread",
+	  gen_udp_rss, udp_rss_t1_yaml, true },
+	{ "udp-rss-t2", "udp-rss on the threaded engine at top speed, 2 CPU threads",
+	  gen_udp_rss, udp_rss_t2_yaml, true },
 };
 
 /* Read @path once so both measurements find it in the page cache. */
@@ -332,7 +340,7 @@ static void sim_run(const struct workload *w, const char *dir, const char *pcap,
 		r->rc = rxs_host_create(&h, sc, r->err, sizeof(r->err));
 	if (r->rc == 0) {
 		t0 = now_s();
-		r->rc = rxs_host_run(h);
+		r->rc = w->threaded ? rxs_host_run_threaded(h, true) : rxs_host_run(h);
 		r->sim_s = now_s() - t0;
 		if (r->rc)
 			snprintf(r->err, sizeof(r->err), "%s", rxs_host_errmsg(h));
@@ -434,6 +442,15 @@ static int run_workload(const struct workload *w, const struct bench_opts *o, st
 		snprintf(err, sizeof(err), "%s", r->err);
 	if (rc == 0 && (rc = sim_in_child(w, o->dir, name, r)) < 0)
 		snprintf(err, sizeof(err), "%s", r->err[0] ? r->err : rxs_strerror(rc));
+	/* Real threads on a shared machine: the best of three says what the code can do. */
+	for (int k = 1; rc == 0 && w->threaded && k < 3; k++) {
+		struct result again = *r;
+
+		if ((rc = sim_in_child(w, o->dir, name, &again)) < 0)
+			snprintf(err, sizeof(err), "%s", again.err[0] ? again.err : rxs_strerror(rc));
+		else if (again.sim_s < r->sim_s)
+			*r = again;
+	}
 	if (!o->keep)
 		unlink(path);
 	if (rc < 0)
@@ -446,10 +463,12 @@ static const char usage[] =
 	"\n"
 	"Generate each workload's capture, read it once (page cache), time a plain libpcap\n"
 	"pcap_next_ex() loop over it, then time the virtual engine replaying it (in a child\n"
-	"process, for its own peak RSS).\n"
+	"process, for its own peak RSS). udp-rss-t1 and udp-rss-t2 replay udp-rss on the\n"
+	"threaded engine at top speed with 1 and 2 CPU threads (best of 3 runs each).\n"
 	"\n"
 	"  --packets N      frames per workload (default 1000000)\n"
-	"  --workload NAME  udp-1flow, udp-rss, syn-flood, tcp-gro, filtered (default: all)\n"
+	"  --workload NAME  udp-1flow, udp-rss, syn-flood, tcp-gro, filtered, udp-rss-t1,\n"
+	"                   udp-rss-t2 (default: all)\n"
 	"  --json           a JSON array instead of the table\n"
 	"  --keep           keep the captures\n"
 	"  --dir DIR        where to write them (default: a new folder under $TMPDIR or /tmp)\n";
@@ -527,6 +546,7 @@ int main(int argc, char **argv)
 	struct bench_opts o = { .packets = 1000000 };
 	char dir[4096] = "";
 	bool first = true;
+	double t1_pps = 0, t2_pps = 0;
 	int rc = parse_args(argc, argv, &o), failed = 0;
 
 	if (rc >= 0)
@@ -557,9 +577,16 @@ int main(int argc, char **argv)
 			print_row(w, &r);
 		fflush(stdout);
 		first = false;
+		if (!strcmp(w->name, "udp-rss-t1"))
+			t1_pps = sim_pps(&r);
+		if (!strcmp(w->name, "udp-rss-t2"))
+			t2_pps = sim_pps(&r);
 	}
 	if (o.json)
 		printf("%s\n", first ? "[]" : "\n]");
+	else if (t1_pps > 0 && t2_pps > 0)
+		printf("\nthreaded engine, udp-rss: 2 CPU threads run at %.2fx the rate of 1\n",
+		       t2_pps / t1_pps);
 	if (dir[0] && !o.keep)
 		rmdir(dir);
 	return failed ? 1 : 0;
