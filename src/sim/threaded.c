@@ -48,12 +48,26 @@ struct cpu_ctx {
 	char pad[64];			/* keep neighbours' hot fields off each other's line */
 };
 
-/* A traffic source's NIC thread. */
+/* A NIC's frame in hand: a copy, so that the source can read one ahead. */
+struct nic_frame {
+	struct rxs_frame f;
+	uint64_t due;
+	uint8_t *buf;
+	uint32_t cap;
+	bool valid;
+};
+
+/* A traffic source and the NIC that replays it: its own thread when paced; at top speed,
+ * whichever CPU holds its lock. */
 struct nic_ctx {
 	struct rxs_host *h;
 	struct rxs_traffic *tr;
-	pthread_t thr;
-	struct rxs_skb_pool pool;
+	pthread_t thr;			/* paced */
+	pthread_mutex_t lock;		/* top speed: the CPU replaying it */
+	struct nic_frame nf;
+	uint64_t last;			/* when its latest frame was DMA'd */
+	bool done;			/* nothing left to replay (atomic) */
+	struct rxs_skb_pool pool;	/* its thread's */
 	char pad[64];
 };
 
@@ -277,52 +291,6 @@ void rxs__threads_data_ready(struct rxs_host *h)
 
 /* ---- the threads ---- */
 
-/* ksoftirqd/N: take the mailbox, run net_rx_action a poll at a time while the softirq is
- * pending, sleep when nothing is. */
-static void *cpu_main(void *p)
-{
-	struct cpu_ctx *cc = p;
-	struct rxs_host *h = cc->h;
-	struct rxs_threads *th = h->threads;
-	struct rxs_softnet_data *sd = &h->cpus[cc->cpu];
-	char name[16];
-
-	snprintf(name, sizeof(name), "ksoftirqd/%u", cc->cpu);
-	pthread_setname_np(pthread_self(), name);
-	this_sd = sd;
-	rxs__this_pool = &cc->pool;
-	pthread_mutex_lock(&cc->lock);
-	while (!stopped(th)) {
-		/* The CPU's clock is the real one; the cost model's charges within a poll
-		 * only shape how far its jiffies advance during that poll. */
-		sd->now = real_now(th);
-		box_take(cc, sd, sd->now);
-		if (!sd->softirq_pending) {
-			pthread_mutex_unlock(&cc->lock);
-			pthread_mutex_lock(&cc->box_lock);
-			while (!box_full(cc) && !stopped(th))
-				pthread_cond_wait(&cc->box_cond, &cc->box_lock);
-			pthread_mutex_unlock(&cc->box_lock);
-			pthread_mutex_lock(&cc->lock);
-			continue;
-		}
-		rxs__net_rx_action(sd, sd->now);
-		rxs__skb_pool_flush(&cc->pool);
-		/* Between two polls: let a stopper of the world in. */
-		if (__atomic_load_n(&th->stw_waiting, __ATOMIC_ACQUIRE)) {
-			pthread_mutex_unlock(&cc->lock);
-			pthread_mutex_lock(&th->gate);
-			pthread_mutex_unlock(&th->gate);
-			pthread_mutex_lock(&cc->lock);
-		}
-	}
-	rxs__skb_pool_flush(&cc->pool);
-	pthread_mutex_unlock(&cc->lock);
-	this_sd = NULL;
-	rxs__this_pool = NULL;
-	return NULL;
-}
-
 /* Sleep until @ns after the start, or 10 ms, whichever comes first: a stop is seen. */
 static void sleep_until(const struct rxs_threads *th, uint64_t ns)
 {
@@ -332,17 +300,8 @@ static void sleep_until(const struct rxs_threads *th, uint64_t ns)
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 }
 
-/* Frames a NIC thread DMAs per hold of its device's lock. */
+/* Frames DMA'd per hold of a device's lock. */
 #define RXS_NIC_BURST 32
-
-/* A NIC thread's frame in hand: a copy, so that the source can read one ahead. */
-struct nic_frame {
-	struct rxs_frame f;
-	uint64_t due;
-	uint8_t *buf;
-	uint32_t cap;
-	bool valid;
-};
 
 /* Take the source's next frame and read one further. False when it has none or there is
  * no memory for the copy (the run's error says so). */
@@ -374,57 +333,177 @@ static bool nic_take(struct rxs_host *h, struct rxs_traffic *tr, struct nic_fram
 	return true;
 }
 
-/*
- * A NIC thread per traffic source: each frame is DMA'd when it is due (at top speed, as soon
- * as its ring has room), a burst of them per hold of the device's lock. It reads one frame
- * ahead, as the virtual engine does, so that the host's own frames in a two-way capture (a
- * SYN-ACK, whose ISN the peer's ACK acknowledges) are learned before the frame after them
- * arrives. The last thread to finish says the traffic is over.
- */
-static void *nic_main(void *p)
+/* The source is over: the last one to end says the traffic is. */
+static void nic_finish(struct rxs_threads *th, struct nic_ctx *nc)
 {
-	struct nic_ctx *nc = p;
-	struct rxs_host *h = nc->h;
-	struct rxs_traffic *tr = nc->tr;
-	struct rxs_threads *th = h->threads;
-	struct nic_frame nf = { .valid = false };
-	uint64_t last = 0;
-
-	pthread_setname_np(pthread_self(), "rxsim-nic");
-	rxs__this_pool = &nc->pool;
-	while (!stopped(th) && (nf.valid || nic_take(h, tr, &nf))) {
-		uint64_t now = real_now(th);
-		bool paused = false;
-
-		if (!th->top_speed && now < nf.due) {
-			sleep_until(th, nf.due);
-			continue;
-		}
-		rxs__dev_lock(tr->dev);
-		for (unsigned int n = 0; n < RXS_NIC_BURST; n++) {
-			if (rxs__nic_receive(tr->dev, &nf.f, now, th->top_speed) == -EAGAIN) {
-				paused = true;
-				break;
-			}
-			nf.valid = false;
-			last = now;
-			if (!nic_take(h, tr, &nf) || (!th->top_speed && nf.due > now))
-				break;
-		}
-		rxs__dev_unlock(tr->dev);
-		if (paused)
-			sched_yield();	/* flow control: the CPUs have the ring to empty */
-	}
-	rxs__free(nf.buf);
-	rxs__skb_pool_flush(&nc->pool);
-	rxs__this_pool = NULL;
+	__atomic_store_n(&nc->done, true, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&th->lock);
-	th->last_arrival = RXS_MAX(th->last_arrival, last);
+	th->last_arrival = RXS_MAX(th->last_arrival, nc->last);
 	if (--th->nics_running == 0) {
 		th->sources_done = true;
 		pthread_cond_broadcast(&th->done_cond);
 	}
 	pthread_mutex_unlock(&th->lock);
+}
+
+/*
+ * DMA @nc's frames due by @now (at top speed, all of them, while their rings are not deep),
+ * up to @budget, under the device's lock: how many, or -EAGAIN when flow control holds the
+ * next one back. The NIC reads one frame ahead, as the virtual engine does, so that the
+ * host's own frames in a two-way capture (a SYN-ACK, whose ISN the peer's ACK acknowledges)
+ * are learned before the frame after them arrives. The caller is the only one replaying
+ * @nc: its thread, or the CPU holding its lock.
+ */
+static int nic_burst(struct rxs_threads *th, struct nic_ctx *nc, uint64_t now,
+		     unsigned int budget)
+{
+	struct rxs_host *h = nc->h;
+	struct rxs_traffic *tr = nc->tr;
+	int n = 0;
+	bool paused = false;
+
+	if (!nc->nf.valid && !nic_take(h, tr, &nc->nf)) {
+		nic_finish(th, nc);
+		return 0;
+	}
+	rxs__dev_lock(tr->dev);
+	while ((unsigned int)n < budget && (th->top_speed || nc->nf.due <= now)) {
+		if (rxs__nic_receive(tr->dev, &nc->nf.f, now, th->top_speed) == -EAGAIN) {
+			paused = true;
+			break;
+		}
+		nc->nf.valid = false;
+		nc->last = now;
+		n++;
+		if (!nic_take(h, tr, &nc->nf))
+			break;
+	}
+	rxs__dev_unlock(tr->dev);
+	if (!nc->nf.valid)
+		nic_finish(th, nc);
+	return paused && !n ? -EAGAIN : n;
+}
+
+/* Paced replay: a NIC thread per traffic source DMAs each frame when it is due. */
+static void *nic_main(void *p)
+{
+	struct nic_ctx *nc = p;
+	struct rxs_threads *th = nc->h->threads;
+
+	pthread_setname_np(pthread_self(), "rxsim-nic");
+	rxs__this_pool = &nc->pool;
+	while (!stopped(th) && !__atomic_load_n(&nc->done, __ATOMIC_ACQUIRE)) {
+		uint64_t now = real_now(th);
+
+		if (nc->nf.valid && now < nc->nf.due)
+			sleep_until(th, nc->nf.due);
+		else
+			nic_burst(th, nc, now, RXS_NIC_BURST);
+	}
+	rxs__skb_pool_flush(&nc->pool);
+	rxs__this_pool = NULL;
+	return NULL;
+}
+
+/*
+ * Top speed: a CPU with nothing to poll is the NIC for a burst. The NIC's work costs a real
+ * host no CPU at all; here someone must do it, and a thread of its own would compete with
+ * the CPU threads for the machine's cores, so the simulator would not scale with them. So
+ * the CPU that runs dry DMAs the next frames of a source nobody else is replaying, into
+ * whichever queues RSS picks, and their IRQs go where they are bound, as always. 1 when it
+ * DMA'd some, 0 when it could not now (another CPU has the sources, or flow control holds
+ * them), -1 when every source is over.
+ */
+static int cpu_pull(struct rxs_threads *th, const struct rxs_host *h, unsigned int cpu)
+{
+	bool left = false;
+
+	for (unsigned int k = 0; k < h->ntraffic; k++) {
+		struct nic_ctx *nc = &th->nic[(cpu + k) % h->ntraffic];
+		int n;
+
+		if (__atomic_load_n(&nc->done, __ATOMIC_ACQUIRE))
+			continue;
+		left = true;
+		if (pthread_mutex_trylock(&nc->lock))
+			continue;
+		n = __atomic_load_n(&nc->done, __ATOMIC_ACQUIRE) ?
+			    0 : nic_burst(th, nc, real_now(th), RXS_NIC_BURST);
+		pthread_mutex_unlock(&nc->lock);
+		if (n > 0)
+			return 1;
+	}
+	return left ? 0 : -1;
+}
+
+/* Sleep until something is posted to @cc's mailbox; with @brief, no longer than a few tens
+ * of microseconds (frames a top-speed replay holds back are about to be let through). The
+ * CPU's lock is let go meanwhile. */
+static void cpu_idle(struct rxs_threads *th, struct cpu_ctx *cc, bool brief)
+{
+	struct timespec ts;
+
+	pthread_mutex_unlock(&cc->lock);
+	pthread_mutex_lock(&cc->box_lock);
+	if (brief) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 20000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (!box_full(cc) && !stopped(th))
+			pthread_cond_timedwait(&cc->box_cond, &cc->box_lock, &ts);
+	} else {
+		while (!box_full(cc) && !stopped(th))
+			pthread_cond_wait(&cc->box_cond, &cc->box_lock);
+	}
+	pthread_mutex_unlock(&cc->box_lock);
+	pthread_mutex_lock(&cc->lock);
+}
+
+/* ksoftirqd/N: take the mailbox, run net_rx_action a poll at a time while the softirq is
+ * pending; when nothing is, be the NIC at top speed, or sleep. */
+static void *cpu_main(void *p)
+{
+	struct cpu_ctx *cc = p;
+	struct rxs_host *h = cc->h;
+	struct rxs_threads *th = h->threads;
+	struct rxs_softnet_data *sd = &h->cpus[cc->cpu];
+	char name[16];
+
+	snprintf(name, sizeof(name), "ksoftirqd/%u", cc->cpu);
+	pthread_setname_np(pthread_self(), name);
+	this_sd = sd;
+	rxs__this_pool = &cc->pool;
+	pthread_mutex_lock(&cc->lock);
+	while (!stopped(th)) {
+		/* The CPU's clock is the real one; the cost model's charges within a poll
+		 * only shape how far its jiffies advance during that poll. */
+		sd->now = real_now(th);
+		box_take(cc, sd, sd->now);
+		if (!sd->softirq_pending) {
+			int pulled = th->top_speed ? cpu_pull(th, h, cc->cpu) : -1;
+
+			if (pulled > 0)
+				continue;	/* the IRQs are in the mailboxes */
+			cpu_idle(th, cc, pulled == 0);
+			continue;
+		}
+		rxs__net_rx_action(sd, sd->now);
+		rxs__skb_pool_flush(&cc->pool);
+		/* Between two polls: let a stopper of the world in. */
+		if (__atomic_load_n(&th->stw_waiting, __ATOMIC_ACQUIRE)) {
+			pthread_mutex_unlock(&cc->lock);
+			pthread_mutex_lock(&th->gate);
+			pthread_mutex_unlock(&th->gate);
+			pthread_mutex_lock(&cc->lock);
+		}
+	}
+	rxs__skb_pool_flush(&cc->pool);
+	pthread_mutex_unlock(&cc->lock);
+	this_sd = NULL;
+	rxs__this_pool = NULL;
 	return NULL;
 }
 
@@ -516,7 +595,6 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	pthread_cond_init(&th->timer_cond, &ca);
 	pthread_cond_init(&th->done_cond, &ca);
 	pthread_cond_init(&th->data_cond, &ca);
-	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&th->gate, NULL);
 	pthread_mutex_init(&th->data_lock, NULL);
 	/* The locks of the path are held for a frame or a poll: spin a little before
@@ -536,15 +614,17 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 		pthread_mutex_init(&cc->lock, &ma);
 		pthread_mutex_init(&cc->backlog_lock, &ma);
 		pthread_mutex_init(&cc->box_lock, &ma);
-		pthread_cond_init(&cc->box_cond, NULL);
+		pthread_cond_init(&cc->box_cond, &ca);
 		rxs__skb_pool_init_mt(&cc->pool, &h->pool, &th->lock);
 	}
 	for (unsigned int i = 0; i < h->ntraffic; i++) {
 		th->nic[i].h = h;
 		th->nic[i].tr = &h->traffic[i];
+		pthread_mutex_init(&th->nic[i].lock, &ma);
 		rxs__skb_pool_init_mt(&th->nic[i].pool, &h->pool, &th->lock);
 	}
 	pthread_mutexattr_destroy(&ma);
+	pthread_condattr_destroy(&ca);
 	th->top_speed = top_speed;
 	clock_gettime(CLOCK_MONOTONIC, &th->t0);
 	h->threads = th;
@@ -589,8 +669,11 @@ void rxs__threads_free(struct rxs_host *h)
 		pthread_mutex_destroy(&cc->box_lock);
 		pthread_cond_destroy(&cc->box_cond);
 	}
-	for (unsigned int i = 0; i < h->ntraffic; i++)
+	for (unsigned int i = 0; i < h->ntraffic; i++) {
 		rxs__skb_pool_destroy(&th->nic[i].pool);
+		pthread_mutex_destroy(&th->nic[i].lock);
+		rxs__free(th->nic[i].nf.buf);
+	}
 	for (unsigned int d = 0; d < h->ndevs; d++)
 		pthread_mutex_destroy(&th->dev_lock[d]);
 	for (unsigned int s = 0; s < h->nsocks; s++)
@@ -651,7 +734,8 @@ int rxs_host_start_threaded(rxs_host_t *h, bool top_speed)
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		pthread_create(&th->cpu[c].thr, NULL, cpu_main, &th->cpu[c]);
 	pthread_create(&th->timer_thr, NULL, timer_main, h);
-	for (unsigned int i = 0; i < h->ntraffic; i++)
+	/* Paced, each source has its NIC thread; at top speed the CPUs take turns (cpu_pull). */
+	for (unsigned int i = 0; !top_speed && i < h->ntraffic; i++)
 		pthread_create(&th->nic[i].thr, NULL, nic_main, &th->nic[i]);
 	return 0;
 }
@@ -674,7 +758,7 @@ int rxs_host_wait_threaded(rxs_host_t *h)
 	th->data_seq++;
 	pthread_cond_broadcast(&th->data_cond);
 	pthread_mutex_unlock(&th->data_lock);
-	for (unsigned int i = 0; i < h->ntraffic; i++)
+	for (unsigned int i = 0; !th->top_speed && i < h->ntraffic; i++)
 		pthread_join(th->nic[i].thr, NULL);
 	pthread_join(th->timer_thr, NULL);
 	for (unsigned int c = 0; c < h->ncpus; c++)
