@@ -166,7 +166,8 @@ static void hard_irq(struct rxs_rx_queue *rxq, uint64_t t)
 	rxq->irq_masked = true;
 	rxq->irq_timer_armed = false;
 	rxq->irq_pending_frames = 0;
-	if (unlikely(h->threads))
+	/* A CPU DMAing at top speed for its own queue takes its interrupt at once. */
+	if (unlikely(h->threads) && rxs__this_cpu(h) != &h->cpus[rxq->cpu])
 		rxs__threads_post_irq(&h->cpus[rxq->cpu], rxq);
 	else
 		rxs__nic_hard_irq_cpu(rxq, t);
@@ -445,7 +446,8 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 			break;
 		/* The buffers were written on another CPU in the threaded engine: fetch the
 		 * descriptor and headers of one a few places on while this one goes up. */
-		rxs__ring_prefetch(rxq->ring, RXS_RX_PREFETCH);
+		if (unlikely(h->threads))
+			rxs__ring_prefetch(rxq->ring, RXS_RX_PREFETCH);
 		work++;
 		skb = rx_build(rxq, d);
 		if (!skb) {
