@@ -775,6 +775,37 @@ static void test_icmp_frames(void **state)
 	rxs_host_destroy(h);
 }
 
+/* A reassembled datagram to a closed port: the port unreachable goes back to the MAC of the
+ * head fragment's sender (the datagram keeps its link-layer header, as the kernel's does).
+ * Found by fuzz_frame: the datagram had none, and the reply read one from past its buffer. */
+static void test_frag_closed_port_icmp(void **state)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	struct tx_frames tx = { .n = 0 };
+	rxs_host_t *h = fr_host(sc);
+	uint8_t dg[40];
+	struct fr f1, f2;
+
+	(void)state;
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_host_set_tx_cb(h, keep_tx, &tx), 0);
+	udp_datagram(dg, 4321);		/* nobody listens there */
+	fragment(&f1, dg, 0, 16, true, 90);
+	fragment(&f2, dg, 16, 24, false, 90);
+	fr_inject(h, &f1, 0);
+	fr_inject(h, &f2, 1000);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(FR_MIB(h, IpReasmOKs), 1);
+	assert_int_equal(FR_MIB(h, UdpNoPorts), 1);
+	assert_int_equal(tx.n, 1);
+	assert_memory_equal(tx.last, fr_peer_mac, 6);
+	assert_memory_equal(tx.last + 6, fr_host_mac, 6);
+	assert_int_equal(tx.last[14 + 20], 3);		/* destination unreachable */
+	assert_int_equal(tx.last[14 + 20 + 1], 3);	/* port */
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 /* A router (ip_forward=1): forwarded with the TTL decreased, reported when the TTL runs
  * out, and subject to the FORWARD chain. */
 static void test_forwarding(void **state)
@@ -1042,6 +1073,7 @@ int main(void)
 		cmocka_unit_test(test_frag_destroy_while_queued),
 		cmocka_unit_test(test_icmp_echo),
 		cmocka_unit_test(test_icmp_frames),
+		cmocka_unit_test(test_frag_closed_port_icmp),
 		cmocka_unit_test(test_forwarding),
 		cmocka_unit_test(test_tap_directions),
 		cmocka_unit_test(test_ipv6_udp_dual_stack),

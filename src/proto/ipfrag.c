@@ -209,6 +209,15 @@ static struct rxs_sk_buff *ipq_reasm(struct rxs_ipfrags *f, struct ipq *q)
 	dg->dev = head->dev;
 	memcpy(dg->cb, head->cb, sizeof(dg->cb));
 	rxs_skb_reset_network_header(dg);
+	/* The head fragment's link-layer header goes in front, as the kernel's reassembled skb
+	 * keeps it: an ICMP error about the datagram is addressed from it. */
+	if (head->mac_header != 0xffff && head->network_header > head->mac_header &&
+	    (unsigned int)(head->network_header - head->mac_header) <= rxs_skb_headroom(dg)) {
+		uint16_t maclen = (uint16_t)(head->network_header - head->mac_header);
+
+		memcpy(dg->data - maclen, rxs_skb_mac_header(head), maclen);
+		dg->mac_header = (uint16_t)(dg->network_header - maclen);
+	}
 	memcpy(rxs__skb_put(dg, total), head->data, hdr);
 	for (skb = head; skb; skb = skb->next)
 		memcpy(dg->data + hdr + FRAG_OFF(skb), skb->data + FRAG_HDR(skb),
