@@ -11,20 +11,7 @@
 #include "internal.h"
 #include "skb/skb_int.h"
 
-/* A data buffer: one cache line of bookkeeping, the NIC's descriptor write-back included,
- * then the bytes on a line of their own. A frame's first line is then two lines for the NIC
- * to write and the CPU to read, not three or four. */
-struct rxs_skb_data {
-	struct rxs_skb_data *next;	/* free list */
-	struct rxs_skb_pool *pool;	/* where it goes back (a clone's header may not) */
-	void *raw;			/* what the allocator returned, for the free */
-	uint32_t dataref;
-	uint32_t size;
-	uint8_t desc[RXS_SKB_DESC_SIZE];
-	uint8_t bytes[];
-};
 
-_Static_assert(sizeof(struct rxs_skb_data) == 64, "bookkeeping is one cache line");
 
 _Thread_local struct rxs_skb_pool *rxs__this_pool;
 
@@ -201,7 +188,7 @@ static void batch_add(struct rxs_skb_pool *me, struct rxs_skb_data *d)
 /* Drop a reference to @d; the last one returns it to its pool, on the free list when
  * @owner (the pool this thread may touch without a lock, or NULL) is its pool, else on the
  * remote list. */
-static void data_put(struct rxs_skb_data *d, struct rxs_skb_pool *owner)
+static inline void data_put(struct rxs_skb_data *d, struct rxs_skb_pool *owner)
 {
 	struct rxs_skb_pool *pool = d->pool;
 	bool small = d->size == RXS_SKB_SMALL_BUF;
@@ -256,16 +243,6 @@ struct rxs_skb_data *rxs__skb_data_alloc(struct rxs_skb_pool *pool, unsigned int
 	if (size > RXS_SKB_LARGE_BUF - RXS_NET_SKB_PAD)
 		return NULL;
 	return data_get(alloc_pool(pool), size + RXS_NET_SKB_PAD);
-}
-
-uint8_t *rxs__skb_data_head(struct rxs_skb_data *d)
-{
-	return d->bytes;
-}
-
-uint8_t *rxs__skb_data_desc(struct rxs_skb_data *d)
-{
-	return d->desc;
 }
 
 void rxs__skb_data_free(struct rxs_skb_data *d)

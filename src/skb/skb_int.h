@@ -9,7 +9,22 @@
 #define RXS_SKB_SMALL_BUF 2048		/* buffer class of ordinary frames */
 #define RXS_SKB_LARGE_BUF 65600		/* buffer class of jumbo and odd frames */
 
-struct rxs_skb_data;
+#define RXS_SKB_DESC_SIZE 32
+
+/* A data buffer: one cache line of bookkeeping, the NIC's descriptor write-back included,
+ * then the bytes on a line of their own. A frame's first line is then two lines for the NIC
+ * to write and the CPU to read, not three or four. */
+struct rxs_skb_data {
+	struct rxs_skb_data *next;	/* free list */
+	struct rxs_skb_pool *pool;	/* where it goes back (a clone's header may not) */
+	void *raw;			/* what the allocator returned, for the free */
+	uint32_t dataref;
+	uint32_t size;
+	uint8_t desc[RXS_SKB_DESC_SIZE];
+	uint8_t bytes[];
+};
+
+_Static_assert(sizeof(struct rxs_skb_data) == 64, "bookkeeping is one cache line");
 
 struct rxs_skb_stats {
 	uint64_t consumed;			/* counted skbs consumed */
@@ -87,10 +102,16 @@ struct rxs_sk_buff *rxs__skb_alloc(struct rxs_skb_pool *pool, unsigned int size)
  * thread's pool: what a NIC DMAs into before there is an skb. NULL on ENOMEM. */
 struct rxs_skb_data *rxs__skb_data_alloc(struct rxs_skb_pool *pool, unsigned int size);
 /* Where @d's bytes begin (its headroom first). */
-uint8_t *rxs__skb_data_head(struct rxs_skb_data *d);
+static inline uint8_t *rxs__skb_data_head(struct rxs_skb_data *d)
+{
+	return d->bytes;
+}
+
 /* Room beside @d's bytes for what a NIC writes back about them (an RX descriptor). */
-#define RXS_SKB_DESC_SIZE 32
-uint8_t *rxs__skb_data_desc(struct rxs_skb_data *d);
+static inline uint8_t *rxs__skb_data_desc(struct rxs_skb_data *d)
+{
+	return d->desc;
+}
 /* Give back a buffer no skb was built around. */
 void rxs__skb_data_free(struct rxs_skb_data *d);
 /* napi_build_skb(): an skb around @d, which it takes; data after the headroom, len 0. NULL
