@@ -4,17 +4,16 @@
  * mailbox (a hard IRQ of a queue bound to it, an RPS IPI, a backlog to run) and then runs
  * net_rx_action, one NAPI poll at a time. Each poll starts from the real clock and adds the
  * cost model's charges for its packets, so netdev_budget_usecs is measured on the real
- * clock to within one poll. A NIC thread per traffic source replays it at its timestamps'
- * pace, or as fast as the CPUs take the frames (top speed: the NIC holds a frame while its
- * ring is full, as Ethernet flow control makes a sender do, so a benchmark measures the
- * host and not the drops), and DMAs each frame into a lock-free single-producer
- * single-consumer ring. A timer thread runs the kernel's timers when they fall due.
- * Application threads of a library user block in rxs_host_sock_recv_wait(),
- * rxs_host_accept_wait() and rxs_conn_recv_wait().
+ * clock to within one poll. Paced, a NIC thread per traffic source DMAs each frame when its
+ * timestamp falls due into a lock-free single-producer single-consumer ring. At top speed
+ * there is no NIC thread: a CPU with nothing to poll DMAs the next burst itself (see
+ * cpu_pull()), and the NIC holds a frame while its ring is deep, as Ethernet flow control
+ * makes a sender do, so a benchmark measures the host and not the drops. A timer thread
+ * runs the kernel's timers when they fall due. Application threads of a library user block
+ * in rxs_host_sock_recv_wait(), rxs_host_accept_wait() and rxs_conn_recv_wait().
  *
  * What the threads share is locked as host.h describes. The rare operations that need a
- * consistent view of everything (a timer that walks TCP state or reads the counters, an
- * application's read) stop the world: they take every CPU's lock, each of which its thread
+ * consistent view of everything (a timer that walks TCP state, the sampler) stop the world: they take every CPU's lock, each of which its thread
  * holds while it polls and lets go between polls, then every device's and the host lock,
  * as stop_machine() would. Every counter is written by one thread, or under one lock, and
  * summed when read, so conservation and the counters are exact at the end of a run.
