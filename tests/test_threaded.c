@@ -3,6 +3,7 @@
  * every interleaving: every packet accounted for, nothing lost when the host keeps up. */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -289,6 +290,44 @@ static void test_blocking_recv(void **state)
 	rxs_host_destroy(h);
 }
 
+/* An application thread polling with the non-blocking call, as a program with its own
+ * event loop does, while two CPU threads queue on the socket. */
+static void *poller_main(void *p)
+{
+	struct reader *r = p;
+	struct rxs_sk_buff *skb;
+
+	for (unsigned int idle = 0; r->got < 2000 && idle < 2000000; idle++) {
+		if (rxs_host_sock_recv(r->h, 0, &skb) == 0) {
+			rxs_consume_skb(skb);
+			r->got++;
+			idle = 0;
+		} else {
+			sched_yield();
+		}
+	}
+	return NULL;
+}
+
+static void test_polling_recv(void **state)
+{
+	rxs_host_t *h = flood_host("50kpps", 2000, 2, "never", 512);
+	struct reader r = { h, 0 };
+	struct rxs_conservation c;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(rxs_host_start_threaded(h, false), 0);
+	pthread_create(&t, NULL, poller_main, &r);
+	assert_int_equal(rxs_host_wait_threaded(h), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(r.got, 2000);
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_UdpInDatagrams), 2000);	/* process context */
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	assert_int_equal(c.consumed, 2000);
+	rxs_host_destroy(h);
+}
+
 struct tcp_app {
 	rxs_host_t *h;
 	unsigned int conns, segs;
@@ -371,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_veth_rps),
 		cmocka_unit_test(test_two_sources),
 		cmocka_unit_test(test_blocking_recv),
+		cmocka_unit_test(test_polling_recv),
 		cmocka_unit_test(test_blocking_accept),
 	};
 

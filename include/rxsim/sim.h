@@ -167,7 +167,9 @@ RXS_API void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DRO
  * offered == consumed + dropped + queued, RXS_ECONSERVATION otherwise. */
 RXS_API int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c);
 
-/* ---- library users' sockets ---- */
+/* ---- library users' sockets ----
+ * These may be called from any thread, also while a threaded run goes on (they take the
+ * locks of what they touch); the _wait variants below also block. */
 
 /* Take the oldest datagram queued on socket @sock, as recvfrom() would (the application
  * model of that socket should be `read: never` so it leaves them). The caller owns the skb

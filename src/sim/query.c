@@ -236,7 +236,15 @@ int rxs_host_sock_recv(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **sk
 	if (sock >= h->nsocks || h->socks[sock].cfg.proto != IPPROTO_UDP)
 		return -EINVAL;
 	sk = &h->socks[sock];
-	*skbp = rxs__udp_recvmsg(sk, &h->cpus[0]);
+	if (unlikely(h->threads)) {
+		/* An application thread during a threaded run: under the socket's lock, as the
+		 * CPUs queue, counted in process context. */
+		rxs__sock_lock(sk);
+		*skbp = rxs__udp_recvmsg(sk, NULL);
+		rxs__sock_unlock(sk);
+	} else {
+		*skbp = rxs__udp_recvmsg(sk, &h->cpus[0]);
+	}
 	return *skbp ? 0 : -EAGAIN;
 }
 
@@ -276,7 +284,9 @@ int rxs_host_accept(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp)
 	*connp = NULL;
 	if (sock >= h->nsocks || h->socks[sock].tcp.state != RXS_TCP_LISTEN)
 		return -EINVAL;
+	rxs__shared_enter(h);	/* TCP's state is under the host lock in the threaded engine */
 	*connp = rxs__tcp_accept(&h->socks[sock]);
+	rxs__shared_exit(h);
 	return *connp ? 0 : -EAGAIN;
 }
 
@@ -285,7 +295,9 @@ int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp)
 	*skbp = NULL;
 	if (!c || !c->tcp.listener)
 		return -EINVAL;
+	rxs__shared_enter(c->host);
 	*skbp = rxs__tcp_recvmsg(c);
+	rxs__shared_exit(c->host);
 	return *skbp ? 0 : -EAGAIN;
 }
 

@@ -19,7 +19,6 @@
  * summed when read, so conservation and the counters are exact at the end of a run.
  */
 #include <errno.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -822,45 +821,26 @@ struct recv_arg {
 	rxs_conn_t *conn;
 };
 
-/* recvmsg() on a UDP socket from an application thread: under the socket's lock, as the
- * CPUs queue; counted in process context. */
+/* The non-blocking calls take the locks they need themselves. */
 static int try_sock_recv(void *p)
 {
 	struct recv_arg *a = p;
-	struct rxs_sock *sk;
 
-	if (!a->h->threads)
-		return rxs_host_sock_recv(a->h, a->sock, a->skbp);
-	if (a->sock >= a->h->nsocks || a->h->socks[a->sock].cfg.proto != IPPROTO_UDP)
-		return -EINVAL;
-	sk = &a->h->socks[a->sock];
-	rxs__sock_lock(sk);
-	*a->skbp = rxs__udp_recvmsg(sk, NULL);
-	rxs__sock_unlock(sk);
-	return *a->skbp ? 0 : -EAGAIN;
+	return rxs_host_sock_recv(a->h, a->sock, a->skbp);
 }
 
-/* TCP's state is under the host lock. */
 static int try_accept(void *p)
 {
 	struct recv_arg *a = p;
-	int rc;
 
-	rxs__shared_enter(a->h);
-	rc = rxs_host_accept(a->h, a->sock, a->connp);
-	rxs__shared_exit(a->h);
-	return rc;
+	return rxs_host_accept(a->h, a->sock, a->connp);
 }
 
 static int try_conn_recv(void *p)
 {
 	struct recv_arg *a = p;
-	int rc;
 
-	rxs__shared_enter(a->h);
-	rc = rxs_conn_recv(a->conn, a->skbp);
-	rxs__shared_exit(a->h);
-	return rc;
+	return rxs_conn_recv(a->conn, a->skbp);
 }
 
 int rxs_host_sock_recv_wait(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp,
