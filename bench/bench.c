@@ -447,7 +447,8 @@ static int run_workload(const struct workload *w, const struct bench_opts *o, st
 		struct result again = *r;
 
 		if ((rc = sim_in_child(w, o->dir, name, &again)) < 0)
-			snprintf(err, sizeof(err), "%s", again.err[0] ? again.err : rxs_strerror(rc));
+			snprintf(err, sizeof(err), "%s",
+				 again.err[0] ? again.err : rxs_strerror(rc));
 		else if (again.sim_s < r->sim_s)
 			*r = again;
 	}

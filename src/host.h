@@ -382,6 +382,16 @@ static inline void rxs__shared_exit(struct rxs_host *h)
 		rxs__host_unlock(h);
 }
 
+/* Run @stmt under the host lock in the threaded engine (a part of the path its threads
+ * share); as it is in the virtual engine. */
+#define RXS_SHARED(h, stmt)                                                                  \
+	do {                                                                                 \
+		struct rxs_host *shared_h_ = (h);                                            \
+		rxs__shared_enter(shared_h_);                                                \
+		stmt;                                                                        \
+		rxs__shared_exit(shared_h_);                                                 \
+	} while (0)
+
 /* Count on a device's core counters (rx_dropped...), which several threads share. */
 #define RXS_DEV_COUNT(dev, field)                                                            \
 	do {                                                                                 \
@@ -430,6 +440,8 @@ _Static_assert(sizeof(struct rxs_inet_cb) <= sizeof(((struct rxs_sk_buff *)0)->c
 	       "inet cb fits skb->cb");
 
 /* ---- sim: clock, events, costs ---- */
+/* Record the run's first fatal error (@err, message @msg), from any thread; the run stops. */
+void rxs__host_fail(struct rxs_host *h, int err, const char *msg);
 void rxs__event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type type, void *obj);
 bool rxs__event_pop(struct rxs_host *h, struct rxs_event *out);
 static inline const struct rxs_event *rxs__event_peek(const struct rxs_host *h)

@@ -232,7 +232,8 @@ static void test_veth_rps(void **state)
 {
 	static const char yaml[] =
 		"host: { cpus: 2 }\n"
-		"nics:\n  - { name: veth0, driver: veth, addresses: [10.0.0.2/24], rps_cpus: [[1]] }\n"
+		"nics:\n  - { name: veth0, driver: veth, addresses: [10.0.0.2/24],"
+		" rps_cpus: [[1]] }\n"
 		"sockets:\n  - { name: s, proto: udp, bind: '0.0.0.0:9', rcvbuf: 4194304 }\n"
 		"traffic:\n  - { generate: udp_flood, rate: 20kpps, flows: 16, count: 2000 }\n"
 		"run: { until: end+50ms }\n";
@@ -322,7 +323,8 @@ static void test_polling_recv(void **state)
 	assert_int_equal(rxs_host_wait_threaded(h), 0);
 	pthread_join(t, NULL);
 	assert_int_equal(r.got, 2000);
-	assert_int_equal(rxs_host_mib(h, RXS_MIB_UdpInDatagrams), 2000);	/* process context */
+	/* counted in process context */
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_UdpInDatagrams), 2000);
 	assert_int_equal(rxs_host_conservation(h, &c), 0);
 	assert_int_equal(c.consumed, 2000);
 	rxs_host_destroy(h);

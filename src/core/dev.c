@@ -83,11 +83,8 @@ void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
 		return;
 	}
-	if (h->ntaps) {
-		rxs__shared_enter(h);	/* the taps' filters, counters and rings */
-		deliver_ptype_all(h, sd, skb);
-		rxs__shared_exit(h);
-	}
+	if (h->ntaps)	/* the taps' filters, counters and rings are the host's */
+		RXS_SHARED(h, deliver_ptype_all(h, sd, skb));
 	/* ptype_base: handlers that library users added (rxs_dev_add_pack) come first. */
 	if (unlikely(h->hooks.nptype) && rxs__ptype_deliver(h, skb))
 		return;

@@ -103,7 +103,7 @@ const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reas
  * host lock, so a user's function needs no lock of its own. */
 static void emit(struct rxs_hooks *hk, const struct rxs_trace_event *ev)
 {
-	struct rxs_host *h = (struct rxs_host *)(void *)((char *)hk - offsetof(struct rxs_host, hooks));
+	struct rxs_host *h = (void *)((char *)hk - offsetof(struct rxs_host, hooks));
 
 	rxs__shared_enter(h);
 	for (unsigned int i = 0; i < hk->ntp[ev->tp]; i++)
@@ -404,15 +404,12 @@ static bool ptype_deliver_locked(struct rxs_host *h, struct rxs_sk_buff *skb)
 	return true;
 }
 
-/* In the threaded engine under the host lock: users' handlers run one at a time. */
+/* Under the host lock in the threaded engine: users' handlers run one at a time. */
 bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb)
 {
-	struct rxs_host *host_ = h;
 	bool ret;
 
-	rxs__shared_enter(host_);
-	ret = ptype_deliver_locked(h, skb);
-	rxs__shared_exit(host_);
+	RXS_SHARED(h, ret = ptype_deliver_locked(h, skb));
 	return ret;
 }
 
@@ -453,15 +450,12 @@ static bool inet_deliver_locked(struct rxs_host *h, struct rxs_sk_buff *skb, uin
 	return true;
 }
 
-/* In the threaded engine under the host lock: users' handlers run one at a time. */
+/* Under the host lock in the threaded engine: users' handlers run one at a time. */
 bool rxs__inet_deliver(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t protocol)
 {
-	struct rxs_host *host_ = h;
 	bool ret;
 
-	rxs__shared_enter(host_);
-	ret = inet_deliver_locked(h, skb, protocol);
-	rxs__shared_exit(host_);
+	RXS_SHARED(h, ret = inet_deliver_locked(h, skb, protocol));
 	return ret;
 }
 

@@ -29,6 +29,7 @@
 #define RXS_RX_PREFETCH 4u		/* descriptors the poll prefetches ahead */
 
 static int rxq_poll(struct rxs_napi *napi, int budget);
+static void buffer_drop(struct rxs_host *h, struct rxs_skb_data *d, enum rxs_drop_reason reason);
 
 int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rxs_nic_config *cfg,
 		     unsigned int ifindex)
@@ -79,10 +80,8 @@ void rxs__netdev_destroy(struct rxs_netdev *dev)
 
 		rxs__gro_purge(&rxq->gro);
 		/* Frames the NIC filled that no poll took: dropped with the device. */
-		while (rxq->ring && (d = rxs__ring_take(rxq->ring))) {
-			rxs__skb_count_frame_drop(&dev->host->pool, RXS_DROP_QUEUE_PURGE);
-			rxs__skb_data_free(d);
-		}
+		while (rxq->ring && (d = rxs__ring_take(rxq->ring)))
+			buffer_drop(dev->host, d, RXS_DROP_QUEUE_PURGE);
 		rxs__ring_free(rxq->ring);
 		rxs__free(rxq->irqs);
 	}
@@ -223,9 +222,9 @@ static bool mac_filter(struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_
 
 /*
  * What the NIC writes back with a frame (the RX descriptor's write-back): kept beside the
- * buffer until the poll builds the skb around it, as napi_build_skb()
- * does in a driver's poll. So the skb itself is born on the CPU that processes it, which in
- * the threaded engine keeps its header in that CPU's cache and pool.
+ * buffer until the driver's poll builds the skb around it, as napi_build_skb() does. So the
+ * skb itself is born on the CPU that processes it, which in the threaded engine keeps its
+ * header in that CPU's cache and pool.
  */
 struct rx_desc {
 	uint64_t tstamp;
@@ -274,11 +273,21 @@ static void frame_drop(struct rxs_host *h, const struct rxs_frame *f, uint64_t t
 		       enum rxs_drop_reason reason)
 {
 	rxs__skb_count_frame_drop(&h->pool, reason);
-	if (h->frame_drop_cb) {
-		rxs__shared_enter(h);
-		h->frame_drop_cb(h->frame_drop_ctx, f->data, f->len, t, reason);
-		rxs__shared_exit(h);
-	}
+	if (h->frame_drop_cb)
+		RXS_SHARED(h, h->frame_drop_cb(h->frame_drop_ctx, f->data, f->len, t, reason));
+}
+
+/* A filled buffer that never became an skb (no memory for its header, or the device went
+ * with it in the ring): the frame's end, counted, and the buffer back. */
+static void buffer_drop(struct rxs_host *h, struct rxs_skb_data *d, enum rxs_drop_reason reason)
+{
+	struct rx_desc desc;
+	struct rxs_frame f = { .data = rxs__skb_data_head(d) + RXS_NET_SKB_PAD };
+
+	memcpy(&desc, rxs__skb_data_desc(d), sizeof(desc));
+	f.len = desc.len;
+	frame_drop(h, &f, desc.tstamp, reason);
+	rxs__skb_data_free(d);
 }
 
 /* The generic driver's NIC: DMA the frame into the next descriptor's buffer, write the
@@ -388,7 +397,6 @@ int rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t
 static struct rxs_sk_buff *rx_build(struct rxs_rx_queue *rxq, struct rxs_skb_data *d)
 {
 	struct rxs_host *h = rxq->dev->host;
-	uint8_t *head = rxs__skb_data_head(d);
 	struct rx_desc desc;
 	struct rxs_sk_buff *skb;
 
@@ -396,14 +404,7 @@ static struct rxs_sk_buff *rx_build(struct rxs_rx_queue *rxq, struct rxs_skb_dat
 	skb = rxs__skb_build(&h->pool, d);
 	if (!skb) {
 		rxq->stats.rx_dropped++;
-		if (h->frame_drop_cb) {
-			rxs__shared_enter(h);
-			h->frame_drop_cb(h->frame_drop_ctx, head + RXS_NET_SKB_PAD, desc.len,
-					 desc.tstamp, RXS_DROP_NOMEM);
-			rxs__shared_exit(h);
-		}
-		rxs__skb_count_frame_drop(&h->pool, RXS_DROP_NOMEM);
-		rxs__skb_data_free(d);
+		buffer_drop(h, d, RXS_DROP_NOMEM);
 		return NULL;
 	}
 	rxs__skb_put(skb, desc.len);

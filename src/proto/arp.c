@@ -20,12 +20,8 @@ static void arp_rcv_locked(struct rxs_sk_buff *skb)
 	rxs_consume_skb(skb);
 }
 
-/* In the threaded engine under the host lock: ARP answers through the host's transmit path. */
+/* Under the host lock in the threaded engine: ARP answers through the transmit path. */
 void rxs__arp_rcv(struct rxs_sk_buff *skb)
 {
-	struct rxs_host *host_ = rxs__skb_host(skb);
-
-	rxs__shared_enter(host_);
-	arp_rcv_locked(skb);
-	rxs__shared_exit(host_);
+	RXS_SHARED(rxs__skb_host(skb), arp_rcv_locked(skb));
 }

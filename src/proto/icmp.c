@@ -230,14 +230,10 @@ static void icmp_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code
 	icmp_xmit(skb, type, code);
 }
 
-/* In the threaded engine under the host lock: icmp_send() keeps host-wide rate limits and sends. */
+/* Under the host lock in the threaded engine: the rate limits are host-wide. */
 void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
-	struct rxs_host *host_ = rxs__skb_host(skb);
-
-	rxs__shared_enter(host_);
-	icmp_send_locked(skb, type, code);
-	rxs__shared_exit(host_);
+	RXS_SHARED(rxs__skb_host(skb), icmp_send_locked(skb, type, code));
 }
 
 static const enum rxs_mib in_type_mib[] = {
@@ -298,12 +294,8 @@ static void icmp_rcv_locked(struct rxs_sk_buff *skb)
 	rxs_consume_skb(skb);
 }
 
-/* In the threaded engine under the host lock: an echo request is answered under the host's ICMP limits. */
+/* Under the host lock in the threaded engine: an echo reply spends the host's ICMP limits. */
 void rxs__icmp_rcv(struct rxs_sk_buff *skb)
 {
-	struct rxs_host *host_ = rxs__skb_host(skb);
-
-	rxs__shared_enter(host_);
-	icmp_rcv_locked(skb);
-	rxs__shared_exit(host_);
+	RXS_SHARED(rxs__skb_host(skb), icmp_rcv_locked(skb));
 }

@@ -328,20 +328,17 @@ static struct rxs_sk_buff *ip_defrag_locked(struct rxs_sk_buff *skb, unsigned in
 	return frag_queue(skb, q, off, off + skb->len - ihl, fo & IP_MF, &ip4_mibs);
 }
 
-/* In the threaded engine under the host lock: the reassembly queues are the host's. */
+/* Under the host lock in the threaded engine: the reassembly queues are the host's. */
 struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl)
 {
-	struct rxs_host *host_ = rxs__skb_host(skb);
 	struct rxs_sk_buff *ret;
 
-	rxs__shared_enter(host_);
-	ret = ip_defrag_locked(skb, ihl);
-	rxs__shared_exit(host_);
+	RXS_SHARED(rxs__skb_host(skb), ret = ip_defrag_locked(skb, ihl));
 	return ret;
 }
 
-static struct rxs_sk_buff *ipv6_frag_rcv_locked(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
-				       uint8_t *nexthdr)
+static struct rxs_sk_buff *ipv6_frag_rcv_locked(struct rxs_sk_buff *skb,
+						unsigned int nexthdr_off, uint8_t *nexthdr)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	unsigned int unfrag = (unsigned int)(skb->data - rxs_skb_network_header(skb));
@@ -382,16 +379,13 @@ static struct rxs_sk_buff *ipv6_frag_rcv_locked(struct rxs_sk_buff *skb, unsigne
 	return dg;
 }
 
-/* In the threaded engine under the host lock: the reassembly queues are the host's. */
+/* Under the host lock in the threaded engine: the reassembly queues are the host's. */
 struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
 				       uint8_t *nexthdr)
 {
-	struct rxs_host *host_ = rxs__skb_host(skb);
 	struct rxs_sk_buff *ret;
 
-	rxs__shared_enter(host_);
-	ret = ipv6_frag_rcv_locked(skb, nexthdr_off, nexthdr);
-	rxs__shared_exit(host_);
+	RXS_SHARED(rxs__skb_host(skb), ret = ipv6_frag_rcv_locked(skb, nexthdr_off, nexthdr));
 	return ret;
 }
 

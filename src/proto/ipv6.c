@@ -203,14 +203,10 @@ static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t co
 	rxs__ip_output(sd, &o, msg, len);
 }
 
-/* In the threaded engine under the host lock: icmp6_send() keeps host-wide rate limits and sends. */
+/* The host's: icmp6_send() keeps host-wide rate limits and sends. */
 void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
-	struct rxs_host *host_ = rxs__skb_host(skb);
-
-	rxs__shared_enter(host_);
-	icmpv6_send_locked(skb, type, code);
-	rxs__shared_exit(host_);
+	RXS_SHARED(rxs__skb_host(skb), icmpv6_send_locked(skb, type, code));
 }
 
 static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
@@ -238,14 +234,10 @@ static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
 	rxs_consume_skb(skb);
 }
 
-/* In the threaded engine under the host lock: an echo request is answered under the host's ICMP limits. */
+/* Under the host lock in the threaded engine: an echo reply spends the host's ICMP limits. */
 void rxs__icmpv6_rcv(struct rxs_sk_buff *skb)
 {
-	struct rxs_host *host_ = rxs__skb_host(skb);
-
-	rxs__shared_enter(host_);
-	icmpv6_rcv_locked(skb);
-	rxs__shared_exit(host_);
+	RXS_SHARED(rxs__skb_host(skb), icmpv6_rcv_locked(skb));
 }
 
 int rxs__proto_init(struct rxs_host *h)

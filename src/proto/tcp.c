@@ -461,12 +461,9 @@ discard:
 	rxs_kfree_skb_reason(skb, reason);
 }
 
-/* In the threaded engine under the host lock: listeners, request socks, connections and the ehash are the host's. */
+/* Under the host lock in the threaded engine: listeners, request socks, connections and
+ * the ehash are the host's. */
 void rxs__tcp_rcv(struct rxs_sk_buff *skb)
 {
-	struct rxs_host *host_ = rxs__skb_host(skb);
-
-	rxs__shared_enter(host_);
-	tcp_rcv_locked(skb);
-	rxs__shared_exit(host_);
+	RXS_SHARED(rxs__skb_host(skb), tcp_rcv_locked(skb));
 }

@@ -142,7 +142,7 @@ void rxs__ring_prefetch(const rxs_ring_t *r, unsigned int ahead)
 		return;
 	p = r->slots[clean & r->mask];
 	/* The driver's buffers: the descriptor's line, and the frame's first line after the
-	 * headroom (src/skb/skb.c lays them out). */
+	 * headroom (struct rxs_skb_data, src/skb/skb_int.h). */
 	__builtin_prefetch(p);
 	__builtin_prefetch(p + 128);
 }

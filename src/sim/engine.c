@@ -19,14 +19,19 @@
 
 #define NEVER UINT64_MAX
 
-static void source_fail(struct rxs_host *h, struct rxs_traffic *tr)
+void rxs__host_fail(struct rxs_host *h, int err, const char *msg)
 {
-	rxs__shared_enter(h);	/* a NIC thread of the threaded engine */
+	rxs__shared_enter(h);	/* any thread of the threaded engine may fail */
 	if (!h->error) {
-		h->error = RXS_EPCAP;
-		snprintf(h->errmsg, sizeof(h->errmsg), "%s", rxs_source_errmsg(tr->src));
+		h->error = err;
+		snprintf(h->errmsg, sizeof(h->errmsg), "%s", msg);
 	}
 	rxs__shared_exit(h);
+}
+
+static void source_fail(struct rxs_host *h, struct rxs_traffic *tr)
+{
+	rxs__host_fail(h, RXS_EPCAP, rxs_source_errmsg(tr->src));
 	tr->has_frame = false;
 }
 
@@ -66,9 +71,7 @@ static bool own_frame(struct rxs_host *h, const struct rxs_traffic *tr)
 
 	if (f->len < 14 || memcmp(f->data + 6, tr->dev->cfg.mac, 6))
 		return false;
-	rxs__shared_enter(h);	/* the hints are TCP's */
-	learn_isn(h, f->data, f->len);
-	rxs__shared_exit(h);
+	RXS_SHARED(h, learn_isn(h, f->data, f->len));	/* the hints are TCP's */
 	return true;
 }
 

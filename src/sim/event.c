@@ -6,7 +6,6 @@
  * boundaries as on a kernel with that HZ.
  */
 #include <errno.h>
-#include <stdio.h>
 
 #include "host.h"
 #include "internal.h"
@@ -74,10 +73,8 @@ static void event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type typ
 				.fn = fn };
 
 	/* Running out of memory for events would silently stall the path: stop the run. */
-	if (heap_push(h, &ev) && !h->error) {
-		h->error = -ENOMEM;
-		snprintf(h->errmsg, sizeof(h->errmsg), "out of memory for events");
-	}
+	if (heap_push(h, &ev))
+		rxs__host_fail(h, -ENOMEM, "out of memory for events");
 }
 
 void rxs__event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type type, void *obj)

@@ -284,9 +284,8 @@ int rxs_host_accept(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp)
 	*connp = NULL;
 	if (sock >= h->nsocks || h->socks[sock].tcp.state != RXS_TCP_LISTEN)
 		return -EINVAL;
-	rxs__shared_enter(h);	/* TCP's state is under the host lock in the threaded engine */
-	*connp = rxs__tcp_accept(&h->socks[sock]);
-	rxs__shared_exit(h);
+	/* TCP's state is under the host lock in the threaded engine. */
+	RXS_SHARED(h, *connp = rxs__tcp_accept(&h->socks[sock]));
 	return *connp ? 0 : -EAGAIN;
 }
 
@@ -295,9 +294,7 @@ int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp)
 	*skbp = NULL;
 	if (!c || !c->tcp.listener)
 		return -EINVAL;
-	rxs__shared_enter(c->host);
-	*skbp = rxs__tcp_recvmsg(c);
-	rxs__shared_exit(c->host);
+	RXS_SHARED(c->host, *skbp = rxs__tcp_recvmsg(c));
 	return *skbp ? 0 : -EAGAIN;
 }
 

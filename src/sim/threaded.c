@@ -13,9 +13,9 @@
  * in rxs_host_sock_recv_wait(), rxs_host_accept_wait() and rxs_conn_recv_wait().
  *
  * What the threads share is locked as host.h describes. The rare operations that need a
- * consistent view of everything (a timer that walks TCP state, the sampler) stop the world: they take every CPU's lock, each of which its thread
- * holds while it polls and lets go between polls, then every device's and the host lock,
- * as stop_machine() would. Every counter is written by one thread, or under one lock, and
+ * consistent view of everything (a timer that walks TCP state, the sampler) stop the
+ * world: they take every CPU's lock, each of which its thread holds while it polls and
+ * lets go between polls, then every device's and the host lock, as stop_machine() would. Every counter is written by one thread, or under one lock, and
  * summed when read, so conservation and the counters are exact at the end of a run.
  */
 #include <errno.h>
@@ -311,12 +311,7 @@ static bool nic_take(struct rxs_host *h, struct rxs_traffic *tr, struct nic_fram
 		uint8_t *n = rxs__realloc(nf->buf, tr->frame.len);
 
 		if (!n) {
-			rxs__shared_enter(h);
-			if (!h->error) {
-				h->error = -ENOMEM;
-				snprintf(h->errmsg, sizeof(h->errmsg), "out of memory for a frame");
-			}
-			rxs__shared_exit(h);
+			rxs__host_fail(h, -ENOMEM, "out of memory for a frame");
 			return false;
 		}
 		nf->buf = n;
@@ -439,22 +434,15 @@ static int cpu_pull(struct rxs_threads *th, const struct rxs_host *h, unsigned i
  * CPU's lock is let go meanwhile. */
 static void cpu_idle(struct rxs_threads *th, struct cpu_ctx *cc, bool brief)
 {
-	struct timespec ts;
+	struct timespec ts = deadline(th, real_now(th) + 20000);
 
 	pthread_mutex_unlock(&cc->lock);
 	pthread_mutex_lock(&cc->box_lock);
-	if (brief) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += 20000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		if (!box_full(cc) && !stopped(th))
-			pthread_cond_timedwait(&cc->box_cond, &cc->box_lock, &ts);
-	} else {
-		while (!box_full(cc) && !stopped(th))
+	while (!box_full(cc) && !stopped(th)) {
+		if (!brief)
 			pthread_cond_wait(&cc->box_cond, &cc->box_lock);
+		else if (pthread_cond_timedwait(&cc->box_cond, &cc->box_lock, &ts) == ETIMEDOUT)
+			break;
 	}
 	pthread_mutex_unlock(&cc->box_lock);
 	pthread_mutex_lock(&cc->lock);

@@ -11,8 +11,6 @@
 #include "internal.h"
 #include "skb/skb_int.h"
 
-
-
 _Thread_local struct rxs_skb_pool *rxs__this_pool;
 
 /* Lock-free stack push onto a remote list; the owner takes the whole list at once, so a
@@ -330,18 +328,6 @@ static void skb_release(struct rxs_sk_buff *skb, struct rxs_skb_pool *owner)
 	}
 }
 
-static void count_end(struct rxs_skb_pool *bucket, const struct rxs_sk_buff *skb,
-		      enum rxs_drop_reason reason)
-{
-	if (reason == RXS_DROP_CONSUMED) {
-		bucket->stats.consumed++;
-	} else {
-		bucket->stats.dropped++;
-		bucket->stats.reasons[reason]++;
-	}
-	(void)skb;
-}
-
 /*
  * The one place an skb's life ends. In the threaded engine a thread of the engine counts
  * in its own pool without a lock; any other thread (an application's, the timer thread)
@@ -350,32 +336,31 @@ static void count_end(struct rxs_skb_pool *bucket, const struct rxs_sk_buff *skb
  */
 static void skb_end(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 {
-	struct rxs_skb_pool *pool = skb->pool, *me, *home;
-	bool mine, locked;
+	struct rxs_skb_pool *home = skb->pool, *bucket = skb->pool;
+	bool locked = false;
 
-	if (likely(!pool->mt)) {
-		if (skb->counted) {
-			count_end(pool, skb, reason);
-			if (pool->on_free)
-				pool->on_free(pool->on_free_ctx, skb, reason);
-		}
-		pool->stats.in_use--;
-		skb_release(skb, pool);
-		return;
+	if (unlikely(home->mt)) {
+		home = home->home;
+		if (rxs__this_pool && rxs__this_pool->home == home)
+			bucket = rxs__this_pool;
+		else
+			bucket = home;
+		locked = bucket == home || (skb->counted && home->on_free);
+		if (locked)
+			pthread_mutex_lock(home->lock);
 	}
-	home = pool->home;
-	me = rxs__this_pool;
-	mine = me && me->home == home;
-	locked = !mine || (skb->counted && home->on_free);
-	if (locked)
-		pthread_mutex_lock(home->lock);
 	if (skb->counted) {
-		count_end(mine ? me : home, skb, reason);
+		if (reason == RXS_DROP_CONSUMED) {
+			bucket->stats.consumed++;
+		} else {
+			bucket->stats.dropped++;
+			bucket->stats.reasons[reason]++;
+		}
 		if (home->on_free)
 			home->on_free(home->on_free_ctx, skb, reason);
 	}
-	(mine ? me : home)->stats.in_use--;
-	skb_release(skb, mine ? me : home);
+	bucket->stats.in_use--;
+	skb_release(skb, bucket);
 	if (locked)
 		pthread_mutex_unlock(home->lock);
 }

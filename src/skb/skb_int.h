@@ -9,7 +9,7 @@
 #define RXS_SKB_SMALL_BUF 2048		/* buffer class of ordinary frames */
 #define RXS_SKB_LARGE_BUF 65600		/* buffer class of jumbo and odd frames */
 
-#define RXS_SKB_DESC_SIZE 32
+#define RXS_SKB_DESC_SIZE 32		/* room for a NIC's descriptor write-back */
 
 /* A data buffer: one cache line of bookkeeping, the NIC's descriptor write-back included,
  * then the bytes on a line of their own. A frame's first line is then two lines for the NIC

@@ -164,7 +164,8 @@ struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_dat
 
 		sk->rmem_alloc -= skb->truesize;
 		if (!skb->cb[sizeof(struct rxs_inet_cb)]) {
-			count_rcv_mib(sd, sk, family, RXS_MIB_UdpInDatagrams, RXS_MIB_Udp6InDatagrams);
+			count_rcv_mib(sd, sk, family, RXS_MIB_UdpInDatagrams,
+				      RXS_MIB_Udp6InDatagrams);
 			sk->delivered++;
 			sk->delivered_bytes += skb->len >= 8 ? skb->len - 8 : 0;
 			return skb;
