@@ -227,7 +227,10 @@ struct rxs_traffic {
 	uint64_t first_ts;		/* capture timestamp of the first frame */
 	uint64_t count;
 	uint64_t own_frames;		/* frames the host itself sent, skipped */
+	uint64_t own_last;		/* number of the latest of them (atomic) */
 	bool started;
+	bool shadow;			/* a second reader of the same frames (threaded.c):
+					 * it leaves learning from the host's own to the first */
 };
 
 /* ---- plug-in points of library users (src/core/hooks.c, include/rxsim/hooks.h) ---- */
@@ -495,10 +498,24 @@ static inline struct rxs_host *rxs__skb_host(const struct rxs_sk_buff *skb)
 int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rxs_nic_config *cfg,
 		     unsigned int ifindex);
 void rxs__netdev_destroy(struct rxs_netdev *dev);
-/* A frame reaches the NIC at virtual time @t: MAC filter, DMA or netif_rx. Counts its fate
- * and returns 0; with @pause (Ethernet flow control: the threaded engine at top speed) a
- * frame whose ring is full is refused, -EAGAIN, and nothing is counted. */
-int rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t, bool pause);
+/* Where a frame goes as it reaches a NIC: its RSS queue and hash, or no queue when the NIC
+ * drops it first (a bad length, not for our MAC). */
+struct rxs_nic_class {
+	uint32_t hash;
+	int queue;			/* -1: dropped before a queue */
+	uint8_t pkt_type;
+	bool bad_len;
+};
+void rxs__nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f,
+		       struct rxs_nic_class *c);
+/* The frame @f, classified as @c, reaches the NIC at @t as packet @id: MAC filter, DMA or
+ * netif_rx. Counts its fate, except in h->offered, and returns 0; with @pause (Ethernet
+ * flow control: the threaded engine at top speed) a frame whose ring is deep is refused,
+ * -EAGAIN, and nothing is counted. */
+int rxs__nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
+			   const struct rxs_nic_class *c, uint64_t t, bool pause, uint64_t id);
+/* The virtual engine's arrival: classified, counted in h->offered, received. */
+void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t);
 /* The CPU's half of a hard IRQ of @rxq: counted on its CPU, NAPI scheduled there. */
 void rxs__nic_hard_irq_cpu(struct rxs_rx_queue *rxq, uint64_t t);
 /* The coalescing timer of @rxq fired at @t. */

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <pcap/pcap.h>
 
+#include "frames.h"
 #include "rxsim/rxsim.h"
 
 static rxs_host_t *flood_host(const char *rate, unsigned int count, unsigned int cpus,
@@ -402,6 +404,114 @@ static void test_blocking_accept(void **state)
 	rmdir(dir);
 }
 
+/* A capture of UDP datagrams over many flows, with frames for another MAC and runts among
+ * them: the frames no queue takes. */
+static void write_udp_mix(const char *path, unsigned int n)
+{
+	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_dumper_t *d = pcap_dump_open(p, path);
+	struct fr f;
+
+	assert_non_null(d);
+	for (unsigned int i = 0; i < n; i++) {
+		struct pcap_pkthdr ph = { .ts = { .tv_sec = 1, .tv_usec = (suseconds_t)i } };
+
+		fr_udp_vlan(&f, i % 10 == 3 ? fr_other_mac : fr_host_mac, false, 0, FR_PEER_IP,
+			    FR_HOST_IP, (uint16_t)(1000 + i % 300), 9, 18);
+		ph.caplen = ph.len = i % 25 == 7 ? 10 : f.len;
+		pcap_dump((u_char *)d, &ph, f.d);
+	}
+	pcap_dump_close(d);
+	pcap_close(p);
+}
+
+/*
+ * Top speed with a NIC's queues bound to two CPUs: each CPU replays the frames of its own
+ * queues from a reader of its own. Every frame is still offered once: the ones no queue
+ * takes (another MAC, runts) are counted by the first reader alone, each queue receives
+ * what RSS gives it, and the connections of a two-way capture open although only the first
+ * reader learns the host's ISNs from its SYN-ACKs. Counted as the virtual engine counts.
+ */
+static void test_split_readers(void **state)
+{
+	char dir[] = "/tmp/test_threaded.XXXXXX", tcp[64], udp[64], err[256], yaml[1024];
+	struct rxs_gen_tcp g;
+	rxs_host_t *v, *t;
+	struct rxs_conservation cv, ct;
+	struct rxs_nic_stats nv, nt;
+	uint64_t rv[RXS_DROP_MAX], rt[RXS_DROP_MAX];
+	struct rxs_softnet_stat s0, s1;
+	static const enum rxs_mib mibs[] = { RXS_MIB_IpInReceives, RXS_MIB_UdpInDatagrams,
+					      RXS_MIB_TcpPassiveOpens, RXS_MIB_TcpInSegs,
+					      RXS_MIB_TcpOutRsts };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(tcp, sizeof(tcp), "%s/tcp.pcap", dir);
+	snprintf(udp, sizeof(udp), "%s/udp.pcap", dir);
+	memset(&g, 0, sizeof(g));
+	memcpy(g.dst_mac, fr_host_mac, 6);
+	memcpy(g.src_mac, fr_peer_mac, 6);
+	rxs_addr_parse(&g.dst, FR_HOST_IP);
+	rxs_addr_parse(&g.src, FR_PEER_IP);
+	g.dport = 80;
+	g.kind = RXS_GEN_TCP_FLOWS;
+	g.flows = 64;
+	g.size = 200;
+	g.handshake = true;
+	g.rate_pps = 100000;
+	g.count = 3 * 64 + 640;
+	if (rxs_gen_tcp_pcap(&g, tcp, err, sizeof(err)))
+		fail_msg("%s", err);
+	write_udp_mix(udp, 6000);
+	snprintf(yaml, sizeof(yaml),
+		 "host: { cpus: 2 }\n"
+		 "nics:\n  - { name: eth0, mac: '02:00:00:00:00:02', addresses: [10.0.0.2/24],"
+		 " rx_queues: 4, ring_size: 1024, rss: { udp_4tuple: true } }\n"
+		 "sockets:\n  - { name: web, proto: tcp, bind: '0.0.0.0:80' }\n"
+		 "  - { name: s, proto: udp, bind: '0.0.0.0:9', rcvbuf: 16777216 }\n"
+		 "traffic:\n  - { pcap: '%s' }\n  - { pcap: '%s' }\n"
+		 "run: { until: end+50ms }\n",
+		 tcp, udp);
+	v = host_of(yaml);
+	t = host_of(yaml);
+	assert_int_equal(rxs_host_run(v), 0);
+	assert_int_equal(rxs_host_run_threaded(t, true), 0);
+	assert_int_equal(rxs_host_conservation(v, &cv), 0);
+	assert_int_equal(rxs_host_conservation(t, &ct), 0);
+	assert_int_equal(ct.offered, 2 * 64 + 640 + 6000);	/* SYN-ACKs are the host's own */
+	assert_int_equal(ct.offered, cv.offered);
+	assert_int_equal(ct.consumed, cv.consumed);
+	assert_int_equal(ct.dropped, cv.dropped);
+	rxs_host_drop_reasons(v, rv);
+	rxs_host_drop_reasons(t, rt);
+	for (unsigned int r = 0; r < RXS_DROP_MAX; r++)
+		assert_int_equal(rt[r], rv[r]);
+	assert_int_equal(rt[RXS_DROP_NIC_MAC_FILTER], 600);
+	assert_int_equal(rt[RXS_DROP_NIC_LENGTH], 240);
+	for (unsigned int i = 0; i < sizeof(mibs) / sizeof(mibs[0]); i++)
+		assert_int_equal(rxs_host_mib(t, mibs[i]), rxs_host_mib(v, mibs[i]));
+	assert_int_equal(rxs_host_mib(t, RXS_MIB_TcpPassiveOpens), 64);
+	assert_int_equal(rxs_host_mib(t, RXS_MIB_TcpOutRsts), 0);
+	for (unsigned int q = 0; q < 4; q++) {
+		assert_int_equal(rxs_host_nic_queue_stats(v, 0, q, &nv, NULL, NULL), 0);
+		assert_int_equal(rxs_host_nic_queue_stats(t, 0, q, &nt, NULL, NULL), 0);
+		assert_int_equal(nt.rx_packets, nv.rx_packets);
+		assert_true(nt.rx_packets > 0);
+	}
+	assert_int_equal(rxs_host_nic_stats(t, 0, &nt), 0);
+	assert_int_equal(nt.rx_mac_filtered, 600);
+	assert_int_equal(nt.rx_length_errors, 240);
+	rxs_host_softnet_stat(t, 0, &s0);
+	rxs_host_softnet_stat(t, 1, &s1);
+	assert_true(s0.processed > 0 && s1.processed > 0);
+	rxs_host_destroy(v);
+	rxs_host_destroy(t);
+	unlink(tcp);
+	unlink(udp);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_blocking_recv),
 		cmocka_unit_test(test_polling_recv),
 		cmocka_unit_test(test_blocking_accept),
+		cmocka_unit_test(test_split_readers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -203,7 +203,7 @@ void rxs__nic_irq_timer(struct rxs_rx_queue *rxq, uint64_t t)
 	hard_irq(rxq, t);
 }
 
-static bool mac_filter(struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_type)
+static bool mac_filter(const struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_type)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -321,47 +321,42 @@ static int dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint
 	return 0;
 }
 
-/* The next frame's number; several NIC threads may count at once. */
-static uint64_t offered_inc(struct rxs_host *h)
+void rxs__nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f,
+		       struct rxs_nic_class *c)
 {
-	if (unlikely(h->threads))
-		return __atomic_add_fetch(&h->offered, 1, __ATOMIC_RELAXED);
-	return ++h->offered;
+	/* Runt (no Ethernet header) or longer than MTU + header + two VLAN tags. */
+	c->bad_len = (f->flags & RXS_FRAME_F_LINK_TRUNC) || f->len < ETH_HLEN ||
+		     f->wire_len > dev->cfg.mtu + ETH_HLEN + 8;
+	c->queue = -1;
+	c->hash = 0;
+	c->pkt_type = 0;
+	if (c->bad_len || !mac_filter(dev, f->data, &c->pkt_type))
+		return;
+	/* veth has no RSS: its hash is the flow dissector's, which RPS computes in software. */
+	c->hash = dev->cfg.driver == RXS_DRIVER_VETH ? rxs__flow_hash(dev, f->data, f->len) :
+						     rxs__rss_hash(dev, f->data, f->len);
+	c->queue = (int)rxs__rss_queue(dev, c->hash);
 }
 
-int rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t, bool pause)
+int rxs__nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
+			   const struct rxs_nic_class *c, uint64_t t, bool pause, uint64_t id)
 {
 	struct rxs_host *h = dev->host;
-	struct rxs_rx_queue *rxq = NULL;
+	struct rxs_rx_queue *rxq = c->queue >= 0 ? &dev->rxq[c->queue] : NULL;
 	struct rxs_sk_buff *skb;
-	uint32_t hash = 0;
-	uint8_t pkt_type = 0;
-	/* Runt (no Ethernet header) or longer than MTU + header + two VLAN tags. */
-	bool bad_len = (f->flags & RXS_FRAME_F_LINK_TRUNC) || f->len < ETH_HLEN ||
-		       f->wire_len > dev->cfg.mtu + ETH_HLEN + 8;
-	bool for_us = !bad_len && mac_filter(dev, f->data, &pkt_type);
-	uint64_t id;
 
-	if (for_us) {
-		/* veth has no RSS: its hash is the flow dissector's, which RPS computes in
-		 * software. */
-		hash = dev->cfg.driver == RXS_DRIVER_VETH ? rxs__flow_hash(dev, f->data, f->len) :
-							      rxs__rss_hash(dev, f->data, f->len);
-		rxq = &dev->rxq[rxs__rss_queue(dev, hash)];
-		/* Flow control: the sender holds the frame while the queue is deep, the way a
-		 * NIC sends PAUSE frames once its buffer passes a mark. */
-		if (pause && rxq->ring &&
-		    !rxs__ring_below(rxq->ring, RXS_MIN(rxs_ring_size(rxq->ring), RXS_PAUSE_MARK)))
-			return -EAGAIN;
-	}
-	id = offered_inc(h);
-	if (bad_len) {
+	/* Flow control: the sender holds the frame while the queue is deep, the way a NIC
+	 * sends PAUSE frames once its buffer passes a mark. */
+	if (pause && rxq && rxq->ring &&
+	    !rxs__ring_below(rxq->ring, RXS_MIN(rxs_ring_size(rxq->ring), RXS_PAUSE_MARK)))
+		return -EAGAIN;
+	if (c->bad_len) {
 		dev->core.rx_length_errors++;
 		dev->core.rx_errors++;
 		frame_drop(h, f, t, RXS_DROP_NIC_LENGTH);
 		return 0;
 	}
-	if (!for_us) {
+	if (!rxq) {
 		dev->core.rx_mac_filtered++;
 		frame_drop(h, f, t, RXS_DROP_NIC_MAC_FILTER);
 		return 0;
@@ -374,10 +369,10 @@ int rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t
 		return 0;
 	}
 	if (rxq->ring)
-		return dma_to_ring(rxq, f, t, hash, pkt_type, id);
+		return dma_to_ring(rxq, f, t, c->hash, c->pkt_type, id);
 	/* veth_xmit(): netif_rx() on the sending CPU; rx_packets counts only what the backlog
 	 * accepted. */
-	skb = build_skb(rxq, f, t, hash, pkt_type, id);
+	skb = build_skb(rxq, f, t, c->hash, c->pkt_type, id);
 	if (!skb) {
 		rxq->stats.rx_dropped++;
 		frame_drop(h, f, t, RXS_DROP_NOMEM);
@@ -390,6 +385,14 @@ int rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t
 		rxq->stats.rx_bytes += f->len;
 	}
 	return 0;
+}
+
+void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t)
+{
+	struct rxs_nic_class c;
+
+	rxs__nic_classify(dev, f, &c);
+	rxs__nic_receive_class(dev, f, &c, t, false, ++dev->host->offered);
 }
 
 /* The poll's half of a frame: the skb around the buffer the NIC filled (napi_build_skb),

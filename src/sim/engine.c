@@ -65,13 +65,16 @@ static void learn_isn(struct rxs_host *h, const uint8_t *p, uint32_t len)
 
 /* Frames the host itself sent (its own source MAC) are in two-way captures: they are not
  * received, but a SYN-ACK among them tells which ISN the real host chose. */
-static bool own_frame(struct rxs_host *h, const struct rxs_traffic *tr)
+static bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
 {
 	const struct rxs_frame *f = &tr->frame;
 
 	if (f->len < 14 || memcmp(f->data + 6, tr->dev->cfg.mac, 6))
 		return false;
-	RXS_SHARED(h, learn_isn(h, f->data, f->len));	/* the hints are TCP's */
+	if (!tr->shadow)
+		RXS_SHARED(h, learn_isn(h, f->data, f->len));	/* the hints are TCP's */
+	/* A shadow reader waits for its first reader to have learned this far. */
+	__atomic_store_n(&tr->own_last, f->number, __ATOMIC_RELEASE);
 	return true;
 }
 
@@ -99,7 +102,7 @@ void rxs__source_read(struct rxs_host *h, struct rxs_traffic *tr)
 	while ((rc = rxs_source_next(tr->src, &tr->frame)) > 0 && own_frame(h, tr))
 		tr->own_frames++;
 	if (rc <= 0) {
-		if (rc < 0)
+		if (rc < 0 && !tr->shadow)	/* its first reader says so */
 			source_fail(h, tr);
 		tr->has_frame = false;
 		return;
@@ -144,7 +147,7 @@ void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t)
 		uint64_t at = tr->next_ns;
 
 		h->last_arrival = RXS_MAX(h->last_arrival, at);
-		rxs__nic_receive(tr->dev, &tr->frame, at, false);
+		rxs__nic_receive(tr->dev, &tr->frame, at);
 		rxs__source_advance(h, tr);
 	}
 }
@@ -303,7 +306,7 @@ int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint3
 	f.ts_ns = t;
 	f.number = h->offered + 1;
 	h->last_arrival = RXS_MAX(h->last_arrival, t);
-	rxs__nic_receive(&h->devs[nic], &f, t, false);
+	rxs__nic_receive(&h->devs[nic], &f, t);
 	return h->error;
 }
 

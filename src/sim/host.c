@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "rxsim/bpf.h"
 #include "rxsim/sim.h"
+#include "sim/sim_int.h"
 
 static char *dup_or_null(const char *s, bool *ok)
 {
@@ -113,6 +114,18 @@ static int open_generator(struct rxs_traffic *tr, char *err, size_t errlen)
 	return rxs_source_open_gen_udp(&tr->src, &g);
 }
 
+int rxs__traffic_open(struct rxs_traffic *tr, char *err, size_t errlen)
+{
+	struct rxs_source_options opts;
+
+	memset(&opts, 0, sizeof(opts));
+	memcpy(opts.host_mac, tr->dev->cfg.mac, 6);
+	memcpy(opts.peer_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
+	if (tr->cfg.kind == RXS_TRAFFIC_PCAP)
+		return rxs_source_open_pcap(&tr->src, tr->cfg.path, &opts, err, errlen);
+	return open_generator(tr, err, errlen);
+}
+
 static int open_traffic(struct rxs_host *h, char *err, size_t errlen)
 {
 	h->traffic = rxs__calloc(h->sc->ntraffic ? h->sc->ntraffic : 1, sizeof(*h->traffic));
@@ -120,7 +133,6 @@ static int open_traffic(struct rxs_host *h, char *err, size_t errlen)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < h->sc->ntraffic; i++) {
 		struct rxs_traffic *tr = &h->traffic[h->ntraffic];
-		struct rxs_source_options opts;
 		int rc;
 
 		tr->cfg = h->sc->traffic[i];
@@ -129,13 +141,7 @@ static int open_traffic(struct rxs_host *h, char *err, size_t errlen)
 			snprintf(err, errlen, "traffic[%u]: no NIC named '%s'", i, tr->cfg.nic);
 			return RXS_ECONFIG;
 		}
-		memset(&opts, 0, sizeof(opts));
-		memcpy(opts.host_mac, tr->dev->cfg.mac, 6);
-		memcpy(opts.peer_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
-		if (tr->cfg.kind == RXS_TRAFFIC_PCAP)
-			rc = rxs_source_open_pcap(&tr->src, tr->cfg.path, &opts, err, errlen);
-		else
-			rc = open_generator(tr, err, errlen);
+		rc = rxs__traffic_open(tr, err, errlen);
 		if (rc)
 			return rc;
 		h->ntraffic++;

@@ -19,6 +19,7 @@
  * summed when read, so conservation and the counters are exact at the end of a run.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -46,24 +47,46 @@ struct cpu_ctx {
 	char pad[64];			/* keep neighbours' hot fields off each other's line */
 };
 
+/* A lock that two CPUs taking their neighbours' do not bounce between them: at a stride
+ * wider than a cache line from any 16-byte-aligned start. */
+struct lock_line {
+	pthread_mutex_t m;
+	char pad[128 - sizeof(pthread_mutex_t)];
+};
+
 /* A NIC's frame in hand: a copy, so that the source can read one ahead. */
 struct nic_frame {
 	struct rxs_frame f;
+	struct rxs_nic_class cls;	/* its queue */
 	uint64_t due;
+	uint64_t need;			/* a shadow's: own frames its first reader must have
+					 * learned before this one arrives */
 	uint8_t *buf;
 	uint32_t cap;
 	bool valid;
 };
 
-/* A traffic source and the NIC that replays it: its own thread when paced; at top speed,
- * whichever CPU holds its lock. */
+#define NIC_ANY_CPU UINT_MAX
+#define NIC_ID_BLOCK 1024u		/* packet ids a NIC takes at a time */
+
+/*
+ * A reader of a traffic source, as the NIC that replays it: its own thread when paced; at
+ * top speed, whichever CPU holds its lock. At top speed with a NIC's queues bound to
+ * several CPUs, each of those CPUs has a reader of its own, which replays only the frames
+ * RSS puts in its queues (see nics_split()).
+ */
 struct nic_ctx {
 	struct rxs_host *h;
-	struct rxs_traffic *tr;
+	struct rxs_traffic *tr;		/* the source's, or shadow */
+	struct rxs_traffic shadow;	/* a second reader's own copy of the source */
+	const struct nic_ctx *first;	/* a shadow's first reader */
+	unsigned int cpu;		/* the CPU whose queues it replays, or NIC_ANY_CPU */
+	bool first_of_split;		/* the first reader: it also drops what no queue takes */
 	pthread_t thr;			/* paced */
 	pthread_mutex_t lock;		/* top speed: the CPU replaying it */
 	struct nic_frame nf;
 	uint64_t last;			/* when its latest frame was DMA'd */
+	uint64_t id_next, id_end;	/* packet ids it may still hand out */
 	bool done;			/* nothing left to replay (atomic) */
 	struct rxs_skb_pool pool;	/* its thread's */
 	char pad[64];
@@ -79,10 +102,12 @@ struct rxs_threads {
 	pthread_cond_t data_cond;
 	uint64_t data_seq;
 	unsigned int data_waiters;	/* atomic */
-	pthread_mutex_t *dev_lock;	/* by device */
-	pthread_mutex_t *sock_lock;	/* by socket */
+	struct lock_line *dev_lock;	/* by device */
+	struct lock_line *sock_lock;	/* by socket */
 	struct cpu_ctx *cpu;
 	struct nic_ctx *nic;
+	unsigned int nnic;
+	uint64_t ids;			/* packet ids handed out to NICs (atomic) */
 	pthread_t timer_thr;
 	unsigned int nics_running;	/* NIC threads still replaying */
 	uint64_t last_arrival;		/* of the NIC threads, published when they finish */
@@ -135,22 +160,22 @@ void rxs__host_unlock(struct rxs_host *h)
 
 void rxs__dev_lock(struct rxs_netdev *dev)
 {
-	pthread_mutex_lock(&dev->host->threads->dev_lock[dev - dev->host->devs]);
+	pthread_mutex_lock(&dev->host->threads->dev_lock[dev - dev->host->devs].m);
 }
 
 void rxs__dev_unlock(struct rxs_netdev *dev)
 {
-	pthread_mutex_unlock(&dev->host->threads->dev_lock[dev - dev->host->devs]);
+	pthread_mutex_unlock(&dev->host->threads->dev_lock[dev - dev->host->devs].m);
 }
 
 void rxs__sock_lock(struct rxs_sock *sk)
 {
-	pthread_mutex_lock(&sk->host->threads->sock_lock[sk->index]);
+	pthread_mutex_lock(&sk->host->threads->sock_lock[sk->index].m);
 }
 
 void rxs__sock_unlock(struct rxs_sock *sk)
 {
-	pthread_mutex_unlock(&sk->host->threads->sock_lock[sk->index]);
+	pthread_mutex_unlock(&sk->host->threads->sock_lock[sk->index].m);
 }
 
 void rxs__backlog_lock(struct rxs_softnet_data *sd)
@@ -176,7 +201,7 @@ static void stop_the_world(struct rxs_threads *th, const struct rxs_host *h)
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		pthread_mutex_lock(&th->cpu[c].lock);
 	for (unsigned int d = 0; d < h->ndevs; d++)
-		pthread_mutex_lock(&th->dev_lock[d]);
+		pthread_mutex_lock(&th->dev_lock[d].m);
 	pthread_mutex_lock(&th->lock);
 }
 
@@ -184,7 +209,7 @@ static void start_the_world(struct rxs_threads *th, const struct rxs_host *h)
 {
 	pthread_mutex_unlock(&th->lock);
 	for (unsigned int d = h->ndevs; d-- > 0;)
-		pthread_mutex_unlock(&th->dev_lock[d]);
+		pthread_mutex_unlock(&th->dev_lock[d].m);
 	for (unsigned int c = h->ncpus; c-- > 0;)
 		pthread_mutex_unlock(&th->cpu[c].lock);
 	pthread_mutex_unlock(&th->gate);
@@ -301,12 +326,33 @@ static void sleep_until(const struct rxs_threads *th, uint64_t ns)
 /* Frames DMA'd per hold of a device's lock. */
 #define RXS_NIC_BURST 32
 
-/* Take the source's next frame and read one further. False when it has none or there is
- * no memory for the copy (the run's error says so). */
-static bool nic_take(struct rxs_host *h, struct rxs_traffic *tr, struct nic_frame *nf)
+/* Whether @nc replays a frame classified as @c: a split reader, only those of its CPU's
+ * queues, and the first reader also those no queue takes. */
+static bool nic_mine(const struct nic_ctx *nc, const struct rxs_nic_class *c)
 {
-	if (!tr->has_frame)
-		return false;
+	if (nc->cpu == NIC_ANY_CPU)
+		return true;
+	if (c->queue < 0)
+		return nc->first_of_split;
+	return nc->tr->dev->rxq[c->queue].cpu == nc->cpu;
+}
+
+/* Take the source's next frame of @nc's and read one further. False when it has none or
+ * there is no memory for the copy (the run's error says so). */
+static bool nic_take(struct nic_ctx *nc)
+{
+	struct rxs_host *h = nc->h;
+	struct rxs_traffic *tr = nc->tr;
+	struct nic_frame *nf = &nc->nf;
+
+	for (;;) {
+		if (!tr->has_frame)
+			return false;
+		rxs__nic_classify(tr->dev, &tr->frame, &nf->cls);
+		if (nic_mine(nc, &nf->cls))
+			break;
+		rxs__source_read(h, tr);
+	}
 	if (tr->frame.len > nf->cap) {
 		uint8_t *n = rxs__realloc(nf->buf, tr->frame.len);
 
@@ -323,7 +369,18 @@ static bool nic_take(struct rxs_host *h, struct rxs_traffic *tr, struct nic_fram
 	nf->f.data = nf->buf;
 	nf->valid = true;
 	rxs__source_read(h, tr);
+	nf->need = tr->own_last;
 	return true;
+}
+
+/* A shadow's frame must wait while its first reader has not yet learned from the host's
+ * own frames up to the one after it (see nic_burst()). */
+static bool nic_must_wait(const struct nic_ctx *nc)
+{
+	const struct nic_ctx *first = nc->first;
+
+	return first && nc->nf.need > __atomic_load_n(&first->tr->own_last, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&first->done, __ATOMIC_ACQUIRE);
 }
 
 /* The source is over: the last one to end says the traffic is. */
@@ -350,27 +407,39 @@ static void nic_finish(struct rxs_threads *th, struct nic_ctx *nc)
 static int nic_burst(struct rxs_threads *th, struct nic_ctx *nc, uint64_t now,
 		     unsigned int budget)
 {
-	struct rxs_host *h = nc->h;
 	struct rxs_traffic *tr = nc->tr;
 	int n = 0;
 	bool paused = false;
 
-	if (!nc->nf.valid && !nic_take(h, tr, &nc->nf)) {
+	if (!nc->nf.valid && !nic_take(nc)) {
 		nic_finish(th, nc);
 		return 0;
 	}
 	rxs__dev_lock(tr->dev);
 	while ((unsigned int)n < budget && (th->top_speed || nc->nf.due <= now)) {
-		if (rxs__nic_receive(tr->dev, &nc->nf.f, now, th->top_speed) == -EAGAIN) {
+		if (nic_must_wait(nc)) {
 			paused = true;
 			break;
 		}
+		/* Ids from a block of the NIC's own: unique, with no shared count a packet. */
+		if (nc->id_next == nc->id_end) {
+			nc->id_next = __atomic_fetch_add(&th->ids, NIC_ID_BLOCK, __ATOMIC_RELAXED) + 1;
+			nc->id_end = nc->id_next + NIC_ID_BLOCK;
+		}
+		if (rxs__nic_receive_class(tr->dev, &nc->nf.f, &nc->nf.cls, now, th->top_speed,
+					   nc->id_next) == -EAGAIN) {
+			paused = true;
+			break;
+		}
+		nc->id_next++;
 		nc->nf.valid = false;
 		nc->last = now;
 		n++;
-		if (!nic_take(h, tr, &nc->nf))
+		if (!nic_take(nc))
 			break;
 	}
+	/* Before the device is let go: a stopper of the world finds the count exact. */
+	__atomic_add_fetch(&nc->h->offered, (uint64_t)n, __ATOMIC_RELAXED);
 	rxs__dev_unlock(tr->dev);
 	if (!nc->nf.valid)
 		nic_finish(th, nc);
@@ -411,11 +480,12 @@ static int cpu_pull(struct rxs_threads *th, const struct rxs_host *h, unsigned i
 {
 	bool left = false;
 
-	for (unsigned int k = 0; k < h->ntraffic; k++) {
-		struct nic_ctx *nc = &th->nic[(cpu + k) % h->ntraffic];
+	for (unsigned int k = 0; k < th->nnic; k++) {
+		struct nic_ctx *nc = &th->nic[(cpu + k) % th->nnic];
 		int n;
 
-		if (__atomic_load_n(&nc->done, __ATOMIC_ACQUIRE))
+		if ((nc->cpu != NIC_ANY_CPU && nc->cpu != cpu) ||
+		    __atomic_load_n(&nc->done, __ATOMIC_ACQUIRE))
 			continue;
 		left = true;
 		if (pthread_mutex_trylock(&nc->lock))
@@ -565,7 +635,7 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	th->dev_lock = rxs__calloc(h->ndevs + 1, sizeof(*th->dev_lock));
 	th->sock_lock = rxs__calloc(h->nsocks + 1, sizeof(*th->sock_lock));
 	th->cpu = rxs__calloc(h->ncpus, sizeof(*th->cpu));
-	th->nic = rxs__calloc(h->ntraffic + 1, sizeof(*th->nic));
+	th->nic = rxs__calloc(h->ntraffic * h->ncpus + 1, sizeof(*th->nic));
 	if (!th->dev_lock || !th->sock_lock || !th->cpu || !th->nic) {
 		threads_release(th);
 		return -ENOMEM;
@@ -588,9 +658,9 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
 	for (unsigned int d = 0; d < h->ndevs; d++)
-		pthread_mutex_init(&th->dev_lock[d], &ma);
+		pthread_mutex_init(&th->dev_lock[d].m, &ma);
 	for (unsigned int s = 0; s < h->nsocks; s++)
-		pthread_mutex_init(&th->sock_lock[s], &ma);
+		pthread_mutex_init(&th->sock_lock[s].m, &ma);
 	rxs__skb_pool_init_mt(&h->pool, &h->pool, &th->lock);
 	for (unsigned int c = 0; c < h->ncpus; c++) {
 		struct cpu_ctx *cc = &th->cpu[c];
@@ -603,18 +673,92 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 		pthread_cond_init(&cc->box_cond, &ca);
 		rxs__skb_pool_init_mt(&cc->pool, &h->pool, &th->lock);
 	}
-	for (unsigned int i = 0; i < h->ntraffic; i++) {
-		th->nic[i].h = h;
-		th->nic[i].tr = &h->traffic[i];
-		pthread_mutex_init(&th->nic[i].lock, &ma);
-		rxs__skb_pool_init_mt(&th->nic[i].pool, &h->pool, &th->lock);
-	}
 	pthread_mutexattr_destroy(&ma);
 	pthread_condattr_destroy(&ca);
 	th->top_speed = top_speed;
 	clock_gettime(CLOCK_MONOTONIC, &th->t0);
 	h->threads = th;
 	return 0;
+}
+
+static struct nic_ctx *nic_add(struct rxs_host *h, struct rxs_threads *th,
+			       struct rxs_traffic *tr, unsigned int cpu)
+{
+	struct nic_ctx *nc = &th->nic[th->nnic++];
+	pthread_mutexattr_t ma;
+
+	nc->h = h;
+	nc->tr = tr;
+	nc->cpu = cpu;
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(&nc->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
+	rxs__skb_pool_init_mt(&nc->pool, &h->pool, &th->lock);
+	return nc;
+}
+
+/*
+ * Top speed, @tr's NIC has queues bound to several CPUs: give each of those CPUs a reader of
+ * its own, which replays only the frames RSS puts in its queues, so that no frame's data,
+ * descriptor or skb crosses between CPUs, and reading the capture is shared out too. It is
+ * the NIC's work split by queue, as a multi-queue NIC does it in parallel in hardware. The
+ * first reader is @tr itself; the others open the source again (a file or a generator
+ * gives the same frames again) and skip the host's own frames of a two-way capture
+ * without learning from them, but wait for the first reader to have learned (see
+ * nic_burst()). False when a source cannot be opened again: one reader replays it all.
+ */
+static bool nics_split(struct rxs_host *h, struct rxs_threads *th, struct rxs_traffic *tr)
+{
+	unsigned int cpus[64], ncpus = 0, first = th->nnic;
+	char err[256];
+
+	if (!tr->dev->rxq[0].ring)
+		return false;		/* veth: netif_rx() on the sender's CPU */
+	for (unsigned int q = 0; q < tr->dev->nrxq; q++) {
+		unsigned int c = tr->dev->rxq[q].cpu, k = 0;
+
+		while (k < ncpus && cpus[k] != c)
+			k++;
+		if (k == ncpus && ncpus < ARRAY_SIZE(cpus))
+			cpus[ncpus++] = c;
+	}
+	if (ncpus < 2)
+		return false;
+	nic_add(h, th, tr, cpus[0])->first_of_split = true;
+	for (unsigned int k = 1; k < ncpus; k++) {
+		struct nic_ctx *nc = nic_add(h, th, NULL, cpus[k]);
+		struct rxs_traffic *sh = &nc->shadow;
+
+		sh->cfg = tr->cfg;
+		sh->dev = tr->dev;
+		sh->shadow = true;
+		nc->tr = sh;
+		nc->first = &th->nic[first];
+		if (rxs__traffic_open(sh, err, sizeof(err)) != 0) {
+			while (th->nnic > first) {
+				nc = &th->nic[--th->nnic];
+				rxs_source_close(nc->shadow.src);
+				rxs__skb_pool_destroy(&nc->pool);
+				pthread_mutex_destroy(&nc->lock);
+				memset(nc, 0, sizeof(*nc));
+			}
+			return false;
+		}
+		rxs__source_read(h, sh);
+	}
+	return true;
+}
+
+/* A reader per source, or at top speed one per CPU a source's queues interrupt. */
+static void nics_init(struct rxs_host *h, struct rxs_threads *th)
+{
+	for (unsigned int i = 0; i < h->ntraffic; i++) {
+		struct rxs_traffic *tr = &h->traffic[i];
+
+		if (!th->top_speed || !tr->has_frame || !nics_split(h, th, tr))
+			nic_add(h, th, tr, NIC_ANY_CPU);
+	}
 }
 
 void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum)
@@ -625,7 +769,7 @@ void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum)
 		return;
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		rxs__skb_stats_add(sum, &th->cpu[c].pool);
-	for (unsigned int i = 0; i < h->ntraffic; i++)
+	for (unsigned int i = 0; i < th->nnic; i++)
 		rxs__skb_stats_add(sum, &th->nic[i].pool);
 }
 
@@ -655,15 +799,18 @@ void rxs__threads_free(struct rxs_host *h)
 		pthread_mutex_destroy(&cc->box_lock);
 		pthread_cond_destroy(&cc->box_cond);
 	}
-	for (unsigned int i = 0; i < h->ntraffic; i++) {
-		rxs__skb_pool_destroy(&th->nic[i].pool);
-		pthread_mutex_destroy(&th->nic[i].lock);
-		rxs__free(th->nic[i].nf.buf);
+	for (unsigned int i = 0; i < th->nnic; i++) {
+		struct nic_ctx *nc = &th->nic[i];
+
+		rxs__skb_pool_destroy(&nc->pool);
+		pthread_mutex_destroy(&nc->lock);
+		rxs__free(nc->nf.buf);
+		rxs_source_close(nc->shadow.src);
 	}
 	for (unsigned int d = 0; d < h->ndevs; d++)
-		pthread_mutex_destroy(&th->dev_lock[d]);
+		pthread_mutex_destroy(&th->dev_lock[d].m);
 	for (unsigned int s = 0; s < h->nsocks; s++)
-		pthread_mutex_destroy(&th->sock_lock[s]);
+		pthread_mutex_destroy(&th->sock_lock[s].m);
 	pthread_cond_destroy(&th->timer_cond);
 	pthread_cond_destroy(&th->done_cond);
 	pthread_cond_destroy(&th->data_cond);
@@ -714,14 +861,15 @@ int rxs_host_start_threaded(rxs_host_t *h, bool top_speed)
 	th = h->threads;
 	/* Each source's first frame is read here, so that every NIC thread starts with one. */
 	rxs__sources_start(h);
-	th->nics_running = h->ntraffic;
-	th->sources_done = !h->ntraffic;
+	nics_init(h, th);
+	th->nics_running = th->nnic;
+	th->sources_done = !th->nnic;
 	th->running = true;
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		pthread_create(&th->cpu[c].thr, NULL, cpu_main, &th->cpu[c]);
 	pthread_create(&th->timer_thr, NULL, timer_main, h);
 	/* Paced, each source has its NIC thread; at top speed the CPUs take turns (cpu_pull). */
-	for (unsigned int i = 0; !top_speed && i < h->ntraffic; i++)
+	for (unsigned int i = 0; !top_speed && i < th->nnic; i++)
 		pthread_create(&th->nic[i].thr, NULL, nic_main, &th->nic[i]);
 	return 0;
 }
@@ -744,7 +892,7 @@ int rxs_host_wait_threaded(rxs_host_t *h)
 	th->data_seq++;
 	pthread_cond_broadcast(&th->data_cond);
 	pthread_mutex_unlock(&th->data_lock);
-	for (unsigned int i = 0; !th->top_speed && i < h->ntraffic; i++)
+	for (unsigned int i = 0; !th->top_speed && i < th->nnic; i++)
 		pthread_join(th->nic[i].thr, NULL);
 	pthread_join(th->timer_thr, NULL);
 	for (unsigned int c = 0; c < h->ncpus; c++)
