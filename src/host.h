@@ -337,17 +337,19 @@ struct rxs_host {
  * shared between them is locked as the kernel locks it, and every caller tests h->threads
  * first, so the virtual engine takes no lock at all:
  *  - a CPU's own state (softnet_data, its NAPIs, their GRO, its counters) is its thread's;
- *  - a ring is single-producer single-consumer (src/ring); the NIC side of a device (its
- *    interrupt state and counters) is under the device's lock; an interrupt or an IPI for
- *    a CPU is posted to that CPU's mailbox and its thread takes it, as a real CPU does;
+ *  - a ring is single-producer single-consumer (src/ring); an RX queue's NIC side (its
+ *    ring's producer, interrupt state and counters) is under the queue's lock, and a
+ *    device's core counters under the device's; an interrupt or an IPI for a CPU is
+ *    posted to that CPU's mailbox and its thread takes it, as a real CPU does;
  *  - a CPU's backlog queue is under its backlog lock (rps_lock());
  *  - a UDP socket's queue and counters are under the socket's lock (the kernel's
  *    sk_receive_queue lock);
  *  - everything else (netfilter and conntrack, TCP, reassembly, ICMP, ARP, taps, the
  *    users' hooks and tracepoints, the timers) is under the host lock, taken where the
  *    path enters it.
- * Lock order: a CPU's lock, then a device's, then a socket's, then the host lock; the
- * backlog locks and the mailboxes are taken last and never held across anything else.
+ * Lock order: a CPU's lock, then RX queues' (in the order of devices and queues), then a
+ * device's, then a socket's, then the host lock; the backlog locks and the mailboxes are
+ * taken last and never held across anything else.
  */
 void rxs__threads_event_added(struct rxs_host *h, enum rxs_event_type type, void *obj);
 void rxs__threads_data_ready(struct rxs_host *h);
@@ -360,7 +362,15 @@ void rxs__host_lock(struct rxs_host *h);
 void rxs__host_unlock(struct rxs_host *h);
 void rxs__dev_lock(struct rxs_netdev *dev);
 void rxs__dev_unlock(struct rxs_netdev *dev);
+void rxs__rxq_lock(struct rxs_rx_queue *rxq);
+void rxs__rxq_unlock(struct rxs_rx_queue *rxq);
 void rxs__sock_lock(struct rxs_sock *sk);
+/* A datagram of @bytes that @sk's reader took at once on @sd's CPU, counted there; and the
+ * sum over CPUs of what was, added to @n and @bytes. */
+void rxs__threads_sock_read(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
+			    uint64_t bytes);
+void rxs__threads_sock_read_sum(const struct rxs_host *h, const struct rxs_sock *sk,
+				uint64_t *n, uint64_t *bytes);
 void rxs__sock_unlock(struct rxs_sock *sk);
 void rxs__backlog_lock(struct rxs_softnet_data *sd);
 void rxs__backlog_unlock(struct rxs_softnet_data *sd);
@@ -511,7 +521,7 @@ void rxs__nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f,
 /* The frame @f, classified as @c, reaches the NIC at @t as packet @id: MAC filter, DMA or
  * netif_rx. Counts its fate, except in h->offered, and returns 0; with @pause (Ethernet
  * flow control: the threaded engine at top speed) a frame whose ring is deep is refused,
- * -EAGAIN, and nothing is counted. */
+ * -EAGAIN, and nothing is counted. The threaded engine holds the queue's lock. */
 int rxs__nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
 			   const struct rxs_nic_class *c, uint64_t t, bool pause, uint64_t id);
 /* The virtual engine's arrival: classified, counted in h->offered, received. */

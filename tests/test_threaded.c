@@ -499,6 +499,16 @@ static void test_split_readers(void **state)
 		assert_int_equal(nt.rx_packets, nv.rx_packets);
 		assert_true(nt.rx_packets > 0);
 	}
+	for (unsigned int i = 0; i < 2; i++) {	/* the UDP reader takes each at once */
+		struct rxs_sock_info iv, it;
+
+		assert_int_equal(rxs_host_sock_info(v, i, &iv), 0);
+		assert_int_equal(rxs_host_sock_info(t, i, &it), 0);
+		assert_int_equal(it.delivered, iv.delivered);
+		assert_int_equal(it.delivered_bytes, iv.delivered_bytes);
+		assert_int_equal(it.drops, iv.drops);
+		assert_true(it.delivered > 0);
+	}
 	assert_int_equal(rxs_host_nic_stats(t, 0, &nt), 0);
 	assert_int_equal(nt.rx_mac_filtered, 600);
 	assert_int_equal(nt.rx_length_errors, 240);

@@ -351,13 +351,13 @@ int rxs__nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
 	    !rxs__ring_below(rxq->ring, RXS_MIN(rxs_ring_size(rxq->ring), RXS_PAUSE_MARK)))
 		return -EAGAIN;
 	if (c->bad_len) {
-		dev->core.rx_length_errors++;
-		dev->core.rx_errors++;
+		RXS_DEV_COUNT(dev, rx_length_errors);
+		RXS_DEV_COUNT(dev, rx_errors);
 		frame_drop(h, f, t, RXS_DROP_NIC_LENGTH);
 		return 0;
 	}
 	if (!rxq) {
-		dev->core.rx_mac_filtered++;
+		RXS_DEV_COUNT(dev, rx_mac_filtered);
 		frame_drop(h, f, t, RXS_DROP_NIC_MAC_FILTER);
 		return 0;
 	}
@@ -482,12 +482,12 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 		/* Unmask: frames that came in the meantime interrupt again at once. The
 		 * interrupt state is the NIC's too: in the threaded engine, under its lock. */
 		if (unlikely(h->threads))
-			rxs__dev_lock(rxq->dev);
+			rxs__rxq_lock(rxq);
 		rxq->irq_masked = false;
 		rxq->irq_pending_frames = rxs_ring_count(rxq->ring);
 		irq_check(rxq, sd->now);
 		if (unlikely(h->threads))
-			rxs__dev_unlock(rxq->dev);
+			rxs__rxq_unlock(rxq);
 	}
 	return work;
 }

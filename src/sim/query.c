@@ -157,6 +157,7 @@ int rxs_host_sock_info(const rxs_host_t *h, unsigned int sock, struct rxs_sock_i
 	info->queued = sk->receive_queue.qlen;
 	info->delivered = sk->delivered;
 	info->delivered_bytes = sk->delivered_bytes;
+	rxs__threads_sock_read_sum(h, sk, &info->delivered, &info->delivered_bytes);
 	if (sk->tcp.state == RXS_TCP_LISTEN) {
 		/* ss -lnt: Recv-Q is the accept queue, Send-Q the backlog. */
 		info->recv_q = sk->tcp.ack_backlog;

@@ -30,6 +30,10 @@
 #include "rxsim/sim.h"
 #include "sim/sim_int.h"
 
+struct sock_read {
+	uint64_t n, bytes;
+};
+
 /* A simulated CPU: its thread, its lock, its mailbox, its skb cache. */
 struct cpu_ctx {
 	struct rxs_host *h;
@@ -44,6 +48,7 @@ struct cpu_ctx {
 	bool backlog_kick;		/* netif_rx from a NIC thread scheduled its backlog */
 	bool wake;			/* its softirq was raised from another thread */
 	struct rxs_skb_pool pool;
+	struct sock_read *sock_read;	/* by socket: datagrams read at once on this CPU */
 	char pad[64];			/* keep neighbours' hot fields off each other's line */
 };
 
@@ -53,6 +58,43 @@ struct lock_line {
 	pthread_mutex_t m;
 	char pad[128 - sizeof(pthread_mutex_t)];
 };
+
+/* A spinlock, as the kernel's socket queue lock is: a socket's is taken for every packet
+ * and held for a few dozen instructions, so a mutex's extra atomic and its bookkeeping
+ * cost more than the wait. A waiter spins on a plain load, politely for a sibling
+ * hardware thread, and yields now and then in case the holder was preempted. */
+struct spin_line {
+	unsigned int locked;
+	char pad[128 - sizeof(unsigned int)];
+};
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
+static void spin_lock(unsigned int *l)
+{
+	unsigned int spins = 0;
+
+	while (__atomic_exchange_n(l, 1u, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
+			if (++spins % 256 == 0)
+				sched_yield();
+			else
+				cpu_relax();
+		}
+	}
+}
+
+static void spin_unlock(unsigned int *l)
+{
+	__atomic_store_n(l, 0u, __ATOMIC_RELEASE);
+}
 
 /* A NIC's frame in hand: a copy, so that the source can read one ahead. */
 struct nic_frame {
@@ -81,6 +123,8 @@ struct nic_ctx {
 	struct rxs_traffic shadow;	/* a second reader's own copy of the source */
 	const struct nic_ctx *first;	/* a shadow's first reader */
 	unsigned int cpu;		/* the CPU whose queues it replays, or NIC_ANY_CPU */
+	unsigned int nq;		/* those queues, in order: their locks for a burst */
+	uint8_t q[RXS_MAX_QUEUES];
 	bool first_of_split;		/* the first reader: it also drops what no queue takes */
 	pthread_t thr;			/* paced */
 	pthread_mutex_t lock;		/* top speed: the CPU replaying it */
@@ -103,7 +147,10 @@ struct rxs_threads {
 	uint64_t data_seq;
 	unsigned int data_waiters;	/* atomic */
 	struct lock_line *dev_lock;	/* by device */
-	struct lock_line *sock_lock;	/* by socket */
+	struct lock_line *rxq_lock;	/* by device and queue, from rxq_base */
+	unsigned int *rxq_base;		/* by device: its first queue's lock */
+	unsigned int nrxq;
+	struct spin_line *sock_lock;	/* by socket */
 	struct cpu_ctx *cpu;
 	struct nic_ctx *nic;
 	unsigned int nnic;
@@ -168,14 +215,52 @@ void rxs__dev_unlock(struct rxs_netdev *dev)
 	pthread_mutex_unlock(&dev->host->threads->dev_lock[dev - dev->host->devs].m);
 }
 
+static pthread_mutex_t *rxq_mutex(struct rxs_rx_queue *rxq)
+{
+	struct rxs_host *h = rxq->dev->host;
+	struct rxs_threads *th = h->threads;
+
+	return &th->rxq_lock[th->rxq_base[rxq->dev - h->devs] + rxq->index].m;
+}
+
+void rxs__rxq_lock(struct rxs_rx_queue *rxq)
+{
+	pthread_mutex_lock(rxq_mutex(rxq));
+}
+
+void rxs__rxq_unlock(struct rxs_rx_queue *rxq)
+{
+	pthread_mutex_unlock(rxq_mutex(rxq));
+}
+
+void rxs__threads_sock_read(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
+			    uint64_t bytes)
+{
+	struct sock_read *r = &sd->host->threads->cpu[sd->cpu].sock_read[sk->index];
+
+	r->n++;
+	r->bytes += bytes;
+}
+
+void rxs__threads_sock_read_sum(const struct rxs_host *h, const struct rxs_sock *sk,
+				uint64_t *n, uint64_t *bytes)
+{
+	const struct rxs_threads *th = h->threads;
+
+	for (unsigned int c = 0; th && c < h->ncpus; c++) {
+		*n += th->cpu[c].sock_read[sk->index].n;
+		*bytes += th->cpu[c].sock_read[sk->index].bytes;
+	}
+}
+
 void rxs__sock_lock(struct rxs_sock *sk)
 {
-	pthread_mutex_lock(&sk->host->threads->sock_lock[sk->index].m);
+	spin_lock(&sk->host->threads->sock_lock[sk->index].locked);
 }
 
 void rxs__sock_unlock(struct rxs_sock *sk)
 {
-	pthread_mutex_unlock(&sk->host->threads->sock_lock[sk->index].m);
+	spin_unlock(&sk->host->threads->sock_lock[sk->index].locked);
 }
 
 void rxs__backlog_lock(struct rxs_softnet_data *sd)
@@ -193,13 +278,16 @@ struct rxs_softnet_data *rxs__this_cpu(const struct rxs_host *h)
 	return this_sd && this_sd->host == h ? this_sd : NULL;
 }
 
-/* Every CPU between two polls, every device between two frames, and the host lock. */
+/* Every CPU between two polls, every RX queue and device between two frames, and the host
+ * lock. */
 static void stop_the_world(struct rxs_threads *th, const struct rxs_host *h)
 {
 	__atomic_add_fetch(&th->stw_waiting, 1, __ATOMIC_ACQ_REL);
 	pthread_mutex_lock(&th->gate);
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		pthread_mutex_lock(&th->cpu[c].lock);
+	for (unsigned int q = 0; q < th->nrxq; q++)
+		pthread_mutex_lock(&th->rxq_lock[q].m);
 	for (unsigned int d = 0; d < h->ndevs; d++)
 		pthread_mutex_lock(&th->dev_lock[d].m);
 	pthread_mutex_lock(&th->lock);
@@ -210,6 +298,8 @@ static void start_the_world(struct rxs_threads *th, const struct rxs_host *h)
 	pthread_mutex_unlock(&th->lock);
 	for (unsigned int d = h->ndevs; d-- > 0;)
 		pthread_mutex_unlock(&th->dev_lock[d].m);
+	for (unsigned int q = th->nrxq; q-- > 0;)
+		pthread_mutex_unlock(&th->rxq_lock[q].m);
 	for (unsigned int c = h->ncpus; c-- > 0;)
 		pthread_mutex_unlock(&th->cpu[c].lock);
 	pthread_mutex_unlock(&th->gate);
@@ -373,6 +463,19 @@ static bool nic_take(struct nic_ctx *nc)
 	return true;
 }
 
+/* The queues @nc DMAs into, for a burst. */
+static void nic_lock(struct nic_ctx *nc)
+{
+	for (unsigned int i = 0; i < nc->nq; i++)
+		rxs__rxq_lock(&nc->tr->dev->rxq[nc->q[i]]);
+}
+
+static void nic_unlock(struct nic_ctx *nc)
+{
+	for (unsigned int i = nc->nq; i-- > 0;)
+		rxs__rxq_unlock(&nc->tr->dev->rxq[nc->q[i]]);
+}
+
 /* A shadow's frame must wait while its first reader has not yet learned from the host's
  * own frames up to the one after it (see nic_burst()). */
 static bool nic_must_wait(const struct nic_ctx *nc)
@@ -415,7 +518,7 @@ static int nic_burst(struct rxs_threads *th, struct nic_ctx *nc, uint64_t now,
 		nic_finish(th, nc);
 		return 0;
 	}
-	rxs__dev_lock(tr->dev);
+	nic_lock(nc);
 	while ((unsigned int)n < budget && (th->top_speed || nc->nf.due <= now)) {
 		if (nic_must_wait(nc)) {
 			paused = true;
@@ -440,7 +543,7 @@ static int nic_burst(struct rxs_threads *th, struct nic_ctx *nc, uint64_t now,
 	}
 	/* Before the device is let go: a stopper of the world finds the count exact. */
 	__atomic_add_fetch(&nc->h->offered, (uint64_t)n, __ATOMIC_RELAXED);
-	rxs__dev_unlock(tr->dev);
+	nic_unlock(nc);
 	if (!nc->nf.valid)
 		nic_finish(th, nc);
 	return paused && !n ? -EAGAIN : n;
@@ -563,7 +666,7 @@ static void *cpu_main(void *p)
 	return NULL;
 }
 
-/* A coalescing timer touches only its device; everything else stops the world. */
+/* A coalescing timer touches only its queue; everything else stops the world. */
 static void timer_dispatch(struct rxs_host *h, const struct rxs_event *ev)
 {
 	struct rxs_threads *th = h->threads;
@@ -571,9 +674,9 @@ static void timer_dispatch(struct rxs_host *h, const struct rxs_event *ev)
 	if (ev->type == RXS_EV_IRQ) {
 		struct rxs_rx_queue *rxq = ev->obj;
 
-		rxs__dev_lock(rxq->dev);
+		rxs__rxq_lock(rxq);
 		rxs__nic_irq_timer(rxq, ev->time);
-		rxs__dev_unlock(rxq->dev);
+		rxs__rxq_unlock(rxq);
 		return;
 	}
 	stop_the_world(th, h);
@@ -615,9 +718,13 @@ static void *timer_main(void *p)
 
 /* ---- set-up and tear-down ---- */
 
-static void threads_release(struct rxs_threads *th)
+static void threads_release(const struct rxs_host *h, struct rxs_threads *th)
 {
+	for (unsigned int c = 0; th->cpu && c < h->ncpus; c++)
+		rxs__free(th->cpu[c].sock_read);
 	rxs__free(th->dev_lock);
+	rxs__free(th->rxq_lock);
+	rxs__free(th->rxq_base);
 	rxs__free(th->sock_lock);
 	rxs__free(th->cpu);
 	rxs__free(th->nic);
@@ -633,11 +740,25 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	if (!th)
 		return -ENOMEM;
 	th->dev_lock = rxs__calloc(h->ndevs + 1, sizeof(*th->dev_lock));
+	th->rxq_base = rxs__calloc(h->ndevs + 1, sizeof(*th->rxq_base));
+	for (unsigned int d = 0; d < h->ndevs; d++) {
+		if (th->rxq_base)
+			th->rxq_base[d] = th->nrxq;
+		th->nrxq += h->devs[d].nrxq;
+	}
+	th->rxq_lock = rxs__calloc(th->nrxq + 1, sizeof(*th->rxq_lock));
 	th->sock_lock = rxs__calloc(h->nsocks + 1, sizeof(*th->sock_lock));
 	th->cpu = rxs__calloc(h->ncpus, sizeof(*th->cpu));
 	th->nic = rxs__calloc(h->ntraffic * h->ncpus + 1, sizeof(*th->nic));
-	if (!th->dev_lock || !th->sock_lock || !th->cpu || !th->nic) {
-		threads_release(th);
+	bool ok = th->dev_lock && th->rxq_base && th->rxq_lock && th->sock_lock && th->cpu &&
+		  th->nic;
+
+	for (unsigned int c = 0; ok && c < h->ncpus; c++) {
+		th->cpu[c].sock_read = rxs__calloc(h->nsocks + 1, sizeof(struct sock_read));
+		ok = th->cpu[c].sock_read != NULL;
+	}
+	if (!ok) {
+		threads_release(h, th);
 		return -ENOMEM;
 	}
 	/* Timed waits on the monotonic clock, the one the run is measured with. */
@@ -659,8 +780,8 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
 	for (unsigned int d = 0; d < h->ndevs; d++)
 		pthread_mutex_init(&th->dev_lock[d].m, &ma);
-	for (unsigned int s = 0; s < h->nsocks; s++)
-		pthread_mutex_init(&th->sock_lock[s].m, &ma);
+	for (unsigned int q = 0; q < th->nrxq; q++)
+		pthread_mutex_init(&th->rxq_lock[q].m, &ma);
 	rxs__skb_pool_init_mt(&h->pool, &h->pool, &th->lock);
 	for (unsigned int c = 0; c < h->ncpus; c++) {
 		struct cpu_ctx *cc = &th->cpu[c];
@@ -690,6 +811,9 @@ static struct nic_ctx *nic_add(struct rxs_host *h, struct rxs_threads *th,
 	nc->h = h;
 	nc->tr = tr;
 	nc->cpu = cpu;
+	for (unsigned int q = 0; q < tr->dev->nrxq; q++)
+		if (cpu == NIC_ANY_CPU || tr->dev->rxq[q].cpu == cpu)
+			nc->q[nc->nq++] = (uint8_t)q;
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
 	pthread_mutex_init(&nc->lock, &ma);
@@ -727,14 +851,13 @@ static bool nics_split(struct rxs_host *h, struct rxs_threads *th, struct rxs_tr
 		return false;
 	nic_add(h, th, tr, cpus[0])->first_of_split = true;
 	for (unsigned int k = 1; k < ncpus; k++) {
-		struct nic_ctx *nc = nic_add(h, th, NULL, cpus[k]);
+		struct nic_ctx *nc = &th->nic[th->nnic];
 		struct rxs_traffic *sh = &nc->shadow;
 
 		sh->cfg = tr->cfg;
 		sh->dev = tr->dev;
 		sh->shadow = true;
-		nc->tr = sh;
-		nc->first = &th->nic[first];
+		nic_add(h, th, sh, cpus[k])->first = &th->nic[first];
 		if (rxs__traffic_open(sh, err, sizeof(err)) != 0) {
 			while (th->nnic > first) {
 				nc = &th->nic[--th->nnic];
@@ -809,8 +932,8 @@ void rxs__threads_free(struct rxs_host *h)
 	}
 	for (unsigned int d = 0; d < h->ndevs; d++)
 		pthread_mutex_destroy(&th->dev_lock[d].m);
-	for (unsigned int s = 0; s < h->nsocks; s++)
-		pthread_mutex_destroy(&th->sock_lock[s].m);
+	for (unsigned int q = 0; q < th->nrxq; q++)
+		pthread_mutex_destroy(&th->rxq_lock[q].m);
 	pthread_cond_destroy(&th->timer_cond);
 	pthread_cond_destroy(&th->done_cond);
 	pthread_cond_destroy(&th->data_cond);
@@ -820,7 +943,7 @@ void rxs__threads_free(struct rxs_host *h)
 	h->pool.mt = false;
 	h->pool.home = NULL;
 	h->pool.lock = NULL;
-	threads_release(th);
+	threads_release(h, th);
 	h->threads = NULL;
 }
 
