@@ -49,6 +49,12 @@ struct rxs_napi_list {
 	struct rxs_napi *head, *tail;
 };
 
+/* What ends a structure of which each CPU thread of the threaded engine writes its own, in
+ * an array: its last line that another writes to starts a whole line after its neighbour's
+ * (false sharing, which would cost every packet a cache miss, whatever the alignment
+ * malloc() gave the array). */
+#define RXS_CACHE_LINE 64
+
 /* Per-CPU receive state: the kernel's struct softnet_data, plus our CPU clock. */
 struct rxs_softnet_data {
 	unsigned int cpu;
@@ -78,6 +84,7 @@ struct rxs_softnet_data {
 	struct rxs_softnet_data *rps_ipi_list;
 	struct rxs_softnet_data *rps_ipi_next;
 	struct rxs_flow_limit *flow_limit;	/* NULL unless in flow_limit_cpu_bitmap */
+	char pad[RXS_CACHE_LINE];		/* see RXS_CACHE_LINE */
 };
 
 /* GRO state of one NAPI (struct gro_node): held skbs by bucket, skb->hash & 7. */
@@ -107,6 +114,7 @@ struct rxs_rx_queue {
 	uint64_t *irqs;				/* hard IRQs taken, by CPU (/proc/interrupts) */
 	struct rxs_gro gro;
 	struct rxs_rx_queue *irq_next;		/* threaded: in its CPU's mailbox */
+	char pad[RXS_CACHE_LINE];		/* see RXS_CACHE_LINE */
 };
 
 #define RSS_INPUT_MAX 36	/* IPv6 addresses and ports: the longest RSS input */
@@ -365,6 +373,8 @@ void rxs__dev_unlock(struct rxs_netdev *dev);
 void rxs__rxq_lock(struct rxs_rx_queue *rxq);
 void rxs__rxq_unlock(struct rxs_rx_queue *rxq);
 void rxs__sock_lock(struct rxs_sock *sk);
+/* Frames the threaded engine's NICs replayed (they count their own, not h->offered). */
+uint64_t rxs__threads_offered(const struct rxs_host *h);
 /* A datagram of @bytes that @sk's reader took at once on @sd's CPU, counted there; and the
  * sum over CPUs of what was, added to @n and @bytes. */
 void rxs__threads_sock_read(struct rxs_softnet_data *sd, const struct rxs_sock *sk,

@@ -222,7 +222,7 @@ int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
 		for (const struct rxs_sk_buff *skb = h->socks[i].receive_queue.head; skb;
 		     skb = skb->next)
 			queued += skb->counted;
-	c->offered = h->offered;
+	c->offered = h->offered + rxs__threads_offered(h);
 	c->consumed = st.consumed;
 	c->dropped = st.dropped;
 	c->queued = queued;

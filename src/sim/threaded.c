@@ -122,8 +122,11 @@ struct nic_ctx {
 	struct rxs_traffic *tr;		/* the source's, or shadow */
 	struct rxs_traffic shadow;	/* a second reader's own copy of the source */
 	const struct nic_ctx *first;	/* a shadow's first reader */
+	uint64_t first_learned;		/* the latest own_last seen of it */
 	unsigned int cpu;		/* the CPU whose queues it replays, or NIC_ANY_CPU */
-	unsigned int nq;		/* those queues, in order: their locks for a burst */
+	uint64_t mine;			/* those queues, by bit: not read off the queues,
+					 * whose lines their CPUs write */
+	unsigned int nq;		/* and in order: their locks for a burst */
 	uint8_t q[RXS_MAX_QUEUES];
 	bool first_of_split;		/* the first reader: it also drops what no queue takes */
 	pthread_t thr;			/* paced */
@@ -131,6 +134,8 @@ struct nic_ctx {
 	struct nic_frame nf;
 	uint64_t last;			/* when its latest frame was DMA'd */
 	uint64_t id_next, id_end;	/* packet ids it may still hand out */
+	uint64_t offered;		/* frames it replayed (atomic): not a count of the
+					 * host's, which every reader would write */
 	bool done;			/* nothing left to replay (atomic) */
 	struct rxs_skb_pool pool;	/* its thread's */
 	char pad[64];
@@ -231,6 +236,16 @@ void rxs__rxq_lock(struct rxs_rx_queue *rxq)
 void rxs__rxq_unlock(struct rxs_rx_queue *rxq)
 {
 	pthread_mutex_unlock(rxq_mutex(rxq));
+}
+
+uint64_t rxs__threads_offered(const struct rxs_host *h)
+{
+	const struct rxs_threads *th = h->threads;
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; th && i < th->nnic; i++)
+		n += __atomic_load_n(&th->nic[i].offered, __ATOMIC_RELAXED);
+	return n;
 }
 
 void rxs__threads_sock_read(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
@@ -424,7 +439,7 @@ static bool nic_mine(const struct nic_ctx *nc, const struct rxs_nic_class *c)
 		return true;
 	if (c->queue < 0)
 		return nc->first_of_split;
-	return nc->tr->dev->rxq[c->queue].cpu == nc->cpu;
+	return nc->mine >> c->queue & 1;
 }
 
 /* Take the source's next frame of @nc's and read one further. False when it has none or
@@ -478,12 +493,16 @@ static void nic_unlock(struct nic_ctx *nc)
 
 /* A shadow's frame must wait while its first reader has not yet learned from the host's
  * own frames up to the one after it (see nic_burst()). */
-static bool nic_must_wait(const struct nic_ctx *nc)
+static bool nic_must_wait(struct nic_ctx *nc)
 {
 	const struct nic_ctx *first = nc->first;
 
-	return first && nc->nf.need > __atomic_load_n(&first->tr->own_last, __ATOMIC_ACQUIRE) &&
-	       !__atomic_load_n(&first->done, __ATOMIC_ACQUIRE);
+	/* The first reader's line is read only when it has something to tell: it writes
+	 * that line for every frame. */
+	if (!first || nc->nf.need <= nc->first_learned)
+		return false;
+	nc->first_learned = __atomic_load_n(&first->tr->own_last, __ATOMIC_ACQUIRE);
+	return nc->nf.need > nc->first_learned && !__atomic_load_n(&first->done, __ATOMIC_ACQUIRE);
 }
 
 /* The source is over: the last one to end says the traffic is. */
@@ -541,8 +560,8 @@ static int nic_burst(struct rxs_threads *th, struct nic_ctx *nc, uint64_t now,
 		if (!nic_take(nc))
 			break;
 	}
-	/* Before the device is let go: a stopper of the world finds the count exact. */
-	__atomic_add_fetch(&nc->h->offered, (uint64_t)n, __ATOMIC_RELAXED);
+	/* Before the queues are let go: a stopper of the world finds the count exact. */
+	__atomic_store_n(&nc->offered, nc->offered + (uint64_t)n, __ATOMIC_RELAXED);
 	nic_unlock(nc);
 	if (!nc->nf.valid)
 		nic_finish(th, nc);
@@ -754,7 +773,10 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 		  th->nic;
 
 	for (unsigned int c = 0; ok && c < h->ncpus; c++) {
-		th->cpu[c].sock_read = rxs__calloc(h->nsocks + 1, sizeof(struct sock_read));
+		/* With a line's room after it: each CPU writes its own. */
+		th->cpu[c].sock_read = rxs__calloc(h->nsocks + 1 + RXS_CACHE_LINE /
+							 sizeof(struct sock_read),
+						   sizeof(struct sock_read));
 		ok = th->cpu[c].sock_read != NULL;
 	}
 	if (!ok) {
@@ -812,8 +834,10 @@ static struct nic_ctx *nic_add(struct rxs_host *h, struct rxs_threads *th,
 	nc->tr = tr;
 	nc->cpu = cpu;
 	for (unsigned int q = 0; q < tr->dev->nrxq; q++)
-		if (cpu == NIC_ANY_CPU || tr->dev->rxq[q].cpu == cpu)
+		if (cpu == NIC_ANY_CPU || tr->dev->rxq[q].cpu == cpu) {
 			nc->q[nc->nq++] = (uint8_t)q;
+			nc->mine |= 1ull << q;
+		}
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
 	pthread_mutex_init(&nc->lock, &ma);
