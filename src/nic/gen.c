@@ -182,7 +182,7 @@ static void gen_close(rxs_source_t *src)
 	rxs__free(src->priv);
 }
 
-static const struct rxs__source_ops gen_ops = { .next = gen_next, .close = gen_close };
+static const struct rxs__source_ops gen_ops = { gen_next, gen_close, NULL };
 
 int rxs__gen_source_open(rxs_source_t **srcp, const char *name, uint64_t count,
 			 rxs__gen_frame_fn frame, const void *ctx, size_t ctx_size)

@@ -274,19 +274,6 @@ int rxs__link_convert(rxs_source_t *src, uint32_t lt, const uint8_t *pkt, uint32
 
 /* The common policy around every backend: sticky errors, timestamps that never go back
  * (a backwards one is clamped to its predecessor and counted), statistics. */
-/* What every frame taken counts, read or passed over. */
-static void frame_taken(rxs_source_t *src, struct rxs_frame *f)
-{
-	if (src->stats.frames > 0 && f->ts_ns < src->last_ts_ns) {
-		f->ts_ns = src->last_ts_ns;
-		src->stats.ts_backwards++;
-	}
-	src->last_ts_ns = f->ts_ns;
-	src->stats.frames++;
-	if (f->flags & RXS_FRAME_F_SNAPPED)
-		src->stats.snapped++;
-}
-
 int rxs_source_next(rxs_source_t *src, struct rxs_frame *f)
 {
 	int rc;
@@ -297,24 +284,15 @@ int rxs_source_next(rxs_source_t *src, struct rxs_frame *f)
 	rc = src->ops->next(src, f);
 	if (rc <= 0)
 		return rc;
-	frame_taken(src, f);
+	if (src->stats.frames > 0 && f->ts_ns < src->last_ts_ns) {
+		f->ts_ns = src->last_ts_ns;
+		src->stats.ts_backwards++;
+	}
+	src->last_ts_ns = f->ts_ns;
+	src->stats.frames++;
+	if (f->flags & RXS_FRAME_F_SNAPPED)
+		src->stats.snapped++;
 	return 1;
-}
-
-int rxs__source_peek(rxs_source_t *src, struct rxs_frame *f)
-{
-	if (src->err || !src->ops->peek)
-		return 0;
-	return src->ops->peek(src, f);
-}
-
-void rxs__source_skip(rxs_source_t *src, const struct rxs_frame *f)
-{
-	struct rxs_frame taken = *f;
-
-	src->ops->skip(src);
-	src->number++;
-	frame_taken(src, &taken);
 }
 
 const char *rxs_source_errmsg(const rxs_source_t *src)
@@ -422,34 +400,6 @@ static int bulk_next(rxs_source_t *src, struct pcap_file *pf, struct rxs_frame *
 	return rxs__link_convert(src, (uint32_t)pf->linktype, rec + REC_HDR, h[2], h[3], f);
 }
 
-/* A plain Ethernet record already in the buffer, or one more fill away: the next
- * bulk_next() reads it from the same place, the buffer being refilled only from its end. */
-static int pcap_file_peek(rxs_source_t *src, struct rxs_frame *f)
-{
-	struct pcap_file *pf = src->priv;
-	uint32_t h[4];
-
-	if (!pf->bulk || pf->linktype != RXS__LT_EN10MB ||
-	    (pf->len - pf->pos < REC_HDR && !bulk_fill(pf, REC_HDR)))
-		return 0;
-	memcpy(h, pf->buf + pf->pos, REC_HDR);
-	if (((h[0] | h[1]) & 0x80000000u) || h[2] > pf->snaplen || h[2] < ETH_HLEN ||
-	    (pf->len - pf->pos < REC_HDR + h[2] && !bulk_fill(pf, REC_HDR + h[2])))
-		return 0;
-	f->ts_ns = (uint64_t)h[0] * 1000000000u + (uint64_t)h[1] * (pf->nsec ? 1u : 1000u);
-	f->number = src->number + 1;
-	return eth_frame(src, pf->buf + pf->pos + REC_HDR, h[2], h[3], f);
-}
-
-static void pcap_file_skip(rxs_source_t *src)
-{
-	struct pcap_file *pf = src->priv;
-	uint32_t caplen;
-
-	memcpy(&caplen, pf->buf + pf->pos + 8, sizeof(caplen));
-	pf->pos += REC_HDR + caplen;
-}
-
 static int pcap_file_next(rxs_source_t *src, struct rxs_frame *f)
 {
 	struct pcap_file *pf = src->priv;
@@ -503,9 +453,8 @@ static void pcap_file_progress(const rxs_source_t *src, uint64_t *done, uint64_t
 	*total = fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 }
 
-static const struct rxs__source_ops pcap_file_ops = {
-	pcap_file_next, pcap_file_close, pcap_file_progress, pcap_file_peek, pcap_file_skip,
-};
+static const struct rxs__source_ops pcap_file_ops = { pcap_file_next, pcap_file_close,
+						      pcap_file_progress };
 
 /* Whether we can read @pf's records ourselves (see above); sets up the buffer if so. Any
  * doubt, even a failed allocation, leaves every record to libpcap. */

@@ -362,7 +362,7 @@ static void ng_progress(const rxs_source_t *src, uint64_t *done, uint64_t *total
 	*total = ng ? ng->size : 0;
 }
 
-static const struct rxs__source_ops ng_ops = { .next = ng_next, .close = ng_close, .progress = ng_progress };
+static const struct rxs__source_ops ng_ops = { ng_next, ng_close, ng_progress };
 
 /* Read up to the first interface, as libpcap does, so that a file of an unsupported link
  * type is refused at open. Later interfaces are checked when a packet uses them. */

@@ -39,21 +39,10 @@ struct rxs__source_ops {
 	/* Bytes of the file read so far and its size (0: unknown), for a progress line;
 	 * NULL for sources that are not files. */
 	void (*progress)(const rxs_source_t *src, uint64_t *done, uint64_t *total);
-	/* The next frame as next() would return it (its number and the clamp aside), without
-	 * taking it: 1, or 0 when the backend cannot tell cheaply (then next() reads it).
-	 * skip() then takes it. NULL where there is nothing cheaper than next(). */
-	int (*peek)(rxs_source_t *src, struct rxs_frame *f);
-	void (*skip)(rxs_source_t *src);
 };
 
 /* @src's progress through its file: 0, or -ENOTSUP when it has no file or no known size. */
 int rxs__source_progress(const rxs_source_t *src, uint64_t *done, uint64_t *total);
-
-/* For a reader that passes over most frames (the threaded engine's, each replaying the
- * frames of its own CPU's queues): look at the next frame in place, 1 with @f filled or 0
- * (read it with rxs_source_next()); and pass over the frame looked at, counted as read. */
-int rxs__source_peek(rxs_source_t *src, struct rxs_frame *f);
-void rxs__source_skip(rxs_source_t *src, const struct rxs_frame *f);
 
 struct rxs_source {
 	const struct rxs__source_ops *ops;

@@ -27,7 +27,6 @@
 #include <time.h>
 
 #include "internal.h"
-#include "nic/source_int.h"
 #include "rxsim/sim.h"
 #include "sim/sim_int.h"
 
@@ -443,27 +442,6 @@ static bool nic_mine(const struct nic_ctx *nc, const struct rxs_nic_class *c)
 	return nc->mine >> c->queue & 1;
 }
 
-/* Pass over the frames that are not @nc's without reading them whole, while the source can
- * show them in place: each reader of a split source sees every frame, and most are
- * another CPU's. The host's own frames are read the usual way, to be learned from or
- * waited on. */
-static void nic_pass_over(struct nic_ctx *nc)
-{
-	struct rxs_traffic *tr = nc->tr;
-	struct rxs_nic_class c;
-	struct rxs_frame f;
-
-	while (rxs__source_peek(tr->src, &f) == 1) {
-		if (!memcmp(f.data + 6, tr->dev->cfg.mac, 6))
-			return;
-		rxs__nic_classify(tr->dev, &f, &c);
-		if (nic_mine(nc, &c))
-			return;
-		rxs__source_skip(tr->src, &f);
-		tr->count++;
-	}
-}
-
 /* Take the source's next frame of @nc's and read one further. False when it has none or
  * there is no memory for the copy (the run's error says so). */
 static bool nic_take(struct nic_ctx *nc)
@@ -478,8 +456,6 @@ static bool nic_take(struct nic_ctx *nc)
 		rxs__nic_classify(tr->dev, &tr->frame, &nf->cls);
 		if (nic_mine(nc, &nf->cls))
 			break;
-		if (nc->cpu != NIC_ANY_CPU)
-			nic_pass_over(nc);
 		rxs__source_read(h, tr);
 	}
 	if (tr->frame.len > nf->cap) {
