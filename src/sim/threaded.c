@@ -640,31 +640,6 @@ static void cpu_idle(struct rxs_threads *th, struct cpu_ctx *cc, bool brief)
 	pthread_mutex_lock(&cc->lock);
 }
 
-/*
- * ksoftirqd/N runs on CPU N, as the kernel binds it: here on the machine's Nth CPU the
- * process may use, when it may use at least as many as the host simulates. Otherwise the
- * scheduler may stack two CPU threads on one core for a while and leave another idle,
- * and each thread's caches go cold with every move. With fewer cores than simulated
- * CPUs, the scheduler shares them out.
- */
-static void cpu_pin(const struct rxs_host *h, unsigned int cpu)
-{
-	cpu_set_t allowed, one;
-	unsigned int k = 0;
-
-	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0 ||
-	    (unsigned int)CPU_COUNT(&allowed) < h->ncpus)
-		return;
-	for (int c = 0; c < CPU_SETSIZE; c++) {
-		if (!CPU_ISSET(c, &allowed) || k++ != cpu)
-			continue;
-		CPU_ZERO(&one);
-		CPU_SET(c, &one);
-		sched_setaffinity(0, sizeof(one), &one);	/* best effort */
-		return;
-	}
-}
-
 /* ksoftirqd/N: take the mailbox, run net_rx_action a poll at a time while the softirq is
  * pending; when nothing is, be the NIC at top speed, or sleep. */
 static void *cpu_main(void *p)
@@ -677,7 +652,6 @@ static void *cpu_main(void *p)
 
 	snprintf(name, sizeof(name), "ksoftirqd/%u", cc->cpu);
 	pthread_setname_np(pthread_self(), name);
-	cpu_pin(h, cc->cpu);
 	this_sd = sd;
 	rxs__this_pool = &cc->pool;
 	pthread_mutex_lock(&cc->lock);
