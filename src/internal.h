@@ -15,10 +15,13 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define RXS_API __attribute__((visibility("default")))
+/* As the kernel's __always_inline: for a hot path that two entry points share. */
+#define RXS_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define likely(x) (x)
 #define unlikely(x) (x)
 #define RXS_API
+#define RXS_ALWAYS_INLINE inline
 #endif
 
 void *rxs__malloc(size_t size);

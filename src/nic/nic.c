@@ -203,7 +203,8 @@ void rxs__nic_irq_timer(struct rxs_rx_queue *rxq, uint64_t t)
 	hard_irq(rxq, t);
 }
 
-static bool mac_filter(const struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_type)
+static RXS_ALWAYS_INLINE bool
+mac_filter(const struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_type)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -292,8 +293,9 @@ static void buffer_drop(struct rxs_host *h, struct rxs_skb_data *d, enum rxs_dro
 
 /* The generic driver's NIC: DMA the frame into the next descriptor's buffer, write the
  * descriptor back, and interrupt as coalescing allows. */
-static int dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint64_t t,
-		       uint32_t hash, uint8_t pkt_type, uint64_t id)
+static RXS_ALWAYS_INLINE int
+dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint64_t t, uint32_t hash,
+	    uint8_t pkt_type, uint64_t id)
 {
 	struct rxs_host *h = rxq->dev->host;
 	struct rxs_skb_data *d = rxs__skb_data_alloc(&h->pool, f->len);
@@ -321,8 +323,9 @@ static int dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint
 	return 0;
 }
 
-void rxs__nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f,
-		       struct rxs_nic_class *c)
+/* Inlined into both the virtual engine's arrival and the threaded engine's entry points. */
+static RXS_ALWAYS_INLINE void
+nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f, struct rxs_nic_class *c)
 {
 	/* Runt (no Ethernet header) or longer than MTU + header + two VLAN tags. */
 	c->bad_len = (f->flags & RXS_FRAME_F_LINK_TRUNC) || f->len < ETH_HLEN ||
@@ -338,8 +341,9 @@ void rxs__nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f,
 	c->queue = (int)rxs__rss_queue(dev, c->hash);
 }
 
-int rxs__nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
-			   const struct rxs_nic_class *c, uint64_t t, bool pause, uint64_t id)
+static RXS_ALWAYS_INLINE int
+nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
+		  const struct rxs_nic_class *c, uint64_t t, bool pause, uint64_t id)
 {
 	struct rxs_host *h = dev->host;
 	struct rxs_rx_queue *rxq = c->queue >= 0 ? &dev->rxq[c->queue] : NULL;
@@ -387,12 +391,24 @@ int rxs__nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
 	return 0;
 }
 
+void rxs__nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f,
+		       struct rxs_nic_class *c)
+{
+	nic_classify(dev, f, c);
+}
+
+int rxs__nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
+			   const struct rxs_nic_class *c, uint64_t t, bool pause, uint64_t id)
+{
+	return nic_receive_class(dev, f, c, t, pause, id);
+}
+
 void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t)
 {
 	struct rxs_nic_class c;
 
-	rxs__nic_classify(dev, f, &c);
-	rxs__nic_receive_class(dev, f, &c, t, false, ++dev->host->offered);
+	nic_classify(dev, f, &c);
+	nic_receive_class(dev, f, &c, t, false, ++dev->host->offered);
 }
 
 /* The poll's half of a frame: the skb around the buffer the NIC filled (napi_build_skb),

@@ -168,19 +168,25 @@ static bool udp_read_at_once(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	return true;
 }
 
-int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
+/* Out of line: the virtual engine's path stays a tail call. */
+static __attribute__((noinline)) int udp_queue_rcv_skb_locked(struct rxs_sock *sk,
+							      struct rxs_sk_buff *skb)
 {
-	struct rxs_host *h = sk->host;
 	int rc;
 
-	if (likely(!h->threads))
-		return udp_queue_rcv_skb(sk, skb);
 	if (udp_read_at_once(sk, skb))
 		return 0;
 	rxs__sock_lock(sk);
 	rc = udp_queue_rcv_skb(sk, skb);
 	rxs__sock_unlock(sk);
 	return rc;
+}
+
+int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
+{
+	if (likely(!sk->host->threads))
+		return udp_queue_rcv_skb(sk, skb);
+	return udp_queue_rcv_skb_locked(sk, skb);
 }
 
 /* udp_recvmsg(): the oldest datagram, or NULL. A datagram whose checksum fails is found
