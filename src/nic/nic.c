@@ -350,9 +350,11 @@ nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
 	struct rxs_sk_buff *skb;
 
 	/* Flow control: the sender holds the frame while the queue is deep, the way a NIC
-	 * sends PAUSE frames once its buffer passes a mark. */
+	 * sends PAUSE frames once its buffer passes a mark, or (a ring smaller than the mark)
+	 * while no descriptor is free: reaped ones wait for the poll's refill. */
 	if (pause && rxq && rxq->ring &&
-	    !rxs__ring_below(rxq->ring, RXS_MIN(rxs_ring_size(rxq->ring), RXS_PAUSE_MARK)))
+	    (!rxs__ring_below(rxq->ring, RXS_MIN(rxs_ring_size(rxq->ring), RXS_PAUSE_MARK)) ||
+	     !rxs__ring_has_room(rxq->ring)))
 		return -EAGAIN;
 	if (c->bad_len) {
 		RXS_DEV_COUNT(dev, rx_length_errors);
