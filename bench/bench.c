@@ -214,8 +214,10 @@ static const char udp_1flow_yaml[] =
 #define RSS_SOCKETS "sockets:\n" S(00) S(01) S(02) S(03) S(04) S(05) S(06) S(07) \
 	S(08) S(09) S(10) S(11) S(12) S(13) S(14) S(15)
 static const char udp_rss_yaml[] = "host: { cpus: 4 }\n" NIC_ETH0("4") RSS_SOCKETS TRAFFIC;
-static const char udp_rss_t1_yaml[] = "host: { cpus: 1 }\n" NIC_ETH0("4") RSS_SOCKETS TRAFFIC_REAL;
-static const char udp_rss_t2_yaml[] = "host: { cpus: 2 }\n" NIC_ETH0("4") RSS_SOCKETS TRAFFIC_REAL;
+static const char udp_rss_t1_yaml[] =
+	"host: { cpus: 1 }\n" NIC_ETH0("4") RSS_SOCKETS TRAFFIC_REAL;
+static const char udp_rss_t2_yaml[] =
+	"host: { cpus: 2 }\n" NIC_ETH0("4") RSS_SOCKETS TRAFFIC_REAL;
 #undef RSS_SOCKETS
 #undef S
 

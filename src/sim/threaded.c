@@ -7,16 +7,19 @@
  * clock to within one poll. Paced, a NIC thread per traffic source DMAs each frame when its
  * timestamp falls due into a lock-free single-producer single-consumer ring. At top speed
  * there is no NIC thread: a CPU with nothing to poll DMAs the next burst itself (see
- * cpu_pull()), and the NIC holds a frame while its ring is deep, as Ethernet flow control
- * makes a sender do, so a benchmark measures the host and not the drops. A timer thread
- * runs the kernel's timers when they fall due. Application threads of a library user block
- * in rxs_host_sock_recv_wait(), rxs_host_accept_wait() and rxs_conn_recv_wait().
+ * cpu_pull()), of the frames of its own queues when a NIC's queues interrupt several CPUs
+ * (nics_split()), and the NIC holds a frame while its ring is deep, as Ethernet flow
+ * control makes a sender do, so a benchmark measures the host and not the drops. A timer
+ * thread runs the kernel's timers when they fall due. Application threads of a library user
+ * block in rxs_host_sock_recv_wait(), rxs_host_accept_wait() and rxs_conn_recv_wait().
  *
  * What the threads share is locked as host.h describes. The rare operations that need a
  * consistent view of everything (a timer that walks TCP state, the sampler) stop the
  * world: they take every CPU's lock, each of which its thread holds while it polls and
- * lets go between polls, then every device's and the host lock, as stop_machine() would. Every counter is written by one thread, or under one lock, and
- * summed when read, so conservation and the counters are exact at the end of a run.
+ * lets go between polls, then every RX queue's, every device's and the host lock, as
+ * stop_machine() would. Every counter is written by one thread, or under one lock, and
+ * summed when read, so conservation and the counters are exact at the end of a run; what
+ * each CPU writes for every packet is a cache line away from what another does.
  */
 #include <errno.h>
 #include <limits.h>
@@ -428,7 +431,7 @@ static void sleep_until(const struct rxs_threads *th, uint64_t ns)
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 }
 
-/* Frames DMA'd per hold of a device's lock. */
+/* Frames DMA'd per hold of the queues' locks. */
 #define RXS_NIC_BURST 64
 
 /* Whether @nc replays a frame classified as @c: a split reader, only those of its CPU's
@@ -520,7 +523,7 @@ static void nic_finish(struct rxs_threads *th, struct nic_ctx *nc)
 
 /*
  * DMA @nc's frames due by @now (at top speed, all of them, while their rings are not deep),
- * up to @budget, under the device's lock: how many, or -EAGAIN when flow control holds the
+ * up to @budget, under its queues' locks: how many, or -EAGAIN when flow control holds the
  * next one back. The NIC reads one frame ahead, as the virtual engine does, so that the
  * host's own frames in a two-way capture (a SYN-ACK, whose ISN the peer's ACK acknowledges)
  * are learned before the frame after them arrives. The caller is the only one replaying
