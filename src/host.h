@@ -350,8 +350,9 @@ struct rxs_host {
  *    device's core counters under the device's; an interrupt or an IPI for a CPU is
  *    posted to that CPU's mailbox and its thread takes it, as a real CPU does;
  *  - a CPU's backlog queue is under its backlog lock (rps_lock());
- *  - a UDP socket's queue and counters are under the socket's lock (the kernel's
- *    sk_receive_queue lock);
+ *  - a UDP socket's queue and counters are under the socket's lock (a spinlock, as the
+ *    kernel's sk_receive_queue lock is), except what a reader that keeps up takes at once,
+ *    counted per CPU (udp_sock.c);
  *  - everything else (netfilter and conntrack, TCP, reassembly, ICMP, ARP, taps, the
  *    users' hooks and tracepoints, the timers) is under the host lock, taken where the
  *    path enters it.
@@ -373,14 +374,6 @@ void rxs__dev_unlock(struct rxs_netdev *dev);
 void rxs__rxq_lock(struct rxs_rx_queue *rxq);
 void rxs__rxq_unlock(struct rxs_rx_queue *rxq);
 void rxs__sock_lock(struct rxs_sock *sk);
-/* Frames the threaded engine's NICs replayed (they count their own, not h->offered). */
-uint64_t rxs__threads_offered(const struct rxs_host *h);
-/* A datagram of @bytes that @sk's reader took at once on @sd's CPU, counted there; and the
- * sum over CPUs of what was, added to @n and @bytes. */
-void rxs__threads_sock_read(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
-			    uint64_t bytes);
-void rxs__threads_sock_read_sum(const struct rxs_host *h, const struct rxs_sock *sk,
-				uint64_t *n, uint64_t *bytes);
 void rxs__sock_unlock(struct rxs_sock *sk);
 void rxs__backlog_lock(struct rxs_softnet_data *sd);
 void rxs__backlog_unlock(struct rxs_softnet_data *sd);
@@ -389,6 +382,14 @@ void rxs__backlog_unlock(struct rxs_softnet_data *sd);
 void rxs__threads_post_irq(struct rxs_softnet_data *sd, struct rxs_rx_queue *rxq);
 void rxs__threads_post_ipi(struct rxs_softnet_data *sd);
 void rxs__threads_post_backlog(struct rxs_softnet_data *sd);
+/* Frames the threaded engine's NICs replayed (they count their own, not h->offered). */
+uint64_t rxs__threads_offered(const struct rxs_host *h);
+/* A datagram of @bytes that @sk's reader took at once on @sd's CPU, counted there; and the
+ * sum over CPUs of what was, added to @n and @bytes. */
+void rxs__threads_sock_read(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
+			    uint64_t bytes);
+void rxs__threads_sock_read_sum(const struct rxs_host *h, const struct rxs_sock *sk,
+				uint64_t *n, uint64_t *bytes);
 /* The CPU whose ksoftirqd/N thread is calling, or NULL (not one of @h's). */
 struct rxs_softnet_data *rxs__this_cpu(const struct rxs_host *h);
 

@@ -17,11 +17,13 @@
 #define RXS_API __attribute__((visibility("default")))
 /* As the kernel's __always_inline: for a hot path that two entry points share. */
 #define RXS_ALWAYS_INLINE inline __attribute__((always_inline))
+#define RXS_NOINLINE __attribute__((noinline))
 #else
 #define likely(x) (x)
 #define unlikely(x) (x)
 #define RXS_API
 #define RXS_ALWAYS_INLINE inline
+#define RXS_NOINLINE
 #endif
 
 void *rxs__malloc(size_t size);

@@ -138,8 +138,6 @@ static int udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	return 0;
 }
 
-/* In the threaded engine CPUs queue on one socket at once: under the socket's lock, which
- * the application's reads take too (the kernel's sk_receive_queue lock). */
 /*
  * The threaded engine, a reader that keeps up (`read: all`, no CPU of its own): it takes
  * each datagram as it is queued, so the queue is empty before and after, and the datagram
@@ -168,9 +166,10 @@ static bool udp_read_at_once(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	return true;
 }
 
-/* Out of line: the virtual engine's path stays a tail call. */
-static __attribute__((noinline)) int udp_queue_rcv_skb_locked(struct rxs_sock *sk,
-							      struct rxs_sk_buff *skb)
+/* In the threaded engine CPUs queue on one socket at once: under the socket's lock, which
+ * the application's reads take too (the kernel's sk_receive_queue lock). Out of line, so
+ * that the virtual engine's path stays a tail call. */
+static RXS_NOINLINE int udp_queue_rcv_skb_locked(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 {
 	int rc;
 
