@@ -758,6 +758,7 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	struct rxs_threads *th = rxs__calloc(1, sizeof(*th));
 	pthread_condattr_t ca;
 	pthread_mutexattr_t ma;
+	bool ok;
 
 	if (!th)
 		return -ENOMEM;
@@ -772,9 +773,7 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	th->sock_lock = rxs__calloc(h->nsocks + 1, sizeof(*th->sock_lock));
 	th->cpu = rxs__calloc(h->ncpus, sizeof(*th->cpu));
 	th->nic = rxs__calloc(h->ntraffic * h->ncpus + 1, sizeof(*th->nic));
-	bool ok = th->dev_lock && th->rxq_base && th->rxq_lock && th->sock_lock && th->cpu &&
-		  th->nic;
-
+	ok = th->dev_lock && th->rxq_base && th->rxq_lock && th->sock_lock && th->cpu && th->nic;
 	for (unsigned int c = 0; ok && c < h->ncpus; c++) {
 		/* With a line's room after it: each CPU writes its own. */
 		th->cpu[c].sock_read = rxs__calloc(h->nsocks + 1 + RXS_CACHE_LINE /
