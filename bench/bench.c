@@ -482,8 +482,8 @@ static void remove_capture(const struct workload *w, const struct bench_opts *o)
 		unlink(path);
 }
 
-/* Print @r's row (or JSON object) and remove the capture. */
-static void report(const struct workload *w, const struct bench_opts *o, const struct result *r,
+/* Print @r's row (or JSON object) and remove the capture. Whether conservation held. */
+static bool report(const struct workload *w, const struct bench_opts *o, const struct result *r,
 		   bool *first)
 {
 	remove_capture(w, o);
@@ -493,6 +493,7 @@ static void report(const struct workload *w, const struct bench_opts *o, const s
 		print_row(w, r);
 	fflush(stdout);
 	*first = false;
+	return r->conservation_ok;
 }
 
 /* Generate, warm, measure both ways, once; the capture stays for run_again() until
@@ -633,7 +634,7 @@ int main(int argc, char **argv)
 		ok[i] = selected && run_workload(w, &o, &res[i]) == 0;
 		failed += selected && !ok[i];
 		if (ok[i] && !w->threaded)
-			report(w, &o, &res[i], &first);
+			failed += !report(w, &o, &res[i], &first);
 	}
 	/* Real threads on a shared machine, whose load comes and goes: the threaded
 	 * workloads run in turn, three rounds, and the best of each says what the code can
@@ -651,7 +652,7 @@ int main(int argc, char **argv)
 		if (!ok[i])
 			continue;
 		if (w->threaded)
-			report(w, &o, &res[i], &first);
+			failed += !report(w, &o, &res[i], &first);
 		if (!strcmp(w->name, "udp-rss-t1"))
 			t1_pps = sim_pps(&res[i]);
 		if (!strcmp(w->name, "udp-rss-t2"))
