@@ -228,6 +228,31 @@ static inline void fr_inject(rxs_host_t *h, const struct fr *f, uint64_t t)
 }
 
 /* offered == consumed + dropped + queued, and the numbers say so when not. */
+/* A two-way capture at @path: @flows connections from FR_PEER_IP to FR_HOST_IP:80, each
+ * opened (SYN, the host's SYN-ACK, ACK), then @segs 200-byte data segments round robin,
+ * @rate_pps frames a second. */
+static inline void fr_gen_connections(const char *path, unsigned int flows, unsigned int segs,
+				      double rate_pps)
+{
+	struct rxs_gen_tcp g;
+	char err[256];
+
+	memset(&g, 0, sizeof(g));
+	memcpy(g.dst_mac, fr_host_mac, 6);
+	memcpy(g.src_mac, fr_peer_mac, 6);
+	rxs_addr_parse(&g.dst, FR_HOST_IP);
+	rxs_addr_parse(&g.src, FR_PEER_IP);
+	g.dport = 80;
+	g.kind = RXS_GEN_TCP_FLOWS;
+	g.flows = flows;
+	g.size = 200;
+	g.handshake = true;
+	g.rate_pps = rate_pps;
+	g.count = 3 * flows + segs;
+	if (rxs_gen_tcp_pcap(&g, path, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
 static inline void fr_conserved(const rxs_host_t *h)
 {
 	struct rxs_conservation c;

@@ -356,8 +356,7 @@ static void test_established_data(void **state)
  * takes their ISNs, so every client ACK completes its handshake. */
 static void test_generated_connections(void **state)
 {
-	char dir[] = "/tmp/test_tcp.XXXXXX", path[64], err[256];
-	struct rxs_gen_tcp g;
+	char dir[] = "/tmp/test_tcp.XXXXXX", path[64];
 	struct rxs_scenario *sc;
 	struct rxs_traffic_config *t;
 	struct rxs_socket_config *s;
@@ -368,20 +367,7 @@ static void test_generated_connections(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/c.pcap", dir);
-	memset(&g, 0, sizeof(g));
-	memcpy(g.dst_mac, fr_host_mac, 6);
-	memcpy(g.src_mac, fr_peer_mac, 6);
-	rxs_addr_parse(&g.dst, FR_HOST_IP);
-	rxs_addr_parse(&g.src, FR_PEER_IP);
-	g.dport = 80;
-	g.kind = RXS_GEN_TCP_FLOWS;
-	g.flows = 8;
-	g.size = 200;
-	g.handshake = true;
-	g.rate_pps = 100000;
-	g.count = 3 * 8 + 80;
-	if (rxs_gen_tcp_pcap(&g, path, err, sizeof(err)))
-		fail_msg("%s", err);
+	fr_gen_connections(path, 8, 80, 100000);
 	sc = fr_scenario(RXS_DRIVER_GENERIC);
 	s = rxs_scenario_add_socket(sc);
 	s->proto = IPPROTO_TCP;

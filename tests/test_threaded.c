@@ -379,8 +379,6 @@ static void *tcp_app_main(void *p)
 static void test_blocking_accept(void **state)
 {
 	char dir[] = "/tmp/rxsim-threaded-XXXXXX", path[64], yaml[768], err[256];
-	struct rxs_gen_tcp g = { .dport = 80, .kind = RXS_GEN_TCP_FLOWS, .flows = 8, .size = 200,
-				 .handshake = true, .rate_pps = 20000, .count = 3 * 8 + 80 };
 	struct rxs_scenario *sc = NULL;
 	struct rxs_conservation c;
 	struct tcp_app a = { NULL, 0, 0 };
@@ -389,12 +387,7 @@ static void test_blocking_accept(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/c.pcap", dir);
-	memcpy(g.dst_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x02 }, 6);
-	memcpy(g.src_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
-	rxs_addr_parse(&g.dst, "10.0.0.2");
-	rxs_addr_parse(&g.src, "10.0.0.1");
-	if (rxs_gen_tcp_pcap(&g, path, err, sizeof(err)))
-		fail_msg("%s", err);
+	fr_gen_connections(path, 8, 80, 20000);
 	snprintf(yaml, sizeof(yaml),
 		 "nics:\n  - { name: eth0, mac: '02:00:00:00:00:02', addresses: [10.0.0.2/24] }\n"
 		 "sockets:\n  - { name: web, proto: tcp, bind: '0.0.0.0:80',"
@@ -450,8 +443,7 @@ static void write_udp_mix(const char *path, unsigned int n)
  */
 static void test_split_readers(void **state)
 {
-	char dir[] = "/tmp/test_threaded.XXXXXX", tcp[64], udp[64], err[256], yaml[1024];
-	struct rxs_gen_tcp g;
+	char dir[] = "/tmp/test_threaded.XXXXXX", tcp[64], udp[64], yaml[1024];
 	rxs_host_t *v, *t;
 	struct rxs_conservation cv, ct;
 	struct rxs_nic_stats nv, nt;
@@ -465,20 +457,7 @@ static void test_split_readers(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(tcp, sizeof(tcp), "%s/tcp.pcap", dir);
 	snprintf(udp, sizeof(udp), "%s/udp.pcap", dir);
-	memset(&g, 0, sizeof(g));
-	memcpy(g.dst_mac, fr_host_mac, 6);
-	memcpy(g.src_mac, fr_peer_mac, 6);
-	rxs_addr_parse(&g.dst, FR_HOST_IP);
-	rxs_addr_parse(&g.src, FR_PEER_IP);
-	g.dport = 80;
-	g.kind = RXS_GEN_TCP_FLOWS;
-	g.flows = 64;
-	g.size = 200;
-	g.handshake = true;
-	g.rate_pps = 100000;
-	g.count = 3 * 64 + 640;
-	if (rxs_gen_tcp_pcap(&g, tcp, err, sizeof(err)))
-		fail_msg("%s", err);
+	fr_gen_connections(tcp, 64, 640, 100000);
 	write_udp_mix(udp, 6000);
 	snprintf(yaml, sizeof(yaml),
 		 "host: { cpus: 2 }\n"

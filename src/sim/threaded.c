@@ -848,6 +848,16 @@ static struct nic_ctx *nic_add(struct rxs_host *h, struct rxs_threads *th,
 	return nc;
 }
 
+/* Undo nic_add() and what the reader gathered: its frame buffer, a shadow's source. */
+static void nic_release(struct nic_ctx *nc)
+{
+	rxs__skb_pool_destroy(&nc->pool);
+	pthread_mutex_destroy(&nc->lock);
+	rxs__free(nc->nf.buf);
+	rxs_source_close(nc->shadow.src);
+	memset(nc, 0, sizeof(*nc));
+}
+
 /*
  * Top speed, @tr's NIC has queues bound to several CPUs: give each of those CPUs a reader of
  * its own, which replays only the frames RSS puts in its queues, so that no frame's data,
@@ -885,13 +895,8 @@ static bool nics_split(struct rxs_host *h, struct rxs_threads *th, struct rxs_tr
 		sh->shadow = true;
 		nic_add(h, th, sh, cpus[k])->first = &th->nic[first];
 		if (rxs__traffic_open(sh, err, sizeof(err)) != 0) {
-			while (th->nnic > first) {
-				nc = &th->nic[--th->nnic];
-				rxs_source_close(nc->shadow.src);
-				rxs__skb_pool_destroy(&nc->pool);
-				pthread_mutex_destroy(&nc->lock);
-				memset(nc, 0, sizeof(*nc));
-			}
+			while (th->nnic > first)
+				nic_release(&th->nic[--th->nnic]);
 			return false;
 		}
 		rxs__source_read(h, sh);
@@ -948,14 +953,8 @@ void rxs__threads_free(struct rxs_host *h)
 		pthread_mutex_destroy(&cc->box_lock);
 		pthread_cond_destroy(&cc->box_cond);
 	}
-	for (unsigned int i = 0; i < th->nnic; i++) {
-		struct nic_ctx *nc = &th->nic[i];
-
-		rxs__skb_pool_destroy(&nc->pool);
-		pthread_mutex_destroy(&nc->lock);
-		rxs__free(nc->nf.buf);
-		rxs_source_close(nc->shadow.src);
-	}
+	for (unsigned int i = 0; i < th->nnic; i++)
+		nic_release(&th->nic[i]);
 	for (unsigned int d = 0; d < h->ndevs; d++)
 		pthread_mutex_destroy(&th->dev_lock[d].m);
 	for (unsigned int q = 0; q < th->nrxq; q++)
