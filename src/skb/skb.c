@@ -213,6 +213,22 @@ static inline void data_put(struct rxs_skb_data *d, struct rxs_skb_pool *owner)
 	}
 }
 
+/*
+ * Zero an skb's fields up to cb, a word at a time. Not memset(): for these 104 bytes GCC
+ * emits rep stosq, whose start-up cost perf put at 5% of a packet's time (the zeroing
+ * itself is 13 stores), and it turns a plain loop back into the same memset().
+ */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+static void skb_zero_fields(struct rxs_sk_buff *skb)
+{
+	typedef uint64_t word __attribute__((may_alias));
+	word *w = (word *)skb;
+
+	_Static_assert(offsetof(struct rxs_sk_buff, cb) % sizeof(word) == 0, "whole words");
+	for (size_t i = 0; i < offsetof(struct rxs_sk_buff, cb) / sizeof(word); i++)
+		w[i] = 0;
+}
+
 static struct rxs_sk_buff *header_get(struct rxs_skb_pool *pool)
 {
 	struct rxs_sk_buff *skb = pool->free_skbs;
@@ -225,7 +241,7 @@ static struct rxs_sk_buff *header_get(struct rxs_skb_pool *pool)
 		skb = rxs__malloc(sizeof(*skb));
 	if (!skb)
 		return NULL;
-	memset(skb, 0, offsetof(struct rxs_sk_buff, cb));
+	skb_zero_fields(skb);
 	skb->pool = pool;
 	skb->shared = NULL;
 	skb->counted = false;
