@@ -214,9 +214,9 @@ static inline void data_put(struct rxs_skb_data *d, struct rxs_skb_pool *owner)
 }
 
 /*
- * Zero an skb's fields up to cb, a word at a time. Not memset(): for these 104 bytes GCC
- * emits rep stosq, whose start-up cost perf put at 5% of a packet's time (the zeroing
- * itself is 13 stores), and it turns a plain loop back into the same memset().
+ * Zero an skb's fields up to cb, unrolled into plain stores (GCC makes six of 16 bytes and
+ * one of 8). Not memset(): for these 104 bytes GCC emits rep stosq, whose start-up cost
+ * perf put at 5% of a packet's time, and it turns a plain loop back into that memset().
  */
 __attribute__((optimize("no-tree-loop-distribute-patterns")))
 static void skb_zero_fields(struct rxs_sk_buff *skb)
@@ -225,6 +225,7 @@ static void skb_zero_fields(struct rxs_sk_buff *skb)
 	word *w = (word *)skb;
 
 	_Static_assert(offsetof(struct rxs_sk_buff, cb) % sizeof(word) == 0, "whole words");
+#pragma GCC unroll 16
 	for (size_t i = 0; i < offsetof(struct rxs_sk_buff, cb) / sizeof(word); i++)
 		w[i] = 0;
 }
