@@ -218,7 +218,9 @@ static inline void data_put(struct rxs_skb_data *d, struct rxs_skb_pool *owner)
  * one of 8). Not memset(): for these 104 bytes GCC emits rep stosq, whose start-up cost
  * perf put at 5% of a packet's time, and it turns a plain loop back into that memset().
  */
+#if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#endif
 static void skb_zero_fields(struct rxs_sk_buff *skb)
 {
 	typedef uint64_t word __attribute__((may_alias));
