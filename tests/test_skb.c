@@ -1,5 +1,5 @@
-/* test_skb.c - the skb pool: buffer pointers, clones, the two ends of an skb's life and their
- * counting, drop reason names, and a steady state without allocation. */
+/* test_skb.c - the skb pool: buffer pointers, recycled headers, clones, the two ends of an
+ * skb's life and their counting, drop reason names, and a steady state without allocation. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -64,6 +64,63 @@ static void test_alloc_layout(void **state)
 	rxs_consume_skb(skb);
 	assert_null(rxs__skb_alloc(&pool, RXS_SKB_LARGE_BUF - RXS_NET_SKB_PAD + 1));
 	assert_int_equal(pool.stats.in_use, 0);
+	rxs__skb_pool_destroy(&pool);
+}
+
+/* A header taken from the pool again comes back as a new one, whatever its last user left in
+ * it: skb_zero_fields() clears every field up to cb with plain stores, and this says which. */
+static void test_recycled_header_is_clean(void **state)
+{
+	struct rxs_skb_pool pool;
+	struct rxs_sk_buff *skb, *again;
+	int dummy;
+
+	(void)state;
+	assert_int_equal(rxs__skb_pool_init(&pool), 0);
+	skb = alloc_filled(&pool, 100);
+	skb->truesize = 1234;
+	skb->protocol = 0x0800;
+	skb->pkt_type = RXS_PACKET_OTHERHOST;
+	skb->ip_summed = RXS_CHECKSUM_UNNECESSARY;
+	skb->mac_header = skb->network_header = skb->transport_header = 7;
+	skb->queue_mapping = 3;
+	skb->gso_segs = 2;
+	skb->gso_size = 1448;
+	skb->hash = 0xdeadbeef;
+	skb->mark = 9;
+	skb->cpu = 1;
+	skb->tstamp = 5;
+	skb->id = 6;
+	skb->dev = (struct rxs_netdev *)&dummy;
+	skb->sk = &dummy;
+	skb->cloned = true;
+	rxs_consume_skb(skb);
+	again = rxs__skb_alloc(&pool, 100);
+	assert_ptr_equal(again, skb);	/* the same header, off the free list */
+	assert_null(again->next);
+	assert_int_equal(again->len, 0);
+	assert_int_equal(again->data_len, 0);
+	assert_int_equal(again->truesize, 0);
+	assert_int_equal(again->protocol, 0);
+	assert_int_equal(again->pkt_type, 0);
+	assert_int_equal(again->ip_summed, 0);
+	assert_int_equal(again->mac_header, 0xffff);
+	assert_int_equal(again->network_header, 0xffff);
+	assert_int_equal(again->transport_header, 0xffff);
+	assert_int_equal(again->queue_mapping, 0);
+	assert_int_equal(again->gso_segs, 0);
+	assert_int_equal(again->gso_size, 0);
+	assert_int_equal(again->hash, 0);
+	assert_int_equal(again->mark, 0);
+	assert_int_equal(again->cpu, 0);
+	assert_int_equal(again->tstamp, 0);
+	assert_int_equal(again->id, 0);
+	assert_null(again->dev);
+	assert_null(again->sk);
+	assert_false(again->cloned);
+	assert_false(again->counted);
+	assert_int_equal(rxs_skb_headroom(again), RXS_NET_SKB_PAD);
+	rxs_consume_skb(again);
 	rxs__skb_pool_destroy(&pool);
 }
 
@@ -409,6 +466,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alloc_layout),
+		cmocka_unit_test(test_recycled_header_is_clean),
 		cmocka_unit_test(test_put_pull_push_trim),
 		cmocka_unit_test(test_clone),
 		cmocka_unit_test(test_kfree_reasons),
