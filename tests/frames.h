@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -307,5 +308,45 @@ static inline struct rxs_sock_info fr_sock(const rxs_host_t *h, unsigned int soc
 }
 
 #define FR_MIB(h, name) rxs_host_mib((h), RXS_MIB_##name)
+
+/* A counting allocator for rxs_replace_allocator(): how often the library allocates, for the
+ * tests of "no allocation a packet in steady state". */
+struct fr_allocs {
+	unsigned long malloc, realloc, free;
+};
+
+static inline struct fr_allocs *fr_allocs(void)
+{
+	static struct fr_allocs a;
+
+	return &a;
+}
+
+static inline void *fr_count_malloc(size_t size)
+{
+	fr_allocs()->malloc++;
+	return malloc(size);
+}
+
+static inline void *fr_count_realloc(void *p, size_t size)
+{
+	fr_allocs()->realloc++;
+	return realloc(p, size);
+}
+
+static inline void fr_count_free(void *p)
+{
+	fr_allocs()->free++;
+	free(p);
+}
+
+/* Count from zero (@on), or go back to the C library's allocator. */
+static inline void fr_count_allocs(bool on)
+{
+	memset(fr_allocs(), 0, sizeof(struct fr_allocs));
+	if (rxs_replace_allocator(on ? fr_count_malloc : NULL, on ? fr_count_realloc : NULL,
+				  on ? fr_count_free : NULL) != 0)
+		fail_msg("rxs_replace_allocator");
+}
 
 #endif /* RXSIM_TESTS_FRAMES_H */

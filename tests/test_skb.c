@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "rxsim/error.h"
 #include "rxsim/skb.h"
+#include "frames.h"
 
 static struct rxs_sk_buff *alloc_filled(struct rxs_skb_pool *pool, unsigned int len)
 {
@@ -392,28 +393,6 @@ static void test_drop_reason_name(void **state)
 	}
 }
 
-/* ---- a counting allocator ---- */
-
-static unsigned long n_malloc, n_realloc, n_free;
-
-static void *count_malloc(size_t size)
-{
-	n_malloc++;
-	return malloc(size);
-}
-
-static void *count_realloc(void *p, size_t size)
-{
-	n_realloc++;
-	return realloc(p, size);
-}
-
-static void count_free(void *p)
-{
-	n_free++;
-	free(p);
-}
-
 static void test_steady_state_no_alloc(void **state)
 {
 	struct rxs_skb_pool pool;
@@ -421,9 +400,8 @@ static void test_steady_state_no_alloc(void **state)
 	unsigned long before;
 
 	(void)state;
-	assert_int_equal(rxs_replace_allocator(count_malloc, NULL, count_free), -EINVAL);
-	assert_int_equal(rxs_replace_allocator(count_malloc, count_realloc, count_free), 0);
-	n_malloc = n_realloc = n_free = 0;
+	assert_int_equal(rxs_replace_allocator(fr_count_malloc, NULL, fr_count_free), -EINVAL);
+	fr_count_allocs(true);
 	rxs__skb_pool_init(&pool);
 	/* Warm-up: one header and buffer of each class, and a clone header. */
 	skb = alloc_filled(&pool, 1000);
@@ -432,8 +410,8 @@ static void test_steady_state_no_alloc(void **state)
 	rxs_consume_skb(c);
 	rxs_consume_skb(skb);
 	rxs_consume_skb(big);
-	assert_true(n_malloc > 0);
-	before = n_malloc;
+	assert_true(fr_allocs()->malloc > 0);
+	before = fr_allocs()->malloc;
 	for (int i = 0; i < 10000; i++) {
 		skb = alloc_filled(&pool, (unsigned int)(60 + i % 1400));
 		skb->counted = true;
@@ -449,17 +427,17 @@ static void test_steady_state_no_alloc(void **state)
 			rxs_kfree_skb_reason(big, RXS_DROP_PKT_TOO_BIG);
 		}
 	}
-	assert_int_equal(n_malloc, before);
-	assert_int_equal(n_realloc, 0);
-	assert_int_equal(n_free, 0);
+	assert_int_equal(fr_allocs()->malloc, before);
+	assert_int_equal(fr_allocs()->realloc, 0);
+	assert_int_equal(fr_allocs()->free, 0);
 	assert_int_equal(pool.stats.consumed, 5000);
 	assert_int_equal(pool.stats.dropped, 5000);
 	assert_int_equal(pool.stats.in_use, 0);
 	rxs__skb_pool_destroy(&pool);
 	/* Destroy gives back exactly what was taken (3 headers, a small and a large buffer). */
-	assert_int_equal(n_malloc, 5);
-	assert_int_equal(n_free, n_malloc);
-	assert_int_equal(rxs_replace_allocator(NULL, NULL, NULL), 0);
+	assert_int_equal(fr_allocs()->malloc, 5);
+	assert_int_equal(fr_allocs()->free, fr_allocs()->malloc);
+	fr_count_allocs(false);
 }
 
 int main(void)

@@ -206,6 +206,42 @@ static void test_syn_queue_edges(void **state)
 	}
 }
 
+/* A SYN flood answered with cookies costs no allocation a SYN (issue #8's steady state):
+ * tcp_conn_request()'s request lives on the stack unless it is queued. */
+static void test_syn_flood_no_alloc(void **state)
+{
+	static const struct tcp_case c = { __LINE__, 4, 0, 1, 0, 0, RXS_APP_NEVER };
+	static struct tx_log log;
+	struct rxs_sock_info si;
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = tcp_host(&c, &log);
+	/* The SYN queue fills (5 requests), and the first cookies warm the pools. */
+	for (unsigned int k = 0; k < 100; k++) {
+		fr_tcp(&f, (uint16_t)(20000 + k), 80, 7000, 0, 0x02, 0);
+		fr_inject(h, &f, k * 10000);
+	}
+	assert_int_equal(rxs_host_run_until(h, 100 * 10000), 0);
+	fr_count_allocs(true);
+	for (unsigned int k = 100; k < 20100; k++) {
+		fr_tcp(&f, (uint16_t)(20000 + k), 80, 7000, 0, 0x02, 0);
+		fr_inject(h, &f, k * 10000);
+		assert_int_equal(rxs_host_run_until(h, k * 10000 + 5000), 0);
+	}
+	assert_int_equal(fr_allocs()->malloc, 0);
+	assert_int_equal(fr_allocs()->realloc, 0);
+	fr_count_allocs(false);
+	assert_int_equal(FR_MIB(h, TcpExtSyncookiesSent), 20095);
+	assert_int_equal(log.synacks, 20100);
+	assert_int_equal(rxs_host_sock_info(h, 0, &si), 0);
+	assert_int_equal(si.syn_q, 5);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 /* reqsk_timer_handler(): SYN-ACK resent at 1, 3, 7, 15, 31 s; the request dies at 63 s. */
 static void test_synack_timer(void **state)
 {
@@ -457,6 +493,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accept_queue_edges),
 		cmocka_unit_test(test_syn_queue_edges),
+		cmocka_unit_test(test_syn_flood_no_alloc),
 		cmocka_unit_test(test_synack_timer),
 		cmocka_unit_test(test_final_ack_overflow),
 		cmocka_unit_test(test_resets),

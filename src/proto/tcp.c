@@ -187,13 +187,15 @@ static bool conn_request_admit(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 }
 
 /* tcp_conn_request(): answer a SYN with a SYN-ACK, from a request sock or a cookie. The SYN
- * itself is consumed either way (tcp_rcv_state_process consumes it). */
+ * itself is consumed either way (tcp_rcv_state_process consumes it). The request is built on
+ * the stack and kept (allocated) only when it is queued: a cookie keeps no state, so a SYN
+ * flood answered with cookies costs no allocation a packet. */
 static void conn_request(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb,
 			 const struct rxs_tcp_opts *opts)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
-	struct rxs_reqsk *req;
+	struct rxs_reqsk tmp, *req = &tmp;
 	bool want_cookie;
 
 	if (!conn_request_admit(sd, sk, &want_cookie)) {
@@ -201,12 +203,7 @@ static void conn_request(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 		rxs_consume_skb(skb);
 		return;
 	}
-	req = rxs__calloc(1, sizeof(*req));
-	if (!req) {
-		listendrop(sd, sk);
-		rxs_kfree_skb_reason(skb, RXS_DROP_NOMEM);
-		return;
-	}
+	memset(req, 0, sizeof(*req));
 	rxs__tcp_tuple_of(skb, &req->node.t);
 	req->node.kind = RXS_EH_REQ;
 	req->listener = sk;
@@ -228,10 +225,16 @@ static void conn_request(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 		rxs__mib_inc(sd, RXS_MIB_TcpExtSyncookiesSent);
 		sk->tcp.last_overflow = rxs__jiffies(h, sd->now) + 1;	/* tcp_synq_overflow */
 		rxs__tcp_send_synack(sd, h, req, false);
-		rxs__free(req);		/* a cookie keeps no state */
 		rxs_consume_skb(skb);
 		return;
 	}
+	req = rxs__malloc(sizeof(*req));
+	if (!req) {
+		listendrop(sd, sk);
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOMEM);
+		return;
+	}
+	*req = tmp;
 	req->snt_isn = choose_isn(h, &req->node.t, sd->now);
 	if (!reqsk_queue_add(h, req, sd->now)) {
 		rxs__free(req);
