@@ -274,12 +274,13 @@ static enum rxs_nf_verdict run_table(struct hook_ctx *x, unsigned int table)
 {
 	struct rxs_nf *nf = x->nf;
 	int base = nf->builtin[table][x->hook];
-	unsigned int chain = (unsigned int)base, idx = 0, sp = 0;
+	const struct nf_chain *ch;
+	unsigned int idx = 0, sp = 0;
 
 	if (base < 0)
 		return RXS_NF_ACCEPT;
+	ch = &nf->chains[base];
 	for (;;) {
-		struct nf_chain *ch = &nf->chains[chain];
 		struct nf_rule *r;
 		enum match_result res;
 		int v;
@@ -287,8 +288,9 @@ static enum rxs_nf_verdict run_table(struct hook_ctx *x, unsigned int table)
 		if (idx == ch->nrules) {
 			if (sp == 0)
 				return policy(&nf->chains[base], x);
-			chain = x->nf->stack[--sp].chain;
-			idx = x->nf->stack[sp].idx;
+			sp--;
+			ch = &nf->chains[nf->stack[sp].chain];
+			idx = nf->stack[sp].idx;
 			continue;
 		}
 		r = &nf->rules[ch->rules[idx++]];
@@ -305,8 +307,8 @@ static enum rxs_nf_verdict run_table(struct hook_ctx *x, unsigned int table)
 		}
 		if (r->t.kind == NF_T_CHAIN) {
 			if (!r->t.is_goto)
-				x->nf->stack[sp++] = (struct nf_frame){ chain, idx };
-			chain = r->t.chain;
+				nf->stack[sp++] = (struct nf_frame){ (unsigned int)(ch - nf->chains), idx };
+			ch = &nf->chains[r->t.chain];
 			idx = 0;
 			continue;
 		}
