@@ -496,6 +496,28 @@ static bool report(const struct workload *w, const struct bench_opts *o, const s
 	return r->conservation_ok;
 }
 
+/* With --keep: @w's scenario beside its capture (name.yaml for name.pcap), so that
+ * `rxsim replay DIR/name.yaml` replays exactly what was measured (the host of one of
+ * udp-rss-2x1's two). 0, or <0 with the reason in @err. */
+static int keep_scenario(const struct workload *w, const struct bench_opts *o, const char *name,
+			 char *err, size_t errlen)
+{
+	char path[4096];
+	size_t n = strlen(name) - strlen(".pcap");
+	FILE *f;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%.*s.yaml", o->dir, (int)n, name);
+	f = fopen(path, "w");
+	if (!f || fprintf(f, w->scenario, name) < 0)
+		rc = errno ? -errno : -EIO;
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = errno ? -errno : -EIO;
+	if (rc < 0)
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+	return rc;
+}
+
 /* Generate, warm, measure both ways, once; the capture stays for run_again() until
  * remove_capture(). 0, or <0 with the reason on stderr. */
 static int run_workload(const struct workload *w, const struct bench_opts *o, struct result *r)
@@ -510,6 +532,8 @@ static int run_workload(const struct workload *w, const struct bench_opts *o, st
 	rc = w->gen(path, o->packets, err, sizeof(err));
 	if (rc == 0)
 		fprintf(stderr, "%s: generated %s in %.1f s\n", w->name, path, now_s() - t0);
+	if (rc == 0 && o->keep)
+		rc = keep_scenario(w, o, name, err, sizeof(err));
 	if (rc == 0 && (rc = warm(path)) < 0)
 		snprintf(err, sizeof(err), "%s: %s", path, strerror(-rc));
 	if (rc == 0 && (rc = read_loop(path, r)) < 0)
@@ -535,7 +559,8 @@ static const char usage[] =
 	"  --workload NAME  udp-1flow, udp-rss, syn-flood, tcp-gro, filtered, udp-rss-t1,\n"
 	"                   udp-rss-t2, udp-rss-2x1 (default: all)\n"
 	"  --json           a JSON array instead of the table\n"
-	"  --keep           keep the captures\n"
+	"  --keep           keep the captures, each with its scenario (NAME-N.yaml, for\n"
+	"                   rxsim replay)\n"
 	"  --dir DIR        where to write them (default: a new folder under $TMPDIR or /tmp)\n";
 
 static const struct workload *find_workload(const char *name)

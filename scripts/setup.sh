@@ -3,15 +3,16 @@
 # is there already. Uses apt-get as root, or through sudo otherwise.
 #   scripts/setup.sh          what building and running needs
 #   scripts/setup.sh --test   also what the whole test suite uses: Chromium (the HTML report
-#                             is rendered headless), clang (the fuzz targets) and tshark (it
-#                             reads the drops pcapng); when these cannot be installed, the
-#                             tests that need them say so and skip
+#                             is rendered headless), clang (the fuzz targets), tshark (it
+#                             reads the drops pcapng) and valgrind (the instruction budget);
+#                             when these cannot be installed, what needs them says so and
+#                             skips
 set -euo pipefail
 
 packages=(gcc make cmake pkg-config libpcap-dev libyaml-dev libcmocka-dev python3)
 optional=()
 if [ "${1:-}" = "--test" ]; then
-	optional=(chromium clang libclang-rt-dev tshark)
+	optional=(chromium clang libclang-rt-dev tshark valgrind)
 fi
 missing=()
 for p in "${packages[@]}" "${optional[@]}"; do
