@@ -17,11 +17,17 @@ build=${RXS_INSTR_BUILD:-build-instr}
 small=1000
 large=101000
 # About 5% above what GCC 12 (Debian 12) gives today: udp-1flow 1,705, udp-rss 1,688,
-# syn-flood 2,801, tcp-gro 6,297, filtered 3,544.
+# syn-flood 2,800, tcp-gro 6,296, filtered 3,543.
 budgets=(udp-1flow=1800 udp-rss=1800 syn-flood=2950 tcp-gro=6600 filtered=3750)
 if [ $# -gt 0 ]; then
 	budgets=("$@")
 fi
+for wb in "${budgets[@]}"; do
+	if ! [[ $wb =~ ^[a-z0-9-]+=[0-9]+$ ]]; then
+		echo "instructions: '$wb': want WORKLOAD=BUDGET, the budget in instructions a packet" >&2
+		exit 2
+	fi
+done
 
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "instructions: valgrind is not installed" >&2
@@ -39,8 +45,11 @@ count() {
 		cat "$dir/bench.out" >&2
 		exit 2
 	fi
-	valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.$1.$2" \
-		"$build/rxsim" replay "$dir/$1-$2.yaml" >/dev/null 2>"$dir/valgrind.$1.$2"
+	if ! valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.$1.$2" \
+		"$build/rxsim" replay "$dir/$1-$2.yaml" >/dev/null 2>"$dir/valgrind.$1.$2"; then
+		cat "$dir/valgrind.$1.$2" >&2
+		exit 2
+	fi
 	sed -n 's/^summary: *//p' "$dir/callgrind.$1.$2"
 }
 
