@@ -35,6 +35,7 @@ struct bench_opts {
 	unsigned int nnames;
 	bool json, keep;
 	const char *dir;
+	unsigned int rounds;		/* threaded workloads: runs of each, the best kept */
 };
 
 /* What one workload measured. Filled by the parent (pcap loop) and the child (the rest). */
@@ -57,7 +58,7 @@ struct workload {
 	/* Write the capture of @n packets to @path. 0 or <0 with @err set. */
 	int (*gen)(const char *path, uint64_t n, char *err, size_t errlen);
 	const char *scenario;		/* YAML; "%s" is the capture's file name */
-	bool threaded;			/* the threaded engine at top speed, best of 3 runs */
+	bool threaded;			/* the threaded engine at top speed, best of --rounds runs */
 	unsigned int hosts;		/* threaded: this many hosts at once (1 or 2) */
 };
 
@@ -546,18 +547,21 @@ static int run_workload(const struct workload *w, const struct bench_opts *o, st
 }
 
 static const char usage[] =
-	"usage: rxsim-bench [--packets N] [--workload NAME]... [--json] [--keep] [--dir DIR]\n"
+	"usage: rxsim-bench [--packets N] [--workload NAME]... [--rounds N] [--json] [--keep]\n"
+	"                   [--dir DIR]\n"
 	"\n"
 	"Generate each workload's capture, read it once (page cache), time a plain libpcap\n"
 	"pcap_next_ex() loop over it, then time the virtual engine replaying it (in a child\n"
 	"process, for its own peak RSS). udp-rss-t1 and udp-rss-t2 replay udp-rss on the\n"
 	"threaded engine at top speed with 1 and 2 CPU threads; udp-rss-2x1 runs two hosts of\n"
-	"udp-rss-t1 at once, what the machine gives two threads that share nothing (the best\n"
-	"of 3 runs each). For more than 1.00x a benchmark needs the two cores to itself.\n"
+	"udp-rss-t1 at once, what the machine gives two threads that share nothing. These\n"
+	"three take turns, --rounds times, and each keeps its best run. For more than 1.00x a\n"
+	"benchmark needs the two cores to itself; on a shared machine, more rounds.\n"
 	"\n"
 	"  --packets N      frames per workload (default 1000000)\n"
 	"  --workload NAME  udp-1flow, udp-rss, syn-flood, tcp-gro, filtered, udp-rss-t1,\n"
 	"                   udp-rss-t2, udp-rss-2x1 (default: all)\n"
+	"  --rounds N       runs of each threaded workload, taking turns (default 3)\n"
 	"  --json           a JSON array instead of the table\n"
 	"  --keep           keep the captures, each with its scenario (NAME-N.yaml, for\n"
 	"                   rxsim replay)\n"
@@ -588,6 +592,13 @@ static bool apply_opt(struct bench_opts *o, const char *a, const char *v)
 		errno = 0;
 		o->packets = strtoull(v, &end, 10);
 		return !errno && !*end && o->packets && *v >= '0' && *v <= '9';
+	} else if (!strcmp(a, "--rounds")) {
+		unsigned long n;
+
+		errno = 0;
+		n = strtoul(v, &end, 10);
+		o->rounds = (unsigned int)n;
+		return !errno && !*end && n >= 1 && n <= 1000 && *v >= '0' && *v <= '9';
 	} else {
 		return false;
 	}
@@ -633,7 +644,7 @@ static int make_dir(struct bench_opts *o, char *buf, size_t len)
 
 int main(int argc, char **argv)
 {
-	struct bench_opts o = { .packets = 1000000 };
+	struct bench_opts o = { .packets = 1000000, .rounds = 3 };
 	char dir[4096] = "";
 	bool first = true;
 	double t1_pps = 0, t2_pps = 0, x2_pps = 0;
@@ -662,9 +673,9 @@ int main(int argc, char **argv)
 			failed += !report(w, &o, &res[i], &first);
 	}
 	/* Real threads on a shared machine, whose load comes and goes: the threaded
-	 * workloads run in turn, three rounds, and the best of each says what the code can
+	 * workloads run in turn, --rounds times, and the best of each says what the code can
 	 * do; taking turns keeps their ratios from comparing a quiet minute with a busy one. */
-	for (int round = 1; round < 3; round++)
+	for (unsigned int round = 1; round < o.rounds; round++)
 		for (size_t i = 0; i < NWORKLOADS; i++)
 			if (ok[i] && workloads[i].threaded &&
 			    run_again(&workloads[i], &o, &res[i]) < 0) {
@@ -688,8 +699,8 @@ int main(int argc, char **argv)
 	if (o.json)
 		printf("%s\n", first ? "[]" : "\n]");
 	if (!o.json && t1_pps > 0 && t2_pps > 0)
-		printf("\nthreaded engine, udp-rss: 2 CPU threads run at %.2fx the rate of 1\n",
-		       t2_pps / t1_pps);
+		printf("\nthreaded engine, udp-rss: 2 CPU threads run at %.2fx the rate of 1 "
+		       "(best of %u runs each)\n", t2_pps / t1_pps, o.rounds);
 	if (!o.json && t1_pps > 0 && x2_pps > 0)
 		printf("this machine: two 1-CPU hosts side by side run at %.2fx the rate of one "
 		       "(the most two threads sharing nothing get here)\n", x2_pps / t1_pps);

@@ -1,9 +1,10 @@
 /* test_oracle.c - the real-kernel oracle cases: rxsim must report the kernel's counters.
  *
- * Each supported case of ../shared/oracle/cases is replayed with the rxsim program
- * (`rxsim replay scenario.yaml --format json`) and compared with the kernel's expect.json by
- * the oracle's own checker (check.py), so the test and a user checking by hand agree. Every
- * recorded case is here; a new case recorded with oracle/run.sh is added to this table.
+ * Each case of ../shared/oracle/cases, and each of rxsim's own (tests/oracle/cases, recorded
+ * with the same oracle/run.sh on a 6.18 kernel from the definitions in tests/oracle/cases.sh),
+ * is replayed with the rxsim program (`rxsim replay scenario.yaml --format json`) and compared
+ * with the kernel's expect.json by the oracle's own checker (check.py), so the test and a user
+ * checking by hand agree. Every recorded case is here; a new one is added to this table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,17 +16,23 @@
 
 #include <cmocka.h>
 
-#define CASES RXS_SHARED_DIR "/oracle/cases"
+#define SHARED RXS_SHARED_DIR "/oracle/cases"
+#define OWN RXS_SOURCE_DIR "/tests/oracle/cases"
+#define CHECK RXS_SHARED_DIR "/oracle/check.py"
 
 static const struct {
 	int line;
+	const char *dir;
 	const char *name;
 } cases[] = {
-	{ __LINE__, "udp-rcvbuf" },
-	{ __LINE__, "icmp-echo" },
-	{ __LINE__, "nft-input-drop" },
-	{ __LINE__, "accept-overflow" },
-	{ __LINE__, "synq-syncookies-on" },
+	{ __LINE__, SHARED, "udp-rcvbuf" },
+	{ __LINE__, SHARED, "icmp-echo" },
+	{ __LINE__, SHARED, "nft-input-drop" },
+	{ __LINE__, SHARED, "accept-overflow" },
+	{ __LINE__, SHARED, "synq-syncookies-on" },
+	{ __LINE__, OWN, "synq-syncookies-off" },
+	{ __LINE__, OWN, "udp-noport" },
+	{ __LINE__, OWN, "tcp-noport" },
 };
 
 static int run(const char *cmd)
@@ -45,12 +52,12 @@ static void test_oracle_cases(void **state)
 		/* The output goes beside the build, never into shared/. */
 		snprintf(cmd, sizeof(cmd),
 			 "cd '%s/%s' && '%s' replay scenario.yaml --format json > '%s/oracle-%s.json'",
-			 CASES, cases[i].name, RXS_CLI, RXS_BINARY_DIR, cases[i].name);
+			 cases[i].dir, cases[i].name, RXS_CLI, RXS_BINARY_DIR, cases[i].name);
 		rc = run(cmd);
 		if (rc != 0)
 			fail_msg("case %s (line %d): rxsim exited %d", cases[i].name, cases[i].line, rc);
-		snprintf(cmd, sizeof(cmd), "python3 '%s/../check.py' '%s/%s/expect.json' '%s/oracle-%s.json'",
-			 CASES, CASES, cases[i].name, RXS_BINARY_DIR, cases[i].name);
+		snprintf(cmd, sizeof(cmd), "python3 '%s' '%s/%s/expect.json' '%s/oracle-%s.json'", CHECK,
+			 cases[i].dir, cases[i].name, RXS_BINARY_DIR, cases[i].name);
 		rc = run(cmd);
 		if (rc != 0)
 			fail_msg("case %s (line %d): check.py found mismatches (exit %d)", cases[i].name,
