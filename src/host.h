@@ -68,6 +68,8 @@ struct rxs_softnet_data {
 	bool running;				/* an invocation is under way: budget is live */
 	bool softirq_pending;			/* NET_RX_SOFTIRQ raised, event queued */
 	int budget;
+	uint16_t ip_ident;			/* IP ids of this CPU's datagrams that may be
+						 * fragmented (ip_select_ident()'s role) */
 	uint64_t time_limit_ns;			/* the jiffy of the time limit begins here */
 	struct rxs_napi_list list;		/* snapshot being polled */
 	struct rxs_napi_list repoll;

@@ -33,6 +33,9 @@ static const struct {
 	{ __LINE__, OWN, "synq-syncookies-off" },
 	{ __LINE__, OWN, "udp-noport" },
 	{ __LINE__, OWN, "tcp-noport" },
+	{ __LINE__, OWN, "synq-syncookies-always" },
+	{ __LINE__, OWN, "icmp-frag" },
+	{ __LINE__, OWN, "udp-badcsum" },
 };
 
 static int run(const char *cmd)

@@ -806,6 +806,86 @@ static void test_frag_closed_port_icmp(void **state)
 	rxs_host_destroy(h);
 }
 
+/* What a fragmented reply left as: each frame's IP length and fragment field, and the
+ * ICMP message put back together from them. */
+struct tx_frags {
+	unsigned int n;
+	uint16_t tot_len[8], frag[8];
+	uint8_t msg[3100];
+	unsigned int msg_len;
+};
+
+static void keep_frags(void *ctx, const uint8_t *f, uint32_t len, uint64_t t)
+{
+	struct tx_frags *tx = ctx;
+	const uint8_t *ip = f + 14;
+	unsigned int off = (fr_get16(ip + 6) & 0x1fffu) * 8, dlen = fr_get16(ip + 2) - 20u;
+
+	(void)t;
+	assert_int_equal(len, 14 + 20 + dlen);
+	assert_int_equal(fr_fold(fr_sum(ip, 20, 0)), 0);	/* each header's checksum */
+	assert_true(tx->n < 8 && off + dlen <= sizeof(tx->msg));
+	tx->tot_len[tx->n] = fr_get16(ip + 2);
+	tx->frag[tx->n++] = fr_get16(ip + 6);
+	memcpy(tx->msg + off, ip + 20, dlen);
+	tx->msg_len = RXS_MAX(tx->msg_len, off + dlen);
+}
+
+/* ping -s 3000 through an MTU of 1500: the request arrives in 3 fragments and is reassembled;
+ * the reply repeats all 3000 bytes and leaves in 3 fragments (ICMP's socket does not set DF),
+ * as the oracle case icmp-frag recorded: 1480 + 1480 + 48 bytes of data, offsets 0, 185 and
+ * 370 (8-byte units), MF on all but the last; IpFragOKs 1, IpFragCreates 3, IpOutTransmits 3
+ * and IpExtOutOctets the three frames' IP bytes. */
+static void test_icmp_echo_fragmented(void **state)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	rxs_host_t *h = fr_host(sc);
+	static uint8_t dg[8 + 3000];
+	static struct tx_frags tx;
+	struct fr f;
+
+	(void)state;
+	rxs_scenario_free(sc);
+	memset(&tx, 0, sizeof(tx));
+	assert_int_equal(rxs_host_set_tx_cb(h, keep_frags, &tx), 0);
+	fr_icmp_echo(&f, FR_PEER_IP, FR_HOST_IP, 7, 0);		/* the header only, then: */
+	memcpy(dg, f.d + f.l4, 8);
+	for (unsigned int i = 0; i < 3000; i++)
+		dg[8 + i] = (uint8_t)(i * 7);
+	fr_put16(dg + 2, 0);
+	fr_put16(dg + 2, fr_fold(fr_sum(dg, sizeof(dg), 0)));
+	for (unsigned int off = 0, n = 0; off < sizeof(dg); off += 1480, n++) {
+		unsigned int len = RXS_MIN(1480u, (unsigned int)sizeof(dg) - off);
+
+		fr_eth(&f, fr_host_mac, false, 0, FR_ETH_P_IP);
+		fr_ip(&f, FR_PEER_IP, FR_HOST_IP, 1, 99,
+		      (uint16_t)((off + len < sizeof(dg) ? 0x2000 : 0) | off / 8), (uint16_t)len);
+		memcpy(f.d + f.l4, dg + off, len);
+		fr_inject(h, &f, n * 1000);
+	}
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(FR_MIB(h, IpReasmOKs), 1);
+	assert_int_equal(FR_MIB(h, IcmpOutEchoReps), 1);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
+	assert_int_equal(FR_MIB(h, IpFragOKs), 1);
+	assert_int_equal(FR_MIB(h, IpFragCreates), 3);
+	assert_int_equal(FR_MIB(h, IpOutTransmits), 3);
+	assert_int_equal(FR_MIB(h, IpExtOutOctets), 1500 + 1500 + 68);
+	assert_int_equal(tx.n, 3);
+	assert_int_equal(tx.tot_len[0], 1500);
+	assert_int_equal(tx.tot_len[1], 1500);
+	assert_int_equal(tx.tot_len[2], 68);
+	assert_int_equal(tx.frag[0], 0x2000);
+	assert_int_equal(tx.frag[1], 0x2000 | 185);
+	assert_int_equal(tx.frag[2], 370);
+	assert_int_equal(tx.msg_len, sizeof(dg));
+	assert_int_equal(tx.msg[0], 0);				/* an echo reply */
+	assert_memory_equal(tx.msg + 4, dg + 4, sizeof(dg) - 4);	/* id, seq and all the data */
+	assert_int_equal(fr_fold(fr_sum(tx.msg, tx.msg_len, 0)), 0);	/* its checksum */
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 /* A router (ip_forward=1): forwarded with the TTL decreased, reported when the TTL runs
  * out, and subject to the FORWARD chain. */
 static void test_forwarding(void **state)
@@ -1072,6 +1152,7 @@ int main(void)
 		cmocka_unit_test(test_frag_timeout_icmp_clock),
 		cmocka_unit_test(test_frag_destroy_while_queued),
 		cmocka_unit_test(test_icmp_echo),
+		cmocka_unit_test(test_icmp_echo_fragmented),
 		cmocka_unit_test(test_icmp_frames),
 		cmocka_unit_test(test_frag_closed_port_icmp),
 		cmocka_unit_test(test_forwarding),

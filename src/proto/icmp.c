@@ -1,7 +1,7 @@
 /* icmp.c - ICMP receive (icmp_rcv) and the errors the host sends (icmp_send), rate limited.
  *
- * Replies and errors go out through the transmit counters only (IpOutRequests, Icmp Out*);
- * a transmit path that writes them to a pcap comes with the TCP work. Rate limits follow
+ * Replies and errors go out through ip_output (ip_output.c): an echo reply repeats all the
+ * request's data, and leaves in fragments when that is longer than the MTU. Rate limits follow
  * net/ipv4/icmp.c: a global token bucket (icmp_msgs_per_sec, icmp_msgs_burst) and a
  * per-destination bucket (inet_peer_xrlim_allow: icmp_ratelimit per message, burst of 6),
  * both only for the types in icmp_ratemask. The kernel takes a random 0-2 credits per message
@@ -167,7 +167,8 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 				uint8_t type, uint8_t code)
 {
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
-	uint8_t msg[8 + ICMP_ERR_QUOTE];
+	uint8_t small[8 + ICMP_ERR_QUOTE], *msg = small;
+	size_t size = sizeof(small);
 	unsigned int len;
 	struct rxs_out o = {
 		.family = AF_INET, .saddr = cb->daddr, .daddr = cb->saddr, .proto = 1,
@@ -185,9 +186,18 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 		o.saddr = src;
 	}
 
-	len = rxs__icmp_body(msg, sizeof(msg), skb, type == 0, type, code);
+	/* An echo reply repeats all the request's data, however long (a reassembled ping of
+	 * 3000 bytes is answered in 3000 bytes, which ip_output fragments). */
+	if (type == 0 && skb->len > size) {
+		size = skb->len;
+		if (!(msg = rxs__malloc(size)))
+			return;		/* ip_append_data()'s -ENOBUFS: nothing leaves */
+	}
+	len = rxs__icmp_body(msg, size, skb, type == 0, type, code);
 	rxs__put_be16(msg + 2, rxs__csum_fold(rxs__csum_partial(msg, len, 0)));
 	rxs__ip_output(sd, &o, msg, len);
+	if (msg != small)
+		rxs__free(msg);
 }
 
 /* Send an ICMP message of @type to the source of @skb, subject to the limits. */

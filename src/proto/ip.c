@@ -272,7 +272,6 @@ static void ip_forward_finish(struct rxs_sk_buff *skb)
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 
 	rxs__mib_inc(sd, RXS_MIB_IpForwDatagrams);
-	rxs__mib_add(sd, RXS_MIB_IpExtOutOctets, skb->len);
 	if (nf_hook(skb, RXS_NF_INET_POST_ROUTING, rxs__ip_forward_xmit))
 		rxs__ip_forward_xmit(skb);
 }

@@ -2,9 +2,12 @@
  *
  * Replies (SYN-ACKs, ACKs, RSTs, ICMP messages) leave through __ip_local_out and ip_output:
  * the LOCAL_OUT hook, IpOutRequests (counted in ip_output, so a LOCAL_OUT drop is not
- * counted and a POST_ROUTING drop is), the POST_ROUTING hook, then the device, where the
- * frame goes to the user's transmit callback and the --tx pcap, stamped with the CPU's
- * virtual clock. Netfilter drops here count in no IP counter, as on receive.
+ * counted and a POST_ROUTING drop is), the POST_ROUTING hook, then ip_finish_output: a
+ * datagram longer than the device's MTU leaves in fragments (ip_fragment), and each packet
+ * that leaves counts in IpOutTransmits and IpExtOutOctets (ip_finish_output2, since Linux
+ * 6.3 apart from OutRequests). At the device the frame goes to the user's transmit callback
+ * and the --tx pcap, stamped with the CPU's virtual clock. Netfilter drops here count in no
+ * IP counter, as on receive.
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -81,8 +84,11 @@ void rxs__tx_close(struct rxs_host *h)
 	h->tx = NULL;
 }
 
-/* An IPv4 or IPv6 header for @o and @l4len bytes of payload. Returns its length. */
-static unsigned int put_ip(uint8_t *p, const struct rxs_out *o, unsigned int l4len)
+/* An IPv4 or IPv6 header for @o and @l4len bytes of payload. Returns its length. TCP's
+ * control sockets send with DF (IP_PMTUDISC_DO) and id 0; the ICMP socket sends with
+ * IP_PMTUDISC_DONT, so its replies carry an id and may be fragmented. */
+static unsigned int put_ip(struct rxs_softnet_data *sd, uint8_t *p, const struct rxs_out *o,
+			   unsigned int l4len)
 {
 	if (o->family == AF_INET6) {
 		memset(p, 0, 40);
@@ -97,7 +103,10 @@ static unsigned int put_ip(uint8_t *p, const struct rxs_out *o, unsigned int l4l
 	memset(p, 0, 20);
 	p[0] = 0x45;
 	rxs__put_be16(p + 2, (uint16_t)(20 + l4len));
-	rxs__put_be16(p + 6, 0x4000);	/* DF */
+	if (o->proto == IPPROTO_TCP)
+		rxs__put_be16(p + 6, 0x4000);	/* DF */
+	else
+		rxs__put_be16(p + 4, ++sd->ip_ident);
 	p[8] = 64;
 	p[9] = o->proto;
 	memcpy(p + 12, o->saddr, 4);
@@ -134,6 +143,76 @@ static void dev_xmit(struct rxs_tx *tx, const uint8_t *f, uint32_t len, uint64_t
 	tx->frames++;
 }
 
+/* The device's MTU as ip_skb_dst_mtu() sees it (an IPv4 link has at least 68); a packet
+ * built without a device (the library's unit tests do) has Ethernet's. */
+static unsigned int out_mtu(const struct rxs_netdev *dev)
+{
+	return dev ? RXS_MAX(dev->cfg.mtu, 68u) : 1500;
+}
+
+/* ip_fragment(): the fragments a datagram of @iplen bytes (a 20-byte header) leaves in, the
+ * data of each but the last a multiple of 8 bytes. */
+static unsigned int ip_nfrags(unsigned int iplen, unsigned int mtu)
+{
+	unsigned int per = (mtu - 20) & ~7u;
+
+	return iplen <= mtu ? 1 : (iplen - 20 + per - 1) / per;
+}
+
+/* ip_finish_output2() counts each packet that leaves, ip_do_fragment() each fragment made
+ * and each datagram fragmented. */
+static void count_transmit(struct rxs_softnet_data *sd, unsigned int iplen, unsigned int nfrags)
+{
+	rxs__mib_add(sd, RXS_MIB_IpOutTransmits, nfrags);
+	rxs__mib_add(sd, RXS_MIB_IpExtOutOctets, iplen + 20 * (nfrags - 1));
+	if (nfrags > 1) {
+		rxs__mib_inc(sd, RXS_MIB_IpFragOKs);
+		rxs__mib_add(sd, RXS_MIB_IpFragCreates, nfrags);
+	}
+}
+
+/* A frame to the taps that see sent frames and to the device. */
+static void xmit_frame(struct rxs_softnet_data *sd, const uint8_t *f, uint32_t len)
+{
+	struct rxs_tx *tx = sd->host->tx;
+
+	xmit_taps(sd, f, len);
+	if (tx && (tx->dumper || tx->fn))
+		dev_xmit(tx, f, len, sd->now);
+	else if (tx)
+		tx->frames++;
+}
+
+/* ip_do_fragment()'s slow path for the IPv4 @frame (Ethernet, a 20-byte IP header, then
+ * @iplen - 20 bytes): each fragment gets a copy of the headers with its own length, offset,
+ * MF and checksum. false when there is no memory for one (IpFragFails, as -ENOMEM is). */
+static bool xmit_fragments(struct rxs_softnet_data *sd, const uint8_t *frame, unsigned int iplen,
+			   unsigned int mtu)
+{
+	unsigned int per = (mtu - 20) & ~7u, off;
+	uint8_t small[14 + 1500], *buf = small;
+
+	if (mtu > 1500 && !(buf = rxs__malloc(14 + mtu))) {
+		rxs__mib_inc(sd, RXS_MIB_IpFragFails);
+		return false;
+	}
+	for (off = 0; off < iplen - 20; off += per) {
+		unsigned int len = RXS_MIN(per, iplen - 20 - off);
+		uint8_t *iph = buf + 14;
+
+		memcpy(buf, frame, 14 + 20);
+		memcpy(iph + 20, frame + 14 + 20 + off, len);
+		rxs__put_be16(iph + 2, (uint16_t)(20 + len));
+		rxs__put_be16(iph + 6, (uint16_t)(off >> 3 | (off + len < iplen - 20 ? 0x2000 : 0)));
+		rxs__put_be16(iph + 10, 0);
+		rxs__put_be16(iph + 10, rxs__csum_fold(rxs__csum_partial(iph, 20, 0)));
+		xmit_frame(sd, buf, 14 + 20 + len);
+	}
+	if (buf != small)
+		rxs__free(buf);
+	return true;
+}
+
 /* The packet as an skb, for netfilter: IP header at data, the IP control block filled. */
 static struct rxs_sk_buff *out_skb(struct rxs_softnet_data *sd, const struct rxs_out *o,
 				   const uint8_t *l4, unsigned int l4len)
@@ -152,7 +231,7 @@ static struct rxs_sk_buff *out_skb(struct rxs_softnet_data *sd, const struct rxs
 	skb->mac_header = (uint16_t)(eth - skb->head);
 	rxs_skb_pull(skb, 14);
 	rxs_skb_reset_network_header(skb);
-	iplen = put_ip(rxs__skb_put(skb, 0), o, l4len);
+	iplen = put_ip(sd, rxs__skb_put(skb, 0), o, l4len);
 	rxs__skb_put(skb, iplen);
 	memcpy(rxs__skb_put(skb, l4len), l4, l4len);
 	skb->cpu = sd->cpu;
@@ -173,13 +252,18 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	struct rxs_host *h = sd->host;
 	struct rxs_sk_buff *skb;
 	bool v6 = o->family == AF_INET6;
+	unsigned int iplen = 20 + l4len, mtu = out_mtu(o->dev);
+	/* Only ICMP's datagrams leave without DF (put_ip()); IPv6 output is not fragmented. */
+	unsigned int nfrags = v6 || o->proto == IPPROTO_TCP ? 1 : ip_nfrags(iplen, mtu);
 
 	/* Without rules and without anyone watching, the outcome is only the counters: skip
 	 * building the packet (SYN floods send a SYN-ACK per SYN). */
 	if (!h->nf && !h->ntaps && (!h->tx || (!h->tx->dumper && !h->tx->fn))) {
 		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
+		if (!v6)
+			count_transmit(sd, iplen, nfrags);
 		if (h->tx)
-			h->tx->frames++;
+			h->tx->frames += nfrags;
 		return true;
 	}
 	skb = out_skb(sd, o, l4, l4len);
@@ -192,11 +276,14 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	if (h->nf && rxs__nf_hook(h->nf, RXS_NF_INET_POST_ROUTING, skb, o->dev->cfg.name,
 				  sd->now) != RXS_NF_ACCEPT)
 		return false;
-	xmit_taps(sd, rxs_skb_mac_header(skb), skb->len + 14);
-	if (h->tx && (h->tx->dumper || h->tx->fn))
-		dev_xmit(h->tx, rxs_skb_mac_header(skb), skb->len + 14, sd->now);
-	else if (h->tx)
-		h->tx->frames++;
+	if (nfrags > 1 && !xmit_fragments(sd, rxs_skb_mac_header(skb), iplen, mtu)) {
+		rxs_consume_skb(skb);
+		return false;
+	}
+	if (!v6)
+		count_transmit(sd, iplen, nfrags);
+	if (nfrags == 1)
+		xmit_frame(sd, rxs_skb_mac_header(skb), skb->len + 14);
 	rxs_consume_skb(skb);	/* not an offered frame: no conservation count */
 	return true;
 }
@@ -226,6 +313,10 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 	uint8_t peer[6];
 	uint8_t *eth;
 
+	/* ip_finish_output2(): the forwarded packet leaves (IpForwDatagrams was counted). */
+	rxs__mib_inc(sd, RXS_MIB_IpOutTransmits);
+	rxs__mib_add(sd, RXS_MIB_IpExtOutOctets, skb->len);
+
 	/* No neighbour table: the next hop's MAC is the frame's sender when the packet goes
 	 * back out its link, the broadcast address otherwise. */
 	if (out == skb->dev)
@@ -238,11 +329,7 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 		memcpy(eth, peer, 6);
 		memcpy(eth + 6, out->cfg.mac, 6);
 		rxs__put_be16(eth + 12, 0x0800);
-		xmit_taps(sd, eth, skb->len);
-		if (h->tx && (h->tx->dumper || h->tx->fn))
-			dev_xmit(h->tx, eth, skb->len, sd->now);
-		else if (h->tx)
-			h->tx->frames++;
+		xmit_frame(sd, eth, skb->len);
 	} else if (h->tx) {
 		h->tx->frames++;
 	}

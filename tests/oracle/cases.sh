@@ -8,7 +8,7 @@
 # counters in rxsim's JSON keys) are written from kernel.json and the snapshots, by hand,
 # as the shared cases' are. test_oracle replays every case of both folders.
 
-CASES="$CASES synq-syncookies-off udp-noport tcp-noport"
+CASES="$CASES synq-syncookies-off udp-noport tcp-noport synq-syncookies-always icmp-frag udp-badcsum"
 
 # ---------------------------------------------------------------- the SYN queue, no cookies
 # 40 SYNs at a listen(16) with tcp_max_syn_backlog 16 and syncookies off.
@@ -59,6 +59,73 @@ $(scn_common)
   "client_actions": [
     {"t": 0, "action": "20 non-blocking TCP connect() to $IP_S:5100 in a tight loop from one process (ephemeral ports)"},
     {"t": 1.0, "action": "client output frozen (nft drop all), 0.5 s settle, then 'after' snapshot"}
+  ]
+}
+JSON
+}
+
+# ---------------------------------------------------------------- cookies for every SYN
+# tcp_syncookies=2: every SYN gets a cookie, none a request sock.
+case_synq_syncookies_always_setup()    { synq_setup 2; }
+case_synq_syncookies_always_traffic()  { synq_traffic; }
+case_synq_syncookies_always_scenario() { synq_scenario 2; }
+
+# ---------------------------------------------------------------- fragmented pings
+# 5 pings of 3000 bytes: each request arrives in 3 fragments (MTU 1500) and is reassembled;
+# each reply leaves in 3 fragments.
+case_icmp_frag_setup() { :; }
+case_icmp_frag_traffic() {
+    ns_c timeout 10 ping -n -c 5 -i 0.2 -W 1 -s 3000 "$IP_S" >"$WORK/ping.out" 2>&1 || true
+    cp "$WORK/ping.out" "$OUT/ping.txt"
+    sleep 0.3
+}
+case_icmp_frag_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "ping -c 5 -i 0.2 -s 3000 $IP_S (3008-byte ICMP echo requests, 3 IPv4 fragments each at MTU 1500)"},
+    {"t": "+0.3 s after ping exits", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
+
+# ---------------------------------------------------------------- UDP checksum errors
+# 30 datagrams to a reading socket, every third with a wrong UDP checksum (scapy, L2).
+case_udp_badcsum_setup() {
+    bg srv ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 6300 --read 1 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_udp_badcsum_traffic() {
+    ns_c timeout 20 $PY - "$IF_C" "$IP_C" "$IP_S" "$MAC_C" "$MAC_S" <<'PY'
+import sys
+from scapy.all import Ether, IP, UDP, Raw, sendp
+iface, src, dst, smac, dmac = sys.argv[1:6]
+frames = []
+for i in range(30):
+    u = UDP(sport=41000, dport=6300)
+    if i % 3 == 2:
+        u.chksum = 0x1234
+    frames.append(Ether(src=smac, dst=dmac) / IP(src=src, dst=dst, id=2000 + i) / u / Raw(b"x" * 100))
+sendp(frames, iface=iface, verbose=False)
+PY
+    sleep 0.5
+}
+case_udp_badcsum_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "$IP_S", "port": 6300, "app": "reads every datagram"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "30 UDP datagrams (scapy sendp, L2) $IP_C:41000 -> $IP_S:6300, 100-byte payload, back-to-back; every third (i % 3 == 2) has UDP checksum 0x1234 (wrong)"},
+    {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
   ]
 }
 JSON
