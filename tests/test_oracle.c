@@ -36,6 +36,8 @@ static const struct {
 	{ __LINE__, OWN, "synq-syncookies-always" },
 	{ __LINE__, OWN, "icmp-frag" },
 	{ __LINE__, OWN, "udp-badcsum" },
+	{ __LINE__, OWN, "ip-bad-headers" },
+	{ __LINE__, OWN, "accept-cookies" },
 };
 
 static int run(const char *cmd)

@@ -8,7 +8,7 @@
 # counters in rxsim's JSON keys) are written from kernel.json and the snapshots, by hand,
 # as the shared cases' are. test_oracle replays every case of both folders.
 
-CASES="$CASES synq-syncookies-off udp-noport tcp-noport synq-syncookies-always icmp-frag udp-badcsum"
+CASES="$CASES synq-syncookies-off udp-noport tcp-noport synq-syncookies-always icmp-frag udp-badcsum ip-bad-headers accept-cookies"
 
 # ---------------------------------------------------------------- the SYN queue, no cookies
 # 40 SYNs at a listen(16) with tcp_max_syn_backlog 16 and syncookies off.
@@ -126,6 +126,81 @@ $(scn_common)
   "client_actions": [
     {"t": 0, "action": "30 UDP datagrams (scapy sendp, L2) $IP_C:41000 -> $IP_S:6300, 100-byte payload, back-to-back; every third (i % 3 == 2) has UDP checksum 0x1234 (wrong)"},
     {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
+
+# ---------------------------------------------------------------- IPv4 headers that fail
+# To a reading UDP socket (scapy, L2): 10 good datagrams, 5 with a wrong IP header checksum,
+# 5 whose total length is longer than the frame, 5 to an address not the host's (forwarding
+# off), 5 whose UDP length is longer than the datagram.
+case_ip_bad_headers_setup() {
+    bg srv ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr 0.0.0.0 --port 6400 --read 1 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_ip_bad_headers_traffic() {
+    ns_c timeout 20 $PY - "$IF_C" "$IP_C" "$IP_S" "$MAC_C" "$MAC_S" <<'PY'
+import sys
+from scapy.all import Ether, IP, UDP, Raw, sendp
+iface, src, dst, smac, dmac = sys.argv[1:6]
+def dgram(i, daddr=dst):
+    return Ether(src=smac, dst=dmac) / IP(src=src, dst=daddr, id=3000 + i) / UDP(sport=42000, dport=6400) / Raw(b"y" * 64)
+frames = []
+for i in range(10):
+    frames.append(bytes(dgram(i)))
+for i in range(10, 15):                     # IP header checksum wrong
+    p = dgram(i); p[IP].chksum = 0x4242; frames.append(bytes(p))
+for i in range(15, 20):                     # IP total length past the frame
+    p = dgram(i); p[IP].len = 200; frames.append(bytes(p))
+for i in range(20, 25):                     # not our address
+    frames.append(bytes(dgram(i, "10.77.0.99")))
+for i in range(25, 30):                     # UDP length past the datagram
+    p = dgram(i); p[UDP].len = 120; frames.append(bytes(p))
+sendp([Ether(f) for f in frames], iface=iface, verbose=False)
+PY
+    sleep 0.5
+}
+case_ip_bad_headers_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "0.0.0.0", "port": 6400, "app": "reads every datagram"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "30 UDP datagrams (scapy sendp, L2) $IP_C:42000 -> :6400, 64-byte payload, back-to-back: 10 good; 5 with IP checksum 0x4242; 5 with IP total length 200 (frame shorter); 5 to 10.77.0.99 (not the server's, server MAC); 5 with UDP length 120 (datagram shorter)"},
+    {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
+
+# ---------------------------------------------------------------- cookies that come back
+# tcp_syncookies=2 and listen(4), never accept()ed: 20 real connect()s, every SYN answered
+# with a cookie, every handshake's ACK checked against it while the accept queue fills.
+case_accept_cookies_setup() {
+    ns_s sysctl -qw net.ipv4.tcp_syncookies=2
+    bg srv ip netns exec "$NS_S" $PY "$APPS" tcp-listen-noaccept --addr "$IP_S" --port 5002 --backlog 4 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_accept_cookies_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$APPS" tcp-connect-burst --dst "$IP_S" --port 5002 --count 20 --wait 3.5 \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds $APP_MAX
+    wait_file "$WORK/cli.ready" 15
+}
+case_accept_cookies_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {"net.ipv4.tcp_syncookies": 2},
+  "listeners": [{"proto": "tcp", "addr": "$IP_S", "port": 5002, "backlog": 4, "app": "never calls accept()"}],
+  "nft_rules": {"server": "", "client": "freeze at end: table inet oracle_freeze (output policy drop)"},
+  "client_actions": [
+    {"t": 0, "action": "20 non-blocking TCP connect() to $IP_S:5002 in a tight loop from one process (ephemeral ports), sockets kept open"},
+    {"t": 3.5, "action": "client output frozen (nft drop all), 0.5 s settle, then 'after' snapshot"}
   ]
 }
 JSON
