@@ -186,6 +186,14 @@ struct rxs_tcp_sock {
 	struct rxs_skb_queue ofo;		/* out-of-order segments, by sequence */
 	uint32_t unacked_segs;			/* in-order segments since our last ACK */
 	bool delack_armed;
+	/* the delayed-ACK engine (icsk_ack): quick ACKs left, whether an ACK is scheduled,
+	 * interactive (pingpong) mode, the first data seen, the last data's time, rcv_mss */
+	uint8_t quick;
+	bool ack_sched, pingpong, ato_set;
+	uint16_t rcv_mss;
+	uint64_t lrcvtime;
+	bool tstamp_ok;				/* timestamps negotiated: our ACKs carry one */
+	uint32_t ts_recent;			/* the peer's last TSval, our TSecr */
 	uint8_t peer_mac[6];
 	struct rxs_netdev *dev;			/* the NIC the connection came in on */
 };

@@ -38,6 +38,7 @@ static const struct {
 	{ __LINE__, OWN, "udp-badcsum" },
 	{ __LINE__, OWN, "ip-bad-headers" },
 	{ __LINE__, OWN, "accept-cookies" },
+	{ __LINE__, OWN, "tcp-data" },
 };
 
 static int run(const char *cmd)

@@ -387,6 +387,40 @@ static void test_established_data(void **state)
 	rxs_host_destroy(h);
 }
 
+/* The delayed-ACK engine on one connection of 40 data segments 10 us apart: the first 16 get
+ * quick ACKs, then one ACK for every second segment; none waits for the timer. */
+static void test_quickack_then_every_second(void **state)
+{
+	char dir[] = "/tmp/test_tcp.XXXXXX", path[64];
+	struct rxs_scenario *sc;
+	struct rxs_traffic_config *t;
+	struct rxs_socket_config *s;
+	rxs_host_t *h;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.pcap", dir);
+	fr_gen_connections(path, 1, 40, 100000);
+	sc = fr_scenario(RXS_DRIVER_GENERIC);
+	s = rxs_scenario_add_socket(sc);
+	s->proto = IPPROTO_TCP;
+	s->port = 80;
+	t = rxs_scenario_add_traffic(sc);
+	t->kind = RXS_TRAFFIC_PCAP;
+	t->path = strdup(path);
+	snprintf(t->nic, sizeof(t->nic), "eth0");
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_host_run(h), 0);
+	assert_int_equal(FR_MIB(h, TcpInSegs), 2 + 40);
+	assert_int_equal(FR_MIB(h, TcpOutSegs), 1 + 16 + 12);	/* SYN-ACK, quick, every second */
+	assert_int_equal(FR_MIB(h, TcpExtDelayedACKs), 0);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* `rxsim gen tcp`: connections opened in the file (the server's SYN-ACKs included, as a
  * two-way capture has them) replay as full connections: the host skips its own frames but
  * takes their ISNs, so every client ACK completes its handshake. */
@@ -418,7 +452,9 @@ static void test_generated_connections(void **state)
 	assert_int_equal(FR_MIB(h, TcpPassiveOpens), 8);
 	assert_int_equal(si.delivered, 8);			/* all accepted */
 	assert_int_equal(FR_MIB(h, TcpInSegs), 8 * 2 + 80);	/* the SYN-ACKs are not received */
-	assert_int_equal(FR_MIB(h, TcpOutSegs), 8 + 40);	/* SYN-ACKs, an ACK per 2 segments */
+	/* SYN-ACKs, and an ACK for each segment: a connection's first 16 data segments are
+	 * quick ACKs (tcp_incr_quickack), and each has only 10. */
+	assert_int_equal(FR_MIB(h, TcpOutSegs), 8 + 80);
 	assert_int_equal(FR_MIB(h, TcpOutRsts), 0);
 	assert_int_equal(rxs_host_conservation(h, &c), 0);
 	assert_int_equal(c.offered, 8 * 2 + 80);
@@ -498,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_final_ack_overflow),
 		cmocka_unit_test(test_resets),
 		cmocka_unit_test(test_established_data),
+		cmocka_unit_test(test_quickack_then_every_second),
 		cmocka_unit_test(test_generated_connections),
 		cmocka_unit_test(test_output_hook),
 	};

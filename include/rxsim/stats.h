@@ -104,6 +104,7 @@
 	XX(TcpExtTCPPureAcks, TcpExt, TCPPureAcks) \
 	XX(TcpExtTCPSynRetrans, TcpExt, TCPSynRetrans) \
 	XX(TcpExtTCPTimeouts, TcpExt, TCPTimeouts) \
+	XX(TcpExtDelayedACKs, TcpExt, DelayedACKs) \
 	XX(TcpExtDelayedACKLost, TcpExt, DelayedACKLost) \
 	XX(TcpExtTCPChallengeACK, TcpExt, TCPChallengeACK) \
 	XX(TcpExtTCPBacklogDrop, TcpExt, TCPBacklogDrop) \

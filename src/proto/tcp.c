@@ -69,6 +69,8 @@ int rxs__tcp_parse(const struct rxs_sk_buff *skb, struct rxs_tcp_cb *tcb,
 	/* end_seq counts SYN and FIN as one each, as TCP_SKB_CB(skb)->end_seq does. */
 	tcb->end_seq = tcb->seq + tcb->payload + !!(tcb->flags & TH_SYN) + !!(tcb->flags & TH_FIN);
 	parse_options(th + 20, tcb->doff - 20u, opts);
+	tcb->saw_tstamp = opts->saw_tstamp;
+	tcb->tsval = opts->tsval;
 	return 0;
 }
 
@@ -268,6 +270,7 @@ static struct rxs_sock *syn_recv_sock(struct rxs_softnet_data *sd, struct rxs_so
 		return NULL;
 	}
 	child->tcp.dev = skb->dev;
+	child->tcp.rcv_mss = 536;	/* tcp_initialize_rcv_mss(): TCP_MSS_DEFAULT at most */
 	rxs__mib_inc(sd, RXS_MIB_TcpPassiveOpens);	/* tcp_create_openreq_child() */
 	return child;
 }

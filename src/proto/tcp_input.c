@@ -4,8 +4,9 @@
  * Modelled: the final handshake ACK (SYN_RECV -> ESTABLISHED, TCPPureAcks), RST and SYN
  * checks, in-order data charged in truesize against sk_rcvbuf with the prune sequence
  * (PruneCalled, OfoPruned, RcvPruned, TCPRcvQDrop), the out-of-order queue (TCPOFOQueue,
- * TCPOFODrop, TCPOFOMerge), FIN, and ACKs sent for every second segment or after the
- * delayed-ACK timer (40 ms). Not modelled: receive-window autotuning (sk_rcvbuf stays at
+ * TCPOFODrop, TCPOFOMerge), FIN, and the delayed-ACK engine: quick ACKs for the first data
+ * of a connection, then an ACK for every second segment or after the delayed-ACK timer
+ * (40 ms, DelayedACKs), and interactive (pingpong) mode once the peer's FIN is in. Not modelled: receive-window autotuning (sk_rcvbuf stays at
  * tcp_rmem[1] or SO_RCVBUF), coalescing segments into one skb (TCPRcvCoalesce), collapsing
  * the queue under pressure, PAWS, and the sending side (this host acknowledges, it does not
  * send data).
@@ -20,29 +21,86 @@ static void ack_now(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 	rxs__tcp_send_ack(sd, sk);
 }
 
-/* __tcp_ack_snd_check(): an ACK for every second full segment, else the delayed ACK. */
+/* Quick ACKs a connection starts with, or gets back after a long silence (TCP_MAX_QUICKACKS). */
+#define TCP_MAX_QUICKACKS 16
+/* The receive window tcp_incr_quickack() divides: the 65160 bytes of our SYN-ACK (rxsim does
+ * not grow the window). */
+#define TCP_RCV_WND 65160u
+/* icsk_rto once the handshake gave an RTT sample on a fast link: TCP_RTO_MIN. */
+#define TCP_RTO_MIN_NS 200000000ull
+
+/* tcp_incr_quickack(): at least rcv_wnd / (2 * rcv_mss) quick ACKs, 2 at least, 16 at most. */
+static void incr_quickack(struct rxs_tcp_sock *tp)
+{
+	unsigned int quickacks = TCP_RCV_WND / (2u * tp->rcv_mss);
+
+	quickacks = RXS_MIN(quickacks ? quickacks : 2u, (unsigned int)TCP_MAX_QUICKACKS);
+	if (quickacks > tp->quick)
+		tp->quick = (uint8_t)quickacks;
+}
+
+/* tcp_enter_quickack_mode(): ACK at once from now on, for a while. */
+static void enter_quickack_mode(struct rxs_tcp_sock *tp)
+{
+	incr_quickack(tp);
+	tp->pingpong = false;
+}
+
+/* tp->advmss: the MSS of our SYN-ACK, less the timestamp option when there is one. */
+static uint16_t advmss(const struct rxs_sock *sk)
+{
+	unsigned int mtu = sk->tcp.dev ? sk->tcp.dev->cfg.mtu : 1500;
+
+	return (uint16_t)(mtu - 40 - (sk->tcp.tstamp_ok ? 12 : 0));
+}
+
+/* tcp_event_data_recv(): a segment with data schedules an ACK, teaches rcv_mss
+ * (tcp_measure_rcv_mss) and feeds the delayed-ACK engine: the connection's first data, or
+ * data after a silence longer than the RTO, earns quick ACKs. */
+static void event_data_recv(struct rxs_tcp_sock *tp, uint32_t len, uint16_t advmss, uint64_t now)
+{
+	tp->ack_sched = true;
+	if (len >= tp->rcv_mss)
+		tp->rcv_mss = (uint16_t)RXS_MIN(len, (uint32_t)advmss);
+	if (!tp->ato_set) {
+		incr_quickack(tp);
+		tp->ato_set = true;
+	} else if (now - tp->lrcvtime > TCP_RTO_MIN_NS) {
+		incr_quickack(tp);
+	}
+	tp->lrcvtime = now;
+}
+
+/* __tcp_ack_snd_check(): at once in quickack mode (quick ACKs left, not interactive) or when
+ * two segments wait for it, else the delayed ACK. */
 static void ack_snd_check(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 {
-	if (++sk->tcp.unacked_segs >= 2) {
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (++tp->unacked_segs >= 2 || (tp->quick && !tp->pingpong)) {
 		ack_now(sd, sk);
 		return;
 	}
-	if (!sk->tcp.delack_armed) {
-		sk->tcp.delack_armed = true;
+	if (!tp->delack_armed) {
+		tp->delack_armed = true;
 		rxs__event_add(sk->host, sd->now + TCP_DELACK_MIN_NS, RXS_EV_DELACK, sk);
 	}
 }
 
+/* tcp_delack_timer_handler(): the ACK that waited goes now; an interactive connection whose
+ * delayed ACK was missed leaves interactive mode. */
 void rxs__tcp_delack_timer(struct rxs_sock *sk, uint64_t t)
 {
 	struct rxs_softnet_data *sd = &sk->host->cpus[0];
 
 	sk->tcp.delack_armed = false;
-	if (!sk->tcp.unacked_segs || sk->tcp.state == RXS_TCP_CLOSE)
+	if (!sk->tcp.ack_sched || sk->tcp.state == RXS_TCP_CLOSE)
 		return;
 	if (sd->now < t)
 		sd->now = t;
+	sk->tcp.pingpong = false;
 	ack_now(sd, sk);
+	rxs__mib_inc(sd, RXS_MIB_TcpExtDelayedACKs);
 }
 
 /* tcp_prune_ofo_queue(): drop out-of-order data from the far end until we fit. */
@@ -152,8 +210,11 @@ static void data_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct 
 	struct rxs_tcp_sock *tp = &sk->tcp;
 
 	if (!after(tcb->end_seq, tp->rcv_nxt)) {
-		/* A retransmission of what we have: ACK at once (the first was lost). */
+		/* A retransmission of what we have: ACK at once (the first was lost), and
+		 * quickly for a while (tcp_enter_quickack_mode). */
 		rxs__mib_inc(sd, RXS_MIB_TcpExtDelayedACKLost);
+		enter_quickack_mode(tp);
+		tp->ack_sched = true;
 		ack_now(sd, sk);
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OLD_DATA);
 		return;
@@ -168,6 +229,7 @@ static void data_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct 
 	rxs_skb_pull(skb, tcb->doff);
 	if (after(tcb->seq, tp->rcv_nxt)) {
 		data_queue_ofo(sd, sk, skb);
+		tp->ack_sched = true;
 		ack_now(sd, sk);	/* a duplicate ACK tells the sender what is missing */
 		return;
 	}
@@ -181,15 +243,25 @@ static void data_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct 
 	    !(tcb->flags & ~(TH_ACK | TH_PSH)))
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPHPHits);
 	tp->rcv_nxt = tcb->end_seq;
-	if (tcb->flags & TH_FIN)
+	if (tcb->payload)
+		event_data_recv(tp, tcb->payload, advmss(sk), sd->now);
+	if (tcb->flags & TH_FIN) {
+		/* tcp_fin(): ESTABLISHED -> CLOSE_WAIT, and interactive from now on: its ACK
+		 * waits for the delayed-ACK timer unless something else sends it. */
+		tp->ack_sched = true;
+		if (tp->state == RXS_TCP_ESTABLISHED)
+			tp->pingpong = true;
 		tp->state = RXS_TCP_CLOSE_WAIT;
+	}
 	sk->rmem_alloc += skb->truesize;
 	rxs__skb_queue_tail(&sk->receive_queue, skb);
-	ofo_drain(sk);
-	if (tcb->flags & TH_FIN)
+	if (tp->ofo.qlen) {
+		/* A hole filled: ACK at once (ICSK_ACK_NOW). */
+		ofo_drain(sk);
 		ack_now(sd, sk);
-	else
+	} else {
 		ack_snd_check(sd, sk);
+	}
 	rxs__app_data_ready(sk, sd->now);
 }
 
@@ -242,8 +314,14 @@ void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
 	}
 	if (validate_incoming(sd, sk, skb, tcb))
 		return;
-	if (tp->state == RXS_TCP_SYN_RECV)
+	if (tp->state == RXS_TCP_SYN_RECV) {
 		tp->state = RXS_TCP_ESTABLISHED;	/* the handshake's ACK */
+		/* Timestamps were agreed when the ACK of our SYN-ACK carries one. */
+		tp->tstamp_ok = tcb->saw_tstamp;
+	}
+	/* tcp_store_ts_recent(): the TSval to echo, from what arrives in order. */
+	if (tp->tstamp_ok && tcb->saw_tstamp && !after(tcb->seq, tp->rcv_nxt))
+		tp->ts_recent = tcb->tsval;
 	if (tcb->end_seq == tcb->seq) {
 		/* tcp_ack() slow path: an ACK with nothing else in it. */
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPPureAcks);

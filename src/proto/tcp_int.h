@@ -30,6 +30,8 @@ struct rxs_tcp_cb {
 	uint16_t doff;
 	uint16_t window;
 	uint32_t payload;
+	bool saw_tstamp;		/* a timestamp option, whose TSval is: */
+	uint32_t tsval;
 };
 
 /* A request sock (struct tcp_request_sock): a SYN answered, its ACK awaited. */

@@ -113,10 +113,16 @@ void rxs__tcp_send_ack(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 	struct tx_seg s = {
 		.t = &sk->tcp.node.t, .peer_mac = sk->tcp.peer_mac, .dev = sk->tcp.dev,
 		.seq = sk->tcp.snd_nxt, .ack = sk->tcp.rcv_nxt, .flags = TH_ACK,
-		.window = 65535,
+		.window = 65535, .ts = sk->tcp.tstamp_ok, .tsval = ts_now(sd),
+		.tsecr = sk->tcp.ts_recent,
 	};
 
 	sk->tcp.unacked_segs = 0;
+	/* tcp_event_ack_sent() -> tcp_dec_quickack_mode(): an ACK of new data uses up a quick
+	 * ACK. */
+	if (sk->tcp.quick && sk->tcp.ack_sched)
+		sk->tcp.quick--;
+	sk->tcp.ack_sched = false;
 	tx_segment(sd, sk->host, &s);
 }
 

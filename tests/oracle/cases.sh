@@ -8,7 +8,7 @@
 # counters in rxsim's JSON keys) are written from kernel.json and the snapshots, by hand,
 # as the shared cases' are. test_oracle replays every case of both folders.
 
-CASES="$CASES synq-syncookies-off udp-noport tcp-noport synq-syncookies-always icmp-frag udp-badcsum ip-bad-headers accept-cookies"
+CASES="$CASES synq-syncookies-off udp-noport tcp-noport synq-syncookies-always icmp-frag udp-badcsum ip-bad-headers accept-cookies tcp-data"
 
 # ---------------------------------------------------------------- the SYN queue, no cookies
 # 40 SYNs at a listen(16) with tcp_max_syn_backlog 16 and syncookies off.
@@ -201,6 +201,46 @@ $(scn_common)
   "client_actions": [
     {"t": 0, "action": "20 non-blocking TCP connect() to $IP_S:5002 in a tight loop from one process (ephemeral ports), sockets kept open"},
     {"t": 3.5, "action": "client output frozen (nft drop all), 0.5 s settle, then 'after' snapshot"}
+  ]
+}
+JSON
+}
+
+# ---------------------------------------------------------------- data on a connection
+# A server that accepts and reads everything; one client connects, sends 20000 bytes in
+# one send(), waits 0.3 s, and closes. The server keeps its end open (no FIN of its own).
+case_tcp_data_setup() {
+    bg srv ip netns exec "$NS_S" timeout $APP_MAX $PY -c '
+import socket, sys, time, pathlib
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5003)); s.listen(16); pathlib.Path(sys.argv[2]).touch()
+c, _ = s.accept(); n = 0
+while True:
+    b = c.recv(65536)
+    if not b: break
+    n += len(b)
+pathlib.Path(sys.argv[3]).write_text("{\"read\": %d}" % n)
+time.sleep(30)' "$IP_S" "$WORK/srv.ready" "$WORK/srv.json"
+    server_ready srv
+}
+case_tcp_data_traffic() {
+    ns_c timeout 20 $PY -c '
+import socket, sys, time
+c = socket.create_connection((sys.argv[1], 5003)); c.sendall(b"z" * 20000)
+time.sleep(0.3); c.close(); time.sleep(0.3)' "$IP_S"
+    sleep 0.3
+}
+case_tcp_data_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "tcp", "addr": "$IP_S", "port": 5003, "backlog": 16, "app": "accepts, reads until EOF, keeps its end open"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "connect() to $IP_S:5003, sendall() of 20000 bytes"},
+    {"t": 0.3, "action": "close() (FIN), then 0.3 s, then 0.3 s more"},
+    {"t": "+0.3 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
   ]
 }
 JSON
