@@ -39,6 +39,7 @@ static const struct {
 	{ __LINE__, OWN, "ip-bad-headers" },
 	{ __LINE__, OWN, "accept-cookies" },
 	{ __LINE__, OWN, "tcp-data" },
+	{ __LINE__, OWN, "nft-reject" },
 };
 
 static int run(const char *cmd)

@@ -210,7 +210,9 @@ static enum match_result rule_match(struct nf_rule *r, const struct hook_ctx *x)
 
 /* nf_send_reset()/nf_send_unreach(): nothing is sent about a later fragment, a segment with
  * RST, or a TCP/UDP packet whose checksum is wrong. The ICMP error goes through icmp_send(),
- * with its rate limits; the RST through ip_local_out(), which counts IpOutRequests only. */
+ * with its rate limits; the RST (40 bytes of IPv4) through ip_local_out(), which counts
+ * IpOutRequests, and ip_finish_output2() IpOutTransmits and IpExtOutOctets, but no TCP
+ * counter. rxsim counts the RST without building it: --tx and the taps do not see it. */
 static void send_reject(const struct nf_rule *r, const struct hook_ctx *x)
 {
 	const struct nf_reject_type *type = &nf_reject_types[r->t.reject_with];
@@ -229,6 +231,8 @@ static void send_reject(const struct nf_rule *r, const struct hook_ctx *x)
 	if (!pi->l4 || pi->l4len < 20 || pi->l4[13] & 0x04 || cb->route != RXS_RTN_LOCAL)
 		return;
 	rxs__mib_inc(rxs__skb_sd(x->skb), RXS_MIB_IpOutRequests);
+	rxs__mib_inc(rxs__skb_sd(x->skb), RXS_MIB_IpOutTransmits);
+	rxs__mib_add(rxs__skb_sd(x->skb), RXS_MIB_IpExtOutOctets, 40);
 }
 
 /* Apply @r's target. Returns -1 to go on with the next rule, else a verdict. */

@@ -8,7 +8,7 @@
 # counters in rxsim's JSON keys) are written from kernel.json and the snapshots, by hand,
 # as the shared cases' are. test_oracle replays every case of both folders.
 
-CASES="$CASES synq-syncookies-off udp-noport tcp-noport synq-syncookies-always icmp-frag udp-badcsum ip-bad-headers accept-cookies tcp-data"
+CASES="$CASES synq-syncookies-off udp-noport tcp-noport synq-syncookies-always icmp-frag udp-badcsum ip-bad-headers accept-cookies tcp-data nft-reject"
 
 # ---------------------------------------------------------------- the SYN queue, no cookies
 # 40 SYNs at a listen(16) with tcp_max_syn_backlog 16 and syncookies off.
@@ -241,6 +241,43 @@ $(scn_common)
     {"t": 0, "action": "connect() to $IP_S:5003, sendall() of 20000 bytes"},
     {"t": 0.3, "action": "close() (FIN), then 0.3 s, then 0.3 s more"},
     {"t": "+0.3 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
+
+# ---------------------------------------------------------------- REJECT
+# The server's INPUT chain rejects UDP to 6500 (ICMP port unreachable) and TCP to 5500 (a
+# RST): 20 datagrams and 10 connect()s.
+NFT_REJECT_RULES='table inet filter {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    udp dport 6500 counter reject
+    tcp dport 5500 counter reject with tcp reset
+  }
+}'
+case_nft_reject_setup() {
+    echo "$NFT_REJECT_RULES" | ns_s nft -f -
+}
+case_nft_reject_traffic() {
+    bg cli1 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 6500 --count 20 --size 100 \
+        --status "$WORK/cli1.json" --ready "$WORK/cli1.ready" --max-seconds 30
+    wait_file "$WORK/cli1.ready" 20
+    bg cli2 ip netns exec "$NS_C" $PY "$APPS" tcp-connect-burst --dst "$IP_S" --port 5500 --count 10 --wait 1.0 \
+        --status "$WORK/cli2.json" --ready "$WORK/cli2.ready" --max-seconds $APP_MAX
+    wait_file "$WORK/cli2.ready" 15
+}
+case_nft_reject_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [],
+  "nft_rules": {"server": $(jstr "$NFT_REJECT_RULES"), "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "20 UDP datagrams, 100-byte payload, back-to-back to $IP_S:6500"},
+    {"t": "after them", "action": "10 non-blocking TCP connect() to $IP_S:5500, then 1 s"},
+    {"t": "+1 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
   ]
 }
 JSON
