@@ -4,8 +4,8 @@
 #   scripts/fuzz.sh [SECONDS]      default 30 s per target
 #
 # Builds with clang (-fsanitize=fuzzer,address,undefined) into build-fuzz/ (RXS_FUZZ_BUILD
-# overrides it), seeds build-fuzz/corpus/TARGET from ../shared/pcaps and the examples
-# (tests/fuzz/seeds.py; RXS_SHARED_DIR overrides ../shared), then runs every target on its
+# overrides it), seeds build-fuzz/corpus/TARGET from tests/data/pcaps, the examples and the
+# oracle cases (tests/fuzz/seeds.py), then runs every target on its
 # corpus with -max_total_time=SECONDS and prints "TARGET: N execs, cov: M" for each. The
 # corpora grow across runs. A crash, leak, timeout or failed check leaves its input in
 # build-fuzz/artifacts/TARGET/ and the log in build-fuzz/logs/TARGET.log, and makes the
@@ -14,7 +14,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 build=${RXS_FUZZ_BUILD:-build-fuzz}
-shared=${RXS_SHARED_DIR:-../shared}
 targets=(fuzz_frame fuzz_pcap fuzz_scenario fuzz_iptables fuzz_bpf)
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -34,7 +33,7 @@ if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPIL
 	echo "fuzz.sh: build in $build failed" >&2
 	exit 2
 fi
-python3 tests/fuzz/seeds.py "$shared" . "$build/corpus"
+python3 tests/fuzz/seeds.py . "$build/corpus"
 
 status=0
 for t in "${targets[@]}"; do

@@ -18,10 +18,6 @@
 #include "rxsim/bpf.h"
 #include "rxsim/error.h"
 
-#ifndef RXS_SHARED_DIR
-#define RXS_SHARED_DIR "../shared"
-#endif
-
 #define LD RXS_BPF_LD
 #define LDX RXS_BPF_LDX
 #define ALU RXS_BPF_ALU
@@ -70,7 +66,7 @@
 
 #define MAXP 12
 
-/* ---- (1) agreement with libpcap over the shared captures ------------------------------------ */
+/* ---- (1) agreement with libpcap over tcpdump's captures ------------------------------------ */
 
 static const char *const agree_exprs[] = {
 	"", "ip", "ip6", "tcp", "udp", "icmp", "arp", "vlan", "tcp port 80", "udp and port 53",
@@ -151,7 +147,7 @@ static void agree_file(struct agree *ag, const char *dir, const char *name)
 
 static void test_agreement(void **state)
 {
-	const char *dir = RXS_SHARED_DIR "/pcaps/tcpdump-tests";
+	const char *dir = RXS_TESTDATA_DIR "/pcaps/tcpdump-tests";
 	struct agree *ag = calloc(1, sizeof(*ag));
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, RXS_BPF_SNAPLEN);
 	struct dirent *de;

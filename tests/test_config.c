@@ -16,7 +16,7 @@
 #include "rxsim/config.h"
 #include "rxsim/error.h"
 
-#define CASES RXS_SHARED_DIR "/oracle/cases/"
+#define CASES RXS_SOURCE_DIR "/tests/oracle/cases/"
 
 static int parse(struct rxs_scenario **scp, const char *text, char *err, size_t errlen)
 {

@@ -18,7 +18,7 @@
 
 #include "rxsim/rxsim.h"
 
-#define CORPUS RXS_SHARED_DIR "/pcaps/tcpdump-tests"
+#define CORPUS RXS_TESTDATA_DIR "/pcaps/tcpdump-tests"
 
 struct tally {
 	unsigned int files, ran, refused, run_errors;

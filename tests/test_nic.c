@@ -634,7 +634,7 @@ static void corpus_file(const char *dir, const struct index_ent *ie, struct corp
 
 static void test_corpus(void **state)
 {
-	const char *dir = RXS_SHARED_DIR "/pcaps/tcpdump-tests";
+	const char *dir = RXS_TESTDATA_DIR "/pcaps/tcpdump-tests";
 	struct corpus_sum sum = { 0 };
 	struct index_ent *ents;
 	struct dirent *de;
@@ -642,7 +642,7 @@ static void test_corpus(void **state)
 	DIR *d;
 
 	(void)state;
-	ents = load_index(RXS_SHARED_DIR "/pcaps/index.tsv", &n);
+	ents = load_index(RXS_TESTDATA_DIR "/pcaps/index.tsv", &n);
 	d = opendir(dir);
 	assert_non_null(d);
 	while ((de = readdir(d)) != NULL) {
@@ -995,7 +995,7 @@ static void test_survey(void **state)
 /* Survey every corpus file that opens: no crash, and the counts stay consistent. */
 static void test_survey_corpus(void **state)
 {
-	const char *dir = RXS_SHARED_DIR "/pcaps/tcpdump-tests";
+	const char *dir = RXS_TESTDATA_DIR "/pcaps/tcpdump-tests";
 	unsigned long files = 0, ports = 0, addrs = 0;
 	struct dirent *de;
 	DIR *d = opendir(dir);

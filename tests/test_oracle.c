@@ -1,10 +1,10 @@
 /* test_oracle.c - the real-kernel oracle cases: rxsim must report the kernel's counters.
  *
- * Each case of ../shared/oracle/cases, and each of rxsim's own (tests/oracle/cases, recorded
- * with the same oracle/run.sh on a 6.18 kernel from the definitions in tests/oracle/cases.sh),
- * is replayed with the rxsim program (`rxsim replay scenario.yaml --format json`) and compared
- * with the kernel's expect.json by the oracle's own checker (check.py), so the test and a user
- * checking by hand agree. Every recorded case is here; a new one is added to this table.
+ * Each case of tests/oracle/cases (recorded between two network namespaces on a 6.18 kernel:
+ * the first five with the project's shared oracle tooling, the rest from the definitions in
+ * tests/oracle/cases.sh) is replayed with the rxsim program (`rxsim replay scenario.yaml
+ * --format json`) and compared with the kernel's expect.json by the oracle's own checker
+ * (tests/oracle/check.py), so the test and a user checking by hand agree. Every recorded case is here; a new one is added to this table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,20 +16,19 @@
 
 #include <cmocka.h>
 
-#define SHARED RXS_SHARED_DIR "/oracle/cases"
 #define OWN RXS_SOURCE_DIR "/tests/oracle/cases"
-#define CHECK RXS_SHARED_DIR "/oracle/check.py"
+#define CHECK RXS_SOURCE_DIR "/tests/oracle/check.py"
 
 static const struct {
 	int line;
 	const char *dir;
 	const char *name;
 } cases[] = {
-	{ __LINE__, SHARED, "udp-rcvbuf" },
-	{ __LINE__, SHARED, "icmp-echo" },
-	{ __LINE__, SHARED, "nft-input-drop" },
-	{ __LINE__, SHARED, "accept-overflow" },
-	{ __LINE__, SHARED, "synq-syncookies-on" },
+	{ __LINE__, OWN, "udp-rcvbuf" },
+	{ __LINE__, OWN, "icmp-echo" },
+	{ __LINE__, OWN, "nft-input-drop" },
+	{ __LINE__, OWN, "accept-overflow" },
+	{ __LINE__, OWN, "synq-syncookies-on" },
 	{ __LINE__, OWN, "synq-syncookies-off" },
 	{ __LINE__, OWN, "udp-noport" },
 	{ __LINE__, OWN, "tcp-noport" },
@@ -56,7 +55,7 @@ static void test_oracle_cases(void **state)
 		char cmd[8192];
 		int rc;
 
-		/* The output goes beside the build, never into shared/. */
+		/* The output goes beside the build, never into the source tree. */
 		snprintf(cmd, sizeof(cmd),
 			 "cd '%s/%s' && '%s' replay scenario.yaml --format json > '%s/oracle-%s.json'",
 			 cases[i].dir, cases[i].name, RXS_CLI, RXS_BINARY_DIR, cases[i].name);

@@ -365,7 +365,7 @@ static rxs_host_t *oracle_host(const char *name)
 	rxs_host_t *h;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/oracle/cases/%s/scenario.yaml", RXS_SHARED_DIR, name);
+	snprintf(path, sizeof(path), "%s/tests/oracle/cases/%s/scenario.yaml", RXS_SOURCE_DIR, name);
 	rc = rxs_scenario_load(&sc, path, err, sizeof(err));
 	if (rc)
 		fail_msg("%s: %s", path, err);

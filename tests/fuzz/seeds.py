@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """seeds.py - seed the corpora of the fuzz targets (issue #9).
 
-usage: seeds.py SHARED_DIR SOURCE_DIR OUT_DIR
+usage: seeds.py SOURCE_DIR OUT_DIR
 
-Writes OUT_DIR/<target>/ for each target of tests/fuzz/, from ../shared/pcaps, the examples
-and the oracle cases. Each seed is named by the SHA-1 of its contents, so running it again
+Writes OUT_DIR/<target>/ for each target of tests/fuzz/, from the project's copy of tcpdump's
+captures (tests/data/pcaps), the examples and the oracle cases (tests/oracle/cases). Each seed is named by the SHA-1 of its contents, so running it again
 adds nothing twice and keeps what the fuzzer found. Needs nothing but Python 3.
 """
 import glob
@@ -243,10 +243,10 @@ def fragment(data, off, more, ident):
     return HOST_MAC + bytes.fromhex("020000000001") + b"\x08\x00" + bytes(ip) + data
 
 
-def frame_seeds(shared, examples):
-    paths = [os.path.join(shared, "pcaps/tcpdump-tests", n) for n in FRAME_CAPTURES]
+def frame_seeds(pcaps, oracle, examples):
+    paths = [os.path.join(pcaps, n) for n in FRAME_CAPTURES]
     paths += sorted(glob.glob(os.path.join(examples, "*/*.pcap")))
-    paths += sorted(glob.glob(os.path.join(shared, "oracle/cases/*/ingress.pcap")))
+    paths += sorted(glob.glob(os.path.join(oracle, "*/ingress.pcap")))
     seeds, packets = [], []
     for p in paths:
         frames = [readdress(f, HOST_MAC) for f in pcap_frames(p, 16)]
@@ -287,22 +287,24 @@ def netfilter_blocks(text):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 3:
         sys.exit(__doc__)
-    shared, source, out = sys.argv[1:]
+    source, out = sys.argv[1:]
     examples = os.path.join(source, "examples")
-    corpus = sorted(glob.glob(os.path.join(shared, "pcaps/tcpdump-tests/*")))
+    pcaps = os.path.join(source, "tests/data/pcaps/tcpdump-tests")
+    oracle = os.path.join(source, "tests/oracle/cases")
+    corpus = sorted(glob.glob(os.path.join(pcaps, "*")))
     if not corpus:
-        sys.exit("seeds.py: no captures in %s/pcaps/tcpdump-tests" % shared)
+        sys.exit("seeds.py: no captures in %s" % pcaps)
     for p in corpus + sorted(glob.glob(os.path.join(examples, "*/*.pcap"))) + \
-            sorted(glob.glob(os.path.join(shared, "oracle/cases/*/ingress.pcap"))):
+            sorted(glob.glob(os.path.join(oracle, "*/ingress.pcap"))):
         with open(p, "rb") as f:
             put(os.path.join(out, "fuzz_pcap"), f.read())
-    frames, packets = frame_seeds(shared, examples)
+    frames, packets = frame_seeds(pcaps, oracle, examples)
     for s in frames:
         put(os.path.join(out, "fuzz_frame"), s)
     scenarios = sorted(glob.glob(os.path.join(examples, "*/scenario.yaml")))
-    scenarios += sorted(glob.glob(os.path.join(shared, "oracle/cases/*/scenario.yaml")))
+    scenarios += sorted(glob.glob(os.path.join(oracle, "*/scenario.yaml")))
     rules = list(RULE_SETS)
     put(os.path.join(out, "fuzz_scenario"), HOST_YAML.encode())
     for p in scenarios:

@@ -6,7 +6,9 @@
 #
 # then scenario.yaml (the server host in rxsim's format) and expect.json (the kernel's
 # counters in rxsim's JSON keys) are written from kernel.json and the snapshots, by hand,
-# as the shared cases' are. test_oracle replays every case of both folders.
+# as the shared cases' are. The shared oracle's own five cases are copied beside these
+# (tests/oracle/cases/{udp-rcvbuf,icmp-echo,nft-input-drop,accept-overflow,synq-syncookies-on}),
+# with its checker (tests/oracle/check.py): test_oracle replays them all from this tree.
 
 CASES="$CASES synq-syncookies-off udp-noport tcp-noport synq-syncookies-always icmp-frag udp-badcsum ip-bad-headers accept-cookies tcp-data nft-reject"
 
