@@ -32,6 +32,12 @@ void *rxs__realloc(void *ptr, size_t size);
 void rxs__free(void *ptr);
 char *rxs__strdup(const char *s);
 
+/* suggest.c: the name in @names nearest to @word when it is close enough to be a typo (a
+ * few edits, at most half the name), else NULL. */
+const char *rxs__suggest(const char *word, const char *const *names, size_t n);
+/* Restricted Damerau-Levenshtein distance; SIZE_MAX when the lengths alone put it past 3. */
+size_t rxs__edit_distance(const char *a, const char *b);
+
 static inline uint16_t rxs__get_be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);

@@ -694,7 +694,12 @@ static const struct scenario_case {
 	{ __LINE__, NIC, "host.cpus=-1", "--set host.cpus=-1: -1 is negative" },
 	{ __LINE__, NIC "netfilter: |\n  *filter\n  :INPUT ACCEPT [0:0]\n"
 	  "  -A INPUT -m recent --set -j DROP\n  COMMIT\n", NULL,
-	  "s.yaml:6: -A INPUT -m recent --set -j DROP: unsupported match 'recent'" },
+	  "s.yaml:6:15: -A INPUT -m recent --set -j DROP: unsupported match 'recent'" },
+	/* The column is the file's: the block's indentation counts. */
+	{ __LINE__, NIC "netfilter: |\n    *filter\n    :INPUT ACCEPT [0:0]\n"
+	  "    -A INPUT -p udp --dprot 53 -j DRPO\n    COMMIT\n", NULL,
+	  "s.yaml:6:21: -A INPUT -p udp --dprot 53 -j DRPO: unsupported option '--dprot' (did "
+	  "you mean '--dport'?)" },
 	/* The filter is compiled when the host is built, and its message has no file:line:col
 	 * yet (reported with issue 9's note). */
 	{ __LINE__, NIC "taps:\n  - { name: t, filter: 'tcp port' }\n", NULL,

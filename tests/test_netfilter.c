@@ -330,7 +330,7 @@ static void test_oracle_nft_input_drop(void **state)
 	rxs_nf_destroy(nf);
 }
 
-/* ---- parse errors: every message names the file line and quotes it ---- */
+/* ---- parse errors: every message names the file line and column and quotes the line ---- */
 
 #define T(rules) "*filter\n:INPUT ACCEPT [0:0]\n" rules "COMMIT\n"
 static const struct {
@@ -340,81 +340,105 @@ static const struct {
 	const char *msg;
 } error_cases[] = {
 	{ __LINE__, T("-A INPUT -p udp --foo 1 -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -p udp --foo 1 -j DROP: unsupported option '--foo'" },
+	  "scenario.yaml:23:17: -A INPUT -p udp --foo 1 -j DROP: unsupported option '--foo'" },
 	{ __LINE__, T("-A INPUT -p udp -j FOO\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -p udp -j FOO: unknown target or chain 'FOO'" },
+	  "scenario.yaml:23:20: -A INPUT -p udp -j FOO: unknown target or chain 'FOO'" },
 	{ __LINE__, T("-A INPUT -p tcp -j SNAT\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -p tcp -j SNAT: unsupported target 'SNAT'" },
+	  "scenario.yaml:23:20: -A INPUT -p tcp -j SNAT: unsupported target 'SNAT'" },
 	{ __LINE__, "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\n", RXS_ERULE,
 	  "scenario.yaml:23: missing COMMIT for table filter (opened at line 21)" },
 	{ __LINE__, T("-A INPUT -s 10.0.0.0/33 -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -s 10.0.0.0/33 -j DROP: bad address '10.0.0.0/33'" },
+	  "scenario.yaml:23:13: -A INPUT -s 10.0.0.0/33 -j DROP: bad address '10.0.0.0/33'" },
 	{ __LINE__, T("-A INPUT -d 10.0.0 -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -d 10.0.0 -j DROP: bad address '10.0.0'" },
+	  "scenario.yaml:23:13: -A INPUT -d 10.0.0 -j DROP: bad address '10.0.0'" },
 	{ __LINE__, T("-A INPUT -p tcp --dport 10:5 -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -p tcp --dport 10:5 -j DROP: bad port or port range '10:5'" },
+	  "scenario.yaml:23:25: -A INPUT -p tcp --dport 10:5 -j DROP: bad port or port range '10:5'" },
 	{ __LINE__, T("-A INPUT -p udp --sport 70000 -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -p udp --sport 70000 -j DROP: bad port or port range '70000'" },
+	  "scenario.yaml:23:25: -A INPUT -p udp --sport 70000 -j DROP: bad port or port range "
+	  "'70000'" },
 	{ __LINE__, "-A INPUT -j DROP\n", RXS_ERULE,
-	  "scenario.yaml:21: -A INPUT -j DROP: a rule or chain before any '*table' line" },
+	  "scenario.yaml:21:1: -A INPUT -j DROP: a rule or chain before any '*table' line" },
 	{ __LINE__, "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n", RXS_ERULE,
-	  "scenario.yaml:21: *nat: table nat is not supported yet" },
+	  "scenario.yaml:21:1: *nat: table nat is not supported yet" },
 	{ __LINE__, "*security\nCOMMIT\n", RXS_ERULE,
-	  "scenario.yaml:21: *security: unsupported table 'security' (rxsim has raw, mangle, filter)" },
+	  "scenario.yaml:21:1: *security: unsupported table 'security' (rxsim has raw, mangle, "
+	  "filter)" },
 	{ __LINE__, T("-A FOO -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A FOO -j DROP: chain FOO does not exist in table filter" },
+	  "scenario.yaml:23:1: -A FOO -j DROP: chain FOO does not exist in table filter" },
 	{ __LINE__, T("-A INPUT -p udp -j REJECT --reject-with tcp-reset\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -p udp -j REJECT --reject-with tcp-reset: --reject-with "
+	  "scenario.yaml:23:1: -A INPUT -p udp -j REJECT --reject-with tcp-reset: --reject-with "
 	  "tcp-reset needs '-p tcp'" },
 	{ __LINE__, T("-A INPUT -j REJECT --reject-with echo-reply\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -j REJECT --reject-with echo-reply: unsupported reject type "
-	  "'echo-reply'" },
+	  "scenario.yaml:23:34: -A INPUT -j REJECT --reject-with echo-reply: unsupported reject "
+	  "type 'echo-reply'" },
 	{ __LINE__, T("-A INPUT -j NOTRACK\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -j NOTRACK: NOTRACK is only valid in the raw table" },
+	  "scenario.yaml:23:1: -A INPUT -j NOTRACK: NOTRACK is only valid in the raw table" },
 	{ __LINE__, "*mangle\n-A INPUT -j REJECT\nCOMMIT\n", RXS_ERULE,
-	  "scenario.yaml:22: -A INPUT -j REJECT: REJECT is only valid in the filter table" },
+	  "scenario.yaml:22:1: -A INPUT -j REJECT: REJECT is only valid in the filter table" },
 	{ __LINE__, T(":A - [0:0]\n:B - [0:0]\n-A INPUT -j A\n-A A -j B\n-A B -j A\n"), RXS_ERULE,
-	  "scenario.yaml:27: -A B -j A: the jump to A makes a loop" },
+	  "scenario.yaml:27:6: -A B -j A: the jump to A makes a loop" },
 	{ __LINE__, T("-A INPUT -j OUTPUT\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -j OUTPUT: cannot jump to built-in chain OUTPUT" },
+	  "scenario.yaml:23:10: -A INPUT -j OUTPUT: cannot jump to built-in chain OUTPUT" },
 	{ __LINE__, T("-A INPUT -p udp -p tcp -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -p udp -p tcp -j DROP: multiple -p flags not allowed" },
+	  "scenario.yaml:23:1: -A INPUT -p udp -p tcp -j DROP: multiple -p flags not allowed" },
 	{ __LINE__, T("-A INPUT -m recent --set\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -m recent --set: unsupported match 'recent'" },
+	  "scenario.yaml:23:13: -A INPUT -m recent --set: unsupported match 'recent'" },
 	{ __LINE__, T("-A INPUT ! -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT ! -j DROP: '!' is not allowed before '-j'" },
+	  "scenario.yaml:23:10: -A INPUT ! -j DROP: '!' is not allowed before '-j'" },
 	{ __LINE__, T("-A INPUT --dport 80 -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT --dport 80 -j DROP: option '--dport' needs '-p tcp' or "
+	  "scenario.yaml:23:10: -A INPUT --dport 80 -j DROP: option '--dport' needs '-p tcp' or "
 	  "'-p udp' before it" },
 	{ __LINE__, T("-A INPUT -p udp --syn -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -p udp --syn -j DROP: unsupported option '--syn'" },
+	  "scenario.yaml:23:17: -A INPUT -p udp --syn -j DROP: option '--syn' needs '-p tcp' "
+	  "before it" },
 	{ __LINE__, T("-A INPUT -m state -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -m state -j DROP: state needs --state" },
+	  "scenario.yaml:23:1: -A INPUT -m state -j DROP: state needs --state" },
 	{ __LINE__, T("-A INPUT -m conntrack --ctstate NEW,SNAT -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -m conntrack --ctstate NEW,SNAT -j DROP: unsupported "
+	  "scenario.yaml:23:37: -A INPUT -m conntrack --ctstate NEW,SNAT -j DROP: unsupported "
 	  "connection state 'SNAT'" },
 	{ __LINE__, T("-A INPUT -p tcp -m multiport --dports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16 "
 		      "-j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -p tcp -m multiport --dports 1,2,3,4,5,6,7,8,9,10,11,12,13,"
-	  "14,15,16 -j DROP: too many ports specified (at most 15)" },
+	  "scenario.yaml:23:1: -A INPUT -p tcp -m multiport --dports "
+	  "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16 -j DROP: too many ports specified (at most 15)" },
 	{ __LINE__, T("-A INPUT -m multiport --dports 80 -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -m multiport --dports 80 -j DROP: multiport needs '-p tcp' "
+	  "scenario.yaml:23:1: -A INPUT -m multiport --dports 80 -j DROP: multiport needs '-p tcp' "
 	  "or '-p udp'" },
 	{ __LINE__, T("-A INPUT -m limit --limit 3/fortnight -j LOG\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -m limit --limit 3/fortnight -j LOG: bad rate '3/fortnight'" },
+	  "scenario.yaml:23:27: -A INPUT -m limit --limit 3/fortnight -j LOG: bad rate "
+	  "'3/fortnight'" },
 	{ __LINE__, T("-A INPUT -m length --length 100:50 -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -m length --length 100:50 -j DROP: bad length range '100:50'" },
+	  "scenario.yaml:23:29: -A INPUT -m length --length 100:50 -j DROP: bad length range "
+	  "'100:50'" },
 	{ __LINE__, T("-A INPUT -j MARK\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -j MARK: MARK needs --set-mark, --set-xmark, --and-mark, "
+	  "scenario.yaml:23:1: -A INPUT -j MARK: MARK needs --set-mark, --set-xmark, --and-mark, "
 	  "--or-mark or --xor-mark" },
 	{ __LINE__, T("-A INPUT -o eth0 -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -o eth0 -j DROP: unsupported option '-o'" },
+	  "scenario.yaml:23:10: -A INPUT -o eth0 -j DROP: unsupported option '-o'" },
 	{ __LINE__, "*filter\n:INPUT REJECT [0:0]\nCOMMIT\n", RXS_ERULE,
-	  "scenario.yaml:22: :INPUT REJECT [0:0]: bad policy 'REJECT' (ACCEPT or DROP)" },
+	  "scenario.yaml:22:8: :INPUT REJECT [0:0]: bad policy 'REJECT' (ACCEPT or DROP)" },
 	{ __LINE__, T("-A INPUT -m comment --comment \"open -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23: -A INPUT -m comment --comment \"open -j DROP: unterminated quote" },
+	  "scenario.yaml:23:1: -A INPUT -m comment --comment \"open -j DROP: unterminated quote" },
 	{ __LINE__, "*filter\nCOMMIT\n*filter\nCOMMIT\n", RXS_ERULE,
-	  "scenario.yaml:23: *filter: table filter appears twice" },
+	  "scenario.yaml:23:1: *filter: table filter appears twice" },
+	/* Typos: the nearest known name, by its column. */
+	{ __LINE__, T("-A INPUT -p udp --dprot 53 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:17: -A INPUT -p udp --dprot 53 -j DROP: unsupported option '--dprot' "
+	  "(did you mean '--dport'?)" },
+	{ __LINE__, T(":mychain - [0:0]\n-A INPUT -j mychian\n-A INPUT -j DRPO\n"), RXS_ERULE,
+	  "scenario.yaml:24:13: -A INPUT -j mychian: unknown target or chain 'mychian' (did you "
+	  "mean 'mychain'?)" },
+	{ __LINE__, T("-A INPUT -j DRPO\n"), RXS_ERULE,
+	  "scenario.yaml:23:13: -A INPUT -j DRPO: unknown target or chain 'DRPO' (did you mean "
+	  "'DROP'?)" },
+	{ __LINE__, T("-A INPUT -p udpp -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:13: -A INPUT -p udpp -j DROP: unknown protocol 'udpp' (did you mean "
+	  "'udp'?)" },
+	{ __LINE__, T("-A INPUT -m conntrak --ctstate NEW -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:13: -A INPUT -m conntrak --ctstate NEW -j DROP: unsupported match "
+	  "'conntrak' (did you mean 'conntrack'?)" },
+	{ __LINE__, T("-A INPUT -p tcp --dports 80,443 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:17: -A INPUT -p tcp --dports 80,443 -j DROP: option '--dports' needs "
+	  "'-m multiport' before it" },
 	{ __LINE__, "# comment\n\n*raw\n-A PREROUTING -p udp -j CT --notrack\nCOMMIT\n", 0, "" },
 };
 #undef T

@@ -217,6 +217,7 @@ struct rxs_scenario {
 	unsigned int nnics;
 	char *netfilter;		/* iptables-save text, or NULL */
 	unsigned int netfilter_line;	/* line of the file where that text starts, for errors */
+	unsigned int netfilter_indent;	/* and the columns before each of its lines */
 	struct rxs_socket_config *sockets;
 	unsigned int nsockets;
 	struct rxs_tap_config *taps;

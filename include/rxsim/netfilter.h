@@ -63,12 +63,18 @@ struct rxs_nf_stats {
 	uint64_t ct_untracked;		/* NOTRACK in the raw table */
 };
 
-/* Parse iptables-save text. @name and @first_line place errors, which quote the line:
- * "scenario.yaml:23: -A INPUT -p udp --foo 1 -j DROP: unsupported option '--foo'".
- * 0, or RXS_ERULE/-ENOMEM with the message in @err (when @errlen > 0). */
+/* Parse iptables-save text. @name and @first_line place errors, which name the column of the
+ * word at fault, quote the line and suggest the nearest known name for a typo:
+ * "scenario.yaml:23:17: -A INPUT -p udp --dprot 53 -j DROP: unsupported option '--dprot'
+ * (did you mean '--dport'?)". 0, or RXS_ERULE/-ENOMEM with the message in @err (when
+ * @errlen > 0). */
 RXS_API int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name,
 			  unsigned int first_line,
 			  char *err, size_t errlen);
+/* The same, for text whose lines start @indent columns into the file (a YAML block). */
+RXS_API int rxs_nf_create_at(rxs_nf_t **nfp, const char *text, const char *name,
+			     unsigned int first_line, unsigned int indent, char *err,
+			     size_t errlen);
 
 /* Free @nf and its connection table. NULL is a no-op. */
 RXS_API void rxs_nf_destroy(rxs_nf_t *nf);

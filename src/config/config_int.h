@@ -26,6 +26,8 @@ struct cfg_ctx {
 	yaml_document_t *doc;
 	const char *name;	/* file name for "file:line:col:" */
 	const char *set;	/* the --set assignment being applied, or NULL for a file */
+	const char *text;	/* the file's text (NULL for --set), to place block scalars */
+	size_t len;
 	char *err;
 	size_t errlen;
 	char path[CFG_PATH_MAX];

@@ -202,7 +202,8 @@ static int apply_document(struct cfg_ctx *c)
 static int parse_into(struct rxs_scenario *sc, const char *text, size_t len, const char *name,
 		      char *err, size_t errlen)
 {
-	struct cfg_ctx c = { .sc = sc, .name = name, .err = err, .errlen = errlen };
+	struct cfg_ctx c = { .sc = sc, .name = name, .err = err, .errlen = errlen, .text = text,
+			     .len = len };
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	int rc = rxs__cfg_prescan(&c, text, len);

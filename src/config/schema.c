@@ -195,6 +195,25 @@ static int set_cost(struct cfg_ctx *c, void *obj, const char *name, yaml_node_t 
 	return err;
 }
 
+/* The indentation of a block scalar's lines: that of its first non-blank line in the file
+ * (libyaml marks the "|", not the text). 0 when the text is not at hand. */
+static unsigned int block_indent(const struct cfg_ctx *c, const yaml_node_t *v)
+{
+	const char *t = c->text, *end = t ? t + c->len : NULL;
+	const char *s = t ? t + RXS_MIN(v->start_mark.index, c->len) : NULL;
+
+	/* Line by line after the indicator's, bounded by len: the text need not end in NUL. */
+	while (s && (s = memchr(s, '\n', (size_t)(end - s)))) {
+		const char *b = ++s;
+
+		while (s < end && *s == ' ')
+			s++;
+		if (s < end && *s != '\n' && *s != '\r')
+			return (unsigned int)(s - b);
+	}
+	return 0;
+}
+
 /* Kept verbatim; the netfilter module parses it and reports errors from netfilter_line. */
 static int set_netfilter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
@@ -211,9 +230,12 @@ static int set_netfilter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 		return err;
 	/* A block scalar's text starts on the line after its "|" or ">" indicator. */
 	sc->netfilter_line = c->set ? 0 : (unsigned int)v->start_mark.line + 1;
+	sc->netfilter_indent = 0;
 	if (!c->set && (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
-			v->data.scalar.style == YAML_FOLDED_SCALAR_STYLE))
+			v->data.scalar.style == YAML_FOLDED_SCALAR_STYLE)) {
 		sc->netfilter_line++;
+		sc->netfilter_indent = block_indent(c, v);
+	}
 	return 0;
 }
 

@@ -101,7 +101,7 @@ struct nf_target {
 
 struct nf_rule {
 	unsigned int table, chain;
-	unsigned int line;
+	unsigned int line, col;		/* where text starts in the file */
 	char *text;
 	uint64_t pkts, bytes;
 	uint32_t src, smsk, dst, dmsk;	/* host byte order, address already masked */
@@ -195,7 +195,10 @@ struct nf_parser {
 	struct rxs_nf *nf;
 	const char *name;
 	unsigned int line;		/* line of the file being read */
+	unsigned int indent;		/* columns before the text's lines in the file */
 	const char *quote;		/* the line, quoted in messages */
+	unsigned int qcol;		/* file column (1-based) of quote[qskip] */
+	unsigned int qskip;		/* leading bytes of quote that are not in the file */
 	char qbuf[512];
 	char *err;
 	size_t errlen;
@@ -205,8 +208,9 @@ struct nf_parser {
 	int rc;				/* first error */
 };
 
-/* Format "name:line: quote: message" into the caller's buffer; returns RXS_ERULE, or -ENOMEM
- * for "out of memory". Only the first error is kept. */
+/* Format "name:line:col: quote: message" into the caller's buffer; the column is that of the
+ * first word the message quotes ('...') where the line has it, else the line's first. Returns
+ * RXS_ERULE, or -ENOMEM for "out of memory". Only the first error is kept. */
 int rxs__nf_fail(struct nf_parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int rxs__nf_find_chain(const struct rxs_nf *nf, unsigned int table, const char *name);
@@ -214,7 +218,10 @@ int rxs__nf_parse_counters(const char *s, uint64_t *pkts, uint64_t *bytes);
 int rxs__nf_parse_rule(struct nf_parser *p, char **argv, unsigned int argc);
 
 int rxs__nf_parse(struct rxs_nf *nf, const char *text, const char *name, unsigned int first_line,
-		  char *err, size_t errlen);
+		  unsigned int indent, char *err, size_t errlen);
+/* " (did you mean 'x'?)" for the name in @names nearest to @word, or "", in @buf. */
+const char *rxs__nf_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
+				 size_t len);
 void rxs__nf_free_rules(struct rxs_nf *nf);
 
 /* rules.c: the packet facts the matches read. */

@@ -128,8 +128,16 @@ static int opt_proto(struct rule_ctx *c, const char *opt)
 			c->r->proto = protos[i].num;
 			return 0;
 		}
-	if (!parse_u32(s, 10, 255, &v))
-		return rxs__nf_fail(c->p, "unknown protocol '%s'", s);
+	if (!parse_u32(s, 10, 255, &v)) {
+		const char *names[ARRAY_SIZE(protos)];
+		char hint[96];
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(protos); i++)
+			names[i] = protos[i].name;
+		return rxs__nf_fail(c->p, "unknown protocol '%s'%s", s,
+				    rxs__nf_did_you_mean(s, names, ARRAY_SIZE(names), hint,
+							 sizeof(hint)));
+	}
 	c->r->proto = (uint8_t)v;
 	if (!v && c->r->inv_proto)
 		return rxs__nf_fail(c->p, "rule would never match protocol");
@@ -253,7 +261,16 @@ static int add_match(struct rule_ctx *c, const char *name)
 		r->nmatches++;
 		return 0;
 	}
-	return rxs__nf_fail(c->p, "unsupported match '%s'", name);
+	{
+		const char *names[ARRAY_SIZE(kinds)];
+		char hint[96];
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(kinds); i++)
+			names[i] = kinds[i].name;
+		return rxs__nf_fail(c->p, "unsupported match '%s'%s", name,
+				    rxs__nf_did_you_mean(name, names, ARRAY_SIZE(names), hint,
+							 sizeof(hint)));
+	}
 }
 
 static int opt_match(struct rule_ctx *c, const char *opt)
@@ -704,6 +721,44 @@ static bool is_l4_option(const char *opt)
 	return false;
 }
 
+/* Every option some part of a rule takes, and what must come before it: for "did you
+ * mean", and to say what a known option lacks where it was written. */
+static const struct { const char *name, *needs; } all_options[] = {
+	{ "--source", "" }, { "--src", "" }, { "--destination", "" }, { "--dst", "" },
+	{ "--protocol", "" }, { "--in-interface", "" }, { "--jump", "" }, { "--goto", "" },
+	{ "--match", "" }, { "--set-counters", "" }, { "--ipv4", "" },
+	{ "--sport", "-p tcp' or '-p udp" }, { "--source-port", "-p tcp' or '-p udp" },
+	{ "--dport", "-p tcp' or '-p udp" }, { "--destination-port", "-p tcp' or '-p udp" },
+	{ "--syn", "-p tcp" }, { "--tcp-flags", "-p tcp" }, { "--state", "-m state" },
+	{ "--ctstate", "-m conntrack" }, { "--sports", "-m multiport" },
+	{ "--source-ports", "-m multiport" }, { "--dports", "-m multiport" },
+	{ "--destination-ports", "-m multiport" }, { "--ports", "-m multiport" },
+	{ "--limit", "-m limit" }, { "--limit-burst", "-m limit" }, { "--length", "-m length" },
+	{ "--comment", "-m comment" }, { "--log-level", "-j LOG" }, { "--log-prefix", "-j LOG" },
+	{ "--log-tcp-sequence", "-j LOG" }, { "--log-tcp-options", "-j LOG" },
+	{ "--log-ip-options", "-j LOG" }, { "--log-uid", "-j LOG" },
+	{ "--log-macdecode", "-j LOG" }, { "--set-mark", "-j MARK" }, { "--set-xmark", "-j MARK" },
+	{ "--and-mark", "-j MARK" }, { "--or-mark", "-j MARK" }, { "--xor-mark", "-j MARK" },
+	{ "--notrack", "-j CT" }, { "--reject-with", "-j REJECT" },
+};
+
+/* An option no part of this rule takes: known elsewhere (say what it needs), or a typo. */
+static int unsupported_option(struct rule_ctx *c, const char *opt)
+{
+	const char *names[ARRAY_SIZE(all_options)];
+	char hint[96];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(all_options); i++) {
+		names[i] = all_options[i].name;
+		if (!strcmp(opt, names[i]) && *all_options[i].needs)
+			return rxs__nf_fail(c->p, "option '%s' needs '%s' before it", opt,
+					    all_options[i].needs);
+	}
+	return rxs__nf_fail(c->p, "unsupported option '%s'%s", opt,
+			    rxs__nf_did_you_mean(opt, names, ARRAY_SIZE(names), hint,
+						 sizeof(hint)));
+}
+
 static int one_option(struct rule_ctx *c, const char *opt)
 {
 	struct nf_rule *r = c->r;
@@ -723,7 +778,7 @@ static int one_option(struct rule_ctx *c, const char *opt)
 		rc = match_option(c, &r->m[c->l4], opt);
 	}
 	if (rc == 0)
-		return rxs__nf_fail(c->p, "unsupported option '%s'", opt);
+		return unsupported_option(c, opt);
 	return rc < 0 ? rc : 0;
 }
 
@@ -814,6 +869,7 @@ static struct nf_rule *new_rule(struct nf_parser *p, unsigned int chain)
 	r->table = (unsigned int)p->table;
 	r->chain = chain;
 	r->line = p->line;
+	r->col = p->qcol + (unsigned int)(rule_text(p->quote) - p->quote);
 	r->text = rxs__strdup(rule_text(p->quote));
 	if (!r->text)
 		return NULL;

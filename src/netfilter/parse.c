@@ -29,6 +29,50 @@ static const unsigned int table_hooks[NF_NTABLES] = {
 			    1u << RXS_NF_INET_LOCAL_OUT,
 };
 
+const char *rxs__nf_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
+				 size_t len)
+{
+	const char *near = NULL;
+	size_t best = SIZE_MAX;
+
+	/* Options share their dashes and are short: compare the names without them, and ask
+	 * for two thirds of a name to match ("--foo" is not "--goto"; "--dprot" is "--dport"). */
+	word += strspn(word, "-");
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i] + strspn(names[i], "-");
+		size_t d = rxs__edit_distance(word, name);
+
+		if (d < best && d * 3 <= strlen(name)) {
+			near = names[i];
+			best = d;
+		}
+	}
+	if (!near)
+		return "";
+	snprintf(buf, len, " (did you mean '%s'?)", near);
+	return buf;
+}
+
+/* The file column of the first word @msg quotes, found as a whole word of the quoted line
+ * past its synthetic prefix; the line's own first column when it is not there. */
+static unsigned int error_column(const struct nf_parser *p, const char *msg)
+{
+	const char *open = strchr(msg, '\''), *close = open ? strchr(open + 1, '\'') : NULL;
+	size_t wlen = close ? (size_t)(close - open - 1) : 0;
+	const char *q = p->quote;
+
+	if (!wlen)
+		return p->qcol;
+	for (const char *s = q; *s; s++) {
+		if (strncmp(s, open + 1, wlen))
+			continue;
+		if ((s == q || strchr(" \t\"!,=", s[-1])) && strchr(" \t\",", s[wlen]) &&
+		    (size_t)(s - q) >= p->qskip)
+			return p->qcol + (unsigned int)(s - q - p->qskip);
+	}
+	return p->qcol;
+}
+
 int rxs__nf_fail(struct nf_parser *p, const char *fmt, ...)
 {
 	char msg[256];
@@ -41,7 +85,8 @@ int rxs__nf_fail(struct nf_parser *p, const char *fmt, ...)
 	va_end(ap);
 	if (p->errlen) {
 		if (p->quote && *p->quote)
-			snprintf(p->err, p->errlen, "%s:%u: %s: %s", p->name, p->line, p->quote, msg);
+			snprintf(p->err, p->errlen, "%s:%u:%u: %s: %s", p->name, p->line,
+				 error_column(p, msg), p->quote, msg);
 		else
 			snprintf(p->err, p->errlen, "%s:%u: %s", p->name, p->line, msg);
 	}
@@ -157,9 +202,30 @@ static int declare_chain(struct nf_parser *p, char **argv, unsigned int argc)
 /* Errors found at COMMIT name the rule's own line and quote it as written. */
 static void quote_rule(struct nf_parser *p, const struct nf_rule *r)
 {
+	int n = snprintf(p->qbuf, sizeof(p->qbuf), "-A %s ", p->nf->chains[r->chain].name);
+
 	p->line = r->line;
-	snprintf(p->qbuf, sizeof(p->qbuf), "-A %s %s", p->nf->chains[r->chain].name, r->text);
+	snprintf(p->qbuf + n, sizeof(p->qbuf) - (size_t)n, "%s", r->text);
 	p->quote = p->qbuf;
+	/* Only the rule's own text is where the file has it; "-A CHAIN " may be written
+	 * otherwise ("--append", counters before it). */
+	p->qcol = r->col;
+	p->qskip = (unsigned int)n;
+}
+
+/* A target that is neither built in nor a chain: a typo of either, most likely. */
+static int unknown_target(struct nf_parser *p, const struct nf_rule *r)
+{
+	const char *names[64] = { "ACCEPT", "DROP", "RETURN", "REJECT", "LOG", "MARK", "CT",
+				  "NOTRACK" };
+	size_t n = 8;
+	char hint[96];
+
+	for (unsigned int i = 0; i < p->nf->nchains && n < ARRAY_SIZE(names); i++)
+		if (p->nf->chains[i].table == r->table && p->nf->chains[i].hook < 0)
+			names[n++] = p->nf->chains[i].name;
+	return rxs__nf_fail(p, "unknown target or chain '%s'%s", r->t.name,
+			    rxs__nf_did_you_mean(r->t.name, names, n, hint, sizeof(hint)));
 }
 
 static int resolve_target(struct nf_parser *p, struct nf_rule *r)
@@ -185,7 +251,7 @@ static int resolve_target(struct nf_parser *p, struct nf_rule *r)
 	for (unsigned int i = 0; i < ARRAY_SIZE(unsupported); i++)
 		if (!strcmp(r->t.name, unsupported[i]))
 			return rxs__nf_fail(p, "unsupported target '%s'", r->t.name);
-	return rxs__nf_fail(p, "unknown target or chain '%s'", r->t.name);
+	return unknown_target(p, r);
 }
 
 /* mark_source_chains(): which hooks reach each chain; a jump back into a chain on the
@@ -312,10 +378,10 @@ static int parse_line(struct nf_parser *p, char *buf)
 }
 
 int rxs__nf_parse(struct rxs_nf *nf, const char *text, const char *name, unsigned int first_line,
-		  char *err, size_t errlen)
+		  unsigned int indent, char *err, size_t errlen)
 {
 	struct nf_parser p = { .nf = nf, .name = name ? name : "netfilter", .err = err,
-			       .errlen = errlen, .table = -1 };
+			       .errlen = errlen, .table = -1, .indent = indent };
 	const char *s = text ? text : "";
 	unsigned int offset = 0;
 
@@ -337,6 +403,8 @@ int rxs__nf_parse(struct rxs_nf *nf, const char *text, const char *name, unsigne
 		while (*b == ' ' || *b == '\t')
 			b++;
 		p.quote = b;
+		p.qcol = indent + (unsigned int)(b - line) + 1;
+		p.qskip = 0;
 		if (*b && *b != '#')
 			parse_line(&p, buf);
 		rxs__free(line);

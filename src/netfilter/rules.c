@@ -450,6 +450,12 @@ enum rxs_nf_verdict rxs__nf_stage_run(rxs_nf_t *nf, enum rxs_nf_hook hook, unsig
 int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name, unsigned int first_line,
 		  char *err, size_t errlen)
 {
+	return rxs_nf_create_at(nfp, text, name, first_line, 0, err, errlen);
+}
+
+int rxs_nf_create_at(rxs_nf_t **nfp, const char *text, const char *name, unsigned int first_line,
+		     unsigned int indent, char *err, size_t errlen)
+{
 	struct rxs_nf *nf = rxs__calloc(1, sizeof(*nf));
 	int rc;
 
@@ -464,7 +470,7 @@ int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name, unsigned i
 	memset(nf->builtin, -1, sizeof(nf->builtin));
 	rc = rxs__nf_ct_init(nf);
 	if (!rc)
-		rc = rxs__nf_parse(nf, text, name, first_line, err, errlen);
+		rc = rxs__nf_parse(nf, text, name, first_line, indent, err, errlen);
 	if (!rc) {
 		nf->stack = rxs__calloc(nf->nchains + 1, sizeof(*nf->stack));
 		if (!nf->stack) {

@@ -180,8 +180,9 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 
 	if (!sc->netfilter)
 		return 0;
-	rc = rxs_nf_create(&h->nf, sc->netfilter, sc->path ? sc->path : "netfilter",
-			   sc->netfilter_line ? sc->netfilter_line : 1, err, errlen);
+	rc = rxs_nf_create_at(&h->nf, sc->netfilter, sc->path ? sc->path : "netfilter",
+			      sc->netfilter_line ? sc->netfilter_line : 1, sc->netfilter_indent,
+			      err, errlen);
 	if (!rc)
 		rxs_nf_set_conntrack_max(h->nf, (uint64_t)h->sysctl[RXS_SYSCTL_NF_CONNTRACK_MAX]);
 	return rc;
