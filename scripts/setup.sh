@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Install what rxsim needs to build and test on Debian or Ubuntu, and nothing when all of it
 # is there already. Uses apt-get as root, or through sudo otherwise.
-#   scripts/setup.sh          what building and running needs
-#   scripts/setup.sh --test   also what the whole test suite uses: Chromium (the HTML report
-#                             is rendered headless), clang (the fuzz targets), tshark (it
-#                             reads the drops pcapng) and valgrind (the instruction budget);
-#                             when these cannot be installed, what needs them says so and
-#                             skips
+#   scripts/setup.sh           what building, running and the test suite need (about 60 MB)
+#   scripts/setup.sh --extras  also the optional tools some checks use (about 600 MB):
+#                              Chromium (renders the HTML report headless), tshark (reads the
+#                              drops pcapng back), clang (the fuzz targets) and valgrind (the
+#                              hot path's instruction budget). Without them those checks
+#                              skip and say so. CI installs them.
 set -euo pipefail
 
 packages=(gcc make cmake pkg-config libpcap-dev libyaml-dev libcmocka-dev python3)
 optional=()
-if [ "${1:-}" = "--test" ]; then
+if [ "${1:-}" = "--extras" ]; then
 	optional=(chromium clang libclang-rt-dev tshark valgrind)
+elif [ -n "${1:-}" ]; then
+	echo "usage: scripts/setup.sh [--extras]" >&2
+	exit 2
 fi
 missing=()
 for p in "${packages[@]}" "${optional[@]}"; do
