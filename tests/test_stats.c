@@ -511,6 +511,12 @@ static const struct {
 	{ __LINE__, "gen syn -o @/s.pcap --count 5 --sources 3", 0, "wrote 5 frames to @/s.pcap\n" },
 	{ __LINE__, "gen tcp -o @/t.pcap --count 6 --flows 2 --seed 1", 0, "wrote 2 connections (SYN, SYN-ACK, ACK) and 6 data segments" },
 	{ __LINE__, "gen syn -o @/x.pcap --size 100", 2, NULL },	/* size is not a SYN's */
+	/* An existing file is kept unless --force; "-" is stdout. */
+	{ __LINE__, "gen udp -o @/g.pcap --count 5", 2, NULL },
+	{ __LINE__, "gen udp -o @/f.pcap --count 5", 0, "wrote 5 frames to @/f.pcap\n" },
+	{ __LINE__, "gen udp -o @/f.pcap --count 7 --force", 0, "wrote 7 frames to @/f.pcap\n" },
+	{ __LINE__, "replay @/f.pcap --format json", 0, "\"conservation\": {\"offered\": 7, " },
+	{ __LINE__, "gen udp -o - --count 3 --force", 0, "\xd4\xc3\xb2\xa1" },
 	{ __LINE__, "check @/scenario.yaml", 0, "@/scenario.yaml: ok (1 nics, 1 sockets, "
 						"1 traffic sources)\n" },
 	{ __LINE__, "check @/scenario.yaml --set sysctl.net.core.netdev_budget=600", 0, "ok" },

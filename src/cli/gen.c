@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "rxsim/config.h"
@@ -157,7 +158,7 @@ static int match_option(int argc, char **argv, int *i, enum gen_kind kind, size_
 }
 
 /* Parse the options after `gen KIND`. -1 to go on, or the exit status to return now. */
-static int parse_gen(int argc, char **argv, struct gen_opts *o, const char **out)
+static int parse_gen(int argc, char **argv, struct gen_opts *o, const char **out, bool *force)
 {
 	for (int i = 0; i < argc; i++) {
 		const char *v = NULL;
@@ -174,6 +175,10 @@ static int parse_gen(int argc, char **argv, struct gen_opts *o, const char **out
 				return CLI_USAGE;
 			continue;
 		}
+		if (strcmp(argv[i], "--force") == 0) {
+			*force = true;
+			continue;
+		}
 		m = match_option(argc, argv, &i, o->kind, &k, &v);
 		if (m < 0)
 			return CLI_USAGE;
@@ -184,6 +189,11 @@ static int parse_gen(int argc, char **argv, struct gen_opts *o, const char **out
 	}
 	if (!*out)
 		return cli_usage_error("gen", "%s", "an output file is needed: -o OUT.pcap");
+	/* As every output of rxsim: an existing file is kept unless the user says otherwise. */
+	if (strcmp(*out, "-") && !*force && access(*out, F_OK) == 0) {
+		fprintf(stderr, "rxsim gen: %s exists; use --force to overwrite it\n", *out);
+		return CLI_USAGE;
+	}
 	return -1;
 }
 
@@ -353,6 +363,8 @@ int cli_gen(int argc, char **argv)
 	enum gen_kind kind;
 	const char *out = NULL;
 	char err[512] = "";
+	bool force = false;
+	FILE *msg;
 	int rc;
 
 	if (argc < 1)
@@ -364,21 +376,23 @@ int cli_gen(int argc, char **argv)
 	if (kind_of(argv[0], &kind) < 0)
 		return cli_usage_error("gen", "unknown traffic kind '%s' (udp, syn, tcp, mixed)", argv[0]);
 	gen_defaults(&o, kind);
-	rc = parse_gen(argc - 1, argv + 1, &o, &out);
+	rc = parse_gen(argc - 1, argv + 1, &o, &out, &force);
 	if (rc >= 0)
 		return rc;
-	rc = gen_write(&o, out, err, sizeof(err));
+	rc = gen_write(&o, strcmp(out, "-") ? out : "/dev/stdout", err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "rxsim gen: %s\n", err[0] ? err : rxs_strerror(rc));
 		return rc == -EINVAL ? CLI_USAGE : CLI_RUN_FAILED;
 	}
+	/* "-o -" writes the capture to stdout: the summary goes to stderr then. */
+	msg = strcmp(out, "-") ? stdout : stderr;
 	if (o.kind == GEN_MIXED)
-		printf("wrote %llu frames to %s: 60%% UDP (8 flows), 30%% TCP connections with "
+		fprintf(msg, "wrote %llu frames to %s: 60%% UDP (8 flows), 30%% TCP connections with "
 		       "handshakes, 10%% SYNs\n", (unsigned long long)o.g.count, out);
 	else if (o.kind == GEN_TCP)
-		printf("wrote %u connections (SYN, SYN-ACK, ACK) and %llu data segments to %s\n",
+		fprintf(msg, "wrote %u connections (SYN, SYN-ACK, ACK) and %llu data segments to %s\n",
 		       o.g.flows, (unsigned long long)o.g.count, out);
 	else
-		printf("wrote %llu frames to %s\n", (unsigned long long)o.g.count, out);
+		fprintf(msg, "wrote %llu frames to %s\n", (unsigned long long)o.g.count, out);
 	return CLI_OK;
 }
