@@ -1,8 +1,10 @@
 /* frames.h - frame builders and host helpers shared by the end-to-end tests.
  *
  * A header, not a .c file: each tests/test_*.c is a program of its own. Everything here is
- * static; include it after cmocka.h. Frames are built byte by byte with correct IPv4 header
- * and UDP checksums, so a test that wants a broken one breaks it on purpose afterwards.
+ * static; include it after cmocka.h. Whole UDP and ICMP frames come from the library's own
+ * builders (<rxsim/frame.h>), with correct checksums; fr_eth and fr_ip build headers byte by
+ * byte for the frames those do not make, and a test that wants a broken frame breaks it on
+ * purpose afterwards.
  */
 #ifndef RXSIM_TESTS_FRAMES_H
 #define RXSIM_TESTS_FRAMES_H
@@ -136,22 +138,38 @@ static inline void fr_udp_csum(struct fr *f)
 	fr_put16(u + 6, c ? c : 0xffff);
 }
 
+/* @plen payload bytes (i & 0xff) for the frame builders. */
+static inline const uint8_t *fr_payload(void)
+{
+	static uint8_t p[FR_MAX];
+
+	for (unsigned int i = 0; i < sizeof(p); i++)
+		p[i] = (uint8_t)i;
+	return p;
+}
+
+/* Take a frame of <rxsim/frame.h> into @f, with the offsets of its IPv4 and L4 headers. */
+static inline void fr_built(struct fr *f, int len, bool vlan)
+{
+	if (len < 0)
+		fail_msg("rxs_frame_*: %d", len);
+	f->len = (uint32_t)len;
+	f->l3 = vlan ? 18 : FR_ETH_HLEN;
+	f->l4 = f->l3 + 20;
+}
+
 /* A whole UDP/IPv4 frame: @plen payload bytes (i & 0xff), correct checksums. */
 static inline void fr_udp_vlan(struct fr *f, const uint8_t dmac[6], bool vlan, uint16_t tci,
 			const char *src, const char *dst, uint16_t sport, uint16_t dport,
 			uint16_t plen)
 {
-	uint8_t *u;
+	struct rxs_frame_spec s = { .vlan = vlan, .vlan_tci = tci, .src = src, .dst = dst,
+				    .ip_id = 1, .df = true, .sport = sport, .dport = dport,
+				    .payload = fr_payload(), .payload_len = plen };
 
-	fr_eth(f, dmac, vlan, tci, FR_ETH_P_IP);
-	fr_ip(f, src, dst, IPPROTO_UDP, 1, 0x4000, (uint16_t)(8 + plen));
-	u = f->d + f->l4;
-	fr_put16(u, sport);
-	fr_put16(u + 2, dport);
-	fr_put16(u + 4, (uint16_t)(8 + plen));
-	for (unsigned int i = 0; i < plen; i++)
-		u[8 + i] = (uint8_t)i;
-	fr_udp_csum(f);
+	memset(f, 0, sizeof(*f));
+	memcpy(s.dst_mac, dmac, 6);
+	fr_built(f, rxs_frame_udp(f->d, sizeof(f->d), &s), vlan);
 }
 
 static inline void fr_udp(struct fr *f, const char *src, const char *dst, uint16_t sport,
@@ -164,18 +182,12 @@ static inline void fr_udp(struct fr *f, const char *src, const char *dst, uint16
 static inline void fr_icmp_echo(struct fr *f, const char *src, const char *dst, uint16_t seq,
 			 uint16_t plen)
 {
-	uint8_t *m;
+	struct rxs_frame_spec s = { .src = src, .dst = dst, .ip_id = seq, .df = true,
+				    .icmp_type = 8, .icmp_id = 0x1234, .icmp_seq = seq,
+				    .payload = fr_payload(), .payload_len = plen };
 
-	fr_eth(f, fr_host_mac, false, 0, FR_ETH_P_IP);
-	fr_ip(f, src, dst, 1, seq, 0x4000, (uint16_t)(8 + plen));
-	m = f->d + f->l4;
-	m[0] = 8;
-	m[1] = 0;
-	fr_put16(m + 4, 0x1234);
-	fr_put16(m + 6, seq);
-	for (unsigned int i = 0; i < plen; i++)
-		m[8 + i] = (uint8_t)i;
-	fr_put16(m + 2, fr_fold(fr_sum(m, 8u + plen, 0)));
+	memset(f, 0, sizeof(*f));
+	fr_built(f, rxs_frame_icmp(f->d, sizeof(f->d), &s), false);
 }
 
 /* ---- scenarios and hosts ---- */

@@ -14,7 +14,6 @@
 
 #include <rxsim/rxsim.h>
 
-#include "frame.h"
 
 int main(void)
 {
@@ -50,10 +49,14 @@ int main(void)
 	for (int i = 0; i < 4; i++) {
 		char msg[32];
 		int n = snprintf(msg, sizeof(msg), "hello %d", i);
-		uint32_t len = frame_udp4(frame, mac, "10.0.0.1", 40000, "10.0.0.2",
-					  i < 3 ? 5353 : 9999, msg, (size_t)n);
+		struct rxs_frame_spec s = { .src = "10.0.0.1", .sport = 40000, .dst = "10.0.0.2",
+					    .dport = i < 3 ? 5353 : 9999, .payload = msg,
+					    .payload_len = (size_t)n, .pad = true };
+		int len;
 
-		rc = rxs_host_inject(h, 0, frame, len, (uint64_t)i * 1000);
+		memcpy(s.dst_mac, mac, 6);
+		len = rxs_frame_udp(frame, sizeof(frame), &s);
+		rc = len < 0 ? len : rxs_host_inject(h, 0, frame, (uint32_t)len, (uint64_t)i * 1000);
 		if (rc) {
 			fprintf(stderr, "rxs_host_inject: %s\n", rxs_strerror(rc));
 			return 1;

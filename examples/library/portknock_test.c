@@ -21,7 +21,6 @@
 
 #include <rxsim/rxsim.h>
 
-#include "frame.h"
 #include "portknock.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -74,10 +73,16 @@ static int teardown(void **state)
 
 static void syn(struct fixture *fx, const char *src, uint16_t dport, uint64_t t)
 {
+	struct rxs_frame_spec s = { .src = src, .sport = 40000, .dst = "10.0.0.2", .dport = dport,
+				    .tcp_flags = RXS_TCP_SYN, .seq = 1000, .window = 64240,
+				    .df = true, .pad = true };
 	uint8_t f[64];
-	uint32_t len = frame_tcp4_syn(f, fx->mac, src, 40000, "10.0.0.2", dport, 1000);
+	int len;
 
-	assert_int_equal(rxs_host_inject(fx->h, 0, f, len, t), 0);
+	memcpy(s.dst_mac, fx->mac, 6);
+	len = rxs_frame_tcp(f, sizeof(f), &s);
+	assert_true(len > 0);
+	assert_int_equal(rxs_host_inject(fx->h, 0, f, (uint32_t)len, t), 0);
 }
 
 static uint64_t drops(const rxs_host_t *h, enum rxs_drop_reason r)
@@ -161,7 +166,7 @@ static void test_syn_flood(void **state)
 	unsigned int next = 0;
 
 	memcpy(g.dst_mac, fx->mac, 6);
-	memcpy(g.src_mac, frame_peer_mac, 6);
+	memcpy(g.src_mac, (uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
 	rxs_addr_parse(&g.dst, "10.0.0.2");
 	rxs_addr_parse(&g.src, "198.51.100.1");
 	assert_int_equal(rxs_source_open_gen_tcp(&src, &g), 0);

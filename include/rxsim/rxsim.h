@@ -6,6 +6,7 @@
 #include "rxsim/config.h"
 #include "rxsim/error.h"
 #include "rxsim/export.h"
+#include "rxsim/frame.h"
 #include "rxsim/hooks.h"
 #include "rxsim/netfilter.h"
 #include "rxsim/nic.h"
