@@ -163,6 +163,10 @@ RXS_API int rxs_host_tap_stats(const rxs_host_t *h, unsigned int tap, struct rxs
 /* Drops by reason, RXS_DROP_MAX entries (index 0 and RXS_DROP_CONSUMED unused). */
 RXS_API void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX]);
 
+/* The drops of packets of class @cls by reason: over every class, rxs_host_drop_reasons(). */
+RXS_API void rxs_host_drop_reasons_class(const rxs_host_t *h, enum rxs_pkt_class cls,
+					 uint64_t reasons[RXS_DROP_MAX]);
+
 /* offered, consumed, dropped, and queued (counted by walking every queue). Returns 0 when
  * offered == consumed + dropped + queued, RXS_ECONSERVATION otherwise. */
 RXS_API int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c);

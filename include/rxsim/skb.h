@@ -81,6 +81,27 @@ enum rxs_drop_reason {
 /* "NO_SOCKET" for RXS_DROP_NO_SOCKET, as the kfree_skb tracepoint prints it. */
 RXS_API const char *rxs_drop_reason_name(enum rxs_drop_reason reason);
 
+/*
+ * What a dropped packet was when it died, so that a report can put the drop at its stage of
+ * the path: a reason alone does not say it (PKT_TOO_SMALL ends short ARP, IPv4, IPv6 and UDP
+ * packets alike). RXS_PKT_L2: no skb yet (the NIC) or no protocol set; IP classes come from
+ * the ethertype and the protocol field of the network header (an IPv6 packet whose first
+ * next header is an extension header counts as RXS_PKT_IPV6).
+ */
+enum rxs_pkt_class {
+	RXS_PKT_L2,
+	RXS_PKT_ARP,
+	RXS_PKT_IPV4,
+	RXS_PKT_UDP4,
+	RXS_PKT_TCP4,
+	RXS_PKT_ICMP4,
+	RXS_PKT_IPV6,
+	RXS_PKT_UDP6,
+	RXS_PKT_TCP6,
+	RXS_PKT_ICMP6,
+	RXS_PKT_CLASS_MAX
+};
+
 /* PACKET_HOST etc., as eth_type_trans() sets skb->pkt_type. */
 enum { RXS_PACKET_HOST, RXS_PACKET_BROADCAST, RXS_PACKET_MULTICAST, RXS_PACKET_OTHERHOST };
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "rxsim/export.h"
+#include "rxsim/skb.h"
 
 /* XX(nstat name, /proc file group ("Ip", "IpExt", ...), field name within the group). */
 #define RXS_MIB_MAP(XX) \
@@ -174,6 +175,10 @@ RXS_API const char *rxs_mib_name(enum rxs_mib mib);
 
 /* The counter named @name, or -1. */
 RXS_API int rxs_mib_lookup(const char *name);
+
+/* What @reason means in plain words ("no socket: nothing listens on the destination port");
+ * never NULL. */
+RXS_API const char *rxs_drop_reason_cause(enum rxs_drop_reason reason);
 
 /* One CPU's line of /proc/net/softnet_stat, in the kernel's column order. */
 struct rxs_softnet_stat {

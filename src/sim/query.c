@@ -208,6 +208,17 @@ void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX])
 	memcpy(reasons, st.reasons, sizeof(st.reasons));
 }
 
+void rxs_host_drop_reasons_class(const rxs_host_t *h, enum rxs_pkt_class cls,
+				 uint64_t reasons[RXS_DROP_MAX])
+{
+	struct rxs_skb_stats st = skb_stats(h);
+
+	if ((unsigned int)cls >= RXS_PKT_CLASS_MAX)
+		memset(reasons, 0, sizeof(st.reasons));
+	else
+		memcpy(reasons, st.by_class[cls], sizeof(st.reasons));
+}
+
 int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
 {
 	uint64_t queued = rxs__proto_queued(h) + rxs__tcp_queued(h);

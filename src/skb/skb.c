@@ -101,6 +101,34 @@ void rxs__skb_stats_add(struct rxs_skb_stats *sum, const struct rxs_skb_pool *po
 	sum->in_use += st->in_use;	/* may wrap per pool; the sum is right */
 	for (unsigned int r = 0; r < RXS_DROP_MAX; r++)
 		sum->reasons[r] += st->reasons[r];
+	for (unsigned int c = 0; c < RXS_PKT_CLASS_MAX; c++)
+		for (unsigned int r = 0; r < RXS_DROP_MAX; r++)
+			sum->by_class[c][r] += st->by_class[c][r];
+}
+
+/* The class of @skb from its ethertype and network header (enum rxs_pkt_class). */
+static enum rxs_pkt_class pkt_class(const struct rxs_sk_buff *skb)
+{
+	const uint8_t *nh = skb->head + skb->network_header;
+	bool v6 = skb->protocol == 0x86dd;
+	unsigned int need = v6 ? 40 : 20;
+	int l4;
+
+	if (skb->protocol == 0x0806)
+		return RXS_PKT_ARP;
+	if (skb->protocol != 0x0800 && !v6)
+		return RXS_PKT_L2;
+	/* A header not yet reached or cut short: the drop is IP's own. */
+	if (skb->network_header == 0xffff || skb->network_header + need > skb->tail)
+		return v6 ? RXS_PKT_IPV6 : RXS_PKT_IPV4;
+	l4 = v6 ? nh[6] : nh[9];
+	switch (l4) {
+	case 17: return v6 ? RXS_PKT_UDP6 : RXS_PKT_UDP4;
+	case 6: return v6 ? RXS_PKT_TCP6 : RXS_PKT_TCP4;
+	case 1: return v6 ? RXS_PKT_IPV6 : RXS_PKT_ICMP4;
+	case 58: return v6 ? RXS_PKT_ICMP6 : RXS_PKT_IPV4;
+	}
+	return v6 ? RXS_PKT_IPV6 : RXS_PKT_IPV4;
 }
 
 /* The pool an allocation for @any's host comes from on this thread. */
@@ -374,6 +402,7 @@ static void skb_end(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 		} else {
 			bucket->stats.dropped++;
 			bucket->stats.reasons[reason]++;
+			bucket->stats.by_class[pkt_class(skb)][reason]++;
 		}
 		if (home->on_free)
 			home->on_free(home->on_free_ctx, skb, reason);
@@ -404,4 +433,5 @@ void rxs__skb_count_frame_drop(struct rxs_skb_pool *pool, enum rxs_drop_reason r
 	pool = alloc_pool(pool);	/* a NIC thread counts in its own */
 	pool->stats.dropped++;
 	pool->stats.reasons[reason]++;
+	pool->stats.by_class[RXS_PKT_L2][reason]++;
 }

@@ -3,7 +3,10 @@
  * Each row names a count (where it comes from), what it means in a few words, the
  * skb_drop_reason a kfree_skb tracepoint would show, and what a user watches on a real host
  * to see the same thing. Rows follow the path of a frame: NIC, softirq and backlog, core
- * receive, IPv4 (with netfilter), UDP, ICMP, TCP, sockets. A drop line's count is the kernel
+ * receive, ARP, IPv4 (with netfilter), UDP and ICMP over IPv4, IPv6, UDP and ICMPv6 over
+ * IPv6, TCP (one set of counters for both families, as in the kernel), sockets. A new drop
+ * is a new row under its stage; a drop no row names still shows, as "other drops" of the
+ * stage rxs__drop_stage() gives it. A drop line's count is the kernel
  * counter where one exists, so the report and `nstat` agree; where the kernel keeps no
  * counter (the NIC's MAC filter, a protocol with no handler) it is the drop-reason count.
  * Keep "watch" texts within 38 characters so a line fits in 100 columns. A "knob" says what
@@ -24,20 +27,28 @@
 #define CONS(f) RXS_FUNNEL_SRC_CONS, offsetof(struct rxs_conservation, f)
 #define CPU(f) RXS_FUNNEL_SRC_CPU, offsetof(struct rxs_cpu_stats, f)
 
-#define STAGE(label) { RXS_FUNNEL_STAGE, RXS_FUNNEL_SRC_NONE, 0, label, 0, NULL, NULL }
-#define PASS(label, src, watch) \
-	{ RXS_FUNNEL_PASS, src, label, RXS_DROP_NOT_DROPPED_YET, watch, NULL }
-#define INFO(label, src, watch) \
-	{ RXS_FUNNEL_INFO, src, label, RXS_DROP_NOT_DROPPED_YET, watch, NULL }
-#define INFOK(label, src, watch, knob) \
-	{ RXS_FUNNEL_INFO, src, label, RXS_DROP_NOT_DROPPED_YET, watch, knob }
-#define DROP(label, src, reason, watch) \
-	{ RXS_FUNNEL_DROP, src, label, RXS_DROP_##reason, watch, NULL }
-#define DROPK(label, src, reason, watch, knob) \
-	{ RXS_FUNNEL_DROP, src, label, RXS_DROP_##reason, watch, knob }
+#define HERE(r) RXS_FUNNEL_SRC_HERE, RXS_DROP_##r
 
+#define STAGE(id, label) \
+	{ RXS_FUNNEL_STAGE, RXS_FUNNEL_SRC_NONE, RXS_ST_##id, label, 0, NULL, NULL, false }
+/* A protocol's stage: shown only when the traffic had that protocol (no IPv4 heading with
+ * "received 0" over an IPv6 flood). */
+#define FAMILY(id, label) \
+	{ RXS_FUNNEL_STAGE, RXS_FUNNEL_SRC_NONE, RXS_ST_##id, label, 0, NULL, NULL, true }
+#define PASS(label, src, watch) \
+	{ RXS_FUNNEL_PASS, src, label, RXS_DROP_NOT_DROPPED_YET, watch, NULL, false }
+#define INFO(label, src, watch) \
+	{ RXS_FUNNEL_INFO, src, label, RXS_DROP_NOT_DROPPED_YET, watch, NULL, false }
+#define INFOK(label, src, watch, knob) \
+	{ RXS_FUNNEL_INFO, src, label, RXS_DROP_NOT_DROPPED_YET, watch, knob, false }
+#define DROP(label, src, reason, watch) \
+	{ RXS_FUNNEL_DROP, src, label, RXS_DROP_##reason, watch, NULL, false }
+#define DROPK(label, src, reason, watch, knob) \
+	{ RXS_FUNNEL_DROP, src, label, RXS_DROP_##reason, watch, knob, false }
+
+/* Stages must come in enum rxs__funnel_stage order, each once (funnel_check() in the tests). */
 const struct rxs__funnel_row rxs__funnel[] = {
-	STAGE("NIC"),
+	STAGE(NIC, "NIC"),
 	PASS("offered frames", CONS(offered), "frames in the traffic sources"),
 	DROP("refused by MAC filter", NIC(rx_mac_filtered), NIC_MAC_FILTER,
 	     "not counted: NICs drop these silently"),
@@ -46,7 +57,7 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	      "ethtool -G DEV rx N (ring_size); RSS/RPS spread"),
 	PASS("received", NIC(rx_packets), "ip -s link: RX packets"),
 
-	STAGE("softirq and per-CPU backlog"),
+	STAGE(SOFTIRQ, "softirq and per-CPU backlog"),
 	DROPK("backlog full", SOFTNET(dropped), CPU_BACKLOG, "softnet_stat col 2; ip -s link drop",
 	      "sysctl net.core.netdev_max_backlog; RPS: rps_cpus"),
 	INFO("of which flow limit", SOFTNET(flow_limit_count), "softnet_stat col 11"),
@@ -56,26 +67,29 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	INFO("of which: budget ran out", CPU(squeeze_budget), "rxsim only (netdev_budget)"),
 	INFO("of which: time ran out", CPU(squeeze_time), "rxsim only (netdev_budget_usecs)"),
 
-	STAGE("core receive (__netif_receive_skb_core)"),
+	STAGE(CORE, "core receive (__netif_receive_skb_core)"),
 	PASS("processed", SOFTNET(processed), "softnet_stat col 1"),
 	DROP("no protocol handler", REASON(UNHANDLED_PROTO), UNHANDLED_PROTO,
 	     "ip -s link: RX dropped"),
 
-	STAGE("IPv4 (ip_rcv, netfilter, ip_local_deliver)"),
+	/* The kernel keeps no SNMP counter for ARP: its drops show as "other drops". */
+	FAMILY(ARP, "ARP (arp_rcv)"),
+
+	FAMILY(IPV4, "IPv4 (ip_rcv, netfilter, ip_local_deliver)"),
 	PASS("received", MIB(IpInReceives), "nstat IpInReceives"),
 	DROP("header errors", MIB(IpInHdrErrors), IP_INHDR, "nstat IpInHdrErrors"),
 	DROP("bad checksum", MIB(IpExtInCsumErrors), IP_CSUM, "nstat IpExtInCsumErrors"),
 	DROP("truncated", MIB(IpExtInTruncatedPkts), PKT_TOO_SMALL, "nstat IpExtInTruncatedPkts"),
-	DROP("for another host (L2)", NIC(rx_otherhost_dropped), OTHERHOST,
-	     "ip -s -s link: otherhost"),
-	DROPK("netfilter", REASON(NETFILTER_DROP), NETFILTER_DROP, "iptables -L -v -n: pkts",
+	/* rx_otherhost_dropped counts both families: the IPv4 line counts IPv4's drops only. */
+	DROP("for another host (L2)", HERE(OTHERHOST), OTHERHOST, "ip -s -s link: otherhost"),
+	DROPK("netfilter", HERE(NETFILTER_DROP), NETFILTER_DROP, "iptables -L -v -n: pkts",
 	      "the iptables rule that matched"),
 	DROP("not our address", MIB(IpInAddrErrors), IP_INADDRERRORS, "nstat IpInAddrErrors"),
 	DROP("no route", MIB(IpExtInNoRoutes), IP_INNOROUTES, "nstat IpExtInNoRoutes"),
 	DROP("unknown protocol", MIB(IpInUnknownProtos), IP_NOPROTO, "nstat IpInUnknownProtos"),
 	PASS("delivered", MIB(IpInDelivers), "nstat IpInDelivers"),
 
-	STAGE("UDP (udp_rcv)"),
+	FAMILY(UDP4, "UDP (udp_rcv, __udp4_lib_rcv)"),
 	DROP("no socket", MIB(UdpNoPorts), NO_SOCKET, "nstat UdpNoPorts"),
 	DROP("bad checksum", MIB(UdpInCsumErrors), UDP_CSUM, "nstat UdpInCsumErrors"),
 	DROPK("receive buffer full", MIB(UdpRcvbufErrors), SOCKET_RCVBUFF,
@@ -84,14 +98,42 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	      "sysctl net.ipv4.udp_mem"),
 	INFO("datagrams read (recvmsg)", MIB(UdpInDatagrams), "nstat UdpInDatagrams"),
 
-	STAGE("ICMP (icmp_rcv)"),
+	FAMILY(ICMP4, "ICMP (icmp_rcv)"),
 	INFO("messages in", MIB(IcmpInMsgs), "nstat IcmpInMsgs"),
 	DROP("bad messages", MIB(IcmpInErrors), ICMP_CSUM, "nstat IcmpInErrors"),
 	INFO("messages sent", MIB(IcmpOutMsgs), "nstat IcmpOutMsgs"),
 	INFO("not sent: global limit", MIB(IcmpOutRateLimitGlobal), "nstat IcmpOutRateLimitGlobal"),
 	INFO("not sent: per-host limit", MIB(IcmpOutRateLimitHost), "nstat IcmpOutRateLimitHost"),
 
-	STAGE("TCP (tcp_v4_rcv)"),
+	/* IPv6 keeps its own SNMP counters (/proc/net/snmp6), as the kernel does: ip6_rcv_core()
+	 * and ip6_input_finish() count Ip6*, __udp6_lib_rcv() Udp6*, icmpv6_rcv() Icmp6*. */
+	FAMILY(IPV6, "IPv6 (ipv6_rcv, ip6_input)"),
+	PASS("received", MIB(Ip6InReceives), "nstat Ip6InReceives"),
+	DROP("IPv6 disabled", MIB(Ip6InDiscards), IPV6DISABLED, "nstat Ip6InDiscards"),
+	DROP("header errors", MIB(Ip6InHdrErrors), IP_INHDR, "nstat Ip6InHdrErrors"),
+	DROP("truncated", MIB(Ip6InTruncatedPkts), PKT_TOO_SMALL, "nstat Ip6InTruncatedPkts"),
+	DROP("for another host (L2)", HERE(OTHERHOST), OTHERHOST, "ip -s -s link: otherhost"),
+	DROP("not our address", MIB(Ip6InAddrErrors), IP_INADDRERRORS, "nstat Ip6InAddrErrors"),
+	DROP("unknown protocol", MIB(Ip6InUnknownProtos), IP_NOPROTO, "nstat Ip6InUnknownProtos"),
+	PASS("delivered", MIB(Ip6InDelivers), "nstat Ip6InDelivers"),
+
+	FAMILY(UDP6, "UDP over IPv6 (udpv6_rcv, __udp6_lib_rcv)"),
+	DROP("no socket", MIB(Udp6NoPorts), NO_SOCKET, "nstat Udp6NoPorts"),
+	DROP("bad checksum", MIB(Udp6InCsumErrors), UDP_CSUM, "nstat Udp6InCsumErrors"),
+	DROPK("receive buffer full", MIB(Udp6RcvbufErrors), SOCKET_RCVBUFF,
+	      "nstat Udp6RcvbufErrors, ss -u -m skmem d", "setsockopt SO_RCVBUF / net.core.rmem_max"),
+	DROPK("udp_mem exhausted", MIB(Udp6MemErrors), PROTO_MEM, "nstat Udp6MemErrors",
+	      "sysctl net.ipv4.udp_mem"),
+	INFO("datagrams read (recvmsg)", MIB(Udp6InDatagrams), "nstat Udp6InDatagrams"),
+
+	FAMILY(ICMP6, "ICMPv6 (icmpv6_rcv)"),
+	INFO("messages in", MIB(Icmp6InMsgs), "nstat Icmp6InMsgs"),
+	DROP("bad messages", MIB(Icmp6InErrors), ICMP_CSUM, "nstat Icmp6InErrors"),
+	INFO("messages sent", MIB(Icmp6OutMsgs), "nstat Icmp6OutMsgs"),
+
+	/* One set of TCP counters for both families, as in the kernel (TcpInSegs counts
+	 * tcp_v4_rcv()'s and tcp_v6_rcv()'s segments alike). */
+	FAMILY(TCP, "TCP (tcp_v4_rcv, tcp_v6_rcv)"),
 	INFO("segments in", MIB(TcpInSegs), "nstat TcpInSegs"),
 	DROP("bad checksum", MIB(TcpInCsumErrors), TCP_CSUM, "nstat TcpInCsumErrors"),
 	/* tcp_conn_request() ends a SYN it cannot queue with consume_skb(): no drop reason. */
@@ -106,7 +148,7 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	      "nstat TcpExtTCPBacklogDrop", "SO_RCVBUF / net.ipv4.tcp_rmem"),
 	INFO("resets sent", MIB(TcpOutRsts), "nstat TcpOutRsts"),
 
-	STAGE("sockets and applications"),
+	STAGE(SOCK, "sockets and applications"),
 	PASS("still queued (any queue)", CONS(queued), "ss -u -m / ss -lnt: Recv-Q"),
 	PASS("consumed (apps, or kernel)", CONS(consumed), "read by apps; echo, ARP, SYN: kernel"),
 };
@@ -163,11 +205,23 @@ void rxs__funnel_snap(const struct rxs_host *h, struct rxs__funnel_snap *s)
 			add_u64s(&s->cpu, &cs, sizeof(cs));
 	}
 	rxs_host_drop_reasons(h, s->reasons);
+	for (unsigned int c = 0; c < RXS_PKT_CLASS_MAX; c++)
+		rxs_host_drop_reasons_class(h, (enum rxs_pkt_class)c, s->by_class[c]);
+	for (unsigned int m = 0; m < RXS_MIB_COUNT; m++)
+		s->mib[m] = rxs_host_mib(h, (enum rxs_mib)m);
 	s->cons_ok = rxs_host_conservation(h, &s->cons) == 0;
+	s->dev = rxs_host_nnics(h) == 1 ? rxs_host_nic_name(h, 0) : NULL;
+	rxs__funnel_settle(s);
 }
 
-uint64_t rxs__funnel_value(const struct rxs_host *h, const struct rxs__funnel_snap *s,
-			   const struct rxs__funnel_row *r)
+enum rxs__funnel_stage rxs__funnel_stage_of(const struct rxs__funnel_row *r)
+{
+	while (r > rxs__funnel && r->kind != RXS_FUNNEL_STAGE)
+		r--;
+	return (enum rxs__funnel_stage)r->which;
+}
+
+uint64_t rxs__funnel_value(const struct rxs__funnel_snap *s, const struct rxs__funnel_row *r)
 {
 	uint64_t v = 0;
 
@@ -181,7 +235,7 @@ uint64_t rxs__funnel_value(const struct rxs_host *h, const struct rxs__funnel_sn
 		v = s->softnet[r->which / sizeof(uint32_t)];
 		break;
 	case RXS_FUNNEL_SRC_MIB:
-		v = rxs_host_mib(h, (enum rxs_mib)r->which);
+		v = r->which < RXS_MIB_COUNT ? s->mib[r->which] : 0;
 		break;
 	case RXS_FUNNEL_SRC_REASON:
 		v = r->which < RXS_DROP_MAX ? s->reasons[r->which] : 0;
@@ -192,14 +246,144 @@ uint64_t rxs__funnel_value(const struct rxs_host *h, const struct rxs__funnel_sn
 	case RXS_FUNNEL_SRC_CPU:
 		memcpy(&v, (const char *)&s->cpu + r->which, sizeof(v));
 		break;
+	case RXS_FUNNEL_SRC_HERE:
+		v = r->which < RXS_DROP_MAX ? s->here[rxs__funnel_stage_of(r)][r->which] : 0;
+		break;
 	}
 	return v;
 }
 
-bool rxs__funnel_has_reason(enum rxs_drop_reason reason)
+/* The IP (or ARP) stage of a packet class: where its network layer runs. */
+static enum rxs__funnel_stage l3_stage(enum rxs_pkt_class cls)
 {
-	for (size_t i = 0; i < rxs__funnel_len; i++)
-		if (rxs__funnel[i].kind == RXS_FUNNEL_DROP && rxs__funnel[i].reason == reason)
+	switch (cls) {
+	case RXS_PKT_ARP:
+		return RXS_ST_ARP;
+	case RXS_PKT_IPV4: case RXS_PKT_UDP4: case RXS_PKT_TCP4: case RXS_PKT_ICMP4:
+		return RXS_ST_IPV4;
+	case RXS_PKT_IPV6: case RXS_PKT_UDP6: case RXS_PKT_TCP6: case RXS_PKT_ICMP6:
+		return RXS_ST_IPV6;
+	default:
+		return RXS_ST_CORE;
+	}
+}
+
+/* The transport stage of a packet class, or its network stage when it has none. */
+static enum rxs__funnel_stage l4_stage(enum rxs_pkt_class cls)
+{
+	switch (cls) {
+	case RXS_PKT_UDP4: return RXS_ST_UDP4;
+	case RXS_PKT_UDP6: return RXS_ST_UDP6;
+	case RXS_PKT_TCP4: case RXS_PKT_TCP6: return RXS_ST_TCP;
+	case RXS_PKT_ICMP4: return RXS_ST_ICMP4;
+	case RXS_PKT_ICMP6: return RXS_ST_ICMP6;
+	default: return l3_stage(cls);
+	}
+}
+
+/*
+ * Where @reason ends a packet of class @cls; the same split as the kfree_skb location that
+ * rxs__drop_location() names (src/core/hooks.c): the reason says the layer, the class says
+ * which family's function of that layer. Reasons of the NIC, the backlog and the core are
+ * theirs whatever the packet; IP's own reasons are the network layer's; the rest (short
+ * headers, checksums, sockets, TCP states) belong to the transport when there is one.
+ */
+enum rxs__funnel_stage rxs__drop_stage(enum rxs_drop_reason reason, enum rxs_pkt_class cls)
+{
+	switch (reason) {
+	case RXS_DROP_NIC_MAC_FILTER: case RXS_DROP_NIC_LENGTH: case RXS_DROP_FULL_RING:
+		return RXS_ST_NIC;
+	case RXS_DROP_NOMEM: case RXS_DROP_QUEUE_PURGE:
+		/* No skb yet: the driver's buffers or its ring. */
+		return cls == RXS_PKT_L2 ? RXS_ST_NIC : l4_stage(cls);
+	case RXS_DROP_CPU_BACKLOG:
+		return RXS_ST_SOFTIRQ;
+	case RXS_DROP_UNHANDLED_PROTO: case RXS_DROP_DEV_READY:
+		return RXS_ST_CORE;
+	case RXS_DROP_OTHERHOST: case RXS_DROP_IP_CSUM: case RXS_DROP_IP_INHDR:
+	case RXS_DROP_IP_RPFILTER: case RXS_DROP_UNICAST_IN_L2_MULTICAST: case RXS_DROP_IP_NOPROTO:
+	case RXS_DROP_IPV6DISABLED: case RXS_DROP_NETFILTER_DROP: case RXS_DROP_IP_INADDRERRORS:
+	case RXS_DROP_IP_INNOROUTES: case RXS_DROP_IP_LOCAL_SOURCE: case RXS_DROP_IP_INVALID_SOURCE:
+	case RXS_DROP_IP_INVALID_DEST: case RXS_DROP_IPV6_BAD_EXTHDR: case RXS_DROP_FRAG_TOO_FAR:
+	case RXS_DROP_DUP_FRAG: case RXS_DROP_PKT_TOO_BIG: case RXS_DROP_FRAG_REASM_TIMEOUT:
+	case RXS_DROP_HDR_TRUNC:
+		return l3_stage(cls);
+	default:
+		return l4_stage(cls);
+	}
+}
+
+/* Sum of the drop lines of stage @st (every stage when @st is RXS_ST_MAX) for @reason. */
+static uint64_t lines_for(const struct rxs__funnel_snap *s, enum rxs__funnel_stage st,
+			  unsigned int reason)
+{
+	enum rxs__funnel_stage cur = RXS_ST_NIC;
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < rxs__funnel_len; i++) {
+		const struct rxs__funnel_row *r = &rxs__funnel[i];
+
+		if (r->kind == RXS_FUNNEL_STAGE)
+			cur = (enum rxs__funnel_stage)r->which;
+		else if (r->kind == RXS_FUNNEL_DROP && r->reason == reason &&
+			 (st == RXS_ST_MAX || st == cur))
+			v += rxs__funnel_value(s, r);
+	}
+	return v;
+}
+
+/*
+ * Every drop at its stage, and the part of each reason's count that no line shows. A line's
+ * count is the kernel's counter, which may count a little more or less than the reason (a
+ * MIB bumped for two reasons, a reason that ends packets at two stages), so the leftover is
+ * reckoned per reason over the whole table, then handed to the stages where that reason's
+ * drops exceed what their own lines show, in path order. The "other drops" lines then add
+ * up with the lines to at least the reason's count: no drop is left to the conservation line.
+ */
+void rxs__funnel_settle(struct rxs__funnel_snap *s)
+{
+	memset(s->here, 0, sizeof(s->here));
+	memset(s->other, 0, sizeof(s->other));
+	for (unsigned int c = 0; c < RXS_PKT_CLASS_MAX; c++)
+		for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++)
+			s->here[rxs__drop_stage((enum rxs_drop_reason)r, (enum rxs_pkt_class)c)][r] +=
+				s->by_class[c][r];
+	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++) {
+		uint64_t shown = lines_for(s, RXS_ST_MAX, r);
+		uint64_t left = s->reasons[r] > shown ? s->reasons[r] - shown : 0;
+
+		for (unsigned int st = 0; st < RXS_ST_MAX && left; st++) {
+			uint64_t mine = lines_for(s, (enum rxs__funnel_stage)st, r);
+			uint64_t extra = s->here[st][r] > mine ? s->here[st][r] - mine : 0;
+
+			extra = extra < left ? extra : left;
+			s->other[st][r] = extra;
+			left -= extra;
+		}
+		/* Counts by class that do not cover the reason (a snapshot made by hand): the
+		 * stage the reason has with no packet to tell. */
+		if (left)
+			s->other[rxs__drop_stage((enum rxs_drop_reason)r, RXS_PKT_L2)][r] += left;
+	}
+}
+
+uint64_t rxs__funnel_other_total(const struct rxs__funnel_snap *s, enum rxs__funnel_stage st)
+{
+	uint64_t v = 0;
+
+	for (unsigned int r = 0; r < RXS_DROP_MAX; r++)
+		v += s->other[st][r];
+	return v;
+}
+
+bool rxs__funnel_stage_shown(const struct rxs__funnel_snap *s, const struct rxs__funnel_row *r)
+{
+	if (!r->optional)
+		return true;
+	if (rxs__funnel_other_total(s, (enum rxs__funnel_stage)r->which))
+		return true;
+	for (r++; r < rxs__funnel + rxs__funnel_len && r->kind != RXS_FUNNEL_STAGE; r++)
+		if (rxs__funnel_value(s, r))
 			return true;
 	return false;
 }

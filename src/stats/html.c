@@ -53,7 +53,7 @@ enum row {
 	ROW_APP, ROW_OTHER, NROWS
 };
 
-enum box_kind { BOX_PLAIN, BOX_UDP, BOX_ICMP, BOX_TCP, BOX_IPV4, BOX_IPV6 };
+enum box_kind { BOX_PLAIN, BOX_UDP, BOX_ICMP, BOX_TCP, BOX_IPV4, BOX_IPV6, BOX_ARP };
 
 struct box {
 	enum row row;
@@ -310,7 +310,9 @@ static void l3_l4_boxes(struct diagram *d, const struct rxs_host *h, int nfb)
 	uint64_t v4 = rxs_host_mib(h, RXS_MIB_IpInReceives), v6 = rxs_host_mib(h, RXS_MIB_Ip6InReceives);
 	uint64_t in[3] = { udp_in(h), rxs_host_mib(h, RXS_MIB_IcmpInMsgs) +
 			   rxs_host_mib(h, RXS_MIB_Icmp6InMsgs), rxs_host_mib(h, RXS_MIB_TcpInSegs) };
-	static const char *const names[3] = { "UDP (udp_rcv)", "ICMP (icmp_rcv)", "TCP (tcp_v4_rcv)" };
+	static const char *const names[3] = { "UDP (__udp4_lib_rcv, __udp6_lib_rcv)",
+					      "ICMP (icmp_rcv, icmpv6_rcv)",
+					      "TCP (tcp_v4_rcv, tcp_v6_rcv)" };
 	static const enum box_kind kinds[3] = { BOX_UDP, BOX_ICMP, BOX_TCP };
 	char b1[32], b2[32];
 	int b4, b6;
@@ -318,7 +320,7 @@ static void l3_l4_boxes(struct diagram *d, const struct rxs_host *h, int nfb)
 	b4 = add_box(d, ROW_L3, BOX_IPV4, "IPv4: ip_rcv \xe2\x86\x92 ip_local_deliver");
 	add_line(d, b4, "IpInReceives %s", num(v4, b1, sizeof(b1)));
 	add_line(d, b4, "IpInDelivers %s", num(rxs_host_mib(h, RXS_MIB_IpInDelivers), b2, sizeof(b2)));
-	b6 = add_box(d, ROW_L3, BOX_IPV6, "IPv6: ipv6_rcv");
+	b6 = add_box(d, ROW_L3, BOX_IPV6, "IPv6: ipv6_rcv \xe2\x86\x92 ip6_input");
 	add_line(d, b6, "Ip6InReceives %s", num(v6, b1, sizeof(b1)));
 	add_line(d, b6, "Ip6InDelivers %s", num(rxs_host_mib(h, RXS_MIB_Ip6InDelivers), b2, sizeof(b2)));
 	add_edge(d, nfb, b4, v4, false);
@@ -414,6 +416,13 @@ static int drop_source(struct diagram *d, const char *stage, enum rxs_drop_reaso
 		return find_box(d, ROW_NF, BOX_PLAIN);
 	if (reason == RXS_DROP_IPV6DISABLED || reason == RXS_DROP_IPV6_BAD_EXTHDR)
 		return find_box(d, ROW_L3, BOX_IPV6);
+	/* ARP has no box of its own until something happens to it: no counter says it ran. */
+	if (stage && strncmp(stage, "ARP", 3) == 0) {
+		b = find_box(d, ROW_L3, BOX_ARP);
+		if (b < 0)
+			b = add_box(d, ROW_L3, BOX_ARP, "ARP: arp_rcv");
+		return b;
+	}
 	for (size_t i = 0; stage && i < ARRAY_SIZE(where); i++) {
 		if (strncmp(stage, where[i].prefix, strlen(where[i].prefix)) == 0 &&
 		    (b = find_box(d, where[i].row, where[i].kind)) >= 0)
@@ -437,8 +446,7 @@ static void add_drop(struct diagram *d, int from, uint64_t v, const char *label,
 	d->box[from].warn = true;
 }
 
-static void funnel_drops(struct diagram *d, const struct rxs_host *h,
-			 const struct rxs__funnel_snap *snap)
+static void funnel_drops(struct diagram *d, const struct rxs__funnel_snap *snap)
 {
 	const char *stage = NULL;
 
@@ -446,21 +454,21 @@ static void funnel_drops(struct diagram *d, const struct rxs_host *h,
 		const struct rxs__funnel_row *r = &rxs__funnel[i];
 		uint64_t v;
 
-		if (r->kind == RXS_FUNNEL_STAGE)
+		if (r->kind == RXS_FUNNEL_STAGE) {
 			stage = r->label;
-		if (r->kind != RXS_FUNNEL_DROP || !(v = rxs__funnel_value(h, snap, r)))
+			/* The stage's drops no line shows, as the text report's "other drops". */
+			for (unsigned int k = RXS_DROP_CONSUMED + 1; k < RXS_DROP_MAX; k++)
+				if (snap->other[r->which][k])
+					add_drop(d, drop_source(d, stage, (enum rxs_drop_reason)k),
+						 snap->other[r->which][k], "other drops",
+						 rxs_drop_reason_name((enum rxs_drop_reason)k),
+						 rxs_drop_reason_cause((enum rxs_drop_reason)k));
+		}
+		if (r->kind != RXS_FUNNEL_DROP || !(v = rxs__funnel_value(snap, r)))
 			continue;
 		add_drop(d, drop_source(d, stage, r->reason), v, r->label,
 			 r->reason != RXS_DROP_NOT_DROPPED_YET ? rxs_drop_reason_name(r->reason) : "-",
 			 r->watch);
-	}
-	/* Reasons no funnel row names, as the text report lists them under "other drops". */
-	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++) {
-		if (!snap->reasons[r] || rxs__funnel_has_reason((enum rxs_drop_reason)r))
-			continue;
-		add_drop(d, drop_source(d, NULL, (enum rxs_drop_reason)r), snap->reasons[r],
-			 "dropped", rxs_drop_reason_name((enum rxs_drop_reason)r),
-			 "perf trace -e skb:kfree_skb");
 	}
 }
 
@@ -485,7 +493,7 @@ static void build(struct diagram *d, const struct rxs_host *h, const struct rxs_
 	}
 	l3_l4_boxes(d, h, nfb);
 	socket_boxes(d, h);
-	funnel_drops(d, h, snap);
+	funnel_drops(d, snap);
 }
 
 /* ---- layout ---- */
@@ -668,9 +676,36 @@ static void table_row(FILE *f, const struct rxs__funnel_row *r, uint64_t v)
 	fputs("</td></tr>\n", f);
 }
 
-static void draw_funnel_table(FILE *f, const struct rxs_host *h, const struct rxs__funnel_snap *s)
+static void stage_row(FILE *f, const char *label)
 {
-	const char *stage = NULL;
+	fputs("<tr class=\"stage\"><td colspan=\"4\">", f);
+	esc(f, label);
+	fputs("</td></tr>\n", f);
+}
+
+/* Stage @st's "other drops" rows, the heading first when no line of the stage had it. */
+static void table_other(FILE *f, const struct rxs__funnel_snap *s, const struct rxs__funnel_row *st,
+			bool headed)
+{
+	if (!st || !rxs__funnel_other_total(s, (enum rxs__funnel_stage)st->which))
+		return;
+	if (!headed)
+		stage_row(f, st->label);
+	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++) {
+		if (!s->other[st->which][r])
+			continue;
+		fprintf(f, "<tr class=\"drop\"><td>other drops</td><td class=\"n\">%" PRIu64
+			"</td><td>%s</td><td>", s->other[st->which][r],
+			rxs_drop_reason_name((enum rxs_drop_reason)r));
+		esc(f, rxs_drop_reason_cause((enum rxs_drop_reason)r));
+		fputs("</td></tr>\n", f);
+	}
+}
+
+static void draw_funnel_table(FILE *f, const struct rxs__funnel_snap *s)
+{
+	const struct rxs__funnel_row *stage = NULL;
+	bool shown = false, headed = false;
 
 	fputs("<table class=\"funnel\"><tr><th>where every frame went</th><th>count</th>"
 	      "<th>drop reason</th><th>on a real host, watch</th></tr>\n", f);
@@ -679,27 +714,21 @@ static void draw_funnel_table(FILE *f, const struct rxs_host *h, const struct rx
 		uint64_t v;
 
 		if (r->kind == RXS_FUNNEL_STAGE) {
-			stage = r->label;
+			table_other(f, s, stage, headed);
+			stage = r;
+			shown = rxs__funnel_stage_shown(s, r);
+			headed = false;
 			continue;
 		}
-		v = rxs__funnel_value(h, s, r);
-		if (r->kind != RXS_FUNNEL_PASS && v == 0)
+		v = rxs__funnel_value(s, r);
+		if (!shown || (r->kind != RXS_FUNNEL_PASS && v == 0))
 			continue;
-		if (stage) {
-			fputs("<tr class=\"stage\"><td colspan=\"4\">", f);
-			esc(f, stage);
-			fputs("</td></tr>\n", f);
-		}
-		stage = NULL;
+		if (!headed)
+			stage_row(f, stage->label);
+		headed = true;
 		table_row(f, r, v);
 	}
-	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++) {
-		if (!s->reasons[r] || rxs__funnel_has_reason((enum rxs_drop_reason)r))
-			continue;
-		fprintf(f, "<tr class=\"drop\"><td>other: dropped</td><td class=\"n\">%" PRIu64
-			"</td><td>%s</td><td>perf trace -e skb:kfree_skb</td></tr>\n", s->reasons[r],
-			rxs_drop_reason_name((enum rxs_drop_reason)r));
-	}
+	table_other(f, s, stage, headed);
 	fputs("</table>\n", f);
 }
 
@@ -954,7 +983,7 @@ int rxs_report_html(const struct rxs_host *h, const struct rxs_series *s, FILE *
 	      "kernel's drop reason and the counter to watch on a real host.</p>\n", out);
 	draw_diagram(out, d);
 	fputs("<h2>The funnel</h2>\n", out);
-	draw_funnel_table(out, h, &snap);
+	draw_funnel_table(out, &snap);
 	if (s && rxs_series_len(s)) {
 		fputs("<h2>Over time</h2>\n", out);
 		draw_charts(out, h, s);

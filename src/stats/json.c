@@ -345,6 +345,75 @@ static void json_drops(struct jw *w, const struct rxs__funnel_snap *s)
 	jw_close(w, '}');
 }
 
+static void json_funnel_line(struct jw *w, const struct rxs__funnel_row *r, uint64_t v)
+{
+	static const char *const kind[] = {
+		[RXS_FUNNEL_PASS] = "pass", [RXS_FUNNEL_DROP] = "drop", [RXS_FUNNEL_INFO] = "info",
+	};
+
+	jw_open(w, NULL, '{', true);
+	jw_str(w, "kind", kind[r->kind]);
+	jw_str(w, "label", r->label);
+	jw_u64(w, "count", v);
+	if (r->kind == RXS_FUNNEL_DROP && r->reason != RXS_DROP_NOT_DROPPED_YET)
+		jw_str(w, "reason", rxs_drop_reason_name(r->reason));
+	jw_str(w, "watch", r->watch);
+	jw_close(w, '}');
+}
+
+/* The stage's lines, from row @st on, that the text report shows, then its other drops. */
+static void json_funnel_stage(struct jw *w, const struct rxs__funnel_snap *s,
+			      const struct rxs__funnel_row *st)
+{
+	enum rxs__funnel_stage id = (enum rxs__funnel_stage)st->which;
+
+	jw_open(w, NULL, '{', false);
+	jw_str(w, "stage", st->label);
+	jw_open(w, "lines", '[', false);
+	for (const struct rxs__funnel_row *r = st + 1;
+	     r < rxs__funnel + rxs__funnel_len && r->kind != RXS_FUNNEL_STAGE; r++) {
+		uint64_t v = rxs__funnel_value(s, r);
+
+		if (r->kind == RXS_FUNNEL_PASS || v)
+			json_funnel_line(w, r, v);
+	}
+	jw_close(w, ']');
+	jw_open(w, "other_drops", '[', false);
+	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++) {
+		if (!s->other[id][r])
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "reason", rxs_drop_reason_name((enum rxs_drop_reason)r));
+		jw_u64(w, "count", s->other[id][r]);
+		jw_str(w, "cause", rxs_drop_reason_cause((enum rxs_drop_reason)r));
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_close(w, '}');
+}
+
+/* The funnel as the text report prints it: the stages shown, in path order. */
+static void json_funnel(struct jw *w, const struct rxs__funnel_snap *s)
+{
+	jw_open(w, "funnel", '[', false);
+	for (size_t i = 0; i < rxs__funnel_len; i++)
+		if (rxs__funnel[i].kind == RXS_FUNNEL_STAGE &&
+		    rxs__funnel_stage_shown(s, &rxs__funnel[i]))
+			json_funnel_stage(w, s, &rxs__funnel[i]);
+	jw_close(w, ']');
+}
+
+int rxs__funnel_json(FILE *f, const struct rxs__funnel_snap *s)
+{
+	struct jw w = { .f = f, .first = true };
+
+	jw_open(&w, NULL, '{', false);
+	json_funnel(&w, s);
+	jw_close(&w, '}');
+	fputc('\n', f);
+	return ferror(f) ? -EIO : 0;
+}
+
 static void json_conservation(struct jw *w, const struct rxs__funnel_snap *s)
 {
 	jw_open(w, "conservation", '{', true);
@@ -371,6 +440,7 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 	json_netfilter(&w, h);
 	json_taps(&w, h);
 	json_drops(&w, &snap);
+	json_funnel(&w, &snap);
 	json_conservation(&w, &snap);
 	jw_close(&w, '}');
 	fputc('\n', out);

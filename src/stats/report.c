@@ -3,8 +3,10 @@
  * The funnel answers "where did my packets go?" in path order: for each stage the count that
  * passed, then every count that ended there with the kfree_skb reason and the counter a user
  * would watch on a real host. Lines come from the one table in funnel.c; drop lines with a
- * zero count are left out, the pass-through lines never are, so a clean run still reads as a
- * path. Drop reasons no table line names are listed after it, so no drop goes unmentioned.
+ * zero count are left out, the pass-through lines never are (except in a protocol's stage
+ * the traffic did not reach), so a clean run still reads as a path. Drops no line shows are
+ * listed as "other drops" of the stage where they happen, each with its cause in plain
+ * words, so no drop goes unmentioned.
  * Columns fit in 100: label 26, count 10, reason 19, then the counter to watch. Under each
  * shown line whose cause a user can change, an indented "knob:" line names what governs it
  * on a real host: a second line rather than a wider table.
@@ -29,30 +31,26 @@ static void funnel_line(FILE *f, const struct rxs__funnel_row *r, uint64_t v)
 }
 
 /* The knob of @r, "DEV" replaced by the NIC's name when there is one NIC. */
-static void knob_line(FILE *f, const struct rxs_host *h, const struct rxs__funnel_row *r)
+static void knob_line(FILE *f, const struct rxs__funnel_snap *s, const struct rxs__funnel_row *r)
 {
 	const char *k = r->knob, *dev = strstr(k, "DEV");
-	const char *name = rxs_host_nnics(h) == 1 ? rxs_host_nic_name(h, 0) : NULL;
 
-	if (!dev || !name) {
+	if (!dev || !s->dev) {
 		fprintf(f, "      knob: %s\n", k);
 		return;
 	}
-	fprintf(f, "      knob: %.*s%s%s\n", (int)(dev - k), k, name, dev + 3);
+	fprintf(f, "      knob: %.*s%s%s\n", (int)(dev - k), k, s->dev, dev + 3);
 }
 
-static void print_other_drops(FILE *f, const struct rxs__funnel_snap *s)
+/* A stage's drops that no line of it shows, one line per reason, and why in plain words. */
+static void other_drops(FILE *f, const struct rxs__funnel_snap *s, enum rxs__funnel_stage st)
 {
-	bool header = false;
-
 	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++) {
-		if (!s->reasons[r] || rxs__funnel_has_reason((enum rxs_drop_reason)r))
+		if (!s->other[st][r])
 			continue;
-		if (!header)
-			fputs("other drops\n", f);
-		header = true;
-		fprintf(f, "  - %-24s %10" PRIu64 "  %-19s %s\n", "dropped", s->reasons[r],
+		fprintf(f, "  - %-24s %10" PRIu64 "  %-19s %s\n", "other drops", s->other[st][r],
 			rxs_drop_reason_name((enum rxs_drop_reason)r), "perf trace -e skb:kfree_skb");
+		fprintf(f, "      cause: %s\n", rxs_drop_reason_cause((enum rxs_drop_reason)r));
 	}
 }
 
@@ -83,9 +81,21 @@ static void print_one_cpu(FILE *f, const struct rxs_host *h, const struct rxs__f
 	fputs("      knob: RSS: ethtool -L / -N (rx_queues, rss), RPS: rps_cpus\n", f);
 }
 
-static void print_funnel(FILE *f, const struct rxs_host *h, const struct rxs__funnel_snap *s)
+/* Close stage @st: its "other drops", under its heading if no line printed that yet. */
+static void end_stage(FILE *f, const struct rxs__funnel_snap *s, const struct rxs__funnel_row *st,
+		      bool headed)
 {
-	const char *stage = NULL;
+	if (!st || !rxs__funnel_other_total(s, (enum rxs__funnel_stage)st->which))
+		return;
+	if (!headed)
+		fprintf(f, "%s\n", st->label);
+	other_drops(f, s, (enum rxs__funnel_stage)st->which);
+}
+
+void rxs__funnel_print(FILE *f, const struct rxs__funnel_snap *s)
+{
+	const struct rxs__funnel_row *stage = NULL;
+	bool shown = false, headed = false;
 
 	fprintf(f, "%-28s %10s  %-19s %s\n", "where every frame went", "count", "drop reason",
 		"on a real host, watch");
@@ -94,22 +104,24 @@ static void print_funnel(FILE *f, const struct rxs_host *h, const struct rxs__fu
 		uint64_t v;
 
 		if (r->kind == RXS_FUNNEL_STAGE) {
-			stage = r->label;
+			end_stage(f, s, stage, headed);
+			stage = r;
+			shown = rxs__funnel_stage_shown(s, r);
+			headed = false;
 			continue;
 		}
-		v = rxs__funnel_value(h, s, r);
-		if (r->kind != RXS_FUNNEL_PASS && v == 0)
+		v = rxs__funnel_value(s, r);
+		if (!shown || (r->kind != RXS_FUNNEL_PASS && v == 0))
 			continue;
 		/* A stage heading waits for its first shown line: no TCP, no TCP heading. */
-		if (stage)
-			fprintf(f, "%s\n", stage);
-		stage = NULL;
+		if (!headed)
+			fprintf(f, "%s\n", stage->label);
+		headed = true;
 		funnel_line(f, r, v);
 		if (r->knob && r->kind != RXS_FUNNEL_PASS)
-			knob_line(f, h, r);
+			knob_line(f, s, r);
 	}
-	print_other_drops(f, s);
-	print_one_cpu(f, h, s);
+	end_stage(f, s, stage, headed);
 }
 
 static void print_conservation(FILE *f, const struct rxs__funnel_snap *s)
@@ -145,7 +157,8 @@ int rxs_report_text(const struct rxs_host *h, FILE *out)
 
 	rxs__funnel_snap(h, &snap);
 	print_title(out, h);
-	print_funnel(out, h, &snap);
+	rxs__funnel_print(out, &snap);
+	print_one_cpu(out, h, &snap);
 	fputc('\n', out);
 	print_conservation(out, &snap);
 	fputc('\n', out);

@@ -3,7 +3,13 @@
  * The funnel is data: one table (funnel.c) lists every stage of the receive path in order,
  * and under each stage the count that passes it and the counts that end there, with the
  * skb_drop_reason name and the counter a user would watch on a real host. The text report
- * prints it; any other view (HTML) walks the same table, so the two cannot disagree.
+ * prints it; any other view (HTML, JSON) walks the same table, so they cannot disagree.
+ *
+ * Every drop shows under the stage where it happens. Drop lines count what the kernel counts
+ * (a MIB, a NIC counter), which need not be the drop-reason count; whatever part of a
+ * reason's count no line shows is listed under an "other drops" line of its stage, with a
+ * plain-language cause. The stage of a drop comes from its reason and the class of packet it
+ * ended (IPv6 UDP, ARP, ...: enum rxs_pkt_class), which the skb pool counts.
  */
 #ifndef RXSIM_STATS_INT_H
 #define RXSIM_STATS_INT_H
@@ -11,8 +17,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rxsim/sim.h"
+#include "rxsim/stats.h"
+
+/* The stages, in table order; a STAGE row's @which. */
+enum rxs__funnel_stage {
+	RXS_ST_NIC,
+	RXS_ST_SOFTIRQ,
+	RXS_ST_CORE,
+	RXS_ST_ARP,
+	RXS_ST_IPV4,
+	RXS_ST_UDP4,
+	RXS_ST_ICMP4,
+	RXS_ST_IPV6,
+	RXS_ST_UDP6,
+	RXS_ST_ICMP6,
+	RXS_ST_TCP,
+	RXS_ST_SOCK,
+	RXS_ST_MAX
+};
 
 enum rxs__funnel_kind {
 	RXS_FUNNEL_STAGE,	/* a heading, shown when any line under it is */
@@ -30,6 +55,7 @@ enum rxs__funnel_src {
 	RXS_FUNNEL_SRC_REASON,	/* enum rxs_drop_reason: the kfree_skb count itself */
 	RXS_FUNNEL_SRC_CONS,	/* offsetof(struct rxs_conservation, f) */
 	RXS_FUNNEL_SRC_CPU,	/* offsetof(struct rxs_cpu_stats, f), summed over CPUs */
+	RXS_FUNNEL_SRC_HERE,	/* enum rxs_drop_reason, counting only drops at the row's stage */
 };
 
 struct rxs__funnel_row {
@@ -40,26 +66,46 @@ struct rxs__funnel_row {
 	enum rxs_drop_reason reason;	/* a drop line's reason, RXS_DROP_NOT_DROPPED_YET if none */
 	const char *watch;		/* where a user sees this count on a real host */
 	const char *knob;		/* what governs it on a real host ("DEV": the NIC), or NULL */
+	bool optional;			/* a STAGE shown only when a count under it is nonzero
+					 * (a protocol family the traffic did not have) */
 };
 
 extern const struct rxs__funnel_row rxs__funnel[];
 extern const size_t rxs__funnel_len;
 
-/* The host's counters the funnel reads, gathered once. */
+/* The host's counters the funnel reads, gathered once: everything a view needs, so a test
+ * can fill one by hand and render it. */
 struct rxs__funnel_snap {
 	struct rxs_nic_stats nic;				/* summed over NICs */
 	uint64_t softnet[sizeof(struct rxs_softnet_stat) / sizeof(uint32_t)];	/* by field */
 	uint64_t reasons[RXS_DROP_MAX];
+	uint64_t by_class[RXS_PKT_CLASS_MAX][RXS_DROP_MAX];
+	uint64_t mib[RXS_MIB_COUNT];
 	struct rxs_conservation cons;
 	struct rxs_cpu_stats cpu;				/* summed over CPUs */
 	bool cons_ok;
+	const char *dev;		/* the NIC's name for "DEV" in knobs, NULL: several NICs */
+	/* Filled by rxs__funnel_settle(): drops at each stage, and the part no line shows. */
+	uint64_t here[RXS_ST_MAX][RXS_DROP_MAX];
+	uint64_t other[RXS_ST_MAX][RXS_DROP_MAX];
 };
 
 void rxs__funnel_snap(const struct rxs_host *h, struct rxs__funnel_snap *s);
-uint64_t rxs__funnel_value(const struct rxs_host *h, const struct rxs__funnel_snap *s,
-			   const struct rxs__funnel_row *r);
-/* True when some drop line of the table shows @reason (the rest are listed apart). */
-bool rxs__funnel_has_reason(enum rxs_drop_reason reason);
+/* Attribute every drop of @s to a stage: fills @here and @other from the counts above. */
+void rxs__funnel_settle(struct rxs__funnel_snap *s);
+uint64_t rxs__funnel_value(const struct rxs__funnel_snap *s, const struct rxs__funnel_row *r);
+/* The stage a row belongs to (a STAGE row: its own). */
+enum rxs__funnel_stage rxs__funnel_stage_of(const struct rxs__funnel_row *r);
+/* The stage where @reason ends a packet of class @cls. */
+enum rxs__funnel_stage rxs__drop_stage(enum rxs_drop_reason reason, enum rxs_pkt_class cls);
+/* True when stage row @r is shown: not optional, or some count under it is nonzero. */
+bool rxs__funnel_stage_shown(const struct rxs__funnel_snap *s, const struct rxs__funnel_row *r);
+/* The sum of @s->other[stage], what an "other drops" line shows. */
+uint64_t rxs__funnel_other_total(const struct rxs__funnel_snap *s, enum rxs__funnel_stage st);
+/* The text funnel of @s: every stage, every nonzero drop and other drop. */
+void rxs__funnel_print(FILE *f, const struct rxs__funnel_snap *s);
+/* {"funnel": [...]}: the JSON report's "funnel" key alone. 0 or -EIO. */
+int rxs__funnel_json(FILE *f, const struct rxs__funnel_snap *s);
 
 /* "udp", "tcp" or "proto N" for an IPPROTO_* value. */
 const char *rxs__proto_name(int proto, char *buf, size_t len);
