@@ -24,6 +24,7 @@
 #include "rxsim/nic.h"
 #include "rxsim/sim.h"
 #include "rxsim/stats.h"
+#include "stats/stats_int.h"
 
 /* ---- a minimal JSON validator (RFC 8259 grammar, no semantics) ---- */
 
@@ -458,6 +459,192 @@ static void test_text_report(void **state)
 	rxs_host_destroy(h);
 }
 
+/* ---- the funnel: every drop under the stage where it happens ---- */
+
+/* Stages come in enum order, each once: rxs__funnel_settle() indexes by them. */
+static void test_funnel_stages(void **state)
+{
+	int next = 0;
+
+	(void)state;
+	assert_int_equal(rxs__funnel[0].kind, RXS_FUNNEL_STAGE);
+	for (size_t i = 0; i < rxs__funnel_len; i++) {
+		if (rxs__funnel[i].kind != RXS_FUNNEL_STAGE)
+			continue;
+		if ((int)rxs__funnel[i].which != next)
+			fail_msg("stage \"%s\" is number %zu, want %d", rxs__funnel[i].label,
+				 rxs__funnel[i].which, next);
+		next++;
+	}
+	assert_int_equal(next, RXS_ST_MAX);
+}
+
+/* The label of stage @st, as the funnel prints it. */
+static const char *stage_label(enum rxs__funnel_stage st)
+{
+	for (size_t i = 0; i < rxs__funnel_len; i++)
+		if (rxs__funnel[i].kind == RXS_FUNNEL_STAGE && rxs__funnel[i].which == st)
+			return rxs__funnel[i].label;
+	return "?";
+}
+
+/* Where drops land: the reason says the layer, the class which family's function. */
+static const struct {
+	int line;
+	enum rxs_drop_reason reason;
+	enum rxs_pkt_class cls;
+	enum rxs__funnel_stage want;
+} stage_cases[] = {
+	{ __LINE__, RXS_DROP_FULL_RING, RXS_PKT_L2, RXS_ST_NIC },
+	{ __LINE__, RXS_DROP_NOMEM, RXS_PKT_L2, RXS_ST_NIC },
+	{ __LINE__, RXS_DROP_CPU_BACKLOG, RXS_PKT_UDP6, RXS_ST_SOFTIRQ },
+	{ __LINE__, RXS_DROP_UNHANDLED_PROTO, RXS_PKT_L2, RXS_ST_CORE },
+	{ __LINE__, RXS_DROP_PKT_TOO_SMALL, RXS_PKT_ARP, RXS_ST_ARP },
+	{ __LINE__, RXS_DROP_NOT_SPECIFIED, RXS_PKT_ARP, RXS_ST_ARP },
+	{ __LINE__, RXS_DROP_OTHERHOST, RXS_PKT_UDP6, RXS_ST_IPV6 },
+	{ __LINE__, RXS_DROP_OTHERHOST, RXS_PKT_UDP4, RXS_ST_IPV4 },
+	{ __LINE__, RXS_DROP_IPV6DISABLED, RXS_PKT_IPV6, RXS_ST_IPV6 },
+	{ __LINE__, RXS_DROP_IP_INADDRERRORS, RXS_PKT_TCP6, RXS_ST_IPV6 },
+	{ __LINE__, RXS_DROP_SOCKET_RCVBUFF, RXS_PKT_UDP6, RXS_ST_UDP6 },
+	{ __LINE__, RXS_DROP_SOCKET_RCVBUFF, RXS_PKT_UDP4, RXS_ST_UDP4 },
+	{ __LINE__, RXS_DROP_NO_SOCKET, RXS_PKT_UDP6, RXS_ST_UDP6 },
+	{ __LINE__, RXS_DROP_UDP_CSUM, RXS_PKT_UDP4, RXS_ST_UDP4 },
+	{ __LINE__, RXS_DROP_ICMP_CSUM, RXS_PKT_ICMP6, RXS_ST_ICMP6 },
+	{ __LINE__, RXS_DROP_TCP_FLAGS, RXS_PKT_TCP6, RXS_ST_TCP },
+	{ __LINE__, RXS_DROP_TCP_FLAGS, RXS_PKT_TCP4, RXS_ST_TCP },
+	{ __LINE__, RXS_DROP_SOCKET_CLOSE, RXS_PKT_UDP4, RXS_ST_UDP4 },
+};
+
+static void test_funnel_drop_stage(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(stage_cases); i++) {
+		enum rxs__funnel_stage got = rxs__drop_stage(stage_cases[i].reason,
+							     stage_cases[i].cls);
+
+		if (got != stage_cases[i].want)
+			fail_msg("case at line %d: %s in \"%s\", want \"%s\"", stage_cases[i].line,
+				 rxs_drop_reason_name(stage_cases[i].reason), stage_label(got),
+				 stage_label(stage_cases[i].want));
+	}
+}
+
+/* Render @s as text and JSON into malloc'd strings. */
+static void render(struct rxs__funnel_snap *s, char **text, char **json)
+{
+	size_t n;
+	FILE *f = open_memstream(text, &n);
+
+	assert_non_null(f);
+	rxs__funnel_settle(s);
+	rxs__funnel_print(f, s);
+	fclose(f);
+	f = open_memstream(json, &n);
+	assert_non_null(f);
+	assert_int_equal(rxs__funnel_json(f, s), 0);
+	fclose(f);
+}
+
+/* The heading above @at in a funnel text: the nearest earlier line not indented. */
+static const char *heading_above(const char *text, const char *at, char *buf, size_t n)
+{
+	const char *l = at;
+
+	while (l > text) {
+		const char *start = l - 1;
+
+		while (start > text && start[-1] != '\n')
+			start--;
+		if (*start != ' ') {
+			snprintf(buf, n, "%.*s", (int)(strchr(start, '\n') - start), start);
+			return buf;
+		}
+		l = start;
+	}
+	return NULL;
+}
+
+/*
+ * Every reason rxsim can produce, ending one packet of every class: the text shows it with
+ * its count on a line under the heading of the stage rxs__drop_stage() gives it (a line of
+ * that stage when the table has one, else "other drops" with the reason's cause), and the
+ * JSON "funnel" lists it under that stage too. No drop is left to the conservation line.
+ */
+static void test_funnel_every_reason(void **state)
+{
+	static struct rxs__funnel_snap s;
+	unsigned int others = 0;
+
+	(void)state;
+	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++) {
+		const char *name = rxs_drop_reason_name((enum rxs_drop_reason)r);
+
+		if (strcmp(rxs_drop_reason_cause((enum rxs_drop_reason)r),
+			   rxs_drop_reason_cause(RXS_DROP_MAX)) == 0)
+			fail_msg("%s has no cause in plain words", name);
+		for (unsigned int c = 0; c < RXS_PKT_CLASS_MAX; c++) {
+			enum rxs__funnel_stage st = rxs__drop_stage((enum rxs_drop_reason)r,
+								    (enum rxs_pkt_class)c);
+			char want[160], head[160], *text, *json, *at, *js;
+
+			memset(&s, 0, sizeof(s));
+			s.reasons[r] = s.by_class[c][r] = 1;
+			s.cons.offered = s.cons.dropped = 1;
+			render(&s, &text, &json);
+			snprintf(want, sizeof(want), "%10d  %-19s ", 1, name);
+			at = strstr(text, want);
+			if (!at || !heading_above(text, at, head, sizeof(head)) ||
+			    strcmp(head, stage_label(st)) != 0)
+				fail_msg("%s of class %u: not under \"%s\":\n%s", name, c,
+					 stage_label(st), text);
+			others += strncmp(at - 29, "  - other drops", 15) == 0;
+			if (strncmp(at - 29, "  - other drops", 15) == 0 &&
+			    !strstr(at, rxs_drop_reason_cause((enum rxs_drop_reason)r)))
+				fail_msg("%s of class %u: other drops without a cause:\n%s", name, c,
+					 text);
+			snprintf(want, sizeof(want), "\"stage\": \"%s\"", stage_label(st));
+			js = strstr(json, want);
+			snprintf(want, sizeof(want), "\"reason\": \"%s\"", name);
+			if (!json_valid(json) || !js || !strstr(js, want) ||
+			    (strstr(js + 1, "\"stage\"") && strstr(js + 1, "\"stage\"") <
+							      strstr(js, want)))
+				fail_msg("%s of class %u: not under \"%s\" in JSON:\n%s", name, c,
+					 stage_label(st), json);
+			free(text);
+			free(json);
+		}
+	}
+	/* Most reasons have no line of their own: the check above did look at causes. */
+	assert_true(others > RXS_DROP_MAX);
+}
+
+/* A counter and its reason that agree show once; a counter short of its reason shows the
+ * difference as "other drops" at the same stage. */
+static void test_funnel_other_drops(void **state)
+{
+	static struct rxs__funnel_snap s;
+	char *text, *json;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.reasons[RXS_DROP_SOCKET_RCVBUFF] = s.by_class[RXS_PKT_UDP6][RXS_DROP_SOCKET_RCVBUFF] = 47;
+	s.mib[RXS_MIB_Udp6RcvbufErrors] = 47;
+	s.reasons[RXS_DROP_TCP_FLAGS] = s.by_class[RXS_PKT_TCP4][RXS_DROP_TCP_FLAGS] = 5;
+	s.mib[RXS_MIB_Ip6InReceives] = s.mib[RXS_MIB_Ip6InDelivers] = 50;
+	render(&s, &text, &json);
+	assert_non_null(strstr(text, "UDP over IPv6 (udpv6_rcv, __udp6_lib_rcv)\n"
+				     "  - receive buffer full              47  SOCKET_RCVBUFF "));
+	assert_null(strstr(text, "other drops                47  SOCKET_RCVBUFF"));
+	assert_non_null(strstr(text, "TCP (tcp_v4_rcv, tcp_v6_rcv)\n"
+				     "  - other drops                       5  TCP_FLAGS  "));
+	assert_non_null(strstr(text, "      cause: segment of a connection the host does not know "
+				     "(the capture started mid-connection?)\n"));
+	assert_null(strstr(text, "IPv4 ("));	/* no IPv4 traffic, no IPv4 stage */
+	assert_non_null(strstr(text, "IPv6 (ipv6_rcv, ip6_input)\n"));
+	free(text);
+	free(json);
+}
+
 /* ---- the rxsim program ---- */
 
 /* Run `rxsim @args` with every "@" in @args replaced by @dir; stdout into *@out (caller
@@ -567,6 +754,76 @@ static void test_cli(void **state)
 	}
 }
 
+/* The issue-17 case: an IPv6 UDP flood to [::]:9 whose reader never reads. */
+static const char v6_flood_yaml[] =
+	"host: { cpus: 1 }\n"
+	"nics:\n"
+	"  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24, fd00::2/64] }\n"
+	"sockets:\n"
+	"  - { name: discard, proto: udp, bind: \"[::]:9\", rcvbuf: 4096, app: { read: never } }\n"
+	"traffic:\n"
+	"  - { pcap: v6.pcap, nic: eth0 }\n";
+
+static bool file_has(const char *path, const char *want)
+{
+	char *buf = calloc(1, 1 << 20);
+	FILE *f = fopen(path, "r");
+	bool found;
+
+	assert_non_null(buf);
+	assert_non_null(f);
+	buf[fread(buf, 1, (1 << 20) - 1, f)] = '\0';
+	fclose(f);
+	found = strstr(buf, want) != NULL;
+	free(buf);
+	return found;
+}
+
+/* IPv6 reaches every report: its stage, the UDP-over-IPv6 stage and the drop line, in the
+ * text funnel, the JSON funnel and the HTML page (table and drop box). The never-read
+ * socket's 4096-byte buffer holds 3 of the 100 datagrams; the other 97 are dropped. */
+static void test_cli_ipv6_flood(void **state)
+{
+	const char *dir = *state;
+	char path[512], html[512], *out;
+	FILE *f;
+
+	path_in(path, sizeof(path), dir, "v6.yaml");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(v6_flood_yaml, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(run_cli(dir, "gen udp -o @/v6.pcap --dst fd00::2 --src fd00::1 "
+				 "--count 100 --rate 100kpps", &out), 0);
+	free(out);
+
+	assert_int_equal(run_cli(dir, "replay @/v6.yaml --quiet --report @/v6.html", &out), 0);
+	assert_contains(out, "IPv6 (ipv6_rcv, ip6_input)\n"
+			     "  received                          100  ");
+	assert_contains(out, "UDP over IPv6 (udpv6_rcv, __udp6_lib_rcv)\n"
+			     "  - receive buffer full              97  SOCKET_RCVBUFF      "
+			     "nstat Udp6RcvbufErrors");
+	assert_contains(out, "offered 100 = consumed 0 + dropped 97 + queued 3  (ok)");
+	assert_null(strstr(out, "IPv4 ("));
+	free(out);
+
+	assert_int_equal(run_cli(dir, "replay @/v6.yaml --format json", &out), 0);
+	assert_true(json_valid(out));
+	assert_contains(out, "\"stage\": \"UDP over IPv6 (udpv6_rcv, __udp6_lib_rcv)\",\n"
+			     "      \"lines\": [\n"
+			     "        {\"kind\": \"drop\", \"label\": \"receive buffer full\", "
+			     "\"count\": 97, \"reason\": \"SOCKET_RCVBUFF\"");
+	assert_contains(out, "\"stage\": \"IPv6 (ipv6_rcv, ip6_input)\"");
+	assert_contains(out, "\"Udp6RcvbufErrors\": 97,");
+	free(out);
+
+	path_in(html, sizeof(html), dir, "v6.html");
+	assert_true(file_has(html, "<tr class=\"stage\"><td colspan=\"4\">UDP over IPv6 "
+				   "(udpv6_rcv, __udp6_lib_rcv)</td></tr>"));
+	assert_true(file_has(html, "97 dropped: receive buffer full"));
+	assert_true(file_has(html, "Ip6InReceives 100"));
+}
+
 /* A capture cut inside a packet: the run stops with exit 1 and still reports what it did. */
 static void test_cli_broken_capture(void **state)
 {
@@ -621,8 +878,13 @@ int main(void)
 		cmocka_unit_test(test_json_idle),
 		cmocka_unit_test(test_kernel_formats),
 		cmocka_unit_test(test_text_report),
+		cmocka_unit_test(test_funnel_stages),
+		cmocka_unit_test(test_funnel_drop_stage),
+		cmocka_unit_test(test_funnel_every_reason),
+		cmocka_unit_test(test_funnel_other_drops),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_cli_broken_capture),
+		cmocka_unit_test(test_cli_ipv6_flood),
 	};
 
 	return cmocka_run_group_tests(tests, setup_tmpdir, teardown_tmpdir);
