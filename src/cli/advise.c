@@ -9,6 +9,11 @@
  * since the knobs interact: a bigger ring moves the loss to the backlog, a faster CPU moves
  * it to the socket. Candidates are generated in a fixed order and results are filed by
  * index, so the output does not depend on -j. At most MAX_RUNS runs in all.
+ *
+ * Drops no knob removes are said too, never hidden behind "nothing to change": whatever
+ * drops remain after all the changes (or as given, when there is nothing to try) are listed
+ * by reason with why no change within reach removes them (a checksum error is not a tuning
+ * matter, no socket listens on that port, ...).
  */
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -22,11 +27,15 @@
 #include "cli.h"
 #include "rxsim/config.h"
 #include "rxsim/error.h"
+#include "rxsim/stats.h"
 
 #define MAX_RUNS 64			/* baseline, candidates and the combination */
 #define MAX_CANDS (MAX_RUNS - 2)
 #define MAX_CHANGES 16		/* per candidate, and for all of them together */
-#define MAX_RING 4096
+/* The largest RX ring worth advising: what the NICs with the biggest rings take (ethtool -g
+ * "Pre-set maximums": mlx5 8192, ixgbe and i40e 4096). It must lie above the 4096 a bare
+ * capture's host starts with, or a ring-full flood is never searched at all. */
+#define MAX_RING 8192
 #define MAX_BACKLOG 65536
 #define MAX_LISTEN 65535
 
@@ -498,20 +507,139 @@ static void print_combo(const struct advise *ad, const struct cli_result *base,
 	printf("  to see it: rxsim replay %s %s\n", ad->path, buf);
 }
 
-static void print_text(const struct advise *ad, const struct cli_result *base,
-		       const struct cli_result *res, const struct cli_result *all, int runs)
+/* The knob kind that governs drops of @reason, or K_NKINDS when none does. */
+static enum kind reason_kind(unsigned int reason)
 {
+	switch (reason) {
+	case RXS_DROP_FULL_RING: return K_RING;
+	case RXS_DROP_CPU_BACKLOG: return K_BACKLOG;
+	case RXS_DROP_SOCKET_RCVBUFF: return K_RCVBUF;
+	case RXS_DROP_TCP_LISTEN_OVERFLOW: return K_LISTEN;
+	default: return K_NKINDS;
+	}
+}
+
+/* The drops left after every advised change (the scenario as given when nothing ran). */
+static const struct cli_result *final_result(const struct advise *ad, const struct cli_result *base,
+					     const struct cli_result *all)
+{
+	return ad->combo.nch && !all->status ? all : base;
+}
+
+static uint64_t remaining_total(const struct cli_result *r)
+{
+	uint64_t n = 0;
+
+	for (unsigned int k = RXS_DROP_CONSUMED + 1; k < RXS_DROP_MAX; k++)
+		n += r->reasons[k];
+	return n;
+}
+
+/* Why no change within reach removes the drops of @reason, in a sentence, into @buf. */
+static const char *why(const struct advise *ad, const struct rxs_scenario *sc, unsigned int reason,
+		       char *buf, size_t len)
+{
+	enum kind k = reason_kind(reason);
+	const char *cause = rxs_drop_reason_cause((enum rxs_drop_reason)reason);
+	bool ring_max = sc->nnics > 0;
+
+	/* A veth has no ring to grow; a generic NIC's stops at MAX_RING. */
+	for (unsigned int n = 0; n < sc->nnics; n++)
+		ring_max &= sc->nics[n].ring_size >= MAX_RING ||
+			    sc->nics[n].driver != RXS_DRIVER_GENERIC;
+	switch (reason) {
+	case RXS_DROP_IP_CSUM: case RXS_DROP_UDP_CSUM: case RXS_DROP_TCP_CSUM:
+	case RXS_DROP_ICMP_CSUM:
+		snprintf(buf, len, "checksum errors are not a tuning matter: the frames were damaged, "
+			 "or captured on the sending host before TX checksum offload filled the "
+			 "checksum in");
+		return buf;
+	case RXS_DROP_NO_SOCKET:
+		snprintf(buf, len, "no socket: nothing listens on that port (a listener in the "
+			 "scenario's sockets: takes them, if the host should)");
+		return buf;
+	case RXS_DROP_NETFILTER_DROP:
+		snprintf(buf, len, "an iptables rule drops them: that is the rule set's choice, "
+			 "not a limit");
+		return buf;
+	}
+	if (k != K_NKINDS && !ad->present[k]) {
+		snprintf(buf, len, "%s; they appeared with the changes above: advise the changed "
+			 "scenario again", cause);
+	} else if (k == K_RING) {
+		snprintf(buf, len, "%s; even %u descriptors (the most NICs take%s) overflow: the "
+			 "CPUs polling the ring cannot keep up with this rate%s", cause, MAX_RING,
+			 ring_max ? ", and the ring has them already" : "",
+			 sc->host.cpus < 2 ? ", and one CPU has no other to share the work with" : "");
+	} else if (k == K_BACKLOG) {
+		snprintf(buf, len, "%s; the largest netdev_max_backlog tried only delays the loss: "
+			 "the CPU cannot keep up with this rate", cause);
+	} else if (k == K_RCVBUF) {
+		snprintf(buf, len, "%s; the largest SO_RCVBUF tried only delays the loss: the "
+			 "application reads slower than the traffic arrives", cause);
+	} else if (k == K_LISTEN) {
+		snprintf(buf, len, "%s; the largest listen() backlog tried only delays the loss: "
+			 "the application accepts slower than connections arrive", cause);
+	} else {
+		snprintf(buf, len, "not a tuning matter: %s", cause);
+	}
+	return buf;
+}
+
+/* "N drops remain: REASON ×N, ...; no change within reach removes them", then why each. */
+static void print_remaining(const struct advise *ad, const struct rxs_scenario *sc,
+			    const struct cli_result *r)
+{
+	uint64_t total = remaining_total(r);
+	char buf[512];
+	bool first = true;
+
+	if (!total)
+		return;
+	printf("\n%" PRIu64 " drop%s remain%s: ", total, total == 1 ? "" : "s",
+	       total == 1 ? "s" : "");
+	for (unsigned int k = RXS_DROP_CONSUMED + 1; k < RXS_DROP_MAX; k++) {
+		if (!r->reasons[k])
+			continue;
+		printf("%s%s \xc3\x97%" PRIu64, first ? "" : ", ",
+		       rxs_drop_reason_name((enum rxs_drop_reason)k), r->reasons[k]);
+		first = false;
+	}
+	puts("; no change within reach removes them");
+	for (unsigned int k = RXS_DROP_CONSUMED + 1; k < RXS_DROP_MAX; k++)
+		if (r->reasons[k])
+			printf("  %s: %s\n", rxs_drop_reason_name((enum rxs_drop_reason)k),
+			       why(ad, sc, k, buf, sizeof(buf)));
+}
+
+static void print_text(const struct advise *ad, const struct rxs_scenario *sc,
+		       const struct cli_result *base, const struct cli_result *res,
+		       const struct cli_result *all, int runs)
+{
+	bool any = false;
+
+	for (int k = 0; k < K_NKINDS; k++)
+		any |= ad->present[k];
 	printf("advise %s\n", ad->path);
+	/* A refused SYN or connection is consumed, not dropped: its counter still counts. */
+	if (!base->dropped && !any) {
+		puts("no drops and no time_squeeze: nothing to change");
+		return;
+	}
 	printf("as given: offered %" PRIu64 ", dropped %" PRIu64 ", time_squeeze %" PRIu64
 	       " (budget ran out %" PRIu64 ", time ran out %" PRIu64 ")\n", base->offered,
 	       base->dropped, base->squeeze, base->squeeze_budget, base->squeeze_time);
-	printf("%d runs (at most %d): the scenario, %d candidate changes, all advised changes "
-	       "together\n", runs, MAX_RUNS, ad->ncands);
+	if (ad->ncands)
+		printf("%d runs (at most %d): the scenario, %d candidate changes, all advised "
+		       "changes together\n", runs, MAX_RUNS, ad->ncands);
+	else
+		puts("1 run: the scenario as given; no knob in reach governs its drops");
 	for (int k = 0; k < K_NKINDS; k++)
 		if (ad->present[k])
 			print_kind(ad, (enum kind)k, base, res);
 	if (ad->combo.nch)
 		print_combo(ad, base, all);
+	print_remaining(ad, sc, final_result(ad, base, all));
 }
 
 static void json_cand(const struct cand *c)
@@ -568,8 +696,28 @@ static void json_kind(const struct advise *ad, enum kind k, const struct cli_res
 	printf("]}");
 }
 
-static void print_json(const struct advise *ad, const struct cli_result *base,
-		       const struct cli_result *res, const struct cli_result *all, int runs)
+/* "remaining": the drops after every advised change, each reason with why it stays. */
+static void json_remaining(const struct advise *ad, const struct rxs_scenario *sc,
+			   const struct cli_result *r)
+{
+	char buf[512];
+	int n = 0;
+
+	printf(",\n  \"remaining_dropped\": %" PRIu64 ",\n  \"remaining\": [", remaining_total(r));
+	for (unsigned int k = RXS_DROP_CONSUMED + 1; k < RXS_DROP_MAX; k++) {
+		if (!r->reasons[k])
+			continue;
+		printf("%s\n    {\"reason\": \"%s\", \"count\": %" PRIu64 ", \"why\": ",
+		       n++ ? "," : "", rxs_drop_reason_name((enum rxs_drop_reason)k), r->reasons[k]);
+		cli_json_str(stdout, why(ad, sc, k, buf, sizeof(buf)));
+		putchar('}');
+	}
+	printf("%s]", n ? "\n  " : "");
+}
+
+static void print_json(const struct advise *ad, const struct rxs_scenario *sc,
+		       const struct cli_result *base, const struct cli_result *res,
+		       const struct cli_result *all, int runs)
 {
 	bool first = true;
 
@@ -591,7 +739,9 @@ static void print_json(const struct advise *ad, const struct cli_result *base,
 		printf(", ");
 		json_counts("after", all);
 	}
-	printf("}\n}\n");
+	putchar('}');
+	json_remaining(ad, sc, final_result(ad, base, all));
+	printf("\n}\n");
 }
 
 /* Fill @ad from the command line. -1 to go on, or the exit status to return now. */
@@ -656,11 +806,9 @@ static int search(struct advise *ad, struct rxs_scenario *sc)
 	if (ad->combo.nch && run_round(ad, sc, list, 1, &all) == 0)
 		runs++;
 	if (ad->json)
-		print_json(ad, &base, res, &all, runs);
-	else if (!ad->ncands)
-		printf("advise %s\nno drops and no time_squeeze: nothing to change\n", ad->path);
+		print_json(ad, sc, &base, res, &all, runs);
 	else
-		print_text(ad, &base, res, &all, runs);
+		print_text(ad, sc, &base, res, &all, runs);
 	for (int i = 0; i < ad->ncands; i++)
 		status = res[i].status == 1 ? CLI_RUN_FAILED : status;
 	free(res);

@@ -3,12 +3,13 @@
  * The report's "other drops" lines and `rxsim advise` say why packets died without sending
  * the user to the kernel source. One table indexed by reason; a reason added to
  * RXS_DROP_REASON_MAP without a text here gets the fallback, and test_stats catches it.
+ * A cause fits in 87 columns, so the report's "      cause: " line stays within 100.
  */
 #include "internal.h"
 #include "rxsim/stats.h"
 
-#define CSUM_WHY \
-	" (damaged, or captured on the sending host before TX checksum offload filled it in)"
+/* A capture taken on the sending host holds what TX checksum offload had not filled yet. */
+#define CSUM_WHY " (damaged, or captured before TX checksum offload filled it in)"
 
 static const char *const causes[RXS_DROP_MAX] = {
 	[RXS_DROP_NOT_SPECIFIED] =
