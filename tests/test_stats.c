@@ -602,6 +602,10 @@ static void test_funnel_every_reason(void **state)
 			    !strstr(at, rxs_drop_reason_cause((enum rxs_drop_reason)r)))
 				fail_msg("%s of class %u: other drops without a cause:\n%s", name, c,
 					 text);
+			for (const char *l = text, *nl; (nl = strchr(l, '\n')); l = nl + 1)
+				if (nl - l > 100)
+					fail_msg("%s: line of %d columns: %.*s", name, (int)(nl - l),
+						 (int)(nl - l), l);
 			snprintf(want, sizeof(want), "\"stage\": \"%s\"", stage_label(st));
 			js = strstr(json, want);
 			snprintf(want, sizeof(want), "\"reason\": \"%s\"", name);
