@@ -74,7 +74,7 @@ struct edge {
 struct drop_mark {
 	int from;			/* box the drop leaves from */
 	uint64_t count;
-	const char *label, *reason, *watch;
+	const char *label, *reason, *watch;	/* watch: for "other drops", the cause */
 	double y;
 };
 
@@ -635,7 +635,8 @@ static void draw_drop(FILE *f, const struct diagram *d, const struct drop_mark *
 	esc(f, m->label);
 	fprintf(f, "</text><text x=\"%d\" y=\"%.1f\" class=\"dr\">", DROP_X + 8, m->y + 31);
 	esc(f, m->reason);
-	fprintf(f, "</text><text x=\"%d\" y=\"%.1f\" class=\"dw\">watch: ", DROP_X + 8, m->y + 44);
+	fprintf(f, "</text><text x=\"%d\" y=\"%.1f\" class=\"dw\">%s", DROP_X + 8, m->y + 44,
+		strcmp(m->label, "other drops") == 0 ? "" : "watch: ");
 	esc(f, m->watch ? m->watch : "");
 	fputs("</text></g>\n", f);
 }
