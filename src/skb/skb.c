@@ -122,12 +122,12 @@ static enum rxs_pkt_class pkt_class(const struct rxs_sk_buff *skb)
 	if (skb->network_header == 0xffff || skb->network_header + need > skb->tail)
 		return v6 ? RXS_PKT_IPV6 : RXS_PKT_IPV4;
 	l4 = v6 ? nh[6] : nh[9];
-	switch (l4) {
-	case 17: return v6 ? RXS_PKT_UDP6 : RXS_PKT_UDP4;
-	case 6: return v6 ? RXS_PKT_TCP6 : RXS_PKT_TCP4;
-	case 1: return v6 ? RXS_PKT_IPV6 : RXS_PKT_ICMP4;
-	case 58: return v6 ? RXS_PKT_ICMP6 : RXS_PKT_IPV4;
-	}
+	if (l4 == 17)
+		return v6 ? RXS_PKT_UDP6 : RXS_PKT_UDP4;
+	if (l4 == 6)
+		return v6 ? RXS_PKT_TCP6 : RXS_PKT_TCP4;
+	if (l4 == (v6 ? 58 : 1))
+		return v6 ? RXS_PKT_ICMP6 : RXS_PKT_ICMP4;
 	return v6 ? RXS_PKT_IPV6 : RXS_PKT_IPV4;
 }
 
