@@ -245,6 +245,12 @@ RXS_API int rxs_scenario_parse(struct rxs_scenario **scp, const char *text, size
 RXS_API int rxs_scenario_set(struct rxs_scenario *sc, const char *assignment, char *err,
 			     size_t errlen);
 
+/* The @i-th key the scenario schema accepts, as a path ("host.cpus", "nics[].coalesce.rx_usecs",
+ * "sysctl.net.core.netdev_budget"), written into @buf; every leaf key, in the schema's order.
+ * 0, -ENOENT past the last key, or -ENOSPC when @len is too small. For documentation and shell
+ * completion: `rxsim help --keys` prints them all. */
+RXS_API int rxs_scenario_key_path(size_t i, char *buf, size_t len);
+
 /* The default host for replaying capture @path alone: a NIC that owns the capture's
  * destination MACs and addresses, and a UDP socket read by a keeping-up application on
  * every destination port (see src/config/capture.c). 0 or <0 with @err set. */

@@ -217,8 +217,20 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
 	return 1;
 }
 
+/* Every scenario key, one a line, for shell completion and the man page's test (hidden). */
+static int print_keys(void)
+{
+	char path[256];
+
+	for (size_t i = 0; rxs_scenario_key_path(i, path, sizeof(path)) == 0; i++)
+		puts(path);
+	return CLI_OK;
+}
+
 static int cmd_help(int argc, char **argv)
 {
+	if (argc == 1 && strcmp(argv[0], "--keys") == 0)
+		return print_keys();
 	if (argc > 1)
 		return cli_usage_error(NULL, "help takes one command name, got '%s'", argv[1]);
 	if (cli_help(stdout, argc ? argv[0] : NULL) < 0)

@@ -2,6 +2,7 @@
  * order in which sections apply (see walk.c). The list sections live in nic.c, socket.c and
  * traffic.c. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "config/config_int.h"
@@ -291,4 +292,76 @@ int rxs_sysctl_lookup(const char *name)
 const char *rxs_sysctl_name(int id)
 {
 	return id >= 0 && id < RXS_SYSCTL_COUNT ? sysctl_names[id] : NULL;
+}
+
+/* Walking the tables for rxs_scenario_key_path(): count leaves until the wanted one. */
+struct key_walk {
+	size_t want, n;
+	char *buf;
+	size_t len;
+	int err;
+};
+
+static bool key_emit(struct key_walk *w, const char *prefix, const char *name)
+{
+	int n;
+
+	if (w->n++ != w->want)
+		return false;
+	n = snprintf(w->buf, w->len, "%s%s", prefix, name);
+	w->err = n >= 0 && (size_t)n < w->len ? 0 : -ENOSPC;
+	return true;
+}
+
+/* An open section's names: the handler looks them up itself, so the walk asks it here. */
+static const char *const *key_named(const struct cfg_key *k, size_t *n)
+{
+	if (k->named == set_sysctl) {
+		*n = ARRAY_SIZE(sysctl_names);
+		return sysctl_names;
+	}
+	if (k->named == set_cost) {
+		*n = ARRAY_SIZE(cost_names);
+		return cost_names;
+	}
+	*n = 0;
+	return NULL;
+}
+
+static bool key_walk(struct key_walk *w, const char *prefix, const struct cfg_key *keys)
+{
+	char sub[CFG_PATH_MAX];
+	const char *const *names;
+	size_t n;
+
+	for (const struct cfg_key *k = keys; k->name; k++) {
+		if (k->sub || k->list) {
+			snprintf(sub, sizeof(sub), "%s%s%s.", prefix, k->name, k->list ? "[]" : "");
+			if (key_walk(w, sub, k->sub ? k->sub : k->list->keys))
+				return true;
+			continue;
+		}
+		if (!k->named) {
+			if (key_emit(w, prefix, k->name))
+				return true;
+			continue;
+		}
+		snprintf(sub, sizeof(sub), "%s%s.", prefix, k->name);
+		names = key_named(k, &n);
+		for (size_t j = 0; j < n; j++)
+			if (key_emit(w, sub, names[j]))
+				return true;
+	}
+	return false;
+}
+
+int rxs_scenario_key_path(size_t i, char *buf, size_t len)
+{
+	struct key_walk w = { .want = i, .buf = buf, .len = len, .err = -ENOENT };
+
+	if (!buf || !len)
+		return -ENOSPC;
+	buf[0] = '\0';
+	key_walk(&w, "", rxs__cfg_top_keys);
+	return w.err;
 }
