@@ -110,6 +110,12 @@ static void test_install_tree(void **state)
 	static const char *const files[] = {
 		"bin/rxsim", "include/rxsim/rxsim.h", "include/rxsim/hooks.h",
 		"include/rxsim/export.h", "include/rxsim/version.h", "share/man/man1/rxsim.1",
+		"share/man/man5/rxsim-scenario.5", "share/bash-completion/completions/rxsim",
+		"share/zsh/site-functions/_rxsim", "share/doc/rxsim/README.md",
+		"share/doc/rxsim/docs/report.png", "share/doc/rxsim/docs/scenario.md",
+		"share/doc/rxsim/docs/design.md", "share/doc/rxsim/docs/performance.md",
+		"share/doc/rxsim/docs/fidelity.md", "share/doc/rxsim/examples/library/embed.c",
+		"share/doc/rxsim/examples/udp-rcvbuf/scenario.yaml",
 	};
 	char path[1024], *out;
 
@@ -136,6 +142,21 @@ static void test_install_tree(void **state)
 		 libdir), "the library files");
 	must(run("objdump -p '%s/librxsim.so' | grep -q 'SONAME *librxsim.so.0$'", libdir),
 	     "SONAME librxsim.so.0");
+	/* Every page the installed README links to is installed beside it, and every example. */
+	must(run("cd '%s/prefix/share/doc/rxsim' && "
+		 "for f in $(grep -o '(docs/[^)]*)' README.md | tr -d '()' | sort -u); do "
+		 "test -f \"$f\" || { echo \"README links to $f\"; exit 1; }; done && "
+		 "for d in '%s'/examples/*/; do test -d \"examples/$(basename \"$d\")\" || "
+		 "{ echo \"$d\"; exit 1; }; done", tmp, RXS_SOURCE_DIR), "the installed docs");
+	/* An installed example replays with the installed program, and the installed bash
+	 * completion completes a command with it. */
+	must(run("cd '%s/prefix' && bin/rxsim replay -q "
+		 "share/doc/rxsim/examples/udp-rcvbuf/scenario.yaml | grep -q 'offered'",
+		 tmp), "replaying an installed example");
+	must(run("cd '%s/prefix' && PATH=\"$PWD/bin:$PATH\" bash -c '"
+		 "source share/bash-completion/completions/rxsim; COMP_WORDS=(rxsim replay x "
+		 "--set host.c); COMP_CWORD=4; _rxsim; test \"${COMPREPLY[*]}\" = host.cpus='",
+		 tmp), "the installed bash completion");
 	/* Only the API is exported. */
 	if (have("nm"))
 		must(run("test -z \"$(nm -D --defined-only '%s/librxsim.so' | grep -v ' rxs_')\" && "
