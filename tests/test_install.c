@@ -144,7 +144,7 @@ static void test_install_tree(void **state)
 	     "SONAME librxsim.so.0");
 	/* Every page the installed README links to is installed beside it, and every example. */
 	must(run("cd '%s/prefix/share/doc/rxsim' && "
-		 "for f in $(grep -o '(docs/[^)]*)' README.md | tr -d '()' | sort -u); do "
+		 "for f in $(grep -o '(docs/[^)#]*' README.md | tr -d '(' | sort -u); do "
 		 "test -f \"$f\" || { echo \"README links to $f\"; exit 1; }; done && "
 		 "for d in '%s'/examples/*/; do test -d \"examples/$(basename \"$d\")\" || "
 		 "{ echo \"$d\"; exit 1; }; done", tmp, RXS_SOURCE_DIR), "the installed docs");
