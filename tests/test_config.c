@@ -666,6 +666,52 @@ static void test_units(void **state)
 	}
 }
 
+/* ---- the man page names every key the schema accepts ---- */
+
+/* @path appears in @text as a whole key, not as the start of a longer one. */
+static bool names_key(const char *text, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (const char *p = text; (p = strstr(p, path)); p++) {
+		char next = p[n];
+
+		if (!(next == '_' || next == '.' || next == '[' || (next >= 'a' && next <= 'z') ||
+		      (next >= '0' && next <= '9')))
+			return true;
+	}
+	return false;
+}
+
+static void test_key_paths_documented(void **state)
+{
+	static char man[1 << 17];
+	char path[256], missing[4096] = "";
+	FILE *f = fopen(RXS_SOURCE_DIR "/man/rxsim-scenario.5", "r");
+	size_t n, i;
+
+	(void)state;
+	assert_non_null(f);
+	n = fread(man, 1, sizeof(man) - 1, f);
+	fclose(f);
+	man[n] = '\0';
+	for (i = 0; rxs_scenario_key_path(i, path, sizeof(path)) == 0; i++)
+		if (!names_key(man, path) && strlen(missing) + strlen(path) + 2 < sizeof(missing))
+			strcat(strcat(missing, " "), path);
+	if (missing[0])
+		fail_msg("man/rxsim-scenario.5 does not document:%s", missing);
+	/* Every section's keys are listed, leaves only, and the list ends cleanly. */
+	assert_true(i > 80);
+	assert_int_equal(rxs_scenario_key_path(0, path, sizeof(path)), 0);
+	assert_string_equal(path, "host.cpus");
+	assert_int_equal(rxs_scenario_key_path(i, path, sizeof(path)), -ENOENT);
+	assert_int_equal(rxs_scenario_key_path(0, path, 4), -ENOSPC);
+	for (i = 0; rxs_scenario_key_path(i, path, sizeof(path)) == 0; i++)
+		if (!strcmp(path, "nics[].coalesce.rx_usecs"))
+			break;
+	assert_string_equal(path, "nics[].coalesce.rx_usecs");
+}
+
 static const struct {
 	int line;
 	const char *text;
@@ -729,57 +775,12 @@ static void test_sysctl_names(void **state)
 	assert_null(rxs_sysctl_name(-1));
 }
 
-/* ---- the man page names every key the schema accepts ---- */
-
-/* @path appears in @text as a whole key, not as the start of a longer one. */
-static bool names_key(const char *text, const char *path)
-{
-	size_t n = strlen(path);
-
-	for (const char *p = text; (p = strstr(p, path)); p++) {
-		char next = p[n];
-
-		if (!(next == '_' || next == '.' || next == '[' || (next >= 'a' && next <= 'z') ||
-		      (next >= '0' && next <= '9')))
-			return true;
-	}
-	return false;
-}
-
-static void test_key_paths_documented(void **state)
-{
-	static char man[1 << 17];
-	char path[256], missing[4096] = "";
-	FILE *f = fopen(RXS_SOURCE_DIR "/man/rxsim-scenario.5", "r");
-	size_t n, i;
-
-	(void)state;
-	assert_non_null(f);
-	n = fread(man, 1, sizeof(man) - 1, f);
-	fclose(f);
-	man[n] = '\0';
-	for (i = 0; rxs_scenario_key_path(i, path, sizeof(path)) == 0; i++)
-		if (!names_key(man, path) && strlen(missing) + strlen(path) + 2 < sizeof(missing))
-			strcat(strcat(missing, " "), path);
-	if (missing[0])
-		fail_msg("man/rxsim-scenario.5 does not document:%s", missing);
-	/* Every section's keys are listed, leaves only, and the list ends cleanly. */
-	assert_true(i > 80);
-	assert_int_equal(rxs_scenario_key_path(0, path, sizeof(path)), 0);
-	assert_string_equal(path, "host.cpus");
-	assert_int_equal(rxs_scenario_key_path(i, path, sizeof(path)), -ENOENT);
-	assert_int_equal(rxs_scenario_key_path(0, path, 4), -ENOSPC);
-	for (i = 0; rxs_scenario_key_path(i, path, sizeof(path)) == 0; i++)
-		if (!strcmp(path, "nics[].coalesce.rx_usecs"))
-			break;
-	assert_string_equal(path, "nics[].coalesce.rx_usecs");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oracle_cases),
 		cmocka_unit_test(test_netfilter_line),
+		cmocka_unit_test(test_key_paths_documented),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_parse_defaults),
 		cmocka_unit_test(test_parse_values),
@@ -791,7 +792,6 @@ int main(void)
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_sysctl_names),
-		cmocka_unit_test(test_key_paths_documented),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
