@@ -79,13 +79,15 @@ static void parse_usage(const char *text, struct words *opts, struct words *vals
 		if (!col_end || col_end > eol)
 			col_end = eol;
 		scan_options(opts, p, col_end);
-		/* "--format text|kernel|json": the option, a space, values joined by '|'. */
+		/* "--format text|kernel|json": the option, a space, values joined by '|' (in
+		 * lower case: "--host ADDR|MAC" names what to type, not the words). */
 		for (const char *o = p; o < col_end; o++) {
 			size_t n = opt_len(o), m;
 			const char *v = o + n + 1;
+			size_t w = o[n] == ' ' ? strcspn(v, " \n") : 0;
 
-			if (o[0] != '-' || (o != p && o[-1] != ' ') || o[n] != ' ' ||
-			    !memchr(v, '|', (size_t)(col_end - v)))
+			if (o[0] != '-' || (o != p && o[-1] != ' ') || !w || !memchr(v, '|', w) ||
+			    strcspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") < w)
 				continue;
 			while (v < col_end && *v != ' ') {
 				char buf[WORD_MAX];
