@@ -26,7 +26,7 @@
 #define BCAST 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
 #define MCAST 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01
 
-static const struct rxs_source_options test_opts = { { HOST }, { PEER } };
+static const struct rxs_source_options test_opts = { .host_mac = { HOST }, .peer_mac = { PEER } };
 
 /* A file image being built, in little- or big-endian order. */
 struct buf {

@@ -176,6 +176,14 @@ enum rxs_traffic_kind {
 	RXS_TRAFFIC_GENERATE,
 };
 
+/* What the traffic source does with the checksums it reads (traffic[].checksums). */
+enum rxs_checksums {
+	RXS_CSUM_AUTO,			/* repair frames captured before the NIC filled in their
+					 * TCP/UDP checksum (TX offload); the rest as captured */
+	RXS_CSUM_VERIFY,		/* as captured: the receive path verifies them */
+	RXS_CSUM_RECOMPUTE,		/* rewrite every IPv4, TCP, UDP, ICMP, ICMPv6 checksum */
+};
+
 struct rxs_traffic_config {
 	enum rxs_traffic_kind kind;
 	char *path;			/* pcap/pcapng, resolved against the scenario's folder */
@@ -183,6 +191,7 @@ struct rxs_traffic_config {
 	double speed;			/* timestamp scale, default 1.0 */
 	double rate_pps;		/* > 0: re-space frames at this rate, ignoring timestamps */
 	uint64_t start_ns;		/* offset of this source's first frame */
+	enum rxs_checksums checksums;	/* default RXS_CSUM_AUTO */
 	/* generate: */
 	char generator[RXS_NAME_MAX];	/* "udp_flood", "syn_flood", "tcp_flows" */
 	unsigned int flows;

@@ -34,6 +34,12 @@ struct rxs_source_stats {
 	uint64_t link_converted;	/* frames given a synthetic Ethernet header */
 	uint64_t link_trunc;		/* frames whose link header was cut short */
 	uint64_t snapped;		/* frames shorter in the file than on the wire */
+	/* Checksums (rxs_source_options.checksums): frames whose TCP/UDP checksum field held
+	 * the TX-offload placeholder and was filled in; frames whose checksums `recompute`
+	 * changed otherwise; frames `recompute` left as they are (cut short, fragments). */
+	uint64_t csum_offload;
+	uint64_t csum_rewritten;
+	uint64_t csum_left;
 };
 
 typedef struct rxs_source rxs_source_t;
@@ -42,6 +48,7 @@ struct rxs_source_options {
 	uint8_t host_mac[6];		/* destination MAC for frames sent to this host (SLL
 					 * PACKET_HOST, raw IP) */
 	uint8_t peer_mac[6];		/* source MAC for synthesised headers with no address */
+	enum rxs_checksums checksums;	/* RXS_CSUM_AUTO (0) unless told otherwise */
 };
 
 /* Open a pcap or pcapng file. 0; or -ENOENT, RXS_EPCAP, RXS_ELINKTYPE with a message in @err

@@ -127,6 +127,28 @@ static int set_dport(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return err;
 }
 
+static const char *const checksum_modes[] = { "auto", "verify", "recompute" };
+
+/* auto, verify or recompute (enum rxs_checksums, in this order). */
+static int set_checksums(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	char hint[96] = "";
+	const char *s = NULL;
+
+	if (rxs__cfg_scalar(c, v, &s))
+		return RXS_ECONFIG;
+	for (size_t i = 0; i < ARRAY_SIZE(checksum_modes); i++) {
+		if (!strcmp(s, checksum_modes[i])) {
+			TRAFFIC(obj)->checksums = (enum rxs_checksums)i;
+			return 0;
+		}
+	}
+	rxs__cfg_did_you_mean(rxs__cfg_suggest(s, checksum_modes, ARRAY_SIZE(checksum_modes)),
+			      hint, sizeof(hint));
+	return rxs__cfg_error(c, v, "unknown checksums '%.*s'%s", QUOTE_MAX, s,
+			      hint[0] ? hint : " (auto, verify or recompute)");
+}
+
 static const struct cfg_key traffic_keys[] = {
 	{ .name = "pcap", .set = set_pcap },
 	{ .name = "generate", .set = set_generate },
@@ -139,6 +161,7 @@ static const struct cfg_key traffic_keys[] = {
 	{ .name = "duration", .set = set_duration },
 	{ .name = "count", .set = set_count },
 	{ .name = "dport", .set = set_dport },
+	{ .name = "checksums", .set = set_checksums },
 	{ 0 },
 };
 

@@ -289,6 +289,8 @@ int rxs_source_next(rxs_source_t *src, struct rxs_frame *f)
 		src->stats.ts_backwards++;
 	}
 	src->last_ts_ns = f->ts_ns;
+	/* Before the NIC sees it, as on the wire: see csum.c. */
+	rxs__csum_apply(src, f);
 	src->stats.frames++;
 	if (f->flags & RXS_FRAME_F_SNAPPED)
 		src->stats.snapped++;

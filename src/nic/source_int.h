@@ -86,6 +86,10 @@ int rxs__pcapng_open(rxs_source_t *src, FILE *fp, char *err, size_t errlen);
 
 /* The Internet checksum, rxs__csum_partial() and rxs__csum_fold(), is in internal.h. */
 
+/* Apply @src's `checksums` setting to @f (csum.c): may move the frame into src->buf and
+ * counts what it changed in src->stats. */
+void rxs__csum_apply(rxs_source_t *src, struct rxs_frame *f);
+
 /* Packet builders, for the UDP generator now and TCP later. Each writes one header at @p and
  * returns the byte after it. IPv4 headers get their checksum; @l4len is the payload length. */
 uint8_t *rxs__put_eth(uint8_t *p, const uint8_t dst[6], const uint8_t src[6], uint16_t type);

@@ -121,6 +121,7 @@ int rxs__traffic_open(struct rxs_traffic *tr, char *err, size_t errlen)
 	memset(&opts, 0, sizeof(opts));
 	memcpy(opts.host_mac, tr->dev->cfg.mac, 6);
 	memcpy(opts.peer_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
+	opts.checksums = tr->cfg.checksums;
 	if (tr->cfg.kind == RXS_TRAFFIC_PCAP)
 		return rxs_source_open_pcap(&tr->src, tr->cfg.path, &opts, err, errlen);
 	return open_generator(tr, err, errlen);

@@ -1,0 +1,214 @@
+/* csum.c - checksums as they were on the wire: the traffic source's `checksums` setting.
+ *
+ * A capture taken on the sending host sees a frame before its NIC does. With TX checksum
+ * offload the stack leaves the frame CHECKSUM_PARTIAL: in the TCP or UDP checksum field it
+ * writes the folded pseudo-header sum, not complemented (__tcp_v4_send_check() and
+ * __tcp_v6_send_check(): th->check = ~tcp_v4_check(len, saddr, daddr, 0); udp4_hwcsum() and
+ * udp_set_csum(): uh->check = ~csum_tcpudp_magic(saddr, daddr, len, IPPROTO_UDP, 0); for IPv6
+ * ~csum_ipv6_magic()), and the NIC adds the payload in. On the wire the checksum was right;
+ * in the file it is not, and a receive path that verifies it drops every such frame.
+ *
+ * - auto (the default) repairs exactly the frames whose TCP or UDP checksum field holds that
+ *   placeholder for its own addresses and length (and whose checksum is not right already);
+ *   everything else reaches the NIC as captured.
+ * - recompute rewrites every checksum it can, as `tcprewrite --fixcsum`: the IPv4 header's,
+ *   TCP's, UDP's (a UDP checksum of 0 over IPv4 stays 0: "no checksum"), ICMP's, ICMPv6's.
+ *   Left as captured: frames cut short by the capture (the bytes the sum needs are not in the
+ *   file), IP fragments (the L4 checksum covers the whole datagram, which no one fragment
+ *   holds; the first fragment's IPv4 header checksum is still fixed), IPv6 jumbograms and
+ *   packets behind an extension header other than hop-by-hop, routing and destination options.
+ * - verify leaves every frame alone.
+ *
+ * A frame that needs a change is copied once into the source's own frame buffer (frames are
+ * read in place, in the reader's buffer): no allocation, and the same frame always gives the
+ * same bytes.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "nic/source_int.h"
+
+#define ETH_HLEN 14
+
+/* What one frame's L4 checksum needs: where its field is and what it sums over. */
+struct l4 {
+	uint8_t proto;
+	bool v6;
+	uint32_t off;			/* of the L4 header in the frame */
+	uint32_t len;			/* L4 header + payload */
+	uint32_t pseudo;		/* unfolded pseudo-header sum (0 for ICMP over IPv4) */
+};
+
+/* Make the frame writable: the source's buffer holds it from now on. */
+static uint8_t *writable(rxs_source_t *src, struct rxs_frame *f)
+{
+	if (f->data != src->buf) {
+		memcpy(src->buf, f->data, f->len);
+		f->data = src->buf;
+	}
+	return src->buf;
+}
+
+/* Offset of the checksum field in an L4 header, or 0 when @proto has none we handle. */
+static uint32_t check_field(uint8_t proto, uint32_t l4len)
+{
+	switch (proto) {
+	case 6:
+		return l4len >= 20 ? 16 : 0;
+	case 17:
+		return l4len >= 8 ? 6 : 0;
+	case 1: case 58:
+		return l4len >= 4 ? 2 : 0;
+	}
+	return 0;
+}
+
+/* The right checksum for @l, its field at @field counted as 0. */
+static uint16_t l4_sum(const uint8_t *p, const struct l4 *l, uint32_t field)
+{
+	uint32_t sum = rxs__csum_partial(p + l->off, field, l->pseudo);
+	uint16_t c;
+
+	sum = rxs__csum_partial(p + l->off + field + 2, l->len - field - 2, sum);
+	c = rxs__csum_fold(sum);
+	/* UDP sends a computed 0 as 0xffff: 0 means "no checksum" (RFC 768). */
+	return l->proto == 17 && c == 0 ? 0xffff : c;
+}
+
+/* Whether @check is the TX-offload placeholder for @l: the folded pseudo-header sum, not
+ * complemented. One's-complement arithmetic has two zeros, so both forms are taken. */
+static bool offload_placeholder(uint16_t check, const struct l4 *l)
+{
+	uint16_t folded = (uint16_t)~rxs__csum_fold(l->pseudo);
+
+	if (l->proto != 6 && l->proto != 17)
+		return false;
+	return check == folded || (folded == 0xffff && check == 0) ||
+	       (folded == 0 && check == 0xffff);
+}
+
+/* Check or rewrite the L4 checksum of @l per @mode: 1 when a TX-offload placeholder was
+ * filled in, 2 when another wrong checksum was rewritten, 0 when nothing changed. */
+static int fix_l4(rxs_source_t *src, struct rxs_frame *f, const struct l4 *l,
+		  enum rxs_checksums mode)
+{
+	uint32_t field = check_field(l->proto, l->len);
+	uint16_t check, want;
+	bool placeholder;
+
+	if (!field)
+		return 0;
+	check = rxs__get_be16(f->data + l->off + field);
+	/* Over IPv4 a UDP checksum of 0 is "none": nothing to repair or to recompute. */
+	if (l->proto == 17 && !l->v6 && check == 0)
+		return 0;
+	placeholder = offload_placeholder(check, l);
+	if (mode == RXS_CSUM_AUTO && !placeholder)
+		return 0;
+	want = l4_sum(f->data, l, field);
+	if (want == check)
+		return 0;
+	rxs__put_be16(writable(src, f) + l->off + field, want);
+	return placeholder ? 1 : 2;
+}
+
+/* IPv4 at @l3: fix the header checksum (recompute only) and find the L4 part. Returns
+ * whether the header changed; @l->len stays 0 when the L4 checksum must be left alone. */
+static bool ipv4(rxs_source_t *src, struct rxs_frame *f, uint32_t l3, enum rxs_checksums mode,
+		 struct l4 *l, bool *left)
+{
+	const uint8_t *p = f->data + l3;
+	uint32_t ihl = (p[0] & 15u) * 4, tot = rxs__get_be16(p + 2);
+	bool changed = false;
+	uint16_t want;
+
+	if (ihl < 20 || l3 + ihl > f->len)
+		return false;
+	if (mode == RXS_CSUM_RECOMPUTE) {
+		want = rxs__csum_fold(rxs__csum_partial(p + 12, ihl - 12,
+							rxs__csum_partial(p, 10, 0)));
+		if (want != rxs__get_be16(p + 10)) {
+			rxs__put_be16(writable(src, f) + l3 + 10, want);
+			changed = true;
+		}
+	}
+	/* The L4 sum needs the whole datagram: not a fragment, not cut short by the capture. */
+	if ((rxs__get_be16(p + 6) & 0x3fffu) || tot < ihl || l3 + tot > f->len ||
+	    (f->flags & RXS_FRAME_F_SNAPPED)) {
+		*left = true;
+		return changed;
+	}
+	l->proto = p[9];
+	l->v6 = false;
+	l->off = l3 + ihl;
+	l->len = tot - ihl;
+	l->pseudo = 0;
+	if (l->proto != 1) {
+		l->pseudo = rxs__csum_partial(p + 12, 8, 0);
+		l->pseudo += (uint32_t)l->proto + l->len;
+	}
+	return changed;
+}
+
+/* IPv6 at @l3: find the L4 part past the extension headers we can walk. */
+static void ipv6(const struct rxs_frame *f, uint32_t l3, struct l4 *l, bool *left)
+{
+	const uint8_t *p = f->data + l3;
+	uint32_t plen, off = l3 + 40, end;
+	uint8_t nh;
+
+	if (l3 + 40 > f->len)
+		return;
+	plen = rxs__get_be16(p + 4);
+	end = off + plen;
+	nh = p[6];
+	if (!plen || end > f->len || (f->flags & RXS_FRAME_F_SNAPPED)) {
+		*left = true;
+		return;
+	}
+	/* Hop-by-hop, routing and destination options: (next, length in 8-byte units - 1). */
+	while ((nh == 0 || nh == 43 || nh == 60) && off + 8 <= end) {
+		nh = f->data[off];
+		off += ((uint32_t)f->data[off + 1] + 1) * 8;
+	}
+	if (off > end || (nh != 6 && nh != 17 && nh != 58)) {
+		*left = nh == 44 || off > end;	/* a fragment: the datagram is not all here */
+		return;
+	}
+	l->proto = nh;
+	l->v6 = true;
+	l->off = off;
+	l->len = end - off;
+	l->pseudo = rxs__csum_partial(p + 8, 32, 0) + l->len + nh;
+}
+
+void rxs__csum_apply(rxs_source_t *src, struct rxs_frame *f)
+{
+	enum rxs_checksums mode = src->opts.checksums;
+	uint32_t l3 = ETH_HLEN;
+	uint16_t type;
+	struct l4 l = { 0 };
+	bool changed = false, left = false;
+	int r = 0;
+
+	if (mode == RXS_CSUM_VERIFY || f->len < ETH_HLEN || (f->flags & RXS_FRAME_F_LINK_TRUNC))
+		return;
+	type = rxs__get_be16(f->data + 12);
+	/* Up to two VLAN tags (802.1Q, 802.1ad) sit between the MAC header and IP. */
+	for (int i = 0; i < 2 && (type == 0x8100 || type == 0x88a8) && l3 + 4 <= f->len; i++) {
+		type = rxs__get_be16(f->data + l3 + 2);
+		l3 += 4;
+	}
+	if (type == 0x0800 && l3 < f->len && f->data[l3] >> 4 == 4)
+		changed = ipv4(src, f, l3, mode, &l, &left);
+	else if (type == 0x86dd && l3 < f->len && f->data[l3] >> 4 == 6)
+		ipv6(f, l3, &l, &left);
+	if (l.len)
+		r = fix_l4(src, f, &l, mode);
+	if (r == 1)
+		src->stats.csum_offload++;
+	else if (r == 2 || changed)
+		src->stats.csum_rewritten++;
+	else if (left && mode == RXS_CSUM_RECOMPUTE)
+		src->stats.csum_left++;
+}
