@@ -244,6 +244,7 @@ struct rxs_traffic {
 	uint64_t next_ns;		/* virtual arrival time of that frame */
 	uint64_t first_ts;		/* capture timestamp of the first frame */
 	uint64_t count;
+	unsigned int index;		/* in the scenario's traffic list: its frames' ids */
 	uint64_t own_frames;		/* frames the host itself sent, skipped */
 	uint64_t own_last;		/* number of the latest of them (atomic) */
 	bool started;
@@ -336,6 +337,7 @@ struct rxs_host {
 	struct rxs_inet4_addrs *inet4;		/* the NICs' IPv4 addresses (proto) */
 	struct rxs_icmp_state *icmp;		/* ICMP rate limits (proto) */
 	rxs_frame_drop_fn frame_drop_cb;	/* frames dropped before an skb existed */
+	uint64_t frame_drop_id;		/* the id of the frame it is told of */
 	void *frame_drop_ctx;
 	rxs_sample_fn sample_fn;		/* time-series sampler */
 	void *sample_ctx;
@@ -546,7 +548,8 @@ void rxs__nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f,
 int rxs__nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
 			   const struct rxs_nic_class *c, uint64_t t, bool pause, uint64_t id);
 /* The virtual engine's arrival: classified, counted in h->offered, received. */
-void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t);
+/* @id: RXS_FRAME_ID() of the frame (include/rxsim/skb.h). */
+void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t, uint64_t id);
 /* The CPU's half of a hard IRQ of @rxq: counted on its CPU, NAPI scheduled there. */
 void rxs__nic_hard_irq_cpu(struct rxs_rx_queue *rxq, uint64_t t);
 /* The coalescing timer of @rxq fired at @t. */

@@ -30,6 +30,7 @@
 #include "rxsim/config.h"
 #include "rxsim/error.h"
 #include "rxsim/export.h"
+#include "rxsim/nic.h"
 #include "rxsim/skb.h"
 #include "rxsim/stats.h"
 
@@ -160,6 +161,26 @@ RXS_API const char *rxs_host_tap_name(const rxs_host_t *h, unsigned int tap);
 /* Tap @tap's counters (PACKET_STATISTICS). 0 or -EINVAL. */
 RXS_API int rxs_host_tap_stats(const rxs_host_t *h, unsigned int tap, struct rxs_tap_stats *st);
 
+/* What traffic source @i of @h read: its file (or generator), its `checksums` setting and
+ * what that changed, and how many of its records were the host's own frames of a two-way
+ * capture (sent by the host's MAC), skipped and not replayed. */
+struct rxs_traffic_info {
+	const char *name;		/* the file, or the generator's name */
+	enum rxs_checksums checksums;
+	struct rxs_source_stats source;	/* records read, checksums changed (csum_*) */
+	uint64_t own_frames;
+	uint64_t first_ts_ns;		/* capture timestamp of its first replayed frame */
+};
+RXS_API unsigned int rxs_host_ntraffic(const rxs_host_t *h);
+/* 0, or -EINVAL when @i is out of range. */
+RXS_API int rxs_host_traffic_info(const rxs_host_t *h, unsigned int i,
+				  struct rxs_traffic_info *info);
+
+/* The capture's own clock at virtual time @t: time 0 is the first traffic source's first
+ * replayed frame, at its timestamp in the file (less the source's `start`), so what rxsim
+ * writes (drops.pcapng, --tx) carries the capture's dates. @t itself before any frame. */
+RXS_API uint64_t rxs_host_capture_time(const rxs_host_t *h, uint64_t t);
+
 /* Drops by reason, RXS_DROP_MAX entries (index 0 and RXS_DROP_CONSUMED unused). */
 RXS_API void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DROP_MAX]);
 
@@ -233,6 +254,8 @@ typedef void (*rxs_frame_drop_fn)(void *ctx, const uint8_t *frame, uint32_t len,
 				  enum rxs_drop_reason reason);
 /* Set the callback for frames dropped before an skb existed (NULL: none). */
 RXS_API void rxs_host_set_frame_drop_cb(rxs_host_t *h, rxs_frame_drop_fn fn, void *ctx);
+/* Inside the frame-drop callback: the id of the frame it is told of (RXS_FRAME_ID()). */
+RXS_API uint64_t rxs_host_frame_drop_id(const rxs_host_t *h);
 
 /* Call @fn every @interval_ns of virtual time while the host runs (the first call at
  * @interval_ns), to sample queues and counters for time series. @fn must only read the host.

@@ -134,7 +134,7 @@ struct rxs_sk_buff {
 	uint32_t mark;
 	uint32_t cpu;			/* CPU that received it (runs its protocol stack) */
 	uint64_t tstamp;		/* arrival time at the NIC, virtual ns */
-	uint64_t id;			/* 1-based number of the frame among those offered */
+	uint64_t id;			/* which frame it is: RXS_FRAME_ID() below */
 	struct rxs_netdev *dev;
 	void *sk;			/* socket it was delivered to, if any */
 	uint8_t cb[48];			/* per-layer scratch space, as the kernel's skb->cb */
@@ -144,6 +144,26 @@ struct rxs_sk_buff {
 	bool counted;			/* an offered frame: its end counts for conservation */
 	bool cloned;
 };
+
+/*
+ * skb->id of an offered frame names it as Wireshark does: its traffic source (the index in
+ * the scenario's traffic list) in the top 16 bits, its 1-based record number in that file
+ * below (every record counts, the host's own frames of a two-way capture too). Frames given
+ * to rxs_host_inject() have source RXS_FRAME_SRC_INJECT and their count among those
+ * offered. With one capture, the id is the frame number.
+ */
+#define RXS_FRAME_SRC_INJECT 0xffffu
+#define RXS_FRAME_ID(source, number) ((uint64_t)(source) << 48 | ((number) & 0xffffffffffffull))
+
+static inline uint64_t rxs_frame_number(uint64_t id)
+{
+	return id & 0xffffffffffffull;
+}
+
+static inline unsigned int rxs_frame_source(uint64_t id)
+{
+	return (unsigned int)(id >> 48);
+}
 
 static inline unsigned int rxs_skb_headroom(const struct rxs_sk_buff *skb)
 {

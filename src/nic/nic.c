@@ -271,11 +271,13 @@ static struct rxs_sk_buff *build_skb(struct rxs_rx_queue *rxq, const struct rxs_
 
 /* Count a frame's end before it became an skb. */
 static void frame_drop(struct rxs_host *h, const struct rxs_frame *f, uint64_t t,
-		       enum rxs_drop_reason reason)
+		       enum rxs_drop_reason reason, uint64_t id)
 {
 	rxs__skb_count_frame_drop(&h->pool, reason);
+	/* The id is for rxs_host_frame_drop_id(), asked from inside the callback. */
 	if (h->frame_drop_cb)
-		RXS_SHARED(h, h->frame_drop_cb(h->frame_drop_ctx, f->data, f->len, t, reason));
+		RXS_SHARED(h, (h->frame_drop_id = id,
+			       h->frame_drop_cb(h->frame_drop_ctx, f->data, f->len, t, reason)));
 }
 
 /* A filled buffer that never became an skb (no memory for its header, or the device went
@@ -287,7 +289,7 @@ static void buffer_drop(struct rxs_host *h, struct rxs_skb_data *d, enum rxs_dro
 
 	memcpy(&desc, rxs__skb_data_desc(d), sizeof(desc));
 	f.len = desc.len;
-	frame_drop(h, &f, desc.tstamp, reason);
+	frame_drop(h, &f, desc.tstamp, reason, desc.id);
 	rxs__skb_data_free(d);
 }
 
@@ -306,7 +308,7 @@ dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint64_t t, uin
 
 	if (!d) {
 		rxq->stats.rx_dropped++;
-		frame_drop(h, f, t, RXS_DROP_NOMEM);
+		frame_drop(h, f, t, RXS_DROP_NOMEM, id);
 		return 0;
 	}
 	head = rxs__skb_data_head(d);
@@ -359,19 +361,19 @@ nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
 	if (c->bad_len) {
 		RXS_DEV_COUNT(dev, rx_length_errors);
 		RXS_DEV_COUNT(dev, rx_errors);
-		frame_drop(h, f, t, RXS_DROP_NIC_LENGTH);
+		frame_drop(h, f, t, RXS_DROP_NIC_LENGTH, id);
 		return 0;
 	}
 	if (!rxq) {
 		RXS_DEV_COUNT(dev, rx_mac_filtered);
-		frame_drop(h, f, t, RXS_DROP_NIC_MAC_FILTER);
+		frame_drop(h, f, t, RXS_DROP_NIC_MAC_FILTER, id);
 		return 0;
 	}
 	if (rxq->ring && !rxs__ring_has_room(rxq->ring)) {
 		/* No free descriptor: the NIC drops the frame in hardware; the kernel never
 		 * sees it and the driver reports it as rx_missed_errors. */
 		rxq->stats.rx_missed_errors++;
-		frame_drop(h, f, t, RXS_DROP_FULL_RING);
+		frame_drop(h, f, t, RXS_DROP_FULL_RING, id);
 		return 0;
 	}
 	if (rxq->ring)
@@ -381,7 +383,7 @@ nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
 	skb = build_skb(rxq, f, t, c->hash, c->pkt_type, id);
 	if (!skb) {
 		rxq->stats.rx_dropped++;
-		frame_drop(h, f, t, RXS_DROP_NOMEM);
+		frame_drop(h, f, t, RXS_DROP_NOMEM, id);
 		return 0;
 	}
 	RXS_TRACE_STAGE(&h->cpus[rxq->cpu], t, skb, "netif_rx", "veth: to CPU %u's backlog",
@@ -405,12 +407,13 @@ int rxs__nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
 	return nic_receive_class(dev, f, c, t, pause, id);
 }
 
-void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t)
+void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t, uint64_t id)
 {
 	struct rxs_nic_class c;
 
 	nic_classify(dev, f, &c);
-	nic_receive_class(dev, f, &c, t, false, ++dev->host->offered);
+	dev->host->offered++;
+	nic_receive_class(dev, f, &c, t, false, id);
 }
 
 /* The poll's half of a frame: the skb around the buffer the NIC filled (napi_build_skb),

@@ -147,7 +147,7 @@ void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t)
 		uint64_t at = tr->next_ns;
 
 		h->last_arrival = RXS_MAX(h->last_arrival, at);
-		rxs__nic_receive(tr->dev, &tr->frame, at);
+		rxs__nic_receive(tr->dev, &tr->frame, at, RXS_FRAME_ID(tr->index, tr->frame.number));
 		rxs__source_advance(h, tr);
 	}
 }
@@ -306,7 +306,7 @@ int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint3
 	f.ts_ns = t;
 	f.number = h->offered + 1;
 	h->last_arrival = RXS_MAX(h->last_arrival, t);
-	rxs__nic_receive(&h->devs[nic], &f, t);
+	rxs__nic_receive(&h->devs[nic], &f, t, RXS_FRAME_ID(RXS_FRAME_SRC_INJECT, f.number));
 	return h->error;
 }
 

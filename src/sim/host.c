@@ -137,6 +137,7 @@ static int open_traffic(struct rxs_host *h, char *err, size_t errlen)
 		int rc;
 
 		tr->cfg = h->sc->traffic[i];
+		tr->index = i;
 		tr->dev = tr->cfg.nic[0] ? find_dev(h, tr->cfg.nic) : &h->devs[0];
 		if (!tr->dev) {
 			snprintf(err, errlen, "traffic[%u]: no NIC named '%s'", i, tr->cfg.nic);

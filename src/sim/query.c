@@ -266,6 +266,42 @@ void rxs_host_set_kfree_skb_cb(rxs_host_t *h, rxs_kfree_skb_fn fn, void *ctx)
 	h->pool.on_free_ctx = ctx;
 }
 
+uint64_t rxs_host_frame_drop_id(const rxs_host_t *h)
+{
+	return h->frame_drop_id;
+}
+
+unsigned int rxs_host_ntraffic(const rxs_host_t *h)
+{
+	return h->ntraffic;
+}
+
+int rxs_host_traffic_info(const rxs_host_t *h, unsigned int i, struct rxs_traffic_info *info)
+{
+	const struct rxs_traffic *tr;
+
+	if (i >= h->ntraffic)
+		return -EINVAL;
+	tr = &h->traffic[i];
+	memset(info, 0, sizeof(*info));
+	info->name = tr->cfg.kind == RXS_TRAFFIC_PCAP ? tr->cfg.path : tr->cfg.generator;
+	info->checksums = tr->cfg.checksums;
+	if (tr->src)
+		rxs_source_get_stats(tr->src, &info->source);
+	info->own_frames = tr->own_frames;
+	info->first_ts_ns = tr->first_ts;
+	return 0;
+}
+
+uint64_t rxs_host_capture_time(const rxs_host_t *h, uint64_t t)
+{
+	const struct rxs_traffic *tr = h->ntraffic ? &h->traffic[0] : NULL;
+
+	if (!tr || !tr->started || tr->cfg.kind != RXS_TRAFFIC_PCAP)
+		return t;
+	return tr->first_ts - tr->cfg.start_ns + t;
+}
+
 void rxs_host_set_frame_drop_cb(rxs_host_t *h, rxs_frame_drop_fn fn, void *ctx)
 {
 	h->frame_drop_cb = fn;

@@ -112,7 +112,6 @@ struct nic_frame {
 };
 
 #define NIC_ANY_CPU UINT_MAX
-#define NIC_ID_BLOCK 1024u		/* packet ids a NIC takes at a time */
 
 /*
  * A reader of a traffic source, as the NIC that replays it: its own thread when paced; at
@@ -136,7 +135,6 @@ struct nic_ctx {
 	pthread_mutex_t lock;		/* top speed: the CPU replaying it */
 	struct nic_frame nf;
 	uint64_t last;			/* when its latest frame was DMA'd */
-	uint64_t id_next, id_end;	/* packet ids it may still hand out */
 	uint64_t offered;		/* frames it replayed (atomic): not a count of the
 					 * host's, which every reader would write */
 	bool done;			/* nothing left to replay (atomic) */
@@ -162,7 +160,6 @@ struct rxs_threads {
 	struct cpu_ctx *cpu;
 	struct nic_ctx *nic;
 	unsigned int nnic;
-	uint64_t ids;			/* packet ids handed out to NICs (atomic) */
 	pthread_t timer_thr;
 	unsigned int nics_running;	/* NIC threads still replaying */
 	uint64_t last_arrival;		/* of the NIC threads, published when they finish */
@@ -546,17 +543,13 @@ static int nic_burst(struct rxs_threads *th, struct nic_ctx *nc, uint64_t now,
 			paused = true;
 			break;
 		}
-		/* Ids from a block of the NIC's own: unique, with no shared count a packet. */
-		if (nc->id_next == nc->id_end) {
-			nc->id_next = __atomic_fetch_add(&th->ids, NIC_ID_BLOCK, __ATOMIC_RELAXED) + 1;
-			nc->id_end = nc->id_next + NIC_ID_BLOCK;
-		}
+		/* The frame's number in its file is its id: unique, as each reader replays
+		 * frames no other does, with no shared count a packet. */
 		if (rxs__nic_receive_class(tr->dev, &nc->nf.f, &nc->nf.cls, now, th->top_speed,
-					   nc->id_next) == -EAGAIN) {
+					   RXS_FRAME_ID(tr->index, nc->nf.f.number)) == -EAGAIN) {
 			paused = true;
 			break;
 		}
-		nc->id_next++;
 		nc->nf.valid = false;
 		nc->last = now;
 		n++;
@@ -891,6 +884,7 @@ static bool nics_split(struct rxs_host *h, struct rxs_threads *th, struct rxs_tr
 		struct rxs_traffic *sh = &nc->shadow;
 
 		sh->cfg = tr->cfg;
+		sh->index = tr->index;
 		sh->dev = tr->dev;
 		sh->shadow = true;
 		nic_add(h, th, sh, cpus[k])->first = &th->nic[first];

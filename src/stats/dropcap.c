@@ -3,9 +3,11 @@
  * A minimal pcapng writer (draft-ietf-opsawg-pcapng): one Section Header Block, one
  * Interface Description Block (LINKTYPE_ETHERNET, if_tsresol 9 so timestamps are virtual
  * nanoseconds), then one Enhanced Packet Block per drop with an opt_comment such as
- * "SOCKET_RCVBUFF (frame 12, dropped at 0.001234567 s)". The EPB's timestamp is the frame's
- * arrival at the NIC, so the file lines up with the capture that was replayed; the drop time
- * is in the comment. Blocks are written in host byte order, which the SHB's byte-order magic
+ * "SOCKET_RCVBUFF (frame 12, dropped at 0.001234567 s)". Frames are numbered as Wireshark
+ * numbers the capture (every record, the host's own frames too; "frame 12 of b.pcap" when
+ * several sources replay). The EPB's timestamp is the frame's arrival at the NIC on the
+ * capture's own clock (rxs_host_capture_time()), so the file lines up with the capture that
+ * was replayed; the drop time, from the first frame, is in the comment. Blocks are written in host byte order, which the SHB's byte-order magic
  * announces, as every pcapng writer does.
  */
 #include <errno.h>
@@ -118,14 +120,17 @@ static void write_epb(struct rxs_dropcap *dc, const uint8_t *frame, uint32_t len
 
 /* "SOCKET_RCVBUFF in __udp_enqueue_schedule_skb (frame 12, dropped at 0.001981000 s)": the
  * reason, the stage (the kfree_skb tracepoint's location), the frame and the time. */
-static void comment(char *buf, size_t n, enum rxs_drop_reason reason, const char *stage,
-		    uint64_t id, uint64_t t)
+static void comment(const struct rxs_dropcap *dc, char *buf, size_t n,
+		    enum rxs_drop_reason reason, const char *stage, uint64_t id, uint64_t t)
 {
 	const char *name = rxs_drop_reason_name(reason);
+	char of[96] = "";
 
+	rxs__frame_of(dc->host, id, of, sizeof(of));
 	if (id)
-		snprintf(buf, n, "%s in %s (frame %" PRIu64 ", dropped at %" PRIu64 ".%09" PRIu64
-			 " s)", name, stage, id, t / 1000000000u, t % 1000000000u);
+		snprintf(buf, n, "%s in %s (frame %" PRIu64 "%s, dropped at %" PRIu64 ".%09" PRIu64
+			 " s)", name, stage, rxs_frame_number(id), of, t / 1000000000u,
+			 t % 1000000000u);
 	else
 		snprintf(buf, n, "%s in %s (dropped at %" PRIu64 ".%09" PRIu64 " s)", name, stage,
 			 t / 1000000000u, t % 1000000000u);
@@ -135,7 +140,7 @@ static void on_kfree(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_rea
 {
 	struct rxs_dropcap *dc = ctx;
 	const uint8_t *start, *end = skb->head + skb->tail;
-	char text[160];
+	char text[256];
 
 	/* Consumed packets and clones (a tap's copy) are not drops of offered frames. */
 	if (reason == RXS_DROP_CONSUMED || !skb->counted)
@@ -143,21 +148,22 @@ static void on_kfree(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_rea
 	start = skb->mac_header != 0xffff ? skb->head + skb->mac_header : skb->data;
 	if (end < start)
 		return;
-	comment(text, sizeof(text), reason, rxs__drop_location(skb, reason), skb->id,
+	comment(dc, text, sizeof(text), reason, rxs__drop_location(skb, reason), skb->id,
 		rxs_host_now(dc->host));
 	write_epb(dc, start, (uint32_t)RXS_MIN((size_t)(end - start), (size_t)SNAPLEN),
-		  skb->tstamp, text);
+		  rxs_host_capture_time(dc->host, skb->tstamp), text);
 }
 
 static void on_frame_drop(void *ctx, const uint8_t *frame, uint32_t len, uint64_t t_ns,
 			  enum rxs_drop_reason reason)
 {
 	struct rxs_dropcap *dc = ctx;
-	char text[160];
+	char text[256];
 
 	/* Never an skb: the NIC itself refused the frame. */
-	comment(text, sizeof(text), reason, "the NIC", 0, t_ns);
-	write_epb(dc, frame, RXS_MIN(len, (uint32_t)SNAPLEN), t_ns, text);
+	comment(dc, text, sizeof(text), reason, "the NIC", rxs_host_frame_drop_id(dc->host), t_ns);
+	write_epb(dc, frame, RXS_MIN(len, (uint32_t)SNAPLEN), rxs_host_capture_time(dc->host, t_ns),
+		  text);
 }
 
 int rxs_dropcap_open(rxs_dropcap_t **dcp, struct rxs_host *h, const char *path)

@@ -167,6 +167,27 @@ static const char *basename_of(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* What the source's file held that was not replayed as it was: the host's own frames,
+ * checksums filled in or rewritten (wire.c). */
+static void wire_lines(struct diagram *d, int box, const struct rxs_host *h, unsigned int i)
+{
+	struct rxs_traffic_info ti;
+	char b[32];
+
+	if (rxs_host_traffic_info(h, i, &ti))
+		return;
+	if (ti.own_frames)
+		add_line(d, box, "%s of its frames the host's own (not replayed)",
+			 num(ti.own_frames, b, sizeof(b)));
+	if (ti.source.csum_offload)
+		add_line(d, box, "checksums %s: %s TX-offload checksums filled in",
+			 rxs__checksums_name(ti.checksums), num(ti.source.csum_offload, b, sizeof(b)));
+	if (ti.source.csum_rewritten)
+		add_line(d, box, "checksums %s: %s frames rewritten",
+			 rxs__checksums_name(ti.checksums),
+			 num(ti.source.csum_rewritten, b, sizeof(b)));
+}
+
 static int traffic_box(struct diagram *d, const struct rxs_host *h,
 		       const struct rxs__funnel_snap *snap)
 {
@@ -181,6 +202,8 @@ static int traffic_box(struct diagram *d, const struct rxs_host *h,
 		if (tc->kind == RXS_TRAFFIC_PCAP)
 			add_line(d, t, "%s \xe2\x86\x92 %s", basename_of(tc->path ? tc->path : "?"),
 				 tc->nic[0] ? tc->nic : "first NIC");
+		if (tc->kind == RXS_TRAFFIC_PCAP)
+			wire_lines(d, t, h, i);
 		else
 			add_line(d, t, "generated %s \xe2\x86\x92 %s", tc->generator,
 				 tc->nic[0] ? tc->nic : "first NIC");

@@ -425,6 +425,34 @@ static void json_conservation(struct jw *w, const struct rxs__funnel_snap *s)
 	jw_close(w, '}');
 }
 
+/* Per traffic source (wire.c says why): its records, the host's own frames not replayed,
+ * what the checksums setting changed; and the frames dropped for bad checksums. */
+static void json_traffic(struct jw *w, const struct rxs_host *h, const struct rxs__funnel_snap *s)
+{
+	struct rxs_traffic_info ti;
+
+	jw_open(w, "traffic", '[', false);
+	for (unsigned int i = 0; i < rxs_host_ntraffic(h); i++) {
+		if (rxs_host_traffic_info(h, i, &ti))
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "source", ti.name);
+		jw_u64(w, "frames", ti.source.frames);
+		jw_u64(w, "own_frames", ti.own_frames);
+		jw_u64(w, "replayed", ti.source.frames - ti.own_frames);
+		jw_u64(w, "first_ts_ns", ti.first_ts_ns);
+		jw_open(w, "checksums", '{', true);
+		jw_str(w, "mode", rxs__checksums_name(ti.checksums));
+		jw_u64(w, "offload_repaired", ti.source.csum_offload);
+		jw_u64(w, "rewritten", ti.source.csum_rewritten);
+		jw_u64(w, "left", ti.source.csum_left);
+		jw_close(w, '}');
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_u64(w, "checksum_drops", rxs__csum_drops(s));
+}
+
 int rxs_report_json(const struct rxs_host *h, FILE *out)
 {
 	struct jw w = { .f = out, .first = true };
@@ -442,6 +470,7 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 	json_drops(&w, &snap);
 	json_funnel(&w, &snap);
 	json_conservation(&w, &snap);
+	json_traffic(&w, h, &snap);
 	jw_close(&w, '}');
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;

@@ -161,6 +161,7 @@ int rxs_report_text(const struct rxs_host *h, FILE *out)
 	print_one_cpu(out, h, &snap);
 	fputc('\n', out);
 	print_conservation(out, &snap);
+	rxs__report_traffic(out, h, &snap);
 	fputc('\n', out);
 	if (ferror(out))
 		return -EIO;
