@@ -103,7 +103,11 @@ static const char usage_trace[] =
 	"passed with the CPU, and where its life ended (read by which socket's application, or\n"
 	"dropped, with the drop reason and the virtual time).\n"
 	"\n"
-	"  --packet N     the N-th frame offered (1-based; default 1)\n"
+	"  --packet N     frame N of the capture, numbered as Wireshark numbers it (1-based,\n"
+	"                 every record, the host's own frames too; default 1); with several\n"
+	"                 traffic sources, frame N of the first, or I:N for frame N of\n"
+	"                 traffic.I. Exit status 1 when that frame was not replayed or no\n"
+	"                 frame matches the filter\n"
 	"  --filter EXPR  instead, the first frames matching a tcpdump expression\n"
 	"  --count K      how many matching frames to walk (default 1)\n";
 

@@ -8,9 +8,10 @@
  * happened, in path order. Times are exact at the two ends (arrival at the NIC, end of
  * life); the stages between print the CPU that ran them without a time.
  *
- * A frame the NIC refused carries no number; its number is the count of frames offered
- * when it is refused (the NIC refuses at arrival, in order), which rxs_host_conservation()
- * reports. That walks every queue, so it is only asked while it can still matter.
+ * Frames are named by skb->id, RXS_FRAME_ID(source, record number): the number Wireshark
+ * shows for the capture (every record counts, the host's own frames too); a frame the NIC
+ * refused has its id from rxs_host_frame_drop_id(). A frame asked for that no run ends (the
+ * host's own, past the end of the file) is said so, with exit status 1.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -47,7 +48,7 @@ struct trace {
 	const char *path;
 	const char **sets;
 	int nsets;
-	uint64_t packet;
+	uint64_t packet;		/* RXS_FRAME_ID() of the frame asked for */
 	const char *filter;
 	unsigned int count;
 	struct bpf_program prog;
@@ -137,13 +138,10 @@ static void on_frame_drop(void *ctx, const uint8_t *frame, uint32_t len, uint64_
 			  enum rxs_drop_reason reason)
 {
 	struct trace *t = ctx;
-	struct rxs_conservation c;
+	uint64_t id = rxs_host_frame_drop_id(t->host);
 
-	if (!t->have_prog && t->nfates)
-		return;
-	rxs_host_conservation(t->host, &c);
-	if (wanted(t, c.offered, frame, len))
-		record(t, c.offered, reason, t_ns, -1, -1, frame, len);
+	if (wanted(t, id, frame, len))
+		record(t, id, reason, t_ns, -1, -1, frame, len);
 }
 
 /* What the frame is, in tcpdump's words, and its L4 protocol and destination port. */
@@ -270,6 +268,21 @@ static bool print_stages(const struct trace *t, const struct fate *f, uint64_t *
 	return any;
 }
 
+/* " of FILE" when several traffic sources number their frames each, else "". */
+static const char *frame_of(const rxs_host_t *h, uint64_t id)
+{
+	static char buf[300];
+	struct rxs_traffic_info ti;
+	const char *s;
+
+	buf[0] = '\0';
+	if (rxs_host_ntraffic(h) > 1 && rxs_host_traffic_info(h, rxs_frame_source(id), &ti) == 0) {
+		s = strrchr(ti.name, '/');
+		snprintf(buf, sizeof(buf), " of %s", s ? s + 1 : ti.name);
+	}
+	return buf;
+}
+
 static void print_walk(const rxs_host_t *h, const struct fate *f, const struct trace *t)
 {
 	enum stage end = f->cpu < 0 ? ST_NIC : end_stage(f->reason);
@@ -283,7 +296,7 @@ static void print_walk(const rxs_host_t *h, const struct fate *f, const struct t
 	sk = find_socket(h, &fl);
 	when(t0, sizeof(t0), f->arrival);
 	when(t1, sizeof(t1), f->end);
-	printf("packet %" PRIu64 ": %s\n", f->id, fl.text);
+	printf("packet %" PRIu64 "%s: %s\n", rxs_frame_number(f->id), frame_of(h, f->id), fl.text);
 	if (print_stages(t, f, &last, &read)) {
 		staged = true;
 		if (last > f->end)
@@ -335,6 +348,20 @@ static int cmp_fate(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* "N" (frame N of traffic.0) or "I:N" (of traffic.I): its RXS_FRAME_ID(), 0 if malformed. */
+static uint64_t parse_packet(const char *v)
+{
+	char *end;
+	unsigned long long a = strtoull(v, &end, 10), n;
+
+	if (*end == '\0')
+		return a ? RXS_FRAME_ID(0, a) : 0;
+	if (*end != ':' || a >= RXS_FRAME_SRC_INJECT)
+		return 0;
+	n = strtoull(end + 1, &end, 10);
+	return *end || !n ? 0 : RXS_FRAME_ID(a, n);
+}
+
 static int parse_trace(int argc, char **argv, struct trace *t)
 {
 	for (int i = 0; i < argc; i++) {
@@ -348,7 +375,7 @@ static int parse_trace(int argc, char **argv, struct trace *t)
 		if ((m = cli_opt(argc, argv, &i, "--set", &v)) != 0)
 			t->sets[t->nsets++] = v;
 		else if ((m = cli_opt(argc, argv, &i, "--packet", &v)) != 0)
-			t->packet = m > 0 ? strtoull(v, NULL, 10) : 0;
+			t->packet = m > 0 ? parse_packet(v) : 0;
 		else if ((m = cli_opt(argc, argv, &i, "--filter", &v)) != 0)
 			t->filter = v;
 		else if ((m = cli_opt(argc, argv, &i, "--count", &v)) != 0)
@@ -425,6 +452,63 @@ static int trace_stages(struct trace *t, const struct rxs_scenario *sc, unsigned
 	return rc;
 }
 
+/* Whether record @number of traffic source @i was sent by the host itself (its NIC's MAC as
+ * the source): such frames are numbered but not replayed. */
+static bool own_frame(const rxs_host_t *h, unsigned int i, uint64_t number)
+{
+	const struct rxs_scenario *sc = rxs_host_scenario(h);
+	const struct rxs_traffic_config *tc = sc && i < sc->ntraffic ? &sc->traffic[i] : NULL;
+	const struct rxs_nic_config *nic = NULL;
+	struct rxs_source_options o = { .checksums = RXS_CSUM_VERIFY };
+	rxs_source_t *src = NULL;
+	struct rxs_frame f;
+	char err[256];
+	bool own = false;
+
+	if (!tc || tc->kind != RXS_TRAFFIC_PCAP)
+		return false;
+	for (unsigned int k = 0; k < sc->nnics && !nic; k++)
+		if (!tc->nic[0] || !strcmp(sc->nics[k].name, tc->nic))
+			nic = &sc->nics[k];
+	if (!nic)
+		return false;
+	memcpy(o.host_mac, nic->mac, 6);
+	if (rxs_source_open_pcap(&src, tc->path, &o, err, sizeof(err)) < 0)
+		return false;
+	while (rxs_source_next(src, &f) > 0)
+		if (f.number == number) {
+			own = f.len >= 12 && !memcmp(f.data + 6, nic->mac, 6);
+			break;
+		}
+	rxs_source_close(src);
+	return own;
+}
+
+/* Say why the frame asked for has no walk: true when it is there all the same (queued). */
+static bool not_found(const struct trace *t, const struct rxs_conservation *c)
+{
+	unsigned int i = rxs_frame_source(t->packet);
+	uint64_t n = rxs_frame_number(t->packet);
+	struct rxs_traffic_info ti;
+
+	if (rxs_host_traffic_info(t->host, i, &ti) < 0) {
+		fprintf(stderr, "rxsim trace: there is no traffic.%u (%u traffic source%s)\n", i,
+			rxs_host_ntraffic(t->host), rxs_host_ntraffic(t->host) == 1 ? "" : "s");
+		return false;
+	}
+	if (n > ti.source.frames)
+		fprintf(stderr, "rxsim trace: packet %" PRIu64 "%s: not in the traffic (%s has %"
+			PRIu64 " frames)\n", n, frame_of(t->host, t->packet), ti.name,
+			ti.source.frames);
+	else if (own_frame(t->host, i, n))
+		fprintf(stderr, "rxsim trace: packet %" PRIu64 "%s: the host's own frame (sent from "
+			"its MAC), not replayed\n", n, frame_of(t->host, t->packet));
+	else
+		printf("packet %" PRIu64 "%s: still queued when the run ended (%" PRIu64 " queued)\n",
+		       n, frame_of(t->host, t->packet), c->queued);
+	return n <= ti.source.frames && c->queued;
+}
+
 /* Run with the callbacks set, then print the walks in packet order. */
 static int trace_run(struct trace *t, const struct rxs_scenario *sc)
 {
@@ -449,14 +533,16 @@ static int trace_run(struct trace *t, const struct rxs_scenario *sc)
 		fprintf(stderr, "rxsim: trace: the stage-by-stage run failed; showing the path\n");
 	for (unsigned int i = 0; i < shown; i++)
 		print_walk(t->host, &t->fates[i], t);
-	if (!t->have_prog && !shown)
-		printf("packet %" PRIu64 ": %s\n", t->packet, t->packet > c.offered ?
-		       "not in the traffic" : "still queued when the run ended");
+	if (!t->have_prog && !shown && not_found(t, &c))
+		shown = 1;	/* there, only not ended: not a mistake */
 	if (t->have_prog && shown < t->count)
 		printf("%u of %u asked: no more matching packets ended during the run\n", shown,
 		       t->count);
+	if (t->have_prog && !shown)
+		fprintf(stderr, "rxsim trace: no replayed frame matches '%s'\n", t->filter);
 	rxs_host_destroy(t->host);
-	return rc < 0 ? CLI_RUN_FAILED : CLI_OK;
+	/* Nothing to show is a failure a script must see: the frame or filter was wrong. */
+	return rc < 0 || !shown ? CLI_RUN_FAILED : CLI_OK;
 }
 
 int cli_trace(int argc, char **argv)

@@ -128,14 +128,17 @@ static void xmit_taps(struct rxs_softnet_data *sd, const uint8_t *f, uint32_t le
 	}
 }
 
-/* The device: the frame goes to the user's callback and the --tx pcap. */
-static void dev_xmit(struct rxs_tx *tx, const uint8_t *f, uint32_t len, uint64_t now)
+/* The device: the frame goes to the user's callback and the --tx pcap, which is dated on
+ * the replayed capture's clock so that it lines up with it. */
+static void dev_xmit(struct rxs_host *h, struct rxs_tx *tx, const uint8_t *f, uint32_t len,
+		     uint64_t now)
 {
 	if (tx->fn)
 		tx->fn(tx->ctx, f, len, now);
 	if (tx->dumper) {
 		struct pcap_pkthdr ph = { .caplen = len, .len = len };
 
+		now = rxs_host_capture_time(h, now);
 		ph.ts.tv_sec = (time_t)(now / 1000000000ull);
 		ph.ts.tv_usec = (suseconds_t)(now % 1000000000ull);	/* ns: a nano dumper */
 		pcap_dump((u_char *)tx->dumper, &ph, f);
@@ -178,7 +181,7 @@ static void xmit_frame(struct rxs_softnet_data *sd, const uint8_t *f, uint32_t l
 
 	xmit_taps(sd, f, len);
 	if (tx && (tx->dumper || tx->fn))
-		dev_xmit(tx, f, len, sd->now);
+		dev_xmit(sd->host, tx, f, len, sd->now);
 	else if (tx)
 		tx->frames++;
 }
