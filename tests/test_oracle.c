@@ -5,6 +5,11 @@
  * tests/oracle/cases.sh) is replayed with the rxsim program (`rxsim replay scenario.yaml
  * --format json`) and compared with the kernel's expect.json by the oracle's own checker
  * (tests/oracle/check.py), so the test and a user checking by hand agree. Every recorded case is here; a new one is added to this table.
+ *
+ * A case may be replayed bare instead, as a user replays a capture of their own: `args` then
+ * names the capture (and any --set) in place of scenario.yaml, and `expect` the file to
+ * compare with (client-txcsum: the client's capture, TX checksum offload on, must give the
+ * server's counters with checksums: auto, and checksum drops with verify).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,22 +28,28 @@ static const struct {
 	int line;
 	const char *dir;
 	const char *name;
+	const char *args;	/* after `rxsim replay`; NULL: scenario.yaml */
+	const char *expect;	/* NULL: expect.json */
 } cases[] = {
-	{ __LINE__, OWN, "udp-rcvbuf" },
-	{ __LINE__, OWN, "icmp-echo" },
-	{ __LINE__, OWN, "nft-input-drop" },
-	{ __LINE__, OWN, "accept-overflow" },
-	{ __LINE__, OWN, "synq-syncookies-on" },
-	{ __LINE__, OWN, "synq-syncookies-off" },
-	{ __LINE__, OWN, "udp-noport" },
-	{ __LINE__, OWN, "tcp-noport" },
-	{ __LINE__, OWN, "synq-syncookies-always" },
-	{ __LINE__, OWN, "icmp-frag" },
-	{ __LINE__, OWN, "udp-badcsum" },
-	{ __LINE__, OWN, "ip-bad-headers" },
-	{ __LINE__, OWN, "accept-cookies" },
-	{ __LINE__, OWN, "tcp-data" },
-	{ __LINE__, OWN, "nft-reject" },
+	{ __LINE__, OWN, "udp-rcvbuf", NULL, NULL },
+	{ __LINE__, OWN, "icmp-echo", NULL, NULL },
+	{ __LINE__, OWN, "nft-input-drop", NULL, NULL },
+	{ __LINE__, OWN, "accept-overflow", NULL, NULL },
+	{ __LINE__, OWN, "synq-syncookies-on", NULL, NULL },
+	{ __LINE__, OWN, "synq-syncookies-off", NULL, NULL },
+	{ __LINE__, OWN, "udp-noport", NULL, NULL },
+	{ __LINE__, OWN, "tcp-noport", NULL, NULL },
+	{ __LINE__, OWN, "synq-syncookies-always", NULL, NULL },
+	{ __LINE__, OWN, "icmp-frag", NULL, NULL },
+	{ __LINE__, OWN, "udp-badcsum", NULL, NULL },
+	{ __LINE__, OWN, "ip-bad-headers", NULL, NULL },
+	{ __LINE__, OWN, "accept-cookies", NULL, NULL },
+	{ __LINE__, OWN, "tcp-data", NULL, NULL },
+	{ __LINE__, OWN, "nft-reject", NULL, NULL },
+	{ __LINE__, OWN, "client-txcsum", "client-tx.pcap --set nics.eth0.gro=false", NULL },
+	{ __LINE__, OWN, "client-txcsum",
+	  "client-tx.pcap --set nics.eth0.gro=false --set traffic.0.checksums=verify",
+	  "expect-verify.json" },
 };
 
 static int run(const char *cmd)
@@ -56,14 +67,17 @@ static void test_oracle_cases(void **state)
 		int rc;
 
 		/* The output goes beside the build, never into the source tree. */
+		const char *args = cases[i].args ? cases[i].args : "scenario.yaml";
+		const char *expect = cases[i].expect ? cases[i].expect : "expect.json";
+
 		snprintf(cmd, sizeof(cmd),
-			 "cd '%s/%s' && '%s' replay scenario.yaml --format json > '%s/oracle-%s.json'",
-			 cases[i].dir, cases[i].name, RXS_CLI, RXS_BINARY_DIR, cases[i].name);
+			 "cd '%s/%s' && '%s' replay %s --format json > '%s/oracle-%s-%zu.json'",
+			 cases[i].dir, cases[i].name, RXS_CLI, args, RXS_BINARY_DIR, cases[i].name, i);
 		rc = run(cmd);
 		if (rc != 0)
 			fail_msg("case %s (line %d): rxsim exited %d", cases[i].name, cases[i].line, rc);
-		snprintf(cmd, sizeof(cmd), "python3 '%s' '%s/%s/expect.json' '%s/oracle-%s.json'", CHECK,
-			 cases[i].dir, cases[i].name, RXS_BINARY_DIR, cases[i].name);
+		snprintf(cmd, sizeof(cmd), "python3 '%s' '%s/%s/%s' '%s/oracle-%s-%zu.json'", CHECK,
+			 cases[i].dir, cases[i].name, expect, RXS_BINARY_DIR, cases[i].name, i);
 		rc = run(cmd);
 		if (rc != 0)
 			fail_msg("case %s (line %d): check.py found mismatches (exit %d)", cases[i].name,

@@ -284,3 +284,74 @@ $(scn_common)
 }
 JSON
 }
+
+CASES="$CASES client-txcsum"
+
+# ---------------------------------------------------------------- a capture from the sender
+# TX checksum offload ON at the client's end of the veth (run.sh turns it off), and the
+# capture taken there, in the client netns, both directions (client-tx.pcap): every UDP and
+# TCP frame the client sends is CHECKSUM_PARTIAL, so tcpdump sees in its L4 checksum field
+# the folded pseudo-header sum the stack left for the NIC (__tcp_v4_send_check(),
+# udp4_hwcsum()), not a checksum; veth hands the skb over as it is and the server trusts
+# it. The server's frames (SYN-ACKs, ACKs) carry real checksums (its veth's TX is off).
+# Replayed bare (`rxsim replay client-tx.pcap`, host = the server, its own frames skipped
+# and its ISNs learned): with checksums: auto rxsim must count what the server counted.
+# Traffic: 30 UDP datagrams to a reading socket on 514, then 3 TCP connections that each
+# send 3000 bytes and close; the server reads each to EOF and keeps its end open.
+case_client_txcsum_setup() {
+    ns_c ethtool -K "$IF_C" tx on >/dev/null
+    ns_c ethtool -k "$IF_C" >"$SNAP/ethtool-k-client.txt" 2>&1 || true
+    bg srv ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr 0.0.0.0 --port 514 --read 1 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+    bg srvtcp ip netns exec "$NS_S" timeout $APP_MAX $PY -c '
+import socket, sys, time, pathlib
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5004)); s.listen(16); pathlib.Path(sys.argv[2]).touch()
+keep = []; n = 0
+for i in range(3):
+    c, _ = s.accept(); keep.append(c)
+    while True:
+        b = c.recv(65536)
+        if not b: break
+        n += len(b)
+    pathlib.Path(sys.argv[3]).write_text("{\"read\": %d, \"connections\": %d}" % (n, i + 1))
+time.sleep(30)' "$IP_S" "$WORK/srvtcp.ready" "$WORK/srvtcp.json"
+    wait_file "$WORK/srvtcp.ready" 15
+    bg tcpdump-client ip netns exec "$NS_C" tcpdump -n -i "$IF_C" -U -s 0 -w "$OUT/client-tx.pcap"
+    local i
+    for i in $(seq 1 100); do
+        grep -q "listening on" "$WORK/tcpdump-client.err" 2>/dev/null && break
+        sleep 0.05
+    done
+}
+case_client_txcsum_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 514 --count 30 --size 100 \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds 30
+    wait_file "$WORK/cli.ready" 20
+    sleep 0.2
+    ns_c timeout 20 $PY -c '
+import socket, sys, time
+for i in range(3):
+    c = socket.create_connection((sys.argv[1], 5004)); c.sendall(bytes([65 + i]) * 3000)
+    time.sleep(0.1); c.close(); time.sleep(0.1)' "$IP_S"
+    sleep 0.3
+}
+case_client_txcsum_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "offloads": {"client": "ethtool -K $IF_C tx on (TX checksum offload), tso/gso/gro off", "server": "tx off tso off gso off gro off"},
+  "capture_client": "client-tx.pcap: tcpdump -i $IF_C (client netns), both directions",
+  "listeners": [{"proto": "udp", "addr": "0.0.0.0", "port": 514, "app": "reads every datagram"},
+                {"proto": "tcp", "addr": "$IP_S", "port": 5004, "backlog": 16, "app": "accepts, reads each connection to EOF, keeps its end open"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "30 UDP datagrams, 100-byte payload, one socket, back-to-back to $IP_S:514"},
+    {"t": "+0.2 s", "action": "3 times: connect() to $IP_S:5004, sendall() of 3000 bytes, 0.1 s, close(), 0.1 s"},
+    {"t": "+0.3 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
