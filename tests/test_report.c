@@ -329,7 +329,6 @@ static const struct {
 	{ __LINE__, EXAMPLE, "--packet 100", "dropped: SOCKET_RCVBUFF" },
 	{ __LINE__, EXAMPLE, "--packet 100", "packet 100: 128 bytes, UDP 10.0.0.1.10003 > "
 					     "10.0.0.2.5353" },
-	{ __LINE__, EXAMPLE, "--packet 5000", "packet 5000: not in the traffic" },
 	/* Stage by stage, with the decisions and the times of the path itself. */
 	{ __LINE__, EXAMPLE, "--packet 1", "  0.000000000 s  NIC    NIC: DMA into RX queue 0 (IRQ to "
 	  "CPU 0); ring 1 of 512 filled" },
@@ -337,11 +336,97 @@ static const struct {
 	{ __LINE__, EXAMPLE, "--packet 1", "__udp_enqueue_schedule_skb: socket mdns: rmem 0 + "
 	  "truesize 2304 <= rcvbuf 131072" },
 	{ __LINE__, EXAMPLE, "--packet 1", "recvmsg: the application of mdns read it" },
-	{ __LINE__, RXS_SOURCE_DIR "/examples/accept-overflow/scenario.yaml", "--packet 12",
+	/* Frame 17 of the capture (which also holds the host's own SYN-ACKs): the 12th offered. */
+	{ __LINE__, RXS_SOURCE_DIR "/examples/accept-overflow/scenario.yaml", "--packet 17",
 	  "tcp_v4_rcv: listener srv: SYN queue 0, accept queue 5, backlog 4" },
 	{ __LINE__, RING_EXAMPLE, "--packet 700", "NIC    dropped: FULL_RING" },
 	{ __LINE__, EXAMPLE, "--filter 'udp src port 10002' --count 2", "packet 7: " },
 };
+
+/* Frames are the capture's (tcpdump's ssh.pcap: 54 records, 24 of them the host's own):
+ * Wireshark's frame 49 is the ssh retransmission the host drops as old data. A frame that
+ * is not replayed, or a filter that matches none, fails with the reason on stderr. */
+#define TCPDUMP_DIR RXS_SOURCE_DIR "/tests/data/pcaps/tcpdump-tests"
+#define SSH TCPDUMP_DIR "/ssh.pcap"
+
+static const struct {
+	int line;
+	const char *scenario, *args;
+	int status;
+	const char *want;
+} frame_cases[] = {
+	{ __LINE__, SSH, "--packet 49", 0,
+	  "packet 49: 150 bytes, TCP 202.108.87.165.62146 > 223.132.53.222.22" },
+	{ __LINE__, SSH, "--packet 49", 0, "dropped: TCP_OLD_DATA" },
+	{ __LINE__, SSH, "--packet 48", 1,
+	  "packet 48: the host's own frame (sent from its MAC), not replayed" },
+	{ __LINE__, SSH, "--packet 55", 1, "packet 55: not in the traffic (" },
+	{ __LINE__, SSH, "--packet 1:3", 1, "there is no traffic.1 (1 traffic source)" },
+	{ __LINE__, SSH, "--filter 'udp port 9999'", 1,
+	  "no replayed frame matches 'udp port 9999'" },
+	{ __LINE__, EXAMPLE, "--packet 5000", 1, "packet 5000: not in the traffic (" },
+};
+
+static void test_trace_frames(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(frame_cases) / sizeof(frame_cases[0]); i++) {
+		int status;
+		char *out = run(&status, "%s trace %s %s 2>&1", RXS_CLI, frame_cases[i].scenario,
+				frame_cases[i].args);
+
+		if (status != frame_cases[i].status || !strstr(out, frame_cases[i].want))
+			fail_msg("case at line %d: status %d, output:\n%s", frame_cases[i].line,
+				 status, out);
+		free(out);
+	}
+}
+
+/* --drops names Wireshark's frame and dates it on the capture's clock: frame 49 of ssh.pcap
+ * is at 1545562210.446622 s. --tx is dated on that clock too. */
+static void test_drops_capture_frames(void **state)
+{
+	const char *path = RXS_BINARY_DIR "/test_report_ssh_drops.pcapng";
+	const char *tx = RXS_BINARY_DIR "/test_report_ssh_tx.pcap";
+	char errbuf[PCAP_ERRBUF_SIZE], *raw, *out;
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	size_t len = 0;
+	int status;
+	pcap_t *p;
+
+	(void)state;
+	unlink(path);
+	unlink(tx);
+	out = run(&status, "%s replay %s --drops %s --tx %s", RXS_CLI, SSH, path, tx);
+	assert_int_equal(status, 0);
+	if (!strstr(out, "traffic ssh.pcap: 54 frames, 24 of them the host's own (sent from its "
+			 "MAC: not replayed), 30 replayed; checksums: auto"))
+		fail_msg("report:\n%s", out);
+	free(out);
+	raw = slurp(path, &len);
+	assert_non_null(raw);
+	assert_non_null(memmem(raw, len, "TCP_OLD_DATA in tcp_v4_rcv (frame 49, ", 38));
+	free(raw);
+	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!p)
+		fail_msg("pcap_open_offline: %s", errbuf);
+	assert_int_equal(pcap_next_ex(p, &ph, &data), 1);
+	assert_int_equal(ph->ts.tv_sec, 1545562210);
+	assert_int_equal(ph->ts.tv_usec, 446622000);
+	pcap_close(p);
+	p = pcap_open_offline(tx, errbuf);
+	if (!p)
+		fail_msg("pcap_open_offline: %s", errbuf);
+	assert_int_equal(pcap_next_ex(p, &ph, &data), 1);
+	assert_true(ph->ts.tv_sec >= 1545562209 && ph->ts.tv_sec < 1545562220);
+	pcap_close(p);
+	/* JSON: the host's own frames and what was replayed, per source. */
+	out = run(&status, "%s replay %s --format json", RXS_CLI, SSH);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "\"frames\": 54, \"own_frames\": 24, \"replayed\": 30, "));
+	free(out);
+}
 
 static void test_trace(void **state)
 {
@@ -398,6 +483,8 @@ int main(void)
 		cmocka_unit_test(test_sweep_show_csv),
 		cmocka_unit_test(test_sweep_plan_merge),
 		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_trace_frames),
+		cmocka_unit_test(test_drops_capture_frames),
 		cmocka_unit_test(test_series_bounded),
 	};
 

@@ -341,6 +341,10 @@ static void test_json_run(void **state)
 	assert_contains(json, "\"drops\": {\n    \"SOCKET_RCVBUFF\": 191\n  },");
 	assert_contains(json, "\"conservation\": {\"offered\": 200, \"consumed\": 0, "
 			      "\"dropped\": 191, \"queued\": 9, \"ok\": true}\n}\n");
+	/* Per source: the records, none the host's own, the checksums left as they were. */
+	assert_contains(json, "\"frames\": 200, \"own_frames\": 0, \"replayed\": 200, ");
+	assert_contains(json, "\"checksums\": {\"mode\": \"auto\", \"offload_repaired\": 0, "
+			      "\"rewritten\": 0, \"left\": 0}}\n  ],\n  \"checksum_drops\": 0,");
 	free(json);
 	rxs_host_destroy(h);
 }

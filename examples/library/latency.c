@@ -25,7 +25,7 @@ struct hist {
 
 struct latency {
 	struct hist dma_to_queue[NSOCKS], queue_to_read[NSOCKS];
-	uint64_t *queued_at;		/* by skb->id (1-based frame number) */
+	uint64_t *queued_at;		/* by slot(skb->id) */
 	size_t nids;
 };
 
@@ -66,13 +66,19 @@ static void hist_print(const struct hist *h, const char *title)
 	}
 }
 
+/* skb->id names a frame by its source and its 1-based number there: one slot each. */
+static uint64_t slot(uint64_t id)
+{
+	return (uint64_t)rxs_frame_source(id) * (FRAMES_PER_SOCK + 1) + rxs_frame_number(id);
+}
+
 static void on_event(void *ctx, const struct rxs_trace_event *ev)
 {
 	struct latency *l = ctx;
 
 	if (ev->tp == RXS_TP_SOCK_QUEUE) {
 		const struct rxs_tp_sock_queue *q = &ev->u.sock_queue;
-		uint64_t id = q->skbaddr->id;
+		uint64_t id = slot(q->skbaddr->id);
 
 		if (q->sock < NSOCKS && id < l->nids) {
 			hist_add(&l->dma_to_queue[q->sock], ev->time_ns - q->tstamp);
@@ -80,7 +86,7 @@ static void on_event(void *ctx, const struct rxs_trace_event *ev)
 		}
 	} else if (ev->tp == RXS_TP_SOCK_READ) {
 		const struct rxs_tp_sock_read *r = &ev->u.sock_read;
-		uint64_t id = r->skbaddr->id;
+		uint64_t id = slot(r->skbaddr->id);
 
 		if (r->sock < NSOCKS && id < l->nids)
 			hist_add(&l->queue_to_read[r->sock], ev->time_ns - l->queued_at[id]);
@@ -122,7 +128,7 @@ static struct rxs_scenario *scenario(void)
 int main(void)
 {
 	struct rxs_scenario *sc = scenario();
-	struct latency l = { .nids = NSOCKS * FRAMES_PER_SOCK + 1 };
+	struct latency l = { .nids = NSOCKS * (FRAMES_PER_SOCK + 1) };
 	rxs_host_t *h;
 	char err[256];
 	int rc, bad = 0;

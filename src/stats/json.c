@@ -469,8 +469,8 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 	json_taps(&w, h);
 	json_drops(&w, &snap);
 	json_funnel(&w, &snap);
-	json_conservation(&w, &snap);
 	json_traffic(&w, h, &snap);
+	json_conservation(&w, &snap);
 	jw_close(&w, '}');
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;
