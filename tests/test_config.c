@@ -342,6 +342,11 @@ static const struct {
 	  "sockets[0].app.read: needs both batch: and every:" },
 	{ __LINE__, "nics: [{}]\ntraffic:\n  - { generate: udp_flod }\n",
 	  "traffic[0].generate: unknown generator 'udp_flod' (did you mean 'udp_flood'?)" },
+	{ __LINE__, "nics: [{}]\ntraffic:\n  - { pcap: a.pcap, checksums: recompte }\n",
+	  "t.yaml:3:32: traffic[0].checksums: unknown checksums 'recompte' (did you mean "
+	  "'recompute'?)" },
+	{ __LINE__, "nics: [{}]\ntraffic:\n  - { pcap: a.pcap, checksums: none }\n",
+	  "unknown checksums 'none' (auto, verify or recompute)" },
 	{ __LINE__, "nics: [{}]\ntraffic:\n  - { pcap: a.pcap, nic: eht0 }\n",
 	  "t.yaml:3:26: traffic[0].nic: no NIC named 'eht0' (did you mean 'eth0'?)" },
 	{ __LINE__, "traffic:\n  - { pcap: a.pcap }\n",
@@ -487,6 +492,7 @@ static int64_t get_accept(const struct rxs_scenario *sc) { return sc->sockets[1]
 static int64_t get_cost(const struct rxs_scenario *sc) { return sc->cost.ns[RXS_COST_UDP_RCV]; }
 static int64_t get_until(const struct rxs_scenario *sc) { return (int64_t)sc->run.ns; }
 static int64_t get_speed(const struct rxs_scenario *sc) { return (int64_t)sc->traffic[0].speed; }
+static int64_t get_csum(const struct rxs_scenario *sc) { return sc->traffic[0].checksums; }
 static int64_t get_rate(const struct rxs_scenario *sc) { return (int64_t)sc->traffic[0].rate_pps; }
 static int64_t get_irq1(const struct rxs_scenario *sc) { return sc->nics[0].irq_affinity[1]; }
 static int64_t get_irq3(const struct rxs_scenario *sc) { return sc->nics[0].irq_affinity[3]; }
@@ -513,6 +519,9 @@ static const struct {
 	{ __LINE__, "run.until=2s", get_until, 2000000000 },
 	{ __LINE__, "traffic.0.speed=2", get_speed, 2 },
 	{ __LINE__, "traffic.0.rate=1Mpps", get_rate, 1000000 },
+	{ __LINE__, "traffic.0.checksums=recompute", get_csum, RXS_CSUM_RECOMPUTE },
+	{ __LINE__, "traffic.0.checksums=verify", get_csum, RXS_CSUM_VERIFY },
+	{ __LINE__, "traffic.0={checksums: auto}", get_csum, RXS_CSUM_AUTO },
 	{ __LINE__, "nics.eth0.irq_affinity=[0]", get_irq1, 1 },	/* the rest stay */
 	{ __LINE__, "host.cpus=4", get_irq3, 3 },			/* defaults follow cpus */
 };
@@ -546,6 +555,8 @@ static const struct {
 	{ __LINE__, "nics.eth0.name=eth1",
 	  "traffic.0.nic: no NIC named 'eth0' (did you mean 'eth1'?)" },
 	{ __LINE__, "traffic.0.rate=fast", "'fast' is not a rate" },
+	{ __LINE__, "traffic.0.checksums=fix",
+	  "--set traffic.0.checksums=fix: unknown checksums 'fix' (auto, verify or recompute)" },
 	{ __LINE__, "traffic.x.rate=1", "no traffic entry named or numbered 'x'" },
 	{ __LINE__, "nics.eth0.coalesce={rx_usec: 1}",
 	  "coalesce={rx_usec: 1}: unknown key 'rx_usec' (did you mean 'rx_usecs'?)" },

@@ -1045,6 +1045,170 @@ static int teardown_tmpdir(void **state)
 	return rc == 0 ? 0 : -1;
 }
 
+/* ---- checksums as they were on the wire (traffic[].checksums, src/nic/csum.c) ---- */
+
+enum ck { CK_GOOD, CK_PLACEHOLDER, CK_WRONG, CK_ZERO };
+
+static uint16_t fold(uint32_t sum)
+{
+	return rxs__csum_fold(sum);
+}
+
+/* The pseudo-header sum and the L4 part of @f (Ethernet, IPv4 or IPv6 without options). */
+static uint32_t pseudo_of(const uint8_t *f, bool v6, uint8_t proto, uint32_t l4len)
+{
+	if (v6)
+		return rxs__csum_partial(f + 22, 32, 0) + l4len + proto;
+	return proto == 1 ? 0 : rxs__csum_partial(f + 26, 8, 0) + proto + l4len;
+}
+
+/* An Ethernet frame with 40 bytes of payload over @proto; its L4 checksum as @ck says;
+ * @mf: a first fragment (more fragments); @bad_ip: a wrong IPv4 header checksum. */
+static uint32_t csum_frame(uint8_t *f, bool v6, uint8_t proto, enum ck ck, bool mf, bool bad_ip)
+{
+	uint32_t l3 = 14, l4 = v6 ? 54 : 34, hl = proto == 6 ? 20 : 8, l4len = hl + 40;
+	uint32_t field = proto == 6 ? 16 : proto == 17 ? 6 : 2;
+	uint16_t good;
+
+	memset(f, 0, 200);
+	memcpy(f, (const uint8_t[12]){ HOST, PEER }, 12);
+	rxs__put_be16(f + 12, v6 ? 0x86dd : 0x0800);
+	if (v6) {
+		f[l3] = 0x60;
+		rxs__put_be16(f + l3 + 4, (uint16_t)l4len);
+		f[l3 + 6] = proto;
+		f[l3 + 7] = 64;
+		f[l3 + 8] = 0xfd;
+		f[l3 + 23] = 1;
+		f[l3 + 24] = 0xfd;
+		f[l3 + 39] = 2;
+	} else {
+		f[l3] = 0x45;
+		rxs__put_be16(f + l3 + 2, (uint16_t)(20 + l4len));
+		rxs__put_be16(f + l3 + 6, mf ? 0x2000 : 0x4000);
+		f[l3 + 8] = 64;
+		f[l3 + 9] = proto;
+		memcpy(f + l3 + 12, (const uint8_t[8]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+		rxs__put_be16(f + l3 + 10, fold(rxs__csum_partial(f + l3, 20, 0)));
+		if (bad_ip)
+			rxs__put_be16(f + l3 + 10, 0x4242);
+	}
+	if (proto == 1 || proto == 58) {
+		f[l4] = proto == 1 ? 8 : 128;
+	} else {
+		rxs__put_be16(f + l4, 40000);
+		rxs__put_be16(f + l4 + 2, 53);
+		if (proto == 17)
+			rxs__put_be16(f + l4 + 4, (uint16_t)l4len);
+		else
+			f[l4 + 12] = 5 << 4;
+	}
+	for (uint32_t i = 0; i < 40; i++)
+		f[l4 + hl + i] = (uint8_t)(i * 7);
+	good = fold(rxs__csum_partial(f + l4, l4len, pseudo_of(f, v6, proto, l4len)));
+	if (ck == CK_GOOD)
+		rxs__put_be16(f + l4 + field, good);
+	else if (ck == CK_PLACEHOLDER)	/* ~csum_tcpudp_magic(): the folded pseudo-header sum */
+		rxs__put_be16(f + l4 + field,
+			      (uint16_t)~fold(pseudo_of(f, v6, proto, l4len)));
+	else if (ck == CK_WRONG)
+		rxs__put_be16(f + l4 + field, 0x1234);
+	return l4 + l4len;
+}
+
+/* Whether the L4 checksum verifies (a UDP/IPv4 0 counts: no checksum), and the IPv4
+ * header's. */
+static bool csum_ok(const uint8_t *f, bool v6, uint8_t proto)
+{
+	uint32_t l4 = v6 ? 54 : 34, l4len = (proto == 6 ? 20 : 8) + 40;
+
+	if (!v6 && fold(rxs__csum_partial(f + 14, 20, 0)) != 0)
+		return false;
+	if (!v6 && proto == 17 && rxs__get_be16(f + l4 + 6) == 0)
+		return true;
+	return fold(rxs__csum_partial(f + l4, l4len, pseudo_of(f, v6, proto, l4len))) == 0;
+}
+
+static const struct csum_case {
+	int line;
+	enum rxs_checksums mode;
+	bool v6;
+	uint8_t proto;
+	enum ck ck;
+	bool mf, bad_ip, snapped;
+	bool changed, ok;		/* the frame's bytes changed; its checksums verify after */
+	uint64_t offload, rewritten, left;
+} csum_cases[] = {
+	/* auto: exactly the TX-offload placeholders, over IPv4 and IPv6, TCP and UDP */
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_PLACEHOLDER, 0, 0, 0, true, true, 1, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 6, CK_PLACEHOLDER, 0, 0, 0, true, true, 1, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, true, 17, CK_PLACEHOLDER, 0, 0, 0, true, true, 1, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, true, 6, CK_PLACEHOLDER, 0, 0, 0, true, true, 1, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_WRONG, 0, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 6, CK_WRONG, 0, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_GOOD, 0, 0, 0, false, true, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_ZERO, 0, 0, 0, false, true, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 1, CK_WRONG, 0, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_GOOD, 0, 1, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_PLACEHOLDER, 1, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_PLACEHOLDER, 0, 0, 1, false, false, 0, 0, 0 },
+	/* verify: nothing changes */
+	{ __LINE__, RXS_CSUM_VERIFY, false, 17, CK_PLACEHOLDER, 0, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_VERIFY, false, 6, CK_WRONG, 0, 1, 0, false, false, 0, 0, 0 },
+	/* recompute: every checksum it can, as tcprewrite --fixcsum */
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_WRONG, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 6, CK_WRONG, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 1, CK_WRONG, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, true, 58, CK_WRONG, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, true, 17, CK_WRONG, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, true, 17, CK_ZERO, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_PLACEHOLDER, 0, 0, 0, true, true, 1, 0, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_ZERO, 0, 0, 0, false, true, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_GOOD, 0, 1, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_GOOD, 0, 0, 0, false, true, 0, 0, 0 },
+	/* A fragment's L4 sum covers a datagram no fragment holds; a cut frame lacks bytes. */
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_WRONG, 1, 0, 0, false, false, 0, 0, 1 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_WRONG, 0, 0, 1, false, false, 0, 0, 1 },
+};
+
+static void test_checksums(void **state)
+{
+	char path[512];
+
+	tmp_path(state, path, sizeof(path), "csum.pcap");
+	for (size_t i = 0; i < ARRAY_SIZE(csum_cases); i++) {
+		const struct csum_case *c = &csum_cases[i];
+		struct rxs_source_options o = test_opts;
+		struct buf b = { 0 };
+		uint8_t f[200];
+		uint32_t len = csum_frame(f, c->v6, c->proto, c->ck, c->mf, c->bad_ip);
+		uint32_t cap = c->snapped ? len - 10 : len;
+		struct rxs_source_stats st;
+		struct rxs_frame fr;
+		rxs_source_t *src;
+		char err[256];
+
+		pcap_hdr(&b, 0xa1b2c3d4, 1);
+		pcap_rec(&b, 1, 0, cap, len, f, cap);
+		write_file(path, &b);
+		o.checksums = c->mode;
+		assert_int_equal(rxs_source_open_pcap(&src, path, &o, err, sizeof(err)), 0);
+		assert_int_equal(rxs_source_next(src, &fr), 1);
+		if ((memcmp(fr.data, f, cap) != 0) != c->changed || fr.len != cap)
+			fail_msg("case at line %d: changed %d", c->line, memcmp(fr.data, f, cap) != 0);
+		if (!c->snapped && csum_ok(fr.data, c->v6, c->proto) != c->ok)
+			fail_msg("case at line %d: checksums verify: %d", c->line, !c->ok);
+		rxs_source_get_stats(src, &st);
+		if (st.csum_offload != c->offload || st.csum_rewritten != c->rewritten ||
+		    st.csum_left != c->left)
+			fail_msg("case at line %d: offload %llu rewritten %llu left %llu", c->line,
+				 (unsigned long long)st.csum_offload,
+				 (unsigned long long)st.csum_rewritten,
+				 (unsigned long long)st.csum_left);
+		rxs_source_close(src);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1057,6 +1221,7 @@ int main(void)
 		cmocka_unit_test(test_gen_tcp_invalid),
 		cmocka_unit_test(test_survey),
 		cmocka_unit_test(test_survey_corpus),
+		cmocka_unit_test(test_checksums),
 	};
 
 	return cmocka_run_group_tests(tests, setup_tmpdir, teardown_tmpdir);

@@ -428,6 +428,48 @@ static void test_drops_capture_frames(void **state)
 	free(out);
 }
 
+/* traffic[].checksums end to end, on bare captures of tcpdump's tests: edns-opts.pcap's
+ * queries carry wrong UDP checksums (rewritten: recompute repairs them, auto does not),
+ * quic_handshake.pcap's carry the TX-offload placeholder (auto repairs them). */
+static const struct {
+	int line;
+	const char *pcap, *set;
+	const char *want[3];
+} csum_cases[] = {
+	{ __LINE__, "edns-opts.pcap", "", { "offered 21 = consumed 0 + dropped 21 + queued 0",
+	  "note: 21 of 21 frames (100%) were dropped for bad checksums (UDP_CSUM 21)",
+	  "replay it with --set traffic.0.checksums=recompute" } },
+	{ __LINE__, "edns-opts.pcap", "--set traffic.0.checksums=recompute",
+	  { "offered 21 = consumed 21 + dropped 0 + queued 0",
+	    "checksums: recompute, 21 frames with other wrong checksums rewritten", NULL } },
+	{ __LINE__, "quic_handshake.pcap", "--set traffic.0.checksums=verify",
+	  { "offered 18 = consumed 0 + dropped 18 + queued 0", "(UDP_CSUM 18)", NULL } },
+	{ __LINE__, "quic_handshake.pcap", "", { "offered 18 = consumed 18 + dropped 0 + queued 0",
+	  "checksums: auto, 18 TX-offload checksums filled in", NULL } },
+	{ __LINE__, "quic_handshake.pcap", "--set traffic.0.checksums=recompute",
+	  { "offered 18 = consumed 18 + dropped 0 + queued 0", NULL, NULL } },
+};
+
+static void test_checksums(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(csum_cases) / sizeof(csum_cases[0]); i++) {
+		int status;
+		char *out = run(&status, "%s replay %s/%s %s", RXS_CLI, TCPDUMP_DIR,
+				csum_cases[i].pcap, csum_cases[i].set);
+
+		for (int k = 0; k < 3; k++)
+			if (status != 0 || (csum_cases[i].want[k] &&
+					    !strstr(out, csum_cases[i].want[k])))
+				fail_msg("case at line %d: status %d, want \"%s\" in:\n%s",
+					 csum_cases[i].line, status, csum_cases[i].want[k], out);
+		if (!strstr(csum_cases[i].want[0], "dropped 0") == !strstr(out, "dropped for bad checksums"))
+			fail_msg("case at line %d: the checksum note, or its absence:\n%s",
+				 csum_cases[i].line, out);
+		free(out);
+	}
+}
+
 static void test_trace(void **state)
 {
 	(void)state;
@@ -484,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_sweep_plan_merge),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_trace_frames),
+		cmocka_unit_test(test_checksums),
 		cmocka_unit_test(test_drops_capture_frames),
 		cmocka_unit_test(test_series_bounded),
 	};
