@@ -248,7 +248,7 @@ struct rxs_tp_sock_read {
 	unsigned int len;
 };
 
-/* rxsim:stage: frame @frame (1-based, as offered) passed @stage ("napi_poll", "ip_rcv",
+/* rxsim:stage: frame @frame (its skb->id, RXS_FRAME_ID(); 0 for a clone) passed @stage ("napi_poll", "ip_rcv",
  * "udp_rcv"...), and @detail says what was decided there (queue, route, socket, lengths). */
 struct rxs_tp_stage {
 	const struct rxs_sk_buff *skbaddr;

@@ -100,6 +100,6 @@ void rxs__report_traffic(FILE *f, const rxs_host_t *h, const struct rxs__funnel_
 				rxs_drop_reason_name(csum_reasons[i]), s->reasons[csum_reasons[i]]);
 	fprintf(f, "). A real host rarely sees that many: a capture taken on the sending host "
 		"(TX checksum offload) or rewritten carries checksums that were never on the wire. "
-		"If so, replay it with --set traffic.0.checksums=recompute (the default, auto, "
-		"repairs only TX-offload placeholders).\n");
+		"If so, replay it with --set traffic.%s.checksums=recompute (the default, auto, "
+		"repairs only TX-offload placeholders).\n", n > 1 ? "N" : "0");
 }
