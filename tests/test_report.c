@@ -470,6 +470,37 @@ static void test_checksums(void **state)
 	}
 }
 
+/* Two captures: each numbers its own frames, and every message says which file. */
+static void test_two_sources(void **state)
+{
+	const char *yaml = RXS_BINARY_DIR "/test_report_two.yaml";
+	const char *drops = RXS_BINARY_DIR "/test_report_two.pcapng";
+	char *out, *raw;
+	size_t len = 0;
+	int status;
+	FILE *f = fopen(yaml, "w");
+
+	(void)state;
+	assert_non_null(f);
+	fprintf(f, "nics: [{}]\ntraffic:\n  - { pcap: %s/edns-opts.pcap }\n"
+		"  - { pcap: %s/quic_handshake.pcap }\n", TCPDUMP_DIR, TCPDUMP_DIR);
+	assert_int_equal(fclose(f), 0);
+	unlink(drops);
+	out = run(&status, "%s replay %s --drops %s", RXS_CLI, yaml, drops);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "frames of traffic.1 are numbered as in that file: "
+				    "\"frame N of quic_handshake.pcap\""));
+	free(out);
+	raw = slurp(drops, &len);
+	assert_non_null(raw);
+	assert_non_null(memmem(raw, len, "(frame 42 of edns-opts.pcap, ", 29));
+	free(raw);
+	out = run(&status, "%s trace %s --packet 1:18", RXS_CLI, yaml);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "packet 18 of quic_handshake.pcap: 93 bytes, UDP ::1.50606 > "));
+	free(out);
+}
+
 static void test_trace(void **state)
 {
 	(void)state;
@@ -526,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_sweep_plan_merge),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_trace_frames),
+		cmocka_unit_test(test_two_sources),
 		cmocka_unit_test(test_checksums),
 		cmocka_unit_test(test_drops_capture_frames),
 		cmocka_unit_test(test_series_bounded),
