@@ -1057,10 +1057,18 @@ static uint16_t fold(uint32_t sum)
 /* The pseudo-header sum and the L4 part of @f (Ethernet, IPv4 or IPv6 without options). */
 static uint32_t pseudo_of(const uint8_t *f, bool v6, uint8_t proto, uint32_t l4len)
 {
-	if (v6)
-		return rxs__csum_partial(f + 22, 32, 0) + l4len + proto;
-	return proto == 1 ? 0 : rxs__csum_partial(f + 26, 8, 0) + proto + l4len;
+	uint64_t sum = (uint64_t)rxs__csum_partial(f + (v6 ? 22 : 26), v6 ? 32 : 8, 0) + proto +
+		       l4len;
+
+	if (!v6 && proto == 1)
+		return 0;
+	return (uint32_t)((sum & 0xFFFFFFFFu) + (sum >> 32));
 }
+
+/* Odd frames: from 0.0.0.0 to 255.255.255.255 (the addresses sum to nearly 2^32); a UDP
+ * length 20 bytes short of the IP payload (the rest is padding the checksum leaves out). */
+enum { ODD_BCAST = 1, ODD_SHORT_ULEN = 2 };
+static unsigned int csum_odd;
 
 /* An Ethernet frame with 40 bytes of payload over @proto; its L4 checksum as @ck says;
  * @mf: a first fragment (more fragments); @bad_ip: a wrong IPv4 header checksum. */
@@ -1089,6 +1097,8 @@ static uint32_t csum_frame(uint8_t *f, bool v6, uint8_t proto, enum ck ck, bool 
 		f[l3 + 8] = 64;
 		f[l3 + 9] = proto;
 		memcpy(f + l3 + 12, (const uint8_t[8]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+		if (csum_odd & ODD_BCAST)
+			memcpy(f + l3 + 12, (const uint8_t[8]){ 0, 0, 0, 0, 255, 255, 255, 255 }, 8);
 		rxs__put_be16(f + l3 + 10, fold(rxs__csum_partial(f + l3, 20, 0)));
 		if (bad_ip)
 			rxs__put_be16(f + l3 + 10, 0x4242);
@@ -1098,6 +1108,8 @@ static uint32_t csum_frame(uint8_t *f, bool v6, uint8_t proto, enum ck ck, bool 
 	} else {
 		rxs__put_be16(f + l4, 40000);
 		rxs__put_be16(f + l4 + 2, 53);
+		if (proto == 17 && (csum_odd & ODD_SHORT_ULEN))
+			l4len -= 20;	/* the IP payload stays 48 bytes */
 		if (proto == 17)
 			rxs__put_be16(f + l4 + 4, (uint16_t)l4len);
 		else
@@ -1113,7 +1125,7 @@ static uint32_t csum_frame(uint8_t *f, bool v6, uint8_t proto, enum ck ck, bool 
 			      (uint16_t)~fold(pseudo_of(f, v6, proto, l4len)));
 	else if (ck == CK_WRONG)
 		rxs__put_be16(f + l4 + field, 0x1234);
-	return l4 + l4len;
+	return l4 + hl + 40;
 }
 
 /* Whether the L4 checksum verifies (a UDP/IPv4 0 counts: no checksum), and the IPv4
@@ -1122,6 +1134,8 @@ static bool csum_ok(const uint8_t *f, bool v6, uint8_t proto)
 {
 	uint32_t l4 = v6 ? 54 : 34, l4len = (proto == 6 ? 20 : 8) + 40;
 
+	if (proto == 17)
+		l4len = rxs__get_be16(f + l4 + 4);	/* what udp_rcv() sums */
 	if (!v6 && fold(rxs__csum_partial(f + 14, 20, 0)) != 0)
 		return false;
 	if (!v6 && proto == 17 && rxs__get_be16(f + l4 + 6) == 0)
@@ -1136,39 +1150,53 @@ static const struct csum_case {
 	uint8_t proto;
 	enum ck ck;
 	bool mf, bad_ip, snapped;
+	unsigned int odd;
 	bool changed, ok;		/* the frame's bytes changed; its checksums verify after */
 	uint64_t offload, rewritten, left;
 } csum_cases[] = {
 	/* auto: exactly the TX-offload placeholders, over IPv4 and IPv6, TCP and UDP */
-	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_PLACEHOLDER, 0, 0, 0, true, true, 1, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, false, 6, CK_PLACEHOLDER, 0, 0, 0, true, true, 1, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, true, 17, CK_PLACEHOLDER, 0, 0, 0, true, true, 1, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, true, 6, CK_PLACEHOLDER, 0, 0, 0, true, true, 1, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_WRONG, 0, 0, 0, false, false, 0, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, false, 6, CK_WRONG, 0, 0, 0, false, false, 0, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_GOOD, 0, 0, 0, false, true, 0, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_ZERO, 0, 0, 0, false, true, 0, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, false, 1, CK_WRONG, 0, 0, 0, false, false, 0, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_GOOD, 0, 1, 0, false, false, 0, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_PLACEHOLDER, 1, 0, 0, false, false, 0, 0, 0 },
-	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_PLACEHOLDER, 0, 0, 1, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_PLACEHOLDER, 0, 0, 0, 0, true, true, 1, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 6, CK_PLACEHOLDER, 0, 0, 0, 0, true, true, 1, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, true, 17, CK_PLACEHOLDER, 0, 0, 0, 0, true, true, 1, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, true, 6, CK_PLACEHOLDER, 0, 0, 0, 0, true, true, 1, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_WRONG, 0, 0, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 6, CK_WRONG, 0, 0, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_GOOD, 0, 0, 0, 0, false, true, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_ZERO, 0, 0, 0, 0, false, true, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 1, CK_WRONG, 0, 0, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_GOOD, 0, 1, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_PLACEHOLDER, 1, 0, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_AUTO, false, 17, CK_PLACEHOLDER, 0, 0, 1, 0, false, false, 0, 0, 0 },
 	/* verify: nothing changes */
-	{ __LINE__, RXS_CSUM_VERIFY, false, 17, CK_PLACEHOLDER, 0, 0, 0, false, false, 0, 0, 0 },
-	{ __LINE__, RXS_CSUM_VERIFY, false, 6, CK_WRONG, 0, 1, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_VERIFY, false, 17, CK_PLACEHOLDER, 0, 0, 0, 0, false, false, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_VERIFY, false, 6, CK_WRONG, 0, 1, 0, 0, false, false, 0, 0, 0 },
 	/* recompute: every checksum it can, as tcprewrite --fixcsum */
-	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_WRONG, 0, 0, 0, true, true, 0, 1, 0 },
-	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 6, CK_WRONG, 0, 0, 0, true, true, 0, 1, 0 },
-	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 1, CK_WRONG, 0, 0, 0, true, true, 0, 1, 0 },
-	{ __LINE__, RXS_CSUM_RECOMPUTE, true, 58, CK_WRONG, 0, 0, 0, true, true, 0, 1, 0 },
-	{ __LINE__, RXS_CSUM_RECOMPUTE, true, 17, CK_WRONG, 0, 0, 0, true, true, 0, 1, 0 },
-	{ __LINE__, RXS_CSUM_RECOMPUTE, true, 17, CK_ZERO, 0, 0, 0, true, true, 0, 1, 0 },
-	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_PLACEHOLDER, 0, 0, 0, true, true, 1, 0, 0 },
-	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_ZERO, 0, 0, 0, false, true, 0, 0, 0 },
-	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_GOOD, 0, 1, 0, true, true, 0, 1, 0 },
-	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_GOOD, 0, 0, 0, false, true, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_WRONG, 0, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 6, CK_WRONG, 0, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 1, CK_WRONG, 0, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, true, 58, CK_WRONG, 0, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, true, 17, CK_WRONG, 0, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, true, 17, CK_ZERO, 0, 0, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_PLACEHOLDER, 0, 0, 0, 0, true, true, 1, 0, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_ZERO, 0, 0, 0, 0, false, true, 0, 0, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_GOOD, 0, 1, 0, 0, true, true, 0, 1, 0 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_GOOD, 0, 0, 0, 0, false, true, 0, 0, 0 },
 	/* A fragment's L4 sum covers a datagram no fragment holds; a cut frame lacks bytes. */
-	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_WRONG, 1, 0, 0, false, false, 0, 0, 1 },
-	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_WRONG, 0, 0, 1, false, false, 0, 0, 1 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_WRONG, 1, 0, 0, 0, false, false, 0, 0, 1 },
+	{ __LINE__, RXS_CSUM_RECOMPUTE, false, 17, CK_WRONG, 0, 0, 1, 0, false, false, 0, 0, 1 },
+	/* A carry out of 32 bits in the pseudo-header; UDP sums only its own length. */
+	{ .line = __LINE__, .mode = RXS_CSUM_RECOMPUTE, .proto = 17, .ck = CK_GOOD, .odd = ODD_BCAST,
+	  .ok = true },
+	{ .line = __LINE__, .mode = RXS_CSUM_RECOMPUTE, .proto = 17, .ck = CK_WRONG,
+	  .odd = ODD_BCAST, .changed = true, .ok = true, .rewritten = 1 },
+	{ .line = __LINE__, .mode = RXS_CSUM_AUTO, .proto = 17, .ck = CK_PLACEHOLDER,
+	  .odd = ODD_BCAST, .changed = true, .ok = true, .offload = 1 },
+	{ .line = __LINE__, .mode = RXS_CSUM_RECOMPUTE, .proto = 17, .ck = CK_GOOD,
+	  .odd = ODD_SHORT_ULEN, .ok = true },
+	{ .line = __LINE__, .mode = RXS_CSUM_RECOMPUTE, .proto = 17, .ck = CK_WRONG,
+	  .odd = ODD_SHORT_ULEN, .changed = true, .ok = true, .rewritten = 1 },
+	{ .line = __LINE__, .mode = RXS_CSUM_AUTO, .proto = 17, .ck = CK_PLACEHOLDER,
+	  .odd = ODD_SHORT_ULEN, .changed = true, .ok = true, .offload = 1 },
 };
 
 static void test_checksums(void **state)
@@ -1181,7 +1209,7 @@ static void test_checksums(void **state)
 		struct rxs_source_options o = test_opts;
 		struct buf b = { 0 };
 		uint8_t f[200];
-		uint32_t len = csum_frame(f, c->v6, c->proto, c->ck, c->mf, c->bad_ip);
+		uint32_t len = (csum_odd = c->odd, csum_frame(f, c->v6, c->proto, c->ck, c->mf, c->bad_ip));
 		uint32_t cap = c->snapped ? len - 10 : len;
 		struct rxs_source_stats st;
 		struct rxs_frame fr;

@@ -36,7 +36,7 @@ struct l4 {
 	bool v6;
 	uint32_t off;			/* of the L4 header in the frame */
 	uint32_t len;			/* L4 header + payload */
-	uint32_t pseudo;		/* unfolded pseudo-header sum (0 for ICMP over IPv4) */
+	uint32_t addrs;			/* unfolded sum of the addresses (0 for ICMP over IPv4) */
 };
 
 /* Make the frame writable: the source's buffer holds it from now on. */
@@ -63,10 +63,22 @@ static uint32_t check_field(uint8_t proto, uint32_t l4len)
 	return 0;
 }
 
+/* The pseudo-header's sum: addresses, protocol, L4 length; none for ICMP over IPv4. */
+static uint32_t pseudo(const struct l4 *l)
+{
+	uint64_t sum = (uint64_t)l->addrs + l->proto + l->len;
+
+	if (l->proto == 1 && !l->v6)
+		return 0;
+	/* 2^32 is 1 in one's-complement arithmetic: a carry out of 32 bits comes back in
+	 * (addresses such as 255.255.255.255 sum to nearly 2^32 on their own). */
+	return (uint32_t)((sum & 0xFFFFFFFFu) + (sum >> 32));
+}
+
 /* The right checksum for @l, its field at @field counted as 0. */
 static uint16_t l4_sum(const uint8_t *p, const struct l4 *l, uint32_t field)
 {
-	uint32_t sum = rxs__csum_partial(p + l->off, field, l->pseudo);
+	uint32_t sum = rxs__csum_partial(p + l->off, field, pseudo(l));
 	uint16_t c;
 
 	sum = rxs__csum_partial(p + l->off + field + 2, l->len - field - 2, sum);
@@ -79,7 +91,7 @@ static uint16_t l4_sum(const uint8_t *p, const struct l4 *l, uint32_t field)
  * complemented. One's-complement arithmetic has two zeros, so both forms are taken. */
 static bool offload_placeholder(uint16_t check, const struct l4 *l)
 {
-	uint16_t folded = (uint16_t)~rxs__csum_fold(l->pseudo);
+	uint16_t folded = (uint16_t)~rxs__csum_fold(pseudo(l));
 
 	if (l->proto != 6 && l->proto != 17)
 		return false;
@@ -89,15 +101,23 @@ static bool offload_placeholder(uint16_t check, const struct l4 *l)
 
 /* Check or rewrite the L4 checksum of @l per @mode: 1 when a TX-offload placeholder was
  * filled in, 2 when another wrong checksum was rewritten, 0 when nothing changed. */
-static int fix_l4(rxs_source_t *src, struct rxs_frame *f, const struct l4 *l,
-		  enum rxs_checksums mode)
+static int fix_l4(rxs_source_t *src, struct rxs_frame *f, struct l4 *l, enum rxs_checksums mode)
 {
-	uint32_t field = check_field(l->proto, l->len);
+	uint32_t field = check_field(l->proto, l->len), ulen;
 	uint16_t check, want;
 	bool placeholder;
 
 	if (!field)
 		return 0;
+	/* UDP sums what its own length field says (udp_rcv() trims the packet to it, and the
+	 * pseudo-header carries it); one that does not fit the packet is dropped for its length
+	 * anyway, and no checksum could make it right. */
+	if (l->proto == 17) {
+		ulen = rxs__get_be16(f->data + l->off + 4);
+		if (ulen < 8 || ulen > l->len)
+			return 0;
+		l->len = ulen;
+	}
 	check = rxs__get_be16(f->data + l->off + field);
 	/* Over IPv4 a UDP checksum of 0 is "none": nothing to repair or to recompute. */
 	if (l->proto == 17 && !l->v6 && check == 0)
@@ -142,11 +162,7 @@ static bool ipv4(rxs_source_t *src, struct rxs_frame *f, uint32_t l3, enum rxs_c
 	l->v6 = false;
 	l->off = l3 + ihl;
 	l->len = tot - ihl;
-	l->pseudo = 0;
-	if (l->proto != 1) {
-		l->pseudo = rxs__csum_partial(p + 12, 8, 0);
-		l->pseudo += (uint32_t)l->proto + l->len;
-	}
+	l->addrs = rxs__csum_partial(p + 12, 8, 0);
 	return changed;
 }
 
@@ -179,7 +195,7 @@ static void ipv6(const struct rxs_frame *f, uint32_t l3, struct l4 *l, bool *lef
 	l->v6 = true;
 	l->off = off;
 	l->len = end - off;
-	l->pseudo = rxs__csum_partial(p + 8, 32, 0) + l->len + nh;
+	l->addrs = rxs__csum_partial(p + 8, 32, 0);
 }
 
 void rxs__csum_apply(rxs_source_t *src, struct rxs_frame *f)
