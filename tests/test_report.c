@@ -421,6 +421,15 @@ static void test_drops_capture_frames(void **state)
 	assert_int_equal(pcap_next_ex(p, &ph, &data), 1);
 	assert_true(ph->ts.tv_sec >= 1545562209 && ph->ts.tv_sec < 1545562220);
 	pcap_close(p);
+	/* HTML: the traffic box says it too. */
+	unlink(RXS_BINARY_DIR "/test_report_ssh.html");
+	free(run(&status, "%s replay %s --report %s", RXS_CLI, SSH,
+		 RXS_BINARY_DIR "/test_report_ssh.html"));
+	assert_int_equal(status, 0);
+	raw = slurp(RXS_BINARY_DIR "/test_report_ssh.html", &len);
+	assert_non_null(raw);
+	assert_non_null(memmem(raw, len, "24 of its frames the host's own (not replayed)", 46));
+	free(raw);
 	/* JSON: the host's own frames and what was replayed, per source. */
 	out = run(&status, "%s replay %s --format json", RXS_CLI, SSH);
 	assert_int_equal(status, 0);
