@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "nic/source_int.h"
 #include "rxsim/frame.h"
 
 #define ETH_HLEN 14
@@ -25,7 +26,7 @@ static uint16_t spoil(uint16_t c)
 /* The addresses of @s, parsed; the default pair follows the family of the one given. */
 struct frame_addrs {
 	int v6;
-	uint8_t src[16], dst[16];
+	struct rxs_addr s, d;
 };
 
 static int parse_addrs(const struct rxs_frame_spec *s, struct frame_addrs *a)
@@ -37,21 +38,13 @@ static int parse_addrs(const struct rxs_frame_spec *s, struct frame_addrs *a)
 		src = v6 ? "fd00::1" : "10.0.0.1";
 	if (!dst)
 		dst = v6 ? "fd00::2" : "10.0.0.2";
+	memset(a, 0, sizeof(*a));
 	a->v6 = v6;
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, src, a->src) != 1 ||
-	    inet_pton(v6 ? AF_INET6 : AF_INET, dst, a->dst) != 1)
+	a->s.family = a->d.family = v6 ? AF_INET6 : AF_INET;
+	if (inet_pton(a->s.family, src, a->s.addr) != 1 ||
+	    inet_pton(a->d.family, dst, a->d.addr) != 1)
 		return -EINVAL;
 	return 0;
-}
-
-/* The pseudo-header's sum (RFC 768, RFC 8200 8.1) for @len bytes of @proto. */
-static uint32_t pseudo_sum(const struct frame_addrs *a, uint8_t proto, size_t len)
-{
-	size_t alen = a->v6 ? 16 : 4;
-	uint32_t sum = rxs__csum_partial(a->src, alen, 0);
-
-	sum = rxs__csum_partial(a->dst, alen, sum);
-	return sum + proto + (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff);
 }
 
 /* Ethernet, tag and IP headers for @l4len bytes of @proto; returns where L4 starts. */
@@ -79,8 +72,8 @@ static size_t put_headers(uint8_t *f, const struct rxs_frame_spec *s,
 		rxs__put_be16(ip + 4, (uint16_t)l4len);
 		ip[6] = proto;
 		ip[7] = s->ttl ? s->ttl : 64;
-		memcpy(ip + 8, a->src, 16);
-		memcpy(ip + 24, a->dst, 16);
+		memcpy(ip + 8, a->s.addr, 16);
+		memcpy(ip + 24, a->d.addr, 16);
 		return (size_t)(ip - f) + IP6_HLEN;
 	}
 	ip[0] = 0x45;
@@ -91,8 +84,8 @@ static size_t put_headers(uint8_t *f, const struct rxs_frame_spec *s,
 	ip[8] = s->ttl ? s->ttl : 64;
 	ip[9] = proto;
 	rxs__put_be16(ip + 10, 0);
-	memcpy(ip + 12, a->src, 4);
-	memcpy(ip + 16, a->dst, 4);
+	memcpy(ip + 12, a->s.addr, 4);
+	memcpy(ip + 16, a->d.addr, 4);
 	c = rxs__csum_fold(rxs__csum_partial(ip, IP4_HLEN, 0));
 	rxs__put_be16(ip + 10, s->bad & RXS_FRAME_BAD_IP_CSUM ? spoil(c) : c);
 	return (size_t)(ip - f) + IP4_HLEN;
@@ -127,7 +120,7 @@ static int build(uint8_t *f, size_t size, const struct rxs_frame_spec *s, struct
 static void put_l4_csum(uint8_t *l4, size_t l4len, size_t csum_off, const struct frame_addrs *a,
 			uint8_t proto, const struct rxs_frame_spec *s)
 {
-	uint32_t sum = proto == 1 ? 0 : pseudo_sum(a, proto, l4len);
+	uint32_t sum = proto == 1 ? 0 : rxs__pseudo_sum(&a->s, &a->d, proto, (uint32_t)l4len);
 	uint16_t c;
 
 	rxs__put_be16(l4 + csum_off, 0);

@@ -58,8 +58,12 @@ uint32_t rxs__pseudo_sum(const struct rxs_addr *src, const struct rxs_addr *dst,
 	size_t alen = dst->family == AF_INET6 ? 16 : 4;
 	uint32_t sum = rxs__csum_partial(src->addr, alen, 0);
 
+	uint64_t all;
+
 	sum = rxs__csum_partial(dst->addr, alen, sum);
-	return sum + proto + (l4len >> 16) + (l4len & 0xFFFF);
+	all = (uint64_t)sum + proto + (l4len >> 16) + (l4len & 0xFFFF);
+	/* 2^32 is 1 in one's complement: a carry out of 32 bits comes back in. */
+	return (uint32_t)((all & 0xFFFFFFFFu) + (all >> 32));
 }
 
 static unsigned int gen_size(const struct rxs_gen_udp *g)
