@@ -653,6 +653,26 @@ static void test_funnel_other_drops(void **state)
 	free(json);
 }
 
+/* ARP has no kernel counter: the frames that reached arp_rcv are rxsim's count, and its
+ * drops are "other drops" of its stage. */
+static void test_funnel_arp(void **state)
+{
+	static struct rxs__funnel_snap s;
+	char *text, *json;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.ended[RXS_PKT_ARP] = 10;
+	s.reasons[RXS_DROP_PKT_TOO_SMALL] = s.by_class[RXS_PKT_ARP][RXS_DROP_PKT_TOO_SMALL] = 2;
+	render(&s, &text, &json);
+	assert_non_null(strstr(text, "ARP (arp_rcv)\n"
+				     "  received                           10  "));
+	assert_non_null(strstr(text, "  - other drops                       2  PKT_TOO_SMALL  "));
+	assert_non_null(strstr(json, "\"stage\": \"ARP (arp_rcv)\""));
+	free(text);
+	free(json);
+}
+
 /* ---- the rxsim program ---- */
 
 /* Run `rxsim @args` with every "@" in @args replaced by @dir; stdout into *@out (caller
@@ -890,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_funnel_drop_stage),
 		cmocka_unit_test(test_funnel_every_reason),
 		cmocka_unit_test(test_funnel_other_drops),
+		cmocka_unit_test(test_funnel_arp),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_cli_broken_capture),
 		cmocka_unit_test(test_cli_ipv6_flood),

@@ -188,6 +188,10 @@ RXS_API void rxs_host_drop_reasons(const rxs_host_t *h, uint64_t reasons[RXS_DRO
 RXS_API void rxs_host_drop_reasons_class(const rxs_host_t *h, enum rxs_pkt_class cls,
 					 uint64_t reasons[RXS_DROP_MAX]);
 
+/* Offered frames of class @cls whose life has ended, consumed or dropped: what reached the
+ * protocol when the kernel keeps no counter of its own (ARP). 0 for a bad @cls. */
+RXS_API uint64_t rxs_host_ended_class(const rxs_host_t *h, enum rxs_pkt_class cls);
+
 /* offered, consumed, dropped, and queued (counted by walking every queue). Returns 0 when
  * offered == consumed + dropped + queued, RXS_ECONSERVATION otherwise. */
 RXS_API int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c);

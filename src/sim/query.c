@@ -219,6 +219,11 @@ void rxs_host_drop_reasons_class(const rxs_host_t *h, enum rxs_pkt_class cls,
 		memcpy(reasons, st.by_class[cls], sizeof(st.reasons));
 }
 
+uint64_t rxs_host_ended_class(const rxs_host_t *h, enum rxs_pkt_class cls)
+{
+	return (unsigned int)cls < RXS_PKT_CLASS_MAX ? skb_stats(h).ended[cls] : 0;
+}
+
 int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
 {
 	uint64_t queued = rxs__proto_queued(h) + rxs__tcp_queued(h);

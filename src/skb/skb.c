@@ -101,9 +101,11 @@ void rxs__skb_stats_add(struct rxs_skb_stats *sum, const struct rxs_skb_pool *po
 	sum->in_use += st->in_use;	/* may wrap per pool; the sum is right */
 	for (unsigned int r = 0; r < RXS_DROP_MAX; r++)
 		sum->reasons[r] += st->reasons[r];
-	for (unsigned int c = 0; c < RXS_PKT_CLASS_MAX; c++)
+	for (unsigned int c = 0; c < RXS_PKT_CLASS_MAX; c++) {
+		sum->ended[c] += st->ended[c];
 		for (unsigned int r = 0; r < RXS_DROP_MAX; r++)
 			sum->by_class[c][r] += st->by_class[c][r];
+	}
 }
 
 /* The class of @skb from its ethertype and network header (enum rxs_pkt_class). */
@@ -397,12 +399,15 @@ static void skb_end(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 			pthread_mutex_lock(home->lock);
 	}
 	if (skb->counted) {
+		enum rxs_pkt_class cls = pkt_class(skb);
+
+		bucket->stats.ended[cls]++;
 		if (reason == RXS_DROP_CONSUMED) {
 			bucket->stats.consumed++;
 		} else {
 			bucket->stats.dropped++;
 			bucket->stats.reasons[reason]++;
-			bucket->stats.by_class[pkt_class(skb)][reason]++;
+			bucket->stats.by_class[cls][reason]++;
 		}
 		if (home->on_free)
 			home->on_free(home->on_free_ctx, skb, reason);
@@ -434,4 +439,5 @@ void rxs__skb_count_frame_drop(struct rxs_skb_pool *pool, enum rxs_drop_reason r
 	pool->stats.dropped++;
 	pool->stats.reasons[reason]++;
 	pool->stats.by_class[RXS_PKT_L2][reason]++;
+	pool->stats.ended[RXS_PKT_L2]++;
 }

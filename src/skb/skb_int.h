@@ -31,6 +31,7 @@ struct rxs_skb_stats {
 	uint64_t dropped;			/* counted skbs and frames dropped */
 	uint64_t reasons[RXS_DROP_MAX];	/* dropped, by reason */
 	uint64_t by_class[RXS_PKT_CLASS_MAX][RXS_DROP_MAX];	/* the same, by packet class */
+	uint64_t ended[RXS_PKT_CLASS_MAX];	/* counted skbs consumed or dropped, by class */
 	uint64_t allocated;			/* every skb header handed out, clones included */
 	uint64_t in_use;			/* headers not yet returned */
 };

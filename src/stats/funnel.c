@@ -28,6 +28,7 @@
 #define CPU(f) RXS_FUNNEL_SRC_CPU, offsetof(struct rxs_cpu_stats, f)
 
 #define HERE(r) RXS_FUNNEL_SRC_HERE, RXS_DROP_##r
+#define CLASS(c) RXS_FUNNEL_SRC_CLASS, RXS_PKT_##c
 
 #define STAGE(id, label) \
 	{ RXS_FUNNEL_STAGE, RXS_FUNNEL_SRC_NONE, RXS_ST_##id, label, 0, NULL, NULL, false }
@@ -72,8 +73,10 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	DROP("no protocol handler", REASON(UNHANDLED_PROTO), UNHANDLED_PROTO,
 	     "ip -s link: RX dropped"),
 
-	/* The kernel keeps no SNMP counter for ARP: its drops show as "other drops". */
+	/* The kernel keeps no SNMP counter for ARP: rxsim counts the frames that reached it,
+	 * and its drops show as "other drops". */
 	FAMILY(ARP, "ARP (arp_rcv)"),
+	PASS("received", CLASS(ARP), "rxsim only: the kernel counts no ARP"),
 
 	FAMILY(IPV4, "IPv4 (ip_rcv, netfilter, ip_local_deliver)"),
 	PASS("received", MIB(IpInReceives), "nstat IpInReceives"),
@@ -205,8 +208,10 @@ void rxs__funnel_snap(const struct rxs_host *h, struct rxs__funnel_snap *s)
 			add_u64s(&s->cpu, &cs, sizeof(cs));
 	}
 	rxs_host_drop_reasons(h, s->reasons);
-	for (unsigned int c = 0; c < RXS_PKT_CLASS_MAX; c++)
+	for (unsigned int c = 0; c < RXS_PKT_CLASS_MAX; c++) {
 		rxs_host_drop_reasons_class(h, (enum rxs_pkt_class)c, s->by_class[c]);
+		s->ended[c] = rxs_host_ended_class(h, (enum rxs_pkt_class)c);
+	}
 	for (unsigned int m = 0; m < RXS_MIB_COUNT; m++)
 		s->mib[m] = rxs_host_mib(h, (enum rxs_mib)m);
 	s->cons_ok = rxs_host_conservation(h, &s->cons) == 0;
@@ -245,6 +250,9 @@ uint64_t rxs__funnel_value(const struct rxs__funnel_snap *s, const struct rxs__f
 		break;
 	case RXS_FUNNEL_SRC_CPU:
 		memcpy(&v, (const char *)&s->cpu + r->which, sizeof(v));
+		break;
+	case RXS_FUNNEL_SRC_CLASS:
+		v = r->which < RXS_PKT_CLASS_MAX ? s->ended[r->which] : 0;
 		break;
 	case RXS_FUNNEL_SRC_HERE:
 		v = r->which < RXS_DROP_MAX ? s->here[rxs__funnel_stage_of(r)][r->which] : 0;

@@ -56,6 +56,7 @@ enum rxs__funnel_src {
 	RXS_FUNNEL_SRC_CONS,	/* offsetof(struct rxs_conservation, f) */
 	RXS_FUNNEL_SRC_CPU,	/* offsetof(struct rxs_cpu_stats, f), summed over CPUs */
 	RXS_FUNNEL_SRC_HERE,	/* enum rxs_drop_reason, counting only drops at the row's stage */
+	RXS_FUNNEL_SRC_CLASS,	/* enum rxs_pkt_class: frames of that class whose life ended */
 };
 
 struct rxs__funnel_row {
@@ -81,6 +82,7 @@ struct rxs__funnel_snap {
 	uint64_t reasons[RXS_DROP_MAX];
 	uint64_t by_class[RXS_PKT_CLASS_MAX][RXS_DROP_MAX];
 	uint64_t mib[RXS_MIB_COUNT];
+	uint64_t ended[RXS_PKT_CLASS_MAX];
 	struct rxs_conservation cons;
 	struct rxs_cpu_stats cpu;				/* summed over CPUs */
 	bool cons_ok;
