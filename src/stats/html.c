@@ -515,6 +515,17 @@ static void build(struct diagram *d, const struct rxs_host *h, const struct rxs_
 		add_edge(d, first_cpu + (int)c, nfb, sn.processed, false);
 	}
 	l3_l4_boxes(d, h, nfb);
+	/* ARP, when the traffic had any: no kernel counter, rxsim's count of what reached it.
+	 * Its edge leaves the netfilter box only because every CPU's edge ends there; ARP
+	 * takes no inet hook. */
+	if (snap->ended[RXS_PKT_ARP]) {
+		char b[32];
+		int ab = add_box(d, ROW_L3, BOX_ARP, "ARP: arp_rcv");
+
+		add_line(d, ab, "received %s (rxsim only)", num(snap->ended[RXS_PKT_ARP], b,
+								sizeof(b)));
+		add_edge(d, nfb, ab, snap->ended[RXS_PKT_ARP], false);
+	}
 	socket_boxes(d, h);
 	funnel_drops(d, snap);
 }
