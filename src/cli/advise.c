@@ -725,15 +725,15 @@ static void print_json(const struct advise *ad, const struct rxs_scenario *sc,
 	cli_json_str(stdout, ad->path);
 	printf(", \"runs\": %d, \"max_runs\": %d,\n  ", runs, MAX_RUNS);
 	json_counts("before", base);
-	printf(",\n  \"advice\": [\n");
+	printf(",\n  \"advice\": [");
 	for (int k = 0; k < K_NKINDS; k++) {
 		if (!ad->present[k])
 			continue;
-		printf("%s", first ? "" : ",\n");
+		printf("%s", first ? "\n" : ",\n");
 		json_kind(ad, (enum kind)k, res);
 		first = false;
 	}
-	printf("\n  ],\n  \"combined\": {");
+	printf("%s],\n  \"combined\": {", first ? "" : "\n  ");
 	json_cand(&ad->combo);
 	if (ad->combo.nch) {
 		printf(", ");

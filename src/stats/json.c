@@ -392,13 +392,26 @@ static void json_funnel_stage(struct jw *w, const struct rxs__funnel_snap *s,
 	jw_close(w, '}');
 }
 
-/* The funnel as the text report prints it: the stages shown, in path order. */
+/* True when the text report prints stage @st: shown, with a line or an other drop. */
+static bool stage_printed(const struct rxs__funnel_snap *s, const struct rxs__funnel_row *st)
+{
+	if (!rxs__funnel_stage_shown(s, st))
+		return false;
+	if (rxs__funnel_other_total(s, (enum rxs__funnel_stage)st->which))
+		return true;
+	for (const struct rxs__funnel_row *r = st + 1;
+	     r < rxs__funnel + rxs__funnel_len && r->kind != RXS_FUNNEL_STAGE; r++)
+		if (r->kind == RXS_FUNNEL_PASS || rxs__funnel_value(s, r))
+			return true;
+	return false;
+}
+
+/* The funnel as the text report prints it: the same stages, in path order. */
 static void json_funnel(struct jw *w, const struct rxs__funnel_snap *s)
 {
 	jw_open(w, "funnel", '[', false);
 	for (size_t i = 0; i < rxs__funnel_len; i++)
-		if (rxs__funnel[i].kind == RXS_FUNNEL_STAGE &&
-		    rxs__funnel_stage_shown(s, &rxs__funnel[i]))
+		if (rxs__funnel[i].kind == RXS_FUNNEL_STAGE && stage_printed(s, &rxs__funnel[i]))
 			json_funnel_stage(w, s, &rxs__funnel[i]);
 	jw_close(w, ']');
 }
