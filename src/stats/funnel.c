@@ -103,7 +103,10 @@ const struct rxs__funnel_row rxs__funnel[] = {
 
 	FAMILY(ICMP4, "ICMP (icmp_rcv)"),
 	INFO("messages in", MIB(IcmpInMsgs), "nstat IcmpInMsgs"),
-	DROP("bad messages", MIB(IcmpInErrors), ICMP_CSUM, "nstat IcmpInErrors"),
+	/* InErrors also counts short and unknown messages (PKT_TOO_SMALL, NOT_SPECIFIED):
+	 * the drop line is the checksum's own counter, so each reason shows once. */
+	DROP("bad checksum", MIB(IcmpInCsumErrors), ICMP_CSUM, "nstat IcmpInCsumErrors"),
+	INFO("errors (all)", MIB(IcmpInErrors), "nstat IcmpInErrors"),
 	INFO("messages sent", MIB(IcmpOutMsgs), "nstat IcmpOutMsgs"),
 	INFO("not sent: global limit", MIB(IcmpOutRateLimitGlobal), "nstat IcmpOutRateLimitGlobal"),
 	INFO("not sent: per-host limit", MIB(IcmpOutRateLimitHost), "nstat IcmpOutRateLimitHost"),
@@ -131,7 +134,8 @@ const struct rxs__funnel_row rxs__funnel[] = {
 
 	FAMILY(ICMP6, "ICMPv6 (icmpv6_rcv)"),
 	INFO("messages in", MIB(Icmp6InMsgs), "nstat Icmp6InMsgs"),
-	DROP("bad messages", MIB(Icmp6InErrors), ICMP_CSUM, "nstat Icmp6InErrors"),
+	DROP("bad checksum", MIB(Icmp6InCsumErrors), ICMP_CSUM, "nstat Icmp6InCsumErrors"),
+	INFO("errors (all)", MIB(Icmp6InErrors), "nstat Icmp6InErrors"),
 	INFO("messages sent", MIB(Icmp6OutMsgs), "nstat Icmp6OutMsgs"),
 
 	/* One set of TCP counters for both families, as in the kernel (TcpInSegs counts
