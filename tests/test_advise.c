@@ -157,7 +157,10 @@ static const struct {
 	    "\"remaining\": [\n    {\"reason\": \"FULL_RING\", \"count\": 5248, \"why\": " } },
 	{ __LINE__, "badcsum.pcap", { "1 run: the scenario as given; no knob in reach governs",
 	  "\n21 drops remain: UDP_CSUM \xc3\x97" "21; no change within reach removes them\n",
-	  "  UDP_CSUM: checksum errors are not a tuning matter: " },
+	  "  UDP_CSUM: checksum errors are not a tuning matter: the frames were damaged, or "
+	  "the capture does not hold the checksums the wire had (rewritten, anonymised, or taken "
+	  "before TX checksum offload filled them in); if so, --set "
+	  "traffic.0.checksums=recompute\n" },
 	  { "\"remaining_dropped\": 21,",
 	    "{\"reason\": \"UDP_CSUM\", \"count\": 21, \"why\": \"checksum errors are not a "
 	    "tuning matter" } },

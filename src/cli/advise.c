@@ -535,6 +535,30 @@ static uint64_t remaining_total(const struct cli_result *r)
 	return n;
 }
 
+/*
+ * Checksum errors: no knob of a host cures them. Either the frames were damaged, or the file
+ * does not hold the checksums the wire had (rewritten, anonymised, or captured on the sender
+ * before TX checksum offload filled them in); then the first capture whose checksums are
+ * not recomputed yet is named, with the setting that replays it as the wire carried it.
+ */
+static const char *csum_why(const struct rxs_scenario *sc, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "checksum errors are not a tuning matter: the frames were "
+			 "damaged, or the capture does not hold the checksums the wire had "
+			 "(rewritten, anonymised, or taken before TX checksum offload filled them "
+			 "in)");
+
+	for (unsigned int i = 0; i < sc->ntraffic && n > 0 && (size_t)n < len; i++) {
+		if (sc->traffic[i].kind != RXS_TRAFFIC_PCAP ||
+		    sc->traffic[i].checksums == RXS_CSUM_RECOMPUTE)
+			continue;
+		snprintf(buf + n, len - (size_t)n, "; if so, --set traffic.%u.checksums=recompute",
+			 i);
+		break;
+	}
+	return buf;
+}
+
 /* Why no change within reach removes the drops of @reason, in a sentence, into @buf. */
 static const char *why(const struct advise *ad, const struct rxs_scenario *sc, unsigned int reason,
 		       char *buf, size_t len)
@@ -550,10 +574,7 @@ static const char *why(const struct advise *ad, const struct rxs_scenario *sc, u
 	switch (reason) {
 	case RXS_DROP_IP_CSUM: case RXS_DROP_UDP_CSUM: case RXS_DROP_TCP_CSUM:
 	case RXS_DROP_ICMP_CSUM:
-		snprintf(buf, len, "checksum errors are not a tuning matter: the frames were damaged, "
-			 "or captured on the sending host before TX checksum offload filled the "
-			 "checksum in");
-		return buf;
+		return csum_why(sc, buf, len);
 	case RXS_DROP_NO_SOCKET:
 		snprintf(buf, len, "no socket: nothing listens on that port (a listener in the "
 			 "scenario's sockets: takes them, if the host should)");
