@@ -21,6 +21,7 @@
 #include "skb/skb_int.h"
 
 struct rxs_host;
+struct rxs_mc_group;
 struct rxs_ring;
 struct rxs_tap;
 
@@ -132,6 +133,12 @@ struct rxs_netdev {
 	uint16_t *rss_indir;			/* queue by hash % rss_indir_size */
 	unsigned int rss_indir_size;
 	uint32_t rss_indir_mask;		/* size - 1 if a power of 2 (the default), or 0 */
+	/* Multicast groups joined on this device and the MAC addresses they put in its filter
+	 * (ip_mc_list / ifmcaddr6, dev->mc): src/proto/igmp.c, fixed once the host exists. */
+	struct rxs_mc_group *mc;
+	unsigned int nmc;
+	uint8_t (*mc_mac)[6];
+	unsigned int nmc_mac;
 };
 
 /* An application model reading a socket. */
@@ -211,6 +218,7 @@ struct rxs_sock {
 	struct rxs_app app;
 	struct rxs_sock *hash_next;
 	struct rxs_tcp_sock tcp;
+	uint8_t join_dev[RXS_SOCK_JOIN_MAX];	/* the device of each cfg.join, by index */
 };
 
 /* Events of the virtual engine. */
@@ -696,6 +704,11 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 void rxs__sock_destroy(struct rxs_sock *sk);
 struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
 				 uint16_t dport);
+/* udp_v4_mcast_next(): the next socket after @prev (NULL: the first) bound to @dport and to
+ * the wildcard or @daddr, in the hash chain's order: the socket bound last comes first, as
+ * udp_lib_get_port() adds each at the chain's head. */
+struct rxs_sock *rxs__udp_mcast_next(struct rxs_host *h, struct rxs_sock *prev, int family,
+				     const uint8_t *daddr, uint16_t dport);
 /* Queue a datagram (__udp_enqueue_schedule_skb). Takes ownership. 0, -ENOMEM rcvbuf full. */
 int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb);
 /* The EV_APP event: the application reads what its model allows at @t. */

@@ -193,7 +193,8 @@ static void test_unknown_protocol(void **state)
 }
 
 /* Broadcasts to a bound port are delivered (__udp4_lib_mcast_deliver) and counted as
- * InBcastPkts; to no socket they are UdpIgnoredMulti, consumed, and never answered. */
+ * InBcastPkts; to no socket they are UdpIgnoredMulti, freed with kfree_skb() (a drop,
+ * NOT_SPECIFIED), and never answered. */
 static const struct {
 	int line;
 	const char *dst;
@@ -222,7 +223,8 @@ static void test_broadcast(void **state)
 		    fr_sock(h, 0).delivered != bcast_cases[i].delivered ||
 		    FR_MIB(h, UdpIgnoredMulti) != bcast_cases[i].ignored ||
 		    FR_MIB(h, UdpNoPorts) != 0 || FR_MIB(h, IcmpOutMsgs) != 0 ||
-		    fr_drops_total(h) != 0)
+		    fr_drops_total(h) != bcast_cases[i].ignored ||
+		    fr_drops(h, RXS_DROP_NOT_SPECIFIED) != bcast_cases[i].ignored)
 			fail_msg("case at line %d: InBcastPkts %llu, UdpInDatagrams %llu, "
 				 "IgnoredMulti %llu, NoPorts %llu", bcast_cases[i].line,
 				 (unsigned long long)FR_MIB(h, IpExtInBcastPkts),

@@ -151,6 +151,16 @@ struct rxs_app_config {
 	int cpu;			/* CPU the application runs on, -1 = none charged */
 };
 
+/* Groups one socket may join: net.ipv4.igmp_max_memberships, whose default is 20 (a 21st
+ * IP_ADD_MEMBERSHIP fails with ENOBUFS). */
+#define RXS_SOCK_JOIN_MAX 20
+
+/* IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP: a group joined on a NIC. */
+struct rxs_mc_join {
+	struct rxs_addr group;		/* 224.0.0.0/4 or ff00::/8 */
+	char nic[RXS_NAME_MAX];		/* "" = the NIC of the socket's address, else the first */
+};
+
 struct rxs_socket_config {
 	char name[RXS_NAME_MAX];
 	int proto;			/* IPPROTO_UDP or IPPROTO_TCP */
@@ -161,6 +171,11 @@ struct rxs_socket_config {
 	struct rxs_app_config app;	/* read: for UDP, accept: for TCP listeners */
 	struct rxs_app_config conn_read;	/* TCP: how the application reads each accepted
 						 * connection (read:), default all */
+	struct rxs_mc_join join[RXS_SOCK_JOIN_MAX];	/* UDP: groups joined (join:) */
+	unsigned int njoin;
+	bool mc_all_off;		/* IP_MULTICAST_ALL 0 (multicast_all: false): only the
+					 * groups this socket joined; the kernel's default, 1,
+					 * takes every group the host joined on that NIC */
 };
 
 struct rxs_tap_config {

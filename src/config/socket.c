@@ -163,6 +163,102 @@ static int set_app_cpu(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return err;
 }
 
+#define JOIN(obj) ((struct rxs_mc_join *)(obj))
+
+static bool is_multicast(const struct rxs_addr *a)
+{
+	return a->family == AF_INET ? (a->addr[0] & 0xf0) == 0xe0 : a->addr[0] == 0xff;
+}
+
+static int set_group(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	const char *s = NULL;
+
+	if (rxs__cfg_scalar(c, v, &s))
+		return RXS_ECONFIG;
+	if (rxs_addr_parse(&JOIN(obj)->group, s) || strchr(s, '/'))
+		return rxs__cfg_error(c, v, "'%.*s' is not an address (like 239.1.1.1 or ff02::fb)",
+				      QUOTE_MAX, s);
+	if (!is_multicast(&JOIN(obj)->group))
+		return rxs__cfg_error(c, v, "'%.*s' is not a multicast group (224.0.0.0/4 or "
+				      "ff00::/8)", QUOTE_MAX, s);
+	return 0;
+}
+
+static int set_join_nic(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	int err = rxs__cfg_name(c, v, JOIN(obj)->nic);
+
+	return err ? err : rxs__cfg_check_traffic_nic(c, v, JOIN(obj)->nic);
+}
+
+static const struct cfg_key join_keys[] = {
+	{ .name = "group", .set = set_group },
+	{ .name = "nic", .set = set_join_nic },
+	{ 0 },
+};
+
+/* One entry of join:, a group (239.1.1.1) or { group: 239.1.1.1, nic: eth0 }. */
+static int join_item(struct cfg_ctx *c, const struct rxs_socket_config *sk, yaml_node_t *item,
+		     struct rxs_mc_join *j)
+{
+	int err;
+
+	memset(j, 0, sizeof(*j));
+	if (item->type != YAML_MAPPING_NODE) {
+		err = set_group(c, j, item);
+	} else {
+		err = rxs__cfg_walk_map(c, j, join_keys, item);
+		if (!err && !rxs__cfg_map_get(c, item, "group"))
+			return rxs__cfg_error(c, item, "missing group: (like 239.1.1.1)");
+	}
+	if (err)
+		return err;
+	/* IPV6_JOIN_GROUP on an AF_INET socket fails (ENOPROTOOPT); an AF_INET6 one may join
+	 * IPv4 groups too, as it receives IPv4. */
+	if (sk->local.family == AF_INET && j->group.family == AF_INET6)
+		return rxs__cfg_error(c, item, "an IPv4 socket cannot join an IPv6 group; "
+				      "bind it to [::]:PORT");
+	return 0;
+}
+
+/* join: [239.1.1.1, ff02::fb]: IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP on this socket. */
+static int set_join(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	struct rxs_mc_join join[RXS_SOCK_JOIN_MAX];
+	size_t n;
+
+	if (SOCK(obj)->proto != IPPROTO_UDP)
+		return rxs__cfg_error(c, v, "join: is for UDP sockets");
+	if (v->type != YAML_SEQUENCE_NODE)
+		return rxs__cfg_error(c, v, "expected a list of groups like [239.1.1.1, ff02::fb]");
+	n = rxs__cfg_seq_len(v);
+	if (n > RXS_SOCK_JOIN_MAX)
+		return rxs__cfg_error(c, v, "%zu groups, at most %d a socket "
+				      "(net.ipv4.igmp_max_memberships)", n, RXS_SOCK_JOIN_MAX);
+	for (size_t i = 0; i < n; i++) {
+		size_t mark = rxs__cfg_push(c, "[%zu]", i);
+		int err = join_item(c, SOCK(obj), rxs__cfg_seq_item(c, v, i), &join[i]);
+
+		rxs__cfg_pop(c, mark);
+		if (err)
+			return err;
+	}
+	memcpy(SOCK(obj)->join, join, n * sizeof(join[0]));
+	SOCK(obj)->njoin = (unsigned int)n;
+	return 0;
+}
+
+static int set_mc_all(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	bool on = true;
+	int err = rxs__cfg_bool(c, v, &on);
+
+	if (!err)
+		SOCK(obj)->mc_all_off = !on;
+	return err;
+}
+
 static const struct cfg_key app_keys[] = {
 	{ .name = "read", .set = set_read },
 	{ .name = "accept", .set = set_accept },
@@ -178,6 +274,8 @@ static const struct cfg_key socket_keys[] = {
 	{ .name = "backlog", .set = set_backlog },
 	{ .name = "rcvbuf", .set = set_rcvbuf },
 	{ .name = "app", .sub = app_keys },
+	{ .name = "join", .set = set_join },
+	{ .name = "multicast_all", .set = set_mc_all },
 	{ 0 },
 };
 
@@ -222,6 +320,14 @@ int rxs__cfg_check_socket(struct cfg_ctx *c, const struct rxs_socket_config *s)
 	if (s->app.cpu >= (int)c->sc->host.cpus)
 		return rxs__cfg_error(c, NULL, "sockets.%s.app.cpu: CPU %d does not exist "
 				      "(host.cpus is %u)", s->name, s->app.cpu, c->sc->host.cpus);
+	for (unsigned int i = 0; i < s->njoin; i++) {
+		size_t mark = rxs__cfg_push(c, "sockets.%s.join.%u.nic", s->name, i);
+		int err = s->join[i].nic[0] ? rxs__cfg_check_traffic_nic(c, NULL, s->join[i].nic) : 0;
+
+		rxs__cfg_pop(c, mark);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 

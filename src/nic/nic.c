@@ -203,6 +203,22 @@ void rxs__nic_irq_timer(struct rxs_rx_queue *rxq, uint64_t t)
 	hard_irq(rxq, t);
 }
 
+/*
+ * The multicast half of the filter: the generic driver's NIC takes the group MACs the host
+ * put in its list (dev_mc_add, src/proto/igmp.c), as a NIC programmed by ndo_set_rx_mode
+ * does; in promiscuous mode, everything. veth has no filter (veth_set_multicast_list is
+ * empty): every multicast frame reaches eth_type_trans() and the IP layer decides.
+ */
+static RXS_NOINLINE bool mc_filter(const struct rxs_netdev *dev, const uint8_t *dst)
+{
+	if (dev->cfg.driver == RXS_DRIVER_VETH || dev->cfg.promisc)
+		return true;
+	for (unsigned int i = 0; i < dev->nmc_mac; i++)
+		if (!memcmp(dst, dev->mc_mac[i], 6))
+			return true;
+	return false;
+}
+
 static RXS_ALWAYS_INLINE bool
 mac_filter(const struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_type)
 {
@@ -212,9 +228,11 @@ mac_filter(const struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_type)
 		*pkt_type = RXS_PACKET_HOST;
 	else if (!memcmp(dst, bcast, 6))
 		*pkt_type = RXS_PACKET_BROADCAST;
-	else if (dst[0] & 1)
+	else if (dst[0] & 1) {
+		if (!mc_filter(dev, dst))
+			return false;
 		*pkt_type = RXS_PACKET_MULTICAST;
-	else if (dev->cfg.promisc)
+	} else if (dev->cfg.promisc)
 		*pkt_type = RXS_PACKET_OTHERHOST;
 	else
 		return false;

@@ -115,9 +115,13 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 	const uint8_t *s = cb->saddr, *d = cb->daddr;
 
 	if (is_multicast(d)) {
-		/* Only the all-hosts group is joined: no socket here joins any other. */
-		if (d[0] != 224 || d[1] || d[2] || d[3] != 1)
-			return RXS_DROP_IP_INVALID_DEST;
+		/* ip_route_input_rcu(): a group this device has not joined (ip_check_mc_rcu)
+		 * has no route on a host that does not route multicast; 6.18 gives no reason
+		 * but NOT_SPECIFIED and counts nothing past IpInReceives. */
+		if (unlikely(!rxs__mc_joined(skb->dev, AF_INET, d))) {
+			RXS_DEV_COUNT(skb->dev, rx_mc_unjoined);
+			return RXS_DROP_NOT_SPECIFIED;
+		}
 		cb->route = RXS_RTN_MULTICAST;
 		return RXS_DROP_NOT_DROPPED_YET;
 	}

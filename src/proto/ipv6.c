@@ -153,7 +153,14 @@ void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 	if (cb->saddr[0] == 0xff)
 		goto err;	/* multicast source */
 	if (cb->daddr[0] == 0xff) {
+		/* ip6_mc_input(): counted as multicast first, then delivered only when the
+		 * device joined the group (ipv6_chk_mcast_addr); else freed, NOT_SPECIFIED. */
 		rxs__mib_inc(sd, RXS_MIB_Ip6InMcastPkts);
+		if (!rxs__mc_joined(skb->dev, AF_INET6, cb->daddr)) {
+			RXS_DEV_COUNT(skb->dev, rx_mc_unjoined);
+			rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+			return;
+		}
 		cb->route = RXS_RTN_MULTICAST;
 	} else if (is_local6(h, cb->daddr)) {
 		cb->route = RXS_RTN_LOCAL;
@@ -244,6 +251,7 @@ int rxs__proto_init(struct rxs_host *h)
 {
 	int err = rxs__ip_init(h);
 
+	err = err ? err : rxs__mc_init(h);
 	err = err ? err : rxs__ipfrag_init(h);
 	return err ? err : rxs__icmp_init(h);
 }
@@ -251,6 +259,7 @@ int rxs__proto_init(struct rxs_host *h)
 void rxs__proto_destroy(struct rxs_host *h)
 {
 	rxs__ip_destroy(h);
+	rxs__mc_destroy(h);
 	rxs__ipfrag_destroy(h);
 	rxs__icmp_destroy(h);
 }

@@ -45,6 +45,15 @@ unsigned int rxs__icmp_body(uint8_t *msg, size_t size, const struct rxs_sk_buff 
 void rxs__tcp_rcv(struct rxs_sk_buff *skb);
 void rxs__icmpv6_rcv(struct rxs_sk_buff *skb);
 
+/* Multicast membership (igmp.c). Is @group joined on @dev (ip_check_mc_rcu,
+ * ipv6_chk_mcast_addr)? Does @sk take a datagram for @group that came in on @dev
+ * (ip_mc_sf_allow, inet6_mc_check)? */
+bool rxs__mc_joined(const struct rxs_netdev *dev, int family, const uint8_t *group);
+bool rxs__sk_mc_allow(const struct rxs_sock *sk, const struct rxs_netdev *dev, int family,
+		      const uint8_t *group);
+int rxs__mc_init(struct rxs_host *h);
+void rxs__mc_destroy(struct rxs_host *h);
+
 int rxs__ip_init(struct rxs_host *h);
 void rxs__ip_destroy(struct rxs_host *h);
 int rxs__ipfrag_init(struct rxs_host *h);

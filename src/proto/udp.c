@@ -13,16 +13,17 @@
 #include "proto/proto_int.h"
 
 struct udp_mibs {
-	enum rxs_mib in_errors, no_ports, csum_errors, ignored_multi;
+	enum rxs_mib in_errors, no_ports, csum_errors, ignored_multi, rcvbuf_errors;
 };
 
 static const struct udp_mibs udp4_mibs = {
 	RXS_MIB_UdpInErrors, RXS_MIB_UdpNoPorts, RXS_MIB_UdpInCsumErrors, RXS_MIB_UdpIgnoredMulti,
+	RXS_MIB_UdpRcvbufErrors,
 };
 
 static const struct udp_mibs udp6_mibs = {
 	RXS_MIB_Udp6InErrors, RXS_MIB_Udp6NoPorts, RXS_MIB_Udp6InCsumErrors,
-	RXS_MIB_Udp6IgnoredMulti,
+	RXS_MIB_Udp6IgnoredMulti, RXS_MIB_Udp6RcvbufErrors,
 };
 
 uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
@@ -43,33 +44,56 @@ uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t
 	return rxs__csum_fold(rxs__csum_partial(l4, len, sum));
 }
 
-/* Deliver a broadcast or multicast datagram to every socket bound to its port. */
+/*
+ * __udp4_lib_mcast_deliver() / __udp6_lib_mcast_deliver(): a broadcast or multicast
+ * datagram goes to every socket bound to its port and to the wildcard or its destination,
+ * and, for a group, allowed by ip_mc_sf_allow(). The others get clones first; the first
+ * socket gets the skb itself. With no such socket the kernel frees it with kfree_skb()
+ * (NOT_SPECIFIED) and counts UdpIgnoredMulti: no NoPorts, no ICMP.
+ *
+ * Conservation counts frames: the skb itself carries the frame, so the frame ends as the
+ * first socket's copy does (read, dropped for a full buffer, or still queued). A clone is
+ * counted by its socket (UdpInDatagrams when read, UdpRcvbufErrors and the socket's drops
+ * when it does not fit) but is no second frame, as a tap's copy is none.
+ */
 static void udp_mcast_deliver(struct rxs_sk_buff *skb, uint16_t dport, const struct udp_mibs *m)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
-	struct rxs_host *h = sd->host;
-	struct rxs_sock *first = NULL;
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	bool group = cb->route == RXS_RTN_MULTICAST;
+	struct rxs_sock *sk = NULL, *first = NULL;
+	unsigned int n = 0;
 
-	for (unsigned int i = 0; i < h->nsocks; i++) {
-		struct rxs_sock *sk = &h->socks[i];
+	while ((sk = rxs__udp_mcast_next(sd->host, sk, cb->family, cb->daddr, dport))) {
 		struct rxs_sk_buff *c;
 
-		if (sk->cfg.proto != IPPROTO_UDP || sk->cfg.port != dport)
+		if (group && !rxs__sk_mc_allow(sk, skb->dev, cb->family, cb->daddr))
 			continue;
+		n++;
 		if (!first) {
 			first = sk;
 			continue;
 		}
 		c = rxs_skb_clone(skb);
-		if (c)
-			rxs__udp_queue_rcv_skb(sk, c);
+		if (unlikely(!c)) {
+			sk->drops++;
+			rxs__mib_inc(sd, m->rcvbuf_errors);
+			rxs__mib_inc(sd, m->in_errors);
+			continue;
+		}
+		rxs__udp_queue_rcv_skb(sk, c);
 	}
+	RXS_TRACE_STAGE(sd, sd->now, skb,
+			cb->family == AF_INET ? "__udp4_lib_mcast_deliver" : "__udp6_lib_mcast_deliver",
+			"port %u: %u socket%s%s%s",
+			dport, n, n == 1 ? "" : "s", first ? ", first " : " (UdpIgnoredMulti)",
+			first ? first->cfg.name : "");
 	if (first) {
 		rxs__udp_queue_rcv_skb(first, skb);
 		return;
 	}
 	rxs__mib_inc(sd, m->ignored_multi);
-	rxs_consume_skb(skb);
+	rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 }
 
 static void udp_rcv(struct rxs_sk_buff *skb, const struct udp_mibs *m)

@@ -95,6 +95,17 @@ struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *
 	return best;
 }
 
+struct rxs_sock *rxs__udp_mcast_next(struct rxs_host *h, struct rxs_sock *prev, int family,
+				     const uint8_t *daddr, uint16_t dport)
+{
+	struct rxs_sock *sk = prev ? prev->hash_next : h->udp_hash[port_hash(dport)];
+
+	for (; sk; sk = sk->hash_next)
+		if (sk->cfg.port == dport && sock_match(sk, family, daddr))
+			return sk;
+	return NULL;
+}
+
 /* On @sd's CPU; an application thread of the threaded engine (@sd NULL) counts in the
  * host's process-context counters of @sk's host. */
 static void count_rcv_mib(struct rxs_softnet_data *sd, const struct rxs_sock *sk, int family,
