@@ -50,6 +50,7 @@ static const struct {
 	{ __LINE__, OWN, "client-txcsum",
 	  "client-tx.pcap --set nics.eth0.gro=false --set traffic.0.checksums=verify",
 	  "expect-verify.json" },
+	{ __LINE__, OWN, "mcast-join", NULL, NULL },
 };
 
 static int run(const char *cmd)

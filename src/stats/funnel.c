@@ -88,7 +88,7 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	DROPK("netfilter", HERE(NETFILTER_DROP), NETFILTER_DROP, "iptables -L -v -n: pkts",
 	      "the iptables rule that matched"),
 	DROP("not our address", MIB(IpInAddrErrors), IP_INADDRERRORS, "nstat IpInAddrErrors"),
-	DROP("multicast group not joined", NIC(rx_mc_unjoined), NOT_SPECIFIED,
+	DROP("group not joined", NIC(rx_mc_unjoined), NOT_SPECIFIED,
 	     "not counted: ip maddr shows groups"),
 	DROP("no route", MIB(IpExtInNoRoutes), IP_INNOROUTES, "nstat IpExtInNoRoutes"),
 	DROP("unknown protocol", MIB(IpInUnknownProtos), IP_NOPROTO, "nstat IpInUnknownProtos"),
@@ -96,7 +96,7 @@ const struct rxs__funnel_row rxs__funnel[] = {
 
 	FAMILY(UDP4, "UDP (udp_rcv, __udp4_lib_rcv)"),
 	DROP("no socket", MIB(UdpNoPorts), NO_SOCKET, "nstat UdpNoPorts"),
-	DROP("multicast/broadcast, no socket", MIB(UdpIgnoredMulti), NOT_SPECIFIED,
+	DROP("multicast, no socket", MIB(UdpIgnoredMulti), NOT_SPECIFIED,
 	     "nstat UdpIgnoredMulti"),
 	DROP("bad checksum", MIB(UdpInCsumErrors), UDP_CSUM, "nstat UdpInCsumErrors"),
 	DROPK("receive buffer full", MIB(UdpRcvbufErrors), SOCKET_RCVBUFF,

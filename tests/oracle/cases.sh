@@ -355,3 +355,46 @@ $(scn_common)
 }
 JSON
 }
+
+CASES="$CASES mcast-join"
+
+# ---------------------------------------------------------------- a joined multicast group
+# The server has two UDP sockets on 0.0.0.0:5353 (SO_REUSEADDR): the first joined 239.1.1.1
+# (IP_ADD_MEMBERSHIP on its veth), the second joined nothing; both read everything. The
+# client (IP_MULTICAST_IF, no route needed) sends 10 datagrams to 239.1.1.1:5353, 5 to
+# 239.2.2.2:5353 (a group nobody joined) and 5 to 239.1.1.1:5354 (no socket on the port).
+MCAST_PY="${ORACLE_EXTRA_CASES%/*}/mcast.py"
+case_mcast_join_setup() {
+    bg srv ip netns exec "$NS_S" $PY "$MCAST_PY" server --port 5353 --join 239.1.1.1 \
+        --iface-addr "$IP_S" --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+    sleep 0.3   # the IGMP reports of the join leave the server before the captures start
+}
+case_mcast_join_traffic() {
+    local dst port n i=0
+    for spec in 239.1.1.1:5353:10 239.2.2.2:5353:5 239.1.1.1:5354:5; do
+        IFS=: read -r dst port n <<<"$spec"
+        i=$((i + 1))
+        ns_c timeout 10 $PY "$MCAST_PY" send --dst "$dst" --port "$port" --count "$n" --size 100 \
+            --iface-addr "$IP_C" --status "$WORK/cli$i.json"
+        sleep 0.1
+    done
+    sleep 0.3
+}
+case_mcast_join_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "0.0.0.0", "port": 5353, "joined": "239.1.1.1 on the server veth", "app": "reads everything"},
+                {"proto": "udp", "addr": "0.0.0.0", "port": 5353, "joined": "nothing (IP_MULTICAST_ALL 1, the default)", "app": "reads everything"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "10 UDP datagrams, 100-byte payload, to 239.1.1.1:5353 (IP_MULTICAST_IF $IP_C), back-to-back"},
+    {"t": "+0.1 s", "action": "5 to 239.2.2.2:5353 (nobody joined it)"},
+    {"t": "+0.1 s", "action": "5 to 239.1.1.1:5354 (no socket on the port)"},
+    {"t": "+0.3 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
