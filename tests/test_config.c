@@ -230,7 +230,10 @@ static void test_parse_values(void **state)
 			   "      app: { read: { batch: 64, every: 1ms } } }\n"
 			   "  - { name: c, proto: tcp, bind: ':80', app: { accept: 1000/s } }\n"
 			   "  - { name: d, proto: udp, bind: 10.0.0.2:55,\n"
-			   "      app: { read: 50kpps } }\n";
+			   "      app: { read: 50kpps } }\n"
+			   "  - { name: e, proto: udp, bind: '[::]:5353', multicast_all: false,\n"
+			   "      join: [224.0.0.251, { group: 'ff02::fb', nic: eth1 }] }\n"
+			   "nics: [{ name: eth0 }, { name: eth1 }]\n";
 	struct rxs_scenario *sc;
 	char err[256];
 	int rc;
@@ -260,6 +263,16 @@ static void test_parse_values(void **state)
 	assert_true(sc->sockets[2].app.rate == 1000);
 	assert_false(sc->sockets[3].app.rate_bytes);
 	assert_true(sc->sockets[3].app.rate == 50e3);
+	assert_int_equal(sc->sockets[3].njoin, 0);
+	assert_false(sc->sockets[3].mc_all_off);
+	assert_int_equal(sc->sockets[4].njoin, 2);
+	assert_true(sc->sockets[4].mc_all_off);
+	assert_int_equal(sc->sockets[4].join[0].group.family, AF_INET);
+	assert_int_equal(sc->sockets[4].join[0].group.addr[3], 251);
+	assert_string_equal(sc->sockets[4].join[0].nic, "");
+	assert_int_equal(sc->sockets[4].join[1].group.family, AF_INET6);
+	assert_int_equal(sc->sockets[4].join[1].group.addr[15], 0xfb);
+	assert_string_equal(sc->sockets[4].join[1].nic, "eth1");
 	rxs_scenario_free(sc);
 }
 
@@ -364,6 +377,35 @@ static const struct {
 	{ __LINE__, "host: {}\n---\nhost: {}\n", "t.yaml:2:1: a scenario is one YAML document" },
 	{ __LINE__, "host: { cpus: \"1\\0\" }\n", "host.cpus: value contains a NUL byte" },
 	{ __LINE__, "? [a]\n: 1\n", "t.yaml:1:3: a key must be a name, not a list" },
+	/* join: IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP */
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', join: [239.1.1.1, 10.0.0.1] }\n",
+	  "t.yaml:2:50: sockets[0].join[1]: '10.0.0.1' is not a multicast group "
+	  "(224.0.0.0/4 or ff00::/8)" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', join: [fe80::1] }\n",
+	  "t.yaml:2:39: sockets[0].join[0]: 'fe80::1' is not a multicast group" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', join: [239.1.1.1/8] }\n",
+	  "sockets[0].join[0]: '239.1.1.1/8' is not an address (like 239.1.1.1 or ff02::fb)" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', join: 239.1.1.1 }\n",
+	  "t.yaml:2:38: sockets[0].join: expected a list of groups like [239.1.1.1, ff02::fb]" },
+	{ __LINE__, "sockets:\n  - { proto: tcp, bind: ':80', join: [239.1.1.1] }\n",
+	  "t.yaml:2:38: sockets[0].join: join: is for UDP sockets" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: '0.0.0.0:53', join: [ff02::fb] }\n",
+	  "sockets[0].join[0]: an IPv4 socket cannot join an IPv6 group; bind it to [::]:PORT" },
+	{ __LINE__, "nics: [{ name: eth0 }]\n"
+		    "sockets:\n  - { proto: udp, bind: ':53', join: [{ group: 239.1.1.1, nic: eht0 }] }\n",
+	  "t.yaml:3:64: sockets[0].join[0].nic: no NIC named 'eht0' (did you mean 'eth0'?)" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', join: [{ gruop: 239.1.1.1 }] }\n",
+	  "sockets[0].join[0]: unknown key 'gruop' (did you mean 'group'?)" },
+	{ __LINE__, "nics: [{ name: eth0 }]\n"
+		    "sockets:\n  - { proto: udp, bind: ':53', join: [{ nic: eth0 }] }\n",
+	  "sockets[0].join[0]: missing group: (like 239.1.1.1)" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', multicast_all: maybe }\n",
+	  "sockets[0].multicast_all:" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', join: [224.0.0.1, 224.0.0.2, 224.0.0.3, "
+		    "224.0.0.4, 224.0.0.5, 224.0.0.6, 224.0.0.7, 224.0.0.8, 224.0.0.9, 224.0.0.10, "
+		    "224.0.0.11, 224.0.0.12, 224.0.0.13, 224.0.0.14, 224.0.0.15, 224.0.0.16, "
+		    "224.0.0.17, 224.0.0.18, 224.0.0.19, 224.0.0.20, 224.0.0.21] }\n",
+	  "sockets[0].join: 21 groups, at most 20 a socket (net.ipv4.igmp_max_memberships)" },
 };
 
 static void test_errors(void **state)

@@ -1131,6 +1131,201 @@ static void test_ipv6_tcp_syn(void **state)
 	rxs_host_destroy(h);
 }
 
+/* ---- multicast groups (sockets[].join) ---- */
+
+#define MC_PORT 5353
+
+/* ip_eth_mc_map() / ipv6_eth_mc_map(): the group's MAC. */
+static void group_mac(const char *group, uint8_t mac[6])
+{
+	uint8_t a[16];
+
+	if (inet_pton(AF_INET, group, a) == 1) {
+		const uint8_t m[6] = { 0x01, 0x00, 0x5e, a[1] & 0x7f, a[2], a[3] };
+
+		memcpy(mac, m, 6);
+	} else {
+		assert_int_equal(inet_pton(AF_INET6, group, a), 1);
+		mac[0] = mac[1] = 0x33;
+		memcpy(mac + 2, a + 12, 4);
+	}
+}
+
+/*
+ * Three UDP sockets: 0 on *:5353 joined @join (none if NULL), 1 on *:5353 joined nothing
+ * (IP_MULTICAST_ALL as @mc_all), 2 on 10.0.0.2:5353 (a unicast bind never takes
+ * multicast: __udp_is_mcast_sock). Nobody reads, so each copy stays queued.
+ */
+static rxs_host_t *mc_host(enum rxs_driver driver, const char *join, bool mc_all)
+{
+	struct rxs_scenario *sc = fr_scenario(driver);
+	struct rxs_socket_config *s = fr_udp_socket(sc, NULL, MC_PORT, RXS_APP_NEVER);
+	rxs_host_t *h;
+
+	if (join) {
+		assert_int_equal(rxs_addr_parse(&s->join[0].group, join), 0);
+		s->njoin = 1;
+	}
+	s = fr_udp_socket(sc, NULL, MC_PORT, RXS_APP_NEVER);
+	s->mc_all_off = !mc_all;
+	fr_udp_socket(sc, FR_HOST_IP, MC_PORT, RXS_APP_NEVER);
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	return h;
+}
+
+/*
+ * What a datagram to a group meets: the NIC's filter (the generic driver's holds the joined
+ * groups' MACs; veth filters nothing), the input route (ip_check_mc_rcu: a group not joined
+ * on the device is freed, NOT_SPECIFIED, with no IP counter but IpInReceives), then every
+ * socket on the port that ip_mc_sf_allow() lets take it, or UdpIgnoredMulti.
+ */
+static const struct {
+	int line;
+	enum rxs_driver driver;
+	const char *join, *dst;
+	bool mc_all;
+	uint16_t port;
+	uint64_t filtered, in_receives, unjoined, mcast, q0, q1, ignored;
+} mc_cases[] = {
+	{ __LINE__, RXS_DRIVER_VETH, "239.1.1.1", "239.1.1.1", true, MC_PORT, 0, 1, 0, 1, 1, 1, 0 },
+	{ __LINE__, RXS_DRIVER_GENERIC, "239.1.1.1", "239.1.1.1", true, MC_PORT, 0, 1, 0, 1, 1, 1, 0 },
+	/* IP_MULTICAST_ALL off: only the socket that joined */
+	{ __LINE__, RXS_DRIVER_VETH, "239.1.1.1", "239.1.1.1", false, MC_PORT, 0, 1, 0, 1, 1, 0, 0 },
+	/* a group nobody joined: veth lets it up to the route, the generic NIC's filter not */
+	{ __LINE__, RXS_DRIVER_VETH, "239.1.1.1", "239.2.2.2", true, MC_PORT, 0, 1, 1, 0, 0, 0, 0 },
+	{ __LINE__, RXS_DRIVER_GENERIC, "239.1.1.1", "239.2.2.2", true, MC_PORT, 1, 0, 0, 0, 0, 0, 0 },
+	/* 239.129.1.1 has 239.1.1.1's MAC (23 bits of 28 reach it): the route refuses it */
+	{ __LINE__, RXS_DRIVER_GENERIC, "239.1.1.1", "239.129.1.1", true, MC_PORT, 0, 1, 1, 0, 0, 0, 0 },
+	/* joined, but no socket on the port: UdpIgnoredMulti, no NoPorts, no ICMP */
+	{ __LINE__, RXS_DRIVER_GENERIC, "239.1.1.1", "239.1.1.1", true, 5354, 0, 1, 0, 1, 0, 0, 1 },
+	/* all hosts: every device joined it by itself (ip_mc_up) */
+	{ __LINE__, RXS_DRIVER_GENERIC, NULL, "224.0.0.1", true, MC_PORT, 0, 1, 0, 1, 1, 1, 0 },
+};
+
+static void test_multicast(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(mc_cases); i++) {
+		rxs_host_t *h = mc_host(mc_cases[i].driver, mc_cases[i].join, mc_cases[i].mc_all);
+		uint64_t dropped = mc_cases[i].filtered + mc_cases[i].unjoined + mc_cases[i].ignored;
+		struct rxs_nic_stats ns;
+		uint8_t mac[6];
+		struct fr f;
+
+		group_mac(mc_cases[i].dst, mac);
+		fr_udp_vlan(&f, mac, false, 0, FR_PEER_IP, mc_cases[i].dst, 1000, mc_cases[i].port,
+			    20);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		ns = fr_nic(h, 0);
+		if (ns.rx_mac_filtered != mc_cases[i].filtered ||
+		    FR_MIB(h, IpInReceives) != mc_cases[i].in_receives ||
+		    ns.rx_mc_unjoined != mc_cases[i].unjoined ||
+		    FR_MIB(h, IpExtInMcastPkts) != mc_cases[i].mcast ||
+		    FR_MIB(h, IpInDelivers) != mc_cases[i].mcast ||
+		    fr_sock(h, 0).queued != mc_cases[i].q0 || fr_sock(h, 1).queued != mc_cases[i].q1 ||
+		    fr_sock(h, 2).queued != 0 ||
+		    FR_MIB(h, UdpIgnoredMulti) != mc_cases[i].ignored ||
+		    FR_MIB(h, UdpNoPorts) != 0 || FR_MIB(h, IpInAddrErrors) != 0 ||
+		    FR_MIB(h, IcmpOutMsgs) != 0 || fr_drops_total(h) != dropped ||
+		    fr_drops(h, RXS_DROP_NOT_SPECIFIED) != mc_cases[i].unjoined + mc_cases[i].ignored)
+			fail_msg("case at line %d: filtered %llu, unjoined %llu, InMcastPkts %llu, "
+				 "queued %u/%u/%u, IgnoredMulti %llu, drops %llu", mc_cases[i].line,
+				 (unsigned long long)ns.rx_mac_filtered,
+				 (unsigned long long)ns.rx_mc_unjoined,
+				 (unsigned long long)FR_MIB(h, IpExtInMcastPkts),
+				 (unsigned)fr_sock(h, 0).queued, (unsigned)fr_sock(h, 1).queued,
+				 (unsigned)fr_sock(h, 2).queued,
+				 (unsigned long long)FR_MIB(h, UdpIgnoredMulti),
+				 (unsigned long long)fr_drops_total(h));
+		rxs_host_destroy(h);
+	}
+}
+
+/* A UDP/IPv6 datagram from fd00::1 to @dst:@dport, sent to @dst's group MAC. */
+static void udp6_to_group(struct fr *f, const char *dst, uint16_t dport)
+{
+	uint8_t *ip, *u, mac[6];
+	uint32_t sum;
+
+	group_mac(dst, mac);
+	fr_eth(f, mac, false, 0, 0x86dd);
+	ip = f->d + f->l3;
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	fr_put16(ip + 4, 8 + 20);
+	ip[6] = 17;
+	ip[7] = 1;
+	inet_pton(AF_INET6, V6_PEER, ip + 8);
+	inet_pton(AF_INET6, dst, ip + 24);
+	u = ip + 40;
+	fr_put16(u, 1000);
+	fr_put16(u + 2, dport);
+	fr_put16(u + 4, 8 + 20);
+	fr_put16(u + 6, 0);
+	for (unsigned int i = 0; i < 20; i++)
+		u[8 + i] = (uint8_t)i;
+	sum = fr_sum(ip + 8, 32, 0) + 17 + 8 + 20;
+	fr_put16(u + 6, fr_fold(fr_sum(u, 8 + 20, sum)));
+	f->l4 = f->l3 + 40;
+	f->len = f->l4 + 8 + 20;
+}
+
+/*
+ * IPv6 groups on the generic driver: ff02::fb that [::]:5353 joined (IPV6_JOIN_GROUP), the
+ * solicited-node group of fd00::2 and all nodes (joined by the device itself), and
+ * ff02::1:3, which nobody joined: its MAC is not in the filter. Joined or not, ip6_mc_input
+ * counts Ip6InMcastPkts before it asks ipv6_chk_mcast_addr(); a veth shows that.
+ */
+static const struct {
+	int line;
+	enum rxs_driver driver;
+	const char *dst;
+	uint64_t filtered, mcast, unjoined, delivered;
+} mc6_cases[] = {
+	{ __LINE__, RXS_DRIVER_GENERIC, "ff02::fb", 0, 1, 0, 1 },
+	{ __LINE__, RXS_DRIVER_GENERIC, "ff02::1:ff00:2", 0, 1, 0, 1 },
+	{ __LINE__, RXS_DRIVER_GENERIC, "ff02::1", 0, 1, 0, 1 },
+	{ __LINE__, RXS_DRIVER_GENERIC, "ff02::1:3", 1, 0, 0, 0 },
+	{ __LINE__, RXS_DRIVER_VETH, "ff02::1:3", 0, 1, 1, 0 },
+};
+
+static void test_multicast_ipv6(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(mc6_cases); i++) {
+		struct rxs_scenario *sc = fr_scenario(mc6_cases[i].driver);
+		struct rxs_socket_config *s = fr_udp_socket(sc, "::", MC_PORT, RXS_APP_ALL);
+		struct rxs_nic_stats ns;
+		rxs_host_t *h;
+		struct fr f;
+
+		assert_int_equal(rxs_addr_parse(&sc->nics[0].addrs[1], V6_HOST "/64"), 0);
+		sc->nics[0].naddrs = 2;
+		assert_int_equal(rxs_addr_parse(&s->join[0].group, "ff02::fb"), 0);
+		s->njoin = 1;
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		udp6_to_group(&f, mc6_cases[i].dst, MC_PORT);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		ns = fr_nic(h, 0);
+		if (ns.rx_mac_filtered != mc6_cases[i].filtered ||
+		    FR_MIB(h, Ip6InMcastPkts) != mc6_cases[i].mcast ||
+		    ns.rx_mc_unjoined != mc6_cases[i].unjoined ||
+		    FR_MIB(h, Udp6InDatagrams) != mc6_cases[i].delivered ||
+		    FR_MIB(h, Ip6InDelivers) != mc6_cases[i].delivered)
+			fail_msg("case at line %d: filtered %llu, Ip6InMcastPkts %llu, unjoined %llu, "
+				 "Udp6InDatagrams %llu", mc6_cases[i].line,
+				 (unsigned long long)ns.rx_mac_filtered,
+				 (unsigned long long)FR_MIB(h, Ip6InMcastPkts),
+				 (unsigned long long)ns.rx_mc_unjoined,
+				 (unsigned long long)FR_MIB(h, Udp6InDatagrams));
+		rxs_host_destroy(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1162,6 +1357,8 @@ int main(void)
 		cmocka_unit_test(test_ipv6_udp_dual_stack),
 		cmocka_unit_test(test_ipv6_reassembly),
 		cmocka_unit_test(test_ipv6_tcp_syn),
+		cmocka_unit_test(test_multicast),
+		cmocka_unit_test(test_multicast_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -411,6 +411,57 @@ static void test_broadcast_to_two_sockets(void **state)
 	rxs_host_destroy(h);
 }
 
+/*
+ * Ten datagrams to a group two sockets take, one of them with the smallest buffer and no
+ * reader: a copy it cannot take counts in UdpRcvbufErrors and its drops whichever copy it
+ * is. The frame's own fate is that of the skb itself, which goes to the first socket of
+ * the port's chain, the one bound last (socket 1): when that socket is the small one the
+ * frames it refused are dropped, SOCKET_RCVBUFF; when it is the big one every frame stays
+ * queued there and the small one's refusals are clones, no second frame. Either way
+ * offered == consumed + dropped + queued.
+ */
+static void test_multicast_clones(void **state)
+{
+	static const uint8_t group_mac[6] = { 0x01, 0x00, 0x5e, 0x01, 0x01, 0x01 };
+
+	(void)state;
+	for (unsigned int small = 0; small < 2; small++) {
+		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+		struct rxs_conservation c;
+		struct rxs_sock_info big_info, small_info;
+		rxs_host_t *h;
+		struct fr f;
+		uint64_t refused;
+
+		for (unsigned int i = 0; i < 2; i++) {
+			struct rxs_socket_config *s = fr_udp_socket(sc, NULL, PORT, RXS_APP_NEVER);
+
+			assert_int_equal(rxs_addr_parse(&s->join[0].group, "239.1.1.1"), 0);
+			s->njoin = 1;
+			s->rcvbuf = i == small ? 0 : 1 << 20;
+		}
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		fr_udp_vlan(&f, group_mac, false, 0, FR_PEER_IP, "239.1.1.1", 1000, PORT, 10);
+		for (unsigned int i = 0; i < 10; i++)
+			fr_inject(h, &f, i * MS);
+		assert_int_equal(rxs_host_run(h), 0);
+		big_info = fr_sock(h, !small);
+		small_info = fr_sock(h, small);
+		refused = FR_MIB(h, UdpRcvbufErrors);
+		assert_true(refused > 0 && refused < 10);
+		assert_int_equal(small_info.drops, refused);
+		assert_int_equal(small_info.queued, 10 - refused);
+		assert_int_equal(big_info.queued, 10);
+		assert_int_equal(rxs_host_conservation(h, &c), 0);
+		assert_int_equal(c.offered, 10);
+		assert_int_equal(c.dropped, small == 1 ? refused : 0);
+		assert_int_equal(c.queued, small == 1 ? 10 - refused : 10);
+		assert_int_equal(fr_drops(h, RXS_DROP_SOCKET_RCVBUFF), small == 1 ? refused : 0);
+		rxs_host_destroy(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_exact_beats_wildcard),
 		cmocka_unit_test(test_sock_recv),
 		cmocka_unit_test(test_broadcast_to_two_sockets),
+		cmocka_unit_test(test_multicast_clones),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
