@@ -11,6 +11,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pcap/pcap.h>
+#include <unistd.h>
+
+#include "run_cmd.h"
+
 #include "frames.h"
 #include "internal.h"
 
@@ -1326,6 +1331,97 @@ static void test_multicast_ipv6(void **state)
 	}
 }
 
+/* Write @n frames of @f as a pcap at @path, a millisecond apart. */
+static void write_pcap(const char *path, const struct fr *f, unsigned int n)
+{
+	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_dumper_t *d;
+	struct pcap_pkthdr hdr;
+
+	assert_non_null(p);
+	d = pcap_dump_open(p, path);
+	assert_non_null(d);
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.ts.tv_sec = 1700000000;
+	for (unsigned int i = 0; i < n; i++) {
+		hdr.ts.tv_usec = (suseconds_t)(i * 1000);
+		hdr.caplen = hdr.len = f[i].len;
+		pcap_dump((u_char *)d, &hdr, f[i].d);
+	}
+	pcap_dump_close(d);
+	pcap_close(p);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/*
+ * Through the program: an mDNS-like host whose dual-stack socket joined 224.0.0.251 and
+ * ff02::fb and whose IPv4 socket on the same port joined nothing. Two datagrams to
+ * 224.0.0.251:5353 reach both sockets (4 reads, 2 frames), one to ff02::fb only the
+ * dual-stack socket, one to 239.9.9.9 stops at the NIC's filter, one to 224.0.0.251:5354
+ * finds no socket (UdpIgnoredMulti). And `rxsim check` names a join that is no group.
+ */
+static void test_multicast_replay(void **state)
+{
+	char dir[] = "/tmp/rxsim-test-mcast-XXXXXX", yaml[96], pcap[96];
+	const char *want[] = {
+		"\"UdpInDatagrams\": 4", "\"Udp6InDatagrams\": 1", "\"UdpIgnoredMulti\": 1",
+		"\"IpExtInMcastPkts\": 3", "\"Ip6InMcastPkts\": 1", "\"UdpNoPorts\": 0",
+		"\"NIC_MAC_FILTER\": 1", "\"NOT_SPECIFIED\": 1",
+		"\"offered\": 5, \"consumed\": 3, \"dropped\": 2, \"queued\": 0",
+	};
+	static const uint8_t mdns_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+	static const uint8_t other_mac[6] = { 0x01, 0x00, 0x5e, 0x09, 0x09, 0x09 };
+	struct fr f[5];
+	char *out;
+	int status;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(yaml, sizeof(yaml), "%s/mcast.yaml", dir);
+	snprintf(pcap, sizeof(pcap), "%s/mcast.pcap", dir);
+	fr_udp_vlan(&f[0], mdns_mac, false, 0, FR_PEER_IP, "224.0.0.251", 5353, MC_PORT, 40);
+	f[1] = f[0];
+	udp6_to_group(&f[2], "ff02::fb", MC_PORT);
+	fr_udp_vlan(&f[3], other_mac, false, 0, FR_PEER_IP, "239.9.9.9", 5353, MC_PORT, 40);
+	fr_udp_vlan(&f[4], mdns_mac, false, 0, FR_PEER_IP, "224.0.0.251", 5353, 5354, 40);
+	write_pcap(pcap, f, 5);
+	write_text(yaml, "nics:\n"
+			 "  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24, "
+			 "fd00::2/64] }\n"
+			 "sockets:\n"
+			 "  - { name: mdns, proto: udp, bind: '[::]:5353', "
+			 "join: [224.0.0.251, ff02::fb] }\n"
+			 "  - { name: plain, proto: udp, bind: '*:5353' }\n"
+			 "traffic:\n  - { pcap: mcast.pcap }\n");
+	out = run(&status, "%s replay %s --format json", RXS_CLI, yaml);
+	assert_int_equal(status, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		if (!strstr(out, want[i]))
+			fail_msg("no %s in:\n%s", want[i], out);
+	free(out);
+
+	write_text(yaml, "sockets:\n"
+			 "  - { name: mdns, proto: udp, bind: '*:5353',\n"
+			 "      join: [224.0.0.251, 10.0.0.1] }\n");
+	out = run(&status, "%s check %s 2>&1", RXS_CLI, yaml);
+	assert_int_not_equal(status, 0);
+	if (!strstr(out, "mcast.yaml:3:27: sockets[0].join[1]: '10.0.0.1' is not a multicast "
+			 "group (224.0.0.0/4 or ff00::/8)"))
+		fail_msg("rxsim check said: %s", out);
+	free(out);
+	unlink(yaml);
+	unlink(pcap);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1359,6 +1455,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_tcp_syn),
 		cmocka_unit_test(test_multicast),
 		cmocka_unit_test(test_multicast_ipv6),
+		cmocka_unit_test(test_multicast_replay),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
