@@ -55,8 +55,11 @@ uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t
  * first socket's copy does (read, dropped for a full buffer, or still queued). A clone is
  * counted by its socket (UdpInDatagrams when read, UdpRcvbufErrors and the socket's drops
  * when it does not fit) but is no second frame, as a tap's copy is none.
+ * Out of line, so that inlining it does not cost udp_rcv()'s unicast path (4 instructions
+ * a packet in scripts/instructions.sh when it was inlined).
  */
-static void udp_mcast_deliver(struct rxs_sk_buff *skb, uint16_t dport, const struct udp_mibs *m)
+static RXS_NOINLINE void udp_mcast_deliver(struct rxs_sk_buff *skb, uint16_t dport,
+					    const struct udp_mibs *m)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
