@@ -828,6 +828,64 @@ static void test_sysctl_names(void **state)
 	assert_null(rxs_sysctl_name(-1));
 }
 
+/* rxs_socket_join(), for code that builds a host (a bare capture's default host). */
+static void test_socket_join(void **state)
+{
+	static const struct {
+		int line;
+		int proto;
+		const char *bind, *group, *nic;
+		int want;
+		unsigned int njoin;
+	} cases[] = {
+		{ __LINE__, IPPROTO_UDP, "0.0.0.0", "239.1.1.1", NULL, 0, 1 },
+		{ __LINE__, IPPROTO_UDP, "::", "ff02::fb", "eth0", 0, 1 },
+		{ __LINE__, IPPROTO_UDP, "::", "224.0.0.251", NULL, 0, 1 },
+		{ __LINE__, IPPROTO_UDP, "0.0.0.0", "ff02::fb", NULL, -EINVAL, 0 },
+		{ __LINE__, IPPROTO_UDP, "0.0.0.0", "10.0.0.1", NULL, -EINVAL, 0 },
+		{ __LINE__, IPPROTO_TCP, "0.0.0.0", "239.1.1.1", NULL, -EINVAL, 0 },
+		{ __LINE__, IPPROTO_UDP, "0.0.0.0", "239.1.1.1",
+		  "a-name-longer-than-thirty-one-bytes", -EINVAL, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct rxs_scenario *sc = NULL;
+		struct rxs_socket_config *s;
+		struct rxs_addr g;
+		int rc;
+
+		assert_int_equal(rxs_scenario_create(&sc), 0);
+		s = rxs_scenario_add_socket(sc);
+		s->proto = cases[i].proto;
+		assert_int_equal(rxs_addr_parse(&s->local, cases[i].bind), 0);
+		assert_int_equal(rxs_addr_parse(&g, cases[i].group), 0);
+		rc = rxs_socket_join(s, &g, cases[i].nic);
+		if (!rc)
+			rc = rxs_socket_join(s, &g, cases[i].nic);	/* again: no second entry */
+		if (rc != cases[i].want || s->njoin != cases[i].njoin)
+			fail_msg("case at line %d: %s, %u groups", cases[i].line, rxs_strerror(rc),
+				 s->njoin);
+		rxs_scenario_free(sc);
+	}
+	{
+		struct rxs_scenario *sc = NULL;
+		struct rxs_socket_config *s;
+		struct rxs_addr g;
+
+		assert_int_equal(rxs_scenario_create(&sc), 0);
+		s = rxs_scenario_add_socket(sc);
+		assert_int_equal(rxs_addr_parse(&g, "239.0.0.0"), 0);
+		for (unsigned int n = 0; n < RXS_SOCK_JOIN_MAX; n++) {
+			g.addr[3] = (uint8_t)n;
+			assert_int_equal(rxs_socket_join(s, &g, NULL), 0);
+		}
+		g.addr[3] = 200;
+		assert_int_equal(rxs_socket_join(s, &g, NULL), -ENOBUFS);
+		rxs_scenario_free(sc);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -837,6 +895,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_parse_defaults),
 		cmocka_unit_test(test_parse_values),
+		cmocka_unit_test(test_socket_join),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_load_errors),

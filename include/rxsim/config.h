@@ -288,6 +288,12 @@ RXS_API void rxs_scenario_free(struct rxs_scenario *sc);
 RXS_API struct rxs_nic_config *rxs_scenario_add_nic(struct rxs_scenario *sc);
 /* Append a UDP socket on 0.0.0.0, port 0, read by a keeping-up application; NULL on -ENOMEM. */
 RXS_API struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc);
+/* IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP: @s joins @group on the NIC named @nic (NULL or "":
+ * the NIC of its address, else the first). 0 (also when it already had joined), -EINVAL
+ * (not a group, an IPv6 group for an IPv4 socket, not UDP, @nic too long) or -ENOBUFS (it
+ * has joined RXS_SOCK_JOIN_MAX groups, as the kernel's igmp_max_memberships says). */
+RXS_API int rxs_socket_join(struct rxs_socket_config *s, const struct rxs_addr *group,
+			    const char *nic);
 /* Append a tap seeing every frame (filter ""); NULL on -ENOMEM. */
 RXS_API struct rxs_tap_config *rxs_scenario_add_tap(struct rxs_scenario *sc);
 /* Append a pcap traffic entry to the first NIC (set path or kind); NULL on -ENOMEM. */

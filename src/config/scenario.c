@@ -123,6 +123,31 @@ struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc)
 	return s;
 }
 
+int rxs_socket_join(struct rxs_socket_config *s, const struct rxs_addr *group, const char *nic)
+{
+	const struct rxs_addr *g = group;
+	struct rxs_mc_join *j;
+	bool v4 = g->family == AF_INET;
+
+	if (s->proto != IPPROTO_UDP || (!v4 && g->family != AF_INET6) ||
+	    (v4 ? (g->addr[0] & 0xf0) != 0xe0 : g->addr[0] != 0xff) ||
+	    (!v4 && s->local.family == AF_INET) || (nic && strlen(nic) >= RXS_NAME_MAX))
+		return -EINVAL;
+	for (unsigned int i = 0; i < s->njoin; i++)
+		if (s->join[i].group.family == g->family &&
+		    !memcmp(s->join[i].group.addr, g->addr, 16) &&
+		    !strcmp(s->join[i].nic, nic ? nic : ""))
+			return 0;
+	if (s->njoin == RXS_SOCK_JOIN_MAX)
+		return -ENOBUFS;
+	j = &s->join[s->njoin++];
+	memset(j, 0, sizeof(*j));
+	j->group = *g;
+	if (nic)
+		strcpy(j->nic, nic);
+	return 0;
+}
+
 struct rxs_tap_config *rxs_scenario_add_tap(struct rxs_scenario *sc)
 {
 	char *filter = rxs__strdup("");

@@ -119,6 +119,9 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 		 * has no route on a host that does not route multicast; 6.18 gives no reason
 		 * but NOT_SPECIFIED and counts nothing past IpInReceives. */
 		if (unlikely(!rxs__mc_joined(skb->dev, AF_INET, d))) {
+			RXS_TRACE_STAGE(sd, sd->now, skb, "ip_route_input_rcu",
+					"group %u.%u.%u.%u not joined on %s (ip_check_mc_rcu)",
+					d[0], d[1], d[2], d[3], skb->dev->cfg.name);
 			RXS_DEV_COUNT(skb->dev, rx_mc_unjoined);
 			return RXS_DROP_NOT_SPECIFIED;
 		}

@@ -157,6 +157,9 @@ void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 		 * device joined the group (ipv6_chk_mcast_addr); else freed, NOT_SPECIFIED. */
 		rxs__mib_inc(sd, RXS_MIB_Ip6InMcastPkts);
 		if (!rxs__mc_joined(skb->dev, AF_INET6, cb->daddr)) {
+			RXS_TRACE_STAGE(sd, sd->now, skb, "ip6_mc_input",
+					"group not joined on %s (ipv6_chk_mcast_addr)",
+					skb->dev->cfg.name);
 			RXS_DEV_COUNT(skb->dev, rx_mc_unjoined);
 			rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 			return;
