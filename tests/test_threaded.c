@@ -519,6 +519,64 @@ static void test_split_readers(void **state)
 	rmdir(dir);
 }
 
+/*
+ * Multicast on two CPU threads: 2000 datagrams to 239.1.1.1 over many flows, 1 in 10 to a
+ * port no socket has. Both sockets on port 9 joined the group and read at once, so every
+ * copy is read (UdpInDatagrams twice the frames to port 9), each frame is counted once
+ * (consumed by the first socket's copy), and the rest are UdpIgnoredMulti.
+ */
+static void test_multicast_threaded(void **state)
+{
+	static const uint8_t group_mac[6] = { 0x01, 0x00, 0x5e, 0x01, 0x01, 0x01 };
+	char dir[] = "/tmp/test_threaded.XXXXXX", path[64], yaml[1024], err[256];
+	struct rxs_scenario *sc = NULL;
+	struct rxs_conservation c;
+	rxs_host_t *h = NULL;
+	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_dumper_t *d;
+	struct fr f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/mcast.pcap", dir);
+	d = pcap_dump_open(p, path);
+	assert_non_null(d);
+	for (unsigned int i = 0; i < 2000; i++) {
+		struct pcap_pkthdr ph = { .ts = { .tv_sec = 1, .tv_usec = (suseconds_t)(i * 5) } };
+
+		fr_udp_vlan(&f, group_mac, false, 0, FR_PEER_IP, "239.1.1.1",
+			    (uint16_t)(1000 + i % 300), i % 10 == 3 ? 10 : 9, 18);
+		ph.caplen = ph.len = f.len;
+		pcap_dump((u_char *)d, &ph, f.d);
+	}
+	pcap_dump_close(d);
+	pcap_close(p);
+	snprintf(yaml, sizeof(yaml),
+		 "host: { cpus: 2 }\n"
+		 "nics:\n  - { name: eth0, mac: '02:00:00:00:00:02', addresses: [10.0.0.2/24],"
+		 " rx_queues: 2, ring_size: 4096, rss: { udp_4tuple: true } }\n"
+		 "sockets:\n"
+		 "  - { name: a, proto: udp, bind: '0.0.0.0:9', rcvbuf: 16777216, join: [239.1.1.1] }\n"
+		 "  - { name: b, proto: udp, bind: '0.0.0.0:9', rcvbuf: 16777216, join: [239.1.1.1] }\n"
+		 "traffic:\n  - { pcap: '%s' }\nrun: { until: end+50ms }\n", path);
+	if (rxs_scenario_parse(&sc, yaml, strlen(yaml), "mcast.yaml", NULL, err, sizeof(err)))
+		fail_msg("%s", err);
+	if (rxs_host_create(&h, sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_host_run_threaded(h, false), 0);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	assert_int_equal(c.offered, 2000);
+	assert_int_equal(c.consumed, 1800);
+	assert_int_equal(c.dropped, 200);
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_UdpInDatagrams), 3600);
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_UdpIgnoredMulti), 200);
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_IpExtInMcastPkts), 2000);
+	rxs_host_destroy(h);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_polling_recv),
 		cmocka_unit_test(test_blocking_accept),
 		cmocka_unit_test(test_split_readers),
+		cmocka_unit_test(test_multicast_threaded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
