@@ -1251,30 +1251,17 @@ static void test_multicast(void **state)
 /* A UDP/IPv6 datagram from fd00::1 to @dst:@dport, sent to @dst's group MAC. */
 static void udp6_to_group(struct fr *f, const char *dst, uint16_t dport)
 {
-	uint8_t *ip, *u, mac[6];
-	uint32_t sum;
+	static const uint8_t payload[20];
+	struct rxs_frame_spec s = {
+		.src = V6_PEER, .dst = dst, .ttl = 1, .sport = 1000, .dport = dport,
+		.payload = payload, .payload_len = sizeof(payload),
+	};
+	int len;
 
-	group_mac(dst, mac);
-	fr_eth(f, mac, false, 0, 0x86dd);
-	ip = f->d + f->l3;
-	memset(ip, 0, 40);
-	ip[0] = 0x60;
-	fr_put16(ip + 4, 8 + 20);
-	ip[6] = 17;
-	ip[7] = 1;
-	inet_pton(AF_INET6, V6_PEER, ip + 8);
-	inet_pton(AF_INET6, dst, ip + 24);
-	u = ip + 40;
-	fr_put16(u, 1000);
-	fr_put16(u + 2, dport);
-	fr_put16(u + 4, 8 + 20);
-	fr_put16(u + 6, 0);
-	for (unsigned int i = 0; i < 20; i++)
-		u[8 + i] = (uint8_t)i;
-	sum = fr_sum(ip + 8, 32, 0) + 17 + 8 + 20;
-	fr_put16(u + 6, fr_fold(fr_sum(u, 8 + 20, sum)));
-	f->l4 = f->l3 + 40;
-	f->len = f->l4 + 8 + 20;
+	group_mac(dst, s.dst_mac);
+	len = rxs_frame_udp(f->d, sizeof(f->d), &s);
+	assert_true(len > 0);
+	f->len = (uint32_t)len;
 }
 
 /*
