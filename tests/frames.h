@@ -221,6 +221,15 @@ static inline struct rxs_socket_config *fr_udp_socket(struct rxs_scenario *sc, c
 	return s;
 }
 
+/* @s joins @group (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP) on the NIC of its address. */
+static inline void fr_join(struct rxs_socket_config *s, const char *group)
+{
+	struct rxs_addr g;
+
+	assert_int_equal(rxs_addr_parse(&g, group), 0);
+	assert_int_equal(rxs_socket_join(s, &g, NULL), 0);
+}
+
 static inline rxs_host_t *fr_host(const struct rxs_scenario *sc)
 {
 	rxs_host_t *h = NULL;

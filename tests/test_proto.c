@@ -1168,8 +1168,7 @@ static rxs_host_t *mc_host(enum rxs_driver driver, const char *join, bool mc_all
 	rxs_host_t *h;
 
 	if (join) {
-		assert_int_equal(rxs_addr_parse(&s->join[0].group, join), 0);
-		s->njoin = 1;
+		fr_join(s, join);
 	}
 	s = fr_udp_socket(sc, NULL, MC_PORT, RXS_APP_NEVER);
 	s->mc_all_off = !mc_all;
@@ -1295,8 +1294,7 @@ static void test_multicast_ipv6(void **state)
 
 		assert_int_equal(rxs_addr_parse(&sc->nics[0].addrs[1], V6_HOST "/64"), 0);
 		sc->nics[0].naddrs = 2;
-		assert_int_equal(rxs_addr_parse(&s->join[0].group, "ff02::fb"), 0);
-		s->njoin = 1;
+		fr_join(s, "ff02::fb");
 		h = fr_host(sc);
 		rxs_scenario_free(sc);
 		udp6_to_group(&f, mc6_cases[i].dst, MC_PORT);

@@ -436,8 +436,7 @@ static void test_multicast_clones(void **state)
 		for (unsigned int i = 0; i < 2; i++) {
 			struct rxs_socket_config *s = fr_udp_socket(sc, NULL, PORT, RXS_APP_NEVER);
 
-			assert_int_equal(rxs_addr_parse(&s->join[0].group, "239.1.1.1"), 0);
-			s->njoin = 1;
+			fr_join(s, "239.1.1.1");
 			s->rcvbuf = i == small ? 0 : 1 << 20;
 		}
 		h = fr_host(sc);

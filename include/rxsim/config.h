@@ -171,7 +171,8 @@ struct rxs_socket_config {
 	struct rxs_app_config app;	/* read: for UDP, accept: for TCP listeners */
 	struct rxs_app_config conn_read;	/* TCP: how the application reads each accepted
 						 * connection (read:), default all */
-	struct rxs_mc_join join[RXS_SOCK_JOIN_MAX];	/* UDP: groups joined (join:) */
+	struct rxs_mc_join *join;	/* UDP: the njoin groups joined (join:, rxs_socket_join);
+					 * the scenario's, freed by rxs_scenario_free() */
 	unsigned int njoin;
 	bool mc_all_off;		/* IP_MULTICAST_ALL 0 (multicast_all: false): only the
 					 * groups this socket joined; the kernel's default, 1,

@@ -50,6 +50,8 @@ void rxs_scenario_free(struct rxs_scenario *sc)
 	}
 	for (unsigned int i = 0; i < sc->ntraffic; i++)
 		rxs__free(sc->traffic[i].path);
+	for (unsigned int i = 0; i < sc->nsockets; i++)
+		rxs__free(sc->sockets[i].join);
 	rxs__free(sc->nics);
 	rxs__free(sc->sockets);
 	rxs__free(sc->taps);
@@ -140,6 +142,10 @@ int rxs_socket_join(struct rxs_socket_config *s, const struct rxs_addr *group, c
 			return 0;
 	if (s->njoin == RXS_SOCK_JOIN_MAX)
 		return -ENOBUFS;
+	j = rxs__realloc(s->join, (s->njoin + 1) * sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	s->join = j;
 	j = &s->join[s->njoin++];
 	memset(j, 0, sizeof(*j));
 	j->group = *g;

@@ -225,7 +225,7 @@ static int join_item(struct cfg_ctx *c, const struct rxs_socket_config *sk, yaml
 /* join: [239.1.1.1, ff02::fb]: IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP on this socket. */
 static int set_join(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	struct rxs_mc_join join[RXS_SOCK_JOIN_MAX];
+	struct rxs_mc_join join[RXS_SOCK_JOIN_MAX], *copy = NULL;
 	size_t n;
 
 	if (SOCK(obj)->proto != IPPROTO_UDP)
@@ -244,7 +244,14 @@ static int set_join(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 		if (err)
 			return err;
 	}
-	memcpy(SOCK(obj)->join, join, n * sizeof(join[0]));
+	/* The array lives beside the scenario, not in it: a socket that joins nothing (every
+	 * TCP one, whose accepted children copy their listener's config) carries no room. */
+	if (n && !(copy = rxs__malloc(n * sizeof(join[0]))))
+		return -ENOMEM;
+	if (n)
+		memcpy(copy, join, n * sizeof(join[0]));
+	rxs__free(SOCK(obj)->join);
+	SOCK(obj)->join = copy;
 	SOCK(obj)->njoin = (unsigned int)n;
 	return 0;
 }

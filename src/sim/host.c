@@ -59,10 +59,16 @@ static struct rxs_scenario *scenario_copy(const struct rxs_scenario *sc)
 	}
 	for (unsigned int i = 0; ok && i < sc->ntraffic; i++)
 		c->traffic[i].path = dup_or_null(sc->traffic[i].path, &ok);
+	for (unsigned int i = 0; c->sockets && i < sc->nsockets; i++)
+		c->sockets[i].join = NULL;
+	for (unsigned int i = 0; ok && c->sockets && i < sc->nsockets; i++)
+		c->sockets[i].join = dup_array(sc->sockets[i].join, sc->sockets[i].njoin,
+					       sizeof(*sc->sockets[i].join), &ok);
 	if (!ok) {
 		/* Only the strings we copied are ours; free what we made and report. */
 		c->ntaps = c->taps ? c->ntaps : 0;
 		c->ntraffic = c->traffic ? c->ntraffic : 0;
+		c->nsockets = c->sockets ? c->nsockets : 0;
 		rxs_scenario_free(c);
 		return NULL;
 	}
