@@ -1303,7 +1303,7 @@ static void test_multicast_ipv6(void **state)
 		ns = fr_nic(h, 0);
 		if (ns.rx_mac_filtered != mc6_cases[i].filtered ||
 		    FR_MIB(h, Ip6InMcastPkts) != mc6_cases[i].mcast ||
-		    ns.rx_mc_unjoined != mc6_cases[i].unjoined ||
+		    ns.rx_mc6_unjoined != mc6_cases[i].unjoined ||
 		    FR_MIB(h, Udp6InDatagrams) != mc6_cases[i].delivered ||
 		    FR_MIB(h, Ip6InDelivers) != mc6_cases[i].delivered)
 			fail_msg("case at line %d: filtered %llu, Ip6InMcastPkts %llu, unjoined %llu, "

@@ -224,9 +224,10 @@ struct rxs_nic_stats {
 	uint64_t rx_otherhost_dropped;
 	uint64_t rx_mac_filtered;	/* refused by the destination MAC filter (not a kernel
 					 * counter: real NICs drop these silently) */
-	uint64_t rx_mc_unjoined;	/* multicast for a group the host did not join on this
-					 * device, dropped by the input route (not a kernel
+	uint64_t rx_mc_unjoined;	/* IPv4 multicast for a group the host did not join on
+					 * this device, dropped by the input route (not a kernel
 					 * counter: the kernel frees these with NOT_SPECIFIED) */
+	uint64_t rx_mc6_unjoined;	/* the same for IPv6 (ip6_mc_input) */
 	uint64_t hw_irqs;		/* interrupts raised */
 };
 

@@ -87,6 +87,15 @@ const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reas
 		return l4 == 6 ? "tcp_add_backlog" : "__udp_enqueue_schedule_skb";
 	case RXS_DROP_SOCKET_CLOSE: case RXS_DROP_QUEUE_PURGE:
 		return "skb_queue_purge";
+	case RXS_DROP_NOT_SPECIFIED:
+		/* rxsim frees these for multicast: a group the device did not join, in the
+		 * input route (the skb still at its IP header), or a datagram to a port where
+		 * no socket wants it (UdpIgnoredMulti). */
+		if (skb->network_header != 0xffff && skb->data == rxs_skb_network_header(skb))
+			return l3_name(skb, "ip_rcv_finish_core", "ip6_mc_input");
+		if (l4 == 17)
+			return v6 ? "__udp6_lib_mcast_deliver" : "__udp4_lib_mcast_deliver";
+		break;
 	default:
 		break;
 	}

@@ -160,7 +160,7 @@ void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 			RXS_TRACE_STAGE(sd, sd->now, skb, "ip6_mc_input",
 					"group not joined on %s (ipv6_chk_mcast_addr)",
 					skb->dev->cfg.name);
-			RXS_DEV_COUNT(skb->dev, rx_mc_unjoined);
+			RXS_DEV_COUNT(skb->dev, rx_mc6_unjoined);
 			rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 			return;
 		}
