@@ -1310,7 +1310,7 @@ static void test_multicast_ipv6(void **state)
 				 "Udp6InDatagrams %llu", mc6_cases[i].line,
 				 (unsigned long long)ns.rx_mac_filtered,
 				 (unsigned long long)FR_MIB(h, Ip6InMcastPkts),
-				 (unsigned long long)ns.rx_mc_unjoined,
+				 (unsigned long long)ns.rx_mc6_unjoined,
 				 (unsigned long long)FR_MIB(h, Udp6InDatagrams));
 		rxs_host_destroy(h);
 	}
