@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rxsim/export.h"
 
@@ -110,6 +111,8 @@ struct rxs_addr {
 enum rxs_driver {
 	RXS_DRIVER_GENERIC,	/* multi-queue NIC: descriptor rings, NAPI, page-fragment buffers */
 	RXS_DRIVER_VETH,	/* veth: no ring, netif_rx() into the CPU's backlog */
+	RXS_DRIVER_LOOPBACK,	/* lo: like veth (netif_rx, no ring), and IFF_LOOPBACK: packets
+				 * to and from 127.0.0.0/8 are its own, not martians */
 };
 
 struct rxs_nic_config {
@@ -133,6 +136,7 @@ struct rxs_nic_config {
 	unsigned int rss_indir_size;		/* 0: RXS_RSS_INDIR_DEFAULT entries, i % rx_queues */
 	uint16_t rss_indir[RXS_RSS_INDIR_MAX];	/* queue of each table entry */
 	bool rss_udp_4tuple;			/* UDP hashes ports too (sdfn), default sd */
+	char comment[160];			/* why it is there, for rxs_scenario_emit(); "" */
 };
 
 enum rxs_app_kind {
@@ -177,6 +181,7 @@ struct rxs_socket_config {
 	bool mc_all_off;		/* IP_MULTICAST_ALL 0 (multicast_all: false): only the
 					 * groups this socket joined; the kernel's default, 1,
 					 * takes every group the host joined on that NIC */
+	char comment[96];			/* why it is there, for rxs_scenario_emit(); "" */
 };
 
 struct rxs_tap_config {
@@ -251,6 +256,9 @@ struct rxs_scenario {
 	unsigned int ntraffic;
 	struct rxs_cost cost;
 	struct rxs_run_config run;
+	bool assumed;			/* the default host of a bare capture, not a file's */
+	char *comment;			/* lines (no '#') rxs_scenario_emit() writes atop the
+					 * file, or NULL; owned by the scenario */
 };
 
 /* A scenario with every default and nothing in it. 0 or -ENOMEM. */
@@ -281,6 +289,17 @@ RXS_API int rxs_scenario_key_path(size_t i, char *buf, size_t len);
  * every destination port (see src/config/capture.c). 0 or <0 with @err set. */
 RXS_API int rxs_scenario_for_capture(struct rxs_scenario **scp, const char *path, char *err,
 				     size_t errlen);
+
+/* The same, with the host picked by @host: an IPv4 or IPv6 address or a MAC
+ * (02:00:00:00:00:02), or NULL for the default (the most frequent unicast destination MAC).
+ * -EINVAL when @host is none of those or the capture has no frame to it, with @err set. */
+RXS_API int rxs_scenario_for_capture_host(struct rxs_scenario **scp, const char *path,
+					  const char *host, char *err, size_t errlen);
+
+/* Write @sc as scenario YAML that rxs_scenario_load() reads back to the same scenario, with
+ * the comments of its entries (comment fields) as YAML comments. Paths are written as they
+ * are held (absolute for a bare capture). 0, or -EIO when writing failed. */
+RXS_API int rxs_scenario_emit(const struct rxs_scenario *sc, FILE *f);
 
 /* Free @sc and everything it owns. NULL is a no-op. */
 RXS_API void rxs_scenario_free(struct rxs_scenario *sc);

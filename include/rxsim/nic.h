@@ -75,23 +75,83 @@ RXS_API void rxs_source_get_stats(const rxs_source_t *src, struct rxs_source_sta
 RXS_API void rxs_source_close(rxs_source_t *src);
 
 /* What a capture is sent to: used to build a default host that owns its traffic. */
-struct rxs_capture_survey {
-	uint8_t (*macs)[6];		/* unicast destination MACs, most frequent first */
-	unsigned int nmacs;
-	struct rxs_addr *addrs;		/* unicast destination IPv4/IPv6 addresses, prefix 32/128 */
-	unsigned int naddrs;
-	struct { int proto; uint16_t port; } *ports;	/* UDP/TCP destination ports, sorted */
-	unsigned int nports;
+
+/* One UDP or TCP port of the host and what the capture did with it: the evidence the default
+ * host weighs to decide whether a server listens there (src/config/capture.c). */
+struct rxs_capture_port {
+	int proto;			/* IPPROTO_UDP or IPPROTO_TCP */
+	uint16_t port;
+	uint64_t in, out;		/* frames to the port, and from it (sent by the host) */
+	uint64_t syn_in, synack_out;	/* TCP: SYNs (no ACK) to it, SYN-ACKs from it */
+	uint64_t syn_out, synack_in;	/* TCP: the host as the client on this port */
+	uint64_t group;			/* datagrams to it sent to a multicast group or broadcast */
+	uint64_t server_votes;		/* frames whose ports say "the host serves here": the
+					 * port well-known (< 1024) and the peer's not, or the
+					 * port below 32768 and the peer's in the ephemeral range */
+	uint64_t client_votes;		/* the same rule the other way round */
+	unsigned int peer_ports;	/* distinct peer ports sending to it (estimated, <= 64) */
+	int first;			/* 1: the first frame of the port came in; 2: went out */
+};
+
+/* A multicast group or a VLAN id, with the frames of the capture that carried it. */
+struct rxs_capture_group {
+	struct rxs_addr addr;		/* prefix 32/128 */
 	uint64_t frames;
+};
+
+struct rxs_capture_vlan {
+	uint16_t id;
+	uint64_t frames;
+};
+
+/* Which end of a capture is the host: the default (0), by MAC or by address. */
+enum rxs_capture_pick { RXS_PICK_AUTO, RXS_PICK_MAC, RXS_PICK_ADDR };
+
+struct rxs_capture_select {
+	enum rxs_capture_pick pick;
+	uint8_t mac[6];			/* RXS_PICK_MAC */
+	struct rxs_addr addr;		/* RXS_PICK_ADDR (prefix unused) */
+};
+
+struct rxs_capture_survey {
+	uint8_t (*macs)[6];		/* unicast destination MACs, most frequent first (of frames
+					 * to the picked address, when picked by address) */
+	unsigned int nmacs;
+	struct rxs_addr *addrs;		/* unicast destination IPv4/IPv6 addresses of the frames
+					 * to the host, prefix 32/128, most frequent first */
+	uint64_t *addr_frames;		/* frames to each of addrs */
+	unsigned int naddrs;
+	struct rxs_capture_port *ports;	/* the host's UDP/TCP ports, sorted by proto, port */
+	unsigned int nports;
+	struct rxs_capture_group *groups;	/* multicast destinations received, most first */
+	unsigned int ngroups;
+	struct rxs_capture_vlan *vlans;	/* 802.1Q/802.1ad ids of received frames, by id */
+	unsigned int nvlans;
+	uint64_t frames;
+	uint8_t host_mac[6];		/* the host's MAC as surveyed (all zero: converted frames) */
+	bool host_mac_found;		/* host_mac came from the capture's Ethernet headers */
+	uint64_t to_host, from_host;	/* frames received by the host (unicast to it, group,
+					 * broadcast), and frames it sent */
+	uint64_t ipv6_to_host;		/* of to_host, IPv6 */
+	uint32_t max_ip_len;		/* longest IP packet of to_host on the wire (bytes) */
+	uint64_t converted;		/* frames given a synthetic Ethernet header (SLL, raw IP,
+					 * BSD loopback): their MACs are rxsim's, not the wire's */
 	int read_error;			/* 0, or the error that stopped the read part-way (the
 					 * survey covers the frames before it; err says where) */
 };
 
-/* Read the whole capture once and list where its frames go. 0 (with sv->read_error set and
+/* Read the whole capture and list where its frames go. 0 (with sv->read_error set and
  * @err naming the packet when the file broke part-way), or <0 with @err set. */
 RXS_API int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *err,
 			       size_t errlen);
-/* The same, with addresses and ports taken only from frames sent to @mac (NULL: all). */
+/* The same, with the host picked by @sel (NULL: the most frequent unicast destination MAC).
+ * The host is the MAC (by address: the MAC frames to that address go to); addresses and
+ * ports are those of frames to it (by address: to and from that address only). Reads the
+ * file twice when the MAC must be found first. */
+RXS_API int rxs_capture_survey_host(struct rxs_capture_survey *sv, const char *path,
+				    const struct rxs_capture_select *sel, char *err,
+				    size_t errlen);
+/* rxs_capture_survey_host() picking @mac (NULL: the default). */
 RXS_API int rxs_capture_survey_mac(struct rxs_capture_survey *sv, const char *path,
 				   const uint8_t *mac,
 				   char *err, size_t errlen);

@@ -69,6 +69,7 @@ struct cand {
 
 struct advise {
 	const char *path;
+	const char *host;	/* --host: the host side of a bare capture */
 	const char **sets;	/* the user's --set overrides, applied to every run */
 	int nsets;
 	int jobs;
@@ -780,6 +781,10 @@ static int parse_advise(int argc, char **argv, struct advise *ad)
 			if (m < 0)
 				return CLI_USAGE;
 			ad->sets[ad->nsets++] = v;
+		} else if ((m = cli_opt(argc, argv, &i, "--host", &v)) != 0) {
+			if (m < 0)
+				return CLI_USAGE;
+			ad->host = v;
 		} else if ((m = cli_opt(argc, argv, &i, "--format", &v)) != 0) {
 			if (m < 0)
 				return CLI_USAGE;
@@ -844,7 +849,7 @@ int cli_advise(int argc, char **argv)
 
 	if (ad && (ad->sets = calloc((size_t)argc + 1, sizeof(*ad->sets)))) {
 		status = parse_advise(argc, argv, ad);
-		if (status < 0 && cli_load(ad->path, ad->sets, ad->nsets, &sc) < 0)
+		if (status < 0 && cli_load(ad->path, ad->host, ad->sets, ad->nsets, &sc) < 0)
 			status = CLI_USAGE;
 		if (status < 0)
 			status = search(ad, sc);

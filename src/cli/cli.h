@@ -24,6 +24,7 @@ int cli_gen(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_trace(int argc, char **argv);
 int cli_advise(int argc, char **argv);
+int cli_scenario(int argc, char **argv);
 
 /* Print the help of @cmd (NULL: the program's) to @f. Returns 0, or -1 if @cmd is unknown. */
 int cli_help(FILE *f, const char *cmd);
@@ -36,9 +37,17 @@ int cli_help(FILE *f, const char *cmd);
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 
 /* The scenario of a YAML file, or the default host of a capture (by suffix or magic
- * number), with the --set assignments @sets applied in order. 0, or <0 with the message
- * printed on stderr. */
-int cli_load(const char *path, const char *const *sets, int nsets, struct rxs_scenario **scp);
+ * number; @host: --host, which end of it is the host, or NULL), with the --set assignments
+ * @sets applied in order. 0, or <0 with the message printed on stderr. */
+int cli_load(const char *path, const char *host, const char *const *sets, int nsets,
+	     struct rxs_scenario **scp);
+
+/* Whether @path is a capture (by suffix, or by its magic number) rather than a scenario. */
+bool cli_is_capture(const char *path);
+
+/* A file rxsim is about to write: false (message printed) when it exists and @force is not
+ * given, and always when it is a symbolic link. NULL @path is fine. */
+bool cli_output_ok(const char *what, const char *path, bool force);
 
 /* ---- progress.c ---- */
 

@@ -268,6 +268,8 @@ int main(int argc, char **argv)
 		return cli_trace(argc - 2, argv + 2);
 	if (strcmp(cmd, "advise") == 0)
 		return cli_advise(argc - 2, argv + 2);
+	if (strcmp(cmd, "scenario") == 0)
+		return cli_scenario(argc - 2, argv + 2);
 	if (cmd[0] == '-')
 		return cli_usage_error(NULL, "unknown option '%s'", cmd);
 	return cli_usage_error(NULL, "unknown command '%s'", cmd);

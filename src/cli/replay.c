@@ -29,6 +29,7 @@ enum format { FORMAT_TEXT, FORMAT_KERNEL, FORMAT_JSON };
 struct replay_args {
 	const char *cmd;	/* "replay" or "check", for messages */
 	const char *path;
+	const char *host;	/* --host ADDR|MAC: the host side of a bare capture */
 	enum format format;
 	const char **sets;	/* --set assignments, in command-line order */
 	int nsets;
@@ -58,7 +59,7 @@ static bool has_capture_suffix(const char *path)
 }
 
 /* pcap (micro- and nanosecond, either byte order) or a pcapng section header block. */
-static bool is_capture(const char *path)
+bool cli_is_capture(const char *path)
 {
 	unsigned char m[4];
 	FILE *f;
@@ -77,26 +78,32 @@ static bool is_capture(const char *path)
 		      be == 0x4d3cb2a1 || be == 0x0a0d0d0a);
 }
 
-static int capture_scenario(const char *path, struct rxs_scenario **scp)
+static int capture_scenario(const char *path, const char *host, struct rxs_scenario **scp)
 {
-	char err[512] = "";
-	int rc = rxs_scenario_for_capture(scp, path, err, sizeof(err));
+	char err[1024] = "";
+	int rc = rxs_scenario_for_capture_host(scp, path, host, err, sizeof(err));
 
 	if (rc < 0)
 		fprintf(stderr, "rxsim: %s\n", err[0] ? err : rxs_strerror(rc));
 	return rc;
 }
 
-int cli_load(const char *path, const char *const *sets, int nsets, struct rxs_scenario **scp)
+int cli_load(const char *path, const char *host, const char *const *sets, int nsets,
+	     struct rxs_scenario **scp)
 {
 	struct rxs_scenario *sc = NULL;
 	char err[512] = "";
 	int rc;
 
-	if (is_capture(path)) {
-		rc = capture_scenario(path, &sc);
+	if (cli_is_capture(path)) {
+		rc = capture_scenario(path, host, &sc);
 		if (rc < 0)
 			return rc;
+	} else if (host) {
+		/* A scenario names its host itself: --host would silently mean nothing. */
+		fprintf(stderr, "rxsim: --host picks the host of a bare capture; %s is a scenario "
+			"(edit its nics: and sockets: instead)\n", path);
+		return -EINVAL;
 	} else {
 		rc = rxs_scenario_load(&sc, path, err, sizeof(err));
 		if (rc < 0) {
@@ -123,7 +130,7 @@ int cli_load(const char *path, const char *const *sets, int nsets, struct rxs_sc
 
 static int load(const struct replay_args *a, struct rxs_scenario **scp)
 {
-	return cli_load(a->path, a->sets, a->nsets, scp);
+	return cli_load(a->path, a->host, a->sets, a->nsets, scp);
 }
 
 /* --report, --report-interval, --drops, --tx: CLI_OK, CLI_USAGE, or -1 for another argument. */
@@ -218,6 +225,12 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			if (m < 0)
 				return CLI_USAGE;
 			a->sets[a->nsets++] = v;
+			continue;
+		}
+		if ((m = cli_opt(argc, argv, &i, "--host", &v)) != 0) {
+			if (m < 0)
+				return CLI_USAGE;
+			a->host = v;
 			continue;
 		}
 		if (strcmp(a->cmd, "replay") == 0 && (m = replay_opt(argc, argv, &i, a)) >= 0) {
@@ -334,7 +347,7 @@ static int outputs_close(const struct replay_args *a, rxs_host_t *h, struct outp
  * A file rxsim is about to write: refused when it exists (unless --force), and always when
  * it is a symbolic link, so a run never writes through a path the user did not name.
  */
-static bool output_ok(const char *what, const char *path, bool force)
+bool cli_output_ok(const char *what, const char *path, bool force)
 {
 	struct stat st;
 
@@ -354,11 +367,12 @@ static bool output_ok(const char *what, const char *path, bool force)
 
 static bool outputs_ok(const struct replay_args *a, const struct rxs_scenario *sc)
 {
-	bool ok = output_ok("--tx", a->tx, a->force) && output_ok("--drops", a->drops, a->force) &&
-		  output_ok("--report", a->report, a->force);
+	bool ok = cli_output_ok("--tx", a->tx, a->force) &&
+		  cli_output_ok("--drops", a->drops, a->force) &&
+		  cli_output_ok("--report", a->report, a->force);
 
 	for (unsigned int i = 0; ok && i < sc->ntaps; i++)
-		ok = output_ok("tap output", sc->taps[i].write, a->force);
+		ok = cli_output_ok("tap output", sc->taps[i].write, a->force);
 	return ok;
 }
 

@@ -48,6 +48,7 @@ struct show_col {
 
 struct sweep_args {
 	const char *path;
+	const char *host;		/* --host: the host side of a bare capture */
 	struct axis axis[MAX_KEYS];
 	int naxes;
 	enum sweep_format format;
@@ -223,6 +224,10 @@ static int parse_sweep(int argc, char **argv, struct sweep_args *a)
 		} else if ((m = cli_opt(argc, argv, &i, "--show", &v)) != 0) {
 			if (m < 0 || (rc = parse_show(a, v)) >= 0)
 				return m < 0 ? CLI_USAGE : rc;
+		} else if ((m = cli_opt(argc, argv, &i, "--host", &v)) != 0) {
+			if (m < 0)
+				return CLI_USAGE;
+			a->host = v;
 		} else if ((m = cli_opt(argc, argv, &i, "--plan", &v)) != 0) {
 			if (m < 0)
 				return CLI_USAGE;
@@ -244,7 +249,7 @@ static int parse_sweep(int argc, char **argv, struct sweep_args *a)
 		}
 	}
 	if (a->merge) {
-		if (a->path || a->naxes || a->plan || a->nshow)
+		if (a->path || a->naxes || a->plan || a->nshow || a->host)
 			return cli_usage_error("sweep", "%s", "--merge DIR takes no scenario, --set, "
 					       "--show or --plan: the plan in DIR has them");
 		return -1;
@@ -252,14 +257,6 @@ static int parse_sweep(int argc, char **argv, struct sweep_args *a)
 	if (!a->path)
 		return cli_usage_error("sweep", "%s", "a scenario file (or a capture) is needed");
 	return -1;
-}
-
-static bool is_capture_name(const char *p)
-{
-	size_t n = strlen(p);
-
-	return (n > 5 && strcasecmp(p + n - 5, ".pcap") == 0) ||
-	       (n > 7 && strcasecmp(p + n - 7, ".pcapng") == 0);
 }
 
 /* Grid point @idx: the value index of each axis, the last axis varying fastest. */
@@ -530,6 +527,10 @@ static int write_plan(const struct sweep_args *a, long npoints)
 		shell_quote(stdout, exe);
 		fputs(" sweep ", stdout);
 		shell_quote(stdout, scen);
+		if (a->host) {
+			fputs(" --host ", stdout);
+			shell_quote(stdout, a->host);
+		}
 		for (int k = 0; k < a->naxes; k++) {
 			char set[512];
 
@@ -649,13 +650,10 @@ static int merge(struct sweep_args *a)
 static int load_base(const struct sweep_args *a, struct rxs_scenario **scp)
 {
 	char err[512] = "";
-	int rc = is_capture_name(a->path) ? rxs_scenario_for_capture(scp, a->path, err, sizeof(err))
-					  : rxs_scenario_load(scp, a->path, err, sizeof(err));
+	int rc = cli_load(a->path, a->host, NULL, 0, scp);
 
-	if (rc < 0) {
-		fprintf(stderr, "rxsim: %s\n", err[0] ? err : rxs_strerror(rc));
+	if (rc < 0)
 		return rc;
-	}
 	/* Children apply their point to a fresh copy of the scenario (fork), so trying each
 	 * value here, in the parent, only finds typos before any run starts. */
 	for (int k = 0; k < a->naxes; k++) {

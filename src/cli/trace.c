@@ -46,6 +46,7 @@ struct fate {
 
 struct trace {
 	const char *path;
+	const char *host_pick;	/* --host: the host side of a bare capture */
 	const char **sets;
 	int nsets;
 	uint64_t packet;		/* RXS_FRAME_ID() of the frame asked for */
@@ -374,6 +375,8 @@ static int parse_trace(int argc, char **argv, struct trace *t)
 		}
 		if ((m = cli_opt(argc, argv, &i, "--set", &v)) != 0)
 			t->sets[t->nsets++] = v;
+		else if ((m = cli_opt(argc, argv, &i, "--host", &v)) != 0)
+			t->host_pick = v;
 		else if ((m = cli_opt(argc, argv, &i, "--packet", &v)) != 0)
 			t->packet = m > 0 ? parse_packet(v) : 0;
 		else if ((m = cli_opt(argc, argv, &i, "--filter", &v)) != 0)
@@ -398,20 +401,7 @@ static int parse_trace(int argc, char **argv, struct trace *t)
 
 static int load_scenario(const struct trace *t, struct rxs_scenario **scp)
 {
-	size_t n = strlen(t->path);
-	bool cap = (n > 5 && strcasecmp(t->path + n - 5, ".pcap") == 0) ||
-		   (n > 7 && strcasecmp(t->path + n - 7, ".pcapng") == 0);
-	char err[512] = "";
-	int rc = cap ? rxs_scenario_for_capture(scp, t->path, err, sizeof(err))
-		     : rxs_scenario_load(scp, t->path, err, sizeof(err));
-
-	for (int i = 0; rc == 0 && i < t->nsets; i++) {
-		err[0] = '\0';
-		rc = rxs_scenario_set(*scp, t->sets[i], err, sizeof(err));
-	}
-	if (rc < 0)
-		fprintf(stderr, "rxsim: %s\n", err[0] ? err : rxs_strerror(rc));
-	return rc;
+	return cli_load(t->path, t->host_pick, t->sets, t->nsets, scp);
 }
 
 static int compile_filter(struct trace *t)

@@ -1,18 +1,43 @@
 /* capture.c - the default host for `rxsim replay capture.pcap`.
  *
- * A capture replayed without a scenario runs on a host that owns its traffic: one generic
- * NIC whose MAC is the capture's most frequent unicast destination MAC, with every unicast
- * destination address of the frames sent to that MAC (up to RXS_MAX_ADDRS, the most
- * frequent first), and a dual-stack UDP socket or TCP listener (backlog SOMAXCONN) on every
- * destination port of those frames, read (and accepted) by an application that keeps up.
- * A TCP port that is only ever a client's source port in the capture still gets a listener
- * when some frame was sent to it; segments of connections opened before the capture began
- * find no connection and are reset, as on a host that restarted.
- * What the report then shows is what the receive path itself does to that traffic.
+ * A capture replayed without a scenario runs on a host that owns its traffic. The survey
+ * (src/nic/survey.c) picks the host: the capture's most frequent unicast destination MAC, or
+ * the MAC or address the user names (--host). The host then gets:
+ *
+ * - one NIC eth0, generic driver, 4096-descriptor ring, with that MAC and every unicast
+ *   destination address of the frames sent to it (up to RXS_MAX_ADDRS, the most frequent
+ *   first); an IPv6 link-local address (fe80:: from the MAC, as addrconf makes it) when IPv6
+ *   reaches the host but no IPv6 address of its own does, since a host without one has IPv6
+ *   disabled; an MTU that fits the longest IP packet sent to it.
+ * - a loopback device instead (lo: MAC 00:00:00:00:00:00, MTU 65536, driver loopback) when
+ *   the frames came without an Ethernet header (Linux cooked SLL/SLL2, BSD loopback, raw IP)
+ *   and go to a loopback address: 127.0.0.1 is only the host's own on lo, and the kernel
+ *   drops it as a martian from any other device.
+ * - a dual-stack UDP socket or TCP listener (backlog SOMAXCONN, an application that keeps
+ *   up) on each of its ports that looks like a server's, by this rule, in this order:
+ *     TCP: a SYN without ACK came to the port; or the host answered from it (a SYN-ACK left
+ *     it); not when the host opened a connection from it (SYN out, SYN-ACK in); else, for
+ *     connections begun before the capture, by the port numbers of its frames (below).
+ *     UDP: datagrams to the port went to a multicast group or broadcast; else by the port
+ *     numbers; else not when the host spoke first from it (a client); else yes when
+ *     datagrams came from 3 or more source ports, or when the host answered from it.
+ *     Port numbers: a frame votes "server" for the host's port P when P is well-known
+ *     (< 1024) and the peer's is not, or when P is below the ephemeral range (32768, Linux's
+ *     ip_local_port_range) and the peer's is in it; the other way round votes "client";
+ *     the majority decides.
+ *   A port with no evidence either way still gets a socket when no port of its protocol got
+ *   one by the rule: then it is the only candidate (a one-way flood to port 5001).
+ *   Never port 0, and never a port only the host sent from.
+ * Each entry says why in its comment, which `rxsim scenario` writes as YAML comments.
+ * Segments of connections opened before the capture began find no connection and are reset,
+ * as on a host that restarted. What the report then shows is what the receive path itself
+ * does to that traffic.
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -21,44 +46,276 @@
 #include "rxsim/error.h"
 #include "rxsim/nic.h"
 
+#define PEERS_MANY 3		/* distinct source ports that make a UDP port a server's */
+
+/* Write the reason into @why and return @verdict. */
+static int __attribute__((format(printf, 4, 5)))
+because(int verdict, char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return verdict;
+}
+
+/* Whether a server listens on port @p, by the rule atop this file: 1 yes, with the reason in
+ * @why; -1 no; 0 no evidence either way (a socket only when it is the only candidate). */
+static int port_verdict(const struct rxs_capture_port *p, char *why, size_t len)
+{
+	bool tcp = p->proto == IPPROTO_TCP;
+	const char *unit = tcp ? "segments" : "datagrams";
+	unsigned long long in = p->in;
+
+	if (p->port == 0 || p->in == 0)
+		return -1;
+	if (tcp && p->syn_in)
+		return because(1, why, len, "%llu SYNs to this port",
+			       (unsigned long long)p->syn_in);
+	if (tcp && p->synack_out)
+		return because(1, why, len, "the side that answers: %llu SYN-ACKs from this port",
+			       (unsigned long long)p->synack_out);
+	if (tcp && (p->syn_out || p->synack_in))
+		return -1;	/* the host opened the connection from here: a client's port */
+	if (!tcp && p->group)
+		return because(1, why, len, "%llu datagrams to a group or broadcast",
+			       (unsigned long long)p->group);
+	if (p->server_votes > p->client_votes)
+		return because(1, why, len, "%s port %u, peers use ephemeral ports; %llu %s",
+			       p->port < 1024 ? "well-known" : "registered", p->port, in, unit);
+	if (p->client_votes > p->server_votes)
+		return -1;	/* the peer's port is the service: this one is ephemeral */
+	if (p->first == 2)
+		return -1;	/* the host spoke first from it */
+	if (!tcp && p->peer_ports >= PEERS_MANY)
+		return because(1, why, len, "%llu datagrams from %u source ports", in,
+			       p->peer_ports);
+	if (p->out)
+		return because(1, why, len, "the side that answers: %llu %s in, %llu out", in, unit,
+			       (unsigned long long)p->out);
+	return because(0, why, len, "no evidence either way, the only candidate; %llu %s", in,
+		       unit);
+}
+
+static int add_socket(struct rxs_scenario *sc, const struct rxs_capture_port *p,
+		      const char *why)
+{
+	struct rxs_socket_config *s = rxs_scenario_add_socket(sc);
+
+	if (!s)
+		return -ENOMEM;
+	snprintf(s->name, sizeof(s->name), "%s:%u", p->proto == IPPROTO_TCP ? "tcp" : "udp",
+		 (unsigned int)p->port);
+	s->proto = p->proto;
+	s->backlog = 4096;	/* listen(fd, SOMAXCONN) */
+	memset(&s->local, 0, sizeof(s->local));
+	s->local.family = AF_INET6;	/* [::]: takes IPv4 and IPv6 */
+	s->port = p->port;
+	s->app.kind = RXS_APP_ALL;
+	snprintf(s->comment, sizeof(s->comment), "%s", why);
+	return 0;
+}
+
 static int add_sockets(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
 {
-	for (unsigned int i = 0; i < sv->nports; i++) {
-		int proto = sv->ports[i].proto;
-		struct rxs_socket_config *s;
+	bool chosen[2] = { false, false };	/* TCP, UDP got a socket by evidence */
+	char why[96];
+	int rc;
 
-		if (proto != IPPROTO_UDP && proto != IPPROTO_TCP)
-			continue;
-		s = rxs_scenario_add_socket(sc);
-		if (!s)
-			return -ENOMEM;
-		snprintf(s->name, sizeof(s->name), "%s:%u", proto == IPPROTO_TCP ? "tcp" : "udp",
-			 (unsigned int)sv->ports[i].port);
-		s->proto = proto;
-		s->backlog = 4096;	/* listen(fd, SOMAXCONN) */
-		memset(&s->local, 0, sizeof(s->local));
-		s->local.family = AF_INET6;	/* [::]: takes IPv4 and IPv6 */
-		s->port = sv->ports[i].port;
-		s->app.kind = RXS_APP_ALL;
+	for (unsigned int i = 0; i < sv->nports; i++) {
+		const struct rxs_capture_port *p = &sv->ports[i];
+
+		if (port_verdict(p, why, sizeof(why)) > 0) {
+			chosen[p->proto != IPPROTO_TCP] = true;
+			if ((rc = add_socket(sc, p, why)) < 0)
+				return rc;
+		}
+	}
+	for (unsigned int i = 0; i < sv->nports; i++) {
+		const struct rxs_capture_port *p = &sv->ports[i];
+
+		if (!chosen[p->proto != IPPROTO_TCP] && port_verdict(p, why, sizeof(why)) == 0 &&
+		    (rc = add_socket(sc, p, why)) < 0)
+			return rc;
 	}
 	return 0;
 }
 
-static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, const char *path)
+static bool is_loopback_addr(const struct rxs_addr *a)
+{
+	static const uint8_t v6_lo[16] = { [15] = 1 };
+
+	return a->family == AF_INET ? a->addr[0] == 127 : !memcmp(a->addr, v6_lo, 16);
+}
+
+/* fe80::/64 with the EUI-64 interface id of @mac (addrconf_ifid_eui48). */
+static void link_local(struct rxs_addr *a, const uint8_t mac[6])
+{
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET6;
+	a->prefix = 64;
+	a->addr[0] = 0xfe;
+	a->addr[1] = 0x80;
+	a->addr[8] = mac[0] ^ 0x02;
+	a->addr[9] = mac[1];
+	a->addr[10] = mac[2];
+	a->addr[11] = 0xff;
+	a->addr[12] = 0xfe;
+	memcpy(a->addr + 13, mac + 3, 3);
+}
+
+static void add_addr(struct rxs_nic_config *nic, const struct rxs_addr *a)
+{
+	if (nic->naddrs < RXS_MAX_ADDRS)
+		nic->addrs[nic->naddrs++] = *a;
+}
+
+/* Addresses of the frames to the host; on lo, 127.0.0.0/8 and ::1 as lo has them. */
+static void fill_addrs(struct rxs_nic_config *nic, const struct rxs_capture_survey *sv,
+		       bool lo)
+{
+	bool v6 = false;
+
+	for (unsigned int i = 0; i < sv->naddrs && nic->naddrs < RXS_MAX_ADDRS; i++) {
+		struct rxs_addr a = sv->addrs[i];
+
+		if (lo && a.family == AF_INET && a.addr[0] == 127) {
+			static const struct rxs_addr lo4 = { AF_INET, { 127, 0, 0, 1 }, 8 };
+			bool have = false;
+
+			for (unsigned int j = 0; j < nic->naddrs; j++)
+				have |= !memcmp(&nic->addrs[j], &lo4, sizeof(lo4));
+			if (have)
+				continue;
+			a = lo4;
+		}
+		v6 |= a.family == AF_INET6 && !(a.addr[0] == 0xfe && (a.addr[1] & 0xc0) == 0x80);
+		add_addr(nic, &a);
+	}
+	/* A host without an IPv6 address has IPv6 disabled (IPV6DISABLED): one that receives
+	 * IPv6 (a multicast group, a link-local peer) has at least its link-local address. */
+	if (sv->ipv6_to_host && !v6 && !lo) {
+		struct rxs_addr ll;
+		bool have = false;
+
+		link_local(&ll, nic->mac);
+		for (unsigned int j = 0; j < nic->naddrs; j++)
+			have |= !memcmp(nic->addrs[j].addr, ll.addr, 16);
+		if (!have)
+			add_addr(nic, &ll);
+	}
+}
+
+static int fill_nic(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
 {
 	static const uint8_t fallback_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 	struct rxs_nic_config *nic = rxs_scenario_add_nic(sc);
-	struct rxs_traffic_config *t;
+	bool lo = false;
+	char mac[32];
 
 	if (!nic)
 		return -ENOMEM;
-	snprintf(nic->name, sizeof(nic->name), "eth0");
-	nic->driver = RXS_DRIVER_GENERIC;
+	for (unsigned int i = 0; sv->converted == sv->frames && i < sv->naddrs; i++)
+		lo |= is_loopback_addr(&sv->addrs[i]);
+	snprintf(nic->name, sizeof(nic->name), "%s", lo ? "lo" : "eth0");
 	nic->ring_size = 4096;
-	memcpy(nic->mac, sv->nmacs ? sv->macs[0] : fallback_mac, sizeof(nic->mac));
-	nic->naddrs = RXS_MIN(sv->naddrs, (unsigned int)RXS_MAX_ADDRS);
-	memcpy(nic->addrs, sv->addrs, nic->naddrs * sizeof(nic->addrs[0]));
-	if (add_sockets(sc, sv))
+	if (lo) {
+		nic->driver = RXS_DRIVER_LOOPBACK;
+		nic->gro = false;
+		nic->mtu = 65536;
+		memset(nic->mac, 0, 6);
+	} else {
+		nic->driver = RXS_DRIVER_GENERIC;
+		memcpy(nic->mac, sv->host_mac_found ? sv->host_mac : fallback_mac, 6);
+		/* The longest IP packet sent to the host must pass the NIC's length check. */
+		nic->mtu = RXS_MAX(1500u, RXS_MIN(sv->max_ip_len, 65535u));
+	}
+	fill_addrs(nic, sv, lo);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", nic->mac[0], nic->mac[1],
+		 nic->mac[2], nic->mac[3], nic->mac[4], nic->mac[5]);
+	if (lo)
+		snprintf(nic->comment, sizeof(nic->comment), "loopback: %llu frames came without an "
+			 "Ethernet header to a loopback address (a martian on any other device)",
+			 (unsigned long long)sv->to_host);
+	else if (sv->host_mac_found)
+		snprintf(nic->comment, sizeof(nic->comment), "the host: %llu frames to %s or a "
+			 "group, %llu sent by it (not replayed); longest packet %u bytes",
+			 (unsigned long long)sv->to_host, mac, (unsigned long long)sv->from_host,
+			 (unsigned int)sv->max_ip_len);
+	else
+		snprintf(nic->comment, sizeof(nic->comment), "no unicast MAC in the capture, so "
+			 "rxsim's own; %llu frames to groups or broadcast; longest packet %u bytes",
+			 (unsigned long long)sv->to_host, (unsigned int)sv->max_ip_len);
+	return 0;
+}
+
+/* Append a line to the scenario's comment. 0 or -ENOMEM. */
+static int note(struct rxs_scenario *sc, const char *line)
+{
+	size_t old = sc->comment ? strlen(sc->comment) : 0, n = strlen(line);
+	char *c = rxs__realloc(sc->comment, old + n + 2);
+
+	if (!c)
+		return -ENOMEM;
+	memcpy(c + old, line, n);
+	c[old + n] = '\n';
+	c[old + n + 1] = '\0';
+	sc->comment = c;
+	return 0;
+}
+
+/*
+ * Multicast groups the capture sends to. They are a comment for now: when sockets[].join
+ * exists, the sockets on the groups' ports join them here (and the emitter writes the key).
+ */
+static int note_groups(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
+{
+	char line[160], a[64];
+	size_t n;
+
+	if (!sv->ngroups)
+		return 0;
+	n = (size_t)snprintf(line, sizeof(line), "multicast groups seen:");
+	for (unsigned int i = 0; i < sv->ngroups && i < 4 && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s (%llu frames)",
+				      i ? "," : "", rxs_addr_format(&sv->groups[i].addr, a,
+								    sizeof(a)),
+				      (unsigned long long)sv->groups[i].frames);
+	if (sv->ngroups > 4 && n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, " and %u more", sv->ngroups - 4);
+	return note(sc, line);
+}
+
+/*
+ * VLAN ids of the frames to the host, a comment for now: when nics[].vlans exists, the NIC
+ * carries a VLAN device for each of them here.
+ */
+static int note_vlans(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
+{
+	char line[160];
+	size_t n;
+
+	if (!sv->nvlans)
+		return 0;
+	n = (size_t)snprintf(line, sizeof(line), "VLAN ids seen:");
+	for (unsigned int i = 0; i < sv->nvlans && i < 6 && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %u (%llu frames)",
+				      i ? "," : "", sv->vlans[i].id,
+				      (unsigned long long)sv->vlans[i].frames);
+	if (sv->nvlans > 6 && n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, " and %u more", sv->nvlans - 6);
+	return note(sc, line);
+}
+
+static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, const char *path)
+{
+	struct rxs_traffic_config *t;
+	char line[1100];
+
+	snprintf(line, sizeof(line), "the host rxsim assumes for %s (rxsim scenario)", path);
+	if (note(sc, line) || fill_nic(sc, sv) || add_sockets(sc, sv) || note_groups(sc, sv) ||
+	    note_vlans(sc, sv))
 		return -ENOMEM;
 	t = rxs_scenario_add_traffic(sc);
 	if (!t)
@@ -68,38 +325,55 @@ static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, co
 	sc->path = rxs__strdup(path);
 	if (!t->path || !sc->path)
 		return -ENOMEM;
-	snprintf(t->nic, sizeof(t->nic), "eth0");
+	snprintf(t->nic, sizeof(t->nic), "%s", sc->nics[0].name);
 	sc->run.until = RXS_UNTIL_END;
 	sc->run.ns = 1000000000u;
+	sc->assumed = true;
 	return 0;
 }
 
-int rxs_scenario_for_capture(struct rxs_scenario **scp, const char *path, char *err,
-			     size_t errlen)
+/* @text as a MAC (six hex pairs with ':' or '-') or an address. 0 or -EINVAL. */
+static int parse_select(struct rxs_capture_select *sel, const char *text)
 {
+	unsigned int m[6];
+	char end;
+
+	memset(sel, 0, sizeof(*sel));
+	if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+		   &end) == 6 ||
+	    sscanf(text, "%2x-%2x-%2x-%2x-%2x-%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+		   &end) == 6) {
+		sel->pick = RXS_PICK_MAC;
+		for (int i = 0; i < 6; i++)
+			sel->mac[i] = (uint8_t)m[i];
+		return 0;
+	}
+	if (strchr(text, '/') || rxs_addr_parse(&sel->addr, text) < 0)
+		return -EINVAL;
+	sel->pick = RXS_PICK_ADDR;
+	return 0;
+}
+
+int rxs_scenario_for_capture_host(struct rxs_scenario **scp, const char *path, const char *host,
+				  char *err, size_t errlen)
+{
+	struct rxs_capture_select sel = { .pick = RXS_PICK_AUTO };
 	struct rxs_capture_survey sv;
 	struct rxs_scenario *sc = NULL;
 	int rc;
 
 	*scp = NULL;
-	rc = rxs_capture_survey(&sv, path, err, errlen);
+	if (host && parse_select(&sel, host) < 0) {
+		snprintf(err, errlen, "--host %s: not an IPv4 or IPv6 address or a MAC", host);
+		return -EINVAL;
+	}
+	rc = rxs_capture_survey_host(&sv, path, &sel, err, errlen);
 	if (rc < 0)
 		return rc;
-	/* A two-way capture sends frames to both ends: the host is the end whose MAC is most
-	 * often the destination, and its addresses are those of the frames sent to it. */
-	if (sv.nmacs) {
-		uint8_t mac[6];
-
-		memcpy(mac, sv.macs[0], 6);
+	if (host && !sv.to_host && !sv.from_host) {
+		snprintf(err, errlen, "--host %s: no frame of %s is to or from it", host, path);
 		rxs_capture_survey_free(&sv);
-		rc = rxs_capture_survey_mac(&sv, path, mac, err, errlen);
-		if (rc < 0)
-			return rc;
-		if (!sv.nmacs) {
-			rxs_capture_survey_free(&sv);
-			return -EIO;
-		}
-		memcpy(sv.macs[0], mac, 6);
+		return -EINVAL;
 	}
 	rc = rxs_scenario_create(&sc);
 	if (!rc)
@@ -112,4 +386,10 @@ int rxs_scenario_for_capture(struct rxs_scenario **scp, const char *path, char *
 	}
 	*scp = sc;
 	return 0;
+}
+
+int rxs_scenario_for_capture(struct rxs_scenario **scp, const char *path, char *err,
+			     size_t errlen)
+{
+	return rxs_scenario_for_capture_host(scp, path, NULL, err, errlen);
 }

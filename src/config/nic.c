@@ -58,7 +58,7 @@ static int set_addresses(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 static int set_mtu(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	return rxs__cfg_uint(c, v, 68, 65535, &NIC(obj)->mtu);
+	return rxs__cfg_uint(c, v, 68, 65536, &NIC(obj)->mtu);	/* lo has 65536 */
 }
 
 /* GRO follows the driver unless `gro:` (applied after `driver:`) says otherwise. */
@@ -73,9 +73,11 @@ static int set_driver(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 		NIC(obj)->driver = RXS_DRIVER_GENERIC;
 	else if (!strcmp(s, "veth"))
 		NIC(obj)->driver = RXS_DRIVER_VETH;
+	else if (!strcmp(s, "loopback"))
+		NIC(obj)->driver = RXS_DRIVER_LOOPBACK;
 	else
-		return rxs__cfg_error(c, v, "unknown driver '%.*s' (generic or veth)", QUOTE_MAX,
-				      s);
+		return rxs__cfg_error(c, v, "unknown driver '%.*s' (generic, veth or loopback)",
+				      QUOTE_MAX, s);
 	NIC(obj)->gro = NIC(obj)->driver == RXS_DRIVER_GENERIC;
 	return 0;
 }

@@ -59,6 +59,7 @@ void rxs_scenario_free(struct rxs_scenario *sc)
 	rxs__free(sc->netfilter);
 	rxs__free(sc->path);
 	rxs__free(sc->dir);
+	rxs__free(sc->comment);
 	rxs__free(sc);
 }
 

@@ -41,7 +41,7 @@ int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rx
 	dev->cfg = *cfg;
 	dev->host = h;
 	dev->ifindex = ifindex;
-	dev->nrxq = cfg->driver == RXS_DRIVER_VETH ? 1 : cfg->rx_queues;
+	dev->nrxq = cfg->driver != RXS_DRIVER_GENERIC ? 1 : cfg->rx_queues;
 	dev->rxq = rxs__calloc(dev->nrxq, sizeof(*dev->rxq));
 	if (!dev->rxq || rxs__rss_init(dev))
 		return -ENOMEM;
@@ -284,6 +284,10 @@ static struct rxs_sk_buff *build_skb(struct rxs_rx_queue *rxq, const struct rxs_
 		return NULL;
 	memcpy(rxs__skb_put(skb, f->len), f->data, f->len);
 	skb_rx_init(skb, rxq, id, t, hash, pkt_type);
+	/* lo's packets are CHECKSUM_PARTIAL from their sender (NETIF_F_HW_CSUM): the
+	 * checksum was never filled in, and skb_csum_unnecessary() takes them as verified. */
+	if (rxq->dev->cfg.driver == RXS_DRIVER_LOOPBACK)
+		skb->ip_summed = RXS_CHECKSUM_UNNECESSARY;
 	return skb;
 }
 
@@ -355,8 +359,8 @@ nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f, struct rxs
 	c->pkt_type = 0;
 	if (c->bad_len || !mac_filter(dev, f->data, &c->pkt_type))
 		return;
-	/* veth has no RSS: its hash is the flow dissector's, which RPS computes in software. */
-	c->hash = dev->cfg.driver == RXS_DRIVER_VETH ? rxs__flow_hash(dev, f->data, f->len) :
+	/* veth and lo have no RSS: the hash is the flow dissector's, which RPS computes. */
+	c->hash = dev->cfg.driver != RXS_DRIVER_GENERIC ? rxs__flow_hash(dev, f->data, f->len) :
 						     rxs__rss_hash(dev, f->data, f->len);
 	c->queue = (int)rxs__rss_queue(dev, c->hash);
 }

@@ -1,10 +1,20 @@
-/* survey.c - where a capture's frames go: destination MACs, addresses and ports.
+/* survey.c - where a capture's frames go, and what the host's ports did in it.
  *
- * Each kind of key is counted in its own open-addressing hash table ("tally") of fixed-size
- * zero-padded keys, grown by doubling and capped at SURVEY_MAX distinct keys: a key first
- * seen after the cap is ignored, which bounds memory on any capture. At the end each table
- * is copied out and sorted, by count (most frequent first) for MACs and addresses, and by
- * key for ports; keys are compared with memcmp, so a port key is proto then big-endian port.
+ * The survey reads a capture once or twice. Unless the caller names the host's MAC, a first
+ * pass counts the unicast destination MACs (of the frames to the picked address, when the
+ * host is picked by address) and takes the most frequent as the host's. The second pass
+ * looks at every frame from the host's side: frames to its MAC (or to a multicast or
+ * broadcast address) are received, frames from its MAC are its own. Of those it counts the
+ * destination addresses, the multicast groups, the VLAN ids, the longest IP packet, whether
+ * IPv6 reaches it, and for each of its UDP and TCP ports the evidence a reader of the capture
+ * would weigh to tell a server's port from a client's (struct rxs_capture_port).
+ *
+ * Memory is bounded whatever the capture: addresses and groups are counted in open-addressing
+ * hash tables ("tally") of fixed-size zero-padded keys, grown by doubling and capped at
+ * SURVEY_MAX distinct keys (a key first seen after the cap is ignored); ports index a dense
+ * array through a fixed 2 x 65536 table; VLAN ids are a fixed 4096 array. Consecutive frames
+ * mostly share their addresses, so each tally remembers its last key and slot and skips the
+ * hash for a repeat. At the end each table is copied out and sorted.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +27,7 @@
 
 #define SURVEY_MAX 65536u
 #define KEY_MAX 17
+#define EPHEMERAL_LOW 32768u	/* net.ipv4.ip_local_port_range's default start */
 
 struct tally_ent {
 	uint8_t key[KEY_MAX];
@@ -26,12 +37,34 @@ struct tally_ent {
 struct tally {
 	struct tally_ent *ents;
 	unsigned int cap, n;
+	unsigned int last;	/* slot of the last key counted, valid while last_ok */
+	bool last_ok;
+};
+
+/* A port's counters while reading (narrower than struct rxs_capture_port: 2 x 65536 of
+ * them may exist). */
+struct port_rec {
+	uint32_t in, out, syn_in, synack_out, syn_out, synack_in, group, srv, cli;
+	uint64_t peer_map;	/* one bit per hash of a peer port: a distinct-count estimate */
+	uint8_t first;
 };
 
 struct survey_ctx {
-	struct tally macs, addrs, ports;
-	const uint8_t *only_mac;	/* tally addresses and ports of frames to this MAC only */
+	struct tally macs, addrs, groups;
+	uint32_t *port_idx;		/* [2][65536]: 1 + index into recs, 0 = none */
+	struct port_rec *recs;
+	unsigned int nrecs, caprecs;
+	uint64_t vlans[4096];
+	const struct rxs_capture_select *sel;
+	bool pass2;
+	uint8_t host[6];		/* pass 2: the host's MAC */
+	struct rxs_capture_survey *sv;
 };
+
+/* The MACs given to converted frames while surveying: the host's (all zero, as on lo), and
+ * the peer's, which outgoing SLL frames get as their destination. */
+static const uint8_t conv_host[6];
+static const uint8_t conv_peer[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 
 static uint32_t hash_key(const uint8_t *key)
 {
@@ -42,13 +75,13 @@ static uint32_t hash_key(const uint8_t *key)
 	return h;
 }
 
-static struct tally_ent *tally_find(struct tally_ent *ents, unsigned int cap, const uint8_t *key)
+static unsigned int tally_slot(const struct tally_ent *ents, unsigned int cap, const uint8_t *key)
 {
 	unsigned int i = hash_key(key) & (cap - 1);
 
 	while (ents[i].count && memcmp(ents[i].key, key, KEY_MAX))
 		i = (i + 1) & (cap - 1);
-	return &ents[i];
+	return i;
 }
 
 static int tally_grow(struct tally *t)
@@ -60,10 +93,11 @@ static int tally_grow(struct tally *t)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < t->cap; i++)
 		if (t->ents[i].count)
-			*tally_find(ents, cap, t->ents[i].key) = t->ents[i];
+			ents[tally_slot(ents, cap, t->ents[i].key)] = t->ents[i];
 	rxs__free(t->ents);
 	t->ents = ents;
 	t->cap = cap;
+	t->last_ok = false;
 	return 0;
 }
 
@@ -74,17 +108,25 @@ static int tally_add(struct tally *t, const uint8_t *key, size_t len)
 	struct tally_ent *e;
 
 	memcpy(k, key, len);
+	if (t->last_ok && !memcmp(t->ents[t->last].key, k, KEY_MAX)) {
+		t->ents[t->last].count++;
+		return 0;
+	}
 	/* Keep the table at most half full: SURVEY_MAX keys fit in 2 * SURVEY_MAX slots. */
 	if (t->n * 2 >= t->cap && t->n < SURVEY_MAX && tally_grow(t) < 0)
 		return -ENOMEM;
-	e = tally_find(t->ents, t->cap, k);
+	t->last = tally_slot(t->ents, t->cap, k);
+	e = &t->ents[t->last];
 	if (!e->count) {
-		if (t->n >= SURVEY_MAX)
+		if (t->n >= SURVEY_MAX) {
+			t->last_ok = false;
 			return 0;
+		}
 		memcpy(e->key, k, KEY_MAX);
 		t->n++;
 	}
 	e->count++;
+	t->last_ok = true;
 	return 0;
 }
 
@@ -97,14 +139,8 @@ static int by_count(const void *a, const void *b)
 	return memcmp(x->key, y->key, KEY_MAX);
 }
 
-static int by_key(const void *a, const void *b)
-{
-	return memcmp(((const struct tally_ent *)a)->key, ((const struct tally_ent *)b)->key,
-		      KEY_MAX);
-}
-
-/* Pack the used slots to the front and sort them; returns how many there are. */
-static unsigned int tally_sort(struct tally *t, int (*cmp)(const void *, const void *))
+/* Pack the used slots to the front and sort them by count; returns how many there are. */
+static unsigned int tally_sort(struct tally *t)
 {
 	unsigned int n = 0;
 
@@ -112,117 +148,218 @@ static unsigned int tally_sort(struct tally *t, int (*cmp)(const void *, const v
 		if (t->ents[i].count)
 			t->ents[n++] = t->ents[i];
 	if (n)
-		qsort(t->ents, n, sizeof(*t->ents), cmp);
+		qsort(t->ents, n, sizeof(*t->ents), by_count);
+	t->last_ok = false;
 	return n;
 }
 
-static int survey_l4(struct survey_ctx *c, uint8_t proto, const uint8_t *l4, size_t len)
-{
-	uint8_t key[3] = { proto };
+/* The headers of one frame, as far as the survey reads them. */
+struct pkt {
+	const uint8_t *dst, *src;	/* MACs */
+	uint16_t vlan;			/* outer VLAN id + 1, 0 = untagged */
+	int family;			/* AF_INET, AF_INET6, 0 = not IP */
+	const uint8_t *saddr, *daddr;
+	uint32_t ip_len;		/* IP packet bytes on the wire */
+	int proto;			/* 6 or 17 with ports below, else 0 */
+	uint16_t sport, dport;
+	uint8_t tcp_flags;
+};
 
+static void parse_l4(struct pkt *k, uint8_t proto, const uint8_t *l4, size_t len)
+{
 	if ((proto != 6 && proto != 17) || len < 4)
-		return 0;
-	memcpy(key + 1, l4 + 2, 2);
-	return tally_add(&c->ports, key, sizeof(key));
+		return;
+	k->proto = proto;
+	k->sport = rxs__get_be16(l4);
+	k->dport = rxs__get_be16(l4 + 2);
+	k->tcp_flags = proto == 6 && len >= 14 ? l4[13] : 0;
 }
 
-static int survey_ipv4(struct survey_ctx *c, const uint8_t *p, size_t len)
+static void parse_ip(struct pkt *k, const uint8_t *p, size_t len, uint32_t wire)
 {
-	uint8_t key[5] = { 4 };
-	size_t ihl;
-	int rc;
+	if (len >= 20 && p[0] >> 4 == 4) {
+		size_t ihl = (size_t)(p[0] & 0x0f) * 4;
 
-	if (len < 20 || p[0] >> 4 != 4)
-		return 0;
-	ihl = (size_t)(p[0] & 0x0f) * 4;
-	if (ihl < 20 || ihl > len)
-		return 0;
-	/* Unicast: not 0.0.0.0, not multicast or class E (which holds 255.255.255.255). */
-	if (p[16] < 224 && rxs__get_be32(p + 16) != 0) {
-		memcpy(key + 1, p + 16, 4);
-		if ((rc = tally_add(&c->addrs, key, sizeof(key))) < 0)
-			return rc;
+		if (ihl < 20 || ihl > len)
+			return;
+		k->family = AF_INET;
+		k->saddr = p + 12;
+		k->daddr = p + 16;
+		k->ip_len = wire;
+		if (!(rxs__get_be16(p + 6) & 0x1fff))	/* a first fragment has the L4 header */
+			parse_l4(k, p[9], p + ihl, len - ihl);
+	} else if (len >= 40 && p[0] >> 4 == 6) {
+		k->family = AF_INET6;
+		k->saddr = p + 8;
+		k->daddr = p + 24;
+		k->ip_len = wire;
+		parse_l4(k, p[6], p + 40, len - 40);
 	}
-	if (rxs__get_be16(p + 6) & 0x1fff)	/* not a first fragment: no L4 header */
-		return 0;
-	return survey_l4(c, p[9], p + ihl, len - ihl);
 }
 
-static int survey_ipv6(struct survey_ctx *c, const uint8_t *p, size_t len)
+static void parse_frame(struct pkt *k, const uint8_t *p, size_t len, uint32_t wire_len)
 {
-	static const uint8_t unspec[16];
-	uint8_t key[17] = { 6 };
-	int rc;
-
-	if (len < 40 || p[0] >> 4 != 6)
-		return 0;
-	if (p[24] != 0xff && memcmp(p + 24, unspec, 16)) {
-		memcpy(key + 1, p + 24, 16);
-		if ((rc = tally_add(&c->addrs, key, sizeof(key))) < 0)
-			return rc;
-	}
-	return survey_l4(c, p[6], p + 40, len - 40);
-}
-
-/* MACs of converted frames are our own invention (host_mac is zero here), so skip them. */
-static int survey_frame(struct survey_ctx *c, const uint8_t *p, size_t len, int converted)
-{
-	static const uint8_t zero[6];
 	size_t off = 14;
 	uint16_t type;
-	int rc;
 
-	if (len < 14)
-		return 0;
-	if (!converted && !(p[0] & 1) && memcmp(p, zero, 6) &&
-	    (rc = tally_add(&c->macs, p, 6)) < 0)
-		return rc;
-	/* Frames converted from another link type and sent to the capturing host carry the
-	 * all-zero host MAC here (opts.host_mac): they count as sent to any host. */
-	if (c->only_mac && memcmp(p, c->only_mac, 6) && memcmp(p, zero, 6))
-		return 0;
+	memset(k, 0, sizeof(*k));
+	k->dst = p;
+	k->src = p + 6;
 	type = rxs__get_be16(p + 12);
 	for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88A8) && len >= off + 4; tags++) {
+		if (!tags)
+			k->vlan = (uint16_t)((rxs__get_be16(p + off) & 0x0fff) + 1);
 		type = rxs__get_be16(p + off + 2);
 		off += 4;
 	}
-	if (type == 0x0800)
-		return survey_ipv4(c, p + off, len - off);
-	if (type == 0x86DD)
-		return survey_ipv6(c, p + off, len - off);
-	return 0;
+	if (type == 0x0800 || type == 0x86DD)
+		parse_ip(k, p + off, len - off, wire_len > off ? wire_len - (uint32_t)off : 0);
 }
 
-static int export_survey(struct rxs_capture_survey *sv, struct survey_ctx *c)
+static bool addr_is(const struct pkt *k, const uint8_t *a, const struct rxs_addr *want)
 {
-	unsigned int nm = tally_sort(&c->macs, by_count), na = tally_sort(&c->addrs, by_count);
-	unsigned int np = tally_sort(&c->ports, by_key);
+	return k->family == want->family &&
+	       !memcmp(a, want->addr, want->family == AF_INET ? 4 : 16);
+}
 
-	sv->macs = rxs__calloc(nm, sizeof(*sv->macs));
-	sv->addrs = rxs__calloc(na, sizeof(*sv->addrs));
-	sv->ports = rxs__calloc(np, sizeof(*sv->ports));
-	if (!sv->macs || !sv->addrs || !sv->ports)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < nm; i++)
-		memcpy(sv->macs[i], c->macs.ents[i].key, 6);
-	for (unsigned int i = 0; i < na; i++) {
-		const uint8_t *k = c->addrs.ents[i].key;
+static bool unicast_ip(int family, const uint8_t *a)
+{
+	static const uint8_t unspec[16];
 
-		sv->addrs[i].family = k[0] == 4 ? AF_INET : AF_INET6;
-		sv->addrs[i].prefix = k[0] == 4 ? 32 : 128;
-		memcpy(sv->addrs[i].addr, k + 1, k[0] == 4 ? 4 : 16);
+	if (family == AF_INET)	/* not 0.0.0.0, not multicast or class E (255.255.255.255) */
+		return a[0] < 224 && rxs__get_be32(a) != 0;
+	return a[0] != 0xff && memcmp(a, unspec, 16);
+}
+
+static struct port_rec *port_rec(struct survey_ctx *c, int proto, uint16_t port)
+{
+	uint32_t *slot = &c->port_idx[(proto == 6 ? 0 : 65536) + port];
+
+	if (!*slot) {
+		if (c->nrecs == c->caprecs) {
+			unsigned int cap = c->caprecs ? c->caprecs * 2 : 64;
+			struct port_rec *r = rxs__realloc(c->recs, cap * sizeof(*r));
+
+			if (!r)
+				return NULL;
+			c->recs = r;
+			c->caprecs = cap;
+		}
+		memset(&c->recs[c->nrecs], 0, sizeof(c->recs[0]));
+		*slot = ++c->nrecs;
 	}
-	for (unsigned int i = 0; i < np; i++) {
-		sv->ports[i].proto = c->ports.ents[i].key[0];
-		sv->ports[i].port = rxs__get_be16(c->ports.ents[i].key + 1);
-	}
-	sv->nmacs = nm;
-	sv->naddrs = na;
-	sv->nports = np;
+	return &c->recs[*slot - 1];
+}
+
+/* What the ports of one frame say about who serves: +1 the host's @mine, -1 the peer's. */
+static int port_vote(uint16_t mine, uint16_t peer)
+{
+	if ((mine < 1024) != (peer < 1024))
+		return mine < 1024 ? 1 : -1;
+	if ((mine < EPHEMERAL_LOW) != (peer < EPHEMERAL_LOW))
+		return mine < EPHEMERAL_LOW ? 1 : -1;
 	return 0;
 }
 
-static int survey_read(struct survey_ctx *c, rxs_source_t *src, uint64_t *frames)
+/* One UDP/TCP frame of the host's port @mine with the peer's @peer, in (@in) or out. */
+static int count_port(struct survey_ctx *c, const struct pkt *k, bool in, bool group)
+{
+	uint16_t mine = in ? k->dport : k->sport, peer = in ? k->sport : k->dport;
+	bool syn = k->proto == 6 && (k->tcp_flags & 0x02), ack = k->tcp_flags & 0x10;
+	struct port_rec *r = port_rec(c, k->proto, mine);
+	int v = port_vote(mine, peer);
+
+	if (!r)
+		return -ENOMEM;
+	if (!r->first)
+		r->first = in ? 1 : 2;
+	if (in) {
+		r->in++;
+		r->syn_in += syn && !ack;
+		r->synack_in += syn && ack;
+		r->group += group;
+		r->peer_map |= 1ull << ((peer * 2654435761u) >> 26);
+	} else {
+		r->out++;
+		r->syn_out += syn && !ack;
+		r->synack_out += syn && ack;
+	}
+	r->srv += v > 0;
+	r->cli += v < 0;
+	return 0;
+}
+
+/* A frame the host received: unicast to it, or to a group or broadcast. */
+static int count_in(struct survey_ctx *c, const struct pkt *k, bool group)
+{
+	struct rxs_capture_survey *sv = c->sv;
+	uint8_t key[17];
+	int rc = 0;
+
+	sv->to_host++;
+	if (k->vlan)
+		c->vlans[k->vlan - 1]++;
+	if (!k->family)
+		return 0;
+	sv->ipv6_to_host += k->family == AF_INET6;
+	sv->max_ip_len = RXS_MAX(sv->max_ip_len, k->ip_len);
+	key[0] = k->family == AF_INET ? 4 : 6;
+	memcpy(key + 1, k->daddr, k->family == AF_INET ? 4 : 16);
+	if (unicast_ip(k->family, k->daddr))
+		rc = tally_add(&c->addrs, key, k->family == AF_INET ? 5 : 17);
+	else if (k->family == AF_INET6 || (k->daddr[0] >= 224 && k->daddr[0] < 240))
+		rc = tally_add(&c->groups, key, k->family == AF_INET ? 5 : 17);
+	if (rc == 0 && k->proto)
+		rc = count_port(c, k, true, !unicast_ip(k->family, k->daddr));
+	return rc;
+}
+
+/* Pass 1: the destination MAC of Ethernet frames, to the picked address if there is one. */
+static int pass1_frame(struct survey_ctx *c, const struct pkt *k)
+{
+	static const uint8_t zero[6];
+
+	if ((k->dst[0] & 1) || !memcmp(k->dst, zero, 6))
+		return 0;
+	if (c->sel && c->sel->pick == RXS_PICK_ADDR && !(k->family && addr_is(k, k->daddr,
+								       &c->sel->addr)))
+		return 0;
+	return tally_add(&c->macs, k->dst, 6);
+}
+
+/* Pass 2: the frame from the host's side. @converted frames carry rxsim's MACs. */
+static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted)
+{
+	const struct rxs_capture_select *sel = c->sel;
+	bool by_addr = sel && sel->pick == RXS_PICK_ADDR;
+	bool to, from, group = k->dst[0] & 1;
+
+	if (converted) {
+		to = !memcmp(k->dst, conv_host, 6);
+		from = !memcmp(k->dst, conv_peer, 6);
+	} else {
+		to = !memcmp(k->dst, c->host, 6);
+		from = !memcmp(k->src, c->host, 6);
+	}
+	/* Picked by address, the host is that address: other stations behind the same MAC (a
+	 * router's) are not it. Non-IP frames to the MAC still reach it. */
+	if (by_addr && k->family) {
+		to = to && addr_is(k, k->daddr, &sel->addr);
+		/* Raw IP says nothing of direction: its frames are the address's own when they
+		 * come from it (and are not also to it, as on loopback). */
+		from = !to && addr_is(k, k->saddr, &sel->addr) && (from || converted);
+		group = group && !addr_is(k, k->saddr, &sel->addr);
+	}
+	if (from) {
+		c->sv->from_host++;
+		return k->proto ? count_port(c, k, false, false) : 0;
+	}
+	if (to || group)
+		return count_in(c, k, group);
+	return 0;
+}
+
+static int survey_read(struct survey_ctx *c, rxs_source_t *src)
 {
 	struct rxs_source_stats st;
 	struct rxs_frame f;
@@ -230,62 +367,220 @@ static int survey_read(struct survey_ctx *c, rxs_source_t *src, uint64_t *frames
 	int rc;
 
 	while ((rc = rxs_source_next(src, &f)) > 0) {
+		struct pkt k;
+		bool conv;
+
 		rxs_source_get_stats(src, &st);
-		rc = survey_frame(c, f.data, f.len, st.link_converted != converted);
+		conv = st.link_converted != converted;
+		converted = st.link_converted;
+		if (f.len < 14)
+			continue;
+		parse_frame(&k, f.data, f.len, f.wire_len);
+		if (!c->pass2)
+			rc = conv ? 0 : pass1_frame(c, &k);
+		else
+			rc = pass2_frame(c, &k, conv);
 		if (rc < 0)
 			return rc;
-		converted = st.link_converted;
 	}
 	rxs_source_get_stats(src, &st);
-	*frames = st.frames;
+	c->sv->frames = st.frames;
+	c->sv->converted = st.link_converted;
+	return rc;
+}
+
+static int by_port(const void *a, const void *b)
+{
+	const struct rxs_capture_port *x = a, *y = b;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	return (x->port > y->port) - (x->port < y->port);
+}
+
+static void export_addr(struct rxs_addr *a, const uint8_t *key)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = key[0] == 4 ? AF_INET : AF_INET6;
+	a->prefix = key[0] == 4 ? 32 : 128;
+	memcpy(a->addr, key + 1, key[0] == 4 ? 4 : 16);
+}
+
+static void export_port(struct rxs_capture_port *p, const struct port_rec *r, int proto,
+			uint16_t port)
+{
+	p->proto = proto;
+	p->port = port;
+	p->in = r->in;
+	p->out = r->out;
+	p->syn_in = r->syn_in;
+	p->synack_out = r->synack_out;
+	p->syn_out = r->syn_out;
+	p->synack_in = r->synack_in;
+	p->group = r->group;
+	p->server_votes = r->srv;
+	p->client_votes = r->cli;
+	p->peer_ports = (unsigned int)__builtin_popcountll(r->peer_map);
+	p->first = r->first;
+}
+
+static int export_survey(struct rxs_capture_survey *sv, struct survey_ctx *c)
+{
+	unsigned int na = tally_sort(&c->addrs), ng = tally_sort(&c->groups), nv = 0, n = 0;
+
+	for (unsigned int i = 0; i < 4096; i++)
+		nv += c->vlans[i] != 0;
+	sv->addrs = rxs__calloc(na + 1, sizeof(*sv->addrs));
+	sv->addr_frames = rxs__calloc(na + 1, sizeof(*sv->addr_frames));
+	sv->groups = rxs__calloc(ng + 1, sizeof(*sv->groups));
+	sv->vlans = rxs__calloc(nv + 1, sizeof(*sv->vlans));
+	sv->ports = rxs__calloc(c->nrecs + 1, sizeof(*sv->ports));
+	if (!sv->addrs || !sv->addr_frames || !sv->groups || !sv->vlans || !sv->ports)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < na; i++) {
+		export_addr(&sv->addrs[i], c->addrs.ents[i].key);
+		sv->addr_frames[i] = c->addrs.ents[i].count;
+	}
+	for (unsigned int i = 0; i < ng; i++) {
+		export_addr(&sv->groups[i].addr, c->groups.ents[i].key);
+		sv->groups[i].frames = c->groups.ents[i].count;
+	}
+	for (unsigned int i = 0; i < 4096; i++)
+		if (c->vlans[i]) {
+			sv->vlans[sv->nvlans].id = (uint16_t)i;
+			sv->vlans[sv->nvlans++].frames = c->vlans[i];
+		}
+	for (unsigned int i = 0; i < 2 * 65536u && c->nrecs; i++)
+		if (c->port_idx[i])
+			export_port(&sv->ports[n++], &c->recs[c->port_idx[i] - 1],
+				    i < 65536 ? 6 : 17, (uint16_t)(i & 0xffff));
+	qsort(sv->ports, n, sizeof(*sv->ports), by_port);
+	sv->naddrs = na;
+	sv->ngroups = ng;
+	sv->nports = n;
+	return 0;
+}
+
+static int export_macs(struct rxs_capture_survey *sv, struct survey_ctx *c)
+{
+	unsigned int nm = tally_sort(&c->macs);
+
+	sv->macs = rxs__calloc(nm + 1, sizeof(*sv->macs));
+	if (!sv->macs)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < nm; i++)
+		memcpy(sv->macs[i], c->macs.ents[i].key, 6);
+	sv->nmacs = nm;
+	return 0;
+}
+
+/* One pass over @path. 0, or <0 with @err set; a file broken part-way is not an error here
+ * (sv->read_error). */
+static int survey_pass(struct survey_ctx *c, const char *path, char *err, size_t errlen)
+{
+	struct rxs_source_options opts;
+	rxs_source_t *src;
+	int rc;
+
+	memset(&opts, 0, sizeof(opts));
+	memcpy(opts.host_mac, conv_host, 6);
+	memcpy(opts.peer_mac, conv_peer, 6);
+	rc = rxs_source_open_pcap(&src, path, &opts, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = survey_read(c, src);
+	if (rc < 0 && rc != -ENOMEM) {
+		/* A capture broken part-way: what came before the damage is still surveyed, so a
+		 * replay can do what the file allows and then report the same error. */
+		snprintf(err, errlen, "%s", rxs_source_errmsg(src));
+		c->sv->read_error = rc;
+		rc = 0;
+	}
+	rxs_source_close(src);
+	return rc;
+}
+
+static int survey_host(struct survey_ctx *c, const char *path, char *err, size_t errlen)
+{
+	struct rxs_capture_survey *sv = c->sv;
+	int rc = 0;
+
+	if (!c->sel || c->sel->pick != RXS_PICK_MAC) {
+		rc = survey_pass(c, path, err, errlen);
+		if (rc == 0)
+			rc = export_macs(sv, c);
+		if (rc < 0)
+			return rc;
+		if (sv->nmacs) {
+			memcpy(sv->host_mac, sv->macs[0], 6);
+			sv->host_mac_found = true;
+		}
+	} else {
+		memcpy(sv->host_mac, c->sel->mac, 6);
+		sv->host_mac_found = true;
+		sv->macs = rxs__calloc(1, sizeof(*sv->macs));
+		if (!sv->macs)
+			return -ENOMEM;
+	}
+	c->port_idx = rxs__calloc(2 * 65536u, sizeof(*c->port_idx));
+	if (!c->port_idx)
+		return -ENOMEM;
+	memcpy(c->host, sv->host_mac, 6);
+	c->pass2 = true;
+	sv->read_error = 0;
+	rc = survey_pass(c, path, err, errlen);
+	return rc < 0 ? rc : export_survey(sv, c);
+}
+
+int rxs_capture_survey_host(struct rxs_capture_survey *sv, const char *path,
+			    const struct rxs_capture_select *sel, char *err, size_t errlen)
+{
+	struct survey_ctx *c = rxs__calloc(1, sizeof(*c));
+	int rc;
+
+	memset(sv, 0, sizeof(*sv));
+	if (!c) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	c->sel = sel && sel->pick != RXS_PICK_AUTO ? sel : NULL;
+	c->sv = sv;
+	rc = survey_host(c, path, err, errlen);
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "%s: out of memory", path);
+	rxs__free(c->macs.ents);
+	rxs__free(c->addrs.ents);
+	rxs__free(c->groups.ents);
+	rxs__free(c->port_idx);
+	rxs__free(c->recs);
+	rxs__free(c);
+	if (rc < 0)
+		rxs_capture_survey_free(sv);
 	return rc;
 }
 
 int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *err, size_t errlen)
 {
-	return rxs_capture_survey_mac(sv, path, NULL, err, errlen);
+	return rxs_capture_survey_host(sv, path, NULL, err, errlen);
 }
 
 int rxs_capture_survey_mac(struct rxs_capture_survey *sv, const char *path, const uint8_t *mac,
 			   char *err, size_t errlen)
 {
-	struct rxs_source_options opts;
-	struct survey_ctx c;
-	rxs_source_t *src;
-	int rc;
+	struct rxs_capture_select sel = { .pick = mac ? RXS_PICK_MAC : RXS_PICK_AUTO };
 
-	memset(sv, 0, sizeof(*sv));
-	memset(&opts, 0, sizeof(opts));
-	memset(&c, 0, sizeof(c));
-	c.only_mac = mac;
-	rc = rxs_source_open_pcap(&src, path, &opts, err, errlen);
-	if (rc < 0)
-		return rc;
-	rc = survey_read(&c, src, &sv->frames);
-	if (rc < 0 && rc != -ENOMEM) {
-		/* A capture broken part-way: what came before the damage is still surveyed, so a
-		 * replay can do what the file allows and then report the same error. */
-		snprintf(err, errlen, "%s", rxs_source_errmsg(src));
-		sv->read_error = rc;
-		rc = 0;
-	}
-	if (rc == 0)
-		rc = export_survey(sv, &c);
-	if (rc == -ENOMEM)
-		snprintf(err, errlen, "%s: out of memory", path);
-	rxs_source_close(src);
-	rxs__free(c.macs.ents);
-	rxs__free(c.addrs.ents);
-	rxs__free(c.ports.ents);
-	if (rc < 0)
-		rxs_capture_survey_free(sv);
-	return rc;
+	if (mac)
+		memcpy(sel.mac, mac, 6);
+	return rxs_capture_survey_host(sv, path, &sel, err, errlen);
 }
 
 void rxs_capture_survey_free(struct rxs_capture_survey *sv)
 {
 	rxs__free(sv->macs);
 	rxs__free(sv->addrs);
+	rxs__free(sv->addr_frames);
 	rxs__free(sv->ports);
+	rxs__free(sv->groups);
+	rxs__free(sv->vlans);
 	memset(sv, 0, sizeof(*sv));
 }

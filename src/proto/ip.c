@@ -138,6 +138,13 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 		return RXS_DROP_IP_INVALID_SOURCE;
 	if (is_zeronet(d))
 		return RXS_DROP_IP_INVALID_DEST;
+	/* A packet on lo keeps the route its sender's output chose (skb_dst), so there is no
+	 * martian test and no source validation: 127.0.0.0/8 is lo's own (a local route). */
+	if (skb->dev->cfg.driver == RXS_DRIVER_LOOPBACK &&
+	    (is_loopback(d) || is_local(h, rxs__get_be32(d)))) {
+		cb->route = RXS_RTN_LOCAL;
+		return RXS_DROP_NOT_DROPPED_YET;
+	}
 	if (is_loopback(d))
 		return RXS_DROP_IP_INVALID_DEST;
 	if (is_loopback(s))

@@ -49,6 +49,7 @@ static struct rxs_scenario *scenario_copy(const struct rxs_scenario *sc)
 	c->path = dup_or_null(sc->path, &ok);
 	c->dir = dup_or_null(sc->dir, &ok);
 	c->netfilter = dup_or_null(sc->netfilter, &ok);
+	c->comment = dup_or_null(sc->comment, &ok);
 	c->nics = dup_array(sc->nics, sc->nnics, sizeof(*sc->nics), &ok);
 	c->sockets = dup_array(sc->sockets, sc->nsockets, sizeof(*sc->sockets), &ok);
 	c->taps = dup_array(sc->taps, sc->ntaps, sizeof(*sc->taps), &ok);

@@ -987,6 +987,7 @@ static void header(FILE *f, const struct rxs_host *h, const struct rxs__funnel_s
 	const struct rxs_scenario *sc = rxs_host_scenario(h);
 	const struct rxs_conservation *c = &s->cons;
 	uint64_t now = rxs_host_now(h);
+	char line[1024];
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	      "<meta name=\"viewport\" content=\"width=device-width\"><title>rxsim report: ", f);
@@ -997,6 +998,12 @@ static void header(FILE *f, const struct rxs_host *h, const struct rxs__funnel_s
 	fprintf(f, " &middot; %u CPUs, %u NICs, %u sockets &middot; ran to %" PRIu64 ".%09" PRIu64
 		" s of virtual time</p>\n", rxs_host_ncpus(h), rxs_host_nnics(h),
 		rxs_host_nsockets(h), now / 1000000000u, now % 1000000000u);
+	if (rxs__host_summary(sc, line, sizeof(line))) {
+		fputs("<p class=\"sub\">host: ", f);
+		esc(f, line);
+		fputs(" (assumed from the capture; <code>rxsim scenario</code> prints it as YAML)"
+		      "</p>\n", f);
+	}
 	fprintf(f, "<p class=\"cons%s\">conservation: offered %" PRIu64 " = consumed %" PRIu64
 		" + dropped %" PRIu64 " + queued %" PRIu64 " %s</p>\n", s->cons_ok ? "" : " bad",
 		c->offered, c->consumed, c->dropped, c->queued, s->cons_ok ? "(ok)" : "(VIOLATED)");

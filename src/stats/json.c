@@ -427,6 +427,53 @@ int rxs__funnel_json(FILE *f, const struct rxs__funnel_snap *s)
 	return ferror(f) ? -EIO : 0;
 }
 
+/* The host rxsim assumed for a bare capture (none for a scenario file): its NICs and the
+ * sockets it assumed, each with why (src/config/capture.c, src/stats/host.c). */
+static void json_host(struct jw *w, const struct rxs_scenario *sc)
+{
+	char buf[1024];
+
+	if (!rxs__host_summary(sc, buf, sizeof(buf)))
+		return;
+	jw_open(w, "host", '{', false);
+	jw_bool(w, "assumed", true);
+	jw_str(w, "summary", buf);
+	jw_open(w, "nics", '[', false);
+	for (unsigned int i = 0; i < sc->nnics; i++) {
+		const struct rxs_nic_config *n = &sc->nics[i];
+		const uint8_t *m = n->mac;
+
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "name", n->name);
+		snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+			 m[4], m[5]);
+		jw_str(w, "mac", buf);
+		jw_open(w, "addresses", '[', true);
+		for (unsigned int j = 0; j < n->naddrs; j++) {
+			size_t k = strlen(rxs_addr_format(&n->addrs[j], buf, sizeof(buf) - 8));
+
+			snprintf(buf + k, sizeof(buf) - k, "/%u", n->addrs[j].prefix);
+			jw_str(w, NULL, buf);
+		}
+		jw_close(w, ']');
+		jw_u64(w, "mtu", n->mtu);
+		jw_str(w, "why", n->comment);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_open(w, "sockets", '[', false);
+	for (unsigned int i = 0; i < sc->nsockets; i++) {
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "name", sc->sockets[i].name);
+		jw_u64(w, "port", sc->sockets[i].port);
+		jw_str(w, "why", sc->sockets[i].comment);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_str(w, "notes", sc->comment ? sc->comment : "");
+	jw_close(w, '}');
+}
+
 static void json_conservation(struct jw *w, const struct rxs__funnel_snap *s)
 {
 	jw_open(w, "conservation", '{', true);
@@ -484,6 +531,7 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 	json_funnel(&w, &snap);
 	json_traffic(&w, h, &snap);
 	json_conservation(&w, &snap);
+	json_host(&w, rxs_host_scenario(h));
 	jw_close(&w, '}');
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;

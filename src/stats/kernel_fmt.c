@@ -247,7 +247,7 @@ static void k_interrupts(FILE *f, const struct rxs_host *h)
 	for (unsigned int i = 0; sc && ncpus && i < rxs_host_nnics(h) && i < sc->nnics; i++) {
 		const struct rxs_nic_config *nc = &sc->nics[i];
 
-		for (unsigned int q = 0; nc->driver != RXS_DRIVER_VETH &&
+		for (unsigned int q = 0; nc->driver == RXS_DRIVER_GENERIC &&
 					 q < rxs_host_nic_nqueues(h, i) && q < RXS_MAX_QUEUES; q++) {
 			char name[RXS_NAME_MAX + 16];
 

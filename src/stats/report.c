@@ -157,6 +157,7 @@ int rxs_report_text(const struct rxs_host *h, FILE *out)
 
 	rxs__funnel_snap(h, &snap);
 	print_title(out, h);
+	rxs__report_host_text(out, rxs_host_scenario(h));
 	rxs__funnel_print(out, &snap);
 	print_one_cpu(out, h, &snap);
 	fputc('\n', out);

@@ -124,4 +124,11 @@ uint64_t rxs__csum_drops(const struct rxs__funnel_snap *s);
 /* Per source: frames, the host's own, checksums changed; the checksum warning. */
 void rxs__report_traffic(FILE *f, const rxs_host_t *h, const struct rxs__funnel_snap *s);
 
+/* host.c: the host rxsim assumed for a bare capture, "eth0 02:..:02, 10.0.0.2; listeners
+ * tcp:22, udp:53", into @buf. False (and "") when @sc is a scenario file's own host. */
+struct rxs_scenario;
+bool rxs__host_summary(const struct rxs_scenario *sc, char *buf, size_t len);
+/* The text report's block: that line and where its YAML comes from; nothing if false. */
+void rxs__report_host_text(FILE *f, const struct rxs_scenario *sc);
+
 #endif /* RXSIM_STATS_INT_H */
