@@ -1,4 +1,5 @@
-/* test_config.c - the scenario parser: the oracle cases, defaults, errors, --set, units. */
+/* test_config.c - the scenario parser: the oracle cases, defaults, errors, --set, units; the
+ * default host of a bare capture (capture.c) and the YAML writer (emit.c). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -9,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "internal.h"
 #include "rxsim/config.h"
 #include "rxsim/error.h"
+#include "capw.h"
 
 #define CASES RXS_SOURCE_DIR "/tests/oracle/cases/"
 
@@ -339,7 +342,7 @@ static const struct {
 	{ __LINE__, "nics:\n  - { rps_cpus: [\"f\"] }\n",
 	  "nics[0].rps_cpus: mask f names CPUs beyond host.cpus (1)" },
 	{ __LINE__, "nics:\n  - { rps_cpus: [xyz] }\n", "'xyz' is not a hex CPU mask" },
-	{ __LINE__, "nics:\n  - { driver: e1000 }\n", "unknown driver 'e1000' (generic or veth)" },
+	{ __LINE__, "nics:\n  - { driver: e1000 }\n", "unknown driver 'e1000' (generic, veth or loopback)" },
 	{ __LINE__, "nics:\n  - { name: eth0 }\n  - { name: eth0 }\n",
 	  "t.yaml:3:13: nics[1]: two NICs named 'eth0'" },
 	{ __LINE__, "nics:\n  - { name: a.b }\n", "name 'a.b' may not contain '.'" },
@@ -886,6 +889,339 @@ static void test_socket_join(void **state)
 	}
 }
 
+/* ---- the default host of a bare capture, and the scenario written back ---- */
+
+static const uint8_t group_mac[6] = { 0x01, 0x00, 0x5e, 0x01, 0x01, 0x01 };
+static const uint8_t mdns6_mac[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0xfb };
+
+static void tmp_file(char *path, size_t len, const char *name)
+{
+	snprintf(path, len, "%s/rxs_test_config_%d_%s", P_tmpdir, (int)getpid(), name);
+}
+
+/* A two-way capture on 10.0.0.2 (fr_host_mac): an ssh server, a DNS server and client, a
+ * TLS connection begun before the capture, an outgoing connection, a multicast group, a
+ * VLAN tag and IPv6 multicast. */
+static void write_two_way(const char *path)
+{
+	const uint8_t *H = fr_host_mac, *P = fr_peer_mac;
+	struct capw w;
+	struct fr f;
+
+	capw_open(&w, path, CAPW_EN10MB);
+	capw_tcp(&f, H, P, "10.0.0.1", "10.0.0.2", 40000, 22, 0x02, 100, 0, 0);
+	capw_add(&w, &f);
+	capw_tcp(&f, P, H, "10.0.0.2", "10.0.0.1", 22, 40000, 0x12, 500, 101, 0);
+	capw_add(&w, &f);
+	capw_tcp(&f, H, P, "10.0.0.1", "10.0.0.2", 40000, 22, 0x10, 101, 501, 0);
+	capw_add(&w, &f);
+	capw_tcp(&f, H, P, "10.0.0.1", "10.0.0.2", 40000, 22, 0x18, 101, 501, 10);
+	capw_add(&w, &f);
+	for (uint16_t port = 50001; port <= 50003; port++) {
+		capw_udp(&f, H, P, false, 0, "10.0.0.1", "10.0.0.2", port, 53, 20);
+		capw_add(&w, &f);
+	}
+	capw_udp(&f, P, H, false, 0, "10.0.0.2", "10.0.0.1", 53, 50001, 40);
+	capw_add(&w, &f);
+	capw_udp(&f, P, H, false, 0, "10.0.0.2", "8.8.8.8", 45000, 53, 20);	/* a client */
+	capw_add(&w, &f);
+	capw_udp(&f, H, P, false, 0, "8.8.8.8", "10.0.0.2", 53, 45000, 40);
+	capw_add(&w, &f);
+	capw_udp(&f, group_mac, P, false, 0, "10.0.0.1", "239.1.1.1", 5000, 5000, 10);
+	capw_add(&w, &f);
+	capw_udp(&f, H, P, true, 202, "10.0.0.1", "10.0.0.2", 50004, 53, 20);
+	capw_add(&w, &f);
+	capw_udp6(&f, mdns6_mac, "fe80::1", "ff02::fb", 5353, 5353, 30);
+	capw_add(&w, &f);
+	capw_tcp(&f, H, P, "10.0.0.1", "10.0.0.2", 40001, 443, 0x18, 7, 9, 100);
+	capw_add(&w, &f);
+	capw_tcp(&f, P, H, "10.0.0.2", "10.0.0.1", 51000, 8080, 0x02, 1, 0, 0);
+	capw_add(&w, &f);
+	capw_tcp(&f, H, P, "10.0.0.1", "10.0.0.2", 8080, 51000, 0x12, 9, 2, 0);
+	capw_add(&w, &f);
+	capw_close(&w);
+}
+
+static void check_sockets(int line, const struct rxs_scenario *sc, const char *const *names,
+			  unsigned int n)
+{
+	if (sc->nsockets != n)
+		fail_msg("case at line %d: %u sockets, want %u (first %s)", line, sc->nsockets, n,
+			 sc->nsockets ? sc->sockets[0].name : "-");
+	for (unsigned int i = 0; i < n; i++)
+		if (strcmp(sc->sockets[i].name, names[i]))
+			fail_msg("case at line %d: socket %u is %s, want %s", line, i,
+				 sc->sockets[i].name, names[i]);
+}
+
+/* @sc written as YAML into a malloc'd string. */
+static char *emit_string(const struct rxs_scenario *sc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(rxs_scenario_emit(sc, f), 0);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/* Emit @sc, read it back, emit again: the same text without the comments, which are not
+ * read back; the reread scenario in *@back. */
+static void round_trip(const struct rxs_scenario *sc, struct rxs_scenario **back)
+{
+	char err[512] = "", *once = emit_string(sc), *twice;
+	const char *a, *b;
+
+	if (parse(back, once, err, sizeof(err)))
+		fail_msg("emitted YAML does not parse: %s\n%s", err, once);
+	twice = emit_string(*back);
+	a = once;
+	b = twice;
+	/* Compare line by line, skipping comment lines on the first side only. */
+	for (;;) {
+		size_t la, lb;
+
+		while (a[strspn(a, " ")] == '#')
+			a = strchr(a, '\n') + 1;
+		la = strcspn(a, "\n");
+		lb = strcspn(b, "\n");
+		if (la != lb || memcmp(a, b, la))
+			fail_msg("round trip differs:\n%.*s\n%.*s", (int)la, a, (int)lb, b);
+		if (!a[la])
+			break;
+		a += la + 1;
+		b += lb + 1;
+	}
+	free(once);
+	free(twice);
+}
+
+static void test_capture_host(void **state)
+{
+	static const char *const want[] = { "tcp:22", "tcp:443", "udp:53", "udp:5000",
+					    "udp:5353" };
+	struct rxs_scenario *sc = NULL, *back = NULL;
+	char path[256], err[512] = "", buf[64];
+	const struct rxs_nic_config *nic;
+
+	(void)state;
+	tmp_file(path, sizeof(path), "two-way.pcap");
+	write_two_way(path);
+	if (rxs_scenario_for_capture(&sc, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	nic = &sc->nics[0];
+	assert_true(sc->assumed);
+	assert_string_equal(nic->name, "eth0");
+	assert_memory_equal(nic->mac, fr_host_mac, 6);
+	assert_int_equal(nic->driver, RXS_DRIVER_GENERIC);
+	assert_int_equal(nic->mtu, 1500);
+	assert_int_equal(nic->naddrs, 2);
+	assert_string_equal(rxs_addr_format(&nic->addrs[0], buf, sizeof(buf)), "10.0.0.2");
+	/* IPv6 reaches the host: it has the link-local address of its MAC, so IPv6 is on. */
+	assert_string_equal(rxs_addr_format(&nic->addrs[1], buf, sizeof(buf)), "fe80::ff:fe00:2");
+	assert_int_equal(nic->addrs[1].prefix, 64);
+	/* Not the client's ports 45000 and 51000: the host spoke first from them. */
+	check_sockets(__LINE__, sc, want, ARRAY_SIZE(want));
+	assert_string_equal(sc->sockets[0].comment, "1 SYN to this port");
+	assert_non_null(strstr(sc->sockets[1].comment, "well-known port 443"));
+	assert_non_null(strstr(sc->comment, "multicast groups seen:"));
+	assert_non_null(strstr(sc->comment, "239.1.1.1 (1 frame)"));
+	assert_non_null(strstr(sc->comment, "ff02::fb (1 frame)"));
+	assert_non_null(strstr(sc->comment, "VLAN ids seen: 202 (1 frame)"));
+	round_trip(sc, &back);
+	assert_memory_equal(back->nics[0].mac, fr_host_mac, 6);
+	assert_int_equal(back->nics[0].naddrs, 2);
+	assert_memory_equal(&back->nics[0].addrs[1], &nic->addrs[1], sizeof(nic->addrs[1]));
+	check_sockets(__LINE__, back, want, ARRAY_SIZE(want));
+	assert_int_equal(back->sockets[0].backlog, 4096);
+	assert_int_equal(back->sockets[0].local.family, AF_INET6);
+	rxs_scenario_free(back);
+	rxs_scenario_free(sc);
+	unlink(path);
+}
+
+static const struct {
+	int line;
+	const char *host;
+	int rc;
+	const uint8_t *mac;
+	unsigned int nsockets;
+} pick_cases[] = {
+	{ __LINE__, "10.0.0.2", 0, fr_host_mac, 5 },
+	{ __LINE__, "02:00:00:00:00:02", 0, fr_host_mac, 5 },
+	/* The other end: a client on every port it used, but the host opened a connection to
+	 * its port 8080. Its own multicast is its own, not received. */
+	{ __LINE__, "10.0.0.1", 0, fr_peer_mac, 1 },
+	/* By MAC the peer is also the gateway the DNS query to 8.8.8.8:53 went through. */
+	{ __LINE__, "02-00-00-00-00-01", 0, fr_peer_mac, 2 },
+	{ __LINE__, "10.9.9.9", -EINVAL, NULL, 0 },	/* in no frame */
+	{ __LINE__, "10.0.0.2/24", -EINVAL, NULL, 0 },
+	{ __LINE__, "eth0", -EINVAL, NULL, 0 },
+	{ __LINE__, "02:00:00:00:00", -EINVAL, NULL, 0 },
+};
+
+static void test_capture_pick(void **state)
+{
+	char path[256];
+
+	(void)state;
+	tmp_file(path, sizeof(path), "pick.pcap");
+	write_two_way(path);
+	for (size_t i = 0; i < ARRAY_SIZE(pick_cases); i++) {
+		struct rxs_scenario *sc = NULL;
+		char err[512] = "";
+		int rc = rxs_scenario_for_capture_host(&sc, path, pick_cases[i].host, err,
+						       sizeof(err));
+
+		if (rc != pick_cases[i].rc)
+			fail_msg("case at line %d: %s (%s)", pick_cases[i].line, rxs_strerror(rc), err);
+		if (rc) {
+			assert_null(sc);
+			assert_non_null(strstr(err, pick_cases[i].host));
+			continue;
+		}
+		if (memcmp(sc->nics[0].mac, pick_cases[i].mac, 6) ||
+		    sc->nsockets != pick_cases[i].nsockets)
+			fail_msg("case at line %d: %u sockets", pick_cases[i].line, sc->nsockets);
+		assert_non_null(strstr(sc->comment, pick_cases[i].host));
+		rxs_scenario_free(sc);
+	}
+	unlink(path);
+}
+
+/* A loopback capture in Linux cooked headers: lo, its MTU, its address; the client's port
+ * (which the SYN-ACK goes to) gets no listener. */
+static void test_capture_loopback(void **state)
+{
+	static const char *const want[] = { "tcp:6379" };
+	static const uint8_t zero[6];
+	struct rxs_scenario *sc = NULL, *back = NULL;
+	char path[256], err[512] = "", buf[64];
+	struct capw w;
+	struct fr f;
+
+	(void)state;
+	tmp_file(path, sizeof(path), "lo.pcap");
+	capw_open(&w, path, CAPW_LINUX_SLL);
+	capw_tcp(&f, zero, zero, "127.0.0.1", "127.0.0.1", 40000, 6379, 0x02, 1, 0, 0);
+	capw_add_sll(&w, &f);
+	capw_tcp(&f, zero, zero, "127.0.0.1", "127.0.0.1", 6379, 40000, 0x12, 7, 2, 0);
+	capw_add_sll(&w, &f);
+	capw_tcp(&f, zero, zero, "127.0.0.1", "127.0.0.1", 40000, 6379, 0x18, 2, 8, 3000);
+	capw_add_sll(&w, &f);
+	capw_close(&w);
+	if (rxs_scenario_for_capture(&sc, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_string_equal(sc->nics[0].name, "lo");
+	assert_int_equal(sc->nics[0].driver, RXS_DRIVER_LOOPBACK);
+	assert_int_equal(sc->nics[0].mtu, 65536);
+	assert_memory_equal(sc->nics[0].mac, zero, 6);
+	assert_int_equal(sc->nics[0].naddrs, 1);
+	assert_string_equal(rxs_addr_format(&sc->nics[0].addrs[0], buf, sizeof(buf)), "127.0.0.1");
+	assert_int_equal(sc->nics[0].addrs[0].prefix, 8);
+	check_sockets(__LINE__, sc, want, ARRAY_SIZE(want));
+	round_trip(sc, &back);
+	assert_int_equal(back->nics[0].driver, RXS_DRIVER_LOOPBACK);
+	assert_int_equal(back->nics[0].mtu, 65536);
+	rxs_scenario_free(back);
+	rxs_scenario_free(sc);
+	unlink(path);
+}
+
+/* One-way UDP between two ports that say nothing (both below 32768, one source port): the
+ * port is the only candidate and still gets its socket. Jumbo frames get their MTU. */
+static void test_capture_only_candidate(void **state)
+{
+	static const char *const want[] = { "udp:5001" };
+	struct rxs_scenario *sc = NULL;
+	char path[256], err[512] = "";
+	struct capw w;
+	struct fr f;
+
+	(void)state;
+	tmp_file(path, sizeof(path), "flood.pcap");
+	capw_open(&w, path, CAPW_EN10MB);
+	for (int i = 0; i < 10; i++) {
+		capw_udp(&f, fr_host_mac, fr_peer_mac, false, 0, "10.0.0.1", "10.0.0.2", 10000,
+			 5001, i ? 100 : 8000);
+		capw_add(&w, &f);
+	}
+	capw_close(&w);
+	if (rxs_scenario_for_capture(&sc, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	check_sockets(__LINE__, sc, want, ARRAY_SIZE(want));
+	assert_non_null(strstr(sc->sockets[0].comment, "only candidate"));
+	assert_int_equal(sc->nics[0].mtu, 8028);
+	assert_int_equal(sc->nics[0].naddrs, 1);	/* no IPv6: none reached the host */
+	rxs_scenario_free(sc);
+	unlink(path);
+}
+
+/* Every key the writer knows, written and read back to the same text. */
+static void test_emit_round_trip(void **state)
+{
+	static const char text[] =
+		"host: { cpus: 4, hz: 1000 }\n"
+		"sysctl:\n"
+		"  net.core.netdev_budget: 600\n"
+		"  net.ipv4.tcp_rmem: \"4096 87380 6291456\"\n"
+		"  net.core.flow_limit_cpu_bitmap: \"f\"\n"
+		"nics:\n"
+		"  - name: eth1\n"
+		"    mac: 02:aa:00:00:00:01\n"
+		"    addresses: [10.1.0.2/24, \"fd00::2/64\"]\n"
+		"    driver: veth\n"
+		"    promisc: true\n"
+		"    mtu: 9000\n"
+		"    rx_queues: 1\n"
+		"  - name: eth2\n"
+		"    rx_queues: 4\n"
+		"    ring_size: 1024\n"
+		"    coalesce: { rx_usecs: 50, rx_frames: 32 }\n"
+		"    irq_affinity: [3, 2, 1, 0]\n"
+		"    rps_cpus: [\"f\", \"0\", \"0\", \"0\"]\n"
+		"    rss: { key: \"01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:"
+		"15:16:17:18:19:1a:1b:1c:1d:1e:1f:20:21:22:23:24:25:26:27:28\", indir: [0, 1, 2, 3],"
+		" udp_4tuple: true }\n"
+		"netfilter: |\n"
+		"  *filter\n"
+		"  -A INPUT -p udp --dport 6000 -j DROP\n"
+		"  COMMIT\n"
+		"sockets:\n"
+		"  - { name: dns, proto: udp, bind: 0.0.0.0:53, rcvbuf: 4096, app: { read: never } }\n"
+		"  - { name: web, proto: tcp, bind: \"[fd00::2]:80\", backlog: 16,"
+		" app: { accept: 1000/s, read: 10MB/s, cpu: 1 } }\n"
+		"  - { name: b, proto: udp, bind: 10.1.0.2:9, app: { read: { batch: 8, every: 1ms } } }\n"
+		"taps:\n"
+		"  - { name: t, filter: \"udp and port 53\", write: t.pcap, direction: in }\n"
+		"traffic:\n"
+		"  - { pcap: a.pcap, nic: eth2, speed: 0.5, start: 10ms }\n"
+		"  - { generate: udp_flood, nic: eth1, rate: 2Mpps, flows: 64, duration: 10ms }\n"
+		"cost: { udp_rcv: 200 }\n"
+		"run: { until: 2500ms }\n";
+	struct rxs_scenario *sc = NULL, *back = NULL;
+	char err[512] = "";
+
+	(void)state;
+	if (parse(&sc, text, err, sizeof(err)))
+		fail_msg("%s", err);
+	round_trip(sc, &back);
+	assert_int_equal(back->nnics, 2);
+	assert_int_equal(back->nics[1].irq_affinity[0], 3);
+	assert_int_equal(back->nics[1].rps_cpus[0], 0xf);
+	assert_true(back->nics[1].rss_key_set);
+	assert_int_equal(back->sockets[1].app.kind, RXS_APP_RATE);
+	assert_int_equal(back->sockets[2].app.every_ns, 1000000);
+	assert_string_equal(back->netfilter, sc->netfilter);
+	assert_int_equal(back->cost.ns[RXS_COST_UDP_RCV], 200);
+	assert_int_equal(back->run.until, RXS_UNTIL_TIME);
+	assert_int_equal(back->run.ns, 2500000000u);
+	rxs_scenario_free(back);
+	rxs_scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -904,6 +1240,11 @@ int main(void)
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_sysctl_names),
+		cmocka_unit_test(test_capture_host),
+		cmocka_unit_test(test_capture_pick),
+		cmocka_unit_test(test_capture_loopback),
+		cmocka_unit_test(test_capture_only_candidate),
+		cmocka_unit_test(test_emit_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,6 +132,7 @@ struct rxs_capture_survey {
 	bool host_mac_found;		/* host_mac came from the capture's Ethernet headers */
 	uint64_t to_host, from_host;	/* frames received by the host (unicast to it, group,
 					 * broadcast), and frames it sent */
+	uint64_t unicast_to_host;	/* of to_host, those sent to it alone */
 	uint64_t ipv6_to_host;		/* of to_host, IPv6 */
 	uint32_t max_ip_len;		/* longest IP packet of to_host on the wire (bytes) */
 	uint64_t converted;		/* frames given a synthetic Ethernet header (SLL, raw IP,

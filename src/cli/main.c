@@ -23,6 +23,8 @@ static const char usage_main[] =
 	"  advise SCENARIO.yaml|CAPTURE       search the knobs that govern its drops for the\n"
 	"                                     smallest changes that remove them\n"
 	"  gen udp|syn|tcp|mixed -o OUT.pcap  write synthetic traffic to a pcap file\n"
+	"  scenario CAPTURE [-o FILE]         the host rxsim assumes for a bare capture, as a\n"
+	"                                     commented scenario YAML to edit and replay\n"
 	"  help [COMMAND]                     help on a command\n"
 	"\n"
 	"options:\n"
@@ -63,13 +65,35 @@ static const char usage_replay[] =
 	"  --top-speed                threaded engine: the NIC replays as fast as the CPUs take\n"
 	"                             it (each CPU reading the frames of its own queues) instead\n"
 	"                             of at the capture's pace\n"
+	"  --host ADDR|MAC            a bare capture: which end is the host (an IPv4 or IPv6\n"
+	"                             address, or a MAC); default: the most frequent unicast\n"
+	"                             destination MAC\n"
 	"\n"
 	"A capture given instead of a scenario (.pcap, .pcapng, .cap, or by its magic number)\n"
-	"runs on a default host: one NIC eth0 (generic driver, 4096-descriptor ring) with the\n"
-	"capture's most frequent unicast destination MAC and the unicast destination addresses\n"
-	"of the frames sent to it, a dual-stack UDP socket or TCP listener on every destination\n"
-	"port of those frames with an application that takes everything, until 1 s after the\n"
-	"last frame. Frames the host itself sent (its MAC as the source) are not replayed.\n";
+	"runs on a default host that owns its traffic: one NIC eth0 (generic driver,\n"
+	"4096-descriptor ring) with the host's MAC, the unicast destination addresses of the\n"
+	"frames sent to it (and an IPv6 link-local address when IPv6 reaches it), an MTU that\n"
+	"fits them; a loopback device lo instead for loopback captures without Ethernet headers\n"
+	"(SLL, BSD loopback, raw IP to 127.0.0.1 or ::1). A dual-stack UDP socket or TCP\n"
+	"listener, with an application that takes everything, on each port that looks like a\n"
+	"server's: SYNs came to it, or it answered, or its number is well-known or registered\n"
+	"while the peer's is ephemeral, or datagrams to it came from many ports or to a group;\n"
+	"never on a client's ephemeral port. It runs until 1 s after the last frame. Frames the\n"
+	"host itself sent (its MAC as the source) are not replayed. The report shows this host;\n"
+	"`rxsim scenario CAPTURE` prints it as YAML, with why each part was assumed.\n";
+
+static const char usage_scenario[] =
+	"usage: rxsim scenario CAPTURE [--host ADDR|MAC] [-o FILE [--force]]\n"
+	"\n"
+	"Print the host rxsim assumes for a bare capture (what `rxsim replay CAPTURE` runs on)\n"
+	"as a scenario YAML, each NIC and socket with a comment saying why it was assumed, the\n"
+	"multicast groups and VLAN ids the capture carries as comments. Replaying the file\n"
+	"gives exactly what the bare replay gives; edit it to try another host.\n"
+	"\n"
+	"  --host ADDR|MAC      which end of the capture is the host (default: the most\n"
+	"                       frequent unicast destination MAC)\n"
+	"  -o, --output FILE    write the YAML to FILE instead of stdout\n"
+	"  --force              let -o replace an existing file (never through a link)\n";
 
 static const char usage_sweep[] =
 	"usage: rxsim sweep SCENARIO.yaml|CAPTURE --set KEY=V1,V2,... [--set KEY2=A,B]... [options]\n"	"       rxsim sweep --merge DIR [--format text|csv|json]\n"
@@ -87,6 +111,7 @@ static const char usage_sweep[] =
 	"                      softnet.flow_limit_count (summed over CPUs), rx_missed_errors,\n"
 	"                      drop.REASON (drop.SOCKET_RCVBUFF), offered, consumed, dropped, queued\n"
 	"  -j N                runs at a time (default: the number of CPUs)\n"
+	"  --host ADDR|MAC     a bare capture: which end is the host (see rxsim help replay)\n"
 	"  --plan DIR          run nothing: print one shell command per grid point (each writes\n"
 	"                      DIR/point-NNNNNN.json) for GNU parallel, xargs or a job array,\n"
 	"                      and note the grid in DIR/sweep.plan\n"
@@ -109,7 +134,8 @@ static const char usage_trace[] =
 	"                 traffic.I. Exit status 1 when that frame was not replayed or no\n"
 	"                 frame matches the filter\n"
 	"  --filter EXPR  instead, the first frames matching a tcpdump expression\n"
-	"  --count K      how many matching frames to walk (default 1)\n";
+	"  --count K      how many matching frames to walk (default 1)\n"
+	"  --host ADDR|MAC  a bare capture: which end is the host (see rxsim help replay)\n";
 
 static const char usage_advise[] =
 	"usage: rxsim advise SCENARIO.yaml|CAPTURE [--set KEY=VALUE]... [-j N] [--format text|json]\n"
@@ -129,6 +155,7 @@ static const char usage_advise[] =
 	"  --set KEY=VALUE      override one scenario value before the search; repeatable\n"
 	"  -j N                 runs at a time (default: the number of CPUs)\n"
 	"  --format text|json   output format (default text)\n"
+	"  --host ADDR|MAC      a bare capture: which end is the host (see rxsim help replay)\n"
 	"\n"
 	"Exit status 1 when a run failed.\n";
 
@@ -186,6 +213,8 @@ int cli_help(FILE *f, const char *cmd)
 		fputs(usage_gen, f);
 	else if (strcmp(cmd, "advise") == 0)
 		fputs(usage_advise, f);
+	else if (strcmp(cmd, "scenario") == 0)
+		fputs(usage_scenario, f);
 	else
 		return -1;
 	return 0;

@@ -65,22 +65,23 @@ because(int verdict, char *why, size_t len, const char *fmt, ...)
 static int port_verdict(const struct rxs_capture_port *p, char *why, size_t len)
 {
 	bool tcp = p->proto == IPPROTO_TCP;
-	const char *unit = tcp ? "segments" : "datagrams";
 	unsigned long long in = p->in;
+	const char *unit = tcp ? (in == 1 ? "segment" : "segments") :
+				 (in == 1 ? "datagram" : "datagrams");
 
 	if (p->port == 0 || p->in == 0)
 		return -1;
 	if (tcp && p->syn_in)
-		return because(1, why, len, "%llu SYNs to this port",
-			       (unsigned long long)p->syn_in);
+		return because(1, why, len, "%llu SYN%s to this port",
+			       (unsigned long long)p->syn_in, p->syn_in == 1 ? "" : "s");
 	if (tcp && p->synack_out)
-		return because(1, why, len, "the side that answers: %llu SYN-ACKs from this port",
-			       (unsigned long long)p->synack_out);
+		return because(1, why, len, "the side that answers: %llu SYN-ACK%s from this port",
+			       (unsigned long long)p->synack_out, p->synack_out == 1 ? "" : "s");
 	if (tcp && (p->syn_out || p->synack_in))
 		return -1;	/* the host opened the connection from here: a client's port */
 	if (!tcp && p->group)
-		return because(1, why, len, "%llu datagrams to a group or broadcast",
-			       (unsigned long long)p->group);
+		return because(1, why, len, "%llu of %llu %s to a group or broadcast",
+			       (unsigned long long)p->group, in, unit);
 	if (p->server_votes > p->client_votes)
 		return because(1, why, len, "%s port %u, peers use ephemeral ports; %llu %s",
 			       p->port < 1024 ? "well-known" : "registered", p->port, in, unit);
@@ -89,7 +90,7 @@ static int port_verdict(const struct rxs_capture_port *p, char *why, size_t len)
 	if (p->first == 2)
 		return -1;	/* the host spoke first from it */
 	if (!tcp && p->peer_ports >= PEERS_MANY)
-		return because(1, why, len, "%llu datagrams from %u source ports", in,
+		return because(1, why, len, "%llu %s from %u source ports", in, unit,
 			       p->peer_ports);
 	if (p->out)
 		return because(1, why, len, "the side that answers: %llu %s in, %llu out", in, unit,
@@ -278,10 +279,11 @@ static int note_groups(struct rxs_scenario *sc, const struct rxs_capture_survey 
 		return 0;
 	n = (size_t)snprintf(line, sizeof(line), "multicast groups seen:");
 	for (unsigned int i = 0; i < sv->ngroups && i < 4 && n < sizeof(line); i++)
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s (%llu frames)",
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s (%llu frame%s)",
 				      i ? "," : "", rxs_addr_format(&sv->groups[i].addr, a,
 								    sizeof(a)),
-				      (unsigned long long)sv->groups[i].frames);
+				      (unsigned long long)sv->groups[i].frames,
+				      sv->groups[i].frames == 1 ? "" : "s");
 	if (sv->ngroups > 4 && n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n, " and %u more", sv->ngroups - 4);
 	return note(sc, line);
@@ -300,20 +302,23 @@ static int note_vlans(struct rxs_scenario *sc, const struct rxs_capture_survey *
 		return 0;
 	n = (size_t)snprintf(line, sizeof(line), "VLAN ids seen:");
 	for (unsigned int i = 0; i < sv->nvlans && i < 6 && n < sizeof(line); i++)
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %u (%llu frames)",
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %u (%llu frame%s)",
 				      i ? "," : "", sv->vlans[i].id,
-				      (unsigned long long)sv->vlans[i].frames);
+				      (unsigned long long)sv->vlans[i].frames,
+				      sv->vlans[i].frames == 1 ? "" : "s");
 	if (sv->nvlans > 6 && n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n, " and %u more", sv->nvlans - 6);
 	return note(sc, line);
 }
 
-static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, const char *path)
+static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, const char *path,
+		const char *host)
 {
 	struct rxs_traffic_config *t;
-	char line[1100];
+	char line[1200];
 
-	snprintf(line, sizeof(line), "the host rxsim assumes for %s (rxsim scenario)", path);
+	snprintf(line, sizeof(line), "the host rxsim assumes for %s%s%s (rxsim scenario)", path,
+		 host ? ", picked by --host " : "", host ? host : "");
 	if (note(sc, line) || fill_nic(sc, sv) || add_sockets(sc, sv) || note_groups(sc, sv) ||
 	    note_vlans(sc, sv))
 		return -ENOMEM;
@@ -370,14 +375,14 @@ int rxs_scenario_for_capture_host(struct rxs_scenario **scp, const char *path, c
 	rc = rxs_capture_survey_host(&sv, path, &sel, err, errlen);
 	if (rc < 0)
 		return rc;
-	if (host && !sv.to_host && !sv.from_host) {
+	if (host && !sv.unicast_to_host && !sv.from_host) {
 		snprintf(err, errlen, "--host %s: no frame of %s is to or from it", host, path);
 		rxs_capture_survey_free(&sv);
 		return -EINVAL;
 	}
 	rc = rxs_scenario_create(&sc);
 	if (!rc)
-		rc = fill(sc, &sv, path);
+		rc = fill(sc, &sv, path, host);
 	rxs_capture_survey_free(&sv);
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", path, rxs_strerror(rc));

@@ -155,9 +155,11 @@ static void emit_nic(FILE *f, const struct rxs_nic_config *n, unsigned int cpus)
 	fprintf(f, "\n    mac: %02x:%02x:%02x:%02x:%02x:%02x\n", m[0], m[1], m[2], m[3], m[4],
 		m[5]);
 	fputs("    addresses: [", f);
+	/* Quoted: "::1" would start a flow mapping's key in YAML. */
 	for (unsigned int i = 0; i < n->naddrs; i++) {
-		fputs(i ? ", " : "", f);
+		fputs(i ? ", \"" : "\"", f);
 		put_addr(f, &n->addrs[i], true);
+		fputc('"', f);
 	}
 	fprintf(f, "]\n    driver: %s\n", driver_name(n->driver));
 	/* After driver:, which resets gro to the driver's default. */
@@ -262,7 +264,8 @@ static void emit_traffic(FILE *f, const struct rxs_traffic_config *t)
 	}
 	fputs(", nic: ", f);
 	put_str(f, t->nic);
-	fprintf(f, ", speed: %.17g", t->speed);
+	if (t->kind == RXS_TRAFFIC_PCAP)	/* a generator has no timestamps to scale */
+		fprintf(f, ", speed: %.17g", t->speed);
 	if (t->rate_pps > 0)
 		fprintf(f, ", rate: %.17g/s", t->rate_pps);
 	if (t->start_ns)

@@ -297,6 +297,7 @@ static int count_in(struct survey_ctx *c, const struct pkt *k, bool group)
 	int rc = 0;
 
 	sv->to_host++;
+	sv->unicast_to_host += !group;
 	if (k->vlan)
 		c->vlans[k->vlan - 1]++;
 	if (!k->family)
@@ -342,13 +343,13 @@ static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted
 		from = !memcmp(k->src, c->host, 6);
 	}
 	/* Picked by address, the host is that address: other stations behind the same MAC (a
-	 * router's) are not it. Non-IP frames to the MAC still reach it. */
+	 * router's) are not it. Non-IP frames to the MAC still reach it. What its MAC sent is
+	 * its own whatever the address (the replay skips it); raw IP says nothing of direction,
+	 * so there a frame from the address is the host's own unless it is also to it (lo). */
 	if (by_addr && k->family) {
 		to = to && addr_is(k, k->daddr, &sel->addr);
-		/* Raw IP says nothing of direction: its frames are the address's own when they
-		 * come from it (and are not also to it, as on loopback). */
-		from = !to && addr_is(k, k->saddr, &sel->addr) && (from || converted);
-		group = group && !addr_is(k, k->saddr, &sel->addr);
+		if (converted)
+			from = from || (!to && addr_is(k, k->saddr, &sel->addr));
 	}
 	if (from) {
 		c->sv->from_host++;

@@ -61,6 +61,6 @@ void rxs__report_host_text(FILE *f, const struct rxs_scenario *sc)
 	char line[1024];
 
 	if (rxs__host_summary(sc, line, sizeof(line)))
-		fprintf(f, "host: %s\n  (assumed from the capture; `rxsim scenario %s` prints it as "
-			"YAML)\n\n", line, sc->path ? sc->path : "CAPTURE");
+		fprintf(f, "host: %s\n  (assumed from the capture; `rxsim scenario CAPTURE` prints "
+			"it as YAML)\n\n", line);
 }
