@@ -1001,7 +1001,7 @@ static void round_trip(const struct rxs_scenario *sc, struct rxs_scenario **back
 static void test_capture_host(void **state)
 {
 	static const char *const want[] = { "tcp:22", "tcp:443", "udp:53", "udp:5000",
-					    "udp:5353" };
+					    "udp:5353", "udp:45000" };
 	struct rxs_scenario *sc = NULL, *back = NULL;
 	char path[256], err[512] = "", buf[64];
 	const struct rxs_nic_config *nic;
@@ -1022,8 +1022,11 @@ static void test_capture_host(void **state)
 	/* IPv6 reaches the host: it has the link-local address of its MAC, so IPv6 is on. */
 	assert_string_equal(rxs_addr_format(&nic->addrs[1], buf, sizeof(buf)), "fe80::ff:fe00:2");
 	assert_int_equal(nic->addrs[1].prefix, 64);
-	/* Not the client's ports 45000 and 51000: the host spoke first from them. */
+	/* Not the TCP client's port 51000: the host opened its connection from there. The UDP
+	 * client's 45000 gets the socket its replies were read on. */
 	check_sockets(__LINE__, sc, want, ARRAY_SIZE(want));
+	assert_string_equal(sc->sockets[5].comment, "a client's socket: the host sent first from "
+			    "it; 1 datagram back");
 	assert_string_equal(sc->sockets[0].comment, "1 SYN to this port");
 	assert_non_null(strstr(sc->sockets[1].comment, "well-known port 443"));
 	assert_non_null(strstr(sc->comment, "multicast groups seen:"));
@@ -1049,13 +1052,14 @@ static const struct {
 	const uint8_t *mac;
 	unsigned int nsockets;
 } pick_cases[] = {
-	{ __LINE__, "10.0.0.2", 0, fr_host_mac, 5 },
-	{ __LINE__, "02:00:00:00:00:02", 0, fr_host_mac, 5 },
+	{ __LINE__, "10.0.0.2", 0, fr_host_mac, 6 },
+	{ __LINE__, "02:00:00:00:00:02", 0, fr_host_mac, 6 },
 	/* The other end: a client on every port it used, but the host opened a connection to
-	 * its port 8080. Its own multicast is its own, not received. */
-	{ __LINE__, "10.0.0.1", 0, fr_peer_mac, 1 },
+	 * its port 8080; its UDP client port 50001 had a reply. Its own multicast is its own,
+	 * not received. */
+	{ __LINE__, "10.0.0.1", 0, fr_peer_mac, 2 },
 	/* By MAC the peer is also the gateway the DNS query to 8.8.8.8:53 went through. */
-	{ __LINE__, "02-00-00-00-00-01", 0, fr_peer_mac, 2 },
+	{ __LINE__, "02-00-00-00-00-01", 0, fr_peer_mac, 3 },
 	{ __LINE__, "10.9.9.9", -EINVAL, NULL, 0 },	/* in no frame */
 	{ __LINE__, "10.0.0.2/24", -EINVAL, NULL, 0 },
 	{ __LINE__, "eth0", -EINVAL, NULL, 0 },
@@ -1130,8 +1134,8 @@ static void test_capture_loopback(void **state)
 	unlink(path);
 }
 
-/* One-way UDP between two ports that say nothing (both below 32768, one source port): the
- * port is the only candidate and still gets its socket. Jumbo frames get their MTU. */
+/* One datagram between two ports that say nothing (both below 32768): a probe as much as a
+ * flow, but the only candidate, so it still gets its socket. A jumbo frame gets its MTU. */
 static void test_capture_only_candidate(void **state)
 {
 	static const char *const want[] = { "udp:5001" };
@@ -1143,11 +1147,9 @@ static void test_capture_only_candidate(void **state)
 	(void)state;
 	tmp_file(path, sizeof(path), "flood.pcap");
 	capw_open(&w, path, CAPW_EN10MB);
-	for (int i = 0; i < 10; i++) {
-		capw_udp(&f, fr_host_mac, fr_peer_mac, false, 0, "10.0.0.1", "10.0.0.2", 10000,
-			 5001, i ? 100 : 8000);
-		capw_add(&w, &f);
-	}
+	capw_udp(&f, fr_host_mac, fr_peer_mac, false, 0, "10.0.0.1", "10.0.0.2", 10000, 5001,
+		 8000);
+	capw_add(&w, &f);
 	capw_close(&w);
 	if (rxs_scenario_for_capture(&sc, path, err, sizeof(err)))
 		fail_msg("%s", err);

@@ -181,18 +181,19 @@ static const struct {
 	const char *want;	/* in stdout and stderr */
 } host_cases[] = {
 	{ __LINE__, "replay %s --quiet", 0,
-	  "host: eth0 02:00:00:00:00:02, 10.0.0.2; listeners tcp:22, udp:53\n"
+	  "host: eth0 02:00:00:00:00:02, 10.0.0.2; sockets tcp:22, udp:53\n"
 	  "  (assumed from the capture; `rxsim scenario CAPTURE` prints it as YAML)" },
+	/* The client: no listener on its TCP port, its UDP ports' sockets read the replies. */
 	{ __LINE__, "replay %s --quiet --host 10.0.0.1", 0,
-	  "host: eth0 02:00:00:00:00:01, 10.0.0.1; no listeners" },
+	  "host: eth0 02:00:00:00:00:01, 10.0.0.1; sockets udp:50001, udp:50002, udp:50003" },
 	{ __LINE__, "replay %s --quiet --host=02:00:00:00:00:01 --format json", 0,
-	  "\"summary\": \"eth0 02:00:00:00:00:01, 10.0.0.1; no listeners\"" },
+	  "\"summary\": \"eth0 02:00:00:00:00:01, 10.0.0.1; sockets udp:50001, udp:50002" },
 	{ __LINE__, "replay %s --quiet --format json", 0,
 	  "{\"name\": \"tcp:22\", \"port\": 22, \"why\": \"1 SYN to this port\"}" },
 	{ __LINE__, "trace %s --host 10.0.0.1 --packet 1", 0, "TCP 10.0.0.2.22 > 10.0.0.1.40000" },
 	{ __LINE__, "sweep %s --host 10.0.0.1 --set nics.eth0.ring_size=64,128 -j 1", 0, "128" },
 	{ __LINE__, "advise %s --host 10.0.0.1 -j 1", 0, "" },
-	{ __LINE__, "check %s --host 10.0.0.1", 0, "1 nics, 0 sockets" },
+	{ __LINE__, "check %s --host 10.0.0.1", 0, "1 nics, 3 sockets" },
 	{ __LINE__, "replay %s --host 10.9.9.9", 2, "--host 10.9.9.9: no frame of" },
 	{ __LINE__, "replay %s --host nonsense", 2, "not an IPv4 or IPv6 address or a MAC" },
 	{ __LINE__, "scenario %s --host", 2, "option --host needs a value" },
@@ -239,7 +240,7 @@ static void test_host_elsewhere(void **state)
 	free(run(&status, "%s replay %s --quiet --report %s --force", RXS_CLI, cap, html));
 	assert_int_equal(status, 0);
 	out = run(&status, "cat %s", html);
-	assert_non_null(strstr(out, "host: eth0 02:00:00:00:00:02, 10.0.0.2; listeners tcp:22"));
+	assert_non_null(strstr(out, "host: eth0 02:00:00:00:00:02, 10.0.0.2; sockets tcp:22"));
 	free(out);
 }
 

@@ -87,7 +87,8 @@ struct rxs_capture_port {
 	uint64_t group;			/* datagrams to it sent to a multicast group or broadcast */
 	uint64_t server_votes;		/* frames whose ports say "the host serves here": the
 					 * port well-known (< 1024) and the peer's not, or the
-					 * port below 32768 and the peer's in the ephemeral range */
+					 * port below 32768 and the peer's in the ephemeral range,
+					 * or the same port both ways (a peer-to-peer protocol) */
 	uint64_t client_votes;		/* the same rule the other way round */
 	unsigned int peer_ports;	/* distinct peer ports sending to it (estimated, <= 64) */
 	int first;			/* 1: the first frame of the port came in; 2: went out */

@@ -14,17 +14,22 @@
  *   and go to a loopback address: 127.0.0.1 is only the host's own on lo, and the kernel
  *   drops it as a martian from any other device.
  * - a dual-stack UDP socket or TCP listener (backlog SOMAXCONN, an application that keeps
- *   up) on each of its ports that looks like a server's, by this rule, in this order:
+ *   up) on each of its ports that looks like a server's (and, UDP only, a client's that
+ *   received replies), by this rule, in this order:
  *     TCP: a SYN without ACK came to the port; or the host answered from it (a SYN-ACK left
  *     it); not when the host opened a connection from it (SYN out, SYN-ACK in); else, for
  *     connections begun before the capture, by the port numbers of its frames (below).
  *     UDP: datagrams to the port went to a multicast group or broadcast; else by the port
- *     numbers; else not when the host spoke first from it (a client); else yes when
- *     datagrams came from 3 or more source ports, or when the host answered from it.
+ *     numbers; else a client's port when the host spoke first from it, which still gets a
+ *     socket (a UDP client reads its replies on a socket bound to its port, and a bound
+ *     socket here is the same, where a TCP client's connected socket is no listener); else
+ *     a server's when datagrams came from 3 or more source ports, or the host answered, or
+ *     2 or more datagrams came to it (a probe of a closed port comes once).
  *     Port numbers: a frame votes "server" for the host's port P when P is well-known
  *     (< 1024) and the peer's is not, or when P is below the ephemeral range (32768, Linux's
- *     ip_local_port_range) and the peer's is in it; the other way round votes "client";
- *     the majority decides.
+ *     ip_local_port_range) and the peer's is in it, or when both are the same port (a
+ *     peer-to-peer protocol: NTP, PTP, IKE); the other way round votes "client";
+ *     the majority decides (TCP: a client's port gets no listener; UDP: see above).
  *   A port with no evidence either way still gets a socket when no port of its protocol got
  *   one by the rule: then it is the only candidate (a one-way flood to port 5001).
  *   Never port 0, and never a port only the host sent from.
@@ -83,18 +88,29 @@ static int port_verdict(const struct rxs_capture_port *p, char *why, size_t len)
 		return because(1, why, len, "%llu of %llu %s to a group or broadcast",
 			       (unsigned long long)p->group, in, unit);
 	if (p->server_votes > p->client_votes)
-		return because(1, why, len, "%s port %u, peers use ephemeral ports; %llu %s",
-			       p->port < 1024 ? "well-known" : "registered", p->port, in, unit);
-	if (p->client_votes > p->server_votes)
-		return -1;	/* the peer's port is the service: this one is ephemeral */
-	if (p->first == 2)
-		return -1;	/* the host spoke first from it */
+		return because(1, why, len, "%s port %u, %s; %llu %s",
+			       p->port < 1024 ? "well-known" : "registered", p->port,
+			       p->peer_ports == 1 && p->server_votes == p->in ?
+				       "the peer's too, or an ephemeral one" :
+				       "peers use ephemeral ports", in, unit);
+	if (p->client_votes > p->server_votes || p->first == 2) {
+		/* A client's port. A UDP client reads its replies on a socket bound to that port,
+		 * which a bound socket here is; a TCP client's connected socket is no listener. */
+		if (tcp)
+			return -1;
+		return because(1, why, len, "a client's socket: %s; %llu %s back",
+			       p->first == 2 ? "the host sent first from it" :
+					       "the peer's port is the service", in, unit);
+	}
 	if (!tcp && p->peer_ports >= PEERS_MANY)
 		return because(1, why, len, "%llu %s from %u source ports", in, unit,
 			       p->peer_ports);
 	if (p->out)
 		return because(1, why, len, "the side that answers: %llu %s in, %llu out", in, unit,
 			       (unsigned long long)p->out);
+	/* Probes (a traceroute's, a scan's) hit each closed port once; a flow comes back. */
+	if (!tcp && p->in >= 2)
+		return because(1, why, len, "%llu datagrams to it, none from a client's port", in);
 	return because(0, why, len, "no evidence either way, the only candidate; %llu %s", in,
 		       unit);
 }

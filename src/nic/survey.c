@@ -251,9 +251,12 @@ static struct port_rec *port_rec(struct survey_ctx *c, int proto, uint16_t port)
 	return &c->recs[*slot - 1];
 }
 
-/* What the ports of one frame say about who serves: +1 the host's @mine, -1 the peer's. */
+/* What the ports of one frame say about who serves: +1 the host's @mine, -1 the peer's. The
+ * same port both ways is a peer-to-peer protocol's (NTP, PTP, IKE, babel): both serve it. */
 static int port_vote(uint16_t mine, uint16_t peer)
 {
+	if (mine == peer)
+		return 1;
 	if ((mine < 1024) != (peer < 1024))
 		return mine < 1024 ? 1 : -1;
 	if ((mine < EPHEMERAL_LOW) != (peer < EPHEMERAL_LOW))
@@ -308,7 +311,8 @@ static int count_in(struct survey_ctx *c, const struct pkt *k, bool group)
 	memcpy(key + 1, k->daddr, k->family == AF_INET ? 4 : 16);
 	if (unicast_ip(k->family, k->daddr))
 		rc = tally_add(&c->addrs, key, k->family == AF_INET ? 5 : 17);
-	else if (k->family == AF_INET6 || (k->daddr[0] >= 224 && k->daddr[0] < 240))
+	else if (k->daddr[0] == 0xff || (k->family == AF_INET && k->daddr[0] >= 224 &&
+					   k->daddr[0] < 240))
 		rc = tally_add(&c->groups, key, k->family == AF_INET ? 5 : 17);
 	if (rc == 0 && k->proto)
 		rc = count_port(c, k, true, !unicast_ip(k->family, k->daddr));

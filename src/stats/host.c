@@ -48,7 +48,7 @@ bool rxs__host_summary(const struct rxs_scenario *sc, char *buf, size_t len)
 		if (n->mtu != 1500)
 			append(buf, len, ", mtu %u", n->mtu);
 	}
-	append(buf, len, "; %s", sc->nsockets ? "listeners" : "no listeners");
+	append(buf, len, "; %s", sc->nsockets ? "sockets" : "no sockets");
 	for (unsigned int i = 0; i < sc->nsockets && i < LISTENERS_MAX; i++)
 		append(buf, len, "%s %s", i ? "," : "", sc->sockets[i].name);
 	if (sc->nsockets > LISTENERS_MAX)
