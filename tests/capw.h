@@ -1,6 +1,6 @@
 /* capw.h - small captures written by the tests: classic pcap files of frames built with
- * frames.h (and TCP, IPv6 and Linux cooked SLL records here), so no test reads a capture from
- * outside the project. Include after frames.h. Timestamps are 1 ms apart.
+ * <rxsim/frame.h>, as Ethernet or Linux cooked (SLL) records, so that no test needs a capture
+ * from outside the project. Include after cmocka.h. Timestamps are 1 ms apart.
  */
 #ifndef RXSIM_TESTS_CAPW_H
 #define RXSIM_TESTS_CAPW_H
@@ -68,9 +68,17 @@ static inline void capw_close(struct capw *w)
 	assert_int_equal(fclose(w->f), 0);
 }
 
-static inline void capw_src_mac(struct fr *f, const uint8_t smac[6])
+/* A frame of <rxsim/frame.h> from @smac to @dmac into @f. */
+static inline void capw_build(struct fr *f, int (*build)(void *, size_t,
+							  const struct rxs_frame_spec *),
+			      struct rxs_frame_spec *s, const uint8_t dmac[6],
+			      const uint8_t smac[6])
 {
-	memcpy(f->d + 6, smac, 6);
+	memset(f, 0, sizeof(*f));
+	memcpy(s->dst_mac, dmac, 6);
+	memcpy(s->src_mac, smac, 6);
+	s->payload = fr_payload();
+	fr_built(f, build(f->d, sizeof(f->d), s), s->vlan);
 }
 
 /* A TCP/IPv4 segment from @smac to @dmac with @flags (0x02 SYN, 0x10 ACK) and @plen bytes. */
@@ -78,65 +86,24 @@ static inline void capw_tcp(struct fr *f, const uint8_t dmac[6], const uint8_t s
 			    const char *src, const char *dst, uint16_t sport, uint16_t dport,
 			    uint8_t flags, uint32_t seq, uint32_t ack, uint16_t plen)
 {
-	uint8_t *t, *ip;
-	uint32_t sum;
+	struct rxs_frame_spec s = { .src = src, .dst = dst, .sport = sport, .dport = dport,
+				    .tcp_flags = flags, .seq = seq, .ack = ack, .window = 65535,
+				    .df = true, .payload_len = plen };
 
-	fr_eth(f, dmac, false, 0, FR_ETH_P_IP);
-	capw_src_mac(f, smac);
-	fr_ip(f, src, dst, IPPROTO_TCP, 1, 0x4000, (uint16_t)(20 + plen));
-	t = f->d + f->l4;
-	ip = f->d + f->l3;
-	fr_put16(t, sport);
-	fr_put16(t + 2, dport);
-	fr_put16(t + 4, (uint16_t)(seq >> 16));
-	fr_put16(t + 6, (uint16_t)seq);
-	fr_put16(t + 8, (uint16_t)(ack >> 16));
-	fr_put16(t + 10, (uint16_t)ack);
-	t[12] = 5 << 4;
-	t[13] = flags;
-	fr_put16(t + 14, 65535);
-	for (unsigned int i = 0; i < plen; i++)
-		t[20 + i] = (uint8_t)i;
-	sum = fr_sum(ip + 12, 8, 0) + IPPROTO_TCP + 20u + plen;
-	fr_put16(t + 16, fr_fold(fr_sum(t, 20u + plen, sum)));
+	capw_build(f, rxs_frame_tcp, &s, dmac, smac);
 }
 
-/* A UDP/IPv4 datagram from @smac to @dmac (frames.h's, with the source MAC set). */
+/* A UDP datagram (IPv4 or IPv6 by the addresses) from @smac to @dmac, tagged with @tci
+ * when @vlan. */
 static inline void capw_udp(struct fr *f, const uint8_t dmac[6], const uint8_t smac[6],
 			    bool vlan, uint16_t tci, const char *src, const char *dst,
 			    uint16_t sport, uint16_t dport, uint16_t plen)
 {
-	fr_udp_vlan(f, dmac, vlan, tci, src, dst, sport, dport, plen);
-	capw_src_mac(f, smac);
-}
+	struct rxs_frame_spec s = { .vlan = vlan, .vlan_tci = tci, .src = src, .dst = dst,
+				    .sport = sport, .dport = dport, .df = true,
+				    .payload_len = plen };
 
-/* A UDP/IPv6 datagram from fr_peer_mac to @dmac with a correct checksum. */
-static inline void capw_udp6(struct fr *f, const uint8_t dmac[6], const char *src,
-			     const char *dst, uint16_t sport, uint16_t dport, uint16_t plen)
-{
-	uint8_t *ip, *u;
-	uint32_t sum;
-	uint16_t c;
-
-	fr_eth(f, dmac, false, 0, 0x86dd);
-	ip = f->d + f->l3;
-	ip[0] = 0x60;
-	fr_put16(ip + 4, (uint16_t)(8 + plen));
-	ip[6] = IPPROTO_UDP;
-	ip[7] = 1;
-	assert_int_equal(inet_pton(AF_INET6, src, ip + 8), 1);
-	assert_int_equal(inet_pton(AF_INET6, dst, ip + 24), 1);
-	f->l4 = f->l3 + 40;
-	f->len = f->l4 + 8 + plen;
-	u = f->d + f->l4;
-	fr_put16(u, sport);
-	fr_put16(u + 2, dport);
-	fr_put16(u + 4, (uint16_t)(8 + plen));
-	for (unsigned int i = 0; i < plen; i++)
-		u[8 + i] = (uint8_t)i;
-	sum = fr_sum(ip + 8, 32, 0) + IPPROTO_UDP + 8u + plen;
-	c = fr_fold(fr_sum(u, 8u + plen, sum));
-	fr_put16(u + 6, c ? c : 0xffff);
+	capw_build(f, rxs_frame_udp, &s, dmac, smac);
 }
 
 #endif /* RXSIM_TESTS_CAPW_H */

@@ -931,7 +931,7 @@ static void write_two_way(const char *path)
 	capw_add(&w, &f);
 	capw_udp(&f, H, P, true, 202, "10.0.0.1", "10.0.0.2", 50004, 53, 20);
 	capw_add(&w, &f);
-	capw_udp6(&f, mdns6_mac, "fe80::1", "ff02::fb", 5353, 5353, 30);
+	capw_udp(&f, mdns6_mac, fr_peer_mac, false, 0, "fe80::1", "ff02::fb", 5353, 5353, 30);
 	capw_add(&w, &f);
 	capw_tcp(&f, H, P, "10.0.0.1", "10.0.0.2", 40001, 443, 0x18, 7, 9, 100);
 	capw_add(&w, &f);

@@ -84,7 +84,8 @@ static int setup(void **state)
 	/* IPv6 multicast only (as babel and mDNS are): no IPv6 address in it for the host. */
 	capw_open(&w, in_dir(p, sizeof(p), "mdns6.pcap"), CAPW_EN10MB);
 	for (int i = 0; i < 4; i++) {
-		capw_udp6(&f, mdns6, "fe80::1", "ff02::fb", 5353, 5353, 30);
+		capw_udp(&f, mdns6, fr_peer_mac, false, 0, "fe80::1", "ff02::fb", 5353, 5353,
+			 30);
 		capw_add(&w, &f);
 	}
 	capw_close(&w);
