@@ -255,15 +255,16 @@ static int fill_nic(struct rxs_scenario *sc, const struct rxs_capture_survey *sv
 		snprintf(nic->comment, sizeof(nic->comment), "loopback: %llu frames came without an "
 			 "Ethernet header to a loopback address (a martian on any other device)",
 			 (unsigned long long)sv->to_host);
-	else if (sv->host_mac_found)
-		snprintf(nic->comment, sizeof(nic->comment), "the host: %llu frames to %s or a "
-			 "group, %llu sent by it (not replayed); longest packet %u bytes",
-			 (unsigned long long)sv->to_host, mac, (unsigned long long)sv->from_host,
-			 (unsigned int)sv->max_ip_len);
 	else
-		snprintf(nic->comment, sizeof(nic->comment), "no unicast MAC in the capture, so "
-			 "rxsim's own; %llu frames to groups or broadcast; longest packet %u bytes",
-			 (unsigned long long)sv->to_host, (unsigned int)sv->max_ip_len);
+		snprintf(nic->comment, sizeof(nic->comment), "%s; %llu frame%s to it, %llu sent by "
+			 "it (%s); longest packet %u bytes",
+			 sv->host_mac_found ? "the host: the capture's MAC" :
+			 sv->converted ? "no Ethernet header in the capture: rxsim's MAC" :
+					 "no unicast MAC in the capture: rxsim's",
+			 (unsigned long long)sv->to_host, sv->to_host == 1 ? "" : "s",
+			 (unsigned long long)sv->from_host,
+			 sv->host_mac_found ? "not replayed" : "to the peer's MAC: filtered",
+			 (unsigned int)sv->max_ip_len);
 	return 0;
 }
 
