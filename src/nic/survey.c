@@ -51,6 +51,7 @@ struct port_rec {
 
 struct survey_ctx {
 	struct tally macs, addrs, groups;
+	struct tally src_macs;		/* pass 1 by address: MACs the address sent from */
 	uint32_t *port_idx;		/* [2][65536]: 1 + index into recs, 0 = none */
 	struct port_rec *recs;
 	unsigned int nrecs, caprecs;
@@ -319,15 +320,22 @@ static int count_in(struct survey_ctx *c, const struct pkt *k, bool group)
 	return rc;
 }
 
-/* Pass 1: the destination MAC of Ethernet frames, to the picked address if there is one. */
+/* Pass 1: the destination MAC of Ethernet frames, to the picked address if there is one;
+ * and the source MAC of the address's own frames, for an address nothing is sent to alone
+ * (a router that only speaks to a multicast group). */
 static int pass1_frame(struct survey_ctx *c, const struct pkt *k)
 {
 	static const uint8_t zero[6];
+	bool by_addr = c->sel && c->sel->pick == RXS_PICK_ADDR;
+	int rc;
 
+	if (by_addr && k->family && addr_is(k, k->saddr, &c->sel->addr) &&
+	    !(k->src[0] & 1) && memcmp(k->src, zero, 6) &&
+	    (rc = tally_add(&c->src_macs, k->src, 6)) < 0)
+		return rc;
 	if ((k->dst[0] & 1) || !memcmp(k->dst, zero, 6))
 		return 0;
-	if (c->sel && c->sel->pick == RXS_PICK_ADDR && !(k->family && addr_is(k, k->daddr,
-								       &c->sel->addr)))
+	if (by_addr && !(k->family && addr_is(k, k->daddr, &c->sel->addr)))
 		return 0;
 	return tally_add(&c->macs, k->dst, 6);
 }
@@ -470,6 +478,13 @@ static int export_macs(struct rxs_capture_survey *sv, struct survey_ctx *c)
 {
 	unsigned int nm = tally_sort(&c->macs);
 
+	if (!nm && (nm = tally_sort(&c->src_macs)) != 0) {
+		struct tally t = c->macs;
+
+		c->macs = c->src_macs;
+		c->src_macs = t;
+	}
+
 	sv->macs = rxs__calloc(nm + 1, sizeof(*sv->macs));
 	if (!sv->macs)
 		return -ENOMEM;
@@ -554,6 +569,7 @@ int rxs_capture_survey_host(struct rxs_capture_survey *sv, const char *path,
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "%s: out of memory", path);
 	rxs__free(c->macs.ents);
+	rxs__free(c->src_macs.ents);
 	rxs__free(c->addrs.ents);
 	rxs__free(c->groups.ents);
 	rxs__free(c->port_idx);
