@@ -173,6 +173,14 @@ static void test_scenario_output(void **state)
 	free(out);
 	free(run(&status, "%s check %s", RXS_CLI, yaml));
 	assert_int_equal(status, 0);
+	/* A capture named relative to where rxsim ran: the file names it absolutely, so it
+	 * replays from anywhere. */
+	free(run(&status, "cd %s && %s scenario two-way.pcap -o rel.yaml", dir, RXS_CLI));
+	assert_int_equal(status, 0);
+	out = run(&status, "cd / && %s replay %s/rel.yaml --quiet", RXS_CLI, dir);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "conservation: offered 10 = consumed 10 + dropped 0"));
+	free(out);
 }
 
 static const struct {

@@ -4,7 +4,9 @@
  * rxs_scenario_emit).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -55,6 +57,27 @@ static int parse(int argc, char **argv, struct scenario_args *a)
 	return -1;
 }
 
+/* The file may be read from any folder, and a relative path in it resolves against the
+ * file's own: name each capture by its absolute path (as --set would). */
+static int absolute_paths(struct rxs_scenario *sc)
+{
+	for (unsigned int i = 0; i < sc->ntraffic; i++) {
+		char *abs = sc->traffic[i].path ? realpath(sc->traffic[i].path, NULL) : NULL;
+		char set[PATH_MAX + 32], err[512] = "";
+		int rc;
+
+		if (!abs)
+			continue;	/* as given: the replay will say what is wrong with it */
+		snprintf(set, sizeof(set), "traffic.%u.pcap=%s", i, abs);
+		free(abs);
+		if ((rc = rxs_scenario_set(sc, set, err, sizeof(err))) < 0) {
+			fprintf(stderr, "rxsim: %s\n", err[0] ? err : rxs_strerror(rc));
+			return CLI_RUN_FAILED;
+		}
+	}
+	return CLI_OK;
+}
+
 static int write_to(const struct rxs_scenario *sc, const char *out)
 {
 	FILE *f = out ? fopen(out, "w") : stdout;
@@ -89,7 +112,9 @@ int cli_scenario(int argc, char **argv)
 		return CLI_USAGE;
 	if (cli_load(a.path, a.host, NULL, 0, &sc) < 0)
 		return CLI_USAGE;
-	status = write_to(sc, a.out);
+	status = absolute_paths(sc);
+	if (status == CLI_OK)
+		status = write_to(sc, a.out);
 	rxs_scenario_free(sc);
 	return status;
 }

@@ -328,16 +328,6 @@ static int note_vlans(struct rxs_scenario *sc, const struct rxs_capture_survey *
 	return note(sc, line);
 }
 
-/* @path made absolute, so the scenario written out can be read from any folder (a relative
- * path in a file resolves against the file's own folder). */
-static char *absolute(const char *path)
-{
-	char *abs = realpath(path, NULL), *copy = rxs__strdup(abs ? abs : path);
-
-	free(abs);	/* realpath()'s, from libc */
-	return copy;
-}
-
 static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, const char *path,
 		const char *host)
 {
@@ -353,7 +343,7 @@ static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, co
 	if (!t)
 		return -ENOMEM;
 	t->kind = RXS_TRAFFIC_PCAP;
-	t->path = absolute(path);
+	t->path = rxs__strdup(path);
 	sc->path = rxs__strdup(path);
 	if (!t->path || !sc->path)
 		return -ENOMEM;
