@@ -160,10 +160,10 @@ static const char usage_advise[] =
 	"Exit status 1 when a run failed.\n";
 
 static const char usage_check[] =
-	"usage: rxsim check SCENARIO.yaml [--set KEY=VALUE]...\n"
+	"usage: rxsim check SCENARIO.yaml|CAPTURE [--host ADDR|MAC] [--set KEY=VALUE]...\n"
 	"\n"
-	"Read and validate the scenario, open its traffic files, and say what it holds.\n"
-	"Exit status 0 when it is valid, 2 otherwise.\n";
+	"Read and validate the scenario (or build a capture's default host), open its traffic\n"
+	"files, and say what it holds. Exit status 0 when it is valid, 2 otherwise.\n";
 
 static const char usage_gen[] =
 	"usage: rxsim gen udp|syn|tcp|mixed -o OUT.pcap [options]\n"
