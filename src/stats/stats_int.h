@@ -115,6 +115,15 @@ const char *rxs__proto_name(int proto, char *buf, size_t len);
 /* The kernel function where @reason ends @skb (src/core/hooks.c). */
 const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reason reason);
 
+/* The traffic as it was on the wire (wire.c). */
+const char *rxs__checksums_name(enum rxs_checksums mode);
+/* " of FILE" (several sources), " injected", or "": what to say after "frame N" for @id. */
+void rxs__frame_of(const rxs_host_t *h, uint64_t id, char *buf, size_t n);
+/* Frames dropped for a bad IP, TCP, UDP or ICMP checksum. */
+uint64_t rxs__csum_drops(const struct rxs__funnel_snap *s);
+/* Per source: frames, the host's own, checksums changed; the checksum warning. */
+void rxs__report_traffic(FILE *f, const rxs_host_t *h, const struct rxs__funnel_snap *s);
+
 /* host.c: the host rxsim assumed for a bare capture, "eth0 02:..:02, 10.0.0.2; sockets
  * tcp:22, udp:53", into @buf. False (and "") when @sc is a scenario file's own host. */
 struct rxs_scenario;
