@@ -199,7 +199,7 @@ static const struct {
 	  "\"summary\": \"eth0 02:00:00:00:00:01, 10.0.0.1; sockets udp:50001, udp:50002" },
 	{ __LINE__, "replay %s --quiet --format json", 0,
 	  "{\"name\": \"tcp:22\", \"port\": 22, \"why\": \"1 SYN to this port\"}" },
-	{ __LINE__, "trace %s --host 10.0.0.1 --packet 1", 0, "TCP 10.0.0.2.22 > 10.0.0.1.40000" },
+	{ __LINE__, "trace %s --host 10.0.0.1 --packet 2", 0, "TCP 10.0.0.2.22 > 10.0.0.1.40000" },
 	{ __LINE__, "sweep %s --host 10.0.0.1 --set nics.eth0.ring_size=64,128 -j 1", 0, "128" },
 	{ __LINE__, "advise %s --host 10.0.0.1 -j 1", 0, "" },
 	{ __LINE__, "check %s --host 10.0.0.1", 0, "1 nics, 3 sockets" },

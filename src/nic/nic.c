@@ -284,10 +284,6 @@ static struct rxs_sk_buff *build_skb(struct rxs_rx_queue *rxq, const struct rxs_
 		return NULL;
 	memcpy(rxs__skb_put(skb, f->len), f->data, f->len);
 	skb_rx_init(skb, rxq, id, t, hash, pkt_type);
-	/* lo's packets are CHECKSUM_PARTIAL from their sender (NETIF_F_HW_CSUM): the
-	 * checksum was never filled in, and skb_csum_unnecessary() takes them as verified. */
-	if (rxq->dev->cfg.driver == RXS_DRIVER_LOOPBACK)
-		skb->ip_summed = RXS_CHECKSUM_UNNECESSARY;
 	return skb;
 }
 

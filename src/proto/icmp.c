@@ -283,8 +283,7 @@ static void icmp_rcv_locked(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
 		return;
 	}
-	if (skb->ip_summed != RXS_CHECKSUM_UNNECESSARY &&
-	    rxs__csum_fold(rxs__csum_partial(skb->data, skb->len, 0))) {
+	if (rxs__csum_fold(rxs__csum_partial(skb->data, skb->len, 0))) {
 		rxs__mib_inc(sd, RXS_MIB_IcmpInCsumErrors);
 		rxs__mib_inc(sd, RXS_MIB_IcmpInErrors);
 		rxs_kfree_skb_reason(skb, RXS_DROP_ICMP_CSUM);

@@ -231,8 +231,7 @@ static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
 		return;
 	}
-	if (skb->ip_summed != RXS_CHECKSUM_UNNECESSARY &&
-	    rxs__l4_csum(cb, NEXTHDR_ICMP, skb->data, skb->len)) {
+	if (rxs__l4_csum(cb, NEXTHDR_ICMP, skb->data, skb->len)) {
 		rxs__mib_inc(sd, RXS_MIB_Icmp6InCsumErrors);
 		rxs__mib_inc(sd, RXS_MIB_Icmp6InErrors);
 		rxs_kfree_skb_reason(skb, RXS_DROP_ICMP_CSUM);

@@ -117,8 +117,7 @@ static void udp_rcv(struct rxs_sk_buff *skb, const struct udp_mibs *m)
 		goto drop;
 	rxs__skb_trim(skb, ulen);
 	dport = rxs__get_be16(skb->data + 2);
-	csum_bad = skb->ip_summed != RXS_CHECKSUM_UNNECESSARY &&
-		   (cb->family == AF_INET6 || rxs__get_be16(skb->data + 6)) &&
+	csum_bad = (cb->family == AF_INET6 || rxs__get_be16(skb->data + 6)) &&
 		   rxs__l4_csum(cb, IPPROTO_UDP, skb->data, ulen);
 	skb->cb[sizeof(struct rxs_inet_cb)] = csum_bad;
 	if (cb->route != RXS_RTN_LOCAL) {
