@@ -1033,11 +1033,22 @@ static void test_capture_host(void **state)
 	assert_non_null(strstr(sc->comment, "239.1.1.1 (1 frame)"));
 	assert_non_null(strstr(sc->comment, "ff02::fb (1 frame)"));
 	assert_non_null(strstr(sc->comment, "VLAN ids seen: 202 (1 frame)"));
+	/* The sockets that read a group's datagrams joined it. */
+	assert_int_equal(sc->sockets[3].njoin, 1);
+	assert_string_equal(rxs_addr_format(&sc->sockets[3].join[0].group, buf, sizeof(buf)),
+			    "239.1.1.1");
+	assert_int_equal(sc->sockets[4].njoin, 1);
+	assert_string_equal(rxs_addr_format(&sc->sockets[4].join[0].group, buf, sizeof(buf)),
+			    "ff02::fb");
+	assert_int_equal(sc->sockets[2].njoin, 0);
 	round_trip(sc, &back);
 	assert_memory_equal(back->nics[0].mac, fr_host_mac, 6);
 	assert_int_equal(back->nics[0].naddrs, 2);
 	assert_memory_equal(&back->nics[0].addrs[1], &nic->addrs[1], sizeof(nic->addrs[1]));
 	check_sockets(__LINE__, back, want, ARRAY_SIZE(want));
+	assert_int_equal(back->sockets[4].njoin, 1);
+	assert_memory_equal(&back->sockets[4].join[0].group, &sc->sockets[4].join[0].group,
+			    sizeof(struct rxs_addr));
 	assert_int_equal(back->sockets[0].backlog, 4096);
 	assert_int_equal(back->sockets[0].local.family, AF_INET6);
 	rxs_scenario_free(back);
@@ -1196,6 +1207,8 @@ static void test_emit_round_trip(void **state)
 		"  - { name: web, proto: tcp, bind: \"[fd00::2]:80\", backlog: 16,"
 		" app: { accept: 1000/s, read: 10MB/s, cpu: 1 } }\n"
 		"  - { name: b, proto: udp, bind: 10.1.0.2:9, app: { read: { batch: 8, every: 1ms } } }\n"
+		"  - { name: m, proto: udp, bind: \"[::]:5353\", join: [224.0.0.251,"
+		" { group: \"ff02::fb\", nic: eth2 }], multicast_all: false }\n"
 		"taps:\n"
 		"  - { name: t, filter: \"udp and port 53\", write: t.pcap, direction: in }\n"
 		"traffic:\n"
@@ -1216,6 +1229,9 @@ static void test_emit_round_trip(void **state)
 	assert_true(back->nics[1].rss_key_set);
 	assert_int_equal(back->sockets[1].app.kind, RXS_APP_RATE);
 	assert_int_equal(back->sockets[2].app.every_ns, 1000000);
+	assert_int_equal(back->sockets[3].njoin, 2);
+	assert_string_equal(back->sockets[3].join[1].nic, "eth2");
+	assert_true(back->sockets[3].mc_all_off);
 	assert_string_equal(back->netfilter, sc->netfilter);
 	assert_int_equal(back->cost.ns[RXS_COST_UDP_RCV], 200);
 	assert_int_equal(back->run.until, RXS_UNTIL_TIME);

@@ -98,6 +98,7 @@ struct rxs_capture_port {
 struct rxs_capture_group {
 	struct rxs_addr addr;		/* prefix 32/128 */
 	uint64_t frames;
+	uint16_t port;			/* in group_ports: the UDP port the datagrams went to */
 };
 
 struct rxs_capture_vlan {
@@ -126,6 +127,9 @@ struct rxs_capture_survey {
 	unsigned int nports;
 	struct rxs_capture_group *groups;	/* multicast destinations received, most first */
 	unsigned int ngroups;
+	struct rxs_capture_group *group_ports;	/* the same per UDP port, most first: which
+						 * socket joins which group */
+	unsigned int ngroup_ports;
 	struct rxs_capture_vlan *vlans;	/* 802.1Q/802.1ad ids of received frames, by id */
 	unsigned int nvlans;
 	uint64_t frames;

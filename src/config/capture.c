@@ -263,7 +263,8 @@ static int fill_nic(struct rxs_scenario *sc, const struct rxs_capture_survey *sv
 					 "no unicast MAC in the capture: rxsim's",
 			 (unsigned long long)sv->to_host, sv->to_host == 1 ? "" : "s",
 			 (unsigned long long)sv->from_host,
-			 sv->host_mac_found ? "not replayed" : "to the peer's MAC: filtered",
+			 !sv->from_host ? "none" : sv->host_mac_found ? "not replayed" :
+			 "to the peer's MAC: filtered",
 			 (unsigned int)sv->max_ip_len);
 	return 0;
 }
@@ -283,10 +284,22 @@ static int note(struct rxs_scenario *sc, const char *line)
 	return 0;
 }
 
-/*
- * Multicast groups the capture sends to. They are a comment for now: when sockets[].join
- * exists, the sockets on the groups' ports join them here (and the emitter writes the key).
- */
+/* IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP: the UDP socket on each port that datagrams to a group
+ * went to joins that group, as the application that read them did (the most frequent first;
+ * past igmp_max_memberships' 20 a socket joins no more). */
+static void join_groups(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
+{
+	for (unsigned int i = 0; i < sv->ngroup_ports; i++) {
+		const struct rxs_capture_group *g = &sv->group_ports[i];
+
+		for (unsigned int j = 0; j < sc->nsockets; j++)
+			if (sc->sockets[j].proto == IPPROTO_UDP && sc->sockets[j].port == g->port)
+				rxs_socket_join(&sc->sockets[j], &g->addr, NULL);
+	}
+}
+
+/* Multicast groups the capture sends to, every one of them (the sockets that join them
+ * carry them as join:). */
 static int note_groups(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
 {
 	char line[160], a[64];
@@ -339,6 +352,7 @@ static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, co
 	if (note(sc, line) || fill_nic(sc, sv) || add_sockets(sc, sv) || note_groups(sc, sv) ||
 	    note_vlans(sc, sv))
 		return -ENOMEM;
+	join_groups(sc, sv);
 	t = rxs_scenario_add_traffic(sc);
 	if (!t)
 		return -ENOMEM;

@@ -196,6 +196,30 @@ static void put_app(FILE *f, const struct rxs_app_config *a)
 	}
 }
 
+/* join: ["239.1.1.1", { group: "ff02::fb", nic: "eth1" }] and multicast_all: false. */
+static void emit_join(FILE *f, const struct rxs_socket_config *s)
+{
+	if (s->njoin)
+		fputs(", join: [", f);
+	for (unsigned int i = 0; i < s->njoin; i++) {
+		fputs(i ? ", " : "", f);
+		if (s->join[i].nic[0])
+			fputs("{ group: ", f);
+		fputc('"', f);
+		put_addr(f, &s->join[i].group, false);
+		fputc('"', f);
+		if (s->join[i].nic[0]) {
+			fputs(", nic: ", f);
+			put_str(f, s->join[i].nic);
+			fputs(" }", f);
+		}
+	}
+	if (s->njoin)
+		fputc(']', f);
+	if (s->mc_all_off)
+		fputs(", multicast_all: false", f);
+}
+
 static void emit_socket(FILE *f, const struct rxs_socket_config *s)
 {
 	static const uint8_t any[16];
@@ -227,7 +251,9 @@ static void emit_socket(FILE *f, const struct rxs_socket_config *s)
 	}
 	if (s->app.cpu >= 0)
 		fprintf(f, ", cpu: %d", s->app.cpu);
-	fputs(" } }\n", f);
+	fputs(" }", f);
+	emit_join(f, s);
+	fputs(" }\n", f);
 }
 
 static void emit_tap(FILE *f, const struct rxs_tap_config *t)

@@ -9,9 +9,10 @@
  * IPv6 reaches it, and for each of its UDP and TCP ports the evidence a reader of the capture
  * would weigh to tell a server's port from a client's (struct rxs_capture_port).
  *
- * Memory is bounded whatever the capture: addresses and groups are counted in open-addressing
- * hash tables ("tally") of fixed-size zero-padded keys, grown by doubling and capped at
- * SURVEY_MAX distinct keys (a key first seen after the cap is ignored); ports index a dense
+ * Memory is bounded whatever the capture: addresses, groups and (group, UDP port) pairs are
+ * counted in open-addressing hash tables ("tally") of fixed-size zero-padded keys, grown by
+ * doubling and capped at SURVEY_MAX distinct keys (a key first seen after the cap is
+ * ignored); ports index a dense
  * array through a fixed 2 x 65536 table; VLAN ids are a fixed 4096 array. Consecutive frames
  * mostly share their addresses, so each tally remembers its last key and slot and skips the
  * hash for a repeat. At the end each table is copied out and sorted.
@@ -26,7 +27,7 @@
 #include "rxsim/error.h"
 
 #define SURVEY_MAX 65536u
-#define KEY_MAX 17
+#define KEY_MAX 19		/* family, IPv6 address, port */
 #define EPHEMERAL_LOW 32768u	/* net.ipv4.ip_local_port_range's default start */
 
 struct tally_ent {
@@ -51,6 +52,7 @@ struct port_rec {
 
 struct survey_ctx {
 	struct tally macs, addrs, groups;
+	struct tally group_ports;	/* (group, UDP port) of group datagrams */
 	struct tally src_macs;		/* pass 1 by address: MACs the address sent from */
 	uint32_t *port_idx;		/* [2][65536]: 1 + index into recs, 0 = none */
 	struct port_rec *recs;
@@ -297,7 +299,7 @@ static int count_port(struct survey_ctx *c, const struct pkt *k, bool in, bool g
 static int count_in(struct survey_ctx *c, const struct pkt *k, bool group)
 {
 	struct rxs_capture_survey *sv = c->sv;
-	uint8_t key[17];
+	uint8_t key[KEY_MAX];
 	int rc = 0;
 
 	sv->to_host++;
@@ -310,11 +312,18 @@ static int count_in(struct survey_ctx *c, const struct pkt *k, bool group)
 	sv->max_ip_len = RXS_MAX(sv->max_ip_len, k->ip_len);
 	key[0] = k->family == AF_INET ? 4 : 6;
 	memcpy(key + 1, k->daddr, k->family == AF_INET ? 4 : 16);
-	if (unicast_ip(k->family, k->daddr))
+	if (unicast_ip(k->family, k->daddr)) {
 		rc = tally_add(&c->addrs, key, k->family == AF_INET ? 5 : 17);
-	else if (k->daddr[0] == 0xff || (k->family == AF_INET && k->daddr[0] >= 224 &&
-					   k->daddr[0] < 240))
-		rc = tally_add(&c->groups, key, k->family == AF_INET ? 5 : 17);
+	} else if (k->daddr[0] == 0xff || (k->family == AF_INET && k->daddr[0] >= 224 &&
+					    k->daddr[0] < 240)) {
+		size_t n = k->family == AF_INET ? 5 : 17;
+
+		rc = tally_add(&c->groups, key, n);
+		if (rc == 0 && k->proto == 17) {
+			rxs__put_be16(key + n, k->dport);
+			rc = tally_add(&c->group_ports, key, n + 2);
+		}
+	}
 	if (rc == 0 && k->proto)
 		rc = count_port(c, k, true, !unicast_ip(k->family, k->daddr));
 	return rc;
@@ -440,15 +449,18 @@ static void export_port(struct rxs_capture_port *p, const struct port_rec *r, in
 static int export_survey(struct rxs_capture_survey *sv, struct survey_ctx *c)
 {
 	unsigned int na = tally_sort(&c->addrs), ng = tally_sort(&c->groups), nv = 0, n = 0;
+	unsigned int ngp = tally_sort(&c->group_ports);
 
 	for (unsigned int i = 0; i < 4096; i++)
 		nv += c->vlans[i] != 0;
 	sv->addrs = rxs__calloc(na + 1, sizeof(*sv->addrs));
 	sv->addr_frames = rxs__calloc(na + 1, sizeof(*sv->addr_frames));
 	sv->groups = rxs__calloc(ng + 1, sizeof(*sv->groups));
+	sv->group_ports = rxs__calloc(ngp + 1, sizeof(*sv->group_ports));
 	sv->vlans = rxs__calloc(nv + 1, sizeof(*sv->vlans));
 	sv->ports = rxs__calloc(c->nrecs + 1, sizeof(*sv->ports));
-	if (!sv->addrs || !sv->addr_frames || !sv->groups || !sv->vlans || !sv->ports)
+	if (!sv->addrs || !sv->addr_frames || !sv->groups || !sv->group_ports || !sv->vlans ||
+	    !sv->ports)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < na; i++) {
 		export_addr(&sv->addrs[i], c->addrs.ents[i].key);
@@ -458,6 +470,14 @@ static int export_survey(struct rxs_capture_survey *sv, struct survey_ctx *c)
 		export_addr(&sv->groups[i].addr, c->groups.ents[i].key);
 		sv->groups[i].frames = c->groups.ents[i].count;
 	}
+	for (unsigned int i = 0; i < ngp; i++) {
+		const uint8_t *k = c->group_ports.ents[i].key;
+
+		export_addr(&sv->group_ports[i].addr, k);
+		sv->group_ports[i].port = rxs__get_be16(k + (k[0] == 4 ? 5 : 17));
+		sv->group_ports[i].frames = c->group_ports.ents[i].count;
+	}
+	sv->ngroup_ports = ngp;
 	for (unsigned int i = 0; i < 4096; i++)
 		if (c->vlans[i]) {
 			sv->vlans[sv->nvlans].id = (uint16_t)i;
@@ -572,6 +592,7 @@ int rxs_capture_survey_host(struct rxs_capture_survey *sv, const char *path,
 	rxs__free(c->src_macs.ents);
 	rxs__free(c->addrs.ents);
 	rxs__free(c->groups.ents);
+	rxs__free(c->group_ports.ents);
 	rxs__free(c->port_idx);
 	rxs__free(c->recs);
 	rxs__free(c);
@@ -602,6 +623,7 @@ void rxs_capture_survey_free(struct rxs_capture_survey *sv)
 	rxs__free(sv->addr_frames);
 	rxs__free(sv->ports);
 	rxs__free(sv->groups);
+	rxs__free(sv->group_ports);
 	rxs__free(sv->vlans);
 	memset(sv, 0, sizeof(*sv));
 }
