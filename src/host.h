@@ -139,6 +139,12 @@ struct rxs_netdev {
 	unsigned int nmc;
 	uint8_t (*mc_mac)[6];
 	unsigned int nmc_mac;
+	/* 802.1Q: a NIC's VLAN devices (a run of h->devs), or a VLAN device's NIC and id. A
+	 * VLAN device has no queues: frames reach it only through vlan_do_receive(). */
+	struct rxs_netdev *vlan_devs;
+	unsigned int nvlans;
+	struct rxs_netdev *real_dev;		/* NULL for a NIC */
+	uint16_t vlan_id;
 };
 
 /* An application model reading a socket. */
@@ -633,6 +639,21 @@ int rxs__enqueue_to_backlog_from(struct rxs_host *h, struct rxs_sk_buff *skb, un
 
 /* ---- core (netif_receive_skb and below): takes ownership of @skb always ---- */
 void rxs__netif_receive_skb(struct rxs_sk_buff *skb);
+
+/* ---- 802.1Q (src/core/vlan.c) ---- */
+/* A VLAN device over NIC @real, as `ip link add link NIC type vlan id N` makes it. */
+void rxs__vlan_dev_init(struct rxs_host *h, struct rxs_netdev *dev, struct rxs_netdev *real,
+			const struct rxs_vlan_config *cfg, unsigned int ifindex);
+/* skb_vlan_untag(): the tag at skb->data into skb->vlan_proto/vlan_tci, the MAC header moved
+ * up over it. true if done or a tag was already there; false when the frame is too short
+ * (the caller still owns @skb). */
+bool rxs__skb_vlan_untag(struct rxs_sk_buff *skb);
+/* vlan_do_receive(): true when a VLAN device takes the tag (skb->dev is now that device,
+ * the tag cleared, its rx counters counted); false and nothing changed when none does. */
+bool rxs__vlan_do_receive(struct rxs_sk_buff *skb);
+/* The frame as a packet socket on the NIC hands it over (libpcap puts the stripped tag back
+ * from the auxdata): into @buf (@cap bytes), returns its length, or 0 if it does not fit. */
+uint32_t rxs__vlan_frame(const struct rxs_sk_buff *skb, uint8_t *buf, uint32_t cap);
 
 /* ---- proto: each takes ownership of @skb ---- */
 void rxs__eth_type_trans(struct rxs_sk_buff *skb);

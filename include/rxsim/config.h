@@ -20,6 +20,7 @@
 #define RXS_MAX_CPUS 64
 #define RXS_MAX_ADDRS 8
 #define RXS_NAME_MAX 32
+#define RXS_MAX_VLANS 16
 #define RXS_RSS_KEY_LEN 40		/* Toeplitz key bytes (ethtool -X hkey) */
 #define RXS_RSS_INDIR_MAX 512		/* largest indirection table (ethtool -X) */
 #define RXS_RSS_INDIR_DEFAULT 128	/* the generic driver's table size */
@@ -115,6 +116,16 @@ enum rxs_driver {
 				 * to and from 127.0.0.0/8 are its own, not martians */
 };
 
+/* A VLAN device on a NIC, as `ip link add link eth0 name eth0.202 type vlan id 202`. */
+struct rxs_vlan_config {
+	char name[RXS_NAME_MAX];		/* "" = "<nic>.<id>", ip link's usual name */
+	unsigned int id;			/* 0..4094 (802.1Q VID; 0 takes priority tags) */
+	bool mac_set;				/* false: the NIC's MAC, as ip link gives it */
+	uint8_t mac[6];
+	struct rxs_addr addrs[RXS_MAX_ADDRS];
+	unsigned int naddrs;
+};
+
 struct rxs_nic_config {
 	char name[RXS_NAME_MAX];
 	uint8_t mac[6];
@@ -137,7 +148,13 @@ struct rxs_nic_config {
 	uint16_t rss_indir[RXS_RSS_INDIR_MAX];	/* queue of each table entry */
 	bool rss_udp_4tuple;			/* UDP hashes ports too (sdfn), default sd */
 	char comment[160];			/* why it is there, for rxs_scenario_emit(); "" */
+	struct rxs_vlan_config vlans[RXS_MAX_VLANS];	/* 802.1Q devices on this NIC */
+	unsigned int nvlans;
 };
+
+/* The device name of @vlan on @nic into @buf: its own, or "<nic>.<id>". Returns @buf. */
+RXS_API const char *rxs_vlan_name(const struct rxs_nic_config *nic,
+				  const struct rxs_vlan_config *vlan, char buf[RXS_NAME_MAX]);
 
 enum rxs_app_kind {
 	RXS_APP_ALL,		/* reads (or accepts) everything as soon as it is queued */

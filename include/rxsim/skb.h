@@ -130,6 +130,8 @@ struct rxs_sk_buff {
 	uint16_t queue_mapping;		/* RX queue + 1, as skb_record_rx_queue() */
 	uint16_t gso_segs;		/* segments GRO merged into this skb (0 or 1: not merged) */
 	uint16_t gso_size;		/* their MSS: the first segment's payload */
+	uint16_t vlan_proto;		/* the stripped tag's TPID (0x8100, 0x88a8); 0 = no tag */
+	uint16_t vlan_tci;		/* its TCI: PCP, DEI and the VLAN id (low 12 bits) */
 	uint32_t hash;
 	uint32_t mark;
 	uint32_t cpu;			/* CPU that received it (runs its protocol stack) */

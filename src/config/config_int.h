@@ -44,6 +44,10 @@ struct cfg_list {
 	void *(*find)(struct rxs_scenario *sc, const char *sel);
 	/* Checks after an entry's keys are applied (required keys, unique names); may be NULL. */
 	int (*finish)(struct cfg_ctx *c, void *obj, yaml_node_t *map);
+	/* A list inside an entry (nics[].vlans): add and find in @parent, the entry that holds
+	 * it, instead of the scenario. When set, these are used and add/find are not. */
+	void *(*add_in)(struct cfg_ctx *c, void *parent);
+	void *(*find_in)(void *parent, const char *sel);
 };
 
 /*
@@ -67,6 +71,7 @@ extern const struct cfg_list rxs__cfg_nic_list;		/* nic.c */
 extern const struct cfg_list rxs__cfg_socket_list;	/* socket.c */
 extern const struct cfg_list rxs__cfg_tap_list;		/* socket.c */
 extern const struct cfg_list rxs__cfg_traffic_list;	/* traffic.c */
+extern const struct cfg_list rxs__cfg_vlan_list;	/* nic.c: nics[].vlans */
 
 /* Checks across sections that a --set may break (a CPU gone, a NIC renamed). */
 int rxs__cfg_check_nic(struct cfg_ctx *c, const struct rxs_nic_config *nic);

@@ -31,7 +31,9 @@ static int set_promisc(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return rxs__cfg_bool(c, v, &NIC(obj)->promisc);
 }
 
-static int set_addresses(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+/* An address list, as `ip addr add` would take each, into @out / @nout. */
+static int parse_addresses(struct cfg_ctx *c, yaml_node_t *v, struct rxs_addr *out,
+			   unsigned int *nout)
 {
 	struct rxs_addr addrs[RXS_MAX_ADDRS];
 	size_t n;
@@ -51,9 +53,14 @@ static int set_addresses(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 			return rxs__cfg_error(c, item, "'%.*s' is not an address (like "
 					      "10.0.0.2/24 or fd00::2/64)", QUOTE_MAX, s);
 	}
-	memcpy(NIC(obj)->addrs, addrs, n * sizeof(addrs[0]));
-	NIC(obj)->naddrs = (unsigned int)n;
+	memcpy(out, addrs, n * sizeof(addrs[0]));
+	*nout = (unsigned int)n;
 	return 0;
+}
+
+static int set_addresses(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return parse_addresses(c, v, NIC(obj)->addrs, &NIC(obj)->naddrs);
 }
 
 static int set_mtu(struct cfg_ctx *c, void *obj, yaml_node_t *v)
@@ -275,6 +282,135 @@ static const struct cfg_key rss_keys[] = {
 	{ 0 },
 };
 
+/* ---- nics[].vlans: 802.1Q devices on the NIC (ip link add link NIC type vlan id N) ---- */
+
+#define VLAN(obj) ((struct rxs_vlan_config *)(obj))
+
+static int set_vlan_id(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	/* vlan_check_real_dev() and the netlink policy take 0..4094; 4095 is reserved. */
+	return rxs__cfg_uint(c, v, 0, 4094, &VLAN(obj)->id);
+}
+
+static int set_vlan_name(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_name(c, v, VLAN(obj)->name);
+}
+
+static int set_vlan_mac(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	const char *s = NULL;
+	int err = rxs__cfg_scalar(c, v, &s);
+
+	if (!err && rxs__parse_mac(s, VLAN(obj)->mac))
+		return rxs__cfg_error(c, v, "'%.*s' is not a MAC address (like 02:00:00:00:00:02)",
+				      QUOTE_MAX, s);
+	if (!err)
+		VLAN(obj)->mac_set = true;
+	return err;
+}
+
+static int set_vlan_addresses(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return parse_addresses(c, v, VLAN(obj)->addrs, &VLAN(obj)->naddrs);
+}
+
+static const struct cfg_key vlan_keys[] = {
+	{ .name = "id", .set = set_vlan_id },
+	{ .name = "name", .set = set_vlan_name },
+	{ .name = "mac", .set = set_vlan_mac },
+	{ .name = "addresses", .set = set_vlan_addresses },
+	{ 0 },
+};
+
+/* The id is required: a VLAN device without one is not a thing ip link can make. The id
+ * starts at an impossible value so that finish_vlan can tell it was never given. */
+#define VLAN_ID_UNSET 0xffffffffu
+
+static void *add_vlan(struct cfg_ctx *c, void *parent)
+{
+	struct rxs_nic_config *nic = parent;
+	struct rxs_vlan_config *vlan;
+
+	if (nic->nvlans >= RXS_MAX_VLANS) {
+		rxs__cfg_error(c, NULL, "more than %d VLAN devices on one NIC", RXS_MAX_VLANS);
+		return NULL;
+	}
+	vlan = &nic->vlans[nic->nvlans++];
+	memset(vlan, 0, sizeof(*vlan));
+	vlan->id = VLAN_ID_UNSET;
+	return vlan;
+}
+
+static void *find_vlan(void *parent, const char *sel)
+{
+	struct rxs_nic_config *nic = parent;
+	char buf[RXS_NAME_MAX], *end;
+	unsigned long i;
+
+	for (i = 0; i < nic->nvlans; i++)
+		if (!strcmp(rxs_vlan_name(nic, &nic->vlans[i], buf), sel))
+			return &nic->vlans[i];
+	i = strtoul(sel, &end, 10);
+	return sel[0] >= '0' && sel[0] <= '9' && !*end && i < nic->nvlans ? &nic->vlans[i] : NULL;
+}
+
+static int finish_vlan(struct cfg_ctx *c, void *obj, yaml_node_t *map)
+{
+	if (VLAN(obj)->id == VLAN_ID_UNSET)
+		return rxs__cfg_error(c, map, "a VLAN needs an id (like { id: 202 }, as ip link "
+				      "add ... type vlan id 202)");
+	return 0;
+}
+
+const struct cfg_list rxs__cfg_vlan_list = {
+	.keys = vlan_keys, .add_in = add_vlan, .find_in = find_vlan, .finish = finish_vlan,
+};
+
+const char *rxs_vlan_name(const struct rxs_nic_config *nic, const struct rxs_vlan_config *vlan,
+			  char buf[RXS_NAME_MAX])
+{
+	if (vlan->name[0])
+		snprintf(buf, RXS_NAME_MAX, "%s", vlan->name);
+	else
+		snprintf(buf, RXS_NAME_MAX, "%.*s.%u", RXS_NAME_MAX - 6, nic->name, vlan->id);
+	return buf;
+}
+
+/* A VLAN id once per NIC (vlan_check_real_dev: -EEXIST), and device names once per host,
+ * NICs and VLAN devices together (one name space, as ip link's). Checks @nic against itself
+ * and the NICs before it; @at (or none, for a --set) is where a message points. */
+static int check_vlans(struct cfg_ctx *c, const struct rxs_nic_config *nic, yaml_node_t *at)
+{
+	char a[RXS_NAME_MAX], b[RXS_NAME_MAX];
+
+	for (const struct rxs_nic_config *o = c->sc->nics; o < nic; o++)
+		for (unsigned int j = 0; j < o->nvlans; j++)
+			if (!strcmp(rxs_vlan_name(o, &o->vlans[j], b), nic->name))
+				return rxs__cfg_error(c, at, "nics.%s: '%s' is already a VLAN "
+						      "device on %s", nic->name, b, o->name);
+	for (unsigned int i = 0; i < nic->nvlans; i++) {
+		const struct rxs_vlan_config *v = &nic->vlans[i];
+
+		rxs_vlan_name(nic, v, a);
+		for (unsigned int j = 0; j < i; j++)
+			if (nic->vlans[j].id == v->id)
+				return rxs__cfg_error(c, at, "nics.%s.vlans: VLAN id %u twice (%s "
+						      "and %s)", nic->name, v->id,
+						      rxs_vlan_name(nic, &nic->vlans[j], b), a);
+		for (const struct rxs_nic_config *o = c->sc->nics; o <= nic; o++) {
+			if (!strcmp(o->name, a))
+				return rxs__cfg_error(c, at, "nics.%s.vlans: '%s' is already a "
+						      "NIC's name", nic->name, a);
+			for (unsigned int j = 0; j < (o == nic ? i : o->nvlans); j++)
+				if (!strcmp(rxs_vlan_name(o, &o->vlans[j], b), a))
+					return rxs__cfg_error(c, at, "nics.%s.vlans: two devices "
+							      "named '%s'", nic->name, a);
+		}
+	}
+	return 0;
+}
+
 static const struct cfg_key nic_keys[] = {
 	{ .name = "name", .set = set_name },
 	{ .name = "mac", .set = set_mac },
@@ -289,6 +425,7 @@ static const struct cfg_key nic_keys[] = {
 	{ .name = "irq_affinity", .set = set_irq_affinity },
 	{ .name = "rps_cpus", .set = set_rps_cpus },
 	{ .name = "rss", .sub = rss_keys },
+	{ .name = "vlans", .list = &rxs__cfg_vlan_list },
 	{ 0 },
 };
 
@@ -317,7 +454,9 @@ static int finish_nic(struct cfg_ctx *c, void *obj, yaml_node_t *map)
 	for (struct rxs_nic_config *o = c->sc->nics; o < nic; o++)
 		if (!strcmp(o->name, nic->name))
 			return rxs__cfg_error(c, at ? at : map, "two NICs named '%s'", nic->name);
-	return 0;
+	/* VLAN names default to the NIC's, known only now that the whole entry is read. */
+	at = rxs__cfg_map_get(c, map, "vlans");
+	return check_vlans(c, nic, at ? at : map);
 }
 
 const struct cfg_list rxs__cfg_nic_list = {
@@ -329,6 +468,8 @@ int rxs__cfg_check_nic(struct cfg_ctx *c, const struct rxs_nic_config *nic)
 {
 	unsigned int cpus = c->sc->host.cpus;
 
+	if (check_vlans(c, nic, NULL))
+		return RXS_ECONFIG;
 	for (unsigned int q = 0; q < nic->rx_queues; q++) {
 		if (nic->irq_affinity[q] < 0 || (unsigned int)nic->irq_affinity[q] >= cpus)
 			return rxs__cfg_error(c, NULL, "nics.%s.irq_affinity: CPU %d does not "

@@ -27,7 +27,8 @@ static int unknown_key(struct cfg_ctx *c, const char *seg, const struct cfg_key 
 static int resolve(struct cfg_ctx *c, void *obj, const struct cfg_key *keys, char *path,
 		   yaml_node_t *v);
 
-static int resolve_list(struct cfg_ctx *c, const struct cfg_key *k, char *sel, yaml_node_t *v)
+static int resolve_list(struct cfg_ctx *c, const struct cfg_key *k, void *parent, char *sel,
+			yaml_node_t *v)
 {
 	char *rest;
 	void *elem;
@@ -38,7 +39,7 @@ static int resolve_list(struct cfg_ctx *c, const struct cfg_key *k, char *sel, y
 	rest = strchr(sel, '.');
 	if (rest)
 		*rest++ = '\0';
-	elem = k->list->find(c->sc, sel);
+	elem = k->list->find_in ? k->list->find_in(parent, sel) : k->list->find(c->sc, sel);
 	if (!elem)
 		return rxs__cfg_error(c, NULL, "no %s entry named or numbered '%.*s'", k->name,
 				      QUOTE_MAX, sel);
@@ -65,7 +66,7 @@ static int resolve(struct cfg_ctx *c, void *obj, const struct cfg_key *keys, cha
 		return k->named(c, obj, rest, NULL, v);
 	}
 	if (k->list)
-		return resolve_list(c, k, rest, v);
+		return resolve_list(c, k, obj, rest, v);
 	if (k->sub && rest)
 		return resolve(c, obj, k->sub, rest, v);
 	if (k->sub)

@@ -233,7 +233,8 @@ static int check_map(struct cfg_ctx *c, const struct cfg_key *keys, yaml_node_t 
 	return err;
 }
 
-static int walk_list(struct cfg_ctx *c, const struct cfg_list *list, yaml_node_t *seq)
+static int walk_list(struct cfg_ctx *c, const struct cfg_list *list, void *parent,
+		     yaml_node_t *seq)
 {
 	int err = 0;
 
@@ -244,10 +245,10 @@ static int walk_list(struct cfg_ctx *c, const struct cfg_list *list, yaml_node_t
 	for (size_t i = 0; i < rxs__cfg_seq_len(seq) && !err; i++) {
 		yaml_node_t *item = rxs__cfg_seq_item(c, seq, i);
 		size_t mark = rxs__cfg_push(c, "[%zu]", i);
-		void *obj = list->add(c->sc);
+		void *obj = list->add_in ? list->add_in(c, parent) : list->add(c->sc);
 
 		if (!obj)
-			return -ENOMEM;
+			return list->add_in ? RXS_ECONFIG : -ENOMEM;
 		err = rxs__cfg_walk_map(c, obj, list->keys, item);
 		if (!err && list->finish)
 			err = list->finish(c, obj, item);
@@ -285,7 +286,7 @@ int rxs__cfg_apply(struct cfg_ctx *c, void *obj, const struct cfg_key *k, yaml_n
 	if (k->sub)
 		return rxs__cfg_walk_map(c, obj, k->sub, v);
 	if (k->list)
-		return walk_list(c, k->list, v);
+		return walk_list(c, k->list, obj, v);
 	return walk_named(c, obj, k, v);
 }
 

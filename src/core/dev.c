@@ -10,7 +10,7 @@
 #define ETH_P_IPV6 0x86dd
 #define ETH_P_8021Q 0x8100
 #define ETH_P_8021AD 0x88a8
-#define VLAN_HLEN 4
+#define VLAN_VID_MASK 0x0fff
 
 void rxs__eth_type_trans(struct rxs_sk_buff *skb)
 {
@@ -25,24 +25,39 @@ void rxs__eth_type_trans(struct rxs_sk_buff *skb)
 	rxs_skb_reset_network_header(skb);
 }
 
-/*
- * A tagged frame with no VLAN device above the NIC: the kernel strips the tag
- * (skb_vlan_untag) and, finding no device for a non-zero VLAN id, marks the frame
- * PACKET_OTHERHOST so IP drops it; a priority tag (id 0) is received normally.
- */
-static bool vlan_untag(struct rxs_sk_buff *skb)
+static bool eth_type_vlan(uint16_t proto)
 {
-	uint16_t tci;
+	return proto == ETH_P_8021Q || proto == ETH_P_8021AD;
+}
 
-	if (!rxs_pskb_may_pull(skb, VLAN_HLEN))
-		return false;
-	tci = rxs__get_be16(skb->data);
-	skb->protocol = rxs__get_be16(skb->data + 2);
-	rxs_skb_pull(skb, VLAN_HLEN);
-	rxs_skb_reset_network_header(skb);
-	if (tci & 0x0fff)
+/*
+ * __netif_receive_skb_core's check_vlan_id, for a tag no VLAN device took (8021q not in the
+ * kernel, or in it with no device for that id: vlan_do_receive() fails the same way). A
+ * non-zero id marks the frame PACKET_OTHERHOST, so ip_rcv_core drops it. An id of 0 (a
+ * priority tag) over another tag is stripped and the inner one tried; over anything else
+ * the frame is received as if untagged. Either way the tag is then cleared. Returns true
+ * when a VLAN device took an inner tag (another round), false to go on to ptype_base;
+ * *dropped when the inner tag was too short to strip (the skb is then freed).
+ */
+static bool vlan_no_device(struct rxs_sk_buff *skb, bool *dropped)
+{
+	while (!(skb->vlan_tci & VLAN_VID_MASK) && eth_type_vlan(skb->protocol)) {
+		skb->vlan_proto = skb->vlan_tci = 0;
+		if (!rxs__skb_vlan_untag(skb)) {
+			*dropped = true;
+			RXS_DEV_COUNT(skb->dev, rx_dropped);
+			rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
+			return false;
+		}
+		if (rxs__vlan_do_receive(skb))
+			return true;
+	}
+	if (skb->vlan_tci & VLAN_VID_MASK)
 		skb->pkt_type = RXS_PACKET_OTHERHOST;
-	return true;
+	/* The priority bits are ignored, as the kernel's "Note: we might in the future use
+	 * prio bits" says. */
+	skb->vlan_proto = skb->vlan_tci = 0;
+	return false;
 }
 
 /*
@@ -54,37 +69,66 @@ static void deliver_ptype_all(struct rxs_host *h, struct rxs_softnet_data *sd,
 {
 	const uint8_t *frame = rxs_skb_mac_header(skb);
 	uint32_t len = skb->tail - skb->mac_header;
+	uint8_t small[2048], *buf = NULL;
 
+	/* A stripped tag: the packet socket reports it in its auxdata (tp_vlan_tci) and
+	 * libpcap writes it back into the frame, so filters and captures see it as sent. */
+	if (skb->vlan_proto) {
+		buf = len + 4 <= sizeof(small) ? small : rxs__malloc(len + 4);
+		len = buf ? rxs__vlan_frame(skb, buf, len + 4) : 0;
+		if (!len)
+			goto out;
+		frame = buf;
+	}
 	for (unsigned int i = 0; i < h->ntaps; i++) {
 		if (!rxs_tap_wants(h->taps[i], RXS_TAP_IN))
 			continue;
 		rxs__charge(sd, rxs__cost(h, RXS_COST_TAP));
 		rxs_tap_rcv(h->taps[i], frame, len, sd->now);
 	}
+out:
+	if (buf != small)
+		rxs__free(buf);
 }
 
+/*
+ * __netif_receive_skb_core. A frame a VLAN device takes goes round again on that device
+ * (another_round), counted again in softnet processed as the kernel counts it. The taps
+ * are packet sockets on the NIC (tcpdump -i eth0): they see the frame on its first round,
+ * tag and all, and not again on the VLAN device.
+ */
 void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
+	bool dropped = false;
 
+	if (rxs__tp_on(h, RXS_TP_NETIF_RECEIVE_SKB))
+		rxs__trace_netif_receive_skb(sd, skb);
+another_round:
 	rxs__charge(sd, rxs__cost(h, RXS_COST_NETIF_RECEIVE) +
 			(uint64_t)rxs__cost(h, RXS_COST_PER_BYTE_X1000) * skb->len / 1000);
 	sd->stat.processed++;
 	RXS_TRACE_STAGE(sd, sd->now, skb, "__netif_receive_skb_core",
-			"ethertype %04x, softnet processed %u, %u tap(s) see it", skb->protocol,
-			sd->stat.processed, h->ntaps);
-	if (rxs__tp_on(h, RXS_TP_NETIF_RECEIVE_SKB))
-		rxs__trace_netif_receive_skb(sd, skb);
-	/* One tag is stripped (skb_vlan_untag); with no VLAN device there is no second round,
-	 * so an inner tag of a double-tagged frame finds no handler. */
-	if ((skb->protocol == ETH_P_8021Q || skb->protocol == ETH_P_8021AD) && !vlan_untag(skb)) {
+			"ethertype %04x on %s, softnet processed %u, %u tap(s) see it",
+			skb->protocol, skb->dev->cfg.name, sd->stat.processed,
+			skb->dev->real_dev ? 0 : h->ntaps);
+	/* skb_vlan_untag(): a tag the NIC left in the packet (veth, an 802.1ad outer tag). */
+	if (eth_type_vlan(skb->protocol) && !rxs__skb_vlan_untag(skb)) {
 		RXS_DEV_COUNT(skb->dev, rx_dropped);
 		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
 		return;
 	}
-	if (h->ntaps)	/* the taps' filters, counters and rings are the host's */
+	if (h->ntaps && !skb->dev->real_dev)	/* the taps' filters, counters, rings are shared */
 		RXS_SHARED(h, deliver_ptype_all(h, sd, skb));
+	if (skb->vlan_proto) {
+		if (rxs__vlan_do_receive(skb))
+			goto another_round;
+		if (vlan_no_device(skb, &dropped))
+			goto another_round;
+		if (dropped)
+			return;
+	}
 	/* ptype_base: handlers that library users added (rxs_dev_add_pack) come first. */
 	if (unlikely(h->hooks.nptype) && rxs__ptype_deliver(h, skb))
 		return;
@@ -99,7 +143,8 @@ void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 		rxs__arp_rcv(skb);
 		return;
 	}
-	/* No ptype handler: the device's rx_dropped, reason UNHANDLED_PROTO. */
+	/* No ptype handler (an inner tag with no 8021q to take it, too): the device's
+	 * rx_dropped, reason UNHANDLED_PROTO. */
 	RXS_DEV_COUNT(skb->dev, rx_dropped);
 	rxs_kfree_skb_reason(skb, RXS_DROP_UNHANDLED_PROTO);
 }

@@ -106,7 +106,9 @@ static bool same_flow(struct rxs_sk_buff *p, const struct rxs_sk_buff *skb, cons
 {
 	const uint8_t *a = s->l3, *b = p->data;
 
+	/* gro_list_prepare(): a stripped tag is part of the L2 header. */
 	if (p->hash != skb->hash || p->dev != skb->dev || p->protocol != skb->protocol ||
+	    p->vlan_proto != skb->vlan_proto || p->vlan_tci != skb->vlan_tci ||
 	    memcmp(rxs_skb_mac_header(p), rxs_skb_mac_header(skb), ETH_HLEN))
 		return false;
 	if (s->family == 4) {

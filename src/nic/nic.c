@@ -216,6 +216,23 @@ static RXS_NOINLINE bool mc_filter(const struct rxs_netdev *dev, const uint8_t *
 	for (unsigned int i = 0; i < dev->nmc_mac; i++)
 		if (!memcmp(dst, dev->mc_mac[i], 6))
 			return true;
+	/* A VLAN device's groups are in its NIC's list too (vlan_dev_set_rx_mode() syncs
+	 * them down with dev_mc_sync). */
+	for (unsigned int v = 0; v < dev->nvlans; v++)
+		for (unsigned int i = 0; i < dev->vlan_devs[v].nmc_mac; i++)
+			if (!memcmp(dst, dev->vlan_devs[v].mc_mac[i], 6))
+				return true;
+	return false;
+}
+
+/* A VLAN device with a MAC of its own: vlan_dev_open() put it in the NIC's unicast filter
+ * (dev_uc_add), so the NIC takes it; eth_type_trans() still calls it OTHERHOST, and
+ * vlan_do_receive() makes it HOST on the device it belongs to. */
+static bool vlan_mac(const struct rxs_netdev *dev, const uint8_t *dst)
+{
+	for (unsigned int i = 0; i < dev->nvlans; i++)
+		if (!memcmp(dst, dev->vlan_devs[i].cfg.mac, 6))
+			return true;
 	return false;
 }
 
@@ -232,7 +249,7 @@ mac_filter(const struct rxs_netdev *dev, const uint8_t *dst, uint8_t *pkt_type)
 		if (!mc_filter(dev, dst))
 			return false;
 		*pkt_type = RXS_PACKET_MULTICAST;
-	} else if (dev->cfg.promisc)
+	} else if (dev->cfg.promisc || (unlikely(dev->nvlans) && vlan_mac(dev, dst)))
 		*pkt_type = RXS_PACKET_OTHERHOST;
 	else
 		return false;
@@ -272,6 +289,12 @@ static void skb_rx_init(struct rxs_sk_buff *skb, struct rxs_rx_queue *rxq, uint6
 	skb->cpu = rxq->cpu;
 	skb->pkt_type = pkt_type;
 	rxs__eth_type_trans(skb);
+	/* rx-vlan offload (NETIF_F_HW_VLAN_CTAG_RX, on by default on multi-queue NICs): the
+	 * NIC took the 802.1Q tag out into the descriptor and the driver puts it in
+	 * skb->vlan_tci (__vlan_hwaccel_put_tag). veth has no such offload: the core strips
+	 * it. A frame too short for its tag keeps it, and the core drops it. */
+	if (skb->protocol == 0x8100 && dev->cfg.driver == RXS_DRIVER_GENERIC)
+		rxs__skb_vlan_untag(skb);
 }
 
 /* veth: the sender's skb, a copy of the frame. */

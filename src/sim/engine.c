@@ -296,7 +296,7 @@ int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint3
 {
 	struct rxs_frame f;
 
-	if (nic >= h->ndevs || t < h->now || !frame || len > 65535)
+	if (nic >= h->ndevs || h->devs[nic].real_dev || t < h->now || !frame || len > 65535)
 		return -EINVAL;
 	rxs__sources_start(h);
 	/* Only what is due strictly before @t: at equal times an arrival goes before events,

@@ -197,6 +197,32 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 	return rc;
 }
 
+static unsigned int count_vlans(const struct rxs_scenario *sc)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < sc->nnics; i++)
+		n += sc->nics[i].nvlans;
+	return n;
+}
+
+/* The VLAN devices, after every NIC (ip link add ... type vlan, once the NICs exist): their
+ * ifindexes follow the NICs', and NIC i's devices are one run of h->devs. */
+static void add_vlan_devs(struct rxs_host *h, const struct rxs_scenario *sc)
+{
+	unsigned int nnics = h->ndevs;
+
+	for (unsigned int i = 0; i < nnics; i++) {
+		struct rxs_netdev *real = &h->devs[i];
+
+		real->vlan_devs = &h->devs[h->ndevs];
+		real->nvlans = sc->nics[i].nvlans;
+		for (unsigned int v = 0; v < sc->nics[i].nvlans; v++, h->ndevs++)
+			rxs__vlan_dev_init(h, &h->devs[h->ndevs], real, &sc->nics[i].vlans[v],
+					   h->ndevs + 2);
+	}
+}
+
 static int build(struct rxs_host *h, char *err, size_t errlen)
 {
 	const struct rxs_scenario *sc = h->sc;
@@ -208,7 +234,7 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	h->jiffy_ns = 1000000000ull / sc->host.hz;
 	h->ncpus = sc->host.cpus ? sc->host.cpus : 1;
 	h->cpus = rxs__calloc(h->ncpus, sizeof(*h->cpus));
-	h->devs = rxs__calloc(sc->nnics ? sc->nnics : 1, sizeof(*h->devs));
+	h->devs = rxs__calloc(sc->nnics + count_vlans(sc) + 1, sizeof(*h->devs));
 	h->socks = rxs__calloc(sc->nsockets ? sc->nsockets : 1, sizeof(*h->socks));
 	if (!h->cpus || !h->devs || !h->socks)
 		return -ENOMEM;
@@ -228,6 +254,7 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 			return rc;
 		}
 	}
+	add_vlan_devs(h, sc);
 	for (unsigned int i = 0; i < sc->nsockets; i++)
 		rxs__sock_init(h, &h->socks[h->nsocks++], &sc->sockets[i], i);
 	rc = rxs__proto_init(h);

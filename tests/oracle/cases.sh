@@ -398,3 +398,57 @@ $(scn_common)
 }
 JSON
 }
+
+CASES="$CASES vlan-notags"
+
+# ---------------------------------------------------------------- 802.1Q tags, no VLAN device
+# This kernel is built without CONFIG_VLAN_8021Q, so no VLAN device can be created; what it
+# can show is the path of a tag that no device takes (__netif_receive_skb_core: skb_vlan_untag,
+# vlan_do_receive finds nothing, a non-zero id marks the frame PACKET_OTHERHOST and ip_rcv_core
+# drops it). To a reading UDP socket (scapy, L2): 10 untagged datagrams, 10 in an 802.1Q tag
+# id 202, 10 priority-tagged (id 0, PCP 5), 5 Q-in-Q (802.1ad id 100 over 802.1Q id 202),
+# 5 priority-tagged over an inner 802.1Q id 202, 5 priority-tagged over an inner priority tag.
+case_vlan_notags_setup() {
+    bg srv ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr 0.0.0.0 --port 6600 --read 1 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_vlan_notags_traffic() {
+    ns_c timeout 20 $PY - "$IF_C" "$IP_C" "$IP_S" "$MAC_C" "$MAC_S" <<'PY'
+import sys
+from scapy.all import Ether, Dot1Q, Dot1AD, IP, UDP, Raw, sendp
+iface, src, dst, smac, dmac = sys.argv[1:6]
+def inner(i):
+    return IP(src=src, dst=dst, id=4000 + i) / UDP(sport=43000, dport=6600) / Raw(b"v" * 64)
+eth = Ether(src=smac, dst=dmac)
+frames = []
+for i in range(10):                         # untagged
+    frames.append(eth / inner(i))
+for i in range(10, 20):                     # 802.1Q id 202
+    frames.append(eth / Dot1Q(vlan=202) / inner(i))
+for i in range(20, 30):                     # priority tag: id 0, PCP 5
+    frames.append(eth / Dot1Q(prio=5, vlan=0) / inner(i))
+for i in range(30, 35):                     # Q-in-Q: 802.1ad id 100 over 802.1Q id 202
+    frames.append(eth / Dot1AD(vlan=100) / Dot1Q(vlan=202) / inner(i))
+for i in range(35, 40):                     # priority tag over 802.1Q id 202
+    frames.append(eth / Dot1Q(vlan=0) / Dot1Q(vlan=202) / inner(i))
+for i in range(40, 45):                     # priority tag over a priority tag
+    frames.append(eth / Dot1Q(vlan=0) / Dot1Q(prio=3, vlan=0) / inner(i))
+sendp(frames, iface=iface, verbose=False)
+PY
+    sleep 0.5
+}
+case_vlan_notags_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "0.0.0.0", "port": 6600, "app": "reads every datagram"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "45 UDP datagrams (scapy sendp, L2) $IP_C:43000 -> $IP_S:6600, 64-byte payload, back-to-back: 10 untagged; 10 in 802.1Q id 202; 10 priority-tagged (802.1Q id 0, PCP 5); 5 802.1ad id 100 over 802.1Q id 202; 5 802.1Q id 0 over 802.1Q id 202; 5 802.1Q id 0 over 802.1Q id 0 (PCP 3)"},
+    {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
