@@ -651,9 +651,6 @@ bool rxs__skb_vlan_untag(struct rxs_sk_buff *skb);
 /* vlan_do_receive(): true when a VLAN device takes the tag (skb->dev is now that device,
  * the tag cleared, its rx counters counted); false and nothing changed when none does. */
 bool rxs__vlan_do_receive(struct rxs_sk_buff *skb);
-/* The frame as a packet socket on the NIC hands it over (libpcap puts the stripped tag back
- * from the auxdata): into @buf (@cap bytes), returns its length, or 0 if it does not fit. */
-uint32_t rxs__vlan_frame(const struct rxs_sk_buff *skb, uint8_t *buf, uint32_t cap);
 
 /* ---- proto: each takes ownership of @skb ---- */
 void rxs__eth_type_trans(struct rxs_sk_buff *skb);

@@ -132,6 +132,8 @@ struct rxs_sk_buff {
 	uint16_t gso_size;		/* their MSS: the first segment's payload */
 	uint16_t vlan_proto;		/* the stripped tag's TPID (0x8100, 0x88a8); 0 = no tag */
 	uint16_t vlan_tci;		/* its TCI: PCP, DEI and the VLAN id (low 12 bits) */
+	uint32_t rx_tags[2];		/* every tag stripped on receive, TPID << 16 | TCI,
+					 * outermost first: what was on the wire, for reports */
 	uint32_t hash;
 	uint32_t mark;
 	uint32_t cpu;			/* CPU that received it (runs its protocol stack) */
@@ -213,6 +215,11 @@ RXS_API uint8_t *rxs_skb_push(struct rxs_sk_buff *skb, unsigned int len);
 RXS_API void rxs_skb_trim(struct rxs_sk_buff *skb, unsigned int len);
 
 /* True when @len bytes are present from data on (pskb_may_pull on a linear skb). */
+/* The frame from its MAC header on with the VLAN tags stripped on receive put back where
+ * they were on the wire (as libpcap shows a packet socket's frame), into @buf of @cap bytes.
+ * Returns its length, or 0 if @buf is too small or the skb has no MAC header. */
+RXS_API uint32_t rxs_skb_wire_frame(const struct rxs_sk_buff *skb, uint8_t *buf, uint32_t cap);
+
 static inline bool rxs_pskb_may_pull(const struct rxs_sk_buff *skb, unsigned int len)
 {
 	return skb->len >= len;

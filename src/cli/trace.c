@@ -42,6 +42,7 @@ struct fate {
 	int cpu, queue;		/* -1: before an skb existed */
 	uint8_t frame[FRAME_KEEP];
 	uint32_t len;
+	const char *where;	/* the function that freed it (kfree_skb's location), or NULL */
 };
 
 struct trace {
@@ -55,6 +56,7 @@ struct trace {
 	struct bpf_program prog;
 	bool have_prog;
 	rxs_host_t *host;
+	const char *where;	/* skb:kfree_skb's location for the skb ending now */
 	struct fate fates[MAX_FATES];
 	unsigned int nfates;
 	/* The stages the shown packets passed (the rxsim:stage tracepoint), from a run that
@@ -120,6 +122,13 @@ static void record(struct trace *t, uint64_t id, enum rxs_drop_reason reason, ui
 	f->queue = queue;
 	f->len = len;
 	memcpy(f->frame, frame, len < FRAME_KEEP ? len : FRAME_KEEP);
+	f->where = cpu >= 0 ? t->where : NULL;
+}
+
+/* skb:kfree_skb fires just before the skb's end reaches on_end: keep where it was freed. */
+static void on_kfree_tp(void *ctx, const struct rxs_trace_event *ev)
+{
+	((struct trace *)ctx)->where = ev->u.kfree_skb.location;
 }
 
 static void on_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
@@ -127,12 +136,22 @@ static void on_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reaso
 	struct trace *t = ctx;
 	const uint8_t *start = skb->mac_header != 0xffff ? skb->head + skb->mac_header : skb->data;
 	uint32_t len = (uint32_t)(skb->head + skb->tail - start);
+	uint8_t *wire = NULL;
+	uint32_t n;
 
 	/* A tap's clone ends too, but it is a copy, not the packet. */
-	if (!skb->counted || !wanted(t, skb->id, start, len))
+	if (!skb->counted)
 		return;
-	record(t, skb->id, reason, skb->tstamp, (int)skb->cpu, (int)skb->queue_mapping - 1, start,
-	       len);
+	/* Filters and the description see the frame as it came, its stripped VLAN tags back. */
+	if (skb->rx_tags[0] && (wire = malloc(len + 8)) &&
+	    (n = rxs_skb_wire_frame(skb, wire, len + 8))) {
+		start = wire;
+		len = n;
+	}
+	if (wanted(t, skb->id, start, len))
+		record(t, skb->id, reason, skb->tstamp, (int)skb->cpu,
+		       (int)skb->queue_mapping - 1, start, len);
+	free(wire);
 }
 
 static void on_frame_drop(void *ctx, const uint8_t *frame, uint32_t len, uint64_t t_ns,
@@ -157,10 +176,19 @@ static void describe(const struct fate *f, struct flow *fl)
 {
 	const uint8_t *p = f->frame;
 	uint32_t n = f->len < FRAME_KEEP ? f->len : FRAME_KEEP, l3 = 14, l4 = 0;
-	char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
+	char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?", tags[48] = "";
 	uint16_t type = n >= 14 ? (uint16_t)(p[12] << 8 | p[13]) : 0;
+	size_t tl = 0;
 
 	memset(fl, 0, sizeof(*fl));
+	/* 802.1Q and 802.1ad (Q-in-Q) tags, as tcpdump -e prints them, then what they carry. */
+	while ((type == 0x8100 || type == 0x88a8) && n >= l3 + 4 && tl < sizeof(tags) - 24) {
+		tl += (size_t)snprintf(tags + tl, sizeof(tags) - tl, "%s %u, ",
+				       type == 0x88a8 ? "802.1ad vlan" : "vlan",
+				       (p[l3] << 8 | p[l3 + 1]) & 0x0fff);
+		type = (uint16_t)(p[l3 + 2] << 8 | p[l3 + 3]);
+		l3 += 4;
+	}
 	if (type == 0x0800 && n >= l3 + 20) {
 		fl->family = AF_INET;
 		fl->proto = p[l3 + 9];
@@ -174,16 +202,17 @@ static void describe(const struct fate *f, struct flow *fl)
 		inet_ntop(AF_INET6, p + l3 + 24, dst, sizeof(dst));
 		l4 = l3 + 40;
 	} else {
-		snprintf(fl->text, sizeof(fl->text), "%u bytes, ethertype 0x%04x", f->len, type);
+		snprintf(fl->text, sizeof(fl->text), "%u bytes, %sethertype 0x%04x", f->len, tags,
+			 type);
 		return;
 	}
 	if ((fl->proto == IPPROTO_UDP || fl->proto == IPPROTO_TCP) && n >= l4 + 4) {
 		fl->dport = (uint16_t)(p[l4 + 2] << 8 | p[l4 + 3]);
-		snprintf(fl->text, sizeof(fl->text), "%u bytes, %s %s.%u > %s.%u", f->len,
+		snprintf(fl->text, sizeof(fl->text), "%u bytes, %s%s %s.%u > %s.%u", f->len, tags,
 			 fl->proto == IPPROTO_UDP ? "UDP" : "TCP", src, p[l4] << 8 | p[l4 + 1], dst,
 			 fl->dport);
 	} else {
-		snprintf(fl->text, sizeof(fl->text), "%u bytes, %s %s > %s", f->len,
+		snprintf(fl->text, sizeof(fl->text), "%u bytes, %s%s %s > %s", f->len, tags,
 			 fl->proto == IPPROTO_ICMP || fl->proto == IPPROTO_ICMPV6 ? "ICMP" : "IP proto",
 			 src, dst);
 	}
@@ -337,7 +366,8 @@ end:
 		else
 			snprintf(what, sizeof(what), "consumed (answered or absorbed by the stack)");
 	} else {
-		snprintf(what, sizeof(what), "dropped: %s", rxs_drop_reason_name(f->reason));
+		snprintf(what, sizeof(what), "dropped: %s%s%s", rxs_drop_reason_name(f->reason),
+			 f->where ? " in " : "", f->where ? f->where : "");
 	}
 	stage_line(t1, end == ST_NIC ? -1 : f->cpu, what);
 }
@@ -513,7 +543,9 @@ static int trace_run(struct trace *t, const struct rxs_scenario *sc)
 	}
 	rxs_host_set_kfree_skb_cb(t->host, on_end, t);
 	rxs_host_set_frame_drop_cb(t->host, on_frame_drop, t);
-	rc = rxs_host_run(t->host);
+	rc = rxs_host_trace(t->host, RXS_TP_KFREE_SKB, on_kfree_tp, t);
+	if (rc == 0)
+		rc = rxs_host_run(t->host);
 	if (rc < 0)
 		fprintf(stderr, "rxsim: %s\n", rxs_host_errmsg(t->host));
 	rxs_host_conservation(t->host, &c);

@@ -73,9 +73,9 @@ static void deliver_ptype_all(struct rxs_host *h, struct rxs_softnet_data *sd,
 
 	/* A stripped tag: the packet socket reports it in its auxdata (tp_vlan_tci) and
 	 * libpcap writes it back into the frame, so filters and captures see it as sent. */
-	if (skb->vlan_proto) {
-		buf = len + 4 <= sizeof(small) ? small : rxs__malloc(len + 4);
-		len = buf ? rxs__vlan_frame(skb, buf, len + 4) : 0;
+	if (skb->rx_tags[0]) {
+		buf = len + 8 <= sizeof(small) ? small : rxs__malloc(len + 8);
+		len = buf ? rxs_skb_wire_frame(skb, buf, len + 8) : 0;
 		if (!len)
 			goto out;
 		frame = buf;

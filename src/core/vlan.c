@@ -52,6 +52,11 @@ bool rxs__skb_vlan_untag(struct rxs_sk_buff *skb)
 		return false;
 	skb->vlan_proto = skb->protocol;
 	skb->vlan_tci = rxs__get_be16(skb->data);
+	/* Kept for reports only (taps, drops, trace): the kernel keeps no such record. */
+	if (!skb->rx_tags[0])
+		skb->rx_tags[0] = (uint32_t)skb->vlan_proto << 16 | skb->vlan_tci;
+	else if (!skb->rx_tags[1])
+		skb->rx_tags[1] = (uint32_t)skb->vlan_proto << 16 | skb->vlan_tci;
 	skb->protocol = rxs__get_be16(skb->data + 2);
 	rxs_skb_pull(skb, VLAN_HLEN);
 	/* vlan_reorder_header(): the addresses move up over the tag, so the MAC header is an
@@ -108,18 +113,4 @@ bool rxs__vlan_do_receive(struct rxs_sk_buff *skb)
 	skb->vlan_tci = 0;
 	vlan_count_rx(vdev, skb);
 	return true;
-}
-
-uint32_t rxs__vlan_frame(const struct rxs_sk_buff *skb, uint8_t *buf, uint32_t cap)
-{
-	const uint8_t *mac = rxs_skb_mac_header(skb);
-	uint32_t len = skb->tail - skb->mac_header;
-
-	if (len < 2 * ETH_ALEN || len + VLAN_HLEN > cap)
-		return 0;
-	memcpy(buf, mac, 2 * ETH_ALEN);
-	rxs__put_be16(buf + 12, skb->vlan_proto);
-	rxs__put_be16(buf + 14, skb->vlan_tci);
-	memcpy(buf + 16, mac + 2 * ETH_ALEN, len - 2 * ETH_ALEN);
-	return len + VLAN_HLEN;
 }

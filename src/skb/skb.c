@@ -441,3 +441,22 @@ void rxs__skb_count_frame_drop(struct rxs_skb_pool *pool, enum rxs_drop_reason r
 	pool->stats.by_class[RXS_PKT_L2][reason]++;
 	pool->stats.ended[RXS_PKT_L2]++;
 }
+
+uint32_t rxs_skb_wire_frame(const struct rxs_sk_buff *skb, uint8_t *buf, uint32_t cap)
+{
+	const uint8_t *mac = skb->head + skb->mac_header;
+	uint32_t len, ntags = skb->rx_tags[1] ? 2 : skb->rx_tags[0] ? 1 : 0, at = 12;
+
+	if (skb->mac_header == 0xffff || skb->tail < skb->mac_header + 12u)
+		return 0;
+	len = skb->tail - skb->mac_header;
+	if (len + 4 * ntags > cap)
+		return 0;
+	memcpy(buf, mac, 12);
+	for (uint32_t i = 0; i < ntags; i++, at += 4) {
+		rxs__put_be16(buf + at, (uint16_t)(skb->rx_tags[i] >> 16));
+		rxs__put_be16(buf + at + 2, (uint16_t)skb->rx_tags[i]);
+	}
+	memcpy(buf + at, mac + 12, len - 12);
+	return len + 4 * ntags;
+}

@@ -150,6 +150,18 @@ static void on_kfree(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_rea
 		return;
 	comment(dc, text, sizeof(text), reason, rxs__drop_location(skb, reason), skb->id,
 		rxs_host_now(dc->host));
+	if (skb->rx_tags[0]) {
+		/* The frame as it was on the wire, its stripped VLAN tags back in. */
+		uint32_t cap = (uint32_t)(end - start) + 8;
+		uint8_t *buf = rxs__malloc(cap);
+		uint32_t len = buf ? rxs_skb_wire_frame(skb, buf, cap) : 0;
+
+		if (len)
+			write_epb(dc, buf, RXS_MIN(len, (uint32_t)SNAPLEN), skb->tstamp, text);
+		rxs__free(buf);
+		if (len)
+			return;
+	}
 	write_epb(dc, start, (uint32_t)RXS_MIN((size_t)(end - start), (size_t)SNAPLEN),
 		  rxs_host_capture_time(dc->host, skb->tstamp), text);
 }
