@@ -2,6 +2,7 @@
  * ICMP on the receive path, end to end through the public host API: every frame is built
  * here, every counter checked exactly, and every run conserves its packets. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -481,6 +482,176 @@ static void test_vlan(void **state)
 				 (unsigned long long)fr_drops(h, RXS_DROP_OTHERHOST));
 		rxs_host_destroy(h);
 	}
+}
+
+static void fr_ip6(struct fr *f, uint8_t first_nh, const uint8_t *ext, unsigned int extlen,
+		   const uint8_t *l4, unsigned int l4len);
+static unsigned int udp6(uint8_t *u, unsigned int plen);
+
+/* ---- VLAN devices (nics[].vlans) ----
+ * eth0 (10.0.0.2) carries eth0.202 (10.2.0.2/24, fd00::2/64) and eth0.7 (10.7.0.2/24, a MAC
+ * of its own). The kernel this project's oracle cases run on has no 802.1Q, so these are
+ * checked against the code (vlan_do_receive, __netif_receive_skb_core), not a recording. */
+
+#define VLAN_MAC7 0x77
+static const uint8_t vlan7_mac[6] = { 0x02, 0, 0, 0, 0x07, VLAN_MAC7 };
+
+/* Put a tag (@tpid, @tci) right after the MAC addresses: the new outermost tag. */
+static void fr_tag(struct fr *f, uint16_t tpid, uint16_t tci)
+{
+	memmove(f->d + 16, f->d + 12, f->len - 12);
+	fr_put16(f->d + 12, tpid);
+	fr_put16(f->d + 14, tci);
+	f->len += 4;
+	f->l3 += 4;
+	f->l4 += 4;
+}
+
+/* @driver: generic strips the tag in the NIC (rx-vlan offload), veth leaves it to the core. */
+static rxs_host_t *vlan_host(enum rxs_driver driver)
+{
+	struct rxs_scenario *sc = fr_scenario(driver);
+	struct rxs_nic_config *nic = &sc->nics[0];
+	struct rxs_tap_config *tap;
+	rxs_host_t *h;
+
+	nic->vlans[0].id = 202;
+	assert_int_equal(rxs_addr_parse(&nic->vlans[0].addrs[0], "10.2.0.2/24"), 0);
+	assert_int_equal(rxs_addr_parse(&nic->vlans[0].addrs[1], "fd00::2/64"), 0);
+	nic->vlans[0].naddrs = 2;
+	nic->vlans[1].id = 7;
+	nic->vlans[1].mac_set = true;
+	memcpy(nic->vlans[1].mac, vlan7_mac, 6);
+	assert_int_equal(rxs_addr_parse(&nic->vlans[1].addrs[0], "10.7.0.2/24"), 0);
+	nic->vlans[1].naddrs = 1;
+	nic->nvlans = 2;
+	fr_udp_socket(sc, "10.2.0.2", PORT, RXS_APP_ALL);
+	fr_udp_socket(sc, "10.7.0.2", PORT, RXS_APP_ALL);
+	fr_udp_socket(sc, "::", 53, RXS_APP_ALL);
+	/* tcpdump -i eth0 'vlan 202 and udp': libpcap sees the tag the NIC stripped. */
+	tap = rxs_scenario_add_tap(sc);
+	snprintf(tap->name, sizeof(tap->name), "t");
+	tap->filter = strdup("vlan 202 and udp");
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	return h;
+}
+
+enum vlan_frame { V4_202, V4_7, V6 };
+
+static const struct {
+	int line;
+	enum vlan_frame kind;
+	const uint8_t *dmac;		/* NULL: eth0's */
+	uint16_t tags[2][2];		/* { tpid, tci }, innermost first; tpid 0 = none */
+	uint64_t udp, udp6;		/* delivered */
+	enum rxs_drop_reason drop;	/* 0: none */
+	uint64_t processed;		/* softnet: one per round of __netif_receive_skb_core */
+	uint64_t eth0_dropped, eth0_otherhost, v202_packets, v202_otherhost, v7_packets;
+	uint64_t tapped;		/* matched 'vlan 202 and udp' */
+} vlan_dev_cases[] = {
+	/* vlan_do_receive: onto eth0.202, round two, its rx_packets; the socket on its address */
+	{ __LINE__, V4_202, NULL, { { 0x8100, 202 } }, 1, 0, 0, 2, 0, 0, 1, 0, 0, 1 },
+	{ __LINE__, V4_202, NULL, { { 0x8100, 0xa000 | 202 } }, 1, 0, 0, 2, 0, 0, 1, 0, 0, 1 },
+	{ __LINE__, V6, NULL, { { 0x8100, 202 } }, 0, 1, 0, 2, 0, 0, 1, 0, 0, 1 },
+	/* the weak host model: eth0.202's address is the host's, on any device */
+	{ __LINE__, V4_202, NULL, { { 0 } }, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0 },
+	/* no device for 203: check_vlan_id marks it OTHERHOST, ip_rcv_core drops it on eth0 */
+	{ __LINE__, V4_202, NULL, { { 0x8100, 203 } }, 0, 0, RXS_DROP_OTHERHOST, 1, 0, 1, 0, 0, 0,
+	  0 },
+	/* priority tag over 202: stripped, then eth0.202 takes the inner tag */
+	{ __LINE__, V4_202, NULL, { { 0x8100, 202 }, { 0x8100, 0 } }, 1, 0, 0, 2, 0, 0, 1, 0, 0,
+	  0 },
+	/* 202 over 5: eth0.202 takes the outer one and has no device for the inner one */
+	{ __LINE__, V4_202, NULL, { { 0x8100, 5 }, { 0x8100, 202 } }, 0, 0, RXS_DROP_OTHERHOST, 2,
+	  0, 0, 1, 1, 0, 0 },	/* 'udp' after one 'vlan' reads the inner tag: no match */
+	/* Q-in-Q, 802.1ad 100 over 202: no 802.1ad device, and no handler for 0x8100 */
+	{ __LINE__, V4_202, NULL, { { 0x8100, 202 }, { 0x88a8, 100 } }, 0, 0,
+	  RXS_DROP_UNHANDLED_PROTO, 1, 1, 0, 0, 0, 0, 0 },
+	/* eth0.7's own MAC: in the NIC's unicast filter, OTHERHOST until vlan_do_receive */
+	{ __LINE__, V4_7, vlan7_mac, { { 0x8100, 7 } }, 1, 0, 0, 2, 0, 0, 0, 0, 1, 0 },
+	/* the same MAC untagged: for eth0 it is another host's */
+	{ __LINE__, V4_7, vlan7_mac, { { 0 } }, 0, 0, RXS_DROP_OTHERHOST, 1, 0, 1, 0, 0, 0, 0 },
+};
+
+static void vlan_frame(struct fr *f, size_t i)
+{
+	uint8_t u[64];
+
+	if (vlan_dev_cases[i].kind == V6)
+		fr_ip6(f, 17, NULL, 0, u, udp6(u, 20));
+	else
+		fr_udp(f, FR_PEER_IP, vlan_dev_cases[i].kind == V4_7 ? "10.7.0.2" : "10.2.0.2",
+		       1000, PORT, 10);
+	if (vlan_dev_cases[i].dmac)
+		memcpy(f->d, vlan_dev_cases[i].dmac, 6);
+	for (size_t t = 0; t < 2; t++)
+		if (vlan_dev_cases[i].tags[t][0])
+			fr_tag(f, vlan_dev_cases[i].tags[t][0], vlan_dev_cases[i].tags[t][1]);
+}
+
+static void test_vlan_dev(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < 2 * ARRAY_SIZE(vlan_dev_cases); k++) {
+		size_t i = k % ARRAY_SIZE(vlan_dev_cases);
+		rxs_host_t *h = vlan_host(k < ARRAY_SIZE(vlan_dev_cases) ? RXS_DRIVER_GENERIC :
+									   RXS_DRIVER_VETH);
+		struct rxs_tap_stats tap;
+		struct fr f;
+
+		vlan_frame(&f, i);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		assert_int_equal(rxs_host_tap_stats(h, 0, &tap), 0);
+		assert_string_equal(rxs_host_nic_name(h, 1), "eth0.202");
+		assert_string_equal(rxs_host_nic_name(h, 2), "eth0.7");
+		if (FR_MIB(h, UdpInDatagrams) != vlan_dev_cases[i].udp ||
+		    FR_MIB(h, Udp6InDatagrams) != vlan_dev_cases[i].udp6 ||
+		    (vlan_dev_cases[i].drop && fr_drops(h, vlan_dev_cases[i].drop) != 1) ||
+		    fr_drops_total(h) != (vlan_dev_cases[i].drop ? 1 : 0) ||
+		    fr_softnet(h, 0).processed != vlan_dev_cases[i].processed ||
+		    fr_nic(h, 0).rx_packets != 1 ||
+		    fr_nic(h, 0).rx_dropped != vlan_dev_cases[i].eth0_dropped ||
+		    fr_nic(h, 0).rx_otherhost_dropped != vlan_dev_cases[i].eth0_otherhost ||
+		    fr_nic(h, 1).rx_packets != vlan_dev_cases[i].v202_packets ||
+		    fr_nic(h, 1).rx_otherhost_dropped != vlan_dev_cases[i].v202_otherhost ||
+		    fr_nic(h, 2).rx_packets != vlan_dev_cases[i].v7_packets ||
+		    tap.captured != vlan_dev_cases[i].tapped)
+			fail_msg("case at line %d (%s): udp %llu udp6 %llu drops %llu processed %u, eth0 "
+				 "dropped %llu otherhost %llu, eth0.202 packets %llu otherhost "
+				 "%llu, eth0.7 packets %llu, tapped %llu", vlan_dev_cases[i].line,
+				 k < ARRAY_SIZE(vlan_dev_cases) ? "generic" : "veth",
+				 (unsigned long long)FR_MIB(h, UdpInDatagrams),
+				 (unsigned long long)FR_MIB(h, Udp6InDatagrams),
+				 (unsigned long long)fr_drops_total(h),
+				 (unsigned)fr_softnet(h, 0).processed,
+				 (unsigned long long)fr_nic(h, 0).rx_dropped,
+				 (unsigned long long)fr_nic(h, 0).rx_otherhost_dropped,
+				 (unsigned long long)fr_nic(h, 1).rx_packets,
+				 (unsigned long long)fr_nic(h, 1).rx_otherhost_dropped,
+				 (unsigned long long)fr_nic(h, 2).rx_packets,
+				 (unsigned long long)tap.captured);
+		rxs_host_destroy(h);
+	}
+}
+
+/* A VLAN device's rx_bytes are what vlan_do_receive() counts: skb->len, the Ethernet header
+ * and the tag gone. The NIC's count the frame it wrote: without the tag its rx-vlan offload
+ * took out. Frames cannot be injected into a VLAN device: it has no queue. */
+static void test_vlan_dev_bytes(void **state)
+{
+	rxs_host_t *h = vlan_host(RXS_DRIVER_GENERIC);
+	struct fr f;
+
+	(void)state;
+	vlan_frame(&f, 0);
+	fr_inject(h, &f, 0);
+	run_and_check(h);
+	assert_int_equal(fr_nic(h, 0).rx_bytes, f.len - 4);
+	assert_int_equal(fr_nic(h, 1).rx_bytes, f.len - 18);
+	assert_int_equal(rxs_host_inject(h, 1, f.d, f.len, 1000000), -EINVAL);
+	rxs_host_destroy(h);
 }
 
 /* A frame to another unicast MAC: the NIC's filter refuses it (never an skb) unless the
@@ -1423,6 +1594,8 @@ int main(void)
 		cmocka_unit_test(test_udp_bad_length),
 		cmocka_unit_test(test_arp_and_unknown_ethertype),
 		cmocka_unit_test(test_vlan),
+		cmocka_unit_test(test_vlan_dev),
+		cmocka_unit_test(test_vlan_dev_bytes),
 		cmocka_unit_test(test_mac_filter),
 		cmocka_unit_test(test_frag_reassembly),
 		cmocka_unit_test(test_frag_overlap),
