@@ -115,12 +115,15 @@ RXS_API int rxs_host_softnet_stat(const rxs_host_t *h, unsigned int cpu,
 /* CPU @cpu's time and interrupt counters. 0 or -EINVAL. */
 RXS_API int rxs_host_cpu_stats(const rxs_host_t *h, unsigned int cpu, struct rxs_cpu_stats *st);
 
-/* NICs of @h, in scenario order. */
+/* NICs of @h, in scenario order, then their VLAN devices (rxs_host_nic_vlan). */
 RXS_API unsigned int rxs_host_nnics(const rxs_host_t *h);
 /* Name of NIC @nic ("eth0"), or NULL when out of range. */
 RXS_API const char *rxs_host_nic_name(const rxs_host_t *h, unsigned int nic);
 /* RX queues of NIC @nic (0 when out of range). */
 RXS_API unsigned int rxs_host_nic_nqueues(const rxs_host_t *h, unsigned int nic);
+/* For a VLAN device (nics[].vlans; they come after every NIC), the index of the NIC it is
+ * on and its VLAN id in *@vid; -1 for a NIC or an index out of range. */
+RXS_API int rxs_host_nic_vlan(const rxs_host_t *h, unsigned int nic, unsigned int *vid);
 /* NIC totals (queues summed plus the core's counters). 0 or -EINVAL. */
 RXS_API int rxs_host_nic_stats(const rxs_host_t *h, unsigned int nic, struct rxs_nic_stats *st);
 /* One RX queue's counters, and the deepest its ring got. 0 or -EINVAL. */

@@ -72,6 +72,17 @@ unsigned int rxs_host_nic_nqueues(const rxs_host_t *h, unsigned int nic)
 	return nic < h->ndevs ? h->devs[nic].nrxq : 0;
 }
 
+int rxs_host_nic_vlan(const rxs_host_t *h, unsigned int nic, unsigned int *vid)
+{
+	const struct rxs_netdev *dev = nic < h->ndevs ? &h->devs[nic] : NULL;
+
+	if (!dev || !dev->real_dev)
+		return -1;
+	if (vid)
+		*vid = dev->vlan_id;
+	return (int)(dev->real_dev - h->devs);
+}
+
 static void stats_add(struct rxs_nic_stats *a, const struct rxs_nic_stats *b)
 {
 	uint64_t *x = (uint64_t *)a;

@@ -207,8 +207,12 @@ void rxs__funnel_snap(const struct rxs_host *h, struct rxs__funnel_snap *s)
 	for (unsigned int i = 0; i < rxs_host_nnics(h); i++) {
 		struct rxs_nic_stats st;
 
-		if (rxs_host_nic_stats(h, i, &st) == 0)
-			add_u64s(&s->nic, &st, sizeof(st));
+		if (rxs_host_nic_stats(h, i, &st) != 0)
+			continue;
+		/* A VLAN device receives what its NIC already counted: only its drops add. */
+		if (rxs_host_nic_vlan(h, i, NULL) >= 0)
+			st.rx_packets = st.rx_bytes = st.multicast = 0;
+		add_u64s(&s->nic, &st, sizeof(st));
 	}
 	for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
 		struct rxs_softnet_stat st;

@@ -202,6 +202,18 @@ static void json_queues(struct jw *w, const struct rxs_host *h, unsigned int nic
 	jw_close(w, ']');
 }
 
+/* A VLAN device's link and id, as ip -d link shows "eth0.202@eth0 ... vlan id 202". */
+static void json_vlan(struct jw *w, const struct rxs_host *h, unsigned int nic)
+{
+	unsigned int vid = 0;
+	int real = rxs_host_nic_vlan(h, nic, &vid);
+
+	if (real < 0)
+		return;
+	jw_str(w, "link", rxs_host_nic_name(h, (unsigned int)real));
+	jw_u64(w, "vlan_id", vid);
+}
+
 static void json_nics(struct jw *w, const struct rxs_host *h)
 {
 	jw_open(w, "nics", '[', false);
@@ -212,6 +224,7 @@ static void json_nics(struct jw *w, const struct rxs_host *h)
 			continue;
 		jw_open(w, NULL, '{', false);
 		jw_str(w, "name", rxs_host_nic_name(h, i));
+		json_vlan(w, h, i);
 		jw_u64(w, "rx_packets", st.rx_packets);
 		jw_u64(w, "rx_bytes", st.rx_bytes);
 		jw_u64(w, "rx_dropped", st.rx_dropped);

@@ -165,7 +165,8 @@ static void k_ethtool(FILE *f, const struct rxs_host *h)
 	for (unsigned int i = 0; i < rxs_host_nnics(h); i++) {
 		struct rxs_nic_stats s;
 
-		if (rxs_host_nic_stats(h, i, &s) < 0)
+		/* The 8021q driver has no ethtool statistics. */
+		if (rxs_host_nic_vlan(h, i, NULL) >= 0 || rxs_host_nic_stats(h, i, &s) < 0)
 			continue;
 		fprintf(f, "\n# ethtool -S %s\nNIC statistics:\n", rxs_host_nic_name(h, i));
 		/* ixgbe's receive names, in ixgbe's order. */
