@@ -409,6 +409,27 @@ static const struct {
 		    "224.0.0.11, 224.0.0.12, 224.0.0.13, 224.0.0.14, 224.0.0.15, 224.0.0.16, "
 		    "224.0.0.17, 224.0.0.18, 224.0.0.19, 224.0.0.20, 224.0.0.21] }\n",
 	  "sockets[0].join: 21 groups, at most 20 a socket (net.ipv4.igmp_max_memberships)" },
+	{ __LINE__, "nics:\n  - vlans: [{ addresses: [10.2.0.2/24] }]\n",
+	  "t.yaml:2:13: nics[0].vlans[0]: a VLAN needs an id (like { id: 202 }" },
+	{ __LINE__, "nics:\n  - vlans: [{ id: 4095 }]\n",
+	  "t.yaml:2:19: nics[0].vlans[0].id: 4095 is out of range [0, 4094]" },
+	{ __LINE__, "nics:\n  - vlans: [{ id: 2, adresses: [] }]\n",
+	  "t.yaml:2:22: nics[0].vlans[0]: unknown key 'adresses' (did you mean 'addresses'?)" },
+	{ __LINE__, "nics:\n  - vlans: [{ id: 2, addresses: [10.2.0.300/24] }]\n",
+	  "t.yaml:2:34: nics[0].vlans[0].addresses: '10.2.0.300/24' is not an address" },
+	{ __LINE__, "nics:\n  - vlans: [{ id: 2, mac: 02:00 }]\n",
+	  "nics[0].vlans[0].mac: '02:00' is not a MAC address" },
+	{ __LINE__, "nics:\n  - vlans: [{ id: 2 }, { id: 2 }]\n",
+	  "t.yaml:2:12: nics[0]: vlans: VLAN id 2 twice (eth0.2 and eth0.2)" },
+	{ __LINE__, "nics:\n  - vlans: [{ id: 2, name: eth0 }]\n",
+	  "nics[0]: vlans: 'eth0' is already a NIC's name" },
+	{ __LINE__, "nics:\n  - { vlans: [{ id: 2, name: v }] }\n  - { name: v }\n",
+	  "t.yaml:3:5: nics[1]: 'v' is already a VLAN device on eth0" },
+	{ __LINE__, "nics:\n  - { name: a, vlans: [{ id: 2, name: v }] }\n"
+	  "  - { name: b, vlans: [{ id: 3, name: v }] }\n",
+	  "nics[1]: vlans: two devices named 'v'" },
+	{ __LINE__, "nics:\n  - vlans: [{ id: 2, name: a.b }]\n", "name 'a.b' may not contain '.'" },
+	{ __LINE__, "nics:\n  - vlans: { id: 2 }\n", "nics[0].vlans: expected a list, got a mapping" },
 };
 
 static void test_errors(void **state)
@@ -513,7 +534,8 @@ static void test_out_of_memory(void **state)
 
 static const char set_base[] =
 	"host: { cpus: 2 }\n"
-	"nics:\n  - { name: eth0, rx_queues: 2, irq_affinity: [1, 1] }\n"
+	"nics:\n  - { name: eth0, rx_queues: 2, irq_affinity: [1, 1],\n"
+	"      vlans: [{ id: 202, addresses: [10.2.0.2/24] }] }\n"
 	"sockets:\n  - { name: dns, proto: udp, bind: ':53', app: { cpu: 1 } }\n"
 	"  - { name: web, proto: tcp, bind: ':80' }\n"
 	"traffic:\n  - { pcap: a.pcap }\n";
@@ -541,6 +563,9 @@ static int64_t get_csum(const struct rxs_scenario *sc) { return sc->traffic[0].c
 static int64_t get_rate(const struct rxs_scenario *sc) { return (int64_t)sc->traffic[0].rate_pps; }
 static int64_t get_irq1(const struct rxs_scenario *sc) { return sc->nics[0].irq_affinity[1]; }
 static int64_t get_irq3(const struct rxs_scenario *sc) { return sc->nics[0].irq_affinity[3]; }
+static int64_t get_vlan_naddrs(const struct rxs_scenario *sc) { return sc->nics[0].vlans[0].naddrs; }
+static int64_t get_vlan_id(const struct rxs_scenario *sc) { return sc->nics[0].vlans[0].id; }
+static int64_t get_nvlans(const struct rxs_scenario *sc) { return sc->nics[0].nvlans; }
 
 static const struct {
 	int line;
@@ -569,6 +594,9 @@ static const struct {
 	{ __LINE__, "traffic.0={checksums: auto}", get_csum, RXS_CSUM_AUTO },
 	{ __LINE__, "nics.eth0.irq_affinity=[0]", get_irq1, 1 },	/* the rest stay */
 	{ __LINE__, "host.cpus=4", get_irq3, 3 },			/* defaults follow cpus */
+	{ __LINE__, "nics.eth0.vlans.0.addresses=[10.2.0.3/24, fd02::3/64]", get_vlan_naddrs, 2 },
+	{ __LINE__, "nics.eth0.vlans.0.id=300", get_vlan_id, 300 },
+	{ __LINE__, "nics.eth0={vlans: [{ id: 7 }]}", get_nvlans, 2 },	/* adds an entry */
 };
 
 static const struct {
@@ -605,6 +633,15 @@ static const struct {
 	{ __LINE__, "traffic.x.rate=1", "no traffic entry named or numbered 'x'" },
 	{ __LINE__, "nics.eth0.coalesce={rx_usec: 1}",
 	  "coalesce={rx_usec: 1}: unknown key 'rx_usec' (did you mean 'rx_usecs'?)" },
+	{ __LINE__, "nics.eth0.vlans.0.id=4095", "4095 is out of range [0, 4094]" },
+	{ __LINE__, "nics.eth0.vlans.1.id=5", "no vlans entry named or numbered '1'" },
+	{ __LINE__, "nics.eth0.vlans.0.adresses=[]",
+	  "unknown key 'adresses' (did you mean 'addresses'?)" },
+	{ __LINE__, "nics.eth0={vlans: [{ id: 202 }]}",
+	  "nics.eth0={vlans: [{ id: 202 }]}: vlans: VLAN id 202 twice (eth0.202 and eth0.202)" },
+	{ __LINE__, "nics.eth0={vlans: [{ name: x }]}", "a VLAN needs an id" },
+	{ __LINE__, "nics.eth0.vlans=[{ id: 7 }]", "vlans needs an entry: vlans.NAME.KEY=VALUE" },
+	{ __LINE__, "nics.eth0.vlans.0.name=eth0", "vlans: 'eth0' is already a NIC's name" },
 };
 
 static struct rxs_scenario *set_scenario(void)
@@ -641,6 +678,38 @@ static void test_set(void **state)
 				 err);
 		rxs_scenario_free(sc);
 	}
+}
+
+/* nics[].vlans: the id, a name that defaults to ip link's "<nic>.<id>" (the NIC's name may
+ * come after vlans: in its mapping), a MAC of its own or the NIC's, addresses. */
+static void test_vlans(void **state)
+{
+	static const char yaml[] =
+		"nics:\n"
+		"  - vlans:\n"
+		"      - { id: 202, addresses: [10.2.0.2/24, fd02::2/64] }\n"
+		"      - { id: 0, name: prio, mac: 02:00:00:00:07:07 }\n"
+		"    name: bond0\n";
+	struct rxs_scenario *sc;
+	char err[256], name[RXS_NAME_MAX];
+
+	(void)state;
+	if (parse(&sc, yaml, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(sc->nics[0].nvlans, 2);
+	assert_int_equal(sc->nics[0].vlans[0].id, 202);
+	assert_string_equal(rxs_vlan_name(&sc->nics[0], &sc->nics[0].vlans[0], name), "bond0.202");
+	assert_int_equal(sc->nics[0].vlans[0].naddrs, 2);
+	assert_false(sc->nics[0].vlans[0].mac_set);
+	assert_int_equal(sc->nics[0].vlans[1].id, 0);
+	assert_string_equal(rxs_vlan_name(&sc->nics[0], &sc->nics[0].vlans[1], name), "prio");
+	assert_true(sc->nics[0].vlans[1].mac_set);
+	assert_int_equal(sc->nics[0].vlans[1].mac[5], 7);
+	/* by its own name when it has one without a dot */
+	assert_int_equal(rxs_scenario_set(sc, "nics.bond0.vlans.prio.addresses=[10.9.0.2/24]", err,
+					  sizeof(err)), 0);
+	assert_int_equal(sc->nics[0].vlans[1].naddrs, 1);
+	rxs_scenario_free(sc);
 }
 
 /* ---- unit parsers ---- */
@@ -1255,6 +1324,7 @@ int main(void)
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_vlans),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_sysctl_names),

@@ -387,25 +387,25 @@ static int check_vlans(struct cfg_ctx *c, const struct rxs_nic_config *nic, yaml
 	for (const struct rxs_nic_config *o = c->sc->nics; o < nic; o++)
 		for (unsigned int j = 0; j < o->nvlans; j++)
 			if (!strcmp(rxs_vlan_name(o, &o->vlans[j], b), nic->name))
-				return rxs__cfg_error(c, at, "nics.%s: '%s' is already a VLAN "
-						      "device on %s", nic->name, b, o->name);
+				return rxs__cfg_error(c, at, "'%s' is already a VLAN device on "
+						      "%s", b, o->name);
 	for (unsigned int i = 0; i < nic->nvlans; i++) {
 		const struct rxs_vlan_config *v = &nic->vlans[i];
 
 		rxs_vlan_name(nic, v, a);
 		for (unsigned int j = 0; j < i; j++)
 			if (nic->vlans[j].id == v->id)
-				return rxs__cfg_error(c, at, "nics.%s.vlans: VLAN id %u twice (%s "
-						      "and %s)", nic->name, v->id,
+				return rxs__cfg_error(c, at, "vlans: VLAN id %u twice (%s and %s)",
+						      v->id,
 						      rxs_vlan_name(nic, &nic->vlans[j], b), a);
 		for (const struct rxs_nic_config *o = c->sc->nics; o <= nic; o++) {
 			if (!strcmp(o->name, a))
-				return rxs__cfg_error(c, at, "nics.%s.vlans: '%s' is already a "
-						      "NIC's name", nic->name, a);
+				return rxs__cfg_error(c, at, "vlans: '%s' is already a NIC's name",
+						      a);
 			for (unsigned int j = 0; j < (o == nic ? i : o->nvlans); j++)
 				if (!strcmp(rxs_vlan_name(o, &o->vlans[j], b), a))
-					return rxs__cfg_error(c, at, "nics.%s.vlans: two devices "
-							      "named '%s'", nic->name, a);
+					return rxs__cfg_error(c, at, "vlans: two devices named "
+							      "'%s'", a);
 		}
 	}
 	return 0;
