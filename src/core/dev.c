@@ -122,12 +122,19 @@ another_round:
 	if (h->ntaps && !skb->dev->real_dev)	/* the taps' filters, counters, rings are shared */
 		RXS_SHARED(h, deliver_ptype_all(h, sd, skb));
 	if (skb->vlan_proto) {
-		if (rxs__vlan_do_receive(skb))
+		uint16_t tci = skb->vlan_tci, tpid = skb->vlan_proto;
+
+		if (rxs__vlan_do_receive(skb) || vlan_no_device(skb, &dropped)) {
+			RXS_TRACE_STAGE(sd, sd->now, skb, "vlan_do_receive", "VLAN %u: to %s",
+					skb->dev->vlan_id, skb->dev->cfg.name);
 			goto another_round;
-		if (vlan_no_device(skb, &dropped))
-			goto another_round;
+		}
 		if (dropped)
 			return;
+		RXS_TRACE_STAGE(sd, sd->now, skb, "__netif_receive_skb_core",
+				"%s VLAN %u: no VLAN device%s", tpid == ETH_P_8021AD ? "802.1ad" :
+				"802.1Q", tci & VLAN_VID_MASK, skb->pkt_type == RXS_PACKET_OTHERHOST ?
+				", PACKET_OTHERHOST" : " (a priority tag: received untagged)");
 	}
 	/* ptype_base: handlers that library users added (rxs_dev_add_pack) come first. */
 	if (unlikely(h->hooks.nptype) && rxs__ptype_deliver(h, skb))
