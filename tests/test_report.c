@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "run_cmd.h"
+#include "frames.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -341,6 +342,17 @@ static const struct {
 	  "tcp_v4_rcv: listener srv: SYN queue 0, accept queue 5, backlog 4" },
 	{ __LINE__, RING_EXAMPLE, "--packet 700", "NIC    dropped: FULL_RING" },
 	{ __LINE__, EXAMPLE, "--filter 'udp src port 10002' --count 2", "packet 7: " },
+	/* tcpdump's captures (tests/data): the tags decoded; no VLAN device takes them */
+	{ __LINE__, RXS_SOURCE_DIR "/tests/data/802.1ad_QinQ.pcap", "--packet 1",
+	  "packet 1: 64 bytes, 802.1ad vlan 200, vlan 2001, ethertype 0x0806" },
+	{ __LINE__, RXS_SOURCE_DIR "/tests/data/802.1ad_QinQ.pcap", "--packet 1",
+	  "dropped: UNHANDLED_PROTO in __netif_receive_skb_core" },
+	{ __LINE__, RXS_SOURCE_DIR "/tests/data/ldp-common-session.pcap", "--packet 3",
+	  "packet 3: 88 bytes, vlan 202, UDP 12.1.3.2.646 > 224.0.0.2.646" },
+	{ __LINE__, RXS_SOURCE_DIR "/tests/data/ldp-common-session.pcap", "--packet 3",
+	  "802.1Q VLAN 202: no VLAN device, PACKET_OTHERHOST" },
+	{ __LINE__, RXS_SOURCE_DIR "/tests/data/ldp-common-session.pcap", "--filter 'vlan 202'",
+	  "dropped: OTHERHOST in ip_rcv_core" },
 };
 
 /* Frames are the capture's (tcpdump's ssh.pcap: 54 records, 24 of them the host's own):
@@ -525,6 +537,151 @@ static void test_trace(void **state)
 	}
 }
 
+/* ---- a VLAN device, through the program ----
+ * The kernel the oracle cases are recorded on has no 802.1Q (CONFIG_VLAN_8021Q is not set),
+ * so no case there can have a VLAN device: this one is checked against the code of
+ * vlan_do_receive() and __netif_receive_skb_core() instead (docs/vlan.md). */
+
+static const char vlan_scenario[] =
+	"nics:\n"
+	"  - name: eth0\n"
+	"    mac: 02:00:00:00:00:02\n"
+	"    addresses: [10.0.0.2/24]\n"
+	"    vlans:\n"
+	"      - { id: 202, addresses: [10.2.0.2/24, fd02::2/64] }\n"
+	"sockets:\n"
+	"  - { name: v4, proto: udp, bind: 10.2.0.2:5000, app: { read: all } }\n"
+	"  - { name: v6, proto: udp, bind: '[fd02::2]:5000', app: { read: all } }\n"
+	"taps:\n"
+	"  - { name: t, filter: 'vlan 202 and udp', write: %s/tap.pcap }\n"
+	"traffic:\n"
+	"  - { pcap: %s/in.pcap, nic: eth0 }\n";
+
+/* An IPv6 UDP datagram from fd02::1 to fd02::2:5000 in a tag of VLAN 202. */
+static void vlan_udp6(struct fr *f)
+{
+	uint8_t *ip, *u;
+	uint32_t sum = 17 + 8 + 8;
+
+	fr_eth(f, fr_host_mac, true, 202, 0x86dd);
+	ip = f->d + f->l3;
+	memset(ip, 0, 48);
+	ip[0] = 0x60;
+	fr_put16(ip + 4, 16);
+	ip[6] = 17;
+	ip[7] = 64;
+	inet_pton(AF_INET6, "fd02::1", ip + 8);
+	inet_pton(AF_INET6, "fd02::2", ip + 24);
+	u = ip + 40;
+	fr_put16(u, 1000);
+	fr_put16(u + 2, 5000);
+	fr_put16(u + 4, 16);
+	sum = fr_sum(ip + 8, 32, sum);
+	fr_put16(u + 6, fr_fold(fr_sum(u, 16, sum)));
+	f->len = f->l3 + 56;
+}
+
+/* in.pcap: 3 datagrams to 10.2.0.2 in VLAN 202, 1 over IPv6, 2 in VLAN 203 (no device),
+ * 1 untagged to 10.2.0.2 (the weak host model: the address is the host's on any device). */
+static void write_vlan_capture(const char *path)
+{
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_dumper_t *d = pcap_dump_open(dead, path);
+	struct fr f;
+
+	assert_non_null(d);
+	for (int i = 0; i < 7; i++) {
+		struct pcap_pkthdr ph = { .ts = { .tv_sec = 1700000000, .tv_usec = i * 1000 } };
+
+		if (i == 3)
+			vlan_udp6(&f);
+		else
+			fr_udp_vlan(&f, fr_host_mac, i != 6, i < 4 ? 202 : 203, "10.2.0.1",
+				    "10.2.0.2", 1000, 5000, 20);
+		ph.caplen = ph.len = f.len;
+		pcap_dump((u_char *)d, &ph, f.d);
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+}
+
+static void expect_in(int line, const char *out, const char *want)
+{
+	if (!strstr(out, want))
+		fail_msg("line %d: no \"%s\" in:\n%s", line, want, out);
+}
+
+static void test_vlan_device(void **state)
+{
+	char dir[] = "/tmp/test_report_vlan.XXXXXX", path[256], tap[256];
+	uint8_t *pcap;
+	size_t len;
+	int status;
+	char *out;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/in.pcap", dir);
+	write_vlan_capture(path);
+	snprintf(path, sizeof(path), "%s/s.yaml", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, vlan_scenario, dir, dir);
+	fclose(fp);
+
+	out = run(&status, "%s replay %s --format json", RXS_CLI, path);
+	assert_int_equal(status, 0);
+	/* the sockets on eth0.202's addresses read the 3 + 1 tagged and the untagged one */
+	expect_in(__LINE__, out, "\"UdpInDatagrams\": 4,");
+	expect_in(__LINE__, out, "\"Udp6InDatagrams\": 1,");
+	expect_in(__LINE__, out, "\"name\": \"eth0.202\",\n      \"link\": \"eth0\",\n"
+		  "      \"vlan_id\": 202,\n      \"rx_packets\": 4,");
+	expect_in(__LINE__, out, "\"rx_otherhost_dropped\": 2,");
+	expect_in(__LINE__, out, "\"drops\": {\n    \"OTHERHOST\": 2\n  }");
+	expect_in(__LINE__, out, "\"offered\": 7,");
+	expect_in(__LINE__, out, "\"ok\": true");
+	free(out);
+
+	/* the tap saw the four frames of VLAN 202 with their tag, as tcpdump would */
+	snprintf(tap, sizeof(tap), "%s/tap.pcap", dir);
+	pcap = (uint8_t *)slurp(tap, &len);
+	assert_int_equal(len, 24 + 4 * 16 + 3 * 66 + 74);
+	assert_int_equal(pcap[24 + 16 + 12], 0x81);
+	assert_int_equal(pcap[24 + 16 + 15], 202);
+	free(pcap);
+
+	out = run(&status, "%s replay %s --force --format kernel", RXS_CLI, path);
+	assert_int_equal(status, 0);
+	expect_in(__LINE__, out, "eth0.202:     ");
+	free(out);
+
+	/* --set reaches into the VLAN entry: without 10.2.0.2 nothing is for the sockets */
+	out = run(&status, "%s replay %s --force --format json "
+		  "--set 'nics.eth0.vlans.0.addresses=[10.3.0.2/24, fd02::2/64]'", RXS_CLI, path);
+	assert_int_equal(status, 0);
+	expect_in(__LINE__, out, "\"UdpInDatagrams\": 0,");
+	expect_in(__LINE__, out, "\"Udp6InDatagrams\": 1,");
+	free(out);
+
+	unlink(tap);	/* trace writes the tap's file too, and never over one */
+	out = run(&status, "%s trace %s --packet 1 2>&1", RXS_CLI, path);
+	expect_in(__LINE__, out, "packet 1: 66 bytes, vlan 202, UDP 10.2.0.1.1000 > 10.2.0.2.5000");
+	expect_in(__LINE__, out, "vlan_do_receive: VLAN 202: to eth0.202");
+	expect_in(__LINE__, out, "ethertype 0800 on eth0.202, softnet processed 2");
+	free(out);
+	unlink(tap);
+	out = run(&status, "%s trace %s --packet 5 2>&1", RXS_CLI, path);
+	expect_in(__LINE__, out, "dropped: OTHERHOST in ip_rcv_core");
+	free(out);
+
+	unlink(tap);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/in.pcap", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* The sampler buffer stays bounded, its points evenly spaced, and its totals exact. */
 static void test_series_bounded(void **state)
 {
@@ -569,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_two_sources),
 		cmocka_unit_test(test_checksums),
 		cmocka_unit_test(test_drops_capture_frames),
+		cmocka_unit_test(test_vlan_device),
 		cmocka_unit_test(test_series_bounded),
 	};
 
