@@ -582,7 +582,8 @@ static void vlan_udp6(struct fr *f)
 }
 
 /* in.pcap: 3 datagrams to 10.2.0.2 in VLAN 202, 1 over IPv6, 2 in VLAN 203 (no device),
- * 1 untagged to 10.2.0.2 (the weak host model: the address is the host's on any device). */
+ * 1 untagged to 10.2.0.2 (the weak host model: the address is the host's on any device),
+ * and a ping to 10.2.0.2 in VLAN 202, answered by eth0.202 (so in VLAN 202). */
 static void write_vlan_capture(const char *path)
 {
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
@@ -590,14 +591,22 @@ static void write_vlan_capture(const char *path)
 	struct fr f;
 
 	assert_non_null(d);
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < 8; i++) {
 		struct pcap_pkthdr ph = { .ts = { .tv_sec = 1700000000, .tv_usec = i * 1000 } };
 
-		if (i == 3)
+		if (i == 3) {
 			vlan_udp6(&f);
-		else
+		} else if (i == 7) {
+			fr_icmp_echo(&f, "10.2.0.1", "10.2.0.2", 1, 8);
+			memmove(f.d + 16, f.d + 12, f.len - 12);
+			fr_put16(f.d + 12, FR_ETH_P_8021Q);
+			fr_put16(f.d + 14, 202);
+			f.len += 4;
+		}
+		else {
 			fr_udp_vlan(&f, fr_host_mac, i != 6, i < 4 ? 202 : 203, "10.2.0.1",
 				    "10.2.0.2", 1000, 5000, 20);
+		}
 		ph.caplen = ph.len = f.len;
 		pcap_dump((u_char *)d, &ph, f.d);
 	}
@@ -613,7 +622,7 @@ static void expect_in(int line, const char *out, const char *want)
 
 static void test_vlan_device(void **state)
 {
-	char dir[] = "/tmp/test_report_vlan.XXXXXX", path[256], tap[256];
+	char dir[] = "/tmp/test_report_vlan.XXXXXX", path[256], tap[256], tx[256];
 	uint8_t *pcap;
 	size_t len;
 	int status;
@@ -630,18 +639,28 @@ static void test_vlan_device(void **state)
 	fprintf(fp, vlan_scenario, dir, dir);
 	fclose(fp);
 
-	out = run(&status, "%s replay %s --format json", RXS_CLI, path);
+	snprintf(tx, sizeof(tx), "%s/tx.pcap", dir);
+	out = run(&status, "%s replay %s --format json --tx %s", RXS_CLI, path, tx);
 	assert_int_equal(status, 0);
 	/* the sockets on eth0.202's addresses read the 3 + 1 tagged and the untagged one */
 	expect_in(__LINE__, out, "\"UdpInDatagrams\": 4,");
 	expect_in(__LINE__, out, "\"Udp6InDatagrams\": 1,");
 	expect_in(__LINE__, out, "\"name\": \"eth0.202\",\n      \"link\": \"eth0\",\n"
-		  "      \"vlan_id\": 202,\n      \"rx_packets\": 4,");
+		  "      \"vlan_id\": 202,\n      \"rx_packets\": 5,");
 	expect_in(__LINE__, out, "\"rx_otherhost_dropped\": 2,");
 	expect_in(__LINE__, out, "\"drops\": {\n    \"OTHERHOST\": 2\n  }");
-	expect_in(__LINE__, out, "\"offered\": 7,");
+	expect_in(__LINE__, out, "\"offered\": 8,");
 	expect_in(__LINE__, out, "\"ok\": true");
 	free(out);
+
+	/* the echo reply left eth0.202 by eth0, tagged */
+	pcap = (uint8_t *)slurp(tx, &len);
+	assert_int_equal(len, 24 + 16 + 14 + 4 + 20 + 16);
+	assert_int_equal(pcap[24 + 16 + 12], 0x81);
+	assert_int_equal(pcap[24 + 16 + 15], 202);
+	assert_int_equal(pcap[24 + 16 + 18 + 20], 0);	/* ICMP echo reply */
+	free(pcap);
+	unlink(tx);
 
 	/* the tap saw the four frames of VLAN 202 with their tag, as tcpdump would */
 	snprintf(tap, sizeof(tap), "%s/tap.pcap", dir);

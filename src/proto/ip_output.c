@@ -174,23 +174,36 @@ static void count_transmit(struct rxs_softnet_data *sd, unsigned int iplen, unsi
 	}
 }
 
-/* A frame to the taps that see sent frames and to the device. */
-static void xmit_frame(struct rxs_softnet_data *sd, const uint8_t *f, uint32_t len)
+/* A frame to the taps that see sent frames and to the device. A VLAN device's frame leaves
+ * by its NIC with the tag in it (vlan_dev_hard_start_xmit() tags it; tcpdump on the NIC
+ * sees the tag, from the data or from the tx-vlan offload's skb->vlan_tci alike). */
+static void xmit_frame(struct rxs_softnet_data *sd, const struct rxs_netdev *dev,
+		       const uint8_t *f, uint32_t len)
 {
 	struct rxs_tx *tx = sd->host->tx;
+	uint8_t *tagged = NULL;
 
+	if (dev && dev->real_dev && len >= 14 && (tagged = rxs__malloc(len + 4))) {
+		memcpy(tagged, f, 12);
+		rxs__put_be16(tagged + 12, 0x8100);
+		rxs__put_be16(tagged + 14, dev->vlan_id);
+		memcpy(tagged + 16, f + 12, len - 12);
+		f = tagged;
+		len += 4;
+	}
 	xmit_taps(sd, f, len);
 	if (tx && (tx->dumper || tx->fn))
 		dev_xmit(sd->host, tx, f, len, sd->now);
 	else if (tx)
 		tx->frames++;
+	rxs__free(tagged);
 }
 
 /* ip_do_fragment()'s slow path for the IPv4 @frame (Ethernet, a 20-byte IP header, then
  * @iplen - 20 bytes): each fragment gets a copy of the headers with its own length, offset,
  * MF and checksum. false when there is no memory for one (IpFragFails, as -ENOMEM is). */
-static bool xmit_fragments(struct rxs_softnet_data *sd, const uint8_t *frame, unsigned int iplen,
-			   unsigned int mtu)
+static bool xmit_fragments(struct rxs_softnet_data *sd, const struct rxs_netdev *dev,
+			   const uint8_t *frame, unsigned int iplen, unsigned int mtu)
 {
 	unsigned int per = (mtu - 20) & ~7u, off;
 	uint8_t small[14 + 1500], *buf = small;
@@ -209,7 +222,7 @@ static bool xmit_fragments(struct rxs_softnet_data *sd, const uint8_t *frame, un
 		rxs__put_be16(iph + 6, (uint16_t)(off >> 3 | (off + len < iplen - 20 ? 0x2000 : 0)));
 		rxs__put_be16(iph + 10, 0);
 		rxs__put_be16(iph + 10, rxs__csum_fold(rxs__csum_partial(iph, 20, 0)));
-		xmit_frame(sd, buf, 14 + 20 + len);
+		xmit_frame(sd, dev, buf, 14 + 20 + len);
 	}
 	if (buf != small)
 		rxs__free(buf);
@@ -279,14 +292,14 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	if (h->nf && rxs__nf_hook(h->nf, RXS_NF_INET_POST_ROUTING, skb, o->dev->cfg.name,
 				  sd->now) != RXS_NF_ACCEPT)
 		return false;
-	if (nfrags > 1 && !xmit_fragments(sd, rxs_skb_mac_header(skb), iplen, mtu)) {
+	if (nfrags > 1 && !xmit_fragments(sd, o->dev, rxs_skb_mac_header(skb), iplen, mtu)) {
 		rxs_consume_skb(skb);
 		return false;
 	}
 	if (!v6)
 		count_transmit(sd, iplen, nfrags);
 	if (nfrags == 1)
-		xmit_frame(sd, rxs_skb_mac_header(skb), skb->len + 14);
+		xmit_frame(sd, o->dev, rxs_skb_mac_header(skb), skb->len + 14);
 	rxs_consume_skb(skb);	/* not an offered frame: no conservation count */
 	return true;
 }
@@ -332,7 +345,7 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 		memcpy(eth, peer, 6);
 		memcpy(eth + 6, out->cfg.mac, 6);
 		rxs__put_be16(eth + 12, 0x0800);
-		xmit_frame(sd, eth, skb->len);
+		xmit_frame(sd, out, eth, skb->len);
 	} else if (h->tx) {
 		h->tx->frames++;
 	}
