@@ -577,6 +577,65 @@ static void test_multicast_threaded(void **state)
 	rmdir(dir);
 }
 
+/* A VLAN device under real threads: two CPUs count on eth0.202 (locked, where the kernel
+ * keeps per-CPU counters) and deliver to a socket on its address as the virtual engine
+ * does. Every third frame is in VLAN 202, every fifth in VLAN 203 (no device: OTHERHOST). */
+static void test_vlan_threaded(void **state)
+{
+	char dir[] = "/tmp/test_threaded.XXXXXX", path[64], yaml[512];
+	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_dumper_t *d;
+	struct rxs_nic_stats nv, nt;
+	uint64_t rv[RXS_DROP_MAX], rt[RXS_DROP_MAX];
+	rxs_host_t *v, *t;
+	struct fr f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/vlan.pcap", dir);
+	d = pcap_dump_open(p, path);
+	assert_non_null(d);
+	for (unsigned int i = 0; i < 3000; i++) {
+		struct pcap_pkthdr ph = { .ts = { .tv_sec = 1, .tv_usec = (suseconds_t)i } };
+		bool tagged = i % 3 == 0 || i % 5 == 0;
+
+		fr_udp_vlan(&f, fr_host_mac, tagged, i % 3 == 0 ? 202 : 203, FR_PEER_IP,
+			    tagged ? "10.2.0.2" : FR_HOST_IP, (uint16_t)(1000 + i % 300), 9, 18);
+		ph.caplen = ph.len = f.len;
+		pcap_dump((u_char *)d, &ph, f.d);
+	}
+	pcap_dump_close(d);
+	pcap_close(p);
+	snprintf(yaml, sizeof(yaml),
+		 "host: { cpus: 2 }\n"
+		 "nics:\n  - { name: eth0, mac: '02:00:00:00:00:02', addresses: [10.0.0.2/24],"
+		 " rx_queues: 4, rss: { udp_4tuple: true },"
+		 " vlans: [{ id: 202, addresses: [10.2.0.2/24] }] }\n"
+		 "sockets:\n  - { name: s, proto: udp, bind: '0.0.0.0:9', rcvbuf: 16777216 }\n"
+		 "traffic:\n  - { pcap: '%s' }\n"
+		 "run: { until: end+50ms }\n", path);
+	v = host_of(yaml);
+	t = host_of(yaml);
+	assert_int_equal(rxs_host_run(v), 0);
+	assert_int_equal(rxs_host_run_threaded(t, true), 0);
+	rxs_host_drop_reasons(v, rv);
+	rxs_host_drop_reasons(t, rt);
+	for (unsigned int r = 0; r < RXS_DROP_MAX; r++)
+		assert_int_equal(rt[r], rv[r]);
+	assert_int_equal(rt[RXS_DROP_OTHERHOST], 400);	/* i % 5 == 0 and i % 3 != 0 */
+	assert_int_equal(rxs_host_nic_stats(v, 1, &nv), 0);
+	assert_int_equal(rxs_host_nic_stats(t, 1, &nt), 0);
+	assert_int_equal(nt.rx_packets, 1000);
+	assert_int_equal(nt.rx_packets, nv.rx_packets);
+	assert_int_equal(nt.rx_bytes, nv.rx_bytes);
+	assert_int_equal(rxs_host_mib(t, RXS_MIB_UdpInDatagrams), 2600);
+	assert_int_equal(rxs_host_mib(v, RXS_MIB_UdpInDatagrams), 2600);
+	rxs_host_destroy(v);
+	rxs_host_destroy(t);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +650,7 @@ int main(void)
 		cmocka_unit_test(test_blocking_accept),
 		cmocka_unit_test(test_split_readers),
 		cmocka_unit_test(test_multicast_threaded),
+		cmocka_unit_test(test_vlan_threaded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
