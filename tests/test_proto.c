@@ -531,6 +531,7 @@ static rxs_host_t *vlan_host(enum rxs_driver driver)
 	/* tcpdump -i eth0 'vlan 202 and udp': libpcap sees the tag the NIC stripped. */
 	tap = rxs_scenario_add_tap(sc);
 	snprintf(tap->name, sizeof(tap->name), "t");
+	free(tap->filter);	/* the default "", from the library's default allocator */
 	tap->filter = strdup("vlan 202 and udp");
 	h = fr_host(sc);
 	rxs_scenario_free(sc);
