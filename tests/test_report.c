@@ -30,6 +30,7 @@
 
 #define EXAMPLE RXS_SOURCE_DIR "/examples/udp-rcvbuf/scenario.yaml"
 #define RING_EXAMPLE RXS_SOURCE_DIR "/examples/ring-overflow/scenario.yaml"
+#define TCPDUMP_PCAP(name) RXS_SOURCE_DIR "/tests/data/pcaps/tcpdump-tests/" name
 #define CHROMIUM "/usr/bin/chromium"
 #define CHROMIUM_FLAGS "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run " \
 	"--disable-background-networking --disable-component-update --disable-sync"
@@ -342,16 +343,16 @@ static const struct {
 	  "tcp_v4_rcv: listener srv: SYN queue 0, accept queue 5, backlog 4" },
 	{ __LINE__, RING_EXAMPLE, "--packet 700", "NIC    dropped: FULL_RING" },
 	{ __LINE__, EXAMPLE, "--filter 'udp src port 10002' --count 2", "packet 7: " },
-	/* tcpdump's captures (tests/data): the tags decoded; no VLAN device takes them */
-	{ __LINE__, RXS_SOURCE_DIR "/tests/data/802.1ad_QinQ.pcap", "--packet 1",
+	/* tcpdump's captures: the tags decoded; no VLAN device takes them */
+	{ __LINE__, TCPDUMP_PCAP("802.1ad_QinQ.pcap"), "--packet 1",
 	  "packet 1: 64 bytes, 802.1ad vlan 200, vlan 2001, ethertype 0x0806" },
-	{ __LINE__, RXS_SOURCE_DIR "/tests/data/802.1ad_QinQ.pcap", "--packet 1",
+	{ __LINE__, TCPDUMP_PCAP("802.1ad_QinQ.pcap"), "--packet 1",
 	  "dropped: UNHANDLED_PROTO in __netif_receive_skb_core" },
-	{ __LINE__, RXS_SOURCE_DIR "/tests/data/ldp-common-session.pcap", "--packet 3",
+	{ __LINE__, TCPDUMP_PCAP("ldp-common-session.pcap"), "--packet 3",
 	  "packet 3: 88 bytes, vlan 202, UDP 12.1.3.2.646 > 224.0.0.2.646" },
-	{ __LINE__, RXS_SOURCE_DIR "/tests/data/ldp-common-session.pcap", "--packet 3",
+	{ __LINE__, TCPDUMP_PCAP("ldp-common-session.pcap"), "--packet 3",
 	  "802.1Q VLAN 202: no VLAN device, PACKET_OTHERHOST" },
-	{ __LINE__, RXS_SOURCE_DIR "/tests/data/ldp-common-session.pcap", "--filter 'vlan 202'",
+	{ __LINE__, TCPDUMP_PCAP("ldp-common-session.pcap"), "--filter 'vlan 202'",
 	  "dropped: OTHERHOST in ip_rcv_core" },
 };
 
