@@ -503,6 +503,45 @@ static void test_trace_skb_and_socket(void **state)
 }
 
 /* The retransmitted SYN-ACK of a handshake the peer never completes, after 1 s. */
+/* skb:kfree_skb's location is the function that frees the skb, not the transport the packet
+ * carries: a UDP datagram whose IP header is bad, or that is for another host (an 802.1Q id
+ * no VLAN device has), dies in ip_rcv_core. */
+static const struct {
+	int line;
+	uint16_t tci;			/* 802.1Q tag, 0 = untagged */
+	bool bad_csum;
+	enum rxs_drop_reason reason;
+	const char *location;
+} location_cases[] = {
+	{ __LINE__, 0, false, RXS_DROP_NO_SOCKET, "__udp4_lib_rcv" },
+	{ __LINE__, 203, false, RXS_DROP_OTHERHOST, "ip_rcv_core" },
+	{ __LINE__, 0, true, RXS_DROP_IP_CSUM, "ip_rcv_core" },
+};
+
+static void test_drop_location(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(location_cases) / sizeof(location_cases[0]); i++) {
+		rxs_host_t *h = udp_host(NULL, RXS_APP_ALL);
+		struct tp_log l = { 0 };
+		struct fr f;
+
+		assert_int_equal(rxs_host_trace(h, RXS_TP_KFREE_SKB, on_trace, &l), 0);
+		fr_udp_vlan(&f, fr_host_mac, location_cases[i].tci != 0, location_cases[i].tci,
+			    FR_PEER_IP, FR_HOST_IP, 1234, 99, 16);
+		if (location_cases[i].bad_csum)
+			f.d[f.l3 + 10] ^= 0xff;
+		fr_inject(h, &f, 0);
+		assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+		if (l.reasons[location_cases[i].reason] != 1 ||
+		    strcmp(l.location[location_cases[i].reason], location_cases[i].location))
+			fail_msg("case at line %d: %llu drops, location %s", location_cases[i].line,
+				 (unsigned long long)l.reasons[location_cases[i].reason],
+				 l.location[location_cases[i].reason]);
+		rxs_host_destroy(h);
+	}
+}
+
 static void test_trace_synack_retransmit(void **state)
 {
 	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
@@ -587,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_inet_add_protocol),
 		cmocka_unit_test(test_taps_in_code),
 		cmocka_unit_test(test_trace_skb_and_socket),
+		cmocka_unit_test(test_drop_location),
 		cmocka_unit_test(test_trace_synack_retransmit),
 		cmocka_unit_test(test_trace_napi_poll),
 		cmocka_unit_test(test_version),

@@ -79,9 +79,10 @@ const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reas
 		return "__netif_receive_skb_core";
 	case RXS_DROP_NETFILTER_DROP:
 		return "nf_hook_slow";
-	case RXS_DROP_OTHERHOST:
-		/* ip_rcv_core()/ip6_rcv_core() free it before IP counts anything, whatever the
-		 * transport inside. */
+	case RXS_DROP_OTHERHOST: case RXS_DROP_IP_CSUM: case RXS_DROP_IP_INHDR:
+	case RXS_DROP_IPV6DISABLED:
+		/* ip_rcv_core()/ip6_rcv_core() free these at their drop label, whatever the
+		 * transport inside (OTHERHOST before IP counts anything). */
 		return l3_name(skb, "ip_rcv_core", "ip6_rcv_core");
 	case RXS_DROP_FRAG_TOO_FAR: case RXS_DROP_DUP_FRAG: case RXS_DROP_FRAG_REASM_TIMEOUT:
 		return l3_name(skb, "ip_defrag", "ipv6_frag_rcv");
