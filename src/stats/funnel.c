@@ -231,7 +231,9 @@ void rxs__funnel_snap(const struct rxs_host *h, struct rxs__funnel_snap *s)
 	for (unsigned int m = 0; m < RXS_MIB_COUNT; m++)
 		s->mib[m] = rxs_host_mib(h, (enum rxs_mib)m);
 	s->cons_ok = rxs_host_conservation(h, &s->cons) == 0;
-	s->dev = rxs_host_nnics(h) == 1 ? rxs_host_nic_name(h, 0) : NULL;
+	/* One NIC, its VLAN devices (after it in the host's list) not counted. */
+	s->dev = rxs_host_nnics(h) == 1 || rxs_host_nic_vlan(h, 1, NULL) == 0 ?
+			 rxs_host_nic_name(h, 0) : NULL;
 	rxs__funnel_settle(s);
 }
 
