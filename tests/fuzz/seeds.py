@@ -25,7 +25,8 @@ FRAME_CAPTURES = [
     "dns_udp.pcap", "dns_tcp.pcap", "ntp.pcap", "tftp.pcap", "accecn_handshake.pcap",
     "icmp6-rfc8335.pcap", "icmp-rfc8335.pcap", "bigtcp-ipv6-hbh.pcap", "cve2015-0261-ipv6.pcap",
     "espudp1.pcap", "vxlan.pcap", "print-flags.pcap", "dnssec.pcap", "igmpv3-queries.pcap",
-    "heapoverflow-tcp_print.pcap", "icmp_ext_oob_poc.pcap",
+    "heapoverflow-tcp_print.pcap", "icmp_ext_oob_poc.pcap", "802.1ad_QinQ.pcap",
+    "ldp-common-session.pcap",
 ]
 
 EXPRESSIONS = [
@@ -100,8 +101,10 @@ sysctl:
 nics:
   - { name: eth0, mac: '02:00:00:00:00:02', addresses: [10.0.0.2/24, fd00::2/64],
       ring_size: 64, rx_queues: 2, irq_affinity: [0, 1], rps_cpus: ["3", "3"],
-      coalesce: { rx_usecs: 10, rx_frames: 4 } }
-  - { name: veth0, driver: veth, addresses: [10.1.0.2/24], promisc: true, mtu: 9000 }
+      coalesce: { rx_usecs: 10, rx_frames: 4 },
+      vlans: [{ id: 202, addresses: [10.2.0.2/24, fd02::2/64] }, { id: 0, name: prio }] }
+  - { name: veth0, driver: veth, addresses: [10.1.0.2/24], promisc: true, mtu: 9000,
+      vlans: [{ id: 7, mac: '02:00:00:00:07:07', addresses: [10.7.0.2/24] }] }
 sockets:
   - { name: dns, proto: udp, bind: '[::]:53', rcvbuf: 4096, app: { read: 10kpps, cpu: 1 } }
   - { name: bulk, proto: udp, bind: '10.0.0.2:9', app: { read: { batch: 64, every: 1ms } } }
