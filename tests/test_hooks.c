@@ -510,13 +510,24 @@ static const struct {
 	int line;
 	uint16_t tci;			/* 802.1Q tag, 0 = untagged */
 	bool bad_csum;
+	bool short_tag;			/* the frame ends 3 bytes into its tag */
 	enum rxs_drop_reason reason;
 	const char *location;
 } location_cases[] = {
-	{ __LINE__, 0, false, RXS_DROP_NO_SOCKET, "__udp4_lib_rcv" },
-	{ __LINE__, 203, false, RXS_DROP_OTHERHOST, "ip_rcv_core" },
-	{ __LINE__, 0, true, RXS_DROP_IP_CSUM, "ip_rcv_core" },
+	{ __LINE__, 0, false, false, RXS_DROP_NO_SOCKET, "__udp4_lib_rcv" },
+	{ __LINE__, 203, false, false, RXS_DROP_OTHERHOST, "ip_rcv_core" },
+	{ __LINE__, 0, true, false, RXS_DROP_IP_CSUM, "ip_rcv_core" },
+	/* skb_vlan_untag() frees it with plain kfree_skb(): no reason, no rx_dropped */
+	{ __LINE__, 202, false, true, RXS_DROP_NOT_SPECIFIED, "skb_vlan_untag" },
 };
+
+static void on_kfree_location(void *ctx, const struct rxs_trace_event *ev)
+{
+	struct tp_log *l = ctx;
+
+	l->reasons[ev->u.kfree_skb.reason]++;
+	snprintf(l->location[ev->u.kfree_skb.reason], 32, "%s", ev->u.kfree_skb.location);
+}
 
 static void test_drop_location(void **state)
 {
@@ -526,14 +537,16 @@ static void test_drop_location(void **state)
 		struct tp_log l = { 0 };
 		struct fr f;
 
-		assert_int_equal(rxs_host_trace(h, RXS_TP_KFREE_SKB, on_trace, &l), 0);
+		assert_int_equal(rxs_host_trace(h, RXS_TP_KFREE_SKB, on_kfree_location, &l), 0);
 		fr_udp_vlan(&f, fr_host_mac, location_cases[i].tci != 0, location_cases[i].tci,
 			    FR_PEER_IP, FR_HOST_IP, 1234, 99, 16);
 		if (location_cases[i].bad_csum)
 			f.d[f.l3 + 10] ^= 0xff;
+		if (location_cases[i].short_tag)
+			f.len = 14 + 3;
 		fr_inject(h, &f, 0);
 		assert_int_equal(rxs_host_run_until(h, 1000000), 0);
-		if (l.reasons[location_cases[i].reason] != 1 ||
+		if (l.reasons[location_cases[i].reason] != 1 || fr_nic(h, 0).rx_dropped ||
 		    strcmp(l.location[location_cases[i].reason], location_cases[i].location))
 			fail_msg("case at line %d: %llu drops, location %s", location_cases[i].line,
 				 (unsigned long long)l.reasons[location_cases[i].reason],

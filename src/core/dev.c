@@ -37,7 +37,8 @@ static bool eth_type_vlan(uint16_t proto)
  * priority tag) over another tag is stripped and the inner one tried; over anything else
  * the frame is received as if untagged. Either way the tag is then cleared. Returns true
  * when a VLAN device took an inner tag (another round), false to go on to ptype_base;
- * *dropped when the inner tag was too short to strip (the skb is then freed).
+ * *dropped when the inner tag was too short to strip (the skb is then freed, as
+ * skb_vlan_untag() frees it: kfree_skb(), no reason, no counter).
  */
 static bool vlan_no_device(struct rxs_sk_buff *skb, bool *dropped)
 {
@@ -45,8 +46,7 @@ static bool vlan_no_device(struct rxs_sk_buff *skb, bool *dropped)
 		skb->vlan_proto = skb->vlan_tci = 0;
 		if (!rxs__skb_vlan_untag(skb)) {
 			*dropped = true;
-			RXS_DEV_COUNT(skb->dev, rx_dropped);
-			rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
+			rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 			return false;
 		}
 		if (rxs__vlan_do_receive(skb))
@@ -113,10 +113,11 @@ another_round:
 			"ethertype %04x on %s, softnet processed %u, %u tap(s) see it",
 			skb->protocol, skb->dev->cfg.name, sd->stat.processed,
 			skb->dev->real_dev ? 0 : h->ntaps);
-	/* skb_vlan_untag(): a tag the NIC left in the packet (veth, an 802.1ad outer tag). */
+	/* skb_vlan_untag(): a tag the NIC left in the packet (veth, an 802.1ad outer tag). A
+	 * frame too short for it is freed with a plain kfree_skb() there: no reason, no
+	 * counter. */
 	if (eth_type_vlan(skb->protocol) && !rxs__skb_vlan_untag(skb)) {
-		RXS_DEV_COUNT(skb->dev, rx_dropped);
-		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 		return;
 	}
 	if (h->ntaps && !skb->dev->real_dev)	/* the taps' filters, counters, rings are shared */
