@@ -344,9 +344,9 @@ static const struct {
 	{ __LINE__, RING_EXAMPLE, "--packet 700", "NIC    dropped: FULL_RING" },
 	{ __LINE__, EXAMPLE, "--filter 'udp src port 10002' --count 2", "packet 7: " },
 	/* tcpdump's captures: the tags decoded; no VLAN device takes them */
-	{ __LINE__, TCPDUMP_PCAP("802.1ad_QinQ.pcap"), "--packet 1",
-	  "packet 1: 64 bytes, 802.1ad vlan 200, vlan 2001, ethertype 0x0806" },
-	{ __LINE__, TCPDUMP_PCAP("802.1ad_QinQ.pcap"), "--packet 1",
+	{ __LINE__, TCPDUMP_PCAP("802.1ad_QinQ.pcap"), "--packet 2",
+	  "packet 2: 64 bytes, 802.1ad vlan 200, vlan 2001, ethertype 0x0806" },
+	{ __LINE__, TCPDUMP_PCAP("802.1ad_QinQ.pcap"), "--packet 2",
 	  "dropped: UNHANDLED_PROTO in __netif_receive_skb_core" },
 	{ __LINE__, TCPDUMP_PCAP("ldp-common-session.pcap"), "--packet 3",
 	  "packet 3: 88 bytes, vlan 202, UDP 12.1.3.2.646 > 224.0.0.2.646" },
