@@ -30,6 +30,7 @@
 
 #define EXAMPLE RXS_SOURCE_DIR "/examples/udp-rcvbuf/scenario.yaml"
 #define RING_EXAMPLE RXS_SOURCE_DIR "/examples/ring-overflow/scenario.yaml"
+#define VLAN_CASE RXS_SOURCE_DIR "/tests/oracle/cases/vlan-notags/scenario.yaml"
 #define TCPDUMP_PCAP(name) RXS_SOURCE_DIR "/tests/data/pcaps/tcpdump-tests/" name
 #define CHROMIUM "/usr/bin/chromium"
 #define CHROMIUM_FLAGS "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run " \
@@ -350,10 +351,10 @@ static const struct {
 	  "dropped: UNHANDLED_PROTO in __netif_receive_skb_core" },
 	{ __LINE__, TCPDUMP_PCAP("ldp-common-session.pcap"), "--packet 3",
 	  "packet 3: 88 bytes, vlan 202, UDP 12.1.3.2.646 > 224.0.0.2.646" },
-	{ __LINE__, TCPDUMP_PCAP("ldp-common-session.pcap"), "--packet 3",
-	  "802.1Q VLAN 202: no VLAN device, PACKET_OTHERHOST" },
-	{ __LINE__, TCPDUMP_PCAP("ldp-common-session.pcap"), "--filter 'vlan 202'",
-	  "dropped: OTHERHOST in ip_rcv_core" },
+	/* (its VLAN 202 frames go to 224.0.0.2, which a bare host has not joined: the NIC's
+	 * filter takes them out; the oracle case's tagged unicast reaches the core) */
+	{ __LINE__, VLAN_CASE, "--packet 11", "802.1Q VLAN 202: no VLAN device, PACKET_OTHERHOST" },
+	{ __LINE__, VLAN_CASE, "--filter 'vlan 202' --count 1", "dropped: OTHERHOST in ip_rcv_core" },
 };
 
 /* Frames are the capture's (tcpdump's ssh.pcap: 54 records, 24 of them the host's own):

@@ -79,11 +79,6 @@ const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reas
 		return "__netif_receive_skb_core";
 	case RXS_DROP_NETFILTER_DROP:
 		return "nf_hook_slow";
-	case RXS_DROP_NOT_SPECIFIED:
-		/* A tag too short to strip: its TPID is still the protocol. */
-		if (skb->protocol == 0x8100 || skb->protocol == 0x88a8)
-			return "skb_vlan_untag";
-		break;
 	case RXS_DROP_OTHERHOST: case RXS_DROP_IP_CSUM: case RXS_DROP_IP_INHDR:
 	case RXS_DROP_IPV6DISABLED:
 		/* ip_rcv_core()/ip6_rcv_core() free these at their drop label, whatever the
@@ -98,6 +93,9 @@ const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reas
 	case RXS_DROP_SOCKET_CLOSE: case RXS_DROP_QUEUE_PURGE:
 		return "skb_queue_purge";
 	case RXS_DROP_NOT_SPECIFIED:
+		/* A tag too short to strip: its TPID is still the protocol. */
+		if (skb->protocol == 0x8100 || skb->protocol == 0x88a8)
+			return "skb_vlan_untag";
 		/* rxsim frees these for multicast: a group the device did not join, in the
 		 * input route (the skb still at its IP header), or a datagram to a port where
 		 * no socket wants it (UdpIgnoredMulti). */
