@@ -430,6 +430,8 @@ static const struct {
 	  "nics[1]: vlans: two devices named 'v'" },
 	{ __LINE__, "nics:\n  - vlans: [{ id: 2, name: a.b }]\n", "name 'a.b' may not contain '.'" },
 	{ __LINE__, "nics:\n  - vlans: { id: 2 }\n", "nics[0].vlans: expected a list, got a mapping" },
+	{ __LINE__, "nics:\n  - { driver: loopback, vlans: [{ id: 2 }] }\n",
+	  "vlans: a loopback device cannot carry VLANs" },
 };
 
 static void test_errors(void **state)
@@ -680,6 +682,8 @@ static void test_set(void **state)
 	}
 }
 
+static void round_trip(const struct rxs_scenario *sc, struct rxs_scenario **back);
+
 /* nics[].vlans: the id, a name that defaults to ip link's "<nic>.<id>" (the NIC's name may
  * come after vlans: in its mapping), a MAC of its own or the NIC's, addresses. */
 static void test_vlans(void **state)
@@ -690,7 +694,7 @@ static void test_vlans(void **state)
 		"      - { id: 202, addresses: [10.2.0.2/24, fd02::2/64] }\n"
 		"      - { id: 0, name: prio, mac: 02:00:00:00:07:07 }\n"
 		"    name: bond0\n";
-	struct rxs_scenario *sc;
+	struct rxs_scenario *sc, *back;
 	char err[256], name[RXS_NAME_MAX];
 
 	(void)state;
@@ -709,6 +713,12 @@ static void test_vlans(void **state)
 	assert_int_equal(rxs_scenario_set(sc, "nics.bond0.vlans.prio.addresses=[10.9.0.2/24]", err,
 					  sizeof(err)), 0);
 	assert_int_equal(sc->nics[0].vlans[1].naddrs, 1);
+	/* rxs_scenario_emit() writes them back as they read */
+	round_trip(sc, &back);
+	assert_int_equal(back->nics[0].nvlans, 2);
+	assert_int_equal(memcmp(back->nics[0].vlans, sc->nics[0].vlans,
+				2 * sizeof(sc->nics[0].vlans[0])), 0);
+	rxs_scenario_free(back);
 	rxs_scenario_free(sc);
 }
 

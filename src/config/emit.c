@@ -145,6 +145,36 @@ static void emit_queues(FILE *f, const struct rxs_nic_config *n, unsigned int cp
 	fputs("]\n", f);
 }
 
+/* VLAN devices: the name only when it is not ip link's "<nic>.<id>". */
+static void emit_vlans(FILE *f, const struct rxs_nic_config *n)
+{
+	char def[RXS_NAME_MAX];
+
+	if (!n->nvlans)
+		return;
+	fputs("    vlans:\n", f);
+	for (unsigned int v = 0; v < n->nvlans; v++) {
+		const struct rxs_vlan_config *vc = &n->vlans[v];
+
+		fprintf(f, "      - { id: %u", vc->id);
+		snprintf(def, sizeof(def), "%.*s.%u", RXS_NAME_MAX - 6, n->name, vc->id);
+		if (vc->name[0] && strcmp(vc->name, def)) {
+			fputs(", name: ", f);
+			put_str(f, vc->name);
+		}
+		if (vc->mac_set)
+			fprintf(f, ", mac: %02x:%02x:%02x:%02x:%02x:%02x", vc->mac[0], vc->mac[1],
+				vc->mac[2], vc->mac[3], vc->mac[4], vc->mac[5]);
+		fputs(", addresses: [", f);
+		for (unsigned int i = 0; i < vc->naddrs; i++) {
+			fputs(i ? ", \"" : "\"", f);
+			put_addr(f, &vc->addrs[i], true);
+			fputc('"', f);
+		}
+		fputs("] }\n", f);
+	}
+}
+
 static void emit_nic(FILE *f, const struct rxs_nic_config *n, unsigned int cpus)
 {
 	const uint8_t *m = n->mac;
@@ -171,6 +201,7 @@ static void emit_nic(FILE *f, const struct rxs_nic_config *n, unsigned int cpus)
 	fprintf(f, "    coalesce: { rx_usecs: %u, rx_frames: %u }\n", n->rx_usecs, n->rx_frames);
 	emit_queues(f, n, cpus);
 	emit_rss(f, n);
+	emit_vlans(f, n);
 }
 
 /* An application model in the form set_app_model() reads. */

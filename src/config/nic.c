@@ -384,6 +384,9 @@ static int check_vlans(struct cfg_ctx *c, const struct rxs_nic_config *nic, yaml
 {
 	char a[RXS_NAME_MAX], b[RXS_NAME_MAX];
 
+	/* loopback_setup() makes lo NETIF_F_VLAN_CHALLENGED: vlan_check_real_dev() refuses. */
+	if (nic->nvlans && nic->driver == RXS_DRIVER_LOOPBACK)
+		return rxs__cfg_error(c, at, "vlans: a loopback device cannot carry VLANs");
 	for (const struct rxs_nic_config *o = c->sc->nics; o < nic; o++)
 		for (unsigned int j = 0; j < o->nvlans; j++)
 			if (!strcmp(rxs_vlan_name(o, &o->vlans[j], b), nic->name))
