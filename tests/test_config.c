@@ -1112,6 +1112,10 @@ static void test_capture_host(void **state)
 	assert_non_null(strstr(sc->comment, "239.1.1.1 (1 frame)"));
 	assert_non_null(strstr(sc->comment, "ff02::fb (1 frame)"));
 	assert_non_null(strstr(sc->comment, "VLAN ids seen: 202 (1 frame)"));
+	/* A VLAN device for the tagged frames, on the NIC's addresses. */
+	assert_int_equal(nic->nvlans, 1);
+	assert_int_equal(nic->vlans[0].id, 202);
+	assert_int_equal(nic->vlans[0].naddrs, 0);
 	/* The sockets that read a group's datagrams joined it. */
 	assert_int_equal(sc->sockets[3].njoin, 1);
 	assert_string_equal(rxs_addr_format(&sc->sockets[3].join[0].group, buf, sizeof(buf)),
@@ -1123,6 +1127,8 @@ static void test_capture_host(void **state)
 	round_trip(sc, &back);
 	assert_memory_equal(back->nics[0].mac, fr_host_mac, 6);
 	assert_int_equal(back->nics[0].naddrs, 2);
+	assert_int_equal(back->nics[0].nvlans, 1);
+	assert_int_equal(back->nics[0].vlans[0].id, 202);
 	assert_memory_equal(&back->nics[0].addrs[1], &nic->addrs[1], sizeof(nic->addrs[1]));
 	check_sockets(__LINE__, back, want, ARRAY_SIZE(want));
 	assert_int_equal(back->sockets[4].njoin, 1);

@@ -33,6 +33,8 @@
  *   A port with no evidence either way still gets a socket when no port of its protocol got
  *   one by the rule: then it is the only candidate (a one-way flood to port 5001).
  *   Never port 0, and never a port only the host sent from.
+ * - the sockets that read a multicast group's datagrams join it (join_groups), and a VLAN
+ *   device for each VLAN id of the frames to it (add_vlans).
  * Each entry says why in its comment, which `rxsim scenario` writes as YAML comments.
  * Segments of connections opened before the capture began find no connection and are reset,
  * as on a host that restarted. What the report then shows is what the receive path itself
@@ -320,16 +322,37 @@ static int note_groups(struct rxs_scenario *sc, const struct rxs_capture_survey 
 }
 
 /*
- * VLAN ids of the frames to the host, a comment for now: when nics[].vlans exists, the NIC
- * carries a VLAN device for each of them here.
+ * The VLAN ids of the frames to the host: a VLAN device for each on the NIC (ip link add
+ * link eth0 name eth0.202 type vlan id 202), the most frequent first, up to RXS_MAX_VLANS,
+ * so tagged frames reach the stack as on the host that received them. They take no address
+ * of their own: the NIC's serve (IPv4's weak host model takes a local address on any
+ * device). lo cannot carry VLANs (vlan_check_real_dev refuses it). A comment lists them.
  */
-static int note_vlans(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
+static int add_vlans(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
 {
+	struct rxs_nic_config *nic = &sc->nics[0];
 	char line[160];
 	size_t n;
 
 	if (!sv->nvlans)
 		return 0;
+	for (unsigned int i = 0; nic->driver != RXS_DRIVER_LOOPBACK && i < sv->nvlans; i++) {
+		unsigned int best = 0;
+
+		/* Selection by frames, ties by id: sv->vlans is sorted by id. */
+		for (unsigned int j = 0; j < sv->nvlans && nic->nvlans < RXS_MAX_VLANS; j++) {
+			bool have = false;
+
+			for (unsigned int k = 0; k < nic->nvlans; k++)
+				have |= nic->vlans[k].id == sv->vlans[j].id;
+			if (!have && (!best || sv->vlans[j].frames > sv->vlans[best - 1].frames))
+				best = j + 1;
+		}
+		if (!best)
+			break;
+		memset(&nic->vlans[nic->nvlans], 0, sizeof(nic->vlans[0]));
+		nic->vlans[nic->nvlans++].id = sv->vlans[best - 1].id;
+	}
 	n = (size_t)snprintf(line, sizeof(line), "VLAN ids seen:");
 	for (unsigned int i = 0; i < sv->nvlans && i < 6 && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %u (%llu frame%s)",
@@ -350,7 +373,7 @@ static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, co
 	snprintf(line, sizeof(line), "the host rxsim assumes for %s%s%s (rxsim scenario)", path,
 		 host ? ", picked by --host " : "", host ? host : "");
 	if (note(sc, line) || fill_nic(sc, sv) || add_sockets(sc, sv) || note_groups(sc, sv) ||
-	    note_vlans(sc, sv))
+	    add_vlans(sc, sv))
 		return -ENOMEM;
 	join_groups(sc, sv);
 	t = rxs_scenario_add_traffic(sc);
