@@ -1,5 +1,5 @@
 /* bench.c - rxsim-bench: how fast the virtual engine replays captures, next to how fast
- * libpcap alone reads them (issue #8).
+ * libpcap alone reads them.
  *
  * Each workload is a capture written deterministically by the project's generators and a
  * scenario. The capture is read once to warm the page cache, then read again by a plain

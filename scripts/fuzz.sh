@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the libFuzzer targets of tests/fuzz/ and run each one for a bounded time (issue #9).
+# Build the libFuzzer targets of tests/fuzz/ and run each one for a bounded time.
 #
 #   scripts/fuzz.sh [SECONDS]      default 30 s per target
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Instructions a packet of rxsim-bench's virtual-engine workloads under valgrind's callgrind
-# (issue #8): an instruction count does not move with the load of a shared machine the way a
+# Instructions a packet of rxsim-bench's virtual-engine workloads under valgrind's callgrind:
+# an instruction count does not move with the load of a shared machine the way a
 # time does, so it can hold the hot paths to a budget where a timed test could not.
 #
 #   scripts/instructions.sh                      every workload, each against its budget

@@ -1,4 +1,4 @@
-/* test_hostile.c - the hostile input catalogue of issue 9, end to end through the rxsim program.
+/* test_hostile.c - the hostile input catalogue, end to end through the rxsim program.
  *
  * The unit tests check each reader on its own (test_nic: pcap and pcapng records; test_config:
  * YAML errors; test_proto: IP header checks and reassembly; test_netfilter and test_bpf: rule
@@ -701,7 +701,7 @@ static const struct scenario_case {
 	  "s.yaml:6:21: -A INPUT -p udp --dprot 53 -j DRPO: unsupported option '--dprot' (did "
 	  "you mean '--dport'?)" },
 	/* The filter is compiled when the host is built, and its message has no file:line:col
-	 * yet (reported with issue 9's note). */
+	 * yet. */
 	{ __LINE__, NIC "taps:\n  - { name: t, filter: 'tcp port' }\n", NULL,
 	  "s.yaml:4:24: taps[0].filter: filter 'tcp port': syntax error" },
 };

@@ -206,7 +206,7 @@ static void test_syn_queue_edges(void **state)
 	}
 }
 
-/* A SYN flood answered with cookies costs no allocation a SYN (issue #8's steady state):
+/* A SYN flood answered with cookies costs no allocation a SYN (the steady state the benchmark measures):
  * tcp_conn_request()'s request lives on the stack unless it is queued. */
 static void test_syn_flood_no_alloc(void **state)
 {

@@ -222,7 +222,7 @@ RXS_API int rxs_gen_tcp_pcap(const struct rxs_gen_tcp *g, const char *path, char
 /* A source that generates the same frames in memory, without a file. 0, -EINVAL, -ENOMEM. */
 RXS_API int rxs_source_open_gen_tcp(rxs_source_t **srcp, const struct rxs_gen_tcp *g);
 
-/* ---- RSS, IRQs and GRO of a host's NICs (issue #5) ---- */
+/* ---- RSS, IRQs and GRO of a host's NICs ---- */
 
 struct rxs_host;
 

@@ -255,7 +255,7 @@ RXS_API int rxs_report_kernel(const struct rxs_host *h, FILE *out);
  * counter to watch on a real host), the conservation line, then rxs_report_kernel(). */
 RXS_API int rxs_report_text(const struct rxs_host *h, FILE *out);
 
-/* ---- time series, the HTML report and the capture of dropped packets (issue #6) ---- */
+/* ---- time series, the HTML report and the capture of dropped packets ---- */
 
 /* Queue depths and CPU time sampled over a run, in bounded memory: the samples live in a
  * fixed buffer; when it is full, neighbouring samples merge and the interval doubles. */

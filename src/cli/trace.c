@@ -169,7 +169,7 @@ struct flow {
 	int proto;		/* IPPROTO_*, 0 when not IP */
 	int family;
 	uint16_t dport;
-	char text[160];
+	char text[224];	/* "N bytes, " tags (48), two IPv6 addresses and ports */
 };
 
 static void describe(const struct fate *f, struct flow *fl)

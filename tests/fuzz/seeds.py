@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""seeds.py - seed the corpora of the fuzz targets (issue #9).
+"""seeds.py - seed the corpora of the fuzz targets.
 
 usage: seeds.py SOURCE_DIR OUT_DIR
 
