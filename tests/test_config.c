@@ -396,7 +396,13 @@ static const struct {
 	  "sockets[0].join[0]: an IPv4 socket cannot join an IPv6 group; bind it to [::]:PORT" },
 	{ __LINE__, "nics: [{ name: eth0 }]\n"
 		    "sockets:\n  - { proto: udp, bind: ':53', join: [{ group: 239.1.1.1, nic: eht0 }] }\n",
-	  "t.yaml:3:64: sockets[0].join[0].nic: no NIC named 'eht0' (did you mean 'eth0'?)" },
+	  "t.yaml:3:64: sockets[0].join[0].nic: no NIC or VLAN device named 'eht0' (did you "
+	  "mean 'eth0'?)" },
+	{ __LINE__, "nics: [{ name: eth0, vlans: [{ id: 202 }] }]\n"
+		    "sockets:\n  - { proto: udp, bind: ':53', join: [{ group: 239.1.1.1, nic: eth0.203 "
+		    "}] }\n",
+	  "t.yaml:3:64: sockets[0].join[0].nic: no NIC or VLAN device named 'eth0.203' (did you "
+	  "mean 'eth0.202'?)" },
 	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', join: [{ gruop: 239.1.1.1 }] }\n",
 	  "sockets[0].join[0]: unknown key 'gruop' (did you mean 'group'?)" },
 	{ __LINE__, "nics: [{ name: eth0 }]\n"

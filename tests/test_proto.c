@@ -1379,6 +1379,58 @@ static const struct {
 	{ __LINE__, RXS_DRIVER_GENERIC, NULL, "224.0.0.1", true, MC_PORT, 0, 1, 0, 1, 1, 1, 0 },
 };
 
+/*
+ * A group joined on a VLAN device (join: { group: 239.1.1.1, nic: eth0.202 }): the NIC's
+ * filter takes the group's MAC for its VLAN device, and the input route takes the datagram
+ * only on the device that joined (ip_check_mc_rcu on skb->dev's in_device): tagged 202 it is
+ * delivered, untagged it reaches eth0, which did not join, and is freed there.
+ */
+static void test_multicast_vlan(void **state)
+{
+	static const struct {
+		int line;
+		bool tagged;
+		uint64_t unjoined, queued;
+	} cases[] = {
+		{ __LINE__, true, 0, 1 },
+		{ __LINE__, false, 1, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+		struct rxs_socket_config *s = fr_udp_socket(sc, NULL, MC_PORT, RXS_APP_NEVER);
+		struct rxs_vlan_config *v = &sc->nics[0].vlans[0];
+		struct rxs_addr g;
+		rxs_host_t *h;
+		uint8_t mac[6];
+		struct fr f;
+
+		v->id = 202;
+		assert_int_equal(rxs_addr_parse(&v->addrs[0], "10.2.0.2/24"), 0);
+		v->naddrs = 1;
+		sc->nics[0].nvlans = 1;
+		assert_int_equal(rxs_addr_parse(&g, "239.1.1.1"), 0);
+		assert_int_equal(rxs_socket_join(s, &g, "eth0.202"), 0);
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		group_mac("239.1.1.1", mac);
+		fr_udp_vlan(&f, mac, cases[i].tagged, 202, FR_PEER_IP, "239.1.1.1", 1000, MC_PORT,
+			    20);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		if (fr_nic(h, 0).rx_mac_filtered != 0 ||
+		    fr_drops(h, RXS_DROP_NOT_SPECIFIED) != cases[i].unjoined ||
+		    fr_nic(h, 0).rx_mc_unjoined != cases[i].unjoined ||
+		    fr_sock(h, 0).queued != cases[i].queued)
+			fail_msg("case at line %d: filtered %llu, unjoined %llu, queued %u",
+				 cases[i].line, (unsigned long long)fr_nic(h, 0).rx_mac_filtered,
+				 (unsigned long long)fr_nic(h, 0).rx_mc_unjoined,
+				 fr_sock(h, 0).queued);
+		rxs_host_destroy(h);
+	}
+}
+
 static void test_multicast(void **state)
 {
 	(void)state;
@@ -1613,6 +1665,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_reassembly),
 		cmocka_unit_test(test_ipv6_tcp_syn),
 		cmocka_unit_test(test_multicast),
+		cmocka_unit_test(test_multicast_vlan),
 		cmocka_unit_test(test_multicast_ipv6),
 		cmocka_unit_test(test_multicast_replay),
 	};

@@ -185,11 +185,52 @@ static int set_group(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return 0;
 }
 
+/* A group is joined on a device: a NIC, or one of its VLAN devices ("eth0.202", a name
+ * with a dot, which the NIC names may not have). */
+static int check_join_dev(struct cfg_ctx *c, yaml_node_t *at, const char *dev)
+{
+	const char *names[64];
+	char vlan[64][RXS_NAME_MAX];
+	size_t n = 0, nv = 0;
+	char hint[96];
+
+	for (unsigned int i = 0; i < c->sc->nnics; i++) {
+		const struct rxs_nic_config *nic = &c->sc->nics[i];
+
+		if (!strcmp(nic->name, dev))
+			return 0;
+		if (n < ARRAY_SIZE(names))
+			names[n++] = nic->name;
+		for (unsigned int k = 0; k < nic->nvlans; k++) {
+			char buf[RXS_NAME_MAX];
+
+			if (!strcmp(rxs_vlan_name(nic, &nic->vlans[k], buf), dev))
+				return 0;
+			if (n < ARRAY_SIZE(names) && nv < ARRAY_SIZE(vlan)) {
+				strcpy(vlan[nv], buf);
+				names[n++] = vlan[nv++];
+			}
+		}
+	}
+	if (!c->sc->nnics)
+		return rxs__cfg_error(c, at, "no device to join on: nics: is empty");
+	return rxs__cfg_error(c, at, "no NIC or VLAN device named '%.*s'%s", QUOTE_MAX, dev,
+			      rxs__cfg_did_you_mean(rxs__cfg_suggest(dev, names, n), hint,
+						    sizeof(hint)));
+}
+
 static int set_join_nic(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
-	int err = rxs__cfg_name(c, v, JOIN(obj)->nic);
+	const char *s = NULL;
+	int err = rxs__cfg_scalar(c, v, &s);
 
-	return err ? err : rxs__cfg_check_traffic_nic(c, v, JOIN(obj)->nic);
+	if (err)
+		return err;
+	if (strlen(s) >= RXS_NAME_MAX)
+		return rxs__cfg_error(c, v, "device name '%.*s' is longer than %d characters",
+				      QUOTE_MAX, s, RXS_NAME_MAX - 1);
+	strcpy(JOIN(obj)->nic, s);
+	return check_join_dev(c, v, s);
 }
 
 static const struct cfg_key join_keys[] = {
@@ -329,7 +370,7 @@ int rxs__cfg_check_socket(struct cfg_ctx *c, const struct rxs_socket_config *s)
 				      "(host.cpus is %u)", s->name, s->app.cpu, c->sc->host.cpus);
 	for (unsigned int i = 0; i < s->njoin; i++) {
 		size_t mark = rxs__cfg_push(c, "sockets.%s.join.%u.nic", s->name, i);
-		int err = s->join[i].nic[0] ? rxs__cfg_check_traffic_nic(c, NULL, s->join[i].nic) : 0;
+		int err = s->join[i].nic[0] ? check_join_dev(c, NULL, s->join[i].nic) : 0;
 
 		rxs__cfg_pop(c, mark);
 		if (err)
