@@ -340,7 +340,15 @@ static void test_json_run(void **state)
 	assert_null(strstr(json, "syn_q"));	/* only TCP sockets have a SYN queue */
 	assert_contains(json, "\"drops\": {\n    \"SOCKET_RCVBUFF\": 191\n  },");
 	assert_contains(json, "\"conservation\": {\"offered\": 200, \"consumed\": 0, "
-			      "\"dropped\": 191, \"queued\": 9, \"ok\": true}\n}\n");
+			      "\"dropped\": 191, \"queued\": 9, \"ok\": true},\n");
+	/* What it is, what went in, the host as run (a scenario built in code: not assumed). */
+	assert_true(strncmp(json, "{\n  \"schema_version\": 1,\n  \"nstat\"", 34) == 0);
+	assert_contains(json, "\"inputs\": [\n    {\"path\": ");
+	assert_contains(json, "\"format\": \"pcap\", \"link_type\": \"EN10MB\", "
+			      "\"link_type_id\": 1, \"frames\": 200, \"own_frames_skipped\": 0, "
+			      "\"replayed\": 200}");
+	assert_contains(json, "\"host\": {\n    \"assumed\": false,\n");
+	assert_contains(json, "\"local\": \"10.77.0.2:6100\",\n        \"joins\": []");
 	/* Per source: the records, none the host's own, the checksums left as they were. */
 	assert_contains(json, "\"frames\": 200, \"own_frames\": 0, \"replayed\": 200, ");
 	assert_contains(json, "\"checksums\": {\"mode\": \"auto\", \"offload_repaired\": 0, "
@@ -449,7 +457,10 @@ static void test_text_report(void **state)
 	assert_null(strstr(text, "ring full"));		/* drop lines only when nonzero */
 	assert_non_null(kernel);
 	assert_non_null(funnel);
-	assert_contains(kernel, "# nstat -az\n");
+	/* nstat's nonzero counters only, as plain nstat prints them. */
+	assert_contains(kernel, "# nstat -a\n#kernel\nIpInReceives                    200 ");
+	assert_null(strstr(kernel, "IpInHdrErrors"));
+	assert_null(strstr(text, "\033["));		/* no color unless asked */
 	/* The funnel is readable in 100 columns (the title names the scenario's path, and
 	 * the kernel's own formats are as wide as the kernel makes them). */
 	for (const char *l = funnel + 1; l < kernel;) {
@@ -460,6 +471,47 @@ static void test_text_report(void **state)
 		l = nl + 1;
 	}
 	free(text);
+	rxs_host_destroy(h);
+}
+
+static char *report_flags(const rxs_host_t *h, unsigned int flags)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(rxs_report_text_flags(h, f, flags), 0);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/* --all-counters gives nstat -az; color wraps whole lines, so without its escapes the
+ * colored report is the plain one, byte for byte. */
+static void test_text_report_flags(void **state)
+{
+	rxs_host_t *h = make_host(*state, true);
+	char *plain = report_flags(h, 0), *all = report_flags(h, RXS_REPORT_F_ALL_COUNTERS);
+	char *color = report_flags(h, RXS_REPORT_F_COLOR), *o = color;
+
+	assert_contains(all, "# nstat -az\n#kernel\n");
+	assert_contains(all, "\nIpInHdrErrors                   0                  0.0\n");
+	assert_contains(color, "\033[1mUDP (udp_rcv, __udp4_lib_rcv)\033[0m\n");
+	assert_contains(color, "\033[31m  - receive buffer full             191  SOCKET_RCVBUFF ");
+	assert_contains(color, "\033[32m  offered frames                    200 ");
+	assert_contains(color, "\033[32mconservation: offered 200 = consumed 0 + dropped 191 + "
+			       "queued 9  (ok)\033[0m\n");
+	for (const char *c = color; *c;) {
+		if (*c == '\033')
+			c += strspn(c + 2, "0123456789;") + 3;
+		else
+			*o++ = *c++;
+	}
+	*o = '\0';
+	assert_string_equal(color, plain);
+	free(plain);
+	free(all);
+	free(color);
 	rxs_host_destroy(h);
 }
 
@@ -541,7 +593,7 @@ static void render(struct rxs__funnel_snap *s, char **text, char **json)
 
 	assert_non_null(f);
 	rxs__funnel_settle(s);
-	rxs__funnel_print(f, s);
+	rxs__funnel_print(f, s, 0);
 	fclose(f);
 	f = open_memstream(json, &n);
 	assert_non_null(f);
@@ -645,8 +697,8 @@ static void test_funnel_other_drops(void **state)
 	assert_null(strstr(text, "other drops                47  SOCKET_RCVBUFF"));
 	assert_non_null(strstr(text, "TCP (tcp_v4_rcv, tcp_v6_rcv)\n"
 				     "  - other drops                       5  TCP_FLAGS  "));
-	assert_non_null(strstr(text, "      cause: segment of a connection the host does not know "
-				     "(the capture started mid-connection?)\n"));
+	assert_non_null(strstr(text, "      cause: segments of a connection the host does not know: "
+				     "the capture joined it mid-way?\n"));
 	assert_null(strstr(text, "IPv4 ("));	/* no IPv4 traffic, no IPv4 stage */
 	assert_non_null(strstr(text, "IPv6 (ipv6_rcv, ip6_input)\n"));
 	free(text);
@@ -906,6 +958,7 @@ int main(void)
 		cmocka_unit_test(test_json_idle),
 		cmocka_unit_test(test_kernel_formats),
 		cmocka_unit_test(test_text_report),
+		cmocka_unit_test(test_text_report_flags),
 		cmocka_unit_test(test_funnel_stages),
 		cmocka_unit_test(test_funnel_drop_stage),
 		cmocka_unit_test(test_funnel_every_reason),

@@ -243,17 +243,34 @@ struct rxs_conservation {
 
 struct rxs_host;
 
-/* The JSON contract (DESIGN.md "The program"): nstat, softnet, nics, cpus, sockets, drops,
- * conservation, with the keys tests and tools rely on. Always valid JSON. */
+/* The version of the JSON report's contract, its "schema_version": raised by one on any
+ * change a reader could trip on (a key removed, renamed or retyped); adding keys keeps it.
+ * The schema: docs/rxsim-report.schema.json, installed as share/rxsim/. */
+#define RXS_REPORT_SCHEMA_VERSION 1
+
+/* The JSON contract (docs/design.md "The JSON report"): schema_version, nstat, softnet, nics,
+ * cpus, sockets, drops, funnel, traffic, conservation, host, inputs, with the keys tests and
+ * tools rely on. Always valid JSON. */
 RXS_API int rxs_report_json(const struct rxs_host *h, FILE *out);
 
 /* The kernel's own formats, each block after a "# command" line: /proc/net/softnet_stat,
  * nstat -az, /proc/net/dev, ethtool -S, ss -lnu -m / ss -lnt, /proc/interrupts. */
 RXS_API int rxs_report_kernel(const struct rxs_host *h, FILE *out);
 
-/* The human report: the funnel (every stage, every nonzero drop with its reason and the
- * counter to watch on a real host), the conservation line, then rxs_report_kernel(). */
+/* The human report: the funnel (every stage, every nonzero drop with its reason, the counter
+ * to watch on a real host and, where the label does not say it, the likely cause), the
+ * conservation line, then the kernel blocks with nstat's nonzero counters only (`nstat -a`).
+ * rxs_report_text_flags(h, out, 0). */
 RXS_API int rxs_report_text(const struct rxs_host *h, FILE *out);
+
+/* Flags of rxs_report_text_flags(). */
+#define RXS_REPORT_F_ALL_COUNTERS 0x1u	/* nstat's block with every counter (nstat -az) */
+#define RXS_REPORT_F_COLOR 0x2u		/* ANSI colors: stage titles, drops, passes, the
+					 * conservation line; the caller decides (a terminal,
+					 * NO_COLOR) */
+
+/* rxs_report_text() with @flags (RXS_REPORT_F_*; other bits are ignored). */
+RXS_API int rxs_report_text_flags(const struct rxs_host *h, FILE *out, unsigned int flags);
 
 /* ---- time series, the HTML report and the capture of dropped packets ---- */
 

@@ -35,8 +35,7 @@ static const char *const causes[RXS_DROP_MAX] = {
 	[RXS_DROP_PROTO_MEM] = "the protocol's memory limit (udp_mem, tcp_mem) was reached",
 	[RXS_DROP_SOCKET_BACKLOG] = "the socket's backlog was full while its owner was busy",
 	[RXS_DROP_TCP_FLAGS] =
-		"segment of a connection the host does not know "
-		"(the capture started mid-connection?)",
+		"segments of a connection the host does not know: the capture joined it mid-way?",
 	[RXS_DROP_TCP_ZEROWINDOW] = "data sent into a zero receive window",
 	[RXS_DROP_TCP_OLD_DATA] = "data the host already had (a retransmission)",
 	[RXS_DROP_TCP_OVERWINDOW] = "data beyond the receive window",

@@ -9,7 +9,13 @@
  * words, so no drop goes unmentioned.
  * Columns fit in 100: label 26, count 10, reason 19, then the counter to watch. Under each
  * shown line whose cause a user can change, an indented "knob:" line names what governs it
- * on a real host: a second line rather than a wider table.
+ * on a real host: a second line rather than a wider table. A drop line without a knob gets a
+ * "cause:" line instead when its reason names one (rxs_drop_reason_cause()): the label says
+ * where ("no socket"), the cause says why in words ("nothing listens on the destination
+ * port"); a knob line already says what to change, and two lines under every drop would
+ * bury the counts.
+ * Color (RXS_REPORT_F_COLOR) wraps whole lines in ANSI escapes, so the columns do not move:
+ * stage titles bold, pass lines green, drop lines red, conservation green or red.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,15 +25,40 @@
 #include "internal.h"
 #include "stats/stats_int.h"
 
-static void funnel_line(FILE *f, const struct rxs__funnel_row *r, uint64_t v)
+#define SGR_TITLE "\033[1m"
+#define SGR_PASS "\033[32m"
+#define SGR_DROP "\033[31m"
+#define SGR_BAD "\033[1;31m"
+#define SGR_RESET "\033[0m"
+
+/* @sgr when the report is in color, else nothing: callers print it unconditionally. */
+static const char *sgr(unsigned int flags, const char *code)
+{
+	return flags & RXS_REPORT_F_COLOR ? code : "";
+}
+
+static void funnel_line(FILE *f, const struct rxs__funnel_row *r, uint64_t v, unsigned int flags)
 {
 	const char *reason = "";
+	const char *on = r->kind == RXS_FUNNEL_PASS ? sgr(flags, SGR_PASS)
+			 : r->kind == RXS_FUNNEL_DROP ? sgr(flags, SGR_DROP) : "";
 
 	if (r->kind == RXS_FUNNEL_DROP)
 		reason = r->reason != RXS_DROP_NOT_DROPPED_YET ? rxs_drop_reason_name(r->reason) : "-";
-	fprintf(f, "%s%-*s %10" PRIu64 "  %-19s %s\n",
+	fprintf(f, "%s%s%-*s %10" PRIu64 "  %-19s %s%s\n", on,
 		r->kind == RXS_FUNNEL_PASS ? "  " : r->kind == RXS_FUNNEL_DROP ? "  - " : "    ",
-		r->kind == RXS_FUNNEL_PASS ? 26 : 24, r->label, v, reason, r->watch);
+		r->kind == RXS_FUNNEL_PASS ? 26 : 24, r->label, v, reason, r->watch,
+		on[0] ? SGR_RESET : "");
+}
+
+/* Under a drop line no knob explains: why such packets die, when its reason says more than
+ * its label. NOT_SPECIFIED's cause is the generic one, and the label is more precise. */
+static void cause_line(FILE *f, const struct rxs__funnel_row *r)
+{
+	if (r->kind != RXS_FUNNEL_DROP || r->knob || r->reason == RXS_DROP_NOT_DROPPED_YET ||
+	    r->reason == RXS_DROP_NOT_SPECIFIED)
+		return;
+	fprintf(f, "      cause: %s\n", rxs_drop_reason_cause(r->reason));
 }
 
 /* The knob of @r, "DEV" replaced by the NIC's name when there is one NIC. */
@@ -43,13 +74,15 @@ static void knob_line(FILE *f, const struct rxs__funnel_snap *s, const struct rx
 }
 
 /* A stage's drops that no line of it shows, one line per reason, and why in plain words. */
-static void other_drops(FILE *f, const struct rxs__funnel_snap *s, enum rxs__funnel_stage st)
+static void other_drops(FILE *f, const struct rxs__funnel_snap *s, enum rxs__funnel_stage st,
+			unsigned int flags)
 {
 	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++) {
 		if (!s->other[st][r])
 			continue;
-		fprintf(f, "  - %-24s %10" PRIu64 "  %-19s %s\n", "other drops", s->other[st][r],
-			rxs_drop_reason_name((enum rxs_drop_reason)r), "perf trace -e skb:kfree_skb");
+		fprintf(f, "%s  - %-24s %10" PRIu64 "  %-19s %s%s\n", sgr(flags, SGR_DROP),
+			"other drops", s->other[st][r], rxs_drop_reason_name((enum rxs_drop_reason)r),
+			"perf trace -e skb:kfree_skb", sgr(flags, SGR_RESET));
 		fprintf(f, "      cause: %s\n", rxs_drop_reason_cause((enum rxs_drop_reason)r));
 	}
 }
@@ -82,17 +115,22 @@ static void print_one_cpu(FILE *f, const struct rxs_host *h, const struct rxs__f
 }
 
 /* Close stage @st: its "other drops", under its heading if no line printed that yet. */
+static void stage_title(FILE *f, const struct rxs__funnel_row *st, unsigned int flags)
+{
+	fprintf(f, "%s%s%s\n", sgr(flags, SGR_TITLE), st->label, sgr(flags, SGR_RESET));
+}
+
 static void end_stage(FILE *f, const struct rxs__funnel_snap *s, const struct rxs__funnel_row *st,
-		      bool headed)
+		      bool headed, unsigned int flags)
 {
 	if (!st || !rxs__funnel_other_total(s, (enum rxs__funnel_stage)st->which))
 		return;
 	if (!headed)
-		fprintf(f, "%s\n", st->label);
-	other_drops(f, s, (enum rxs__funnel_stage)st->which);
+		stage_title(f, st, flags);
+	other_drops(f, s, (enum rxs__funnel_stage)st->which, flags);
 }
 
-void rxs__funnel_print(FILE *f, const struct rxs__funnel_snap *s)
+void rxs__funnel_print(FILE *f, const struct rxs__funnel_snap *s, unsigned int flags)
 {
 	const struct rxs__funnel_row *stage = NULL;
 	bool shown = false, headed = false;
@@ -104,7 +142,7 @@ void rxs__funnel_print(FILE *f, const struct rxs__funnel_snap *s)
 		uint64_t v;
 
 		if (r->kind == RXS_FUNNEL_STAGE) {
-			end_stage(f, s, stage, headed);
+			end_stage(f, s, stage, headed, flags);
 			stage = r;
 			shown = rxs__funnel_stage_shown(s, r);
 			headed = false;
@@ -115,26 +153,29 @@ void rxs__funnel_print(FILE *f, const struct rxs__funnel_snap *s)
 			continue;
 		/* A stage heading waits for its first shown line: no TCP, no TCP heading. */
 		if (!headed)
-			fprintf(f, "%s\n", stage->label);
+			stage_title(f, stage, flags);
 		headed = true;
-		funnel_line(f, r, v);
+		funnel_line(f, r, v, flags);
 		if (r->knob && r->kind != RXS_FUNNEL_PASS)
 			knob_line(f, s, r);
+		cause_line(f, r);
 	}
-	end_stage(f, s, stage, headed);
+	end_stage(f, s, stage, headed, flags);
 }
 
-static void print_conservation(FILE *f, const struct rxs__funnel_snap *s)
+static void print_conservation(FILE *f, const struct rxs__funnel_snap *s, unsigned int flags)
 {
 	const struct rxs_conservation *c = &s->cons;
 
-	fprintf(f, "conservation: offered %" PRIu64 " = consumed %" PRIu64 " + dropped %" PRIu64
-		" + queued %" PRIu64, c->offered, c->consumed, c->dropped, c->queued);
+	fprintf(f, "%sconservation: offered %" PRIu64 " = consumed %" PRIu64 " + dropped %" PRIu64
+		" + queued %" PRIu64, sgr(flags, s->cons_ok ? SGR_PASS : SGR_BAD), c->offered,
+		c->consumed, c->dropped, c->queued);
 	if (s->cons_ok)
-		fputs("  (ok)\n", f);
+		fprintf(f, "  (ok)%s\n", sgr(flags, SGR_RESET));
 	else
-		fprintf(f, "  (VIOLATED: %" PRId64 " frames unaccounted for)\n",
-			(int64_t)(c->offered - c->consumed - c->dropped - c->queued));
+		fprintf(f, "  (VIOLATED: %" PRId64 " frames unaccounted for)%s\n",
+			(int64_t)(c->offered - c->consumed - c->dropped - c->queued),
+			sgr(flags, SGR_RESET));
 }
 
 static void print_title(FILE *f, const struct rxs_host *h)
@@ -143,28 +184,35 @@ static void print_title(FILE *f, const struct rxs_host *h)
 	unsigned int ncpus = rxs_host_ncpus(h), nnics = sc ? sc->nnics : rxs_host_nnics(h);
 	unsigned int nsocks = rxs_host_nsockets(h);
 	uint64_t now = rxs_host_now(h);
+	const char *path = sc && sc->path ? sc->path : "(built in code)";
 
-	fprintf(f, "scenario %s\n", sc && sc->path ? sc->path : "(built in code)");
+	/* "-" is standard input (the program's habit): say it in words. */
+	fprintf(f, "scenario %s\n", strcmp(path, "-") == 0 ? "- (standard input)" : path);
 	fprintf(f, "%u CPU%s, %u NIC%s, %u socket%s; ran to %" PRIu64 ".%09" PRIu64
 		" s of %s\n\n", ncpus, ncpus == 1 ? "" : "s", nnics, nnics == 1 ? "" : "s",
 		nsocks, nsocks == 1 ? "" : "s", now / 1000000000u, now % 1000000000u,
 		rxs_host_is_threaded(h) ? "real time (threaded engine)" : "virtual time");
 }
 
-int rxs_report_text(const struct rxs_host *h, FILE *out)
+int rxs_report_text_flags(const struct rxs_host *h, FILE *out, unsigned int flags)
 {
 	struct rxs__funnel_snap snap;
 
 	rxs__funnel_snap(h, &snap);
 	print_title(out, h);
 	rxs__report_host_text(out, rxs_host_scenario(h));
-	rxs__funnel_print(out, &snap);
+	rxs__funnel_print(out, &snap, flags);
 	print_one_cpu(out, h, &snap);
 	fputc('\n', out);
-	print_conservation(out, &snap);
+	print_conservation(out, &snap, flags);
 	rxs__report_traffic(out, h, &snap);
 	fputc('\n', out);
 	if (ferror(out))
 		return -EIO;
-	return rxs_report_kernel(h, out);
+	return rxs__report_kernel(h, out, flags & RXS_REPORT_F_ALL_COUNTERS);
+}
+
+int rxs_report_text(const struct rxs_host *h, FILE *out)
+{
+	return rxs_report_text_flags(h, out, 0);
 }

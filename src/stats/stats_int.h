@@ -104,8 +104,11 @@ enum rxs__funnel_stage rxs__drop_stage(enum rxs_drop_reason reason, enum rxs_pkt
 bool rxs__funnel_stage_shown(const struct rxs__funnel_snap *s, const struct rxs__funnel_row *r);
 /* The sum of @s->other[stage], what an "other drops" line shows. */
 uint64_t rxs__funnel_other_total(const struct rxs__funnel_snap *s, enum rxs__funnel_stage st);
-/* The text funnel of @s: every stage, every nonzero drop and other drop. */
-void rxs__funnel_print(FILE *f, const struct rxs__funnel_snap *s);
+/* The text funnel of @s: every stage, every nonzero drop and other drop; @flags are
+ * rxs_report_text_flags()'s (RXS_REPORT_F_COLOR). */
+void rxs__funnel_print(FILE *f, const struct rxs__funnel_snap *s, unsigned int flags);
+/* The kernel blocks; nstat's with every counter (-az) when @all_counters, else the nonzero. */
+int rxs__report_kernel(const struct rxs_host *h, FILE *out, bool all_counters);
 /* {"funnel": [...]}: the JSON report's "funnel" key alone. 0 or -EIO. */
 int rxs__funnel_json(FILE *f, const struct rxs__funnel_snap *s);
 
@@ -128,6 +131,8 @@ void rxs__report_traffic(FILE *f, const rxs_host_t *h, const struct rxs__funnel_
  * tcp:22, udp:53", into @buf. False (and "") when @sc is a scenario file's own host. */
 struct rxs_scenario;
 bool rxs__host_summary(const struct rxs_scenario *sc, char *buf, size_t len);
+/* The same line for any host, a scenario file's too ("" for none): the JSON's summary. */
+void rxs__host_describe(const struct rxs_scenario *sc, char *buf, size_t len);
 /* The text report's block: that line and where its YAML comes from; nothing if false. */
 void rxs__report_host_text(FILE *f, const struct rxs_scenario *sc);
 
