@@ -173,6 +173,10 @@ struct rxs_traffic_info {
 	struct rxs_source_stats source;	/* records read, checksums changed (csum_*) */
 	uint64_t own_frames;
 	uint64_t first_ts_ns;		/* capture timestamp of its first replayed frame */
+	const char *format;		/* "pcap", "pcapng" or "generated" */
+	int linktype;			/* DLT of the file (its first interface), -1 unknown;
+					 * a generator's frames are Ethernet, 1 */
+	char linktype_name[32];		/* "EN10MB", as pcap_datalink_val_to_name() names it */
 };
 RXS_API unsigned int rxs_host_ntraffic(const rxs_host_t *h);
 /* 0, or -EINVAL when @i is out of range. */

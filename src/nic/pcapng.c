@@ -224,6 +224,8 @@ static int parse_idb(rxs_source_t *src, struct ng *ng)
 	}
 	ifc = &ng->ifs[ng->nifs];
 	ifc->linktype = get16(ng, ng->body) & RXS__LT_MASK;
+	if (ng->nifs == 0)
+		src->linktype = (int)ifc->linktype;
 	ifc->snaplen = get32(ng, ng->body + 4);
 	ifc->tsresol = 6;
 	ifc->tsoffset = 0;
@@ -400,6 +402,7 @@ int rxs__pcapng_open(rxs_source_t *src, FILE *fp, char *err, size_t errlen)
 	int rc;
 
 	src->ops = &ng_ops;
+	src->format = "pcapng";
 	src->priv = ng;
 	if (!ng) {
 		fclose(fp);

@@ -55,6 +55,10 @@ struct rxs_source {
 	int err;			/* sticky: once set, every next() returns it */
 	char errmsg[RXS__ERRMSG_MAX];
 	uint8_t *buf;			/* RXS__FRAME_BUF bytes, for converted frames */
+	/* What the file is, for reports: "pcap", "pcapng" (NULL: a generator), and the link
+	 * type of its first interface (-1 until a pcapng's first interface is read). */
+	const char *format;
+	int linktype;
 };
 
 /* Allocate a source with its frame buffer. NULL on allocation failure. */

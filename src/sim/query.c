@@ -306,6 +306,14 @@ int rxs_host_traffic_info(const rxs_host_t *h, unsigned int i, struct rxs_traffi
 		rxs_source_get_stats(tr->src, &info->source);
 	info->own_frames = tr->own_frames;
 	info->first_ts_ns = tr->first_ts;
+	info->format = tr->src && tr->src->format ? tr->src->format : "generated";
+	info->linktype = tr->src && tr->src->format ? tr->src->linktype : 1;
+	rxs__linktype_name((uint32_t)info->linktype, info->linktype_name,
+			   sizeof(info->linktype_name));
+	/* "EN10MB (1)" without its number: the number has a field of its own. */
+	info->linktype_name[strcspn(info->linktype_name, " ")] = '\0';
+	if (info->linktype < 0)
+		snprintf(info->linktype_name, sizeof(info->linktype_name), "unknown");
 	return 0;
 }
 

@@ -32,11 +32,20 @@ append(char *buf, size_t len, const char *fmt, ...)
 
 bool rxs__host_summary(const struct rxs_scenario *sc, char *buf, size_t len)
 {
-	char a[64];
-
 	buf[0] = '\0';
 	if (!sc || !sc->assumed || !sc->nnics)
 		return false;
+	rxs__host_describe(sc, buf, len);
+	return true;
+}
+
+void rxs__host_describe(const struct rxs_scenario *sc, char *buf, size_t len)
+{
+	char a[64];
+
+	buf[0] = '\0';
+	if (!sc)
+		return;
 	for (unsigned int i = 0; i < sc->nnics; i++) {
 		const struct rxs_nic_config *n = &sc->nics[i];
 		const uint8_t *m = n->mac;
@@ -53,7 +62,6 @@ bool rxs__host_summary(const struct rxs_scenario *sc, char *buf, size_t len)
 		append(buf, len, "%s %s", i ? "," : "", sc->sockets[i].name);
 	if (sc->nsockets > LISTENERS_MAX)
 		append(buf, len, " and %u more", sc->nsockets - LISTENERS_MAX);
-	return true;
 }
 
 void rxs__report_host_text(FILE *f, const struct rxs_scenario *sc)

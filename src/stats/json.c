@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "rxsim/bpf.h"
+#include "rxsim/config.h"
 #include "rxsim/netfilter.h"
 #include "rxsim/nic.h"
 #include "stats/stats_int.h"
@@ -440,50 +441,150 @@ int rxs__funnel_json(FILE *f, const struct rxs__funnel_snap *s)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* The host rxsim assumed for a bare capture (none for a scenario file): its NICs and the
- * sockets it assumed, each with why (src/config/capture.c, src/stats/host.c). */
+static const char *driver_name(enum rxs_driver d)
+{
+	return d == RXS_DRIVER_VETH ? "veth" : d == RXS_DRIVER_LOOPBACK ? "loopback" : "generic";
+}
+
+static void json_mac(struct jw *w, const char *key, const uint8_t *m)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	jw_str(w, key, buf);
+}
+
+static void json_addrs(struct jw *w, const struct rxs_addr *addrs, unsigned int n)
+{
+	char buf[80];
+
+	jw_open(w, "addresses", '[', true);
+	for (unsigned int j = 0; j < n; j++) {
+		size_t k = strlen(rxs_addr_format(&addrs[j], buf, sizeof(buf) - 8));
+
+		snprintf(buf + k, sizeof(buf) - k, "/%u", addrs[j].prefix);
+		jw_str(w, NULL, buf);
+	}
+	jw_close(w, ']');
+}
+
+static void json_host_nic(struct jw *w, const struct rxs_nic_config *n)
+{
+	char name[RXS_NAME_MAX];
+
+	jw_open(w, NULL, '{', false);
+	jw_str(w, "name", n->name);
+	json_mac(w, "mac", n->mac);
+	json_addrs(w, n->addrs, n->naddrs);
+	jw_u64(w, "mtu", n->mtu);
+	jw_str(w, "why", n->comment);
+	jw_str(w, "driver", driver_name(n->driver));
+	jw_u64(w, "rx_queues", n->rx_queues);
+	jw_u64(w, "ring_size", n->ring_size);
+	jw_bool(w, "promisc", n->promisc);
+	jw_open(w, "vlans", '[', false);
+	for (unsigned int v = 0; v < n->nvlans; v++) {
+		const struct rxs_vlan_config *vc = &n->vlans[v];
+
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "name", rxs_vlan_name(n, vc, name));
+		jw_u64(w, "id", vc->id);
+		json_mac(w, "mac", vc->mac_set ? vc->mac : n->mac);
+		json_addrs(w, vc->addrs, vc->naddrs);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_close(w, '}');
+}
+
+static void json_host_socket(struct jw *w, const struct rxs_socket_config *so)
+{
+	char buf[80], addr[64];
+	bool any = true;
+
+	for (size_t k = 0; k < sizeof(so->local.addr); k++)
+		any = any && !so->local.addr[k];
+	jw_open(w, NULL, '{', false);
+	jw_str(w, "name", so->name);
+	jw_u64(w, "port", so->port);
+	jw_str(w, "why", so->comment);
+	jw_str(w, "proto", rxs__proto_name(so->proto, buf, sizeof(buf)));
+	/* As the scenario binds it; an all-zero address is the wildcard of its family. */
+	if (any)
+		snprintf(buf, sizeof(buf), "%s:%u", so->local.family == AF_INET ? "0.0.0.0" : "[::]",
+			 so->port);
+	else if (so->local.family == AF_INET6)
+		snprintf(buf, sizeof(buf), "[%s]:%u", rxs_addr_format(&so->local, addr,
+								     sizeof(addr)), so->port);
+	else
+		snprintf(buf, sizeof(buf), "%s:%u", rxs_addr_format(&so->local, addr, sizeof(addr)),
+			 so->port);
+	jw_str(w, "local", buf);
+	jw_open(w, "joins", '[', true);
+	for (unsigned int j = 0; j < so->njoin; j++)
+		jw_str(w, NULL, rxs_addr_format(&so->join[j].group, addr, sizeof(addr)));
+	jw_close(w, ']');
+	jw_close(w, '}');
+}
+
+/* The sysctls whose values differ from a fresh scenario's: what this host changed. */
+static void json_host_sysctls(struct jw *w, const struct rxs_scenario *sc)
+{
+	static const unsigned int nvals[] = {
+#define XX(id, name, n, d0, d1, d2, lo, hi) n,
+		RXS_SYSCTL_MAP(XX)
+#undef XX
+	};
+	struct rxs_scenario *def = NULL;
+
+	jw_open(w, "sysctls", '{', false);
+	if (sc && rxs_scenario_create(&def) == 0) {
+		for (unsigned int id = 0; id < RXS_SYSCTL_COUNT; id++) {
+			const int64_t *v = sc->sysctl.val[id];
+			bool multi = nvals[id] > 1;
+
+			if (rxs_scenario_sysctl(sc, id) == rxs_scenario_sysctl(def, id) &&
+			    memcmp(v, def->sysctl.val[id], nvals[id] * sizeof(*v)) == 0)
+				continue;
+			if (!multi) {
+				jw_i64(w, rxs_sysctl_name((int)id), rxs_scenario_sysctl(sc, id));
+				continue;
+			}
+			jw_open(w, rxs_sysctl_name((int)id), '[', true);
+			for (unsigned int k = 0; k < nvals[id]; k++)
+				jw_i64(w, NULL, v[k]);
+			jw_close(w, ']');
+		}
+	}
+	rxs_scenario_free(def);
+	jw_close(w, '}');
+}
+
+/*
+ * The host as run, for every run: its NICs (with their VLAN devices), its sockets, the
+ * sysctls it changed. "assumed" says whether rxsim assumed it for a bare capture
+ * (src/config/capture.c), then "summary" is the report's one line and each "why" says why
+ * that part was assumed; a scenario file's host has "assumed": false and its own comments.
+ */
 static void json_host(struct jw *w, const struct rxs_scenario *sc)
 {
 	char buf[1024];
 
-	if (!rxs__host_summary(sc, buf, sizeof(buf)))
-		return;
 	jw_open(w, "host", '{', false);
-	jw_bool(w, "assumed", true);
+	jw_bool(w, "assumed", sc && sc->assumed);
+	rxs__host_describe(sc, buf, sizeof(buf));
 	jw_str(w, "summary", buf);
 	jw_open(w, "nics", '[', false);
-	for (unsigned int i = 0; i < sc->nnics; i++) {
-		const struct rxs_nic_config *n = &sc->nics[i];
-		const uint8_t *m = n->mac;
-
-		jw_open(w, NULL, '{', true);
-		jw_str(w, "name", n->name);
-		snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-			 m[4], m[5]);
-		jw_str(w, "mac", buf);
-		jw_open(w, "addresses", '[', true);
-		for (unsigned int j = 0; j < n->naddrs; j++) {
-			size_t k = strlen(rxs_addr_format(&n->addrs[j], buf, sizeof(buf) - 8));
-
-			snprintf(buf + k, sizeof(buf) - k, "/%u", n->addrs[j].prefix);
-			jw_str(w, NULL, buf);
-		}
-		jw_close(w, ']');
-		jw_u64(w, "mtu", n->mtu);
-		jw_str(w, "why", n->comment);
-		jw_close(w, '}');
-	}
+	for (unsigned int i = 0; sc && i < sc->nnics; i++)
+		json_host_nic(w, &sc->nics[i]);
 	jw_close(w, ']');
 	jw_open(w, "sockets", '[', false);
-	for (unsigned int i = 0; i < sc->nsockets; i++) {
-		jw_open(w, NULL, '{', true);
-		jw_str(w, "name", sc->sockets[i].name);
-		jw_u64(w, "port", sc->sockets[i].port);
-		jw_str(w, "why", sc->sockets[i].comment);
-		jw_close(w, '}');
-	}
+	for (unsigned int i = 0; sc && i < sc->nsockets; i++)
+		json_host_socket(w, &sc->sockets[i]);
 	jw_close(w, ']');
-	jw_str(w, "notes", sc->comment ? sc->comment : "");
+	json_host_sysctls(w, sc);
+	jw_str(w, "notes", sc && sc->comment ? sc->comment : "");
 	jw_close(w, '}');
 }
 
@@ -526,6 +627,29 @@ static void json_traffic(struct jw *w, const struct rxs_host *h, const struct rx
 	jw_u64(w, "checksum_drops", rxs__csum_drops(s));
 }
 
+/* What went in: each traffic source, what its file is, and what of it was replayed. The
+ * "traffic" key above carries part of this and stays, as the contract only adds keys. */
+static void json_inputs(struct jw *w, const struct rxs_host *h)
+{
+	struct rxs_traffic_info ti;
+
+	jw_open(w, "inputs", '[', false);
+	for (unsigned int i = 0; i < rxs_host_ntraffic(h); i++) {
+		if (rxs_host_traffic_info(h, i, &ti))
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "path", ti.name);
+		jw_str(w, "format", ti.format);
+		jw_str(w, "link_type", ti.linktype_name);
+		jw_i64(w, "link_type_id", ti.linktype);
+		jw_u64(w, "frames", ti.source.frames);
+		jw_u64(w, "own_frames_skipped", ti.own_frames);
+		jw_u64(w, "replayed", ti.source.frames - ti.own_frames);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
 int rxs_report_json(const struct rxs_host *h, FILE *out)
 {
 	struct jw w = { .f = out, .first = true };
@@ -533,6 +657,8 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 
 	rxs__funnel_snap(h, &snap);
 	jw_open(&w, NULL, '{', false);
+	/* First, so a reader knows the contract before it reads the rest. */
+	jw_u64(&w, "schema_version", RXS_REPORT_SCHEMA_VERSION);
 	json_nstat(&w, h);
 	json_softnet(&w, h);
 	json_nics(&w, h);
@@ -545,6 +671,7 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 	json_traffic(&w, h, &snap);
 	json_conservation(&w, &snap);
 	json_host(&w, rxs_host_scenario(h));
+	json_inputs(&w, h);
 	jw_close(&w, '}');
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;
