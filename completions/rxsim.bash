@@ -11,9 +11,9 @@ _rxsim_options()
 {
 	case $1 in
 	replay) echo "--format --set --report --report-interval --drops --tx --force -q --quiet
-		--progress --engine --top-speed --host" ;;
+		--progress --engine --top-speed --host -o --output --all-counters --color" ;;
 	check) echo "--set --host" ;;
-	sweep) echo "--set --format --show -j --plan --merge --host" ;;
+	sweep) echo "--set --format --show -j --plan --merge --host --force" ;;
 	trace) echo "--packet --filter --count --set --host" ;;
 	advise) echo "--set -j --format --host" ;;
 	gen) echo "-o --output --force --count --rate --size --flows --sources --seed --dst --src
@@ -69,6 +69,12 @@ _rxsim()
 	--engine)
 		COMPREPLY=($(compgen -W "virtual threaded" -- "$cur"))
 		return ;;
+	--color)
+		# Only as --color=WHEN: a bare --color is "always", the next word the scenario.
+		if [[ ${COMP_WORDS[COMP_CWORD - 1]} == = ]]; then
+			COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+			return
+		fi ;;
 	--set)
 		compopt -o nospace 2>/dev/null
 		COMPREPLY=($(compgen -W "$(_rxsim_keys "$rx" "$cur")" -- "$cur"))

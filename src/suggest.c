@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "rxsim/config.h"
 
 #define SUGGEST_MAX_DIST 3
 #define SUGGEST_NAME_MAX 64
@@ -60,3 +61,10 @@ const char *rxs__suggest(const char *word, const char *const *names, size_t n)
 	return best;
 }
 
+
+/* The public face of the same measure, so the program's commands and options answer a typo
+ * as the scenario's keys do (src/cli uses only the public headers). */
+const char *rxs_suggest(const char *word, const char *const *names, size_t n)
+{
+	return rxs__suggest(word, names, n);
+}

@@ -291,7 +291,7 @@ static void test_sweep_plan_merge(void **state)
 		assert_non_null(strstr(merged, "(no result yet)\n"));
 		free(merged);
 		free(run(&status, "%s sweep %s --set sockets.mdns.rcvbuf=65536,262144 --set "
-			 "sysctl.net.core.rmem_max=212992,4194304 %s --plan %s/p%zu | "
+			 "sysctl.net.core.rmem_max=212992,4194304 %s --plan %s/p%zu --force | "
 			 "xargs -d '\\n' -P 2 -I CMD sh -c CMD", RXS_CLI, EXAMPLE, shows[i], dir, i));
 		assert_int_equal(status, 0);
 		for (const char *fmt = "text"; fmt; fmt = strcmp(fmt, "text") ? NULL : "json") {

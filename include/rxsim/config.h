@@ -281,7 +281,8 @@ struct rxs_scenario {
 /* A scenario with every default and nothing in it. 0 or -ENOMEM. */
 RXS_API int rxs_scenario_create(struct rxs_scenario **scp);
 
-/* Read a YAML scenario file. 0, or a negative error with a "file:line:col: ..." message in @err. */
+/* Read a YAML scenario file ("-": standard input, its relative paths then resolved against
+ * the current directory). 0, or a negative error with a "file:line:col: ..." message in @err. */
 RXS_API int rxs_scenario_load(struct rxs_scenario **scp, const char *path, char *err,
 			      size_t errlen);
 
@@ -300,6 +301,11 @@ RXS_API int rxs_scenario_set(struct rxs_scenario *sc, const char *assignment, ch
  * 0, -ENOENT past the last key, or -ENOSPC when @len is too small. For documentation and shell
  * completion: `rxsim help --keys` prints them all. */
 RXS_API int rxs_scenario_key_path(size_t i, char *buf, size_t len);
+
+/* The name in @names (@n of them) nearest to @word when it is close enough to be a typo of
+ * it (a few edits, fewer for short names), else NULL: the "did you mean" of scenario keys,
+ * sysctls and iptables rules, for programs that want the same answer to their own names. */
+RXS_API const char *rxs_suggest(const char *word, const char *const *names, size_t n);
 
 /* The default host for replaying capture @path alone: a NIC that owns the capture's
  * destination MACs and addresses, and a UDP socket read by a keeping-up application on

@@ -796,7 +796,7 @@ static int parse_advise(int argc, char **argv, struct advise *ad)
 				return cli_usage_error("advise", "-j needs a number of processes, got '%s'",
 						       m < 0 ? "" : v);
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			return cli_usage_error("advise", "unknown option '%s'", argv[i]);
+			return cli_unknown_option("advise", argv[i]);
 		} else if (ad->path) {
 			return cli_usage_error("advise", "unexpected argument '%s'", argv[i]);
 		} else {

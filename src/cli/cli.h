@@ -61,6 +61,10 @@ bool cli_progress_wanted(bool quiet);
 /* Report a command-line mistake of @cmd on stderr with its usage; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 
+/* "unknown option '--fromat' (did you mean '--format'?)" for @cmd (NULL: the program), the
+ * nearest of the options its usage text lists, then the usage. Returns CLI_USAGE. */
+int cli_unknown_option(const char *cmd, const char *arg);
+
 /* ---- runner.c: runs of one scenario in forked children (sweep, advise) ---- */
 
 #define CLI_MAX_NICS 8		/* per-NIC counters kept in a result */

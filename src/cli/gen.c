@@ -182,6 +182,8 @@ static int parse_gen(int argc, char **argv, struct gen_opts *o, const char **out
 		m = match_option(argc, argv, &i, o->kind, &k, &v);
 		if (m < 0)
 			return CLI_USAGE;
+		if (m == 0 && argv[i][0] == '-' && argv[i][1] != '\0')
+			return cli_unknown_option("gen", argv[i]);
 		if (m == 0)
 			return cli_usage_error("gen", "unknown option or argument '%s'", argv[i]);
 		if (apply(o, gen_options[k].name, v) != 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rxsim/config.h"
 #include "rxsim/version.h"
 
 
@@ -42,6 +43,12 @@ static const char usage_replay[] =
 	"kernel's drop reasons and counter names, then the counters in the kernel's own formats.\n"
 	"\n"
 	"  --format text|kernel|json  report format (default text); json is the stable contract\n"
+	"                             (schema: share/rxsim/rxsim-report.schema.json)\n"
+	"  -o, --output FILE          the report into FILE instead of stdout (--force to replace)\n"
+	"  --all-counters             text: every nstat counter (nstat -az), not only nonzero\n"
+	"  --color[=auto|always|never]  text: color stages, drops, passes and conservation;\n"
+	"                             auto (default): when stdout is a terminal and NO_COLOR is\n"
+	"                             unset or empty\n"
 	"  --set KEY=VALUE            override one scenario value; repeatable, e.g.\n"
 	"                               --set sysctl.net.core.netdev_budget=600\n"
 	"                               --set nics.eth0.ring_size=64\n"
@@ -53,7 +60,7 @@ static const char usage_replay[] =
 	"                             comment, timestamped with its arrival at the NIC\n"
 	"  --tx FILE.pcap             write every frame the host sends (SYN-ACKs, ACKs, RSTs)\n"
 	"                             to a pcap, stamped with virtual time\n"
-	"  --force                    let --report, --drops, --tx and the scenario's tap files\n"
+	"  --force                    let -o, --report, --drops, --tx and the scenario's taps\n"
 	"                             replace existing files (never through a symbolic link)\n"
 	"  -q, --quiet                no progress line (shown on stderr when it is a terminal:\n"
 	"                             frames, frames/s, virtual time, percent done, time left)\n"
@@ -68,6 +75,9 @@ static const char usage_replay[] =
 	"  --host ADDR|MAC            a bare capture: which end is the host (an IPv4 or IPv6\n"
 	"                             address, or a MAC); default: the most frequent unicast\n"
 	"                             destination MAC\n"
+	"\n"
+	"\"-\" reads the scenario or the capture from standard input (a pipe is spooled to an\n"
+	"anonymous temporary file first: a capture is read twice).\n"
 	"\n"
 	"A capture given instead of a scenario (.pcap, .pcapng, .cap, or by its magic number)\n"
 	"runs on a default host that owns its traffic: one NIC eth0 (generic driver,\n"
@@ -116,6 +126,7 @@ static const char usage_sweep[] =
 	"  --plan DIR          run nothing: print one shell command per grid point (each writes\n"
 	"                      DIR/point-NNNNNN.json) for GNU parallel, xargs or a job array,\n"
 	"                      and note the grid in DIR/sweep.plan\n"
+	"  --force             let --plan replace a plan in DIR (and forget its results)\n"
 	"  --merge DIR         the table from a plan's results (no scenario or --set: the plan\n"
 	"                      has them); a point without its file is reported and exits 1\n"
 	"\n"
@@ -198,26 +209,30 @@ static const char usage_gen[] =
 	"  --dst-mac MAC            default 02:00:00:00:00:02\n"
 	"  --src-mac MAC            default 02:00:00:00:00:01\n";
 
+/* The usage text of @cmd (NULL: the program's), or NULL for no such command. */
+static const char *usage_of(const char *cmd)
+{
+	static const struct { const char *cmd, *text; } usages[] = {
+		{ "replay", usage_replay }, { "check", usage_check }, { "sweep", usage_sweep },
+		{ "trace", usage_trace }, { "gen", usage_gen }, { "advise", usage_advise },
+		{ "scenario", usage_scenario },
+	};
+
+	if (!cmd)
+		return usage_main;
+	for (size_t i = 0; i < sizeof(usages) / sizeof(usages[0]); i++)
+		if (strcmp(usages[i].cmd, cmd) == 0)
+			return usages[i].text;
+	return NULL;
+}
+
 int cli_help(FILE *f, const char *cmd)
 {
-	if (!cmd)
-		fputs(usage_main, f);
-	else if (strcmp(cmd, "replay") == 0)
-		fputs(usage_replay, f);
-	else if (strcmp(cmd, "check") == 0)
-		fputs(usage_check, f);
-	else if (strcmp(cmd, "sweep") == 0)
-		fputs(usage_sweep, f);
-	else if (strcmp(cmd, "trace") == 0)
-		fputs(usage_trace, f);
-	else if (strcmp(cmd, "gen") == 0)
-		fputs(usage_gen, f);
-	else if (strcmp(cmd, "advise") == 0)
-		fputs(usage_advise, f);
-	else if (strcmp(cmd, "scenario") == 0)
-		fputs(usage_scenario, f);
-	else
+	const char *u = usage_of(cmd);
+
+	if (!u)
 		return -1;
+	fputs(u, f);
 	return 0;
 }
 
@@ -227,6 +242,74 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputs("\n\n", stderr);
 	cli_help(stderr, cmd);
+	return CLI_USAGE;
+}
+
+#define OPTS_MAX 64
+#define OPT_LEN 32
+
+/*
+ * The options @cmd takes, read from its usage text: every "-x" or "--word" that starts a
+ * word there. The usage text is the one list of a command's options (the completion test
+ * holds the completions to it too), so a suggestion cannot name an option that is not
+ * documented, nor miss one that is.
+ */
+static size_t usage_options(const char *cmd, char names[][OPT_LEN], size_t max)
+{
+	const char *u = usage_of(cmd);
+	size_t n = 0;
+
+	for (const char *p = u; p && *p && n < max; p++) {
+		size_t len = 0;
+
+		if (*p != '-' || (p > u && !strchr(" [|,(\n", p[-1])))
+			continue;
+		while (p[len] == '-' || (p[len] >= 'a' && p[len] <= 'z') ||
+		       (p[len] >= '0' && p[len] <= '9'))
+			len++;
+		if (len < 2 || len >= OPT_LEN || p[len - 1] == '-')
+			continue;
+		memcpy(names[n], p, len);
+		names[n][len] = '\0';
+		n++;
+		p += len - 1;
+	}
+	return n;
+}
+
+int cli_unknown_option(const char *cmd, const char *arg)
+{
+	char names[OPTS_MAX][OPT_LEN], word[OPT_LEN];
+	const char *ptrs[OPTS_MAX] = { NULL }, *best;
+	size_t n = usage_options(cmd, names, OPTS_MAX);
+	size_t len = strcspn(arg, "=");
+
+	/* --fromat=json is a typo of --format, whatever its value. */
+	if (len >= sizeof(word))
+		len = sizeof(word) - 1;
+	memcpy(word, arg, len);
+	word[len] = '\0';
+	for (size_t i = 0; i < n; i++)
+		ptrs[i] = names[i];
+	best = rxs_suggest(word, ptrs, n);
+	if (!best)
+		return cli_usage_error(cmd, "unknown option '%s'", arg);
+	fprintf(stderr, "rxsim%s%s: unknown option '%s' (did you mean '%s'?)\n\n", cmd ? " " : "",
+		cmd ? cmd : "", arg, best);
+	cli_help(stderr, cmd);
+	return CLI_USAGE;
+}
+
+static int unknown_command(const char *cmd)
+{
+	static const char *const commands[] = {
+		"replay", "check", "sweep", "trace", "advise", "gen", "scenario", "help",
+	};
+	const char *best = rxs_suggest(cmd, commands, sizeof(commands) / sizeof(commands[0]));
+
+	if (!best)
+		return cli_usage_error(NULL, "unknown command '%s'", cmd);
+	fprintf(stderr, "rxsim: unknown command '%s' (did you mean '%s'?)\n", cmd, best);
 	return CLI_USAGE;
 }
 
@@ -301,6 +384,6 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "scenario") == 0)
 		return cli_scenario(argc - 2, argv + 2);
 	if (cmd[0] == '-')
-		return cli_usage_error(NULL, "unknown option '%s'", cmd);
-	return cli_usage_error(NULL, "unknown command '%s'", cmd);
+		return cli_unknown_option(NULL, cmd);
+	return unknown_command(cmd);
 }

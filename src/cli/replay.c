@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "rxsim/config.h"
@@ -25,12 +26,16 @@
 #include "rxsim/stats.h"
 
 enum format { FORMAT_TEXT, FORMAT_KERNEL, FORMAT_JSON };
+enum color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct replay_args {
 	const char *cmd;	/* "replay" or "check", for messages */
 	const char *path;
 	const char *host;	/* --host ADDR|MAC: the host side of a bare capture */
 	enum format format;
+	const char *output;	/* -o FILE: the report there instead of stdout */
+	bool all_counters;	/* --all-counters: nstat -az in the text report */
+	enum color color;	/* --color */
 	const char **sets;	/* --set assignments, in command-line order */
 	int nsets;
 	const char *report;	/* --report FILE.html */
@@ -58,21 +63,68 @@ static bool has_capture_suffix(const char *path)
 	return false;
 }
 
+/*
+ * "-" names standard input, for a capture or a scenario. The library reads a capture from
+ * standard input only when it is a file (a bare capture is read twice: the survey that
+ * builds its host, then the replay; a sweep reads it once per run), so a pipe is spooled
+ * first into an anonymous temporary file (tmpfile(): unlinked as it is made, so nothing is
+ * left behind however rxsim ends, SIGINT included) that then becomes descriptor 0.
+ * Messages and reports keep calling it "-" or "standard input", never the spool.
+ */
+static int stdin_as_file(void)
+{
+	static bool done;
+	char buf[65536];
+	struct stat st;
+	size_t n;
+	FILE *t;
+
+	if (done || (fstat(0, &st) == 0 && S_ISREG(st.st_mode)))
+		return done = true, 0;
+	t = tmpfile();
+	if (!t) {
+		fprintf(stderr, "rxsim: standard input: no temporary file to hold it: %s\n",
+			strerror(errno));
+		return -errno;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		if (fwrite(buf, 1, n, t) != n)
+			break;
+	if (ferror(stdin) || ferror(t) || fflush(t) != 0 || dup2(fileno(t), 0) < 0) {
+		fprintf(stderr, "rxsim: standard input: spooling it failed: %s\n", strerror(errno));
+		fclose(t);
+		return -EIO;
+	}
+	fclose(t);
+	return done = true, 0;
+}
+
+/* The first bytes of @path (standard input for "-", from its start): true if all came. */
+static bool read_magic(const char *path, unsigned char m[4])
+{
+	FILE *f;
+	bool ok;
+
+	if (strcmp(path, "-") == 0)
+		return stdin_as_file() == 0 && pread(0, m, 4, 0) == 4;
+	f = fopen(path, "rb");
+	if (!f)
+		return false;
+	ok = fread(m, 1, 4, f) == 4;
+	fclose(f);
+	return ok;
+}
+
 /* pcap (micro- and nanosecond, either byte order) or a pcapng section header block. */
 bool cli_is_capture(const char *path)
 {
 	unsigned char m[4];
-	FILE *f;
 	uint32_t be;
 	bool ok;
 
 	if (has_capture_suffix(path))
 		return true;
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	ok = fread(m, 1, sizeof(m), f) == sizeof(m);
-	fclose(f);
+	ok = read_magic(path, m);
 	be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
 	return ok && (be == 0xa1b2c3d4 || be == 0xd4c3b2a1 || be == 0xa1b23c4d ||
 		      be == 0x4d3cb2a1 || be == 0x0a0d0d0a);
@@ -173,6 +225,42 @@ static int output_opt(int argc, char **argv, int *i, struct replay_args *a)
 	return -1;
 }
 
+/* -o, --all-counters, --color: CLI_OK, CLI_USAGE, or -1 for another argument. */
+static int report_opt(int argc, char **argv, int *i, struct replay_args *a)
+{
+	const char *v = NULL;
+	int m;
+
+	if ((m = cli_opt(argc, argv, i, "-o", &v)) != 0 ||
+	    (m = cli_opt(argc, argv, i, "--output", &v)) != 0) {
+		/* "-" is standard output, as for gen -o. */
+		a->output = v && strcmp(v, "-") != 0 ? v : NULL;
+		return m < 0 ? CLI_USAGE : CLI_OK;
+	}
+	if (strcmp(argv[*i], "--all-counters") == 0) {
+		a->all_counters = true;
+		return CLI_OK;
+	}
+	if (strcmp(argv[*i], "--color") == 0) {
+		a->color = COLOR_ALWAYS;	/* as ls and grep take a bare --color */
+		return CLI_OK;
+	}
+	if ((m = cli_opt(argc, argv, i, "--color", &v)) != 0) {
+		if (m < 0)
+			return CLI_USAGE;
+		if (strcmp(v, "auto") == 0)
+			a->color = COLOR_AUTO;
+		else if (strcmp(v, "always") == 0)
+			a->color = COLOR_ALWAYS;
+		else if (strcmp(v, "never") == 0)
+			a->color = COLOR_NEVER;
+		else
+			return cli_usage_error(a->cmd, "unknown --color '%s' (auto, always or never)", v);
+		return CLI_OK;
+	}
+	return output_opt(argc, argv, i, a);
+}
+
 /* An option that only `replay` takes, or -1 when argv[*i] is none of them. */
 static int replay_opt(int argc, char **argv, int *i, struct replay_args *a)
 {
@@ -207,7 +295,7 @@ static int replay_opt(int argc, char **argv, int *i, struct replay_args *a)
 		a->top_speed = true;
 		return CLI_OK;
 	}
-	return output_opt(argc, argv, i, a);
+	return report_opt(argc, argv, i, a);
 }
 
 /* Fill @a from the command line. -1 to go on, or the exit status to return now. */
@@ -239,7 +327,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			continue;
 		}
 		if (argv[i][0] == '-' && argv[i][1] != '\0')
-			return cli_usage_error(a->cmd, "unknown option '%s'", argv[i]);
+			return cli_unknown_option(a->cmd, argv[i]);
 		if (a->path)
 			return cli_usage_error(a->cmd, "unexpected argument '%s'", argv[i]);
 		a->path = argv[i];
@@ -249,17 +337,34 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 	return -1;
 }
 
-static int print_report(const rxs_host_t *h, enum format format)
+/* Color on a terminal only, unless asked; NO_COLOR (no-color.org) set to anything but the
+ * empty string turns the automatic choice off, never an explicit --color=always. */
+static bool want_color(const struct replay_args *a, FILE *out)
 {
-	switch (format) {
+	const char *no = getenv("NO_COLOR");
+
+	if (a->color != COLOR_AUTO)
+		return a->color == COLOR_ALWAYS;
+	return isatty(fileno(out)) && !(no && no[0]);
+}
+
+static int print_report(const struct replay_args *a, const rxs_host_t *h, FILE *out)
+{
+	unsigned int flags = 0;
+
+	switch (a->format) {
 	case FORMAT_JSON:
-		return rxs_report_json(h, stdout);
+		return rxs_report_json(h, out);
 	case FORMAT_KERNEL:
-		return rxs_report_kernel(h, stdout);
+		return rxs_report_kernel(h, out);
 	case FORMAT_TEXT:
 		break;
 	}
-	return rxs_report_text(h, stdout);
+	if (a->all_counters)
+		flags |= RXS_REPORT_F_ALL_COUNTERS;
+	if (want_color(a, out))
+		flags |= RXS_REPORT_F_COLOR;
+	return rxs_report_text_flags(h, out, flags);
 }
 
 static int create_host(rxs_host_t **hp, const struct rxs_scenario *sc)
@@ -367,7 +472,8 @@ bool cli_output_ok(const char *what, const char *path, bool force)
 
 static bool outputs_ok(const struct replay_args *a, const struct rxs_scenario *sc)
 {
-	bool ok = cli_output_ok("--tx", a->tx, a->force) &&
+	bool ok = cli_output_ok("-o", a->output, a->force) &&
+		  cli_output_ok("--tx", a->tx, a->force) &&
 		  cli_output_ok("--drops", a->drops, a->force) &&
 		  cli_output_ok("--report", a->report, a->force);
 
@@ -411,11 +517,20 @@ static int run(const struct replay_args *a, const struct rxs_scenario *sc)
 	rxs_host_t *h = NULL;
 	struct outputs out = { NULL, NULL };
 	struct rxs_conservation c;
+	FILE *report = stdout;
 	int rc, status = CLI_OK;
 
 	if (!outputs_ok(a, sc) || create_host(&h, sc) < 0)
 		return CLI_USAGE;
+	/* Opened before the run: a report that cannot be written is known before it starts. */
+	if (a->output && !(report = fopen(a->output, "w"))) {
+		fprintf(stderr, "rxsim: -o %s: %s\n", a->output, strerror(errno));
+		rxs_host_destroy(h);
+		return CLI_USAGE;
+	}
 	if (outputs_open(a, h, &out) < 0) {
+		if (report != stdout)
+			fclose(report);
 		rxs_host_destroy(h);
 		return CLI_USAGE;
 	}
@@ -431,8 +546,14 @@ static int run(const struct replay_args *a, const struct rxs_scenario *sc)
 	}
 	if (outputs_close(a, h, &out) < 0)
 		status = CLI_RUN_FAILED;
-	if (print_report(h, a->format) < 0 || fflush(stdout) != 0) {
-		fprintf(stderr, "rxsim: writing the report: %s\n", strerror(errno));
+	rc = print_report(a, h, report);
+	if (fflush(report) != 0)
+		rc = -EIO;
+	if (report != stdout && fclose(report) != 0)
+		rc = -EIO;
+	if (rc < 0) {
+		fprintf(stderr, "rxsim: writing the report%s%s: %s\n", a->output ? " to " : "",
+			a->output ? a->output : "", strerror(errno));
 		status = CLI_RUN_FAILED;
 	}
 	if (rxs_host_conservation(h, &c) < 0) {

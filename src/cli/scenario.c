@@ -47,7 +47,7 @@ static int parse(int argc, char **argv, struct scenario_args *a)
 			continue;
 		}
 		if (argv[i][0] == '-' && argv[i][1] != '\0')
-			return cli_usage_error("scenario", "unknown option '%s'", argv[i]);
+			return cli_unknown_option("scenario", argv[i]);
 		if (a->path)
 			return cli_usage_error("scenario", "unexpected argument '%s'", argv[i]);
 		a->path = argv[i];

@@ -58,6 +58,7 @@ struct sweep_args {
 	struct show_col show[CLI_MAX_SHOW];
 	int nshow;
 	const char *plan;		/* --plan DIR */
+	bool force;			/* --force: --plan may replace DIR's plan */
 	const char *merge;		/* --merge DIR */
 	char *storage_show;		/* the plan's show line, for --merge */
 };
@@ -228,6 +229,8 @@ static int parse_sweep(int argc, char **argv, struct sweep_args *a)
 			if (m < 0)
 				return CLI_USAGE;
 			a->host = v;
+		} else if (strcmp(argv[i], "--force") == 0) {
+			a->force = true;
 		} else if ((m = cli_opt(argc, argv, &i, "--plan", &v)) != 0) {
 			if (m < 0)
 				return CLI_USAGE;
@@ -240,8 +243,8 @@ static int parse_sweep(int argc, char **argv, struct sweep_args *a)
 			if (m < 0 || (a->jobs = atoi(v)) < 1)
 				return cli_usage_error("sweep", "-j needs a number of processes, got '%s'",
 						       m < 0 ? "" : v);
-		} else if (argv[i][0] == '-') {
-			return cli_usage_error("sweep", "unknown option '%s'", argv[i]);
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			return cli_unknown_option("sweep", argv[i]);
 		} else if (a->path) {
 			return cli_usage_error("sweep", "unexpected argument '%s'", argv[i]);
 		} else {
@@ -500,11 +503,24 @@ static int write_plan(const struct sweep_args *a, long npoints)
 	if (n <= 0)
 		return cli_usage_error("sweep", "%s", "cannot find the rxsim program's own path");
 	exe[n] = '\0';
+	/* Each command of the plan reads the scenario again, later, elsewhere. */
+	if (strcmp(a->path, "-") == 0)
+		return sweep_error("--plan: the plan's commands read the scenario each; standard "
+				   "input is read once (give a file)");
 	if (mkdir(a->plan, 0777) < 0 && errno != EEXIST)
 		return sweep_error("--plan %s: %s", a->plan, strerror(errno));
 	if (!realpath(a->path, scen) || !realpath(a->plan, dir))
 		return sweep_error("%s: %s", a->path, strerror(errno));
 	snprintf(file, sizeof(file), "%s/sweep.plan", dir);
+	/* A plan already there may have results: --merge would mix them with the new grid. */
+	if (!cli_output_ok("--plan", file, a->force))
+		return CLI_USAGE;
+	for (long i = 0; i < npoints; i++) {
+		char old[PATH_MAX + 32];
+
+		point_file(old, sizeof(old), dir, i);
+		unlink(old);
+	}
 	f = fopen(file, "w");
 	if (!f)
 		return sweep_error("%s: %s", file, strerror(errno));

@@ -413,8 +413,8 @@ static int parse_trace(int argc, char **argv, struct trace *t)
 			t->filter = v;
 		else if ((m = cli_opt(argc, argv, &i, "--count", &v)) != 0)
 			t->count = m > 0 ? (unsigned int)strtoul(v, NULL, 10) : 0;
-		else if (argv[i][0] == '-')
-			return cli_usage_error("trace", "unknown option '%s'", argv[i]);
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cli_unknown_option("trace", argv[i]);
 		else if (t->path)
 			return cli_usage_error("trace", "unexpected argument '%s'", argv[i]);
 		else

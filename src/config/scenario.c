@@ -294,10 +294,11 @@ static int read_error(const char *path, int e, char *err, size_t errlen)
 	return -e;
 }
 
-/* The whole file in one allocation, NUL-terminated for libyaml's sake. */
+/* The whole file in one allocation, NUL-terminated for libyaml's sake. "-" is standard
+ * input, reopened from its start when it is a file (/proc/self/fd/0), as captures are. */
 static int read_file(const char *path, char **textp, size_t *lenp, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(strcmp(path, "-") == 0 ? "/proc/self/fd/0" : path, "rb");
 	size_t len = 0, cap = 4096, got;
 	char *text = NULL, *p;
 	int rc = 0;
@@ -361,7 +362,8 @@ int rxs_scenario_load(struct rxs_scenario **scp, const char *path, char *err, si
 	if (errlen)
 		err[0] = '\0';
 	rc = read_file(path, &text, &len, err, errlen);
-	if (!rc)
+	/* Standard input has no folder: its relative paths are the current directory's. */
+	if (!rc && strcmp(path, "-") != 0)
 		rc = dir_of(path, &dir);
 	if (!rc)
 		rc = rxs_scenario_parse(scp, text, len, path, dir, err, errlen);

@@ -48,6 +48,7 @@ rxs_source_t *rxs__source_alloc(const char *name, const struct rxs_source_option
 		return NULL;
 	src->name = rxs__strdup(name);
 	src->buf = rxs__malloc(RXS__FRAME_BUF);
+	src->linktype = -1;
 	if (!src->name || !src->buf) {
 		rxs__free(src->name);
 		rxs__free(src->buf);
@@ -522,8 +523,46 @@ static int open_classic(rxs_source_t *src, FILE *fp, char *err, size_t errlen)
 		return RXS_ELINKTYPE;
 	}
 	pf->linktype = lt;
+	src->format = "pcap";
+	src->linktype = (int)(lt & RXS__LT_MASK);
 	bulk_init(pf);
 	return 0;
+}
+
+/*
+ * "-" is standard input, as for tcpdump -r -. A bare capture is read twice (the survey of
+ * rxs_scenario_for_capture, then the replay), and a sweep's runs read it once each, so it
+ * must be a file: each open reopens it through /proc/self/fd/0, with an offset of its own,
+ * from the start. A pipe cannot be read twice; the rxsim program spools one into an
+ * anonymous temporary file on descriptor 0 first.
+ */
+static FILE *open_input(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *fp;
+
+	int e;
+
+	if (strcmp(path, "-") != 0) {
+		fp = fopen(path, "rb");
+		e = errno;
+		if (!fp)
+			snprintf(err, errlen, "%s: %s", path, strerror(e));
+		errno = e;
+		return fp;
+	}
+	if (fstat(0, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "-: standard input is not a file: a capture is read more than "
+			 "once (redirect it from a file, or let the rxsim program spool it)");
+		errno = ESPIPE;
+		return NULL;
+	}
+	fp = fopen("/proc/self/fd/0", "rb");
+	e = errno;
+	if (!fp)
+		snprintf(err, errlen, "-: standard input: %s", strerror(e));
+	errno = e;
+	return fp;
 }
 
 int rxs_source_open_pcap(rxs_source_t **srcp, const char *path,
@@ -535,12 +574,9 @@ int rxs_source_open_pcap(rxs_source_t **srcp, const char *path,
 	int rc;
 
 	*srcp = NULL;
-	fp = fopen(path, "rb");
-	if (!fp) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-		return rc;
-	}
+	fp = open_input(path, err, errlen);
+	if (!fp)
+		return -errno;
 	src = rxs__source_alloc(path, opts, &pcap_file_ops);
 	if (!src) {
 		fclose(fp);

@@ -32,6 +32,8 @@ static const char *base(const char *path)
 {
 	const char *s = path ? strrchr(path, '/') : NULL;
 
+	if (path && strcmp(path, "-") == 0)
+		return "standard input";
 	return s ? s + 1 : path ? path : "?";
 }
 
