@@ -120,7 +120,9 @@ static int write_frames(pcap_dumper_t *d, uint64_t count, rxs__gen_frame_fn fram
 		h.ts.tv_usec = (suseconds_t)(ts % 1000000000u / 1000u);
 		pcap_dump((u_char *)d, &h, buf);
 	}
-	return pcap_dump_flush(d) == 0 ? 0 : -EIO;
+	/* A write that failed inside pcap_dump() (the buffer filled and could not be written)
+	 * leaves only the stream's error flag: a later flush of the empty buffer succeeds. */
+	return pcap_dump_flush(d) == 0 && !ferror(pcap_dump_file(d)) ? 0 : -EIO;
 }
 
 int rxs__gen_pcap_write(const char *path, uint64_t count, rxs__gen_frame_fn frame,
