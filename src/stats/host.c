@@ -68,7 +68,11 @@ void rxs__report_host_text(FILE *f, const struct rxs_scenario *sc)
 {
 	char line[1024];
 
-	if (rxs__host_summary(sc, line, sizeof(line)))
-		fprintf(f, "host: %s\n  (assumed from the capture; `rxsim scenario CAPTURE` prints "
-			"it as YAML)\n\n", line);
+	char text[1100];
+
+	if (!rxs__host_summary(sc, line, sizeof(line)))
+		return;
+	snprintf(text, sizeof(text), "host: %s", line);
+	rxs__print_wrapped(f, text, "  ");
+	fputs("  (assumed from the capture; `rxsim scenario CAPTURE` prints it as YAML)\n\n", f);
 }

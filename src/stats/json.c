@@ -372,6 +372,8 @@ static void json_funnel_line(struct jw *w, const struct rxs__funnel_row *r, uint
 	if (r->kind == RXS_FUNNEL_DROP && r->reason != RXS_DROP_NOT_DROPPED_YET)
 		jw_str(w, "reason", rxs_drop_reason_name(r->reason));
 	jw_str(w, "watch", r->watch);
+	if (rxs__funnel_cause(r))
+		jw_str(w, "cause", rxs__funnel_cause(r));
 	jw_close(w, '}');
 }
 
@@ -473,7 +475,7 @@ static void json_host_nic(struct jw *w, const struct rxs_nic_config *n)
 {
 	char name[RXS_NAME_MAX];
 
-	jw_open(w, NULL, '{', false);
+	jw_open(w, NULL, '{', true);
 	jw_str(w, "name", n->name);
 	json_mac(w, "mac", n->mac);
 	json_addrs(w, n->addrs, n->naddrs);
@@ -483,7 +485,7 @@ static void json_host_nic(struct jw *w, const struct rxs_nic_config *n)
 	jw_u64(w, "rx_queues", n->rx_queues);
 	jw_u64(w, "ring_size", n->ring_size);
 	jw_bool(w, "promisc", n->promisc);
-	jw_open(w, "vlans", '[', false);
+	jw_open(w, "vlans", '[', true);
 	for (unsigned int v = 0; v < n->nvlans; v++) {
 		const struct rxs_vlan_config *vc = &n->vlans[v];
 
@@ -505,7 +507,7 @@ static void json_host_socket(struct jw *w, const struct rxs_socket_config *so)
 
 	for (size_t k = 0; k < sizeof(so->local.addr); k++)
 		any = any && !so->local.addr[k];
-	jw_open(w, NULL, '{', false);
+	jw_open(w, NULL, '{', true);
 	jw_str(w, "name", so->name);
 	jw_u64(w, "port", so->port);
 	jw_str(w, "why", so->comment);

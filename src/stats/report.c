@@ -53,12 +53,20 @@ static void funnel_line(FILE *f, const struct rxs__funnel_row *r, uint64_t v, un
 
 /* Under a drop line no knob explains: why such packets die, when its reason says more than
  * its label. NOT_SPECIFIED's cause is the generic one, and the label is more precise. */
-static void cause_line(FILE *f, const struct rxs__funnel_row *r)
+const char *rxs__funnel_cause(const struct rxs__funnel_row *r)
 {
 	if (r->kind != RXS_FUNNEL_DROP || r->knob || r->reason == RXS_DROP_NOT_DROPPED_YET ||
 	    r->reason == RXS_DROP_NOT_SPECIFIED)
-		return;
-	fprintf(f, "      cause: %s\n", rxs_drop_reason_cause(r->reason));
+		return NULL;
+	return rxs_drop_reason_cause(r->reason);
+}
+
+static void cause_line(FILE *f, const struct rxs__funnel_row *r)
+{
+	const char *cause = rxs__funnel_cause(r);
+
+	if (cause)
+		fprintf(f, "      cause: %s\n", cause);
 }
 
 /* The knob of @r, "DEV" replaced by the NIC's name when there is one NIC. */

@@ -107,6 +107,13 @@ uint64_t rxs__funnel_other_total(const struct rxs__funnel_snap *s, enum rxs__fun
 /* The text funnel of @s: every stage, every nonzero drop and other drop; @flags are
  * rxs_report_text_flags()'s (RXS_REPORT_F_COLOR). */
 void rxs__funnel_print(FILE *f, const struct rxs__funnel_snap *s, unsigned int flags);
+/* The text report's width: every line of it but the kernel's own formats fits. */
+#define RXS__REPORT_COLUMNS 100
+/* @text on lines of at most RXS__REPORT_COLUMNS, broken at spaces, the next ones after
+ * @indent. */
+void rxs__print_wrapped(FILE *f, const char *text, const char *indent);
+/* The cause line the text prints under drop row @r, or NULL when it prints none. */
+const char *rxs__funnel_cause(const struct rxs__funnel_row *r);
 /* The kernel blocks; nstat's with every counter (-az) when @all_counters, else the nonzero. */
 int rxs__report_kernel(const struct rxs_host *h, FILE *out, bool all_counters);
 /* {"funnel": [...]}: the JSON report's "funnel" key alone. 0 or -EIO. */

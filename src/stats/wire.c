@@ -8,6 +8,7 @@
  * checksum offload, or rewritten, anonymised), and the report names the setting to try.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,26 +59,68 @@ uint64_t rxs__csum_drops(const struct rxs__funnel_snap *s)
 	return n;
 }
 
+/* Append to @buf (of @len, holding a string); truncates silently. */
+static void __attribute__((format(printf, 3, 4)))
+add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+void rxs__print_wrapped(FILE *f, const char *text, const char *indent)
+{
+	size_t col = 0, ind = strlen(indent);
+
+	/* Break at the last space that keeps the line within RXS__REPORT_COLUMNS. */
+	while (*text) {
+		size_t room = RXS__REPORT_COLUMNS - col, n = strlen(text), cut = n;
+
+		if (n > room) {
+			cut = room;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = strcspn(text, " ");	/* a word longer than a line */
+		}
+		fprintf(f, "%.*s\n", (int)cut, text);
+		text += cut;
+		text += strspn(text, " ");
+		if (*text) {
+			fputs(indent, f);
+			col = ind;
+		}
+	}
+}
+
 static void print_source(FILE *f, const struct rxs_traffic_info *ti, unsigned int i, bool many)
 {
 	const struct rxs_source_stats *st = &ti->source;
+	char line[1024] = "";
 
-	fprintf(f, "traffic %s: %" PRIu64 " frame%s", base(ti->name), st->frames,
-		st->frames == 1 ? "" : "s");
+	add(line, sizeof(line), "traffic %s: %" PRIu64 " frame%s", base(ti->name), st->frames,
+	    st->frames == 1 ? "" : "s");
 	if (ti->own_frames)
-		fprintf(f, ", %" PRIu64 " of them the host's own (sent from its MAC: not replayed),"
-			" %" PRIu64 " replayed", ti->own_frames, st->frames - ti->own_frames);
-	fprintf(f, "; checksums: %s", rxs__checksums_name(ti->checksums));
+		add(line, sizeof(line), ", %" PRIu64 " of them the host's own (sent from its MAC: "
+		    "not replayed), %" PRIu64 " replayed", ti->own_frames,
+		    st->frames - ti->own_frames);
+	add(line, sizeof(line), "; checksums: %s", rxs__checksums_name(ti->checksums));
 	if (st->csum_offload)
-		fprintf(f, ", %" PRIu64 " TX-offload checksum%s filled in (captured on the sending "
-			"host before its NIC computed them)", st->csum_offload,
-			st->csum_offload == 1 ? "" : "s");
+		add(line, sizeof(line), ", %" PRIu64 " TX-offload checksum%s filled in (captured "
+		    "on the sending host before its NIC computed them)", st->csum_offload,
+		    st->csum_offload == 1 ? "" : "s");
 	if (st->csum_rewritten)
-		fprintf(f, ", %" PRIu64 " frame%s with other wrong checksums rewritten",
-			st->csum_rewritten, st->csum_rewritten == 1 ? "" : "s");
+		add(line, sizeof(line), ", %" PRIu64 " frame%s with other wrong checksums rewritten",
+		    st->csum_rewritten, st->csum_rewritten == 1 ? "" : "s");
 	if (st->csum_left)
-		fprintf(f, ", %" PRIu64 " left as captured (cut short or fragments)", st->csum_left);
-	fputc('\n', f);
+		add(line, sizeof(line), ", %" PRIu64 " left as captured (cut short or fragments)",
+		    st->csum_left);
+	rxs__print_wrapped(f, line, "  ");
 	if (many)
 		fprintf(f, "  frames of traffic.%u are numbered as in that file: \"frame N of %s\"\n",
 			i, base(ti->name));
@@ -88,20 +131,23 @@ void rxs__report_traffic(FILE *f, const rxs_host_t *h, const struct rxs__funnel_
 	unsigned int n = rxs_host_ntraffic(h);
 	uint64_t bad = rxs__csum_drops(s);
 	struct rxs_traffic_info ti;
+	char line[1024];
 
 	for (unsigned int i = 0; i < n; i++)
 		if (rxs_host_traffic_info(h, i, &ti) == 0)
 			print_source(f, &ti, i, n > 1);
 	if (!s->cons.offered || bad * 100 <= s->cons.offered * CSUM_WARN_PCT)
 		return;
-	fprintf(f, "note: %" PRIu64 " of %" PRIu64 " frames (%" PRIu64 "%%) were dropped for bad "
-		"checksums (", bad, s->cons.offered, bad * 100 / s->cons.offered);
+	line[0] = '\0';
+	add(line, sizeof(line), "note: %" PRIu64 " of %" PRIu64 " frames (%" PRIu64 "%%) were "
+	    "dropped for bad checksums (", bad, s->cons.offered, bad * 100 / s->cons.offered);
 	for (size_t i = 0, k = 0; i < ARRAY_SIZE(csum_reasons); i++)
 		if (s->reasons[csum_reasons[i]])
-			fprintf(f, "%s%s %" PRIu64, k++ ? ", " : "",
-				rxs_drop_reason_name(csum_reasons[i]), s->reasons[csum_reasons[i]]);
-	fprintf(f, "). A real host rarely sees that many: a capture taken on the sending host "
-		"(TX checksum offload) or rewritten carries checksums that were never on the wire. "
-		"If so, replay it with --set traffic.%s.checksums=recompute (the default, auto, "
-		"repairs only TX-offload placeholders).\n", n > 1 ? "N" : "0");
+			add(line, sizeof(line), "%s%s %" PRIu64, k++ ? ", " : "",
+			    rxs_drop_reason_name(csum_reasons[i]), s->reasons[csum_reasons[i]]);
+	add(line, sizeof(line), "). A real host rarely sees that many: a capture taken on the "
+	    "sending host (TX checksum offload) or rewritten carries checksums that were never "
+	    "on the wire. If so, replay it with --set traffic.%s.checksums=recompute (the "
+	    "default, auto, repairs only TX-offload placeholders).", n > 1 ? "N" : "0");
+	rxs__print_wrapped(f, line, "  ");
 }
