@@ -4,15 +4,16 @@
 #   scripts/setup.sh           what building, running and the test suite need (about 60 MB)
 #   scripts/setup.sh --extras  also the optional tools some checks use (about 600 MB):
 #                              Chromium (renders the HTML report headless), tshark (reads the
-#                              drops pcapng back), clang (the fuzz targets) and valgrind (the
-#                              hot path's instruction budget). Without them those checks
-#                              skip and say so. CI installs them.
+#                              drops pcapng back), clang (the fuzz targets), valgrind (the
+#                              hot path's instruction budget) and python3-jsonschema (a full
+#                              validator of the JSON reports, besides the tests' own). Without
+#                              them those checks skip and say so. CI installs them.
 set -euo pipefail
 
 packages=(gcc make cmake pkg-config libpcap-dev libyaml-dev libcmocka-dev python3)
 optional=()
 if [ "${1:-}" = "--extras" ]; then
-	optional=(chromium clang libclang-rt-dev tshark valgrind)
+	optional=(chromium clang libclang-rt-dev tshark valgrind python3-jsonschema)
 elif [ -n "${1:-}" ]; then
 	echo "usage: scripts/setup.sh [--extras]" >&2
 	exit 2

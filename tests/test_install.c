@@ -109,7 +109,7 @@ static void test_install_tree(void **state)
 {
 	static const char *const files[] = {
 		"bin/rxsim", "include/rxsim/rxsim.h", "include/rxsim/hooks.h",
-		"include/rxsim/export.h", "include/rxsim/version.h", "share/man/man1/rxsim.1",
+		"include/rxsim/export.h", "include/rxsim/version.h", "share/man/man1/rxsim.1", "share/rxsim/rxsim-report.schema.json",
 		"share/man/man5/rxsim-scenario.5", "share/bash-completion/completions/rxsim",
 		"share/zsh/site-functions/_rxsim", "share/doc/rxsim/README.md",
 		"share/doc/rxsim/docs/report.png", "share/doc/rxsim/docs/scenario.md",
