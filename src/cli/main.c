@@ -32,9 +32,12 @@ static const char usage_main[] =
 	"  -h, --help     this help\n"
 	"  --version      print the version\n"
 	"\n"
+	"\"-\" is standard input wherever a scenario or a capture is read.\n"
+	"\n"
 	"exit status: 0 done; 1 the run stopped on an error or was interrupted by SIGINT (the\n"
-	"report shows what was done); 2 bad command line, scenario, input file, or an output\n"
-	"file that exists (--force); 3 packet conservation violated (a bug).\n";
+	"report shows what was done), a run of sweep or advise failed, trace found no such\n"
+	"frame, or writing an output failed; 2 bad command line, scenario, input file, or an\n"
+	"output file that exists (--force); 3 packet conservation violated (a bug).\n";
 
 static const char usage_replay[] =
 	"usage: rxsim replay SCENARIO.yaml|CAPTURE.pcap[ng] [options]\n"
