@@ -79,8 +79,10 @@ static int stdin_as_file(void)
 	size_t n;
 	FILE *t;
 
-	if (done || (fstat(0, &st) == 0 && S_ISREG(st.st_mode)))
-		return done = true, 0;
+	if (done || (fstat(0, &st) == 0 && S_ISREG(st.st_mode))) {
+		done = true;
+		return 0;
+	}
 	t = tmpfile();
 	if (!t) {
 		fprintf(stderr, "rxsim: standard input: no temporary file to hold it: %s\n",
@@ -96,7 +98,8 @@ static int stdin_as_file(void)
 		return -EIO;
 	}
 	fclose(t);
-	return done = true, 0;
+	done = true;
+	return 0;
 }
 
 /* The first bytes of @path (standard input for "-", from its start): true if all came. */
