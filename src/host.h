@@ -158,6 +158,7 @@ struct rxs_app {
 enum rxs_tcp_state {
 	RXS_TCP_CLOSE,
 	RXS_TCP_LISTEN,
+	RXS_TCP_SYN_SENT,
 	RXS_TCP_SYN_RECV,
 	RXS_TCP_ESTABLISHED,
 	RXS_TCP_CLOSE_WAIT,
@@ -196,6 +197,12 @@ struct rxs_tcp_sock {
 	struct rxs_sock *conn_next;		/* every connection of the host */
 	bool accepted;
 	uint32_t rcv_nxt, snd_nxt;
+	/* A connected socket of the scenario (connect:): the host's own, no listener's. Until
+	 * the traffic says where its sequence numbers are it is "joining" (in SYN_SENT too):
+	 * the SYN-ACK, or the first segment that reaches it, sets rcv_nxt (and snd_nxt, unless
+	 * the host's own segments did). */
+	bool connected, joining, snd_known;
+	uint32_t snd_una;			/* SYN_SENT: the ISN; a SYN-ACK acks ISN + 1 */
 	struct rxs_skb_queue ofo;		/* out-of-order segments, by sequence */
 	uint32_t unacked_segs;			/* in-order segments since our last ACK */
 	bool delack_armed;
@@ -327,6 +334,7 @@ struct rxs_host {
 	uint32_t ehash_mask;
 	struct rxs_sock *tcp_conns;		/* every connection, for reports and teardown */
 	uint32_t tcp_nconns;
+	uint32_t tcp_nconnected;		/* connected sockets of the scenario (connect:) */
 	struct rxs_isn_hint *isn_hints;		/* the host's own ISNs, learned from a capture */
 	uint32_t isn_hints_mask;
 	struct rxs_tx *tx;			/* what the host sends (counts, --tx pcap) */
@@ -767,6 +775,13 @@ uint64_t rxs__tcp_queued(const struct rxs_host *h);
 void rxs__tcp_destroy(struct rxs_host *h);
 /* TCP part of rxs__sock_init(): a listener's max_ack_backlog. */
 void rxs__tcp_listen(struct rxs_sock *sk);
+/* A connected socket (connect:) into the ehash, ESTABLISHED and joining. 0 or -ENOMEM. */
+int rxs__tcp_connect(struct rxs_sock *sk);
+/* The host's own segment of a two-way capture, seen from the peer (@t: saddr = the peer):
+ * a connected socket learns its SYN (connect(): SYN_SENT) or its snd_nxt. Under the host
+ * lock; process context, so counters go to mib_proc. */
+void rxs__tcp_learn_own(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint8_t flags,
+			uint32_t seq, uint32_t end_seq);
 /* The RXS_EV_DELACK event: a connection's delayed ACK is due. */
 void rxs__tcp_delack_timer(struct rxs_sock *sk, uint64_t t);
 /* Close the transmit pcap, if any. */

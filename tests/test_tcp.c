@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "rxsim/rxsim.h"
-#include "frames.h"
+#include "capw.h"
 
 #define MS 1000000ull
 #define SEC 1000000000ull
@@ -524,6 +524,130 @@ static void test_output_hook(void **state)
 	rxs_host_destroy(h);
 }
 
+/* A connected socket (connect:) 10.0.0.2:40000 -> 10.0.0.1:22, and a capture of its
+ * connection: the host's own segments (skipped, learned) and the peer's. */
+struct seg {
+	bool own;			/* the host sent it */
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint16_t plen;
+};
+
+static const struct {
+	int line;
+	struct seg segs[6];
+	uint64_t active_opens, attempt_fails, out_rsts, pure_acks;
+	enum rxs_drop_reason reason;	/* the only drop reason, with ndrops */
+	uint64_t ndrops, delivered;	/* segments the application read */
+} conn_cases[] = {
+	/* tcp_connect(), then tcp_rcv_synsent_state_process: the SYN-ACK acks ISN + 1, the
+	 * host ACKs it (no PureAcks: the SYN is "data"), data follows. */
+	{ __LINE__, { { true, 0x02, 100, 0, 0 }, { false, 0x12, 500, 101, 0 },
+		      { false, 0x18, 501, 101, 10 }, { false, 0x18, 511, 101, 10 } },
+	  1, 0, 0, 0, RXS_DROP_NOT_SPECIFIED, 0, 2 },
+	/* A SYN-ACK for another ISN: reset_and_undo, RST, TCP_INVALID_ACK_SEQUENCE; the right
+	 * one still completes the connection. */
+	{ __LINE__, { { true, 0x02, 100, 0, 0 }, { false, 0x12, 500, 999, 0 },
+		      { false, 0x12, 500, 101, 0 }, { false, 0x18, 501, 101, 10 } },
+	  1, 0, 1, 0, RXS_DROP_TCP_INVALID_ACK_SEQUENCE, 1, 1 },
+	/* Refused: a RST that acks the SYN is tcp_reset() (AttemptFails), consumed; the
+	 * connection is closed. */
+	{ __LINE__, { { true, 0x02, 100, 0, 0 }, { false, 0x14, 0, 101, 0 },
+		      { false, 0x18, 501, 101, 10 } },
+	  1, 1, 1, 0, RXS_DROP_TCP_CLOSE, 1, 0 },
+	/* A RST without ACK, a bare ACK, crossed SYNs: refused in SYN_SENT. */
+	{ __LINE__, { { true, 0x02, 100, 0, 0 }, { false, 0x04, 500, 0, 0 } },
+	  1, 0, 0, 0, RXS_DROP_TCP_RESET, 1, 0 },
+	{ __LINE__, { { true, 0x02, 100, 0, 0 }, { false, 0x10, 500, 101, 0 } },
+	  1, 0, 0, 0, RXS_DROP_TCP_FLAGS, 1, 0 },
+	{ __LINE__, { { true, 0x02, 100, 0, 0 }, { false, 0x02, 500, 0, 0 } },
+	  1, 0, 0, 0, RXS_DROP_TCP_FLAGS, 1, 0 },
+	/* The SYN sent again (the same ISN) is one connect(). */
+	{ __LINE__, { { true, 0x02, 100, 0, 0 }, { true, 0x02, 100, 0, 0 },
+		      { false, 0x12, 500, 101, 0 }, { false, 0x18, 501, 101, 10 } },
+	  1, 0, 0, 0, RXS_DROP_NOT_SPECIFIED, 0, 1 },
+	/* No SYN: joined mid-way, rcv_nxt from the first segment; in order from there. */
+	{ __LINE__, { { false, 0x18, 7000, 300, 100 }, { false, 0x18, 7100, 300, 100 },
+		      { false, 0x10, 7200, 300, 0 } },
+	  0, 0, 0, 1, RXS_DROP_NOT_SPECIFIED, 0, 2 },
+	/* ... after the host's own data: a pure ACK of it; then data, and its retransmission. */
+	{ __LINE__, { { true, 0x18, 300, 7000, 50 }, { false, 0x10, 7000, 350, 0 },
+		      { false, 0x18, 7000, 350, 20 }, { false, 0x18, 7000, 350, 20 } },
+	  0, 0, 0, 1, RXS_DROP_TCP_OLD_DATA, 1, 1 },
+	/* A SYN-ACK first: the host's SYN is not in the capture; its ISN is what it acks. */
+	{ __LINE__, { { false, 0x12, 500, 101, 0 }, { false, 0x18, 501, 101, 10 } },
+	  1, 0, 0, 0, RXS_DROP_NOT_SPECIFIED, 0, 1 },
+	/* Mid-way, the peer resets: the connection ends (EstabResets), nothing after it. */
+	{ __LINE__, { { false, 0x18, 7000, 300, 10 }, { false, 0x04, 7010, 0, 0 } },
+	  0, 0, 0, 0, RXS_DROP_TCP_RESET, 1, 1 },
+};
+
+static void test_connected_socket(void **state)
+{
+	char dir[] = "/tmp/test_tcp.XXXXXX", path[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.pcap", dir);
+	for (size_t i = 0; i < sizeof(conn_cases) / sizeof(conn_cases[0]); i++) {
+		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+		struct rxs_socket_config *s = rxs_scenario_add_socket(sc);
+		struct rxs_traffic_config *t;
+		struct rxs_sock_info si;
+		uint64_t reasons[RXS_DROP_MAX], other = 0;
+		rxs_host_t *h;
+		struct capw w;
+		struct fr f;
+
+		capw_open(&w, path, CAPW_EN10MB);
+		for (const struct seg *g = conn_cases[i].segs; g->flags; g++) {
+			if (g->own)
+				capw_tcp(&f, fr_peer_mac, fr_host_mac, FR_HOST_IP, FR_PEER_IP, 40000,
+					 22, g->flags, g->seq, g->ack, g->plen);
+			else
+				capw_tcp(&f, fr_host_mac, fr_peer_mac, FR_PEER_IP, FR_HOST_IP, 22,
+					 40000, g->flags, g->seq, g->ack, g->plen);
+			capw_add(&w, &f);
+		}
+		capw_close(&w);
+		s->proto = IPPROTO_TCP;
+		assert_int_equal(rxs_addr_parse(&s->local, FR_HOST_IP), 0);
+		s->port = 40000;
+		assert_int_equal(rxs_addr_parse(&s->peer, FR_PEER_IP), 0);
+		s->peer_port = 22;
+		t = rxs_scenario_add_traffic(sc);
+		t->kind = RXS_TRAFFIC_PCAP;
+		t->path = strdup(path);
+		snprintf(t->nic, sizeof(t->nic), "eth0");
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		assert_int_equal(rxs_host_run(h), 0);
+		rxs_host_drop_reasons(h, reasons);
+		for (int r = 0; r < RXS_DROP_MAX; r++)
+			other += r == (int)conn_cases[i].reason ? 0 : reasons[r];
+		rxs_host_sock_info(h, 0, &si);
+		if (FR_MIB(h, TcpActiveOpens) != conn_cases[i].active_opens ||
+		    FR_MIB(h, TcpAttemptFails) != conn_cases[i].attempt_fails ||
+		    FR_MIB(h, TcpOutRsts) != conn_cases[i].out_rsts ||
+		    FR_MIB(h, TcpExtTCPPureAcks) != conn_cases[i].pure_acks ||
+		    reasons[conn_cases[i].reason] != conn_cases[i].ndrops || other ||
+		    si.delivered != conn_cases[i].delivered)
+			fail_msg("case at line %d: ActiveOpens %llu AttemptFails %llu OutRsts %llu "
+				 "PureAcks %llu, %llu %s and %llu others, %llu read",
+				 conn_cases[i].line, (unsigned long long)FR_MIB(h, TcpActiveOpens),
+				 (unsigned long long)FR_MIB(h, TcpAttemptFails),
+				 (unsigned long long)FR_MIB(h, TcpOutRsts),
+				 (unsigned long long)FR_MIB(h, TcpExtTCPPureAcks),
+				 (unsigned long long)reasons[conn_cases[i].reason],
+				 rxs_drop_reason_name(conn_cases[i].reason),
+				 (unsigned long long)other, (unsigned long long)si.delivered);
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_quickack_then_every_second),
 		cmocka_unit_test(test_generated_connections),
 		cmocka_unit_test(test_output_hook),
+		cmocka_unit_test(test_connected_socket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

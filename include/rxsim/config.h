@@ -189,6 +189,12 @@ struct rxs_socket_config {
 	uint16_t port;
 	int backlog;			/* listen() backlog, TCP; default 128 */
 	int64_t rcvbuf;			/* SO_RCVBUF as passed to setsockopt, -1 = not set */
+	/* TCP, connect:: a connected socket, not a listener: the peer's address and port
+	 * (family 0: none). It is the connection between bind and connect, however it began:
+	 * the host's SYN in the traffic opens it (SYN_SENT), else it is ESTABLISHED from the
+	 * start and takes its sequence numbers from the traffic. */
+	struct rxs_addr peer;
+	uint16_t peer_port;
 	struct rxs_app_config app;	/* read: for UDP, accept: for TCP listeners */
 	struct rxs_app_config conn_read;	/* TCP: how the application reads each accepted
 						 * connection (read:), default all */

@@ -270,13 +270,24 @@ static void emit_socket(FILE *f, const struct rxs_socket_config *s)
 		fputs("0.0.0.0", f);
 	}
 	fprintf(f, ":%u\"", s->port);
-	if (tcp)
+	if (s->peer.family) {
+		/* A connection: its peer; it accepts nothing, the application reads it. */
+		fprintf(f, ", connect: \"%s", s->peer.family == AF_INET6 ? "[" : "");
+		put_addr(f, &s->peer, false);
+		fprintf(f, "%s:%u\"", s->peer.family == AF_INET6 ? "]" : "", s->peer_port);
+	} else if (tcp) {
 		fprintf(f, ", backlog: %d", s->backlog);
+	}
 	if (s->rcvbuf >= 0)
 		fprintf(f, ", rcvbuf: %lld", (long long)s->rcvbuf);
-	fputs(tcp ? ", app: { accept: " : ", app: { read: ", f);
-	put_app(f, &s->app);
-	if (tcp) {
+	if (s->peer.family) {
+		fputs(", app: { read: ", f);
+		put_app(f, &s->conn_read);
+	} else {
+		fputs(tcp ? ", app: { accept: " : ", app: { read: ", f);
+		put_app(f, &s->app);
+	}
+	if (tcp && !s->peer.family) {
 		fputs(", read: ", f);
 		put_app(f, &s->conn_read);
 	}

@@ -51,6 +51,36 @@ static int set_bind(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return 0;
 }
 
+/* connect: 198.51.100.7:22, a TCP socket connected to that peer from its bind address. The
+ * 4-tuple must be whole: a specific local address of the peer's family, no wildcard. */
+static int set_connect(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	static const uint8_t any[16];
+	struct rxs_socket_config *s = SOCK(obj);
+	struct rxs_addr a;
+	uint16_t port;
+	const char *str = NULL;
+	int err = rxs__cfg_scalar(c, v, &str);
+
+	if (err)
+		return err;
+	if (s->proto != IPPROTO_TCP)
+		return rxs__cfg_error(c, v, "connect: is for TCP sockets (proto: tcp)");
+	if (rxs__parse_bind(str, &a, &port) || !memcmp(a.addr, any, 16))
+		return rxs__cfg_error(c, v, "'%.*s' is not the peer's ip:port (like "
+				      "198.51.100.7:22 or [2001:db8::7]:22)", QUOTE_MAX, str);
+	if (!memcmp(s->local.addr, any, 16))
+		return rxs__cfg_error(c, v, "a connected socket needs its own address in bind: "
+				      "(like 10.0.0.2:40000), not a wildcard");
+	if (a.family != s->local.family)
+		return rxs__cfg_error(c, v, "the peer '%.*s' is %s, bind: is %s", QUOTE_MAX, str,
+				      a.family == AF_INET ? "IPv4" : "IPv6",
+				      s->local.family == AF_INET ? "IPv4" : "IPv6");
+	s->peer = a;
+	s->peer_port = port;
+	return 0;
+}
+
 static int set_backlog(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	unsigned int n = 0;
@@ -314,11 +344,13 @@ static const struct cfg_key app_keys[] = {
 	{ 0 },
 };
 
-/* proto before bind and app: app checks read: against accept: by protocol. */
+/* proto before bind and app: app checks read: against accept: by protocol; bind before
+ * connect: the two ends make the 4-tuple. */
 static const struct cfg_key socket_keys[] = {
 	{ .name = "name", .set = set_name },
 	{ .name = "proto", .set = set_proto },
 	{ .name = "bind", .set = set_bind },
+	{ .name = "connect", .set = set_connect },
 	{ .name = "backlog", .set = set_backlog },
 	{ .name = "rcvbuf", .set = set_rcvbuf },
 	{ .name = "app", .sub = app_keys },
@@ -365,9 +397,16 @@ const struct cfg_list rxs__cfg_socket_list = {
 /* After a --set: the application's CPU still exists. */
 int rxs__cfg_check_socket(struct cfg_ctx *c, const struct rxs_socket_config *s)
 {
+	static const uint8_t any[16];
+
 	if (s->app.cpu >= (int)c->sc->host.cpus)
 		return rxs__cfg_error(c, NULL, "sockets.%s.app.cpu: CPU %d does not exist "
 				      "(host.cpus is %u)", s->name, s->app.cpu, c->sc->host.cpus);
+	/* A --set of bind: or proto: after connect: must still make a TCP 4-tuple. */
+	if (s->peer.family && (s->proto != IPPROTO_TCP || s->local.family != s->peer.family ||
+			       !memcmp(s->local.addr, any, 16)))
+		return rxs__cfg_error(c, NULL, "sockets.%s.connect: needs proto: tcp and a bind: "
+				      "address of the peer's family, not a wildcard", s->name);
 	for (unsigned int i = 0; i < s->njoin; i++) {
 		size_t mark = rxs__cfg_push(c, "sockets.%s.join.%u.nic", s->name, i);
 		int err = s->join[i].nic[0] ? check_join_dev(c, NULL, s->join[i].nic) : 0;

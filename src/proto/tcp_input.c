@@ -6,7 +6,9 @@
  * (PruneCalled, OfoPruned, RcvPruned, TCPRcvQDrop), the out-of-order queue (TCPOFOQueue,
  * TCPOFODrop, TCPOFOMerge), FIN, and the delayed-ACK engine: quick ACKs for the first data
  * of a connection, then an ACK for every second segment or after the delayed-ACK timer
- * (40 ms, DelayedACKs), and interactive (pingpong) mode once the peer's FIN is in. Not modelled: receive-window autotuning (sk_rcvbuf stays at
+ * (40 ms, DelayedACKs), and interactive (pingpong) mode once the peer's FIN is in; for a
+ * connected socket (connect:), the answer to its SYN in SYN_SENT, or joining a connection
+ * the capture began in the middle of. Not modelled: receive-window autotuning (sk_rcvbuf stays at
  * tcp_rmem[1] or SO_RCVBUF), coalescing segments into one skb (TCPRcvCoalesce), collapsing
  * the queue under pressure, PAWS, and the sending side (this host acknowledges, it does not
  * send data).
@@ -298,6 +300,89 @@ static bool validate_incoming(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 	return false;
 }
 
+/* tcp_rcv_synsent_state_process(): the answer to the host's SYN. A SYN-ACK that acks the
+ * ISN completes the connection (tcp_finish_connect) and is ACKed at once; anything else is
+ * refused as 6.18 refuses it. Crossed SYNs (a simultaneous open) are not modelled. */
+static void synsent_rcv(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rxs_sk_buff *skb,
+			const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	enum rxs_drop_reason reason = RXS_DROP_TCP_FLAGS;
+
+	if (tcb->flags & TH_ACK) {
+		if (!after(tcb->ack_seq, tp->snd_una) || after(tcb->ack_seq, tp->snd_nxt)) {
+			/* reset_and_undo: tcp_v4_do_rcv answers with a RST. */
+			rxs__tcp_send_reset(skb, tcb);
+			rxs_kfree_skb_reason(skb, RXS_DROP_TCP_INVALID_ACK_SEQUENCE);
+			return;
+		}
+		if (tcb->flags & TH_RST) {
+			/* tcp_reset() -> tcp_done(): connection refused; consumed. */
+			rxs__mib_inc(sd, RXS_MIB_TcpAttemptFails);
+			tp->state = RXS_TCP_CLOSE;
+			tp->joining = false;
+			rxs_consume_skb(skb);
+			return;
+		}
+		if (!(tcb->flags & TH_SYN))
+			goto drop;
+		tp->rcv_nxt = tcb->seq + 1;
+		tp->snd_una = tcb->ack_seq;
+		tp->state = RXS_TCP_ESTABLISHED;
+		tp->joining = false;
+		tp->tstamp_ok = tcb->saw_tstamp;
+		if (tcb->saw_tstamp)
+			tp->ts_recent = tcb->tsval;
+		tp->dev = skb->dev;
+		memcpy(tp->peer_mac, rxs_skb_mac_header(skb) + 6, 6);
+		RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_rcv_synsent_state_process",
+				"%s connected: SYN-ACK acks ISN %u", sk->cfg.name, tp->snd_una - 1);
+		/* The segment's data, if any, is not queued (no Fast Open): consumed. */
+		ack_now(sd, sk);
+		rxs_consume_skb(skb);
+		return;
+	}
+	if (tcb->flags & TH_RST)
+		reason = RXS_DROP_TCP_RESET;
+drop:
+	rxs_kfree_skb_reason(skb, reason);
+}
+
+/*
+ * The first segment of a connected socket's peer that reaches it, when the traffic did not
+ * hold the host's SYN: the connection began before the capture, and its receive sequence
+ * is where this segment says (its send sequence where the host's own segments or this
+ * ACK say). A SYN-ACK means the SYN was sent but not captured: the ISN is what it acks.
+ * False when the segment was dealt with here.
+ */
+static bool join_rcv(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rxs_sk_buff *skb,
+		     const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if ((tcb->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
+		rxs__mib_inc(sd, RXS_MIB_TcpActiveOpens);	/* tcp_connect() sent it */
+		tp->state = RXS_TCP_SYN_SENT;
+		tp->snd_una = tcb->ack_seq - 1;
+		tp->snd_nxt = tcb->ack_seq;
+		tp->snd_known = true;
+		synsent_rcv(sd, sk, skb, tcb);
+		return false;
+	}
+	tp->joining = false;
+	tp->rcv_nxt = tcb->seq;
+	if (!tp->snd_known && (tcb->flags & TH_ACK))
+		tp->snd_nxt = tcb->ack_seq;
+	tp->snd_known = true;
+	tp->tstamp_ok = tcb->saw_tstamp;
+	tp->dev = skb->dev;
+	memcpy(tp->peer_mac, rxs_skb_mac_header(skb) + 6, 6);
+	RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_rcv_established",
+			"%s joins its connection mid-way: rcv_nxt %u from this segment",
+			sk->cfg.name, tp->rcv_nxt);
+	return true;
+}
+
 void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
 			      const struct rxs_tcp_cb *tcb)
 {
@@ -307,6 +392,15 @@ void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
 	RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_rcv_established",
 			"connection of %s: seq %u, rcv_nxt %u, %u bytes", sk->cfg.name, tcb->seq,
 			tp->rcv_nxt, tcb->payload);
+	/* A connected socket in SYN_SENT or joining: one test on the path of every segment. */
+	if (unlikely(tp->joining)) {
+		if (tp->state == RXS_TCP_SYN_SENT) {
+			synsent_rcv(sd, sk, skb, tcb);
+			return;
+		}
+		if (!join_rcv(sd, sk, skb, tcb))
+			return;
+	}
 	if (tp->state == RXS_TCP_CLOSE) {
 		rxs__tcp_send_reset(skb, tcb);
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_CLOSE);

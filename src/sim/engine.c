@@ -35,36 +35,58 @@ static void source_fail(struct rxs_host *h, struct rxs_traffic *tr)
 	tr->has_frame = false;
 }
 
-/* A SYN-ACK the host sent, in a two-way capture: remember its ISN for that connection. */
-static void learn_isn(struct rxs_host *h, const uint8_t *p, uint32_t len)
+/* A segment the host sent, in a two-way capture: a SYN-ACK's ISN for that connection, and
+ * for a connected socket (connect:) its SYN or how far it has sent. */
+static void learn_own(struct rxs_host *h, const uint8_t *p, uint32_t len)
 {
 	struct rxs_tcp_tuple t;
-	unsigned int l3 = 14, l4;
+	unsigned int l3 = 14, l4, iplen;
 	uint16_t type = rxs__get_be16(p + 12);
+	uint32_t seq;
+	uint8_t flags;
 
+	/* Tagged frames too: the host's VLAN devices send them so. */
+	for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88a8) && len >= l3 + 4; tags++) {
+		type = rxs__get_be16(p + l3 + 2);
+		l3 += 4;
+	}
 	memset(&t, 0, sizeof(t));
 	if (type == 0x0800 && len >= l3 + 20 && p[l3 + 9] == 6) {
 		l4 = l3 + (p[l3] & 15u) * 4;
+		iplen = rxs__get_be16(p + l3 + 2);
 		t.family = AF_INET;
 		memcpy(t.saddr, p + l3 + 16, 4);	/* the peer: our frame's destination */
 		memcpy(t.daddr, p + l3 + 12, 4);
 	} else if (type == 0x86dd && len >= l3 + 40 && p[l3 + 6] == 6) {
 		l4 = l3 + 40;
+		iplen = 40u + rxs__get_be16(p + l3 + 4);
 		t.family = AF_INET6;
 		memcpy(t.saddr, p + l3 + 24, 16);
 		memcpy(t.daddr, p + l3 + 8, 16);
 	} else {
 		return;
 	}
-	if (len < l4 + 20 || (p[l4 + 13] & 0x12) != 0x12)
+	if (len < l4 + 20)
 		return;
+	flags = p[l4 + 13];
+	seq = rxs__get_be32(p + l4 + 4);
 	t.sport = rxs__get_be16(p + l4 + 2);
 	t.dport = rxs__get_be16(p + l4);
-	rxs__isn_hint_add(h, &t, rxs__get_be32(p + l4 + 4));
+	if ((flags & 0x12) == 0x12)
+		rxs__isn_hint_add(h, &t, seq);
+	if (h->tcp_nconnected) {
+		/* end_seq as TCP_SKB_CB counts it: the payload, and one each for SYN and FIN. */
+		unsigned int hdr = (l4 - l3) + (p[l4 + 12] >> 4) * 4u;
+		uint32_t payload = iplen > hdr ? iplen - hdr : 0;
+
+		rxs__tcp_learn_own(h, &t, flags, seq,
+				   seq + payload + !!(flags & 0x02) + !!(flags & 0x01));
+	}
 }
 
 /* Frames the host itself sent (its own source MAC) are in two-way captures: they are not
- * received, but a SYN-ACK among them tells which ISN the real host chose. */
+ * received, but a SYN-ACK among them tells which ISN the real host chose, and a connected
+ * socket's segments when it connected and how far it sent. */
 static bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
 {
 	const struct rxs_frame *f = &tr->frame;
@@ -73,7 +95,7 @@ static bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
 	if (f->len < 14 || (!lo && memcmp(f->data + 6, tr->dev->cfg.mac, 6)))
 		return false;
 	if (!tr->shadow)
-		RXS_SHARED(h, learn_isn(h, f->data, f->len));	/* the hints are TCP's */
+		RXS_SHARED(h, learn_own(h, f->data, f->len));	/* TCP's state */
 	/* lo receives what it sends: every frame on it is also received, its SYN-ACKs too. */
 	if (lo)
 		return false;

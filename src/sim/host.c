@@ -256,7 +256,10 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	}
 	add_vlan_devs(h, sc);
 	for (unsigned int i = 0; i < sc->nsockets; i++)
-		rxs__sock_init(h, &h->socks[h->nsocks++], &sc->sockets[i], i);
+		if ((rc = rxs__sock_init(h, &h->socks[h->nsocks++], &sc->sockets[i], i)) < 0) {
+			snprintf(err, errlen, "sockets[%u]: %s", i, rxs_strerror(rc));
+			return rc;
+		}
 	rc = rxs__proto_init(h);
 	if (!rc)
 		rc = load_netfilter(h, err, errlen);

@@ -5,6 +5,7 @@
  * a closed one keeps its counters for the report, and the host frees them all at the end.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -122,6 +123,71 @@ void rxs__tcp_listen(struct rxs_sock *sk)
 	sk->tcp.max_ack_backlog = RXS_MIN(backlog, somaxconn);
 	sk->hash_next = h->tcp_lhash[b];
 	h->tcp_lhash[b] = sk;
+}
+
+int rxs__tcp_connect(struct rxs_sock *sk)
+{
+	struct rxs_tcp_tuple *t = &sk->tcp.node.t;
+	size_t n = sk->cfg.peer.family == AF_INET ? 4 : 16;
+
+	memset(t, 0, sizeof(*t));
+	t->family = (uint8_t)sk->cfg.peer.family;
+	memcpy(t->saddr, sk->cfg.peer.addr, n);
+	memcpy(t->daddr, sk->cfg.local.addr, n);
+	t->sport = sk->cfg.peer_port;
+	t->dport = sk->cfg.port;
+	sk->tcp.node.kind = RXS_EH_SOCK;
+	sk->tcp.state = RXS_TCP_ESTABLISHED;
+	sk->tcp.connected = true;
+	sk->tcp.joining = true;
+	sk->tcp.rcv_mss = 536;	/* tcp_initialize_rcv_mss(): TCP_MSS_DEFAULT at most */
+	/* The application reads it as it would read an accepted connection (read:). */
+	sk->app.cfg = sk->cfg.conn_read;
+	sk->app.cfg.cpu = sk->cfg.app.cpu;
+	if (rxs__ehash_add(sk->host, &sk->tcp.node))
+		return -ENOMEM;
+	sk->host->tcp_nconnected++;
+	return 0;
+}
+
+/* The host's SYN: connect() sent it (tcp_connect: SYN_SENT, TcpActiveOpens). A copy of it
+ * (a retransmission) changes nothing; a new ISN is a new connect() on the same 4-tuple, once
+ * the last connection is over or never got an answer. */
+static void learn_syn(struct rxs_host *h, struct rxs_sock *sk, uint32_t isn)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (tp->state == RXS_TCP_SYN_SENT && tp->snd_una == isn)
+		return;
+	if (tp->state == RXS_TCP_ESTABLISHED && !tp->joining)
+		return;
+	tp->state = RXS_TCP_SYN_SENT;
+	tp->joining = true;	/* until the answer: the slow path of tcp_input.c */
+	tp->snd_known = true;
+	tp->snd_una = isn;
+	tp->snd_nxt = isn + 1;
+	__atomic_add_fetch(&h->mib_proc[RXS_MIB_TcpActiveOpens], 1, __ATOMIC_RELAXED);
+}
+
+void rxs__tcp_learn_own(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint8_t flags,
+			uint32_t seq, uint32_t end_seq)
+{
+	struct rxs_ehash_node *n = rxs__ehash_lookup(h, t);
+	struct rxs_sock *sk;
+
+	if (!n || n->kind != RXS_EH_SOCK)
+		return;
+	sk = (struct rxs_sock *)((char *)n - offsetof(struct rxs_sock, tcp.node));
+	if (!sk->tcp.connected || (flags & 0x04))	/* a RST sends nothing further */
+		return;
+	if ((flags & 0x12) == 0x02) {
+		learn_syn(h, sk, seq);
+		return;
+	}
+	/* What the host sent is what its ACKs' sequence numbers follow. */
+	if (!sk->tcp.snd_known || (int32_t)(end_seq - sk->tcp.snd_nxt) > 0)
+		sk->tcp.snd_nxt = end_seq;
+	sk->tcp.snd_known = true;
 }
 
 static int listener_score(const struct rxs_sock *sk, int family, const uint8_t *daddr)
@@ -280,6 +346,9 @@ uint64_t rxs__tcp_queued(const struct rxs_host *h)
 
 	for (const struct rxs_sock *c = h->tcp_conns; c; c = c->tcp.conn_next)
 		n += c->receive_queue.qlen + c->tcp.ofo.qlen;
+	/* A connected socket's receive queue is counted with the scenario's sockets. */
+	for (unsigned int i = 0; h->tcp_nconnected && i < h->nsocks; i++)
+		n += h->socks[i].tcp.ofo.qlen;
 	return n;
 }
 
@@ -304,6 +373,8 @@ void rxs__tcp_destroy(struct rxs_host *h)
 		c = next;
 	}
 	h->tcp_conns = NULL;
+	for (unsigned int i = 0; h->tcp_nconnected && i < h->nsocks; i++)
+		purge(&h->socks[i].tcp.ofo);
 	rxs__free(h->ehash);
 	h->ehash = NULL;
 	rxs__free(h->isn_hints);

@@ -40,7 +40,9 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 		sk->rcvbuf = cfg->proto == IPPROTO_TCP ? h->sc->sysctl.val[RXS_SYSCTL_TCP_RMEM][1]
 						       : h->sysctl[RXS_SYSCTL_RMEM_DEFAULT];
 	}
-	if (cfg->proto == IPPROTO_TCP) {
+	if (cfg->proto == IPPROTO_TCP && cfg->peer.family) {
+		return rxs__tcp_connect(sk);
+	} else if (cfg->proto == IPPROTO_TCP) {
 		rxs__tcp_listen(sk);
 	} else {
 		unsigned int b = port_hash(cfg->port);

@@ -46,6 +46,8 @@ static const char *const causes[RXS_DROP_MAX] = {
 	[RXS_DROP_TCP_OFO_DROP] = "out-of-order data past the window or the memory limit",
 	[RXS_DROP_TCP_OFO_QUEUE_PRUNE] = "out-of-order data pruned to free memory",
 	[RXS_DROP_TCP_OFOMERGE] = "out-of-order data already queued",
+	[RXS_DROP_TCP_INVALID_ACK_SEQUENCE] =
+		"an answer to a SYN the host did not send (its ACK is not the ISN + 1)",
 	[RXS_DROP_IPV6DISABLED] = "IPv6 is off: the host has no IPv6 address",
 	[RXS_DROP_CPU_BACKLOG] = "the CPU's backlog (netdev_max_backlog) was full",
 	[RXS_DROP_UNHANDLED_PROTO] = "no handler for its ethertype",
