@@ -236,6 +236,9 @@ static void test_parse_values(void **state)
 			   "      app: { read: 50kpps } }\n"
 			   "  - { name: e, proto: udp, bind: '[::]:5353', multicast_all: false,\n"
 			   "      join: [224.0.0.251, { group: 'ff02::fb', nic: eth1 }] }\n"
+			   "  - { name: f, proto: tcp, bind: '10.0.0.2:40000',\n"
+			   "      connect: '198.51.100.7:22', app: { read: never } }\n"
+			   "  - { name: g, proto: tcp, bind: '[fd00::2]:179', connect: '[fd00::9]:50000' }\n"
 			   "nics: [{ name: eth0 }, { name: eth1 }]\n";
 	struct rxs_scenario *sc;
 	char err[256];
@@ -253,6 +256,13 @@ static void test_parse_values(void **state)
 	assert_int_equal(sc->cost.ns[RXS_COST_UDP_RCV], 200);
 	assert_int_equal(sc->run.until, RXS_UNTIL_END);
 	assert_int_equal(sc->run.ns, 500000000);
+	assert_int_equal(sc->sockets[5].peer.family, AF_INET);
+	assert_int_equal(sc->sockets[5].peer.addr[0], 198);
+	assert_int_equal(sc->sockets[5].peer_port, 22);
+	assert_int_equal(sc->sockets[5].conn_read.kind, RXS_APP_NEVER);
+	assert_int_equal(sc->sockets[6].peer.family, AF_INET6);
+	assert_int_equal(sc->sockets[6].peer_port, 50000);
+	assert_int_equal(sc->sockets[4].peer.family, 0);	/* not connected */
 	assert_int_equal(sc->sockets[0].local.family, AF_INET6);
 	assert_int_equal(sc->sockets[0].app.kind, RXS_APP_RATE);
 	assert_true(sc->sockets[0].app.rate_bytes);
@@ -410,6 +420,19 @@ static const struct {
 	  "sockets[0].join[0]: missing group: (like 239.1.1.1)" },
 	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', multicast_all: maybe }\n",
 	  "sockets[0].multicast_all:" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: '10.0.0.2:53', connect: 10.0.0.1:53 }\n",
+	  "t.yaml:2:49: sockets[0].connect: connect: is for TCP sockets (proto: tcp)" },
+	{ __LINE__, "sockets:\n  - { proto: tcp, bind: '*:40000', connect: 10.0.0.1:22 }\n",
+	  "t.yaml:2:45: sockets[0].connect: a connected socket needs its own address in bind: "
+	  "(like 10.0.0.2:40000), not a wildcard" },
+	{ __LINE__, "sockets:\n  - { proto: tcp, bind: '10.0.0.2:1', connect: '[fd00::1]:22' }\n",
+	  "t.yaml:2:48: sockets[0].connect: the peer '[fd00::1]:22' is IPv6, bind: is IPv4" },
+	{ __LINE__, "sockets:\n  - { proto: tcp, bind: '10.0.0.2:1', connect: 10.0.0.1 }\n",
+	  "sockets[0].connect: '10.0.0.1' is not the peer's ip:port (like 198.51.100.7:22" },
+	{ __LINE__, "sockets:\n  - { proto: tcp, bind: '10.0.0.2:1', connect: '*:22' }\n",
+	  "sockets[0].connect: '*:22' is not the peer's ip:port" },
+	{ __LINE__, "sockets:\n  - { proto: tcp, bind: '10.0.0.2:1', conect: 10.0.0.1:22 }\n",
+	  "t.yaml:2:39: sockets[0]: unknown key 'conect' (did you mean 'connect'?)" },
 	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', join: [224.0.0.1, 224.0.0.2, 224.0.0.3, "
 		    "224.0.0.4, 224.0.0.5, 224.0.0.6, 224.0.0.7, 224.0.0.8, 224.0.0.9, 224.0.0.10, "
 		    "224.0.0.11, 224.0.0.12, 224.0.0.13, 224.0.0.14, 224.0.0.15, 224.0.0.16, "
@@ -1086,7 +1109,8 @@ static void round_trip(const struct rxs_scenario *sc, struct rxs_scenario **back
 static void test_capture_host(void **state)
 {
 	static const char *const want[] = { "tcp:22", "tcp:443", "udp:53", "udp:5000",
-					    "udp:5353", "udp:45000" };
+					    "udp:5353", "udp:45000", "tcp:51000-8080",
+					    "tcp:443-40001" };
 	struct rxs_scenario *sc = NULL, *back = NULL;
 	char path[256], err[512] = "", buf[64];
 	const struct rxs_nic_config *nic;
@@ -1108,8 +1132,20 @@ static void test_capture_host(void **state)
 	assert_string_equal(rxs_addr_format(&nic->addrs[1], buf, sizeof(buf)), "fe80::ff:fe00:2");
 	assert_int_equal(nic->addrs[1].prefix, 64);
 	/* Not the TCP client's port 51000: the host opened its connection from there. The UDP
-	 * client's 45000 gets the socket its replies were read on. */
+	 * client's 45000 gets the socket its replies were read on. The host's TCP connections
+	 * no listener makes are connected sockets: the one it opened (its SYN), and the one the
+	 * capture joined mid-way, accepted by tcp:443. */
 	check_sockets(__LINE__, sc, want, ARRAY_SIZE(want));
+	assert_string_equal(sc->sockets[6].comment, "the host's connection: it sent the SYN; 2 "
+			    "segments");
+	assert_string_equal(rxs_addr_format(&sc->sockets[6].local, buf, sizeof(buf)), "10.0.0.2");
+	assert_string_equal(rxs_addr_format(&sc->sockets[6].peer, buf, sizeof(buf)), "10.0.0.1");
+	assert_int_equal(sc->sockets[6].port, 51000);
+	assert_int_equal(sc->sockets[6].peer_port, 8080);
+	assert_string_equal(sc->sockets[7].comment, "accepted by tcp:443 before the capture (no "
+			    "SYN in it): assumed established; 1 segment");
+	assert_int_equal(sc->sockets[7].port, 443);
+	assert_int_equal(sc->sockets[7].peer_port, 40001);
 	assert_string_equal(sc->sockets[5].comment, "a client's socket: the host sent first from "
 			    "it; 1 datagram back");
 	assert_string_equal(sc->sockets[0].comment, "1 SYN to this port");
@@ -1142,6 +1178,8 @@ static void test_capture_host(void **state)
 			    sizeof(struct rxs_addr));
 	assert_int_equal(back->sockets[0].backlog, 4096);
 	assert_int_equal(back->sockets[0].local.family, AF_INET6);
+	assert_memory_equal(&back->sockets[6].peer, &sc->sockets[6].peer, sizeof(struct rxs_addr));
+	assert_int_equal(back->sockets[6].peer_port, 8080);
 	rxs_scenario_free(back);
 	rxs_scenario_free(sc);
 	unlink(path);
@@ -1154,14 +1192,14 @@ static const struct {
 	const uint8_t *mac;
 	unsigned int nsockets;
 } pick_cases[] = {
-	{ __LINE__, "10.0.0.2", 0, fr_host_mac, 6 },
-	{ __LINE__, "02:00:00:00:00:02", 0, fr_host_mac, 6 },
+	{ __LINE__, "10.0.0.2", 0, fr_host_mac, 8 },
+	{ __LINE__, "02:00:00:00:00:02", 0, fr_host_mac, 8 },
 	/* The other end: a client on every port it used, but the host opened a connection to
-	 * its port 8080; its UDP client port 50001 had a reply. Its own multicast is its own,
-	 * not received. */
-	{ __LINE__, "10.0.0.1", 0, fr_peer_mac, 2 },
+	 * its port 8080; its UDP client port 50001 had a reply; its connection to port 22 (its
+	 * SYN) is a connected socket. Its own multicast is its own, not received. */
+	{ __LINE__, "10.0.0.1", 0, fr_peer_mac, 3 },
 	/* By MAC the peer is also the gateway the DNS query to 8.8.8.8:53 went through. */
-	{ __LINE__, "02-00-00-00-00-01", 0, fr_peer_mac, 3 },
+	{ __LINE__, "02-00-00-00-00-01", 0, fr_peer_mac, 4 },
 	{ __LINE__, "10.9.9.9", -EINVAL, NULL, 0 },	/* in no frame */
 	{ __LINE__, "10.0.0.2/24", -EINVAL, NULL, 0 },
 	{ __LINE__, "eth0", -EINVAL, NULL, 0 },
@@ -1190,7 +1228,9 @@ static void test_capture_pick(void **state)
 		}
 		if (memcmp(sc->nics[0].mac, pick_cases[i].mac, 6) ||
 		    sc->nsockets != pick_cases[i].nsockets)
-			fail_msg("case at line %d: %u sockets", pick_cases[i].line, sc->nsockets);
+			fail_msg("case at line %d: %u sockets, the last %s (%s)", pick_cases[i].line,
+				 sc->nsockets, sc->nsockets ? sc->sockets[sc->nsockets - 1].name : "-",
+				 sc->nsockets ? sc->sockets[sc->nsockets - 1].comment : "");
 		assert_non_null(strstr(sc->comment, pick_cases[i].host));
 		rxs_scenario_free(sc);
 	}
@@ -1198,10 +1238,11 @@ static void test_capture_pick(void **state)
 }
 
 /* A loopback capture in Linux cooked headers: lo, its MTU, its address; the client's port
- * (which the SYN-ACK goes to) gets no listener. */
+ * (which the SYN-ACK goes to) gets no listener but the client's connected socket: on lo the
+ * SYN the server received is the one the client sent. */
 static void test_capture_loopback(void **state)
 {
-	static const char *const want[] = { "tcp:6379" };
+	static const char *const want[] = { "tcp:6379", "tcp:40000-6379" };
 	static const uint8_t zero[6];
 	struct rxs_scenario *sc = NULL, *back = NULL;
 	char path[256], err[512] = "", buf[64];

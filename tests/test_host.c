@@ -57,6 +57,35 @@ static void write_two_way(const char *path)
 	capw_close(&w);
 }
 
+/* Two connections the capture joined mid-way (no SYN): a client's to the host's port 179,
+ * the host answering from it; and the host's own, from port 45000 to 10.0.0.9:443, whose
+ * data comes to it. Then a connection the host opens from 45001 to 10.0.0.9:443 and the
+ * peer refuses. */
+static void write_mid_way(const char *path)
+{
+	const uint8_t *H = fr_host_mac, *P = fr_peer_mac;
+	struct capw w;
+	struct fr f;
+
+	capw_open(&w, path, CAPW_EN10MB);
+	for (uint32_t i = 0; i < 4; i++) {
+		capw_tcp(&f, H, P, "10.0.0.1", "10.0.0.2", 50000, 179, 0x18, 9000 + 19 * i, 300,
+			 19);
+		capw_add(&w, &f);
+		capw_tcp(&f, P, H, "10.0.0.2", "10.0.0.1", 179, 50000, 0x10, 300, 9019 + 19 * i,
+			 0);
+		capw_add(&w, &f);
+		capw_tcp(&f, H, P, "10.0.0.9", "10.0.0.2", 443, 45000, 0x18, 70000 + 1000 * i,
+			 555, 1000);
+		capw_add(&w, &f);
+	}
+	capw_tcp(&f, P, H, "10.0.0.2", "10.0.0.9", 45001, 443, 0x02, 100, 0, 0);
+	capw_add(&w, &f);
+	capw_tcp(&f, H, P, "10.0.0.9", "10.0.0.2", 443, 45001, 0x14, 0, 101, 0);
+	capw_add(&w, &f);
+	capw_close(&w);
+}
+
 static int setup(void **state)
 {
 	char p[256];
@@ -81,6 +110,7 @@ static int setup(void **state)
 	capw_tcp(&f, zero, zero, "127.0.0.1", "127.0.0.1", 40000, 6379, 0x18, 2, 8, 3000);
 	capw_add_sll(&w, &f);
 	capw_close(&w);
+	write_mid_way(in_dir(p, sizeof(p), "mid.pcap"));
 	/* IPv6 multicast only (as babel and mDNS are): no IPv6 address in it for the host. */
 	capw_open(&w, in_dir(p, sizeof(p), "mdns6.pcap"), CAPW_EN10MB);
 	for (int i = 0; i < 4; i++) {
@@ -120,6 +150,8 @@ static void test_scenario_replays_the_same(void **state)
 		{ __LINE__, "two-way.pcap", "02:00:00:00:00:01" },
 		{ __LINE__, "lo.pcap", NULL },
 		{ __LINE__, "mdns6.pcap", NULL },
+		{ __LINE__, "mid.pcap", NULL },
+		{ __LINE__, "mid.pcap", "10.0.0.1" },
 	};
 
 	(void)state;
@@ -206,7 +238,16 @@ static const struct {
 	{ __LINE__, "trace %s --host 10.0.0.1 --packet 2", 0, "TCP 10.0.0.2.22 > 10.0.0.1.40000" },
 	{ __LINE__, "sweep %s --host 10.0.0.1 --set nics.eth0.ring_size=64,128 -j 1", 0, "128" },
 	{ __LINE__, "advise %s --host 10.0.0.1 -j 1", 0, "" },
-	{ __LINE__, "check %s --host 10.0.0.1", 0, "1 nics, 3 sockets" },
+	{ __LINE__, "check %s --host 10.0.0.1", 0, "1 nics, 4 sockets" },
+	/* The client's connection is its connected socket: the SYN-ACK completes it (its SYN
+	 * was learned from the capture), the server's ACKs come to it; nothing is reset. */
+	{ __LINE__, "replay %s --quiet --host 10.0.0.1", 0,
+	  "sockets udp:50001, udp:50002, udp:50003, tcp:40000-22" },
+	{ __LINE__, "replay %s --quiet --host 10.0.0.1", 0,
+	  "conservation: offered 9 = consumed 9 + dropped 0 + queued 0" },
+	{ __LINE__, "replay %s --quiet --host 10.0.0.1 --format json", 0,
+	  "\"TcpActiveOpens\": 1," },
+	{ __LINE__, "replay %s --quiet --host 10.0.0.1 --format json", 0, "\"TcpOutRsts\": 0," },
 	{ __LINE__, "replay %s --host 10.9.9.9", 2, "--host 10.9.9.9: no frame of" },
 	{ __LINE__, "replay %s --host nonsense", 2, "not an IPv4 or IPv6 address or a MAC" },
 	{ __LINE__, "scenario %s --host", 2, "option --host needs a value" },
@@ -273,7 +314,8 @@ static void test_loopback_and_ipv6(void **state)
 	assert_null(strstr(out, "IP_INVALID_DEST"));
 	assert_null(strstr(out, "NIC_LENGTH"));
 	assert_null(strstr(out, "TCP_CSUM"));
-	assert_non_null(strstr(out, "\"consumed\": 3,"));	/* SYN, ACK, data */
+	/* SYN, SYN-ACK (to the client's connected socket), ACK, data. */
+	assert_non_null(strstr(out, "\"consumed\": 4,"));
 	assert_non_null(strstr(out, "\"ok\": true"));
 	free(out);
 	out = run(&status, "%s replay %s --quiet --format json", RXS_CLI,
@@ -281,6 +323,38 @@ static void test_loopback_and_ipv6(void **state)
 	assert_int_equal(status, 0);
 	assert_null(strstr(out, "IPV6DISABLED"));
 	assert_non_null(strstr(out, "\"offered\": 4, \"consumed\": 4,"));
+	free(out);
+}
+
+/* Connections the capture joined mid-way are assumed open on the host, on both sides, and
+ * are delivered: no NO_SOCKET, no TCP_FLAGS. One the host opened and the peer refused is
+ * refused as in the kernel (AttemptFails, the RST consumed). The YAML says why. */
+static void test_mid_way(void **state)
+{
+	char cap[256];
+	int status;
+	char *out;
+
+	(void)state;
+	in_dir(cap, sizeof(cap), "mid.pcap");
+	out = run(&status, "%s replay %s --quiet --format json", RXS_CLI, cap);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "\"offered\": 9, \"consumed\": 9, \"dropped\": 0,"));
+	assert_non_null(strstr(out, "\"TcpActiveOpens\": 1,"));
+	assert_non_null(strstr(out, "\"TcpAttemptFails\": 1,"));
+	assert_non_null(strstr(out, "\"TcpOutRsts\": 0,"));
+	free(out);
+	out = run(&status, "%s scenario %s", RXS_CLI, cap);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "  # accepted by tcp:179 before the capture (no SYN in it): "
+				    "assumed established; 8 segments\n"
+				    "  - { name: \"tcp:179-50000\", proto: tcp, bind: \"10.0.0.2:179\", "
+				    "connect: \"10.0.0.1:50000\", app: { read: all } }\n"));
+	assert_non_null(strstr(out, "  # begun before the capture (no SYN in it): assumed "
+				    "established; 4 segments\n"
+				    "  - { name: \"tcp:45000-443\""));
+	assert_non_null(strstr(out, "  # the host's connection: it sent the SYN; 2 segments\n"
+				    "  - { name: \"tcp:45001-443\""));
 	free(out);
 }
 
@@ -292,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_host_option),
 		cmocka_unit_test(test_host_elsewhere),
 		cmocka_unit_test(test_loopback_and_ipv6),
+		cmocka_unit_test(test_mid_way),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -106,6 +106,24 @@ struct rxs_capture_vlan {
 	uint64_t frames;
 };
 
+/* What a TCP connection of the host did in the capture (struct rxs_capture_flow flags). */
+enum {
+	RXS_FLOW_IN = 1,		/* the peer sent the host segments */
+	RXS_FLOW_SYN_IN = 2,		/* ... a SYN among them: the peer opened it */
+	RXS_FLOW_SYNACK_IN = 4,		/* ... a SYN-ACK: the host opened it */
+	RXS_FLOW_SYN_OUT = 8,		/* the host sent a SYN: it opened it */
+	RXS_FLOW_OUT = 16,		/* the host sent a segment other than a RST */
+	RXS_FLOW_RST_OUT = 32,		/* the host sent a RST */
+};
+
+/* One TCP connection (4-tuple) of the host, seen from the host. */
+struct rxs_capture_flow {
+	struct rxs_addr local, peer;	/* prefix 32/128 */
+	uint16_t lport, pport;
+	uint64_t segs;			/* segments either way */
+	unsigned int flags;		/* RXS_FLOW_* */
+};
+
 /* Which end of a capture is the host: the default (0), by MAC or by address. */
 enum rxs_capture_pick { RXS_PICK_AUTO, RXS_PICK_MAC, RXS_PICK_ADDR };
 
@@ -132,6 +150,10 @@ struct rxs_capture_survey {
 	unsigned int ngroup_ports;
 	struct rxs_capture_vlan *vlans;	/* 802.1Q/802.1ad ids of received frames, by id */
 	unsigned int nvlans;
+	struct rxs_capture_flow *flows;	/* the host's unicast TCP connections, the most segments
+					 * to it first; on lo, each end's own flags include what
+					 * the other end received from it */
+	unsigned int nflows;
 	uint64_t frames;
 	uint8_t host_mac[6];		/* the host's MAC as surveyed (all zero: converted frames) */
 	bool host_mac_found;		/* host_mac came from the capture's Ethernet headers */

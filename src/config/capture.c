@@ -54,6 +54,7 @@
 #include "rxsim/nic.h"
 
 #define PEERS_MANY 3		/* distinct source ports that make a UDP port a server's */
+#define CONNS_MAX 512		/* connected sockets assumed, the busiest connections first */
 
 /* Write the reason into @why and return @verdict. */
 static int __attribute__((format(printf, 4, 5)))
@@ -364,6 +365,89 @@ static int add_vlans(struct rxs_scenario *sc, const struct rxs_capture_survey *s
 	return note(sc, line);
 }
 
+/* Whether the host had the connection @f open, by the rule atop this file: 1 with the
+ * reason in @why, or 0 (the listener takes it, or the host reset it: there was none). */
+static int conn_verdict(const struct rxs_scenario *sc, const struct rxs_capture_flow *f,
+			char *why, size_t len)
+{
+	unsigned long long n = (unsigned long long)f->segs;
+	bool listener = false;
+
+	if (!(f->flags & RXS_FLOW_IN) || (f->flags & RXS_FLOW_SYN_IN))
+		return 0;
+	if ((f->flags & RXS_FLOW_RST_OUT) && !(f->flags & (RXS_FLOW_OUT | RXS_FLOW_SYN_OUT)))
+		return 0;
+	if (f->flags & RXS_FLOW_SYN_OUT)
+		return because(1, why, len, "the host's connection: it sent the SYN; %llu "
+			       "segment%s", n, n == 1 ? "" : "s");
+	if (f->flags & RXS_FLOW_SYNACK_IN)
+		return because(1, why, len, "the host's connection: a SYN-ACK came to it (its SYN "
+			       "is not in the capture); %llu segments", n);
+	for (unsigned int i = 0; i < sc->nsockets; i++)
+		listener |= sc->sockets[i].proto == IPPROTO_TCP && !sc->sockets[i].peer.family &&
+			    sc->sockets[i].port == f->lport;
+	if (listener)
+		return because(1, why, len, "accepted by tcp:%u before the capture (no SYN in it): "
+			       "assumed established; %llu segment%s", f->lport, n,
+			       n == 1 ? "" : "s");
+	return because(1, why, len, "begun before the capture (no SYN in it): assumed "
+		       "established; %llu segment%s", n, n == 1 ? "" : "s");
+}
+
+/*
+ * The host's TCP connections that no listener makes: those it opened itself (its SYN, or a
+ * SYN-ACK to it, in the capture) and those the capture joined mid-way, on either side. Each
+ * becomes a connected socket (connect:), as on the host that took the capture, where they
+ * existed: the client's socket, or the server's accepted one. An accepted connection is
+ * written the same way, bind: the server's port and connect: the client, because once
+ * established a connection is the same socket whichever side opened it; it takes nothing
+ * from the listener of its port. The busiest CONNS_MAX connections get one.
+ */
+static int add_connections(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
+{
+	unsigned int made = 0, left = 0;
+	char why[96], line[160];
+
+	for (unsigned int i = 0; i < sv->nflows; i++) {
+		const struct rxs_capture_flow *f = &sv->flows[i];
+		struct rxs_socket_config *s;
+		unsigned int dup = 0;
+
+		if (!conn_verdict(sc, f, why, sizeof(why)))
+			continue;
+		if (made == CONNS_MAX) {
+			left++;
+			continue;
+		}
+		if (!(s = rxs_scenario_add_socket(sc)))
+			return -ENOMEM;
+		made++;
+		s->proto = IPPROTO_TCP;
+		s->local = f->local;
+		s->local.prefix = 0;
+		s->port = f->lport;
+		s->peer = f->peer;
+		s->peer.prefix = 0;
+		s->peer_port = f->pport;
+		s->conn_read.kind = RXS_APP_ALL;
+		snprintf(s->comment, sizeof(s->comment), "%s", why);
+		/* Named by its ports; another peer on the same ports gets a number. */
+		for (unsigned int j = 0; j + 1 < sc->nsockets; j++)
+			dup += sc->sockets[j].peer.family && sc->sockets[j].port == f->lport &&
+			       sc->sockets[j].peer_port == f->pport;
+		if (dup)
+			snprintf(s->name, sizeof(s->name), "tcp:%u-%u#%u", f->lport, f->pport,
+				 dup + 1);
+		else
+			snprintf(s->name, sizeof(s->name), "tcp:%u-%u", f->lport, f->pport);
+	}
+	if (!left)
+		return 0;
+	snprintf(line, sizeof(line), "%u more TCP connections got no socket (at most %u)", left,
+		 CONNS_MAX);
+	return note(sc, line);
+}
+
 static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, const char *path,
 		const char *host)
 {
@@ -372,8 +456,8 @@ static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, co
 
 	snprintf(line, sizeof(line), "the host rxsim assumes for %s%s%s (rxsim scenario)", path,
 		 host ? ", picked by --host " : "", host ? host : "");
-	if (note(sc, line) || fill_nic(sc, sv) || add_sockets(sc, sv) || note_groups(sc, sv) ||
-	    add_vlans(sc, sv))
+	if (note(sc, line) || fill_nic(sc, sv) || add_sockets(sc, sv) ||
+	    add_connections(sc, sv) || note_groups(sc, sv) || add_vlans(sc, sv))
 		return -ENOMEM;
 	join_groups(sc, sv);
 	t = rxs_scenario_add_traffic(sc);

@@ -27,11 +27,13 @@
 #include "rxsim/error.h"
 
 #define SURVEY_MAX 65536u
-#define KEY_MAX 19		/* family, IPv6 address, port */
+#define KEY_MAX 37		/* family, two IPv6 addresses, two ports (a TCP flow) */
 #define EPHEMERAL_LOW 32768u	/* net.ipv4.ip_local_port_range's default start */
 
 struct tally_ent {
 	uint8_t key[KEY_MAX];
+	uint8_t flags;		/* flows: RXS_FLOW_* of the frames counted */
+	uint8_t rflags;		/* flows: what the reverse flow says of this one (lo) */
 	uint64_t count;		/* 0: empty slot */
 };
 
@@ -54,6 +56,7 @@ struct survey_ctx {
 	struct tally macs, addrs, groups;
 	struct tally group_ports;	/* (group, UDP port) of group datagrams */
 	struct tally src_macs;		/* pass 1 by address: MACs the address sent from */
+	struct tally flows;		/* the host's TCP connections, from its side */
 	uint32_t *port_idx;		/* [2][65536]: 1 + index into recs, 0 = none */
 	struct port_rec *recs;
 	unsigned int nrecs, caprecs;
@@ -295,6 +298,33 @@ static int count_port(struct survey_ctx *c, const struct pkt *k, bool in, bool g
 	return 0;
 }
 
+/* A TCP segment of one of the host's connections, to it (@in) or from it. Only the host's
+ * unicast connections: the key is (family, the host's address and port, the peer's). */
+static int count_flow(struct survey_ctx *c, const struct pkt *k, bool in)
+{
+	size_t n = k->family == AF_INET ? 4 : 16;
+	const uint8_t *mine = in ? k->daddr : k->saddr, *peer = in ? k->saddr : k->daddr;
+	uint8_t key[KEY_MAX] = { 0 }, f = k->tcp_flags, flag;
+	struct tally *t = &c->flows;
+
+	key[0] = k->family == AF_INET ? 4 : 6;
+	memcpy(key + 1, mine, n);
+	rxs__put_be16(key + 17, in ? k->dport : k->sport);
+	memcpy(key + 19, peer, n);
+	rxs__put_be16(key + 35, in ? k->sport : k->dport);
+	if (in)
+		flag = RXS_FLOW_IN | ((f & 0x12) == 0x02 ? RXS_FLOW_SYN_IN : 0) |
+		       ((f & 0x12) == 0x12 ? RXS_FLOW_SYNACK_IN : 0);
+	else
+		flag = (f & 0x04 ? RXS_FLOW_RST_OUT : RXS_FLOW_OUT) |
+		       ((f & 0x12) == 0x02 ? RXS_FLOW_SYN_OUT : 0);
+	if (tally_add(t, key, KEY_MAX) < 0)
+		return -ENOMEM;
+	if (t->last_ok)
+		t->ents[t->last].flags |= flag;
+	return 0;
+}
+
 /* A frame the host received: unicast to it, or to a group or broadcast. */
 static int count_in(struct survey_ctx *c, const struct pkt *k, bool group)
 {
@@ -326,6 +356,8 @@ static int count_in(struct survey_ctx *c, const struct pkt *k, bool group)
 	}
 	if (rc == 0 && k->proto)
 		rc = count_port(c, k, true, !unicast_ip(k->family, k->daddr));
+	if (rc == 0 && k->proto == 6 && unicast_ip(k->family, k->daddr))
+		rc = count_flow(c, k, true);
 	return rc;
 }
 
@@ -373,8 +405,12 @@ static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted
 			from = from || (!to && addr_is(k, k->saddr, &sel->addr));
 	}
 	if (from) {
+		int rc = k->proto ? count_port(c, k, false, false) : 0;
+
 		c->sv->from_host++;
-		return k->proto ? count_port(c, k, false, false) : 0;
+		if (rc == 0 && k->proto == 6 && unicast_ip(k->family, k->daddr))
+			rc = count_flow(c, k, false);
+		return rc;
 	}
 	if (to || group)
 		return count_in(c, k, group);
@@ -446,6 +482,61 @@ static void export_port(struct rxs_capture_port *p, const struct port_rec *r, in
 	p->first = r->first;
 }
 
+/* On lo the host is both ends: what one end received, the other sent. Each flow takes the
+ * flags of its reverse flow, turned round, so the client's end knows it sent the SYN. */
+static void flows_turn(struct tally *t)
+{
+	static const uint8_t turn[][2] = {
+		{ RXS_FLOW_IN, RXS_FLOW_OUT }, { RXS_FLOW_SYN_IN, RXS_FLOW_SYN_OUT },
+		{ RXS_FLOW_OUT, RXS_FLOW_IN }, { RXS_FLOW_SYN_OUT, RXS_FLOW_SYN_IN },
+	};
+
+	for (unsigned int i = 0; i < t->cap; i++) {
+		struct tally_ent *e = &t->ents[i], *r;
+		uint8_t key[KEY_MAX];
+
+		if (!e->count)
+			continue;
+		key[0] = e->key[0];
+		memcpy(key + 1, e->key + 19, 18);
+		memcpy(key + 19, e->key + 1, 18);
+		r = &t->ents[tally_slot(t->ents, t->cap, key)];
+		for (unsigned int j = 0; r->count && j < ARRAY_SIZE(turn); j++)
+			if (r->flags & turn[j][0])
+				e->rflags |= turn[j][1];
+	}
+	for (unsigned int i = 0; i < t->cap; i++)
+		t->ents[i].flags |= t->ents[i].rflags;
+}
+
+static int export_flows(struct rxs_capture_survey *sv, struct survey_ctx *c)
+{
+	unsigned int n;
+
+	if (c->flows.cap)
+		flows_turn(&c->flows);
+	n = tally_sort(&c->flows);
+	sv->flows = rxs__calloc(n + 1, sizeof(*sv->flows));
+	if (!sv->flows)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct tally_ent *e = &c->flows.ents[i];
+		struct rxs_capture_flow *f = &sv->flows[i];
+		uint8_t a[KEY_MAX];
+
+		export_addr(&f->local, e->key);
+		a[0] = e->key[0];
+		memcpy(a + 1, e->key + 19, 16);
+		export_addr(&f->peer, a);
+		f->lport = rxs__get_be16(e->key + 17);
+		f->pport = rxs__get_be16(e->key + 35);
+		f->segs = e->count;
+		f->flags = e->flags;
+	}
+	sv->nflows = n;
+	return 0;
+}
+
 static int export_survey(struct rxs_capture_survey *sv, struct survey_ctx *c)
 {
 	unsigned int na = tally_sort(&c->addrs), ng = tally_sort(&c->groups), nv = 0, n = 0;
@@ -491,7 +582,7 @@ static int export_survey(struct rxs_capture_survey *sv, struct survey_ctx *c)
 	sv->naddrs = na;
 	sv->ngroups = ng;
 	sv->nports = n;
-	return 0;
+	return export_flows(sv, c);
 }
 
 static int export_macs(struct rxs_capture_survey *sv, struct survey_ctx *c)
@@ -593,6 +684,7 @@ int rxs_capture_survey_host(struct rxs_capture_survey *sv, const char *path,
 	rxs__free(c->addrs.ents);
 	rxs__free(c->groups.ents);
 	rxs__free(c->group_ports.ents);
+	rxs__free(c->flows.ents);
 	rxs__free(c->port_idx);
 	rxs__free(c->recs);
 	rxs__free(c);
@@ -625,5 +717,6 @@ void rxs_capture_survey_free(struct rxs_capture_survey *sv)
 	rxs__free(sv->groups);
 	rxs__free(sv->group_ports);
 	rxs__free(sv->vlans);
+	rxs__free(sv->flows);
 	memset(sv, 0, sizeof(*sv));
 }
