@@ -35,10 +35,16 @@
  *   Never port 0, and never a port only the host sent from.
  * - the sockets that read a multicast group's datagrams join it (join_groups), and a VLAN
  *   device for each VLAN id of the frames to it (add_vlans).
+ * - a connected TCP socket (connect:) for each of the host's TCP connections no listener
+ *   makes (add_connections), the busiest CONNS_MAX first: one the host opened (its SYN, or
+ *   a SYN-ACK to it, in the capture: the replay opens it at the SYN), or one the capture
+ *   joined mid-way (no SYN either way), on either side, assumed established before the
+ *   capture began (its sequence numbers are taken from the traffic). Not a connection the
+ *   peer opened (a SYN to the host: its listener takes it), nor one the host only answered
+ *   with RSTs (it had none). On lo both ends are the host: each end's flow also says what
+ *   the other end received from it, so the client's end knows it sent the SYN.
  * Each entry says why in its comment, which `rxsim scenario` writes as YAML comments.
- * Segments of connections opened before the capture began find no connection and are reset,
- * as on a host that restarted. What the report then shows is what the receive path itself
- * does to that traffic.
+ * What the report then shows is what the receive path itself does to that traffic.
  */
 #include <errno.h>
 #include <netinet/in.h>
