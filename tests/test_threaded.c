@@ -636,6 +636,60 @@ static void test_vlan_threaded(void **state)
 	rmdir(dir);
 }
 
+/*
+ * Connections a capture joined mid-way, on the host a bare capture gets (a connected socket
+ * for each), replayed by two CPUs from split readers at top speed: each connection takes
+ * its sequence numbers from the first segment that reaches it, under the host lock, so
+ * every segment is delivered and nothing is reset, as in the virtual engine.
+ */
+static void test_connected_threaded(void **state)
+{
+	char dir[] = "/tmp/test_threaded.XXXXXX", path[64], err[256];
+	struct rxs_scenario *sc = NULL;
+	struct rxs_conservation cv, ct;
+	struct rxs_gen_tcp g;
+	rxs_host_t *v = NULL, *t = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/mid.pcap", dir);
+	memset(&g, 0, sizeof(g));
+	memcpy(g.dst_mac, fr_host_mac, 6);
+	memcpy(g.src_mac, fr_peer_mac, 6);
+	rxs_addr_parse(&g.dst, FR_HOST_IP);
+	rxs_addr_parse(&g.src, FR_PEER_IP);
+	g.dport = 80;
+	g.kind = RXS_GEN_TCP_FLOWS;
+	g.flows = 64;
+	g.size = 200;
+	g.rate_pps = 100000;
+	g.count = 1280;
+	if (rxs_gen_tcp_pcap(&g, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	if (rxs_scenario_for_capture(&sc, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(sc->nsockets, 1 + 64);	/* tcp:80 and a connection each */
+	sc->host.cpus = 2;
+	sc->nics[0].rx_queues = 4;
+	if (rxs_host_create(&v, sc, err, sizeof(err)) || rxs_host_create(&t, sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_host_run(v), 0);
+	assert_int_equal(rxs_host_run_threaded(t, true), 0);
+	assert_int_equal(rxs_host_conservation(v, &cv), 0);
+	assert_int_equal(rxs_host_conservation(t, &ct), 0);
+	assert_int_equal(ct.offered, 1280);
+	assert_int_equal(cv.consumed, 1280);
+	assert_int_equal(ct.consumed, 1280);
+	assert_int_equal(rxs_host_mib(t, RXS_MIB_TcpOutRsts), 0);
+	assert_int_equal(rxs_host_mib(t, RXS_MIB_TcpInSegs), rxs_host_mib(v, RXS_MIB_TcpInSegs));
+	assert_int_equal(rxs_host_mib(t, RXS_MIB_TcpExtTCPOFOQueue), 0);
+	rxs_host_destroy(v);
+	rxs_host_destroy(t);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -651,6 +705,7 @@ int main(void)
 		cmocka_unit_test(test_split_readers),
 		cmocka_unit_test(test_multicast_threaded),
 		cmocka_unit_test(test_vlan_threaded),
+		cmocka_unit_test(test_connected_threaded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
