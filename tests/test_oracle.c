@@ -9,7 +9,8 @@
  * A case may be replayed bare instead, as a user replays a capture of their own: `args` then
  * names the capture (and any --set) in place of scenario.yaml, and `expect` the file to
  * compare with (client-txcsum: the client's capture, TX checksum offload on, must give the
- * server's counters with checksums: auto, and checksum drops with verify).
+ * server's counters with checksums: auto, and checksum drops with verify; with --host the
+ * client's own counters, its connections opened by its SYNs).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,6 +51,10 @@ static const struct {
 	{ __LINE__, OWN, "client-txcsum",
 	  "client-tx.pcap --set nics.eth0.gro=false --set traffic.0.checksums=verify",
 	  "expect-verify.json" },
+	/* The same capture with the client as the host: its connections are its connected
+	 * sockets, opened by its SYNs; the client's own counters are the truth. */
+	{ __LINE__, OWN, "client-txcsum",
+	  "client-tx.pcap --host 10.77.0.1 --set nics.eth0.gro=false", "expect-client.json" },
 	{ __LINE__, OWN, "mcast-join", NULL, NULL },
 	/* 802.1Q tags with no VLAN device: this kernel has no CONFIG_VLAN_8021Q. */
 	{ __LINE__, OWN, "vlan-notags", NULL, NULL },
