@@ -569,6 +569,7 @@ static const char set_base[] =
 	"      vlans: [{ id: 202, addresses: [10.2.0.2/24] }] }\n"
 	"sockets:\n  - { name: dns, proto: udp, bind: ':53', app: { cpu: 1 } }\n"
 	"  - { name: web, proto: tcp, bind: ':80' }\n"
+	"  - { name: c1, proto: tcp, bind: '10.0.0.2:40000', connect: '10.0.0.1:22' }\n"
 	"traffic:\n  - { pcap: a.pcap }\n";
 
 static int64_t get_budget(const struct rxs_scenario *sc)
@@ -597,6 +598,7 @@ static int64_t get_irq3(const struct rxs_scenario *sc) { return sc->nics[0].irq_
 static int64_t get_vlan_naddrs(const struct rxs_scenario *sc) { return sc->nics[0].vlans[0].naddrs; }
 static int64_t get_vlan_id(const struct rxs_scenario *sc) { return sc->nics[0].vlans[0].id; }
 static int64_t get_nvlans(const struct rxs_scenario *sc) { return sc->nics[0].nvlans; }
+static int64_t get_peer_port(const struct rxs_scenario *sc) { return sc->sockets[2].peer_port; }
 
 static const struct {
 	int line;
@@ -628,6 +630,7 @@ static const struct {
 	{ __LINE__, "nics.eth0.vlans.0.addresses=[10.2.0.3/24, fd02::3/64]", get_vlan_naddrs, 2 },
 	{ __LINE__, "nics.eth0.vlans.0.id=300", get_vlan_id, 300 },
 	{ __LINE__, "nics.eth0={vlans: [{ id: 7 }]}", get_nvlans, 2 },	/* adds an entry */
+	{ __LINE__, "sockets.c1.connect=10.0.0.9:23", get_peer_port, 23 },
 };
 
 static const struct {
@@ -673,6 +676,13 @@ static const struct {
 	{ __LINE__, "nics.eth0={vlans: [{ name: x }]}", "a VLAN needs an id" },
 	{ __LINE__, "nics.eth0.vlans=[{ id: 7 }]", "vlans needs an entry: vlans.NAME.KEY=VALUE" },
 	{ __LINE__, "nics.eth0.vlans.0.name=eth0", "vlans: 'eth0' is already a NIC's name" },
+	{ __LINE__, "sockets.c1.bind=0.0.0.0:40000", "--set sockets.c1.bind=0.0.0.0:40000: sockets.c1.connect: "
+	  "needs proto: tcp and a bind: address of the peer's family, not a wildcard" },
+	{ __LINE__, "sockets.c1.proto=udp", "sockets.c1.connect: needs proto: tcp" },
+	{ __LINE__, "sockets.web.connect=10.0.0.1:22",
+	  "a connected socket needs its own address in bind: (like 10.0.0.2:40000)" },
+	{ __LINE__, "sockets.c1.conect=10.0.0.1:22",
+	  "unknown key 'conect' (did you mean 'connect'?)" },
 };
 
 static struct rxs_scenario *set_scenario(void)
