@@ -86,6 +86,21 @@ static void write_mid_way(const char *path)
 	capw_close(&w);
 }
 
+/* @f as a Linux cooked record of an Ethernet device: @pkttype (0 to this host, 4 sent by
+ * it) with @mac, the sender's address as SLL keeps it. */
+static void sll_record(struct capw *w, const struct fr *f, uint16_t pkttype, const uint8_t mac[6])
+{
+	uint8_t rec[FR_MAX + 16] = { 0 };
+
+	fr_put16(rec, pkttype);
+	fr_put16(rec + 2, 1);		/* ARPHRD_ETHER */
+	fr_put16(rec + 4, 6);
+	memcpy(rec + 6, mac, 6);
+	memcpy(rec + 14, f->d + 12, 2);	/* the protocol */
+	memcpy(rec + 16, f->d + FR_ETH_HLEN, f->len - FR_ETH_HLEN);
+	capw_record(w, rec, f->len - FR_ETH_HLEN + 16);
+}
+
 static int setup(void **state)
 {
 	char p[256];
@@ -111,6 +126,17 @@ static int setup(void **state)
 	capw_add_sll(&w, &f);
 	capw_close(&w);
 	write_mid_way(in_dir(p, sizeof(p), "mid.pcap"));
+	/* tcpdump -i any on a server (SLL, Ethernet): three queries in, three answers out. */
+	capw_open(&w, in_dir(p, sizeof(p), "any.pcap"), CAPW_LINUX_SLL);
+	for (int i = 0; i < 3; i++) {
+		capw_udp(&f, fr_host_mac, fr_peer_mac, false, 0, "10.0.0.1", "10.0.0.2",
+			 (uint16_t)(40000 + i), 53, 30);
+		sll_record(&w, &f, 0, fr_peer_mac);
+		capw_udp(&f, fr_peer_mac, fr_host_mac, false, 0, "10.0.0.2", "10.0.0.1", 53,
+			 (uint16_t)(40000 + i), 60);
+		sll_record(&w, &f, 4, fr_host_mac);
+	}
+	capw_close(&w);
 	/* IPv6 multicast only (as babel and mDNS are): no IPv6 address in it for the host. */
 	capw_open(&w, in_dir(p, sizeof(p), "mdns6.pcap"), CAPW_EN10MB);
 	for (int i = 0; i < 4; i++) {
@@ -326,6 +352,23 @@ static void test_loopback_and_ipv6(void **state)
 	free(out);
 }
 
+/* tcpdump -i any marks what the host sent (PACKET_OUTGOING): those are the host's own frames,
+ * counted as such and not replayed, as in an Ethernet capture; the queries are delivered. */
+static void test_sll_outgoing(void **state)
+{
+	char cap[256];
+	int status;
+	char *out;
+
+	(void)state;
+	out = run(&status, "%s replay %s --quiet --format json", RXS_CLI,
+		  in_dir(cap, sizeof(cap), "any.pcap"));
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "\"frames\": 6, \"own_frames_skipped\": 3, \"replayed\": 3"));
+	assert_non_null(strstr(out, "\"offered\": 3, \"consumed\": 3, \"dropped\": 0,"));
+	free(out);
+}
+
 /* Connections the capture joined mid-way are assumed open on the host, on both sides, and
  * are delivered: no NO_SOCKET, no TCP_FLAGS. One the host opened and the peer refused is
  * refused as in the kernel (AttemptFails, the RST consumed). The YAML says why. */
@@ -367,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_host_elsewhere),
 		cmocka_unit_test(test_loopback_and_ipv6),
 		cmocka_unit_test(test_mid_way),
+		cmocka_unit_test(test_sll_outgoing),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -118,7 +118,7 @@ static void put_mac_host(uint8_t *mac, const struct rxs_source_options *o, int p
 		memcpy(mac, mcast, 6);
 		break;
 	case PKT_OUTGOING:
-		/* Sent by the capturing host: addressed elsewhere, so our NIC filters it out. */
+		/* Sent by the capturing host, to a peer (SLL keeps no destination address). */
 		memcpy(mac, o->peer_mac, 6);
 		break;
 	default:
@@ -140,6 +140,10 @@ static void parse_sll(const struct rxs_source_options *o, int sll2, const uint8_
 
 	put_mac_host(lh->dst, o, pkttype);
 	memcpy(lh->src, halen == 6 ? addr : o->peer_mac, 6);
+	/* Sent by the capturing host: from the host's MAC, so the replay knows it for the host's
+	 * own frame (not received; its SYN-ACKs' ISNs learned), as in an Ethernet capture. */
+	if (pkttype == PKT_OUTGOING)
+		memcpy(lh->src, o->host_mac, 6);
 	lh->type = rxs__get_be16(sll2 ? p : p + 14);
 }
 
