@@ -83,15 +83,6 @@ static void join_solicited(struct rxs_netdev *dev, const uint8_t *low3)
 	mc_inc_group(dev, AF_INET6, g);
 }
 
-static bool host_has_ipv6(const struct rxs_host *h)
-{
-	for (unsigned int i = 0; i < h->ndevs; i++)
-		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++)
-			if (h->devs[i].cfg.addrs[j].family == AF_INET6)
-				return true;
-	return false;
-}
-
 static void join_defaults(struct rxs_netdev *dev, bool ipv6)
 {
 	static const uint8_t all_hosts[4] = { 224, 0, 0, 1 };
@@ -126,7 +117,7 @@ static unsigned int join_dev(const struct rxs_host *h, const struct rxs_sock *sk
 
 int rxs__mc_init(struct rxs_host *h)
 {
-	bool ipv6 = host_has_ipv6(h);
+	bool ipv6 = rxs__host_has_ipv6(h);
 	unsigned int room = 4 + RXS_MAX_ADDRS;	/* the defaults, at most */
 
 	for (unsigned int i = 0; i < h->nsocks; i++)

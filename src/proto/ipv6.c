@@ -22,7 +22,9 @@
 #define NEXTHDR_DEST 60
 #define MAX_EXTHDRS 8
 
-static bool host_has_ipv6(const struct rxs_host *h)
+/* IPv6 is on when some device has an IPv6 address (as disable_ipv6 is off): rxsim's
+ * stand-in for the per-device setting. */
+bool rxs__host_has_ipv6(const struct rxs_host *h)
 {
 	for (unsigned int i = 0; i < h->ndevs; i++)
 		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++)
@@ -132,7 +134,7 @@ void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 	}
 	rxs__mib_inc(sd, RXS_MIB_Ip6InReceives);
 	rxs__mib_add(sd, RXS_MIB_Ip6InOctets, skb->len);
-	if (!host_has_ipv6(h)) {
+	if (!rxs__host_has_ipv6(h)) {
 		rxs__mib_inc(sd, RXS_MIB_Ip6InDiscards);
 		rxs_kfree_skb_reason(skb, RXS_DROP_IPV6DISABLED);
 		return;

@@ -52,6 +52,8 @@ bool rxs__mc_joined(const struct rxs_netdev *dev, int family, const uint8_t *gro
 bool rxs__sk_mc_allow(const struct rxs_sock *sk, const struct rxs_netdev *dev, int family,
 		      const uint8_t *group);
 int rxs__mc_init(struct rxs_host *h);
+/* ipv6.c: whether the host has IPv6 on (an IPv6 address on some device). */
+bool rxs__host_has_ipv6(const struct rxs_host *h);
 void rxs__mc_destroy(struct rxs_host *h);
 
 int rxs__ip_init(struct rxs_host *h);

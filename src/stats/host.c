@@ -16,9 +16,7 @@
 
 #define LISTENERS_MAX 8		/* listed by name; the rest are counted */
 
-/* Append to @buf (of @len, holding a string) what @fmt says; truncates silently. */
-static void __attribute__((format(printf, 3, 4)))
-append(char *buf, size_t len, const char *fmt, ...)
+void rxs__stats_append(char *buf, size_t len, const char *fmt, ...)
 {
 	size_t n = strlen(buf);
 	va_list ap;
@@ -50,18 +48,18 @@ void rxs__host_describe(const struct rxs_scenario *sc, char *buf, size_t len)
 		const struct rxs_nic_config *n = &sc->nics[i];
 		const uint8_t *m = n->mac;
 
-		append(buf, len, "%s%s %02x:%02x:%02x:%02x:%02x:%02x", i ? "; " : "", n->name, m[0],
+		rxs__stats_append(buf, len, "%s%s %02x:%02x:%02x:%02x:%02x:%02x", i ? "; " : "", n->name, m[0],
 		       m[1], m[2], m[3], m[4], m[5]);
 		for (unsigned int j = 0; j < n->naddrs; j++)
-			append(buf, len, ", %s", rxs_addr_format(&n->addrs[j], a, sizeof(a)));
+			rxs__stats_append(buf, len, ", %s", rxs_addr_format(&n->addrs[j], a, sizeof(a)));
 		if (n->mtu != 1500)
-			append(buf, len, ", mtu %u", n->mtu);
+			rxs__stats_append(buf, len, ", mtu %u", n->mtu);
 	}
-	append(buf, len, "; %s", sc->nsockets ? "sockets" : "no sockets");
+	rxs__stats_append(buf, len, "; %s", sc->nsockets ? "sockets" : "no sockets");
 	for (unsigned int i = 0; i < sc->nsockets && i < LISTENERS_MAX; i++)
-		append(buf, len, "%s %s", i ? "," : "", sc->sockets[i].name);
+		rxs__stats_append(buf, len, "%s %s", i ? "," : "", sc->sockets[i].name);
 	if (sc->nsockets > LISTENERS_MAX)
-		append(buf, len, " and %u more", sc->nsockets - LISTENERS_MAX);
+		rxs__stats_append(buf, len, " and %u more", sc->nsockets - LISTENERS_MAX);
 }
 
 void rxs__report_host_text(FILE *f, const struct rxs_scenario *sc)

@@ -143,4 +143,8 @@ void rxs__host_describe(const struct rxs_scenario *sc, char *buf, size_t len);
 /* The text report's block: that line and where its YAML comes from; nothing if false. */
 void rxs__report_host_text(FILE *f, const struct rxs_scenario *sc);
 
+/* host.c: append to @buf (of @len, holding a string) what @fmt says; truncates silently. */
+void rxs__stats_append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif /* RXSIM_STATS_INT_H */

@@ -59,20 +59,6 @@ uint64_t rxs__csum_drops(const struct rxs__funnel_snap *s)
 	return n;
 }
 
-/* Append to @buf (of @len, holding a string); truncates silently. */
-static void __attribute__((format(printf, 3, 4)))
-add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	if (n + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 void rxs__print_wrapped(FILE *f, const char *text, const char *indent)
 {
 	size_t col = 0, ind = strlen(indent);
@@ -103,23 +89,24 @@ static void print_source(FILE *f, const struct rxs_traffic_info *ti, unsigned in
 	const struct rxs_source_stats *st = &ti->source;
 	char line[1024] = "";
 
-	add(line, sizeof(line), "traffic %s: %" PRIu64 " frame%s", base(ti->name), st->frames,
-	    st->frames == 1 ? "" : "s");
+	rxs__stats_append(line, sizeof(line), "traffic %s: %" PRIu64 " frame%s", base(ti->name),
+			  st->frames, st->frames == 1 ? "" : "s");
 	if (ti->own_frames)
-		add(line, sizeof(line), ", %" PRIu64 " of them the host's own (sent from its MAC: "
-		    "not replayed), %" PRIu64 " replayed", ti->own_frames,
-		    st->frames - ti->own_frames);
-	add(line, sizeof(line), "; checksums: %s", rxs__checksums_name(ti->checksums));
+		rxs__stats_append(line, sizeof(line), ", %" PRIu64 " of them the host's own (sent "
+				  "from its MAC: not replayed), %" PRIu64 " replayed",
+				  ti->own_frames, st->frames - ti->own_frames);
+	rxs__stats_append(line, sizeof(line), "; checksums: %s", rxs__checksums_name(ti->checksums));
 	if (st->csum_offload)
-		add(line, sizeof(line), ", %" PRIu64 " TX-offload checksum%s filled in (captured "
-		    "on the sending host before its NIC computed them)", st->csum_offload,
-		    st->csum_offload == 1 ? "" : "s");
+		rxs__stats_append(line, sizeof(line), ", %" PRIu64 " TX-offload checksum%s filled "
+				  "in (captured on the sending host before its NIC computed them)",
+				  st->csum_offload, st->csum_offload == 1 ? "" : "s");
 	if (st->csum_rewritten)
-		add(line, sizeof(line), ", %" PRIu64 " frame%s with other wrong checksums rewritten",
-		    st->csum_rewritten, st->csum_rewritten == 1 ? "" : "s");
+		rxs__stats_append(line, sizeof(line), ", %" PRIu64 " frame%s with other wrong "
+				  "checksums rewritten", st->csum_rewritten,
+				  st->csum_rewritten == 1 ? "" : "s");
 	if (st->csum_left)
-		add(line, sizeof(line), ", %" PRIu64 " left as captured (cut short or fragments)",
-		    st->csum_left);
+		rxs__stats_append(line, sizeof(line), ", %" PRIu64 " left as captured (cut short or "
+				  "fragments)", st->csum_left);
 	rxs__print_wrapped(f, line, "  ");
 	if (many)
 		fprintf(f, "  frames of traffic.%u are numbered as in that file: \"frame N of %s\"\n",
@@ -139,15 +126,18 @@ void rxs__report_traffic(FILE *f, const rxs_host_t *h, const struct rxs__funnel_
 	if (!s->cons.offered || bad * 100 <= s->cons.offered * CSUM_WARN_PCT)
 		return;
 	line[0] = '\0';
-	add(line, sizeof(line), "note: %" PRIu64 " of %" PRIu64 " frames (%" PRIu64 "%%) were "
-	    "dropped for bad checksums (", bad, s->cons.offered, bad * 100 / s->cons.offered);
+	rxs__stats_append(line, sizeof(line), "note: %" PRIu64 " of %" PRIu64 " frames (%" PRIu64
+			  "%%) were dropped for bad checksums (", bad, s->cons.offered,
+			  bad * 100 / s->cons.offered);
 	for (size_t i = 0, k = 0; i < ARRAY_SIZE(csum_reasons); i++)
 		if (s->reasons[csum_reasons[i]])
-			add(line, sizeof(line), "%s%s %" PRIu64, k++ ? ", " : "",
-			    rxs_drop_reason_name(csum_reasons[i]), s->reasons[csum_reasons[i]]);
-	add(line, sizeof(line), "). A real host rarely sees that many: a capture taken on the "
-	    "sending host (TX checksum offload) or rewritten carries checksums that were never "
-	    "on the wire. If so, replay it with --set traffic.%s.checksums=recompute (the "
-	    "default, auto, repairs only TX-offload placeholders).", n > 1 ? "N" : "0");
+			rxs__stats_append(line, sizeof(line), "%s%s %" PRIu64, k++ ? ", " : "",
+					  rxs_drop_reason_name(csum_reasons[i]),
+					  s->reasons[csum_reasons[i]]);
+	rxs__stats_append(line, sizeof(line), "). A real host rarely sees that many: a capture "
+			  "taken on the sending host (TX checksum offload) or rewritten carries "
+			  "checksums that were never on the wire. If so, replay it with --set "
+			  "traffic.%s.checksums=recompute (the default, auto, repairs only "
+			  "TX-offload placeholders).", n > 1 ? "N" : "0");
 	rxs__print_wrapped(f, line, "  ");
 }
