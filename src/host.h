@@ -681,30 +681,36 @@ void rxs__proto_destroy(struct rxs_host *h);
 uint64_t rxs__proto_queued(const struct rxs_host *h);
 
 /* ---- netfilter (src/netfilter/) ---- */
-/* NF_HOOK: ACCEPT, the caller continues; DROP, @skb was freed (NETFILTER_DROP). */
+/* NF_HOOK's slow part (core.c): the one walk of @hook's list, where the rule tables'
+ * stages and the users' functions sit in one priority order. True: the caller goes on
+ * (runs okfn itself); false: the skb was dropped (freed, NETFILTER_DROP), queued to the
+ * user or stolen. A queued skb that the user reinjects resumes in @okfn. Takes the host
+ * lock in the threaded engine: the rules' counters, conntrack and the queue are shared. */
+bool rxs__nf_hook_slow(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+		       rxs__nf_okfn okfn);
+/* NF_HOOK(): nothing to call without rules and user functions at @hook, as on most hosts. */
+static inline bool rxs__nf_hook_run(struct rxs_sk_buff *skb, enum rxs_nf_hook hook,
+				    rxs__nf_okfn okfn)
+{
+	struct rxs_host *h = rxs__skb_host(skb);
+
+	if (likely(!h->nf && !h->hooks.nnf[hook]))
+		return true;
+	return rxs__nf_hook_slow(h, hook, skb, okfn);
+}
+/* The same walk over the rule tables of @nf alone, for tests: ACCEPT, the caller keeps
+ * @skb; DROP, it was freed (NETFILTER_DROP). */
 enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
 				 const char *in, uint64_t now_ns);
 /* The host answered the connection of @skb: conntrack has seen a reply. */
 void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb);
+/* @skb ended: forget a queue entry of it (the user freed it instead of a verdict). */
+void rxs__nf_queue_forget(struct rxs_host *h, const struct rxs_sk_buff *skb);
+/* Put the host's end-of-skb callback (NF_QUEUE's bookkeeping, the kfree_skb tracepoint)
+ * in the pool's one slot, calling on to whoever held it. */
+void rxs__skb_end_claim(struct rxs_host *h);
 
-/* The walk of rxs__nf_hook() in steps, for merging user hooks by priority (hooks.c). */
-/* Start @skb's walk at @hook (its conntrack state; @resume: a reinjected skb). False when
- * the tables do not apply (not IPv4, no header). */
-bool rxs__nf_hook_begin(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
-			bool resume);
-/* Built-in stage @i at @hook in priority order (tables, conntrack): false past the last. */
-bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio);
-/* Run built-in stage @i on @skb. Never frees it: on DROP the caller ends the walk and frees. */
-enum rxs_nf_verdict rxs__nf_stage_run(rxs_nf_t *nf, enum rxs_nf_hook hook, unsigned int i,
-				      struct rxs_sk_buff *skb, const char *in, uint64_t now_ns);
-/* End the walk with @verdict: DROP forgets the packet's state; ACCEPT at INPUT confirms. */
-void rxs__nf_hook_end(rxs_nf_t *nf, enum rxs_nf_hook hook, enum rxs_nf_verdict verdict);
-
-/* ---- hooks (src/core/hooks.c): each returns quickly when nothing is registered ---- */
-/* NF_HOOK with user hooks registered at @hook: true, the caller goes on; false, the skb was
- * dropped, queued to the user or stolen. @okfn resumes a reinjected skb. */
-bool rxs__nf_hook_user(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
-		       rxs__nf_okfn okfn);
+/* ---- handlers and tracepoints: each returns quickly when nothing is registered ---- */
 /* ptype_base handlers of users: true when one took @skb, false when rxsim's goes on. */
 bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb);
 /* A user's IPv4 protocol handler for @protocol took @skb (IpInDelivers counted): true. */

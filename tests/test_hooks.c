@@ -266,6 +266,89 @@ static void test_nf_stolen_and_user_end(void **state)
 	rxs_host_destroy(h);
 }
 
+/* The host's own packets go through the same walk: an ICMP port unreachable (a datagram
+ * to a closed port) passes the users' functions at LOCAL_OUT and POST_ROUTING in priority
+ * order, interleaved with the filter table's OUTPUT chain at priority 0; a LOCAL_OUT drop
+ * is not counted in IpOutRequests (ip_output counts after the hook); a packet queued at
+ * LOCAL_OUT resumes in the rest of the output path when reinjected. */
+static void test_nf_hooks_on_output(void **state)
+{
+	rxs_host_t *h = udp_host(NULL, RXS_APP_ALL);
+	struct order_log log = { .verdict = RXS_NF_ACCEPT };
+	struct named_hook late, early, post;
+	struct queue_ctx q = { 0 };
+	const struct rxs_nf_hook_ops qops = { .hook = queue_hook, .pf = RXS_NFPROTO_IPV4,
+					      .hooknum = RXS_NF_INET_LOCAL_OUT, .priority = 50 };
+
+	(void)state;
+	named(&late, &log, "out10", RXS_NF_INET_LOCAL_OUT, 10);
+	named(&early, &log, "out-5", RXS_NF_INET_LOCAL_OUT, -5);
+	named(&post, &log, "post0", RXS_NF_INET_POST_ROUTING, 0);
+	assert_int_equal(rxs_nf_register_net_hook(h, &late.ops), 0);
+	assert_int_equal(rxs_nf_register_net_hook(h, &early.ops), 0);
+	assert_int_equal(rxs_nf_register_net_hook(h, &post.ops), 0);
+	send_udp(h, 9, 0);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutDestUnreachs), 1);
+	assert_int_equal(log.n, 3);
+	assert_string_equal(log.seen[0], "out-5");
+	assert_string_equal(log.seen[1], "out10");
+	assert_string_equal(log.seen[2], "post0");
+	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
+	assert_int_equal(FR_MIB(h, IpOutTransmits), 1);
+	/* A user's DROP at LOCAL_OUT: nothing leaves, nothing counted as sent. */
+	log.n = 0;
+	log.verdict = RXS_NF_DROP;
+	send_udp(h, 9, 2000000);
+	assert_int_equal(rxs_host_run_until(h, 3000000), 0);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
+	assert_int_equal(FR_MIB(h, IpOutTransmits), 1);
+	/* Queued at LOCAL_OUT after the others, reinjected: out through POST_ROUTING. */
+	log.verdict = RXS_NF_ACCEPT;
+	log.n = 0;
+	assert_int_equal(rxs_nf_register_queue_handler(h, on_queue, &q), 0);
+	assert_int_equal(rxs_nf_register_net_hook(h, &qops), 0);
+	send_udp(h, 9, 4000000);
+	assert_int_equal(rxs_host_run_until(h, 5000000), 0);
+	assert_int_equal(q.n, 1);
+	assert_int_equal(q.hook, RXS_NF_INET_LOCAL_OUT);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
+	assert_int_equal(rxs_nf_reinject(h, q.held[0], RXS_NF_ACCEPT), 0);
+	assert_int_equal(log.n, 3);
+	assert_string_equal(log.seen[2], "post0");
+	assert_int_equal(FR_MIB(h, IpOutRequests), 2);
+	assert_int_equal(FR_MIB(h, IpOutTransmits), 2);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* At OUTPUT the filter table sits at priority 0 among the users' functions, as at INPUT:
+ * one before it sees the packet the table drops, one at or after it does not. */
+static void test_nf_hooks_on_output_with_tables(void **state)
+{
+	rxs_host_t *h = udp_host("*filter\n-A OUTPUT -p icmp -j DROP\nCOMMIT\n", RXS_APP_ALL);
+	struct order_log log = { .verdict = RXS_NF_ACCEPT };
+	struct named_hook before, same, post;
+
+	(void)state;
+	named(&before, &log, "before", RXS_NF_INET_LOCAL_OUT, RXS_NF_IP_PRI_FILTER - 1);
+	named(&same, &log, "same", RXS_NF_INET_LOCAL_OUT, RXS_NF_IP_PRI_FILTER);
+	named(&post, &log, "post", RXS_NF_INET_POST_ROUTING, 0);
+	assert_int_equal(rxs_nf_register_net_hook(h, &same.ops), 0);
+	assert_int_equal(rxs_nf_register_net_hook(h, &before.ops), 0);
+	assert_int_equal(rxs_nf_register_net_hook(h, &post.ops), 0);
+	send_udp(h, 9, 0);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutDestUnreachs), 1);
+	assert_int_equal(log.n, 1);
+	assert_string_equal(log.seen[0], "before");
+	assert_int_equal(FR_MIB(h, IpOutRequests), 0);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 static void test_nf_register_errors(void **state)
 {
 	rxs_host_t *h = udp_host(NULL, RXS_APP_ALL);
@@ -278,7 +361,7 @@ static void test_nf_register_errors(void **state)
 	ops[0].pf = 10;
 	assert_int_equal(rxs_nf_register_net_hook(h, &ops[0]), -EINVAL);
 	ops[0].pf = RXS_NFPROTO_IPV4;
-	ops[0].hooknum = RXS_NF_INET_FORWARD;
+	ops[0].hooknum = RXS_NF_INET_NUMHOOKS;
 	assert_int_equal(rxs_nf_register_net_hook(h, &ops[0]), -EINVAL);
 	ops[0].hooknum = RXS_NF_INET_LOCAL_IN;
 	for (unsigned int i = 0; i < RXS_NF_MAX_HOOKS; i++)
@@ -634,6 +717,8 @@ int main(void)
 		cmocka_unit_test(test_nf_hook_drop_and_mark),
 		cmocka_unit_test(test_nf_queue_reinject),
 		cmocka_unit_test(test_nf_stolen_and_user_end),
+		cmocka_unit_test(test_nf_hooks_on_output),
+		cmocka_unit_test(test_nf_hooks_on_output_with_tables),
 		cmocka_unit_test(test_nf_register_errors),
 		cmocka_unit_test(test_dev_add_pack),
 		cmocka_unit_test(test_inet_add_protocol),

@@ -3,7 +3,9 @@
  * What a kernel module registers, rxsim takes with the same meaning:
  *   - a netfilter hook function at a hook and priority (nf_register_net_hook), run in priority
  *     order together with the iptables tables of the scenario (raw -300, conntrack -200,
- *     mangle -150, filter 0); IPv4 at PRE_ROUTING and LOCAL_IN for now;
+ *     mangle -150, filter 0); IPv4, at every hook: PRE_ROUTING and LOCAL_IN on receive,
+ *     FORWARD and POST_ROUTING of forwarded packets, LOCAL_OUT and POST_ROUTING of the
+ *     host's own replies (ICMP errors, SYN-ACKs, RSTs);
  *   - a handler for an ethertype (dev_add_pack), called from __netif_receive_skb_core;
  *   - a handler for an IP protocol number (inet_add_protocol), called from ip_local_deliver;
  *   - a cBPF program or a tcpdump expression on a packet tap (SO_ATTACH_FILTER), and taps
@@ -50,9 +52,10 @@ enum rxs_nf_ip_hook_priorities {
 
 /* struct nf_hook_state: where the packet is. */
 struct rxs_nf_hook_state {
-	enum rxs_nf_hook hook;		/* RXS_NF_INET_PRE_ROUTING or RXS_NF_INET_LOCAL_IN */
+	enum rxs_nf_hook hook;		/* RXS_NF_INET_* */
 	int pf;				/* RXS_NFPROTO_IPV4 */
-	const char *in;			/* input device name ("eth0") */
+	const char *in;			/* the packet's device ("eth0"; on output, the
+					 * one it leaves by) */
 	uint64_t now_ns;		/* virtual time on the CPU running the hook */
 	unsigned int cpu;
 };
@@ -74,13 +77,13 @@ struct rxs_nf_hook_ops {
 	rxs_nf_hookfn hook;
 	void *priv;			/* handed to hook as its first argument */
 	int pf;				/* RXS_NFPROTO_IPV4 */
-	enum rxs_nf_hook hooknum;	/* RXS_NF_INET_PRE_ROUTING or RXS_NF_INET_LOCAL_IN */
+	enum rxs_nf_hook hooknum;	/* RXS_NF_INET_*: any of the five */
 	int priority;			/* RXS_NF_IP_PRI_* or any int: lower runs first */
 };
 
 /* Register @ops (copied; @ops' address is its identity for unregistering). Hooks of equal
- * priority run in registration order. 0; -EINVAL (no function, pf not IPv4, hook not
- * PRE_ROUTING/LOCAL_IN), -EEXIST (@ops already registered) or -ENOSPC (RXS_NF_MAX_HOOKS). */
+ * priority run in registration order. 0; -EINVAL (no function, pf not IPv4, no such
+ * hook), -EEXIST (@ops already registered) or -ENOSPC (RXS_NF_MAX_HOOKS). */
 RXS_API int rxs_nf_register_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops);
 
 /* Remove the hook registered with @ops. 0 or -ENOENT. Not from inside a hook function. */

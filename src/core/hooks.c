@@ -32,16 +32,6 @@
 
 /* ---- the kfree_skb tracepoint and the queue's bookkeeping share the pool's callback ---- */
 
-static void queue_forget(struct rxs_hooks *hk, const struct rxs_sk_buff *skb)
-{
-	for (unsigned int i = 0; i < hk->nqueued; i++) {
-		if (hk->queue[i].skb == skb) {
-			hk->queue[i] = hk->queue[--hk->nqueued];
-			return;
-		}
-	}
-}
-
 static const char *l3_name(const struct rxs_sk_buff *skb, const char *v4, const char *v6)
 {
 	return skb->protocol == ETH_P_IPV6 ? v6 : v4;
@@ -133,8 +123,7 @@ static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_r
 	struct rxs_host *h = ctx;
 	struct rxs_hooks *hk = &h->hooks;
 
-	if (hk->nqueued)
-		queue_forget(hk, skb);
+	rxs__nf_queue_forget(h, skb);
 	if (hk->ntp[RXS_TP_KFREE_SKB]) {
 		struct rxs_trace_event ev = { .tp = RXS_TP_KFREE_SKB, .cpu = skb->cpu };
 
@@ -155,7 +144,7 @@ static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_r
 }
 
 /* Put on_skb_end in the pool's single callback slot, calling on to whoever held it. */
-static void claim_skb_end(struct rxs_host *h)
+void rxs__skb_end_claim(struct rxs_host *h)
 {
 	if (h->pool.on_free == on_skb_end && h->pool.on_free_ctx == h)
 		return;
@@ -163,202 +152,6 @@ static void claim_skb_end(struct rxs_host *h)
 	h->hooks.chained_kfree_ctx = h->pool.on_free_ctx;
 	h->pool.on_free = on_skb_end;
 	h->pool.on_free_ctx = h;
-}
-
-/* ---- netfilter ---- */
-
-int rxs_nf_register_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
-{
-	struct rxs_hooks *hk = &h->hooks;
-	unsigned int hook, n, pos;
-
-	if (!ops || !ops->hook || ops->pf != RXS_NFPROTO_IPV4 ||
-	    (ops->hooknum != RXS_NF_INET_PRE_ROUTING && ops->hooknum != RXS_NF_INET_LOCAL_IN))
-		return -EINVAL;
-	hook = (unsigned int)ops->hooknum;
-	n = hk->nnf[hook];
-	for (unsigned int i = 0; i < n; i++)
-		if (hk->nf[hook][i].key == ops)
-			return -EEXIST;
-	if (n == RXS_NF_MAX_HOOKS)
-		return -ENOSPC;
-	/* After every function of lower or equal priority, as nf_hook_entries_grow() does. */
-	for (pos = 0; pos < n && hk->nf[hook][pos].ops.priority <= ops->priority; pos++)
-		;
-	memmove(&hk->nf[hook][pos + 1], &hk->nf[hook][pos], (n - pos) * sizeof(hk->nf[hook][0]));
-	hk->nf[hook][pos].ops = *ops;
-	hk->nf[hook][pos].key = ops;
-	hk->nnf[hook]++;
-	return 0;
-}
-
-int rxs_nf_unregister_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
-{
-	struct rxs_hooks *hk = &h->hooks;
-
-	for (unsigned int hook = 0; ops && hook < RXS_NF_INET_NUMHOOKS; hook++) {
-		for (unsigned int i = 0; i < hk->nnf[hook]; i++) {
-			if (hk->nf[hook][i].key != ops)
-				continue;
-			hk->nnf[hook]--;
-			memmove(&hk->nf[hook][i], &hk->nf[hook][i + 1],
-				(hk->nnf[hook] - i) * sizeof(hk->nf[hook][0]));
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-int rxs_nf_register_queue_handler(rxs_host_t *h, rxs_nf_queue_fn fn, void *ctx)
-{
-	h->hooks.queue_fn = fn;
-	h->hooks.queue_ctx = ctx;
-	if (fn)
-		claim_skb_end(h);
-	return 0;
-}
-
-unsigned int rxs_nf_queue_len(const rxs_host_t *h)
-{
-	return h->hooks.nqueued;
-}
-
-static void hook_state(struct rxs_nf_hook_state *st, enum rxs_nf_hook hook,
-		       const struct rxs_sk_buff *skb)
-{
-	const struct rxs_softnet_data *sd = rxs__skb_sd(skb);
-
-	st->hook = hook;
-	st->pf = RXS_NFPROTO_IPV4;
-	st->in = skb->dev ? skb->dev->cfg.name : "";
-	st->now_ns = sd->now;
-	st->cpu = sd->cpu;
-}
-
-/* nf_queue(): hand @skb to the user's queue handler, remembering where its walk resumes. */
-static void nf_queue(struct rxs_host *h, struct rxs_sk_buff *skb,
-		     const struct rxs_nf_queue_entry *pos, const struct rxs_nf_hook_state *st)
-{
-	struct rxs_hooks *hk = &h->hooks;
-	struct rxs_nf_queue_entry *e;
-
-	/* An entry for this address is from an earlier life of the header: that skb ended
-	 * while the pool callback was not ours to see it. */
-	queue_forget(hk, skb);
-	if (!hk->queue_fn || hk->nqueued == RXS_NF_QUEUE_MAXLEN) {
-		rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
-		return;
-	}
-	claim_skb_end(h);
-	e = &hk->queue[hk->nqueued++];
-	*e = *pos;
-	e->skb = skb;
-	e->id = skb->id;
-	hk->queue_fn(hk->queue_ctx, skb, st);
-}
-
-/* nf_hook_slow() from position (@table, @user): false when the skb is gone. */
-static bool nf_walk(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
-		    unsigned int table, unsigned int user, rxs__nf_okfn okfn, bool resume)
-{
-	struct rxs_hooks *hk = &h->hooks;
-	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
-	bool tables = h->nf && rxs__nf_hook_begin(h->nf, hook, skb, resume);
-	struct rxs_nf_hook_state st;
-	enum rxs_nf_verdict v;
-	int prio;
-
-	hook_state(&st, hook, skb);
-	for (;;) {
-		bool has_table = tables && rxs__nf_stage_prio(hook, table, &prio);
-		const struct rxs_nf_hook_ops *ops = user < hk->nnf[hook] ? &hk->nf[hook][user].ops
-									  : NULL;
-
-		if (!has_table && !ops)
-			break;
-		if (has_table && (!ops || prio <= ops->priority)) {
-			v = rxs__nf_stage_run(h->nf, hook, table++, skb, st.in, sd->now);
-			if (v != RXS_NF_ACCEPT)
-				goto drop;
-			continue;
-		}
-		user++;
-		st.now_ns = sd->now;
-		v = ops->hook(ops->priv, skb, &st);
-		if (v == RXS_NF_ACCEPT)
-			continue;
-		if (v == RXS_NF_STOLEN || v == RXS_NF_QUEUE) {
-			/* The packet leaves the walk: its conntrack state is not kept for it. */
-			if (tables)
-				rxs__nf_hook_end(h->nf, hook, RXS_NF_DROP);
-			if (v == RXS_NF_QUEUE) {
-				struct rxs_nf_queue_entry pos = {
-					.okfn = okfn, .hook = (uint8_t)hook,
-					.next_table = (uint8_t)table, .next_user = (uint8_t)user,
-				};
-
-				nf_queue(h, skb, &pos, &st);
-			}
-			return false;
-		}
-		goto drop;
-	}
-	if (tables)
-		rxs__nf_hook_end(h->nf, hook, RXS_NF_ACCEPT);
-	return true;
-drop:
-	if (tables)
-		rxs__nf_hook_end(h->nf, hook, RXS_NF_DROP);
-	rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
-	return false;
-}
-
-bool rxs__nf_hook_user(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
-		       rxs__nf_okfn okfn)
-{
-	return nf_walk(h, hook, skb, 0, 0, okfn, false);
-}
-
-int rxs_nf_reinject(rxs_host_t *h, struct rxs_sk_buff *skb, enum rxs_nf_verdict verdict)
-{
-	struct rxs_hooks *hk = &h->hooks;
-	struct rxs_nf_queue_entry e;
-	struct rxs_nf_hook_state st;
-	struct rxs_softnet_data *sd;
-	unsigned int i;
-
-	if (!skb)
-		return -EINVAL;
-	for (i = 0; i < hk->nqueued && hk->queue[i].skb != skb; i++)
-		;
-	if (i == hk->nqueued || hk->queue[i].id != skb->id)
-		return -ENOENT;
-	if (verdict != RXS_NF_ACCEPT && verdict != RXS_NF_DROP && verdict != RXS_NF_QUEUE &&
-	    verdict != RXS_NF_STOLEN)
-		return -EINVAL;
-	e = hk->queue[i];
-	hk->queue[i] = hk->queue[--hk->nqueued];
-	sd = rxs__skb_sd(skb);
-	/* A verdict given between runs comes at the host's time: the CPU cannot go back. */
-	if (sd->now < h->now)
-		sd->now = h->now;
-	switch (verdict) {
-	case RXS_NF_ACCEPT:
-		if (nf_walk(h, (enum rxs_nf_hook)e.hook, skb, e.next_table, e.next_user, e.okfn,
-			    true))
-			e.okfn(skb);
-		break;
-	case RXS_NF_QUEUE:
-		hook_state(&st, (enum rxs_nf_hook)e.hook, skb);
-		nf_queue(h, skb, &e, &st);
-		break;
-	case RXS_NF_STOLEN:
-		break;
-	default:
-		rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
-		break;
-	}
-	return 0;
 }
 
 /* ---- ptype_base and inet_protos ---- */
@@ -555,7 +348,7 @@ int rxs_host_trace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void 
 	hk->ntp[tp]++;
 	hk->tp_mask |= 1u << tp;
 	if (tp == RXS_TP_KFREE_SKB)
-		claim_skb_end(h);
+		rxs__skb_end_claim(h);
 	return 0;
 }
 

@@ -237,6 +237,28 @@ struct nf_pktinfo {
 };
 void rxs__nf_pktinfo(const struct rxs_sk_buff *skb, struct nf_pktinfo *pi);
 
+/* One packet at one hook, as core.c's walk hands it to the rule tables. */
+struct nf_hook_ctx {
+	struct rxs_nf *nf;		/* NULL: no rule set */
+	enum rxs_nf_hook hook;
+	struct rxs_sk_buff *skb;
+	const char *in;
+	uint64_t now_ns;
+	struct nf_pktinfo pi;		/* read again after a user's function ran */
+};
+
+/* rules.c: the built-in stages (tables and conntrack) as entries of the hook's list.
+ * Start @x's walk (its packet info, its conntrack state; @resume: a reinjected skb): false
+ * when the tables do not apply (no rule set, not IPv4, no header). */
+bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume);
+/* Built-in stage @i at @hook in priority order: false past the last. */
+bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio);
+/* Run built-in stage @i. Never frees the skb: on DROP the walk ends and frees it. */
+enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i);
+/* End the walk with @verdict: DROP forgets the packet's state; ACCEPT at INPUT or
+ * POSTROUTING confirms its conntrack entry. */
+void rxs__nf_hook_end(rxs_nf_t *nf, enum rxs_nf_hook hook, enum rxs_nf_verdict verdict);
+
 /* conntrack.c */
 int rxs__nf_ct_init(struct rxs_nf *nf);
 void rxs__nf_ct_destroy(struct rxs_nf *nf);
@@ -254,8 +276,6 @@ unsigned int rxs__nf_ct_statebit(const struct rxs_nf *nf);
 const char *rxs__nf_target_name(const struct rxs_nf *nf, const struct nf_rule *r);
 
 /* The host calls these (declared for it here; host.h may repeat them). */
-enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
-				 const char *in, uint64_t now_ns);
 /* The host answered @skb's flow (a SYN-ACK to a SYN): the entry has seen its reply, so later
  * packets of the flow are ESTABLISHED. No-op without an entry. */
 void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb);

@@ -5,7 +5,9 @@
  * stack, -g does not, so a RETURN (or the end of a user chain) goes back to the last -j. With
  * an empty stack, RETURN or the end of the chain falls to the built-in chain's policy, whose
  * counter counts exactly those packets. Tables at a hook run in priority order (raw -300,
- * conntrack -200, mangle -150, filter 0); the first DROP ends the walk (nf_hook_slow).
+ * conntrack -200, mangle -150, filter 0). This file runs one stage when asked; the walk of a
+ * hook over its stages and the users' hook functions, in one priority order, is core.c's
+ * (nf_hook_slow), so there is one walk.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,15 +21,6 @@
 #include "rxsim/error.h"
 
 enum match_result { NO_MATCH, MATCH, HOTDROP };
-
-struct hook_ctx {
-	struct rxs_nf *nf;
-	enum rxs_nf_hook hook;
-	struct rxs_sk_buff *skb;
-	const char *in;
-	uint64_t now_ns;
-	struct nf_pktinfo pi;
-};
 
 void rxs__nf_pktinfo(const struct rxs_sk_buff *skb, struct nf_pktinfo *pi)
 {
@@ -63,7 +56,7 @@ static bool iface_match(const char *rule, const char *in)
 	return !strcmp(in, rule);
 }
 
-static bool ip_match(const struct nf_rule *r, const struct hook_ctx *x)
+static bool ip_match(const struct nf_rule *r, const struct nf_hook_ctx *x)
 {
 	const struct nf_pktinfo *pi = &x->pi;
 
@@ -145,7 +138,7 @@ static uint32_t user2credits(uint32_t user, uint32_t hz)
 
 /* limit_mt(): a token bucket refilled per jiffy of virtual time, full when the rule is first
  * used (the kernel fills it when the rule is loaded, which is earlier, and caps it). */
-static bool limit_match(struct nf_match *m, const struct hook_ctx *x)
+static bool limit_match(struct nf_match *m, const struct nf_hook_ctx *x)
 {
 	struct rxs_host *h = rxs__skb_host(x->skb);
 	uint32_t hz = h->sc->host.hz;
@@ -170,7 +163,7 @@ static bool limit_match(struct nf_match *m, const struct hook_ctx *x)
 	return true;
 }
 
-static enum match_result one_match(struct nf_match *m, const struct hook_ctx *x)
+static enum match_result one_match(struct nf_match *m, const struct nf_hook_ctx *x)
 {
 	bool ok = true;
 
@@ -195,7 +188,7 @@ static enum match_result one_match(struct nf_match *m, const struct hook_ctx *x)
 	return ok ? MATCH : NO_MATCH;
 }
 
-static enum match_result rule_match(struct nf_rule *r, const struct hook_ctx *x)
+static enum match_result rule_match(struct nf_rule *r, const struct nf_hook_ctx *x)
 {
 	if (!ip_match(r, x))
 		return NO_MATCH;
@@ -213,7 +206,7 @@ static enum match_result rule_match(struct nf_rule *r, const struct hook_ctx *x)
  * with its rate limits; the RST (40 bytes of IPv4) through ip_local_out(), which counts
  * IpOutRequests, and ip_finish_output2() IpOutTransmits and IpExtOutOctets, but no TCP
  * counter. rxsim counts the RST without building it: --tx and the taps do not see it. */
-static void send_reject(const struct nf_rule *r, const struct hook_ctx *x)
+static void send_reject(const struct nf_rule *r, const struct nf_hook_ctx *x)
 {
 	const struct nf_reject_type *type = &nf_reject_types[r->t.reject_with];
 	const struct nf_pktinfo *pi = &x->pi;
@@ -236,7 +229,7 @@ static void send_reject(const struct nf_rule *r, const struct hook_ctx *x)
 }
 
 /* Apply @r's target. Returns -1 to go on with the next rule, else a verdict. */
-static int apply_target(const struct nf_rule *r, const struct hook_ctx *x)
+static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 {
 	struct rxs_nf *nf = x->nf;
 
@@ -266,7 +259,7 @@ static int apply_target(const struct nf_rule *r, const struct hook_ctx *x)
 	}
 }
 
-static enum rxs_nf_verdict policy(struct nf_chain *base, const struct hook_ctx *x)
+static enum rxs_nf_verdict policy(struct nf_chain *base, const struct nf_hook_ctx *x)
 {
 	base->pkts++;
 	base->bytes += x->skb->len;
@@ -274,7 +267,7 @@ static enum rxs_nf_verdict policy(struct nf_chain *base, const struct hook_ctx *
 }
 
 /* ipt_do_table() for one table's built-in chain at x->hook. */
-static enum rxs_nf_verdict run_table(struct hook_ctx *x, unsigned int table)
+static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 {
 	struct rxs_nf *nf = x->nf;
 	int base = nf->builtin[table][x->hook];
@@ -325,7 +318,7 @@ static enum rxs_nf_verdict run_table(struct hook_ctx *x, unsigned int table)
 /* The conntrack hook (ipv4_conntrack_in/local, priority -200). Fragments wait for LOCAL_IN:
  * in the kernel nf_defrag_ipv4 reassembles them before conntrack sees them; in rxsim
  * reassembly happens between PREROUTING and INPUT. */
-static enum rxs_nf_verdict run_conntrack(struct hook_ctx *x)
+static enum rxs_nf_verdict run_conntrack(struct nf_hook_ctx *x)
 {
 	struct rxs_nf *nf = x->nf;
 
@@ -355,23 +348,8 @@ static int stage_priority(int stage)
 	return stage < 0 ? -200 : table_prio[stage];
 }
 
-static enum rxs_nf_verdict run_stage(struct hook_ctx *x, unsigned int i)
-{
-	int t = stage_order[x->hook][i];
-
-	return t < 0 ? run_conntrack(x) : run_table(x, (unsigned int)t);
-}
-
-static enum rxs_nf_verdict run_hook(struct hook_ctx *x)
-{
-	for (unsigned int i = 0; i < 4 && stage_order[x->hook][i] != -2; i++)
-		if (run_stage(x, i) == RXS_NF_DROP)
-			return RXS_NF_DROP;
-	return RXS_NF_ACCEPT;
-}
-
 /* The packet info of @x, and a fresh conntrack state unless the packet carries one on. */
-static bool hook_begin(struct hook_ctx *x, bool resume)
+bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume)
 {
 	struct rxs_nf *nf = x->nf;
 	struct rxs_sk_buff *skb = x->skb;
@@ -404,31 +382,6 @@ void rxs__nf_hook_end(rxs_nf_t *nf, enum rxs_nf_hook hook, enum rxs_nf_verdict v
 		rxs__nf_ct_confirm(nf);
 }
 
-/* Takes ownership of @skb on DROP (freed with NETFILTER_DROP); on ACCEPT the caller keeps it. */
-enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
-				 const char *in, uint64_t now_ns)
-{
-	struct hook_ctx x = { .nf = nf, .hook = hook, .skb = skb, .in = in, .now_ns = now_ns };
-
-	if (!hook_begin(&x, false))
-		return RXS_NF_ACCEPT;
-	if (run_hook(&x) == RXS_NF_DROP) {
-		rxs__nf_hook_end(nf, hook, RXS_NF_DROP);
-		rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
-		return RXS_NF_DROP;
-	}
-	rxs__nf_hook_end(nf, hook, RXS_NF_ACCEPT);
-	return RXS_NF_ACCEPT;
-}
-
-bool rxs__nf_hook_begin(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
-			bool resume)
-{
-	struct hook_ctx x = { .nf = nf, .hook = hook, .skb = skb };
-
-	return hook_begin(&x, resume);
-}
-
 bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio)
 {
 	if ((unsigned int)hook >= RXS_NF_INET_NUMHOOKS || i >= 4 || stage_order[hook][i] == -2)
@@ -437,14 +390,11 @@ bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio)
 	return true;
 }
 
-enum rxs_nf_verdict rxs__nf_stage_run(rxs_nf_t *nf, enum rxs_nf_hook hook, unsigned int i,
-				      struct rxs_sk_buff *skb, const char *in, uint64_t now_ns)
+enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i)
 {
-	struct hook_ctx x = { .nf = nf, .hook = hook, .skb = skb, .in = in, .now_ns = now_ns };
+	int t = stage_order[x->hook][i];
 
-	/* A user hook before this stage may have changed the packet: read it again. */
-	rxs__nf_pktinfo(skb, &x.pi);
-	return run_stage(&x, i);
+	return t < 0 ? run_conntrack(x) : run_table(x, (unsigned int)t);
 }
 
 int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name, unsigned int first_line,

@@ -250,43 +250,13 @@ inhdr_error:
 	return RXS_DROP_IP_INHDR;
 }
 
-/* NF_HOOK(): true when the packet goes on (the caller runs okfn itself); false when
- * netfilter took it: dropped (and freed), or queued to or stolen by a user's hook function.
- * A queued packet that the user reinjects resumes in @okfn. */
-static bool nf_hook_slow(struct rxs_sk_buff *skb, enum rxs_nf_hook hook, rxs__nf_okfn okfn)
-{
-	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
-	struct rxs_host *h = sd->host;
-	bool go_on;
-
-	/* The rules' counters, conntrack and the users' queues are the host's. */
-	rxs__shared_enter(h);
-	if (unlikely(h->hooks.nnf[hook]))
-		go_on = rxs__nf_hook_user(h, hook, skb, okfn);
-	else
-		go_on = rxs__nf_hook(h->nf, hook, skb, skb->dev->cfg.name, sd->now) ==
-			RXS_NF_ACCEPT;
-	rxs__shared_exit(h);
-	return go_on;
-}
-
-static inline bool nf_hook(struct rxs_sk_buff *skb, enum rxs_nf_hook hook, rxs__nf_okfn okfn)
-{
-	const struct rxs_host *h = rxs__skb_host(skb);
-
-	/* No rules and no user hook, as on most hosts: nothing to call. */
-	if (likely(!h->nf && !h->hooks.nnf[hook]))
-		return true;
-	return nf_hook_slow(skb, hook, okfn);
-}
-
 /* ip_forward_finish(): counted as forwarded, then out through POSTROUTING. */
 static void ip_forward_finish(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 
 	rxs__mib_inc(sd, RXS_MIB_IpForwDatagrams);
-	if (nf_hook(skb, RXS_NF_INET_POST_ROUTING, rxs__ip_forward_xmit))
+	if (rxs__nf_hook_run(skb, RXS_NF_INET_POST_ROUTING, rxs__ip_forward_xmit))
 		rxs__ip_forward_xmit(skb);
 }
 
@@ -317,7 +287,7 @@ static void ip_forward(struct rxs_sk_buff *skb)
 	iph[8]--;
 	rxs__put_be16(iph + 10, 0);
 	rxs__put_be16(iph + 10, rxs__csum_fold(rxs__csum_partial(iph, (iph[0] & 15u) * 4, 0)));
-	if (nf_hook(skb, RXS_NF_INET_FORWARD, ip_forward_finish))
+	if (rxs__nf_hook_run(skb, RXS_NF_INET_FORWARD, ip_forward_finish))
 		ip_forward_finish(skb);
 }
 
@@ -348,7 +318,7 @@ static void ip_rcv_finish(struct rxs_sk_buff *skb)
 		if (!skb)
 			return;
 	}
-	if (nf_hook(skb, RXS_NF_INET_LOCAL_IN, ip_local_deliver))
+	if (rxs__nf_hook_run(skb, RXS_NF_INET_LOCAL_IN, ip_local_deliver))
 		ip_local_deliver(skb);
 }
 
@@ -378,7 +348,7 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb)
 	memcpy(cb->daddr, skb->data + 16, 4);
 	frag = rxs__get_be16(skb->data + 6);
 	cb->is_frag_tail = (frag & IP_OFFSET) != 0;
-	if (nf_hook(skb, RXS_NF_INET_PRE_ROUTING, ip_rcv_finish))
+	if (rxs__nf_hook_run(skb, RXS_NF_INET_PRE_ROUTING, ip_rcv_finish))
 		ip_rcv_finish(skb);
 	return;
 drop:

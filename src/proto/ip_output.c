@@ -262,19 +262,61 @@ static struct rxs_sk_buff *out_skb(struct rxs_softnet_data *sd, const struct rxs
 	return skb;
 }
 
+/* The fragments a datagram of @iplen bytes leaves in: only ICMP's leave without DF
+ * (put_ip()); IPv6 output is not fragmented. */
+static unsigned int out_nfrags(bool v6, uint8_t proto, unsigned int iplen, unsigned int mtu)
+{
+	return v6 || proto == IPPROTO_TCP ? 1 : ip_nfrags(iplen, mtu);
+}
+
+/* ip_finish_output() after POST_ROUTING: fragments or the frame, to the device. Also the
+ * okfn a packet queued at POST_ROUTING resumes in, so it reads everything from @skb. */
+static void ip_finish_output(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	bool v6 = cb->family == AF_INET6;
+	unsigned int iplen = skb->len, mtu = out_mtu(skb->dev);
+	unsigned int nfrags = out_nfrags(v6, cb->protocol, iplen, mtu);
+
+	if (nfrags > 1 && !xmit_fragments(sd, skb->dev, rxs_skb_mac_header(skb), iplen, mtu)) {
+		rxs_consume_skb(skb);
+		return;
+	}
+	if (!v6)
+		count_transmit(sd, iplen, nfrags);
+	if (nfrags == 1)
+		xmit_frame(sd, skb->dev, rxs_skb_mac_header(skb), skb->len + 14);
+	rxs_consume_skb(skb);	/* not an offered frame: no conservation count */
+}
+
+/* ip_output() after LOCAL_OUT: IpOutRequests, then POST_ROUTING. The okfn a packet queued
+ * at LOCAL_OUT resumes in. IPv6 passes no IPv4 hook (the users' functions are IPv4's, and
+ * ip6tables is not modelled). */
+static void ip_output(struct rxs_sk_buff *skb)
+{
+	bool v6 = RXS_INET_CB(skb)->family == AF_INET6;
+
+	rxs__mib_inc(rxs__skb_sd(skb), v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
+	if (v6 || rxs__nf_hook_run(skb, RXS_NF_INET_POST_ROUTING, ip_finish_output))
+		ip_finish_output(skb);
+}
+
 bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const uint8_t *l4,
 		    unsigned int l4len)
 {
 	struct rxs_host *h = sd->host;
 	struct rxs_sk_buff *skb;
 	bool v6 = o->family == AF_INET6;
-	unsigned int iplen = 20 + l4len, mtu = out_mtu(o->dev);
-	/* Only ICMP's datagrams leave without DF (put_ip()); IPv6 output is not fragmented. */
-	unsigned int nfrags = v6 || o->proto == IPPROTO_TCP ? 1 : ip_nfrags(iplen, mtu);
 
-	/* Without rules and without anyone watching, the outcome is only the counters: skip
-	 * building the packet (SYN floods send a SYN-ACK per SYN). */
-	if (!h->nf && !h->ntaps && (!h->tx || (!h->tx->dumper && !h->tx->fn))) {
+	/* Without rules, users' functions at the output hooks and anyone watching, the outcome
+	 * is only the counters: skip building the packet (SYN floods send a SYN-ACK per SYN). */
+	if (!h->nf && !h->hooks.nnf[RXS_NF_INET_LOCAL_OUT] &&
+	    !h->hooks.nnf[RXS_NF_INET_POST_ROUTING] && !h->ntaps &&
+	    (!h->tx || (!h->tx->dumper && !h->tx->fn))) {
+		unsigned int iplen = 20 + l4len;
+		unsigned int nfrags = out_nfrags(v6, o->proto, iplen, out_mtu(o->dev));
+
 		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
 		if (!v6)
 			count_transmit(sd, iplen, nfrags);
@@ -285,22 +327,11 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	skb = out_skb(sd, o, l4, l4len);
 	if (!skb)
 		return false;
-	if (h->nf && rxs__nf_hook(h->nf, RXS_NF_INET_LOCAL_OUT, skb, o->dev->cfg.name, sd->now) !=
-			     RXS_NF_ACCEPT)
-		return false;	/* freed by netfilter */
-	rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
-	if (h->nf && rxs__nf_hook(h->nf, RXS_NF_INET_POST_ROUTING, skb, o->dev->cfg.name,
-				  sd->now) != RXS_NF_ACCEPT)
+	/* __ip_local_out(): LOCAL_OUT runs the rule tables and the users' functions in one
+	 * walk, as on receive; false when netfilter dropped, queued or stole the packet. */
+	if (!v6 && !rxs__nf_hook_run(skb, RXS_NF_INET_LOCAL_OUT, ip_output))
 		return false;
-	if (nfrags > 1 && !xmit_fragments(sd, o->dev, rxs_skb_mac_header(skb), iplen, mtu)) {
-		rxs_consume_skb(skb);
-		return false;
-	}
-	if (!v6)
-		count_transmit(sd, iplen, nfrags);
-	if (nfrags == 1)
-		xmit_frame(sd, o->dev, rxs_skb_mac_header(skb), skb->len + 14);
-	rxs_consume_skb(skb);	/* not an offered frame: no conservation count */
+	ip_output(skb);
 	return true;
 }
 

@@ -19,8 +19,8 @@ struct rxs_out {
 };
 
 /* __ip_local_out() and ip_output(): LOCAL_OUT, IpOutRequests, POST_ROUTING, the device.
- * @l4 is the transport header and payload, its checksum set. false when netfilter dropped
- * it (or no memory). */
+ * @l4 is the transport header and payload, its checksum set. false when LOCAL_OUT took it
+ * (dropped, or queued to or stolen by a user's function) or no memory. */
 bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const uint8_t *l4,
 		    unsigned int l4len);
 
