@@ -145,10 +145,13 @@ static void nf_queue(struct rxs_host *h, struct rxs_sk_buff *skb,
  * nf_hook_slow() from position (@table, @user) of @x->hook's two sorted lists: the rule
  * set's stages and @hk's functions (NULL: none, as for rxs__nf_hook()). True: every entry
  * accepted; false: the skb is gone (dropped and freed, queued or stolen). A user's function
- * may change the packet, so the tables read it again after one ran.
+ * may change the packet, so the tables read it again after one ran. Inlined in its three
+ * callers: each hook with rules passes here, and a call costs what the walk of an empty
+ * hook does.
  */
-static bool nf_walk(struct rxs_hooks *hk, struct nf_hook_ctx *x, unsigned int table,
-		    unsigned int user, rxs__nf_okfn okfn, bool resume)
+static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_hooks *hk, struct nf_hook_ctx *x,
+				      unsigned int table, unsigned int user, rxs__nf_okfn okfn,
+				      bool resume)
 {
 	struct rxs_sk_buff *skb = x->skb;
 	enum rxs_nf_hook hook = x->hook;
@@ -159,14 +162,27 @@ static bool nf_walk(struct rxs_hooks *hk, struct nf_hook_ctx *x, unsigned int ta
 	int prio;
 
 	for (;;) {
-		bool has_table = tables && rxs__nf_stage_prio(hook, table, &prio);
 		const struct rxs_nf_hook_ops *ops =
 			hk && user < hk->nnf[hook] ? &hk->nf[hook][user].ops : NULL;
+		bool has_table;
 
-		if (!has_table && !ops)
-			break;
-		if (has_table && (!ops || prio <= ops->priority)) {
+		if (!ops) {
+			/* The users' list is done: the rest of the tables' in one call, as a
+			 * merge copies the rest of the longer list (and most hooks have no
+			 * user function at all). */
+			if (!tables)
+				break;
 			if (unlikely(reread)) {
+				rxs__nf_pktinfo(skb, &x->pi);
+				x->now_ns = rxs__skb_sd(skb)->now;
+			}
+			if (rxs__nf_stages_run(x, table) != RXS_NF_ACCEPT)
+				goto drop;
+			break;
+		}
+		has_table = tables && rxs__nf_stage_prio(hook, table, &prio);
+		if (has_table && prio <= ops->priority) {
+			if (reread) {
 				rxs__nf_pktinfo(skb, &x->pi);
 				x->now_ns = rxs__skb_sd(skb)->now;
 				reread = false;

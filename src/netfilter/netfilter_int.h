@@ -255,9 +255,9 @@ bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume);
 bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio);
 /* Run built-in stage @i. Never frees the skb: on DROP the walk ends and frees it. */
 enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i);
-/* End the walk with @verdict: DROP forgets the packet's state; ACCEPT at INPUT or
- * POSTROUTING confirms its conntrack entry. */
-void rxs__nf_hook_end(rxs_nf_t *nf, enum rxs_nf_hook hook, enum rxs_nf_verdict verdict);
+/* Run stages @i.. to the last, or to the first that does not accept (DROP): the walk's
+ * tail once no user function is left, in one call (most hooks have no user function). */
+enum rxs_nf_verdict rxs__nf_stages_run(struct nf_hook_ctx *x, unsigned int i);
 
 /* conntrack.c */
 int rxs__nf_ct_init(struct rxs_nf *nf);
@@ -271,6 +271,17 @@ void rxs__nf_ct_confirm(struct rxs_nf *nf);
 void rxs__nf_pkt_reset(struct rxs_nf *nf);
 /* The xt_conntrack state bit of the current packet. */
 unsigned int rxs__nf_ct_statebit(const struct rxs_nf *nf);
+
+/* End the walk with @verdict: DROP forgets the packet's state; ACCEPT at INPUT or
+ * POSTROUTING confirms its conntrack entry. Inline: every hook with rules ends here. */
+static inline void rxs__nf_hook_end(rxs_nf_t *nf, enum rxs_nf_hook hook,
+				    enum rxs_nf_verdict verdict)
+{
+	if (verdict != RXS_NF_ACCEPT)
+		rxs__nf_pkt_reset(nf);
+	else if (hook == RXS_NF_INET_LOCAL_IN || hook == RXS_NF_INET_POST_ROUTING)
+		rxs__nf_ct_confirm(nf);
+}
 
 /* print.c helpers shared with rxs_nf_rule(): the target column of a rule. */
 const char *rxs__nf_target_name(const struct rxs_nf *nf, const struct nf_rule *r);

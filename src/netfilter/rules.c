@@ -374,14 +374,6 @@ bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume)
 	return true;
 }
 
-void rxs__nf_hook_end(rxs_nf_t *nf, enum rxs_nf_hook hook, enum rxs_nf_verdict verdict)
-{
-	if (verdict != RXS_NF_ACCEPT)
-		rxs__nf_pkt_reset(nf);
-	else if (hook == RXS_NF_INET_LOCAL_IN || hook == RXS_NF_INET_POST_ROUTING)
-		rxs__nf_ct_confirm(nf);
-}
-
 bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio)
 {
 	if ((unsigned int)hook >= RXS_NF_INET_NUMHOOKS || i >= 4 || stage_order[hook][i] == -2)
@@ -390,11 +382,24 @@ bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio)
 	return true;
 }
 
-enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i)
+static enum rxs_nf_verdict run_stage(struct nf_hook_ctx *x, unsigned int i)
 {
 	int t = stage_order[x->hook][i];
 
 	return t < 0 ? run_conntrack(x) : run_table(x, (unsigned int)t);
+}
+
+enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i)
+{
+	return run_stage(x, i);
+}
+
+enum rxs_nf_verdict rxs__nf_stages_run(struct nf_hook_ctx *x, unsigned int i)
+{
+	for (; i < 4 && stage_order[x->hook][i] != -2; i++)
+		if (run_stage(x, i) != RXS_NF_ACCEPT)
+			return RXS_NF_DROP;
+	return RXS_NF_ACCEPT;
 }
 
 int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name, unsigned int first_line,
