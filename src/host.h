@@ -16,6 +16,7 @@
 #include "rxsim/hooks.h"
 #include "rxsim/netfilter.h"
 #include "rxsim/nic.h"
+#include "trace/trace.h"
 #include "rxsim/sim.h"
 #include "rxsim/stats.h"
 #include "skb/skb_int.h"
@@ -308,12 +309,6 @@ struct rxs_hooks {
 		void *ctx;
 	} inet[256];
 	unsigned int ninet;
-	struct {
-		rxs_trace_fn fn;
-		void *ctx;
-	} tp[RXS_TP_COUNT][RXS_TRACE_MAX_FNS];
-	unsigned int ntp[RXS_TP_COUNT];
-	uint32_t tp_mask;			/* bit tp: tracepoint tp has callbacks */
 	rxs_kfree_skb_fn chained_kfree;		/* rxs_host_set_kfree_skb_cb's, set before */
 	void *chained_kfree_ctx;
 };
@@ -368,7 +363,8 @@ struct rxs_host {
 	volatile sig_atomic_t stop;		/* rxs_host_stop(): end the run between events */
 	int error;				/* first fatal error of the run */
 	char errmsg[512];
-	struct rxs_hooks hooks;			/* users' hooks, handlers and tracepoints */
+	struct rxs_hooks hooks;			/* users' hook functions and handlers */
+	struct rxs_trace trace;			/* tracepoints' callbacks (src/trace/) */
 	struct rxs_threads *threads;		/* the threaded engine, once started */
 	uint64_t mib_proc[RXS_MIB_COUNT];	/* counted by application threads (process
 						 * context) of the threaded engine: atomic */
@@ -465,19 +461,17 @@ static inline void rxs__shared_exit(struct rxs_host *h)
 
 static inline bool rxs__tp_on(const struct rxs_host *h, enum rxs_tracepoint tp)
 {
-	return h->hooks.tp_mask & (1u << tp);
+	return rxs__trace_on(&h->trace, tp);
 }
 
-/* rxsim:stage: a packet passed @stage at time @t on @sd's CPU; @fmt says what was decided. */
-void rxs__trace_stage(struct rxs_softnet_data *sd, uint64_t t, const struct rxs_sk_buff *skb,
-		      const char *stage, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-/* The same, at no cost unless someone traces stages. */
+/* rxsim:stage: a packet passed @stage at time @t on @sd's CPU; the format says what was
+ * decided. At no cost unless someone traces stages. Not the CPU's clock: the NIC's thread
+ * traces for a CPU whose clock it must not read. */
 #define RXS_TRACE_STAGE(sd, t, skb, stage, ...)                                              \
 	do {                                                                                 \
 		if (unlikely(rxs__tp_on((sd)->host, RXS_TP_STAGE)))                        \
-			rxs__trace_stage((sd), (t), (skb), (stage), __VA_ARGS__);          \
+			rxs__trace_stage(&(sd)->host->trace, (t), (sd)->cpu, (skb),          \
+					 (skb)->counted ? (skb)->id : 0, (stage), __VA_ARGS__); \
 	} while (0)
 
 enum { RXS_RTN_LOCAL, RXS_RTN_BROADCAST, RXS_RTN_MULTICAST, RXS_RTN_FORWARD };
@@ -623,6 +617,10 @@ int rxs__flow_limit_init(struct rxs_softnet_data *sd);
 void rxs__flow_limit_destroy(struct rxs_softnet_data *sd);
 
 /* ---- softirq ---- */
+/* napi:napi_poll after one ->poll() of @napi (a no-op unless traced); the napi id and device
+ * name are the softirq's to know. */
+void rxs__napi_poll_trace(struct rxs_softnet_data *sd, const struct rxs_napi *napi, int work,
+			  int budget);
 int rxs__softnet_init(struct rxs_host *h, struct rxs_softnet_data *sd, unsigned int cpu);
 void rxs__softnet_destroy(struct rxs_softnet_data *sd);
 /* napi_schedule() from hard-IRQ context at time @t on the NAPI's CPU. */
@@ -710,25 +708,11 @@ void rxs__nf_queue_forget(struct rxs_host *h, const struct rxs_sk_buff *skb);
  * in the pool's one slot, calling on to whoever held it. */
 void rxs__skb_end_claim(struct rxs_host *h);
 
-/* ---- handlers and tracepoints: each returns quickly when nothing is registered ---- */
+/* ---- users' handlers (src/core/): each returns quickly when nothing is registered ---- */
 /* ptype_base handlers of users: true when one took @skb, false when rxsim's goes on. */
 bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb);
 /* A user's IPv4 protocol handler for @protocol took @skb (IpInDelivers counted): true. */
 bool rxs__inet_deliver(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t protocol);
-/* Tracepoints. */
-void rxs__trace_napi_poll(struct rxs_softnet_data *sd, const struct rxs_napi *napi, int work,
-			  int budget);
-void rxs__trace_netif_receive_skb(struct rxs_softnet_data *sd, const struct rxs_sk_buff *skb);
-void rxs__trace_sock_rcvqueue_full(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
-				   const struct rxs_sk_buff *skb);
-void rxs__trace_sock_queue(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
-			   const struct rxs_sk_buff *skb);
-/* The application of @sk read @skb at @t on CPU @cpu. */
-void rxs__trace_sock_read(const struct rxs_sock *sk, const struct rxs_sk_buff *skb,
-			  unsigned int cpu, uint64_t t);
-/* A SYN-ACK retransmit for request sock @req of @listener, connection @t (saddr = peer). */
-void rxs__trace_tcp_retransmit_synack(struct rxs_softnet_data *sd, const struct rxs_sock *listener,
-				      const void *req, const struct rxs_tcp_tuple *t);
 
 /* ---- socket ---- */
 int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_socket_config *cfg,

@@ -687,15 +687,15 @@ static void test_trace_napi_poll(void **state)
 	struct rxs_softnet_data *sd = &h->cpus[0];
 
 	(void)state;
-	rxs__trace_napi_poll(sd, &h->devs[0].rxq[0].napi, 3, 64);	/* nothing registered */
+	rxs__napi_poll_trace(sd, &h->devs[0].rxq[0].napi, 3, 64);	/* nothing registered */
 	assert_int_equal(rxs_host_trace(h, RXS_TP_NAPI_POLL, on_trace, &l), 0);
-	rxs__trace_napi_poll(sd, &h->devs[0].rxq[0].napi, 3, 64);
+	rxs__napi_poll_trace(sd, &h->devs[0].rxq[0].napi, 3, 64);
 	assert_int_equal(l.n[RXS_TP_NAPI_POLL], 1);
 	assert_int_equal(l.last[RXS_TP_NAPI_POLL].u.napi_poll.napi_id, 8193);
 	assert_string_equal(l.last[RXS_TP_NAPI_POLL].u.napi_poll.dev_name, "eth0");
 	assert_int_equal(l.last[RXS_TP_NAPI_POLL].u.napi_poll.work, 3);
 	assert_int_equal(l.last[RXS_TP_NAPI_POLL].u.napi_poll.budget, 64);
-	rxs__trace_napi_poll(sd, &sd->backlog, 1, 64);
+	rxs__napi_poll_trace(sd, &sd->backlog, 1, 64);
 	assert_int_equal(l.last[RXS_TP_NAPI_POLL].u.napi_poll.napi_id, 0);
 	assert_string_equal(l.last[RXS_TP_NAPI_POLL].u.napi_poll.dev_name, "(no_device)");
 	rxs_host_destroy(h);

@@ -97,6 +97,19 @@ out:
  * are packet sockets on the NIC (tcpdump -i eth0): they see the frame on its first round,
  * tag and all, and not again on the VLAN device.
  */
+/* net:netif_receive_skb. */
+static RXS_NOINLINE void trace_netif_receive_skb(struct rxs_softnet_data *sd,
+						 const struct rxs_sk_buff *skb)
+{
+	struct rxs_trace_event ev;
+
+	rxs__trace_event_init(&ev, RXS_TP_NETIF_RECEIVE_SKB, sd->now, sd->cpu);
+	ev.u.netif_receive_skb.skbaddr = skb;
+	ev.u.netif_receive_skb.len = skb->len;
+	ev.u.netif_receive_skb.name = skb->dev ? skb->dev->cfg.name : "";
+	rxs__trace_emit(&sd->host->trace, &ev);
+}
+
 void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -104,7 +117,7 @@ void rxs__netif_receive_skb(struct rxs_sk_buff *skb)
 	bool dropped = false;
 
 	if (rxs__tp_on(h, RXS_TP_NETIF_RECEIVE_SKB))
-		rxs__trace_netif_receive_skb(sd, skb);
+		trace_netif_receive_skb(sd, skb);
 another_round:
 	rxs__charge(sd, rxs__cost(h, RXS_COST_NETIF_RECEIVE) +
 			(uint64_t)rxs__cost(h, RXS_COST_PER_BYTE_X1000) * skb->len / 1000);

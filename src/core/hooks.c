@@ -106,38 +106,27 @@ const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reas
 	return l3_name(skb, "ip_rcv_core", "ipv6_rcv");
 }
 
-/* Call a tracepoint's functions; in the threaded engine one event at a time, under the
- * host lock, so a user's function needs no lock of its own. */
-static void emit(struct rxs_hooks *hk, const struct rxs_trace_event *ev)
-{
-	struct rxs_host *h = (void *)((char *)hk - offsetof(struct rxs_host, hooks));
-
-	rxs__shared_enter(h);
-	for (unsigned int i = 0; i < hk->ntp[ev->tp]; i++)
-		hk->tp[ev->tp][i].fn(hk->tp[ev->tp][i].ctx, ev);
-	rxs__shared_exit(h);
-}
-
 static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 {
 	struct rxs_host *h = ctx;
 	struct rxs_hooks *hk = &h->hooks;
 
 	rxs__nf_queue_forget(h, skb);
-	if (hk->ntp[RXS_TP_KFREE_SKB]) {
-		struct rxs_trace_event ev = { .tp = RXS_TP_KFREE_SKB, .cpu = skb->cpu };
+	if (rxs__tp_on(h, RXS_TP_KFREE_SKB)) {
+		struct rxs_trace_event ev;
+		uint64_t t;
 
 		/* In the threaded engine another CPU's clock is its own business. */
 		if (h->threads)
-			ev.time_ns = rxs__this_cpu(h) ? rxs__this_cpu(h)->now : h->now;
+			t = rxs__this_cpu(h) ? rxs__this_cpu(h)->now : h->now;
 		else
-			ev.time_ns = skb->cpu < h->ncpus ? RXS_MAX(h->cpus[skb->cpu].now, h->now) :
-							  h->now;
+			t = skb->cpu < h->ncpus ? RXS_MAX(h->cpus[skb->cpu].now, h->now) : h->now;
+		rxs__trace_event_init(&ev, RXS_TP_KFREE_SKB, t, skb->cpu);
 		ev.u.kfree_skb.skbaddr = skb;
 		ev.u.kfree_skb.location = rxs__drop_location(skb, reason);
 		ev.u.kfree_skb.protocol = skb->protocol;
 		ev.u.kfree_skb.reason = reason;
-		emit(hk, &ev);
+		rxs__trace_emit(&h->trace, &ev);
 	}
 	if (hk->chained_kfree)
 		hk->chained_kfree(hk->chained_kfree_ctx, skb, reason);
@@ -330,23 +319,26 @@ int rxs_host_tap_set_filter(rxs_host_t *h, unsigned int tap, const char *expr, c
 
 /* ---- tracepoints ---- */
 
+/* The threaded engine's host lock around a tracepoint's callbacks (struct rxs_trace's lock):
+ * users' functions run one at a time and need no lock of their own. */
+static void trace_lock(void *ctx, bool enter)
+{
+	struct rxs_host *h = ctx;
+
+	if (enter)
+		rxs__shared_enter(h);
+	else
+		rxs__shared_exit(h);
+}
+
 int rxs_host_trace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx)
 {
-	struct rxs_hooks *hk = &h->hooks;
-	unsigned int n;
+	int rc = rxs__trace_add(&h->trace, tp, fn, ctx);
 
-	if ((unsigned int)tp >= RXS_TP_COUNT || !fn)
-		return -EINVAL;
-	n = hk->ntp[tp];
-	for (unsigned int i = 0; i < n; i++)
-		if (hk->tp[tp][i].fn == fn && hk->tp[tp][i].ctx == ctx)
-			return -EEXIST;
-	if (n == RXS_TRACE_MAX_FNS)
-		return -ENOSPC;
-	hk->tp[tp][n].fn = fn;
-	hk->tp[tp][n].ctx = ctx;
-	hk->ntp[tp]++;
-	hk->tp_mask |= 1u << tp;
+	if (rc)
+		return rc;
+	h->trace.lock = trace_lock;
+	h->trace.lock_ctx = h;
 	if (tp == RXS_TP_KFREE_SKB)
 		rxs__skb_end_claim(h);
 	return 0;
@@ -354,182 +346,5 @@ int rxs_host_trace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void 
 
 int rxs_host_untrace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx)
 {
-	struct rxs_hooks *hk = &h->hooks;
-
-	if ((unsigned int)tp >= RXS_TP_COUNT)
-		return -ENOENT;
-	for (unsigned int i = 0; i < hk->ntp[tp]; i++) {
-		if (hk->tp[tp][i].fn != fn || hk->tp[tp][i].ctx != ctx)
-			continue;
-		hk->ntp[tp]--;
-		memmove(&hk->tp[tp][i], &hk->tp[tp][i + 1], (hk->ntp[tp] - i) * sizeof(hk->tp[tp][0]));
-		if (!hk->ntp[tp])
-			hk->tp_mask &= ~(1u << tp);
-		return 0;
-	}
-	return -ENOENT;
-}
-
-const char *rxs_tracepoint_name(enum rxs_tracepoint tp)
-{
-	static const char *const names[RXS_TP_COUNT] = {
-		[RXS_TP_NAPI_POLL] = "napi:napi_poll",
-		[RXS_TP_NETIF_RECEIVE_SKB] = "net:netif_receive_skb",
-		[RXS_TP_KFREE_SKB] = "skb:kfree_skb",
-		[RXS_TP_SOCK_RCVQUEUE_FULL] = "sock:sock_rcvqueue_full",
-		[RXS_TP_TCP_RETRANSMIT_SYNACK] = "tcp:tcp_retransmit_synack",
-		[RXS_TP_SOCK_QUEUE] = "sock:sock_queue",
-		[RXS_TP_SOCK_READ] = "sock:sock_read",
-		[RXS_TP_STAGE] = "rxsim:stage",
-	};
-
-	return (unsigned int)tp < RXS_TP_COUNT ? names[tp] : NULL;
-}
-
-static void event_init(struct rxs_trace_event *ev, enum rxs_tracepoint tp,
-		       const struct rxs_softnet_data *sd)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->tp = tp;
-	ev->time_ns = sd->now;
-	ev->cpu = sd->cpu;
-}
-
-void rxs__trace_napi_poll(struct rxs_softnet_data *sd, const struct rxs_napi *napi, int work,
-			  int budget)
-{
-	struct rxs_host *h = sd->host;
-	struct rxs_trace_event ev;
-	struct rxs_tp_napi_poll *p = &ev.u.napi_poll;
-
-	if (!rxs__tp_on(h, RXS_TP_NAPI_POLL))
-		return;
-	event_init(&ev, RXS_TP_NAPI_POLL, sd);
-	p->napi = napi;
-	p->work = work;
-	p->budget = budget;
-	p->dev_name = "(no_device)";
-	if (napi != &sd->backlog && napi->owner) {
-		const struct rxs_rx_queue *rxq = napi->owner;
-		unsigned int id = MIN_NAPI_ID;
-
-		/* napi ids are handed out in the order the drivers register their queues. */
-		for (unsigned int i = 0; i < h->ndevs && &h->devs[i] != rxq->dev; i++)
-			id += h->devs[i].nrxq;
-		p->napi_id = id + rxq->index;
-		p->dev_name = rxq->dev->cfg.name;
-	}
-	emit(&h->hooks, &ev);
-}
-
-void rxs__trace_netif_receive_skb(struct rxs_softnet_data *sd, const struct rxs_sk_buff *skb)
-{
-	struct rxs_trace_event ev;
-
-	event_init(&ev, RXS_TP_NETIF_RECEIVE_SKB, sd);
-	ev.u.netif_receive_skb.skbaddr = skb;
-	ev.u.netif_receive_skb.len = skb->len;
-	ev.u.netif_receive_skb.name = skb->dev ? skb->dev->cfg.name : "";
-	emit(&sd->host->hooks, &ev);
-}
-
-void rxs__trace_sock_rcvqueue_full(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
-				   const struct rxs_sk_buff *skb)
-{
-	struct rxs_trace_event ev;
-	struct rxs_tp_sock_rcvqueue_full *p = &ev.u.sock_rcvqueue_full;
-
-	event_init(&ev, RXS_TP_SOCK_RCVQUEUE_FULL, sd);
-	p->rmem_alloc = (int)sk->rmem_alloc;
-	p->truesize = skb->truesize;
-	p->sk_rcvbuf = (int)sk->rcvbuf;
-	p->sock = sk->index;
-	p->sock_name = sk->cfg.name;
-	emit(&sd->host->hooks, &ev);
-}
-
-void rxs__trace_sock_queue(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
-			   const struct rxs_sk_buff *skb)
-{
-	struct rxs_trace_event ev;
-	struct rxs_tp_sock_queue *p = &ev.u.sock_queue;
-
-	event_init(&ev, RXS_TP_SOCK_QUEUE, sd);
-	p->skbaddr = skb;
-	p->sock = sk->index;
-	p->sock_name = sk->cfg.name;
-	p->tstamp = skb->tstamp;
-	p->len = skb->len;
-	p->rmem_alloc = (int)sk->rmem_alloc;
-	p->sk_rcvbuf = (int)sk->rcvbuf;
-	emit(&sd->host->hooks, &ev);
-}
-
-void rxs__trace_sock_read(const struct rxs_sock *sk, const struct rxs_sk_buff *skb,
-			  unsigned int cpu, uint64_t t)
-{
-	struct rxs_trace_event ev;
-	struct rxs_tp_sock_read *p = &ev.u.sock_read;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.tp = RXS_TP_SOCK_READ;
-	ev.time_ns = t;
-	ev.cpu = cpu;
-	p->skbaddr = skb;
-	p->sock = sk->index;
-	p->sock_name = sk->cfg.name;
-	p->tstamp = skb->tstamp;
-	p->len = skb->len;
-	emit(&sk->host->hooks, &ev);
-}
-
-void rxs__trace_tcp_retransmit_synack(struct rxs_softnet_data *sd, const struct rxs_sock *listener,
-				      const void *req, const struct rxs_tcp_tuple *t)
-{
-	struct rxs_trace_event ev;
-	struct rxs_tp_tcp_retransmit_synack *p = &ev.u.tcp_retransmit_synack;
-
-	if (!rxs__tp_on(sd->host, RXS_TP_TCP_RETRANSMIT_SYNACK))
-		return;
-	event_init(&ev, RXS_TP_TCP_RETRANSMIT_SYNACK, sd);
-	p->skaddr = listener;
-	p->req = req;
-	/* The tuple is seen from the peer; the tracepoint's s is our side. */
-	p->sport = t->dport;
-	p->dport = t->sport;
-	p->family = t->family;
-	if (t->family == AF_INET) {
-		memcpy(p->saddr, t->daddr, 4);
-		memcpy(p->daddr, t->saddr, 4);
-		/* TP_STORE_ADDRS: an IPv4 connection shows IPv4-mapped v6 addresses too. */
-		p->saddr_v6[10] = p->saddr_v6[11] = 0xff;
-		p->daddr_v6[10] = p->daddr_v6[11] = 0xff;
-		memcpy(p->saddr_v6 + 12, t->daddr, 4);
-		memcpy(p->daddr_v6 + 12, t->saddr, 4);
-	} else {
-		memcpy(p->saddr_v6, t->daddr, 16);
-		memcpy(p->daddr_v6, t->saddr, 16);
-	}
-	emit(&sd->host->hooks, &ev);
-}
-
-void rxs__trace_stage(struct rxs_softnet_data *sd, uint64_t t, const struct rxs_sk_buff *skb,
-		      const char *stage, const char *fmt, ...)
-{
-	struct rxs_trace_event ev;
-	struct rxs_tp_stage *p = &ev.u.stage;
-	va_list ap;
-
-	/* Not event_init(): the NIC's thread traces for a CPU whose clock it must not read. */
-	memset(&ev, 0, sizeof(ev));
-	ev.tp = RXS_TP_STAGE;
-	ev.cpu = sd->cpu;
-	ev.time_ns = t;
-	p->skbaddr = skb;
-	p->frame = skb->counted ? skb->id : 0;
-	p->stage = stage;
-	va_start(ap, fmt);
-	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
-	va_end(ap);
-	emit(&sd->host->hooks, &ev);
+	return rxs__trace_del(&h->trace, tp, fn, ctx);
 }

@@ -83,6 +83,24 @@ static void listendrop(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 
 static void reqsk_timer(struct rxs_host *h, void *obj, uint64_t t);
 
+/* tcp:tcp_retransmit_synack. The tuple is seen from the peer; the tracepoint's s is our
+ * side. */
+static RXS_NOINLINE void trace_retransmit_synack(struct rxs_softnet_data *sd,
+						 const struct rxs_sock *listener, const void *req,
+						 const struct rxs_tcp_tuple *t)
+{
+	struct rxs_trace_event ev;
+	struct rxs_tp_tcp_retransmit_synack *p = &ev.u.tcp_retransmit_synack;
+
+	rxs__trace_event_init(&ev, RXS_TP_TCP_RETRANSMIT_SYNACK, sd->now, sd->cpu);
+	p->skaddr = listener;
+	p->req = req;
+	p->sport = t->dport;
+	p->dport = t->sport;
+	rxs__trace_store_addrs(p, t->family, t->daddr, t->saddr);
+	rxs__trace_emit(&sd->host->trace, &ev);
+}
+
 /* inet_csk_reqsk_queue_hash_add(): into the ehash and the SYN queue, timer armed. */
 static bool reqsk_queue_add(struct rxs_host *h, struct rxs_reqsk *req, uint64_t now)
 {
@@ -137,7 +155,8 @@ static void reqsk_timer(struct rxs_host *h, void *obj, uint64_t t)
 		return;
 	}
 	rxs__tcp_send_synack(sd, h, req, true);
-	rxs__trace_tcp_retransmit_synack(sd, l, req, &req->node.t);
+	if (rxs__tp_on(sd->host, RXS_TP_TCP_RETRANSMIT_SYNACK))
+		trace_retransmit_synack(sd, l, req, &req->node.t);
 	req->num_retrans++;
 	if (req->num_timeout++ == 0)
 		l->tcp.young--;
@@ -299,7 +318,8 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 	if (tcb->seq == req->rcv_isn && flg == TH_SYN) {
 		/* The peer resent its SYN: resend the SYN-ACK. */
 		rxs__tcp_send_synack(sd, h, req, true);
-		rxs__trace_tcp_retransmit_synack(sd, sk, req, &req->node.t);
+		if (rxs__tp_on(sd->host, RXS_TP_TCP_RETRANSMIT_SYNACK))
+			trace_retransmit_synack(sd, sk, req, &req->node.t);
 		req->num_retrans++;
 		rxs_consume_skb(skb);
 		return;

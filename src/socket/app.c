@@ -36,6 +36,22 @@ static int64_t app_accept_one(struct rxs_sock *sk, uint64_t t)
 
 /* One read (recvmsg, or accept on a listener): the bytes read, or -1 when there was
  * nothing to take. */
+/* rxsim's sock:sock_read: the application of @sk read @skb at @t on CPU @cpu. */
+static RXS_NOINLINE void trace_sock_read(const struct rxs_sock *sk, const struct rxs_sk_buff *skb,
+					 unsigned int cpu, uint64_t t)
+{
+	struct rxs_trace_event ev;
+	struct rxs_tp_sock_read *p = &ev.u.sock_read;
+
+	rxs__trace_event_init(&ev, RXS_TP_SOCK_READ, t, cpu);
+	p->skbaddr = skb;
+	p->sock = sk->index;
+	p->sock_name = sk->cfg.name;
+	p->tstamp = skb->tstamp;
+	p->len = skb->len;
+	rxs__trace_emit(&sk->host->trace, &ev);
+}
+
 static int64_t app_read_one(struct rxs_sock *sk, uint64_t t)
 {
 	struct rxs_softnet_data *sd = app_cpu(sk);
@@ -59,7 +75,7 @@ static int64_t app_read_one(struct rxs_sock *sk, uint64_t t)
 	if (!skb)
 		return -1;
 	if (rxs__tp_on(sk->host, RXS_TP_SOCK_READ))
-		rxs__trace_sock_read(sk, skb, sd->cpu, sk->app.cfg.cpu >= 0 ? sd->now : t);
+		trace_sock_read(sk, skb, sd->cpu, sk->app.cfg.cpu >= 0 ? sd->now : t);
 	RXS_TRACE_STAGE(sd, sk->app.cfg.cpu >= 0 ? sd->now : t, skb, "recvmsg",
 			"the application of %s read it (%u left queued)", sk->cfg.name,
 			sk->receive_queue.qlen);

@@ -121,6 +121,40 @@ static void count_rcv_mib(struct rxs_softnet_data *sd, const struct rxs_sock *sk
 		__atomic_add_fetch(&sk->host->mib_proc[mib], 1, __ATOMIC_RELAXED);
 }
 
+/* sock:sock_rcvqueue_full and rxsim's sock:sock_queue: the socket's side of the fields. */
+static RXS_NOINLINE void trace_sock_rcvqueue_full(struct rxs_softnet_data *sd,
+						  const struct rxs_sock *sk,
+						  const struct rxs_sk_buff *skb)
+{
+	struct rxs_trace_event ev;
+	struct rxs_tp_sock_rcvqueue_full *p = &ev.u.sock_rcvqueue_full;
+
+	rxs__trace_event_init(&ev, RXS_TP_SOCK_RCVQUEUE_FULL, sd->now, sd->cpu);
+	p->rmem_alloc = (int)sk->rmem_alloc;
+	p->truesize = skb->truesize;
+	p->sk_rcvbuf = (int)sk->rcvbuf;
+	p->sock = sk->index;
+	p->sock_name = sk->cfg.name;
+	rxs__trace_emit(&sd->host->trace, &ev);
+}
+
+static RXS_NOINLINE void trace_sock_queue(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
+					  const struct rxs_sk_buff *skb)
+{
+	struct rxs_trace_event ev;
+	struct rxs_tp_sock_queue *p = &ev.u.sock_queue;
+
+	rxs__trace_event_init(&ev, RXS_TP_SOCK_QUEUE, sd->now, sd->cpu);
+	p->skbaddr = skb;
+	p->sock = sk->index;
+	p->sock_name = sk->cfg.name;
+	p->tstamp = skb->tstamp;
+	p->len = skb->len;
+	p->rmem_alloc = (int)sk->rmem_alloc;
+	p->sk_rcvbuf = (int)sk->rcvbuf;
+	rxs__trace_emit(&sd->host->trace, &ev);
+}
+
 static int udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -132,7 +166,7 @@ static int udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	 * queue is empty. (Kernels before 6.15 admitted it while rmem <= rcvbuf.) */
 	if (rmem + size > sk->rcvbuf && (sk->rcvbuf > INT_MAX / 2 || rmem)) {
 		if (rxs__tp_on(sd->host, RXS_TP_SOCK_RCVQUEUE_FULL))
-			rxs__trace_sock_rcvqueue_full(sd, sk, skb);
+			trace_sock_rcvqueue_full(sd, sk, skb);
 		count_rcv_mib(sd, sk, family, RXS_MIB_UdpRcvbufErrors, RXS_MIB_Udp6RcvbufErrors);
 		count_rcv_mib(sd, sk, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
 		sk->drops++;
@@ -146,7 +180,7 @@ static int udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	skb->sk = sk;
 	rxs__skb_queue_tail(&sk->receive_queue, skb);
 	if (rxs__tp_on(sd->host, RXS_TP_SOCK_QUEUE))
-		rxs__trace_sock_queue(sd, sk, skb);
+		trace_sock_queue(sd, sk, skb);
 	rxs__app_data_ready(sk, sd->now);
 	return 0;
 }
@@ -168,7 +202,7 @@ static bool udp_read_at_once(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 
 	if (sk->app.cfg.kind != RXS_APP_ALL || sk->app.cfg.cpu >= 0 ||
 	    skb->cb[sizeof(struct rxs_inet_cb)] ||
-	    (h->hooks.tp_mask & ((1u << RXS_TP_STAGE) | (1u << RXS_TP_SOCK_QUEUE) |
+	    (h->trace.mask & ((1u << RXS_TP_STAGE) | (1u << RXS_TP_SOCK_QUEUE) |
 				 (1u << RXS_TP_SOCK_READ))))
 		return false;
 	rxs__charge(sd, rxs__cost(h, RXS_COST_SOCK_QUEUE));

@@ -167,6 +167,35 @@ static uint64_t usecs_to_jiffies(const struct rxs_host *h, uint64_t usecs)
 	return (usecs * hz + 999999) / 1000000;
 }
 
+#define MIN_NAPI_ID 8193	/* NR_CPUS + 1 with NR_CPUS = 8192 */
+
+void rxs__napi_poll_trace(struct rxs_softnet_data *sd, const struct rxs_napi *napi, int work,
+			  int budget)
+{
+	struct rxs_host *h = sd->host;
+	struct rxs_trace_event ev;
+	struct rxs_tp_napi_poll *p = &ev.u.napi_poll;
+
+	if (!rxs__tp_on(h, RXS_TP_NAPI_POLL))
+		return;
+	rxs__trace_event_init(&ev, RXS_TP_NAPI_POLL, sd->now, sd->cpu);
+	p->napi = napi;
+	p->work = work;
+	p->budget = budget;
+	p->dev_name = "(no_device)";
+	if (napi != &sd->backlog && napi->owner) {
+		const struct rxs_rx_queue *rxq = napi->owner;
+		unsigned int id = MIN_NAPI_ID;
+
+		/* napi ids are handed out in the order the drivers register their queues. */
+		for (unsigned int i = 0; i < h->ndevs && &h->devs[i] != rxq->dev; i++)
+			id += h->devs[i].nrxq;
+		p->napi_id = id + rxq->index;
+		p->dev_name = rxq->dev->cfg.name;
+	}
+	rxs__trace_emit(&h->trace, &ev);
+}
+
 /* napi_poll(): one ->poll() with the NAPI's weight; a NAPI that used all of it is repolled. */
 static int napi_poll(struct rxs_softnet_data *sd, struct rxs_napi *n)
 {
@@ -175,7 +204,7 @@ static int napi_poll(struct rxs_softnet_data *sd, struct rxs_napi *n)
 
 	sd->cpu_stats.napi_polls++;
 	work = n->poll(n, weight);
-	rxs__trace_napi_poll(sd, n, work, weight);
+	rxs__napi_poll_trace(sd, n, work, weight);
 	if (work < weight)
 		return work;
 	/* The driver must not complete when it used its whole budget: it stays scheduled and
