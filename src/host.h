@@ -735,9 +735,6 @@ void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t);
  * @sd NULL in process context (an application thread of the threaded engine). */
 struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_data *sd);
 
-/* The kernel function where @reason ends @skb (the kfree_skb tracepoint's location). */
-const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reason reason);
-
 /* ---- TCP sockets (src/socket/tcp_sock.c) ---- */
 void rxs__tcp_tuple_of(const struct rxs_sk_buff *skb, struct rxs_tcp_tuple *t);
 struct rxs_ehash_node *rxs__ehash_lookup(struct rxs_host *h, const struct rxs_tcp_tuple *t);

@@ -15,7 +15,9 @@
 
 #include "rxsim/bpf.h"
 #include "rxsim/error.h"
+#include "host.h"
 #include "internal.h"
+#include "rxsim/hooks.h"
 
 struct rxs_tap {
 	char *name;
@@ -193,4 +195,65 @@ void rxs_tap_set_direction(rxs_tap_t *tap, unsigned int direction)
 bool rxs_tap_wants(const rxs_tap_t *tap, unsigned int direction)
 {
 	return (tap->direction ? tap->direction : RXS_TAP_INOUT) & direction;
+}
+
+/* ---- the host's taps made in code (rxs_host_add_tap, include/rxsim/hooks.h) ----
+ * The scenario's taps and these share the host's array (h->taps), which the path's
+ * dev_queue_xmit_nit()/deliver to ptype_all walk; the tap object above knows no host. */
+
+int rxs_host_add_tap(rxs_host_t *h, const struct rxs_tap_config *cfg, char *err, size_t errlen)
+{
+	struct rxs_tap **taps;
+	char dummy[8];
+	int rc;
+
+	if (!err || !errlen) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	if (!cfg) {
+		snprintf(err, errlen, "no tap configuration");
+		return -EINVAL;
+	}
+	taps = rxs__realloc(h->taps, (h->ntaps + 1) * sizeof(*taps));
+	if (!taps) {
+		snprintf(err, errlen, "%s", rxs_strerror(-ENOMEM));
+		return -ENOMEM;
+	}
+	h->taps = taps;
+	rc = rxs_tap_create(&taps[h->ntaps], cfg->name, cfg->filter ? cfg->filter : "",
+			    cfg->ring_frames ? cfg->ring_frames : 4096, 0, cfg->write, err, errlen);
+	if (rc)
+		return rc;
+	rxs_tap_set_direction(taps[h->ntaps], cfg->direction);
+	return (int)h->ntaps++;
+}
+
+int rxs_host_tap_attach_prog(rxs_host_t *h, unsigned int tap, const struct rxs_bpf_insn *insns,
+			     unsigned int len)
+{
+	if (tap >= h->ntaps)
+		return -EINVAL;
+	return rxs_tap_attach_prog(h->taps[tap], insns, len);
+}
+
+int rxs_host_tap_set_filter(rxs_host_t *h, unsigned int tap, const char *expr, char *err,
+			    size_t errlen)
+{
+	struct rxs_bpf_prog prog = { 0 };
+	int rc;
+
+	if (errlen)
+		err[0] = '\0';
+	if (tap >= h->ntaps) {
+		if (errlen)
+			snprintf(err, errlen, "no tap %u", tap);
+		return -EINVAL;
+	}
+	rc = rxs_bpf_compile(&prog, expr, err, errlen);
+	if (!rc)
+		rc = rxs_tap_attach_prog(h->taps[tap], prog.insns, prog.len);
+	rxs_bpf_free(&prog);
+	return rc;
 }

@@ -151,4 +151,8 @@ static inline void rxs__skb_trim(struct rxs_sk_buff *skb, unsigned int len)
 /* Count the end of a frame that never became an skb (a hardware drop). */
 void rxs__skb_count_frame_drop(struct rxs_skb_pool *pool, enum rxs_drop_reason reason);
 
+/* The kernel function where @reason ends @skb: the kfree_skb tracepoint's location
+ * (drop_location.c). */
+const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reason reason);
+
 #endif /* RXSIM_SKB_INT_H */

@@ -309,7 +309,7 @@ static enum rxs__funnel_stage l4_stage(enum rxs_pkt_class cls)
 
 /*
  * Where @reason ends a packet of class @cls; the same split as the kfree_skb location that
- * rxs__drop_location() names (src/core/hooks.c): the reason says the layer, the class says
+ * rxs__drop_location() names (src/skb/drop_location.c): the reason says the layer, the class says
  * which family's function of that layer. Reasons of the NIC, the backlog and the core are
  * theirs whatever the packet; IP's own reasons are the network layer's; the rest (short
  * headers, checksums, sockets, TCP states) belong to the transport when there is one.

@@ -122,7 +122,7 @@ int rxs__funnel_json(FILE *f, const struct rxs__funnel_snap *s);
 /* "udp", "tcp" or "proto N" for an IPPROTO_* value. */
 const char *rxs__proto_name(int proto, char *buf, size_t len);
 
-/* The kernel function where @reason ends @skb (src/core/hooks.c). */
+/* The kernel function where @reason ends @skb (src/skb/drop_location.c). */
 const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reason reason);
 
 /* The traffic as it was on the wire (wire.c). */
