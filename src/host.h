@@ -274,7 +274,8 @@ struct rxs_traffic {
 					 * it leaves learning from the host's own to the first */
 };
 
-/* ---- plug-in points of library users (src/core/hooks.c, include/rxsim/hooks.h) ---- */
+/* ---- plug-in points of library users (include/rxsim/hooks.h): netfilter functions and
+ * NF_QUEUE (src/netfilter/core.c), handler tables (src/core/handlers.c) ---- */
 
 /* Where an skb queued to the user resumes: the next table and user hook at its hook, then
  * okfn (the rest of the path after NF_HOOK). */
@@ -702,8 +703,6 @@ enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs
 				 const char *in, uint64_t now_ns);
 /* The host answered the connection of @skb: conntrack has seen a reply. */
 void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb);
-/* @skb ended: forget a queue entry of it (the user freed it instead of a verdict). */
-void rxs__nf_queue_forget(struct rxs_host *h, const struct rxs_sk_buff *skb);
 /* Put the host's end-of-skb callback (NF_QUEUE's bookkeeping, the kfree_skb tracepoint)
  * in the pool's one slot, calling on to whoever held it. */
 void rxs__skb_end_claim(struct rxs_host *h);

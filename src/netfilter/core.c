@@ -42,11 +42,49 @@ static void queue_forget(struct rxs_hooks *hk, const struct rxs_sk_buff *skb)
 	}
 }
 
-/* An skb ended: a queue entry for it is stale now. */
-void rxs__nf_queue_forget(struct rxs_host *h, const struct rxs_sk_buff *skb)
+/* ---- the pool's end-of-skb callback ----
+ * The pool has one callback slot (rxs_host_set_kfree_skb_cb's). The NF_QUEUE bookkeeping
+ * needs it (a queued skb the user ends itself leaves the queue) and so does the kfree_skb
+ * tracepoint; whoever is first puts on_skb_end there, which serves both and calls on to
+ * the callback it displaced. It lives here, below core, so that both the queue (here) and
+ * rxs_host_trace (core/handlers.c) can claim it by calls that go down the stack only: to
+ * trace/ and skb/, two leaves. */
+
+static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 {
-	if (h->hooks.nqueued)
-		queue_forget(&h->hooks, skb);
+	struct rxs_host *h = ctx;
+	struct rxs_hooks *hk = &h->hooks;
+
+	if (hk->nqueued)
+		queue_forget(hk, skb);
+	if (rxs__tp_on(h, RXS_TP_KFREE_SKB)) {
+		struct rxs_trace_event ev;
+		uint64_t t;
+
+		/* In the threaded engine another CPU's clock is its own business. */
+		if (h->threads)
+			t = rxs__this_cpu(h) ? rxs__this_cpu(h)->now : h->now;
+		else
+			t = skb->cpu < h->ncpus ? RXS_MAX(h->cpus[skb->cpu].now, h->now) : h->now;
+		rxs__trace_event_init(&ev, RXS_TP_KFREE_SKB, t, skb->cpu);
+		ev.u.kfree_skb.skbaddr = skb;
+		ev.u.kfree_skb.location = rxs__drop_location(skb, reason);
+		ev.u.kfree_skb.protocol = skb->protocol;
+		ev.u.kfree_skb.reason = reason;
+		rxs__trace_emit(&h->trace, &ev);
+	}
+	if (hk->chained_kfree)
+		hk->chained_kfree(hk->chained_kfree_ctx, skb, reason);
+}
+
+void rxs__skb_end_claim(struct rxs_host *h)
+{
+	if (h->pool.on_free == on_skb_end && h->pool.on_free_ctx == h)
+		return;
+	h->hooks.chained_kfree = h->pool.on_free;
+	h->hooks.chained_kfree_ctx = h->pool.on_free_ctx;
+	h->pool.on_free = on_skb_end;
+	h->pool.on_free_ctx = h;
 }
 
 /* ---- users' hook functions ---- */

@@ -1,73 +1,29 @@
-/* hooks.c - library users' plug-in points: netfilter hook functions, packet and protocol
- * handlers, taps made in code, and tracepoints (include/rxsim/hooks.h).
+/* handlers.c - the host's tables of users' handlers (include/rxsim/hooks.h): ptype_base
+ * (rxs_dev_add_pack, called from __netif_receive_skb_core) and inet_protos
+ * (rxs_inet_add_protocol, called from ip_local_deliver), and the registration of
+ * tracepoint callbacks on a host.
  *
- * Everything lives in fixed tables inside the host (struct rxs_hooks), so registering
- * allocates nothing and the host frees nothing more. The path asks a counter or a bit mask
+ * Everything lives in fixed tables inside the host (struct rxs_hooks, struct rxs_trace), so
+ * registering allocates nothing and the host frees nothing more. The path asks a counter
  * before calling in here, so a host with nothing registered pays one test per call site.
  *
- * Netfilter hook functions are kept sorted by priority per hook. At NF_HOOK, nf_hook_slow()
- * is rebuilt as a merge of two sorted lists: the built-in stages of the iptables rule set
- * (rules.c: raw -300, conntrack -200, mangle -150, filter 0) and the user's functions. A
- * stage runs before a user function of equal priority, as the tables register first in the
- * kernel. The position in both lists is what a queued skb carries (struct
- * rxs_nf_queue_entry), so that rxs_nf_reinject() resumes the walk after the function that
- * queued it, then the rest of the path (okfn), as nf_reinject() does.
+ * What used to share this file went to the module whose job it is: the NF_HOOK walk, users'
+ * netfilter functions and NF_QUEUE to src/netfilter/core.c, the taps made in code to
+ * src/bpf/tap.c, the tracepoints' callbacks and calling to src/trace/, drop-location names
+ * to src/skb/drop_location.c. rxs_host_trace stays here because it ties a host to the leaf
+ * trace module (the host lock around callbacks, the pool callback for kfree_skb).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "host.h"
 #include "internal.h"
-#include "rxsim/bpf.h"
 #include "rxsim/hooks.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_P_ARP 0x0806
 #define ETH_P_IPV6 0x86dd
-#define MIN_NAPI_ID 8193	/* NR_CPUS + 1 with NR_CPUS = 8192 */
-
-/* ---- the kfree_skb tracepoint and the queue's bookkeeping share the pool's callback ---- */
-
-static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
-{
-	struct rxs_host *h = ctx;
-	struct rxs_hooks *hk = &h->hooks;
-
-	rxs__nf_queue_forget(h, skb);
-	if (rxs__tp_on(h, RXS_TP_KFREE_SKB)) {
-		struct rxs_trace_event ev;
-		uint64_t t;
-
-		/* In the threaded engine another CPU's clock is its own business. */
-		if (h->threads)
-			t = rxs__this_cpu(h) ? rxs__this_cpu(h)->now : h->now;
-		else
-			t = skb->cpu < h->ncpus ? RXS_MAX(h->cpus[skb->cpu].now, h->now) : h->now;
-		rxs__trace_event_init(&ev, RXS_TP_KFREE_SKB, t, skb->cpu);
-		ev.u.kfree_skb.skbaddr = skb;
-		ev.u.kfree_skb.location = rxs__drop_location(skb, reason);
-		ev.u.kfree_skb.protocol = skb->protocol;
-		ev.u.kfree_skb.reason = reason;
-		rxs__trace_emit(&h->trace, &ev);
-	}
-	if (hk->chained_kfree)
-		hk->chained_kfree(hk->chained_kfree_ctx, skb, reason);
-}
-
-/* Put on_skb_end in the pool's single callback slot, calling on to whoever held it. */
-void rxs__skb_end_claim(struct rxs_host *h)
-{
-	if (h->pool.on_free == on_skb_end && h->pool.on_free_ctx == h)
-		return;
-	h->hooks.chained_kfree = h->pool.on_free;
-	h->hooks.chained_kfree_ctx = h->pool.on_free_ctx;
-	h->pool.on_free = on_skb_end;
-	h->pool.on_free_ctx = h;
-}
 
 /* ---- ptype_base and inet_protos ---- */
 
