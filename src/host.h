@@ -277,8 +277,8 @@ struct rxs_traffic {
 /* ---- plug-in points of library users (include/rxsim/hooks.h): netfilter functions and
  * NF_QUEUE (src/netfilter/core.c), handler tables (src/core/handlers.c) ---- */
 
-/* Where an skb queued to the user resumes: the next table and user hook at its hook, then
- * okfn (the rest of the path after NF_HOOK). */
+/* Where an skb queued to the user resumes: the next entry of its hook's list, then okfn
+ * (the rest of the path after NF_HOOK). */
 typedef void (*rxs__nf_okfn)(struct rxs_sk_buff *skb);
 
 struct rxs_nf_queue_entry {
@@ -286,15 +286,30 @@ struct rxs_nf_queue_entry {
 	uint64_t id;				/* skb->id when queued */
 	rxs__nf_okfn okfn;
 	uint8_t hook;
-	uint8_t next_table, next_user;
+	uint8_t next;				/* the entry after the one that queued it */
+};
+
+/* Built-in stages of the rule tables at one hook, at most (raw, conntrack, mangle, filter:
+ * rules.c's stage_order). */
+#define RXS__NF_MAX_STAGES 4
+
+/* One entry of a hook's list, as the kernel's struct nf_hook_entries holds the tables'
+ * functions and everyone else's: a built-in stage of the rule tables (@stage >= 0, its
+ * place in rules.c's order; skipped when the tables do not apply to the packet) or a user's
+ * function (@stage < 0). */
+struct rxs_nf_entry {
+	int priority;
+	int stage;
+	struct rxs_nf_hook_ops ops;		/* a user's: a copy */
+	const struct rxs_nf_hook_ops *key;	/* the caller's, for unregistering */
 };
 
 struct rxs_hooks {
-	struct {
-		struct rxs_nf_hook_ops ops;	/* a copy, sorted by priority */
-		const struct rxs_nf_hook_ops *key;	/* the caller's, for unregistering */
-	} nf[RXS_NF_INET_NUMHOOKS][RXS_NF_MAX_HOOKS];
-	unsigned int nnf[RXS_NF_INET_NUMHOOKS];
+	/* Per hook, sorted by priority; built when the first user function registers there
+	 * (until then a hook's list is its stages alone, which the walk runs in one call). */
+	struct rxs_nf_entry nf[RXS_NF_INET_NUMHOOKS][RXS_NF_MAX_HOOKS + RXS__NF_MAX_STAGES];
+	unsigned int nentries[RXS_NF_INET_NUMHOOKS];
+	unsigned int nnf[RXS_NF_INET_NUMHOOKS];	/* users' functions among the entries */
 	rxs_nf_queue_fn queue_fn;
 	void *queue_ctx;
 	struct rxs_nf_queue_entry queue[RXS_NF_QUEUE_MAXLEN];

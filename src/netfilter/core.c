@@ -4,20 +4,22 @@
  * In the kernel a hook's nf_hook_entries hold every function registered there, the
  * iptables tables' among them, sorted by priority (NF_IP_PRI_RAW -300, CONNTRACK -200,
  * MANGLE -150, FILTER 0, include/uapi/linux/netfilter_ipv4.h), and nf_hook_slow() walks
- * them until one does not accept. rxsim keeps the two kinds in two sorted lists, the
- * built-in stages of the rule set (rules.c: fixed per hook) and the users' functions
- * (registered here), and this walk merges them, so there is one walk and one order: a
- * stage runs before a user function of equal priority, as the tables register first in the
- * kernel. The position in both lists is what a queued skb carries (struct
- * rxs_nf_queue_entry), so that rxs_nf_reinject() resumes the walk after the function that
- * queued it, then the rest of the path (okfn), as nf_reinject() does.
+ * them until one does not accept. rxsim does the same: a hook's list (struct rxs_nf_entry)
+ * holds the rule tables' built-in stages (rules.c runs one when asked) and the users'
+ * functions, sorted by priority when a function registers; a stage runs before a user
+ * function of equal priority, as the tables register first in the kernel. A hook where no
+ * user function ever registered has no list built: its stages run in one call to rules.c,
+ * which is the list walked without the per-entry calls. One walk, nf_walk(), serves every
+ * hook, with or without rules or users. The position in the list is what a queued skb
+ * carries (struct rxs_nf_queue_entry), so that rxs_nf_reinject() resumes the walk after
+ * the function that queued it, then the rest of the path (okfn), as nf_reinject() does.
  *
  * Every hook the path has runs through here: PRE_ROUTING and LOCAL_IN (ip_rcv,
  * ip_local_deliver), FORWARD and POST_ROUTING of forwarded packets (ip_forward), and
  * LOCAL_OUT and POST_ROUTING of the host's own replies (ip_output.c). A contributor adding a
  * hook point calls rxs__nf_hook_run() there with the okfn that finishes the path after it;
  * a contributor adding a built-in stage (a table, a NAT hook) adds it to rules.c's
- * stage_order with its priority.
+ * stage_order with its priority (RXS__NF_MAX_STAGES bounds a hook's stages).
  *
  * Registering allocates nothing: the functions live in fixed tables inside the host
  * (struct rxs_hooks). The path tests a counter before calling in here, so a host without
@@ -89,42 +91,69 @@ void rxs__skb_end_claim(struct rxs_host *h)
 
 /* ---- users' hook functions ---- */
 
+/* The hook's list as the kernel's: the tables' stages first, as the tables register at
+ * boot, each at its priority. */
+static void list_init(struct rxs_hooks *hk, enum rxs_nf_hook hook)
+{
+	int prio;
+
+	for (unsigned int i = 0; rxs__nf_stage_prio(hook, i, &prio); i++) {
+		struct rxs_nf_entry *e = &hk->nf[hook][hk->nentries[hook]++];
+
+		memset(e, 0, sizeof(*e));
+		e->priority = prio;
+		e->stage = (int)i;
+	}
+}
+
 int rxs_nf_register_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
 {
 	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_nf_entry *list;
 	unsigned int hook, n, pos;
 
 	if (!ops || !ops->hook || ops->pf != RXS_NFPROTO_IPV4 ||
 	    (unsigned int)ops->hooknum >= RXS_NF_INET_NUMHOOKS)
 		return -EINVAL;
 	hook = (unsigned int)ops->hooknum;
-	n = hk->nnf[hook];
+	list = hk->nf[hook];
+	n = hk->nentries[hook];
 	for (unsigned int i = 0; i < n; i++)
-		if (hk->nf[hook][i].key == ops)
+		if (list[i].stage < 0 && list[i].key == ops)
 			return -EEXIST;
-	if (n == RXS_NF_MAX_HOOKS)
+	if (hk->nnf[hook] == RXS_NF_MAX_HOOKS)
 		return -ENOSPC;
-	/* After every function of lower or equal priority, as nf_hook_entries_grow() does. */
-	for (pos = 0; pos < n && hk->nf[hook][pos].ops.priority <= ops->priority; pos++)
+	if (!n) {
+		list_init(hk, hook);
+		n = hk->nentries[hook];
+	}
+	/* After every entry of lower or equal priority, as nf_hook_entries_grow() does: a
+	 * table's stage runs before a user function of equal priority. */
+	for (pos = 0; pos < n && list[pos].priority <= ops->priority; pos++)
 		;
-	memmove(&hk->nf[hook][pos + 1], &hk->nf[hook][pos], (n - pos) * sizeof(hk->nf[hook][0]));
-	hk->nf[hook][pos].ops = *ops;
-	hk->nf[hook][pos].key = ops;
+	memmove(&list[pos + 1], &list[pos], (n - pos) * sizeof(list[0]));
+	list[pos] = (struct rxs_nf_entry){ .priority = ops->priority, .stage = -1, .ops = *ops,
+					   .key = ops };
+	hk->nentries[hook]++;
 	hk->nnf[hook]++;
 	return 0;
 }
 
+/* The list keeps the tables' stages when the last user function goes: a queued skb's place
+ * in it stays meaningful. */
 int rxs_nf_unregister_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
 {
 	struct rxs_hooks *hk = &h->hooks;
 
 	for (unsigned int hook = 0; ops && hook < RXS_NF_INET_NUMHOOKS; hook++) {
-		for (unsigned int i = 0; i < hk->nnf[hook]; i++) {
-			if (hk->nf[hook][i].key != ops)
+		struct rxs_nf_entry *list = hk->nf[hook];
+
+		for (unsigned int i = 0; i < hk->nentries[hook]; i++) {
+			if (list[i].stage >= 0 || list[i].key != ops)
 				continue;
+			hk->nentries[hook]--;
 			hk->nnf[hook]--;
-			memmove(&hk->nf[hook][i], &hk->nf[hook][i + 1],
-				(hk->nnf[hook] - i) * sizeof(hk->nf[hook][0]));
+			memmove(&list[i], &list[i + 1], (hk->nentries[hook] - i) * sizeof(list[0]));
 			return 0;
 		}
 	}
@@ -180,16 +209,14 @@ static void nf_queue(struct rxs_host *h, struct rxs_sk_buff *skb,
 }
 
 /*
- * nf_hook_slow() from position (@table, @user) of @x->hook's two sorted lists: the rule
- * set's stages and @hk's functions (NULL: none, as for rxs__nf_hook()). True: every entry
- * accepted; false: the skb is gone (dropped and freed, queued or stolen). A user's function
- * may change the packet, so the tables read it again after one ran. Inlined in its three
- * callers: each hook with rules passes here, and a call costs what the walk of an empty
- * hook does.
+ * nf_hook_slow() from entry @i of @x->hook's list in @hk (NULL, or a list not built: the
+ * rule tables' stages alone, as for rxs__nf_hook()). True: every entry accepted; false: the
+ * skb is gone (dropped and freed, queued or stolen). A user's function may change the
+ * packet, so the tables read it again after one ran. Inlined in its three callers: each
+ * hook with rules passes here, and a call costs what the walk of an empty hook does.
  */
 static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_hooks *hk, struct nf_hook_ctx *x,
-				      unsigned int table, unsigned int user, rxs__nf_okfn okfn,
-				      bool resume)
+				      unsigned int i, rxs__nf_okfn okfn, bool resume)
 {
 	struct rxs_sk_buff *skb = x->skb;
 	enum rxs_nf_hook hook = x->hook;
@@ -197,43 +224,32 @@ static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_hooks *hk, struct nf_hook_ctx *
 	bool reread = false;
 	struct rxs_nf_hook_state st;
 	enum rxs_nf_verdict v;
-	int prio;
 
-	for (;;) {
-		const struct rxs_nf_hook_ops *ops =
-			hk && user < hk->nnf[hook] ? &hk->nf[hook][user].ops : NULL;
-		bool has_table;
+	if (!hk || !hk->nentries[hook]) {
+		/* No user function ever registered here: the list is the stages, in order, and
+		 * rules.c runs them in one call (the common case, and the cheap one). */
+		if (tables && rxs__nf_stages_run(x, 0) != RXS_NF_ACCEPT)
+			goto drop;
+		goto accept;
+	}
+	for (; i < hk->nentries[hook]; i++) {
+		const struct rxs_nf_entry *e = &hk->nf[hook][i];
 
-		if (!ops) {
-			/* The users' list is done: the rest of the tables' in one call, as a
-			 * merge copies the rest of the longer list (and most hooks have no
-			 * user function at all). */
+		if (e->stage >= 0) {
 			if (!tables)
-				break;
-			if (unlikely(reread)) {
-				rxs__nf_pktinfo(skb, &x->pi);
-				x->now_ns = rxs__skb_sd(skb)->now;
-			}
-			if (rxs__nf_stages_run(x, table) != RXS_NF_ACCEPT)
-				goto drop;
-			break;
-		}
-		has_table = tables && rxs__nf_stage_prio(hook, table, &prio);
-		if (has_table && prio <= ops->priority) {
+				continue;
 			if (reread) {
 				rxs__nf_pktinfo(skb, &x->pi);
 				x->now_ns = rxs__skb_sd(skb)->now;
 				reread = false;
 			}
-			v = rxs__nf_stage_run(x, table++);
-			if (v != RXS_NF_ACCEPT)
+			if (rxs__nf_stage_run(x, (unsigned int)e->stage) != RXS_NF_ACCEPT)
 				goto drop;
 			continue;
 		}
-		user++;
 		reread = true;
 		hook_state(&st, hook, skb);
-		v = ops->hook(ops->priv, skb, &st);
+		v = e->ops.hook(e->ops.priv, skb, &st);
 		if (v == RXS_NF_ACCEPT)
 			continue;
 		if (v == RXS_NF_STOLEN || v == RXS_NF_QUEUE) {
@@ -242,8 +258,7 @@ static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_hooks *hk, struct nf_hook_ctx *
 				rxs__nf_hook_end(x->nf, hook, RXS_NF_DROP);
 			if (v == RXS_NF_QUEUE) {
 				struct rxs_nf_queue_entry pos = {
-					.okfn = okfn, .hook = (uint8_t)hook,
-					.next_table = (uint8_t)table, .next_user = (uint8_t)user,
+					.okfn = okfn, .hook = (uint8_t)hook, .next = (uint8_t)(i + 1),
 				};
 
 				nf_queue(rxs__skb_host(skb), skb, &pos, &st);
@@ -252,6 +267,7 @@ static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_hooks *hk, struct nf_hook_ctx *
 		}
 		goto drop;
 	}
+accept:
 	if (tables)
 		rxs__nf_hook_end(x->nf, hook, RXS_NF_ACCEPT);
 	return true;
@@ -281,7 +297,7 @@ bool rxs__nf_hook_slow(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_
 	ctx_init(&x, h, hook, skb);
 	/* The rules' counters, conntrack and the users' queue are the host's. */
 	rxs__shared_enter(h);
-	go_on = nf_walk(&h->hooks, &x, 0, 0, okfn, false);
+	go_on = nf_walk(&h->hooks, &x, 0, okfn, false);
 	rxs__shared_exit(h);
 	return go_on;
 }
@@ -291,7 +307,7 @@ enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs
 {
 	struct nf_hook_ctx x = { .nf = nf, .hook = hook, .skb = skb, .in = in, .now_ns = now_ns };
 
-	return nf_walk(NULL, &x, 0, 0, NULL, false) ? RXS_NF_ACCEPT : RXS_NF_DROP;
+	return nf_walk(NULL, &x, 0, NULL, false) ? RXS_NF_ACCEPT : RXS_NF_DROP;
 }
 
 int rxs_nf_reinject(rxs_host_t *h, struct rxs_sk_buff *skb, enum rxs_nf_verdict verdict)
@@ -321,7 +337,7 @@ int rxs_nf_reinject(rxs_host_t *h, struct rxs_sk_buff *skb, enum rxs_nf_verdict 
 	switch (verdict) {
 	case RXS_NF_ACCEPT:
 		ctx_init(&x, h, (enum rxs_nf_hook)e.hook, skb);
-		if (nf_walk(hk, &x, e.next_table, e.next_user, e.okfn, true))
+		if (nf_walk(hk, &x, e.next, e.okfn, true))
 			e.okfn(skb);
 		break;
 	case RXS_NF_QUEUE:

@@ -255,8 +255,8 @@ bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume);
 bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio);
 /* Run built-in stage @i. Never frees the skb: on DROP the walk ends and frees it. */
 enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i);
-/* Run stages @i.. to the last, or to the first that does not accept (DROP): the walk's
- * tail once no user function is left, in one call (most hooks have no user function). */
+/* Run stages @i.. to the last, or to the first that does not accept (DROP), in one call:
+ * the walk of a hook where no user function registered (most hooks). */
 enum rxs_nf_verdict rxs__nf_stages_run(struct nf_hook_ctx *x, unsigned int i);
 
 /* conntrack.c */

@@ -331,7 +331,7 @@ static enum rxs_nf_verdict run_conntrack(struct nf_hook_ctx *x)
 
 /* Built-in stages per hook in priority order: a table, the conntrack hook (-1), or the end
  * (-2); and their priorities (NF_IP_PRI_RAW -300, CONNTRACK -200, MANGLE -150, FILTER 0). */
-static const int stage_order[RXS_NF_INET_NUMHOOKS][4] = {
+static const int stage_order[RXS_NF_INET_NUMHOOKS][RXS__NF_MAX_STAGES] = {
 	[RXS_NF_INET_PRE_ROUTING] = { NF_TABLE_RAW, -1, NF_TABLE_MANGLE, -2 },
 	[RXS_NF_INET_LOCAL_IN] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
 	[RXS_NF_INET_FORWARD] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
@@ -376,7 +376,8 @@ bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume)
 
 bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio)
 {
-	if ((unsigned int)hook >= RXS_NF_INET_NUMHOOKS || i >= 4 || stage_order[hook][i] == -2)
+	if ((unsigned int)hook >= RXS_NF_INET_NUMHOOKS || i >= RXS__NF_MAX_STAGES ||
+	    stage_order[hook][i] == -2)
 		return false;
 	*prio = stage_priority(stage_order[hook][i]);
 	return true;
@@ -396,7 +397,7 @@ enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i)
 
 enum rxs_nf_verdict rxs__nf_stages_run(struct nf_hook_ctx *x, unsigned int i)
 {
-	for (; i < 4 && stage_order[x->hook][i] != -2; i++)
+	for (; i < RXS__NF_MAX_STAGES && stage_order[x->hook][i] != -2; i++)
 		if (run_stage(x, i) != RXS_NF_ACCEPT)
 			return RXS_NF_DROP;
 	return RXS_NF_ACCEPT;
