@@ -304,6 +304,8 @@ struct rxs_nf_entry {
 	const struct rxs_nf_hook_ops *key;	/* the caller's, for unregistering */
 };
 
+#define RXS__OWN_PACKET_TYPES 3
+
 struct rxs_hooks {
 	/* Per hook, sorted by priority; built when the first user function registers there
 	 * (until then a hook's list is its stages alone, which the walk runs in one call). */
@@ -314,17 +316,23 @@ struct rxs_hooks {
 	void *queue_ctx;
 	struct rxs_nf_queue_entry queue[RXS_NF_QUEUE_MAXLEN];
 	unsigned int nqueued;
-	struct {
+	/* ptype_base: rxsim's own handlers (IPv4, IPv6, ARP) at [0, nown), registered when
+	 * the host is built, then the users' at [nown, nown + nptype). */
+	struct rxs_packet_type {
 		uint16_t type;
 		rxs_packet_fn fn;
 		void *ctx;
-	} ptype[RXS_MAX_PACKET_HANDLERS];
-	unsigned int nptype;
-	struct {
+	} ptype[RXS__OWN_PACKET_TYPES + RXS_MAX_PACKET_HANDLERS];
+	unsigned int nown;
+	unsigned int nptype;			/* users' */
+	/* inet_protos and inet6_protos (src/proto/protocol.c): one handler a protocol number,
+	 * rxsim's own (UDP, TCP, ICMP; ICMPv6) or a user's (IPv4 only). */
+	struct rxs_inet_protocol {
 		rxs_inet_proto_fn fn;
 		void *ctx;
-	} inet[256];
-	unsigned int ninet;
+		bool user;			/* a user's: runs under the host lock */
+	} inet[256], inet6[256];
+	unsigned int ninet;			/* users' */
 	rxs_kfree_skb_fn chained_kfree;		/* rxs_host_set_kfree_skb_cb's, set before */
 	void *chained_kfree_ctx;
 };
@@ -688,6 +696,9 @@ struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl);
  * part and *nexthdr what follows. */
 struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
 				       uint8_t *nexthdr);
+/* rxsim's own ptype_base handlers (IPv4, IPv6, ARP; protocol.c), which the host's builder
+ * registers with rxs__dev_add_base() as inet_init() and friends call dev_add_pack(). */
+extern const struct rxs_packet_type rxs__proto_packet_types[RXS__OWN_PACKET_TYPES];
 /* Create and free the protocol state of @h (reassembly, ICMP rate limits). */
 int rxs__proto_init(struct rxs_host *h);
 void rxs__proto_destroy(struct rxs_host *h);
@@ -722,11 +733,13 @@ void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb);
  * in the pool's one slot, calling on to whoever held it. */
 void rxs__skb_end_claim(struct rxs_host *h);
 
-/* ---- users' handlers (src/core/): each returns quickly when nothing is registered ---- */
-/* ptype_base handlers of users: true when one took @skb, false when rxsim's goes on. */
+/* ---- ptype_base (src/core/handlers.c) ---- */
+/* ptype_base handlers of users (called only when there are some): true when one took @skb,
+ * false when rxsim's own handler for its type, if any, goes on with it. */
 bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb);
-/* A user's IPv4 protocol handler for @protocol took @skb (IpInDelivers counted): true. */
-bool rxs__inet_deliver(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t protocol);
+/* dev_add_pack() of rxsim's own handler for ethertype @type (handlers.c), done when the
+ * host is built, before any user's: 0 or -ENOSPC. */
+int rxs__dev_add_base(struct rxs_host *h, uint16_t type, rxs_packet_fn fn);
 
 /* ---- socket ---- */
 int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_socket_config *cfg,

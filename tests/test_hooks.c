@@ -417,6 +417,12 @@ static void test_dev_add_pack(void **state)
 	assert_int_equal(fr_sock(h, 0).delivered, 1);
 	assert_int_equal(rxs_dev_remove_pack(h, 0x88b5, on_packet, &mine), 0);
 	assert_int_equal(rxs_dev_remove_pack(h, 0x88b5, on_packet, &mine), -ENOENT);
+	/* rxsim's own IPv4, IPv6 and ARP entries take none of the users' places. */
+	for (uintptr_t i = 1; i < RXS_MAX_PACKET_HANDLERS; i++)
+		assert_int_equal(rxs_dev_add_pack(h, 0x88b6, on_packet, (void *)i), 0);
+	assert_int_equal(rxs_dev_add_pack(h, 0x88b6, on_packet, &mine), -ENOSPC);
+	for (uintptr_t i = 1; i < RXS_MAX_PACKET_HANDLERS; i++)
+		assert_int_equal(rxs_dev_remove_pack(h, 0x88b6, on_packet, (void *)i), 0);
 	fr_inject(h, &f, 2000000);
 	assert_int_equal(rxs_host_run_until(h, 3000000), 0);
 	assert_int_equal(fr_drops(h, RXS_DROP_UNHANDLED_PROTO), 1);
@@ -431,7 +437,12 @@ static void test_inet_add_protocol(void **state)
 	struct fr f;
 
 	(void)state;
+	/* rxsim's own UDP, TCP and ICMP hold their slots in the same table: a user can
+	 * neither take nor remove them, and UDP still reaches its socket. */
 	assert_int_equal(rxs_inet_add_protocol(h, IPPROTO_UDP, on_packet, &gre), -EEXIST);
+	assert_int_equal(rxs_inet_add_protocol(h, IPPROTO_TCP, on_packet, &gre), -EEXIST);
+	assert_int_equal(rxs_inet_add_protocol(h, IPPROTO_ICMP, on_packet, &gre), -EEXIST);
+	assert_int_equal(rxs_inet_del_protocol(h, IPPROTO_UDP), -ENOENT);
 	assert_int_equal(rxs_inet_add_protocol(h, 47, on_packet, &gre), 0);
 	assert_int_equal(rxs_inet_add_protocol(h, 47, on_packet, &gre), -EEXIST);
 	fr_eth(&f, fr_host_mac, false, 0, FR_ETH_P_IP);
@@ -448,6 +459,9 @@ static void test_inet_add_protocol(void **state)
 	assert_int_equal(rxs_host_run_until(h, 3000000), 0);
 	assert_int_equal(FR_MIB(h, IpInUnknownProtos), 1);
 	assert_int_equal(fr_drops(h, RXS_DROP_IP_NOPROTO), 1);
+	send_udp(h, 53, 4000000);
+	assert_int_equal(rxs_host_run_until(h, 5000000), 0);
+	assert_int_equal(fr_sock(h, 0).delivered, 1);
 	fr_conserved(h);
 	rxs_host_destroy(h);
 }

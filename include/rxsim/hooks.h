@@ -142,7 +142,7 @@ typedef void (*rxs_inet_proto_fn)(void *ctx, struct rxs_sk_buff *skb);
 RXS_API int rxs_inet_add_protocol(rxs_host_t *h, uint8_t protocol, rxs_inet_proto_fn fn,
 				  void *ctx);
 
-/* Remove @protocol's handler. 0 or -ENOENT. */
+/* Remove @protocol's handler. 0 or -ENOENT (none, or rxsim's own, which stays). */
 RXS_API int rxs_inet_del_protocol(rxs_host_t *h, uint8_t protocol);
 
 /* ---- taps (AF_PACKET sockets with SO_ATTACH_FILTER) ---- */

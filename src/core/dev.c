@@ -5,9 +5,6 @@
 #include "rxsim/bpf.h"
 
 #define ETH_HLEN 14
-#define ETH_P_IP 0x0800
-#define ETH_P_ARP 0x0806
-#define ETH_P_IPV6 0x86dd
 #define ETH_P_8021Q 0x8100
 #define ETH_P_8021AD 0x88a8
 #define VLAN_VID_MASK 0x0fff
@@ -150,19 +147,18 @@ another_round:
 				"802.1Q", tci & VLAN_VID_MASK, skb->pkt_type == RXS_PACKET_OTHERHOST ?
 				", PACKET_OTHERHOST" : " (a priority tag: received untagged)");
 	}
-	/* ptype_base: handlers that library users added (rxs_dev_add_pack) come first. */
+	/* ptype_base: users' handlers (rxs_dev_add_pack) first, then rxsim's own, which the
+	 * host registered in the same table (IPv4, IPv6, ARP: src/proto/protocol.c), so the
+	 * core names no protocol. One own handler a type: the first match takes the skb. */
 	if (unlikely(h->hooks.nptype) && rxs__ptype_deliver(h, skb))
 		return;
-	switch (skb->protocol) {
-	case ETH_P_IP:
-		rxs__ip_rcv(skb);
-		return;
-	case ETH_P_IPV6:
-		rxs__ipv6_rcv(skb);
-		return;
-	case ETH_P_ARP:
-		rxs__arp_rcv(skb);
-		return;
+	for (unsigned int i = 0; i < h->hooks.nown; i++) {
+		const struct rxs_packet_type *pt = &h->hooks.ptype[i];
+
+		if (pt->type == skb->protocol) {
+			pt->fn(pt->ctx, skb);
+			return;
+		}
 	}
 	/* No ptype handler (an inner tag with no 8021q to take it, too): the device's
 	 * rx_dropped, reason UNHANDLED_PROTO. */

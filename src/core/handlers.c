@@ -1,7 +1,7 @@
-/* handlers.c - the host's tables of users' handlers (include/rxsim/hooks.h): ptype_base
- * (rxs_dev_add_pack, called from __netif_receive_skb_core) and inet_protos
- * (rxs_inet_add_protocol, called from ip_local_deliver), and the registration of
- * tracepoint callbacks on a host.
+/* handlers.c - the host's ptype_base (include/rxsim/hooks.h): rxsim's own ethertype
+ * handlers and users' (rxs_dev_add_pack), walked from __netif_receive_skb_core, and the
+ * registration of tracepoint callbacks on a host. inet_protos, the table IP dispatches
+ * through, is IP's: src/proto/protocol.c.
  *
  * Everything lives in fixed tables inside the host (struct rxs_hooks, struct rxs_trace), so
  * registering allocates nothing and the host frees nothing more. The path asks a counter
@@ -21,39 +21,58 @@
 #include "internal.h"
 #include "rxsim/hooks.h"
 
-#define ETH_P_IP 0x0800
-#define ETH_P_ARP 0x0806
-#define ETH_P_IPV6 0x86dd
+/* ---- ptype_base ---- */
 
-/* ---- ptype_base and inet_protos ---- */
+/* rxsim's own handlers sit in the same table as the users': __netif_receive_skb_core()
+ * names no protocol, as the kernel's walks ptype_base, where inet_init() put ip_rcv with
+ * dev_add_pack(&ip_packet_type). They are registered first, one per type, and stay at the
+ * table's front, so the path finds them with no user registered by a walk of three entries
+ * at a fixed place. */
+int rxs__dev_add_base(struct rxs_host *h, uint16_t type, rxs_packet_fn fn)
+{
+	struct rxs_hooks *hk = &h->hooks;
 
+	if (hk->nown == RXS__OWN_PACKET_TYPES || hk->nptype)
+		return -ENOSPC;
+	hk->ptype[hk->nown].type = type;
+	hk->ptype[hk->nown].fn = fn;
+	hk->ptype[hk->nown].ctx = h;
+	hk->nown++;
+	return 0;
+}
+
+/* The users' part of the table: RXS_MAX_PACKET_HANDLERS of theirs, whatever rxsim's own
+ * take, so the limit users see has not moved. */
 int rxs_dev_add_pack(rxs_host_t *h, uint16_t type, rxs_packet_fn fn, void *ctx)
 {
 	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_packet_type *users = &hk->ptype[hk->nown];
 
 	if (!fn)
 		return -EINVAL;
 	for (unsigned int i = 0; i < hk->nptype; i++)
-		if (hk->ptype[i].type == type && hk->ptype[i].fn == fn && hk->ptype[i].ctx == ctx)
+		if (users[i].type == type && users[i].fn == fn && users[i].ctx == ctx)
 			return -EEXIST;
 	if (hk->nptype == RXS_MAX_PACKET_HANDLERS)
 		return -ENOSPC;
-	hk->ptype[hk->nptype].type = type;
-	hk->ptype[hk->nptype].fn = fn;
-	hk->ptype[hk->nptype].ctx = ctx;
+	users[hk->nptype].type = type;
+	users[hk->nptype].fn = fn;
+	users[hk->nptype].ctx = ctx;
 	hk->nptype++;
 	return 0;
 }
 
+/* Only a user's own entries: rxsim's cannot be removed (their fn is not the user's). */
 int rxs_dev_remove_pack(rxs_host_t *h, uint16_t type, rxs_packet_fn fn, void *ctx)
 {
 	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_packet_type *users = &hk->ptype[hk->nown];
 
 	for (unsigned int i = 0; i < hk->nptype; i++) {
-		if (hk->ptype[i].type != type || hk->ptype[i].fn != fn || hk->ptype[i].ctx != ctx)
+		if (users[i].type != type || users[i].fn != fn || users[i].ctx != ctx)
 			continue;
 		hk->nptype--;
-		memmove(&hk->ptype[i], &hk->ptype[i + 1], (hk->nptype - i) * sizeof(hk->ptype[0]));
+		memmove(&users[i], &users[i + 1], (hk->nptype - i) * sizeof(users[0]));
 		return 0;
 	}
 	return -ENOENT;
@@ -62,26 +81,30 @@ int rxs_dev_remove_pack(rxs_host_t *h, uint16_t type, rxs_packet_fn fn, void *ct
 static bool ptype_deliver_locked(struct rxs_host *h, struct rxs_sk_buff *skb)
 {
 	struct rxs_hooks *hk = &h->hooks;
-	bool ours = skb->protocol == ETH_P_IP || skb->protocol == ETH_P_IPV6 ||
-		    skb->protocol == ETH_P_ARP;
+	struct rxs_packet_type *users = &hk->ptype[hk->nown];
+	bool ours = false;
 	int last = -1;
 
+	for (unsigned int i = 0; i < hk->nown; i++)
+		ours |= hk->ptype[i].type == skb->protocol;
 	for (unsigned int i = 0; i < hk->nptype; i++)
-		if (hk->ptype[i].type == skb->protocol)
+		if (users[i].type == skb->protocol)
 			last = (int)i;
 	if (last < 0)
 		return false;
-	/* deliver_skb(): each handler but the last gets its own reference, here a clone. */
+	/* deliver_skb(): each handler but the last gets its own reference, here a clone.
+	 * rxsim's own handler comes last (the caller runs it, outside the host lock), as
+	 * the kernel's list_add_rcu() at the head puts later handlers before ip_rcv. */
 	for (int i = 0; i < last + (ours ? 1 : 0); i++) {
 		struct rxs_sk_buff *c;
 
-		if (hk->ptype[i].type != skb->protocol || !(c = rxs_skb_clone(skb)))
+		if (users[i].type != skb->protocol || !(c = rxs_skb_clone(skb)))
 			continue;
-		hk->ptype[i].fn(hk->ptype[i].ctx, c);
+		users[i].fn(users[i].ctx, c);
 	}
 	if (ours)
 		return false;
-	hk->ptype[last].fn(hk->ptype[last].ctx, skb);
+	users[last].fn(users[last].ctx, skb);
 	return true;
 }
 
@@ -91,52 +114,6 @@ bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb)
 	bool ret;
 
 	RXS_SHARED(h, ret = ptype_deliver_locked(h, skb));
-	return ret;
-}
-
-int rxs_inet_add_protocol(rxs_host_t *h, uint8_t protocol, rxs_inet_proto_fn fn, void *ctx)
-{
-	struct rxs_hooks *hk = &h->hooks;
-
-	if (!fn)
-		return -EINVAL;
-	if (protocol == 1 || protocol == 6 || protocol == 17 || hk->inet[protocol].fn)
-		return -EEXIST;
-	hk->inet[protocol].fn = fn;
-	hk->inet[protocol].ctx = ctx;
-	hk->ninet++;
-	return 0;
-}
-
-int rxs_inet_del_protocol(rxs_host_t *h, uint8_t protocol)
-{
-	struct rxs_hooks *hk = &h->hooks;
-
-	if (!hk->inet[protocol].fn)
-		return -ENOENT;
-	hk->inet[protocol].fn = NULL;
-	hk->inet[protocol].ctx = NULL;
-	hk->ninet--;
-	return 0;
-}
-
-static bool inet_deliver_locked(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t protocol)
-{
-	struct rxs_hooks *hk = &h->hooks;
-
-	if (!hk->inet[protocol].fn)
-		return false;
-	rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_IpInDelivers);
-	hk->inet[protocol].fn(hk->inet[protocol].ctx, skb);
-	return true;
-}
-
-/* Under the host lock in the threaded engine: users' handlers run one at a time. */
-bool rxs__inet_deliver(struct rxs_host *h, struct rxs_sk_buff *skb, uint8_t protocol)
-{
-	bool ret;
-
-	RXS_SHARED(h, ret = inet_deliver_locked(h, skb, protocol));
 	return ret;
 }
 

@@ -10,7 +10,6 @@
 #include "internal.h"
 #include "proto/proto_int.h"
 
-#define IPPROTO_ICMP_ 1
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
 
@@ -169,9 +168,8 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 	return RXS_DROP_IP_INADDRERRORS;
 }
 
-/* ip_local_deliver_finish(): past the IP header to the L4 handler, then InDelivers, which
- * counts packets handed to a handler even when it drops them. A user's protocol handler
- * (rxs_inet_add_protocol) takes the protocols rxsim does not handle. */
+/* ip_local_deliver_finish(): past the IP header to the handler in inet_protos, rxsim's
+ * own (UDP, TCP, ICMP) or a user's (rxs_inet_add_protocol): IP names none of them. */
 static void ip_local_deliver(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -181,21 +179,8 @@ static void ip_local_deliver(struct rxs_sk_buff *skb)
 			"INPUT accepted; protocol %u to its handler", cb->protocol);
 	rxs__skb_pull(skb, (skb->data[0] & 15u) * 4);
 	rxs_skb_reset_transport_header(skb);
-	switch (cb->protocol) {
-	case IPPROTO_UDP:
-		rxs__mib_inc(sd, RXS_MIB_IpInDelivers);
-		rxs__udp_rcv(skb);
-		return;
-	case IPPROTO_TCP:
-		rxs__mib_inc(sd, RXS_MIB_IpInDelivers);
-		rxs__tcp_rcv(skb);
-		return;
-	case IPPROTO_ICMP_:
-		rxs__mib_inc(sd, RXS_MIB_IpInDelivers);
-		rxs__icmp_rcv(skb);
-		return;
-	}
-	if (unlikely(sd->host->hooks.ninet) && rxs__inet_deliver(sd->host, skb, cb->protocol))
+	if (likely(rxs__inet_protocol_deliver(sd, sd->host->hooks.inet, cb->protocol,
+					      RXS_MIB_IpInDelivers, skb)))
 		return;
 	rxs__mib_inc(sd, RXS_MIB_IpInUnknownProtos);
 	rxs__icmp_send(skb, 3, 2);	/* protocol unreachable */

@@ -13,8 +13,6 @@
 #include "proto/proto_int.h"
 
 #define NEXTHDR_HOP 0
-#define NEXTHDR_TCP 6
-#define NEXTHDR_UDP 17
 #define NEXTHDR_ROUTING 43
 #define NEXTHDR_FRAGMENT 44
 #define NEXTHDR_ICMP 58
@@ -82,19 +80,13 @@ static void ip6_deliver(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd, ui
 	}
 	cb->protocol = (uint8_t)proto;
 	rxs_skb_reset_transport_header(skb);
+	/* inet6_protos: the transport protocols (src/proto/protocol.c). No-next-header and
+	 * the fragment header, which the kernel registers there too, stay below: they are
+	 * IPv6's own, the fragment one needs to know whether this is a reassembled datagram. */
+	if (likely(rxs__inet_protocol_deliver(sd, sd->host->hooks.inet6, (uint8_t)proto,
+					      RXS_MIB_Ip6InDelivers, skb)))
+		return;
 	switch (proto) {
-	case NEXTHDR_UDP:
-		rxs__mib_inc(sd, RXS_MIB_Ip6InDelivers);
-		rxs__udp_rcv(skb);
-		return;
-	case NEXTHDR_TCP:
-		rxs__mib_inc(sd, RXS_MIB_Ip6InDelivers);
-		rxs__tcp_rcv(skb);
-		return;
-	case NEXTHDR_ICMP:
-		rxs__mib_inc(sd, RXS_MIB_Ip6InDelivers);
-		rxs__icmpv6_rcv(skb);
-		return;
 	case NEXTHDR_NONE:
 		rxs__mib_inc(sd, RXS_MIB_Ip6InDelivers);
 		rxs_consume_skb(skb);
@@ -255,6 +247,8 @@ void rxs__icmpv6_rcv(struct rxs_sk_buff *skb)
 int rxs__proto_init(struct rxs_host *h)
 {
 	int err = rxs__ip_init(h);
+
+	rxs__inet_init(h);
 
 	err = err ? err : rxs__mc_init(h);
 	err = err ? err : rxs__ipfrag_init(h);

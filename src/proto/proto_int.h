@@ -41,9 +41,35 @@ void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
 unsigned int rxs__icmp_body(uint8_t *msg, size_t size, const struct rxs_sk_buff *skb, bool echo,
 			   uint8_t type, uint8_t code);
 
-/* Deliver to the L4 handler (ip_protocol_deliver_rcu / ip6_protocol_deliver_rcu). */
+/* The L4 receive functions, which only protocol.c names (it registers them). */
 void rxs__tcp_rcv(struct rxs_sk_buff *skb);
 void rxs__icmpv6_rcv(struct rxs_sk_buff *skb);
+
+/* protocol.c: rxsim's own entries in inet_protos and inet6_protos, when the host is built. */
+void rxs__inet_init(struct rxs_host *h);
+void rxs__inet_user_deliver(struct rxs_host *h, const struct rxs_inet_protocol *p,
+			    struct rxs_sk_buff *skb);
+
+/* ip_protocol_deliver_rcu() and ip6_protocol_deliver_rcu(): to whatever holds @protocol's
+ * slot in @tbl (inet_protos or inet6_protos), counting @delivers (InDelivers counts
+ * packets handed to a handler even when it drops them). false, nothing done, when the slot
+ * is empty. Inline, an indirect call: the per-packet price of IP naming no protocol. */
+static inline bool rxs__inet_protocol_deliver(struct rxs_softnet_data *sd,
+					      const struct rxs_inet_protocol *tbl,
+					      uint8_t protocol, enum rxs_mib delivers,
+					      struct rxs_sk_buff *skb)
+{
+	const struct rxs_inet_protocol *p = &tbl[protocol];
+
+	if (!p->fn)
+		return false;
+	rxs__mib_inc(sd, delivers);
+	if (p->user)
+		rxs__inet_user_deliver(sd->host, p, skb);
+	else
+		p->fn(p->ctx, skb);
+	return true;
+}
 
 /* Multicast membership (igmp.c). Is @group joined on @dev (ip_check_mc_rcu,
  * ipv6_chk_mcast_addr)? Does @sk take a datagram for @group that came in on @dev

@@ -261,6 +261,12 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 			return rc;
 		}
 	rc = rxs__proto_init(h);
+	/* IPv4, IPv6 and ARP into ptype_base, as inet_init(), inet6_init() and arp_init()
+	 * call dev_add_pack(): the core names no protocol, and the builder, which knows both
+	 * modules, ties them (proto calls nothing in core). */
+	for (unsigned int i = 0; !rc && i < RXS__OWN_PACKET_TYPES; i++)
+		rc = rxs__dev_add_base(h, rxs__proto_packet_types[i].type,
+				       rxs__proto_packet_types[i].fn);
 	if (!rc)
 		rc = load_netfilter(h, err, errlen);
 	if (!rc)
