@@ -164,6 +164,9 @@ static void remove_conn(struct rxs_nf *nf, struct nf_conn *c)
 {
 	if (nf->cur.ct == c)
 		nf->cur.ct = NULL;
+	for (struct nf_pkt_save *s = nf->outer; s; s = s->up)
+		if (s->pkt.ct == c)
+			s->pkt.ct = NULL;
 	unlink_node(&nf->ct, c, DIR_ORIG);
 	unlink_node(&nf->ct, c, DIR_REPLY);
 	nf->ct.count--;

@@ -167,6 +167,16 @@ struct nf_ct_table {
 	struct nf_ct_stats st;
 };
 
+/* A packet's conntrack state set aside while a nested walk runs (rules.c). */
+struct nf_pkt_save {
+	struct nf_pkt pkt;
+	struct nf_pkt_save *up;
+};
+
+/* Walks that may run one inside another: a walk, and the LOCAL_OUT walk of its REJECT's
+ * ICMP error (whose own REJECT sends nothing: icmp_send() answers no ICMP error). */
+#define NF_NEST_MAX 2
+
 /* A -j's return point on the jump stack. */
 struct nf_frame {
 	unsigned int chain, idx;
@@ -183,9 +193,15 @@ struct rxs_nf {
 	struct nf_ct_table ct;
 	struct nf_pkt cur;
 	uint64_t log_packets;
-	/* Jumps follow a path without repeats (loops are refused at load), so the stack never
-	 * holds more frames than there are chains. */
+	/* Jumps follow a path without repeats (loops are refused at load), so one walk never
+	 * holds more frames than there are chains. The stack has room for NF_NEST_MAX walks,
+	 * one inside another (a REJECT's answer walks LOCAL_OUT inside the walk that rejected);
+	 * @frames is where the innermost walk's frames start. */
 	struct nf_frame *stack;
+	struct nf_frame *frames;
+	/* The conntrack state of the packets whose walks a nested walk interrupted, innermost
+	 * first (on the C stack of rules.c's send_reject()); NULL outside a nested walk. */
+	struct nf_pkt_save *outer;
 };
 
 /* parse.c: the reader of iptables-save text; options.c parses one rule's options. */

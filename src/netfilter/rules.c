@@ -17,7 +17,7 @@
 #include "host.h"
 #include "internal.h"
 #include "netfilter/netfilter_int.h"
-#include "proto/proto_int.h"
+#include "proto/nf_reject.h"
 #include "rxsim/error.h"
 
 enum match_result { NO_MATCH, MATCH, HOTDROP };
@@ -201,35 +201,49 @@ static enum match_result rule_match(struct nf_rule *r, const struct nf_hook_ctx 
 	return MATCH;
 }
 
-/* nf_send_reset()/nf_send_unreach(): nothing is sent about a later fragment, a segment with
- * RST, or a TCP/UDP packet whose checksum is wrong. The ICMP error goes through icmp_send(),
- * with its rate limits; the RST (40 bytes of IPv4) through ip_local_out(), which counts
- * IpOutRequests, and ip_finish_output2() IpOutTransmits and IpExtOutOctets, but no TCP
- * counter. rxsim counts the RST without building it: --tx and the taps do not see it. */
-static void send_reject(const struct nf_rule *r, const struct nf_hook_ctx *x)
+/*
+ * REJECT: proto builds and sends the answer (nf_reject.c, as nf_reject_ipv4.c serves
+ * ipt_REJECT), and the ICMP error leaves through ip_output(), whose LOCAL_OUT walk runs
+ * inside this one. That nested walk must not touch what this walk still holds, as each
+ * nf_hook_slow() call keeps its own place on the kernel's stack: so around it the packet's
+ * conntrack state is set aside (and a connection the nested walk frees is cleared in the
+ * saved copy too, see remove_conn()), and the jump stack moves past the frames of the walks
+ * below (each run_table() uses the frames from nf->frames on). Returns to the walk with
+ * everything as it was.
+ */
+static void send_reject(const struct nf_rule *r, const struct nf_hook_ctx *x,
+			struct nf_frame *top)
 {
 	const struct nf_reject_type *type = &nf_reject_types[r->t.reject_with];
-	const struct nf_pktinfo *pi = &x->pi;
-	const struct rxs_inet_cb *cb = RXS_INET_CB(x->skb);
-	bool check = x->skb->ip_summed != RXS_CHECKSUM_UNNECESSARY &&
-		     (pi->proto == IPPROTO_TCP ||
-		      (pi->proto == IPPROTO_UDP && pi->l4 && pi->l4len >= 8 && (pi->l4[6] | pi->l4[7])));
+	const struct rxs_nf_reject_pkt p = {
+		.proto = x->pi.proto, .fragoff = x->pi.fragoff, .l4 = x->pi.l4, .l4len = x->pi.l4len,
+	};
+	struct rxs_nf *nf = x->nf;
+	struct nf_frame *frames = nf->frames;
+	struct nf_pkt_save saved = { .pkt = nf->cur, .up = nf->outer };
 
-	if (pi->fragoff || (check && pi->l4 && rxs__l4_csum(cb, pi->proto, pi->l4, pi->l4len)))
-		return;
-	if (!type->tcp_reset) {
-		rxs__icmp_send(x->skb, 3, type->icmp_code);
+	if (type->tcp_reset) {
+		/* Counted, not built or walked: nothing nests. */
+		rxs__nf_send_reset(x->skb, &p);
 		return;
 	}
-	if (!pi->l4 || pi->l4len < 20 || pi->l4[13] & 0x04 || cb->route != RXS_RTN_LOCAL)
+	/* Nesting stops at NF_NEST_MAX walks: icmp_send() answers no ICMP error, so an
+	 * answer's own walk never needs another level, and past the last nothing is sent. */
+	if (top + nf->nchains + 1 > nf->stack + NF_NEST_MAX * (nf->nchains + 1))
 		return;
-	rxs__mib_inc(rxs__skb_sd(x->skb), RXS_MIB_IpOutRequests);
-	rxs__mib_inc(rxs__skb_sd(x->skb), RXS_MIB_IpOutTransmits);
-	rxs__mib_add(rxs__skb_sd(x->skb), RXS_MIB_IpExtOutOctets, 40);
+	memset(&nf->cur, 0, sizeof(nf->cur));
+	nf->outer = &saved;
+	nf->frames = top;
+	rxs__nf_send_unreach(x->skb, &p, type->icmp_code);
+	nf->frames = frames;
+	nf->outer = saved.up;
+	rxs__nf_pkt_reset(nf);
+	nf->cur = saved.pkt;
 }
 
 /* Apply @r's target. Returns -1 to go on with the next rule, else a verdict. */
-static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
+static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x,
+			struct nf_frame *top)
 {
 	struct rxs_nf *nf = x->nf;
 
@@ -239,7 +253,7 @@ static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 	case NF_T_DROP:
 		return RXS_NF_DROP;
 	case NF_T_REJECT:
-		send_reject(r, x);
+		send_reject(r, x, top);
 		return RXS_NF_DROP;
 	case NF_T_LOG:
 		nf->log_packets++;
@@ -271,6 +285,7 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 {
 	struct rxs_nf *nf = x->nf;
 	int base = nf->builtin[table][x->hook];
+	struct nf_frame *stack = nf->frames;	/* this call's frames: see send_reject() */
 	const struct nf_chain *ch;
 	unsigned int idx = 0, sp = 0;
 
@@ -286,8 +301,8 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 			if (sp == 0)
 				return policy(&nf->chains[base], x);
 			sp--;
-			ch = &nf->chains[nf->stack[sp].chain];
-			idx = nf->stack[sp].idx;
+			ch = &nf->chains[stack[sp].chain];
+			idx = stack[sp].idx;
 			continue;
 		}
 		r = &nf->rules[ch->rules[idx++]];
@@ -304,12 +319,12 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 		}
 		if (r->t.kind == NF_T_CHAIN) {
 			if (!r->t.is_goto)
-				nf->stack[sp++] = (struct nf_frame){ (unsigned int)(ch - nf->chains), idx };
+				stack[sp++] = (struct nf_frame){ (unsigned int)(ch - nf->chains), idx };
 			ch = &nf->chains[r->t.chain];
 			idx = 0;
 			continue;
 		}
-		v = apply_target(r, x);
+		v = apply_target(r, x, stack + sp);
 		if (v >= 0)
 			return (enum rxs_nf_verdict)v;
 	}
@@ -428,7 +443,8 @@ int rxs_nf_create_at(rxs_nf_t **nfp, const char *text, const char *name, unsigne
 	if (!rc)
 		rc = rxs__nf_parse(nf, text, name, first_line, indent, err, errlen);
 	if (!rc) {
-		nf->stack = rxs__calloc(nf->nchains + 1, sizeof(*nf->stack));
+		nf->stack = rxs__calloc(NF_NEST_MAX * (nf->nchains + 1), sizeof(*nf->stack));
+		nf->frames = nf->stack;
 		if (!nf->stack) {
 			rc = -ENOMEM;
 			if (errlen)

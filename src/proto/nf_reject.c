@@ -1,0 +1,46 @@
+/* nf_reject.c - nf_reject_ipv4.c: the packets a netfilter REJECT sends.
+ *
+ * netfilter decides (the REJECT target, its --reject-with type); the IPv4 side builds and
+ * sends, as in the kernel, where ipt_REJECT calls nf_send_unreach()/nf_send_reset(). Nothing
+ * is sent about a later fragment, a segment with RST, or a TCP/UDP packet whose checksum is
+ * wrong. The ICMP error goes through icmp_send(), with its rate limits; the RST (40 bytes of
+ * IPv4) through ip_local_out(), which counts IpOutRequests, and ip_finish_output2()
+ * IpOutTransmits and IpExtOutOctets, but no TCP counter. rxsim counts the RST without building
+ * it: --tx and the taps do not see it.
+ */
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "internal.h"
+#include "proto/nf_reject.h"
+#include "proto/proto_int.h"
+
+/* nf_reject_verify_csum() and the fragment test of both senders: may a reply go out? */
+static bool reject_allowed(const struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p)
+{
+	bool check = skb->ip_summed != RXS_CHECKSUM_UNNECESSARY &&
+		     (p->proto == IPPROTO_TCP ||
+		      (p->proto == IPPROTO_UDP && p->l4 && p->l4len >= 8 && (p->l4[6] | p->l4[7])));
+
+	if (p->fragoff)
+		return false;
+	return !(check && p->l4 && rxs__l4_csum(RXS_INET_CB(skb), p->proto, p->l4, p->l4len));
+}
+
+void rxs__nf_send_unreach(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p,
+			  uint8_t code)
+{
+	if (reject_allowed(skb, p))
+		rxs__icmp_send(skb, 3, code);
+}
+
+void rxs__nf_send_reset(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p)
+{
+	if (!reject_allowed(skb, p))
+		return;
+	if (!p->l4 || p->l4len < 20 || p->l4[13] & 0x04 || RXS_INET_CB(skb)->route != RXS_RTN_LOCAL)
+		return;
+	rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_IpOutRequests);
+	rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_IpOutTransmits);
+	rxs__mib_add(rxs__skb_sd(skb), RXS_MIB_IpExtOutOctets, 40);
+}
