@@ -25,6 +25,7 @@
 #include "netfilter/netfilter_int.h"
 #include "proto/proto_int.h"
 #include "rxsim/error.h"
+#include "rxsim/hooks.h"
 #include "rxsim/netfilter.h"
 #include "rxsim/sim.h"
 
@@ -610,6 +611,105 @@ static void test_reject_sends(void **state)
 	rxs_nf_destroy(nf);
 }
 
+/*
+ * A REJECT's ICMP error leaves through ip_output(), so its LOCAL_OUT walk runs inside the
+ * INPUT walk that rejected (nf_send_unreach -> icmp_send -> ip_local_out -> nf_hook_slow).
+ * Both walks jump into user chains here. A function at LOCAL_OUT after the filter table sees
+ * the machine in the middle of the nested walk: the INPUT walk's return point (INPUT, after
+ * rule 1) and its packet's conntrack state must still be where it left them. Before the
+ * walk was re-entrant the nested walk wrote its own return points over the outer one's
+ * (nf->stack[0] held OUTPUT's) and reset the outer packet's conntrack state.
+ */
+static const char nested_rules[] =
+	"*filter\n"
+	":INPUT ACCEPT [0:0]\n"
+	":OUTPUT ACCEPT [0:0]\n"
+	":IN_CHAIN - [0:0]\n"
+	":OUT_A - [0:0]\n"
+	":OUT_B - [0:0]\n"
+	"-A INPUT -m conntrack --ctstate NEW -j LOG\n"		/* 0 */
+	"-A INPUT -p udp -j IN_CHAIN\n"				/* 1: returns to 2 */
+	"-A INPUT -p udp -j LOG\n"				/* 2: never, REJECT ended it */
+	"-A OUTPUT -p icmp -j OUT_A\n"				/* 3: returns to 4 */
+	"-A OUTPUT -p icmp -j LOG\n"				/* 4 */
+	"-A IN_CHAIN -p udp -j LOG\n"				/* 5 */
+	"-A IN_CHAIN -p udp --dport 7 -j REJECT\n"		/* 6: the nested walk */
+	"-A IN_CHAIN -p udp -j LOG\n"				/* 7: never */
+	"-A OUT_A -p icmp -j LOG\n"				/* 8 */
+	"-A OUT_A -p icmp -j OUT_B\n"				/* 9: returns to 10 */
+	"-A OUT_A -p icmp -j LOG\n"				/* 10 */
+	"-A OUT_B -p icmp -j LOG\n"				/* 11 */
+	"COMMIT\n";
+
+struct nested_seen {
+	rxs_nf_t *nf;
+	const struct rxs_sk_buff *outer;	/* the rejected packet */
+	unsigned int calls;
+	struct nf_frame frame0;			/* the outer walk's return point */
+	bool outer_kept, outer_new, own_state;
+};
+
+static enum rxs_nf_verdict nested_probe(void *priv, struct rxs_sk_buff *skb,
+					const struct rxs_nf_hook_state *st)
+{
+	struct nested_seen *s = priv;
+	const struct rxs_nf *nf = s->nf;
+
+	(void)st;
+	s->calls++;
+	s->frame0 = nf->stack[0];
+	s->outer_kept = nf->outer && nf->outer->pkt.skb == s->outer;
+	s->outer_new = nf->outer && nf->outer->pkt.ct_done &&
+		       nf->outer->pkt.info == NF_CTINFO_NEW && nf->outer->pkt.pending;
+	s->own_state = nf->cur.skb == skb;
+	return RXS_NF_ACCEPT;
+}
+
+static void test_reject_nested_walk(void **state)
+{
+	static const unsigned int hits[] = { 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1 };
+	rxs_nf_t *nf = load(nested_rules);
+	const struct pkt k = UDP("10.0.0.5", "10.77.0.2", 999, 7);
+	struct nested_seen seen = { .nf = nf };
+	const struct rxs_nf_hook_ops ops = {
+		.hook = nested_probe, .priv = &seen, .pf = RXS_NFPROTO_IPV4,
+		.hooknum = RXS_NF_INET_LOCAL_OUT, .priority = 100,
+	};
+	uint64_t unreach = rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs);
+	rxs_nf_t *was = host->nf;
+	struct rxs_sk_buff *skb = make_skb(&k);
+	struct rxs_nf_stats st;
+
+	(void)state;
+	skb->dev = &host->devs[0];	/* the error leaves by the device the packet came in on */
+	host->nf = nf;		/* ip_output's LOCAL_OUT walk uses the host's rule set */
+	assert_int_equal(rxs_nf_register_net_hook(host, &ops), 0);
+	seen.outer = skb;
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_PRE_ROUTING, skb, "eth0", 0), RXS_NF_ACCEPT);
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_IN, skb, "eth0", 0), RXS_NF_DROP);
+	assert_int_equal(rxs_nf_unregister_net_hook(host, &ops), 0);
+	host->nf = was;
+
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs), unreach + 1);
+	assert_int_equal(seen.calls, 1);
+	/* the INPUT walk's state, in the middle of the nested walk */
+	assert_int_equal(seen.frame0.chain, nf->builtin[NF_TABLE_FILTER][RXS_NF_INET_LOCAL_IN]);
+	assert_int_equal(seen.frame0.idx, 2);
+	assert_true(seen.outer_kept);
+	assert_true(seen.outer_new);
+	assert_true(seen.own_state);
+	/* both walks counted each rule they crossed, once */
+	for (unsigned int r = 0; r < ARRAY_SIZE(hits); r++)
+		if (rule(nf, r).pkts != hits[r])
+			fail_msg("rule %u has %llu packets, want %u", r,
+				 (unsigned long long)rule(nf, r).pkts, hits[r]);
+	rxs_nf_get_stats(nf, &st);
+	assert_int_equal(st.log_packets, 1 + 1 + 1 + 1 + 1 + 1);
+	assert_null(nf->outer);
+	assert_ptr_equal(nf->frames, nf->stack);
+	rxs_nf_destroy(nf);
+}
+
 static void test_log_and_mark(void **state)
 {
 	rxs_nf_t *nf = load("*mangle\n"
@@ -984,6 +1084,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_matches_and_targets),
 		cmocka_unit_test(test_reject_sends),
+		cmocka_unit_test(test_reject_nested_walk),
 		cmocka_unit_test(test_log_and_mark),
 		cmocka_unit_test(test_goto_return),
 		cmocka_unit_test(test_references),
