@@ -208,11 +208,10 @@ static enum match_result rule_match(struct nf_rule *r, const struct nf_hook_ctx 
  * nf_hook_slow() call keeps its own place on the kernel's stack: so around it the packet's
  * conntrack state is set aside (and a connection the nested walk frees is cleared in the
  * saved copy too, see remove_conn()), and the jump stack moves past the frames of the walks
- * below (each run_table() uses the frames from nf->frames on). Returns to the walk with
- * everything as it was.
+ * below (each run_table() uses one walk's worth of frames from nf->frames on). Returns to
+ * the walk with everything as it was.
  */
-static void send_reject(const struct nf_rule *r, const struct nf_hook_ctx *x,
-			struct nf_frame *top)
+static RXS_NOINLINE void send_reject(const struct nf_rule *r, const struct nf_hook_ctx *x)
 {
 	const struct nf_reject_type *type = &nf_reject_types[r->t.reject_with];
 	const struct rxs_nf_reject_pkt p = {
@@ -220,6 +219,7 @@ static void send_reject(const struct nf_rule *r, const struct nf_hook_ctx *x,
 	};
 	struct rxs_nf *nf = x->nf;
 	struct nf_frame *frames = nf->frames;
+	unsigned int depth = nf->nchains + 1;	/* one walk's frames, at most */
 	struct nf_pkt_save saved = { .pkt = nf->cur, .up = nf->outer };
 
 	if (type->tcp_reset) {
@@ -229,11 +229,11 @@ static void send_reject(const struct nf_rule *r, const struct nf_hook_ctx *x,
 	}
 	/* Nesting stops at NF_NEST_MAX walks: icmp_send() answers no ICMP error, so an
 	 * answer's own walk never needs another level, and past the last nothing is sent. */
-	if (top + nf->nchains + 1 > nf->stack + NF_NEST_MAX * (nf->nchains + 1))
+	if (frames + 2 * depth > nf->stack + NF_NEST_MAX * depth)
 		return;
 	memset(&nf->cur, 0, sizeof(nf->cur));
 	nf->outer = &saved;
-	nf->frames = top;
+	nf->frames = frames + depth;
 	rxs__nf_send_unreach(x->skb, &p, type->icmp_code);
 	nf->frames = frames;
 	nf->outer = saved.up;
@@ -242,8 +242,7 @@ static void send_reject(const struct nf_rule *r, const struct nf_hook_ctx *x,
 }
 
 /* Apply @r's target. Returns -1 to go on with the next rule, else a verdict. */
-static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x,
-			struct nf_frame *top)
+static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 {
 	struct rxs_nf *nf = x->nf;
 
@@ -253,7 +252,7 @@ static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x,
 	case NF_T_DROP:
 		return RXS_NF_DROP;
 	case NF_T_REJECT:
-		send_reject(r, x, top);
+		send_reject(r, x);
 		return RXS_NF_DROP;
 	case NF_T_LOG:
 		nf->log_packets++;
@@ -280,12 +279,12 @@ static enum rxs_nf_verdict policy(struct nf_chain *base, const struct nf_hook_ct
 	return base->policy;
 }
 
-/* ipt_do_table() for one table's built-in chain at x->hook. */
+/* ipt_do_table() for one table's built-in chain at x->hook. Its return points are
+ * nf->frames[0..sp): this walk's own, as a nested walk starts past them (send_reject()). */
 static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 {
 	struct rxs_nf *nf = x->nf;
 	int base = nf->builtin[table][x->hook];
-	struct nf_frame *stack = nf->frames;	/* this call's frames: see send_reject() */
 	const struct nf_chain *ch;
 	unsigned int idx = 0, sp = 0;
 
@@ -301,8 +300,8 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 			if (sp == 0)
 				return policy(&nf->chains[base], x);
 			sp--;
-			ch = &nf->chains[stack[sp].chain];
-			idx = stack[sp].idx;
+			ch = &nf->chains[nf->frames[sp].chain];
+			idx = nf->frames[sp].idx;
 			continue;
 		}
 		r = &nf->rules[ch->rules[idx++]];
@@ -319,12 +318,12 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 		}
 		if (r->t.kind == NF_T_CHAIN) {
 			if (!r->t.is_goto)
-				stack[sp++] = (struct nf_frame){ (unsigned int)(ch - nf->chains), idx };
+				nf->frames[sp++] = (struct nf_frame){ (unsigned int)(ch - nf->chains), idx };
 			ch = &nf->chains[r->t.chain];
 			idx = 0;
 			continue;
 		}
-		v = apply_target(r, x, stack + sp);
+		v = apply_target(r, x);
 		if (v >= 0)
 			return (enum rxs_nf_verdict)v;
 	}
