@@ -679,9 +679,16 @@ static void test_reject_nested_walk(void **state)
 	rxs_nf_t *was = host->nf;
 	struct rxs_sk_buff *skb = make_skb(&k);
 	struct rxs_nf_stats st;
+	uint8_t *eth;
 
 	(void)state;
-	skb->dev = &host->devs[0];	/* the error leaves by the device the packet came in on */
+	/* The error goes back to the frame's source, by the device the packet came in on. */
+	eth = rxs_skb_push(skb, 14);
+	memset(eth, 0, 14);
+	eth[6] = 0x02;
+	skb->mac_header = (uint16_t)(eth - skb->head);
+	rxs_skb_pull(skb, 14);
+	skb->dev = &host->devs[0];
 	host->nf = nf;		/* ip_output's LOCAL_OUT walk uses the host's rule set */
 	assert_int_equal(rxs_nf_register_net_hook(host, &ops), 0);
 	seen.outer = skb;
