@@ -4,7 +4,7 @@
  * what proto offers netfilter: netfilter sits above proto (core -> netfilter -> proto), so it
  * calls down here directly and never includes proto_int.h. Both calls may run the LOCAL_OUT
  * walk again (ip_output) from inside the walk that rejected: netfilter makes its walk
- * re-entrant around them (rules.c, "reject_nested").
+ * re-entrant around them (send_reject() in netfilter/rules.c).
  */
 #ifndef RXSIM_PROTO_NF_REJECT_H
 #define RXSIM_PROTO_NF_REJECT_H
