@@ -47,45 +47,36 @@ static int parse_addrs(const struct rxs_frame_spec *s, struct frame_addrs *a)
 	return 0;
 }
 
-/* Ethernet, tag and IP headers for @l4len bytes of @proto; returns where L4 starts. */
+/* Ethernet, tag and IP headers for @l4len bytes of @proto; returns where L4 starts. The
+ * generators' header writers lay them out; the fields they fix (TOS, DF, TTL) are then set
+ * as @s asks, and the IPv4 header summed again. */
 static size_t put_headers(uint8_t *f, const struct rxs_frame_spec *s,
 			  const struct frame_addrs *a, uint8_t proto, size_t l4len)
 {
 	static const uint8_t zero[6];
 	static const uint8_t host[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 	static const uint8_t peer[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-	size_t off = 12;
-	uint16_t c;
+	uint16_t type = a->v6 ? 0x86DD : 0x0800, c;
 	uint8_t *ip;
 
-	memcpy(f, memcmp(s->dst_mac, zero, 6) ? s->dst_mac : host, 6);
-	memcpy(f + 6, memcmp(s->src_mac, zero, 6) ? s->src_mac : peer, 6);
+	ip = rxs__put_eth(f, memcmp(s->dst_mac, zero, 6) ? s->dst_mac : host,
+			  memcmp(s->src_mac, zero, 6) ? s->src_mac : peer, s->vlan ? 0x8100 : type);
 	if (s->vlan) {
-		rxs__put_be16(f + off, 0x8100);
-		rxs__put_be16(f + off + 2, s->vlan_tci);
-		off += VLAN_HLEN;
+		rxs__put_be16(ip, s->vlan_tci);
+		rxs__put_be16(ip + 2, type);
+		ip += VLAN_HLEN;
 	}
-	rxs__put_be16(f + off, a->v6 ? 0x86DD : 0x0800);
-	ip = f + off + 2;
 	if (a->v6) {
+		rxs__put_ipv6(ip, &a->s, &a->d, proto, (uint16_t)l4len);
 		rxs__put_be32(ip, 6u << 28 | (uint32_t)s->tos << 20);
-		rxs__put_be16(ip + 4, (uint16_t)l4len);
-		ip[6] = proto;
 		ip[7] = s->ttl ? s->ttl : 64;
-		memcpy(ip + 8, a->s.addr, 16);
-		memcpy(ip + 24, a->d.addr, 16);
 		return (size_t)(ip - f) + IP6_HLEN;
 	}
-	ip[0] = 0x45;
+	rxs__put_ipv4(ip, &a->s, &a->d, proto, s->ip_id, (uint16_t)l4len);
 	ip[1] = s->tos;
-	rxs__put_be16(ip + 2, (uint16_t)(IP4_HLEN + l4len));
-	rxs__put_be16(ip + 4, s->ip_id);
 	rxs__put_be16(ip + 6, s->df ? 0x4000 : 0);
 	ip[8] = s->ttl ? s->ttl : 64;
-	ip[9] = proto;
 	rxs__put_be16(ip + 10, 0);
-	memcpy(ip + 12, a->s.addr, 4);
-	memcpy(ip + 16, a->d.addr, 4);
 	c = rxs__csum_fold(rxs__csum_partial(ip, IP4_HLEN, 0));
 	rxs__put_be16(ip + 10, s->bad & RXS_FRAME_BAD_IP_CSUM ? spoil(c) : c);
 	return (size_t)(ip - f) + IP4_HLEN;
