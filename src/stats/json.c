@@ -236,6 +236,11 @@ static void json_nics(struct jw *w, const struct rxs_host *h)
 		jw_u64(w, "rx_otherhost_dropped", st.rx_otherhost_dropped);
 		jw_u64(w, "rx_nohandler", st.rx_nohandler);
 		jw_u64(w, "multicast", st.multicast);
+		/* rxsim's own: the kernel counts none of these (a NIC drops frames its filter
+		 * refuses silently; a group not joined is freed with no counter). */
+		jw_u64(w, "rx_mac_filtered", st.rx_mac_filtered);
+		jw_u64(w, "rx_mc_unjoined", st.rx_mc_unjoined);
+		jw_u64(w, "rx_mc6_unjoined", st.rx_mc6_unjoined);
 		json_nic_gro(w, h, i);
 		json_queues(w, h, i);
 		jw_close(w, '}');
