@@ -1584,7 +1584,7 @@ static void test_multicast_replay(void **state)
 		"\"UdpInDatagrams\": 4", "\"Udp6InDatagrams\": 1", "\"UdpIgnoredMulti\": 1",
 		"\"IpExtInMcastPkts\": 3", "\"Ip6InMcastPkts\": 1", "\"UdpNoPorts\": 0",
 		"\"NIC_MAC_FILTER\": 1", "\"NOT_SPECIFIED\": 1",
-		"\"rx_mac_filtered\": 1, \"rx_mc_unjoined\": 0, \"rx_mc6_unjoined\": 0",
+		"\"rx_mac_filtered\": 1,", "\"rx_mc_unjoined\": 0,", "\"rx_mc6_unjoined\": 0,",
 		"\"offered\": 5, \"consumed\": 3, \"dropped\": 2, \"queued\": 0",
 	};
 	static const uint8_t mdns_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
