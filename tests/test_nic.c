@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "rxsim/error.h"
 #include "rxsim/nic.h"
+#include "capw.h"
 
 #define HOST 0x02, 0, 0, 0, 0, 0x01
 #define PEER 0x02, 0, 0, 0, 0, 0x02
@@ -993,6 +994,47 @@ static void test_survey(void **state)
 					    err, sizeof(err)), -ENOENT);
 }
 
+/* (5b) A capture that opens with another station's traffic: the survey guesses the host's
+ * MAC from the first frames, and the whole file names another. It takes the whole file's
+ * (as two exact passes do) and counts from that host's side: what a pick of that MAC gives. */
+static void test_survey_late_host(void **state)
+{
+	static const uint8_t a[6] = { 2, 0, 0, 0, 0, 0xa }, b[6] = { 2, 0, 0, 0, 0, 0xb };
+	static const uint8_t peer[6] = { 2, 0, 0, 0, 0, 1 };
+	struct rxs_capture_survey sv, want;
+	char path[512], err[512];
+	struct capw w;
+
+	tmp_path(state, path, sizeof(path), "late.pcap");
+	capw_open(&w, path, CAPW_EN10MB);
+	for (unsigned int i = 0; i < 30000; i++) {
+		bool first = i < 10000;
+		struct fr f;
+
+		capw_udp(&f, first ? a : b, peer, false, 0, "10.0.0.1",
+			 first ? "10.0.0.10" : "10.0.0.11", (uint16_t)(40000 + i % 3),
+			 first ? 53 : 5001, 18);
+		capw_add(&w, &f);
+	}
+	capw_close(&w);
+	if (rxs_capture_survey(&sv, path, err, sizeof(err)) ||
+	    rxs_capture_survey_mac(&want, path, b, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(sv.nmacs, 2);
+	assert_memory_equal(sv.macs[0], b, 6);
+	assert_memory_equal(sv.host_mac, b, 6);
+	assert_int_equal(sv.frames, 30000);
+	assert_int_equal(sv.to_host, 20000);
+	assert_int_equal(sv.to_host, want.to_host);
+	assert_int_equal(sv.naddrs, 1);
+	assert_int_equal(sv.addr_frames[0], 20000);
+	assert_int_equal(sv.nports, want.nports);
+	assert_int_equal(sv.nports, 1);
+	assert_int_equal(sv.ports[0].port, 5001);
+	rxs_capture_survey_free(&sv);
+	rxs_capture_survey_free(&want);
+}
+
 /* Survey every corpus file that opens: no crash, and the counts stay consistent. */
 static void test_survey_corpus(void **state)
 {
@@ -1249,6 +1291,7 @@ int main(void)
 		cmocka_unit_test(test_gen_tcp),
 		cmocka_unit_test(test_gen_tcp_invalid),
 		cmocka_unit_test(test_survey),
+		cmocka_unit_test(test_survey_late_host),
 		cmocka_unit_test(test_survey_corpus),
 		cmocka_unit_test(test_checksums),
 	};

@@ -1,9 +1,14 @@
 /* survey.c - where a capture's frames go, and what the host's ports did in it.
  *
- * The survey reads a capture once or twice. Unless the caller names the host's MAC, a first
- * pass counts the unicast destination MACs (of the frames to the picked address, when the
- * host is picked by address) and takes the most frequent as the host's. The second pass
- * looks at every frame from the host's side: frames to its MAC (or to a multicast or
+ * Unless the caller names the host's MAC, the host's is the most frequent unicast destination
+ * MAC (of the frames to the picked address, when the host is picked by address): pass 1
+ * counts them. Pass 2 looks at every frame from the host's side, so it needs that MAC before
+ * its first frame. A bare capture is the commonest input and the survey is its replay's
+ * overhead, so the whole file is not read twice for it: pass 1 over the first
+ * SURVEY_GUESS_FRAMES frames guesses the MAC, and one more read does pass 1 and pass 2
+ * together; only when the whole file's count names another MAC than the guess (rare: a
+ * capture that starts with someone else's traffic) is pass 2 read again, with that MAC. The
+ * result is always the two exact passes'. Pass 2: frames to its MAC (or to a multicast or
  * broadcast address) are received, frames from its MAC are its own. Of those it counts the
  * destination addresses, the multicast groups, the VLAN ids, the longest IP packet, whether
  * IPv6 reaches it, and for each of its UDP and TCP ports the evidence a reader of the capture
@@ -27,6 +32,7 @@
 #include "rxsim/error.h"
 
 #define SURVEY_MAX 65536u
+#define SURVEY_GUESS_FRAMES 4096u	/* pass 1 alone over this many frames, then both */
 #define KEY_MAX 37		/* family, two IPv6 addresses, two ports (a TCP flow) */
 #define EPHEMERAL_LOW 32768u	/* net.ipv4.ip_local_port_range's default start */
 
@@ -62,7 +68,9 @@ struct survey_ctx {
 	unsigned int nrecs, caprecs;
 	uint64_t vlans[4096];
 	const struct rxs_capture_select *sel;
-	bool pass2;
+	bool pass1, pass2;
+	uint64_t limit;			/* stop after this many frames (0: read them all) */
+	bool cut;			/* the read stopped at @limit, before the end */
 	uint8_t host[6];		/* pass 2: the host's MAC */
 	struct rxs_capture_survey *sv;
 };
@@ -113,11 +121,13 @@ static int tally_add(struct tally *t, const uint8_t *key, size_t len)
 	uint8_t k[KEY_MAX] = { 0 };
 	struct tally_ent *e;
 
-	memcpy(k, key, len);
-	if (t->last_ok && !memcmp(t->ents[t->last].key, k, KEY_MAX)) {
+	/* A repeat of the last key, compared on @len bytes: a tally's keys are one length, or
+	 * their first byte (the family) says which, so the stored padding matches too. */
+	if (t->last_ok && !memcmp(t->ents[t->last].key, key, len)) {
 		t->ents[t->last].count++;
 		return 0;
 	}
+	memcpy(k, key, len);
 	/* Keep the table at most half full: SURVEY_MAX keys fit in 2 * SURVEY_MAX slots. */
 	if (t->n * 2 >= t->cap && t->n < SURVEY_MAX && tally_grow(t) < 0)
 		return -ENOMEM;
@@ -419,31 +429,32 @@ static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted
 
 static int survey_read(struct survey_ctx *c, rxs_source_t *src)
 {
-	struct rxs_source_stats st;
 	struct rxs_frame f;
-	uint64_t converted = 0;
+	uint64_t converted = 0, n = 0;
 	int rc;
 
 	while ((rc = rxs_source_next(src, &f)) > 0) {
 		struct pkt k;
 		bool conv;
 
-		rxs_source_get_stats(src, &st);
-		conv = st.link_converted != converted;
-		converted = st.link_converted;
+		if (c->limit && n++ == c->limit) {
+			c->cut = true;
+			break;
+		}
+		/* the source's own count, read in place: this loop is the survey's hot one */
+		conv = src->stats.link_converted != converted;
+		converted = src->stats.link_converted;
 		if (f.len < 14)
 			continue;
 		parse_frame(&k, f.data, f.len, f.wire_len);
-		if (!c->pass2)
-			rc = conv ? 0 : pass1_frame(c, &k);
-		else
+		rc = c->pass1 && !conv ? pass1_frame(c, &k) : 0;
+		if (rc == 0 && c->pass2)
 			rc = pass2_frame(c, &k, conv);
 		if (rc < 0)
 			return rc;
 	}
-	rxs_source_get_stats(src, &st);
-	c->sv->frames = st.frames;
-	c->sv->converted = st.link_converted;
+	c->sv->frames = src->stats.frames;
+	c->sv->converted = src->stats.link_converted;
 	return rc;
 }
 
@@ -614,6 +625,7 @@ static int survey_pass(struct survey_ctx *c, const char *path, char *err, size_t
 	int rc;
 
 	memset(&opts, 0, sizeof(opts));
+	opts.checksums = RXS_CSUM_VERIFY;	/* as captured: nothing here reads a checksum */
 	memcpy(opts.host_mac, conv_host, 6);
 	memcpy(opts.peer_mac, conv_peer, 6);
 	rc = rxs_source_open_pcap(&src, path, &opts, err, errlen);
@@ -631,36 +643,108 @@ static int survey_pass(struct survey_ctx *c, const char *path, char *err, size_t
 	return rc;
 }
 
+/* The MAC pass 1 has counted most (export_macs()'s first), without sorting: false if none. */
+static bool macs_top(const struct survey_ctx *c, uint8_t mac[6])
+{
+	const struct tally *t = c->macs.n ? &c->macs : &c->src_macs;
+	const struct tally_ent *best = NULL;
+
+	for (unsigned int i = 0; i < t->cap; i++)
+		if (t->ents[i].count && (!best || by_count(&t->ents[i], best) < 0))
+			best = &t->ents[i];
+	if (best)
+		memcpy(mac, best->key, 6);
+	return best != NULL;
+}
+
+static void tally_free(struct tally *t)
+{
+	rxs__free(t->ents);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Forget what pass 2 counted, to count again with another MAC. */
+static void pass2_reset(struct survey_ctx *c)
+{
+	struct rxs_capture_survey *sv = c->sv;
+
+	tally_free(&c->addrs);
+	tally_free(&c->groups);
+	tally_free(&c->group_ports);
+	tally_free(&c->flows);
+	memset(c->port_idx, 0, 2 * 65536u * sizeof(*c->port_idx));
+	c->nrecs = 0;
+	memset(c->vlans, 0, sizeof(c->vlans));
+	sv->to_host = sv->from_host = sv->unicast_to_host = sv->ipv6_to_host = 0;
+	sv->max_ip_len = 0;
+}
+
 static int survey_host(struct survey_ctx *c, const char *path, char *err, size_t errlen)
 {
 	struct rxs_capture_survey *sv = c->sv;
+	bool by_mac = c->sel && c->sel->pick == RXS_PICK_MAC;
+	bool both = false;
 	int rc = 0;
 
-	if (!c->sel || c->sel->pick != RXS_PICK_MAC) {
-		rc = survey_pass(c, path, err, errlen);
-		if (rc == 0)
-			rc = export_macs(sv, c);
-		if (rc < 0)
-			return rc;
-		if (sv->nmacs) {
-			memcpy(sv->host_mac, sv->macs[0], 6);
-			sv->host_mac_found = true;
-		}
-	} else {
+	c->port_idx = rxs__calloc(2 * 65536u, sizeof(*c->port_idx));
+	if (!c->port_idx)
+		return -ENOMEM;
+	if (by_mac) {
 		memcpy(sv->host_mac, c->sel->mac, 6);
 		sv->host_mac_found = true;
 		sv->macs = rxs__calloc(1, sizeof(*sv->macs));
 		if (!sv->macs)
 			return -ENOMEM;
+	} else {
+		/* Pass 1 over the file's first part; if that was all of it, its MAC is the
+		 * answer, else a guess that pass 1 and 2 together over the whole file check. */
+		c->pass1 = true;
+		c->limit = SURVEY_GUESS_FRAMES;
+		rc = survey_pass(c, path, err, errlen);
+		c->limit = 0;
+		if (rc < 0)
+			return rc;
+		if (c->cut) {
+			both = true;
+			sv->host_mac_found = macs_top(c, sv->host_mac);
+			tally_free(&c->macs);
+			tally_free(&c->src_macs);
+		} else {
+			rc = export_macs(sv, c);
+			if (rc < 0)
+				return rc;
+			c->pass1 = false;
+			if (sv->nmacs) {
+				memcpy(sv->host_mac, sv->macs[0], 6);
+				sv->host_mac_found = true;
+			}
+		}
 	}
-	c->port_idx = rxs__calloc(2 * 65536u, sizeof(*c->port_idx));
-	if (!c->port_idx)
-		return -ENOMEM;
 	memcpy(c->host, sv->host_mac, 6);
 	c->pass2 = true;
 	sv->read_error = 0;
 	rc = survey_pass(c, path, err, errlen);
-	return rc < 0 ? rc : export_survey(sv, c);
+	if (rc < 0 || !both)
+		return rc < 0 ? rc : export_survey(sv, c);
+	rc = export_macs(sv, c);
+	if (rc < 0)
+		return rc;
+	if (sv->host_mac_found != (sv->nmacs != 0) ||
+	    (sv->nmacs && memcmp(sv->host_mac, sv->macs[0], 6))) {
+		/* The guess was wrong: pass 2 again, with the MAC of the whole file. */
+		memset(sv->host_mac, 0, 6);
+		sv->host_mac_found = sv->nmacs != 0;
+		if (sv->nmacs)
+			memcpy(sv->host_mac, sv->macs[0], 6);
+		memcpy(c->host, sv->host_mac, 6);
+		pass2_reset(c);
+		c->pass1 = false;
+		sv->read_error = 0;
+		rc = survey_pass(c, path, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	return export_survey(sv, c);
 }
 
 int rxs_capture_survey_host(struct rxs_capture_survey *sv, const char *path,
