@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "engine/engine.h"
 #include "internal.h"
 #include "rxsim/config.h"
 #include "rxsim/hooks.h"
@@ -88,6 +89,10 @@ struct rxs_softnet_data {
 	struct rxs_softnet_data *rps_ipi_list;
 	struct rxs_softnet_data *rps_ipi_next;
 	struct rxs_flow_limit *flow_limit;	/* NULL unless in flow_limit_cpu_bitmap */
+	/* input_pkt_queue, backlog.scheduled and .missed, which other CPUs' netif_rx()
+	 * write (rps_lock()); and flow_limit, which a NIC's thread may use too */
+	struct rxs_lock backlog_lock;
+	struct rxs_lock flow_limit_lock;
 	char pad[RXS_CACHE_LINE];		/* see RXS_CACHE_LINE */
 };
 
@@ -118,6 +123,8 @@ struct rxs_rx_queue {
 	uint64_t *irqs;				/* hard IRQs taken, by CPU (/proc/interrupts) */
 	struct rxs_gro gro;
 	struct rxs_rx_queue *irq_next;		/* threaded: in its CPU's mailbox */
+	/* The NIC side: the ring's producer, the interrupt state and the NIC's counters */
+	struct rxs_lock lock;
 	char pad[RXS_CACHE_LINE];		/* see RXS_CACHE_LINE */
 };
 
@@ -130,6 +137,7 @@ struct rxs_netdev {
 	struct rxs_rx_queue *rxq;
 	unsigned int nrxq;
 	struct rxs_nic_stats core;		/* counters the core keeps (rx_dropped...) */
+	struct rxs_lock lock;			/* core: see RXS_NETDEV_INC */
 	uint32_t (*rss_tab)[256];		/* Toeplitz by input byte position and value */
 	uint16_t *rss_indir;			/* queue by hash % rss_indir_size */
 	unsigned int rss_indir_size;
@@ -233,28 +241,18 @@ struct rxs_sock {
 	struct rxs_sock *hash_next;
 	struct rxs_tcp_sock tcp;
 	uint8_t join_dev[RXS_SOCK_JOIN_MAX];	/* the device of each cfg.join, by index */
+	/* receive_queue, rmem_alloc, drops and delivered: the kernel's sk_receive_queue
+	 * lock, taken by the CPUs that queue and the application that reads */
+	struct rxs_lock lock;
 };
 
-/* Events of the virtual engine. */
-enum rxs_event_type {
-	RXS_EV_SOFTIRQ,		/* run net_rx_action on a CPU */
-	RXS_EV_IRQ,		/* coalescing timer of an RX queue fires */
-	RXS_EV_APP,		/* an application wakes to read */
-	RXS_EV_SAMPLE,		/* the time-series sampler (rxs_host_set_sampler) */
-	RXS_EV_DELACK,		/* a connection's delayed-ACK timer */
-	RXS_EV_TIMER,		/* a kernel timer: fn(host, obj, time); it owns obj, which
-				 * rxs_host_destroy() frees if the timer never fired */
-};
-
-struct rxs_host;
-typedef void (*rxs_timer_fn)(struct rxs_host *h, void *obj, uint64_t t);
-
+/* A timer of the engine's queue (src/sim/event.c): fn(obj, time). */
 struct rxs_event {
 	uint64_t time;
 	uint64_t seq;		/* insertion order: equal times run first-in first-out */
-	enum rxs_event_type type;
+	rxs_timer_fn fn;
 	void *obj;
-	rxs_timer_fn fn;	/* RXS_EV_TIMER */
+	unsigned int flags;	/* RXS_TIMER_* */
 };
 
 struct rxs_traffic {
@@ -330,11 +328,16 @@ struct rxs_hooks {
 	struct rxs_inet_protocol {
 		rxs_inet_proto_fn fn;
 		void *ctx;
-		bool user;			/* a user's: runs under the host lock */
+		bool user;			/* a user's: runs under handlers_lock */
 	} inet[256], inet6[256];
 	unsigned int ninet;			/* users' */
 	rxs_kfree_skb_fn chained_kfree;		/* rxs_host_set_kfree_skb_cb's, set before */
 	void *chained_kfree_ctx;
+	/* The users' ptype and inet handlers run one at a time, under this lock. */
+	struct rxs_lock handlers_lock;
+	/* NF_HOOK's walk: the rule tables' counters, conntrack, the users' functions and
+	 * NF_QUEUE (queue, nqueued) */
+	struct rxs_lock nf_lock;
 };
 
 struct rxs_host {
@@ -356,15 +359,20 @@ struct rxs_host {
 	uint32_t tcp_nconnected;		/* connected sockets of the scenario (connect:) */
 	struct rxs_isn_hint *isn_hints;		/* the host's own ISNs, learned from a capture */
 	uint32_t isn_hints_mask;
+	/* udp_hash and tcp_lhash are fixed once the host is built; TCP's tables (ehash,
+	 * tcp_conns, isn_hints) and every connection's and listener's TCP state change */
+	struct rxs_lock tcp_lock;
 	struct rxs_tx *tx;			/* what the host sends (counts, --tx pcap) */
 	struct rxs_traffic *traffic;
 	unsigned int ntraffic;
 	rxs_nf_t *nf;				/* netfilter rules, or NULL */
 	struct rxs_tap **taps;			/* packet sockets on ptype_all */
 	unsigned int ntaps;
-	/* virtual engine */
+	struct rxs_lock taps_lock;		/* the taps' delivery (their BPF, counts) */
+	/* the engine running the path, and the virtual one's state */
+	const struct rxs_engine_ops *engine;
 	uint64_t now;				/* time of the event being run */
-	struct rxs_event *events;		/* binary min-heap on (time, seq) */
+	struct rxs_event *events;		/* timers: binary min-heap on (time, seq) */
 	size_t nevents, events_cap;
 	uint64_t event_seq;
 	uint64_t last_arrival;
@@ -375,11 +383,15 @@ struct rxs_host {
 	bool sources_started;
 	uint64_t offered;
 	struct rxs_ipfrags *ipfrags;		/* IPv4 reassembly queues (proto) */
+	struct rxs_lock frag_lock;		/* IPv4's and IPv6's reassembly queues */
 	struct rxs_inet4_addrs *inet4;		/* the NICs' IPv4 addresses (proto) */
 	struct rxs_icmp_state *icmp;		/* ICMP rate limits (proto) */
+	struct rxs_lock icmp_lock;		/* icmp, and what ICMP's answers send */
+	struct rxs_lock arp_lock;		/* ARP's replies and their counts */
 	rxs_frame_drop_fn frame_drop_cb;	/* frames dropped before an skb existed */
 	uint64_t frame_drop_id;		/* the id of the frame it is told of */
 	void *frame_drop_ctx;
+	struct rxs_lock frame_drop_lock;	/* the callback runs one at a time */
 	rxs_sample_fn sample_fn;		/* time-series sampler */
 	void *sample_ctx;
 	uint64_t sample_interval;
@@ -387,100 +399,22 @@ struct rxs_host {
 	volatile sig_atomic_t stop;		/* rxs_host_stop(): end the run between events */
 	int error;				/* first fatal error of the run */
 	char errmsg[512];
+	struct rxs_lock error_lock;		/* error, errmsg: any thread may fail */
 	struct rxs_hooks hooks;			/* users' hook functions and handlers */
 	struct rxs_trace trace;			/* tracepoints' callbacks (src/trace/) */
-	struct rxs_threads *threads;		/* the threaded engine, once started */
+	struct rxs_lock trace_lock;		/* their callbacks run one at a time */
+	struct rxs_threaded *threaded;		/* src/sim's: the threaded engine, once started */
 	uint64_t mib_proc[RXS_MIB_COUNT];	/* counted by application threads (process
 						 * context) of the threaded engine: atomic */
 };
 
-/*
- * The threaded engine (src/sim/threaded.c). Its threads run the path in parallel; what is
- * shared between them is locked as the kernel locks it, and every caller tests h->threads
- * first, so the virtual engine takes no lock at all:
- *  - a CPU's own state (softnet_data, its NAPIs, their GRO, its counters) is its thread's;
- *  - a ring is single-producer single-consumer (src/ring); an RX queue's NIC side (its
- *    ring's producer, interrupt state and counters) is under the queue's lock, and a
- *    device's core counters under the device's; an interrupt or an IPI for a CPU is
- *    posted to that CPU's mailbox and its thread takes it, as a real CPU does;
- *  - a CPU's backlog queue is under its backlog lock (rps_lock());
- *  - a UDP socket's queue and counters are under the socket's lock (a spinlock, as the
- *    kernel's sk_receive_queue lock is), except what a reader that keeps up takes at once,
- *    counted per CPU (udp_sock.c);
- *  - everything else (netfilter and conntrack, TCP, reassembly, ICMP, ARP, taps, the
- *    users' hooks and tracepoints, the timers) is under the host lock, taken where the
- *    path enters it.
- * Lock order: a CPU's lock, then RX queues' (in the order of devices and queues), then a
- * device's, then a socket's, then the host lock; the backlog locks and the mailboxes are
- * taken last and never held across anything else.
- */
-void rxs__threads_event_added(struct rxs_host *h, enum rxs_event_type type, void *obj);
-void rxs__threads_data_ready(struct rxs_host *h);
-/* Stop a running engine (rxs_host_destroy's first step), and free what is left (its last). */
-void rxs__threads_stop(struct rxs_host *h);
-void rxs__threads_free(struct rxs_host *h);
-/* Add the counters of the engine's threads' skb pools to @sum. */
-void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum);
-void rxs__host_lock(struct rxs_host *h);
-void rxs__host_unlock(struct rxs_host *h);
-void rxs__dev_lock(struct rxs_netdev *dev);
-void rxs__dev_unlock(struct rxs_netdev *dev);
-void rxs__rxq_lock(struct rxs_rx_queue *rxq);
-void rxs__rxq_unlock(struct rxs_rx_queue *rxq);
-void rxs__sock_lock(struct rxs_sock *sk);
-void rxs__sock_unlock(struct rxs_sock *sk);
-void rxs__backlog_lock(struct rxs_softnet_data *sd);
-void rxs__backlog_unlock(struct rxs_softnet_data *sd);
-/* Post to @sd's CPU: a hard IRQ of @rxq; an RPS IPI; a backlog to schedule (netif_rx from
- * a thread that is not that CPU's). */
-void rxs__threads_post_irq(struct rxs_softnet_data *sd, struct rxs_rx_queue *rxq);
-void rxs__threads_post_ipi(struct rxs_softnet_data *sd);
-void rxs__threads_post_backlog(struct rxs_softnet_data *sd);
-/* Frames the threaded engine's NICs replayed (they count their own, not h->offered). */
-uint64_t rxs__threads_offered(const struct rxs_host *h);
-/* A datagram of @bytes that @sk's reader took at once on @sd's CPU, counted there; and the
- * sum over CPUs of what was, added to @n and @bytes. */
-void rxs__threads_sock_read(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
-			    uint64_t bytes);
-void rxs__threads_sock_read_sum(const struct rxs_host *h, const struct rxs_sock *sk,
-				uint64_t *n, uint64_t *bytes);
-/* The CPU whose ksoftirqd/N thread is calling, or NULL (not one of @h's). */
-struct rxs_softnet_data *rxs__this_cpu(const struct rxs_host *h);
-
-/* The host lock around a shared part of the path; nothing in the virtual engine. */
-static inline void rxs__shared_enter(struct rxs_host *h)
-{
-	if (unlikely(h->threads))
-		rxs__host_lock(h);
-}
-
-static inline void rxs__shared_exit(struct rxs_host *h)
-{
-	if (unlikely(h->threads))
-		rxs__host_unlock(h);
-}
-
-/* Run @stmt under the host lock in the threaded engine (a part of the path its threads
- * share); as it is in the virtual engine. */
-#define RXS_SHARED(h, stmt)                                                                  \
-	do {                                                                                 \
-		struct rxs_host *shared_h_ = (h);                                            \
-		rxs__shared_enter(shared_h_);                                                \
-		stmt;                                                                        \
-		rxs__shared_exit(shared_h_);                                                 \
-	} while (0)
-
-/* Count on a device's core counters (rx_dropped...), which several threads share. */
-#define RXS_DEV_COUNT(dev, field)                                                            \
+/* Count on a device's core counters (rx_dropped...), which several threads may share. */
+#define RXS_NETDEV_INC(dev, field)                                                           \
 	do {                                                                                 \
 		struct rxs_netdev *dev_ = (dev);                                             \
-		if (unlikely(dev_->host->threads)) {                                         \
-			rxs__dev_lock(dev_);                                                 \
-			dev_->core.field++;                                                  \
-			rxs__dev_unlock(dev_);                                               \
-		} else {                                                                     \
-			dev_->core.field++;                                                  \
-		}                                                                            \
+		rxs__lock_acquire(&dev_->lock);                                              \
+		dev_->core.field++;                                                          \
+		rxs__lock_release(&dev_->lock);                                              \
 	} while (0)
 
 static inline bool rxs__tp_on(const struct rxs_host *h, enum rxs_tracepoint tp)
@@ -518,13 +452,6 @@ _Static_assert(sizeof(struct rxs_inet_cb) <= sizeof(((struct rxs_sk_buff *)0)->c
 /* ---- sim: clock, events, costs ---- */
 /* Record the run's first fatal error (@err, message @msg), from any thread; the run stops. */
 void rxs__host_fail(struct rxs_host *h, int err, const char *msg);
-void rxs__event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type type, void *obj);
-bool rxs__event_pop(struct rxs_host *h, struct rxs_event *out);
-static inline const struct rxs_event *rxs__event_peek(const struct rxs_host *h)
-{
-	return h->nevents ? &h->events[0] : NULL;
-}
-void rxs__timer_add(struct rxs_host *h, uint64_t time, rxs_timer_fn fn, void *obj);
 /* Jiffies at virtual time @ns. */
 static inline uint64_t rxs__jiffies(const struct rxs_host *h, uint64_t ns)
 {
@@ -541,13 +468,12 @@ static inline uint32_t rxs__cost(const struct rxs_host *h, enum rxs_cost_id id)
 	return h->sc->cost.ns[id];
 }
 /* Deliver every frame that reaches a NIC no later than @t (DMA into rings, netif_rx). */
-void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t);
 static inline void rxs__pump_arrivals(struct rxs_host *h, uint64_t t)
 {
-	/* Called before every packet a CPU processes: most calls find nothing due. In the
-	 * threaded engine the NIC thread delivers frames itself. */
-	if (h->next_arrival <= t && !h->threads)
-		rxs__pump_arrivals_due(h, t);
+	/* Called before every packet a CPU processes: most calls find nothing due. An engine
+	 * whose NICs deliver frames themselves keeps next_arrival at UINT64_MAX. */
+	if (h->next_arrival <= t)
+		h->engine->pump_arrivals(h, t);
 }
 
 static inline void rxs__mib_inc(struct rxs_softnet_data *sd, enum rxs_mib mib)
@@ -592,8 +518,6 @@ int rxs__nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
 void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_t t, uint64_t id);
 /* The CPU's half of a hard IRQ of @rxq: counted on its CPU, NAPI scheduled there. */
 void rxs__nic_hard_irq_cpu(struct rxs_rx_queue *rxq, uint64_t t);
-/* The coalescing timer of @rxq fired at @t. */
-void rxs__nic_irq_timer(struct rxs_rx_queue *rxq, uint64_t t);
 uint32_t rxs__nic_queued(const struct rxs_netdev *dev);
 bool rxs__netdev_owns_addr(const struct rxs_netdev *dev, int family, const uint8_t *addr);
 
@@ -657,7 +581,7 @@ void rxs__softnet_set_weights(struct rxs_softnet_data *sd);
 void rxs__rps_trigger_softirq(struct rxs_softnet_data *sd, uint64_t t);
 /* netif_rx() from outside the CPU left @sd's backlog scheduled: list it and raise. */
 void rxs__backlog_schedule(struct rxs_softnet_data *sd, uint64_t t);
-/* The EV_SOFTIRQ event: run (part of) net_rx_action on @sd. */
+/* NET_RX_SOFTIRQ, raised on @sd: run (part of) net_rx_action there at @t. */
 void rxs__net_rx_action(struct rxs_softnet_data *sd, uint64_t t);
 /* netif_rx(): queue @skb on @cpu's backlog at time @t. Takes ownership. */
 int rxs__enqueue_to_backlog(struct rxs_host *h, struct rxs_sk_buff *skb, unsigned int cpu,
@@ -754,8 +678,6 @@ struct rxs_sock *rxs__udp_mcast_next(struct rxs_host *h, struct rxs_sock *prev, 
 				     const uint8_t *daddr, uint16_t dport);
 /* Queue a datagram (__udp_enqueue_schedule_skb). Takes ownership. 0, -ENOMEM rcvbuf full. */
 int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb);
-/* The EV_APP event: the application reads what its model allows at @t. */
-void rxs__app_run(struct rxs_sock *sk, uint64_t t);
 /* sk_data_ready(): a datagram was queued on @sk at @t; wake or schedule its reader. */
 void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t);
 /* udp_recvmsg(): the next good datagram (caller owns it) or NULL; counts on @sd, or with
@@ -796,8 +718,6 @@ int rxs__tcp_connect(struct rxs_sock *sk);
  * lock; process context, so counters go to mib_proc. */
 void rxs__tcp_learn_own(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint8_t flags,
 			uint32_t seq, uint32_t end_seq);
-/* The RXS_EV_DELACK event: a connection's delayed ACK is due. */
-void rxs__tcp_delack_timer(struct rxs_sock *sk, uint64_t t);
 /* Close the transmit pcap, if any. */
 void rxs__tx_close(struct rxs_host *h);
 

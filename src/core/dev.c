@@ -130,8 +130,11 @@ another_round:
 		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 		return;
 	}
-	if (h->ntaps && !skb->dev->real_dev)	/* the taps' filters, counters, rings are shared */
-		RXS_SHARED(h, deliver_ptype_all(h, sd, skb));
+	if (h->ntaps && !skb->dev->real_dev) {	/* the taps' filters, counters, rings are shared */
+		rxs__lock_acquire(&h->taps_lock);
+		deliver_ptype_all(h, sd, skb);
+		rxs__lock_release(&h->taps_lock);
+	}
 	if (skb->vlan_proto) {
 		uint16_t tci = skb->vlan_tci, tpid = skb->vlan_proto;
 
@@ -162,6 +165,6 @@ another_round:
 	}
 	/* No ptype handler (an inner tag with no 8021q to take it, too): the device's
 	 * rx_dropped, reason UNHANDLED_PROTO. */
-	RXS_DEV_COUNT(skb->dev, rx_dropped);
+	RXS_NETDEV_INC(skb->dev, rx_dropped);
 	rxs_kfree_skb_reason(skb, RXS_DROP_UNHANDLED_PROTO);
 }

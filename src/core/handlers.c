@@ -11,7 +11,7 @@
  * netfilter functions and NF_QUEUE to src/netfilter/core.c, the taps made in code to
  * src/bpf/tap.c, the tracepoints' callbacks and calling to src/trace/, drop-location names
  * to src/skb/drop_location.c. rxs_host_trace stays here because it ties a host to the leaf
- * trace module (the host lock around callbacks, the pool callback for kfree_skb).
+ * trace module (trace_lock around callbacks, the pool callback for kfree_skb).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -93,7 +93,7 @@ static bool ptype_deliver_locked(struct rxs_host *h, struct rxs_sk_buff *skb)
 	if (last < 0)
 		return false;
 	/* deliver_skb(): each handler but the last gets its own reference, here a clone.
-	 * rxsim's own handler comes last (the caller runs it, outside the host lock), as
+	 * rxsim's own handler comes last (the caller runs it, outside handlers_lock), as
 	 * the kernel's list_add_rcu() at the head puts later handlers before ip_rcv. */
 	for (int i = 0; i < last + (ours ? 1 : 0); i++) {
 		struct rxs_sk_buff *c;
@@ -108,27 +108,29 @@ static bool ptype_deliver_locked(struct rxs_host *h, struct rxs_sk_buff *skb)
 	return true;
 }
 
-/* Under the host lock in the threaded engine: users' handlers run one at a time. */
+/* Under handlers_lock: users' handlers run one at a time. */
 bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb)
 {
 	bool ret;
 
-	RXS_SHARED(h, ret = ptype_deliver_locked(h, skb));
+	rxs__lock_acquire(&h->hooks.handlers_lock);
+	ret = ptype_deliver_locked(h, skb);
+	rxs__lock_release(&h->hooks.handlers_lock);
 	return ret;
 }
 
 /* ---- tracepoints ---- */
 
-/* The threaded engine's host lock around a tracepoint's callbacks (struct rxs_trace's lock):
+/* The host's trace_lock around a tracepoint's callbacks (struct rxs_trace's lock):
  * users' functions run one at a time and need no lock of their own. */
-static void trace_lock(void *ctx, bool enter)
+static void trace_lock_cb(void *ctx, bool enter)
 {
 	struct rxs_host *h = ctx;
 
 	if (enter)
-		rxs__shared_enter(h);
+		rxs__lock_acquire(&h->trace_lock);
 	else
-		rxs__shared_exit(h);
+		rxs__lock_release(&h->trace_lock);
 }
 
 int rxs_host_trace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx)
@@ -137,7 +139,7 @@ int rxs_host_trace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void 
 
 	if (rc)
 		return rc;
-	h->trace.lock = trace_lock;
+	h->trace.lock = trace_lock_cb;
 	h->trace.lock_ctx = h;
 	if (tp == RXS_TP_KFREE_SKB)
 		rxs__skb_end_claim(h);

@@ -80,19 +80,15 @@ static struct rxs_netdev *vlan_find_dev(struct rxs_netdev *dev, uint16_t proto, 
 }
 
 /* The VLAN device's rx_packets/rx_bytes/multicast, which the kernel keeps per CPU
- * (vlan_pcpu_stats); one shared copy here, locked in the threaded engine. */
+ * (vlan_pcpu_stats); one shared copy here, under the device's lock. */
 static void vlan_count_rx(struct rxs_netdev *vdev, const struct rxs_sk_buff *skb)
 {
-	bool mt = vdev->host->threads != NULL;
-
-	if (unlikely(mt))
-		rxs__dev_lock(vdev);
+	rxs__lock_acquire(&vdev->lock);
 	vdev->core.rx_packets++;
 	vdev->core.rx_bytes += skb->len;
 	if (skb->pkt_type == RXS_PACKET_MULTICAST)
 		vdev->core.multicast++;
-	if (unlikely(mt))
-		rxs__dev_unlock(vdev);
+	rxs__lock_release(&vdev->lock);
 }
 
 bool rxs__vlan_do_receive(struct rxs_sk_buff *skb)

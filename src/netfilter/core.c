@@ -63,11 +63,7 @@ static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_r
 		struct rxs_trace_event ev;
 		uint64_t t;
 
-		/* In the threaded engine another CPU's clock is its own business. */
-		if (h->threads)
-			t = rxs__this_cpu(h) ? rxs__this_cpu(h)->now : h->now;
-		else
-			t = skb->cpu < h->ncpus ? RXS_MAX(h->cpus[skb->cpu].now, h->now) : h->now;
+		t = h->engine->cpu_clock(h, skb->cpu);
 		rxs__trace_event_init(&ev, RXS_TP_KFREE_SKB, t, skb->cpu);
 		ev.u.kfree_skb.skbaddr = skb;
 		ev.u.kfree_skb.location = rxs__drop_location(skb, reason);
@@ -296,9 +292,9 @@ bool rxs__nf_hook_slow(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_
 
 	ctx_init(&x, h, hook, skb);
 	/* The rules' counters, conntrack and the users' queue are the host's. */
-	rxs__shared_enter(h);
+	rxs__lock_acquire(&h->hooks.nf_lock);
 	go_on = nf_walk(&h->hooks, &x, 0, okfn, false);
-	rxs__shared_exit(h);
+	rxs__lock_release(&h->hooks.nf_lock);
 	return go_on;
 }
 

@@ -157,7 +157,8 @@ void rxs__nic_hard_irq_cpu(struct rxs_rx_queue *rxq, uint64_t t)
 }
 
 /* The interrupt fires: the driver masks its queue's interrupt, then schedules NAPI on the
- * CPU the IRQ is bound to. In the threaded engine that CPU's thread takes the rest. */
+ * CPU the IRQ is bound to. An engine with a thread per CPU posts the rest to that CPU's,
+ * unless it is the caller (a CPU DMAing at top speed for its own queue). */
 static void hard_irq(struct rxs_rx_queue *rxq, uint64_t t)
 {
 	struct rxs_host *h = rxq->dev->host;
@@ -165,11 +166,24 @@ static void hard_irq(struct rxs_rx_queue *rxq, uint64_t t)
 	rxq->irq_masked = true;
 	rxq->irq_timer_armed = false;
 	rxq->irq_pending_frames = 0;
-	/* A CPU DMAing at top speed for its own queue takes its interrupt at once. */
-	if (unlikely(h->threads) && rxs__this_cpu(h) != &h->cpus[rxq->cpu])
-		rxs__threads_post_irq(&h->cpus[rxq->cpu], rxq);
-	else
+	if (!h->engine->post_irq(&h->cpus[rxq->cpu], rxq))
 		rxs__nic_hard_irq_cpu(rxq, t);
+}
+
+/* The coalescing timer of @obj, an RX queue, fired at @t: it touches only the queue, under
+ * the queue's lock. */
+static void irq_timer(void *obj, uint64_t t)
+{
+	struct rxs_rx_queue *rxq = obj;
+
+	rxs__lock_acquire(&rxq->lock);
+	/* An event of a timer that the frame threshold overtook is stale: the IRQ it was
+	 * for has been taken, and a later timer may be armed for another time. */
+	if (rxq->irq_timer_armed && !rxq->irq_masked && t == rxq->irq_timer_due) {
+		rxq->irq_timer_armed = false;
+		hard_irq(rxq, t);
+	}
+	rxs__lock_release(&rxq->lock);
 }
 
 /*
@@ -189,18 +203,9 @@ static void irq_check(struct rxs_rx_queue *rxq, uint64_t t)
 	} else if (!rxq->irq_timer_armed) {
 		rxq->irq_timer_armed = true;
 		rxq->irq_timer_due = t + (uint64_t)c->rx_usecs * 1000;
-		rxs__event_add(rxq->dev->host, rxq->irq_timer_due, RXS_EV_IRQ, rxq);
+		rxq->dev->host->engine->timer_add(rxq->dev->host, rxq->irq_timer_due, irq_timer,
+						  rxq, RXS_TIMER_SELF_LOCKED);
 	}
-}
-
-void rxs__nic_irq_timer(struct rxs_rx_queue *rxq, uint64_t t)
-{
-	/* An event of a timer that the frame threshold overtook is stale: the IRQ it was
-	 * for has been taken, and a later timer may be armed for another time. */
-	if (!rxq->irq_timer_armed || rxq->irq_masked || t != rxq->irq_timer_due)
-		return;
-	rxq->irq_timer_armed = false;
-	hard_irq(rxq, t);
 }
 
 /*
@@ -316,9 +321,12 @@ static void frame_drop(struct rxs_host *h, const struct rxs_frame *f, uint64_t t
 {
 	rxs__skb_count_frame_drop(&h->pool, reason);
 	/* The id is for rxs_host_frame_drop_id(), asked from inside the callback. */
-	if (h->frame_drop_cb)
-		RXS_SHARED(h, (h->frame_drop_id = id,
-			       h->frame_drop_cb(h->frame_drop_ctx, f->data, f->len, t, reason)));
+	if (h->frame_drop_cb) {
+		rxs__lock_acquire(&h->frame_drop_lock);
+		h->frame_drop_id = id;
+		h->frame_drop_cb(h->frame_drop_ctx, f->data, f->len, t, reason);
+		rxs__lock_release(&h->frame_drop_lock);
+	}
 }
 
 /* A filled buffer that never became an skb (no memory for its header, or the device went
@@ -353,8 +361,9 @@ dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint64_t t, uin
 		return 0;
 	}
 	head = rxs__skb_data_head(d);
-	/* The fill level needs the consumer's index: the threaded engine's poll counts it. */
-	fill = likely(!h->threads) ? rxs_ring_count(rxq->ring) + 1 : 0;
+	/* The fill level needs the consumer's index: in a queue another thread polls (its
+	 * lock on), the poll counts it. */
+	fill = likely(!rxs__lock_on(&rxq->lock)) ? rxs_ring_count(rxq->ring) + 1 : 0;
 	desc.fill = fill;
 	memcpy(head + RXS_NET_SKB_PAD, f->data, f->len);
 	memcpy(rxs__skb_data_desc(d), &desc, sizeof(desc));
@@ -400,13 +409,13 @@ nic_receive_class(struct rxs_netdev *dev, const struct rxs_frame *f,
 	     !rxs__ring_has_room(rxq->ring)))
 		return -EAGAIN;
 	if (c->bad_len) {
-		RXS_DEV_COUNT(dev, rx_length_errors);
-		RXS_DEV_COUNT(dev, rx_errors);
+		RXS_NETDEV_INC(dev, rx_length_errors);
+		RXS_NETDEV_INC(dev, rx_errors);
 		frame_drop(h, f, t, RXS_DROP_NIC_LENGTH, id);
 		return 0;
 	}
 	if (!rxq) {
-		RXS_DEV_COUNT(dev, rx_mac_filtered);
+		RXS_NETDEV_INC(dev, rx_mac_filtered);
 		frame_drop(h, f, t, RXS_DROP_NIC_MAC_FILTER, id);
 		return 0;
 	}
@@ -497,9 +506,9 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 	int work = 0;
 
 	rxs__charge(sd, rxs__cost(h, RXS_COST_NAPI_POLL));
-	if (unlikely(h->threads)) {
-		/* The fill level needs the producer's index: the NIC thread leaves it to the
-		 * poll, which sees it at its start. */
+	if (rxs__lock_on(&rxq->lock)) {
+		/* The fill level needs the producer's index: a NIC in another thread leaves it
+		 * to the poll, which sees it at its start. */
 		uint32_t fill = rxs_ring_count(rxq->ring);
 
 		if (fill > rxq->max_ring_fill)
@@ -510,9 +519,9 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 		d = rxs__ring_take(rxq->ring);
 		if (!d)
 			break;
-		/* The buffers were written on another CPU in the threaded engine: fetch the
+		/* The buffers were written on another CPU when the queue is shared: fetch the
 		 * descriptor and headers of one a few places on while this one goes up. */
-		if (unlikely(h->threads))
+		if (rxs__lock_on(&rxq->lock))
 			rxs__ring_prefetch(rxq->ring, RXS_RX_PREFETCH);
 		work++;
 		skb = rx_build(rxq, d);
@@ -542,14 +551,12 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 	rxs__gro_flush(&rxq->gro, work >= budget && h->sc->host.hz >= 1000);
 	if (work < budget && rxs__napi_complete_done(h, napi, work, sd->now)) {
 		/* Unmask: frames that came in the meantime interrupt again at once. The
-		 * interrupt state is the NIC's too: in the threaded engine, under its lock. */
-		if (unlikely(h->threads))
-			rxs__rxq_lock(rxq);
+		 * interrupt state is the NIC's too: under the queue's lock. */
+		rxs__lock_acquire(&rxq->lock);
 		rxq->irq_masked = false;
 		rxq->irq_pending_frames = rxs_ring_count(rxq->ring);
 		irq_check(rxq, sd->now);
-		if (unlikely(h->threads))
-			rxs__rxq_unlock(rxq);
+		rxs__lock_release(&rxq->lock);
 	}
 	return work;
 }

@@ -20,8 +20,12 @@ static void arp_rcv_locked(struct rxs_sk_buff *skb)
 	rxs_consume_skb(skb);
 }
 
-/* Under the host lock in the threaded engine: ARP answers through the transmit path. */
+/* Under ARP's lock: ARP answers through the transmit path. */
 void rxs__arp_rcv(struct rxs_sk_buff *skb)
 {
-	RXS_SHARED(rxs__skb_host(skb), arp_rcv_locked(skb));
+	struct rxs_host *h = rxs__skb_host(skb);
+
+	rxs__lock_acquire(&h->arp_lock);
+	arp_rcv_locked(skb);
+	rxs__lock_release(&h->arp_lock);
 }

@@ -240,10 +240,14 @@ static void icmp_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code
 	icmp_xmit(skb, type, code);
 }
 
-/* Under the host lock in the threaded engine: the rate limits are host-wide. */
+/* Under ICMP's lock: the rate limits are host-wide. */
 void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
-	RXS_SHARED(rxs__skb_host(skb), icmp_send_locked(skb, type, code));
+	struct rxs_host *h = rxs__skb_host(skb);
+
+	rxs__lock_acquire(&h->icmp_lock);
+	icmp_send_locked(skb, type, code);
+	rxs__lock_release(&h->icmp_lock);
 }
 
 static const enum rxs_mib in_type_mib[] = {
@@ -304,8 +308,12 @@ static void icmp_rcv_locked(struct rxs_sk_buff *skb)
 	rxs_consume_skb(skb);
 }
 
-/* Under the host lock in the threaded engine: an echo reply spends the host's ICMP limits. */
+/* Under ICMP's lock: an echo reply spends the host's ICMP limits. */
 void rxs__icmp_rcv(struct rxs_sk_buff *skb)
 {
-	RXS_SHARED(rxs__skb_host(skb), icmp_rcv_locked(skb));
+	struct rxs_host *h = rxs__skb_host(skb);
+
+	rxs__lock_acquire(&h->icmp_lock);
+	icmp_rcv_locked(skb);
+	rxs__lock_release(&h->icmp_lock);
 }

@@ -121,7 +121,7 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 			RXS_TRACE_STAGE(sd, sd->now, skb, "ip_route_input_rcu",
 					"group %u.%u.%u.%u not joined on %s (ip_check_mc_rcu)",
 					d[0], d[1], d[2], d[3], skb->dev->cfg.name);
-			RXS_DEV_COUNT(skb->dev, rx_mc_unjoined);
+			RXS_NETDEV_INC(skb->dev, rx_mc_unjoined);
 			return RXS_DROP_NOT_SPECIFIED;
 		}
 		cb->route = RXS_RTN_MULTICAST;
@@ -317,7 +317,7 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb)
 	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_IP_RCV));
 	/* In promiscuous mode, frames for other hosts are dropped before any IP counter. */
 	if (skb->pkt_type == RXS_PACKET_OTHERHOST) {
-		RXS_DEV_COUNT(skb->dev, rx_otherhost_dropped);
+		RXS_NETDEV_INC(skb->dev, rx_otherhost_dropped);
 		reason = RXS_DROP_OTHERHOST;
 		goto drop;
 	}

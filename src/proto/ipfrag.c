@@ -100,9 +100,10 @@ static void ipq_kill(struct rxs_ipfrags *f, struct ipq *q, enum rxs_drop_reason 
 	ipq_unlink(f, q);
 }
 
-static void ipq_expire(struct rxs_host *h, void *obj, uint64_t t)
+static void ipq_expire(void *obj, uint64_t t)
 {
 	struct ipq *q = obj;
+	struct rxs_host *h = q->host;
 	struct rxs_softnet_data *sd = &h->cpus[0];
 
 	h->ipfrags->mem -= sizeof(*q);
@@ -143,8 +144,8 @@ static struct ipq *ipq_find(struct rxs_host *h, const struct frag_key *key, uint
 	q->next = f->queues;
 	f->queues = q;
 	/* The timer owns the memory of the queue: it frees it when it fires, dead or not. */
-	rxs__timer_add(h, t + (uint64_t)h->sysctl[RXS_SYSCTL_IPFRAG_TIME] * 1000000000ull,
-		       ipq_expire, q);
+	h->engine->timer_add(h, t + (uint64_t)h->sysctl[RXS_SYSCTL_IPFRAG_TIME] * 1000000000ull,
+			     ipq_expire, q, RXS_TIMER_OWNS_OBJ);
 	return q;
 }
 
@@ -328,12 +329,16 @@ static struct rxs_sk_buff *ip_defrag_locked(struct rxs_sk_buff *skb, unsigned in
 	return frag_queue(skb, q, off, off + skb->len - ihl, fo & IP_MF, &ip4_mibs);
 }
 
-/* Under the host lock in the threaded engine: the reassembly queues are the host's. */
+/* Under frag_lock: the reassembly queues are the host's. */
 struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl)
 {
 	struct rxs_sk_buff *ret;
 
-	RXS_SHARED(rxs__skb_host(skb), ret = ip_defrag_locked(skb, ihl));
+	struct rxs_host *h = rxs__skb_host(skb);
+
+	rxs__lock_acquire(&h->frag_lock);
+	ret = ip_defrag_locked(skb, ihl);
+	rxs__lock_release(&h->frag_lock);
 	return ret;
 }
 
@@ -379,13 +384,17 @@ static struct rxs_sk_buff *ipv6_frag_rcv_locked(struct rxs_sk_buff *skb,
 	return dg;
 }
 
-/* Under the host lock in the threaded engine: the reassembly queues are the host's. */
+/* Under frag_lock: the reassembly queues are the host's. */
 struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
 				       uint8_t *nexthdr)
 {
 	struct rxs_sk_buff *ret;
 
-	RXS_SHARED(rxs__skb_host(skb), ret = ipv6_frag_rcv_locked(skb, nexthdr_off, nexthdr));
+	struct rxs_host *h = rxs__skb_host(skb);
+
+	rxs__lock_acquire(&h->frag_lock);
+	ret = ipv6_frag_rcv_locked(skb, nexthdr_off, nexthdr);
+	rxs__lock_release(&h->frag_lock);
 	return ret;
 }
 

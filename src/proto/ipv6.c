@@ -120,7 +120,7 @@ void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 
 	rxs__charge(sd, rxs__cost(h, RXS_COST_IP_RCV));
 	if (skb->pkt_type == RXS_PACKET_OTHERHOST) {
-		RXS_DEV_COUNT(skb->dev, rx_otherhost_dropped);
+		RXS_NETDEV_INC(skb->dev, rx_otherhost_dropped);
 		rxs_kfree_skb_reason(skb, RXS_DROP_OTHERHOST);
 		return;
 	}
@@ -154,7 +154,7 @@ void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 			RXS_TRACE_STAGE(sd, sd->now, skb, "ip6_mc_input",
 					"group not joined on %s (ipv6_chk_mcast_addr)",
 					skb->dev->cfg.name);
-			RXS_DEV_COUNT(skb->dev, rx_mc6_unjoined);
+			RXS_NETDEV_INC(skb->dev, rx_mc6_unjoined);
 			rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 			return;
 		}
@@ -210,7 +210,11 @@ static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t co
 /* The host's: icmp6_send() keeps host-wide rate limits and sends. */
 void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
-	RXS_SHARED(rxs__skb_host(skb), icmpv6_send_locked(skb, type, code));
+	struct rxs_host *h = rxs__skb_host(skb);
+
+	rxs__lock_acquire(&h->icmp_lock);
+	icmpv6_send_locked(skb, type, code);
+	rxs__lock_release(&h->icmp_lock);
 }
 
 static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
@@ -238,10 +242,14 @@ static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
 	rxs_consume_skb(skb);
 }
 
-/* Under the host lock in the threaded engine: an echo reply spends the host's ICMP limits. */
+/* Under ICMP's lock: an echo reply spends the host's ICMP limits. */
 void rxs__icmpv6_rcv(struct rxs_sk_buff *skb)
 {
-	RXS_SHARED(rxs__skb_host(skb), icmpv6_rcv_locked(skb));
+	struct rxs_host *h = rxs__skb_host(skb);
+
+	rxs__lock_acquire(&h->icmp_lock);
+	icmpv6_rcv_locked(skb);
+	rxs__lock_release(&h->icmp_lock);
 }
 
 int rxs__proto_init(struct rxs_host *h)

@@ -113,10 +113,12 @@ int rxs_inet_del_protocol(rxs_host_t *h, uint8_t protocol)
 	return 0;
 }
 
-/* A user's handler under the host lock in the threaded engine: users' handlers run one at
- * a time and need no lock of their own. rxsim's own take the locks they need. */
+/* A user's handler under handlers_lock: users' handlers run one at a time and need no
+ * lock of their own. rxsim's own take the locks they need. */
 void rxs__inet_user_deliver(struct rxs_host *h, const struct rxs_inet_protocol *p,
 			    struct rxs_sk_buff *skb)
 {
-	RXS_SHARED(h, p->fn(p->ctx, skb));
+	rxs__lock_acquire(&h->hooks.handlers_lock);
+	p->fn(p->ctx, skb);
+	rxs__lock_release(&h->hooks.handlers_lock);
 }

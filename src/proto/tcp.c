@@ -81,7 +81,7 @@ static void listendrop(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 	sk->drops++;
 }
 
-static void reqsk_timer(struct rxs_host *h, void *obj, uint64_t t);
+static void reqsk_timer(void *obj, uint64_t t);
 
 /* tcp:tcp_retransmit_synack. The tuple is seen from the peer; the tracepoint's s is our
  * side. */
@@ -108,7 +108,7 @@ static bool reqsk_queue_add(struct rxs_host *h, struct rxs_reqsk *req, uint64_t 
 		return false;
 	req->listener->tcp.qlen++;
 	req->listener->tcp.young++;
-	rxs__timer_add(h, now + req->timeout, reqsk_timer, req);
+	h->engine->timer_add(h, now + req->timeout, reqsk_timer, req, RXS_TIMER_OWNS_OBJ);
 	return true;
 }
 
@@ -125,10 +125,11 @@ static void reqsk_unlink(struct rxs_host *h, struct rxs_reqsk *req)
 }
 
 /* reqsk_timer_handler(): retransmit the SYN-ACK with the timeout doubling, or expire. */
-static void reqsk_timer(struct rxs_host *h, void *obj, uint64_t t)
+static void reqsk_timer(void *obj, uint64_t t)
 {
 	struct rxs_reqsk *req = obj;
 	struct rxs_sock *l = req->listener;
+	struct rxs_host *h = l->host;
 	struct rxs_softnet_data *sd = &h->cpus[req->cpu];
 	int max_retries = (int)h->sysctl[RXS_SYSCTL_TCP_SYNACK_RETRIES];
 	uint32_t qlen, young;
@@ -160,8 +161,8 @@ static void reqsk_timer(struct rxs_host *h, void *obj, uint64_t t)
 	req->num_retrans++;
 	if (req->num_timeout++ == 0)
 		l->tcp.young--;
-	rxs__timer_add(h, t + RXS_MIN(req->timeout << req->num_timeout, TCP_RTO_MAX_NS),
-		       reqsk_timer, req);
+	h->engine->timer_add(h, t + RXS_MIN(req->timeout << req->num_timeout, TCP_RTO_MAX_NS),
+			     reqsk_timer, req, RXS_TIMER_OWNS_OBJ);
 }
 
 static uint32_t choose_isn(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint64_t now)
@@ -487,9 +488,12 @@ discard:
 	rxs_kfree_skb_reason(skb, reason);
 }
 
-/* Under the host lock in the threaded engine: listeners, request socks, connections and
- * the ehash are the host's. */
+/* Under tcp_lock: listeners, request socks, connections and the ehash are the host's. */
 void rxs__tcp_rcv(struct rxs_sk_buff *skb)
 {
-	RXS_SHARED(rxs__skb_host(skb), tcp_rcv_locked(skb));
+	struct rxs_host *h = rxs__skb_host(skb);
+
+	rxs__lock_acquire(&h->tcp_lock);
+	tcp_rcv_locked(skb);
+	rxs__lock_release(&h->tcp_lock);
 }

@@ -75,6 +75,8 @@ static void event_data_recv(struct rxs_tcp_sock *tp, uint32_t len, uint16_t advm
 
 /* __tcp_ack_snd_check(): at once in quickack mode (quick ACKs left, not interactive) or when
  * two segments wait for it, else the delayed ACK. */
+static void delack_timer(void *obj, uint64_t t);
+
 static void ack_snd_check(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
@@ -85,14 +87,16 @@ static void ack_snd_check(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 	}
 	if (!tp->delack_armed) {
 		tp->delack_armed = true;
-		rxs__event_add(sk->host, sd->now + TCP_DELACK_MIN_NS, RXS_EV_DELACK, sk);
+		sk->host->engine->timer_add(sk->host, sd->now + TCP_DELACK_MIN_NS, delack_timer,
+					    sk, 0);
 	}
 }
 
 /* tcp_delack_timer_handler(): the ACK that waited goes now; an interactive connection whose
  * delayed ACK was missed leaves interactive mode. */
-void rxs__tcp_delack_timer(struct rxs_sock *sk, uint64_t t)
+static void delack_timer(void *obj, uint64_t t)
 {
+	struct rxs_sock *sk = obj;
 	struct rxs_softnet_data *sd = &sk->host->cpus[0];
 
 	sk->tcp.delack_armed = false;

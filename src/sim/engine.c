@@ -21,12 +21,12 @@
 
 void rxs__host_fail(struct rxs_host *h, int err, const char *msg)
 {
-	rxs__shared_enter(h);	/* any thread of the threaded engine may fail */
+	rxs__lock_acquire(&h->error_lock);	/* any thread of an engine may fail */
 	if (!h->error) {
 		h->error = err;
 		snprintf(h->errmsg, sizeof(h->errmsg), "%s", msg);
 	}
-	rxs__shared_exit(h);
+	rxs__lock_release(&h->error_lock);
 }
 
 static void source_fail(struct rxs_host *h, struct rxs_traffic *tr)
@@ -94,8 +94,11 @@ static bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
 
 	if (f->len < 14 || (!lo && memcmp(f->data + 6, tr->dev->cfg.mac, 6)))
 		return false;
-	if (!tr->shadow)
-		RXS_SHARED(h, learn_own(h, f->data, f->len));	/* TCP's state */
+	if (!tr->shadow) {
+		rxs__lock_acquire(&h->tcp_lock);
+		learn_own(h, f->data, f->len);
+		rxs__lock_release(&h->tcp_lock);
+	}
 	/* lo receives what it sends: every frame on it is also received, its SYN-ACKs too. */
 	if (lo)
 		return false;
@@ -179,15 +182,16 @@ void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t)
 }
 
 /* The sampler is a timer that re-arms itself while the run goes on. */
-static void sample_tick(struct rxs_host *h, void *obj, uint64_t t)
+static void sample_tick(void *obj, uint64_t t)
 {
-	(void)obj;
+	struct rxs_host *h = obj;
+
 	h->sample_armed = false;
 	if (!h->sample_fn || !h->sample_interval)
 		return;
 	h->sample_fn(h->sample_ctx, h, t);
 	h->sample_armed = true;
-	rxs__event_add(h, t + h->sample_interval, RXS_EV_SAMPLE, NULL);
+	h->engine->timer_add(h, t + h->sample_interval, sample_tick, h, 0);
 }
 
 int rxs_host_set_sampler(rxs_host_t *h, uint64_t interval_ns, rxs_sample_fn fn, void *ctx)
@@ -197,33 +201,95 @@ int rxs_host_set_sampler(rxs_host_t *h, uint64_t interval_ns, rxs_sample_fn fn, 
 	h->sample_interval = fn ? interval_ns : 0;
 	if (h->sample_fn && !h->sample_armed) {
 		h->sample_armed = true;
-		rxs__event_add(h, h->now + interval_ns, RXS_EV_SAMPLE, NULL);
+		h->engine->timer_add(h, h->now + interval_ns, sample_tick, h, 0);
 	}
 	return 0;
 }
 
-void rxs__dispatch(struct rxs_host *h, const struct rxs_event *ev)
+/* ---- the virtual engine's side of the path's interface (engine/engine.h) ---- */
+
+/* One thread runs every CPU: nothing is ever posted, no CPU has a thread of its own, and
+ * every clock may be read. */
+static struct rxs_softnet_data *virtual_this_cpu(const struct rxs_host *h)
 {
-	switch (ev->type) {
-	case RXS_EV_SOFTIRQ:
-		rxs__net_rx_action(ev->obj, ev->time);
-		break;
-	case RXS_EV_IRQ:
-		rxs__nic_irq_timer(ev->obj, ev->time);
-		break;
-	case RXS_EV_APP:
-		rxs__app_run(ev->obj, ev->time);
-		break;
-	case RXS_EV_TIMER:
-		ev->fn(h, ev->obj, ev->time);
-		break;
-	case RXS_EV_DELACK:
-		rxs__tcp_delack_timer(ev->obj, ev->time);
-		break;
-	case RXS_EV_SAMPLE:
-		sample_tick(h, NULL, ev->time);
-		break;
-	}
+	(void)h;
+	return NULL;
+}
+
+static uint64_t virtual_cpu_clock(const struct rxs_host *h, unsigned int cpu)
+{
+	return cpu < h->ncpus ? RXS_MAX(h->cpus[cpu].now, h->now) : h->now;
+}
+
+static void softirq_timer(void *obj, uint64_t t)
+{
+	rxs__net_rx_action(obj, t);
+}
+
+/* A raised softirq is a timer on the CPU's clock. */
+static void virtual_raise_softirq(struct rxs_softnet_data *sd, uint64_t t)
+{
+	rxs__event_push(sd->host, t, softirq_timer, sd, 0);
+}
+
+static bool virtual_post_irq(struct rxs_softnet_data *sd, struct rxs_rx_queue *rxq)
+{
+	(void)sd;
+	(void)rxq;
+	return false;
+}
+
+static bool virtual_post_ipi(struct rxs_softnet_data *sd)
+{
+	(void)sd;
+	return false;
+}
+
+static bool virtual_post_backlog(struct rxs_softnet_data *sd, struct rxs_softnet_data *mysd)
+{
+	(void)sd;
+	(void)mysd;
+	return false;
+}
+
+/* No reader waits in another thread. */
+static void virtual_data_ready(struct rxs_host *h)
+{
+	(void)h;
+}
+
+static void virtual_sock_read(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint64_t bytes)
+{
+	(void)sd;
+	sk->delivered++;
+	sk->delivered_bytes += bytes;
+}
+
+static void virtual_timer_add(struct rxs_host *h, uint64_t t, rxs_timer_fn fn, void *obj,
+			      unsigned int flags)
+{
+	rxs__event_push(h, t, fn, obj, flags);
+}
+
+const struct rxs_engine_ops rxs__virtual_engine = {
+	.name = "virtual",
+	.this_cpu = virtual_this_cpu,
+	.cpu_clock = virtual_cpu_clock,
+	.raise_softirq = virtual_raise_softirq,
+	.post_irq = virtual_post_irq,
+	.post_ipi = virtual_post_ipi,
+	.post_backlog = virtual_post_backlog,
+	.data_ready = virtual_data_ready,
+	.sock_read = virtual_sock_read,
+	.timer_add = virtual_timer_add,
+	.pump_arrivals = rxs__pump_arrivals_due,
+};
+
+/* Run the timer @ev: the engine loop knows nothing of what it does. */
+static void dispatch(struct rxs_host *h, const struct rxs_event *ev)
+{
+	h->now = RXS_MAX(h->now, ev->time);
+	ev->fn(ev->obj, ev->time);
 }
 
 /*
@@ -252,8 +318,7 @@ static bool run_to(struct rxs_host *h, uint64_t until, bool follow)
 			rxs__pump_arrivals(h, ta);
 		} else {
 			rxs__event_pop(h, &ev);
-			h->now = RXS_MAX(h->now, ev.time);
-			rxs__dispatch(h, &ev);
+			dispatch(h, &ev);
 		}
 		if (h->error == -ENOMEM)
 			return false;
@@ -288,8 +353,7 @@ int rxs_host_step(rxs_host_t *h)
 		rxs__pump_arrivals(h, tr->next_ns);
 	} else {
 		rxs__event_pop(h, &ev);
-		h->now = RXS_MAX(h->now, ev.time);
-		rxs__dispatch(h, &ev);
+		dispatch(h, &ev);
 	}
 	return h->error ? h->error : 1;
 }

@@ -1,14 +1,17 @@
-/* event.c - the virtual engine's event queue: a binary min-heap on (time, seq).
+/* event.c - the engines' timer queue: a binary min-heap on (time, seq).
  *
- * seq is the insertion order, so events due at the same nanosecond run first-in first-out
- * and a run is deterministic however the heap reorders equal keys. Jiffies are derived from
- * virtual time with the host's HZ, so net_rx_action's time limit falls on the same tick
- * boundaries as on a kernel with that HZ.
+ * Every event is a timer, a function and its object: a CPU's softirq, a queue's
+ * coalescing timer, an application's wake-up, the sampler, a delayed ACK, the kernel's
+ * timers. seq is the insertion order, so events due at the same nanosecond run first-in
+ * first-out and a run is deterministic however the heap reorders equal keys. Jiffies are
+ * derived from virtual time with the host's HZ, so net_rx_action's time limit falls on the
+ * same tick boundaries as on a kernel with that HZ.
  */
 #include <errno.h>
 
 #include "host.h"
 #include "internal.h"
+#include "sim/sim_int.h"
 
 static bool ev_less(const struct rxs_event *a, const struct rxs_event *b)
 {
@@ -66,43 +69,13 @@ bool rxs__event_pop(struct rxs_host *h, struct rxs_event *out)
 	return true;
 }
 
-static void event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type type, void *obj,
-		      rxs_timer_fn fn)
+void rxs__event_push(struct rxs_host *h, uint64_t time, rxs_timer_fn fn, void *obj,
+		     unsigned int flags)
 {
-	struct rxs_event ev = { .time = time, .seq = h->event_seq++, .type = type, .obj = obj,
-				.fn = fn };
+	struct rxs_event ev = { .time = time, .seq = h->event_seq++, .fn = fn, .obj = obj,
+				.flags = flags };
 
 	/* Running out of memory for events would silently stall the path: stop the run. */
 	if (heap_push(h, &ev))
 		rxs__host_fail(h, -ENOMEM, "out of memory for events");
-}
-
-void rxs__event_add(struct rxs_host *h, uint64_t time, enum rxs_event_type type, void *obj)
-{
-	/* The threaded engine has a thread per CPU: a raised softirq wakes it, no event. */
-	if (likely(!h->threads)) {
-		event_add(h, time, type, obj, NULL);
-		return;
-	}
-	if (type == RXS_EV_SOFTIRQ) {
-		rxs__threads_event_added(h, type, obj);
-		return;
-	}
-	/* The timer thread's queue: under the host lock, which its waits are on. */
-	rxs__host_lock(h);
-	event_add(h, time, type, obj, NULL);
-	rxs__threads_event_added(h, type, obj);
-	rxs__host_unlock(h);
-}
-
-void rxs__timer_add(struct rxs_host *h, uint64_t time, rxs_timer_fn fn, void *obj)
-{
-	if (likely(!h->threads)) {
-		event_add(h, time, RXS_EV_TIMER, obj, fn);
-		return;
-	}
-	rxs__host_lock(h);
-	event_add(h, time, RXS_EV_TIMER, obj, fn);
-	rxs__threads_event_added(h, RXS_EV_TIMER, obj);
-	rxs__host_unlock(h);
 }

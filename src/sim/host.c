@@ -289,6 +289,7 @@ int rxs_host_create(rxs_host_t **hostp, const struct rxs_scenario *sc, char *err
 	h = rxs__calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
+	h->engine = &rxs__virtual_engine;	/* until rxs_host_start_threaded() */
 	rxs__skb_pool_init(&h->pool);
 	h->sc = scenario_copy(sc);
 	rc = h->sc ? build(h, err, errlen) : -ENOMEM;
@@ -325,7 +326,7 @@ void rxs_host_destroy(rxs_host_t *h)
 	rxs__free(h->taps);
 	/* Timers own memory (reassembly queues): run their frees without running the path. */
 	for (struct rxs_event ev; rxs__event_pop(h, &ev);)
-		if (ev.type == RXS_EV_TIMER)
+		if (ev.flags & RXS_TIMER_OWNS_OBJ)
 			rxs__free(ev.obj);
 	rxs__free(h->events);
 	rxs__free(h->traffic);

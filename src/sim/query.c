@@ -12,6 +12,7 @@
 #include "rxsim/bpf.h"
 #include "rxsim/ring.h"
 #include "rxsim/sim.h"
+#include "sim/sim_int.h"
 
 const struct rxs_scenario *rxs_host_scenario(const rxs_host_t *h)
 {
@@ -264,12 +265,12 @@ int rxs_host_sock_recv(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **sk
 	if (sock >= h->nsocks || h->socks[sock].cfg.proto != IPPROTO_UDP)
 		return -EINVAL;
 	sk = &h->socks[sock];
-	if (unlikely(h->threads)) {
+	if (unlikely(h->threaded)) {
 		/* An application thread during a threaded run: under the socket's lock, as the
 		 * CPUs queue, counted in process context. */
-		rxs__sock_lock(sk);
+		rxs__lock_acquire(&sk->lock);
 		*skbp = rxs__udp_recvmsg(sk, NULL);
-		rxs__sock_unlock(sk);
+		rxs__lock_release(&sk->lock);
 	} else {
 		*skbp = rxs__udp_recvmsg(sk, &h->cpus[0]);
 	}
@@ -356,8 +357,9 @@ int rxs_host_accept(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp)
 	*connp = NULL;
 	if (sock >= h->nsocks || h->socks[sock].tcp.state != RXS_TCP_LISTEN)
 		return -EINVAL;
-	/* TCP's state is under the host lock in the threaded engine. */
-	RXS_SHARED(h, *connp = rxs__tcp_accept(&h->socks[sock]));
+	rxs__lock_acquire(&h->tcp_lock);
+	*connp = rxs__tcp_accept(&h->socks[sock]);
+	rxs__lock_release(&h->tcp_lock);
 	return *connp ? 0 : -EAGAIN;
 }
 
@@ -366,7 +368,9 @@ int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp)
 	*skbp = NULL;
 	if (!c || !c->tcp.listener)
 		return -EINVAL;
-	RXS_SHARED(c->host, *skbp = rxs__tcp_recvmsg(c));
+	rxs__lock_acquire(&c->host->tcp_lock);
+	*skbp = rxs__tcp_recvmsg(c);
+	rxs__lock_release(&c->host->tcp_lock);
 	return *skbp ? 0 : -EAGAIN;
 }
 

@@ -13,11 +13,11 @@
  * thread runs the kernel's timers when they fall due. Application threads of a library user
  * block in rxs_host_sock_recv_wait(), rxs_host_accept_wait() and rxs_conn_recv_wait().
  *
- * What the threads share is locked as host.h describes. The rare operations that need a
- * consistent view of everything (a timer that walks TCP state, the sampler) stop the
- * world: they take every CPU's lock, each of which its thread holds while it polls and
- * lets go between polls, then every RX queue's, every device's and the host lock, as
- * stop_machine() would. Every counter is written by one thread, or under one lock, and
+ * What the threads share is locked as the essay on locks below describes. The rare
+ * operations that need a consistent view of everything (a timer that walks TCP state, the
+ * sampler) stop the world: they take every CPU's lock, each of which its thread holds while
+ * it polls and lets go between polls, then every RX queue's, every device's and the host
+ * lock, as stop_machine() would. Every counter is written by one thread, or under one lock, and
  * summed when read, so conservation and the counters are exact at the end of a run; what
  * each CPU writes for every packet is a cache line away from what another does.
  */
@@ -80,8 +80,9 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static void spin_lock(unsigned int *l)
+static void spin_lock(void *p)
 {
+	unsigned int *l = p;
 	unsigned int spins = 0;
 
 	while (__atomic_exchange_n(l, 1u, __ATOMIC_ACQUIRE)) {
@@ -94,10 +95,12 @@ static void spin_lock(unsigned int *l)
 	}
 }
 
-static void spin_unlock(unsigned int *l)
+static void spin_unlock(void *p)
 {
-	__atomic_store_n(l, 0u, __ATOMIC_RELEASE);
+	__atomic_store_n((unsigned int *)p, 0u, __ATOMIC_RELEASE);
 }
+
+static const struct rxs_lock_ops spin_ops = { spin_lock, spin_unlock };
 
 /* A NIC's frame in hand: a copy, so that the source can read one ahead. */
 struct nic_frame {
@@ -142,7 +145,7 @@ struct nic_ctx {
 	char pad[64];
 };
 
-struct rxs_threads {
+struct rxs_threaded {
 	pthread_mutex_t lock;		/* the host lock (recursive), and the timers' queue */
 	pthread_cond_t timer_cond;	/* with lock: a timer was added, or the run ends */
 	pthread_cond_t done_cond;	/* with lock: the NIC threads finished the traffic */
@@ -173,7 +176,7 @@ struct rxs_threads {
 static _Thread_local struct rxs_softnet_data *this_sd;
 
 /* Nanoseconds since the run began. */
-static uint64_t real_now(const struct rxs_threads *th)
+static uint64_t real_now(const struct rxs_threaded *th)
 {
 	struct timespec ts;
 
@@ -183,7 +186,7 @@ static uint64_t real_now(const struct rxs_threads *th)
 }
 
 /* The absolute CLOCK_MONOTONIC time @ns after the start, for timed waits. */
-static struct timespec deadline(const struct rxs_threads *th, uint64_t ns)
+static struct timespec deadline(const struct rxs_threaded *th, uint64_t ns)
 {
 	struct timespec ts = th->t0;
 	uint64_t nsec = (uint64_t)ts.tv_nsec + ns % 1000000000ull;
@@ -193,54 +196,59 @@ static struct timespec deadline(const struct rxs_threads *th, uint64_t ns)
 	return ts;
 }
 
-static bool stopped(const struct rxs_threads *th)
+static bool stopped(const struct rxs_threaded *th)
 {
 	return __atomic_load_n(&th->stop, __ATOMIC_ACQUIRE);
 }
 
-/* ---- locks ---- */
+/* ---- locks ----
+ *
+ * The path takes the struct rxs_lock of each object it touches (engine/engine.h); the
+ * virtual engine leaves them off, and threads_enable_locks() backs each with one of this
+ * engine's mutexes or spinlocks when the threads start:
+ *  - a CPU's own state (softnet_data, its NAPIs, their GRO, its counters) is its thread's
+ *    and has no lock;
+ *  - a ring is single-producer single-consumer (src/ring); an RX queue's NIC side (its
+ *    ring's producer, interrupt state and counters) is under the queue's lock (rxq->lock,
+ *    an adaptive mutex of rxq_lock[]), and a device's core counters under the device's
+ *    (dev->lock, of dev_lock[]); an interrupt or an IPI for a CPU is posted to that CPU's
+ *    mailbox and its thread takes it, as a real CPU does;
+ *  - a CPU's backlog queue is under its backlog lock (sd->backlog_lock, the CPU's
+ *    backlog_lock: rps_lock());
+ *  - a UDP socket's queue and counters are under the socket's lock (sk->lock, a spinlock
+ *    of sock_lock[], as the kernel's sk_receive_queue lock is), except what a reader that
+ *    keeps up takes at once, counted per CPU (udp_sock.c);
+ *  - the rest of the host state the CPUs share has a lock each, named for it: TCP's
+ *    tables and connections (tcp_lock), the reassembly queues (frag_lock), ICMP
+ *    (icmp_lock), ARP (arp_lock), the users' handlers (hooks.handlers_lock), netfilter's
+ *    walk, conntrack and NF_QUEUE (hooks.nf_lock), taps (taps_lock), tracepoints
+ *    (trace_lock), the frame-drop callback (frame_drop_lock), a CPU's flow-limit table
+ *    (flow_limit_lock, where there is one) and the run's error (error_lock). Today all
+ *    of them are one mutex, the host lock (th->lock, recursive: a part of the path under
+ *    one lock may enter another, TCP sends ICMP), which also guards the timers' queue and
+ *    the skb pools' refill. So they nest in any order and behave exactly as one lock;
+ *    giving some of them mutexes of their own is a change to threads_enable_locks() and
+ *    to the lock order below alone, nothing in the path.
+ * Lock order: a CPU's lock, then RX queues' (in the order of devices and queues), then a
+ * device's, then a socket's, then the host lock; the backlog locks and the mailboxes are
+ * taken last and never held across anything else.
+ */
 
-void rxs__host_lock(struct rxs_host *h)
+static void mutex_acquire(void *m)
 {
-	pthread_mutex_lock(&h->threads->lock);
+	pthread_mutex_lock(m);
 }
 
-void rxs__host_unlock(struct rxs_host *h)
+static void mutex_release(void *m)
 {
-	pthread_mutex_unlock(&h->threads->lock);
+	pthread_mutex_unlock(m);
 }
 
-void rxs__dev_lock(struct rxs_netdev *dev)
-{
-	pthread_mutex_lock(&dev->host->threads->dev_lock[dev - dev->host->devs].m);
-}
-
-void rxs__dev_unlock(struct rxs_netdev *dev)
-{
-	pthread_mutex_unlock(&dev->host->threads->dev_lock[dev - dev->host->devs].m);
-}
-
-static pthread_mutex_t *rxq_mutex(struct rxs_rx_queue *rxq)
-{
-	struct rxs_host *h = rxq->dev->host;
-	struct rxs_threads *th = h->threads;
-
-	return &th->rxq_lock[th->rxq_base[rxq->dev - h->devs] + rxq->index].m;
-}
-
-void rxs__rxq_lock(struct rxs_rx_queue *rxq)
-{
-	pthread_mutex_lock(rxq_mutex(rxq));
-}
-
-void rxs__rxq_unlock(struct rxs_rx_queue *rxq)
-{
-	pthread_mutex_unlock(rxq_mutex(rxq));
-}
+static const struct rxs_lock_ops mutex_ops = { mutex_acquire, mutex_release };
 
 uint64_t rxs__threads_offered(const struct rxs_host *h)
 {
-	const struct rxs_threads *th = h->threads;
+	const struct rxs_threaded *th = h->threaded;
 	uint64_t n = 0;
 
 	for (unsigned int i = 0; th && i < th->nnic; i++)
@@ -248,10 +256,9 @@ uint64_t rxs__threads_offered(const struct rxs_host *h)
 	return n;
 }
 
-void rxs__threads_sock_read(struct rxs_softnet_data *sd, const struct rxs_sock *sk,
-			    uint64_t bytes)
+static void threaded_sock_read(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint64_t bytes)
 {
-	struct sock_read *r = &sd->host->threads->cpu[sd->cpu].sock_read[sk->index];
+	struct sock_read *r = &sd->host->threaded->cpu[sd->cpu].sock_read[sk->index];
 
 	r->n++;
 	r->bytes += bytes;
@@ -260,7 +267,7 @@ void rxs__threads_sock_read(struct rxs_softnet_data *sd, const struct rxs_sock *
 void rxs__threads_sock_read_sum(const struct rxs_host *h, const struct rxs_sock *sk,
 				uint64_t *n, uint64_t *bytes)
 {
-	const struct rxs_threads *th = h->threads;
+	const struct rxs_threaded *th = h->threaded;
 
 	for (unsigned int c = 0; th && c < h->ncpus; c++) {
 		*n += th->cpu[c].sock_read[sk->index].n;
@@ -268,34 +275,21 @@ void rxs__threads_sock_read_sum(const struct rxs_host *h, const struct rxs_sock 
 	}
 }
 
-void rxs__sock_lock(struct rxs_sock *sk)
-{
-	spin_lock(&sk->host->threads->sock_lock[sk->index].locked);
-}
-
-void rxs__sock_unlock(struct rxs_sock *sk)
-{
-	spin_unlock(&sk->host->threads->sock_lock[sk->index].locked);
-}
-
-void rxs__backlog_lock(struct rxs_softnet_data *sd)
-{
-	pthread_mutex_lock(&sd->host->threads->cpu[sd->cpu].backlog_lock);
-}
-
-void rxs__backlog_unlock(struct rxs_softnet_data *sd)
-{
-	pthread_mutex_unlock(&sd->host->threads->cpu[sd->cpu].backlog_lock);
-}
-
-struct rxs_softnet_data *rxs__this_cpu(const struct rxs_host *h)
+static struct rxs_softnet_data *threaded_this_cpu(const struct rxs_host *h)
 {
 	return this_sd && this_sd->host == h ? this_sd : NULL;
 }
 
+/* Another CPU's clock is its own business: the caller's CPU's, or the host's. */
+static uint64_t threaded_cpu_clock(const struct rxs_host *h, unsigned int cpu)
+{
+	(void)cpu;
+	return threaded_this_cpu(h) ? threaded_this_cpu(h)->now : h->now;
+}
+
 /* Every CPU between two polls, every RX queue and device between two frames, and the host
  * lock. */
-static void stop_the_world(struct rxs_threads *th, const struct rxs_host *h)
+static void stop_the_world(struct rxs_threaded *th, const struct rxs_host *h)
 {
 	__atomic_add_fetch(&th->stw_waiting, 1, __ATOMIC_ACQ_REL);
 	pthread_mutex_lock(&th->gate);
@@ -308,7 +302,7 @@ static void stop_the_world(struct rxs_threads *th, const struct rxs_host *h)
 	pthread_mutex_lock(&th->lock);
 }
 
-static void start_the_world(struct rxs_threads *th, const struct rxs_host *h)
+static void start_the_world(struct rxs_threaded *th, const struct rxs_host *h)
 {
 	pthread_mutex_unlock(&th->lock);
 	for (unsigned int d = h->ndevs; d-- > 0;)
@@ -342,19 +336,29 @@ static void box_post(struct cpu_ctx *cc, struct rxs_rx_queue *rxq, unsigned int 
 	pthread_mutex_unlock(&cc->box_lock);
 }
 
-void rxs__threads_post_irq(struct rxs_softnet_data *sd, struct rxs_rx_queue *rxq)
+/* A CPU's own thread takes its work at once; any other thread posts it. */
+static bool threaded_post_irq(struct rxs_softnet_data *sd, struct rxs_rx_queue *rxq)
 {
-	box_post(&sd->host->threads->cpu[sd->cpu], rxq, 0, false, false);
+	if (this_sd == sd)
+		return false;
+	box_post(&sd->host->threaded->cpu[sd->cpu], rxq, 0, false, false);
+	return true;
 }
 
-void rxs__threads_post_ipi(struct rxs_softnet_data *sd)
+static bool threaded_post_ipi(struct rxs_softnet_data *sd)
 {
-	box_post(&sd->host->threads->cpu[sd->cpu], NULL, 1, false, false);
+	if (this_sd == sd)
+		return false;
+	box_post(&sd->host->threaded->cpu[sd->cpu], NULL, 1, false, false);
+	return true;
 }
 
-void rxs__threads_post_backlog(struct rxs_softnet_data *sd)
+static bool threaded_post_backlog(struct rxs_softnet_data *sd, struct rxs_softnet_data *mysd)
 {
-	box_post(&sd->host->threads->cpu[sd->cpu], NULL, 0, true, false);
+	if (this_sd == mysd)
+		return false;
+	box_post(&sd->host->threaded->cpu[sd->cpu], NULL, sd != mysd, sd == mysd, false);
+	return true;
 }
 
 static bool box_full(const struct cpu_ctx *cc)
@@ -390,23 +394,36 @@ static void box_take(struct cpu_ctx *cc, struct rxs_softnet_data *sd, uint64_t n
 		rxs__backlog_schedule(sd, now);
 }
 
-void rxs__threads_event_added(struct rxs_host *h, enum rxs_event_type type, void *obj)
+/* A CPU raising its own softirq finds it pending after this poll; another thread wakes it. */
+static void threaded_raise_softirq(struct rxs_softnet_data *sd, uint64_t t)
 {
-	struct rxs_threads *th = h->threads;
-	struct rxs_softnet_data *sd = obj;
-
-	if (type != RXS_EV_SOFTIRQ) {
-		pthread_cond_signal(&th->timer_cond);	/* the caller holds the host lock */
-		return;
-	}
-	/* A CPU raising its own softirq finds it pending after this poll. */
+	(void)t;
 	if (this_sd != sd)
-		box_post(&th->cpu[sd->cpu], NULL, 0, false, true);
+		box_post(&sd->host->threaded->cpu[sd->cpu], NULL, 0, false, true);
 }
 
-void rxs__threads_data_ready(struct rxs_host *h)
+/* The timer thread's queue, under the host lock, which its waits are on. */
+static void threaded_timer_add(struct rxs_host *h, uint64_t t, rxs_timer_fn fn, void *obj,
+			       unsigned int flags)
 {
-	struct rxs_threads *th = h->threads;
+	struct rxs_threaded *th = h->threaded;
+
+	pthread_mutex_lock(&th->lock);
+	rxs__event_push(h, t, fn, obj, flags);
+	pthread_cond_signal(&th->timer_cond);
+	pthread_mutex_unlock(&th->lock);
+}
+
+/* The NICs deliver frames themselves (next_arrival stays UINT64_MAX). */
+static void threaded_pump_arrivals(struct rxs_host *h, uint64_t t)
+{
+	(void)h;
+	(void)t;
+}
+
+static void threaded_data_ready(struct rxs_host *h)
+{
+	struct rxs_threaded *th = h->threaded;
 
 	/* An event count: readers announce themselves, so a queue with none pays a load. */
 	if (!__atomic_load_n(&th->data_waiters, __ATOMIC_ACQUIRE))
@@ -420,7 +437,7 @@ void rxs__threads_data_ready(struct rxs_host *h)
 /* ---- the threads ---- */
 
 /* Sleep until @ns after the start, or 10 ms, whichever comes first: a stop is seen. */
-static void sleep_until(const struct rxs_threads *th, uint64_t ns)
+static void sleep_until(const struct rxs_threaded *th, uint64_t ns)
 {
 	uint64_t cap = real_now(th) + 10000000ull;
 	struct timespec ts = deadline(th, ns < cap ? ns : cap);
@@ -482,13 +499,13 @@ static bool nic_take(struct nic_ctx *nc)
 static void nic_lock(struct nic_ctx *nc)
 {
 	for (unsigned int i = 0; i < nc->nq; i++)
-		rxs__rxq_lock(&nc->tr->dev->rxq[nc->q[i]]);
+		rxs__lock_acquire(&nc->tr->dev->rxq[nc->q[i]].lock);
 }
 
 static void nic_unlock(struct nic_ctx *nc)
 {
 	for (unsigned int i = nc->nq; i-- > 0;)
-		rxs__rxq_unlock(&nc->tr->dev->rxq[nc->q[i]]);
+		rxs__lock_release(&nc->tr->dev->rxq[nc->q[i]].lock);
 }
 
 /* A shadow's frame must wait while its first reader has not yet learned from the host's
@@ -506,7 +523,7 @@ static bool nic_must_wait(struct nic_ctx *nc)
 }
 
 /* The source is over: the last one to end says the traffic is. */
-static void nic_finish(struct rxs_threads *th, struct nic_ctx *nc)
+static void nic_finish(struct rxs_threaded *th, struct nic_ctx *nc)
 {
 	__atomic_store_n(&nc->done, true, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&th->lock);
@@ -526,7 +543,7 @@ static void nic_finish(struct rxs_threads *th, struct nic_ctx *nc)
  * are learned before the frame after them arrives. The caller is the only one replaying
  * @nc: its thread, or the CPU holding its lock.
  */
-static int nic_burst(struct rxs_threads *th, struct nic_ctx *nc, uint64_t now,
+static int nic_burst(struct rxs_threaded *th, struct nic_ctx *nc, uint64_t now,
 		     unsigned int budget)
 {
 	struct rxs_traffic *tr = nc->tr;
@@ -568,7 +585,7 @@ static int nic_burst(struct rxs_threads *th, struct nic_ctx *nc, uint64_t now,
 static void *nic_main(void *p)
 {
 	struct nic_ctx *nc = p;
-	struct rxs_threads *th = nc->h->threads;
+	struct rxs_threaded *th = nc->h->threaded;
 
 	pthread_setname_np(pthread_self(), "rxsim-nic");
 	rxs__this_pool = &nc->pool;
@@ -594,7 +611,7 @@ static void *nic_main(void *p)
  * DMA'd some, 0 when it could not now (another CPU has the sources, or flow control holds
  * them), -1 when every source is over.
  */
-static int cpu_pull(struct rxs_threads *th, const struct rxs_host *h, unsigned int cpu)
+static int cpu_pull(struct rxs_threaded *th, const struct rxs_host *h, unsigned int cpu)
 {
 	bool left = false;
 
@@ -620,7 +637,7 @@ static int cpu_pull(struct rxs_threads *th, const struct rxs_host *h, unsigned i
 /* Sleep until something is posted to @cc's mailbox; with @brief, no longer than a few tens
  * of microseconds (frames a top-speed replay holds back are about to be let through). The
  * CPU's lock is let go meanwhile. */
-static void cpu_idle(struct rxs_threads *th, struct cpu_ctx *cc, bool brief)
+static void cpu_idle(struct rxs_threaded *th, struct cpu_ctx *cc, bool brief)
 {
 	struct timespec ts = deadline(th, real_now(th) + 20000);
 
@@ -642,7 +659,7 @@ static void *cpu_main(void *p)
 {
 	struct cpu_ctx *cc = p;
 	struct rxs_host *h = cc->h;
-	struct rxs_threads *th = h->threads;
+	struct rxs_threaded *th = h->threaded;
 	struct rxs_softnet_data *sd = &h->cpus[cc->cpu];
 	char name[16];
 
@@ -681,22 +698,19 @@ static void *cpu_main(void *p)
 	return NULL;
 }
 
-/* A coalescing timer touches only its queue; everything else stops the world. */
+/* A timer that takes its own locks (a coalescing timer: its queue's) runs as it is;
+ * everything else stops the world. */
 static void timer_dispatch(struct rxs_host *h, const struct rxs_event *ev)
 {
-	struct rxs_threads *th = h->threads;
+	struct rxs_threaded *th = h->threaded;
 
-	if (ev->type == RXS_EV_IRQ) {
-		struct rxs_rx_queue *rxq = ev->obj;
-
-		rxs__rxq_lock(rxq);
-		rxs__nic_irq_timer(rxq, ev->time);
-		rxs__rxq_unlock(rxq);
+	if (ev->flags & RXS_TIMER_SELF_LOCKED) {
+		ev->fn(ev->obj, ev->time);
 		return;
 	}
 	stop_the_world(th, h);
 	h->now = RXS_MAX(h->now, real_now(th));
-	rxs__dispatch(h, ev);
+	ev->fn(ev->obj, ev->time);
 	start_the_world(th, h);
 }
 
@@ -704,7 +718,7 @@ static void timer_dispatch(struct rxs_host *h, const struct rxs_event *ev)
 static void *timer_main(void *p)
 {
 	struct rxs_host *h = p;
-	struct rxs_threads *th = h->threads;
+	struct rxs_threaded *th = h->threaded;
 
 	pthread_setname_np(pthread_self(), "rxsim-timers");
 	pthread_mutex_lock(&th->lock);
@@ -731,9 +745,65 @@ static void *timer_main(void *p)
 	return NULL;
 }
 
+static const struct rxs_engine_ops threaded_engine = {
+	.name = "threaded",
+	.this_cpu = threaded_this_cpu,
+	.cpu_clock = threaded_cpu_clock,
+	.raise_softirq = threaded_raise_softirq,
+	.post_irq = threaded_post_irq,
+	.post_ipi = threaded_post_ipi,
+	.post_backlog = threaded_post_backlog,
+	.data_ready = threaded_data_ready,
+	.sock_read = threaded_sock_read,
+	.timer_add = threaded_timer_add,
+	.pump_arrivals = threaded_pump_arrivals,
+};
+
+/* The host state the CPUs share besides its objects: each a lock of its own, all of them
+ * on the host lock today (see the essay on locks). */
+static struct rxs_lock *host_locks(struct rxs_host *h, unsigned int i)
+{
+	struct rxs_lock *all[] = {
+		&h->tcp_lock, &h->frag_lock, &h->icmp_lock, &h->arp_lock,
+		&h->hooks.handlers_lock, &h->hooks.nf_lock, &h->taps_lock, &h->trace_lock,
+		&h->frame_drop_lock, &h->error_lock,
+	};
+
+	return i < ARRAY_SIZE(all) ? all[i] : NULL;
+}
+
+/* Back every object's lock with this engine's (see the essay on locks), before any thread
+ * of the path runs. They stay on until the host goes: queries and an application's reads
+ * after the run take them too. */
+static void threads_enable_locks(struct rxs_host *h, struct rxs_threaded *th)
+{
+	struct rxs_lock *l;
+
+	for (unsigned int i = 0; (l = host_locks(h, i)); i++)
+		rxs__lock_enable(l, &mutex_ops, &th->lock);
+	for (unsigned int c = 0; c < h->ncpus; c++) {
+		struct rxs_softnet_data *sd = &h->cpus[c];
+
+		rxs__lock_enable(&sd->backlog_lock, &mutex_ops, &th->cpu[c].backlog_lock);
+		/* Shared only where there is a table: a veth NIC's thread enqueues for it. */
+		if (sd->flow_limit)
+			rxs__lock_enable(&sd->flow_limit_lock, &mutex_ops, &th->lock);
+	}
+	for (unsigned int d = 0; d < h->ndevs; d++) {
+		struct rxs_netdev *dev = &h->devs[d];
+
+		rxs__lock_enable(&dev->lock, &mutex_ops, &th->dev_lock[d].m);
+		for (unsigned int q = 0; q < dev->nrxq; q++)
+			rxs__lock_enable(&dev->rxq[q].lock, &mutex_ops,
+					 &th->rxq_lock[th->rxq_base[d] + q].m);
+	}
+	for (unsigned int i = 0; i < h->nsocks; i++)
+		rxs__lock_enable(&h->socks[i].lock, &spin_ops, &th->sock_lock[i].locked);
+}
+
 /* ---- set-up and tear-down ---- */
 
-static void threads_release(const struct rxs_host *h, struct rxs_threads *th)
+static void threads_release(const struct rxs_host *h, struct rxs_threaded *th)
 {
 	for (unsigned int c = 0; th->cpu && c < h->ncpus; c++)
 		rxs__free(th->cpu[c].sock_read);
@@ -748,7 +818,7 @@ static void threads_release(const struct rxs_host *h, struct rxs_threads *th)
 
 static int threads_init(struct rxs_host *h, bool top_speed)
 {
-	struct rxs_threads *th = rxs__calloc(1, sizeof(*th));
+	struct rxs_threaded *th = rxs__calloc(1, sizeof(*th));
 	pthread_condattr_t ca;
 	pthread_mutexattr_t ma;
 	bool ok;
@@ -815,11 +885,13 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	pthread_condattr_destroy(&ca);
 	th->top_speed = top_speed;
 	clock_gettime(CLOCK_MONOTONIC, &th->t0);
-	h->threads = th;
+	h->threaded = th;
+	threads_enable_locks(h, th);
+	h->engine = &threaded_engine;
 	return 0;
 }
 
-static struct nic_ctx *nic_add(struct rxs_host *h, struct rxs_threads *th,
+static struct nic_ctx *nic_add(struct rxs_host *h, struct rxs_threaded *th,
 			       struct rxs_traffic *tr, unsigned int cpu)
 {
 	struct nic_ctx *nc = &th->nic[th->nnic++];
@@ -861,7 +933,7 @@ static void nic_release(struct nic_ctx *nc)
  * without learning from them, but wait for the first reader to have learned (see
  * nic_burst()). False when a source cannot be opened again: one reader replays it all.
  */
-static bool nics_split(struct rxs_host *h, struct rxs_threads *th, struct rxs_traffic *tr)
+static bool nics_split(struct rxs_host *h, struct rxs_threaded *th, struct rxs_traffic *tr)
 {
 	unsigned int cpus[64], ncpus = 0, first = th->nnic;
 	char err[256];
@@ -899,7 +971,7 @@ static bool nics_split(struct rxs_host *h, struct rxs_threads *th, struct rxs_tr
 }
 
 /* A reader per source, or at top speed one per CPU a source's queues interrupt. */
-static void nics_init(struct rxs_host *h, struct rxs_threads *th)
+static void nics_init(struct rxs_host *h, struct rxs_threaded *th)
 {
 	for (unsigned int i = 0; i < h->ntraffic; i++) {
 		struct rxs_traffic *tr = &h->traffic[i];
@@ -911,7 +983,7 @@ static void nics_init(struct rxs_host *h, struct rxs_threads *th)
 
 void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum)
 {
-	const struct rxs_threads *th = h->threads;
+	const struct rxs_threaded *th = h->threaded;
 
 	if (!th)
 		return;
@@ -923,7 +995,7 @@ void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum)
 
 void rxs__threads_stop(struct rxs_host *h)
 {
-	if (h->threads && h->threads->running) {	/* destroyed mid-run */
+	if (h->threaded && h->threaded->running) {	/* destroyed mid-run */
 		rxs_host_stop(h);
 		rxs_host_wait_threaded(h);
 	}
@@ -934,7 +1006,7 @@ void rxs__threads_stop(struct rxs_host *h)
  * threads' pools stay queued until the host goes. */
 void rxs__threads_free(struct rxs_host *h)
 {
-	struct rxs_threads *th = h->threads;
+	struct rxs_threaded *th = h->threaded;
 
 	if (!th)
 		return;
@@ -962,15 +1034,17 @@ void rxs__threads_free(struct rxs_host *h)
 	h->pool.mt = false;
 	h->pool.home = NULL;
 	h->pool.lock = NULL;
+	/* The objects went before (rxs_host_destroy), their locks with them. */
+	h->engine = &rxs__virtual_engine;
 	threads_release(h, th);
-	h->threads = NULL;
+	h->threaded = NULL;
 }
 
 /* Wait (holding the host lock) until the run is over by the scenario's run.until, in real
  * time. */
 static void wait_end(struct rxs_host *h)
 {
-	struct rxs_threads *th = h->threads;
+	struct rxs_threaded *th = h->threaded;
 	const struct rxs_run_config *run = &h->sc->run;
 	struct timespec ts;
 
@@ -992,18 +1066,21 @@ static void wait_end(struct rxs_host *h)
 
 int rxs_host_start_threaded(rxs_host_t *h, bool top_speed)
 {
-	struct rxs_threads *th;
+	struct rxs_threaded *th;
 	int rc;
 
-	if (h->threads || h->sources_started)
+	if (h->threaded || h->sources_started)
 		return -EBUSY;	/* a host runs one engine, once */
 	rc = threads_init(h, top_speed);
 	if (rc)
 		return rc;
-	th = h->threads;
+	th = h->threaded;
 	/* Each source's first frame is read here, so that every NIC thread starts with one. */
 	rxs__sources_start(h);
 	nics_init(h, th);
+	/* The NIC readers deliver the frames: no CPU catches them up (pump_arrivals). */
+	h->next_src = NULL;
+	h->next_arrival = UINT64_MAX;
 	th->nics_running = th->nnic;
 	th->sources_done = !th->nnic;
 	th->running = true;
@@ -1018,7 +1095,7 @@ int rxs_host_start_threaded(rxs_host_t *h, bool top_speed)
 
 int rxs_host_wait_threaded(rxs_host_t *h)
 {
-	struct rxs_threads *th = h->threads;
+	struct rxs_threaded *th = h->threaded;
 
 	if (!th || !th->running)
 		return -EINVAL;
@@ -1049,7 +1126,7 @@ int rxs_host_wait_threaded(rxs_host_t *h)
 
 bool rxs_host_is_threaded(const rxs_host_t *h)
 {
-	return h->threads != NULL;
+	return h->threaded != NULL;
 }
 
 int rxs_host_run_threaded(rxs_host_t *h, bool top_speed)
@@ -1064,7 +1141,7 @@ int rxs_host_run_threaded(rxs_host_t *h, bool top_speed)
 static int wait_for(struct rxs_host *h, int (*try_once)(void *arg), void *arg,
 		    uint64_t timeout_ns)
 {
-	struct rxs_threads *th = h->threads;
+	struct rxs_threaded *th = h->threaded;
 	struct timespec ts;
 	bool timed_out = false;
 	uint64_t seq;

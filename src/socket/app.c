@@ -10,15 +10,17 @@
 #include "host.h"
 #include "internal.h"
 
-/* The CPU a read is counted on: the application's; in the threaded engine, a reader that
- * keeps up reads on the CPU that queued the datagram, whose counters its thread owns. */
+/* The CPU a read is counted on: the application's; in an engine with a thread per CPU, a
+ * reader that keeps up reads on the CPU that queued the datagram, whose counters its thread
+ * owns. */
 static struct rxs_softnet_data *app_cpu(struct rxs_sock *sk)
 {
 	struct rxs_host *h = sk->host;
+	struct rxs_softnet_data *sd = h->engine->this_cpu(h);
 	int cpu = sk->app.cfg.cpu;
 
-	if (unlikely(h->threads) && rxs__this_cpu(h))
-		return rxs__this_cpu(h);
+	if (sd)
+		return sd;
 	return &h->cpus[cpu >= 0 ? (unsigned int)cpu % h->ncpus : 0];
 }
 
@@ -94,12 +96,14 @@ static uint32_t app_backlog(const struct rxs_sock *sk)
 	return sk->receive_queue.qlen;
 }
 
+static void app_run(void *obj, uint64_t t);
+
 static void app_arm(struct rxs_sock *sk, uint64_t t)
 {
 	if (sk->app.timer_armed || !app_backlog(sk))
 		return;
 	sk->app.timer_armed = true;
-	rxs__event_add(sk->host, t, RXS_EV_APP, sk);
+	sk->host->engine->timer_add(sk->host, t, app_run, sk, 0);
 }
 
 /* Next time a rate-limited reader may read, given what it read last. */
@@ -115,8 +119,7 @@ void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t)
 	struct rxs_app *app = &sk->app;
 	uint64_t every;
 
-	if (unlikely(sk->host->threads))
-		rxs__threads_data_ready(sk->host);
+	sk->host->engine->data_ready(sk->host);
 	if (!app_backlog(sk))
 		return;
 	switch (app->cfg.kind) {
@@ -136,8 +139,10 @@ void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t)
 	}
 }
 
-void rxs__app_run(struct rxs_sock *sk, uint64_t t)
+/* The application's timer: it wakes to read what its model allows at @t. */
+static void app_run(void *obj, uint64_t t)
 {
+	struct rxs_sock *sk = obj;
 	struct rxs_app *app = &sk->app;
 	int64_t bytes;
 

@@ -186,13 +186,14 @@ static int udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 }
 
 /*
- * The threaded engine, a reader that keeps up (`read: all`, no CPU of its own): it takes
- * each datagram as it is queued, so the queue is empty before and after, and the datagram
- * fits (an empty queue admits one of any size). Left out is only what nobody could see:
- * the enqueue and dequeue, under a lock that every CPU would take for every datagram. So
- * CPUs delivering to one socket share nothing but what they read. Counted as the queue's
- * way counts: the cost of queueing, a datagram read on this CPU (in this CPU's counters).
- * Tracepoints and a bad checksum (found only at the read) take the queue's way.
+ * A socket that CPUs in several threads queue on (its lock on), a reader that keeps up
+ * (`read: all`, no CPU of its own): it takes each datagram as it is queued, so the queue is
+ * empty before and after, and the datagram fits (an empty queue admits one of any size).
+ * Left out is only what nobody could see: the enqueue and dequeue, under a lock that every
+ * CPU would take for every datagram. So CPUs delivering to one socket share nothing but
+ * what they read. Counted as the queue's way counts: the cost of queueing, a datagram read
+ * on this CPU (in this CPU's counters). Tracepoints and a bad checksum (found only at the
+ * read) take the queue's way.
  */
 static bool udp_read_at_once(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 {
@@ -206,31 +207,31 @@ static bool udp_read_at_once(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 				 (1u << RXS_TP_SOCK_READ))))
 		return false;
 	rxs__charge(sd, rxs__cost(h, RXS_COST_SOCK_QUEUE));
-	rxs__threads_data_ready(h);
+	h->engine->data_ready(h);
 	count_rcv_mib(sd, sk, family, RXS_MIB_UdpInDatagrams, RXS_MIB_Udp6InDatagrams);
-	rxs__threads_sock_read(sd, sk, skb->len >= 8 ? skb->len - 8 : 0);
+	h->engine->sock_read(sd, sk, skb->len >= 8 ? skb->len - 8 : 0);
 	rxs_consume_skb(skb);
 	return true;
 }
 
-/* In the threaded engine CPUs queue on one socket at once: under the socket's lock, which
- * the application's reads take too (the kernel's sk_receive_queue lock). Out of line, so
- * that the virtual engine's path stays a tail call. */
+/* CPUs in several threads queue on one socket at once: under the socket's lock, which the
+ * application's reads take too (the kernel's sk_receive_queue lock). Out of line, so that
+ * the path of a socket whose lock is off stays a tail call. */
 static RXS_NOINLINE int udp_queue_rcv_skb_locked(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 {
 	int rc;
 
 	if (udp_read_at_once(sk, skb))
 		return 0;
-	rxs__sock_lock(sk);
+	rxs__lock_acquire(&sk->lock);
 	rc = udp_queue_rcv_skb(sk, skb);
-	rxs__sock_unlock(sk);
+	rxs__lock_release(&sk->lock);
 	return rc;
 }
 
 int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 {
-	if (likely(!sk->host->threads))
+	if (likely(!rxs__lock_on(&sk->lock)))
 		return udp_queue_rcv_skb(sk, skb);
 	return udp_queue_rcv_skb_locked(sk, skb);
 }

@@ -84,7 +84,7 @@ static void raise_net_rx(struct rxs_softnet_data *sd, uint64_t t)
 	if (sd->softirq_pending)
 		return;
 	sd->softirq_pending = true;
-	rxs__event_add(sd->host, RXS_MAX(t, sd->now), RXS_EV_SOFTIRQ, sd);
+	sd->host->engine->raise_softirq(sd, RXS_MAX(t, sd->now));
 }
 
 void rxs__napi_schedule(struct rxs_host *h, struct rxs_napi *napi, uint64_t t)
@@ -143,8 +143,8 @@ void rxs__backlog_schedule(struct rxs_softnet_data *sd, uint64_t t)
 		raise_net_rx(sd, t);
 }
 
-/* net_rps_send_ipi(): the IPIs this CPU owes, in the order of its rps_ipi_list. In the
- * threaded engine they go to the targets' mailboxes and their threads take them. */
+/* net_rps_send_ipi(): the IPIs this CPU owes, in the order of its rps_ipi_list. An engine
+ * with a thread per CPU posts them to the targets, whose threads take them. */
 static void rps_send_ipis(struct rxs_softnet_data *sd)
 {
 	struct rxs_softnet_data *remsd;
@@ -152,9 +152,7 @@ static void rps_send_ipis(struct rxs_softnet_data *sd)
 	while ((remsd = sd->rps_ipi_list)) {
 		sd->rps_ipi_list = remsd->rps_ipi_next;
 		remsd->rps_ipi_next = NULL;
-		if (unlikely(sd->host->threads))
-			rxs__threads_post_ipi(remsd);
-		else
+		if (!sd->host->engine->post_ipi(remsd))
 			rxs__rps_trigger_softirq(remsd, sd->now);
 	}
 }
@@ -321,7 +319,7 @@ void rxs__net_rx_action(struct rxs_softnet_data *sd, uint64_t t)
 		/* More to poll in this invocation: go on after this poll's CPU time, letting
 		 * the NIC and the other CPUs catch up first. */
 		sd->softirq_pending = true;
-		rxs__event_add(h, sd->now, RXS_EV_SOFTIRQ, sd);
+		h->engine->raise_softirq(sd, sd->now);
 	} else {
 		net_rx_action_end(sd);
 	}
@@ -339,19 +337,14 @@ int rxs__enqueue_to_backlog(struct rxs_host *h, struct rxs_sk_buff *skb, unsigne
  * napi_schedule_rps(), once enqueue_to_backlog() marked @sd's backlog scheduled: the local
  * backlog goes on the poll list at once; a remote one is listed for an IPI, sent when this
  * CPU's net_rx_action ends (raised here if it is not running, as from netif_rx in process
- * context). A thread that is no CPU of the threaded engine (a veth NIC's) posts to the
- * target's mailbox instead.
+ * context). A thread that is not @mysd's CPU (a veth NIC's, in an engine with a thread
+ * per CPU) has the engine post it to the target instead.
  */
 static void napi_schedule_rps(struct rxs_host *h, struct rxs_softnet_data *sd,
 			      struct rxs_softnet_data *mysd, uint64_t t)
 {
-	if (unlikely(h->threads) && rxs__this_cpu(h) != mysd) {
-		if (sd == mysd)
-			rxs__threads_post_backlog(sd);
-		else
-			rxs__threads_post_ipi(sd);
+	if (h->engine->post_backlog(sd, mysd))
 		return;
-	}
 	if (sd == mysd) {
 		rxs__backlog_schedule(sd, t);
 		return;
@@ -367,15 +360,12 @@ int rxs__enqueue_to_backlog_from(struct rxs_host *h, struct rxs_sk_buff *skb, un
 {
 	struct rxs_softnet_data *sd = &h->cpus[cpu], *mysd = &h->cpus[this_cpu];
 	int64_t max_backlog = h->sysctl[RXS_SYSCTL_NETDEV_MAX_BACKLOG];
-	/* The flow-limit table is this CPU's, but a veth NIC's thread enqueues for it too. */
-	bool fl_shared = h->threads && mysd->flow_limit;
 	bool drop, schedule = false;
 	uint32_t qlen;
 
-	if (fl_shared)
-		rxs__host_lock(h);
-	if (h->threads)
-		rxs__backlog_lock(sd);
+	/* The flow-limit table is this CPU's, but a veth NIC's thread enqueues for it too. */
+	rxs__lock_acquire(&mysd->flow_limit_lock);
+	rxs__lock_acquire(&sd->backlog_lock);
 	/* The test is qlen <= max_backlog, so the queue holds max_backlog + 1 packets. The
 	 * flow limit looks at the target's queue but keeps its history on this CPU. */
 	qlen = sd->input_pkt_queue.qlen;
@@ -388,13 +378,11 @@ int rxs__enqueue_to_backlog_from(struct rxs_host *h, struct rxs_sk_buff *skb, un
 		schedule = !sd->backlog.scheduled;
 		sd->backlog.scheduled = true;
 	}
-	if (h->threads)
-		rxs__backlog_unlock(sd);
-	if (fl_shared)
-		rxs__host_unlock(h);
+	rxs__lock_release(&sd->backlog_lock);
+	rxs__lock_release(&mysd->flow_limit_lock);
 	if (drop) {
 		if (skb->dev)
-			RXS_DEV_COUNT(skb->dev, rx_dropped);
+			RXS_NETDEV_INC(skb->dev, rx_dropped);
 		rxs_kfree_skb_reason(skb, RXS_DROP_CPU_BACKLOG);
 		return -ENOBUFS;
 	}
@@ -408,11 +396,9 @@ static uint32_t backlog_qlen(struct rxs_softnet_data *sd)
 {
 	uint32_t qlen;
 
-	if (likely(!sd->host->threads))
-		return sd->input_pkt_queue.qlen;
-	rxs__backlog_lock(sd);
+	rxs__lock_acquire(&sd->backlog_lock);
 	qlen = sd->input_pkt_queue.qlen;
-	rxs__backlog_unlock(sd);
+	rxs__lock_release(&sd->backlog_lock);
 	return qlen;
 }
 
@@ -422,8 +408,7 @@ static bool backlog_refill(struct rxs_softnet_data *sd)
 {
 	bool more;
 
-	if (unlikely(sd->host->threads))
-		rxs__backlog_lock(sd);
+	rxs__lock_acquire(&sd->backlog_lock);
 	more = sd->input_pkt_queue.qlen != 0;
 	if (more) {
 		rxs__skb_queue_splice_tail(&sd->input_pkt_queue, &sd->process_queue);
@@ -431,8 +416,7 @@ static bool backlog_refill(struct rxs_softnet_data *sd)
 		sd->backlog.scheduled = false;
 		sd->backlog.missed = false;
 	}
-	if (unlikely(sd->host->threads))
-		rxs__backlog_unlock(sd);
+	rxs__lock_release(&sd->backlog_lock);
 	return more;
 }
 
