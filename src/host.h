@@ -20,7 +20,7 @@
 #include "trace/trace.h"
 #include "rxsim/sim.h"
 #include "rxsim/stats.h"
-#include "skb/skb_int.h"
+#include "skb/skb.h"
 
 struct rxs_host;
 struct rxs_mc_group;
@@ -128,7 +128,6 @@ struct rxs_rx_queue {
 	char pad[RXS_CACHE_LINE];		/* see RXS_CACHE_LINE */
 };
 
-#define RSS_INPUT_MAX 36	/* IPv6 addresses and ports: the longest RSS input */
 
 struct rxs_netdev {
 	struct rxs_nic_config cfg;
@@ -525,10 +524,14 @@ bool rxs__netdev_owns_addr(const struct rxs_netdev *dev, int family, const uint8
 /* Tabulate @dev's Toeplitz key and build its indirection table. 0 or -ENOMEM. */
 int rxs__rss_init(struct rxs_netdev *dev);
 void rxs__rss_destroy(struct rxs_netdev *dev);
-/* The hash @dev's hardware computes for @frame (0: not IP), as the driver sets skb->hash. */
-uint32_t rxs__rss_hash(const struct rxs_netdev *dev, const uint8_t *frame, uint32_t len);
-/* The software flow hash (skb_get_hash) RPS uses: ports of TCP and UDP included. */
-uint32_t rxs__flow_hash(const struct rxs_netdev *dev, const uint8_t *frame, uint32_t len);
+/* The hash @dev's hardware computes for @frame (0: not IP), as the driver sets skb->hash:
+ * the fields drivers hash by default, 4-tuple for TCP, 2-tuple for UDP (Intel's default;
+ * rss.udp_4tuple gives sdfn) and other IP and IPv4 fragments, nothing for non-IP. */
+static inline uint32_t rxs__rss_hash(const struct rxs_netdev *dev, const uint8_t *frame,
+				     uint32_t len)
+{
+	return rxs__flow_hash_tab(dev->rss_tab, frame, len, dev->cfg.rss_udp_4tuple);
+}
 /* The RX queue of @hash: indir[hash % size]. */
 static inline unsigned int rxs__rss_queue(const struct rxs_netdev *dev, uint32_t hash)
 {
@@ -538,7 +541,7 @@ static inline unsigned int rxs__rss_queue(const struct rxs_netdev *dev, uint32_t
 	return dev->rss_indir[hash % dev->rss_indir_size];
 }
 
-/* ---- GRO (src/core/gro.c) ---- */
+/* ---- GRO (src/softirq/gro.c) ---- */
 /* napi_gro_receive(): merge @skb into a held flow, hold it, or pass it up at once. Takes
  * ownership of @skb. */
 void rxs__napi_gro_receive(struct rxs_gro *gro, struct rxs_sk_buff *skb);

@@ -12,7 +12,7 @@
 
 #include "host.h"
 #include "internal.h"
-#include "ring/ring_int.h"
+#include "ring/ring.h"
 #include "rxsim/ring.h"
 #include "rxsim/softirq.h"
 
@@ -388,8 +388,9 @@ nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f, struct rxs
 	if (c->bad_len || !mac_filter(dev, f->data, &c->pkt_type))
 		return;
 	/* veth and lo have no RSS: the hash is the flow dissector's, which RPS computes. */
-	c->hash = dev->cfg.driver != RXS_DRIVER_GENERIC ? rxs__flow_hash(dev, f->data, f->len) :
-						     rxs__rss_hash(dev, f->data, f->len);
+	c->hash = dev->cfg.driver != RXS_DRIVER_GENERIC ?
+			  rxs__flow_hash(dev->rss_tab, f->data, f->len) :
+			  rxs__rss_hash(dev, f->data, f->len);
 	c->queue = (int)rxs__rss_queue(dev, c->hash);
 }
 

@@ -8,8 +8,9 @@
  *
  * Toeplitz works a byte at a time here: for every set bit of the input it XORs the key
  * window starting at that bit, and what one input byte at one position contributes depends
- * only on its value, so it is tabulated once per NIC (RSS_INPUT_MAX x 256 words) and a hash
- * costs one lookup per input byte. rxs_rss_toeplitz() is the plain bit-serial definition,
+ * only on its value, so it is tabulated once per NIC (RXS_FLOW_INPUT_MAX x 256 words) and a hash
+ * costs one lookup per input byte; which bytes of a frame are hashed is the flow dissector's
+ * business (skb/flow_dissector.c), which RPS's software hash shares. rxs_rss_toeplitz() is the plain bit-serial definition,
  * which the tests hold against the published verification vectors.
  */
 #include <errno.h>
@@ -17,8 +18,6 @@
 
 #include "host.h"
 #include "internal.h"
-
-#define ETH_HLEN 14
 
 const uint8_t rxs_rss_default_key[RXS_RSS_KEY_LEN] = {
 	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
@@ -69,11 +68,11 @@ int rxs__rss_init(struct rxs_netdev *dev)
 {
 	const uint8_t *key = dev->cfg.rss_key_set ? dev->cfg.rss_key : rxs_rss_default_key;
 
-	dev->rss_tab = rxs__malloc(RSS_INPUT_MAX * sizeof(*dev->rss_tab));
+	dev->rss_tab = rxs__malloc(RXS_FLOW_INPUT_MAX * sizeof(*dev->rss_tab));
 	dev->rss_indir = rxs__calloc(RXS_RSS_INDIR_MAX, sizeof(*dev->rss_indir));
 	if (!dev->rss_tab || !dev->rss_indir)
 		return -ENOMEM;
-	for (unsigned int i = 0; i < RSS_INPUT_MAX; i++)
+	for (unsigned int i = 0; i < RXS_FLOW_INPUT_MAX; i++)
 		for (unsigned int v = 0; v < 256; v++) {
 			uint32_t h = 0;
 
@@ -92,60 +91,4 @@ void rxs__rss_destroy(struct rxs_netdev *dev)
 	rxs__free(dev->rss_indir);
 	dev->rss_tab = NULL;
 	dev->rss_indir = NULL;
-}
-
-/* What the 4 bytes at @in contribute at input position @pos. */
-static inline uint32_t toeplitz4(const struct rxs_netdev *dev, unsigned int pos, const uint8_t *in)
-{
-	return dev->rss_tab[pos][in[0]] ^ dev->rss_tab[pos + 1][in[1]] ^
-	       dev->rss_tab[pos + 2][in[2]] ^ dev->rss_tab[pos + 3][in[3]];
-}
-
-/* Toeplitz over addresses, and ports for TCP (and UDP when @udp_ports); 0 for non-IP. The
- * input (addresses, then ports) is hashed where it lies in the frame, 4 bytes at a time. */
-static uint32_t hash_fields(const struct rxs_netdev *dev, const uint8_t *p, uint32_t len,
-			    bool udp_ports)
-{
-	unsigned int n, l4 = 0, ihl, proto;
-	uint32_t hash = 0;
-	uint16_t type;
-
-	if (len < ETH_HLEN)
-		return 0;
-	type = rxs__get_be16(p + 12);
-	p += ETH_HLEN;
-	len -= ETH_HLEN;
-	if (type == 0x0800 && len >= 20 && (p[0] >> 4) == 4) {
-		ihl = (p[0] & 15u) * 4;
-		proto = p[9];
-		hash = toeplitz4(dev, 0, p + 12) ^ toeplitz4(dev, 4, p + 16);
-		n = 8;
-		if (ihl >= 20 && len >= ihl + 4 && !(rxs__get_be16(p + 6) & 0x3fff))
-			l4 = ihl;
-	} else if (type == 0x86dd && len >= 40) {
-		proto = p[6];
-		for (n = 0; n < 32; n += 4)
-			hash ^= toeplitz4(dev, n, p + 8 + n);
-		if (len >= 44)
-			l4 = 40;
-	} else {
-		return 0;
-	}
-	if (l4 && (proto == 6 || (proto == 17 && udp_ports)))
-		hash ^= toeplitz4(dev, n, p + l4);
-	return hash;
-}
-
-/* The fields drivers hash by default: 4-tuple for TCP, 2-tuple for UDP (Intel's default;
- * rss.udp_4tuple gives sdfn) and other IP and IPv4 fragments, nothing for non-IP. */
-uint32_t rxs__rss_hash(const struct rxs_netdev *dev, const uint8_t *frame, uint32_t len)
-{
-	return hash_fields(dev, frame, len, dev->cfg.rss_udp_4tuple);
-}
-
-/* skb_get_hash() when the NIC gave no L4 hash: the flow dissector hashes the ports of UDP
- * too. The kernel's function is a jhash with a random seed; any good spread serves. */
-uint32_t rxs__flow_hash(const struct rxs_netdev *dev, const uint8_t *frame, uint32_t len)
-{
-	return hash_fields(dev, frame, len, true);
 }

@@ -16,7 +16,7 @@
 
 #include "internal.h"
 #include "rxsim/ring.h"
-#include "ring/ring_int.h"
+#include "ring/ring.h"
 
 /* The producer's and the consumer's fields are a cache line apart, so the two threads do not
  * bounce one line between them on every frame. */
@@ -142,7 +142,7 @@ void rxs__ring_prefetch(const rxs_ring_t *r, unsigned int ahead)
 		return;
 	p = r->slots[clean & r->mask];
 	/* The driver's buffers: the descriptor's line, and the frame's first line after the
-	 * headroom (struct rxs_skb_data, src/skb/skb_int.h). */
+	 * headroom (struct rxs_skb_data, src/skb/skb.h). */
 	__builtin_prefetch(p);
 	__builtin_prefetch(p + 128);
 }

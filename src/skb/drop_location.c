@@ -8,7 +8,7 @@
  */
 #include <stdbool.h>
 
-#include "skb/skb_int.h"
+#include "skb/skb.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86dd

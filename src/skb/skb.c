@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "skb/skb_int.h"
+#include "skb/skb.h"
 
 _Thread_local struct rxs_skb_pool *rxs__this_pool;
 

@@ -59,7 +59,7 @@ static int rps_target(struct rxs_sk_buff *skb)
 		return -1;
 	/* skb_get_hash(): a hash that covers no ports (UDP hashed sd by the NIC) is replaced
 	 * by the flow dissector's, which does. */
-	hash = rxs__flow_hash(dev, rxs_skb_mac_header(skb), skb->tail - skb->mac_header);
+	hash = rxs__flow_hash(dev->rss_tab, rxs_skb_mac_header(skb), skb->tail - skb->mac_header);
 	if (hash)
 		skb->hash = hash;
 	return rxs__get_rps_cpu(dev, q, skb->hash);

@@ -1,6 +1,7 @@
-/* ring_int.h - the ring as the NIC driver uses it, inside the library. */
-#ifndef RXSIM_RING_INT_H
-#define RXSIM_RING_INT_H
+/* ring/ring.h - the ring as the NIC driver uses it, inside the library (the public part is
+ * rxsim/ring.h). */
+#ifndef RXSIM_RING_RING_H
+#define RXSIM_RING_RING_H
 
 #include "rxsim/ring.h"
 
@@ -19,4 +20,4 @@ void rxs__ring_prefetch(const rxs_ring_t *ring, unsigned int ahead);
 /* Free the ring alone: the caller emptied it of what only it knows how to free. */
 void rxs__ring_free(rxs_ring_t *ring);
 
-#endif /* RXSIM_RING_INT_H */
+#endif /* RXSIM_RING_RING_H */

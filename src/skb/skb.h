@@ -1,6 +1,7 @@
-/* skb_int.h - the skb pool, shared by the library's modules through host.h. */
-#ifndef RXSIM_SKB_INT_H
-#define RXSIM_SKB_INT_H
+/* skb/skb.h - the skb module inside the library: the pool, data buffers, the flow dissector.
+ * Any module may include it (skb is a leaf); the public part is rxsim/skb.h. */
+#ifndef RXSIM_SKB_SKB_H
+#define RXSIM_SKB_SKB_H
 
 #include <pthread.h>
 #include "rxsim/skb.h"
@@ -155,4 +156,25 @@ void rxs__skb_count_frame_drop(struct rxs_skb_pool *pool, enum rxs_drop_reason r
  * (drop_location.c). */
 const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reason reason);
 
-#endif /* RXSIM_SKB_INT_H */
+/* ---- the flow dissector (flow_dissector.c) ---- */
+
+#define RXS_FLOW_INPUT_MAX 36	/* IPv6 addresses and ports: the longest hash input */
+
+/* Toeplitz under @tab over the addresses of the IPv4 or IPv6 packet in Ethernet @frame, and
+ * its ports for TCP (and for UDP when @udp_ports); 0 for anything else: what a NIC hashes
+ * for RSS, and what skb_get_hash() hashes when the NIC gave no ports. @tab is a key
+ * tabulated by input byte position (RXS_FLOW_INPUT_MAX rows) and value, what one input byte
+ * at one position contributes; nic/rss.c builds one per NIC. */
+uint32_t rxs__flow_hash_tab(const uint32_t (*tab)[256], const uint8_t *frame, uint32_t len,
+			    bool udp_ports);
+
+/* skb_get_hash() when the NIC gave no L4 hash: the flow dissector hashes the ports of UDP
+ * too. The kernel's function is a jhash with a random seed; any good spread serves, and
+ * rxsim hashes with the receiving NIC's Toeplitz table @tab. */
+static inline uint32_t rxs__flow_hash(const uint32_t (*tab)[256], const uint8_t *frame,
+				      uint32_t len)
+{
+	return rxs__flow_hash_tab(tab, frame, len, true);
+}
+
+#endif /* RXSIM_SKB_SKB_H */
