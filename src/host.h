@@ -518,7 +518,6 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 /* The CPU's half of a hard IRQ of @rxq: counted on its CPU, NAPI scheduled there. */
 void rxs__nic_hard_irq_cpu(struct rxs_rx_queue *rxq, uint64_t t);
 uint32_t rxs__nic_queued(const struct rxs_netdev *dev);
-bool rxs__netdev_owns_addr(const struct rxs_netdev *dev, int family, const uint8_t *addr);
 
 /* ---- RSS (src/nic/rss.c) ---- */
 /* Tabulate @dev's Toeplitz key and build its indirection table. 0 or -ENOMEM. */

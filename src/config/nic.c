@@ -367,16 +367,6 @@ const struct cfg_list rxs__cfg_vlan_list = {
 	.keys = vlan_keys, .add_in = add_vlan, .find_in = find_vlan, .finish = finish_vlan,
 };
 
-const char *rxs_vlan_name(const struct rxs_nic_config *nic, const struct rxs_vlan_config *vlan,
-			  char buf[RXS_NAME_MAX])
-{
-	if (vlan->name[0])
-		snprintf(buf, RXS_NAME_MAX, "%s", vlan->name);
-	else
-		snprintf(buf, RXS_NAME_MAX, "%.*s.%u", RXS_NAME_MAX - 6, nic->name, vlan->id);
-	return buf;
-}
-
 /* A VLAN id once per NIC (vlan_check_real_dev: -EEXIST), and device names once per host,
  * NICs and VLAN devices together (one name space, as ip link's). Checks @nic against itself
  * and the NICs before it; @at (or none, for a --set) is where a message points. */

@@ -40,29 +40,6 @@ int rxs_scenario_create(struct rxs_scenario **scp)
 	return 0;
 }
 
-void rxs_scenario_free(struct rxs_scenario *sc)
-{
-	if (!sc)
-		return;
-	for (unsigned int i = 0; i < sc->ntaps; i++) {
-		rxs__free(sc->taps[i].filter);
-		rxs__free(sc->taps[i].write);
-	}
-	for (unsigned int i = 0; i < sc->ntraffic; i++)
-		rxs__free(sc->traffic[i].path);
-	for (unsigned int i = 0; i < sc->nsockets; i++)
-		rxs__free(sc->sockets[i].join);
-	rxs__free(sc->nics);
-	rxs__free(sc->sockets);
-	rxs__free(sc->taps);
-	rxs__free(sc->traffic);
-	rxs__free(sc->netfilter);
-	rxs__free(sc->path);
-	rxs__free(sc->dir);
-	rxs__free(sc->comment);
-	rxs__free(sc);
-}
-
 /* Room for one more entry in an array of @n: the capacity doubles at powers of two, so a
  * long list costs log(n) reallocations and no capacity field is needed. Returns the new
  * entry, zeroed, or NULL. */
@@ -187,15 +164,6 @@ struct rxs_traffic_config *rxs_scenario_add_traffic(struct rxs_scenario *sc)
 	t->dport = 9;
 	sc->ntraffic++;
 	return t;
-}
-
-int64_t rxs_scenario_sysctl(const struct rxs_scenario *sc, enum rxs_sysctl_id id)
-{
-	/* netdev_budget_usecs defaults to 2 jiffies (2 * USEC_PER_SEC / HZ). */
-	if (id == RXS_SYSCTL_NETDEV_BUDGET_USECS && !sc->sysctl_set[id] &&
-	    sc->sysctl.val[id][0] == 0)
-		return 2 * 1000000 / (sc->host.hz ? sc->host.hz : 250);
-	return sc->sysctl.val[id][0];
 }
 
 /* A second document in the file would be silently ignored; say so instead. */

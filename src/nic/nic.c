@@ -101,19 +101,6 @@ uint32_t rxs__nic_queued(const struct rxs_netdev *dev)
 	return n;
 }
 
-bool rxs__netdev_owns_addr(const struct rxs_netdev *dev, int family, const uint8_t *addr)
-{
-	unsigned int len = family == AF_INET ? 4 : 16;
-
-	for (unsigned int i = 0; i < dev->cfg.naddrs; i++) {
-		const struct rxs_addr *a = &dev->cfg.addrs[i];
-
-		if (a->family == family && !memcmp(a->addr, addr, len))
-			return true;
-	}
-	return false;
-}
-
 /* skb->truesize as the kernel computes it for a frame of @len bytes on @driver. */
 static uint32_t frame_truesize(enum rxs_driver driver, uint32_t len)
 {

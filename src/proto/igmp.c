@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "data/data.h"
 #include "internal.h"
 #include "proto/proto_int.h"
 
@@ -110,7 +111,7 @@ static unsigned int join_dev(const struct rxs_host *h, const struct rxs_sock *sk
 		if (!strcmp(h->devs[i].cfg.name, j->nic))
 			return i;
 	for (unsigned int i = 0; i < h->ndevs; i++)
-		if (rxs__netdev_owns_addr(&h->devs[i], sk->cfg.local.family, sk->cfg.local.addr))
+		if (rxs__nic_has_addr(&h->devs[i].cfg, sk->cfg.local.family, sk->cfg.local.addr))
 			return i;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "data/data.h"
 #include "internal.h"
 #include "proto/proto_int.h"
 
@@ -34,7 +35,7 @@ bool rxs__host_has_ipv6(const struct rxs_host *h)
 static bool is_local6(const struct rxs_host *h, const uint8_t *a)
 {
 	for (unsigned int i = 0; i < h->ndevs; i++)
-		if (rxs__netdev_owns_addr(&h->devs[i], AF_INET6, a))
+		if (rxs__nic_has_addr(&h->devs[i].cfg, AF_INET6, a))
 			return true;
 	return false;
 }

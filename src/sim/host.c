@@ -107,12 +107,9 @@ static int open_generator(struct rxs_traffic *tr, char *err, size_t errlen)
 	memset(&g, 0, sizeof(g));
 	memcpy(g.dst_mac, tr->dev->cfg.mac, 6);
 	memcpy(g.src_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
-	if (dst) {
-		g.dst = *dst;
-	} else {
-		rxs_addr_parse(&g.dst, "10.0.0.2");
-	}
-	rxs_addr_parse(&g.src, "10.0.0.1");
+	g.dst = dst ? *dst : (struct rxs_addr){ .family = AF_INET, .addr = { 10, 0, 0, 2 },
+						.prefix = 32 };
+	g.src = (struct rxs_addr){ .family = AF_INET, .addr = { 10, 0, 0, 1 }, .prefix = 32 };
 	g.dport = c->dport;
 	g.flows = c->flows ? c->flows : 1;
 	g.size = c->size;
