@@ -277,6 +277,13 @@ struct rxs_traffic {
 /* Where an skb queued to the user resumes: the next entry of its hook's list, then okfn
  * (the rest of the path after NF_HOOK). */
 typedef void (*rxs__nf_okfn)(struct rxs_sk_buff *skb);
+/* NF_HOOK's slow part (nf_hook_slow): the one walk of @hook's list, where the rule tables'
+ * stages and the users' functions sit in one priority order. True: the caller goes on
+ * (runs okfn itself); false: the skb was dropped (freed, NETFILTER_DROP), queued to the
+ * user or stolen. A queued skb that the user reinjects resumes in @okfn. Takes the host
+ * lock in the threaded engine: the rules' counters, conntrack and the queue are shared. */
+typedef bool (*rxs__nf_hook_fn)(struct rxs_host *h, enum rxs_nf_hook hook,
+				struct rxs_sk_buff *skb, rxs__nf_okfn okfn);
 
 struct rxs_nf_queue_entry {
 	struct rxs_sk_buff *skb;
@@ -337,6 +344,7 @@ struct rxs_hooks {
 	/* NF_HOOK's walk: the rule tables' counters, conntrack, the users' functions and
 	 * NF_QUEUE (queue, nqueued) */
 	struct rxs_lock nf_lock;
+	rxs__nf_hook_fn nf_hook_slow;		/* netfilter's walk (rxs__nf_init) */
 };
 
 struct rxs_host {
@@ -632,14 +640,13 @@ void rxs__proto_destroy(struct rxs_host *h);
 uint64_t rxs__proto_queued(const struct rxs_host *h);
 
 /* ---- netfilter (src/netfilter/) ---- */
-/* NF_HOOK's slow part (core.c): the one walk of @hook's list, where the rule tables'
- * stages and the users' functions sit in one priority order. True: the caller goes on
- * (runs okfn itself); false: the skb was dropped (freed, NETFILTER_DROP), queued to the
- * user or stolen. A queued skb that the user reinjects resumes in @okfn. Takes the host
- * lock in the threaded engine: the rules' counters, conntrack and the queue are shared. */
-bool rxs__nf_hook_slow(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
-		       rxs__nf_okfn okfn);
-/* NF_HOOK(): nothing to call without rules and user functions at @hook, as on most hosts. */
+/* Install NF_HOOK's walk (core.c) in @h's hooks, where proto's hook points reach it: done
+ * when the host is built. netfilter sits above proto (its REJECT calls proto's builders), so
+ * proto calls up through this pointer, as the kernel reaches a hook's functions through
+ * nf_hook_entries. */
+void rxs__nf_init(struct rxs_host *h);
+/* NF_HOOK(): nothing to call without rules and user functions at @hook, as on most hosts;
+ * else the walk, whose contract is rxs__nf_hook_fn's. */
 static inline bool rxs__nf_hook_run(struct rxs_sk_buff *skb, enum rxs_nf_hook hook,
 				    rxs__nf_okfn okfn)
 {
@@ -647,7 +654,7 @@ static inline bool rxs__nf_hook_run(struct rxs_sk_buff *skb, enum rxs_nf_hook ho
 
 	if (likely(!h->nf && !h->hooks.nnf[hook]))
 		return true;
-	return rxs__nf_hook_slow(h, hook, skb, okfn);
+	return h->hooks.nf_hook_slow(h, hook, skb, okfn);
 }
 /* The same walk over the rule tables of @nf alone, for tests: ACCEPT, the caller keeps
  * @skb; DROP, it was freed (NETFILTER_DROP). */

@@ -284,8 +284,8 @@ static void ctx_init(struct nf_hook_ctx *x, struct rxs_host *h, enum rxs_nf_hook
 	x->now_ns = rxs__skb_sd(skb)->now;
 }
 
-bool rxs__nf_hook_slow(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
-		       rxs__nf_okfn okfn)
+static bool nf_hook_slow(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+			 rxs__nf_okfn okfn)
 {
 	struct nf_hook_ctx x;
 	bool go_on;
@@ -296,6 +296,11 @@ bool rxs__nf_hook_slow(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_sk_
 	go_on = nf_walk(&h->hooks, &x, 0, okfn, false);
 	rxs__lock_release(&h->hooks.nf_lock);
 	return go_on;
+}
+
+void rxs__nf_init(struct rxs_host *h)
+{
+	h->hooks.nf_hook_slow = nf_hook_slow;
 }
 
 enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,

@@ -264,6 +264,9 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	for (unsigned int i = 0; !rc && i < RXS__OWN_PACKET_TYPES; i++)
 		rc = rxs__dev_add_base(h, rxs__proto_packet_types[i].type,
 				       rxs__proto_packet_types[i].fn);
+	/* NF_HOOK's walk, which proto's hook points reach through the host: netfilter is
+	 * above proto, and the builder ties them as it ties core and proto. */
+	rxs__nf_init(h);
 	if (!rc)
 		rc = load_netfilter(h, err, errlen);
 	if (!rc)
