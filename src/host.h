@@ -500,6 +500,18 @@ static inline struct rxs_host *rxs__skb_host(const struct rxs_sk_buff *skb)
 	return skb->pool->host;
 }
 
+/* Virtual time @t on the clock of the replayed capture (its first frame's timestamp at the
+ * traffic's start), as rxs_host_capture_time() gives it; @t itself for generated traffic.
+ * Inline because the output path (the --tx pcap) dates its frames with it, below sim. */
+static inline uint64_t rxs__capture_time(const struct rxs_host *h, uint64_t t)
+{
+	const struct rxs_traffic *tr = h->ntraffic ? &h->traffic[0] : NULL;
+
+	if (!tr || !tr->started || tr->cfg.kind != RXS_TRAFFIC_PCAP)
+		return t;
+	return tr->first_ts - tr->cfg.start_ns + t;
+}
+
 /* ---- nic ---- */
 int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rxs_nic_config *cfg,
 		     unsigned int ifindex);

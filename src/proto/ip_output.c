@@ -138,7 +138,7 @@ static void dev_xmit(struct rxs_host *h, struct rxs_tx *tx, const uint8_t *f, ui
 	if (tx->dumper) {
 		struct pcap_pkthdr ph = { .caplen = len, .len = len };
 
-		now = rxs_host_capture_time(h, now);
+		now = rxs__capture_time(h, now);
 		ph.ts.tv_sec = (time_t)(now / 1000000000ull);
 		ph.ts.tv_usec = (suseconds_t)(now % 1000000000ull);	/* ns: a nano dumper */
 		pcap_dump((u_char *)tx->dumper, &ph, f);

@@ -320,11 +320,7 @@ int rxs_host_traffic_info(const rxs_host_t *h, unsigned int i, struct rxs_traffi
 
 uint64_t rxs_host_capture_time(const rxs_host_t *h, uint64_t t)
 {
-	const struct rxs_traffic *tr = h->ntraffic ? &h->traffic[0] : NULL;
-
-	if (!tr || !tr->started || tr->cfg.kind != RXS_TRAFFIC_PCAP)
-		return t;
-	return tr->first_ts - tr->cfg.start_ns + t;
+	return rxs__capture_time(h, t);
 }
 
 void rxs_host_set_frame_drop_cb(rxs_host_t *h, rxs_frame_drop_fn fn, void *ctx)
