@@ -497,6 +497,13 @@ int rxs__source_progress(const rxs_source_t *src, uint64_t *done, uint64_t *tota
 	return *total ? 0 : -ENOTSUP;
 }
 
+const char *rxs__source_format(const rxs_source_t *src, int *linktype)
+{
+	if (src->format)
+		*linktype = src->linktype;
+	return src->format;
+}
+
 /* libpcap owns @fp from here on, also when it fails. */
 static int open_classic(rxs_source_t *src, FILE *fp, char *err, size_t errlen)
 {

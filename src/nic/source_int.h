@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nic/source.h"
 #include "rxsim/nic.h"
 
 /* Conversion buffer: the largest IP packet plus room for a synthetic link header. */
@@ -40,9 +41,6 @@ struct rxs__source_ops {
 	 * NULL for sources that are not files. */
 	void (*progress)(const rxs_source_t *src, uint64_t *done, uint64_t *total);
 };
-
-/* @src's progress through its file: 0, or -ENOTSUP when it has no file or no known size. */
-int rxs__source_progress(const rxs_source_t *src, uint64_t *done, uint64_t *total);
 
 struct rxs_source {
 	const struct rxs__source_ops *ops;
@@ -75,9 +73,6 @@ int rxs__linktype_supported(uint32_t lt);
 
 /* "EN10MB (1), LINUX_SLL (113), ...": the supported link types, for messages. */
 extern const char rxs__linktype_list[];
-
-/* "<name> (<n>)" for @lt, from pcap_datalink_val_to_name(), into @buf. */
-const char *rxs__linktype_name(uint32_t lt, char *buf, size_t len);
 
 /* Turn one captured record of link type @lt into an Ethernet frame in @f (data, len,
  * wire_len, flags); the timestamp and number are the caller's. Always returns 1. */

@@ -8,7 +8,7 @@
 
 #include "host.h"
 #include "internal.h"
-#include "nic/source_int.h"
+#include "nic/source.h"
 #include "rxsim/bpf.h"
 #include "rxsim/ring.h"
 #include "rxsim/sim.h"
@@ -307,8 +307,10 @@ int rxs_host_traffic_info(const rxs_host_t *h, unsigned int i, struct rxs_traffi
 		rxs_source_get_stats(tr->src, &info->source);
 	info->own_frames = tr->own_frames;
 	info->first_ts_ns = tr->first_ts;
-	info->format = tr->src && tr->src->format ? tr->src->format : "generated";
-	info->linktype = tr->src && tr->src->format ? tr->src->linktype : 1;
+	info->linktype = 1;
+	info->format = tr->src ? rxs__source_format(tr->src, &info->linktype) : NULL;
+	if (!info->format)
+		info->format = "generated";
 	rxs__linktype_name((uint32_t)info->linktype, info->linktype_name,
 			   sizeof(info->linktype_name));
 	/* "EN10MB (1)" without its number: the number has a field of its own. */
