@@ -280,8 +280,8 @@ typedef void (*rxs__nf_okfn)(struct rxs_sk_buff *skb);
 /* NF_HOOK's slow part (nf_hook_slow): the one walk of @hook's list, where the rule tables'
  * stages and the users' functions sit in one priority order. True: the caller goes on
  * (runs okfn itself); false: the skb was dropped (freed, NETFILTER_DROP), queued to the
- * user or stolen. A queued skb that the user reinjects resumes in @okfn. Takes the host
- * lock in the threaded engine: the rules' counters, conntrack and the queue are shared. */
+ * user or stolen. A queued skb that the user reinjects resumes in @okfn. Takes the hooks'
+ * nf_lock: the rules' counters, conntrack and the queue are shared by the CPUs. */
 typedef bool (*rxs__nf_hook_fn)(struct rxs_host *h, enum rxs_nf_hook hook,
 				struct rxs_sk_buff *skb, rxs__nf_okfn okfn);
 
