@@ -456,6 +456,19 @@ struct rxs_inet_cb {
 _Static_assert(sizeof(struct rxs_inet_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
 	       "inet cb fits skb->cb");
 
+/* struct udp_skb_cb: UDP's block embeds the IP layer's, as include/net/udp.h's embeds
+ * inet_skb_parm, so both layers' state sits in skb->cb under its own type. udp_rcv sets
+ * csum_bad; the socket layer reads it at recvmsg (the checksum is checked when read). */
+struct rxs_udp_skb_cb {
+	struct rxs_inet_cb header;
+	bool csum_bad;
+};
+
+#define RXS_UDP_SKB_CB(skb) ((struct rxs_udp_skb_cb *)(void *)(skb)->cb)
+
+_Static_assert(sizeof(struct rxs_udp_skb_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
+	       "udp cb fits skb->cb");
+
 /* ---- sim: clock, events, costs ---- */
 /* Record the run's first fatal error (@err, message @msg), from any thread; the run stops. */
 void rxs__host_fail(struct rxs_host *h, int err, const char *msg);

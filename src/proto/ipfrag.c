@@ -48,11 +48,21 @@ struct rxs_ipfrags {
 	uint64_t queued;	/* fragments held */
 };
 
-#define FRAG_OFF(skb) (*(uint32_t *)(void *)((skb)->cb + sizeof(struct rxs_inet_cb)))
-#define FRAG_END(skb) (*(uint32_t *)(void *)((skb)->cb + sizeof(struct rxs_inet_cb) + 4))
-/* Where the fragment's payload starts, from its network header. */
-#define FRAG_HDR(skb) (*(uint16_t *)(void *)((skb)->cb + sizeof(struct rxs_inet_cb) + 8))
-_Static_assert(sizeof(struct rxs_inet_cb) + 10 <= 48, "frag cb fits");
+/* struct ipfrag_skb_cb: a queued fragment's place in its datagram, after the IP layer's
+ * block it embeds: payload bytes [off, end) of the datagram, and where its payload starts
+ * from its network header. */
+struct rxs_frag_skb_cb {
+	struct rxs_inet_cb header;
+	uint32_t off, end;
+	uint16_t hdr;
+};
+
+#define FRAG_CB(skb) ((struct rxs_frag_skb_cb *)(void *)(skb)->cb)
+#define FRAG_OFF(skb) (FRAG_CB(skb)->off)
+#define FRAG_END(skb) (FRAG_CB(skb)->end)
+#define FRAG_HDR(skb) (FRAG_CB(skb)->hdr)
+_Static_assert(sizeof(struct rxs_frag_skb_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
+	       "frag cb fits skb->cb");
 
 /* The counters of one family. */
 struct frag_mibs {

@@ -151,14 +151,25 @@ static bool rmem_schedule(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 	return false;
 }
 
+/* An out-of-order segment's sequence range, kept in skb->cb after the IP layer's block
+ * (the part of TCP_SKB_CB() the ofo queue needs). */
+struct rxs_tcp_skb_cb {
+	struct rxs_inet_cb header;
+	uint32_t seq, end_seq;
+};
+
+#define TCP_SKB_CB(skb) ((struct rxs_tcp_skb_cb *)(void *)(skb)->cb)
+_Static_assert(sizeof(struct rxs_tcp_skb_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
+	       "tcp cb fits skb->cb");
+
 static uint32_t cb_seq(const struct rxs_sk_buff *skb)
 {
-	return rxs__get_be32(skb->cb + 40);
+	return TCP_SKB_CB(skb)->seq;
 }
 
 static uint32_t cb_end(const struct rxs_sk_buff *skb)
 {
-	return rxs__get_be32(skb->cb + 44);
+	return TCP_SKB_CB(skb)->end_seq;
 }
 
 /* tcp_ofo_queue(): move what became in order to the receive queue. */
@@ -230,8 +241,8 @@ static void data_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct 
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OVERWINDOW);
 		return;
 	}
-	rxs__put_be32(skb->cb + 40, tcb->seq);
-	rxs__put_be32(skb->cb + 44, tcb->end_seq);
+	TCP_SKB_CB(skb)->seq = tcb->seq;
+	TCP_SKB_CB(skb)->end_seq = tcb->end_seq;
 	rxs_skb_pull(skb, tcb->doff);
 	if (after(tcb->seq, tp->rcv_nxt)) {
 		data_queue_ofo(sd, sk, skb);

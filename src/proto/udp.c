@@ -119,7 +119,7 @@ static void udp_rcv(struct rxs_sk_buff *skb, const struct udp_mibs *m)
 	dport = rxs__get_be16(skb->data + 2);
 	csum_bad = (cb->family == AF_INET6 || rxs__get_be16(skb->data + 6)) &&
 		   rxs__l4_csum(cb, IPPROTO_UDP, skb->data, ulen);
-	skb->cb[sizeof(struct rxs_inet_cb)] = csum_bad;
+	RXS_UDP_SKB_CB(skb)->csum_bad = csum_bad;
 	if (cb->route != RXS_RTN_LOCAL) {
 		udp_mcast_deliver(skb, dport, m);
 		return;

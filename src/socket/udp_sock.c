@@ -202,7 +202,7 @@ static bool udp_read_at_once(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	int family = RXS_INET_CB(skb)->family;
 
 	if (sk->app.cfg.kind != RXS_APP_ALL || sk->app.cfg.cpu >= 0 ||
-	    skb->cb[sizeof(struct rxs_inet_cb)] ||
+	    RXS_UDP_SKB_CB(skb)->csum_bad ||
 	    (h->trace.mask & ((1u << RXS_TP_STAGE) | (1u << RXS_TP_SOCK_QUEUE) |
 				 (1u << RXS_TP_SOCK_READ))))
 		return false;
@@ -246,7 +246,7 @@ struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_dat
 		int family = RXS_INET_CB(skb)->family;
 
 		sk->rmem_alloc -= skb->truesize;
-		if (!skb->cb[sizeof(struct rxs_inet_cb)]) {
+		if (!RXS_UDP_SKB_CB(skb)->csum_bad) {
 			count_rcv_mib(sd, sk, family, RXS_MIB_UdpInDatagrams,
 				      RXS_MIB_Udp6InDatagrams);
 			sk->delivered++;
