@@ -331,10 +331,10 @@ static void collect(rxs_host_t *h, struct result *r)
 	r->conservation_ok = rxs_host_conservation(h, &c) == 0 && (first || r->conservation_ok);
 	r->packets += c.offered;
 	r->dropped += c.dropped;
-	for (unsigned int s = 0; s < rxs_host_nsockets(h); s++) {
-		struct rxs_sock_info si;
+	for (unsigned int s = 0; s < rxs_socket_count(h); s++) {
+		struct rxs_socket_info si;
 
-		if (rxs_host_sock_info(h, s, &si) == 0)
+		if (rxs_socket_get_info(rxs_socket_get(h, s), &si) == 0)
 			r->delivered += si.delivered;
 	}
 }

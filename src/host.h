@@ -19,6 +19,7 @@
 #include "rxsim/nic.h"
 #include "trace/trace.h"
 #include "rxsim/sim.h"
+#include "rxsim/socket.h"
 #include "rxsim/stats.h"
 #include "skb/skb.h"
 
@@ -414,6 +415,30 @@ struct rxs_host {
 	uint64_t mib_proc[RXS_MIB_COUNT];	/* counted by application threads (process
 						 * context) of the threaded engine: atomic */
 };
+
+/* The handles of rxsim/socket.h are socks under types of their own, so users never see the
+ * layout: a socket handle is one of h->socks, a connection one a child sock of a listener.
+ * Each returns NULL for a handle of the other kind (or NULL). */
+static inline struct rxs_sock *rxs__sock_of(const rxs_socket_t *s)
+{
+	struct rxs_sock *sk = (struct rxs_sock *)(uintptr_t)s;
+
+	if (!sk || !sk->host || sk->index >= sk->host->nsocks || &sk->host->socks[sk->index] != sk)
+		return NULL;
+	return sk;
+}
+
+static inline rxs_socket_t *rxs__socket_handle(const struct rxs_sock *sk)
+{
+	return (rxs_socket_t *)(uintptr_t)sk;
+}
+
+static inline struct rxs_sock *rxs__conn_sock(const rxs_conn_t *c)
+{
+	struct rxs_sock *sk = (struct rxs_sock *)(uintptr_t)c;
+
+	return sk && sk->tcp.listener ? sk : NULL;
+}
 
 /* Count on a device's core counters (rx_dropped...), which several threads may share. */
 #define RXS_NETDEV_INC(dev, field)                                                           \

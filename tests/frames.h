@@ -320,11 +320,11 @@ static inline struct rxs_nic_stats fr_nic(const rxs_host_t *h, unsigned int nic)
 	return st;
 }
 
-static inline struct rxs_sock_info fr_sock(const rxs_host_t *h, unsigned int sock)
+static inline struct rxs_socket_info fr_sock(const rxs_host_t *h, unsigned int sock)
 {
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 
-	assert_int_equal(rxs_host_sock_info(h, sock, &si), 0);
+	assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, sock), &si), 0);
 	return si;
 }
 

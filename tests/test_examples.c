@@ -89,12 +89,12 @@ static uint64_t measure(const rxs_host_t *h, enum what w, const char *mib)
 {
 	struct rxs_softnet_stat sn;
 	struct rxs_nic_stats ns;
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	struct rxs_conservation c;
 
 	rxs_host_softnet_stat(h, 0, &sn);
 	rxs_host_nic_stats(h, 0, &ns);
-	rxs_host_sock_info(h, 0, &si);
+	rxs_socket_get_info(rxs_socket_get(h, 0), &si);
 	rxs_host_conservation(h, &c);
 	switch (w) {
 	case TAP_CAPTURED: {

@@ -131,7 +131,7 @@ static void test_ip_header_errors(void **state)
 static void test_ethernet_padding(void **state)
 {
 	rxs_host_t *h = proto_host(false);
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	struct fr f;
 
 	(void)state;
@@ -351,7 +351,7 @@ static void test_udp_bad_csum_closed_port(void **state)
 static void test_udp_bad_csum_open_port(void **state)
 {
 	rxs_host_t *h = proto_host(false);
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	struct fr f;
 
 	(void)state;
@@ -728,7 +728,7 @@ static void test_frag_reassembly(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		rxs_host_t *h = proto_host(false);
 		struct rxs_conservation c;
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 		uint8_t dg[40];
 		struct fr f1, f2;
 
@@ -1279,7 +1279,7 @@ static void test_ipv6_tcp_syn(void **state)
 {
 	uint8_t th[24] = { 0 }, src[16], dst[16];
 	rxs_host_t *h = v6_host();
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	uint32_t sum;
 	struct fr f;
 
@@ -1299,7 +1299,7 @@ static void test_ipv6_tcp_syn(void **state)
 	fr_ip6(&f, 6, NULL, 0, th, 24);
 	fr_inject(h, &f, 0);
 	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
-	assert_int_equal(rxs_host_sock_info(h, 1, &si), 0);
+	assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, 1), &si), 0);
 	assert_int_equal(si.syn_q, 1);
 	assert_int_equal(FR_MIB(h, TcpOutSegs), 1);
 	assert_int_equal(FR_MIB(h, Ip6OutRequests), 1);

@@ -25,7 +25,7 @@ struct snapshot {
 	struct rxs_softnet_stat softnet[4];
 	struct rxs_cpu_stats cpu[4];
 	struct rxs_nic_stats nic[2], queue[2][4];
-	struct rxs_sock_info sock[4];
+	struct rxs_socket_info sock[4];
 	uint64_t reasons[RXS_DROP_MAX];
 	struct rxs_conservation cons;
 	uint64_t now;
@@ -48,9 +48,9 @@ static void snapshot(const rxs_host_t *h, struct snapshot *s)
 			assert_int_equal(rxs_host_nic_queue_stats(h, n, q, &s->queue[n][q], NULL,
 								  NULL), 0);
 	}
-	assert_true(rxs_host_nsockets(h) <= 4);
-	for (unsigned int k = 0; k < rxs_host_nsockets(h); k++) {
-		assert_int_equal(rxs_host_sock_info(h, k, &s->sock[k]), 0);
+	assert_true(rxs_socket_count(h) <= 4);
+	for (unsigned int k = 0; k < rxs_socket_count(h); k++) {
+		assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, k), &s->sock[k]), 0);
 		s->sock[k].name = NULL;	/* each host has its own copy of the names */
 	}
 	rxs_host_drop_reasons(h, s->reasons);
@@ -405,7 +405,7 @@ static void test_oracle_udp_rcvbuf(void **state)
 		{ RXS_MIB_UdpNoPorts, 0 },
 	};
 	rxs_host_t *h = oracle_host("udp-rcvbuf");
-	struct rxs_sock_info si = fr_sock(h, 0);
+	struct rxs_socket_info si = fr_sock(h, 0);
 
 	(void)state;
 	check_mibs(h, "udp-rcvbuf", w, ARRAY_SIZE(w));

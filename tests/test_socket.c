@@ -1,5 +1,5 @@
 /* test_socket.c - UDP sockets: SO_RCVBUF, the 6.18 admission rule in truesize, the
- * application models, the socket lookup, and rxs_host_sock_recv, end to end. */
+ * application models, the socket handles and lookups, and rxs_socket_recv, end to end. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -62,7 +62,7 @@ static void test_rcvbuf(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(rcvbuf_cases); i++) {
 		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
 		struct rxs_socket_config *s = fr_udp_socket(sc, NULL, PORT, RXS_APP_NEVER);
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 		rxs_host_t *h;
 
 		s->rcvbuf = rcvbuf_cases[i].rcvbuf;
@@ -108,7 +108,7 @@ static void test_admission_rule(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rxs_scenario *sc = fr_scenario(cases[i].driver);
 		uint64_t dropped = cases[i].frames - cases[i].want_queued;
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 		rxs_host_t *h;
 
 		fr_udp_socket(sc, FR_HOST_IP, PORT, RXS_APP_NEVER)->rcvbuf = cases[i].rcvbuf;
@@ -140,7 +140,7 @@ static void test_admission_rule(void **state)
 static void test_admission_empty_queue(void **state)
 {
 	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	rxs_host_t *h;
 
 	(void)state;
@@ -177,7 +177,7 @@ static void test_app_all_never(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 		rxs_host_t *h;
 
 		fr_udp_socket(sc, NULL, PORT, cases[i].app);
@@ -210,7 +210,7 @@ static void test_app_rate(void **state)
 {
 	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
 	struct rxs_socket_config *s;
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	rxs_host_t *h;
 
 	(void)state;
@@ -316,10 +316,10 @@ static void test_lookup_exact_beats_wildcard(void **state)
 		}
 		h = fr_host(sc);
 		rxs_scenario_free(sc);
-		idx[0] = rxs_host_sock_lookup(h, "wild");
-		idx[1] = rxs_host_sock_lookup(h, "exact");
+		idx[0] = rxs_socket_index(rxs_socket_lookup(h, "wild"));
+		idx[1] = rxs_socket_index(rxs_socket_lookup(h, "exact"));
 		assert_true(idx[0] >= 0 && idx[1] >= 0);
-		assert_int_equal(rxs_host_sock_lookup(h, "nope"), -1);
+		assert_null(rxs_socket_lookup(h, "nope"));
 		fr_udp(&f, FR_PEER_IP, cases[i].dst, 1000, PORT, 10);
 		fr_inject(h, &f, 0);
 		assert_int_equal(rxs_host_run(h), 0);
@@ -332,7 +332,7 @@ static void test_lookup_exact_beats_wildcard(void **state)
 	}
 }
 
-/* rxs_host_sock_recv: datagrams in arrival order, then -EAGAIN; each read counts
+/* rxs_socket_recv: datagrams in arrival order, then -EAGAIN; each read counts
  * UdpInDatagrams and gives back its truesize. Bad arguments are -EINVAL. */
 static void test_sock_recv(void **state)
 {
@@ -353,7 +353,7 @@ static void test_sock_recv(void **state)
 	assert_int_equal(rxs_host_run(h), 0);
 	assert_int_equal(fr_sock(h, 0).queued, 5);
 	for (uint16_t i = 0; i < 5; i++) {
-		assert_int_equal(rxs_host_sock_recv(h, 0, &skb), 0);
+		assert_int_equal(rxs_socket_recv(rxs_socket_get(h, 0), &skb), 0);
 		assert_non_null(skb);
 		/* data is at the UDP header: source port and length tell which it is. */
 		assert_int_equal(fr_get16(skb->data), 2000 + i);
@@ -365,15 +365,102 @@ static void test_sock_recv(void **state)
 		rxs_consume_skb(skb);
 		fr_conserved(h);
 	}
-	assert_int_equal(rxs_host_sock_recv(h, 0, &skb), -EAGAIN);
+	assert_int_equal(rxs_socket_recv(rxs_socket_get(h, 0), &skb), -EAGAIN);
 	assert_null(skb);
-	assert_int_equal(rxs_host_sock_recv(h, 1, &skb), -EINVAL);
+	assert_int_equal(rxs_socket_recv(rxs_socket_get(h, 1), &skb), -EINVAL);
 	assert_null(skb);
 	assert_int_equal(fr_sock(h, 0).recv_q, 0);
 	assert_int_equal(fr_sock(h, 0).delivered, 5);
 	assert_int_equal(rxs_host_conservation(h, &c), 0);
 	assert_int_equal(c.offered, 5);
 	assert_int_equal(c.consumed, 5);
+	rxs_host_destroy(h);
+}
+
+/* Handles: by index, by name and by bound address the same socket; what is not a socket
+ * (out of range, unknown name or address, NULL) is NULL, and every call on a NULL handle, or
+ * on a handle of the other kind, is -EINVAL (or 0), never a crash. */
+static const struct {
+	int line;
+	const char *name;		/* lookup by name */
+	int proto;
+	const char *addr;		/* lookup by address: NULL for the wildcard */
+	uint16_t port;
+	int want;			/* the index both find, -1 for none */
+} handle_cases[] = {
+	{ __LINE__, "wild",  IPPROTO_UDP, NULL,       PORT,     0 },
+	{ __LINE__, "exact", IPPROTO_UDP, FR_HOST_IP, PORT,     1 },
+	{ __LINE__, "web",   IPPROTO_TCP, NULL,       80,       2 },
+	{ __LINE__, "nope",  IPPROTO_UDP, "10.0.0.9", PORT,     -1 },	/* no such socket */
+	{ __LINE__, "",      IPPROTO_TCP, NULL,       PORT,     -1 },	/* UDP's port, TCP */
+	{ __LINE__, "WILD",  IPPROTO_UDP, NULL,       PORT + 1, -1 },	/* names are exact */
+};
+
+static void test_socket_handles(void **state)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
+	struct rxs_sk_buff *skb = (struct rxs_sk_buff *)&skb;
+	struct rxs_socket_config *web;
+	struct rxs_socket_info si;
+	rxs_conn_t *conn = (rxs_conn_t *)&conn;
+	rxs_host_t *h;
+
+	(void)state;
+	snprintf(fr_udp_socket(sc, NULL, PORT, RXS_APP_NEVER)->name, RXS_NAME_MAX, "wild");
+	snprintf(fr_udp_socket(sc, FR_HOST_IP, PORT, RXS_APP_NEVER)->name, RXS_NAME_MAX, "exact");
+	web = fr_udp_socket(sc, NULL, 80, RXS_APP_NEVER);
+	web->proto = IPPROTO_TCP;
+	snprintf(web->name, sizeof(web->name), "web");
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+
+	assert_int_equal(rxs_socket_count(h), 3);
+	for (size_t i = 0; i < ARRAY_SIZE(handle_cases); i++) {
+		struct rxs_addr a = { 0 };
+		rxs_socket_t *by_name = rxs_socket_lookup(h, handle_cases[i].name);
+		rxs_socket_t *by_addr;
+
+		if (handle_cases[i].addr)
+			assert_int_equal(rxs_addr_parse(&a, handle_cases[i].addr), 0);
+		by_addr = rxs_socket_lookup_addr(h, handle_cases[i].proto,
+						 handle_cases[i].addr ? &a : NULL,
+						 handle_cases[i].port);
+		if (handle_cases[i].want < 0) {
+			if (by_name || by_addr)
+				fail_msg("case at line %d: found a socket", handle_cases[i].line);
+			continue;
+		}
+		if (by_name != rxs_socket_get(h, (unsigned int)handle_cases[i].want) ||
+		    by_addr != by_name || rxs_socket_index(by_name) != handle_cases[i].want)
+			fail_msg("case at line %d: not socket %d", handle_cases[i].line,
+				 handle_cases[i].want);
+		assert_int_equal(rxs_socket_get_info(by_name, &si), 0);
+		assert_string_equal(si.name, handle_cases[i].name);
+	}
+
+	/* Out of range and NULL. */
+	assert_null(rxs_socket_get(h, 3));
+	assert_null(rxs_socket_get(NULL, 0));
+	assert_null(rxs_socket_lookup(h, NULL));
+	assert_int_equal(rxs_socket_index(NULL), -EINVAL);
+	assert_int_equal(rxs_socket_get_info(NULL, &si), -EINVAL);
+	assert_int_equal(rxs_socket_qlen(NULL), 0);
+	assert_int_equal(rxs_socket_recv(NULL, &skb), -EINVAL);
+	assert_null(skb);
+	assert_int_equal(rxs_socket_recv_wait(NULL, &skb, 0), -EINVAL);
+	assert_int_equal(rxs_socket_accept(NULL, &conn), -EINVAL);
+	assert_null(conn);
+	assert_int_equal(rxs_socket_accept_wait(NULL, &conn, 0), -EINVAL);
+	assert_int_equal(rxs_conn_recv(NULL, &skb), -EINVAL);
+	assert_int_equal(rxs_conn_recv_wait(NULL, &skb, 0), -EINVAL);
+	assert_int_equal(rxs_conn_get_info(NULL, &si), -EINVAL);
+
+	/* The wrong kind: recv on a listener, accept on UDP, a socket taken for a connection. */
+	assert_int_equal(rxs_socket_recv(rxs_socket_lookup(h, "web"), &skb), -EINVAL);
+	assert_int_equal(rxs_socket_accept(rxs_socket_lookup(h, "wild"), &conn), -EINVAL);
+	assert_int_equal(rxs_socket_accept(rxs_socket_lookup(h, "web"), &conn), -EAGAIN);
+	assert_int_equal(rxs_conn_recv((rxs_conn_t *)rxs_socket_get(h, 2), &skb), -EINVAL);
+	assert_int_equal(rxs_conn_get_info((rxs_conn_t *)rxs_socket_get(h, 0), &si), -EINVAL);
 	rxs_host_destroy(h);
 }
 
@@ -428,7 +515,7 @@ static void test_multicast_clones(void **state)
 	for (unsigned int small = 0; small < 2; small++) {
 		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
 		struct rxs_conservation c;
-		struct rxs_sock_info big_info, small_info;
+		struct rxs_socket_info big_info, small_info;
 		rxs_host_t *h;
 		struct fr f;
 		uint64_t refused;
@@ -472,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_app_batch),
 		cmocka_unit_test(test_lookup_exact_beats_wildcard),
 		cmocka_unit_test(test_sock_recv),
+		cmocka_unit_test(test_socket_handles),
 		cmocka_unit_test(test_broadcast_to_two_sockets),
 		cmocka_unit_test(test_multicast_clones),
 	};

@@ -133,14 +133,14 @@ static void test_accept_queue_edges(void **state)
 	for (size_t i = 0; i < sizeof(acceptq) / sizeof(acceptq[0]); i++) {
 		static struct tx_log log;
 		rxs_host_t *h;
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 
 		memset(&log, 0, sizeof(log));
 		h = tcp_host(&acceptq[i].c, &log);
 		for (unsigned int k = 0; k < acceptq[i].clients; k++)
 			connect_one(h, &log, (uint16_t)(40000 + k), k * MS);
 		assert_int_equal(rxs_host_run_until(h, 10 * MS), 0);
-		assert_int_equal(rxs_host_sock_info(h, 0, &si), 0);
+		assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, 0), &si), 0);
 		if (si.recv_q != acceptq[i].queued ||
 		    FR_MIB(h, TcpExtListenOverflows) != acceptq[i].overflows)
 			fail_msg("case at line %d: accept queue %llu (want %u), ListenOverflows %llu "
@@ -177,7 +177,7 @@ static void test_syn_queue_edges(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(synq) / sizeof(synq[0]); i++) {
 		static struct tx_log log;
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 		rxs_host_t *h;
 		struct fr f;
 
@@ -188,7 +188,7 @@ static void test_syn_queue_edges(void **state)
 			fr_inject(h, &f, k * 10000);
 		}
 		assert_int_equal(rxs_host_run_until(h, 500 * MS), 0);
-		assert_int_equal(rxs_host_sock_info(h, 0, &si), 0);
+		assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, 0), &si), 0);
 		if (si.syn_q != synq[i].syn_q ||
 		    FR_MIB(h, TcpExtSyncookiesSent) != synq[i].cookies ||
 		    FR_MIB(h, TcpExtTCPReqQFullDrop) != synq[i].reqq_full_drop ||
@@ -212,7 +212,7 @@ static void test_syn_flood_no_alloc(void **state)
 {
 	static const struct tcp_case c = { __LINE__, 4, 0, 1, 0, 0, RXS_APP_NEVER };
 	static struct tx_log log;
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	rxs_host_t *h;
 	struct fr f;
 
@@ -236,7 +236,7 @@ static void test_syn_flood_no_alloc(void **state)
 	fr_count_allocs(false);
 	assert_int_equal(FR_MIB(h, TcpExtSyncookiesSent), 20095);
 	assert_int_equal(log.synacks, 20100);
-	assert_int_equal(rxs_host_sock_info(h, 0, &si), 0);
+	assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, 0), &si), 0);
 	assert_int_equal(si.syn_q, 5);
 	fr_conserved(h);
 	rxs_host_destroy(h);
@@ -248,7 +248,7 @@ static void test_synack_timer(void **state)
 	static const struct tcp_case c = { __LINE__, 16, 0, 1, 0, 0, RXS_APP_NEVER };
 	static const uint64_t at[] = { 1, 3, 7, 15, 31 };
 	static struct tx_log log;
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	rxs_host_t *h;
 	struct fr f;
 
@@ -264,10 +264,10 @@ static void test_synack_timer(void **state)
 		assert_int_equal(FR_MIB(h, TcpExtTCPSynRetrans), i + 1);
 	}
 	assert_int_equal(rxs_host_run_until(h, 62 * SEC), 0);
-	rxs_host_sock_info(h, 0, &si);
+	rxs_socket_get_info(rxs_socket_get(h, 0), &si);
 	assert_int_equal(si.syn_q, 1);
 	assert_int_equal(rxs_host_run_until(h, 64 * SEC), 0);
-	rxs_host_sock_info(h, 0, &si);
+	rxs_socket_get_info(rxs_socket_get(h, 0), &si);
 	assert_int_equal(si.syn_q, 0);
 	assert_int_equal(FR_MIB(h, TcpRetransSegs), 5);
 	assert_int_equal(FR_MIB(h, TcpExtTCPTimeouts), 6);	/* 5 resends and the expiry */
@@ -283,7 +283,7 @@ static void test_final_ack_overflow(void **state)
 	for (int abort = 0; abort <= 1; abort++) {
 		const struct tcp_case c = { __LINE__, 0, 0, 1, 0, abort, RXS_APP_NEVER };
 		static struct tx_log log;
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 		rxs_host_t *h;
 		struct fr f;
 
@@ -303,7 +303,7 @@ static void test_final_ack_overflow(void **state)
 		fr_tcp(&f, 40000, 80, 1001, log.isn[40000] + 1, 0x10, 0);	/* queue now full */
 		fr_inject(h, &f, 3 * MS);
 		assert_int_equal(rxs_host_run_until(h, 10 * MS), 0);
-		rxs_host_sock_info(h, 0, &si);
+		rxs_socket_get_info(rxs_socket_get(h, 0), &si);
 		assert_int_equal(FR_MIB(h, TcpExtSyncookiesRecv), 1);
 		assert_int_equal(si.recv_q, 1);
 		assert_int_equal(FR_MIB(h, TcpExtListenOverflows), 1);
@@ -353,7 +353,7 @@ static void test_established_data(void **state)
 {
 	static const struct tcp_case c = { __LINE__, 16, 0, 1, 0, 0, RXS_APP_NEVER };
 	static struct tx_log log;
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	uint32_t ack;
 	rxs_host_t *h;
 	struct fr f;
@@ -381,7 +381,7 @@ static void test_established_data(void **state)
 	assert_int_equal(fr_drops(h, RXS_DROP_TCP_OFOMERGE), 1);
 	assert_int_equal(fr_drops(h, RXS_DROP_TCP_OLD_DATA), 1);
 	/* The listener holds the child unaccepted; the child holds three segments. */
-	rxs_host_sock_info(h, 0, &si);
+	rxs_socket_get_info(rxs_socket_get(h, 0), &si);
 	assert_int_equal(si.recv_q, 1);
 	fr_conserved(h);
 	rxs_host_destroy(h);
@@ -430,7 +430,7 @@ static void test_generated_connections(void **state)
 	struct rxs_scenario *sc;
 	struct rxs_traffic_config *t;
 	struct rxs_socket_config *s;
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	struct rxs_conservation c;
 	rxs_host_t *h;
 
@@ -448,7 +448,7 @@ static void test_generated_connections(void **state)
 	snprintf(t->nic, sizeof(t->nic), "eth0");
 	h = fr_host(sc);
 	assert_int_equal(rxs_host_run(h), 0);
-	rxs_host_sock_info(h, 0, &si);
+	rxs_socket_get_info(rxs_socket_get(h, 0), &si);
 	assert_int_equal(FR_MIB(h, TcpPassiveOpens), 8);
 	assert_int_equal(si.delivered, 8);			/* all accepted */
 	assert_int_equal(FR_MIB(h, TcpInSegs), 8 * 2 + 80);	/* the SYN-ACKs are not received */
@@ -472,21 +472,21 @@ static void test_generated_connections(void **state)
 		struct rxs_sk_buff *skb;
 		int segs = 0;
 
-		assert_int_equal(rxs_host_accept(h, 0, &conn), 0);
+		assert_int_equal(rxs_socket_accept(rxs_socket_get(h, 0), &conn), 0);
 		while (rxs_conn_recv(conn, &skb) == 0) {
 			assert_int_equal(skb->len, 200 - 14 - 20 - 32);	/* payload only */
 			rxs_consume_skb(skb);
 			segs++;
 		}
 		assert_int_equal(segs, 10);
-		assert_int_equal(rxs_conn_info(conn, &si), 0);
+		assert_int_equal(rxs_conn_get_info(conn, &si), 0);
 		assert_string_equal(si.local, "10.0.0.2:80");
 		assert_int_equal(si.delivered, 10);
 	}
 	{
 		rxs_conn_t *conn;
 
-		assert_int_equal(rxs_host_accept(h, 0, &conn), -EAGAIN);
+		assert_int_equal(rxs_socket_accept(rxs_socket_get(h, 0), &conn), -EAGAIN);
 	}
 	assert_int_equal(rxs_host_conservation(h, &c), 0);
 	assert_int_equal(c.queued, 0);
@@ -593,7 +593,7 @@ static void test_connected_socket(void **state)
 		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
 		struct rxs_socket_config *s = rxs_scenario_add_socket(sc);
 		struct rxs_traffic_config *t;
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 		uint64_t reasons[RXS_DROP_MAX], other = 0;
 		rxs_host_t *h;
 		struct capw w;
@@ -625,7 +625,7 @@ static void test_connected_socket(void **state)
 		rxs_host_drop_reasons(h, reasons);
 		for (int r = 0; r < RXS_DROP_MAX; r++)
 			other += r == (int)conn_cases[i].reason ? 0 : reasons[r];
-		rxs_host_sock_info(h, 0, &si);
+		rxs_socket_get_info(rxs_socket_get(h, 0), &si);
 		if (FR_MIB(h, TcpActiveOpens) != conn_cases[i].active_opens ||
 		    FR_MIB(h, TcpAttemptFails) != conn_cases[i].attempt_fails ||
 		    FR_MIB(h, TcpOutRsts) != conn_cases[i].out_rsts ||

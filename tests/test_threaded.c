@@ -101,7 +101,7 @@ static void test_two_sources(void **state)
 		"run: { until: end+50ms }\n";
 	char err[256];
 	struct rxs_scenario *sc = NULL;
-	struct rxs_sock_info a, b;
+	struct rxs_socket_info a, b;
 	struct rxs_conservation c;
 	rxs_host_t *h = NULL;
 
@@ -112,8 +112,8 @@ static void test_two_sources(void **state)
 		fail_msg("%s", err);
 	rxs_scenario_free(sc);
 	assert_int_equal(rxs_host_run_threaded(h, false), 0);
-	assert_int_equal(rxs_host_sock_info(h, 0, &a), 0);
-	assert_int_equal(rxs_host_sock_info(h, 1, &b), 0);
+	assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, 0), &a), 0);
+	assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, 1), &b), 0);
 	assert_int_equal(a.delivered, 1000);
 	assert_int_equal(b.delivered, 500);
 	assert_int_equal(rxs_host_conservation(h, &c), 0);
@@ -281,9 +281,10 @@ struct reader {
 static void *reader_main(void *p)
 {
 	struct reader *r = p;
+	rxs_socket_t *sock = rxs_socket_get(r->h, 0);
 	struct rxs_sk_buff *skb;
 
-	while (r->got < 500 && rxs_host_sock_recv_wait(r->h, 0, &skb, 2000000000ull) == 0) {
+	while (r->got < 500 && rxs_socket_recv_wait(sock, &skb, 2000000000ull) == 0) {
 		rxs_consume_skb(skb);
 		r->got++;
 	}
@@ -317,7 +318,7 @@ static void *poller_main(void *p)
 	struct rxs_sk_buff *skb;
 
 	for (unsigned int idle = 0; r->got < 2000 && idle < 2000000; idle++) {
-		if (rxs_host_sock_recv(r->h, 0, &skb) == 0) {
+		if (rxs_socket_recv(rxs_socket_get(r->h, 0), &skb) == 0) {
 			rxs_consume_skb(skb);
 			r->got++;
 			idle = 0;
@@ -365,7 +366,7 @@ static void *tcp_app_main(void *p)
 		struct rxs_sk_buff *skb;
 		unsigned int segs = 0;
 
-		if (rxs_host_accept_wait(a->h, 0, &conn, 2000000000ull))
+		if (rxs_socket_accept_wait(rxs_socket_get(a->h, 0), &conn, 2000000000ull))
 			break;
 		a->conns++;
 		while (segs < 10 && rxs_conn_recv_wait(conn, &skb, 2000000000ull) == 0) {
@@ -497,10 +498,10 @@ static void test_split_readers(void **state)
 		assert_true(nt.rx_packets > 0);
 	}
 	for (unsigned int i = 0; i < 2; i++) {	/* the UDP reader takes each at once */
-		struct rxs_sock_info iv, it;
+		struct rxs_socket_info iv, it;
 
-		assert_int_equal(rxs_host_sock_info(v, i, &iv), 0);
-		assert_int_equal(rxs_host_sock_info(t, i, &it), 0);
+		assert_int_equal(rxs_socket_get_info(rxs_socket_get(v, i), &iv), 0);
+		assert_int_equal(rxs_socket_get_info(rxs_socket_get(t, i), &it), 0);
 		assert_int_equal(it.delivered, iv.delivered);
 		assert_int_equal(it.delivered_bytes, iv.delivered_bytes);
 		assert_int_equal(it.drops, iv.drops);

@@ -28,7 +28,7 @@ int main(void)
 	printf("librxsim %s\n", rxs_version_string());
 
 	/* 1. The host: one NIC with an address, one UDP socket on port 5353 whose application
-	 *    model never reads (we are the application: rxs_host_sock_recv below). */
+	 *    model never reads (we are the application: rxs_socket_recv below). */
 	if (rxs_scenario_create(&sc))
 		return 1;
 	nic = rxs_scenario_add_nic(sc);			/* eth0, 02:00:00:00:00:02 */
@@ -70,10 +70,10 @@ int main(void)
 
 	/* 3. Read the socket as recvfrom() would. The datagram is an skb: skb->data is at the
 	 *    UDP header; we own it and end it with rxs_consume_skb(). */
-	int sock = rxs_host_sock_lookup(h, "mdns");
+	rxs_socket_t *sock = rxs_socket_lookup(h, "mdns");
 	struct rxs_sk_buff *skb;
 
-	while (rxs_host_sock_recv(h, (unsigned int)sock, &skb) == 0) {
+	while (rxs_socket_recv(sock, &skb) == 0) {
 		const uint8_t *ip = rxs_skb_network_header(skb);
 
 		printf("recv %u bytes from %u.%u.%u.%u: %.*s\n", skb->len - 8, ip[12], ip[13],
@@ -82,10 +82,10 @@ int main(void)
 	}
 
 	/* 4. Counters, as nstat and ss show them. */
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	struct rxs_conservation c;
 
-	rxs_host_sock_info(h, (unsigned int)sock, &si);
+	rxs_socket_get_info(sock, &si);
 	printf("IpInReceives %" PRIu64 " UdpInDatagrams %" PRIu64 " UdpNoPorts %" PRIu64 "\n",
 	       rxs_host_mib(h, RXS_MIB_IpInReceives), rxs_host_mib(h, RXS_MIB_UdpInDatagrams),
 	       rxs_host_mib(h, RXS_MIB_UdpNoPorts));

@@ -151,9 +151,9 @@ int main(void)
 		return 1;
 	}
 	for (unsigned int s = 0; s < NSOCKS; s++) {
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 
-		rxs_host_sock_info(h, s, &si);
+		rxs_socket_get_info(rxs_socket_get(h, s), &si);
 		printf("socket %s (%s): queued %" PRIu64 ", read %" PRIu64 "\n", si.name, si.local,
 		       l.dma_to_queue[s].n, l.queue_to_read[s].n);
 		hist_print(&l.dma_to_queue[s], "NIC arrival (DMA) -> socket enqueue");

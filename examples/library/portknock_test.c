@@ -29,7 +29,7 @@ struct fixture {
 	rxs_host_t *h;
 	struct portknock pk;
 	uint8_t mac[6];
-	unsigned int ssh;		/* the listener's socket index */
+	rxs_socket_t *ssh;		/* the listener */
 };
 
 /* A host with eth0 10.0.0.2/24, an sshd listening on TCP port 22, the hook registered. */
@@ -55,7 +55,7 @@ static int setup(void **state)
 		return -1;
 	}
 	rxs_scenario_free(sc);
-	fx->ssh = (unsigned int)rxs_host_sock_lookup(fx->h, "sshd");
+	fx->ssh = rxs_socket_lookup(fx->h, "sshd");
 	if (portknock_register(&fx->pk, fx->h))
 		return -1;
 	*state = fx;
@@ -113,7 +113,7 @@ static void test_knock_sequences(void **state)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(knock_cases); i++) {
 		struct fixture *fx;
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 		uint64_t t = 0;
 
 		assert_int_equal(setup((void **)&fx), 0);
@@ -121,7 +121,7 @@ static void test_knock_sequences(void **state)
 			syn(fx, "10.0.0.10", knock_cases[i].knocks[k], t);
 		syn(fx, "10.0.0.10", 22, t);
 		assert_int_equal(rxs_host_run_until(fx->h, t + 1000000), 0);
-		assert_int_equal(rxs_host_sock_info(fx->h, fx->ssh, &si), 0);
+		assert_int_equal(rxs_socket_get_info(fx->ssh, &si), 0);
 		if (fx->pk.accepted != (knock_cases[i].open ? 1u : 0u) ||
 		    si.syn_q != fx->pk.accepted ||
 		    drops(fx->h, RXS_DROP_NETFILTER_DROP) != fx->pk.dropped)
@@ -159,7 +159,7 @@ static void test_syn_flood(void **state)
 		.count = 20000, .seed = 7,
 	};
 	static const uint16_t client[4] = { 7000, 8000, 9000, 22 };
-	struct rxs_sock_info si;
+	struct rxs_socket_info si;
 	struct rxs_conservation c;
 	rxs_source_t *src;
 	struct rxs_frame f;
@@ -185,7 +185,7 @@ static void test_syn_flood(void **state)
 	assert_int_equal(fx->pk.dropped, 20000);
 	assert_int_equal(fx->pk.accepted, 1);
 	assert_int_equal(drops(fx->h, RXS_DROP_NETFILTER_DROP), 20000);
-	assert_int_equal(rxs_host_sock_info(fx->h, fx->ssh, &si), 0);
+	assert_int_equal(rxs_socket_get_info(fx->ssh, &si), 0);
 	assert_int_equal(si.syn_q, 1);
 	assert_int_equal(rxs_host_mib(fx->h, RXS_MIB_TcpExtListenOverflows), 0);
 	assert_int_equal(rxs_host_mib(fx->h, RXS_MIB_TcpExtTCPReqQFullDoCookies), 0);

@@ -29,8 +29,7 @@ static const char scenario[] =
 	"run: { until: end+50ms }\n";
 
 struct worker {
-	rxs_host_t *h;
-	unsigned int sock;
+	rxs_socket_t *sock;
 	unsigned int got;
 	uint64_t bytes;
 };
@@ -41,7 +40,7 @@ static void *worker_main(void *p)
 	struct worker *w = p;
 	struct rxs_sk_buff *skb;
 
-	while (rxs_host_sock_recv_wait(w->h, w->sock, &skb, 1000000000ull) == 0) {
+	while (rxs_socket_recv_wait(w->sock, &skb, 1000000000ull) == 0) {
 		w->got++;
 		w->bytes += skb->len - 8;	/* skb->data is at the UDP header */
 		rxs_consume_skb(skb);
@@ -74,7 +73,7 @@ int main(void)
 		return 1;
 	}
 	for (int i = 0; i < 2; i++) {
-		w[i] = (struct worker){ h, (unsigned int)rxs_host_sock_lookup(h, "dns"), 0, 0 };
+		w[i] = (struct worker){ rxs_socket_lookup(h, "dns"), 0, 0 };
 		pthread_create(&t[i], NULL, worker_main, &w[i]);
 	}
 	rc = rxs_host_wait_threaded(h);

@@ -176,7 +176,7 @@ enum rxs_tracepoint {
 	RXS_TP_SOCK_QUEUE,		/* rxsim's own (no such kernel tracepoint): an skb was
 					 * queued on a socket's receive queue */
 	RXS_TP_SOCK_READ,		/* rxsim's own: the application model read an skb
-					 * (recvmsg); not fired by rxs_host_sock_recv() */
+					 * (recvmsg); not fired by rxs_socket_recv() */
 	RXS_TP_STAGE,			/* rxsim's own: a packet passed a stage of the path,
 					 * with what was decided there (rxsim trace uses it) */
 	RXS_TP_COUNT
@@ -217,7 +217,7 @@ struct rxs_tp_sock_rcvqueue_full {
 	int rmem_alloc;
 	unsigned int truesize;
 	int sk_rcvbuf;
-	unsigned int sock;		/* socket index (rxs_host_sock_info) */
+	unsigned int sock;		/* socket index (rxs_socket_get()) */
 	const char *sock_name;
 };
 

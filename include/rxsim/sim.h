@@ -15,7 +15,7 @@
  *
  * The threaded engine is the exception: between rxs_host_start_threaded() and
  * rxs_host_wait_threaded() the host belongs to its threads. Application threads may call
- * rxs_host_sock_recv_wait(), rxs_host_accept_wait(), rxs_conn_recv_wait() and free the skbs
+ * the calls of rxsim/socket.h (rxs_socket_recv_wait() and the like) and free the skbs
  * they got (rxs_consume_skb(), rxs_kfree_skb_reason()); nothing else may touch the host
  * until rxs_host_wait_threaded() returns. Hooks and tracepoints then run on the engine's
  * threads, one at a time (under the host lock).
@@ -61,13 +61,6 @@ RXS_API int rxs_host_start_threaded(rxs_host_t *h, bool top_speed);
 RXS_API int rxs_host_wait_threaded(rxs_host_t *h);
 /* Whether @h was started on the threaded engine (its time is then real time). */
 RXS_API bool rxs_host_is_threaded(const rxs_host_t *h);
-
-/* recv() for an application thread during a threaded run: blocks until a datagram is
- * queued on socket @sock, @timeout_ns passes or the run ends (-EAGAIN). Before
- * rxs_host_start_threaded() and after the run it does not block. Thread-safe from the start
- * until rxs_host_destroy(). */
-RXS_API int rxs_host_sock_recv_wait(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp,
-				    uint64_t timeout_ns);
 
 /* Run one step: the next frame's arrival (with every frame due at the same instant) or the
  * next event (a softirq's NAPI poll, an IRQ, a timer, an application's read). 1 when a step
@@ -131,27 +124,6 @@ RXS_API int rxs_host_nic_queue_stats(const rxs_host_t *h, unsigned int nic, unsi
 				     struct rxs_nic_stats *st, uint32_t *ring_size,
 				     uint32_t *ring_max_fill);
 
-/* One socket as `ss -m` and /proc/net/udp show it. */
-struct rxs_sock_info {
-	const char *name;
-	int proto;			/* IPPROTO_UDP / IPPROTO_TCP */
-	char local[64];			/* "10.0.0.2:53", "[fd00::2]:53", "0.0.0.0:53" */
-	uint64_t recv_q;		/* UDP: rmem_alloc bytes; listener: accept queue length */
-	uint64_t send_q;		/* listener: backlog */
-	int64_t rcvbuf;			/* sk_rcvbuf (skmem rb) */
-	uint64_t rmem_alloc;		/* skmem r */
-	uint64_t drops;			/* sk_drops (skmem d) */
-	uint64_t queued;		/* skbs in the receive queue */
-	uint64_t delivered;		/* datagrams (or connections) the application took */
-	uint64_t delivered_bytes;
-	uint64_t syn_q;			/* request socks (listeners) */
-};
-
-/* Sockets of @h, in scenario order. */
-RXS_API unsigned int rxs_host_nsockets(const rxs_host_t *h);
-/* Socket @sock as ss shows it, into @info. 0 or -EINVAL. */
-RXS_API int rxs_host_sock_info(const rxs_host_t *h, unsigned int sock, struct rxs_sock_info *info);
-
 struct rxs_nf;
 /* The host's iptables rule set (read its counters with rxs_nf_rule()), or NULL. */
 RXS_API const struct rxs_nf *rxs_host_netfilter(const rxs_host_t *h);
@@ -203,41 +175,6 @@ RXS_API uint64_t rxs_host_ended_class(const rxs_host_t *h, enum rxs_pkt_class cl
  * offered == consumed + dropped + queued, RXS_ECONSERVATION otherwise. */
 RXS_API int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c);
 
-/* ---- library users' sockets ----
- * These may be called from any thread, also while a threaded run goes on (they take the
- * locks of what they touch); the _wait variants below also block. */
-
-/* Take the oldest datagram queued on socket @sock, as recvfrom() would (the application
- * model of that socket should be `read: never` so it leaves them). The caller owns the skb
- * and ends it with rxs_consume_skb(). 0, -EAGAIN (empty) or -EINVAL. */
-RXS_API int rxs_host_sock_recv(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp);
-
-/* A TCP connection the host accepted. */
-typedef struct rxs_sock rxs_conn_t;
-
-/* accept(): the oldest connection in TCP listener @sock's accept queue (give that socket
- * `accept: never` so its application model leaves them). 0, -EAGAIN (none) or -EINVAL. */
-RXS_API int rxs_host_accept(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp);
-
-/* recv() on @c: its oldest in-order segment, payload at skb->data, skb->len bytes (give the
- * listener `read: never` so its application model leaves them). The caller owns the skb and
- * ends it with rxs_consume_skb(). 0, -EAGAIN (nothing yet) or -EINVAL. */
-RXS_API int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp);
-
-/* accept() and recv() that block, for application threads during a threaded run, as
- * rxs_host_sock_recv_wait() does: until a connection (a segment) is there, @timeout_ns passes
- * or the run ends (-EAGAIN). Thread-safe from rxs_host_start_threaded() until
- * rxs_host_destroy(); outside a threaded run they do not block. */
-RXS_API int rxs_host_accept_wait(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp,
-				 uint64_t timeout_ns);
-RXS_API int rxs_conn_recv_wait(rxs_conn_t *c, struct rxs_sk_buff **skbp, uint64_t timeout_ns);
-
-/* @c as `ss -t` shows it: local address, Recv-Q (bytes queued), drops. 0 or -EINVAL. */
-RXS_API int rxs_conn_info(const rxs_conn_t *c, struct rxs_sock_info *info);
-
-/* Index of the socket named @name, or -1. */
-RXS_API int rxs_host_sock_lookup(const rxs_host_t *h, const char *name);
-
 /* Callback at every counted end of a packet's life (the skb:kfree_skb and skb:consume_skb
  * tracepoints); @reason is RXS_DROP_CONSUMED for a consume. The skb is read-only and valid
  * only during the call. */
@@ -276,11 +213,9 @@ typedef void (*rxs_sample_fn)(void *ctx, const rxs_host_t *h, uint64_t t_ns);
 RXS_API int rxs_host_set_sampler(rxs_host_t *h, uint64_t interval_ns, rxs_sample_fn fn, void *ctx);
 
 /* Queue depths now, for samplers: frames in @nic's RX queue @queue's ring, skbs in @cpu's
- * backlog, skbs in socket @sock's receive queue. */
+ * backlog (a socket's: rxs_socket_qlen()). */
 RXS_API uint32_t rxs_host_ring_fill(const rxs_host_t *h, unsigned int nic, unsigned int queue);
 /* skbs in CPU @cpu's backlog (input and process queues) now. */
 RXS_API uint32_t rxs_host_backlog_len(const rxs_host_t *h, unsigned int cpu);
-/* skbs in socket @sock's receive queue now. */
-RXS_API uint32_t rxs_host_sock_qlen(const rxs_host_t *h, unsigned int sock);
 
 #endif /* RXSIM_SIM_H */

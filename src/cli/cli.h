@@ -8,6 +8,7 @@
 
 #include "rxsim/config.h"
 #include "rxsim/sim.h"
+#include "rxsim/socket.h"
 
 /* Exit statuses, as `rxsim --help` documents them. */
 enum {

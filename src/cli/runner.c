@@ -63,10 +63,10 @@ void cli_collect(const rxs_host_t *h, struct cli_result *r)
 		if (n < CLI_MAX_NICS)
 			r->nic_missed[n] = st.rx_missed_errors;
 	}
-	for (unsigned int s = 0; s < rxs_host_nsockets(h) && s < CLI_MAX_SOCKS; s++) {
-		struct rxs_sock_info info;
+	for (unsigned int s = 0; s < rxs_socket_count(h) && s < CLI_MAX_SOCKS; s++) {
+		struct rxs_socket_info info;
 
-		if (rxs_host_sock_info(h, s, &info) == 0)
+		if (rxs_socket_get_info(rxs_socket_get(h, s), &info) == 0)
 			r->sock_drops[s] = info.drops;
 	}
 	collect_cpus(h, r);

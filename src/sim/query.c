@@ -12,6 +12,7 @@
 #include "rxsim/bpf.h"
 #include "rxsim/ring.h"
 #include "rxsim/sim.h"
+#include "rxsim/socket.h"
 #include "sim/sim_int.h"
 
 const struct rxs_scenario *rxs_host_scenario(const rxs_host_t *h)
@@ -125,19 +126,6 @@ int rxs_host_nic_queue_stats(const rxs_host_t *h, unsigned int nic, unsigned int
 	return 0;
 }
 
-unsigned int rxs_host_nsockets(const rxs_host_t *h)
-{
-	return h->nsocks;
-}
-
-int rxs_host_sock_lookup(const rxs_host_t *h, const char *name)
-{
-	for (unsigned int i = 0; i < h->nsocks; i++)
-		if (!strcmp(h->socks[i].cfg.name, name))
-			return (int)i;
-	return -1;
-}
-
 static void format_local(const struct rxs_socket_config *c, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -151,13 +139,15 @@ static void format_local(const struct rxs_socket_config *c, char *buf, size_t le
 		snprintf(buf, len, "%s:%u", a, c->port);
 }
 
-int rxs_host_sock_info(const rxs_host_t *h, unsigned int sock, struct rxs_sock_info *info)
+/* In sim, not socket: the threaded engine's per-thread read counts are summed in. */
+int rxs_socket_get_info(const rxs_socket_t *s, struct rxs_socket_info *info)
 {
-	const struct rxs_sock *sk;
+	const struct rxs_sock *sk = rxs__sock_of(s);
+	const rxs_host_t *h;
 
-	if (sock >= h->nsocks)
+	if (!sk)
 		return -EINVAL;
-	sk = &h->socks[sock];
+	h = sk->host;
 	memset(info, 0, sizeof(*info));
 	info->name = sk->cfg.name;
 	info->proto = sk->cfg.proto;
@@ -257,14 +247,16 @@ int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
 	return c->offered == c->consumed + c->dropped + c->queued ? 0 : RXS_ECONSERVATION;
 }
 
-int rxs_host_sock_recv(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp)
+/* In sim, not socket: it asks which engine runs (to lock or not, and on which CPU to count). */
+int rxs_socket_recv(rxs_socket_t *s, struct rxs_sk_buff **skbp)
 {
-	struct rxs_sock *sk;
+	struct rxs_sock *sk = rxs__sock_of(s);
+	rxs_host_t *h;
 
 	*skbp = NULL;
-	if (sock >= h->nsocks || h->socks[sock].cfg.proto != IPPROTO_UDP)
+	if (!sk || sk->cfg.proto != IPPROTO_UDP)
 		return -EINVAL;
-	sk = &h->socks[sock];
+	h = sk->host;
 	if (unlikely(h->threaded)) {
 		/* An application thread during a threaded run: under the socket's lock, as the
 		 * CPUs queue, counted in process context. */
@@ -345,55 +337,33 @@ uint32_t rxs_host_backlog_len(const rxs_host_t *h, unsigned int cpu)
 	return h->cpus[cpu].input_pkt_queue.qlen + h->cpus[cpu].process_queue.qlen;
 }
 
-uint32_t rxs_host_sock_qlen(const rxs_host_t *h, unsigned int sock)
+/* accept() and recv() on a connection stay in sim with the socket's recv, the calls an
+ * application makes. */
+int rxs_socket_accept(rxs_socket_t *s, rxs_conn_t **connp)
 {
-	return sock < h->nsocks ? h->socks[sock].receive_queue.qlen : 0;
-}
+	struct rxs_sock *sk = rxs__sock_of(s), *child = NULL;
 
-int rxs_host_accept(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp)
-{
 	*connp = NULL;
-	if (sock >= h->nsocks || h->socks[sock].tcp.state != RXS_TCP_LISTEN)
+	if (!sk || sk->tcp.state != RXS_TCP_LISTEN)
 		return -EINVAL;
-	rxs__lock_acquire(&h->tcp_lock);
-	*connp = rxs__tcp_accept(&h->socks[sock]);
-	rxs__lock_release(&h->tcp_lock);
-	return *connp ? 0 : -EAGAIN;
+	rxs__lock_acquire(&sk->host->tcp_lock);
+	child = rxs__tcp_accept(sk);
+	rxs__lock_release(&sk->host->tcp_lock);
+	*connp = (rxs_conn_t *)child;
+	return child ? 0 : -EAGAIN;
 }
 
 int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp)
 {
+	struct rxs_sock *sk = rxs__conn_sock(c);
+
 	*skbp = NULL;
-	if (!c || !c->tcp.listener)
+	if (!sk)
 		return -EINVAL;
-	rxs__lock_acquire(&c->host->tcp_lock);
-	*skbp = rxs__tcp_recvmsg(c);
-	rxs__lock_release(&c->host->tcp_lock);
+	rxs__lock_acquire(&sk->host->tcp_lock);
+	*skbp = rxs__tcp_recvmsg(sk);
+	rxs__lock_release(&sk->host->tcp_lock);
 	return *skbp ? 0 : -EAGAIN;
-}
-
-int rxs_conn_info(const rxs_conn_t *c, struct rxs_sock_info *info)
-{
-	char a[INET6_ADDRSTRLEN];
-	const struct rxs_tcp_tuple *t;
-
-	if (!c || !c->tcp.listener)
-		return -EINVAL;
-	t = &c->tcp.node.t;
-	memset(info, 0, sizeof(*info));
-	info->name = c->cfg.name;
-	info->proto = IPPROTO_TCP;
-	inet_ntop(t->family, t->daddr, a, sizeof(a));
-	snprintf(info->local, sizeof(info->local), t->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
-		 a, t->dport);
-	info->rcvbuf = c->rcvbuf;
-	info->rmem_alloc = (uint64_t)c->rmem_alloc;
-	info->recv_q = (uint64_t)c->rmem_alloc;
-	info->drops = c->drops;
-	info->queued = c->receive_queue.qlen + c->tcp.ofo.qlen;
-	info->delivered = c->delivered;
-	info->delivered_bytes = c->delivered_bytes;
-	return 0;
 }
 
 int rxs_host_progress(const rxs_host_t *h, uint64_t *bytes_read, uint64_t *bytes_total)

@@ -11,7 +11,7 @@
  * (nics_split()), and the NIC holds a frame while its ring is deep, as Ethernet flow
  * control makes a sender do, so a benchmark measures the host and not the drops. A timer
  * thread runs the kernel's timers when they fall due. Application threads of a library user
- * block in rxs_host_sock_recv_wait(), rxs_host_accept_wait() and rxs_conn_recv_wait().
+ * block in rxs_socket_recv_wait(), rxs_socket_accept_wait() and rxs_conn_recv_wait().
  *
  * What the threads share is locked as the essay on locks below describes. The rare
  * operations that need a consistent view of everything (a timer that walks TCP state, the
@@ -1002,7 +1002,7 @@ void rxs__threads_stop(struct rxs_host *h)
 }
 
 /* Freed with the host, last, not at the end of the run: an application thread may still be
- * in rxs_host_sock_recv_wait() (it returns at once, the run being over), and skbs of the
+ * in rxs_socket_recv_wait() (it returns at once, the run being over), and skbs of the
  * threads' pools stay queued until the host goes. */
 void rxs__threads_free(struct rxs_host *h)
 {
@@ -1169,8 +1169,7 @@ static int wait_for(struct rxs_host *h, int (*try_once)(void *arg), void *arg,
 }
 
 struct recv_arg {
-	struct rxs_host *h;
-	unsigned int sock;
+	rxs_socket_t *sock;
 	struct rxs_sk_buff **skbp;
 	rxs_conn_t **connp;
 	rxs_conn_t *conn;
@@ -1181,14 +1180,14 @@ static int try_sock_recv(void *p)
 {
 	struct recv_arg *a = p;
 
-	return rxs_host_sock_recv(a->h, a->sock, a->skbp);
+	return rxs_socket_recv(a->sock, a->skbp);
 }
 
 static int try_accept(void *p)
 {
 	struct recv_arg *a = p;
 
-	return rxs_host_accept(a->h, a->sock, a->connp);
+	return rxs_socket_accept(a->sock, a->connp);
 }
 
 static int try_conn_recv(void *p)
@@ -1198,30 +1197,35 @@ static int try_conn_recv(void *p)
 	return rxs_conn_recv(a->conn, a->skbp);
 }
 
-int rxs_host_sock_recv_wait(rxs_host_t *h, unsigned int sock, struct rxs_sk_buff **skbp,
-			    uint64_t timeout_ns)
+int rxs_socket_recv_wait(rxs_socket_t *s, struct rxs_sk_buff **skbp, uint64_t timeout_ns)
 {
-	struct recv_arg a = { .h = h, .sock = sock, .skbp = skbp };
+	struct rxs_sock *sk = rxs__sock_of(s);
+	struct recv_arg a = { .sock = s, .skbp = skbp };
 
 	*skbp = NULL;
-	return wait_for(h, try_sock_recv, &a, timeout_ns);
+	if (!sk)
+		return -EINVAL;
+	return wait_for(sk->host, try_sock_recv, &a, timeout_ns);
 }
 
-int rxs_host_accept_wait(rxs_host_t *h, unsigned int sock, rxs_conn_t **connp,
-			 uint64_t timeout_ns)
+int rxs_socket_accept_wait(rxs_socket_t *s, rxs_conn_t **connp, uint64_t timeout_ns)
 {
-	struct recv_arg a = { .h = h, .sock = sock, .connp = connp };
+	struct rxs_sock *sk = rxs__sock_of(s);
+	struct recv_arg a = { .sock = s, .connp = connp };
 
 	*connp = NULL;
-	return wait_for(h, try_accept, &a, timeout_ns);
+	if (!sk)
+		return -EINVAL;
+	return wait_for(sk->host, try_accept, &a, timeout_ns);
 }
 
 int rxs_conn_recv_wait(rxs_conn_t *c, struct rxs_sk_buff **skbp, uint64_t timeout_ns)
 {
-	struct recv_arg a = { .h = c ? c->host : NULL, .conn = c, .skbp = skbp };
+	struct rxs_sock *sk = rxs__conn_sock(c);
+	struct recv_arg a = { .conn = c, .skbp = skbp };
 
 	*skbp = NULL;
-	if (!c)
+	if (!sk)
 		return -EINVAL;
-	return wait_for(c->host, try_conn_recv, &a, timeout_ns);
+	return wait_for(sk->host, try_conn_recv, &a, timeout_ns);
 }

@@ -317,10 +317,10 @@ static uint64_t udp_in(const struct rxs_host *h)
 {
 	uint64_t v = 0;
 
-	for (unsigned int k = 0; k < rxs_host_nsockets(h); k++) {
-		struct rxs_sock_info si;
+	for (unsigned int k = 0; k < rxs_socket_count(h); k++) {
+		struct rxs_socket_info si;
 
-		if (rxs_host_sock_info(h, k, &si) == 0 && si.proto == IPPROTO_UDP)
+		if (rxs_socket_get_info(rxs_socket_get(h, k), &si) == 0 && si.proto == IPPROTO_UDP)
 			v += si.queued;
 	}
 	return v + rxs_host_mib(h, RXS_MIB_UdpInDatagrams) + rxs_host_mib(h, RXS_MIB_UdpNoPorts) +
@@ -388,14 +388,14 @@ static const struct rxs_socket_config *sock_cfg(const struct rxs_host *h, const 
 
 static void socket_boxes(struct diagram *d, const struct rxs_host *h)
 {
-	for (unsigned int k = 0; k < rxs_host_nsockets(h); k++) {
+	for (unsigned int k = 0; k < rxs_socket_count(h); k++) {
 		const struct rxs_socket_config *cfg;
-		struct rxs_sock_info si;
+		struct rxs_socket_info si;
 		char b1[32], b2[32], app[64] = "application";
 		bool tcp;
 		int sb, ab;
 
-		if (rxs_host_sock_info(h, k, &si) < 0)
+		if (rxs_socket_get_info(rxs_socket_get(h, k), &si) < 0)
 			continue;
 		tcp = si.proto == IPPROTO_TCP;
 		cfg = sock_cfg(h, si.name);
@@ -930,10 +930,10 @@ static void draw_charts(FILE *f, const struct rxs_host *h, const struct rxs_seri
 		chart_add(&ch[1], c, name);
 		chart_add(&ch[2], c, name);
 	}
-	for (unsigned int k = 0; k < rxs_host_nsockets(h); k++) {
-		struct rxs_sock_info si;
+	for (unsigned int k = 0; k < rxs_socket_count(h); k++) {
+		struct rxs_socket_info si;
 
-		if (rxs_host_sock_info(h, k, &si) == 0)
+		if (rxs_socket_get_info(rxs_socket_get(h, k), &si) == 0)
 			chart_add(&ch[3], k, si.name ? si.name : "?");
 	}
 	for (unsigned int r = RXS_DROP_CONSUMED + 1; r < RXS_DROP_MAX; r++)
@@ -997,7 +997,7 @@ static void header(FILE *f, const struct rxs_host *h, const struct rxs__funnel_s
 	esc(f, sc && sc->path ? sc->path : "(built in code)");
 	fprintf(f, " &middot; %u CPUs, %u NICs, %u sockets &middot; ran to %" PRIu64 ".%09" PRIu64
 		" s of virtual time</p>\n", rxs_host_ncpus(h), rxs_host_nnics(h),
-		rxs_host_nsockets(h), now / 1000000000u, now % 1000000000u);
+		rxs_socket_count(h), now / 1000000000u, now % 1000000000u);
 	if (rxs__host_summary(sc, line, sizeof(line))) {
 		fputs("<p class=\"sub\">host: ", f);
 		esc(f, line);

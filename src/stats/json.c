@@ -274,11 +274,11 @@ static void json_cpus(struct jw *w, const struct rxs_host *h)
 static void json_sockets(struct jw *w, const struct rxs_host *h)
 {
 	jw_open(w, "sockets", '[', false);
-	for (unsigned int i = 0; i < rxs_host_nsockets(h); i++) {
-		struct rxs_sock_info si;
+	for (unsigned int i = 0; i < rxs_socket_count(h); i++) {
+		struct rxs_socket_info si;
 		char buf[24];
 
-		if (rxs_host_sock_info(h, i, &si) < 0)
+		if (rxs_socket_get_info(rxs_socket_get(h, i), &si) < 0)
 			continue;
 		jw_open(w, NULL, '{', false);
 		jw_str(w, "name", si.name);

@@ -211,10 +211,10 @@ static void k_ss(FILE *f, const struct rxs_host *h, int proto)
 	int64_t tb = sc ? rxs_scenario_sysctl(sc, RXS_SYSCTL_WMEM_DEFAULT) : 212992;
 	bool header = false;
 
-	for (unsigned int i = 0; i < rxs_host_nsockets(h); i++) {
-		struct rxs_sock_info si;
+	for (unsigned int i = 0; i < rxs_socket_count(h); i++) {
+		struct rxs_socket_info si;
 
-		if (rxs_host_sock_info(h, i, &si) < 0 || si.proto != proto)
+		if (rxs_socket_get_info(rxs_socket_get(h, i), &si) < 0 || si.proto != proto)
 			continue;
 		if (!header)
 			fprintf(f, "\n# %s\nState  Recv-Q Send-Q Local Address:Port "

@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "rxsim/sim.h"
+#include "rxsim/socket.h"
 #include "rxsim/stats.h"
 
 #define DEFAULT_POINTS 512
@@ -47,7 +48,7 @@ static void layout(struct rxs_series *s, const rxs_host_t *h)
 		nq += rxs_host_nic_nqueues(h, n);
 	s->width[RXS_SERIES_RING] = nq;
 	s->width[RXS_SERIES_BACKLOG] = ncpu;
-	s->width[RXS_SERIES_SOCK] = rxs_host_nsockets(h);
+	s->width[RXS_SERIES_SOCK] = rxs_socket_count(h);
 	s->width[RXS_SERIES_SOFTIRQ_NS] = ncpu;
 	s->width[RXS_SERIES_BUSY_NS] = ncpu;
 	s->width[RXS_SERIES_DROPS] = RXS_DROP_MAX;
@@ -74,7 +75,7 @@ static void read_row(const rxs_host_t *h, const struct rxs_series *s, uint64_t *
 		row[s->first[RXS_SERIES_BUSY_NS] + c] = st.busy_ns;
 	}
 	for (unsigned int k = 0; k < s->width[RXS_SERIES_SOCK]; k++)
-		row[s->first[RXS_SERIES_SOCK] + k] = rxs_host_sock_qlen(h, k);
+		row[s->first[RXS_SERIES_SOCK] + k] = rxs_socket_qlen(rxs_socket_get(h, k));
 	rxs_host_drop_reasons(h, row + s->first[RXS_SERIES_DROPS]);
 }
 

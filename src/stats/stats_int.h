@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "rxsim/sim.h"
+#include "rxsim/socket.h"
 #include "rxsim/stats.h"
 
 /* The stages, in table order; a STAGE row's @which. */

@@ -1,0 +1,100 @@
+/* socket.c - the host's sockets as handles (rxsim/socket.h): finding one, and what ss shows
+ * of a socket or an accepted connection. Reading (recv, accept) and a socket's own ss line
+ * are in src/sim/query.c and threaded.c, because they depend on the engine that runs. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "host.h"
+#include "rxsim/socket.h"
+
+unsigned int rxs_socket_count(const struct rxs_host *h)
+{
+	return h ? h->nsocks : 0;
+}
+
+rxs_socket_t *rxs_socket_get(const struct rxs_host *h, unsigned int index)
+{
+	return h && index < h->nsocks ? rxs__socket_handle(&h->socks[index]) : NULL;
+}
+
+rxs_socket_t *rxs_socket_lookup(const struct rxs_host *h, const char *name)
+{
+	if (!h || !name)
+		return NULL;
+	for (unsigned int i = 0; i < h->nsocks; i++)
+		if (!strcmp(h->socks[i].cfg.name, name))
+			return rxs__socket_handle(&h->socks[i]);
+	return NULL;
+}
+
+static bool addr_is_any(const struct rxs_addr *a)
+{
+	static const uint8_t zero[16];
+
+	return !a || !a->family || !memcmp(a->addr, zero, a->family == AF_INET6 ? 16 : 4);
+}
+
+static bool addr_same(const struct rxs_addr *a, const struct rxs_addr *b)
+{
+	if (addr_is_any(a) || addr_is_any(b))
+		return addr_is_any(a) && addr_is_any(b);
+	return a->family == b->family &&
+	       !memcmp(a->addr, b->addr, a->family == AF_INET6 ? 16 : 4);
+}
+
+rxs_socket_t *rxs_socket_lookup_addr(const struct rxs_host *h, int proto,
+				     const struct rxs_addr *addr, uint16_t port)
+{
+	if (!h)
+		return NULL;
+	for (unsigned int i = 0; i < h->nsocks; i++) {
+		const struct rxs_socket_config *c = &h->socks[i].cfg;
+
+		if (c->proto == proto && c->port == port && addr_same(&c->local, addr))
+			return rxs__socket_handle(&h->socks[i]);
+	}
+	return NULL;
+}
+
+int rxs_socket_index(const rxs_socket_t *s)
+{
+	const struct rxs_sock *sk = rxs__sock_of(s);
+
+	return sk ? (int)sk->index : -EINVAL;
+}
+
+uint32_t rxs_socket_qlen(const rxs_socket_t *s)
+{
+	const struct rxs_sock *sk = rxs__sock_of(s);
+
+	return sk ? sk->receive_queue.qlen : 0;
+}
+
+int rxs_conn_get_info(const rxs_conn_t *conn, struct rxs_socket_info *info)
+{
+	const struct rxs_sock *c = rxs__conn_sock(conn);
+	char a[INET6_ADDRSTRLEN];
+	const struct rxs_tcp_tuple *t;
+
+	if (!c)
+		return -EINVAL;
+	t = &c->tcp.node.t;
+	memset(info, 0, sizeof(*info));
+	info->name = c->cfg.name;
+	info->proto = IPPROTO_TCP;
+	inet_ntop(t->family, t->daddr, a, sizeof(a));
+	snprintf(info->local, sizeof(info->local), t->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+		 a, t->dport);
+	info->rcvbuf = c->rcvbuf;
+	info->rmem_alloc = (uint64_t)c->rmem_alloc;
+	info->recv_q = (uint64_t)c->rmem_alloc;
+	info->drops = c->drops;
+	info->queued = c->receive_queue.qlen + c->tcp.ofo.qlen;
+	info->delivered = c->delivered;
+	info->delivered_bytes = c->delivered_bytes;
+	return 0;
+}
