@@ -308,7 +308,7 @@ static inline struct rxs_softnet_stat fr_softnet(const rxs_host_t *h, unsigned i
 {
 	struct rxs_softnet_stat st;
 
-	assert_int_equal(rxs_host_softnet_stat(h, cpu, &st), 0);
+	assert_int_equal(rxs_softnet_get_stat(h, cpu, &st), 0);
 	return st;
 }
 
@@ -316,7 +316,7 @@ static inline struct rxs_nic_stats fr_nic(const rxs_host_t *h, unsigned int nic)
 {
 	struct rxs_nic_stats st;
 
-	assert_int_equal(rxs_host_nic_stats(h, nic, &st), 0);
+	assert_int_equal(rxs_nic_get_stats(h, nic, &st), 0);
 	return st;
 }
 

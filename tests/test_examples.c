@@ -92,15 +92,18 @@ static uint64_t measure(const rxs_host_t *h, enum what w, const char *mib)
 	struct rxs_socket_info si;
 	struct rxs_conservation c;
 
-	rxs_host_softnet_stat(h, 0, &sn);
-	rxs_host_nic_stats(h, 0, &ns);
+	rxs_softnet_get_stat(h, 0, &sn);
+	rxs_nic_get_stats(h, 0, &ns);
 	rxs_socket_get_info(rxs_socket_get(h, 0), &si);
 	rxs_host_conservation(h, &c);
 	switch (w) {
 	case TAP_CAPTURED: {
 		struct rxs_tap_stats ts;
 
-		return rxs_host_tap_stats(h, 0, &ts) ? UINT64_MAX : ts.captured;
+		if (!rxs_tap_get(h, 0))
+			return UINT64_MAX;
+		rxs_tap_get_stats(rxs_tap_get(h, 0), &ts);
+		return ts.captured;
 	}
 	case NF_RULE0_PKTS: {
 		struct rxs_nf_rule_info r;

@@ -481,33 +481,36 @@ static void test_taps_in_code(void **state)
 	int tap;
 
 	(void)state;
-	tap = rxs_host_add_tap(h, &cfg, err, sizeof(err));
+	tap = rxs_tap_add(h, &cfg, err, sizeof(err));
 	assert_int_equal(tap, 0);
-	assert_int_equal(rxs_host_ntaps(h), 1);
-	assert_string_equal(rxs_host_tap_name(h, 0), "dns");
+	assert_int_equal(rxs_tap_count(h), 1);
+	assert_string_equal(rxs_tap_name(rxs_tap_get(h, 0)), "dns");
 	send_udp(h, 53, 0);
 	send_udp(h, 54, 1000);
 	assert_int_equal(rxs_host_run_until(h, 10000), 0);
-	assert_int_equal(rxs_host_tap_stats(h, 0, &st), 0);
+	rxs_tap_get_stats(rxs_tap_get(h, 0), &st);
 	assert_int_equal(st.tp_packets, 1);
 	assert_int_equal(st.filtered_out, 1);
-	assert_int_equal(rxs_host_tap_attach_prog(h, 0, none, 1), 0);
-	assert_int_equal(rxs_host_tap_attach_prog(h, 0, bad, 1), -EINVAL);
-	assert_int_equal(rxs_host_tap_attach_prog(h, 1, none, 1), -EINVAL);
+	assert_int_equal(rxs_tap_attach_prog(rxs_tap_get(h, 0), none, 1), 0);
+	assert_int_equal(rxs_tap_attach_prog(rxs_tap_get(h, 0), bad, 1), -EINVAL);
+	assert_null(rxs_tap_get(h, 1));
+	assert_int_equal(rxs_tap_attach_prog(NULL, none, 1), -EINVAL);
+	assert_int_equal(rxs_tap_set_filter(NULL, "udp", err, sizeof(err)), -EINVAL);
 	send_udp(h, 53, 20000);
 	assert_int_equal(rxs_host_run_until(h, 30000), 0);
-	assert_int_equal(rxs_host_tap_stats(h, 0, &st), 0);
+	rxs_tap_get_stats(rxs_tap_get(h, 0), &st);
 	assert_int_equal(st.tp_packets, 1);
-	assert_int_equal(rxs_host_tap_set_filter(h, 0, "udp port", err, sizeof(err)), RXS_EFILTER);
+	assert_int_equal(rxs_tap_set_filter(rxs_tap_get(h, 0), "udp port", err, sizeof(err)),
+			 RXS_EFILTER);
 	assert_non_null(strstr(err, "udp port"));
-	assert_int_equal(rxs_host_tap_set_filter(h, 0, "udp", err, sizeof(err)), 0);
+	assert_int_equal(rxs_tap_set_filter(rxs_tap_get(h, 0), "udp", err, sizeof(err)), 0);
 	send_udp(h, 54, 40000);
 	assert_int_equal(rxs_host_run_until(h, 50000), 0);
-	assert_int_equal(rxs_host_tap_stats(h, 0, &st), 0);
+	rxs_tap_get_stats(rxs_tap_get(h, 0), &st);
 	assert_int_equal(st.tp_packets, 2);
 	cfg.filter = "tcp port";
-	assert_true(rxs_host_add_tap(h, &cfg, err, sizeof(err)) < 0);
-	assert_int_equal(rxs_host_ntaps(h), 1);
+	assert_true(rxs_tap_add(h, &cfg, err, sizeof(err)) < 0);
+	assert_int_equal(rxs_tap_count(h), 1);
 	rxs_host_destroy(h);
 }
 
@@ -557,9 +560,9 @@ static void test_trace_skb_and_socket(void **state)
 	rxs_scenario_free(sc);
 	rxs_host_set_kfree_skb_cb(h, on_legacy_kfree, &l);
 	for (int tp = 0; tp < RXS_TP_COUNT; tp++)
-		assert_int_equal(rxs_host_trace(h, (enum rxs_tracepoint)tp, on_trace, &l), 0);
-	assert_int_equal(rxs_host_trace(h, RXS_TP_KFREE_SKB, on_trace, &l), -EEXIST);
-	assert_int_equal(rxs_host_trace(h, RXS_TP_COUNT, on_trace, &l), -EINVAL);
+		assert_int_equal(rxs_trace_register(h, (enum rxs_tracepoint)tp, on_trace, &l), 0);
+	assert_int_equal(rxs_trace_register(h, RXS_TP_KFREE_SKB, on_trace, &l), -EEXIST);
+	assert_int_equal(rxs_trace_register(h, RXS_TP_COUNT, on_trace, &l), -EINVAL);
 	for (int i = 0; i < 4; i++) {
 		struct fr f;
 
@@ -591,8 +594,8 @@ static void test_trace_skb_and_socket(void **state)
 	assert_string_equal(l.location[RXS_DROP_NO_SOCKET], "__udp4_lib_rcv");
 	assert_int_equal(l.reasons[RXS_DROP_CONSUMED], 1);
 	assert_string_equal(l.location[RXS_DROP_CONSUMED], "skb_consume_udp");
-	assert_int_equal(rxs_host_untrace(h, RXS_TP_KFREE_SKB, on_trace, &l), 0);
-	assert_int_equal(rxs_host_untrace(h, RXS_TP_KFREE_SKB, on_trace, &l), -ENOENT);
+	assert_int_equal(rxs_trace_unregister(h, RXS_TP_KFREE_SKB, on_trace, &l), 0);
+	assert_int_equal(rxs_trace_unregister(h, RXS_TP_KFREE_SKB, on_trace, &l), -ENOENT);
 	assert_string_equal(rxs_tracepoint_name(RXS_TP_SOCK_RCVQUEUE_FULL),
 			    "sock:sock_rcvqueue_full");
 	assert_null(rxs_tracepoint_name(RXS_TP_COUNT));
@@ -634,7 +637,7 @@ static void test_drop_location(void **state)
 		struct tp_log l = { 0 };
 		struct fr f;
 
-		assert_int_equal(rxs_host_trace(h, RXS_TP_KFREE_SKB, on_kfree_location, &l), 0);
+		assert_int_equal(rxs_trace_register(h, RXS_TP_KFREE_SKB, on_kfree_location, &l), 0);
 		fr_udp_vlan(&f, fr_host_mac, location_cases[i].tci != 0, location_cases[i].tci,
 			    FR_PEER_IP, FR_HOST_IP, 1234, 99, 16);
 		if (location_cases[i].bad_csum)
@@ -667,7 +670,7 @@ static void test_trace_synack_retransmit(void **state)
 	so->port = 22;
 	h = fr_host(sc);
 	rxs_scenario_free(sc);
-	assert_int_equal(rxs_host_trace(h, RXS_TP_TCP_RETRANSMIT_SYNACK, on_trace, &l), 0);
+	assert_int_equal(rxs_trace_register(h, RXS_TP_TCP_RETRANSMIT_SYNACK, on_trace, &l), 0);
 	fr_eth(&f, fr_host_mac, false, 0, FR_ETH_P_IP);
 	fr_ip(&f, FR_PEER_IP, FR_HOST_IP, IPPROTO_TCP, 1, 0x4000, 20);
 	t = f.d + f.l4;
@@ -702,7 +705,7 @@ static void test_trace_napi_poll(void **state)
 
 	(void)state;
 	rxs__napi_poll_trace(sd, &h->devs[0].rxq[0].napi, 3, 64);	/* nothing registered */
-	assert_int_equal(rxs_host_trace(h, RXS_TP_NAPI_POLL, on_trace, &l), 0);
+	assert_int_equal(rxs_trace_register(h, RXS_TP_NAPI_POLL, on_trace, &l), 0);
 	rxs__napi_poll_trace(sd, &h->devs[0].rxq[0].napi, 3, 64);
 	assert_int_equal(l.n[RXS_TP_NAPI_POLL], 1);
 	assert_int_equal(l.last[RXS_TP_NAPI_POLL].u.napi_poll.napi_id, 8193);

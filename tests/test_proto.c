@@ -604,9 +604,9 @@ static void test_vlan_dev(void **state)
 		vlan_frame(&f, i);
 		fr_inject(h, &f, 0);
 		run_and_check(h);
-		assert_int_equal(rxs_host_tap_stats(h, 0, &tap), 0);
-		assert_string_equal(rxs_host_nic_name(h, 1), "eth0.202");
-		assert_string_equal(rxs_host_nic_name(h, 2), "eth0.7");
+		rxs_tap_get_stats(rxs_tap_get(h, 0), &tap);
+		assert_string_equal(rxs_nic_name(h, 1), "eth0.202");
+		assert_string_equal(rxs_nic_name(h, 2), "eth0.7");
 		if (FR_MIB(h, UdpInDatagrams) != vlan_dev_cases[i].udp ||
 		    FR_MIB(h, Udp6InDatagrams) != vlan_dev_cases[i].udp6 ||
 		    (vlan_dev_cases[i].drop && fr_drops(h, vlan_dev_cases[i].drop) != 1) ||
@@ -932,7 +932,7 @@ static void test_icmp_frames(void **state)
 	sc->netfilter = strdup(rules);
 	h = fr_host(sc);
 	rxs_scenario_free(sc);
-	assert_int_equal(rxs_host_set_tx_cb(h, keep_tx, &tx), 0);
+	assert_int_equal(rxs_tx_set_cb(h, keep_tx, &tx), 0);
 	fr_icmp_echo(&f, FR_PEER_IP, FR_HOST_IP, 1, 16);	/* a 44-byte reply: sent */
 	fr_inject(h, &f, 0);
 	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
@@ -967,7 +967,7 @@ static void test_frag_closed_port_icmp(void **state)
 
 	(void)state;
 	rxs_scenario_free(sc);
-	assert_int_equal(rxs_host_set_tx_cb(h, keep_tx, &tx), 0);
+	assert_int_equal(rxs_tx_set_cb(h, keep_tx, &tx), 0);
 	udp_datagram(dg, 4321);		/* nobody listens there */
 	fragment(&f1, dg, 0, 16, true, 90);
 	fragment(&f2, dg, 16, 24, false, 90);
@@ -1026,7 +1026,7 @@ static void test_icmp_echo_fragmented(void **state)
 	(void)state;
 	rxs_scenario_free(sc);
 	memset(&tx, 0, sizeof(tx));
-	assert_int_equal(rxs_host_set_tx_cb(h, keep_frags, &tx), 0);
+	assert_int_equal(rxs_tx_set_cb(h, keep_frags, &tx), 0);
 	fr_icmp_echo(&f, FR_PEER_IP, FR_HOST_IP, 7, 0);		/* the header only, then: */
 	memcpy(dg, f.d + f.l4, 8);
 	for (unsigned int i = 0; i < 3000; i++)
@@ -1082,7 +1082,7 @@ static void test_forwarding(void **state)
 	sc->netfilter = strdup(rules);
 	h = fr_host(sc);
 	rxs_scenario_free(sc);
-	assert_int_equal(rxs_host_set_tx_cb(h, keep_tx, &tx), 0);
+	assert_int_equal(rxs_tx_set_cb(h, keep_tx, &tx), 0);
 	fr_udp(&f, FR_PEER_IP, "192.0.2.9", 1000, 53, 10);
 	fr_inject(h, &f, 0);
 	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
@@ -1135,7 +1135,7 @@ static void test_tap_directions(void **state)
 	for (unsigned int i = 0; i < 3; i++) {
 		struct rxs_tap_stats st;
 
-		assert_int_equal(rxs_host_tap_stats(h, i, &st), 0);
+		rxs_tap_get_stats(rxs_tap_get(h, i), &st);
 		assert_int_equal(st.captured, i == 2 ? 2 : 1);
 	}
 	fr_conserved(h);

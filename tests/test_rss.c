@@ -234,7 +234,7 @@ static void test_rss_queue_selection(void **state)
 		for (unsigned int q = 0; q < 4; q++) {
 			struct rxs_nic_stats qs;
 
-			assert_int_equal(rxs_host_nic_queue_stats(h, 0, q, &qs, NULL, NULL), 0);
+			assert_int_equal(rxs_nic_get_queue_stats(h, 0, q, &qs, NULL, NULL), 0);
 			if (qs.rx_packets != want[q])
 				fail_msg("case at line %d: queue %u got %llu, want %llu",
 					 indir_cases[i].line, q, (unsigned long long)qs.rx_packets,
@@ -320,7 +320,7 @@ static void test_coalescing(void **state)
 		ns = fr_nic(h, 0);
 		assert_int_equal(rxs_host_cpu_stats(h, 0, &cs), 0);
 		if (ns.hw_irqs != coalesce_cases[i].want_irqs || cs.hardirqs != ns.hw_irqs ||
-		    rxs_host_nic_queue_irqs(h, 0, 0, 0) != ns.hw_irqs)
+		    rxs_nic_queue_irqs(h, 0, 0, 0) != ns.hw_irqs)
 			fail_msg("case at line %d: %llu IRQs, want %llu", coalesce_cases[i].line,
 				 (unsigned long long)ns.hw_irqs,
 				 (unsigned long long)coalesce_cases[i].want_irqs);
@@ -352,16 +352,16 @@ static void test_irq_per_cpu(void **state)
 		struct rxs_nic_stats qs;
 		struct rxs_cpu_stats cs;
 
-		assert_int_equal(rxs_host_nic_queue_stats(h, 0, q, &qs, NULL, NULL), 0);
+		assert_int_equal(rxs_nic_get_queue_stats(h, 0, q, &qs, NULL, NULL), 0);
 		assert_int_equal(rxs_host_cpu_stats(h, 3 - q, &cs), 0);
 		/* Frames 10 us apart are each handled alone: one IRQ per frame. */
 		assert_int_equal(qs.hw_irqs, want[q]);
-		assert_int_equal(rxs_host_nic_queue_irqs(h, 0, q, 3 - q), want[q]);
+		assert_int_equal(rxs_nic_queue_irqs(h, 0, q, 3 - q), want[q]);
 		assert_int_equal(cs.hardirqs, want[q]);
 		assert_int_equal(fr_softnet(h, 3 - q).processed, want[q]);
 		for (unsigned int c = 0; c < 4; c++)
 			if (c != 3 - q)
-				assert_int_equal(rxs_host_nic_queue_irqs(h, 0, q, c), 0);
+				assert_int_equal(rxs_nic_queue_irqs(h, 0, q, c), 0);
 		total += qs.hw_irqs;
 	}
 	assert_int_equal(total, 64);
@@ -469,7 +469,7 @@ static void test_gro_cases(void **state)
 			payload += c->segs[k].bad_csum ? 0 : c->segs[k].payload;
 			csum_bad += c->segs[k].bad_csum;
 		}
-		assert_int_equal(rxs_host_nic_queue_gro(h, 0, 0, &g), 0);
+		assert_int_equal(rxs_nic_queue_gro(h, 0, 0, &g), 0);
 		if (skbs != c->want_skbs || g.merged != c->want_merged)
 			fail_msg("case at line %d: %llu skbs (want %llu), %llu merged (want %llu)",
 				 c->line, (unsigned long long)skbs,
@@ -503,7 +503,7 @@ static void test_gro_64k(void **state)
 	for (unsigned int k = 0; k < c.nsegs; k++)
 		c.segs[k] = (struct seg_spec){ .seq = k * 1400u, .flags = ACK, .payload = 1400 };
 	h = gro_run(&c, &e);
-	assert_int_equal(rxs_host_nic_queue_gro(h, 0, 0, &g), 0);
+	assert_int_equal(rxs_nic_queue_gro(h, 0, 0, &g), 0);
 	assert_int_equal(FR_MIB(h, IpInReceives), 2);
 	assert_int_equal(g.merged, 48);
 	assert_int_equal(g.skbs, 2);
@@ -562,7 +562,7 @@ static void test_gro_across_polls(void **state)
 			h = gro_hz_host(cases[i].hz, &e);
 		}
 		assert_int_equal(rxs_host_run(h), 0);
-		assert_int_equal(rxs_host_nic_queue_gro(h, 0, 0, &g), 0);
+		assert_int_equal(rxs_nic_queue_gro(h, 0, 0, &g), 0);
 		assert_int_equal(FR_MIB(h, IpInReceives), cases[i].skbs);
 		assert_int_equal(g.merged, cases[i].merged);
 		assert_int_equal(e.segs, 100);

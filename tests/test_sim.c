@@ -38,14 +38,14 @@ static void snapshot(const rxs_host_t *h, struct snapshot *s)
 		s->mib[m] = rxs_host_mib(h, (enum rxs_mib)m);
 	assert_true(rxs_host_ncpus(h) <= 4);
 	for (unsigned int c = 0; c < rxs_host_ncpus(h); c++) {
-		assert_int_equal(rxs_host_softnet_stat(h, c, &s->softnet[c]), 0);
+		assert_int_equal(rxs_softnet_get_stat(h, c, &s->softnet[c]), 0);
 		assert_int_equal(rxs_host_cpu_stats(h, c, &s->cpu[c]), 0);
 	}
-	assert_true(rxs_host_nnics(h) <= 2);
-	for (unsigned int n = 0; n < rxs_host_nnics(h); n++) {
-		assert_int_equal(rxs_host_nic_stats(h, n, &s->nic[n]), 0);
-		for (unsigned int q = 0; q < rxs_host_nic_nqueues(h, n) && q < 4; q++)
-			assert_int_equal(rxs_host_nic_queue_stats(h, n, q, &s->queue[n][q], NULL,
+	assert_true(rxs_nic_count(h) <= 2);
+	for (unsigned int n = 0; n < rxs_nic_count(h); n++) {
+		assert_int_equal(rxs_nic_get_stats(h, n, &s->nic[n]), 0);
+		for (unsigned int q = 0; q < rxs_nic_nqueues(h, n) && q < 4; q++)
+			assert_int_equal(rxs_nic_get_queue_stats(h, n, q, &s->queue[n][q], NULL,
 								  NULL), 0);
 	}
 	assert_true(rxs_socket_count(h) <= 4);

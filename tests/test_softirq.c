@@ -139,7 +139,7 @@ static void test_ring_overflow_burst(void **state)
 	assert_int_equal(fr_softnet(h, 0).dropped, 0);	/* never a softnet drop */
 	assert_int_equal(FR_MIB(h, IpInReceives), 64);
 	assert_int_equal(FR_MIB(h, UdpInDatagrams), 64);
-	assert_int_equal(rxs_host_nic_queue_stats(h, 0, 0, &qs, &ring_size, &max_fill), 0);
+	assert_int_equal(rxs_nic_get_queue_stats(h, 0, 0, &qs, &ring_size, &max_fill), 0);
 	assert_int_equal(ring_size, 64);
 	assert_int_equal(max_fill, 64);
 	assert_int_equal(qs.rx_missed_errors, 936);

@@ -101,7 +101,7 @@ static rxs_host_t *tcp_host(const struct tcp_case *c, struct tx_log *log)
 	sc->sysctl.val[RXS_SYSCTL_TCP_ABORT_ON_OVERFLOW][0] = c->abort_on_overflow;
 	h = fr_host(sc);
 	rxs_scenario_free(sc);
-	assert_int_equal(rxs_host_set_tx_cb(h, on_tx, log), 0);
+	assert_int_equal(rxs_tx_set_cb(h, on_tx, log), 0);
 	return h;
 }
 
@@ -512,7 +512,7 @@ static void test_output_hook(void **state)
 	sc->netfilter = strdup(rules);
 	h = fr_host(sc);
 	rxs_scenario_free(sc);
-	assert_int_equal(rxs_host_set_tx_cb(h, on_tx, &log), 0);
+	assert_int_equal(rxs_tx_set_cb(h, on_tx, &log), 0);
 	fr_tcp(&f, 40000, 81, 5, 0, 0x02, 0);	/* no socket: answered with a RST */
 	fr_inject(h, &f, 0);
 	assert_int_equal(rxs_host_run_until(h, 1000000), 0);

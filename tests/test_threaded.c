@@ -63,8 +63,8 @@ static void test_keeps_up(void **state)
 			      (unsigned long long)c.queued);
 	assert_int_equal(c.consumed, 3000);
 	assert_int_equal(rxs_host_mib(h, RXS_MIB_UdpInDatagrams), 3000);
-	rxs_host_softnet_stat(h, 0, &s0);
-	rxs_host_softnet_stat(h, 1, &s1);
+	rxs_softnet_get_stat(h, 0, &s0);
+	rxs_softnet_get_stat(h, 1, &s1);
 	assert_int_equal(s0.processed + s1.processed, 3000);
 	assert_true(s0.processed > 0 && s1.processed > 0);	/* RSS spread the flows */
 	rxs_host_destroy(h);
@@ -211,8 +211,8 @@ static void test_matches_virtual(void **state)
 
 	(void)state;
 	for (unsigned int i = 0; i < sizeof(tps) / sizeof(tps[0]); i++) {
-		assert_int_equal(rxs_host_trace(v, tps[i], count_event, seen_v), 0);
-		assert_int_equal(rxs_host_trace(t, tps[i], count_event, seen_t), 0);
+		assert_int_equal(rxs_trace_register(v, tps[i], count_event, seen_v), 0);
+		assert_int_equal(rxs_trace_register(t, tps[i], count_event, seen_t), 0);
 	}
 	assert_int_equal(rxs_host_run(v), 0);
 	assert_int_equal(rxs_host_run_threaded(t, false), 0);
@@ -233,11 +233,11 @@ static void test_matches_virtual(void **state)
 	assert_int_equal(rt[RXS_DROP_NETFILTER_DROP], 500);
 	for (unsigned int i = 0; i < sizeof(mibs) / sizeof(mibs[0]); i++)
 		assert_int_equal(rxs_host_mib(t, mibs[i]), rxs_host_mib(v, mibs[i]));
-	assert_int_equal(rxs_host_tap_stats(v, 0, &tv), 0);
-	assert_int_equal(rxs_host_tap_stats(t, 0, &tt), 0);
+	rxs_tap_get_stats(rxs_tap_get(v, 0), &tv);
+	rxs_tap_get_stats(rxs_tap_get(t, 0), &tt);
 	assert_int_equal(tt.tp_packets, 1500);
 	assert_int_equal(tt.tp_packets, tv.tp_packets);
-	rxs_host_softnet_stat(t, 1, &s1);
+	rxs_softnet_get_stat(t, 1, &s1);
 	assert_true(s1.received_rps > 0);	/* CPU 0 sent CPU 1 its share by IPI */
 	assert_true(s1.processed > 0);
 	rxs_host_destroy(v);
@@ -264,8 +264,8 @@ static void test_veth_rps(void **state)
 	assert_int_equal(rxs_host_conservation(h, &c), 0);
 	assert_int_equal(c.offered, 2000);
 	assert_int_equal(c.consumed, 2000);
-	rxs_host_softnet_stat(h, 0, &s0);
-	rxs_host_softnet_stat(h, 1, &s1);
+	rxs_softnet_get_stat(h, 0, &s0);
+	rxs_softnet_get_stat(h, 1, &s1);
 	assert_int_equal(s1.processed, 2000);	/* every packet climbed the stack on CPU 1 */
 	assert_int_equal(s0.processed, 0);
 	assert_true(s1.received_rps > 0);
@@ -492,8 +492,8 @@ static void test_split_readers(void **state)
 	assert_int_equal(rxs_host_mib(t, RXS_MIB_TcpPassiveOpens), 64);
 	assert_int_equal(rxs_host_mib(t, RXS_MIB_TcpOutRsts), 0);
 	for (unsigned int q = 0; q < 4; q++) {
-		assert_int_equal(rxs_host_nic_queue_stats(v, 0, q, &nv, NULL, NULL), 0);
-		assert_int_equal(rxs_host_nic_queue_stats(t, 0, q, &nt, NULL, NULL), 0);
+		assert_int_equal(rxs_nic_get_queue_stats(v, 0, q, &nv, NULL, NULL), 0);
+		assert_int_equal(rxs_nic_get_queue_stats(t, 0, q, &nt, NULL, NULL), 0);
 		assert_int_equal(nt.rx_packets, nv.rx_packets);
 		assert_true(nt.rx_packets > 0);
 	}
@@ -507,11 +507,11 @@ static void test_split_readers(void **state)
 		assert_int_equal(it.drops, iv.drops);
 		assert_true(it.delivered > 0);
 	}
-	assert_int_equal(rxs_host_nic_stats(t, 0, &nt), 0);
+	assert_int_equal(rxs_nic_get_stats(t, 0, &nt), 0);
 	assert_int_equal(nt.rx_mac_filtered, 600);
 	assert_int_equal(nt.rx_length_errors, 240);
-	rxs_host_softnet_stat(t, 0, &s0);
-	rxs_host_softnet_stat(t, 1, &s1);
+	rxs_softnet_get_stat(t, 0, &s0);
+	rxs_softnet_get_stat(t, 1, &s1);
 	assert_true(s0.processed > 0 && s1.processed > 0);
 	rxs_host_destroy(v);
 	rxs_host_destroy(t);
@@ -624,8 +624,8 @@ static void test_vlan_threaded(void **state)
 	for (unsigned int r = 0; r < RXS_DROP_MAX; r++)
 		assert_int_equal(rt[r], rv[r]);
 	assert_int_equal(rt[RXS_DROP_OTHERHOST], 400);	/* i % 5 == 0 and i % 3 != 0 */
-	assert_int_equal(rxs_host_nic_stats(v, 1, &nv), 0);
-	assert_int_equal(rxs_host_nic_stats(t, 1, &nt), 0);
+	assert_int_equal(rxs_nic_get_stats(v, 1, &nv), 0);
+	assert_int_equal(rxs_nic_get_stats(t, 1, &nt), 0);
 	assert_int_equal(nt.rx_packets, 1000);
 	assert_int_equal(nt.rx_packets, nv.rx_packets);
 	assert_int_equal(nt.rx_bytes, nv.rx_bytes);

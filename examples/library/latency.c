@@ -142,8 +142,8 @@ int main(void)
 		fprintf(stderr, "rxs_host_create: %s\n", err);
 		return 1;
 	}
-	if (rxs_host_trace(h, RXS_TP_SOCK_QUEUE, on_event, &l) ||
-	    rxs_host_trace(h, RXS_TP_SOCK_READ, on_event, &l))
+	if (rxs_trace_register(h, RXS_TP_SOCK_QUEUE, on_event, &l) ||
+	    rxs_trace_register(h, RXS_TP_SOCK_READ, on_event, &l))
 		return 1;
 	rc = rxs_host_run(h);
 	if (rc) {

@@ -90,7 +90,7 @@ int main(void)
 	for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
 		struct rxs_softnet_stat st;
 
-		rxs_host_softnet_stat(h, cpu, &st);
+		rxs_softnet_get_stat(h, cpu, &st);
 		printf("ksoftirqd/%u: processed %u, time_squeeze %u\n", cpu, st.processed,
 		       st.time_squeeze);
 	}

@@ -123,8 +123,8 @@ RXS_API int rxs_tap_create(rxs_tap_t **tapp, const char *name, const char *filte
 			   char *err, size_t errlen);
 
 /* Use a copy of the user program @insns (@len instructions) instead of the current filter, as
- * SO_ATTACH_FILTER replaces one. 0, or -EINVAL (rxs_bpf_validate refused it; the old filter
- * stays) or -ENOMEM. */
+ * SO_ATTACH_FILTER replaces one. 0, or -EINVAL (NULL tap, or rxs_bpf_validate refused it; the
+ * old filter stays) or -ENOMEM. */
 RXS_API int rxs_tap_attach_prog(rxs_tap_t *tap, const struct rxs_bpf_insn *insns, unsigned int len);
 
 /* Flush the pcap output, if any, to its file. 0 or -EIO. */
@@ -139,11 +139,15 @@ RXS_API void rxs_tap_destroy(rxs_tap_t *tap);
  * dropped for lack of a free ring frame), false when it rejected it. */
 RXS_API bool rxs_tap_rcv(rxs_tap_t *tap, const uint8_t *frame, uint32_t len, uint64_t t_ns);
 
-/* Copy @tap's counters into @st. */
+/* Copy @tap's counters into @st (zeros for NULL). */
 RXS_API void rxs_tap_get_stats(const rxs_tap_t *tap, struct rxs_tap_stats *st);
 
-/* The name @tap was created with. */
+/* The name @tap was created with; NULL for NULL. */
 RXS_API const char *rxs_tap_name(const rxs_tap_t *tap);
+
+/* Replace @tap's filter with tcpdump expression @expr (compiled as rxs_bpf_compile does).
+ * 0, -EINVAL (NULL tap), -ENOMEM or RXS_EFILTER with the message in @err. */
+RXS_API int rxs_tap_set_filter(rxs_tap_t *tap, const char *expr, char *err, size_t errlen);
 
 /* The directions a tap sees, as tcpdump's --direction: received frames (in
  * __netif_receive_skb_core, before netfilter) and sent ones (in dev_queue_xmit_nit, after
@@ -157,5 +161,23 @@ RXS_API void rxs_tap_set_direction(rxs_tap_t *tap, unsigned int direction);
 
 /* True when @tap sees frames going @direction (RXS_TAP_IN or RXS_TAP_OUT). */
 RXS_API bool rxs_tap_wants(const rxs_tap_t *tap, unsigned int direction);
+
+/* ---- a host's taps, on its ptype_all list: the scenario's, then rxs_tap_add()'s ---- */
+
+struct rxs_host;
+struct rxs_tap_config;
+
+/* Taps of @h. */
+RXS_API unsigned int rxs_tap_count(const struct rxs_host *h);
+
+/* Tap @index of @h, or NULL when out of range; read and change it with the calls above. Like
+ * strchr(), it takes a const host; read-only users keep the handle const. */
+RXS_API rxs_tap_t *rxs_tap_get(const struct rxs_host *h, unsigned int index);
+
+/* Open a tap from @cfg (name, filter: tcpdump syntax, "" or NULL for all; write: pcap path or
+ * NULL; ring_frames, 0 for 4096) and put it on @h's ptype_all after the others. The tap's
+ * index (>= 0), or a negative error as rxs_tap_create()'s with the message in @err. */
+RXS_API int rxs_tap_add(struct rxs_host *h, const struct rxs_tap_config *cfg, char *err,
+			size_t errlen);
 
 #endif /* RXSIM_BPF_H */

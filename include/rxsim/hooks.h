@@ -9,7 +9,7 @@
  *   - a handler for an ethertype (dev_add_pack), called from __netif_receive_skb_core;
  *   - a handler for an IP protocol number (inet_add_protocol), called from ip_local_deliver;
  *   - a cBPF program or a tcpdump expression on a packet tap (SO_ATTACH_FILTER), and taps
- *     created in code;
+ *     created in code (rxsim/bpf.h: rxs_tap_add(), rxs_tap_get());
  *   - tracepoint callbacks with the fields of the kernel's tracepoints.
  *
  * Ownership follows the kernel and STYLE.md: a function handed a mutable skb owns it unless
@@ -145,26 +145,6 @@ RXS_API int rxs_inet_add_protocol(rxs_host_t *h, uint8_t protocol, rxs_inet_prot
 /* Remove @protocol's handler. 0 or -ENOENT (none, or rxsim's own, which stays). */
 RXS_API int rxs_inet_del_protocol(rxs_host_t *h, uint8_t protocol);
 
-/* ---- taps (AF_PACKET sockets with SO_ATTACH_FILTER) ---- */
-
-/* Open a tap from @cfg (name, filter: tcpdump syntax, "" or NULL for all; write: pcap path or
- * NULL; ring_frames, 0 for 4096) and put it on ptype_all after the scenario's taps. Its
- * counters read as the others' (rxs_host_tap_stats). The tap's index (>= 0), or a negative
- * error as rxs_tap_create()'s with the message in @err. */
-RXS_API int rxs_host_add_tap(rxs_host_t *h, const struct rxs_tap_config *cfg, char *err,
-			     size_t errlen);
-
-/* Replace tap @tap's filter with a copy of the cBPF program @insns of @len instructions
- * (SO_ATTACH_FILTER). 0, or -EINVAL (no such tap, or rxs_bpf_validate refused the program:
- * the old filter stays) or -ENOMEM. */
-RXS_API int rxs_host_tap_attach_prog(rxs_host_t *h, unsigned int tap,
-				     const struct rxs_bpf_insn *insns, unsigned int len);
-
-/* Replace tap @tap's filter with tcpdump expression @expr (compiled as rxs_bpf_compile does).
- * 0, -EINVAL (no such tap), -ENOMEM or RXS_EFILTER with the message in @err. */
-RXS_API int rxs_host_tap_set_filter(rxs_host_t *h, unsigned int tap, const char *expr,
-				    char *err, size_t errlen);
-
 /* ---- tracepoints ---- */
 
 enum rxs_tracepoint {
@@ -281,13 +261,16 @@ struct rxs_trace_event {
  * the call; do not call back into the host except to read it. */
 typedef void (*rxs_trace_fn)(void *ctx, const struct rxs_trace_event *ev);
 
-/* Call @fn(@ctx, event) at every hit of tracepoint @tp. RXS_TP_KFREE_SKB chains with the
- * callback of rxs_host_set_kfree_skb_cb() set before this call (one set after it replaces
- * the chain: prefer this call). 0, -EINVAL, -EEXIST (same fn and ctx) or -ENOSPC. */
-RXS_API int rxs_host_trace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx);
+/* Call @fn(@ctx, event) at every hit of tracepoint @tp (tracepoint_probe_register).
+ * RXS_TP_KFREE_SKB chains with the callback of rxs_host_set_kfree_skb_cb() set before this
+ * call (one set after it replaces the chain: prefer this call). 0, -EINVAL, -EEXIST (same fn
+ * and ctx) or -ENOSPC. */
+RXS_API int rxs_trace_register(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn,
+			       void *ctx);
 
 /* Remove the callback registered with the same @tp, @fn and @ctx. 0 or -ENOENT. */
-RXS_API int rxs_host_untrace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx);
+RXS_API int rxs_trace_unregister(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn,
+				 void *ctx);
 
 /* "napi:napi_poll" for RXS_TP_NAPI_POLL, as perf lists it; NULL if out of range. */
 RXS_API const char *rxs_tracepoint_name(enum rxs_tracepoint tp);

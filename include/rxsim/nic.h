@@ -244,9 +244,10 @@ RXS_API int rxs_gen_tcp_pcap(const struct rxs_gen_tcp *g, const char *path, char
 /* A source that generates the same frames in memory, without a file. 0, -EINVAL, -ENOMEM. */
 RXS_API int rxs_source_open_gen_tcp(rxs_source_t **srcp, const struct rxs_gen_tcp *g);
 
-/* ---- RSS, IRQs and GRO of a host's NICs ---- */
+/* ---- RSS and GRO ---- */
 
 struct rxs_host;
+struct rxs_nic_stats;
 
 /* The Microsoft RSS verification key, the default of every NIC. */
 extern const uint8_t rxs_rss_default_key[RXS_RSS_KEY_LEN];
@@ -267,13 +268,32 @@ struct rxs_gro_stats {
 	uint64_t normal;		/* rx_gro_normal: skbs GRO passed up untouched */
 };
 
-/* Hard IRQs of @nic's RX queue @queue taken on @cpu (a /proc/interrupts cell); 0 if none. */
-RXS_API uint64_t rxs_host_nic_queue_irqs(const struct rxs_host *h, unsigned int nic,
-					 unsigned int queue,
-					 unsigned int cpu);
+/* ---- a host's NICs: NIC @nic is an index, in scenario order, then their VLAN devices ---- */
 
+/* NICs of @h, VLAN devices included (rxs_nic_vlan). */
+RXS_API unsigned int rxs_nic_count(const struct rxs_host *h);
+/* Name of NIC @nic ("eth0"), or NULL when out of range. */
+RXS_API const char *rxs_nic_name(const struct rxs_host *h, unsigned int nic);
+/* RX queues of NIC @nic (0 when out of range). */
+RXS_API unsigned int rxs_nic_nqueues(const struct rxs_host *h, unsigned int nic);
+/* For a VLAN device (nics[].vlans; they come after every NIC), the index of the NIC it is
+ * on and its VLAN id in *@vid; -1 for a NIC or an index out of range. */
+RXS_API int rxs_nic_vlan(const struct rxs_host *h, unsigned int nic, unsigned int *vid);
+/* NIC totals (queues summed plus the core's counters). 0 or -EINVAL. */
+RXS_API int rxs_nic_get_stats(const struct rxs_host *h, unsigned int nic,
+			      struct rxs_nic_stats *st);
+/* One RX queue's counters, and the deepest its ring got. 0 or -EINVAL. */
+RXS_API int rxs_nic_get_queue_stats(const struct rxs_host *h, unsigned int nic,
+				    unsigned int queue, struct rxs_nic_stats *st,
+				    uint32_t *ring_size, uint32_t *ring_max_fill);
+/* Frames in @nic's RX queue @queue's ring now, for samplers; 0 when out of range. */
+RXS_API uint32_t rxs_nic_ring_fill(const struct rxs_host *h, unsigned int nic,
+				   unsigned int queue);
+/* Hard IRQs of @nic's RX queue @queue taken on @cpu (a /proc/interrupts cell); 0 if none. */
+RXS_API uint64_t rxs_nic_queue_irqs(const struct rxs_host *h, unsigned int nic,
+				    unsigned int queue, unsigned int cpu);
 /* GRO counters of @nic's RX queue @queue. 0 or -EINVAL. */
-RXS_API int rxs_host_nic_queue_gro(const struct rxs_host *h, unsigned int nic, unsigned int queue,
-				   struct rxs_gro_stats *st);
+RXS_API int rxs_nic_queue_gro(const struct rxs_host *h, unsigned int nic, unsigned int queue,
+			      struct rxs_gro_stats *st);
 
 #endif /* RXSIM_NIC_H */

@@ -10,6 +10,7 @@
 #include "rxsim/hooks.h"
 #include "rxsim/netfilter.h"
 #include "rxsim/nic.h"
+#include "rxsim/proto.h"
 #include "rxsim/ring.h"
 #include "rxsim/sim.h"
 #include "rxsim/skb.h"

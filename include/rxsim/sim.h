@@ -102,39 +102,12 @@ RXS_API uint64_t rxs_host_mib(const rxs_host_t *h, enum rxs_mib mib);
 /* Simulated CPUs of @h. */
 RXS_API unsigned int rxs_host_ncpus(const rxs_host_t *h);
 
-/* CPU @cpu's /proc/net/softnet_stat line. 0 or -EINVAL. */
-RXS_API int rxs_host_softnet_stat(const rxs_host_t *h, unsigned int cpu,
-				  struct rxs_softnet_stat *st);
 /* CPU @cpu's time and interrupt counters. 0 or -EINVAL. */
 RXS_API int rxs_host_cpu_stats(const rxs_host_t *h, unsigned int cpu, struct rxs_cpu_stats *st);
-
-/* NICs of @h, in scenario order, then their VLAN devices (rxs_host_nic_vlan). */
-RXS_API unsigned int rxs_host_nnics(const rxs_host_t *h);
-/* Name of NIC @nic ("eth0"), or NULL when out of range. */
-RXS_API const char *rxs_host_nic_name(const rxs_host_t *h, unsigned int nic);
-/* RX queues of NIC @nic (0 when out of range). */
-RXS_API unsigned int rxs_host_nic_nqueues(const rxs_host_t *h, unsigned int nic);
-/* For a VLAN device (nics[].vlans; they come after every NIC), the index of the NIC it is
- * on and its VLAN id in *@vid; -1 for a NIC or an index out of range. */
-RXS_API int rxs_host_nic_vlan(const rxs_host_t *h, unsigned int nic, unsigned int *vid);
-/* NIC totals (queues summed plus the core's counters). 0 or -EINVAL. */
-RXS_API int rxs_host_nic_stats(const rxs_host_t *h, unsigned int nic, struct rxs_nic_stats *st);
-/* One RX queue's counters, and the deepest its ring got. 0 or -EINVAL. */
-RXS_API int rxs_host_nic_queue_stats(const rxs_host_t *h, unsigned int nic, unsigned int queue,
-				     struct rxs_nic_stats *st, uint32_t *ring_size,
-				     uint32_t *ring_max_fill);
 
 struct rxs_nf;
 /* The host's iptables rule set (read its counters with rxs_nf_rule()), or NULL. */
 RXS_API const struct rxs_nf *rxs_host_netfilter(const rxs_host_t *h);
-
-struct rxs_tap_stats;
-/* Taps (packet sockets) of @h: the scenario's, then rxs_host_add_tap()'s. */
-RXS_API unsigned int rxs_host_ntaps(const rxs_host_t *h);
-/* Name of tap @tap, or NULL when out of range. */
-RXS_API const char *rxs_host_tap_name(const rxs_host_t *h, unsigned int tap);
-/* Tap @tap's counters (PACKET_STATISTICS). 0 or -EINVAL. */
-RXS_API int rxs_host_tap_stats(const rxs_host_t *h, unsigned int tap, struct rxs_tap_stats *st);
 
 /* What traffic source @i of @h read: its file (or generator), its `checksums` setting and
  * what that changed, and how many of its records were the host's own frames of a two-way
@@ -180,21 +153,9 @@ RXS_API int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *
  * only during the call. */
 typedef void (*rxs_kfree_skb_fn)(void *ctx, const struct rxs_sk_buff *skb,
 				 enum rxs_drop_reason reason);
-/* Set the one kfree callback (NULL: none); rxs_host_trace(RXS_TP_KFREE_SKB) allows several. */
+/* Set the one kfree callback (NULL: none); rxs_trace_register(RXS_TP_KFREE_SKB) allows
+ * several. */
 RXS_API void rxs_host_set_kfree_skb_cb(rxs_host_t *h, rxs_kfree_skb_fn fn, void *ctx);
-
-/* Write every frame the host sends (SYN-ACKs, ACKs, RSTs) to the pcap @path, stamped with
- * virtual time, so both directions can be opened in Wireshark. 0 or <0 with @err set. */
-RXS_API int rxs_host_open_tx_pcap(rxs_host_t *h, const char *path, char *err, size_t errlen);
-
-/* Callback for every frame the host sends, as it would go on the wire, at virtual time
- * @t_ns (the transmit tap of a library user: check replies in unit tests). */
-typedef void (*rxs_tx_fn)(void *ctx, const uint8_t *frame, uint32_t len, uint64_t t_ns);
-/* Set the transmit callback (NULL: none). 0. */
-RXS_API int rxs_host_set_tx_cb(rxs_host_t *h, rxs_tx_fn fn, void *ctx);
-
-/* Frames the host has sent. */
-RXS_API uint64_t rxs_host_tx_frames(const rxs_host_t *h);
 
 /* Callback for frames dropped before they became an skb (MAC filter, length errors, full
  * ring): the frame as the NIC saw it, at virtual time @t_ns. */
@@ -211,11 +172,5 @@ RXS_API uint64_t rxs_host_frame_drop_id(const rxs_host_t *h);
 typedef void (*rxs_sample_fn)(void *ctx, const rxs_host_t *h, uint64_t t_ns);
 /* Sample every @interval_ns with @fn (see above). 0 or -EINVAL. */
 RXS_API int rxs_host_set_sampler(rxs_host_t *h, uint64_t interval_ns, rxs_sample_fn fn, void *ctx);
-
-/* Queue depths now, for samplers: frames in @nic's RX queue @queue's ring, skbs in @cpu's
- * backlog (a socket's: rxs_socket_qlen()). */
-RXS_API uint32_t rxs_host_ring_fill(const rxs_host_t *h, unsigned int nic, unsigned int queue);
-/* skbs in CPU @cpu's backlog (input and process queues) now. */
-RXS_API uint32_t rxs_host_backlog_len(const rxs_host_t *h, unsigned int cpu);
 
 #endif /* RXSIM_SIM_H */

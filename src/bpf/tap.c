@@ -91,7 +91,7 @@ int rxs_tap_attach_prog(rxs_tap_t *tap, const struct rxs_bpf_insn *insns, unsign
 {
 	struct rxs_bpf_insn *copy;
 
-	if (rxs_bpf_validate(insns, len) != 0)
+	if (!tap || rxs_bpf_validate(insns, len) != 0)
 		return -EINVAL;
 	copy = rxs__calloc(len, sizeof(*copy));
 	if (!copy)
@@ -179,12 +179,15 @@ bool rxs_tap_rcv(rxs_tap_t *tap, const uint8_t *frame, uint32_t len, uint64_t t_
 
 void rxs_tap_get_stats(const rxs_tap_t *tap, struct rxs_tap_stats *st)
 {
-	*st = tap->st;
+	if (tap)
+		*st = tap->st;
+	else
+		memset(st, 0, sizeof(*st));
 }
 
 const char *rxs_tap_name(const rxs_tap_t *tap)
 {
-	return tap->name;
+	return tap ? tap->name : NULL;
 }
 
 void rxs_tap_set_direction(rxs_tap_t *tap, unsigned int direction)
@@ -197,11 +200,11 @@ bool rxs_tap_wants(const rxs_tap_t *tap, unsigned int direction)
 	return (tap->direction ? tap->direction : RXS_TAP_INOUT) & direction;
 }
 
-/* ---- the host's taps made in code (rxs_host_add_tap, include/rxsim/hooks.h) ----
+/* ---- the host's taps (rxs_tap_add, rxs_tap_get: include/rxsim/bpf.h) ----
  * The scenario's taps and these share the host's array (h->taps), which the path's
  * dev_queue_xmit_nit()/deliver to ptype_all walk; the tap object above knows no host. */
 
-int rxs_host_add_tap(rxs_host_t *h, const struct rxs_tap_config *cfg, char *err, size_t errlen)
+int rxs_tap_add(struct rxs_host *h, const struct rxs_tap_config *cfg, char *err, size_t errlen)
 {
 	struct rxs_tap **taps;
 	char dummy[8];
@@ -230,30 +233,31 @@ int rxs_host_add_tap(rxs_host_t *h, const struct rxs_tap_config *cfg, char *err,
 	return (int)h->ntaps++;
 }
 
-int rxs_host_tap_attach_prog(rxs_host_t *h, unsigned int tap, const struct rxs_bpf_insn *insns,
-			     unsigned int len)
+unsigned int rxs_tap_count(const struct rxs_host *h)
 {
-	if (tap >= h->ntaps)
-		return -EINVAL;
-	return rxs_tap_attach_prog(h->taps[tap], insns, len);
+	return h ? h->ntaps : 0;
 }
 
-int rxs_host_tap_set_filter(rxs_host_t *h, unsigned int tap, const char *expr, char *err,
-			    size_t errlen)
+rxs_tap_t *rxs_tap_get(const struct rxs_host *h, unsigned int index)
+{
+	return h && index < h->ntaps ? h->taps[index] : NULL;
+}
+
+int rxs_tap_set_filter(rxs_tap_t *tap, const char *expr, char *err, size_t errlen)
 {
 	struct rxs_bpf_prog prog = { 0 };
 	int rc;
 
 	if (errlen)
 		err[0] = '\0';
-	if (tap >= h->ntaps) {
+	if (!tap) {
 		if (errlen)
-			snprintf(err, errlen, "no tap %u", tap);
+			snprintf(err, errlen, "no tap");
 		return -EINVAL;
 	}
 	rc = rxs_bpf_compile(&prog, expr, err, errlen);
 	if (!rc)
-		rc = rxs_tap_attach_prog(h->taps[tap], prog.insns, prog.len);
+		rc = rxs_tap_attach_prog(tap, prog.insns, prog.len);
 	rxs_bpf_free(&prog);
 	return rc;
 }

@@ -9,6 +9,10 @@
 #include "rxsim/config.h"
 #include "rxsim/sim.h"
 #include "rxsim/socket.h"
+#include "rxsim/softirq.h"
+#include "rxsim/nic.h"
+#include "rxsim/bpf.h"
+#include "rxsim/proto.h"
 
 /* Exit statuses, as `rxsim --help` documents them. */
 enum {

@@ -403,7 +403,7 @@ static int outputs_open(const struct replay_args *a, rxs_host_t *h, struct outpu
 	if (a->tx) {
 		char err[512] = "";
 
-		rc = rxs_host_open_tx_pcap(h, a->tx, err, sizeof(err));
+		rc = rxs_tx_open_pcap(h, a->tx, err, sizeof(err));
 		if (rc < 0) {
 			fprintf(stderr, "rxsim: --tx %s\n", err[0] ? err : rxs_strerror(rc));
 			rxs_dropcap_close(o->drops);

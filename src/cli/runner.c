@@ -27,7 +27,7 @@ static void collect_cpus(const rxs_host_t *h, struct cli_result *r)
 		struct rxs_softnet_stat sn;
 		struct rxs_cpu_stats cs;
 
-		if (rxs_host_softnet_stat(h, cpu, &sn) == 0) {
+		if (rxs_softnet_get_stat(h, cpu, &sn) == 0) {
 			r->squeeze += sn.time_squeeze;
 			r->backlog_drops += sn.dropped;
 		}
@@ -54,10 +54,10 @@ void cli_collect(const rxs_host_t *h, struct cli_result *r)
 			   rxs_host_mib(h, RXS_MIB_Udp6RcvbufErrors);
 	r->listen_overflows = rxs_host_mib(h, RXS_MIB_TcpExtListenOverflows);
 	r->reqq_full = rxs_host_mib(h, RXS_MIB_TcpExtTCPReqQFullDrop);
-	for (unsigned int n = 0; n < rxs_host_nnics(h); n++) {
+	for (unsigned int n = 0; n < rxs_nic_count(h); n++) {
 		struct rxs_nic_stats st;
 
-		if (rxs_host_nic_stats(h, n, &st) < 0)
+		if (rxs_nic_get_stats(h, n, &st) < 0)
 			continue;
 		r->missed += st.rx_missed_errors;
 		if (n < CLI_MAX_NICS)

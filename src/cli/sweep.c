@@ -147,7 +147,7 @@ static void collect_show(void *ctx, const rxs_host_t *h, struct cli_result *r)
 			for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
 				struct rxs_softnet_stat st = { 0 };
 
-				rxs_host_softnet_stat(h, cpu, &st);
+				rxs_softnet_get_stat(h, cpu, &st);
 				/* In softnet_names' order. */
 				v += (const uint32_t[]){ st.processed, st.dropped, st.time_squeeze,
 							 st.received_rps, st.flow_limit_count }[col->id];

@@ -465,7 +465,7 @@ static int trace_stages(struct trace *t, const struct rxs_scenario *sc, unsigned
 	rc = rxs_host_create(&h, sc, NULL, 0);
 	if (rc < 0)
 		return rc;
-	rc = rxs_host_trace(h, RXS_TP_STAGE, on_stage, t);
+	rc = rxs_trace_register(h, RXS_TP_STAGE, on_stage, t);
 	if (rc == 0)
 		rc = rxs_host_run(h);
 	rxs_host_destroy(h);
@@ -543,7 +543,7 @@ static int trace_run(struct trace *t, const struct rxs_scenario *sc)
 	}
 	rxs_host_set_kfree_skb_cb(t->host, on_end, t);
 	rxs_host_set_frame_drop_cb(t->host, on_frame_drop, t);
-	rc = rxs_host_trace(t->host, RXS_TP_KFREE_SKB, on_kfree_tp, t);
+	rc = rxs_trace_register(t->host, RXS_TP_KFREE_SKB, on_kfree_tp, t);
 	if (rc == 0)
 		rc = rxs_host_run(t->host);
 	if (rc < 0)

@@ -10,7 +10,7 @@
  * What used to share this file went to the module whose job it is: the NF_HOOK walk, users'
  * netfilter functions and NF_QUEUE to src/netfilter/core.c, the taps made in code to
  * src/bpf/tap.c, the tracepoints' callbacks and calling to src/trace/, drop-location names
- * to src/skb/drop_location.c. rxs_host_trace stays here because it ties a host to the leaf
+ * to src/skb/drop_location.c. rxs_trace_register stays here: it ties a host to the leaf
  * trace module (trace_lock around callbacks, the pool callback for kfree_skb).
  */
 #include <errno.h>
@@ -133,7 +133,7 @@ static void trace_lock_cb(void *ctx, bool enter)
 		rxs__lock_release(&h->trace_lock);
 }
 
-int rxs_host_trace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx)
+int rxs_trace_register(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx)
 {
 	int rc = rxs__trace_add(&h->trace, tp, fn, ctx);
 
@@ -146,7 +146,7 @@ int rxs_host_trace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void 
 	return 0;
 }
 
-int rxs_host_untrace(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx)
+int rxs_trace_unregister(rxs_host_t *h, enum rxs_tracepoint tp, rxs_trace_fn fn, void *ctx)
 {
 	return rxs__trace_del(&h->trace, tp, fn, ctx);
 }

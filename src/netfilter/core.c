@@ -49,7 +49,7 @@ static void queue_forget(struct rxs_hooks *hk, const struct rxs_sk_buff *skb)
  * needs it (a queued skb the user ends itself leaves the queue) and so does the kfree_skb
  * tracepoint; whoever is first puts on_skb_end there, which serves both and calls on to
  * the callback it displaced. It lives here, below core, so that both the queue (here) and
- * rxs_host_trace (core/handlers.c) can claim it by calls that go down the stack only: to
+ * rxs_trace_register (core/handlers.c) can claim it by calls that go down the stack only: to
  * trace/ and skb/, two leaves. */
 
 static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)

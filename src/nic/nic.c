@@ -549,19 +549,95 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 	return work;
 }
 
-uint64_t rxs_host_nic_queue_irqs(const struct rxs_host *h, unsigned int nic, unsigned int queue,
-				 unsigned int cpu)
+uint64_t rxs_nic_queue_irqs(const struct rxs_host *h, unsigned int nic, unsigned int queue,
+			    unsigned int cpu)
 {
 	if (nic >= h->ndevs || queue >= h->devs[nic].nrxq || cpu >= h->ncpus)
 		return 0;
 	return h->devs[nic].rxq[queue].irqs[cpu];
 }
 
-int rxs_host_nic_queue_gro(const struct rxs_host *h, unsigned int nic, unsigned int queue,
-			   struct rxs_gro_stats *st)
+int rxs_nic_queue_gro(const struct rxs_host *h, unsigned int nic, unsigned int queue,
+		      struct rxs_gro_stats *st)
 {
 	if (nic >= h->ndevs || queue >= h->devs[nic].nrxq)
 		return -EINVAL;
 	*st = h->devs[nic].rxq[queue].gro.stats;
 	return 0;
+}
+
+/* ---- a host's NICs as rxsim/nic.h reads them ---- */
+
+unsigned int rxs_nic_count(const struct rxs_host *h)
+{
+	return h->ndevs;
+}
+
+const char *rxs_nic_name(const struct rxs_host *h, unsigned int nic)
+{
+	return nic < h->ndevs ? h->devs[nic].cfg.name : NULL;
+}
+
+unsigned int rxs_nic_nqueues(const struct rxs_host *h, unsigned int nic)
+{
+	return nic < h->ndevs ? h->devs[nic].nrxq : 0;
+}
+
+int rxs_nic_vlan(const struct rxs_host *h, unsigned int nic, unsigned int *vid)
+{
+	const struct rxs_netdev *dev = nic < h->ndevs ? &h->devs[nic] : NULL;
+
+	if (!dev || !dev->real_dev)
+		return -1;
+	if (vid)
+		*vid = dev->vlan_id;
+	return (int)(dev->real_dev - h->devs);
+}
+
+static void stats_add(struct rxs_nic_stats *a, const struct rxs_nic_stats *b)
+{
+	uint64_t *x = (uint64_t *)a;
+	const uint64_t *y = (const uint64_t *)b;
+
+	for (size_t i = 0; i < sizeof(*a) / sizeof(uint64_t); i++)
+		x[i] += y[i];
+}
+
+int rxs_nic_get_stats(const struct rxs_host *h, unsigned int nic, struct rxs_nic_stats *st)
+{
+	const struct rxs_netdev *dev;
+
+	if (nic >= h->ndevs)
+		return -EINVAL;
+	dev = &h->devs[nic];
+	*st = dev->core;
+	for (unsigned int q = 0; q < dev->nrxq; q++)
+		stats_add(st, &dev->rxq[q].stats);
+	/* rx_errors sums the error classes, as rtnl_link_stats64 does for most drivers. */
+	st->rx_errors = st->rx_length_errors + st->rx_crc_errors + st->rx_frame_errors +
+			st->rx_over_errors + st->rx_fifo_errors + st->rx_missed_errors;
+	return 0;
+}
+
+int rxs_nic_get_queue_stats(const struct rxs_host *h, unsigned int nic, unsigned int queue,
+			    struct rxs_nic_stats *st, uint32_t *ring_size, uint32_t *ring_max_fill)
+{
+	const struct rxs_rx_queue *rxq;
+
+	if (nic >= h->ndevs || queue >= h->devs[nic].nrxq)
+		return -EINVAL;
+	rxq = &h->devs[nic].rxq[queue];
+	*st = rxq->stats;
+	if (ring_size)
+		*ring_size = rxq->ring ? rxs_ring_size(rxq->ring) : 0;
+	if (ring_max_fill)
+		*ring_max_fill = (uint32_t)rxq->max_ring_fill;
+	return 0;
+}
+
+uint32_t rxs_nic_ring_fill(const struct rxs_host *h, unsigned int nic, unsigned int queue)
+{
+	if (nic >= h->ndevs || queue >= h->devs[nic].nrxq || !h->devs[nic].rxq[queue].ring)
+		return 0;
+	return rxs_ring_count(h->devs[nic].rxq[queue].ring);
 }

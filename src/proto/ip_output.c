@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "proto/proto_int.h"
 #include "rxsim/bpf.h"
+#include "rxsim/proto.h"
 
 struct rxs_tx {
 	pcap_t *dead;
@@ -34,7 +35,7 @@ static struct rxs_tx *tx_get(struct rxs_host *h)
 	return h->tx;
 }
 
-int rxs_host_set_tx_cb(rxs_host_t *h, rxs_tx_fn fn, void *ctx)
+int rxs_tx_set_cb(struct rxs_host *h, rxs_tx_fn fn, void *ctx)
 {
 	struct rxs_tx *tx = tx_get(h);
 
@@ -45,7 +46,7 @@ int rxs_host_set_tx_cb(rxs_host_t *h, rxs_tx_fn fn, void *ctx)
 	return 0;
 }
 
-int rxs_host_open_tx_pcap(rxs_host_t *h, const char *path, char *err, size_t errlen)
+int rxs_tx_open_pcap(struct rxs_host *h, const char *path, char *err, size_t errlen)
 {
 	struct rxs_tx *tx = tx_get(h);
 
@@ -67,7 +68,7 @@ int rxs_host_open_tx_pcap(rxs_host_t *h, const char *path, char *err, size_t err
 	return 0;
 }
 
-uint64_t rxs_host_tx_frames(const rxs_host_t *h)
+uint64_t rxs_tx_frames(const struct rxs_host *h)
 {
 	return h->tx ? h->tx->frames : 0;
 }

@@ -36,93 +36,11 @@ unsigned int rxs_host_ncpus(const rxs_host_t *h)
 	return h->ncpus;
 }
 
-int rxs_host_softnet_stat(const rxs_host_t *h, unsigned int cpu, struct rxs_softnet_stat *st)
-{
-	const struct rxs_softnet_data *sd;
-
-	if (cpu >= h->ncpus)
-		return -EINVAL;
-	sd = &h->cpus[cpu];
-	*st = sd->stat;
-	st->cpu = cpu;
-	st->input_qlen = sd->input_pkt_queue.qlen;
-	st->process_qlen = sd->process_queue.qlen;
-	st->backlog_len = st->input_qlen + st->process_qlen;
-	return 0;
-}
-
 int rxs_host_cpu_stats(const rxs_host_t *h, unsigned int cpu, struct rxs_cpu_stats *st)
 {
 	if (cpu >= h->ncpus)
 		return -EINVAL;
 	*st = h->cpus[cpu].cpu_stats;
-	return 0;
-}
-
-unsigned int rxs_host_nnics(const rxs_host_t *h)
-{
-	return h->ndevs;
-}
-
-const char *rxs_host_nic_name(const rxs_host_t *h, unsigned int nic)
-{
-	return nic < h->ndevs ? h->devs[nic].cfg.name : NULL;
-}
-
-unsigned int rxs_host_nic_nqueues(const rxs_host_t *h, unsigned int nic)
-{
-	return nic < h->ndevs ? h->devs[nic].nrxq : 0;
-}
-
-int rxs_host_nic_vlan(const rxs_host_t *h, unsigned int nic, unsigned int *vid)
-{
-	const struct rxs_netdev *dev = nic < h->ndevs ? &h->devs[nic] : NULL;
-
-	if (!dev || !dev->real_dev)
-		return -1;
-	if (vid)
-		*vid = dev->vlan_id;
-	return (int)(dev->real_dev - h->devs);
-}
-
-static void stats_add(struct rxs_nic_stats *a, const struct rxs_nic_stats *b)
-{
-	uint64_t *x = (uint64_t *)a;
-	const uint64_t *y = (const uint64_t *)b;
-
-	for (size_t i = 0; i < sizeof(*a) / sizeof(uint64_t); i++)
-		x[i] += y[i];
-}
-
-int rxs_host_nic_stats(const rxs_host_t *h, unsigned int nic, struct rxs_nic_stats *st)
-{
-	const struct rxs_netdev *dev;
-
-	if (nic >= h->ndevs)
-		return -EINVAL;
-	dev = &h->devs[nic];
-	*st = dev->core;
-	for (unsigned int q = 0; q < dev->nrxq; q++)
-		stats_add(st, &dev->rxq[q].stats);
-	/* rx_errors sums the error classes, as rtnl_link_stats64 does for most drivers. */
-	st->rx_errors = st->rx_length_errors + st->rx_crc_errors + st->rx_frame_errors +
-			st->rx_over_errors + st->rx_fifo_errors + st->rx_missed_errors;
-	return 0;
-}
-
-int rxs_host_nic_queue_stats(const rxs_host_t *h, unsigned int nic, unsigned int queue,
-			     struct rxs_nic_stats *st, uint32_t *ring_size, uint32_t *ring_max_fill)
-{
-	const struct rxs_rx_queue *rxq;
-
-	if (nic >= h->ndevs || queue >= h->devs[nic].nrxq)
-		return -EINVAL;
-	rxq = &h->devs[nic].rxq[queue];
-	*st = rxq->stats;
-	if (ring_size)
-		*ring_size = rxq->ring ? rxs_ring_size(rxq->ring) : 0;
-	if (ring_max_fill)
-		*ring_max_fill = (uint32_t)rxq->max_ring_fill;
 	return 0;
 }
 
@@ -173,24 +91,6 @@ int rxs_socket_get_info(const rxs_socket_t *s, struct rxs_socket_info *info)
 const struct rxs_nf *rxs_host_netfilter(const rxs_host_t *h)
 {
 	return h->nf;
-}
-
-unsigned int rxs_host_ntaps(const rxs_host_t *h)
-{
-	return h->ntaps;
-}
-
-const char *rxs_host_tap_name(const rxs_host_t *h, unsigned int tap)
-{
-	return tap < h->ntaps ? rxs_tap_name(h->taps[tap]) : NULL;
-}
-
-int rxs_host_tap_stats(const rxs_host_t *h, unsigned int tap, struct rxs_tap_stats *st)
-{
-	if (tap >= h->ntaps)
-		return -EINVAL;
-	rxs_tap_get_stats(h->taps[tap], st);
-	return 0;
 }
 
 /* The host's skb counters: its pool's, and in the threaded engine every thread's. */
@@ -321,20 +221,6 @@ void rxs_host_set_frame_drop_cb(rxs_host_t *h, rxs_frame_drop_fn fn, void *ctx)
 {
 	h->frame_drop_cb = fn;
 	h->frame_drop_ctx = ctx;
-}
-
-uint32_t rxs_host_ring_fill(const rxs_host_t *h, unsigned int nic, unsigned int queue)
-{
-	if (nic >= h->ndevs || queue >= h->devs[nic].nrxq || !h->devs[nic].rxq[queue].ring)
-		return 0;
-	return rxs_ring_count(h->devs[nic].rxq[queue].ring);
-}
-
-uint32_t rxs_host_backlog_len(const rxs_host_t *h, unsigned int cpu)
-{
-	if (cpu >= h->ncpus)
-		return 0;
-	return h->cpus[cpu].input_pkt_queue.qlen + h->cpus[cpu].process_queue.qlen;
 }
 
 /* accept() and recv() on a connection stay in sim with the socket's recv, the calls an

@@ -457,3 +457,27 @@ void rxs__softnet_set_weights(struct rxs_softnet_data *sd)
 	 * without memory for one, that CPU goes without a flow limit. */
 	(void)rxs__flow_limit_init(sd);
 }
+
+/* ---- softnet_data as rxsim/softirq.h reads it ---- */
+
+int rxs_softnet_get_stat(const struct rxs_host *h, unsigned int cpu, struct rxs_softnet_stat *st)
+{
+	const struct rxs_softnet_data *sd;
+
+	if (cpu >= h->ncpus)
+		return -EINVAL;
+	sd = &h->cpus[cpu];
+	*st = sd->stat;
+	st->cpu = cpu;
+	st->input_qlen = sd->input_pkt_queue.qlen;
+	st->process_qlen = sd->process_queue.qlen;
+	st->backlog_len = st->input_qlen + st->process_qlen;
+	return 0;
+}
+
+uint32_t rxs_softnet_backlog_len(const struct rxs_host *h, unsigned int cpu)
+{
+	if (cpu >= h->ncpus)
+		return 0;
+	return h->cpus[cpu].input_pkt_queue.qlen + h->cpus[cpu].process_queue.qlen;
+}

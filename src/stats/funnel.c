@@ -204,13 +204,13 @@ static void add_softnet(uint64_t *sum, const struct rxs_softnet_stat *st)
 void rxs__funnel_snap(const struct rxs_host *h, struct rxs__funnel_snap *s)
 {
 	memset(s, 0, sizeof(*s));
-	for (unsigned int i = 0; i < rxs_host_nnics(h); i++) {
+	for (unsigned int i = 0; i < rxs_nic_count(h); i++) {
 		struct rxs_nic_stats st;
 
-		if (rxs_host_nic_stats(h, i, &st) != 0)
+		if (rxs_nic_get_stats(h, i, &st) != 0)
 			continue;
 		/* A VLAN device receives what its NIC already counted: only its drops add. */
-		if (rxs_host_nic_vlan(h, i, NULL) >= 0)
+		if (rxs_nic_vlan(h, i, NULL) >= 0)
 			st.rx_packets = st.rx_bytes = st.multicast = 0;
 		add_u64s(&s->nic, &st, sizeof(st));
 	}
@@ -218,7 +218,7 @@ void rxs__funnel_snap(const struct rxs_host *h, struct rxs__funnel_snap *s)
 		struct rxs_softnet_stat st;
 		struct rxs_cpu_stats cs;
 
-		if (rxs_host_softnet_stat(h, cpu, &st) == 0)
+		if (rxs_softnet_get_stat(h, cpu, &st) == 0)
 			add_softnet(s->softnet, &st);
 		if (rxs_host_cpu_stats(h, cpu, &cs) == 0)
 			add_u64s(&s->cpu, &cs, sizeof(cs));
@@ -232,8 +232,8 @@ void rxs__funnel_snap(const struct rxs_host *h, struct rxs__funnel_snap *s)
 		s->mib[m] = rxs_host_mib(h, (enum rxs_mib)m);
 	s->cons_ok = rxs_host_conservation(h, &s->cons) == 0;
 	/* One NIC, its VLAN devices (after it in the host's list) not counted. */
-	s->dev = rxs_host_nnics(h) == 1 || rxs_host_nic_vlan(h, 1, NULL) == 0 ?
-			 rxs_host_nic_name(h, 0) : NULL;
+	s->dev = rxs_nic_count(h) == 1 || rxs_nic_vlan(h, 1, NULL) == 0 ?
+			 rxs_nic_name(h, 0) : NULL;
 	rxs__funnel_settle(s);
 }
 

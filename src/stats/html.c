@@ -217,15 +217,15 @@ static void nic_boxes(struct diagram *d, const struct rxs_host *h, int traffic, 
 	const struct rxs_scenario *sc = rxs_host_scenario(h);
 	unsigned int ncpus = rxs_host_ncpus(h);
 
-	for (unsigned int n = 0; n < rxs_host_nnics(h); n++) {
-		for (unsigned int q = 0; q < rxs_host_nic_nqueues(h, n); q++) {
+	for (unsigned int n = 0; n < rxs_nic_count(h); n++) {
+		for (unsigned int q = 0; q < rxs_nic_nqueues(h, n); q++) {
 			struct rxs_nic_stats st = { 0 };
 			uint32_t size = 0, peak = 0;
 			int qb, ib, cpu = sc && n < sc->nnics ? sc->nics[n].irq_affinity[q] : (int)q;
 			char b1[32], b2[32];
 
-			rxs_host_nic_queue_stats(h, n, q, &st, &size, &peak);
-			qb = add_box(d, ROW_NIC, BOX_PLAIN, "%s rx-%u", rxs_host_nic_name(h, n), q);
+			rxs_nic_get_queue_stats(h, n, q, &st, &size, &peak);
+			qb = add_box(d, ROW_NIC, BOX_PLAIN, "%s rx-%u", rxs_nic_name(h, n), q);
 			if (size)
 				add_line(d, qb, "ring %u, deepest %u", size, peak);
 			else
@@ -238,7 +238,7 @@ static void nic_boxes(struct diagram *d, const struct rxs_host *h, int traffic, 
 			}
 			add_edge(d, traffic, qb, st.rx_packets + st.rx_missed_errors + st.rx_dropped,
 				 false);
-			ib = add_box(d, ROW_IRQ, BOX_PLAIN, "IRQ %s-rx-%u", rxs_host_nic_name(h, n), q);
+			ib = add_box(d, ROW_IRQ, BOX_PLAIN, "IRQ %s-rx-%u", rxs_nic_name(h, n), q);
 			add_line(d, ib, "%s interrupts", num(st.hw_irqs, b1, sizeof(b1)));
 			add_line(d, ib, "\xe2\x86\x92 CPU %u", (unsigned int)cpu % ncpus);
 			add_edge(d, qb, ib, st.rx_packets, false);
@@ -259,7 +259,7 @@ static void cpu_boxes(struct diagram *d, const struct rxs_host *h, const int *ir
 		char b1[32], b2[32];
 		int cb;
 
-		rxs_host_softnet_stat(h, c, &sn);
+		rxs_softnet_get_stat(h, c, &sn);
 		rxs_host_cpu_stats(h, c, &cs);
 		cb = add_box(d, ROW_CPU, BOX_PLAIN, "CPU %u: net_rx_action", c);
 		add_line(d, cb, "%s softirqs, %s polls", num(cs.softirqs, b1, sizeof(b1)),
@@ -289,12 +289,13 @@ static int tap_and_nf_boxes(struct diagram *d, const struct rxs_host *h, int ncp
 	char b1[32], b2[32];
 	int nfb;
 
-	for (unsigned int t = 0; t < rxs_host_ntaps(h); t++) {
+	for (unsigned int t = 0; t < rxs_tap_count(h); t++) {
+		const rxs_tap_t *tap = rxs_tap_get(h, t);
 		struct rxs_tap_stats ts = { 0 };
 		int tb;
 
-		rxs_host_tap_stats(h, t, &ts);
-		tb = add_box(d, ROW_NF, BOX_PLAIN, "tap %s (packet socket)", rxs_host_tap_name(h, t));
+		rxs_tap_get_stats(tap, &ts);
+		tb = add_box(d, ROW_NF, BOX_PLAIN, "tap %s (packet socket)", rxs_tap_name(tap));
 		add_line(d, tb, "captured %s", num(ts.captured, b1, sizeof(b1)));
 		if (ts.tp_drops) {
 			add_line(d, tb, "ring full: %s dropped", num(ts.tp_drops, b2, sizeof(b2)));
@@ -511,7 +512,7 @@ static void build(struct diagram *d, const struct rxs_host *h, const struct rxs_
 	for (unsigned int c = 0; c < rxs_host_ncpus(h); c++) {
 		struct rxs_softnet_stat sn = { 0 };
 
-		rxs_host_softnet_stat(h, c, &sn);
+		rxs_softnet_get_stat(h, c, &sn);
 		add_edge(d, first_cpu + (int)c, nfb, sn.processed, false);
 	}
 	l3_l4_boxes(d, h, nfb);
@@ -920,9 +921,9 @@ static void draw_charts(FILE *f, const struct rxs_host *h, const struct rxs_seri
 	unsigned int q = 0, last = rxs_series_len(s) ? rxs_series_len(s) - 1 : 0;
 	char name[48];
 
-	for (unsigned int n = 0; n < rxs_host_nnics(h); n++)
-		for (unsigned int i = 0; i < rxs_host_nic_nqueues(h, n); i++, q++) {
-			snprintf(name, sizeof(name), "%s rx-%u", rxs_host_nic_name(h, n), i);
+	for (unsigned int n = 0; n < rxs_nic_count(h); n++)
+		for (unsigned int i = 0; i < rxs_nic_nqueues(h, n); i++, q++) {
+			snprintf(name, sizeof(name), "%s rx-%u", rxs_nic_name(h, n), i);
 			chart_add(&ch[0], q, name);
 		}
 	for (unsigned int c = 0; c < rxs_host_ncpus(h); c++) {
@@ -996,7 +997,7 @@ static void header(FILE *f, const struct rxs_host *h, const struct rxs__funnel_s
 		"</h1>\n<p class=\"sub\">scenario ", css);
 	esc(f, sc && sc->path ? sc->path : "(built in code)");
 	fprintf(f, " &middot; %u CPUs, %u NICs, %u sockets &middot; ran to %" PRIu64 ".%09" PRIu64
-		" s of virtual time</p>\n", rxs_host_ncpus(h), rxs_host_nnics(h),
+		" s of virtual time</p>\n", rxs_host_ncpus(h), rxs_nic_count(h),
 		rxs_socket_count(h), now / 1000000000u, now % 1000000000u);
 	if (rxs__host_summary(sc, line, sizeof(line))) {
 		fputs("<p class=\"sub\">host: ", f);

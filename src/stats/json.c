@@ -126,7 +126,7 @@ static void json_softnet(struct jw *w, const struct rxs_host *h)
 	for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
 		struct rxs_softnet_stat st;
 
-		if (rxs_host_softnet_stat(h, cpu, &st) < 0)
+		if (rxs_softnet_get_stat(h, cpu, &st) < 0)
 			continue;
 		jw_open(w, NULL, '{', true);
 		jw_u64(w, "cpu", cpu);
@@ -147,7 +147,7 @@ static void json_queue_gro(struct jw *w, const struct rxs_host *h, unsigned int 
 {
 	struct rxs_gro_stats g;
 
-	if (!rxs_host_nic_queue_gro(h, nic, q, &g)) {
+	if (!rxs_nic_queue_gro(h, nic, q, &g)) {
 		jw_u64(w, "rx_gro_packets", g.packets);
 		jw_u64(w, "rx_gro_bytes", g.bytes);
 		jw_u64(w, "rx_gro_skbs", g.skbs);
@@ -156,7 +156,7 @@ static void json_queue_gro(struct jw *w, const struct rxs_host *h, unsigned int 
 	}
 	jw_open(w, "irqs_by_cpu", '[', true);
 	for (unsigned int c = 0; c < rxs_host_ncpus(h); c++)
-		jw_u64(w, NULL, rxs_host_nic_queue_irqs(h, nic, q, c));
+		jw_u64(w, NULL, rxs_nic_queue_irqs(h, nic, q, c));
 	jw_close(w, ']');
 }
 
@@ -165,8 +165,8 @@ static void json_nic_gro(struct jw *w, const struct rxs_host *h, unsigned int ni
 {
 	struct rxs_gro_stats t = { 0 }, g;
 
-	for (unsigned int q = 0; q < rxs_host_nic_nqueues(h, nic); q++)
-		if (!rxs_host_nic_queue_gro(h, nic, q, &g)) {
+	for (unsigned int q = 0; q < rxs_nic_nqueues(h, nic); q++)
+		if (!rxs_nic_queue_gro(h, nic, q, &g)) {
 			t.packets += g.packets;
 			t.bytes += g.bytes;
 			t.skbs += g.skbs;
@@ -183,11 +183,11 @@ static void json_nic_gro(struct jw *w, const struct rxs_host *h, unsigned int ni
 static void json_queues(struct jw *w, const struct rxs_host *h, unsigned int nic)
 {
 	jw_open(w, "queues", '[', false);
-	for (unsigned int q = 0; q < rxs_host_nic_nqueues(h, nic); q++) {
+	for (unsigned int q = 0; q < rxs_nic_nqueues(h, nic); q++) {
 		struct rxs_nic_stats st;
 		uint32_t size = 0, max_fill = 0;
 
-		if (rxs_host_nic_queue_stats(h, nic, q, &st, &size, &max_fill) < 0)
+		if (rxs_nic_get_queue_stats(h, nic, q, &st, &size, &max_fill) < 0)
 			continue;
 		jw_open(w, NULL, '{', true);
 		jw_u64(w, "queue", q);
@@ -207,24 +207,24 @@ static void json_queues(struct jw *w, const struct rxs_host *h, unsigned int nic
 static void json_vlan(struct jw *w, const struct rxs_host *h, unsigned int nic)
 {
 	unsigned int vid = 0;
-	int real = rxs_host_nic_vlan(h, nic, &vid);
+	int real = rxs_nic_vlan(h, nic, &vid);
 
 	if (real < 0)
 		return;
-	jw_str(w, "link", rxs_host_nic_name(h, (unsigned int)real));
+	jw_str(w, "link", rxs_nic_name(h, (unsigned int)real));
 	jw_u64(w, "vlan_id", vid);
 }
 
 static void json_nics(struct jw *w, const struct rxs_host *h)
 {
 	jw_open(w, "nics", '[', false);
-	for (unsigned int i = 0; i < rxs_host_nnics(h); i++) {
+	for (unsigned int i = 0; i < rxs_nic_count(h); i++) {
 		struct rxs_nic_stats st;
 
-		if (rxs_host_nic_stats(h, i, &st) < 0)
+		if (rxs_nic_get_stats(h, i, &st) < 0)
 			continue;
 		jw_open(w, NULL, '{', false);
-		jw_str(w, "name", rxs_host_nic_name(h, i));
+		jw_str(w, "name", rxs_nic_name(h, i));
 		json_vlan(w, h, i);
 		jw_u64(w, "rx_packets", st.rx_packets);
 		jw_u64(w, "rx_bytes", st.rx_bytes);
@@ -338,13 +338,12 @@ static void json_netfilter(struct jw *w, const struct rxs_host *h)
 static void json_taps(struct jw *w, const struct rxs_host *h)
 {
 	jw_open(w, "taps", '[', false);
-	for (unsigned int i = 0; i < rxs_host_ntaps(h); i++) {
+	for (unsigned int i = 0; i < rxs_tap_count(h); i++) {
 		struct rxs_tap_stats st;
 
-		if (rxs_host_tap_stats(h, i, &st) < 0)
-			continue;
+		rxs_tap_get_stats(rxs_tap_get(h, i), &st);
 		jw_open(w, NULL, '{', true);
-		jw_str(w, "name", rxs_host_tap_name(h, i));
+		jw_str(w, "name", rxs_tap_name(rxs_tap_get(h, i)));
 		jw_u64(w, "captured", st.captured);
 		jw_u64(w, "dropped", st.tp_drops);
 		jw_u64(w, "tp_packets", st.tp_packets);

@@ -33,7 +33,7 @@ static void k_softnet(FILE *f, const struct rxs_host *h)
 	for (unsigned int cpu = 0; cpu < rxs_host_ncpus(h); cpu++) {
 		struct rxs_softnet_stat st;
 
-		if (rxs_host_softnet_stat(h, cpu, &st) < 0)
+		if (rxs_softnet_get_stat(h, cpu, &st) < 0)
 			continue;
 		/* Columns 4-9 are legacy zeros; 13 is the CPU id (seq->index). */
 		fprintf(f, "%08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x\n",
@@ -102,16 +102,16 @@ static void k_proc_net_dev(FILE *f, const struct rxs_host *h)
 	      "Inter-|   Receive                                                |  Transmit\n"
 	      " face |bytes    packets errs drop fifo frame compressed multicast|"
 	      "bytes    packets errs drop fifo colls carrier compressed\n", f);
-	for (unsigned int i = 0; i < rxs_host_nnics(h); i++) {
+	for (unsigned int i = 0; i < rxs_nic_count(h); i++) {
 		struct rxs_nic_stats s;
 
-		if (rxs_host_nic_stats(h, i, &s) < 0)
+		if (rxs_nic_get_stats(h, i, &s) < 0)
 			continue;
 		/* net-procfs.c dev_seq_printf_stats(): drop folds in missed, frame sums four
 		 * error kinds; we model no transmit side, so TX is zeros. */
 		fprintf(f, "%6s: %7" PRIu64 " %7" PRIu64 " %4" PRIu64 " %4" PRIu64 " %4" PRIu64
 			" %5" PRIu64 " %10u %9" PRIu64 " %8u %7u %4u %4u %4u %5u %7u %10u\n",
-			rxs_host_nic_name(h, i), s.rx_bytes, s.rx_packets, s.rx_errors,
+			rxs_nic_name(h, i), s.rx_bytes, s.rx_packets, s.rx_errors,
 			s.rx_dropped + s.rx_missed_errors, s.rx_fifo_errors,
 			s.rx_length_errors + s.rx_over_errors + s.rx_crc_errors + s.rx_frame_errors,
 			0u, s.multicast, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u);
@@ -120,11 +120,11 @@ static void k_proc_net_dev(FILE *f, const struct rxs_host *h)
 
 static void k_ethtool_queues(FILE *f, const struct rxs_host *h, unsigned int nic)
 {
-	for (unsigned int q = 0; q < rxs_host_nic_nqueues(h, nic); q++) {
+	for (unsigned int q = 0; q < rxs_nic_nqueues(h, nic); q++) {
 		struct rxs_nic_stats s;
 		uint32_t size, fill;
 
-		if (rxs_host_nic_queue_stats(h, nic, q, &s, &size, &fill) < 0)
+		if (rxs_nic_get_queue_stats(h, nic, q, &s, &size, &fill) < 0)
 			continue;
 		fprintf(f, "     rx_queue_%u_packets: %" PRIu64 "\n", q, s.rx_packets);
 		fprintf(f, "     rx_queue_%u_bytes: %" PRIu64 "\n", q, s.rx_bytes);
@@ -136,10 +136,10 @@ static void k_ethtool_queues(FILE *f, const struct rxs_host *h, unsigned int nic
 static void k_ethtool_gro(FILE *f, const struct rxs_host *h, unsigned int nic)
 {
 	struct rxs_gro_stats t = { 0 }, g;
-	unsigned int nq = rxs_host_nic_nqueues(h, nic);
+	unsigned int nq = rxs_nic_nqueues(h, nic);
 
 	for (unsigned int q = 0; q < nq; q++)
-		if (!rxs_host_nic_queue_gro(h, nic, q, &g)) {
+		if (!rxs_nic_queue_gro(h, nic, q, &g)) {
 			t.packets += g.packets;
 			t.bytes += g.bytes;
 			t.skbs += g.skbs;
@@ -154,7 +154,7 @@ static void k_ethtool_gro(FILE *f, const struct rxs_host *h, unsigned int nic)
 	fprintf(f, "     rx_gro_merged: %" PRIu64 "\n", t.merged);
 	fprintf(f, "     rx_gro_flows: %" PRIu64 "\n", t.flows);
 	for (unsigned int q = 0; nq > 1 && q < nq; q++) {
-		if (rxs_host_nic_queue_gro(h, nic, q, &g))
+		if (rxs_nic_queue_gro(h, nic, q, &g))
 			continue;
 		fprintf(f, "     rx_queue_%u_gro_packets: %" PRIu64 "\n", q, g.packets);
 		fprintf(f, "     rx_queue_%u_gro_bytes: %" PRIu64 "\n", q, g.bytes);
@@ -164,13 +164,13 @@ static void k_ethtool_gro(FILE *f, const struct rxs_host *h, unsigned int nic)
 
 static void k_ethtool(FILE *f, const struct rxs_host *h)
 {
-	for (unsigned int i = 0; i < rxs_host_nnics(h); i++) {
+	for (unsigned int i = 0; i < rxs_nic_count(h); i++) {
 		struct rxs_nic_stats s;
 
 		/* The 8021q driver has no ethtool statistics. */
-		if (rxs_host_nic_vlan(h, i, NULL) >= 0 || rxs_host_nic_stats(h, i, &s) < 0)
+		if (rxs_nic_vlan(h, i, NULL) >= 0 || rxs_nic_get_stats(h, i, &s) < 0)
 			continue;
-		fprintf(f, "\n# ethtool -S %s\nNIC statistics:\n", rxs_host_nic_name(h, i));
+		fprintf(f, "\n# ethtool -S %s\nNIC statistics:\n", rxs_nic_name(h, i));
 		/* ixgbe's receive names, in ixgbe's order. */
 		fprintf(f, "     rx_packets: %" PRIu64 "\n", s.rx_packets);
 		fprintf(f, "     rx_bytes: %" PRIu64 "\n", s.rx_bytes);
@@ -237,7 +237,7 @@ static void irq_line(FILE *f, const struct rxs_host *h, unsigned int irq, unsign
 {
 	fprintf(f, "%3u: ", irq);
 	for (unsigned int c = 0; c < rxs_host_ncpus(h); c++)
-		fprintf(f, "%10" PRIu64 " ", rxs_host_nic_queue_irqs(h, nic, queue, c));
+		fprintf(f, "%10" PRIu64 " ", rxs_nic_queue_irqs(h, nic, queue, c));
 	fprintf(f, " rxsim-msi %4u-edge      %s\n", irq - IRQ_BASE, name);
 }
 
@@ -247,11 +247,11 @@ static void k_interrupts(FILE *f, const struct rxs_host *h)
 	unsigned int ncpus = rxs_host_ncpus(h), irq = IRQ_BASE;
 	bool header = false;
 
-	for (unsigned int i = 0; sc && ncpus && i < rxs_host_nnics(h) && i < sc->nnics; i++) {
+	for (unsigned int i = 0; sc && ncpus && i < rxs_nic_count(h) && i < sc->nnics; i++) {
 		const struct rxs_nic_config *nc = &sc->nics[i];
 
 		for (unsigned int q = 0; nc->driver == RXS_DRIVER_GENERIC &&
-					 q < rxs_host_nic_nqueues(h, i) && q < RXS_MAX_QUEUES; q++) {
+					 q < rxs_nic_nqueues(h, i) && q < RXS_MAX_QUEUES; q++) {
 			char name[RXS_NAME_MAX + 16];
 
 			if (!header) {
@@ -261,7 +261,7 @@ static void k_interrupts(FILE *f, const struct rxs_host *h)
 				fputc('\n', f);
 				header = true;
 			}
-			snprintf(name, sizeof(name), "%s-rx-%u", rxs_host_nic_name(h, i), q);
+			snprintf(name, sizeof(name), "%s-rx-%u", rxs_nic_name(h, i), q);
 			irq_line(f, h, irq++, i, q, name);
 		}
 	}
@@ -272,13 +272,12 @@ static void k_taps(FILE *out, const struct rxs_host *h)
 {
 	const struct rxs_scenario *sc = rxs_host_scenario(h);
 
-	for (unsigned int i = 0; i < rxs_host_ntaps(h); i++) {
+	for (unsigned int i = 0; i < rxs_tap_count(h); i++) {
 		const char *filter = i < sc->ntaps && sc->taps[i].filter ? sc->taps[i].filter : "";
 		struct rxs_tap_stats st;
 
-		if (rxs_host_tap_stats(h, i, &st) < 0)
-			continue;
-		fprintf(out, "\n# tcpdump (tap %s%s%s%s)\n", rxs_host_tap_name(h, i),
+		rxs_tap_get_stats(rxs_tap_get(h, i), &st);
+		fprintf(out, "\n# tcpdump (tap %s%s%s%s)\n", rxs_tap_name(rxs_tap_get(h, i)),
 			filter[0] ? ", filter '" : "", filter, filter[0] ? "'" : "");
 		fprintf(out, "%" PRIu64 " packets captured\n", st.captured);
 		fprintf(out, "%" PRIu64 " packets received by filter\n", st.tp_packets);

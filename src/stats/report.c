@@ -189,7 +189,7 @@ static void print_conservation(FILE *f, const struct rxs__funnel_snap *s, unsign
 static void print_title(FILE *f, const struct rxs_host *h)
 {
 	const struct rxs_scenario *sc = rxs_host_scenario(h);
-	unsigned int ncpus = rxs_host_ncpus(h), nnics = sc ? sc->nnics : rxs_host_nnics(h);
+	unsigned int ncpus = rxs_host_ncpus(h), nnics = sc ? sc->nnics : rxs_nic_count(h);
 	unsigned int nsocks = rxs_socket_count(h);
 	uint64_t now = rxs_host_now(h);
 	const char *path = sc && sc->path ? sc->path : "(built in code)";

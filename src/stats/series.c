@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "rxsim/sim.h"
 #include "rxsim/socket.h"
+#include "rxsim/softirq.h"
 #include "rxsim/stats.h"
 
 #define DEFAULT_POINTS 512
@@ -44,8 +45,8 @@ static void layout(struct rxs_series *s, const rxs_host_t *h)
 {
 	unsigned int nq = 0, ncpu = rxs_host_ncpus(h), col = 0;
 
-	for (unsigned int n = 0; n < rxs_host_nnics(h); n++)
-		nq += rxs_host_nic_nqueues(h, n);
+	for (unsigned int n = 0; n < rxs_nic_count(h); n++)
+		nq += rxs_nic_nqueues(h, n);
 	s->width[RXS_SERIES_RING] = nq;
 	s->width[RXS_SERIES_BACKLOG] = ncpu;
 	s->width[RXS_SERIES_SOCK] = rxs_socket_count(h);
@@ -63,14 +64,14 @@ static void read_row(const rxs_host_t *h, const struct rxs_series *s, uint64_t *
 {
 	unsigned int q = 0;
 
-	for (unsigned int n = 0; n < rxs_host_nnics(h); n++)
-		for (unsigned int i = 0; i < rxs_host_nic_nqueues(h, n); i++)
-			row[s->first[RXS_SERIES_RING] + q++] = rxs_host_ring_fill(h, n, i);
+	for (unsigned int n = 0; n < rxs_nic_count(h); n++)
+		for (unsigned int i = 0; i < rxs_nic_nqueues(h, n); i++)
+			row[s->first[RXS_SERIES_RING] + q++] = rxs_nic_ring_fill(h, n, i);
 	for (unsigned int c = 0; c < s->width[RXS_SERIES_BACKLOG]; c++) {
 		struct rxs_cpu_stats st = { 0 };
 
 		rxs_host_cpu_stats(h, c, &st);
-		row[s->first[RXS_SERIES_BACKLOG] + c] = rxs_host_backlog_len(h, c);
+		row[s->first[RXS_SERIES_BACKLOG] + c] = rxs_softnet_backlog_len(h, c);
 		row[s->first[RXS_SERIES_SOFTIRQ_NS] + c] = st.softirq_ns;
 		row[s->first[RXS_SERIES_BUSY_NS] + c] = st.busy_ns;
 	}

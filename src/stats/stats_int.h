@@ -21,6 +21,10 @@
 
 #include "rxsim/sim.h"
 #include "rxsim/socket.h"
+#include "rxsim/softirq.h"
+#include "rxsim/nic.h"
+#include "rxsim/bpf.h"
+#include "rxsim/proto.h"
 #include "rxsim/stats.h"
 
 /* The stages, in table order; a STAGE row's @which. */

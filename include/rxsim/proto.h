@@ -1,0 +1,32 @@
+/* rxsim/proto.h - what the host's protocols send: SYN-ACKs, ACKs, RSTs, ICMP errors.
+ *
+ * rxsim models the receive path; what the host transmits in answer leaves through
+ * ip_output() (src/proto/ip_output.c), passes the output hooks and the taps that see
+ * outgoing frames, and then can be written to a pcap or handed to a callback, so both
+ * directions can be checked (in Wireshark, or in a unit test).
+ */
+#ifndef RXSIM_PROTO_H
+#define RXSIM_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rxsim/export.h"
+
+struct rxs_host;
+
+/* Write every frame the host sends to the pcap @path (nanoseconds, DLT_EN10MB), stamped with
+ * the virtual time it is sent at. 0, -EBUSY (already open), -ENOMEM or -EIO with @err set. */
+RXS_API int rxs_tx_open_pcap(struct rxs_host *h, const char *path, char *err, size_t errlen);
+
+/* Callback for every frame the host sends, as it would go on the wire, at virtual time
+ * @t_ns (the transmit tap of a library user: check replies in unit tests). */
+typedef void (*rxs_tx_fn)(void *ctx, const uint8_t *frame, uint32_t len, uint64_t t_ns);
+
+/* Set the transmit callback (NULL: none). 0 or -ENOMEM. */
+RXS_API int rxs_tx_set_cb(struct rxs_host *h, rxs_tx_fn fn, void *ctx);
+
+/* Frames the host has sent. */
+RXS_API uint64_t rxs_tx_frames(const struct rxs_host *h);
+
+#endif /* RXSIM_PROTO_H */
