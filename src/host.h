@@ -373,7 +373,7 @@ struct rxs_host {
 	struct rxs_tx *tx;			/* what the host sends (counts, --tx pcap) */
 	struct rxs_traffic *traffic;
 	unsigned int ntraffic;
-	rxs_nf_t *nf;				/* netfilter rules, or NULL */
+	rxs_ruleset_t *nf;				/* netfilter rules, or NULL */
 	struct rxs_tap **taps;			/* packet sockets on ptype_all */
 	unsigned int ntaps;
 	struct rxs_lock taps_lock;		/* the taps' delivery (their BPF, counts) */
@@ -708,10 +708,10 @@ static inline bool rxs__nf_hook_run(struct rxs_sk_buff *skb, enum rxs_nf_hook ho
 }
 /* The same walk over the rule tables of @nf alone, for tests: ACCEPT, the caller keeps
  * @skb; DROP, it was freed (NETFILTER_DROP). */
-enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+enum rxs_nf_verdict rxs__nf_hook(rxs_ruleset_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
 				 const char *in, uint64_t now_ns);
 /* The host answered the connection of @skb: conntrack has seen a reply. */
-void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb);
+void rxs__nf_ct_seen_reply(rxs_ruleset_t *nf, const struct rxs_sk_buff *skb);
 /* Put the host's end-of-skb callback (NF_QUEUE's bookkeeping, the kfree_skb tracepoint)
  * in the pool's one slot, calling on to whoever held it. */
 void rxs__skb_end_claim(struct rxs_host *h);

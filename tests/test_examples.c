@@ -106,9 +106,9 @@ static uint64_t measure(const rxs_host_t *h, enum what w, const char *mib)
 		return ts.captured;
 	}
 	case NF_RULE0_PKTS: {
-		struct rxs_nf_rule_info r;
+		struct rxs_ruleset_rule_info r;
 
-		return rxs_nf_rule(rxs_host_netfilter(h), 0, &r) ? UINT64_MAX : r.pkts;
+		return rxs_ruleset_rule(rxs_ruleset_get(h), 0, &r) ? UINT64_MAX : r.pkts;
 	}
 	case NF_DROPS: {
 		uint64_t reasons[RXS_DROP_MAX];

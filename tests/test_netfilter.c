@@ -161,7 +161,7 @@ static struct rxs_sk_buff *make_skb(const struct pkt *k)
 }
 
 /* Run @k through @hook; returns the verdict, and the mark the packet left with. */
-static enum rxs_nf_verdict run_at(rxs_nf_t *nf, enum rxs_nf_hook hook, const struct pkt *k,
+static enum rxs_nf_verdict run_at(rxs_ruleset_t *nf, enum rxs_nf_hook hook, const struct pkt *k,
 				  uint64_t now, uint32_t *mark)
 {
 	struct rxs_sk_buff *skb = make_skb(k);
@@ -175,13 +175,13 @@ static enum rxs_nf_verdict run_at(rxs_nf_t *nf, enum rxs_nf_hook hook, const str
 	return v;
 }
 
-static enum rxs_nf_verdict run(rxs_nf_t *nf, const struct pkt *k, uint64_t now)
+static enum rxs_nf_verdict run(rxs_ruleset_t *nf, const struct pkt *k, uint64_t now)
 {
 	return run_at(nf, RXS_NF_INET_LOCAL_IN, k, now, NULL);
 }
 
 /* Both hooks of local delivery, as ip_rcv runs them. */
-static enum rxs_nf_verdict deliver(rxs_nf_t *nf, const struct pkt *k, uint64_t now)
+static enum rxs_nf_verdict deliver(rxs_ruleset_t *nf, const struct pkt *k, uint64_t now)
 {
 	struct rxs_sk_buff *skb = make_skb(k);
 
@@ -193,26 +193,26 @@ static enum rxs_nf_verdict deliver(rxs_nf_t *nf, const struct pkt *k, uint64_t n
 	return RXS_NF_ACCEPT;
 }
 
-static rxs_nf_t *load(const char *text)
+static rxs_ruleset_t *load(const char *text)
 {
-	rxs_nf_t *nf = NULL;
+	rxs_ruleset_t *nf = NULL;
 	char err[512];
-	int rc = rxs_nf_create(&nf, text, "test", 1, err, sizeof(err));
+	int rc = rxs_ruleset_create(&nf, text, "test", 1, err, sizeof(err));
 
 	if (rc)
 		fail_msg("rule set refused: %s", err);
 	return nf;
 }
 
-static struct rxs_nf_rule_info rule(const rxs_nf_t *nf, unsigned int i)
+static struct rxs_ruleset_rule_info rule(const rxs_ruleset_t *nf, unsigned int i)
 {
-	struct rxs_nf_rule_info info;
+	struct rxs_ruleset_rule_info info;
 
-	assert_int_equal(rxs_nf_rule(nf, i, &info), 0);
+	assert_int_equal(rxs_ruleset_rule(nf, i, &info), 0);
 	return info;
 }
 
-static char *print_to_string(const rxs_nf_t *nf, const char *table)
+static char *print_to_string(const rxs_ruleset_t *nf, const char *table)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -220,9 +220,9 @@ static char *print_to_string(const rxs_nf_t *nf, const char *table)
 
 	assert_non_null(f);
 	if (table)
-		assert_int_equal(rxs_nf_print_table(nf, table, f), 0);
+		assert_int_equal(rxs_ruleset_print_table(nf, table, f), 0);
 	else
-		assert_int_equal(rxs_nf_print(nf, f), 0);
+		assert_int_equal(rxs_ruleset_print(nf, f), 0);
 	fclose(f);
 	return buf;
 }
@@ -299,18 +299,19 @@ static void test_oracle_nft_input_drop(void **state)
 	const struct pkt to6000 = UDP("10.77.0.1", "10.77.0.2", 40000, 6000);
 	const struct pkt to6001 = UDP("10.77.0.1", "10.77.0.2", 40001, 6001);
 	uint64_t dropped = drops();
-	struct rxs_nf_rule_info r;
-	rxs_nf_t *nf = NULL;
+	struct rxs_ruleset_rule_info r;
+	rxs_ruleset_t *nf = NULL;
 	char err[256], *out;
 
 	(void)state;
-	assert_int_equal(rxs_nf_create(&nf, oracle_rules, "scenario.yaml", 33, err, sizeof(err)), 0);
+	assert_int_equal(rxs_ruleset_create(&nf, oracle_rules, "scenario.yaml", 33, err,
+					    sizeof(err)), 0);
 	for (unsigned int i = 0; i < 50; i++)
 		assert_int_equal(run(nf, &to6000, i * MS), RXS_NF_DROP);
 	for (unsigned int i = 0; i < 50; i++)
 		assert_int_equal(run(nf, &to6001, (50 + i) * MS), RXS_NF_ACCEPT);
 	assert_int_equal(drops() - dropped, 50);
-	assert_int_equal(rxs_nf_nrules(nf), 2);
+	assert_int_equal(rxs_ruleset_nrules(nf), 2);
 	r = rule(nf, 0);
 	assert_string_equal(r.table, "filter");
 	assert_string_equal(r.chain, "INPUT");
@@ -328,7 +329,7 @@ static void test_oracle_nft_input_drop(void **state)
 	out = print_to_string(nf, "filter");
 	assert_string_equal(out, oracle_print);
 	free(out);
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 }
 
 /* ---- parse errors: every message names the file line and column and quotes the line ---- */
@@ -448,14 +449,15 @@ static void test_parse_errors(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(error_cases); i++) {
-		rxs_nf_t *nf = NULL;
+		rxs_ruleset_t *nf = NULL;
 		char err[512] = "";
-		int rc = rxs_nf_create(&nf, error_cases[i].text, "scenario.yaml", 21, err, sizeof(err));
+		int rc = rxs_ruleset_create(&nf, error_cases[i].text, "scenario.yaml", 21, err,
+					    sizeof(err));
 
 		if (rc != error_cases[i].rc || strcmp(err, error_cases[i].msg))
 			fail_msg("case at line %d: got %d \"%s\"", error_cases[i].line, rc, err);
 		assert_true(rc ? nf == NULL : nf != NULL);
-		rxs_nf_destroy(nf);
+		rxs_ruleset_destroy(nf);
 	}
 }
 
@@ -554,8 +556,8 @@ static void test_matches_and_targets(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(match_cases); i++) {
 		char text[512];
-		rxs_nf_t *nf;
-		struct rxs_nf_rule_info r;
+		rxs_ruleset_t *nf;
+		struct rxs_ruleset_rule_info r;
 		enum rxs_nf_verdict v;
 		unsigned int len = 20 + l4_size(&match_cases[i].pkt) + match_cases[i].pkt.payload;
 
@@ -569,7 +571,7 @@ static void test_matches_and_targets(void **state)
 			fail_msg("case at line %d: verdict %d, %llu packets, %llu bytes",
 				 match_cases[i].line, v, (unsigned long long)r.pkts,
 				 (unsigned long long)r.bytes);
-		rxs_nf_destroy(nf);
+		rxs_ruleset_destroy(nf);
 	}
 }
 #undef SRC
@@ -579,7 +581,7 @@ static void test_matches_and_targets(void **state)
 
 static void test_reject_sends(void **state)
 {
-	rxs_nf_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
+	rxs_ruleset_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
 			    "-A INPUT -p tcp --dport 1 -j REJECT --reject-with tcp-reset\n"
 			    "-A INPUT -p udp --dport 2 -j REJECT\n"
 			    "-A INPUT -p udp --dport 3 -j REJECT --reject-with icmp-host-prohibited\n"
@@ -608,7 +610,7 @@ static void test_reject_sends(void **state)
 	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpOutMsgs), msgs + 2);
 	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs), unreach + 2);
 	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpMsgOutType3), type3 + 2);
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 }
 
 /*
@@ -642,7 +644,7 @@ static const char nested_rules[] =
 	"COMMIT\n";
 
 struct nested_seen {
-	rxs_nf_t *nf;
+	rxs_ruleset_t *nf;
 	const struct rxs_sk_buff *outer;	/* the rejected packet */
 	unsigned int calls;
 	struct nf_frame frame0;			/* the outer walk's return point */
@@ -653,7 +655,7 @@ static enum rxs_nf_verdict nested_probe(void *priv, struct rxs_sk_buff *skb,
 					const struct rxs_nf_hook_state *st)
 {
 	struct nested_seen *s = priv;
-	const struct rxs_nf *nf = s->nf;
+	const struct rxs_ruleset *nf = s->nf;
 
 	(void)st;
 	s->calls++;
@@ -668,7 +670,7 @@ static enum rxs_nf_verdict nested_probe(void *priv, struct rxs_sk_buff *skb,
 static void test_reject_nested_walk(void **state)
 {
 	static const unsigned int hits[] = { 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1 };
-	rxs_nf_t *nf = load(nested_rules);
+	rxs_ruleset_t *nf = load(nested_rules);
 	const struct pkt k = UDP("10.0.0.5", "10.77.0.2", 999, 7);
 	struct nested_seen seen = { .nf = nf };
 	const struct rxs_nf_hook_ops ops = {
@@ -676,9 +678,9 @@ static void test_reject_nested_walk(void **state)
 		.hooknum = RXS_NF_INET_LOCAL_OUT, .priority = 100,
 	};
 	uint64_t unreach = rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs);
-	rxs_nf_t *was = host->nf;
+	rxs_ruleset_t *was = host->nf;
 	struct rxs_sk_buff *skb = make_skb(&k);
-	struct rxs_nf_stats st;
+	struct rxs_ruleset_stats st;
 	uint8_t *eth;
 
 	(void)state;
@@ -710,16 +712,16 @@ static void test_reject_nested_walk(void **state)
 		if (rule(nf, r).pkts != hits[r])
 			fail_msg("rule %u has %llu packets, want %u", r,
 				 (unsigned long long)rule(nf, r).pkts, hits[r]);
-	rxs_nf_get_stats(nf, &st);
+	rxs_ruleset_get_stats(nf, &st);
 	assert_int_equal(st.log_packets, 1 + 1 + 1 + 1 + 1 + 1);
 	assert_null(nf->outer);
 	assert_ptr_equal(nf->frames, nf->stack);
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 }
 
 static void test_log_and_mark(void **state)
 {
-	rxs_nf_t *nf = load("*mangle\n"
+	rxs_ruleset_t *nf = load("*mangle\n"
 			    "-A INPUT -j LOG\n"
 			    "-A INPUT -j MARK --set-mark 0xf0\n"
 			    "-A INPUT -j MARK --and-mark 0x30\n"
@@ -730,18 +732,18 @@ static void test_log_and_mark(void **state)
 			    "COMMIT\n"
 			    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j LOG\nCOMMIT\n");
 	const struct pkt k = UDP("10.0.0.5", "10.77.0.2", 1, 2);
-	struct rxs_nf_stats st;
+	struct rxs_ruleset_stats st;
 	uint32_t mark = 0;
 
 	(void)state;
 	assert_int_equal(run_at(nf, RXS_NF_INET_LOCAL_IN, &k, 0, &mark), RXS_NF_ACCEPT);
 	/* 0xf0 & 0x30 = 0x30, | 0x1 = 0x31, ^ 0x3 = 0x32, (& ~0x6) ^ 0x4 = 0x34 */
 	assert_int_equal(mark, 0x34);
-	rxs_nf_get_stats(nf, &st);
+	rxs_ruleset_get_stats(nf, &st);
 	assert_int_equal(st.log_packets, 3);	/* LOG goes on to the next rule */
-	for (unsigned int i = 0; i < rxs_nf_nrules(nf); i++)
+	for (unsigned int i = 0; i < rxs_ruleset_nrules(nf); i++)
 		assert_int_equal(rule(nf, i).pkts, 1);
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 }
 
 /* ---- traversal: -j, -g, RETURN, policies, references ---- */
@@ -786,8 +788,8 @@ static void test_goto_return(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(goto_cases); i++) {
-		rxs_nf_t *nf = load(goto_rules);
-		struct rxs_nf_chain_info c;
+		rxs_ruleset_t *nf = load(goto_rules);
+		struct rxs_ruleset_chain_info c;
 		enum rxs_nf_verdict v = run(nf, &goto_cases[i].pkt, 0);
 
 		if (v != goto_cases[i].verdict)
@@ -796,41 +798,41 @@ static void test_goto_return(void **state)
 			if (rule(nf, r).pkts != goto_cases[i].hits[r] + (r == 8 ? 5 : 0))
 				fail_msg("case at line %d: rule %u has %llu packets", goto_cases[i].line,
 					 r, (unsigned long long)rule(nf, r).pkts);
-		assert_int_equal(rxs_nf_chain(nf, 0, &c), 0);
+		assert_int_equal(rxs_ruleset_chain(nf, 0, &c), 0);
 		assert_string_equal(c.name, "INPUT");
 		assert_string_equal(c.policy, "ACCEPT");
 		if (c.pkts != 7 + goto_cases[i].policy)
 			fail_msg("case at line %d: policy counted %llu", goto_cases[i].line,
 				 (unsigned long long)c.pkts);
-		rxs_nf_destroy(nf);
+		rxs_ruleset_destroy(nf);
 	}
 }
 
 static void test_references(void **state)
 {
-	rxs_nf_t *nf = load(goto_rules);
-	struct rxs_nf_chain_info c;
+	rxs_ruleset_t *nf = load(goto_rules);
+	struct rxs_ruleset_chain_info c;
 
 	(void)state;
-	assert_int_equal(rxs_nf_nchains(nf), 5);	/* INPUT FORWARD OUTPUT A B */
-	assert_int_equal(rxs_nf_chain(nf, 3, &c), 0);
+	assert_int_equal(rxs_ruleset_nchains(nf), 5);	/* INPUT FORWARD OUTPUT A B */
+	assert_int_equal(rxs_ruleset_chain(nf, 3, &c), 0);
 	assert_string_equal(c.name, "A");
 	assert_null(c.policy);
 	assert_int_equal(c.references, 1);
-	assert_int_equal(rxs_nf_chain(nf, 4, &c), 0);
+	assert_int_equal(rxs_ruleset_chain(nf, 4, &c), 0);
 	assert_string_equal(c.name, "B");
 	assert_int_equal(c.references, 2);
-	assert_int_equal(rxs_nf_chain(nf, 5, &c), -EINVAL);
+	assert_int_equal(rxs_ruleset_chain(nf, 5, &c), -EINVAL);
 	assert_int_equal(rule(nf, 8).bytes, 300);
 	assert_string_equal(rule(nf, 8).text, "-c 5 300 -p tcp --dport 9 -j DROP");
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 }
 
 /* ---- -m limit: a token bucket in jiffies of virtual time ---- */
 
 static void test_limit(void **state)
 {
-	rxs_nf_t *nf = load("*filter\n:INPUT DROP [0:0]\n"
+	rxs_ruleset_t *nf = load("*filter\n:INPUT DROP [0:0]\n"
 			    "-A INPUT -m limit --limit 2/sec --limit-burst 3 -j ACCEPT\nCOMMIT\n");
 	const struct pkt k = UDP("10.0.0.1", "10.77.0.2", 1, 2);
 	unsigned int accepted = 0;
@@ -850,14 +852,14 @@ static void test_limit(void **state)
 		accepted += run(nf, &k, 60000 * MS) == RXS_NF_ACCEPT;
 	assert_int_equal(accepted, 3);
 	assert_int_equal(rule(nf, 0).pkts, 7);
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 }
 
 /* ---- connection tracking ---- */
 
 static void test_conntrack_states(void **state)
 {
-	rxs_nf_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
+	rxs_ruleset_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
 			    "-A INPUT -m conntrack --ctstate NEW\n"
 			    "-A INPUT -m conntrack --ctstate ESTABLISHED\n"
 			    "-A INPUT -m conntrack --ctstate RELATED\n"
@@ -875,7 +877,7 @@ static void test_conntrack_states(void **state)
 				   .code = 3, .inner_src = "10.77.0.2", .inner_dst = "10.0.0.9",
 				   .inner_sport = 53, .inner_dport = 1001 };
 	struct rxs_sk_buff *skb;
-	struct rxs_nf_stats st;
+	struct rxs_ruleset_stats st;
 
 	(void)state;
 	/* an unanswered UDP flow stays NEW, packet after packet (no IPS_SEEN_REPLY) */
@@ -910,52 +912,52 @@ static void test_conntrack_states(void **state)
 	rxs_consume_skb(skb);
 	assert_int_equal(deliver(nf, &answer, 9 * MS), RXS_NF_ACCEPT);
 	assert_int_equal(rule(nf, 1).pkts, 3);
-	rxs_nf_get_stats(nf, &st);
+	rxs_ruleset_get_stats(nf, &st);
 	assert_int_equal(st.ct_entries, 3);	/* q, the TCP connection, out */
 	assert_int_equal(st.ct_inserted, 3);
 	assert_int_equal(st.ct_new, 3 + 1 + 2);	/* the unconfirmed first OUTPUT counts too */
 	assert_int_equal(st.ct_established, 3);
 	assert_int_equal(st.ct_related, 1);
 	assert_int_equal(st.ct_invalid, 1);
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 }
 
 static void test_conntrack_drop_before_confirm(void **state)
 {
-	rxs_nf_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
+	rxs_ruleset_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
 			    "-A INPUT -p udp --dport 9 -j DROP\n"
 			    "-A INPUT -m conntrack --ctstate NEW -j ACCEPT\n"
 			    "COMMIT\n");
 	const struct pkt dropped = UDP("10.0.0.9", "10.77.0.2", 1000, 9);
 	const struct pkt kept = UDP("10.0.0.9", "10.77.0.2", 1000, 10);
-	struct rxs_nf_stats st;
+	struct rxs_ruleset_stats st;
 
 	(void)state;
 	/* the entry of a packet dropped before the end of INPUT never enters the table */
 	assert_int_equal(deliver(nf, &dropped, 0), RXS_NF_DROP);
 	assert_int_equal(deliver(nf, &kept, 0), RXS_NF_ACCEPT);
-	rxs_nf_get_stats(nf, &st);
+	rxs_ruleset_get_stats(nf, &st);
 	assert_int_equal(st.ct_entries, 1);
 	assert_int_equal(st.ct_new, 2);
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 }
 
 static void test_conntrack_table_full(void **state)
 {
 	static const char rules[] = "*filter\n:INPUT ACCEPT [0:0]\n"
 				    "-A INPUT -m conntrack --ctstate NEW -j ACCEPT\nCOMMIT\n";
-	rxs_nf_t *nf = load(rules);
-	struct rxs_nf_stats st;
+	rxs_ruleset_t *nf = load(rules);
+	struct rxs_ruleset_stats st;
 	uint64_t dropped = drops();
 
 	(void)state;
-	rxs_nf_set_conntrack_max(nf, 3);
+	rxs_ruleset_set_conntrack_max(nf, 3);
 	for (uint16_t port = 1; port <= 5; port++) {
 		const struct pkt k = UDP("10.0.0.9", "10.77.0.2", port, 53);
 
 		assert_int_equal(deliver(nf, &k, port * MS), port <= 3 ? RXS_NF_ACCEPT : RXS_NF_DROP);
 	}
-	rxs_nf_get_stats(nf, &st);
+	rxs_ruleset_get_stats(nf, &st);
 	assert_int_equal(st.ct_entries, 3);
 	assert_int_equal(st.ct_max, 3);
 	assert_int_equal(st.ct_drops, 2);
@@ -972,30 +974,30 @@ static void test_conntrack_table_full(void **state)
 
 		assert_int_equal(deliver(nf, &k, 40000 * MS), RXS_NF_ACCEPT);
 	}
-	rxs_nf_get_stats(nf, &st);
+	rxs_ruleset_get_stats(nf, &st);
 	assert_int_equal(st.ct_entries, 1);
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 
 	/* one bucket: early_drop() finds the unassured entries and evicts them all */
 	nf = load(rules);
-	rxs_nf_set_conntrack_max(nf, 3);
-	assert_int_equal(rxs_nf_set_conntrack_buckets(nf, 1), 0);
+	rxs_ruleset_set_conntrack_max(nf, 3);
+	assert_int_equal(rxs_ruleset_set_conntrack_buckets(nf, 1), 0);
 	for (uint16_t port = 1; port <= 4; port++) {
 		const struct pkt k = UDP("10.0.0.9", "10.77.0.2", port, 53);
 
 		assert_int_equal(deliver(nf, &k, port * MS), RXS_NF_ACCEPT);
 	}
-	rxs_nf_get_stats(nf, &st);
+	rxs_ruleset_get_stats(nf, &st);
 	assert_int_equal(st.ct_early_drops, 1);
 	assert_int_equal(st.ct_drops, 0);
 	assert_int_equal(st.ct_entries, 1);
-	assert_int_equal(rxs_nf_set_conntrack_buckets(nf, 8), -EINVAL);
-	rxs_nf_destroy(nf);
+	assert_int_equal(rxs_ruleset_set_conntrack_buckets(nf, 8), -EINVAL);
+	rxs_ruleset_destroy(nf);
 }
 
 static void test_notrack(void **state)
 {
-	rxs_nf_t *nf = load("*raw\n"
+	rxs_ruleset_t *nf = load("*raw\n"
 			    "-A PREROUTING -p udp --dport 53 -j NOTRACK\n"
 			    "COMMIT\n"
 			    "*filter\n:INPUT DROP [0:0]\n"
@@ -1005,24 +1007,24 @@ static void test_notrack(void **state)
 	const struct pkt dns = UDP("10.0.0.9", "10.77.0.2", 1000, 53);
 	const struct pkt other = UDP("10.0.0.9", "10.77.0.2", 1000, 54);
 	const struct pkt third = UDP("10.0.0.9", "10.77.0.2", 1000, 55);
-	struct rxs_nf_chain_info c;
-	struct rxs_nf_stats st;
+	struct rxs_ruleset_chain_info c;
+	struct rxs_ruleset_stats st;
 
 	(void)state;
 	assert_int_equal(deliver(nf, &dns, 0), RXS_NF_ACCEPT);
 	assert_int_equal(deliver(nf, &other, 0), RXS_NF_ACCEPT);
 	assert_int_equal(deliver(nf, &third, 0), RXS_NF_DROP);
-	rxs_nf_get_stats(nf, &st);
+	rxs_ruleset_get_stats(nf, &st);
 	assert_int_equal(st.ct_untracked, 1);
 	assert_int_equal(st.ct_entries, 1);
 	assert_string_equal(rule(nf, 0).target, "CT");
 	assert_int_equal(rule(nf, 0).pkts, 1);
-	assert_int_equal(rxs_nf_chain(nf, 2, &c), 0);
+	assert_int_equal(rxs_ruleset_chain(nf, 2, &c), 0);
 	assert_string_equal(c.name, "INPUT");
 	assert_string_equal(c.policy, "DROP");
 	assert_int_equal(c.pkts, 1);
 	assert_int_equal(c.bytes, 128);
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 }
 
 /* ---- iptables -L -v -n -x ---- */
@@ -1065,7 +1067,7 @@ static const char raw_rules[] =
 
 static void test_print(void **state)
 {
-	rxs_nf_t *nf = load(printer_rules);
+	rxs_ruleset_t *nf = load(printer_rules);
 	char *out;
 
 	(void)state;
@@ -1073,15 +1075,15 @@ static void test_print(void **state)
 	if (strcmp(out, printer_expect))
 		fail_msg("got:\n%s", out);
 	free(out);
-	assert_int_equal(rxs_nf_print_table(nf, "raw", stdout), -ENOENT);
-	rxs_nf_destroy(nf);
+	assert_int_equal(rxs_ruleset_print_table(nf, "raw", stdout), -ENOENT);
+	rxs_ruleset_destroy(nf);
 
 	nf = load(raw_rules);
 	out = print_to_string(nf, NULL);
 	if (strcmp(out, raw_expect))
 		fail_msg("got:\n%s", out);
 	free(out);
-	rxs_nf_destroy(nf);
+	rxs_ruleset_destroy(nf);
 }
 
 int main(void)

@@ -1073,7 +1073,7 @@ static void test_forwarding(void **state)
 				    "-A FORWARD -p udp --dport 666 -j DROP\nCOMMIT\n";
 	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
 	struct tx_frames tx = { .n = 0 };
-	struct rxs_nf_rule_info ri;
+	struct rxs_ruleset_rule_info ri;
 	rxs_host_t *h;
 	struct fr f;
 
@@ -1103,7 +1103,7 @@ static void test_forwarding(void **state)
 	assert_int_equal(tx.last[14 + 20], 11);
 	assert_int_equal(FR_MIB(h, IpForwDatagrams), 1);
 	assert_int_equal(fr_drops(h, RXS_DROP_NETFILTER_DROP), 1);
-	assert_int_equal(rxs_nf_rule(rxs_host_netfilter(h), 0, &ri), 0);
+	assert_int_equal(rxs_ruleset_rule(rxs_ruleset_get(h), 0, &ri), 0);
 	assert_int_equal(ri.pkts, 1);
 	fr_conserved(h);
 	rxs_host_destroy(h);

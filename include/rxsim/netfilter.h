@@ -14,7 +14,7 @@
 
 #include "rxsim/export.h"
 
-typedef struct rxs_nf rxs_nf_t;
+typedef struct rxs_ruleset rxs_ruleset_t;
 
 /* nf_inet_hooks: the numbering is the kernel's. */
 enum rxs_nf_hook {
@@ -30,8 +30,8 @@ enum rxs_nf_hook {
  * function (rxsim/hooks.h) may also steal or queue the packet. */
 enum rxs_nf_verdict { RXS_NF_DROP = 0, RXS_NF_ACCEPT = 1, RXS_NF_STOLEN = 2, RXS_NF_QUEUE = 3 };
 
-/* One rule, in the order of the text. Strings stay valid until rxs_nf_destroy(). */
-struct rxs_nf_rule_info {
+/* One rule, in the order of the text. Strings stay valid until rxs_ruleset_destroy(). */
+struct rxs_ruleset_rule_info {
 	const char *table;		/* "filter" */
 	const char *chain;		/* "INPUT" */
 	const char *text;		/* the rule as written, without "[p:b] -A CHAIN " */
@@ -41,7 +41,7 @@ struct rxs_nf_rule_info {
 };
 
 /* One chain: built-in chains first, in hook order, then user chains as declared. */
-struct rxs_nf_chain_info {
+struct rxs_ruleset_chain_info {
 	const char *table;
 	const char *name;
 	const char *policy;		/* "ACCEPT"/"DROP"; NULL for user chains */
@@ -49,7 +49,7 @@ struct rxs_nf_chain_info {
 	unsigned int references;	/* rules that -j/-g to it (user chains) */
 };
 
-struct rxs_nf_stats {
+struct rxs_ruleset_stats {
 	uint64_t log_packets;		/* packets that hit a LOG rule */
 	uint64_t ct_entries;		/* confirmed connections in the table now */
 	uint64_t ct_max;		/* net.netfilter.nf_conntrack_max */
@@ -68,44 +68,50 @@ struct rxs_nf_stats {
  * "scenario.yaml:23:17: -A INPUT -p udp --dprot 53 -j DROP: unsupported option '--dprot'
  * (did you mean '--dport'?)". 0, or RXS_ERULE/-ENOMEM with the message in @err (when
  * @errlen > 0). */
-RXS_API int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name,
-			  unsigned int first_line,
-			  char *err, size_t errlen);
+RXS_API int rxs_ruleset_create(rxs_ruleset_t **nfp, const char *text, const char *name,
+			       unsigned int first_line, char *err, size_t errlen);
 /* The same, for text whose lines start @indent columns into the file (a YAML block). */
-RXS_API int rxs_nf_create_at(rxs_nf_t **nfp, const char *text, const char *name,
-			     unsigned int first_line, unsigned int indent, char *err,
-			     size_t errlen);
+RXS_API int rxs_ruleset_create_at(rxs_ruleset_t **nfp, const char *text, const char *name,
+				  unsigned int first_line, unsigned int indent, char *err,
+				  size_t errlen);
+
+/* The rule set host @h runs (its scenario's netfilter:), to read its counters; NULL when it
+ * has none. */
+struct rxs_host;
+RXS_API const rxs_ruleset_t *rxs_ruleset_get(const struct rxs_host *h);
 
 /* Free @nf and its connection table. NULL is a no-op. */
-RXS_API void rxs_nf_destroy(rxs_nf_t *nf);
+RXS_API void rxs_ruleset_destroy(rxs_ruleset_t *nf);
 
-/* Rules in the order of the text. rxs_nf_rule: 0 or -EINVAL (@i out of range). */
-RXS_API unsigned int rxs_nf_nrules(const rxs_nf_t *nf);
+/* Rules in the order of the text. rxs_ruleset_rule: 0 or -EINVAL (@i out of range). */
+RXS_API unsigned int rxs_ruleset_nrules(const rxs_ruleset_t *nf);
 /* Rule @i (text order) into @info. 0 or -EINVAL (@i out of range). */
-RXS_API int rxs_nf_rule(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_rule_info *info);
+RXS_API int rxs_ruleset_rule(const rxs_ruleset_t *nf, unsigned int i,
+			     struct rxs_ruleset_rule_info *info);
 
-/* Chains of every loaded table. rxs_nf_chain: 0 or -EINVAL. */
-RXS_API unsigned int rxs_nf_nchains(const rxs_nf_t *nf);
+/* Chains of every loaded table. rxs_ruleset_chain: 0 or -EINVAL. */
+RXS_API unsigned int rxs_ruleset_nchains(const rxs_ruleset_t *nf);
 /* Chain @i into @info. 0 or -EINVAL (@i out of range). */
-RXS_API int rxs_nf_chain(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_chain_info *info);
+RXS_API int rxs_ruleset_chain(const rxs_ruleset_t *nf, unsigned int i,
+			      struct rxs_ruleset_chain_info *info);
 
 /* LOG and connection-tracking counters of @nf into @st. */
-RXS_API void rxs_nf_get_stats(const rxs_nf_t *nf, struct rxs_nf_stats *st);
+RXS_API void rxs_ruleset_get_stats(const rxs_ruleset_t *nf, struct rxs_ruleset_stats *st);
 
 /* Set net.netfilter.nf_conntrack_max (0: no limit, as in the kernel). */
-RXS_API void rxs_nf_set_conntrack_max(rxs_nf_t *nf, uint64_t max);
+RXS_API void rxs_ruleset_set_conntrack_max(rxs_ruleset_t *nf, uint64_t max);
 
 /* Set net.netfilter.nf_conntrack_buckets (default 262144) before the first packet.
  * 0 or -EINVAL (0 buckets, or connections already tracked). */
-RXS_API int rxs_nf_set_conntrack_buckets(rxs_nf_t *nf, uint32_t buckets);
+RXS_API int rxs_ruleset_set_conntrack_buckets(rxs_ruleset_t *nf, uint32_t buckets);
 
 /* Print `iptables -t TABLE -L -v -n -x` of one table ("raw", "mangle", "filter"), byte for
  * byte as iptables does (trailing blanks included). 0, -ENOENT (table not loaded) or -EIO. */
-RXS_API int rxs_nf_print_table(const rxs_nf_t *nf, const char *table, FILE *out);
+RXS_API int rxs_ruleset_print_table(const rxs_ruleset_t *nf, const char *table, FILE *out);
 
 /* Print every table that has rules, user chains, a DROP policy or non-zero policy counters,
- * each as rxs_nf_print_table() under a "# iptables -t TABLE -L -v -n -x" line, tables
+ * each as rxs_ruleset_print_table() under a "# iptables -t TABLE -L -v -n -x" line, tables
  * separated by a blank line. 0 or -EIO. */
-RXS_API int rxs_nf_print(const rxs_nf_t *nf, FILE *out);
+RXS_API int rxs_ruleset_print(const rxs_ruleset_t *nf, FILE *out);
 
 #endif /* RXSIM_NETFILTER_H */

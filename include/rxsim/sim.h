@@ -105,10 +105,6 @@ RXS_API unsigned int rxs_host_ncpus(const rxs_host_t *h);
 /* CPU @cpu's time and interrupt counters. 0 or -EINVAL. */
 RXS_API int rxs_host_cpu_stats(const rxs_host_t *h, unsigned int cpu, struct rxs_cpu_stats *st);
 
-struct rxs_nf;
-/* The host's iptables rule set (read its counters with rxs_nf_rule()), or NULL. */
-RXS_API const struct rxs_nf *rxs_host_netfilter(const rxs_host_t *h);
-
 /* What traffic source @i of @h read: its file (or generator), its `checksums` setting and
  * what that changed, and how many of its records were the host's own frames of a two-way
  * capture (sent by the host's MAC), skipped and not replayed. */

@@ -62,20 +62,20 @@ static struct nf_conn *conn_of(struct nf_ct_node *n)
 	return (struct nf_conn *)(void *)((char *)(n - n->dir) - offsetof(struct nf_conn, node));
 }
 
-int rxs__nf_ct_init(struct rxs_nf *nf)
+int rxs__nf_ct_init(struct rxs_ruleset *nf)
 {
 	nf->ct.max = 262144;		/* nf_conntrack_max on the reference machine */
 	nf->ct.buckets = 262144;	/* nf_conntrack_buckets */
 	return 0;
 }
 
-void rxs_nf_set_conntrack_max(rxs_nf_t *nf, uint64_t max)
+void rxs_ruleset_set_conntrack_max(rxs_ruleset_t *nf, uint64_t max)
 {
 	if (nf)
 		nf->ct.max = max;
 }
 
-int rxs_nf_set_conntrack_buckets(rxs_nf_t *nf, uint32_t buckets)
+int rxs_ruleset_set_conntrack_buckets(rxs_ruleset_t *nf, uint32_t buckets)
 {
 	if (!nf || !buckets || nf->ct.hash)
 		return -EINVAL;
@@ -160,7 +160,7 @@ static void unlink_node(struct nf_ct_table *ct, struct nf_conn *c, unsigned int 
 		}
 }
 
-static void remove_conn(struct rxs_nf *nf, struct nf_conn *c)
+static void remove_conn(struct rxs_ruleset *nf, struct nf_conn *c)
 {
 	if (nf->cur.ct == c)
 		nf->cur.ct = NULL;
@@ -174,7 +174,7 @@ static void remove_conn(struct rxs_nf *nf, struct nf_conn *c)
 }
 
 /* The entry and direction of @t, dropping it instead if it has expired. */
-static struct nf_conn *find(struct rxs_nf *nf, const struct nf_tuple *t, uint64_t now,
+static struct nf_conn *find(struct rxs_ruleset *nf, const struct nf_tuple *t, uint64_t now,
 			    unsigned int *dir)
 {
 	if (!nf->ct.hash)
@@ -194,7 +194,7 @@ static struct nf_conn *find(struct rxs_nf *nf, const struct nf_tuple *t, uint64_
 	return NULL;
 }
 
-static void free_list(struct rxs_nf *nf, struct nf_conn *list)
+static void free_list(struct rxs_ruleset *nf, struct nf_conn *list)
 {
 	while (list) {
 		struct nf_conn *next = list->gc_next;
@@ -205,7 +205,7 @@ static void free_list(struct rxs_nf *nf, struct nf_conn *list)
 }
 
 /* Collect every expired entry: what the gc worker would have done by now. */
-static void gc_all(struct rxs_nf *nf, uint64_t now)
+static void gc_all(struct rxs_ruleset *nf, uint64_t now)
 {
 	struct nf_conn *dead = NULL;
 
@@ -224,7 +224,7 @@ static void gc_all(struct rxs_nf *nf, uint64_t now)
 
 /* early_drop(): evict the unassured entries of the first bucket, among 8 from the new flow's,
  * that has one. True when room was made. */
-static bool early_drop(struct rxs_nf *nf, const struct nf_tuple *t, uint64_t now)
+static bool early_drop(struct rxs_ruleset *nf, const struct nf_tuple *t, uint64_t now)
 {
 	uint32_t b = tuple_hash(t, nf->ct.buckets);
 
@@ -320,7 +320,7 @@ static void tcp_update(struct nf_conn *c, unsigned int dir, uint8_t flags)
 	}
 }
 
-static void count_info(struct rxs_nf *nf, enum nf_ctinfo info)
+static void count_info(struct rxs_ruleset *nf, enum nf_ctinfo info)
 {
 	struct nf_ct_stats *st = &nf->ct.st;
 
@@ -337,7 +337,7 @@ static void count_info(struct rxs_nf *nf, enum nf_ctinfo info)
 }
 
 /* nf_conntrack_inet_error(): an ICMP error is RELATED to the flow of the packet it quotes. */
-static void icmp_error(struct rxs_nf *nf, const struct nf_pktinfo *pi, uint64_t now)
+static void icmp_error(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now)
 {
 	struct nf_pktinfo inner = { 0 };
 	struct nf_tuple t, inv;
@@ -359,7 +359,7 @@ static void icmp_error(struct rxs_nf *nf, const struct nf_pktinfo *pi, uint64_t 
 	count_info(nf, c ? NF_CTINFO_RELATED : NF_CTINFO_NONE);
 }
 
-static bool table_room(struct rxs_nf *nf, const struct nf_tuple *t, uint64_t now)
+static bool table_room(struct rxs_ruleset *nf, const struct nf_tuple *t, uint64_t now)
 {
 	if (!nf->ct.max || nf->ct.count < nf->ct.max)
 		return true;
@@ -373,7 +373,7 @@ static bool table_room(struct rxs_nf *nf, const struct nf_tuple *t, uint64_t now
 }
 
 /* A new, unconfirmed entry for the packet. False: the table is full (drop the packet). */
-static bool new_conn(struct rxs_nf *nf, const struct nf_pktinfo *pi, const struct nf_tuple *t,
+static bool new_conn(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, const struct nf_tuple *t,
 		     uint64_t now)
 {
 	struct nf_conn *c;
@@ -409,7 +409,7 @@ static bool new_conn(struct rxs_nf *nf, const struct nf_pktinfo *pi, const struc
 	return true;
 }
 
-bool rxs__nf_ct_in(struct rxs_nf *nf, const struct nf_pktinfo *pi, uint64_t now_ns)
+bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now_ns)
 {
 	struct nf_tuple t;
 	struct nf_conn *c;
@@ -452,7 +452,7 @@ static int ensure_hash(struct nf_ct_table *ct)
 	return ct->hash ? 0 : -1;
 }
 
-void rxs__nf_ct_confirm(struct rxs_nf *nf)
+void rxs__nf_ct_confirm(struct rxs_ruleset *nf)
 {
 	struct nf_conn *c = nf->cur.pending;
 
@@ -474,13 +474,13 @@ void rxs__nf_ct_confirm(struct rxs_nf *nf)
 	nf->cur.ct = c;
 }
 
-void rxs__nf_pkt_reset(struct rxs_nf *nf)
+void rxs__nf_pkt_reset(struct rxs_ruleset *nf)
 {
 	rxs__free(nf->cur.pending);
 	memset(&nf->cur, 0, sizeof(nf->cur));
 }
 
-unsigned int rxs__nf_ct_statebit(const struct rxs_nf *nf)
+unsigned int rxs__nf_ct_statebit(const struct rxs_ruleset *nf)
 {
 	if (!nf->cur.ct_done)
 		return NF_CTS_INVALID;	/* no entry attached yet (the raw table) */
@@ -498,7 +498,7 @@ unsigned int rxs__nf_ct_statebit(const struct rxs_nf *nf)
 	}
 }
 
-void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb)
+void rxs__nf_ct_seen_reply(rxs_ruleset_t *nf, const struct rxs_sk_buff *skb)
 {
 	struct nf_pktinfo pi;
 	struct nf_tuple t;
@@ -525,7 +525,7 @@ void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb)
 		c->tcp_state = TCP_SYN_RECV;
 }
 
-void rxs__nf_ct_destroy(struct rxs_nf *nf)
+void rxs__nf_ct_destroy(struct rxs_ruleset *nf)
 {
 	struct nf_conn *all = NULL;
 

@@ -303,7 +303,7 @@ void rxs__nf_init(struct rxs_host *h)
 	h->hooks.nf_hook_slow = nf_hook_slow;
 }
 
-enum rxs_nf_verdict rxs__nf_hook(rxs_nf_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
+enum rxs_nf_verdict rxs__nf_hook(rxs_ruleset_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
 				 const char *in, uint64_t now_ns)
 {
 	struct nf_hook_ctx x = { .nf = nf, .hook = hook, .skb = skb, .in = in, .now_ns = now_ns };

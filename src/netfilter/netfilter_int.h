@@ -1,6 +1,6 @@
 /* netfilter_int.h - the rule set and connection table shared by the netfilter files.
  *
- * A rule set keeps its rules in one array in the order of the text (what rxs_nf_rule lists),
+ * A rule set keeps its rules in one array in the order of the text (what rxs_ruleset_rule lists),
  * and each chain keeps the indices of its rules in chain order. Rules name chains by index;
  * jump targets are resolved when the table's COMMIT is read, so a rule may name a chain
  * declared after it, as iptables-restore allows.
@@ -182,7 +182,7 @@ struct nf_frame {
 	unsigned int chain, idx;
 };
 
-struct rxs_nf {
+struct rxs_ruleset {
 	struct nf_rule *rules;
 	unsigned int nrules, rules_cap;
 	struct nf_chain *chains;
@@ -208,7 +208,7 @@ struct rxs_nf {
 #define NF_MAX_ARGS 128
 
 struct nf_parser {
-	struct rxs_nf *nf;
+	struct rxs_ruleset *nf;
 	const char *name;
 	unsigned int line;		/* line of the file being read */
 	unsigned int indent;		/* columns before the text's lines in the file */
@@ -229,16 +229,16 @@ struct nf_parser {
  * RXS_ERULE, or -ENOMEM for "out of memory". Only the first error is kept. */
 int rxs__nf_fail(struct nf_parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int rxs__nf_find_chain(const struct rxs_nf *nf, unsigned int table, const char *name);
+int rxs__nf_find_chain(const struct rxs_ruleset *nf, unsigned int table, const char *name);
 int rxs__nf_parse_counters(const char *s, uint64_t *pkts, uint64_t *bytes);
 int rxs__nf_parse_rule(struct nf_parser *p, char **argv, unsigned int argc);
 
-int rxs__nf_parse(struct rxs_nf *nf, const char *text, const char *name, unsigned int first_line,
-		  unsigned int indent, char *err, size_t errlen);
+int rxs__nf_parse(struct rxs_ruleset *nf, const char *text, const char *name,
+		  unsigned int first_line, unsigned int indent, char *err, size_t errlen);
 /* " (did you mean 'x'?)" for the name in @names nearest to @word, or "", in @buf. */
 const char *rxs__nf_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
 				 size_t len);
-void rxs__nf_free_rules(struct rxs_nf *nf);
+void rxs__nf_free_rules(struct rxs_ruleset *nf);
 
 /* rules.c: the packet facts the matches read. */
 struct nf_pktinfo {
@@ -255,7 +255,7 @@ void rxs__nf_pktinfo(const struct rxs_sk_buff *skb, struct nf_pktinfo *pi);
 
 /* One packet at one hook, as core.c's walk hands it to the rule tables. */
 struct nf_hook_ctx {
-	struct rxs_nf *nf;		/* NULL: no rule set */
+	struct rxs_ruleset *nf;		/* NULL: no rule set */
 	enum rxs_nf_hook hook;
 	struct rxs_sk_buff *skb;
 	const char *in;
@@ -276,21 +276,21 @@ enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i);
 enum rxs_nf_verdict rxs__nf_stages_run(struct nf_hook_ctx *x, unsigned int i);
 
 /* conntrack.c */
-int rxs__nf_ct_init(struct rxs_nf *nf);
-void rxs__nf_ct_destroy(struct rxs_nf *nf);
+int rxs__nf_ct_init(struct rxs_ruleset *nf);
+void rxs__nf_ct_destroy(struct rxs_ruleset *nf);
 /* nf_conntrack_in(): classify the packet, allocate a pending entry for a new flow.
  * Returns false when the table is full (the packet must be dropped). */
-bool rxs__nf_ct_in(struct rxs_nf *nf, const struct nf_pktinfo *pi, uint64_t now_ns);
+bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now_ns);
 /* __nf_conntrack_confirm(): insert the packet's pending entry. */
-void rxs__nf_ct_confirm(struct rxs_nf *nf);
+void rxs__nf_ct_confirm(struct rxs_ruleset *nf);
 /* Forget the packet state, freeing an unconfirmed entry (the packet was dropped). */
-void rxs__nf_pkt_reset(struct rxs_nf *nf);
+void rxs__nf_pkt_reset(struct rxs_ruleset *nf);
 /* The xt_conntrack state bit of the current packet. */
-unsigned int rxs__nf_ct_statebit(const struct rxs_nf *nf);
+unsigned int rxs__nf_ct_statebit(const struct rxs_ruleset *nf);
 
 /* End the walk with @verdict: DROP forgets the packet's state; ACCEPT at INPUT or
  * POSTROUTING confirms its conntrack entry. Inline: every hook with rules ends here. */
-static inline void rxs__nf_hook_end(rxs_nf_t *nf, enum rxs_nf_hook hook,
+static inline void rxs__nf_hook_end(rxs_ruleset_t *nf, enum rxs_nf_hook hook,
 				    enum rxs_nf_verdict verdict)
 {
 	if (verdict != RXS_NF_ACCEPT)
@@ -299,12 +299,12 @@ static inline void rxs__nf_hook_end(rxs_nf_t *nf, enum rxs_nf_hook hook,
 		rxs__nf_ct_confirm(nf);
 }
 
-/* print.c helpers shared with rxs_nf_rule(): the target column of a rule. */
-const char *rxs__nf_target_name(const struct rxs_nf *nf, const struct nf_rule *r);
+/* print.c helpers shared with rxs_ruleset_rule(): the target column of a rule. */
+const char *rxs__nf_target_name(const struct rxs_ruleset *nf, const struct nf_rule *r);
 
 /* The host calls these (declared for it here; host.h may repeat them). */
 /* The host answered @skb's flow (a SYN-ACK to a SYN): the entry has seen its reply, so later
  * packets of the flow are ESTABLISHED. No-op without an entry. */
-void rxs__nf_ct_seen_reply(rxs_nf_t *nf, const struct rxs_sk_buff *skb);
+void rxs__nf_ct_seen_reply(rxs_ruleset_t *nf, const struct rxs_sk_buff *skb);
 
 #endif /* RXSIM_NETFILTER_INT_H */

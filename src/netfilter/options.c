@@ -842,7 +842,7 @@ static const char *rule_text(const char *line)
 
 static struct nf_rule *new_rule(struct nf_parser *p, unsigned int chain)
 {
-	struct rxs_nf *nf = p->nf;
+	struct rxs_ruleset *nf = p->nf;
 	struct nf_chain *ch = &nf->chains[chain];
 	struct nf_rule *r;
 
@@ -873,7 +873,7 @@ static struct nf_rule *new_rule(struct nf_parser *p, unsigned int chain)
 	r->text = rxs__strdup(rule_text(p->quote));
 	if (!r->text)
 		return NULL;
-	/* Counted now so that rxs_nf_destroy frees what a failed parse leaves. */
+	/* Counted now so that rxs_ruleset_destroy frees what a failed parse leaves. */
 	ch->rules[ch->nrules++] = nf->nrules++;
 	return r;
 }

@@ -94,7 +94,7 @@ int rxs__nf_fail(struct nf_parser *p, const char *fmt, ...)
 	return p->rc;
 }
 
-int rxs__nf_find_chain(const struct rxs_nf *nf, unsigned int table, const char *name)
+int rxs__nf_find_chain(const struct rxs_ruleset *nf, unsigned int table, const char *name)
 {
 	for (unsigned int i = 0; i < nf->nchains; i++)
 		if (nf->chains[i].table == table && !strcmp(nf->chains[i].name, name))
@@ -104,7 +104,7 @@ int rxs__nf_find_chain(const struct rxs_nf *nf, unsigned int table, const char *
 
 static int add_chain(struct nf_parser *p, const char *name, int hook)
 {
-	struct rxs_nf *nf = p->nf;
+	struct rxs_ruleset *nf = p->nf;
 	struct nf_chain *c;
 
 	if (nf->nchains == nf->chains_cap) {
@@ -258,7 +258,7 @@ static int resolve_target(struct nf_parser *p, struct nf_rule *r)
  * current path is a loop, which the kernel refuses (ELOOP). */
 static int mark_chain(struct nf_parser *p, unsigned int ci, unsigned int hook)
 {
-	struct rxs_nf *nf = p->nf;
+	struct rxs_ruleset *nf = p->nf;
 	struct nf_chain *c = &nf->chains[ci];
 
 	if (c->hooks >> hook & 1)
@@ -297,7 +297,7 @@ static int check_target_hooks(struct nf_parser *p, const struct nf_rule *r)
 
 static int commit_table(struct nf_parser *p)
 {
-	struct rxs_nf *nf = p->nf;
+	struct rxs_ruleset *nf = p->nf;
 	unsigned int table = (unsigned int)p->table;
 
 	for (unsigned int i = p->first_rule; i < nf->nrules; i++)
@@ -377,8 +377,8 @@ static int parse_line(struct nf_parser *p, char *buf)
 	return rxs__nf_parse_rule(p, argv, argc);
 }
 
-int rxs__nf_parse(struct rxs_nf *nf, const char *text, const char *name, unsigned int first_line,
-		  unsigned int indent, char *err, size_t errlen)
+int rxs__nf_parse(struct rxs_ruleset *nf, const char *text, const char *name,
+		  unsigned int first_line, unsigned int indent, char *err, size_t errlen)
 {
 	struct nf_parser p = { .nf = nf, .name = name ? name : "netfilter", .err = err,
 			       .errlen = errlen, .table = -1, .indent = indent };
@@ -420,7 +420,7 @@ int rxs__nf_parse(struct rxs_nf *nf, const char *text, const char *name, unsigne
 	return p.rc;
 }
 
-void rxs__nf_free_rules(struct rxs_nf *nf)
+void rxs__nf_free_rules(struct rxs_ruleset *nf)
 {
 	for (unsigned int i = 0; i < nf->nrules; i++) {
 		struct nf_rule *r = &nf->rules[i];

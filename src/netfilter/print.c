@@ -15,7 +15,7 @@
 #include "internal.h"
 #include "netfilter/netfilter_int.h"
 
-const char *rxs__nf_target_name(const struct rxs_nf *nf, const struct nf_rule *r)
+const char *rxs__nf_target_name(const struct rxs_ruleset *nf, const struct nf_rule *r)
 {
 	static const char *const names[] = {
 		[NF_T_NONE] = "", [NF_T_ACCEPT] = "ACCEPT", [NF_T_DROP] = "DROP",
@@ -192,7 +192,7 @@ static void print_target(FILE *out, const struct nf_target *t)
 	}
 }
 
-static void print_rule(FILE *out, const struct rxs_nf *nf, const struct nf_rule *r)
+static void print_rule(FILE *out, const struct rxs_ruleset *nf, const struct nf_rule *r)
 {
 	const char *pname = proto_name(r->proto);
 	char buf[64];
@@ -219,7 +219,7 @@ static void print_rule(FILE *out, const struct rxs_nf *nf, const struct nf_rule 
 	fputc('\n', out);
 }
 
-static void print_chain(FILE *out, const struct rxs_nf *nf, const struct nf_chain *c)
+static void print_chain(FILE *out, const struct rxs_ruleset *nf, const struct nf_chain *c)
 {
 	fprintf(out, "Chain %s", c->name);
 	if (c->hook >= 0)
@@ -242,7 +242,7 @@ static int table_id(const char *name)
 	return -1;
 }
 
-int rxs_nf_print_table(const rxs_nf_t *nf, const char *table, FILE *out)
+int rxs_ruleset_print_table(const rxs_ruleset_t *nf, const char *table, FILE *out)
 {
 	int t = table_id(table);
 	const struct nf_chain *last = NULL;
@@ -282,7 +282,7 @@ int rxs_nf_print_table(const rxs_nf_t *nf, const char *table, FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
-static bool table_worth_printing(const struct rxs_nf *nf, unsigned int t)
+static bool table_worth_printing(const struct rxs_ruleset *nf, unsigned int t)
 {
 	for (unsigned int i = 0; nf->loaded[t] && i < nf->nchains; i++) {
 		const struct nf_chain *c = &nf->chains[i];
@@ -294,7 +294,7 @@ static bool table_worth_printing(const struct rxs_nf *nf, unsigned int t)
 	return false;
 }
 
-int rxs_nf_print(const rxs_nf_t *nf, FILE *out)
+int rxs_ruleset_print(const rxs_ruleset_t *nf, FILE *out)
 {
 	bool first = true;
 
@@ -303,7 +303,7 @@ int rxs_nf_print(const rxs_nf_t *nf, FILE *out)
 			continue;
 		fprintf(out, "%s# iptables -t %s -L -v -n -x\n", first ? "" : "\n", nf_table_names[t]);
 		first = false;
-		rxs_nf_print_table(nf, nf_table_names[t], out);
+		rxs_ruleset_print_table(nf, nf_table_names[t], out);
 	}
 	return ferror(out) ? -EIO : 0;
 }

@@ -217,7 +217,7 @@ static RXS_NOINLINE void send_reject(const struct nf_rule *r, const struct nf_ho
 	const struct rxs_nf_reject_pkt p = {
 		.proto = x->pi.proto, .fragoff = x->pi.fragoff, .l4 = x->pi.l4, .l4len = x->pi.l4len,
 	};
-	struct rxs_nf *nf = x->nf;
+	struct rxs_ruleset *nf = x->nf;
 	struct nf_frame *frames = nf->frames;
 	unsigned int depth = nf->nchains + 1;	/* one walk's frames, at most */
 	struct nf_pkt_save saved = { .pkt = nf->cur, .up = nf->outer };
@@ -244,7 +244,7 @@ static RXS_NOINLINE void send_reject(const struct nf_rule *r, const struct nf_ho
 /* Apply @r's target. Returns -1 to go on with the next rule, else a verdict. */
 static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 {
-	struct rxs_nf *nf = x->nf;
+	struct rxs_ruleset *nf = x->nf;
 
 	switch (r->t.kind) {
 	case NF_T_ACCEPT:
@@ -283,7 +283,7 @@ static enum rxs_nf_verdict policy(struct nf_chain *base, const struct nf_hook_ct
  * nf->frames[0..sp): this walk's own, as a nested walk starts past them (send_reject()). */
 static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 {
-	struct rxs_nf *nf = x->nf;
+	struct rxs_ruleset *nf = x->nf;
 	int base = nf->builtin[table][x->hook];
 	const struct nf_chain *ch;
 	unsigned int idx = 0, sp = 0;
@@ -334,7 +334,7 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
  * reassembly happens between PREROUTING and INPUT. */
 static enum rxs_nf_verdict run_conntrack(struct nf_hook_ctx *x)
 {
-	struct rxs_nf *nf = x->nf;
+	struct rxs_ruleset *nf = x->nf;
 
 	if (!nf->ct_enabled || nf->cur.ct_done)
 		return RXS_NF_ACCEPT;
@@ -365,7 +365,7 @@ static int stage_priority(int stage)
 /* The packet info of @x, and a fresh conntrack state unless the packet carries one on. */
 bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume)
 {
-	struct rxs_nf *nf = x->nf;
+	struct rxs_ruleset *nf = x->nf;
 	struct rxs_sk_buff *skb = x->skb;
 	bool first = !resume && (x->hook == RXS_NF_INET_PRE_ROUTING ||
 				 x->hook == RXS_NF_INET_LOCAL_OUT);
@@ -417,16 +417,16 @@ enum rxs_nf_verdict rxs__nf_stages_run(struct nf_hook_ctx *x, unsigned int i)
 	return RXS_NF_ACCEPT;
 }
 
-int rxs_nf_create(rxs_nf_t **nfp, const char *text, const char *name, unsigned int first_line,
-		  char *err, size_t errlen)
+int rxs_ruleset_create(rxs_ruleset_t **nfp, const char *text, const char *name,
+		       unsigned int first_line, char *err, size_t errlen)
 {
-	return rxs_nf_create_at(nfp, text, name, first_line, 0, err, errlen);
+	return rxs_ruleset_create_at(nfp, text, name, first_line, 0, err, errlen);
 }
 
-int rxs_nf_create_at(rxs_nf_t **nfp, const char *text, const char *name, unsigned int first_line,
-		     unsigned int indent, char *err, size_t errlen)
+int rxs_ruleset_create_at(rxs_ruleset_t **nfp, const char *text, const char *name,
+			  unsigned int first_line, unsigned int indent, char *err, size_t errlen)
 {
-	struct rxs_nf *nf = rxs__calloc(1, sizeof(*nf));
+	struct rxs_ruleset *nf = rxs__calloc(1, sizeof(*nf));
 	int rc;
 
 	*nfp = NULL;
@@ -451,7 +451,7 @@ int rxs_nf_create_at(rxs_nf_t **nfp, const char *text, const char *name, unsigne
 		}
 	}
 	if (rc) {
-		rxs_nf_destroy(nf);
+		rxs_ruleset_destroy(nf);
 		return rc;
 	}
 	/* Conntrack hooks register only when a rule needs them (nf_ct_netns_get). */
@@ -466,7 +466,7 @@ int rxs_nf_create_at(rxs_nf_t **nfp, const char *text, const char *name, unsigne
 	return 0;
 }
 
-void rxs_nf_destroy(rxs_nf_t *nf)
+void rxs_ruleset_destroy(rxs_ruleset_t *nf)
 {
 	if (!nf)
 		return;
@@ -476,12 +476,12 @@ void rxs_nf_destroy(rxs_nf_t *nf)
 	rxs__free(nf);
 }
 
-unsigned int rxs_nf_nrules(const rxs_nf_t *nf)
+unsigned int rxs_ruleset_nrules(const rxs_ruleset_t *nf)
 {
 	return nf ? nf->nrules : 0;
 }
 
-int rxs_nf_rule(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_rule_info *info)
+int rxs_ruleset_rule(const rxs_ruleset_t *nf, unsigned int i, struct rxs_ruleset_rule_info *info)
 {
 	const struct nf_rule *r;
 
@@ -498,12 +498,12 @@ int rxs_nf_rule(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_rule_info *inf
 	return 0;
 }
 
-unsigned int rxs_nf_nchains(const rxs_nf_t *nf)
+unsigned int rxs_ruleset_nchains(const rxs_ruleset_t *nf)
 {
 	return nf ? nf->nchains : 0;
 }
 
-int rxs_nf_chain(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_chain_info *info)
+int rxs_ruleset_chain(const rxs_ruleset_t *nf, unsigned int i, struct rxs_ruleset_chain_info *info)
 {
 	const struct nf_chain *c;
 
@@ -519,7 +519,12 @@ int rxs_nf_chain(const rxs_nf_t *nf, unsigned int i, struct rxs_nf_chain_info *i
 	return 0;
 }
 
-void rxs_nf_get_stats(const rxs_nf_t *nf, struct rxs_nf_stats *st)
+const rxs_ruleset_t *rxs_ruleset_get(const struct rxs_host *h)
+{
+	return h ? h->nf : NULL;
+}
+
+void rxs_ruleset_get_stats(const rxs_ruleset_t *nf, struct rxs_ruleset_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	if (!nf)

@@ -186,11 +186,12 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 
 	if (!sc->netfilter)
 		return 0;
-	rc = rxs_nf_create_at(&h->nf, sc->netfilter, sc->path ? sc->path : "netfilter",
-			      sc->netfilter_line ? sc->netfilter_line : 1, sc->netfilter_indent,
-			      err, errlen);
+	rc = rxs_ruleset_create_at(&h->nf, sc->netfilter, sc->path ? sc->path : "netfilter",
+				   sc->netfilter_line ? sc->netfilter_line : 1,
+				   sc->netfilter_indent, err, errlen);
 	if (!rc)
-		rxs_nf_set_conntrack_max(h->nf, (uint64_t)h->sysctl[RXS_SYSCTL_NF_CONNTRACK_MAX]);
+		rxs_ruleset_set_conntrack_max(h->nf,
+					      (uint64_t)h->sysctl[RXS_SYSCTL_NF_CONNTRACK_MAX]);
 	return rc;
 }
 
@@ -320,7 +321,7 @@ void rxs_host_destroy(rxs_host_t *h)
 	rxs__tcp_destroy(h);
 	rxs__tx_close(h);
 	rxs__proto_destroy(h);
-	rxs_nf_destroy(h->nf);
+	rxs_ruleset_destroy(h->nf);
 	for (unsigned int i = 0; i < h->ntaps; i++)
 		rxs_tap_destroy(h->taps[i]);
 	rxs__free(h->taps);

@@ -88,11 +88,6 @@ int rxs_socket_get_info(const rxs_socket_t *s, struct rxs_socket_info *info)
 	return 0;
 }
 
-const struct rxs_nf *rxs_host_netfilter(const rxs_host_t *h)
-{
-	return h->nf;
-}
-
 /* The host's skb counters: its pool's, and in the threaded engine every thread's. */
 static struct rxs_skb_stats skb_stats(const rxs_host_t *h)
 {

@@ -284,7 +284,7 @@ static void cpu_boxes(struct diagram *d, const struct rxs_host *h, const int *ir
 
 static int tap_and_nf_boxes(struct diagram *d, const struct rxs_host *h, int ncpu_first)
 {
-	const struct rxs_nf *nf = rxs_host_netfilter(h);
+	const struct rxs_ruleset *nf = rxs_ruleset_get(h);
 	unsigned int ncpus = rxs_host_ncpus(h);
 	char b1[32], b2[32];
 	int nfb;
@@ -306,7 +306,7 @@ static int tap_and_nf_boxes(struct diagram *d, const struct rxs_host *h, int ncp
 	}
 	nfb = add_box(d, ROW_NF, BOX_PLAIN, "netfilter: PREROUTING \xe2\x86\x92 INPUT");
 	if (nf)
-		add_line(d, nfb, "%u rules (iptables -L -v)", rxs_nf_nrules(nf));
+		add_line(d, nfb, "%u rules (iptables -L -v)", rxs_ruleset_nrules(nf));
 	else
 		add_line(d, nfb, "no rules: every hook accepts");
 	return nfb;

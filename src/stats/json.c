@@ -301,13 +301,13 @@ static void json_sockets(struct jw *w, const struct rxs_host *h)
 /* Per rule and per built-in chain policy, as iptables -L -v -n -x counts them. */
 static void json_netfilter(struct jw *w, const struct rxs_host *h)
 {
-	const struct rxs_nf *nf = rxs_host_netfilter(h);
+	const struct rxs_ruleset *nf = rxs_ruleset_get(h);
 
 	jw_open(w, "netfilter", '[', false);
-	for (unsigned int i = 0; nf && i < rxs_nf_nrules(nf); i++) {
-		struct rxs_nf_rule_info r;
+	for (unsigned int i = 0; nf && i < rxs_ruleset_nrules(nf); i++) {
+		struct rxs_ruleset_rule_info r;
 
-		if (rxs_nf_rule(nf, i, &r) < 0)
+		if (rxs_ruleset_rule(nf, i, &r) < 0)
 			continue;
 		jw_open(w, NULL, '{', true);
 		jw_str(w, "table", r.table);
@@ -318,10 +318,10 @@ static void json_netfilter(struct jw *w, const struct rxs_host *h)
 		jw_u64(w, "bytes", r.bytes);
 		jw_close(w, '}');
 	}
-	for (unsigned int i = 0; nf && i < rxs_nf_nchains(nf); i++) {
-		struct rxs_nf_chain_info c;
+	for (unsigned int i = 0; nf && i < rxs_ruleset_nchains(nf); i++) {
+		struct rxs_ruleset_chain_info c;
 
-		if (rxs_nf_chain(nf, i, &c) < 0 || !c.policy)
+		if (rxs_ruleset_chain(nf, i, &c) < 0 || !c.policy)
 			continue;
 		jw_open(w, NULL, '{', true);
 		jw_str(w, "table", c.table);

@@ -294,9 +294,9 @@ int rxs__report_kernel(const struct rxs_host *h, FILE *out, bool all_counters)
 	k_ss(out, h, IPPROTO_UDP);
 	k_ss(out, h, IPPROTO_TCP);
 	k_interrupts(out, h);
-	if (rxs_host_netfilter(h)) {
+	if (rxs_ruleset_get(h)) {
 		fputc('\n', out);
-		rxs_nf_print(rxs_host_netfilter(h), out);
+		rxs_ruleset_print(rxs_ruleset_get(h), out);
 	}
 	k_taps(out, h);
 	return ferror(out) ? -EIO : 0;

@@ -1,6 +1,6 @@
 /* fuzz_iptables.c - iptables-save text: parse it, print it, and run packets through it.
  *
- * The input is the text of a netfilter: block. rxs_nf_create() must either accept it or
+ * The input is the text of a netfilter: block. rxs_ruleset_create() must either accept it or
  * refuse it with a message that names the file and line; a rule set it accepts is printed
  * (`iptables -L -v -n -x`) and then loaded into the host of fuzz.h, which receives a fixed
  * set of packets (UDP to open, closed, REJECTed and NOTRACKed ports, TCP SYN and ACK, an ICMP
@@ -67,15 +67,15 @@ static void run_host(const char *text)
 	rxs_scenario_free(sc);
 	run_packets(h);
 	fuzz_check_conservation(h, "fuzz_iptables");
-	if (rxs_host_netfilter(h))
-		rxs_nf_print(rxs_host_netfilter(h), devnull);
+	if (rxs_ruleset_get(h))
+		rxs_ruleset_print(rxs_ruleset_get(h), devnull);
 	rxs_host_destroy(h);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1), err[512] = "";
-	rxs_nf_t *nf = NULL;
+	rxs_ruleset_t *nf = NULL;
 	int rc;
 
 	if (!text)
@@ -84,15 +84,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
-	rc = rxs_nf_create(&nf, text, "fuzz.rules", 1, err, sizeof(err));
+	rc = rxs_ruleset_create(&nf, text, "fuzz.rules", 1, err, sizeof(err));
 	if (rc < 0) {
 		if (nf || strncmp(err, "fuzz.rules:", 11) != 0) {
 			fprintf(stderr, "fuzz_iptables: error %d without file:line: '%s'\n", rc, err);
 			abort();
 		}
 	} else {
-		rxs_nf_print(nf, devnull);
-		rxs_nf_destroy(nf);
+		rxs_ruleset_print(nf, devnull);
+		rxs_ruleset_destroy(nf);
 		run_host(text);
 	}
 	free(text);
