@@ -71,3 +71,24 @@ const char *rxs_strerror(int err)
 		return strerror(-err);
 	return "unknown error";
 }
+
+int rxs__opts_copy(void *own, size_t own_sz, const void *user)
+{
+	const unsigned char *u = user;
+	size_t sz;
+
+	if (!user)
+		return 0;
+	memcpy(&sz, user, sizeof(sz));
+	if (sz < sizeof(size_t))
+		return -EINVAL;
+	/* A newer caller's fields we do not know must be left at zero: we cannot honour them. */
+	for (size_t i = own_sz; i < sz; i++)
+		if (u[i])
+			return -EINVAL;
+	/* Our sz stays ours: what we copied is our layout now. */
+	if (sz > own_sz)
+		sz = own_sz;
+	memcpy((unsigned char *)own + sizeof(size_t), u + sizeof(size_t), sz - sizeof(size_t));
+	return 0;
+}

@@ -26,6 +26,12 @@
 #define RXS_NOINLINE
 #endif
 
+/* Copy the caller's options struct @user (first member size_t sz, its size; NULL: none)
+ * into @own, @own_sz bytes already holding the defaults, as libbpf's OPTS_VALID does: a
+ * smaller struct fills only its fields; a larger one is refused unless every byte past
+ * ours is zero. Below sizeof(size_t) is refused too. 0 or -EINVAL. */
+int rxs__opts_copy(void *own, size_t own_sz, const void *user);
+
 void *rxs__malloc(size_t size);
 void *rxs__calloc(size_t n, size_t size);
 void *rxs__realloc(void *ptr, size_t size);

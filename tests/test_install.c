@@ -92,7 +92,7 @@ static int teardown(void **state)
 static void check_embed_output(const char *out)
 {
 	static const char *const want[] = {
-		"librxsim 0.1.0",
+		"librxsim 0.2.0",
 		"recv 7 bytes from 10.0.0.1: hello 0",
 		"recv 7 bytes from 10.0.0.1: hello 2",
 		"IpInReceives 4 UdpInDatagrams 3 UdpNoPorts 1",
@@ -109,6 +109,7 @@ static void test_install_tree(void **state)
 {
 	static const char *const files[] = {
 		"bin/rxsim", "include/rxsim/rxsim.h", "include/rxsim/hooks.h",
+		"include/rxsim/socket.h", "include/rxsim/proto.h",
 		"include/rxsim/export.h", "include/rxsim/version.h", "share/man/man1/rxsim.1", "share/rxsim/rxsim-report.schema.json",
 		"share/man/man5/rxsim-scenario.5", "share/bash-completion/completions/rxsim",
 		"share/zsh/site-functions/_rxsim", "share/doc/rxsim/README.md",
@@ -137,11 +138,16 @@ static void test_install_tree(void **state)
 	out[strcspn(out, "\n")] = '\0';
 	snprintf(libdir, sizeof(libdir), "%s", out);
 	must(run("cd '%s' && test -f librxsim.a && test -L librxsim.so && "
-		 "test -L librxsim.so.0 && test -f librxsim.so.0.1.0 && "
+		 "test -L librxsim.so.0.2 && test -f librxsim.so.0.2.0 && "
 		 "test -f cmake/rxsim/rxsimConfig.cmake && test -f cmake/rxsim/rxsimTargets.cmake",
 		 libdir), "the library files");
-	must(run("objdump -p '%s/librxsim.so' | grep -q 'SONAME *librxsim.so.0$'", libdir),
-	     "SONAME librxsim.so.0");
+	must(run("objdump -p '%s/librxsim.so' | grep -q 'SONAME *librxsim.so.0.2$'", libdir),
+	     "SONAME librxsim.so.0.2");
+	/* Every installed header compiles on its own, as STYLE.md asks of a public header. */
+	must(run("cd '%s/prefix/include' && for h in rxsim/*.h; do "
+		 "echo \"#include <$h>\" | cc -std=c11 -Wall -Wextra -Werror -fsyntax-only "
+		 "-I. -x c - || { echo \"$h\"; exit 1; }; done", tmp),
+	     "each installed header on its own");
 	/* Every page the installed README links to is installed beside it, and every example. */
 	must(run("cd '%s/prefix/share/doc/rxsim' && "
 		 "for f in $(grep -o '(docs/[^)#]*' README.md | tr -d '(' | sort -u); do "
@@ -172,15 +178,15 @@ static void test_pkg_config(void **state)
 	if (!libdir[0])
 		skip();
 	must(run("cd '%s' && export PKG_CONFIG_PATH='%s/pkgconfig' && "
-		 "pkg-config --exact-version=0.1.0 rxsim && "
+		 "pkg-config --exact-version=0.2.0 rxsim && "
 		 "cc '%s/examples/library/embed.c' $(pkg-config --cflags --libs rxsim) -o embed-pc",
 		 tmp, libdir, RXS_SOURCE_DIR), "cc with pkg-config");
 	must(run("cd '%s' && LD_LIBRARY_PATH='%s' ./embed-pc", tmp, libdir), "embed-pc");
 	snprintf(path, sizeof(path), "%s/log", tmp);
 	check_embed_output(slurp(path));
 	/* Linked against the shared library, by its SONAME. */
-	must(run("cd '%s' && objdump -p embed-pc | grep -q 'NEEDED *librxsim.so.0$'", tmp),
-	     "embed-pc needs librxsim.so.0");
+	must(run("cd '%s' && objdump -p embed-pc | grep -q 'NEEDED *librxsim.so.0.2$'", tmp),
+	     "embed-pc needs librxsim.so.0.2");
 }
 
 static void test_find_package(void **state)
@@ -197,7 +203,7 @@ static void test_find_package(void **state)
 	assert_non_null(f);
 	fprintf(f, "cmake_minimum_required(VERSION 3.16)\n"
 		   "project(embed_user C)\n"
-		   "find_package(rxsim 0.1 REQUIRED)\n"
+		   "find_package(rxsim 0.2 REQUIRED)\n"
 		   "add_executable(embed-cmake %s/examples/library/embed.c)\n"
 		   "target_link_libraries(embed-cmake PRIVATE rxsim::rxsim)\n", RXS_SOURCE_DIR);
 	fclose(f);

@@ -27,7 +27,7 @@
 #define BCAST 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
 #define MCAST 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01
 
-static const struct rxs_source_options test_opts = { .host_mac = { HOST }, .peer_mac = { PEER } };
+static const RXS_OPTS(rxs_source_opts, test_opts, .host_mac = { HOST }, .peer_mac = { PEER });
 
 /* A file image being built, in little- or big-endian order. */
 struct buf {
@@ -274,6 +274,64 @@ static void test_link_unsupported(void **state)
 	assert_int_equal(rxs_source_open_pcap(&src, "/nonexistent/x.pcap", &test_opts, err,
 					      sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "x.pcap"));
+}
+
+static const uint8_t eth64_opts[64] = { PEER, HOST, 0x08, 0x00, IP4 };
+
+/* Options carry their size: a smaller struct (an older program) is read as far as it goes;
+ * a larger one (a newer program) only when what this library does not know is zero. */
+static const struct {
+	int line;
+	size_t sz;			/* what the caller says its struct is */
+	uint8_t tail;			/* a byte past struct rxs_source_opts, in the larger one */
+	int want;
+} opts_cases[] = {
+	{ __LINE__, sizeof(struct rxs_source_opts), 0, 0 },
+	{ __LINE__, offsetof(struct rxs_source_opts, checksums), 0, 0 },	/* older */
+	{ __LINE__, sizeof(size_t), 0, 0 },				/* only sz */
+	{ __LINE__, sizeof(struct rxs_source_opts) + 8, 0, 0 },	/* newer, tail zero */
+	{ __LINE__, sizeof(struct rxs_source_opts) + 8, 1, -EINVAL },	/* newer, asks more */
+	{ __LINE__, 0, 0, -EINVAL },					/* never set */
+	{ __LINE__, sizeof(size_t) - 1, 0, -EINVAL },
+};
+
+static void test_source_opts_size(void **state)
+{
+	char path[512], err[512];
+	struct buf b = { .be = 0 };
+
+	pcap_hdr(&b, 0xa1b2c3d4, 1);
+	pcap_rec(&b, 1, 0, sizeof(eth64_opts), sizeof(eth64_opts), eth64_opts,
+		 sizeof(eth64_opts));
+	tmp_path(state, path, sizeof(path), "opts.pcap");
+	write_file(path, &b);
+	for (size_t i = 0; i < ARRAY_SIZE(opts_cases); i++) {
+		struct {
+			struct rxs_source_opts o;
+			uint8_t more[8];
+		} big;
+		rxs_source_t *src = NULL;
+		int rc;
+
+		memset(&big, 0, sizeof(big));
+		big.o = test_opts;
+		big.o.sz = opts_cases[i].sz;
+		big.more[3] = opts_cases[i].tail;
+		rc = rxs_source_open_pcap(&src, path, &big.o, err, sizeof(err));
+		if (rc != opts_cases[i].want)
+			fail_msg("case at line %d: got %s (%s)", opts_cases[i].line, rxs_strerror(rc),
+				 err);
+		if (rc == 0) {
+			struct rxs_frame f;
+
+			assert_int_equal(rxs_source_next(src, &f), 1);
+			assert_int_equal(f.len, sizeof(eth64_opts));
+		} else {
+			assert_null(src);
+			assert_non_null(strstr(err, "opts.pcap: options of a size"));
+		}
+		rxs_source_close(src);
+	}
 }
 
 /* (3) Hostile and unusual files. Each builder writes one file image. */
@@ -1249,7 +1307,7 @@ static void test_checksums(void **state)
 	tmp_path(state, path, sizeof(path), "csum.pcap");
 	for (size_t i = 0; i < ARRAY_SIZE(csum_cases); i++) {
 		const struct csum_case *c = &csum_cases[i];
-		struct rxs_source_options o = test_opts;
+		struct rxs_source_opts o = test_opts;
 		struct buf b = { 0 };
 		uint8_t f[200];
 		uint32_t len = (csum_odd = c->odd, csum_frame(f, c->v6, c->proto, c->ck, c->mf, c->bad_ip));
@@ -1286,6 +1344,7 @@ int main(void)
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_link_convert),
 		cmocka_unit_test(test_link_unsupported),
+		cmocka_unit_test(test_source_opts_size),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_gen_udp),
 		cmocka_unit_test(test_gen_tcp),

@@ -34,7 +34,7 @@ struct rxs_source_stats {
 	uint64_t link_converted;	/* frames given a synthetic Ethernet header */
 	uint64_t link_trunc;		/* frames whose link header was cut short */
 	uint64_t snapped;		/* frames shorter in the file than on the wire */
-	/* Checksums (rxs_source_options.checksums): frames whose TCP/UDP checksum field held
+	/* Checksums (rxs_source_opts.checksums): frames whose TCP/UDP checksum field held
 	 * the TX-offload placeholder and was filled in; frames whose checksums `recompute`
 	 * changed otherwise; frames `recompute` left as they are (cut short, fragments). */
 	uint64_t csum_offload;
@@ -44,17 +44,23 @@ struct rxs_source_stats {
 
 typedef struct rxs_source rxs_source_t;
 
-struct rxs_source_options {
+/* How a capture is read. Declare one with RXS_OPTS(rxs_source_opts, o, .checksums = ...): it
+ * carries its own size first, so later versions of rxsim may add fields at its end (see
+ * RXS_OPTS in rxsim/export.h). */
+struct rxs_source_opts {
+	size_t sz;			/* sizeof(struct rxs_source_opts), set by RXS_OPTS */
 	uint8_t host_mac[6];		/* destination MAC for frames sent to this host (SLL
 					 * PACKET_HOST, raw IP) */
 	uint8_t peer_mac[6];		/* source MAC for synthesised headers with no address */
 	enum rxs_checksums checksums;	/* RXS_CSUM_AUTO (0) unless told otherwise */
 };
 
-/* Open a pcap or pcapng file. 0; or -ENOENT, RXS_EPCAP, RXS_ELINKTYPE with a message in @err
- * naming the file (and, for a link type, naming it and listing the supported ones). */
+/* Open a pcap or pcapng file, read as @opts says (NULL: every default). 0; -EINVAL (@opts of
+ * a size this library does not know with non-zero bytes past the fields it knows); or
+ * -ENOENT, RXS_EPCAP, RXS_ELINKTYPE with a message in @err naming the file (and, for a link
+ * type, naming it and listing the supported ones). */
 RXS_API int rxs_source_open_pcap(rxs_source_t **srcp, const char *path,
-				 const struct rxs_source_options *opts, char *err, size_t errlen);
+				 const struct rxs_source_opts *opts, char *err, size_t errlen);
 
 /* Next frame into @f: 1 frame, 0 end of file, <0 error with rxs_source_errmsg() naming the
  * file and packet number (what was read before stays valid; the error is sticky).

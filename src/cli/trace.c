@@ -479,7 +479,7 @@ static bool own_frame(const rxs_host_t *h, unsigned int i, uint64_t number)
 	const struct rxs_scenario *sc = rxs_host_scenario(h);
 	const struct rxs_traffic_config *tc = sc && i < sc->ntraffic ? &sc->traffic[i] : NULL;
 	const struct rxs_nic_config *nic = NULL;
-	struct rxs_source_options o = { .checksums = RXS_CSUM_VERIFY };
+	RXS_OPTS(rxs_source_opts, o, .checksums = RXS_CSUM_VERIFY);
 	rxs_source_t *src = NULL;
 	struct rxs_frame f;
 	char err[256];

@@ -39,7 +39,7 @@ struct linkhdr {
 	uint16_t type;
 };
 
-rxs_source_t *rxs__source_alloc(const char *name, const struct rxs_source_options *opts,
+rxs_source_t *rxs__source_alloc(const char *name, const struct rxs_source_opts *opts,
 				const struct rxs__source_ops *ops)
 {
 	rxs_source_t *src = rxs__calloc(1, sizeof(*src));
@@ -102,7 +102,7 @@ const char *rxs__linktype_name(uint32_t lt, char *buf, size_t len)
 	return buf;
 }
 
-static void put_mac_host(uint8_t *mac, const struct rxs_source_options *o, int pkttype)
+static void put_mac_host(uint8_t *mac, const struct rxs_source_opts *o, int pkttype)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	static const uint8_t mcast[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
@@ -131,7 +131,7 @@ static void put_mac_host(uint8_t *mac, const struct rxs_source_options *o, int p
 
 /* SLL: pkttype(2) arphrd(2) halen(2) addr(8) protocol(2). SLL2: protocol(2) reserved(2)
  * ifindex(4) arphrd(2) pkttype(1) halen(1) addr(8). */
-static void parse_sll(const struct rxs_source_options *o, int sll2, const uint8_t *p,
+static void parse_sll(const struct rxs_source_opts *o, int sll2, const uint8_t *p,
 		      struct linkhdr *lh)
 {
 	int pkttype = sll2 ? p[10] : rxs__get_be16(p);
@@ -577,18 +577,24 @@ static FILE *open_input(const char *path, char *err, size_t errlen)
 }
 
 int rxs_source_open_pcap(rxs_source_t **srcp, const char *path,
-			 const struct rxs_source_options *opts, char *err, size_t errlen)
+			 const struct rxs_source_opts *opts, char *err, size_t errlen)
 {
+	RXS_OPTS(rxs_source_opts, o);
 	uint8_t magic[4] = { 0 };
 	rxs_source_t *src;
 	FILE *fp;
 	int rc;
 
 	*srcp = NULL;
+	if (rxs__opts_copy(&o, sizeof(o), opts) < 0) {
+		snprintf(err, errlen, "%s: options of a size this rxsim does not know (%zu bytes)",
+			 path, opts->sz);
+		return -EINVAL;
+	}
 	fp = open_input(path, err, errlen);
 	if (!fp)
 		return -errno;
-	src = rxs__source_alloc(path, opts, &pcap_file_ops);
+	src = rxs__source_alloc(path, &o, &pcap_file_ops);
 	if (!src) {
 		fclose(fp);
 		snprintf(err, errlen, "%s: out of memory", path);

@@ -46,7 +46,7 @@ struct rxs_source {
 	const struct rxs__source_ops *ops;
 	void *priv;			/* backend state */
 	char *name;			/* file name for messages */
-	struct rxs_source_options opts;
+	struct rxs_source_opts opts;
 	struct rxs_source_stats stats;
 	uint64_t last_ts_ns;		/* for the backwards-timestamp clamp */
 	uint64_t number;		/* packet records read so far */
@@ -60,7 +60,7 @@ struct rxs_source {
 };
 
 /* Allocate a source with its frame buffer. NULL on allocation failure. */
-rxs_source_t *rxs__source_alloc(const char *name, const struct rxs_source_options *opts,
+rxs_source_t *rxs__source_alloc(const char *name, const struct rxs_source_opts *opts,
 				const struct rxs__source_ops *ops);
 
 /* Record "name: <fmt>" as @src's message and @err as its sticky error; returns @err. */

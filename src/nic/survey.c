@@ -620,12 +620,11 @@ static int export_macs(struct rxs_capture_survey *sv, struct survey_ctx *c)
  * (sv->read_error). */
 static int survey_pass(struct survey_ctx *c, const char *path, char *err, size_t errlen)
 {
-	struct rxs_source_options opts;
+	/* Checksums as captured: nothing here reads one. */
+	RXS_OPTS(rxs_source_opts, opts, .checksums = RXS_CSUM_VERIFY);
 	rxs_source_t *src;
 	int rc;
 
-	memset(&opts, 0, sizeof(opts));
-	opts.checksums = RXS_CSUM_VERIFY;	/* as captured: nothing here reads a checksum */
 	memcpy(opts.host_mac, conv_host, 6);
 	memcpy(opts.peer_mac, conv_peer, 6);
 	rc = rxs_source_open_pcap(&src, path, &opts, err, errlen);

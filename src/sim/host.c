@@ -120,9 +120,8 @@ static int open_generator(struct rxs_traffic *tr, char *err, size_t errlen)
 
 int rxs__traffic_open(struct rxs_traffic *tr, char *err, size_t errlen)
 {
-	struct rxs_source_options opts;
+	RXS_OPTS(rxs_source_opts, opts);
 
-	memset(&opts, 0, sizeof(opts));
 	memcpy(opts.host_mac, tr->dev->cfg.mac, 6);
 	memcpy(opts.peer_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
 	opts.checksums = tr->cfg.checksums;
