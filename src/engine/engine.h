@@ -114,7 +114,7 @@ struct rxs_engine_ops {
 	 * not @mysd's thread and so posted it (a backlog kick to @sd, or an IPI when @sd is
 	 * another CPU); false: the caller schedules it itself. */
 	bool (*post_backlog)(struct rxs_softnet_data *sd, struct rxs_softnet_data *mysd);
-	/* sk_data_ready() for readers blocked in another thread (rxs_host_sock_recv_wait()). */
+	/* sk_data_ready() for readers blocked in another thread (rxs_socket_recv_wait()). */
 	void (*data_ready)(struct rxs_host *h);
 	/* A datagram of @bytes that @sk's reader took at once on @sd's CPU: counted there. */
 	void (*sock_read)(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint64_t bytes);
