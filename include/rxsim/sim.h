@@ -1,5 +1,9 @@
 /* rxsim/sim.h - a simulated host: build it from a scenario, run it, read what happened.
  *
+ * This header holds the host's life and what is host-wide; each module's own calls on a
+ * host are in its header (a NIC's in nic.h, a CPU's softnet_data in softirq.h, sockets in
+ * socket.h, taps in bpf.h, what the host sends in proto.h, its rule set in netfilter.h).
+ *
  * The virtual engine is a deterministic discrete-event simulation in virtual nanoseconds:
  * the same scenario and traffic give the same counters, bit for bit. Time 0 is the first
  * frame of the traffic.
@@ -8,14 +12,15 @@
  * counters included) may run while another call on the same host runs in another thread;
  * callbacks (samplers, kfree, tx, hooks, tracepoints) run inside rxs_host_run*() and
  * rxs_host_inject(), on the calling thread. Two hosts in one process share nothing and may
- * run in two threads at once. The functions of config.h, bpf.h, netfilter.h, nic.h and
- * ring.h act only on the objects they are given, under the same rule; rxs_strerror(),
+ * run in two threads at once. The module headers' calls that take a host or a handle it
+ * gave (nic.h, softirq.h, socket.h, bpf.h, proto.h, netfilter.h, hooks.h) are calls on the
+ * host; the others act only on the objects they are given, under the same rule; rxs_strerror(),
  * rxs_mib_name(), rxs_drop_reason_name() and rxs_version() are thread-safe;
  * rxs_replace_allocator() must be called before any other thread uses rxsim.
  *
  * The threaded engine is the exception: between rxs_host_start_threaded() and
  * rxs_host_wait_threaded() the host belongs to its threads. Application threads may call
- * the calls of rxsim/socket.h (rxs_socket_recv_wait() and the like) and free the skbs
+ * the reading calls of rxsim/socket.h (rxs_socket_recv_wait() and the like) and free the skbs
  * they got (rxs_consume_skb(), rxs_kfree_skb_reason()); nothing else may touch the host
  * until rxs_host_wait_threaded() returns. Hooks and tracepoints then run on the engine's
  * threads, one at a time (under the host lock).

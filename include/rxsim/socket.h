@@ -7,9 +7,10 @@
  * A call given NULL, or a handle of the wrong kind, returns -EINVAL (or NULL, 0), never
  * crashes; a pointer that was never a handle cannot be told apart and is undefined.
  *
- * Reading: the calls here may be made from any thread, also while a threaded run goes on
- * (they take the locks of what they touch); the _wait variants also block. The others follow
- * the host's rule (rxsim/sim.h).
+ * Threads: rxs_socket_recv(), rxs_socket_accept(), rxs_conn_recv() and their _wait variants
+ * may be called from any thread, also while a threaded run goes on (they take the locks of
+ * what they touch; the _wait variants also block), and so may the finding calls (the host's
+ * sockets are fixed when it is built). The others follow the host's rule (rxsim/sim.h).
  */
 #ifndef RXSIM_SOCKET_H
 #define RXSIM_SOCKET_H
