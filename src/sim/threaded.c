@@ -223,10 +223,11 @@ static bool stopped(const struct rxs_threaded *th)
  *    (icmp_lock), ARP (arp_lock), the users' handlers (hooks.handlers_lock), netfilter's
  *    walk, conntrack and NF_QUEUE (hooks.nf_lock), taps (taps_lock), tracepoints
  *    (trace_lock), the frame-drop callback (frame_drop_lock), a CPU's flow-limit table
- *    (flow_limit_lock, where there is one) and the run's error (error_lock). Today all
- *    of them are one mutex, the host lock (th->lock, recursive: a part of the path under
- *    one lock may enter another, TCP sends ICMP), which also guards the timers' queue and
- *    the skb pools' refill. So they nest in any order and behave exactly as one lock;
+ *    (flow_limit_lock, where there is one), the run's error (error_lock) and the host's
+ *    skb pool (pool.lock, which the threads' pools share: rxs__skb_pool_init_mt()).
+ *    Today all of them are one mutex, the host lock (th->lock, recursive: a part of the
+ *    path under one lock may enter another, TCP sends ICMP), which also guards the
+ *    timers' queue. So they nest in any order and behave exactly as one lock;
  *    giving some of them mutexes of their own is a change to threads_enable_locks() and
  *    to the lock order below alone, nothing in the path.
  * Lock order: a CPU's lock, then RX queues' (in the order of devices and queues), then a
@@ -819,6 +820,7 @@ static void threads_release(const struct rxs_host *h, struct rxs_threaded *th)
 static int threads_init(struct rxs_host *h, bool top_speed)
 {
 	struct rxs_threaded *th = rxs__calloc(1, sizeof(*th));
+	struct rxs_lock host_lock;
 	pthread_condattr_t ca;
 	pthread_mutexattr_t ma;
 	bool ok;
@@ -869,7 +871,8 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 		pthread_mutex_init(&th->dev_lock[d].m, &ma);
 	for (unsigned int q = 0; q < th->nrxq; q++)
 		pthread_mutex_init(&th->rxq_lock[q].m, &ma);
-	rxs__skb_pool_init_mt(&h->pool, &h->pool, &th->lock);
+	rxs__lock_enable(&host_lock, &mutex_ops, &th->lock);
+	rxs__skb_pool_init_mt(&h->pool, &h->pool, &host_lock);
 	for (unsigned int c = 0; c < h->ncpus; c++) {
 		struct cpu_ctx *cc = &th->cpu[c];
 
@@ -879,7 +882,7 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 		pthread_mutex_init(&cc->backlog_lock, &ma);
 		pthread_mutex_init(&cc->box_lock, &ma);
 		pthread_cond_init(&cc->box_cond, &ca);
-		rxs__skb_pool_init_mt(&cc->pool, &h->pool, &th->lock);
+		rxs__skb_pool_init_mt(&cc->pool, &h->pool, &host_lock);
 	}
 	pthread_mutexattr_destroy(&ma);
 	pthread_condattr_destroy(&ca);
@@ -909,7 +912,7 @@ static struct nic_ctx *nic_add(struct rxs_host *h, struct rxs_threaded *th,
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
 	pthread_mutex_init(&nc->lock, &ma);
 	pthread_mutexattr_destroy(&ma);
-	rxs__skb_pool_init_mt(&nc->pool, &h->pool, &th->lock);
+	rxs__skb_pool_init_mt(&nc->pool, &h->pool, &h->pool.lock);
 	return nc;
 }
 
@@ -1033,7 +1036,7 @@ void rxs__threads_free(struct rxs_host *h)
 	pthread_mutex_destroy(&th->lock);
 	h->pool.mt = false;
 	h->pool.home = NULL;
-	h->pool.lock = NULL;
+	memset(&h->pool.lock, 0, sizeof(h->pool.lock));
 	/* The objects went before (rxs_host_destroy), their locks with them. */
 	h->engine = &rxs__virtual_engine;
 	threads_release(h, th);

@@ -58,13 +58,13 @@ static void free_data_list(struct rxs_skb_data *d)
 }
 
 void rxs__skb_pool_init_mt(struct rxs_skb_pool *pool, struct rxs_skb_pool *home,
-			   pthread_mutex_t *lock)
+			   const struct rxs_lock *lock)
 {
 	if (pool != home)
 		memset(pool, 0, sizeof(*pool));
 	pool->host = home->host;
 	pool->home = home;
-	pool->lock = lock;
+	pool->lock = *lock;
 	pool->mt = true;
 }
 
@@ -396,7 +396,7 @@ static void skb_end(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 			bucket = home;
 		locked = bucket == home || (skb->counted && home->on_free);
 		if (locked)
-			pthread_mutex_lock(home->lock);
+			rxs__lock_acquire(&home->lock);
 	}
 	if (skb->counted) {
 		enum rxs_pkt_class cls = pkt_class(skb);
@@ -415,7 +415,7 @@ static void skb_end(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 	bucket->stats.in_use--;
 	skb_release(skb, bucket);
 	if (locked)
-		pthread_mutex_unlock(home->lock);
+		rxs__lock_release(&home->lock);
 }
 
 void rxs_consume_skb(struct rxs_sk_buff *skb)

@@ -3,7 +3,9 @@
 #ifndef RXSIM_SKB_SKB_H
 #define RXSIM_SKB_SKB_H
 
-#include <pthread.h>
+#include <stddef.h>
+
+#include "engine/engine.h"
 #include "rxsim/skb.h"
 
 #define RXS_NET_SKB_PAD 64		/* NET_SKB_PAD on x86-64: headroom of an RX buffer */
@@ -60,10 +62,10 @@ struct rxs_skb_pool {
 	rxs_skb_free_cb on_free;		/* the host pool's is everyone's */
 	void *on_free_ctx;
 	void *host;				/* back pointer for counters that need it */
-	/* The threaded engine (NULL and false otherwise): the host's pool, the host lock
-	 * that owns it, and the remote lists. */
+	/* The threaded engine (NULL and off otherwise): the host's pool, the lock whose
+	 * holder owns it (the engine's host lock), and the remote lists. */
 	struct rxs_skb_pool *home;
-	pthread_mutex_t *lock;
+	struct rxs_lock lock;
 	bool mt;
 	struct rxs_sk_buff *remote_skbs;
 	struct rxs_skb_data *remote_small;
@@ -86,9 +88,9 @@ static inline struct rxs_skb_pool *rxs__pool_of(struct rxs_skb_pool *host_pool)
 }
 
 /* Make @pool a thread's pool of the threaded engine, beside @home (the host's, whose
- * lock @lock becomes). */
+ * lock @lock, enabled, becomes). */
 void rxs__skb_pool_init_mt(struct rxs_skb_pool *pool, struct rxs_skb_pool *home,
-			   pthread_mutex_t *lock);
+			   const struct rxs_lock *lock);
 /* Send the buffers a thread's pool holds for other pools back to them: at the end of each
  * poll, and before the thread ends. */
 void rxs__skb_pool_flush(struct rxs_skb_pool *pool);
