@@ -332,6 +332,29 @@ static void test_source_opts_size(void **state)
 		}
 		rxs_source_close(src);
 	}
+	/* The survey's options follow the same rule. */
+	for (size_t i = 0; i < ARRAY_SIZE(opts_cases); i++) {
+		struct {
+			struct rxs_capture_opts o;
+			uint8_t more[8];
+		} big;
+		struct rxs_capture_survey sv;
+		int rc;
+
+		memset(&big, 0, sizeof(big));
+		big.o.sz = opts_cases[i].sz == sizeof(struct rxs_source_opts) ?
+			   sizeof(struct rxs_capture_opts) : opts_cases[i].sz;
+		if (opts_cases[i].sz > sizeof(struct rxs_source_opts))
+			big.o.sz = sizeof(struct rxs_capture_opts) + 8;
+		big.more[3] = opts_cases[i].tail;
+		rc = rxs_capture_survey_host(&sv, path, &big.o, err, sizeof(err));
+		if (rc != opts_cases[i].want)
+			fail_msg("case at line %d: survey got %s (%s)", opts_cases[i].line,
+				 rxs_strerror(rc), err);
+		if (rc == 0)
+			assert_int_equal(sv.frames, 1);
+		rxs_capture_survey_free(&sv);
+	}
 }
 
 /* (3) Hostile and unusual files. Each builder writes one file image. */

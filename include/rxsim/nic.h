@@ -133,7 +133,9 @@ struct rxs_capture_flow {
 /* Which end of a capture is the host: the default (0), by MAC or by address. */
 enum rxs_capture_pick { RXS_PICK_AUTO, RXS_PICK_MAC, RXS_PICK_ADDR };
 
-struct rxs_capture_select {
+/* Which end is the host: an options struct (RXS_OPTS(rxs_capture_opts, o, .pick = ...)). */
+struct rxs_capture_opts {
+	size_t sz;			/* sizeof(struct rxs_capture_opts), set by RXS_OPTS */
 	enum rxs_capture_pick pick;
 	uint8_t mac[6];			/* RXS_PICK_MAC */
 	struct rxs_addr addr;		/* RXS_PICK_ADDR (prefix unused) */
@@ -178,12 +180,12 @@ struct rxs_capture_survey {
  * @err naming the packet when the file broke part-way), or <0 with @err set. */
 RXS_API int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *err,
 			       size_t errlen);
-/* The same, with the host picked by @sel (NULL: the most frequent unicast destination MAC).
+/* The same, with the host picked by @opts (NULL: the most frequent unicast destination MAC).
  * The host is the MAC (by address: the MAC frames to that address go to); addresses and
  * ports are those of frames to it (by address: to and from that address only). Reads the
  * file twice when the MAC must be found first. */
 RXS_API int rxs_capture_survey_host(struct rxs_capture_survey *sv, const char *path,
-				    const struct rxs_capture_select *sel, char *err,
+				    const struct rxs_capture_opts *opts, char *err,
 				    size_t errlen);
 /* rxs_capture_survey_host() picking @mac (NULL: the default). */
 RXS_API int rxs_capture_survey_mac(struct rxs_capture_survey *sv, const char *path,

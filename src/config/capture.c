@@ -482,12 +482,11 @@ static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, co
 }
 
 /* @text as a MAC (six hex pairs with ':' or '-') or an address. 0 or -EINVAL. */
-static int parse_select(struct rxs_capture_select *sel, const char *text)
+static int parse_select(struct rxs_capture_opts *sel, const char *text)
 {
 	unsigned int m[6];
 	char end;
 
-	memset(sel, 0, sizeof(*sel));
 	if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
 		   &end) == 6 ||
 	    sscanf(text, "%2x-%2x-%2x-%2x-%2x-%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
@@ -506,7 +505,7 @@ static int parse_select(struct rxs_capture_select *sel, const char *text)
 int rxs_scenario_for_capture_host(struct rxs_scenario **scp, const char *path, const char *host,
 				  char *err, size_t errlen)
 {
-	struct rxs_capture_select sel = { .pick = RXS_PICK_AUTO };
+	RXS_OPTS(rxs_capture_opts, sel, .pick = RXS_PICK_AUTO);
 	struct rxs_capture_survey sv;
 	struct rxs_scenario *sc = NULL;
 	int rc;

@@ -67,7 +67,8 @@ struct survey_ctx {
 	struct port_rec *recs;
 	unsigned int nrecs, caprecs;
 	uint64_t vlans[4096];
-	const struct rxs_capture_select *sel;
+	const struct rxs_capture_opts *sel;	/* &opts, or NULL for RXS_PICK_AUTO */
+	struct rxs_capture_opts opts;
 	bool pass1, pass2;
 	uint64_t limit;			/* stop after this many frames (0: read them all) */
 	bool cut;			/* the read stopped at @limit, before the end */
@@ -394,7 +395,7 @@ static int pass1_frame(struct survey_ctx *c, const struct pkt *k)
 /* Pass 2: the frame from the host's side. @converted frames carry rxsim's MACs. */
 static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted)
 {
-	const struct rxs_capture_select *sel = c->sel;
+	const struct rxs_capture_opts *sel = c->sel;
 	bool by_addr = sel && sel->pick == RXS_PICK_ADDR;
 	bool to, from, group = k->dst[0] & 1;
 
@@ -747,17 +748,25 @@ static int survey_host(struct survey_ctx *c, const char *path, char *err, size_t
 }
 
 int rxs_capture_survey_host(struct rxs_capture_survey *sv, const char *path,
-			    const struct rxs_capture_select *sel, char *err, size_t errlen)
+			    const struct rxs_capture_opts *opts, char *err, size_t errlen)
 {
-	struct survey_ctx *c = rxs__calloc(1, sizeof(*c));
+	RXS_OPTS(rxs_capture_opts, o);
+	struct survey_ctx *c;
 	int rc;
 
 	memset(sv, 0, sizeof(*sv));
+	if (rxs__opts_copy(&o, sizeof(o), opts) < 0) {
+		snprintf(err, errlen, "%s: options of a size this rxsim does not know (%zu bytes)",
+			 path, opts->sz);
+		return -EINVAL;
+	}
+	c = rxs__calloc(1, sizeof(*c));
 	if (!c) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	c->sel = sel && sel->pick != RXS_PICK_AUTO ? sel : NULL;
+	c->opts = o;
+	c->sel = o.pick != RXS_PICK_AUTO ? &c->opts : NULL;
 	c->sv = sv;
 	rc = survey_host(c, path, err, errlen);
 	if (rc == -ENOMEM)
@@ -784,7 +793,7 @@ int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *er
 int rxs_capture_survey_mac(struct rxs_capture_survey *sv, const char *path, const uint8_t *mac,
 			   char *err, size_t errlen)
 {
-	struct rxs_capture_select sel = { .pick = mac ? RXS_PICK_MAC : RXS_PICK_AUTO };
+	RXS_OPTS(rxs_capture_opts, sel, .pick = mac ? RXS_PICK_MAC : RXS_PICK_AUTO);
 
 	if (mac)
 		memcpy(sel.mac, mac, 6);
