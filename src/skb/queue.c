@@ -1,5 +1,5 @@
 /* queue.c - sk_buff_head: a FIFO of skbs linked through skb->next. */
-#include "host.h"
+#include "skb/skb.h"
 
 void rxs__skb_queue_tail(struct rxs_skb_queue *q, struct rxs_sk_buff *skb)
 {

@@ -179,4 +179,45 @@ static inline uint32_t rxs__flow_hash(const uint32_t (*tab)[256], const uint8_t 
 	return rxs__flow_hash_tab(tab, frame, len, true);
 }
 
+/* A FIFO of skbs linked through skb->next (sk_buff_head). */
+struct rxs_skb_queue {
+	struct rxs_sk_buff *head, *tail;
+	uint32_t qlen;
+};
+
+void rxs__skb_queue_tail(struct rxs_skb_queue *q, struct rxs_sk_buff *skb);
+struct rxs_sk_buff *rxs__skb_dequeue(struct rxs_skb_queue *q);
+void rxs__skb_queue_splice_tail(struct rxs_skb_queue *from, struct rxs_skb_queue *to);
+
+/* ---- the control blocks the layers keep in skb->cb, which the layers above read ---- */
+enum { RXS_RTN_LOCAL, RXS_RTN_BROADCAST, RXS_RTN_MULTICAST, RXS_RTN_FORWARD };
+
+/* IPCB()/IP6CB(): what the IP layer learned, for the transport layer. */
+struct rxs_inet_cb {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t route;		/* RXS_RTN_* */
+	uint8_t protocol;	/* L4 protocol */
+	bool is_frag_tail;	/* a non-first fragment: never answered with ICMP */
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+};
+
+#define RXS_INET_CB(skb) ((struct rxs_inet_cb *)(void *)(skb)->cb)
+
+_Static_assert(sizeof(struct rxs_inet_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
+	       "inet cb fits skb->cb");
+
+/* struct udp_skb_cb: UDP's block embeds the IP layer's, as include/net/udp.h's embeds
+ * inet_skb_parm, so both layers' state sits in skb->cb under its own type. udp_rcv sets
+ * csum_bad; the socket layer reads it at recvmsg (the checksum is checked when read). */
+struct rxs_udp_skb_cb {
+	struct rxs_inet_cb header;
+	bool csum_bad;
+};
+
+#define RXS_UDP_SKB_CB(skb) ((struct rxs_udp_skb_cb *)(void *)(skb)->cb)
+
+_Static_assert(sizeof(struct rxs_udp_skb_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
+	       "udp cb fits skb->cb");
+
 #endif /* RXSIM_SKB_SKB_H */
