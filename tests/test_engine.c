@@ -180,11 +180,11 @@ static void test_virtual_engine(void **state)
 	assert_false(h->engine->post_irq(&h->cpus[rxq->cpu], rxq));
 	assert_false(h->engine->post_ipi(&h->cpus[0]));
 	assert_false(h->engine->post_backlog(&h->cpus[0], &h->cpus[0]));
-	assert_false(rxs__lock_on(&h->socks[0].lock));
+	assert_false(rxs__lock_on(&h->sk.socks[0].lock));
 	assert_false(rxs__lock_on(&rxq->lock));
 	assert_false(rxs__lock_on(&h->devs[0].lock));
 	assert_false(rxs__lock_on(&h->cpus[0].backlog_lock));
-	assert_false(rxs__lock_on(&h->tcp_lock));
+	assert_false(rxs__lock_on(&h->sk.tcp_lock));
 	rxs_host_destroy(h);
 }
 
@@ -194,7 +194,7 @@ static void test_threaded_engine_enables_locks(void **state)
 {
 	rxs_host_t *h = idle_host();
 	struct rxs_lock *shared[] = {
-		&h->tcp_lock, &h->frag_lock, &h->icmp_lock, &h->arp_lock,
+		&h->sk.tcp_lock, &h->frag_lock, &h->icmp_lock, &h->arp_lock,
 		&h->hooks.handlers_lock, &h->hooks.nf_lock, &h->taps_lock, &h->trace_lock,
 		&h->frame_drop_lock, &h->error_lock,
 	};
@@ -204,14 +204,14 @@ static void test_threaded_engine_enables_locks(void **state)
 	assert_string_equal(h->engine->name, "threaded");
 	/* The test's own thread is none of the CPUs: work for them is posted. */
 	assert_null(h->engine->this_cpu(h));
-	assert_true(rxs__lock_on(&h->socks[0].lock));
+	assert_true(rxs__lock_on(&h->sk.socks[0].lock));
 	assert_true(rxs__lock_on(&h->devs[0].rxq[0].lock));
 	assert_true(rxs__lock_on(&h->devs[0].lock));
 	assert_true(rxs__lock_on(&h->cpus[0].backlog_lock));
 	assert_true(h->devs[0].rxq[0].lock.m != h->devs[0].lock.m);
 	for (size_t i = 0; i < ARRAY_SIZE(shared); i++) {
 		assert_true(rxs__lock_on(shared[i]));
-		assert_ptr_equal(shared[i]->m, h->tcp_lock.m);
+		assert_ptr_equal(shared[i]->m, h->sk.tcp_lock.m);
 	}
 	assert_int_equal(rxs_host_wait_threaded(h), 0);
 	rxs_host_destroy(h);

@@ -121,8 +121,8 @@ int rxs__mc_init(struct rxs_host *h)
 	bool ipv6 = rxs__host_has_ipv6(h);
 	unsigned int room = 4 + RXS_MAX_ADDRS;	/* the defaults, at most */
 
-	for (unsigned int i = 0; i < h->nsocks; i++)
-		room += h->socks[i].cfg.njoin;
+	for (unsigned int i = 0; i < h->sk.nsocks; i++)
+		room += h->sk.socks[i].cfg.njoin;
 	for (unsigned int i = 0; i < h->ndevs; i++) {
 		struct rxs_netdev *dev = &h->devs[i];
 
@@ -132,8 +132,8 @@ int rxs__mc_init(struct rxs_host *h)
 			return -ENOMEM;
 		join_defaults(dev, ipv6);
 	}
-	for (unsigned int i = 0; h->ndevs && i < h->nsocks; i++) {
-		struct rxs_sock *sk = &h->socks[i];
+	for (unsigned int i = 0; h->ndevs && i < h->sk.nsocks; i++) {
+		struct rxs_sock *sk = &h->sk.socks[i];
 
 		for (unsigned int k = 0; k < sk->cfg.njoin; k++) {
 			const struct rxs_addr *g = &sk->cfg.join[k].group;

@@ -493,7 +493,7 @@ void rxs__tcp_rcv(struct rxs_sk_buff *skb)
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	rxs__lock_acquire(&h->tcp_lock);
+	rxs__lock_acquire(&h->sk.tcp_lock);
 	tcp_rcv_locked(skb);
-	rxs__lock_release(&h->tcp_lock);
+	rxs__lock_release(&h->sk.tcp_lock);
 }

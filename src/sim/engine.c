@@ -74,7 +74,7 @@ static void learn_own(struct rxs_host *h, const uint8_t *p, uint32_t len)
 	t.dport = rxs__get_be16(p + l4);
 	if ((flags & 0x12) == 0x12)
 		rxs__isn_hint_add(h, &t, seq);
-	if (h->tcp_nconnected) {
+	if (h->sk.tcp_nconnected) {
 		/* end_seq as TCP_SKB_CB counts it: the payload, and one each for SYN and FIN. */
 		unsigned int hdr = (l4 - l3) + (p[l4 + 12] >> 4) * 4u;
 		uint32_t payload = iplen > hdr ? iplen - hdr : 0;
@@ -95,9 +95,9 @@ static bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
 	if (f->len < 14 || (!lo && memcmp(f->data + 6, tr->dev->cfg.mac, 6)))
 		return false;
 	if (!tr->shadow) {
-		rxs__lock_acquire(&h->tcp_lock);
+		rxs__lock_acquire(&h->sk.tcp_lock);
 		learn_own(h, f->data, f->len);
-		rxs__lock_release(&h->tcp_lock);
+		rxs__lock_release(&h->sk.tcp_lock);
 	}
 	/* lo receives what it sends: every frame on it is also received, its SYN-ACKs too. */
 	if (lo)

@@ -220,6 +220,20 @@ static void add_vlan_devs(struct rxs_host *h, const struct rxs_scenario *sc)
 	}
 }
 
+/* Each module's copy of the sysctls it reads, as the kernel keeps net->ipv4.sysctl_tcp_rmem
+ * and friends in the namespace's per-protocol structs: the path reads its own, never the
+ * scenario. */
+static void set_sysctls(struct rxs_host *h)
+{
+	const struct rxs_scenario *sc = h->sc;
+
+	h->sk.sysctl_somaxconn = h->sysctl[RXS_SYSCTL_SOMAXCONN];
+	h->sk.sysctl_rmem_max = h->sysctl[RXS_SYSCTL_RMEM_MAX];
+	h->sk.sysctl_rmem_default = h->sysctl[RXS_SYSCTL_RMEM_DEFAULT];
+	memcpy(h->sk.sysctl_tcp_rmem, sc->sysctl.val[RXS_SYSCTL_TCP_RMEM],
+	       sizeof(h->sk.sysctl_tcp_rmem));
+}
+
 static int build(struct rxs_host *h, char *err, size_t errlen)
 {
 	const struct rxs_scenario *sc = h->sc;
@@ -227,13 +241,14 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 
 	for (int i = 0; i < RXS_SYSCTL_COUNT; i++)
 		h->sysctl[i] = rxs_scenario_sysctl(sc, (enum rxs_sysctl_id)i);
+	set_sysctls(h);
 	h->pool.host = h;
 	h->jiffy_ns = 1000000000ull / sc->host.hz;
 	h->ncpus = sc->host.cpus ? sc->host.cpus : 1;
 	h->cpus = rxs__calloc(h->ncpus, sizeof(*h->cpus));
 	h->devs = rxs__calloc(sc->nnics + count_vlans(sc) + 1, sizeof(*h->devs));
-	h->socks = rxs__calloc(sc->nsockets ? sc->nsockets : 1, sizeof(*h->socks));
-	if (!h->cpus || !h->devs || !h->socks)
+	h->sk.socks = rxs__calloc(sc->nsockets ? sc->nsockets : 1, sizeof(*h->sk.socks));
+	if (!h->cpus || !h->devs || !h->sk.socks)
 		return -ENOMEM;
 	for (unsigned int c = 0; c < h->ncpus; c++) {
 		rxs__softnet_init(h, &h->cpus[c], c);
@@ -253,7 +268,7 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	}
 	add_vlan_devs(h, sc);
 	for (unsigned int i = 0; i < sc->nsockets; i++)
-		if ((rc = rxs__sock_init(h, &h->socks[h->nsocks++], &sc->sockets[i], i)) < 0) {
+		if ((rc = rxs__sock_init(h, &h->sk.socks[h->sk.nsocks++], &sc->sockets[i], i)) < 0) {
 			snprintf(err, errlen, "sockets[%u]: %s", i, rxs_strerror(rc));
 			return rc;
 		}
@@ -310,8 +325,8 @@ void rxs_host_destroy(rxs_host_t *h)
 	rxs__threads_stop(h);
 	for (unsigned int i = 0; i < h->ntraffic; i++)
 		rxs_source_close(h->traffic[i].src);
-	for (unsigned int i = 0; i < h->nsocks; i++)
-		rxs__sock_destroy(&h->socks[i]);
+	for (unsigned int i = 0; i < h->sk.nsocks; i++)
+		rxs__sock_destroy(&h->sk.socks[i]);
 	for (unsigned int i = 0; i < h->ndevs; i++)
 		rxs__netdev_destroy(&h->devs[i]);
 	if (h->cpus)
@@ -330,7 +345,7 @@ void rxs_host_destroy(rxs_host_t *h)
 			rxs__free(ev.obj);
 	rxs__free(h->events);
 	rxs__free(h->traffic);
-	rxs__free(h->socks);
+	rxs__free(h->sk.socks);
 	rxs__free(h->devs);
 	rxs__free(h->cpus);
 	/* Last: every skb is back, some in the pools of the threaded engine's threads. */

@@ -131,8 +131,8 @@ int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
 	for (unsigned int i = 0; i < h->ncpus; i++)
 		queued += h->cpus[i].input_pkt_queue.qlen + h->cpus[i].process_queue.qlen;
 	/* Sockets may hold clones (a broadcast delivered to several): only the frames count. */
-	for (unsigned int i = 0; i < h->nsocks; i++)
-		for (const struct rxs_sk_buff *skb = h->socks[i].receive_queue.head; skb;
+	for (unsigned int i = 0; i < h->sk.nsocks; i++)
+		for (const struct rxs_sk_buff *skb = h->sk.socks[i].receive_queue.head; skb;
 		     skb = skb->next)
 			queued += skb->counted;
 	c->offered = h->offered + rxs__threads_offered(h);
@@ -227,9 +227,9 @@ int rxs_socket_accept(rxs_socket_t *s, rxs_conn_t **connp)
 	*connp = NULL;
 	if (!sk || sk->tcp.state != RXS_TCP_LISTEN)
 		return -EINVAL;
-	rxs__lock_acquire(&sk->host->tcp_lock);
+	rxs__lock_acquire(&sk->host->sk.tcp_lock);
 	child = rxs__tcp_accept(sk);
-	rxs__lock_release(&sk->host->tcp_lock);
+	rxs__lock_release(&sk->host->sk.tcp_lock);
 	*connp = (rxs_conn_t *)child;
 	return child ? 0 : -EAGAIN;
 }
@@ -241,9 +241,9 @@ int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp)
 	*skbp = NULL;
 	if (!sk)
 		return -EINVAL;
-	rxs__lock_acquire(&sk->host->tcp_lock);
+	rxs__lock_acquire(&sk->host->sk.tcp_lock);
 	*skbp = rxs__tcp_recvmsg(sk);
-	rxs__lock_release(&sk->host->tcp_lock);
+	rxs__lock_release(&sk->host->sk.tcp_lock);
 	return *skbp ? 0 : -EAGAIN;
 }
 

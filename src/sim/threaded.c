@@ -765,7 +765,7 @@ static const struct rxs_engine_ops threaded_engine = {
 static struct rxs_lock *host_locks(struct rxs_host *h, unsigned int i)
 {
 	struct rxs_lock *all[] = {
-		&h->tcp_lock, &h->frag_lock, &h->icmp_lock, &h->arp_lock,
+		&h->sk.tcp_lock, &h->frag_lock, &h->icmp_lock, &h->arp_lock,
 		&h->hooks.handlers_lock, &h->hooks.nf_lock, &h->taps_lock, &h->trace_lock,
 		&h->frame_drop_lock, &h->error_lock,
 	};
@@ -798,8 +798,8 @@ static void threads_enable_locks(struct rxs_host *h, struct rxs_threaded *th)
 			rxs__lock_enable(&dev->rxq[q].lock, &mutex_ops,
 					 &th->rxq_lock[th->rxq_base[d] + q].m);
 	}
-	for (unsigned int i = 0; i < h->nsocks; i++)
-		rxs__lock_enable(&h->socks[i].lock, &spin_ops, &th->sock_lock[i].locked);
+	for (unsigned int i = 0; i < h->sk.nsocks; i++)
+		rxs__lock_enable(&h->sk.socks[i].lock, &spin_ops, &th->sock_lock[i].locked);
 }
 
 /* ---- set-up and tear-down ---- */
@@ -835,13 +835,13 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 		th->nrxq += h->devs[d].nrxq;
 	}
 	th->rxq_lock = rxs__calloc(th->nrxq + 1, sizeof(*th->rxq_lock));
-	th->sock_lock = rxs__calloc(h->nsocks + 1, sizeof(*th->sock_lock));
+	th->sock_lock = rxs__calloc(h->sk.nsocks + 1, sizeof(*th->sock_lock));
 	th->cpu = rxs__calloc(h->ncpus, sizeof(*th->cpu));
 	th->nic = rxs__calloc(h->ntraffic * h->ncpus + 1, sizeof(*th->nic));
 	ok = th->dev_lock && th->rxq_base && th->rxq_lock && th->sock_lock && th->cpu && th->nic;
 	for (unsigned int c = 0; ok && c < h->ncpus; c++) {
 		/* With a line's room after it: each CPU writes its own. */
-		th->cpu[c].sock_read = rxs__calloc(h->nsocks + 1 + RXS_CACHE_LINE /
+		th->cpu[c].sock_read = rxs__calloc(h->sk.nsocks + 1 + RXS_CACHE_LINE /
 							 sizeof(struct sock_read),
 						   sizeof(struct sock_read));
 		ok = th->cpu[c].sock_read != NULL;

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 
 #include "host.h"
+#include "socket/socket.h"
 #include "internal.h"
 
 /* The CPU a read is counted on: the application's; in an engine with a thread per CPU, a

@@ -9,25 +9,36 @@
 #include <sys/socket.h>
 
 #include "host.h"
+#include "socket/socket.h"
 #include "rxsim/socket.h"
+
+struct rxs_sock *rxs__sock_of(const rxs_socket_t *s)
+{
+	struct rxs_sock *sk = (struct rxs_sock *)(uintptr_t)s;
+
+	if (!sk || !sk->host || sk->index >= sk->host->sk.nsocks ||
+	    &sk->host->sk.socks[sk->index] != sk)
+		return NULL;
+	return sk;
+}
 
 unsigned int rxs_socket_count(const struct rxs_host *h)
 {
-	return h ? h->nsocks : 0;
+	return h ? h->sk.nsocks : 0;
 }
 
 rxs_socket_t *rxs_socket_get(const struct rxs_host *h, unsigned int index)
 {
-	return h && index < h->nsocks ? rxs__socket_handle(&h->socks[index]) : NULL;
+	return h && index < h->sk.nsocks ? rxs__socket_handle(&h->sk.socks[index]) : NULL;
 }
 
 rxs_socket_t *rxs_socket_lookup(const struct rxs_host *h, const char *name)
 {
 	if (!h || !name)
 		return NULL;
-	for (unsigned int i = 0; i < h->nsocks; i++)
-		if (!strcmp(h->socks[i].cfg.name, name))
-			return rxs__socket_handle(&h->socks[i]);
+	for (unsigned int i = 0; i < h->sk.nsocks; i++)
+		if (!strcmp(h->sk.socks[i].cfg.name, name))
+			return rxs__socket_handle(&h->sk.socks[i]);
 	return NULL;
 }
 
@@ -51,11 +62,11 @@ rxs_socket_t *rxs_socket_lookup_addr(const struct rxs_host *h, int proto,
 {
 	if (!h)
 		return NULL;
-	for (unsigned int i = 0; i < h->nsocks; i++) {
-		const struct rxs_socket_config *c = &h->socks[i].cfg;
+	for (unsigned int i = 0; i < h->sk.nsocks; i++) {
+		const struct rxs_socket_config *c = &h->sk.socks[i].cfg;
 
 		if (c->proto == proto && c->port == port && addr_same(&c->local, addr))
-			return rxs__socket_handle(&h->socks[i]);
+			return rxs__socket_handle(&h->sk.socks[i]);
 	}
 	return NULL;
 }

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "host.h"
+#include "socket/socket.h"
 #include "internal.h"
 #include "rxsim/socket.h"
 
@@ -58,17 +59,17 @@ static uint32_t ehash_bucket(const struct rxs_host *h, const struct rxs_tcp_tupl
 	memcpy(w + 4, t->daddr, 16);
 	for (unsigned int i = 0; i < 8; i++)
 		x = (x ^ w[i]) * 0x9E3779B97F4A7C15ull;
-	return (uint32_t)(x >> 32) & h->ehash_mask;
+	return (uint32_t)(x >> 32) & h->sk.ehash_mask;
 }
 
 static int ehash_init(struct rxs_host *h)
 {
-	if (h->ehash)
+	if (h->sk.ehash)
 		return 0;
-	h->ehash = rxs__calloc(EHASH_SIZE, sizeof(*h->ehash));
-	if (!h->ehash)
+	h->sk.ehash = rxs__calloc(EHASH_SIZE, sizeof(*h->sk.ehash));
+	if (!h->sk.ehash)
 		return -ENOMEM;
-	h->ehash_mask = EHASH_SIZE - 1;
+	h->sk.ehash_mask = EHASH_SIZE - 1;
 	return 0;
 }
 
@@ -76,9 +77,9 @@ struct rxs_ehash_node *rxs__ehash_lookup(struct rxs_host *h, const struct rxs_tc
 {
 	struct rxs_ehash_node *n;
 
-	if (!h->ehash)
+	if (!h->sk.ehash)
 		return NULL;
-	for (n = h->ehash[ehash_bucket(h, t)]; n; n = n->next)
+	for (n = h->sk.ehash[ehash_bucket(h, t)]; n; n = n->next)
 		if (!memcmp(&n->t, t, sizeof(*t)))
 			return n;
 	return NULL;
@@ -91,8 +92,8 @@ int rxs__ehash_add(struct rxs_host *h, struct rxs_ehash_node *n)
 	if (ehash_init(h))
 		return -ENOMEM;
 	b = ehash_bucket(h, &n->t);
-	n->next = h->ehash[b];
-	h->ehash[b] = n;
+	n->next = h->sk.ehash[b];
+	h->sk.ehash[b] = n;
 	return 0;
 }
 
@@ -100,9 +101,9 @@ void rxs__ehash_del(struct rxs_host *h, struct rxs_ehash_node *n)
 {
 	struct rxs_ehash_node **pp;
 
-	if (!h->ehash)
+	if (!h->sk.ehash)
 		return;
-	for (pp = &h->ehash[ehash_bucket(h, &n->t)]; *pp; pp = &(*pp)->next)
+	for (pp = &h->sk.ehash[ehash_bucket(h, &n->t)]; *pp; pp = &(*pp)->next)
 		if (*pp == n) {
 			*pp = n->next;
 			n->next = NULL;
@@ -114,15 +115,15 @@ void rxs__ehash_del(struct rxs_host *h, struct rxs_ehash_node *n)
 void rxs__tcp_listen(struct rxs_sock *sk)
 {
 	struct rxs_host *h = sk->host;
-	uint32_t somaxconn = (uint32_t)h->sysctl[RXS_SYSCTL_SOMAXCONN];
+	uint32_t somaxconn = (uint32_t)h->sk.sysctl_somaxconn;
 	/* A negative backlog becomes somaxconn: the kernel compares it as unsigned. */
 	uint32_t backlog = (uint32_t)sk->cfg.backlog;
 	unsigned int b = sk->cfg.port & 255;
 
 	sk->tcp.state = RXS_TCP_LISTEN;
 	sk->tcp.max_ack_backlog = RXS_MIN(backlog, somaxconn);
-	sk->hash_next = h->tcp_lhash[b];
-	h->tcp_lhash[b] = sk;
+	sk->hash_next = h->sk.tcp_lhash[b];
+	h->sk.tcp_lhash[b] = sk;
 }
 
 int rxs__tcp_connect(struct rxs_sock *sk)
@@ -146,7 +147,7 @@ int rxs__tcp_connect(struct rxs_sock *sk)
 	sk->app.cfg.cpu = sk->cfg.app.cpu;
 	if (rxs__ehash_add(sk->host, &sk->tcp.node))
 		return -ENOMEM;
-	sk->host->tcp_nconnected++;
+	sk->host->sk.tcp_nconnected++;
 	return 0;
 }
 
@@ -209,7 +210,7 @@ struct rxs_sock *rxs__tcp_listener_lookup(struct rxs_host *h, int family, const 
 	int best_score = 0;
 
 	/* __inet_lookup_listener(): the exact address first, then the wildcard. */
-	for (struct rxs_sock *sk = h->tcp_lhash[dport & 255]; sk; sk = sk->hash_next) {
+	for (struct rxs_sock *sk = h->sk.tcp_lhash[dport & 255]; sk; sk = sk->hash_next) {
 		int score = sk->cfg.port == dport ? listener_score(sk, family, daddr) : 0;
 
 		if (score > best_score) {
@@ -244,9 +245,9 @@ struct rxs_sock *rxs__tcp_child_create(struct rxs_host *h, struct rxs_sock *list
 		rxs__free(c);
 		return NULL;
 	}
-	c->tcp.conn_next = h->tcp_conns;
-	h->tcp_conns = c;
-	h->tcp_nconns++;
+	c->tcp.conn_next = h->sk.tcp_conns;
+	h->sk.tcp_conns = c;
+	h->sk.tcp_nconns++;
 	return c;
 }
 
@@ -294,12 +295,12 @@ struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk)
 static struct rxs_isn_hint *hint_slot(const struct rxs_host *h, const struct rxs_tcp_tuple *t,
 				      bool *found)
 {
-	uint32_t i = tuple_hash(t) & h->isn_hints_mask;
+	uint32_t i = tuple_hash(t) & h->sk.isn_hints_mask;
 
 	/* Linear probing; a full table overwrites the home slot (the oldest hint matters
 	 * least: its handshake is long done). */
-	for (uint32_t n = 0; n <= h->isn_hints_mask; n++, i = (i + 1) & h->isn_hints_mask) {
-		struct rxs_isn_hint *e = &h->isn_hints[i];
+	for (uint32_t n = 0; n <= h->sk.isn_hints_mask; n++, i = (i + 1) & h->sk.isn_hints_mask) {
+		struct rxs_isn_hint *e = &h->sk.isn_hints[i];
 
 		if (!e->used || !memcmp(&e->t, t, sizeof(*t))) {
 			*found = e->used;
@@ -307,7 +308,7 @@ static struct rxs_isn_hint *hint_slot(const struct rxs_host *h, const struct rxs
 		}
 	}
 	*found = false;
-	return &h->isn_hints[tuple_hash(t) & h->isn_hints_mask];
+	return &h->sk.isn_hints[tuple_hash(t) & h->sk.isn_hints_mask];
 }
 
 void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t isn)
@@ -315,11 +316,11 @@ void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32
 	struct rxs_isn_hint *e;
 	bool found;
 
-	if (!h->isn_hints) {
-		h->isn_hints = rxs__calloc(HINT_SIZE, sizeof(*h->isn_hints));
-		if (!h->isn_hints)
+	if (!h->sk.isn_hints) {
+		h->sk.isn_hints = rxs__calloc(HINT_SIZE, sizeof(*h->sk.isn_hints));
+		if (!h->sk.isn_hints)
 			return;		/* without hints the host picks its own ISNs */
-		h->isn_hints_mask = HINT_SIZE - 1;
+		h->sk.isn_hints_mask = HINT_SIZE - 1;
 	}
 	e = hint_slot(h, t, &found);
 	e->t = *t;
@@ -332,7 +333,7 @@ bool rxs__isn_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint
 	struct rxs_isn_hint *e;
 	bool found;
 
-	if (!h->isn_hints)
+	if (!h->sk.isn_hints)
 		return false;
 	e = hint_slot(h, t, &found);
 	if (found)
@@ -344,11 +345,11 @@ uint64_t rxs__tcp_queued(const struct rxs_host *h)
 {
 	uint64_t n = 0;
 
-	for (const struct rxs_sock *c = h->tcp_conns; c; c = c->tcp.conn_next)
+	for (const struct rxs_sock *c = h->sk.tcp_conns; c; c = c->tcp.conn_next)
 		n += c->receive_queue.qlen + c->tcp.ofo.qlen;
 	/* A connected socket's receive queue is counted with the scenario's sockets. */
-	for (unsigned int i = 0; h->tcp_nconnected && i < h->nsocks; i++)
-		n += h->socks[i].tcp.ofo.qlen;
+	for (unsigned int i = 0; h->sk.tcp_nconnected && i < h->sk.nsocks; i++)
+		n += h->sk.socks[i].tcp.ofo.qlen;
 	return n;
 }
 
@@ -362,7 +363,7 @@ static void purge(struct rxs_skb_queue *q)
 
 void rxs__tcp_destroy(struct rxs_host *h)
 {
-	struct rxs_sock *c = h->tcp_conns;
+	struct rxs_sock *c = h->sk.tcp_conns;
 
 	while (c) {
 		struct rxs_sock *next = c->tcp.conn_next;
@@ -372,11 +373,11 @@ void rxs__tcp_destroy(struct rxs_host *h)
 		rxs__free(c);
 		c = next;
 	}
-	h->tcp_conns = NULL;
-	for (unsigned int i = 0; h->tcp_nconnected && i < h->nsocks; i++)
-		purge(&h->socks[i].tcp.ofo);
-	rxs__free(h->ehash);
-	h->ehash = NULL;
-	rxs__free(h->isn_hints);
-	h->isn_hints = NULL;
+	h->sk.tcp_conns = NULL;
+	for (unsigned int i = 0; h->sk.tcp_nconnected && i < h->sk.nsocks; i++)
+		purge(&h->sk.socks[i].tcp.ofo);
+	rxs__free(h->sk.ehash);
+	h->sk.ehash = NULL;
+	rxs__free(h->sk.isn_hints);
+	h->sk.isn_hints = NULL;
 }

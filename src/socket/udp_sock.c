@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "host.h"
+#include "socket/socket.h"
 #include "rxsim/socket.h"
 
 static unsigned int port_hash(uint16_t port)
@@ -34,11 +35,11 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 	sk->app.cfg = cfg->app;
 	/* SO_RCVBUF: capped by rmem_max, then doubled for the skb overhead (__sock_set_rcvbuf). */
 	if (cfg->rcvbuf >= 0) {
-		v = RXS_MIN(cfg->rcvbuf, h->sysctl[RXS_SYSCTL_RMEM_MAX]);
+		v = RXS_MIN(cfg->rcvbuf, h->sk.sysctl_rmem_max);
 		sk->rcvbuf = RXS_MAX(2 * v, (int64_t)RXS_SOCK_MIN_RCVBUF);
 	} else {
-		sk->rcvbuf = cfg->proto == IPPROTO_TCP ? h->sc->sysctl.val[RXS_SYSCTL_TCP_RMEM][1]
-						       : h->sysctl[RXS_SYSCTL_RMEM_DEFAULT];
+		sk->rcvbuf = cfg->proto == IPPROTO_TCP ? h->sk.sysctl_tcp_rmem[1]
+						       : h->sk.sysctl_rmem_default;
 	}
 	if (cfg->proto == IPPROTO_TCP && cfg->peer.family) {
 		return rxs__tcp_connect(sk);
@@ -47,8 +48,8 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 	} else {
 		unsigned int b = port_hash(cfg->port);
 
-		sk->hash_next = h->udp_hash[b];
-		h->udp_hash[b] = sk;
+		sk->hash_next = h->sk.udp_hash[b];
+		h->sk.udp_hash[b] = sk;
 	}
 	return 0;
 }
@@ -83,7 +84,7 @@ struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *
 	int best_score = 0;
 
 	/* hash2: the exact (address, port) first, then the wildcard address. */
-	for (struct rxs_sock *sk = h->udp_hash[port_hash(dport)]; sk; sk = sk->hash_next) {
+	for (struct rxs_sock *sk = h->sk.udp_hash[port_hash(dport)]; sk; sk = sk->hash_next) {
 		int score;
 
 		if (sk->cfg.port != dport)
@@ -100,7 +101,7 @@ struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *
 struct rxs_sock *rxs__udp_mcast_next(struct rxs_host *h, struct rxs_sock *prev, int family,
 				     const uint8_t *daddr, uint16_t dport)
 {
-	struct rxs_sock *sk = prev ? prev->hash_next : h->udp_hash[port_hash(dport)];
+	struct rxs_sock *sk = prev ? prev->hash_next : h->sk.udp_hash[port_hash(dport)];
 
 	for (; sk; sk = sk->hash_next)
 		if (sk->cfg.port == dport && sock_match(sk, family, daddr))

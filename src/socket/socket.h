@@ -1,0 +1,204 @@
+/* socket.h - what the socket layer offers the modules above it: the sock, its TCP state,
+ * and the host's socket tables (struct rxs_netns_sock, the host's h->sk), as the kernel's
+ * struct netns_ipv4 holds a namespace's tcp hash tables and socket sysctls.
+ * The public socket API is rxsim/socket.h.
+ */
+#ifndef RXSIM_SOCKET_SOCKET_H
+#define RXSIM_SOCKET_SOCKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "netdevice/netdevice.h"
+#include "rxsim/sim.h"
+#include "rxsim/socket.h"
+#include "skb/skb.h"
+
+struct rxs_host;
+struct rxs_isn_hint;
+
+/* An application model reading a socket. */
+struct rxs_app {
+	struct rxs_app_config cfg;
+	uint64_t last_ns;			/* RXS_APP_RATE: time of the last read */
+	uint64_t next_ns;			/* RXS_APP_RATE: earliest next read */
+	bool timer_armed;
+};
+
+enum rxs_tcp_state {
+	RXS_TCP_CLOSE,
+	RXS_TCP_LISTEN,
+	RXS_TCP_SYN_SENT,
+	RXS_TCP_SYN_RECV,
+	RXS_TCP_ESTABLISHED,
+	RXS_TCP_CLOSE_WAIT,
+};
+
+/* A connection's addresses, seen from the peer that sent the segment (saddr = peer). */
+struct rxs_tcp_tuple {
+	uint8_t family;
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+};
+
+/* Where ehash entries link; the kind tells a request sock from a full socket. */
+struct rxs_ehash_node {
+	struct rxs_ehash_node *next;
+	struct rxs_tcp_tuple t;
+	uint8_t kind;				/* RXS_EH_REQ or RXS_EH_SOCK */
+};
+
+enum { RXS_EH_REQ = 1, RXS_EH_SOCK = 2 };
+
+/* TCP state of a socket: a listener's queues, or a connection's sequence space. */
+struct rxs_tcp_sock {
+	enum rxs_tcp_state state;
+	/* listener */
+	uint32_t max_ack_backlog;		/* sk_max_ack_backlog: min(backlog, somaxconn) */
+	uint32_t ack_backlog;			/* sk_ack_backlog: the accept queue's length */
+	uint32_t qlen;				/* request socks (the SYN queue) */
+	uint32_t young;				/* request socks whose timer never fired */
+	uint64_t last_overflow;			/* jiffies a cookie was last sent, +1 (0: never) */
+	struct rxs_sock *acceptq_head, *acceptq_tail;
+	/* connection */
+	struct rxs_ehash_node node;
+	struct rxs_sock *listener;
+	struct rxs_sock *accept_next;
+	struct rxs_sock *conn_next;		/* every connection of the host */
+	bool accepted;
+	uint32_t rcv_nxt, snd_nxt;
+	/* A connected socket of the scenario (connect:): the host's own, no listener's. Until
+	 * the traffic says where its sequence numbers are it is "joining" (in SYN_SENT too):
+	 * the SYN-ACK, or the first segment that reaches it, sets rcv_nxt (and snd_nxt, unless
+	 * the host's own segments did). */
+	bool connected, joining, snd_known;
+	uint32_t snd_una;			/* SYN_SENT: the ISN; a SYN-ACK acks ISN + 1 */
+	struct rxs_skb_queue ofo;		/* out-of-order segments, by sequence */
+	uint32_t unacked_segs;			/* in-order segments since our last ACK */
+	bool delack_armed;
+	/* the delayed-ACK engine (icsk_ack): quick ACKs left, whether an ACK is scheduled,
+	 * interactive (pingpong) mode, the first data seen, the last data's time, rcv_mss */
+	uint8_t quick;
+	bool ack_sched, pingpong, ato_set;
+	uint16_t rcv_mss;
+	uint64_t lrcvtime;
+	bool tstamp_ok;				/* timestamps negotiated: our ACKs carry one */
+	uint32_t ts_recent;			/* the peer's last TSval, our TSecr */
+	uint8_t peer_mac[6];
+	struct rxs_netdev *dev;			/* the NIC the connection came in on */
+};
+
+struct rxs_sock {
+	struct rxs_socket_config cfg;
+	struct rxs_host *host;
+	unsigned int index;
+	int64_t rcvbuf;				/* sk_rcvbuf */
+	int64_t rmem_alloc;			/* sk_rmem_alloc: truesize of queued skbs */
+	struct rxs_skb_queue receive_queue;
+	uint64_t drops;				/* sk_drops */
+	uint64_t delivered;			/* datagrams the application read */
+	uint64_t delivered_bytes;
+	struct rxs_app app;
+	struct rxs_sock *hash_next;
+	struct rxs_tcp_sock tcp;
+	uint8_t join_dev[RXS_SOCK_JOIN_MAX];	/* the device of each cfg.join, by index */
+	/* receive_queue, rmem_alloc, drops and delivered: the kernel's sk_receive_queue
+	 * lock, taken by the CPUs that queue and the application that reads */
+	struct rxs_lock lock;
+};
+
+/* The socket layer's state of a host: its sockets, their lookup tables, TCP's connections,
+ * and its copies of the sysctls it reads (net.core.somaxconn, rmem_*, tcp_rmem). */
+struct rxs_netns_sock {
+	struct rxs_sock *socks;			/* the scenario's sockets */
+	unsigned int nsocks;
+	struct rxs_sock *udp_hash[256];		/* by local port */
+	struct rxs_sock *tcp_lhash[256];	/* TCP listeners by local port */
+	struct rxs_ehash_node **ehash;		/* request socks and connections by 4-tuple */
+	uint32_t ehash_mask;
+	struct rxs_sock *tcp_conns;		/* every connection, for reports and teardown */
+	uint32_t tcp_nconns;
+	uint32_t tcp_nconnected;		/* connected sockets of the scenario (connect:) */
+	struct rxs_isn_hint *isn_hints;		/* the host's own ISNs, learned from a capture */
+	uint32_t isn_hints_mask;
+	/* udp_hash and tcp_lhash are fixed once the host is built; TCP's tables (ehash,
+	 * tcp_conns, isn_hints) and every connection's and listener's TCP state change */
+	struct rxs_lock tcp_lock;	int64_t sysctl_somaxconn;
+	int64_t sysctl_rmem_max;
+	int64_t sysctl_rmem_default;
+	int64_t sysctl_tcp_rmem[3];
+};
+
+/* The handles of rxsim/socket.h are socks under types of their own, so users never see the
+ * layout: a socket handle is one of h->sk.socks, a connection one a child sock of a listener.
+ * Each returns NULL for a handle of the other kind (or NULL). */
+struct rxs_sock *rxs__sock_of(const rxs_socket_t *s);
+
+static inline rxs_socket_t *rxs__socket_handle(const struct rxs_sock *sk)
+{
+	return (rxs_socket_t *)(uintptr_t)sk;
+}
+
+static inline struct rxs_sock *rxs__conn_sock(const rxs_conn_t *c)
+{
+	struct rxs_sock *sk = (struct rxs_sock *)(uintptr_t)c;
+
+	return sk && sk->tcp.listener ? sk : NULL;
+}
+
+/* ---- socket ---- */
+int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_socket_config *cfg,
+		   unsigned int index);
+void rxs__sock_destroy(struct rxs_sock *sk);
+struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
+				 uint16_t dport);
+/* udp_v4_mcast_next(): the next socket after @prev (NULL: the first) bound to @dport and to
+ * the wildcard or @daddr, in the hash chain's order: the socket bound last comes first, as
+ * udp_lib_get_port() adds each at the chain's head. */
+struct rxs_sock *rxs__udp_mcast_next(struct rxs_host *h, struct rxs_sock *prev, int family,
+				     const uint8_t *daddr, uint16_t dport);
+/* Queue a datagram (__udp_enqueue_schedule_skb). Takes ownership. 0, -ENOMEM rcvbuf full. */
+int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb);
+/* sk_data_ready(): a datagram was queued on @sk at @t; wake or schedule its reader. */
+void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t);
+/* udp_recvmsg(): the next good datagram (caller owns it) or NULL; counts on @sd, or with
+ * @sd NULL in process context (an application thread of the threaded engine). */
+struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_data *sd);
+
+/* ---- TCP sockets (src/socket/tcp_sock.c) ---- */
+void rxs__tcp_tuple_of(const struct rxs_sk_buff *skb, struct rxs_tcp_tuple *t);
+struct rxs_ehash_node *rxs__ehash_lookup(struct rxs_host *h, const struct rxs_tcp_tuple *t);
+int rxs__ehash_add(struct rxs_host *h, struct rxs_ehash_node *n);
+void rxs__ehash_del(struct rxs_host *h, struct rxs_ehash_node *n);
+struct rxs_sock *rxs__tcp_listener_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
+					  uint16_t dport);
+/* A child in SYN_RECV for @req's connection, on the host's list. NULL on -ENOMEM. */
+struct rxs_sock *rxs__tcp_child_create(struct rxs_host *h, struct rxs_sock *listener,
+				       const struct rxs_tcp_tuple *t, uint32_t rcv_isn,
+				       uint32_t snt_isn, const uint8_t *peer_mac);
+/* inet_csk_reqsk_queue_add(): onto the listener's accept queue, woken accept(). */
+void rxs__tcp_acceptq_add(struct rxs_sock *listener, struct rxs_sock *child, uint64_t now);
+/* A learned ISN for @t (from the host's own SYN-ACK in the capture), or false. */
+bool rxs__isn_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *isn);
+
+/* tcp_recvmsg() for a connection: the oldest in-order segment (caller owns it) or NULL. */
+struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk);
+/* accept(): the oldest child of listener @sk, or NULL. */
+struct rxs_sock *rxs__tcp_accept(struct rxs_sock *sk);
+/* Learn the host's own ISN for @t from a SYN-ACK it sent in a capture. */
+void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t isn);
+/* Segments held by TCP connections (receive and out-of-order queues). */
+uint64_t rxs__tcp_queued(const struct rxs_host *h);
+void rxs__tcp_destroy(struct rxs_host *h);
+/* TCP part of rxs__sock_init(): a listener's max_ack_backlog. */
+void rxs__tcp_listen(struct rxs_sock *sk);
+/* A connected socket (connect:) into the ehash, ESTABLISHED and joining. 0 or -ENOMEM. */
+int rxs__tcp_connect(struct rxs_sock *sk);
+/* The host's own segment of a two-way capture, seen from the peer (@t: saddr = the peer):
+ * a connected socket learns its SYN (connect(): SYN_SENT) or its snd_nxt. Under the host
+ * lock; process context, so counters go to mib_proc. */
+void rxs__tcp_learn_own(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint8_t flags,
+			uint32_t seq, uint32_t end_seq);
+
+#endif /* RXSIM_SOCKET_SOCKET_H */
