@@ -124,7 +124,8 @@ struct rxs_netns_sock {
 	uint32_t isn_hints_mask;
 	/* udp_hash and tcp_lhash are fixed once the host is built; TCP's tables (ehash,
 	 * tcp_conns, isn_hints) and every connection's and listener's TCP state change */
-	struct rxs_lock tcp_lock;	int64_t sysctl_somaxconn;
+	struct rxs_lock tcp_lock;
+	int64_t sysctl_somaxconn;
 	int64_t sysctl_rmem_max;
 	int64_t sysctl_rmem_default;
 	int64_t sysctl_tcp_rmem[3];
