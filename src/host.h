@@ -22,6 +22,7 @@
 #include "rxsim/socket.h"
 #include "rxsim/stats.h"
 #include "netdevice/netdevice.h"
+#include "proto/proto.h"
 #include "socket/socket.h"
 #include "skb/skb.h"
 
@@ -126,8 +127,6 @@ struct rxs_nf_entry {
 	const struct rxs_nf_hook_ops *key;	/* the caller's, for unregistering */
 };
 
-#define RXS__OWN_PACKET_TYPES 3
-
 struct rxs_hooks {
 	/* Per hook, sorted by priority; built when the first user function registers there
 	 * (until then a hook's list is its stages alone, which the walk runs in one call). */
@@ -140,21 +139,9 @@ struct rxs_hooks {
 	unsigned int nqueued;
 	/* ptype_base: rxsim's own handlers (IPv4, IPv6, ARP) at [0, nown), registered when
 	 * the host is built, then the users' at [nown, nown + nptype). */
-	struct rxs_packet_type {
-		uint16_t type;
-		rxs_packet_fn fn;
-		void *ctx;
-	} ptype[RXS__OWN_PACKET_TYPES + RXS_MAX_PACKET_HANDLERS];
+	struct rxs_packet_type ptype[RXS__OWN_PACKET_TYPES + RXS_MAX_PACKET_HANDLERS];
 	unsigned int nown;
 	unsigned int nptype;			/* users' */
-	/* inet_protos and inet6_protos (src/proto/protocol.c): one handler a protocol number,
-	 * rxsim's own (UDP, TCP, ICMP; ICMPv6) or a user's (IPv4 only). */
-	struct rxs_inet_protocol {
-		rxs_inet_proto_fn fn;
-		void *ctx;
-		bool user;			/* a user's: runs under handlers_lock */
-	} inet[256], inet6[256];
-	unsigned int ninet;			/* users' */
 	rxs_kfree_skb_fn chained_kfree;		/* rxs_host_set_kfree_skb_cb's, set before */
 	void *chained_kfree_ctx;
 	/* The users' ptype and inet handlers run one at a time, under this lock. */
@@ -173,8 +160,8 @@ struct rxs_host {
 	unsigned int ncpus;
 	struct rxs_netdev *devs;
 	unsigned int ndevs;
+	struct rxs_netns_inet inet;		/* proto/proto.h */
 	struct rxs_netns_sock sk;		/* socket/socket.h */
-	struct rxs_tx *tx;			/* what the host sends (counts, --tx pcap) */
 	struct rxs_traffic *traffic;
 	unsigned int ntraffic;
 	rxs_ruleset_t *nf;				/* netfilter rules, or NULL */
@@ -194,12 +181,6 @@ struct rxs_host {
 	uint64_t jiffy_ns;			/* 10^9 / host.hz, fixed with the host */
 	bool sources_started;
 	uint64_t offered;
-	struct rxs_ipfrags *ipfrags;		/* IPv4 reassembly queues (proto) */
-	struct rxs_lock frag_lock;		/* IPv4's and IPv6's reassembly queues */
-	struct rxs_inet4_addrs *inet4;		/* the NICs' IPv4 addresses (proto) */
-	struct rxs_icmp_state *icmp;		/* ICMP rate limits (proto) */
-	struct rxs_lock icmp_lock;		/* icmp, and what ICMP's answers send */
-	struct rxs_lock arp_lock;		/* ARP's replies and their counts */
 	rxs_frame_drop_fn frame_drop_cb;	/* frames dropped before an skb existed */
 	uint64_t frame_drop_id;		/* the id of the frame it is told of */
 	void *frame_drop_ctx;
@@ -393,29 +374,6 @@ bool rxs__skb_vlan_untag(struct rxs_sk_buff *skb);
  * the tag cleared, its rx counters counted); false and nothing changed when none does. */
 bool rxs__vlan_do_receive(struct rxs_sk_buff *skb);
 
-/* ---- proto: each takes ownership of @skb ---- */
-void rxs__eth_type_trans(struct rxs_sk_buff *skb);
-void rxs__ip_rcv(struct rxs_sk_buff *skb);
-void rxs__arp_rcv(struct rxs_sk_buff *skb);
-void rxs__udp_rcv(struct rxs_sk_buff *skb);
-void rxs__icmp_rcv(struct rxs_sk_buff *skb);
-void rxs__ipv6_rcv(struct rxs_sk_buff *skb);
-/* ip_defrag(): NULL when @skb was queued or dropped, else the whole datagram. */
-struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl);
-/* ipv6_frag_rcv(): @skb's data at a fragment header, @nexthdr_off where the byte naming it
- * is. NULL when queued or dropped, else the datagram with data after the unfragmentable
- * part and *nexthdr what follows. */
-struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
-				       uint8_t *nexthdr);
-/* rxsim's own ptype_base handlers (IPv4, IPv6, ARP; protocol.c), which the host's builder
- * registers with rxs__dev_add_base() as inet_init() and friends call dev_add_pack(). */
-extern const struct rxs_packet_type rxs__proto_packet_types[RXS__OWN_PACKET_TYPES];
-/* Create and free the protocol state of @h (reassembly, ICMP rate limits). */
-int rxs__proto_init(struct rxs_host *h);
-void rxs__proto_destroy(struct rxs_host *h);
-/* skbs held by the protocols (fragments waiting for reassembly). */
-uint64_t rxs__proto_queued(const struct rxs_host *h);
-
 /* ---- netfilter (src/netfilter/) ---- */
 /* Install NF_HOOK's walk (core.c) in @h's hooks, where proto's hook points reach it: done
  * when the host is built. netfilter sits above proto (its REJECT calls proto's builders), so
@@ -450,8 +408,5 @@ bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb);
 /* dev_add_pack() of rxsim's own handler for ethertype @type (handlers.c), done when the
  * host is built, before any user's: 0 or -ENOSPC. */
 int rxs__dev_add_base(struct rxs_host *h, uint16_t type, rxs_packet_fn fn);
-
-/* Close the transmit pcap, if any. */
-void rxs__tx_close(struct rxs_host *h);
 
 #endif /* RXSIM_HOST_H */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "rxsim/hooks.h"
 #include "rxsim/nic.h"
 #include "rxsim/sim.h"
 #include "rxsim/softirq.h"
@@ -132,5 +133,15 @@ static inline void rxs__mib_add(struct rxs_softnet_data *sd, enum rxs_mib mib, u
 {
 	sd->mib[mib] += n;
 }
+
+/* An entry of ptype_base (struct packet_type): the handler of an ethertype. rxsim's own
+ * handlers (IPv4, IPv6, ARP: proto) are RXS__OWN_PACKET_TYPES such entries that the host's
+ * builder hands to core, so proto names no core type and core no protocol. */
+#define RXS__OWN_PACKET_TYPES 3
+struct rxs_packet_type {
+	uint16_t type;
+	rxs_packet_fn fn;
+	void *ctx;
+};
 
 #endif /* RXSIM_NETDEVICE_NETDEVICE_H */

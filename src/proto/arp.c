@@ -2,6 +2,7 @@
  * replies it sends are outside the receive path we model). The kernel keeps no SNMP counter
  * for ARP. */
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/proto_int.h"
 
 static void arp_rcv_locked(struct rxs_sk_buff *skb)
@@ -25,7 +26,7 @@ void rxs__arp_rcv(struct rxs_sk_buff *skb)
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	rxs__lock_acquire(&h->arp_lock);
+	rxs__lock_acquire(&h->inet.arp_lock);
 	arp_rcv_locked(skb);
-	rxs__lock_release(&h->arp_lock);
+	rxs__lock_release(&h->inet.arp_lock);
 }

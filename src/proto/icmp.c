@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/proto_int.h"
 
 #define XRLIM_BURST_FACTOR 6
@@ -33,32 +34,32 @@ struct rxs_icmp_state {
 
 int rxs__icmp_init(struct rxs_host *h)
 {
-	h->icmp = rxs__calloc(1, sizeof(*h->icmp));
-	if (!h->icmp)
+	h->inet.icmp = rxs__calloc(1, sizeof(*h->inet.icmp));
+	if (!h->inet.icmp)
 		return -12;
-	h->icmp->credit = h->sysctl[RXS_SYSCTL_ICMP_MSGS_BURST];
+	h->inet.icmp->credit = h->inet.sysctl_icmp_msgs_burst;
 	return 0;
 }
 
 void rxs__icmp_destroy(struct rxs_host *h)
 {
-	rxs__free(h->icmp);
-	h->icmp = NULL;
+	rxs__free(h->inet.icmp);
+	h->inet.icmp = NULL;
 }
 
 /* icmp_global_allow(): refill by elapsed jiffies (at most one second's worth), then check. */
 static bool global_allow(struct rxs_host *h, uint64_t now_j)
 {
-	struct rxs_icmp_state *st = h->icmp;
+	struct rxs_icmp_state *st = h->inet.icmp;
 	uint64_t hz = h->sc->host.hz;
 	uint64_t delta = RXS_MIN(now_j - st->stamp, hz);
 
 	if (delta > hz / 50) {
-		int64_t incr = h->sysctl[RXS_SYSCTL_ICMP_MSGS_PER_SEC] * (int64_t)delta / (int64_t)hz;
+		int64_t incr = h->inet.sysctl_icmp_msgs_per_sec * (int64_t)delta / (int64_t)hz;
 
 		if (incr) {
 			st->stamp = now_j;
-			st->credit = RXS_MIN(st->credit + incr, h->sysctl[RXS_SYSCTL_ICMP_MSGS_BURST]);
+			st->credit = RXS_MIN(st->credit + incr, h->inet.sysctl_icmp_msgs_burst);
 		}
 	}
 	return st->credit > 0;
@@ -89,8 +90,8 @@ static struct icmp_peer *peer_find(struct rxs_icmp_state *st, const uint8_t *add
 /* inet_peer_xrlim_allow() for the peer @addr. A new peer starts with a full bucket. */
 static bool peer_allow(struct rxs_host *h, const uint8_t *addr, uint64_t now_j)
 {
-	struct rxs_icmp_state *st = h->icmp;
-	uint64_t timeout = ((uint64_t)h->sysctl[RXS_SYSCTL_ICMP_RATELIMIT] * h->sc->host.hz + 999) /
+	struct rxs_icmp_state *st = h->inet.icmp;
+	uint64_t timeout = ((uint64_t)h->inet.sysctl_icmp_ratelimit * h->sc->host.hz + 999) /
 			   1000;
 	struct icmp_peer *p = peer_find(st, addr);
 	uint64_t token;
@@ -206,7 +207,7 @@ static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
 	uint64_t now_j = rxs__jiffies(h, sd->now);
-	bool limited = type < 32 && (h->sysctl[RXS_SYSCTL_ICMP_RATEMASK] >> type & 1);
+	bool limited = type < 32 && (h->inet.sysctl_icmp_ratemask >> type & 1);
 
 	if (limited && !global_allow(h, now_j)) {
 		rxs__mib_inc(sd, RXS_MIB_IcmpOutRateLimitGlobal);
@@ -217,7 +218,7 @@ static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 		return;
 	}
 	if (limited)
-		h->icmp->credit--;
+		h->inet.icmp->credit--;
 	count_out(sd, type);	/* icmp_push_reply(): before IP and netfilter */
 	icmp_build_and_send(sd, skb, type, code);
 }
@@ -245,9 +246,9 @@ void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	rxs__lock_acquire(&h->icmp_lock);
+	rxs__lock_acquire(&h->inet.icmp_lock);
 	icmp_send_locked(skb, type, code);
-	rxs__lock_release(&h->icmp_lock);
+	rxs__lock_release(&h->inet.icmp_lock);
 }
 
 static const enum rxs_mib in_type_mib[] = {
@@ -302,8 +303,8 @@ static void icmp_rcv_locked(struct rxs_sk_buff *skb)
 		return;
 	}
 	/* icmp_echo(): answered unless ignored (broadcast echoes are ignored by default). */
-	if (type == 8 && !h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_ALL] &&
-	    !(cb->route != RXS_RTN_LOCAL && h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_BROADCASTS]))
+	if (type == 8 && !h->inet.sysctl_icmp_echo_ignore_all &&
+	    !(cb->route != RXS_RTN_LOCAL && h->inet.sysctl_icmp_echo_ignore_broadcasts))
 		icmp_xmit(skb, 0, 0);
 	rxs_consume_skb(skb);
 }
@@ -313,7 +314,7 @@ void rxs__icmp_rcv(struct rxs_sk_buff *skb)
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	rxs__lock_acquire(&h->icmp_lock);
+	rxs__lock_acquire(&h->inet.icmp_lock);
 	icmp_rcv_locked(skb);
-	rxs__lock_release(&h->icmp_lock);
+	rxs__lock_release(&h->inet.icmp_lock);
 }

@@ -23,6 +23,7 @@
 
 #include "data/data.h"
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/proto_int.h"
 
 struct rxs_mc_group {

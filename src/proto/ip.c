@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/proto_int.h"
 
 #define IP_MF 0x2000
@@ -73,20 +74,20 @@ int rxs__ip_init(struct rxs_host *h)
 			a->bcast[a->nbcast++][1] = mask;
 		}
 	}
-	h->inet4 = a;
+	h->inet.inet4 = a;
 	return 0;
 }
 
 void rxs__ip_destroy(struct rxs_host *h)
 {
-	rxs__free(h->inet4);
-	h->inet4 = NULL;
+	rxs__free(h->inet.inet4);
+	h->inet.inet4 = NULL;
 }
 
 /* A directed broadcast of one of our IPv4 subnets. */
 static bool is_subnet_broadcast(const struct rxs_host *h, uint32_t d)
 {
-	const struct rxs_inet4_addrs *a = h->inet4;
+	const struct rxs_inet4_addrs *a = h->inet.inet4;
 
 	for (unsigned int i = 0; i < a->nbcast; i++)
 		if ((d | a->bcast[i][1]) == ~0u && (d & a->bcast[i][1]) == a->bcast[i][0])
@@ -97,7 +98,7 @@ static bool is_subnet_broadcast(const struct rxs_host *h, uint32_t d)
 /* An address of any of our NICs: the weak host model makes it local to all of them. */
 static bool is_local(const struct rxs_host *h, uint32_t addr)
 {
-	const struct rxs_inet4_addrs *a = h->inet4;
+	const struct rxs_inet4_addrs *a = h->inet.inet4;
 
 	for (unsigned int i = 0; i < a->nlocal; i++)
 		if (a->local[i] == addr)
@@ -159,7 +160,7 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 		cb->route = RXS_RTN_LOCAL;
 		return RXS_DROP_NOT_DROPPED_YET;
 	}
-	if (h->sysctl[RXS_SYSCTL_IP_FORWARD]) {
+	if (h->inet.sysctl_ip_forward) {
 		cb->route = RXS_RTN_FORWARD;
 		return RXS_DROP_NOT_DROPPED_YET;
 	}
@@ -179,7 +180,7 @@ static void ip_local_deliver(struct rxs_sk_buff *skb)
 			"INPUT accepted; protocol %u to its handler", cb->protocol);
 	rxs__skb_pull(skb, (skb->data[0] & 15u) * 4);
 	rxs_skb_reset_transport_header(skb);
-	if (likely(rxs__inet_protocol_deliver(sd, sd->host->hooks.inet, cb->protocol,
+	if (likely(rxs__inet_protocol_deliver(sd, sd->host->inet.protos, cb->protocol,
 					      RXS_MIB_IpInDelivers, skb)))
 		return;
 	rxs__mib_inc(sd, RXS_MIB_IpInUnknownProtos);

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/proto_int.h"
 #include "rxsim/bpf.h"
 #include "rxsim/proto.h"
@@ -30,9 +31,9 @@ struct rxs_tx {
 
 static struct rxs_tx *tx_get(struct rxs_host *h)
 {
-	if (!h->tx)
-		h->tx = rxs__calloc(1, sizeof(*h->tx));
-	return h->tx;
+	if (!h->inet.tx)
+		h->inet.tx = rxs__calloc(1, sizeof(*h->inet.tx));
+	return h->inet.tx;
 }
 
 int rxs_tx_set_cb(struct rxs_host *h, rxs_tx_fn fn, void *ctx)
@@ -70,19 +71,19 @@ int rxs_tx_open_pcap(struct rxs_host *h, const char *path, char *err, size_t err
 
 uint64_t rxs_tx_frames(const struct rxs_host *h)
 {
-	return h->tx ? h->tx->frames : 0;
+	return h->inet.tx ? h->inet.tx->frames : 0;
 }
 
 void rxs__tx_close(struct rxs_host *h)
 {
-	if (!h->tx)
+	if (!h->inet.tx)
 		return;
-	if (h->tx->dumper)
-		pcap_dump_close(h->tx->dumper);
-	if (h->tx->dead)
-		pcap_close(h->tx->dead);
-	rxs__free(h->tx);
-	h->tx = NULL;
+	if (h->inet.tx->dumper)
+		pcap_dump_close(h->inet.tx->dumper);
+	if (h->inet.tx->dead)
+		pcap_close(h->inet.tx->dead);
+	rxs__free(h->inet.tx);
+	h->inet.tx = NULL;
 }
 
 /* An IPv4 or IPv6 header for @o and @l4len bytes of payload. Returns its length. TCP's
@@ -181,7 +182,7 @@ static void count_transmit(struct rxs_softnet_data *sd, unsigned int iplen, unsi
 static void xmit_frame(struct rxs_softnet_data *sd, const struct rxs_netdev *dev,
 		       const uint8_t *f, uint32_t len)
 {
-	struct rxs_tx *tx = sd->host->tx;
+	struct rxs_tx *tx = sd->host->inet.tx;
 	uint8_t *tagged = NULL;
 
 	if (dev && dev->real_dev && len >= 14 && (tagged = rxs__malloc(len + 4))) {
@@ -314,15 +315,15 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	 * is only the counters: skip building the packet (SYN floods send a SYN-ACK per SYN). */
 	if (!h->nf && !h->hooks.nnf[RXS_NF_INET_LOCAL_OUT] &&
 	    !h->hooks.nnf[RXS_NF_INET_POST_ROUTING] && !h->ntaps &&
-	    (!h->tx || (!h->tx->dumper && !h->tx->fn))) {
+	    (!h->inet.tx || (!h->inet.tx->dumper && !h->inet.tx->fn))) {
 		unsigned int iplen = 20 + l4len;
 		unsigned int nfrags = out_nfrags(v6, o->proto, iplen, out_mtu(o->dev));
 
 		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
 		if (!v6)
 			count_transmit(sd, iplen, nfrags);
-		if (h->tx)
-			h->tx->frames += nfrags;
+		if (h->inet.tx)
+			h->inet.tx->frames += nfrags;
 		return true;
 	}
 	skb = out_skb(sd, o, l4, l4len);
@@ -373,13 +374,13 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 		memset(peer, 0xff, 6);
 	/* The new Ethernet header goes where the received one was (the headroom holds it). */
 	eth = rxs_skb_push(skb, 14);
-	if (eth && (h->ntaps || (h->tx && (h->tx->dumper || h->tx->fn)))) {
+	if (eth && (h->ntaps || (h->inet.tx && (h->inet.tx->dumper || h->inet.tx->fn)))) {
 		memcpy(eth, peer, 6);
 		memcpy(eth + 6, out->cfg.mac, 6);
 		rxs__put_be16(eth + 12, 0x0800);
 		xmit_frame(sd, out, eth, skb->len);
-	} else if (h->tx) {
-		h->tx->frames++;
+	} else if (h->inet.tx) {
+		h->inet.tx->frames++;
 	}
 	rxs_consume_skb(skb);
 }

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/proto_int.h"
 
 #define IP_MF 0x2000
@@ -116,7 +117,7 @@ static void ipq_expire(void *obj, uint64_t t)
 	struct rxs_host *h = q->host;
 	struct rxs_softnet_data *sd = &h->cpus[0];
 
-	h->ipfrags->mem -= sizeof(*q);
+	h->inet.ipfrags->mem -= sizeof(*q);
 	if (!q->dead) {
 		sd = q->frags ? rxs__skb_sd(q->frags) : sd;
 		if (sd->now < t)
@@ -130,20 +131,20 @@ static void ipq_expire(void *obj, uint64_t t)
 			else
 				rxs__icmp_send(q->frags, 11, 1);
 		}
-		ipq_kill(h->ipfrags, q, RXS_DROP_FRAG_REASM_TIMEOUT);
+		ipq_kill(h->inet.ipfrags, q, RXS_DROP_FRAG_REASM_TIMEOUT);
 	}
 	rxs__free(q);
 }
 
 static struct ipq *ipq_find(struct rxs_host *h, const struct frag_key *key, uint64_t t)
 {
-	struct rxs_ipfrags *f = h->ipfrags;
+	struct rxs_ipfrags *f = h->inet.ipfrags;
 	struct ipq *q;
 
 	for (q = f->queues; q; q = q->next)
 		if (!memcmp(&q->key, key, sizeof(*key)))
 			return q;
-	if (f->mem > (uint64_t)h->sysctl[RXS_SYSCTL_IPFRAG_HIGH_THRESH])
+	if (f->mem > (uint64_t)h->inet.sysctl_ipfrag_high_thresh)
 		return NULL;
 	q = rxs__calloc(1, sizeof(*q));
 	if (!q)
@@ -154,7 +155,7 @@ static struct ipq *ipq_find(struct rxs_host *h, const struct frag_key *key, uint
 	q->next = f->queues;
 	f->queues = q;
 	/* The timer owns the memory of the queue: it frees it when it fires, dead or not. */
-	h->engine->timer_add(h, t + (uint64_t)h->sysctl[RXS_SYSCTL_IPFRAG_TIME] * 1000000000ull,
+	h->engine->timer_add(h, t + (uint64_t)h->inet.sysctl_ipfrag_time * 1000000000ull,
 			     ipq_expire, q, RXS_TIMER_OWNS_OBJ);
 	return q;
 }
@@ -257,7 +258,7 @@ static struct rxs_sk_buff *frag_queue(struct rxs_sk_buff *skb, struct ipq *q, ui
 				      uint32_t end, bool more, const struct frag_mibs *m)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
-	struct rxs_ipfrags *f = sd->host->ipfrags;
+	struct rxs_ipfrags *f = sd->host->inet.ipfrags;
 	enum rxs_drop_reason reason = RXS_DROP_NOT_SPECIFIED;
 	struct rxs_sk_buff *dg;
 	int err;
@@ -346,9 +347,9 @@ struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl)
 
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	rxs__lock_acquire(&h->frag_lock);
+	rxs__lock_acquire(&h->inet.frag_lock);
 	ret = ip_defrag_locked(skb, ihl);
-	rxs__lock_release(&h->frag_lock);
+	rxs__lock_release(&h->inet.frag_lock);
 	return ret;
 }
 
@@ -402,33 +403,33 @@ struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nex
 
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	rxs__lock_acquire(&h->frag_lock);
+	rxs__lock_acquire(&h->inet.frag_lock);
 	ret = ipv6_frag_rcv_locked(skb, nexthdr_off, nexthdr);
-	rxs__lock_release(&h->frag_lock);
+	rxs__lock_release(&h->inet.frag_lock);
 	return ret;
 }
 
 int rxs__ipfrag_init(struct rxs_host *h)
 {
-	h->ipfrags = rxs__calloc(1, sizeof(*h->ipfrags));
-	return h->ipfrags ? 0 : -12;
+	h->inet.ipfrags = rxs__calloc(1, sizeof(*h->inet.ipfrags));
+	return h->inet.ipfrags ? 0 : -12;
 }
 
 /* Drop what is still held; the queues themselves are freed by their timers, or here when
  * the run ends before they fire. */
 void rxs__ipfrag_destroy(struct rxs_host *h)
 {
-	struct rxs_ipfrags *f = h->ipfrags;
+	struct rxs_ipfrags *f = h->inet.ipfrags;
 
 	if (!f)
 		return;
 	while (f->queues)
 		ipq_kill(f, f->queues, RXS_DROP_QUEUE_PURGE);
 	rxs__free(f);
-	h->ipfrags = NULL;
+	h->inet.ipfrags = NULL;
 }
 
 uint64_t rxs__ipfrag_queued(const struct rxs_host *h)
 {
-	return h->ipfrags ? h->ipfrags->queued : 0;
+	return h->inet.ipfrags ? h->inet.ipfrags->queued : 0;
 }

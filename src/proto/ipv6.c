@@ -11,6 +11,7 @@
 
 #include "data/data.h"
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/proto_int.h"
 
 #define NEXTHDR_HOP 0
@@ -84,7 +85,7 @@ static void ip6_deliver(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd, ui
 	/* inet6_protos: the transport protocols (src/proto/protocol.c). No-next-header and
 	 * the fragment header, which the kernel registers there too, stay below: they are
 	 * IPv6's own, the fragment one needs to know whether this is a reassembled datagram. */
-	if (likely(rxs__inet_protocol_deliver(sd, sd->host->hooks.inet6, (uint8_t)proto,
+	if (likely(rxs__inet_protocol_deliver(sd, sd->host->inet.protos6, (uint8_t)proto,
 					      RXS_MIB_Ip6InDelivers, skb)))
 		return;
 	switch (proto) {
@@ -213,9 +214,9 @@ void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	rxs__lock_acquire(&h->icmp_lock);
+	rxs__lock_acquire(&h->inet.icmp_lock);
 	icmpv6_send_locked(skb, type, code);
-	rxs__lock_release(&h->icmp_lock);
+	rxs__lock_release(&h->inet.icmp_lock);
 }
 
 static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
@@ -248,9 +249,9 @@ void rxs__icmpv6_rcv(struct rxs_sk_buff *skb)
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	rxs__lock_acquire(&h->icmp_lock);
+	rxs__lock_acquire(&h->inet.icmp_lock);
 	icmpv6_rcv_locked(skb);
-	rxs__lock_release(&h->icmp_lock);
+	rxs__lock_release(&h->inet.icmp_lock);
 }
 
 int rxs__proto_init(struct rxs_host *h)

@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "proto/nf_reject.h"
+#include "proto/proto.h"
 #include "proto/proto_int.h"
 
 /* nf_reject_verify_csum() and the fragment test of both senders: may a reply go out? */

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/proto_int.h"
 
 #define ETH_P_IP 0x0800
@@ -75,41 +76,41 @@ static void add_own(struct rxs_inet_protocol *tbl, uint8_t protocol, rxs_inet_pr
  * before any user can add: the host is not yet handed out. */
 void rxs__inet_init(struct rxs_host *h)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_inet *in = &h->inet;
 
-	add_own(hk->inet, IPPROTO_ICMP, icmp_protocol, h);
-	add_own(hk->inet, IPPROTO_TCP, tcp_protocol, h);
-	add_own(hk->inet, IPPROTO_UDP, udp_protocol, h);
-	add_own(hk->inet6, IPPROTO_TCP, tcp_protocol, h);
-	add_own(hk->inet6, IPPROTO_UDP, udp_protocol, h);
-	add_own(hk->inet6, IPPROTO_ICMPV6, icmpv6_protocol, h);
+	add_own(in->protos, IPPROTO_ICMP, icmp_protocol, h);
+	add_own(in->protos, IPPROTO_TCP, tcp_protocol, h);
+	add_own(in->protos, IPPROTO_UDP, udp_protocol, h);
+	add_own(in->protos6, IPPROTO_TCP, tcp_protocol, h);
+	add_own(in->protos6, IPPROTO_UDP, udp_protocol, h);
+	add_own(in->protos6, IPPROTO_ICMPV6, icmpv6_protocol, h);
 }
 
 int rxs_inet_add_protocol(rxs_host_t *h, uint8_t protocol, rxs_inet_proto_fn fn, void *ctx)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_inet *in = &h->inet;
 
 	if (!fn)
 		return -EINVAL;
-	if (hk->inet[protocol].fn)	/* rxsim's own or a user's */
+	if (in->protos[protocol].fn)	/* rxsim's own or a user's */
 		return -EEXIST;
-	hk->inet[protocol].fn = fn;
-	hk->inet[protocol].ctx = ctx;
-	hk->inet[protocol].user = true;
-	hk->ninet++;
+	in->protos[protocol].fn = fn;
+	in->protos[protocol].ctx = ctx;
+	in->protos[protocol].user = true;
+	in->nuser++;
 	return 0;
 }
 
 int rxs_inet_del_protocol(rxs_host_t *h, uint8_t protocol)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_inet *in = &h->inet;
 
-	if (!hk->inet[protocol].fn || !hk->inet[protocol].user)
+	if (!in->protos[protocol].fn || !in->protos[protocol].user)
 		return -ENOENT;
-	hk->inet[protocol].fn = NULL;
-	hk->inet[protocol].ctx = NULL;
-	hk->inet[protocol].user = false;
-	hk->ninet--;
+	in->protos[protocol].fn = NULL;
+	in->protos[protocol].ctx = NULL;
+	in->protos[protocol].user = false;
+	in->nuser--;
 	return 0;
 }
 
@@ -118,7 +119,7 @@ int rxs_inet_del_protocol(rxs_host_t *h, uint8_t protocol)
 void rxs__inet_user_deliver(struct rxs_host *h, const struct rxs_inet_protocol *p,
 			    struct rxs_sk_buff *skb)
 {
-	rxs__lock_acquire(&h->hooks.handlers_lock);
+	rxs__lock_acquire(&h->inet.handlers_lock);
 	p->fn(p->ctx, skb);
-	rxs__lock_release(&h->hooks.handlers_lock);
+	rxs__lock_release(&h->inet.handlers_lock);
 }

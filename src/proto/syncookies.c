@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/tcp_int.h"
 
 #define COOKIEBITS 24

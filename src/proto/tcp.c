@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/tcp_int.h"
 
 #define TCPOPT_EOL 0
@@ -131,7 +132,7 @@ static void reqsk_timer(void *obj, uint64_t t)
 	struct rxs_sock *l = req->listener;
 	struct rxs_host *h = l->host;
 	struct rxs_softnet_data *sd = &h->cpus[req->cpu];
-	int max_retries = (int)h->sysctl[RXS_SYSCTL_TCP_SYNACK_RETRIES];
+	int max_retries = (int)h->inet.sysctl_tcp_synack_retries;
 	uint32_t qlen, young;
 
 	if (req->dead) {
@@ -179,7 +180,7 @@ static uint32_t choose_isn(struct rxs_host *h, const struct rxs_tcp_tuple *t, ui
 /* The parts of tcp_conn_request() before the request sock: false when the SYN is dropped. */
 static bool conn_request_admit(struct rxs_softnet_data *sd, struct rxs_sock *sk, bool *want_cookie)
 {
-	int64_t syncookies = sd->host->sysctl[RXS_SYSCTL_TCP_SYNCOOKIES];
+	int64_t syncookies = sd->host->inet.sysctl_tcp_syncookies;
 
 	*want_cookie = false;
 	if (syncookies == 2 || inet_csk_reqsk_queue_is_full(sk)) {
@@ -200,7 +201,7 @@ static bool conn_request_admit(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 	/* Without cookies, the last quarter of tcp_max_syn_backlog is kept for peers the host
 	 * has talked to before (tcp_peer_is_proven); rxsim keeps no metrics, none is proven. */
 	if (!*want_cookie && !syncookies) {
-		int64_t max = sd->host->sysctl[RXS_SYSCTL_TCP_MAX_SYN_BACKLOG];
+		int64_t max = sd->host->inet.sysctl_tcp_max_syn_backlog;
 
 		if (max - (int64_t)sk->tcp.qlen < (max >> 2))
 			return false;
@@ -350,7 +351,7 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 	}
 	child = syn_recv_sock(sd, sk, skb, req->rcv_isn, req->snt_isn);
 	if (!child) {
-		if (!h->sysctl[RXS_SYSCTL_TCP_ABORT_ON_OVERFLOW]) {
+		if (!h->inet.sysctl_tcp_abort_on_overflow) {
 			/* The request stays; the client believes it is connected and its next
 			 * ACK (or our SYN-ACK retransmit's answer) tries again. */
 			req->acked = true;
@@ -384,7 +385,7 @@ static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 	uint32_t hint;
 	bool valid;
 
-	if (!h->sysctl[RXS_SYSCTL_TCP_SYNCOOKIES] || !(tcb->flags & TH_ACK) ||
+	if (!h->inet.sysctl_tcp_syncookies || !(tcb->flags & TH_ACK) ||
 	    (tcb->flags & (TH_RST | TH_SYN)))
 		return false;
 	/* tcp_synq_no_recent_overflow(): cookies are checked only within 2 minutes of the last

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/tcp_int.h"
 
 static void ack_now(struct rxs_softnet_data *sd, struct rxs_sock *sk)

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/tcp_int.h"
 
 /* One outgoing segment: who to, and what. */

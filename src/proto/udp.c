@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "proto/proto.h"
 #include "proto/proto_int.h"
 
 struct udp_mibs {

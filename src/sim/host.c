@@ -230,6 +230,19 @@ static void set_sysctls(struct rxs_host *h)
 	h->sk.sysctl_somaxconn = h->sysctl[RXS_SYSCTL_SOMAXCONN];
 	h->sk.sysctl_rmem_max = h->sysctl[RXS_SYSCTL_RMEM_MAX];
 	h->sk.sysctl_rmem_default = h->sysctl[RXS_SYSCTL_RMEM_DEFAULT];
+	h->inet.sysctl_ip_forward = h->sysctl[RXS_SYSCTL_IP_FORWARD];
+	h->inet.sysctl_ipfrag_high_thresh = h->sysctl[RXS_SYSCTL_IPFRAG_HIGH_THRESH];
+	h->inet.sysctl_ipfrag_time = h->sysctl[RXS_SYSCTL_IPFRAG_TIME];
+	h->inet.sysctl_icmp_msgs_per_sec = h->sysctl[RXS_SYSCTL_ICMP_MSGS_PER_SEC];
+	h->inet.sysctl_icmp_msgs_burst = h->sysctl[RXS_SYSCTL_ICMP_MSGS_BURST];
+	h->inet.sysctl_icmp_ratelimit = h->sysctl[RXS_SYSCTL_ICMP_RATELIMIT];
+	h->inet.sysctl_icmp_ratemask = h->sysctl[RXS_SYSCTL_ICMP_RATEMASK];
+	h->inet.sysctl_icmp_echo_ignore_all = h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_ALL];
+	h->inet.sysctl_icmp_echo_ignore_broadcasts = h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_BROADCASTS];
+	h->inet.sysctl_tcp_syncookies = h->sysctl[RXS_SYSCTL_TCP_SYNCOOKIES];
+	h->inet.sysctl_tcp_max_syn_backlog = h->sysctl[RXS_SYSCTL_TCP_MAX_SYN_BACKLOG];
+	h->inet.sysctl_tcp_synack_retries = h->sysctl[RXS_SYSCTL_TCP_SYNACK_RETRIES];
+	h->inet.sysctl_tcp_abort_on_overflow = h->sysctl[RXS_SYSCTL_TCP_ABORT_ON_OVERFLOW];
 	memcpy(h->sk.sysctl_tcp_rmem, sc->sysctl.val[RXS_SYSCTL_TCP_RMEM],
 	       sizeof(h->sk.sysctl_tcp_rmem));
 }

@@ -1,0 +1,86 @@
+/* proto.h - what the protocols offer the modules above them: their receive functions,
+ * the handlers the host's builder registers, and the protocols' state of a host
+ * (struct rxs_netns_inet, the host's h->inet), as the kernel's struct netns_ipv4 holds a
+ * namespace's fragment queues, ICMP limits and IPv4 sysctls. The public part is rxsim/proto.h.
+ */
+#ifndef RXSIM_PROTO_PROTO_H
+#define RXSIM_PROTO_PROTO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "netdevice/netdevice.h"
+#include "rxsim/hooks.h"
+#include "skb/skb.h"
+
+struct rxs_host;
+struct rxs_tx;
+struct rxs_ipfrags;
+struct rxs_inet4_addrs;
+struct rxs_icmp_state;
+
+/* An entry of inet_protos or inet6_protos (struct net_protocol): one handler a protocol
+ * number, rxsim's own (UDP, TCP, ICMP; ICMPv6) or a user's (IPv4 only). */
+struct rxs_inet_protocol {
+	rxs_inet_proto_fn fn;
+	void *ctx;
+	bool user;			/* a user's: runs under handlers_lock */
+};
+
+/* The protocols' state of a host, and their copies of the sysctls they read. */
+struct rxs_netns_inet {
+	struct rxs_inet_protocol protos[256];	/* inet_protos (src/proto/protocol.c) */
+	struct rxs_inet_protocol protos6[256];	/* inet6_protos */
+	unsigned int nuser;			/* users' handlers in protos */
+	/* The users' handlers run one at a time, under this lock. */
+	struct rxs_lock handlers_lock;
+	struct rxs_tx *tx;			/* what the host sends (counts, --tx pcap) */
+	struct rxs_ipfrags *ipfrags;		/* IPv4 reassembly queues (proto) */
+	struct rxs_lock frag_lock;		/* IPv4's and IPv6's reassembly queues */
+	struct rxs_inet4_addrs *inet4;		/* the NICs' IPv4 addresses (proto) */
+	struct rxs_icmp_state *icmp;		/* ICMP rate limits (proto) */
+	struct rxs_lock icmp_lock;		/* icmp, and what ICMP's answers send */
+	struct rxs_lock arp_lock;		/* ARP's replies and their counts */
+	int64_t sysctl_ip_forward;
+	int64_t sysctl_ipfrag_high_thresh;
+	int64_t sysctl_ipfrag_time;
+	int64_t sysctl_icmp_msgs_per_sec;
+	int64_t sysctl_icmp_msgs_burst;
+	int64_t sysctl_icmp_ratelimit;
+	int64_t sysctl_icmp_ratemask;
+	int64_t sysctl_icmp_echo_ignore_all;
+	int64_t sysctl_icmp_echo_ignore_broadcasts;
+	int64_t sysctl_tcp_syncookies;
+	int64_t sysctl_tcp_max_syn_backlog;
+	int64_t sysctl_tcp_synack_retries;
+	int64_t sysctl_tcp_abort_on_overflow;
+};
+
+/* ---- proto: each takes ownership of @skb ---- */
+void rxs__eth_type_trans(struct rxs_sk_buff *skb);
+void rxs__ip_rcv(struct rxs_sk_buff *skb);
+void rxs__arp_rcv(struct rxs_sk_buff *skb);
+void rxs__udp_rcv(struct rxs_sk_buff *skb);
+void rxs__icmp_rcv(struct rxs_sk_buff *skb);
+void rxs__ipv6_rcv(struct rxs_sk_buff *skb);
+/* ip_defrag(): NULL when @skb was queued or dropped, else the whole datagram. */
+struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl);
+/* ipv6_frag_rcv(): @skb's data at a fragment header, @nexthdr_off where the byte naming it
+ * is. NULL when queued or dropped, else the datagram with data after the unfragmentable
+ * part and *nexthdr what follows. */
+struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nexthdr_off,
+				       uint8_t *nexthdr);
+/* rxsim's own ptype_base handlers (IPv4, IPv6, ARP; protocol.c), which the host's builder
+ * registers with rxs__dev_add_base() as inet_init() and friends call dev_add_pack(). */
+extern const struct rxs_packet_type rxs__proto_packet_types[RXS__OWN_PACKET_TYPES];
+/* Create and free the protocol state of @h (reassembly, ICMP rate limits). */
+int rxs__proto_init(struct rxs_host *h);
+void rxs__proto_destroy(struct rxs_host *h);
+/* skbs held by the protocols (fragments waiting for reassembly). */
+uint64_t rxs__proto_queued(const struct rxs_host *h);
+
+/* Close the transmit pcap, if any. */
+void rxs__tx_close(struct rxs_host *h);
+
+#endif /* RXSIM_PROTO_PROTO_H */
