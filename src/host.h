@@ -22,6 +22,8 @@
 #include "rxsim/socket.h"
 #include "rxsim/stats.h"
 #include "netdevice/netdevice.h"
+#include "core/core.h"
+#include "netfilter/netfilter.h"
 #include "proto/proto.h"
 #include "socket/socket.h"
 #include "skb/skb.h"
@@ -90,68 +92,6 @@ struct rxs_traffic {
 					 * it leaves learning from the host's own to the first */
 };
 
-/* ---- plug-in points of library users (include/rxsim/hooks.h): netfilter functions and
- * NF_QUEUE (src/netfilter/core.c), handler tables (src/core/handlers.c) ---- */
-
-/* Where an skb queued to the user resumes: the next entry of its hook's list, then okfn
- * (the rest of the path after NF_HOOK). */
-typedef void (*rxs__nf_okfn)(struct rxs_sk_buff *skb);
-/* NF_HOOK's slow part (nf_hook_slow): the one walk of @hook's list, where the rule tables'
- * stages and the users' functions sit in one priority order. True: the caller goes on
- * (runs okfn itself); false: the skb was dropped (freed, NETFILTER_DROP), queued to the
- * user or stolen. A queued skb that the user reinjects resumes in @okfn. Takes the hooks'
- * nf_lock: the rules' counters, conntrack and the queue are shared by the CPUs. */
-typedef bool (*rxs__nf_hook_fn)(struct rxs_host *h, enum rxs_nf_hook hook,
-				struct rxs_sk_buff *skb, rxs__nf_okfn okfn);
-
-struct rxs_nf_queue_entry {
-	struct rxs_sk_buff *skb;
-	uint64_t id;				/* skb->id when queued */
-	rxs__nf_okfn okfn;
-	uint8_t hook;
-	uint8_t next;				/* the entry after the one that queued it */
-};
-
-/* Built-in stages of the rule tables at one hook, at most (raw, conntrack, mangle, filter:
- * rules.c's stage_order). */
-#define RXS__NF_MAX_STAGES 4
-
-/* One entry of a hook's list, as the kernel's struct nf_hook_entries holds the tables'
- * functions and everyone else's: a built-in stage of the rule tables (@stage >= 0, its
- * place in rules.c's order; skipped when the tables do not apply to the packet) or a user's
- * function (@stage < 0). */
-struct rxs_nf_entry {
-	int priority;
-	int stage;
-	struct rxs_nf_hook_ops ops;		/* a user's: a copy */
-	const struct rxs_nf_hook_ops *key;	/* the caller's, for unregistering */
-};
-
-struct rxs_hooks {
-	/* Per hook, sorted by priority; built when the first user function registers there
-	 * (until then a hook's list is its stages alone, which the walk runs in one call). */
-	struct rxs_nf_entry nf[RXS_NF_INET_NUMHOOKS][RXS_NF_MAX_HOOKS + RXS__NF_MAX_STAGES];
-	unsigned int nentries[RXS_NF_INET_NUMHOOKS];
-	unsigned int nnf[RXS_NF_INET_NUMHOOKS];	/* users' functions among the entries */
-	rxs_nf_queue_fn queue_fn;
-	void *queue_ctx;
-	struct rxs_nf_queue_entry queue[RXS_NF_QUEUE_MAXLEN];
-	unsigned int nqueued;
-	/* ptype_base: rxsim's own handlers (IPv4, IPv6, ARP) at [0, nown), registered when
-	 * the host is built, then the users' at [nown, nown + nptype). */
-	struct rxs_packet_type ptype[RXS__OWN_PACKET_TYPES + RXS_MAX_PACKET_HANDLERS];
-	unsigned int nown;
-	unsigned int nptype;			/* users' */
-	rxs_kfree_skb_fn chained_kfree;		/* rxs_host_set_kfree_skb_cb's, set before */
-	void *chained_kfree_ctx;
-	/* The users' ptype and inet handlers run one at a time, under this lock. */
-	struct rxs_lock handlers_lock;
-	/* NF_HOOK's walk: the rule tables' counters, conntrack, the users' functions and
-	 * NF_QUEUE (queue, nqueued) */
-	struct rxs_lock nf_lock;
-	rxs__nf_hook_fn nf_hook_slow;		/* netfilter's walk (rxs__nf_init) */
-};
-
 struct rxs_host {
 	struct rxs_scenario *sc;		/* owned */
 	int64_t sysctl[RXS_SYSCTL_COUNT];	/* effective single values */
@@ -160,11 +100,12 @@ struct rxs_host {
 	unsigned int ncpus;
 	struct rxs_netdev *devs;
 	unsigned int ndevs;
+	struct rxs_netns_core core;		/* core/core.h */
+	struct rxs_netns_nf nf;			/* netfilter/netfilter.h */
 	struct rxs_netns_inet inet;		/* proto/proto.h */
 	struct rxs_netns_sock sk;		/* socket/socket.h */
 	struct rxs_traffic *traffic;
 	unsigned int ntraffic;
-	rxs_ruleset_t *nf;				/* netfilter rules, or NULL */
 	struct rxs_tap **taps;			/* packet sockets on ptype_all */
 	unsigned int ntaps;
 	struct rxs_lock taps_lock;		/* the taps' delivery (their BPF, counts) */
@@ -193,7 +134,6 @@ struct rxs_host {
 	int error;				/* first fatal error of the run */
 	char errmsg[512];
 	struct rxs_lock error_lock;		/* error, errmsg: any thread may fail */
-	struct rxs_hooks hooks;			/* users' hook functions and handlers */
 	struct rxs_trace trace;			/* tracepoints' callbacks (src/trace/) */
 	struct rxs_lock trace_lock;		/* their callbacks run one at a time */
 	struct rxs_threaded *threaded;		/* src/sim's: the threaded engine, once started */
@@ -359,27 +299,6 @@ int rxs__enqueue_to_backlog(struct rxs_host *h, struct rxs_sk_buff *skb, unsigne
 int rxs__enqueue_to_backlog_from(struct rxs_host *h, struct rxs_sk_buff *skb, unsigned int cpu,
 				 unsigned int this_cpu, uint64_t t);
 
-/* ---- core (netif_receive_skb and below): takes ownership of @skb always ---- */
-void rxs__netif_receive_skb(struct rxs_sk_buff *skb);
-
-/* ---- 802.1Q (src/core/vlan.c) ---- */
-/* A VLAN device over NIC @real, as `ip link add link NIC type vlan id N` makes it. */
-void rxs__vlan_dev_init(struct rxs_host *h, struct rxs_netdev *dev, struct rxs_netdev *real,
-			const struct rxs_vlan_config *cfg, unsigned int ifindex);
-/* skb_vlan_untag(): the tag at skb->data into skb->vlan_proto/vlan_tci, the MAC header moved
- * up over it. true if done or a tag was already there; false when the frame is too short
- * (the caller still owns @skb). */
-bool rxs__skb_vlan_untag(struct rxs_sk_buff *skb);
-/* vlan_do_receive(): true when a VLAN device takes the tag (skb->dev is now that device,
- * the tag cleared, its rx counters counted); false and nothing changed when none does. */
-bool rxs__vlan_do_receive(struct rxs_sk_buff *skb);
-
-/* ---- netfilter (src/netfilter/) ---- */
-/* Install NF_HOOK's walk (core.c) in @h's hooks, where proto's hook points reach it: done
- * when the host is built. netfilter sits above proto (its REJECT calls proto's builders), so
- * proto calls up through this pointer, as the kernel reaches a hook's functions through
- * nf_hook_entries. */
-void rxs__nf_init(struct rxs_host *h);
 /* NF_HOOK(): nothing to call without rules and user functions at @hook, as on most hosts;
  * else the walk, whose contract is rxs__nf_hook_fn's. */
 static inline bool rxs__nf_hook_run(struct rxs_sk_buff *skb, enum rxs_nf_hook hook,
@@ -387,26 +306,8 @@ static inline bool rxs__nf_hook_run(struct rxs_sk_buff *skb, enum rxs_nf_hook ho
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	if (likely(!h->nf && !h->hooks.nnf[hook]))
+	if (likely(!h->nf.rules && !h->nf.nnf[hook]))
 		return true;
-	return h->hooks.nf_hook_slow(h, hook, skb, okfn);
+	return h->nf.hook_slow(h, hook, skb, okfn);
 }
-/* The same walk over the rule tables of @nf alone, for tests: ACCEPT, the caller keeps
- * @skb; DROP, it was freed (NETFILTER_DROP). */
-enum rxs_nf_verdict rxs__nf_hook(rxs_ruleset_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
-				 const char *in, uint64_t now_ns);
-/* The host answered the connection of @skb: conntrack has seen a reply. */
-void rxs__nf_ct_seen_reply(rxs_ruleset_t *nf, const struct rxs_sk_buff *skb);
-/* Put the host's end-of-skb callback (NF_QUEUE's bookkeeping, the kfree_skb tracepoint)
- * in the pool's one slot, calling on to whoever held it. */
-void rxs__skb_end_claim(struct rxs_host *h);
-
-/* ---- ptype_base (src/core/handlers.c) ---- */
-/* ptype_base handlers of users (called only when there are some): true when one took @skb,
- * false when rxsim's own handler for its type, if any, goes on with it. */
-bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb);
-/* dev_add_pack() of rxsim's own handler for ethertype @type (handlers.c), done when the
- * host is built, before any user's: 0 or -ENOSPC. */
-int rxs__dev_add_base(struct rxs_host *h, uint16_t type, rxs_packet_fn fn);
-
 #endif /* RXSIM_HOST_H */

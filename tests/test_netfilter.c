@@ -678,7 +678,7 @@ static void test_reject_nested_walk(void **state)
 		.hooknum = RXS_NF_INET_LOCAL_OUT, .priority = 100,
 	};
 	uint64_t unreach = rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs);
-	rxs_ruleset_t *was = host->nf;
+	rxs_ruleset_t *was = host->nf.rules;
 	struct rxs_sk_buff *skb = make_skb(&k);
 	struct rxs_ruleset_stats st;
 	uint8_t *eth;
@@ -691,13 +691,13 @@ static void test_reject_nested_walk(void **state)
 	skb->mac_header = (uint16_t)(eth - skb->head);
 	rxs_skb_pull(skb, 14);
 	skb->dev = &host->devs[0];
-	host->nf = nf;		/* ip_output's LOCAL_OUT walk uses the host's rule set */
+	host->nf.rules = nf;		/* ip_output's LOCAL_OUT walk uses the host's rule set */
 	assert_int_equal(rxs_nf_register_net_hook(host, &ops), 0);
 	seen.outer = skb;
 	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_PRE_ROUTING, skb, "eth0", 0), RXS_NF_ACCEPT);
 	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_IN, skb, "eth0", 0), RXS_NF_DROP);
 	assert_int_equal(rxs_nf_unregister_net_hook(host, &ops), 0);
-	host->nf = was;
+	host->nf.rules = was;
 
 	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs), unreach + 1);
 	assert_int_equal(seen.calls, 1);

@@ -1,5 +1,6 @@
 /* dev.c - __netif_receive_skb_core: count, untag, and hand the skb to its L3 handler
  * (rxsim's, or one a library user added with rxs_dev_add_pack). */
+#include "core/core.h"
 #include "host.h"
 #include "internal.h"
 #include "rxsim/bpf.h"
@@ -153,10 +154,10 @@ another_round:
 	/* ptype_base: users' handlers (rxs_dev_add_pack) first, then rxsim's own, which the
 	 * host registered in the same table (IPv4, IPv6, ARP: src/proto/protocol.c), so the
 	 * core names no protocol. One own handler a type: the first match takes the skb. */
-	if (unlikely(h->hooks.nptype) && rxs__ptype_deliver(h, skb))
+	if (unlikely(h->core.nptype) && rxs__ptype_deliver(h, skb))
 		return;
-	for (unsigned int i = 0; i < h->hooks.nown; i++) {
-		const struct rxs_packet_type *pt = &h->hooks.ptype[i];
+	for (unsigned int i = 0; i < h->core.nown; i++) {
+		const struct rxs_packet_type *pt = &h->core.ptype[i];
 
 		if (pt->type == skb->protocol) {
 			pt->fn(pt->ctx, skb);

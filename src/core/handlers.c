@@ -3,7 +3,7 @@
  * registration of tracepoint callbacks on a host. inet_protos, the table IP dispatches
  * through, is IP's: src/proto/protocol.c.
  *
- * Everything lives in fixed tables inside the host (struct rxs_hooks, struct rxs_trace), so
+ * Everything lives in fixed tables inside the host (struct rxs_netns_core, struct rxs_trace), so
  * registering allocates nothing and the host frees nothing more. The path asks a counter
  * before calling in here, so a host with nothing registered pays one test per call site.
  *
@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/core.h"
 #include "host.h"
 #include "internal.h"
 #include "rxsim/hooks.h"
@@ -30,7 +31,7 @@
  * at a fixed place. */
 int rxs__dev_add_base(struct rxs_host *h, uint16_t type, rxs_packet_fn fn)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_core *hk = &h->core;
 
 	if (hk->nown == RXS__OWN_PACKET_TYPES || hk->nptype)
 		return -ENOSPC;
@@ -45,7 +46,7 @@ int rxs__dev_add_base(struct rxs_host *h, uint16_t type, rxs_packet_fn fn)
  * take, so the limit users see has not moved. */
 int rxs_dev_add_pack(rxs_host_t *h, uint16_t type, rxs_packet_fn fn, void *ctx)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_core *hk = &h->core;
 	struct rxs_packet_type *users = &hk->ptype[hk->nown];
 
 	if (!fn)
@@ -65,7 +66,7 @@ int rxs_dev_add_pack(rxs_host_t *h, uint16_t type, rxs_packet_fn fn, void *ctx)
 /* Only a user's own entries: rxsim's cannot be removed (their fn is not the user's). */
 int rxs_dev_remove_pack(rxs_host_t *h, uint16_t type, rxs_packet_fn fn, void *ctx)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_core *hk = &h->core;
 	struct rxs_packet_type *users = &hk->ptype[hk->nown];
 
 	for (unsigned int i = 0; i < hk->nptype; i++) {
@@ -80,7 +81,7 @@ int rxs_dev_remove_pack(rxs_host_t *h, uint16_t type, rxs_packet_fn fn, void *ct
 
 static bool ptype_deliver_locked(struct rxs_host *h, struct rxs_sk_buff *skb)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_core *hk = &h->core;
 	struct rxs_packet_type *users = &hk->ptype[hk->nown];
 	bool ours = false;
 	int last = -1;
@@ -113,9 +114,9 @@ bool rxs__ptype_deliver(struct rxs_host *h, struct rxs_sk_buff *skb)
 {
 	bool ret;
 
-	rxs__lock_acquire(&h->hooks.handlers_lock);
+	rxs__lock_acquire(&h->core.handlers_lock);
 	ret = ptype_deliver_locked(h, skb);
-	rxs__lock_release(&h->hooks.handlers_lock);
+	rxs__lock_release(&h->core.handlers_lock);
 	return ret;
 }
 

@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "core/core.h"
 #include "host.h"
 #include "internal.h"
 

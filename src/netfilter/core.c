@@ -22,7 +22,7 @@
  * stage_order with its priority (RXS__NF_MAX_STAGES bounds a hook's stages).
  *
  * Registering allocates nothing: the functions live in fixed tables inside the host
- * (struct rxs_hooks). The path tests a counter before calling in here, so a host without
+ * (struct rxs_netns_nf, h->nf). The path tests a counter before calling in here, so a host without
  * rules or functions at a hook pays one test per hook point.
  */
 #include <errno.h>
@@ -30,11 +30,12 @@
 #include <string.h>
 
 #include "host.h"
+#include "netfilter/netfilter.h"
 #include "internal.h"
 #include "netfilter/netfilter_int.h"
 #include "rxsim/hooks.h"
 
-static void queue_forget(struct rxs_hooks *hk, const struct rxs_sk_buff *skb)
+static void queue_forget(struct rxs_netns_nf *hk, const struct rxs_sk_buff *skb)
 {
 	for (unsigned int i = 0; i < hk->nqueued; i++) {
 		if (hk->queue[i].skb == skb) {
@@ -55,7 +56,7 @@ static void queue_forget(struct rxs_hooks *hk, const struct rxs_sk_buff *skb)
 static void on_skb_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 {
 	struct rxs_host *h = ctx;
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_nf *hk = &h->nf;
 
 	if (hk->nqueued)
 		queue_forget(hk, skb);
@@ -79,8 +80,8 @@ void rxs__skb_end_claim(struct rxs_host *h)
 {
 	if (h->pool.on_free == on_skb_end && h->pool.on_free_ctx == h)
 		return;
-	h->hooks.chained_kfree = h->pool.on_free;
-	h->hooks.chained_kfree_ctx = h->pool.on_free_ctx;
+	h->nf.chained_kfree = h->pool.on_free;
+	h->nf.chained_kfree_ctx = h->pool.on_free_ctx;
 	h->pool.on_free = on_skb_end;
 	h->pool.on_free_ctx = h;
 }
@@ -89,12 +90,12 @@ void rxs__skb_end_claim(struct rxs_host *h)
 
 /* The hook's list as the kernel's: the tables' stages first, as the tables register at
  * boot, each at its priority. */
-static void list_init(struct rxs_hooks *hk, enum rxs_nf_hook hook)
+static void list_init(struct rxs_netns_nf *hk, enum rxs_nf_hook hook)
 {
 	int prio;
 
 	for (unsigned int i = 0; rxs__nf_stage_prio(hook, i, &prio); i++) {
-		struct rxs_nf_entry *e = &hk->nf[hook][hk->nentries[hook]++];
+		struct rxs_nf_entry *e = &hk->entries[hook][hk->nentries[hook]++];
 
 		memset(e, 0, sizeof(*e));
 		e->priority = prio;
@@ -104,7 +105,7 @@ static void list_init(struct rxs_hooks *hk, enum rxs_nf_hook hook)
 
 int rxs_nf_register_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_nf *hk = &h->nf;
 	struct rxs_nf_entry *list;
 	unsigned int hook, n, pos;
 
@@ -112,7 +113,7 @@ int rxs_nf_register_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
 	    (unsigned int)ops->hooknum >= RXS_NF_INET_NUMHOOKS)
 		return -EINVAL;
 	hook = (unsigned int)ops->hooknum;
-	list = hk->nf[hook];
+	list = hk->entries[hook];
 	n = hk->nentries[hook];
 	for (unsigned int i = 0; i < n; i++)
 		if (list[i].stage < 0 && list[i].key == ops)
@@ -139,10 +140,10 @@ int rxs_nf_register_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
  * in it stays meaningful. */
 int rxs_nf_unregister_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_nf *hk = &h->nf;
 
 	for (unsigned int hook = 0; ops && hook < RXS_NF_INET_NUMHOOKS; hook++) {
-		struct rxs_nf_entry *list = hk->nf[hook];
+		struct rxs_nf_entry *list = hk->entries[hook];
 
 		for (unsigned int i = 0; i < hk->nentries[hook]; i++) {
 			if (list[i].stage >= 0 || list[i].key != ops)
@@ -158,8 +159,8 @@ int rxs_nf_unregister_net_hook(rxs_host_t *h, const struct rxs_nf_hook_ops *ops)
 
 int rxs_nf_register_queue_handler(rxs_host_t *h, rxs_nf_queue_fn fn, void *ctx)
 {
-	h->hooks.queue_fn = fn;
-	h->hooks.queue_ctx = ctx;
+	h->nf.queue_fn = fn;
+	h->nf.queue_ctx = ctx;
 	if (fn)
 		rxs__skb_end_claim(h);
 	return 0;
@@ -167,7 +168,7 @@ int rxs_nf_register_queue_handler(rxs_host_t *h, rxs_nf_queue_fn fn, void *ctx)
 
 unsigned int rxs_nf_queue_len(const rxs_host_t *h)
 {
-	return h->hooks.nqueued;
+	return h->nf.nqueued;
 }
 
 static void hook_state(struct rxs_nf_hook_state *st, enum rxs_nf_hook hook,
@@ -186,7 +187,7 @@ static void hook_state(struct rxs_nf_hook_state *st, enum rxs_nf_hook hook,
 static void nf_queue(struct rxs_host *h, struct rxs_sk_buff *skb,
 		     const struct rxs_nf_queue_entry *pos, const struct rxs_nf_hook_state *st)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_nf *hk = &h->nf;
 	struct rxs_nf_queue_entry *e;
 
 	/* An entry for this address is from an earlier life of the header: that skb ended
@@ -211,7 +212,7 @@ static void nf_queue(struct rxs_host *h, struct rxs_sk_buff *skb,
  * packet, so the tables read it again after one ran. Inlined in its three callers: each
  * hook with rules passes here, and a call costs what the walk of an empty hook does.
  */
-static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_hooks *hk, struct nf_hook_ctx *x,
+static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_netns_nf *hk, struct nf_hook_ctx *x,
 				      unsigned int i, rxs__nf_okfn okfn, bool resume)
 {
 	struct rxs_sk_buff *skb = x->skb;
@@ -229,7 +230,7 @@ static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_hooks *hk, struct nf_hook_ctx *
 		goto accept;
 	}
 	for (; i < hk->nentries[hook]; i++) {
-		const struct rxs_nf_entry *e = &hk->nf[hook][i];
+		const struct rxs_nf_entry *e = &hk->entries[hook][i];
 
 		if (e->stage >= 0) {
 			if (!tables)
@@ -277,7 +278,7 @@ drop:
 static void ctx_init(struct nf_hook_ctx *x, struct rxs_host *h, enum rxs_nf_hook hook,
 		     struct rxs_sk_buff *skb)
 {
-	x->nf = h->nf;
+	x->nf = h->nf.rules;
 	x->hook = hook;
 	x->skb = skb;
 	x->in = skb->dev ? skb->dev->cfg.name : "";
@@ -292,15 +293,15 @@ static bool nf_hook_slow(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_s
 
 	ctx_init(&x, h, hook, skb);
 	/* The rules' counters, conntrack and the users' queue are the host's. */
-	rxs__lock_acquire(&h->hooks.nf_lock);
-	go_on = nf_walk(&h->hooks, &x, 0, okfn, false);
-	rxs__lock_release(&h->hooks.nf_lock);
+	rxs__lock_acquire(&h->nf.nf_lock);
+	go_on = nf_walk(&h->nf, &x, 0, okfn, false);
+	rxs__lock_release(&h->nf.nf_lock);
 	return go_on;
 }
 
 void rxs__nf_init(struct rxs_host *h)
 {
-	h->hooks.nf_hook_slow = nf_hook_slow;
+	h->nf.hook_slow = nf_hook_slow;
 }
 
 enum rxs_nf_verdict rxs__nf_hook(rxs_ruleset_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
@@ -313,7 +314,7 @@ enum rxs_nf_verdict rxs__nf_hook(rxs_ruleset_t *nf, enum rxs_nf_hook hook, struc
 
 int rxs_nf_reinject(rxs_host_t *h, struct rxs_sk_buff *skb, enum rxs_nf_verdict verdict)
 {
-	struct rxs_hooks *hk = &h->hooks;
+	struct rxs_netns_nf *hk = &h->nf;
 	struct rxs_nf_queue_entry e;
 	struct rxs_nf_hook_state st;
 	struct rxs_softnet_data *sd;

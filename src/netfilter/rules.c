@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "host.h"
+#include "netfilter/netfilter.h"
 #include "internal.h"
 #include "netfilter/netfilter_int.h"
 #include "proto/nf_reject.h"
@@ -521,7 +522,7 @@ int rxs_ruleset_chain(const rxs_ruleset_t *nf, unsigned int i, struct rxs_rulese
 
 const rxs_ruleset_t *rxs_ruleset_get(const struct rxs_host *h)
 {
-	return h ? h->nf : NULL;
+	return h ? h->nf.rules : NULL;
 }
 
 void rxs_ruleset_get_stats(const rxs_ruleset_t *nf, struct rxs_ruleset_stats *st)

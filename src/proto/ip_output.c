@@ -313,8 +313,8 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 
 	/* Without rules, users' functions at the output hooks and anyone watching, the outcome
 	 * is only the counters: skip building the packet (SYN floods send a SYN-ACK per SYN). */
-	if (!h->nf && !h->hooks.nnf[RXS_NF_INET_LOCAL_OUT] &&
-	    !h->hooks.nnf[RXS_NF_INET_POST_ROUTING] && !h->ntaps &&
+	if (!h->nf.rules && !h->nf.nnf[RXS_NF_INET_LOCAL_OUT] &&
+	    !h->nf.nnf[RXS_NF_INET_POST_ROUTING] && !h->ntaps &&
 	    (!h->inet.tx || (!h->inet.tx->dumper && !h->inet.tx->fn))) {
 		unsigned int iplen = 20 + l4len;
 		unsigned int nfrags = out_nfrags(v6, o->proto, iplen, out_mtu(o->dev));

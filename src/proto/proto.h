@@ -28,6 +28,19 @@ struct rxs_inet_protocol {
 	bool user;			/* a user's: runs under handlers_lock */
 };
 
+/* NF_HOOK's hand-off (rxs__nf_hook_run(), host.h): the hook points are proto's, the walk
+ * netfilter's, which sits above proto and installs it when the host is built. */
+/* Where an skb queued to the user resumes: the next entry of its hook's list, then okfn
+ * (the rest of the path after NF_HOOK). */
+typedef void (*rxs__nf_okfn)(struct rxs_sk_buff *skb);
+/* NF_HOOK's slow part (nf_hook_slow): the one walk of @hook's list, where the rule tables'
+ * stages and the users' functions sit in one priority order. True: the caller goes on
+ * (runs okfn itself); false: the skb was dropped (freed, NETFILTER_DROP), queued to the
+ * user or stolen. A queued skb that the user reinjects resumes in @okfn. Takes the hooks'
+ * nf_lock: the rules' counters, conntrack and the queue are shared by the CPUs. */
+typedef bool (*rxs__nf_hook_fn)(struct rxs_host *h, enum rxs_nf_hook hook,
+				struct rxs_sk_buff *skb, rxs__nf_okfn okfn);
+
 /* The protocols' state of a host, and their copies of the sysctls they read. */
 struct rxs_netns_inet {
 	struct rxs_inet_protocol protos[256];	/* inet_protos (src/proto/protocol.c) */

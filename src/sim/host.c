@@ -185,11 +185,11 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 
 	if (!sc->netfilter)
 		return 0;
-	rc = rxs_ruleset_create_at(&h->nf, sc->netfilter, sc->path ? sc->path : "netfilter",
+	rc = rxs_ruleset_create_at(&h->nf.rules, sc->netfilter, sc->path ? sc->path : "netfilter",
 				   sc->netfilter_line ? sc->netfilter_line : 1,
 				   sc->netfilter_indent, err, errlen);
 	if (!rc)
-		rxs_ruleset_set_conntrack_max(h->nf,
+		rxs_ruleset_set_conntrack_max(h->nf.rules,
 					      (uint64_t)h->sysctl[RXS_SYSCTL_NF_CONNTRACK_MAX]);
 	return rc;
 }
@@ -348,7 +348,7 @@ void rxs_host_destroy(rxs_host_t *h)
 	rxs__tcp_destroy(h);
 	rxs__tx_close(h);
 	rxs__proto_destroy(h);
-	rxs_ruleset_destroy(h->nf);
+	rxs_ruleset_destroy(h->nf.rules);
 	for (unsigned int i = 0; i < h->ntaps; i++)
 		rxs_tap_destroy(h->taps[i]);
 	rxs__free(h->taps);

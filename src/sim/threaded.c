@@ -221,8 +221,8 @@ static bool stopped(const struct rxs_threaded *th)
  *  - the rest of the host state the CPUs share has a lock each, named for it: TCP's
  *    tables and connections (tcp_lock), the reassembly queues (frag_lock), ICMP
  *    (icmp_lock), ARP (arp_lock), the users' handlers (inet.handlers_lock for the
- *    inet tables', hooks.handlers_lock for ptype_base's), netfilter's
- *    walk, conntrack and NF_QUEUE (hooks.nf_lock), taps (taps_lock), tracepoints
+ *    inet tables', core.handlers_lock for ptype_base's), netfilter's
+ *    walk, conntrack and NF_QUEUE (nf.nf_lock), taps (taps_lock), tracepoints
  *    (trace_lock), the frame-drop callback (frame_drop_lock), a CPU's flow-limit table
  *    (flow_limit_lock, where there is one), the run's error (error_lock) and the host's
  *    skb pool (pool.lock, which the threads' pools share: rxs__skb_pool_init_mt()).
@@ -767,7 +767,7 @@ static struct rxs_lock *host_locks(struct rxs_host *h, unsigned int i)
 {
 	struct rxs_lock *all[] = {
 		&h->sk.tcp_lock, &h->inet.frag_lock, &h->inet.icmp_lock, &h->inet.arp_lock,
-		&h->inet.handlers_lock, &h->hooks.handlers_lock, &h->hooks.nf_lock, &h->taps_lock, &h->trace_lock,
+		&h->inet.handlers_lock, &h->core.handlers_lock, &h->nf.nf_lock, &h->taps_lock, &h->trace_lock,
 		&h->frame_drop_lock, &h->error_lock,
 	};
 
