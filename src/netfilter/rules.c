@@ -142,7 +142,7 @@ static uint32_t user2credits(uint32_t user, uint32_t hz)
 static bool limit_match(struct nf_match *m, const struct nf_hook_ctx *x)
 {
 	struct rxs_host *h = rxs__skb_host(x->skb);
-	uint32_t hz = h->sc->host.hz;
+	uint32_t hz = h->hz;
 	uint64_t now = rxs__jiffies(h, x->now_ns);
 	uint64_t credit;
 

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "host.h"
+#include "nic/nic.h"
 #include "internal.h"
 #include "ring/ring.h"
 #include "rxsim/ring.h"
@@ -308,11 +309,11 @@ static void frame_drop(struct rxs_host *h, const struct rxs_frame *f, uint64_t t
 {
 	rxs__skb_count_frame_drop(&h->pool, reason);
 	/* The id is for rxs_host_frame_drop_id(), asked from inside the callback. */
-	if (h->frame_drop_cb) {
-		rxs__lock_acquire(&h->frame_drop_lock);
-		h->frame_drop_id = id;
-		h->frame_drop_cb(h->frame_drop_ctx, f->data, f->len, t, reason);
-		rxs__lock_release(&h->frame_drop_lock);
+	if (h->nic.frame_drop_cb) {
+		rxs__lock_acquire(&h->nic.frame_drop_lock);
+		h->nic.frame_drop_id = id;
+		h->nic.frame_drop_cb(h->nic.frame_drop_ctx, f->data, f->len, t, reason);
+		rxs__lock_release(&h->nic.frame_drop_lock);
 	}
 }
 
@@ -450,7 +451,7 @@ void rxs__nic_receive(struct rxs_netdev *dev, const struct rxs_frame *f, uint64_
 	struct rxs_nic_class c;
 
 	nic_classify(dev, f, &c);
-	dev->host->offered++;
+	dev->host->nic.offered++;
 	nic_receive_class(dev, f, &c, t, false, id);
 }
 
@@ -536,7 +537,7 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 	 * scheduled and __napi_poll() flushes only what is older than this jiffy, or
 	 * everything when HZ < 1000 (the age is in jiffies). */
 	rxq->gro.jiffies = rxs__jiffies(h, sd->now);
-	rxs__gro_flush(&rxq->gro, work >= budget && h->sc->host.hz >= 1000);
+	rxs__gro_flush(&rxq->gro, work >= budget && h->hz >= 1000);
 	if (work < budget && rxs__napi_complete_done(h, napi, work, sd->now)) {
 		/* Unmask: frames that came in the meantime interrupt again at once. The
 		 * interrupt state is the NIC's too: under the queue's lock. */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "nic/nic.h"
 #include "internal.h"
 
 const uint8_t rxs_rss_default_key[RXS_RSS_KEY_LEN] = {

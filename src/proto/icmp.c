@@ -51,7 +51,7 @@ void rxs__icmp_destroy(struct rxs_host *h)
 static bool global_allow(struct rxs_host *h, uint64_t now_j)
 {
 	struct rxs_icmp_state *st = h->inet.icmp;
-	uint64_t hz = h->sc->host.hz;
+	uint64_t hz = h->hz;
 	uint64_t delta = RXS_MIN(now_j - st->stamp, hz);
 
 	if (delta > hz / 50) {
@@ -91,7 +91,7 @@ static struct icmp_peer *peer_find(struct rxs_icmp_state *st, const uint8_t *add
 static bool peer_allow(struct rxs_host *h, const uint8_t *addr, uint64_t now_j)
 {
 	struct rxs_icmp_state *st = h->inet.icmp;
-	uint64_t timeout = ((uint64_t)h->inet.sysctl_icmp_ratelimit * h->sc->host.hz + 999) /
+	uint64_t timeout = ((uint64_t)h->inet.sysctl_icmp_ratelimit * h->hz + 999) /
 			   1000;
 	struct icmp_peer *p = peer_find(st, addr);
 	uint64_t token;
@@ -100,7 +100,7 @@ static bool peer_allow(struct rxs_host *h, const uint8_t *addr, uint64_t now_j)
 		memset(p, 0, sizeof(*p));
 		p->used = true;
 		memcpy(p->addr, addr, 16);
-		p->rate_last = now_j - RXS_MIN(now_j, 60 * (uint64_t)h->sc->host.hz);
+		p->rate_last = now_j - RXS_MIN(now_j, 60 * (uint64_t)h->hz);
 		p->rate_tokens = 0;
 		token = XRLIM_BURST_FACTOR * timeout;
 	} else {

@@ -390,8 +390,8 @@ static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 		return false;
 	/* tcp_synq_no_recent_overflow(): cookies are checked only within 2 minutes of the last
 	 * one sent (TCP_SYNCOOKIE_VALID). */
-	if (!last || now_j + h->sc->host.hz < last ||
-	    now_j > last - 1 + 120 * (uint64_t)h->sc->host.hz)
+	if (!last || now_j + h->hz < last ||
+	    now_j > last - 1 + 120 * (uint64_t)h->hz)
 		return false;
 	rxs__tcp_tuple_of(skb, &t);
 	valid = rxs__cookie_check(h, &t, tcb->seq, tcb->ack_seq, sd->now) != 0 ||

@@ -394,7 +394,7 @@ int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint3
 	f.data = frame;
 	f.len = f.wire_len = len;
 	f.ts_ns = t;
-	f.number = h->offered + 1;
+	f.number = h->nic.offered + 1;
 	h->last_arrival = RXS_MAX(h->last_arrival, t);
 	rxs__nic_receive(&h->devs[nic], &f, t, RXS_FRAME_ID(RXS_FRAME_SRC_INJECT, f.number));
 	return h->error;

@@ -243,6 +243,13 @@ static void set_sysctls(struct rxs_host *h)
 	h->inet.sysctl_tcp_max_syn_backlog = h->sysctl[RXS_SYSCTL_TCP_MAX_SYN_BACKLOG];
 	h->inet.sysctl_tcp_synack_retries = h->sysctl[RXS_SYSCTL_TCP_SYNACK_RETRIES];
 	h->inet.sysctl_tcp_abort_on_overflow = h->sysctl[RXS_SYSCTL_TCP_ABORT_ON_OVERFLOW];
+	h->softnet.sysctl_netdev_budget_usecs = h->sysctl[RXS_SYSCTL_NETDEV_BUDGET_USECS];
+	h->softnet.sysctl_netdev_budget = h->sysctl[RXS_SYSCTL_NETDEV_BUDGET];
+	h->softnet.sysctl_netdev_max_backlog = h->sysctl[RXS_SYSCTL_NETDEV_MAX_BACKLOG];
+	h->softnet.sysctl_dev_weight_rx_bias = h->sysctl[RXS_SYSCTL_DEV_WEIGHT_RX_BIAS];
+	h->softnet.sysctl_dev_weight = h->sysctl[RXS_SYSCTL_DEV_WEIGHT];
+	h->softnet.sysctl_flow_limit_cpu_bitmap = h->sysctl[RXS_SYSCTL_FLOW_LIMIT_CPU_BITMAP];
+	h->softnet.sysctl_flow_limit_table_len = h->sysctl[RXS_SYSCTL_FLOW_LIMIT_TABLE_LEN];
 	memcpy(h->sk.sysctl_tcp_rmem, sc->sysctl.val[RXS_SYSCTL_TCP_RMEM],
 	       sizeof(h->sk.sysctl_tcp_rmem));
 }
@@ -256,6 +263,7 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 		h->sysctl[i] = rxs_scenario_sysctl(sc, (enum rxs_sysctl_id)i);
 	set_sysctls(h);
 	h->pool.host = h;
+	h->hz = sc->host.hz;
 	h->jiffy_ns = 1000000000ull / sc->host.hz;
 	h->ncpus = sc->host.cpus ? sc->host.cpus : 1;
 	h->cpus = rxs__calloc(h->ncpus, sizeof(*h->cpus));

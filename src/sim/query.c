@@ -135,7 +135,7 @@ int rxs_host_conservation(const rxs_host_t *h, struct rxs_conservation *c)
 		for (const struct rxs_sk_buff *skb = h->sk.socks[i].receive_queue.head; skb;
 		     skb = skb->next)
 			queued += skb->counted;
-	c->offered = h->offered + rxs__threads_offered(h);
+	c->offered = h->nic.offered + rxs__threads_offered(h);
 	c->consumed = st.consumed;
 	c->dropped = st.dropped;
 	c->queued = queued;
@@ -172,7 +172,7 @@ void rxs_host_set_kfree_skb_cb(rxs_host_t *h, rxs_kfree_skb_fn fn, void *ctx)
 
 uint64_t rxs_host_frame_drop_id(const rxs_host_t *h)
 {
-	return h->frame_drop_id;
+	return h->nic.frame_drop_id;
 }
 
 unsigned int rxs_host_ntraffic(const rxs_host_t *h)
@@ -214,8 +214,8 @@ uint64_t rxs_host_capture_time(const rxs_host_t *h, uint64_t t)
 
 void rxs_host_set_frame_drop_cb(rxs_host_t *h, rxs_frame_drop_fn fn, void *ctx)
 {
-	h->frame_drop_cb = fn;
-	h->frame_drop_ctx = ctx;
+	h->nic.frame_drop_cb = fn;
+	h->nic.frame_drop_ctx = ctx;
 }
 
 /* accept() and recv() on a connection stay in sim with the socket's recv, the calls an

@@ -39,7 +39,7 @@ void rxs__threads_stop(struct rxs_host *h);
 void rxs__threads_free(struct rxs_host *h);
 /* Add the counters of the engine's threads' skb pools to @sum. */
 void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum);
-/* Frames the threaded engine's NICs replayed (they count their own, not h->offered). */
+/* Frames the threaded engine's NICs replayed (they count their own, not h->nic.offered). */
 uint64_t rxs__threads_offered(const struct rxs_host *h);
 /* The sum over CPUs of what @sk's reader took at once (ops->sock_read), added to @n and
  * @bytes. */

@@ -768,7 +768,7 @@ static struct rxs_lock *host_locks(struct rxs_host *h, unsigned int i)
 	struct rxs_lock *all[] = {
 		&h->sk.tcp_lock, &h->inet.frag_lock, &h->inet.icmp_lock, &h->inet.arp_lock,
 		&h->inet.handlers_lock, &h->core.handlers_lock, &h->nf.nf_lock, &h->taps_lock, &h->trace_lock,
-		&h->frame_drop_lock, &h->error_lock,
+		&h->nic.frame_drop_lock, &h->error_lock,
 	};
 
 	return i < ARRAY_SIZE(all) ? all[i] : NULL;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "softirq/softirq.h"
 #include "internal.h"
 
 #define ETH_HLEN 14

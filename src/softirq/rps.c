@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "softirq/softirq.h"
 #include "internal.h"
 
 #define FLOW_LIMIT_HISTORY 128		/* (1 << 7), must be a power of two */
@@ -113,8 +114,8 @@ bool rxs__skb_flow_limit(struct rxs_softnet_data *sd, const struct rxs_sk_buff *
 int rxs__flow_limit_init(struct rxs_softnet_data *sd)
 {
 	struct rxs_host *h = sd->host;
-	uint64_t bitmap = (uint64_t)h->sysctl[RXS_SYSCTL_FLOW_LIMIT_CPU_BITMAP];
-	uint64_t len = (uint64_t)h->sysctl[RXS_SYSCTL_FLOW_LIMIT_TABLE_LEN];
+	uint64_t bitmap = (uint64_t)h->softnet.sysctl_flow_limit_cpu_bitmap;
+	uint64_t len = (uint64_t)h->softnet.sysctl_flow_limit_table_len;
 	unsigned int n = 1;
 
 	if (sd->flow_limit || sd->cpu >= 64 || !(bitmap >> sd->cpu & 1))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "softirq/softirq.h"
 #include "internal.h"
 #include "rxsim/softirq.h"
 
@@ -160,7 +161,7 @@ static void rps_send_ipis(struct rxs_softnet_data *sd)
 /* usecs_to_jiffies(): rounds up, as the kernel does. */
 static uint64_t usecs_to_jiffies(const struct rxs_host *h, uint64_t usecs)
 {
-	uint64_t hz = h->sc->host.hz;
+	uint64_t hz = h->hz;
 
 	return (usecs * hz + 999999) / 1000000;
 }
@@ -214,12 +215,12 @@ static int napi_poll(struct rxs_softnet_data *sd, struct rxs_napi *n)
 static void net_rx_action_start(struct rxs_softnet_data *sd)
 {
 	struct rxs_host *h = sd->host;
-	int64_t usecs = h->sysctl[RXS_SYSCTL_NETDEV_BUDGET_USECS];
+	int64_t usecs = h->softnet.sysctl_netdev_budget_usecs;
 	uint64_t limit;
 
 	sd->cpu_stats.softirqs++;
 	rxs__charge(sd, rxs__cost(h, RXS_COST_SOFTIRQ));
-	sd->budget = (int)h->sysctl[RXS_SYSCTL_NETDEV_BUDGET];
+	sd->budget = (int)h->softnet.sysctl_netdev_budget;
 	/* time_limit = jiffies + usecs_to_jiffies(netdev_budget_usecs), kept as the time its
 	 * jiffy begins: jiffies >= time_limit is then a comparison of times after each poll. */
 	limit = rxs__jiffies(h, sd->now) + usecs_to_jiffies(h, (uint64_t)usecs);
@@ -257,7 +258,7 @@ static void net_rx_action_end(struct rxs_softnet_data *sd)
 	/* handle_softirqs() restarts a re-raised softirq up to MAX_SOFTIRQ_RESTART times within
 	 * MAX_SOFTIRQ_TIME, then leaves the rest to ksoftirqd. No other task competes for the
 	 * CPU in this model, so ksoftirqd runs at once; the hand-off is counted. */
-	max_time_jiffies = (RXS_MAX_SOFTIRQ_TIME_MS * h->sc->host.hz + 999) / 1000;
+	max_time_jiffies = (RXS_MAX_SOFTIRQ_TIME_MS * h->hz + 999) / 1000;
 	if (!sd->in_ksoftirqd && (++sd->restarts >= RXS_MAX_SOFTIRQ_RESTART ||
 				  rxs__jiffies(h, sd->now) >=
 					  rxs__jiffies(h, sd->burst_start) + max_time_jiffies)) {
@@ -359,7 +360,7 @@ int rxs__enqueue_to_backlog_from(struct rxs_host *h, struct rxs_sk_buff *skb, un
 				 unsigned int this_cpu, uint64_t t)
 {
 	struct rxs_softnet_data *sd = &h->cpus[cpu], *mysd = &h->cpus[this_cpu];
-	int64_t max_backlog = h->sysctl[RXS_SYSCTL_NETDEV_MAX_BACKLOG];
+	int64_t max_backlog = h->softnet.sysctl_netdev_max_backlog;
 	bool drop, schedule = false;
 	uint32_t qlen;
 
@@ -449,8 +450,8 @@ void rxs__softnet_set_weights(struct rxs_softnet_data *sd)
 {
 	struct rxs_host *h = sd->host;
 
-	sd->backlog.weight = (int)(h->sysctl[RXS_SYSCTL_DEV_WEIGHT] *
-				   h->sysctl[RXS_SYSCTL_DEV_WEIGHT_RX_BIAS]);
+	sd->backlog.weight = (int)(h->softnet.sysctl_dev_weight *
+				   h->softnet.sysctl_dev_weight_rx_bias);
 	if (sd->backlog.weight < 1)
 		sd->backlog.weight = 1;
 	/* flow_limit_cpu_bitmap is read once, like the sysctl write that sizes the tables;
