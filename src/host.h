@@ -91,6 +91,7 @@ struct rxs_host {
 	struct rxs_traffic *next_src;		/* the source of that frame, or NULL */
 	uint64_t next_arrival;			/* earliest frame of the sources, or UINT64_MAX */
 	uint64_t end_time;			/* resolved run.until */
+	uint32_t cost_ns[RXS_COST_COUNT];	/* the cost model (sim), fixed with the host */
 	unsigned int hz;			/* HZ: host.hz, fixed with the host */
 	uint64_t jiffy_ns;			/* 10^9 / host.hz, fixed with the host */
 	bool sources_started;
@@ -134,7 +135,7 @@ static inline uint64_t rxs__jiffies(const struct rxs_host *h, uint64_t ns)
 }
 static inline uint32_t rxs__cost(const struct rxs_host *h, enum rxs_cost_id id)
 {
-	return h->sc->cost.ns[id];
+	return h->cost_ns[id];
 }
 /* Deliver every frame that reaches a NIC no later than @t (DMA into rings, netif_rx). */
 static inline void rxs__pump_arrivals(struct rxs_host *h, uint64_t t)

@@ -264,6 +264,7 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	set_sysctls(h);
 	h->pool.host = h;
 	h->hz = sc->host.hz;
+	memcpy(h->cost_ns, sc->cost.ns, sizeof(h->cost_ns));
 	h->jiffy_ns = 1000000000ull / sc->host.hz;
 	h->ncpus = sc->host.cpus ? sc->host.cpus : 1;
 	h->cpus = rxs__calloc(h->ncpus, sizeof(*h->cpus));
