@@ -36,32 +36,6 @@ struct rxs_ring;
 struct rxs_tap;
 
 
-/* A timer of the engine's queue (src/sim/event.c): fn(obj, time). */
-struct rxs_event {
-	uint64_t time;
-	uint64_t seq;		/* insertion order: equal times run first-in first-out */
-	rxs_timer_fn fn;
-	void *obj;
-	unsigned int flags;	/* RXS_TIMER_* */
-};
-
-struct rxs_traffic {
-	struct rxs_traffic_config cfg;
-	rxs_source_t *src;
-	struct rxs_netdev *dev;
-	struct rxs_frame frame;		/* the next frame, valid while has_frame */
-	bool has_frame;
-	uint64_t next_ns;		/* virtual arrival time of that frame */
-	uint64_t first_ts;		/* capture timestamp of the first frame */
-	uint64_t count;
-	unsigned int index;		/* in the scenario's traffic list: its frames' ids */
-	uint64_t own_frames;		/* frames the host itself sent, skipped */
-	uint64_t own_last;		/* number of the latest of them (atomic) */
-	bool started;
-	bool shadow;			/* a second reader of the same frames (threaded.c):
-					 * it leaves learning from the host's own to the first */
-};
-
 struct rxs_host {
 	struct rxs_scenario *sc;		/* owned */
 	int64_t sysctl[RXS_SYSCTL_COUNT];	/* effective single values */
@@ -76,36 +50,22 @@ struct rxs_host {
 	struct rxs_netns_nf nf;			/* netfilter/netfilter.h */
 	struct rxs_netns_inet inet;		/* proto/proto.h */
 	struct rxs_netns_sock sk;		/* socket/socket.h */
-	struct rxs_traffic *traffic;
-	unsigned int ntraffic;
 	struct rxs_tap **taps;			/* packet sockets on ptype_all */
 	unsigned int ntaps;
 	struct rxs_lock taps_lock;		/* the taps' delivery (their BPF, counts) */
-	/* the engine running the path, and the virtual one's state */
+	/* the engine running the path: what the path reads of it */
 	const struct rxs_engine_ops *engine;
 	uint64_t now;				/* time of the event being run */
-	struct rxs_event *events;		/* timers: binary min-heap on (time, seq) */
-	size_t nevents, events_cap;
-	uint64_t event_seq;
-	uint64_t last_arrival;
-	struct rxs_traffic *next_src;		/* the source of that frame, or NULL */
 	uint64_t next_arrival;			/* earliest frame of the sources, or UINT64_MAX */
-	uint64_t end_time;			/* resolved run.until */
 	uint32_t cost_ns[RXS_COST_COUNT];	/* the cost model (sim), fixed with the host */
+	/* The replayed capture's clock, once its first frame is read (rxs__capture_time()). */
+	bool capture_clock;
+	uint64_t capture_offset;		/* first frame's timestamp - traffic start */
 	unsigned int hz;			/* HZ: host.hz, fixed with the host */
 	uint64_t jiffy_ns;			/* 10^9 / host.hz, fixed with the host */
-	bool sources_started;
-	rxs_sample_fn sample_fn;		/* time-series sampler */
-	void *sample_ctx;
-	uint64_t sample_interval;
-	bool sample_armed;
-	volatile sig_atomic_t stop;		/* rxs_host_stop(): end the run between events */
-	int error;				/* first fatal error of the run */
-	char errmsg[512];
-	struct rxs_lock error_lock;		/* error, errmsg: any thread may fail */
 	struct rxs_trace trace;			/* tracepoints' callbacks (src/trace/) */
 	struct rxs_lock trace_lock;		/* their callbacks run one at a time */
-	struct rxs_threaded *threaded;		/* src/sim's: the threaded engine, once started */
+	struct rxs_sim *sim;			/* sim's own (sim/sim_int.h): timers, traffic, run */
 	uint64_t mib_proc[RXS_MIB_COUNT];	/* counted by application threads (process
 						 * context) of the threaded engine: atomic */
 };
@@ -146,6 +106,14 @@ static inline void rxs__pump_arrivals(struct rxs_host *h, uint64_t t)
 		h->engine->pump_arrivals(h, t);
 }
 
+/* Virtual time @t on the clock of the replayed capture (its first frame's timestamp at the
+ * traffic's start), as rxs_host_capture_time() gives it; @t itself for generated traffic.
+ * Inline because the output path (the --tx pcap) dates its frames with it, below sim. */
+static inline uint64_t rxs__capture_time(const struct rxs_host *h, uint64_t t)
+{
+	return h->capture_clock ? h->capture_offset + t : t;
+}
+
 static inline struct rxs_softnet_data *rxs__skb_sd(const struct rxs_sk_buff *skb)
 {
 	return &((struct rxs_host *)skb->pool->host)->cpus[skb->cpu];
@@ -153,18 +121,6 @@ static inline struct rxs_softnet_data *rxs__skb_sd(const struct rxs_sk_buff *skb
 static inline struct rxs_host *rxs__skb_host(const struct rxs_sk_buff *skb)
 {
 	return skb->pool->host;
-}
-
-/* Virtual time @t on the clock of the replayed capture (its first frame's timestamp at the
- * traffic's start), as rxs_host_capture_time() gives it; @t itself for generated traffic.
- * Inline because the output path (the --tx pcap) dates its frames with it, below sim. */
-static inline uint64_t rxs__capture_time(const struct rxs_host *h, uint64_t t)
-{
-	const struct rxs_traffic *tr = h->ntraffic ? &h->traffic[0] : NULL;
-
-	if (!tr || !tr->started || tr->cfg.kind != RXS_TRAFFIC_PCAP)
-		return t;
-	return tr->first_ts - tr->cfg.start_ns + t;
 }
 
 /* NF_HOOK(): nothing to call without rules and user functions at @hook, as on most hosts;

@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "host.h"
 #include "internal.h"
+#include "sim/sim_int.h"
 #include "rxsim/rxsim.h"
 
 #include "frames.h"
@@ -196,7 +197,7 @@ static void test_threaded_engine_enables_locks(void **state)
 	struct rxs_lock *shared[] = {
 		&h->sk.tcp_lock, &h->inet.frag_lock, &h->inet.icmp_lock, &h->inet.arp_lock,
 		&h->inet.handlers_lock, &h->core.handlers_lock, &h->nf.nf_lock, &h->taps_lock, &h->trace_lock,
-		&h->nic.frame_drop_lock, &h->error_lock,
+		&h->nic.frame_drop_lock, &h->sim->error_lock,
 	};
 
 	(void)state;

@@ -21,12 +21,12 @@
 
 void rxs__host_fail(struct rxs_host *h, int err, const char *msg)
 {
-	rxs__lock_acquire(&h->error_lock);	/* any thread of an engine may fail */
-	if (!h->error) {
-		h->error = err;
-		snprintf(h->errmsg, sizeof(h->errmsg), "%s", msg);
+	rxs__lock_acquire(&h->sim->error_lock);	/* any thread of an engine may fail */
+	if (!h->sim->error) {
+		h->sim->error = err;
+		snprintf(h->sim->errmsg, sizeof(h->sim->errmsg), "%s", msg);
 	}
-	rxs__lock_release(&h->error_lock);
+	rxs__lock_release(&h->sim->error_lock);
 }
 
 static void source_fail(struct rxs_host *h, struct rxs_traffic *tr)
@@ -113,13 +113,13 @@ static void next_source_update(struct rxs_host *h)
 {
 	struct rxs_traffic *best = NULL;
 
-	for (unsigned int i = 0; i < h->ntraffic; i++) {
-		struct rxs_traffic *tr = &h->traffic[i];
+	for (unsigned int i = 0; i < h->sim->ntraffic; i++) {
+		struct rxs_traffic *tr = &h->sim->traffic[i];
 
 		if (tr->has_frame && (!best || tr->next_ns < best->next_ns))
 			best = tr;
 	}
-	h->next_src = best;
+	h->sim->next_src = best;
 	h->next_arrival = best ? best->next_ns : UINT64_MAX;
 }
 
@@ -140,6 +140,12 @@ void rxs__source_read(struct rxs_host *h, struct rxs_traffic *tr)
 	if (!tr->started) {
 		tr->started = true;
 		tr->first_ts = tr->frame.ts_ns;
+		/* The host's clock for the output path: the first source's capture, as
+		 * rxs_host_capture_time() says. */
+		if (tr == &h->sim->traffic[0] && tr->cfg.kind == RXS_TRAFFIC_PCAP) {
+			h->capture_offset = tr->first_ts - tr->cfg.start_ns;
+			h->capture_clock = true;
+		}
 	}
 	if (tr->cfg.rate_pps > 0) {
 		rel = (uint64_t)((double)tr->count * 1e9 / tr->cfg.rate_pps);
@@ -161,11 +167,11 @@ void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr)
 
 void rxs__sources_start(struct rxs_host *h)
 {
-	if (h->sources_started)
+	if (h->sim->sources_started)
 		return;
-	h->sources_started = true;
-	for (unsigned int i = 0; i < h->ntraffic; i++)
-		rxs__source_advance(h, &h->traffic[i]);
+	h->sim->sources_started = true;
+	for (unsigned int i = 0; i < h->sim->ntraffic; i++)
+		rxs__source_advance(h, &h->sim->traffic[i]);
 }
 
 void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t)
@@ -175,7 +181,7 @@ void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t)
 	while ((tr = rxs__next_source(h)) && tr->next_ns <= t) {
 		uint64_t at = tr->next_ns;
 
-		h->last_arrival = RXS_MAX(h->last_arrival, at);
+		h->sim->last_arrival = RXS_MAX(h->sim->last_arrival, at);
 		rxs__nic_receive(tr->dev, &tr->frame, at, RXS_FRAME_ID(tr->index, tr->frame.number));
 		rxs__source_advance(h, tr);
 	}
@@ -186,21 +192,21 @@ static void sample_tick(void *obj, uint64_t t)
 {
 	struct rxs_host *h = obj;
 
-	h->sample_armed = false;
-	if (!h->sample_fn || !h->sample_interval)
+	h->sim->sample_armed = false;
+	if (!h->sim->sample_fn || !h->sim->sample_interval)
 		return;
-	h->sample_fn(h->sample_ctx, h, t);
-	h->sample_armed = true;
-	h->engine->timer_add(h, t + h->sample_interval, sample_tick, h, 0);
+	h->sim->sample_fn(h->sim->sample_ctx, h, t);
+	h->sim->sample_armed = true;
+	h->engine->timer_add(h, t + h->sim->sample_interval, sample_tick, h, 0);
 }
 
 int rxs_host_set_sampler(rxs_host_t *h, uint64_t interval_ns, rxs_sample_fn fn, void *ctx)
 {
-	h->sample_fn = interval_ns ? fn : NULL;
-	h->sample_ctx = ctx;
-	h->sample_interval = fn ? interval_ns : 0;
-	if (h->sample_fn && !h->sample_armed) {
-		h->sample_armed = true;
+	h->sim->sample_fn = interval_ns ? fn : NULL;
+	h->sim->sample_ctx = ctx;
+	h->sim->sample_interval = fn ? interval_ns : 0;
+	if (h->sim->sample_fn && !h->sim->sample_armed) {
+		h->sim->sample_armed = true;
 		h->engine->timer_add(h, h->now + interval_ns, sample_tick, h, 0);
 	}
 	return 0;
@@ -307,7 +313,7 @@ static bool run_to(struct rxs_host *h, uint64_t until, bool follow)
 
 		if (ta == NEVER && te == NEVER)
 			return false;
-		if (h->stop)
+		if (h->sim->stop)
 			return false;
 		if (follow && tr)
 			until = RXS_MAX(until, ta);
@@ -320,7 +326,7 @@ static bool run_to(struct rxs_host *h, uint64_t until, bool follow)
 			rxs__event_pop(h, &ev);
 			dispatch(h, &ev);
 		}
-		if (h->error == -ENOMEM)
+		if (h->sim->error == -ENOMEM)
 			return false;
 	}
 }
@@ -329,11 +335,11 @@ int rxs_host_run_until(rxs_host_t *h, uint64_t t)
 {
 	rxs__sources_start(h);
 	run_to(h, t, false);
-	if (h->stop)
-		return h->error ? h->error : -EINTR;
+	if (h->sim->stop)
+		return h->sim->error ? h->sim->error : -EINTR;
 	if (t != NEVER && h->now < t)
 		h->now = t;
-	return h->error;
+	return h->sim->error;
 }
 
 int rxs_host_step(rxs_host_t *h)
@@ -355,12 +361,12 @@ int rxs_host_step(rxs_host_t *h)
 		rxs__event_pop(h, &ev);
 		dispatch(h, &ev);
 	}
-	return h->error ? h->error : 1;
+	return h->sim->error ? h->sim->error : 1;
 }
 
 void rxs_host_stop(rxs_host_t *h)
 {
-	h->stop = 1;
+	h->sim->stop = 1;
 }
 
 int rxs_host_run(rxs_host_t *h)
@@ -372,9 +378,9 @@ int rxs_host_run(rxs_host_t *h)
 		return rxs_host_run_until(h, run->ns);
 	/* Until every frame has arrived, then run.ns more (timers far in the future, such as
 	 * reassembly timeouts, are left pending like on a host that is still up). */
-	if (rxs__next_source(h) && !h->stop)
+	if (rxs__next_source(h) && !h->sim->stop)
 		run_to(h, rxs__next_source(h)->next_ns, true);
-	return rxs_host_run_until(h, h->last_arrival + run->ns);
+	return rxs_host_run_until(h, h->sim->last_arrival + run->ns);
 }
 
 int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint32_t len,
@@ -395,9 +401,9 @@ int rxs_host_inject(rxs_host_t *h, unsigned int nic, const uint8_t *frame, uint3
 	f.len = f.wire_len = len;
 	f.ts_ns = t;
 	f.number = h->nic.offered + 1;
-	h->last_arrival = RXS_MAX(h->last_arrival, t);
+	h->sim->last_arrival = RXS_MAX(h->sim->last_arrival, t);
 	rxs__nic_receive(&h->devs[nic], &f, t, RXS_FRAME_ID(RXS_FRAME_SRC_INJECT, f.number));
-	return h->error;
+	return h->sim->error;
 }
 
 uint64_t rxs_host_now(const rxs_host_t *h)
@@ -407,5 +413,5 @@ uint64_t rxs_host_now(const rxs_host_t *h)
 
 const char *rxs_host_errmsg(const rxs_host_t *h)
 {
-	return h->errmsg;
+	return h->sim->errmsg;
 }

@@ -22,25 +22,25 @@ static int heap_push(struct rxs_host *h, const struct rxs_event *ev)
 {
 	size_t i;
 
-	if (h->nevents == h->events_cap) {
-		size_t cap = h->events_cap ? h->events_cap * 2 : 64;
-		struct rxs_event *n = rxs__realloc(h->events, cap * sizeof(*n));
+	if (h->sim->nevents == h->sim->events_cap) {
+		size_t cap = h->sim->events_cap ? h->sim->events_cap * 2 : 64;
+		struct rxs_event *n = rxs__realloc(h->sim->events, cap * sizeof(*n));
 
 		if (!n)
 			return -ENOMEM;
-		h->events = n;
-		h->events_cap = cap;
+		h->sim->events = n;
+		h->sim->events_cap = cap;
 	}
-	i = h->nevents++;
+	i = h->sim->nevents++;
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
 
-		if (!ev_less(ev, &h->events[parent]))
+		if (!ev_less(ev, &h->sim->events[parent]))
 			break;
-		h->events[i] = h->events[parent];
+		h->sim->events[i] = h->sim->events[parent];
 		i = parent;
 	}
-	h->events[i] = *ev;
+	h->sim->events[i] = *ev;
 	return 0;
 }
 
@@ -49,30 +49,30 @@ bool rxs__event_pop(struct rxs_host *h, struct rxs_event *out)
 	struct rxs_event last;
 	size_t i = 0, n;
 
-	if (!h->nevents)
+	if (!h->sim->nevents)
 		return false;
-	*out = h->events[0];
-	last = h->events[--h->nevents];
-	n = h->nevents;
+	*out = h->sim->events[0];
+	last = h->sim->events[--h->sim->nevents];
+	n = h->sim->nevents;
 	while (2 * i + 1 < n) {
 		size_t c = 2 * i + 1;
 
-		if (c + 1 < n && ev_less(&h->events[c + 1], &h->events[c]))
+		if (c + 1 < n && ev_less(&h->sim->events[c + 1], &h->sim->events[c]))
 			c++;
-		if (!ev_less(&h->events[c], &last))
+		if (!ev_less(&h->sim->events[c], &last))
 			break;
-		h->events[i] = h->events[c];
+		h->sim->events[i] = h->sim->events[c];
 		i = c;
 	}
 	if (n)
-		h->events[i] = last;
+		h->sim->events[i] = last;
 	return true;
 }
 
 void rxs__event_push(struct rxs_host *h, uint64_t time, rxs_timer_fn fn, void *obj,
 		     unsigned int flags)
 {
-	struct rxs_event ev = { .time = time, .seq = h->event_seq++, .fn = fn, .obj = obj,
+	struct rxs_event ev = { .time = time, .seq = h->sim->event_seq++, .fn = fn, .obj = obj,
 				.flags = flags };
 
 	/* Running out of memory for events would silently stall the path: stop the run. */

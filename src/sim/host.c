@@ -132,11 +132,11 @@ int rxs__traffic_open(struct rxs_traffic *tr, char *err, size_t errlen)
 
 static int open_traffic(struct rxs_host *h, char *err, size_t errlen)
 {
-	h->traffic = rxs__calloc(h->sc->ntraffic ? h->sc->ntraffic : 1, sizeof(*h->traffic));
-	if (!h->traffic)
+	h->sim->traffic = rxs__calloc(h->sc->ntraffic ? h->sc->ntraffic : 1, sizeof(*h->sim->traffic));
+	if (!h->sim->traffic)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < h->sc->ntraffic; i++) {
-		struct rxs_traffic *tr = &h->traffic[h->ntraffic];
+		struct rxs_traffic *tr = &h->sim->traffic[h->sim->ntraffic];
 		int rc;
 
 		tr->cfg = h->sc->traffic[i];
@@ -149,7 +149,7 @@ static int open_traffic(struct rxs_host *h, char *err, size_t errlen)
 		rc = rxs__traffic_open(tr, err, errlen);
 		if (rc)
 			return rc;
-		h->ntraffic++;
+		h->sim->ntraffic++;
 	}
 	return 0;
 }
@@ -326,6 +326,11 @@ int rxs_host_create(rxs_host_t **hostp, const struct rxs_scenario *sc, char *err
 	h = rxs__calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
+	h->sim = rxs__calloc(1, sizeof(*h->sim));
+	if (!h->sim) {
+		rxs__free(h);
+		return -ENOMEM;
+	}
 	h->engine = &rxs__virtual_engine;	/* until rxs_host_start_threaded() */
 	rxs__skb_pool_init(&h->pool);
 	h->sc = scenario_copy(sc);
@@ -345,8 +350,8 @@ void rxs_host_destroy(rxs_host_t *h)
 	if (!h)
 		return;
 	rxs__threads_stop(h);
-	for (unsigned int i = 0; i < h->ntraffic; i++)
-		rxs_source_close(h->traffic[i].src);
+	for (unsigned int i = 0; i < h->sim->ntraffic; i++)
+		rxs_source_close(h->sim->traffic[i].src);
 	for (unsigned int i = 0; i < h->sk.nsocks; i++)
 		rxs__sock_destroy(&h->sk.socks[i]);
 	for (unsigned int i = 0; i < h->ndevs; i++)
@@ -365,8 +370,8 @@ void rxs_host_destroy(rxs_host_t *h)
 	for (struct rxs_event ev; rxs__event_pop(h, &ev);)
 		if (ev.flags & RXS_TIMER_OWNS_OBJ)
 			rxs__free(ev.obj);
-	rxs__free(h->events);
-	rxs__free(h->traffic);
+	rxs__free(h->sim->events);
+	rxs__free(h->sim->traffic);
 	rxs__free(h->sk.socks);
 	rxs__free(h->devs);
 	rxs__free(h->cpus);
@@ -374,5 +379,6 @@ void rxs_host_destroy(rxs_host_t *h)
 	rxs__threads_free(h);
 	rxs__skb_pool_destroy(&h->pool);
 	rxs_scenario_free(h->sc);
+	rxs__free(h->sim);
 	rxs__free(h);
 }

@@ -152,7 +152,7 @@ int rxs_socket_recv(rxs_socket_t *s, struct rxs_sk_buff **skbp)
 	if (!sk || sk->cfg.proto != IPPROTO_UDP)
 		return -EINVAL;
 	h = sk->host;
-	if (unlikely(h->threaded)) {
+	if (unlikely(h->sim->threaded)) {
 		/* An application thread during a threaded run: under the socket's lock, as the
 		 * CPUs queue, counted in process context. */
 		rxs__lock_acquire(&sk->lock);
@@ -177,16 +177,16 @@ uint64_t rxs_host_frame_drop_id(const rxs_host_t *h)
 
 unsigned int rxs_host_ntraffic(const rxs_host_t *h)
 {
-	return h->ntraffic;
+	return h->sim->ntraffic;
 }
 
 int rxs_host_traffic_info(const rxs_host_t *h, unsigned int i, struct rxs_traffic_info *info)
 {
 	const struct rxs_traffic *tr;
 
-	if (i >= h->ntraffic)
+	if (i >= h->sim->ntraffic)
 		return -EINVAL;
-	tr = &h->traffic[i];
+	tr = &h->sim->traffic[i];
 	memset(info, 0, sizeof(*info));
 	info->name = tr->cfg.kind == RXS_TRAFFIC_PCAP ? tr->cfg.path : tr->cfg.generator;
 	info->checksums = tr->cfg.checksums;
@@ -252,11 +252,11 @@ int rxs_host_progress(const rxs_host_t *h, uint64_t *bytes_read, uint64_t *bytes
 	int rc = -ENOTSUP;
 
 	*bytes_read = *bytes_total = 0;
-	for (unsigned int i = 0; i < h->ntraffic; i++) {
+	for (unsigned int i = 0; i < h->sim->ntraffic; i++) {
 		uint64_t done, total;
 
 		/* Every source must be a file of known size, or the sum would mislead. */
-		if (rxs__source_progress(h->traffic[i].src, &done, &total) < 0)
+		if (rxs__source_progress(h->sim->traffic[i].src, &done, &total) < 0)
 			return -ENOTSUP;
 		*bytes_read += done;
 		*bytes_total += total;

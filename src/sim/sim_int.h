@@ -2,13 +2,65 @@
 #ifndef RXSIM_SIM_INT_H
 #define RXSIM_SIM_INT_H
 
+#include <signal.h>
+
 #include "host.h"
+
+/* A timer of the engine's queue (src/sim/event.c): fn(obj, time). */
+struct rxs_event {
+	uint64_t time;
+	uint64_t seq;		/* insertion order: equal times run first-in first-out */
+	rxs_timer_fn fn;
+	void *obj;
+	unsigned int flags;	/* RXS_TIMER_* */
+};
+
+struct rxs_traffic {
+	struct rxs_traffic_config cfg;
+	rxs_source_t *src;
+	struct rxs_netdev *dev;
+	struct rxs_frame frame;		/* the next frame, valid while has_frame */
+	bool has_frame;
+	uint64_t next_ns;		/* virtual arrival time of that frame */
+	uint64_t first_ts;		/* capture timestamp of the first frame */
+	uint64_t count;
+	unsigned int index;		/* in the scenario's traffic list: its frames' ids */
+	uint64_t own_frames;		/* frames the host itself sent, skipped */
+	uint64_t own_last;		/* number of the latest of them (atomic) */
+	bool started;
+	bool shadow;			/* a second reader of the same frames (threaded.c):
+					 * it leaves learning from the host's own to the first */
+};
+
+/* sim's state of a host, which only sim reads (the host holds a pointer, h->sim): the
+ * timers' queue, the traffic sources and their arrivals, the sampler, the run's stop and
+ * error, the threaded engine. */
+struct rxs_sim {
+	struct rxs_traffic *traffic;
+	unsigned int ntraffic;
+	struct rxs_event *events;		/* timers: binary min-heap on (time, seq) */
+	size_t nevents, events_cap;
+	uint64_t event_seq;
+	uint64_t last_arrival;
+	struct rxs_traffic *next_src;		/* the source of that frame, or NULL */
+	uint64_t end_time;			/* resolved run.until */
+	bool sources_started;
+	rxs_sample_fn sample_fn;		/* time-series sampler */
+	void *sample_ctx;
+	uint64_t sample_interval;
+	bool sample_armed;
+	volatile sig_atomic_t stop;		/* rxs_host_stop(): end the run between events */
+	int error;				/* first fatal error of the run */
+	char errmsg[512];
+	struct rxs_lock error_lock;		/* error, errmsg: any thread may fail */
+	struct rxs_threaded *threaded;		/* src/sim's: the threaded engine, once started */
+};
 
 void rxs__sources_start(struct rxs_host *h);
 /* The source whose frame arrives first (the lowest index among equals), or NULL. */
 static inline struct rxs_traffic *rxs__next_source(struct rxs_host *h)
 {
-	return h->next_src;
+	return h->sim->next_src;
 }
 void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr);
 /* The same without electing the next source: a NIC thread of the threaded engine reads
@@ -25,7 +77,7 @@ void rxs__event_push(struct rxs_host *h, uint64_t time, rxs_timer_fn fn, void *o
 bool rxs__event_pop(struct rxs_host *h, struct rxs_event *out);
 static inline const struct rxs_event *rxs__event_peek(const struct rxs_host *h)
 {
-	return h->nevents ? &h->events[0] : NULL;
+	return h->sim->nevents ? &h->sim->events[0] : NULL;
 }
 
 /* ---- the engines ---- */

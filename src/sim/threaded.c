@@ -250,7 +250,7 @@ static const struct rxs_lock_ops mutex_ops = { mutex_acquire, mutex_release };
 
 uint64_t rxs__threads_offered(const struct rxs_host *h)
 {
-	const struct rxs_threaded *th = h->threaded;
+	const struct rxs_threaded *th = h->sim->threaded;
 	uint64_t n = 0;
 
 	for (unsigned int i = 0; th && i < th->nnic; i++)
@@ -260,7 +260,7 @@ uint64_t rxs__threads_offered(const struct rxs_host *h)
 
 static void threaded_sock_read(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint64_t bytes)
 {
-	struct sock_read *r = &sd->host->threaded->cpu[sd->cpu].sock_read[sk->index];
+	struct sock_read *r = &sd->host->sim->threaded->cpu[sd->cpu].sock_read[sk->index];
 
 	r->n++;
 	r->bytes += bytes;
@@ -269,7 +269,7 @@ static void threaded_sock_read(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 void rxs__threads_sock_read_sum(const struct rxs_host *h, const struct rxs_sock *sk,
 				uint64_t *n, uint64_t *bytes)
 {
-	const struct rxs_threaded *th = h->threaded;
+	const struct rxs_threaded *th = h->sim->threaded;
 
 	for (unsigned int c = 0; th && c < h->ncpus; c++) {
 		*n += th->cpu[c].sock_read[sk->index].n;
@@ -343,7 +343,7 @@ static bool threaded_post_irq(struct rxs_softnet_data *sd, struct rxs_rx_queue *
 {
 	if (this_sd == sd)
 		return false;
-	box_post(&sd->host->threaded->cpu[sd->cpu], rxq, 0, false, false);
+	box_post(&sd->host->sim->threaded->cpu[sd->cpu], rxq, 0, false, false);
 	return true;
 }
 
@@ -351,7 +351,7 @@ static bool threaded_post_ipi(struct rxs_softnet_data *sd)
 {
 	if (this_sd == sd)
 		return false;
-	box_post(&sd->host->threaded->cpu[sd->cpu], NULL, 1, false, false);
+	box_post(&sd->host->sim->threaded->cpu[sd->cpu], NULL, 1, false, false);
 	return true;
 }
 
@@ -359,7 +359,7 @@ static bool threaded_post_backlog(struct rxs_softnet_data *sd, struct rxs_softne
 {
 	if (this_sd == mysd)
 		return false;
-	box_post(&sd->host->threaded->cpu[sd->cpu], NULL, sd != mysd, sd == mysd, false);
+	box_post(&sd->host->sim->threaded->cpu[sd->cpu], NULL, sd != mysd, sd == mysd, false);
 	return true;
 }
 
@@ -401,14 +401,14 @@ static void threaded_raise_softirq(struct rxs_softnet_data *sd, uint64_t t)
 {
 	(void)t;
 	if (this_sd != sd)
-		box_post(&sd->host->threaded->cpu[sd->cpu], NULL, 0, false, true);
+		box_post(&sd->host->sim->threaded->cpu[sd->cpu], NULL, 0, false, true);
 }
 
 /* The timer thread's queue, under the host lock, which its waits are on. */
 static void threaded_timer_add(struct rxs_host *h, uint64_t t, rxs_timer_fn fn, void *obj,
 			       unsigned int flags)
 {
-	struct rxs_threaded *th = h->threaded;
+	struct rxs_threaded *th = h->sim->threaded;
 
 	pthread_mutex_lock(&th->lock);
 	rxs__event_push(h, t, fn, obj, flags);
@@ -425,7 +425,7 @@ static void threaded_pump_arrivals(struct rxs_host *h, uint64_t t)
 
 static void threaded_data_ready(struct rxs_host *h)
 {
-	struct rxs_threaded *th = h->threaded;
+	struct rxs_threaded *th = h->sim->threaded;
 
 	/* An event count: readers announce themselves, so a queue with none pays a load. */
 	if (!__atomic_load_n(&th->data_waiters, __ATOMIC_ACQUIRE))
@@ -587,7 +587,7 @@ static int nic_burst(struct rxs_threaded *th, struct nic_ctx *nc, uint64_t now,
 static void *nic_main(void *p)
 {
 	struct nic_ctx *nc = p;
-	struct rxs_threaded *th = nc->h->threaded;
+	struct rxs_threaded *th = nc->h->sim->threaded;
 
 	pthread_setname_np(pthread_self(), "rxsim-nic");
 	rxs__this_pool = &nc->pool;
@@ -661,7 +661,7 @@ static void *cpu_main(void *p)
 {
 	struct cpu_ctx *cc = p;
 	struct rxs_host *h = cc->h;
-	struct rxs_threaded *th = h->threaded;
+	struct rxs_threaded *th = h->sim->threaded;
 	struct rxs_softnet_data *sd = &h->cpus[cc->cpu];
 	char name[16];
 
@@ -704,7 +704,7 @@ static void *cpu_main(void *p)
  * everything else stops the world. */
 static void timer_dispatch(struct rxs_host *h, const struct rxs_event *ev)
 {
-	struct rxs_threaded *th = h->threaded;
+	struct rxs_threaded *th = h->sim->threaded;
 
 	if (ev->flags & RXS_TIMER_SELF_LOCKED) {
 		ev->fn(ev->obj, ev->time);
@@ -720,7 +720,7 @@ static void timer_dispatch(struct rxs_host *h, const struct rxs_event *ev)
 static void *timer_main(void *p)
 {
 	struct rxs_host *h = p;
-	struct rxs_threaded *th = h->threaded;
+	struct rxs_threaded *th = h->sim->threaded;
 
 	pthread_setname_np(pthread_self(), "rxsim-timers");
 	pthread_mutex_lock(&th->lock);
@@ -768,7 +768,7 @@ static struct rxs_lock *host_locks(struct rxs_host *h, unsigned int i)
 	struct rxs_lock *all[] = {
 		&h->sk.tcp_lock, &h->inet.frag_lock, &h->inet.icmp_lock, &h->inet.arp_lock,
 		&h->inet.handlers_lock, &h->core.handlers_lock, &h->nf.nf_lock, &h->taps_lock, &h->trace_lock,
-		&h->nic.frame_drop_lock, &h->error_lock,
+		&h->nic.frame_drop_lock, &h->sim->error_lock,
 	};
 
 	return i < ARRAY_SIZE(all) ? all[i] : NULL;
@@ -838,7 +838,7 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	th->rxq_lock = rxs__calloc(th->nrxq + 1, sizeof(*th->rxq_lock));
 	th->sock_lock = rxs__calloc(h->sk.nsocks + 1, sizeof(*th->sock_lock));
 	th->cpu = rxs__calloc(h->ncpus, sizeof(*th->cpu));
-	th->nic = rxs__calloc(h->ntraffic * h->ncpus + 1, sizeof(*th->nic));
+	th->nic = rxs__calloc(h->sim->ntraffic * h->ncpus + 1, sizeof(*th->nic));
 	ok = th->dev_lock && th->rxq_base && th->rxq_lock && th->sock_lock && th->cpu && th->nic;
 	for (unsigned int c = 0; ok && c < h->ncpus; c++) {
 		/* With a line's room after it: each CPU writes its own. */
@@ -889,7 +889,7 @@ static int threads_init(struct rxs_host *h, bool top_speed)
 	pthread_condattr_destroy(&ca);
 	th->top_speed = top_speed;
 	clock_gettime(CLOCK_MONOTONIC, &th->t0);
-	h->threaded = th;
+	h->sim->threaded = th;
 	threads_enable_locks(h, th);
 	h->engine = &threaded_engine;
 	return 0;
@@ -977,8 +977,8 @@ static bool nics_split(struct rxs_host *h, struct rxs_threaded *th, struct rxs_t
 /* A reader per source, or at top speed one per CPU a source's queues interrupt. */
 static void nics_init(struct rxs_host *h, struct rxs_threaded *th)
 {
-	for (unsigned int i = 0; i < h->ntraffic; i++) {
-		struct rxs_traffic *tr = &h->traffic[i];
+	for (unsigned int i = 0; i < h->sim->ntraffic; i++) {
+		struct rxs_traffic *tr = &h->sim->traffic[i];
 
 		if (!th->top_speed || !tr->has_frame || !nics_split(h, th, tr))
 			nic_add(h, th, tr, NIC_ANY_CPU);
@@ -987,7 +987,7 @@ static void nics_init(struct rxs_host *h, struct rxs_threaded *th)
 
 void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum)
 {
-	const struct rxs_threaded *th = h->threaded;
+	const struct rxs_threaded *th = h->sim->threaded;
 
 	if (!th)
 		return;
@@ -999,7 +999,7 @@ void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum)
 
 void rxs__threads_stop(struct rxs_host *h)
 {
-	if (h->threaded && h->threaded->running) {	/* destroyed mid-run */
+	if (h->sim->threaded && h->sim->threaded->running) {	/* destroyed mid-run */
 		rxs_host_stop(h);
 		rxs_host_wait_threaded(h);
 	}
@@ -1010,7 +1010,7 @@ void rxs__threads_stop(struct rxs_host *h)
  * threads' pools stay queued until the host goes. */
 void rxs__threads_free(struct rxs_host *h)
 {
-	struct rxs_threaded *th = h->threaded;
+	struct rxs_threaded *th = h->sim->threaded;
 
 	if (!th)
 		return;
@@ -1041,30 +1041,30 @@ void rxs__threads_free(struct rxs_host *h)
 	/* The objects went before (rxs_host_destroy), their locks with them. */
 	h->engine = &rxs__virtual_engine;
 	threads_release(h, th);
-	h->threaded = NULL;
+	h->sim->threaded = NULL;
 }
 
 /* Wait (holding the host lock) until the run is over by the scenario's run.until, in real
  * time. */
 static void wait_end(struct rxs_host *h)
 {
-	struct rxs_threaded *th = h->threaded;
+	struct rxs_threaded *th = h->sim->threaded;
 	const struct rxs_run_config *run = &h->sc->run;
 	struct timespec ts;
 
 	if (run->until == RXS_UNTIL_TIME) {
 		ts = deadline(th, run->ns);
-		while (!h->stop && real_now(th) < run->ns)
+		while (!h->sim->stop && real_now(th) < run->ns)
 			pthread_cond_timedwait(&th->done_cond, &th->lock, &ts);
 		return;
 	}
-	while (!h->stop && !th->sources_done) {
+	while (!h->sim->stop && !th->sources_done) {
 		/* Timed, so that rxs_host_stop() (a signal handler sets only a flag) is seen. */
 		ts = deadline(th, real_now(th) + 100000000ull);
 		pthread_cond_timedwait(&th->done_cond, &th->lock, &ts);
 	}
 	ts = deadline(th, th->last_arrival + run->ns);
-	while (!h->stop && real_now(th) < th->last_arrival + run->ns)
+	while (!h->sim->stop && real_now(th) < th->last_arrival + run->ns)
 		pthread_cond_timedwait(&th->done_cond, &th->lock, &ts);
 }
 
@@ -1073,17 +1073,17 @@ int rxs_host_start_threaded(rxs_host_t *h, bool top_speed)
 	struct rxs_threaded *th;
 	int rc;
 
-	if (h->threaded || h->sources_started)
+	if (h->sim->threaded || h->sim->sources_started)
 		return -EBUSY;	/* a host runs one engine, once */
 	rc = threads_init(h, top_speed);
 	if (rc)
 		return rc;
-	th = h->threaded;
+	th = h->sim->threaded;
 	/* Each source's first frame is read here, so that every NIC thread starts with one. */
 	rxs__sources_start(h);
 	nics_init(h, th);
 	/* The NIC readers deliver the frames: no CPU catches them up (pump_arrivals). */
-	h->next_src = NULL;
+	h->sim->next_src = NULL;
 	h->next_arrival = UINT64_MAX;
 	th->nics_running = th->nnic;
 	th->sources_done = !th->nnic;
@@ -1099,7 +1099,7 @@ int rxs_host_start_threaded(rxs_host_t *h, bool top_speed)
 
 int rxs_host_wait_threaded(rxs_host_t *h)
 {
-	struct rxs_threaded *th = h->threaded;
+	struct rxs_threaded *th = h->sim->threaded;
 
 	if (!th || !th->running)
 		return -EINVAL;
@@ -1121,16 +1121,16 @@ int rxs_host_wait_threaded(rxs_host_t *h)
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		pthread_join(th->cpu[c].thr, NULL);
 	th->running = false;
-	h->last_arrival = th->last_arrival;
+	h->sim->last_arrival = th->last_arrival;
 	h->now = RXS_MAX(h->now, real_now(th));
-	if (h->stop)
-		return h->error ? h->error : -EINTR;
-	return h->error;
+	if (h->sim->stop)
+		return h->sim->error ? h->sim->error : -EINTR;
+	return h->sim->error;
 }
 
 bool rxs_host_is_threaded(const rxs_host_t *h)
 {
-	return h->threaded != NULL;
+	return h->sim->threaded != NULL;
 }
 
 int rxs_host_run_threaded(rxs_host_t *h, bool top_speed)
@@ -1145,7 +1145,7 @@ int rxs_host_run_threaded(rxs_host_t *h, bool top_speed)
 static int wait_for(struct rxs_host *h, int (*try_once)(void *arg), void *arg,
 		    uint64_t timeout_ns)
 {
-	struct rxs_threaded *th = h->threaded;
+	struct rxs_threaded *th = h->sim->threaded;
 	struct timespec ts;
 	bool timed_out = false;
 	uint64_t seq;
