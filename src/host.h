@@ -38,7 +38,6 @@ struct rxs_tap;
 
 struct rxs_host {
 	struct rxs_scenario *sc;		/* owned */
-	int64_t sysctl[RXS_SYSCTL_COUNT];	/* effective single values */
 	struct rxs_skb_pool pool;
 	struct rxs_softnet_data *cpus;
 	unsigned int ncpus;

@@ -190,7 +190,7 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 				   sc->netfilter_indent, err, errlen);
 	if (!rc)
 		rxs_ruleset_set_conntrack_max(h->nf.rules,
-					      (uint64_t)h->sysctl[RXS_SYSCTL_NF_CONNTRACK_MAX]);
+					      (uint64_t)rxs_scenario_sysctl(sc, RXS_SYSCTL_NF_CONNTRACK_MAX));
 	return rc;
 }
 
@@ -227,29 +227,32 @@ static void set_sysctls(struct rxs_host *h)
 {
 	const struct rxs_scenario *sc = h->sc;
 
-	h->sk.sysctl_somaxconn = h->sysctl[RXS_SYSCTL_SOMAXCONN];
-	h->sk.sysctl_rmem_max = h->sysctl[RXS_SYSCTL_RMEM_MAX];
-	h->sk.sysctl_rmem_default = h->sysctl[RXS_SYSCTL_RMEM_DEFAULT];
-	h->inet.sysctl_ip_forward = h->sysctl[RXS_SYSCTL_IP_FORWARD];
-	h->inet.sysctl_ipfrag_high_thresh = h->sysctl[RXS_SYSCTL_IPFRAG_HIGH_THRESH];
-	h->inet.sysctl_ipfrag_time = h->sysctl[RXS_SYSCTL_IPFRAG_TIME];
-	h->inet.sysctl_icmp_msgs_per_sec = h->sysctl[RXS_SYSCTL_ICMP_MSGS_PER_SEC];
-	h->inet.sysctl_icmp_msgs_burst = h->sysctl[RXS_SYSCTL_ICMP_MSGS_BURST];
-	h->inet.sysctl_icmp_ratelimit = h->sysctl[RXS_SYSCTL_ICMP_RATELIMIT];
-	h->inet.sysctl_icmp_ratemask = h->sysctl[RXS_SYSCTL_ICMP_RATEMASK];
-	h->inet.sysctl_icmp_echo_ignore_all = h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_ALL];
-	h->inet.sysctl_icmp_echo_ignore_broadcasts = h->sysctl[RXS_SYSCTL_ICMP_ECHO_IGNORE_BROADCASTS];
-	h->inet.sysctl_tcp_syncookies = h->sysctl[RXS_SYSCTL_TCP_SYNCOOKIES];
-	h->inet.sysctl_tcp_max_syn_backlog = h->sysctl[RXS_SYSCTL_TCP_MAX_SYN_BACKLOG];
-	h->inet.sysctl_tcp_synack_retries = h->sysctl[RXS_SYSCTL_TCP_SYNACK_RETRIES];
-	h->inet.sysctl_tcp_abort_on_overflow = h->sysctl[RXS_SYSCTL_TCP_ABORT_ON_OVERFLOW];
-	h->softnet.sysctl_netdev_budget_usecs = h->sysctl[RXS_SYSCTL_NETDEV_BUDGET_USECS];
-	h->softnet.sysctl_netdev_budget = h->sysctl[RXS_SYSCTL_NETDEV_BUDGET];
-	h->softnet.sysctl_netdev_max_backlog = h->sysctl[RXS_SYSCTL_NETDEV_MAX_BACKLOG];
-	h->softnet.sysctl_dev_weight_rx_bias = h->sysctl[RXS_SYSCTL_DEV_WEIGHT_RX_BIAS];
-	h->softnet.sysctl_dev_weight = h->sysctl[RXS_SYSCTL_DEV_WEIGHT];
-	h->softnet.sysctl_flow_limit_cpu_bitmap = h->sysctl[RXS_SYSCTL_FLOW_LIMIT_CPU_BITMAP];
-	h->softnet.sysctl_flow_limit_table_len = h->sysctl[RXS_SYSCTL_FLOW_LIMIT_TABLE_LEN];
+#define SYSCTL(id) rxs_scenario_sysctl(sc, RXS_SYSCTL_##id)
+
+	h->sk.sysctl_somaxconn = SYSCTL(SOMAXCONN);
+	h->sk.sysctl_rmem_max = SYSCTL(RMEM_MAX);
+	h->sk.sysctl_rmem_default = SYSCTL(RMEM_DEFAULT);
+	h->inet.sysctl_ip_forward = SYSCTL(IP_FORWARD);
+	h->inet.sysctl_ipfrag_high_thresh = SYSCTL(IPFRAG_HIGH_THRESH);
+	h->inet.sysctl_ipfrag_time = SYSCTL(IPFRAG_TIME);
+	h->inet.sysctl_icmp_msgs_per_sec = SYSCTL(ICMP_MSGS_PER_SEC);
+	h->inet.sysctl_icmp_msgs_burst = SYSCTL(ICMP_MSGS_BURST);
+	h->inet.sysctl_icmp_ratelimit = SYSCTL(ICMP_RATELIMIT);
+	h->inet.sysctl_icmp_ratemask = SYSCTL(ICMP_RATEMASK);
+	h->inet.sysctl_icmp_echo_ignore_all = SYSCTL(ICMP_ECHO_IGNORE_ALL);
+	h->inet.sysctl_icmp_echo_ignore_broadcasts = SYSCTL(ICMP_ECHO_IGNORE_BROADCASTS);
+	h->inet.sysctl_tcp_syncookies = SYSCTL(TCP_SYNCOOKIES);
+	h->inet.sysctl_tcp_max_syn_backlog = SYSCTL(TCP_MAX_SYN_BACKLOG);
+	h->inet.sysctl_tcp_synack_retries = SYSCTL(TCP_SYNACK_RETRIES);
+	h->inet.sysctl_tcp_abort_on_overflow = SYSCTL(TCP_ABORT_ON_OVERFLOW);
+	h->softnet.sysctl_netdev_budget_usecs = SYSCTL(NETDEV_BUDGET_USECS);
+	h->softnet.sysctl_netdev_budget = SYSCTL(NETDEV_BUDGET);
+	h->softnet.sysctl_netdev_max_backlog = SYSCTL(NETDEV_MAX_BACKLOG);
+	h->softnet.sysctl_dev_weight_rx_bias = SYSCTL(DEV_WEIGHT_RX_BIAS);
+	h->softnet.sysctl_dev_weight = SYSCTL(DEV_WEIGHT);
+	h->softnet.sysctl_flow_limit_cpu_bitmap = SYSCTL(FLOW_LIMIT_CPU_BITMAP);
+	h->softnet.sysctl_flow_limit_table_len = SYSCTL(FLOW_LIMIT_TABLE_LEN);
+#undef SYSCTL
 	memcpy(h->sk.sysctl_tcp_rmem, sc->sysctl.val[RXS_SYSCTL_TCP_RMEM],
 	       sizeof(h->sk.sysctl_tcp_rmem));
 }
@@ -259,8 +262,6 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	const struct rxs_scenario *sc = h->sc;
 	int rc;
 
-	for (int i = 0; i < RXS_SYSCTL_COUNT; i++)
-		h->sysctl[i] = rxs_scenario_sysctl(sc, (enum rxs_sysctl_id)i);
 	set_sysctls(h);
 	h->pool.host = h;
 	h->hz = sc->host.hz;
