@@ -30,6 +30,8 @@ struct rxs_netns_core {
 
 /* ---- core (netif_receive_skb and below): takes ownership of @skb always ---- */
 void rxs__netif_receive_skb(struct rxs_sk_buff *skb);
+/* eth_type_trans(): skb->protocol from the Ethernet header, which it pulls. */
+void rxs__eth_type_trans(struct rxs_sk_buff *skb);
 
 /* ---- 802.1Q (src/core/vlan.c) ---- */
 /* A VLAN device over NIC @real, as `ip link add link NIC type vlan id N` makes it. */

@@ -3,6 +3,7 @@
 #include "core/core.h"
 #include "host.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "rxsim/bpf.h"
 
 #define ETH_HLEN 14

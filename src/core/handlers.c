@@ -20,6 +20,8 @@
 #include "core/core.h"
 #include "host.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "netfilter/netfilter.h"
 #include "rxsim/hooks.h"
 
 /* ---- ptype_base ---- */

@@ -16,6 +16,7 @@
 #include "core/core.h"
 #include "host.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
 
 #define ETH_ALEN 6
 #define VLAN_HLEN 4

@@ -34,6 +34,8 @@ struct rxs_napi {
 	bool missed;			/* NAPI_STATE_MISSED */
 	unsigned int cpu;
 	void *owner;			/* struct rxs_rx_queue or struct rxs_softnet_data */
+	struct rxs_netdev *dev;		/* a driver queue's device (napi->dev), else NULL */
+	unsigned int index;		/* that queue's index on @dev */
 };
 
 struct rxs_napi_list {

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "netfilter/netfilter.h"
 #include "netfilter/netfilter_int.h"
 
 #define NS 1000000000ull

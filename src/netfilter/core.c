@@ -30,9 +30,11 @@
 #include <string.h>
 
 #include "host.h"
-#include "netfilter/netfilter.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "netfilter/netfilter.h"
 #include "netfilter/netfilter_int.h"
+#include "proto/proto.h"
 #include "rxsim/hooks.h"
 
 static void queue_forget(struct rxs_netns_nf *hk, const struct rxs_sk_buff *skb)

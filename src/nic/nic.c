@@ -10,12 +10,15 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/core.h"
 #include "host.h"
-#include "nic/nic.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "nic/nic.h"
 #include "ring/ring.h"
 #include "rxsim/ring.h"
 #include "rxsim/softirq.h"
+#include "softirq/softirq.h"
 
 #define ETH_HLEN 14
 #define SKB_DATA_ALIGN(x) (((x) + 63u) & ~63u)
@@ -56,6 +59,8 @@ int rxs__netdev_init(struct rxs_host *h, struct rxs_netdev *dev, const struct rx
 		rxq->napi.weight = RXS_NAPI_POLL_WEIGHT;
 		rxq->napi.cpu = rxq->cpu;
 		rxq->napi.owner = rxq;
+		rxq->napi.dev = dev;
+		rxq->napi.index = rxq->index;
 		rxq->irqs = rxs__calloc(h->ncpus, sizeof(*rxq->irqs));
 		if (!rxq->irqs)
 			return -ENOMEM;

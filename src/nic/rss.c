@@ -17,8 +17,9 @@
 #include <string.h>
 
 #include "host.h"
-#include "nic/nic.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "nic/nic.h"
 
 const uint8_t rxs_rss_default_key[RXS_RSS_KEY_LEN] = {
 	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,

@@ -2,6 +2,7 @@
  * replies it sends are outside the receive path we model). The kernel keeps no SNMP counter
  * for ARP. */
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/proto_int.h"
 

@@ -23,8 +23,10 @@
 
 #include "data/data.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/proto_int.h"
+#include "socket/socket.h"
 
 struct rxs_mc_group {
 	int family;

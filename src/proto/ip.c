@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/proto_int.h"
 

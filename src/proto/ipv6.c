@@ -11,6 +11,7 @@
 
 #include "data/data.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/proto_int.h"
 

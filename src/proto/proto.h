@@ -71,7 +71,6 @@ struct rxs_netns_inet {
 };
 
 /* ---- proto: each takes ownership of @skb ---- */
-void rxs__eth_type_trans(struct rxs_sk_buff *skb);
 void rxs__ip_rcv(struct rxs_sk_buff *skb);
 void rxs__arp_rcv(struct rxs_sk_buff *skb);
 void rxs__udp_rcv(struct rxs_sk_buff *skb);

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/proto_int.h"
 

@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "proto/proto.h"
 #include "proto/tcp_int.h"
+#include "socket/socket.h"
 
 #define COOKIEBITS 24
 #define COOKIEMASK ((1u << COOKIEBITS) - 1)

@@ -8,8 +8,10 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/tcp_int.h"
+#include "socket/socket.h"
 
 #define TCPOPT_EOL 0
 #define TCPOPT_NOP 1

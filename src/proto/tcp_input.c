@@ -16,8 +16,10 @@
 #include <string.h>
 
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/tcp_int.h"
+#include "socket/socket.h"
 
 static void ack_now(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 {

@@ -10,8 +10,10 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/tcp_int.h"
+#include "socket/socket.h"
 
 /* One outgoing segment: who to, and what. */
 struct tx_seg {

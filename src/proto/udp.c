@@ -10,8 +10,10 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/proto_int.h"
+#include "socket/socket.h"
 
 struct udp_mibs {
 	enum rxs_mib in_errors, no_ports, csum_errors, ignored_multi, rcvbuf_errors;

@@ -14,8 +14,12 @@
 
 #include "host.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "nic/nic.h"
 #include "rxsim/sim.h"
 #include "sim/sim_int.h"
+#include "socket/socket.h"
+#include "softirq/softirq.h"
 
 #define NEVER UINT64_MAX
 

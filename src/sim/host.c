@@ -4,11 +4,18 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/core.h"
 #include "host.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "netfilter/netfilter.h"
+#include "nic/nic.h"
+#include "proto/proto.h"
 #include "rxsim/bpf.h"
 #include "rxsim/sim.h"
 #include "sim/sim_int.h"
+#include "socket/socket.h"
+#include "softirq/softirq.h"
 
 static char *dup_or_null(const char *s, bool *ok)
 {

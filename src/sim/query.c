@@ -8,12 +8,16 @@
 
 #include "host.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "nic/nic.h"
 #include "nic/source.h"
+#include "proto/proto.h"
 #include "rxsim/bpf.h"
 #include "rxsim/ring.h"
 #include "rxsim/sim.h"
 #include "rxsim/socket.h"
 #include "sim/sim_int.h"
+#include "socket/socket.h"
 
 const struct rxs_scenario *rxs_host_scenario(const rxs_host_t *h)
 {

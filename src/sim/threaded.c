@@ -30,8 +30,12 @@
 #include <time.h>
 
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "nic/nic.h"
 #include "rxsim/sim.h"
 #include "sim/sim_int.h"
+#include "socket/socket.h"
+#include "softirq/softirq.h"
 
 struct sock_read {
 	uint64_t n, bytes;

@@ -8,8 +8,9 @@
 #include <netinet/in.h>
 
 #include "host.h"
-#include "socket/socket.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "socket/socket.h"
 
 /* The CPU a read is counted on: the application's; in an engine with a thread per CPU, a
  * reader that keeps up reads on the CPU that queued the datagram, whose counters its thread

@@ -6,10 +6,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "internal.h"
 #include "host.h"
-#include "socket/socket.h"
+#include "internal.h"
+#include "netdevice/netdevice.h"
 #include "rxsim/socket.h"
+#include "socket/socket.h"
 
 static unsigned int port_hash(uint16_t port)
 {

@@ -22,8 +22,9 @@
 #include <string.h>
 
 #include "host.h"
-#include "softirq/softirq.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "softirq/softirq.h"
 
 #define ETH_HLEN 14
 #define GRO_MAX_SIZE 65536		/* GRO_LEGACY_MAX_SIZE: gro_max_size default */

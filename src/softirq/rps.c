@@ -15,9 +15,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/core.h"
 #include "host.h"
-#include "softirq/softirq.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "softirq/softirq.h"
 
 #define FLOW_LIMIT_HISTORY 128		/* (1 << 7), must be a power of two */
 

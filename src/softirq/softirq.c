@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/core.h"
 #include "host.h"
-#include "softirq/softirq.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
 #include "rxsim/softirq.h"
+#include "softirq/softirq.h"
 
 static void napi_list_add(struct rxs_napi_list *l, struct rxs_napi *n)
 {
@@ -182,15 +184,14 @@ void rxs__napi_poll_trace(struct rxs_softnet_data *sd, const struct rxs_napi *na
 	p->work = work;
 	p->budget = budget;
 	p->dev_name = "(no_device)";
-	if (napi != &sd->backlog && napi->owner) {
-		const struct rxs_rx_queue *rxq = napi->owner;
+	if (napi != &sd->backlog && napi->dev) {
 		unsigned int id = MIN_NAPI_ID;
 
 		/* napi ids are handed out in the order the drivers register their queues. */
-		for (unsigned int i = 0; i < h->ndevs && &h->devs[i] != rxq->dev; i++)
+		for (unsigned int i = 0; i < h->ndevs && &h->devs[i] != napi->dev; i++)
 			id += h->devs[i].nrxq;
-		p->napi_id = id + rxq->index;
-		p->dev_name = rxq->dev->cfg.name;
+		p->napi_id = id + napi->index;
+		p->dev_name = napi->dev->cfg.name;
 	}
 	rxs__trace_emit(&h->trace, &ev);
 }
