@@ -1,72 +1,76 @@
-/* host.h - the simulated host's internal structures, shared by the modules of the path.
+/* host.h - the simulated host: the composition of what each module owns, and the hand-off
+ * calls between the stages that need the whole host.
  *
- * This is rxsim's include/linux/netdevice.h: what the NIC, the softirq code, the protocols
- * and the sockets all need to see of each other. Handles are opaque to library users; only
- * the library's own modules include this file.
+ * As the kernel's struct net is made of struct netns_ipv4, netns_nf... (include/net/
+ * net_namespace.h and netns/), struct rxs_host is made of one struct per module, each
+ * defined in that module's own header (nic/nic.h, softirq/softirq.h, core/core.h,
+ * netfilter/netfilter.h, proto/proto.h, socket/socket.h) and read and written by that
+ * module, plus what the whole
+ * machine has: its CPUs and devices (netdevice/netdevice.h, which every layer reads), its
+ * skb pool, clock (HZ, jiffies), cost model, the engine that runs it, and tracepoints. sim's
+ * own state is behind a pointer to a struct only sim sees (sim/sim_int.h). Adding state to
+ * a module: a member of its struct, in its folder; a new module: one member here.
+ *
+ * Only the library's own modules include this file; handles are opaque to users.
  */
 #ifndef RXSIM_HOST_H
 #define RXSIM_HOST_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/core.h"
 #include "engine/engine.h"
 #include "internal.h"
+#include "netdevice/netdevice.h"
+#include "netfilter/netfilter.h"
+#include "nic/nic.h"
+#include "proto/proto.h"
 #include "rxsim/config.h"
 #include "rxsim/hooks.h"
-#include "rxsim/netfilter.h"
-#include "rxsim/nic.h"
-#include "trace/trace.h"
 #include "rxsim/sim.h"
-#include "rxsim/socket.h"
 #include "rxsim/stats.h"
-#include "netdevice/netdevice.h"
-#include "core/core.h"
-#include "nic/nic.h"
-#include "netfilter/netfilter.h"
-#include "proto/proto.h"
+#include "skb/skb.h"
 #include "socket/socket.h"
 #include "softirq/softirq.h"
-#include "skb/skb.h"
+#include "trace/trace.h"
 
-struct rxs_host;
-struct rxs_mc_group;
-struct rxs_ring;
+struct rxs_sim;
 struct rxs_tap;
 
-
 struct rxs_host {
-	struct rxs_scenario *sc;		/* owned */
-	struct rxs_skb_pool pool;
-	struct rxs_softnet_data *cpus;
+	struct rxs_scenario *sc;		/* owned; only sim, config and stats read it */
+	/* The machine: its CPUs and devices, which every layer reads, its clock and costs */
+	struct rxs_softnet_data *cpus;		/* one per CPU (netdevice/netdevice.h) */
 	unsigned int ncpus;
-	struct rxs_netdev *devs;
+	struct rxs_netdev *devs;		/* NICs, then VLAN devices (dev_base) */
 	unsigned int ndevs;
+	struct rxs_skb_pool pool;
+	unsigned int hz;			/* HZ: host.hz, fixed with the host */
+	uint64_t jiffy_ns;			/* 10^9 / hz */
+	uint32_t cost_ns[RXS_COST_COUNT];	/* the cost model (sim), fixed with the host */
+	uint64_t mib_proc[RXS_MIB_COUNT];	/* counted by application threads (process
+						 * context) of the threaded engine: atomic */
+	/* Each module's state, in the order a frame meets them */
 	struct rxs_netns_nic nic;		/* nic/nic.h */
 	struct rxs_netns_softnet softnet;	/* softirq/softirq.h */
 	struct rxs_netns_core core;		/* core/core.h */
 	struct rxs_netns_nf nf;			/* netfilter/netfilter.h */
 	struct rxs_netns_inet inet;		/* proto/proto.h */
 	struct rxs_netns_sock sk;		/* socket/socket.h */
-	struct rxs_tap **taps;			/* packet sockets on ptype_all */
+	/* Packet sockets on ptype_all (bpf/tap.c makes them, core delivers to them) */
+	struct rxs_tap **taps;
 	unsigned int ntaps;
 	struct rxs_lock taps_lock;		/* the taps' delivery (their BPF, counts) */
-	/* the engine running the path: what the path reads of it */
+	struct rxs_trace trace;			/* tracepoints' callbacks (src/trace/) */
+	struct rxs_lock trace_lock;		/* their callbacks run one at a time */
+	/* The engine running the path, and what the path reads of it */
 	const struct rxs_engine_ops *engine;
 	uint64_t now;				/* time of the event being run */
 	uint64_t next_arrival;			/* earliest frame of the sources, or UINT64_MAX */
-	uint32_t cost_ns[RXS_COST_COUNT];	/* the cost model (sim), fixed with the host */
-	/* The replayed capture's clock, once its first frame is read (rxs__capture_time()). */
-	bool capture_clock;
-	uint64_t capture_offset;		/* first frame's timestamp - traffic start */
-	unsigned int hz;			/* HZ: host.hz, fixed with the host */
-	uint64_t jiffy_ns;			/* 10^9 / host.hz, fixed with the host */
-	struct rxs_trace trace;			/* tracepoints' callbacks (src/trace/) */
-	struct rxs_lock trace_lock;		/* their callbacks run one at a time */
+	bool capture_clock;			/* the replayed capture's clock is known: */
+	uint64_t capture_offset;		/* its first frame's timestamp - traffic start */
 	struct rxs_sim *sim;			/* sim's own (sim/sim_int.h): timers, traffic, run */
-	uint64_t mib_proc[RXS_MIB_COUNT];	/* counted by application threads (process
-						 * context) of the threaded engine: atomic */
 };
 
 static inline bool rxs__tp_on(const struct rxs_host *h, enum rxs_tracepoint tp)
@@ -84,9 +88,7 @@ static inline bool rxs__tp_on(const struct rxs_host *h, enum rxs_tracepoint tp)
 					 (skb)->counted ? (skb)->id : 0, (stage), __VA_ARGS__); \
 	} while (0)
 
-/* ---- sim: clock, events, costs ---- */
-/* Record the run's first fatal error (@err, message @msg), from any thread; the run stops. */
-void rxs__host_fail(struct rxs_host *h, int err, const char *msg);
+/* ---- the clock, the costs, the engine's arrivals ---- */
 /* Jiffies at virtual time @ns. */
 static inline uint64_t rxs__jiffies(const struct rxs_host *h, uint64_t ns)
 {
@@ -133,4 +135,5 @@ static inline bool rxs__nf_hook_run(struct rxs_sk_buff *skb, enum rxs_nf_hook ho
 		return true;
 	return h->nf.hook_slow(h, hook, skb, okfn);
 }
+
 #endif /* RXSIM_HOST_H */

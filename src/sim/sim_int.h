@@ -56,6 +56,8 @@ struct rxs_sim {
 	struct rxs_threaded *threaded;		/* src/sim's: the threaded engine, once started */
 };
 
+/* Record the run's first fatal error (@err, message @msg), from any thread; the run stops. */
+void rxs__host_fail(struct rxs_host *h, int err, const char *msg);
 void rxs__sources_start(struct rxs_host *h);
 /* The source whose frame arrives first (the lowest index among equals), or NULL. */
 static inline struct rxs_traffic *rxs__next_source(struct rxs_host *h)
