@@ -196,8 +196,8 @@ static void test_threaded_engine_enables_locks(void **state)
 	rxs_host_t *h = idle_host();
 	struct rxs_lock *shared[] = {
 		&h->sk.tcp_lock, &h->inet.frag_lock, &h->inet.icmp_lock, &h->inet.arp_lock,
-		&h->inet.handlers_lock, &h->core.handlers_lock, &h->nf.nf_lock, &h->taps_lock, &h->trace_lock,
-		&h->nic.frame_drop_lock, &h->sim->error_lock,
+		&h->inet.handlers_lock, &h->core.handlers_lock, &h->nf.nf_lock, &h->taps_lock,
+		&h->trace_lock, &h->nic.frame_drop_lock, &h->sim->error_lock,
 	};
 
 	(void)state;
