@@ -180,4 +180,199 @@ RXS_API rxs_tap_t *rxs_tap_get(const struct rxs_host *h, unsigned int index);
 RXS_API int rxs_tap_add(struct rxs_host *h, const struct rxs_tap_config *cfg, char *err,
 			size_t errlen);
 
+/* ---- eBPF: objects, programs, maps (src/bpf/ebpf_*.c, docs/ebpf.md) ----
+ *
+ * An object is what `clang -O2 -g -target bpf -c prog.c` writes, in libbpf's conventions:
+ * programs in SEC("xdp"), SEC("tc")/SEC("classifier"), SEC("socket"), SEC("sk_reuseport");
+ * BTF-defined maps in ".maps"; global data (.data, .rodata, .bss) as one-element array maps with
+ * their initial contents; bpf-to-bpf calls; a "license". libbpf links and relocates it without
+ * the kernel (no bpf() system call, no privilege); rxsim's checker refuses what the kernel's
+ * verifier obviously refuses, and rxsim's interpreter runs it deterministically: virtual time,
+ * a seeded bpf_get_prandom_u32, every memory access bounds-checked. Not yet attached to the
+ * receive path: a program runs on a buffer handed in by the caller, as BPF_PROG_TEST_RUN does.
+ */
+typedef struct rxs_bpf_object rxs_bpf_object_t;
+
+/* One eBPF instruction: the layout of the kernel's struct bpf_insn. */
+struct rxs_ebpf_insn {
+	uint8_t code;
+	uint8_t dst_reg : 4;
+	uint8_t src_reg : 4;
+	int16_t off;
+	int32_t imm;
+};
+
+/* Program types, with the values of the kernel's enum bpf_prog_type. */
+enum rxs_bpf_prog_type {
+	RXS_BPF_PROG_SOCKET_FILTER = 1,	/* SEC("socket") */
+	RXS_BPF_PROG_SCHED_CLS = 3,	/* SEC("tc"), SEC("classifier") */
+	RXS_BPF_PROG_XDP = 6,		/* SEC("xdp") */
+	RXS_BPF_PROG_SK_REUSEPORT = 21,	/* SEC("sk_reuseport") */
+};
+
+/* Map types, with the values of the kernel's enum bpf_map_type. */
+enum rxs_bpf_map_type {
+	RXS_BPF_MAP_HASH = 1,
+	RXS_BPF_MAP_ARRAY = 2,
+	RXS_BPF_MAP_PROG_ARRAY = 3,
+	RXS_BPF_MAP_PERF_EVENT_ARRAY = 4,
+	RXS_BPF_MAP_PERCPU_HASH = 5,
+	RXS_BPF_MAP_PERCPU_ARRAY = 6,
+	RXS_BPF_MAP_LRU_HASH = 9,
+	RXS_BPF_MAP_LRU_PERCPU_HASH = 10,
+	RXS_BPF_MAP_LPM_TRIE = 11,
+	RXS_BPF_MAP_RINGBUF = 27,
+};
+
+#define RXS_BPF_STACK_SIZE	512		/* MAX_BPF_STACK, per call frame */
+#define RXS_BPF_MAX_CALL_DEPTH	8		/* MAX_CALL_FRAMES */
+#define RXS_BPF_MAX_TAIL_CALLS	33		/* MAX_TAIL_CALL_CNT */
+#define RXS_BPF_MAX_EINSNS	1000000		/* BPF_COMPLEXITY_LIMIT_INSNS */
+#define RXS_BPF_INSN_LIMIT	1000000		/* default instructions per run */
+#define RXS_BPF_XDP_HEADROOM	256		/* XDP_PACKET_HEADROOM */
+
+/* Options of rxs_bpf_object_open*: set sz = sizeof(struct rxs_bpf_object_opts) (libbpf's
+ * convention); fields past what this version knows must be 0. A NULL opts takes the defaults. */
+struct rxs_bpf_object_opts {
+	size_t sz;
+	unsigned int ncpus;		/* simulated CPUs: per-CPU maps hold one value each; 0 = 1 */
+	uint64_t prandom_seed;		/* seeds bpf_get_prandom_u32 */
+	uint64_t insn_limit;		/* instructions per run, tail calls included; 0 = default */
+};
+
+/* Open the object file at @path, relocate it with libbpf (no bpf() system call) and check every
+ * program. 0 with *@objp set; -ENOENT/-EACCES (file), -EINVAL (not an object, a program the
+ * checker refuses, an unsupported map type or section), -ENOTSUP (CO-RE relocations: they need
+ * the kernel's BTF), -ENOMEM; the reason is in @err: "prog.o: xdp_prog: insn 12: ...".
+ * -ENOTSUP also when rxsim was built without libbpf. */
+RXS_API int rxs_bpf_object_open(rxs_bpf_object_t **objp, const char *path,
+				const struct rxs_bpf_object_opts *opts, char *err, size_t errlen);
+
+/* As rxs_bpf_object_open, from the @len bytes of an object at @buf, named @name in messages. */
+RXS_API int rxs_bpf_object_open_mem(rxs_bpf_object_t **objp, const void *buf, size_t len,
+				    const char *name, const struct rxs_bpf_object_opts *opts,
+				    char *err, size_t errlen);
+
+/* An object of one program, @name of type @type, from the @cnt instructions at @insns (copied),
+ * with the maps described by @maps (@nmaps of them, which ld_imm64 with src_reg
+ * BPF_PSEUDO_MAP_IDX or BPF_PSEUDO_MAP_IDX_VALUE refers to by index). Checked like a loaded
+ * object. 0, -EINVAL with the reason in @err, or -ENOMEM. Needs no libbpf. */
+struct rxs_bpf_map_info;
+RXS_API int rxs_bpf_object_from_insns(rxs_bpf_object_t **objp, const char *name,
+				      enum rxs_bpf_prog_type type,
+				      const struct rxs_ebpf_insn *insns, unsigned int cnt,
+				      const struct rxs_bpf_map_info *maps, unsigned int nmaps,
+				      const struct rxs_bpf_object_opts *opts, char *err,
+				      size_t errlen);
+
+/* Free @obj, its maps and collected output. NULL is a no-op. */
+RXS_API void rxs_bpf_object_close(rxs_bpf_object_t *obj);
+
+/* The last run's error ("xdp_prog: insn 7: read of 4 bytes at packet+60 out of bounds (0..60)"),
+ * or "" after a run that ended with exit. */
+RXS_API const char *rxs_bpf_object_errmsg(const rxs_bpf_object_t *obj);
+
+/* The object's "license" section ("" when it has none). */
+RXS_API const char *rxs_bpf_object_license(const rxs_bpf_object_t *obj);
+
+struct rxs_bpf_program_info {
+	const char *name;		/* the C function */
+	const char *section;		/* "xdp", "tc", ... */
+	enum rxs_bpf_prog_type type;
+	unsigned int insn_cnt;		/* relocated, subprograms included */
+};
+
+/* How many programs @obj has; rxs_bpf_object_program fills @info for the @idx-th (0-based):
+ * 0 or -ENOENT. A program's index is also its value in a prog array map (its "fd"). */
+RXS_API unsigned int rxs_bpf_object_program_count(const rxs_bpf_object_t *obj);
+RXS_API int rxs_bpf_object_program(const rxs_bpf_object_t *obj, unsigned int idx,
+				   struct rxs_bpf_program_info *info);
+/* The index of the program named @name, or -ENOENT. */
+RXS_API int rxs_bpf_object_program_index(const rxs_bpf_object_t *obj, const char *name);
+
+struct rxs_bpf_map_info {
+	const char *name;		/* as libbpf names it: "counts", "prog.bss" */
+	enum rxs_bpf_map_type type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	const void *initial;		/* global data: value_size bytes, else NULL */
+};
+
+/* How many maps @obj has; rxs_bpf_object_map fills @info for the @idx-th: 0 or -ENOENT. */
+RXS_API unsigned int rxs_bpf_object_map_count(const rxs_bpf_object_t *obj);
+RXS_API int rxs_bpf_object_map(const rxs_bpf_object_t *obj, unsigned int idx,
+			       struct rxs_bpf_map_info *info);
+
+/* The map calls of the bpf() system call, on map @map of @obj by name, with its conventions:
+ * per-CPU maps take and give ncpus values, each padded to 8 bytes; a prog array's value is a
+ * program index (u32). lookup: 0 or -ENOENT. update (@flags BPF_ANY 0, BPF_NOEXIST 1,
+ * BPF_EXIST 2): 0, -EEXIST, -ENOENT, -E2BIG (full), -EINVAL. delete: 0, -ENOENT, -EINVAL
+ * (arrays). get_next_key: the key after @key (NULL: the first) in a stable order, 0 or -ENOENT
+ * at the end. Every call: -ENOENT when no map has that name. */
+RXS_API int rxs_bpf_map_lookup(rxs_bpf_object_t *obj, const char *map, const void *key,
+			       void *value);
+RXS_API int rxs_bpf_map_update(rxs_bpf_object_t *obj, const char *map, const void *key,
+			       const void *value, uint64_t flags);
+RXS_API int rxs_bpf_map_delete(rxs_bpf_object_t *obj, const char *map, const void *key);
+RXS_API int rxs_bpf_map_get_next_key(rxs_bpf_object_t *obj, const char *map, const void *key,
+				     void *next_key);
+
+/* Options and results of one run, in the manner of libbpf's struct bpf_test_run_opts. sz first;
+ * fields past what this version knows must be 0.
+ *
+ * The program sees the packet as BPF_PROG_TEST_RUN shows it: XDP with RXS_BPF_XDP_HEADROOM
+ * bytes of headroom and room to grow to 3,520 bytes (a 4 KiB frame), tc with data at the MAC
+ * header, a socket filter with data after the 14-byte Ethernet header (skb->len counts from
+ * there). @ctx_in/@ctx_out: a struct xdp_md or struct __sk_buff as the kernel's test run takes
+ * them (NULL: zeros); the packet pointers in it are ignored. */
+struct rxs_bpf_run_opts {
+	size_t sz;
+	const void *data_in;		/* the frame, MAC header first */
+	uint32_t data_size_in;
+	void *data_out;			/* the frame after the run, or NULL */
+	uint32_t data_size_out;		/* in: room at data_out; out: the frame's length */
+	const void *ctx_in;
+	uint32_t ctx_size_in;
+	void *ctx_out;
+	uint32_t ctx_size_out;
+	unsigned int cpu;		/* bpf_get_smp_processor_id, per-CPU map values */
+	uint64_t now_ns;		/* bpf_ktime_get_ns */
+	uint32_t retval;		/* out: r0 at exit */
+	uint64_t insns;			/* out: instructions executed */
+};
+
+/* Run the program @prog of @obj once on @opts->data_in. 0 with retval, data_size_out (and
+ * data_out when room allows) set; -ENOSPC when data_out is too small (data_size_out says how
+ * much is needed); -ENOENT (no such program), -EINVAL (bad options). A program that fails at run
+ * time (a memory access out of its region, the instruction limit, a division... see
+ * docs/ebpf.md) gives -EFAULT or -E2BIG with rxs_bpf_object_errmsg naming program and
+ * instruction. Map changes persist in @obj across runs. */
+RXS_API int rxs_bpf_prog_run(rxs_bpf_object_t *obj, const char *prog,
+			     struct rxs_bpf_run_opts *opts);
+
+/* What programs wrote with bpf_trace_printk, bpf_perf_event_output and the ringbuf helpers,
+ * collected in order across runs until rxs_bpf_object_clear_output. */
+enum rxs_bpf_output_kind {
+	RXS_BPF_OUT_TRACE = 1,		/* text, no terminating NUL */
+	RXS_BPF_OUT_PERF = 2,
+	RXS_BPF_OUT_RINGBUF = 3,
+};
+struct rxs_bpf_output {
+	enum rxs_bpf_output_kind kind;
+	const char *map;		/* the perf event array or ringbuf; NULL for trace */
+	const char *prog;		/* the program that wrote it */
+	uint32_t cpu;
+	uint32_t len;
+	const uint8_t *data;
+};
+
+/* The output collected so far: *@out points into @obj, valid until the next run or clear.
+ * Returns how many records. */
+RXS_API unsigned int rxs_bpf_object_output(const rxs_bpf_object_t *obj,
+					   const struct rxs_bpf_output **out);
+/* Forget the collected output; ring buffers get their room back. */
+RXS_API void rxs_bpf_object_clear_output(rxs_bpf_object_t *obj);
+
 #endif /* RXSIM_BPF_H */
