@@ -445,23 +445,26 @@ static uint16_t csum16_add(uint16_t csum, uint16_t addend)
 	return (uint16_t)(res + (res < addend));
 }
 
+/* As Linux 6.12 and later compute it, the same on every architecture: the sum folded to 16
+ * bits, not complemented (before, x86 returned the 32-bit sum). */
 static uint64_t h_csum_diff(struct ebpf_run *r, const uint64_t *a)
 {
-	uint32_t from_size = (uint32_t)a[1], to_size = (uint32_t)a[3], diff[128];
+	uint32_t from_size = (uint32_t)a[1], to_size = (uint32_t)a[3], ret = (uint32_t)a[4];
 	const uint8_t *from = NULL, *to = NULL;
 
-	if (((from_size | to_size) & 3) || (uint64_t)from_size + to_size > sizeof(diff))
+	if (((from_size | to_size) & 3) || (uint64_t)from_size + to_size > 512)
 		return ERR(-EINVAL);
 	if ((from_size && !(from = rxs__ebpf_mem(r, a[0], from_size, false))) ||
 	    (to_size && !(to = rxs__ebpf_mem(r, a[2], to_size, false))))
 		return 0;
-	for (uint32_t i = 0; i < from_size / 4; i++) {
-		memcpy(&diff[i], from + 4 * i, 4);
-		diff[i] = ~diff[i];
-	}
-	if (to_size)
-		memcpy(&diff[from_size / 4], to, to_size);
-	return csum_words((const uint8_t *)diff, from_size + to_size, (uint32_t)a[4]);
+	if (from_size && to_size)
+		ret = csum_add(csum_words(to, to_size, ret), ~csum_words(from, from_size, 0));
+	else if (to_size)
+		ret = csum_words(to, to_size, ret);
+	else if (from_size)
+		ret = ~csum_words(from, from_size, ~ret);
+	ret += (ret >> 16) | (ret << 16);	/* csum_from32to16 */
+	return ret >> 16;
 }
 
 /* The 16-bit checksum field at skb offset @off, or NULL: -EFAULT. */
@@ -630,12 +633,14 @@ static struct ebpf_map *ringbuf_arg(struct ebpf_run *r, uint64_t a)
 	return m;
 }
 
-/* Room for a record of @size: what the collected, not yet cleared records leave. */
+/* Room for a record of @size: what the collected, not yet cleared records leave. The kernel
+ * never fills the ring to the last byte (__bpf_ringbuf_reserve: new_prod_pos - cons_pos >
+ * rb->mask fails), so a 4096-byte ring holds 63 records of 64 bytes, not 64. */
 static bool rb_take(struct ebpf_map *m, uint32_t size)
 {
 	uint64_t need = ((uint64_t)size + RB_HDR + 7) & ~7ull;
 
-	if (m->rb_used + need > m->max_entries)
+	if (m->rb_used + need >= m->max_entries)
 		return false;
 	m->rb_used += need;
 	return true;

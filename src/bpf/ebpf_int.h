@@ -135,6 +135,8 @@ uint64_t rxs__ebpf_fail(struct ebpf_run *r, const char *fmt, ...)
 int rxs__ebpf_exec(struct ebpf_run *r, uint32_t *retval);
 
 /* ebpf_obj.c: building an object (the loaders use these). */
+/* libbpf's OPTS_VALID: sz covers at least itself, and bytes past @known are zero. */
+bool rxs__ebpf_opts_valid(const void *opts, size_t known);
 int rxs__ebpf_object_new(struct rxs_bpf_object **objp, const char *name,
 			 const struct rxs_bpf_object_opts *opts, char *err, size_t errlen);
 int rxs__ebpf_object_add_map(struct rxs_bpf_object *obj, const struct rxs_bpf_map_info *info,

@@ -373,13 +373,14 @@ static int load(struct rxs_bpf_object *obj, struct elf_view *v, const void *buf,
 	rc = refuse_core(v, bpf_object__btf(bo), obj->name, err, errlen);
 	if (!rc)
 		rc = bpf_object__gen_loader(bo, &go);
-	if (!rc)
+	if (!rc) {
 		rc = load_err = bpf_object__load(bo);
-	/* -ENOTSUP from load after every program was relocated: prog array slots in the
-	 * object, which prog_array_slots() fills instead (see there). */
-	if (rc == -ENOTSUP)
-		rc = 0;
-	if (rc)
+		/* -ENOTSUP from load after every program was relocated: prog array slots in
+		 * the object, which prog_array_slots() fills instead (see there). */
+		if (rc == -ENOTSUP)
+			rc = 0;
+	}
+	if (rc && !err[0])
 		snprintf(err, errlen, "%s: libbpf cannot relocate it: %s", obj->name,
 			 libbpf_msg[0] ? libbpf_msg : strerror(-rc));
 	if (!rc)
@@ -494,8 +495,10 @@ int rxs_bpf_object_open(rxs_bpf_object_t **objp, const char *path,
 		err = dummy;
 		errlen = sizeof(dummy);
 	}
-	if (!objp || !path)
+	if (!objp || !path || !rxs__ebpf_opts_valid(opts, sizeof(*opts))) {
+		snprintf(err, errlen, "rxs_bpf_object_open: bad arguments or options");
 		return -EINVAL;
+	}
 	*objp = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	rc = fd < 0 || fstat(fd, &st) ? -errno : st.st_size > (64 << 20) ? -EFBIG : 0;

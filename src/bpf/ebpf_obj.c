@@ -11,7 +11,7 @@
 _Static_assert(sizeof(struct rxs_ebpf_insn) == 8, "struct bpf_insn is 8 bytes");
 
 /* libbpf's OPTS_VALID: sz covers at least itself, and bytes we do not know are zero. */
-static bool opts_valid(const void *opts, size_t known)
+bool rxs__ebpf_opts_valid(const void *opts, size_t known)
 {
 	const uint8_t *p = opts;
 	size_t sz;
@@ -37,7 +37,7 @@ int rxs__ebpf_object_new(struct rxs_bpf_object **objp, const char *name,
 	struct rxs_bpf_object *obj;
 
 	*objp = NULL;
-	if (!opts_valid(opts, sizeof(*opts))) {
+	if (!rxs__ebpf_opts_valid(opts, sizeof(*opts))) {
 		snprintf(err, errlen, "rxs_bpf_object_opts: bad sz or unknown fields set");
 		return -EINVAL;
 	}
@@ -343,6 +343,14 @@ static void put32(uint8_t *ctx, uint32_t off, uint32_t v)
 	memcpy(ctx + off, &v, 4);
 }
 
+static uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
 /* Fields of @ctx_in the kernel's test run takes (bpf_ctx_init and convert___skb_to_skb). */
 struct field {
 	uint16_t off, len;
@@ -367,6 +375,9 @@ static void ctx_from_user(struct ebpf_run *r, const uint8_t *in, uint32_t len)
 	for (size_t i = 0; i < n; i++)
 		if ((uint32_t)f[i].off + f[i].len <= len)
 			memcpy(r->ctx + f[i].off, in + f[i].off, f[i].len);
+	/* The device: another than lo only when the context names one (ifindex > 1). */
+	if (f == skb_in && get32(r->ctx + 40) <= 1)
+		put32(r->ctx, 40, 1);
 }
 
 /* The packet and context as BPF_PROG_TEST_RUN prepares them (net/bpf/test_run.c), on lo. */
@@ -377,6 +388,13 @@ static int setup(struct ebpf_run *r, const struct rxs_bpf_run_opts *o)
 	uint32_t ptype, wire;
 
 	if (len < ETH_HLEN && r->prog->type != RXS_BPF_PROG_SK_REUSEPORT)
+		return -EINVAL;
+	/* The kernel's skb test run wants the whole IPv4 or IPv6 header of what says it is one
+	 * (measured on 6.18: 33 bytes of IPv4 frame are -EINVAL, 34 run). */
+	if ((r->prog->type == RXS_BPF_PROG_SCHED_CLS ||
+	     r->prog->type == RXS_BPF_PROG_SOCKET_FILTER) &&
+	    ((mac[12] == 0x08 && mac[13] == 0x00 && len < ETH_HLEN + 20) ||
+	     (mac[12] == 0x86 && mac[13] == 0xdd && len < ETH_HLEN + 40)))
 		return -EINVAL;
 	if (r->prog->type == RXS_BPF_PROG_XDP) {
 		head = RXS_BPF_XDP_HEADROOM;
@@ -419,13 +437,16 @@ static int setup(struct ebpf_run *r, const struct rxs_bpf_run_opts *o)
 	return 0;
 }
 
-/* The frame after the run: from data (from the MAC header for a socket filter). */
+/* The frame after the run: from data; for a socket filter, which starts past the MAC header,
+ * with 14 zero bytes before (the test run's memset(__skb_push(skb, hh_len), 0, hh_len)). */
 static int copy_out(struct ebpf_run *r, struct rxs_bpf_run_opts *o)
 {
 	uint32_t start = r->prog->type == RXS_BPF_PROG_SOCKET_FILTER ? r->data - ETH_HLEN : r->data;
 	uint32_t len = r->data_end - start, room = o->data_size_out;
 	int rc = 0;
 
+	if (r->prog->type == RXS_BPF_PROG_SOCKET_FILTER)
+		memset(r->pkt + start, 0, ETH_HLEN);
 	if (o->data_out) {
 		if (room < len)
 			rc = -ENOSPC;
@@ -469,7 +490,7 @@ int rxs_bpf_prog_run(rxs_bpf_object_t *obj, const char *prog, struct rxs_bpf_run
 	struct ebpf_run *r;
 	int idx, rc;
 
-	if (!obj || !o || !opts_valid(o, sizeof(*o)) || o->sz < sizeof(*o) ||
+	if (!obj || !o || !rxs__ebpf_opts_valid(o, sizeof(*o)) || o->sz < sizeof(*o) ||
 	    (!o->data_in && o->data_size_in) || o->data_size_in > (1u << 20) ||
 	    (o->ctx_in && o->ctx_size_in > 192) || o->cpu >= obj->ncpus)
 		return -EINVAL;
