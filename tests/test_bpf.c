@@ -1,4 +1,6 @@
-/* test_bpf.c - classic BPF (checker, interpreter, pcap_compile) and packet taps. */
+/* test_bpf.c - classic BPF (checker, interpreter, pcap_compile), packet taps, and eBPF: objects
+ * built by clang from tests/data/ebpf/, hand-written instructions, the checker, maps, helpers,
+ * and the same objects run by this machine's kernel (as root). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,9 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include "frames.h"
 #include "internal.h"
 #include "rxsim/bpf.h"
 #include "rxsim/error.h"
@@ -784,6 +793,1187 @@ static void test_tap_pcap(void **state)
 	free(frames);
 }
 
+/* ---- eBPF: hand-written instructions ----------------------------------------------------------- */
+
+/* Instruction builders, as the kernel's include/linux/filter.h writes them. */
+#define EI(c, d, s, o, i) { (uint8_t)(c), (uint8_t)(d), (uint8_t)(s), (int16_t)(o), (int32_t)(i) }
+#define MOV64_IMM(d, i)		EI(0xb7, d, 0, 0, i)
+#define MOV32_IMM(d, i)		EI(0xb4, d, 0, 0, i)
+#define ALU64_IMM(op, d, i)	EI(0x07 | (op), d, 0, 0, i)
+#define ALU64_REG(op, d, s)	EI(0x0f | (op), d, s, 0, 0)
+#define ALU32_IMM(op, d, i)	EI(0x04 | (op), d, 0, 0, i)
+#define ALU32_REG(op, d, s)	EI(0x0c | (op), d, s, 0, 0)
+#define LD_IMM64(d, lo, hi)	EI(0x18, d, 0, 0, lo), EI(0, 0, 0, 0, hi)
+#define LD_MAP(d, idx)		EI(0x18, d, 5, 0, idx), EI(0, 0, 0, 0, 0)
+#define LD_MAPVAL(d, idx, off)	EI(0x18, d, 6, 0, idx), EI(0, 0, 0, 0, off)
+#define ELDX(sz, d, s, o)	EI(0x61 | (sz), d, s, o, 0)
+#define ELDXSX(sz, d, s, o)	EI(0x81 | (sz), d, s, o, 0)
+#define ESTX(sz, d, s, o)	EI(0x63 | (sz), d, s, o, 0)
+#define EST(sz, d, o, i)		EI(0x62 | (sz), d, 0, o, i)
+#define ATOMIC(sz, d, s, o, op)	EI(0xc3 | (sz), d, s, o, op)
+#define JMP_IMM(op, d, i, o)	EI(0x05 | (op), d, 0, o, i)
+#define JMP_REG(op, d, s, o)	EI(0x0d | (op), d, s, o, 0)
+#define JMP32_IMM(op, d, i, o)	EI(0x06 | (op), d, 0, o, i)
+#define EJA(o)			EI(0x05, 0, 0, o, 0)
+#define EJA32(i)			EI(0x06, 0, 0, 0, i)
+#define CALL(h)			EI(0x85, 0, 0, 0, h)
+#define CALL_SUB(rel)		EI(0x85, 0, 1, 0, rel)
+#define EXIT			EI(0x95, 0, 0, 0, 0)
+#define ESW 0x00	/* sizes */
+#define ESH 0x08
+#define ESB 0x10
+#define ESDW 0x18
+
+#define EPROG(...) { __VA_ARGS__ }, \
+	(unsigned int)(sizeof((struct rxs_ebpf_insn[]){ __VA_ARGS__ }) / sizeof(struct rxs_ebpf_insn))
+#define EMAX 24
+
+/* r0 = f(constants): every op class, the signed forms of ISA v4, the kernel's answers to what
+ * C leaves undefined. want_rc 0: the run returns want; else the run fails with want_rc. */
+static const struct {
+	int line;
+	struct rxs_ebpf_insn p[EMAX];
+	unsigned int len;
+	int want_rc;
+	uint32_t want;
+} einsn_cases[] = {
+	{ __LINE__, EPROG(MOV64_IMM(0, 7), EXIT), 0, 7 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 7), ALU64_IMM(0x00, 0, 5), EXIT), 0, 12 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 7), MOV64_IMM(1, 9), ALU64_REG(0x10, 0, 1), EXIT), 0,
+	  0xfffffffe },
+	{ __LINE__, EPROG(MOV64_IMM(0, 6), ALU64_IMM(0x20, 0, 7), EXIT), 0, 42 },
+	/* Division by zero: 0; modulo by zero: the dividend (64 and 32 bits). */
+	{ __LINE__, EPROG(MOV64_IMM(0, 6), MOV64_IMM(1, 0), ALU64_REG(0x30, 0, 1), EXIT), 0, 0 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 6), MOV64_IMM(1, 0), ALU64_REG(0x90, 0, 1), EXIT), 0, 6 },
+	{ __LINE__, EPROG(MOV32_IMM(0, 6), MOV32_IMM(1, 0), ALU32_REG(0x30, 0, 1), EXIT), 0, 0 },
+	{ __LINE__, EPROG(MOV32_IMM(0, 6), MOV32_IMM(1, 0), ALU32_REG(0x90, 0, 1), EXIT), 0, 6 },
+	/* Signed division and modulo (off 1): -7 / 2 = -3, -7 % 2 = -1, INT_MIN / -1 wraps. */
+	{ __LINE__, EPROG(MOV64_IMM(0, -7), EI(0x37, 0, 0, 1, 2), EXIT), 0, (uint32_t)-3 },
+	{ __LINE__, EPROG(MOV64_IMM(0, -7), EI(0x97, 0, 0, 1, 2), EXIT), 0, (uint32_t)-1 },
+	{ __LINE__, EPROG(MOV32_IMM(0, -7), EI(0x34, 0, 0, 1, 2), EXIT), 0, (uint32_t)-3 },
+	{ __LINE__, EPROG(MOV32_IMM(0, INT32_MIN), EI(0x34, 0, 0, 1, -1), EXIT), 0,
+	  (uint32_t)INT32_MIN },
+	{ __LINE__, EPROG(MOV32_IMM(0, INT32_MIN), EI(0x94, 0, 0, 1, -1), EXIT), 0, 0 },
+	{ __LINE__, EPROG(MOV64_IMM(0, -7), MOV64_IMM(1, 0), EI(0x3f, 0, 1, 1, 0), EXIT), 0, 0 },
+	/* Shifts: the count modulo the width for registers; arithmetic right shift. */
+	{ __LINE__, EPROG(MOV64_IMM(0, 1), MOV64_IMM(1, 65), ALU64_REG(0x60, 0, 1), EXIT), 0, 2 },
+	{ __LINE__, EPROG(MOV32_IMM(0, 1), MOV32_IMM(1, 33), ALU32_REG(0x60, 0, 1), EXIT), 0, 2 },
+	{ __LINE__, EPROG(MOV64_IMM(0, -16), ALU64_IMM(0xc0, 0, 2), EXIT), 0, (uint32_t)-4 },
+	{ __LINE__, EPROG(MOV32_IMM(0, -16), ALU32_IMM(0x70, 0, 28), EXIT), 0, 15 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 5), ALU64_IMM(0x80, 0, 0), EXIT), 0, (uint32_t)-5 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 0x0c), ALU64_IMM(0x50, 0, 0x0a), ALU64_IMM(0x40, 0, 0x30),
+			  ALU64_IMM(0xa0, 0, 0xff), EXIT), 0, 0xc7 },
+	/* ALU32 results are zero-extended; a 64-bit immediate in two halves. */
+	{ __LINE__, EPROG(LD_IMM64(0, -1, 0x12345678), ALU32_IMM(0x00, 0, 1), ALU64_IMM(0x70, 0, 1),
+			  EXIT), 0, 0 },
+	{ __LINE__, EPROG(LD_IMM64(0, 0x11, 0x22), ALU64_IMM(0x70, 0, 32), EXIT), 0, 0x22 },
+	/* Byte swaps: to big-endian (0xdc), to little-endian (0xd4, a truncation here), bswap
+	 * (ISA v4, 0xd7). */
+	{ __LINE__, EPROG(MOV64_IMM(0, 0x1234), EI(0xdc, 0, 0, 0, 16), EXIT), 0, 0x3412 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 0x12345678), EI(0xdc, 0, 0, 0, 32), EXIT), 0, 0x78563412 },
+	{ __LINE__, EPROG(LD_IMM64(0, 0x12345678, 0x9abcdef0), EI(0xdc, 0, 0, 0, 64), EXIT), 0,
+	  0xf0debc9a },
+	{ __LINE__, EPROG(MOV64_IMM(0, 0x12345678), EI(0xd4, 0, 0, 0, 16), EXIT), 0, 0x5678 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 0x12345678), EI(0xd7, 0, 0, 0, 32), EXIT), 0, 0x78563412 },
+	/* MOVSX (v4): sign-extend 8, 16, 32 bits. */
+	{ __LINE__, EPROG(MOV64_IMM(1, 0x80), EI(0xbf, 0, 1, 8, 0), ALU64_IMM(0x70, 0, 32), EXIT),
+	  0, 0xffffffff },
+	{ __LINE__, EPROG(MOV64_IMM(1, 0x8000), EI(0xbc, 0, 1, 16, 0), EXIT), 0, 0xffff8000 },
+	{ __LINE__, EPROG(MOV32_IMM(1, -1), EI(0xbf, 0, 1, 32, 0), ALU64_IMM(0x70, 0, 32), EXIT),
+	  0, 0xffffffff },
+	/* Jumps: 64 and 32-bit, signed and unsigned; JA32 (v4, gotol). */
+	{ __LINE__, EPROG(MOV64_IMM(0, 1), MOV64_IMM(1, -1), JMP_IMM(0xc0, 1, 0, 1), EXIT,
+			  MOV64_IMM(0, 2), EXIT), 0, 2 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 1), MOV64_IMM(1, -1), JMP_IMM(0xa0, 1, 0, 1), EXIT,
+			  MOV64_IMM(0, 2), EXIT), 0, 1 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 1), LD_IMM64(1, 5, 1), JMP32_IMM(0x10, 1, 5, 1), EXIT,
+			  MOV64_IMM(0, 2), EXIT), 0, 2 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 1), LD_IMM64(1, 5, 1), JMP_IMM(0x10, 1, 5, 1), EXIT,
+			  MOV64_IMM(0, 2), EXIT), 0, 1 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 1), MOV32_IMM(1, -3), JMP32_IMM(0xd0, 1, -3, 1), EXIT,
+			  MOV64_IMM(0, 3), EXIT), 0, 3 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 1), MOV64_IMM(1, 6), JMP_IMM(0x40, 1, 4, 1), EXIT,
+			  MOV64_IMM(0, 4), EXIT), 0, 4 },
+	{ __LINE__, EPROG(MOV64_IMM(0, 1), JMP_IMM(0x10, 0, 2, 1), EJA32(1), EXIT, MOV64_IMM(0, 5),
+			  EXIT), 0, 5 },
+	/* A bounded loop: r0 = 10 + 9 + ... + 1. */
+	{ __LINE__, EPROG(MOV64_IMM(0, 0), MOV64_IMM(1, 10), ALU64_REG(0x00, 0, 1),
+			  ALU64_IMM(0x10, 1, 1), JMP_IMM(0x50, 1, 0, -3), EXIT), 0, 55 },
+	/* The stack: store, load, sign-extending loads (v4 MEMSX). */
+	{ __LINE__, EPROG(EST(ESDW, 10, -8, -2), ELDX(ESW, 0, 10, -8), EXIT), 0, 0xfffffffe },
+	{ __LINE__, EPROG(EST(ESB, 10, -1, 0x80), ELDXSX(ESB, 0, 10, -1), ALU64_IMM(0x70, 0, 32),
+			  EXIT), 0, 0xffffffff },
+	{ __LINE__, EPROG(EST(ESH, 10, -2, 0x8001), ELDXSX(ESH, 0, 10, -2), EXIT), 0, 0xffff8001 },
+	{ __LINE__, EPROG(MOV64_IMM(1, 9), ESTX(ESW, 10, 1, -4), ELDX(ESB, 0, 10, -4), EXIT), 0, 9 },
+	/* Atomics: add, fetch-or, xchg, cmpxchg (r0 compared, old value into r0). */
+	{ __LINE__, EPROG(EST(ESDW, 10, -8, 40), MOV64_IMM(1, 2), ATOMIC(ESDW, 10, 1, -8, 0x00),
+			  ELDX(ESDW, 0, 10, -8), EXIT), 0, 42 },
+	{ __LINE__, EPROG(EST(ESW, 10, -4, 1), MOV64_IMM(1, 6), ATOMIC(ESW, 10, 1, -4, 0x41),
+			  ELDX(ESW, 0, 10, -4), ALU64_REG(0x20, 0, 1), EXIT), 0, 7 },
+	{ __LINE__, EPROG(EST(ESDW, 10, -8, 3), MOV64_IMM(1, 8), ATOMIC(ESDW, 10, 1, -8, 0xe1),
+			  ELDX(ESDW, 0, 10, -8), ALU64_IMM(0x20, 0, 10), ALU64_REG(0x00, 0, 1), EXIT),
+	  0, 83 },
+	{ __LINE__, EPROG(EST(ESDW, 10, -8, 5), MOV64_IMM(0, 5), MOV64_IMM(1, 9),
+			  ATOMIC(ESDW, 10, 1, -8, 0xf1), ELDX(ESDW, 1, 10, -8), ALU64_IMM(0x20, 1, 10),
+			  ALU64_REG(0x00, 0, 1), EXIT), 0, 95 },
+	/* bpf-to-bpf: r0 = sub(3) + 1, sub(x) = x * 2 with its own stack frame. */
+	{ __LINE__, EPROG(MOV64_IMM(1, 3), CALL_SUB(2), ALU64_IMM(0x00, 0, 1), EXIT,
+			  EST(ESDW, 10, -8, 0), EI(0xbf, 0, 1, 0, 0), ALU64_IMM(0x20, 0, 2), EXIT), 0, 7 },
+	/* Call depth: a subprogram calling itself forever stops at 8 frames. */
+	{ __LINE__, EPROG(CALL_SUB(1), EXIT, CALL_SUB(-1), EXIT), -EFAULT, 0 },
+	/* Out of bounds: below the stack; NULL. */
+	{ __LINE__, EPROG(EI(0xbf, 1, 10, 0, 0), ALU64_IMM(0x10, 1, 600), ELDX(ESDW, 0, 1, 0), EXIT),
+	  -EFAULT, 0 },
+	{ __LINE__, EPROG(MOV64_IMM(1, 0), ELDX(ESW, 0, 1, 0), EXIT), -EFAULT, 0 },
+	/* The context of an XDP program: data/data_end are packet pointers, 14 bytes apart. */
+	{ __LINE__, EPROG(ELDX(ESW, 2, 1, 0), ELDX(ESW, 3, 1, 4), EI(0xbf, 0, 3, 0, 0),
+			  ALU64_REG(0x10, 0, 2), EXIT), 0, 14 },
+	{ __LINE__, EPROG(ELDX(ESW, 2, 1, 0), ELDX(ESB, 0, 2, 13), EXIT), 0, 0x08 },
+	{ __LINE__, EPROG(ELDX(ESW, 2, 1, 0), ELDX(ESB, 0, 2, 14), EXIT), -EFAULT, 0 },
+	{ __LINE__, EPROG(EST(ESW, 1, 16, 0), MOV64_IMM(0, 0), EXIT), -EFAULT, 0 },
+	{ __LINE__, EPROG(ELDX(ESH, 0, 1, 12), EXIT), -EFAULT, 0 },	/* xdp_md: 4-byte reads */
+};
+
+static void test_ebpf_insns(void **state)
+{
+	uint8_t pkt[14] = { [12] = 0x08, [13] = 0x08 };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(einsn_cases); i++) {
+		struct rxs_bpf_run_opts o = { .sz = sizeof(o), .data_in = pkt,
+					      .data_size_in = sizeof(pkt) };
+		rxs_bpf_object_t *obj;
+		char err[256];
+		int rc = rxs_bpf_object_from_insns(&obj, "case", RXS_BPF_PROG_XDP, einsn_cases[i].p,
+						   einsn_cases[i].len, NULL, 0, NULL, err,
+						   sizeof(err));
+
+		if (rc)
+			fail_msg("case at line %d: refused: %s", einsn_cases[i].line, err);
+		rc = rxs_bpf_prog_run(obj, NULL, &o);
+		if (rc != einsn_cases[i].want_rc || (!rc && o.retval != einsn_cases[i].want))
+			fail_msg("case at line %d: rc %d retval %u (0x%x), want %d %u: %s",
+				 einsn_cases[i].line, rc, o.retval, o.retval, einsn_cases[i].want_rc,
+				 einsn_cases[i].want, rxs_bpf_object_errmsg(obj));
+		if (rc && !strstr(rxs_bpf_object_errmsg(obj), "case: insn "))
+			fail_msg("case at line %d: %s", einsn_cases[i].line,
+				 rxs_bpf_object_errmsg(obj));
+		rxs_bpf_object_close(obj);
+	}
+}
+
+/* Programs the checker refuses, and the words its message must have. Map 0 is an array of one
+ * 8-byte value, map 1 a hash. */
+static const struct {
+	int line;
+	enum rxs_bpf_prog_type type;
+	struct rxs_ebpf_insn p[EMAX];
+	unsigned int len;
+	const char *why;
+} echeck_cases[] = {
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(EI(0xff, 0, 0, 0, 0), EXIT), "insn 0: unknown opcode" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(EI(0xe7, 0, 0, 0, 0), EXIT), "unknown opcode 0xe7" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(EI(0x8f, 0, 0, 0, 0), EXIT), "invalid neg" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EJA(5), EXIT), "jump out of range" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EJA(-3), EXIT), "jump out of range" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), JMP_IMM(0x10, 0, 0, 1),
+					    LD_IMM64(1, 1, 1), EXIT), "middle of ld_imm64" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0)), "falling off the end" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), JMP_IMM(0x10, 0, 0, -2)),
+	  "falling off the end" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), LD_IMM64(1, 0, 0)),
+	  "falling off the end" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(EXIT), "R0 !read_ok" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(EI(0xbf, 0, 2, 0, 0), EXIT), "R2 !read_ok" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), JMP_IMM(0x10, 1, 0, 1),
+					    MOV64_IMM(3, 0), EI(0xbf, 0, 3, 0, 0), EXIT),
+	  "insn 3: R3 !read_ok" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(CALL(7), EI(0xbf, 0, 1, 0, 0), EXIT), "R1 !read_ok" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(LD_MAP(1, 0), CALL(1), MOV64_IMM(0, 0), EXIT),
+	  "insn 2: R2 !read_ok" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), CALL(51), EXIT),
+	  "helper bpf_redirect_map#51 is not supported" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), CALL(100000), EXIT),
+	  "unknown helper #100000" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EI(0x85, 0, 2, 0, 7), EXIT), "kfunc" },
+	{ __LINE__, RXS_BPF_PROG_SOCKET_FILTER, EPROG(MOV64_IMM(1, 0), MOV64_IMM(2, 0),
+						     MOV64_IMM(3, 0), MOV64_IMM(4, 0),
+						     MOV64_IMM(5, 0), CALL(9), EXIT),
+	  "socket filter cannot use helper bpf_skb_store_bytes#9" },
+	{ __LINE__, RXS_BPF_PROG_SCHED_CLS, EPROG(MOV64_IMM(2, 0), CALL(44), EXIT),
+	  "tc cannot use helper bpf_xdp_adjust_head#44" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(10, 0), EXIT), "frame pointer is read only" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EST(ESDW, 10, 0, 1), EXIT),
+	  "invalid stack access off=0" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EST(ESDW, 10, -520, 1), EXIT),
+	  "invalid stack access off=-520" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 1), ALU64_IMM(0x30, 0, 0), EXIT),
+	  "division by zero" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 1), ALU64_IMM(0x60, 0, 64), EXIT),
+	  "invalid shift 64" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV32_IMM(0, 1), ALU32_IMM(0x70, 0, 32), EXIT),
+	  "invalid shift 32" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EXIT, MOV64_IMM(0, 1), EXIT),
+	  "insn 2: unreachable insn" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(LD_MAP(1, 2), MOV64_IMM(0, 0), EXIT),
+	  "ld_imm64 of map 2: the object has 2 maps" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(LD_MAPVAL(1, 1, 0), MOV64_IMM(0, 0), EXIT),
+	  "direct value access needs a one-element array" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(LD_MAPVAL(1, 0, 8), MOV64_IMM(0, 0), EXIT),
+	  "direct value offset 8" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(EI(0x18, 1, 4, 0, 0), EI(0, 0, 0, 0, 0),
+					    MOV64_IMM(0, 0), EXIT), "src_reg 4" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EI(0x20, 0, 0, 0, 0), EXIT),
+	  "BPF_LD_[ABS|IND]" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EI(0xb7, 0, 1, 0, 0), EXIT),
+	  "reserved field" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), CALL_SUB(5), EXIT),
+	  "call to insn 7 out of range" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EXIT, EXIT), "unreachable" },
+	{ __LINE__, RXS_BPF_PROG_XDP, { EXIT }, 0, "0 instructions" },
+};
+
+static void test_ebpf_checker(void **state)
+{
+	const struct rxs_bpf_map_info maps[] = {
+		{ .name = "one", .type = RXS_BPF_MAP_ARRAY, .key_size = 4, .value_size = 8,
+		  .max_entries = 1 },
+		{ .name = "h", .type = RXS_BPF_MAP_HASH, .key_size = 4, .value_size = 8,
+		  .max_entries = 8 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(echeck_cases); i++) {
+		rxs_bpf_object_t *obj = NULL;
+		char err[256] = "";
+		int rc = rxs_bpf_object_from_insns(&obj, "chk", echeck_cases[i].type,
+						   echeck_cases[i].p, echeck_cases[i].len, maps,
+						   ARRAY_SIZE(maps), NULL, err, sizeof(err));
+
+		if (rc != -EINVAL || obj || !strstr(err, echeck_cases[i].why) ||
+		    strncmp(err, "chk: chk: ", 10))
+			fail_msg("case at line %d: rc %d, \"%s\", want \"%s\"", echeck_cases[i].line,
+				 rc, err, echeck_cases[i].why);
+	}
+}
+
+/* ---- eBPF: objects built by clang ------------------------------------------------------------- */
+
+#ifdef RXS_HAVE_LIBBPF
+#define EBPF_SKIP() ((void)0)
+#else
+#define RXS_EBPF_DIR ""
+#define EBPF_SKIP() do { \
+	print_message("eBPF objects: rxsim was built without libbpf or clang; skipped\n"); \
+	skip(); \
+} while (0)
+#endif
+
+static rxs_bpf_object_t *eopen(const char *file, const struct rxs_bpf_object_opts *opts)
+{
+	char path[512], err[512];
+	rxs_bpf_object_t *obj;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", RXS_EBPF_DIR, file);
+	rc = rxs_bpf_object_open(&obj, path, opts, err, sizeof(err));
+	if (rc)
+		fail_msg("%s: %d %s", path, rc, err);
+	return obj;
+}
+
+/* Run @prog on @len bytes at @pkt on CPU @cpu; the frame after the run into @out (if any).
+ * Returns rxs_bpf_prog_run's result; the verdict in *@ret. */
+static int erun(rxs_bpf_object_t *obj, const char *prog, const void *pkt, uint32_t len,
+		unsigned int cpu, uint8_t *out, uint32_t *outlen, uint32_t *ret)
+{
+	static uint8_t sink[4096];
+	struct rxs_bpf_run_opts o = { .sz = sizeof(o), .data_in = pkt, .data_size_in = len,
+				      .data_out = out ? out : sink, .data_size_out = 4096,
+				      .cpu = cpu, .now_ns = 1000 };
+	int rc = rxs_bpf_prog_run(obj, prog, &o);
+
+	if (outlen)
+		*outlen = o.data_size_out;
+	*ret = o.retval;
+	return rc;
+}
+
+static uint32_t everdict(rxs_bpf_object_t *obj, const char *prog, const void *pkt, uint32_t len)
+{
+	uint32_t ret;
+	int rc = erun(obj, prog, pkt, len, 0, NULL, NULL, &ret);
+
+	if (rc)
+		fail_msg("%s: %d %s", prog, rc, rxs_bpf_object_errmsg(obj));
+	return ret;
+}
+
+static const struct {
+	int line;
+	const char *file;
+	int want;
+	const char *why;
+} eload_cases[] = {
+	{ __LINE__, "xdp_filter.o", 0, "" },
+	{ __LINE__, "core.o", -ENOTSUP,
+	  "core.o: core_read: insn 6 of section tc: CO-RE relocation field_byte_offset of struct "
+	  "pkt_hdr (access 0:2)" },
+	{ __LINE__, "redirect.o", -EINVAL,
+	  "redirect.o: tc_redirect: insn 2: helper bpf_redirect#23 is not supported by rxsim" },
+	{ __LINE__, "nonexistent.o", -ENOENT, "nonexistent.o: No such file" },
+};
+
+static void test_ebpf_load(void **state)
+{
+	rxs_bpf_object_t *obj;
+	struct rxs_bpf_program_info pi;
+	struct rxs_bpf_map_info mi;
+	char path[512], err[512];
+	uint16_t port;
+
+	(void)state;
+	EBPF_SKIP();
+	for (size_t i = 0; i < ARRAY_SIZE(eload_cases); i++) {
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/%s", RXS_EBPF_DIR, eload_cases[i].file);
+		err[0] = 0;
+		rc = rxs_bpf_object_open(&obj, path, NULL, err, sizeof(err));
+		if (rc != eload_cases[i].want || !strstr(err, eload_cases[i].why))
+			fail_msg("case at line %d: %d \"%s\"", eload_cases[i].line, rc, err);
+		rxs_bpf_object_close(obj);
+	}
+	/* Not an object; options with bytes this version does not know. */
+	assert_int_equal(rxs_bpf_object_open_mem(&obj, "hello", 5, "x", NULL, err, sizeof(err)),
+			 -EINVAL);
+	{
+		struct { struct rxs_bpf_object_opts o; uint64_t future; } big = {
+			{ .sz = sizeof(big) }, 1 };
+
+		assert_int_equal(rxs_bpf_object_open(&obj, path, &big.o, err, sizeof(err)), -EINVAL);
+	}
+	/* What the object holds: programs with their sections, maps as libbpf names them,
+	 * global data with its initial contents, the license. */
+	obj = eopen("xdp_filter.o", NULL);
+	assert_string_equal(rxs_bpf_object_license(obj), "GPL");
+	assert_int_equal(rxs_bpf_object_program_count(obj), 1);
+	assert_int_equal(rxs_bpf_object_program(obj, 0, &pi), 0);
+	assert_string_equal(pi.name, "xdp_filter");
+	assert_string_equal(pi.section, "xdp");
+	assert_int_equal(pi.type, RXS_BPF_PROG_XDP);
+	assert_int_equal(rxs_bpf_object_program(obj, 1, &pi), -ENOENT);
+	assert_int_equal(rxs_bpf_object_map_count(obj), 5);
+	assert_int_equal(rxs_bpf_object_map(obj, 0, &mi), 0);
+	assert_string_equal(mi.name, "blocklist");
+	assert_int_equal(mi.type, RXS_BPF_MAP_HASH);
+	assert_int_equal(mi.max_entries, 64);
+	assert_int_equal(rxs_bpf_map_lookup(obj, ".rodata", (uint32_t[]){ 0 }, &port), 0);
+	assert_int_equal(port, 53);
+	rxs_bpf_object_close(obj);
+}
+
+/* The no-syscall claim of ebpf_load.c, held: a seccomp filter that kills the process on bpf()
+ * while every object opens, as root and as nobody. A third child calls bpf() itself, to show
+ * the filter works. */
+static int no_bpf_child(int mode, uint8_t **bufs, const size_t *lens, const char **names,
+			size_t n)
+{
+	struct rxs_bpf_insn f[] = {
+		RXS_BPF_STMT(RXS_BPF_LD | RXS_BPF_W | RXS_BPF_ABS, 0),	/* seccomp_data.nr */
+		RXS_BPF_JUMP(RXS_BPF_JMP | RXS_BPF_JEQ | RXS_BPF_K, __NR_bpf, 0, 1),
+		RXS_BPF_STMT(RXS_BPF_RET | RXS_BPF_K, SECCOMP_RET_KILL_PROCESS),
+		RXS_BPF_STMT(RXS_BPF_RET | RXS_BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct kernel_fprog prog = { ARRAY_SIZE(f), f };
+	pid_t pid = fork();
+	int status, ok = 0;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char err[512];
+
+		if (mode == 1 && geteuid() == 0 && (setgroups(0, NULL) || setgid(65534) ||
+						   setuid(65534)))
+			_exit(3);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(4);
+		if (mode == 2)
+			syscall(__NR_bpf, 0, NULL, 0);
+		for (size_t i = 0; i < n; i++) {
+			rxs_bpf_object_t *obj;
+			int rc = rxs_bpf_object_open_mem(&obj, bufs[i], lens[i], names[i], NULL, err,
+							 sizeof(err));
+
+			ok += rc == 0;
+			rxs_bpf_object_close(obj);
+		}
+		_exit(ok == (int)n ? 0 : 5);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) ? 1000 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+static void test_ebpf_no_syscall(void **state)
+{
+	static const char *const files[] = { "xdp_filter.o", "maps.o", "tail.o", "output.o",
+					     "tc_nat.o", "socket.o", "misc.o", "alu_v3.o" };
+	uint8_t *bufs[ARRAY_SIZE(files)];
+	size_t lens[ARRAY_SIZE(files)];
+	const char *names[ARRAY_SIZE(files)];
+
+	(void)state;
+	EBPF_SKIP();
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		char path[512];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", RXS_EBPF_DIR, files[i]);
+		f = fopen(path, "rb");
+		assert_non_null(f);
+		bufs[i] = malloc(1 << 20);
+		lens[i] = fread(bufs[i], 1, 1 << 20, f);
+		names[i] = files[i];
+		fclose(f);
+	}
+	assert_int_equal(no_bpf_child(2, bufs, lens, names, 0), 1000 + SIGSYS);
+	assert_int_equal(no_bpf_child(0, bufs, lens, names, ARRAY_SIZE(files)), 0);
+	if (geteuid() == 0)
+		assert_int_equal(no_bpf_child(1, bufs, lens, names, ARRAY_SIZE(files)), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		free(bufs[i]);
+}
+
+/* XDP verdicts, from enum xdp_action; and the tc ones. */
+#define XDP_ABORTED 0
+#define XDP_DROP 1
+#define XDP_PASS 2
+#define XDP_TX 3
+
+static void test_ebpf_xdp(void **state)
+{
+	struct rxs_bpf_object_opts opts = { .sz = sizeof(opts), .ncpus = 2 };
+	rxs_bpf_object_t *obj;
+	uint32_t src, key, ret, len, u32;
+	uint64_t one = 0, drops, per[2];
+	uint8_t out[4096];
+	struct fr f;
+
+	(void)state;
+	EBPF_SKIP();
+	obj = eopen("xdp_filter.o", &opts);
+	fr_inet((uint8_t *)&src, "10.9.9.9");
+	assert_int_equal(rxs_bpf_map_update(obj, "blocklist", &src, &one, 0), 0);
+	fr_udp(&f, "10.9.9.9", FR_HOST_IP, 1000, 2000, 10);
+	assert_int_equal(erun(obj, "xdp_filter", f.d, f.len, 1, NULL, NULL, &ret), 0);
+	assert_int_equal(ret, XDP_DROP);
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, 53, 10);
+	assert_int_equal(everdict(obj, "xdp_filter", f.d, f.len), XDP_DROP);	/* .rodata's port */
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, 54, 10);
+	assert_int_equal(everdict(obj, "xdp_filter", f.d, f.len), XDP_PASS);
+	assert_int_equal(everdict(obj, "xdp_filter", f.d, 20), XDP_PASS);	/* too short */
+	f.d[23] = 6;	/* TCP */
+	assert_int_equal(everdict(obj, "xdp_filter", f.d, f.len), XDP_PASS);
+	/* The program's counters: the blocklist hit, per-CPU verdicts, global data. */
+	assert_int_equal(rxs_bpf_map_lookup(obj, "blocklist", &src, &drops), 0);
+	assert_int_equal(drops, 1);
+	key = XDP_DROP;
+	assert_int_equal(rxs_bpf_map_lookup(obj, "verdicts", &key, per), 0);
+	assert_int_equal(per[0], 1);	/* the DNS drop ran on CPU 0 */
+	assert_int_equal(per[1], 1);	/* the blocklist drop on CPU 1 */
+	key = XDP_PASS;
+	assert_int_equal(rxs_bpf_map_lookup(obj, "verdicts", &key, per), 0);
+	assert_int_equal(per[0], 3);
+	key = 0;
+	assert_int_equal(rxs_bpf_map_lookup(obj, ".bss", &key, &one), 0);
+	assert_int_equal(one, 3);	/* UDP seen */
+	assert_int_equal(rxs_bpf_map_lookup(obj, ".data", &key, &u32), 0);
+	assert_int_equal(u32, f.len);
+	u32 = 99;
+	assert_int_equal(rxs_bpf_map_update(obj, ".rodata", &key, &u32, 0), -EPERM);
+	assert_int_equal(rxs_bpf_map_lookup(obj, "nope", &key, &u32), -ENOENT);
+	rxs_bpf_object_close(obj);
+
+	/* Head, tail and metadata adjustments: the frame comes back changed. */
+	obj = eopen("xdp_adjust.o", NULL);
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, 53, 10);
+	assert_int_equal(erun(obj, "xdp_push", f.d, f.len, 0, out, &len, &ret), 0);
+	assert_int_equal(ret, XDP_TX);
+	assert_int_equal(len, f.len + 4);
+	assert_memory_equal(out, f.d, 12);
+	assert_memory_equal(out + 12, "\x81\x00\x00\x2a", 4);
+	assert_memory_equal(out + 16, f.d + 12, f.len - 12);
+	assert_int_equal(erun(obj, "xdp_pop", f.d, f.len, 0, out, &len, &ret), 0);
+	assert_int_equal(ret, XDP_PASS);
+	assert_int_equal(len, f.len - 14);
+	assert_memory_equal(out, f.d + 14, len);
+	assert_int_equal(erun(obj, "xdp_tail", f.d, f.len, 0, out, &len, &ret), 0);
+	assert_int_equal(ret, XDP_PASS);
+	assert_int_equal(len, f.len + 4);
+	assert_memory_equal(out, f.d, f.len - 4);
+	assert_memory_equal(out + f.len - 4, "\0\0\0\0\x04\x03\x02\x01", 8);
+	{	/* data_out too small: -ENOSPC, and the size needed */
+		struct rxs_bpf_run_opts o = { .sz = sizeof(o), .data_in = f.d,
+					      .data_size_in = f.len, .data_out = out,
+					      .data_size_out = 10 };
+
+		assert_int_equal(rxs_bpf_prog_run(obj, "xdp_push", &o), -ENOSPC);
+		assert_int_equal(o.data_size_out, f.len + 4);
+		o.sz = 4;
+		assert_int_equal(rxs_bpf_prog_run(obj, "xdp_push", &o), -EINVAL);
+		o.sz = sizeof(o);
+		assert_int_equal(rxs_bpf_prog_run(obj, "nope", &o), -ENOENT);
+		o.data_size_in = 10;	/* shorter than an Ethernet header */
+		assert_int_equal(rxs_bpf_prog_run(obj, "xdp_push", &o), -EINVAL);
+	}
+	rxs_bpf_object_close(obj);
+	obj = eopen("xdp_meta.o", NULL);
+	assert_int_equal(erun(obj, "xdp_meta", f.d, f.len, 0, out, &len, &ret), 0);
+	assert_int_equal(ret, XDP_PASS);
+	assert_int_equal(len, f.len);
+	/* The metadata was read back through data_meta; the first 4 bytes of the frame were
+	 * loaded, inverted and stored. */
+	assert_int_equal(out[0], (uint8_t)~f.d[0]);
+	assert_memory_equal(out + 4, f.d + 4, f.len - 4);
+	rxs_bpf_object_close(obj);
+}
+
+/* An IPv4 frame's checksums: the header's and the UDP one over the pseudo-header. */
+static void assert_csums(const uint8_t *d, uint32_t len)
+{
+	uint32_t ulen = rxs__get_be16(d + 38), sum = fr_sum(d + 26, 8, 0) + 17 + ulen;
+
+	assert_int_equal(fr_fold(fr_sum(d + 14, 20, 0)), 0);
+	assert_true(ulen <= len - 34);
+	assert_int_equal(fr_fold(fr_sum(d + 34, ulen, sum)), 0);
+}
+
+static void test_ebpf_tc_socket(void **state)
+{
+	uint8_t out[4096], ctx[192] = { 0 }, ctx_out[192];
+	rxs_bpf_object_t *obj;
+	uint32_t ret, len, key = 0, diff, mark, cb1;
+	struct fr f;
+
+	(void)state;
+	EBPF_SKIP();
+	obj = eopen("tc_nat.o", NULL);
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, 53, 30);
+	assert_csums(f.d, f.len);
+	{
+		struct rxs_bpf_run_opts o = { .sz = sizeof(o), .data_in = f.d,
+					      .data_size_in = f.len, .data_out = out,
+					      .data_size_out = sizeof(out), .ctx_in = ctx,
+					      .ctx_size_in = sizeof(ctx), .ctx_out = ctx_out,
+					      .ctx_size_out = sizeof(ctx_out) };
+
+		assert_int_equal(rxs_bpf_prog_run(obj, "tc_nat", &o), 0);
+		assert_int_equal(o.retval, 0);
+		assert_int_equal(o.data_size_out, f.len);
+		memcpy(&mark, ctx_out + 8, 4);
+		memcpy(&cb1, ctx_out + 52, 4);
+		assert_int_equal(mark, 0x77);
+		assert_int_equal(cb1, f.len);
+	}
+	assert_memory_equal(out + 30, "\x0a\x00\x00\x63", 4);
+	assert_csums(out, f.len);
+	assert_int_equal(rxs_bpf_map_lookup(obj, "diffs", &key, &diff), 0);
+	assert_int_not_equal(diff, 0);
+	assert_int_equal(erun(obj, "tc_swap", f.d, f.len, 0, out, &len, &ret), 0);
+	assert_memory_equal(out, f.d + 6, 6);
+	assert_memory_equal(out + 6, f.d, 6);
+	assert_int_equal(ret, f.len + 1000 + 3 * 100000);	/* len, ifindex lo, OTHERHOST */
+	rxs_bpf_object_close(obj);
+
+	obj = eopen("socket.o", NULL);
+	assert_int_equal(everdict(obj, "sock_dns", f.d, f.len), f.len - 14);
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, 54, 30);
+	assert_int_equal(everdict(obj, "sock_dns", f.d, f.len), 16);
+	assert_int_equal(everdict(obj, "sock_far", f.d, f.len), 0);	/* LD_ABS past the end */
+	rxs_bpf_object_close(obj);
+
+	obj = eopen("reuseport.o", NULL);
+	assert_int_equal(everdict(obj, "select_by_len", f.d, 20), 1);	/* SK_PASS */
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, 54, 100);
+	assert_int_equal(everdict(obj, "select_by_len", f.d, f.len), 0);	/* over 100 */
+	rxs_bpf_object_close(obj);
+}
+
+/* maps.o's packet: an operation and a key after the Ethernet header. */
+static uint32_t map_op(rxs_bpf_object_t *obj, uint8_t op, uint32_t key, unsigned int cpu)
+{
+	uint8_t pkt[20] = { [14] = op };
+	uint32_t ret;
+
+	memcpy(pkt + 15, &key, 4);
+	if (erun(obj, "maps_op", pkt, sizeof(pkt), cpu, NULL, NULL, &ret))
+		fail_msg("maps_op %u: %s", op, rxs_bpf_object_errmsg(obj));
+	return ret;
+}
+
+struct lpm_k {
+	uint32_t prefixlen;
+	uint8_t addr[4];
+};
+
+static void test_ebpf_maps(void **state)
+{
+	struct rxs_bpf_object_opts opts = { .sz = sizeof(opts), .ncpus = 3 };
+	struct lpm_k lk;
+	rxs_bpf_object_t *obj;
+	uint64_t v64, keys = 0;
+	uint32_t k, next, v32;
+	uint64_t per[3];	/* per-CPU values, each padded to 8 bytes as bpf(2) has them */
+
+	(void)state;
+	EBPF_SKIP();
+	obj = eopen("maps.o", &opts);
+	/* Hash: insert, duplicate (-EEXIST), full (-E2BIG), delete; the order of keys. */
+	for (k = 1; k <= 4; k++)
+		assert_int_equal(map_op(obj, 1, k, 0), XDP_PASS);
+	assert_int_equal(map_op(obj, 1, 2, 0), XDP_DROP);
+	assert_int_equal(map_op(obj, 1, 5, 0), XDP_DROP);
+	assert_int_equal(map_op(obj, 2, 3, 0), XDP_PASS);
+	assert_int_equal(map_op(obj, 2, 3, 0), XDP_DROP);
+	assert_int_equal(map_op(obj, 1, 9, 0), XDP_PASS);
+	for (int rc = rxs_bpf_map_get_next_key(obj, "hash", NULL, &next); !rc;
+	     rc = rxs_bpf_map_get_next_key(obj, "hash", &next, &next))
+		keys = keys * 10 + next;
+	assert_int_equal(keys, 1249);
+	k = 9;
+	assert_int_equal(rxs_bpf_map_lookup(obj, "hash", &k, &v64), 0);
+	assert_int_equal(v64, 90);
+	assert_int_equal(rxs_bpf_map_delete(obj, "hash", &k), 0);
+	assert_int_equal(rxs_bpf_map_delete(obj, "hash", &k), -ENOENT);
+	assert_int_equal(rxs_bpf_map_update(obj, "hash", &k, &v64, 2), -ENOENT);	/* BPF_EXIST */
+	/* Array: values add up; out of range is no element; no delete. */
+	assert_int_equal(map_op(obj, 3, 2, 0), XDP_PASS);
+	assert_int_equal(map_op(obj, 3, 2, 0), XDP_PASS);
+	assert_int_equal(map_op(obj, 3, 4, 0), XDP_DROP);
+	k = 2;
+	assert_int_equal(rxs_bpf_map_lookup(obj, "array", &k, &v64), 0);
+	assert_int_equal(v64, 40);
+	assert_int_equal(rxs_bpf_map_delete(obj, "array", &k), -EINVAL);
+	k = 4;
+	assert_int_equal(rxs_bpf_map_update(obj, "array", &k, &v64, 0), -E2BIG);
+	/* Per-CPU: each CPU its own value; the library sees all three. */
+	map_op(obj, 4, 7, 0);
+	map_op(obj, 4, 7, 2);
+	map_op(obj, 4, 7, 2);
+	k = 7;
+	assert_int_equal(rxs_bpf_map_lookup(obj, "pcpu_hash", &k, per), 0);
+	assert_int_equal(per[0], 1);
+	assert_int_equal(per[1], 0);
+	assert_int_equal(per[2], 2);
+	k = 1;
+	assert_int_equal(rxs_bpf_map_lookup(obj, "pcpu_array", &k, per), 0);
+	assert_int_equal(per[0] + per[1] + per[2], 21);
+	/* LRU of 3: 10, 11, 12 in; 10 used again; 13 evicts the least recently used, 11. */
+	for (k = 10; k <= 12; k++)
+		assert_int_equal(map_op(obj, 5, k, 0), XDP_PASS);
+	assert_int_equal(map_op(obj, 5, 10, 0), XDP_TX);
+	assert_int_equal(map_op(obj, 5, 13, 0), XDP_PASS);
+	k = 11;
+	assert_int_equal(rxs_bpf_map_lookup(obj, "lru", &k, &v32), -ENOENT);
+	k = 12;
+	assert_int_equal(rxs_bpf_map_lookup(obj, "lru", &k, &v32), 0);
+	assert_int_equal(map_op(obj, 5, 10, 0), XDP_TX);
+	/* LPM: 10.0.0.0/8 -> 8, 10.1.0.0/16 -> 16, 10.1.2.3/32 -> 32; the longest wins. */
+	lk = (struct lpm_k){ 8, { 10, 0, 0, 0 } };
+	v32 = 8;
+	assert_int_equal(rxs_bpf_map_update(obj, "routes", &lk, &v32, 0), 0);
+	lk = (struct lpm_k){ 16, { 10, 1, 0, 0 } };
+	v32 = 16;
+	assert_int_equal(rxs_bpf_map_update(obj, "routes", &lk, &v32, 0), 0);
+	lk = (struct lpm_k){ 32, { 10, 1, 2, 3 } };
+	v32 = 32;
+	assert_int_equal(rxs_bpf_map_update(obj, "routes", &lk, &v32, 0), 0);
+	lk = (struct lpm_k){ 33, { 10, 1, 2, 3 } };
+	assert_int_equal(rxs_bpf_map_update(obj, "routes", &lk, &v32, 0), -EINVAL);
+	assert_int_equal(map_op(obj, 6, 0x0302010a, 0), 32);
+	assert_int_equal(map_op(obj, 6, 0x0402010a, 0), 16);
+	assert_int_equal(map_op(obj, 6, 0x0403020a, 0), 8);
+	assert_int_equal(map_op(obj, 6, 0x0403020b, 0), 99);
+	lk = (struct lpm_k){ 16, { 10, 1, 99, 99 } };	/* bits past the prefix do not count */
+	assert_int_equal(rxs_bpf_map_delete(obj, "routes", &lk), 0);
+	assert_int_equal(map_op(obj, 6, 0x0402010a, 0), 8);
+	rxs_bpf_object_close(obj);
+}
+
+static void test_ebpf_tail_calls(void **state)
+{
+	rxs_bpf_object_t *obj;
+	uint8_t pkt[20] = { 0 };
+	uint32_t k = 0, chain, idx;
+
+	(void)state;
+	EBPF_SKIP();
+	obj = eopen("tail.o", NULL);
+	/* Slot 0 came from the object's .values: tail_one. */
+	assert_int_equal(rxs_bpf_map_lookup(obj, "jmp", &k, &idx), 0);
+	assert_int_equal(idx, (uint32_t)rxs_bpf_object_program_index(obj, "tail_one"));
+	assert_int_equal(everdict(obj, "tail_entry", pkt, sizeof(pkt)), XDP_DROP);
+	assert_int_equal(rxs_bpf_map_lookup(obj, ".bss", &k, &chain), 0);
+	assert_int_equal(chain, 91);
+	/* Slot 1 from the library: tail_two, which tail-calls slot 0 in turn. */
+	k = 1;
+	idx = (uint32_t)rxs_bpf_object_program_index(obj, "tail_two");
+	assert_int_equal(rxs_bpf_map_update(obj, "jmp", &k, &idx, 0), 0);
+	pkt[14] = 1;
+	assert_int_equal(everdict(obj, "tail_entry", pkt, sizeof(pkt)), XDP_DROP);
+	k = 0;
+	assert_int_equal(rxs_bpf_map_lookup(obj, ".bss", &k, &chain), 0);
+	assert_int_equal(chain, 921);
+	pkt[14] = 2;	/* an empty slot: the call falls through */
+	assert_int_equal(everdict(obj, "tail_entry", pkt, sizeof(pkt)), XDP_PASS);
+	idx = 99;
+	assert_int_equal(rxs_bpf_map_update(obj, "jmp", &k, &idx, 0), -EBADF);
+	/* A program calling itself: 1 run + 33 tail calls, then the call fails. */
+	idx = (uint32_t)rxs_bpf_object_program_index(obj, "tail_self");
+	assert_int_equal(rxs_bpf_map_update(obj, "self", &k, &idx, 0), 0);
+	assert_int_equal(everdict(obj, "tail_self", pkt, sizeof(pkt)), XDP_PASS);
+	{
+		uint32_t bss[2];
+
+		rxs_bpf_map_lookup(obj, ".bss", &k, bss);
+		assert_int_equal(bss[1], 1 + RXS_BPF_MAX_TAIL_CALLS);	/* loops */
+	}
+	rxs_bpf_object_close(obj);
+}
+
+static void test_ebpf_output(void **state)
+{
+	struct rxs_bpf_object_opts opts = { .sz = sizeof(opts), .ncpus = 2 };
+	const struct rxs_bpf_output *out;
+	rxs_bpf_object_t *obj;
+	uint8_t pkt[64] = { 1, 2, 3 };
+	uint32_t ret, ev[4];
+	unsigned int n;
+
+	(void)state;
+	EBPF_SKIP();
+	obj = eopen("output.o", &opts);
+	assert_int_equal(erun(obj, "out_all", pkt, sizeof(pkt), 1, NULL, NULL, &ret), 0);
+	assert_int_equal(ret, XDP_PASS);
+	n = rxs_bpf_object_output(obj, &out);
+	assert_int_equal(n, 5);
+	assert_int_equal(out[0].kind, RXS_BPF_OUT_TRACE);
+	assert_string_equal((const char *)out[0].data, "len 64 cpu 1 rxsim");
+	assert_string_equal(out[0].prog, "out_all");
+	assert_string_equal((const char *)out[1].data, "hex beef neg -5 -7");
+	/* The perf event: the struct, then 14 bytes of the packet; on this CPU. */
+	assert_int_equal(out[2].kind, RXS_BPF_OUT_PERF);
+	assert_string_equal(out[2].map, "events");
+	assert_int_equal(out[2].cpu, 1);
+	assert_int_equal(out[2].len, 16 + 14);
+	memcpy(ev, out[2].data, 16);
+	assert_int_equal(ev[0], 64);
+	assert_int_equal(ev[1], 1);
+	assert_int_equal(ev[2], 1000);	/* bpf_ktime_get_ns: the caller's time */
+	assert_memory_equal(out[2].data + 16, pkt, 14);
+	/* Ring buffer: the output, then the reserved record; the discarded one is not there. */
+	assert_int_equal(out[3].kind, RXS_BPF_OUT_RINGBUF);
+	assert_string_equal(out[3].map, "rb");
+	assert_int_equal(out[3].len, 16);
+	assert_int_equal(out[4].len, 16);
+	memcpy(ev, out[4].data, 16);
+	assert_int_equal(ev[0], 1);
+	assert_int_equal(ev[1], 2);
+	/* Records stay until cleared: the 4 KiB ring holds 63 records of 64 bytes (as the
+	 * kernel's, never filled to the last byte); the two above take 48 bytes of it. */
+	assert_int_equal(everdict(obj, "out_fill", pkt, sizeof(pkt)), 63);
+	assert_int_equal(everdict(obj, "out_fill", pkt, sizeof(pkt)), 0);
+	rxs_bpf_object_clear_output(obj);
+	assert_int_equal(rxs_bpf_object_output(obj, &out), 0);
+	assert_int_equal(everdict(obj, "out_fill", pkt, sizeof(pkt)), 63);
+	rxs_bpf_object_close(obj);
+}
+
+struct misc_state {
+	uint64_t now;
+	uint32_t rnd[2];
+	uint32_t cpu;
+	uint32_t pad;
+	uint64_t xchg_old, slot, cmpxchg_old, counter;
+	uint32_t sum;
+};
+
+static struct misc_state run_misc(uint64_t seed, unsigned int cpu, uint64_t now)
+{
+	struct rxs_bpf_object_opts opts = { .sz = sizeof(opts), .ncpus = 4, .prandom_seed = seed };
+	rxs_bpf_object_t *obj = eopen("misc.o", &opts);
+	struct rxs_bpf_run_opts o = { .sz = sizeof(o), .data_in = fr_host_mac, .cpu = cpu,
+				      .now_ns = now };
+	uint8_t pkt[64] = { 0 };
+	struct misc_state st;
+	uint32_t k = 0;
+
+	o.data_in = pkt;
+	o.data_size_in = sizeof(pkt);
+	assert_int_equal(rxs_bpf_prog_run(obj, "misc_env", &o), 0);
+	assert_int_equal(rxs_bpf_map_lookup(obj, ".bss", &k, &st), 0);
+	rxs_bpf_object_close(obj);
+	return st;
+}
+
+static void test_ebpf_misc(void **state)
+{
+	struct rxs_bpf_object_opts opts = { .sz = sizeof(opts), .insn_limit = 10000 };
+	rxs_bpf_object_t *obj;
+	uint8_t pkt[300];
+	uint32_t ret, sums = 0;
+	struct rxs_bpf_run_opts o = { .sz = sizeof(o), .data_in = pkt };
+	struct misc_state a, b, c;
+
+	(void)state;
+	EBPF_SKIP();
+	a = run_misc(1, 3, 12345);
+	b = run_misc(1, 0, 0);
+	c = run_misc(2, 0, 0);
+	assert_int_equal(a.now, 12345);
+	assert_int_equal(a.xchg_old, 66);	/* the xchg's old value; then cpu was 3 */
+	assert_int_equal(a.slot, 77);
+	assert_int_equal(a.cpu, 3);
+	assert_int_equal(a.counter, 0x200);	/* 5, | 0x100, cmpxchg 0x105 -> 0x200 */
+	assert_int_equal(a.cmpxchg_old, 0x105);
+	/* The same seed, the same numbers; another seed, others. */
+	assert_memory_equal(a.rnd, b.rnd, sizeof(a.rnd));
+	assert_memory_not_equal(a.rnd, c.rnd, sizeof(a.rnd));
+	assert_int_not_equal(a.rnd[0], a.rnd[1]);
+	/* A bounded loop: instructions grow with the packet, up to the 256 bytes it reads. */
+	obj = eopen("misc.o", &opts);
+	for (unsigned int i = 0; i < sizeof(pkt); i++) {
+		pkt[i] = (uint8_t)i;
+		sums += i < 256 ? (uint8_t)i : 0;
+	}
+	o.data_size_in = 100;
+	assert_int_equal(rxs_bpf_prog_run(obj, "misc_loop", &o), 0);
+	assert_int_equal(o.retval, (99 * 100 / 2) & 0xff);
+	ret = (uint32_t)o.insns;
+	o.data_size_in = sizeof(pkt);
+	assert_int_equal(rxs_bpf_prog_run(obj, "misc_loop", &o), 0);
+	assert_int_equal(o.retval, sums & 0xff);
+	assert_true(o.insns > 2 * ret);
+	rxs_bpf_object_close(obj);
+}
+
+/* What the verifier would refuse, stopped at run time with program and instruction named. */
+static void test_ebpf_bad(void **state)
+{
+	struct rxs_bpf_object_opts opts = { .sz = sizeof(opts), .insn_limit = 5000 };
+	rxs_bpf_object_t *obj;
+	uint32_t ret;
+	struct fr f;
+
+	(void)state;
+	EBPF_SKIP();
+	obj = eopen("bad.o", &opts);
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, 53, 10);
+	assert_int_equal(everdict(obj, "bad_unchecked", f.d, f.len), XDP_DROP);
+	assert_int_equal(erun(obj, "bad_unchecked", f.d, 30, 0, NULL, NULL, &ret), -EFAULT);
+	assert_string_equal(rxs_bpf_object_errmsg(obj), "bad_unchecked: insn 1: read of 2 bytes "
+			    "at packet+292 out of bounds (256..286)");
+	assert_int_equal(erun(obj, "bad_forever", f.d, f.len, 0, NULL, NULL, &ret), -E2BIG);
+	assert_non_null(strstr(rxs_bpf_object_errmsg(obj), "instruction limit of 5000"));
+	assert_int_equal(erun(obj, "bad_rodata_write", f.d, f.len, 0, NULL, NULL, &ret), -EFAULT);
+	assert_non_null(strstr(rxs_bpf_object_errmsg(obj), "write to read-only map bad.rodata"));
+	/* A good run clears the message. */
+	assert_int_equal(everdict(obj, "bad_unchecked", f.d, f.len), XDP_DROP);
+	assert_string_equal(rxs_bpf_object_errmsg(obj), "");
+	rxs_bpf_object_close(obj);
+}
+
+/* alu_v3.o (-mcpu=v3: ALU32, JMP32, fetching atomics) against the same C on the host. */
+struct alu_res {
+	uint32_t add, sub, mul, div, mod, and_, or_, xor_, lsh, rsh, neg;
+	int32_t arsh;
+	uint64_t add64, mul64, div64, mod64, rsh64;
+	int64_t arsh64;
+	uint32_t lt, le, slt, sle, gt, sge, set;
+	uint64_t fetch_old, fetch_and, fetch_xor;
+	uint32_t be16, be32;
+	uint64_t be64;
+};
+
+static struct alu_res alu_host(uint32_t a, uint32_t b, uint32_t hi, uint32_t b2)
+{
+	uint64_t a64 = (uint64_t)hi << 32 | a, b64 = b2;
+	struct alu_res r = {
+		a + b, a - b, a * b, b ? a / b : 0, b ? a % b : a, a & b, a | b, a ^ b,
+		a << (b & 31), a >> (b & 31), 0u - a, (int32_t)a >> (b & 31),
+		a64 + b64, a64 * b64, b64 ? a64 / b64 : 0, b64 ? a64 % b64 : a64, a64 >> (b & 63),
+		(int64_t)a64 >> (b & 63), a < b, a <= b, (int32_t)a < (int32_t)b,
+		(int32_t)a <= (int32_t)b, a > b, (int32_t)a >= (int32_t)b, (a & b) != 0,
+		10, 0xff00 & a64, 0xf0f0 ^ b64, __builtin_bswap16((uint16_t)a),
+		__builtin_bswap32(a), __builtin_bswap64(a64),
+	};
+	return r;
+}
+
+/* Zero the padding before fetch_old, which a struct literal leaves unspecified. */
+static void alu_pad(struct alu_res *r)
+{
+	size_t from = offsetof(struct alu_res, set) + sizeof(r->set);
+
+	memset((char *)r + from, 0, offsetof(struct alu_res, fetch_old) - from);
+}
+
+static void test_ebpf_alu(void **state)
+{
+	static const uint32_t vals[] = { 0, 1, 2, 7, 31, 32, 63, 0x80000000u, 0xffffffffu,
+					 0x12345678u, 0xfffffff9u };
+	rxs_bpf_object_t *obj;
+	uint32_t k = 0, n = 0;
+
+	(void)state;
+	EBPF_SKIP();
+	obj = eopen("alu_v3.o", NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(vals); i++) {
+		for (size_t j = 0; j < ARRAY_SIZE(vals); j++) {
+			uint32_t pkt[8] = { 0 };
+			struct alu_res want = alu_host(vals[i], vals[j], vals[j] ^ 0x5a5a, vals[i] + 3);
+			struct alu_res got;
+
+			/* The payload at byte 14: a, b, hi, b2 (unaligned). */
+			memcpy((uint8_t *)pkt + 14, (uint32_t[]){ vals[i], vals[j], vals[j] ^ 0x5a5a,
+								  vals[i] + 3 }, 16);
+			assert_int_equal(everdict(obj, "alu", pkt, sizeof(pkt)), 0);
+			assert_int_equal(rxs_bpf_map_lookup(obj, ".bss", &k, &got), 0);
+			alu_pad(&got);
+			alu_pad(&want);
+			if (memcmp(&got, &want, sizeof(got)))
+				fail_msg("a %#x b %#x: results differ", vals[i], vals[j]);
+			n++;
+		}
+	}
+	assert_int_equal(n, 121);
+	rxs_bpf_object_close(obj);
+}
+
+/* ---- eBPF: the kernel's answers (root) ------------------------------------------------------- */
+
+/* libbpf's declarations, written here because its <linux/bpf.h> and libpcap's <pcap/bpf.h> both
+ * define struct bpf_insn. struct bpf_test_run_opts grows only at its end (libbpf's options
+ * ABI), so this prefix with its own sz is a valid one. */
+#ifdef RXS_HAVE_LIBBPF
+struct bpf_object;
+struct bpf_program;
+struct bpf_map;
+struct bpf_test_run_opts {
+	size_t sz;
+	const void *data_in;
+	void *data_out;
+	uint32_t data_size_in;
+	uint32_t data_size_out;
+	const void *ctx_in;
+	void *ctx_out;
+	uint32_t ctx_size_in;
+	uint32_t ctx_size_out;
+	uint32_t retval;
+	int repeat;
+	uint32_t duration;
+};
+struct bpf_object *bpf_object__open_file(const char *path, const void *opts);
+int bpf_object__load(struct bpf_object *obj);
+void bpf_object__close(struct bpf_object *obj);
+struct bpf_program *bpf_object__find_program_by_name(const struct bpf_object *obj,
+						     const char *name);
+int bpf_program__fd(const struct bpf_program *prog);
+struct bpf_map *bpf_object__find_map_by_name(const struct bpf_object *obj, const char *name);
+int bpf_map__fd(const struct bpf_map *map);
+int bpf_map_lookup_elem(int fd, const void *key, void *value);
+int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags);
+int bpf_map_get_next_key(int fd, const void *key, void *next_key);
+int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts);
+int libbpf_num_possible_cpus(void);
+#endif
+
+/* One comparison: an object, the programs run in turn on each frame, the maps compared at the
+ * end (per-CPU values summed: the kernel's test run takes whatever CPU it is on). */
+struct kcmp {
+	int line;
+	const char *file;
+	const char *progs[3];
+	const char *maps[3];
+	bool skb;	/* compare mark and cb[] from the context too */
+};
+
+static const struct kcmp kcmp_cases[] = {
+	{ __LINE__, "xdp_filter.o", { "xdp_filter" }, { "blocklist", "verdicts", ".bss" }, false },
+	{ __LINE__, "xdp_adjust.o", { "xdp_push", "xdp_pop", "xdp_tail" }, { NULL }, false },
+	{ __LINE__, "tc_nat.o", { "tc_nat", "tc_swap" }, { "diffs" }, true },
+	{ __LINE__, "socket.o", { "sock_dns", "sock_far" }, { NULL }, false },
+	{ __LINE__, "maps.o", { "maps_op" }, { "hash", "array" }, false },	/* LRU: the kernel's is approximate */
+	{ __LINE__, "misc.o", { "misc_loop" }, { NULL }, false },
+	{ __LINE__, "alu_v3.o", { "alu" }, { ".bss" }, false },
+	{ __LINE__, "output.o", { "out_fill" }, { NULL }, false },
+};
+
+/* The frames every program meets: UDP to 53 and not, from the blocked source, TCP, short,
+ * odd sizes, and maps.o's operations. */
+static unsigned int kframes(struct fr *frames, unsigned int max)
+{
+	static const uint8_t ops[][5] = { { 1, 1 }, { 1, 2 }, { 1, 2 }, { 2, 1 }, { 3, 2 },
+					  { 3, 3 }, { 3, 9 }, { 5, 4 }, { 5, 5 }, { 5, 6 },
+					  { 5, 7 }, { 5, 4 }, { 1, 3 }, { 1, 4 }, { 1, 5 } };
+	unsigned int n = 0;
+
+	fr_udp(&frames[n++], FR_PEER_IP, FR_HOST_IP, 1000, 53, 30);
+	fr_udp(&frames[n++], "10.9.9.9", FR_HOST_IP, 1000, 54, 1);
+	fr_udp(&frames[n++], FR_PEER_IP, FR_HOST_IP, 4000, 54, 200);
+	fr_udp(&frames[n], FR_PEER_IP, FR_HOST_IP, 4000, 54, 0);
+	frames[n++].d[23] = 6;
+	fr_udp(&frames[n], FR_PEER_IP, FR_HOST_IP, 1, 2, 10);
+	frames[n++].len = 20;
+	for (size_t i = 0; i < ARRAY_SIZE(ops) && n < max; i++) {
+		memset(&frames[n], 0, sizeof(frames[n]));
+		memcpy(frames[n].d + 14, ops[i], 5);
+		frames[n++].len = 64;
+	}
+	return n;
+}
+
+#ifdef RXS_HAVE_LIBBPF
+/* A map's contents in both: every key ours has, the kernel's value; and as many keys. */
+static void kcompare_map(const struct kcmp *c, rxs_bpf_object_t *obj, struct bpf_object *kobj,
+			 const char *name)
+{
+	unsigned int ncpus = (unsigned int)libbpf_num_possible_cpus(), nk = 0, nours = 0;
+	uint8_t key[64], next[64], ours[512], theirs[512 * 64];
+	struct rxs_bpf_map_info mi = { 0 };
+	struct bpf_map *km = NULL;
+	int fd, rc;
+
+	for (unsigned int i = 0; i < rxs_bpf_object_map_count(obj); i++) {
+		rxs_bpf_object_map(obj, i, &mi);
+		if (!strcmp(mi.name, name) || (name[0] == '.' && strstr(mi.name, name)))
+			break;
+	}
+	km = bpf_object__find_map_by_name(kobj, mi.name);
+	if (!km)
+		fail_msg("case at line %d: map %s not in the kernel's object", c->line, name);
+	fd = bpf_map__fd(km);
+	for (rc = rxs_bpf_map_get_next_key(obj, mi.name, NULL, next); !rc;
+	     rc = rxs_bpf_map_get_next_key(obj, mi.name, key, next)) {
+		bool percpu = mi.type == RXS_BPF_MAP_PERCPU_ARRAY || mi.type == RXS_BPF_MAP_PERCPU_HASH;
+		uint64_t sum = 0;
+
+		memcpy(key, next, mi.key_size);
+		nours++;
+		assert_int_equal(rxs_bpf_map_lookup(obj, mi.name, key, ours), 0);
+		if (bpf_map_lookup_elem(fd, key, theirs))
+			fail_msg("case at line %d: map %s: a key the kernel does not have", c->line,
+				 mi.name);
+		if (percpu) {
+			for (unsigned int cpu = 0; cpu < ncpus; cpu++)
+				sum += *(uint64_t *)(theirs + cpu * ((mi.value_size + 7) & ~7u));
+			memcpy(theirs, &sum, 8);
+		}
+		if (memcmp(ours, theirs, percpu ? 8 : mi.value_size))
+			fail_msg("case at line %d: map %s: values differ (first words: rxsim %#x, "
+				 "kernel %#x)", c->line, mi.name, *(uint32_t *)ours,
+				 *(uint32_t *)theirs);
+	}
+	for (rc = bpf_map_get_next_key(fd, NULL, next); !rc;
+	     rc = bpf_map_get_next_key(fd, key, next)) {
+		memcpy(key, next, mi.key_size);
+		nk++;
+	}
+	assert_int_equal(nk, nours);
+}
+
+static unsigned int kruns, kmaps;
+
+static void kcompare(const struct kcmp *c, const struct fr *frames, unsigned int nframes)
+{
+	static uint8_t kout[4096], out[4096];
+	uint8_t kctx[192], ctx[192], zero[192] = { 0 };
+	char path[512];
+	struct bpf_object *kobj;
+	rxs_bpf_object_t *obj = eopen(c->file, NULL);
+	uint32_t blocked;
+
+	snprintf(path, sizeof(path), "%s/%s", RXS_EBPF_DIR, c->file);
+	kobj = bpf_object__open_file(path, NULL);
+	if (!kobj || bpf_object__load(kobj))
+		fail_msg("case at line %d: the kernel refuses %s", c->line, c->file);
+	/* xdp_filter's blocklist: one source, in both. */
+	fr_inet((uint8_t *)&blocked, "10.9.9.9");
+	if (bpf_object__find_map_by_name(kobj, "blocklist")) {
+		uint64_t zero64 = 0;
+
+		bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(kobj, "blocklist")),
+				    &blocked, &zero64, 0);
+		rxs_bpf_map_update(obj, "blocklist", &blocked, &zero64, 0);
+	}
+	for (unsigned int i = 0; i < nframes; i++) {
+		for (int p = 0; p < 3 && c->progs[p]; p++) {
+			struct bpf_test_run_opts ko = {
+				.sz = sizeof(ko), .data_in = frames[i].d,
+				.data_size_in = frames[i].len, .data_out = kout,
+				.data_size_out = sizeof(kout), .repeat = 1 };
+			struct rxs_bpf_run_opts o = {
+				.sz = sizeof(o), .data_in = frames[i].d, .data_size_in = frames[i].len,
+				.data_out = out, .data_size_out = sizeof(out) };
+			struct bpf_program *kp = bpf_object__find_program_by_name(kobj, c->progs[p]);
+			int krc, rc;
+
+			if (c->skb) {
+				ko.ctx_in = zero;
+				ko.ctx_size_in = ko.ctx_size_out = sizeof(kctx);
+				ko.ctx_out = kctx;
+				o.ctx_in = zero;
+				o.ctx_size_in = o.ctx_size_out = sizeof(ctx);
+				o.ctx_out = ctx;
+			}
+			krc = bpf_prog_test_run_opts(bpf_program__fd(kp), &ko);
+			rc = rxs_bpf_prog_run(obj, c->progs[p], &o);
+			if (krc != rc || ko.retval != o.retval || ko.data_size_out != o.data_size_out ||
+			    memcmp(kout, out, o.data_size_out))
+				fail_msg("case at line %d: %s, frame %u (%u bytes): kernel %d/%u/%u "
+					 "bytes, rxsim %d/%u/%u bytes%s %s", c->line, c->progs[p], i,
+					 frames[i].len, krc, ko.retval, ko.data_size_out, rc,
+					 o.retval, o.data_size_out,
+					 ko.data_size_out == o.data_size_out ? " (contents differ)" : "",
+					 rxs_bpf_object_errmsg(obj));
+			kruns++;
+			/* mark (8) and cb[0..4] (48..68): what the program may write. */
+			if (c->skb && (memcmp(kctx + 8, ctx + 8, 4) || memcmp(kctx + 48, ctx + 48, 20)))
+				fail_msg("case at line %d: %s frame %u: the context differs", c->line,
+					 c->progs[p], i);
+		}
+		/* out_fill's ring fills up in the kernel too: no reader there. */
+	}
+	for (int m = 0; m < 3 && c->maps[m]; m++, kmaps++)
+		kcompare_map(c, obj, kobj, c->maps[m]);
+	bpf_object__close(kobj);
+	rxs_bpf_object_close(obj);
+}
+#endif
+
+static void test_ebpf_kernel(void **state)
+{
+	static struct fr frames[32];
+	unsigned int n = kframes(frames, ARRAY_SIZE(frames));
+
+	(void)state;
+	EBPF_SKIP();
+	if (geteuid() != 0) {
+		print_message("eBPF against the kernel: needs root (BPF_PROG_TEST_RUN); skipped\n");
+		skip();
+	}
+#ifdef RXS_HAVE_LIBBPF
+	for (size_t i = 0; i < ARRAY_SIZE(kcmp_cases); i++)
+		kcompare(&kcmp_cases[i], frames, n);
+	print_message("eBPF against the kernel: %zu objects, %u runs (verdict, frame, context), %u "
+		      "maps, all equal\n", ARRAY_SIZE(kcmp_cases), kruns, kmaps);
+#endif
+	(void)n;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -796,6 +1986,19 @@ int main(void)
 		cmocka_unit_test(test_tap_ring),
 		cmocka_unit_test(test_tap_create),
 		cmocka_unit_test(test_tap_pcap),
+		cmocka_unit_test(test_ebpf_insns),
+		cmocka_unit_test(test_ebpf_checker),
+		cmocka_unit_test(test_ebpf_load),
+		cmocka_unit_test(test_ebpf_no_syscall),
+		cmocka_unit_test(test_ebpf_xdp),
+		cmocka_unit_test(test_ebpf_tc_socket),
+		cmocka_unit_test(test_ebpf_maps),
+		cmocka_unit_test(test_ebpf_tail_calls),
+		cmocka_unit_test(test_ebpf_output),
+		cmocka_unit_test(test_ebpf_misc),
+		cmocka_unit_test(test_ebpf_bad),
+		cmocka_unit_test(test_ebpf_alu),
+		cmocka_unit_test(test_ebpf_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
