@@ -5,7 +5,8 @@
 #
 # Builds with clang (-fsanitize=fuzzer,address,undefined) into build-fuzz/ (RXS_FUZZ_BUILD
 # overrides it), seeds build-fuzz/corpus/TARGET from tests/data/pcaps, the examples and the
-# oracle cases (tests/fuzz/seeds.py), then runs every target on its
+# oracle cases, and tests/data/ebpf's objects built with clang (tests/fuzz/seeds.py), then runs
+# every target on its
 # corpus with -max_total_time=SECONDS and prints "TARGET: N execs, cov: M" for each. The
 # corpora grow across runs. A crash, leak, timeout or failed check leaves its input in
 # build-fuzz/artifacts/TARGET/ and the log in build-fuzz/logs/TARGET.log, and makes the
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 build=${RXS_FUZZ_BUILD:-build-fuzz}
-targets=(fuzz_frame fuzz_pcap fuzz_scenario fuzz_iptables fuzz_bpf)
+targets=(fuzz_frame fuzz_pcap fuzz_scenario fuzz_iptables fuzz_bpf fuzz_ebpf fuzz_ebpf_elf)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 if ! [[ $secs =~ ^[0-9]+$ ]] || [ "$secs" -eq 0 ]; then

@@ -5,14 +5,17 @@ usage: seeds.py SOURCE_DIR OUT_DIR
 
 Writes OUT_DIR/<target>/ for each target of tests/fuzz/, from the project's copy of tcpdump's
 captures (tests/data/pcaps), the examples and the oracle cases (tests/oracle/cases). Each seed is named by the SHA-1 of its contents, so running it again
-adds nothing twice and keeps what the fuzzer found. Needs nothing but Python 3.
+adds nothing twice and keeps what the fuzzer found. Needs nothing but Python 3; clang, when
+there, builds tests/data/ebpf's programs for the eBPF targets.
 """
 import glob
 import hashlib
 import os
 import re
 import struct
+import subprocess
 import sys
+import tempfile
 
 HOST_MAC = bytes.fromhex("020000000002")
 VETH_MAC = bytes.fromhex("020000000003")
@@ -289,6 +292,55 @@ def netfilter_blocks(text):
     return out
 
 
+def ebpf_objects(source):
+    """tests/data/ebpf/*.bpf.c built as the test build does, or [] without clang."""
+    objs = []
+    arch = subprocess.run(["gcc", "-print-multiarch"], capture_output=True, text=True).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        for src in sorted(glob.glob(os.path.join(source, "tests/data/ebpf/*.bpf.c"))):
+            out = os.path.join(tmp, "o")
+            cpu = ["-mcpu=v3"] if src.endswith("_v3.bpf.c") else []
+            try:
+                subprocess.run(["clang", "-O2", "-g", "-target", "bpf"] + cpu +
+                               ["-I/usr/include/" + arch.strip(), "-c", src, "-o", out],
+                               check=True, capture_output=True)
+            except (OSError, subprocess.CalledProcessError):
+                continue
+            with open(out, "rb") as f:
+                objs.append(f.read())
+    return objs
+
+
+def ebpf_programs(obj):
+    """The executable sections of an ELF64 little-endian object: raw eBPF instructions."""
+    progs = []
+    if obj[:4] != b"\x7fELF" or len(obj) < 64:
+        return progs
+    shoff, = struct.unpack_from("<Q", obj, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", obj, 0x3a)
+    for i in range(shnum):
+        off = shoff + i * shentsize
+        if off + 64 > len(obj):
+            break
+        _, typ, flags, _, sec_off, size = struct.unpack_from("<IIQQQQ", obj, off)
+        if typ == 1 and flags & 4 and size and sec_off + size <= len(obj):
+            progs.append(obj[sec_off:sec_off + size])
+    return progs
+
+
+# Small hand-written programs for fuzz_ebpf (type byte, length byte, instructions).
+EBPF_SEEDS = [
+    "b700000002000000" "9500000000000000",                      # r0 = 2; exit
+    "6112000000000000" "6113040000000000" "bf30000000000000"    # r0 = data_end - data
+    "1f20000000000000" "9500000000000000",
+    "b701000003000000" "8510000002000000" "0700000001000000"    # a bpf-to-bpf call
+    "9500000000000000" "bf10000000000000" "2700000002000000" "9500000000000000",
+    "7a0af8ff05000000" "bfa2000000000000" "07020000f8ffffff"    # hash lookup of 5
+    "1851000001000000" "0000000000000000" "8500000001000000"
+    "b700000000000000" "9500000000000000",
+]
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -320,7 +372,17 @@ def main():
     for i, e in enumerate(EXPRESSIONS):
         for p in packets[i % 5::5][:6] or [b""]:
             put(os.path.join(out, "fuzz_bpf"), e.encode() + b"\0" + p)
-    for t in ("fuzz_pcap", "fuzz_frame", "fuzz_scenario", "fuzz_iptables", "fuzz_bpf"):
+    for i, hexa in enumerate(EBPF_SEEDS):
+        for kind in range(4):
+            put(os.path.join(out, "fuzz_ebpf"), bytes([kind, 40 + i]) + bytes.fromhex(hexa))
+    for obj in ebpf_objects(source):
+        put(os.path.join(out, "fuzz_ebpf_elf"), obj)
+        for i, prog in enumerate(ebpf_programs(obj)):
+            for kind in range(4):
+                put(os.path.join(out, "fuzz_ebpf"), bytes([kind, i]) + prog[:8 * 512])
+    os.makedirs(os.path.join(out, "fuzz_ebpf_elf"), exist_ok=True)
+    for t in ("fuzz_pcap", "fuzz_frame", "fuzz_scenario", "fuzz_iptables", "fuzz_bpf",
+              "fuzz_ebpf", "fuzz_ebpf_elf"):
         n = len(os.listdir(os.path.join(out, t)))
         print("seeds: %s: %d files in %s" % (t, n, os.path.join(out, t)))
 
