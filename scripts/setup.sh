@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Install what rxsim needs to build and test on Debian or Ubuntu, and nothing when all of it
 # is there already. Uses apt-get as root, or through sudo otherwise.
-#   scripts/setup.sh           what building, running and the test suite need (about 60 MB)
+#   scripts/setup.sh           what building, running and the test suite need (about 60 MB;
+#                              libbpf and libelf open eBPF objects, docs/ebpf.md)
 #   scripts/setup.sh --extras  also the optional tools some checks use (about 600 MB):
 #                              Chromium (renders the HTML report headless), tshark (reads the
-#                              drops pcapng back), clang (the fuzz targets), valgrind (the
-#                              hot path's instruction budget) and python3-jsonschema (a full
+#                              drops pcapng back), clang (the fuzz targets and the eBPF test
+#                              programs of tests/data/ebpf), valgrind (the hot path's
+#                              instruction budget) and python3-jsonschema (a full
 #                              validator of the JSON reports, besides the tests' own). Without
 #                              them those checks skip and say so. CI installs them.
 set -euo pipefail
 
-packages=(gcc make cmake pkg-config libpcap-dev libyaml-dev libcmocka-dev python3)
+packages=(gcc make cmake pkg-config libpcap-dev libyaml-dev libcmocka-dev python3 libbpf-dev
+	libelf-dev)
 optional=()
 if [ "${1:-}" = "--extras" ]; then
 	optional=(chromium clang libclang-rt-dev tshark valgrind python3-jsonschema)

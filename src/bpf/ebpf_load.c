@@ -180,6 +180,79 @@ static int read_license(struct rxs_bpf_object *obj, struct elf_view *v)
 	return 0;
 }
 
+/* ---- BTF that libbpf 1.1 would trip on ------------------------------------------------------ */
+
+static bool id_ok(const struct btf *btf, uint32_t id)
+{
+	return id < btf__type_cnt(btf);
+}
+
+/* One type's references: every type id it names exists, and a function's is a prototype. */
+static bool type_ok(const struct btf *btf, const struct btf_type *t)
+{
+	uint16_t n = btf_vlen(t);
+
+	if (!btf__name_by_offset(btf, t->name_off))
+		return false;
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+	case BTF_KIND_TYPE_TAG:
+		return id_ok(btf, t->type);
+	case BTF_KIND_FUNC:
+		return id_ok(btf, t->type) && btf_is_func_proto(btf__type_by_id(btf, t->type));
+	case BTF_KIND_ARRAY:
+		return id_ok(btf, btf_array(t)->type) && id_ok(btf, btf_array(t)->index_type);
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		for (uint16_t i = 0; i < n; i++)
+			if (!id_ok(btf, btf_members(t)[i].type) ||
+			    !btf__name_by_offset(btf, btf_members(t)[i].name_off))
+				return false;
+		return true;
+	case BTF_KIND_FUNC_PROTO:
+		for (uint16_t i = 0; i < n; i++)
+			if (!id_ok(btf, btf_params(t)[i].type))
+				return false;
+		return id_ok(btf, t->type);
+	case BTF_KIND_DATASEC:
+		for (uint16_t i = 0; i < n; i++)
+			if (!id_ok(btf, btf_var_secinfos(t)[i].type))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* libbpf 1.1 follows a .BTF's type ids without checking them (parse_btf_map_def ->
+ * skip_mods_and_typedefs dereferences NULL on an id past the end: found by fuzz_ebpf_elf);
+ * later versions check them all when they parse BTF (btf_sanity_check). We do the same checks
+ * first, so that a damaged object is refused rather than crashing its caller. */
+static int check_btf(struct elf_view *v, const char *obj, char *err, size_t errlen)
+{
+	Elf_Data *d = section(v, ".BTF", NULL);
+	struct btf *btf;
+	uint32_t id, n;
+
+	if (!d || !d->d_buf)
+		return 0;
+	btf = btf__new(d->d_buf, d->d_size);
+	if (!btf) {
+		snprintf(err, errlen, "%s: .BTF cannot be parsed", obj);
+		return -EINVAL;
+	}
+	n = btf__type_cnt(btf);
+	for (id = 1; id < n && type_ok(btf, btf__type_by_id(btf, id)); id++)
+		;
+	btf__free(btf);
+	if (id < n) {
+		snprintf(err, errlen, "%s: .BTF type [%u] refers to a type or name that does not "
+			 "exist", obj, id);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* ---- prog arrays filled in the object ------------------------------------------------------- */
 
 /* A prog array may name programs in the object: `.values = { [0] = (void *)&prog }`, a
@@ -429,6 +502,8 @@ static int open_mem(rxs_bpf_object_t **objp, const void *buf, size_t len, const 
 	old = libbpf_set_print(keep_msg);
 	if (!rc)
 		rc = read_license(obj, &v);
+	if (!rc)
+		rc = check_btf(&v, obj->name, err, errlen);
 	if (!rc)
 		rc = load(obj, &v, buf, len, err, errlen);
 	libbpf_set_print(old);
