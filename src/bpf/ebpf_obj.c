@@ -485,18 +485,12 @@ static int release_records(struct ebpf_run *r, int rc)
 	return rc;
 }
 
-int rxs_bpf_prog_run(rxs_bpf_object_t *obj, const char *prog, struct rxs_bpf_run_opts *o)
+/* The run itself, on a whole struct rxs_bpf_run_opts. */
+static int prog_run(rxs_bpf_object_t *obj, int idx, struct rxs_bpf_run_opts *o)
 {
 	struct ebpf_run *r;
-	int idx, rc;
+	int rc;
 
-	if (!obj || !o || !rxs__ebpf_opts_valid(o, sizeof(*o)) || o->sz < sizeof(*o) ||
-	    (!o->data_in && o->data_size_in) || o->data_size_in > (1u << 20) ||
-	    (o->ctx_in && o->ctx_size_in > 192) || o->cpu >= obj->ncpus)
-		return -EINVAL;
-	idx = prog ? rxs_bpf_object_program_index(obj, prog) : (obj->nprogs ? 0 : -ENOENT);
-	if (idx < 0)
-		return idx;
 	obj->errmsg[0] = 0;
 	r = rxs__calloc(1, sizeof(*r));
 	if (!r)
@@ -517,5 +511,26 @@ int rxs_bpf_prog_run(rxs_bpf_object_t *obj, const char *prog, struct rxs_bpf_run
 		o->retval = 0;
 	rxs__free(r->pkt);
 	rxs__free(r);
+	return rc;
+}
+
+int rxs_bpf_prog_run(rxs_bpf_object_t *obj, const char *prog, struct rxs_bpf_run_opts *opts)
+{
+	struct rxs_bpf_run_opts o = { 0 };
+	int idx, rc;
+
+	/* A caller built against an older, shorter struct gets the fields it has, both ways. */
+	if (!obj || !opts || !rxs__ebpf_opts_valid(opts, sizeof(o)) ||
+	    opts->sz < offsetof(struct rxs_bpf_run_opts, retval))
+		return -EINVAL;
+	memcpy(&o, opts, RXS_MIN(opts->sz, sizeof(o)));
+	if ((!o.data_in && o.data_size_in) || o.data_size_in > (1u << 20) ||
+	    (o.ctx_in && o.ctx_size_in > 192) || o.cpu >= obj->ncpus)
+		return -EINVAL;
+	idx = prog ? rxs_bpf_object_program_index(obj, prog) : (obj->nprogs ? 0 : -ENOENT);
+	if (idx < 0)
+		return idx;
+	rc = prog_run(obj, idx, &o);
+	memcpy(opts, &o, RXS_MIN(opts->sz, sizeof(o)));
 	return rc;
 }
