@@ -253,11 +253,21 @@ RXS_API int rxs_bpf_object_open_mem(rxs_bpf_object_t **objp, const void *buf, si
 				    const char *name, const struct rxs_bpf_object_opts *opts,
 				    char *err, size_t errlen);
 
+/* A map, as rxs_bpf_object_map describes it and rxs_bpf_object_from_insns takes it. */
+struct rxs_bpf_map_info {
+	const char *name;		/* as libbpf names it: "counts", "prog.bss" */
+	enum rxs_bpf_map_type type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	const void *initial;		/* global data: value_size bytes, else NULL */
+};
+
 /* An object of one program, @name of type @type, from the @cnt instructions at @insns (copied),
  * with the maps described by @maps (@nmaps of them, which ld_imm64 with src_reg
  * BPF_PSEUDO_MAP_IDX or BPF_PSEUDO_MAP_IDX_VALUE refers to by index). Checked like a loaded
  * object. 0, -EINVAL with the reason in @err, or -ENOMEM. Needs no libbpf. */
-struct rxs_bpf_map_info;
 RXS_API int rxs_bpf_object_from_insns(rxs_bpf_object_t **objp, const char *name,
 				      enum rxs_bpf_prog_type type,
 				      const struct rxs_ebpf_insn *insns, unsigned int cnt,
@@ -290,15 +300,6 @@ RXS_API int rxs_bpf_object_program(const rxs_bpf_object_t *obj, unsigned int idx
 /* The index of the program named @name, or -ENOENT. */
 RXS_API int rxs_bpf_object_program_index(const rxs_bpf_object_t *obj, const char *name);
 
-struct rxs_bpf_map_info {
-	const char *name;		/* as libbpf names it: "counts", "prog.bss" */
-	enum rxs_bpf_map_type type;
-	uint32_t key_size;
-	uint32_t value_size;
-	uint32_t max_entries;
-	uint32_t map_flags;
-	const void *initial;		/* global data: value_size bytes, else NULL */
-};
 
 /* How many maps @obj has; rxs_bpf_object_map fills @info for the @idx-th: 0 or -ENOENT. */
 RXS_API unsigned int rxs_bpf_object_map_count(const rxs_bpf_object_t *obj);
@@ -319,8 +320,9 @@ RXS_API int rxs_bpf_map_delete(rxs_bpf_object_t *obj, const char *map, const voi
 RXS_API int rxs_bpf_map_get_next_key(rxs_bpf_object_t *obj, const char *map, const void *key,
 				     void *next_key);
 
-/* Options and results of one run, in the manner of libbpf's struct bpf_test_run_opts. sz first;
- * fields past what this version knows must be 0.
+/* Options and results of one run, in the manner of libbpf's struct bpf_test_run_opts. sz first
+ * (a shorter struct from an older build works with the fields it has); bytes past what this
+ * version knows must be 0.
  *
  * The program sees the packet as BPF_PROG_TEST_RUN shows it: XDP with RXS_BPF_XDP_HEADROOM
  * bytes of headroom and room to grow to 3,520 bytes (a 4 KiB frame), tc with data at the MAC
