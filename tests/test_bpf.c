@@ -1809,7 +1809,8 @@ static const struct kcmp kcmp_cases[] = {
 };
 
 /* The frames every program meets: UDP to 53 and not, from the blocked source, TCP, short,
- * odd sizes, and maps.o's operations. */
+ * odd sizes, maps.o's operations, then random frames (half of them IPv4 with a 20-byte
+ * header, so that they reach the programs' IP and UDP paths and alu's arithmetic). */
 static unsigned int kframes(struct fr *frames, unsigned int max)
 {
 	static const uint8_t ops[][5] = { { 1, 1 }, { 1, 2 }, { 1, 2 }, { 2, 1 }, { 3, 2 },
@@ -1828,6 +1829,20 @@ static unsigned int kframes(struct fr *frames, unsigned int max)
 		memset(&frames[n], 0, sizeof(frames[n]));
 		memcpy(frames[n].d + 14, ops[i], 5);
 		frames[n++].len = 64;
+	}
+	for (uint32_t x = 0x2545f491; n < max; n++) {
+		memset(&frames[n], 0, sizeof(frames[n]));
+		frames[n].len = 34 + (x % 220);
+		for (uint32_t i = 0; i < frames[n].len; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			frames[n].d[i] = (uint8_t)x;
+		}
+		if (n % 2) {
+			memcpy(frames[n].d + 12, "\x08\x00\x45", 3);
+			frames[n].d[23] = n % 4 == 1 ? 17 : frames[n].d[23];
+		}
 	}
 	return n;
 }
@@ -1941,10 +1956,10 @@ static void kcompare(const struct kcmp *c, const struct fr *frames, unsigned int
 				fail_msg("case at line %d: %s frame %u: the context differs", c->line,
 					 c->progs[p], i);
 		}
-		/* out_fill's ring fills up in the kernel too: no reader there. */
+		/* The maps after every frame: alu's .bss holds that frame's results. */
+		for (int m = 0; m < 3 && c->maps[m]; m++, kmaps++)
+			kcompare_map(c, obj, kobj, c->maps[m]);
 	}
-	for (int m = 0; m < 3 && c->maps[m]; m++, kmaps++)
-		kcompare_map(c, obj, kobj, c->maps[m]);
 	bpf_object__close(kobj);
 	rxs_bpf_object_close(obj);
 }
@@ -1952,7 +1967,7 @@ static void kcompare(const struct kcmp *c, const struct fr *frames, unsigned int
 
 static void test_ebpf_kernel(void **state)
 {
-	static struct fr frames[32];
+	static struct fr frames[80];
 	unsigned int n = kframes(frames, ARRAY_SIZE(frames));
 
 	(void)state;
@@ -1964,8 +1979,9 @@ static void test_ebpf_kernel(void **state)
 #ifdef RXS_HAVE_LIBBPF
 	for (size_t i = 0; i < ARRAY_SIZE(kcmp_cases); i++)
 		kcompare(&kcmp_cases[i], frames, n);
-	print_message("eBPF against the kernel: %zu objects, %u runs (verdict, frame, context), %u "
-		      "maps, all equal\n", ARRAY_SIZE(kcmp_cases), kruns, kmaps);
+	print_message("eBPF against the kernel: %zu objects, %u frames, %u runs (verdict, frame, "
+		      "context), %u map comparisons, all equal\n", ARRAY_SIZE(kcmp_cases), n, kruns,
+		      kmaps);
 #endif
 	(void)n;
 }
