@@ -552,8 +552,8 @@ static void test_trace_skb_and_socket(void **state)
 	rxs_host_t *h;
 
 	(void)state;
-	/* The smallest receive buffer and a reader that never reads: the third datagram of
-	 * 1000 bytes finds the queue full. */
+	/* The smallest receive buffer (SOCK_MIN_RCVBUF, 2304) and a reader that never reads:
+	 * the second datagram of 1000 bytes (truesize 2304) finds the queue full. */
 	fr_udp_socket(sc, NULL, 53, RXS_APP_NEVER)->rcvbuf = 0;
 	fr_udp_socket(sc, NULL, 54, RXS_APP_ALL);
 	h = fr_host(sc);
@@ -576,19 +576,19 @@ static void test_trace_skb_and_socket(void **state)
 	assert_int_equal(l.n[RXS_TP_NETIF_RECEIVE_SKB], 6);
 	assert_string_equal(l.last[RXS_TP_NETIF_RECEIVE_SKB].u.netif_receive_skb.name, "eth0");
 	assert_int_equal(l.last[RXS_TP_NETIF_RECEIVE_SKB].u.netif_receive_skb.len, 20 + 8 + 16);
-	assert_int_equal(l.n[RXS_TP_SOCK_RCVQUEUE_FULL], 2);
+	assert_int_equal(l.n[RXS_TP_SOCK_RCVQUEUE_FULL], 3);
 	assert_int_equal(l.last[RXS_TP_SOCK_RCVQUEUE_FULL].u.sock_rcvqueue_full.sk_rcvbuf,
 			 RXS_SOCK_MIN_RCVBUF);
 	assert_true(l.last[RXS_TP_SOCK_RCVQUEUE_FULL].u.sock_rcvqueue_full.rmem_alloc > 0);
-	assert_int_equal(l.n[RXS_TP_SOCK_QUEUE], 3);	/* 2 on port 53, 1 on 54 */
+	assert_int_equal(l.n[RXS_TP_SOCK_QUEUE], 2);	/* 1 on port 53, 1 on 54 */
 	assert_int_equal(l.n[RXS_TP_SOCK_READ], 1);
 	assert_string_equal(l.last[RXS_TP_SOCK_READ].u.sock_read.sock_name, "sock1");
 	assert_int_equal(l.last[RXS_TP_SOCK_READ].u.sock_read.tstamp, 100000);
 	assert_true(l.last[RXS_TP_SOCK_READ].time_ns > 100000);
-	/* kfree: 2 rcvbuf drops, 1 no socket, 1 consumed; the legacy callback still runs. */
-	assert_int_equal(l.n[RXS_TP_KFREE_SKB], 4);
-	assert_int_equal(l.legacy, 4);
-	assert_int_equal(l.reasons[RXS_DROP_SOCKET_RCVBUFF], 2);
+	/* kfree: 3 rcvbuf drops, 1 no socket, 1 consumed; the legacy callback still runs. */
+	assert_int_equal(l.n[RXS_TP_KFREE_SKB], 5);
+	assert_int_equal(l.legacy, 5);
+	assert_int_equal(l.reasons[RXS_DROP_SOCKET_RCVBUFF], 3);
 	assert_string_equal(l.location[RXS_DROP_SOCKET_RCVBUFF], "__udp_enqueue_schedule_skb");
 	assert_int_equal(l.reasons[RXS_DROP_NO_SOCKET], 1);
 	assert_string_equal(l.location[RXS_DROP_NO_SOCKET], "__udp4_lib_rcv");

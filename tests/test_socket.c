@@ -45,15 +45,17 @@ static const struct {
 } rcvbuf_cases[] = {
 	{ __LINE__, -1, -1, 212992 },		/* rmem_default */
 	{ __LINE__, 4096, -1, 8192 },
-	{ __LINE__, 1, -1, 4608 },		/* SOCK_MIN_RCVBUF */
-	{ __LINE__, 0, -1, 4608 },
-	{ __LINE__, 2304, -1, 4608 },		/* doubled exactly to the minimum */
-	{ __LINE__, 2305, -1, 4610 },
+	{ __LINE__, 1, -1, 2304 },		/* SOCK_MIN_RCVBUF */
+	{ __LINE__, 0, -1, 2304 },
+	{ __LINE__, 1000, -1, 2304 },		/* oracle case sock-min-rcvbuf: rb2304 */
+	{ __LINE__, 1152, -1, 2304 },		/* doubled exactly to the minimum */
+	{ __LINE__, 1153, -1, 2306 },
+	{ __LINE__, 2048, -1, 4096 },		/* sock-min-rcvbuf: rb4096, not the 4608 of SO_SNDBUF */
 	{ __LINE__, 212992, -1, 425984 },
 	{ __LINE__, 4194304, -1, 8388608 },	/* rmem_max itself */
 	{ __LINE__, 10000000, -1, 8388608 },	/* capped at rmem_max, then doubled */
 	{ __LINE__, 300000, 100000, 200000 },
-	{ __LINE__, 300000, 1000, 4608 },	/* capped below the minimum */
+	{ __LINE__, 300000, 1000, 2304 },	/* capped below the minimum */
 };
 
 static void test_rcvbuf(void **state)
@@ -136,7 +138,7 @@ static void test_admission_rule(void **state)
 
 /* An empty queue always admits one datagram, even one whose truesize exceeds sk_rcvbuf:
  * a 9014-byte veth frame has a 16 KiB head (SKB_DATA_ALIGN(9000 + 31) + 320 = 9408,
- * kmalloc-16k), truesize 16384 + 256 = 16640 > 4608. The second one is dropped. */
+ * kmalloc-16k), truesize 16384 + 256 = 16640 > 2304. The second one is dropped. */
 static void test_admission_empty_queue(void **state)
 {
 	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
@@ -151,7 +153,7 @@ static void test_admission_empty_queue(void **state)
 	send_n(h, 2, 9000 - 28, 0, 10000);
 	assert_int_equal(rxs_host_run(h), 0);
 	si = fr_sock(h, 0);
-	assert_int_equal(si.rcvbuf, 4608);
+	assert_int_equal(si.rcvbuf, 2304);
 	assert_int_equal(si.queued, 1);
 	assert_int_equal(si.recv_q, 16640);
 	assert_int_equal(si.drops, 1);

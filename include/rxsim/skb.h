@@ -67,6 +67,10 @@
 	XX(PKT_TOO_BIG) \
 	XX(FRAG_REASM_TIMEOUT) \
 	XX(QUEUE_PURGE) \
+	XX(INVALID_PROTO) \
+	XX(TCP_OLD_SEQUENCE) \
+	XX(TCP_INVALID_SEQUENCE) \
+	XX(TCP_INVALID_END_SEQUENCE) \
 	XX(NIC_MAC_FILTER)	/* rxsim: the NIC's destination MAC filter refused the frame */ \
 	XX(NIC_LENGTH)		/* rxsim: runt or oversize frame, counted in rx_length_errors */
 

@@ -21,8 +21,11 @@
 #include "rxsim/export.h"
 #include "rxsim/skb.h"
 
-/* SOCK_MIN_RCVBUF: 2 * (2048 + SKB_DATA_ALIGN(sizeof(struct sk_buff))), 6.18 x86-64. */
-#define RXS_SOCK_MIN_RCVBUF 4608
+/* SOCK_MIN_RCVBUF (include/net/sock.h): TCP_SKB_MIN_TRUESIZE = 2048 +
+ * SKB_DATA_ALIGN(sizeof(struct sk_buff)), 6.18 x86-64: SO_RCVBUF 1000 gives rb2304 in ss. The
+ * send side's floor, SOCK_MIN_SNDBUF, is twice that. */
+#define RXS_SOCK_MIN_RCVBUF 2304
+#define RXS_SOCK_MIN_SNDBUF 4608
 
 struct rxs_host;
 

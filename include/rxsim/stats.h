@@ -142,6 +142,8 @@
 	XX(Ip6InDiscards, Ip6, InDiscards) \
 	XX(Ip6InDelivers, Ip6, InDelivers) \
 	XX(Ip6OutRequests, Ip6, OutRequests) \
+	XX(Ip6OutTransmits, Ip6, OutTransmits) \
+	XX(Ip6OutOctets, Ip6, OutOctets) \
 	XX(Ip6ReasmReqds, Ip6, ReasmReqds) \
 	XX(Ip6ReasmOKs, Ip6, ReasmOKs) \
 	XX(Ip6ReasmFails, Ip6, ReasmFails) \
@@ -155,6 +157,10 @@
 	XX(Icmp6InEchos, Icmp6, InEchos) \
 	XX(Icmp6OutDestUnreachs, Icmp6, OutDestUnreachs) \
 	XX(Icmp6OutEchoReplies, Icmp6, OutEchoReplies) \
+	XX(Icmp6OutRateLimitGlobal, Icmp6, OutRateLimitGlobal) \
+	XX(Icmp6OutRateLimitHost, Icmp6, OutRateLimitHost) \
+	XX(Icmp6OutType1, Icmp6, OutType1) \
+	XX(Icmp6OutType129, Icmp6, OutType129) \
 	XX(Udp6InDatagrams, Udp6, InDatagrams) \
 	XX(Udp6NoPorts, Udp6, NoPorts) \
 	XX(Udp6InErrors, Udp6, InErrors) \

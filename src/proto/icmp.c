@@ -48,8 +48,9 @@ void rxs__icmp_destroy(struct rxs_host *h)
 	h->inet.icmp = NULL;
 }
 
-/* icmp_global_allow(): refill by elapsed jiffies (at most one second's worth), then check. */
-static bool global_allow(struct rxs_host *h, uint64_t now_j)
+/* icmp_global_allow(): refill by elapsed jiffies (at most one second's worth), then check.
+ * ICMPv6 shares the bucket (icmpv6_global_allow()). */
+bool rxs__icmp_global_allow(struct rxs_host *h, uint64_t now_j)
 {
 	struct rxs_icmp_state *st = h->inet.icmp;
 	uint64_t hz = h->hz;
@@ -88,12 +89,19 @@ static struct icmp_peer *peer_find(struct rxs_icmp_state *st, const uint8_t *add
 	return victim;
 }
 
-/* inet_peer_xrlim_allow() for the peer @addr. A new peer starts with a full bucket. */
-static bool peer_allow(struct rxs_host *h, const uint8_t *addr, uint64_t now_j)
+/* icmp_global_consume(): a message the per-destination limit let out takes a credit. */
+void rxs__icmp_global_consume(struct rxs_host *h)
+{
+	h->inet.icmp->credit--;
+}
+
+/* inet_peer_xrlim_allow(peer of @addr, @timeout jiffies). A new peer starts with a full
+ * bucket. IPv4 and IPv6 peers live apart in the kernel; here an IPv4 address is padded with
+ * zeros to 16 bytes, which no IPv6 address a host answers is. */
+bool rxs__icmp_xrlim_allow(struct rxs_host *h, const uint8_t *addr, uint64_t timeout,
+			   uint64_t now_j)
 {
 	struct rxs_icmp_state *st = h->inet.icmp;
-	uint64_t timeout = ((uint64_t)h->inet.sysctl_icmp_ratelimit * h->hz + 999) /
-			   1000;
 	struct icmp_peer *p = peer_find(st, addr);
 	uint64_t token;
 
@@ -210,16 +218,18 @@ static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 	uint64_t now_j = rxs__jiffies(h, sd->now);
 	bool limited = type < 32 && (h->inet.sysctl_icmp_ratemask >> type & 1);
 
-	if (limited && !global_allow(h, now_j)) {
+	if (limited && !rxs__icmp_global_allow(h, now_j)) {
 		rxs__mib_inc(sd, RXS_MIB_IcmpOutRateLimitGlobal);
 		return;
 	}
-	if (limited && !peer_allow(h, RXS_INET_CB(skb)->saddr, now_j)) {
+	if (limited && !rxs__icmp_xrlim_allow(h, RXS_INET_CB(skb)->saddr,
+					      rxs__msecs_to_jiffies(h, h->inet.sysctl_icmp_ratelimit),
+					      now_j)) {
 		rxs__mib_inc(sd, RXS_MIB_IcmpOutRateLimitHost);
 		return;
 	}
 	if (limited)
-		h->inet.icmp->credit--;
+		rxs__icmp_global_consume(h);
 	count_out(sd, type);	/* icmp_push_reply(): before IP and netfilter */
 	icmp_build_and_send(sd, skb, type, code);
 }
@@ -303,9 +313,18 @@ static void icmp_rcv_locked(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 		return;
 	}
-	/* icmp_echo(): answered unless ignored (broadcast echoes are ignored by default). */
-	if (type == 8 && !h->inet.sysctl_icmp_echo_ignore_all &&
-	    !(cb->route != RXS_RTN_LOCAL && h->inet.sysctl_icmp_echo_ignore_broadcasts))
+	/* To a broadcast or multicast address, icmp_rcv() takes only echoes, timestamps and
+	 * address masks, and echoes and timestamps not under icmp_echo_ignore_broadcasts (the
+	 * default): the others are errors, counted before they are dropped. */
+	if (cb->route != RXS_RTN_LOCAL &&
+	    (((type == 8 || type == 13) && h->inet.sysctl_icmp_echo_ignore_broadcasts) ||
+	     (type != 8 && type != 13 && type != 17 && type != 18))) {
+		rxs__mib_inc(sd, RXS_MIB_IcmpInErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_INVALID_PROTO);
+		return;
+	}
+	/* icmp_echo(): answered unless icmp_echo_ignore_all. */
+	if (type == 8 && !h->inet.sysctl_icmp_echo_ignore_all)
 		icmp_xmit(skb, 0, 0);
 	rxs_consume_skb(skb);
 }

@@ -165,6 +165,14 @@ static unsigned int ip_nfrags(unsigned int iplen, unsigned int mtu)
 	return iplen <= mtu ? 1 : (iplen - 20 + per - 1) / per;
 }
 
+/* ip6_finish_output2(): IPSTATS_MIB_OUT (Ip6OutTransmits) and its octets, the IPv6 header
+ * included; IPv6 output is never fragmented here. */
+static void count_transmit6(struct rxs_softnet_data *sd, unsigned int iplen)
+{
+	rxs__mib_inc(sd, RXS_MIB_Ip6OutTransmits);
+	rxs__mib_add(sd, RXS_MIB_Ip6OutOctets, iplen);
+}
+
 /* ip_finish_output2() counts each packet that leaves, ip_do_fragment() each fragment made
  * and each datagram fragmented. */
 static void count_transmit(struct rxs_softnet_data *sd, unsigned int iplen, unsigned int nfrags)
@@ -288,6 +296,8 @@ static void ip_finish_output(struct rxs_sk_buff *skb)
 	}
 	if (!v6)
 		count_transmit(sd, iplen, nfrags);
+	else
+		count_transmit6(sd, iplen);
 	if (nfrags == 1)
 		xmit_frame(sd, skb->dev, rxs_skb_mac_header(skb), skb->len + 14);
 	rxs_consume_skb(skb);	/* not an offered frame: no conservation count */
@@ -323,6 +333,8 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
 		if (!v6)
 			count_transmit(sd, iplen, nfrags);
+		else
+			count_transmit6(sd, 40 + l4len);
 		if (h->inet.tx)
 			h->inet.tx->frames += nfrags;
 		return true;

@@ -180,6 +180,58 @@ err:
 /* IPV6_MIN_MTU: an ICMPv6 error quotes what fits in 1280 bytes. */
 #define ICMP6_ERR_QUOTE (1280 - 40 - 8)
 
+/* The prefix length of the route to @daddr: the on-link prefix of a NIC address that holds
+ * it (rt6i_dst.plen), else a host route's 128. */
+static unsigned int route6_plen(const struct rxs_host *h, const uint8_t *daddr)
+{
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++) {
+			const struct rxs_addr *a = &h->devs[i].cfg.addrs[j];
+			unsigned int plen = RXS_MIN(a->prefix, 128u), k;
+
+			if (a->family != AF_INET6)
+				continue;
+			for (k = 0; k < plen; k++)
+				if ((a->addr[k / 8] ^ daddr[k / 8]) & (0x80 >> (k % 8)))
+					break;
+			if (k == plen)
+				return plen;
+		}
+	return 128;
+}
+
+/*
+ * icmpv6_global_allow() and icmpv6_xrlim_allow(): a type set in net.ipv6.icmp.ratemask (its
+ * default, 0-1,3-127: every error but Packet Too Big; informational types never) passes the
+ * host-wide bucket it shares with IPv4 (checked only), then the destination's inet_peer
+ * bucket, whose period net.ipv6.icmp.ratelimit is shortened for wider routes: shifted right
+ * by (128 - plen) / 32, so a /64 neighbour gets 250 ms. A message let out takes a global
+ * credit. A loopback destination is not limited.
+ */
+static bool icmpv6_allow(struct rxs_softnet_data *sd, const uint8_t *daddr, uint8_t type)
+{
+	struct rxs_host *h = sd->host;
+	uint64_t now_j = rxs__jiffies(h, sd->now), tmo;
+	unsigned int plen;
+
+	if (type >= 128 || type == 2 || is_local6(h, daddr))
+		return true;
+	if (!rxs__icmp_global_allow(h, now_j)) {
+		rxs__mib_inc(sd, RXS_MIB_Icmp6OutRateLimitGlobal);
+		return false;
+	}
+	tmo = rxs__msecs_to_jiffies(h, h->inet.sysctl_icmpv6_ratelimit);
+	plen = route6_plen(h, daddr);
+	if (plen < 128)
+		tmo >>= (128 - plen) >> 5;
+	if (!rxs__icmp_xrlim_allow(h, daddr, tmo, now_j)) {
+		rxs__mib_inc(sd, RXS_MIB_Icmp6OutRateLimitHost);
+		return false;
+	}
+	rxs__icmp_global_consume(h);
+	return true;
+}
+
 /* icmp6_send() / icmpv6_echo_reply(): built like the IPv4 ones, with the IPv6 pseudo
  * header in the checksum. */
 static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
@@ -196,11 +248,16 @@ static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t co
 
 	if (cb->route != RXS_RTN_LOCAL)
 		return;
+	if (!icmpv6_allow(sd, cb->saddr, type))
+		return;
 	rxs__mib_inc(sd, RXS_MIB_Icmp6OutMsgs);
-	if (type == 1)
+	if (type == 1) {
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutDestUnreachs);
-	else if (type == 129)
+		rxs__mib_inc(sd, RXS_MIB_Icmp6OutType1);
+	} else if (type == 129) {
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutEchoReplies);
+		rxs__mib_inc(sd, RXS_MIB_Icmp6OutType129);
+	}
 	len = rxs__icmp_body(msg, sizeof(msg), skb, type == 129, type, code);
 	memset(&out_cb, 0, sizeof(out_cb));
 	out_cb.family = AF_INET6;
@@ -240,7 +297,8 @@ static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
 	}
 	if (skb->data[0] == 128) {
 		rxs__mib_inc(sd, RXS_MIB_Icmp6InEchos);
-		rxs__icmpv6_send(skb, 129, 0);
+		if (!sd->host->inet.sysctl_icmpv6_echo_ignore_all)
+			rxs__icmpv6_send(skb, 129, 0);
 	}
 	rxs_consume_skb(skb);
 }

@@ -64,6 +64,8 @@ struct rxs_netns_inet {
 	int64_t sysctl_icmp_ratemask;
 	int64_t sysctl_icmp_echo_ignore_all;
 	int64_t sysctl_icmp_echo_ignore_broadcasts;
+	int64_t sysctl_icmpv6_ratelimit;	/* net.ipv6.icmp.ratelimit */
+	int64_t sysctl_icmpv6_echo_ignore_all;
 	int64_t sysctl_tcp_syncookies;
 	int64_t sysctl_tcp_max_syn_backlog;
 	int64_t sysctl_tcp_synack_retries;

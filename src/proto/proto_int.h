@@ -88,6 +88,18 @@ int rxs__ipfrag_init(struct rxs_host *h);
 void rxs__ipfrag_destroy(struct rxs_host *h);
 uint64_t rxs__ipfrag_queued(const struct rxs_host *h);
 int rxs__icmp_init(struct rxs_host *h);
+/* The host's ICMP limits (icmp.c), IPv4's and IPv6's: the global bucket's check and credit,
+ * and the per-destination bucket (inet_peer_xrlim_allow) of @addr (16 bytes). */
+bool rxs__icmp_global_allow(struct rxs_host *h, uint64_t now_j);
+void rxs__icmp_global_consume(struct rxs_host *h);
+bool rxs__icmp_xrlim_allow(struct rxs_host *h, const uint8_t *addr, uint64_t timeout,
+			   uint64_t now_j);
+
+/* msecs_to_jiffies(): rounded up, as the kernel's sysctls in ms become jiffies. */
+static inline uint64_t rxs__msecs_to_jiffies(const struct rxs_host *h, int64_t ms)
+{
+	return ((uint64_t)ms * h->hz + 999) / 1000;
+}
 void rxs__icmp_destroy(struct rxs_host *h);
 
 #endif /* RXSIM_PROTO_INT_H */

@@ -308,6 +308,16 @@ static void child_process(struct rxs_sock *sk, struct rxs_sock *child, struct rx
 	rxs__tcp_rcv_established(child, skb, tcb);
 }
 
+/* tcp_check_req() returned NULL: tcp_v4_rcv() frees the segment at discard_and_relse, which
+ * counts it in the listener's sk_drops (sk is still the listener there). A final ACK that
+ * finds the accept queue full is so counted twice: once by tcp_listendrop(), once here. */
+static void req_discard(struct rxs_sock *listener, struct rxs_sk_buff *skb,
+			enum rxs_drop_reason reason)
+{
+	listener->drops++;
+	rxs_kfree_skb_reason(skb, reason);
+}
+
 /* tcp_check_req(): a segment for a request sock. */
 static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
 {
@@ -325,7 +335,7 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 		if (rxs__tp_on(sd->host, RXS_TP_TCP_RETRANSMIT_SYNACK))
 			trace_retransmit_synack(sd, sk, req, &req->node.t);
 		req->num_retrans++;
-		rxs_consume_skb(skb);
+		req_discard(sk, skb, RXS_DROP_NOT_SPECIFIED);
 		return;
 	}
 	if ((flg & TH_ACK) && tcb->ack_seq != req->snt_isn + 1) {
@@ -340,7 +350,7 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 		/* Out of window: an ACK in answer, unless it is a RST. */
 		if (!(flg & TH_RST))
 			rxs__tcp_send_req_ack(skb, req);
-		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OVERWINDOW);
+		req_discard(sk, skb, RXS_DROP_TCP_OVERWINDOW);
 		return;
 	}
 	if (flg & (TH_RST | TH_SYN)) {
@@ -348,7 +358,7 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 		goto embryonic_reset;
 	}
 	if (!(flg & TH_ACK)) {
-		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
+		req_discard(sk, skb, RXS_DROP_TCP_FLAGS);
 		return;
 	}
 	child = syn_recv_sock(sd, sk, skb, req->rcv_isn, req->snt_isn);
@@ -357,7 +367,7 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 			/* The request stays; the client believes it is connected and its next
 			 * ACK (or our SYN-ACK retransmit's answer) tries again. */
 			req->acked = true;
-			rxs_kfree_skb_reason(skb, RXS_DROP_TCP_LISTEN_OVERFLOW);
+			req_discard(sk, skb, RXS_DROP_TCP_LISTEN_OVERFLOW);
 			return;
 		}
 		goto embryonic_reset;
@@ -372,7 +382,7 @@ embryonic_reset:
 		reqsk_unlink(h, req);
 		rxs__mib_inc(sd, RXS_MIB_TcpExtEmbryonicRsts);
 	}
-	rxs_kfree_skb_reason(skb, flg & TH_RST ? RXS_DROP_TCP_RESET : RXS_DROP_TCP_LISTEN_OVERFLOW);
+	req_discard(sk, skb, flg & TH_RST ? RXS_DROP_TCP_RESET : RXS_DROP_TCP_LISTEN_OVERFLOW);
 }
 
 /* cookie_v4_check(): an ACK to a listener may carry a cookie. NULL: not a cookie ACK (the

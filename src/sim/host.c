@@ -248,6 +248,8 @@ static void set_sysctls(struct rxs_host *h)
 	h->inet.sysctl_icmp_ratemask = SYSCTL(ICMP_RATEMASK);
 	h->inet.sysctl_icmp_echo_ignore_all = SYSCTL(ICMP_ECHO_IGNORE_ALL);
 	h->inet.sysctl_icmp_echo_ignore_broadcasts = SYSCTL(ICMP_ECHO_IGNORE_BROADCASTS);
+	h->inet.sysctl_icmpv6_ratelimit = SYSCTL(ICMPV6_RATELIMIT);
+	h->inet.sysctl_icmpv6_echo_ignore_all = SYSCTL(ICMPV6_ECHO_IGNORE_ALL);
 	h->inet.sysctl_tcp_syncookies = SYSCTL(TCP_SYNCOOKIES);
 	h->inet.sysctl_tcp_max_syn_backlog = SYSCTL(TCP_MAX_SYN_BACKLOG);
 	h->inet.sysctl_tcp_synack_retries = SYSCTL(TCP_SYNACK_RETRIES);

@@ -69,6 +69,12 @@ static const char *const causes[RXS_DROP_MAX] = {
 	[RXS_DROP_PKT_TOO_BIG] = "reassembled datagram larger than 65535 bytes",
 	[RXS_DROP_FRAG_REASM_TIMEOUT] = "the datagram's other fragments did not arrive in time",
 	[RXS_DROP_QUEUE_PURGE] = "still queued when the queue was purged",
+	[RXS_DROP_INVALID_PROTO] =
+		"an ICMP message to a broadcast or multicast address the host ignores",
+	[RXS_DROP_TCP_OLD_SEQUENCE] = "a segment wholly before the window (an old duplicate)",
+	[RXS_DROP_TCP_INVALID_SEQUENCE] = "a segment starting beyond the receive window",
+	[RXS_DROP_TCP_INVALID_END_SEQUENCE] =
+		"a segment ending beyond the receive window while data is queued",
 	[RXS_DROP_NIC_MAC_FILTER] =
 		"destination MAC is not the NIC's (nor broadcast, nor a joined group)",
 	[RXS_DROP_NIC_LENGTH] = "runt frame, or longer than the MTU allows",
