@@ -21,6 +21,12 @@
  * array through a fixed 2 x 65536 table; VLAN ids are a fixed 4096 array. Consecutive frames
  * mostly share their addresses, so each tally remembers its last key and slot and skips the
  * hash for a repeat. At the end each table is copied out and sorted.
+ *
+ * Runs: consecutive frames whose headers say the same to the survey (MACs, VLAN, addresses,
+ * protocol, ports, TCP flags, converted or not) count as one frame of weight n, counted when
+ * the run ends: a flood or a bulk transfer costs a read, a parse and a comparison a frame.
+ * Every count is a sum or an OR over frames, and runs are counted in the file's order, so the
+ * result is what counting frame by frame gives (the longest IP packet is a run's maximum).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -116,18 +122,12 @@ static int tally_grow(struct tally *t)
 	return 0;
 }
 
-/* Count @key (@len bytes, zero-padded here). 0 or -ENOMEM. */
-static int tally_add(struct tally *t, const uint8_t *key, size_t len)
+/* tally_add()'s slow path: @key is not the last key counted. */
+static int tally_insert(struct tally *t, const uint8_t *key, size_t len, uint64_t n)
 {
 	uint8_t k[KEY_MAX] = { 0 };
 	struct tally_ent *e;
 
-	/* A repeat of the last key, compared on @len bytes: a tally's keys are one length, or
-	 * their first byte (the family) says which, so the stored padding matches too. */
-	if (t->last_ok && !memcmp(t->ents[t->last].key, key, len)) {
-		t->ents[t->last].count++;
-		return 0;
-	}
 	memcpy(k, key, len);
 	/* Keep the table at most half full: SURVEY_MAX keys fit in 2 * SURVEY_MAX slots. */
 	if (t->n * 2 >= t->cap && t->n < SURVEY_MAX && tally_grow(t) < 0)
@@ -142,9 +142,23 @@ static int tally_add(struct tally *t, const uint8_t *key, size_t len)
 		memcpy(e->key, k, KEY_MAX);
 		t->n++;
 	}
-	e->count++;
+	e->count += n;
 	t->last_ok = true;
 	return 0;
+}
+
+/* Count @key (@len bytes, zero-padded here) @n times. 0 or -ENOMEM. Inline, so that at each
+ * call, where @len is a constant, the repeat's comparison is a load or two and no call. */
+static RXS_ALWAYS_INLINE int tally_add(struct tally *t, const uint8_t *key, size_t len,
+				       uint64_t n)
+{
+	/* A repeat of the last key, compared on @len bytes: a tally's keys are one length, or
+	 * their first byte (the family) says which, so the stored padding matches too. */
+	if (t->last_ok && !memcmp(t->ents[t->last].key, key, len)) {
+		t->ents[t->last].count += n;
+		return 0;
+	}
+	return tally_insert(t, key, len, n);
 }
 
 static int by_count(const void *a, const void *b)
@@ -282,7 +296,8 @@ static int port_vote(uint16_t mine, uint16_t peer)
 }
 
 /* One UDP/TCP frame of the host's port @mine with the peer's @peer, in (@in) or out. */
-static int count_port(struct survey_ctx *c, const struct pkt *k, bool in, bool group)
+static int count_port(struct survey_ctx *c, const struct pkt *k, bool in, bool group,
+		      uint64_t n)
 {
 	uint16_t mine = in ? k->dport : k->sport, peer = in ? k->sport : k->dport;
 	bool syn = k->proto == 6 && (k->tcp_flags & 0x02), ack = k->tcp_flags & 0x10;
@@ -294,34 +309,34 @@ static int count_port(struct survey_ctx *c, const struct pkt *k, bool in, bool g
 	if (!r->first)
 		r->first = in ? 1 : 2;
 	if (in) {
-		r->in++;
-		r->syn_in += syn && !ack;
-		r->synack_in += syn && ack;
-		r->group += group;
+		r->in += (uint32_t)n;
+		r->syn_in += (uint32_t)n * (syn && !ack);
+		r->synack_in += (uint32_t)n * (syn && ack);
+		r->group += (uint32_t)n * group;
 		r->peer_map |= 1ull << ((peer * 2654435761u) >> 26);
 	} else {
-		r->out++;
-		r->syn_out += syn && !ack;
-		r->synack_out += syn && ack;
+		r->out += (uint32_t)n;
+		r->syn_out += (uint32_t)n * (syn && !ack);
+		r->synack_out += (uint32_t)n * (syn && ack);
 	}
-	r->srv += v > 0;
-	r->cli += v < 0;
+	r->srv += (uint32_t)n * (v > 0);
+	r->cli += (uint32_t)n * (v < 0);
 	return 0;
 }
 
 /* A TCP segment of one of the host's connections, to it (@in) or from it. Only the host's
  * unicast connections: the key is (family, the host's address and port, the peer's). */
-static int count_flow(struct survey_ctx *c, const struct pkt *k, bool in)
+static int count_flow(struct survey_ctx *c, const struct pkt *k, bool in, uint64_t n)
 {
-	size_t n = k->family == AF_INET ? 4 : 16;
+	size_t alen = k->family == AF_INET ? 4 : 16;
 	const uint8_t *mine = in ? k->daddr : k->saddr, *peer = in ? k->saddr : k->daddr;
 	uint8_t key[KEY_MAX] = { 0 }, f = k->tcp_flags, flag;
 	struct tally *t = &c->flows;
 
 	key[0] = k->family == AF_INET ? 4 : 6;
-	memcpy(key + 1, mine, n);
+	memcpy(key + 1, mine, alen);
 	rxs__put_be16(key + 17, in ? k->dport : k->sport);
-	memcpy(key + 19, peer, n);
+	memcpy(key + 19, peer, alen);
 	rxs__put_be16(key + 35, in ? k->sport : k->dport);
 	if (in)
 		flag = RXS_FLOW_IN | ((f & 0x12) == 0x02 ? RXS_FLOW_SYN_IN : 0) |
@@ -329,7 +344,7 @@ static int count_flow(struct survey_ctx *c, const struct pkt *k, bool in)
 	else
 		flag = (f & 0x04 ? RXS_FLOW_RST_OUT : RXS_FLOW_OUT) |
 		       ((f & 0x12) == 0x02 ? RXS_FLOW_SYN_OUT : 0);
-	if (tally_add(t, key, KEY_MAX) < 0)
+	if (tally_add(t, key, KEY_MAX, n) < 0)
 		return -ENOMEM;
 	if (t->last_ok)
 		t->ents[t->last].flags |= flag;
@@ -337,45 +352,47 @@ static int count_flow(struct survey_ctx *c, const struct pkt *k, bool in)
 }
 
 /* A frame the host received: unicast to it, or to a group or broadcast. */
-static int count_in(struct survey_ctx *c, const struct pkt *k, bool group)
+static int count_in(struct survey_ctx *c, const struct pkt *k, bool group, uint64_t n)
 {
 	struct rxs_capture_survey *sv = c->sv;
 	uint8_t key[KEY_MAX];
 	int rc = 0;
 
-	sv->to_host++;
-	sv->unicast_to_host += !group;
+	sv->to_host += n;
+	sv->unicast_to_host += n * !group;
 	if (k->vlan)
-		c->vlans[k->vlan - 1]++;
+		c->vlans[k->vlan - 1] += n;
 	if (!k->family)
 		return 0;
-	sv->ipv6_to_host += k->family == AF_INET6;
+	sv->ipv6_to_host += n * (k->family == AF_INET6);
 	sv->max_ip_len = RXS_MAX(sv->max_ip_len, k->ip_len);
 	key[0] = k->family == AF_INET ? 4 : 6;
 	memcpy(key + 1, k->daddr, k->family == AF_INET ? 4 : 16);
 	if (unicast_ip(k->family, k->daddr)) {
-		rc = tally_add(&c->addrs, key, k->family == AF_INET ? 5 : 17);
+		rc = k->family == AF_INET ? tally_add(&c->addrs, key, 5, n) :
+					      tally_add(&c->addrs, key, 17, n);
 	} else if (k->daddr[0] == 0xff || (k->family == AF_INET && k->daddr[0] >= 224 &&
 					    k->daddr[0] < 240)) {
-		size_t n = k->family == AF_INET ? 5 : 17;
+		size_t len = k->family == AF_INET ? 5 : 17;
 
-		rc = tally_add(&c->groups, key, n);
+		rc = tally_add(&c->groups, key, len, n);
 		if (rc == 0 && k->proto == 17) {
-			rxs__put_be16(key + n, k->dport);
-			rc = tally_add(&c->group_ports, key, n + 2);
+			rxs__put_be16(key + len, k->dport);
+			rc = len == 5 ? tally_add(&c->group_ports, key, 7, n) :
+					tally_add(&c->group_ports, key, 19, n);
 		}
 	}
 	if (rc == 0 && k->proto)
-		rc = count_port(c, k, true, !unicast_ip(k->family, k->daddr));
+		rc = count_port(c, k, true, !unicast_ip(k->family, k->daddr), n);
 	if (rc == 0 && k->proto == 6 && unicast_ip(k->family, k->daddr))
-		rc = count_flow(c, k, true);
+		rc = count_flow(c, k, true, n);
 	return rc;
 }
 
 /* Pass 1: the destination MAC of Ethernet frames, to the picked address if there is one;
  * and the source MAC of the address's own frames, for an address nothing is sent to alone
  * (a router that only speaks to a multicast group). */
-static int pass1_frame(struct survey_ctx *c, const struct pkt *k)
+static int pass1_frame(struct survey_ctx *c, const struct pkt *k, uint64_t n)
 {
 	static const uint8_t zero[6];
 	bool by_addr = c->sel && c->sel->pick == RXS_PICK_ADDR;
@@ -383,17 +400,17 @@ static int pass1_frame(struct survey_ctx *c, const struct pkt *k)
 
 	if (by_addr && k->family && addr_is(k, k->saddr, &c->sel->addr) &&
 	    !(k->src[0] & 1) && memcmp(k->src, zero, 6) &&
-	    (rc = tally_add(&c->src_macs, k->src, 6)) < 0)
+	    (rc = tally_add(&c->src_macs, k->src, 6, n)) < 0)
 		return rc;
 	if ((k->dst[0] & 1) || !memcmp(k->dst, zero, 6))
 		return 0;
 	if (by_addr && !(k->family && addr_is(k, k->daddr, &c->sel->addr)))
 		return 0;
-	return tally_add(&c->macs, k->dst, 6);
+	return tally_add(&c->macs, k->dst, 6, n);
 }
 
 /* Pass 2: the frame from the host's side. @converted frames carry rxsim's MACs. */
-static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted)
+static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted, uint64_t n)
 {
 	const struct rxs_capture_opts *sel = c->sel;
 	bool by_addr = sel && sel->pick == RXS_PICK_ADDR;
@@ -416,23 +433,86 @@ static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted
 			from = from || (!to && addr_is(k, k->saddr, &sel->addr));
 	}
 	if (from) {
-		int rc = k->proto ? count_port(c, k, false, false) : 0;
+		int rc = k->proto ? count_port(c, k, false, false, n) : 0;
 
-		c->sv->from_host++;
+		c->sv->from_host += n;
 		if (rc == 0 && k->proto == 6 && unicast_ip(k->family, k->daddr))
-			rc = count_flow(c, k, false);
+			rc = count_flow(c, k, false, n);
 		return rc;
 	}
 	if (to || group)
-		return count_in(c, k, group);
+		return count_in(c, k, group, n);
 	return 0;
+}
+
+/* A run of frames that say the same to the survey: the first one's headers, copied (the
+ * frame's bytes are gone by the time the run is counted), how many, the longest IP packet. */
+struct run {
+	struct pkt k;
+	uint8_t dst[6], src[6], saddr[16], daddr[16];
+	bool conv;
+	uint64_t n;		/* 0: no run */
+	uint32_t max_ip_len;
+};
+
+/* Does frame @k (@conv) say to the survey what the run's first frame said? */
+static bool run_same(const struct run *r, const struct pkt *k, bool conv)
+{
+	const struct pkt *a = &r->k;
+
+	if (a->sport != k->sport || a->dport != k->dport || a->proto != k->proto ||
+	    a->tcp_flags != k->tcp_flags || a->family != k->family || a->vlan != k->vlan ||
+	    r->conv != conv || memcmp(r->dst, k->dst, 6) || memcmp(r->src, k->src, 6))
+		return false;
+	if (k->family == AF_INET)
+		return !memcmp(r->saddr, k->saddr, 4) && !memcmp(r->daddr, k->daddr, 4);
+	return !k->family || (!memcmp(r->saddr, k->saddr, 16) && !memcmp(r->daddr, k->daddr, 16));
+}
+
+static void run_start(struct run *r, const struct pkt *k, bool conv)
+{
+	r->k = *k;
+	memcpy(r->dst, k->dst, 6);
+	memcpy(r->src, k->src, 6);
+	r->k.dst = r->dst;
+	r->k.src = r->src;
+	if (k->family == AF_INET) {	/* constant sizes: a move or two each, no call */
+		memcpy(r->saddr, k->saddr, 4);
+		memcpy(r->daddr, k->daddr, 4);
+	} else if (k->family) {
+		memcpy(r->saddr, k->saddr, 16);
+		memcpy(r->daddr, k->daddr, 16);
+	}
+	if (k->family) {
+		r->k.saddr = r->saddr;
+		r->k.daddr = r->daddr;
+	}
+	r->conv = conv;
+	r->n = 1;
+	r->max_ip_len = k->ip_len;
+}
+
+/* Count the run, if there is one, as its frames one by one would have been. */
+static int run_count(struct survey_ctx *c, struct run *r)
+{
+	int rc;
+
+	if (!r->n)
+		return 0;
+	r->k.ip_len = r->max_ip_len;
+	rc = c->pass1 && !r->conv ? pass1_frame(c, &r->k, r->n) : 0;
+	if (rc == 0 && c->pass2)
+		rc = pass2_frame(c, &r->k, r->conv, r->n);
+	r->n = 0;
+	return rc;
 }
 
 static int survey_read(struct survey_ctx *c, rxs_source_t *src)
 {
 	struct rxs_frame f;
+	struct run run = { .n = 0 };
 	uint64_t converted = 0, n = 0;
-	int rc;
+	int rc, rc2;
 
 	while ((rc = rxs_source_next(src, &f)) > 0) {
 		struct pkt k;
@@ -448,12 +528,19 @@ static int survey_read(struct survey_ctx *c, rxs_source_t *src)
 		if (f.len < 14)
 			continue;
 		parse_frame(&k, f.data, f.len, f.wire_len);
-		rc = c->pass1 && !conv ? pass1_frame(c, &k) : 0;
-		if (rc == 0 && c->pass2)
-			rc = pass2_frame(c, &k, conv);
-		if (rc < 0)
-			return rc;
+		if (run.n && run_same(&run, &k, conv)) {
+			run.n++;
+			run.max_ip_len = RXS_MAX(run.max_ip_len, k.ip_len);
+			continue;
+		}
+		rc2 = run_count(c, &run);
+		if (rc2 < 0)
+			return rc2;
+		run_start(&run, &k, conv);
 	}
+	rc2 = run_count(c, &run);
+	if (rc2 < 0)
+		return rc2;
 	c->sv->frames = src->stats.frames;
 	c->sv->converted = src->stats.link_converted;
 	return rc;
