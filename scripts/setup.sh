@@ -12,8 +12,8 @@
 #                              them those checks skip and say so. CI installs them.
 set -euo pipefail
 
-packages=(gcc make cmake pkg-config libpcap-dev libyaml-dev libcmocka-dev python3 libbpf-dev
-	libelf-dev)
+packages=(gcc make cmake pkg-config libpcap-dev libyaml-dev libjansson-dev libcmocka-dev python3
+	libbpf-dev libelf-dev)
 optional=()
 if [ "${1:-}" = "--extras" ]; then
 	optional=(chromium clang libclang-rt-dev tshark valgrind python3-jsonschema)
