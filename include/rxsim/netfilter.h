@@ -1,5 +1,5 @@
-/* rxsim/netfilter.h - iptables rule sets: load iptables-save text, read the counters, print them
- * as `iptables -L -v -n -x` does.
+/* rxsim/netfilter.h - rule sets: load iptables-save text and nftables rule sets, read the
+ * counters, print them as `iptables -L -v -n -x` and `nft list ruleset` do.
  *
  * A rule set is a handle built from iptables-save text (tables raw, mangle and filter). The host
  * runs it at the netfilter hooks of the receive path; users read the rule and policy counters
@@ -108,6 +108,39 @@ RXS_API int rxs_ruleset_set_conntrack_buckets(rxs_ruleset_t *nf, uint32_t bucket
 /* Print `iptables -t TABLE -L -v -n -x` of one table ("raw", "mangle", "filter"), byte for
  * byte as iptables does (trailing blanks included). 0, -ENOENT (table not loaded) or -EIO. */
 RXS_API int rxs_ruleset_print_table(const rxs_ruleset_t *nf, const char *table, FILE *out);
+
+/* ---- nftables ---- */
+
+/* Add the nftables tables of @text to @nf: `nft list ruleset` text, or `nft -j list ruleset`
+ * JSON when its first non-blank character is '{'. @name, @first_line and @indent place errors
+ * as for rxs_ruleset_create_at(): "rules.nft:12:9: unknown statement 'acept' (did you mean
+ * 'accept'?)". The base chains join the hooks at their priorities, with the iptables tables.
+ * 0, or RXS_ERULE/-ENOMEM with the message in @err (@nf is then unchanged). */
+RXS_API int rxs_ruleset_load_nft(rxs_ruleset_t *nf, const char *text, const char *name,
+				 unsigned int first_line, unsigned int indent, char *err,
+				 size_t errlen);
+
+/* One nftables rule, in the order of the rule set. Strings stay valid until
+ * rxs_ruleset_destroy(). */
+struct rxs_nft_rule_info {
+	const char *family;		/* "inet" */
+	const char *table;		/* "filter" */
+	const char *chain;		/* "input" */
+	const char *text;		/* as `nft list ruleset` prints it, "counter" without values */
+	int counter;			/* 1: the rule has a counter, and pkts/bytes are its values */
+	uint64_t pkts, bytes;		/* its counter's; without one, the packets that reached
+					 * the rule's end or verdict (which nft does not show) */
+	unsigned int line;		/* line in the text (0 for JSON) */
+};
+
+/* The number of nftables rules in @nf. */
+RXS_API unsigned int rxs_ruleset_nft_nrules(const rxs_ruleset_t *nf);
+/* nftables rule @i into @info. 0 or -EINVAL (@i out of range). */
+RXS_API int rxs_ruleset_nft_rule(const rxs_ruleset_t *nf, unsigned int i,
+				 struct rxs_nft_rule_info *info);
+/* Print the nftables tables as `nft list ruleset` does, counters with their values. 0,
+ * -ENOENT (no nftables tables) or -EIO. */
+RXS_API int rxs_ruleset_nft_print(const rxs_ruleset_t *nf, FILE *out);
 
 /* Print every table that has rules, user chains, a DROP policy or non-zero policy counters,
  * each as rxs_ruleset_print_table() under a "# iptables -t TABLE -L -v -n -x" line, tables

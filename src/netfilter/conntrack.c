@@ -54,6 +54,7 @@ struct nf_conn {
 	struct nf_tuple tuple[2];
 	uint64_t expires, start;
 	struct nf_conn *gc_next;
+	uint32_t mark;			/* ct mark */
 	uint8_t tcp_state;
 	bool seen_reply, assured, doomed;
 };
@@ -497,6 +498,113 @@ unsigned int rxs__nf_ct_statebit(const struct rxs_ruleset *nf)
 	default:
 		return NF_CTS_INVALID;
 	}
+}
+
+static struct nf_conn *cur_conn(const struct rxs_ruleset *nf)
+{
+	if (!nf->cur.ct_done || nf->cur.info == NF_CTINFO_UNTRACKED)
+		return NULL;
+	return nf->cur.ct ? nf->cur.ct : nf->cur.pending;
+}
+
+bool rxs__nf_ct_status(const struct rxs_ruleset *nf, uint32_t *status)
+{
+	const struct nf_conn *c = cur_conn(nf);
+
+	if (!c)
+		return false;
+	/* IPS_SEEN_REPLY 2, IPS_ASSURED 4, IPS_CONFIRMED 8. */
+	*status = (c->seen_reply ? 2u : 0) | (c->assured ? 4u : 0) | (c == nf->cur.ct ? 8u : 0);
+	return true;
+}
+
+bool rxs__nf_ct_mark(const struct rxs_ruleset *nf, uint32_t *mark)
+{
+	const struct nf_conn *c = cur_conn(nf);
+
+	if (!c)
+		return false;
+	*mark = c->mark;
+	return true;
+}
+
+void rxs__nf_ct_set_mark(struct rxs_ruleset *nf, uint32_t mark)
+{
+	struct nf_conn *c = cur_conn(nf);
+
+	if (c)
+		c->mark = mark;
+}
+
+void rxs__nf_ct_notrack(struct rxs_ruleset *nf)
+{
+	if (nf->cur.ct_done)
+		return;
+	nf->cur.ct_done = true;
+	nf->cur.info = NF_CTINFO_UNTRACKED;
+	nf->ct.st.untracked++;
+}
+
+static void tuple_key(const struct nf_tuple *t, uint8_t *k)
+{
+	memset(k, 0, 16);
+	memcpy(k, &t->src, 4);
+	memcpy(k + 4, &t->dst, 4);
+	memcpy(k + 8, &t->sport, 2);
+	memcpy(k + 10, &t->dport, 2);
+	k[12] = t->proto;
+}
+
+static void key_tuple(const uint8_t *k, struct nf_tuple *t)
+{
+	memset(t, 0, sizeof(*t));
+	memcpy(&t->src, k, 4);
+	memcpy(&t->dst, k + 4, 4);
+	memcpy(&t->sport, k + 8, 2);
+	memcpy(&t->dport, k + 10, 2);
+	t->proto = k[12];
+}
+
+bool rxs__nf_ct_count(struct rxs_ruleset *nf, struct nf_ct_count_list *l, uint64_t now_ns,
+		      unsigned int *count)
+{
+	const struct nf_conn *c = cur_conn(nf);
+	uint8_t key[16];
+	bool have = false;
+	unsigned int j = 0;
+
+	if (!c)
+		return false;
+	tuple_key(&c->tuple[DIR_ORIG], key);
+	/* nf_conncount's garbage collection: a connection that left the table is forgotten. */
+	for (unsigned int i = 0; i < l->n; i++) {
+		struct nf_tuple t;
+		unsigned int dir;
+
+		if (!memcmp(l->keys[i], key, 16)) {
+			have = true;
+		} else {
+			key_tuple(l->keys[i], &t);
+			if (!nf->ct.hash || !find(nf, &t, now_ns, &dir))
+				continue;
+		}
+		memmove(l->keys[j++], l->keys[i], 16);
+	}
+	l->n = j;
+	if (!have) {
+		if (l->n == l->cap) {
+			unsigned int cap = l->cap ? 2 * l->cap : 8;
+			void *k = rxs__realloc(l->keys, cap * sizeof(*l->keys));
+
+			if (!k)
+				return false;
+			l->keys = k;
+			l->cap = cap;
+		}
+		memcpy(l->keys[l->n++], key, 16);
+	}
+	*count = l->n;
+	return true;
 }
 
 void rxs__nf_ct_seen_reply(rxs_ruleset_t *nf, const struct rxs_sk_buff *skb)

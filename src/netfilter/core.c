@@ -19,7 +19,8 @@
  * LOCAL_OUT and POST_ROUTING of the host's own replies (ip_output.c). A contributor adding a
  * hook point calls rxs__nf_hook_run() there with the okfn that finishes the path after it;
  * a contributor adding a built-in stage (a table, a NAT hook) adds it to rules.c's
- * stage_order with its priority (RXS__NF_MAX_STAGES bounds a hook's stages).
+ * stage_order with its priority; an nftables base chain is a stage too (NF_MAX_STAGES
+ * bounds a hook's stages).
  *
  * Registering allocates nothing: the functions live in fixed tables inside the host
  * (struct rxs_netns_nf, h->nf). The path tests a counter before calling in here, so a host without
@@ -36,6 +37,8 @@
 #include "netfilter/netfilter_int.h"
 #include "proto/proto.h"
 #include "rxsim/hooks.h"
+
+_Static_assert(RXS__NF_MAX_STAGES >= NF_MAX_STAGES, "a hook's list holds every stage");
 
 static void queue_forget(struct rxs_netns_nf *hk, const struct rxs_sk_buff *skb)
 {
@@ -96,7 +99,7 @@ static void list_init(struct rxs_netns_nf *hk, enum rxs_nf_hook hook)
 {
 	int prio;
 
-	for (unsigned int i = 0; rxs__nf_stage_prio(hook, i, &prio); i++) {
+	for (unsigned int i = 0; rxs__nf_stage_prio(hk->rules, hook, i, &prio); i++) {
 		struct rxs_nf_entry *e = &hk->entries[hook][hk->nentries[hook]++];
 
 		memset(e, 0, sizeof(*e));

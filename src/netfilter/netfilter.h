@@ -26,9 +26,9 @@ struct rxs_nf_queue_entry {
 	uint8_t next;				/* the entry after the one that queued it */
 };
 
-/* Built-in stages of the rule tables at one hook, at most (raw, conntrack, mangle, filter:
- * rules.c's stage_order). */
-#define RXS__NF_MAX_STAGES 4
+/* Built-in stages of the rule tables at one hook, at most: raw, conntrack, mangle, filter
+ * (rules.c's stage_order) and the nftables base chains there (NF_MAX_STAGES). */
+#define RXS__NF_MAX_STAGES 16
 
 /* One entry of a hook's list, as the kernel's struct nf_hook_entries holds the tables'
  * functions and everyone else's: a built-in stage of the rule tables (@stage >= 0, its

@@ -182,7 +182,22 @@ struct nf_frame {
 	unsigned int chain, idx;
 };
 
+struct nft_ruleset;
+
+/* A hook's built-in stages, in priority order: an iptables table, the conntrack hook, or an
+ * nftables base chain (rules.c builds the list when a rule set loads). */
+#define NF_MAX_STAGES 16
+enum { NF_STAGE_CONNTRACK = -1, NF_STAGE_NFT = -3 };
+struct nf_stage {
+	int prio;
+	int16_t kind;			/* enum nf_table_id, NF_STAGE_CONNTRACK or NF_STAGE_NFT */
+	uint16_t chain;			/* NF_STAGE_NFT: the base chain */
+};
+
 struct rxs_ruleset {
+	struct nft_ruleset *nft;	/* nftables tables (nft_int.h); NULL without */
+	struct nf_stage stages[RXS_NF_INET_NUMHOOKS][NF_MAX_STAGES];
+	uint8_t nstages[RXS_NF_INET_NUMHOOKS];
 	struct nf_rule *rules;
 	unsigned int nrules, rules_cap;
 	struct nf_chain *chains;
@@ -267,8 +282,12 @@ struct nf_hook_ctx {
  * Start @x's walk (its packet info, its conntrack state; @resume: a reinjected skb): false
  * when the tables do not apply (no rule set, not IPv4, no header). */
 bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume);
-/* Built-in stage @i at @hook in priority order: false past the last. */
-bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio);
+/* Built-in stage @i of @nf at @hook in priority order: false past the last (and for NULL). */
+bool rxs__nf_stage_prio(const struct rxs_ruleset *nf, enum rxs_nf_hook hook, unsigned int i,
+			int *prio);
+/* (Re)build @nf's stage lists after its tables changed. 0, or -ENOSPC: more than
+ * NF_MAX_STAGES at a hook. */
+int rxs__nf_build_stages(struct rxs_ruleset *nf);
 /* Run built-in stage @i. Never frees the skb: on DROP the walk ends and frees it. */
 enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i);
 /* Run stages @i.. to the last, or to the first that does not accept (DROP), in one call:
@@ -287,6 +306,23 @@ void rxs__nf_ct_confirm(struct rxs_ruleset *nf);
 void rxs__nf_pkt_reset(struct rxs_ruleset *nf);
 /* The xt_conntrack state bit of the current packet. */
 unsigned int rxs__nf_ct_statebit(const struct rxs_ruleset *nf);
+/* What nft's ct expressions read and set of the current packet's connection (nft_ct.c):
+ * false when the packet has none (the rule breaks). Status bits are IPS_*. */
+bool rxs__nf_ct_status(const struct rxs_ruleset *nf, uint32_t *status);
+bool rxs__nf_ct_mark(const struct rxs_ruleset *nf, uint32_t *mark);
+void rxs__nf_ct_set_mark(struct rxs_ruleset *nf, uint32_t mark);
+/* NOTRACK, -j CT --notrack and nft's notrack: the packet is untracked, unless conntrack
+ * already ran for it. */
+void rxs__nf_ct_notrack(struct rxs_ruleset *nf);
+/* nf_conncount: the connections of a `ct count` statement, as their original tuples. */
+struct nf_ct_count_list {
+	uint8_t (*keys)[16];
+	unsigned int n, cap;
+};
+/* Add the current packet's connection to @l (if new), forget those that left the table, and
+ * give the count in *@count. false: the packet has no connection. */
+bool rxs__nf_ct_count(struct rxs_ruleset *nf, struct nf_ct_count_list *l, uint64_t now_ns,
+		      unsigned int *count);
 
 /* End the walk with @verdict: DROP forgets the packet's state; ACCEPT at INPUT or
  * POSTROUTING confirms its conntrack entry. Inline: every hook with rules ends here. */
@@ -298,6 +334,11 @@ static inline void rxs__nf_hook_end(rxs_ruleset_t *nf, enum rxs_nf_hook hook,
 	else if (hook == RXS_NF_INET_LOCAL_IN || hook == RXS_NF_INET_POST_ROUTING)
 		rxs__nf_ct_confirm(nf);
 }
+
+/* rules.c: REJECT's answer to the packet of @x (a TCP RST, or an ICMP error of @icmp_code),
+ * its LOCAL_OUT walk nested inside the walk of @x. */
+struct nf_hook_ctx;
+void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, uint8_t icmp_code);
 
 /* print.c helpers shared with rxs_ruleset_rule(): the target column of a rule. */
 const char *rxs__nf_target_name(const struct rxs_ruleset *nf, const struct nf_rule *r);

@@ -18,6 +18,7 @@
 #include "netfilter/netfilter.h"
 #include "internal.h"
 #include "netfilter/netfilter_int.h"
+#include "netfilter/nft_int.h"
 #include "proto/nf_reject.h"
 #include "rxsim/error.h"
 
@@ -212,9 +213,8 @@ static enum match_result rule_match(struct nf_rule *r, const struct nf_hook_ctx 
  * below (each run_table() uses one walk's worth of frames from nf->frames on). Returns to
  * the walk with everything as it was.
  */
-static RXS_NOINLINE void send_reject(const struct nf_rule *r, const struct nf_hook_ctx *x)
+RXS_NOINLINE void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, uint8_t icmp_code)
 {
-	const struct nf_reject_type *type = &nf_reject_types[r->t.reject_with];
 	const struct rxs_nf_reject_pkt p = {
 		.proto = x->pi.proto, .fragoff = x->pi.fragoff, .l4 = x->pi.l4, .l4len = x->pi.l4len,
 	};
@@ -223,7 +223,7 @@ static RXS_NOINLINE void send_reject(const struct nf_rule *r, const struct nf_ho
 	unsigned int depth = nf->nchains + 1;	/* one walk's frames, at most */
 	struct nf_pkt_save saved = { .pkt = nf->cur, .up = nf->outer };
 
-	if (type->tcp_reset) {
+	if (tcp_reset) {
 		/* Counted, not built or walked: nothing nests. */
 		rxs__nf_send_reset(x->skb, &p);
 		return;
@@ -235,7 +235,7 @@ static RXS_NOINLINE void send_reject(const struct nf_rule *r, const struct nf_ho
 	memset(&nf->cur, 0, sizeof(nf->cur));
 	nf->outer = &saved;
 	nf->frames = frames + depth;
-	rxs__nf_send_unreach(x->skb, &p, type->icmp_code);
+	rxs__nf_send_unreach(x->skb, &p, icmp_code);
 	nf->frames = frames;
 	nf->outer = saved.up;
 	rxs__nf_pkt_reset(nf);
@@ -253,7 +253,8 @@ static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 	case NF_T_DROP:
 		return RXS_NF_DROP;
 	case NF_T_REJECT:
-		send_reject(r, x);
+		rxs__nf_reject(x, nf_reject_types[r->t.reject_with].tcp_reset,
+			       nf_reject_types[r->t.reject_with].icmp_code);
 		return RXS_NF_DROP;
 	case NF_T_LOG:
 		nf->log_packets++;
@@ -262,11 +263,7 @@ static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 		x->skb->mark = (x->skb->mark & ~r->t.mask) ^ r->t.mark;
 		return -1;
 	case NF_T_CT:
-		if (!nf->cur.ct_done) {
-			nf->cur.ct_done = true;
-			nf->cur.info = NF_CTINFO_UNTRACKED;
-			nf->ct.st.untracked++;
-		}
+		rxs__nf_ct_notrack(nf);
 		return -1;
 	default:
 		return -1;
@@ -344,9 +341,9 @@ static enum rxs_nf_verdict run_conntrack(struct nf_hook_ctx *x)
 	return rxs__nf_ct_in(nf, &x->pi, x->now_ns) ? RXS_NF_ACCEPT : RXS_NF_DROP;
 }
 
-/* Built-in stages per hook in priority order: a table, the conntrack hook (-1), or the end
- * (-2); and their priorities (NF_IP_PRI_RAW -300, CONNTRACK -200, MANGLE -150, FILTER 0). */
-static const int stage_order[RXS_NF_INET_NUMHOOKS][RXS__NF_MAX_STAGES] = {
+/* The iptables stages per hook in priority order: a table, the conntrack hook (-1), or the
+ * end (-2); and their priorities (NF_IP_PRI_RAW -300, CONNTRACK -200, MANGLE -150, FILTER 0). */
+static const int stage_order[RXS_NF_INET_NUMHOOKS][4] = {
 	[RXS_NF_INET_PRE_ROUTING] = { NF_TABLE_RAW, -1, NF_TABLE_MANGLE, -2 },
 	[RXS_NF_INET_LOCAL_IN] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
 	[RXS_NF_INET_FORWARD] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
@@ -361,6 +358,39 @@ static int stage_priority(int stage)
 	};
 
 	return stage < 0 ? -200 : table_prio[stage];
+}
+
+/* A hook's stages: the iptables ones, registered first (at boot), then the nftables base
+ * chains of families ip and inet, each after the entries of lower or equal priority, as
+ * nf_hook_entries_grow() places a new one. */
+int rxs__nf_build_stages(struct rxs_ruleset *nf)
+{
+	for (unsigned int hook = 0; hook < RXS_NF_INET_NUMHOOKS; hook++) {
+		struct nf_stage *st = nf->stages[hook];
+		unsigned int n = 0;
+
+		for (unsigned int i = 0; i < 4 && stage_order[hook][i] != -2; i++)
+			st[n++] = (struct nf_stage){ .prio = stage_priority(stage_order[hook][i]),
+						     .kind = (int16_t)stage_order[hook][i] };
+		for (unsigned int i = 0; nf->nft && i < nf->nft->nhooks[hook]; i++) {
+			const struct nft_hook_entry *e = &nf->nft->hooks[hook][i];
+			uint8_t fam = nf->nft->tables[nf->nft->chains[e->chain].table].family;
+			unsigned int pos;
+
+			if (fam != NFT_FAM_IP && fam != NFT_FAM_INET)
+				continue;
+			if (n == NF_MAX_STAGES)
+				return -ENOSPC;
+			for (pos = 0; pos < n && st[pos].prio <= e->prio; pos++)
+				;
+			memmove(&st[pos + 1], &st[pos], (n - pos) * sizeof(*st));
+			st[pos] = (struct nf_stage){ .prio = e->prio, .kind = NF_STAGE_NFT,
+						     .chain = (uint16_t)e->chain };
+			n++;
+		}
+		nf->nstages[hook] = (uint8_t)n;
+	}
+	return 0;
 }
 
 /* The packet info of @x, and a fresh conntrack state unless the packet carries one on. */
@@ -389,20 +419,22 @@ bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume)
 	return true;
 }
 
-bool rxs__nf_stage_prio(enum rxs_nf_hook hook, unsigned int i, int *prio)
+bool rxs__nf_stage_prio(const struct rxs_ruleset *nf, enum rxs_nf_hook hook, unsigned int i,
+			int *prio)
 {
-	if ((unsigned int)hook >= RXS_NF_INET_NUMHOOKS || i >= RXS__NF_MAX_STAGES ||
-	    stage_order[hook][i] == -2)
+	if (!nf || (unsigned int)hook >= RXS_NF_INET_NUMHOOKS || i >= nf->nstages[hook])
 		return false;
-	*prio = stage_priority(stage_order[hook][i]);
+	*prio = nf->stages[hook][i].prio;
 	return true;
 }
 
 static enum rxs_nf_verdict run_stage(struct nf_hook_ctx *x, unsigned int i)
 {
-	int t = stage_order[x->hook][i];
+	const struct nf_stage *st = &x->nf->stages[x->hook][i];
 
-	return t < 0 ? run_conntrack(x) : run_table(x, (unsigned int)t);
+	if (st->kind == NF_STAGE_NFT)
+		return rxs__nft_do_chain(x, st->chain);
+	return st->kind < 0 ? run_conntrack(x) : run_table(x, (unsigned int)st->kind);
 }
 
 enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i)
@@ -412,7 +444,7 @@ enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i)
 
 enum rxs_nf_verdict rxs__nf_stages_run(struct nf_hook_ctx *x, unsigned int i)
 {
-	for (; i < RXS__NF_MAX_STAGES && stage_order[x->hook][i] != -2; i++)
+	for (; i < x->nf->nstages[x->hook]; i++)
 		if (run_stage(x, i) != RXS_NF_ACCEPT)
 			return RXS_NF_DROP;
 	return RXS_NF_ACCEPT;
@@ -441,7 +473,9 @@ int rxs_ruleset_create_at(rxs_ruleset_t **nfp, const char *text, const char *nam
 	memset(nf->builtin, -1, sizeof(nf->builtin));
 	rc = rxs__nf_ct_init(nf);
 	if (!rc)
-		rc = rxs__nf_parse(nf, text, name, first_line, indent, err, errlen);
+		rc = rxs__nf_parse(nf, text ? text : "", name, first_line, indent, err, errlen);
+	if (!rc)
+		rc = rxs__nf_build_stages(nf);
 	if (!rc) {
 		nf->stack = rxs__calloc(NF_NEST_MAX * (nf->nchains + 1), sizeof(*nf->stack));
 		nf->frames = nf->stack;
@@ -473,6 +507,7 @@ void rxs_ruleset_destroy(rxs_ruleset_t *nf)
 		return;
 	rxs__nf_ct_destroy(nf);
 	rxs__nf_free_rules(nf);
+	rxs__nft_free(nf->nft);
 	rxs__free(nf->stack);
 	rxs__free(nf);
 }

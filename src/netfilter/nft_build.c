@@ -1,0 +1,809 @@
+/* nft_build.c - what both nftables readers share: the objects, the names and values of nft's
+ * datatypes, and the load-time work nf_tables_api.c does on a commit (jump targets resolved,
+ * loops refused, base chains registered at their hooks in priority order).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "netfilter/nft_int.h"
+#include "rxsim/error.h"
+
+const char *const nft_family_names[NFT_FAM_N] = { "ip", "ip6", "inet", "netdev" };
+const char *const nft_hook_names[NFT_NHOOKS] = { "prerouting", "input", "forward", "output",
+						 "postrouting", "ingress" };
+const char *const nft_chain_type_names[3] = { "filter", "nat", "route" };
+
+const struct nft_keydesc nft_keys[NFT_K_N] = {
+	[NFT_K_IP_SADDR] = { "ip", "saddr", 4, NFT_DT_IPV4, "payload" },
+	[NFT_K_IP_DADDR] = { "ip", "daddr", 4, NFT_DT_IPV4, "payload" },
+	[NFT_K_IP_PROTOCOL] = { "ip", "protocol", 1, NFT_DT_PROTO, "payload" },
+	[NFT_K_IP_LENGTH] = { "ip", "length", 2, NFT_DT_INT, "payload" },
+	[NFT_K_IP_TTL] = { "ip", "ttl", 1, NFT_DT_INT, "payload" },
+	[NFT_K_IP6_SADDR] = { "ip6", "saddr", 16, NFT_DT_IPV6, "payload" },
+	[NFT_K_IP6_DADDR] = { "ip6", "daddr", 16, NFT_DT_IPV6, "payload" },
+	[NFT_K_IP6_NEXTHDR] = { "ip6", "nexthdr", 1, NFT_DT_PROTO, "payload" },
+	[NFT_K_TCP_SPORT] = { "tcp", "sport", 2, NFT_DT_SERVICE, "payload" },
+	[NFT_K_TCP_DPORT] = { "tcp", "dport", 2, NFT_DT_SERVICE, "payload" },
+	[NFT_K_TCP_FLAGS] = { "tcp", "flags", 1, NFT_DT_TCPFLAGS, "payload" },
+	[NFT_K_UDP_SPORT] = { "udp", "sport", 2, NFT_DT_SERVICE, "payload" },
+	[NFT_K_UDP_DPORT] = { "udp", "dport", 2, NFT_DT_SERVICE, "payload" },
+	[NFT_K_TH_SPORT] = { "th", "sport", 2, NFT_DT_SERVICE, "payload" },
+	[NFT_K_TH_DPORT] = { "th", "dport", 2, NFT_DT_SERVICE, "payload" },
+	[NFT_K_META_L4PROTO] = { "meta", "l4proto", 1, NFT_DT_PROTO, "meta" },
+	[NFT_K_META_IIFNAME] = { "meta", "iifname", 16, NFT_DT_IFNAME, "meta" },
+	[NFT_K_META_IIF] = { "meta", "iif", 16, NFT_DT_IFNAME, "meta" },
+	[NFT_K_META_OIFNAME] = { "meta", "oifname", 16, NFT_DT_IFNAME, "meta" },
+	[NFT_K_META_OIF] = { "meta", "oif", 16, NFT_DT_IFNAME, "meta" },
+	[NFT_K_META_MARK] = { "meta", "mark", 4, NFT_DT_MARK, "meta" },
+	[NFT_K_META_PKTTYPE] = { "meta", "pkttype", 1, NFT_DT_PKTTYPE, "meta" },
+	[NFT_K_META_LENGTH] = { "meta", "length", 4, NFT_DT_INT, "meta" },
+	[NFT_K_META_NFPROTO] = { "meta", "nfproto", 1, NFT_DT_NFPROTO, "meta" },
+	[NFT_K_CT_STATE] = { "ct", "state", 4, NFT_DT_CTSTATE, "ct" },
+	[NFT_K_CT_STATUS] = { "ct", "status", 4, NFT_DT_CTSTATUS, "ct" },
+	[NFT_K_CT_MARK] = { "ct", "mark", 4, NFT_DT_MARK, "ct" },
+	[NFT_K_CT_ZONE] = { "ct", "zone", 2, NFT_DT_INT, "ct" },
+	[NFT_K_ICMP_TYPE] = { "icmp", "type", 1, NFT_DT_ICMP, "payload" },
+	[NFT_K_ICMPV6_TYPE] = { "icmpv6", "type", 1, NFT_DT_ICMPV6, "payload" },
+	[NFT_K_FIB_DADDR_TYPE] = { "fib", "daddr type", 4, NFT_DT_FIBTYPE, "fib" },
+};
+
+const char *const nft_dtype_names[NFT_DT_N] = {
+	[NFT_DT_IPV4] = "ipv4_addr", [NFT_DT_IPV6] = "ipv6_addr",
+	[NFT_DT_SERVICE] = "inet_service", [NFT_DT_PROTO] = "inet_proto",
+	[NFT_DT_INT] = "integer", [NFT_DT_MARK] = "mark", [NFT_DT_IFNAME] = "ifname",
+	[NFT_DT_CTSTATE] = "ct_state", [NFT_DT_CTSTATUS] = "ct_status",
+	[NFT_DT_TCPFLAGS] = "tcp_flag", [NFT_DT_PKTTYPE] = "pkt_type",
+	[NFT_DT_NFPROTO] = "nf_proto", [NFT_DT_ICMP] = "icmp_type",
+	[NFT_DT_ICMPV6] = "icmpv6_type", [NFT_DT_FIBTYPE] = "fib_addrtype",
+	[NFT_DT_VERDICT] = "verdict",
+};
+
+static const struct nft_sym ctstate_syms[] = {
+	{ "invalid", 1 }, { "established", 2 }, { "related", 4 }, { "new", 8 },
+	{ "untracked", 64 },
+};
+static const struct nft_sym ctstatus_syms[] = {
+	{ "expected", 1 }, { "seen-reply", 2 }, { "assured", 4 }, { "confirmed", 8 },
+	{ "snat", 16 }, { "dnat", 32 }, { "dying", 512 },
+};
+static const struct nft_sym tcpflag_syms[] = {
+	{ "fin", 1 }, { "syn", 2 }, { "rst", 4 }, { "psh", 8 }, { "ack", 16 }, { "urg", 32 },
+	{ "ecn", 64 }, { "cwr", 128 },
+};
+static const struct nft_sym pkttype_syms[] = {
+	{ "host", 0 }, { "broadcast", 1 }, { "multicast", 2 }, { "other", 3 },
+};
+static const struct nft_sym nfproto_syms[] = { { "ipv4", 2 }, { "ipv6", 10 } };
+static const struct nft_sym proto_syms[] = {
+	{ "icmp", 1 }, { "igmp", 2 }, { "tcp", 6 }, { "udp", 17 }, { "gre", 47 }, { "esp", 50 },
+	{ "ah", 51 }, { "ipv6-icmp", 58 }, { "icmpv6", 58 }, { "sctp", 132 }, { "udplite", 136 },
+};
+static const struct nft_sym icmp_syms[] = {
+	{ "echo-reply", 0 }, { "destination-unreachable", 3 }, { "source-quench", 4 },
+	{ "redirect", 5 }, { "echo-request", 8 }, { "router-advertisement", 9 },
+	{ "router-solicitation", 10 }, { "time-exceeded", 11 }, { "parameter-problem", 12 },
+	{ "timestamp-request", 13 }, { "timestamp-reply", 14 }, { "info-request", 15 },
+	{ "info-reply", 16 }, { "address-mask-request", 17 }, { "address-mask-reply", 18 },
+};
+static const struct nft_sym icmpv6_syms[] = {
+	{ "destination-unreachable", 1 }, { "packet-too-big", 2 }, { "time-exceeded", 3 },
+	{ "parameter-problem", 4 }, { "echo-request", 128 }, { "echo-reply", 129 },
+	{ "mld-listener-query", 130 }, { "mld-listener-report", 131 },
+	{ "mld-listener-done", 132 }, { "nd-router-solicit", 133 }, { "nd-router-advert", 134 },
+	{ "nd-neighbor-solicit", 135 }, { "nd-neighbor-advert", 136 }, { "nd-redirect", 137 },
+	{ "mld2-listener-report", 143 },
+};
+static const struct nft_sym fibtype_syms[] = {
+	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 }, { "anycast", 4 },
+	{ "multicast", 5 }, { "blackhole", 6 }, { "unreachable", 7 }, { "prohibit", 8 },
+};
+static const struct nft_sym service_syms[] = {
+	{ "ftp", 21 }, { "ssh", 22 }, { "telnet", 23 }, { "smtp", 25 }, { "domain", 53 },
+	{ "http", 80 }, { "ntp", 123 }, { "https", 443 }, { "submission", 587 },
+};
+
+const struct nft_sym *rxs__nft_syms(uint8_t dt, size_t *n)
+{
+#define SYMS(a)                         \
+	do {                            \
+		*n = ARRAY_SIZE(a);     \
+		return a;               \
+	} while (0)
+	switch (dt) {
+	case NFT_DT_CTSTATE: SYMS(ctstate_syms);
+	case NFT_DT_CTSTATUS: SYMS(ctstatus_syms);
+	case NFT_DT_TCPFLAGS: SYMS(tcpflag_syms);
+	case NFT_DT_PKTTYPE: SYMS(pkttype_syms);
+	case NFT_DT_NFPROTO: SYMS(nfproto_syms);
+	case NFT_DT_PROTO: SYMS(proto_syms);
+	case NFT_DT_ICMP: SYMS(icmp_syms);
+	case NFT_DT_ICMPV6: SYMS(icmpv6_syms);
+	case NFT_DT_FIBTYPE: SYMS(fibtype_syms);
+	case NFT_DT_SERVICE: SYMS(service_syms);
+	default:
+		*n = 0;
+		return NULL;
+	}
+#undef SYMS
+}
+
+/* reject with icmp/icmpx/icmpv6 TYPE: nft's names and the codes they send (nft_reject.h). */
+static const struct nft_sym reject_icmp[] = {
+	{ "net-unreachable", 0 }, { "host-unreachable", 1 }, { "prot-unreachable", 2 },
+	{ "port-unreachable", 3 }, { "net-prohibited", 9 }, { "host-prohibited", 10 },
+	{ "admin-prohibited", 13 },
+};
+static const struct nft_sym reject_icmpx[] = {
+	{ "no-route", 0 }, { "port-unreachable", 1 }, { "host-unreachable", 2 },
+	{ "admin-prohibited", 3 },
+};
+static const struct nft_sym reject_icmpv6[] = {
+	{ "no-route", 0 }, { "admin-prohibited", 1 }, { "addr-unreachable", 3 },
+	{ "port-unreachable", 4 }, { "policy-fail", 5 }, { "reject-route", 6 },
+};
+
+static const struct nft_sym *reject_table(uint8_t kind, size_t *n)
+{
+	switch (kind) {
+	case NFT_REJECT_ICMP:
+		*n = ARRAY_SIZE(reject_icmp);
+		return reject_icmp;
+	case NFT_REJECT_ICMPX:
+		*n = ARRAY_SIZE(reject_icmpx);
+		return reject_icmpx;
+	case NFT_REJECT_ICMPV6:
+		*n = ARRAY_SIZE(reject_icmpv6);
+		return reject_icmpv6;
+	default:
+		*n = 0;
+		return NULL;
+	}
+}
+
+int rxs__nft_reject_code(uint8_t kind, const char *name, uint8_t *code)
+{
+	size_t n;
+	const struct nft_sym *t = reject_table(kind, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(t[i].name, name)) {
+			*code = (uint8_t)t[i].value;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+const char *rxs__nft_reject_name(uint8_t kind, uint8_t code)
+{
+	size_t n;
+	const struct nft_sym *t = reject_table(kind, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i].value == code)
+			return t[i].name;
+	return "port-unreachable";
+}
+
+int rxs__nft_lookup(const char *word, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && !strcmp(word, names[i]))
+			return (int)i;
+	return -1;
+}
+
+int rxs__nft_find_key(const char *proto, const char *field)
+{
+	for (int k = 0; k < NFT_K_N; k++)
+		if (!strcmp(nft_keys[k].proto, proto) && !strcmp(nft_keys[k].field, field))
+			return k;
+	return -1;
+}
+
+/* nft's standard priorities (src/rule.c std_prios) for the inet-like families. */
+int rxs__nft_named_prio(const char *name, uint8_t family, int hook, int *prio)
+{
+	static const struct nft_sym prios[] = {
+		{ "raw", (uint32_t)-300 }, { "mangle", (uint32_t)-150 },
+		{ "dstnat", (uint32_t)-100 }, { "filter", 0 }, { "security", 50 },
+		{ "srcnat", 100 },
+	};
+
+	(void)hook;
+	for (size_t i = 0; i < ARRAY_SIZE(prios); i++) {
+		if (strcmp(prios[i].name, name))
+			continue;
+		if (family == NFT_FAM_NETDEV && strcmp(name, "filter"))
+			return -ENOENT;
+		*prio = (int)(int32_t)prios[i].value;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int rxs__nft_parse_time(const char *s, uint64_t *ns)
+{
+	uint64_t total = 0;
+
+	if (!*s)
+		return -EINVAL;
+	while (*s) {
+		char *end;
+		unsigned long long v = strtoull(s, &end, 10);
+		uint64_t mul;
+
+		if (end == s)
+			return -EINVAL;
+		if (!strncmp(end, "ms", 2)) {
+			mul = 1000000ull;
+			end += 2;
+		} else if (*end == 'd' || *end == 'h' || *end == 'm' || *end == 's') {
+			mul = *end == 'd' ? 86400 : *end == 'h' ? 3600 : *end == 'm' ? 60 : 1;
+			mul *= 1000000000ull;
+			end++;
+		} else {
+			return -EINVAL;
+		}
+		total += v * mul;
+		s = end;
+	}
+	*ns = total;
+	return 0;
+}
+
+/* nft_limit_init(): the bucket holds tokens_max ns of credit; a packet costs nsecs/rate, a
+ * byte-rate packet nsecs*len/rate. */
+int rxs__nft_limit_init(struct nft_limit *l)
+{
+	uint64_t burst = l->burst;
+
+	if (!l->rate || !l->unit_s || l->unit_s > UINT64_MAX / 1000000000ull)
+		return -EINVAL;
+	l->nsecs = l->unit_s * 1000000000ull;
+	if (!l->bytes && burst == 0)
+		burst = 5;		/* NFT_LIMIT_PKT_BURST_DEFAULT */
+	if (l->rate + burst < l->rate)
+		return -EINVAL;
+	if (!l->bytes) {
+		l->cost = l->nsecs / l->rate;
+		if (burst && l->cost > UINT64_MAX / burst)
+			return -EINVAL;
+		l->tokens_max = l->cost * burst;
+	} else {
+		if (l->nsecs > UINT64_MAX / (l->rate + burst))
+			return -EINVAL;
+		l->tokens_max = l->nsecs * (l->rate + burst) / l->rate;
+	}
+	l->tokens = l->tokens_max;
+	l->started = false;
+	return 0;
+}
+
+/* ---- values ---- */
+
+static int put_uint(uint64_t v, uint8_t len, struct nft_val *out)
+{
+	if (len < 8 && v >> (8 * len))
+		return -EINVAL;
+	for (int i = len - 1; i >= 0; i--, v >>= 8)
+		out->b[i] = (uint8_t)v;
+	return 0;
+}
+
+static int parse_uint(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -EINVAL : 0;
+}
+
+static int sym_value(uint8_t dt, const char *s, uint64_t *v)
+{
+	size_t n;
+	const struct nft_sym *t = rxs__nft_syms(dt, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(t[i].name, s)) {
+			*v = t[i].value;
+			return 0;
+		}
+	}
+	return parse_uint(s, v);
+}
+
+/* A bitmask value "established,related" or "syn|ack". */
+static int flags_value(uint8_t dt, const char *s, uint64_t *v)
+{
+	char buf[128];
+	uint64_t acc = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	for (char *save = NULL, *w = strtok_r(buf, ",|", &save); w; w = strtok_r(NULL, ",|", &save)) {
+		uint64_t one;
+
+		if (sym_value(dt, w, &one))
+			return -EINVAL;
+		acc |= one;
+	}
+	*v = acc;
+	return 0;
+}
+
+static void prefix_mask(const struct nft_val *lo, uint8_t len, unsigned int plen,
+			struct nft_val *a, struct nft_val *b)
+{
+	for (unsigned int i = 0; i < len; i++) {
+		unsigned int bits = plen > 8 * i ? plen - 8 * i : 0;
+		uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff00 >> bits);
+
+		a->b[i] = lo->b[i] & m;
+		b->b[i] = lo->b[i] | (uint8_t)~m;
+	}
+}
+
+static int addr_value(uint8_t dt, const char *s, uint8_t len, struct nft_val *lo,
+		      struct nft_val *hi)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/'), *dash = strchr(s, '-');
+	size_t n = slash ? (size_t)(slash - s) : dash ? (size_t)(dash - s) : strlen(s);
+	int af = dt == NFT_DT_IPV4 ? AF_INET : AF_INET6;
+
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(af, buf, lo->b) != 1)
+		return -EINVAL;
+	*hi = *lo;
+	if (slash) {
+		uint64_t plen;
+
+		if (parse_uint(slash + 1, &plen) || plen > 8u * len)
+			return -EINVAL;
+		prefix_mask(lo, len, (unsigned int)plen, lo, hi);
+	} else if (dash) {
+		if (inet_pton(af, dash + 1, hi->b) != 1 || memcmp(lo->b, hi->b, len) > 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int rxs__nft_parse_value(uint8_t dt, const char *s, uint8_t len, struct nft_val *lo,
+			 struct nft_val *hi)
+{
+	uint64_t v, w;
+	const char *dash;
+
+	memset(lo, 0, sizeof(*lo));
+	switch (dt) {
+	case NFT_DT_IPV4:
+	case NFT_DT_IPV6:
+		return addr_value(dt, s, len, lo, hi);
+	case NFT_DT_IFNAME:
+		if (strlen(s) >= len)
+			return -EINVAL;
+		memcpy(lo->b, s, strlen(s));
+		*hi = *lo;
+		return 0;
+	case NFT_DT_CTSTATE:
+	case NFT_DT_CTSTATUS:
+	case NFT_DT_TCPFLAGS:
+		if (flags_value(dt, s, &v) || put_uint(v, len, lo))
+			return -EINVAL;
+		*hi = *lo;
+		return 0;
+	default:
+		break;
+	}
+	/* A range "1000-2000" (a symbol holds no '-' at its start, and "ipv6-icmp" is a name). */
+	dash = strchr(s, '-');
+	if (dash && dash != s && !sym_value(dt, s, &v)) {
+		dash = NULL;
+	} else if (dash && dash != s) {
+		char buf[64];
+		size_t n = (size_t)(dash - s);
+
+		if (n >= sizeof(buf))
+			return -EINVAL;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		if (sym_value(dt, buf, &v) || sym_value(dt, dash + 1, &w) || w < v)
+			return -EINVAL;
+		if (put_uint(v, len, lo) || put_uint(w, len, hi))
+			return -EINVAL;
+		return 0;
+	}
+	if (sym_value(dt, s, &v) || put_uint(v, len, lo))
+		return -EINVAL;
+	*hi = *lo;
+	return 0;
+}
+
+/* ---- objects ---- */
+
+int rxs__nft_fail(struct nft_err *e, unsigned int line, unsigned int col, const char *fmt, ...)
+{
+	char msg[320];
+	va_list ap;
+
+	if (e->rc)
+		return e->rc;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	e->rc = strcmp(msg, "out of memory") ? RXS_ERULE : -ENOMEM;
+	if (e->len) {
+		if (line && col)
+			snprintf(e->buf, e->len, "%s:%u:%u: %s", e->name, line, col, msg);
+		else if (line)
+			snprintf(e->buf, e->len, "%s:%u: %s", e->name, line, msg);
+		else
+			snprintf(e->buf, e->len, "%s: %s", e->name, msg);
+	}
+	return e->rc;
+}
+
+#define GROW(arr, n, cap)                                                        \
+	do {                                                                     \
+		if ((n) == (cap)) {                                              \
+			unsigned int c_ = (cap) ? 2 * (cap) : 8;                 \
+			void *p_ = rxs__realloc((arr), c_ * sizeof(*(arr)));     \
+			if (!p_)                                                 \
+				return -ENOMEM;                                  \
+			(arr) = p_;                                              \
+			(cap) = c_;                                              \
+		}                                                                \
+	} while (0)
+
+struct nft_ruleset *rxs__nft_new(void)
+{
+	return rxs__calloc(1, sizeof(struct nft_ruleset));
+}
+
+static void free_limit(struct nft_limit *l)
+{
+	rxs__free(l);
+}
+
+static void free_stmt(struct nft_stmt *s)
+{
+	switch (s->kind) {
+	case NFT_S_VERDICT:
+		rxs__free(s->u.verdict.name);
+		break;
+	case NFT_S_LOG:
+		rxs__free(s->u.log.prefix);
+		break;
+	case NFT_S_SET_ADD:
+	case NFT_S_SET_UPDATE:
+		free_limit(s->u.dyn.limit);
+		break;
+	case NFT_S_NAT:
+		rxs__free(s->u.nat.to);
+		break;
+	case NFT_S_CT_COUNT:
+		rxs__free(s->u.ctcount.list.keys);
+		break;
+	default:
+		break;
+	}
+}
+
+void rxs__nft_free(struct nft_ruleset *n)
+{
+	if (!n)
+		return;
+	for (unsigned int i = 0; i < n->nrules; i++) {
+		for (unsigned int j = 0; j < n->rules[i].nstmts; j++)
+			free_stmt(&n->rules[i].stmts[j]);
+		rxs__free(n->rules[i].stmts);
+		rxs__free(n->rules[i].text);
+		rxs__free(n->rules[i].comment);
+	}
+	for (unsigned int i = 0; i < n->nchains; i++) {
+		rxs__free(n->chains[i].name);
+		rxs__free(n->chains[i].prio_text);
+		rxs__free(n->chains[i].dev);
+		rxs__free(n->chains[i].rules);
+	}
+	for (unsigned int i = 0; i < n->nsets; i++) {
+		struct nft_set *s = &n->sets[i];
+
+		for (unsigned int j = 0; j < s->nelems; j++) {
+			rxs__free(s->elems[j].v.name);
+			free_limit(s->elems[j].limit);
+		}
+		rxs__free(s->elems);
+		rxs__free(s->name);
+	}
+	for (unsigned int i = 0; i < n->ntables; i++)
+		rxs__free(n->tables[i].name);
+	for (unsigned int h = 0; h < NFT_NHOOKS; h++)
+		rxs__free(n->hooks[h]);
+	rxs__free(n->tables);
+	rxs__free(n->chains);
+	rxs__free(n->rules);
+	rxs__free(n->sets);
+	rxs__free(n);
+}
+
+int rxs__nft_find_table(const struct nft_ruleset *n, uint8_t family, const char *name)
+{
+	for (unsigned int i = 0; i < n->ntables; i++)
+		if (n->tables[i].family == family && !strcmp(n->tables[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int rxs__nft_add_table(struct nft_ruleset *n, uint8_t family, const char *name)
+{
+	struct nft_table *t;
+
+	GROW(n->tables, n->ntables, n->tables_cap);
+	t = &n->tables[n->ntables];
+	memset(t, 0, sizeof(*t));
+	t->family = family;
+	t->name = rxs__strdup(name);
+	if (!t->name)
+		return -ENOMEM;
+	return (int)n->ntables++;
+}
+
+int rxs__nft_find_chain(const struct nft_ruleset *n, unsigned int table, const char *name)
+{
+	for (unsigned int i = 0; i < n->nchains; i++)
+		if (n->chains[i].table == table && !strcmp(n->chains[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int rxs__nft_add_chain(struct nft_ruleset *n, unsigned int table, const char *name)
+{
+	struct nft_chain *c;
+
+	GROW(n->chains, n->nchains, n->chains_cap);
+	c = &n->chains[n->nchains];
+	memset(c, 0, sizeof(*c));
+	c->table = table;
+	c->hook = -1;
+	c->policy = NFT_V_ACCEPT;
+	c->name = rxs__strdup(name);
+	if (!c->name)
+		return -ENOMEM;
+	return (int)n->nchains++;
+}
+
+int rxs__nft_find_set(const struct nft_ruleset *n, unsigned int table, const char *name)
+{
+	for (unsigned int i = 0; i < n->nsets; i++)
+		if (!n->sets[i].anon && n->sets[i].table == table && !strcmp(n->sets[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int rxs__nft_add_set(struct nft_ruleset *n, unsigned int table, const char *name)
+{
+	struct nft_set *s;
+
+	GROW(n->sets, n->nsets, n->sets_cap);
+	s = &n->sets[n->nsets];
+	memset(s, 0, sizeof(*s));
+	s->table = table;
+	for (unsigned int i = 0; i < NFT_CONCAT_MAX; i++)
+		s->typeof_key[i] = -1;
+	s->anon = name == NULL;
+	s->name = rxs__strdup(name ? name : "");
+	if (!s->name)
+		return -ENOMEM;
+	return (int)n->nsets++;
+}
+
+int rxs__nft_set_add_elem(struct nft_set *s, const struct nft_elem *el)
+{
+	GROW(s->elems, s->nelems, s->cap);
+	s->elems[s->nelems++] = *el;
+	return 0;
+}
+
+int rxs__nft_add_rule(struct nft_ruleset *n, unsigned int chain)
+{
+	struct nft_chain *c = &n->chains[chain];
+	struct nft_rule *r;
+
+	GROW(n->rules, n->nrules, n->rules_cap);
+	GROW(c->rules, c->nrules, c->cap);
+	r = &n->rules[n->nrules];
+	memset(r, 0, sizeof(*r));
+	r->chain = chain;
+	c->rules[c->nrules++] = n->nrules;
+	return (int)n->nrules++;
+}
+
+struct nft_stmt *rxs__nft_rule_push(struct nft_rule *r)
+{
+	struct nft_stmt *s = rxs__realloc(r->stmts, (r->nstmts + 1) * sizeof(*s));
+
+	if (!s)
+		return NULL;
+	r->stmts = s;
+	s = &s[r->nstmts++];
+	memset(s, 0, sizeof(*s));
+	return s;
+}
+
+/* ---- commit ---- */
+
+static int resolve(struct nft_ruleset *n, struct nft_verdict *v, unsigned int table,
+		   const struct nft_rule *r, struct nft_err *e)
+{
+	int c;
+
+	if (v->code != NFT_V_JUMP && v->code != NFT_V_GOTO)
+		return 0;
+	c = rxs__nft_find_chain(n, table, v->name);
+	if (c < 0)
+		return rxs__nft_fail(e, r ? r->line : 0, r ? r->col : 0,
+				     "%s to chain '%s', which table %s does not have",
+				     v->code == NFT_V_JUMP ? "jump" : "goto", v->name,
+				     n->tables[table].name);
+	if (n->chains[c].base)
+		return rxs__nft_fail(e, r ? r->line : 0, r ? r->col : 0,
+				     "cannot %s to base chain '%s'",
+				     v->code == NFT_V_JUMP ? "jump" : "goto", v->name);
+	v->chain = c;
+	return 0;
+}
+
+/* The height of chain @c: 1 + the deepest chain its rules jump or go to, directly or through
+ * a verdict map; -ELOOP for a loop (a chain on the path, state 1). Memoised in @height. */
+static int chain_height(const struct nft_ruleset *n, unsigned int c, unsigned char *state,
+			unsigned int *height);
+
+static int target_height(const struct nft_ruleset *n, const struct nft_verdict *v,
+			 unsigned char *state, unsigned int *height, unsigned int *best)
+{
+	int h;
+
+	if (v->code != NFT_V_JUMP && v->code != NFT_V_GOTO)
+		return 0;
+	h = chain_height(n, (unsigned int)v->chain, state, height);
+	if (h < 0)
+		return h;
+	if ((unsigned int)h > *best)
+		*best = (unsigned int)h;
+	return 0;
+}
+
+static int chain_height(const struct nft_ruleset *n, unsigned int c, unsigned char *state,
+			unsigned int *height)
+{
+	const struct nft_chain *ch = &n->chains[c];
+	unsigned int best = 0;
+
+	if (state[c] == 1)
+		return -ELOOP;
+	if (state[c] == 2)
+		return (int)height[c];
+	state[c] = 1;
+	for (unsigned int i = 0; i < ch->nrules; i++) {
+		const struct nft_rule *r = &n->rules[ch->rules[i]];
+
+		for (unsigned int j = 0; j < r->nstmts; j++) {
+			const struct nft_stmt *s = &r->stmts[j];
+			const struct nft_set *set;
+
+			if (s->kind == NFT_S_VERDICT &&
+			    target_height(n, &s->u.verdict, state, height, &best))
+				return -ELOOP;
+			if (s->kind != NFT_S_VMAP)
+				continue;
+			set = &n->sets[s->u.vmap.set];
+			for (unsigned int k = 0; k < set->nelems; k++)
+				if (target_height(n, &set->elems[k].v, state, height, &best))
+					return -ELOOP;
+		}
+	}
+	state[c] = 2;
+	height[c] = best + 1;
+	return (int)height[c];
+}
+
+static int register_hook(struct nft_ruleset *n, unsigned int c)
+{
+	const struct nft_chain *ch = &n->chains[c];
+	unsigned int h = (unsigned int)ch->hook, cnt = n->nhooks[h], pos;
+	struct nft_hook_entry *list = rxs__realloc(n->hooks[h], (cnt + 1) * sizeof(*list));
+
+	if (!list)
+		return -ENOMEM;
+	n->hooks[h] = list;
+	/* After entries of lower or equal priority, as nf_hook_entries_grow() inserts. */
+	for (pos = 0; pos < cnt && list[pos].prio <= ch->prio; pos++)
+		;
+	memmove(&list[pos + 1], &list[pos], (cnt - pos) * sizeof(*list));
+	list[pos] = (struct nft_hook_entry){ .prio = ch->prio, .chain = c };
+	n->nhooks[h]++;
+	return 0;
+}
+
+static int finish_rules(struct nft_ruleset *n, struct nft_err *e)
+{
+	for (unsigned int i = 0; i < n->nrules; i++) {
+		struct nft_rule *r = &n->rules[i];
+		unsigned int table = n->chains[r->chain].table;
+
+		for (unsigned int j = 0; j < r->nstmts; j++) {
+			struct nft_stmt *s = &r->stmts[j];
+
+			if (s->kind == NFT_S_VERDICT && resolve(n, &s->u.verdict, table, r, e))
+				return e->rc;
+			if (s->kind == NFT_S_NAT)
+				n->has_nat = true;
+			if (s->kind == NFT_S_NOTRACK || s->kind == NFT_S_CT_MARK_SET ||
+			    s->kind == NFT_S_CT_COUNT)
+				n->uses_ct = true;
+			if (s->kind == NFT_S_MATCH)
+				for (unsigned int k = 0; k < s->u.m.nkeys; k++)
+					n->uses_ct |= s->u.m.keys[k] >= NFT_K_CT_STATE &&
+						      s->u.m.keys[k] <= NFT_K_CT_ZONE;
+			if (s->kind == NFT_S_META_MARK_SET || s->kind == NFT_S_CT_MARK_SET)
+				n->uses_ct |= s->u.mark.key == NFT_K_CT_MARK;
+		}
+		r->text = rxs__nft_rule_text(n, r, false);
+		if (!r->text)
+			return rxs__nft_fail(e, 0, 0, "out of memory");
+	}
+	return 0;
+}
+
+int rxs__nft_finish(struct nft_ruleset *n, struct nft_err *e)
+{
+	unsigned char *state;
+	unsigned int *height;
+	int rc = 0;
+
+	for (unsigned int i = 0; i < n->nsets; i++) {
+		struct nft_set *s = &n->sets[i];
+
+		for (unsigned int k = 0; k < s->nelems; k++)
+			if (resolve(n, &s->elems[k].v, s->table, NULL, e))
+				return e->rc;
+	}
+	if (finish_rules(n, e))
+		return e->rc;
+	state = rxs__calloc(n->nchains + 1, 1);
+	height = rxs__calloc(n->nchains + 1, sizeof(*height));
+	if (!state || !height)
+		rc = rxs__nft_fail(e, 0, 0, "out of memory");
+	for (unsigned int c = 0; !rc && c < n->nchains; c++) {
+		int h;
+
+		if (!n->chains[c].base)
+			continue;
+		h = chain_height(n, c, state, height);
+		/* The base chain's own frame is not on the stack: NFT_JUMP_STACK_SIZE jumps. */
+		if (h < 0 || h > NFT_JUMP_STACK_SIZE + 1)
+			rc = rxs__nft_fail(e, n->chains[c].line, n->chains[c].col,
+					   "chain '%s': %s", n->chains[c].name,
+					   h < 0 ? "its jumps make a loop (ELOOP)"
+						 : "jumps nest deeper than 16 chains (EMLINK)");
+		else if (register_hook(n, c))
+			rc = rxs__nft_fail(e, 0, 0, "out of memory");
+	}
+	rxs__free(state);
+	rxs__free(height);
+	return rc;
+}

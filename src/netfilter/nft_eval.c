@@ -1,0 +1,531 @@
+/* nft_eval.c - nft_do_chain(): a base chain run for one packet at its hook.
+ *
+ * As in net/netfilter/nf_tables_core.c, a rule's statements run in order until one breaks
+ * (NFT_BREAK: a match failed, a limit is over its rate: the next rule) or sets a verdict.
+ * A rule that ends without either continues with the next rule. jump pushes the next rule on
+ * a stack of NFT_JUMP_STACK_SIZE return points (on the C stack, as the kernel's is), goto
+ * does not; return, or the end of a regular chain, pops; with the stack empty the base
+ * chain's policy decides. The key loads follow nft_payload.c, nft_meta.c, nft_ct.c and
+ * nft_fib.c: a transport field of a later fragment, a field past the packet's end, or a ct
+ * key other than the state of a packet without a connection breaks the rule.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "data/data.h"
+#include "host.h"
+#include "internal.h"
+#include "netfilter/netfilter_int.h"
+#include "netfilter/nft_int.h"
+
+#define NFT_BREAK (-1)
+#define NFT_CONT (-2)
+
+/* nft's packet info (nft_set_pktinfo_ipv4/ipv6): the network and transport headers. */
+struct nft_pktinfo {
+	uint8_t nfproto;		/* 2 (IPv4) or 10 (IPv6); 0: neither */
+	const uint8_t *nh;
+	unsigned int nhlen;
+	bool l4proto_set;
+	uint8_t l4proto;
+	const uint8_t *th;		/* NULL: later fragment, or none */
+	unsigned int thlen;
+};
+
+static void pktinfo(const struct nf_hook_ctx *x, struct nft_pktinfo *p)
+{
+	const struct rxs_sk_buff *skb = x->skb;
+	const uint8_t *nh = rxs_skb_network_header(skb);
+	unsigned int avail = skb->len + (unsigned int)(skb->data - nh);
+
+	memset(p, 0, sizeof(*p));
+	if (x->pi.ihl) {
+		p->nfproto = 2;
+		p->nh = x->pi.iph;
+		p->nhlen = x->pi.tot_len;
+		p->l4proto_set = true;
+		p->l4proto = x->pi.proto;
+		if (!x->pi.fragoff) {
+			p->th = x->pi.iph + x->pi.ihl;
+			p->thlen = x->pi.tot_len > x->pi.ihl ? x->pi.tot_len - x->pi.ihl : 0;
+		}
+		return;
+	}
+	if (avail >= 40 && (nh[0] >> 4) == 6) {
+		unsigned int plen = rxs__get_be16(nh + 4);
+
+		p->nfproto = 10;
+		p->nh = nh;
+		p->nhlen = RXS_MIN(avail, 40 + plen);
+		p->l4proto_set = true;
+		/* Extension headers are not walked: the next header is the transport. */
+		p->l4proto = nh[6];
+		p->th = nh + 40;
+		p->thlen = p->nhlen - 40;
+	}
+}
+
+static bool is_local(const struct rxs_host *h, int family, const uint8_t *addr)
+{
+	if (family == AF_INET && addr[0] == 127)
+		return true;
+	for (unsigned int i = 0; i < h->sc->nnics; i++)
+		if (rxs__nic_has_addr(&h->sc->nics[i], family, addr))
+			return true;
+	return false;
+}
+
+/* nft_fib: the route type of the destination (RTN_*). */
+static uint32_t fib_daddr_type(const struct nf_hook_ctx *x, const struct nft_pktinfo *p)
+{
+	const struct rxs_host *h = rxs__skb_host(x->skb);
+	const uint8_t *d = p->nh + (p->nfproto == 2 ? 16 : 24);
+
+	if (is_local(h, p->nfproto == 2 ? AF_INET : AF_INET6, d))
+		return 2;			/* RTN_LOCAL */
+	if (p->nfproto == 2 && rxs__get_be32(d) == 0xffffffffu)
+		return 3;			/* RTN_BROADCAST */
+	if ((p->nfproto == 2 && (d[0] & 0xf0) == 0xe0) || (p->nfproto == 10 && d[0] == 0xff))
+		return 5;			/* RTN_MULTICAST */
+	return 1;				/* RTN_UNICAST */
+}
+
+static void put32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+/* nft_ct_get_eval(): the state bit of the packet (NF_CT_STATE_BIT). */
+static uint32_t ct_state(const struct rxs_ruleset *nf)
+{
+	switch (rxs__nf_ct_statebit(nf)) {
+	case NF_CTS_ESTABLISHED:
+		return 2;
+	case NF_CTS_RELATED:
+		return 4;
+	case NF_CTS_NEW:
+		return 8;
+	case NF_CTS_UNTRACKED:
+		return 64;
+	default:
+		return 1;
+	}
+}
+
+/* A payload field at @off of @len bytes in header @h of @hlen; false past its end. */
+static bool payload(uint8_t *out, const uint8_t *h, unsigned int hlen, unsigned int off,
+		    unsigned int len)
+{
+	if (!h || off + len > hlen)
+		return false;
+	memcpy(out, h + off, len);
+	return true;
+}
+
+/* Load key @k into @out; false: the rule breaks. */
+static bool load_key(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, int k, uint8_t *out)
+{
+	const struct rxs_sk_buff *skb = x->skb;
+	uint32_t v;
+
+	switch (k) {
+	case NFT_K_IP_SADDR:
+		return p->nfproto == 2 && payload(out, p->nh, p->nhlen, 12, 4);
+	case NFT_K_IP_DADDR:
+		return p->nfproto == 2 && payload(out, p->nh, p->nhlen, 16, 4);
+	case NFT_K_IP_PROTOCOL:
+		return p->nfproto == 2 && payload(out, p->nh, p->nhlen, 9, 1);
+	case NFT_K_IP_LENGTH:
+		return p->nfproto == 2 && payload(out, p->nh, p->nhlen, 2, 2);
+	case NFT_K_IP_TTL:
+		return p->nfproto == 2 && payload(out, p->nh, p->nhlen, 8, 1);
+	case NFT_K_IP6_SADDR:
+		return p->nfproto == 10 && payload(out, p->nh, p->nhlen, 8, 16);
+	case NFT_K_IP6_DADDR:
+		return p->nfproto == 10 && payload(out, p->nh, p->nhlen, 24, 16);
+	case NFT_K_IP6_NEXTHDR:
+		return p->nfproto == 10 && payload(out, p->nh, p->nhlen, 6, 1);
+	case NFT_K_TCP_SPORT:
+	case NFT_K_TCP_DPORT:
+	case NFT_K_TCP_FLAGS:
+		/* nft adds the dependency "meta l4proto tcp" to a tcp field. */
+		if (!p->l4proto_set || p->l4proto != 6)
+			return false;
+		return payload(out, p->th, p->thlen, k == NFT_K_TCP_SPORT ? 0
+						    : k == NFT_K_TCP_DPORT ? 2 : 13,
+			       k == NFT_K_TCP_FLAGS ? 1 : 2);
+	case NFT_K_UDP_SPORT:
+	case NFT_K_UDP_DPORT:
+		if (!p->l4proto_set || p->l4proto != 17)
+			return false;
+		return payload(out, p->th, p->thlen, k == NFT_K_UDP_SPORT ? 0 : 2, 2);
+	case NFT_K_TH_SPORT:
+	case NFT_K_TH_DPORT:
+		return payload(out, p->th, p->thlen, k == NFT_K_TH_SPORT ? 0 : 2, 2);
+	case NFT_K_ICMP_TYPE:
+		if (!p->l4proto_set || p->l4proto != 1)
+			return false;
+		return payload(out, p->th, p->thlen, 0, 1);
+	case NFT_K_ICMPV6_TYPE:
+		if (!p->l4proto_set || p->l4proto != 58)
+			return false;
+		return payload(out, p->th, p->thlen, 0, 1);
+	case NFT_K_META_L4PROTO:
+		out[0] = p->l4proto;
+		return p->l4proto_set;
+	case NFT_K_META_IIFNAME:
+	case NFT_K_META_IIF:
+		memset(out, 0, 16);
+		if (!x->in || !x->in[0])
+			return k == NFT_K_META_IIFNAME;
+		memcpy(out, x->in, RXS_MIN(strlen(x->in), 15));
+		return true;
+	case NFT_K_META_OIFNAME:
+	case NFT_K_META_OIF:
+		/* The receive path's hooks have no output device: "" (nft_meta_store_ifname). */
+		memset(out, 0, 16);
+		return true;
+	case NFT_K_META_MARK:
+		put32(out, skb->mark);
+		return true;
+	case NFT_K_META_PKTTYPE:
+		out[0] = skb->pkt_type;
+		return true;
+	case NFT_K_META_LENGTH:
+		put32(out, skb->len);
+		return true;
+	case NFT_K_META_NFPROTO:
+		out[0] = p->nfproto;
+		return p->nfproto != 0;
+	case NFT_K_CT_STATE:
+		put32(out, ct_state(x->nf));
+		return true;
+	case NFT_K_CT_STATUS:
+		if (!rxs__nf_ct_status(x->nf, &v))
+			return false;
+		put32(out, v);
+		return true;
+	case NFT_K_CT_MARK:
+		if (!rxs__nf_ct_mark(x->nf, &v))
+			return false;
+		put32(out, v);
+		return true;
+	case NFT_K_CT_ZONE:
+		if (!rxs__nf_ct_status(x->nf, &v))
+			return false;
+		out[0] = out[1] = 0;
+		return true;
+	case NFT_K_FIB_DADDR_TYPE:
+		if (!p->nfproto)
+			return false;
+		put32(out, fib_daddr_type(x, p));
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool load_keys(const struct nf_hook_ctx *x, const struct nft_pktinfo *p,
+		      const uint8_t *keys, unsigned int n, struct nft_val *out)
+{
+	unsigned int off = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!load_key(x, p, keys[i], out->b + off))
+			return false;
+		off += nft_keys[keys[i]].len;
+	}
+	return true;
+}
+
+static bool elem_live(const struct nft_elem *el, uint64_t now)
+{
+	return !el->expires || now < el->expires;
+}
+
+/* nft_lookup: the live element whose interval holds @key, or NULL. */
+static struct nft_elem *set_lookup(struct nft_set *s, const struct nft_val *key, uint64_t now)
+{
+	for (unsigned int i = 0; i < s->nelems; i++) {
+		struct nft_elem *el = &s->elems[i];
+
+		if (memcmp(key->b, el->lo.b, s->klen) >= 0 && memcmp(key->b, el->hi.b, s->klen) <= 0 &&
+		    elem_live(el, now))
+			return el;
+	}
+	return NULL;
+}
+
+static bool match(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, struct nft_ruleset *n,
+		  const struct nft_stmt *s)
+{
+	struct nft_val key;
+	unsigned int len = s->u.m.klen;
+	int c;
+	bool any = false, eq = true;
+
+	if (!load_keys(x, p, s->u.m.keys, s->u.m.nkeys, &key))
+		return false;
+	switch (s->u.m.op) {
+	case NFT_OP_LOOKUP:
+		return (set_lookup(&n->sets[s->u.m.set], &key, x->now_ns) != NULL) != s->u.m.neg;
+	case NFT_OP_RANGE:
+		return (memcmp(key.b, s->u.m.v.b, len) >= 0 && memcmp(key.b, s->u.m.hi.b, len) <= 0) !=
+		       s->u.m.neg;
+	case NFT_OP_FLAGS:
+		for (unsigned int i = 0; i < len; i++)
+			any |= (key.b[i] & s->u.m.v.b[i]) != 0;
+		return any != s->u.m.neg;
+	case NFT_OP_MASK:
+		for (unsigned int i = 0; i < len; i++)
+			eq &= (key.b[i] & s->u.m.hi.b[i]) == s->u.m.v.b[i];
+		return eq != s->u.m.neg;
+	default:
+		c = memcmp(key.b, s->u.m.v.b, len);
+		switch (s->u.m.op) {
+		case NFT_OP_EQ: return c == 0;
+		case NFT_OP_NE: return c != 0;
+		case NFT_OP_LT: return c < 0;
+		case NFT_OP_GT: return c > 0;
+		case NFT_OP_LE: return c <= 0;
+		default: return c >= 0;
+		}
+	}
+}
+
+/* nft_limit_eval(): true when the packet is within the rate (the rule goes on). */
+static bool limit_ok(struct nft_limit *l, uint64_t now, unsigned int len)
+{
+	uint64_t cost = l->bytes ? l->nsecs * len / l->rate : l->cost;
+	uint64_t tokens;
+
+	if (!l->started) {
+		l->started = true;
+		l->last = now;
+	}
+	tokens = l->tokens + (now - l->last);
+	if (tokens > l->tokens_max)
+		tokens = l->tokens_max;
+	l->last = now;
+	if (tokens >= cost) {
+		l->tokens = tokens - cost;
+		return !l->invert;
+	}
+	l->tokens = tokens;
+	return l->invert;
+}
+
+/* nft_dynset_eval(): find or create the packet's element; false: the rule breaks. */
+static bool dynset(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, struct nft_ruleset *n,
+		   const struct nft_stmt *s)
+{
+	struct nft_set *set = &n->sets[s->u.dyn.set];
+	uint64_t timeout = s->u.dyn.timeout ? s->u.dyn.timeout : set->timeout;
+	struct nft_val key;
+	struct nft_elem *el;
+
+	memset(&key, 0, sizeof(key));
+	if (!load_keys(x, p, s->u.dyn.keys, s->u.dyn.nkeys, &key))
+		return false;
+	el = set_lookup(set, &key, x->now_ns);
+	if (el && memcmp(el->lo.b, el->hi.b, set->klen))
+		el = NULL;	/* an interval is not the packet's own element */
+	if (!el) {
+		struct nft_elem fresh = { .lo = key, .hi = key, .counter = s->u.dyn.counter };
+		unsigned int live = 0, slot = set->nelems;
+
+		/* Expired elements are garbage: reuse the first one's slot. */
+		for (unsigned int i = 0; i < set->nelems; i++) {
+			if (elem_live(&set->elems[i], x->now_ns))
+				live++;
+			else if (slot == set->nelems)
+				slot = i;
+		}
+		if (set->size && live >= set->size)
+			return false;
+		if (timeout)
+			fresh.expires = x->now_ns + timeout;
+		if (s->u.dyn.limit) {
+			fresh.limit = rxs__malloc(sizeof(*fresh.limit));
+			if (!fresh.limit)
+				return false;
+			*fresh.limit = *s->u.dyn.limit;
+			fresh.limit->tokens = fresh.limit->tokens_max;
+			fresh.limit->started = false;
+		}
+		if (slot < set->nelems) {
+			rxs__free(set->elems[slot].limit);
+			set->elems[slot] = fresh;
+		} else if (rxs__nft_set_add_elem(set, &fresh)) {
+			rxs__free(fresh.limit);
+			return false;
+		}
+		el = &set->elems[slot];
+	} else if (s->kind == NFT_S_SET_UPDATE && timeout && el->expires) {
+		el->expires = x->now_ns + timeout;
+	}
+	if (el->counter) {
+		el->pkts++;
+		el->bytes += x->skb->len;
+	}
+	if (el->limit)
+		return limit_ok(el->limit, x->now_ns, x->skb->len);
+	return true;
+}
+
+static uint8_t reject_icmp_code(const struct nft_stmt *s)
+{
+	static const uint8_t icmpx[] = { 0, 3, 1, 13 };	/* nft_reject_icmp_code() */
+
+	switch (s->u.reject.kind) {
+	case NFT_REJECT_ICMP:
+		return s->u.reject.code;
+	case NFT_REJECT_ICMPX:
+		return s->u.reject.code < 4 ? icmpx[s->u.reject.code] : 3;
+	default:
+		return 3;			/* ICMP_PORT_UNREACH */
+	}
+}
+
+/* One statement: NFT_CONT to go on, NFT_BREAK, or a verdict code (struct nft_verdict). */
+static int eval_stmt(struct nf_hook_ctx *x, const struct nft_pktinfo *p, struct nft_ruleset *n,
+		     struct nft_stmt *s, const struct nft_verdict **jv)
+{
+	struct rxs_sk_buff *skb = x->skb;
+	struct nft_elem *el;
+	struct nft_val key;
+	uint32_t v;
+
+	switch (s->kind) {
+	case NFT_S_MATCH:
+		return match(x, p, n, s) ? NFT_CONT : NFT_BREAK;
+	case NFT_S_VERDICT:
+		*jv = &s->u.verdict;
+		return s->u.verdict.code;
+	case NFT_S_VMAP:
+		memset(&key, 0, sizeof(key));
+		if (!load_keys(x, p, s->u.vmap.keys, s->u.vmap.nkeys, &key))
+			return NFT_BREAK;
+		el = set_lookup(&n->sets[s->u.vmap.set], &key, x->now_ns);
+		if (!el)
+			return NFT_BREAK;
+		*jv = &el->v;
+		return el->v.code;
+	case NFT_S_COUNTER:
+		s->u.counter.pkts++;
+		s->u.counter.bytes += skb->len;
+		return NFT_CONT;
+	case NFT_S_LIMIT:
+		return limit_ok(&s->u.limit, x->now_ns, skb->len) ? NFT_CONT : NFT_BREAK;
+	case NFT_S_QUOTA:
+		s->u.quota.used += skb->len;
+		return (s->u.quota.used > s->u.quota.bytes) != s->u.quota.invert ? NFT_BREAK
+										  : NFT_CONT;
+	case NFT_S_LOG:
+		n->log_packets++;
+		if (x->nf)
+			x->nf->log_packets++;
+		return NFT_CONT;
+	case NFT_S_META_MARK_SET:
+		if (s->u.mark.key == NFT_K_CT_MARK) {
+			if (!rxs__nf_ct_mark(x->nf, &v))
+				return NFT_CONT;
+			skb->mark = v;
+		} else {
+			skb->mark = s->u.mark.key >= 0 ? skb->mark : s->u.mark.value;
+		}
+		return NFT_CONT;
+	case NFT_S_CT_MARK_SET:
+		v = s->u.mark.key == NFT_K_META_MARK ? skb->mark : s->u.mark.value;
+		if (s->u.mark.key == NFT_K_CT_MARK && !rxs__nf_ct_mark(x->nf, &v))
+			return NFT_CONT;
+		rxs__nf_ct_set_mark(x->nf, v);
+		return NFT_CONT;
+	case NFT_S_NOTRACK:
+		rxs__nf_ct_notrack(x->nf);
+		return NFT_CONT;
+	case NFT_S_REJECT:
+		if (p->nfproto == 2)
+			rxs__nf_reject(x, s->u.reject.kind == NFT_REJECT_TCP_RST,
+				       reject_icmp_code(s));
+		return NFT_V_DROP;
+	case NFT_S_SET_ADD:
+	case NFT_S_SET_UPDATE:
+		return dynset(x, p, n, s) ? NFT_CONT : NFT_BREAK;
+	case NFT_S_CT_COUNT: {
+		unsigned int cnt;
+
+		if (!rxs__nf_ct_count(x->nf, &s->u.ctcount.list, x->now_ns, &cnt))
+			return NFT_BREAK;
+		return (cnt > s->u.ctcount.count) == s->u.ctcount.invert ? NFT_CONT : NFT_BREAK;
+	}
+	default:
+		return NFT_CONT;	/* NAT: refused at load */
+	}
+}
+
+struct jump_frame {
+	unsigned int chain, idx;
+};
+
+/* nft_do_chain() from base chain @base: RXS_NF_ACCEPT or RXS_NF_DROP. */
+enum rxs_nf_verdict rxs__nft_do_chain(struct nf_hook_ctx *x, unsigned int base)
+{
+	struct nft_ruleset *n = x->nf->nft;
+	struct jump_frame stack[NFT_JUMP_STACK_SIZE];
+	unsigned int sp = 0, chain = base, idx = 0;
+	struct nft_pktinfo p;
+
+	pktinfo(x, &p);
+	for (;;) {
+		const struct nft_chain *c = &n->chains[chain];
+		const struct nft_verdict *jv = NULL;
+		int code = NFT_CONT;
+
+		while (idx < c->nrules && code == NFT_CONT) {
+			struct nft_rule *r = &n->rules[c->rules[idx++]];
+
+			code = NFT_CONT;
+			for (unsigned int i = 0; i < r->nstmts && code == NFT_CONT; i++)
+				code = eval_stmt(x, &p, n, &r->stmts[i], &jv);
+			if (code != NFT_BREAK) {
+				r->hits++;
+				r->hit_bytes += x->skb->len;
+			}
+			if (code == NFT_BREAK || code == NFT_V_CONTINUE)
+				code = NFT_CONT;
+		}
+		switch (code) {
+		case NFT_V_ACCEPT:
+			return RXS_NF_ACCEPT;
+		case NFT_V_DROP:
+			return RXS_NF_DROP;
+		case NFT_V_JUMP:
+			/* Load time bounds the depth (rxs__nft_finish), so the stack has room. */
+			if (sp < NFT_JUMP_STACK_SIZE)
+				stack[sp++] = (struct jump_frame){ chain, idx };
+			chain = (unsigned int)jv->chain;
+			idx = 0;
+			continue;
+		case NFT_V_GOTO:
+			chain = (unsigned int)jv->chain;
+			idx = 0;
+			continue;
+		default:	/* return, or the chain's end */
+			break;
+		}
+		if (sp) {
+			sp--;
+			chain = stack[sp].chain;
+			idx = stack[sp].idx;
+			continue;
+		}
+		n->chains[base].policy_pkts++;
+		n->chains[base].policy_bytes += x->skb->len;
+		return n->chains[base].policy == NFT_V_DROP ? RXS_NF_DROP : RXS_NF_ACCEPT;
+	}
+}

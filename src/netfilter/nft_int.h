@@ -1,0 +1,328 @@
+/* nft_int.h - nftables rule sets inside a struct rxs_ruleset: tables, chains, sets, rules.
+ *
+ * Both readers (nft_parse.c for `nft list ruleset` text, nft_json.c for `nft -j list ruleset`)
+ * build the same structures through the calls at the end of this file; nft_eval.c runs them
+ * as nft_do_chain() does, and nft_print.c prints them back as `nft list ruleset` would.
+ *
+ * A rule is a list of statements (struct nft_stmt), tried in order until one breaks (a match
+ * that fails, a limit over its rate) or gives a verdict, as the kernel's expressions are. A
+ * match reads a key (one field, or a concatenation "ip saddr . tcp dport") into bytes in
+ * network order and compares them with a value, a range, a mask, or a set's elements; sets
+ * keep every element as an interval [lo, hi] of such bytes, so prefixes, ranges and single
+ * values are one kind of element and a lookup is a pair of memcmp()s.
+ */
+#ifndef RXSIM_NFT_INT_H
+#define RXSIM_NFT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "netfilter/netfilter_int.h"
+#include "rxsim/netfilter.h"
+
+#define NFT_VAL_MAX 40		/* a concatenation's bytes: ip6 saddr . ip6 daddr . th dport */
+#define NFT_CONCAT_MAX 4
+#define NFT_JUMP_STACK_SIZE 16	/* NFT_JUMP_STACK_SIZE */
+#define NFT_NAME_MAX 64
+
+enum nft_family { NFT_FAM_IP, NFT_FAM_IP6, NFT_FAM_INET, NFT_FAM_NETDEV, NFT_FAM_N };
+
+/* Base chain hooks: the inet hooks (enum rxs_nf_hook) and, for netdev, ingress. */
+#define NFT_HOOK_INGRESS RXS_NF_INET_NUMHOOKS
+#define NFT_NHOOKS (RXS_NF_INET_NUMHOOKS + 1)
+
+enum nft_chain_type { NFT_TYPE_FILTER, NFT_TYPE_NAT, NFT_TYPE_ROUTE };
+
+/* What a match or a set's key reads. The order is nft_keys[]'s (nft_parse.c). */
+enum nft_key {
+	NFT_K_IP_SADDR, NFT_K_IP_DADDR, NFT_K_IP_PROTOCOL, NFT_K_IP_LENGTH, NFT_K_IP_TTL,
+	NFT_K_IP6_SADDR, NFT_K_IP6_DADDR, NFT_K_IP6_NEXTHDR,
+	NFT_K_TCP_SPORT, NFT_K_TCP_DPORT, NFT_K_TCP_FLAGS, NFT_K_UDP_SPORT, NFT_K_UDP_DPORT,
+	NFT_K_TH_SPORT, NFT_K_TH_DPORT,
+	NFT_K_META_L4PROTO, NFT_K_META_IIFNAME, NFT_K_META_IIF, NFT_K_META_OIFNAME, NFT_K_META_OIF,
+	NFT_K_META_MARK,
+	NFT_K_META_PKTTYPE, NFT_K_META_LENGTH, NFT_K_META_NFPROTO,
+	NFT_K_CT_STATE, NFT_K_CT_STATUS, NFT_K_CT_MARK, NFT_K_CT_ZONE,
+	NFT_K_ICMP_TYPE, NFT_K_ICMPV6_TYPE, NFT_K_FIB_DADDR_TYPE,
+	NFT_K_N
+};
+
+/* How a key's values are written (nft's datatypes). */
+enum nft_dtype {
+	NFT_DT_IPV4, NFT_DT_IPV6, NFT_DT_SERVICE, NFT_DT_PROTO, NFT_DT_INT, NFT_DT_MARK,
+	NFT_DT_IFNAME, NFT_DT_CTSTATE, NFT_DT_CTSTATUS, NFT_DT_TCPFLAGS, NFT_DT_PKTTYPE,
+	NFT_DT_NFPROTO, NFT_DT_ICMP, NFT_DT_ICMPV6, NFT_DT_FIBTYPE, NFT_DT_VERDICT, NFT_DT_N
+};
+
+struct nft_keydesc {
+	const char *proto, *field;	/* "ip", "saddr"; "meta", "l4proto" */
+	uint8_t len;			/* bytes, network order */
+	uint8_t dtype;			/* enum nft_dtype */
+	const char *json_proto;		/* "payload" protocol, or the selector kind in JSON */
+};
+extern const struct nft_keydesc nft_keys[NFT_K_N];
+
+/* The datatype names of `type` in a set declaration. */
+extern const char *const nft_dtype_names[NFT_DT_N];
+
+struct nft_val {
+	uint8_t b[NFT_VAL_MAX];
+};
+
+enum nft_verdict_code { NFT_V_NONE, NFT_V_ACCEPT, NFT_V_DROP, NFT_V_CONTINUE, NFT_V_RETURN,
+			NFT_V_JUMP, NFT_V_GOTO };
+
+struct nft_verdict {
+	uint8_t code;			/* enum nft_verdict_code */
+	int chain;			/* JUMP/GOTO: chain index once resolved */
+	char *name;			/* JUMP/GOTO: as written, until resolved */
+};
+
+/* A limit's token bucket, as nft_limit.c keeps it. */
+struct nft_limit {
+	uint64_t rate, unit_s, burst;	/* as written: rate/unit, burst (packets or bytes) */
+	bool bytes, invert;		/* "bytes" rate; "over" */
+	uint64_t nsecs, tokens_max, cost;
+	uint64_t tokens, last;
+	bool started;
+};
+
+/* A set element: the interval [lo, hi] of key bytes (one value: lo == hi). */
+struct nft_elem {
+	struct nft_val lo, hi;
+	struct nft_verdict v;		/* verdict maps */
+	uint64_t expires;		/* ns; 0: never */
+	uint64_t timeout;		/* as written: "timeout 10s"; 0 none */
+	struct nft_limit *limit;	/* a dynamic set's per-element limit ("update @s { k limit
+					 * rate ... }") */
+	uint64_t pkts, bytes;		/* a per-element counter */
+	bool counter;
+};
+
+struct nft_set {
+	char *name;
+	unsigned int table;
+	bool anon;			/* { 22, 80 } in a rule */
+	bool map, vmap;			/* type K : verdict */
+	bool interval, timeout_flag, dynamic, constant;
+	uint8_t nkeys;
+	uint8_t keys[NFT_CONCAT_MAX];	/* the key's dtypes */
+	uint8_t klen;
+	int typeof_key[NFT_CONCAT_MAX];	/* `typeof` keys, -1 unless so declared */
+	uint64_t timeout;		/* default element timeout, ns */
+	uint32_t size;			/* 0: no limit */
+	struct nft_elem *elems;
+	unsigned int nelems, cap;
+	unsigned int line, col;
+};
+
+enum nft_op { NFT_OP_EQ, NFT_OP_NE, NFT_OP_LT, NFT_OP_GT, NFT_OP_LE, NFT_OP_GE,
+	      NFT_OP_FLAGS,	/* bitmask types: (key & v) != 0, or == 0 when negated */
+	      NFT_OP_MASK,	/* (key & mask) == v: prefixes and "flags & m == v" */
+	      NFT_OP_RANGE,	/* v <= key <= hi */
+	      NFT_OP_LOOKUP,	/* key in set */
+	      NFT_OP_N };
+
+/* A value written where a statement needs one: a constant or another key ("ct mark set meta
+ * mark"). */
+struct nft_src {
+	int key;			/* -1: the constant */
+	uint32_t value;
+};
+
+enum nft_stmt_kind {
+	NFT_S_MATCH, NFT_S_VERDICT, NFT_S_VMAP, NFT_S_COUNTER, NFT_S_LIMIT, NFT_S_QUOTA, NFT_S_LOG,
+	NFT_S_META_MARK_SET, NFT_S_CT_MARK_SET, NFT_S_NOTRACK, NFT_S_REJECT, NFT_S_SET_ADD,
+	NFT_S_SET_UPDATE, NFT_S_CT_COUNT, NFT_S_NAT,
+};
+
+enum nft_reject_kind { NFT_REJECT_DEFAULT, NFT_REJECT_ICMP, NFT_REJECT_ICMPX, NFT_REJECT_ICMPV6,
+		       NFT_REJECT_TCP_RST };
+enum nft_nat_kind { NFT_NAT_DNAT, NFT_NAT_SNAT, NFT_NAT_MASQ, NFT_NAT_REDIRECT };
+
+struct nft_stmt {
+	uint8_t kind;			/* enum nft_stmt_kind */
+	union {
+		struct {
+			uint8_t nkeys;
+			uint8_t keys[NFT_CONCAT_MAX];
+			uint8_t klen;
+			uint8_t op;	/* enum nft_op */
+			bool neg;	/* != with FLAGS, MASK, RANGE, LOOKUP */
+			struct nft_val v, hi;	/* hi: RANGE's upper end, MASK's mask */
+			int set;	/* LOOKUP */
+		} m;
+		struct nft_verdict verdict;
+		struct {
+			uint8_t nkeys;
+			uint8_t keys[NFT_CONCAT_MAX];
+			uint8_t klen;
+			int set;
+		} vmap;
+		struct {
+			uint64_t pkts, bytes;
+		} counter;
+		struct nft_limit limit;
+		struct {
+			uint64_t bytes, used;
+			bool invert;	/* "over" */
+		} quota;
+		struct {
+			char *prefix;
+			uint8_t level;	/* syslog level; 4 (warn) by default */
+			bool has_level;
+		} log;
+		struct nft_src mark;	/* META_MARK_SET, CT_MARK_SET */
+		struct {
+			uint8_t kind;	/* enum nft_reject_kind */
+			uint8_t code;	/* ICMP/ICMPX/ICMPV6: the type's code as nft writes it */
+		} reject;
+		struct {
+			uint8_t nkeys;
+			uint8_t keys[NFT_CONCAT_MAX];
+			uint8_t klen;
+			int set;
+			uint64_t timeout;	/* 0: the set's */
+			struct nft_limit *limit;	/* template for new elements */
+			bool counter;
+		} dyn;
+		struct {
+			uint32_t count;
+			bool invert;	/* "over" */
+			struct nf_ct_count_list list;
+		} ctcount;
+		struct {
+			uint8_t kind;	/* enum nft_nat_kind */
+			char *to;	/* as written after "to" */
+		} nat;
+	} u;
+};
+
+struct nft_rule {
+	unsigned int chain;
+	unsigned int line, col;
+	struct nft_stmt *stmts;
+	unsigned int nstmts;
+	char *text;			/* the rule as nft prints it, counter values aside */
+	char *comment;
+	uint64_t hits, hit_bytes;	/* packets that reached the rule's end or its verdict */
+};
+
+struct nft_chain {
+	char *name;
+	unsigned int table;
+	bool base;
+	uint8_t type;			/* enum nft_chain_type */
+	int hook;			/* enum rxs_nf_hook or NFT_HOOK_INGRESS; -1 regular */
+	int prio;
+	char *prio_text;		/* "filter", "dstnat + 10", or the number */
+	char *dev;			/* netdev: the device */
+	uint8_t policy;			/* NFT_V_ACCEPT or NFT_V_DROP */
+	unsigned int *rules;
+	unsigned int nrules, cap;
+	uint64_t policy_pkts, policy_bytes;
+	unsigned int line, col;
+};
+
+struct nft_table {
+	char *name;
+	uint8_t family;			/* enum nft_family */
+};
+
+/* One base chain registered at a hook, in the hook's priority order. */
+struct nft_hook_entry {
+	int prio;
+	unsigned int chain;
+};
+
+struct nft_ruleset {
+	struct nft_table *tables;
+	unsigned int ntables, tables_cap;
+	struct nft_chain *chains;
+	unsigned int nchains, chains_cap;
+	struct nft_rule *rules;
+	unsigned int nrules, rules_cap;
+	struct nft_set *sets;
+	unsigned int nsets, sets_cap;
+	/* Base chains per hook, sorted by priority (registration order on ties). */
+	struct nft_hook_entry *hooks[NFT_NHOOKS];
+	unsigned int nhooks[NFT_NHOOKS];
+	bool uses_ct;			/* some rule reads or sets conntrack state */
+	bool has_nat;
+	uint64_t log_packets;
+};
+
+/* ---- building (shared by the two readers) ---- */
+
+/* A reader's error state: the first error, as "name:line:col: message". */
+struct nft_err {
+	const char *name;
+	char *buf;
+	size_t len;
+	int rc;
+};
+int rxs__nft_fail(struct nft_err *e, unsigned int line, unsigned int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+struct nft_ruleset *rxs__nft_new(void);
+void rxs__nft_free(struct nft_ruleset *n);
+int rxs__nft_add_table(struct nft_ruleset *n, uint8_t family, const char *name);
+int rxs__nft_find_table(const struct nft_ruleset *n, uint8_t family, const char *name);
+int rxs__nft_add_chain(struct nft_ruleset *n, unsigned int table, const char *name);
+int rxs__nft_find_chain(const struct nft_ruleset *n, unsigned int table, const char *name);
+int rxs__nft_add_set(struct nft_ruleset *n, unsigned int table, const char *name);
+int rxs__nft_find_set(const struct nft_ruleset *n, unsigned int table, const char *name);
+int rxs__nft_set_add_elem(struct nft_set *s, const struct nft_elem *el);
+/* Append an empty rule to chain @chain; its index. */
+int rxs__nft_add_rule(struct nft_ruleset *n, unsigned int chain);
+struct nft_stmt *rxs__nft_rule_push(struct nft_rule *r);
+/* After reading: resolve jumps, check loops and hooks, build the hooks' lists, print each
+ * rule's text. 0 or RXS_ERULE with the message in @e. */
+int rxs__nft_finish(struct nft_ruleset *n, struct nft_err *e);
+
+/* Names shared by the readers and the printer. */
+extern const char *const nft_family_names[NFT_FAM_N];
+extern const char *const nft_hook_names[NFT_NHOOKS];
+extern const char *const nft_chain_type_names[3];
+int rxs__nft_lookup(const char *word, const char *const *names, size_t n);
+/* A named priority ("filter", "dstnat") in @family at @hook: 0 and *@prio, or -ENOENT. */
+int rxs__nft_named_prio(const char *name, uint8_t family, int hook, int *prio);
+/* Parse one value of datatype @dt from @s into @out (network order, @len bytes), with a
+ * prefix length or range end when @s has one: *@hi set to the interval's top. 0, or -EINVAL. */
+int rxs__nft_parse_value(uint8_t dt, const char *s, uint8_t len, struct nft_val *lo,
+			 struct nft_val *hi);
+/* The key of proto @proto and field @field ("ip", "saddr"); -1 when unknown. */
+int rxs__nft_find_key(const char *proto, const char *field);
+/* Symbolic names of a datatype's values (ct states, ICMP types...), for both readers. */
+struct nft_sym {
+	const char *name;
+	uint32_t value;
+};
+const struct nft_sym *rxs__nft_syms(uint8_t dt, size_t *n);
+/* ICMP reject codes by name, per kind (icmp, icmpx, icmpv6). */
+int rxs__nft_reject_code(uint8_t kind, const char *name, uint8_t *code);
+const char *rxs__nft_reject_name(uint8_t kind, uint8_t code);
+/* "10s", "1m", "2h30m" into ns. */
+int rxs__nft_parse_time(const char *s, uint64_t *ns);
+/* Fill a limit's derived fields as nft_limit_init() does. 0 or -EINVAL (rate 0, overflow). */
+int rxs__nft_limit_init(struct nft_limit *l);
+
+/* The readers: 0, or RXS_ERULE/-ENOMEM with "name:line:col: message" in @err. */
+int rxs__nft_parse_text(struct nft_ruleset *n, const char *text, const char *name,
+			unsigned int first_line, unsigned int indent, char *err, size_t errlen);
+int rxs__nft_parse_json(struct nft_ruleset *n, const char *text, const char *name, char *err,
+			size_t errlen);
+
+/* nft_eval.c: run base chain @base for the packet of @x: RXS_NF_ACCEPT or RXS_NF_DROP. */
+enum rxs_nf_verdict rxs__nft_do_chain(struct nf_hook_ctx *x, unsigned int base);
+
+/* ---- printing (nft_print.c) ---- */
+/* The whole rule set as `nft list ruleset` prints it, with the counters' values. */
+int rxs__nft_print(const struct nft_ruleset *n, FILE *out);
+/* The rule's statements as `nft list ruleset` prints them, counters as "counter" alone when
+ * @values is false. Allocated; NULL when out of memory. */
+char *rxs__nft_rule_text(const struct nft_ruleset *n, const struct nft_rule *r, bool values);
+
+#endif /* RXSIM_NFT_INT_H */

@@ -1,0 +1,1437 @@
+/* nft_parse.c - `nft list ruleset` text: tables, chains, sets and maps, and the rules' subset
+ * docs/nftables.md lists.
+ *
+ * The text is cut into tokens first: words (anything up to a blank or one of `{};,()"`, so
+ * "10.0.0.0/8", "fd00::1" and "1000-2000" are one word), quoted strings, punctuation, and the
+ * ends of lines, which end a rule as ';' does except inside braces. Every token keeps its
+ * line and column, so an error names the place in the scenario file ("file:line:col:") and,
+ * for an unknown word, the nearest keyword of what could stand there.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "netfilter/nft_int.h"
+#include "rxsim/error.h"
+
+enum tok_kind { T_WORD, T_STRING, T_PUNCT, T_EOL, T_END };
+
+struct tok {
+	uint8_t kind;
+	char punct;
+	unsigned int line, col;
+	const char *s;			/* into the parser's buffer, NUL-terminated */
+};
+
+struct nft_parser {
+	struct nft_ruleset *n;
+	struct nft_err e;
+	struct tok *toks;
+	unsigned int ntoks, cap, i;
+	char *buf;			/* the words, each NUL-terminated */
+	unsigned int table;
+	int braces;			/* inside a value's braces: line ends are blanks */
+};
+
+/* ---- tokens ---- */
+
+static int push_tok(struct nft_parser *p, struct tok t)
+{
+	if (p->ntoks == p->cap) {
+		unsigned int cap = p->cap ? 2 * p->cap : 256;
+		struct tok *n = rxs__realloc(p->toks, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		p->toks = n;
+		p->cap = cap;
+	}
+	p->toks[p->ntoks++] = t;
+	return 0;
+}
+
+static int tokenize(struct nft_parser *p, const char *text, unsigned int line0, unsigned int indent)
+{
+	size_t len = strlen(text);
+	char *out;
+	unsigned int line = line0, col = 1 + indent;
+	const char *s = text;
+
+	p->buf = out = rxs__malloc(2 * len + 2);
+	if (!out)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	while (*s) {
+		struct tok t = { .line = line, .col = col };
+
+		if (*s == '\n') {
+			t.kind = T_EOL;
+			s++;
+			line++;
+			col = 1 + indent;
+		} else if (*s == ' ' || *s == '\t' || *s == '\r') {
+			s++;
+			col++;
+			continue;
+		} else if (*s == '\\' && s[1] == '\n') {
+			s += 2;
+			line++;
+			col = 1 + indent;
+			continue;
+		} else if (*s == '#') {
+			while (*s && *s != '\n')
+				s++;
+			continue;
+		} else if (*s == '"') {
+			const char *q = strchr(s + 1, '"');
+			const char *nl = strchr(s + 1, '\n');
+
+			if (!q || (nl && nl < q))
+				return rxs__nft_fail(&p->e, line, col, "unterminated string");
+			t.kind = T_STRING;
+			t.s = out;
+			memcpy(out, s + 1, (size_t)(q - s - 1));
+			out += q - s - 1;
+			*out++ = '\0';
+			col += (unsigned int)(q - s + 1);
+			s = q + 1;
+		} else if (strchr("{};,()", *s)) {
+			t.kind = T_PUNCT;
+			t.punct = *s++;
+			col++;
+		} else {
+			size_t n = strcspn(s, " \t\r\n{};,()\"#");
+
+			t.kind = T_WORD;
+			t.s = out;
+			memcpy(out, s, n);
+			out += n;
+			*out++ = '\0';
+			s += n;
+			col += (unsigned int)n;
+		}
+		if (push_tok(p, t))
+			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	}
+	if (push_tok(p, (struct tok){ .kind = T_END, .line = line, .col = col }))
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	return 0;
+}
+
+static struct tok *peek(struct nft_parser *p)
+{
+	while (p->braces > 0 && p->toks[p->i].kind == T_EOL)
+		p->i++;
+	return &p->toks[p->i];
+}
+
+static struct tok *next(struct nft_parser *p)
+{
+	struct tok *t = peek(p);
+
+	if (t->kind != T_END)
+		p->i++;
+	return t;
+}
+
+static bool is_word(const struct tok *t, const char *w)
+{
+	return t->kind == T_WORD && !strcmp(t->s, w);
+}
+
+static bool is_punct(const struct tok *t, char c)
+{
+	return t->kind == T_PUNCT && t->punct == c;
+}
+
+static const char *tok_text(const struct tok *t)
+{
+	static const char *const names[] = { "", "", "", "end of line", "end of text" };
+	static char pc[2][4];
+	static unsigned int k;
+
+	if (t->kind == T_WORD || t->kind == T_STRING)
+		return t->s;
+	if (t->kind == T_PUNCT) {
+		k ^= 1;
+		snprintf(pc[k], sizeof(pc[k]), "%c", t->punct);
+		return pc[k];
+	}
+	return names[t->kind];
+}
+
+static int fail_at(struct nft_parser *p, const struct tok *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail_at(struct nft_parser *p, const struct tok *t, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return rxs__nft_fail(&p->e, t->line, t->col, "%s", msg);
+}
+
+/* "unexpected 'x' (did you mean 'y'?)" against the words that could stand here. */
+static int unexpected(struct nft_parser *p, const struct tok *t, const char *what,
+		      const char *const *words, size_t n)
+{
+	const char *near = t->kind == T_WORD ? rxs__suggest(t->s, words, n) : NULL;
+
+	if (near)
+		return fail_at(p, t, "unknown %s '%s' (did you mean '%s'?)", what, tok_text(t), near);
+	return fail_at(p, t, "unexpected '%s', expected %s", tok_text(t), what);
+}
+
+static int expect_punct(struct nft_parser *p, char c)
+{
+	struct tok *t = next(p);
+
+	if (!is_punct(t, c))
+		return fail_at(p, t, "unexpected '%s', expected '%c'", tok_text(t), c);
+	return 0;
+}
+
+static const char *word(struct nft_parser *p, const char *what)
+{
+	struct tok *t = next(p);
+
+	if (t->kind != T_WORD && t->kind != T_STRING) {
+		fail_at(p, t, "unexpected '%s', expected %s", tok_text(t), what);
+		return NULL;
+	}
+	return t->s;
+}
+
+static void skip_eols(struct nft_parser *p)
+{
+	while (peek(p)->kind == T_EOL || is_punct(peek(p), ';'))
+		p->i++;
+}
+
+/* ---- values ---- */
+
+static int parse_u64(struct nft_parser *p, const struct tok *t, uint64_t *v)
+{
+	char *end;
+
+	if (t->kind != T_WORD || !*t->s || *t->s == '-')
+		return fail_at(p, t, "'%s' is not a number", tok_text(t));
+	errno = 0;
+	*v = strtoull(t->s, &end, 0);
+	if (errno || *end)
+		return fail_at(p, t, "'%s' is not a number", t->s);
+	return 0;
+}
+
+/* One component value of datatype @dt: a word, or a comma list for bitmask types. */
+static int one_value(struct nft_parser *p, uint8_t dt, uint8_t len, struct nft_val *lo,
+		     struct nft_val *hi, bool list)
+{
+	struct tok *t = next(p);
+	char buf[256];
+
+	if (t->kind != T_WORD && t->kind != T_STRING)
+		return fail_at(p, t, "unexpected '%s', expected a value of type %s", tok_text(t),
+			       nft_dtype_names[dt]);
+	snprintf(buf, sizeof(buf), "%s", t->s);
+	/* ct state established,related: the list is one value of a bitmask type. */
+	while (list && (dt == NFT_DT_CTSTATE || dt == NFT_DT_CTSTATUS || dt == NFT_DT_TCPFLAGS) &&
+	       is_punct(peek(p), ',') && p->toks[p->i + 1].kind == T_WORD) {
+		p->i++;
+		if (strlen(buf) + strlen(p->toks[p->i].s) + 2 < sizeof(buf)) {
+			strcat(buf, ",");
+			strcat(buf, p->toks[p->i].s);
+		}
+		p->i++;
+	}
+	if (rxs__nft_parse_value(dt, buf, len, lo, hi)) {
+		size_t n;
+		const struct nft_sym *syms = rxs__nft_syms(dt, &n);
+		const char *names[24];
+		const char *near;
+
+		for (size_t i = 0; i < n && i < ARRAY_SIZE(names); i++)
+			names[i] = syms[i].name;
+		near = n ? rxs__suggest(buf, names, RXS_MIN(n, ARRAY_SIZE(names))) : NULL;
+		if (near)
+			return fail_at(p, t, "'%s' is not a %s (did you mean '%s'?)", buf,
+				       nft_dtype_names[dt], near);
+		return fail_at(p, t, "'%s' is not a %s", buf, nft_dtype_names[dt]);
+	}
+	return 0;
+}
+
+/* A concatenated value "10.0.0.1 . 22" of keys @dts; every component an interval. */
+static int concat_value(struct nft_parser *p, const uint8_t *dts, const uint8_t *lens,
+			unsigned int nkeys, struct nft_val *lo, struct nft_val *hi, bool list)
+{
+	unsigned int off = 0;
+
+	memset(lo, 0, sizeof(*lo));
+	memset(hi, 0, sizeof(*hi));
+	for (unsigned int k = 0; k < nkeys; k++) {
+		struct nft_val a, b;
+
+		if (k && !is_word(peek(p), "."))
+			return fail_at(p, peek(p), "unexpected '%s', expected '.' and the next "
+				       "part of the concatenation", tok_text(peek(p)));
+		if (k)
+			p->i++;
+		if (one_value(p, dts[k], lens[k], &a, &b, list))
+			return p->e.rc;
+		memcpy(lo->b + off, a.b, lens[k]);
+		memcpy(hi->b + off, b.b, lens[k]);
+		off += lens[k];
+	}
+	return 0;
+}
+
+static int parse_verdict(struct nft_parser *p, struct nft_verdict *v)
+{
+	static const char *const names[] = { "accept", "drop", "continue", "return", "jump",
+					     "goto" };
+	struct tok *t = next(p);
+	int i = t->kind == T_WORD ? rxs__nft_lookup(t->s, names, ARRAY_SIZE(names)) : -1;
+	const char *name;
+
+	if (i < 0)
+		return unexpected(p, t, "verdict", names, ARRAY_SIZE(names));
+	v->code = (uint8_t)(NFT_V_ACCEPT + i);
+	if (v->code != NFT_V_JUMP && v->code != NFT_V_GOTO)
+		return 0;
+	name = word(p, "a chain name");
+	if (!name)
+		return p->e.rc;
+	v->name = rxs__strdup(name);
+	return v->name ? 0 : rxs__nft_fail(&p->e, 0, 0, "out of memory");
+}
+
+/* Elements "{ a, b : verdict, c timeout 10s }" into @s (the '{' already read). */
+static int parse_elements(struct nft_parser *p, struct nft_set *s, const uint8_t *lens)
+{
+	p->braces++;
+	while (!is_punct(peek(p), '}')) {
+		struct nft_elem el;
+		struct tok *t = peek(p);
+
+		memset(&el, 0, sizeof(el));
+		if (t->kind == T_END)
+			return fail_at(p, t, "unexpected end of text, expected '}'");
+		if (concat_value(p, s->keys, lens, s->nkeys, &el.lo, &el.hi, false))
+			return p->e.rc;
+		for (;;) {
+			struct tok *o = peek(p);
+			uint64_t v;
+
+			if (is_word(o, "timeout") || is_word(o, "expires")) {
+				bool tmo = is_word(o, "timeout");
+				const char *w;
+
+				p->i++;
+				w = word(p, "a time");
+				if (!w || rxs__nft_parse_time(w, &v))
+					return p->e.rc ? p->e.rc : fail_at(p, o, "bad time");
+				if (tmo)
+					el.timeout = v;
+				else
+					el.expires = v;
+			} else if (is_word(o, "counter")) {
+				p->i++;
+				el.counter = true;
+				if (is_word(peek(p), "packets")) {
+					p->i++;
+					if (parse_u64(p, next(p), &el.pkts))
+						return p->e.rc;
+					if (!is_word(next(p), "bytes") ||
+					    parse_u64(p, next(p), &el.bytes))
+						return p->e.rc ? p->e.rc
+							       : fail_at(p, o, "expected 'bytes'");
+				}
+			} else if (is_word(o, "comment")) {
+				p->i += 2;
+			} else {
+				break;
+			}
+		}
+		if (s->map) {
+			if (!is_word(next(p), ":"))
+				return fail_at(p, &p->toks[p->i - 1], "expected ':' and a verdict");
+			if (parse_verdict(p, &el.v))
+				return p->e.rc;
+		}
+		if (!s->interval && memcmp(el.lo.b, el.hi.b, s->klen))
+			return fail_at(p, t, "an interval in set '%s', which has no 'flags interval'",
+				       s->anon ? "(anonymous)" : s->name);
+		if (rxs__nft_set_add_elem(s, &el))
+			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+		if (is_punct(peek(p), ','))
+			p->i++;
+		else if (!is_punct(peek(p), '}'))
+			return fail_at(p, peek(p), "unexpected '%s', expected ',' or '}'",
+				       tok_text(peek(p)));
+	}
+	p->i++;
+	p->braces--;
+	return 0;
+}
+
+/* ---- keys ---- */
+
+static const char *const key_words[] = { "ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp",
+					 "icmpv6", "fib", "iifname", "iif", "oifname", "oif", "mark",
+					 "l4proto", "pkttype", "nfproto" };
+
+static const char *const stmt_words[] = {
+	"ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp", "icmpv6", "fib", "iifname", "iif",
+	"oifname", "oif", "mark", "l4proto", "pkttype", "nfproto", "counter", "limit", "quota", "log", "notrack",
+	"reject", "accept", "drop", "continue", "return", "jump", "goto", "update", "add",
+	"dnat", "snat", "masquerade", "redirect", "comment",
+};
+
+/* One key "ip saddr", "meta l4proto", "iifname", "fib daddr type"; -1 with the error set. */
+static int parse_key(struct nft_parser *p)
+{
+	struct tok *t = next(p), *f;
+	const char *proto = t->s;
+	char field[32];
+	int k;
+
+	if (t->kind != T_WORD)
+		return unexpected(p, t, "statement", stmt_words, ARRAY_SIZE(stmt_words)), -1;
+	/* meta's unqualified forms, as nft prints them. */
+	if ((k = rxs__nft_find_key("meta", t->s)) >= 0 &&
+	    (!strcmp(t->s, "iifname") || !strcmp(t->s, "iif") || !strcmp(t->s, "oifname") ||
+	     !strcmp(t->s, "oif") || !strcmp(t->s, "mark") ||
+	     !strcmp(t->s, "l4proto") || !strcmp(t->s, "pkttype") || !strcmp(t->s, "nfproto")))
+		return k;
+	if (rxs__nft_lookup(t->s, key_words, ARRAY_SIZE(key_words)) < 0)
+		return unexpected(p, t, "statement", stmt_words, ARRAY_SIZE(stmt_words)), -1;
+	f = next(p);
+	if (f->kind != T_WORD)
+		return fail_at(p, f, "unexpected '%s' after '%s'", tok_text(f), proto), -1;
+	snprintf(field, sizeof(field), "%s", f->s);
+	if (!strcmp(proto, "fib")) {
+		if (strcmp(f->s, "daddr") || !is_word(next(p), "type"))
+			return fail_at(p, f, "only 'fib daddr type' is supported"), -1;
+		snprintf(field, sizeof(field), "daddr type");
+	}
+	k = rxs__nft_find_key(proto, field);
+	if (k < 0) {
+		const char *names[NFT_K_N];
+		size_t n = 0;
+
+		for (int i = 0; i < NFT_K_N; i++)
+			if (!strcmp(nft_keys[i].proto, proto))
+				names[n++] = nft_keys[i].field;
+		unexpected(p, f, proto[0] ? "field" : "key", names, n);
+		return -1;
+	}
+	return k;
+}
+
+/* "ip saddr . tcp dport": the keys into @keys; their count, or -1. */
+static int parse_keys(struct nft_parser *p, uint8_t *keys)
+{
+	int n = 0;
+
+	for (;;) {
+		int k = parse_key(p);
+
+		if (k < 0)
+			return -1;
+		if (n == NFT_CONCAT_MAX)
+			return fail_at(p, &p->toks[p->i - 1], "concatenation of more than %d keys",
+				       NFT_CONCAT_MAX), -1;
+		keys[n++] = (uint8_t)k;
+		if (!is_word(peek(p), "."))
+			return n;
+		p->i++;
+	}
+}
+
+static void key_info(const uint8_t *keys, unsigned int n, uint8_t *dts, uint8_t *lens,
+		     uint8_t *klen)
+{
+	*klen = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		dts[i] = nft_keys[keys[i]].dtype;
+		lens[i] = nft_keys[keys[i]].len;
+		*klen = (uint8_t)(*klen + lens[i]);
+	}
+}
+
+/* An anonymous set of the keys' type, its '{' already read. */
+static int anon_set(struct nft_parser *p, const uint8_t *keys, unsigned int nkeys, bool vmap)
+{
+	uint8_t dts[NFT_CONCAT_MAX], lens[NFT_CONCAT_MAX];
+	int si = rxs__nft_add_set(p->n, p->table, NULL);
+	struct nft_set *s;
+
+	if (si < 0)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory"), -1;
+	s = &p->n->sets[si];
+	s->nkeys = (uint8_t)nkeys;
+	key_info(keys, nkeys, dts, lens, &s->klen);
+	memcpy(s->keys, dts, nkeys);
+	memcpy(s->typeof_key, (int[NFT_CONCAT_MAX]){ keys[0], nkeys > 1 ? keys[1] : -1,
+						     nkeys > 2 ? keys[2] : -1,
+						     nkeys > 3 ? keys[3] : -1 },
+	       sizeof(s->typeof_key));
+	s->interval = s->constant = true;
+	s->map = s->vmap = vmap;
+	if (parse_elements(p, s, lens))
+		return -1;
+	return si;
+}
+
+static int set_ref(struct nft_parser *p, const struct tok *t, unsigned int klen)
+{
+	int si = rxs__nft_find_set(p->n, p->table, t->s + 1);
+
+	if (si < 0) {
+		const char *names[64];
+		size_t n = 0;
+
+		for (unsigned int i = 0; i < p->n->nsets && n < ARRAY_SIZE(names); i++)
+			if (!p->n->sets[i].anon && p->n->sets[i].table == p->table)
+				names[n++] = p->n->sets[i].name;
+		return unexpected(p, t, "set", names, n), -1;
+	}
+	if (p->n->sets[si].klen != klen)
+		return fail_at(p, t, "set '%s' has a key of another type", t->s + 1), -1;
+	return si;
+}
+
+/* key [op] value | key { set } | key @set | key vmap ... */
+static int parse_match(struct nft_parser *p, struct nft_rule *r)
+{
+	static const char *const ops[] = { "==", "!=", "<", ">", "<=", ">=" };
+	uint8_t keys[NFT_CONCAT_MAX], dts[NFT_CONCAT_MAX], lens[NFT_CONCAT_MAX], klen;
+	int nkeys = parse_keys(p, keys), op;
+	struct nft_stmt *s;
+	struct tok *t;
+
+	if (nkeys < 0)
+		return p->e.rc;
+	key_info(keys, (unsigned int)nkeys, dts, lens, &klen);
+	s = rxs__nft_rule_push(r);
+	if (!s)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	t = peek(p);
+	if (is_word(t, "set") && nkeys == 1 &&
+	    (keys[0] == NFT_K_META_MARK || keys[0] == NFT_K_CT_MARK)) {
+		struct tok *v;
+
+		p->i++;
+		s->kind = keys[0] == NFT_K_META_MARK ? NFT_S_META_MARK_SET : NFT_S_CT_MARK_SET;
+		s->u.mark.key = -1;
+		v = peek(p);
+		if (is_word(v, "meta") || is_word(v, "ct") || is_word(v, "mark")) {
+			int k = parse_key(p);
+
+			if (k != NFT_K_META_MARK && k != NFT_K_CT_MARK)
+				return p->e.rc ? p->e.rc : fail_at(p, v, "only a mark can be set from a key");
+			s->u.mark.key = k;
+			return 0;
+		}
+		uint64_t m;
+
+		if (parse_u64(p, next(p), &m) || m > 0xffffffffu)
+			return p->e.rc ? p->e.rc : fail_at(p, v, "a mark is 32 bits");
+		s->u.mark.value = (uint32_t)m;
+		return 0;
+	}
+	s->kind = NFT_S_MATCH;
+	s->u.m.nkeys = (uint8_t)nkeys;
+	memcpy(s->u.m.keys, keys, (size_t)nkeys);
+	s->u.m.klen = klen;
+	s->u.m.set = -1;
+	if (is_word(t, "vmap")) {
+		p->i++;
+		s->kind = NFT_S_VMAP;
+		s->u.vmap.nkeys = (uint8_t)nkeys;
+		memcpy(s->u.vmap.keys, keys, (size_t)nkeys);
+		s->u.vmap.klen = klen;
+		t = next(p);
+		if (is_punct(t, '{'))
+			s->u.vmap.set = anon_set(p, keys, (unsigned int)nkeys, true);
+		else if (t->kind == T_WORD && t->s[0] == '@')
+			s->u.vmap.set = set_ref(p, t, klen);
+		else
+			return fail_at(p, t, "unexpected '%s', expected '{' or '@map'", tok_text(t));
+		if (s->u.vmap.set < 0)
+			return p->e.rc;
+		if (!p->n->sets[s->u.vmap.set].vmap)
+			return fail_at(p, t, "'%s' is not a verdict map", tok_text(t));
+		return 0;
+	}
+	/* "tcp flags & (fin|syn|rst|ack) == syn" and "tcp flags syn / fin,syn,rst,ack". */
+	if (is_word(t, "&") && nkeys == 1) {
+		p->i++;
+		bool paren = is_punct(peek(p), '(');
+
+		if (paren)
+			p->i++;
+		if (one_value(p, dts[0], lens[0], &s->u.m.hi, &s->u.m.v, true))
+			return p->e.rc;
+		if (paren && expect_punct(p, ')'))
+			return p->e.rc;
+		t = next(p);
+		if (!is_word(t, "==") && !is_word(t, "!="))
+			return fail_at(p, t, "unexpected '%s', expected '==' or '!='", tok_text(t));
+		s->u.m.neg = is_word(t, "!=");
+		s->u.m.op = NFT_OP_MASK;
+		return one_value(p, dts[0], lens[0], &s->u.m.v, &(struct nft_val){ 0 }, true);
+	}
+	op = t->kind == T_WORD ? rxs__nft_lookup(t->s, ops, ARRAY_SIZE(ops)) : -1;
+	if (op >= 0)
+		p->i++;
+	t = peek(p);
+	if (is_punct(t, '{') || (t->kind == T_WORD && t->s[0] == '@')) {
+		p->i++;
+		if (op > 1)
+			return fail_at(p, t, "a set lookup takes '==' or '!=' only");
+		s->u.m.op = NFT_OP_LOOKUP;
+		s->u.m.neg = op == 1;
+		s->u.m.set = is_punct(t, '{') ? anon_set(p, keys, (unsigned int)nkeys, false)
+					      : set_ref(p, t, klen);
+		if (s->u.m.set >= 0 && p->n->sets[s->u.m.set].map)
+			return fail_at(p, t, "a map needs 'vmap'");
+		return s->u.m.set < 0 ? p->e.rc : 0;
+	}
+	if (concat_value(p, dts, lens, (unsigned int)nkeys, &s->u.m.v, &s->u.m.hi, true))
+		return p->e.rc;
+	if (nkeys == 1 && is_word(peek(p), "/") &&
+	    (dts[0] == NFT_DT_TCPFLAGS || dts[0] == NFT_DT_CTSTATE || dts[0] == NFT_DT_CTSTATUS)) {
+		p->i++;
+		s->u.m.op = NFT_OP_MASK;
+		s->u.m.neg = op == 1;
+		return one_value(p, dts[0], lens[0], &s->u.m.hi, &(struct nft_val){ 0 }, true);
+	}
+	if (memcmp(s->u.m.v.b, s->u.m.hi.b, klen)) {
+		/* A prefix or a range: nft's bitwise + cmp, or its range expression. */
+		if (op > 1)
+			return fail_at(p, &p->toks[p->i - 1], "a range takes '==' or '!=' only");
+		s->u.m.op = NFT_OP_RANGE;
+		s->u.m.neg = op == 1;
+		return 0;
+	}
+	if (op < 0 && nkeys == 1 &&
+	    (dts[0] == NFT_DT_CTSTATE || dts[0] == NFT_DT_CTSTATUS || dts[0] == NFT_DT_TCPFLAGS)) {
+		s->u.m.op = NFT_OP_FLAGS;
+		return 0;
+	}
+	/* iifname "eth*": a wildcard is a prefix of the name. */
+	if (nkeys == 1 && dts[0] == NFT_DT_IFNAME) {
+		size_t l = strnlen((const char *)s->u.m.v.b, lens[0]);
+
+		if (l && s->u.m.v.b[l - 1] == '*') {
+			s->u.m.v.b[l - 1] = 0;
+			memset(s->u.m.hi.b, 0xff, lens[0]);
+			memcpy(s->u.m.hi.b, s->u.m.v.b, l - 1);
+			s->u.m.op = NFT_OP_RANGE;
+			s->u.m.neg = op == 1;
+			return 0;
+		}
+	}
+	s->u.m.op = (uint8_t)(op < 0 ? NFT_OP_EQ : op);
+	return 0;
+}
+
+/* ---- statements ---- */
+
+static const char *const units[] = { "second", "minute", "hour", "day", "week" };
+static const uint64_t unit_secs[] = { 1, 60, 3600, 86400, 604800 };
+
+static int byte_unit(const char *w, uint64_t *mul)
+{
+	static const char *const names[] = { "bytes", "kbytes", "mbytes", "gbytes" };
+	int i = rxs__nft_lookup(w, names, ARRAY_SIZE(names));
+
+	if (i < 0)
+		return -1;
+	*mul = 1ull << (10 * i);
+	return 0;
+}
+
+/* limit rate [over] N[/unit | unit/unit] [burst B packets|bytes-unit] */
+static int parse_limit(struct nft_parser *p, struct nft_limit *l)
+{
+	struct tok *t = next(p);
+	char buf[64], *slash;
+	uint64_t mul = 1;
+	int u;
+
+	if (!is_word(t, "rate"))
+		return fail_at(p, t, "unexpected '%s', expected 'rate'", tok_text(t));
+	if (is_word(peek(p), "over")) {
+		p->i++;
+		l->invert = true;
+	}
+	t = next(p);
+	if (t->kind != T_WORD)
+		return fail_at(p, t, "expected a rate like 10/second");
+	snprintf(buf, sizeof(buf), "%s", t->s);
+	slash = strchr(buf, '/');
+	if (!slash) {
+		/* "10 mbytes/second": the count, then the unit with its period. */
+		struct tok *w = next(p);
+
+		if (w->kind != T_WORD || !(slash = strchr(w->s, '/')))
+			return fail_at(p, w, "expected a rate like 10/second or 10 mbytes/second");
+		*slash = '\0';
+		if (byte_unit(w->s, &mul))
+			return fail_at(p, w, "unknown unit '%s'", w->s);
+		*slash = '/';
+		l->bytes = true;
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s", slash);
+		slash = strchr(buf, '/');
+	}
+	*slash = '\0';
+	if (parse_u64(p, &(struct tok){ .kind = T_WORD, .s = buf, .line = t->line, .col = t->col },
+		      &l->rate))
+		return p->e.rc;
+	l->rate *= mul;
+	u = rxs__nft_lookup(slash + 1, units, ARRAY_SIZE(units));
+	if (u < 0)
+		return unexpected(p, &(struct tok){ .kind = T_WORD, .s = slash + 1, .line = t->line,
+						    .col = t->col }, "time unit", units,
+				  ARRAY_SIZE(units));
+	l->unit_s = unit_secs[u];
+	if (is_word(peek(p), "burst")) {
+		p->i++;
+		if (parse_u64(p, next(p), &l->burst))
+			return p->e.rc;
+		t = next(p);
+		if (is_word(t, "packets")) {
+			if (l->bytes)
+				return fail_at(p, t, "a byte rate takes a burst in bytes");
+		} else if (!byte_unit(t->kind == T_WORD ? t->s : "", &mul) && l->bytes) {
+			l->burst *= mul;
+		} else {
+			return fail_at(p, t, "unexpected '%s', expected 'packets' or a byte unit",
+				       tok_text(t));
+		}
+	}
+	if (rxs__nft_limit_init(l))
+		return fail_at(p, t, "limit rate out of range");
+	return 0;
+}
+
+static int parse_reject(struct nft_parser *p, struct nft_stmt *s)
+{
+	static const char *const kinds[] = { "icmp", "icmpx", "icmpv6", "tcp" };
+	struct tok *t;
+	int k;
+
+	s->kind = NFT_S_REJECT;
+	s->u.reject.kind = NFT_REJECT_DEFAULT;
+	if (!is_word(peek(p), "with"))
+		return 0;
+	p->i++;
+	t = next(p);
+	k = t->kind == T_WORD ? rxs__nft_lookup(t->s, kinds, ARRAY_SIZE(kinds)) : -1;
+	if (k < 0)
+		return unexpected(p, t, "reject type", kinds, ARRAY_SIZE(kinds));
+	if (k == 3) {
+		s->u.reject.kind = NFT_REJECT_TCP_RST;
+		return is_word(next(p), "reset") ? 0 : fail_at(p, t, "expected 'tcp reset'");
+	}
+	s->u.reject.kind = (uint8_t)(NFT_REJECT_ICMP + k);
+	if (is_word(peek(p), "type"))
+		p->i++;
+	t = next(p);
+	if (t->kind != T_WORD || rxs__nft_reject_code(s->u.reject.kind, t->s, &s->u.reject.code))
+		return fail_at(p, t, "unknown %s reject type '%s'", kinds[k], tok_text(t));
+	return 0;
+}
+
+static int parse_log(struct nft_parser *p, struct nft_stmt *s)
+{
+	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warn", "notice",
+					      "info", "debug" };
+
+	s->kind = NFT_S_LOG;
+	s->u.log.level = 4;
+	for (;;) {
+		struct tok *t = peek(p);
+
+		if (is_word(t, "prefix")) {
+			struct tok *v;
+
+			p->i++;
+			v = next(p);
+			if (v->kind != T_STRING && v->kind != T_WORD)
+				return fail_at(p, v, "expected a prefix string");
+			rxs__free(s->u.log.prefix);
+			s->u.log.prefix = rxs__strdup(v->s);
+			if (!s->u.log.prefix)
+				return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+		} else if (is_word(t, "level")) {
+			int l;
+
+			p->i++;
+			t = next(p);
+			l = t->kind == T_WORD ? rxs__nft_lookup(t->s, levels, ARRAY_SIZE(levels)) : -1;
+			if (l < 0)
+				return unexpected(p, t, "log level", levels, ARRAY_SIZE(levels));
+			s->u.log.level = (uint8_t)l;
+			s->u.log.has_level = true;
+		} else if (is_word(t, "flags") || is_word(t, "group") || is_word(t, "snaplen") ||
+			   is_word(t, "queue-threshold")) {
+			p->i += 2;
+			while (is_punct(peek(p), ',') && p->toks[p->i + 1].kind == T_WORD)
+				p->i += 2;
+		} else {
+			return 0;
+		}
+	}
+}
+
+static int parse_quota(struct nft_parser *p, struct nft_stmt *s)
+{
+	uint64_t v, mul;
+	struct tok *t;
+
+	s->kind = NFT_S_QUOTA;
+	if (is_word(peek(p), "over") || is_word(peek(p), "until")) {
+		s->u.quota.invert = is_word(peek(p), "over");
+		p->i++;
+	}
+	if (parse_u64(p, next(p), &v))
+		return p->e.rc;
+	t = next(p);
+	if (t->kind != T_WORD || byte_unit(t->s, &mul))
+		return fail_at(p, t, "unexpected '%s', expected a byte unit", tok_text(t));
+	s->u.quota.bytes = v * mul;
+	if (is_word(peek(p), "used")) {
+		p->i++;
+		if (parse_u64(p, next(p), &v))
+			return p->e.rc;
+		t = next(p);
+		if (t->kind != T_WORD || byte_unit(t->s, &mul))
+			return fail_at(p, t, "unexpected '%s', expected a byte unit", tok_text(t));
+		s->u.quota.used = v * mul;
+	}
+	return 0;
+}
+
+/* update @set { key [timeout T] [limit ...] [counter] } */
+static int parse_dynset(struct nft_parser *p, struct nft_stmt *s, bool update)
+{
+	struct tok *t = next(p);
+	uint8_t keys[NFT_CONCAT_MAX], dts[NFT_CONCAT_MAX], lens[NFT_CONCAT_MAX], klen;
+	int nkeys, si;
+
+	s->kind = update ? NFT_S_SET_UPDATE : NFT_S_SET_ADD;
+	if (t->kind != T_WORD || t->s[0] != '@')
+		return fail_at(p, t, "unexpected '%s', expected '@set'", tok_text(t));
+	if (expect_punct(p, '{'))
+		return p->e.rc;
+	nkeys = parse_keys(p, keys);
+	if (nkeys < 0)
+		return p->e.rc;
+	key_info(keys, (unsigned int)nkeys, dts, lens, &klen);
+	si = set_ref(p, t, klen);
+	if (si < 0)
+		return p->e.rc;
+	s->u.dyn.set = si;
+	s->u.dyn.nkeys = (uint8_t)nkeys;
+	memcpy(s->u.dyn.keys, keys, (size_t)nkeys);
+	s->u.dyn.klen = klen;
+	for (;;) {
+		t = next(p);
+		if (is_punct(t, '}'))
+			break;
+		if (is_word(t, "timeout")) {
+			const char *w = word(p, "a time");
+
+			if (!w || rxs__nft_parse_time(w, &s->u.dyn.timeout))
+				return p->e.rc ? p->e.rc : fail_at(p, t, "bad timeout");
+		} else if (is_word(t, "limit")) {
+			s->u.dyn.limit = rxs__calloc(1, sizeof(*s->u.dyn.limit));
+			if (!s->u.dyn.limit)
+				return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+			if (parse_limit(p, s->u.dyn.limit))
+				return p->e.rc;
+		} else if (is_word(t, "counter")) {
+			s->u.dyn.counter = true;
+		} else {
+			static const char *const w[] = { "timeout", "limit", "counter" };
+
+			return unexpected(p, t, "set statement", w, ARRAY_SIZE(w));
+		}
+	}
+	if (!p->n->sets[si].dynamic && !p->n->sets[si].timeout_flag)
+		p->n->sets[si].dynamic = true;	/* nft adds the flag itself */
+	return 0;
+}
+
+static int parse_nat(struct nft_parser *p, struct nft_stmt *s, uint8_t kind)
+{
+	s->kind = NFT_S_NAT;
+	s->u.nat.kind = kind;
+	if (is_word(peek(p), "ip") || is_word(peek(p), "ip6"))
+		p->i++;
+	if (is_word(peek(p), "to")) {
+		const char *w;
+
+		p->i++;
+		w = word(p, "an address or :port");
+		if (!w)
+			return p->e.rc;
+		s->u.nat.to = rxs__strdup(w);
+		if (!s->u.nat.to)
+			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	} else if (kind == NFT_NAT_DNAT || kind == NFT_NAT_SNAT) {
+		return fail_at(p, peek(p), "unexpected '%s', expected 'to'", tok_text(peek(p)));
+	}
+	while (peek(p)->kind == T_WORD &&
+	       (is_word(peek(p), "random") || is_word(peek(p), "persistent") ||
+		is_word(peek(p), "fully-random")))
+		p->i++;
+	while (is_punct(peek(p), ',') && p->toks[p->i + 1].kind == T_WORD)
+		p->i += 2;
+	return 0;
+}
+
+static int parse_stmt(struct nft_parser *p, struct nft_rule *r)
+{
+	struct tok *t = peek(p);
+	struct nft_stmt *s;
+
+	if (t->kind == T_WORD && (rxs__nft_lookup(t->s, key_words, ARRAY_SIZE(key_words)) >= 0) &&
+	    !(is_word(t, "ct") && is_word(&p->toks[p->i + 1], "count")))
+		return parse_match(p, r);
+	if (is_word(t, "comment")) {
+		const char *c;
+
+		p->i++;
+		c = word(p, "a comment");
+		if (!c)
+			return p->e.rc;
+		rxs__free(r->comment);
+		r->comment = rxs__strdup(c);
+		return r->comment ? 0 : rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	}
+	s = rxs__nft_rule_push(r);
+	if (!s)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	p->i++;
+	if (is_word(t, "counter")) {
+		s->kind = NFT_S_COUNTER;
+		if (is_word(peek(p), "packets")) {
+			p->i++;
+			if (parse_u64(p, next(p), &s->u.counter.pkts))
+				return p->e.rc;
+			if (!is_word(next(p), "bytes"))
+				return fail_at(p, &p->toks[p->i - 1], "expected 'bytes'");
+			return parse_u64(p, next(p), &s->u.counter.bytes);
+		}
+		return 0;
+	}
+	if (is_word(t, "limit")) {
+		s->kind = NFT_S_LIMIT;
+		return parse_limit(p, &s->u.limit);
+	}
+	if (is_word(t, "quota"))
+		return parse_quota(p, s);
+	if (is_word(t, "log"))
+		return parse_log(p, s);
+	if (is_word(t, "notrack")) {
+		s->kind = NFT_S_NOTRACK;
+		return 0;
+	}
+	if (is_word(t, "reject"))
+		return parse_reject(p, s);
+	if (is_word(t, "ct")) {		/* ct count [over] N */
+		uint64_t v;
+
+		p->i++;
+		s->kind = NFT_S_CT_COUNT;
+		if (is_word(peek(p), "over")) {
+			p->i++;
+			s->u.ctcount.invert = true;
+		}
+		if (parse_u64(p, next(p), &v) || v > 0xffffffffu)
+			return p->e.rc ? p->e.rc : fail_at(p, t, "ct count out of range");
+		s->u.ctcount.count = (uint32_t)v;
+		return 0;
+	}
+	if (is_word(t, "update") || is_word(t, "add"))
+		return parse_dynset(p, s, is_word(t, "update"));
+	if (is_word(t, "dnat") || is_word(t, "snat") || is_word(t, "masquerade") ||
+	    is_word(t, "redirect"))
+		return parse_nat(p, s, is_word(t, "dnat")	    ? NFT_NAT_DNAT
+				      : is_word(t, "snat")	    ? NFT_NAT_SNAT
+				      : is_word(t, "masquerade") ? NFT_NAT_MASQ
+								 : NFT_NAT_REDIRECT);
+	p->i--;
+	s->kind = NFT_S_VERDICT;
+	if (t->kind == T_WORD && rxs__nft_lookup(t->s, (const char *const[]){ "accept", "drop",
+			"continue", "return", "jump", "goto" }, 6) >= 0)
+		return parse_verdict(p, &s->u.verdict);
+	r->nstmts--;
+	return unexpected(p, t, "statement", stmt_words, ARRAY_SIZE(stmt_words));
+}
+
+static int parse_rule(struct nft_parser *p, unsigned int chain)
+{
+	struct tok *first = peek(p);
+	int ri = rxs__nft_add_rule(p->n, chain);
+	struct nft_rule *r;
+	bool verdict = false;
+
+	if (ri < 0)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	r = &p->n->rules[ri];
+	r->line = first->line;
+	r->col = first->col;
+	for (;;) {
+		struct tok *t = peek(p);
+
+		if (t->kind == T_EOL || t->kind == T_END || is_punct(t, ';') || is_punct(t, '}'))
+			break;
+		if (verdict)
+			return fail_at(p, t, "'%s' after the rule's verdict", tok_text(t));
+		if (parse_stmt(p, &p->n->rules[ri]))
+			return p->e.rc;
+		r = &p->n->rules[ri];
+		verdict = r->nstmts && (r->stmts[r->nstmts - 1].kind == NFT_S_VERDICT ||
+					r->stmts[r->nstmts - 1].kind == NFT_S_REJECT ||
+					r->stmts[r->nstmts - 1].kind == NFT_S_VMAP);
+	}
+	return 0;
+}
+
+/* ---- chains, sets, tables ---- */
+
+/* "type filter hook input priority 0;" */
+static int parse_base(struct nft_parser *p, struct nft_chain *c)
+{
+	const struct nft_table *tb = &p->n->tables[c->table];
+	struct tok *t = next(p);
+	int i;
+
+	i = t->kind == T_WORD ? rxs__nft_lookup(t->s, nft_chain_type_names, 3) : -1;
+	if (i < 0)
+		return unexpected(p, t, "chain type", nft_chain_type_names, 3);
+	c->type = (uint8_t)i;
+	c->base = true;
+	t = next(p);
+	if (!is_word(t, "hook"))
+		return fail_at(p, t, "unexpected '%s', expected 'hook'", tok_text(t));
+	t = next(p);
+	i = t->kind == T_WORD ? rxs__nft_lookup(t->s, nft_hook_names, NFT_NHOOKS) : -1;
+	if (i < 0)
+		return unexpected(p, t, "hook", nft_hook_names, NFT_NHOOKS);
+	if ((tb->family == NFT_FAM_NETDEV) != (i == NFT_HOOK_INGRESS))
+		return fail_at(p, t, "hook '%s' is not a hook of family %s", t->s,
+			       nft_family_names[tb->family]);
+	c->hook = i;
+	if (is_word(peek(p), "device") || is_word(peek(p), "devices")) {
+		const char *d;
+
+		p->i++;
+		if (is_word(peek(p), "="))
+			p->i++;
+		if (is_punct(peek(p), '{'))
+			return fail_at(p, peek(p), "one device per netdev chain is supported");
+		d = word(p, "a device name");
+		if (!d)
+			return p->e.rc;
+		c->dev = rxs__strdup(d);
+		if (!c->dev)
+			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	}
+	t = next(p);
+	if (!is_word(t, "priority"))
+		return fail_at(p, t, "unexpected '%s', expected 'priority'", tok_text(t));
+	t = next(p);
+	if (t->kind != T_WORD)
+		return fail_at(p, t, "expected a priority");
+	{
+		char text[64];
+		char *end;
+		long v = strtol(t->s, &end, 10);
+
+		snprintf(text, sizeof(text), "%s", t->s);
+		if (*end || end == t->s) {
+			if (rxs__nft_named_prio(t->s, tb->family, c->hook, &c->prio)) {
+				static const char *const names[] = { "raw", "mangle", "dstnat",
+								     "filter", "security",
+								     "srcnat" };
+
+				return unexpected(p, t, "priority", names, ARRAY_SIZE(names));
+			}
+			/* "filter + 10", "mangle - 5" */
+			if (is_word(peek(p), "+") || is_word(peek(p), "-")) {
+				bool minus = is_word(peek(p), "-");
+				uint64_t d;
+
+				p->i++;
+				if (parse_u64(p, next(p), &d) || d > 10000)
+					return p->e.rc ? p->e.rc : fail_at(p, t, "bad priority");
+				c->prio += minus ? -(int)d : (int)d;
+				snprintf(text + strlen(text), sizeof(text) - strlen(text), " %c %u",
+					 minus ? '-' : '+', (unsigned int)d);
+			}
+		} else {
+			if (v < -2147483647L || v > 2147483647L)
+				return fail_at(p, t, "priority out of range");
+			c->prio = (int)v;
+		}
+		c->prio_text = rxs__strdup(text);
+		if (!c->prio_text)
+			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	}
+	if (c->type == NFT_TYPE_NAT && c->hook == NFT_HOOK_INGRESS)
+		return fail_at(p, t, "a nat chain cannot hook ingress");
+	return 0;
+}
+
+static int parse_chain(struct nft_parser *p)
+{
+	static const char *const words[] = { "type", "policy", "comment" };
+	struct tok *nt = next(p);
+	int ci;
+
+	if (nt->kind != T_WORD && nt->kind != T_STRING)
+		return fail_at(p, nt, "expected a chain name");
+	if (rxs__nft_find_chain(p->n, p->table, nt->s) >= 0)
+		return fail_at(p, nt, "chain '%s' declared twice", nt->s);
+	ci = rxs__nft_add_chain(p->n, p->table, nt->s);
+	if (ci < 0)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	p->n->chains[ci].line = nt->line;
+	p->n->chains[ci].col = nt->col;
+	if (expect_punct(p, '{'))
+		return p->e.rc;
+	for (;;) {
+		struct tok *t;
+
+		skip_eols(p);
+		t = peek(p);
+		if (is_punct(t, '}')) {
+			p->i++;
+			return 0;
+		}
+		if (t->kind == T_END)
+			return fail_at(p, t, "unexpected end of text in chain '%s'",
+				       p->n->chains[ci].name);
+		if (is_word(t, "type")) {
+			p->i++;
+			if (parse_base(p, &p->n->chains[ci]))
+				return p->e.rc;
+		} else if (is_word(t, "policy")) {
+			struct tok *v;
+
+			p->i++;
+			v = next(p);
+			if (!is_word(v, "accept") && !is_word(v, "drop"))
+				return fail_at(p, v, "unexpected '%s', expected 'accept' or 'drop'",
+					       tok_text(v));
+			p->n->chains[ci].policy = is_word(v, "accept") ? NFT_V_ACCEPT : NFT_V_DROP;
+		} else if (is_word(t, "comment") && p->toks[p->i + 1].kind == T_STRING) {
+			p->i += 2;
+		} else if (t->kind == T_WORD) {
+			if (parse_rule(p, (unsigned int)ci))
+				return p->e.rc;
+		} else {
+			return unexpected(p, t, "rule", words, ARRAY_SIZE(words));
+		}
+	}
+}
+
+/* "type ipv4_addr . inet_service : verdict" or "typeof ip saddr . tcp dport" */
+static int parse_set_type(struct nft_parser *p, struct nft_set *s, bool is_typeof)
+{
+	unsigned int n = 0;
+
+	for (;;) {
+		struct tok *t = peek(p);
+		int dt;
+
+		if (n == NFT_CONCAT_MAX)
+			return fail_at(p, t, "concatenation of more than %d types", NFT_CONCAT_MAX);
+		if (is_typeof) {
+			int k = parse_key(p);
+
+			if (k < 0)
+				return p->e.rc;
+			s->typeof_key[n] = k;
+			dt = nft_keys[k].dtype;
+		} else {
+			p->i++;
+			dt = t->kind == T_WORD ? rxs__nft_lookup(t->s, nft_dtype_names, NFT_DT_N)
+					       : -1;
+			if (dt < 0 || dt == NFT_DT_VERDICT)
+				return unexpected(p, t, "set type", nft_dtype_names, NFT_DT_VERDICT);
+		}
+		s->keys[n++] = (uint8_t)dt;
+		if (!is_word(peek(p), "."))
+			break;
+		p->i++;
+	}
+	s->nkeys = (uint8_t)n;
+	if (is_word(peek(p), ":")) {
+		struct tok *t;
+
+		p->i++;
+		t = next(p);
+		if (!is_word(t, "verdict"))
+			return fail_at(p, t, "only verdict maps are supported ('%s')", tok_text(t));
+		s->map = s->vmap = true;
+	}
+	return 0;
+}
+
+static unsigned int dtype_len(uint8_t dt)
+{
+	for (int k = 0; k < NFT_K_N; k++)
+		if (nft_keys[k].dtype == dt)
+			return nft_keys[k].len;
+	return 4;
+}
+
+static int parse_set(struct nft_parser *p, bool map)
+{
+	static const char *const words[] = { "type", "typeof", "flags", "timeout", "size",
+					     "elements", "comment", "policy", "gc-interval",
+					     "counter", "auto-merge" };
+	struct tok *nt = next(p);
+	uint8_t lens[NFT_CONCAT_MAX];
+	struct nft_set *s;
+	int si;
+
+	if (nt->kind != T_WORD && nt->kind != T_STRING)
+		return fail_at(p, nt, "expected a set name");
+	if (rxs__nft_find_set(p->n, p->table, nt->s) >= 0)
+		return fail_at(p, nt, "set '%s' declared twice", nt->s);
+	si = rxs__nft_add_set(p->n, p->table, nt->s);
+	if (si < 0)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	p->n->sets[si].line = nt->line;
+	p->n->sets[si].col = nt->col;
+	if (expect_punct(p, '{'))
+		return p->e.rc;
+	for (;;) {
+		struct tok *t;
+		int w;
+
+		skip_eols(p);
+		t = next(p);
+		s = &p->n->sets[si];
+		if (is_punct(t, '}'))
+			break;
+		w = t->kind == T_WORD ? rxs__nft_lookup(t->s, words, ARRAY_SIZE(words)) : -1;
+		switch (w) {
+		case 0:
+		case 1:
+			if (parse_set_type(p, s, w == 1))
+				return p->e.rc;
+			s->klen = 0;
+			for (unsigned int i = 0; i < s->nkeys; i++) {
+				lens[i] = (uint8_t)(s->typeof_key[i] >= 0
+						    ? nft_keys[s->typeof_key[i]].len
+						    : dtype_len(s->keys[i]));
+				s->klen = (uint8_t)(s->klen + lens[i]);
+			}
+			if (map != s->map)
+				return fail_at(p, t, map ? "a map needs 'type KEY : verdict'"
+							 : "a set with ':' must be declared as a map");
+			break;
+		case 2:
+			do {
+				static const char *const fl[] = { "constant", "interval", "timeout",
+								  "dynamic" };
+				struct tok *f = next(p);
+				int k = f->kind == T_WORD ? rxs__nft_lookup(f->s, fl, 4) : -1;
+
+				if (k < 0)
+					return unexpected(p, f, "set flag", fl, 4);
+				s->constant |= k == 0;
+				s->interval |= k == 1;
+				s->timeout_flag |= k == 2;
+				s->dynamic |= k == 3;
+			} while (is_punct(peek(p), ',') && (p->i++, true));
+			break;
+		case 3: {
+			const char *v = word(p, "a time");
+
+			if (!v || rxs__nft_parse_time(v, &s->timeout))
+				return p->e.rc ? p->e.rc : fail_at(p, t, "bad timeout");
+			s->timeout_flag = true;
+			break;
+		}
+		case 4: {
+			uint64_t v;
+
+			if (parse_u64(p, next(p), &v) || v > 0xffffffffu)
+				return p->e.rc ? p->e.rc : fail_at(p, t, "bad size");
+			s->size = (uint32_t)v;
+			break;
+		}
+		case 5:
+			if (!s->nkeys)
+				return fail_at(p, t, "elements before the set's type");
+			if (!is_word(next(p), "=") || expect_punct(p, '{'))
+				return p->e.rc ? p->e.rc : fail_at(p, t, "expected 'elements = {'");
+			if (parse_elements(p, s, lens))
+				return p->e.rc;
+			break;
+		case 6:
+		case 7:
+		case 8:
+			p->i++;
+			break;
+		case 9:
+		case 10:
+			break;
+		default:
+			return unexpected(p, t, "set keyword", words, ARRAY_SIZE(words));
+		}
+	}
+	if (!p->n->sets[si].nkeys)
+		return fail_at(p, nt, "set '%s' has no type", nt->s);
+	return 0;
+}
+
+/* Past the block whose '{' is the next token (a chain, a set). */
+static int skip_block(struct nft_parser *p)
+{
+	int depth = 0;
+
+	do {
+		struct tok *t = &p->toks[p->i];
+
+		if (t->kind == T_END)
+			return fail_at(p, t, "unexpected end of text, expected '}'");
+		depth += is_punct(t, '{') - is_punct(t, '}');
+		p->i++;
+	} while (depth > 0);
+	return 0;
+}
+
+/* A table's body, read twice: sets and maps first, then chains, so a rule may name a set
+ * declared below it, as nft allows. */
+static int table_body(struct nft_parser *p, bool chains)
+{
+	static const char *const words[] = { "chain", "set", "map", "flags", "comment" };
+
+	for (;;) {
+		struct tok *t;
+		bool is_set;
+
+		skip_eols(p);
+		t = next(p);
+		if (is_punct(t, '}'))
+			return 0;
+		is_set = is_word(t, "set") || is_word(t, "map");
+		if (is_word(t, "chain") || is_set) {
+			struct tok *name = next(p);
+
+			if (chains == is_set) {
+				if (skip_block(p))
+					return p->e.rc;
+				continue;
+			}
+			p->i--;
+			(void)name;
+			if (is_set ? parse_set(p, is_word(t, "map")) : parse_chain(p))
+				return p->e.rc;
+		} else if (is_word(t, "flags") || is_word(t, "comment")) {
+			p->i++;
+		} else if (t->kind == T_END) {
+			return fail_at(p, t, "unexpected end of text in table '%s'",
+				       p->n->tables[p->table].name);
+		} else {
+			return unexpected(p, t, "table keyword", words, ARRAY_SIZE(words));
+		}
+	}
+}
+
+static int parse_table(struct nft_parser *p)
+{
+	struct tok *t = next(p), *nt;
+	int fam = t->kind == T_WORD ? rxs__nft_lookup(t->s, nft_family_names, NFT_FAM_N) : -1;
+	unsigned int body;
+	int ti;
+
+	if (fam < 0) {
+		static const char *const more[] = { "ip", "ip6", "inet", "netdev", "arp", "bridge" };
+
+		if (is_word(t, "arp") || is_word(t, "bridge"))
+			return fail_at(p, t, "family '%s' is not supported (ip, ip6, inet, netdev)",
+				       t->s);
+		/* "table filter {": the family defaults to ip. */
+		if ((t->kind == T_WORD || t->kind == T_STRING) && is_punct(peek(p), '{')) {
+			fam = NFT_FAM_IP;
+			p->i--;
+		} else {
+			return unexpected(p, t, "family", more, ARRAY_SIZE(more));
+		}
+	}
+	nt = next(p);
+	if (nt->kind != T_WORD && nt->kind != T_STRING)
+		return fail_at(p, nt, "expected a table name");
+	ti = rxs__nft_find_table(p->n, (uint8_t)fam, nt->s);
+	if (ti < 0)
+		ti = rxs__nft_add_table(p->n, (uint8_t)fam, nt->s);
+	if (ti < 0)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	p->table = (unsigned int)ti;
+	if (expect_punct(p, '{'))
+		return p->e.rc;
+	body = p->i;
+	if (table_body(p, false))
+		return p->e.rc;
+	p->i = body;
+	return table_body(p, true);
+}
+
+static int parse_file(struct nft_parser *p)
+{
+	static const char *const words[] = { "table", "flush" };
+
+	for (;;) {
+		struct tok *t;
+
+		skip_eols(p);
+		t = next(p);
+		if (t->kind == T_END)
+			return 0;
+		if (is_word(t, "table")) {
+			if (parse_table(p))
+				return p->e.rc;
+		} else if (is_word(t, "flush") && is_word(peek(p), "ruleset")) {
+			p->i++;
+		} else {
+			return unexpected(p, t, "keyword", words, ARRAY_SIZE(words));
+		}
+	}
+}
+
+int rxs__nft_parse_text(struct nft_ruleset *n, const char *text, const char *name,
+			unsigned int first_line, unsigned int indent, char *err, size_t errlen)
+{
+	struct nft_parser p = { .n = n, .e = { .name = name ? name : "nftables", .buf = err,
+					       .len = errlen } };
+	int rc;
+
+	if (errlen)
+		err[0] = '\0';
+	rc = tokenize(&p, text, first_line ? first_line : 1, indent);
+	if (!rc)
+		rc = parse_file(&p);
+	if (!rc)
+		rc = rxs__nft_finish(n, &p.e);
+	rxs__free(p.toks);
+	rxs__free(p.buf);
+	return rc;
+}
