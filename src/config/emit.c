@@ -370,10 +370,10 @@ static void put_duration(FILE *f, uint64_t ns)
 	fprintf(f, "%lluns", (unsigned long long)ns);
 }
 
-/* The netfilter text as a literal block, each line indented. */
-static void emit_netfilter(FILE *f, const char *text)
+/* A rule set's text as a literal block under @key, each line indented. */
+static void emit_netfilter(FILE *f, const char *key, const char *text)
 {
-	fputs("netfilter: |\n", f);
+	fprintf(f, "%s: |\n", key);
 	while (*text) {
 		size_t n = strcspn(text, "\n");
 
@@ -392,7 +392,11 @@ int rxs_scenario_emit(const struct rxs_scenario *sc, FILE *f)
 	for (unsigned int i = 0; i < sc->nnics; i++)
 		emit_nic(f, &sc->nics[i], sc->host.cpus ? sc->host.cpus : 1);
 	if (sc->netfilter)
-		emit_netfilter(f, sc->netfilter);
+		emit_netfilter(f, "netfilter", sc->netfilter);
+	if (sc->nftables_file)
+		fprintf(f, "nftables: { file: \"%s\" }\n", sc->nftables_file);
+	else if (sc->nftables)
+		emit_netfilter(f, "nftables", sc->nftables);
 	if (sc->nsockets)
 		fputs("sockets:\n", f);
 	for (unsigned int i = 0; i < sc->nsockets; i++)

@@ -240,6 +240,77 @@ static int set_netfilter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return 0;
 }
 
+/* The file of nftables: { file: F }, read whole; errors name the key. */
+static int read_nft_file(struct cfg_ctx *c, yaml_node_t *v, struct rxs_scenario *sc)
+{
+	char *path = NULL, *text = NULL;
+	long len;
+	FILE *f;
+	int err = rxs__cfg_path(c, v, &path);
+
+	if (err)
+		return err;
+	f = fopen(path, "rb");
+	if (!f || fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
+	    !(text = rxs__malloc((size_t)len + 1)) || fread(text, 1, (size_t)len, f) != (size_t)len) {
+		err = rxs__cfg_error(c, v, "cannot read nftables file '%s': %s", path,
+				     text ? "read error" : strerror(errno));
+		if (f)
+			fclose(f);
+		rxs__free(path);
+		rxs__free(text);
+		return err;
+	}
+	fclose(f);
+	text[len] = '\0';
+	rxs__free(sc->nftables);
+	rxs__free(sc->nftables_file);
+	sc->nftables = text;
+	sc->nftables_file = path;
+	sc->nftables_line = 1;
+	sc->nftables_indent = 0;
+	return 0;
+}
+
+/* nftables: `nft list ruleset` text (or `nft -j list ruleset` JSON) inline, or { file: F };
+ * kept verbatim for the netfilter module, which reports errors at their line and column. */
+static int set_nftables(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	struct rxs_scenario *sc = obj;
+	int err;
+
+	if (rxs__cfg_is_null(v)) {
+		rxs__free(sc->nftables);
+		rxs__free(sc->nftables_file);
+		sc->nftables = sc->nftables_file = NULL;
+		return 0;
+	}
+	if (v->type == YAML_MAPPING_NODE) {
+		yaml_node_pair_t *pair = v->data.mapping.pairs.start;
+		yaml_node_t *k = pair < v->data.mapping.pairs.top
+				 ? yaml_document_get_node(c->doc, pair->key) : NULL;
+
+		if (v->data.mapping.pairs.top - pair != 1 || !k || k->type != YAML_SCALAR_NODE ||
+		    strcmp((const char *)k->data.scalar.value, "file"))
+			return rxs__cfg_error(c, v, "nftables: is the rule set's text, or { file: "
+					      "rules.nft }");
+		return read_nft_file(c, yaml_document_get_node(c->doc, pair->value), sc);
+	}
+	err = rxs__cfg_string(c, v, &sc->nftables);
+	if (err)
+		return err;
+	rxs__free(sc->nftables_file);
+	sc->nftables_file = NULL;
+	sc->nftables_line = c->set ? 0 : (unsigned int)v->start_mark.line + 1;
+	sc->nftables_indent = 0;
+	if (!c->set && (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+			v->data.scalar.style == YAML_FOLDED_SCALAR_STYLE)) {
+		sc->nftables_line++;
+		sc->nftables_indent = block_indent(c, v);
+	}
+	return 0;
+}
+
 static int set_until(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	struct rxs_run_config *run = &((struct rxs_scenario *)obj)->run;
@@ -273,6 +344,7 @@ const struct cfg_key rxs__cfg_top_keys[] = {
 	{ .name = "sysctl", .named = set_sysctl },
 	{ .name = "nics", .list = &rxs__cfg_nic_list },
 	{ .name = "netfilter", .set = set_netfilter },
+	{ .name = "nftables", .set = set_nftables },
 	{ .name = "sockets", .list = &rxs__cfg_socket_list },
 	{ .name = "taps", .list = &rxs__cfg_tap_list },
 	{ .name = "traffic", .list = &rxs__cfg_traffic_list },

@@ -56,6 +56,8 @@ static struct rxs_scenario *scenario_copy(const struct rxs_scenario *sc)
 	c->path = dup_or_null(sc->path, &ok);
 	c->dir = dup_or_null(sc->dir, &ok);
 	c->netfilter = dup_or_null(sc->netfilter, &ok);
+	c->nftables = dup_or_null(sc->nftables, &ok);
+	c->nftables_file = dup_or_null(sc->nftables_file, &ok);
 	c->comment = dup_or_null(sc->comment, &ok);
 	c->nics = dup_array(sc->nics, sc->nnics, sizeof(*sc->nics), &ok);
 	c->sockets = dup_array(sc->sockets, sc->nsockets, sizeof(*sc->sockets), &ok);
@@ -184,17 +186,25 @@ static int open_taps(struct rxs_host *h, char *err, size_t errlen)
 	return 0;
 }
 
-/* The iptables-save rules of the scenario; errors name the scenario file and line. */
+/* The iptables-save rules and the nftables rule set of the scenario, in one rule set as the
+ * kernel runs them at the same hooks; errors name the file, line and column. */
 static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 {
 	const struct rxs_scenario *sc = h->sc;
 	int rc;
 
-	if (!sc->netfilter)
+	if (!sc->netfilter && !sc->nftables)
 		return 0;
 	rc = rxs_ruleset_create_at(&h->nf.rules, sc->netfilter, sc->path ? sc->path : "netfilter",
 				   sc->netfilter_line ? sc->netfilter_line : 1,
 				   sc->netfilter_indent, err, errlen);
+	if (!rc && sc->nftables)
+		rc = rxs_ruleset_load_nft(h->nf, sc->nftables,
+					  sc->nftables_file ? sc->nftables_file
+					  : sc->path	    ? sc->path
+							    : "nftables",
+					  sc->nftables_line ? sc->nftables_line : 1,
+					  sc->nftables_indent, err, errlen);
 	if (!rc)
 		rxs_ruleset_set_conntrack_max(h->nf.rules,
 					      (uint64_t)rxs_scenario_sysctl(sc, RXS_SYSCTL_NF_CONNTRACK_MAX));

@@ -318,6 +318,23 @@ static void json_netfilter(struct jw *w, const struct rxs_host *h)
 		jw_u64(w, "bytes", r.bytes);
 		jw_close(w, '}');
 	}
+	/* nftables rules: a counter's values as nft list ruleset shows them ("counter": true), or
+	 * the packets that reached the rule's end or verdict. */
+	for (unsigned int i = 0; nf && i < rxs_ruleset_nft_nrules(nf); i++) {
+		struct rxs_nft_rule_info r;
+
+		if (rxs_ruleset_nft_rule(nf, i, &r) < 0)
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_str(w, "family", r.family);
+		jw_str(w, "table", r.table);
+		jw_str(w, "chain", r.chain);
+		jw_str(w, "rule", r.text);
+		jw_bool(w, "counter", r.counter);
+		jw_u64(w, "pkts", r.pkts);
+		jw_u64(w, "bytes", r.bytes);
+		jw_close(w, '}');
+	}
 	for (unsigned int i = 0; nf && i < rxs_ruleset_nchains(nf); i++) {
 		struct rxs_ruleset_chain_info c;
 

@@ -294,9 +294,13 @@ int rxs__report_kernel(const struct rxs_host *h, FILE *out, bool all_counters)
 	k_ss(out, h, IPPROTO_UDP);
 	k_ss(out, h, IPPROTO_TCP);
 	k_interrupts(out, h);
-	if (rxs_ruleset_get(h)) {
+	if (rxs_ruleset_get(h) && rxs_ruleset_nchains(rxs_ruleset_get(h))) {
 		fputc('\n', out);
 		rxs_ruleset_print(rxs_ruleset_get(h), out);
+	}
+	if (rxs_ruleset_get(h) && rxs_ruleset_nft_nrules(rxs_ruleset_get(h))) {
+		fputs("\n# nft list ruleset\n", out);
+		rxs_ruleset_nft_print(rxs_ruleset_get(h), out);
 	}
 	k_taps(out, h);
 	return ferror(out) ? -EIO : 0;
