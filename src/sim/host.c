@@ -199,7 +199,7 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 				   sc->netfilter_line ? sc->netfilter_line : 1,
 				   sc->netfilter_indent, err, errlen);
 	if (!rc && sc->nftables)
-		rc = rxs_ruleset_load_nft(h->nf, sc->nftables,
+		rc = rxs_ruleset_load_nft(h->nf.rules, sc->nftables,
 					  sc->nftables_file ? sc->nftables_file
 					  : sc->path	    ? sc->path
 							    : "nftables",
