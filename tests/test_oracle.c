@@ -35,6 +35,10 @@ static const struct {
 	{ __LINE__, OWN, "udp-rcvbuf", NULL, NULL },
 	{ __LINE__, OWN, "icmp-echo", NULL, NULL },
 	{ __LINE__, OWN, "nft-input-drop", NULL, NULL },
+	/* The nft cases with their real nftables rule set, as text and as nft -j JSON, against the
+	 * same counters and the nft rules' own (expect-nft.json). */
+	{ __LINE__, OWN, "nft-input-drop", "scenario-nft.yaml", "expect-nft.json" },
+	{ __LINE__, OWN, "nft-input-drop", "scenario-nft-json.yaml", "expect-nft.json" },
 	{ __LINE__, OWN, "accept-overflow", NULL, NULL },
 	{ __LINE__, OWN, "synq-syncookies-on", NULL, NULL },
 	{ __LINE__, OWN, "synq-syncookies-off", NULL, NULL },
@@ -47,6 +51,8 @@ static const struct {
 	{ __LINE__, OWN, "accept-cookies", NULL, NULL },
 	{ __LINE__, OWN, "tcp-data", NULL, NULL },
 	{ __LINE__, OWN, "nft-reject", NULL, NULL },
+	{ __LINE__, OWN, "nft-reject", "scenario-nft.yaml", "expect-nft.json" },
+	{ __LINE__, OWN, "nft-reject", "scenario-nft-json.yaml", "expect-nft.json" },
 	{ __LINE__, OWN, "client-txcsum", "client-tx.pcap --set nics.eth0.gro=false", NULL },
 	{ __LINE__, OWN, "client-txcsum",
 	  "client-tx.pcap --set nics.eth0.gro=false --set traffic.0.checksums=verify",

@@ -23,9 +23,10 @@ static int refuse_nat(const struct nft_ruleset *n, const char *name, char *err, 
 			if (r->stmts[j].kind != NFT_S_NAT)
 				continue;
 			if (errlen) {
-				if (r->line)
+				if (r->stmts[j].line)
 					snprintf(err, errlen, "%s:%u:%u: NAT statements need the NAT "
-						 "core (not yet): '%s'", name, r->line, r->col,
+						 "core (not yet): '%s'", name, r->stmts[j].line,
+						 r->stmts[j].col,
 						 kinds[r->stmts[j].u.nat.kind]);
 				else
 					snprintf(err, errlen, "%s: chain %s: NAT statements need the "

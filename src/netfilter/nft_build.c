@@ -739,6 +739,35 @@ static int register_hook(struct nft_ruleset *n, unsigned int c)
 	return 0;
 }
 
+/* A statement's set: of the key's length, a verdict map for vmap and only for it. */
+static int check_set(const struct nft_ruleset *n, const struct nft_rule *r,
+		     const struct nft_stmt *s, struct nft_err *e)
+{
+	const struct nft_set *set;
+	unsigned int klen;
+	bool vmap = s->kind == NFT_S_VMAP;
+
+	if (s->kind == NFT_S_MATCH && s->u.m.op == NFT_OP_LOOKUP) {
+		set = &n->sets[s->u.m.set];
+		klen = s->u.m.klen;
+	} else if (vmap) {
+		set = &n->sets[s->u.vmap.set];
+		klen = s->u.vmap.klen;
+	} else if (s->kind == NFT_S_SET_ADD || s->kind == NFT_S_SET_UPDATE) {
+		set = &n->sets[s->u.dyn.set];
+		klen = s->u.dyn.klen;
+	} else {
+		return 0;
+	}
+	if (set->klen != klen)
+		return rxs__nft_fail(e, r->line, r->col, "set '%s' has a key of another type",
+				     set->name);
+	if (set->vmap != vmap)
+		return rxs__nft_fail(e, r->line, r->col, vmap ? "'%s' is not a verdict map"
+							   : "map '%s' needs 'vmap'", set->name);
+	return 0;
+}
+
 static int finish_rules(struct nft_ruleset *n, struct nft_err *e)
 {
 	for (unsigned int i = 0; i < n->nrules; i++) {
@@ -749,6 +778,8 @@ static int finish_rules(struct nft_ruleset *n, struct nft_err *e)
 			struct nft_stmt *s = &r->stmts[j];
 
 			if (s->kind == NFT_S_VERDICT && resolve(n, &s->u.verdict, table, r, e))
+				return e->rc;
+			if (check_set(n, r, s, e))
 				return e->rc;
 			if (s->kind == NFT_S_NAT)
 				n->has_nat = true;

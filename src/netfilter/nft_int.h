@@ -144,6 +144,7 @@ enum nft_nat_kind { NFT_NAT_DNAT, NFT_NAT_SNAT, NFT_NAT_MASQ, NFT_NAT_REDIRECT }
 
 struct nft_stmt {
 	uint8_t kind;			/* enum nft_stmt_kind */
+	unsigned int line, col;		/* where it starts in the text (0 for JSON) */
 	union {
 		struct {
 			uint8_t nkeys;

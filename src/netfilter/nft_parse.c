@@ -492,6 +492,7 @@ static int anon_set(struct nft_parser *p, const uint8_t *keys, unsigned int nkey
 static int set_ref(struct nft_parser *p, const struct tok *t, unsigned int klen)
 {
 	int si = rxs__nft_find_set(p->n, p->table, t->s + 1);
+	const char *near;
 
 	if (si < 0) {
 		const char *names[64];
@@ -500,10 +501,13 @@ static int set_ref(struct nft_parser *p, const struct tok *t, unsigned int klen)
 		for (unsigned int i = 0; i < p->n->nsets && n < ARRAY_SIZE(names); i++)
 			if (!p->n->sets[i].anon && p->n->sets[i].table == p->table)
 				names[n++] = p->n->sets[i].name;
-		return unexpected(p, t, "set", names, n), -1;
+		near = rxs__suggest(t->s + 1, names, n);
+		if (near)
+			return fail_at(p, t, "unknown set '%s' (did you mean '%s'?)", t->s + 1, near),
+			       -1;
+		return fail_at(p, t, "unknown set '%s'", t->s + 1), -1;
 	}
-	if (p->n->sets[si].klen != klen)
-		return fail_at(p, t, "set '%s' has a key of another type", t->s + 1), -1;
+	(void)klen;	/* checked once every set is read (rxs__nft_finish) */
 	return si;
 }
 
@@ -564,11 +568,7 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 			s->u.vmap.set = set_ref(p, t, klen);
 		else
 			return fail_at(p, t, "unexpected '%s', expected '{' or '@map'", tok_text(t));
-		if (s->u.vmap.set < 0)
-			return p->e.rc;
-		if (!p->n->sets[s->u.vmap.set].vmap)
-			return fail_at(p, t, "'%s' is not a verdict map", tok_text(t));
-		return 0;
+		return s->u.vmap.set < 0 ? p->e.rc : 0;
 	}
 	/* "tcp flags & (fin|syn|rst|ack) == syn" and "tcp flags syn / fin,syn,rst,ack". */
 	if (is_word(t, "&") && nkeys == 1) {
@@ -600,8 +600,6 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 		s->u.m.neg = op == 1;
 		s->u.m.set = is_punct(t, '{') ? anon_set(p, keys, (unsigned int)nkeys, false)
 					      : set_ref(p, t, klen);
-		if (s->u.m.set >= 0 && p->n->sets[s->u.m.set].map)
-			return fail_at(p, t, "a map needs 'vmap'");
 		return s->u.m.set < 0 ? p->e.rc : 0;
 	}
 	if (concat_value(p, dts, lens, (unsigned int)nkeys, &s->u.m.v, &s->u.m.hi, true))
@@ -922,6 +920,8 @@ static int parse_stmt(struct nft_parser *p, struct nft_rule *r)
 	s = rxs__nft_rule_push(r);
 	if (!s)
 		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	s->line = t->line;
+	s->col = t->col;
 	p->i++;
 	if (is_word(t, "counter")) {
 		s->kind = NFT_S_COUNTER;
@@ -1211,9 +1211,11 @@ static int parse_set(struct nft_parser *p, bool map)
 
 	if (nt->kind != T_WORD && nt->kind != T_STRING)
 		return fail_at(p, nt, "expected a set name");
-	if (rxs__nft_find_set(p->n, p->table, nt->s) >= 0)
+	si = rxs__nft_find_set(p->n, p->table, nt->s);
+	if (si >= 0 && p->n->sets[si].line)
 		return fail_at(p, nt, "set '%s' declared twice", nt->s);
-	si = rxs__nft_add_set(p->n, p->table, nt->s);
+	if (si < 0)
+		si = rxs__nft_add_set(p->n, p->table, nt->s);
 	if (si < 0)
 		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
 	p->n->sets[si].line = nt->line;
@@ -1302,65 +1304,31 @@ static int parse_set(struct nft_parser *p, bool map)
 	return 0;
 }
 
-/* Past the block whose '{' is the next token (a chain, a set). */
-static int skip_block(struct nft_parser *p)
+/* Declare the sets and maps of the table whose body starts at token @i, so a rule may name
+ * one declared below it, as nft allows (their bodies are read where they stand). */
+static int predeclare_sets(struct nft_parser *p, unsigned int i)
 {
-	int depth = 0;
+	int depth = 1;
 
-	do {
-		struct tok *t = &p->toks[p->i];
+	for (; depth > 0 && p->toks[i].kind != T_END; i++) {
+		const struct tok *t = &p->toks[i];
 
-		if (t->kind == T_END)
-			return fail_at(p, t, "unexpected end of text, expected '}'");
 		depth += is_punct(t, '{') - is_punct(t, '}');
-		p->i++;
-	} while (depth > 0);
-	return 0;
-}
-
-/* A table's body, read twice: sets and maps first, then chains, so a rule may name a set
- * declared below it, as nft allows. */
-static int table_body(struct nft_parser *p, bool chains)
-{
-	static const char *const words[] = { "chain", "set", "map", "flags", "comment" };
-
-	for (;;) {
-		struct tok *t;
-		bool is_set;
-
-		skip_eols(p);
-		t = next(p);
-		if (is_punct(t, '}'))
-			return 0;
-		is_set = is_word(t, "set") || is_word(t, "map");
-		if (is_word(t, "chain") || is_set) {
-			struct tok *name = next(p);
-
-			if (chains == is_set) {
-				if (skip_block(p))
-					return p->e.rc;
-				continue;
-			}
-			p->i--;
-			(void)name;
-			if (is_set ? parse_set(p, is_word(t, "map")) : parse_chain(p))
-				return p->e.rc;
-		} else if (is_word(t, "flags") || is_word(t, "comment")) {
-			p->i++;
-		} else if (t->kind == T_END) {
-			return fail_at(p, t, "unexpected end of text in table '%s'",
-				       p->n->tables[p->table].name);
-		} else {
-			return unexpected(p, t, "table keyword", words, ARRAY_SIZE(words));
-		}
+		if (depth != 1 || !(is_word(t, "set") || is_word(t, "map")) ||
+		    (p->toks[i + 1].kind != T_WORD && p->toks[i + 1].kind != T_STRING) ||
+		    !is_punct(&p->toks[i + 2], '{') ||
+		    rxs__nft_find_set(p->n, p->table, p->toks[i + 1].s) >= 0)
+			continue;
+		if (rxs__nft_add_set(p->n, p->table, p->toks[i + 1].s) < 0)
+			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
 	}
+	return 0;
 }
 
 static int parse_table(struct nft_parser *p)
 {
 	struct tok *t = next(p), *nt;
 	int fam = t->kind == T_WORD ? rxs__nft_lookup(t->s, nft_family_names, NFT_FAM_N) : -1;
-	unsigned int body;
 	int ti;
 
 	if (fam < 0) {
@@ -1388,11 +1356,30 @@ static int parse_table(struct nft_parser *p)
 	p->table = (unsigned int)ti;
 	if (expect_punct(p, '{'))
 		return p->e.rc;
-	body = p->i;
-	if (table_body(p, false))
+	if (predeclare_sets(p, p->i))
 		return p->e.rc;
-	p->i = body;
-	return table_body(p, true);
+	for (;;) {
+		static const char *const words[] = { "chain", "set", "map", "flags", "comment" };
+
+		skip_eols(p);
+		t = next(p);
+		if (is_punct(t, '}'))
+			return 0;
+		if (is_word(t, "chain")) {
+			if (parse_chain(p))
+				return p->e.rc;
+		} else if (is_word(t, "set") || is_word(t, "map")) {
+			if (parse_set(p, is_word(t, "map")))
+				return p->e.rc;
+		} else if (is_word(t, "flags") || is_word(t, "comment")) {
+			p->i++;
+		} else if (t->kind == T_END) {
+			return fail_at(p, t, "unexpected end of text in table '%s'",
+				       p->n->tables[ti].name);
+		} else {
+			return unexpected(p, t, "table keyword", words, ARRAY_SIZE(words));
+		}
+	}
 }
 
 static int parse_file(struct nft_parser *p)

@@ -427,9 +427,13 @@ static void print_stmt(struct sbuf *b, const struct nft_ruleset *n, const struct
 		break;
 	case NFT_S_REJECT:
 		sb_printf(b, "reject");
+		/* The default (icmpx, or in family ip icmp, port-unreachable) prints bare, as
+		 * nft prints it. */
 		if (s->u.reject.kind == NFT_REJECT_TCP_RST)
 			sb_printf(b, " with tcp reset");
-		else if (s->u.reject.kind != NFT_REJECT_DEFAULT)
+		else if (s->u.reject.kind != NFT_REJECT_DEFAULT &&
+			 !(s->u.reject.kind == NFT_REJECT_ICMPX && s->u.reject.code == 1) &&
+			 !(s->u.reject.kind == NFT_REJECT_ICMP && s->u.reject.code == 3))
 			sb_printf(b, " with %s %s", rk[s->u.reject.kind],
 				  rxs__nft_reject_name(s->u.reject.kind, s->u.reject.code));
 		break;
