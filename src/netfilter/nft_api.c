@@ -45,6 +45,7 @@ int rxs_ruleset_load_nft(rxs_ruleset_t *nf, const char *text, const char *name,
 {
 	struct nft_ruleset *n;
 	const char *s = text ? text : "";
+	bool ct;
 	int rc;
 
 	if (errlen)
@@ -70,8 +71,12 @@ int rxs_ruleset_load_nft(rxs_ruleset_t *nf, const char *text, const char *name,
 		return rc;
 	}
 	nf->nft = n;
+	/* Conntrack runs when a rule needs it (nf_ct_netns_get). */
+	ct = nf->ct_enabled;
+	nf->ct_enabled |= n->uses_ct;
 	if (rxs__nf_build_stages(nf)) {
 		nf->nft = NULL;
+		nf->ct_enabled = ct;
 		rxs__nf_build_stages(nf);
 		rxs__nft_free(n);
 		if (errlen)
@@ -79,8 +84,6 @@ int rxs_ruleset_load_nft(rxs_ruleset_t *nf, const char *text, const char *name,
 				 name, NF_MAX_STAGES);
 		return RXS_ERULE;
 	}
-	/* Conntrack runs when a rule needs it (nf_ct_netns_get). */
-	nf->ct_enabled |= n->uses_ct;
 	return 0;
 }
 

@@ -369,9 +369,15 @@ int rxs__nf_build_stages(struct rxs_ruleset *nf)
 		struct nf_stage *st = nf->stages[hook];
 		unsigned int n = 0;
 
-		for (unsigned int i = 0; i < 4 && stage_order[hook][i] != -2; i++)
-			st[n++] = (struct nf_stage){ .prio = stage_priority(stage_order[hook][i]),
-						     .kind = (int16_t)stage_order[hook][i] };
+		/* A table with no chain at this hook, or conntrack that no rule needs, would
+		 * accept at once: such a stage is left out, so a hook pays only for what runs. */
+		for (unsigned int i = 0; i < 4 && stage_order[hook][i] != -2; i++) {
+			int t = stage_order[hook][i];
+
+			if (t < 0 ? !nf->ct_enabled : nf->builtin[t][hook] < 0)
+				continue;
+			st[n++] = (struct nf_stage){ .prio = stage_priority(t), .kind = (int16_t)t };
+		}
 		for (unsigned int i = 0; nf->nft && i < nf->nft->nhooks[hook]; i++) {
 			const struct nft_hook_entry *e = &nf->nft->hooks[hook][i];
 			uint8_t fam = nf->nft->tables[nf->nft->chains[e->chain].table].family;
@@ -474,8 +480,6 @@ int rxs_ruleset_create_at(rxs_ruleset_t **nfp, const char *text, const char *nam
 	rc = rxs__nf_ct_init(nf);
 	if (!rc)
 		rc = rxs__nf_parse(nf, text ? text : "", name, first_line, indent, err, errlen);
-	if (!rc)
-		rc = rxs__nf_build_stages(nf);
 	if (!rc) {
 		nf->stack = rxs__calloc(NF_NEST_MAX * (nf->nchains + 1), sizeof(*nf->stack));
 		nf->frames = nf->stack;
@@ -496,6 +500,10 @@ int rxs_ruleset_create_at(rxs_ruleset_t **nfp, const char *text, const char *nam
 		nf->ct_enabled |= r->t.kind == NF_T_CT;
 		for (unsigned int m = 0; m < r->nmatches; m++)
 			nf->ct_enabled |= r->m[m].kind == NF_M_CONNTRACK;
+	}
+	if (rxs__nf_build_stages(nf)) {
+		rxs_ruleset_destroy(nf);
+		return -ENOSPC;		/* four iptables stages a hook: cannot happen */
 	}
 	*nfp = nf;
 	return 0;
