@@ -70,6 +70,11 @@ static const struct {
 	{ __LINE__, OWN, "udp6-noport", NULL, NULL },		/* ICMPv6 rate limits */
 	{ __LINE__, OWN, "udp-bcast-bound", NULL, NULL },	/* bound addresses, bcast pings */
 	{ __LINE__, OWN, "tcp-acceptq-full", NULL, NULL },	/* sk_drops counted twice */
+	/* The receive window and memory: SO_RCVBUF 8192 never read, data past the window,
+	 * duplicate data and D-SACK (scapy: nics[].raw_sender). */
+	{ __LINE__, OWN, "tcp-rcvbuf-noread", NULL, NULL },
+	{ __LINE__, OWN, "tcp-overwindow", NULL, NULL },
+	{ __LINE__, OWN, "tcp-dupdata", NULL, NULL },
 };
 
 static int run(const char *cmd)

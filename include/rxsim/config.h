@@ -142,6 +142,10 @@ struct rxs_nic_config {
 	int irq_affinity[RXS_MAX_QUEUES];	/* queue -> CPU; default queue % cpus */
 	uint64_t rps_cpus[RXS_MAX_QUEUES];	/* CPU mask per queue, 0 = RPS off */
 	bool gro;				/* default true for generic, false for veth */
+	/* veth: the peer sends through a packet socket (scapy, tcpreplay): every frame one
+	 * linear kmalloc'd buffer. false (default): a kernel stack, whose TCP segments carry
+	 * their payload in page frags behind a small head (truesize 832 + payload). */
+	bool raw_sender;
 	enum rxs_driver driver;
 	/* RSS (ethtool -X, ethtool -N rx-flow-hash) */
 	bool rss_key_set;			/* false: the Microsoft verification key */

@@ -117,6 +117,14 @@
 	XX(TcpExtTCPOFOMerge, TcpExt, TCPOFOMerge) \
 	XX(TcpExtTCPRcvQDrop, TcpExt, TCPRcvQDrop) \
 	XX(TcpExtTCPZeroWindowDrop, TcpExt, TCPZeroWindowDrop) \
+	XX(TcpExtBeyondWindow, TcpExt, BeyondWindow) \
+	XX(TcpExtTCPACKSkippedSeq, TcpExt, TCPACKSkippedSeq) \
+	XX(TcpExtTCPDSACKOldSent, TcpExt, TCPDSACKOldSent) \
+	XX(TcpExtTCPDSACKOfoSent, TcpExt, TCPDSACKOfoSent) \
+	XX(TcpExtTCPToZeroWindowAdv, TcpExt, TCPToZeroWindowAdv) \
+	XX(TcpExtTCPFromZeroWindowAdv, TcpExt, TCPFromZeroWindowAdv) \
+	XX(TcpExtTCPWantZeroWindowAdv, TcpExt, TCPWantZeroWindowAdv) \
+	XX(TcpExtTCPRcvCollapsed, TcpExt, TCPRcvCollapsed) \
 	XX(TcpExtIPReversePathFilter, TcpExt, IPReversePathFilter) \
 	XX(IpExtInNoRoutes, IpExt, InNoRoutes) \
 	XX(IpExtInTruncatedPkts, IpExt, InTruncatedPkts) \

@@ -94,6 +94,11 @@ static int set_gro(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return rxs__cfg_bool(c, v, &NIC(obj)->gro);
 }
 
+static int set_raw_sender(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_bool(c, v, &NIC(obj)->raw_sender);
+}
+
 static int set_rx_queues(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	return rxs__cfg_uint(c, v, 1, RXS_MAX_QUEUES, &NIC(obj)->rx_queues);
@@ -412,6 +417,7 @@ static const struct cfg_key nic_keys[] = {
 	{ .name = "mtu", .set = set_mtu },
 	{ .name = "driver", .set = set_driver },
 	{ .name = "gro", .set = set_gro },
+	{ .name = "raw_sender", .set = set_raw_sender },
 	{ .name = "rx_queues", .set = set_rx_queues },
 	{ .name = "ring_size", .set = set_ring_size },
 	{ .name = "coalesce", .sub = coalesce_keys },

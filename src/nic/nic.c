@@ -135,6 +135,34 @@ static uint32_t frame_truesize(enum rxs_driver driver, uint32_t len)
 	return osize - SKB_SHINFO_SIZE + SKB_HEAD_SIZE + SKB_SHINFO_SIZE;
 }
 
+/* veth from a kernel stack: a TCP segment with data is a small head holding the headers
+ * (SKB_TRUESIZE of skb_small_head_cache's object, 832) plus page frags charged at the
+ * payload's length, as tcp_sendmsg() builds it: 1448 bytes give 2280 (oracle case
+ * tcp-rcvbuf-noread, ss skmem r). Anything else keeps @linear. */
+static uint32_t stack_tcp_truesize(const struct rxs_sk_buff *skb, uint32_t linear)
+{
+	enum { ETH_P_IP = 0x0800, ETH_P_IPV6 = 0x86dd };
+	const uint8_t *p = skb->data;
+	uint32_t len = skb->len, ip_len, hl, thl;
+	uint16_t proto = len >= 14 ? rxs__get_be16(p + 12) : 0;
+
+	if (proto == ETH_P_IP && len >= 14 + 20 && p[14 + 9] == 6) {
+		hl = (p[14] & 15u) * 4;
+		ip_len = rxs__get_be16(p + 16);
+	} else if (proto == ETH_P_IPV6 && len >= 14 + 40 && p[14 + 6] == 6) {
+		hl = 40;
+		ip_len = 40u + rxs__get_be16(p + 14 + 4);
+	} else {
+		return linear;
+	}
+	if (ip_len > len - 14 || ip_len < hl + 20 || len < 14 + hl + 13)
+		return linear;
+	thl = (p[14 + hl + 12] >> 4) * 4u;
+	if (thl < 20 || ip_len <= hl + thl)
+		return linear;
+	return SKB_SMALL_HEAD_CACHE + SKB_HEAD_SIZE + (ip_len - hl - thl);
+}
+
 void rxs__nic_hard_irq_cpu(struct rxs_rx_queue *rxq, uint64_t t)
 {
 	struct rxs_host *h = rxq->dev->host;
@@ -280,6 +308,8 @@ static void skb_rx_init(struct rxs_sk_buff *skb, struct rxs_rx_queue *rxq, uint6
 	skb->counted = true;
 	skb->id = id;
 	skb->truesize = frame_truesize(dev->cfg.driver, skb->len);
+	if (dev->cfg.driver == RXS_DRIVER_VETH && !dev->cfg.raw_sender)
+		skb->truesize = stack_tcp_truesize(skb, skb->truesize);
 	skb->tstamp = t;
 	skb->dev = dev;
 	skb->hash = hash;

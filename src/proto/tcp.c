@@ -77,6 +77,14 @@ int rxs__tcp_parse(const struct rxs_sk_buff *skb, struct rxs_tcp_cb *tcb,
 	return 0;
 }
 
+/* dst_metric_advmss(): the MSS the device's MTU allows. */
+static uint16_t dev_advmss(const struct rxs_netdev *dev, int family)
+{
+	unsigned int mtu = dev ? dev->cfg.mtu : 1500;
+
+	return (uint16_t)(mtu - (family == AF_INET6 ? 60 : 40));
+}
+
 /* tcp_listendrop(): every SYN or ACK a listener cannot take. */
 static void listendrop(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 {
@@ -240,6 +248,8 @@ static void conn_request(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 	if (!opts->saw_mss)
 		req->opts.mss = 536;	/* TCP_MSS_DEFAULT */
 	req->timeout = TCP_TIMEOUT_INIT_NS;
+	req->snt_synack = sd->now;
+	rxs__tcp_openreq_init_rwin(sk, req, dev_advmss(skb->dev, req->node.t.family));
 	if (want_cookie) {
 		uint16_t mss = req->opts.mss;
 		uint32_t hint;
@@ -272,11 +282,12 @@ static void conn_request(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 }
 
 /* tcp_v4_syn_recv_sock() and inet_csk_complete_hashdance(): a child for the connection in
- * the accept queue, or NULL when the accept queue is full (counted). */
+ * the accept queue, or NULL when the accept queue is full (counted). @req holds the window
+ * the SYN-ACK offered. */
 static struct rxs_sock *syn_recv_sock(struct rxs_softnet_data *sd, struct rxs_sock *sk,
-				      const struct rxs_sk_buff *skb, uint32_t rcv_isn,
-				      uint32_t snt_isn)
+				      const struct rxs_sk_buff *skb, const struct rxs_reqsk *req)
 {
+	uint32_t rcv_isn = req->rcv_isn, snt_isn = req->snt_isn;
 	struct rxs_tcp_tuple t;
 	struct rxs_sock *child;
 
@@ -293,7 +304,10 @@ static struct rxs_sock *syn_recv_sock(struct rxs_softnet_data *sd, struct rxs_so
 		return NULL;
 	}
 	child->tcp.dev = skb->dev;
-	child->tcp.rcv_mss = 536;	/* tcp_initialize_rcv_mss(): TCP_MSS_DEFAULT at most */
+	rxs__tcp_child_init_rwin(child, sk, req, dev_advmss(skb->dev, req->node.t.family));
+	/* tcp_synack_rtt_meas(): the handshake's RTT, unless the SYN-ACK was resent. */
+	if (!req->num_retrans)
+		child->tcp.srtt_us = (uint32_t)RXS_MAX((sd->now - req->snt_synack) / 1000, 1ull);
 	rxs__mib_inc(sd, RXS_MIB_TcpPassiveOpens);	/* tcp_create_openreq_child() */
 	return child;
 }
@@ -361,7 +375,7 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 		req_discard(sk, skb, RXS_DROP_TCP_FLAGS);
 		return;
 	}
-	child = syn_recv_sock(sd, sk, skb, req->rcv_isn, req->snt_isn);
+	child = syn_recv_sock(sd, sk, skb, req);
 	if (!child) {
 		if (!h->inet.sysctl_tcp_abort_on_overflow) {
 			/* The request stays; the client believes it is connected and its next
@@ -393,6 +407,7 @@ static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 	struct rxs_host *h = sd->host;
 	uint64_t now_j = rxs__jiffies(h, sd->now), last = sk->tcp.last_overflow;
 	struct rxs_tcp_tuple t;
+	struct rxs_reqsk req;
 	struct rxs_sock *child;
 	uint32_t hint;
 	bool valid;
@@ -413,7 +428,17 @@ static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 		return false;
 	}
 	rxs__mib_inc(sd, RXS_MIB_TcpExtSyncookiesRecv);
-	child = syn_recv_sock(sd, sk, skb, tcb->seq - 1, tcb->ack_seq - 1);
+	/* cookie_v4_check() rebuilds the request: the window again from the listener, its
+	 * options from what the ACK's timestamp encodes (none without one). */
+	memset(&req, 0, sizeof(req));
+	req.node.t = t;
+	req.rcv_isn = tcb->seq - 1;
+	req.snt_isn = tcb->ack_seq - 1;
+	req.opts.saw_tstamp = tcb->saw_tstamp;
+	req.opts.wscale_ok = req.opts.sack_ok = tcb->saw_tstamp;
+	req.num_retrans = 1;	/* no RTT sample from a cookie */
+	rxs__tcp_openreq_init_rwin(sk, &req, dev_advmss(skb->dev, t.family));
+	child = syn_recv_sock(sd, sk, skb, &req);
 	if (!child) {
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_LISTEN_OVERFLOW);
 		return true;

@@ -1,17 +1,23 @@
-/* tcp_input.c - segments for a connection: tcp_rcv_state_process / tcp_rcv_established and
- * tcp_data_queue, simplified to what a receiving host shows in its counters.
+/* tcp_input.c - segments for a connection: tcp_rcv_state_process / tcp_rcv_established,
+ * tcp_validate_incoming and tcp_data_queue, as 6.18 runs them for a host that receives.
  *
- * Modelled: the final handshake ACK (SYN_RECV -> ESTABLISHED, TCPPureAcks), RST and SYN
- * checks, in-order data charged in truesize against sk_rcvbuf with the prune sequence
- * (PruneCalled, OfoPruned, RcvPruned, TCPRcvQDrop), the out-of-order queue (TCPOFOQueue,
- * TCPOFODrop, TCPOFOMerge), FIN, and the delayed-ACK engine: quick ACKs for the first data
- * of a connection, then an ACK for every second segment or after the delayed-ACK timer
- * (40 ms, DelayedACKs), and interactive (pingpong) mode once the peer's FIN is in; for a
- * connected socket (connect:), the answer to its SYN in SYN_SENT, or joining a connection
- * the capture began in the middle of. Not modelled: receive-window autotuning (sk_rcvbuf stays at
- * tcp_rmem[1] or SO_RCVBUF), coalescing segments into one skb (TCPRcvCoalesce), collapsing
- * the queue under pressure, PAWS, and the sending side (this host acknowledges, it does not
- * send data).
+ * Modelled (docs/tcp-window.md is the specification): the final handshake ACK (SYN_RECV ->
+ * ESTABLISHED, TCPPureAcks, the child's window and buffer space); the header-prediction fast
+ * path with its real conditions (TCPHPHits: in order, the expected window field, the end
+ * inside the window, and the segment's truesize covered by sk_forward_alloc); the sequence
+ * check with 6.17's end-of-segment rule (BeyondWindow) and the out-of-window ACK rate limit
+ * (TCPACKSkippedSeq); RST and SYN checks; in-order data charged in pages and coalesced into
+ * the queue's tail (TCPRcvCoalesce), old and partly old data with D-SACK (DelayedACKLost,
+ * TCPDSACKOldSent), the zero window (TCPZeroWindowDrop), the out-of-order queue with SACK
+ * blocks and D-SACK (TCPOFOQueue, TCPOFOMerge, TCPDSACKOfoSent, TCPOFODrop), pruning only when
+ * the buffer is really full (PruneCalled, OfoPruned, RcvPruned, TCPRcvQDrop); FIN; the
+ * delayed-ACK engine: quick ACKs from the real window, __tcp_ack_snd_check()'s rules (with
+ * __tcp_select_window()'s side effect on them), the delayed-ACK timer's ato in jiffies. For
+ * a connected socket (connect:), the answer to its SYN in SYN_SENT, or joining a connection
+ * the capture began in the middle of. Not modelled: receive-buffer autotuning (sk_rcvbuf
+ * stays at tcp_rmem[1] or SO_RCVBUF), collapsing the queue (tcp_collapse: a prune goes on to
+ * the out-of-order queue), PAWS, the compressed SACK timer (a fourth duplicate ACK goes at
+ * once), and the sending side (this host acknowledges, it does not send data).
  */
 #include <string.h>
 
@@ -21,149 +27,20 @@
 #include "proto/tcp_int.h"
 #include "socket/socket.h"
 
-static void ack_now(struct rxs_softnet_data *sd, struct rxs_sock *sk)
-{
-	rxs__tcp_send_ack(sd, sk);
-}
-
-/* Quick ACKs a connection starts with, or gets back after a long silence (TCP_MAX_QUICKACKS). */
 #define TCP_MAX_QUICKACKS 16
-/* The receive window tcp_incr_quickack() divides: the 65160 bytes of our SYN-ACK (rxsim does
- * not grow the window). */
-#define TCP_RCV_WND 65160u
-/* icsk_rto once the handshake gave an RTT sample on a fast link: TCP_RTO_MIN. */
-#define TCP_RTO_MIN_NS 200000000ull
+#define TCP_ATO_MIN_NS 40000000ull		/* TCP_ATO_MIN: HZ / 25 */
+#define TCP_DELACK_MAX_NS 200000000ull		/* TCP_DELACK_MAX: HZ / 5 */
+#define TCP_RTO_MIN_US 200000u			/* TCP_RTO_MIN */
+#define TCP_INVALID_RATELIMIT_NS 500000000ull	/* tcp_invalid_ratelimit: HZ / 2 */
+#define MAX_SKB_FRAGS 17
+#define SKB_TRUESIZE_SMALL 832u			/* SKB_TRUESIZE(small head): a stack's TCP skb */
+#define SKB_HEAD_SIZE 256u			/* SKB_DATA_ALIGN(sizeof(struct sk_buff)) */
+#define SKB_SHINFO_SIZE 320u
 
-/* tcp_incr_quickack(): at least rcv_wnd / (2 * rcv_mss) quick ACKs, 2 at least, 16 at most. */
-static void incr_quickack(struct rxs_tcp_sock *tp)
+static uint32_t jiffies_of(const struct rxs_host *h, uint64_t ns)
 {
-	unsigned int quickacks = TCP_RCV_WND / (2u * tp->rcv_mss);
-
-	quickacks = RXS_MIN(quickacks ? quickacks : 2u, (unsigned int)TCP_MAX_QUICKACKS);
-	if (quickacks > tp->quick)
-		tp->quick = (uint8_t)quickacks;
+	return (uint32_t)rxs__jiffies(h, ns);
 }
-
-/* tcp_enter_quickack_mode(): ACK at once from now on, for a while. */
-static void enter_quickack_mode(struct rxs_tcp_sock *tp)
-{
-	incr_quickack(tp);
-	tp->pingpong = false;
-}
-
-/* tp->advmss: the MSS of our SYN-ACK, less the timestamp option when there is one. */
-static uint16_t advmss(const struct rxs_sock *sk)
-{
-	unsigned int mtu = sk->tcp.dev ? sk->tcp.dev->cfg.mtu : 1500;
-
-	return (uint16_t)(mtu - 40 - (sk->tcp.tstamp_ok ? 12 : 0));
-}
-
-/* tcp_event_data_recv(): a segment with data schedules an ACK, teaches rcv_mss
- * (tcp_measure_rcv_mss) and feeds the delayed-ACK engine: the connection's first data, or
- * data after a silence longer than the RTO, earns quick ACKs. */
-static void event_data_recv(struct rxs_tcp_sock *tp, uint32_t len, uint16_t advmss, uint64_t now)
-{
-	tp->ack_sched = true;
-	if (len >= tp->rcv_mss)
-		tp->rcv_mss = (uint16_t)RXS_MIN(len, (uint32_t)advmss);
-	if (!tp->ato_set) {
-		incr_quickack(tp);
-		tp->ato_set = true;
-	} else if (now - tp->lrcvtime > TCP_RTO_MIN_NS) {
-		incr_quickack(tp);
-	}
-	tp->lrcvtime = now;
-}
-
-/* __tcp_ack_snd_check(): at once in quickack mode (quick ACKs left, not interactive) or when
- * two segments wait for it, else the delayed ACK. */
-static void delack_timer(void *obj, uint64_t t);
-
-static void ack_snd_check(struct rxs_softnet_data *sd, struct rxs_sock *sk)
-{
-	struct rxs_tcp_sock *tp = &sk->tcp;
-
-	if (++tp->unacked_segs >= 2 || (tp->quick && !tp->pingpong)) {
-		ack_now(sd, sk);
-		return;
-	}
-	if (!tp->delack_armed) {
-		tp->delack_armed = true;
-		sk->host->engine->timer_add(sk->host, sd->now + TCP_DELACK_MIN_NS, delack_timer,
-					    sk, 0);
-	}
-}
-
-/* tcp_delack_timer_handler(): the ACK that waited goes now; an interactive connection whose
- * delayed ACK was missed leaves interactive mode. */
-static void delack_timer(void *obj, uint64_t t)
-{
-	struct rxs_sock *sk = obj;
-	struct rxs_softnet_data *sd = &sk->host->cpus[0];
-
-	sk->tcp.delack_armed = false;
-	if (!sk->tcp.ack_sched || sk->tcp.state == RXS_TCP_CLOSE)
-		return;
-	if (sd->now < t)
-		sd->now = t;
-	sk->tcp.pingpong = false;
-	ack_now(sd, sk);
-	rxs__mib_inc(sd, RXS_MIB_TcpExtDelayedACKs);
-}
-
-/* tcp_prune_ofo_queue(): drop out-of-order data from the far end until we fit. */
-static bool prune_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk)
-{
-	struct rxs_skb_queue *q = &sk->tcp.ofo;
-	bool pruned = false;
-
-	while (q->qlen && sk->rmem_alloc > sk->rcvbuf) {
-		struct rxs_sk_buff *last = q->head, *prev = NULL;
-
-		while (last->next) {
-			prev = last;
-			last = last->next;
-		}
-		if (prev)
-			prev->next = NULL;
-		else
-			q->head = NULL;
-		q->tail = prev;
-		q->qlen--;
-		sk->rmem_alloc -= last->truesize;
-		rxs_kfree_skb_reason(last, RXS_DROP_TCP_OFO_QUEUE_PRUNE);
-		pruned = true;
-	}
-	if (pruned)
-		rxs__mib_inc(sd, RXS_MIB_TcpExtOfoPruned);
-	return pruned;
-}
-
-/* tcp_try_rmem_schedule(): room for @skb, pruning if over sk_rcvbuf. false: no room. */
-static bool rmem_schedule(struct rxs_softnet_data *sd, struct rxs_sock *sk)
-{
-	/* The test is before adding: the queue may pass sk_rcvbuf by one skb. */
-	if (sk->rmem_alloc <= sk->rcvbuf)
-		return true;
-	rxs__mib_inc(sd, RXS_MIB_TcpExtPruneCalled);
-	prune_ofo(sd, sk);
-	if (sk->rmem_alloc <= sk->rcvbuf)
-		return true;
-	rxs__mib_inc(sd, RXS_MIB_TcpExtRcvPruned);
-	return false;
-}
-
-/* An out-of-order segment's sequence range, kept in skb->cb after the IP layer's block
- * (the part of TCP_SKB_CB() the ofo queue needs). */
-struct rxs_tcp_skb_cb {
-	struct rxs_inet_cb header;
-	uint32_t seq, end_seq;
-};
-
-#define TCP_SKB_CB(skb) ((struct rxs_tcp_skb_cb *)(void *)(skb)->cb)
-_Static_assert(sizeof(struct rxs_tcp_skb_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
-	       "tcp cb fits skb->cb");
 
 static uint32_t cb_seq(const struct rxs_sk_buff *skb)
 {
@@ -175,144 +52,891 @@ static uint32_t cb_end(const struct rxs_sk_buff *skb)
 	return TCP_SKB_CB(skb)->end_seq;
 }
 
-/* tcp_ofo_queue(): move what became in order to the receive queue. */
-static void ofo_drain(struct rxs_sock *sk)
+/* tcp_drop_reason(): every segment TCP drops counts in the socket's sk_drops. */
+static void tcp_drop(struct rxs_sock *sk, struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 {
-	struct rxs_sk_buff *skb;
+	sk->drops++;
+	rxs_kfree_skb_reason(skb, reason);
+}
 
-	while ((skb = sk->tcp.ofo.head) && !after(cb_seq(skb), sk->tcp.rcv_nxt)) {
-		rxs__skb_dequeue(&sk->tcp.ofo);
-		if (!after(cb_end(skb), sk->tcp.rcv_nxt)) {
-			sk->rmem_alloc -= skb->truesize;
-			rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OFO_DROP);
-			continue;
+/* tcp_set_window_clamp(), as the scaling ratio's change calls it. */
+static void set_window_clamp(struct rxs_sock *sk, int val)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	uint32_t old = tp->window_clamp;
+	uint32_t clamp = (uint32_t)RXS_MAX(2304 / 2, val);
+
+	if (clamp == old)
+		return;
+	tp->window_clamp = clamp;
+	if (clamp < old)
+		tp->rcv_ssthresh = RXS_MIN(tp->rcv_ssthresh, clamp);	/* no reserved memory */
+	else
+		tp->rcv_ssthresh = RXS_MAX(RXS_MIN(tp->rcv_wnd, clamp), tp->rcv_ssthresh);
+}
+
+/* tcp_measure_rcv_mss(): rcv_mss from the segments (@len: a GRO skb's gso_size, else its
+ * payload), and the scaling ratio with it (the whole skb's @skb_len / @truesize). */
+static void measure_rcv_mss(struct rxs_sock *sk, uint32_t len, uint32_t skb_len,
+			      uint32_t truesize, uint8_t flags, uint16_t doff)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	uint16_t lss = tp->last_seg_size;
+
+	tp->last_seg_size = 0;
+	if (len >= tp->rcv_mss) {
+		if (len != tp->rcv_mss && truesize) {
+			uint64_t val = ((uint64_t)skb_len << 8) / truesize;	/* TCP_RMEM_TO_WIN_SCALE */
+			uint8_t old = tp->scaling_ratio;
+
+			tp->scaling_ratio = (uint8_t)(val ? RXS_MIN(val, (uint64_t)255) : 1);
+			if (old != tp->scaling_ratio)
+				set_window_clamp(sk, rxs__tcp_full_space(sk));
 		}
-		sk->tcp.rcv_nxt = cb_end(skb);
-		rxs__skb_queue_tail(&sk->receive_queue, skb);
+		tp->rcv_mss = (uint16_t)RXS_MIN(len, (uint32_t)tp->advmss);
+		if (flags & TH_PSH)
+			tp->pushed = true;
+		return;
+	}
+	/* A short segment: full-sized all the same when its length, options apart, repeats. */
+	len += doff;
+	if (len >= 536 + 20 || (len >= 88 + 20 && !(flags & (TH_FIN | TH_URG | TH_SYN | TH_PSH)))) {
+		len -= tp->tcp_header_len;
+		tp->last_seg_size = (uint16_t)len;
+		if (len == lss) {
+			tp->rcv_mss = (uint16_t)len;
+			return;
+		}
+	}
+	tp->pushed = true;
+}
+
+/* tcp_incr_quickack(): rcv_wnd / (2 * rcv_mss) quick ACKs (2 at least), at most @max. */
+static void incr_quickack(struct rxs_tcp_sock *tp, unsigned int max)
+{
+	unsigned int quickacks = tp->rcv_wnd / (2u * tp->rcv_mss);
+
+	quickacks = RXS_MIN(quickacks ? quickacks : 2u, max);
+	if (quickacks > tp->quick)
+		tp->quick = (uint8_t)quickacks;
+}
+
+/* tcp_grow_window(): rcv_ssthresh grows while the buffer can take segments of this overhead;
+ * @truesize is already truesize_adjust()'s. */
+static void grow_window(struct rxs_sock *sk, uint32_t len, uint32_t truesize)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	int room = RXS_MIN((int)tp->window_clamp, rxs__tcp_space(sk)) - (int)tp->rcv_ssthresh;
+	int incr = 0;
+
+	if (room <= 0)
+		return;
+	if (rxs__tcp_win_from_space(tp->scaling_ratio, truesize) <= (int)len) {
+		incr = 2 * tp->advmss;
+	} else {
+		/* __tcp_grow_window() */
+		int ts = rxs__tcp_win_from_space(tp->scaling_ratio, truesize) >> 1;
+		int window = rxs__tcp_win_from_space(tp->scaling_ratio,
+					    sk->host->sk.sysctl_tcp_rmem[2]) >> 1;
+
+		while (tp->rcv_ssthresh <= (uint32_t)window) {
+			if (ts <= (int)len) {
+				incr = 2 * tp->rcv_mss;
+				break;
+			}
+			ts >>= 1;
+			window >>= 1;
+		}
+	}
+	if (incr) {
+		incr = RXS_MAX(incr, 2 * (int)len);
+		tp->rcv_ssthresh += (uint32_t)RXS_MIN(room, incr);
+		tp->quick |= 1;
 	}
 }
 
-/* tcp_data_queue_ofo(): keep a segment that came early, in sequence order. */
+/* tcp_enter_quickack_mode(): ACK at once from now on, for a while. */
+static void enter_quickack_mode(struct rxs_sock *sk, unsigned int max)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	incr_quickack(tp, max);
+	tp->pingpong = false;
+	tp->ato_j = jiffies_of(sk->host, TCP_ATO_MIN_NS);
+}
+
+/* The connection is established (the handshake's ACK, a SYN-ACK to our SYN, or joining):
+ * tcp_init_transfer()'s buffer space, rcv_mss, and header prediction on. @passive: a child,
+ * whose window the SYN-ACK offered; else the default window is assumed. */
+static void established_init(struct rxs_sock *sk, const struct rxs_tcp_cb *tcb, bool passive)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	unsigned int mtu = tp->dev ? tp->dev->cfg.mtu : 1500;
+	uint16_t advmss = (uint16_t)(mtu - (tp->node.t.family == 10 ? 60 : 40));
+
+	if (!passive)
+		rxs__tcp_default_rwin(sk, advmss);
+	if (tp->tstamp_ok)
+		tp->advmss -= 12;	/* tcp_rcv_state_process(): TCPOLEN_TSTAMP_ALIGNED */
+	tp->tcp_header_len = (uint8_t)(20 + (tp->tstamp_ok ? 12 : 0));
+	rxs__tcp_init_buffer_space(sk);
+	/* The RTO from the handshake's RTT sample (tcp_rtt_estimator's first sample and
+	 * __tcp_set_rto: srtt + max(2 srtt, TCP_RTO_MIN)), 1 s without one. */
+	if (tp->srtt_us) {
+		uint64_t us = tp->srtt_us + RXS_MAX(2ull * tp->srtt_us, (uint64_t)TCP_RTO_MIN_US);
+
+		tp->rto_j = (uint32_t)((us * sk->host->hz + 999999) / 1000000);
+	}
+	tp->hp = true;
+	tp->hp_window = tcb->window;
+}
+
+/* tcp_fast_path_check(): prediction back on once nothing stands in its way. */
+static void fast_path_check(struct rxs_sock *sk, uint16_t window)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (!tp->ofo.qlen && tp->rcv_wnd && sk->rmem_alloc < sk->rcvbuf) {
+		tp->hp = true;
+		tp->hp_window = window;
+	}
+}
+
+/* tcp_event_data_recv(): a segment with data schedules an ACK, teaches rcv_mss and the
+ * scaling ratio, feeds the delayed-ACK engine (ato; quick ACKs for the first data and after a
+ * silence longer than the RTO) and grows rcv_ssthresh. */
+static void event_data_recv(struct rxs_softnet_data *sd, struct rxs_sock *sk,
+			    const struct rxs_tcp_cb *tcb, uint32_t truesize, uint32_t adj_truesize,
+			    uint16_t gso_size)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	struct rxs_host *h = sk->host;
+	uint32_t now = jiffies_of(h, sd->now), atomin = (uint32_t)h->hz / 25;	/* TCP_ATO_MIN */
+
+	tp->ack_sched = true;
+	measure_rcv_mss(sk, gso_size ? gso_size : tcb->payload, tcb->payload, truesize,
+				 tcb->flags, tcb->doff);
+	if (!tp->ato_j) {
+		incr_quickack(tp, TCP_MAX_QUICKACKS);
+		tp->ato_j = atomin;
+	} else {
+		uint32_t m = now - tp->lrcv_j;
+
+		if (m <= atomin / 2) {
+			tp->ato_j = (tp->ato_j >> 1) + atomin / 2;
+		} else if (m < tp->ato_j) {
+			tp->ato_j = RXS_MIN((tp->ato_j >> 1) + m, tp->rto_j);
+		} else if (m > tp->rto_j) {
+			incr_quickack(tp, TCP_MAX_QUICKACKS);
+		}
+	}
+	tp->lrcv_j = now;
+	if (tcb->payload >= 128)
+		grow_window(sk, tcb->payload, adj_truesize);
+}
+
+/* truesize_adjust(): a stack's payload sits in frags (the head only held headers), whose
+ * truesize is what tcp_grow_window() weighs. */
+static uint32_t truesize_adjust(const struct rxs_sk_buff *skb)
+{
+	if (TCP_SKB_CB(skb)->flags & RXS_TCB_FRAGS)
+		return skb->truesize - SKB_TRUESIZE_SMALL;
+	return skb->truesize;
+}
+
+/* tcp_send_ack() now. */
+static void ack_now(struct rxs_softnet_data *sd, struct rxs_sock *sk)
+{
+	rxs__tcp_send_ack(sd, sk);
+}
+
+static void delack_timer(void *obj, uint64_t t);
+
+/* tcp_send_delayed_ack(): the timer for ato, capped by the RTT (ICSK_ACK_PUSHED or
+ * interactive: 200 ms at most); an earlier deadline stands; one within ato / 4 sends now. */
+static void send_delayed_ack(struct rxs_softnet_data *sd, struct rxs_sock *sk)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	struct rxs_host *h = sk->host;
+	uint32_t ato = tp->ato_j, now = jiffies_of(h, sd->now);
+	uint64_t timeout;
+
+	if (ato > jiffies_of(h, TCP_DELACK_MIN_NS)) {
+		uint32_t max_ato = (uint32_t)h->hz / 2;
+
+		if (tp->pingpong || tp->pushed)
+			max_ato = jiffies_of(h, TCP_DELACK_MAX_NS);
+		if (tp->srtt_us) {
+			uint32_t rtt = (uint32_t)(((uint64_t)tp->srtt_us * h->hz + 999999) /
+						  1000000);
+
+			rtt = RXS_MAX(rtt, jiffies_of(h, TCP_DELACK_MIN_NS));
+			max_ato = RXS_MIN(max_ato, rtt);
+		}
+		ato = RXS_MIN(ato, max_ato);
+	}
+	ato = RXS_MIN(ato, jiffies_of(h, TCP_DELACK_MAX_NS));	/* icsk_delack_max */
+	timeout = (uint64_t)now + ato;
+	if (tp->delack_armed) {
+		if (tp->delack_timeout_j <= (uint64_t)now + (ato >> 2)) {
+			ack_now(sd, sk);
+			return;
+		}
+		if (timeout >= tp->delack_timeout_j)
+			timeout = tp->delack_timeout_j;
+	}
+	tp->ack_sched = true;
+	tp->delack_armed = true;
+	tp->delack_timeout_j = timeout;
+	/* sk_reset_timer(): one engine event serves; an earlier one re-arms when it fires. */
+	if (!tp->delack_event_j || timeout < tp->delack_event_j) {
+		tp->delack_event_j = timeout;
+		h->engine->timer_add(h, timeout * h->jiffy_ns, delack_timer, sk, 0);
+	}
+}
+
+/* tcp_delack_timer_handler(): the ACK that waited goes now. A missed delayed ACK inflates ato
+ * (min(2 ato, rto)), or leaves interactive mode. Stale timers (re-armed or cancelled by an ACK
+ * sent meanwhile) do nothing. */
+static void delack_timer(void *obj, uint64_t t)
+{
+	struct rxs_sock *sk = obj;
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	struct rxs_softnet_data *sd = &sk->host->cpus[0];
+
+	if (t >= tp->delack_event_j * sk->host->jiffy_ns)
+		tp->delack_event_j = 0;
+	if (!tp->delack_armed)
+		return;
+	if (t < tp->delack_timeout_j * sk->host->jiffy_ns) {
+		/* Fired before the deadline it was moved to: wait for it. */
+		if (!tp->delack_event_j || tp->delack_timeout_j < tp->delack_event_j) {
+			tp->delack_event_j = tp->delack_timeout_j;
+			sk->host->engine->timer_add(sk->host, tp->delack_timeout_j *
+						    sk->host->jiffy_ns, delack_timer, sk, 0);
+		}
+		return;
+	}
+	tp->delack_armed = false;
+	if (!tp->ack_sched || tp->state == RXS_TCP_CLOSE)
+		return;
+	if (sd->now < t)
+		sd->now = t;
+	if (!tp->pingpong) {
+		tp->ato_j = RXS_MIN(tp->ato_j << 1, tp->rto_j);
+	} else {
+		tp->pingpong = false;
+		tp->ato_j = jiffies_of(sk->host, TCP_ATO_MIN_NS);
+	}
+	ack_now(sd, sk);
+	rxs__mib_inc(sd, RXS_MIB_TcpExtDelayedACKs);
+}
+
+/* __tcp_ack_snd_check(): at once when more than a full segment came since the last window
+ * offered and the window would advance (or everything was read), in quick-ACK mode, or when a
+ * state demands it; else the delayed ACK. With an out-of-order queue and SACK, the first three
+ * duplicate ACKs go at once (the compressed SACK timer after them is not modelled). */
+static void ack_snd_check(struct rxs_softnet_data *sd, struct rxs_sock *sk, bool ofo_possible)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	int64_t raw = -1;
+
+	if (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss) {
+		if (tp->rcv_nxt - tp->copied_seq < 1) {
+			ack_now(sd, sk);
+			return;
+		}
+		raw = rxs__tcp_select_window_raw(sk);
+		if (raw >= tp->rcv_wnd) {
+			rxs__tcp_send_ack_win(sd, sk, raw);
+			return;
+		}
+	}
+	if ((tp->quick && !tp->pingpong) || tp->ack_now_flag) {
+		rxs__tcp_send_ack_win(sd, sk, raw);
+		return;
+	}
+	if (!ofo_possible || !tp->ofo.qlen) {
+		send_delayed_ack(sd, sk);
+		return;
+	}
+	if (tp->compressed_ack_rcv_nxt != tp->rcv_nxt) {
+		tp->compressed_ack_rcv_nxt = tp->rcv_nxt;
+		tp->dup_ack_counter = 0;
+	}
+	if (tp->dup_ack_counter < 3)
+		tp->dup_ack_counter++;
+	ack_now(sd, sk);
+}
+
+/* ---- SACK and D-SACK (tcp_dsack_set, tcp_sack_new_ofo_skb, tcp_sack_remove) ---- */
+
+static bool sack_extend(uint32_t *start, uint32_t *end, uint32_t seq, uint32_t end_seq)
+{
+	if (!after(seq, *end) && !after(*start, end_seq)) {
+		if (before(seq, *start))
+			*start = seq;
+		if (after(end_seq, *end))
+			*end = end_seq;
+		return true;
+	}
+	return false;
+}
+
+static void dsack_set(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint32_t seq,
+		      uint32_t end_seq)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (!tp->sack_ok)
+		return;
+	rxs__mib_inc(sd, before(seq, tp->rcv_nxt) ? RXS_MIB_TcpExtTCPDSACKOldSent :
+						     RXS_MIB_TcpExtTCPDSACKOfoSent);
+	tp->dsack = true;
+	tp->dup_sack.start = seq;
+	tp->dup_sack.end = end_seq;
+}
+
+static void dsack_extend(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint32_t seq,
+			 uint32_t end_seq)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (!tp->dsack)
+		dsack_set(sd, sk, seq, end_seq);
+	else
+		sack_extend(&tp->dup_sack.start, &tp->dup_sack.end, seq, end_seq);
+}
+
+static void sack_new_ofo(struct rxs_sock *sk, uint32_t seq, uint32_t end_seq)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	unsigned int i, n = tp->num_sacks;
+
+	for (i = 0; i < n; i++)
+		if (sack_extend(&tp->sacks[i].start, &tp->sacks[i].end, seq, end_seq)) {
+			/* To the front; then merge the others it now touches. */
+			for (; i > 0; i--) {
+				uint32_t s0 = tp->sacks[i].start, e0 = tp->sacks[i].end;
+
+				tp->sacks[i] = tp->sacks[i - 1];
+				tp->sacks[i - 1].start = s0;
+				tp->sacks[i - 1].end = e0;
+			}
+			for (i = 1; i < tp->num_sacks;) {
+				if (sack_extend(&tp->sacks[0].start, &tp->sacks[0].end,
+						tp->sacks[i].start, tp->sacks[i].end)) {
+					tp->num_sacks--;
+					memmove(&tp->sacks[i], &tp->sacks[i + 1],
+						(tp->num_sacks - i) * sizeof(tp->sacks[0]));
+					continue;
+				}
+				i++;
+			}
+			return;
+		}
+	if (n >= 4)
+		n = 3;
+	memmove(&tp->sacks[1], &tp->sacks[0], n * sizeof(tp->sacks[0]));
+	tp->sacks[0].start = seq;
+	tp->sacks[0].end = end_seq;
+	tp->num_sacks = (uint8_t)(n + 1);
+}
+
+static void sack_remove(struct rxs_sock *sk)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (!tp->ofo.qlen) {
+		tp->num_sacks = 0;
+		return;
+	}
+	for (unsigned int i = 0; i < tp->num_sacks;) {
+		if (!before(tp->rcv_nxt, tp->sacks[i].start)) {
+			tp->num_sacks--;
+			memmove(&tp->sacks[i], &tp->sacks[i + 1],
+				(tp->num_sacks - i) * sizeof(tp->sacks[0]));
+			continue;
+		}
+		i++;
+	}
+}
+
+/* ---- memory ---- */
+
+/* skb_try_coalesce() for @from after @to: a linear payload that fits @to's tailroom is
+ * copied (delta 0); payload in frags (a stack's, or a driver's page-frag head) moves over
+ * while @to has frag slots, and its truesize, less its own head, is charged.
+ *
+ * rxsim keeps @from as its own skb behind @to (a reader gets its bytes as they came), but
+ * charges it as the kernel charges the merge: its truesize becomes the delta, and it carries
+ * the merged buffer's room (tailroom, frag slots) for the next segment. */
+/* What is left after the data of @skb's head: a stack's small head has none; a driver's
+ * page-frag head what the half page leaves; a kmalloc'd one what its bucket leaves after
+ * LL_RESERVED_SPACE and the frame. */
+static uint16_t head_tailroom(const struct rxs_sk_buff *skb)
+{
+	const struct rxs_netdev *dev = skb->dev;
+	int64_t frame = (int64_t)(skb->data - rxs_skb_mac_header(skb)) + skb->len, room;
+
+	if (TCP_SKB_CB(skb)->flags & RXS_TCB_FRAGS)
+		return 0;
+	if (dev && dev->cfg.driver == RXS_DRIVER_GENERIC)
+		room = 2048 - (int64_t)SKB_SHINFO_SIZE - 64 - frame;
+	else
+		room = (int64_t)skb->truesize - SKB_HEAD_SIZE - SKB_SHINFO_SIZE - 16 - frame;
+	return (uint16_t)RXS_MAX(RXS_MIN(room, (int64_t)UINT16_MAX - 1), (int64_t)0);
+}
+
+static bool try_coalesce(struct rxs_sock *sk, struct rxs_sk_buff *to, struct rxs_sk_buff *from)
+{
+	struct rxs_tcp_skb_cb *t = TCP_SKB_CB(to), *f = TCP_SKB_CB(from);
+	uint32_t len = from->len, delta;
+	uint16_t tailroom;
+	uint8_t nr_frags = t->nr_frags;
+
+	if (f->seq != t->end_seq || (t->flags & TH_FIN))
+		return false;
+	if (t->tailroom == UINT16_MAX)
+		t->tailroom = head_tailroom(to);
+	tailroom = t->tailroom;
+	if (len <= tailroom) {
+		tailroom = (uint16_t)(tailroom - len);
+		delta = 0;
+	} else if (f->flags & RXS_TCB_FRAGS) {
+		if (nr_frags + f->nr_frags > MAX_SKB_FRAGS)
+			return false;
+		nr_frags = (uint8_t)(nr_frags + f->nr_frags);
+		delta = from->truesize - SKB_TRUESIZE_SMALL;
+	} else if (from->dev && from->dev->cfg.driver == RXS_DRIVER_GENERIC) {
+		/* napi_build_skb()'s head is a page frag: stolen whole. */
+		if (nr_frags + 1 > MAX_SKB_FRAGS)
+			return false;
+		nr_frags++;
+		delta = from->truesize - SKB_HEAD_SIZE;
+	} else {
+		return false;	/* a kmalloc'd head cannot be stolen */
+	}
+	rxs__tcp_mem_charge(sk, delta);
+	from->truesize = delta;
+	f->tailroom = tailroom;
+	f->nr_frags = nr_frags;
+	t->flags |= f->flags & TH_FIN;
+	rxs__mib_inc(rxs__skb_sd(from), RXS_MIB_TcpExtTCPRcvCoalesce);
+	return true;
+}
+
+/* tcp_prune_ofo_queue(): drop out-of-order data from the far end, at least an eighth of the
+ * buffer at a time, until under sk_rcvbuf; never what lies before the incoming segment. */
+static bool prune_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint32_t in_seq)
+{
+	struct rxs_skb_queue *q = &sk->tcp.ofo;
+	int64_t goal = sk->rcvbuf >> 3;
+	bool pruned = false;
+
+	while (q->qlen) {
+		struct rxs_sk_buff *last = q->head, *prev = NULL;
+
+		while (last->next) {
+			prev = last;
+			last = last->next;
+		}
+		if (after(in_seq, cb_seq(last)))
+			break;
+		if (prev)
+			prev->next = NULL;
+		else
+			q->head = NULL;
+		q->tail = prev;
+		q->qlen--;
+		goal -= last->truesize;
+		sk->rmem_alloc -= last->truesize;
+		sk->tcp.forward_alloc += last->truesize;
+		tcp_drop(sk, last, RXS_DROP_TCP_OFO_QUEUE_PRUNE);
+		pruned = true;
+		if (!q->qlen || goal <= 0) {
+			if (sk->rmem_alloc <= sk->rcvbuf)
+				break;
+			goal = sk->rcvbuf >> 3;
+		}
+	}
+	if (pruned) {
+		rxs__mib_inc(sd, RXS_MIB_TcpExtOfoPruned);
+		sk->tcp.num_sacks = 0;
+	}
+	return pruned;
+}
+
+/* tcp_prune_queue(): 0 when there is room again, -1 when data must be dropped. */
+static int prune_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint32_t in_seq)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (!sk->rmem_alloc)
+		return -1;
+	rxs__mib_inc(sd, RXS_MIB_TcpExtPruneCalled);
+	if (sk->rmem_alloc >= sk->rcvbuf) {
+		/* tcp_clamp_window(): no autotuning here, the buffer stays. */
+		tp->quick = 0;
+		if (sk->rmem_alloc > sk->rcvbuf)
+			tp->rcv_ssthresh = RXS_MIN(tp->window_clamp, 2u * tp->advmss);
+	}
+	if (sk->rmem_alloc <= sk->rcvbuf)
+		return 0;
+	prune_ofo(sd, sk, in_seq);
+	if (sk->rmem_alloc <= sk->rcvbuf)
+		return 0;
+	rxs__mib_inc(sd, RXS_MIB_TcpExtRcvPruned);
+	tp->hp = false;
+	return -1;
+}
+
+/* tcp_try_rmem_schedule(): 6.18's tcp_can_ingest() (sk_rmem_alloc <= sk_rcvbuf before this
+ * one), then pages for @size; the prune sequence only when the first fails. */
+static int try_rmem_schedule(struct rxs_softnet_data *sd, struct rxs_sock *sk,
+			     const struct rxs_sk_buff *skb)
+{
+	if (sk->rmem_alloc > sk->rcvbuf) {
+		if (prune_queue(sd, sk, cb_seq(skb)) < 0)
+			return -1;
+	}
+	rxs__tcp_rmem_schedule(sk, skb->truesize);
+	return 0;
+}
+
+/* tcp_queue_rcv(): onto the receive queue, charged whole or, coalesced into the tail, by
+ * the merge's delta. True when coalesced. */
+static bool queue_rcv(struct rxs_sock *sk, struct rxs_sk_buff *skb)
+{
+	struct rxs_sk_buff *tail = sk->receive_queue.tail;
+
+	bool merged = tail && try_coalesce(sk, tail, skb);
+
+	sk->tcp.rcv_nxt = cb_end(skb);
+	if (!merged)
+		rxs__tcp_mem_charge(sk, skb->truesize);
+	rxs__skb_queue_tail(&sk->receive_queue, skb);
+	return merged;
+}
+
+/* tcp_fin(): ESTABLISHED -> CLOSE_WAIT, and interactive from now on: its ACK waits for the
+ * delayed-ACK timer unless something else sends it. Out-of-order data after it is purged. */
+static void tcp_fin(struct rxs_sock *sk)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	struct rxs_sk_buff *skb;
+
+	tp->ack_sched = true;
+	if (tp->state == RXS_TCP_ESTABLISHED || tp->state == RXS_TCP_SYN_RECV) {
+		tp->pingpong = true;
+		tp->state = RXS_TCP_CLOSE_WAIT;
+	}
+	while ((skb = rxs__skb_dequeue(&tp->ofo))) {
+		sk->rmem_alloc -= skb->truesize;
+		tp->forward_alloc += skb->truesize;
+		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OFO_DROP);
+	}
+	tp->num_sacks = 0;
+}
+
+/* tcp_ofo_queue(): move what became in order to the receive queue, D-SACKing overlaps. */
+static void ofo_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	uint32_t dsack_high = tp->rcv_nxt;
+	struct rxs_sk_buff *skb;
+
+	while ((skb = tp->ofo.head) && !after(cb_seq(skb), tp->rcv_nxt)) {
+		bool fin;
+
+		if (before(cb_seq(skb), dsack_high)) {
+			uint32_t dsack = dsack_high;
+
+			if (before(cb_end(skb), dsack_high))
+				dsack_high = cb_end(skb);
+			dsack_extend(sd, sk, cb_seq(skb), dsack);
+		}
+		rxs__skb_dequeue(&tp->ofo);
+		/* Charged when it went to the ofo queue: queue_rcv() charges again. */
+		sk->rmem_alloc -= skb->truesize;
+		tp->forward_alloc += skb->truesize;
+		if (!after(cb_end(skb), tp->rcv_nxt)) {
+			tcp_drop(sk, skb, RXS_DROP_TCP_OFO_DROP);
+			continue;
+		}
+		fin = TCP_SKB_CB(skb)->flags & TH_FIN;
+		queue_rcv(sk, skb);
+		if (fin) {
+			tcp_fin(sk);
+			break;
+		}
+	}
+}
+
+/* tcp_data_queue_ofo(): keep a segment that came early, in sequence order, with its SACK
+ * block; one wholly held already is merged away with a D-SACK. */
 static void data_queue_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 			   struct rxs_sk_buff *skb)
 {
-	struct rxs_sk_buff **pp = &sk->tcp.ofo.head, *prev = NULL;
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	struct rxs_sk_buff **pp = &tp->ofo.head, *prev = NULL, *next;
+	uint32_t seq = cb_seq(skb), end_seq = cb_end(skb);
 
-	if (!rmem_schedule(sd, sk)) {
+	if (try_rmem_schedule(sd, sk, skb)) {
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFODrop);
-		rxs_kfree_skb_reason(skb, RXS_DROP_PROTO_MEM);
+		tcp_drop(sk, skb, RXS_DROP_PROTO_MEM);
 		return;
 	}
+	tp->hp = false;
+	tp->ack_sched = true;
+	tp->rcv_ooopack++;
 	rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFOQueue);
-	while (*pp && before(cb_seq(*pp), cb_seq(skb))) {
+	if (!tp->ofo.qlen) {
+		if (tp->sack_ok) {
+			tp->num_sacks = 1;
+			tp->sacks[0].start = seq;
+			tp->sacks[0].end = end_seq;
+		}
+		goto insert;
+	}
+	/* (tcp_ooo_try_coalesce() into the last one is not modelled: each stays whole.) */
+	while (*pp && before(cb_seq(*pp), seq)) {
 		prev = *pp;
 		pp = &(*pp)->next;
 	}
-	/* All its bytes already held: the kernel merges, i.e. drops the new one. */
-	if ((prev && !after(cb_end(skb), cb_end(prev))) ||
-	    (*pp && cb_seq(*pp) == cb_seq(skb) && !after(cb_end(skb), cb_end(*pp)))) {
+	if (prev && before(seq, cb_end(prev))) {
+		if (!after(end_seq, cb_end(prev))) {
+			/* All its bytes are here already. */
+			rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFOMerge);
+			tcp_drop(sk, skb, RXS_DROP_TCP_OFOMERGE);
+			dsack_set(sd, sk, seq, end_seq);
+			goto add_sack_only;
+		}
+		dsack_set(sd, sk, seq, cb_end(prev));
+	} else if (*pp && cb_seq(*pp) == seq && !after(end_seq, cb_end(*pp))) {
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFOMerge);
-		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OFOMERGE);
-		return;
+		tcp_drop(sk, skb, RXS_DROP_TCP_OFOMERGE);
+		dsack_set(sd, sk, seq, end_seq);
+		goto add_sack_only;
 	}
+	/* Segments it covers go (merge_right). */
+	while ((next = *pp) && after(end_seq, cb_seq(next))) {
+		if (before(end_seq, cb_end(next))) {
+			dsack_extend(sd, sk, cb_seq(next), end_seq);
+			break;
+		}
+		*pp = next->next;
+		if (tp->ofo.tail == next)
+			tp->ofo.tail = prev;
+		tp->ofo.qlen--;
+		dsack_extend(sd, sk, cb_seq(next), cb_end(next));
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFOMerge);
+		sk->rmem_alloc -= next->truesize;
+		tp->forward_alloc += next->truesize;
+		tcp_drop(sk, next, RXS_DROP_TCP_OFOMERGE);
+	}
+	if (tp->sack_ok)
+		sack_new_ofo(sk, seq, end_seq);
+	goto link;
+insert:
+	pp = &tp->ofo.head;
+link:
 	skb->next = *pp;
 	*pp = skb;
 	if (!skb->next)
-		sk->tcp.ofo.tail = skb;
-	sk->tcp.ofo.qlen++;
-	sk->rmem_alloc += skb->truesize;
+		tp->ofo.tail = skb;
+	tp->ofo.qlen++;
+	if (tp->sack_ok)
+		grow_window(sk, skb->len, skb->truesize);
+	rxs__tcp_mem_charge(sk, skb->truesize);
+	return;
+add_sack_only:
+	if (tp->sack_ok)
+		sack_new_ofo(sk, seq, end_seq);
 }
 
-/* tcp_data_queue(): a segment with payload or FIN. */
+/* tcp_data_queue(): a segment with data or FIN, after the sequence check. */
 static void data_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rxs_sk_buff *skb,
 		       const struct rxs_tcp_cb *tcb)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
+	enum rxs_drop_reason reason;
 
-	if (!after(tcb->end_seq, tp->rcv_nxt)) {
-		/* A retransmission of what we have: ACK at once (the first was lost), and
-		 * quickly for a while (tcp_enter_quickack_mode). */
-		rxs__mib_inc(sd, RXS_MIB_TcpExtDelayedACKLost);
-		enter_quickack_mode(tp);
-		tp->ack_sched = true;
-		ack_now(sd, sk);
-		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OLD_DATA);
+	if (tcb->seq == tcb->end_seq) {
+		rxs_consume_skb(skb);
 		return;
 	}
-	if (!before(tcb->seq, tp->rcv_nxt + (uint32_t)RXS_MAX(sk->rcvbuf, 65535))) {
-		ack_now(sd, sk);
-		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OVERWINDOW);
-		return;
-	}
-	TCP_SKB_CB(skb)->seq = tcb->seq;
-	TCP_SKB_CB(skb)->end_seq = tcb->end_seq;
 	rxs_skb_pull(skb, tcb->doff);
-	if (after(tcb->seq, tp->rcv_nxt)) {
-		data_queue_ofo(sd, sk, skb);
-		tp->ack_sched = true;
-		ack_now(sd, sk);	/* a duplicate ACK tells the sender what is missing */
+	tp->dsack = false;
+	if (tcb->seq == tp->rcv_nxt) {
+		if (rxs__tcp_receive_window(tp) == 0) {
+			/* A bare FIN into a zero window is taken all the same. */
+			if (!tcb->payload && (tcb->flags & TH_FIN))
+				goto queue_and_out;
+			rxs__mib_inc(sd, RXS_MIB_TcpExtTCPZeroWindowDrop);
+			reason = RXS_DROP_TCP_ZEROWINDOW;
+			goto out_of_window;
+		}
+queue_and_out:
+		if (try_rmem_schedule(sd, sk, skb)) {
+			tp->nomem = tp->ack_now_flag = tp->ack_sched = true;
+			if (sk->receive_queue.qlen && tcb->payload) {
+				rxs__mib_inc(sd, RXS_MIB_TcpExtTCPRcvQDrop);
+				tcp_drop(sk, skb, RXS_DROP_PROTO_MEM);
+				return;
+			}
+			/* sk_forced_mem_schedule(): an empty queue takes it anyway. */
+			rxs__tcp_rmem_schedule(sk, skb->truesize);
+		}
+		{
+			uint32_t adj = truesize_adjust(skb), truesize = skb->truesize;
+			uint16_t gso = skb->gso_size;
+			bool fin = tcb->flags & TH_FIN;
+
+			queue_rcv(sk, skb);
+
+			if (tcb->payload)
+				event_data_recv(sd, sk, tcb, truesize, adj, gso);
+			if (fin)
+				tcp_fin(sk);
+			if (tp->ofo.qlen) {
+				ofo_queue(sd, sk);
+				/* A hole filled: ACK at once (RFC 5681 4.2). */
+				if (!tp->ofo.qlen)
+					tp->ack_now_flag = true;
+			}
+			if (tp->num_sacks)
+				sack_remove(sk);
+			fast_path_check(sk, tcb->window);
+			rxs__app_data_ready(sk, sd->now);
+		}
 		return;
 	}
-	if (!rmem_schedule(sd, sk)) {
-		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPRcvQDrop);
-		ack_now(sd, sk);
-		rxs_kfree_skb_reason(skb, RXS_DROP_PROTO_MEM);
-		return;
+	if (!after(tcb->end_seq, tp->rcv_nxt)) {
+		/* A retransmission of what we have: ACK at once with a D-SACK, and quickly for a
+		 * while. */
+		rxs__mib_inc(sd, RXS_MIB_TcpExtDelayedACKLost);
+		dsack_set(sd, sk, tcb->seq, tcb->end_seq);
+		reason = RXS_DROP_TCP_OLD_DATA;
+		goto out_of_window;
 	}
-	if (tp->state == RXS_TCP_ESTABLISHED && !tp->ofo.qlen &&
-	    !(tcb->flags & ~(TH_ACK | TH_PSH)))
-		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPHPHits);
-	tp->rcv_nxt = tcb->end_seq;
-	if (tcb->payload)
-		event_data_recv(tp, tcb->payload, advmss(sk), sd->now);
-	if (tcb->flags & TH_FIN) {
-		/* tcp_fin(): ESTABLISHED -> CLOSE_WAIT, and interactive from now on: its ACK
-		 * waits for the delayed-ACK timer unless something else sends it. */
-		tp->ack_sched = true;
-		if (tp->state == RXS_TCP_ESTABLISHED)
-			tp->pingpong = true;
-		tp->state = RXS_TCP_CLOSE_WAIT;
+	if (!before(tcb->seq, tp->rcv_nxt + rxs__tcp_receive_window(tp))) {
+		reason = RXS_DROP_TCP_OVERWINDOW;
+		goto out_of_window;
 	}
-	sk->rmem_alloc += skb->truesize;
-	rxs__skb_queue_tail(&sk->receive_queue, skb);
-	if (tp->ofo.qlen) {
-		/* A hole filled: ACK at once (ICSK_ACK_NOW). */
-		ofo_drain(sk);
-		ack_now(sd, sk);
-	} else {
-		ack_snd_check(sd, sk);
+	if (before(tcb->seq, tp->rcv_nxt)) {
+		/* Partly old: D-SACK the old part, queue it all. */
+		dsack_set(sd, sk, tcb->seq, tp->rcv_nxt);
+		if (!rxs__tcp_receive_window(tp)) {
+			rxs__mib_inc(sd, RXS_MIB_TcpExtTCPZeroWindowDrop);
+			reason = RXS_DROP_TCP_ZEROWINDOW;
+			goto out_of_window;
+		}
+		goto queue_and_out;
 	}
-	rxs__app_data_ready(sk, sd->now);
+	data_queue_ofo(sd, sk, skb);
+	return;
+out_of_window:
+	enter_quickack_mode(sk, TCP_MAX_QUICKACKS);
+	tp->ack_sched = true;
+	tcp_drop(sk, skb, reason);
 }
 
-/* tcp_validate_incoming() for RST and SYN: true when the segment was dealt with. */
+/* tcp_oow_rate_limited(): a duplicate ACK for a segment without data waits tcp_invalid_ratelimit
+ * since the last one (TCPACKSkippedSeq); segments with data are always answered. */
+static bool oow_rate_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk,
+			     const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	uint32_t now = jiffies_of(sk->host, sd->now);
+
+	if (tcb->seq != tcb->end_seq && !(tcb->flags & TH_SYN))
+		return false;
+	if (tp->oow_set && (int32_t)(now - tp->last_oow_j) >= 0 &&
+	    now - tp->last_oow_j < jiffies_of(sk->host, TCP_INVALID_RATELIMIT_NS)) {
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPACKSkippedSeq);
+		return true;
+	}
+	tp->oow_set = true;
+	tp->last_oow_j = now;
+	return false;
+}
+
+/* tcp_send_dupack(): old data is D-SACKed and earns quick ACKs. */
+static void send_dupack(struct rxs_softnet_data *sd, struct rxs_sock *sk,
+			const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (tcb->end_seq != tcb->seq && before(tcb->seq, tp->rcv_nxt)) {
+		rxs__mib_inc(sd, RXS_MIB_TcpExtDelayedACKLost);
+		enter_quickack_mode(sk, TCP_MAX_QUICKACKS);
+		if (tp->sack_ok)
+			dsack_set(sd, sk, tcb->seq,
+				  after(tcb->end_seq, tp->rcv_nxt) ? tp->rcv_nxt : tcb->end_seq);
+	}
+	ack_now(sd, sk);
+}
+
+/* tcp_sequence(), 6.18: wholly before the last window offered, starting beyond it, or ending
+ * beyond it while data waits in the receive queue. */
+static enum rxs_drop_reason tcp_sequence(const struct rxs_sock *sk, uint32_t seq,
+					 uint32_t end_seq)
+{
+	const struct rxs_tcp_sock *tp = &sk->tcp;
+	uint32_t limit = tp->rcv_nxt + rxs__tcp_receive_window(tp);
+
+	if (before(end_seq, tp->rcv_wup))
+		return RXS_DROP_TCP_OLD_SEQUENCE;
+	if (after(end_seq, limit)) {
+		if (after(seq, limit))
+			return RXS_DROP_TCP_INVALID_SEQUENCE;
+		if (sk->receive_queue.qlen)
+			return RXS_DROP_TCP_INVALID_END_SEQUENCE;
+	}
+	return RXS_DROP_NOT_DROPPED_YET;
+}
+
+/* tcp_validate_incoming(): the sequence check, then RST and SYN. True when the segment was
+ * dealt with. */
 static bool validate_incoming(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 			      struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
+	enum rxs_drop_reason reason = tcp_sequence(sk, tcb->seq, tcb->end_seq);
 
+	if (reason) {
+		if (!(tcb->flags & TH_RST)) {
+			if (tcb->flags & TH_SYN)
+				goto syn_challenge;
+			if (reason != RXS_DROP_TCP_OLD_SEQUENCE)
+				rxs__mib_inc(sd, RXS_MIB_TcpExtBeyondWindow);
+			if (!oow_rate_limited(sd, sk, tcb))
+				send_dupack(sd, sk, tcb);
+		}
+		tcp_drop(sk, skb, reason);
+		return true;
+	}
 	if (tcb->flags & TH_RST) {
 		if (tcb->seq == tp->rcv_nxt) {
 			/* tcp_reset(): the connection is gone. */
 			if (tp->state == RXS_TCP_ESTABLISHED || tp->state == RXS_TCP_CLOSE_WAIT)
 				rxs__mib_inc(sd, RXS_MIB_TcpEstabResets);
 			tp->state = RXS_TCP_CLOSE;
-		} else if (!before(tcb->seq, tp->rcv_nxt) &&
-			   before(tcb->seq, tp->rcv_nxt + (uint32_t)RXS_MAX(sk->rcvbuf, 65535))) {
-			rxs__mib_inc(sd, RXS_MIB_TcpExtTCPChallengeACK);	/* RFC 5961 */
-			ack_now(sd, sk);
+			rxs_kfree_skb_reason(skb, RXS_DROP_TCP_RESET);
+			return true;
 		}
-		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_RESET);
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPChallengeACK);	/* RFC 5961 */
+		ack_now(sd, sk);
+		tcp_drop(sk, skb, RXS_DROP_TCP_RESET);
 		return true;
 	}
 	if (tcb->flags & TH_SYN) {
+syn_challenge:
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPChallengeACK);
 		ack_now(sd, sk);
-		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_INVALID_SYN);
-		return true;
-	}
-	if (!(tcb->flags & TH_ACK)) {
-		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
+		tcp_drop(sk, skb, RXS_DROP_TCP_INVALID_SYN);
 		return true;
 	}
 	return false;
@@ -353,6 +977,7 @@ static void synsent_rcv(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct
 			tp->ts_recent = tcb->tsval;
 		tp->dev = skb->dev;
 		memcpy(tp->peer_mac, rxs_skb_mac_header(skb) + 6, 6);
+		established_init(sk, tcb, false);
 		RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_rcv_synsent_state_process",
 				"%s connected: SYN-ACK acks ISN %u", sk->cfg.name, tp->snd_una - 1);
 		/* The segment's data, if any, is not queued (no Fast Open): consumed. */
@@ -395,9 +1020,79 @@ static bool join_rcv(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rx
 	tp->tstamp_ok = tcb->saw_tstamp;
 	tp->dev = skb->dev;
 	memcpy(tp->peer_mac, rxs_skb_mac_header(skb) + 6, 6);
+	established_init(sk, tcb, false);
 	RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_rcv_established",
 			"%s joins its connection mid-way: rcv_nxt %u from this segment",
 			sk->cfg.name, tp->rcv_nxt);
+	return true;
+}
+
+
+/* TCP_SKB_CB() for a segment about to be queued: its range, its FIN, whether its payload sits
+ * in page frags; its tailroom is worked out if it ever takes a copy (head_tailroom()). */
+static void set_skb_cb(struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_tcp_skb_cb *c = TCP_SKB_CB(skb);
+	const struct rxs_netdev *dev = skb->dev;
+	bool frags = dev && dev->cfg.driver == RXS_DRIVER_VETH && !dev->cfg.raw_sender &&
+		     tcb->payload;
+
+	c->seq = tcb->seq;
+	c->end_seq = tcb->end_seq;
+	c->flags = (uint8_t)((tcb->flags & TH_FIN) | (frags ? RXS_TCB_FRAGS : 0));
+	c->nr_frags = frags;
+	c->tailroom = UINT16_MAX;
+}
+
+/* The header-prediction fast path's test (pred_flags and what tcp_rcv_established() checks
+ * beside it): in order, only ACK (and PSH), the header length and window field expected,
+ * nothing acked that was not sent, and (6.17) the end inside the window. */
+static bool predicted(const struct rxs_sock *sk, const struct rxs_tcp_cb *tcb)
+{
+	const struct rxs_tcp_sock *tp = &sk->tcp;
+
+	return tp->hp && (tcb->flags & ~TH_PSH) == TH_ACK && tcb->doff == tp->tcp_header_len &&
+	       tcb->window == tp->hp_window && tcb->seq == tp->rcv_nxt &&
+	       !after(tcb->ack_seq, tp->snd_nxt) &&
+	       (!tp->tstamp_ok || (tcb->saw_tstamp && (int32_t)(tcb->tsval - tp->ts_recent) >= 0));
+}
+
+/* The fast path: true when it took the segment. A pure ACK is counted as tcp_ack() counts it;
+ * data only when its truesize fits what is reserved already (sk_forward_alloc): else the slow
+ * path, which reserves pages. */
+static bool fast_path(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rxs_sk_buff *skb,
+		      const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	uint32_t truesize, adj;
+	uint16_t gso;
+
+	/* Data the reserve does not cover goes to the slow path whatever else holds: asked
+	 * first, as a reader that keeps up leaves no reserve (sk_mem_reclaim) for the next. */
+	if (tcb->payload && (int64_t)skb->truesize > tp->forward_alloc)
+		return false;
+	if (!predicted(sk, tcb))
+		return false;
+	if (!tcb->payload) {
+		if (tp->tstamp_ok && tp->rcv_nxt == tp->rcv_wup)
+			tp->ts_recent = tcb->tsval;
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPPureAcks);
+		rxs_consume_skb(skb);
+		return true;
+	}
+	if (after(tcb->end_seq, tp->rcv_nxt + rxs__tcp_receive_window(tp)))
+		return false;
+	if (tp->tstamp_ok && tp->rcv_nxt == tp->rcv_wup)
+		tp->ts_recent = tcb->tsval;
+	rxs__mib_inc(sd, RXS_MIB_TcpExtTCPHPHits);
+	rxs_skb_pull(skb, tcb->doff);
+	truesize = skb->truesize;
+	gso = skb->gso_size;
+	adj = truesize_adjust(skb);
+	queue_rcv(sk, skb);
+	event_data_recv(sd, sk, tcb, truesize, adj, gso);
+	ack_snd_check(sd, sk, false);
+	rxs__app_data_ready(sk, sd->now);
 	return true;
 }
 
@@ -408,8 +1103,8 @@ void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
 	struct rxs_tcp_sock *tp = &sk->tcp;
 
 	RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_rcv_established",
-			"connection of %s: seq %u, rcv_nxt %u, %u bytes", sk->cfg.name, tcb->seq,
-			tp->rcv_nxt, tcb->payload);
+			"connection of %s: seq %u, rcv_nxt %u, %u bytes, window %u", sk->cfg.name,
+			tcb->seq, tp->rcv_nxt, tcb->payload, rxs__tcp_receive_window(tp));
 	/* A connected socket in SYN_SENT or joining: one test on the path of every segment. */
 	if (unlikely(tp->joining)) {
 		if (tp->state == RXS_TCP_SYN_SENT) {
@@ -424,21 +1119,32 @@ void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_CLOSE);
 		return;
 	}
+	set_skb_cb(skb, tcb);
+	if (tp->state == RXS_TCP_ESTABLISHED && fast_path(sd, sk, skb, tcb))
+		return;
+	if (!(tcb->flags & (TH_ACK | TH_RST | TH_SYN))) {
+		tcp_drop(sk, skb, RXS_DROP_TCP_FLAGS);
+		return;
+	}
 	if (validate_incoming(sd, sk, skb, tcb))
 		return;
 	if (tp->state == RXS_TCP_SYN_RECV) {
-		tp->state = RXS_TCP_ESTABLISHED;	/* the handshake's ACK */
-		/* Timestamps were agreed when the ACK of our SYN-ACK carries one. */
+		/* The handshake's ACK: ESTABLISHED, timestamps agreed when it carries one, the
+		 * buffer space set up (tcp_init_transfer). */
+		tp->state = RXS_TCP_ESTABLISHED;
 		tp->tstamp_ok = tcb->saw_tstamp;
+		established_init(sk, tcb, true);
 	}
-	/* tcp_store_ts_recent(): the TSval to echo, from what arrives in order. */
-	if (tp->tstamp_ok && tcb->saw_tstamp && !after(tcb->seq, tp->rcv_nxt))
+	/* tcp_replace_ts_recent(): the TSval to echo, from what is not beyond the window edge. */
+	if (tp->tstamp_ok && tcb->saw_tstamp && !after(tcb->seq, tp->rcv_wup))
 		tp->ts_recent = tcb->tsval;
 	if (tcb->end_seq == tcb->seq) {
 		/* tcp_ack() slow path: an ACK with nothing else in it. */
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPPureAcks);
 		rxs_consume_skb(skb);
-		return;
+	} else {
+		data_queue(sd, sk, skb, tcb);
 	}
-	data_queue(sd, sk, skb, tcb);
+	if (tp->ack_sched)
+		ack_snd_check(sd, sk, true);
 }

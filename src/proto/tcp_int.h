@@ -44,6 +44,9 @@ struct rxs_reqsk {
 	bool acked;			/* final ACK came while the accept queue was full */
 	bool dead;			/* unlinked; its timer frees it */
 	uint64_t timeout;		/* req->timeout, ns */
+	uint64_t snt_synack;		/* when the first SYN-ACK left, ns: the handshake's RTT */
+	uint32_t rcv_wnd, window_clamp;	/* rsk_rcv_wnd, rsk_window_clamp */
+	uint8_t rcv_wscale;
 	uint8_t peer_mac[6];
 	struct rxs_netdev *dev;
 	unsigned int cpu;		/* the CPU its timer runs on */
@@ -58,7 +61,102 @@ void rxs__tcp_send_reset(struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb);
 void rxs__tcp_send_synack(struct rxs_softnet_data *sd, struct rxs_host *h,
 			  const struct rxs_reqsk *req, bool retrans);
 void rxs__tcp_send_ack(struct rxs_softnet_data *sd, struct rxs_sock *sk);
+/* The same, with __tcp_select_window()'s answer the caller just had (@raw). */
+void rxs__tcp_send_ack_win(struct rxs_softnet_data *sd, struct rxs_sock *sk, int64_t raw);
 void rxs__tcp_send_req_ack(struct rxs_sk_buff *skb, const struct rxs_reqsk *req);
+
+/* ---- tcp_window.c: the receive window and memory (docs/tcp-window.md) ---- */
+void rxs__tcp_select_initial_window(const struct rxs_host *h, int space, uint32_t mss,
+				    uint32_t *rcv_wnd, uint32_t *window_clamp, bool wscale_ok,
+				    uint8_t *rcv_wscale);
+/* tcp_openreq_init_rwin(): the SYN-ACK's window, clamp and scale into @req. */
+void rxs__tcp_openreq_init_rwin(struct rxs_sock *listener, struct rxs_reqsk *req,
+				uint16_t advmss);
+/* tcp_create_openreq_child()'s window state; tcp_init_buffer_space() at ESTABLISHED. */
+void rxs__tcp_child_init_rwin(struct rxs_sock *child, const struct rxs_sock *listener,
+			      const struct rxs_reqsk *req, uint16_t advmss);
+void rxs__tcp_default_rwin(struct rxs_sock *sk, uint16_t advmss);
+void rxs__tcp_init_buffer_space(struct rxs_sock *sk);
+uint16_t rxs__tcp_select_window(struct rxs_softnet_data *sd, struct rxs_sock *sk, int64_t raw);
+
+/* tcp_win_from_space(): bytes of buffer as bytes of window, by the scaling ratio. */
+static inline int rxs__tcp_win_from_space(uint8_t ratio, int64_t space)
+{
+	return (int)((space * ratio) >> 8);
+}
+
+/* tcp_space(): free receive memory, as window bytes (may be negative). */
+static inline int rxs__tcp_space(const struct rxs_sock *sk)
+{
+	return rxs__tcp_win_from_space(sk->tcp.scaling_ratio, sk->rcvbuf - sk->rmem_alloc);
+}
+
+/* tcp_full_space(). */
+static inline int rxs__tcp_full_space(const struct rxs_sock *sk)
+{
+	return rxs__tcp_win_from_space(sk->tcp.scaling_ratio, sk->rcvbuf);
+}
+
+/* tcp_receive_window(): what is left of the window last offered. */
+static inline uint32_t rxs__tcp_receive_window(const struct rxs_tcp_sock *tp)
+{
+	int32_t win = (int32_t)(tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt);
+
+	return win < 0 ? 0 : (uint32_t)win;
+}
+
+/* __tcp_select_window(): the window the next ACK would offer. Zeroes the quick-ACK count
+ * when less than half the space is free, whoever asks (__tcp_ack_snd_check() does). */
+static inline uint32_t rxs__tcp_select_window_raw(struct rxs_sock *sk)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	int mss = tp->rcv_mss, free_space = rxs__tcp_space(sk), allowed = rxs__tcp_full_space(sk);
+	int full = RXS_MIN((int)tp->window_clamp, allowed), window;
+
+	if (mss > full) {
+		mss = full;
+		if (mss <= 0)
+			return 0;
+	}
+	if (free_space < (full >> 1)) {
+		tp->quick = 0;
+		free_space &= ~((1 << tp->rcv_wscale) - 1);
+		if (free_space < (allowed >> 4) || free_space < mss)
+			return 0;
+	}
+	if (free_space > (int)tp->rcv_ssthresh)
+		free_space = (int)tp->rcv_ssthresh;
+	if (tp->rcv_wscale) {
+		int unit = 1 << tp->rcv_wscale;
+
+		return (uint32_t)((free_space + unit - 1) & ~(unit - 1));
+	}
+	window = (int)tp->rcv_wnd;
+	if (window <= free_space - mss || window > free_space)
+		window = free_space / mss * mss;
+	else if (mss == full && free_space > window + (full >> 1))
+		window = free_space;
+	return (uint32_t)window;
+}
+
+
+/* sk_rmem_schedule(): reserve whole pages for @size more bytes; the protocol's tcp_mem is
+ * never short in the cases rxsim replays, so it always succeeds. */
+static inline void rxs__tcp_rmem_schedule(struct rxs_sock *sk, uint32_t size)
+{
+	int64_t delta = (int64_t)size - sk->tcp.forward_alloc;
+
+	if (delta > 0)
+		sk->tcp.forward_alloc += (delta + 4096 - 1) / 4096 * 4096;
+}
+
+/* skb_set_owner_r() / sk_mem_charge(): @size moves from the reserve to the queue. */
+static inline void rxs__tcp_mem_charge(struct rxs_sock *sk, uint32_t size)
+{
+	sk->tcp.forward_alloc -= size;
+	sk->rmem_alloc += size;
+}
+
 
 /* ---- syncookies.c ---- */
 uint32_t rxs__cookie_init_sequence(struct rxs_host *h, const struct rxs_tcp_tuple *t,

@@ -24,8 +24,11 @@ struct tx_seg {
 	uint8_t flags;
 	uint16_t window;
 	const struct rxs_tcp_opts *opts;	/* SYN-ACK options, or NULL */
+	uint8_t wscale;				/* the SYN-ACK's window scale */
 	uint32_t tsval, tsecr;
 	bool ts;
+	const uint32_t *sack;			/* ACK: SACK blocks (start, end pairs), D-SACK first */
+	unsigned int nsack;
 };
 
 /* TCP options of a SYN-ACK, as tcp_synack_options() orders them. Returns their length. */
@@ -52,7 +55,13 @@ static unsigned int put_options(uint8_t *p, const struct tx_seg *s)
 		n += 8;
 	}
 	if (s->opts && s->opts->wscale_ok) {
-		p[n++] = 1, p[n++] = 3, p[n++] = 3, p[n++] = 7;	/* NOP, wscale 7 */
+		p[n++] = 1, p[n++] = 3, p[n++] = 3, p[n++] = s->wscale;	/* NOP, wscale */
+	}
+	if (s->nsack) {
+		/* tcp_options_write(): NOP, NOP, SACK, the blocks. */
+		p[n++] = 1, p[n++] = 1, p[n++] = 5, p[n++] = (uint8_t)(2 + 8 * s->nsack);
+		for (unsigned int i = 0; i < 2 * s->nsack; i++, n += 4)
+			rxs__put_be32(p + n, s->sack[i]);
 	}
 	return n;
 }
@@ -98,7 +107,9 @@ void rxs__tcp_send_synack(struct rxs_softnet_data *sd, struct rxs_host *h,
 	struct tx_seg s = {
 		.t = &req->node.t, .peer_mac = req->peer_mac, .dev = req->dev,
 		.seq = req->snt_isn, .ack = req->rcv_isn + 1, .flags = TH_SYN | TH_ACK,
-		.window = 65160, .opts = &o, .ts = req->opts.saw_tstamp,
+		/* The window of a SYN-ACK is never scaled (RFC 7323). */
+		.window = (uint16_t)RXS_MIN(req->rcv_wnd, 65535u), .opts = &o,
+		.wscale = req->rcv_wscale, .ts = req->opts.saw_tstamp,
 		.tsval = ts_now(sd), .tsecr = req->opts.tsval,
 	};
 
@@ -111,21 +122,49 @@ void rxs__tcp_send_synack(struct rxs_softnet_data *sd, struct rxs_host *h,
 	tx_segment(sd, h, &s);
 }
 
+/* The SACK blocks an ACK carries (tcp_established_options()): the D-SACK first, then the
+ * out-of-order blocks, as many as the option space holds (3 beside timestamps, else 4). */
+static unsigned int sack_blocks(const struct rxs_tcp_sock *tp, uint32_t *b)
+{
+	unsigned int n = 0, max = tp->tstamp_ok ? 3 : 4;
+
+	if (!tp->sack_ok)
+		return 0;
+	if (tp->dsack) {
+		b[0] = tp->dup_sack.start, b[1] = tp->dup_sack.end;
+		n = 1;
+	}
+	for (unsigned int i = 0; i < tp->num_sacks && n < max; i++, n++)
+		b[2 * n] = tp->sacks[i].start, b[2 * n + 1] = tp->sacks[i].end;
+	return n;
+}
+
 void rxs__tcp_send_ack(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 {
+	rxs__tcp_send_ack_win(sd, sk, -1);
+}
+
+void rxs__tcp_send_ack_win(struct rxs_softnet_data *sd, struct rxs_sock *sk, int64_t raw)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	uint32_t blocks[8];
 	struct tx_seg s = {
-		.t = &sk->tcp.node.t, .peer_mac = sk->tcp.peer_mac, .dev = sk->tcp.dev,
-		.seq = sk->tcp.snd_nxt, .ack = sk->tcp.rcv_nxt, .flags = TH_ACK,
-		.window = 65535, .ts = sk->tcp.tstamp_ok, .tsval = ts_now(sd),
-		.tsecr = sk->tcp.ts_recent,
+		.t = &tp->node.t, .peer_mac = tp->peer_mac, .dev = tp->dev,
+		.seq = tp->snd_nxt, .ack = tp->rcv_nxt, .flags = TH_ACK,
+		.ts = tp->tstamp_ok, .tsval = ts_now(sd), .tsecr = tp->ts_recent, .sack = blocks,
 	};
 
-	sk->tcp.unacked_segs = 0;
-	/* tcp_event_ack_sent() -> tcp_dec_quickack_mode(): an ACK of new data uses up a quick
-	 * ACK. */
-	if (sk->tcp.quick && sk->tcp.ack_sched)
-		sk->tcp.quick--;
-	sk->tcp.ack_sched = false;
+	s.window = rxs__tcp_select_window(sd, sk, raw);
+	s.nsack = sack_blocks(tp, blocks);
+	tp->dsack = false;
+	/* tcp_event_ack_sent() -> tcp_dec_quickack_mode(): an ACK sent while one was scheduled
+	 * uses up a quick ACK; then inet_csk_clear_xmit_timer(ICSK_TIME_DACK) clears what was
+	 * pending (the timer, ICSK_ACK_PUSHED, ICSK_ACK_NOW, ICSK_ACK_NOMEM). */
+	if (tp->quick && tp->ack_sched) {
+		if (--tp->quick == 0)
+			tp->ato_j = (uint32_t)rxs__jiffies(sk->host, TCP_DELACK_MIN_NS);
+	}
+	tp->ack_sched = tp->delack_armed = tp->pushed = tp->ack_now_flag = tp->nomem = false;
 	tx_segment(sd, sk->host, &s);
 }
 

@@ -220,4 +220,22 @@ struct rxs_udp_skb_cb {
 _Static_assert(sizeof(struct rxs_udp_skb_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
 	       "udp cb fits skb->cb");
 
+/* TCP_SKB_CB(): a queued segment's sequence range, kept in skb->cb after the IP layer's
+ * block, and what skb_try_coalesce() needs of its buffer: the payload in page frags (a
+ * kernel sender's) or in a linear head with @tailroom bytes left. The socket layer reads it
+ * at recvmsg. */
+struct rxs_tcp_skb_cb {
+	struct rxs_inet_cb header;
+	uint32_t seq, end_seq;
+	uint16_t tailroom;
+	uint8_t nr_frags;
+	uint8_t flags;				/* the TCP flags kept (FIN), RXS_TCB_FRAGS */
+};
+
+#define RXS_TCB_FRAGS 0x80			/* the payload sits in page frags */
+#define TCP_SKB_CB(skb) ((struct rxs_tcp_skb_cb *)(void *)(skb)->cb)
+
+_Static_assert(sizeof(struct rxs_tcp_skb_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),
+	       "tcp cb fits skb->cb");
+
 #endif /* RXSIM_SKB_SKB_H */

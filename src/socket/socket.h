@@ -52,6 +52,14 @@ struct rxs_ehash_node {
 enum { RXS_EH_REQ = 1, RXS_EH_SOCK = 2 };
 
 /* TCP state of a socket: a listener's queues, or a connection's sequence space. */
+/* A listener's last answer of tcp_openreq_init_rwin() for one pair of SYN options. */
+struct rxs_rwin_cache {
+	int64_t rcvbuf;
+	uint32_t rcv_wnd, window_clamp;
+	uint16_t advmss;			/* 0: not computed */
+	uint8_t rcv_wscale;
+};
+
 struct rxs_tcp_sock {
 	enum rxs_tcp_state state;
 	/* listener */
@@ -87,6 +95,28 @@ struct rxs_tcp_sock {
 	uint32_t ts_recent;			/* the peer's last TSval, our TSecr */
 	uint8_t peer_mac[6];
 	struct rxs_netdev *dev;			/* the NIC the connection came in on */
+	/* The receive window and memory (proto/tcp_window.c, docs/tcp-window.md): tcp_sock's
+	 * rcv_wup, rcv_wnd, window_clamp, rcv_ssthresh, copied_seq, advmss, scaling_ratio,
+	 * rx_opt.rcv_wscale, sk_forward_alloc, SOCK_RCVBUF_LOCK; icsk_ack's ato (jiffies),
+	 * timeout, ICSK_ACK_PUSHED/NOW/NOMEM; the handshake's RTT and the RTO; header
+	 * prediction (pred_flags: on, the window field it expects, the header length); the
+	 * out-of-window ACK rate limit; the SACK blocks our ACKs carry. */
+	uint32_t rcv_wup, rcv_wnd, window_clamp, rcv_ssthresh, copied_seq;
+	int64_t forward_alloc;
+	uint16_t advmss, hp_window, last_seg_size;
+	uint8_t rcv_wscale, scaling_ratio, tcp_header_len;
+	bool rcvbuf_lock, sack_ok, hp, pushed, ack_now_flag, nomem;
+	uint32_t ato_j, rto_j, srtt_us, lrcv_j;
+	uint64_t delack_timeout_j;
+	uint64_t delack_event_j;		/* the earliest delayed-ACK event queued (0: none) */
+	uint32_t last_oow_j;
+	bool oow_set;
+	uint8_t num_sacks, dup_ack_counter;
+	bool dsack;
+	uint32_t compressed_ack_rcv_nxt;
+	struct { uint32_t start, end; } sacks[4], dup_sack;
+	uint32_t rcv_ooopack;
+	struct rxs_rwin_cache syn_rwin[4];	/* a listener's: by timestamps, window scaling */
 };
 
 struct rxs_sock {

@@ -283,12 +283,20 @@ struct rxs_sock *rxs__tcp_accept(struct rxs_sock *sk)
 struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk)
 {
 	struct rxs_sk_buff *skb = rxs__skb_dequeue(&sk->receive_queue);
+	uint32_t bytes;
 
 	if (!skb)
 		return NULL;
+	/* sk_mem_uncharge() gives its truesize (a coalesced segment's: the merge's delta) back to
+	 * sk_forward_alloc, and sk_mem_reclaim() returns whole pages to the protocol. */
+	bytes = skb->len;
 	sk->rmem_alloc -= skb->truesize;
+	sk->tcp.forward_alloc += skb->truesize;
+	if (sk->tcp.forward_alloc >= 4096)
+		sk->tcp.forward_alloc %= 4096;
+	sk->tcp.copied_seq += bytes;
 	sk->delivered++;
-	sk->delivered_bytes += skb->len;
+	sk->delivered_bytes += bytes;
 	return skb;
 }
 
