@@ -75,6 +75,10 @@ static const struct {
 	{ __LINE__, OWN, "tcp-rcvbuf-noread", NULL, NULL },
 	{ __LINE__, OWN, "tcp-overwindow", NULL, NULL },
 	{ __LINE__, OWN, "tcp-dupdata", NULL, NULL },
+	/* Their connections as ss -tnmie showed them: the JSON's "connections". */
+	{ __LINE__, OWN, "tcp-rcvbuf-noread", NULL, "expect-connections.json" },
+	{ __LINE__, OWN, "tcp-overwindow", NULL, "expect-connections.json" },
+	{ __LINE__, OWN, "tcp-dupdata", NULL, "expect-connections.json" },
 };
 
 static int run(const char *cmd)

@@ -98,6 +98,26 @@ RXS_API int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp);
 /* @c as `ss -t` shows it: local address, Recv-Q (bytes queued), drops. 0 or -EINVAL. */
 RXS_API int rxs_conn_get_info(const rxs_conn_t *c, struct rxs_socket_info *info);
 
+/* A TCP connection of the host, accepted or not, as `ss -tnmi` shows it (docs/tcp-window.md). */
+struct rxs_conn_state {
+	const char *listener;		/* the socket's name (its listener's for a child) */
+	const char *state;		/* "ESTABLISHED", "CLOSE-WAIT", ... as ss -t spells them */
+	char local[64], peer[64];	/* "10.0.0.2:80" */
+	uint64_t recv_q;		/* bytes received, not yet read (rcv_nxt - copied_seq) */
+	uint64_t rmem_alloc;		/* skmem r: truesize charged */
+	int64_t rcvbuf;			/* skmem rb */
+	int64_t fwd_alloc;		/* skmem f: pages reserved, not yet charged */
+	uint64_t drops;			/* skmem d */
+	uint32_t rcv_wnd, rcv_ssthresh, rcv_space, window_clamp;
+	uint32_t rcv_mss, advmss;
+	uint8_t snd_wscale, rcv_wscale;	/* ss's wscale:snd,rcv */
+};
+
+/* Connections of @h, oldest first: how many, and the one at @index (0 or -EINVAL). */
+RXS_API unsigned int rxs_conn_count(const struct rxs_host *h);
+RXS_API int rxs_conn_state(const struct rxs_host *h, unsigned int index,
+			   struct rxs_conn_state *st);
+
 /* The blocking calls, for application threads during a threaded run: until a datagram (a
  * connection, a segment) is there, @timeout_ns passes or the run ends (-EAGAIN). Before
  * rxs_host_start_threaded() and after the run they do not block. Thread-safe from the start

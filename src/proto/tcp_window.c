@@ -115,6 +115,7 @@ void rxs__tcp_child_init_rwin(struct rxs_sock *child, const struct rxs_sock *lis
 	tp->rcv_wup = tp->rcv_nxt;
 	tp->copied_seq = tp->rcv_nxt;
 	tp->rcv_wscale = req->opts.wscale_ok ? req->rcv_wscale : 0;
+	tp->snd_wscale = req->opts.wscale_ok ? req->opts.wscale : 0;
 	tp->scaling_ratio = TCP_DEFAULT_SCALING_RATIO;
 	tp->rcvbuf_lock = listener->cfg.rcvbuf >= 0;
 	tp->sack_ok = req->opts.sack_ok;
@@ -159,6 +160,8 @@ void rxs__tcp_init_buffer_space(struct rxs_sock *sk)
 	    tp->window_clamp + tp->advmss > maxwin)
 		tp->window_clamp = RXS_MAX(2u * tp->advmss, maxwin - tp->advmss);
 	tp->rcv_ssthresh = RXS_MIN(tp->rcv_ssthresh, tp->window_clamp);
+	tp->rcvq_space = RXS_MIN(RXS_MIN(tp->rcv_ssthresh, tp->rcv_wnd),
+				 (uint32_t)TCP_INIT_CWND * tp->advmss);
 }
 
 /* tcp_select_window(): the window field of an ACK going out now; the offered right edge never

@@ -109,3 +109,56 @@ int rxs_conn_get_info(const rxs_conn_t *conn, struct rxs_socket_info *info)
 	info->delivered_bytes = c->delivered_bytes;
 	return 0;
 }
+
+unsigned int rxs_conn_count(const struct rxs_host *h)
+{
+	return h ? h->sk.tcp_nconns : 0;
+}
+
+static const char *const state_names[] = {
+	[RXS_TCP_CLOSE] = "CLOSE", [RXS_TCP_LISTEN] = "LISTEN", [RXS_TCP_SYN_SENT] = "SYN-SENT",
+	[RXS_TCP_SYN_RECV] = "SYN-RECV", [RXS_TCP_ESTABLISHED] = "ESTABLISHED",
+	[RXS_TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+};
+
+int rxs_conn_state(const struct rxs_host *h, unsigned int index, struct rxs_conn_state *st)
+{
+	const struct rxs_sock *c;
+	const struct rxs_tcp_tuple *t;
+	char a[INET6_ADDRSTRLEN];
+	unsigned int n;
+
+	if (!h || index >= h->sk.tcp_nconns)
+		return -EINVAL;
+	/* The list is newest first. */
+	n = h->sk.tcp_nconns - 1 - index;
+	for (c = h->sk.tcp_conns; c && n; c = c->tcp.conn_next)
+		n--;
+	if (!c)
+		return -EINVAL;
+	t = &c->tcp.node.t;
+	memset(st, 0, sizeof(*st));
+	st->listener = c->cfg.name;
+	st->state = (unsigned int)c->tcp.state < ARRAY_SIZE(state_names) &&
+			    state_names[c->tcp.state] ? state_names[c->tcp.state] : "UNKNOWN";
+	inet_ntop(t->family, t->daddr, a, sizeof(a));
+	snprintf(st->local, sizeof(st->local), t->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a,
+		 t->dport);
+	inet_ntop(t->family, t->saddr, a, sizeof(a));
+	snprintf(st->peer, sizeof(st->peer), t->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a,
+		 t->sport);
+	st->recv_q = c->tcp.rcv_nxt - c->tcp.copied_seq - (c->tcp.state == RXS_TCP_CLOSE_WAIT);
+	st->rmem_alloc = (uint64_t)c->rmem_alloc;
+	st->rcvbuf = c->rcvbuf;
+	st->fwd_alloc = c->tcp.forward_alloc;
+	st->drops = c->drops;
+	st->rcv_wnd = c->tcp.rcv_wnd;
+	st->rcv_ssthresh = c->tcp.rcv_ssthresh;
+	st->rcv_space = c->tcp.rcvq_space;
+	st->window_clamp = c->tcp.window_clamp;
+	st->rcv_mss = c->tcp.rcv_mss;
+	st->advmss = c->tcp.advmss;
+	st->rcv_wscale = c->tcp.rcv_wscale;
+	st->snd_wscale = c->tcp.snd_wscale;
+	return 0;
+}

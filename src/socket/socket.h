@@ -104,7 +104,7 @@ struct rxs_tcp_sock {
 	uint32_t rcv_wup, rcv_wnd, window_clamp, rcv_ssthresh, copied_seq;
 	int64_t forward_alloc;
 	uint16_t advmss, hp_window, last_seg_size;
-	uint8_t rcv_wscale, scaling_ratio, tcp_header_len;
+	uint8_t rcv_wscale, snd_wscale, scaling_ratio, tcp_header_len;
 	bool rcvbuf_lock, sack_ok, hp, pushed, ack_now_flag, nomem;
 	uint32_t ato_j, rto_j, srtt_us, lrcv_j;
 	uint64_t delack_timeout_j;
@@ -116,6 +116,7 @@ struct rxs_tcp_sock {
 	uint32_t compressed_ack_rcv_nxt;
 	struct { uint32_t start, end; } sacks[4], dup_sack;
 	uint32_t rcv_ooopack;
+	uint32_t rcvq_space;			/* rcvq_space.space, set at ESTABLISHED */
 	struct rxs_rwin_cache syn_rwin[4];	/* a listener's: by timestamps, window scaling */
 };
 

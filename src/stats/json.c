@@ -298,6 +298,45 @@ static void json_sockets(struct jw *w, const struct rxs_host *h)
 	jw_close(w, ']');
 }
 
+/* TCP connections as `ss -tnmi` shows them: the receive window and memory. Only when there
+ * are some. */
+static void json_connections(struct jw *w, const struct rxs_host *h)
+{
+	unsigned int n = rxs_conn_count(h);
+
+	if (!n)
+		return;
+	jw_open(w, "connections", '[', false);
+	for (unsigned int i = 0; i < n; i++) {
+		struct rxs_conn_state st;
+
+		if (rxs_conn_state(h, i, &st) < 0)
+			continue;
+		jw_open(w, NULL, '{', false);
+		jw_str(w, "listener", st.listener);
+		jw_str(w, "state", st.state);
+		jw_str(w, "local", st.local);
+		jw_str(w, "peer", st.peer);
+		jw_u64(w, "recv_q", st.recv_q);
+		jw_u64(w, "send_q", 0);
+		jw_open(w, "skmem", '{', true);
+		jw_u64(w, "r", st.rmem_alloc);
+		jw_i64(w, "rb", st.rcvbuf);
+		jw_i64(w, "f", st.fwd_alloc);
+		jw_u64(w, "d", st.drops);
+		jw_close(w, '}');
+		jw_u64(w, "rcv_wnd", st.rcv_wnd);
+		jw_u64(w, "rcv_ssthresh", st.rcv_ssthresh);
+		jw_u64(w, "rcv_space", st.rcv_space);
+		jw_u64(w, "window_clamp", st.window_clamp);
+		jw_u64(w, "rcv_wscale", st.rcv_wscale);
+		jw_u64(w, "rcv_mss", st.rcv_mss);
+		jw_u64(w, "advmss", st.advmss);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
 /* Per rule and per built-in chain policy, as iptables -L -v -n -x counts them. */
 static void json_netfilter(struct jw *w, const struct rxs_host *h)
 {
@@ -687,6 +726,7 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 	json_nics(&w, h);
 	json_cpus(&w, h);
 	json_sockets(&w, h);
+	json_connections(&w, h);
 	json_netfilter(&w, h);
 	json_taps(&w, h);
 	json_drops(&w, &snap);

@@ -231,6 +231,30 @@ static void k_ss(FILE *f, const struct rxs_host *h, int proto)
 	}
 }
 
+/* `ss -tnmi` for the host's TCP connections: Recv-Q in bytes, skmem, and the receive
+ * window's state ss prints (rcvmss, advmss, rcv_space, rcv_ssthresh); nothing without any. */
+static void k_ss_conns(FILE *f, const struct rxs_host *h)
+{
+	unsigned int n = rxs_conn_count(h);
+
+	if (!n)
+		return;
+	fprintf(f, "\n# ss -tnmi\nState  Recv-Q Send-Q Local Address:Port Peer Address:Port\n");
+	for (unsigned int i = 0; i < n; i++) {
+		struct rxs_conn_state st;
+		const char *state;
+
+		if (rxs_conn_state(h, i, &st) < 0)
+			continue;
+		state = !strcmp(st.state, "ESTABLISHED") ? "ESTAB" : st.state;
+		fprintf(f, "%-6s %-6" PRIu64 " %-6d %s %s\n", state, st.recv_q, 0, st.local, st.peer);
+		fprintf(f, "\t skmem:(r%" PRIu64 ",rb%" PRId64 ",t0,tb0,f%" PRId64
+			",w0,o0,bl0,d%" PRIu64 ") wscale:%u,%u rcvmss:%u advmss:%u rcv_space:%u"
+			" rcv_ssthresh:%u\n", st.rmem_alloc, st.rcvbuf, st.fwd_alloc, st.drops,
+			st.snd_wscale, st.rcv_wscale, st.rcv_mss, st.advmss, st.rcv_space, st.rcv_ssthresh);
+	}
+}
+
 /* One IRQ's line: its count on every CPU, as the kernel counts per CPU (kstat_irqs). */
 static void irq_line(FILE *f, const struct rxs_host *h, unsigned int irq, unsigned int nic,
 		     unsigned int queue, const char *name)
@@ -293,6 +317,7 @@ int rxs__report_kernel(const struct rxs_host *h, FILE *out, bool all_counters)
 	k_ethtool(out, h);
 	k_ss(out, h, IPPROTO_UDP);
 	k_ss(out, h, IPPROTO_TCP);
+	k_ss_conns(out, h);
 	k_interrupts(out, h);
 	if (rxs_ruleset_get(h) && rxs_ruleset_nchains(rxs_ruleset_get(h))) {
 		fputc('\n', out);
