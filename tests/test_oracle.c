@@ -79,6 +79,9 @@ static const struct {
 	{ __LINE__, OWN, "tcp-rcvbuf-noread", NULL, "expect-connections.json" },
 	{ __LINE__, OWN, "tcp-overwindow", NULL, "expect-connections.json" },
 	{ __LINE__, OWN, "tcp-dupdata", NULL, "expect-connections.json" },
+	/* tcp-rcvbuf-noread over IPv6: the same code, IPv6's MSS. */
+	{ __LINE__, OWN, "tcp6-rcvbuf-noread", NULL, NULL },
+	{ __LINE__, OWN, "tcp6-rcvbuf-noread", NULL, "expect-connections.json" },
 };
 
 static int run(const char *cmd)

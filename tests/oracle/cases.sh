@@ -703,3 +703,27 @@ case_sock_min_rcvbuf_scenario() {
         "each socket also SO_SNDBUF 1000; 10 UDP datagrams (100 bytes) to $IP_S:7100, +0.1 s 10 to :7101, +0.1 s 10 to :7102" \
         "+0.3 s freeze, 0.5 s settle, 'after' snapshot"
 }
+
+CASES="$CASES tcp6-rcvbuf-noread"
+
+# ---------------------------------------------------------------- the same over IPv6
+# tcp-rcvbuf-noread between fd77::1 and fd77::2 (IPv6 set up as for udp6-noport): the same
+# window arithmetic with IPv6's MSS (1440, 1428 with timestamps).
+case_tcp6_rcvbuf_noread_setup() {
+    tcpwin_ipv6_on
+    bg srv ip netns exec "$NS_S" $PY "$TCPWIN_PY" tcp-server --addr fd77::2 --port 5010 --rcvbuf 8192 \
+        --read never --backlog 16 --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_tcp6_rcvbuf_noread_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$TCPWIN_PY" tcp-push --dst fd77::2 --port 5010 --bytes 200000 \
+        --wait 1.0 --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds $APP_MAX
+    wait_file "$WORK/cli.ready" 15
+    tcpwin_end
+}
+case_tcp6_rcvbuf_noread_scenario() {
+    tcpwin_scenario '[{"proto": "tcp", "addr": "fd77::2", "port": 5010, "backlog": 16, "SO_RCVBUF": 8192, "app": "accepts, never reads"}]' '{"net.ipv6.conf.all.disable_ipv6": 0}' \
+        "IPv6: fd77::1/64 (client), fd77::2/64 (server), nodad, static neighbours; client output of ICMPv6 types 130-136 and 143 dropped" \
+        "t 0: connect() to [fd77::2]:5010, non-blocking send() of 200000 bytes as the window allows, for 1.0 s" \
+        "then ss -tnmie on both ends, client output frozen, 0.5 s settle, 'after' snapshot"
+}
