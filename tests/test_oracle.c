@@ -53,6 +53,10 @@ static const struct {
 	{ __LINE__, OWN, "nft-reject", NULL, NULL },
 	{ __LINE__, OWN, "nft-reject", "scenario-nft.yaml", "expect-nft.json" },
 	{ __LINE__, OWN, "nft-reject", "scenario-nft-json.yaml", "expect-nft.json" },
+	/* nftables only: a named set of ports behind a limit, and a meter (a dynamic set whose
+	 * elements carry their own limits), as text and as nft -j JSON. */
+	{ __LINE__, OWN, "nft-set-limit", NULL, NULL },
+	{ __LINE__, OWN, "nft-set-limit", "scenario-nft-json.yaml", NULL },
 	{ __LINE__, OWN, "client-txcsum", "client-tx.pcap --set nics.eth0.gro=false", NULL },
 	{ __LINE__, OWN, "client-txcsum",
 	  "client-tx.pcap --set nics.eth0.gro=false --set traffic.0.checksums=verify",

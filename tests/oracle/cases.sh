@@ -285,6 +285,74 @@ $(scn_common)
 JSON
 }
 
+CASES="$CASES nft-set-limit"
+
+# ---------------------------------------------------------------- nft sets and limits
+# The server's input chain: a named interval set of trusted sources (the client is not in
+# it), a named set of ports whose datagrams pass a shared limit of 10/s (burst 5) and are
+# dropped above it, and a meter: a dynamic set keyed by source . port whose elements each
+# carry their own limit (20/s, burst 3), over which datagrams are dropped. Traffic: 40
+# datagrams to 7001 and then 40 to 7003, 10 ms apart; sinks read both ports.
+NFT_SET_LIMIT_RULES='table inet filter {
+  set trusted {
+    type ipv4_addr
+    flags interval
+    elements = { 10.77.0.100/30, 192.0.2.0/24 }
+  }
+  set limited_ports {
+    type inet_service
+    elements = { 7001, 7002 }
+  }
+  set flows {
+    type ipv4_addr . inet_service
+    size 1024
+    flags dynamic,timeout
+    timeout 30s
+  }
+  chain input {
+    type filter hook input priority 0; policy accept;
+    ip saddr @trusted counter accept
+    udp dport @limited_ports limit rate 10/second burst 5 packets counter accept
+    udp dport @limited_ports counter drop
+    udp dport 7003 update @flows { ip saddr . udp dport limit rate over 20/second burst 3 packets } counter drop
+    udp dport 7003 counter
+  }
+}'
+case_nft_set_limit_setup() {
+    echo "$NFT_SET_LIMIT_RULES" | ns_s nft -f -
+    bg srv1 ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 7001 --read 1 \
+        --status "$WORK/srv1.json" --ready "$WORK/srv1.ready" --max-seconds $APP_MAX
+    server_ready srv1
+    bg srv2 ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 7003 --read 1 \
+        --status "$WORK/srv2.json" --ready "$WORK/srv2.ready" --max-seconds $APP_MAX
+    server_ready srv2
+}
+case_nft_set_limit_traffic() {
+    bg cli1 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 7001 --count 40 --size 100 \
+        --gap 0.01 --status "$WORK/cli1.json" --ready "$WORK/cli1.ready" --max-seconds 30
+    wait_file "$WORK/cli1.ready" 20
+    bg cli2 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 7003 --count 40 --size 100 \
+        --gap 0.01 --status "$WORK/cli2.json" --ready "$WORK/cli2.ready" --max-seconds 30
+    wait_file "$WORK/cli2.ready" 20
+    sleep 0.5
+}
+case_nft_set_limit_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "$IP_S", "port": 7001, "app": "reads every datagram"},
+                {"proto": "udp", "addr": "$IP_S", "port": 7003, "app": "reads every datagram"}],
+  "nft_rules": {"server": $(jstr "$NFT_SET_LIMIT_RULES"), "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "40 UDP datagrams, 100-byte payload, 10 ms apart, to $IP_S:7001"},
+    {"t": "after them", "action": "40 UDP datagrams, 100-byte payload, 10 ms apart, to $IP_S:7003"},
+    {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
+
 CASES="$CASES client-txcsum"
 
 # ---------------------------------------------------------------- a capture from the sender
