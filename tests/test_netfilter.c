@@ -25,7 +25,9 @@
 #include "internal.h"
 #include "netfilter/netfilter_int.h"
 #include "proto/proto_int.h"
+#include "rxsim/bpf.h"
 #include "rxsim/error.h"
+#include "rxsim/frame.h"
 #include "rxsim/hooks.h"
 #include "rxsim/netfilter.h"
 #include "rxsim/sim.h"
@@ -1555,6 +1557,58 @@ static void test_nft_text_and_json(void **state)
 	rxs_ruleset_destroy(b);
 }
 
+/* netdev ingress: after the taps, before IP; an IPv6 packet meets it too (ip6 keys). */
+static void test_nft_ingress(void **state)
+{
+	static const char yaml[] =
+		"nics:\n  - { name: eth0, addresses: [10.0.0.2/24, fd00::2/64] }\n"
+		"taps:\n  - { name: tcpdump }\n"
+		"nftables: |\n"
+		"  table netdev ing {\n"
+		"    chain in0 {\n"
+		"      type filter hook ingress device \"eth0\" priority -10; policy accept;\n"
+		"      udp dport 6000 counter drop\n"
+		"      ip6 saddr fd00::/64 udp dport 6001 counter drop\n"
+		"      counter\n"
+		"    }\n"
+		"    chain other {\n"
+		"      type filter hook ingress device \"eth1\" priority 0; policy drop;\n"
+		"    }\n"
+		"  }\n";
+	struct rxs_scenario *sc = NULL;
+	rxs_host_t *h = NULL;
+	uint8_t buf[RXS_FRAME_MAX];
+	char err[512];
+	struct rxs_tap_stats ts;
+
+	(void)state;
+	assert_int_equal(rxs_scenario_parse(&sc, yaml, sizeof(yaml) - 1, "s.yaml", NULL, err,
+					    sizeof(err)), 0);
+	if (rxs_host_create(&h, sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	rxs_scenario_free(sc);
+	for (uint16_t port = 5999; port <= 6001; port++) {
+		struct rxs_frame_spec f = { .dport = port, .payload = "x", .payload_len = 1 };
+		struct rxs_frame_spec f6 = { .src = "fd00::1", .dport = port, .payload = "x",
+					     .payload_len = 1 };
+
+		assert_int_equal(rxs_host_inject(h, 0, buf, (uint32_t)rxs_frame_udp(buf, sizeof(buf),
+								&f), port * 1000ull), 0);
+		assert_int_equal(rxs_host_inject(h, 0, buf, (uint32_t)rxs_frame_udp(buf, sizeof(buf),
+								&f6), port * 1000ull + 1), 0);
+	}
+	rxs_host_run_until(h, 10 * MS);
+	assert_int_equal(nft_rule(rxs_ruleset_get(h), 0).pkts, 2);	/* 6000, v4 and v6 */
+	assert_int_equal(nft_rule(rxs_ruleset_get(h), 0).bytes, 29 + 49);	/* at L3 */
+	assert_int_equal(nft_rule(rxs_ruleset_get(h), 1).pkts, 1);
+	assert_int_equal(nft_rule(rxs_ruleset_get(h), 2).pkts, 3);
+	rxs_tap_get_stats(rxs_tap_get(h, 0), &ts);
+	/* The taps see what ingress drops: the 6 frames, and the 3 port unreachables the host
+	 * sent for 5999 (v4, v6) and 6001 (v4). */
+	assert_int_equal(ts.captured, 9);
+	rxs_host_destroy(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1580,6 +1634,7 @@ int main(void)
 		cmocka_unit_test(test_nft_priorities),
 		cmocka_unit_test(test_nft_ct_count),
 		cmocka_unit_test(test_nft_text_and_json),
+		cmocka_unit_test(test_nft_ingress),
 	};
 
 	return cmocka_run_group_tests(tests, setup_host, teardown_host);

@@ -137,6 +137,10 @@ another_round:
 		deliver_ptype_all(h, sd, skb);
 		rxs__lock_release(&h->taps_lock);
 	}
+	/* nf_ingress(): the nftables netdev ingress chains, after the taps (tcpdump sees what
+	 * they drop) and before VLAN devices and the protocol handlers, as in the kernel. */
+	if (unlikely(h->nf.ningress) && !rxs__nf_ingress(h, skb))
+		return;
 	if (skb->vlan_proto) {
 		uint16_t tci = skb->vlan_tci, tpid = skb->vlan_proto;
 

@@ -35,6 +35,7 @@
 #include "netdevice/netdevice.h"
 #include "netfilter/netfilter.h"
 #include "netfilter/netfilter_int.h"
+#include "netfilter/nft_int.h"
 #include "proto/proto.h"
 #include "rxsim/hooks.h"
 
@@ -302,6 +303,29 @@ static bool nf_hook_slow(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_s
 	go_on = nf_walk(&h->nf, &x, 0, okfn, false);
 	rxs__lock_release(&h->nf.nf_lock);
 	return go_on;
+}
+
+bool rxs__nf_ingress(struct rxs_host *h, struct rxs_sk_buff *skb)
+{
+	struct nf_hook_ctx x = { .nf = h->nf.rules, .hook = RXS_NF_INET_NUMHOOKS, .skb = skb };
+	enum rxs_nf_verdict v;
+
+	x.in = skb->dev ? skb->dev->cfg.name : "";
+	x.now_ns = rxs__skb_sd(skb)->now;
+	if (skb->protocol == 0x0800)
+		rxs__nf_pktinfo(skb, &x.pi);
+	rxs__lock_acquire(&h->nf.nf_lock);
+	v = rxs__nft_ingress(&x);
+	rxs__lock_release(&h->nf.nf_lock);
+	if (v == RXS_NF_ACCEPT)
+		return true;
+	rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
+	return false;
+}
+
+unsigned int rxs__nf_ningress(const rxs_ruleset_t *nf)
+{
+	return nf && nf->nft ? nf->nft->nhooks[NFT_HOOK_INGRESS] : 0;
 }
 
 void rxs__nf_init(struct rxs_host *h)

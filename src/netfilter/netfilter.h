@@ -59,6 +59,7 @@ struct rxs_netns_nf {
 	 * NF_QUEUE (queue, nqueued) */
 	struct rxs_lock nf_lock;
 	rxs__nf_hook_fn hook_slow;		/* netfilter's walk (rxs__nf_init) */
+	unsigned int ningress;			/* nftables netdev ingress chains */
 };
 
 /* ---- netfilter (src/netfilter/) ---- */
@@ -71,6 +72,12 @@ void rxs__nf_init(struct rxs_host *h);
  * @skb; DROP, it was freed (NETFILTER_DROP). */
 enum rxs_nf_verdict rxs__nf_hook(rxs_ruleset_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
 				 const char *in, uint64_t now_ns);
+/* nf_ingress(): run the netdev ingress chains of @skb's device (core calls it after the taps
+ * when h->nf.ningress). Takes ownership of @skb: true, go on with it; false, it was dropped
+ * (NETFILTER_DROP) and freed. */
+bool rxs__nf_ingress(struct rxs_host *h, struct rxs_sk_buff *skb);
+/* The number of netdev ingress base chains of @nf (0 for NULL). */
+unsigned int rxs__nf_ningress(const rxs_ruleset_t *nf);
 /* The host answered the connection of @skb: conntrack has seen a reply. */
 void rxs__nf_ct_seen_reply(rxs_ruleset_t *nf, const struct rxs_sk_buff *skb);
 /* Put the host's end-of-skb callback (NF_QUEUE's bookkeeping, the kfree_skb tracepoint)

@@ -768,6 +768,23 @@ static int check_set(const struct nft_ruleset *n, const struct nft_rule *r,
 	return 0;
 }
 
+static bool rule_uses_ct(const struct nft_rule *r)
+{
+	for (unsigned int j = 0; j < r->nstmts; j++) {
+		const struct nft_stmt *s = &r->stmts[j];
+
+		if (s->kind == NFT_S_NOTRACK || s->kind == NFT_S_CT_MARK_SET ||
+		    s->kind == NFT_S_CT_COUNT)
+			return true;
+		if ((s->kind == NFT_S_META_MARK_SET) && s->u.mark.key == NFT_K_CT_MARK)
+			return true;
+		for (unsigned int k = 0; s->kind == NFT_S_MATCH && k < s->u.m.nkeys; k++)
+			if (s->u.m.keys[k] >= NFT_K_CT_STATE && s->u.m.keys[k] <= NFT_K_CT_ZONE)
+				return true;
+	}
+	return false;
+}
+
 static int finish_rules(struct nft_ruleset *n, struct nft_err *e)
 {
 	for (unsigned int i = 0; i < n->nrules; i++) {
@@ -793,6 +810,12 @@ static int finish_rules(struct nft_ruleset *n, struct nft_err *e)
 			if (s->kind == NFT_S_META_MARK_SET || s->kind == NFT_S_CT_MARK_SET)
 				n->uses_ct |= s->u.mark.key == NFT_K_CT_MARK;
 		}
+		/* nf_tables refuses ct expressions in family netdev (EOPNOTSUPP): conntrack has not
+		 * seen the packet at ingress. */
+		if (n->tables[table].family == NFT_FAM_NETDEV && rule_uses_ct(r))
+			return rxs__nft_fail(e, r->line, r->col, "%s",
+					     "ct expressions and notrack are not available in "
+					     "family netdev");
 		r->text = rxs__nft_rule_text(n, r, false);
 		if (!r->text)
 			return rxs__nft_fail(e, 0, 0, "out of memory");

@@ -52,7 +52,10 @@ static void pktinfo(const struct nf_hook_ctx *x, struct nft_pktinfo *p)
 		}
 		return;
 	}
-	if (avail >= 40 && (nh[0] >> 4) == 6) {
+	/* At ingress the ethertype says what the network header is; at the inet hooks IPv6 is
+	 * what is not IPv4. */
+	if (avail >= 40 && (nh[0] >> 4) == 6 &&
+	    ((unsigned int)x->hook < RXS_NF_INET_NUMHOOKS || skb->protocol == 0x86dd)) {
 		unsigned int plen = rxs__get_be16(nh + 4);
 
 		p->nfproto = 10;
@@ -528,4 +531,21 @@ enum rxs_nf_verdict rxs__nft_do_chain(struct nf_hook_ctx *x, unsigned int base)
 		n->chains[base].policy_bytes += x->skb->len;
 		return n->chains[base].policy == NFT_V_DROP ? RXS_NF_DROP : RXS_NF_ACCEPT;
 	}
+}
+
+enum rxs_nf_verdict rxs__nft_ingress(struct nf_hook_ctx *x)
+{
+	const struct nft_ruleset *n = x->nf ? x->nf->nft : NULL;
+
+	for (unsigned int i = 0; n && i < n->nhooks[NFT_HOOK_INGRESS]; i++) {
+		unsigned int c = n->hooks[NFT_HOOK_INGRESS][i].chain;
+		const char *dev = n->chains[c].dev;
+
+		/* nft -j leaves the device out: such a chain is taken to hook every device. */
+		if (dev && strcmp(dev, x->in))
+			continue;
+		if (rxs__nft_do_chain(x, c) != RXS_NF_ACCEPT)
+			return RXS_NF_DROP;
+	}
+	return RXS_NF_ACCEPT;
 }

@@ -318,6 +318,8 @@ int rxs__nft_parse_json(struct nft_ruleset *n, const char *text, const char *nam
 
 /* nft_eval.c: run base chain @base for the packet of @x: RXS_NF_ACCEPT or RXS_NF_DROP. */
 enum rxs_nf_verdict rxs__nft_do_chain(struct nf_hook_ctx *x, unsigned int base);
+/* The netdev ingress chains of device @x->in, in priority order, until one drops. */
+enum rxs_nf_verdict rxs__nft_ingress(struct nf_hook_ctx *x);
 
 /* ---- printing (nft_print.c) ---- */
 /* The whole rule set as `nft list ruleset` prints it, with the counters' values. */

@@ -205,6 +205,7 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 							    : "nftables",
 					  sc->nftables_line ? sc->nftables_line : 1,
 					  sc->nftables_indent, err, errlen);
+	h->nf.ningress = rxs__nf_ningress(h->nf.rules);
 	if (!rc)
 		rxs_ruleset_set_conntrack_max(h->nf.rules,
 					      (uint64_t)rxs_scenario_sysctl(sc, RXS_SYSCTL_NF_CONNTRACK_MAX));
