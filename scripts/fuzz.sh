@@ -2,6 +2,7 @@
 # Build the libFuzzer targets of tests/fuzz/ and run each one for a bounded time.
 #
 #   scripts/fuzz.sh [SECONDS]      default 30 s per target
+#   scripts/fuzz.sh [SECONDS] TARGET...   only these targets
 #
 # Builds with clang (-fsanitize=fuzzer,address,undefined) into build-fuzz/ (RXS_FUZZ_BUILD
 # overrides it), seeds build-fuzz/corpus/TARGET from tests/data/pcaps, the examples and the
@@ -14,8 +15,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
+shift $(($# > 0 ? 1 : 0))
 build=${RXS_FUZZ_BUILD:-build-fuzz}
-targets=(fuzz_frame fuzz_pcap fuzz_scenario fuzz_iptables fuzz_bpf fuzz_ebpf fuzz_ebpf_elf)
+targets=(fuzz_frame fuzz_pcap fuzz_scenario fuzz_iptables fuzz_bpf fuzz_ebpf fuzz_ebpf_elf fuzz_nft
+	fuzz_nft_json)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 if ! [[ $secs =~ ^[0-9]+$ ]] || [ "$secs" -eq 0 ]; then
@@ -25,6 +28,9 @@ fi
 if ! command -v clang >/dev/null; then
 	echo "fuzz.sh: clang is needed (apt-get install clang libclang-rt-dev)" >&2
 	exit 2
+fi
+if [ $# -gt 0 ]; then
+	targets=("$@")
 fi
 mkdir -p "$build/logs"
 if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \

@@ -10,6 +10,7 @@ there, builds tests/data/ebpf's programs for the eBPF targets.
 """
 import glob
 import hashlib
+import json
 import os
 import re
 import struct
@@ -381,8 +382,21 @@ def main():
             for kind in range(4):
                 put(os.path.join(out, "fuzz_ebpf"), bytes([kind, i]) + prog[:8 * 512])
     os.makedirs(os.path.join(out, "fuzz_ebpf_elf"), exist_ok=True)
+    # nftables rule sets: the typical servers' and the oracle cases' texts and JSON.
+    for path in glob.glob(os.path.join(source, "tests", "data", "nft-*.nft")) + \
+            glob.glob(os.path.join(source, "tests", "oracle", "cases", "*", "scenario.json")):
+        with open(path, "rb") as f:
+            data = f.read()
+        if path.endswith(".json"):
+            data = json.loads(data).get("nft_rules", {}).get("server", "").encode()
+        if data:
+            put(os.path.join(out, "fuzz_nft"), data)
+    for path in glob.glob(os.path.join(source, "tests", "data", "nft-*.json")) + \
+            glob.glob(os.path.join(source, "tests", "oracle", "cases", "*", "nft-rules.json")):
+        with open(path, "rb") as f:
+            put(os.path.join(out, "fuzz_nft_json"), f.read())
     for t in ("fuzz_pcap", "fuzz_frame", "fuzz_scenario", "fuzz_iptables", "fuzz_bpf",
-              "fuzz_ebpf", "fuzz_ebpf_elf"):
+              "fuzz_ebpf", "fuzz_ebpf_elf", "fuzz_nft", "fuzz_nft_json"):
         n = len(os.listdir(os.path.join(out, t)))
         print("seeds: %s: %d files in %s" % (t, n, os.path.join(out, t)))
 
