@@ -423,7 +423,9 @@ static int match_of(struct jctx *c, struct nft_stmt *s, json_t *m)
 		s->u.m.neg = o == 1;
 		return 0;
 	}
-	if (in_op || (nkeys == 1 && o == 0 && json_is_array(right))) {
+	/* "in" is nft's implicit op on a bitmask ("ct state established,related"): any of the
+	 * bits; "==" with a list of flags is the exact value. */
+	if (in_op) {
 		s->u.m.op = NFT_OP_FLAGS;
 		return 0;
 	}

@@ -120,10 +120,25 @@ static int tokenize(struct nft_parser *p, const char *text, unsigned int line0, 
 	return 0;
 }
 
+/* The token @k after the current one, or the end of text. */
+static struct tok *at(struct nft_parser *p, unsigned int k)
+{
+	unsigned int j = p->i + k;
+
+	return &p->toks[j < p->ntoks ? j : p->ntoks - 1];
+}
+
+/* Move @n tokens on, never past the end of text. */
+static void skip(struct nft_parser *p, unsigned int n)
+{
+	while (n-- && p->toks[p->i].kind != T_END)
+		p->i++;
+}
+
 static struct tok *peek(struct nft_parser *p)
 {
 	while (p->braces > 0 && p->toks[p->i].kind == T_EOL)
-		p->i++;
+		skip(p, 1);
 	return &p->toks[p->i];
 }
 
@@ -132,7 +147,7 @@ static struct tok *next(struct nft_parser *p)
 	struct tok *t = peek(p);
 
 	if (t->kind != T_END)
-		p->i++;
+		skip(p, 1);
 	return t;
 }
 
@@ -210,7 +225,7 @@ static const char *word(struct nft_parser *p, const char *what)
 static void skip_eols(struct nft_parser *p)
 {
 	while (peek(p)->kind == T_EOL || is_punct(peek(p), ';'))
-		p->i++;
+		skip(p, 1);
 }
 
 /* ---- values ---- */
@@ -241,13 +256,13 @@ static int one_value(struct nft_parser *p, uint8_t dt, uint8_t len, struct nft_v
 	snprintf(buf, sizeof(buf), "%s", t->s);
 	/* ct state established,related: the list is one value of a bitmask type. */
 	while (list && (dt == NFT_DT_CTSTATE || dt == NFT_DT_CTSTATUS || dt == NFT_DT_TCPFLAGS) &&
-	       is_punct(peek(p), ',') && p->toks[p->i + 1].kind == T_WORD) {
-		p->i++;
+	       is_punct(peek(p), ',') && at(p, 1)->kind == T_WORD) {
+		skip(p, 1);
 		if (strlen(buf) + strlen(p->toks[p->i].s) + 2 < sizeof(buf)) {
 			strcat(buf, ",");
 			strcat(buf, p->toks[p->i].s);
 		}
-		p->i++;
+		skip(p, 1);
 	}
 	if (rxs__nft_parse_value(dt, buf, len, lo, hi)) {
 		size_t n;
@@ -281,7 +296,7 @@ static int concat_value(struct nft_parser *p, const uint8_t *dts, const uint8_t 
 			return fail_at(p, peek(p), "unexpected '%s', expected '.' and the next "
 				       "part of the concatenation", tok_text(peek(p)));
 		if (k)
-			p->i++;
+			skip(p, 1);
 		if (one_value(p, dts[k], lens[k], &a, &b, list))
 			return p->e.rc;
 		memcpy(lo->b + off, a.b, lens[k]);
@@ -332,7 +347,7 @@ static int parse_elements(struct nft_parser *p, struct nft_set *s, const uint8_t
 				bool tmo = is_word(o, "timeout");
 				const char *w;
 
-				p->i++;
+				skip(p, 1);
 				w = word(p, "a time");
 				if (!w || rxs__nft_parse_time(w, &v))
 					return p->e.rc ? p->e.rc : fail_at(p, o, "bad time");
@@ -341,10 +356,10 @@ static int parse_elements(struct nft_parser *p, struct nft_set *s, const uint8_t
 				else
 					el.expires = v;
 			} else if (is_word(o, "counter")) {
-				p->i++;
+				skip(p, 1);
 				el.counter = true;
 				if (is_word(peek(p), "packets")) {
-					p->i++;
+					skip(p, 1);
 					if (parse_u64(p, next(p), &el.pkts))
 						return p->e.rc;
 					if (!is_word(next(p), "bytes") ||
@@ -353,14 +368,14 @@ static int parse_elements(struct nft_parser *p, struct nft_set *s, const uint8_t
 							       : fail_at(p, o, "expected 'bytes'");
 				}
 			} else if (is_word(o, "comment")) {
-				p->i += 2;
+				skip(p, 2);
 			} else {
 				break;
 			}
 		}
 		if (s->map) {
 			if (!is_word(next(p), ":"))
-				return fail_at(p, &p->toks[p->i - 1], "expected ':' and a verdict");
+				return fail_at(p, at(p, 0) - (p->i > 0), "expected ':' and a verdict");
 			if (parse_verdict(p, &el.v))
 				return p->e.rc;
 		}
@@ -370,12 +385,12 @@ static int parse_elements(struct nft_parser *p, struct nft_set *s, const uint8_t
 		if (rxs__nft_set_add_elem(s, &el))
 			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
 		if (is_punct(peek(p), ','))
-			p->i++;
+			skip(p, 1);
 		else if (!is_punct(peek(p), '}'))
 			return fail_at(p, peek(p), "unexpected '%s', expected ',' or '}'",
 				       tok_text(peek(p)));
 	}
-	p->i++;
+	skip(p, 1);
 	p->braces--;
 	return 0;
 }
@@ -445,12 +460,12 @@ static int parse_keys(struct nft_parser *p, uint8_t *keys)
 		if (k < 0)
 			return -1;
 		if (n == NFT_CONCAT_MAX)
-			return fail_at(p, &p->toks[p->i - 1], "concatenation of more than %d keys",
+			return fail_at(p, at(p, 0) - (p->i > 0), "concatenation of more than %d keys",
 				       NFT_CONCAT_MAX), -1;
 		keys[n++] = (uint8_t)k;
 		if (!is_word(peek(p), "."))
 			return n;
-		p->i++;
+		skip(p, 1);
 	}
 }
 
@@ -531,7 +546,7 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 	    (keys[0] == NFT_K_META_MARK || keys[0] == NFT_K_CT_MARK)) {
 		struct tok *v;
 
-		p->i++;
+		skip(p, 1);
 		s->kind = keys[0] == NFT_K_META_MARK ? NFT_S_META_MARK_SET : NFT_S_CT_MARK_SET;
 		s->u.mark.key = -1;
 		v = peek(p);
@@ -556,7 +571,7 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 	s->u.m.klen = klen;
 	s->u.m.set = -1;
 	if (is_word(t, "vmap")) {
-		p->i++;
+		skip(p, 1);
 		s->kind = NFT_S_VMAP;
 		s->u.vmap.nkeys = (uint8_t)nkeys;
 		memcpy(s->u.vmap.keys, keys, (size_t)nkeys);
@@ -572,11 +587,11 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 	}
 	/* "tcp flags & (fin|syn|rst|ack) == syn" and "tcp flags syn / fin,syn,rst,ack". */
 	if (is_word(t, "&") && nkeys == 1) {
-		p->i++;
+		skip(p, 1);
 		bool paren = is_punct(peek(p), '(');
 
 		if (paren)
-			p->i++;
+			skip(p, 1);
 		if (one_value(p, dts[0], lens[0], &s->u.m.hi, &s->u.m.v, true))
 			return p->e.rc;
 		if (paren && expect_punct(p, ')'))
@@ -590,10 +605,10 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 	}
 	op = t->kind == T_WORD ? rxs__nft_lookup(t->s, ops, ARRAY_SIZE(ops)) : -1;
 	if (op >= 0)
-		p->i++;
+		skip(p, 1);
 	t = peek(p);
 	if (is_punct(t, '{') || (t->kind == T_WORD && t->s[0] == '@')) {
-		p->i++;
+		skip(p, 1);
 		if (op > 1)
 			return fail_at(p, t, "a set lookup takes '==' or '!=' only");
 		s->u.m.op = NFT_OP_LOOKUP;
@@ -606,7 +621,7 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 		return p->e.rc;
 	if (nkeys == 1 && is_word(peek(p), "/") &&
 	    (dts[0] == NFT_DT_TCPFLAGS || dts[0] == NFT_DT_CTSTATE || dts[0] == NFT_DT_CTSTATUS)) {
-		p->i++;
+		skip(p, 1);
 		s->u.m.op = NFT_OP_MASK;
 		s->u.m.neg = op == 1;
 		return one_value(p, dts[0], lens[0], &s->u.m.hi, &(struct nft_val){ 0 }, true);
@@ -614,7 +629,7 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 	if (memcmp(s->u.m.v.b, s->u.m.hi.b, klen)) {
 		/* A prefix or a range: nft's bitwise + cmp, or its range expression. */
 		if (op > 1)
-			return fail_at(p, &p->toks[p->i - 1], "a range takes '==' or '!=' only");
+			return fail_at(p, at(p, 0) - (p->i > 0), "a range takes '==' or '!=' only");
 		s->u.m.op = NFT_OP_RANGE;
 		s->u.m.neg = op == 1;
 		return 0;
@@ -668,7 +683,7 @@ static int parse_limit(struct nft_parser *p, struct nft_limit *l)
 	if (!is_word(t, "rate"))
 		return fail_at(p, t, "unexpected '%s', expected 'rate'", tok_text(t));
 	if (is_word(peek(p), "over")) {
-		p->i++;
+		skip(p, 1);
 		l->invert = true;
 	}
 	t = next(p);
@@ -702,7 +717,7 @@ static int parse_limit(struct nft_parser *p, struct nft_limit *l)
 				  ARRAY_SIZE(units));
 	l->unit_s = unit_secs[u];
 	if (is_word(peek(p), "burst")) {
-		p->i++;
+		skip(p, 1);
 		if (parse_u64(p, next(p), &l->burst))
 			return p->e.rc;
 		t = next(p);
@@ -731,7 +746,7 @@ static int parse_reject(struct nft_parser *p, struct nft_stmt *s)
 	s->u.reject.kind = NFT_REJECT_DEFAULT;
 	if (!is_word(peek(p), "with"))
 		return 0;
-	p->i++;
+	skip(p, 1);
 	t = next(p);
 	k = t->kind == T_WORD ? rxs__nft_lookup(t->s, kinds, ARRAY_SIZE(kinds)) : -1;
 	if (k < 0)
@@ -742,7 +757,7 @@ static int parse_reject(struct nft_parser *p, struct nft_stmt *s)
 	}
 	s->u.reject.kind = (uint8_t)(NFT_REJECT_ICMP + k);
 	if (is_word(peek(p), "type"))
-		p->i++;
+		skip(p, 1);
 	t = next(p);
 	if (t->kind != T_WORD || rxs__nft_reject_code(s->u.reject.kind, t->s, &s->u.reject.code))
 		return fail_at(p, t, "unknown %s reject type '%s'", kinds[k], tok_text(t));
@@ -762,7 +777,7 @@ static int parse_log(struct nft_parser *p, struct nft_stmt *s)
 		if (is_word(t, "prefix")) {
 			struct tok *v;
 
-			p->i++;
+			skip(p, 1);
 			v = next(p);
 			if (v->kind != T_STRING && v->kind != T_WORD)
 				return fail_at(p, v, "expected a prefix string");
@@ -773,7 +788,7 @@ static int parse_log(struct nft_parser *p, struct nft_stmt *s)
 		} else if (is_word(t, "level")) {
 			int l;
 
-			p->i++;
+			skip(p, 1);
 			t = next(p);
 			l = t->kind == T_WORD ? rxs__nft_lookup(t->s, levels, ARRAY_SIZE(levels)) : -1;
 			if (l < 0)
@@ -782,9 +797,9 @@ static int parse_log(struct nft_parser *p, struct nft_stmt *s)
 			s->u.log.has_level = true;
 		} else if (is_word(t, "flags") || is_word(t, "group") || is_word(t, "snaplen") ||
 			   is_word(t, "queue-threshold")) {
-			p->i += 2;
-			while (is_punct(peek(p), ',') && p->toks[p->i + 1].kind == T_WORD)
-				p->i += 2;
+			skip(p, 2);
+			while (is_punct(peek(p), ',') && at(p, 1)->kind == T_WORD)
+				skip(p, 2);
 		} else {
 			return 0;
 		}
@@ -799,7 +814,7 @@ static int parse_quota(struct nft_parser *p, struct nft_stmt *s)
 	s->kind = NFT_S_QUOTA;
 	if (is_word(peek(p), "over") || is_word(peek(p), "until")) {
 		s->u.quota.invert = is_word(peek(p), "over");
-		p->i++;
+		skip(p, 1);
 	}
 	if (parse_u64(p, next(p), &v))
 		return p->e.rc;
@@ -808,7 +823,7 @@ static int parse_quota(struct nft_parser *p, struct nft_stmt *s)
 		return fail_at(p, t, "unexpected '%s', expected a byte unit", tok_text(t));
 	s->u.quota.bytes = v * mul;
 	if (is_word(peek(p), "used")) {
-		p->i++;
+		skip(p, 1);
 		if (parse_u64(p, next(p), &v))
 			return p->e.rc;
 		t = next(p);
@@ -875,11 +890,11 @@ static int parse_nat(struct nft_parser *p, struct nft_stmt *s, uint8_t kind)
 	s->kind = NFT_S_NAT;
 	s->u.nat.kind = kind;
 	if (is_word(peek(p), "ip") || is_word(peek(p), "ip6"))
-		p->i++;
+		skip(p, 1);
 	if (is_word(peek(p), "to")) {
 		const char *w;
 
-		p->i++;
+		skip(p, 1);
 		w = word(p, "an address or :port");
 		if (!w)
 			return p->e.rc;
@@ -892,9 +907,9 @@ static int parse_nat(struct nft_parser *p, struct nft_stmt *s, uint8_t kind)
 	while (peek(p)->kind == T_WORD &&
 	       (is_word(peek(p), "random") || is_word(peek(p), "persistent") ||
 		is_word(peek(p), "fully-random")))
-		p->i++;
-	while (is_punct(peek(p), ',') && p->toks[p->i + 1].kind == T_WORD)
-		p->i += 2;
+		skip(p, 1);
+	while (is_punct(peek(p), ',') && at(p, 1)->kind == T_WORD)
+		skip(p, 2);
 	return 0;
 }
 
@@ -904,12 +919,12 @@ static int parse_stmt(struct nft_parser *p, struct nft_rule *r)
 	struct nft_stmt *s;
 
 	if (t->kind == T_WORD && (rxs__nft_lookup(t->s, key_words, ARRAY_SIZE(key_words)) >= 0) &&
-	    !(is_word(t, "ct") && is_word(&p->toks[p->i + 1], "count")))
+	    !(is_word(t, "ct") && is_word(at(p, 1), "count")))
 		return parse_match(p, r);
 	if (is_word(t, "comment")) {
 		const char *c;
 
-		p->i++;
+		skip(p, 1);
 		c = word(p, "a comment");
 		if (!c)
 			return p->e.rc;
@@ -922,15 +937,15 @@ static int parse_stmt(struct nft_parser *p, struct nft_rule *r)
 		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
 	s->line = t->line;
 	s->col = t->col;
-	p->i++;
+	skip(p, 1);
 	if (is_word(t, "counter")) {
 		s->kind = NFT_S_COUNTER;
 		if (is_word(peek(p), "packets")) {
-			p->i++;
+			skip(p, 1);
 			if (parse_u64(p, next(p), &s->u.counter.pkts))
 				return p->e.rc;
 			if (!is_word(next(p), "bytes"))
-				return fail_at(p, &p->toks[p->i - 1], "expected 'bytes'");
+				return fail_at(p, at(p, 0) - (p->i > 0), "expected 'bytes'");
 			return parse_u64(p, next(p), &s->u.counter.bytes);
 		}
 		return 0;
@@ -952,10 +967,10 @@ static int parse_stmt(struct nft_parser *p, struct nft_rule *r)
 	if (is_word(t, "ct")) {		/* ct count [over] N */
 		uint64_t v;
 
-		p->i++;
+		skip(p, 1);
 		s->kind = NFT_S_CT_COUNT;
 		if (is_word(peek(p), "over")) {
-			p->i++;
+			skip(p, 1);
 			s->u.ctcount.invert = true;
 		}
 		if (parse_u64(p, next(p), &v) || v > 0xffffffffu)
@@ -1037,9 +1052,9 @@ static int parse_base(struct nft_parser *p, struct nft_chain *c)
 	if (is_word(peek(p), "device") || is_word(peek(p), "devices")) {
 		const char *d;
 
-		p->i++;
+		skip(p, 1);
 		if (is_word(peek(p), "="))
-			p->i++;
+			skip(p, 1);
 		if (is_punct(peek(p), '{'))
 			return fail_at(p, peek(p), "one device per netdev chain is supported");
 		d = word(p, "a device name");
@@ -1074,7 +1089,7 @@ static int parse_base(struct nft_parser *p, struct nft_chain *c)
 				bool minus = is_word(peek(p), "-");
 				uint64_t d;
 
-				p->i++;
+				skip(p, 1);
 				if (parse_u64(p, next(p), &d) || d > 10000)
 					return p->e.rc ? p->e.rc : fail_at(p, t, "bad priority");
 				c->prio += minus ? -(int)d : (int)d;
@@ -1118,27 +1133,27 @@ static int parse_chain(struct nft_parser *p)
 		skip_eols(p);
 		t = peek(p);
 		if (is_punct(t, '}')) {
-			p->i++;
+			skip(p, 1);
 			return 0;
 		}
 		if (t->kind == T_END)
 			return fail_at(p, t, "unexpected end of text in chain '%s'",
 				       p->n->chains[ci].name);
 		if (is_word(t, "type")) {
-			p->i++;
+			skip(p, 1);
 			if (parse_base(p, &p->n->chains[ci]))
 				return p->e.rc;
 		} else if (is_word(t, "policy")) {
 			struct tok *v;
 
-			p->i++;
+			skip(p, 1);
 			v = next(p);
 			if (!is_word(v, "accept") && !is_word(v, "drop"))
 				return fail_at(p, v, "unexpected '%s', expected 'accept' or 'drop'",
 					       tok_text(v));
 			p->n->chains[ci].policy = is_word(v, "accept") ? NFT_V_ACCEPT : NFT_V_DROP;
-		} else if (is_word(t, "comment") && p->toks[p->i + 1].kind == T_STRING) {
-			p->i += 2;
+		} else if (is_word(t, "comment") && at(p, 1)->kind == T_STRING) {
+			skip(p, 2);
 		} else if (t->kind == T_WORD) {
 			if (parse_rule(p, (unsigned int)ci))
 				return p->e.rc;
@@ -1167,7 +1182,7 @@ static int parse_set_type(struct nft_parser *p, struct nft_set *s, bool is_typeo
 			s->typeof_key[n] = k;
 			dt = nft_keys[k].dtype;
 		} else {
-			p->i++;
+			skip(p, 1);
 			dt = t->kind == T_WORD ? rxs__nft_lookup(t->s, nft_dtype_names, NFT_DT_N)
 					       : -1;
 			if (dt < 0 || dt == NFT_DT_VERDICT)
@@ -1176,13 +1191,13 @@ static int parse_set_type(struct nft_parser *p, struct nft_set *s, bool is_typeo
 		s->keys[n++] = (uint8_t)dt;
 		if (!is_word(peek(p), "."))
 			break;
-		p->i++;
+		skip(p, 1);
 	}
 	s->nkeys = (uint8_t)n;
 	if (is_word(peek(p), ":")) {
 		struct tok *t;
 
-		p->i++;
+		skip(p, 1);
 		t = next(p);
 		if (!is_word(t, "verdict"))
 			return fail_at(p, t, "only verdict maps are supported ('%s')", tok_text(t));
@@ -1261,7 +1276,7 @@ static int parse_set(struct nft_parser *p, bool map)
 				s->interval |= k == 1;
 				s->timeout_flag |= k == 2;
 				s->dynamic |= k == 3;
-			} while (is_punct(peek(p), ',') && (p->i++, true));
+			} while (is_punct(peek(p), ',') && (skip(p, 1), true));
 			break;
 		case 3: {
 			const char *v = word(p, "a time");
@@ -1290,7 +1305,7 @@ static int parse_set(struct nft_parser *p, bool map)
 		case 6:
 		case 7:
 		case 8:
-			p->i++;
+			skip(p, 1);
 			break;
 		case 9:
 		case 10:
@@ -1310,7 +1325,7 @@ static int predeclare_sets(struct nft_parser *p, unsigned int i)
 {
 	int depth = 1;
 
-	for (; depth > 0 && p->toks[i].kind != T_END; i++) {
+	for (; depth > 0 && i + 2 < p->ntoks && p->toks[i].kind != T_END; i++) {
 		const struct tok *t = &p->toks[i];
 
 		depth += is_punct(t, '{') - is_punct(t, '}');
@@ -1372,7 +1387,7 @@ static int parse_table(struct nft_parser *p)
 			if (parse_set(p, is_word(t, "map")))
 				return p->e.rc;
 		} else if (is_word(t, "flags") || is_word(t, "comment")) {
-			p->i++;
+			skip(p, 1);
 		} else if (t->kind == T_END) {
 			return fail_at(p, t, "unexpected end of text in table '%s'",
 				       p->n->tables[ti].name);
@@ -1397,7 +1412,7 @@ static int parse_file(struct nft_parser *p)
 			if (parse_table(p))
 				return p->e.rc;
 		} else if (is_word(t, "flush") && is_word(peek(p), "ruleset")) {
-			p->i++;
+			skip(p, 1);
 		} else {
 			return unexpected(p, t, "keyword", words, ARRAY_SIZE(words));
 		}

@@ -354,7 +354,12 @@ static void print_match(struct sbuf *b, const struct nft_ruleset *n, const struc
 		sb_printf(b, "%s", s->u.m.neg ? "!= " : "");
 		break;
 	default:
-		sb_printf(b, "%s", ops[s->u.m.op]);
+		/* On a bitmask type the bare form is "any of these bits": an exact value says ==. */
+		if (s->u.m.op == NFT_OP_EQ && s->u.m.nkeys == 1 &&
+		    (dt == NFT_DT_CTSTATE || dt == NFT_DT_CTSTATUS || dt == NFT_DT_TCPFLAGS))
+			sb_printf(b, "== ");
+		else
+			sb_printf(b, "%s", ops[s->u.m.op]);
 		break;
 	}
 	for (unsigned int k = 0; k < s->u.m.nkeys; k++) {

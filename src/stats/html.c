@@ -305,9 +305,11 @@ static int tap_and_nf_boxes(struct diagram *d, const struct rxs_host *h, int ncp
 			add_edge(d, ncpu_first + (int)c, tb, c ? 0 : ts.tp_packets, true);
 	}
 	nfb = add_box(d, ROW_NF, BOX_PLAIN, "netfilter: PREROUTING \xe2\x86\x92 INPUT");
-	if (nf)
+	if (nf && rxs_ruleset_nchains(nf))
 		add_line(d, nfb, "%u rules (iptables -L -v)", rxs_ruleset_nrules(nf));
-	else
+	if (nf && rxs_ruleset_nft_nrules(nf))
+		add_line(d, nfb, "%u rules (nft list ruleset)", rxs_ruleset_nft_nrules(nf));
+	if (!nf)
 		add_line(d, nfb, "no rules: every hook accepts");
 	return nfb;
 }
