@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bpf/bpf.h"
 #include "core/core.h"
 #include "engine/engine.h"
 #include "internal.h"
@@ -58,6 +59,7 @@ struct rxs_host {
 	struct rxs_netns_nf nf;			/* netfilter/netfilter.h */
 	struct rxs_netns_inet inet;		/* proto/proto.h */
 	struct rxs_netns_sock sk;		/* socket/socket.h */
+	struct rxs_netns_bpf bpf;		/* bpf/bpf.h: eBPF objects and their links */
 	/* Packet sockets on ptype_all (bpf/tap.c makes them, core delivers to them) */
 	struct rxs_tap **taps;
 	unsigned int ntaps;

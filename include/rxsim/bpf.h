@@ -221,6 +221,10 @@ enum rxs_bpf_map_type {
 	RXS_BPF_MAP_LRU_HASH = 9,
 	RXS_BPF_MAP_LRU_PERCPU_HASH = 10,
 	RXS_BPF_MAP_LPM_TRIE = 11,
+	RXS_BPF_MAP_DEVMAP = 14,	/* XDP redirect to a device: u32 key, value ifindex (u32) or
+					 * struct bpf_devmap_val (8 bytes); ifindex 0 = empty */
+	RXS_BPF_MAP_CPUMAP = 16,	/* XDP redirect to a CPU (the key): value qsize (u32) or
+					 * struct bpf_cpumap_val; qsize 0 = empty */
 	RXS_BPF_MAP_RINGBUF = 27,
 };
 
@@ -376,5 +380,50 @@ RXS_API unsigned int rxs_bpf_object_output(const rxs_bpf_object_t *obj,
 					   const struct rxs_bpf_output **out);
 /* Forget the collected output; ring buffers get their room back. */
 RXS_API void rxs_bpf_object_clear_output(rxs_bpf_object_t *obj);
+
+/* ---- a host's eBPF programs on the receive path (scenario: nics[].xdp, nics[].tc_ingress) ---- */
+
+/* Where a program is attached. */
+enum rxs_bpf_attach {
+	RXS_BPF_ATTACH_XDP = 1,		/* native XDP: the driver's poll, before an skb exists */
+	RXS_BPF_ATTACH_XDP_GENERIC = 2,	/* generic XDP: do_xdp_generic() in netif_receive_skb */
+	RXS_BPF_ATTACH_TC_INGRESS = 3,	/* sch_handle_ingress(), after the taps */
+};
+
+/* The verdicts counted per program: by return code 0..RXS_BPF_VERDICTS-2, the rest in the last.
+ * XDP: XDP_ABORTED 0, XDP_DROP 1, XDP_PASS 2, XDP_TX 3, XDP_REDIRECT 4. tc: TC_ACT_UNSPEC is
+ * -1 (counted as "other"), TC_ACT_OK 0, RECLASSIFY 1, SHOT 2, PIPE 3, STOLEN 4, QUEUED 5,
+ * REPEAT 6, REDIRECT 7, TRAP 8. */
+#define RXS_BPF_VERDICTS 10
+
+struct rxs_bpf_prog_stats {
+	const char *name;		/* the program (C function) */
+	const char *object;		/* its file */
+	enum rxs_bpf_attach attach;
+	const char *where;		/* the device */
+	uint64_t runs;
+	uint64_t insns;			/* instructions executed, all runs */
+	uint64_t errors;		/* runs stopped by an error (counted as the exception path) */
+	uint64_t exceptions;		/* xdp:xdp_exception tracepoint hits */
+	uint64_t verdicts[RXS_BPF_VERDICTS];
+};
+
+/* The attach point's name: "xdp", "xdpgeneric", "tc ingress". */
+RXS_API const char *rxs_bpf_attach_name(enum rxs_bpf_attach attach);
+/* The name of verdict @v at @attach ("XDP_DROP", "TC_ACT_SHOT"), or NULL (other). */
+RXS_API const char *rxs_bpf_verdict_name(enum rxs_bpf_attach attach, unsigned int v);
+
+/* Programs attached to @h, in scenario order; rxs_bpf_prog_get_stats fills @st for the @i-th:
+ * 0 or -ENOENT. */
+RXS_API unsigned int rxs_bpf_prog_count(const struct rxs_host *h);
+RXS_API int rxs_bpf_prog_get_stats(const struct rxs_host *h, unsigned int i,
+				   struct rxs_bpf_prog_stats *st);
+
+/* The objects @h opened (one per file), for rxs_bpf_map_* on a running host: between steps of
+ * the virtual engine, or before a threaded run. NULL past the last. */
+RXS_API unsigned int rxs_bpf_host_object_count(const struct rxs_host *h);
+RXS_API rxs_bpf_object_t *rxs_bpf_host_object(const struct rxs_host *h, unsigned int i);
+/* The object of @h whose file is @path or ends with "/@path" ("xdp_ddos.o"), or NULL. */
+RXS_API rxs_bpf_object_t *rxs_bpf_host_object_find(const struct rxs_host *h, const char *path);
 
 #endif /* RXSIM_BPF_H */

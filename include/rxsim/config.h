@@ -91,7 +91,9 @@ struct rxs_sysctls {
 	XX(SOCK_QUEUE, "sock_queue", 150, "per skb queued to a socket: charge, wake the reader") \
 	XX(APP_RECV, "app_recv", 400, "per datagram the application reads (recvmsg), on the app CPU") \
 	XX(PER_BYTE_X1000, "per_kbyte", 30, "extra per 1000 bytes of frame (copies, checksums)") \
-	XX(GRO, "gro", 50, "per segment GRO merges into a held skb (it skips the rest of the path)")
+	XX(GRO, "gro", 50, "per segment GRO merges into a held skb (it skips the rest of the path)") \
+	XX(BPF_RUN, "bpf_run", 30, "per eBPF program run (XDP, tc): context set-up, entry, exit") \
+	XX(BPF_KINSN, "bpf_kinsn", 400, "per 1000 eBPF instructions a program executes (JITed)")
 
 enum rxs_cost_id {
 #define XX(id, key, ns, what) RXS_COST_##id,
@@ -128,6 +130,15 @@ struct rxs_vlan_config {
 	unsigned int naddrs;
 };
 
+/* An eBPF program attached on a NIC (nics[].xdp, nics[].tc_ingress); object "" = none. */
+#define RXS_BPF_PATH_MAX 512
+struct rxs_bpf_prog_config {
+	char object[RXS_BPF_PATH_MAX];		/* the object file, resolved against the
+						 * scenario's folder */
+	char program[RXS_NAME_MAX];		/* "" = its first program of the right type */
+	bool generic;				/* xdp: mode generic (xdpgeneric), not native */
+};
+
 struct rxs_nic_config {
 	char name[RXS_NAME_MAX];
 	uint8_t mac[6];
@@ -156,6 +167,8 @@ struct rxs_nic_config {
 	char comment[160];			/* why it is there, for rxs_scenario_emit(); "" */
 	struct rxs_vlan_config vlans[RXS_MAX_VLANS];	/* 802.1Q devices on this NIC */
 	unsigned int nvlans;
+	struct rxs_bpf_prog_config xdp;		/* ip link set DEV xdp|xdpgeneric obj ... */
+	struct rxs_bpf_prog_config tc_ingress;	/* tc filter add DEV ingress bpf da obj ... */
 };
 
 /* The device name of @vlan on @nic into @buf: its own, or "<nic>.<id>". Returns @buf. */
@@ -266,6 +279,20 @@ struct rxs_host_config {
 	unsigned int hz;		/* CONFIG_HZ, default 250 */
 };
 
+/* One element of an eBPF map as the scenario fills it (bpf_maps: { map: [{ key, value }] }):
+ * bytes in order (hex, an IPv4 address), or an integer written little-endian in the map's
+ * key or value width when the host is built. */
+#define RXS_BPF_BYTES_MAX 256
+struct rxs_bpf_bytes {
+	uint8_t b[RXS_BPF_BYTES_MAX];
+	uint32_t len;
+	bool integer;			/* b holds a uint64_t, little-endian, to be sized */
+};
+struct rxs_bpf_map_elem {
+	char map[RXS_NAME_MAX];
+	struct rxs_bpf_bytes key, value;
+};
+
 struct rxs_scenario {
 	char *path;			/* file it was read from, or NULL */
 	char *dir;			/* folder relative paths resolve against, or NULL (cwd) */
@@ -289,6 +316,8 @@ struct rxs_scenario {
 	unsigned int ntraffic;
 	struct rxs_cost cost;
 	struct rxs_run_config run;
+	struct rxs_bpf_map_elem *bpf_maps;	/* initial contents of eBPF maps, in order */
+	unsigned int nbpf_maps;
 	bool assumed;			/* the default host of a bare capture, not a file's */
 	char *comment;			/* lines (no '#') rxs_scenario_emit() writes atop the
 					 * file, or NULL; owned by the scenario */

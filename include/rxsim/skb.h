@@ -72,7 +72,10 @@
 	XX(TCP_INVALID_SEQUENCE) \
 	XX(TCP_INVALID_END_SEQUENCE) \
 	XX(NIC_MAC_FILTER)	/* rxsim: the NIC's destination MAC filter refused the frame */ \
-	XX(NIC_LENGTH)		/* rxsim: runt or oversize frame, counted in rx_length_errors */
+	XX(NIC_LENGTH)		/* rxsim: runt or oversize frame, counted in rx_length_errors */ \
+	XX(XDP)			/* an XDP program's XDP_DROP or XDP_ABORTED (native: before an \
+				 * skb, where the kernel frees the buffer with no reason) */ \
+	XX(TC_INGRESS)
 
 enum rxs_drop_reason {
 	RXS_DROP_NOT_DROPPED_YET = 0,

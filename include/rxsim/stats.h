@@ -243,6 +243,11 @@ struct rxs_nic_stats {
 					 * counter: the kernel frees these with NOT_SPECIFIED) */
 	uint64_t rx_mc6_unjoined;	/* the same for IPv6 (ip6_mc_input) */
 	uint64_t hw_irqs;		/* interrupts raised */
+	/* XDP verdicts, per queue, as drivers print them in ethtool -S (mlx5's names) */
+	uint64_t rx_xdp_drop;		/* XDP_DROP and XDP_ABORTED (mlx5 counts both here) */
+	uint64_t rx_xdp_pass;
+	uint64_t rx_xdp_tx;		/* bounced out of the same NIC (mlx5: rx_xdp_tx_xmit) */
+	uint64_t rx_xdp_redirect;
 };
 
 /* Every frame offered ends consumed, dropped, or still queued. */

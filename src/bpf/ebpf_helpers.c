@@ -723,6 +723,54 @@ static uint64_t h_ringbuf_discard(struct ebpf_run *r, const uint64_t *a)
 	return rb_release(r, a[0], false);
 }
 
+/* ---- redirects (net/core/filter.c: bpf_redirect, bpf_xdp_redirect_map) -------------------- */
+
+#define XDP_ABORTED 0
+#define XDP_REDIRECT 4
+#define TC_ACT_SHOT 2
+#define TC_ACT_REDIRECT 7
+#define BPF_F_INGRESS 1u
+#define BPF_F_BROADCAST (1u << 3)
+#define BPF_F_EXCLUDE_INGRESS (1u << 4)
+
+/* bpf_redirect(ifindex, flags): XDP takes no flags (XDP_ABORTED otherwise); tc takes
+ * BPF_F_INGRESS (TC_ACT_SHOT for any other). The path reads the choice after the run. */
+static uint64_t h_redirect(struct ebpf_run *r, const uint64_t *a)
+{
+	bool xdp = r->prog->type == RXS_BPF_PROG_XDP;
+
+	if (xdp ? a[1] != 0 : (a[1] & ~(uint64_t)BPF_F_INGRESS) != 0)
+		return xdp ? XDP_ABORTED : TC_ACT_SHOT;
+	r->redir_kind = (a[1] & BPF_F_INGRESS) ? 2 : 1;	/* RXS__REDIR_DEV(_INGRESS) */
+	r->redir_target = (uint32_t)a[0];
+	return xdp ? XDP_REDIRECT : TC_ACT_REDIRECT;
+}
+
+/* bpf_redirect_map(map, key, flags): a devmap or cpumap entry, or the action in the low two
+ * bits of @flags when the key has none (__bpf_xdp_redirect_map). Broadcast is not modelled. */
+static uint64_t h_redirect_map(struct ebpf_run *r, const uint64_t *a)
+{
+	struct ebpf_map *m = map_arg(r, a[0]);
+	uint32_t key = (uint32_t)a[1], off, v;
+
+	if (!m)
+		return 0;
+	if (m->type != RXS_BPF_MAP_DEVMAP && m->type != RXS_BPF_MAP_CPUMAP)
+		return rxs__ebpf_fail(r, "bpf_redirect_map on map %s: not a devmap or cpumap",
+				      m->name);
+	if (a[2] & ~(uint64_t)(3 | BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS))
+		return XDP_ABORTED;
+	if (a[2] & BPF_F_BROADCAST)
+		return rxs__ebpf_fail(r, "bpf_redirect_map: BPF_F_BROADCAST is not supported by "
+				      "rxsim");
+	if (!rxs__ebpf_map_lookup(m, &key, 0, &off))
+		return a[2] & 3;
+	memcpy(&v, m->values + off, 4);
+	r->redir_kind = m->type == RXS_BPF_MAP_CPUMAP ? 3 : 1;	/* RXS__REDIR_CPU, _DEV */
+	r->redir_target = m->type == RXS_BPF_MAP_CPUMAP ? key : v;
+	return XDP_REDIRECT;
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 #define T_SKB (EBPF_T_TC | EBPF_T_SOCK | EBPF_T_REUSE)
@@ -744,9 +792,11 @@ static const struct {
 	{ 12, { "bpf_tail_call", 3, EBPF_T_ALL, h_tail_call } },
 	{ 25, { "bpf_perf_event_output", 5, EBPF_T_XDP | EBPF_T_TC | EBPF_T_SOCK,
 		h_perf_event_output } },
+	{ 23, { "bpf_redirect", 2, EBPF_T_XDP | EBPF_T_TC, h_redirect } },
 	{ 26, { "bpf_skb_load_bytes", 4, T_SKB, h_skb_load_bytes } },
 	{ 28, { "bpf_csum_diff", 5, EBPF_T_XDP | EBPF_T_TC, h_csum_diff } },
 	{ 44, { "bpf_xdp_adjust_head", 2, EBPF_T_XDP, h_xdp_adjust_head } },
+	{ 51, { "bpf_redirect_map", 3, EBPF_T_XDP, h_redirect_map } },
 	{ 54, { "bpf_xdp_adjust_meta", 2, EBPF_T_XDP, h_xdp_adjust_meta } },
 	{ 65, { "bpf_xdp_adjust_tail", 2, EBPF_T_XDP, h_xdp_adjust_tail } },
 	{ 125, { "bpf_ktime_get_boot_ns", 0, EBPF_T_ALL, h_ktime } },

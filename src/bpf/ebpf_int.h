@@ -123,6 +123,9 @@ struct ebpf_run {
 	uint64_t insns;
 	unsigned int tail_calls;
 	bool failed;
+	/* What bpf_redirect and bpf_redirect_map chose (enum rxs__bpf_redir, bpf/bpf.h), for the
+	 * path: the kernel keeps it in the CPU's bpf_redirect_info. */
+	uint32_t redir_kind, redir_target;
 };
 
 /* ebpf_run.c */
@@ -133,6 +136,12 @@ uint8_t *rxs__ebpf_mem(struct ebpf_run *r, uint64_t addr, uint32_t size, bool wr
 uint64_t rxs__ebpf_fail(struct ebpf_run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int rxs__ebpf_exec(struct ebpf_run *r, uint32_t *retval);
+
+/* ebpf_obj.c: one run on the path's frame (ebpf_path.c), with the device and queue in the
+ * context and the redirect read back. Same returns as rxs_bpf_prog_run. */
+struct rxs__bpf_pkt;
+int rxs__ebpf_path_run(struct rxs_bpf_object *obj, int idx, struct rxs_bpf_run_opts *o,
+		       struct rxs__bpf_pkt *p);
 
 /* ebpf_obj.c: building an object (the loaders use these). */
 /* libbpf's OPTS_VALID: sz covers at least itself, and bytes past @known are zero. */

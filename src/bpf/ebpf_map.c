@@ -58,6 +58,10 @@ static const char *bad_shape(const struct rxs_bpf_map_info *in)
 		if (in->key_size != 4 || in->value_size != 4)
 			return "key_size and value_size must be 4";
 		break;
+	case RXS_BPF_MAP_DEVMAP: case RXS_BPF_MAP_CPUMAP:
+		if (in->key_size != 4 || (in->value_size != 4 && in->value_size != 8))
+			return "key_size must be 4, value_size 4 or 8";
+		break;
 	case RXS_BPF_MAP_HASH: case RXS_BPF_MAP_PERCPU_HASH: case RXS_BPF_MAP_LRU_HASH:
 	case RXS_BPF_MAP_LRU_PERCPU_HASH:
 		if (in->key_size == 0 || in->key_size > 512)
@@ -296,7 +300,23 @@ static uint32_t lpm_find(const struct ebpf_map *m, const uint8_t *key, bool exac
 static bool arraylike(const struct ebpf_map *m)
 {
 	return m->type == RXS_BPF_MAP_ARRAY || m->type == RXS_BPF_MAP_PERCPU_ARRAY ||
-	       m->type == RXS_BPF_MAP_PROG_ARRAY || m->type == RXS_BPF_MAP_PERF_EVENT_ARRAY;
+	       m->type == RXS_BPF_MAP_PROG_ARRAY || m->type == RXS_BPF_MAP_PERF_EVENT_ARRAY ||
+	       m->type == RXS_BPF_MAP_DEVMAP || m->type == RXS_BPF_MAP_CPUMAP;
+}
+
+/* A devmap or cpumap slot holds an entry when its ifindex (qsize) is set: the kernel's
+ * update refuses 0 (no device) and a cpumap's qsize 0 deletes. */
+static bool redir_map(const struct ebpf_map *m)
+{
+	return m->type == RXS_BPF_MAP_DEVMAP || m->type == RXS_BPF_MAP_CPUMAP;
+}
+
+static bool redir_empty(const struct ebpf_map *m, uint32_t slot)
+{
+	uint32_t v;
+
+	memcpy(&v, m->values + (uint64_t)slot * m->stride, 4);
+	return v == 0;
 }
 
 static uint32_t value_off(const struct ebpf_map *m, uint32_t slot, unsigned int cpu)
@@ -325,7 +345,7 @@ bool rxs__ebpf_map_lookup(struct ebpf_map *m, const void *key, unsigned int cpu,
 	uint32_t s = lookup_slot(m, key);
 
 	if (s == NONE || m->type == RXS_BPF_MAP_PROG_ARRAY ||
-	    m->type == RXS_BPF_MAP_PERF_EVENT_ARRAY)
+	    m->type == RXS_BPF_MAP_PERF_EVENT_ARRAY || (redir_map(m) && redir_empty(m, s)))
 		return false;
 	if (is_lru(m) && m->head != s) {
 		list_unlink(m, s);
@@ -399,7 +419,8 @@ int rxs__ebpf_map_delete(struct ebpf_map *m, const void *key)
 
 	if (!hashlike(m)) {
 		/* A prog array slot can be emptied; plain arrays cannot delete. */
-		if (m->type != RXS_BPF_MAP_PROG_ARRAY && m->type != RXS_BPF_MAP_PERF_EVENT_ARRAY)
+		if (m->type != RXS_BPF_MAP_PROG_ARRAY && m->type != RXS_BPF_MAP_PERF_EVENT_ARRAY &&
+		    !redir_map(m))
 			return -EINVAL;
 		s = lookup_slot(m, key);
 		if (s == NONE)
@@ -448,7 +469,7 @@ int rxs__ebpf_map_read(struct ebpf_map *m, const void *key, void *value)
 	uint32_t s = lookup_slot(m, key);
 	uint8_t *out = value;
 
-	if (s == NONE)
+	if (s == NONE || (redir_map(m) && redir_empty(m, s)))
 		return -ENOENT;
 	for (unsigned int c = 0; c < m->ncpus; c++) {
 		memcpy(out + (size_t)c * m->stride, m->values + value_off(m, s, c), m->value_size);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpf/bpf.h"
 #include "bpf/ebpf_int.h"
 #include "internal.h"
 
@@ -381,7 +382,7 @@ static void ctx_from_user(struct ebpf_run *r, const uint8_t *in, uint32_t len)
 }
 
 /* The packet and context as BPF_PROG_TEST_RUN prepares them (net/bpf/test_run.c), on lo. */
-static int setup(struct ebpf_run *r, const struct rxs_bpf_run_opts *o)
+static int setup(struct ebpf_run *r, const struct rxs_bpf_run_opts *o, bool path)
 {
 	uint32_t len = o->data_size_in, room = RXS_MAX(len, XDP_MAX_DATA), head = 0;
 	const uint8_t *mac = o->data_in;
@@ -390,8 +391,9 @@ static int setup(struct ebpf_run *r, const struct rxs_bpf_run_opts *o)
 	if (len < ETH_HLEN && r->prog->type != RXS_BPF_PROG_SK_REUSEPORT)
 		return -EINVAL;
 	/* The kernel's skb test run wants the whole IPv4 or IPv6 header of what says it is one
-	 * (measured on 6.18: 33 bytes of IPv4 frame are -EINVAL, 34 run). */
-	if ((r->prog->type == RXS_BPF_PROG_SCHED_CLS ||
+	 * (measured on 6.18: 33 bytes of IPv4 frame are -EINVAL, 34 run). On the path the frame
+	 * is what it is: the stack's own checks come later. */
+	if (!path && (r->prog->type == RXS_BPF_PROG_SCHED_CLS ||
 	     r->prog->type == RXS_BPF_PROG_SOCKET_FILTER) &&
 	    ((mac[12] == 0x08 && mac[13] == 0x00 && len < ETH_HLEN + 20) ||
 	     (mac[12] == 0x86 && mac[13] == 0xdd && len < ETH_HLEN + 40)))
@@ -485,8 +487,9 @@ static int release_records(struct ebpf_run *r, int rc)
 	return rc;
 }
 
-/* The run itself, on a whole struct rxs_bpf_run_opts. */
-static int prog_run(rxs_bpf_object_t *obj, int idx, struct rxs_bpf_run_opts *o)
+/* The run itself, on a whole struct rxs_bpf_run_opts; on the path, @p gets the redirect. */
+static int prog_run(rxs_bpf_object_t *obj, int idx, struct rxs_bpf_run_opts *o,
+		    struct rxs__bpf_pkt *p)
 {
 	struct ebpf_run *r;
 	int rc;
@@ -499,11 +502,15 @@ static int prog_run(rxs_bpf_object_t *obj, int idx, struct rxs_bpf_run_opts *o)
 	r->prog = &obj->progs[idx];
 	r->cpu = o->cpu;
 	r->now_ns = o->now_ns;
-	rc = setup(r, o);
+	rc = setup(r, o, p != NULL);
 	if (!rc) {
 		rc = rxs__ebpf_exec(r, &o->retval);
 		rc = release_records(r, rc);
 		o->insns = r->insns;
+	}
+	if (p) {
+		p->redir = (enum rxs__bpf_redir)r->redir_kind;
+		p->redir_target = r->redir_target;
 	}
 	if (!rc)
 		rc = copy_out(r, o);
@@ -530,7 +537,13 @@ int rxs_bpf_prog_run(rxs_bpf_object_t *obj, const char *prog, struct rxs_bpf_run
 	idx = prog ? rxs_bpf_object_program_index(obj, prog) : (obj->nprogs ? 0 : -ENOENT);
 	if (idx < 0)
 		return idx;
-	rc = prog_run(obj, idx, &o);
+	rc = prog_run(obj, idx, &o, NULL);
 	memcpy(opts, &o, RXS_MIN(opts->sz, sizeof(o)));
 	return rc;
+}
+
+int rxs__ebpf_path_run(struct rxs_bpf_object *obj, int idx, struct rxs_bpf_run_opts *o,
+		       struct rxs__bpf_pkt *p)
+{
+	return prog_run(obj, idx, o, p);
 }

@@ -73,6 +73,12 @@ extern const struct cfg_list rxs__cfg_tap_list;		/* socket.c */
 extern const struct cfg_list rxs__cfg_traffic_list;	/* traffic.c */
 extern const struct cfg_list rxs__cfg_vlan_list;	/* nic.c: nics[].vlans */
 
+/* bpf.c: nics[].xdp, nics[].tc_ingress and bpf_maps. */
+extern const struct cfg_key rxs__cfg_xdp_keys[];
+extern const struct cfg_key rxs__cfg_tc_keys[];
+int rxs__cfg_set_bpf_map(struct cfg_ctx *c, void *obj, const char *name, yaml_node_t *key,
+			 yaml_node_t *v);
+
 /* Checks across sections that a --set may break (a CPU gone, a NIC renamed). */
 int rxs__cfg_check_nic(struct cfg_ctx *c, const struct rxs_nic_config *nic);
 int rxs__cfg_check_socket(struct cfg_ctx *c, const struct rxs_socket_config *s);

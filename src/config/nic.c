@@ -425,6 +425,8 @@ static const struct cfg_key nic_keys[] = {
 	{ .name = "rps_cpus", .set = set_rps_cpus },
 	{ .name = "rss", .sub = rss_keys },
 	{ .name = "vlans", .list = &rxs__cfg_vlan_list },
+	{ .name = "xdp", .sub = rxs__cfg_xdp_keys },
+	{ .name = "tc_ingress", .sub = rxs__cfg_tc_keys },
 	{ 0 },
 };
 

@@ -350,6 +350,7 @@ const struct cfg_key rxs__cfg_top_keys[] = {
 	{ .name = "traffic", .list = &rxs__cfg_traffic_list },
 	{ .name = "cost", .named = set_cost },
 	{ .name = "run", .sub = run_keys },
+	{ .name = "bpf_maps", .named = rxs__cfg_set_bpf_map },
 	{ 0 },
 };
 

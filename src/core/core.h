@@ -32,6 +32,10 @@ struct rxs_netns_core {
 void rxs__netif_receive_skb(struct rxs_sk_buff *skb);
 /* eth_type_trans(): skb->protocol from the Ethernet header, which it pulls. */
 void rxs__eth_type_trans(struct rxs_sk_buff *skb);
+/* bpf_hooks.c: do_xdp_generic() and sch_handle_ingress() with the device's program. Take
+ * ownership of @skb; return the skb to go on with, or NULL when its life ended there. */
+struct rxs_sk_buff *rxs__do_xdp_generic(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb);
+struct rxs_sk_buff *rxs__sch_handle_ingress(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb);
 
 /* ---- 802.1Q (src/core/vlan.c) ---- */
 /* A VLAN device over NIC @real, as `ip link add link NIC type vlan id N` makes it. */

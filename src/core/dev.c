@@ -125,6 +125,8 @@ another_round:
 			"ethertype %04x on %s, softnet processed %u, %u tap(s) see it",
 			skb->protocol, skb->dev->cfg.name, sd->stat.processed,
 			skb->dev->real_dev ? 0 : h->ntaps);
+	if (unlikely(skb->dev->xdp_generic) && !(skb = rxs__do_xdp_generic(sd, skb)))
+		return;
 	/* skb_vlan_untag(): a tag the NIC left in the packet (veth, an 802.1ad outer tag). A
 	 * frame too short for it is freed with a plain kfree_skb() there: no reason, no
 	 * counter. */
@@ -137,6 +139,9 @@ another_round:
 		deliver_ptype_all(h, sd, skb);
 		rxs__lock_release(&h->taps_lock);
 	}
+	/* sch_handle_ingress(), then nf_ingress(), as the kernel orders them. */
+	if (unlikely(skb->dev->tc_ingress) && !(skb = rxs__sch_handle_ingress(sd, skb)))
+		return;
 	/* nf_ingress(): the nftables netdev ingress chains, after the taps (tcpdump sees what
 	 * they drop) and before VLAN devices and the protocol handlers, as in the kernel. */
 	if (unlikely(h->nf.ningress) && !rxs__nf_ingress(h, skb))

@@ -25,6 +25,7 @@ void rxs_scenario_free(struct rxs_scenario *sc)
 	rxs__free(sc->sockets);
 	rxs__free(sc->taps);
 	rxs__free(sc->traffic);
+	rxs__free(sc->bpf_maps);
 	rxs__free(sc->netfilter);
 	rxs__free(sc->nftables);
 	rxs__free(sc->nftables_file);

@@ -24,6 +24,7 @@ struct rxs_host;
 struct rxs_mc_group;
 struct rxs_rx_queue;
 struct rxs_flow_limit;
+struct rxs_bpf_link;
 
 /* A NAPI instance: a driver queue's, or a CPU's backlog (process_backlog). */
 struct rxs_napi {
@@ -110,6 +111,11 @@ struct rxs_netdev {
 	unsigned int nvlans;
 	struct rxs_netdev *real_dev;		/* NULL for a NIC */
 	uint16_t vlan_id;
+	/* eBPF programs attached (bpf/bpf.h), or NULL: native XDP (the driver's poll), generic
+	 * XDP (netif_receive_skb) and tc ingress (sch_handle_ingress). */
+	struct rxs_bpf_link *xdp;
+	struct rxs_bpf_link *xdp_generic;
+	struct rxs_bpf_link *tc_ingress;
 };
 
 /* Count on a device's core counters (rx_dropped...), which several threads may share. */

@@ -10,11 +10,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "bpf/bpf.h"
 #include "core/core.h"
 #include "host.h"
 #include "internal.h"
 #include "netdevice/netdevice.h"
 #include "nic/nic.h"
+#include "proto/proto.h"
 #include "ring/ring.h"
 #include "rxsim/ring.h"
 #include "rxsim/softirq.h"
@@ -513,6 +515,126 @@ static struct rxs_sk_buff *rx_build(struct rxs_rx_queue *rxq, struct rxs_skb_dat
 	return skb;
 }
 
+#define XDP_ABORTED 0
+#define XDP_DROP 1
+#define XDP_PASS 2
+#define XDP_TX 3
+#define XDP_REDIRECT 4
+
+/* The device of ifindex @ifindex, or NULL. */
+static struct rxs_netdev *dev_by_index(struct rxs_host *h, uint32_t ifindex)
+{
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		if (h->devs[i].ifindex == ifindex)
+			return &h->devs[i];
+	return NULL;
+}
+
+/* XDP_REDIRECT (xdp_do_redirect): out of another device, or on to another CPU through a
+ * cpumap, where the frame becomes an skb and continues on that CPU's backlog as the cpumap's
+ * kthread hands it to the stack. False when the target does not exist (the driver's
+ * exception path: xdp:xdp_exception, then the frame is dropped). */
+static bool xdp_redirect(struct rxs_rx_queue *rxq, struct rxs_softnet_data *sd,
+			 const struct rxs__bpf_pkt *p, const struct rx_desc *desc)
+{
+	struct rxs_host *h = rxq->dev->host;
+	struct rxs_sk_buff *skb;
+
+	if (p->redir == RXS__REDIR_DEV && dev_by_index(h, p->redir_target)) {
+		rxs__xdp_xmit(h, p->out, p->out_len, sd->now);
+		rxs__skb_count_frame_consume(&h->pool);
+		return true;
+	}
+	if (p->redir != RXS__REDIR_CPU || p->redir_target >= h->ncpus)
+		return false;
+	skb = rxs__skb_alloc(&h->pool, p->out_len);
+	if (!skb) {
+		frame_drop(h, &(struct rxs_frame){ .data = p->out, .len = p->out_len }, desc->tstamp,
+			   RXS_DROP_NOMEM, desc->id);
+		return true;
+	}
+	memcpy(rxs__skb_put(skb, p->out_len), p->out, p->out_len);
+	skb_rx_init(skb, rxq, desc->id, desc->tstamp, desc->hash, desc->pkt_type);
+	skb->cpu = p->redir_target;
+	RXS_TRACE_STAGE(sd, sd->now, skb, "cpumap", "XDP_REDIRECT to CPU %u's backlog",
+			p->redir_target);
+	rxs__enqueue_to_backlog_from(h, skb, p->redir_target, rxq->cpu, sd->now);
+	return true;
+}
+
+/*
+ * Native XDP (mlx5e_xdp_handle, veth_xdp_rcv_one): the program runs on the driver's buffer
+ * before any skb exists. XDP_PASS goes on to build the skb from the buffer as the program
+ * left it (true, *@dp possibly a new buffer); every other verdict ends the frame here (false):
+ * XDP_DROP frees the buffer (no tap sees it), XDP_TX sends it back out of this NIC, a
+ * redirect out of another NIC or to a CPU; XDP_ABORTED, an unknown verdict or a failed
+ * redirect hit the xdp:xdp_exception tracepoint and are dropped, counted in rx_xdp_drop as
+ * mlx5 counts them.
+ */
+static RXS_NOINLINE bool xdp_native(struct rxs_rx_queue *rxq, struct rxs_softnet_data *sd,
+				    struct rxs_skb_data **dp)
+{
+	struct rxs_netdev *dev = rxq->dev;
+	struct rxs_host *h = dev->host;
+	struct rxs_skb_data *d = *dp, *nd;
+	struct rx_desc desc;
+	struct rxs__bpf_pkt p = { .ifindex = dev->ifindex, .rx_queue = rxq->index,
+				  .cpu = rxq->cpu, .now = sd->now };
+	uint32_t v;
+
+	memcpy(&desc, rxs__skb_data_desc(d), sizeof(desc));
+	p.data = rxs__skb_data_head(d) + RXS_NET_SKB_PAD;
+	p.len = desc.len;
+	v = rxs__bpf_link_run(dev->xdp, &p);
+	rxs__charge(sd, rxs__cost(h, RXS_COST_BPF_RUN) +
+			dev->xdp->last_insns * rxs__cost(h, RXS_COST_BPF_KINSN) / 1000);
+	if (unlikely(rxs__tp_on(h, RXS_TP_STAGE)))
+		rxs__bpf_trace_verdict(h, sd->cpu, sd->now, dev->xdp, &p, desc.id);
+	switch (v) {
+	case XDP_PASS:
+		rxq->stats.rx_xdp_pass++;
+		if (p.out_len == desc.len && !memcmp(p.out, p.data, p.out_len))
+			return true;
+		if (p.out_len <= desc.len) {
+			memcpy(rxs__skb_data_head(d) + RXS_NET_SKB_PAD, p.out, p.out_len);
+		} else {
+			/* Grown past the buffer we sized for it: one that holds it. */
+			nd = rxs__skb_data_alloc(&h->pool, p.out_len);
+			if (!nd)
+				break;
+			memcpy(rxs__skb_data_head(nd) + RXS_NET_SKB_PAD, p.out, p.out_len);
+			rxs__skb_data_free(d);
+			*dp = d = nd;
+		}
+		desc.len = p.out_len;
+		memcpy(rxs__skb_data_desc(d), &desc, sizeof(desc));
+		return true;
+	case XDP_TX:
+		rxq->stats.rx_xdp_tx++;
+		rxs__xdp_xmit(h, p.out, p.out_len, sd->now);
+		rxs__skb_count_frame_consume(&h->pool);
+		rxs__skb_data_free(d);
+		return false;
+	case XDP_REDIRECT:
+		if (!xdp_redirect(rxq, sd, &p, &desc))
+			break;
+		rxq->stats.rx_xdp_redirect++;
+		rxs__skb_data_free(d);
+		return false;
+	case XDP_DROP:
+		rxq->stats.rx_xdp_drop++;
+		buffer_drop(h, d, RXS_DROP_XDP);
+		return false;
+	default:
+		break;
+	}
+	/* XDP_ABORTED, an action the driver does not know, a redirect that failed. */
+	dev->xdp->exceptions++;	/* xdp:xdp_exception */
+	rxq->stats.rx_xdp_drop++;
+	buffer_drop(h, d, RXS_DROP_XDP);
+	return false;
+}
+
 /*
  * The generic driver's ->poll(): reap up to @budget descriptors, refill, and complete. Each
  * skb goes to napi_gro_receive() (GRO on) or netif_receive_skb(); GRO is flushed when the
@@ -548,6 +670,10 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 		if (rxs__lock_on(&rxq->lock))
 			rxs__ring_prefetch(rxq->ring, RXS_RX_PREFETCH);
 		work++;
+		if (unlikely(rxq->dev->xdp) && !xdp_native(rxq, sd, &d)) {
+			rxs_ring_refill(rxq->ring, false);
+			continue;
+		}
 		skb = rx_build(rxq, d);
 		if (!skb) {
 			rxs_ring_refill(rxq->ring, false);

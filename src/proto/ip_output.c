@@ -149,6 +149,12 @@ static void dev_xmit(struct rxs_host *h, struct rxs_tx *tx, const uint8_t *f, ui
 	tx->frames++;
 }
 
+void rxs__xdp_xmit(struct rxs_host *h, const uint8_t *f, uint32_t len, uint64_t now)
+{
+	if (h->inet.tx)
+		dev_xmit(h, h->inet.tx, f, len, now);
+}
+
 /* The device's MTU as ip_skb_dst_mtu() sees it (an IPv4 link has at least 68); a packet
  * built without a device (the library's unit tests do) has Ethernet's. */
 static unsigned int out_mtu(const struct rxs_netdev *dev)

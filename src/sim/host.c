@@ -63,6 +63,7 @@ static struct rxs_scenario *scenario_copy(const struct rxs_scenario *sc)
 	c->sockets = dup_array(sc->sockets, sc->nsockets, sizeof(*sc->sockets), &ok);
 	c->taps = dup_array(sc->taps, sc->ntaps, sizeof(*sc->taps), &ok);
 	c->traffic = dup_array(sc->traffic, sc->ntraffic, sizeof(*sc->traffic), &ok);
+	c->bpf_maps = dup_array(sc->bpf_maps, sc->nbpf_maps, sizeof(*sc->bpf_maps), &ok);
 	for (unsigned int i = 0; ok && i < sc->ntaps; i++) {
 		c->taps[i].filter = dup_or_null(sc->taps[i].filter, &ok);
 		c->taps[i].write = dup_or_null(sc->taps[i].write, &ok);
@@ -212,6 +213,94 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 	return rc;
 }
 
+/* A map element's key or value in the map's width: bytes as given, or an integer written
+ * little-endian in @width bytes (it must fit). */
+static bool bpf_bytes(const struct rxs_bpf_bytes *in, uint32_t width, uint8_t *out, uint32_t *len)
+{
+	uint64_t n;
+
+	if (!in->integer) {
+		memcpy(out, in->b, in->len);
+		*len = in->len;
+		return true;
+	}
+	memcpy(&n, in->b, 8);
+	if (width < 8 && n >> (8 * width))
+		return false;
+	memset(out, 0, width);
+	memcpy(out, &n, RXS_MIN(width, 8u));
+	*len = width;
+	return true;
+}
+
+/* The maps' initial contents (bpf_maps), each in every object that has the map. */
+static int fill_bpf_map(struct rxs_host *h, const struct rxs_bpf_map_elem *e, char *err,
+			size_t errlen)
+{
+	uint8_t key[RXS_BPF_BYTES_MAX], value[RXS_BPF_BYTES_MAX * 4];
+	uint32_t klen = 0, vlen = 0;
+
+	for (unsigned int o = 0; o < rxs_bpf_host_object_count(h); o++) {
+		rxs_bpf_object_t *obj = rxs_bpf_host_object(h, o);
+
+		for (unsigned int m = 0; m < rxs_bpf_object_map_count(obj); m++) {
+			struct rxs_bpf_map_info mi;
+
+			if (rxs_bpf_object_map(obj, m, &mi) || strcmp(mi.name, e->map))
+				continue;
+			if (!bpf_bytes(&e->key, mi.key_size, key, &klen) ||
+			    !bpf_bytes(&e->value, mi.value_size, value, &vlen)) {
+				snprintf(err, errlen, "bpf_maps.%s: an integer too large for the "
+					 "map's key (%u bytes) or value (%u bytes)", e->map,
+					 mi.key_size, mi.value_size);
+				return RXS_ECONFIG;
+			}
+		}
+	}
+	return rxs__bpf_map_init(&h->bpf, e->map, key, klen, value, vlen, err, errlen);
+}
+
+/* The NICs' programs (ip link set DEV xdp obj ..., tc filter add DEV ingress bpf ...), then
+ * the maps' contents the scenario gives. */
+static int attach_bpf(struct rxs_host *h, char *err, size_t errlen)
+{
+	const struct rxs_scenario *sc = h->sc;
+	char msg[240];
+	int rc;
+
+	for (unsigned int i = 0; i < sc->nnics; i++) {
+		const struct rxs_nic_config *n = &sc->nics[i];
+		struct rxs_netdev *dev = &h->devs[i];
+		enum rxs_bpf_attach at = n->xdp.generic ? RXS_BPF_ATTACH_XDP_GENERIC
+							: RXS_BPF_ATTACH_XDP;
+
+		if (n->xdp.object[0] && !n->xdp.generic && n->driver != RXS_DRIVER_GENERIC) {
+			snprintf(err, errlen, "nics[%u] (%s): native XDP is modelled on the generic "
+				 "driver only (veth runs it in a NAPI of its own); use mode: generic",
+				 i, n->name);
+			return RXS_ECONFIG;
+		}
+		if (n->xdp.object[0] &&
+		    (rc = rxs__bpf_attach(&h->bpf, n->xdp.object, n->xdp.program, at, n->name,
+					  h->ncpus, n->xdp.generic ? &dev->xdp_generic : &dev->xdp,
+					  msg, sizeof(msg)))) {
+			snprintf(err, errlen, "nics[%u].xdp: %s", i, msg);
+			return rc;
+		}
+		if (n->tc_ingress.object[0] &&
+		    (rc = rxs__bpf_attach(&h->bpf, n->tc_ingress.object, n->tc_ingress.program,
+					  RXS_BPF_ATTACH_TC_INGRESS, n->name, h->ncpus,
+					  &dev->tc_ingress, msg, sizeof(msg)))) {
+			snprintf(err, errlen, "nics[%u].tc_ingress: %s", i, msg);
+			return rc;
+		}
+	}
+	for (unsigned int i = 0; i < sc->nbpf_maps; i++)
+		if ((rc = fill_bpf_map(h, &sc->bpf_maps[i], err, errlen)))
+			return rc;
+	return 0;
+}
+
 static unsigned int count_vlans(const struct rxs_scenario *sc)
 {
 	unsigned int n = 0;
@@ -329,6 +418,8 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 		rc = load_netfilter(h, err, errlen);
 	if (!rc)
 		rc = open_taps(h, err, errlen);
+	if (!rc)
+		rc = attach_bpf(h, err, errlen);
 	return rc ? rc : open_traffic(h, err, errlen);
 }
 
@@ -387,6 +478,7 @@ void rxs_host_destroy(rxs_host_t *h)
 	for (unsigned int i = 0; i < h->ntaps; i++)
 		rxs_tap_destroy(h->taps[i]);
 	rxs__free(h->taps);
+	rxs__bpf_destroy(&h->bpf);
 	/* Timers own memory (reassembly queues): run their frees without running the path. */
 	for (struct rxs_event ev; rxs__event_pop(h, &ev);)
 		if (ev.flags & RXS_TIMER_OWNS_OBJ)

@@ -787,6 +787,9 @@ static void threads_enable_locks(struct rxs_host *h, struct rxs_threaded *th)
 
 	for (unsigned int i = 0; (l = host_locks(h, i)); i++)
 		rxs__lock_enable(l, &mutex_ops, &th->lock);
+	/* eBPF objects are shared by the CPUs that run their programs. */
+	for (unsigned int i = 0; i < h->bpf.nlinks; i++)
+		rxs__lock_enable(&h->bpf.links[i]->lock, &mutex_ops, &th->lock);
 	for (unsigned int c = 0; c < h->ncpus; c++) {
 		struct rxs_softnet_data *sd = &h->cpus[c];
 

@@ -442,6 +442,13 @@ void rxs__skb_count_frame_drop(struct rxs_skb_pool *pool, enum rxs_drop_reason r
 	pool->stats.ended[RXS_PKT_L2]++;
 }
 
+void rxs__skb_count_frame_consume(struct rxs_skb_pool *pool)
+{
+	pool = alloc_pool(pool);
+	pool->stats.consumed++;
+	pool->stats.ended[RXS_PKT_L2]++;
+}
+
 uint32_t rxs_skb_wire_frame(const struct rxs_sk_buff *skb, uint8_t *buf, uint32_t cap)
 {
 	const uint8_t *mac = skb->head + skb->mac_header;

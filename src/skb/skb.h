@@ -153,6 +153,8 @@ static inline void rxs__skb_trim(struct rxs_sk_buff *skb, unsigned int len)
 
 /* Count the end of a frame that never became an skb (a hardware drop). */
 void rxs__skb_count_frame_drop(struct rxs_skb_pool *pool, enum rxs_drop_reason reason);
+/* Count a frame whose life ended well before an skb existed (XDP_TX, a redirect out). */
+void rxs__skb_count_frame_consume(struct rxs_skb_pool *pool);
 
 /* The kernel function where @reason ends @skb: the kfree_skb tracepoint's location
  * (drop_location.c). */

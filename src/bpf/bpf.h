@@ -1,0 +1,100 @@
+/* bpf.h - what the bpf module offers the path's modules inside the library: eBPF programs
+ * attached to the receive path (XDP in the driver or in netif_receive_skb, tc ingress), the
+ * host's objects (struct rxs_netns_bpf, the host's h->bpf), and one run on a frame. The
+ * public part is rxsim/bpf.h.
+ *
+ * A link is one program at one attach point, as the kernel's struct bpf_link: the object it
+ * came from (objects are shared by path, so a map the scenario fills is the one every program
+ * of that file sees), its counters (runs, verdicts, instructions), and a lock: in the threaded
+ * engine several CPUs run the same object, whose maps are not safe for concurrent use here
+ * (the kernel's are; ours serialise).
+ */
+#ifndef RXSIM_BPF_BPF_H
+#define RXSIM_BPF_BPF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "rxsim/bpf.h"
+
+/* What bpf_redirect / bpf_redirect_map chose. */
+enum rxs__bpf_redir {
+	RXS__REDIR_NONE,
+	RXS__REDIR_DEV,		/* out of device @target (ifindex): ndo_xdp_xmit, dev_queue_xmit */
+	RXS__REDIR_DEV_INGRESS,	/* tc's BPF_F_INGRESS: into device @target's receive path */
+	RXS__REDIR_CPU,		/* cpumap: the frame continues on CPU @target's backlog */
+};
+
+struct rxs_bpf_link {
+	rxs_bpf_object_t *obj;
+	int prog;			/* index in obj */
+	char *object;			/* the file, as the scenario names it */
+	enum rxs_bpf_attach attach;
+	char where[32];			/* the device or socket */
+	struct rxs_lock lock;
+	uint64_t runs, insns, errors;
+	uint64_t verdicts[RXS_BPF_VERDICTS];	/* by return code; past the last: the last */
+	uint64_t exceptions;		/* xdp:xdp_exception (XDP_ABORTED, a bad redirect) */
+	uint64_t last_insns;		/* the last run's, for the cost model */
+	uint8_t buf[4096];		/* the frame after the run (under the lock) */
+};
+
+/* One run on the path. In: the frame (MAC header first) and where it is; out: the verdict,
+ * the frame as the program left it (@out, in the link's buffer, @out_len bytes) and the
+ * redirect chosen. */
+struct rxs__bpf_pkt {
+	const uint8_t *data;
+	uint32_t len;
+	uint32_t ifindex;		/* the device (xdp_md.ingress_ifindex, __sk_buff.ifindex) */
+	uint32_t rx_queue;		/* xdp_md.rx_queue_index, __sk_buff.queue_mapping */
+	uint32_t mark, priority;	/* __sk_buff: in and out */
+	unsigned int cpu;
+	uint64_t now;
+	uint32_t verdict;		/* r0, or XDP_ABORTED/TC_ACT_SHOT when the run failed */
+	bool failed;			/* the run stopped on an error (counted in errors) */
+	const uint8_t *out;
+	uint32_t out_len;
+	enum rxs__bpf_redir redir;
+	uint32_t redir_target;
+	/* What the program printed with bpf_trace_printk in this run, for rxsim trace:
+	 * "" when nothing (bytes past the buffer are cut). */
+	char trace[256];
+};
+
+/* Run @l's program on @p under the link's lock; counts runs, the verdict and instructions.
+ * Returns the verdict. A run that fails (an access out of bounds...) counts in errors and
+ * gives XDP_ABORTED for XDP, TC_ACT_SHOT for tc, 0 (drop) for a socket filter, as the kernel
+ * cannot fail a verified program and these are what its exception paths do. */
+uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p);
+
+/* The "stage" tracepoint of a run, for rxsim trace: "prog: VERDICT; bpf_trace_printk: ...",
+ * on @cpu at @t for frame @id. */
+struct rxs_host;
+void rxs__bpf_trace_verdict(struct rxs_host *h, unsigned int cpu, uint64_t t,
+			    const struct rxs_bpf_link *l, const struct rxs__bpf_pkt *p, uint64_t id);
+
+/* The host's eBPF: the objects opened (one per file) and the links made of them. */
+struct rxs_netns_bpf {
+	rxs_bpf_object_t **objs;
+	char **obj_paths;
+	unsigned int nobjs;
+	struct rxs_bpf_link **links;
+	unsigned int nlinks;
+};
+
+/* Open (or find, by @path) an object for @h's @bpf with @ncpus CPUs and attach its program
+ * @prog (NULL or "": the first of the type @attach wants) as a new link at @attach on @where.
+ * 0 with *@lp set, or a negative errno with the reason in @err. */
+int rxs__bpf_attach(struct rxs_netns_bpf *bpf, const char *path, const char *prog,
+		    enum rxs_bpf_attach attach, const char *where, unsigned int ncpus,
+		    struct rxs_bpf_link **lp, char *err, size_t errlen);
+/* Fill map @map of every object of @bpf that has one with @key = @value (rxs_bpf_map_update's
+ * conventions). 0, -ENOENT when no object has it, or the update's error. */
+int rxs__bpf_map_init(struct rxs_netns_bpf *bpf, const char *map, const void *key,
+		      uint32_t klen, const void *value, uint32_t vlen, char *err, size_t errlen);
+
+
+void rxs__bpf_destroy(struct rxs_netns_bpf *bpf);
+
+#endif /* RXSIM_BPF_BPF_H */

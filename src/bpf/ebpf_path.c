@@ -1,0 +1,333 @@
+/* ebpf_path.c - eBPF programs attached to a host's receive path: the host's objects (one per
+ * file, so every program of a file shares its maps, as programs loaded from one object by one
+ * loader do), the links at each attach point, one run on a frame of the path, and the host's
+ * public calls (rxsim/bpf.h: rxs_bpf_prog_*, rxs_bpf_host_object*).
+ *
+ * A run on the path is the test run's (ebpf_obj.c) with the device and queue in the context,
+ * and the redirect read back. The frame comes out in the link's buffer; the caller copies it
+ * where the frame lives (the driver's buffer, the skb) while it holds the result.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bpf/bpf.h"
+#include "bpf/ebpf_int.h"
+#include "host.h"
+#include "internal.h"
+
+#define XDP_ABORTED 0
+#define TC_ACT_SHOT 2
+
+static enum rxs_bpf_prog_type attach_type(enum rxs_bpf_attach a)
+{
+	return a == RXS_BPF_ATTACH_TC_INGRESS ? RXS_BPF_PROG_SCHED_CLS : RXS_BPF_PROG_XDP;
+}
+
+const char *rxs_bpf_attach_name(enum rxs_bpf_attach attach)
+{
+	switch (attach) {
+	case RXS_BPF_ATTACH_XDP:
+		return "xdp";
+	case RXS_BPF_ATTACH_XDP_GENERIC:
+		return "xdpgeneric";
+	case RXS_BPF_ATTACH_TC_INGRESS:
+		return "tc ingress";
+	}
+	return "?";
+}
+
+const char *rxs_bpf_verdict_name(enum rxs_bpf_attach attach, unsigned int v)
+{
+	static const char *const xdp[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					   "XDP_REDIRECT" };
+	static const char *const tc[] = { "TC_ACT_OK", "TC_ACT_RECLASSIFY", "TC_ACT_SHOT",
+					  "TC_ACT_PIPE", "TC_ACT_STOLEN", "TC_ACT_QUEUED",
+					  "TC_ACT_REPEAT", "TC_ACT_REDIRECT", "TC_ACT_TRAP" };
+
+	if (attach == RXS_BPF_ATTACH_TC_INGRESS)
+		return v < ARRAY_SIZE(tc) ? tc[v] : NULL;
+	return v < ARRAY_SIZE(xdp) ? xdp[v] : NULL;
+}
+
+/* The object of @path in @bpf, opened on first use. */
+static int object_get(struct rxs_netns_bpf *bpf, const char *path, unsigned int ncpus,
+		      rxs_bpf_object_t **objp, char *err, size_t errlen)
+{
+	struct rxs_bpf_object_opts opts = { .sz = sizeof(opts), .ncpus = ncpus, .prandom_seed = 1 };
+	rxs_bpf_object_t **objs;
+	char **paths;
+	int rc;
+
+	for (unsigned int i = 0; i < bpf->nobjs; i++)
+		if (!strcmp(bpf->obj_paths[i], path)) {
+			*objp = bpf->objs[i];
+			return 0;
+		}
+	objs = rxs__realloc(bpf->objs, (bpf->nobjs + 1) * sizeof(*objs));
+	if (!objs)
+		return -ENOMEM;
+	bpf->objs = objs;
+	paths = rxs__realloc(bpf->obj_paths, (bpf->nobjs + 1) * sizeof(*paths));
+	if (!paths)
+		return -ENOMEM;
+	bpf->obj_paths = paths;
+	rc = rxs_bpf_object_open(objp, path, &opts, err, errlen);
+	if (rc)
+		return rc;
+	paths[bpf->nobjs] = rxs__strdup(path);
+	if (!paths[bpf->nobjs]) {
+		rxs_bpf_object_close(*objp);
+		return -ENOMEM;
+	}
+	objs[bpf->nobjs++] = *objp;
+	return 0;
+}
+
+/* The program of @obj called @name, or the first of @type. */
+static int find_prog(rxs_bpf_object_t *obj, const char *name, enum rxs_bpf_prog_type type,
+		     const char *path, char *err, size_t errlen)
+{
+	struct rxs_bpf_program_info pi;
+
+	for (unsigned int i = 0; i < obj->nprogs; i++) {
+		if (rxs_bpf_object_program(obj, i, &pi) || (name && name[0] && strcmp(pi.name, name)))
+			continue;
+		if (pi.type == type)
+			return (int)i;
+		snprintf(err, errlen, "%s: program %s is SEC(\"%s\"), which cannot attach here",
+			 path, pi.name, pi.section);
+		return -EINVAL;
+	}
+	if (name && name[0])
+		snprintf(err, errlen, "%s: no program %s", path, name);
+	else
+		snprintf(err, errlen, "%s: no program of type SEC(\"%s\")", path,
+			 type == RXS_BPF_PROG_XDP ? "xdp" : "tc");
+	return -ENOENT;
+}
+
+int rxs__bpf_attach(struct rxs_netns_bpf *bpf, const char *path, const char *prog,
+		    enum rxs_bpf_attach attach, const char *where, unsigned int ncpus,
+		    struct rxs_bpf_link **lp, char *err, size_t errlen)
+{
+	struct rxs_bpf_link *l, **links;
+	rxs_bpf_object_t *obj;
+	int rc = object_get(bpf, path, ncpus, &obj, err, errlen), idx;
+
+	if (rc)
+		return rc;
+	idx = find_prog(obj, prog, attach_type(attach), path, err, errlen);
+	if (idx < 0)
+		return idx;
+	links = rxs__realloc(bpf->links, (bpf->nlinks + 1) * sizeof(*links));
+	if (!links)
+		return -ENOMEM;
+	bpf->links = links;
+	l = rxs__calloc(1, sizeof(*l));
+	if (!l || !(l->object = rxs__strdup(path))) {
+		rxs__free(l);
+		return -ENOMEM;
+	}
+	l->obj = obj;
+	l->prog = idx;
+	l->attach = attach;
+	snprintf(l->where, sizeof(l->where), "%s", where);
+	links[bpf->nlinks++] = l;
+	*lp = l;
+	return 0;
+}
+
+int rxs__bpf_map_init(struct rxs_netns_bpf *bpf, const char *map, const void *key,
+		      uint32_t klen, const void *value, uint32_t vlen, char *err, size_t errlen)
+{
+	int found = 0;
+
+	for (unsigned int i = 0; i < bpf->nobjs; i++) {
+		rxs_bpf_object_t *obj = bpf->objs[i];
+
+		for (unsigned int m = 0; m < obj->nmaps; m++) {
+			const struct ebpf_map *em = &obj->maps[m];
+			int rc;
+
+			if (strcmp(em->name, map))
+				continue;
+			if (klen != em->key_size || vlen != em->value_size * em->ncpus) {
+				snprintf(err, errlen, "bpf_maps.%s: key of %u bytes and value of %u "
+					 "(map: key %u, value %u)", map, klen, vlen, em->key_size,
+					 em->value_size * em->ncpus);
+				return -EINVAL;
+			}
+			rc = rxs_bpf_map_update(obj, map, key, value, 0);
+			if (rc) {
+				snprintf(err, errlen, "bpf_maps.%s: update: %s", map, strerror(-rc));
+				return rc;
+			}
+			found = 1;
+		}
+	}
+	if (!found) {
+		snprintf(err, errlen, "bpf_maps.%s: no attached object has this map", map);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void rxs__bpf_destroy(struct rxs_netns_bpf *bpf)
+{
+	for (unsigned int i = 0; i < bpf->nlinks; i++) {
+		rxs__free(bpf->links[i]->object);
+		rxs__free(bpf->links[i]);
+	}
+	for (unsigned int i = 0; i < bpf->nobjs; i++) {
+		rxs_bpf_object_close(bpf->objs[i]);
+		rxs__free(bpf->obj_paths[i]);
+	}
+	rxs__free(bpf->links);
+	rxs__free(bpf->objs);
+	rxs__free(bpf->obj_paths);
+	memset(bpf, 0, sizeof(*bpf));
+}
+
+/* What the run printed, for rxsim trace; and the output is dropped so a long run does not
+ * keep every record (a ringbuf gets its room back, as a reader would give it). */
+static void take_output(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
+{
+	const struct rxs_bpf_output *out;
+	unsigned int n = rxs_bpf_object_output(l->obj, &out);
+	size_t at = 0;
+
+	p->trace[0] = 0;
+	for (unsigned int i = 0; i < n && at + 1 < sizeof(p->trace); i++) {
+		uint32_t len = RXS_MIN(out[i].len, (uint32_t)(sizeof(p->trace) - 1 - at));
+
+		if (out[i].kind != RXS_BPF_OUT_TRACE)
+			continue;
+		memcpy(p->trace + at, out[i].data, len);
+		at += len;
+		p->trace[at] = 0;
+	}
+	if (n)
+		rxs_bpf_object_clear_output(l->obj);
+}
+
+uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
+{
+	bool xdp = l->attach != RXS_BPF_ATTACH_TC_INGRESS;
+	uint8_t ctx[192] = { 0 };
+	struct rxs_bpf_run_opts o = {
+		.sz = sizeof(o), .data_in = p->data, .data_size_in = p->len, .data_out = l->buf,
+		.data_size_out = sizeof(l->buf), .ctx_in = ctx, .ctx_out = ctx,
+		.ctx_size_in = xdp ? 24 : 192, .ctx_size_out = xdp ? 24 : 192,
+		.cpu = p->cpu % l->obj->ncpus, .now_ns = p->now,
+	};
+	int rc;
+
+	if (xdp) {
+		memcpy(ctx + 12, &p->ifindex, 4);	/* ingress_ifindex */
+		memcpy(ctx + 16, &p->rx_queue, 4);	/* rx_queue_index */
+	} else {
+		memcpy(ctx + 8, &p->mark, 4);
+		memcpy(ctx + 32, &p->priority, 4);
+		memcpy(ctx + 36, &p->ifindex, 4);	/* ingress_ifindex */
+		memcpy(ctx + 40, &p->ifindex, 4);	/* ifindex */
+	}
+	rxs__lock_acquire(&l->lock);
+	p->redir = RXS__REDIR_NONE;
+	rc = rxs__ebpf_path_run(l->obj, l->prog, &o, p);
+	l->runs++;
+	l->insns += o.insns;
+	l->last_insns = o.insns;
+	p->failed = rc != 0;
+	if (rc) {
+		/* A frame the program grew past the buffer, or a run that failed: the
+		 * exception path (XDP_ABORTED, TC_ACT_SHOT). */
+		l->errors++;
+		p->verdict = xdp ? XDP_ABORTED : TC_ACT_SHOT;
+		p->out = p->data;
+		p->out_len = p->len;
+		p->redir = RXS__REDIR_NONE;
+	} else {
+		p->verdict = o.retval;
+		p->out = l->buf;
+		p->out_len = o.data_size_out;
+		if (!xdp) {
+			memcpy(&p->mark, ctx + 8, 4);
+			memcpy(&p->priority, ctx + 32, 4);
+		}
+	}
+	l->verdicts[RXS_MIN((int32_t)p->verdict < 0 ? RXS_BPF_VERDICTS - 1 : p->verdict,
+			    (uint32_t)RXS_BPF_VERDICTS - 1)]++;
+	take_output(l, p);
+	rxs__lock_release(&l->lock);
+	return p->verdict;
+}
+
+void rxs__bpf_trace_verdict(struct rxs_host *h, unsigned int cpu, uint64_t t,
+			    const struct rxs_bpf_link *l, const struct rxs__bpf_pkt *p, uint64_t id)
+{
+	const char *v = rxs_bpf_verdict_name(l->attach, p->verdict);
+	char num[16];
+
+	if (!v) {
+		snprintf(num, sizeof(num), "%d", (int32_t)p->verdict);
+		v = num;
+	}
+	rxs__trace_stage(&h->trace, t, cpu, NULL, id,
+			 l->attach == RXS_BPF_ATTACH_TC_INGRESS ? "tc ingress" : "XDP",
+			 "%s %s on %s: %s%s%s%s", rxs_bpf_attach_name(l->attach),
+			 l->obj->progs[l->prog].name, l->where, v,
+			 p->failed ? " (the run failed)" : "",
+			 p->trace[0] ? "; bpf_trace_printk: " : "", p->trace);
+}
+
+/* ---- the host's programs and objects, as rxsim/bpf.h reads them ---- */
+
+unsigned int rxs_bpf_prog_count(const struct rxs_host *h)
+{
+	return h->bpf.nlinks;
+}
+
+int rxs_bpf_prog_get_stats(const struct rxs_host *h, unsigned int i, struct rxs_bpf_prog_stats *st)
+{
+	const struct rxs_bpf_link *l;
+
+	if (i >= h->bpf.nlinks)
+		return -ENOENT;
+	l = h->bpf.links[i];
+	memset(st, 0, sizeof(*st));
+	st->name = l->obj->progs[l->prog].name;
+	st->object = l->object;
+	st->attach = l->attach;
+	st->where = l->where;
+	st->runs = l->runs;
+	st->insns = l->insns;
+	st->errors = l->errors;
+	st->exceptions = l->exceptions;
+	memcpy(st->verdicts, l->verdicts, sizeof(st->verdicts));
+	return 0;
+}
+
+unsigned int rxs_bpf_host_object_count(const struct rxs_host *h)
+{
+	return h->bpf.nobjs;
+}
+
+rxs_bpf_object_t *rxs_bpf_host_object(const struct rxs_host *h, unsigned int i)
+{
+	return i < h->bpf.nobjs ? h->bpf.objs[i] : NULL;
+}
+
+rxs_bpf_object_t *rxs_bpf_host_object_find(const struct rxs_host *h, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (unsigned int i = 0; i < h->bpf.nobjs; i++) {
+		const char *p = h->bpf.obj_paths[i];
+		size_t len = strlen(p);
+
+		if (!strcmp(p, path) || (len > n && p[len - n - 1] == '/' && !strcmp(p + len - n, path)))
+			return h->bpf.objs[i];
+	}
+	return NULL;
+}
