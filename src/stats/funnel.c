@@ -58,6 +58,16 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	      "ethtool -G DEV rx N (ring_size); RSS/RPS spread"),
 	PASS("received", NIC(rx_packets), "ip -s link: RX packets"),
 
+	/* Programs attached (nics[].xdp, nics[].tc_ingress); their verdicts per program follow
+	 * the funnel ("eBPF programs"). Native XDP counts per queue as mlx5 does. */
+	FAMILY(BPF, "eBPF: XDP (driver, generic) and tc ingress"),
+	DROP("XDP_DROP / XDP_ABORTED", REASON(XDP), XDP, "ethtool -S rx_xdp_drop (native)"),
+	INFO("XDP_TX (sent back out)", NIC(rx_xdp_tx), "ethtool -S rx_xdp_tx_xmit"),
+	INFO("XDP_REDIRECT", NIC(rx_xdp_redirect), "ethtool -S rx_xdp_redirect"),
+	INFO("XDP_PASS (native)", NIC(rx_xdp_pass), "rxsim only: bpftool prog profile"),
+	DROP("tc ingress: TC_ACT_SHOT", REASON(TC_INGRESS), TC_INGRESS,
+	     "tc -s qdisc show dev DEV ingress"),
+
 	STAGE(SOFTIRQ, "softirq and per-CPU backlog"),
 	DROPK("backlog full", SOFTNET(dropped), CPU_BACKLOG, "softnet_stat col 2; ip -s link drop",
 	      "sysctl net.core.netdev_max_backlog; RPS: rps_cpus"),
@@ -324,6 +334,8 @@ enum rxs__funnel_stage rxs__drop_stage(enum rxs_drop_reason reason, enum rxs_pkt
 		return cls == RXS_PKT_L2 ? RXS_ST_NIC : l4_stage(cls);
 	case RXS_DROP_CPU_BACKLOG:
 		return RXS_ST_SOFTIRQ;
+	case RXS_DROP_XDP: case RXS_DROP_TC_INGRESS:
+		return RXS_ST_BPF;
 	case RXS_DROP_UNHANDLED_PROTO: case RXS_DROP_DEV_READY:
 		return RXS_ST_CORE;
 	case RXS_DROP_OTHERHOST: case RXS_DROP_IP_CSUM: case RXS_DROP_IP_INHDR:

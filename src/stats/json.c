@@ -194,6 +194,12 @@ static void json_queues(struct jw *w, const struct rxs_host *h, unsigned int nic
 		jw_u64(w, "rx_packets", st.rx_packets);
 		jw_u64(w, "rx_bytes", st.rx_bytes);
 		jw_u64(w, "rx_missed_errors", st.rx_missed_errors);
+		if (st.rx_xdp_drop || st.rx_xdp_pass || st.rx_xdp_tx || st.rx_xdp_redirect) {
+			jw_u64(w, "rx_xdp_drop", st.rx_xdp_drop);
+			jw_u64(w, "rx_xdp_pass", st.rx_xdp_pass);
+			jw_u64(w, "rx_xdp_tx", st.rx_xdp_tx);
+			jw_u64(w, "rx_xdp_redirect", st.rx_xdp_redirect);
+		}
 		jw_u64(w, "hw_irqs", st.hw_irqs);
 		jw_u64(w, "ring_size", size);
 		jw_u64(w, "ring_max_fill", max_fill);
@@ -241,6 +247,12 @@ static void json_nics(struct jw *w, const struct rxs_host *h)
 		jw_u64(w, "rx_mac_filtered", st.rx_mac_filtered);
 		jw_u64(w, "rx_mc_unjoined", st.rx_mc_unjoined);
 		jw_u64(w, "rx_mc6_unjoined", st.rx_mc6_unjoined);
+		if (st.rx_xdp_drop || st.rx_xdp_pass || st.rx_xdp_tx || st.rx_xdp_redirect) {
+			jw_u64(w, "rx_xdp_drop", st.rx_xdp_drop);
+			jw_u64(w, "rx_xdp_pass", st.rx_xdp_pass);
+			jw_u64(w, "rx_xdp_tx", st.rx_xdp_tx);
+			jw_u64(w, "rx_xdp_redirect", st.rx_xdp_redirect);
+		}
 		json_nic_gro(w, h, i);
 		json_queues(w, h, i);
 		jw_close(w, '}');
@@ -407,6 +419,108 @@ static void json_taps(struct jw *w, const struct rxs_host *h)
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
+}
+
+/* @len bytes as lowercase hex, in memory order (little-endian for the maps' integers). */
+static void jw_hex(struct jw *w, const char *key, const uint8_t *b, uint32_t len)
+{
+	char *buf = rxs__malloc((size_t)len * 2 + 1);
+
+	if (!buf)
+		return;
+	for (uint32_t i = 0; i < len; i++)
+		snprintf(buf + 2 * i, 3, "%02x", b[i]);
+	buf[2 * len] = 0;
+	jw_str(w, key, buf);
+	rxs__free(buf);
+}
+
+#define JSON_MAP_MAX 4096	/* elements written per map */
+
+/* A map's elements, in its order; per-CPU values one after another, each padded to 8. */
+static void json_bpf_map(struct jw *w, rxs_bpf_object_t *obj, const struct rxs_bpf_map_info *mi,
+			 unsigned int ncpus)
+{
+	uint32_t vlen = mi->type == RXS_BPF_MAP_PERCPU_ARRAY ||
+				mi->type == RXS_BPF_MAP_PERCPU_HASH ||
+				mi->type == RXS_BPF_MAP_LRU_PERCPU_HASH ?
+			((mi->value_size + 7) & ~7u) * ncpus : mi->value_size;
+	uint8_t *key = rxs__calloc(2, mi->key_size + 8), *next, *value = rxs__malloc(vlen + 8);
+	unsigned int n = 0;
+	bool have = false;
+
+	jw_open(w, NULL, '{', false);
+	jw_str(w, "name", mi->name);
+	jw_u64(w, "type", mi->type);
+	jw_open(w, "elements", '[', false);
+	next = key ? key + mi->key_size + 8 : NULL;
+	while (key && value && n < JSON_MAP_MAX &&
+	       !rxs_bpf_map_get_next_key(obj, mi->name, have ? key : NULL, next)) {
+		memcpy(key, next, mi->key_size);
+		have = true;
+		if (rxs_bpf_map_lookup(obj, mi->name, key, value))
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_hex(w, "key", key, mi->key_size);
+		jw_hex(w, "value", value, vlen);
+		jw_close(w, '}');
+		n++;
+	}
+	jw_close(w, ']');
+	jw_bool(w, "truncated", n >= JSON_MAP_MAX);
+	jw_close(w, '}');
+	rxs__free(key);
+	rxs__free(value);
+}
+
+/* eBPF: each program attached and its verdicts, each object's maps at the end of the run. */
+static void json_bpf(struct jw *w, const struct rxs_host *h)
+{
+	if (!rxs_bpf_host_object_count(h))
+		return;
+	jw_open(w, "bpf", '{', false);
+	jw_open(w, "programs", '[', false);
+	for (unsigned int i = 0; i < rxs_bpf_prog_count(h); i++) {
+		struct rxs_bpf_prog_stats st;
+
+		if (rxs_bpf_prog_get_stats(h, i, &st))
+			continue;
+		jw_open(w, NULL, '{', false);
+		jw_str(w, "name", st.name);
+		jw_str(w, "object", st.object);
+		jw_str(w, "attach", rxs_bpf_attach_name(st.attach));
+		jw_str(w, "dev", st.where);
+		jw_u64(w, "runs", st.runs);
+		jw_u64(w, "instructions", st.insns);
+		jw_u64(w, "errors", st.errors);
+		jw_u64(w, "xdp_exception", st.exceptions);
+		jw_open(w, "verdicts", '{', true);
+		for (unsigned int v = 0; v < RXS_BPF_VERDICTS; v++) {
+			const char *name = rxs_bpf_verdict_name(st.attach, v);
+
+			if (st.verdicts[v])
+				jw_u64(w, name ? name : "other", st.verdicts[v]);
+		}
+		jw_close(w, '}');
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_open(w, "maps", '[', false);
+	for (unsigned int o = 0; o < rxs_bpf_host_object_count(h); o++) {
+		rxs_bpf_object_t *obj = rxs_bpf_host_object(h, o);
+
+		for (unsigned int m = 0; m < rxs_bpf_object_map_count(obj); m++) {
+			struct rxs_bpf_map_info mi;
+
+			if (rxs_bpf_object_map(obj, m, &mi) || mi.type == RXS_BPF_MAP_RINGBUF ||
+			    mi.type == RXS_BPF_MAP_PERF_EVENT_ARRAY ||
+			    mi.type == RXS_BPF_MAP_PROG_ARRAY)
+				continue;
+			json_bpf_map(w, obj, &mi, rxs_host_ncpus(h));
+		}
+	}
+	jw_close(w, ']');
+	jw_close(w, '}');
 }
 
 /* Only the reasons that happened: the full list is the kernel's enum, not news. */
@@ -729,6 +843,7 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 	json_connections(&w, h);
 	json_netfilter(&w, h);
 	json_taps(&w, h);
+	json_bpf(&w, h);
 	json_drops(&w, &snap);
 	json_funnel(&w, &snap);
 	json_traffic(&w, h, &snap);

@@ -129,6 +129,13 @@ static void k_ethtool_queues(FILE *f, const struct rxs_host *h, unsigned int nic
 		fprintf(f, "     rx_queue_%u_packets: %" PRIu64 "\n", q, s.rx_packets);
 		fprintf(f, "     rx_queue_%u_bytes: %" PRIu64 "\n", q, s.rx_bytes);
 		fprintf(f, "     rx_queue_%u_drops: %" PRIu64 "\n", q, s.rx_missed_errors);
+		/* Native XDP's verdicts, as mlx5 prints them per channel (rx<N>_xdp_*). */
+		if (!s.rx_xdp_drop && !s.rx_xdp_pass && !s.rx_xdp_tx && !s.rx_xdp_redirect)
+			continue;
+		fprintf(f, "     rx%u_xdp_drop: %" PRIu64 "\n", q, s.rx_xdp_drop);
+		fprintf(f, "     rx%u_xdp_pass: %" PRIu64 "\n", q, s.rx_xdp_pass);
+		fprintf(f, "     rx%u_xdp_tx_xmit: %" PRIu64 "\n", q, s.rx_xdp_tx);
+		fprintf(f, "     rx%u_xdp_redirect: %" PRIu64 "\n", q, s.rx_xdp_redirect);
 	}
 }
 
@@ -183,6 +190,12 @@ static void k_ethtool(FILE *f, const struct rxs_host *h)
 		fprintf(f, "     rx_fifo_errors: %" PRIu64 "\n", s.rx_fifo_errors);
 		fprintf(f, "     rx_missed_errors: %" PRIu64 "\n", s.rx_missed_errors);
 		fprintf(f, "     rx_length_errors: %" PRIu64 "\n", s.rx_length_errors);
+		if (s.rx_xdp_drop || s.rx_xdp_pass || s.rx_xdp_tx || s.rx_xdp_redirect) {
+			fprintf(f, "     rx_xdp_drop: %" PRIu64 "\n", s.rx_xdp_drop);
+			fprintf(f, "     rx_xdp_pass: %" PRIu64 "\n", s.rx_xdp_pass);
+			fprintf(f, "     rx_xdp_tx_xmit: %" PRIu64 "\n", s.rx_xdp_tx);
+			fprintf(f, "     rx_xdp_redirect: %" PRIu64 "\n", s.rx_xdp_redirect);
+		}
 		k_ethtool_queues(f, h, i);
 		k_ethtool_gro(f, h, i);
 	}

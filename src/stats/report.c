@@ -171,6 +171,32 @@ void rxs__funnel_print(FILE *f, const struct rxs__funnel_snap *s, unsigned int f
 	end_stage(f, s, stage, headed, flags);
 }
 
+/* Each attached program's verdicts, as `bpftool prog show` and a verdict map would tell. */
+static void print_bpf(FILE *f, const struct rxs_host *h)
+{
+	for (unsigned int i = 0; i < rxs_bpf_prog_count(h); i++) {
+		struct rxs_bpf_prog_stats st;
+
+		if (rxs_bpf_prog_get_stats(h, i, &st))
+			continue;
+		if (!i)
+			fputs("\neBPF programs\n", f);
+		fprintf(f, "  %s on %s (%s): %" PRIu64 " runs, %" PRIu64 " instructions\n    ",
+			st.name, st.where, rxs_bpf_attach_name(st.attach), st.runs, st.insns);
+		for (unsigned int v = 0; v < RXS_BPF_VERDICTS; v++) {
+			const char *name = rxs_bpf_verdict_name(st.attach, v);
+
+			if (st.verdicts[v])
+				fprintf(f, "%s %" PRIu64 "  ", name ? name : "other", st.verdicts[v]);
+		}
+		if (st.errors)
+			fprintf(f, "run errors %" PRIu64 "  ", st.errors);
+		if (st.exceptions)
+			fprintf(f, "xdp:xdp_exception %" PRIu64, st.exceptions);
+		fputc('\n', f);
+	}
+}
+
 static void print_conservation(FILE *f, const struct rxs__funnel_snap *s, unsigned int flags)
 {
 	const struct rxs_conservation *c = &s->cons;
@@ -210,6 +236,7 @@ int rxs_report_text_flags(const struct rxs_host *h, FILE *out, unsigned int flag
 	print_title(out, h);
 	rxs__report_host_text(out, rxs_host_scenario(h));
 	rxs__funnel_print(out, &snap, flags);
+	print_bpf(out, h);
 	print_one_cpu(out, h, &snap);
 	fputc('\n', out);
 	print_conservation(out, &snap, flags);

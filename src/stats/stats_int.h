@@ -30,6 +30,7 @@
 /* The stages, in table order; a STAGE row's @which. */
 enum rxs__funnel_stage {
 	RXS_ST_NIC,
+	RXS_ST_BPF,
 	RXS_ST_SOFTIRQ,
 	RXS_ST_CORE,
 	RXS_ST_ARP,
