@@ -991,8 +991,8 @@ static const struct {
 	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(CALL(7), EI(0xbf, 0, 1, 0, 0), EXIT), "R1 !read_ok" },
 	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(LD_MAP(1, 0), CALL(1), MOV64_IMM(0, 0), EXIT),
 	  "insn 2: R2 !read_ok" },
-	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), CALL(51), EXIT),
-	  "helper bpf_redirect_map#51 is not supported" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), CALL(69), EXIT),
+	  "helper bpf_fib_lookup#69 is not supported" },
 	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), CALL(100000), EXIT),
 	  "unknown helper #100000" },
 	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EI(0x85, 0, 2, 0, 7), EXIT), "kfunc" },
@@ -1119,8 +1119,7 @@ static const struct {
 	{ __LINE__, "core.o", -ENOTSUP,
 	  "core.o: core_read: insn 6 of section tc: CO-RE relocation field_byte_offset of struct "
 	  "pkt_hdr (access 0:2)" },
-	{ __LINE__, "redirect.o", -EINVAL,
-	  "redirect.o: tc_redirect: insn 2: helper bpf_redirect#23 is not supported by rxsim" },
+	{ __LINE__, "redirect.o", 0, "" },	/* bpf_redirect: the path reads its choice */
 	{ __LINE__, "nonexistent.o", -ENOENT, "nonexistent.o: No such file" },
 };
 
@@ -1986,6 +1985,143 @@ static void test_ebpf_kernel(void **state)
 	(void)n;
 }
 
+/* ---- programs on a host's receive path (src/bpf/ebpf_path.c, nic.c, core/bpf_hooks.c) ---- */
+
+#ifdef RXS_HAVE_LIBBPF
+/* A host of one NIC (@driver, XDP @mode) with xdp_filter.o, a UDP socket on 9000 read by an
+ * application, and a blocklist entry from the scenario. */
+static rxs_host_t *xdp_host(const char *driver, const char *mode, const char *tc)
+{
+	char text[1024], err[256];
+	struct rxs_scenario *sc;
+	rxs_host_t *h;
+
+	snprintf(text, sizeof(text),
+		 "nics:\n"
+		 "  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24],\n"
+		 "      driver: %s, %s: { object: %s/%s%s%s } }\n"
+		 "sockets:\n"
+		 "  - { name: app, proto: udp, bind: 0.0.0.0:9000, app: { read: never } }\n"
+		 "bpf_maps:\n"
+		 "  blocklist: [{ key: 10.0.0.66, value: 0 }]\n",
+		 driver, tc ? "tc_ingress" : "xdp", RXS_EBPF_DIR, tc ? tc : "xdp_filter.o",
+		 mode ? ", mode: " : "", mode ? mode : "");
+	if (rxs_scenario_parse(&sc, text, strlen(text), "xdp.yaml", NULL, err, sizeof(err)))
+		fail_msg("%s", err);
+	if (rxs_host_create(&h, sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	rxs_scenario_free(sc);
+	return h;
+}
+
+static void inject_udp(rxs_host_t *h, const char *src, uint16_t dport, uint64_t t)
+{
+	struct rxs_frame_spec fs = { .src = src, .sport = 4000, .dport = dport };
+	uint8_t frame[256];
+	int len = rxs_frame_udp(frame, sizeof(frame), &fs);
+
+	assert_true(len > 0);
+	assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, t), 0);
+}
+
+static const struct {
+	int line;
+	const char *driver, *mode;
+	uint64_t drop_reason, rx_xdp_drop, rx_xdp_pass, queued;
+} xdp_path_cases[] = {
+	/* 10.0.0.66 (scenario), 10.0.0.77 (the library, after the first frames), port 53
+	 * (.rodata): three dropped; two of 10.0.0.1 to 9000 queued. */
+	{ __LINE__, "generic", NULL, 4, 4, 2, 2 },
+	{ __LINE__, "generic", "native", 4, 4, 2, 2 },
+	{ __LINE__, "veth", "generic", 4, 0, 0, 2 },	/* no driver counters in generic mode */
+};
+
+static void test_xdp_path(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(xdp_path_cases); i++) {
+		rxs_host_t *h = xdp_host(xdp_path_cases[i].driver, xdp_path_cases[i].mode, NULL);
+		rxs_bpf_object_t *obj = rxs_bpf_host_object_find(h, "xdp_filter.o");
+		uint32_t bad = 0x4d00000a;	/* 10.0.0.77, network order */
+		uint64_t zero = 0, hits = 0, reasons[RXS_DROP_MAX];
+		struct rxs_conservation c;
+		struct rxs_nic_stats ns;
+		struct rxs_bpf_prog_stats ps;
+		struct rxs_socket_info si;
+
+		assert_non_null(obj);
+		inject_udp(h, "10.0.0.1", 9000, 1000);
+		inject_udp(h, "10.0.0.66", 9000, 2000);
+		assert_int_equal(rxs_host_run_until(h, 10000), 0);
+		/* A running host's map, from the library: block another source. */
+		assert_int_equal(rxs_bpf_map_update(obj, "blocklist", &bad, &zero, 0), 0);
+		inject_udp(h, "10.0.0.77", 9000, 20000);
+		inject_udp(h, "10.0.0.77", 9000, 21000);
+		inject_udp(h, "10.0.0.1", 53, 22000);
+		inject_udp(h, "10.0.0.1", 9000, 23000);
+		assert_int_equal(rxs_host_run(h), 0);
+		assert_int_equal(rxs_bpf_map_lookup(obj, "blocklist", &bad, &hits), 0);
+		assert_int_equal(rxs_nic_get_stats(h, 0, &ns), 0);
+		assert_int_equal(rxs_bpf_prog_get_stats(h, 0, &ps), 0);
+		assert_int_equal(rxs_socket_get_info(rxs_socket_lookup(h, "app"), &si), 0);
+		rxs_host_drop_reasons(h, reasons);
+		if (hits != 2 || reasons[RXS_DROP_XDP] !=
+					 xdp_path_cases[i].drop_reason ||
+		    ns.rx_xdp_drop != xdp_path_cases[i].rx_xdp_drop ||
+		    ns.rx_xdp_pass != xdp_path_cases[i].rx_xdp_pass ||
+		    si.queued != xdp_path_cases[i].queued || ps.runs != 6 ||
+		    ps.verdicts[1] != 4 || ps.verdicts[2] != 2)
+			fail_msg("case at line %d: hits %llu, XDP drops %llu, rx_xdp_drop %llu, "
+				 "rx_xdp_pass %llu, queued %llu, runs %llu",
+				 xdp_path_cases[i].line, (unsigned long long)hits,
+				 (unsigned long long)reasons[RXS_DROP_XDP],
+				 (unsigned long long)ns.rx_xdp_drop,
+				 (unsigned long long)ns.rx_xdp_pass,
+				 (unsigned long long)si.queued, (unsigned long long)ps.runs);
+		assert_int_equal(rxs_host_conservation(h, &c), 0);
+		rxs_host_destroy(h);
+	}
+}
+
+/* Native XDP on a veth is refused with a reason; an object without the program too. */
+static void test_xdp_attach_errors(void **state)
+{
+	char text[512], err[256];
+	struct rxs_scenario *sc;
+	rxs_host_t *h = NULL;
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "nics:\n  - { name: eth0, driver: veth, xdp: { object: %s/xdp_filter.o } }\n",
+		 RXS_EBPF_DIR);
+	assert_int_equal(rxs_scenario_parse(&sc, text, strlen(text), "x.yaml", NULL, err,
+					    sizeof(err)), 0);
+	assert_true(rxs_host_create(&h, sc, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "use mode: generic"));
+	rxs_scenario_free(sc);
+	snprintf(text, sizeof(text),
+		 "nics:\n  - { name: eth0, xdp: { object: %s/xdp_filter.o, program: nope } }\n",
+		 RXS_EBPF_DIR);
+	assert_int_equal(rxs_scenario_parse(&sc, text, strlen(text), "x.yaml", NULL, err,
+					    sizeof(err)), 0);
+	assert_true(rxs_host_create(&h, sc, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "no program nope"));
+	rxs_scenario_free(sc);
+}
+#else
+static void test_xdp_path(void **state)
+{
+	(void)state;
+	skip();
+}
+
+static void test_xdp_attach_errors(void **state)
+{
+	(void)state;
+	skip();
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2011,6 +2147,8 @@ int main(void)
 		cmocka_unit_test(test_ebpf_bad),
 		cmocka_unit_test(test_ebpf_alu),
 		cmocka_unit_test(test_ebpf_kernel),
+		cmocka_unit_test(test_xdp_path),
+		cmocka_unit_test(test_xdp_attach_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
