@@ -260,6 +260,17 @@ static const char filtered_yaml[] =
 	"sockets:\n  - { name: sink, proto: udp, bind: 0.0.0.0:9, app: { read: all } }\n" TRAFFIC;
 #undef NOMATCH
 
+/* xdp-drop: the udp-1flow flood dropped by an XDP program in the driver (bench/xdp_drop.bpf.c,
+ * built by clang with the benchmark; without clang and libbpf the workload is left out). */
+#ifdef RXS_BENCH_XDP_OBJ
+static const char xdp_drop_yaml[] =
+	"host: { cpus: 1 }\n"
+	"nics:\n"
+	"  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24], ring_size: 4096,\n"
+	"      xdp: { object: \"" RXS_BENCH_XDP_OBJ "\", program: xdp_drop } }\n"
+	"sockets:\n  - { name: sink, proto: udp, bind: 0.0.0.0:9, app: { read: all } }\n" TRAFFIC;
+#endif
+
 static const struct workload workloads[] = {
 	{ "udp-1flow", "64-byte UDP, 1 flow, 1 queue, 1 CPU, a socket read by a keeping-up app",
 	  gen_udp_1flow, udp_1flow_yaml, false, 1 },
@@ -271,6 +282,10 @@ static const struct workload workloads[] = {
 	  gen_tcp_gro, tcp_gro_yaml, false, 1 },
 	{ "filtered", "udp-1flow behind 20 non-matching iptables rules and a tap 'udp port 9'",
 	  gen_udp_1flow, filtered_yaml, false, 1 },
+#ifdef RXS_BENCH_XDP_OBJ
+	{ "xdp-drop", "udp-1flow dropped by an XDP program in the driver (bench/xdp_drop.bpf.c)",
+	  gen_udp_1flow, xdp_drop_yaml, false, 1 },
+#endif
 	{ "udp-rss-t1", "udp-rss on the threaded engine at top speed, 1 CPU thread",
 	  gen_udp_rss, udp_rss_t1_yaml, true, 1 },
 	{ "udp-rss-t2", "udp-rss on the threaded engine at top speed, 2 CPU threads",
@@ -559,8 +574,9 @@ static const char usage[] =
 	"benchmark needs the two cores to itself; on a shared machine, more rounds.\n"
 	"\n"
 	"  --packets N      frames per workload (default 1000000)\n"
-	"  --workload NAME  udp-1flow, udp-rss, syn-flood, tcp-gro, filtered, udp-rss-t1,\n"
-	"                   udp-rss-t2, udp-rss-2x1 (default: all)\n"
+	"  --workload NAME  udp-1flow, udp-rss, syn-flood, tcp-gro, filtered, xdp-drop,\n"
+	"                   udp-rss-t1, udp-rss-t2, udp-rss-2x1 (default: all; xdp-drop\n"
+	"                   when built with clang and libbpf)\n"
 	"  --rounds N       runs of each threaded workload, taking turns (default 3)\n"
 	"  --json           a JSON array instead of the table\n"
 	"  --keep           keep the captures, each with its scenario (NAME-N.yaml, for\n"

@@ -26,6 +26,8 @@ enum rxs__bpf_redir {
 	RXS__REDIR_CPU,		/* cpumap: the frame continues on CPU @target's backlog */
 };
 
+struct ebpf_run;
+
 struct rxs_bpf_link {
 	rxs_bpf_object_t *obj;
 	int prog;			/* index in obj */
@@ -38,6 +40,7 @@ struct rxs_bpf_link {
 	uint64_t exceptions;		/* xdp:xdp_exception (XDP_ABORTED, a bad redirect) */
 	uint64_t last_insns;		/* the last run's, for the cost model */
 	uint8_t buf[4096];		/* the frame after the run (under the lock) */
+	struct ebpf_run *run;		/* the interpreter's state, kept between runs */
 };
 
 /* One run on the path. In: the frame (MAC header first) and where it is; out: the verdict,

@@ -681,6 +681,7 @@ static uint64_t h_ringbuf_reserve(struct ebpf_run *r, const uint64_t *a)
 			continue;
 		if (!rb_take(m, size))
 			return 0;
+		r->rb_any = true;
 		r->rb[i].rec = rxs__calloc(1, size ? size : 1);
 		if (!r->rb[i].rec) {
 			rb_give(m, size);

@@ -114,10 +114,12 @@ struct ebpf_run {
 	uint32_t ctx_size;
 	uint8_t *pkt;			/* the frame: headroom, data, tailroom */
 	uint32_t pkt_size;
+	uint32_t pkt_cap;		/* bytes allocated at pkt */
 	uint32_t data, data_end, data_meta;	/* offsets in pkt */
 	uint32_t pkt_min;		/* lowest data_meta/data may go (after struct xdp_frame) */
 	uint32_t pkt_max;		/* highest data_end may go (before skb_shared_info) */
 	struct { uint32_t map, size; uint8_t *rec; } rb[EBPF_RB_SLOTS];
+	bool rb_any;			/* a record was reserved in this run */
 	unsigned int cpu;
 	uint64_t now_ns;
 	uint64_t insns;
@@ -141,7 +143,8 @@ int rxs__ebpf_exec(struct ebpf_run *r, uint32_t *retval);
  * context and the redirect read back. Same returns as rxs_bpf_prog_run. */
 struct rxs__bpf_pkt;
 int rxs__ebpf_path_run(struct rxs_bpf_object *obj, int idx, struct rxs_bpf_run_opts *o,
-		       struct rxs__bpf_pkt *p);
+		       struct rxs__bpf_pkt *p, struct ebpf_run **cache);
+void rxs__ebpf_run_free(struct ebpf_run *r);
 
 /* ebpf_obj.c: building an object (the loaders use these). */
 /* libbpf's OPTS_VALID: sz covers at least itself, and bytes past @known are zero. */

@@ -406,9 +406,17 @@ static int setup(struct ebpf_run *r, const struct rxs_bpf_run_opts *o, bool path
 	} else {
 		r->pkt_size = len ? len : 1;
 	}
-	r->pkt = rxs__calloc(1, r->pkt_size);
-	if (!r->pkt)
-		return -ENOMEM;
+	if (path && r->pkt_cap >= r->pkt_size) {
+		/* The path's run reuses its buffer: what lies outside the frame is what the last
+		 * frame left there, as a driver's recycled page holds it (deterministic all the
+		 * same: the same frames in the same order leave the same bytes). */
+	} else {
+		rxs__free(r->pkt);
+		r->pkt = rxs__calloc(1, r->pkt_size);
+		if (!r->pkt)
+			return -ENOMEM;
+		r->pkt_cap = r->pkt_size;
+	}
 	if (len)
 		memcpy(r->pkt + head, o->data_in, len);
 	r->data = head + (r->prog->type == RXS_BPF_PROG_SOCKET_FILTER ? ETH_HLEN : 0);
@@ -470,6 +478,9 @@ static int copy_out(struct ebpf_run *r, struct rxs_bpf_run_opts *o)
  * refuses such a program ("Unreleased reference"); we give the room back and fail the run. */
 static int release_records(struct ebpf_run *r, int rc)
 {
+	if (!r->rb_any)
+		return rc;
+	r->rb_any = false;
 	for (uint32_t i = 0; i < EBPF_RB_SLOTS; i++) {
 		if (!r->rb[i].rec)
 			continue;
@@ -487,17 +498,31 @@ static int release_records(struct ebpf_run *r, int rc)
 	return rc;
 }
 
-/* The run itself, on a whole struct rxs_bpf_run_opts; on the path, @p gets the redirect. */
+/* The run itself, on a whole struct rxs_bpf_run_opts; on the path, @p gets the redirect and
+ * @cache keeps the run's state and buffer from one frame to the next. */
 static int prog_run(rxs_bpf_object_t *obj, int idx, struct rxs_bpf_run_opts *o,
-		    struct rxs__bpf_pkt *p)
+		    struct rxs__bpf_pkt *p, struct ebpf_run **cache)
 {
-	struct ebpf_run *r;
+	struct ebpf_run *r = cache ? *cache : NULL;
 	int rc;
 
 	obj->errmsg[0] = 0;
-	r = rxs__calloc(1, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
+	if (r) {
+		/* The stack is left as the last run left it (the verifier refuses programs that
+		 * read stack they did not write); the rest starts afresh. */
+		memset(r->ctx, 0, sizeof(r->ctx));
+		r->pc = r->insns = 0;
+		r->tail_calls = 0;
+		r->failed = false;
+		r->redir_kind = r->redir_target = 0;
+		r->data = r->data_end = r->data_meta = r->pkt_min = r->pkt_max = 0;
+	} else {
+		r = rxs__calloc(1, sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		if (cache)
+			*cache = r;
+	}
 	r->obj = obj;
 	r->prog = &obj->progs[idx];
 	r->cpu = o->cpu;
@@ -516,9 +541,18 @@ static int prog_run(rxs_bpf_object_t *obj, int idx, struct rxs_bpf_run_opts *o,
 		rc = copy_out(r, o);
 	else
 		o->retval = 0;
-	rxs__free(r->pkt);
-	rxs__free(r);
+	if (!cache) {
+		rxs__free(r->pkt);
+		rxs__free(r);
+	}
 	return rc;
+}
+
+void rxs__ebpf_run_free(struct ebpf_run *r)
+{
+	if (r)
+		rxs__free(r->pkt);
+	rxs__free(r);
 }
 
 int rxs_bpf_prog_run(rxs_bpf_object_t *obj, const char *prog, struct rxs_bpf_run_opts *opts)
@@ -537,13 +571,13 @@ int rxs_bpf_prog_run(rxs_bpf_object_t *obj, const char *prog, struct rxs_bpf_run
 	idx = prog ? rxs_bpf_object_program_index(obj, prog) : (obj->nprogs ? 0 : -ENOENT);
 	if (idx < 0)
 		return idx;
-	rc = prog_run(obj, idx, &o, NULL);
+	rc = prog_run(obj, idx, &o, NULL, NULL);
 	memcpy(opts, &o, RXS_MIN(opts->sz, sizeof(o)));
 	return rc;
 }
 
 int rxs__ebpf_path_run(struct rxs_bpf_object *obj, int idx, struct rxs_bpf_run_opts *o,
-		       struct rxs__bpf_pkt *p)
+		       struct rxs__bpf_pkt *p, struct ebpf_run **cache)
 {
-	return prog_run(obj, idx, o, p);
+	return prog_run(obj, idx, o, p, cache);
 }

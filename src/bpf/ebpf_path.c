@@ -177,6 +177,7 @@ void rxs__bpf_destroy(struct rxs_netns_bpf *bpf)
 {
 	for (unsigned int i = 0; i < bpf->nlinks; i++) {
 		rxs__free(bpf->links[i]->object);
+		rxs__ebpf_run_free(bpf->links[i]->run);
 		rxs__free(bpf->links[i]);
 	}
 	for (unsigned int i = 0; i < bpf->nobjs; i++) {
@@ -234,7 +235,7 @@ uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 	}
 	rxs__lock_acquire(&l->lock);
 	p->redir = RXS__REDIR_NONE;
-	rc = rxs__ebpf_path_run(l->obj, l->prog, &o, p);
+	rc = rxs__ebpf_path_run(l->obj, l->prog, &o, p, &l->run);
 	l->runs++;
 	l->insns += o.insns;
 	l->last_insns = o.insns;
