@@ -58,6 +58,40 @@ static const struct {
 	{ __LINE__, 300000, 1000, 2304 },	/* capped below the minimum */
 };
 
+/* SO_RCVBUFFORCE passes rmem_max; SO_SNDBUF is capped by wmem_max, doubled, at least
+ * SOCK_MIN_SNDBUF (4608). */
+static void test_rcvbuf_force_sndbuf(void **state)
+{
+	static const struct { int line; int64_t rcvbuf; bool force; int64_t sndbuf, want_rb, want_tb; }
+	cases[] = {
+		{ __LINE__, 10000000, true, -1, 20000000, 212992 },	/* wmem_default */
+		{ __LINE__, 10000000, false, 1000, 8388608, 4608 },
+		{ __LINE__, 1, true, 2304, 2304, 4608 },
+		{ __LINE__, -1, false, 100000, 212992, 200000 },
+		{ __LINE__, -1, false, 10000000, 212992, 8388608 },	/* capped at wmem_max */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
+		struct rxs_socket_config *s = fr_udp_socket(sc, NULL, PORT, RXS_APP_NEVER);
+		struct rxs_socket_info si;
+		rxs_host_t *h;
+
+		s->rcvbuf = cases[i].rcvbuf;
+		s->rcvbuf_force = cases[i].force;
+		s->sndbuf = cases[i].sndbuf;
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		si = fr_sock(h, 0);
+		if (si.rcvbuf != cases[i].want_rb || si.sndbuf != cases[i].want_tb)
+			fail_msg("case at line %d: rb %lld tb %lld, want %lld %lld", cases[i].line,
+				 (long long)si.rcvbuf, (long long)si.sndbuf,
+				 (long long)cases[i].want_rb, (long long)cases[i].want_tb);
+		rxs_host_destroy(h);
+	}
+}
+
 static void test_rcvbuf(void **state)
 {
 	(void)state;
@@ -554,6 +588,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rcvbuf),
+		cmocka_unit_test(test_rcvbuf_force_sndbuf),
 		cmocka_unit_test(test_admission_rule),
 		cmocka_unit_test(test_admission_empty_queue),
 		cmocka_unit_test(test_app_all_never),

@@ -208,6 +208,8 @@ struct rxs_socket_config {
 	uint16_t port;
 	int backlog;			/* listen() backlog, TCP; default 128 */
 	int64_t rcvbuf;			/* SO_RCVBUF as passed to setsockopt, -1 = not set */
+	bool rcvbuf_force;		/* SO_RCVBUFFORCE: rmem_max does not cap it */
+	int64_t sndbuf;			/* SO_SNDBUF as passed, -1 = not set (ss tb only) */
 	/* TCP, connect:: a connected socket, not a listener: the peer's address and port
 	 * (family 0: none). It is the connection between bind and connect, however it began:
 	 * the host's SYN in the traffic opens it (SYN_SENT), else it is ESTABLISHED from the

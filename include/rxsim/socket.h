@@ -43,6 +43,7 @@ struct rxs_socket_info {
 	uint64_t recv_q;		/* UDP: rmem_alloc bytes; listener: accept queue length */
 	uint64_t send_q;		/* listener: backlog */
 	int64_t rcvbuf;			/* sk_rcvbuf (skmem rb) */
+	int64_t sndbuf;			/* sk_sndbuf (skmem tb) */
 	uint64_t rmem_alloc;		/* skmem r */
 	uint64_t drops;			/* sk_drops (skmem d) */
 	uint64_t queued;		/* skbs in the receive queue */

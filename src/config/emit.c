@@ -280,6 +280,10 @@ static void emit_socket(FILE *f, const struct rxs_socket_config *s)
 	}
 	if (s->rcvbuf >= 0)
 		fprintf(f, ", rcvbuf: %lld", (long long)s->rcvbuf);
+	if (s->rcvbuf_force)
+		fprintf(f, ", rcvbuf_force: true");
+	if (s->sndbuf >= 0)
+		fprintf(f, ", sndbuf: %lld", (long long)s->sndbuf);
 	if (s->peer.family) {
 		fputs(", app: { read: ", f);
 		put_app(f, &s->conn_read);

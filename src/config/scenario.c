@@ -95,6 +95,7 @@ struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc)
 	s->local.family = AF_INET;
 	s->backlog = 128;
 	s->rcvbuf = -1;
+	s->sndbuf = -1;
 	s->app.kind = RXS_APP_ALL;
 	s->app.cpu = -1;
 	s->conn_read.kind = RXS_APP_ALL;

@@ -101,6 +101,21 @@ static int set_rcvbuf(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return err;
 }
 
+static int set_rcvbuf_force(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_bool(c, v, &SOCK(obj)->rcvbuf_force);
+}
+
+static int set_sndbuf(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	uint64_t n = 0;
+	int err = rxs__cfg_u64(c, v, 0, INT32_MAX, &n);
+
+	if (!err)
+		SOCK(obj)->sndbuf = (int64_t)n;
+	return err;
+}
+
 static int set_batch(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	return rxs__cfg_uint(c, v, 1, 1u << 20, &APP(obj)->batch);
@@ -353,6 +368,8 @@ static const struct cfg_key socket_keys[] = {
 	{ .name = "connect", .set = set_connect },
 	{ .name = "backlog", .set = set_backlog },
 	{ .name = "rcvbuf", .set = set_rcvbuf },
+	{ .name = "rcvbuf_force", .set = set_rcvbuf_force },
+	{ .name = "sndbuf", .set = set_sndbuf },
 	{ .name = "app", .sub = app_keys },
 	{ .name = "join", .set = set_join },
 	{ .name = "multicast_all", .set = set_mc_all },

@@ -75,6 +75,7 @@ int rxs_socket_get_info(const rxs_socket_t *s, struct rxs_socket_info *info)
 	info->proto = sk->cfg.proto;
 	format_local(&sk->cfg, info->local, sizeof(info->local));
 	info->rcvbuf = sk->rcvbuf;
+	info->sndbuf = sk->sndbuf;
 	info->rmem_alloc = (uint64_t)sk->rmem_alloc;
 	info->recv_q = (uint64_t)sk->rmem_alloc;
 	info->drops = sk->drops;

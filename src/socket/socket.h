@@ -125,6 +125,7 @@ struct rxs_sock {
 	struct rxs_host *host;
 	unsigned int index;
 	int64_t rcvbuf;				/* sk_rcvbuf */
+	int64_t sndbuf;				/* sk_sndbuf: ss's tb (nothing is sent from it) */
 	int64_t rmem_alloc;			/* sk_rmem_alloc: truesize of queued skbs */
 	struct rxs_skb_queue receive_queue;
 	uint64_t drops;				/* sk_drops */
@@ -160,6 +161,9 @@ struct rxs_netns_sock {
 	int64_t sysctl_rmem_max;
 	int64_t sysctl_rmem_default;
 	int64_t sysctl_tcp_rmem[3];
+	int64_t sysctl_wmem_max;
+	int64_t sysctl_wmem_default;
+	int64_t sysctl_tcp_wmem[3];
 };
 
 /* The handles of rxsim/socket.h are socks under types of their own, so users never see the

@@ -34,13 +34,23 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 	sk->host = h;
 	sk->index = index;
 	sk->app.cfg = cfg->app;
-	/* SO_RCVBUF: capped by rmem_max, then doubled for the skb overhead (__sock_set_rcvbuf). */
+	/* SO_RCVBUF: capped by rmem_max (not with SO_RCVBUFFORCE), then doubled for the skb
+	 * overhead, at least SOCK_MIN_RCVBUF (__sock_set_rcvbuf). SO_SNDBUF alike, at least
+	 * SOCK_MIN_SNDBUF (__sock_set_sndbuf). */
 	if (cfg->rcvbuf >= 0) {
-		v = RXS_MIN(cfg->rcvbuf, h->sk.sysctl_rmem_max);
-		sk->rcvbuf = RXS_MAX(2 * v, (int64_t)RXS_SOCK_MIN_RCVBUF);
+		v = cfg->rcvbuf_force ? cfg->rcvbuf : RXS_MIN(cfg->rcvbuf, h->sk.sysctl_rmem_max);
+		sk->rcvbuf = RXS_MAX(2 * RXS_MIN(v, (int64_t)INT32_MAX / 2),
+				     (int64_t)RXS_SOCK_MIN_RCVBUF);
 	} else {
 		sk->rcvbuf = cfg->proto == IPPROTO_TCP ? h->sk.sysctl_tcp_rmem[1]
 						       : h->sk.sysctl_rmem_default;
+	}
+	if (cfg->sndbuf >= 0) {
+		v = RXS_MIN(cfg->sndbuf, h->sk.sysctl_wmem_max);
+		sk->sndbuf = RXS_MAX(2 * v, (int64_t)RXS_SOCK_MIN_SNDBUF);
+	} else {
+		sk->sndbuf = cfg->proto == IPPROTO_TCP ? h->sk.sysctl_tcp_wmem[1]
+						       : h->sk.sysctl_wmem_default;
 	}
 	if (cfg->proto == IPPROTO_TCP && cfg->peer.family) {
 		return rxs__tcp_connect(sk);

@@ -299,6 +299,7 @@ static void json_sockets(struct jw *w, const struct rxs_host *h)
 		jw_u64(w, "recv_q", si.recv_q);
 		jw_u64(w, "send_q", si.send_q);
 		jw_i64(w, "rcvbuf", si.rcvbuf);
+		jw_i64(w, "sndbuf", si.sndbuf);
 		jw_u64(w, "rmem_alloc", si.rmem_alloc);
 		jw_u64(w, "drops", si.drops);
 		jw_u64(w, "queued", si.queued);

@@ -220,8 +220,6 @@ static void ss_line(FILE *f, const char *state, uint64_t recv_q, uint64_t send_q
 /* `ss -lnu -m` (UDP, with skmem) or `ss -lnt` (TCP listeners); nothing when no such socket. */
 static void k_ss(FILE *f, const struct rxs_host *h, int proto)
 {
-	const struct rxs_scenario *sc = rxs_host_scenario(h);
-	int64_t tb = sc ? rxs_scenario_sysctl(sc, RXS_SYSCTL_WMEM_DEFAULT) : 212992;
 	bool header = false;
 
 	for (unsigned int i = 0; i < rxs_socket_count(h); i++) {
@@ -240,7 +238,7 @@ static void k_ss(FILE *f, const struct rxs_host *h, int proto)
 		}
 		ss_line(f, "UNCONN", si.recv_q, si.send_q, si.local, 4);
 		fprintf(f, "\t skmem:(r%" PRIu64 ",rb%" PRId64 ",t0,tb%" PRId64
-			",f0,w0,o0,bl0,d%" PRIu64 ")\n", si.rmem_alloc, si.rcvbuf, tb, si.drops);
+			",f0,w0,o0,bl0,d%" PRIu64 ")\n", si.rmem_alloc, si.rcvbuf, si.sndbuf, si.drops);
 	}
 }
 
