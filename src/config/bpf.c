@@ -12,11 +12,21 @@
 #define QUOTE_MAX 64
 #define NIC(obj) ((struct rxs_nic_config *)(obj))
 
+/* An object's path, resolved against the scenario's folder; "" detaches the program
+ * (--set nics.eth0.xdp.object= replays the path without it). */
 static int set_object(struct cfg_ctx *c, yaml_node_t *v, struct rxs_bpf_prog_config *p)
 {
+	const char *s = NULL;
 	char *path = NULL;
-	int err = rxs__cfg_path(c, v, &path);
+	int err = rxs__cfg_scalar(c, v, &s);
 
+	if (err)
+		return err;
+	if (!s[0]) {
+		p->object[0] = 0;
+		return 0;
+	}
+	err = rxs__cfg_path(c, v, &path);
 	if (err)
 		return err;
 	if (strlen(path) >= sizeof(p->object)) {

@@ -295,7 +295,9 @@ static int attach_bpf(struct rxs_host *h, char *err, size_t errlen)
 			return rc;
 		}
 	}
-	for (unsigned int i = 0; i < sc->nbpf_maps; i++)
+	/* With no program attached (a run without them: --set 'nics.eth0.xdp.object=""'),
+	 * there is nothing to fill; with some, a map none of them has is a mistake. */
+	for (unsigned int i = 0; h->bpf.nobjs && i < sc->nbpf_maps; i++)
 		if ((rc = fill_bpf_map(h, &sc->bpf_maps[i], err, errlen)))
 			return rc;
 	return 0;
