@@ -86,6 +86,11 @@ static const struct {
 	/* tcp-rcvbuf-noread over IPv6: the same code, IPv6's MSS. */
 	{ __LINE__, OWN, "tcp6-rcvbuf-noread", NULL, NULL },
 	{ __LINE__, OWN, "tcp6-rcvbuf-noread", NULL, "expect-connections.json" },
+#ifdef RXS_HAVE_LIBBPF
+	/* A real XDP program (xdp_oracle.o, the object the kernel ran) in generic mode on the
+	 * veth: rxsim opens it with libbpf, so without libbpf the case is left out. */
+	{ __LINE__, OWN, "xdp-generic-drop", NULL, NULL },
+#endif
 };
 
 static int run(const char *cmd)

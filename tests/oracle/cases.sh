@@ -795,3 +795,58 @@ case_tcp6_rcvbuf_noread_scenario() {
         "t 0: connect() to [fd77::2]:5010, non-blocking send() of 200000 bytes as the window allows, for 1.0 s" \
         "then ss -tnmie on both ends, client output frozen, 0.5 s settle, 'after' snapshot"
 }
+
+CASES="$CASES xdp-generic-drop"
+
+# ---------------------------------------------------------------- an XDP program, generic
+# tests/oracle/xdp_oracle.bpf.c, built by clang (kept as xdp_oracle.o beside the case: the
+# very object the kernel ran), attached to the server's veth with `ip link set dev IF
+# xdpgeneric obj xdp_oracle.o sec xdp`: UDP to 6301 is dropped in netif_receive_skb, before
+# the taps, so the server's tcpdump never sees it; the capture replayed is the client's
+# (tcpdump --direction=out on its veth: what the server's veth received). UDP to 6300 passes
+# to a socket that reads every datagram. The client sends 100 datagrams to 6300, then 100 to
+# 6301, 2 ms apart.
+XDP_ORACLE_SRC="${ORACLE_EXTRA_CASES%/*}/xdp_oracle.bpf.c"
+case_xdp_generic_drop_setup() {
+    clang -O2 -g -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c "$XDP_ORACLE_SRC" \
+        -o "$OUT/xdp_oracle.o"
+    ns_s ip link set dev "$IF_S" xdpgeneric obj "$OUT/xdp_oracle.o" sec xdp
+    ns_s ip -d link show dev "$IF_S" >"$SNAP/ip-link-xdp.txt" 2>&1 || true
+    bg srv ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 6300 --read 1 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+    bg tcpdump-client ip netns exec "$NS_C" tcpdump -n -i "$IF_C" --direction=out -U -s 0 \
+        -w "$OUT/client-tx.pcap"
+    local i
+    for i in $(seq 1 100); do
+        grep -q "listening on" "$WORK/tcpdump-client.err" 2>/dev/null && break
+        sleep 0.05
+    done
+}
+case_xdp_generic_drop_traffic() {
+    bg cli1 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 6300 --count 100 --size 100 \
+        --gap 0.002 --status "$WORK/cli1.json" --ready "$WORK/cli1.ready" --max-seconds 30
+    wait_file "$WORK/cli1.ready" 20
+    bg cli2 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 6301 --count 100 --size 100 \
+        --gap 0.002 --status "$WORK/cli2.json" --ready "$WORK/cli2.ready" --max-seconds 30
+    wait_file "$WORK/cli2.ready" 20
+    sleep 0.5
+    ns_s ip -s -d link show dev "$IF_S" >"$SNAP/ip-link-xdp-after.txt" 2>&1 || true
+}
+case_xdp_generic_drop_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "xdp": "ip link set dev $IF_S xdpgeneric obj xdp_oracle.o sec xdp (tests/oracle/xdp_oracle.bpf.c: UDP to 6301 XDP_DROP, the rest XDP_PASS)",
+  "capture_client": "client-tx.pcap: tcpdump -i $IF_C --direction=out (client netns)",
+  "listeners": [{"proto": "udp", "addr": "$IP_S", "port": 6300, "app": "reads every datagram"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "100 UDP datagrams, 100-byte payload, 2 ms apart, to $IP_S:6300"},
+    {"t": "after them", "action": "100 UDP datagrams, 100-byte payload, 2 ms apart, to $IP_S:6301"},
+    {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
