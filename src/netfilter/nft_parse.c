@@ -1012,7 +1012,7 @@ static int parse_rule(struct nft_parser *p, unsigned int chain)
 
 		if (t->kind == T_EOL || t->kind == T_END || is_punct(t, ';') || is_punct(t, '}'))
 			break;
-		if (verdict)
+		if (verdict && !is_word(t, "comment"))
 			return fail_at(p, t, "'%s' after the rule's verdict", tok_text(t));
 		if (parse_stmt(p, &p->n->rules[ri]))
 			return p->e.rc;
