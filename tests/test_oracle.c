@@ -57,6 +57,9 @@ static const struct {
 	 * elements carry their own limits), as text and as nft -j JSON. */
 	{ __LINE__, OWN, "nft-set-limit", NULL, NULL },
 	{ __LINE__, OWN, "nft-set-limit", "scenario-nft-json.yaml", NULL },
+	/* A netdev ingress chain: after the taps, before IP. */
+	{ __LINE__, OWN, "nft-ingress", NULL, NULL },
+	{ __LINE__, OWN, "nft-ingress", "scenario-nft-json.yaml", NULL },
 	{ __LINE__, OWN, "client-txcsum", "client-tx.pcap --set nics.eth0.gro=false", NULL },
 	{ __LINE__, OWN, "client-txcsum",
 	  "client-tx.pcap --set nics.eth0.gro=false --set traffic.0.checksums=verify",

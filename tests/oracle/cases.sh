@@ -353,6 +353,54 @@ $(scn_common)
 JSON
 }
 
+CASES="$CASES nft-ingress"
+
+# ---------------------------------------------------------------- nft netdev ingress
+# A netdev table on the server's veth: its ingress chain drops UDP to 6000 and counts the
+# rest, before IP (the taps see every frame). 30 datagrams to 6000 and 30 to 6001, where a
+# sink reads; nothing on 6000 answers, since nothing reaches it.
+nft_ingress_rules() {
+    cat <<NFT
+table netdev edge {
+  chain in {
+    type filter hook ingress device "$IF_S" priority -10; policy accept;
+    udp dport 6000 counter drop
+    counter
+  }
+}
+NFT
+}
+case_nft_ingress_setup() {
+    nft_ingress_rules | ns_s nft -f -
+    bg srv ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 6001 --read 1 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_nft_ingress_traffic() {
+    bg cli1 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 6000 --count 30 --size 100 \
+        --status "$WORK/cli1.json" --ready "$WORK/cli1.ready" --max-seconds 30
+    wait_file "$WORK/cli1.ready" 20
+    bg cli2 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 6001 --count 30 --size 100 \
+        --status "$WORK/cli2.json" --ready "$WORK/cli2.ready" --max-seconds 30
+    wait_file "$WORK/cli2.ready" 20
+    sleep 0.5
+}
+case_nft_ingress_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "$IP_S", "port": 6001, "app": "reads every datagram"}],
+  "nft_rules": {"server": $(jstr "$(nft_ingress_rules)"), "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "30 UDP datagrams, 100-byte payload, back-to-back to $IP_S:6000"},
+    {"t": "after them", "action": "30 UDP datagrams, 100-byte payload, back-to-back to $IP_S:6001"},
+    {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
+
 CASES="$CASES client-txcsum"
 
 # ---------------------------------------------------------------- a capture from the sender
