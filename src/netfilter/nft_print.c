@@ -54,6 +54,7 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 }
 
 static void print_time(struct sbuf *b, uint64_t ns);
+static void print_limit(struct sbuf *b, const struct nft_limit *l);
 
 static uint64_t get_uint(const uint8_t *b, unsigned int len)
 {
@@ -220,6 +221,10 @@ static void print_elements(struct sbuf *b, const struct nft_ruleset *n, const st
 		if (el->timeout) {
 			sb_printf(b, " timeout ");
 			print_time(b, el->timeout);
+		}
+		if (el->limit) {
+			sb_printf(b, " ");
+			print_limit(b, el->limit);
 		}
 		if (el->counter && values)
 			sb_printf(b, " counter packets %llu bytes %llu", (unsigned long long)el->pkts,
