@@ -60,6 +60,9 @@ static const struct {
 	/* A netdev ingress chain: after the taps, before IP. */
 	{ __LINE__, OWN, "nft-ingress", NULL, NULL },
 	{ __LINE__, OWN, "nft-ingress", "scenario-nft-json.yaml", NULL },
+	/* A verdict map jumping to chains with a quota and a byte-rate limit. */
+	{ __LINE__, OWN, "nft-quota-bytes", NULL, NULL },
+	{ __LINE__, OWN, "nft-quota-bytes", "scenario-nft-json.yaml", NULL },
 	{ __LINE__, OWN, "client-txcsum", "client-tx.pcap --set nics.eth0.gro=false", NULL },
 	{ __LINE__, OWN, "client-txcsum",
 	  "client-tx.pcap --set nics.eth0.gro=false --set traffic.0.checksums=verify",

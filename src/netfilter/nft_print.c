@@ -412,9 +412,10 @@ static void print_stmt(struct sbuf *b, const struct nft_ruleset *n, const struct
 	case NFT_S_QUOTA:
 		sb_printf(b, "quota %s", s->u.quota.invert ? "over " : "");
 		print_bytes(b, s->u.quota.bytes);
+		/* nft_quota_do_dump() caps what it reports at the quota. */
 		if (values && s->u.quota.used) {
 			sb_printf(b, " used ");
-			print_bytes(b, s->u.quota.used);
+			print_bytes(b, RXS_MIN(s->u.quota.used, s->u.quota.bytes));
 		}
 		break;
 	case NFT_S_LOG:

@@ -401,6 +401,67 @@ $(scn_common)
 JSON
 }
 
+CASES="$CASES nft-quota-bytes"
+
+# ---------------------------------------------------------------- nft quota, byte limits, vmap
+# A verdict map sends UDP to 7101 into a chain with a quota (2 kbytes, then drop) and to 7102
+# into one with a byte-rate limit (1 kbytes/second, over it drop); what those chains do not
+# drop returns to the input chain's last rule. 30 datagrams to 7101 back-to-back, then 40 to
+# 7102 10 ms apart; sinks read both ports.
+NFT_QUOTA_BYTES_RULES='table inet filter {
+  map ports {
+    type inet_service : verdict
+    elements = { 7101 : jump quota_in, 7102 : jump bytes_in }
+  }
+  chain input {
+    type filter hook input priority 0; policy accept;
+    udp dport vmap @ports
+    udp dport 7101-7102 counter
+  }
+  chain quota_in {
+    quota over 2 kbytes counter drop
+    counter
+  }
+  chain bytes_in {
+    limit rate over 1 kbytes/second counter drop
+    counter
+  }
+}'
+case_nft_quota_bytes_setup() {
+    echo "$NFT_QUOTA_BYTES_RULES" | ns_s nft -f -
+    bg srv1 ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 7101 --read 1 \
+        --status "$WORK/srv1.json" --ready "$WORK/srv1.ready" --max-seconds $APP_MAX
+    server_ready srv1
+    bg srv2 ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 7102 --read 1 \
+        --status "$WORK/srv2.json" --ready "$WORK/srv2.ready" --max-seconds $APP_MAX
+    server_ready srv2
+}
+case_nft_quota_bytes_traffic() {
+    bg cli1 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 7101 --count 30 --size 100 \
+        --status "$WORK/cli1.json" --ready "$WORK/cli1.ready" --max-seconds 30
+    wait_file "$WORK/cli1.ready" 20
+    bg cli2 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 7102 --count 40 --size 100 \
+        --gap 0.01 --status "$WORK/cli2.json" --ready "$WORK/cli2.ready" --max-seconds 30
+    wait_file "$WORK/cli2.ready" 20
+    sleep 0.5
+}
+case_nft_quota_bytes_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "$IP_S", "port": 7101, "app": "reads every datagram"},
+                {"proto": "udp", "addr": "$IP_S", "port": 7102, "app": "reads every datagram"}],
+  "nft_rules": {"server": $(jstr "$NFT_QUOTA_BYTES_RULES"), "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "30 UDP datagrams, 100-byte payload, back-to-back to $IP_S:7101"},
+    {"t": "after them", "action": "40 UDP datagrams, 100-byte payload, 10 ms apart, to $IP_S:7102"},
+    {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
+
 CASES="$CASES client-txcsum"
 
 # ---------------------------------------------------------------- a capture from the sender
