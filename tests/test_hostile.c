@@ -693,8 +693,8 @@ static const struct scenario_case {
 	  "--set sysctl.net.core.nope=1: unknown sysctl 'net.core.nope'" },
 	{ __LINE__, NIC, "host.cpus=-1", "--set host.cpus=-1: -1 is negative" },
 	{ __LINE__, NIC "netfilter: |\n  *filter\n  :INPUT ACCEPT [0:0]\n"
-	  "  -A INPUT -m recent --set -j DROP\n  COMMIT\n", NULL,
-	  "s.yaml:6:15: -A INPUT -m recent --set -j DROP: unsupported match 'recent'" },
+	  "  -A INPUT -m u32 --u32 0 -j DROP\n  COMMIT\n", NULL,
+	  "s.yaml:6:15: -A INPUT -m u32 --u32 0 -j DROP: unsupported match 'u32'" },
 	/* The column is the file's: the block's indentation counts. */
 	{ __LINE__, NIC "netfilter: |\n    *filter\n    :INPUT ACCEPT [0:0]\n"
 	  "    -A INPUT -p udp --dprot 53 -j DRPO\n    COMMIT\n", NULL,

@@ -386,8 +386,8 @@ static const struct {
 	  "scenario.yaml:23:10: -A INPUT -j OUTPUT: cannot jump to built-in chain OUTPUT" },
 	{ __LINE__, T("-A INPUT -p udp -p tcp -j DROP\n"), RXS_ERULE,
 	  "scenario.yaml:23:1: -A INPUT -p udp -p tcp -j DROP: multiple -p flags not allowed" },
-	{ __LINE__, T("-A INPUT -m recent --set\n"), RXS_ERULE,
-	  "scenario.yaml:23:13: -A INPUT -m recent --set: unsupported match 'recent'" },
+	{ __LINE__, T("-A INPUT -m u32 --u32 0\n"), RXS_ERULE,
+	  "scenario.yaml:23:13: -A INPUT -m u32 --u32 0: unsupported match 'u32'" },
 	{ __LINE__, T("-A INPUT ! -j DROP\n"), RXS_ERULE,
 	  "scenario.yaml:23:10: -A INPUT ! -j DROP: '!' is not allowed before '-j'" },
 	{ __LINE__, T("-A INPUT --dport 80 -j DROP\n"), RXS_ERULE,
@@ -398,9 +398,9 @@ static const struct {
 	  "before it" },
 	{ __LINE__, T("-A INPUT -m state -j DROP\n"), RXS_ERULE,
 	  "scenario.yaml:23:1: -A INPUT -m state -j DROP: state needs --state" },
-	{ __LINE__, T("-A INPUT -m conntrack --ctstate NEW,SNAT -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23:37: -A INPUT -m conntrack --ctstate NEW,SNAT -j DROP: unsupported "
-	  "connection state 'SNAT'" },
+	{ __LINE__, T("-A INPUT -m conntrack --ctstate NEW,BOGUS -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:37: -A INPUT -m conntrack --ctstate NEW,BOGUS -j DROP: unsupported "
+	  "connection state 'BOGUS'" },
 	{ __LINE__, T("-A INPUT -p tcp -m multiport --dports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16 "
 		      "-j DROP\n"), RXS_ERULE,
 	  "scenario.yaml:23:1: -A INPUT -p tcp -m multiport --dports "
@@ -418,7 +418,7 @@ static const struct {
 	  "scenario.yaml:23:1: -A INPUT -j MARK: MARK needs --set-mark, --set-xmark, --and-mark, "
 	  "--or-mark or --xor-mark" },
 	{ __LINE__, T("-A INPUT -o eth0 -j DROP\n"), RXS_ERULE,
-	  "scenario.yaml:23:10: -A INPUT -o eth0 -j DROP: unsupported option '-o'" },
+	  "scenario.yaml:23:1: -A INPUT -o eth0 -j DROP: Can't use -o with INPUT" },
 	{ __LINE__, "*filter\n:INPUT REJECT [0:0]\nCOMMIT\n", RXS_ERULE,
 	  "scenario.yaml:22:8: :INPUT REJECT [0:0]: bad policy 'REJECT' (ACCEPT or DROP)" },
 	{ __LINE__, T("-A INPUT -m comment --comment \"open -j DROP\n"), RXS_ERULE,

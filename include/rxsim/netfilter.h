@@ -61,6 +61,7 @@ struct rxs_ruleset_stats {
 	uint64_t ct_related;
 	uint64_t ct_invalid;
 	uint64_t ct_untracked;		/* NOTRACK in the raw table */
+	uint64_t nflog_packets;		/* packets that hit an NFLOG rule */
 };
 
 /* Parse iptables-save text. @name and @first_line place errors, which name the column of the
@@ -75,6 +76,31 @@ RXS_API int rxs_ruleset_create_at(rxs_ruleset_t **nfp, const char *text, const c
 				  unsigned int first_line, unsigned int indent, char *err,
 				  size_t errlen);
 
+/* How rxs_ruleset_create_opts() reads a rule set. Zero what you do not use. */
+struct rxs_ruleset_opts {
+	const char *text;		/* iptables-save text */
+	const char *name;		/* the file, for messages ("netfilter" if NULL) */
+	unsigned int first_line;	/* line of the file where @text starts */
+	unsigned int indent;		/* columns before each of its lines (a YAML block) */
+	const char *ipsets;		/* `ipset save` text of the sets -m set names, or NULL */
+	unsigned int ipsets_line;	/* line of the file where @ipsets starts */
+	int skip_unsupported;		/* non-zero: leave out each rule rxsim cannot read and
+					 * list it (rxs_ruleset_skipped) instead of failing */
+	uint64_t seed;			/* seed of -m statistic --mode random (0: a fixed one) */
+};
+/* rxs_ruleset_create_at() with the options above. 0, RXS_ERULE or -ENOMEM, as it. */
+RXS_API int rxs_ruleset_create_opts(rxs_ruleset_t **nfp, const struct rxs_ruleset_opts *o,
+				    char *err, size_t errlen);
+/* A rule skip mode left out: where, the rule, and why (the error it would have been). */
+struct rxs_ruleset_skipped_info {
+	unsigned int line;
+	const char *text;		/* the line as written */
+	const char *reason;		/* "file:line:col: ...: unsupported match 'u32'" */
+};
+RXS_API unsigned int rxs_ruleset_nskipped(const rxs_ruleset_t *nf);
+/* Skipped rule @i (file order) into @info. 0 or -EINVAL. */
+RXS_API int rxs_ruleset_skipped(const rxs_ruleset_t *nf, unsigned int i,
+				struct rxs_ruleset_skipped_info *info);
 /* The rule set host @h runs (its scenario's netfilter:), to read its counters; NULL when it
  * has none. */
 struct rxs_host;
@@ -98,6 +124,9 @@ RXS_API int rxs_ruleset_chain(const rxs_ruleset_t *nf, unsigned int i,
 /* LOG and connection-tracking counters of @nf into @st. */
 RXS_API void rxs_ruleset_get_stats(const rxs_ruleset_t *nf, struct rxs_ruleset_stats *st);
 
+/* Seed the random source of -m statistic --mode random (get_random_u32 in the kernel), so
+ * that a run repeats: the same seed, the same draws. */
+RXS_API void rxs_ruleset_set_seed(rxs_ruleset_t *nf, uint64_t seed);
 /* Set net.netfilter.nf_conntrack_max (0: no limit, as in the kernel). */
 RXS_API void rxs_ruleset_set_conntrack_max(rxs_ruleset_t *nf, uint64_t max);
 

@@ -656,3 +656,31 @@ void rxs__nf_ct_destroy(struct rxs_ruleset *nf)
 	rxs__free(nf->ct.hash);
 	nf->ct.hash = NULL;
 }
+
+bool rxs__nf_ct_key(const struct rxs_ruleset *nf, const struct nf_pktinfo *pi,
+		    struct nf_ct_key *k)
+{
+	const struct nf_conn *c = cur_conn(nf);
+	struct nf_tuple t;
+
+	if (c)
+		t = c->tuple[DIR_ORIG];
+	else if (!get_tuple(pi, &t))
+		return false;
+	*k = (struct nf_ct_key){ t.src, t.dst, t.sport, t.dport, t.proto };
+	return true;
+}
+
+int rxs__nf_ct_alive(struct rxs_ruleset *nf, const struct nf_ct_key *k, uint64_t now_ns)
+{
+	const struct nf_tuple t = { k->src, k->dst, k->sport, k->dport, k->proto };
+	const struct nf_conn *c = nf->cur.pending;
+	unsigned int dir;
+
+	if (!c || !tuple_eq(&c->tuple[DIR_ORIG], &t))
+		c = find(nf, &t, now_ns, &dir);
+	if (!c)
+		return -1;
+	/* nf_conncount's already_closed(): TCP in TIME_WAIT or CLOSE no longer counts. */
+	return c->tuple[DIR_ORIG].proto == 6 && c->tcp_state == TCP_CLOSE ? 0 : 1;
+}

@@ -28,6 +28,17 @@ enum nf_match_kind {
 	NF_M_LIMIT,
 	NF_M_LENGTH,
 	NF_M_COMMENT,
+	NF_M_MARK,		/* -m mark, and -m connmark (@ct set) */
+	NF_M_ADDRTYPE,
+	NF_M_STATISTIC,
+	NF_M_PKTTYPE,
+	NF_M_ICMP,
+	NF_M_TTL,		/* -m ttl, and -m hl on IPv6 */
+	NF_M_TCPMSS,
+	NF_M_HASHLIMIT,
+	NF_M_RECENT,
+	NF_M_CONNLIMIT,
+	NF_M_SET,
 };
 
 /* Conntrack states as xt_conntrack's state bits (XT_CONNTRACK_STATE_*). */
@@ -37,6 +48,28 @@ enum {
 	NF_CTS_RELATED = 1 << 2,
 	NF_CTS_NEW = 1 << 3,
 	NF_CTS_UNTRACKED = 1 << 4,
+	NF_CTS_SNAT = 1 << 5,	/* the entry's status has IPS_SRC_NAT */
+	NF_CTS_DNAT = 1 << 6,	/* IPS_DST_NAT */
+};
+
+/* ct->status bits the matches read (the kernel's IPS_*_BIT numbering). */
+enum { NF_IPS_SRC_NAT = 1 << 4, NF_IPS_DST_NAT = 1 << 5 };
+
+enum { NF_STAT_RANDOM, NF_STAT_NTH };
+enum { NF_TTL_EQ, NF_TTL_NE, NF_TTL_LT, NF_TTL_GT };	/* IPT_TTL_* */
+/* xt_hashlimit's mode bits */
+enum { NF_HL_SIP = 1, NF_HL_DIP = 2, NF_HL_SPT = 4, NF_HL_DPT = 8, NF_HL_INVERT = 16 };
+/* xt_recent's check_set bits */
+enum { NF_RC_CHECK = 1, NF_RC_SET = 2, NF_RC_UPDATE = 4, NF_RC_REMOVE = 8, NF_RC_TTL = 16,
+       NF_RC_REAP = 32 };
+
+/* The configuration of a hashlimit match (xt_hashlimit_mtinfo3's cfg); @table is its
+ * named table in the rule set's state (xt.c), shared by the rules that name it. */
+struct nf_hashlimit_cfg {
+	uint64_t avg;			/* XT_HASHLIMIT_SCALE_v2 (10^6) units per packet */
+	uint32_t burst, mode, srcmask, dstmask, size, max, gc_interval, expire;
+	char name[256];
+	int table;
 };
 
 enum { NF_MP_SOURCE, NF_MP_DESTINATION, NF_MP_EITHER };
@@ -71,6 +104,49 @@ struct nf_match {
 			uint16_t min, max;
 		} len;
 		char *comment;
+		struct {
+			uint32_t mark, mask;
+			bool ct;		/* connmark: the conntrack entry's mark */
+		} mark;
+		struct {
+			uint16_t src, dst;	/* bit 1 << RTN_*: the types that match */
+			bool inv_src, inv_dst, limit_in, limit_out;
+		} addrtype;
+		struct {
+			uint8_t mode;		/* NF_STAT_* */
+			uint32_t every, packet, count;	/* nth: every is N-1, as userspace stores it */
+			uint32_t probability;	/* random: p * 2^31 */
+		} stat;
+		uint8_t pkttype;		/* RXS_PACKET_*: PACKET_HOST.. */
+		struct {
+			uint8_t type, code[2];	/* type 0xff: any */
+		} icmp;
+		struct {
+			uint8_t mode, value;	/* NF_TTL_* */
+			bool hl;		/* -m hl (IPv6 hop limit) */
+		} ttl;
+		struct {
+			uint16_t min, max;
+		} mss;
+		struct nf_hashlimit_cfg *hl;
+		struct {
+			uint32_t seconds, hitcount, mask;
+			uint8_t check_set;	/* NF_RC_* */
+			bool rdest;
+			char *name;
+			int table;
+		} recent;
+		struct {
+			uint32_t limit, mask;
+			bool daddr;
+			struct nf_conncount *cc;	/* the tuples counted (xt.c) */
+		} connlimit;
+		struct {
+			char *name;
+			int set;		/* index in the rule set's ipsets */
+			uint8_t dim, flags;	/* flags bit i: dimension i is the destination */
+			bool return_nomatch;
+		} set;
 	} u;
 };
 
@@ -84,7 +160,12 @@ enum nf_target_kind {
 	NF_T_LOG,
 	NF_T_MARK,
 	NF_T_CT,		/* CT --notrack, or NOTRACK */
+	NF_T_CONNMARK,
+	NF_T_NFLOG,
+	NF_T_TRACE,
 };
+
+enum { NF_CONNMARK_SET, NF_CONNMARK_SAVE, NF_CONNMARK_RESTORE };
 
 struct nf_target {
 	enum nf_target_kind kind;
@@ -97,6 +178,10 @@ struct nf_target {
 	uint32_t mark, mask;		/* MARK: skb->mark = (mark & ~mask) ^ xmark */
 	bool notrack;			/* CT: --notrack (or NOTRACK) given */
 	bool notrack_alias;		/* -j NOTRACK, printed "NOTRACK" */
+	uint8_t connmark_mode;		/* NF_CONNMARK_*: SET uses mark, mask */
+	uint32_t ctmask, nfmask;	/* CONNMARK --save-mark/--restore-mark */
+	uint16_t nflog_group;
+	char *nflog_prefix;
 };
 
 struct nf_rule {
@@ -106,8 +191,9 @@ struct nf_rule {
 	uint64_t pkts, bytes;
 	uint32_t src, smsk, dst, dmsk;	/* host byte order, address already masked */
 	uint8_t proto;			/* 0: all */
-	bool inv_src, inv_dst, inv_proto, inv_in;
+	bool inv_src, inv_dst, inv_proto, inv_in, inv_out;
 	char iniface[NF_IFNAMSIZ];	/* "" any; a trailing '+' is a wildcard */
+	char outiface[NF_IFNAMSIZ];
 	struct nf_match m[NF_MAX_MATCHES];
 	unsigned int nmatches;
 	struct nf_target t;
@@ -208,6 +294,11 @@ struct rxs_ruleset {
 	struct nf_ct_table ct;
 	struct nf_pkt cur;
 	uint64_t log_packets;
+	uint64_t nflog_packets;		/* packets that hit an NFLOG rule */
+	struct nf_xt *xt;		/* named tables of hashlimit, recent, ipsets (xt.c) */
+	uint64_t rand_state;		/* statistic --mode random: seeded by the run */
+	struct nf_skipped *skipped;	/* rules skip mode left out, in file order */
+	unsigned int nskipped;
 	/* Jumps follow a path without repeats (loops are refused at load), so one walk never
 	 * holds more frames than there are chains. The stack has room for NF_NEST_MAX walks,
 	 * one inside another (a REJECT's answer walks LOCAL_OUT inside the walk that rejected);
@@ -237,6 +328,14 @@ struct nf_parser {
 	unsigned int table_line;
 	unsigned int first_rule;	/* first rule of the open table */
 	int rc;				/* first error */
+	bool skip;			/* netfilter.unsupported=skip: list rules, do not fail */
+	bool skip_table;		/* inside a table rxsim does not have (skip mode) */
+};
+
+/* A rule left out in skip mode. */
+struct nf_skipped {
+	unsigned int line;
+	char *text, *reason;
 };
 
 /* Format "name:line:col: quote: message" into the caller's buffer; the column is that of the
@@ -249,11 +348,14 @@ int rxs__nf_parse_counters(const char *s, uint64_t *pkts, uint64_t *bytes);
 int rxs__nf_parse_rule(struct nf_parser *p, char **argv, unsigned int argc);
 
 int rxs__nf_parse(struct rxs_ruleset *nf, const char *text, const char *name,
-		  unsigned int first_line, unsigned int indent, char *err, size_t errlen);
+		  unsigned int first_line, unsigned int indent, bool skip, char *err,
+		  size_t errlen);
 /* " (did you mean 'x'?)" for the name in @names nearest to @word, or "", in @buf. */
 const char *rxs__nf_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
 				 size_t len);
 void rxs__nf_free_rules(struct rxs_ruleset *nf);
+/* What a match holds beyond its struct (comment, tables' names, connlimit's list). */
+void rxs__nf_match_free(struct nf_match *m);
 
 /* rules.c: the packet facts the matches read. */
 struct nf_pktinfo {
@@ -274,6 +376,7 @@ struct nf_hook_ctx {
 	enum rxs_nf_hook hook;
 	struct rxs_sk_buff *skb;
 	const char *in;
+	const char *out;		/* the output device at OUTPUT and POSTROUTING, or "" */
 	uint64_t now_ns;
 	struct nf_pktinfo pi;		/* read again after a user's function ran */
 };
@@ -342,6 +445,49 @@ void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, uint8_t icmp_co
 
 /* print.c helpers shared with rxs_ruleset_rule(): the target column of a rule. */
 const char *rxs__nf_target_name(const struct rxs_ruleset *nf, const struct nf_rule *r);
+
+/* xt.c: the state of the matches that keep it by name (hashlimit and recent tables, ipsets)
+ * and the random source of statistic. */
+int rxs__nf_xt_init(struct rxs_ruleset *nf);
+void rxs__nf_xt_destroy(struct rxs_ruleset *nf);
+/* The table named @cfg->name, created with @cfg on first use (htable_find_get): its index,
+ * or -ENOMEM. */
+int rxs__nf_hashlimit_table(struct rxs_ruleset *nf, const struct nf_hashlimit_cfg *cfg);
+int rxs__nf_recent_table(struct rxs_ruleset *nf, const char *name);
+/* hashlimit_mt(): 1 match, 0 no match, -1 hotdrop. */
+int rxs__nf_hashlimit_match(struct rxs_ruleset *nf, const struct nf_hashlimit_cfg *cfg,
+			    const struct nf_pktinfo *pi, unsigned int hz, uint64_t jiffies);
+/* recent_mt(): 1 match, 0 no match, -1 hotdrop. */
+int rxs__nf_recent_match(struct rxs_ruleset *nf, const struct nf_match *m,
+			 const struct nf_pktinfo *pi, unsigned int hz, uint64_t jiffies);
+struct nf_ct_key;
+/* nf_conncount_count(): connections with key @key, the packet's own (@k) included. */
+unsigned int rxs__nf_conncount(struct rxs_ruleset *nf, struct nf_match *m,
+			       const struct nf_ct_key *k, uint32_t key, uint64_t now_ns);
+void rxs__nf_conncount_free(struct nf_conncount *cc);
+/* The next 32 random bits of the rule set's generator (get_random_u32). */
+uint32_t rxs__nf_random(struct rxs_ruleset *nf);
+/* ipsets: parse `ipset save` text; find a set by name (its index, or -1); test a packet. */
+int rxs__nf_ipset_load(struct rxs_ruleset *nf, const char *text, const char *name,
+		       unsigned int first_line, char *err, size_t errlen);
+int rxs__nf_ipset_find(const struct rxs_ruleset *nf, const char *name, unsigned int *dim);
+bool rxs__nf_ipset_test(const struct rxs_ruleset *nf, int set, const struct nf_pktinfo *pi,
+			uint8_t dim, uint8_t flags);
+
+/* conntrack.c: what connlimit reads of the packet's entry and of the table. */
+/* A connection's original tuple, as nf_conncount keeps it. */
+struct nf_ct_key {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+	uint8_t proto;
+};
+/* The original tuple of the packet's connection (or of the packet, without one): false when
+ * the header is cut short. */
+bool rxs__nf_ct_key(const struct rxs_ruleset *nf, const struct nf_pktinfo *pi,
+		    struct nf_ct_key *k);
+/* nf_conncount's find_or_evict(): 1 the connection is in the table (or is the packet's new
+ * one), 0 it is but closed (TCP CLOSE), -1 it is gone. */
+int rxs__nf_ct_alive(struct rxs_ruleset *nf, const struct nf_ct_key *k, uint64_t now_ns);
 
 /* The host calls these (declared for it here; host.h may repeat them). */
 /* The host answered @skb's flow (a SYN-ACK to a SYN): the entry has seen its reply, so later

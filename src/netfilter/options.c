@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,9 @@ struct rule_ctx {
 	unsigned int argc, i;
 	bool invert;
 	bool seen_s, seen_d, seen_p, seen_i, seen_target;
-	bool mark_set;
+	bool mark_set, seen_o;
 	int l4;				/* index of the tcp/udp match, -1 */
+	int icmp;			/* index of the icmp match, -1 */
 };
 
 static bool take_invert(struct rule_ctx *c)
@@ -110,6 +112,7 @@ static bool parse_addr(const char *s, uint32_t *addr, uint32_t *mask)
 static const struct { const char *name; uint8_t num; } protos[] = {
 	{ "all", 0 }, { "tcp", 6 }, { "udp", 17 }, { "icmp", 1 }, { "sctp", 132 },
 	{ "udplite", 136 }, { "esp", 50 }, { "ah", 51 }, { "gre", 47 }, { "dccp", 33 },
+	{ "ipv6-icmp", 58 }, { "icmpv6", 58 }, { "igmp", 2 }, { "ipip", 4 },
 };
 
 static int opt_proto(struct rule_ctx *c, const char *opt)
@@ -167,19 +170,25 @@ static int opt_addr(struct rule_ctx *c, const char *opt, bool src)
 	return ok ? 0 : rxs__nf_fail(c->p, "bad address '%s'", s);
 }
 
-static int opt_iface(struct rule_ctx *c, const char *opt)
+static int opt_iface(struct rule_ctx *c, const char *opt, bool out)
 {
 	const char *s = next_arg(c, opt);
+	bool *seen = out ? &c->seen_o : &c->seen_i;
 
 	if (!s)
 		return c->p->rc;
-	if (c->seen_i)
-		return rxs__nf_fail(c->p, "multiple -i flags not allowed");
-	c->seen_i = true;
+	if (*seen)
+		return rxs__nf_fail(c->p, "multiple %s flags not allowed", out ? "-o" : "-i");
+	*seen = true;
 	if (strlen(s) >= NF_IFNAMSIZ || !*s)
 		return rxs__nf_fail(c->p, "bad interface name '%s'", s);
-	c->r->inv_in = take_invert(c);
-	strcpy(c->r->iniface, s);
+	if (out) {
+		c->r->inv_out = take_invert(c);
+		strcpy(c->r->outiface, s);
+	} else {
+		c->r->inv_in = take_invert(c);
+		strcpy(c->r->iniface, s);
+	}
 	return 0;
 }
 
@@ -188,7 +197,17 @@ static int opt_target(struct rule_ctx *c, const char *opt, bool is_goto)
 	static const struct { const char *name; enum nf_target_kind kind; } std[] = {
 		{ "ACCEPT", NF_T_ACCEPT }, { "DROP", NF_T_DROP }, { "RETURN", NF_T_RETURN },
 		{ "REJECT", NF_T_REJECT }, { "LOG", NF_T_LOG }, { "MARK", NF_T_MARK },
-		{ "CT", NF_T_CT }, { "NOTRACK", NF_T_CT },
+		{ "CT", NF_T_CT }, { "NOTRACK", NF_T_CT }, { "CONNMARK", NF_T_CONNMARK },
+		{ "NFLOG", NF_T_NFLOG }, { "TRACE", NF_T_TRACE },
+	};
+	/* Targets rxsim does not model yet: refused here, where the rule is read, so that
+	 * "skip" mode can leave the rule out (a chain cannot take these names: -N refuses
+	 * names of loaded targets). */
+	static const char *const unsupported[] = {
+		"DNAT", "SNAT", "MASQUERADE", "REDIRECT", "NETMAP", "TCPMSS", "NFQUEUE", "QUEUE",
+		"TEE", "TOS", "TTL", "HL", "DSCP", "CLASSIFY", "SECMARK", "CONNSECMARK", "SET",
+		"AUDIT", "CHECKSUM", "HMARK", "SYNPROXY", "TPROXY", "ECN", "IDLETIMER", "LED",
+		"RATEEST", "CLUSTERIP", "ULOG",
 	};
 	struct nf_target *t = &c->r->t;
 	const char *s = next_arg(c, opt);
@@ -205,8 +224,12 @@ static int opt_target(struct rule_ctx *c, const char *opt, bool is_goto)
 			t->notrack = t->notrack_alias;
 			t->reject_with = REJECT_PORT_UNREACH;
 			t->log_level = 4;
+			t->ctmask = t->nfmask = 0xffffffff;
 			return 0;
 		}
+	for (unsigned int i = 0; i < ARRAY_SIZE(unsupported) && !is_goto; i++)
+		if (!strcmp(s, unsupported[i]))
+			return rxs__nf_fail(c->p, "unsupported target '%s'", s);
 	t->kind = NF_T_CHAIN;
 	t->is_goto = is_goto;
 	t->name = rxs__strdup(s);
@@ -229,12 +252,68 @@ static int opt_counters(struct rule_ctx *c, const char *opt)
 	return 0;
 }
 
+/* Defaults a match has before its options (each extension's init). */
+static int init_match(struct rule_ctx *c, struct nf_match *m, const char *name)
+{
+	switch (m->kind) {
+	case NF_M_MARK:
+		m->u.mark.ct = !strcmp(name, "connmark");
+		m->u.mark.mask = 0xffffffff;
+		break;
+	case NF_M_STATISTIC:
+		m->u.stat.mode = 0xff;		/* --mode is required */
+		break;
+	case NF_M_PKTTYPE:
+		m->u.pkttype = 0xff;
+		break;
+	case NF_M_ICMP:
+		m->u.icmp.type = 0xff;
+		m->u.icmp.code[1] = 0xff;
+		c->icmp = (int)c->r->nmatches;
+		break;
+	case NF_M_TTL:
+		m->u.ttl.hl = !strcmp(name, "hl");
+		break;
+	case NF_M_TCPMSS:
+		break;
+	case NF_M_HASHLIMIT:
+		m->u.hl = rxs__calloc(1, sizeof(*m->u.hl));
+		if (!m->u.hl)
+			return rxs__nf_fail(c->p, "out of memory");
+		m->u.hl->burst = 5;			/* XT_HASHLIMIT_BURST */
+		m->u.hl->expire = 10000;		/* XT_HASHLIMIT_EXPIRE, ms */
+		m->u.hl->gc_interval = 1000;		/* XT_HASHLIMIT_GCINTERVAL */
+		m->u.hl->srcmask = m->u.hl->dstmask = 32;
+		m->u.hl->max = 65536;			/* 8 * the largest default size */
+		m->u.hl->table = -1;
+		break;
+	case NF_M_RECENT:
+		m->u.recent.mask = 0xffffffff;
+		m->u.recent.table = -1;
+		break;
+	case NF_M_CONNLIMIT:
+		m->u.connlimit.mask = 0xffffffff;
+		break;
+	case NF_M_SET:
+		m->u.set.set = -1;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
 static int add_match(struct rule_ctx *c, const char *name)
 {
 	static const struct { const char *name; enum nf_match_kind kind; } kinds[] = {
 		{ "tcp", NF_M_TCP }, { "udp", NF_M_UDP }, { "conntrack", NF_M_CONNTRACK },
 		{ "state", NF_M_CONNTRACK }, { "multiport", NF_M_MULTIPORT }, { "limit", NF_M_LIMIT },
-		{ "length", NF_M_LENGTH }, { "comment", NF_M_COMMENT },
+		{ "length", NF_M_LENGTH }, { "comment", NF_M_COMMENT }, { "mark", NF_M_MARK },
+		{ "connmark", NF_M_MARK }, { "addrtype", NF_M_ADDRTYPE },
+		{ "statistic", NF_M_STATISTIC }, { "pkttype", NF_M_PKTTYPE }, { "icmp", NF_M_ICMP },
+		{ "ttl", NF_M_TTL }, { "hl", NF_M_TTL }, { "tcpmss", NF_M_TCPMSS },
+		{ "hashlimit", NF_M_HASHLIMIT }, { "recent", NF_M_RECENT },
+		{ "connlimit", NF_M_CONNLIMIT }, { "set", NF_M_SET },
 	};
 	struct nf_rule *r = c->r;
 	struct nf_match *m;
@@ -258,6 +337,8 @@ static int add_match(struct rule_ctx *c, const char *name)
 			m->u.limit.avg = 10000 * 3600 / 3;	/* XT_LIMIT_AVG "3/hour" */
 			m->u.limit.burst = 5;
 		}
+		if (init_match(c, m, name))
+			return c->p->rc;
 		r->nmatches++;
 		return 0;
 	}
@@ -297,7 +378,9 @@ static int ip_option(struct rule_ctx *c, const char *opt)
 	else if (!strcmp(opt, "-p") || !strcmp(opt, "--protocol"))
 		rc = opt_proto(c, opt);
 	else if (!strcmp(opt, "-i") || !strcmp(opt, "--in-interface"))
-		rc = opt_iface(c, opt);
+		rc = opt_iface(c, opt, false);
+	else if (!strcmp(opt, "-o") || !strcmp(opt, "--out-interface"))
+		rc = opt_iface(c, opt, true);
 	else if (!strcmp(opt, "-j") || !strcmp(opt, "--jump"))
 		rc = opt_target(c, opt, false);
 	else if (!strcmp(opt, "-g") || !strcmp(opt, "--goto"))
@@ -413,7 +496,7 @@ static int ct_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
 	static const struct { const char *name; unsigned int bit; } states[] = {
 		{ "INVALID", NF_CTS_INVALID }, { "NEW", NF_CTS_NEW },
 		{ "ESTABLISHED", NF_CTS_ESTABLISHED }, { "RELATED", NF_CTS_RELATED },
-		{ "UNTRACKED", NF_CTS_UNTRACKED },
+		{ "UNTRACKED", NF_CTS_UNTRACKED }, { "SNAT", NF_CTS_SNAT }, { "DNAT", NF_CTS_DNAT },
 	};
 	const char *s;
 	char buf[128];
@@ -571,6 +654,544 @@ static int comment_option(struct rule_ctx *c, struct nf_match *m, const char *op
 	return m->u.comment ? 1 : rxs__nf_fail(c->p, "out of memory");
 }
 
+/* "V" or "V/M", numbers in any base strtoul takes; @mask stays when "/M" is absent. */
+static bool parse_mark(const char *s, uint32_t *val, uint32_t *mask)
+{
+	char num[24];
+	const char *slash = strchr(s, '/');
+
+	if (strlen(s) >= sizeof(num))
+		return false;
+	strcpy(num, s);
+	if (slash)
+		num[slash - s] = '\0';
+	return parse_u32(num, 0, UINT32_MAX, val) &&
+	       (!slash || parse_u32(slash + 1, 0, UINT32_MAX, mask));
+}
+
+/* -m mark / -m connmark --mark V[/M] (xt_mark.c mark_mt, connmark_mt). */
+static int markm_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	const char *s;
+
+	if (strcmp(opt, "--mark"))
+		return 0;
+	m->invert = take_invert(c);
+	s = next_arg(c, opt);
+	if (!s)
+		return c->p->rc;
+	if (m->set)
+		return rxs__nf_fail(c->p, "only one '--mark' allowed");
+	if (!parse_mark(s, &m->u.mark.mark, &m->u.mark.mask))
+		return rxs__nf_fail(c->p, "bad mark '%s'", s);
+	m->set = true;
+	return 1;
+}
+
+static const char *const rtn_names[] = {
+	"UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
+	"UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE",
+};
+
+/* -m addrtype --src-type/--dst-type T[,T...] [--limit-iface-in|out] (libxt_addrtype.c). */
+static int addrtype_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	bool src = !strcmp(opt, "--src-type");
+	uint16_t *types = src ? &m->u.addrtype.src : &m->u.addrtype.dst;
+	char buf[128], hint[96];
+	char *save = NULL;
+	const char *s;
+
+	if (!strcmp(opt, "--limit-iface-in") || !strcmp(opt, "--limit-iface-out")) {
+		if (no_invert(c, opt))
+			return c->p->rc;
+		if (m->u.addrtype.limit_in || m->u.addrtype.limit_out)
+			return rxs__nf_fail(c->p, "addrtype: you can't specify both "
+					    "--limit-iface-in and --limit-iface-out");
+		if (opt[14] == 'i')
+			m->u.addrtype.limit_in = true;
+		else
+			m->u.addrtype.limit_out = true;
+		return 1;
+	}
+	if (!src && strcmp(opt, "--dst-type"))
+		return 0;
+	if (src)
+		m->u.addrtype.inv_src = take_invert(c);
+	else
+		m->u.addrtype.inv_dst = take_invert(c);
+	s = next_arg(c, opt);
+	if (!s)
+		return c->p->rc;
+	if (*types)
+		return rxs__nf_fail(c->p, "only one '%s' allowed", opt);
+	if (strlen(s) >= sizeof(buf))
+		return rxs__nf_fail(c->p, "bad address type list '%s'", s);
+	strcpy(buf, s);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		unsigned int i;
+
+		for (i = 0; i < ARRAY_SIZE(rtn_names) && strcasecmp(w, rtn_names[i]); i++)
+			;
+		if (i == ARRAY_SIZE(rtn_names))
+			return rxs__nf_fail(c->p, "unknown address type '%s'%s", w,
+					    rxs__nf_did_you_mean(w, rtn_names, ARRAY_SIZE(rtn_names),
+								 hint, sizeof(hint)));
+		*types |= (uint16_t)(1u << i);
+	}
+	return *types ? 1 : rxs__nf_fail(c->p, "bad address type list '%s'", s);
+}
+
+/* -m statistic (libxt_statistic.c): --mode random --probability P, --mode nth --every N
+ * [--packet P]; "!" before --probability or --every inverts. */
+static int statistic_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	const char *s;
+	uint32_t v;
+
+	if (strcmp(opt, "--mode") && strcmp(opt, "--probability") && strcmp(opt, "--every") &&
+	    strcmp(opt, "--packet"))
+		return 0;
+	if (!strcmp(opt, "--probability") || !strcmp(opt, "--every"))
+		m->invert |= take_invert(c);
+	else if (no_invert(c, opt))
+		return c->p->rc;
+	s = next_arg(c, opt);
+	if (!s)
+		return c->p->rc;
+	if (!strcmp(opt, "--mode")) {
+		if (!strcmp(s, "random"))
+			m->u.stat.mode = NF_STAT_RANDOM;
+		else if (!strcmp(s, "nth"))
+			m->u.stat.mode = NF_STAT_NTH;
+		else
+			return rxs__nf_fail(c->p, "bad mode '%s' (random or nth)", s);
+		return 1;
+	}
+	if (!strcmp(opt, "--probability")) {
+		char *end;
+		double p = strtod(s, &end);
+
+		if (*end || !*s || p < 0 || p > 1)
+			return rxs__nf_fail(c->p, "bad probability '%s' (0 to 1)", s);
+		/* lround(0x80000000 * p): p = 1 is 2^31, which the 31-bit draw never reaches */
+		m->u.stat.probability = (uint32_t)(0x80000000u * p + 0.5);
+		m->set = true;
+		return 1;
+	}
+	if (!parse_u32(s, 10, UINT32_MAX, &v))
+		return rxs__nf_fail(c->p, "bad value '%s' for '%s'", s, opt);
+	if (!strcmp(opt, "--every")) {
+		if (!v)
+			return rxs__nf_fail(c->p, "--every must be at least 1");
+		m->u.stat.every = v - 1;	/* as userspace stores it */
+		m->set = true;
+	} else {
+		m->u.stat.packet = v;
+	}
+	return 1;
+}
+
+static const struct { const char *name; uint8_t type; } pkt_types[] = {
+	{ "unicast", 0 }, { "host", 0 }, { "broadcast", 1 }, { "multicast", 2 },
+	{ "otherhost", 3 }, { "outgoing", 4 }, { "loopback", 5 },
+};
+
+static int pkttype_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	const char *s;
+
+	if (strcmp(opt, "--pkt-type"))
+		return 0;
+	m->invert = take_invert(c);
+	s = next_arg(c, opt);
+	if (!s)
+		return c->p->rc;
+	for (unsigned int i = 0; i < ARRAY_SIZE(pkt_types); i++)
+		if (!strcasecmp(s, pkt_types[i].name)) {
+			m->u.pkttype = pkt_types[i].type;
+			return 1;
+		}
+	return rxs__nf_fail(c->p, "bad packet type '%s' (unicast, broadcast, multicast, "
+			    "otherhost)", s);
+}
+
+/* libipt_icmp.c's names: type, code range. */
+static const struct { const char *name; uint8_t type, min, max; } icmp_codes[] = {
+	{ "any", 0xff, 0, 0xff },
+	{ "echo-reply", 0, 0, 0xff },
+	{ "destination-unreachable", 3, 0, 0xff },
+	{ "network-unreachable", 3, 0, 0 }, { "host-unreachable", 3, 1, 1 },
+	{ "protocol-unreachable", 3, 2, 2 }, { "port-unreachable", 3, 3, 3 },
+	{ "fragmentation-needed", 3, 4, 4 }, { "source-route-failed", 3, 5, 5 },
+	{ "network-unknown", 3, 6, 6 }, { "host-unknown", 3, 7, 7 },
+	{ "network-prohibited", 3, 9, 9 }, { "host-prohibited", 3, 10, 10 },
+	{ "TOS-network-unreachable", 3, 11, 11 }, { "TOS-host-unreachable", 3, 12, 12 },
+	{ "communication-prohibited", 3, 13, 13 }, { "host-precedence-violation", 3, 14, 14 },
+	{ "precedence-cutoff", 3, 15, 15 },
+	{ "source-quench", 4, 0, 0xff },
+	{ "redirect", 5, 0, 0xff }, { "network-redirect", 5, 0, 0 },
+	{ "host-redirect", 5, 1, 1 }, { "TOS-network-redirect", 5, 2, 2 },
+	{ "TOS-host-redirect", 5, 3, 3 },
+	{ "echo-request", 8, 0, 0xff }, { "router-advertisement", 9, 0, 0xff },
+	{ "router-solicitation", 10, 0, 0xff },
+	{ "time-exceeded", 11, 0, 0xff }, { "ttl-zero-during-transit", 11, 0, 0 },
+	{ "ttl-zero-during-reassembly", 11, 1, 1 },
+	{ "parameter-problem", 12, 0, 0xff }, { "ip-header-bad", 12, 0, 0 },
+	{ "required-option-missing", 12, 1, 1 },
+	{ "timestamp-request", 13, 0, 0xff }, { "timestamp-reply", 14, 0, 0xff },
+	{ "address-mask-request", 17, 0, 0xff }, { "address-mask-reply", 18, 0, 0xff },
+};
+
+/* --icmp-type NAME, TYPE or TYPE/CODE. */
+static int icmp_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	const char *names[ARRAY_SIZE(icmp_codes)];
+	char num[16], hint[96];
+	const char *s, *slash;
+	uint32_t type, code;
+
+	if (strcmp(opt, "--icmp-type"))
+		return 0;
+	m->invert = take_invert(c);
+	s = next_arg(c, opt);
+	if (!s)
+		return c->p->rc;
+	if (m->set)
+		return rxs__nf_fail(c->p, "only one '--icmp-type' allowed");
+	m->set = true;
+	for (unsigned int i = 0; i < ARRAY_SIZE(icmp_codes); i++) {
+		names[i] = icmp_codes[i].name;
+		if (!strcasecmp(s, icmp_codes[i].name)) {
+			m->u.icmp.type = icmp_codes[i].type;
+			m->u.icmp.code[0] = icmp_codes[i].min;
+			m->u.icmp.code[1] = icmp_codes[i].max;
+			return 1;
+		}
+	}
+	slash = strchr(s, '/');
+	if (strlen(s) >= sizeof(num))
+		return rxs__nf_fail(c->p, "invalid ICMP type '%s'", s);
+	strcpy(num, s);
+	if (slash)
+		num[slash - s] = '\0';
+	if (!parse_u32(num, 10, 255, &type) || (slash && !parse_u32(slash + 1, 10, 255, &code)))
+		return rxs__nf_fail(c->p, "invalid ICMP type '%s'%s", s,
+				    rxs__nf_did_you_mean(s, names, ARRAY_SIZE(names), hint,
+							 sizeof(hint)));
+	m->u.icmp.type = (uint8_t)type;
+	m->u.icmp.code[0] = slash ? (uint8_t)code : 0;
+	m->u.icmp.code[1] = slash ? (uint8_t)code : 0xff;
+	return 1;
+}
+
+/* -m ttl --ttl-eq/--ttl-lt/--ttl-gt N ("! --ttl-eq" is ne); -m hl --hl-eq/lt/gt. */
+static int ttl_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	const char *pre = m->u.ttl.hl ? "--hl-" : "--ttl-";
+	size_t n = strlen(pre);
+	const char *s;
+	uint32_t v;
+	bool inv;
+
+	if (strncmp(opt, pre, n) || (strcmp(opt + n, "eq") && strcmp(opt + n, "lt") &&
+				     strcmp(opt + n, "gt")))
+		return 0;
+	inv = take_invert(c);
+	if (inv && strcmp(opt + n, "eq"))
+		return rxs__nf_fail(c->p, "'!' is only allowed before '%seq'", pre);
+	s = next_arg(c, opt);
+	if (!s)
+		return c->p->rc;
+	if (m->set)
+		return rxs__nf_fail(c->p, "only one of %seq, %slt, %sgt allowed", pre, pre, pre);
+	if (!parse_u32(s, 10, 255, &v))
+		return rxs__nf_fail(c->p, "bad value '%s' for '%s' (0-255)", s, opt);
+	m->u.ttl.value = (uint8_t)v;
+	m->u.ttl.mode = opt[n] == 'e' ? (inv ? NF_TTL_NE : NF_TTL_EQ) :
+			opt[n] == 'l' ? NF_TTL_LT : NF_TTL_GT;
+	m->set = true;
+	return 1;
+}
+
+static int tcpmss_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	const char *s;
+	uint16_t pr[2];
+
+	if (strcmp(opt, "--mss"))
+		return 0;
+	m->invert = take_invert(c);
+	s = next_arg(c, opt);
+	if (!s)
+		return c->p->rc;
+	if (m->set)
+		return rxs__nf_fail(c->p, "only one '--mss' allowed");
+	if (!parse_range(s, pr))
+		return rxs__nf_fail(c->p, "bad MSS range '%s'", s);
+	m->u.mss.min = pr[0];
+	m->u.mss.max = pr[1];
+	m->set = true;
+	return 1;
+}
+
+/* libxt_hashlimit.c parse_rate() for packet rates (revision 2+, XT_HASHLIMIT_SCALE_v2):
+ * "N", "N/second", "N/sec", "N/s", "N/minute"... Byte rates ("kb/s") are refused. */
+static bool parse_hl_rate(const char *s, uint64_t *avg)
+{
+	static const struct { const char *unit; uint32_t mult; } units[] = {
+		{ "second", 1 }, { "minute", 60 }, { "hour", 3600 }, { "day", 86400 },
+	};
+	const char *slash = strchr(s, '/');
+	uint32_t mult = 1, r;
+	char num[16];
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (slash) {
+		size_t len = strlen(slash + 1);
+		unsigned int i;
+
+		for (i = 0; i < ARRAY_SIZE(units); i++)
+			if (len && !strncasecmp(slash + 1, units[i].unit, len))
+				break;
+		if (i == ARRAY_SIZE(units))
+			return false;
+		mult = units[i].mult;
+	}
+	if (n == 0 || n >= sizeof(num))
+		return false;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (!parse_u32(num, 10, UINT32_MAX, &r) || !r)
+		return false;
+	*avg = 1000000ull * mult / r;
+	return *avg != 0;
+}
+
+static int hashlimit_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	static const struct { const char *name; uint32_t bit; } modes[] = {
+		{ "srcip", NF_HL_SIP }, { "dstip", NF_HL_DIP }, { "srcport", NF_HL_SPT },
+		{ "dstport", NF_HL_DPT },
+	};
+	static const struct { const char *name; size_t off; uint32_t max; } nums[] = {
+		{ "--hashlimit-burst", offsetof(struct nf_hashlimit_cfg, burst), 1000000 },
+		{ "--hashlimit-srcmask", offsetof(struct nf_hashlimit_cfg, srcmask), 32 },
+		{ "--hashlimit-dstmask", offsetof(struct nf_hashlimit_cfg, dstmask), 32 },
+		{ "--hashlimit-htable-size", offsetof(struct nf_hashlimit_cfg, size), UINT32_MAX },
+		{ "--hashlimit-htable-max", offsetof(struct nf_hashlimit_cfg, max), UINT32_MAX },
+		{ "--hashlimit-htable-expire", offsetof(struct nf_hashlimit_cfg, expire),
+		  UINT32_MAX },
+		{ "--hashlimit-htable-gcinterval", offsetof(struct nf_hashlimit_cfg, gc_interval),
+		  UINT32_MAX },
+	};
+	struct nf_hashlimit_cfg *hl = m->u.hl;
+	char buf[64];
+	char *save = NULL;
+	const char *s;
+	uint32_t v;
+
+	if (strncmp(opt, "--hashlimit", 11))
+		return 0;
+	if (!strcmp(opt, "--hashlimit-upto") || !strcmp(opt, "--hashlimit-above") ||
+	    !strcmp(opt, "--hashlimit")) {
+		bool inv = take_invert(c);
+
+		s = next_arg(c, opt);
+		if (!s)
+			return c->p->rc;
+		if (m->set)
+			return rxs__nf_fail(c->p, "only one of --hashlimit-upto, --hashlimit-above "
+					    "allowed");
+		if (!parse_hl_rate(s, &hl->avg))
+			return rxs__nf_fail(c->p, "bad rate '%s' (byte rates are not supported)", s);
+		/* "--hashlimit-above R" is "! --hashlimit-upto R" */
+		if ((opt[12] == 'a') != inv)
+			hl->mode |= NF_HL_INVERT;
+		m->set = true;
+		return 1;
+	}
+	if (no_invert(c, opt))
+		return c->p->rc;
+	s = next_arg(c, opt);
+	if (!s)
+		return c->p->rc;
+	if (!strcmp(opt, "--hashlimit-name")) {
+		if (strlen(s) >= sizeof(hl->name))
+			return rxs__nf_fail(c->p, "hashlimit name too long");
+		strcpy(hl->name, s);
+		return 1;
+	}
+	if (!strcmp(opt, "--hashlimit-mode")) {
+		if (strlen(s) >= sizeof(buf))
+			return rxs__nf_fail(c->p, "bad hashlimit mode '%s'", s);
+		strcpy(buf, s);
+		for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+			unsigned int i;
+
+			for (i = 0; i < ARRAY_SIZE(modes) && strcmp(w, modes[i].name); i++)
+				;
+			if (i == ARRAY_SIZE(modes))
+				return rxs__nf_fail(c->p, "bad hashlimit mode '%s' (srcip, dstip, "
+						    "srcport, dstport)", w);
+			hl->mode |= modes[i].bit;
+		}
+		return 1;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(nums); i++)
+		if (!strcmp(opt, nums[i].name)) {
+			if (!parse_u32(s, 10, nums[i].max, &v))
+				return rxs__nf_fail(c->p, "bad value '%s' for '%s'", s, opt);
+			*(uint32_t *)(void *)((char *)hl + nums[i].off) = v;
+			return 1;
+		}
+	return 0;
+}
+
+/* -m recent (libxt_recent.c). */
+static int recent_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	static const struct { const char *name; uint8_t bit; } cmds[] = {
+		{ "--set", NF_RC_SET }, { "--rcheck", NF_RC_CHECK }, { "--update", NF_RC_UPDATE },
+		{ "--remove", NF_RC_REMOVE },
+	};
+	const char *s;
+	uint32_t v;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(opt, cmds[i].name)) {
+			if (m->u.recent.check_set & (NF_RC_SET | NF_RC_CHECK | NF_RC_UPDATE |
+						     NF_RC_REMOVE))
+				return rxs__nf_fail(c->p, "recent: only one of --set, --rcheck, "
+						    "--update or --remove allowed");
+			m->invert = take_invert(c);
+			m->u.recent.check_set |= cmds[i].bit;
+			return 1;
+		}
+	if (!strcmp(opt, "--rsource") || !strcmp(opt, "--rdest") || !strcmp(opt, "--rttl") ||
+	    !strcmp(opt, "--reap")) {
+		if (no_invert(c, opt))
+			return c->p->rc;
+		if (!strcmp(opt, "--rttl"))
+			m->u.recent.check_set |= NF_RC_TTL;
+		else if (!strcmp(opt, "--reap"))
+			m->u.recent.check_set |= NF_RC_REAP;
+		else
+			m->u.recent.rdest = opt[3] == 'd';
+		return 1;
+	}
+	if (strcmp(opt, "--seconds") && strcmp(opt, "--hitcount") && strcmp(opt, "--name") &&
+	    strcmp(opt, "--mask"))
+		return 0;
+	s = next_arg(c, opt);
+	if (!s || no_invert(c, opt))
+		return c->p->rc;
+	if (!strcmp(opt, "--name")) {
+		if (strlen(s) >= 200 || !*s)	/* XT_RECENT_NAME_LEN */
+			return rxs__nf_fail(c->p, "bad recent name '%s'", s);
+		rxs__free(m->u.recent.name);
+		m->u.recent.name = rxs__strdup(s);
+		return m->u.recent.name ? 1 : rxs__nf_fail(c->p, "out of memory");
+	}
+	if (!strcmp(opt, "--mask")) {
+		uint32_t a, mk;
+		char buf[40];
+
+		snprintf(buf, sizeof(buf), "%s/32", s);
+		if (strchr(s, '/') || !parse_addr(buf, &a, &mk))
+			return rxs__nf_fail(c->p, "bad mask '%s'", s);
+		m->u.recent.mask = a;
+		return 1;
+	}
+	if (!parse_u32(s, 10, UINT32_MAX, &v))
+		return rxs__nf_fail(c->p, "bad value '%s' for '%s'", s, opt);
+	if (!strcmp(opt, "--seconds"))
+		m->u.recent.seconds = v;
+	else
+		m->u.recent.hitcount = v;
+	return 1;
+}
+
+static int connlimit_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	const char *s;
+	uint32_t v;
+
+	if (!strcmp(opt, "--connlimit-saddr") || !strcmp(opt, "--connlimit-daddr")) {
+		m->u.connlimit.daddr = opt[12] == 'd';
+		return no_invert(c, opt) ? c->p->rc : 1;
+	}
+	if (strcmp(opt, "--connlimit-above") && strcmp(opt, "--connlimit-upto") &&
+	    strcmp(opt, "--connlimit-mask"))
+		return 0;
+	if (!strcmp(opt, "--connlimit-mask")) {
+		if (no_invert(c, opt))
+			return c->p->rc;
+		s = next_arg(c, opt);
+		if (!s)
+			return c->p->rc;
+		if (!parse_u32(s, 10, 32, &v))
+			return rxs__nf_fail(c->p, "bad --connlimit-mask '%s' (0-32)", s);
+		m->u.connlimit.mask = v ? ~0u << (32 - v) : 0;
+		return 1;
+	}
+	/* xt_connlimit: (count > limit) ^ invert; --connlimit-upto N is the inverse */
+	m->invert = take_invert(c) != (opt[12] == 'u');
+	s = next_arg(c, opt);
+	if (!s)
+		return c->p->rc;
+	if (m->set)
+		return rxs__nf_fail(c->p, "only one of --connlimit-above, --connlimit-upto allowed");
+	if (!parse_u32(s, 10, UINT32_MAX, &m->u.connlimit.limit))
+		return rxs__nf_fail(c->p, "bad connection count '%s'", s);
+	m->set = true;
+	return 1;
+}
+
+/* -m set --match-set NAME src|dst[,src|dst...] (libxt_set.c, revision 4 and later). */
+static int set_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	const char *name, *dirs;
+	unsigned int dim;
+
+	if (!strcmp(opt, "--return-nomatch")) {
+		m->u.set.return_nomatch = true;
+		return no_invert(c, opt) ? c->p->rc : 1;
+	}
+	if (strcmp(opt, "--match-set") && strcmp(opt, "--set"))
+		return 0;
+	m->invert = take_invert(c);
+	name = next_arg(c, opt);
+	dirs = name ? next_arg(c, opt) : NULL;
+	if (!dirs)
+		return c->p->rc;
+	if (m->set)
+		return rxs__nf_fail(c->p, "only one '--match-set' allowed");
+	m->u.set.set = rxs__nf_ipset_find(c->p->nf, name, &dim);
+	if (m->u.set.set < 0)
+		return rxs__nf_fail(c->p, "no ipset named '%s' (sets come from the scenario's "
+				    "ipsets:)", name);
+	m->u.set.name = rxs__strdup(name);
+	if (!m->u.set.name)
+		return rxs__nf_fail(c->p, "out of memory");
+	for (const char *w = dirs; *w;) {
+		size_t n = strcspn(w, ",");
+
+		if (m->u.set.dim == 3 || (n != 3) || (strncmp(w, "src", 3) && strncmp(w, "dst", 3)))
+			return rxs__nf_fail(c->p, "bad set flags '%s' (src or dst, comma separated)",
+					    dirs);
+		if (w[0] == 'd')
+			m->u.set.flags |= (uint8_t)(1u << m->u.set.dim);
+		m->u.set.dim++;
+		w += n + (w[n] == ',');
+	}
+	if (m->u.set.dim < dim)
+		return rxs__nf_fail(c->p, "set '%s' has %u dimensions: give %u of src/dst", name,
+				    dim, dim);
+	m->set = true;
+	return 1;
+}
+
 /* 1: @opt belongs to @m and was parsed; 0: not one of @m's options; <0: error. */
 static int match_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
 {
@@ -588,6 +1209,28 @@ static int match_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
 		return length_option(c, m, opt);
 	case NF_M_COMMENT:
 		return comment_option(c, m, opt);
+	case NF_M_MARK:
+		return markm_option(c, m, opt);
+	case NF_M_ADDRTYPE:
+		return addrtype_option(c, m, opt);
+	case NF_M_STATISTIC:
+		return statistic_option(c, m, opt);
+	case NF_M_PKTTYPE:
+		return pkttype_option(c, m, opt);
+	case NF_M_ICMP:
+		return icmp_option(c, m, opt);
+	case NF_M_TTL:
+		return ttl_option(c, m, opt);
+	case NF_M_TCPMSS:
+		return tcpmss_option(c, m, opt);
+	case NF_M_HASHLIMIT:
+		return hashlimit_option(c, m, opt);
+	case NF_M_RECENT:
+		return recent_option(c, m, opt);
+	case NF_M_CONNLIMIT:
+		return connlimit_option(c, m, opt);
+	case NF_M_SET:
+		return set_option(c, m, opt);
 	}
 	return 0;
 }
@@ -677,6 +1320,65 @@ static int mark_option(struct rule_ctx *c, const char *opt)
 	return 1;
 }
 
+/* libxt_CONNMARK.c (revision 1): --set-xmark/--set-mark/--and-mark/--or-mark/--xor-mark
+ * as MARK's, --save-mark and --restore-mark with --nfmask/--ctmask (or --mask, both). */
+static int connmark_option(struct rule_ctx *c, const char *opt)
+{
+	struct nf_target *t = &c->r->t;
+	const char *s;
+	uint32_t v;
+
+	if (!strcmp(opt, "--save-mark") || !strcmp(opt, "--restore-mark")) {
+		if (no_invert(c, opt))
+			return c->p->rc;
+		if (c->mark_set)
+			return rxs__nf_fail(c->p, "CONNMARK takes one of its actions");
+		c->mark_set = true;
+		t->connmark_mode = opt[2] == 's' ? NF_CONNMARK_SAVE : NF_CONNMARK_RESTORE;
+		return 1;
+	}
+	if (!strcmp(opt, "--nfmask") || !strcmp(opt, "--ctmask") || !strcmp(opt, "--mask")) {
+		s = next_arg(c, opt);
+		if (!s || no_invert(c, opt))
+			return c->p->rc;
+		if (!parse_u32(s, 0, UINT32_MAX, &v))
+			return rxs__nf_fail(c->p, "bad mask '%s'", s);
+		if (opt[2] != 'c')
+			t->nfmask = v;
+		if (opt[2] != 'n')
+			t->ctmask = v;
+		return 1;
+	}
+	return mark_option(c, opt);
+}
+
+static int nflog_option(struct rule_ctx *c, const char *opt)
+{
+	struct nf_target *t = &c->r->t;
+	const char *s;
+	uint32_t v;
+
+	if (strcmp(opt, "--nflog-group") && strcmp(opt, "--nflog-prefix") &&
+	    strcmp(opt, "--nflog-range") && strcmp(opt, "--nflog-size") &&
+	    strcmp(opt, "--nflog-threshold"))
+		return 0;
+	s = next_arg(c, opt);
+	if (!s || no_invert(c, opt))
+		return c->p->rc;
+	if (!strcmp(opt, "--nflog-prefix")) {
+		if (strlen(s) > 63)
+			return rxs__nf_fail(c->p, "maximum prefix length 63 for --nflog-prefix");
+		rxs__free(t->nflog_prefix);
+		t->nflog_prefix = rxs__strdup(s);
+		return t->nflog_prefix ? 1 : rxs__nf_fail(c->p, "out of memory");
+	}
+	if (!parse_u32(s, 10, !strcmp(opt, "--nflog-group") ? 0xffff : UINT32_MAX, &v))
+		return rxs__nf_fail(c->p, "bad value '%s' for '%s'", s, opt);
+	if (!strcmp(opt, "--nflog-group"))
+		t->nflog_group = (uint16_t)v;
+	return 1;
+}
+
 static int target_option(struct rule_ctx *c, const char *opt)
 {
 	struct nf_target *t = &c->r->t;
@@ -687,6 +1389,10 @@ static int target_option(struct rule_ctx *c, const char *opt)
 		return log_option(c, opt);
 	case NF_T_MARK:
 		return mark_option(c, opt);
+	case NF_T_CONNMARK:
+		return connmark_option(c, opt);
+	case NF_T_NFLOG:
+		return nflog_option(c, opt);
 	case NF_T_CT:
 		if (strcmp(opt, "--notrack") || t->notrack_alias)
 			return 0;
@@ -740,6 +1446,35 @@ static const struct { const char *name, *needs; } all_options[] = {
 	{ "--log-macdecode", "-j LOG" }, { "--set-mark", "-j MARK" }, { "--set-xmark", "-j MARK" },
 	{ "--and-mark", "-j MARK" }, { "--or-mark", "-j MARK" }, { "--xor-mark", "-j MARK" },
 	{ "--notrack", "-j CT" }, { "--reject-with", "-j REJECT" },
+	{ "--out-interface", "" }, { "--mark", "-m mark' or '-m connmark" },
+	{ "--src-type", "-m addrtype" }, { "--dst-type", "-m addrtype" },
+	{ "--limit-iface-in", "-m addrtype" }, { "--limit-iface-out", "-m addrtype" },
+	{ "--mode", "-m statistic" }, { "--probability", "-m statistic" },
+	{ "--every", "-m statistic" }, { "--packet", "-m statistic" },
+	{ "--pkt-type", "-m pkttype" }, { "--icmp-type", "-p icmp" },
+	{ "--ttl-eq", "-m ttl" }, { "--ttl-lt", "-m ttl" }, { "--ttl-gt", "-m ttl" },
+	{ "--hl-eq", "-m hl" }, { "--hl-lt", "-m hl" }, { "--hl-gt", "-m hl" },
+	{ "--mss", "-m tcpmss" }, { "--hashlimit-upto", "-m hashlimit" },
+	{ "--hashlimit-above", "-m hashlimit" }, { "--hashlimit-burst", "-m hashlimit" },
+	{ "--hashlimit-mode", "-m hashlimit" }, { "--hashlimit-name", "-m hashlimit" },
+	{ "--hashlimit-srcmask", "-m hashlimit" }, { "--hashlimit-dstmask", "-m hashlimit" },
+	{ "--hashlimit-htable-expire", "-m hashlimit" },
+	{ "--hashlimit-htable-size", "-m hashlimit" },
+	{ "--hashlimit-htable-max", "-m hashlimit" },
+	{ "--hashlimit-htable-gcinterval", "-m hashlimit" },
+	{ "--set", "-m recent" }, { "--rcheck", "-m recent" }, { "--update", "-m recent" },
+	{ "--remove", "-m recent" }, { "--seconds", "-m recent" }, { "--hitcount", "-m recent" },
+	{ "--name", "-m recent" }, { "--rsource", "-m recent" }, { "--rdest", "-m recent" },
+	{ "--rttl", "-m recent" }, { "--reap", "-m recent" },
+	{ "--connlimit-above", "-m connlimit" }, { "--connlimit-upto", "-m connlimit" },
+	{ "--connlimit-mask", "-m connlimit" }, { "--connlimit-saddr", "-m connlimit" },
+	{ "--connlimit-daddr", "-m connlimit" }, { "--match-set", "-m set" },
+	{ "--return-nomatch", "-m set" },
+	{ "--save-mark", "-j CONNMARK" }, { "--restore-mark", "-j CONNMARK" },
+	{ "--nfmask", "-j CONNMARK" }, { "--ctmask", "-j CONNMARK" },
+	{ "--nflog-group", "-j NFLOG" }, { "--nflog-prefix", "-j NFLOG" },
+	{ "--nflog-range", "-j NFLOG" }, { "--nflog-size", "-j NFLOG" },
+	{ "--nflog-threshold", "-j NFLOG" },
 };
 
 /* An option no part of this rule takes: known elsewhere (say what it needs), or a typo. */
@@ -768,6 +1503,13 @@ static int one_option(struct rule_ctx *c, const char *opt)
 		rc = match_option(c, &r->m[k - 1], opt);
 	if (rc == 0 && c->seen_target)
 		rc = target_option(c, opt);
+	if (rc == 0 && !strcmp(opt, "--icmp-type") && c->icmp < 0 && r->proto == 1 &&
+	    !r->inv_proto) {
+		/* -p icmp loads the icmp match the same way */
+		if (add_match(c, "icmp"))
+			return c->p->rc;
+		rc = match_option(c, &r->m[c->icmp], opt);
+	}
 	if (rc == 0 && is_l4_option(opt) && c->l4 < 0) {
 		/* The implicit protocol match (xshared.c: load_proto). */
 		if (r->proto != 6 && r->proto != 17)
@@ -782,6 +1524,111 @@ static int one_option(struct rule_ctx *c, const char *opt)
 	return rc < 0 ? rc : 0;
 }
 
+
+/* The checks of the new matches' options (each extension's final_check and checkentry). */
+static int check_match(struct rule_ctx *c, struct nf_match *m)
+{
+	const struct nf_rule *r = c->r;
+
+	switch (m->kind) {
+	case NF_M_MARK:
+		if (!m->set)
+			return rxs__nf_fail(c->p, "%s needs --mark", m->u.mark.ct ? "connmark" : "mark");
+		break;
+	case NF_M_ADDRTYPE:
+		if (m->u.addrtype.limit_in && (c->p->nf->chains[r->chain].hook ==
+					       RXS_NF_INET_LOCAL_OUT ||
+					       c->p->nf->chains[r->chain].hook ==
+					       RXS_NF_INET_POST_ROUTING))
+			return rxs__nf_fail(c->p, "addrtype: --limit-iface-in is not valid in %s",
+					    c->p->nf->chains[r->chain].name);
+		if (m->u.addrtype.limit_out && (c->p->nf->chains[r->chain].hook ==
+						RXS_NF_INET_PRE_ROUTING ||
+						c->p->nf->chains[r->chain].hook ==
+						RXS_NF_INET_LOCAL_IN))
+			return rxs__nf_fail(c->p, "addrtype: --limit-iface-out is not valid in %s",
+					    c->p->nf->chains[r->chain].name);
+		break;
+	case NF_M_STATISTIC:
+		if (m->u.stat.mode == 0xff)
+			return rxs__nf_fail(c->p, "statistic needs --mode");
+		if (m->u.stat.mode == NF_STAT_NTH) {
+			if (!m->set)
+				return rxs__nf_fail(c->p, "statistic --mode nth needs --every");
+			if (m->u.stat.packet > m->u.stat.every)
+				return rxs__nf_fail(c->p, "the --packet p must be 0 <= p <= n-1");
+			m->u.stat.count = m->u.stat.every - m->u.stat.packet;
+		} else if (!m->set) {
+			return rxs__nf_fail(c->p, "statistic --mode random needs --probability");
+		}
+		break;
+	case NF_M_PKTTYPE:
+		if (m->u.pkttype == 0xff)
+			return rxs__nf_fail(c->p, "pkttype needs --pkt-type");
+		break;
+	case NF_M_ICMP:
+		if (r->proto != 1 || r->inv_proto)
+			return rxs__nf_fail(c->p, "the icmp match needs '-p icmp'");
+		break;
+	case NF_M_TTL:
+		if (!m->set)
+			return rxs__nf_fail(c->p, "%s needs one of its options",
+					    m->u.ttl.hl ? "hl" : "ttl");
+		if (m->u.ttl.hl)
+			return rxs__nf_fail(c->p, "match 'hl' is ip6tables' (use ttl)");
+		break;
+	case NF_M_TCPMSS:
+		if (!m->set)
+			return rxs__nf_fail(c->p, "tcpmss needs --mss");
+		if (r->proto != 6 || r->inv_proto)
+			return rxs__nf_fail(c->p, "the tcpmss match needs '-p tcp'");
+		break;
+	case NF_M_HASHLIMIT:
+		if (!m->set)
+			return rxs__nf_fail(c->p, "hashlimit needs --hashlimit-upto or "
+					    "--hashlimit-above");
+		if (!m->u.hl->name[0])
+			return rxs__nf_fail(c->p, "hashlimit needs --hashlimit-name");
+		if (!m->u.hl->burst || !m->u.hl->expire || !m->u.hl->gc_interval)
+			return rxs__nf_fail(c->p, "hashlimit: burst, htable-expire and "
+					    "htable-gcinterval must be above 0");
+		m->u.hl->table = rxs__nf_hashlimit_table(c->p->nf, m->u.hl);
+		if (m->u.hl->table < 0)
+			return rxs__nf_fail(c->p, "out of memory");
+		break;
+	case NF_M_RECENT:
+		if (!(m->u.recent.check_set & (NF_RC_SET | NF_RC_CHECK | NF_RC_UPDATE |
+					       NF_RC_REMOVE)))
+			return rxs__nf_fail(c->p, "recent needs one of --set, --rcheck, --update or "
+					    "--remove");
+		if (m->u.recent.hitcount > 20)	/* ip_pkt_list_tot */
+			return rxs__nf_fail(c->p, "recent: --hitcount %u is above ip_pkt_list_tot "
+					    "(20)", m->u.recent.hitcount);
+		if ((m->u.recent.check_set & NF_RC_REAP) && !m->u.recent.seconds)
+			return rxs__nf_fail(c->p, "recent: --reap needs --seconds");
+		if ((m->u.recent.check_set & (NF_RC_SET | NF_RC_REMOVE)) &&
+		    (m->u.recent.seconds || m->u.recent.hitcount))
+			return rxs__nf_fail(c->p, "recent: --seconds and --hitcount go with "
+					    "--rcheck or --update");
+		m->u.recent.table = rxs__nf_recent_table(c->p->nf, m->u.recent.name ?
+							 m->u.recent.name : "DEFAULT");
+		if (m->u.recent.table < 0)
+			return rxs__nf_fail(c->p, "out of memory");
+		break;
+	case NF_M_CONNLIMIT:
+		if (!m->set)
+			return rxs__nf_fail(c->p, "connlimit needs --connlimit-above or "
+					    "--connlimit-upto");
+		break;
+	case NF_M_SET:
+		if (!m->set)
+			return rxs__nf_fail(c->p, "set needs --match-set");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
 
 /* The checks the kernel makes when the table is loaded (xt_check_match / xt_check_target:
  * .proto, .table, checkentry), which iptables reports as errors. */
@@ -810,7 +1657,13 @@ static int check_rule(struct rule_ctx *c)
 			return rxs__nf_fail(c->p, "limit: a burst of 0 never matches");
 		if (m->kind == NF_M_COMMENT && !m->u.comment)
 			return rxs__nf_fail(c->p, "comment needs --comment");
+		if (check_match(c, &c->r->m[i]))
+			return c->p->rc;
 	}
+	if (r->outiface[0] && (!strcmp(c->p->nf->chains[r->chain].name, "PREROUTING") ||
+			       !strcmp(c->p->nf->chains[r->chain].name, "INPUT")) &&
+	    c->p->nf->chains[r->chain].hook >= 0)
+		return rxs__nf_fail(c->p, "Can't use -o with %s", c->p->nf->chains[r->chain].name);
 	if (r->t.kind == NF_T_REJECT && nf_reject_types[r->t.reject_with].tcp_reset && !tcp)
 		return rxs__nf_fail(c->p, "--reject-with tcp-reset needs '-p tcp'");
 	if (r->t.kind == NF_T_REJECT && r->table != NF_TABLE_FILTER)
@@ -820,6 +1673,11 @@ static int check_rule(struct rule_ctx *c)
 				    r->t.notrack_alias ? "NOTRACK" : "CT");
 	if (r->t.kind == NF_T_CT && !r->t.notrack)
 		return rxs__nf_fail(c->p, "CT is supported only with --notrack");
+	if (r->t.kind == NF_T_TRACE && r->table != NF_TABLE_RAW)
+		return rxs__nf_fail(c->p, "TRACE is only valid in the raw table");
+	if (r->t.kind == NF_T_CONNMARK && !c->mark_set)
+		return rxs__nf_fail(c->p, "CONNMARK needs --set-xmark, --set-mark, --and-mark, "
+				    "--or-mark, --xor-mark, --save-mark or --restore-mark");
 	if (r->t.kind == NF_T_MARK && !c->mark_set)
 		return rxs__nf_fail(c->p, "MARK needs --set-mark, --set-xmark, --and-mark, "
 				    "--or-mark or --xor-mark");
@@ -880,7 +1738,7 @@ static struct nf_rule *new_rule(struct nf_parser *p, unsigned int chain)
 
 int rxs__nf_parse_rule(struct nf_parser *p, char **argv, unsigned int argc)
 {
-	struct rule_ctx c = { .p = p, .argv = argv, .argc = argc, .l4 = -1 };
+	struct rule_ctx c = { .p = p, .argv = argv, .argc = argc, .l4 = -1, .icmp = -1 };
 	uint64_t pkts = 0, bytes = 0;
 	unsigned int a = 0;
 	int chain;

@@ -153,6 +153,11 @@ static int open_table(struct nf_parser *p, const char *name)
 	for (unsigned int i = 0; i < NF_NTABLES; i++)
 		if (!strcmp(name, nf_table_names[i]))
 			t = (int)i;
+	if (!strcmp(name, "nat") && p->skip) {
+		/* skip mode: its rules are listed as skipped, up to its COMMIT */
+		p->skip_table = true;
+		return 0;
+	}
 	if (!strcmp(name, "nat"))
 		return rxs__nf_fail(p, "table nat is not supported yet");
 	if (t < 0)
@@ -350,6 +355,59 @@ static int tokenize(const char *line, char *buf, char **argv, unsigned int *argc
 	return quoted ? -EINVAL : 0;
 }
 
+static int add_skipped(struct nf_parser *p, const char *reason)
+{
+	struct rxs_ruleset *nf = p->nf;
+	struct nf_skipped *n = rxs__realloc(nf->skipped, (nf->nskipped + 1) * sizeof(*n));
+
+	if (!n)
+		return rxs__nf_fail(p, "out of memory");
+	nf->skipped = n;
+	n += nf->nskipped;
+	n->line = p->line;
+	n->text = rxs__strdup(p->quote);
+	n->reason = rxs__strdup(reason);
+	nf->nskipped++;
+	if (!n->text || !n->reason)
+		return rxs__nf_fail(p, "out of memory");
+	return 0;
+}
+
+/* Skip mode: parse the rule with errors going to a buffer of our own; a rule that fails is
+ * taken back out (its chain's last, the rule set's last) and listed with the error. */
+static int parse_rule_or_skip(struct nf_parser *p, char **argv, unsigned int argc)
+{
+	struct rxs_ruleset *nf = p->nf;
+	unsigned int nrules = nf->nrules;
+	char *err = p->err, msg[512];
+	size_t errlen = p->errlen;
+	int rc;
+
+	if (!p->skip)
+		return rxs__nf_parse_rule(p, argv, argc);
+	p->err = msg;
+	p->errlen = sizeof(msg);
+	msg[0] = '\0';
+	rc = rxs__nf_parse_rule(p, argv, argc);
+	p->err = err;
+	p->errlen = errlen;
+	if (rc != RXS_ERULE)
+		return rc;
+	p->rc = 0;
+	if (nf->nrules > nrules) {
+		struct nf_rule *r = &nf->rules[--nf->nrules];
+
+		nf->chains[r->chain].nrules--;
+		rxs__free(r->text);
+		rxs__free(r->t.name);
+		rxs__free(r->t.log_prefix);
+		rxs__free(r->t.nflog_prefix);
+		for (unsigned int m = 0; m < r->nmatches; m++)
+			rxs__nf_match_free(&r->m[m]);
+	}
+	return add_skipped(p, msg);
+}
+
 static int parse_line(struct nf_parser *p, char *buf)
 {
 	char *argv[NF_MAX_ARGS];
@@ -365,6 +423,19 @@ static int parse_line(struct nf_parser *p, char *buf)
 			return rxs__nf_fail(p, "expected '*table'");
 		return open_table(p, argv[0] + 1);
 	}
+	if (p->skip_table) {
+		char reason[256];
+
+		if (!strcmp(argv[0], "COMMIT")) {
+			p->skip_table = false;
+			return 0;
+		}
+		if (argv[0][0] == ':' || argv[0][0] == '*')
+			return 0;
+		snprintf(reason, sizeof(reason), "%s:%u:%u: %s: table nat is not supported yet",
+			 p->name, p->line, p->qcol, p->quote);
+		return add_skipped(p, reason);
+	}
 	if (!strcmp(argv[0], "COMMIT")) {
 		if (p->table < 0)
 			return rxs__nf_fail(p, "COMMIT without a table");
@@ -374,14 +445,15 @@ static int parse_line(struct nf_parser *p, char *buf)
 		return rxs__nf_fail(p, "a rule or chain before any '*table' line");
 	if (argv[0][0] == ':')
 		return declare_chain(p, argv, argc);
-	return rxs__nf_parse_rule(p, argv, argc);
+	return parse_rule_or_skip(p, argv, argc);
 }
 
 int rxs__nf_parse(struct rxs_ruleset *nf, const char *text, const char *name,
-		  unsigned int first_line, unsigned int indent, char *err, size_t errlen)
+		  unsigned int first_line, unsigned int indent, bool skip, char *err,
+		  size_t errlen)
 {
 	struct nf_parser p = { .nf = nf, .name = name ? name : "netfilter", .err = err,
-			       .errlen = errlen, .table = -1, .indent = indent };
+			       .errlen = errlen, .table = -1, .indent = indent, .skip = skip };
 	const char *s = text ? text : "";
 	unsigned int offset = 0;
 
@@ -411,6 +483,11 @@ int rxs__nf_parse(struct rxs_ruleset *nf, const char *text, const char *name,
 		rxs__free(buf);
 		s += n + (s[n] == '\n');
 	}
+	if (!p.rc && p.skip_table) {
+		p.line = first_line + (offset ? offset - 1 : 0);
+		p.quote = NULL;
+		rxs__nf_fail(&p, "missing COMMIT for table nat");
+	}
 	if (!p.rc && p.table >= 0) {
 		p.line = first_line + (offset ? offset - 1 : 0);
 		p.quote = NULL;
@@ -418,6 +495,29 @@ int rxs__nf_parse(struct rxs_ruleset *nf, const char *text, const char *name,
 			     nf_table_names[p.table], p.table_line);
 	}
 	return p.rc;
+}
+
+void rxs__nf_match_free(struct nf_match *m)
+{
+	switch (m->kind) {
+	case NF_M_COMMENT:
+		rxs__free(m->u.comment);
+		break;
+	case NF_M_HASHLIMIT:
+		rxs__free(m->u.hl);
+		break;
+	case NF_M_RECENT:
+		rxs__free(m->u.recent.name);
+		break;
+	case NF_M_CONNLIMIT:
+		rxs__nf_conncount_free(m->u.connlimit.cc);
+		break;
+	case NF_M_SET:
+		rxs__free(m->u.set.name);
+		break;
+	default:
+		break;
+	}
 }
 
 void rxs__nf_free_rules(struct rxs_ruleset *nf)
@@ -428,9 +528,9 @@ void rxs__nf_free_rules(struct rxs_ruleset *nf)
 		rxs__free(r->text);
 		rxs__free(r->t.name);
 		rxs__free(r->t.log_prefix);
+		rxs__free(r->t.nflog_prefix);
 		for (unsigned int m = 0; m < r->nmatches; m++)
-			if (r->m[m].kind == NF_M_COMMENT)
-				rxs__free(r->m[m].u.comment);
+			rxs__nf_match_free(&r->m[m]);
 	}
 	for (unsigned int i = 0; i < nf->nchains; i++) {
 		rxs__free(nf->chains[i].name);
@@ -438,4 +538,9 @@ void rxs__nf_free_rules(struct rxs_ruleset *nf)
 	}
 	rxs__free(nf->rules);
 	rxs__free(nf->chains);
+	for (unsigned int i = 0; i < nf->nskipped; i++) {
+		rxs__free(nf->skipped[i].text);
+		rxs__free(nf->skipped[i].reason);
+	}
+	rxs__free(nf->skipped);
 }

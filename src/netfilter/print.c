@@ -20,7 +20,8 @@ const char *rxs__nf_target_name(const struct rxs_ruleset *nf, const struct nf_ru
 	static const char *const names[] = {
 		[NF_T_NONE] = "", [NF_T_ACCEPT] = "ACCEPT", [NF_T_DROP] = "DROP",
 		[NF_T_RETURN] = "RETURN", [NF_T_REJECT] = "REJECT", [NF_T_LOG] = "LOG",
-		[NF_T_MARK] = "MARK", [NF_T_CT] = "CT",
+		[NF_T_MARK] = "MARK", [NF_T_CT] = "CT", [NF_T_CONNMARK] = "CONNMARK",
+		[NF_T_NFLOG] = "NFLOG", [NF_T_TRACE] = "TRACE",
 	};
 
 	if (r->t.kind == NF_T_CHAIN)
@@ -79,6 +80,7 @@ static void print_states(FILE *out, const struct nf_match *m)
 	static const struct { unsigned int bit; const char *name; } order[] = {
 		{ NF_CTS_INVALID, "INVALID" }, { NF_CTS_NEW, "NEW" }, { NF_CTS_RELATED, "RELATED" },
 		{ NF_CTS_ESTABLISHED, "ESTABLISHED" }, { NF_CTS_UNTRACKED, "UNTRACKED" },
+		{ NF_CTS_SNAT, "SNAT" }, { NF_CTS_DNAT, "DNAT" },
 	};
 	const char *sep = " ";
 
@@ -119,6 +121,159 @@ static void print_rate(FILE *out, uint32_t period)
 	fprintf(out, " %u/%s", rates[i - 1].mult / period, rates[i - 1].name);
 }
 
+/* libxt_hashlimit.c print_rate() of revision 2+: scale 10^6. */
+static void print_hl_rate(FILE *out, uint64_t period)
+{
+	static const struct { const char *name; uint64_t mult; } rates[] = {
+		{ "day", 1000000ull * 24 * 60 * 60 }, { "hour", 1000000ull * 60 * 60 },
+		{ "min", 1000000ull * 60 }, { "sec", 1000000ull },
+	};
+	unsigned int i;
+
+	for (i = 1; i < ARRAY_SIZE(rates); ++i)
+		if (period > rates[i].mult || rates[i].mult / period < rates[i].mult % period)
+			break;
+	fprintf(out, " %llu/%s", (unsigned long long)(rates[i - 1].mult / period),
+		rates[i - 1].name);
+}
+
+static void print_match_ext(FILE *out, const struct nf_match *m)
+{
+	static const char *const rtn[] = {
+		"UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
+		"UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE",
+	};
+	static const char *const pkttypes[] = { "unicast", "broadcast", "multicast", "otherhost",
+						"outgoing", "loopback" };
+	static const char *const ttl_ops[] = { "==", "!=", "<", ">" };
+
+	switch (m->kind) {
+	case NF_M_MARK:
+		fputs(m->u.mark.ct ? " connmark match " : " mark match", out);
+		if (m->invert)
+			fputs(m->u.mark.ct ? "!" : " !", out);
+		if (m->u.mark.mask != 0xffffffffu)
+			fprintf(out, " 0x%x/0x%x", m->u.mark.mark, m->u.mark.mask);
+		else
+			fprintf(out, " 0x%x", m->u.mark.mark);
+		break;
+	case NF_M_ADDRTYPE:
+		fputs(" ADDRTYPE match", out);
+		for (int dst = 0; dst < 2; dst++) {
+			uint16_t types = dst ? m->u.addrtype.dst : m->u.addrtype.src;
+			const char *sep = "";
+
+			if (!types)
+				continue;
+			fprintf(out, " %s-type %s", dst ? "dst" : "src",
+				(dst ? m->u.addrtype.inv_dst : m->u.addrtype.inv_src) ? "!" : "");
+			for (unsigned int i = 0; i < ARRAY_SIZE(rtn); i++)
+				if (types & 1u << i) {
+					fprintf(out, "%s%s", sep, rtn[i]);
+					sep = ",";
+				}
+		}
+		if (m->u.addrtype.limit_in)
+			fputs(" limit-in", out);
+		if (m->u.addrtype.limit_out)
+			fputs(" limit-out", out);
+		break;
+	case NF_M_STATISTIC:
+		fputs(" statistic", out);
+		if (m->invert)
+			fputs(" !", out);
+		if (m->u.stat.mode == NF_STAT_RANDOM) {
+			fprintf(out, " mode random probability %.11f",
+				m->u.stat.probability / 2147483648.0);
+		} else {
+			fprintf(out, " mode nth every %u", m->u.stat.every + 1);
+			if (m->u.stat.packet)
+				fprintf(out, " packet %u", m->u.stat.packet);
+		}
+		break;
+	case NF_M_PKTTYPE:
+		fprintf(out, " PKTTYPE %s= %s", m->invert ? "!" : "",
+			m->u.pkttype < ARRAY_SIZE(pkttypes) ? pkttypes[m->u.pkttype] : "?");
+		break;
+	case NF_M_ICMP:
+		fprintf(out, " icmp%stype %u", m->invert ? " !" : "", m->u.icmp.type);
+		if (m->u.icmp.code[0] == m->u.icmp.code[1])
+			fprintf(out, " code %u", m->u.icmp.code[0]);
+		else if (m->u.icmp.code[0] != 0 || m->u.icmp.code[1] != 0xff)
+			fprintf(out, " codes %u-%u", m->u.icmp.code[0], m->u.icmp.code[1]);
+		break;
+	case NF_M_TTL:
+		fprintf(out, " TTL match TTL %s %u", ttl_ops[m->u.ttl.mode], m->u.ttl.value);
+		break;
+	case NF_M_TCPMSS:
+		fprintf(out, " tcpmss match %s", m->invert ? "!" : "");
+		if (m->u.mss.min == m->u.mss.max)
+			fprintf(out, "%u", m->u.mss.min);
+		else
+			fprintf(out, "%u:%u", m->u.mss.min, m->u.mss.max);
+		break;
+	case NF_M_HASHLIMIT:
+		fprintf(out, " limit: %s", m->u.hl->mode & NF_HL_INVERT ? "above" : "up to");
+		print_hl_rate(out, m->u.hl->avg);
+		fprintf(out, " burst %u", m->u.hl->burst);
+		if (m->u.hl->mode & (NF_HL_SIP | NF_HL_DIP | NF_HL_SPT | NF_HL_DPT)) {
+			const char *sep = " mode ";
+
+			if (m->u.hl->mode & NF_HL_SIP)
+				fprintf(out, "%ssrcip", sep), sep = "-";
+			if (m->u.hl->mode & NF_HL_SPT)
+				fprintf(out, "%ssrcport", sep), sep = "-";
+			if (m->u.hl->mode & NF_HL_DIP)
+				fprintf(out, "%sdstip", sep), sep = "-";
+			if (m->u.hl->mode & NF_HL_DPT)
+				fprintf(out, "%sdstport", sep);
+		}
+		if (m->u.hl->expire != 10000)
+			fprintf(out, " htable-expire %u", m->u.hl->expire);
+		break;
+	case NF_M_RECENT: {
+		uint8_t cs = m->u.recent.check_set;
+
+		fprintf(out, " recent:%s %s", m->invert ? " !" : "",
+			cs & NF_RC_SET ? "SET" : cs & NF_RC_UPDATE ? "UPDATE" :
+			cs & NF_RC_CHECK ? "CHECK" : "REMOVE");
+		if (m->u.recent.seconds)
+			fprintf(out, " seconds: %u", m->u.recent.seconds);
+		if (cs & NF_RC_REAP)
+			fputs(" reap", out);
+		if (m->u.recent.hitcount)
+			fprintf(out, " hit_count: %u", m->u.recent.hitcount);
+		if (cs & NF_RC_TTL)
+			fputs(" TTL-Match", out);
+		fprintf(out, " name: %s side: %s", m->u.recent.name ? m->u.recent.name : "DEFAULT",
+			m->u.recent.rdest ? "dest" : "source");
+		{
+			char buf[32];
+
+			addr_str(m->u.recent.mask, 0xffffffffu, buf, sizeof(buf));
+			fprintf(out, " mask: %s", buf);
+		}
+		break;
+	}
+	case NF_M_CONNLIMIT: {
+		unsigned int len = 0;
+
+		while (len < 32 && m->u.connlimit.mask & (0x80000000u >> len))
+			len++;
+		fprintf(out, " #conn %s/%u %s %u", m->u.connlimit.daddr ? "dst" : "src", len,
+			m->invert ? "<=" : ">", m->u.connlimit.limit);
+		break;
+	}
+	case NF_M_SET:
+		fprintf(out, " %smatch-set %s ", m->invert ? "! " : "", m->u.set.name);
+		for (unsigned int i = 0; i < m->u.set.dim; i++)
+			fprintf(out, "%s%s", i ? "," : "", m->u.set.flags >> i & 1 ? "dst" : "src");
+		break;
+	default:
+		break;
+	}
+}
+
 static void print_match(FILE *out, const struct nf_match *m)
 {
 	switch (m->kind) {
@@ -151,6 +306,9 @@ static void print_match(FILE *out, const struct nf_match *m)
 		break;
 	case NF_M_COMMENT:
 		fprintf(out, " /* %s */", m->u.comment);
+		break;
+	default:
+		print_match_ext(out, m);
 		break;
 	}
 }
@@ -187,6 +345,21 @@ static void print_target(FILE *out, const struct nf_target *t)
 	case NF_T_CT:
 		fputs(t->notrack_alias ? " NOTRACK" : " CT notrack", out);
 		break;
+	case NF_T_CONNMARK:
+		if (t->connmark_mode == NF_CONNMARK_SAVE)
+			fprintf(out, " CONNMARK save nfmask 0x%x ctmask ~0x%x", t->nfmask, t->ctmask);
+		else if (t->connmark_mode == NF_CONNMARK_RESTORE)
+			fprintf(out, " CONNMARK restore ctmask 0x%x nfmask ~0x%x", t->ctmask,
+				t->nfmask);
+		else
+			fprintf(out, " CONNMARK xset 0x%x/0x%x", t->mark, t->mask);
+		break;
+	case NF_T_NFLOG:
+		if (t->nflog_prefix)
+			fprintf(out, " nflog-prefix %s", t->nflog_prefix);
+		if (t->nflog_group)
+			fprintf(out, " nflog-group %u", t->nflog_group);
+		break;
 	default:
 		break;
 	}
@@ -206,7 +379,9 @@ static void print_rule(FILE *out, const struct rxs_ruleset *nf, const struct nf_
 		fprintf(out, "%-5u", r->proto);
 	fputs("-- ", out);
 	snprintf(buf, sizeof(buf), "%s%s", r->inv_in ? "!" : "", r->iniface[0] ? r->iniface : "*");
-	fprintf(out, " %-6s %-6s ", buf, "*");
+	fprintf(out, " %-6s ", buf);
+	snprintf(buf, sizeof(buf), "%s%s", r->inv_out ? "!" : "", r->outiface[0] ? r->outiface : "*");
+	fprintf(out, "%-6s ", buf);
 	addr_str(r->src, r->smsk, buf, sizeof(buf));
 	fprintf(out, "%c%-19s ", r->inv_src ? '!' : ' ', buf);
 	addr_str(r->dst, r->dmsk, buf, sizeof(buf));

@@ -68,6 +68,8 @@ static bool ip_match(const struct nf_rule *r, const struct nf_hook_ctx *x)
 		return false;
 	if (r->iniface[0] && iface_match(r->iniface, x->in ? x->in : "") == r->inv_in)
 		return false;
+	if (r->outiface[0] && iface_match(r->outiface, x->out ? x->out : "") == r->inv_out)
+		return false;
 	if (r->proto && (pi->proto != r->proto) != r->inv_proto)
 		return false;
 	return true;
@@ -165,9 +167,129 @@ static bool limit_match(struct nf_match *m, const struct nf_hook_ctx *x)
 	return true;
 }
 
+/* addrtype_mt_v1(): the RTN_* type of an address, as the local table (and, with
+ * --limit-iface-in/out, the device) says. */
+static bool addrtype_match(const struct nf_match *m, const struct nf_hook_ctx *x)
+{
+	const struct rxs_host *h = rxs__skb_host(x->skb);
+	const struct rxs_netdev *dev = NULL;
+
+	if (m->u.addrtype.limit_in || m->u.addrtype.limit_out)
+		dev = x->skb->dev;
+	if (m->u.addrtype.src &&
+	    !!(m->u.addrtype.src & 1u << rxs__inet_addr_type(h, dev, x->pi.saddr)) ==
+	    m->u.addrtype.inv_src)
+		return false;
+	if (m->u.addrtype.dst &&
+	    !!(m->u.addrtype.dst & 1u << rxs__inet_addr_type(h, dev, x->pi.daddr)) ==
+	    m->u.addrtype.inv_dst)
+		return false;
+	return true;
+}
+
+/* statistic_mt(): nth counts packets in the rule's own counter. */
+static bool statistic_match(struct nf_match *m, struct rxs_ruleset *nf)
+{
+	bool ret = m->invert;
+
+	if (m->u.stat.mode == NF_STAT_RANDOM) {
+		if ((rxs__nf_random(nf) & 0x7fffffff) < m->u.stat.probability)
+			ret = !ret;
+		return ret;
+	}
+	m->u.stat.count = m->u.stat.count == m->u.stat.every ? 0 : m->u.stat.count + 1;
+	if (m->u.stat.count == 0)
+		ret = !ret;
+	return ret;
+}
+
+/* icmp_match(): later fragments never match; a cut header drops the packet. */
+static enum match_result icmp_match(const struct nf_match *m, const struct nf_pktinfo *pi)
+{
+	bool ok;
+
+	if (pi->fragoff)
+		return NO_MATCH;
+	if (!pi->l4 || pi->l4len < 2)
+		return HOTDROP;
+	ok = m->u.icmp.type == 0xff ||
+	     (pi->l4[0] == m->u.icmp.type && pi->l4[1] >= m->u.icmp.code[0] &&
+	      pi->l4[1] <= m->u.icmp.code[1]);
+	return ok != m->invert ? MATCH : NO_MATCH;
+}
+
+static bool ttl_match(const struct nf_match *m, const struct nf_pktinfo *pi)
+{
+	uint8_t ttl = pi->iph[8];
+
+	switch (m->u.ttl.mode) {
+	case NF_TTL_EQ:
+		return ttl == m->u.ttl.value;
+	case NF_TTL_NE:
+		return ttl != m->u.ttl.value;
+	case NF_TTL_LT:
+		return ttl < m->u.ttl.value;
+	default:
+		return ttl > m->u.ttl.value;
+	}
+}
+
+/* tcpmss_mt(): the MSS option's value; without one the match is its inversion. */
+static enum match_result tcpmss_match(const struct nf_match *m, const struct nf_pktinfo *pi)
+{
+	unsigned int doff, optlen;
+	const uint8_t *op;
+
+	if (!pi->l4 || pi->l4len < 20)
+		return HOTDROP;
+	doff = (pi->l4[12] >> 4) * 4u;
+	if (doff < 20 || doff > pi->l4len)
+		return HOTDROP;
+	op = pi->l4 + 20;
+	optlen = doff - 20;
+	for (unsigned int i = 0; i < optlen;) {
+		if (op[i] == 2 && optlen - i >= 4 && op[i + 1] == 4) {
+			uint16_t mss = (uint16_t)(op[i + 2] << 8 | op[i + 3]);
+
+			return ((mss >= m->u.mss.min && mss <= m->u.mss.max) != m->invert) ? MATCH
+											     : NO_MATCH;
+		}
+		if (op[i] < 2)
+			i++;
+		else
+			i += op[i + 1] ? op[i + 1] : 1u;
+	}
+	return m->invert ? MATCH : NO_MATCH;
+}
+
+/* xt_pkttype: a looped-back packet counts as multicast or broadcast by its address. */
+static bool pkttype_match(const struct nf_match *m, const struct nf_hook_ctx *x)
+{
+	uint8_t type = x->skb->pkt_type;
+
+	return (type == m->u.pkttype) != m->invert;
+}
+
+/* connlimit_mt(): the connections whose key is the packet's (nf_conncount_count). A
+ * packet without a tuple drops (hotdrop). */
+static enum match_result connlimit_match(struct nf_match *m, const struct nf_hook_ctx *x)
+{
+	struct nf_ct_key k;
+	uint32_t key;
+	unsigned int n;
+
+	if (!rxs__nf_ct_key(x->nf, &x->pi, &k))
+		return HOTDROP;
+	key = (m->u.connlimit.daddr ? k.dst : k.src) & m->u.connlimit.mask;
+	n = rxs__nf_conncount(x->nf, m, &k, key, x->now_ns);
+	return ((n > m->u.connlimit.limit) != m->invert) ? MATCH : NO_MATCH;
+}
+
 static enum match_result one_match(struct nf_match *m, const struct nf_hook_ctx *x)
 {
+	struct rxs_host *h;
 	bool ok = true;
+	int r;
 
 	switch (m->kind) {
 	case NF_M_TCP:
@@ -175,9 +297,21 @@ static enum match_result one_match(struct nf_match *m, const struct nf_hook_ctx 
 		return l4_match(m, &x->pi);
 	case NF_M_MULTIPORT:
 		return multiport_match(m, &x->pi);
-	case NF_M_CONNTRACK:
-		ok = ((rxs__nf_ct_statebit(x->nf) & m->u.ct.states) != 0) != m->invert;
+	case NF_M_CONNTRACK: {
+		unsigned int bits = rxs__nf_ct_statebit(x->nf);
+		uint32_t st = 0;
+
+		if (!rxs__nf_ct_status(x->nf, &st))
+			st = 0;
+
+		/* conntrack_mt(): SNAT and DNAT are added from the entry's status */
+		if (st & NF_IPS_SRC_NAT)
+			bits |= NF_CTS_SNAT;
+		if (st & NF_IPS_DST_NAT)
+			bits |= NF_CTS_DNAT;
+		ok = ((bits & m->u.ct.states) != 0) != m->invert;
 		break;
+	}
 	case NF_M_LIMIT:
 		ok = limit_match(m, x);
 		break;
@@ -185,6 +319,54 @@ static enum match_result one_match(struct nf_match *m, const struct nf_hook_ctx 
 		ok = (x->pi.tot_len >= m->u.len.min && x->pi.tot_len <= m->u.len.max) != m->invert;
 		break;
 	case NF_M_COMMENT:
+		break;
+	case NF_M_MARK:
+		if (m->u.mark.ct) {
+			uint32_t ctmark;
+
+			/* connmark_mt(): no entry, no match (inverted or not) */
+			ok = rxs__nf_ct_mark(x->nf, &ctmark) &&
+			     ((ctmark & m->u.mark.mask) == m->u.mark.mark) != m->invert;
+		} else {
+			ok = ((x->skb->mark & m->u.mark.mask) == m->u.mark.mark) != m->invert;
+		}
+		break;
+	case NF_M_ADDRTYPE:
+		ok = addrtype_match(m, x);
+		break;
+	case NF_M_STATISTIC:
+		ok = statistic_match(m, x->nf);
+		break;
+	case NF_M_PKTTYPE:
+		ok = pkttype_match(m, x);
+		break;
+	case NF_M_ICMP:
+		return icmp_match(m, &x->pi);
+	case NF_M_TTL:
+		ok = ttl_match(m, &x->pi);
+		break;
+	case NF_M_TCPMSS:
+		return tcpmss_match(m, &x->pi);
+	case NF_M_HASHLIMIT:
+		h = rxs__skb_host(x->skb);
+		r = rxs__nf_hashlimit_match(x->nf, m->u.hl, &x->pi, h->hz,
+					    rxs__jiffies(h, x->now_ns));
+		if (r < 0)
+			return HOTDROP;
+		ok = r;
+		break;
+	case NF_M_RECENT:
+		h = rxs__skb_host(x->skb);
+		r = rxs__nf_recent_match(x->nf, m, &x->pi, h->hz, rxs__jiffies(h, x->now_ns));
+		if (r < 0)
+			return HOTDROP;
+		ok = r;
+		break;
+	case NF_M_CONNLIMIT:
+		return connlimit_match(m, x);
+	case NF_M_SET:
+		ok = rxs__nf_ipset_test(x->nf, m->u.set.set, &x->pi, m->u.set.dim,
+					m->u.set.flags) != m->invert;
 		break;
 	}
 	return ok ? MATCH : NO_MATCH;
@@ -262,6 +444,25 @@ static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 	case NF_T_MARK:
 		x->skb->mark = (x->skb->mark & ~r->t.mask) ^ r->t.mark;
 		return -1;
+	case NF_T_NFLOG:
+		nf->nflog_packets++;
+		return -1;
+	case NF_T_TRACE:
+		return -1;
+	case NF_T_CONNMARK: {
+		uint32_t ctmark;
+
+		if (!rxs__nf_ct_mark(nf, &ctmark))
+			return -1;
+		if (r->t.connmark_mode == NF_CONNMARK_SET)
+			rxs__nf_ct_set_mark(nf, (ctmark & ~r->t.mask) ^ r->t.mark);
+		else if (r->t.connmark_mode == NF_CONNMARK_SAVE)
+			rxs__nf_ct_set_mark(nf, (ctmark & ~r->t.ctmask) ^
+					    (x->skb->mark & r->t.nfmask));
+		else
+			x->skb->mark = (x->skb->mark & ~r->t.nfmask) ^ (ctmark & r->t.ctmask);
+		return -1;
+	}
 	case NF_T_CT:
 		rxs__nf_ct_notrack(nf);
 		return -1;
@@ -414,6 +615,12 @@ bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume)
 	rxs__nf_pktinfo(skb, &x->pi);
 	if (!x->pi.ihl)
 		return false;
+	/* The output device: the one the host's own packet leaves by (rxsim's skb->dev on the
+	 * way out). A forwarded packet's way out is not known at FORWARD here. */
+	x->out = "";
+	if ((x->hook == RXS_NF_INET_LOCAL_OUT || x->hook == RXS_NF_INET_POST_ROUTING) &&
+	    RXS_INET_CB(skb)->route != RXS_RTN_FORWARD && skb->dev)
+		x->out = skb->dev->cfg.name;
 	/* A packet's conntrack state lives from PREROUTING (or OUTPUT) to the end of INPUT (or
 	 * POSTROUTING); a packet that shows up at INPUT alone, or comes back from a user queue
 	 * after another packet went through, gets a fresh one. */
@@ -465,7 +672,18 @@ int rxs_ruleset_create(rxs_ruleset_t **nfp, const char *text, const char *name,
 int rxs_ruleset_create_at(rxs_ruleset_t **nfp, const char *text, const char *name,
 			  unsigned int first_line, unsigned int indent, char *err, size_t errlen)
 {
+	const struct rxs_ruleset_opts o = { .text = text, .name = name, .first_line = first_line,
+					    .indent = indent };
+
+	return rxs_ruleset_create_opts(nfp, &o, err, errlen);
+}
+
+int rxs_ruleset_create_opts(rxs_ruleset_t **nfp, const struct rxs_ruleset_opts *o, char *err,
+			    size_t errlen)
+{
 	struct rxs_ruleset *nf = rxs__calloc(1, sizeof(*nf));
+	const char *name = o->name;
+	unsigned int first_line = o->first_line;
 	int rc;
 
 	*nfp = NULL;
@@ -479,7 +697,15 @@ int rxs_ruleset_create_at(rxs_ruleset_t **nfp, const char *text, const char *nam
 	memset(nf->builtin, -1, sizeof(nf->builtin));
 	rc = rxs__nf_ct_init(nf);
 	if (!rc)
-		rc = rxs__nf_parse(nf, text ? text : "", name, first_line, indent, err, errlen);
+		rc = rxs__nf_xt_init(nf);
+	if (!rc && o->seed)
+		rxs_ruleset_set_seed(nf, o->seed);
+	if (!rc && o->ipsets)
+		rc = rxs__nf_ipset_load(nf, o->ipsets, name, o->ipsets_line ? o->ipsets_line : 1,
+					err, errlen);
+	if (!rc)
+		rc = rxs__nf_parse(nf, o->text, name, first_line, o->indent,
+				   o->skip_unsupported != 0, err, errlen);
 	if (!rc) {
 		nf->stack = rxs__calloc(NF_NEST_MAX * (nf->nchains + 1), sizeof(*nf->stack));
 		nf->frames = nf->stack;
@@ -497,9 +723,11 @@ int rxs_ruleset_create_at(rxs_ruleset_t **nfp, const char *text, const char *nam
 	for (unsigned int i = 0; i < nf->nrules; i++) {
 		const struct nf_rule *r = &nf->rules[i];
 
-		nf->ct_enabled |= r->t.kind == NF_T_CT;
+		nf->ct_enabled |= r->t.kind == NF_T_CT || r->t.kind == NF_T_CONNMARK;
 		for (unsigned int m = 0; m < r->nmatches; m++)
-			nf->ct_enabled |= r->m[m].kind == NF_M_CONNTRACK;
+			nf->ct_enabled |= r->m[m].kind == NF_M_CONNTRACK ||
+					  r->m[m].kind == NF_M_CONNLIMIT ||
+					  (r->m[m].kind == NF_M_MARK && r->m[m].u.mark.ct);
 	}
 	if (rxs__nf_build_stages(nf)) {
 		rxs_ruleset_destroy(nf);
@@ -516,6 +744,7 @@ void rxs_ruleset_destroy(rxs_ruleset_t *nf)
 	rxs__nf_ct_destroy(nf);
 	rxs__nf_free_rules(nf);
 	rxs__nft_free(nf->nft);
+	rxs__nf_xt_destroy(nf);
 	rxs__free(nf->stack);
 	rxs__free(nf);
 }
@@ -539,6 +768,22 @@ int rxs_ruleset_rule(const rxs_ruleset_t *nf, unsigned int i, struct rxs_ruleset
 	info->pkts = r->pkts;
 	info->bytes = r->bytes;
 	info->line = r->line;
+	return 0;
+}
+
+unsigned int rxs_ruleset_nskipped(const rxs_ruleset_t *nf)
+{
+	return nf ? nf->nskipped : 0;
+}
+
+int rxs_ruleset_skipped(const rxs_ruleset_t *nf, unsigned int i,
+			struct rxs_ruleset_skipped_info *info)
+{
+	if (!nf || i >= nf->nskipped)
+		return -EINVAL;
+	info->line = nf->skipped[i].line;
+	info->text = nf->skipped[i].text;
+	info->reason = nf->skipped[i].reason;
 	return 0;
 }
 
@@ -574,6 +819,7 @@ void rxs_ruleset_get_stats(const rxs_ruleset_t *nf, struct rxs_ruleset_stats *st
 	if (!nf)
 		return;
 	st->log_packets = nf->log_packets;
+	st->nflog_packets = nf->nflog_packets;
 	st->ct_entries = nf->ct.count;
 	st->ct_max = nf->ct.max;
 	st->ct_drops = nf->ct.st.drops;

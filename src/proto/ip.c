@@ -107,6 +107,38 @@ static bool is_local(const struct rxs_host *h, uint32_t addr)
 	return false;
 }
 
+int rxs__inet_addr_type(const struct rxs_host *h, const struct rxs_netdev *dev, uint32_t addr)
+{
+	const uint8_t a[4] = { addr >> 24, addr >> 16 & 0xff, addr >> 8 & 0xff, addr & 0xff };
+
+	if (is_zeronet(a) || addr == 0xffffffffu)
+		return 3;	/* RTN_BROADCAST */
+	if (is_multicast(a))
+		return 5;	/* RTN_MULTICAST */
+	if (is_loopback(a))
+		return !dev || dev->cfg.driver == RXS_DRIVER_LOOPBACK ? 2 : 1;
+	if (dev) {
+		for (unsigned int j = 0; j < dev->cfg.naddrs; j++) {
+			const struct rxs_addr *x = &dev->cfg.addrs[j];
+			uint32_t mask = x->prefix ? ~0u << (32 - x->prefix) : 0;
+
+			if (x->family != AF_INET)
+				continue;
+			if (rxs__get_be32(x->addr) == addr)
+				return 2;
+			if (x->prefix < 31 && (addr | mask) == ~0u &&
+			    (addr & mask) == (rxs__get_be32(x->addr) & mask))
+				return 3;
+		}
+		return 1;	/* RTN_UNICAST */
+	}
+	if (is_local(h, addr))
+		return 2;	/* RTN_LOCAL */
+	if (is_subnet_broadcast(h, addr))
+		return 3;
+	return 1;
+}
+
 /* ip_route_input_slow(): RXS_DROP_NOT_DROPPED_YET, with the route type in the cb, or the
  * reason to drop. */
 static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_inet_cb *cb)

@@ -78,6 +78,11 @@ void rxs__arp_rcv(struct rxs_sk_buff *skb);
 void rxs__udp_rcv(struct rxs_sk_buff *skb);
 void rxs__icmp_rcv(struct rxs_sk_buff *skb);
 void rxs__ipv6_rcv(struct rxs_sk_buff *skb);
+/* inet_dev_addr_type(): the kernel's RTN_* type of IPv4 address @addr (host order) as the
+ * local routing table sees it (2 LOCAL, 3 BROADCAST, 5 MULTICAST, else 1 UNICAST); with @dev,
+ * a route of another device counts as UNICAST (xt_addrtype --limit-iface-in/out). */
+struct rxs_netdev;
+int rxs__inet_addr_type(const struct rxs_host *h, const struct rxs_netdev *dev, uint32_t addr);
 /* ip_defrag(): NULL when @skb was queued or dropped, else the whole datagram. */
 struct rxs_sk_buff *rxs__ip_defrag(struct rxs_sk_buff *skb, unsigned int ihl);
 /* ipv6_frag_rcv(): @skb's data at a fragment header, @nexthdr_off where the byte naming it
