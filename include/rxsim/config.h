@@ -274,6 +274,7 @@ enum rxs_until_kind {
 struct rxs_run_config {
 	enum rxs_until_kind until;
 	uint64_t ns;			/* default: RXS_UNTIL_END with 1 s */
+	uint64_t seed;			/* the run's random seed (-m statistic --mode random) */
 };
 
 struct rxs_host_config {
@@ -310,6 +311,10 @@ struct rxs_scenario {
 	char *nftables_file;		/* the file it came from (nftables: { file: F }), or NULL */
 	unsigned int nftables_line;	/* where the text starts in the scenario (or 1 in the file) */
 	unsigned int nftables_indent;
+	bool netfilter_skip;		/* netfilter.unsupported=skip: leave out and list the
+					 * rules rxsim cannot read, instead of failing */
+	char *ipsets;			/* `ipset save` text for -m set, or NULL */
+	unsigned int ipsets_line;
 	struct rxs_socket_config *sockets;
 	unsigned int nsockets;
 	struct rxs_tap_config *taps;

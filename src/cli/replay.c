@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "rxsim/config.h"
 #include "rxsim/error.h"
+#include "rxsim/netfilter.h"
 #include "rxsim/nic.h"
 #include "rxsim/sim.h"
 #include "rxsim/stats.h"
@@ -577,8 +578,18 @@ static int check(const struct replay_args *a, const struct rxs_scenario *sc)
 	/* Building the host opens the traffic files: a missing capture is found here. */
 	if (create_host(&h, sc) < 0)
 		return CLI_USAGE;
-	printf("%s: ok (%u nics, %u sockets, %u traffic sources)\n", a->path, sc->nnics,
+	printf("%s: ok (%u nics, %u sockets, %u traffic sources", a->path, sc->nnics,
 	       sc->nsockets, sc->ntraffic);
+	if (rxs_ruleset_get(h))
+		printf(", %u netfilter rules", rxs_ruleset_nrules(rxs_ruleset_get(h)));
+	printf(")\n");
+	/* netfilter.unsupported=skip: what the run will not have */
+	for (unsigned int i = 0; i < rxs_ruleset_nskipped(rxs_ruleset_get(h)); i++) {
+		struct rxs_ruleset_skipped_info si;
+
+		if (rxs_ruleset_skipped(rxs_ruleset_get(h), i, &si) == 0)
+			printf("skipped: %s\n", si.reason);
+	}
 	rxs_host_destroy(h);
 	return CLI_OK;
 }

@@ -311,6 +311,55 @@ static int set_nftables(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return 0;
 }
 
+static const char *const netfilter_opt_names[] = { "unsupported" };
+
+/* netfilter.unsupported: fail (default) or skip. */
+static int set_netfilter_opt(struct cfg_ctx *c, void *obj, const char *name, yaml_node_t *key,
+			     yaml_node_t *v)
+{
+	struct rxs_scenario *sc = obj;
+	const char *s = NULL;
+	int err;
+
+	if (strcmp(name, "unsupported"))
+		return rxs__cfg_error(c, key ? key : v, "unknown key 'netfilter.%.*s' (did you mean "
+				      "'netfilter.unsupported'?)", QUOTE_MAX, name);
+	err = rxs__cfg_scalar(c, v, &s);
+	if (err)
+		return err;
+	if (strcmp(s, "skip") && strcmp(s, "fail"))
+		return rxs__cfg_error(c, v, "netfilter.unsupported: '%.*s' is not skip or fail",
+				      QUOTE_MAX, s);
+	sc->netfilter_skip = !strcmp(s, "skip");
+	return 0;
+}
+
+/* ipsets: `ipset save` text, kept verbatim like netfilter's. */
+static int set_ipsets(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	struct rxs_scenario *sc = obj;
+	int err;
+
+	if (rxs__cfg_is_null(v)) {
+		rxs__free(sc->ipsets);
+		sc->ipsets = NULL;
+		return 0;
+	}
+	err = rxs__cfg_string(c, v, &sc->ipsets);
+	if (err)
+		return err;
+	sc->ipsets_line = c->set ? 0 : (unsigned int)v->start_mark.line + 1;
+	if (!c->set && (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+			v->data.scalar.style == YAML_FOLDED_SCALAR_STYLE))
+		sc->ipsets_line++;
+	return 0;
+}
+
+static int set_seed(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_u64(c, v, 0, UINT64_MAX, &((struct rxs_scenario *)obj)->run.seed);
+}
+
 static int set_until(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	struct rxs_run_config *run = &((struct rxs_scenario *)obj)->run;
@@ -335,6 +384,7 @@ static int set_until(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 static const struct cfg_key run_keys[] = {
 	{ .name = "until", .set = set_until },
+	{ .name = "seed", .set = set_seed },
 	{ 0 },
 };
 
@@ -343,7 +393,8 @@ const struct cfg_key rxs__cfg_top_keys[] = {
 	{ .name = "host", .sub = host_keys },
 	{ .name = "sysctl", .named = set_sysctl },
 	{ .name = "nics", .list = &rxs__cfg_nic_list },
-	{ .name = "netfilter", .set = set_netfilter },
+	{ .name = "ipsets", .set = set_ipsets },
+	{ .name = "netfilter", .set = set_netfilter, .named = set_netfilter_opt },
 	{ .name = "nftables", .set = set_nftables },
 	{ .name = "sockets", .list = &rxs__cfg_socket_list },
 	{ .name = "taps", .list = &rxs__cfg_tap_list },
@@ -397,6 +448,10 @@ static const char *const *key_named(const struct cfg_key *k, size_t *n)
 		*n = ARRAY_SIZE(cost_names);
 		return cost_names;
 	}
+	if (k->named == set_netfilter_opt) {
+		*n = ARRAY_SIZE(netfilter_opt_names);
+		return netfilter_opt_names;
+	}
 	*n = 0;
 	return NULL;
 }
@@ -414,10 +469,11 @@ static bool key_walk(struct key_walk *w, const char *prefix, const struct cfg_ke
 				return true;
 			continue;
 		}
-		if (!k->named) {
+		if (!k->named || k->set) {
 			if (key_emit(w, prefix, k->name))
 				return true;
-			continue;
+			if (!k->named)
+				continue;
 		}
 		snprintf(sub, sizeof(sub), "%s%s.", prefix, k->name);
 		names = key_named(k, &n);

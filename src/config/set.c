@@ -59,7 +59,7 @@ static int resolve(struct cfg_ctx *c, void *obj, const struct cfg_key *keys, cha
 	k = rxs__cfg_find_key(keys, path);
 	if (!k)
 		return unknown_key(c, path, keys);
-	if (k->named) {
+	if (k->named && (rest || !k->set)) {
 		if (!rest || !*rest)
 			return rxs__cfg_error(c, NULL, "%s needs a name: %s.NAME=VALUE", k->name,
 					      k->name);

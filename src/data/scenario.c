@@ -29,6 +29,7 @@ void rxs_scenario_free(struct rxs_scenario *sc)
 	rxs__free(sc->netfilter);
 	rxs__free(sc->nftables);
 	rxs__free(sc->nftables_file);
+	rxs__free(sc->ipsets);
 	rxs__free(sc->path);
 	rxs__free(sc->dir);
 	rxs__free(sc->comment);

@@ -58,6 +58,7 @@ static struct rxs_scenario *scenario_copy(const struct rxs_scenario *sc)
 	c->netfilter = dup_or_null(sc->netfilter, &ok);
 	c->nftables = dup_or_null(sc->nftables, &ok);
 	c->nftables_file = dup_or_null(sc->nftables_file, &ok);
+	c->ipsets = dup_or_null(sc->ipsets, &ok);
 	c->comment = dup_or_null(sc->comment, &ok);
 	c->nics = dup_array(sc->nics, sc->nnics, sizeof(*sc->nics), &ok);
 	c->sockets = dup_array(sc->sockets, sc->nsockets, sizeof(*sc->sockets), &ok);
@@ -196,9 +197,15 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 
 	if (!sc->netfilter && !sc->nftables)
 		return 0;
-	rc = rxs_ruleset_create_at(&h->nf.rules, sc->netfilter, sc->path ? sc->path : "netfilter",
-				   sc->netfilter_line ? sc->netfilter_line : 1,
-				   sc->netfilter_indent, err, errlen);
+	const struct rxs_ruleset_opts o = {
+		.text = sc->netfilter, .name = sc->path ? sc->path : "netfilter",
+		.first_line = sc->netfilter_line ? sc->netfilter_line : 1,
+		.indent = sc->netfilter_indent, .ipsets = sc->ipsets,
+		.ipsets_line = sc->ipsets_line ? sc->ipsets_line : 1,
+		.skip_unsupported = sc->netfilter_skip, .seed = sc->run.seed,
+	};
+
+	rc = rxs_ruleset_create_opts(&h->nf.rules, &o, err, errlen);
 	if (!rc && sc->nftables)
 		rc = rxs_ruleset_load_nft(h->nf.rules, sc->nftables,
 					  sc->nftables_file ? sc->nftables_file

@@ -401,6 +401,22 @@ static void json_netfilter(struct jw *w, const struct rxs_host *h)
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
+	if (!rxs_ruleset_nskipped(nf))
+		return;
+	/* netfilter.unsupported=skip: the rules left out, and why */
+	jw_open(w, "netfilter_skipped", '[', false);
+	for (unsigned int i = 0; i < rxs_ruleset_nskipped(nf); i++) {
+		struct rxs_ruleset_skipped_info si;
+
+		if (rxs_ruleset_skipped(nf, i, &si) < 0)
+			continue;
+		jw_open(w, NULL, '{', true);
+		jw_u64(w, "line", si.line);
+		jw_str(w, "rule", si.text);
+		jw_str(w, "reason", si.reason);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
 }
 
 /* Packet sockets as PACKET_STATISTICS reports them: captured = tp_packets - tp_drops. */

@@ -24,6 +24,7 @@
 
 #include "internal.h"
 #include "stats/stats_int.h"
+#include "rxsim/netfilter.h"
 
 #define SGR_TITLE "\033[1m"
 #define SGR_PASS "\033[32m"
@@ -228,12 +229,32 @@ static void print_title(FILE *f, const struct rxs_host *h)
 		rxs_host_is_threaded(h) ? "real time (threaded engine)" : "virtual time");
 }
 
+/* netfilter.unsupported=skip: the rules the run went without, each with its error. */
+static void print_skipped(FILE *f, const struct rxs_host *h)
+{
+	const rxs_ruleset_t *nf = rxs_ruleset_get(h);
+	unsigned int n = rxs_ruleset_nskipped(nf);
+
+	if (!n)
+		return;
+	fprintf(f, "netfilter: %u rule%s skipped (netfilter.unsupported=skip)\n", n,
+		n == 1 ? "" : "s");
+	for (unsigned int i = 0; i < n; i++) {
+		struct rxs_ruleset_skipped_info si;
+
+		if (rxs_ruleset_skipped(nf, i, &si) == 0)
+			fprintf(f, "  %s\n", si.reason);
+	}
+	fputc('\n', f);
+}
+
 int rxs_report_text_flags(const struct rxs_host *h, FILE *out, unsigned int flags)
 {
 	struct rxs__funnel_snap snap;
 
 	rxs__funnel_snap(h, &snap);
 	print_title(out, h);
+	print_skipped(out, h);
 	rxs__report_host_text(out, rxs_host_scenario(h));
 	rxs__funnel_print(out, &snap, flags);
 	print_bpf(out, h);
