@@ -53,6 +53,11 @@ static int setup_host(void **state)
 	if (!nic)
 		return -1;
 	snprintf(nic->name, sizeof(nic->name), "eth0");
+	/* 10.77.0.2/24: addrtype's LOCAL and BROADCAST */
+	nic->naddrs = 1;
+	nic->addrs[0].family = AF_INET;
+	rxs__put_be32(nic->addrs[0].addr, 0x0a4d0002);
+	nic->addrs[0].prefix = 24;
 	rc = rxs_host_create(&host, sc, err, sizeof(err));
 	rxs_scenario_free(sc);
 	if (rc)
@@ -77,6 +82,7 @@ struct pkt {
 	uint8_t type, code;		/* ICMP */
 	uint16_t payload;
 	uint16_t frag;			/* the IP flags/offset field */
+	uint16_t mss;			/* TCP: an MSS option when not 0 */
 	const char *inner_src, *inner_dst;
 	uint16_t inner_sport, inner_dport;
 };
@@ -110,7 +116,7 @@ static void put_iph(uint8_t *p, uint16_t tot, uint8_t proto, const char *src, co
 static unsigned int l4_size(const struct pkt *k)
 {
 	if (k->proto == 6)
-		return 20;
+		return k->mss ? 24 : 20;
 	if (k->proto == 1)
 		return 8 + (k->inner_src ? 28 : 0);
 	return 8;
@@ -133,8 +139,13 @@ static struct rxs_sk_buff *make_skb(const struct pkt *k)
 		rxs__put_be16(l4 + 2, k->dport);
 	}
 	if (k->proto == 6) {
-		l4[12] = 5 << 4;
+		l4[12] = (k->mss ? 6 : 5) << 4;
 		l4[13] = k->flags;
+		if (k->mss) {
+			l4[20] = 2;
+			l4[21] = 4;
+			rxs__put_be16(l4 + 22, k->mss);
+		}
 	} else if (k->proto == 17) {
 		rxs__put_be16(l4 + 4, (uint16_t)(8 + k->payload));
 	} else if (k->proto == 1) {
@@ -444,6 +455,58 @@ static const struct {
 	{ __LINE__, T("-A INPUT -p tcp --dports 80,443 -j DROP\n"), RXS_ERULE,
 	  "scenario.yaml:23:17: -A INPUT -p tcp --dports 80,443 -j DROP: option '--dports' needs "
 	  "'-m multiport' before it" },
+	/* the matches and targets of real hosts: errors name the word at fault */
+	{ __LINE__, T("-A INPUT -m addrtype --dst-type LOCALL -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:33: -A INPUT -m addrtype --dst-type LOCALL -j DROP: unknown address "
+	  "type 'LOCALL' (did you mean 'LOCAL'?)" },
+	{ __LINE__, T("-A INPUT -m statistic --mode nth -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:1: -A INPUT -m statistic --mode nth -j DROP: statistic --mode nth "
+	  "needs --every" },
+	{ __LINE__, T("-A INPUT -m statistic --mode nth --every 2 --packet 2 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:1: -A INPUT -m statistic --mode nth --every 2 --packet 2 -j DROP: "
+	  "the --packet p must be 0 <= p <= n-1" },
+	{ __LINE__, T("-A INPUT -m statistic --mode random --probability 1.5 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:51: -A INPUT -m statistic --mode random --probability 1.5 -j DROP: "
+	  "bad probability '1.5' (0 to 1)" },
+	{ __LINE__, T("-A INPUT -m hashlimit --hashlimit-upto 5/sec -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:1: -A INPUT -m hashlimit --hashlimit-upto 5/sec -j DROP: hashlimit "
+	  "needs --hashlimit-name" },
+	{ __LINE__, T("-A INPUT -m hashlimit --hashlimit-upto 5kb/s --hashlimit-name x\n"),
+	  RXS_ERULE, "scenario.yaml:23:40: -A INPUT -m hashlimit --hashlimit-upto 5kb/s "
+	  "--hashlimit-name x: bad rate '5kb/s' (byte rates are not supported)" },
+	{ __LINE__, T("-A INPUT -p icmp --icmp-type echo-requst -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:30: -A INPUT -p icmp --icmp-type echo-requst -j DROP: invalid ICMP "
+	  "type 'echo-requst' (did you mean 'echo-request'?)" },
+	{ __LINE__, T("-A INPUT -p udp --icmp-type 8 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:17: -A INPUT -p udp --icmp-type 8 -j DROP: option '--icmp-type' needs "
+	  "'-p icmp' before it" },
+	{ __LINE__, T("-A INPUT -m recent --update --hitcount 30 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:1: -A INPUT -m recent --update --hitcount 30 -j DROP: recent: "
+	  "--hitcount 30 is above ip_pkt_list_tot (20)" },
+	{ __LINE__, T("-A INPUT -m mark --mrak 1 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:18: -A INPUT -m mark --mrak 1 -j DROP: unsupported option '--mrak' "
+	  "(did you mean '--mark'?)" },
+	{ __LINE__, T("-A INPUT -m set --match-set nosuch src -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:29: -A INPUT -m set --match-set nosuch src -j DROP: no ipset named "
+	  "'nosuch' (sets come from the scenario's ipsets:)" },
+	{ __LINE__, T("-A INPUT -j NFQUEUE --queue-num 1\n"), RXS_ERULE,
+	  "scenario.yaml:23:13: -A INPUT -j NFQUEUE --queue-num 1: unsupported target 'NFQUEUE'" },
+	{ __LINE__, T("-A INPUT -m ttl --ttl-eq 300 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:26: -A INPUT -m ttl --ttl-eq 300 -j DROP: bad value '300' for "
+	  "'--ttl-eq' (0-255)" },
+	{ __LINE__, T("-A INPUT -j TRACE\n"), RXS_ERULE,
+	  "scenario.yaml:23:1: -A INPUT -j TRACE: TRACE is only valid in the raw table" },
+	{ __LINE__, T("-A INPUT -j CONNMARK\n"), RXS_ERULE,
+	  "scenario.yaml:23:1: -A INPUT -j CONNMARK: CONNMARK needs --set-xmark, --set-mark, "
+	  "--and-mark, --or-mark, --xor-mark, --save-mark or --restore-mark" },
+	{ __LINE__, T("-A INPUT -p tcp -m tcpmss --mss 2000:1000 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:33: -A INPUT -p tcp -m tcpmss --mss 2000:1000 -j DROP: bad MSS range "
+	  "'2000:1000'" },
+	{ __LINE__, T("-A INPUT -m connlimit --connlimit-mask 24 -j DROP\n"), RXS_ERULE,
+	  "scenario.yaml:23:1: -A INPUT -m connlimit --connlimit-mask 24 -j DROP: connlimit needs "
+	  "--connlimit-above or --connlimit-upto" },
+	{ __LINE__, "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n", RXS_ERULE,
+	  "scenario.yaml:21:1: *nat: table nat is not supported yet" },
 	{ __LINE__, "# comment\n\n*raw\n-A PREROUTING -p udp -j CT --notrack\nCOMMIT\n", 0, "" },
 };
 #undef T
@@ -539,6 +602,91 @@ static const struct {
 	  RXS_NF_DROP, 1 },
 	{ __LINE__, "-m conntrack --ctstate INVALID -j DROP", ICMP(SRC, DST, 0), RXS_NF_DROP, 1 },
 	{ __LINE__, "-m conntrack --ctstate NEW -j DROP", ICMP(SRC, DST, 8), RXS_NF_DROP, 1 },
+	/* -m mark, -m connmark (the packet's mark is 0; so is a new entry's) */
+	{ __LINE__, "-m mark --mark 0 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m mark --mark 0x1/0x1 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m mark ! --mark 0x4000/0x4000 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m connmark --mark 0 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m connmark ! --mark 0 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	/* -m addrtype against eth0's 10.77.0.2/24 */
+	{ __LINE__, "-m addrtype --dst-type LOCAL -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m addrtype --dst-type LOCAL -j DROP", UDP(SRC, "10.77.0.3", 1, 2),
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m addrtype ! --dst-type LOCAL -j DROP", UDP(SRC, "10.77.0.3", 1, 2),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "-m addrtype --src-type UNICAST --dst-type BROADCAST -j DROP",
+	  UDP(SRC, "10.77.0.255", 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m addrtype --dst-type BROADCAST -j DROP", UDP(SRC, "255.255.255.255", 1, 2),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "-m addrtype --dst-type MULTICAST,BLACKHOLE -j DROP",
+	  UDP(SRC, "224.0.0.251", 1, 5353), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m addrtype --dst-type LOCAL --limit-iface-in -j DROP", UDP(SRC, DST, 1, 2),
+	  RXS_NF_DROP, 1 },
+	/* -m pkttype: the skb's pkt_type (PACKET_HOST here) */
+	{ __LINE__, "-m pkttype --pkt-type unicast -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m pkttype --pkt-type broadcast -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT,
+	  0 },
+	{ __LINE__, "-m pkttype ! --pkt-type multicast -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP,
+	  1 },
+	/* ICMP types: names, numbers, TYPE/CODE, any, and the implicit match of -p icmp */
+	{ __LINE__, "-p icmp --icmp-type echo-request -j DROP", ICMP(SRC, DST, 8), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p icmp --icmp-type echo-request -j DROP", ICMP(SRC, DST, 0), RXS_NF_ACCEPT,
+	  0 },
+	{ __LINE__, "-p icmp -m icmp --icmp-type 8 -j DROP", ICMP(SRC, DST, 8), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p icmp -m icmp --icmp-type 3/3 -j DROP", ICMP(SRC, DST, 3), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p icmp -m icmp --icmp-type 3/0 -j DROP", ICMP(SRC, DST, 3), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p icmp --icmp-type network-unreachable -j DROP", ICMP(SRC, DST, 3),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "-p icmp --icmp-type any -j DROP", ICMP(SRC, DST, 13), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p icmp ! --icmp-type 8 -j DROP", ICMP(SRC, DST, 8), RXS_NF_ACCEPT, 0 },
+	/* -m ttl (the test packets have TTL 64) */
+	{ __LINE__, "-m ttl --ttl-eq 64 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m ttl ! --ttl-eq 64 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m ttl --ttl-lt 64 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m ttl --ttl-gt 63 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	/* -m tcpmss: the MSS option's value; without one, the inversion */
+	{ __LINE__, "-p tcp -m tcpmss --mss 1000:1500 -j DROP",
+	  { .proto = 6, .src = SRC, .dst = DST, .sport = 1, .dport = 80, .flags = 2, .mss = 1460 },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "-p tcp -m tcpmss --mss 1461: -j DROP",
+	  { .proto = 6, .src = SRC, .dst = DST, .sport = 1, .dport = 80, .flags = 2, .mss = 1460 },
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p tcp -m tcpmss --mss 1:65535 -j DROP", TCP(SRC, DST, 1, 80, 0x02),
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p tcp -m tcpmss ! --mss 536 -j DROP", TCP(SRC, DST, 1, 80, 0x02),
+	  RXS_NF_DROP, 1 },
+	/* --ctstate DNAT/SNAT: no entry has a NAT status without the nat table */
+	{ __LINE__, "-m conntrack --ctstate DNAT -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP",
+	  UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m conntrack --ctstate NEW,SNAT -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	/* connlimit: this connection is the first of its source */
+	{ __LINE__, "-m connlimit --connlimit-above 0 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP,
+	  1 },
+	{ __LINE__, "-p tcp -m connlimit --connlimit-above 1 --connlimit-mask 32 "
+		    "--connlimit-saddr -j DROP", TCP(SRC, DST, 1, 80, 0x02), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m connlimit --connlimit-upto 1 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	/* targets that go on to the next rule */
+	{ __LINE__, "-j NFLOG --nflog-group 5 --nflog-prefix \"nf: \"", UDP(SRC, DST, 1, 2),
+	  RXS_NF_ACCEPT, 1 },
+	{ __LINE__, "-j CONNMARK --set-xmark 0x1/0xffffffff", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT,
+	  1 },
+	{ __LINE__, "-j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff",
+	  UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
+	{ __LINE__, "-m statistic --mode nth --every 1 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP,
+	  1 },
+	{ __LINE__, "-m statistic --mode random --probability 0 -j DROP", UDP(SRC, DST, 1, 2),
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m statistic --mode random --probability 1 -j DROP", UDP(SRC, DST, 1, 2),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "-m recent --set --name T -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m recent --rcheck --name T -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m recent ! --rcheck -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m hashlimit --hashlimit-upto 1/sec --hashlimit-name h -j DROP",
+	  UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m hashlimit --hashlimit-above 1/sec --hashlimit-burst 1 "
+		    "--hashlimit-mode srcip,dstport --hashlimit-name h -j DROP",
+	  UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
 	{ __LINE__, "-j ACCEPT", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
 	{ __LINE__, "-p udp", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
 	{ __LINE__, "-j REJECT", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
@@ -855,6 +1003,307 @@ static void test_limit(void **state)
 		accepted += run(nf, &k, 60000 * MS) == RXS_NF_ACCEPT;
 	assert_int_equal(accepted, 3);
 	assert_int_equal(rule(nf, 0).pkts, 7);
+	rxs_ruleset_destroy(nf);
+}
+
+/* ---- the matches that keep state, in virtual time ---- */
+
+static rxs_ruleset_t *load_opts(const struct rxs_ruleset_opts *o)
+{
+	rxs_ruleset_t *nf = NULL;
+	char err[512];
+
+	if (rxs_ruleset_create_opts(&nf, o, err, sizeof(err)))
+		fail_msg("rule set refused: %s", err);
+	return nf;
+}
+
+/* statistic --mode nth is exact: every 3rd packet from the 2nd (--packet 1). --mode random
+ * draws from the run's seed: the same seed, the same packets. */
+static void test_statistic(void **state)
+{
+	static const char nth[] = "*filter\n:INPUT ACCEPT [0:0]\n"
+				  "-A INPUT -m statistic --mode nth --every 3 --packet 1 -j DROP\n"
+				  "COMMIT\n";
+	static const char rnd[] = "*filter\n:INPUT ACCEPT [0:0]\n"
+				  "-A INPUT -m statistic --mode random --probability 0.33333333349 "
+				  "-j DROP\nCOMMIT\n";
+	const struct pkt k = UDP("10.0.0.1", "10.77.0.2", 1, 2);
+	struct rxs_ruleset_opts o = { .text = rnd, .name = "test", .first_line = 1, .seed = 42 };
+	rxs_ruleset_t *nf = load(nth), *a, *b, *c;
+	char seq[10] = "", sa[301] = "", sb[301] = "", sc[301] = "";
+	unsigned int dropped = 0;
+
+	(void)state;
+	for (unsigned int i = 0; i < 9; i++)
+		seq[i] = run(nf, &k, 0) == RXS_NF_DROP ? 'D' : '.';
+	assert_string_equal(seq, ".D..D..D.");
+	rxs_ruleset_destroy(nf);
+
+	a = load_opts(&o);
+	b = load_opts(&o);
+	o.seed = 43;
+	c = load_opts(&o);
+	for (unsigned int i = 0; i < 300; i++) {
+		sa[i] = run(a, &k, 0) == RXS_NF_DROP ? 'D' : '.';
+		sb[i] = run(b, &k, 0) == RXS_NF_DROP ? 'D' : '.';
+		sc[i] = run(c, &k, 0) == RXS_NF_DROP ? 'D' : '.';
+		dropped += sa[i] == 'D';
+	}
+	assert_string_equal(sa, sb);
+	assert_string_not_equal(sa, sc);
+	/* 1/3 of 300: 100, within 3 sigma (8.2 each) */
+	assert_in_range(dropped, 76, 124);
+	assert_int_equal(rule(a, 0).pkts, dropped);
+	rxs_ruleset_destroy(a);
+	rxs_ruleset_destroy(b);
+	rxs_ruleset_destroy(c);
+}
+
+/* hashlimit: a bucket per source (mode srcip), 2/s with a burst of 3; at HZ=250 a token is
+ * 125 jiffies (500 ms). Entries live htable-expire (1 s) after their last packet, but only
+ * the collector (every 1 s from the first packet) removes them. */
+static void test_hashlimit(void **state)
+{
+	rxs_ruleset_t *nf = load("*filter\n:INPUT DROP [0:0]\n"
+				 "-A INPUT -m hashlimit --hashlimit-upto 2/sec --hashlimit-burst 3 "
+				 "--hashlimit-mode srcip --hashlimit-name ssh "
+				 "--hashlimit-htable-expire 1000 -j ACCEPT\nCOMMIT\n");
+	const struct pkt a = UDP("10.0.0.1", "10.77.0.2", 1, 2);
+	const struct pkt a2 = UDP("10.0.0.1", "10.77.0.2", 9, 9);
+	const struct pkt b = UDP("10.0.0.2", "10.77.0.2", 1, 2);
+	unsigned int n;
+
+	(void)state;
+	n = 0;
+	for (unsigned int i = 0; i < 10; i++)
+		n += run(nf, &a, 0) == RXS_NF_ACCEPT;
+	assert_int_equal(n, 3);
+	/* another source has its own bucket; other ports are the same key */
+	n = 0;
+	for (unsigned int i = 0; i < 10; i++)
+		n += run(nf, &b, 0) == RXS_NF_ACCEPT;
+	assert_int_equal(n, 3);
+	assert_int_equal(run(nf, &a2, 0), RXS_NF_DROP);
+	assert_int_equal(run(nf, &a, 496 * MS), RXS_NF_DROP);
+	assert_int_equal(run(nf, &a, 500 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(run(nf, &a, 500 * MS), RXS_NF_DROP);
+	/* at 1 s the collector removed b's entry (its last packet at 0 + 1 s expire): b starts
+	 * over with a full bucket (3), not the 2 tokens a kept entry would have refilled */
+	n = 0;
+	for (unsigned int i = 0; i < 10; i++)
+		n += run(nf, &b, 1000 * MS) == RXS_NF_ACCEPT;
+	assert_int_equal(n, 3);
+	/* a's entry (expires at 1.5 s) was kept: 1 s after its last token, 2 more */
+	n = 0;
+	for (unsigned int i = 0; i < 10; i++)
+		n += run(nf, &a, 1500 * MS) == RXS_NF_ACCEPT;
+	assert_int_equal(n, 2);
+	assert_int_equal(rule(nf, 0).pkts, 3 + 3 + 1 + 3 + 2);
+	rxs_ruleset_destroy(nf);
+}
+
+/* recent: the classic SSH brute-force pair; the 4th new connection in 60 s drops. */
+static void test_recent(void **state)
+{
+	rxs_ruleset_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
+				 "-A INPUT -p tcp --dport 22 -m recent --update --seconds 60 "
+				 "--hitcount 3 --name SSH --mask 255.255.255.255 --rsource -j DROP\n"
+				 "-A INPUT -p tcp --dport 22 -m recent --set --name SSH --rsource "
+				 "-j ACCEPT\n"
+				 "-A INPUT -p tcp --dport 80 -m recent --rcheck --name SSH -j DROP\n"
+				 "-A INPUT -p tcp --dport 81 -m recent --remove --name SSH -j ACCEPT\n"
+				 "COMMIT\n");
+	const struct pkt ssh = TCP("10.0.0.1", "10.77.0.2", 1000, 22, 0x02);
+	const struct pkt other = TCP("10.0.0.3", "10.77.0.2", 1000, 22, 0x02);
+	const struct pkt web = TCP("10.0.0.1", "10.77.0.2", 1000, 80, 0x02);
+	const struct pkt rm = TCP("10.0.0.1", "10.77.0.2", 1000, 81, 0x02);
+	char seq[8] = "";
+
+	(void)state;
+	for (unsigned int i = 0; i < 5; i++)
+		seq[i] = run(nf, &ssh, i * 1000 * MS) == RXS_NF_DROP ? 'D' : '.';
+	assert_string_equal(seq, "...DD");
+	assert_int_equal(run(nf, &other, 5000 * MS), RXS_NF_ACCEPT);
+	/* --rcheck: the address is in the table */
+	assert_int_equal(run(nf, &web, 5000 * MS), RXS_NF_DROP);
+	/* 70 s on, every stamp is older than 60 s: no match, --set adds one */
+	assert_int_equal(run(nf, &ssh, 70000 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(rule(nf, 0).pkts, 2);
+	assert_int_equal(rule(nf, 1).pkts, 5);
+	/* --remove takes the address out: --rcheck no longer matches */
+	assert_int_equal(run(nf, &rm, 71000 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(run(nf, &web, 71000 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(rule(nf, 3).pkts, 1);
+	rxs_ruleset_destroy(nf);
+}
+
+/* connlimit counts the source's connections in the table (and the packet's own). */
+static void test_connlimit(void **state)
+{
+	rxs_ruleset_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
+				 "-A INPUT -p tcp --syn -m connlimit --connlimit-above 2 "
+				 "--connlimit-mask 24 -j DROP\nCOMMIT\n");
+	char seq[8] = "";
+
+	(void)state;
+	for (unsigned int i = 0; i < 4; i++) {
+		const struct pkt k = TCP(i % 2 ? "10.0.0.1" : "10.0.0.2", "10.77.0.2",
+					 (uint16_t)(1000 + i), 80, 0x02);
+
+		seq[i] = deliver(nf, &k, 0) == RXS_NF_DROP ? 'D' : '.';
+	}
+	/* 10.0.0.1 and .2 share the /24: the 3rd connection is over 2 */
+	assert_string_equal(seq, "..DD");
+	{
+		const struct pkt other = TCP("10.0.1.1", "10.77.0.2", 1000, 80, 0x02);
+		const struct pkt again = TCP("10.0.0.2", "10.77.0.2", 1000, 80, 0x02);
+
+		assert_int_equal(deliver(nf, &other, 0), RXS_NF_ACCEPT);
+		/* a retransmitted SYN of a counted connection is not a new one */
+		assert_int_equal(deliver(nf, &again, 0), RXS_NF_ACCEPT);
+	}
+	rxs_ruleset_destroy(nf);
+}
+
+/* CONNMARK --save-mark / --restore-mark carry a mark from the first packet of a flow to the
+ * next ones, which -m connmark and -m mark then see. */
+static void test_connmark(void **state)
+{
+	rxs_ruleset_t *nf = load("*mangle\n:PREROUTING ACCEPT [0:0]\n"
+				 "-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff "
+				 "--ctmask 0xffffffff\n"
+				 "-A PREROUTING -p udp --dport 53 -m mark --mark 0 -j MARK "
+				 "--set-xmark 0x7/0xffffffff\n"
+				 "-A PREROUTING -j CONNMARK --save-mark --nfmask 0xffffffff "
+				 "--ctmask 0xffffffff\nCOMMIT\n"
+				 "*filter\n:INPUT ACCEPT [0:0]\n"
+				 "-A INPUT -m connmark --mark 0x7 -m mark --mark 0x7\nCOMMIT\n");
+	const struct pkt k = UDP("10.0.0.1", "10.77.0.2", 5000, 53);
+
+	(void)state;
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(deliver(nf, &k, i * MS), RXS_NF_ACCEPT);
+	assert_int_equal(rule(nf, 1).pkts, 1);	/* only the first had mark 0 */
+	assert_int_equal(rule(nf, 3).pkts, 3);
+	rxs_ruleset_destroy(nf);
+}
+
+static const char ipsets_text[] =
+	"create blk hash:net family inet hashsize 1024 maxelem 65536\n"
+	"add blk 10.0.0.0/8\n"
+	"add blk 10.1.0.0/16 nomatch\n"
+	"create svc hash:ip,port family inet hashsize 1024 maxelem 65536\n"
+	"add svc 10.77.0.2,udp:53\n"
+	"add svc 10.77.0.2,tcp:443 timeout 0\n"
+	"create ports bitmap:port range 1024-2048\n"
+	"add ports 1500\n"
+	"create hosts hash:ip family inet\n"
+	"add hosts 192.168.7.7\n";
+
+static void test_ipset(void **state)
+{
+	static const char rules[] = "*filter\n:INPUT ACCEPT [0:0]\n"
+				    "-A INPUT -m set --match-set blk src -j DROP\n"
+				    "-A INPUT -m set --match-set svc dst,dst -j DROP\n"
+				    "-A INPUT -m set --match-set ports dst -j DROP\n"
+				    "-A INPUT -m set ! --match-set hosts src -j RETURN\n"
+				    "-A INPUT -j DROP\nCOMMIT\n";
+	const struct rxs_ruleset_opts o = { .text = rules, .name = "s.yaml", .first_line = 10,
+					    .ipsets = ipsets_text, .ipsets_line = 2 };
+	const struct { int line; struct pkt k; enum rxs_nf_verdict v; } cases[] = {
+		{ __LINE__, UDP("10.0.0.9", "10.77.0.2", 1, 2), RXS_NF_DROP },
+		{ __LINE__, UDP("10.1.2.3", "10.77.0.2", 1, 2), RXS_NF_ACCEPT },	/* nomatch */
+		{ __LINE__, UDP("172.16.0.1", "10.77.0.2", 1, 53), RXS_NF_DROP },
+		{ __LINE__, TCP("172.16.0.1", "10.77.0.2", 1, 53, 2), RXS_NF_ACCEPT },
+		{ __LINE__, TCP("172.16.0.1", "10.77.0.2", 1, 443, 2), RXS_NF_DROP },
+		{ __LINE__, UDP("172.16.0.1", "10.77.0.2", 1, 1500), RXS_NF_DROP },
+		{ __LINE__, UDP("172.16.0.1", "10.77.0.2", 1, 1501), RXS_NF_ACCEPT },
+		{ __LINE__, UDP("192.168.7.7", "10.77.0.2", 1, 1501), RXS_NF_DROP },
+	};
+	rxs_ruleset_t *nf = load_opts(&o);
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		if (run(nf, &cases[i].k, 0) != cases[i].v)
+			fail_msg("case at line %d", cases[i].line);
+	rxs_ruleset_destroy(nf);
+	{
+		const struct rxs_ruleset_opts bad = { .text = rules, .name = "s.yaml",
+						      .first_line = 10, .ipsets_line = 2,
+						      .ipsets = "create x hash:mac\n" };
+
+		nf = NULL;
+		assert_int_equal(rxs_ruleset_create_opts(&nf, &bad, err, sizeof(err)), RXS_ERULE);
+		assert_string_equal(err, "s.yaml:2: ipsets: unsupported set type 'hash:mac' "
+				    "(hash:ip, hash:net, hash:ip,port, hash:net,port, bitmap:port)");
+		assert_null(nf);
+	}
+}
+
+/* netfilter.unsupported=skip: each rule rxsim cannot read is left out and listed; a nat
+ * table's rules too. The rest runs. */
+static void test_skip_mode(void **state)
+{
+	static const char text[] = "*filter\n"
+				   ":INPUT ACCEPT [0:0]\n"
+				   "-A INPUT -m u32 --u32 \"0x0&0xf=0x5\" -j DROP\n"
+				   "-A INPUT -p udp -j DROP\n"
+				   "-A INPUT -j NFQUEUE --queue-num 3\n"
+				   "COMMIT\n"
+				   "*nat\n"
+				   ":PREROUTING ACCEPT [0:0]\n"
+				   "-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:80\n"
+				   "COMMIT\n";
+	const struct rxs_ruleset_opts o = { .text = text, .name = "s.yaml", .first_line = 5,
+					    .skip_unsupported = 1 };
+	rxs_ruleset_t *nf = load_opts(&o), *strict = NULL;
+	struct rxs_ruleset_skipped_info si;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(rxs_ruleset_nrules(nf), 1);
+	assert_int_equal(rxs_ruleset_nskipped(nf), 3);
+	assert_int_equal(rxs_ruleset_skipped(nf, 0, &si), 0);
+	assert_int_equal(si.line, 7);
+	assert_string_equal(si.reason, "s.yaml:7:13: -A INPUT -m u32 --u32 \"0x0&0xf=0x5\" -j DROP: "
+			    "unsupported match 'u32'");
+	assert_int_equal(rxs_ruleset_skipped(nf, 1, &si), 0);
+	assert_int_equal(si.line, 9);
+	assert_int_equal(rxs_ruleset_skipped(nf, 2, &si), 0);
+	assert_int_equal(si.line, 13);
+	assert_string_equal(si.text, "-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:80");
+	assert_int_equal(rxs_ruleset_skipped(nf, 3, &si), -EINVAL);
+	assert_int_equal(run(nf, &(struct pkt)UDP("10.0.0.1", "10.77.0.2", 1, 2), 0), RXS_NF_DROP);
+	assert_string_equal(rule(nf, 0).text, "-p udp -j DROP");
+	rxs_ruleset_destroy(nf);
+	/* without skip, the first is the error */
+	assert_int_equal(rxs_ruleset_create(&strict, text, "s.yaml", 5, err, sizeof(err)),
+			 RXS_ERULE);
+	assert_string_equal(err, "s.yaml:7:13: -A INPUT -m u32 --u32 \"0x0&0xf=0x5\" -j DROP: "
+			    "unsupported match 'u32'");
+}
+
+/* -o at OUTPUT: the host's own packet leaves by skb->dev. */
+static void test_out_iface(void **state)
+{
+	rxs_ruleset_t *nf = load("*filter\n:OUTPUT ACCEPT [0:0]\n"
+				 "-A OUTPUT -o lo -j DROP\n"
+				 "-A OUTPUT ! -o eth+ -j DROP\n"
+				 "-A OUTPUT -o eth0 -p udp -j DROP\nCOMMIT\n");
+	struct rxs_sk_buff *skb = make_skb(&(struct pkt)UDP("10.77.0.2", "10.0.0.1", 1, 2));
+	char *out;
+
+	(void)state;
+	skb->dev = &host->devs[0];
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_OUT, skb, "", 0), RXS_NF_DROP);
+	assert_int_equal(rule(nf, 0).pkts, 0);
+	assert_int_equal(rule(nf, 1).pkts, 0);
+	assert_int_equal(rule(nf, 2).pkts, 1);
+	out = print_to_string(nf, "filter");
+	assert_non_null(strstr(out, "       0        0 DROP       all  --  *      !eth+   0.0.0.0/0"));
+	free(out);
 	rxs_ruleset_destroy(nf);
 }
 
@@ -1621,6 +2070,14 @@ int main(void)
 		cmocka_unit_test(test_goto_return),
 		cmocka_unit_test(test_references),
 		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_statistic),
+		cmocka_unit_test(test_hashlimit),
+		cmocka_unit_test(test_recent),
+		cmocka_unit_test(test_connlimit),
+		cmocka_unit_test(test_connmark),
+		cmocka_unit_test(test_ipset),
+		cmocka_unit_test(test_skip_mode),
+		cmocka_unit_test(test_out_iface),
 		cmocka_unit_test(test_conntrack_states),
 		cmocka_unit_test(test_conntrack_drop_before_confirm),
 		cmocka_unit_test(test_conntrack_table_full),

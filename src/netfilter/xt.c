@@ -741,6 +741,12 @@ struct nf_conncount {
 	unsigned int n, cap, swept;
 };
 
+static bool key_eq(const struct nf_ct_key *a, const struct nf_ct_key *b)
+{
+	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
+	       a->dport == b->dport && a->proto == b->proto;
+}
+
 void rxs__nf_conncount_free(struct nf_conncount *cc)
 {
 	if (cc)
@@ -765,7 +771,7 @@ unsigned int rxs__nf_conncount(struct rxs_ruleset *nf, struct nf_match *m,
 	sweep = cc->n >= 2 * cc->swept + 16;
 	for (unsigned int i = 0; i < cc->n;) {
 		struct cc_rec *r = &cc->v[i];
-		bool same = !memcmp(&r->k, k, sizeof(*k));
+		bool same = key_eq(&r->k, k);
 
 		if ((r->key == key || sweep) && !same && rxs__nf_ct_alive(nf, &r->k, now_ns) <= 0) {
 			*r = cc->v[--cc->n];
@@ -779,6 +785,7 @@ unsigned int rxs__nf_conncount(struct rxs_ruleset *nf, struct nf_match *m,
 	}
 	if (sweep)
 		cc->swept = cc->n;
+
 	if (!found) {
 		if (cc->n == cc->cap) {
 			unsigned int cap = cc->cap ? 2 * cc->cap : 16;
