@@ -84,6 +84,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
+	{
+		/* Skip mode (with a few ipsets): whatever it leaves out is listed, each with an
+		 * error that names the file and line. */
+		const struct rxs_ruleset_opts o = {
+			.text = text, .name = "fuzz.rules", .first_line = 1, .skip_unsupported = 1,
+			.ipsets = "create blk hash:net family inet\nadd blk 10.0.0.0/8\n"
+				  "create svc hash:ip,port family inet\nadd svc 10.0.0.2,udp:53\n"
+				  "create p bitmap:port range 1-1024\nadd p 53\n",
+		};
+		struct rxs_ruleset_skipped_info si;
+
+		rc = rxs_ruleset_create_opts(&nf, &o, err, sizeof(err));
+		for (unsigned int i = 0; rc == 0 && i < rxs_ruleset_nskipped(nf); i++)
+			if (rxs_ruleset_skipped(nf, i, &si) || strncmp(si.reason, "fuzz.rules:", 11)) {
+				fprintf(stderr, "fuzz_iptables: skipped without file:line\n");
+				abort();
+			}
+		if (rc == 0)
+			rxs_ruleset_print(nf, devnull);
+		rxs_ruleset_destroy(nf);
+		nf = NULL;
+	}
 	rc = rxs_ruleset_create(&nf, text, "fuzz.rules", 1, err, sizeof(err));
 	if (rc < 0) {
 		if (nf || strncmp(err, "fuzz.rules:", 11) != 0) {

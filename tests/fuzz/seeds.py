@@ -94,6 +94,41 @@ COMMIT
 -A INPUT -p udp --dport 6001
 COMMIT
 """,
+    """*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -p tcp --dport 80 -j TRACE
+-A PREROUTING -p udp --dport 123 -j CT --notrack
+COMMIT
+*mangle
+:PREROUTING ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff
+-A PREROUTING -p udp -m mark --mark 0x0/0xff -j MARK --set-xmark 0x7/0xff
+-A PREROUTING -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff
+-A POSTROUTING -o eth0 -m connmark --mark 0x7 -j CONNMARK --set-xmark 0x1/0x1
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -m conntrack --ctstate UNTRACKED,SNAT -j ACCEPT
+-A INPUT -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -m addrtype --dst-type LOCAL --limit-iface-in -j NFLOG --nflog-group 5 --nflog-prefix "new: "
+-A INPUT -p icmp -m icmp --icmp-type 8 -m hashlimit --hashlimit-upto 2/sec --hashlimit-burst 3 --hashlimit-mode srcip --hashlimit-name ping --hashlimit-htable-expire 1000 -j ACCEPT
+-A INPUT -p icmp --icmp-type destination-unreachable -j ACCEPT
+-A INPUT -p tcp --dport 22 -m recent --update --seconds 60 --hitcount 3 --name SSH --mask 255.255.255.255 --rsource -j DROP
+-A INPUT -p tcp --dport 22 -m recent --set --name SSH --mask 255.255.255.255 --rsource -j ACCEPT
+-A INPUT -p tcp --syn -m connlimit --connlimit-above 2 --connlimit-mask 32 --connlimit-saddr -j REJECT --reject-with tcp-reset
+-A INPUT -p tcp -m tcpmss ! --mss 536:1460 -j DROP
+-A INPUT -m pkttype --pkt-type broadcast -m ttl --ttl-lt 2 -j DROP
+-A INPUT -m statistic --mode nth --every 3 --packet 1 -j ACCEPT
+-A INPUT -m statistic --mode random --probability 0.33333333349 -j ACCEPT
+-A INPUT -m set --match-set blk src -j DROP
+-A INPUT -m set --match-set svc dst,dst -j ACCEPT
+-A INPUT -m u32 --u32 "0x0>>0x16&0x3c@0x8=0x1" -j DROP
+-A OUTPUT -o lo -j ACCEPT
+COMMIT
+""",
 ]
 
 # A scenario with every section, for fuzz_scenario.
@@ -362,6 +397,9 @@ def main():
     scenarios = sorted(glob.glob(os.path.join(examples, "*/scenario.yaml")))
     scenarios += sorted(glob.glob(os.path.join(oracle, "*/scenario.yaml")))
     rules = list(RULE_SETS)
+    for name in sorted(glob.glob(os.path.join(source, "tests/data/netfilter/*.rules"))):
+        with open(name, encoding="utf-8") as f:
+            rules.append(f.read())
     put(os.path.join(out, "fuzz_scenario"), HOST_YAML.encode())
     for p in scenarios:
         with open(p, "rb") as f:
