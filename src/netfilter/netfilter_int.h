@@ -238,6 +238,7 @@ struct nf_pkt {
 	enum nf_ctinfo info;
 	struct nf_conn *ct;		/* confirmed entry the packet belongs to */
 	struct nf_conn *pending;	/* new entry, confirmed at the end of LOCAL_IN */
+	bool trace;			/* skb->nf_trace: -j TRACE in the raw table */
 };
 
 struct nf_ct_stats {

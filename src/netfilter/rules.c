@@ -10,6 +10,7 @@
  * (nf_hook_slow), so there is one walk.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -424,6 +425,19 @@ RXS_NOINLINE void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, ui
 	nf->cur = saved.pkt;
 }
 
+/* trace_packet(): a traced packet (TRACE) logs each rule it matched, the end of a user chain
+ * it returned from, and the policy it met, as "TRACE: table:chain:rule|return|policy:N" (N
+ * 1-based in the chain; the end of a chain is one past its last rule). */
+static RXS_NOINLINE void trace_rule(const struct nf_hook_ctx *x, const struct nf_chain *c,
+				    const char *what, unsigned int num)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(x->skb);
+
+	RXS_TRACE_STAGE(sd, x->now_ns, x->skb, "TRACE", "%s:%s:%s:%u IN=%s OUT=%s",
+			nf_table_names[c->table], c->name, what, num, x->in ? x->in : "",
+			x->out ? x->out : "");
+}
+
 /* Apply @r's target. Returns -1 to go on with the next rule, else a verdict. */
 static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 {
@@ -448,6 +462,9 @@ static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 		nf->nflog_packets++;
 		return -1;
 	case NF_T_TRACE:
+		/* skb->nf_trace: every later rule the packet matches is traced (this one was
+		 * looked at before its target ran, untraced, as in ipt_do_table) */
+		nf->cur.trace = true;
 		return -1;
 	case NF_T_CONNMARK: {
 		uint32_t ctmark;
@@ -473,6 +490,8 @@ static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 
 static enum rxs_nf_verdict policy(struct nf_chain *base, const struct nf_hook_ctx *x)
 {
+	if (unlikely(x->nf->cur.trace))
+		trace_rule(x, base, "policy", base->nrules + 1);
 	base->pkts++;
 	base->bytes += x->skb->len;
 	return base->policy;
@@ -498,6 +517,8 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 		if (idx == ch->nrules) {
 			if (sp == 0)
 				return policy(&nf->chains[base], x);
+			if (unlikely(nf->cur.trace))
+				trace_rule(x, ch, "return", ch->nrules + 1);
 			sp--;
 			ch = &nf->chains[nf->frames[sp].chain];
 			idx = nf->frames[sp].idx;
@@ -511,6 +532,8 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 			continue;
 		r->pkts++;
 		r->bytes += x->skb->len;
+		if (unlikely(nf->cur.trace))
+			trace_rule(x, ch, r->t.kind == NF_T_RETURN ? "return" : "rule", idx);
 		if (r->t.kind == NF_T_RETURN) {
 			idx = ch->nrules;	/* as the end of the chain */
 			continue;
