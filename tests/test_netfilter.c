@@ -54,11 +54,6 @@ static int setup_host(void **state)
 	if (!nic)
 		return -1;
 	snprintf(nic->name, sizeof(nic->name), "eth0");
-	/* 10.77.0.2/24: addrtype's LOCAL and BROADCAST */
-	nic->naddrs = 1;
-	nic->addrs[0].family = AF_INET;
-	rxs__put_be32(nic->addrs[0].addr, 0x0a4d0002);
-	nic->addrs[0].prefix = 24;
 	rc = rxs_host_create(&host, sc, err, sizeof(err));
 	rxs_scenario_free(sc);
 	if (rc)
@@ -609,20 +604,17 @@ static const struct {
 	{ __LINE__, "-m mark ! --mark 0x4000/0x4000 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "-m connmark --mark 0 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "-m connmark ! --mark 0 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
-	/* -m addrtype against eth0's 10.77.0.2/24 */
-	{ __LINE__, "-m addrtype --dst-type LOCAL -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
-	{ __LINE__, "-m addrtype --dst-type LOCAL -j DROP", UDP(SRC, "10.77.0.3", 1, 2),
-	  RXS_NF_ACCEPT, 0 },
-	{ __LINE__, "-m addrtype ! --dst-type LOCAL -j DROP", UDP(SRC, "10.77.0.3", 1, 2),
+	/* -m addrtype: the host has no address here; 127/8 is lo's (LOCAL) */
+	{ __LINE__, "-m addrtype --dst-type LOCAL -j DROP", UDP(SRC, "127.0.0.1", 1, 2),
 	  RXS_NF_DROP, 1 },
+	{ __LINE__, "-m addrtype --dst-type LOCAL -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-m addrtype ! --dst-type LOCAL -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "-m addrtype --src-type UNICAST --dst-type BROADCAST -j DROP",
-	  UDP(SRC, "10.77.0.255", 1, 2), RXS_NF_DROP, 1 },
-	{ __LINE__, "-m addrtype --dst-type BROADCAST -j DROP", UDP(SRC, "255.255.255.255", 1, 2),
+	  UDP(SRC, "255.255.255.255", 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-m addrtype --dst-type BROADCAST -j DROP", UDP(SRC, "0.0.0.0", 1, 2),
 	  RXS_NF_DROP, 1 },
 	{ __LINE__, "-m addrtype --dst-type MULTICAST,BLACKHOLE -j DROP",
 	  UDP(SRC, "224.0.0.251", 1, 5353), RXS_NF_DROP, 1 },
-	{ __LINE__, "-m addrtype --dst-type LOCAL --limit-iface-in -j DROP", UDP(SRC, DST, 1, 2),
-	  RXS_NF_DROP, 1 },
 	/* -m pkttype: the skb's pkt_type (PACKET_HOST here) */
 	{ __LINE__, "-m pkttype --pkt-type unicast -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "-m pkttype --pkt-type broadcast -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT,
@@ -1299,6 +1291,25 @@ static void test_out_iface(void **state)
 	(void)state;
 	skb->dev = &host->devs[0];
 	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_OUT, skb, "", 0), RXS_NF_DROP);
+	/* --limit-iface-out: lo's 127.0.0.1 leaving by eth0 is another device's route, UNICAST */
+	rxs_ruleset_destroy(nf);
+	nf = load("*filter\n:OUTPUT ACCEPT [0:0]\n"
+		  "-A OUTPUT -m addrtype --dst-type LOCAL --limit-iface-out -j DROP\n"
+		  "-A OUTPUT -m addrtype --dst-type LOCAL\nCOMMIT\n");
+	skb = make_skb(&(struct pkt)UDP("10.77.0.2", "127.0.0.1", 1, 2));
+	skb->dev = &host->devs[0];
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_OUT, skb, "", 0), RXS_NF_ACCEPT);
+	rxs_consume_skb(skb);
+	assert_int_equal(rule(nf, 0).pkts, 0);
+	assert_int_equal(rule(nf, 1).pkts, 1);
+	rxs_ruleset_destroy(nf);
+	nf = load("*filter\n:OUTPUT ACCEPT [0:0]\n"
+		  "-A OUTPUT -o lo -j DROP\n"
+		  "-A OUTPUT ! -o eth+ -j DROP\n"
+		  "-A OUTPUT -o eth0 -p udp -j DROP\nCOMMIT\n");
+	skb = make_skb(&(struct pkt)UDP("10.77.0.2", "10.0.0.1", 1, 2));
+	skb->dev = &host->devs[0];
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_OUT, skb, "", 0), RXS_NF_DROP);
 	assert_int_equal(rule(nf, 0).pkts, 0);
 	assert_int_equal(rule(nf, 1).pkts, 0);
 	assert_int_equal(rule(nf, 2).pkts, 1);
@@ -1381,7 +1392,7 @@ static void test_kube_filter(void **state)
 	nf = load(text);
 	assert_int_equal(run(nf, &(struct pkt)TCP("10.0.0.9", "127.0.0.1", 1000, 10248, 0x02), 0),
 			 RXS_NF_DROP);
-	assert_int_equal(run(nf, &(struct pkt)TCP("10.0.0.9", "10.77.0.2", 1000, 30081, 0x02), 0),
+	assert_int_equal(run(nf, &(struct pkt)TCP("127.0.0.1", "127.0.0.1", 1000, 30081, 0x02), 0),
 			 RXS_NF_DROP);
 	assert_int_equal(run(nf, &(struct pkt)TCP("10.0.0.9", "10.77.0.2", 1000, 22, 0x02), 0),
 			 RXS_NF_ACCEPT);
