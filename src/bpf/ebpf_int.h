@@ -159,6 +159,18 @@ int rxs__ebpf_object_add_prog(struct rxs_bpf_object *obj, const char *name, cons
 /* Run the checker over every program: 0 or -EINVAL with "object: prog: insn N: why". */
 int rxs__ebpf_object_check(struct rxs_bpf_object *obj, char *err, size_t errlen);
 
+/* ebpf_load.c */
+/* Build @obj (new, empty) from the answer of the child that opened an object with libbpf
+ * (ebpf_load.c, "The answer"): every length, count and index checked. 0, the error the child
+ * reported, an error of the maps or programs it describes, or -EINVAL for a malformed answer;
+ * each with a message in @err. Needs no libbpf. */
+int rxs__ebpf_object_from_answer(struct rxs_bpf_object *obj, const void *answer, size_t len,
+				 char *err, size_t errlen);
+/* Tests: the child's time limit (10,000 ms), a fault injected in it (1: it hangs; 2: it sends
+ * half its answer). */
+extern unsigned int rxs__ebpf_open_timeout_ms;
+extern int rxs__ebpf_open_child_fault;
+
 /* ebpf_check.c */
 /* Check @p of @obj as the kernel's verifier would obviously refuse it. 0, or -EINVAL with the
  * reason in @err. */

@@ -1,4 +1,14 @@
-/* ebpf_load.c - real objects: libbpf opens, links and relocates them; no bpf() system call.
+/* ebpf_load.c - real objects: libbpf opens, links and relocates them, in a process of its own;
+ * no bpf() system call.
+ *
+ * libbpf 1.1's ELF and BTF parsers are not safe on hostile input: a crafted object can make
+ * them dereference NULL (fuzz_ebpf_elf found several). So everything done with libbpf on an
+ * object happens in a forked child: open, loader generation, load, the walk over programs,
+ * maps, prog array slots and CO-RE records. The child sends back what we keep, in a small
+ * serialisation of our own (below, "The answer"), and exits. The parent never calls libbpf on
+ * the object: it reads the answer within a time limit, checks every length, count and index,
+ * and builds the object from it. A child killed by a signal, exiting without a whole answer or
+ * taking too long (it is killed) is an error naming the file, not a crash or a hang of ours.
  *
  * libbpf's "loader generation" mode (bpf_object__gen_loader, for light skeletons) makes
  * bpf_object__load() record the map creations and program loads into a loader program instead
@@ -17,14 +27,339 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bpf/ebpf_int.h"
 #include "internal.h"
+
+/* ---- The answer ------------------------------------------------------------------------------
+ *
+ * What the child sends, in host byte order (the two ends are one program):
+ *
+ *   u32 magic "RXSE", u32 version (1), u64 length of the whole answer
+ *   i32 rc (0, or -errno), str err ("" when rc is 0)
+ *   when rc is 0:
+ *     str license
+ *     u32 nmaps, each: str name, u32 type, key_size, value_size, max_entries, map_flags,
+ *                      u32 n (0, or value_size: the initial contents), n bytes
+ *     u32 nprogs, each: str name, str section, u32 type (the kernel's bpf_prog_type),
+ *                       u32 cnt, cnt instructions of 8 bytes
+ *     u32 nslots, each: str map, u32 key, u32 program index: prog array slots to fill
+ *     i32 rc, str err: the error when no slot was filled (libbpf refused to fill them)
+ *   u32 magic "DONE"
+ *
+ * A str is a u32 length and that many bytes, without NUL. rxs__ebpf_object_from_answer()
+ * checks all of it; anything short, long, out of bounds or out of order is refused. */
+#define ANS_MAGIC	0x45535852u	/* "RXSE" */
+#define ANS_VERSION	1u
+#define ANS_END		0x454e4f44u	/* "DONE" */
+#define ANS_HEADER	16u
+#define ANS_MAX		(256u << 20)	/* the whole answer */
+#define ANS_NAME_MAX	4096u		/* a program, section or map name */
+#define ANS_ERR_MAX	1024u
+#define ANS_MAPS_MAX	4096u
+#define ANS_PROGS_MAX	65536u
+#define ANS_SLOTS_MAX	(1u << 20)
+
+/* Tests: the child's time limit, and a fault to inject in it (1: hang, 2: half an answer). */
+unsigned int rxs__ebpf_open_timeout_ms = 10000;
+int rxs__ebpf_open_child_fault;
+
+/* ---- the parent: reading the answer --------------------------------------------------------- */
+
+struct reader {
+	const uint8_t *p;
+	size_t len, at;
+	const char *why;		/* the first thing wrong, or NULL */
+};
+
+static bool take(struct reader *r, void *out, size_t n)
+{
+	if (r->why)
+		return false;
+	if (n > r->len - r->at) {
+		r->why = "it ends early";
+		return false;
+	}
+	memcpy(out, r->p + r->at, n);
+	r->at += n;
+	return true;
+}
+
+static bool take_u32(struct reader *r, uint32_t *v)
+{
+	*v = 0;
+	return take(r, v, 4);
+}
+
+static bool take_rc(struct reader *r, int *rc)
+{
+	uint32_t v;
+
+	*rc = 0;
+	if (!take_u32(r, &v))
+		return false;
+	*rc = (int)v;
+	if (*rc > 0 || *rc < -4095) {
+		r->why = "an error number out of range";
+		return false;
+	}
+	return true;
+}
+
+/* @n bytes of the answer in place, or NULL. */
+static const uint8_t *take_bytes(struct reader *r, size_t n)
+{
+	const uint8_t *at = r->p + r->at;
+
+	if (r->why)
+		return NULL;
+	if (n > r->len - r->at) {
+		r->why = "a length past its end";
+		return NULL;
+	}
+	r->at += n;
+	return at;
+}
+
+/* A string of at most @max bytes without NUL, copied and NUL-terminated (rxs__free it). */
+static char *take_str(struct reader *r, size_t max)
+{
+	const uint8_t *s;
+	uint32_t n;
+	char *out;
+
+	if (!take_u32(r, &n))
+		return NULL;
+	if (n > max) {
+		r->why = "a string too long";
+		return NULL;
+	}
+	s = take_bytes(r, n);
+	if (!s)
+		return NULL;
+	if (memchr(s, 0, n)) {
+		r->why = "a string with a NUL";
+		return NULL;
+	}
+	out = rxs__malloc(n + 1);
+	if (!out) {
+		r->why = "no memory";
+		return NULL;
+	}
+	memcpy(out, s, n);
+	out[n] = 0;
+	return out;
+}
+
+static bool prog_type_ok(uint32_t type)
+{
+	switch (type) {
+	case RXS_BPF_PROG_XDP: case RXS_BPF_PROG_SCHED_CLS: case RXS_BPF_PROG_SOCKET_FILTER:
+	case RXS_BPF_PROG_SK_REUSEPORT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int take_maps(struct rxs_bpf_object *obj, struct reader *r, char *err, size_t errlen)
+{
+	uint32_t n;
+
+	if (!take_u32(r, &n))
+		return -EINVAL;
+	if (n > ANS_MAPS_MAX) {
+		r->why = "too many maps";
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t f[6] = { 0 };
+		struct rxs_bpf_map_info info;
+		char *name = take_str(r, ANS_NAME_MAX);
+		int rc;
+
+		for (int k = 0; k < 6; k++)
+			take_u32(r, &f[k]);
+		info = (struct rxs_bpf_map_info){ .name = name, .type = (enum rxs_bpf_map_type)f[0],
+						  .key_size = f[1], .value_size = f[2],
+						  .max_entries = f[3], .map_flags = f[4] };
+		if (!r->why && f[5] && f[5] != f[2])
+			r->why = "initial contents not the size of the value";
+		info.initial = take_bytes(r, f[5]);
+		if (r->why) {
+			rxs__free(name);
+			return -EINVAL;
+		}
+		info.initial = f[5] ? info.initial : NULL;
+		/* libbpf sizes a perf event array to the CPUs when it creates it. */
+		if (info.type == RXS_BPF_MAP_PERF_EVENT_ARRAY && !info.max_entries)
+			info.max_entries = obj->ncpus;
+		rc = rxs__ebpf_object_add_map(obj, &info, err, errlen);
+		rxs__free(name);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int take_progs(struct rxs_bpf_object *obj, struct reader *r, char *err, size_t errlen)
+{
+	uint32_t n;
+
+	if (!take_u32(r, &n))
+		return -EINVAL;
+	if (n > ANS_PROGS_MAX) {
+		r->why = "too many programs";
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		char *name = take_str(r, ANS_NAME_MAX), *sec = take_str(r, ANS_NAME_MAX);
+		struct rxs_ebpf_insn *insns = NULL;
+		const uint8_t *code;
+		uint32_t type = 0, cnt = 0;
+		int rc = -EINVAL;
+
+		take_u32(r, &type);
+		take_u32(r, &cnt);
+		if (!r->why && cnt > (r->len - r->at) / sizeof(*insns))
+			r->why = "an instruction count past its end";
+		code = take_bytes(r, (size_t)cnt * sizeof(*insns));
+		if (r->why)
+			goto out;
+		if (!prog_type_ok(type)) {
+			snprintf(err, errlen, "%s: %s: section %s: program type not supported "
+				 "(xdp, tc, socket, sk_reuseport are)", obj->name, name, sec);
+			rc = -ENOTSUP;
+			goto out;
+		}
+		/* The instructions, aligned. */
+		insns = rxs__malloc(cnt ? (size_t)cnt * sizeof(*insns) : 1);
+		rc = -ENOMEM;
+		if (!insns)
+			goto out;
+		if (cnt)
+			memcpy(insns, code, (size_t)cnt * sizeof(*insns));
+		rc = rxs__ebpf_object_add_prog(obj, name, sec, (enum rxs_bpf_prog_type)type, insns,
+					       cnt);
+out:
+		rxs__free(insns);
+		rxs__free(name);
+		rxs__free(sec);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Fill the prog arrays' slots. How many, or a negative error. */
+static int take_slots(struct rxs_bpf_object *obj, struct reader *r, char *err, size_t errlen)
+{
+	uint32_t n;
+
+	if (!take_u32(r, &n))
+		return -EINVAL;
+	if (n > ANS_SLOTS_MAX) {
+		r->why = "too many prog array slots";
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		char *map = take_str(r, ANS_NAME_MAX);
+		uint32_t key = 0, slot = 0;
+		int rc = 0;
+
+		take_u32(r, &key);
+		take_u32(r, &slot);
+		if (!r->why && slot >= obj->nprogs)
+			r->why = "a prog array slot naming no program";
+		if (r->why) {
+			rc = -EINVAL;
+		} else if (rxs_bpf_map_update(obj, map, &key, &slot, 0)) {
+			snprintf(err, errlen, "%s: map %s: cannot set slot %u to %s", obj->name, map,
+				 key, obj->progs[slot].name);
+			rc = -EINVAL;
+		}
+		rxs__free(map);
+		if (rc)
+			return rc;
+	}
+	return (int)n;
+}
+
+int rxs__ebpf_object_from_answer(struct rxs_bpf_object *obj, const void *answer, size_t len,
+				 char *err, size_t errlen)
+{
+	struct reader r = { answer, answer ? len : 0, 0, NULL };
+	uint32_t magic = 0, version = 0, end = 0;
+	uint64_t total = 0;
+	char *msg = NULL, *lic;
+	int rc = 0, nslots = 0;
+	bool whole = true;		/* read to its end mark: not after an error of ours */
+
+	take_u32(&r, &magic);
+	take_u32(&r, &version);
+	take(&r, &total, 8);
+	if (!r.why && (magic != ANS_MAGIC || version != ANS_VERSION || total != len))
+		r.why = magic != ANS_MAGIC ? "no magic number" : version != ANS_VERSION ?
+			"another version" : "its length is not the one it gives";
+	take_rc(&r, &rc);
+	msg = take_str(&r, ANS_ERR_MAX);
+	if (!r.why && rc) {
+		if (!msg[0])
+			r.why = "an error without a message";
+		else
+			snprintf(err, errlen, "%s", msg);
+		goto end;
+	}
+	lic = take_str(&r, ANS_MAX);
+	if (lic) {
+		rxs__free(obj->license);
+		obj->license = lic;
+	}
+	if (r.why)
+		goto end;
+	rc = take_maps(obj, &r, err, errlen);
+	if (!rc)
+		rc = take_progs(obj, &r, err, errlen);
+	if (!rc) {
+		nslots = take_slots(obj, &r, err, errlen);
+		rc = nslots < 0 ? nslots : 0;
+	}
+	whole = !rc;
+	if (!rc) {
+		rxs__free(msg);
+		take_rc(&r, &rc);
+		msg = take_str(&r, ANS_ERR_MAX);
+		if (!r.why && rc && !msg[0])
+			r.why = "an error without a message";
+		if (!r.why && rc && !nslots)
+			snprintf(err, errlen, "%s", msg);
+		else
+			rc = 0;
+	}
+end:
+	if (!r.why && whole) {
+		take_u32(&r, &end);
+		if (!r.why && (end != ANS_END || r.at != len))
+			r.why = end != ANS_END ? "no end mark" : "bytes past its end mark";
+	}
+	rxs__free(msg);
+	if (r.why) {
+		snprintf(err, errlen, "%s: the answer of the process that opened it is malformed "
+			 "(%s, at byte %zu)", obj->name, r.why, r.at);
+		return -EINVAL;
+	}
+	return rc;
+}
 
 #ifdef RXS_HAVE_LIBBPF
 #include <bpf/btf.h>
@@ -32,10 +367,68 @@
 #include <gelf.h>
 #include <libelf.h>
 
-/* ---- libbpf's messages ---------------------------------------------------------------------- */
+#if defined(__SANITIZE_ADDRESS__)
+#define RXS_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RXS_SANITIZED 1
+#endif
+#endif
+#ifdef RXS_SANITIZED
+#include <sanitizer/common_interface_defs.h>
+#endif
 
-/* libbpf prints through one process-wide callback: while we call it, its warnings are kept
- * here (the last ones win) to explain a failure, instead of going to stderr. */
+/* ---- the child: writing the answer ---------------------------------------------------------- */
+
+struct writer {
+	uint8_t *p;
+	size_t len, cap;
+	bool failed;			/* out of memory, or past ANS_MAX */
+};
+
+static void put(struct writer *w, const void *d, size_t n)
+{
+	if (w->failed || !n)
+		return;
+	if (n > ANS_MAX - w->len) {
+		w->failed = true;
+		return;
+	}
+	if (w->len + n > w->cap) {
+		size_t cap = w->cap ? w->cap : 4096;
+		uint8_t *p;
+
+		while (cap < w->len + n)
+			cap *= 2;
+		p = rxs__realloc(w->p, cap);
+		if (!p) {
+			w->failed = true;
+			return;
+		}
+		w->p = p;
+		w->cap = cap;
+	}
+	memcpy(w->p + w->len, d, n);
+	w->len += n;
+}
+
+static void put_u32(struct writer *w, uint32_t v)
+{
+	put(w, &v, 4);
+}
+
+static void put_str(struct writer *w, const char *s, size_t max)
+{
+	size_t n = s ? strnlen(s, max) : 0;
+
+	put_u32(w, (uint32_t)n);
+	put(w, s, n);
+}
+
+/* ---- the child: libbpf's messages ----------------------------------------------------------- */
+
+/* libbpf prints through one process-wide callback: the child's. Its warnings are kept here
+ * (the last one wins) to explain a failure, instead of going to stderr. */
 static char libbpf_msg[256];
 
 static int keep_msg(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -163,23 +556,6 @@ static int refuse_core(struct elf_view *v, const struct btf *btf, const char *ob
 	return 0;
 }
 
-static int read_license(struct rxs_bpf_object *obj, struct elf_view *v)
-{
-	Elf_Data *d = section(v, "license", NULL);
-	char *lic;
-
-	if (!d || !d->d_buf || !d->d_size)
-		return 0;
-	lic = rxs__malloc(d->d_size + 1);
-	if (!lic)
-		return -ENOMEM;
-	memcpy(lic, d->d_buf, d->d_size);
-	lic[d->d_size] = 0;
-	rxs__free(obj->license);
-	obj->license = lic;
-	return 0;
-}
-
 /* ---- BTF that libbpf 1.1 would trip on ------------------------------------------------------ */
 
 static bool id_ok(const struct btf *btf, uint32_t id)
@@ -295,16 +671,31 @@ static const char *var_at(struct elf_view *v, Elf_Data *syms, size_t strndx, siz
 	return NULL;
 }
 
-/* Fill the prog arrays as the object says. Returns how many slots, or a negative error. */
-static int prog_array_slots(struct rxs_bpf_object *obj, struct elf_view *v,
-			    const struct btf *btf, char *err, size_t errlen)
+/* The index of program @name as the parent will number them (libbpf's order), or -1. */
+static int prog_index(struct bpf_object *bo, const char *name)
 {
-	size_t maps_idx = 0, strndx = 0, nsyms = 0;
+	struct bpf_program *p;
+	int i = 0;
+
+	bpf_object__for_each_program(p, bo) {
+		if (!strcmp(bpf_program__name(p), name))
+			return i;
+		i++;
+	}
+	return -1;
+}
+
+/* The slots the object fills: (map, key, program) records for the parent, who sets them. */
+static uint32_t put_slots(struct writer *w, struct elf_view *v, struct bpf_object *bo)
+{
+	const struct btf *btf = bpf_object__btf(bo);
+	size_t maps_idx = 0, strndx = 0, nsyms = 0, at = w->len;
 	Elf_Data *syms = NULL, *rel = NULL;
 	Elf_Scn *scn = NULL;
+	uint32_t count = 0;
 	GElf_Shdr sh;
-	int count = 0;
 
+	put_u32(w, 0);
 	if (!section(v, ".maps", &maps_idx))
 		return 0;
 	while ((scn = elf_nextscn(v->elf, scn))) {
@@ -321,7 +712,6 @@ static int prog_array_slots(struct rxs_bpf_object *obj, struct elf_view *v,
 	for (int i = 0; syms && rel && i < (int)(rel->d_size / sizeof(Elf64_Rel)); i++) {
 		const char *prog, *map;
 		uint64_t start = 0, moff;
-		uint32_t key, slot;
 		GElf_Rel r;
 		GElf_Sym s;
 		int idx;
@@ -331,185 +721,406 @@ static int prog_array_slots(struct rxs_bpf_object *obj, struct elf_view *v,
 		    !(prog = elf_strptr(v->elf, strndx, s.st_name)) ||
 		    !(map = var_at(v, syms, strndx, nsyms, maps_idx, r.r_offset, &start)))
 			continue;
-		idx = rxs_bpf_object_program_index(obj, prog);
+		idx = prog_index(bo, prog);
 		moff = values_offset(btf, map);
 		if (idx < 0 || moff == UINT32_MAX || r.r_offset < start + moff ||
-		    (r.r_offset - start - moff) % 8)
+		    (r.r_offset - start - moff) % 8 || count >= ANS_SLOTS_MAX)
 			continue;
-		key = (uint32_t)((r.r_offset - start - moff) / 8);
-		slot = (uint32_t)idx;
-		if (rxs_bpf_map_update(obj, map, &key, &slot, 0)) {
-			snprintf(err, errlen, "%s: map %s: cannot set slot %u to %s", obj->name, map,
-				 key, prog);
-			return -EINVAL;
-		}
+		put_str(w, map, ANS_NAME_MAX);
+		put_u32(w, (uint32_t)((r.r_offset - start - moff) / 8));
+		put_u32(w, (uint32_t)idx);
 		count++;
 	}
+	if (!w->failed)
+		memcpy(w->p + at, &count, 4);
 	return count;
 }
 
-/* ---- from libbpf's object to ours ---------------------------------------------------------- */
+/* ---- the child: libbpf's object, written out ------------------------------------------------ */
 
-static int prog_type(const struct bpf_program *p, enum rxs_bpf_prog_type *type)
+static void put_maps(struct writer *w, struct bpf_object *bo)
 {
-	switch (bpf_program__type(p)) {
-	case BPF_PROG_TYPE_XDP: *type = RXS_BPF_PROG_XDP; return 0;
-	case BPF_PROG_TYPE_SCHED_CLS: *type = RXS_BPF_PROG_SCHED_CLS; return 0;
-	case BPF_PROG_TYPE_SOCKET_FILTER: *type = RXS_BPF_PROG_SOCKET_FILTER; return 0;
-	case BPF_PROG_TYPE_SK_REUSEPORT: *type = RXS_BPF_PROG_SK_REUSEPORT; return 0;
-	default: return -ENOTSUP;
-	}
-}
-
-static int take_maps(struct rxs_bpf_object *obj, struct bpf_object *bo, char *err, size_t errlen)
-{
+	size_t at = w->len;
+	uint32_t count = 0;
 	struct bpf_map *m;
-	int rc = 0;
 
+	put_u32(w, 0);
 	bpf_object__for_each_map(m, bo) {
-		struct rxs_bpf_map_info info = {
-			.name = bpf_map__name(m),
-			.type = (enum rxs_bpf_map_type)bpf_map__type(m),
-			.key_size = bpf_map__key_size(m),
-			.value_size = bpf_map__value_size(m),
-			.max_entries = bpf_map__max_entries(m),
-			.map_flags = bpf_map__map_flags(m),
-		};
+		const void *initial = NULL;
+		uint32_t vsz = bpf_map__value_size(m);
 		size_t sz = 0;
 
 		if (bpf_map__is_internal(m)) {
-			info.initial = bpf_map__initial_value(m, &sz);
-			if (sz < info.value_size)
-				info.initial = NULL;
+			initial = bpf_map__initial_value(m, &sz);
+			if (sz < vsz)
+				initial = NULL;
 		}
-		/* libbpf sizes a perf event array to the CPUs when it creates it. */
-		if (info.type == RXS_BPF_MAP_PERF_EVENT_ARRAY && !info.max_entries)
-			info.max_entries = obj->ncpus;
-		rc = rxs__ebpf_object_add_map(obj, &info, err, errlen);
-		if (rc)
-			return rc;
+		put_str(w, bpf_map__name(m), ANS_NAME_MAX);
+		put_u32(w, (uint32_t)bpf_map__type(m));
+		put_u32(w, bpf_map__key_size(m));
+		put_u32(w, vsz);
+		put_u32(w, bpf_map__max_entries(m));
+		put_u32(w, bpf_map__map_flags(m));
+		put_u32(w, initial ? vsz : 0);
+		if (initial)
+			put(w, initial, vsz);
+		count++;
 	}
-	return 0;
+	if (!w->failed)
+		memcpy(w->p + at, &count, 4);
 }
 
-static int take_progs(struct rxs_bpf_object *obj, struct bpf_object *bo, char *err,
-		      size_t errlen)
+static void put_progs(struct writer *w, struct bpf_object *bo)
 {
+	size_t at = w->len;
+	uint32_t count = 0;
 	struct bpf_program *p;
-	int rc;
 
+	put_u32(w, 0);
 	bpf_object__for_each_program(p, bo) {
-		enum rxs_bpf_prog_type type;
-		const struct bpf_insn *insns = bpf_program__insns(p);
+		size_t cnt = bpf_program__insn_cnt(p);
 
-		if (prog_type(p, &type)) {
-			snprintf(err, errlen, "%s: %s: section %s: program type not supported "
-				 "(xdp, tc, socket, sk_reuseport are)", obj->name,
-				 bpf_program__name(p), bpf_program__section_name(p));
-			return -ENOTSUP;
-		}
-		rc = rxs__ebpf_object_add_prog(obj, bpf_program__name(p),
-					       bpf_program__section_name(p), type,
-					       (const struct rxs_ebpf_insn *)insns,
-					       (unsigned int)bpf_program__insn_cnt(p));
-		if (rc)
-			return rc;
+		put_str(w, bpf_program__name(p), ANS_NAME_MAX);
+		put_str(w, bpf_program__section_name(p), ANS_NAME_MAX);
+		put_u32(w, (uint32_t)bpf_program__type(p));
+		put_u32(w, (uint32_t)cnt);
+		put(w, bpf_program__insns(p), cnt * sizeof(struct rxs_ebpf_insn));
+		count++;
 	}
-	return 0;
+	if (!w->failed)
+		memcpy(w->p + at, &count, 4);
 }
 
-/* Open, refuse CO-RE, relocate without the kernel, copy out. */
-static int load(struct rxs_bpf_object *obj, struct elf_view *v, const void *buf, size_t len,
-		char *err, size_t errlen)
+/* Open, refuse CO-RE, relocate without the kernel, write out: the body of the answer after
+ * rc and err, or an error in @err. */
+static int load(struct writer *w, struct elf_view *v, const void *buf, size_t len,
+		const char *name, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
 	LIBBPF_OPTS(gen_loader_opts, go);
 	struct bpf_object *bo;
+	Elf_Data *lic;
 	char stem[64];
 	int rc, load_err = 0;
 	size_t n;
 
 	/* libbpf names global data "<stem>.bss": the file name without ".o", as for a path. */
-	snprintf(stem, sizeof(stem), "%s", obj->name);
+	snprintf(stem, sizeof(stem), "%s", name);
 	n = strlen(stem);
 	if (n > 2 && !strcmp(stem + n - 2, ".o"))
 		stem[n - 2] = 0;
 	oo.object_name = stem;
 
+	rc = check_btf(v, name, err, errlen);
+	if (rc)
+		return rc;
 	bo = bpf_object__open_mem(buf, len, &oo);
 	if (!bo) {
 		rc = -errno ? -errno : -EINVAL;
-		snprintf(err, errlen, "%s: libbpf cannot open it: %s", obj->name,
+		snprintf(err, errlen, "%s: libbpf cannot open it: %s", name,
 			 libbpf_msg[0] ? libbpf_msg : strerror(-rc));
 		return rc == -ENOENT ? -EINVAL : rc;
 	}
-	rc = refuse_core(v, bpf_object__btf(bo), obj->name, err, errlen);
+	rc = refuse_core(v, bpf_object__btf(bo), name, err, errlen);
 	if (!rc)
 		rc = bpf_object__gen_loader(bo, &go);
 	if (!rc) {
 		rc = load_err = bpf_object__load(bo);
 		/* -ENOTSUP from load after every program was relocated: prog array slots in
-		 * the object, which prog_array_slots() fills instead (see there). */
+		 * the object, which the parent fills instead (see put_slots()). */
 		if (rc == -ENOTSUP)
 			rc = 0;
 	}
 	if (rc && !err[0])
-		snprintf(err, errlen, "%s: libbpf cannot relocate it: %s", obj->name,
+		snprintf(err, errlen, "%s: libbpf cannot relocate it: %s", name,
 			 libbpf_msg[0] ? libbpf_msg : strerror(-rc));
-	if (!rc)
-		rc = take_maps(obj, bo, err, errlen);
-	if (!rc)
-		rc = take_progs(obj, bo, err, errlen);
 	if (!rc) {
-		rc = prog_array_slots(obj, v, bpf_object__btf(bo), err, errlen);
-		if (rc == 0 && load_err == -ENOTSUP) {
-			snprintf(err, errlen, "%s: libbpf cannot relocate it: %s", obj->name,
+		/* The license: its section up to the first NUL. */
+		lic = section(v, "license", NULL);
+		put_str(w, lic && lic->d_buf ? lic->d_buf : "", lic && lic->d_buf ? lic->d_size : 0);
+		put_maps(w, bo);
+		put_progs(w, bo);
+		if (!put_slots(w, v, bo) && load_err == -ENOTSUP) {
+			char msg[ANS_ERR_MAX];
+
+			snprintf(msg, sizeof(msg), "%s: libbpf cannot relocate it: %s", name,
 				 libbpf_msg[0] ? libbpf_msg : strerror(ENOTSUP));
-			rc = -ENOTSUP;
+			put_u32(w, (uint32_t)-ENOTSUP);
+			put_str(w, msg, ANS_ERR_MAX);
+		} else {
+			put_u32(w, 0);
+			put_str(w, "", 0);
 		}
-		rc = rc > 0 ? 0 : rc;
 	}
 	bpf_object__close(bo);
+	return rc;
+}
+
+#ifdef RXS_SANITIZED
+/* A sanitizer's report in the child ends it here, not in the fuzzer's handler of the parent
+ * (which would record the parent's input as a crash). */
+static void child_died(void)
+{
+	_exit(86);
+}
+#endif
+
+/* The child: answer on @fd and exit. */
+static void __attribute__((noreturn)) child(int fd, pid_t parent, const void *buf, size_t len,
+					   const char *name)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS,
+				    SIGPIPE, SIGXCPU, SIGXFSZ, SIGALRM, SIGTERM, SIGINT, SIGHUP };
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct writer w = { 0 }, body = { 0 };
+	struct elf_view v = { NULL, 0 };
+	uint64_t total;
+	char err[ANS_ERR_MAX] = "";
+	sigset_t none;
+	void *copy;
+	int rc = 0;
+
+	/* Die of what kills: not through handlers of the caller's (or a sanitizer's). */
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+#ifdef RXS_SANITIZED
+	__sanitizer_set_death_callback(child_died);
+#endif
+	if (rxs__ebpf_open_child_fault == 1)
+		for (;;)
+			pause();
+	libbpf_set_print(keep_msg);
+	/* libelf reads an image in place: a copy of ours. */
+	copy = rxs__malloc(len ? len : 1);
+	if (!copy)
+		_exit(2);
+	if (len)
+		memcpy(copy, buf, len);
+	elf_version(EV_CURRENT);
+	v.elf = elf_memory(copy, len);
+	if (!v.elf || elf_kind(v.elf) != ELF_K_ELF || elf_getshdrstrndx(v.elf, &v.shstrndx)) {
+		snprintf(err, sizeof(err), "%s: not an ELF object", name);
+		rc = -EINVAL;
+	}
+	if (!rc)
+		rc = load(&body, &v, copy, len, name, err, sizeof(err));
+	if (!rc && body.failed) {
+		snprintf(err, sizeof(err), "%s: too large: its programs and maps take over %u MiB",
+			 name, ANS_MAX >> 20);
+		rc = -E2BIG;
+	}
+	if (rc && !err[0])
+		snprintf(err, sizeof(err), "%s: libbpf cannot open it: %s", name, strerror(-rc));
+	put_u32(&w, ANS_MAGIC);
+	put_u32(&w, ANS_VERSION);
+	put(&w, &(uint64_t){ 0 }, 8);
+	put_u32(&w, (uint32_t)rc);
+	put_str(&w, rc ? err : "", ANS_ERR_MAX);
+	if (!rc)
+		put(&w, body.p, body.len);
+	put_u32(&w, ANS_END);
+	if (w.failed)
+		_exit(2);
+	total = w.len;
+	memcpy(w.p + 8, &total, 8);
+	if (rxs__ebpf_open_child_fault == 2)
+		w.len /= 2;
+	for (size_t at = 0; at < w.len;) {
+		ssize_t n = write(fd, w.p + at, w.len - at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(3);
+		at += (size_t)n;
+	}
+	_exit(0);
+}
+
+/* ---- the parent: the child's run ------------------------------------------------------------ */
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void signal_name(int sig, char *buf, size_t len)
+{
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev)
+		snprintf(buf, len, "SIG%s", abbrev);
+	else
+		snprintf(buf, len, "signal %d", sig);
+}
+
+/* Read the child's answer from @fd within the time limit, then reap it. 0 with the answer in
+ * *@ansp (rxs__free it), or an error naming the file. */
+static int collect(pid_t pid, int fd, const char *name, uint8_t **ansp, size_t *lenp, char *err,
+		   size_t errlen)
+{
+	uint64_t start = now_ms(), limit = rxs__ebpf_open_timeout_ms;
+	uint8_t head[ANS_HEADER], *ans = NULL, *dst = head;
+	size_t got = 0, want = ANS_HEADER;
+	bool reaped = false, late = false, done = false;
+	const char *bad = NULL;
+	int status = 0;
+	char what[64];
+
+	while (!done && !bad) {
+		uint64_t spent = now_ms() - start;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		int pr;
+
+		if (spent >= limit) {
+			late = true;
+			break;
+		}
+		pr = poll(&pfd, 1, (int)(limit - spent < 100 ? limit - spent : 100));
+		if (pr < 0 && errno != EINTR)
+			break;
+		if (pr <= 0) {
+			/* Nothing to read: the child may be gone while another process (a fork of
+			 * another thread's) holds the pipe open, so no end of file comes. */
+			if (pr == 0 && !reaped && waitpid(pid, &status, WNOHANG) == pid)
+				reaped = true;
+			else if (pr == 0 && reaped)
+				break;
+			continue;
+		}
+		n = read(fd, dst + got, want - got);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (got < want)
+			continue;
+		if (ans) {
+			done = true;
+			break;
+		}
+		/* The header: how long the whole answer is. */
+		{
+			uint32_t magic, version;
+			uint64_t total;
+
+			memcpy(&magic, head, 4);
+			memcpy(&version, head + 4, 4);
+			memcpy(&total, head + 8, 8);
+			if (magic != ANS_MAGIC || version != ANS_VERSION || total < ANS_HEADER ||
+			    total > ANS_MAX) {
+				bad = "a bad header";
+				break;
+			}
+			ans = rxs__malloc((size_t)total);
+			if (!ans) {
+				bad = "no memory for it";
+				break;
+			}
+			memcpy(ans, head, ANS_HEADER);
+			dst = ans;
+			want = (size_t)total;
+			done = got == want;
+		}
+	}
+	if (!reaped) {
+		if (!done)
+			kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0) {
+			if (errno != EINTR) {
+				/* SIGCHLD ignored, or someone else reaped it: only the answer says. */
+				status = done ? 0 : -1;
+				break;
+			}
+		}
+	}
+	if (done && status == 0) {
+		*ansp = ans;
+		*lenp = want;
+		return 0;
+	}
+	rxs__free(ans);
+	if (late) {
+		snprintf(err, errlen, "%s: libbpf could not parse the object (it took over %u.%u s: "
+			 "stopped)", name, (unsigned int)(limit / 1000),
+			 (unsigned int)(limit % 1000 / 100));
+		return -ETIMEDOUT;
+	}
+	if (bad) {
+		snprintf(err, errlen, "%s: the answer of the process that opened it is malformed "
+			 "(%s)", name, bad);
+		return -EINVAL;
+	}
+	if (status != -1 && WIFSIGNALED(status))
+		signal_name(WTERMSIG(status), what, sizeof(what));
+	else if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status))
+		snprintf(what, sizeof(what), "exit status %d", WEXITSTATUS(status));
+	else
+		snprintf(what, sizeof(what), "it ended with %zu of %zu bytes of its answer", got,
+			 want);
+	snprintf(err, errlen, "%s: libbpf could not parse the object (%s%s)", name,
+		 status != -1 && (WIFSIGNALED(status) || WEXITSTATUS(status)) ? "it crashed: " : "",
+		 what);
+	return -EINVAL;
+}
+
+/* Everything libbpf does with the object, in a child; the answer, checked, builds @obj. */
+static int load_in_child(struct rxs_bpf_object *obj, const void *buf, size_t len, char *err,
+			 size_t errlen)
+{
+	pid_t parent = getpid(), pid;
+	uint8_t *ans = NULL;
+	size_t anslen = 0;
+	int fds[2], rc;
+
+	if (pipe2(fds, O_CLOEXEC)) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: cannot open a pipe to the process that opens it: %s",
+			 obj->name, strerror(-rc));
+		return rc;
+	}
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		snprintf(err, errlen, "%s: cannot start the process that opens it: %s", obj->name,
+			 strerror(-rc));
+		return rc;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child(fds[1], parent, buf, len, obj->name);
+	}
+	close(fds[1]);
+	rc = collect(pid, fds[0], obj->name, &ans, &anslen, err, errlen);
+	close(fds[0]);
+	if (!rc)
+		rc = rxs__ebpf_object_from_answer(obj, ans, anslen, err, errlen);
+	rxs__free(ans);
 	return rc;
 }
 
 static int open_mem(rxs_bpf_object_t **objp, const void *buf, size_t len, const char *name,
 		    const struct rxs_bpf_object_opts *opts, char *err, size_t errlen)
 {
-	libbpf_print_fn_t old;
 	struct rxs_bpf_object *obj;
-	struct elf_view v = { NULL, 0 };
-	void *copy;
 	int rc;
 
 	rc = rxs__ebpf_object_new(&obj, name, opts, err, errlen);
 	if (rc)
 		return rc;
-	/* libelf reads an image in place: ours, so that nothing the caller owns is touched. */
-	copy = rxs__malloc(len ? len : 1);
-	if (!copy) {
-		rxs_bpf_object_close(obj);
-		return -ENOMEM;
-	}
-	memcpy(copy, buf, len);
-	elf_version(EV_CURRENT);
-	v.elf = elf_memory(copy, len);
-	if (!v.elf || elf_kind(v.elf) != ELF_K_ELF || elf_getshdrstrndx(v.elf, &v.shstrndx)) {
-		snprintf(err, errlen, "%s: not an ELF object", obj->name);
-		rc = -EINVAL;
-	}
-	libbpf_msg[0] = 0;
-	old = libbpf_set_print(keep_msg);
-	if (!rc)
-		rc = read_license(obj, &v);
-	if (!rc)
-		rc = check_btf(&v, obj->name, err, errlen);
-	if (!rc)
-		rc = load(obj, &v, buf, len, err, errlen);
-	libbpf_set_print(old);
-	if (v.elf)
-		elf_end(v.elf);
-	rxs__free(copy);
+	rc = load_in_child(obj, buf, len, err, errlen);
 	if (!rc)
 		rc = rxs__ebpf_object_check(obj, err, errlen);
 	if (rc) {
