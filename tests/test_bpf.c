@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "bpf/ebpf_int.h"
 #include "frames.h"
 #include "internal.h"
 #include "rxsim/bpf.h"
@@ -1246,6 +1247,98 @@ static void test_ebpf_no_syscall(void **state)
 		free(bufs[i]);
 }
 
+/* Objects libbpf 1.1 crashes on: libbpf works on them in a child, so opening one is an error
+ * naming the file, and so is a child that hangs (killed at the time limit) or answers half.
+ * The parent's reading of the answer refuses every prefix of it and survives any byte of it
+ * changed. */
+static uint8_t *eread(const char *path, size_t *len)
+{
+	uint8_t *buf = malloc(1 << 20);
+	FILE *f = fopen(path, "rb");
+
+	assert_non_null(buf);
+	if (!f)
+		fail_msg("%s: %s", path, strerror(errno));
+	*len = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	return buf;
+}
+
+static int eanswer(const void *ans, size_t len, char *err, size_t errlen)
+{
+	struct rxs_bpf_object_opts opts = { .sz = sizeof(opts), .ncpus = 2 };
+	struct rxs_bpf_object *obj;
+	int rc;
+
+	err[0] = 0;
+	assert_int_equal(rxs__ebpf_object_new(&obj, "xdp_filter.o", &opts, err, errlen), 0);
+	rc = rxs__ebpf_object_from_answer(obj, ans, len, err, errlen);
+	if (!rc)
+		rc = rxs__ebpf_object_check(obj, err, errlen);
+	rxs_bpf_object_close(obj);
+	return rc;
+}
+
+static void test_ebpf_hostile(void **state)
+{
+	rxs_bpf_object_t *obj;
+	char path[512], err[512];
+	uint8_t *buf, *ans;
+	size_t len, anslen;
+	int rc;
+
+	(void)state;
+	EBPF_SKIP();
+	/* Found by fuzz_ebpf_elf: libbpf 1.1.2's bpf_object__load dereferences NULL on it. */
+	snprintf(path, sizeof(path), "%s/ebpf/mutated-libbpf-load-null-deref.o", RXS_TESTDATA_DIR);
+	obj = (rxs_bpf_object_t *)path;
+	rc = rxs_bpf_object_open(&obj, path, NULL, err, sizeof(err));
+	if (rc != -EINVAL || obj || strcmp(err, "mutated-libbpf-load-null-deref.o: libbpf could "
+			      "not parse the object (it crashed: SIGSEGV)"))
+		fail_msg("%d \"%s\"", rc, err);
+
+	snprintf(path, sizeof(path), "%s/xdp_filter.o", RXS_EBPF_DIR);
+	rxs__ebpf_open_timeout_ms = 300;
+	rxs__ebpf_open_child_fault = 1;
+	rc = rxs_bpf_object_open(&obj, path, NULL, err, sizeof(err));
+	rxs__ebpf_open_child_fault = 2;
+	if (rc != -ETIMEDOUT || obj || strcmp(err, "xdp_filter.o: libbpf could not parse the "
+			      "object (it took over 0.3 s: stopped)"))
+		fail_msg("hang: %d \"%s\"", rc, err);
+	rc = rxs_bpf_object_open(&obj, path, NULL, err, sizeof(err));
+	rxs__ebpf_open_child_fault = 0;
+	rxs__ebpf_open_timeout_ms = 10000;
+	if (rc != -EINVAL || obj || !strstr(err, "xdp_filter.o: libbpf could not parse the "
+			      "object (it ended with "))
+		fail_msg("half: %d \"%s\"", rc, err);
+
+	buf = eread(path, &len);
+	assert_int_equal(rxs__ebpf_answer(buf, len, "xdp_filter.o", &ans, &anslen, err,
+					  sizeof(err)), 0);
+	assert_int_equal(eanswer(ans, anslen, err, sizeof(err)), 0);
+	for (size_t n = 0; n < anslen; n++) {
+		rc = eanswer(ans, n, err, sizeof(err));
+		if (rc != -EINVAL || !strstr(err, "xdp_filter.o: the answer of the process that "
+					 "opened it is malformed ("))
+			fail_msg("%zu of %zu bytes: %d \"%s\"", n, anslen, rc, err);
+	}
+	for (size_t n = 0; n < anslen; n++) {
+		for (unsigned int bit = 0; bit < 8; bit += 3) {
+			ans[n] ^= (uint8_t)(1u << bit);
+			rc = eanswer(ans, anslen, err, sizeof(err));
+			ans[n] ^= (uint8_t)(1u << bit);
+			if (rc && !err[0])
+				fail_msg("byte %zu bit %u: %d without a message", n, bit, rc);
+		}
+	}
+	ans[4] = 2;
+	assert_int_equal(eanswer(ans, anslen, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "xdp_filter.o: the answer of the process that opened it is "
+			    "malformed (another version, at byte 16)");
+	rxs__free(ans);
+	free(buf);
+}
+
 /* XDP verdicts, from enum xdp_action; and the tc ones. */
 #define XDP_ABORTED 0
 #define XDP_DROP 1
@@ -2138,6 +2231,7 @@ int main(void)
 		cmocka_unit_test(test_ebpf_checker),
 		cmocka_unit_test(test_ebpf_load),
 		cmocka_unit_test(test_ebpf_no_syscall),
+		cmocka_unit_test(test_ebpf_hostile),
 		cmocka_unit_test(test_ebpf_xdp),
 		cmocka_unit_test(test_ebpf_tc_socket),
 		cmocka_unit_test(test_ebpf_maps),

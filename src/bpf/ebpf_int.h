@@ -166,6 +166,10 @@ int rxs__ebpf_object_check(struct rxs_bpf_object *obj, char *err, size_t errlen)
  * each with a message in @err. Needs no libbpf. */
 int rxs__ebpf_object_from_answer(struct rxs_bpf_object *obj, const void *answer, size_t len,
 				 char *err, size_t errlen);
+/* The raw answer of the child for the object at @buf (tests, fuzz seeds): 0 with *@ansp to
+ * rxs__free, or the error of a child that crashed, hung or answered nothing whole. */
+int rxs__ebpf_answer(const void *buf, size_t len, const char *name, uint8_t **ansp,
+		     size_t *lenp, char *err, size_t errlen);
 /* Tests: the child's time limit (10,000 ms), a fault injected in it (1: it hangs; 2: it sends
  * half its answer). */
 extern unsigned int rxs__ebpf_open_timeout_ms;

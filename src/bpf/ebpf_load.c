@@ -1051,9 +1051,15 @@ static int collect(pid_t pid, int fd, const char *name, uint8_t **ansp, size_t *
 	}
 	rxs__free(ans);
 	if (late) {
-		snprintf(err, errlen, "%s: libbpf could not parse the object (it took over %u.%u s: "
-			 "stopped)", name, (unsigned int)(limit / 1000),
-			 (unsigned int)(limit % 1000 / 100));
+		char secs[32];
+
+		if (limit % 1000)
+			snprintf(secs, sizeof(secs), "%u.%u", (unsigned int)(limit / 1000),
+				 (unsigned int)(limit % 1000 / 100));
+		else
+			snprintf(secs, sizeof(secs), "%u", (unsigned int)(limit / 1000));
+		snprintf(err, errlen, "%s: libbpf could not parse the object (it took over %s s: "
+			 "stopped)", name, secs);
 		return -ETIMEDOUT;
 	}
 	if (bad) {
@@ -1074,19 +1080,18 @@ static int collect(pid_t pid, int fd, const char *name, uint8_t **ansp, size_t *
 	return -EINVAL;
 }
 
-/* Everything libbpf does with the object, in a child; the answer, checked, builds @obj. */
-static int load_in_child(struct rxs_bpf_object *obj, const void *buf, size_t len, char *err,
-			 size_t errlen)
+int rxs__ebpf_answer(const void *buf, size_t len, const char *name, uint8_t **ansp,
+		     size_t *lenp, char *err, size_t errlen)
 {
 	pid_t parent = getpid(), pid;
-	uint8_t *ans = NULL;
-	size_t anslen = 0;
 	int fds[2], rc;
 
+	*ansp = NULL;
+	*lenp = 0;
 	if (pipe2(fds, O_CLOEXEC)) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: cannot open a pipe to the process that opens it: %s",
-			 obj->name, strerror(-rc));
+			 name, strerror(-rc));
 		return rc;
 	}
 	pid = fork();
@@ -1094,17 +1099,29 @@ static int load_in_child(struct rxs_bpf_object *obj, const void *buf, size_t len
 		rc = -errno;
 		close(fds[0]);
 		close(fds[1]);
-		snprintf(err, errlen, "%s: cannot start the process that opens it: %s", obj->name,
+		snprintf(err, errlen, "%s: cannot start the process that opens it: %s", name,
 			 strerror(-rc));
 		return rc;
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child(fds[1], parent, buf, len, obj->name);
+		child(fds[1], parent, buf, len, name);
 	}
 	close(fds[1]);
-	rc = collect(pid, fds[0], obj->name, &ans, &anslen, err, errlen);
+	rc = collect(pid, fds[0], name, ansp, lenp, err, errlen);
 	close(fds[0]);
+	return rc;
+}
+
+/* Everything libbpf does with the object, in a child; the answer, checked, builds @obj. */
+static int load_in_child(struct rxs_bpf_object *obj, const void *buf, size_t len, char *err,
+			 size_t errlen)
+{
+	uint8_t *ans;
+	size_t anslen;
+	int rc;
+
+	rc = rxs__ebpf_answer(buf, len, obj->name, &ans, &anslen, err, errlen);
 	if (!rc)
 		rc = rxs__ebpf_object_from_answer(obj, ans, anslen, err, errlen);
 	rxs__free(ans);
@@ -1131,6 +1148,17 @@ static int open_mem(rxs_bpf_object_t **objp, const void *buf, size_t len, const 
 	return 0;
 }
 #else
+int rxs__ebpf_answer(const void *buf, size_t len, const char *name, uint8_t **ansp,
+		     size_t *lenp, char *err, size_t errlen)
+{
+	(void)buf;
+	(void)len;
+	*ansp = NULL;
+	*lenp = 0;
+	snprintf(err, errlen, "%s: rxsim was built without libbpf", name);
+	return -ENOTSUP;
+}
+
 static int open_mem(rxs_bpf_object_t **objp, const void *buf, size_t len, const char *name,
 		    const struct rxs_bpf_object_opts *opts, char *err, size_t errlen)
 {
