@@ -195,6 +195,8 @@ static int take_maps(struct rxs_bpf_object *obj, struct reader *r, char *err, si
 						  .max_entries = f[3], .map_flags = f[4] };
 		if (!r->why && f[5] && f[5] != f[2])
 			r->why = "initial contents not the size of the value";
+		if (!r->why && f[5] && (f[0] != RXS_BPF_MAP_ARRAY || f[3] != 1))
+			r->why = "initial contents for a map that is not global data";
 		info.initial = take_bytes(r, f[5]);
 		if (r->why) {
 			rxs__free(name);
@@ -281,6 +283,14 @@ static int take_slots(struct rxs_bpf_object *obj, struct reader *r, char *err, s
 		take_u32(r, &slot);
 		if (!r->why && slot >= obj->nprogs)
 			r->why = "a prog array slot naming no program";
+		if (!r->why) {
+			unsigned int m = 0;
+
+			while (m < obj->nmaps && strcmp(obj->maps[m].name, map))
+				m++;
+			if (m == obj->nmaps || obj->maps[m].type != RXS_BPF_MAP_PROG_ARRAY)
+				r->why = "a prog array slot in a map that is not a prog array";
+		}
 		if (r->why) {
 			rc = -EINVAL;
 		} else if (rxs_bpf_map_update(obj, map, &key, &slot, 0)) {
@@ -712,6 +722,7 @@ static uint32_t put_slots(struct writer *w, struct elf_view *v, struct bpf_objec
 	for (int i = 0; syms && rel && i < (int)(rel->d_size / sizeof(Elf64_Rel)); i++) {
 		const char *prog, *map;
 		uint64_t start = 0, moff;
+		const struct bpf_map *pa;
 		GElf_Rel r;
 		GElf_Sym s;
 		int idx;
@@ -723,7 +734,9 @@ static uint32_t put_slots(struct writer *w, struct elf_view *v, struct bpf_objec
 			continue;
 		idx = prog_index(bo, prog);
 		moff = values_offset(btf, map);
-		if (idx < 0 || moff == UINT32_MAX || r.r_offset < start + moff ||
+		pa = bpf_object__find_map_by_name(bo, map);
+		if (idx < 0 || moff == UINT32_MAX || !pa ||
+		    bpf_map__type(pa) != BPF_MAP_TYPE_PROG_ARRAY || r.r_offset < start + moff ||
 		    (r.r_offset - start - moff) % 8 || count >= ANS_SLOTS_MAX)
 			continue;
 		put_str(w, map, ANS_NAME_MAX);
