@@ -6,19 +6,19 @@
 #
 # Builds with clang (-fsanitize=fuzzer,address,undefined) into build-fuzz/ (RXS_FUZZ_BUILD
 # overrides it), seeds build-fuzz/corpus/TARGET from tests/data/pcaps, the examples and the
-# oracle cases, and tests/data/ebpf's objects built with clang (tests/fuzz/seeds.py), then runs
-# every target on its
-# corpus with -max_total_time=SECONDS and prints "TARGET: N execs, cov: M" for each. The
-# corpora grow across runs. A crash, leak, timeout or failed check leaves its input in
-# build-fuzz/artifacts/TARGET/ and the log in build-fuzz/logs/TARGET.log, and makes the
-# script exit 1 after the other targets ran. Exit 0: no target found anything.
+# oracle cases, and tests/data/ebpf's objects built with clang (tests/fuzz/seeds.py; for
+# fuzz_ebpf_answer, the eBPF loader child's answers for fuzz_ebpf_elf's objects), then runs
+# every target on its corpus with -max_total_time=SECONDS and prints "TARGET: N execs, cov: M"
+# for each. The corpora grow across runs. A crash, leak, timeout or failed check leaves its
+# input in build-fuzz/artifacts/TARGET/ and the log in build-fuzz/logs/TARGET.log, and makes
+# the script exit 1 after the other targets ran. Exit 0: no target found anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 shift $(($# > 0 ? 1 : 0))
 build=${RXS_FUZZ_BUILD:-build-fuzz}
-targets=(fuzz_frame fuzz_pcap fuzz_scenario fuzz_iptables fuzz_bpf fuzz_ebpf fuzz_ebpf_elf fuzz_nft
-	fuzz_nft_json)
+targets=(fuzz_frame fuzz_pcap fuzz_scenario fuzz_iptables fuzz_bpf fuzz_ebpf fuzz_ebpf_elf
+	fuzz_ebpf_answer fuzz_nft fuzz_nft_json)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 if ! [[ $secs =~ ^[0-9]+$ ]] || [ "$secs" -eq 0 ]; then
@@ -41,6 +41,11 @@ if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPIL
 	exit 2
 fi
 python3 tests/fuzz/seeds.py . "$build/corpus"
+# fuzz_ebpf_answer's seeds: the loader child's answers for the objects of fuzz_ebpf_elf's corpus.
+mkdir -p "$build/corpus/fuzz_ebpf_answer"
+RXS_EBPF_ANSWER_SEEDS=$build/corpus/fuzz_ebpf_elf RXS_EBPF_ANSWER_OUT=$build/corpus/fuzz_ebpf_answer \
+	"$build/tests/fuzz/fuzz_ebpf_answer" -runs=0 "$build/corpus/fuzz_ebpf_answer" \
+	>"$build/logs/fuzz_ebpf_answer.seeds.log" 2>&1 || true
 
 status=0
 for t in "${targets[@]}"; do
