@@ -60,6 +60,18 @@ int rxs__ebpf_object_new(struct rxs_bpf_object **objp, const char *name,
 	return 0;
 }
 
+/* What a map's preallocated storage takes: values, and a hash's keys and slot lists. */
+static uint64_t map_bytes(const struct ebpf_map *m)
+{
+	uint64_t n = m->max_entries, bytes = 0;
+
+	if (m->values)
+		bytes += n * m->ncpus * m->stride;
+	if (m->keys)
+		bytes += n * (m->key_size + 3 * sizeof(uint32_t)) + m->nbuckets * sizeof(uint32_t);
+	return bytes;
+}
+
 int rxs__ebpf_object_add_map(struct rxs_bpf_object *obj, const struct rxs_bpf_map_info *info,
 			     char *err, size_t errlen)
 {
@@ -76,6 +88,19 @@ int rxs__ebpf_object_add_map(struct rxs_bpf_object *obj, const struct rxs_bpf_ma
 	obj->maps = maps;
 	rc = rxs__ebpf_map_init(&maps[obj->nmaps], info, obj->ncpus, err, errlen);
 	obj->nmaps++;	/* even half made: close frees what init allocated */
+	/* Every map preallocates: 4,096 maps of a GiB each would not fit, and a crafted object
+	 * may ask for them. */
+	if (!rc) {
+		uint64_t total = 0;
+
+		for (unsigned int i = 0; i < obj->nmaps; i++)
+			total += map_bytes(&maps[i]);
+		if (total > (1ull << 30)) {
+			snprintf(err, errlen, "map %s: the object's maps take %llu bytes, over 1 GiB",
+				 maps[obj->nmaps - 1].name, (unsigned long long)total);
+			rc = -E2BIG;
+		}
+	}
 	return rc;
 }
 
