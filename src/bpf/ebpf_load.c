@@ -31,6 +31,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -390,6 +391,10 @@ end:
 
 /* ---- the child: writing the answer ---------------------------------------------------------- */
 
+/* The child allocates with the C library's malloc, as libbpf does, not through the caller's
+ * allocator (rxs_replace_allocator), which may not be usable after fork; it frees nothing: it
+ * exits. */
+
 struct writer {
 	uint8_t *p;
 	size_t len, cap;
@@ -410,7 +415,7 @@ static void put(struct writer *w, const void *d, size_t n)
 
 		while (cap < w->len + n)
 			cap *= 2;
-		p = rxs__realloc(w->p, cap);
+		p = realloc(w->p, cap);
 		if (!p) {
 			w->failed = true;
 			return;
@@ -909,7 +914,7 @@ static void __attribute__((noreturn)) child(int fd, pid_t parent, const void *bu
 			pause();
 	libbpf_set_print(keep_msg);
 	/* libelf reads an image in place: a copy of ours. */
-	copy = rxs__malloc(len ? len : 1);
+	copy = malloc(len ? len : 1);
 	if (!copy)
 		_exit(2);
 	if (len)
