@@ -2080,6 +2080,18 @@ static void test_ebpf_kernel(void **state)
 
 /* ---- programs on a host's receive path (src/bpf/ebpf_path.c, nic.c, core/bpf_hooks.c) ---- */
 
+static void inject_udp(rxs_host_t *h, const char *src, uint16_t dport, uint64_t t)
+{
+	static const char data[32] = "a datagram of thirty-two bytes";
+	struct rxs_frame_spec fs = { .src = src, .sport = 4000, .dport = dport, .payload = data,
+				     .payload_len = sizeof(data) };
+	uint8_t frame[256];
+	int len = rxs_frame_udp(frame, sizeof(frame), &fs);
+
+	assert_true(len > 0);
+	assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, t), 0);
+}
+
 #ifdef RXS_HAVE_LIBBPF
 /* A host of one NIC (@driver, XDP @mode) with xdp_filter.o, a UDP socket on 9000 read by an
  * application, and a blocklist entry from the scenario. */
@@ -2107,15 +2119,6 @@ static rxs_host_t *xdp_host(const char *driver, const char *mode, const char *tc
 	return h;
 }
 
-static void inject_udp(rxs_host_t *h, const char *src, uint16_t dport, uint64_t t)
-{
-	struct rxs_frame_spec fs = { .src = src, .sport = 4000, .dport = dport };
-	uint8_t frame[256];
-	int len = rxs_frame_udp(frame, sizeof(frame), &fs);
-
-	assert_true(len > 0);
-	assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, t), 0);
-}
 
 static const struct {
 	int line;
@@ -2215,6 +2218,102 @@ static void test_xdp_attach_errors(void **state)
 }
 #endif
 
+/* ---- socket filters and SO_REUSEPORT (src/socket/udp_sock.c) ---- */
+
+static rxs_host_t *text_host(const char *text)
+{
+	char err[256];
+	struct rxs_scenario *sc;
+	rxs_host_t *h;
+
+	if (rxs_scenario_parse(&sc, text, strlen(text), "t.yaml", NULL, err, sizeof(err)))
+		fail_msg("%s", err);
+	if (rxs_host_create(&h, sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	rxs_scenario_free(sc);
+	return h;
+}
+
+/* Classic BPF on a UDP socket sees the datagram from its UDP header (checked on 6.18: ldh [2]
+ * is the destination port): "ldh [2]; jeq #53; ret #12; ret #0" keeps 12 bytes of datagrams to
+ * 53 and refuses the rest, which count in UdpInErrors and the socket's drops. A tcpdump
+ * expression keeps or drops whole datagrams. */
+static void test_sk_filter(void **state)
+{
+	static const char text[] =
+		"nics:\n  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24] }\n"
+		"sockets:\n"
+		"  - { name: f, proto: udp, bind: 0.0.0.0:53, app: { read: never },\n"
+		"      filter: \"4\\n40 0 0 2\\n21 0 1 53\\n6 0 0 12\\n6 0 0 0\" }\n"
+		"  - { name: g, proto: udp, bind: 0.0.0.0:54, app: { read: never },\n"
+		"      filter: \"src host 10.0.0.1\" }\n";
+	rxs_host_t *h = text_host(text);
+	struct rxs_socket_info f, g;
+	struct rxs_conservation c;
+	uint64_t reasons[RXS_DROP_MAX];
+	struct rxs_sk_buff *skb;
+
+	(void)state;
+	inject_udp(h, "10.0.0.1", 53, 1000);
+	inject_udp(h, "10.0.0.1", 54, 2000);
+	inject_udp(h, "10.0.0.9", 54, 3000);	/* refused by the expression */
+	assert_int_equal(rxs_host_run(h), 0);
+	assert_int_equal(rxs_socket_get_info(rxs_socket_lookup(h, "f"), &f), 0);
+	assert_int_equal(rxs_socket_get_info(rxs_socket_lookup(h, "g"), &g), 0);
+	rxs_host_drop_reasons(h, reasons);
+	assert_int_equal(f.queued, 1);
+	assert_int_equal(g.queued, 1);
+	assert_int_equal(g.drops, 1);
+	assert_int_equal(reasons[RXS_DROP_SOCKET_FILTER], 1);
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_UdpInErrors), 1);
+	assert_int_equal(rxs_socket_recv(rxs_socket_lookup(h, "f"), &skb), 0);
+	assert_int_equal(skb->len, 12);		/* trimmed: the UDP header and 4 bytes */
+	rxs_consume_skb(skb);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	rxs_host_destroy(h);
+}
+
+/* Four sockets bound to 0.0.0.0:9 with SO_REUSEPORT share the flows by hash, each its own
+ * queue; a fifth without it is not in the group (and, bound later, not found either). */
+static void test_reuseport(void **state)
+{
+	static const char text[] =
+		"nics:\n  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24] }\n"
+		"sockets:\n"
+		"  - { name: w0, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never } }\n"
+		"  - { name: w1, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never } }\n"
+		"  - { name: w2, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never } }\n"
+		"  - { name: w3, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never } }\n";
+	rxs_host_t *h = text_host(text);
+	struct rxs_conservation c;
+	uint64_t total = 0, per[4];
+
+	(void)state;
+	for (unsigned int i = 0; i < 64; i++) {
+		struct rxs_frame_spec fs = { .sport = (uint16_t)(10000 + i), .dport = 9 };
+		uint8_t frame[128];
+		int len = rxs_frame_udp(frame, sizeof(frame), &fs);
+
+		/* Each flow twice: a flow stays on its socket. */
+		assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, 1000 + 10 * i), 0);
+		assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, 1005 + 10 * i), 0);
+	}
+	assert_int_equal(rxs_host_run(h), 0);
+	for (unsigned int w = 0; w < 4; w++) {
+		struct rxs_socket_info si;
+
+		assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, w), &si), 0);
+		per[w] = si.queued;
+		total += si.queued;
+		if (si.queued % 2 || si.queued < 16)	/* flows whole, spread */
+			fail_msg("worker %u: %llu datagrams", w, (unsigned long long)si.queued);
+	}
+	assert_int_equal(total, 128);
+	assert_true(per[0] != 128);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	rxs_host_destroy(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2243,6 +2342,8 @@ int main(void)
 		cmocka_unit_test(test_ebpf_kernel),
 		cmocka_unit_test(test_xdp_path),
 		cmocka_unit_test(test_xdp_attach_errors),
+		cmocka_unit_test(test_sk_filter),
+		cmocka_unit_test(test_reuseport),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -388,19 +388,21 @@ enum rxs_bpf_attach {
 	RXS_BPF_ATTACH_XDP = 1,		/* native XDP: the driver's poll, before an skb exists */
 	RXS_BPF_ATTACH_XDP_GENERIC = 2,	/* generic XDP: do_xdp_generic() in netif_receive_skb */
 	RXS_BPF_ATTACH_TC_INGRESS = 3,	/* sch_handle_ingress(), after the taps */
+	RXS_BPF_ATTACH_SOCKET_FILTER = 4, /* SO_ATTACH_BPF: sk_filter_trim_cap() of a socket */
 };
 
 /* The verdicts counted per program: by return code 0..RXS_BPF_VERDICTS-2, the rest in the last.
  * XDP: XDP_ABORTED 0, XDP_DROP 1, XDP_PASS 2, XDP_TX 3, XDP_REDIRECT 4. tc: TC_ACT_UNSPEC is
  * -1 (counted as "other"), TC_ACT_OK 0, RECLASSIFY 1, SHOT 2, PIPE 3, STOLEN 4, QUEUED 5,
- * REPEAT 6, REDIRECT 7, TRAP 8. */
+ * REPEAT 6, REDIRECT 7, TRAP 8. Socket filters: "drop" 0 (returned 0), "trim" 1 (fewer bytes
+ * than the datagram), "pass" 2. */
 #define RXS_BPF_VERDICTS 10
 
 struct rxs_bpf_prog_stats {
 	const char *name;		/* the program (C function) */
 	const char *object;		/* its file */
 	enum rxs_bpf_attach attach;
-	const char *where;		/* the device */
+	const char *where;		/* the device, or the socket */
 	uint64_t runs;
 	uint64_t insns;			/* instructions executed, all runs */
 	uint64_t errors;		/* runs stopped by an error (counted as the exception path) */
@@ -408,7 +410,7 @@ struct rxs_bpf_prog_stats {
 	uint64_t verdicts[RXS_BPF_VERDICTS];
 };
 
-/* The attach point's name: "xdp", "xdpgeneric", "tc ingress". */
+/* The attach point's name: "xdp", "xdpgeneric", "tc ingress", "socket filter". */
 RXS_API const char *rxs_bpf_attach_name(enum rxs_bpf_attach attach);
 /* The name of verdict @v at @attach ("XDP_DROP", "TC_ACT_SHOT"), or NULL (other). */
 RXS_API const char *rxs_bpf_verdict_name(enum rxs_bpf_attach attach, unsigned int v);

@@ -226,6 +226,10 @@ struct rxs_socket_config {
 					 * groups this socket joined; the kernel's default, 1,
 					 * takes every group the host joined on that NIC */
 	char comment[96];			/* why it is there, for rxs_scenario_emit(); "" */
+	bool reuseport;			/* SO_REUSEPORT: sockets bound alike form a group */
+	char filter[RXS_BPF_PATH_MAX];	/* SO_ATTACH_FILTER/BPF: a tcpdump expression, classic
+					 * BPF as tcpdump -ddd prints it, or an eBPF object
+					 * ("prog.o", "prog.o:function"); "" = none */
 };
 
 struct rxs_tap_config {

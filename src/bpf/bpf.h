@@ -27,6 +27,7 @@ enum rxs__bpf_redir {
 };
 
 struct ebpf_run;
+struct rxs_netns_bpf;
 
 struct rxs_bpf_link {
 	rxs_bpf_object_t *obj;
@@ -77,6 +78,27 @@ struct rxs_host;
 void rxs__bpf_trace_verdict(struct rxs_host *h, unsigned int cpu, uint64_t t,
 			    const struct rxs_bpf_link *l, const struct rxs__bpf_pkt *p, uint64_t id);
 
+/* A socket's filter (SO_ATTACH_FILTER, SO_ATTACH_BPF): an eBPF SEC("socket") program, classic
+ * BPF as tcpdump -ddd prints it (both see the datagram from its transport header, as the
+ * kernel runs them on a UDP socket), or a tcpdump expression (rxsim's convenience: compiled
+ * for Ethernet, run on the frame from its MAC header). */
+struct rxs_sk_filter {
+	struct rxs_bpf_link *link;	/* eBPF, or NULL */
+	struct rxs_bpf_prog cbpf;
+	bool from_mac;			/* a tcpdump expression */
+	uint64_t runs, passed, trimmed, dropped;
+};
+
+/* sk_filter_trim_cap(): the bytes of the datagram to keep, 0 to drop it; at least @cap when
+ * the program keeps some. @mac..@maclen is the frame from its MAC header, @data..@len the
+ * datagram from its transport header (inside the frame). */
+uint32_t rxs__sk_filter_run(struct rxs_sk_filter *f, const uint8_t *mac, uint32_t maclen,
+			    const uint8_t *data, uint32_t len, uint32_t cap, unsigned int cpu,
+			    uint64_t now);
+/* The filter of socket @sock from its scenario text @spec, kept in @bpf (freed with it). */
+int rxs__sk_filter_create(struct rxs_netns_bpf *bpf, const char *spec, const char *sock,
+			  unsigned int ncpus, struct rxs_sk_filter **fp, char *err, size_t errlen);
+
 /* The host's eBPF: the objects opened (one per file) and the links made of them. */
 struct rxs_netns_bpf {
 	rxs_bpf_object_t **objs;
@@ -84,6 +106,8 @@ struct rxs_netns_bpf {
 	unsigned int nobjs;
 	struct rxs_bpf_link **links;
 	unsigned int nlinks;
+	struct rxs_sk_filter **filters;
+	unsigned int nfilters;
 };
 
 /* Open (or find, by @path) an object for @h's @bpf with @ncpus CPUs and attach its program

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bpf/bpf.h"
@@ -21,7 +22,9 @@
 
 static enum rxs_bpf_prog_type attach_type(enum rxs_bpf_attach a)
 {
-	return a == RXS_BPF_ATTACH_TC_INGRESS ? RXS_BPF_PROG_SCHED_CLS : RXS_BPF_PROG_XDP;
+	return a == RXS_BPF_ATTACH_TC_INGRESS	  ? RXS_BPF_PROG_SCHED_CLS :
+	       a == RXS_BPF_ATTACH_SOCKET_FILTER ? RXS_BPF_PROG_SOCKET_FILTER :
+						   RXS_BPF_PROG_XDP;
 }
 
 const char *rxs_bpf_attach_name(enum rxs_bpf_attach attach)
@@ -33,6 +36,8 @@ const char *rxs_bpf_attach_name(enum rxs_bpf_attach attach)
 		return "xdpgeneric";
 	case RXS_BPF_ATTACH_TC_INGRESS:
 		return "tc ingress";
+	case RXS_BPF_ATTACH_SOCKET_FILTER:
+		return "socket filter";
 	}
 	return "?";
 }
@@ -45,8 +50,12 @@ const char *rxs_bpf_verdict_name(enum rxs_bpf_attach attach, unsigned int v)
 					  "TC_ACT_PIPE", "TC_ACT_STOLEN", "TC_ACT_QUEUED",
 					  "TC_ACT_REPEAT", "TC_ACT_REDIRECT", "TC_ACT_TRAP" };
 
+	static const char *const sf[] = { "drop", "trim", "pass" };
+
 	if (attach == RXS_BPF_ATTACH_TC_INGRESS)
 		return v < ARRAY_SIZE(tc) ? tc[v] : NULL;
+	if (attach == RXS_BPF_ATTACH_SOCKET_FILTER)
+		return v < ARRAY_SIZE(sf) ? sf[v] : NULL;
 	return v < ARRAY_SIZE(xdp) ? xdp[v] : NULL;
 }
 
@@ -103,7 +112,8 @@ static int find_prog(rxs_bpf_object_t *obj, const char *name, enum rxs_bpf_prog_
 		snprintf(err, errlen, "%s: no program %s", path, name);
 	else
 		snprintf(err, errlen, "%s: no program of type SEC(\"%s\")", path,
-			 type == RXS_BPF_PROG_XDP ? "xdp" : "tc");
+			 type == RXS_BPF_PROG_XDP ? "xdp" : type == RXS_BPF_PROG_SCHED_CLS ? "tc"
+										 : "socket");
 	return -ENOENT;
 }
 
@@ -180,6 +190,11 @@ void rxs__bpf_destroy(struct rxs_netns_bpf *bpf)
 		rxs__ebpf_run_free(bpf->links[i]->run);
 		rxs__free(bpf->links[i]);
 	}
+	for (unsigned int i = 0; i < bpf->nfilters; i++) {
+		rxs_bpf_free(&bpf->filters[i]->cbpf);
+		rxs__free(bpf->filters[i]);
+	}
+	rxs__free(bpf->filters);
 	for (unsigned int i = 0; i < bpf->nobjs; i++) {
 		rxs_bpf_object_close(bpf->objs[i]);
 		rxs__free(bpf->obj_paths[i]);
@@ -214,7 +229,9 @@ static void take_output(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 
 uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 {
-	bool xdp = l->attach != RXS_BPF_ATTACH_TC_INGRESS;
+	bool xdp = l->attach == RXS_BPF_ATTACH_XDP || l->attach == RXS_BPF_ATTACH_XDP_GENERIC;
+	bool sf = l->attach == RXS_BPF_ATTACH_SOCKET_FILTER;
+	uint32_t slot;
 	uint8_t ctx[192] = { 0 };
 	struct rxs_bpf_run_opts o = {
 		.sz = sizeof(o), .data_in = p->data, .data_size_in = p->len, .data_out = l->buf,
@@ -227,6 +244,8 @@ uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 	if (xdp) {
 		memcpy(ctx + 12, &p->ifindex, 4);	/* ingress_ifindex */
 		memcpy(ctx + 16, &p->rx_queue, 4);	/* rx_queue_index */
+	} else if (sf) {
+		memcpy(ctx + 40, &p->ifindex, 4);	/* ifindex */
 	} else {
 		memcpy(ctx + 8, &p->mark, 4);
 		memcpy(ctx + 32, &p->priority, 4);
@@ -244,7 +263,7 @@ uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 		/* A frame the program grew past the buffer, or a run that failed: the
 		 * exception path (XDP_ABORTED, TC_ACT_SHOT). */
 		l->errors++;
-		p->verdict = xdp ? XDP_ABORTED : TC_ACT_SHOT;
+		p->verdict = xdp ? XDP_ABORTED : sf ? 0 : TC_ACT_SHOT;
 		p->out = p->data;
 		p->out_len = p->len;
 		p->redir = RXS__REDIR_NONE;
@@ -252,13 +271,19 @@ uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 		p->verdict = o.retval;
 		p->out = l->buf;
 		p->out_len = o.data_size_out;
-		if (!xdp) {
+		if (!xdp && !sf) {
 			memcpy(&p->mark, ctx + 8, 4);
 			memcpy(&p->priority, ctx + 32, 4);
 		}
 	}
-	l->verdicts[RXS_MIN((int32_t)p->verdict < 0 ? RXS_BPF_VERDICTS - 1 : p->verdict,
-			    (uint32_t)RXS_BPF_VERDICTS - 1)]++;
+	/* A socket filter returns a length: dropped, trimmed or whole ("drop", "trim",
+	 * "pass"); the others an action, counted by its code. */
+	if (sf)
+		slot = !p->verdict ? 0 : p->verdict < p->len - 14 ? 1 : 2;
+	else
+		slot = RXS_MIN((int32_t)p->verdict < 0 ? RXS_BPF_VERDICTS - 1 : p->verdict,
+			       (uint32_t)RXS_BPF_VERDICTS - 1);
+	l->verdicts[slot]++;
 	take_output(l, p);
 	rxs__lock_release(&l->lock);
 	return p->verdict;
@@ -275,7 +300,8 @@ void rxs__bpf_trace_verdict(struct rxs_host *h, unsigned int cpu, uint64_t t,
 		v = num;
 	}
 	rxs__trace_stage(&h->trace, t, cpu, NULL, id,
-			 l->attach == RXS_BPF_ATTACH_TC_INGRESS ? "tc ingress" : "XDP",
+			 l->attach == RXS_BPF_ATTACH_TC_INGRESS ? "tc ingress" :
+			 l->attach == RXS_BPF_ATTACH_SOCKET_FILTER ? "sk_filter" : "XDP",
 			 "%s %s on %s: %s%s%s%s", rxs_bpf_attach_name(l->attach),
 			 l->obj->progs[l->prog].name, l->where, v,
 			 p->failed ? " (the run failed)" : "",
@@ -331,4 +357,120 @@ rxs_bpf_object_t *rxs_bpf_host_object_find(const struct rxs_host *h, const char 
 			return h->bpf.objs[i];
 	}
 	return NULL;
+}
+
+/* ---- socket filters ---- */
+
+/* Classic BPF as tcpdump -ddd prints it: the count, then "code jt jf k" a line (commas
+ * allowed). True when @spec is made of numbers only. */
+static bool cbpf_text(const char *spec)
+{
+	bool digit = false;
+
+	for (const char *p = spec; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digit = true;
+		else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != ',' && *p != '\r')
+			return false;
+	}
+	return digit;
+}
+
+static int cbpf_parse(const char *spec, struct rxs_bpf_prog *prog, char *err, size_t errlen)
+{
+	const char *p = spec;
+	char *end;
+	unsigned long n = strtoul(p, &end, 10), v[4];
+
+	if (end == p || n == 0 || n > 4096) {
+		snprintf(err, errlen, "filter: classic BPF must start with its length (1..4096)");
+		return -EINVAL;
+	}
+	prog->insns = rxs__calloc(n, sizeof(*prog->insns));
+	if (!prog->insns)
+		return -ENOMEM;
+	prog->len = (unsigned int)n;
+	p = end;
+	for (unsigned long i = 0; i < n; i++) {
+		for (int k = 0; k < 4; k++) {
+			while (*p == ' ' || *p == ',' || *p == '\n' || *p == '\t' || *p == '\r')
+				p++;
+			v[k] = strtoul(p, &end, 10);
+			if (end == p) {
+				snprintf(err, errlen, "filter: classic BPF instruction %lu is short", i);
+				return -EINVAL;
+			}
+			p = end;
+		}
+		prog->insns[i] = (struct rxs_bpf_insn){ (uint16_t)v[0], (uint8_t)v[1],
+						       (uint8_t)v[2], (uint32_t)v[3] };
+	}
+	if (rxs_bpf_validate(prog->insns, prog->len)) {
+		snprintf(err, errlen, "filter: the classic BPF program is not valid");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int rxs__sk_filter_create(struct rxs_netns_bpf *bpf, const char *spec, const char *sock,
+			  unsigned int ncpus, struct rxs_sk_filter **fp, char *err, size_t errlen)
+{
+	struct rxs_sk_filter *f = rxs__calloc(1, sizeof(*f)), **fs;
+	const char *dot = strstr(spec, ".o");
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	fs = rxs__realloc(bpf->filters, (bpf->nfilters + 1) * sizeof(*fs));
+	if (!fs) {
+		rxs__free(f);
+		return -ENOMEM;
+	}
+	bpf->filters = fs;
+	fs[bpf->nfilters++] = f;
+	if (dot && (dot[2] == 0 || dot[2] == ':') && !strchr(spec, ' ')) {
+		char path[RXS_BPF_PATH_MAX];
+
+		snprintf(path, sizeof(path), "%.*s", (int)(dot + 2 - spec), spec);
+		rc = rxs__bpf_attach(bpf, path, dot[2] ? dot + 3 : NULL,
+				     RXS_BPF_ATTACH_SOCKET_FILTER, sock, ncpus, &f->link, err,
+				     errlen);
+	} else if (cbpf_text(spec)) {
+		rc = cbpf_parse(spec, &f->cbpf, err, errlen);
+	} else {
+		f->from_mac = true;
+		rc = rxs_bpf_compile(&f->cbpf, spec, err, errlen);
+	}
+	*fp = f;
+	return rc;
+}
+
+uint32_t rxs__sk_filter_run(struct rxs_sk_filter *f, const uint8_t *mac, uint32_t maclen,
+			    const uint8_t *data, uint32_t len, uint32_t cap, unsigned int cpu,
+			    uint64_t now)
+{
+	uint32_t keep;
+
+	f->runs++;
+	if (f->link) {
+		struct rxs__bpf_pkt p = { .data = data - 14, .len = len + 14, .cpu = cpu,
+					  .now = now };
+
+		keep = rxs__bpf_link_run(f->link, &p);
+	} else if (f->from_mac) {
+		/* A tcpdump expression keeps the datagram or drops it. */
+		keep = rxs_bpf_run(&f->cbpf, mac, maclen, maclen) ? len : 0;
+	} else {
+		keep = rxs_bpf_run(&f->cbpf, data, len, len);
+	}
+	if (!keep) {
+		f->dropped++;
+		return 0;
+	}
+	if (keep < len) {
+		f->trimmed++;
+		return RXS_MAX(keep, cap);
+	}
+	f->passed++;
+	return len;
 }

@@ -361,6 +361,38 @@ static const struct cfg_key app_keys[] = {
 
 /* proto before bind and app: app checks read: against accept: by protocol; bind before
  * connect: the two ends make the 4-tuple. */
+static int set_reuseport(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_bool(c, v, &SOCK(obj)->reuseport);
+}
+
+/* A filter: an object (a path ending in .o, or .o:function) resolves against the scenario's
+ * folder; an expression or a classic program is kept as written. */
+static int set_sk_filter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	char *f = SOCK(obj)->filter, *path = NULL;
+	const char *s = NULL, *dot;
+	int err = rxs__cfg_scalar(c, v, &s);
+
+	if (err)
+		return err;
+	dot = strstr(s, ".o");
+	if (dot && (dot[2] == 0 || dot[2] == ':') && !strchr(s, ' ')) {
+		err = rxs__cfg_path(c, v, &path);
+		if (err)
+			return err;
+		s = path;
+	}
+	if (strlen(s) >= sizeof(SOCK(obj)->filter)) {
+		rxs__free(path);
+		return rxs__cfg_error(c, v, "filter longer than %zu characters",
+				      sizeof(SOCK(obj)->filter) - 1);
+	}
+	strcpy(f, s);
+	rxs__free(path);
+	return 0;
+}
+
 static const struct cfg_key socket_keys[] = {
 	{ .name = "name", .set = set_name },
 	{ .name = "proto", .set = set_proto },
@@ -373,6 +405,8 @@ static const struct cfg_key socket_keys[] = {
 	{ .name = "app", .sub = app_keys },
 	{ .name = "join", .set = set_join },
 	{ .name = "multicast_all", .set = set_mc_all },
+	{ .name = "reuseport", .set = set_reuseport },
+	{ .name = "filter", .set = set_sk_filter },
 	{ 0 },
 };
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "core/core.h"
@@ -299,6 +300,24 @@ static int attach_bpf(struct rxs_host *h, char *err, size_t errlen)
 					  RXS_BPF_ATTACH_TC_INGRESS, n->name, h->ncpus,
 					  &dev->tc_ingress, msg, sizeof(msg)))) {
 			snprintf(err, errlen, "nics[%u].tc_ingress: %s", i, msg);
+			return rc;
+		}
+	}
+	/* SO_ATTACH_FILTER / SO_ATTACH_BPF on the scenario's sockets. */
+	for (unsigned int i = 0; i < h->sk.nsocks; i++) {
+		struct rxs_sock *sk = &h->sk.socks[i];
+
+		if (!sk->cfg.filter[0])
+			continue;
+		if (sk->cfg.proto != IPPROTO_UDP) {
+			snprintf(err, errlen, "sockets[%u] (%s): filter: on UDP sockets only (a TCP "
+				 "socket's sk_filter is not modelled yet)", i, sk->cfg.name);
+			return RXS_ECONFIG;
+		}
+		rc = rxs__sk_filter_create(&h->bpf, sk->cfg.filter, sk->cfg.name, h->ncpus,
+					   &sk->filter, msg, sizeof(msg));
+		if (rc) {
+			snprintf(err, errlen, "sockets[%u] (%s): %s", i, sk->cfg.name, msg);
 			return rc;
 		}
 	}

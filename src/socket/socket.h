@@ -120,6 +120,8 @@ struct rxs_tcp_sock {
 	struct rxs_rwin_cache syn_rwin[4];	/* a listener's: by timestamps, window scaling */
 };
 
+struct rxs_sk_filter;
+
 struct rxs_sock {
 	struct rxs_socket_config cfg;
 	struct rxs_host *host;
@@ -135,6 +137,7 @@ struct rxs_sock {
 	struct rxs_sock *hash_next;
 	struct rxs_tcp_sock tcp;
 	uint8_t join_dev[RXS_SOCK_JOIN_MAX];	/* the device of each cfg.join, by index */
+	struct rxs_sk_filter *filter;		/* SO_ATTACH_FILTER/BPF (bpf/bpf.h), or NULL */
 	/* receive_queue, rmem_alloc, drops and delivered: the kernel's sk_receive_queue
 	 * lock, taken by the CPUs that queue and the application that reads */
 	struct rxs_lock lock;
@@ -189,6 +192,10 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 void rxs__sock_destroy(struct rxs_sock *sk);
 struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
 				 uint16_t dport);
+/* SO_REUSEPORT: @sk heads a group (sockets of its protocol bound to its address and port
+ * with reuseport); the one reuseport_select_sock() picks for @skb by the flow's hash,
+ * reciprocal_scale(udp_ehashfn(), n). @sk itself when it is alone. */
+struct rxs_sock *rxs__udp_reuseport_select(struct rxs_sock *sk, const struct rxs_sk_buff *skb);
 /* udp_v4_mcast_next(): the next socket after @prev (NULL: the first) bound to @dport and to
  * the wildcard or @daddr, in the hash chain's order: the socket bound last comes first, as
  * udp_lib_get_port() adds each at the chain's head. */

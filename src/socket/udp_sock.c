@@ -11,6 +11,7 @@
 #include "netdevice/netdevice.h"
 #include "rxsim/socket.h"
 #include "socket/socket.h"
+#include "bpf/bpf.h"
 
 static unsigned int port_hash(uint16_t port)
 {
@@ -107,6 +108,83 @@ struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *
 		}
 	}
 	return best;
+}
+
+static uint32_t rol32(uint32_t w, unsigned int s)
+{
+	return (w << s) | (w >> (32 - s));
+}
+
+/* jhash_3words() of include/linux/jhash.h. */
+static uint32_t jhash_3words(uint32_t a, uint32_t b, uint32_t c, uint32_t initval)
+{
+	initval += 0xdeadbeef + (3 << 2);
+	a += initval;
+	b += initval;
+	c += initval;
+	c ^= b; c -= rol32(b, 14);
+	a ^= c; a -= rol32(c, 11);
+	b ^= a; b -= rol32(a, 25);
+	c ^= b; c -= rol32(b, 16);
+	a ^= c; a -= rol32(c, 4);
+	b ^= a; b -= rol32(a, 14);
+	c ^= b; c -= rol32(b, 24);
+	return c;
+}
+
+static uint32_t addr32(const uint8_t *a, int family)
+{
+	uint32_t v = 0, w;
+
+	for (int i = 0; i < (family == AF_INET ? 4 : 16); i += 4) {
+		memcpy(&w, a + i, 4);
+		v ^= w;
+	}
+	return v;
+}
+
+/*
+ * udp_ehashfn(): __inet_ehashfn(daddr, dport, saddr, sport), jhash_3words(laddr, faddr,
+ * lport << 16 | fport) with the kernel's secret, random at boot; rxsim's is 0, so a flow
+ * lands on the same socket on every run (on a host it is the same within a boot only).
+ * IPv6 folds each address to 32 bits by xor (the kernel's udp6_ehashfn hashes them whole).
+ */
+static uint32_t udp_ehashfn(const struct rxs_sk_buff *skb)
+{
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	uint16_t sport, dport;
+
+	memcpy(&sport, skb->data, 2);		/* network order, as fport */
+	dport = rxs__get_be16(skb->data + 2);
+	return jhash_3words(addr32(cb->daddr, cb->family), addr32(cb->saddr, cb->family),
+			    (uint32_t)dport << 16 | sport, 0);
+}
+
+static bool same_bind(const struct rxs_sock *a, const struct rxs_sock *b)
+{
+	return a->cfg.port == b->cfg.port && a->cfg.proto == b->cfg.proto &&
+	       a->cfg.local.family == b->cfg.local.family &&
+	       !memcmp(a->cfg.local.addr, b->cfg.local.addr, 16);
+}
+
+struct rxs_sock *rxs__udp_reuseport_select(struct rxs_sock *sk, const struct rxs_sk_buff *skb)
+{
+	struct rxs_netns_sock *ns = &sk->host->sk;
+	unsigned int n = 0, pick;
+
+	/* The group in the order its sockets were bound, as sock_reuseport's socks[]. */
+	for (unsigned int i = 0; i < ns->nsocks; i++)
+		n += ns->socks[i].cfg.reuseport && same_bind(&ns->socks[i], sk);
+	if (n < 2)
+		return sk;
+	pick = (unsigned int)(((uint64_t)udp_ehashfn(skb) * n) >> 32);	/* reciprocal_scale */
+	for (unsigned int i = 0; i < ns->nsocks; i++) {
+		struct rxs_sock *s = &ns->socks[i];
+
+		if (s->cfg.reuseport && same_bind(s, sk) && !pick--)
+			return s;
+	}
+	return sk;
 }
 
 struct rxs_sock *rxs__udp_mcast_next(struct rxs_host *h, struct rxs_sock *prev, int family,
@@ -241,8 +319,44 @@ static RXS_NOINLINE int udp_queue_rcv_skb_locked(struct rxs_sock *sk, struct rxs
 	return rc;
 }
 
+/*
+ * sk_filter_trim_cap(sk, skb, sizeof(struct udphdr)) in udp_queue_rcv_one_skb(), before the
+ * receive buffer's check: a datagram the filter refuses counts in UdpInErrors and sk_drops
+ * and ends with reason SOCKET_FILTER; one it keeps fewer bytes of loses its tail (never below
+ * the UDP header). True when it was dropped.
+ */
+static RXS_NOINLINE bool udp_sk_filter(struct rxs_sock *sk, struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	int family = RXS_INET_CB(skb)->family;
+	uint32_t keep;
+
+	rxs__lock_acquire(&sk->lock);
+	keep = rxs__sk_filter_run(sk->filter, rxs_skb_mac_header(skb),
+				  skb->tail - skb->mac_header, skb->data, skb->len, 8, sd->cpu,
+				  sd->now);
+	rxs__lock_release(&sk->lock);
+	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_BPF_RUN));
+	RXS_TRACE_STAGE(sd, sd->now, skb, "sk_filter_trim_cap", "socket %s: %s (%u of %u bytes)",
+			sk->cfg.name, !keep ? "dropped" : keep < skb->len ? "trimmed" : "passed",
+			keep, skb->len);
+	if (!keep) {
+		count_rcv_mib(sd, sk, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
+		rxs__lock_acquire(&sk->lock);
+		sk->drops++;
+		rxs__lock_release(&sk->lock);
+		rxs_kfree_skb_reason(skb, RXS_DROP_SOCKET_FILTER);
+		return true;
+	}
+	if (keep < skb->len)
+		rxs__skb_trim(skb, keep);
+	return false;
+}
+
 int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 {
+	if (unlikely(sk->filter) && udp_sk_filter(sk, skb))
+		return -EPERM;
 	if (likely(!rxs__lock_on(&sk->lock)))
 		return udp_queue_rcv_skb(sk, skb);
 	return udp_queue_rcv_skb_locked(sk, skb);
