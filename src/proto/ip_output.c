@@ -276,6 +276,11 @@ static struct rxs_sk_buff *out_skb(struct rxs_softnet_data *sd, const struct rxs
 	cb->protocol = o->proto;
 	memcpy(cb->saddr, o->saddr, 16);
 	memcpy(cb->daddr, o->daddr, 16);
+	if (o->csum_at) {	/* the packet will be seen: its checksum now */
+		uint8_t *th = skb->data + iplen;
+
+		rxs__put_be16(th + o->csum_at, rxs__l4_csum(cb, o->proto, th, l4len));
+	}
 	return skb;
 }
 

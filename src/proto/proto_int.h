@@ -16,10 +16,15 @@ struct rxs_out {
 	uint8_t proto;
 	const uint8_t *peer_mac;
 	struct rxs_netdev *dev;
+	/* The L4 checksum is left to the output path, at this offset in @l4 (0: @l4's is set),
+	 * which writes it only when the packet is built: a segment nothing will see (no rule,
+	 * hook, tap or --tx) is never summed. */
+	uint8_t csum_at;
 };
 
 /* __ip_local_out() and ip_output(): LOCAL_OUT, IpOutRequests, POST_ROUTING, the device.
- * @l4 is the transport header and payload, its checksum set. false when LOCAL_OUT took it
+ * @l4 is the transport header and payload, its checksum set (or @o->csum_at says where to
+ * set it, the field zero). false when LOCAL_OUT took it
  * (dropped, or queued to or stolen by a user's function) or no memory. */
 bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const uint8_t *l4,
 		    unsigned int l4len);

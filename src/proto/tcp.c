@@ -495,7 +495,8 @@ static void tcp_rcv_locked(struct rxs_sk_buff *skb)
 		goto bad_packet;
 	if (rxs__tcp_parse(skb, &tcb, &opts))
 		goto discard;
-	if (rxs__l4_csum(cb, IPPROTO_TCP, skb->data, skb->len)) {
+	if (skb->ip_summed != RXS_CHECKSUM_UNNECESSARY &&	/* GRO validated it */
+	    rxs__l4_csum(cb, IPPROTO_TCP, skb->data, skb->len)) {
 		rxs__mib_inc(sd, RXS_MIB_TcpInCsumErrors);
 		reason = RXS_DROP_TCP_CSUM;
 		goto bad_packet;

@@ -1,7 +1,7 @@
 /* tcp_output.c - what the host sends back: SYN-ACKs, ACKs and RSTs.
  *
  * The segment is built as the kernel would put it on the wire (TCP with options and
- * checksums), counted where tcp_transmit_skb counts it (TcpOutSegs, TcpOutRsts), and handed
+ * checksums, the TCP one summed by the output path only if anyone will see the packet), counted where tcp_transmit_skb counts it (TcpOutSegs, TcpOutRsts), and handed
  * to the IP output path (ip_output.c: OUTPUT and POSTROUTING hooks, IpOutRequests, --tx).
  */
 #include <errno.h>
@@ -69,11 +69,11 @@ static unsigned int put_options(uint8_t *p, const struct tx_seg *s)
 static void tx_segment(struct rxs_softnet_data *sd, struct rxs_host *h, const struct tx_seg *s)
 {
 	uint8_t th[60];
-	struct rxs_inet_cb cb;
 	unsigned int tcplen = 20 + put_options(th + 20, s);
 	struct rxs_out o = {
 		.family = s->t->family, .saddr = s->t->daddr, .daddr = s->t->saddr,
 		.proto = IPPROTO_TCP, .peer_mac = s->peer_mac, .dev = s->dev,
+		.csum_at = 16,	/* summed by the output path when someone will see it */
 	};
 
 	(void)h;
@@ -86,11 +86,6 @@ static void tx_segment(struct rxs_softnet_data *sd, struct rxs_host *h, const st
 	th[13] = s->flags;
 	rxs__put_be16(th + 14, s->window);
 	rxs__put_be32(th + 16, 0);
-	memset(&cb, 0, sizeof(cb));
-	cb.family = s->t->family;
-	memcpy(cb.saddr, s->t->daddr, 16);
-	memcpy(cb.daddr, s->t->saddr, 16);
-	rxs__put_be16(th + 16, rxs__l4_csum(&cb, IPPROTO_TCP, th, tcplen));
 	rxs__ip_output(sd, &o, th, tcplen);
 }
 

@@ -14,8 +14,10 @@
  * Our skbs are linear, so a merge copies the payload to the tail of the held skb, which
  * moves to a 64 KiB buffer at its first merge; the merged-away skb is consumed, as
  * napi_skb_finish() frees it with SKB_CONSUMED. A completed skb has its IP length and
- * checksums rewritten (the kernel leaves the TCP checksum CHECKSUM_PARTIAL, and our TCP
- * verifies every skb), carries gso_segs and gso_size, and the sum of the truesizes.
+ * checksums rewritten (the kernel leaves the TCP checksum CHECKSUM_PARTIAL; ours are
+ * written, for whoever reads the bytes), carries gso_segs and gso_size, and the sum of the
+ * truesizes. A segment whose checksum GRO validated is CHECKSUM_UNNECESSARY, so TCP does
+ * not check it again.
  * Segments are passed up one by one (gro_normal_batch is not modelled: only the order of
  * other flows' skbs against held ones would change).
  */
@@ -298,10 +300,14 @@ void rxs__napi_gro_receive(struct rxs_gro *gro, struct rxs_sk_buff *skb)
 	}
 	for (p = gro->hash[b]; p && !same_flow(p, skb, &s); p = p->next)
 		;
-	/* tcp4_gro_receive(): a bad checksum is passed up as it is, the flow left alone. */
-	if (!s.flush && tcp_csum(&s, s.iplen - s.l3len)) {
-		pass_up(gro, skb);
-		return;
+	/* tcp4_gro_receive(): a bad checksum is passed up as it is, the flow left alone; a good
+	 * one is not checked again (skb_gro_checksum_validate(): CHECKSUM_UNNECESSARY). */
+	if (!s.flush) {
+		if (tcp_csum(&s, s.iplen - s.l3len)) {
+			pass_up(gro, skb);
+			return;
+		}
+		skb->ip_summed = RXS_CHECKSUM_UNNECESSARY;
 	}
 	if (p && can_merge(p, &s) && grow(p)) {
 		mss = p->gso_size;
