@@ -152,6 +152,7 @@ struct rxs_netns_sock {
 	struct rxs_sock *tcp_lhash[256];	/* TCP listeners by local port */
 	struct rxs_ehash_node **ehash;		/* request socks and connections by 4-tuple */
 	uint32_t ehash_mask;
+	uint32_t ehash_count;			/* nodes in ehash */
 	struct rxs_sock *tcp_conns;		/* every connection, for reports and teardown */
 	uint32_t tcp_nconns;
 	uint32_t tcp_nconnected;		/* connected sockets of the scenario (connect:) */
