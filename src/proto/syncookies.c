@@ -4,7 +4,8 @@
  * ((hash(tuple, count) + mss_index) & 0xffffff), where count is the minute the cookie was
  * made (tcp_cookie_time(): seconds / 60, here of virtual time), and a cookie is good for
  * MAX_SYNCOOKIE_AGE (2) counts. The kernel's siphash with boot-time secrets becomes a fixed
- * keyed mix, so runs repeat; nothing outside the host can tell the difference.
+ * keyed mix, so runs repeat; nothing outside the host can tell the difference. The tuple is
+ * hashed once a SYN, and each of the two hashes keys that once more.
  */
 #include <string.h>
 
@@ -45,11 +46,27 @@ static uint32_t tuple_mix(const struct rxs_tcp_tuple *t, uint64_t key, uint32_t 
 	return (uint32_t)mix(h ^ ((uint64_t)t->sport << 16 | t->dport));
 }
 
-static uint32_t cookie_hash(const struct rxs_tcp_tuple *t, uint32_t count, int c)
+/* The tuple hashed once for the two cookie hashes a SYN or a cookie ACK needs (the kernel's
+ * cookie_hash() runs siphash over the tuple each time): two mixes, an IPv4 tuple's zero
+ * address words costing nothing more. */
+static uint64_t cookie_tuple(const struct rxs_tcp_tuple *t)
+{
+	uint64_t a, b, c, d;
+
+	memcpy(&a, t->saddr, 8);
+	memcpy(&b, t->saddr + 8, 8);
+	memcpy(&c, t->daddr, 8);
+	memcpy(&d, t->daddr + 8, 8);
+	a = mix(a ^ (c * 0x9e3779b97f4a7c15ull));
+	return mix(a ^ b ^ (d * 0xc2b2ae3d27d4eb4full) ^ ((uint64_t)t->sport << 16 | t->dport));
+}
+
+/* cookie_hash(): the tuple's hash (cookie_tuple()) keyed by secret @c and @count. */
+static uint32_t cookie_hash(uint64_t tuple, uint32_t count, int c)
 {
 	static const uint64_t secret[2] = { 0x7278736d636f6f6bull, 0x696573206172652eull };
 
-	return tuple_mix(t, secret[c], count);
+	return (uint32_t)mix(tuple ^ secret[c] ^ ((uint64_t)count << 32 | count));
 }
 
 static uint32_t tcp_cookie_time(uint64_t now)
@@ -61,6 +78,7 @@ uint32_t rxs__cookie_init_sequence(struct rxs_host *h, const struct rxs_tcp_tupl
 				   uint32_t seq, uint16_t *mss, uint64_t now)
 {
 	uint32_t count = tcp_cookie_time(now), mssind = 0;
+	uint64_t tuple = cookie_tuple(t);
 
 	(void)h;
 	/* The largest table entry not above the peer's MSS. */
@@ -70,21 +88,22 @@ uint32_t rxs__cookie_init_sequence(struct rxs_host *h, const struct rxs_tcp_tupl
 			break;
 		}
 	*mss = msstab[mssind];
-	return cookie_hash(t, 0, 0) + seq + (count << COOKIEBITS) +
-	       ((cookie_hash(t, count, 1) + mssind) & COOKIEMASK);
+	return cookie_hash(tuple, 0, 0) + seq + (count << COOKIEBITS) +
+	       ((cookie_hash(tuple, count, 1) + mssind) & COOKIEMASK);
 }
 
 uint16_t rxs__cookie_check(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t seq,
 			   uint32_t ack_seq, uint64_t now)
 {
 	uint32_t cookie = ack_seq - 1, sseq = seq - 1, count = tcp_cookie_time(now), diff, mssind;
+	uint64_t tuple = cookie_tuple(t);
 
 	(void)h;
-	cookie -= cookie_hash(t, 0, 0) + sseq;
+	cookie -= cookie_hash(tuple, 0, 0) + sseq;
 	diff = (count - (cookie >> COOKIEBITS)) & ((uint32_t)-1 >> COOKIEBITS);
 	if (diff >= MAX_SYNCOOKIE_AGE)
 		return 0;
-	mssind = (cookie - cookie_hash(t, count - diff, 1)) & COOKIEMASK;
+	mssind = (cookie - cookie_hash(tuple, count - diff, 1)) & COOKIEMASK;
 	return mssind < ARRAY_SIZE(msstab) ? msstab[mssind] : 0;
 }
 
