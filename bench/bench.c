@@ -9,14 +9,17 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/perf_event.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,7 +39,13 @@ struct bench_opts {
 	bool json, keep;
 	const char *dir;
 	unsigned int rounds;		/* threaded workloads: runs of each, the best kept */
+	bool instructions;		/* --instructions: count them too (virtual engine) */
 };
+
+/* How --instructions counts: the hardware counter (perf_event_open), or the replay once
+ * more under valgrind's callgrind where there is none (a VM without a PMU). */
+enum instr_how { INSTR_NONE, INSTR_PERF, INSTR_CALLGRIND };
+static enum instr_how instr_how;
 
 /* What one workload measured. Filled by the parent (pcap loop) and the child (the rest). */
 struct result {
@@ -48,6 +57,7 @@ struct result {
 	uint64_t delivered;		/* datagrams or connections the applications took */
 	uint64_t dropped;
 	int conservation_ok;
+	uint64_t instructions;		/* --instructions: user-space, in rxs_host_run() */
 	int rc;				/* 0, or the error that stopped the child */
 	char err[256];
 };
@@ -354,6 +364,56 @@ static void collect(rxs_host_t *h, struct result *r)
 	}
 }
 
+/* A counter of the instructions this process runs in user space, disabled; -1 if the
+ * machine has none (a VM without a PMU, or perf_event_paranoid forbids it). */
+static int instr_counter(void)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_HARDWARE;
+	a.size = sizeof(a);
+	a.config = PERF_COUNT_HW_INSTRUCTIONS;
+	a.disabled = 1;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	return (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+}
+
+/* The measured run of the virtual engine, on its own so that callgrind counts just it
+ * (--toggle-collect=bench_measured_run*): never inlined, cloned or merged. */
+#ifdef __clang__
+__attribute__((noinline))
+#else
+__attribute__((noipa))
+#endif
+int bench_measured_run(rxs_host_t *h);
+int bench_measured_run(rxs_host_t *h)
+{
+	return rxs_host_run(h);
+}
+
+/* The virtual engine's run of @h, its instructions counted when --instructions found a
+ * hardware counter. */
+static int virtual_run(rxs_host_t *h, struct result *r)
+{
+	int fd = instr_how == INSTR_PERF ? instr_counter() : -1, rc;
+	uint64_t n = 0;
+
+	if (fd >= 0) {
+		ioctl(fd, PERF_EVENT_IOC_RESET, 0);
+		ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+	}
+	rc = bench_measured_run(h);
+	if (fd >= 0) {
+		ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+		if (read(fd, &n, sizeof(n)) == (ssize_t)sizeof(n))
+			r->instructions = n;
+		close(fd);
+	}
+	return rc;
+}
+
 /* In the child: build the host(s) of @w over @pcap (in @dir) and time their run. */
 static void sim_run(const struct workload *w, const char *dir, const char *pcap,
 		    struct result *r)
@@ -371,7 +431,7 @@ static void sim_run(const struct workload *w, const char *dir, const char *pcap,
 	if (r->rc == 0) {
 		t0 = now_s();
 		if (!w->threaded) {
-			r->rc = rxs_host_run(h[0]);
+			r->rc = virtual_run(h[0], r);
 		} else {
 			for (unsigned int i = 0; r->rc == 0 && i < nh; i++)
 				r->rc = rxs_host_start_threaded(h[i], true);
@@ -438,19 +498,32 @@ static double pcap_pps(const struct result *r)
 	return r->pcap_s > 0 ? (double)r->pcap_packets / r->pcap_s : 0;
 }
 
-static void print_header(void)
+static double instr_per_pkt(const struct result *r)
 {
-	printf("%-11s %10s %9s %10s %8s %9s %10s %7s %10s %10s\n", "workload", "packets", "wall s",
-	       "sim pps", "ns/pkt", "peak MB", "pcap pps", "ratio", "delivered", "dropped");
+	return r->packets ? (double)r->instructions / (double)r->packets : 0;
 }
 
-static void print_row(const struct workload *w, const struct result *r)
+static void print_header(const struct bench_opts *o)
 {
-	printf("%-11s %10llu %9.3f %10.0f %8.1f %9.1f %10.0f %7.3f %10llu %10llu%s\n", w->name,
+	printf("%-11s %10s %9s %10s %8s %9s %10s %7s %10s %10s", "workload", "packets", "wall s",
+	       "sim pps", "ns/pkt", "peak MB", "pcap pps", "ratio", "delivered", "dropped");
+	printf(o->instructions ? " %10s\n" : "\n", "instr/pkt");
+}
+
+static void print_row(const struct workload *w, const struct bench_opts *o,
+		      const struct result *r)
+{
+	char instr[32] = "";
+
+	if (o->instructions && r->instructions)
+		snprintf(instr, sizeof(instr), " %10.0f", instr_per_pkt(r));
+	else if (o->instructions)
+		snprintf(instr, sizeof(instr), " %10s", "-");
+	printf("%-11s %10llu %9.3f %10.0f %8.1f %9.1f %10.0f %7.3f %10llu %10llu%s%s\n", w->name,
 	       (unsigned long long)r->packets, r->sim_s, sim_pps(r),
 	       r->packets ? r->sim_s * 1e9 / (double)r->packets : 0, (double)r->rss_kb / 1024,
 	       pcap_pps(r), pcap_pps(r) > 0 ? sim_pps(r) / pcap_pps(r) : 0,
-	       (unsigned long long)r->delivered, (unsigned long long)r->dropped,
+	       (unsigned long long)r->delivered, (unsigned long long)r->dropped, instr,
 	       r->conservation_ok ? "" : "  CONSERVATION VIOLATED");
 }
 
@@ -459,11 +532,15 @@ static void print_json(const struct workload *w, const struct result *r, bool fi
 	printf("%s\n  {\"workload\": \"%s\", \"packets\": %llu, \"wall_s\": %.6f, "
 	       "\"packets_per_s\": %.0f, \"ns_per_packet\": %.2f, \"peak_rss_kb\": %ld, "
 	       "\"pcap_packets_per_s\": %.0f, \"ratio\": %.4f, \"delivered\": %llu, "
-	       "\"dropped\": %llu, \"conservation_ok\": %s}", first ? "[" : ",", w->name,
+	       "\"dropped\": %llu, \"conservation_ok\": %s", first ? "[" : ",", w->name,
 	       (unsigned long long)r->packets, r->sim_s, sim_pps(r),
 	       r->packets ? r->sim_s * 1e9 / (double)r->packets : 0, r->rss_kb, pcap_pps(r),
 	       pcap_pps(r) > 0 ? sim_pps(r) / pcap_pps(r) : 0, (unsigned long long)r->delivered,
 	       (unsigned long long)r->dropped, r->conservation_ok ? "true" : "false");
+	if (r->instructions)
+		printf(", \"instructions_per_packet\": %.1f, \"instructions_by\": \"%s\"",
+		       instr_per_pkt(r), instr_how == INSTR_PERF ? "perf" : "callgrind");
+	printf("}");
 }
 
 static void capture_name(const struct workload *w, const struct bench_opts *o, char *name,
@@ -506,7 +583,7 @@ static bool report(const struct workload *w, const struct bench_opts *o, const s
 	if (o->json)
 		print_json(w, r, *first);
 	else
-		print_row(w, r);
+		print_row(w, o, r);
 	fflush(stdout);
 	*first = false;
 	return r->conservation_ok;
@@ -534,6 +611,43 @@ static int keep_scenario(const struct workload *w, const struct bench_opts *o, c
 	return rc;
 }
 
+/* --instructions without a hardware counter: the replay of @name once more, this program
+ * under callgrind (--internal-run), counting only bench_measured_run(). 0 or <0, @err set. */
+static int callgrind_count(const struct workload *w, const struct bench_opts *o,
+			   const char *name, struct result *r, char *err, size_t errlen)
+{
+	char self[4096], out[4096], cmd[3 * 4096], line[256];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	unsigned long long ir = 0;
+	FILE *f;
+	int st;
+
+	if (n <= 0) {
+		snprintf(err, errlen, "/proc/self/exe: %s", strerror(errno));
+		return -errno;
+	}
+	self[n] = '\0';
+	snprintf(out, sizeof(out), "%s/callgrind.%s", o->dir, w->name);
+	snprintf(cmd, sizeof(cmd), "valgrind --tool=callgrind --callgrind-out-file='%s' "
+		 "--toggle-collect='bench_measured_run*' '%s' --internal-run %s '%s' '%s' "
+		 ">/dev/null 2>&1", out, self, w->name, o->dir, name);
+	st = system(cmd);
+	f = fopen(out, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "summary: %llu", &ir) == 1 || sscanf(line, "totals: %llu", &ir) == 1)
+			break;
+	if (f)
+		fclose(f);
+	unlink(out);
+	if (st != 0 || !ir) {
+		snprintf(err, errlen, "the replay under callgrind failed (status %d, %s)", st,
+			 ir ? "counted" : "nothing counted");
+		return -EIO;
+	}
+	r->instructions = ir;
+	return 0;
+}
+
 /* Generate, warm, measure both ways, once; the capture stays for run_again() until
  * remove_capture(). 0, or <0 with the reason on stderr. */
 static int run_workload(const struct workload *w, const struct bench_opts *o, struct result *r)
@@ -556,6 +670,8 @@ static int run_workload(const struct workload *w, const struct bench_opts *o, st
 		snprintf(err, sizeof(err), "%s", r->err);
 	if (rc == 0 && (rc = sim_in_child(w, o->dir, name, r)) < 0)
 		snprintf(err, sizeof(err), "%s", r->err[0] ? r->err : rxs_strerror(rc));
+	if (rc == 0 && instr_how == INSTR_CALLGRIND && !w->threaded)
+		rc = callgrind_count(w, o, name, r, err, sizeof(err));
 	if (rc < 0)
 		fprintf(stderr, "rxsim-bench: %s: %s\n", w->name, err);
 	return rc;
@@ -581,7 +697,10 @@ static const char usage[] =
 	"  --json           a JSON array instead of the table\n"
 	"  --keep           keep the captures, each with its scenario (NAME-N.yaml, for\n"
 	"                   rxsim replay)\n"
-	"  --dir DIR        where to write them (default: a new folder under $TMPDIR or /tmp)\n";
+	"  --dir DIR        where to write them (default: a new folder under $TMPDIR or /tmp)\n"
+	"  --instructions   also instructions a packet of the virtual engine's run: the\n"
+	"                   hardware counter, or where there is none (a VM) one more replay\n"
+	"                   under valgrind's callgrind (slow: use --packets 100000)\n";
 
 static const struct workload *find_workload(const char *name)
 {
@@ -633,6 +752,8 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		}
 		if (!strcmp(a, "--json") || !strcmp(a, "--keep")) {
 			*(a[2] == 'j' ? &o->json : &o->keep) = true;
+		} else if (!strcmp(a, "--instructions")) {
+			o->instructions = true;
 		} else if (!apply_opt(o, a, i + 1 < argc ? argv[i + 1] : NULL)) {
 			fprintf(stderr, "rxsim-bench: bad option or value: %s%s%s\n\n%s", a,
 				i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "", usage);
@@ -658,6 +779,41 @@ static int make_dir(struct bench_opts *o, char *buf, size_t len)
 	return 0;
 }
 
+/* --instructions: the hardware counter if this machine has one, else callgrind. 0, or 2
+ * with the reason on stderr. */
+static int instr_setup(void)
+{
+	int fd = instr_counter();
+
+	if (fd >= 0) {
+		close(fd);
+		instr_how = INSTR_PERF;
+		return 0;
+	}
+	if (system("valgrind --version >/dev/null 2>&1") == 0) {
+		fprintf(stderr, "rxsim-bench: no hardware instruction counter here (%s): counting "
+			"under callgrind\n", strerror(errno));
+		instr_how = INSTR_CALLGRIND;
+		return 0;
+	}
+	fprintf(stderr, "rxsim-bench: --instructions: no hardware counter (%s) and no valgrind\n",
+		strerror(errno));
+	return 2;
+}
+
+/* --internal-run NAME DIR PCAP: one replay of workload NAME, for callgrind_count(). */
+static int internal_run(int argc, char **argv)
+{
+	const struct workload *w = argc == 5 ? find_workload(argv[2]) : NULL;
+	struct result r;
+
+	if (!w)
+		return 2;
+	memset(&r, 0, sizeof(r));
+	sim_run(w, argv[3], argv[4], &r);
+	return r.rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct bench_opts o = { .packets = 1000000, .rounds = 3 };
@@ -666,9 +822,14 @@ int main(int argc, char **argv)
 	double t1_pps = 0, t2_pps = 0, x2_pps = 0;
 	struct result res[NWORKLOADS];
 	bool ok[NWORKLOADS];
-	int rc = parse_args(argc, argv, &o), failed = 0;
+	int rc, failed = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "--internal-run"))
+		return internal_run(argc, argv);
+	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
+		return rc;
+	if (o.instructions && (rc = instr_setup()) != 0)
 		return rc;
 	if ((rc = make_dir(&o, dir, sizeof(dir))) < 0) {
 		fprintf(stderr, "rxsim-bench: %s: %s\n", o.dir ? o.dir : "temporary folder",
@@ -676,7 +837,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!o.json)
-		print_header();
+		print_header(&o);
 	for (size_t i = 0; i < NWORKLOADS; i++) {
 		const struct workload *w = &workloads[i];
 		bool selected = o.nnames == 0;
