@@ -360,7 +360,7 @@ static int match_of(struct jctx *c, struct nft_stmt *s, json_t *m)
 {
 	static const char *const ops[] = { "==", "!=", "<", ">", "<=", ">=" };
 	json_t *left = json_object_get(m, "left"), *right = json_object_get(m, "right");
-	json_t *op = json_object_get(m, "op"), *in;
+	json_t *op = json_object_get(m, "op"), *in = NULL;
 	const char *lk = only_key(left, &in);
 	uint8_t dts[NFT_CONCAT_MAX], lens[NFT_CONCAT_MAX];
 	bool in_op = json_is_string(op) && !strcmp(json_string_value(op), "in");
@@ -478,7 +478,7 @@ static int limit_of(struct jctx *c, json_t *in, struct nft_limit *l)
 static int dynset_of(struct jctx *c, struct nft_stmt *s, json_t *in)
 {
 	json_t *op = json_object_get(in, "op"), *elem = json_object_get(in, "elem");
-	json_t *set = json_object_get(in, "set"), *stmts = json_object_get(in, "stmt"), *ein, *x;
+	json_t *set = json_object_get(in, "set"), *stmts = json_object_get(in, "stmt"), *ein = NULL, *x;
 	const char *ek = only_key(elem, &ein);
 	int nkeys;
 	size_t i;
