@@ -16,7 +16,7 @@
 
 enum what {
 	MIB, SOFTNET_SQUEEZE, NIC_MISSED, NIC_RX, SOCK_RECVQ, SOCK_SYNQ, SOCK_DROPS, CONSUMED,
-	TAP_CAPTURED, NF_RULE0_PKTS, NF_DROPS,
+	TAP_CAPTURED, NF_RULE0_PKTS, NF_DROPS, TC_DROPS,
 };
 
 static const struct {
@@ -79,6 +79,17 @@ static const struct {
 	{ __LINE__, "reuseport", NULL, MIB, "UdpRcvbufErrors", 102 },
 	{ __LINE__, "reuseport", NULL, MIB, "UdpInDatagrams", 1898 },
 	{ __LINE__, "reuseport", "sockets.worker0.app.read=all", MIB, "UdpRcvbufErrors", 0 },
+#ifdef RXS_TC_ACL_OBJ
+	/* tc-ingress with the program clang built (the scenario names tc_acl.o beside it). */
+	{ __LINE__, "tc-ingress", "nics.eth0.tc_ingress.object=" RXS_TC_ACL_OBJ, TC_DROPS, NULL,
+	  100 },
+	{ __LINE__, "tc-ingress", "nics.eth0.tc_ingress.object=" RXS_TC_ACL_OBJ, TAP_CAPTURED,
+	  NULL, 200 },
+	{ __LINE__, "tc-ingress", "nics.eth0.tc_ingress.object=" RXS_TC_ACL_OBJ, MIB,
+	  "UdpInDatagrams", 100 },
+	{ __LINE__, "tc-ingress", "nics.eth0.tc_ingress.object=" RXS_TC_ACL_OBJ, NIC_RX, NULL,
+	  200 },
+#endif
 	{ __LINE__, "multiqueue", NULL, NIC_MISSED, NULL, 3342 },
 	{ __LINE__, "multiqueue", "nics.eth0.rx_queues=4", NIC_MISSED, NULL, 3342 },
 	{ __LINE__, "multiqueue", "nics.eth0.rss.udp_4tuple=true", NIC_MISSED, NULL, 3342 },
@@ -114,11 +125,12 @@ static uint64_t measure(const rxs_host_t *h, enum what w, const char *mib)
 
 		return rxs_ruleset_rule(rxs_ruleset_get(h), 0, &r) ? UINT64_MAX : r.pkts;
 	}
-	case NF_DROPS: {
+	case NF_DROPS:
+	case TC_DROPS: {
 		uint64_t reasons[RXS_DROP_MAX];
 
 		rxs_host_drop_reasons(h, reasons);
-		return reasons[RXS_DROP_NETFILTER_DROP];
+		return reasons[w == NF_DROPS ? RXS_DROP_NETFILTER_DROP : RXS_DROP_TC_INGRESS];
 	}
 	case MIB:
 		return rxs_host_mib(h, (enum rxs_mib)rxs_mib_lookup(mib));

@@ -66,7 +66,7 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	INFO("XDP_REDIRECT", NIC(rx_xdp_redirect), "ethtool -S rx_xdp_redirect"),
 	INFO("XDP_PASS (native)", NIC(rx_xdp_pass), "rxsim only: bpftool prog profile"),
 	DROP("tc ingress: TC_ACT_SHOT", REASON(TC_INGRESS), TC_INGRESS,
-	     "tc -s qdisc show dev DEV ingress"),
+	     "tc -s qdisc show dev eth0 ingress"),
 
 	STAGE(SOFTIRQ, "softirq and per-CPU backlog"),
 	DROPK("backlog full", SOFTNET(dropped), CPU_BACKLOG, "softnet_stat col 2; ip -s link drop",
