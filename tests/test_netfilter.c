@@ -1975,6 +1975,11 @@ static void test_nft_chains(void **state)
 	assert_int_equal(nft_rule(nf, 4).pkts, 4);
 	assert_int_equal(nft_rule(nf, 4).counter, 1);
 	rxs_ruleset_destroy(nf);
+	/* A chain that says its type twice keeps the last; the first's text is freed (the
+	 * sanitized build's leak check holds this). */
+	rxs_ruleset_destroy(nft_load("table ip t { chain c {\n"
+				     "type filter hook input priority 0; policy accept;\n"
+				     "type filter hook input priority 10; } }\n"));
 }
 
 /* nft_limit.c: a packet costs nsecs/rate of credit, the bucket holds burst of them (5 by

@@ -1101,6 +1101,7 @@ static int parse_base(struct nft_parser *p, struct nft_chain *c)
 				return fail_at(p, t, "priority out of range");
 			c->prio = (int)v;
 		}
+		rxs__free(c->prio_text);	/* a second "type ... priority" line */
 		c->prio_text = rxs__strdup(text);
 		if (!c->prio_text)
 			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
