@@ -1898,6 +1898,11 @@ static const struct kcmp kcmp_cases[] = {
 	{ __LINE__, "misc.o", { "misc_loop" }, { NULL }, false },
 	{ __LINE__, "alu_v3.o", { "alu" }, { ".bss" }, false },
 	{ __LINE__, "output.o", { "out_fill" }, { NULL }, false },
+	/* The programs of rxsim-bench and of the examples (built beside these). */
+	{ __LINE__, "xdp_drop.o", { "xdp_drop" }, { "drops" }, false },
+	{ __LINE__, "../examples/xdp-ddos/xdp_ddos.o", { "xdp_ddos" }, { "blocklist", "stats" },
+	  false },
+	{ __LINE__, "../examples/tc-ingress/tc_acl.o", { "tc_acl" }, { "acl_hits" }, true },
 };
 
 /* The frames every program meets: UDP to 53 and not, from the blocked source, TCP, short,
