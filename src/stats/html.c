@@ -53,7 +53,7 @@ enum row {
 	ROW_APP, ROW_OTHER, NROWS
 };
 
-enum box_kind { BOX_PLAIN, BOX_UDP, BOX_ICMP, BOX_TCP, BOX_IPV4, BOX_IPV6, BOX_ARP };
+enum box_kind { BOX_PLAIN, BOX_UDP, BOX_ICMP, BOX_TCP, BOX_IPV4, BOX_IPV6, BOX_ARP, BOX_BPF };
 
 struct box {
 	enum row row;
@@ -314,6 +314,35 @@ static int tap_and_nf_boxes(struct diagram *d, const struct rxs_host *h, int ncp
 	return nfb;
 }
 
+/* Each eBPF program attached (XDP, tc ingress, a socket's filter): its runs and verdicts. */
+static void bpf_boxes(struct diagram *d, const struct rxs_host *h, int ncpu_first)
+{
+	for (unsigned int i = 0; i < rxs_bpf_prog_count(h); i++) {
+		struct rxs_bpf_prog_stats st;
+		char b1[32];
+		int bb;
+
+		if (rxs_bpf_prog_get_stats(h, i, &st))
+			continue;
+		bb = add_box(d, ROW_NF, BOX_BPF, "%s %s on %s", rxs_bpf_attach_name(st.attach),
+			     st.name, st.where);
+		add_line(d, bb, "%s runs", num(st.runs, b1, sizeof(b1)));
+		for (unsigned int v = 0; v < RXS_BPF_VERDICTS; v++) {
+			const char *name = rxs_bpf_verdict_name(st.attach, v);
+
+			if (st.verdicts[v])
+				add_line(d, bb, "%s %s", name ? name : "other",
+					 num(st.verdicts[v], b1, sizeof(b1)));
+		}
+		if (st.errors || st.exceptions) {
+			add_line(d, bb, "run errors %" PRIu64 ", xdp_exception %" PRIu64, st.errors,
+				 st.exceptions);
+			d->box[bb].warn = true;
+		}
+		add_edge(d, ncpu_first, bb, st.runs, true);
+	}
+}
+
 /* Packets that entered each L4 protocol, both families: what its drops, reads and queues
  * add up to (the kernel counts no single "in" for UDP). */
 static uint64_t udp_in(const struct rxs_host *h)
@@ -440,6 +469,9 @@ static int drop_source(struct diagram *d, const char *stage, enum rxs_drop_reaso
 
 	if (reason == RXS_DROP_NETFILTER_DROP)
 		return find_box(d, ROW_NF, BOX_PLAIN);
+	if ((reason == RXS_DROP_XDP || reason == RXS_DROP_TC_INGRESS ||
+	     reason == RXS_DROP_SOCKET_FILTER) && (b = find_box(d, ROW_NF, BOX_BPF)) >= 0)
+		return b;
 	if (reason == RXS_DROP_IPV6DISABLED || reason == RXS_DROP_IPV6_BAD_EXTHDR)
 		return find_box(d, ROW_L3, BOX_IPV6);
 	/* ARP has no box of its own until something happens to it: no counter says it ran. */
@@ -511,6 +543,7 @@ static void build(struct diagram *d, const struct rxs_host *h, const struct rxs_
 	first_cpu = d->nbox;
 	cpu_boxes(d, h, irq_cpu, s);
 	nfb = tap_and_nf_boxes(d, h, first_cpu);
+	bpf_boxes(d, h, first_cpu);
 	for (unsigned int c = 0; c < rxs_host_ncpus(h); c++) {
 		struct rxs_softnet_stat sn = { 0 };
 
