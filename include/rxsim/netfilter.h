@@ -64,6 +64,28 @@ struct rxs_ruleset_stats {
 	uint64_t nflog_packets;		/* packets that hit an NFLOG rule */
 };
 
+/* /proc/net/stat/nf_conntrack of a host, its columns as 6.18 counts them (struct
+ * ip_conntrack_stat, summed over CPUs), with the table's size. The columns 6.18 prints but
+ * never counts (searched, new, ignore, delete) are not here; insert counts only entries
+ * ctnetlink creates, so it stays 0 on a receive path, as found does since lookups stopped
+ * counting. */
+struct rxs_nf_conntrack_stat {
+	int loaded;			/* 1: conntrack runs (a rule or NAT needs it), else 0 */
+	uint64_t entries;		/* nf_conntrack_count */
+	uint64_t max;			/* net.netfilter.nf_conntrack_max */
+	uint64_t clash_resolve;		/* "clashres" */
+	uint64_t found;
+	uint64_t invalid;		/* packets conntrack gave no entry (ctinfo INVALID) */
+	uint64_t chaintoolong;		/* "chainlength" */
+	uint64_t insert;
+	uint64_t insert_failed;		/* a new entry whose tuple was taken at confirm */
+	uint64_t drop;			/* "nf_conntrack: table full, dropping packet" */
+	uint64_t early_drop;		/* unassured entries evicted to make room */
+	uint64_t error;			/* "icmp_error": ICMP errors quoting no connection */
+	uint64_t expect_new, expect_create, expect_delete;
+	uint64_t search_restart;
+};
+
 /* Parse iptables-save text. @name and @first_line place errors, which name the column of the
  * word at fault, quote the line and suggest the nearest known name for a typo:
  * "scenario.yaml:23:17: -A INPUT -p udp --dprot 53 -j DROP: unsupported option '--dprot'
@@ -127,6 +149,10 @@ RXS_API void rxs_ruleset_get_stats(const rxs_ruleset_t *nf, struct rxs_ruleset_s
 /* Seed the random source of -m statistic --mode random (get_random_u32 in the kernel), so
  * that a run repeats: the same seed, the same draws. */
 RXS_API void rxs_ruleset_set_seed(rxs_ruleset_t *nf, uint64_t seed);
+/* /proc/net/stat/nf_conntrack of @nf into @st (all zero for NULL). */
+RXS_API void rxs_ruleset_get_conntrack_stat(const rxs_ruleset_t *nf,
+					    struct rxs_nf_conntrack_stat *st);
+
 /* Set net.netfilter.nf_conntrack_max (0: no limit, as in the kernel). */
 RXS_API void rxs_ruleset_set_conntrack_max(rxs_ruleset_t *nf, uint64_t max);
 

@@ -155,6 +155,9 @@ struct rxs_sk_buff {
 	struct rxs_skb_data *shared;	/* the buffer, reference counted between clones */
 	bool counted;			/* an offered frame: its end counts for conservation */
 	bool cloned;
+	uint16_t oif;			/* a forwarded packet's output device, by ifindex (the
+					 * kernel's skb_dst(skb)->dev); 0 = none. In the padding:
+					 * the struct's size and layout above are unchanged */
 };
 
 /*

@@ -32,32 +32,14 @@
 #include "netfilter/netfilter.h"
 #include "netfilter/netfilter_int.h"
 
+static bool invert_tuple(const struct nf_tuple *t, struct nf_tuple *r);
+
 #define NS 1000000000ull
 #define EVICTION_RANGE 8	/* NF_CT_EVICTION_RANGE */
 
-enum { DIR_ORIG, DIR_REPLY };
+#define DIR_ORIG NF_DIR_ORIG
+#define DIR_REPLY NF_DIR_REPLY
 enum { TCP_NONE, TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_FIN_WAIT, TCP_CLOSE };
-
-struct nf_tuple {
-	uint32_t src, dst;
-	uint16_t sport, dport;	/* ICMP: sport = id, dport = type << 8 | code */
-	uint8_t proto;
-};
-
-struct nf_ct_node {
-	struct nf_ct_node *next;
-	uint8_t dir;
-};
-
-struct nf_conn {
-	struct nf_ct_node node[2];
-	struct nf_tuple tuple[2];
-	uint64_t expires, start;
-	struct nf_conn *gc_next;
-	uint32_t mark;			/* ct mark */
-	uint8_t tcp_state;
-	bool seen_reply, assured, doomed;
-};
 
 static struct nf_conn *conn_of(struct nf_ct_node *n)
 {
@@ -103,6 +85,11 @@ static bool tuple_eq(const struct nf_tuple *a, const struct nf_tuple *b)
 }
 
 /* nf_ct_invert_tuple(): ICMP queries invert to their reply type, others swap ports. */
+bool rxs__nf_ct_invert(const struct nf_tuple *t, struct nf_tuple *r)
+{
+	return invert_tuple(t, r);
+}
+
 static bool invert_tuple(const struct nf_tuple *t, struct nf_tuple *r)
 {
 	static const uint8_t icmp_inverse[19] = {
@@ -247,7 +234,8 @@ static bool early_drop(struct rxs_ruleset *nf, const struct nf_tuple *t, uint64_
 		}
 		free_list(nf, dead);
 		if (drops) {
-			nf->ct.st.early_drops++;
+			/* NF_CT_STAT_ADD_ATOMIC(net, early_drop, drops): each entry evicted. */
+			nf->ct.st.early_drops += drops;
 			return true;
 		}
 	}
@@ -358,6 +346,11 @@ static void icmp_error(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint
 			c = find(nf, &inv, now, &dir);
 	}
 	nf->cur.ct = c;
+	nf->cur.dir = (uint8_t)(c ? !dir : DIR_ORIG);
+	/* nf_conntrack_handle_icmp(): an error quoting no connection counts in icmp_error (and,
+	 * having no entry, in invalid). */
+	if (!c)
+		nf->ct.st.icmp_error++;
 	count_info(nf, c ? NF_CTINFO_RELATED : NF_CTINFO_NONE);
 }
 
@@ -407,6 +400,7 @@ static bool new_conn(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, const 
 	c->start = now;
 	c->expires = timeout_ns(c, now);
 	nf->cur.pending = c;
+	nf->cur.dir = DIR_ORIG;
 	count_info(nf, NF_CTINFO_NEW);
 	return true;
 }
@@ -443,6 +437,7 @@ bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t
 		c->assured = true;
 	c->expires = timeout_ns(c, now_ns);
 	nf->cur.ct = c;
+	nf->cur.dir = (uint8_t)dir;
 	count_info(nf, dir == DIR_REPLY || c->seen_reply ? NF_CTINFO_ESTABLISHED : NF_CTINFO_NEW);
 	return true;
 }
@@ -454,16 +449,25 @@ static int ensure_hash(struct nf_ct_table *ct)
 	return ct->hash ? 0 : -1;
 }
 
-void rxs__nf_ct_confirm(struct rxs_ruleset *nf)
+bool rxs__nf_ct_confirm(struct rxs_ruleset *nf)
 {
 	struct nf_conn *c = nf->cur.pending;
 
 	if (!c)
-		return;
+		return true;
 	nf->cur.pending = NULL;
 	if (ensure_hash(&nf->ct)) {
 		rxs__free(c);
-		return;
+		return true;
+	}
+	/* __nf_conntrack_confirm(): a tuple another entry took meanwhile (NAT chose a reply
+	 * tuple that a connection confirmed since uses) is not inserted. */
+	if (rxs__nf_ct_tuple_taken(nf, &c->tuple[DIR_ORIG], NULL, c->start) ||
+	    rxs__nf_ct_tuple_taken(nf, &c->tuple[DIR_REPLY], NULL, c->start)) {
+		nf->ct.st.insert_failed++;
+		nf->ct.st.drops++;	/* nf_confirm(): NF_DROP, counted as a drop */
+		rxs__free(c);
+		return false;
 	}
 	for (unsigned int dir = 0; dir < 2; dir++) {
 		struct nf_ct_node **b = bucket(&nf->ct, &c->tuple[dir]);
@@ -474,12 +478,34 @@ void rxs__nf_ct_confirm(struct rxs_ruleset *nf)
 	nf->ct.count++;
 	nf->ct.st.inserted++;
 	nf->cur.ct = c;
+	return true;
 }
 
 void rxs__nf_pkt_reset(struct rxs_ruleset *nf)
 {
 	rxs__free(nf->cur.pending);
 	memset(&nf->cur, 0, sizeof(nf->cur));
+}
+
+struct nf_conn *rxs__nf_ct_cur(const struct rxs_ruleset *nf)
+{
+	if (!nf->cur.ct_done || nf->cur.info == NF_CTINFO_UNTRACKED)
+		return NULL;
+	return nf->cur.ct ? nf->cur.ct : nf->cur.pending;
+}
+
+bool rxs__nf_ct_tuple_taken(struct rxs_ruleset *nf, const struct nf_tuple *t,
+			    const struct nf_conn *ignored, uint64_t now_ns)
+{
+	if (!nf->ct.hash)
+		return false;
+	for (struct nf_ct_node *n = *bucket(&nf->ct, t); n; n = n->next) {
+		const struct nf_conn *c = conn_of(n);
+
+		if (c != ignored && now_ns < c->expires && tuple_eq(&c->tuple[n->dir], t))
+			return true;
+	}
+	return false;
 }
 
 unsigned int rxs__nf_ct_statebit(const struct rxs_ruleset *nf)
@@ -502,9 +528,7 @@ unsigned int rxs__nf_ct_statebit(const struct rxs_ruleset *nf)
 
 static struct nf_conn *cur_conn(const struct rxs_ruleset *nf)
 {
-	if (!nf->cur.ct_done || nf->cur.info == NF_CTINFO_UNTRACKED)
-		return NULL;
-	return nf->cur.ct ? nf->cur.ct : nf->cur.pending;
+	return rxs__nf_ct_cur(nf);
 }
 
 bool rxs__nf_ct_status(const struct rxs_ruleset *nf, uint32_t *status)
@@ -513,8 +537,8 @@ bool rxs__nf_ct_status(const struct rxs_ruleset *nf, uint32_t *status)
 
 	if (!c)
 		return false;
-	/* IPS_SEEN_REPLY 2, IPS_ASSURED 4, IPS_CONFIRMED 8. */
-	*status = (c->seen_reply ? 2u : 0) | (c->assured ? 4u : 0) | (c == nf->cur.ct ? 8u : 0);
+	*status = (c->seen_reply ? IPS_SEEN_REPLY : 0) | (c->assured ? IPS_ASSURED : 0) |
+		  (c == nf->cur.ct ? IPS_CONFIRMED : 0) | c->status;
 	return true;
 }
 
@@ -607,6 +631,31 @@ bool rxs__nf_ct_count(struct rxs_ruleset *nf, struct nf_ct_count_list *l, uint64
 	return true;
 }
 
+/* The connection of a packet the host received with tuple @t: after a DNAT (or REDIRECT) the
+ * packet's tuple is the inverse of the connection's reply tuple, not its original one. */
+static struct nf_conn *seen_reply_conn(struct rxs_ruleset *nf, const struct nf_tuple *t,
+				       unsigned int *dir)
+{
+	struct nf_conn *p = nf->cur.pending;
+	struct nf_tuple inv;
+
+	*dir = DIR_ORIG;
+	if (p && tuple_eq(&p->tuple[DIR_ORIG], t))
+		return p;
+	if (!invert_tuple(t, &inv))
+		return NULL;
+	if (p && tuple_eq(&p->tuple[DIR_REPLY], &inv))
+		return p;
+	for (unsigned int k = 0; nf->ct.hash && k < 2; k++)
+		for (struct nf_ct_node *n = *bucket(&nf->ct, k ? &inv : t); n; n = n->next)
+			if (tuple_eq(&conn_of(n)->tuple[n->dir], k ? &inv : t)) {
+				/* found by the inverse: a reply-direction hit is an original packet */
+				*dir = k ? !n->dir : n->dir;
+				return conn_of(n);
+			}
+	return NULL;
+}
+
 void rxs__nf_ct_seen_reply(rxs_ruleset_t *nf, const struct rxs_sk_buff *skb)
 {
 	struct nf_pktinfo pi;
@@ -619,14 +668,7 @@ void rxs__nf_ct_seen_reply(rxs_ruleset_t *nf, const struct rxs_sk_buff *skb)
 	rxs__nf_pktinfo(skb, &pi);
 	if (!pi.ihl || !get_tuple(&pi, &t))
 		return;
-	if (nf->cur.pending && tuple_eq(&nf->cur.pending->tuple[DIR_ORIG], &t))
-		c = nf->cur.pending;
-	else if (nf->ct.hash)
-		for (struct nf_ct_node *n = *bucket(&nf->ct, &t); n && !c; n = n->next)
-			if (tuple_eq(&conn_of(n)->tuple[n->dir], &t)) {
-				c = conn_of(n);
-				dir = n->dir;
-			}
+	c = seen_reply_conn(nf, &t, &dir);
 	if (!c || dir != DIR_ORIG)
 		return;
 	c->seen_reply = true;

@@ -271,9 +271,10 @@ static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_netns_nf *hk, struct nf_hook_ct
 		goto drop;
 	}
 accept:
-	if (tables)
-		rxs__nf_hook_end(x->nf, hook, RXS_NF_ACCEPT);
-	return true;
+	if (!tables || rxs__nf_hook_end(x->nf, hook, RXS_NF_ACCEPT) == RXS_NF_ACCEPT)
+		return true;
+	rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
+	return false;
 drop:
 	if (tables)
 		rxs__nf_hook_end(x->nf, hook, RXS_NF_DROP);
@@ -281,13 +282,38 @@ drop:
 	return false;
 }
 
+/* The device a forwarded packet leaves by (its route's, in the IP control block), or NULL. */
+static const struct rxs_netdev *route_dev(const struct rxs_host *h, const struct rxs_sk_buff *skb)
+{
+	unsigned int oif = skb->oif;
+
+	for (unsigned int i = 0; oif && i < h->ndevs; i++)
+		if (h->devs[i].ifindex == oif)
+			return &h->devs[i];
+	return NULL;
+}
+
+/* The hook's devices, as nf_hook_state's in and out: the input device before routing and on
+ * the way in, the output device from FORWARD on (the route's) and for the host's own packets
+ * (the skb's). */
 static void ctx_init(struct nf_hook_ctx *x, struct rxs_host *h, enum rxs_nf_hook hook,
 		     struct rxs_sk_buff *skb)
 {
+	const struct rxs_netdev *out = NULL;
+
 	x->nf = h->nf.rules;
 	x->hook = hook;
 	x->skb = skb;
 	x->in = skb->dev ? skb->dev->cfg.name : "";
+	x->indev = skb->dev;
+	if (hook == RXS_NF_INET_FORWARD || hook == RXS_NF_INET_LOCAL_OUT ||
+	    hook == RXS_NF_INET_POST_ROUTING) {
+		out = route_dev(h, skb);
+		if (!out && hook != RXS_NF_INET_FORWARD)
+			out = skb->dev;
+	}
+	x->outdev = out;
+	x->out = out ? out->cfg.name : "";
 	x->now_ns = rxs__skb_sd(skb)->now;
 }
 
@@ -336,7 +362,8 @@ void rxs__nf_init(struct rxs_host *h)
 enum rxs_nf_verdict rxs__nf_hook(rxs_ruleset_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,
 				 const char *in, uint64_t now_ns)
 {
-	struct nf_hook_ctx x = { .nf = nf, .hook = hook, .skb = skb, .in = in, .now_ns = now_ns };
+	struct nf_hook_ctx x = { .nf = nf, .hook = hook, .skb = skb, .in = in, .out = "",
+				 .now_ns = now_ns };
 
 	return nf_walk(NULL, &x, 0, NULL, false) ? RXS_NF_ACCEPT : RXS_NF_DROP;
 }

@@ -26,8 +26,8 @@ struct rxs_nf_queue_entry {
 	uint8_t next;				/* the entry after the one that queued it */
 };
 
-/* Built-in stages of the rule tables at one hook, at most: raw, conntrack, mangle, filter
- * (rules.c's stage_order) and the nftables base chains there (NF_MAX_STAGES). */
+/* Built-in stages of the rule tables at one hook, at most: raw, conntrack, mangle, NAT,
+ * filter (rules.c's stage_order) and the nftables base chains there (NF_MAX_STAGES). */
 #define RXS__NF_MAX_STAGES 16
 
 /* One entry of a hook's list, as the kernel's struct nf_hook_entries holds the tables'

@@ -14,11 +14,13 @@
 #include "rxsim/netfilter.h"
 #include "rxsim/skb.h"
 
+struct rxs_netdev;
+
 #define NF_IFNAMSIZ 16		/* IFNAMSIZ */
 #define NF_MAX_MATCHES 8
 #define NF_MULTIPORT_MAX 15	/* XT_MULTI_PORTS */
 
-enum nf_table_id { NF_TABLE_RAW, NF_TABLE_MANGLE, NF_TABLE_FILTER, NF_NTABLES };
+enum nf_table_id { NF_TABLE_RAW, NF_TABLE_MANGLE, NF_TABLE_FILTER, NF_TABLE_NAT, NF_NTABLES };
 
 enum nf_match_kind {
 	NF_M_TCP,
@@ -71,6 +73,36 @@ struct nf_hashlimit_cfg {
 	char name[256];
 	int table;
 };
+
+/* Connection status bits, the kernel's (enum ip_conntrack_status), as nft's ct status reads
+ * them. */
+enum {
+	IPS_EXPECTED = 1 << 0,
+	IPS_SEEN_REPLY = 1 << 1,
+	IPS_ASSURED = 1 << 2,
+	IPS_CONFIRMED = 1 << 3,
+	IPS_SRC_NAT = 1 << 4,
+	IPS_DST_NAT = 1 << 5,
+	IPS_NAT_MASK = IPS_SRC_NAT | IPS_DST_NAT,
+	IPS_SRC_NAT_DONE = 1 << 7,
+	IPS_DST_NAT_DONE = 1 << 8,
+};
+
+/* A NAT range (struct nf_nat_range2, host byte order): what DNAT, SNAT, MASQUERADE, REDIRECT
+ * and nft's dnat/snat/masquerade/redirect statements carry. */
+enum {
+	NF_NAT_RANGE_MAP_IPS = 1 << 0,
+	NF_NAT_RANGE_PROTO_SPECIFIED = 1 << 1,
+	NF_NAT_RANGE_PROTO_RANDOM = 1 << 2,
+	NF_NAT_RANGE_PERSISTENT = 1 << 3,
+	NF_NAT_RANGE_PROTO_RANDOM_FULLY = 1 << 4,
+};
+struct nf_nat_range {
+	uint32_t flags;
+	uint32_t min_addr, max_addr;
+	uint16_t min_proto, max_proto;	/* ports, or ICMP ids */
+};
+enum nf_nat_manip_type { NF_NAT_MANIP_SRC, NF_NAT_MANIP_DST };
 
 enum { NF_MP_SOURCE, NF_MP_DESTINATION, NF_MP_EITHER };
 
@@ -163,6 +195,10 @@ enum nf_target_kind {
 	NF_T_CONNMARK,
 	NF_T_NFLOG,
 	NF_T_TRACE,
+	NF_T_DNAT,		/* the nat table's targets (xt_nat.c, xt_MASQUERADE.c, */
+	NF_T_SNAT,		/* xt_REDIRECT.c): they bind a new connection */
+	NF_T_MASQUERADE,
+	NF_T_REDIRECT,
 };
 
 enum { NF_CONNMARK_SET, NF_CONNMARK_SAVE, NF_CONNMARK_RESTORE };
@@ -182,6 +218,8 @@ struct nf_target {
 	uint32_t ctmask, nfmask;	/* CONNMARK --save-mark/--restore-mark */
 	uint16_t nflog_group;
 	char *nflog_prefix;
+	struct nf_nat_range nat;	/* DNAT, SNAT, MASQUERADE, REDIRECT */
+	bool nat_set;			/* --to-destination/--to-source/--to-ports given */
 };
 
 struct nf_rule {
@@ -229,7 +267,32 @@ extern const char *const nf_hook_chain_names[RXS_NF_INET_NUMHOOKS];
 enum nf_ctinfo { NF_CTINFO_NONE, NF_CTINFO_UNTRACKED, NF_CTINFO_NEW, NF_CTINFO_ESTABLISHED,
 		 NF_CTINFO_RELATED };
 
-struct nf_conn;
+/* A connection's tuple, host byte order (struct nf_conntrack_tuple). */
+struct nf_tuple {
+	uint32_t src, dst;
+	uint16_t sport, dport;	/* ICMP: sport = id, dport = type << 8 | code */
+	uint8_t proto;
+};
+
+enum { NF_DIR_ORIG, NF_DIR_REPLY };
+
+struct nf_ct_node {
+	struct nf_ct_node *next;
+	uint8_t dir;
+};
+
+/* A connection (struct nf_conn): hashed twice, by its original tuple and by its reply tuple,
+ * which NAT alters before the entry is confirmed (nf_conntrack_alter_reply). */
+struct nf_conn {
+	struct nf_ct_node node[2];
+	struct nf_tuple tuple[2];
+	uint64_t expires, start;
+	struct nf_conn *gc_next;
+	uint32_t status;		/* IPS_* NAT bits (seen_reply, assured: below) */
+	uint32_t mark;			/* ct mark */
+	uint8_t tcp_state;
+	bool seen_reply, assured, doomed;
+};
 
 struct nf_pkt {
 	const struct rxs_sk_buff *skb;	/* identity of the packet this describes */
@@ -237,12 +300,17 @@ struct nf_pkt {
 	bool ct_done;			/* conntrack ran (or was skipped by NOTRACK) */
 	enum nf_ctinfo info;
 	struct nf_conn *ct;		/* confirmed entry the packet belongs to */
+	uint8_t dir;			/* NF_DIR_*: the packet's direction in ct (or pending) */
 	struct nf_conn *pending;	/* new entry, confirmed at the end of LOCAL_IN */
 	bool trace;			/* skb->nf_trace: -j TRACE in the raw table */
 };
 
+/* Conntrack's counters: the /proc/net/stat/nf_conntrack columns that 6.18 still counts
+ * (drops: "drop", early_drops: "early_drop", invalid, insert_failed, icmp_error), and
+ * rxsim's own (inserted, the ctinfo of each packet). */
 struct nf_ct_stats {
 	uint64_t drops, early_drops, inserted, new_, established, related, invalid, untracked;
+	uint64_t insert_failed, icmp_error;
 };
 
 struct nf_ct_table {
@@ -264,6 +332,10 @@ struct nf_pkt_save {
  * ICMP error (whose own REJECT sends nothing: icmp_send() answers no ICMP error). */
 #define NF_NEST_MAX 2
 
+#define NF_NAT_MAX_LOOKUPS 8
+
+struct nf_hook_ctx;
+
 /* A -j's return point on the jump stack. */
 struct nf_frame {
 	unsigned int chain, idx;
@@ -274,10 +346,10 @@ struct nft_ruleset;
 /* A hook's built-in stages, in priority order: an iptables table, the conntrack hook, or an
  * nftables base chain (rules.c builds the list when a rule set loads). */
 #define NF_MAX_STAGES 16
-enum { NF_STAGE_CONNTRACK = -1, NF_STAGE_NFT = -3 };
+enum { NF_STAGE_CONNTRACK = -1, NF_STAGE_NFT = -3, NF_STAGE_NAT = -4 };
 struct nf_stage {
 	int prio;
-	int16_t kind;			/* enum nf_table_id, NF_STAGE_CONNTRACK or NF_STAGE_NFT */
+	int16_t kind;			/* enum nf_table_id, NF_STAGE_CONNTRACK, _NFT or _NAT */
 	uint16_t chain;			/* NF_STAGE_NFT: the base chain */
 };
 
@@ -294,6 +366,16 @@ struct rxs_ruleset {
 	bool ct_enabled;		/* some rule needs conntrack (nf_ct_netns_get) */
 	struct nf_ct_table ct;
 	struct nf_pkt cur;
+	/* NAT (nat.c): the rules a new connection consults at each hook, in priority order (the
+	 * nat table's chains, nft nat chains), as nf_nat_register_fn() collects them; with any,
+	 * the NAT hooks run at all four hooks, as nf_nat_ipv4_ops register together. */
+	struct nf_nat_lookup {
+		int prio;
+		enum rxs_nf_verdict (*fn)(struct nf_hook_ctx *x, void *arg);
+		void *arg;
+	} nat_lookups[RXS_NF_INET_NUMHOOKS][NF_NAT_MAX_LOOKUPS];
+	unsigned int nat_nlookups[RXS_NF_INET_NUMHOOKS];
+	bool nat_enabled;
 	uint64_t log_packets;
 	uint64_t nflog_packets;		/* packets that hit an NFLOG rule */
 	struct nf_xt *xt;		/* named tables of hashlimit, recent, ipsets (xt.c) */
@@ -378,6 +460,7 @@ struct nf_hook_ctx {
 	struct rxs_sk_buff *skb;
 	const char *in;
 	const char *out;		/* the output device at OUTPUT and POSTROUTING, or "" */
+	const struct rxs_netdev *indev, *outdev;	/* NULL when unknown (tests) */
 	uint64_t now_ns;
 	struct nf_pktinfo pi;		/* read again after a user's function ran */
 };
@@ -404,8 +487,9 @@ void rxs__nf_ct_destroy(struct rxs_ruleset *nf);
 /* nf_conntrack_in(): classify the packet, allocate a pending entry for a new flow.
  * Returns false when the table is full (the packet must be dropped). */
 bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now_ns);
-/* __nf_conntrack_confirm(): insert the packet's pending entry. */
-void rxs__nf_ct_confirm(struct rxs_ruleset *nf);
+/* __nf_conntrack_confirm(): insert the packet's pending entry. false: its tuple is taken
+ * (insert_failed; the entry is freed and the packet must be dropped). */
+bool rxs__nf_ct_confirm(struct rxs_ruleset *nf);
 /* Forget the packet state, freeing an unconfirmed entry (the packet was dropped). */
 void rxs__nf_pkt_reset(struct rxs_ruleset *nf);
 /* The xt_conntrack state bit of the current packet. */
@@ -429,20 +513,63 @@ bool rxs__nf_ct_count(struct rxs_ruleset *nf, struct nf_ct_count_list *l, uint64
 		      unsigned int *count);
 
 /* End the walk with @verdict: DROP forgets the packet's state; ACCEPT at INPUT or
- * POSTROUTING confirms its conntrack entry. Inline: every hook with rules ends here. */
-static inline void rxs__nf_hook_end(rxs_ruleset_t *nf, enum rxs_nf_hook hook,
-				    enum rxs_nf_verdict verdict)
+ * POSTROUTING confirms its conntrack entry, which fails (DROP: __nf_conntrack_confirm's
+ * NF_DROP) when NAT gave it a tuple another entry holds. Inline: every hook with rules ends
+ * here. Returns the verdict the packet leaves with. */
+static inline enum rxs_nf_verdict rxs__nf_hook_end(rxs_ruleset_t *nf, enum rxs_nf_hook hook,
+						   enum rxs_nf_verdict verdict)
 {
 	if (verdict != RXS_NF_ACCEPT)
 		rxs__nf_pkt_reset(nf);
-	else if (hook == RXS_NF_INET_LOCAL_IN || hook == RXS_NF_INET_POST_ROUTING)
-		rxs__nf_ct_confirm(nf);
+	else if ((hook == RXS_NF_INET_LOCAL_IN || hook == RXS_NF_INET_POST_ROUTING) &&
+		 !rxs__nf_ct_confirm(nf))
+		return RXS_NF_DROP;
+	return verdict;
 }
 
 /* rules.c: REJECT's answer to the packet of @x (a TCP RST, or an ICMP error of @icmp_code),
  * its LOCAL_OUT walk nested inside the walk of @x. */
 struct nf_hook_ctx;
 void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, uint8_t icmp_code);
+
+/* The current packet's connection: its confirmed entry or the new one (NULL: none, or
+ * untracked). */
+struct nf_conn *rxs__nf_ct_cur(const struct rxs_ruleset *nf);
+/* nf_conntrack_tuple_taken(): a confirmed connection other than @ignored uses @t (either
+ * direction). */
+bool rxs__nf_ct_tuple_taken(struct rxs_ruleset *nf, const struct nf_tuple *t,
+			    const struct nf_conn *ignored, uint64_t now_ns);
+/* nf_ct_invert_tuple(). false: an ICMP type without a reply. */
+bool rxs__nf_ct_invert(const struct nf_tuple *t, struct nf_tuple *r);
+
+/* nat.c: the NAT core (nf_nat_core.c), for the nat table and nftables' nat statements.
+ * Register @fn as the rules a new connection consults at @hook (nf_nat_register_fn()): the
+ * nat table's chain there, or an nft chain of type nat at its priority. 0 or -ENOSPC. */
+int rxs__nf_nat_register_lookup(struct rxs_ruleset *nf, enum rxs_nf_hook hook, int prio,
+				enum rxs_nf_verdict (*fn)(struct nf_hook_ctx *x, void *arg),
+				void *arg);
+/* nf_nat_inet_fn(): the NAT hook at @x->hook (a stage at NF_IP_PRI_NAT_DST -100 at PREROUTING
+ * and OUTPUT, NF_IP_PRI_NAT_SRC 100 at INPUT and POSTROUTING): a new connection without a
+ * binding of this hook's kind runs the registered lookups until one binds it, else gets a
+ * null binding; then the packet is translated (nf_nat_packet) as the binding says. */
+enum rxs_nf_verdict rxs__nf_nat_hook(struct nf_hook_ctx *x);
+/* nf_nat_setup_info(): bind the packet's new connection to a tuple in @range for @mt
+ * (get_unique_tuple: the original if it is in range and free, else the first free port from
+ * the range's start). NF_ACCEPT, or NF_DROP without a connection to bind. What the targets
+ * and nft statements call: */
+enum rxs_nf_verdict rxs__nf_nat_setup(struct nf_hook_ctx *x, const struct nf_nat_range *range,
+				      enum nf_nat_manip_type mt);
+/* DNAT/dnat to (xt_DNAT: DST at PREROUTING and OUTPUT), SNAT/snat to (SRC at POSTROUTING and
+ * INPUT), MASQUERADE/masquerade (SRC to the output device's address, at POSTROUTING),
+ * REDIRECT/redirect (DST to the input device's first address, 127.0.0.1 at OUTPUT; @range's
+ * ports only). Each returns the verdict the rule gives (ACCEPT once bound, DROP if it cannot). */
+enum rxs_nf_verdict rxs__nf_nat_masquerade(struct nf_hook_ctx *x, const struct nf_nat_range *range);
+enum rxs_nf_verdict rxs__nf_nat_redirect(struct nf_hook_ctx *x, const struct nf_nat_range *range);
+/* Parse "A[-B][:p[-q]]" (DNAT --to-destination, SNAT --to-source) or "p[-q]" (@ports_only:
+ * --to-ports) into @r. false: malformed. */
+bool rxs__nf_nat_parse_range(const char *s, bool ports_only, struct nf_nat_range *r);
+/* Print @r as iptables -L does after "to:" (A[-B][:p[-q]]), into @buf. */
+void rxs__nf_nat_format_range(const struct nf_nat_range *r, bool ports_only, char *buf, size_t len);
 
 /* print.c helpers shared with rxs_ruleset_rule(): the target column of a rule. */
 const char *rxs__nf_target_name(const struct rxs_ruleset *nf, const struct nf_rule *r);

@@ -198,13 +198,14 @@ static int opt_target(struct rule_ctx *c, const char *opt, bool is_goto)
 		{ "ACCEPT", NF_T_ACCEPT }, { "DROP", NF_T_DROP }, { "RETURN", NF_T_RETURN },
 		{ "REJECT", NF_T_REJECT }, { "LOG", NF_T_LOG }, { "MARK", NF_T_MARK },
 		{ "CT", NF_T_CT }, { "NOTRACK", NF_T_CT }, { "CONNMARK", NF_T_CONNMARK },
-		{ "NFLOG", NF_T_NFLOG }, { "TRACE", NF_T_TRACE },
+		{ "NFLOG", NF_T_NFLOG }, { "TRACE", NF_T_TRACE }, { "DNAT", NF_T_DNAT },
+		{ "SNAT", NF_T_SNAT }, { "MASQUERADE", NF_T_MASQUERADE }, { "REDIRECT", NF_T_REDIRECT },
 	};
 	/* Targets rxsim does not model yet: refused here, where the rule is read, so that
 	 * "skip" mode can leave the rule out (a chain cannot take these names: -N refuses
 	 * names of loaded targets). */
 	static const char *const unsupported[] = {
-		"DNAT", "SNAT", "MASQUERADE", "REDIRECT", "NETMAP", "TCPMSS", "NFQUEUE", "QUEUE",
+		"NETMAP", "TCPMSS", "NFQUEUE", "QUEUE",
 		"TEE", "TOS", "TTL", "HL", "DSCP", "CLASSIFY", "SECMARK", "CONNSECMARK", "SET",
 		"AUDIT", "CHECKSUM", "HMARK", "SYNPROXY", "TPROXY", "ECN", "IDLETIMER", "LED",
 		"RATEEST", "CLUSTERIP", "ULOG",
@@ -1379,6 +1380,42 @@ static int nflog_option(struct rule_ctx *c, const char *opt)
 	return 1;
 }
 
+/* DNAT --to-destination, SNAT --to-source, MASQUERADE and REDIRECT --to-ports, and the
+ * flags they share (xt_nat.c, xt_MASQUERADE.c, xt_REDIRECT.c as libxt_*.c parse them). */
+static int nat_option(struct rule_ctx *c, const char *opt)
+{
+	struct nf_target *t = &c->r->t;
+	bool ports = t->kind == NF_T_MASQUERADE || t->kind == NF_T_REDIRECT;
+	const char *want = ports ? "--to-ports" : t->kind == NF_T_DNAT ? "--to-destination"
+									 : "--to-source";
+	uint32_t flags = t->nat.flags;
+	const char *s;
+
+	if (!strcmp(opt, "--random") || !strcmp(opt, "--random-fully") ||
+	    (!strcmp(opt, "--persistent") && !ports)) {
+		t->nat.flags |= !strcmp(opt, "--random")	 ? NF_NAT_RANGE_PROTO_RANDOM
+				: !strcmp(opt, "--random-fully") ? NF_NAT_RANGE_PROTO_RANDOM_FULLY
+								 : NF_NAT_RANGE_PERSISTENT;
+		return no_invert(c, opt) ? c->p->rc : 1;
+	}
+	if (strcmp(opt, want) && !(ports && !strcmp(opt, "--to-port")))
+		return 0;
+	s = next_arg(c, opt);
+	if (!s || no_invert(c, opt))
+		return c->p->rc;
+	if (t->nat_set)
+		return rxs__nf_fail(c->p, "only one '%s' allowed", want);
+	if (!rxs__nf_nat_parse_range(s, ports, &t->nat))
+		return rxs__nf_fail(c->p, "bad %s '%s'", ports ? "port range" : "address range", s);
+	t->nat.flags |= flags;
+	if (t->nat.flags & NF_NAT_RANGE_PROTO_SPECIFIED && c->r->proto != 6 &&
+	    c->r->proto != 17 && c->r->proto != 132 && c->r->proto != 136)
+		return rxs__nf_fail(c->p, "%s: a port needs '-p tcp', '-p udp', '-p sctp' or "
+				    "'-p udplite'", want);
+	t->nat_set = true;
+	return 1;
+}
+
 static int target_option(struct rule_ctx *c, const char *opt)
 {
 	struct nf_target *t = &c->r->t;
@@ -1393,6 +1430,11 @@ static int target_option(struct rule_ctx *c, const char *opt)
 		return connmark_option(c, opt);
 	case NF_T_NFLOG:
 		return nflog_option(c, opt);
+	case NF_T_DNAT:
+	case NF_T_SNAT:
+	case NF_T_MASQUERADE:
+	case NF_T_REDIRECT:
+		return nat_option(c, opt);
 	case NF_T_CT:
 		if (strcmp(opt, "--notrack") || t->notrack_alias)
 			return 0;
@@ -1475,6 +1517,9 @@ static const struct { const char *name, *needs; } all_options[] = {
 	{ "--nflog-group", "-j NFLOG" }, { "--nflog-prefix", "-j NFLOG" },
 	{ "--nflog-range", "-j NFLOG" }, { "--nflog-size", "-j NFLOG" },
 	{ "--nflog-threshold", "-j NFLOG" },
+	{ "--to-destination", "-j DNAT" }, { "--to-source", "-j SNAT" },
+	{ "--to-ports", "-j MASQUERADE' or '-j REDIRECT" }, { "--random", "-j DNAT' or '-j SNAT" },
+	{ "--random-fully", "-j SNAT' or '-j MASQUERADE" }, { "--persistent", "-j DNAT' or '-j SNAT" },
 };
 
 /* An option no part of this rule takes: known elsewhere (say what it needs), or a typo. */
@@ -1673,6 +1718,15 @@ static int check_rule(struct rule_ctx *c)
 				    r->t.notrack_alias ? "NOTRACK" : "CT");
 	if (r->t.kind == NF_T_CT && !r->t.notrack)
 		return rxs__nf_fail(c->p, "CT is supported only with --notrack");
+	if (r->t.kind >= NF_T_DNAT && r->t.kind <= NF_T_REDIRECT && r->table != NF_TABLE_NAT)
+		return rxs__nf_fail(c->p, "'%s' is only valid in the nat table",
+				    r->t.kind == NF_T_DNAT ? "DNAT" : r->t.kind == NF_T_SNAT ? "SNAT"
+				    : r->t.kind == NF_T_MASQUERADE ? "MASQUERADE" : "REDIRECT");
+	if ((r->t.kind == NF_T_DNAT || r->t.kind == NF_T_SNAT) && !r->t.nat_set)
+		return rxs__nf_fail(c->p, "%s needs %s", r->t.kind == NF_T_DNAT ? "DNAT" : "SNAT",
+				    r->t.kind == NF_T_DNAT ? "--to-destination" : "--to-source");
+	if (r->table == NF_TABLE_NAT && r->t.kind == NF_T_DROP)
+		return rxs__nf_fail(c->p, "the nat table is not for filtering: DROP is refused");
 	if (r->t.kind == NF_T_TRACE && r->table != NF_TABLE_RAW)
 		return rxs__nf_fail(c->p, "TRACE is only valid in the raw table");
 	if (r->t.kind == NF_T_CONNMARK && !c->mark_set)

@@ -16,7 +16,7 @@
 #include "netfilter/netfilter_int.h"
 #include "rxsim/error.h"
 
-const char *const nf_table_names[NF_NTABLES] = { "raw", "mangle", "filter" };
+const char *const nf_table_names[NF_NTABLES] = { "raw", "mangle", "filter", "nat" };
 const char *const nf_hook_chain_names[RXS_NF_INET_NUMHOOKS] = {
 	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
 };
@@ -27,6 +27,8 @@ static const unsigned int table_hooks[NF_NTABLES] = {
 	[NF_TABLE_MANGLE] = (1u << RXS_NF_INET_NUMHOOKS) - 1,
 	[NF_TABLE_FILTER] = 1u << RXS_NF_INET_LOCAL_IN | 1u << RXS_NF_INET_FORWARD |
 			    1u << RXS_NF_INET_LOCAL_OUT,
+	[NF_TABLE_NAT] = 1u << RXS_NF_INET_PRE_ROUTING | 1u << RXS_NF_INET_LOCAL_IN |
+			 1u << RXS_NF_INET_LOCAL_OUT | 1u << RXS_NF_INET_POST_ROUTING,
 };
 
 const char *rxs__nf_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
@@ -153,15 +155,9 @@ static int open_table(struct nf_parser *p, const char *name)
 	for (unsigned int i = 0; i < NF_NTABLES; i++)
 		if (!strcmp(name, nf_table_names[i]))
 			t = (int)i;
-	if (!strcmp(name, "nat") && p->skip) {
-		/* skip mode: its rules are listed as skipped, up to its COMMIT */
-		p->skip_table = true;
-		return 0;
-	}
-	if (!strcmp(name, "nat"))
-		return rxs__nf_fail(p, "table nat is not supported yet");
 	if (t < 0)
-		return rxs__nf_fail(p, "unsupported table '%s' (rxsim has raw, mangle, filter)", name);
+		return rxs__nf_fail(p, "unsupported table '%s' (rxsim has raw, mangle, filter, nat)",
+				    name);
 	if (p->nf->loaded[t])
 		return rxs__nf_fail(p, "table %s appears twice", name);
 	p->table = t;
@@ -293,10 +289,19 @@ static int check_target_hooks(struct nf_parser *p, const struct nf_rule *r)
 	const unsigned int reject_hooks = 1u << RXS_NF_INET_LOCAL_IN | 1u << RXS_NF_INET_FORWARD |
 					  1u << RXS_NF_INET_LOCAL_OUT;
 	unsigned int hooks = p->nf->chains[r->chain].hooks;
+	const unsigned int dnat_hooks = 1u << RXS_NF_INET_PRE_ROUTING | 1u << RXS_NF_INET_LOCAL_OUT;
+	const unsigned int snat_hooks = 1u << RXS_NF_INET_POST_ROUTING | 1u << RXS_NF_INET_LOCAL_IN;
 
 	quote_rule(p, r);
 	if (r->t.kind == NF_T_REJECT && hooks & ~reject_hooks)
 		return rxs__nf_fail(p, "REJECT is only valid from INPUT, FORWARD and OUTPUT");
+	if ((r->t.kind == NF_T_DNAT || r->t.kind == NF_T_REDIRECT) && hooks & ~dnat_hooks)
+		return rxs__nf_fail(p, "%s is only valid from PREROUTING and OUTPUT",
+				    r->t.kind == NF_T_DNAT ? "DNAT" : "REDIRECT");
+	if (r->t.kind == NF_T_SNAT && hooks & ~snat_hooks)
+		return rxs__nf_fail(p, "SNAT is only valid from POSTROUTING and INPUT");
+	if (r->t.kind == NF_T_MASQUERADE && hooks & ~(1u << RXS_NF_INET_POST_ROUTING))
+		return rxs__nf_fail(p, "MASQUERADE is only valid from POSTROUTING");
 	return 0;
 }
 

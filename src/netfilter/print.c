@@ -22,6 +22,8 @@ const char *rxs__nf_target_name(const struct rxs_ruleset *nf, const struct nf_ru
 		[NF_T_RETURN] = "RETURN", [NF_T_REJECT] = "REJECT", [NF_T_LOG] = "LOG",
 		[NF_T_MARK] = "MARK", [NF_T_CT] = "CT", [NF_T_CONNMARK] = "CONNMARK",
 		[NF_T_NFLOG] = "NFLOG", [NF_T_TRACE] = "TRACE",
+		[NF_T_DNAT] = "DNAT", [NF_T_SNAT] = "SNAT", [NF_T_MASQUERADE] = "MASQUERADE",
+		[NF_T_REDIRECT] = "REDIRECT",
 	};
 
 	if (r->t.kind == NF_T_CHAIN)
@@ -328,9 +330,34 @@ static void print_mark(FILE *out, uint32_t mark, uint32_t mask)
 		fprintf(out, " MARK xset 0x%x/0x%x", mark, mask);
 }
 
+/* libxt_DNAT/SNAT/MASQUERADE/REDIRECT's print. */
+static void print_nat(FILE *out, const struct nf_target *t)
+{
+	char buf[64];
+	bool ports = t->kind == NF_T_MASQUERADE || t->kind == NF_T_REDIRECT;
+
+	rxs__nf_nat_format_range(&t->nat, ports, buf, sizeof(buf));
+	if (!ports)
+		fprintf(out, " to:%s", buf);
+	else if (t->nat.flags & NF_NAT_RANGE_PROTO_SPECIFIED)
+		fprintf(out, " %s %s", t->kind == NF_T_MASQUERADE ? "masq ports:" : "redir ports", buf);
+	if (t->nat.flags & NF_NAT_RANGE_PROTO_RANDOM)
+		fputs(" random", out);
+	if (t->nat.flags & NF_NAT_RANGE_PROTO_RANDOM_FULLY)
+		fputs(" random-fully", out);
+	if (t->nat.flags & NF_NAT_RANGE_PERSISTENT)
+		fputs(" persistent", out);
+}
+
 static void print_target(FILE *out, const struct nf_target *t)
 {
 	switch (t->kind) {
+	case NF_T_DNAT:
+	case NF_T_SNAT:
+	case NF_T_MASQUERADE:
+	case NF_T_REDIRECT:
+		print_nat(out, t);
+		break;
 	case NF_T_REJECT:
 		fprintf(out, " reject-with %s", nf_reject_types[t->reject_with].name);
 		break;

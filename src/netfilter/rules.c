@@ -439,7 +439,7 @@ static RXS_NOINLINE void trace_rule(const struct nf_hook_ctx *x, const struct nf
 }
 
 /* Apply @r's target. Returns -1 to go on with the next rule, else a verdict. */
-static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
+static int apply_target(const struct nf_rule *r, struct nf_hook_ctx *x)
 {
 	struct rxs_ruleset *nf = x->nf;
 
@@ -480,6 +480,14 @@ static int apply_target(const struct nf_rule *r, const struct nf_hook_ctx *x)
 			x->skb->mark = (x->skb->mark & ~r->t.nfmask) ^ (ctmark & r->t.ctmask);
 		return -1;
 	}
+	case NF_T_DNAT:
+		return rxs__nf_nat_setup(x, &r->t.nat, NF_NAT_MANIP_DST);
+	case NF_T_SNAT:
+		return rxs__nf_nat_setup(x, &r->t.nat, NF_NAT_MANIP_SRC);
+	case NF_T_MASQUERADE:
+		return rxs__nf_nat_masquerade(x, &r->t.nat);
+	case NF_T_REDIRECT:
+		return rxs__nf_nat_redirect(x, &r->t.nat);
 	case NF_T_CT:
 		rxs__nf_ct_notrack(nf);
 		return -1;
@@ -565,23 +573,39 @@ static enum rxs_nf_verdict run_conntrack(struct nf_hook_ctx *x)
 	return rxs__nf_ct_in(nf, &x->pi, x->now_ns) ? RXS_NF_ACCEPT : RXS_NF_DROP;
 }
 
-/* The iptables stages per hook in priority order: a table, the conntrack hook (-1), or the
- * end (-2); and their priorities (NF_IP_PRI_RAW -300, CONNTRACK -200, MANGLE -150, FILTER 0). */
-static const int stage_order[RXS_NF_INET_NUMHOOKS][4] = {
-	[RXS_NF_INET_PRE_ROUTING] = { NF_TABLE_RAW, -1, NF_TABLE_MANGLE, -2 },
-	[RXS_NF_INET_LOCAL_IN] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
-	[RXS_NF_INET_FORWARD] = { -1, NF_TABLE_MANGLE, NF_TABLE_FILTER, -2 },
-	[RXS_NF_INET_LOCAL_OUT] = { NF_TABLE_RAW, -1, NF_TABLE_MANGLE, NF_TABLE_FILTER },
-	[RXS_NF_INET_POST_ROUTING] = { NF_TABLE_MANGLE, -2, -2, -2 },
+/* Built-in stages per hook in priority order: a table, the conntrack hook (STAGE_CT), the NAT
+ * hook (STAGE_NAT) or the end (STAGE_END); and their priorities (NF_IP_PRI_RAW -300,
+ * CONNTRACK -200, MANGLE -150, NAT_DST -100, FILTER 0, NAT_SRC 100). */
+enum { STAGE_CT = NF_STAGE_CONNTRACK, STAGE_END = -2, STAGE_NAT = NF_STAGE_NAT };
+#define NF_IPT_STAGES 5
+static const int stage_order[RXS_NF_INET_NUMHOOKS][NF_IPT_STAGES] = {
+	[RXS_NF_INET_PRE_ROUTING] = { NF_TABLE_RAW, STAGE_CT, NF_TABLE_MANGLE, STAGE_NAT,
+				      STAGE_END },
+	[RXS_NF_INET_LOCAL_IN] = { STAGE_CT, NF_TABLE_MANGLE, NF_TABLE_FILTER, STAGE_NAT,
+				   STAGE_END },
+	[RXS_NF_INET_FORWARD] = { STAGE_CT, NF_TABLE_MANGLE, NF_TABLE_FILTER, STAGE_END, STAGE_END },
+	[RXS_NF_INET_LOCAL_OUT] = { NF_TABLE_RAW, STAGE_CT, NF_TABLE_MANGLE, STAGE_NAT,
+				    NF_TABLE_FILTER },
+	[RXS_NF_INET_POST_ROUTING] = { NF_TABLE_MANGLE, STAGE_NAT, STAGE_END, STAGE_END,
+				       STAGE_END },
 };
 
-static int stage_priority(int stage)
+static int stage_priority(enum rxs_nf_hook hook, int stage)
 {
 	static const int table_prio[NF_NTABLES] = {
 		[NF_TABLE_RAW] = -300, [NF_TABLE_MANGLE] = -150, [NF_TABLE_FILTER] = 0,
 	};
 
-	return stage < 0 ? -200 : table_prio[stage];
+	if (stage == STAGE_NAT)
+		return hook == RXS_NF_INET_PRE_ROUTING || hook == RXS_NF_INET_LOCAL_OUT ? -100 : 100;
+	return stage == STAGE_CT ? -200 : table_prio[stage];
+}
+
+/* The nat table as the rules a new connection consults at a hook (iptable_nat_do_chain). */
+static enum rxs_nf_verdict nat_table_lookup(struct nf_hook_ctx *x, void *arg)
+{
+	(void)arg;
+	return run_table(x, NF_TABLE_NAT);
 }
 
 /* A hook's stages: the iptables ones, registered first (at boot), then the nftables base
@@ -595,12 +619,15 @@ int rxs__nf_build_stages(struct rxs_ruleset *nf)
 
 		/* A table with no chain at this hook, or conntrack that no rule needs, would
 		 * accept at once: such a stage is left out, so a hook pays only for what runs. */
-		for (unsigned int i = 0; i < 4 && stage_order[hook][i] != -2; i++) {
+		for (unsigned int i = 0; i < NF_IPT_STAGES && stage_order[hook][i] != STAGE_END; i++) {
 			int t = stage_order[hook][i];
 
-			if (t < 0 ? !nf->ct_enabled : nf->builtin[t][hook] < 0)
+			if (t == STAGE_NAT ? !nf->nat_enabled
+			    : t < 0	   ? !nf->ct_enabled
+					   : nf->builtin[t][hook] < 0)
 				continue;
-			st[n++] = (struct nf_stage){ .prio = stage_priority(t), .kind = (int16_t)t };
+			st[n++] = (struct nf_stage){ .prio = stage_priority((enum rxs_nf_hook)hook, t),
+						     .kind = (int16_t)t };
 		}
 		for (unsigned int i = 0; nf->nft && i < nf->nft->nhooks[hook]; i++) {
 			const struct nft_hook_entry *e = &nf->nft->hooks[hook][i];
@@ -670,6 +697,8 @@ static enum rxs_nf_verdict run_stage(struct nf_hook_ctx *x, unsigned int i)
 
 	if (st->kind == NF_STAGE_NFT)
 		return rxs__nft_do_chain(x, st->chain);
+	if (st->kind == NF_STAGE_NAT)
+		return rxs__nf_nat_hook(x);
 	return st->kind < 0 ? run_conntrack(x) : run_table(x, (unsigned int)st->kind);
 }
 
@@ -752,9 +781,15 @@ int rxs_ruleset_create_opts(rxs_ruleset_t **nfp, const struct rxs_ruleset_opts *
 					  r->m[m].kind == NF_M_CONNLIMIT ||
 					  (r->m[m].kind == NF_M_MARK && r->m[m].u.mark.ct);
 	}
+	/* iptable_nat registers its chains' rules with the NAT core at all four hooks. */
+	for (unsigned int hook = 0; nf->loaded[NF_TABLE_NAT] && hook < RXS_NF_INET_NUMHOOKS; hook++)
+		if (nf->builtin[NF_TABLE_NAT][hook] >= 0)
+			rxs__nf_nat_register_lookup(nf, (enum rxs_nf_hook)hook,
+						    stage_priority((enum rxs_nf_hook)hook, STAGE_NAT),
+						    nat_table_lookup, NULL);
 	if (rxs__nf_build_stages(nf)) {
 		rxs_ruleset_destroy(nf);
-		return -ENOSPC;		/* four iptables stages a hook: cannot happen */
+		return -ENOSPC;		/* five iptables stages a hook: cannot happen */
 	}
 	*nfp = nf;
 	return 0;
@@ -853,4 +888,19 @@ void rxs_ruleset_get_stats(const rxs_ruleset_t *nf, struct rxs_ruleset_stats *st
 	st->ct_related = nf->ct.st.related;
 	st->ct_invalid = nf->ct.st.invalid;
 	st->ct_untracked = nf->ct.st.untracked;
+}
+
+void rxs_ruleset_get_conntrack_stat(const rxs_ruleset_t *nf, struct rxs_nf_conntrack_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!nf)
+		return;
+	st->loaded = nf->ct_enabled;
+	st->entries = nf->ct.count;
+	st->max = nf->ct.max;
+	st->invalid = nf->ct.st.invalid;
+	st->insert_failed = nf->ct.st.insert_failed;
+	st->drop = nf->ct.st.drops;
+	st->early_drop = nf->ct.st.early_drops;
+	st->error = nf->ct.st.icmp_error;
 }

@@ -279,6 +279,7 @@ static struct rxs_sk_buff *header_get(struct rxs_skb_pool *pool)
 	skb->shared = NULL;
 	skb->counted = false;
 	skb->cloned = false;
+	skb->oif = 0;
 	skb->mac_header = skb->network_header = skb->transport_header = 0xffff;
 	pool->stats.allocated++;
 	pool->stats.in_use++;

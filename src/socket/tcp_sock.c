@@ -326,15 +326,20 @@ struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk)
 	return skb;
 }
 
-static struct rxs_isn_hint *hint_slot(const struct rxs_host *h, const struct rxs_tcp_tuple *t,
-				      bool *found)
+/* The hints are two tables of HINT_SIZE in one allocation: by the whole tuple, and by the
+ * peer alone (address and port, the local half zeroed). The second answers a host whose
+ * side of the tuple NAT changed: a SYN-ACK captured on the wire leaves from the DNAT's
+ * original port (8080) while the listener's tuple has the port it was translated to (5000). */
+static struct rxs_isn_hint *hint_slot(const struct rxs_host *h, bool by_peer,
+				      const struct rxs_tcp_tuple *t, bool *found)
 {
+	struct rxs_isn_hint *tab = h->sk.isn_hints + (by_peer ? HINT_SIZE : 0);
 	uint32_t i = tuple_hash(t) & h->sk.isn_hints_mask;
 
 	/* Linear probing; a full table overwrites the home slot (the oldest hint matters
 	 * least: its handshake is long done). */
 	for (uint32_t n = 0; n <= h->sk.isn_hints_mask; n++, i = (i + 1) & h->sk.isn_hints_mask) {
-		struct rxs_isn_hint *e = &h->sk.isn_hints[i];
+		struct rxs_isn_hint *e = &tab[i];
 
 		if (!e->used || !memcmp(&e->t, t, sizeof(*t))) {
 			*found = e->used;
@@ -342,34 +347,55 @@ static struct rxs_isn_hint *hint_slot(const struct rxs_host *h, const struct rxs
 		}
 	}
 	*found = false;
-	return &h->sk.isn_hints[tuple_hash(t) & h->sk.isn_hints_mask];
+	return &tab[tuple_hash(t) & h->sk.isn_hints_mask];
+}
+
+static struct rxs_tcp_tuple peer_of(const struct rxs_tcp_tuple *t)
+{
+	struct rxs_tcp_tuple p;
+
+	memset(&p, 0, sizeof(p));
+	p.family = t->family;
+	memcpy(p.saddr, t->saddr, sizeof(p.saddr));
+	p.sport = t->sport;
+	return p;
 }
 
 void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t isn)
 {
+	struct rxs_tcp_tuple peer = peer_of(t);
 	struct rxs_isn_hint *e;
 	bool found;
 
 	if (!h->sk.isn_hints) {
-		h->sk.isn_hints = rxs__calloc(HINT_SIZE, sizeof(*h->sk.isn_hints));
+		h->sk.isn_hints = rxs__calloc(2 * HINT_SIZE, sizeof(*h->sk.isn_hints));
 		if (!h->sk.isn_hints)
 			return;		/* without hints the host picks its own ISNs */
 		h->sk.isn_hints_mask = HINT_SIZE - 1;
 	}
-	e = hint_slot(h, t, &found);
+	e = hint_slot(h, false, t, &found);
 	e->t = *t;
+	e->isn = isn;
+	e->used = true;
+	e = hint_slot(h, true, &peer, &found);
+	e->t = peer;
 	e->isn = isn;
 	e->used = true;
 }
 
 bool rxs__isn_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *isn)
 {
+	struct rxs_tcp_tuple peer;
 	struct rxs_isn_hint *e;
 	bool found;
 
 	if (!h->sk.isn_hints)
 		return false;
-	e = hint_slot(h, t, &found);
+	e = hint_slot(h, false, t, &found);
+	if (!found) {
+		peer = peer_of(t);
+		e = hint_slot(h, true, &peer, &found);
+	}
 	if (found)
 		*isn = e->isn;
 	return found;

@@ -419,6 +419,31 @@ static void json_netfilter(struct jw *w, const struct rxs_host *h)
 	jw_close(w, ']');
 }
 
+/* /proc/net/stat/nf_conntrack's columns (summed over CPUs) and the table's size; only on a
+ * host where conntrack runs, as the file exists only with nf_conntrack loaded. */
+static void json_conntrack(struct jw *w, const struct rxs_host *h)
+{
+	struct rxs_nf_conntrack_stat st;
+
+	rxs_ruleset_get_conntrack_stat(rxs_ruleset_get(h), &st);
+	if (!st.loaded)
+		return;
+	jw_open(w, "nf_conntrack", '{', false);
+	jw_u64(w, "entries", st.entries);
+	jw_u64(w, "max", st.max);
+	jw_u64(w, "clashres", st.clash_resolve);
+	jw_u64(w, "found", st.found);
+	jw_u64(w, "invalid", st.invalid);
+	jw_u64(w, "chainlength", st.chaintoolong);
+	jw_u64(w, "insert", st.insert);
+	jw_u64(w, "insert_failed", st.insert_failed);
+	jw_u64(w, "drop", st.drop);
+	jw_u64(w, "early_drop", st.early_drop);
+	jw_u64(w, "icmp_error", st.error);
+	jw_u64(w, "search_restart", st.search_restart);
+	jw_close(w, '}');
+}
+
 /* Packet sockets as PACKET_STATISTICS reports them: captured = tp_packets - tp_drops. */
 static void json_taps(struct jw *w, const struct rxs_host *h)
 {
@@ -859,6 +884,7 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 	json_sockets(&w, h);
 	json_connections(&w, h);
 	json_netfilter(&w, h);
+	json_conntrack(&w, h);
 	json_taps(&w, h);
 	json_bpf(&w, h);
 	json_drops(&w, &snap);

@@ -320,6 +320,30 @@ static void k_taps(FILE *out, const struct rxs_host *h)
 	}
 }
 
+/* /proc/net/stat/nf_conntrack as 6.18 prints it (ct_cpu_seq_show), one row: rxsim keeps the
+ * counters for the host, where the kernel prints one row per CPU. */
+static void k_conntrack(FILE *out, const struct rxs_host *h)
+{
+	struct rxs_nf_conntrack_stat st;
+
+	rxs_ruleset_get_conntrack_stat(rxs_ruleset_get(h), &st);
+	if (!st.loaded)
+		return;
+	fputs("\n# cat /proc/net/stat/nf_conntrack   (all CPUs in one row)\n"
+	      "entries  clashres found new invalid ignore delete chainlength insert insert_failed "
+	      "drop early_drop icmp_error  expect_new expect_create expect_delete search_restart\n",
+	      out);
+	fprintf(out, "%08llx  %08llx %08llx %08x %08llx %08x %08x %08llx %08llx %08llx %08llx "
+		"%08llx %08llx  %08llx %08llx %08llx %08llx\n",
+		(unsigned long long)st.entries, (unsigned long long)st.clash_resolve,
+		(unsigned long long)st.found, 0u, (unsigned long long)st.invalid, 0u, 0u,
+		(unsigned long long)st.chaintoolong, (unsigned long long)st.insert,
+		(unsigned long long)st.insert_failed, (unsigned long long)st.drop,
+		(unsigned long long)st.early_drop, (unsigned long long)st.error,
+		(unsigned long long)st.expect_new, (unsigned long long)st.expect_create,
+		(unsigned long long)st.expect_delete, (unsigned long long)st.search_restart);
+}
+
 int rxs__report_kernel(const struct rxs_host *h, FILE *out, bool all_counters)
 {
 	k_softnet(out, h);
@@ -338,6 +362,7 @@ int rxs__report_kernel(const struct rxs_host *h, FILE *out, bool all_counters)
 		fputs("\n# nft list ruleset\n", out);
 		rxs_ruleset_nft_print(rxs_ruleset_get(h), out);
 	}
+	k_conntrack(out, h);
 	k_taps(out, h);
 	return ferror(out) ? -EIO : 0;
 }
