@@ -97,6 +97,9 @@ static const struct {
 	 * veth: rxsim opens it with libbpf, so without libbpf the case is left out. */
 	{ __LINE__, OWN, "xdp-generic-drop", NULL, NULL },
 #endif
+	/* NAT, conntrack limits and forwarding (tests/oracle/nat.sh) */
+	{ __LINE__, OWN, "ct-full", NULL, NULL },
+	{ __LINE__, OWN, "nat-dnat-redirect", NULL, NULL },
 };
 
 static int run(const char *cmd)
