@@ -327,7 +327,8 @@ static void count_info(struct rxs_ruleset *nf, enum nf_ctinfo info)
 }
 
 /* nf_conntrack_inet_error(): an ICMP error is RELATED to the flow of the packet it quotes. */
-static void icmp_error(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now)
+static void icmp_error(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now,
+		       bool local_out)
 {
 	struct nf_pktinfo inner = { 0 };
 	struct nf_tuple t, inv;
@@ -347,10 +348,13 @@ static void icmp_error(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint
 	}
 	nf->cur.ct = c;
 	nf->cur.dir = (uint8_t)(c ? !dir : DIR_ORIG);
-	/* nf_conntrack_handle_icmp(): an error quoting no connection counts in icmp_error (and,
-	 * having no entry, in invalid). */
-	if (!c)
-		nf->ct.st.icmp_error++;
+	/* nf_conntrack_handle_icmp(): an error quoting no connection counts in icmp_error, not
+	 * in invalid (nf_conntrack_in() returns before that). The host's own errors (LOCAL_OUT:
+	 * icmp_send() about a packet it drops) count in neither on 6.18 (oracle fwd-masq). */
+	if (!c) {
+		nf->ct.st.icmp_unmatched++;
+		nf->ct.st.icmp_error += !local_out;
+	}
 	count_info(nf, c ? NF_CTINFO_RELATED : NF_CTINFO_NONE);
 }
 
@@ -405,14 +409,15 @@ static bool new_conn(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, const 
 	return true;
 }
 
-bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now_ns)
+bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now_ns,
+		   bool local_out)
 {
 	struct nf_tuple t;
 	struct nf_conn *c;
 	unsigned int dir;
 
 	if (pi->proto == 1 && pi->l4 && pi->l4len >= 8 && !icmp_is_query(pi->l4[0])) {
-		icmp_error(nf, pi, now_ns);
+		icmp_error(nf, pi, now_ns, local_out);
 		return true;
 	}
 	if (!get_tuple(pi, &t) || (pi->proto == 6 && (pi->l4len < 20 ||

@@ -311,6 +311,8 @@ struct nf_pkt {
 struct nf_ct_stats {
 	uint64_t drops, early_drops, inserted, new_, established, related, invalid, untracked;
 	uint64_t insert_failed, icmp_error;
+	uint64_t icmp_unmatched;	/* ICMP errors quoting no connection: in invalid above,
+					 * not in /proc's invalid column */
 };
 
 struct nf_ct_table {
@@ -486,7 +488,8 @@ int rxs__nf_ct_init(struct rxs_ruleset *nf);
 void rxs__nf_ct_destroy(struct rxs_ruleset *nf);
 /* nf_conntrack_in(): classify the packet, allocate a pending entry for a new flow.
  * Returns false when the table is full (the packet must be dropped). */
-bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now_ns);
+bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now_ns,
+		   bool local_out);
 /* __nf_conntrack_confirm(): insert the packet's pending entry. false: its tuple is taken
  * (insert_failed; the entry is freed and the packet must be dropped). */
 bool rxs__nf_ct_confirm(struct rxs_ruleset *nf);

@@ -302,7 +302,8 @@ static enum match_result one_match(struct nf_match *m, const struct nf_hook_ctx 
 		unsigned int bits = rxs__nf_ct_statebit(x->nf);
 		uint32_t st = 0;
 
-		if (!rxs__nf_ct_status(x->nf, &st))
+		/* only a rule that tests SNAT or DNAT asks the entry */
+		if (!(m->u.ct.states & (NF_CTS_SNAT | NF_CTS_DNAT)) || !rxs__nf_ct_status(x->nf, &st))
 			st = 0;
 
 		/* conntrack_mt(): SNAT and DNAT are added from the entry's status */
@@ -570,7 +571,9 @@ static enum rxs_nf_verdict run_conntrack(struct nf_hook_ctx *x)
 		return RXS_NF_ACCEPT;
 	if (x->hook == RXS_NF_INET_PRE_ROUTING && x->pi.frag)
 		return RXS_NF_ACCEPT;
-	return rxs__nf_ct_in(nf, &x->pi, x->now_ns) ? RXS_NF_ACCEPT : RXS_NF_DROP;
+	return rxs__nf_ct_in(nf, &x->pi, x->now_ns, x->hook == RXS_NF_INET_LOCAL_OUT)
+		       ? RXS_NF_ACCEPT
+		       : RXS_NF_DROP;
 }
 
 /* Built-in stages per hook in priority order: a table, the conntrack hook (STAGE_CT), the NAT
@@ -898,7 +901,7 @@ void rxs_ruleset_get_conntrack_stat(const rxs_ruleset_t *nf, struct rxs_nf_connt
 	st->loaded = nf->ct_enabled;
 	st->entries = nf->ct.count;
 	st->max = nf->ct.max;
-	st->invalid = nf->ct.st.invalid;
+	st->invalid = nf->ct.st.invalid - nf->ct.st.icmp_unmatched;
 	st->insert_failed = nf->ct.st.insert_failed;
 	st->drop = nf->ct.st.drops;
 	st->early_drop = nf->ct.st.early_drops;
