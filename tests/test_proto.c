@@ -1103,12 +1103,93 @@ static void test_forwarding(void **state)
 	assert_int_equal(FR_MIB(h, IcmpOutTimeExcds), 1);
 	assert_int_equal(tx.n, 2);				/* the time-exceeded message */
 	assert_int_equal(tx.last[14 + 20], 11);
-	assert_int_equal(FR_MIB(h, IpForwDatagrams), 1);
+	/* IpForwDatagrams (IPSTATS_MIB_INFORWDATAGRAMS) counts before the FORWARD hook: the
+	 * datagram the chain drops too (oracle fwd-masq), not the one whose TTL ran out */
+	assert_int_equal(FR_MIB(h, IpForwDatagrams), 2);
 	assert_int_equal(fr_drops(h, RXS_DROP_NETFILTER_DROP), 1);
 	assert_int_equal(rxs_ruleset_rule(rxs_ruleset_get(h), 0, &ri), 0);
 	assert_int_equal(ri.pkts, 1);
 	fr_conserved(h);
 	rxs_host_destroy(h);
+}
+
+/* A router with two links, eth0 (10.0.0.2/24) and eth1 (10.78.0.1/24, MTU 1000), and a
+ * masquerade out of eth1: one datagram per case, the counters it moves and what leaves. */
+static const struct {
+	int line;
+	const char *dst;
+	unsigned int plen;
+	uint8_t ttl;
+	bool df;
+	enum rxs_mib mib;		/* the counter it moves (besides IpInReceives) */
+	enum rxs_drop_reason reason;	/* RXS_DROP_NOT_DROPPED_YET: forwarded */
+	unsigned int frames;		/* frames that leave */
+	uint8_t icmp_type, icmp_code;	/* of the last frame, when it is an ICMP error */
+} fwd_cases[] = {
+	/* out of eth1, its source masqueraded to eth1's address */
+	{ __LINE__, "10.78.0.2", 100, 64, false, RXS_MIB_IpForwDatagrams, RXS_DROP_NOT_DROPPED_YET,
+	  1, 0, 0 },
+	/* too long for eth1 without DF: two fragments */
+	{ __LINE__, "10.78.0.2", 1200, 64, false, RXS_MIB_IpFragCreates, RXS_DROP_NOT_DROPPED_YET,
+	  2, 0, 0 },
+	/* with DF: fragmentation needed, carrying eth1's MTU */
+	{ __LINE__, "10.78.0.2", 1200, 64, true, RXS_MIB_IpFragFails, RXS_DROP_PKT_TOO_BIG, 1, 3,
+	  4 },
+	/* its lifetime ends here */
+	{ __LINE__, "10.78.0.2", 100, 1, false, RXS_MIB_IpInHdrErrors, RXS_DROP_IP_INHDR, 1, 11,
+	  0 },
+	/* no scenario routes: the way in is the default way out (and no masquerade) */
+	{ __LINE__, "192.0.2.9", 100, 64, false, RXS_MIB_IpForwDatagrams, RXS_DROP_NOT_DROPPED_YET,
+	  1, 0, 0 },
+};
+
+static void test_forwarding_table(void **state)
+{
+	static const char rules[] = "*nat\n:POSTROUTING ACCEPT [0:0]\n"
+				    "-A POSTROUTING -o eth1 -j MASQUERADE\nCOMMIT\n";
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(fwd_cases); i++) {
+		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+		struct rxs_nic_config *nic = rxs_scenario_add_nic(sc);
+		struct tx_frames tx = { .n = 0 };
+		uint64_t before;
+		rxs_host_t *h;
+		struct fr f;
+
+		assert_non_null(nic);
+		assert_int_equal(rxs_addr_parse(&nic->addrs[0], "10.78.0.1/24"), 0);
+		nic->naddrs = 1;
+		nic->mtu = 1000;
+		sc->sysctl.val[RXS_SYSCTL_IP_FORWARD][0] = 1;
+		sc->netfilter = strdup(rules);
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		assert_int_equal(rxs_tx_set_cb(h, keep_tx, &tx), 0);
+		before = rxs_host_mib(h, fwd_cases[i].mib);
+		fr_udp(&f, FR_PEER_IP, fwd_cases[i].dst, 1000, 53, fwd_cases[i].plen);
+		f.d[f.l3 + 8] = fwd_cases[i].ttl;
+		f.d[f.l3 + 6] = (uint8_t)((f.d[f.l3 + 6] & ~0x40) | (fwd_cases[i].df ? 0x40 : 0));
+		fr_ip_csum(&f);
+		fr_inject(h, &f, 0);
+		assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+		if (rxs_host_mib(h, fwd_cases[i].mib) == before ||
+		    (fwd_cases[i].reason && fr_drops(h, fwd_cases[i].reason) != 1) ||
+		    tx.n != fwd_cases[i].frames)
+			fail_msg("case at line %d: counter %llu, %u frames", fwd_cases[i].line,
+				 (unsigned long long)rxs_host_mib(h, fwd_cases[i].mib), tx.n);
+		if (fwd_cases[i].icmp_type) {
+			assert_int_equal(tx.last[14 + 20], fwd_cases[i].icmp_type);
+			assert_int_equal(tx.last[14 + 21], fwd_cases[i].icmp_code);
+			if (fwd_cases[i].icmp_type == 3)
+				assert_int_equal(rxs__get_be32(tx.last + 14 + 24), 1000);
+		} else if (!strcmp(fwd_cases[i].dst, "10.78.0.2")) {
+			assert_int_equal(rxs__get_be32(tx.last + 14 + 12), 0x0a4e0001);	/* masqueraded */
+			assert_int_equal(fr_fold(fr_sum(tx.last + 14, 20, 0)), 0);
+		}
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
 }
 
 /* tcpdump's --direction: a tap sees received frames before netfilter and sent ones after
@@ -1663,6 +1744,7 @@ int main(void)
 		cmocka_unit_test(test_icmp_frames),
 		cmocka_unit_test(test_frag_closed_port_icmp),
 		cmocka_unit_test(test_forwarding),
+		cmocka_unit_test(test_forwarding_table),
 		cmocka_unit_test(test_tap_directions),
 		cmocka_unit_test(test_ipv6_udp_dual_stack),
 		cmocka_unit_test(test_ipv6_reassembly),

@@ -174,7 +174,7 @@ unsigned int rxs__icmp_body(uint8_t *msg, size_t size, const struct rxs_sk_buff 
  * repeats the request's data; an error quotes the offending datagram from its IP header.
  */
 static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb,
-				uint8_t type, uint8_t code)
+				uint8_t type, uint8_t code, uint32_t info)
 {
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	uint8_t small[8 + ICMP_ERR_QUOTE], *msg = small;
@@ -204,6 +204,8 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 			return;		/* ip_append_data()'s -ENOBUFS: nothing leaves */
 	}
 	len = rxs__icmp_body(msg, size, skb, type == 0, type, code);
+	if (info)
+		rxs__put_be32(msg + 4, info);	/* frag needed: the next hop's MTU */
 	rxs__put_be16(msg + 2, rxs__csum_fold(rxs__csum_partial(msg, len, 0)));
 	rxs__ip_output(sd, &o, msg, len);
 	if (msg != small)
@@ -211,7 +213,7 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 }
 
 /* Send an ICMP message of @type to the source of @skb, subject to the limits. */
-static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, uint32_t info)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
@@ -231,10 +233,11 @@ static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 	if (limited)
 		rxs__icmp_global_consume(h);
 	count_out(sd, type);	/* icmp_push_reply(): before IP and netfilter */
-	icmp_build_and_send(sd, skb, type, code);
+	icmp_build_and_send(sd, skb, type, code, info);
 }
 
-static void icmp_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+static void icmp_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code,
+			     uint32_t info)
 {
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	const uint8_t *iph = rxs_skb_network_header(skb);
@@ -249,17 +252,22 @@ static void icmp_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code
 		if (t != 0 && t != 8 && t != 13 && t != 14 && t != 17 && t != 18)
 			return;
 	}
-	icmp_xmit(skb, type, code);
+	icmp_xmit(skb, type, code, info);
 }
 
 /* Under ICMP's lock: the rate limits are host-wide. */
-void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+void rxs__icmp_send_info(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, uint32_t info)
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
 	rxs__lock_acquire(&h->inet.icmp_lock);
-	icmp_send_locked(skb, type, code);
+	icmp_send_locked(skb, type, code, info);
 	rxs__lock_release(&h->inet.icmp_lock);
+}
+
+void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+{
+	rxs__icmp_send_info(skb, type, code, 0);
 }
 
 static const enum rxs_mib in_type_mib[] = {
@@ -325,7 +333,7 @@ static void icmp_rcv_locked(struct rxs_sk_buff *skb)
 	}
 	/* icmp_echo(): answered unless icmp_echo_ignore_all. */
 	if (type == 8 && !h->inet.sysctl_icmp_echo_ignore_all)
-		icmp_xmit(skb, 0, 0);
+		icmp_xmit(skb, 0, 0, 0);
 	rxs_consume_skb(skb);
 }
 

@@ -139,6 +139,41 @@ int rxs__inet_addr_type(const struct rxs_host *h, const struct rxs_netdev *dev, 
 	return 1;
 }
 
+const struct rxs_netdev *rxs__dev_by_ifindex(const struct rxs_host *h, unsigned int ifindex)
+{
+	for (unsigned int i = 0; ifindex && i < h->ndevs; i++)
+		if (h->devs[i].ifindex == ifindex)
+			return &h->devs[i];
+	return NULL;
+}
+
+/*
+ * fib_lookup() for a packet to forward to @d: the longest prefix among the connected routes
+ * (each device's IPv4 subnets) and the scenario's routes; a scenario without routes keeps
+ * rxsim's older rule, a default route out of the device the packet came in by (@in). NULL:
+ * no route.
+ */
+const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t d,
+					  const struct rxs_netdev *in)
+{
+	const struct rxs_netdev *best = NULL;
+	int best_len = -1;
+
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++) {
+			const struct rxs_addr *a = &h->devs[i].cfg.addrs[j];
+			unsigned int len = RXS_MIN(a->prefix, 32u);
+			uint32_t mask = len ? ~0u << (32 - len) : 0;
+
+			if (a->family == AF_INET && (int)len > best_len &&
+			    ((d ^ rxs__get_be32(a->addr)) & mask) == 0) {
+				best = &h->devs[i];
+				best_len = (int)len;
+			}
+		}
+	return best ? best : in;
+}
+
 /* ip_route_input_slow(): RXS_DROP_NOT_DROPPED_YET, with the route type in the cb, or the
  * reason to drop. */
 static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_inet_cb *cb)
@@ -194,6 +229,16 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 		return RXS_DROP_NOT_DROPPED_YET;
 	}
 	if (h->inet.sysctl_ip_forward) {
+		const struct rxs_netdev *out = rxs__fib_lookup(h, rxs__get_be32(d), skb->dev);
+
+		if (!out) {
+			/* ip_error() with ENETUNREACH: no route, a forwarding host says so. */
+			rxs__mib_inc(sd, RXS_MIB_IpExtInNoRoutes);
+			cb->route = RXS_RTN_FORWARD;	/* an error about a packet not ours */
+			rxs__icmp_send(skb, 3, 0);	/* net unreachable */
+			return RXS_DROP_IP_INNOROUTES;
+		}
+		skb->oif = (uint16_t)out->ifindex;
 		cb->route = RXS_RTN_FORWARD;
 		return RXS_DROP_NOT_DROPPED_YET;
 	}
@@ -269,24 +314,32 @@ inhdr_error:
 	return RXS_DROP_IP_INHDR;
 }
 
-/* ip_forward_finish(): counted as forwarded, then out through POSTROUTING. */
+/* ip_forward_finish(): out through POSTROUTING (IPSTATS_MIB_OUTFORWDATAGRAMS, which nstat
+ * does not show, is counted here by the kernel). */
 static void ip_forward_finish(struct rxs_sk_buff *skb)
 {
-	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
-
-	rxs__mib_inc(sd, RXS_MIB_IpForwDatagrams);
 	if (rxs__nf_hook_run(skb, RXS_NF_INET_POST_ROUTING, rxs__ip_forward_xmit))
 		rxs__ip_forward_xmit(skb);
 }
 
+/* ip_exceeds_mtu(): too long for the way out, and not to be fragmented. A datagram conntrack
+ * reassembled (frag_max_size) is refragmented: the fragments it came in fitted their links. */
+static bool exceeds_mtu(const struct rxs_sk_buff *skb, unsigned int mtu)
+{
+	return skb->len > mtu && (rxs__get_be16(skb->data + 6) & 0x4000);
+}
+
 /*
- * ip_forward() on a host with net.ipv4.ip_forward=1: the TTL, the MTU of the way out, then
- * the FORWARD hook. rxs has no routing table: a packet leaves by the NIC whose subnet holds
- * its destination, else by the one it came in on (a default route on that link).
+ * ip_forward() on a host with net.ipv4.ip_forward=1: the TTL, IpForwDatagrams
+ * (IPSTATS_MIB_INFORWDATAGRAMS, counted before the MTU check and the FORWARD hook), the MTU
+ * of the way out, then the FORWARD hook. The route (ip_route_input) chose the output device,
+ * which the packet carries in skb->oif as the kernel's in skb_dst().
  */
 static void ip_forward(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	const struct rxs_netdev *out = rxs__dev_by_ifindex(sd->host, skb->oif);
+	unsigned int mtu = out ? RXS_MAX(out->cfg.mtu, 68u) : 1500;
 	uint8_t *iph = skb->data;
 
 	if (iph[8] <= 1) {
@@ -296,9 +349,10 @@ static void ip_forward(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INHDR);
 		return;
 	}
-	if (skb->len > skb->dev->cfg.mtu && (rxs__get_be16(iph + 6) & 0x4000)) {
+	rxs__mib_inc(sd, RXS_MIB_IpForwDatagrams);
+	if (exceeds_mtu(skb, mtu)) {
 		rxs__mib_inc(sd, RXS_MIB_IpFragFails);
-		rxs__icmp_send(skb, 3, 4);	/* fragmentation needed */
+		rxs__icmp_send_info(skb, 3, 4, mtu);	/* fragmentation needed, and the MTU */
 		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_BIG);
 		return;
 	}
@@ -367,6 +421,13 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb)
 	memcpy(cb->daddr, skb->data + 16, 4);
 	frag = rxs__get_be16(skb->data + 6);
 	cb->is_frag_tail = (frag & IP_OFFSET) != 0;
+	if (unlikely(sd->host->inet.nf_defrag) && (frag & (IP_MF | IP_OFFSET))) {
+		/* nf_defrag_ipv4 (priority -400, with conntrack): conntrack and the rules see
+		 * whole datagrams, forwarded ones too, which leave refragmented. */
+		skb = rxs__ip_defrag(skb, (skb->data[0] & 15u) * 4);
+		if (!skb)
+			return;
+	}
 	if (rxs__nf_hook_run(skb, RXS_NF_INET_PRE_ROUTING, ip_rcv_finish))
 		ip_rcv_finish(skb);
 	return;

@@ -361,35 +361,25 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	return true;
 }
 
-/* The NIC a forwarded packet to @daddr leaves by: the one whose subnet holds it, else @in. */
-static struct rxs_netdev *route_out(struct rxs_host *h, const uint8_t *daddr,
-				    struct rxs_netdev *in)
-{
-	uint32_t d = rxs__get_be32(daddr);
-
-	for (unsigned int i = 0; i < h->ndevs; i++)
-		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++) {
-			const struct rxs_addr *a = &h->devs[i].cfg.addrs[j];
-			uint32_t mask = a->prefix ? ~0u << (32 - RXS_MIN(a->prefix, 32u)) : 0;
-
-			if (a->family == AF_INET && (d & mask) == (rxs__get_be32(a->addr) & mask))
-				return &h->devs[i];
-		}
-	return in;
-}
-
+/* ip_finish_output() of a forwarded packet, after POSTROUTING: the frame, or its fragments
+ * when it is longer than the output device's MTU (ip_forward() let through only packets
+ * without DF, or reassembled ones), to the device. */
 void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
-	struct rxs_netdev *out = route_out(h, RXS_INET_CB(skb)->daddr, skb->dev);
+	const struct rxs_netdev *out = rxs__dev_by_ifindex(h, skb->oif);
+	unsigned int iplen = skb->len, mtu, nfrags;
+	bool watched = h->ntaps || (h->inet.tx && (h->inet.tx->dumper || h->inet.tx->fn));
 	uint8_t peer[6];
 	uint8_t *eth;
 
-	/* ip_finish_output2(): the forwarded packet leaves (IpForwDatagrams was counted). */
-	rxs__mib_inc(sd, RXS_MIB_IpOutTransmits);
-	rxs__mib_add(sd, RXS_MIB_IpExtOutOctets, skb->len);
-
+	if (!out)
+		out = skb->dev;
+	mtu = out_mtu(out);
+	/* ip_do_fragment() copies a 20-byte header; one with options leaves whole. */
+	nfrags = (skb->data[0] & 15u) == 5 ? ip_nfrags(iplen, mtu) : 1;
+	count_transmit(sd, iplen, nfrags);
 	/* No neighbour table: the next hop's MAC is the frame's sender when the packet goes
 	 * back out its link, the broadcast address otherwise. */
 	if (out == skb->dev)
@@ -398,13 +388,16 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 		memset(peer, 0xff, 6);
 	/* The new Ethernet header goes where the received one was (the headroom holds it). */
 	eth = rxs_skb_push(skb, 14);
-	if (eth && (h->ntaps || (h->inet.tx && (h->inet.tx->dumper || h->inet.tx->fn)))) {
+	if (eth && watched) {
 		memcpy(eth, peer, 6);
 		memcpy(eth + 6, out->cfg.mac, 6);
 		rxs__put_be16(eth + 12, 0x0800);
-		xmit_frame(sd, out, eth, skb->len);
+		if (nfrags > 1)
+			xmit_fragments(sd, out, eth, iplen, mtu);
+		else
+			xmit_frame(sd, out, eth, skb->len);
 	} else if (h->inet.tx) {
-		h->inet.tx->frames++;
+		h->inet.tx->frames += nfrags;
 	}
 	rxs_consume_skb(skb);
 }

@@ -55,6 +55,8 @@ struct rxs_netns_inet {
 	struct rxs_icmp_state *icmp;		/* ICMP rate limits (proto) */
 	struct rxs_lock icmp_lock;		/* icmp, and what ICMP's answers send */
 	struct rxs_lock arp_lock;		/* ARP's replies and their counts */
+	bool nf_defrag;				/* conntrack runs: reassemble before PREROUTING
+						 * (nf_defrag_ipv4, set by the host's builder) */
 	int64_t sysctl_ip_forward;
 	int64_t sysctl_ipfrag_high_thresh;
 	int64_t sysctl_ipfrag_time;

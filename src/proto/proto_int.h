@@ -29,6 +29,13 @@ struct rxs_out {
 bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const uint8_t *l4,
 		    unsigned int l4len);
 
+/* The device of @ifindex, or NULL. */
+const struct rxs_netdev *rxs__dev_by_ifindex(const struct rxs_host *h, unsigned int ifindex);
+/* The route's output device for a packet to @daddr (host order) that came in by @in: NULL
+ * when there is no route. */
+const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t daddr,
+					  const struct rxs_netdev *in);
+
 /* A forwarded packet leaves (ip_output after POSTROUTING): to the user's transmit callback
  * and --tx, then it is consumed. Takes ownership of @skb. */
 void rxs__ip_forward_xmit(struct rxs_sk_buff *skb);
@@ -39,6 +46,8 @@ uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t
 
 /* icmp_send(): an ICMP error about @skb (not consumed: the caller still owns it). */
 void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
+/* The same with the header's second word (ICMP_FRAG_NEEDED: the next hop's MTU). */
+void rxs__icmp_send_info(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, uint32_t info);
 void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
 /* The ICMP or ICMPv6 message into @msg (@size bytes), checksum zero: an echo reply repeats
  * the request from its ICMP header, an error quotes @skb from its IP header as far as fits.

@@ -215,9 +215,15 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 					  sc->nftables_line ? sc->nftables_line : 1,
 					  sc->nftables_indent, err, errlen);
 	h->nf.ningress = rxs__nf_ningress(h->nf.rules);
-	if (!rc)
+	if (!rc) {
+		struct rxs_nf_conntrack_stat st;
+
 		rxs_ruleset_set_conntrack_max(h->nf.rules,
 					      (uint64_t)rxs_scenario_sysctl(sc, RXS_SYSCTL_NF_CONNTRACK_MAX));
+		/* Conntrack brings nf_defrag_ipv4 with it: IPv4 reassembles before PREROUTING. */
+		rxs_ruleset_get_conntrack_stat(h->nf.rules, &st);
+		h->inet.nf_defrag = st.loaded;
+	}
 	return rc;
 }
 
