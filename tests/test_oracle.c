@@ -100,6 +100,7 @@ static const struct {
 	/* NAT, conntrack limits and forwarding (tests/oracle/nat.sh) */
 	{ __LINE__, OWN, "ct-full", NULL, NULL },
 	{ __LINE__, OWN, "nat-dnat-redirect", NULL, NULL },
+	{ __LINE__, OWN, "fwd-masq", NULL, NULL },
 };
 
 static int run(const char *cmd)
