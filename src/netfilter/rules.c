@@ -668,12 +668,15 @@ bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume)
 	rxs__nf_pktinfo(skb, &x->pi);
 	if (!x->pi.ihl)
 		return false;
-	/* The output device: the one the host's own packet leaves by (rxsim's skb->dev on the
-	 * way out). A forwarded packet's way out is not known at FORWARD here. */
-	x->out = "";
-	if ((x->hook == RXS_NF_INET_LOCAL_OUT || x->hook == RXS_NF_INET_POST_ROUTING) &&
-	    RXS_INET_CB(skb)->route != RXS_RTN_FORWARD && skb->dev)
-		x->out = skb->dev->cfg.name;
+	/* The output device, where the walk's caller did not know it (core.c's ctx_init() takes
+	 * a forwarded packet's from its route): the one the host's own packet leaves by
+	 * (rxsim's skb->dev on the way out). */
+	if (!x->out || !*x->out) {
+		x->out = "";
+		if ((x->hook == RXS_NF_INET_LOCAL_OUT || x->hook == RXS_NF_INET_POST_ROUTING) &&
+		    RXS_INET_CB(skb)->route != RXS_RTN_FORWARD && skb->dev)
+			x->out = skb->dev->cfg.name;
+	}
 	/* A packet's conntrack state lives from PREROUTING (or OUTPUT) to the end of INPUT (or
 	 * POSTROUTING); a packet that shows up at INPUT alone, or comes back from a user queue
 	 * after another packet went through, gets a fresh one. */
