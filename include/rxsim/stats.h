@@ -119,6 +119,8 @@
 	XX(TcpExtTCPZeroWindowDrop, TcpExt, TCPZeroWindowDrop) \
 	XX(TcpExtBeyondWindow, TcpExt, BeyondWindow) \
 	XX(TcpExtTCPACKSkippedSeq, TcpExt, TCPACKSkippedSeq) \
+	XX(TcpExtTCPACKSkippedChallenge, TcpExt, TCPACKSkippedChallenge) \
+	XX(TcpExtTCPSYNChallenge, TcpExt, TCPSYNChallenge) \
 	XX(TcpExtTCPDSACKOldSent, TcpExt, TCPDSACKOldSent) \
 	XX(TcpExtTCPDSACKOfoSent, TcpExt, TCPDSACKOfoSent) \
 	XX(TcpExtTCPToZeroWindowAdv, TcpExt, TCPToZeroWindowAdv) \

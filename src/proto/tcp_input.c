@@ -843,24 +843,41 @@ out_of_window:
 	tcp_drop(sk, skb, reason);
 }
 
-/* tcp_oow_rate_limited(): a duplicate ACK for a segment without data waits tcp_invalid_ratelimit
- * since the last one (TCPACKSkippedSeq); segments with data are always answered. */
-static bool oow_rate_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk,
-			     const struct rxs_tcp_cb *tcb)
+/* __tcp_oow_rate_limited(): an out-of-window or challenge ACK waits tcp_invalid_ratelimit
+ * since the last one (counted in @mib). */
+static bool oow_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk, enum rxs_mib mib)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
 	uint32_t now = jiffies_of(sk->host, sd->now);
 
-	if (tcb->seq != tcb->end_seq && !(tcb->flags & TH_SYN))
-		return false;
 	if (tp->oow_set && (int32_t)(now - tp->last_oow_j) >= 0 &&
 	    now - tp->last_oow_j < jiffies_of(sk->host, TCP_INVALID_RATELIMIT_NS)) {
-		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPACKSkippedSeq);
+		rxs__mib_inc(sd, mib);
 		return true;
 	}
 	tp->oow_set = true;
 	tp->last_oow_j = now;
 	return false;
+}
+
+/* tcp_oow_rate_limited(): segments with data (and no SYN) are always answered; the others'
+ * duplicate ACKs are limited (TCPACKSkippedSeq). */
+static bool oow_rate_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk,
+			     const struct rxs_tcp_cb *tcb)
+{
+	if (tcb->seq != tcb->end_seq && !(tcb->flags & TH_SYN))
+		return false;
+	return oow_limited(sd, sk, RXS_MIB_TcpExtTCPACKSkippedSeq);
+}
+
+/* tcp_send_challenge_ack() (RFC 5961): the socket's rate limit (TCPACKSkippedChallenge); the
+ * host-wide tcp_challenge_ack_limit is INT_MAX since 6.0. */
+static void send_challenge_ack(struct rxs_softnet_data *sd, struct rxs_sock *sk)
+{
+	if (oow_limited(sd, sk, RXS_MIB_TcpExtTCPACKSkippedChallenge))
+		return;
+	rxs__mib_inc(sd, RXS_MIB_TcpExtTCPChallengeACK);
+	ack_now(sd, sk);
 }
 
 /* tcp_send_dupack(): old data is D-SACKed and earns quick ACKs. */
@@ -927,15 +944,18 @@ static bool validate_incoming(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 			rxs_kfree_skb_reason(skb, RXS_DROP_TCP_RESET);
 			return true;
 		}
-		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPChallengeACK);	/* RFC 5961 */
-		ack_now(sd, sk);
+		send_challenge_ack(sd, sk);
 		tcp_drop(sk, skb, RXS_DROP_TCP_RESET);
 		return true;
 	}
 	if (tcb->flags & TH_SYN) {
 syn_challenge:
-		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPChallengeACK);
-		ack_now(sd, sk);
+		/* tcp_rcv_established() validates with syn_inerr; tcp_rcv_state_process() (every
+		 * other state) without. */
+		if (tp->state == RXS_TCP_ESTABLISHED)
+			rxs__mib_inc(sd, RXS_MIB_TcpInErrs);
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPSYNChallenge);
+		send_challenge_ack(sd, sk);
 		tcp_drop(sk, skb, RXS_DROP_TCP_INVALID_SYN);
 		return true;
 	}
