@@ -992,8 +992,8 @@ static const struct {
 	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(CALL(7), EI(0xbf, 0, 1, 0, 0), EXIT), "R1 !read_ok" },
 	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(LD_MAP(1, 0), CALL(1), MOV64_IMM(0, 0), EXIT),
 	  "insn 2: R2 !read_ok" },
-	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), CALL(69), EXIT),
-	  "helper bpf_fib_lookup#69 is not supported" },
+	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), CALL(70), EXIT),
+	  "helper bpf_sock_hash_update#70 is not supported" },
 	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), CALL(100000), EXIT),
 	  "unknown helper #100000" },
 	{ __LINE__, RXS_BPF_PROG_XDP, EPROG(MOV64_IMM(0, 0), EI(0x85, 0, 2, 0, 7), EXIT), "kfunc" },
@@ -2319,6 +2319,62 @@ static void test_reuseport(void **state)
 	rxs_host_destroy(h);
 }
 
+#ifdef RXS_HAVE_LIBBPF
+/* bpf_fib_lookup from the host's connected routes: forwarding off, the host's own address, a
+ * neighbour on another NIC's subnet (NO_NEIGH, its ifindex), no route. */
+static const struct {
+	int line;
+	const char *forward, *dst;
+	int64_t rc;
+	uint32_t ifindex;
+} fib_cases[] = {
+	{ __LINE__, "0", "10.1.0.9", 5, 2 },	/* FWD_DISABLED: ifindex stays the ingress one */
+	{ __LINE__, "1", "10.1.0.9", 7, 3 },	/* NO_NEIGH, out of eth1 (ifindex 3) */
+	{ __LINE__, "1", "10.0.0.2", 4, 2 },	/* NOT_FWDED: the host's own */
+	{ __LINE__, "1", "192.0.2.1", 4, 2 },	/* NOT_FWDED: no route */
+};
+
+static void test_fib_lookup(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(fib_cases); i++) {
+		char text[1024];
+		struct rxs_frame_spec fs = { .dst = fib_cases[i].dst, .dport = 9 };
+		int64_t rc, ifindex;
+		uint8_t frame[128];
+		uint32_t zero = 0, one = 1;
+		rxs_host_t *h;
+		int len;
+
+		snprintf(text, sizeof(text),
+			 "sysctl: { net.ipv4.ip_forward: %s }\n"
+			 "nics:\n"
+			 "  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24],\n"
+			 "      xdp: { object: %s/fib.o } }\n"
+			 "  - { name: eth1, mac: 02:00:00:00:01:02, addresses: [10.1.0.2/24] }\n",
+			 fib_cases[i].forward, RXS_EBPF_DIR);
+		h = text_host(text);
+		len = rxs_frame_udp(frame, sizeof(frame), &fs);
+		assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, 1000), 0);
+		assert_int_equal(rxs_host_run(h), 0);
+		assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &zero, &rc),
+				 0);
+		assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &one,
+						    &ifindex), 0);
+		if (rc != fib_cases[i].rc || ifindex != fib_cases[i].ifindex)
+			fail_msg("case at line %d: rc %lld, ifindex %lld", fib_cases[i].line,
+				 (long long)rc, (long long)ifindex);
+		rxs_host_destroy(h);
+	}
+}
+#else
+static void test_fib_lookup(void **state)
+{
+	(void)state;
+	skip();
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2349,6 +2405,7 @@ int main(void)
 		cmocka_unit_test(test_xdp_attach_errors),
 		cmocka_unit_test(test_sk_filter),
 		cmocka_unit_test(test_reuseport),
+		cmocka_unit_test(test_fib_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

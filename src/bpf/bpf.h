@@ -42,6 +42,7 @@ struct rxs_bpf_link {
 	uint64_t last_insns;		/* the last run's, for the cost model */
 	uint8_t buf[4096];		/* the frame after the run (under the lock) */
 	struct ebpf_run *run;		/* the interpreter's state, kept between runs */
+	const struct rxs__bpf_fib *fib;	/* the host's routes, for bpf_fib_lookup */
 };
 
 /* One run on the path. In: the frame (MAC header first) and where it is; out: the verdict,
@@ -61,6 +62,7 @@ struct rxs__bpf_pkt {
 	uint32_t out_len;
 	enum rxs__bpf_redir redir;
 	uint32_t redir_target;
+	const struct rxs__bpf_fib *fib;	/* for bpf_fib_lookup, or NULL */
 	/* What the program printed with bpf_trace_printk in this run, for rxsim trace:
 	 * "" when nothing (bytes past the buffer are cut). */
 	char trace[256];
@@ -99,6 +101,23 @@ uint32_t rxs__sk_filter_run(struct rxs_sk_filter *f, const uint8_t *mac, uint32_
 int rxs__sk_filter_create(struct rxs_netns_bpf *bpf, const char *spec, const char *sock,
 			  unsigned int ncpus, struct rxs_sk_filter **fp, char *err, size_t errlen);
 
+/* What bpf_fib_lookup() answers from: the connected routes of the host's NICs (their
+ * addresses), their MACs and MTUs, and net.ipv4.ip_forward. The scenario has no other routes
+ * and no neighbour table yet, so a forwardable destination answers NO_NEIGH (ifindex set). */
+struct rxs__bpf_route {
+	uint32_t ifindex;
+	int family;
+	uint8_t addr[16];
+	unsigned int prefix;
+	uint8_t mac[6];
+	uint32_t mtu;
+};
+struct rxs__bpf_fib {
+	struct rxs__bpf_route *routes;
+	unsigned int nroutes;
+	bool forwarding;
+};
+
 /* The host's eBPF: the objects opened (one per file) and the links made of them. */
 struct rxs_netns_bpf {
 	rxs_bpf_object_t **objs;
@@ -108,6 +127,7 @@ struct rxs_netns_bpf {
 	unsigned int nlinks;
 	struct rxs_sk_filter **filters;
 	unsigned int nfilters;
+	struct rxs__bpf_fib fib;
 };
 
 /* Open (or find, by @path) an object for @h's @bpf with @ncpus CPUs and attach its program

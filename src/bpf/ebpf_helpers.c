@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpf/bpf.h"
 #include "bpf/ebpf_int.h"
 #include "internal.h"
 
@@ -772,6 +773,73 @@ static uint64_t h_redirect_map(struct ebpf_run *r, const uint64_t *a)
 	return XDP_REDIRECT;
 }
 
+/* ---- bpf_fib_lookup (net/core/filter.c: bpf_ipv4_fib_lookup, bpf_ipv6_fib_lookup) -------- */
+
+#define FIB_SUCCESS 0
+#define FIB_NOT_FWDED 4
+#define FIB_FWD_DISABLED 5
+#define FIB_NO_NEIGH 7
+#define FIB_FRAG_NEEDED 8
+#define BPF_FIB_LOOKUP_DIRECT 1u
+#define BPF_FIB_LOOKUP_OUTPUT 2u
+
+static bool in_prefix(const uint8_t *a, const uint8_t *net, unsigned int prefix)
+{
+	unsigned int bytes = prefix / 8, bits = prefix % 8;
+
+	if (memcmp(a, net, bytes))
+		return false;
+	return !bits || !((a[bytes] ^ net[bytes]) & (uint8_t)(0xff << (8 - bits)));
+}
+
+/*
+ * bpf_fib_lookup(ctx, params, plen, flags) against the host's connected routes (rxsim's
+ * scenario has no other routes and no neighbour table yet): forwarding off on the ingress
+ * device is FWD_DISABLED (unless BPF_FIB_LOOKUP_OUTPUT); a destination of the host itself, or
+ * one no connected route covers, is NOT_FWDED (the kernel's RTN_LOCAL, and -ENETUNREACH);
+ * a connected destination fills ifindex, smac and the MTU and answers NO_NEIGH, as the kernel
+ * does for a neighbour it has no entry for; past the MTU (tot_len), FRAG_NEEDED.
+ */
+static uint64_t h_fib_lookup(struct ebpf_run *r, const uint64_t *a)
+{
+	const struct rxs__bpf_fib *fib = r->fib;
+	const struct rxs__bpf_route *hit = NULL;
+	uint8_t *pr;
+	int family;
+	uint16_t tot_len;
+
+	if (a[2] < 64)
+		return ERR(-EINVAL);
+	pr = rxs__ebpf_mem(r, a[1], 64, true);
+	if (!pr)
+		return 0;
+	family = pr[0] == 2 ? 2 : pr[0] == 10 ? 10 : 0;	/* AF_INET, AF_INET6 */
+	if (!family || (a[3] & ~(uint64_t)0x3f))
+		return ERR(-EINVAL);
+	if (!fib || (!fib->forwarding && !(a[3] & BPF_FIB_LOOKUP_OUTPUT)))
+		return FIB_FWD_DISABLED;
+	for (unsigned int i = 0; fib && i < fib->nroutes; i++) {
+		const struct rxs__bpf_route *rt = &fib->routes[i];
+		unsigned int len = family == 2 ? 4 : 16;
+
+		if ((rt->family == 2) != (family == 2))
+			continue;
+		if (!memcmp(pr + 32, rt->addr, len))
+			return FIB_NOT_FWDED;		/* the host's own address */
+		if (!hit && in_prefix(pr + 32, rt->addr, rt->prefix))
+			hit = rt;
+	}
+	if (!hit)
+		return FIB_NOT_FWDED;
+	memcpy(&tot_len, pr + 6, 2);
+	if (tot_len > hit->mtu) {
+		memcpy(pr + 6, &(uint16_t){ (uint16_t)hit->mtu }, 2);
+		return FIB_FRAG_NEEDED;
+	}
+	memcpy(pr + 8, &hit->ifindex, 4);	/* set before the neighbour lookup fails */
+	return FIB_NO_NEIGH;
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 #define T_SKB (EBPF_T_TC | EBPF_T_SOCK | EBPF_T_REUSE)
@@ -800,6 +868,7 @@ static const struct {
 	{ 51, { "bpf_redirect_map", 3, EBPF_T_XDP, h_redirect_map } },
 	{ 54, { "bpf_xdp_adjust_meta", 2, EBPF_T_XDP, h_xdp_adjust_meta } },
 	{ 65, { "bpf_xdp_adjust_tail", 2, EBPF_T_XDP, h_xdp_adjust_tail } },
+	{ 69, { "bpf_fib_lookup", 4, EBPF_T_XDP | EBPF_T_TC, h_fib_lookup } },
 	{ 125, { "bpf_ktime_get_boot_ns", 0, EBPF_T_ALL, h_ktime } },
 	{ 130, { "bpf_ringbuf_output", 4, EBPF_T_ALL, h_ringbuf_output } },
 	{ 131, { "bpf_ringbuf_reserve", 3, EBPF_T_ALL, h_ringbuf_reserve } },

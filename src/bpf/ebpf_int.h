@@ -128,6 +128,7 @@ struct ebpf_run {
 	/* What bpf_redirect and bpf_redirect_map chose (enum rxs__bpf_redir, bpf/bpf.h), for the
 	 * path: the kernel keeps it in the CPU's bpf_redirect_info. */
 	uint32_t redir_kind, redir_target;
+	const struct rxs__bpf_fib *fib;	/* bpf_fib_lookup's routes (the path's run), or NULL */
 };
 
 /* ebpf_run.c */
@@ -142,6 +143,7 @@ int rxs__ebpf_exec(struct ebpf_run *r, uint32_t *retval);
 /* ebpf_obj.c: one run on the path's frame (ebpf_path.c), with the device and queue in the
  * context and the redirect read back. Same returns as rxs_bpf_prog_run. */
 struct rxs__bpf_pkt;
+struct rxs__bpf_fib;
 int rxs__ebpf_path_run(struct rxs_bpf_object *obj, int idx, struct rxs_bpf_run_opts *o,
 		       struct rxs__bpf_pkt *p, struct ebpf_run **cache);
 void rxs__ebpf_run_free(struct ebpf_run *r);

@@ -549,6 +549,7 @@ static int prog_run(rxs_bpf_object_t *obj, int idx, struct rxs_bpf_run_opts *o,
 			*cache = r;
 	}
 	r->obj = obj;
+	r->fib = p ? p->fib : NULL;
 	r->prog = &obj->progs[idx];
 	r->cpu = o->cpu;
 	r->now_ns = o->now_ns;

@@ -141,6 +141,7 @@ int rxs__bpf_attach(struct rxs_netns_bpf *bpf, const char *path, const char *pro
 	}
 	l->obj = obj;
 	l->prog = idx;
+	l->fib = &bpf->fib;
 	l->attach = attach;
 	snprintf(l->where, sizeof(l->where), "%s", where);
 	links[bpf->nlinks++] = l;
@@ -195,6 +196,7 @@ void rxs__bpf_destroy(struct rxs_netns_bpf *bpf)
 		rxs__free(bpf->filters[i]);
 	}
 	rxs__free(bpf->filters);
+	rxs__free(bpf->fib.routes);
 	for (unsigned int i = 0; i < bpf->nobjs; i++) {
 		rxs_bpf_object_close(bpf->objs[i]);
 		rxs__free(bpf->obj_paths[i]);
@@ -254,6 +256,7 @@ uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 	}
 	rxs__lock_acquire(&l->lock);
 	p->redir = RXS__REDIR_NONE;
+	p->fib = l->fib;
 	rc = rxs__ebpf_path_run(l->obj, l->prog, &o, p, &l->run);
 	l->runs++;
 	l->insns += o.insns;

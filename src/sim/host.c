@@ -274,14 +274,45 @@ static int fill_bpf_map(struct rxs_host *h, const struct rxs_bpf_map_elem *e, ch
 	return rxs__bpf_map_init(&h->bpf, e->map, key, klen, value, vlen, err, errlen);
 }
 
+/* bpf_fib_lookup's view of the host: its devices' connected routes and ip_forward. */
+static int fib_routes(struct rxs_host *h)
+{
+	struct rxs__bpf_fib *fib = &h->bpf.fib;
+	unsigned int n = 0;
+
+	for (unsigned int d = 0; d < h->ndevs; d++)
+		n += h->devs[d].cfg.naddrs;
+	fib->routes = rxs__calloc(n ? n : 1, sizeof(*fib->routes));
+	if (!fib->routes)
+		return -ENOMEM;
+	fib->forwarding = h->inet.sysctl_ip_forward != 0;
+	for (unsigned int d = 0; d < h->ndevs; d++) {
+		const struct rxs_netdev *dev = &h->devs[d];
+
+		for (unsigned int i = 0; i < dev->cfg.naddrs; i++) {
+			struct rxs__bpf_route *rt = &fib->routes[fib->nroutes++];
+
+			rt->ifindex = dev->ifindex;
+			rt->family = dev->cfg.addrs[i].family == AF_INET ? 2 : 10;
+			memcpy(rt->addr, dev->cfg.addrs[i].addr, 16);
+			rt->prefix = dev->cfg.addrs[i].prefix;
+			memcpy(rt->mac, dev->cfg.mac, 6);
+			rt->mtu = dev->cfg.mtu;
+		}
+	}
+	return 0;
+}
+
 /* The NICs' programs (ip link set DEV xdp obj ..., tc filter add DEV ingress bpf ...), then
  * the maps' contents the scenario gives. */
 static int attach_bpf(struct rxs_host *h, char *err, size_t errlen)
 {
 	const struct rxs_scenario *sc = h->sc;
 	char msg[240];
-	int rc;
+	int rc = fib_routes(h);
 
+	if (rc)
+		return rc;
 	for (unsigned int i = 0; i < sc->nnics; i++) {
 		const struct rxs_nic_config *n = &sc->nics[i];
 		struct rxs_netdev *dev = &h->devs[i];
