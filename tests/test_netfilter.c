@@ -2220,6 +2220,16 @@ static void test_nft_dynamic_sets(void **state)
 	assert_int_equal(run(nf, &m1, 1000 * MS), RXS_NF_ACCEPT);
 	assert_int_equal(nft_rule(nf, 2).pkts, 1);
 	rxs_ruleset_destroy(nf);
+
+	/* Elements loaded with the rule set expire their timeout after the load. */
+	nf = nft_input("ip saddr @t drop\n\t}\n\tset t { type ipv4_addr; timeout 1s; elements = {"
+		       " 10.0.0.1, 10.0.0.2 timeout 5s, 10.0.0.3 timeout 5s expires 2s } }\n"
+		       "\tchain x {");
+	assert_int_equal(run(nf, &a, 999 * MS), RXS_NF_DROP);
+	assert_int_equal(run(nf, &a, 1000 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(run(nf, &b, 4999 * MS), RXS_NF_DROP);
+	assert_int_equal(run(nf, &b, 5000 * MS), RXS_NF_ACCEPT);
+	rxs_ruleset_destroy(nf);
 }
 
 /* Several tables on one hook run in priority order with the iptables tables: an nft chain

@@ -832,9 +832,16 @@ int rxs__nft_finish(struct nft_ruleset *n, struct nft_err *e)
 	for (unsigned int i = 0; i < n->nsets; i++) {
 		struct nft_set *s = &n->sets[i];
 
-		for (unsigned int k = 0; k < s->nelems; k++)
-			if (resolve(n, &s->elems[k].v, s->table, NULL, e))
+		for (unsigned int k = 0; k < s->nelems; k++) {
+			struct nft_elem *el = &s->elems[k];
+
+			if (resolve(n, &el->v, s->table, NULL, e))
 				return e->rc;
+			/* An element loaded into a set with timeouts expires its timeout (its own,
+			 * or the set's) after the load, unless it says when ("expires"). */
+			if (!el->expires && s->timeout_flag)
+				el->expires = el->timeout ? el->timeout : s->timeout;
+		}
 	}
 	if (finish_rules(n, e))
 		return e->rc;
