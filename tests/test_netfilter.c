@@ -1952,6 +1952,12 @@ static const struct {
 	{ __LINE__, "fib daddr type unicast drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "fib daddr type broadcast drop", UDP(SRC, "255.255.255.255", 1, 2), RXS_NF_DROP,
 	  1 },
+	{ __LINE__, "fib saddr type unicast drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	/* no routing table: the route (and the reverse path) leaves by the input device */
+	{ __LINE__, "fib saddr . mark . iif oif missing drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT,
+	  0 },
+	{ __LINE__, "fib daddr oif exists drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "fib daddr oif \"eth0\" drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "ip saddr @s4 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "ip saddr @s4 drop", UDP("192.0.2.1", DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "ip saddr != @s4 drop", UDP("192.0.2.2", DST, 1, 2), RXS_NF_DROP, 1 },
@@ -2299,21 +2305,33 @@ static rxs_ruleset_t *nft_load_file(const char *path)
 
 static void test_nft_text_and_json(void **state)
 {
-	rxs_ruleset_t *a = nft_load_file(RXS_SOURCE_DIR "/tests/data/nft-filter.nft");
-	rxs_ruleset_t *b = nft_load_file(RXS_SOURCE_DIR "/tests/data/nft-filter.json");
+	static const struct {
+		const char *name;
+		unsigned int nrules;
+	} sets[] = { { "nft-filter", 22 }, { "nft-firewalld", 27 } };
 
 	(void)state;
-	assert_int_equal(rxs_ruleset_nft_nrules(a), 22);
-	assert_int_equal(rxs_ruleset_nft_nrules(b), rxs_ruleset_nft_nrules(a));
-	for (unsigned int i = 0; i < rxs_ruleset_nft_nrules(a); i++) {
-		struct rxs_nft_rule_info ra = nft_rule(a, i), rb = nft_rule(b, i);
+	for (size_t k = 0; k < ARRAY_SIZE(sets); k++) {
+		char path[512];
+		rxs_ruleset_t *a, *b;
 
-		if (strcmp(ra.text, rb.text) || strcmp(ra.chain, rb.chain) ||
-		    strcmp(ra.family, rb.family) || ra.counter != rb.counter)
-			fail_msg("rule %u: \"%s\" vs \"%s\"", i, ra.text, rb.text);
+		snprintf(path, sizeof(path), RXS_SOURCE_DIR "/tests/data/%s.nft", sets[k].name);
+		a = nft_load_file(path);
+		snprintf(path, sizeof(path), RXS_SOURCE_DIR "/tests/data/%s.json", sets[k].name);
+		b = nft_load_file(path);
+		assert_int_equal(rxs_ruleset_nft_nrules(a), sets[k].nrules);
+		assert_int_equal(rxs_ruleset_nft_nrules(b), rxs_ruleset_nft_nrules(a));
+		for (unsigned int i = 0; i < rxs_ruleset_nft_nrules(a); i++) {
+			struct rxs_nft_rule_info ra = nft_rule(a, i), rb = nft_rule(b, i);
+
+			if (strcmp(ra.text, rb.text) || strcmp(ra.chain, rb.chain) ||
+			    strcmp(ra.family, rb.family) || ra.counter != rb.counter)
+				fail_msg("%s rule %u: \"%s\" vs \"%s\"", sets[k].name, i, ra.text,
+					 rb.text);
+		}
+		rxs_ruleset_destroy(a);
+		rxs_ruleset_destroy(b);
 	}
-	rxs_ruleset_destroy(a);
-	rxs_ruleset_destroy(b);
 }
 
 /* netdev ingress: after the taps, before IP; an IPv6 packet meets it too (ip6 keys). */

@@ -50,6 +50,9 @@ const struct nft_keydesc nft_keys[NFT_K_N] = {
 	[NFT_K_ICMP_TYPE] = { "icmp", "type", 1, NFT_DT_ICMP, "payload" },
 	[NFT_K_ICMPV6_TYPE] = { "icmpv6", "type", 1, NFT_DT_ICMPV6, "payload" },
 	[NFT_K_FIB_DADDR_TYPE] = { "fib", "daddr type", 4, NFT_DT_FIBTYPE, "fib" },
+	[NFT_K_FIB_SADDR_TYPE] = { "fib", "saddr type", 4, NFT_DT_FIBTYPE, "fib" },
+	[NFT_K_FIB_DADDR_OIF] = { "fib", "daddr oif", 16, NFT_DT_FIBOIF, "fib" },
+	[NFT_K_FIB_SADDR_OIF] = { "fib", "saddr oif", 16, NFT_DT_FIBOIF, "fib" },
 };
 
 const char *const nft_dtype_names[NFT_DT_N] = {
@@ -60,6 +63,7 @@ const char *const nft_dtype_names[NFT_DT_N] = {
 	[NFT_DT_TCPFLAGS] = "tcp_flag", [NFT_DT_PKTTYPE] = "pkt_type",
 	[NFT_DT_NFPROTO] = "nf_proto", [NFT_DT_ICMP] = "icmp_type",
 	[NFT_DT_ICMPV6] = "icmpv6_type", [NFT_DT_FIBTYPE] = "fib_addrtype",
+	[NFT_DT_FIBOIF] = "ifname",
 	[NFT_DT_VERDICT] = "verdict",
 };
 
@@ -195,6 +199,29 @@ int rxs__nft_lookup(const char *word, const char *const *names, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (names[i] && !strcmp(word, names[i]))
 			return (int)i;
+	return -1;
+}
+
+int rxs__nft_fib_key(const char *const *flags, unsigned int nflags, const char *result)
+{
+	int addr = -1;		/* 0 saddr, 1 daddr */
+
+	for (unsigned int i = 0; i < nflags; i++) {
+		if (!strcmp(flags[i], "saddr") || !strcmp(flags[i], "daddr")) {
+			if (addr >= 0)
+				return -1;
+			addr = flags[i][0] == 'd';
+		} else if (strcmp(flags[i], "mark") && strcmp(flags[i], "iif") &&
+			   strcmp(flags[i], "oif")) {
+			return -1;
+		}
+	}
+	if (addr < 0)
+		return -1;
+	if (!strcmp(result, "type"))
+		return addr ? NFT_K_FIB_DADDR_TYPE : NFT_K_FIB_SADDR_TYPE;
+	if (!strcmp(result, "oif") || !strcmp(result, "oifname"))
+		return addr ? NFT_K_FIB_DADDR_OIF : NFT_K_FIB_SADDR_OIF;
 	return -1;
 }
 
@@ -392,7 +419,11 @@ int rxs__nft_parse_value(uint8_t dt, const char *s, uint8_t len, struct nft_val 
 	case NFT_DT_IPV4:
 	case NFT_DT_IPV6:
 		return addr_value(dt, s, len, lo, hi);
+	case NFT_DT_FIBOIF:
 	case NFT_DT_IFNAME:
+		/* fib's oif: "missing" is no interface, an all-zero name */
+		if (dt == NFT_DT_FIBOIF && !strcmp(s, "missing"))
+			s = "";
 		if (strlen(s) >= len)
 			return -EINVAL;
 		memcpy(lo->b, s, strlen(s));

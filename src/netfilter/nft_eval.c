@@ -79,11 +79,11 @@ static bool is_local(const struct rxs_host *h, int family, const uint8_t *addr)
 	return false;
 }
 
-/* nft_fib: the route type of the destination (RTN_*). */
-static uint32_t fib_daddr_type(const struct nf_hook_ctx *x, const struct nft_pktinfo *p)
+/* nft_fib: the route type of the destination, or of the source (RTN_*). */
+static uint32_t fib_addr_type(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, bool src)
 {
 	const struct rxs_host *h = rxs__skb_host(x->skb);
-	const uint8_t *d = p->nh + (p->nfproto == 2 ? 16 : 24);
+	const uint8_t *d = p->nh + (p->nfproto == 2 ? (src ? 12 : 16) : (src ? 8 : 24));
 
 	if (is_local(h, p->nfproto == 2 ? AF_INET : AF_INET6, d))
 		return 2;			/* RTN_LOCAL */
@@ -223,9 +223,20 @@ static bool load_key(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, i
 		out[0] = out[1] = 0;
 		return true;
 	case NFT_K_FIB_DADDR_TYPE:
+	case NFT_K_FIB_SADDR_TYPE:
 		if (!p->nfproto)
 			return false;
-		put32(out, fib_daddr_type(x, p));
+		put32(out, fib_addr_type(x, p, k == NFT_K_FIB_SADDR_TYPE));
+		return true;
+	case NFT_K_FIB_DADDR_OIF:
+	case NFT_K_FIB_SADDR_OIF:
+		/* The host has no routing table: the route to an address (the reverse path's
+		 * too) is taken to leave by the device the packet came in on. */
+		if (!p->nfproto)
+			return false;
+		memset(out, 0, 16);
+		if (x->in)
+			memcpy(out, x->in, RXS_MIN(strlen(x->in), 15));
 		return true;
 	default:
 		return false;

@@ -45,7 +45,8 @@ enum nft_key {
 	NFT_K_META_MARK,
 	NFT_K_META_PKTTYPE, NFT_K_META_LENGTH, NFT_K_META_NFPROTO,
 	NFT_K_CT_STATE, NFT_K_CT_STATUS, NFT_K_CT_MARK, NFT_K_CT_ZONE,
-	NFT_K_ICMP_TYPE, NFT_K_ICMPV6_TYPE, NFT_K_FIB_DADDR_TYPE,
+	NFT_K_ICMP_TYPE, NFT_K_ICMPV6_TYPE, NFT_K_FIB_DADDR_TYPE, NFT_K_FIB_SADDR_TYPE,
+	NFT_K_FIB_DADDR_OIF, NFT_K_FIB_SADDR_OIF,
 	NFT_K_N
 };
 
@@ -53,7 +54,8 @@ enum nft_key {
 enum nft_dtype {
 	NFT_DT_IPV4, NFT_DT_IPV6, NFT_DT_SERVICE, NFT_DT_PROTO, NFT_DT_INT, NFT_DT_MARK,
 	NFT_DT_IFNAME, NFT_DT_CTSTATE, NFT_DT_CTSTATUS, NFT_DT_TCPFLAGS, NFT_DT_PKTTYPE,
-	NFT_DT_NFPROTO, NFT_DT_ICMP, NFT_DT_ICMPV6, NFT_DT_FIBTYPE, NFT_DT_VERDICT, NFT_DT_N
+	NFT_DT_NFPROTO, NFT_DT_ICMP, NFT_DT_ICMPV6, NFT_DT_FIBTYPE, NFT_DT_FIBOIF, NFT_DT_VERDICT,
+	NFT_DT_N
 };
 
 struct nft_keydesc {
@@ -294,6 +296,9 @@ int rxs__nft_named_prio(const char *name, uint8_t family, int hook, int *prio);
  * prefix length or range end when @s has one: *@hi set to the interval's top. 0, or -EINVAL. */
 int rxs__nft_parse_value(uint8_t dt, const char *s, uint8_t len, struct nft_val *lo,
 			 struct nft_val *hi);
+/* The fib key of flags @flags (saddr or daddr, with mark, iif, oif ignored) and result
+ * @result ("type", "oif", "oifname"); -1 when unsupported. */
+int rxs__nft_fib_key(const char *const *flags, unsigned int nflags, const char *result);
 /* The key of proto @proto and field @field ("ip", "saddr"); -1 when unknown. */
 int rxs__nft_find_key(const char *proto, const char *field);
 /* Symbolic names of a datatype's values (ct states, ICMP types...), for both readers. */

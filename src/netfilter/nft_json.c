@@ -129,15 +129,21 @@ static int key_of(json_t *x)
 		return json_is_string(a) ? rxs__nft_find_key(k, json_string_value(a)) : -1;
 	}
 	if (!strcmp(k, "fib")) {
+		const char *flags[5];
+		unsigned int n = 0;
+		size_t i;
+		json_t *f;
+
 		a = json_object_get(in, "result");
 		b = json_object_get(in, "flags");
-		if (!json_is_string(a) || strcmp(json_string_value(a), "type"))
-			return -1;
-		if (json_is_array(b) && json_array_size(b) == 1)
-			b = json_array_get(b, 0);
-		if (!json_is_string(b) || strcmp(json_string_value(b), "daddr"))
-			return -1;
-		return NFT_K_FIB_DADDR_TYPE;
+		if (json_is_string(b))
+			flags[n++] = json_string_value(b);
+		json_array_foreach(b, i, f) {
+			if (!json_is_string(f) || n == ARRAY_SIZE(flags))
+				return -1;
+			flags[n++] = json_string_value(f);
+		}
+		return json_is_string(a) ? rxs__nft_fib_key(flags, n, json_string_value(a)) : -1;
 	}
 	return -1;
 }
@@ -412,6 +418,11 @@ static int match_of(struct jctx *c, struct nft_stmt *s, json_t *m)
 			return jfail(c, "a map needs vmap");
 		s->u.m.op = NFT_OP_LOOKUP;
 		s->u.m.neg = o == 1;
+		return 0;
+	}
+	if (nkeys == 1 && dts[0] == NFT_DT_FIBOIF && json_is_boolean(right)) {
+		/* fib ... oif: false is "missing", true "exists" (!= missing) */
+		s->u.m.op = (uint8_t)(json_is_true(right) != (o == 1) ? NFT_OP_NE : NFT_OP_EQ);
 		return 0;
 	}
 	if (concat_value(c, right, dts, lens, (unsigned int)nkeys, &s->u.m.v, &s->u.m.hi))
@@ -907,6 +918,11 @@ static int object_of(struct jctx *c, json_t *obj, size_t idx)
 		return set_of(c, o, !strcmp(k, "map"));
 	if (!strcmp(k, "rule"))
 		return rule_of(c, o);
+	/* Stateful objects and flowtables: no rule rxsim runs can name them. */
+	if (!strcmp(k, "ct helper") || !strcmp(k, "ct timeout") || !strcmp(k, "ct expectation") ||
+	    !strcmp(k, "flowtable") || !strcmp(k, "counter") || !strcmp(k, "quota") ||
+	    !strcmp(k, "limit") || !strcmp(k, "secmark") || !strcmp(k, "synproxy"))
+		return 0;
 	return jfail(c, "unsupported object '%s' (table, chain, set, map, rule)", k);
 }
 

@@ -431,9 +431,25 @@ static int parse_key(struct nft_parser *p)
 		return fail_at(p, f, "unexpected '%s' after '%s'", tok_text(f), proto), -1;
 	snprintf(field, sizeof(field), "%s", f->s);
 	if (!strcmp(proto, "fib")) {
-		if (strcmp(f->s, "daddr") || !is_word(next(p), "type"))
-			return fail_at(p, f, "only 'fib daddr type' is supported"), -1;
-		snprintf(field, sizeof(field), "daddr type");
+		/* fib FLAG[ . FLAG]... RESULT: "fib daddr type", "fib saddr . mark . iif oif" */
+		const char *flags[5];
+		unsigned int nflags = 0;
+		struct tok *r;
+
+		flags[nflags++] = f->s;
+		while (is_word(peek(p), ".") && nflags < ARRAY_SIZE(flags)) {
+			skip(p, 1);
+			r = next(p);
+			if (r->kind != T_WORD)
+				return fail_at(p, r, "expected a fib flag"), -1;
+			flags[nflags++] = r->s;
+		}
+		r = next(p);
+		k = r->kind == T_WORD ? rxs__nft_fib_key(flags, nflags, r->s) : -1;
+		if (k < 0)
+			return fail_at(p, f, "unsupported fib expression (saddr or daddr, with mark, "
+				       "iif or oif; result type or oif)"), -1;
+		return k;
 	}
 	k = rxs__nft_find_key(proto, field);
 	if (k < 0) {
@@ -616,6 +632,12 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 		s->u.m.set = is_punct(t, '{') ? anon_set(p, keys, (unsigned int)nkeys, false)
 					      : set_ref(p, t, klen);
 		return s->u.m.set < 0 ? p->e.rc : 0;
+	}
+	if (nkeys == 1 && dts[0] == NFT_DT_FIBOIF && is_word(peek(p), "exists")) {
+		/* "oif exists" is oif != missing (an all-zero name) */
+		skip(p, 1);
+		s->u.m.op = op == 1 ? NFT_OP_EQ : NFT_OP_NE;
+		return 0;
 	}
 	if (concat_value(p, dts, lens, (unsigned int)nkeys, &s->u.m.v, &s->u.m.hi, true))
 		return p->e.rc;
@@ -1341,6 +1363,41 @@ static int predeclare_sets(struct nft_parser *p, unsigned int i)
 	return 0;
 }
 
+/* After "ct helper NAME", "flowtable NAME", "counter NAME"...: true, positioned on the '{'. */
+static bool is_object(struct nft_parser *p, const struct tok *t)
+{
+	unsigned int words = 1;
+
+	if (is_word(t, "ct") && (is_word(at(p, 0), "helper") || is_word(at(p, 0), "timeout") ||
+				 is_word(at(p, 0), "expectation")))
+		words = 2;
+	else if (!is_word(t, "flowtable") && !is_word(t, "counter") && !is_word(t, "quota") &&
+		 !is_word(t, "limit") && !is_word(t, "secmark") && !is_word(t, "synproxy"))
+		return false;
+	if (at(p, words - 1)->kind != T_WORD && at(p, words - 1)->kind != T_STRING)
+		return false;
+	if (!is_punct(at(p, words), '{'))
+		return false;
+	skip(p, words);
+	return true;
+}
+
+/* Past the block whose '{' is the current token. */
+static int skip_block(struct nft_parser *p)
+{
+	int depth = 0;
+
+	do {
+		struct tok *t = &p->toks[p->i];
+
+		if (t->kind == T_END)
+			return fail_at(p, t, "unexpected end of text, expected '}'");
+		depth += is_punct(t, '{') - is_punct(t, '}');
+		p->i++;
+	} while (depth > 0);
+	return 0;
+}
+
 static int parse_table(struct nft_parser *p)
 {
 	struct tok *t = next(p), *nt;
@@ -1375,7 +1432,8 @@ static int parse_table(struct nft_parser *p)
 	if (predeclare_sets(p, p->i))
 		return p->e.rc;
 	for (;;) {
-		static const char *const words[] = { "chain", "set", "map", "flags", "comment" };
+		static const char *const words[] = { "chain", "set", "map", "flags", "comment", "ct",
+					     "flowtable" };
 
 		skip_eols(p);
 		t = next(p);
@@ -1389,6 +1447,12 @@ static int parse_table(struct nft_parser *p)
 				return p->e.rc;
 		} else if (is_word(t, "flags") || is_word(t, "comment")) {
 			skip(p, 1);
+		} else if (is_object(p, t)) {
+			/* Stateful objects and flowtables (ct helper, ct timeout, a named counter):
+			 * nothing of the receive path reads them unless a rule names them, which
+			 * is refused where it stands. */
+			if (skip_block(p))
+				return p->e.rc;
 		} else if (t->kind == T_END) {
 			return fail_at(p, t, "unexpected end of text in table '%s'",
 				       p->n->tables[ti].name);

@@ -110,8 +110,12 @@ static void print_one(struct sbuf *b, uint8_t dt, const uint8_t *v, unsigned int
 		inet_ntop(dt == NFT_DT_IPV4 ? AF_INET : AF_INET6, v, a, sizeof(a));
 		sb_printf(b, "%s", a);
 		return;
+	case NFT_DT_FIBOIF:
 	case NFT_DT_IFNAME:
-		sb_printf(b, "\"%.*s\"", (int)strnlen((const char *)v, len), (const char *)v);
+		if (dt == NFT_DT_FIBOIF && !v[0])
+			sb_printf(b, "missing");
+		else
+			sb_printf(b, "\"%.*s\"", (int)strnlen((const char *)v, len), (const char *)v);
 		return;
 	case NFT_DT_MARK:
 		sb_printf(b, "0x%08llx", (unsigned long long)get_uint(v, len));
