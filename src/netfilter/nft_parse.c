@@ -1082,6 +1082,7 @@ static int parse_base(struct nft_parser *p, struct nft_chain *c)
 		d = word(p, "a device name");
 		if (!d)
 			return p->e.rc;
+		rxs__free(c->dev);
 		c->dev = rxs__strdup(d);
 		if (!c->dev)
 			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
