@@ -1192,6 +1192,93 @@ static void test_forwarding_table(void **state)
 	}
 }
 
+/* Routes, a docker0-like bridge and rp_filter: eth0 (10.0.0.2/24), docker0 (a bridge,
+ * 172.17.0.1/16), a route to 192.168.50.0/24 via 10.0.0.1 and, in some cases, a default
+ * route; rp_filter strict or loose. One datagram per case from @src to @dst. */
+static const struct {
+	int line;
+	const char *src, *dst;
+	bool default_route;
+	unsigned int rp_filter;		/* net.ipv4.conf.all.rp_filter */
+	enum rxs_mib mib;		/* the counter it moves */
+	enum rxs_drop_reason reason;	/* RXS_DROP_NOT_DROPPED_YET: forwarded */
+	unsigned int out_ifindex;	/* the device a forwarded frame leaves by (its MAC) */
+} route_cases[] = {
+	/* to a container behind the bridge: out of docker0 */
+	{ __LINE__, FR_PEER_IP, "172.17.0.2", false, 0, RXS_MIB_IpForwDatagrams,
+	  RXS_DROP_NOT_DROPPED_YET, 2 },
+	/* a scenario route: out of eth0, back the way it came */
+	{ __LINE__, FR_PEER_IP, "192.168.50.7", false, 0, RXS_MIB_IpForwDatagrams,
+	  RXS_DROP_NOT_DROPPED_YET, 1 },
+	/* no route and no default: IpExtInNoRoutes, net unreachable */
+	{ __LINE__, FR_PEER_IP, "198.51.100.1", false, 0, RXS_MIB_IpExtInNoRoutes,
+	  RXS_DROP_IP_INNOROUTES, 0 },
+	{ __LINE__, FR_PEER_IP, "198.51.100.1", true, 0, RXS_MIB_IpForwDatagrams,
+	  RXS_DROP_NOT_DROPPED_YET, 1 },
+	/* strict: a source whose route back leaves by docker0 is refused on eth0 */
+	{ __LINE__, "172.17.0.9", "10.0.0.2", false, 1, RXS_MIB_TcpExtIPReversePathFilter,
+	  RXS_DROP_IP_RPFILTER, 0 },
+	/* loose: any route back will do; none (no default) is refused */
+	{ __LINE__, "172.17.0.9", "10.0.0.2", false, 2, RXS_MIB_UdpNoPorts,
+	  RXS_DROP_NOT_DROPPED_YET, 0 },
+	{ __LINE__, "203.0.113.5", "10.0.0.2", false, 2, RXS_MIB_TcpExtIPReversePathFilter,
+	  RXS_DROP_IP_RPFILTER, 0 },
+	{ __LINE__, "203.0.113.5", "10.0.0.2", true, 1, RXS_MIB_UdpNoPorts,
+	  RXS_DROP_NOT_DROPPED_YET, 0 },
+};
+
+static void test_routes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(route_cases); i++) {
+		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+		struct rxs_nic_config *br = rxs_scenario_add_nic(sc);
+		struct rxs_route_config *r = rxs_scenario_add_route(sc);
+		struct tx_frames tx = { .n = 0 };
+		uint8_t br_mac[6];
+		uint64_t before;
+		rxs_host_t *h;
+		struct fr f;
+
+		assert_non_null(br);
+		assert_non_null(r);
+		memcpy(br_mac, br->mac, 6);
+		strcpy(br->name, "docker0");
+		br->driver = RXS_DRIVER_BRIDGE;
+		assert_int_equal(rxs_addr_parse(&br->addrs[0], "172.17.0.1/16"), 0);
+		br->naddrs = 1;
+		assert_int_equal(rxs_addr_parse(&r->to, "192.168.50.0/24"), 0);
+		assert_int_equal(rxs_addr_parse(&r->via, FR_PEER_IP), 0);
+		strcpy(r->dev, "eth0");
+		if (route_cases[i].default_route) {
+			r = rxs_scenario_add_route(sc);
+			assert_int_equal(rxs_addr_parse(&r->to, "0.0.0.0/0"), 0);
+			strcpy(r->dev, "eth0");
+		}
+		sc->sysctl.val[RXS_SYSCTL_IP_FORWARD][0] = 1;
+		sc->sysctl.val[RXS_SYSCTL_RP_FILTER][0] = route_cases[i].rp_filter;
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		assert_int_equal(rxs_tx_set_cb(h, keep_tx, &tx), 0);
+		before = rxs_host_mib(h, route_cases[i].mib);
+		fr_udp(&f, route_cases[i].src, route_cases[i].dst, 1000, 53, 10);
+		fr_inject(h, &f, 0);
+		assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+		if (rxs_host_mib(h, route_cases[i].mib) != before + 1 ||
+		    (route_cases[i].reason && fr_drops(h, route_cases[i].reason) != 1))
+			fail_msg("case at line %d: counter %llu", route_cases[i].line,
+				 (unsigned long long)rxs_host_mib(h, route_cases[i].mib));
+		if (route_cases[i].out_ifindex) {
+			const uint8_t *mac = route_cases[i].out_ifindex == 2 ? br_mac : fr_host_mac;
+
+			assert_int_equal(tx.n, 1);
+			assert_memory_equal(tx.last + 6, mac, 6);
+		}
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+}
+
 /* tcpdump's --direction: a tap sees received frames before netfilter and sent ones after
  * OUTPUT and POSTROUTING. An echo request and its reply: in 1, out 1, inout 2. */
 static void test_tap_directions(void **state)
@@ -1745,6 +1832,7 @@ int main(void)
 		cmocka_unit_test(test_frag_closed_port_icmp),
 		cmocka_unit_test(test_forwarding),
 		cmocka_unit_test(test_forwarding_table),
+		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_tap_directions),
 		cmocka_unit_test(test_ipv6_udp_dual_stack),
 		cmocka_unit_test(test_ipv6_reassembly),

@@ -62,7 +62,8 @@
 	XX(IP_FORWARD, "net.ipv4.ip_forward", 1, 0, 0, 0, 0, 1) \
 	XX(IPFRAG_HIGH_THRESH, "net.ipv4.ipfrag_high_thresh", 1, 4194304, 0, 0, 0, INT32_MAX) \
 	XX(IPFRAG_TIME, "net.ipv4.ipfrag_time", 1, 30, 0, 0, 0, INT32_MAX) \
-	XX(NF_CONNTRACK_MAX, "net.netfilter.nf_conntrack_max", 1, 262144, 0, 0, 0, INT32_MAX)
+	XX(NF_CONNTRACK_MAX, "net.netfilter.nf_conntrack_max", 1, 262144, 0, 0, 0, INT32_MAX) \
+	XX(RP_FILTER, "net.ipv4.conf.all.rp_filter", 1, 0, 0, 0, 0, 2)
 
 enum rxs_sysctl_id {
 #define XX(id, name, n, d0, d1, d2, lo, hi) RXS_SYSCTL_##id,
@@ -118,6 +119,8 @@ enum rxs_driver {
 	RXS_DRIVER_VETH,	/* veth: no ring, netif_rx() into the CPU's backlog */
 	RXS_DRIVER_LOOPBACK,	/* lo: like veth (netif_rx, no ring), and IFF_LOOPBACK: packets
 				 * to and from 127.0.0.0/8 are its own, not martians */
+	RXS_DRIVER_BRIDGE,	/* a docker0-like bridge: addresses and a link behind it, where
+				 * forwarded packets leave; no frames are received on it */
 };
 
 /* A VLAN device on a NIC, as `ip link add link eth0 name eth0.202 type vlan id 202`. */
@@ -169,6 +172,14 @@ struct rxs_nic_config {
 	unsigned int nvlans;
 	struct rxs_bpf_prog_config xdp;		/* ip link set DEV xdp|xdpgeneric obj ... */
 	struct rxs_bpf_prog_config tc_ingress;	/* tc filter add DEV ingress bpf da obj ... */
+	unsigned int rp_filter;			/* net.ipv4.conf.DEV.rp_filter: 0, 1 strict, 2 loose */
+};
+
+/* A route of the main table, as `ip route add TO [via VIA] dev DEV`. */
+struct rxs_route_config {
+	struct rxs_addr to;			/* 0.0.0.0/0 ("default"): the default route */
+	struct rxs_addr via;			/* family 0: on the link (no gateway) */
+	char dev[RXS_NAME_MAX];			/* a NIC's or bridge's name */
 };
 
 /* The device name of @vlan on @nic into @buf: its own, or "<nic>.<id>". Returns @buf. */
@@ -332,6 +343,8 @@ struct rxs_scenario {
 	bool assumed;			/* the default host of a bare capture, not a file's */
 	char *comment;			/* lines (no '#') rxs_scenario_emit() writes atop the
 					 * file, or NULL; owned by the scenario */
+	struct rxs_route_config *routes;	/* the main table beyond the connected routes */
+	unsigned int nroutes;
 };
 
 /* A scenario with every default and nothing in it. 0 or -ENOMEM. */
@@ -385,6 +398,8 @@ RXS_API void rxs_scenario_free(struct rxs_scenario *sc);
 
 /* Append an entry filled with defaults; returns it, or NULL on -ENOMEM. */
 RXS_API struct rxs_nic_config *rxs_scenario_add_nic(struct rxs_scenario *sc);
+/* Append a route (zeroed: fill to, via, dev). NULL on -ENOMEM. */
+RXS_API struct rxs_route_config *rxs_scenario_add_route(struct rxs_scenario *sc);
 /* Append a UDP socket on 0.0.0.0, port 0, read by a keeping-up application; NULL on -ENOMEM. */
 RXS_API struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc);
 /* IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP: @s joins @group on the NIC named @nic (NULL or "":

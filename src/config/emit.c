@@ -93,6 +93,8 @@ static const char *driver_name(enum rxs_driver d)
 		return "veth";
 	case RXS_DRIVER_LOOPBACK:
 		return "loopback";
+	case RXS_DRIVER_BRIDGE:
+		return "bridge";
 	case RXS_DRIVER_GENERIC:
 		break;
 	}

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "config/config_int.h"
 #include "internal.h"
@@ -82,11 +83,19 @@ static int set_driver(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 		NIC(obj)->driver = RXS_DRIVER_VETH;
 	else if (!strcmp(s, "loopback"))
 		NIC(obj)->driver = RXS_DRIVER_LOOPBACK;
+	else if (!strcmp(s, "bridge"))
+		NIC(obj)->driver = RXS_DRIVER_BRIDGE;
 	else
-		return rxs__cfg_error(c, v, "unknown driver '%.*s' (generic, veth or loopback)",
+		return rxs__cfg_error(c, v, "unknown driver '%.*s' (generic, veth, loopback or bridge)",
 				      QUOTE_MAX, s);
 	NIC(obj)->gro = NIC(obj)->driver == RXS_DRIVER_GENERIC;
 	return 0;
+}
+
+/* net.ipv4.conf.DEV.rp_filter: 0 off, 1 strict, 2 loose (the larger of it and all's). */
+static int set_rp_filter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_uint(c, v, 0, 2, &NIC(obj)->rp_filter);
 }
 
 static int set_gro(struct cfg_ctx *c, void *obj, yaml_node_t *v)
@@ -427,6 +436,7 @@ static const struct cfg_key nic_keys[] = {
 	{ .name = "vlans", .list = &rxs__cfg_vlan_list },
 	{ .name = "xdp", .sub = rxs__cfg_xdp_keys },
 	{ .name = "tc_ingress", .sub = rxs__cfg_tc_keys },
+	{ .name = "rp_filter", .set = set_rp_filter },
 	{ 0 },
 };
 
@@ -462,6 +472,75 @@ static int finish_nic(struct cfg_ctx *c, void *obj, yaml_node_t *map)
 
 const struct cfg_list rxs__cfg_nic_list = {
 	.keys = nic_keys, .add = add_nic, .find = find_nic, .finish = finish_nic,
+};
+
+/* ---- routes: the main table beyond the connected routes (ip route add TO via GW dev DEV) ---- */
+
+#define ROUTE(obj) ((struct rxs_route_config *)(obj))
+
+static int set_route_addr(struct cfg_ctx *c, yaml_node_t *v, struct rxs_addr *a, bool prefix)
+{
+	const char *s = NULL;
+	int err = rxs__cfg_scalar(c, v, &s);
+
+	if (err)
+		return err;
+	if (prefix && !strcmp(s, "default"))
+		s = "0.0.0.0/0";
+	if (rxs_addr_parse(a, s) || a->family != AF_INET || (!prefix && a->prefix != 32))
+		return rxs__cfg_error(c, v, "'%.*s' is not an IPv4 %s", QUOTE_MAX, s,
+				      prefix ? "prefix (like 172.17.0.0/16, or default)"
+					     : "address (like 10.0.0.1)");
+	return 0;
+}
+
+static int set_route_to(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return set_route_addr(c, v, &ROUTE(obj)->to, true);
+}
+
+static int set_route_via(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return set_route_addr(c, v, &ROUTE(obj)->via, false);
+}
+
+static int set_route_dev(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_name(c, v, ROUTE(obj)->dev);
+}
+
+static const struct cfg_key route_keys[] = {
+	{ .name = "to", .set = set_route_to },
+	{ .name = "via", .set = set_route_via },
+	{ .name = "dev", .set = set_route_dev },
+	{ 0 },
+};
+
+static void *add_route(struct rxs_scenario *sc)
+{
+	return rxs_scenario_add_route(sc);
+}
+
+static void *find_route(struct rxs_scenario *sc, const char *sel)
+{
+	char *end;
+	unsigned long i = strtoul(sel, &end, 10);
+
+	return sel[0] >= '0' && sel[0] <= '9' && !*end && i < sc->nroutes ? &sc->routes[i] : NULL;
+}
+
+/* to and dev are required; the device is checked when the host is built (nics may follow). */
+static int finish_route(struct cfg_ctx *c, void *obj, yaml_node_t *map)
+{
+	if (!ROUTE(obj)->to.family)
+		return rxs__cfg_error(c, map, "a route needs 'to' (a prefix, or default)");
+	if (!ROUTE(obj)->dev[0])
+		return rxs__cfg_error(c, map, "a route needs 'dev' (a NIC's name)");
+	return 0;
+}
+
+const struct cfg_list rxs__cfg_route_list = {
+	.keys = route_keys, .add = add_route, .find = find_route, .finish = finish_route,
 };
 
 /* After a --set: every queue's IRQ and RPS CPUs still exist. */

@@ -84,6 +84,15 @@ struct rxs_nic_config *rxs_scenario_add_nic(struct rxs_scenario *sc)
 	return nic;
 }
 
+struct rxs_route_config *rxs_scenario_add_route(struct rxs_scenario *sc)
+{
+	struct rxs_route_config *r = grow((void **)&sc->routes, sc->nroutes, sizeof(*r));
+
+	if (r)
+		sc->nroutes++;
+	return r;
+}
+
 struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc)
 {
 	struct rxs_socket_config *s = grow((void **)&sc->sockets, sc->nsockets, sizeof(*s));

@@ -22,6 +22,7 @@ void rxs_scenario_free(struct rxs_scenario *sc)
 	for (unsigned int i = 0; i < sc->nsockets; i++)
 		rxs__free(sc->sockets[i].join);
 	rxs__free(sc->nics);
+	rxs__free(sc->routes);
 	rxs__free(sc->sockets);
 	rxs__free(sc->taps);
 	rxs__free(sc->traffic);

@@ -40,10 +40,18 @@ static bool is_loopback(const uint8_t *a)
  * all-ones host part) it receives: the input route asks both of every packet, and a NIC's
  * addresses are fixed once the host exists, so they are gathered once from every NIC.
  */
+struct rxs_inet4_route {
+	uint32_t net, mask, gw;
+	unsigned int prefix, ifindex;
+};
+
 struct rxs_inet4_addrs {
 	unsigned int nlocal, nbcast;
 	uint32_t *local;		/* every NIC's address: the weak host model */
 	uint32_t (*bcast)[2];		/* { net, mask } of each subnet shorter than /31 */
+	struct rxs_inet4_route *routes;	/* the scenario's routes (the connected ones are the
+					 * devices' addresses) */
+	unsigned int nroutes;
 };
 
 int rxs__ip_init(struct rxs_host *h)
@@ -79,8 +87,24 @@ int rxs__ip_init(struct rxs_host *h)
 	return 0;
 }
 
+int rxs__ip_route_add(struct rxs_host *h, uint32_t net, unsigned int prefix, uint32_t gw,
+		      unsigned int ifindex)
+{
+	struct rxs_inet4_addrs *a = h->inet.inet4;
+	struct rxs_inet4_route *r = rxs__realloc(a->routes, (a->nroutes + 1) * sizeof(*r));
+	uint32_t mask = prefix ? ~0u << (32 - RXS_MIN(prefix, 32u)) : 0;
+
+	if (!r)
+		return -ENOMEM;
+	a->routes = r;
+	a->routes[a->nroutes++] = (struct rxs_inet4_route){ net & mask, mask, gw, prefix, ifindex };
+	return 0;
+}
+
 void rxs__ip_destroy(struct rxs_host *h)
 {
+	if (h->inet.inet4)
+		rxs__free(h->inet.inet4->routes);
 	rxs__free(h->inet.inet4);
 	h->inet.inet4 = NULL;
 }
@@ -171,7 +195,32 @@ const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t d,
 				best_len = (int)len;
 			}
 		}
-	return best ? best : in;
+	for (unsigned int i = 0; i < h->inet.inet4->nroutes; i++) {
+		const struct rxs_inet4_route *r = &h->inet.inet4->routes[i];
+
+		/* A connected route wins a tie (its prefix came first, as a lower metric). */
+		if ((int)r->prefix > best_len && (d & r->mask) == r->net) {
+			best = rxs__dev_by_ifindex(h, r->ifindex);
+			best_len = (int)r->prefix;
+		}
+	}
+	if (!best && !h->inet.inet4->nroutes)
+		return in;
+	return best;
+}
+
+/* fib_validate_source() with rp_filter, the larger of all's and the device's: strict (1),
+ * the route back to @s must leave by the device the packet came in on; loose (2), some
+ * route back must exist. */
+static bool rp_filter_ok(const struct rxs_host *h, const struct rxs_netdev *dev, uint32_t s)
+{
+	unsigned int mode = RXS_MAX((unsigned int)h->inet.sysctl_rp_filter, dev->cfg.rp_filter);
+	const struct rxs_netdev *back;
+
+	if (!mode)
+		return true;
+	back = rxs__fib_lookup(h, s, dev);
+	return mode == 1 ? back == dev : back != NULL;
 }
 
 /* ip_route_input_slow(): RXS_DROP_NOT_DROPPED_YET, with the route type in the cb, or the
@@ -225,6 +274,8 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 		/* fib_validate_source(): our own address as the source is a martian. */
 		if (is_local(h, rxs__get_be32(s)))
 			return RXS_DROP_IP_LOCAL_SOURCE;
+		if (unlikely(!rp_filter_ok(h, skb->dev, rxs__get_be32(s))))
+			goto rpfilter;
 		cb->route = RXS_RTN_LOCAL;
 		return RXS_DROP_NOT_DROPPED_YET;
 	}
@@ -238,6 +289,8 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 			rxs__icmp_send(skb, 3, 0);	/* net unreachable */
 			return RXS_DROP_IP_INNOROUTES;
 		}
+		if (unlikely(!rp_filter_ok(h, skb->dev, rxs__get_be32(s))))
+			goto rpfilter;
 		skb->oif = (uint16_t)out->ifindex;
 		cb->route = RXS_RTN_FORWARD;
 		return RXS_DROP_NOT_DROPPED_YET;
@@ -245,6 +298,10 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 	/* Not ours and forwarding is off: ip_error() with EHOSTUNREACH. */
 	rxs__mib_inc(sd, RXS_MIB_IpInAddrErrors);
 	return RXS_DROP_IP_INADDRERRORS;
+rpfilter:
+	/* -EXDEV from fib_validate_source(): ip_rcv_finish_core() counts IPReversePathFilter. */
+	rxs__mib_inc(sd, RXS_MIB_TcpExtIPReversePathFilter);
+	return RXS_DROP_IP_RPFILTER;
 }
 
 /* ip_local_deliver_finish(): past the IP header to the handler in inet_protos, rxsim's

@@ -58,6 +58,7 @@ struct rxs_netns_inet {
 	bool nf_defrag;				/* conntrack runs: reassemble before PREROUTING
 						 * (nf_defrag_ipv4, set by the host's builder) */
 	int64_t sysctl_ip_forward;
+	int64_t sysctl_rp_filter;		/* net.ipv4.conf.all.rp_filter */
 	int64_t sysctl_ipfrag_high_thresh;
 	int64_t sysctl_ipfrag_time;
 	int64_t sysctl_icmp_msgs_per_sec;
@@ -95,6 +96,10 @@ struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nex
 /* rxsim's own ptype_base handlers (IPv4, IPv6, ARP; protocol.c), which the host's builder
  * registers with rxs__dev_add_base() as inet_init() and friends call dev_add_pack(). */
 extern const struct rxs_packet_type rxs__proto_packet_types[RXS__OWN_PACKET_TYPES];
+/* fib_table_insert(): a route to @net/@prefix (host order) via @gw (0: on the link) out of the
+ * device @ifindex, beside the connected routes. 0 or -ENOMEM. */
+int rxs__ip_route_add(struct rxs_host *h, uint32_t net, unsigned int prefix, uint32_t gw,
+		      unsigned int ifindex);
 /* Create and free the protocol state of @h (reassembly, ICMP rate limits). */
 int rxs__proto_init(struct rxs_host *h);
 void rxs__proto_destroy(struct rxs_host *h);

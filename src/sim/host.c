@@ -62,6 +62,7 @@ static struct rxs_scenario *scenario_copy(const struct rxs_scenario *sc)
 	c->ipsets = dup_or_null(sc->ipsets, &ok);
 	c->comment = dup_or_null(sc->comment, &ok);
 	c->nics = dup_array(sc->nics, sc->nnics, sizeof(*sc->nics), &ok);
+	c->routes = dup_array(sc->routes, sc->nroutes, sizeof(*sc->routes), &ok);
 	c->sockets = dup_array(sc->sockets, sc->nsockets, sizeof(*sc->sockets), &ok);
 	c->taps = dup_array(sc->taps, sc->ntaps, sizeof(*sc->taps), &ok);
 	c->traffic = dup_array(sc->traffic, sc->ntraffic, sizeof(*sc->traffic), &ok);
@@ -366,6 +367,32 @@ static int attach_bpf(struct rxs_host *h, char *err, size_t errlen)
 	return 0;
 }
 
+/* The scenario's routes into IPv4's table (fib_table_insert), each on a device of the host. */
+static int add_routes(struct rxs_host *h, const struct rxs_scenario *sc, char *err,
+		      size_t errlen)
+{
+	for (unsigned int i = 0; i < sc->nroutes; i++) {
+		const struct rxs_route_config *r = &sc->routes[i];
+		const struct rxs_netdev *dev = NULL;
+		int rc;
+
+		for (unsigned int d = 0; d < h->ndevs && !dev; d++)
+			if (!strcmp(h->devs[d].cfg.name, r->dev))
+				dev = &h->devs[d];
+		if (!dev) {
+			snprintf(err, errlen, "routes[%u]: no device '%s'", i, r->dev);
+			return -EINVAL;
+		}
+		rc = rxs__ip_route_add(h, rxs__get_be32(r->to.addr), r->to.prefix,
+				       r->via.family ? rxs__get_be32(r->via.addr) : 0, dev->ifindex);
+		if (rc) {
+			snprintf(err, errlen, "routes[%u]: %s", i, rxs_strerror(rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static unsigned int count_vlans(const struct rxs_scenario *sc)
 {
 	unsigned int n = 0;
@@ -405,6 +432,7 @@ static void set_sysctls(struct rxs_host *h)
 	h->sk.sysctl_rmem_max = SYSCTL(RMEM_MAX);
 	h->sk.sysctl_rmem_default = SYSCTL(RMEM_DEFAULT);
 	h->inet.sysctl_ip_forward = SYSCTL(IP_FORWARD);
+	h->inet.sysctl_rp_filter = SYSCTL(RP_FILTER);
 	h->inet.sysctl_ipfrag_high_thresh = SYSCTL(IPFRAG_HIGH_THRESH);
 	h->inet.sysctl_ipfrag_time = SYSCTL(IPFRAG_TIME);
 	h->inet.sysctl_icmp_msgs_per_sec = SYSCTL(ICMP_MSGS_PER_SEC);
@@ -474,6 +502,8 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 			return rc;
 		}
 	rc = rxs__proto_init(h);
+	if (!rc)
+		rc = add_routes(h, sc, err, errlen);
 	/* IPv4, IPv6 and ARP into ptype_base, as inet_init(), inet6_init() and arp_init()
 	 * call dev_add_pack(): the core names no protocol, and the builder, which knows both
 	 * modules, ties them (proto calls nothing in core). */

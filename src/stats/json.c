@@ -661,7 +661,10 @@ int rxs__funnel_json(FILE *f, const struct rxs__funnel_snap *s)
 
 static const char *driver_name(enum rxs_driver d)
 {
-	return d == RXS_DRIVER_VETH ? "veth" : d == RXS_DRIVER_LOOPBACK ? "loopback" : "generic";
+	return d == RXS_DRIVER_VETH	? "veth"
+	       : d == RXS_DRIVER_LOOPBACK ? "loopback"
+	       : d == RXS_DRIVER_BRIDGE	? "bridge"
+					: "generic";
 }
 
 static void json_mac(struct jw *w, const char *key, const uint8_t *m)
