@@ -132,7 +132,7 @@ static int frame_len(const struct rxs_frame_spec *s, int len)
 int rxs_frame_udp(void *buf, size_t size, const struct rxs_frame_spec *s)
 {
 	struct frame_addrs a;
-	size_t l4len;
+	size_t l4len = 0;	/* build() sets it; -O3 cannot tell */
 	int off = build(buf, size, s, &a, 17, 8, &l4len);
 	uint8_t *u;
 
@@ -151,7 +151,7 @@ int rxs_frame_udp(void *buf, size_t size, const struct rxs_frame_spec *s)
 
 int rxs_frame_tcp(void *buf, size_t size, const struct rxs_frame_spec *s)
 {
-	size_t optlen = (s->tcp_options_len + 3) & ~(size_t)3, l4len;
+	size_t optlen = (s->tcp_options_len + 3) & ~(size_t)3, l4len = 0;
 	struct frame_addrs a;
 	uint8_t *t;
 	int off;
@@ -180,7 +180,7 @@ int rxs_frame_tcp(void *buf, size_t size, const struct rxs_frame_spec *s)
 int rxs_frame_icmp(void *buf, size_t size, const struct rxs_frame_spec *s)
 {
 	struct frame_addrs a;
-	size_t l4len;
+	size_t l4len = 0;	/* build() sets it; -O3 cannot tell */
 	uint8_t proto, *c;
 	int off, rc = parse_addrs(s, &a);
 
