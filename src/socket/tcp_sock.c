@@ -196,8 +196,8 @@ static void learn_syn(struct rxs_host *h, struct rxs_sock *sk, uint32_t isn)
 	__atomic_add_fetch(&h->mib_proc[RXS_MIB_TcpActiveOpens], 1, __ATOMIC_RELAXED);
 }
 
-void rxs__tcp_learn_own(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint8_t flags,
-			uint32_t seq, uint32_t end_seq)
+static void learn_own_locked(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint8_t flags,
+			     uint32_t seq, uint32_t end_seq)
 {
 	struct rxs_ehash_node *n = rxs__ehash_lookup(h, t);
 	struct rxs_sock *sk;
@@ -215,6 +215,16 @@ void rxs__tcp_learn_own(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint8
 	if (!sk->tcp.snd_known || (int32_t)(end_seq - sk->tcp.snd_nxt) > 0)
 		sk->tcp.snd_nxt = end_seq;
 	sk->tcp.snd_known = true;
+}
+
+/* The threaded engine reads sources on other threads than the CPUs': the ehash (which grows,
+ * moving its buckets) is read under tcp_lock, as TCP reads it. */
+void rxs__tcp_learn_own(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint8_t flags,
+			uint32_t seq, uint32_t end_seq)
+{
+	rxs__lock_acquire(&h->sk.tcp_lock);
+	learn_own_locked(h, t, flags, seq, end_seq);
+	rxs__lock_release(&h->sk.tcp_lock);
 }
 
 static int listener_score(const struct rxs_sock *sk, int family, const uint8_t *daddr)
