@@ -248,7 +248,14 @@ struct nf_chain {
 	bool visiting;			/* on the load-time walk's path (loop check) */
 	unsigned int *rules;
 	unsigned int nrules, cap;
+	/* Per protocol class (NF_PCLASS_*), the position of the first rule at or after each
+	 * position whose -p can match that class: [class * (nrules + 1) + idx]. A walk jumps
+	 * over the rest, which ip_match() would refuse before any match runs. NULL: none. */
+	unsigned int *next;
 };
+
+/* Protocol classes of the per-protocol rule lists (struct nf_chain's next). */
+enum { NF_PCLASS_TCP, NF_PCLASS_UDP, NF_PCLASS_ICMP, NF_PCLASS_OTHER, NF_PCLASS_N };
 
 /* A REJECT --reject-with type: its name as iptables prints it. */
 struct nf_reject_type {

@@ -540,6 +540,7 @@ void rxs__nf_free_rules(struct rxs_ruleset *nf)
 	for (unsigned int i = 0; i < nf->nchains; i++) {
 		rxs__free(nf->chains[i].name);
 		rxs__free(nf->chains[i].rules);
+		rxs__free(nf->chains[i].next);
 	}
 	rxs__free(nf->rules);
 	rxs__free(nf->chains);

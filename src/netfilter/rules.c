@@ -508,12 +508,51 @@ static enum rxs_nf_verdict policy(struct nf_chain *base, const struct nf_hook_ct
 
 /* ipt_do_table() for one table's built-in chain at x->hook. Its return points are
  * nf->frames[0..sp): this walk's own, as a nested walk starts past them (send_reject()). */
+static unsigned int pclass(uint8_t proto)
+{
+	return proto == 6 ? NF_PCLASS_TCP : proto == 17 ? NF_PCLASS_UDP :
+	       proto == 1 ? NF_PCLASS_ICMP : NF_PCLASS_OTHER;
+}
+
+/* Whether rule @r's -p can match a packet of class @c (ip_match()'s protocol test). */
+static bool pclass_can_match(const struct nf_rule *r, unsigned int c)
+{
+	if (!r->proto)
+		return true;
+	if (c == NF_PCLASS_OTHER)	/* many protocols: only a plain -p tcp|udp|icmp cannot */
+		return r->inv_proto || pclass(r->proto) == NF_PCLASS_OTHER;
+	return (pclass(r->proto) == c && !r->inv_proto) ||
+	       (pclass(r->proto) != c && r->inv_proto);
+}
+
+/* Each chain's per-protocol rule lists (struct nf_chain's next), once the rules are read. */
+static int build_pclass_lists(struct rxs_ruleset *nf)
+{
+	for (unsigned int i = 0; i < nf->nchains; i++) {
+		struct nf_chain *ch = &nf->chains[i];
+		unsigned int n = ch->nrules + 1;
+
+		rxs__free(ch->next);
+		ch->next = rxs__malloc(NF_PCLASS_N * n * sizeof(*ch->next));
+		if (!ch->next)
+			return -ENOMEM;
+		for (unsigned int c = 0; c < NF_PCLASS_N; c++) {
+			unsigned int *next = ch->next + c * n;
+
+			next[ch->nrules] = ch->nrules;
+			for (unsigned int j = ch->nrules; j-- > 0;)
+				next[j] = pclass_can_match(&nf->rules[ch->rules[j]], c) ? j : next[j + 1];
+		}
+	}
+	return 0;
+}
+
 static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 {
 	struct rxs_ruleset *nf = x->nf;
 	int base = nf->builtin[table][x->hook];
 	const struct nf_chain *ch;
-	unsigned int idx = 0, sp = 0;
+	unsigned int idx = 0, sp = 0, c = pclass(x->pi.proto);
 
 	if (base < 0)
 		return RXS_NF_ACCEPT;
@@ -523,6 +562,9 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 		enum match_result res;
 		int v;
 
+		/* Over the rules whose -p cannot match this packet: ip_match() refuses them. */
+		if (ch->next)
+			idx = ch->next[c * (ch->nrules + 1) + idx];
 		if (idx == ch->nrules) {
 			if (sp == 0)
 				return policy(&nf->chains[base], x);
@@ -764,6 +806,8 @@ int rxs_ruleset_create_opts(rxs_ruleset_t **nfp, const struct rxs_ruleset_opts *
 	if (!rc)
 		rc = rxs__nf_parse(nf, o->text, name, first_line, o->indent,
 				   o->skip_unsupported != 0, err, errlen);
+	if (!rc && (rc = build_pclass_lists(nf)) < 0 && errlen)
+		snprintf(err, errlen, "%s: out of memory", name ? name : "netfilter");
 	if (!rc) {
 		nf->stack = rxs__calloc(NF_NEST_MAX * (nf->nchains + 1), sizeof(*nf->stack));
 		nf->frames = nf->stack;
