@@ -2048,7 +2048,8 @@ static const struct {
 		    "  chain input {\n    type filter hook input priority 0;\n    jump a\n  }\n}\n",
 	  "s.yaml:28:11: chain 'input': its jumps make a loop (ELOOP)" },
 	{ __LINE__, NFT_HEAD "    tcp dport 80 dnat to 10.0.0.1\n  }\n}\n",
-	  "s.yaml:24:20: NAT statements need the NAT core (not yet): 'dnat'" },
+	  "s.yaml:24:20: 'dnat' is not valid in chain 'input' (a nat chain at prerouting or "
+	  "output)" },
 	{ __LINE__, NFT_HEAD "    limit rate 10/sekond accept\n  }\n}\n",
 	  "s.yaml:24:18: unknown time unit 'sekond' (did you mean 'second'?)" },
 	{ __LINE__, NFT_HEAD "    udp dport { 53, 54 drop\n  }\n}\n",

@@ -2,6 +2,7 @@
  * counters, printing.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,35 +10,42 @@
 #include "netfilter/nft_int.h"
 #include "rxsim/error.h"
 
-/* NAT needs the NAT core (conntrack bindings); until it runs, a rule set with NAT statements
- * is refused rather than run without them. */
-static int refuse_nat(const struct nft_ruleset *n, const char *name, char *err, size_t errlen)
+/* An nft chain of type nat is not a hook's entry: the NAT core consults it for a new
+ * connection at its hook and priority (nf_nat_inet_register_fn()). */
+static enum rxs_nf_verdict nat_chain_lookup(struct nf_hook_ctx *x, void *arg)
 {
-	for (unsigned int i = 0; i < n->nrules; i++) {
-		const struct nft_rule *r = &n->rules[i];
+	return rxs__nft_do_chain(x, (unsigned int)(uintptr_t)arg);
+}
 
-		for (unsigned int j = 0; j < r->nstmts; j++) {
-			static const char *const kinds[] = { "dnat", "snat", "masquerade",
-							     "redirect" };
+static int register_nat_chains(struct rxs_ruleset *nf, const struct nft_ruleset *n)
+{
+	for (unsigned int c = 0; c < n->nchains; c++) {
+		const struct nft_chain *ch = &n->chains[c];
+		uint8_t fam = n->tables[ch->table].family;
 
-			if (r->stmts[j].kind != NFT_S_NAT)
-				continue;
-			if (errlen) {
-				if (r->stmts[j].line)
-					snprintf(err, errlen, "%s:%u:%u: NAT statements need the NAT "
-						 "core (not yet): '%s'", name, r->stmts[j].line,
-						 r->stmts[j].col,
-						 kinds[r->stmts[j].u.nat.kind]);
-				else
-					snprintf(err, errlen, "%s: chain %s: NAT statements need the "
-						 "NAT core (not yet): '%s'", name,
-						 n->chains[r->chain].name,
-						 kinds[r->stmts[j].u.nat.kind]);
-			}
-			return RXS_ERULE;
-		}
+		if (!ch->base || ch->type != NFT_TYPE_NAT || ch->hook >= RXS_NF_INET_NUMHOOKS ||
+		    ch->hook == RXS_NF_INET_FORWARD || (fam != NFT_FAM_IP && fam != NFT_FAM_INET))
+			continue;
+		if (rxs__nf_nat_register_lookup(nf, (enum rxs_nf_hook)ch->hook, ch->prio,
+						nat_chain_lookup, (void *)(uintptr_t)c))
+			return -ENOSPC;
 	}
 	return 0;
+}
+
+/* Forget the nat chains of a rule set that failed to load. */
+static void unregister_nat_chains(struct rxs_ruleset *nf, bool nat_was, bool ct_was)
+{
+	for (unsigned int h = 0; h < RXS_NF_INET_NUMHOOKS; h++) {
+		unsigned int j = 0;
+
+		for (unsigned int i = 0; i < nf->nat_nlookups[h]; i++)
+			if (nf->nat_lookups[h][i].fn != nat_chain_lookup)
+				nf->nat_lookups[h][j++] = nf->nat_lookups[h][i];
+		nf->nat_nlookups[h] = j;
+	}
+	nf->nat_enabled = nat_was;
+	nf->ct_enabled = ct_was;
 }
 
 int rxs_ruleset_load_nft(rxs_ruleset_t *nf, const char *text, const char *name,
@@ -45,7 +53,7 @@ int rxs_ruleset_load_nft(rxs_ruleset_t *nf, const char *text, const char *name,
 {
 	struct nft_ruleset *n;
 	const char *s = text ? text : "";
-	bool ct;
+	bool ct, nat;
 	int rc;
 
 	if (errlen)
@@ -64,19 +72,18 @@ int rxs_ruleset_load_nft(rxs_ruleset_t *nf, const char *text, const char *name,
 		rc = rxs__nft_parse_json(n, text, name, err, errlen);
 	else
 		rc = rxs__nft_parse_text(n, text ? text : "", name, first_line, indent, err, errlen);
-	if (!rc)
-		rc = refuse_nat(n, name, err, errlen);
 	if (rc) {
 		rxs__nft_free(n);
 		return rc;
 	}
 	nf->nft = n;
-	/* Conntrack runs when a rule needs it (nf_ct_netns_get). */
+	/* Conntrack runs when a rule needs it (nf_ct_netns_get); NAT registers it too. */
 	ct = nf->ct_enabled;
+	nat = nf->nat_enabled;
 	nf->ct_enabled |= n->uses_ct;
-	if (rxs__nf_build_stages(nf)) {
+	if (register_nat_chains(nf, n) || rxs__nf_build_stages(nf)) {
+		unregister_nat_chains(nf, nat, ct);
 		nf->nft = NULL;
-		nf->ct_enabled = ct;
 		rxs__nf_build_stages(nf);
 		rxs__nft_free(n);
 		if (errlen)

@@ -799,6 +799,37 @@ static int check_set(const struct nft_ruleset *n, const struct nft_rule *r,
 	return 0;
 }
 
+/* A NAT statement: its range parsed, in a nat chain (nft_nat_validate(): dnat and redirect
+ * at prerouting and output, snat at postrouting and input, masquerade at postrouting). */
+static int check_nat(struct nft_ruleset *n, const struct nft_rule *r, struct nft_stmt *s,
+		     struct nft_err *e)
+{
+	static const char *const kinds[] = { "dnat", "snat", "masquerade", "redirect" };
+	static const unsigned int hooks[] = {
+		[NFT_NAT_DNAT] = 1u << RXS_NF_INET_PRE_ROUTING | 1u << RXS_NF_INET_LOCAL_OUT,
+		[NFT_NAT_SNAT] = 1u << RXS_NF_INET_POST_ROUTING | 1u << RXS_NF_INET_LOCAL_IN,
+		[NFT_NAT_MASQ] = 1u << RXS_NF_INET_POST_ROUTING,
+		[NFT_NAT_REDIRECT] = 1u << RXS_NF_INET_PRE_ROUTING | 1u << RXS_NF_INET_LOCAL_OUT,
+	};
+	const struct nft_chain *c = &n->chains[r->chain];
+	uint8_t k = s->u.nat.kind;
+	const char *to = s->u.nat.to;
+	bool ports = k == NFT_NAT_MASQ || k == NFT_NAT_REDIRECT;
+
+	n->has_nat = true;
+	memset(&s->u.nat.range, 0, sizeof(s->u.nat.range));
+	if (to && !rxs__nf_nat_parse_range(ports && to[0] == ':' ? to + 1 : to, ports,
+					   &s->u.nat.range))
+		return rxs__nft_fail(e, s->line, s->col, "%s to '%s': not an address[:port] range",
+				     kinds[k], to);
+	if (c->base && (c->type != NFT_TYPE_NAT || !(hooks[k] >> c->hook & 1)))
+		return rxs__nft_fail(e, s->line, s->col, "'%s' is not valid in chain '%s' (a nat "
+				     "chain at %s)", kinds[k], c->name,
+				     k == NFT_NAT_SNAT ? "postrouting or input"
+				     : k == NFT_NAT_MASQ ? "postrouting" : "prerouting or output");
+	return 0;
+}
+
 static bool rule_uses_ct(const struct nft_rule *r)
 {
 	for (unsigned int j = 0; j < r->nstmts; j++) {
@@ -829,8 +860,8 @@ static int finish_rules(struct nft_ruleset *n, struct nft_err *e)
 				return e->rc;
 			if (check_set(n, r, s, e))
 				return e->rc;
-			if (s->kind == NFT_S_NAT)
-				n->has_nat = true;
+			if (s->kind == NFT_S_NAT && check_nat(n, r, s, e))
+				return e->rc;
 			if (s->kind == NFT_S_NOTRACK || s->kind == NFT_S_CT_MARK_SET ||
 			    s->kind == NFT_S_CT_COUNT)
 				n->uses_ct = true;

@@ -189,8 +189,10 @@ static bool load_key(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, i
 		return true;
 	case NFT_K_META_OIFNAME:
 	case NFT_K_META_OIF:
-		/* The receive path's hooks have no output device: "" (nft_meta_store_ifname). */
+		/* No output device before routing: "" (nft_meta_store_ifname). */
 		memset(out, 0, 16);
+		if (x->out && x->out[0])
+			memcpy(out, x->out, RXS_MIN(strlen(x->out), 15));
 		return true;
 	case NFT_K_META_MARK:
 		put32(out, skb->mark);
@@ -405,6 +407,31 @@ static uint8_t reject_icmp_code(const struct nft_stmt *s)
 	}
 }
 
+/* nft_nat_eval(): bind the new connection (the NAT core runs the chain only for one), and end
+ * the rule with the binding's verdict; a packet of another family breaks it. */
+static int nat_stmt(struct nf_hook_ctx *x, const struct nft_pktinfo *p, const struct nft_stmt *s)
+{
+	enum rxs_nf_verdict v;
+
+	if (p->nfproto != 2)
+		return NFT_BREAK;
+	switch (s->u.nat.kind) {
+	case NFT_NAT_DNAT:
+		v = rxs__nf_nat_setup(x, &s->u.nat.range, NF_NAT_MANIP_DST);
+		break;
+	case NFT_NAT_SNAT:
+		v = rxs__nf_nat_setup(x, &s->u.nat.range, NF_NAT_MANIP_SRC);
+		break;
+	case NFT_NAT_MASQ:
+		v = rxs__nf_nat_masquerade(x, &s->u.nat.range);
+		break;
+	default:
+		v = rxs__nf_nat_redirect(x, &s->u.nat.range);
+		break;
+	}
+	return v == RXS_NF_ACCEPT ? NFT_V_ACCEPT : NFT_V_DROP;
+}
+
 /* One statement: NFT_CONT to go on, NFT_BREAK, or a verdict code (struct nft_verdict). */
 static int eval_stmt(struct nf_hook_ctx *x, const struct nft_pktinfo *p, struct nft_ruleset *n,
 		     struct nft_stmt *s, const struct nft_verdict **jv)
@@ -477,8 +504,10 @@ static int eval_stmt(struct nf_hook_ctx *x, const struct nft_pktinfo *p, struct 
 			return NFT_BREAK;
 		return (cnt > s->u.ctcount.count) == s->u.ctcount.invert ? NFT_CONT : NFT_BREAK;
 	}
+	case NFT_S_NAT:
+		return nat_stmt(x, p, s);
 	default:
-		return NFT_CONT;	/* NAT: refused at load */
+		return NFT_CONT;
 	}
 }
 

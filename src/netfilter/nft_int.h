@@ -199,6 +199,7 @@ struct nft_stmt {
 		struct {
 			uint8_t kind;	/* enum nft_nat_kind */
 			char *to;	/* as written after "to" */
+			struct nf_nat_range range;
 		} nat;
 	} u;
 };

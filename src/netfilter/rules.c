@@ -679,7 +679,9 @@ int rxs__nf_build_stages(struct rxs_ruleset *nf)
 			uint8_t fam = nf->nft->tables[nf->nft->chains[e->chain].table].family;
 			unsigned int pos;
 
-			if (fam != NFT_FAM_IP && fam != NFT_FAM_INET)
+			/* A nat chain is the NAT core's to consult (register_nat_chains()). */
+			if ((fam != NFT_FAM_IP && fam != NFT_FAM_INET) ||
+			    nf->nft->chains[e->chain].type == NFT_TYPE_NAT)
 				continue;
 			if (n == NF_MAX_STAGES)
 				return -ENOSPC;
