@@ -100,7 +100,11 @@ static const struct {
 	/* NAT, conntrack limits and forwarding (tests/oracle/nat.sh) */
 	{ __LINE__, OWN, "ct-full", NULL, NULL },
 	{ __LINE__, OWN, "nat-dnat-redirect", NULL, NULL },
+	{ __LINE__, OWN, "nat-dnat-redirect", "scenario-nft.yaml", "expect-nft.json" },
+	{ __LINE__, OWN, "nat-dnat-redirect", "scenario-nft-json.yaml", "expect-nft.json" },
 	{ __LINE__, OWN, "fwd-masq", NULL, NULL },
+	{ __LINE__, OWN, "fwd-masq", "scenario-nft.yaml", "expect-nft.json" },
+	{ __LINE__, OWN, "fwd-masq", "scenario-nft-json.yaml", "expect-nft.json" },
 };
 
 static int run(const char *cmd)
