@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <pcap/pcap.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1458,6 +1459,50 @@ static void test_check_cli(void **state)
 	free(text);
 }
 
+/* --nflog: each NFLOG hit is a LINKTYPE_NFLOG record: the nflog header (AF_INET, version 0,
+ * group), then TLVs PACKET_HDR (ethertype 0x0800, hook), PREFIX and PAYLOAD (the packet). */
+static void test_nflog_pcap(void **state)
+{
+	rxs_ruleset_t *nf = load("*filter\n:INPUT ACCEPT [0:0]\n"
+				 "-A INPUT -p udp -j NFLOG --nflog-group 5 --nflog-prefix \"in: \"\n"
+				 "COMMIT\n");
+	char path[] = "/tmp/rxsim-nflog-XXXXXX", err[256] = "";
+	char perr[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *ph;
+	const u_char *d;
+	pcap_t *p;
+	int fd = mkstemp(path);
+
+	(void)state;
+	close(fd);
+	host->nf.rules = nf;
+	assert_int_equal(rxs_nflog_open_pcap(host, path, err, sizeof(err)), 0);
+	assert_int_equal(rxs_nflog_open_pcap(host, path, err, sizeof(err)), -EBUSY);
+	host->nf.rules = NULL;
+	assert_int_equal(run(nf, &(struct pkt)UDP("10.0.0.1", "10.77.0.2", 7, 53), 3 * MS),
+			 RXS_NF_ACCEPT);
+	rxs_ruleset_destroy(nf);	/* closes the file */
+	p = pcap_open_offline(path, perr);
+	assert_non_null(p);
+	assert_int_equal(pcap_datalink(p), 239);
+	assert_int_equal(pcap_next_ex(p, &ph, &d), 1);
+	/* 4 + PACKET_HDR 8 + PREFIX 4+5 -> 12 + PAYLOAD 4+128 */
+	assert_int_equal(ph->caplen, 4 + 8 + 12 + 132);
+	assert_int_equal(d[0], AF_INET);
+	assert_int_equal(d[2] << 8 | d[3], 5);
+	assert_int_equal(d[4] | d[5] << 8, 8);		/* TLV length, host order (x86) */
+	assert_int_equal(d[6] | d[7] << 8, 1);		/* NFULA_PACKET_HDR */
+	assert_int_equal(d[8] << 8 | d[9], 0x0800);
+	assert_int_equal(d[10], RXS_NF_INET_LOCAL_IN);
+	assert_int_equal(d[14] | d[15] << 8, 10);	/* NFULA_PREFIX */
+	assert_string_equal((const char *)d + 16, "in: ");
+	assert_int_equal(d[26] | d[27] << 8, 9);	/* NFULA_PAYLOAD */
+	assert_int_equal(d[28], 0x45);
+	assert_int_equal(pcap_next_ex(p, &ph, &d), -2);
+	pcap_close(p);
+	unlink(path);
+}
+
 /* ---- connection tracking ---- */
 
 static void test_conntrack_states(void **state)
@@ -2410,6 +2455,7 @@ int main(void)
 		cmocka_unit_test(test_real_rule_sets),
 		cmocka_unit_test(test_kube_filter),
 		cmocka_unit_test(test_check_cli),
+		cmocka_unit_test(test_nflog_pcap),
 		cmocka_unit_test(test_conntrack_states),
 		cmocka_unit_test(test_conntrack_drop_before_confirm),
 		cmocka_unit_test(test_conntrack_table_full),

@@ -146,6 +146,13 @@ RXS_API int rxs_ruleset_chain(const rxs_ruleset_t *nf, unsigned int i,
 /* LOG and connection-tracking counters of @nf into @st. */
 RXS_API void rxs_ruleset_get_stats(const rxs_ruleset_t *nf, struct rxs_ruleset_stats *st);
 
+/* Write every packet an NFLOG rule of @h's rule set hits to the pcap file @path, as `tcpdump
+ * -i nflog -w` does (LINKTYPE_NFLOG 239: the group, the hook, the rule's prefix and the IP
+ * packet; nanosecond virtual timestamps). Without a rule set the file holds the header alone.
+ * 0, -EBUSY (already open), -ENOMEM, or -EIO with the reason in @err. The file is closed
+ * with the host. */
+RXS_API int rxs_nflog_open_pcap(struct rxs_host *h, const char *path, char *err,
+				size_t errlen);
 /* Seed the random source of -m statistic --mode random (get_random_u32 in the kernel), so
  * that a run repeats: the same seed, the same draws. */
 RXS_API void rxs_ruleset_set_seed(rxs_ruleset_t *nf, uint64_t seed);

@@ -63,6 +63,8 @@ static const char usage_replay[] =
 	"                             comment, timestamped with its arrival at the NIC\n"
 	"  --tx FILE.pcap             write every frame the host sends (SYN-ACKs, ACKs, RSTs)\n"
 	"                             to a pcap, stamped with virtual time\n"
+	"  --nflog FILE.pcap          write the packets NFLOG rules hit, as tcpdump -i nflog\n"
+	"                             does (link type NFLOG: group, prefix, IP packet)\n"
 	"  --force                    let -o, --report, --drops, --tx and the scenario's taps\n"
 	"                             replace existing files (never through a symbolic link)\n"
 	"  -q, --quiet                no progress line (shown on stderr when it is a terminal:\n"

@@ -43,6 +43,7 @@ struct replay_args {
 	uint64_t report_interval;	/* --report-interval, 0 = automatic */
 	const char *drops;	/* --drops FILE.pcapng */
 	const char *tx;		/* --tx FILE.pcap: what the host sends */
+	const char *nflog;	/* --nflog FILE.pcap: NFLOG's packets (LINKTYPE_NFLOG) */
 	bool force;		/* --force: outputs may replace existing files */
 	bool quiet;		/* --quiet: no progress line */
 	bool progress;		/* --progress: a progress line even when stderr is no terminal */
@@ -189,7 +190,7 @@ static int load(const struct replay_args *a, struct rxs_scenario **scp)
 	return cli_load(a->path, a->host, a->sets, a->nsets, scp);
 }
 
-/* --report, --report-interval, --drops, --tx: CLI_OK, CLI_USAGE, or -1 for another argument. */
+/* --report, --report-interval, --drops, --tx, --nflog: CLI_OK, CLI_USAGE, or -1 for another argument. */
 static int output_opt(int argc, char **argv, int *i, struct replay_args *a)
 {
 	const char *v = NULL;
@@ -224,6 +225,10 @@ static int output_opt(int argc, char **argv, int *i, struct replay_args *a)
 	}
 	if ((m = cli_opt(argc, argv, i, "--tx", &v)) != 0) {
 		a->tx = v;
+		return m < 0 ? CLI_USAGE : CLI_OK;
+	}
+	if ((m = cli_opt(argc, argv, i, "--nflog", &v)) != 0) {
+		a->nflog = v;
 		return m < 0 ? CLI_USAGE : CLI_OK;
 	}
 	return -1;
@@ -412,6 +417,17 @@ static int outputs_open(const struct replay_args *a, rxs_host_t *h, struct outpu
 			return rc;
 		}
 	}
+	if (a->nflog) {
+		char err[512] = "";
+
+		rc = rxs_nflog_open_pcap(h, a->nflog, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "rxsim: --nflog %s\n", err[0] ? err : rxs_strerror(rc));
+			rxs_dropcap_close(o->drops);
+			rxs_series_destroy(o->series);
+			return rc;
+		}
+	}
 	return 0;
 }
 
@@ -478,6 +494,7 @@ static bool outputs_ok(const struct replay_args *a, const struct rxs_scenario *s
 {
 	bool ok = cli_output_ok("-o", a->output, a->force) &&
 		  cli_output_ok("--tx", a->tx, a->force) &&
+		  cli_output_ok("--nflog", a->nflog, a->force) &&
 		  cli_output_ok("--drops", a->drops, a->force) &&
 		  cli_output_ok("--report", a->report, a->force);
 

@@ -388,6 +388,7 @@ struct rxs_ruleset {
 	uint64_t log_packets;
 	uint64_t nflog_packets;		/* packets that hit an NFLOG rule */
 	struct nf_xt *xt;		/* named tables of hashlimit, recent, ipsets (xt.c) */
+	struct nf_nflog *nflog;		/* --nflog FILE (nflog.c), or NULL */
 	uint64_t rand_state;		/* statistic --mode random: seeded by the run */
 	struct nf_skipped *skipped;	/* rules skip mode left out, in file order */
 	unsigned int nskipped;
@@ -611,6 +612,12 @@ int rxs__nf_ipset_load(struct rxs_ruleset *nf, const char *text, const char *nam
 int rxs__nf_ipset_find(const struct rxs_ruleset *nf, const char *name, unsigned int *dim);
 bool rxs__nf_ipset_test(const struct rxs_ruleset *nf, int set, const struct nf_pktinfo *pi,
 			uint8_t dim, uint8_t flags);
+
+/* nflog.c: NFLOG rule @r's packet into the --nflog pcap, if one is open. */
+struct nf_nflog;
+void rxs__nf_nflog_write(struct rxs_ruleset *nf, const struct nf_rule *r,
+			 const struct nf_hook_ctx *x);
+void rxs__nf_nflog_close(struct nf_nflog *l);
 
 /* conntrack.c: what connlimit reads of the packet's entry and of the table. */
 /* A connection's original tuple, as nf_conncount keeps it. */

@@ -461,6 +461,8 @@ static int apply_target(const struct nf_rule *r, struct nf_hook_ctx *x)
 		return -1;
 	case NF_T_NFLOG:
 		nf->nflog_packets++;
+		if (unlikely(nf->nflog))
+			rxs__nf_nflog_write(nf, r, x);
 		return -1;
 	case NF_T_TRACE:
 		/* skb->nf_trace: every later rule the packet matches is traced (this one was
@@ -855,6 +857,7 @@ void rxs_ruleset_destroy(rxs_ruleset_t *nf)
 	rxs__nf_free_rules(nf);
 	rxs__nft_free(nf->nft);
 	rxs__nf_xt_destroy(nf);
+	rxs__nf_nflog_close(nf->nflog);
 	rxs__free(nf->stack);
 	rxs__free(nf);
 }
