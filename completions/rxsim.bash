@@ -10,7 +10,7 @@ _rxsim_commands="replay check sweep trace advise gen scenario help"
 _rxsim_options()
 {
 	case $1 in
-	replay) echo "--format --set --report --report-interval --drops --tx --force -q --quiet
+	replay) echo "--format --set --report --report-interval --drops --tx --nflog --force -q --quiet
 		--progress --engine --top-speed --host -o --output --all-counters --color" ;;
 	check) echo "--set --host" ;;
 	sweep) echo "--set --format --show -j --plan --merge --host --force" ;;
@@ -79,7 +79,7 @@ _rxsim()
 		compopt -o nospace 2>/dev/null
 		COMPREPLY=($(compgen -W "$(_rxsim_keys "$rx" "$cur")" -- "$cur"))
 		return ;;
-	--report | --drops | --tx | -o | --output)
+	--report | --drops | --tx | --nflog | -o | --output)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
