@@ -2319,6 +2319,49 @@ static void test_reuseport(void **state)
 	rxs_host_destroy(h);
 }
 
+/* A classic reuseport program (SO_ATTACH_REUSEPORT_CBPF on one member) sees the datagram past
+ * its UDP header: "ldb [0]; ret a" sends each datagram to the worker its first payload byte
+ * names; an index past the group falls back to the hash. */
+static void test_reuseport_prog(void **state)
+{
+	static const char text[] =
+		"nics:\n  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24] }\n"
+		"sockets:\n"
+		"  - { name: w0, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never },\n"
+		"      reuseport_prog: \"2\\n48 0 0 0\\n22 0 0 0\" }\n"
+		"  - { name: w1, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never } }\n"
+		"  - { name: w2, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never } }\n";
+	rxs_host_t *h = text_host(text);
+	struct rxs_conservation c;
+	uint64_t total = 0, per[3];
+
+	(void)state;
+	for (unsigned int i = 0; i < 30; i++) {
+		/* Worker i % 3, by the program; the last 6 name 200, past the group: hashed. */
+		uint8_t payload[4] = { (uint8_t)(i < 24 ? i % 3 : 200) };
+		struct rxs_frame_spec fs = { .sport = (uint16_t)(10000 + i), .dport = 9,
+					     .payload = payload, .payload_len = sizeof(payload) };
+		uint8_t frame[128];
+		int len = rxs_frame_udp(frame, sizeof(frame), &fs);
+
+		assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, 1000 + 10 * i), 0);
+	}
+	assert_int_equal(rxs_host_run(h), 0);
+	for (unsigned int w = 0; w < 3; w++) {
+		struct rxs_socket_info si;
+
+		assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, w), &si), 0);
+		per[w] = si.queued;
+		total += si.queued;
+	}
+	assert_int_equal(total, 30);
+	/* Without the program the 24 would spread by hash: the same 8 each would be chance. */
+	assert_true(per[0] >= 8 && per[1] >= 8 && per[2] >= 8);
+	assert_int_equal(per[0] + per[1] + per[2] - 24, 6);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	rxs_host_destroy(h);
+}
+
 #ifdef RXS_HAVE_LIBBPF
 /* bpf_fib_lookup from the host's connected routes: forwarding off, the host's own address, a
  * neighbour on another NIC's subnet (NO_NEIGH, its ifindex), no route. */
@@ -2405,6 +2448,7 @@ int main(void)
 		cmocka_unit_test(test_xdp_attach_errors),
 		cmocka_unit_test(test_sk_filter),
 		cmocka_unit_test(test_reuseport),
+		cmocka_unit_test(test_reuseport_prog),
 		cmocka_unit_test(test_fib_lookup),
 	};
 

@@ -389,13 +389,15 @@ enum rxs_bpf_attach {
 	RXS_BPF_ATTACH_XDP_GENERIC = 2,	/* generic XDP: do_xdp_generic() in netif_receive_skb */
 	RXS_BPF_ATTACH_TC_INGRESS = 3,	/* sch_handle_ingress(), after the taps */
 	RXS_BPF_ATTACH_SOCKET_FILTER = 4, /* SO_ATTACH_BPF: sk_filter_trim_cap() of a socket */
+	RXS_BPF_ATTACH_REUSEPORT = 5,	/* SO_ATTACH_REUSEPORT_EBPF: picks a group's socket */
 };
 
 /* The verdicts counted per program: by return code 0..RXS_BPF_VERDICTS-2, the rest in the last.
  * XDP: XDP_ABORTED 0, XDP_DROP 1, XDP_PASS 2, XDP_TX 3, XDP_REDIRECT 4. tc: TC_ACT_UNSPEC is
  * -1 (counted as "other"), TC_ACT_OK 0, RECLASSIFY 1, SHOT 2, PIPE 3, STOLEN 4, QUEUED 5,
  * REPEAT 6, REDIRECT 7, TRAP 8. Socket filters: "drop" 0 (returned 0), "trim" 1 (fewer bytes
- * than the datagram), "pass" 2. */
+ * than the datagram), "pass" 2. Reuseport programs: the index returned, "index 0".."index 8",
+ * the rest "other". */
 #define RXS_BPF_VERDICTS 10
 
 struct rxs_bpf_prog_stats {

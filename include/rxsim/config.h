@@ -241,6 +241,9 @@ struct rxs_socket_config {
 	char filter[RXS_BPF_PATH_MAX];	/* SO_ATTACH_FILTER/BPF: a tcpdump expression, classic
 					 * BPF as tcpdump -ddd prints it, or an eBPF object
 					 * ("prog.o", "prog.o:function"); "" = none */
+	char reuseport_prog[RXS_BPF_PATH_MAX];	/* SO_ATTACH_REUSEPORT_CBPF/EBPF: classic BPF
+						 * or an eBPF SEC("socket") object returning
+						 * the index of the group's socket; "" = none */
 };
 
 struct rxs_tap_config {

@@ -118,6 +118,15 @@ struct rxs__bpf_fib {
 	bool forwarding;
 };
 
+/* SO_ATTACH_REUSEPORT_CBPF/EBPF: classic BPF or an eBPF object whose return value is the
+ * index of the group's socket; run on the datagram's payload (run_bpf_filter() pulls the UDP
+ * header). rxs__reuseport_prog_run returns that value. */
+int rxs__reuseport_prog_create(struct rxs_netns_bpf *bpf, const char *spec, const char *sock,
+			       unsigned int ncpus, struct rxs_sk_filter **fp, char *err,
+			       size_t errlen);
+uint32_t rxs__reuseport_prog_run(struct rxs_sk_filter *f, const uint8_t *data, uint32_t len,
+				 unsigned int cpu, uint64_t now);
+
 /* The host's eBPF: the objects opened (one per file) and the links made of them. */
 struct rxs_netns_bpf {
 	rxs_bpf_object_t **objs;

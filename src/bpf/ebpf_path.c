@@ -23,7 +23,8 @@
 static enum rxs_bpf_prog_type attach_type(enum rxs_bpf_attach a)
 {
 	return a == RXS_BPF_ATTACH_TC_INGRESS	  ? RXS_BPF_PROG_SCHED_CLS :
-	       a == RXS_BPF_ATTACH_SOCKET_FILTER ? RXS_BPF_PROG_SOCKET_FILTER :
+	       a == RXS_BPF_ATTACH_SOCKET_FILTER || a == RXS_BPF_ATTACH_REUSEPORT ?
+			RXS_BPF_PROG_SOCKET_FILTER :
 						   RXS_BPF_PROG_XDP;
 }
 
@@ -38,6 +39,8 @@ const char *rxs_bpf_attach_name(enum rxs_bpf_attach attach)
 		return "tc ingress";
 	case RXS_BPF_ATTACH_SOCKET_FILTER:
 		return "socket filter";
+	case RXS_BPF_ATTACH_REUSEPORT:
+		return "reuseport";
 	}
 	return "?";
 }
@@ -54,8 +57,13 @@ const char *rxs_bpf_verdict_name(enum rxs_bpf_attach attach, unsigned int v)
 
 	if (attach == RXS_BPF_ATTACH_TC_INGRESS)
 		return v < ARRAY_SIZE(tc) ? tc[v] : NULL;
+	static const char *const rp[] = { "index 0", "index 1", "index 2", "index 3", "index 4",
+					  "index 5", "index 6", "index 7", "index 8" };
+
 	if (attach == RXS_BPF_ATTACH_SOCKET_FILTER)
 		return v < ARRAY_SIZE(sf) ? sf[v] : NULL;
+	if (attach == RXS_BPF_ATTACH_REUSEPORT)
+		return v < ARRAY_SIZE(rp) ? rp[v] : NULL;
 	return v < ARRAY_SIZE(xdp) ? xdp[v] : NULL;
 }
 
@@ -232,7 +240,8 @@ static void take_output(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 {
 	bool xdp = l->attach == RXS_BPF_ATTACH_XDP || l->attach == RXS_BPF_ATTACH_XDP_GENERIC;
-	bool sf = l->attach == RXS_BPF_ATTACH_SOCKET_FILTER;
+	bool sf = l->attach == RXS_BPF_ATTACH_SOCKET_FILTER ||
+		  l->attach == RXS_BPF_ATTACH_REUSEPORT;
 	uint32_t slot;
 	uint8_t ctx[192] = { 0 };
 	struct rxs_bpf_run_opts o = {
@@ -281,7 +290,7 @@ uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 	}
 	/* A socket filter returns a length: dropped, trimmed or whole ("drop", "trim",
 	 * "pass"); the others an action, counted by its code. */
-	if (sf)
+	if (l->attach == RXS_BPF_ATTACH_SOCKET_FILTER)
 		slot = !p->verdict ? 0 : p->verdict < p->len - 14 ? 1 : 2;
 	else
 		slot = RXS_MIN((int32_t)p->verdict < 0 ? RXS_BPF_VERDICTS - 1 : p->verdict,
@@ -364,6 +373,10 @@ rxs_bpf_object_t *rxs_bpf_host_object_find(const struct rxs_host *h, const char 
 
 /* ---- socket filters ---- */
 
+static int sk_prog_create(struct rxs_netns_bpf *bpf, const char *spec, const char *sock,
+			  enum rxs_bpf_attach attach, unsigned int ncpus,
+			  struct rxs_sk_filter **fp, char *err, size_t errlen);
+
 /* Classic BPF as tcpdump -ddd prints it: the count, then "code jt jf k" a line (commas
  * allowed). True when @spec is made of numbers only. */
 static bool cbpf_text(const char *spec)
@@ -418,6 +431,41 @@ static int cbpf_parse(const char *spec, struct rxs_bpf_prog *prog, char *err, si
 int rxs__sk_filter_create(struct rxs_netns_bpf *bpf, const char *spec, const char *sock,
 			  unsigned int ncpus, struct rxs_sk_filter **fp, char *err, size_t errlen)
 {
+	return sk_prog_create(bpf, spec, sock, RXS_BPF_ATTACH_SOCKET_FILTER, ncpus, fp, err,
+			      errlen);
+}
+
+int rxs__reuseport_prog_create(struct rxs_netns_bpf *bpf, const char *spec, const char *sock,
+			       unsigned int ncpus, struct rxs_sk_filter **fp, char *err,
+			       size_t errlen)
+{
+	const char *dot = strstr(spec, ".o");
+
+	if (!(dot && (dot[2] == 0 || dot[2] == ':') && !strchr(spec, ' ')) && !cbpf_text(spec)) {
+		snprintf(err, errlen, "reuseport_prog: classic BPF (tcpdump -ddd) or an eBPF "
+			 "object, not a tcpdump expression");
+		return -EINVAL;
+	}
+	return sk_prog_create(bpf, spec, sock, RXS_BPF_ATTACH_REUSEPORT, ncpus, fp, err, errlen);
+}
+
+uint32_t rxs__reuseport_prog_run(struct rxs_sk_filter *f, const uint8_t *data, uint32_t len,
+				 unsigned int cpu, uint64_t now)
+{
+	f->runs++;
+	if (f->link) {
+		struct rxs__bpf_pkt p = { .data = data - 14, .len = len + 14, .cpu = cpu,
+					  .now = now };
+
+		return rxs__bpf_link_run(f->link, &p);
+	}
+	return rxs_bpf_run(&f->cbpf, data, len, len);
+}
+
+static int sk_prog_create(struct rxs_netns_bpf *bpf, const char *spec, const char *sock,
+			  enum rxs_bpf_attach attach, unsigned int ncpus,
+			  struct rxs_sk_filter **fp, char *err, size_t errlen)
+{
 	struct rxs_sk_filter *f = rxs__calloc(1, sizeof(*f)), **fs;
 	const char *dot = strstr(spec, ".o");
 	int rc;
@@ -435,9 +483,8 @@ int rxs__sk_filter_create(struct rxs_netns_bpf *bpf, const char *spec, const cha
 		char path[RXS_BPF_PATH_MAX];
 
 		snprintf(path, sizeof(path), "%.*s", (int)(dot + 2 - spec), spec);
-		rc = rxs__bpf_attach(bpf, path, dot[2] ? dot + 3 : NULL,
-				     RXS_BPF_ATTACH_SOCKET_FILTER, sock, ncpus, &f->link, err,
-				     errlen);
+		rc = rxs__bpf_attach(bpf, path, dot[2] ? dot + 3 : NULL, attach, sock, ncpus,
+				     &f->link, err, errlen);
 	} else if (cbpf_text(spec)) {
 		rc = cbpf_parse(spec, &f->cbpf, err, errlen);
 	} else {

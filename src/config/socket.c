@@ -368,9 +368,9 @@ static int set_reuseport(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 
 /* A filter: an object (a path ending in .o, or .o:function) resolves against the scenario's
  * folder; an expression or a classic program is kept as written. */
-static int set_sk_filter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+static int set_bpf_text(struct cfg_ctx *c, yaml_node_t *v, char *f)
 {
-	char *f = SOCK(obj)->filter, *path = NULL;
+	char *path = NULL;
 	const char *s = NULL, *dot;
 	int err = rxs__cfg_scalar(c, v, &s);
 
@@ -383,14 +383,23 @@ static int set_sk_filter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 			return err;
 		s = path;
 	}
-	if (strlen(s) >= sizeof(SOCK(obj)->filter)) {
+	if (strlen(s) >= RXS_BPF_PATH_MAX) {
 		rxs__free(path);
-		return rxs__cfg_error(c, v, "filter longer than %zu characters",
-				      sizeof(SOCK(obj)->filter) - 1);
+		return rxs__cfg_error(c, v, "longer than %d characters", RXS_BPF_PATH_MAX - 1);
 	}
 	strcpy(f, s);
 	rxs__free(path);
 	return 0;
+}
+
+static int set_sk_filter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return set_bpf_text(c, v, SOCK(obj)->filter);
+}
+
+static int set_reuseport_prog(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return set_bpf_text(c, v, SOCK(obj)->reuseport_prog);
 }
 
 static const struct cfg_key socket_keys[] = {
@@ -407,6 +416,7 @@ static const struct cfg_key socket_keys[] = {
 	{ .name = "multicast_all", .set = set_mc_all },
 	{ .name = "reuseport", .set = set_reuseport },
 	{ .name = "filter", .set = set_sk_filter },
+	{ .name = "reuseport_prog", .set = set_reuseport_prog },
 	{ 0 },
 };
 

@@ -345,6 +345,13 @@ static int attach_bpf(struct rxs_host *h, char *err, size_t errlen)
 	for (unsigned int i = 0; i < h->sk.nsocks; i++) {
 		struct rxs_sock *sk = &h->sk.socks[i];
 
+		if (sk->cfg.reuseport_prog[0] &&
+		    (rc = rxs__reuseport_prog_create(&h->bpf, sk->cfg.reuseport_prog, sk->cfg.name,
+						     h->ncpus, &sk->reuseport_prog, msg,
+						     sizeof(msg)))) {
+			snprintf(err, errlen, "sockets[%u] (%s): %s", i, sk->cfg.name, msg);
+			return rc;
+		}
 		if (!sk->cfg.filter[0])
 			continue;
 		if (sk->cfg.proto != IPPROTO_UDP) {

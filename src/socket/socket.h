@@ -138,6 +138,7 @@ struct rxs_sock {
 	struct rxs_tcp_sock tcp;
 	uint8_t join_dev[RXS_SOCK_JOIN_MAX];	/* the device of each cfg.join, by index */
 	struct rxs_sk_filter *filter;		/* SO_ATTACH_FILTER/BPF (bpf/bpf.h), or NULL */
+	struct rxs_sk_filter *reuseport_prog;	/* SO_ATTACH_REUSEPORT_CBPF/EBPF, or NULL */
 	/* receive_queue, rmem_alloc, drops and delivered: the kernel's sk_receive_queue
 	 * lock, taken by the CPUs that queue and the application that reads */
 	struct rxs_lock lock;

@@ -167,6 +167,32 @@ static bool same_bind(const struct rxs_sock *a, const struct rxs_sock *b)
 	       !memcmp(a->cfg.local.addr, b->cfg.local.addr, 16);
 }
 
+/* The group's program (attached on any of its sockets, as setsockopt on one sets reuse->prog):
+ * run_bpf_filter() on the datagram past its UDP header; its return value is an index. */
+static unsigned int reuseport_prog_pick(struct rxs_sock *sk, const struct rxs_sk_buff *skb,
+					unsigned int n)
+{
+	struct rxs_netns_sock *ns = &sk->host->sk;
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+
+	for (unsigned int i = 0; i < ns->nsocks; i++) {
+		struct rxs_sock *s = &ns->socks[i];
+		uint32_t idx;
+
+		if (!s->reuseport_prog || !s->cfg.reuseport || !same_bind(s, sk))
+			continue;
+		if (skb->len < 8)
+			return n;
+		rxs__lock_acquire(&s->lock);
+		idx = rxs__reuseport_prog_run(s->reuseport_prog, skb->data + 8, skb->len - 8,
+					      sd->cpu, sd->now);
+		rxs__lock_release(&s->lock);
+		rxs__charge(sd, rxs__cost(sk->host, RXS_COST_BPF_RUN));
+		return idx;
+	}
+	return n;
+}
+
 struct rxs_sock *rxs__udp_reuseport_select(struct rxs_sock *sk, const struct rxs_sk_buff *skb)
 {
 	struct rxs_netns_sock *ns = &sk->host->sk;
@@ -177,7 +203,9 @@ struct rxs_sock *rxs__udp_reuseport_select(struct rxs_sock *sk, const struct rxs
 		n += ns->socks[i].cfg.reuseport && same_bind(&ns->socks[i], sk);
 	if (n < 2)
 		return sk;
-	pick = (unsigned int)(((uint64_t)udp_ehashfn(skb) * n) >> 32);	/* reciprocal_scale */
+	pick = reuseport_prog_pick(sk, skb, n);
+	if (pick >= n)		/* no program, or an index past the group: by hash */
+		pick = (unsigned int)(((uint64_t)udp_ehashfn(skb) * n) >> 32);	/* reciprocal_scale */
 	for (unsigned int i = 0; i < ns->nsocks; i++) {
 		struct rxs_sock *s = &ns->socks[i];
 
