@@ -212,7 +212,8 @@ const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t d,
 /* fib_validate_source() with rp_filter, the larger of all's and the device's: strict (1),
  * the route back to @s must leave by the device the packet came in on; loose (2), some
  * route back must exist. */
-static bool rp_filter_ok(const struct rxs_host *h, const struct rxs_netdev *dev, uint32_t s)
+static RXS_NOINLINE bool rp_filter_ok(const struct rxs_host *h, const struct rxs_netdev *dev,
+				       uint32_t s)
 {
 	unsigned int mode = RXS_MAX((unsigned int)h->inet.sysctl_rp_filter, dev->cfg.rp_filter);
 	const struct rxs_netdev *back;
@@ -274,7 +275,7 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 		/* fib_validate_source(): our own address as the source is a martian. */
 		if (is_local(h, rxs__get_be32(s)))
 			return RXS_DROP_IP_LOCAL_SOURCE;
-		if (unlikely(!rp_filter_ok(h, skb->dev, rxs__get_be32(s))))
+		if (unlikely(h->inet.rp_filter_on) && !rp_filter_ok(h, skb->dev, rxs__get_be32(s)))
 			goto rpfilter;
 		cb->route = RXS_RTN_LOCAL;
 		return RXS_DROP_NOT_DROPPED_YET;
@@ -289,7 +290,7 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 			rxs__icmp_send(skb, 3, 0);	/* net unreachable */
 			return RXS_DROP_IP_INNOROUTES;
 		}
-		if (unlikely(!rp_filter_ok(h, skb->dev, rxs__get_be32(s))))
+		if (unlikely(h->inet.rp_filter_on) && !rp_filter_ok(h, skb->dev, rxs__get_be32(s)))
 			goto rpfilter;
 		skb->oif = (uint16_t)out->ifindex;
 		cb->route = RXS_RTN_FORWARD;
@@ -478,7 +479,7 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb)
 	memcpy(cb->daddr, skb->data + 16, 4);
 	frag = rxs__get_be16(skb->data + 6);
 	cb->is_frag_tail = (frag & IP_OFFSET) != 0;
-	if (unlikely(sd->host->inet.nf_defrag) && (frag & (IP_MF | IP_OFFSET))) {
+	if (unlikely(frag & (IP_MF | IP_OFFSET)) && sd->host->inet.nf_defrag) {
 		/* nf_defrag_ipv4 (priority -400, with conntrack): conntrack and the rules see
 		 * whole datagrams, forwarded ones too, which leave refragmented. */
 		skb = rxs__ip_defrag(skb, (skb->data[0] & 15u) * 4);

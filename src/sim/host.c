@@ -440,6 +440,9 @@ static void set_sysctls(struct rxs_host *h)
 	h->sk.sysctl_rmem_default = SYSCTL(RMEM_DEFAULT);
 	h->inet.sysctl_ip_forward = SYSCTL(IP_FORWARD);
 	h->inet.sysctl_rp_filter = SYSCTL(RP_FILTER);
+	h->inet.rp_filter_on = h->inet.sysctl_rp_filter != 0;
+	for (unsigned int i = 0; i < h->sc->nnics; i++)
+		h->inet.rp_filter_on |= h->sc->nics[i].rp_filter != 0;
 	h->inet.sysctl_ipfrag_high_thresh = SYSCTL(IPFRAG_HIGH_THRESH);
 	h->inet.sysctl_ipfrag_time = SYSCTL(IPFRAG_TIME);
 	h->inet.sysctl_icmp_msgs_per_sec = SYSCTL(ICMP_MSGS_PER_SEC);
