@@ -706,17 +706,36 @@ case_tcp_rcvbuf_noread_scenario() {
 # ---------------------------------------------------------------- a slow reader
 # Default buffers; the server reads 8192 bytes every 10 ms (receive autotuning); the client
 # pushes 400 KB.
-case_tcp_rcvbuf_slowread_setup() { tcpwin_server 5011 0 8192:10; }
+# A reader the scenario states exactly: every 200 ms after accept() one recv() takes all
+# that is queued; the client sends chunk i at connect + 100 ms + i * 200 ms, each chunk
+# smaller than the window then open, so nothing arrives while the reader holds the socket
+# (no backlog) and no read's ACK makes the client send. Chunk sizes vary so that
+# tcp_rcv_space_adjust() grows sk_rcvbuf and some reads send a window update.
+# Without timestamps the receiver's RTT (rcv_rtt_est) comes from the window alone and only
+# ever falls: the first chunk, more than one window, gives a sample of a millisecond or less,
+# so every read (200 ms apart) measures. With timestamps each chunk's first segment echoed a
+# TSval 100-160 ms old, the estimate came near the read interval, and two runs differed in
+# which reads measured.
+SLOWREAD_CHUNKS=70000,8000,24000,36000,12000,36000,20000,8000,30000,6000
+# The client's tail loss probe (2 ms after a chunk's end, before the server's 40 ms delayed
+# ACK) raced the delayed ACK (3 and 5 probes in two runs): net.ipv4.tcp_early_retrans=0 in
+# the client netns turns it off.
+case_tcp_rcvbuf_slowread_setup() {
+    ns_c sysctl -qw net.ipv4.tcp_early_retrans=0 net.ipv4.tcp_timestamps=0
+    tcpwin_server 5011 0 drain:200
+}
 case_tcp_rcvbuf_slowread_traffic() {
-    bg cli ip netns exec "$NS_C" $PY "$TCPWIN_PY" tcp-push --dst "$IP_S" --port 5011 --bytes 400000 \
-        --wait 1.0 --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds $APP_MAX
+    bg cli ip netns exec "$NS_C" $PY "$TCPWIN_PY" tcp-paced --dst "$IP_S" --port 5011 \
+        --chunks $SLOWREAD_CHUNKS --every 200 --offset 100 \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds $APP_MAX
     wait_file "$WORK/cli.ready" 15
+    sleep 0.25
     tcpwin_end
 }
 case_tcp_rcvbuf_slowread_scenario() {
-    tcpwin_scenario "[{\"proto\": \"tcp\", \"addr\": \"$IP_S\", \"port\": 5011, \"backlog\": 16, \"app\": \"accepts, recv(8192) every 10 ms\"}]" '{}' \
-        "t 0: connect() to $IP_S:5011, non-blocking send() of 400000 bytes as the window allows, for 1.0 s" \
-        "then ss -tnmie on both ends, client output frozen, 0.5 s settle, 'after' snapshot"
+    tcpwin_scenario "[{\"proto\": \"tcp\", \"addr\": \"$IP_S\", \"port\": 5011, \"backlog\": 16, \"app\": \"accepts one connection; every 200 ms after accept() one non-blocking recv(4 MiB)\"}]" '{"client: net.ipv4.tcp_early_retrans": 0, "client: net.ipv4.tcp_timestamps": 0}' \
+        "t 0: connect() to $IP_S:5011; chunk i (bytes: $SLOWREAD_CHUNKS) with one blocking sendall() at connect + 100 ms + i * 200 ms" \
+        "0.25 s after the last chunk: ss -tnmie on both ends, client output frozen, 0.5 s settle, 'after' snapshot"
 }
 
 # ---------------------------------------------------------------- data past the window

@@ -4,9 +4,13 @@ oracle's network namespaces. Every mode is bounded by --max-seconds and writes w
 to --status.
 
   tcp-server --addr A --port P --backlog N [--rcvbuf B] [--accept 0|1]
-             [--read never|all|CHUNK:EVERY_MS]
+             [--read never|all|CHUNK:EVERY_MS|drain:EVERY_MS]
       listen(); SO_RCVBUF before listen() (the children inherit it and its lock); accept
-      every connection (unless --accept 0) and read as --read says.
+      every connection (unless --accept 0) and read as --read says. drain:T accepts one
+      connection and, every T ms after accept(), makes one non-blocking recv() of 4 MiB
+      (everything queued, in one tcp_recvmsg()).
+  tcp-paced --dst A --port P --chunks N,N,... --every MS --offset MS
+      connect(), then chunk i with one blocking sendall() at connect + offset + i * every.
   tcp-push --dst A --port P --bytes N --wait S
       connect(), send N bytes non-blocking as the window lets them, for S seconds.
   scapy-tcp --script overwindow|dupdata --iface I --src A --dst A --port P --smac M --dmac M
@@ -48,6 +52,26 @@ def ready(a):
         open(a.ready, "w").close()
 
 
+def tcp_drain(a, s, st, deadline, every):
+    c, _ = s.accept()
+    t0 = time.monotonic()
+    c.setblocking(False)
+    st.update({"accepted": 1, "read": [0], "reads": [0], "log": []})
+    k = 1
+    while time.monotonic() < deadline:
+        time.sleep(max(0.0, t0 + k * every - time.monotonic()))
+        try:
+            n = len(c.recv(1 << 22))
+        except BlockingIOError:
+            n = -1
+        st["log"].append([round(time.monotonic() - t0, 6), n])
+        if n > 0:
+            st["read"][0] += n
+            st["reads"][0] += 1
+        write_status(a.status, st)
+        k += 1
+
+
 def tcp_server(a, deadline):
     s = socket.socket(socket.AF_INET6 if ":" in a.addr else socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -59,6 +83,8 @@ def tcp_server(a, deadline):
           "accepted": 0, "read": [], "reads": []}
     write_status(a.status, st)
     ready(a)
+    if a.read.startswith("drain:"):
+        return tcp_drain(a, s, st, deadline, float(a.read[6:]) / 1000.0)
     conns = []
     chunk, every = 0, 0.0
     if a.read not in ("never", "all"):
@@ -312,6 +338,22 @@ def udp_send(a):
     write_status(a.status, {"sent": sent, "errors": errs})
 
 
+def tcp_paced(a, deadline):
+    c = socket.create_connection((a.dst, a.port))
+    t0 = time.monotonic()
+    chunks = [int(x) for x in a.chunks.split(",")]
+    st = {"sent": [], "at": []}
+    for i, n in enumerate(chunks):
+        time.sleep(max(0.0, t0 + (a.offset + i * a.every) / 1000.0 - time.monotonic()))
+        st["at"].append(round(time.monotonic() - t0, 6))
+        c.sendall(bytes(j % 251 for j in range(n)))
+        st["sent"].append(n)
+    write_status(a.status, st)
+    ready(a)
+    while time.monotonic() < deadline:    # keep the connection open until killed
+        time.sleep(0.2)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode")
@@ -328,6 +370,9 @@ def main():
     ap.add_argument("--bytes", type=int, default=0)
     ap.add_argument("--wait", type=float, default=1.0)
     ap.add_argument("--script", default="")
+    ap.add_argument("--chunks", default="")
+    ap.add_argument("--every", type=float, default=200.0)
+    ap.add_argument("--offset", type=float, default=100.0)
     ap.add_argument("--iface")
     ap.add_argument("--smac")
     ap.add_argument("--dmac")
@@ -351,6 +396,8 @@ def main():
             tcp_server(a, deadline)
         elif a.mode == "tcp-push":
             tcp_push(a, deadline)
+        elif a.mode == "tcp-paced":
+            tcp_paced(a, deadline)
         elif a.mode == "scapy-tcp":
             scapy_tcp(a, st)
         elif a.mode == "scapy-acceptq":
