@@ -50,6 +50,7 @@
 	XX(TCP_SYNACK_RETRIES, "net.ipv4.tcp_synack_retries", 1, 5, 0, 0, 0, 255) \
 	XX(TCP_ABORT_ON_OVERFLOW, "net.ipv4.tcp_abort_on_overflow", 1, 0, 0, 0, 0, 1) \
 	XX(TCP_RMEM, "net.ipv4.tcp_rmem", 3, 4096, 131072, 33554432, 1, INT32_MAX) \
+	XX(TCP_MODERATE_RCVBUF, "net.ipv4.tcp_moderate_rcvbuf", 1, 1, 0, 0, 0, 1) \
 	XX(TCP_WMEM, "net.ipv4.tcp_wmem", 3, 4096, 16384, 4194304, 1, INT32_MAX) \
 	XX(ICMP_RATELIMIT, "net.ipv4.icmp_ratelimit", 1, 1000, 0, 0, 0, INT32_MAX) \
 	XX(ICMP_RATEMASK, "net.ipv4.icmp_ratemask", 1, 6168, 0, 0, 0, INT32_MAX) \

@@ -14,6 +14,7 @@
 #include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/proto_int.h"
+#include "proto/tcp_int.h"
 
 #define NEXTHDR_HOP 0
 #define NEXTHDR_ROUTING 43
@@ -318,6 +319,8 @@ int rxs__proto_init(struct rxs_host *h)
 	int err = rxs__ip_init(h);
 
 	rxs__inet_init(h);
+	h->sk.tcp_rcv_space_adjust = rxs__tcp_rcv_space_adjust;
+	h->sk.tcp_cleanup_rbuf = rxs__tcp_cleanup_rbuf;
 
 	err = err ? err : rxs__mc_init(h);
 	err = err ? err : rxs__ipfrag_init(h);

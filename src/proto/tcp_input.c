@@ -108,6 +108,8 @@ static void measure_rcv_mss(struct rxs_sock *sk, uint32_t len, uint32_t skb_len,
 			return;
 		}
 	}
+	if (tp->pushed)
+		tp->pushed2 = true;
 	tp->pushed = true;
 }
 
@@ -216,6 +218,7 @@ static void event_data_recv(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 	tp->ack_sched = true;
 	measure_rcv_mss(sk, gso_size ? gso_size : tcb->payload, tcb->payload, truesize,
 				 tcb->flags, tcb->doff);
+	rxs__tcp_rcv_rtt_measure(tp);
 	if (!tp->ato_j) {
 		incr_quickack(tp, TCP_MAX_QUICKACKS);
 		tp->ato_j = atomin;
@@ -520,6 +523,7 @@ static bool try_coalesce(struct rxs_sock *sk, struct rxs_sk_buff *to, struct rxs
 	}
 	rxs__tcp_mem_charge(sk, delta);
 	from->truesize = delta;
+	f->flags |= RXS_TCB_MERGED;
 	f->tailroom = tailroom;
 	f->nr_frags = nr_frags;
 	t->flags |= f->flags & TH_FIN;
@@ -1116,10 +1120,9 @@ static bool fast_path(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct r
 	return true;
 }
 
-void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
-			      const struct rxs_tcp_cb *tcb)
+static void rcv_established(struct rxs_softnet_data *sd, struct rxs_sock *sk,
+			    struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
 {
-	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_tcp_sock *tp = &sk->tcp;
 
 	RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_rcv_established",
@@ -1167,4 +1170,21 @@ void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
 	}
 	if (tp->ack_sched)
 		ack_snd_check(sd, sk, true);
+}
+
+void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
+			      const struct rxs_tcp_cb *tcb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	tp->mstamp = sd->now / 1000;	/* tcp_mstamp_refresh() */
+	tp->in_rcv = true;
+	rcv_established(sd, sk, skb, tcb);
+	tp->in_rcv = false;
+	/* A reader woken by this segment: its tcp_cleanup_rbuf() after the softirq's own ACK. */
+	if (unlikely(tp->rbuf_pending)) {
+		tp->rbuf_pending = false;
+		rxs__tcp_cleanup_rbuf(sd, sk, tp->rbuf_copied, sd->now);
+	}
 }

@@ -77,6 +77,10 @@ void rxs__tcp_child_init_rwin(struct rxs_sock *child, const struct rxs_sock *lis
 			      const struct rxs_reqsk *req, uint16_t advmss);
 void rxs__tcp_default_rwin(struct rxs_sock *sk, uint16_t advmss);
 void rxs__tcp_init_buffer_space(struct rxs_sock *sk);
+void rxs__tcp_rcv_rtt_measure(struct rxs_tcp_sock *tp);
+void rxs__tcp_rcv_space_adjust(struct rxs_sock *sk);
+void rxs__tcp_cleanup_rbuf(struct rxs_softnet_data *sd, struct rxs_sock *sk, int64_t copied,
+			   uint64_t t);
 uint16_t rxs__tcp_select_window(struct rxs_softnet_data *sd, struct rxs_sock *sk, int64_t raw);
 
 /* tcp_win_from_space(): bytes of buffer as bytes of window, by the scaling ratio. */

@@ -159,7 +159,8 @@ void rxs__tcp_send_ack_win(struct rxs_softnet_data *sd, struct rxs_sock *sk, int
 		if (--tp->quick == 0)
 			tp->ato_j = (uint32_t)rxs__jiffies(sk->host, TCP_DELACK_MIN_NS);
 	}
-	tp->ack_sched = tp->delack_armed = tp->pushed = tp->ack_now_flag = tp->nomem = false;
+	tp->ack_sched = tp->delack_armed = tp->pushed = tp->pushed2 = tp->ack_now_flag = false;
+	tp->nomem = false;
 	tx_segment(sd, sk->host, &s);
 }
 

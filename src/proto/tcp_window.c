@@ -162,6 +162,8 @@ void rxs__tcp_init_buffer_space(struct rxs_sock *sk)
 	tp->rcv_ssthresh = RXS_MIN(tp->rcv_ssthresh, tp->window_clamp);
 	tp->rcvq_space = RXS_MIN(RXS_MIN(tp->rcv_ssthresh, tp->rcv_wnd),
 				 (uint32_t)TCP_INIT_CWND * tp->advmss);
+	tp->rcvq_seq = tp->copied_seq;
+	tp->rcvq_time = tp->mstamp;
 }
 
 /* tcp_select_window(): the window field of an ACK going out now; the offered right edge never
@@ -205,4 +207,107 @@ void rxs__tcp_mem_uncharge(struct rxs_sock *sk, uint32_t size)
 	sk->tcp.forward_alloc += size;
 	if (sk->tcp.forward_alloc >= (int64_t)SK_MEM_QUANTUM)
 		sk->tcp.forward_alloc %= SK_MEM_QUANTUM;
+}
+
+/* tcp_rcv_rtt_update() for a sample from the window (win_dep): the smallest only. */
+static void rcv_rtt_update(struct rxs_tcp_sock *tp, uint32_t sample_us)
+{
+	uint64_t m = (uint64_t)sample_us << 3;
+
+	if (!tp->rcv_rtt_us || m < tp->rcv_rtt_us)
+		tp->rcv_rtt_us = (uint32_t)RXS_MIN(m, (uint64_t)UINT32_MAX);
+}
+
+/* tcp_rcv_rtt_measure(), from tcp_event_data_recv(): the time a window's worth of data took
+ * to arrive. (Connections with timestamps also sample from the TSecr, tcp_rcv_rtt_measure_ts:
+ * not modelled.) */
+void rxs__tcp_rcv_rtt_measure(struct rxs_tcp_sock *tp)
+{
+	if (tp->rcv_rtt_time) {
+		uint64_t d;
+
+		if (before(tp->rcv_nxt, tp->rcv_rtt_seq))
+			return;
+		d = tp->mstamp > tp->rcv_rtt_time ? tp->mstamp - tp->rcv_rtt_time : 0;
+		rcv_rtt_update(tp, (uint32_t)RXS_MAX(RXS_MIN(d, (uint64_t)UINT32_MAX >> 3), 1u));
+	}
+	tp->rcv_rtt_seq = tp->rcv_nxt + tp->rcv_wnd;
+	tp->rcv_rtt_time = RXS_MAX(tp->mstamp, 1u);
+}
+
+/* tcp_rcvbuf_grow() (6.18): rcvq_space.space becomes @newval; unless tcp_moderate_rcvbuf is
+ * off or SO_RCVBUF locked the buffer, a window of twice @newval, plus twice that again for
+ * each time @newval exceeds the old space (the sender in slow start), sets sk_rcvbuf (up to
+ * tcp_rmem[2], never down) and window_clamp. */
+static void rcvbuf_grow(struct rxs_sock *sk, uint32_t newval)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	uint32_t oldval = tp->rcvq_space, rcvwin;
+	int64_t rcvbuf;
+	uint64_t grow;
+
+	tp->rcvq_space = newval;
+	if (!sk->host->sk.sysctl_tcp_moderate_rcvbuf || tp->rcvbuf_lock || !oldval)
+		return;
+	rcvwin = newval << 1;
+	grow = (uint64_t)rcvwin * (newval - oldval) / oldval;
+	rcvwin += (uint32_t)(grow << 1);
+	rcvbuf = RXS_MIN((int64_t)(((uint64_t)rcvwin << 8) / RXS_MAX(tp->scaling_ratio, 1u)),
+			 sk->host->sk.sysctl_tcp_rmem[2]);
+	if (rcvbuf > sk->rcvbuf) {
+		sk->rcvbuf = rcvbuf;
+		tp->window_clamp = (uint32_t)win_from_space(tp->scaling_ratio, rcvbuf);
+	}
+}
+
+/* tcp_rcv_space_adjust(), after each skb tcp_recvmsg() copied: at most once per receiver
+ * RTT (tcp_mstamp is not refreshed by a read, so the later skbs of one read see no time
+ * pass), the bytes read since the last measure, less those still queued, grow the buffer
+ * when they exceed rcvq_space.space. */
+void rxs__tcp_rcv_space_adjust(struct rxs_sock *sk)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	int64_t time, copied;
+
+	if (!tp->rcv_rtt_us)
+		return;
+	time = tp->mstamp > tp->rcvq_time ? (int64_t)(tp->mstamp - tp->rcvq_time) : 0;
+	if (time < (int64_t)(tp->rcv_rtt_us >> 3))
+		return;
+	copied = (int32_t)(tp->copied_seq - tp->rcvq_seq) - (int32_t)(tp->rcv_nxt - tp->copied_seq);
+	if (copied > (int64_t)tp->rcvq_space)
+		rcvbuf_grow(sk, (uint32_t)copied);
+	tp->rcvq_seq = tp->copied_seq;
+	tp->rcvq_time = tp->mstamp;
+}
+
+/* __tcp_cleanup_rbuf(): after a read, an ACK if one is scheduled and more than one rcv_mss
+ * went unacknowledged (or a pushed small segment was waiting and the queue is now empty), or
+ * if the window open now is at most half the clamp and __tcp_select_window() would at least
+ * double it. */
+void rxs__tcp_cleanup_rbuf(struct rxs_softnet_data *sd, struct rxs_sock *sk, int64_t copied,
+			   uint64_t t)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	bool time_to_ack = false;
+
+	if (tp->ack_sched &&
+	    (tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss ||
+	     (copied > 0 && (tp->pushed2 || (tp->pushed && !tp->pingpong)) && !sk->rmem_alloc)))
+		time_to_ack = true;
+	if (copied > 0 && !time_to_ack && tp->state == RXS_TCP_ESTABLISHED) {
+		uint32_t now = rxs__tcp_receive_window(tp);
+
+		if (2 * (uint64_t)now <= tp->window_clamp) {
+			uint32_t win = rxs__tcp_select_window_raw(sk);
+
+			if (win && win >= 2 * (uint64_t)now)
+				time_to_ack = true;
+		}
+	}
+	if (time_to_ack) {
+		if (sd->now < t)
+			sd->now = t;
+		rxs__tcp_send_ack(sd, sk);
+	}
 }

@@ -467,6 +467,7 @@ static void set_sysctls(struct rxs_host *h)
 #undef SYSCTL
 	memcpy(h->sk.sysctl_tcp_rmem, sc->sysctl.val[RXS_SYSCTL_TCP_RMEM],
 	       sizeof(h->sk.sysctl_tcp_rmem));
+	h->sk.sysctl_tcp_moderate_rcvbuf = rxs_scenario_sysctl(sc, RXS_SYSCTL_TCP_MODERATE_RCVBUF);
 	h->sk.sysctl_wmem_max = rxs_scenario_sysctl(sc, RXS_SYSCTL_WMEM_MAX);
 	h->sk.sysctl_wmem_default = rxs_scenario_sysctl(sc, RXS_SYSCTL_WMEM_DEFAULT);
 	memcpy(h->sk.sysctl_tcp_wmem, sc->sysctl.val[RXS_SYSCTL_TCP_WMEM],

@@ -235,6 +235,7 @@ struct rxs_tcp_skb_cb {
 };
 
 #define RXS_TCB_FRAGS 0x80			/* the payload sits in page frags */
+#define RXS_TCB_MERGED 0x40			/* coalesced into the skb before it */
 #define TCP_SKB_CB(skb) ((struct rxs_tcp_skb_cb *)(void *)(skb)->cb)
 
 _Static_assert(sizeof(struct rxs_tcp_skb_cb) <= sizeof(((struct rxs_sk_buff *)0)->cb),

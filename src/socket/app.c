@@ -87,6 +87,27 @@ static int64_t app_read_one(struct rxs_sock *sk, uint64_t t)
 	return bytes;
 }
 
+/* A TCP connection's read: one tcp_recvmsg() taking up to @max skbs, then
+ * tcp_cleanup_rbuf(). The bytes read, or -1 when there was nothing. */
+static int64_t app_read_tcp(struct rxs_sock *sk, uint64_t t, unsigned int max)
+{
+	int64_t bytes, copied = -1;
+
+	for (unsigned int i = 0; i < max && (bytes = app_read_one(sk, t)) >= 0; i++)
+		copied = (copied < 0 ? 0 : copied) + bytes;
+	if (copied >= 0 && sk->tcp.in_rcv) {
+		sk->tcp.rbuf_copied = (sk->tcp.rbuf_pending ? sk->tcp.rbuf_copied : 0) + copied;
+		sk->tcp.rbuf_pending = true;
+	} else if (copied >= 0)
+		sk->host->sk.tcp_cleanup_rbuf(app_cpu(sk), sk, copied, t);
+	return copied;
+}
+
+static bool is_tcp_conn(const struct rxs_sock *sk)
+{
+	return sk->cfg.proto == IPPROTO_TCP && sk->tcp.state != RXS_TCP_LISTEN;
+}
+
 /* What the application could take now: datagrams, segments, or connections to accept. */
 static uint32_t app_backlog(const struct rxs_sock *sk)
 {
@@ -126,8 +147,11 @@ void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t)
 		return;
 	switch (app->cfg.kind) {
 	case RXS_APP_ALL:
-		while (app_backlog(sk) && app_read_one(sk, t) >= 0)
-			;
+		if (is_tcp_conn(sk))
+			app_read_tcp(sk, t, UINT32_MAX);
+		else
+			while (app_backlog(sk) && app_read_one(sk, t) >= 0)
+				;
 		break;
 	case RXS_APP_NEVER:
 		break;
@@ -150,15 +174,18 @@ static void app_run(void *obj, uint64_t t)
 
 	app->timer_armed = false;
 	if (app->cfg.kind == RXS_APP_RATE) {
-		bytes = app_read_one(sk, t);
+		bytes = is_tcp_conn(sk) ? app_read_tcp(sk, t, 1) : app_read_one(sk, t);
 		if (bytes < 0)
 			return;
 		app->last_ns = t;
 		app->next_ns = rate_next(app, bytes);
 		app_arm(sk, app->next_ns);
 	} else if (app->cfg.kind == RXS_APP_BATCH) {
-		for (unsigned int i = 0; i < app->cfg.batch && app_read_one(sk, t) >= 0; i++)
-			;
+		if (is_tcp_conn(sk))
+			app_read_tcp(sk, t, app->cfg.batch);
+		else
+			for (unsigned int i = 0; i < app->cfg.batch && app_read_one(sk, t) >= 0; i++)
+				;
 		app_arm(sk, t + RXS_MAX(app->cfg.every_ns, 1u));
 	}
 }

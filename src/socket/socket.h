@@ -117,6 +117,17 @@ struct rxs_tcp_sock {
 	struct { uint32_t start, end; } sacks[4], dup_sack;
 	uint32_t rcv_ooopack;
 	uint32_t rcvq_space;			/* rcvq_space.space, set at ESTABLISHED */
+	/* Autotuning (tcp_rcv_space_adjust): tcp_mstamp (us, the last segment's), rcvq_space's
+	 * seq and time; rcv_rtt_est from the window (rtt_us << 3, the measure's end and start;
+	 * rcv_rtt_time 0: none yet). */
+	uint64_t mstamp, rcvq_time, rcv_rtt_time;
+	uint32_t rcvq_seq, rcv_rtt_us, rcv_rtt_seq;
+	bool pushed2;				/* ICSK_ACK_PUSHED2 */
+	/* A reader that reads as data comes reads inside the segment's processing here; its
+	 * tcp_cleanup_rbuf() waits for the end of it (in_rcv), as a woken reader runs after the
+	 * softirq: the bytes it read (rbuf_pending: it did read). */
+	bool in_rcv, rbuf_pending;
+	int64_t rbuf_copied;
 	struct rxs_rwin_cache syn_rwin[4];	/* a listener's: by timestamps, window scaling */
 };
 
@@ -166,6 +177,13 @@ struct rxs_netns_sock {
 	int64_t sysctl_rmem_max;
 	int64_t sysctl_rmem_default;
 	int64_t sysctl_tcp_rmem[3];
+	int64_t sysctl_tcp_moderate_rcvbuf;
+	/* What a TCP read calls in proto, filled by rxs__proto_init(): tcp_rcv_space_adjust()
+	 * after each skb copied, tcp_cleanup_rbuf() at the end of a tcp_recvmsg() that copied
+	 * @copied bytes (its ACK, if any, leaves from @sd at @t). */
+	void (*tcp_rcv_space_adjust)(struct rxs_sock *sk);
+	void (*tcp_cleanup_rbuf)(struct rxs_softnet_data *sd, struct rxs_sock *sk, int64_t copied,
+				 uint64_t t);
 	int64_t sysctl_wmem_max;
 	int64_t sysctl_wmem_default;
 	int64_t sysctl_tcp_wmem[3];

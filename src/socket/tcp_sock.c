@@ -333,6 +333,9 @@ struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk)
 	sk->tcp.copied_seq += bytes;
 	sk->delivered++;
 	sk->delivered_bytes += bytes;
+	/* The end of one of the kernel's skbs (the next one was not coalesced into it). */
+	if (!sk->receive_queue.head || !(TCP_SKB_CB(sk->receive_queue.head)->flags & RXS_TCB_MERGED))
+		sk->host->sk.tcp_rcv_space_adjust(sk);
 	return skb;
 }
 
