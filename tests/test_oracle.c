@@ -74,8 +74,7 @@ static const struct {
 	{ __LINE__, OWN, "mcast-join", NULL, NULL },
 	/* 802.1Q tags with no VLAN device: this kernel has no CONFIG_VLAN_8021Q. */
 	{ __LINE__, OWN, "vlan-notags", NULL, NULL },
-	/* Issue 21 (docs/tcp-window.md); its other cases wait in tests/oracle/pending until
-	 * rxsim matches them. */
+	/* Issue 21 (docs/tcp-window.md). */
 	{ __LINE__, OWN, "sock-min-rcvbuf", NULL, NULL },	/* SOCK_MIN_RCVBUF 2304 */
 	{ __LINE__, OWN, "udp6-noport", NULL, NULL },		/* ICMPv6 rate limits */
 	{ __LINE__, OWN, "udp-bcast-bound", NULL, NULL },	/* bound addresses, bcast pings */
@@ -92,6 +91,10 @@ static const struct {
 	/* tcp-rcvbuf-noread over IPv6: the same code, IPv6's MSS. */
 	{ __LINE__, OWN, "tcp6-rcvbuf-noread", NULL, NULL },
 	{ __LINE__, OWN, "tcp6-rcvbuf-noread", NULL, "expect-connections.json" },
+	/* A reader on a fixed schedule: autotuning (tcp_rcv_space_adjust) grows sk_rcvbuf and
+	 * tcp_cleanup_rbuf() sends window updates after the reads. */
+	{ __LINE__, OWN, "tcp-rcvbuf-slowread", NULL, NULL },
+	{ __LINE__, OWN, "tcp-rcvbuf-slowread", NULL, "expect-connections.json" },
 #ifdef RXS_HAVE_LIBBPF
 	/* A real XDP program (xdp_oracle.o, the object the kernel ran) in generic mode on the
 	 * veth: rxsim opens it with libbpf, so without libbpf the case is left out. */
