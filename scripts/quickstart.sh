@@ -26,10 +26,14 @@ build() {	# build DIR [cmake options...] [--target T]
 	fi
 }
 
+# The build users get is the fast one: link-time and profile-guided optimisation (the
+# profile trained on rxsim-bench's workloads at build time, about 1 to 3 minutes more on 2
+# cores; docs/performance.md). The sanitized builds below take neither.
+fast=(-DRXS_LTO=ON -DRXS_PGO=ON)
 scripts/setup.sh
 case "${1:-}" in
 example)
-	build build
+	build build "${fast[@]}"
 	exec build/rxsim replay examples/udp-rcvbuf/scenario.yaml
 	;;
 test)
@@ -38,7 +42,7 @@ test)
 			echo "== ${tool%%:*} is not installed: ${tool#*:} will be skipped" \
 			     "(scripts/setup.sh --extras installs it)"
 	done
-	build build
+	build build "${fast[@]}"
 	(cd build && ctest --output-on-failure -j "$jobs")
 	echo "== again under AddressSanitizer + UndefinedBehaviorSanitizer"
 	build build-asan -DRXS_SANITIZE=ON
