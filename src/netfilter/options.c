@@ -568,8 +568,10 @@ static int multiport_option(struct rule_ctx *c, struct nf_match *m, const char *
 	return n ? 1 : rxs__nf_fail(c->p, "bad port list '%s'", s);
 }
 
-/* libxt_limit.c parse_rate(): "N[/second|/minute|/hour|/day]", any prefix of the unit. */
-static bool parse_rate(const char *s, uint32_t *avg)
+/* parse_rate() of libxt_limit.c and libxt_hashlimit.c: "N[/second|/minute|/hour|/day]",
+ * any prefix of the unit; *avg = @scale / (N per second), the time between packets in the
+ * match's units. */
+static bool parse_rate_scaled(const char *s, uint64_t scale, uint64_t *avg)
 {
 	static const struct { const char *unit; uint32_t mult; } units[] = {
 		{ "second", 1 }, { "minute", 60 }, { "hour", 3600 }, { "day", 86400 },
@@ -596,8 +598,19 @@ static bool parse_rate(const char *s, uint32_t *avg)
 	num[n] = '\0';
 	if (!parse_u32(num, 10, UINT32_MAX, &r) || !r)
 		return false;
-	*avg = (uint32_t)(10000ull * mult / r);	/* XT_LIMIT_SCALE */
+	*avg = scale * mult / r;
 	return *avg != 0;
+}
+
+/* -m limit's rate, in XT_LIMIT_SCALE units (at most 10000 * 86400: it fits 32 bits). */
+static bool parse_rate(const char *s, uint32_t *avg)
+{
+	uint64_t a;
+
+	if (!parse_rate_scaled(s, 10000, &a))
+		return false;
+	*avg = (uint32_t)a;
+	return true;
 }
 
 static int limit_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
@@ -936,37 +949,11 @@ static int tcpmss_option(struct rule_ctx *c, struct nf_match *m, const char *opt
 	return 1;
 }
 
-/* libxt_hashlimit.c parse_rate() for packet rates (revision 2+, XT_HASHLIMIT_SCALE_v2):
- * "N", "N/second", "N/sec", "N/s", "N/minute"... Byte rates ("kb/s") are refused. */
+/* -m hashlimit's packet rates (revision 2+, XT_HASHLIMIT_SCALE_v2): "N", "N/second",
+ * "N/sec", "N/s", "N/minute"... Byte rates ("kb/s") are refused. */
 static bool parse_hl_rate(const char *s, uint64_t *avg)
 {
-	static const struct { const char *unit; uint32_t mult; } units[] = {
-		{ "second", 1 }, { "minute", 60 }, { "hour", 3600 }, { "day", 86400 },
-	};
-	const char *slash = strchr(s, '/');
-	uint32_t mult = 1, r;
-	char num[16];
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-
-	if (slash) {
-		size_t len = strlen(slash + 1);
-		unsigned int i;
-
-		for (i = 0; i < ARRAY_SIZE(units); i++)
-			if (len && !strncasecmp(slash + 1, units[i].unit, len))
-				break;
-		if (i == ARRAY_SIZE(units))
-			return false;
-		mult = units[i].mult;
-	}
-	if (n == 0 || n >= sizeof(num))
-		return false;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	if (!parse_u32(num, 10, UINT32_MAX, &r) || !r)
-		return false;
-	*avg = 1000000ull * mult / r;
-	return *avg != 0;
+	return parse_rate_scaled(s, 1000000, avg);
 }
 
 static int hashlimit_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
