@@ -631,25 +631,32 @@ static int limit_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
 	return 1;
 }
 
-static int length_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+/* An option taking one "min[:max]" range, once (--length, --mss). */
+static int range_option(struct rule_ctx *c, struct nf_match *m, const char *opt,
+			const char *name, const char *what, uint16_t *min, uint16_t *max)
 {
 	const char *s;
 	uint16_t pr[2];
 
-	if (strcmp(opt, "--length"))
+	if (strcmp(opt, name))
 		return 0;
 	m->invert = take_invert(c);
 	s = next_arg(c, opt);
 	if (!s)
 		return c->p->rc;
 	if (m->set)
-		return rxs__nf_fail(c->p, "only one '--length' allowed");
+		return rxs__nf_fail(c->p, "only one '%s' allowed", name);
 	if (!parse_range(s, pr))
-		return rxs__nf_fail(c->p, "bad length range '%s'", s);
-	m->u.len.min = pr[0];
-	m->u.len.max = pr[1];
+		return rxs__nf_fail(c->p, "bad %s range '%s'", what, s);
+	*min = pr[0];
+	*max = pr[1];
 	m->set = true;
 	return 1;
+}
+
+static int length_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
+{
+	return range_option(c, m, opt, "--length", "length", &m->u.len.min, &m->u.len.max);
 }
 
 static int comment_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
@@ -930,23 +937,7 @@ static int ttl_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
 
 static int tcpmss_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
 {
-	const char *s;
-	uint16_t pr[2];
-
-	if (strcmp(opt, "--mss"))
-		return 0;
-	m->invert = take_invert(c);
-	s = next_arg(c, opt);
-	if (!s)
-		return c->p->rc;
-	if (m->set)
-		return rxs__nf_fail(c->p, "only one '--mss' allowed");
-	if (!parse_range(s, pr))
-		return rxs__nf_fail(c->p, "bad MSS range '%s'", s);
-	m->u.mss.min = pr[0];
-	m->u.mss.max = pr[1];
-	m->set = true;
-	return 1;
+	return range_option(c, m, opt, "--mss", "MSS", &m->u.mss.min, &m->u.mss.max);
 }
 
 /* -m hashlimit's packet rates (revision 2+, XT_HASHLIMIT_SCALE_v2): "N", "N/second",
