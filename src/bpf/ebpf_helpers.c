@@ -383,17 +383,18 @@ static uint64_t h_xdp_adjust_tail(struct ebpf_run *r, const uint64_t *a)
 /* bpf_xdp_load_bytes / bpf_xdp_store_bytes, on the linear buffer. */
 static uint64_t xdp_bytes(struct ebpf_run *r, const uint64_t *a, bool store)
 {
+	uint32_t off = (uint32_t)a[1];	/* the helper's offset is a u32 */
 	uint32_t len = (uint32_t)a[3];
 	uint8_t *buf;
 
 	if (!ARG_CTX(r, a[0]) || !len || !(buf = rxs__ebpf_mem(r, a[2], len, !store)))
 		return 0;
-	if (a[1] + len > pkt_len(r))
+	if (off > pkt_len(r) || len > pkt_len(r) - off)
 		return ERR(-EINVAL);
 	if (store)
-		memcpy(r->pkt + r->data + a[1], buf, len);
+		memcpy(r->pkt + r->data + off, buf, len);
 	else
-		memcpy(buf, r->pkt + r->data + a[1], len);
+		memcpy(buf, r->pkt + r->data + off, len);
 	return 0;
 }
 

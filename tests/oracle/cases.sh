@@ -978,3 +978,8 @@ $(scn_common)
 }
 JSON
 }
+
+# More cases, a file per topic beside this one (cases-TOPIC.sh), each adding to $CASES.
+for extra in "$(dirname "${BASH_SOURCE[0]}")"/cases-*.sh; do
+    [ -e "$extra" ] && source "$extra"
+done
