@@ -933,6 +933,16 @@ static const struct {
 	{ __LINE__, EPROG(ELDX(ESW, 2, 1, 0), ELDX(ESB, 0, 2, 14), EXIT), -EFAULT, 0 },
 	{ __LINE__, EPROG(EST(ESW, 1, 16, 0), MOV64_IMM(0, 0), EXIT), -EFAULT, 0 },
 	{ __LINE__, EPROG(ELDX(ESH, 0, 1, 12), EXIT), -EFAULT, 0 },	/* xdp_md: 4-byte reads */
+	/* bpf_xdp_load_bytes#189 (ctx, u32 offset, buf, len): in bounds; past the end; and an
+	 * offset whose sum with the length wraps (found by fuzz_ebpf): -EINVAL, not a crash. */
+	{ __LINE__, EPROG(MOV64_IMM(2, 12), EI(0xbf, 3, 10, 0, 0), ALU64_IMM(0x00, 3, -8),
+			  MOV64_IMM(4, 2), CALL(189), ELDX(ESH, 0, 10, -8), EXIT), 0, 0x0808 },
+	{ __LINE__, EPROG(MOV64_IMM(2, 12), EI(0xbf, 3, 10, 0, 0), ALU64_IMM(0x00, 3, -8),
+			  MOV64_IMM(4, 3), CALL(189), EXIT), 0, (uint32_t)-EINVAL },
+	{ __LINE__, EPROG(MOV64_IMM(2, -1), EI(0xbf, 3, 10, 0, 0), ALU64_IMM(0x00, 3, -8),
+			  MOV64_IMM(4, 4), CALL(189), EXIT), 0, (uint32_t)-EINVAL },
+	{ __LINE__, EPROG(LD_IMM64(2, 1, 0xffffffff), EI(0xbf, 3, 10, 0, 0),
+			  ALU64_IMM(0x00, 3, -8), MOV64_IMM(4, 4), CALL(189), EXIT), 0, 0 },
 };
 
 static void test_ebpf_insns(void **state)
