@@ -41,6 +41,8 @@ struct rxs_sim {
 	struct rxs_event *events;		/* timers: binary min-heap on (time, seq) */
 	size_t nevents, events_cap;
 	uint64_t event_seq;
+	struct rxs_event front;			/* when has_front, the earliest timer of all */
+	bool has_front;
 	uint64_t last_arrival;
 	struct rxs_traffic *next_src;		/* the source of that frame, or NULL */
 	uint64_t end_time;			/* resolved run.until */
@@ -79,6 +81,8 @@ void rxs__event_push(struct rxs_host *h, uint64_t time, rxs_timer_fn fn, void *o
 bool rxs__event_pop(struct rxs_host *h, struct rxs_event *out);
 static inline const struct rxs_event *rxs__event_peek(const struct rxs_host *h)
 {
+	if (h->sim->has_front)
+		return &h->sim->front;
 	return h->sim->nevents ? &h->sim->events[0] : NULL;
 }
 
