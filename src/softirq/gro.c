@@ -74,11 +74,11 @@ static bool seg_parse(struct rxs_sk_buff *skb, struct seg *s)
 {
 	uint8_t *p = skb->data;
 
-	memset(s, 0, sizeof(*s));
-	s->l3 = p;
+	/* @s is cleared only for TCP: the UDP that comes by passes up without a look at it. */
 	if (skb->protocol == 0x0800 && skb->len >= 20 && p[0] == 0x45 && p[9] == 6) {
 		/* inet_gro_receive(): no IP options, a whole valid header; a fragment or a
 		 * length other than the skb's (Ethernet padding) flushes. */
+		memset(s, 0, sizeof(*s));
 		s->family = 4;
 		s->l3len = 20;
 		s->iplen = rxs__get_be16(p + 2);
@@ -86,6 +86,7 @@ static bool seg_parse(struct rxs_sk_buff *skb, struct seg *s)
 			return false;
 		s->flush = s->iplen != skb->len || (rxs__get_be16(p + 6) & 0xbfff);
 	} else if (skb->protocol == 0x86dd && skb->len >= 40 && (p[0] >> 4) == 6 && p[6] == 6) {
+		memset(s, 0, sizeof(*s));
 		s->family = 6;
 		s->l3len = 40;
 		s->iplen = 40u + rxs__get_be16(p + 4);
@@ -93,6 +94,7 @@ static bool seg_parse(struct rxs_sk_buff *skb, struct seg *s)
 	} else {
 		return false;
 	}
+	s->l3 = p;
 	if (skb->data - skb->head != skb->mac_header + ETH_HLEN || skb->len < s->l3len + 20)
 		return false;
 	s->th = p + s->l3len;
