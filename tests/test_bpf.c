@@ -2372,6 +2372,286 @@ static void test_reuseport_prog(void **state)
 	rxs_host_destroy(h);
 }
 
+/* ---- TCP listeners in SO_REUSEPORT groups, TCP socket filters (src/socket/reuseport.c) ---- */
+
+/* What the host sent: the ISN of each SYN-ACK by client port, and the RSTs. */
+struct tcp_tx {
+	uint32_t isn[65536];
+	unsigned int synacks, rsts;
+};
+
+static void tcp_tx_cb(void *ctx, const uint8_t *f, uint32_t len, uint64_t t)
+{
+	struct tcp_tx *log = ctx;
+	const uint8_t *th = f + 14 + 20;
+
+	(void)t;
+	assert_true(len >= 54);
+	if ((th[13] & 0x12) == 0x12) {
+		log->isn[fr_get16(th + 2)] = (uint32_t)fr_get16(th + 4) << 16 | fr_get16(th + 6);
+		log->synacks++;
+	} else if (th[13] & 0x04) {
+		log->rsts++;
+	}
+}
+
+static void inject_tcp(rxs_host_t *h, uint16_t sport, uint32_t seq, uint32_t ack,
+		       uint8_t flags, uint16_t plen, uint64_t t)
+{
+	static const uint8_t data[1000];
+	struct rxs_frame_spec fs = { .sport = sport, .dport = 80, .tcp_flags = flags, .seq = seq,
+				     .ack = ack, .window = 64240, .payload = data,
+				     .payload_len = plen };
+	uint8_t frame[1100];
+	int len = rxs_frame_tcp(frame, sizeof(frame), &fs);
+
+	assert_true(len > 0);
+	assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, t), 0);
+}
+
+static rxs_host_t *tcp_text_host(const char *text, struct tcp_tx *log)
+{
+	rxs_host_t *h = text_host(text);
+
+	assert_int_equal(rxs_tx_set_cb(h, tcp_tx_cb, log), 0);
+	return h;
+}
+
+/* Four listeners on 0.0.0.0:80 with SO_REUSEPORT: each client's SYN picks one by the flow's
+ * hash and lands in that one's SYN queue, and its final ACK finds the request there (every
+ * connection is accepted by the listener the SYN chose). l0 has listen(fd, 1): its accept
+ * queue holds 2 (sk_acceptq_is_full is > 1), then its SYNs overflow on their own, counted in
+ * its drops and in the host's ListenOverflows and ListenDrops, their ACKs reset; the others,
+ * listen(fd, 16), take all theirs. */
+static void test_reuseport_tcp(void **state)
+{
+	static const char text[] =
+		"nics:\n  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24] }\n"
+		"sockets:\n"
+		"  - { name: l0, proto: tcp, bind: 0.0.0.0:80, reuseport: true, backlog: 1, app: { accept: never } }\n"
+		"  - { name: l1, proto: tcp, bind: 0.0.0.0:80, reuseport: true, backlog: 16, app: { accept: never } }\n"
+		"  - { name: l2, proto: tcp, bind: 0.0.0.0:80, reuseport: true, backlog: 16, app: { accept: never } }\n"
+		"  - { name: l3, proto: tcp, bind: 0.0.0.0:80, reuseport: true, backlog: 16, app: { accept: never } }\n";
+	static struct tcp_tx log;
+	struct rxs_socket_info si[4];
+	struct rxs_conservation c;
+	uint64_t byname[4] = { 0 }, k0 = 0;
+	const unsigned int n = 40;
+	rxs_host_t *h;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = tcp_text_host(text, &log);
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t t = 1000000ull * i;
+
+		inject_tcp(h, (uint16_t)(20000 + i), 1000, 0, RXS_TCP_SYN, 0, t);
+		assert_int_equal(rxs_host_run_until(h, t + 100000), 0);
+		inject_tcp(h, (uint16_t)(20000 + i), 1001, log.isn[20000 + i] + 1, RXS_TCP_ACK, 0,
+			   t + 200000);
+		assert_int_equal(rxs_host_run_until(h, t + 300000), 0);
+	}
+	for (unsigned int l = 0; l < 4; l++) {
+		assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, l), &si[l]), 0);
+		assert_int_equal(si[l].syn_q, 0);
+		if (l && (si[l].recv_q < 4 || si[l].drops))	/* spread by the hash, no drops */
+			fail_msg("listener %u: %llu accepted, %llu drops", l,
+				 (unsigned long long)si[l].recv_q, (unsigned long long)si[l].drops);
+	}
+	k0 = n - si[1].recv_q - si[2].recv_q - si[3].recv_q;
+	assert_true(k0 > 2);
+	assert_int_equal(si[0].recv_q, 2);
+	assert_int_equal(si[0].drops, k0 - 2);
+	assert_int_equal(log.synacks, n - (k0 - 2));
+	assert_int_equal(log.rsts, k0 - 2);	/* the ACKs of the SYNs l0 dropped */
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_TcpExtListenOverflows), k0 - 2);
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_TcpExtListenDrops), k0 - 2);
+	assert_int_equal(rxs_conn_count(h), n - (k0 - 2));
+	for (unsigned int i = 0; i < rxs_conn_count(h); i++) {
+		struct rxs_conn_state st;
+
+		assert_int_equal(rxs_conn_state(h, i, &st), 0);
+		assert_non_null(strchr("0123", st.listener[1]));
+		byname[st.listener[1] - '0']++;
+	}
+	for (unsigned int l = 0; l < 4; l++)
+		assert_int_equal(byname[l], si[l].recv_q);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	rxs_host_destroy(h);
+}
+
+/* tcp_filter() on a listener and its connections: classic BPF on the segment from its TCP
+ * header, "ldh [0]; jeq #20005, drop; ret #60". The SYN from port 20005 is refused before the
+ * listener sees it: SOCKET_FILTER, the listener's drops, no SYN-ACK and no ListenDrops (the
+ * kernel's discard_and_relse counts sk_drops alone). Others pass; a connection inherits the
+ * filter (sk_clone), which trims its 100-byte data segments to 60 bytes from the TCP header. */
+static void test_tcp_sk_filter(void **state)
+{
+	static const char text[] =
+		"nics:\n  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24] }\n"
+		"sockets:\n"
+		"  - { name: web, proto: tcp, bind: 0.0.0.0:80, app: { accept: never },\n"
+		"      filter: \"4\\n40 0 0 0\\n21 0 1 20005\\n6 0 0 0\\n6 0 0 60\" }\n";
+	static struct tcp_tx log;
+	uint64_t reasons[RXS_DROP_MAX];
+	struct rxs_conservation c;
+	struct rxs_socket_info si;
+	struct rxs_conn_state st;
+	rxs_host_t *h;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = tcp_text_host(text, &log);
+	inject_tcp(h, 20001, 1000, 0, RXS_TCP_SYN, 0, 1000);
+	inject_tcp(h, 20005, 1000, 0, RXS_TCP_SYN, 0, 2000);
+	assert_int_equal(rxs_host_run_until(h, 50000), 0);
+	assert_int_equal(log.synacks, 1);
+	inject_tcp(h, 20001, 1001, log.isn[20001] + 1, RXS_TCP_ACK, 0, 100000);
+	inject_tcp(h, 20001, 1001, log.isn[20001] + 1, RXS_TCP_ACK, 100, 110000);
+	assert_int_equal(rxs_host_run_until(h, 200000), 0);
+	assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, 0), &si), 0);
+	assert_int_equal(si.drops, 1);
+	assert_int_equal(si.recv_q, 1);
+	assert_int_equal(rxs_conn_state(h, 0, &st), 0);
+	assert_int_equal(st.recv_q, 40);	/* 100 bytes trimmed to 60 - 20 */
+	rxs_host_drop_reasons(h, reasons);
+	assert_int_equal(reasons[RXS_DROP_SOCKET_FILTER], 1);
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_TcpExtListenDrops), 0);
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_TcpInSegs), 4);
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	rxs_host_destroy(h);
+}
+
+#ifdef RXS_HAVE_LIBBPF
+/* An SEC("sk_reuseport") program selecting from a REUSEPORT_SOCKARRAY filled by bpf_maps
+ * (values: sockets' indexes in sockets:), reuseport.o's select_by_port: slot = source port & 3.
+ * Slot 0 names w2, slot 1 w0; slot 2 names a socket of another group (-EBADFD): SK_PASS with
+ * nothing selected, the hash; slot 3 is SK_DROP, and the lookup finds no socket: UdpNoPorts and
+ * a port unreachable, as __udp4_lib_lookup() turns the error into NULL. For TCP the SYN of a
+ * refused flow is answered with a RST (no_tcp_socket). */
+static void test_sk_reuseport(void **state)
+{
+	char text[2048];
+	struct rxs_conservation c;
+	uint64_t per[4] = { 0 }, bss[3], reasons[RXS_DROP_MAX];
+	rxs_bpf_object_t *obj;
+	rxs_host_t *h;
+	static struct tcp_tx log;
+
+	(void)state;
+	EBPF_SKIP();
+	snprintf(text, sizeof(text),
+		 "nics:\n  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24] }\n"
+		 "sockets:\n"
+		 "  - { name: w0, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never },\n"
+		 "      reuseport_prog: \"%s/reuseport.o:select_by_port\" }\n"
+		 "  - { name: w1, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never } }\n"
+		 "  - { name: w2, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never } }\n"
+		 "  - { name: w3, proto: udp, bind: 0.0.0.0:9, reuseport: true, app: { read: never } }\n"
+		 "  - { name: other, proto: udp, bind: 0.0.0.0:10, reuseport: true, app: { read: never } }\n"
+		 "bpf_maps:\n  workers: [{ key: 0, value: 2 }, { key: 1, value: 0 }, { key: 2, value: 4 }]\n",
+		 RXS_EBPF_DIR);
+	h = text_host(text);
+	for (unsigned int i = 0; i < 40; i++) {
+		struct rxs_frame_spec fs = { .sport = (uint16_t)(10000 + i), .dport = 9 };
+		uint8_t frame[128];
+		int len = rxs_frame_udp(frame, sizeof(frame), &fs);
+
+		assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, 1000 + 10 * i), 0);
+	}
+	assert_int_equal(rxs_host_run(h), 0);
+	for (unsigned int w = 0; w < 4; w++) {
+		struct rxs_socket_info si;
+
+		assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, w), &si), 0);
+		per[w] = si.queued;
+	}
+	/* 10 flows per slot: slot 0 -> w2, slot 1 -> w0, slot 2 hashed over the four. */
+	assert_int_equal(per[0] + per[1] + per[2] + per[3], 30);
+	assert_true(per[2] >= 10 && per[0] >= 10 && per[0] + per[2] <= 30);
+	assert_int_equal(rxs_host_mib(h, RXS_MIB_UdpNoPorts), 10);
+	rxs_host_drop_reasons(h, reasons);
+	assert_int_equal(reasons[RXS_DROP_NO_SOCKET], 10);
+	obj = rxs_bpf_host_object_find(h, RXS_EBPF_DIR "/reuseport.o");
+	assert_non_null(obj);
+	assert_int_equal(rxs_bpf_map_lookup(obj, ".bss", &(uint32_t){ 0 }, bss), 0);
+	assert_int_equal(bss[0], 10);	/* refused (clang lays .bss out as it likes) */
+	assert_int_equal(bss[1], 10);	/* hashed */
+	assert_int_equal(bss[2], 20);	/* selected */
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	rxs_host_destroy(h);
+
+	/* TCP: the same program on a group of listeners; slot 3's SYNs are reset. */
+	snprintf(text, sizeof(text),
+		 "nics:\n  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24] }\n"
+		 "sockets:\n"
+		 "  - { name: l0, proto: tcp, bind: 0.0.0.0:80, reuseport: true, app: { accept: never },\n"
+		 "      reuseport_prog: \"%s/reuseport.o:select_by_port\" }\n"
+		 "  - { name: l1, proto: tcp, bind: 0.0.0.0:80, reuseport: true, app: { accept: never } }\n"
+		 "bpf_maps:\n  workers: [{ key: 0, value: 1 }, { key: 1, value: 0 }, { key: 2, value: 1 }]\n",
+		 RXS_EBPF_DIR);
+	memset(&log, 0, sizeof(log));
+	h = tcp_text_host(text, &log);
+	for (unsigned int i = 0; i < 8; i++)
+		inject_tcp(h, (uint16_t)(20000 + i), 1000, 0, RXS_TCP_SYN, 0, 1000 + 1000 * i);
+	assert_int_equal(rxs_host_run_until(h, 100000), 0);
+	assert_int_equal(log.synacks, 6);
+	assert_int_equal(log.rsts, 2);
+	for (unsigned int i = 0; i < 8; i++)
+		if (i % 4 != 3)
+			inject_tcp(h, (uint16_t)(20000 + i), 1001, log.isn[20000 + i] + 1,
+				   RXS_TCP_ACK, 0, 200000 + 1000 * i);
+	assert_int_equal(rxs_host_run_until(h, 400000), 0);
+	for (unsigned int l = 0; l < 2; l++) {
+		struct rxs_socket_info si;
+
+		assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, l), &si), 0);
+		assert_int_equal(si.recv_q, l == 0 ? 2 : 4);	/* slot 1 -> l0; 0 and 2 -> l1 */
+		assert_int_equal(si.syn_q, 0);
+	}
+	assert_int_equal(rxs_host_conservation(h, &c), 0);
+	rxs_host_destroy(h);
+}
+
+/* Loading and test runs: the sockarray takes what the library puts in it; bpf_sk_select_reuseport
+ * in a test run has no group (-ENOENT: the program then counts a hashed packet); a program that
+ * reads sk_reuseport_md->sk fails its run with the reason. */
+static void test_sk_reuseport_lib(void **state)
+{
+	rxs_bpf_object_t *obj;
+	uint8_t pkt[32] = { 0x27, 0x11 };	/* source port 10001: slot 1 */
+	uint64_t sock = 3, bss[3];
+	uint32_t key = 1, ret;
+
+	(void)state;
+	EBPF_SKIP();
+	obj = eopen("reuseport.o", NULL);
+	assert_int_equal(rxs_bpf_map_update(obj, "workers", &key, &sock, 0), 0);
+	key = 4;
+	assert_int_equal(rxs_bpf_map_update(obj, "workers", &key, &sock, 0), -E2BIG);
+	assert_int_equal(erun(obj, "select_by_port", pkt, sizeof(pkt), 0, NULL, NULL, &ret), 0);
+	assert_int_equal(ret, 1);	/* SK_PASS */
+	assert_int_equal(rxs_bpf_map_lookup(obj, ".bss", &(uint32_t){ 0 }, bss), 0);
+	assert_int_equal(bss[1], 1);	/* hashed */
+	pkt[1] = 0x13;			/* slot 3 */
+	assert_int_equal(erun(obj, "select_by_port", pkt, sizeof(pkt), 0, NULL, NULL, &ret), 0);
+	assert_int_equal(ret, 0);	/* SK_DROP */
+	rxs_bpf_object_close(obj);
+}
+#else
+static void test_sk_reuseport(void **state)
+{
+	(void)state;
+	skip();
+}
+
+static void test_sk_reuseport_lib(void **state)
+{
+	(void)state;
+	skip();
+}
+#endif
+
 #ifdef RXS_HAVE_LIBBPF
 /* bpf_fib_lookup from the host's connected routes: forwarding off, the host's own address, a
  * neighbour on another NIC's subnet (NO_NEIGH, its ifindex), no route. */
@@ -2459,6 +2739,10 @@ int main(void)
 		cmocka_unit_test(test_sk_filter),
 		cmocka_unit_test(test_reuseport),
 		cmocka_unit_test(test_reuseport_prog),
+		cmocka_unit_test(test_reuseport_tcp),
+		cmocka_unit_test(test_tcp_sk_filter),
+		cmocka_unit_test(test_sk_reuseport),
+		cmocka_unit_test(test_sk_reuseport_lib),
 		cmocka_unit_test(test_fib_lookup),
 	};
 

@@ -225,6 +225,9 @@ enum rxs_bpf_map_type {
 					 * struct bpf_devmap_val (8 bytes); ifindex 0 = empty */
 	RXS_BPF_MAP_CPUMAP = 16,	/* XDP redirect to a CPU (the key): value qsize (u32) or
 					 * struct bpf_cpumap_val; qsize 0 = empty */
+	RXS_BPF_MAP_REUSEPORT_SOCKARRAY = 20, /* sockets for bpf_sk_select_reuseport: u32 key,
+					 * value (u32 or u64) the socket's index in the
+					 * scenario's sockets */
 	RXS_BPF_MAP_RINGBUF = 27,
 };
 
@@ -389,7 +392,11 @@ enum rxs_bpf_attach {
 	RXS_BPF_ATTACH_XDP_GENERIC = 2,	/* generic XDP: do_xdp_generic() in netif_receive_skb */
 	RXS_BPF_ATTACH_TC_INGRESS = 3,	/* sch_handle_ingress(), after the taps */
 	RXS_BPF_ATTACH_SOCKET_FILTER = 4, /* SO_ATTACH_BPF: sk_filter_trim_cap() of a socket */
-	RXS_BPF_ATTACH_REUSEPORT = 5,	/* SO_ATTACH_REUSEPORT_EBPF: picks a group's socket */
+	RXS_BPF_ATTACH_REUSEPORT = 5,	/* SO_ATTACH_REUSEPORT_CBPF/EBPF of a socket filter program:
+					 * returns the index of a group's socket */
+	RXS_BPF_ATTACH_SK_REUSEPORT = 6, /* SO_ATTACH_REUSEPORT_EBPF of an SEC("sk_reuseport")
+					  * program: SK_PASS (with bpf_sk_select_reuseport) or
+					  * SK_DROP */
 };
 
 /* The verdicts counted per program: by return code 0..RXS_BPF_VERDICTS-2, the rest in the last.
@@ -397,7 +404,7 @@ enum rxs_bpf_attach {
  * -1 (counted as "other"), TC_ACT_OK 0, RECLASSIFY 1, SHOT 2, PIPE 3, STOLEN 4, QUEUED 5,
  * REPEAT 6, REDIRECT 7, TRAP 8. Socket filters: "drop" 0 (returned 0), "trim" 1 (fewer bytes
  * than the datagram), "pass" 2. Reuseport programs: the index returned, "index 0".."index 8",
- * the rest "other". */
+ * the rest "other"; SEC("sk_reuseport") programs: SK_DROP 0, SK_PASS 1. */
 #define RXS_BPF_VERDICTS 10
 
 struct rxs_bpf_prog_stats {

@@ -48,6 +48,24 @@ struct rxs_bpf_link {
 /* One run on the path. In: the frame (MAC header first) and where it is; out: the verdict,
  * the frame as the program left it (@out, in the link's buffer, @out_len bytes) and the
  * redirect chosen. */
+/* bpf_run_sk_reuseport()'s struct sk_reuseport_kern: what an SEC("sk_reuseport") program's
+ * context shows, and the socket it selected. The socket layer fills it and answers
+ * bpf_sk_select_reuseport() through @select: the socket of index @sock (the sockarray's value)
+ * into *@selected, if it is in @group's reuseport group; 0 or the helper's error (-ENOENT,
+ * -EINVAL, -EPROTOTYPE, -EAFNOSUPPORT, -EBADFD). */
+struct rxs__reuseport_ctx {
+	uint32_t len;			/* skb->len, from the transport header */
+	uint32_t eth_protocol;		/* skb->protocol, network order */
+	uint32_t ip_protocol;		/* the group's sk_protocol */
+	uint32_t bind_inany;		/* the group is bound to the wildcard */
+	uint32_t hash;			/* the flow hash reuseport_select_sock() was given */
+	void *group;
+	int (*select)(void *group, uint64_t sock, void **selected);
+	void *selected;			/* out: NULL (the hash decides) or a socket */
+};
+#define RXS_SK_DROP 0
+#define RXS_SK_PASS 1
+
 struct rxs__bpf_pkt {
 	const uint8_t *data;
 	uint32_t len;
@@ -63,6 +81,7 @@ struct rxs__bpf_pkt {
 	enum rxs__bpf_redir redir;
 	uint32_t redir_target;
 	const struct rxs__bpf_fib *fib;	/* for bpf_fib_lookup, or NULL */
+	struct rxs__reuseport_ctx *rp;	/* an sk_reuseport program's, or NULL */
 	/* What the program printed with bpf_trace_printk in this run, for rxsim trace:
 	 * "" when nothing (bytes past the buffer are cut). */
 	char trace[256];
@@ -126,6 +145,13 @@ int rxs__reuseport_prog_create(struct rxs_netns_bpf *bpf, const char *spec, cons
 			       size_t errlen);
 uint32_t rxs__reuseport_prog_run(struct rxs_sk_filter *f, const uint8_t *data, uint32_t len,
 				 unsigned int cpu, uint64_t now);
+/* An SEC("sk_reuseport") program (RXS_BPF_ATTACH_SK_REUSEPORT) rather than an index program. */
+bool rxs__reuseport_prog_is_sk_reuseport(const struct rxs_sk_filter *f);
+/* bpf_run_sk_reuseport(): run it on @data..@len (the packet from its transport header) with
+ * @rp; RXS_SK_PASS (rp->selected: the socket chosen, or NULL) or RXS_SK_DROP. A run that fails
+ * is SK_DROP, as the kernel's verifier would not have let such a program load. */
+uint32_t rxs__sk_reuseport_run(struct rxs_sk_filter *f, const uint8_t *data, uint32_t len,
+			       struct rxs__reuseport_ctx *rp, unsigned int cpu, uint64_t now);
 
 /* The host's eBPF: the objects opened (one per file) and the links made of them. */
 struct rxs_netns_bpf {

@@ -107,7 +107,8 @@ static struct ebpf_map *map_arg(struct ebpf_run *r, uint64_t a)
 static bool plain_map(struct ebpf_run *r, const struct ebpf_map *m)
 {
 	if (m->values && m->type != RXS_BPF_MAP_PROG_ARRAY &&
-	    m->type != RXS_BPF_MAP_PERF_EVENT_ARRAY)
+	    m->type != RXS_BPF_MAP_PERF_EVENT_ARRAY &&
+	    m->type != RXS_BPF_MAP_REUSEPORT_SOCKARRAY)
 		return true;
 	rxs__ebpf_fail(r, "map %s: a program cannot look up, update or delete in this map type",
 		       m->name);
@@ -841,6 +842,45 @@ static uint64_t h_fib_lookup(struct ebpf_run *r, const uint64_t *a)
 	return FIB_NO_NEIGH;
 }
 
+/* ---- socket selection ------------------------------------------------------------------------ */
+
+/*
+ * bpf_sk_select_reuseport(ctx, map, key, flags), sk_select_reuseport() of net/core/filter.c:
+ * the socket in the sockarray's slot @key becomes the selection if it belongs to the group the
+ * packet is being looked up in. An empty slot is -ENOENT; a socket of another protocol,
+ * family or binding -EPROTOTYPE, -EAFNOSUPPORT or -EBADFD (the socket layer tells which). A
+ * test run has no group: every filled slot is then a socket of no group, -ENOENT (the kernel
+ * has no test run for this program type).
+ */
+static uint64_t h_sk_select_reuseport(struct ebpf_run *r, const uint64_t *a)
+{
+	struct ebpf_map *m;
+	const uint8_t *key;
+	uint64_t sock = 0;
+	uint32_t off;
+	void *sel = NULL;
+	int rc;
+
+	if (!ARG_CTX(r, a[0]) || !(m = map_arg(r, a[1])))
+		return 0;
+	if (m->type != RXS_BPF_MAP_REUSEPORT_SOCKARRAY)
+		return rxs__ebpf_fail(r, "bpf_sk_select_reuseport: map %s is not a "
+				      "REUSEPORT_SOCKARRAY (SOCKMAP and SOCKHASH are not "
+				      "modelled)", m->name);
+	if (!(key = rxs__ebpf_mem(r, a[2], m->key_size, false)))
+		return 0;
+	if (!rxs__ebpf_map_lookup(m, key, 0, &off))
+		return ERR(-ENOENT);
+	memcpy(&sock, m->values + off, m->value_size);
+	if (!r->rp)
+		return ERR(-ENOENT);
+	rc = r->rp->select(r->rp->group, sock, &sel);
+	if (rc)
+		return ERR(rc);
+	r->rp->selected = sel;
+	return 0;
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 #define T_SKB (EBPF_T_TC | EBPF_T_SOCK | EBPF_T_REUSE)
@@ -870,6 +910,7 @@ static const struct {
 	{ 54, { "bpf_xdp_adjust_meta", 2, EBPF_T_XDP, h_xdp_adjust_meta } },
 	{ 65, { "bpf_xdp_adjust_tail", 2, EBPF_T_XDP, h_xdp_adjust_tail } },
 	{ 69, { "bpf_fib_lookup", 4, EBPF_T_XDP | EBPF_T_TC, h_fib_lookup } },
+	{ 82, { "bpf_sk_select_reuseport", 4, EBPF_T_REUSE, h_sk_select_reuseport } },
 	{ 125, { "bpf_ktime_get_boot_ns", 0, EBPF_T_ALL, h_ktime } },
 	{ 130, { "bpf_ringbuf_output", 4, EBPF_T_ALL, h_ringbuf_output } },
 	{ 131, { "bpf_ringbuf_reserve", 3, EBPF_T_ALL, h_ringbuf_reserve } },

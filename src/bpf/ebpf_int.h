@@ -129,6 +129,7 @@ struct ebpf_run {
 	 * path: the kernel keeps it in the CPU's bpf_redirect_info. */
 	uint32_t redir_kind, redir_target;
 	const struct rxs__bpf_fib *fib;	/* bpf_fib_lookup's routes (the path's run), or NULL */
+	struct rxs__reuseport_ctx *rp;	/* bpf_sk_select_reuseport's group (the path's run) */
 };
 
 /* ebpf_run.c */

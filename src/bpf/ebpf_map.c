@@ -27,6 +27,7 @@ static bool hashlike(const struct ebpf_map *m)
 	switch (m->type) {
 	case RXS_BPF_MAP_HASH: case RXS_BPF_MAP_PERCPU_HASH: case RXS_BPF_MAP_LRU_HASH:
 	case RXS_BPF_MAP_LRU_PERCPU_HASH: case RXS_BPF_MAP_LPM_TRIE:
+	case RXS_BPF_MAP_REUSEPORT_SOCKARRAY:
 		return true;
 	default:
 		return false;
@@ -59,6 +60,7 @@ static const char *bad_shape(const struct rxs_bpf_map_info *in)
 			return "key_size and value_size must be 4";
 		break;
 	case RXS_BPF_MAP_DEVMAP: case RXS_BPF_MAP_CPUMAP:
+	case RXS_BPF_MAP_REUSEPORT_SOCKARRAY:
 		if (in->key_size != 4 || (in->value_size != 4 && in->value_size != 8))
 			return "key_size must be 4, value_size 4 or 8";
 		break;
@@ -297,6 +299,19 @@ static uint32_t lpm_find(const struct ebpf_map *m, const uint8_t *key, bool exac
 
 /* ---- the operations --------------------------------------------------------------------------- */
 
+/* A REUSEPORT_SOCKARRAY is an array whose slots are empty until a socket is put in them
+ * (reuseport_array.c); it is kept as a hash of its filled slots, its keys bounded by
+ * max_entries. */
+static bool sockarray_key_ok(const struct ebpf_map *m, const void *key)
+{
+	uint32_t idx;
+
+	if (m->type != RXS_BPF_MAP_REUSEPORT_SOCKARRAY)
+		return true;
+	memcpy(&idx, key, 4);
+	return idx < m->max_entries;
+}
+
 static bool arraylike(const struct ebpf_map *m)
 {
 	return m->type == RXS_BPF_MAP_ARRAY || m->type == RXS_BPF_MAP_PERCPU_ARRAY ||
@@ -389,6 +404,8 @@ int rxs__ebpf_map_update(struct ebpf_map *m, const void *key, const void *value,
 	}
 	if (!hashlike(m))
 		return -EINVAL;
+	if (!sockarray_key_ok(m, key))
+		return -E2BIG;
 	if (m->type == RXS_BPF_MAP_LPM_TRIE) {
 		if (lpm_prefixlen(key) > (m->key_size - 4) * 8)
 			return -EINVAL;
@@ -428,6 +445,8 @@ int rxs__ebpf_map_delete(struct ebpf_map *m, const void *key)
 		memset(m->values + value_off(m, s, 0), 0, m->stride);
 		return 0;
 	}
+	if (!sockarray_key_ok(m, key))
+		return -E2BIG;
 	s = m->type == RXS_BPF_MAP_LPM_TRIE ? lpm_find(m, key, true) : find(m, key);
 	if (s == NONE)
 		return -ENOENT;

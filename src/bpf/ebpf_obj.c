@@ -550,6 +550,7 @@ static int prog_run(rxs_bpf_object_t *obj, int idx, struct rxs_bpf_run_opts *o,
 	}
 	r->obj = obj;
 	r->fib = p ? p->fib : NULL;
+	r->rp = p ? p->rp : NULL;
 	r->prog = &obj->progs[idx];
 	r->cpu = o->cpu;
 	r->now_ns = o->now_ns;

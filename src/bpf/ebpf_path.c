@@ -25,6 +25,7 @@ static enum rxs_bpf_prog_type attach_type(enum rxs_bpf_attach a)
 	return a == RXS_BPF_ATTACH_TC_INGRESS	  ? RXS_BPF_PROG_SCHED_CLS :
 	       a == RXS_BPF_ATTACH_SOCKET_FILTER || a == RXS_BPF_ATTACH_REUSEPORT ?
 			RXS_BPF_PROG_SOCKET_FILTER :
+	       a == RXS_BPF_ATTACH_SK_REUSEPORT ? RXS_BPF_PROG_SK_REUSEPORT :
 						   RXS_BPF_PROG_XDP;
 }
 
@@ -41,6 +42,8 @@ const char *rxs_bpf_attach_name(enum rxs_bpf_attach attach)
 		return "socket filter";
 	case RXS_BPF_ATTACH_REUSEPORT:
 		return "reuseport";
+	case RXS_BPF_ATTACH_SK_REUSEPORT:
+		return "sk_reuseport";
 	}
 	return "?";
 }
@@ -62,8 +65,12 @@ const char *rxs_bpf_verdict_name(enum rxs_bpf_attach attach, unsigned int v)
 
 	if (attach == RXS_BPF_ATTACH_SOCKET_FILTER)
 		return v < ARRAY_SIZE(sf) ? sf[v] : NULL;
+	static const char *const skrp[] = { "SK_DROP", "SK_PASS" };
+
 	if (attach == RXS_BPF_ATTACH_REUSEPORT)
 		return v < ARRAY_SIZE(rp) ? rp[v] : NULL;
+	if (attach == RXS_BPF_ATTACH_SK_REUSEPORT)
+		return v < ARRAY_SIZE(skrp) ? skrp[v] : NULL;
 	return v < ARRAY_SIZE(xdp) ? xdp[v] : NULL;
 }
 
@@ -120,9 +127,26 @@ static int find_prog(rxs_bpf_object_t *obj, const char *name, enum rxs_bpf_prog_
 		snprintf(err, errlen, "%s: no program %s", path, name);
 	else
 		snprintf(err, errlen, "%s: no program of type SEC(\"%s\")", path,
-			 type == RXS_BPF_PROG_XDP ? "xdp" : type == RXS_BPF_PROG_SCHED_CLS ? "tc"
-										 : "socket");
+			 type == RXS_BPF_PROG_XDP ? "xdp" : type == RXS_BPF_PROG_SCHED_CLS ? "tc" :
+			 type == RXS_BPF_PROG_SK_REUSEPORT ? "sk_reuseport" : "socket");
 	return -ENOENT;
+}
+
+/* SO_ATTACH_REUSEPORT_EBPF takes a socket filter (its return value an index) or an
+ * SEC("sk_reuseport") program: the program named, else the first of either type. */
+static enum rxs_bpf_attach reuseport_attach(rxs_bpf_object_t *obj, const char *name)
+{
+	struct rxs_bpf_program_info pi;
+
+	for (unsigned int i = 0; i < obj->nprogs; i++) {
+		if (rxs_bpf_object_program(obj, i, &pi) || (name && name[0] && strcmp(pi.name, name)))
+			continue;
+		if (pi.type == RXS_BPF_PROG_SK_REUSEPORT)
+			return RXS_BPF_ATTACH_SK_REUSEPORT;
+		if (pi.type == RXS_BPF_PROG_SOCKET_FILTER || (name && name[0]))
+			break;
+	}
+	return RXS_BPF_ATTACH_REUSEPORT;
 }
 
 int rxs__bpf_attach(struct rxs_netns_bpf *bpf, const char *path, const char *prog,
@@ -135,6 +159,8 @@ int rxs__bpf_attach(struct rxs_netns_bpf *bpf, const char *path, const char *pro
 
 	if (rc)
 		return rc;
+	if (attach == RXS_BPF_ATTACH_REUSEPORT)
+		attach = reuseport_attach(obj, prog);
 	idx = find_prog(obj, prog, attach_type(attach), path, err, errlen);
 	if (idx < 0)
 		return idx;
@@ -242,12 +268,13 @@ uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 	bool xdp = l->attach == RXS_BPF_ATTACH_XDP || l->attach == RXS_BPF_ATTACH_XDP_GENERIC;
 	bool sf = l->attach == RXS_BPF_ATTACH_SOCKET_FILTER ||
 		  l->attach == RXS_BPF_ATTACH_REUSEPORT;
+	bool rp = l->attach == RXS_BPF_ATTACH_SK_REUSEPORT;
 	uint32_t slot;
 	uint8_t ctx[192] = { 0 };
 	struct rxs_bpf_run_opts o = {
 		.sz = sizeof(o), .data_in = p->data, .data_size_in = p->len, .data_out = l->buf,
 		.data_size_out = sizeof(l->buf), .ctx_in = ctx, .ctx_out = ctx,
-		.ctx_size_in = xdp ? 24 : 192, .ctx_size_out = xdp ? 24 : 192,
+		.ctx_size_in = xdp ? 24 : rp ? 56 : 192, .ctx_size_out = xdp ? 24 : rp ? 56 : 192,
 		.cpu = p->cpu % l->obj->ncpus, .now_ns = p->now,
 	};
 	int rc;
@@ -257,6 +284,12 @@ uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 		memcpy(ctx + 16, &p->rx_queue, 4);	/* rx_queue_index */
 	} else if (sf) {
 		memcpy(ctx + 40, &p->ifindex, 4);	/* ifindex */
+	} else if (rp) {
+		/* struct sk_reuseport_md past data, data_end and len (the run sets those) */
+		memcpy(ctx + 20, &p->rp->eth_protocol, 4);
+		memcpy(ctx + 24, &p->rp->ip_protocol, 4);
+		memcpy(ctx + 28, &p->rp->bind_inany, 4);
+		memcpy(ctx + 32, &p->rp->hash, 4);
 	} else {
 		memcpy(ctx + 8, &p->mark, 4);
 		memcpy(ctx + 32, &p->priority, 4);
@@ -275,7 +308,7 @@ uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 		/* A frame the program grew past the buffer, or a run that failed: the
 		 * exception path (XDP_ABORTED, TC_ACT_SHOT). */
 		l->errors++;
-		p->verdict = xdp ? XDP_ABORTED : sf ? 0 : TC_ACT_SHOT;
+		p->verdict = xdp ? XDP_ABORTED : sf || rp ? 0 : TC_ACT_SHOT;
 		p->out = p->data;
 		p->out_len = p->len;
 		p->redir = RXS__REDIR_NONE;
@@ -283,7 +316,7 @@ uint32_t rxs__bpf_link_run(struct rxs_bpf_link *l, struct rxs__bpf_pkt *p)
 		p->verdict = o.retval;
 		p->out = l->buf;
 		p->out_len = o.data_size_out;
-		if (!xdp && !sf) {
+		if (!xdp && !sf && !rp) {
 			memcpy(&p->mark, ctx + 8, 4);
 			memcpy(&p->priority, ctx + 32, 4);
 		}
@@ -313,7 +346,9 @@ void rxs__bpf_trace_verdict(struct rxs_host *h, unsigned int cpu, uint64_t t,
 	}
 	rxs__trace_stage(&h->trace, t, cpu, NULL, id,
 			 l->attach == RXS_BPF_ATTACH_TC_INGRESS ? "tc ingress" :
-			 l->attach == RXS_BPF_ATTACH_SOCKET_FILTER ? "sk_filter" : "XDP",
+			 l->attach == RXS_BPF_ATTACH_SOCKET_FILTER ? "sk_filter" :
+			 l->attach == RXS_BPF_ATTACH_REUSEPORT ||
+			 l->attach == RXS_BPF_ATTACH_SK_REUSEPORT ? "reuseport" : "XDP",
 			 "%s %s on %s: %s%s%s%s", rxs_bpf_attach_name(l->attach),
 			 l->obj->progs[l->prog].name, l->where, v,
 			 p->failed ? " (the run failed)" : "",
@@ -372,6 +407,27 @@ rxs_bpf_object_t *rxs_bpf_host_object_find(const struct rxs_host *h, const char 
 }
 
 /* ---- socket filters ---- */
+
+bool rxs__reuseport_prog_is_sk_reuseport(const struct rxs_sk_filter *f)
+{
+	return f->link && f->link->attach == RXS_BPF_ATTACH_SK_REUSEPORT;
+}
+
+uint32_t rxs__sk_reuseport_run(struct rxs_sk_filter *f, const uint8_t *data, uint32_t len,
+			       struct rxs__reuseport_ctx *rp, unsigned int cpu, uint64_t now)
+{
+	struct rxs__bpf_pkt p = { .data = data, .len = len, .cpu = cpu, .now = now, .rp = rp };
+	uint32_t v;
+
+	f->runs++;
+	rp->selected = NULL;
+	v = rxs__bpf_link_run(f->link, &p);
+	if (p.failed || v != RXS_SK_PASS) {
+		rp->selected = NULL;
+		return RXS_SK_DROP;
+	}
+	return RXS_SK_PASS;
+}
 
 static int sk_prog_create(struct rxs_netns_bpf *bpf, const char *spec, const char *sock,
 			  enum rxs_bpf_attach attach, unsigned int ncpus,

@@ -190,6 +190,13 @@ static bool ctx_load(struct ebpf_run *r, uint32_t off, uint32_t size, uint64_t *
 	}
 	if (ctx_pointer(r, off, size, val))
 		return !r->failed;
+	/* sk_reuseport_md->sk is a struct bpf_sock the verifier lets the program read; rxsim
+	 * has no such view of its sockets. migrating_sk reads NULL: no socket migrates. */
+	if (r->prog->type == RXS_BPF_PROG_SK_REUSEPORT && off >= RP_SK && off < RP_SK + 8) {
+		rxs__ebpf_fail(r, "read of sk_reuseport_md->sk: the socket (struct bpf_sock) is "
+			       "not modelled by rxsim");
+		return false;
+	}
 	if ((r->prog->type == RXS_BPF_PROG_XDP && size != 4) ||
 	    (r->prog->type == RXS_BPF_PROG_SOCKET_FILTER && sock_hidden(off)) ||
 	    (r->prog->type != RXS_BPF_PROG_SK_REUSEPORT &&

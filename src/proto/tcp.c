@@ -473,6 +473,28 @@ static void listen_rcv(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struc
 	conn_request(sk, skb, tcb, opts);
 }
 
+/* tcp_filter(): sk_filter_trim_cap(sk, skb, doff) of the socket found (a request's
+ * listener, a connection, whose filter is its listener's as sk_clone copies sk_filter).
+ * A refused segment is discard_and_relse: the socket's sk_drops, reason SOCKET_FILTER, no
+ * MIB counter (a listener's ListenDrops neither). A trimmed one is parsed again, as
+ * tcp_v4_fill_cb() reads it after the filter. True when it was dropped. */
+static inline bool tcp_filter(struct rxs_sock *sk, struct rxs_sk_buff *skb,
+			      struct rxs_tcp_cb *tcb, struct rxs_tcp_opts *opts)
+{
+	uint32_t len = skb->len;
+
+	if (likely(!sk->filter))
+		return false;
+	if (!rxs__sk_filter_trim_cap(sk, skb, tcb->doff)) {
+		sk->drops++;
+		rxs_kfree_skb_reason(skb, RXS_DROP_SOCKET_FILTER);
+		return true;
+	}
+	if (skb->len != len)
+		rxs__tcp_parse(skb, tcb, opts);
+	return false;
+}
+
 static void tcp_rcv_locked(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -504,16 +526,27 @@ static void tcp_rcv_locked(struct rxs_sk_buff *skb)
 	rxs__tcp_tuple_of(skb, &t);
 	n = rxs__ehash_lookup(sd->host, &t);
 	if (n && n->kind == RXS_EH_REQ) {
+		/* tcp_filter() of the request's listener, then tcp_check_req() */
+		if (tcp_filter(((struct rxs_reqsk *)n)->listener, skb, &tcb, &opts))
+			return;
 		check_req((struct rxs_reqsk *)n, skb, &tcb);
 		return;
 	}
 	if (n) {
-		rxs__tcp_rcv_established((struct rxs_sock *)((char *)n -
-				offsetof(struct rxs_sock, tcp.node)), skb, &tcb);
+		sk = (struct rxs_sock *)((char *)n - offsetof(struct rxs_sock, tcp.node));
+		if (tcp_filter(sk, skb, &tcb, &opts))
+			return;
+		rxs__tcp_rcv_established(sk, skb, &tcb);
 		return;
 	}
+	/* __inet_lookup_listener(): the best bound listener, then its SO_REUSEPORT group's
+	 * pick (inet_lhash2_lookup -> inet_lookup_reuseport); an SK_DROP finds none. */
 	sk = rxs__tcp_listener_lookup(sd->host, cb->family, cb->daddr, t.dport);
+	if (sk && unlikely(sk->cfg.reuseport))
+		sk = rxs__reuseport_select(sk, skb, tcb.doff);
 	if (sk) {
+		if (tcp_filter(sk, skb, &tcb, &opts))
+			return;
 		listen_rcv(sk, skb, &tcb, &opts);
 		return;
 	}

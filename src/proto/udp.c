@@ -129,7 +129,7 @@ static void udp_rcv(struct rxs_sk_buff *skb, const struct udp_mibs *m)
 	}
 	sk = rxs__udp_lookup(sd->host, cb->family, cb->daddr, dport);
 	if (sk && unlikely(sk->cfg.reuseport))
-		sk = rxs__udp_reuseport_select(sk, skb);
+		sk = rxs__reuseport_select(sk, skb, 8);	/* NULL: SK_DROP */
 	RXS_TRACE_STAGE(sd, sd->now, skb, "udp_rcv", "port %u: %s%s%s", dport,
 			sk ? "socket " : "no socket", sk ? sk->cfg.name : "",
 			csum_bad ? " (checksum bad: found at recvmsg)" : "");

@@ -354,11 +354,6 @@ static int attach_bpf(struct rxs_host *h, char *err, size_t errlen)
 		}
 		if (!sk->cfg.filter[0])
 			continue;
-		if (sk->cfg.proto != IPPROTO_UDP) {
-			snprintf(err, errlen, "sockets[%u] (%s): filter: on UDP sockets only (a TCP "
-				 "socket's sk_filter is not modelled yet)", i, sk->cfg.name);
-			return RXS_ECONFIG;
-		}
 		rc = rxs__sk_filter_create(&h->bpf, sk->cfg.filter, sk->cfg.name, h->ncpus,
 					   &sk->filter, msg, sizeof(msg));
 		if (rc) {

@@ -59,8 +59,10 @@ const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reas
 		return l3_name(skb, "ip_defrag", "ipv6_frag_rcv");
 	case RXS_DROP_IP_NOPROTO:
 		return l3_name(skb, "ip_local_deliver_finish", "ip6_input_finish");
-	case RXS_DROP_SOCKET_RCVBUFF: case RXS_DROP_SOCKET_BACKLOG: case RXS_DROP_SOCKET_FILTER:
+	case RXS_DROP_SOCKET_RCVBUFF: case RXS_DROP_SOCKET_BACKLOG:
 		return l4 == 6 ? "tcp_add_backlog" : "__udp_enqueue_schedule_skb";
+	case RXS_DROP_SOCKET_FILTER:	/* sk_filter_trim_cap()'s callers free it */
+		return l4 == 6 ? l3_name(skb, "tcp_v4_rcv", "tcp_v6_rcv") : "udp_queue_rcv_one_skb";
 	case RXS_DROP_SOCKET_CLOSE: case RXS_DROP_QUEUE_PURGE:
 		return "skb_queue_purge";
 	case RXS_DROP_NOT_SPECIFIED:

@@ -212,10 +212,25 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 void rxs__sock_destroy(struct rxs_sock *sk);
 struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
 				 uint16_t dport);
-/* SO_REUSEPORT: @sk heads a group (sockets of its protocol bound to its address and port
- * with reuseport); the one reuseport_select_sock() picks for @skb by the flow's hash,
- * reciprocal_scale(udp_ehashfn(), n). @sk itself when it is alone. */
-struct rxs_sock *rxs__udp_reuseport_select(struct rxs_sock *sk, const struct rxs_sk_buff *skb);
+/* ---- SO_REUSEPORT groups (src/socket/reuseport.c) ---- */
+/* reuseport_select_sock(): @sk, found by the lookup, heads a group (sockets of its protocol
+ * bound to its address and port with reuseport); the member picked for @skb (data at its
+ * transport header, @hdr_len bytes long) by the group's program or the flow's hash,
+ * reciprocal_scale(hash, n); @sk itself when alone. NULL when an sk_reuseport program
+ * returned SK_DROP: the lookup then finds no socket, as __inet_lookup_listener() and
+ * __udp4_lib_lookup() turn its error into NULL. */
+struct rxs_sock *rxs__reuseport_select(struct rxs_sock *sk, const struct rxs_sk_buff *skb,
+				       unsigned int hdr_len);
+/* udp_ehashfn()/inet_ehashfn() of @skb's 4-tuple, with the secret 0. */
+uint32_t rxs__reuseport_ehashfn(const struct rxs_sk_buff *skb);
+/* The group of @sk: its size, member @idx (NULL past the end), @sk's index in it. */
+unsigned int rxs__reuseport_group_size(const struct rxs_sock *sk);
+struct rxs_sock *rxs__reuseport_member(const struct rxs_sock *sk, unsigned int idx);
+unsigned int rxs__reuseport_index(const struct rxs_sock *sk);
+/* sk_filter_trim_cap(@sk, @skb, @cap) of a socket with a filter: the bytes the filter keeps
+ * (at least @cap), the skb trimmed to them; 0 when it refuses the packet (the caller counts
+ * and frees it: reason SOCKET_FILTER). */
+uint32_t rxs__sk_filter_trim_cap(struct rxs_sock *sk, struct rxs_sk_buff *skb, uint32_t cap);
 /* udp_v4_mcast_next(): the next socket after @prev (NULL: the first) bound to @dport and to
  * the wildcard or @daddr, in the hash chain's order: the socket bound last comes first, as
  * udp_lib_get_port() adds each at the chain's head. */

@@ -280,6 +280,7 @@ struct rxs_sock *rxs__tcp_child_create(struct rxs_host *h, struct rxs_sock *list
 	c->host = h;
 	c->index = listener->index;
 	c->rcvbuf = listener->rcvbuf;	/* inherited, as sk_clone_lock copies it */
+	c->filter = listener->filter;	/* and sk_filter (shared, as its refcount is) */
 	c->app.cfg = listener->cfg.conn_read;
 	c->tcp.state = RXS_TCP_SYN_RECV;
 	c->tcp.listener = listener;

@@ -110,111 +110,6 @@ struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *
 	return best;
 }
 
-static uint32_t rol32(uint32_t w, unsigned int s)
-{
-	return (w << s) | (w >> (32 - s));
-}
-
-/* jhash_3words() of include/linux/jhash.h. */
-static uint32_t jhash_3words(uint32_t a, uint32_t b, uint32_t c, uint32_t initval)
-{
-	initval += 0xdeadbeef + (3 << 2);
-	a += initval;
-	b += initval;
-	c += initval;
-	c ^= b; c -= rol32(b, 14);
-	a ^= c; a -= rol32(c, 11);
-	b ^= a; b -= rol32(a, 25);
-	c ^= b; c -= rol32(b, 16);
-	a ^= c; a -= rol32(c, 4);
-	b ^= a; b -= rol32(a, 14);
-	c ^= b; c -= rol32(b, 24);
-	return c;
-}
-
-static uint32_t addr32(const uint8_t *a, int family)
-{
-	uint32_t v = 0, w;
-
-	for (int i = 0; i < (family == AF_INET ? 4 : 16); i += 4) {
-		memcpy(&w, a + i, 4);
-		v ^= w;
-	}
-	return v;
-}
-
-/*
- * udp_ehashfn(): __inet_ehashfn(daddr, dport, saddr, sport), jhash_3words(laddr, faddr,
- * lport << 16 | fport) with the kernel's secret, random at boot; rxsim's is 0, so a flow
- * lands on the same socket on every run (on a host it is the same within a boot only).
- * IPv6 folds each address to 32 bits by xor (the kernel's udp6_ehashfn hashes them whole).
- */
-static uint32_t udp_ehashfn(const struct rxs_sk_buff *skb)
-{
-	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
-	uint16_t sport, dport;
-
-	memcpy(&sport, skb->data, 2);		/* network order, as fport */
-	dport = rxs__get_be16(skb->data + 2);
-	return jhash_3words(addr32(cb->daddr, cb->family), addr32(cb->saddr, cb->family),
-			    (uint32_t)dport << 16 | sport, 0);
-}
-
-static bool same_bind(const struct rxs_sock *a, const struct rxs_sock *b)
-{
-	return a->cfg.port == b->cfg.port && a->cfg.proto == b->cfg.proto &&
-	       a->cfg.local.family == b->cfg.local.family &&
-	       !memcmp(a->cfg.local.addr, b->cfg.local.addr, 16);
-}
-
-/* The group's program (attached on any of its sockets, as setsockopt on one sets reuse->prog):
- * run_bpf_filter() on the datagram past its UDP header; its return value is an index. */
-static unsigned int reuseport_prog_pick(struct rxs_sock *sk, const struct rxs_sk_buff *skb,
-					unsigned int n)
-{
-	struct rxs_netns_sock *ns = &sk->host->sk;
-	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
-
-	for (unsigned int i = 0; i < ns->nsocks; i++) {
-		struct rxs_sock *s = &ns->socks[i];
-		uint32_t idx;
-
-		if (!s->reuseport_prog || !s->cfg.reuseport || !same_bind(s, sk))
-			continue;
-		if (skb->len < 8)
-			return n;
-		rxs__lock_acquire(&s->lock);
-		idx = rxs__reuseport_prog_run(s->reuseport_prog, skb->data + 8, skb->len - 8,
-					      sd->cpu, sd->now);
-		rxs__lock_release(&s->lock);
-		rxs__charge(sd, rxs__cost(sk->host, RXS_COST_BPF_RUN));
-		return idx;
-	}
-	return n;
-}
-
-struct rxs_sock *rxs__udp_reuseport_select(struct rxs_sock *sk, const struct rxs_sk_buff *skb)
-{
-	struct rxs_netns_sock *ns = &sk->host->sk;
-	unsigned int n = 0, pick;
-
-	/* The group in the order its sockets were bound, as sock_reuseport's socks[]. */
-	for (unsigned int i = 0; i < ns->nsocks; i++)
-		n += ns->socks[i].cfg.reuseport && same_bind(&ns->socks[i], sk);
-	if (n < 2)
-		return sk;
-	pick = reuseport_prog_pick(sk, skb, n);
-	if (pick >= n)		/* no program, or an index past the group: by hash */
-		pick = (unsigned int)(((uint64_t)udp_ehashfn(skb) * n) >> 32);	/* reciprocal_scale */
-	for (unsigned int i = 0; i < ns->nsocks; i++) {
-		struct rxs_sock *s = &ns->socks[i];
-
-		if (s->cfg.reuseport && same_bind(s, sk) && !pick--)
-			return s;
-	}
-	return sk;
-}
-
 struct rxs_sock *rxs__udp_mcast_next(struct rxs_host *h, struct rxs_sock *prev, int family,
 				     const uint8_t *daddr, uint16_t dport)
 {
@@ -357,28 +252,17 @@ static RXS_NOINLINE bool udp_sk_filter(struct rxs_sock *sk, struct rxs_sk_buff *
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	int family = RXS_INET_CB(skb)->family;
-	uint32_t keep;
 
 	rxs__lock_acquire(&sk->lock);
-	keep = rxs__sk_filter_run(sk->filter, rxs_skb_mac_header(skb),
-				  skb->tail - skb->mac_header, skb->data, skb->len, 8, sd->cpu,
-				  sd->now);
-	rxs__lock_release(&sk->lock);
-	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_BPF_RUN));
-	RXS_TRACE_STAGE(sd, sd->now, skb, "sk_filter_trim_cap", "socket %s: %s (%u of %u bytes)",
-			sk->cfg.name, !keep ? "dropped" : keep < skb->len ? "trimmed" : "passed",
-			keep, skb->len);
-	if (!keep) {
-		count_rcv_mib(sd, sk, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
-		rxs__lock_acquire(&sk->lock);
-		sk->drops++;
+	if (rxs__sk_filter_trim_cap(sk, skb, 8)) {
 		rxs__lock_release(&sk->lock);
-		rxs_kfree_skb_reason(skb, RXS_DROP_SOCKET_FILTER);
-		return true;
+		return false;
 	}
-	if (keep < skb->len)
-		rxs__skb_trim(skb, keep);
-	return false;
+	sk->drops++;
+	rxs__lock_release(&sk->lock);
+	count_rcv_mib(sd, sk, family, RXS_MIB_UdpInErrors, RXS_MIB_Udp6InErrors);
+	rxs_kfree_skb_reason(skb, RXS_DROP_SOCKET_FILTER);
+	return true;
 }
 
 int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
