@@ -138,4 +138,13 @@ static inline bool rxs__nf_hook_run(struct rxs_sk_buff *skb, enum rxs_nf_hook ho
 	return h->nf.hook_slow(h, hook, skb, okfn);
 }
 
+/* nf_ct_attach(): only with rules is there a connection to attach to. */
+static inline void rxs__nf_ct_attach(const struct rxs_sk_buff *nskb, const struct rxs_sk_buff *skb)
+{
+	struct rxs_host *h = rxs__skb_host(skb);
+
+	if (h->nf.rules && h->nf.ct_attach)
+		h->nf.ct_attach(h, nskb, skb);
+}
+
 #endif /* RXSIM_HOST_H */

@@ -108,6 +108,20 @@ static const struct {
 	{ __LINE__, OWN, "fwd-masq", NULL, NULL },
 	{ __LINE__, OWN, "fwd-masq", "scenario-nft.yaml", "expect-nft.json" },
 	{ __LINE__, OWN, "fwd-masq", "scenario-nft-json.yaml", "expect-nft.json" },
+	/* ICMP errors of NATed connections, RELATED and translated (tests/oracle/cases-nat2.sh) */
+	{ __LINE__, OWN, "nat-icmp-related", NULL, NULL },
+	{ __LINE__, OWN, "nat-icmp-related", "scenario-nft.yaml", "expect-nft.json" },
+	{ __LINE__, OWN, "nat-icmp-related", "scenario-nft-json.yaml", "expect-nft.json" },
+};
+
+/* Cases whose frames out are held to the kernel's too: what rxsim writes with --tx from the
+ * device of MAC, against the server's frames of full.pcap (tests/oracle/txcheck.py). */
+static const struct {
+	int line;
+	const char *name;
+	const char *mac;
+} tx_cases[] = {
+	{ __LINE__, "nat-icmp-related", "02:00:0a:4d:00:02" },
 };
 
 static int run(const char *cmd)
@@ -143,10 +157,36 @@ static void test_oracle_cases(void **state)
 	}
 }
 
+static void test_oracle_tx(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(tx_cases) / sizeof(tx_cases[0]); i++) {
+		char cmd[8192];
+		int rc;
+
+		snprintf(cmd, sizeof(cmd),
+			 "cd '%s/%s' && '%s' replay scenario.yaml --force --tx '%s/oracle-tx-%s.pcap'"
+			 " > /dev/null",
+			 OWN, tx_cases[i].name, RXS_CLI, RXS_BINARY_DIR, tx_cases[i].name);
+		rc = run(cmd);
+		if (rc != 0)
+			fail_msg("case %s (line %d): rxsim exited %d", tx_cases[i].name,
+				 tx_cases[i].line, rc);
+		snprintf(cmd, sizeof(cmd), "python3 '%s/tests/oracle/txcheck.py' '%s/%s/full.pcap' "
+			 "'%s/oracle-tx-%s.pcap' %s", RXS_SOURCE_DIR, OWN, tx_cases[i].name,
+			 RXS_BINARY_DIR, tx_cases[i].name, tx_cases[i].mac);
+		rc = run(cmd);
+		if (rc != 0)
+			fail_msg("case %s (line %d): the frames sent differ from the kernel's (exit %d)",
+				 tx_cases[i].name, tx_cases[i].line, rc);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oracle_cases),
+		cmocka_unit_test(test_oracle_tx),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -346,11 +346,17 @@ static void icmp_error(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint
 		if (get_tuple(&inner, &t) && invert_tuple(&t, &inv))
 			c = find(nf, &inv, now, &dir);
 	}
+	/* nf_conntrack_inet_error(): the error travels in the direction whose tuple the quoted
+	 * packet's inverse is, and must be addressed as that direction's packets are; an error
+	 * to another address is no one's (the kernel logs "outer daddr != inner"). */
+	if (c && c->tuple[dir].dst != pi->daddr)
+		c = NULL;
 	nf->cur.ct = c;
-	nf->cur.dir = (uint8_t)(c ? !dir : DIR_ORIG);
+	nf->cur.dir = (uint8_t)(c ? dir : DIR_ORIG);
 	/* nf_conntrack_handle_icmp(): an error quoting no connection counts in icmp_error, not
-	 * in invalid (nf_conntrack_in() returns before that). The host's own errors (LOCAL_OUT:
-	 * icmp_send() about a packet it drops) count in neither on 6.18 (oracle fwd-masq). */
+	 * in invalid (nf_conntrack_in() returns before that). The host's own errors come here
+	 * only when no connection was attached to them (their offender was untracked): they
+	 * count in neither on 6.18 (oracle fwd-masq). */
 	if (!c) {
 		nf->ct.st.icmp_unmatched++;
 		nf->ct.st.icmp_error += !local_out;
@@ -489,7 +495,68 @@ bool rxs__nf_ct_confirm(struct rxs_ruleset *nf)
 void rxs__nf_pkt_reset(struct rxs_ruleset *nf)
 {
 	rxs__free(nf->cur.pending);
+	rxs__free(nf->cur.held);
 	memset(&nf->cur, 0, sizeof(nf->cur));
+}
+
+/* The conntrack state of @skb: the current packet's, or one set aside under a nested walk
+ * (a REJECT's error is built while its offender's walk waits). */
+static struct nf_pkt *pkt_state(struct rxs_ruleset *nf, const struct rxs_sk_buff *skb)
+{
+	if (nf->cur.skb == skb && nf->cur.id == skb->id)
+		return &nf->cur;
+	for (struct nf_pkt_save *s = nf->outer; s; s = s->up)
+		if (s->pkt.skb == skb && s->pkt.id == skb->id)
+			return &s->pkt;
+	return NULL;
+}
+
+/*
+ * nf_conntrack_attach(): icmp_glue_bits() gives an ICMP error the conntrack of the packet it
+ * answers, RELATED_REPLY to a packet of the original direction, RELATED to a reply, so
+ * nf_conntrack_in() at LOCAL_OUT leaves it there and the NAT hooks translate it. The
+ * offender's entry may still be unconfirmed (an error sent between PREROUTING and the end of
+ * the path: TTL exceeded, fragmentation needed, no route): the kernel's reference keeps it
+ * alive while the error lives, and here the error takes it over, as its offender is dropped
+ * after icmp_send() and walks no more. Under a nested walk (REJECT) the offender's state is
+ * set aside and keeps its entry.
+ */
+void rxs__nf_ct_join(struct rxs_ruleset *nf, const struct rxs_sk_buff *nskb,
+		       const struct rxs_sk_buff *skb)
+{
+	struct nf_pkt *p = pkt_state(nf, skb);
+	struct nf_conn *c;
+
+	if (!p || !p->ct_done || p->info == NF_CTINFO_UNTRACKED)
+		return;
+	c = p->ct ? p->ct : p->pending ? p->pending : p->held;
+	if (!c)
+		return;
+	rxs__free(nf->attach.held ? nf->attach.ct : NULL);
+	nf->attach.skb = nskb;
+	nf->attach.id = nskb->id;
+	nf->attach.ct = c;
+	nf->attach.dir = (uint8_t)!p->dir;
+	nf->attach.held = p == &nf->cur && c != p->ct;
+	if (nf->attach.held) {
+		p->pending = NULL;
+		p->held = NULL;
+	}
+}
+
+void rxs__nf_ct_adopt(struct rxs_ruleset *nf, const struct rxs_sk_buff *skb)
+{
+	if (!nf->attach.skb)
+		return;
+	if (nf->attach.skb == skb && nf->attach.id == skb->id) {
+		nf->cur.ct = nf->attach.ct;
+		nf->cur.held = nf->attach.held ? nf->attach.ct : NULL;
+		nf->cur.dir = nf->attach.dir;
+		count_info(nf, NF_CTINFO_RELATED);
+	} else if (nf->attach.held) {
+		rxs__free(nf->attach.ct);	/* the error never reached LOCAL_OUT */
+	}
+	memset(&nf->attach, 0, sizeof(nf->attach));
 }
 
 struct nf_conn *rxs__nf_ct_cur(const struct rxs_ruleset *nf)
@@ -543,7 +610,7 @@ bool rxs__nf_ct_status(const struct rxs_ruleset *nf, uint32_t *status)
 	if (!c)
 		return false;
 	*status = (c->seen_reply ? IPS_SEEN_REPLY : 0) | (c->assured ? IPS_ASSURED : 0) |
-		  (c == nf->cur.ct ? IPS_CONFIRMED : 0) | c->status;
+		  (c == nf->cur.ct && c != nf->cur.held ? IPS_CONFIRMED : 0) | c->status;
 	return true;
 }
 
@@ -686,6 +753,7 @@ void rxs__nf_ct_destroy(struct rxs_ruleset *nf)
 	struct nf_conn *all = NULL;
 
 	rxs__nf_pkt_reset(nf);
+	rxs__nf_ct_adopt(nf, NULL);
 	if (!nf->ct.hash)
 		return;
 	for (uint32_t b = 0; b < nf->ct.buckets; b++)

@@ -354,9 +354,18 @@ unsigned int rxs__nf_ningress(const rxs_ruleset_t *nf)
 	return nf && nf->nft ? nf->nft->nhooks[NFT_HOOK_INGRESS] : 0;
 }
 
+/* The error is built on the CPU whose packet it answers, whose conntrack state is the
+ * current one (or, under a REJECT, set aside by the walk that holds nf_lock). */
+static void nf_ct_attach(struct rxs_host *h, const struct rxs_sk_buff *nskb,
+			 const struct rxs_sk_buff *skb)
+{
+	rxs__nf_ct_join(h->nf.rules, nskb, skb);
+}
+
 void rxs__nf_init(struct rxs_host *h)
 {
 	h->nf.hook_slow = nf_hook_slow;
+	h->nf.ct_attach = nf_ct_attach;
 }
 
 enum rxs_nf_verdict rxs__nf_hook(rxs_ruleset_t *nf, enum rxs_nf_hook hook, struct rxs_sk_buff *skb,

@@ -15,8 +15,11 @@
  * the pseudo-header) patched as the kernel's csum_replace4/inet_proto_csum_replace do, and
  * the IP control block's addresses, which the input route reads, updated too.
  *
- * Not modelled: ICMP errors quoting a NATed connection are not translated inside
- * (nf_nat_icmp_reply_translation), NAT helpers and sequence adjustment, rerouting after an
+ * An ICMP error RELATED to a connection is translated by it, outside and in the header it
+ * quotes (nf_nat_icmp_reply_translation), the host's own errors too: icmp_send() attaches
+ * them to their offender's connection (nf_ct_attach).
+ *
+ * Not modelled: NAT helpers and sequence adjustment, rerouting after an
  * OUTPUT DNAT (ip_route_me_harder), the masquerade's forgetting of connections when an
  * address goes, and random port choice: where the kernel takes get_random_u16() (a source
  * port that clashes, --random), rxsim takes the next free port from the range's start, so
@@ -302,6 +305,75 @@ static void manip_pkt(struct nf_hook_ctx *x, const struct nf_tuple *target,
 	rxs__nf_pktinfo(x->skb, &x->pi);
 }
 
+/* Make the address of @iph that @mt names @na, patching the header checksum (and the
+ * control block's copy when @iph is the packet's own header). */
+static void manip_addr_only(struct nf_hook_ctx *x, uint8_t *iph, uint32_t na,
+			    enum nf_nat_manip_type mt)
+{
+	uint8_t *a = iph + (mt == NF_NAT_MANIP_SRC ? 12 : 16);
+	struct rxs_inet_cb *cb = RXS_INET_CB(x->skb);
+
+	csum_replace(iph + 10, rxs__get_be32(a), na);
+	rxs__put_be32(a, na);
+	if (iph == x->pi.iph && cb->family == AF_INET)
+		rxs__put_be32(mt == NF_NAT_MANIP_SRC ? cb->saddr : cb->daddr, na);
+}
+
+/*
+ * nf_nat_icmp_reply_translation(): an ICMP error RELATED to a NATed connection. The packet it
+ * quotes went through the other manip (a reply's error quotes a packet of the original
+ * direction, and the other way round), so the quoted header gets the opposite manip, toward
+ * the other direction's tuple as it stands (nf_nat_ipv4_manip_pkt at the inner header, with
+ * its L4 checksum patched as far as the quote holds it); the ICMP checksum is then computed
+ * again over the message; and the outer header gets this hook's manip, toward the inverse of
+ * that tuple, so that the error looks like the reply to the packet the peer sent. The ICMP
+ * header of an error has no id: only addresses change outside. False: drop (a quote too
+ * short to hold an IP header).
+ */
+static bool icmp_reply_translation(struct nf_hook_ctx *x, const struct nf_conn *ct,
+				   enum nf_nat_manip_type mt)
+{
+	unsigned int dir = x->nf->cur.dir, ihl, qlen;
+	uint32_t bit = mt == NF_NAT_MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
+	enum nf_nat_manip_type inner_mt = mt == NF_NAT_MANIP_SRC ? NF_NAT_MANIP_DST
+								  : NF_NAT_MANIP_SRC;
+	const struct nf_tuple *t = &ct->tuple[!dir];
+	uint8_t *icmp = (uint8_t *)x->pi.l4, *in;
+	struct nf_tuple target;
+
+	if (!icmp || x->pi.l4len < 8 + 20)
+		return false;
+	if (dir == NF_DIR_REPLY)
+		bit ^= IPS_NAT_MASK;
+	if (!(ct->status & bit))
+		return true;
+	in = icmp + 8;
+	ihl = (in[0] & 15u) * 4;
+	qlen = x->pi.l4len - 8;
+	if (ihl < 20 || qlen < ihl)
+		return false;
+	/* The quoted transport header: ports (ICMP: the id), and its checksum when the quote
+	 * holds it (a TCP header whole, as tcp_manip_pkt() asks). */
+	if (qlen >= ihl + 8) {
+		unsigned int l4len = qlen - ihl;
+
+		if (t->proto == 6 && l4len < 20)
+			l4len = 8;
+		manip_l4(in + ihl, l4len, in[9], in + (inner_mt == NF_NAT_MANIP_SRC ? 12 : 16),
+			 inner_mt == NF_NAT_MANIP_SRC ? t->src : t->dst,
+			 t->proto == 1 ? 4 : inner_mt == NF_NAT_MANIP_SRC ? 0 : 2,
+			 inner_mt == NF_NAT_MANIP_SRC || t->proto == 1 ? t->sport : t->dport);
+	}
+	manip_addr_only(x, in, inner_mt == NF_NAT_MANIP_SRC ? t->src : t->dst, inner_mt);
+	rxs__put_be16(icmp + 2, 0);
+	rxs__put_be16(icmp + 2, rxs__csum_fold(rxs__csum_partial(icmp, x->pi.l4len, 0)));
+	if (rxs__nf_ct_invert(t, &target))
+		manip_addr_only(x, (uint8_t *)x->pi.iph,
+				mt == NF_NAT_MANIP_SRC ? target.src : target.dst, mt);
+	rxs__nf_pktinfo(x->skb, &x->pi);
+	return true;
+}
+
 static enum rxs_nf_verdict nat_packet(struct nf_hook_ctx *x, const struct nf_conn *ct,
 				      enum nf_nat_manip_type mt)
 {
@@ -328,9 +400,11 @@ enum rxs_nf_verdict rxs__nf_nat_hook(struct nf_hook_ctx *x)
 
 	if (!nf->nat_enabled || !(ct = rxs__nf_ct_cur(nf)))
 		return RXS_NF_ACCEPT;
-	/* A new connection (or an ICMP error related to one) not bound at this kind of hook. */
-	if ((nf->cur.info == NF_CTINFO_NEW || nf->cur.info == NF_CTINFO_RELATED) &&
-	    !nat_initialized(ct, mt) && ct == nf->cur.pending) {
+	/* nf_nat_ipv4_fn(): an ICMP error is translated by its connection and never binds it. */
+	if (nf->cur.info == NF_CTINFO_RELATED && x->pi.proto == 1)
+		return icmp_reply_translation(x, ct, mt) ? RXS_NF_ACCEPT : RXS_NF_DROP;
+	/* A new connection not bound at this kind of hook. */
+	if (nf->cur.info == NF_CTINFO_NEW && !nat_initialized(ct, mt) && ct == nf->cur.pending) {
 		for (unsigned int i = 0; i < nf->nat_nlookups[x->hook]; i++) {
 			const struct nf_nat_lookup *l = &nf->nat_lookups[x->hook][i];
 

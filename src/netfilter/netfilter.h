@@ -59,6 +59,7 @@ struct rxs_netns_nf {
 	 * NF_QUEUE (queue, nqueued) */
 	struct rxs_lock nf_lock;
 	rxs__nf_hook_fn hook_slow;		/* netfilter's walk (rxs__nf_init) */
+	rxs__nf_attach_fn ct_attach;		/* conntrack's nf_ct_attach (rxs__nf_init) */
 	unsigned int ningress;			/* nftables netdev ingress chains */
 };
 

@@ -309,6 +309,8 @@ struct nf_pkt {
 	struct nf_conn *ct;		/* confirmed entry the packet belongs to */
 	uint8_t dir;			/* NF_DIR_*: the packet's direction in ct (or pending) */
 	struct nf_conn *pending;	/* new entry, confirmed at the end of LOCAL_IN */
+	struct nf_conn *held;		/* an ICMP error's offender's unconfirmed entry (ct),
+					 * which the error now owns: freed with its state */
 	bool trace;			/* skb->nf_trace: -j TRACE in the raw table */
 };
 
@@ -375,6 +377,16 @@ struct rxs_ruleset {
 	bool ct_enabled;		/* some rule needs conntrack (nf_ct_netns_get) */
 	struct nf_ct_table ct;
 	struct nf_pkt cur;
+	/* nf_ct_attach(): the connection the next LOCAL_OUT walk of @skb (an ICMP error the
+	 * host built) joins, RELATED in direction @dir; @held: the entry is an unconfirmed one
+	 * the error takes over from its offender, which walks no more. */
+	struct {
+		const struct rxs_sk_buff *skb;
+		uint64_t id;
+		struct nf_conn *ct;
+		uint8_t dir;
+		bool held;
+	} attach;
 	/* NAT (nat.c): the rules a new connection consults at each hook, in priority order (the
 	 * nat table's chains, nft nat chains), as nf_nat_register_fn() collects them; with any,
 	 * the NAT hooks run at all four hooks, as nf_nat_ipv4_ops register together. */
@@ -501,6 +513,12 @@ bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t
 /* __nf_conntrack_confirm(): insert the packet's pending entry. false: its tuple is taken
  * (insert_failed; the entry is freed and the packet must be dropped). */
 bool rxs__nf_ct_confirm(struct rxs_ruleset *nf);
+/* nf_conntrack_attach(): @nskb, an ICMP error about @skb, joins @skb's connection. */
+void rxs__nf_ct_join(struct rxs_ruleset *nf, const struct rxs_sk_buff *nskb,
+		       const struct rxs_sk_buff *skb);
+/* A new packet's state at its first hook: the attached connection if @skb is the error it
+ * was attached for (ctinfo RELATED, conntrack done); any other attachment is dropped. */
+void rxs__nf_ct_adopt(struct rxs_ruleset *nf, const struct rxs_sk_buff *skb);
 /* Forget the packet state, freeing an unconfirmed entry (the packet was dropped). */
 void rxs__nf_pkt_reset(struct rxs_ruleset *nf);
 /* The xt_conntrack state bit of the current packet. */

@@ -730,6 +730,7 @@ bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume)
 		rxs__nf_pkt_reset(nf);
 		nf->cur.skb = skb;
 		nf->cur.id = skb->id;
+		rxs__nf_ct_adopt(nf, skb);
 	}
 	return true;
 }

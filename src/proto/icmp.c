@@ -183,6 +183,11 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 	struct rxs_out o = {
 		.family = AF_INET, .saddr = cb->daddr, .daddr = cb->saddr, .proto = 1,
 		.peer_mac = rxs_skb_mac_header(skb) + 6, .dev = skb->dev,
+		.ct_from = type == 0 ? NULL : skb,	/* an error joins the offender's flow */
+		/* __icmp_send(): an error goes as internetwork control, keeping the offender's
+		 * TOS bits (RT_TOS); a reply, with the request's TOS. */
+		.tos = type == 0 ? rxs_skb_network_header(skb)[1]
+				 : (uint8_t)((rxs_skb_network_header(skb)[1] & 0x1e) | 0xc0),
 	};
 	uint8_t src[16] = { 0 };
 

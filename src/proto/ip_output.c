@@ -105,6 +105,7 @@ static unsigned int put_ip(struct rxs_softnet_data *sd, uint8_t *p, const struct
 	}
 	memset(p, 0, 20);
 	p[0] = 0x45;
+	p[1] = o->tos;
 	rxs__put_be16(p + 2, (uint16_t)(20 + l4len));
 	if (o->proto == IPPROTO_TCP)
 		rxs__put_be16(p + 6, 0x4000);	/* DF */
@@ -353,6 +354,8 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	skb = out_skb(sd, o, l4, l4len);
 	if (!skb)
 		return false;
+	if (o->ct_from && !v6)
+		rxs__nf_ct_attach(skb, o->ct_from);	/* icmp_glue_bits() */
 	/* __ip_local_out(): LOCAL_OUT runs the rule tables and the users' functions in one
 	 * walk, as on receive; false when netfilter dropped, queued or stole the packet. */
 	if (!v6 && !rxs__nf_hook_run(skb, RXS_NF_INET_LOCAL_OUT, ip_output))

@@ -40,6 +40,11 @@ typedef void (*rxs__nf_okfn)(struct rxs_sk_buff *skb);
  * nf_lock: the rules' counters, conntrack and the queue are shared by the CPUs. */
 typedef bool (*rxs__nf_hook_fn)(struct rxs_host *h, enum rxs_nf_hook hook,
 				struct rxs_sk_buff *skb, rxs__nf_okfn okfn);
+/* nf_ct_attach(): the ICMP error @nskb the host builds about @skb belongs to @skb's
+ * connection, RELATED in the other direction, so conntrack files it there and NAT translates
+ * it (its quoted header too) instead of tracking it anew. Called before @nskb's LOCAL_OUT. */
+typedef void (*rxs__nf_attach_fn)(struct rxs_host *h, const struct rxs_sk_buff *nskb,
+				  const struct rxs_sk_buff *skb);
 
 /* The protocols' state of a host, and their copies of the sysctls they read. */
 struct rxs_netns_inet {

@@ -20,6 +20,9 @@ struct rxs_out {
 	 * which writes it only when the packet is built: a segment nothing will see (no rule,
 	 * hook, tap or --tx) is never summed. */
 	uint8_t csum_at;
+	/* An ICMP error's offending packet, whose connection the error joins (nf_ct_attach). */
+	const struct rxs_sk_buff *ct_from;
+	uint8_t tos;			/* the IPv4 TOS byte */
 };
 
 /* __ip_local_out() and ip_output(): LOCAL_OUT, IpOutRequests, POST_ROUTING, the device.

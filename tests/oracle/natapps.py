@@ -3,9 +3,10 @@
 
   udp-flows  --dst A --port P --count N --sport-base S [--size B]
              N datagrams, each from its own source port S+i: N conntrack flows.
-  udp-opts   --dst A --port P --count N [--size B] [--ttl T] [--df 0|1]
+  udp-opts   --dst A --port P --count N [--size B] [--ttl T] [--df 0|1] [--ttls T1,T2,..]
              N datagrams from one socket with the IP TTL and DF chosen
-             (IP_MTU_DISCOVER: DO sets DF, DONT clears it).
+             (IP_MTU_DISCOVER: DO sets DF, DONT clears it); --ttls gives each
+             datagram its own TTL (one flow whose later packets expire).
 Every mode writes a JSON status, touches --ready when done and lives at most --max-seconds.
 """
 import argparse, errno, json, socket, sys, time
@@ -23,6 +24,7 @@ def main():
     ap.add_argument("--sport-base", type=int, default=41000)
     ap.add_argument("--ttl", type=int, default=64)
     ap.add_argument("--df", type=int, default=0)
+    ap.add_argument("--ttls", default=None)
     ap.add_argument("--gap", type=float, default=0.0)
     ap.add_argument("--status", default=None)
     ap.add_argument("--ready", default=None)
@@ -54,10 +56,13 @@ def main():
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, a.ttl)
         s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO if a.df else IP_PMTUDISC_DONT)
-        for i in range(a.count):
+        ttls = [int(t) for t in a.ttls.split(",")] if a.ttls else []
+        for i in range(max(a.count, len(ttls))):
             if time.monotonic() >= deadline:
                 break
             try:
+                if ttls:
+                    s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttls[i])
                 s.sendto(payload, (a.dst, a.port))
                 st["sent"] += 1
             except OSError as e:
