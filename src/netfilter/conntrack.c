@@ -67,21 +67,47 @@ int rxs_ruleset_set_conntrack_buckets(rxs_ruleset_t *nf, uint32_t buckets)
 	return 0;
 }
 
+static uint32_t fnv_words(uint32_t h, const uint32_t *v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int b = 0; b < 4; b++)
+			h = (h ^ (v[i] >> (8 * b) & 0xff)) * 16777619u;
+	return h;
+}
+
+/* An IPv6 tuple hashes its addresses' first 96 bits too; an IPv4 one hashes as it always has
+ * (the buckets early_drop() looks at are the oracle's). */
 static uint32_t tuple_hash(const struct nf_tuple *t, uint32_t buckets)
 {
 	uint32_t v[4] = { t->src, t->dst, (uint32_t)t->sport << 16 | t->dport, t->proto };
-	uint32_t h = 2166136261u;
+	uint32_t h = fnv_words(2166136261u, v, 4);
 
-	for (unsigned int i = 0; i < 4; i++)
-		for (unsigned int b = 0; b < 4; b++)
-			h = (h ^ (v[i] >> (8 * b) & 0xff)) * 16777619u;
+	if (unlikely(t->v6)) {
+		h = fnv_words(h, t->src_hi, 3);
+		h = fnv_words(h, t->dst_hi, 3);
+	}
 	return h % buckets;
 }
 
 static bool tuple_eq(const struct nf_tuple *a, const struct nf_tuple *b)
 {
 	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
-	       a->dport == b->dport && a->proto == b->proto;
+	       a->dport == b->dport && a->proto == b->proto && a->v6 == b->v6 &&
+	       (!a->v6 || (!memcmp(a->src_hi, b->src_hi, sizeof(a->src_hi)) &&
+			   !memcmp(a->dst_hi, b->dst_hi, sizeof(a->dst_hi))));
+}
+
+/* ICMPv6 (nf_conntrack_proto_icmpv6.c): the queries with a reply (echo 128/129, node
+ * information 139/140) are tracked; the errors (types below 128) are RELATED to the flow they
+ * quote; MLD and neighbour discovery (130-136, 143) are untracked (noct_valid_new). */
+static bool icmpv6_is_query(uint8_t type)
+{
+	return type == 128 || type == 129 || type == 139 || type == 140;
+}
+
+static bool icmpv6_untracked(uint8_t type)
+{
+	return (type >= 130 && type <= 136) || type == 143;
 }
 
 /* nf_ct_invert_tuple(): ICMP queries invert to their reply type, others swap ports. */
@@ -97,8 +123,25 @@ static bool invert_tuple(const struct nf_tuple *t, struct nf_tuple *r)
 		[16] = 15 + 1, [17] = 18 + 1, [18] = 17 + 1,
 	};
 
-	*r = (struct nf_tuple){ t->dst, t->src, t->dport, t->sport, t->proto };
-	if (t->proto != 1)
+	*r = *t;
+	r->src = t->dst;
+	r->dst = t->src;
+	r->sport = t->dport;
+	r->dport = t->sport;
+	memcpy(r->src_hi, t->dst_hi, sizeof(r->src_hi));
+	memcpy(r->dst_hi, t->src_hi, sizeof(r->dst_hi));
+	if (t->v6 && t->proto == 58) {
+		uint8_t type = (uint8_t)(t->dport >> 8);
+
+		if (!icmpv6_is_query(type))
+			return false;
+		/* invmap: 128 <-> 129, 139 <-> 140 */
+		r->sport = t->sport;
+		r->dport = (uint16_t)((type == 128 ? 129 : type == 129 ? 128 : type == 139 ? 140 : 139)
+				      << 8 | (t->dport & 0xff));
+		return true;
+	}
+	if (t->proto != 1 || t->v6)
 		return true;
 	uint8_t type = (uint8_t)(t->dport >> 8);
 
@@ -121,12 +164,26 @@ static bool get_tuple(const struct nf_pktinfo *pi, struct nf_tuple *t)
 	t->src = pi->saddr;
 	t->dst = pi->daddr;
 	t->proto = pi->proto;
+	if (pi->v6) {
+		t->v6 = true;
+		for (unsigned int i = 0; i < 3; i++) {
+			t->src_hi[i] = rxs__get_be32(pi->iph + 8 + 4 * i);
+			t->dst_hi[i] = rxs__get_be32(pi->iph + 24 + 4 * i);
+		}
+		if (pi->proto == 58) {
+			if (!pi->l4 || pi->l4len < 8 || !icmpv6_is_query(pi->l4[0]))
+				return false;
+			t->sport = rxs__get_be16(pi->l4 + 4);
+			t->dport = (uint16_t)(pi->l4[0] << 8 | pi->l4[1]);
+			return true;
+		}
+	}
 	if (pi->proto == 6 || pi->proto == 17 || pi->proto == 136 || pi->proto == 132) {
 		if (!pi->l4 || pi->l4len < 4)
 			return false;
 		t->sport = rxs__get_be16(pi->l4);
 		t->dport = rxs__get_be16(pi->l4 + 2);
-	} else if (pi->proto == 1) {
+	} else if (pi->proto == 1 && !pi->v6) {
 		if (!pi->l4 || pi->l4len < 8 || !icmp_is_query(pi->l4[0]))
 			return false;
 		t->sport = rxs__get_be16(pi->l4 + 4);
@@ -263,7 +320,8 @@ static uint64_t timeout_ns(const struct nf_conn *c, uint64_t now)
 		s = c->seen_reply && now > c->start + 2 * NS ? 120 : 30;
 		break;
 	case 1:
-		s = 30;
+	case 58:
+		s = 30;		/* nf_conntrack_icmp(v6)_timeout */
 		break;
 	default:
 		s = 600;
@@ -337,7 +395,21 @@ static void icmp_error(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint
 	const uint8_t *ip = pi->l4 + 8;
 	unsigned int len = pi->l4len - 8;
 
-	if (len >= 20 && (ip[0] & 15u) * 4 + 8 <= len) {
+	if (pi->v6) {
+		/* icmpv6_error_message(): the quoted IPv6 header and 8 bytes past it (its
+		 * extension headers are not walked). */
+		if (len >= 48) {
+			inner.v6 = true;
+			inner.iph = ip;
+			inner.saddr = rxs__get_be32(ip + 20);
+			inner.daddr = rxs__get_be32(ip + 36);
+			inner.proto = ip[6];
+			inner.l4 = ip + 40;
+			inner.l4len = 8;
+			if (get_tuple(&inner, &t) && invert_tuple(&t, &inv))
+				c = find(nf, &inv, now, &dir);
+		}
+	} else if (len >= 20 && (ip[0] & 15u) * 4 + 8 <= len) {
 		inner.saddr = rxs__get_be32(ip + 12);
 		inner.daddr = rxs__get_be32(ip + 16);
 		inner.proto = ip[9];
@@ -391,7 +463,11 @@ static bool new_conn(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, const 
 			return true;
 		}
 	}
-	if (pi->proto == 1 && !(pi->l4[0] == 8 || pi->l4[0] == 13 || pi->l4[0] == 15 ||
+	if (pi->v6 && pi->proto == 58 && !(pi->l4[0] == 128 || pi->l4[0] == 139)) {
+		count_info(nf, NF_CTINFO_NONE);		/* icmpv6_new(): not a request */
+		return true;
+	}
+	if (pi->proto == 1 && !pi->v6 && !(pi->l4[0] == 8 || pi->l4[0] == 13 || pi->l4[0] == 15 ||
 				pi->l4[0] == 17)) {
 		count_info(nf, NF_CTINFO_NONE);		/* icmp_new(): not a request */
 		return true;
@@ -422,7 +498,19 @@ bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t
 	struct nf_conn *c;
 	unsigned int dir;
 
-	if (pi->proto == 1 && pi->l4 && pi->l4len >= 8 && !icmp_is_query(pi->l4[0])) {
+	if (unlikely(pi->v6) && pi->proto == 58 && pi->l4 && pi->l4len >= 8) {
+		if (icmpv6_untracked(pi->l4[0])) {
+			/* icmpv6_error(): nf_ct_set(skb, NULL, IP_CT_UNTRACKED) */
+			nf->cur.ct_done = true;
+			nf->cur.info = NF_CTINFO_UNTRACKED;
+			return true;
+		}
+		if (pi->l4[0] < 128) {
+			icmp_error(nf, pi, now_ns, local_out);
+			return true;
+		}
+	}
+	if (pi->proto == 1 && !pi->v6 && pi->l4 && pi->l4len >= 8 && !icmp_is_query(pi->l4[0])) {
 		icmp_error(nf, pi, now_ns, local_out);
 		return true;
 	}
@@ -738,7 +826,7 @@ void rxs__nf_ct_seen_reply(rxs_ruleset_t *nf, const struct rxs_sk_buff *skb)
 	if (!nf || !nf->ct_enabled)
 		return;
 	rxs__nf_pktinfo(skb, &pi);
-	if (!pi.ihl || !get_tuple(&pi, &t))
+	if (!pi.ihl || (pi.v6 && !nf->ct6_enabled) || !get_tuple(&pi, &t))
 		return;
 	c = seen_reply_conn(nf, &t, &dir);
 	if (!c || dir != DIR_ORIG)
@@ -788,7 +876,8 @@ bool rxs__nf_ct_key(const struct rxs_ruleset *nf, const struct nf_pktinfo *pi,
 
 int rxs__nf_ct_alive(struct rxs_ruleset *nf, const struct nf_ct_key *k, uint64_t now_ns)
 {
-	const struct nf_tuple t = { k->src, k->dst, k->sport, k->dport, k->proto };
+	const struct nf_tuple t = { .src = k->src, .dst = k->dst, .sport = k->sport,
+				    .dport = k->dport, .proto = k->proto };
 	const struct nf_conn *c = nf->cur.pending;
 	unsigned int dir;
 

@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "host.h"
 #include "internal.h"
@@ -228,9 +229,10 @@ static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_netns_nf *hk, struct nf_hook_ct
 	struct rxs_nf_hook_state st;
 	enum rxs_nf_verdict v;
 
-	if (!hk || !hk->nentries[hook]) {
+	if (!hk || !hk->nentries[hook] || unlikely(RXS_INET_CB(skb)->family == AF_INET6)) {
 		/* No user function ever registered here: the list is the stages, in order, and
-		 * rules.c runs them in one call (the common case, and the cheap one). */
+		 * rules.c runs them in one call (the common case, and the cheap one). IPv6 has
+		 * its own hooks, where no user function registers (they are IPv4's). */
 		if (tables && rxs__nf_stages_run(x, 0) != RXS_NF_ACCEPT)
 			goto drop;
 		goto accept;
@@ -338,7 +340,7 @@ bool rxs__nf_ingress(struct rxs_host *h, struct rxs_sk_buff *skb)
 
 	x.in = skb->dev ? skb->dev->cfg.name : "";
 	x.now_ns = rxs__skb_sd(skb)->now;
-	if (skb->protocol == 0x0800)
+	if (skb->protocol == 0x0800 || skb->protocol == 0x86dd)
 		rxs__nf_pktinfo(skb, &x.pi);
 	rxs__lock_acquire(&h->nf.nf_lock);
 	v = rxs__nft_ingress(&x);

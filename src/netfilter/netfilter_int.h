@@ -274,11 +274,15 @@ extern const char *const nf_hook_chain_names[RXS_NF_INET_NUMHOOKS];
 enum nf_ctinfo { NF_CTINFO_NONE, NF_CTINFO_UNTRACKED, NF_CTINFO_NEW, NF_CTINFO_ESTABLISHED,
 		 NF_CTINFO_RELATED };
 
-/* A connection's tuple, host byte order (struct nf_conntrack_tuple). */
+/* A connection's tuple, host byte order (struct nf_conntrack_tuple). An IPv6 tuple (@v6) keeps
+ * the last 32 bits of its addresses in @src and @dst and the first 96 in @src_hi and
+ * @dst_hi, which are zero for IPv4: the IPv4 code reads @src and @dst alone. */
 struct nf_tuple {
 	uint32_t src, dst;
 	uint16_t sport, dport;	/* ICMP: sport = id, dport = type << 8 | code */
 	uint8_t proto;
+	bool v6;
+	uint32_t src_hi[3], dst_hi[3];
 };
 
 enum { NF_DIR_ORIG, NF_DIR_REPLY };
@@ -368,6 +372,11 @@ struct rxs_ruleset {
 	struct nft_ruleset *nft;	/* nftables tables (nft_int.h); NULL without */
 	struct nf_stage stages[RXS_NF_INET_NUMHOOKS][NF_MAX_STAGES];
 	uint8_t nstages[RXS_NF_INET_NUMHOOKS];
+	/* The IPv6 hooks' stages (the kernel's hooks_ipv6): conntrack and the nftables base
+	 * chains of families ip6 and inet. None: IPv6 passes no rule. */
+	struct nf_stage stages6[RXS_NF_INET_NUMHOOKS][NF_MAX_STAGES];
+	uint8_t nstages6[RXS_NF_INET_NUMHOOKS];
+	bool ct6_enabled;		/* an ip6 or inet table needs conntrack */
 	struct nf_rule *rules;
 	unsigned int nrules, rules_cap;
 	struct nf_chain *chains;
@@ -462,11 +471,15 @@ void rxs__nf_free_rules(struct rxs_ruleset *nf);
 /* What a match holds beyond its struct (comment, tables' names, connlimit's list). */
 void rxs__nf_match_free(struct nf_match *m);
 
-/* rules.c: the packet facts the matches read. */
+/* rules.c: the packet facts the matches read. An IPv6 packet (@v6) has @ihl the length of
+ * its header and the extension headers before the transport (ipv6_find_hdr), @proto that
+ * transport protocol, and @saddr/@daddr the last 32 bits of its addresses (the whole ones are
+ * at iph + 8 and iph + 24). */
 struct nf_pktinfo {
 	const uint8_t *iph;
 	unsigned int ihl, tot_len;
 	uint32_t saddr, daddr;
+	bool v6;
 	uint8_t proto;
 	uint16_t fragoff;		/* in 8-byte units; non-zero: no L4 header here */
 	bool frag;			/* MF or offset: a piece of a datagram */
@@ -556,8 +569,9 @@ static inline enum rxs_nf_verdict rxs__nf_hook_end(rxs_ruleset_t *nf, enum rxs_n
 	return verdict;
 }
 
-/* rules.c: REJECT's answer to the packet of @x (a TCP RST, or an ICMP error of @icmp_code),
- * its LOCAL_OUT walk nested inside the walk of @x. */
+/* rules.c: REJECT's answer to the packet of @x (a TCP RST, or an ICMP error of @icmp_code;
+ * for IPv6 an ICMPv6 destination unreachable of that code), its LOCAL_OUT walk nested inside
+ * the walk of @x. */
 struct nf_hook_ctx;
 void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, uint8_t icmp_code);
 

@@ -27,6 +27,7 @@ const struct nft_keydesc nft_keys[NFT_K_N] = {
 	[NFT_K_IP6_SADDR] = { "ip6", "saddr", 16, NFT_DT_IPV6, "payload" },
 	[NFT_K_IP6_DADDR] = { "ip6", "daddr", 16, NFT_DT_IPV6, "payload" },
 	[NFT_K_IP6_NEXTHDR] = { "ip6", "nexthdr", 1, NFT_DT_PROTO, "payload" },
+	[NFT_K_IP6_HOPLIMIT] = { "ip6", "hoplimit", 1, NFT_DT_INT, "payload" },
 	[NFT_K_TCP_SPORT] = { "tcp", "sport", 2, NFT_DT_SERVICE, "payload" },
 	[NFT_K_TCP_DPORT] = { "tcp", "dport", 2, NFT_DT_SERVICE, "payload" },
 	[NFT_K_TCP_FLAGS] = { "tcp", "flags", 1, NFT_DT_TCPFLAGS, "payload" },
@@ -871,6 +872,12 @@ static int finish_rules(struct nft_ruleset *n, struct nft_err *e)
 						      s->u.m.keys[k] <= NFT_K_CT_ZONE;
 			if (s->kind == NFT_S_META_MARK_SET || s->kind == NFT_S_CT_MARK_SET)
 				n->uses_ct |= s->u.mark.key == NFT_K_CT_MARK;
+			/* stmt_reject_gen_dependency(): an icmp or icmpv6 type only exists in
+			 * its family, so nft makes an inet rule match that family alone. */
+			if (s->kind == NFT_S_REJECT && n->tables[table].family == NFT_FAM_INET)
+				r->nfproto = s->u.reject.kind == NFT_REJECT_ICMP     ? 2
+					     : s->u.reject.kind == NFT_REJECT_ICMPV6 ? 10
+										      : 0;
 		}
 		/* nf_tables refuses ct expressions in family netdev (EOPNOTSUPP): conntrack has not
 		 * seen the packet at ingress. */

@@ -40,6 +40,17 @@ static void pktinfo(const struct nf_hook_ctx *x, struct nft_pktinfo *p)
 	unsigned int avail = skb->len + (unsigned int)(skb->data - nh);
 
 	memset(p, 0, sizeof(*p));
+	if (x->pi.ihl && x->pi.v6) {
+		/* nft_set_pktinfo_ipv6(): the transport past the extension headers. */
+		p->nfproto = 10;
+		p->nh = x->pi.iph;
+		p->nhlen = x->pi.tot_len;
+		p->l4proto_set = true;
+		p->l4proto = x->pi.proto;
+		p->th = x->pi.l4;
+		p->thlen = x->pi.l4len;
+		return;
+	}
 	if (x->pi.ihl) {
 		p->nfproto = 2;
 		p->nh = x->pi.iph;
@@ -152,6 +163,8 @@ static bool load_key(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, i
 		return p->nfproto == 10 && payload(out, p->nh, p->nhlen, 24, 16);
 	case NFT_K_IP6_NEXTHDR:
 		return p->nfproto == 10 && payload(out, p->nh, p->nhlen, 6, 1);
+	case NFT_K_IP6_HOPLIMIT:
+		return p->nfproto == 10 && payload(out, p->nh, p->nhlen, 7, 1);
 	case NFT_K_TCP_SPORT:
 	case NFT_K_TCP_DPORT:
 	case NFT_K_TCP_FLAGS:
@@ -407,6 +420,22 @@ static uint8_t reject_icmp_code(const struct nft_stmt *s)
 	}
 }
 
+/* The ICMPv6 code of a reject on IPv6 (nft_reject_icmpv6_code() for icmpx; the default,
+ * port unreachable, is 4). */
+static uint8_t reject_icmpv6_code(const struct nft_stmt *s)
+{
+	static const uint8_t icmpx[] = { 0, 4, 3, 1 };
+
+	switch (s->u.reject.kind) {
+	case NFT_REJECT_ICMPV6:
+		return s->u.reject.code;
+	case NFT_REJECT_ICMPX:
+		return s->u.reject.code < 4 ? icmpx[s->u.reject.code] : 4;
+	default:
+		return 4;			/* ICMPV6_PORT_UNREACH */
+	}
+}
+
 /* nft_nat_eval(): bind the new connection (the NAT core runs the chain only for one), and end
  * the rule with the binding's verdict; a packet of another family breaks it. */
 static int nat_stmt(struct nf_hook_ctx *x, const struct nft_pktinfo *p, const struct nft_stmt *s)
@@ -493,6 +522,9 @@ static int eval_stmt(struct nf_hook_ctx *x, const struct nft_pktinfo *p, struct 
 		if (p->nfproto == 2)
 			rxs__nf_reject(x, s->u.reject.kind == NFT_REJECT_TCP_RST,
 				       reject_icmp_code(s));
+		else if (p->nfproto == 10)
+			rxs__nf_reject(x, s->u.reject.kind == NFT_REJECT_TCP_RST,
+				       reject_icmpv6_code(s));
 		return NFT_V_DROP;
 	case NFT_S_SET_ADD:
 	case NFT_S_SET_UPDATE:
@@ -533,6 +565,8 @@ enum rxs_nf_verdict rxs__nft_do_chain(struct nf_hook_ctx *x, unsigned int base)
 			struct nft_rule *r = &n->rules[c->rules[idx++]];
 
 			code = NFT_CONT;
+			if (unlikely(r->nfproto) && r->nfproto != p.nfproto)
+				continue;	/* its meta nfproto dependency breaks */
 			for (unsigned int i = 0; i < r->nstmts && code == NFT_CONT; i++)
 				code = eval_stmt(x, &p, n, &r->stmts[i], &jv);
 			if (code != NFT_BREAK) {

@@ -38,7 +38,7 @@ enum nft_chain_type { NFT_TYPE_FILTER, NFT_TYPE_NAT, NFT_TYPE_ROUTE };
 /* What a match or a set's key reads. The order is nft_keys[]'s (nft_parse.c). */
 enum nft_key {
 	NFT_K_IP_SADDR, NFT_K_IP_DADDR, NFT_K_IP_PROTOCOL, NFT_K_IP_LENGTH, NFT_K_IP_TTL,
-	NFT_K_IP6_SADDR, NFT_K_IP6_DADDR, NFT_K_IP6_NEXTHDR,
+	NFT_K_IP6_SADDR, NFT_K_IP6_DADDR, NFT_K_IP6_NEXTHDR, NFT_K_IP6_HOPLIMIT,
 	NFT_K_TCP_SPORT, NFT_K_TCP_DPORT, NFT_K_TCP_FLAGS, NFT_K_UDP_SPORT, NFT_K_UDP_DPORT,
 	NFT_K_TH_SPORT, NFT_K_TH_DPORT,
 	NFT_K_META_L4PROTO, NFT_K_META_IIFNAME, NFT_K_META_IIF, NFT_K_META_OIFNAME, NFT_K_META_OIF,
@@ -212,6 +212,9 @@ struct nft_rule {
 	char *text;			/* the rule as nft prints it, counter values aside */
 	char *comment;
 	uint64_t hits, hit_bytes;	/* packets that reached the rule's end or its verdict */
+	/* The dependency nft puts first in an inet rule that rejects with an icmp (2) or
+	 * icmpv6 (10) type: `meta nfproto ipv4|ipv6`; 0: none. */
+	uint8_t nfproto;
 };
 
 struct nft_chain {

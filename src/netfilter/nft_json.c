@@ -787,6 +787,9 @@ static int chain_of(struct jctx *c, json_t *o)
 		}
 		if (t == NFT_TYPE_NAT && h == NFT_HOOK_INGRESS)
 			return jfail(c, "a nat chain cannot hook ingress");
+		if (t == NFT_TYPE_NAT && fam == NFT_FAM_IP6)
+			return jfail(c, "chain '%s': 'nat' chains of family ip6 are not supported "
+				     "(NAT is modelled for IPv4 only)", ch->name);
 	}
 	return 0;
 }

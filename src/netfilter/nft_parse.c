@@ -1058,6 +1058,10 @@ static int parse_base(struct nft_parser *p, struct nft_chain *c)
 	i = t->kind == T_WORD ? rxs__nft_lookup(t->s, nft_chain_type_names, 3) : -1;
 	if (i < 0)
 		return unexpected(p, t, "chain type", nft_chain_type_names, 3);
+	/* rxsim's NAT core translates IPv4 alone: an IPv6 nat chain would be ignored. */
+	if (i == NFT_TYPE_NAT && tb->family == NFT_FAM_IP6)
+		return fail_at(p, t, "'nat' chains of family ip6 are not supported (NAT is "
+			       "modelled for IPv4 only)");
 	c->type = (uint8_t)i;
 	c->base = true;
 	t = next(p);

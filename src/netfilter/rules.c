@@ -25,6 +25,48 @@
 
 enum match_result { NO_MATCH, MATCH, HOTDROP };
 
+/* ipv6_find_hdr() as nft_set_pktinfo_ipv6() and ip6_packet_match() use it: the transport
+ * past the hop-by-hop, routing, destination options and fragment headers. A later fragment
+ * (offset non-zero) has no transport header here; a chain cut short leaves @ihl 0. */
+static void pktinfo6(const uint8_t *iph, unsigned int avail, struct nf_pktinfo *pi)
+{
+	unsigned int off = 40;
+	uint8_t nexthdr = iph[6];
+
+	pi->v6 = true;
+	pi->tot_len = RXS_MIN(40u + rxs__get_be16(iph + 4), avail);
+	pi->saddr = rxs__get_be32(iph + 20);
+	pi->daddr = rxs__get_be32(iph + 36);
+	for (unsigned int n = 0; n < 8; n++) {
+		if (nexthdr == 44) {			/* NEXTHDR_FRAGMENT */
+			uint16_t fo;
+
+			if (off + 8 > pi->tot_len)
+				return;
+			fo = rxs__get_be16(iph + off + 2);
+			pi->fragoff = fo >> 3;
+			pi->frag = true;
+			nexthdr = iph[off];
+			off += 8;
+			if (pi->fragoff)
+				break;
+			continue;
+		}
+		if (nexthdr != 0 && nexthdr != 43 && nexthdr != 60)
+			break;
+		if (off + 8 > pi->tot_len || off + (iph[off + 1] + 1u) * 8 > pi->tot_len)
+			return;
+		nexthdr = iph[off];
+		off += (iph[off + 1] + 1u) * 8;
+	}
+	pi->ihl = off;
+	pi->proto = nexthdr;
+	if (!pi->fragoff && pi->tot_len > off) {
+		pi->l4 = iph + off;
+		pi->l4len = pi->tot_len - off;
+	}
+}
+
 void rxs__nf_pktinfo(const struct rxs_sk_buff *skb, struct nf_pktinfo *pi)
 {
 	const uint8_t *iph = rxs_skb_network_header(skb);
@@ -35,6 +77,11 @@ void rxs__nf_pktinfo(const struct rxs_sk_buff *skb, struct nf_pktinfo *pi)
 	pi->iph = iph;
 	if (avail < 20)
 		return;
+	if (unlikely((iph[0] >> 4) == 6)) {
+		if (avail >= 40)
+			pktinfo6(iph, avail, pi);
+		return;
+	}
 	pi->ihl = (iph[0] & 15u) * 4;
 	pi->tot_len = RXS_MIN(rxs__get_be16(iph + 2), avail);
 	pi->saddr = rxs__get_be32(iph + 12);
@@ -409,7 +456,10 @@ RXS_NOINLINE void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, ui
 
 	if (tcp_reset) {
 		/* Counted, not built or walked: nothing nests. */
-		rxs__nf_send_reset(x->skb, &p);
+		if (x->pi.v6)
+			rxs__nf_send_reset6(x->skb, &p);
+		else
+			rxs__nf_send_reset(x->skb, &p);
 		return;
 	}
 	/* Nesting stops at NF_NEST_MAX walks: icmp_send() answers no ICMP error, so an
@@ -419,7 +469,10 @@ RXS_NOINLINE void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, ui
 	memset(&nf->cur, 0, sizeof(nf->cur));
 	nf->outer = &saved;
 	nf->frames = frames + depth;
-	rxs__nf_send_unreach(x->skb, &p, icmp_code);
+	if (x->pi.v6)
+		rxs__nf_send_unreach6(x->skb, &p, icmp_code);
+	else
+		rxs__nf_send_unreach(x->skb, &p, icmp_code);
 	nf->frames = frames;
 	nf->outer = saved.up;
 	rxs__nf_pkt_reset(nf);
@@ -655,6 +708,54 @@ static enum rxs_nf_verdict nat_table_lookup(struct nf_hook_ctx *x, void *arg)
 	return run_table(x, NF_TABLE_NAT);
 }
 
+/* Insert nft base chain @chain at its priority into @st (@n stages): -ENOSPC when full. */
+static int add_nft_stage(struct nf_stage *st, unsigned int *n, int prio, unsigned int chain)
+{
+	unsigned int pos;
+
+	if (*n == NF_MAX_STAGES)
+		return -ENOSPC;
+	for (pos = 0; pos < *n && st[pos].prio <= prio; pos++)
+		;
+	memmove(&st[pos + 1], &st[pos], (*n - pos) * sizeof(*st));
+	st[pos] = (struct nf_stage){ .prio = prio, .kind = NF_STAGE_NFT, .chain = (uint16_t)chain };
+	(*n)++;
+	return 0;
+}
+
+/* The IPv6 hooks: conntrack (nf_conntrack_l3proto_ipv6's hooks, where an ip6 or inet table
+ * needs it: at -200 where the IPv4 one runs) and the base chains of families ip6 and inet.
+ * NAT for IPv6 is not modelled: nat chains do not run on IPv6 (nft_build refuses those of
+ * family ip6). */
+static int build_stages6(struct rxs_ruleset *nf)
+{
+	const struct nft_ruleset *n6 = nf->nft;
+	bool any6 = false;
+
+	for (unsigned int t = 0; n6 && t < n6->ntables; t++)
+		any6 |= n6->tables[t].family == NFT_FAM_IP6 || n6->tables[t].family == NFT_FAM_INET;
+	nf->ct6_enabled = any6 && n6->uses_ct;
+	for (unsigned int hook = 0; hook < RXS_NF_INET_NUMHOOKS; hook++) {
+		struct nf_stage *st = nf->stages6[hook];
+		unsigned int n = 0;
+
+		if (nf->ct6_enabled && hook != RXS_NF_INET_POST_ROUTING)
+			st[n++] = (struct nf_stage){ .prio = -200, .kind = NF_STAGE_CONNTRACK };
+		for (unsigned int i = 0; n6 && i < n6->nhooks[hook]; i++) {
+			const struct nft_hook_entry *e = &n6->hooks[hook][i];
+			const struct nft_chain *c = &n6->chains[e->chain];
+			uint8_t fam = n6->tables[c->table].family;
+
+			if ((fam != NFT_FAM_IP6 && fam != NFT_FAM_INET) || c->type == NFT_TYPE_NAT)
+				continue;
+			if (add_nft_stage(st, &n, e->prio, e->chain))
+				return -ENOSPC;
+		}
+		nf->nstages6[hook] = (uint8_t)n;
+	}
+	return 0;
+}
+
 /* A hook's stages: the iptables ones, registered first (at boot), then the nftables base
  * chains of families ip and inet, each after the entries of lower or equal priority, as
  * nf_hook_entries_grow() places a new one. */
@@ -679,24 +780,17 @@ int rxs__nf_build_stages(struct rxs_ruleset *nf)
 		for (unsigned int i = 0; nf->nft && i < nf->nft->nhooks[hook]; i++) {
 			const struct nft_hook_entry *e = &nf->nft->hooks[hook][i];
 			uint8_t fam = nf->nft->tables[nf->nft->chains[e->chain].table].family;
-			unsigned int pos;
 
 			/* A nat chain is the NAT core's to consult (register_nat_chains()). */
 			if ((fam != NFT_FAM_IP && fam != NFT_FAM_INET) ||
 			    nf->nft->chains[e->chain].type == NFT_TYPE_NAT)
 				continue;
-			if (n == NF_MAX_STAGES)
+			if (add_nft_stage(st, &n, e->prio, e->chain))
 				return -ENOSPC;
-			for (pos = 0; pos < n && st[pos].prio <= e->prio; pos++)
-				;
-			memmove(&st[pos + 1], &st[pos], (n - pos) * sizeof(*st));
-			st[pos] = (struct nf_stage){ .prio = e->prio, .kind = NF_STAGE_NFT,
-						     .chain = (uint16_t)e->chain };
-			n++;
 		}
 		nf->nstages[hook] = (uint8_t)n;
 	}
-	return 0;
+	return build_stages6(nf);
 }
 
 /* The packet info of @x, and a fresh conntrack state unless the packet carries one on. */
@@ -707,9 +801,11 @@ bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume)
 	bool first = !resume && (x->hook == RXS_NF_INET_PRE_ROUTING ||
 				 x->hook == RXS_NF_INET_LOCAL_OUT);
 
-	/* ip6tables is a separate rule set, not modelled: IPv6 passes untouched. */
-	if (!nf || (unsigned int)x->hook >= RXS_NF_INET_NUMHOOKS ||
-	    RXS_INET_CB(skb)->family != AF_INET)
+	/* IPv6 walks its own hooks' stages (nstages6), IPv4 its own. */
+	if (!nf || (unsigned int)x->hook >= RXS_NF_INET_NUMHOOKS)
+		return false;
+	if (unlikely(RXS_INET_CB(skb)->family != AF_INET) &&
+	    (RXS_INET_CB(skb)->family != AF_INET6 || !nf->nstages6[x->hook]))
 		return false;
 	rxs__nf_pktinfo(skb, &x->pi);
 	if (!x->pi.ihl)
@@ -746,7 +842,8 @@ bool rxs__nf_stage_prio(const struct rxs_ruleset *nf, enum rxs_nf_hook hook, uns
 
 static enum rxs_nf_verdict run_stage(struct nf_hook_ctx *x, unsigned int i)
 {
-	const struct nf_stage *st = &x->nf->stages[x->hook][i];
+	const struct nf_stage *st = unlikely(x->pi.v6) ? &x->nf->stages6[x->hook][i]
+						       : &x->nf->stages[x->hook][i];
 
 	if (st->kind == NF_STAGE_NFT)
 		return rxs__nft_do_chain(x, st->chain);
@@ -762,7 +859,9 @@ enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i)
 
 enum rxs_nf_verdict rxs__nf_stages_run(struct nf_hook_ctx *x, unsigned int i)
 {
-	for (; i < x->nf->nstages[x->hook]; i++)
+	unsigned int n = unlikely(x->pi.v6) ? x->nf->nstages6[x->hook] : x->nf->nstages[x->hook];
+
+	for (; i < n; i++)
 		if (run_stage(x, i) != RXS_NF_ACCEPT)
 			return RXS_NF_DROP;
 	return RXS_NF_ACCEPT;

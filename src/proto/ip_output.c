@@ -316,14 +316,14 @@ static void ip_finish_output(struct rxs_sk_buff *skb)
 }
 
 /* ip_output() after LOCAL_OUT: IpOutRequests, then POST_ROUTING. The okfn a packet queued
- * at LOCAL_OUT resumes in. IPv6 passes no IPv4 hook (the users' functions are IPv4's, and
- * ip6tables is not modelled). */
+ * at LOCAL_OUT resumes in. IPv6 walks its own hooks (netfilter runs the ip6 and inet tables
+ * there and no user function: those are IPv4's). */
 static void ip_output(struct rxs_sk_buff *skb)
 {
 	bool v6 = RXS_INET_CB(skb)->family == AF_INET6;
 
 	rxs__mib_inc(rxs__skb_sd(skb), v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
-	if (v6 || rxs__nf_hook_run(skb, RXS_NF_INET_POST_ROUTING, ip_finish_output))
+	if (rxs__nf_hook_run(skb, RXS_NF_INET_POST_ROUTING, ip_finish_output))
 		ip_finish_output(skb);
 }
 
@@ -358,7 +358,7 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 		rxs__nf_ct_attach(skb, o->ct_from);	/* icmp_glue_bits() */
 	/* __ip_local_out(): LOCAL_OUT runs the rule tables and the users' functions in one
 	 * walk, as on receive; false when netfilter dropped, queued or stole the packet. */
-	if (!v6 && !rxs__nf_hook_run(skb, RXS_NF_INET_LOCAL_OUT, ip_output))
+	if (!rxs__nf_hook_run(skb, RXS_NF_INET_LOCAL_OUT, ip_output))
 		return false;
 	ip_output(skb);
 	return true;

@@ -114,6 +114,52 @@ static void ip6_deliver(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd, ui
 	rxs_kfree_skb_reason(skb, RXS_DROP_IP_NOPROTO);
 }
 
+/* ip6_input_finish() after LOCAL_IN: past the header to the upper layers. Also the okfn a
+ * packet queued at LOCAL_IN resumes in. */
+static void ip6_input_finish(struct rxs_sk_buff *skb)
+{
+	rxs_skb_pull(skb, 40);
+	ip6_deliver(skb, rxs__skb_sd(skb), rxs_skb_network_header(skb)[6], false);
+}
+
+/* ip6_input(): the LOCAL_IN hook (ip6 and inet tables), with the data at the IPv6 header as
+ * in the kernel, where the extension headers are walked after it. */
+static void ip6_input(struct rxs_sk_buff *skb)
+{
+	if (rxs__nf_hook_run(skb, RXS_NF_INET_LOCAL_IN, ip6_input_finish))
+		ip6_input_finish(skb);
+}
+
+/* ip6_rcv_finish() after PRE_ROUTING: the route (ip6_route_input) of a packet the rules let
+ * through. Netfilter's drops count in no SNMP counter, as in the kernel. */
+static void ip6_rcv_finish(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+
+	if (cb->daddr[0] == 0xff) {
+		/* ip6_mc_input(): counted as multicast first, then delivered only when the
+		 * device joined the group (ipv6_chk_mcast_addr); else freed, NOT_SPECIFIED. */
+		rxs__mib_inc(sd, RXS_MIB_Ip6InMcastPkts);
+		if (!rxs__mc_joined(skb->dev, AF_INET6, cb->daddr)) {
+			RXS_TRACE_STAGE(sd, sd->now, skb, "ip6_mc_input",
+					"group not joined on %s (ipv6_chk_mcast_addr)",
+					skb->dev->cfg.name);
+			RXS_NETDEV_INC(skb->dev, rx_mc6_unjoined);
+			rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+			return;
+		}
+		cb->route = RXS_RTN_MULTICAST;
+	} else if (is_local6(sd->host, cb->daddr)) {
+		cb->route = RXS_RTN_LOCAL;
+	} else {
+		rxs__mib_inc(sd, RXS_MIB_Ip6InAddrErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INADDRERRORS);
+		return;
+	}
+	ip6_input(skb);
+}
+
 void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -150,28 +196,9 @@ void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 	memcpy(cb->daddr, skb->data + 24, 16);
 	if (cb->saddr[0] == 0xff)
 		goto err;	/* multicast source */
-	if (cb->daddr[0] == 0xff) {
-		/* ip6_mc_input(): counted as multicast first, then delivered only when the
-		 * device joined the group (ipv6_chk_mcast_addr); else freed, NOT_SPECIFIED. */
-		rxs__mib_inc(sd, RXS_MIB_Ip6InMcastPkts);
-		if (!rxs__mc_joined(skb->dev, AF_INET6, cb->daddr)) {
-			RXS_TRACE_STAGE(sd, sd->now, skb, "ip6_mc_input",
-					"group not joined on %s (ipv6_chk_mcast_addr)",
-					skb->dev->cfg.name);
-			RXS_NETDEV_INC(skb->dev, rx_mc6_unjoined);
-			rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
-			return;
-		}
-		cb->route = RXS_RTN_MULTICAST;
-	} else if (is_local6(h, cb->daddr)) {
-		cb->route = RXS_RTN_LOCAL;
-	} else {
-		rxs__mib_inc(sd, RXS_MIB_Ip6InAddrErrors);
-		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INADDRERRORS);
-		return;
-	}
-	rxs_skb_pull(skb, 40);
-	ip6_deliver(skb, sd, rxs_skb_network_header(skb)[6], false);
+	/* NF_HOOK(NFPROTO_IPV6, NF_INET_PRE_ROUTING, ..., ip6_rcv_finish) */
+	if (rxs__nf_hook_run(skb, RXS_NF_INET_PRE_ROUTING, ip6_rcv_finish))
+		ip6_rcv_finish(skb);
 	return;
 err:
 	rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);

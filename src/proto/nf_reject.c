@@ -46,3 +46,25 @@ void rxs__nf_send_reset(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt 
 	rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_IpOutTransmits);
 	rxs__mib_add(rxs__skb_sd(skb), RXS_MIB_IpExtOutOctets, 40);
 }
+
+/* nf_reject_ipv6.c. nf_send_unreach6(): icmpv6_send() of a destination unreachable (type 1)
+ * with its rate limits. nf_send_reset6(): the RST (60 bytes: the IPv6 header and a bare TCP
+ * header) leaves by ip6_local_out(), which, unlike IPv4's __ip_local_out(), counts no
+ * Ip6OutRequests: only ip6_finish_output2()'s Ip6OutTransmits and Ip6OutOctets (oracle
+ * nft6-reject: 10 RSTs, Ip6OutRequests 14 = the ICMPv6 messages alone). */
+void rxs__nf_send_unreach6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p,
+			   uint8_t code)
+{
+	if (reject_allowed(skb, p))
+		rxs__icmpv6_send(skb, 1, code);
+}
+
+void rxs__nf_send_reset6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p)
+{
+	if (!reject_allowed(skb, p))
+		return;
+	if (!p->l4 || p->l4len < 20 || p->l4[13] & 0x04 || RXS_INET_CB(skb)->route != RXS_RTN_LOCAL)
+		return;
+	rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_Ip6OutTransmits);
+	rxs__mib_add(rxs__skb_sd(skb), RXS_MIB_Ip6OutOctets, 60);
+}

@@ -13,7 +13,7 @@
 
 struct rxs_sk_buff;
 
-/* What the rule tables already read of the refused packet (IPv4 only). */
+/* What the rule tables already read of the refused packet. */
 struct rxs_nf_reject_pkt {
 	uint8_t proto;			/* IP protocol */
 	uint16_t fragoff;		/* in 8-byte units; non-zero: a later fragment */
@@ -30,5 +30,12 @@ void rxs__nf_send_unreach(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pk
  * nf_reject.c); nothing for a fragment, a RST, a bad checksum or a packet not for this host.
  * @skb is not consumed. */
 void rxs__nf_send_reset(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p);
+
+/* nf_reject_ipv6.c: nf_send_unreach6(), an ICMPv6 destination unreachable with @code about
+ * @skb through icmpv6_send() and its rate limits; nf_send_reset6(), a TCP RST. The same
+ * refusals as the IPv4 ones. @skb is not consumed. */
+void rxs__nf_send_unreach6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p,
+			   uint8_t code);
+void rxs__nf_send_reset6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p);
 
 #endif /* RXSIM_PROTO_NF_REJECT_H */
