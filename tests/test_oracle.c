@@ -112,6 +112,12 @@ static const struct {
 	{ __LINE__, OWN, "nat-icmp-related", NULL, NULL },
 	{ __LINE__, OWN, "nat-icmp-related", "scenario-nft.yaml", "expect-nft.json" },
 	{ __LINE__, OWN, "nat-icmp-related", "scenario-nft-json.yaml", "expect-nft.json" },
+	/* IPv6 rule sets (tests/oracle/cases-nf6.sh): ip6 matches and rejects on the IPv6 input
+	 * hook, and IPv6 conntrack under a policy-drop chain; as text and as nft -j JSON. */
+	{ __LINE__, OWN, "nft6-reject", NULL, NULL },
+	{ __LINE__, OWN, "nft6-reject", "scenario-nft-json.yaml", NULL },
+	{ __LINE__, OWN, "nft6-ct", NULL, NULL },
+	{ __LINE__, OWN, "nft6-ct", "scenario-nft-json.yaml", NULL },
 };
 
 /* Cases whose frames out are held to the kernel's too: what rxsim writes with --tx from the
