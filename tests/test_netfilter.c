@@ -82,11 +82,13 @@ struct pkt {
 	uint16_t mss;			/* TCP: an MSS option when not 0 */
 	const char *inner_src, *inner_dst;
 	uint16_t inner_sport, inner_dport;
+	bool hbh;			/* IPv6: a hop-by-hop options header before the transport */
 };
 
 #define UDP(s, d, sp, dp) { .proto = 17, .src = s, .dst = d, .sport = sp, .dport = dp, .payload = 100 }
 #define TCP(s, d, sp, dp, f) { .proto = 6, .src = s, .dst = d, .sport = sp, .dport = dp, .flags = f }
 #define ICMP(s, d, t) { .proto = 1, .src = s, .dst = d, .type = t, .sport = 77 }
+#define ICMP6(s, d, t) { .proto = 58, .src = s, .dst = d, .type = t, .sport = 77 }
 
 static uint32_t ip4(const char *s)
 {
@@ -116,10 +118,99 @@ static unsigned int l4_size(const struct pkt *k)
 		return k->mss ? 24 : 20;
 	if (k->proto == 1)
 		return 8 + (k->inner_src ? 28 : 0);
+	if (k->proto == 58)
+		return 8 + (k->inner_src ? 48 : 0);
 	return 8;
 }
 
-static struct rxs_sk_buff *make_skb(const struct pkt *k)
+static bool is_v6(const struct pkt *k)
+{
+	return strchr(k->src, ':') != NULL;
+}
+
+/* The IPv6 header in front of an IPv6 packet's transport: 40 bytes, hop limit 64, then a
+ * hop-by-hop header (.hbh) and a fragment header (.frag: its offset field), as asked. */
+static unsigned int ip6_hdr_size(const struct pkt *k)
+{
+	return 40 + (k->hbh ? 8 : 0) + (k->frag ? 8 : 0);
+}
+
+static void put_ip6h(uint8_t *p, uint16_t plen, uint8_t proto, const char *src, const char *dst)
+{
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	rxs__put_be16(p + 4, plen);
+	p[6] = proto;
+	p[7] = 64;
+	assert_int_equal(inet_pton(AF_INET6, src, p + 8), 1);
+	assert_int_equal(inet_pton(AF_INET6, dst, p + 24), 1);
+}
+
+static unsigned int pkt_len(const struct pkt *k)
+{
+	return (is_v6(k) ? ip6_hdr_size(k) : 20) + l4_size(k) + k->payload;
+}
+
+static struct rxs_sk_buff *make_skb6(const struct pkt *k)
+{
+	unsigned int hl = ip6_hdr_size(k), tot = hl + l4_size(k) + k->payload;
+	struct rxs_sk_buff *skb = rxs__skb_alloc(&host->pool, tot);
+	struct rxs_inet_cb *cb;
+	uint8_t *p, *l4, *x;
+
+	assert_non_null(skb);
+	p = rxs__skb_put(skb, tot);
+	memset(p, 0, tot);
+	put_ip6h(p, (uint16_t)(tot - 40), k->hbh ? 0 : k->frag ? 44 : k->proto, k->src, k->dst);
+	x = p + 40;
+	if (k->hbh) {
+		x[0] = k->frag ? 44 : k->proto;
+		x[2] = 1;	/* PadN over the rest */
+		x[3] = 4;
+		x += 8;
+	}
+	if (k->frag) {
+		x[0] = k->proto;
+		rxs__put_be16(x + 2, k->frag);
+		x += 8;
+	}
+	l4 = p + hl;
+	if (k->proto == 6 || k->proto == 17) {
+		rxs__put_be16(l4, k->sport);
+		rxs__put_be16(l4 + 2, k->dport);
+	}
+	if (k->proto == 6) {
+		l4[12] = 5 << 4;
+		l4[13] = k->flags;
+	} else if (k->proto == 17) {
+		rxs__put_be16(l4 + 4, (uint16_t)(8 + k->payload));
+	} else if (k->proto == 58) {
+		l4[0] = k->type;
+		l4[1] = k->code;
+		rxs__put_be16(l4 + 4, k->sport);
+		if (k->inner_src) {
+			put_ip6h(l4 + 8, 108, 17, k->inner_src, k->inner_dst);
+			rxs__put_be16(l4 + 48, k->inner_sport);
+			rxs__put_be16(l4 + 50, k->inner_dport);
+		}
+	}
+	skb->cpu = 0;
+	skb->id = ++next_id;
+	skb->counted = true;
+	skb->ip_summed = RXS_CHECKSUM_UNNECESSARY;
+	skb->protocol = 0x86dd;
+	rxs_skb_reset_network_header(skb);
+	cb = RXS_INET_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->family = AF_INET6;
+	cb->route = RXS_RTN_LOCAL;
+	cb->protocol = k->proto;
+	memcpy(cb->saddr, p + 8, 16);
+	memcpy(cb->daddr, p + 24, 16);
+	return skb;
+}
+
+static struct rxs_sk_buff *make_skb4(const struct pkt *k)
 {
 	unsigned int tot = 20 + l4_size(k) + k->payload;
 	struct rxs_sk_buff *skb = rxs__skb_alloc(&host->pool, tot);
@@ -169,6 +260,11 @@ static struct rxs_sk_buff *make_skb(const struct pkt *k)
 	memcpy(cb->saddr, p + 12, 4);
 	memcpy(cb->daddr, p + 16, 4);
 	return skb;
+}
+
+static struct rxs_sk_buff *make_skb(const struct pkt *k)
+{
+	return is_v6(k) ? make_skb6(k) : make_skb4(k);
 }
 
 /* Run @k through @hook; returns the verdict, and the mark the packet left with. */
@@ -1917,6 +2013,8 @@ static struct rxs_nft_rule_info nft_rule(const rxs_ruleset_t *nf, unsigned int i
 
 #define SRC "10.0.0.9"
 #define DST "10.77.0.2"
+#define SRC6 "fd00::9"
+#define DST6 "fd77::2"
 static const struct {
 	int line;
 	const char *rule;
@@ -2035,6 +2133,57 @@ static const struct {
 	{ __LINE__, "meta l4proto udp drop", { .proto = 17, .src = SRC, .dst = DST, .dport = 2,
 					       .payload = 100, .frag = 0x0010 },
 	  RXS_NF_DROP, 1 },
+	/* IPv6: the ip6 and inet chains run on the IPv6 hooks; ip matches break there */
+	{ __LINE__, "ip6 saddr fd00::/64 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 saddr fd00::9 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 saddr fd01::/16 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip6 saddr != fd01::/16 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 daddr fd77::2 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 saddr . udp dport { fd00::9 . 2 } drop", UDP(SRC6, DST6, 1, 2),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ip saddr 0.0.0.0/0 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip6 nexthdr udp drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 hoplimit 64 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 hoplimit < 64 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "meta nfproto ipv6 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "meta nfproto ipv4 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "udp dport 2 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "tcp dport 22 drop", TCP(SRC6, DST6, 1, 22, 0x02), RXS_NF_DROP, 1 },
+	{ __LINE__, "tcp flags syn drop", TCP(SRC6, DST6, 1, 22, 0x02), RXS_NF_DROP, 1 },
+	/* the transport past a hop-by-hop header (ipv6_find_hdr): l4proto and ports see it,
+	 * ip6 nexthdr reads the header's own field */
+	{ __LINE__, "meta l4proto udp udp dport 2 drop",
+	  { .proto = 17, .src = SRC6, .dst = DST6, .sport = 1, .dport = 2, .payload = 100,
+	    .hbh = true }, RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 nexthdr udp drop",
+	  { .proto = 17, .src = SRC6, .dst = DST6, .sport = 1, .dport = 2, .payload = 100,
+	    .hbh = true }, RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip6 nexthdr 0 drop",
+	  { .proto = 17, .src = SRC6, .dst = DST6, .sport = 1, .dport = 2, .payload = 100,
+	    .hbh = true }, RXS_NF_DROP, 1 },
+	/* a later fragment: no transport header, ports break the rule, l4proto does not */
+	{ __LINE__, "udp dport 2 drop",
+	  { .proto = 17, .src = SRC6, .dst = DST6, .dport = 2, .payload = 100, .frag = 0x0010 },
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "meta l4proto udp drop",
+	  { .proto = 17, .src = SRC6, .dst = DST6, .dport = 2, .payload = 100, .frag = 0x0010 },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "icmpv6 type echo-request drop", ICMP6(SRC6, DST6, 128), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmpv6 type { nd-neighbor-solicit, echo-reply } drop", ICMP6(SRC6, DST6, 128),
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "meta l4proto ipv6-icmp drop", ICMP6(SRC6, DST6, 128), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmp type echo-request drop", ICMP6(SRC6, DST6, 128), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ct state new drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "reject", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "reject with icmpv6 type admin-prohibited", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP,
+	  1 },
+	{ __LINE__, "reject with tcp reset", TCP(SRC6, DST6, 1, 80, 0x02), RXS_NF_DROP, 1 },
+	/* an inet rule rejecting with an icmp (icmpv6) type is of that family alone (nft's
+	 * meta nfproto dependency, first in the rule): the other family skips it, uncounted */
+	{ __LINE__, "counter reject with icmp type host-unreachable", UDP(SRC6, DST6, 1, 2),
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "counter reject with icmpv6 type admin-prohibited", UDP(SRC, DST, 1, 2),
+	  RXS_NF_ACCEPT, 0 },
 };
 
 static void test_nft_matches(void **state)
@@ -2042,8 +2191,7 @@ static void test_nft_matches(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(nft_match_cases); i++) {
 		rxs_ruleset_t *nf = nft_input(nft_match_cases[i].rule);
-		unsigned int len = 20 + l4_size(&nft_match_cases[i].pkt) +
-				   nft_match_cases[i].pkt.payload;
+		unsigned int len = pkt_len(&nft_match_cases[i].pkt);
 		struct rxs_nft_rule_info r;
 		enum rxs_nf_verdict v;
 
@@ -2059,6 +2207,8 @@ static void test_nft_matches(void **state)
 }
 #undef SRC
 #undef DST
+#undef SRC6
+#undef DST6
 
 /* Errors name the scenario's line and column (the text starts at line 21, indented 2). */
 #define NFT_HEAD "table inet filter {\n  chain input {\n    type filter hook input priority 0;\n"
@@ -2087,6 +2237,9 @@ static const struct {
 	  "s.yaml:23:39: unknown priority 'fitler' (did you mean 'filter'?)" },
 	{ __LINE__, "table bridge filter {\n}\n",
 	  "s.yaml:21:9: family 'bridge' is not supported (ip, ip6, inet, netdev)" },
+	{ __LINE__, "table ip6 nat {\n  chain pre {\n    type nat hook prerouting priority dstnat;\n  }\n}\n",
+	  "s.yaml:23:12: 'nat' chains of family ip6 are not supported (NAT is modelled for IPv4 "
+	  "only)" },
 	{ __LINE__, "tabel inet filter {\n}\n",
 	  "s.yaml:21:3: unknown keyword 'tabel' (did you mean 'table'?)" },
 	{ __LINE__, "table inet filter {\n  chain a {\n    jump b\n  }\n  chain b {\n    jump a\n  }\n"
@@ -2381,6 +2534,115 @@ static void test_nft_text_and_json(void **state)
 }
 
 /* netdev ingress: after the taps, before IP; an IPv6 packet meets it too (ip6 keys). */
+/* IPv6 conntrack (nf_conntrack's IPv6 hooks, there with an inet table's ct expressions):
+ * the same states as IPv4's from address-family-generic tuples, ICMPv6 queries tracked,
+ * errors RELATED to the flow they quote, neighbour discovery and MLD untracked. */
+static void test_nft_ipv6_conntrack(void **state)
+{
+	rxs_ruleset_t *nf = nft_load("table inet filter {\n"
+				     "  chain input {\n"
+				     "    type filter hook input priority 0; policy accept;\n"
+				     "    ct state new counter\n"
+				     "    ct state established counter\n"
+				     "    ct state related counter\n"
+				     "    ct state invalid counter\n"
+				     "    ct state untracked counter\n"
+				     "  }\n"
+				     "}\n");
+	const struct pkt syn = TCP("fd00::9", "fd77::2", 2000, 80, 0x02);
+	const struct pkt synack = TCP("fd77::2", "fd00::9", 80, 2000, 0x12);
+	const struct pkt ack = TCP("fd00::9", "fd77::2", 2000, 80, 0x10);
+	/* the same ports from another /64: another connection */
+	const struct pkt syn2 = TCP("fd01::9", "fd77::2", 2000, 80, 0x02);
+	const struct pkt echo = ICMP6("fd00::9", "fd77::2", 128);
+	const struct pkt ns = ICMP6("fd00::9", "fd77::2", 135);
+	const struct pkt q = UDP("fd00::9", "fd77::2", 1000, 53);
+	/* errors quote a UDP datagram the host sent, [fd77::2]:53 -> [fd00::9]:1000 or :1001 */
+	const struct pkt err = { .proto = 58, .src = "fd00::9", .dst = "fd77::2", .type = 1,
+				 .code = 4, .inner_src = "fd77::2", .inner_dst = "fd00::9",
+				 .inner_sport = 53, .inner_dport = 1000 };
+	const struct pkt stray = { .proto = 58, .src = "fd00::9", .dst = "fd77::2", .type = 1,
+				   .code = 4, .inner_src = "fd77::2", .inner_dst = "fd00::9",
+				   .inner_sport = 53, .inner_dport = 1001 };
+	const struct pkt v4 = TCP("10.0.0.9", "10.77.0.2", 2000, 80, 0x10);
+	struct rxs_sk_buff *skb;
+	struct rxs_nf_conntrack_stat st;
+
+	(void)state;
+	/* SYN NEW; the SYN-ACK crosses OUTPUT and POSTROUTING (the reply is seen); ACK
+	 * ESTABLISHED */
+	assert_int_equal(deliver(nf, &syn, 0), RXS_NF_ACCEPT);
+	skb = make_skb(&synack);
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_OUT, skb, NULL, MS), RXS_NF_ACCEPT);
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_POST_ROUTING, skb, NULL, MS), RXS_NF_ACCEPT);
+	rxs_consume_skb(skb);
+	assert_int_equal(deliver(nf, &ack, 2 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(nft_rule(nf, 0).pkts, 1);
+	assert_int_equal(nft_rule(nf, 1).pkts, 1);
+	assert_int_equal(deliver(nf, &syn2, 3 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(nft_rule(nf, 0).pkts, 2);
+	/* an echo request opens an ICMPv6 entry; a neighbour solicitation is untracked */
+	assert_int_equal(deliver(nf, &echo, 4 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(nft_rule(nf, 0).pkts, 3);
+	assert_int_equal(deliver(nf, &ns, 5 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(nft_rule(nf, 4).pkts, 1);
+	/* an error quoting a flow is RELATED; one quoting nothing known INVALID, and counted in
+	 * icmp_error */
+	assert_int_equal(deliver(nf, &q, 6 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(nft_rule(nf, 0).pkts, 4);
+	assert_int_equal(deliver(nf, &err, 6 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(nft_rule(nf, 2).pkts, 1);
+	assert_int_equal(deliver(nf, &stray, 7 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(nft_rule(nf, 3).pkts, 1);
+	/* an IPv4 ACK with the same ports is not the IPv6 connection: loose pickup, NEW */
+	assert_int_equal(deliver(nf, &v4, 8 * MS), RXS_NF_ACCEPT);
+	assert_int_equal(nft_rule(nf, 0).pkts, 5);
+	rxs_ruleset_get_conntrack_stat(nf, &st);
+	assert_int_equal(st.entries, 5);	/* 2 TCP, the echo, the UDP flow, the IPv4 pickup */
+	assert_int_equal(st.error, 1);
+	assert_int_equal(st.invalid, 0);	/* the stray error counts in icmp_error alone */
+	rxs_ruleset_destroy(nf);
+}
+
+/* IPv6 walks its own hooks: an iptables rule set (IPv4's) or an ip table leaves it alone;
+ * an ip6 table does not see IPv4. The rejects answer IPv6 as nf_reject_ipv6 does. */
+static void test_nft_ipv6_families(void **state)
+{
+	rxs_ruleset_t *ipt = load("*filter\n:INPUT DROP [0:0]\nCOMMIT\n");
+	rxs_ruleset_t *ip = nft_load("table ip filter {\n  chain input {\n"
+				     "    type filter hook input priority 0; policy drop;\n  }\n}\n");
+	rxs_ruleset_t *ip6 = nft_load("table ip6 filter {\n  chain input {\n"
+				      "    type filter hook input priority 0; policy drop;\n"
+				      "    udp dport 3 reject\n"
+				      "    tcp dport 4 reject with tcp reset\n  }\n}\n");
+	const struct pkt u6 = UDP("fd00::9", "fd77::2", 1, 2);
+	const struct pkt u4 = UDP("10.0.0.9", "10.77.0.2", 1, 2);
+	const struct pkt rej = UDP("fd00::10", "fd77::2", 1, 3);
+	const struct pkt rst = TCP("fd00::11", "fd77::2", 1, 4, 0x02);
+	uint64_t unreach = rxs_host_mib(host, RXS_MIB_Icmp6OutDestUnreachs);
+	uint64_t req = rxs_host_mib(host, RXS_MIB_Ip6OutRequests);
+	uint64_t xmit = rxs_host_mib(host, RXS_MIB_Ip6OutTransmits);
+
+	(void)state;
+	assert_int_equal(run(ipt, &u6, 0), RXS_NF_ACCEPT);
+	assert_int_equal(run(ipt, &u4, 0), RXS_NF_DROP);
+	assert_int_equal(run(ip, &u6, 0), RXS_NF_ACCEPT);
+	assert_int_equal(run(ip, &u4, 0), RXS_NF_DROP);
+	assert_int_equal(run(ip6, &u4, 0), RXS_NF_ACCEPT);
+	assert_int_equal(run(ip6, &u6, 0), RXS_NF_DROP);
+	/* reject: an ICMPv6 port unreachable through icmpv6_send (Ip6OutRequests); the RST
+	 * through ip6_local_out, which counts Ip6OutTransmits alone */
+	assert_int_equal(run(ip6, &rej, 0), RXS_NF_DROP);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_Icmp6OutDestUnreachs), unreach + 1);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_Ip6OutRequests), req + 1);
+	assert_int_equal(run(ip6, &rst, 0), RXS_NF_DROP);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_Ip6OutRequests), req + 1);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_Ip6OutTransmits), xmit + 2);
+	rxs_ruleset_destroy(ipt);
+	rxs_ruleset_destroy(ip);
+	rxs_ruleset_destroy(ip6);
+}
+
 static void test_nft_ingress(void **state)
 {
 	static const char yaml[] =
@@ -2471,6 +2733,8 @@ int main(void)
 		cmocka_unit_test(test_nft_ct_count),
 		cmocka_unit_test(test_nft_text_and_json),
 		cmocka_unit_test(test_nft_ingress),
+		cmocka_unit_test(test_nft_ipv6_conntrack),
+		cmocka_unit_test(test_nft_ipv6_families),
 	};
 
 	return cmocka_run_group_tests(tests, setup_host, teardown_host);
