@@ -99,7 +99,14 @@ static const struct {
 	/* A real XDP program (xdp_oracle.o, the object the kernel ran) in generic mode on the
 	 * veth: rxsim opens it with libbpf, so without libbpf the case is left out. */
 	{ __LINE__, OWN, "xdp-generic-drop", NULL, NULL },
+	/* A tc ingress program (tc_oracle.o, clsact, direct action) dropping UDP to one port. */
+	{ __LINE__, OWN, "tc-ingress-drop", NULL, NULL },
 #endif
+	/* Classic BPF on sockets (tests/oracle/cases-ebpf.sh): SO_ATTACH_FILTER dropping and
+	 * trimming datagrams; a SO_REUSEPORT group whose SO_ATTACH_REUSEPORT_CBPF program picks
+	 * each datagram's socket, one of them overflowing. */
+	{ __LINE__, OWN, "sockfilter-udp", NULL, NULL },
+	{ __LINE__, OWN, "reuseport-cbpf", NULL, NULL },
 	/* NAT, conntrack limits and forwarding (tests/oracle/nat.sh) */
 	{ __LINE__, OWN, "ct-full", NULL, NULL },
 	{ __LINE__, OWN, "nat-dnat-redirect", NULL, NULL },
