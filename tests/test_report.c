@@ -452,6 +452,80 @@ static void test_drops_capture_frames(void **state)
 	free(out);
 }
 
+/* Frames in a pcap: -1 when it does not open. */
+static int pcap_count(const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	pcap_t *p = pcap_open_offline(path, errbuf);
+	int n = 0;
+
+	if (!p)
+		return -1;
+	while (pcap_next_ex(p, &ph, &data) == 1)
+		n++;
+	pcap_close(p);
+	return n;
+}
+
+/* --tx names the device each frame left by: a pcapng with an interface per device, or a
+ * directory with a pcap per device. The oracle case nat-icmp-related sends 6 ICMP errors to
+ * the client by eth0 and forwards 3 datagrams to the backend by eth1. */
+static void test_tx_per_device(void **state)
+{
+	static const char cases[] = RXS_SOURCE_DIR "/tests/oracle/cases/nat-icmp-related";
+	const char *ng = RXS_BINARY_DIR "/test_report_tx.pcapng";
+	const char *dir = RXS_BINARY_DIR "/test_report_txdir/";
+	unsigned int per_if[3] = { 0 };
+	char *raw, *out, names[64] = "";
+	size_t len = 0, off = 0;
+	int status;
+
+	(void)state;
+	out = run(&status, "cd %s && %s replay scenario.yaml --force --tx %s", cases, RXS_CLI, ng);
+	assert_int_equal(status, 0);
+	free(out);
+	raw = slurp(ng, &len);
+	assert_non_null(raw);
+	/* Blocks in host order: IDBs (type 1) name the interfaces (if_name, option 2), EPBs
+	 * (type 6) carry the interface id. */
+	while (off + 12 <= len) {
+		uint32_t type, blen, id;
+
+		memcpy(&type, raw + off, 4);
+		memcpy(&blen, raw + off + 4, 4);
+		if (type == 1 && off + 20 + 4 <= len) {
+			uint16_t olen;
+
+			memcpy(&olen, raw + off + 18, 2);
+			strncat(names, raw + off + 20, olen < 8 ? olen : 8);
+			strcat(names, " ");
+		} else if (type == 6) {
+			memcpy(&id, raw + off + 8, 4);
+			if (id < 3)
+				per_if[id]++;
+		}
+		off += blen ? blen : len;
+	}
+	free(raw);
+	assert_string_equal(names, "eth0 eth1 ");
+	assert_int_equal(per_if[0], 6);
+	assert_int_equal(per_if[1], 3);
+	assert_int_equal(per_if[2], 0);
+	/* One pcap per device, kept unless --force. */
+	out = run(&status, "rm -rf %s && cd %s && %s replay scenario.yaml --tx %s", dir, cases, RXS_CLI,
+		  dir);
+	assert_int_equal(status, 0);
+	free(out);
+	assert_int_equal(pcap_count(RXS_BINARY_DIR "/test_report_txdir/eth0.pcap"), 6);
+	assert_int_equal(pcap_count(RXS_BINARY_DIR "/test_report_txdir/eth1.pcap"), 3);
+	out = run(&status, "cd %s && %s replay scenario.yaml --tx %s 2>&1", cases, RXS_CLI, dir);
+	assert_int_equal(status, 2);
+	assert_non_null(strstr(out, "eth0.pcap exists; use --force"));
+	free(out);
+}
+
 /* traffic[].checksums end to end, on bare captures of tcpdump's tests: edns-opts.pcap's
  * queries carry wrong UDP checksums (rewritten: recompute repairs them, auto does not),
  * quic_handshake.pcap's carry the TX-offload placeholder (auto repairs them). */
@@ -748,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_two_sources),
 		cmocka_unit_test(test_checksums),
 		cmocka_unit_test(test_drops_capture_frames),
+		cmocka_unit_test(test_tx_per_device),
 		cmocka_unit_test(test_vlan_device),
 		cmocka_unit_test(test_series_bounded),
 	};

@@ -15,8 +15,11 @@
 
 struct rxs_host;
 
-/* Write every frame the host sends to the pcap @path (nanoseconds, DLT_EN10MB), stamped with
- * the virtual time it is sent at. 0, -EBUSY (already open), -ENOMEM or -EIO with @err set. */
+/* Write every frame the host sends to @path (nanoseconds, DLT_EN10MB), stamped with the
+ * virtual time it is sent at: a name ending in ".pcapng" gets one interface per device, named
+ * as the device, each frame on the one it left by; a path ending in '/' is a directory (made
+ * if missing) with a pcap per device that sends, PATH/NAME.pcap; any other, one pcap. 0,
+ * -EBUSY (already open), -ENOMEM or -EIO with @err set. */
 RXS_API int rxs_tx_open_pcap(struct rxs_host *h, const char *path, char *err, size_t errlen);
 
 /* Callback for every frame the host sends, as it would go on the wire, at virtual time

@@ -490,10 +490,27 @@ bool cli_output_ok(const char *what, const char *path, bool force)
 	return true;
 }
 
+/* --tx DIR/ writes DIR/NAME.pcap for each device that sends: those of the scenario's NICs
+ * must not exist (unless --force), as a single --tx file must not. */
+static bool tx_dir_ok(const char *dir, const struct rxs_scenario *sc, bool force)
+{
+	size_t n = strlen(dir);
+	char path[4096];
+	bool ok = true;
+
+	if (!n || dir[n - 1] != '/')
+		return cli_output_ok("--tx", dir, force);
+	for (unsigned int i = 0; ok && i < sc->nnics; i++) {
+		snprintf(path, sizeof(path), "%s%s.pcap", dir, sc->nics[i].name);
+		ok = cli_output_ok("--tx", path, force);
+	}
+	return ok;
+}
+
 static bool outputs_ok(const struct replay_args *a, const struct rxs_scenario *sc)
 {
 	bool ok = cli_output_ok("-o", a->output, a->force) &&
-		  cli_output_ok("--tx", a->tx, a->force) &&
+		  (!a->tx || tx_dir_ok(a->tx, sc, a->force)) &&
 		  cli_output_ok("--nflog", a->nflog, a->force) &&
 		  cli_output_ok("--drops", a->drops, a->force) &&
 		  cli_output_ok("--report", a->report, a->force);

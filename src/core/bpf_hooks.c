@@ -97,15 +97,16 @@ static uint32_t run_on_skb(struct rxs_softnet_data *sd, struct rxs_bpf_link *l,
 static bool redirect_out(struct rxs_host *h, struct rxs_softnet_data *sd,
 			 const struct rxs__bpf_pkt *p)
 {
-	bool found = false;
+	const struct rxs_netdev *out = NULL;
 
 	if (p->redir != RXS__REDIR_DEV)
 		return false;
-	for (unsigned int i = 0; i < h->ndevs && !found; i++)
-		found = h->devs[i].ifindex == p->redir_target;
-	if (found)
-		rxs__xdp_xmit(h, p->out, p->out_len, sd->now);
-	return found;
+	for (unsigned int i = 0; i < h->ndevs && !out; i++)
+		if (h->devs[i].ifindex == p->redir_target)
+			out = &h->devs[i];
+	if (out)
+		rxs__xdp_xmit(h, out, p->out, p->out_len, sd->now);
+	return out;
 }
 
 struct rxs_sk_buff *rxs__do_xdp_generic(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb)
@@ -118,7 +119,7 @@ struct rxs_sk_buff *rxs__do_xdp_generic(struct rxs_softnet_data *sd, struct rxs_
 		return skb_set_frame(skb, p.out, p.out_len);
 	case XDP_TX:
 		/* generic_xdp_tx(): straight to the driver's xmit, no tap sees it. */
-		rxs__xdp_xmit(sd->host, p.out, p.out_len, sd->now);
+		rxs__xdp_xmit(sd->host, skb->dev, p.out, p.out_len, sd->now);
 		rxs_consume_skb(skb);
 		return NULL;
 	case XDP_REDIRECT:

@@ -541,7 +541,7 @@ static bool xdp_redirect(struct rxs_rx_queue *rxq, struct rxs_softnet_data *sd,
 	struct rxs_sk_buff *skb;
 
 	if (p->redir == RXS__REDIR_DEV && dev_by_index(h, p->redir_target)) {
-		rxs__xdp_xmit(h, p->out, p->out_len, sd->now);
+		rxs__xdp_xmit(h, dev_by_index(h, p->redir_target), p->out, p->out_len, sd->now);
 		rxs__skb_count_frame_consume(&h->pool);
 		return true;
 	}
@@ -611,7 +611,7 @@ static RXS_NOINLINE bool xdp_native(struct rxs_rx_queue *rxq, struct rxs_softnet
 		return true;
 	case XDP_TX:
 		rxq->stats.rx_xdp_tx++;
-		rxs__xdp_xmit(h, p.out, p.out_len, sd->now);
+		rxs__xdp_xmit(h, rxq->dev, p.out, p.out_len, sd->now);
 		rxs__skb_count_frame_consume(&h->pool);
 		rxs__skb_data_free(d);
 		return false;

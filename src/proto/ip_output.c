@@ -22,71 +22,6 @@
 #include "rxsim/bpf.h"
 #include "rxsim/proto.h"
 
-struct rxs_tx {
-	pcap_t *dead;
-	pcap_dumper_t *dumper;
-	rxs_tx_fn fn;
-	void *ctx;
-	uint64_t frames;
-};
-
-static struct rxs_tx *tx_get(struct rxs_host *h)
-{
-	if (!h->inet.tx)
-		h->inet.tx = rxs__calloc(1, sizeof(*h->inet.tx));
-	return h->inet.tx;
-}
-
-int rxs_tx_set_cb(struct rxs_host *h, rxs_tx_fn fn, void *ctx)
-{
-	struct rxs_tx *tx = tx_get(h);
-
-	if (!tx)
-		return -ENOMEM;
-	tx->fn = fn;
-	tx->ctx = ctx;
-	return 0;
-}
-
-int rxs_tx_open_pcap(struct rxs_host *h, const char *path, char *err, size_t errlen)
-{
-	struct rxs_tx *tx = tx_get(h);
-
-	if (!tx)
-		return -ENOMEM;
-	if (tx->dumper)
-		return -EBUSY;
-	tx->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
-							PCAP_TSTAMP_PRECISION_NANO);
-	if (!tx->dead)
-		return -ENOMEM;
-	tx->dumper = pcap_dump_open(tx->dead, path);
-	if (!tx->dumper) {
-		snprintf(err, errlen, "%s: %s", path, pcap_geterr(tx->dead));
-		pcap_close(tx->dead);
-		tx->dead = NULL;
-		return -EIO;
-	}
-	return 0;
-}
-
-uint64_t rxs_tx_frames(const struct rxs_host *h)
-{
-	return h->inet.tx ? h->inet.tx->frames : 0;
-}
-
-void rxs__tx_close(struct rxs_host *h)
-{
-	if (!h->inet.tx)
-		return;
-	if (h->inet.tx->dumper)
-		pcap_dump_close(h->inet.tx->dumper);
-	if (h->inet.tx->dead)
-		pcap_close(h->inet.tx->dead);
-	rxs__free(h->inet.tx);
-	h->inet.tx = NULL;
-}
-
 /* An IPv4 or IPv6 header for @o and @l4len bytes of payload. Returns its length. TCP's
  * control sockets send with DF (IP_PMTUDISC_DO) and id 0; the ICMP socket sends with
  * IP_PMTUDISC_DONT, so its replies carry an id and may be fragmented. */
@@ -132,28 +67,11 @@ static void xmit_taps(struct rxs_softnet_data *sd, const uint8_t *f, uint32_t le
 	}
 }
 
-/* The device: the frame goes to the user's callback and the --tx pcap, which is dated on
- * the replayed capture's clock so that it lines up with it. */
-static void dev_xmit(struct rxs_host *h, struct rxs_tx *tx, const uint8_t *f, uint32_t len,
-		     uint64_t now)
-{
-	if (tx->fn)
-		tx->fn(tx->ctx, f, len, now);
-	if (tx->dumper) {
-		struct pcap_pkthdr ph = { .caplen = len, .len = len };
-
-		now = rxs__capture_time(h, now);
-		ph.ts.tv_sec = (time_t)(now / 1000000000ull);
-		ph.ts.tv_usec = (suseconds_t)(now % 1000000000ull);	/* ns: a nano dumper */
-		pcap_dump((u_char *)tx->dumper, &ph, f);
-	}
-	tx->frames++;
-}
-
-void rxs__xdp_xmit(struct rxs_host *h, const uint8_t *f, uint32_t len, uint64_t now)
+void rxs__xdp_xmit(struct rxs_host *h, const struct rxs_netdev *dev, const uint8_t *f,
+		   uint32_t len, uint64_t now)
 {
 	if (h->inet.tx)
-		dev_xmit(h, h->inet.tx, f, len, now);
+		rxs__tx_frame(h, dev, f, len, now);
 }
 
 /* The device's MTU as ip_skb_dst_mtu() sees it (an IPv4 link has at least 68); a packet
@@ -210,8 +128,8 @@ static void xmit_frame(struct rxs_softnet_data *sd, const struct rxs_netdev *dev
 		len += 4;
 	}
 	xmit_taps(sd, f, len);
-	if (tx && (tx->dumper || tx->fn))
-		dev_xmit(sd->host, tx, f, len, sd->now);
+	if (rxs__tx_wanted(tx))
+		rxs__tx_frame(sd->host, dev, f, len, sd->now);
 	else if (tx)
 		tx->frames++;
 	rxs__free(tagged);
@@ -337,8 +255,7 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	/* Without rules, users' functions at the output hooks and anyone watching, the outcome
 	 * is only the counters: skip building the packet (SYN floods send a SYN-ACK per SYN). */
 	if (!h->nf.rules && !h->nf.nnf[RXS_NF_INET_LOCAL_OUT] &&
-	    !h->nf.nnf[RXS_NF_INET_POST_ROUTING] && !h->ntaps &&
-	    (!h->inet.tx || (!h->inet.tx->dumper && !h->inet.tx->fn))) {
+	    !h->nf.nnf[RXS_NF_INET_POST_ROUTING] && !h->ntaps && !rxs__tx_wanted(h->inet.tx)) {
 		unsigned int iplen = 20 + l4len;
 		unsigned int nfrags = out_nfrags(v6, o->proto, iplen, out_mtu(o->dev));
 
@@ -373,7 +290,7 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 	struct rxs_host *h = sd->host;
 	const struct rxs_netdev *out = rxs__dev_by_ifindex(h, skb->oif);
 	unsigned int iplen = skb->len, mtu, nfrags;
-	bool watched = h->ntaps || (h->inet.tx && (h->inet.tx->dumper || h->inet.tx->fn));
+	bool watched = h->ntaps || rxs__tx_wanted(h->inet.tx);
 	uint8_t peer[6];
 	uint8_t *eth;
 

@@ -118,6 +118,7 @@ void rxs__tx_close(struct rxs_host *h);
 /* XDP_TX, or an XDP redirect out of a device: the frame leaves by the driver's XDP transmit
  * ring, to the --tx pcap and callback; no tap sees it (dev_queue_xmit_nit is not on that
  * path). */
-void rxs__xdp_xmit(struct rxs_host *h, const uint8_t *f, uint32_t len, uint64_t now);
+void rxs__xdp_xmit(struct rxs_host *h, const struct rxs_netdev *dev, const uint8_t *f,
+		   uint32_t len, uint64_t now);
 
 #endif /* RXSIM_PROTO_PROTO_H */

@@ -3,10 +3,13 @@
 #define RXSIM_PROTO_INT_H
 
 #include <netinet/in.h>
+#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "host.h"
+#include "rxsim/proto.h"
 
 /* A packet the host sends: addresses (16 bytes each, IPv4 in the first 4), protocol, and
  * the next hop's MAC and the device it leaves by. */
@@ -24,6 +27,33 @@ struct rxs_out {
 	const struct rxs_sk_buff *ct_from;
 	uint8_t tos;			/* the IPv4 TOS byte */
 };
+
+/* What the host's frames out go to (tx.c): the user's callback and the --tx capture, in
+ * one of its shapes. */
+enum rxs__tx_mode { RXS__TX_NONE, RXS__TX_PCAP, RXS__TX_PCAPNG, RXS__TX_DIR };
+struct rxs_tx {
+	enum rxs__tx_mode mode;
+	pcap_t *dead;			/* the pcap writers' link: Ethernet, nanoseconds */
+	pcap_dumper_t *dumper;		/* RXS__TX_PCAP */
+	FILE *ng;			/* RXS__TX_PCAPNG */
+	pcap_dumper_t **dev_dumpers;	/* RXS__TX_DIR: by place in h->devs, then "host" */
+	char *dir;
+	bool failed;			/* a file could not be made or written */
+	rxs_tx_fn fn;
+	void *ctx;
+	uint64_t frames;
+};
+
+/* Whether a frame out is written or handed anywhere (else only counted). */
+static inline bool rxs__tx_wanted(const struct rxs_tx *tx)
+{
+	return tx && (tx->mode != RXS__TX_NONE || tx->fn);
+}
+
+/* The frame @f leaves by @dev (NULL: unknown) at virtual time @now: to the callback and the
+ * capture, on @dev's interface or file. Counts it. */
+void rxs__tx_frame(struct rxs_host *h, const struct rxs_netdev *dev, const uint8_t *f,
+		   uint32_t len, uint64_t now);
 
 /* __ip_local_out() and ip_output(): LOCAL_OUT, IpOutRequests, POST_ROUTING, the device.
  * @l4 is the transport header and payload, its checksum set (or @o->csum_at says where to
