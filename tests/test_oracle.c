@@ -101,6 +101,9 @@ static const struct {
 	{ __LINE__, OWN, "xdp-generic-drop", NULL, NULL },
 	/* A tc ingress program (tc_oracle.o, clsact, direct action) dropping UDP to one port. */
 	{ __LINE__, OWN, "tc-ingress-drop", NULL, NULL },
+	/* Three TCP listeners in a SO_REUSEPORT group selected by an SEC("sk_reuseport") program
+	 * (reuseport_oracle.o) from a sockarray, one with a classic filter refusing a SYN. */
+	{ __LINE__, OWN, "tcp-reuseport-skprog", NULL, NULL },
 #endif
 	/* Classic BPF on sockets (tests/oracle/cases-ebpf.sh): SO_ATTACH_FILTER dropping and
 	 * trimming datagrams; a SO_REUSEPORT group whose SO_ATTACH_REUSEPORT_CBPF program picks

@@ -299,6 +299,19 @@ static uint32_t lpm_find(const struct ebpf_map *m, const uint8_t *key, bool exac
 
 /* ---- the operations --------------------------------------------------------------------------- */
 
+/* reuseport_array_update_check(): a socket already in a slot (its sk_user_data set) cannot be
+ * put in another one, -EBUSY (checked on 6.18: a second slot for one listener's fd). */
+static bool sockarray_busy(const struct ebpf_map *m, const void *key, const void *value)
+{
+	if (m->type != RXS_BPF_MAP_REUSEPORT_SOCKARRAY)
+		return false;
+	for (uint32_t s = m->head; s != NONE; s = m->next[s])
+		if (memcmp(slot_key(m, s), key, 4) &&
+		    !memcmp(m->values + (uint64_t)s * m->stride, value, m->value_size))
+			return true;
+	return false;
+}
+
 /* A REUSEPORT_SOCKARRAY is an array whose slots are empty until a socket is put in them
  * (reuseport_array.c); it is kept as a hash of its filled slots, its keys bounded by
  * max_entries. */
@@ -406,6 +419,8 @@ int rxs__ebpf_map_update(struct ebpf_map *m, const void *key, const void *value,
 		return -EINVAL;
 	if (!sockarray_key_ok(m, key))
 		return -E2BIG;
+	if (sockarray_busy(m, key, value))
+		return -EBUSY;
 	if (m->type == RXS_BPF_MAP_LPM_TRIE) {
 		if (lpm_prefixlen(key) > (m->key_size - 4) * 8)
 			return -EINVAL;

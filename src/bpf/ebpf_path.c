@@ -205,7 +205,9 @@ int rxs__bpf_map_init(struct rxs_netns_bpf *bpf, const char *map, const void *ke
 			}
 			rc = rxs_bpf_map_update(obj, map, key, value, 0);
 			if (rc) {
-				snprintf(err, errlen, "bpf_maps.%s: update: %s", map, strerror(-rc));
+				snprintf(err, errlen, "bpf_maps.%s: update: %s%s", map, strerror(-rc),
+					 rc == -EBUSY ? " (a socket can be in one slot of a sockarray "
+							"only)" : "");
 				return rc;
 			}
 			found = 1;

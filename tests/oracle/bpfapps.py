@@ -10,6 +10,15 @@ Modes:
       socks[] in this order); SO_ATTACH_REUSEPORT_CBPF of TEXT on the first, SO_ATTACH_FILTER
       of TEXT on each; each read (1) or never read (0). TEXT is classic BPF as tcpdump -ddd
       prints it: the count, then "code jt jf k" a line.
+  tcp-reuseport-group --addr A --port P --socks N --backlog B,B,... [--filter-on I --filter TEXT]
+             [--bpf-obj O --bpf-prog NAME --bpf-map NAME --slots S,S,...]
+      N TCP listeners bound to A:P with SO_REUSEPORT, listen()ed in order (the group's socks[]
+      order), never accepting; SO_ATTACH_FILTER of TEXT on listener I; the SEC("sk_reuseport")
+      program NAME of object O attached to the first with SO_ATTACH_REUSEPORT_EBPF (libbpf by
+      ctypes), and its REUSEPORT_SOCKARRAY NAME filled: slot k holds listener S[k].
+  tcp-connect-ports --dst A --port P --sport-base B --count N [--wait S]
+      N non-blocking connect()s from source ports B..B+N-1; each one's outcome after S seconds in
+      --status; the sockets stay open until the end.
   udp-send-seq --dst A --port P --count N --size S [--gap S]
       N datagrams from one socket whose first payload byte is the datagram's number mod 256
       (the rest 1, 2, 3...), so that classic BPF can tell them apart.
@@ -28,6 +37,7 @@ import time
 
 SO_ATTACH_FILTER = 26
 SO_ATTACH_REUSEPORT_CBPF = 51
+SO_ATTACH_REUSEPORT_EBPF = 52
 
 
 def write_status(path, obj):
@@ -129,6 +139,90 @@ def udp_send_seq(a, st, deadline, ready):
     ready()
 
 
+def load_reuseport_prog(path, prog, mapname):
+    """Open and load @path with libbpf (ctypes); the fds of program @prog and map @mapname."""
+    lib = ctypes.CDLL("libbpf.so.1", use_errno=True)
+    lib.bpf_object__open_file.restype = ctypes.c_void_p
+    lib.bpf_object__open_file.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    lib.bpf_object__load.argtypes = [ctypes.c_void_p]
+    lib.bpf_object__find_program_by_name.restype = ctypes.c_void_p
+    lib.bpf_object__find_program_by_name.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    lib.bpf_program__fd.argtypes = [ctypes.c_void_p]
+    lib.bpf_object__find_map_fd_by_name.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    lib.bpf_map_update_elem.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+                                        ctypes.c_uint64]
+    obj = lib.bpf_object__open_file(path.encode(), None)
+    if not obj or lib.bpf_object__load(obj):
+        raise OSError("libbpf could not open or load %s" % path)
+    p = lib.bpf_object__find_program_by_name(obj, prog.encode())
+    if not p:
+        raise OSError("%s: no program %s" % (path, prog))
+    mfd = lib.bpf_object__find_map_fd_by_name(obj, mapname.encode())
+    if mfd < 0:
+        raise OSError("%s: no map %s" % (path, mapname))
+    return lib, obj, lib.bpf_program__fd(p), mfd
+
+
+def tcp_reuseport_group(a, st, deadline, ready):
+    n = a.socks
+    backlogs = [int(x) for x in a.backlog.split(",")]
+    keep, socks = [], []
+    for i in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        if a.filter and i == a.filter_on:
+            buf, prog = sock_fprog(a.filter)
+            keep.append(buf)
+            s.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, prog)
+        s.bind((a.addr, a.port))
+        s.listen(backlogs[i])
+        socks.append(s)
+    if a.bpf_obj:
+        lib, obj, pfd, mfd = load_reuseport_prog(a.bpf_obj, a.bpf_prog, a.bpf_map)
+        keep.append((lib, obj))
+        socks[0].setsockopt(socket.SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF, struct.pack("i", pfd))
+        for k, i in enumerate(int(x) for x in a.slots.split(",")):
+            key, val = ctypes.c_uint32(k), ctypes.c_uint64(socks[i].fileno())
+            if lib.bpf_map_update_elem(mfd, ctypes.byref(key), ctypes.byref(val), 0):
+                raise OSError(ctypes.get_errno(), "sockarray slot %d" % k)
+    st.update(listeners=[{"index": i, "backlog": backlogs[i], "fd": s.fileno()}
+                         for i, s in enumerate(socks)],
+              filter_on=a.filter_on if a.filter else None, filter=a.filter,
+              bpf_obj=a.bpf_obj, bpf_prog=a.bpf_prog, slots=a.slots)
+    write_status(a.status, st)
+    ready()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def tcp_connect_ports(a, st, deadline, ready):
+    socks = []
+    for i in range(a.count):
+        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        c.bind(("0.0.0.0", a.sport_base + i))
+        c.setblocking(False)
+        c.connect_ex((a.dst, a.port))
+        socks.append(c)
+    end = min(deadline, time.monotonic() + a.wait)
+    while time.monotonic() < end:
+        time.sleep(0.05)
+    res = {}
+    for i, c in enumerate(socks):
+        err = c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        try:
+            c.getpeername()
+            state = "connected"
+        except OSError:
+            state = errno.errorcode.get(err, str(err)) if err else "pending"
+        res[str(a.sport_base + i)] = state
+    st.update(results=res, counts={k: list(res.values()).count(k) for k in set(res.values())})
+    write_status(a.status, st)
+    ready()
+    while time.monotonic() < deadline:	# the sockets stay open: no FIN before the freeze
+        time.sleep(0.2)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode")
@@ -142,6 +236,14 @@ def main():
     ap.add_argument("--rcvbuf", default="")
     ap.add_argument("--read", default="")
     ap.add_argument("--count", type=int, default=1)
+    ap.add_argument("--backlog", default="16")
+    ap.add_argument("--filter-on", type=int, default=0)
+    ap.add_argument("--bpf-obj", default="")
+    ap.add_argument("--bpf-prog", default="")
+    ap.add_argument("--bpf-map", default="")
+    ap.add_argument("--slots", default="")
+    ap.add_argument("--sport-base", type=int, default=41000)
+    ap.add_argument("--wait", type=float, default=0.3)
     ap.add_argument("--size", type=int, default=100)
     ap.add_argument("--gap", type=float, default=0.0)
     ap.add_argument("--status", default=None)
@@ -160,6 +262,10 @@ def main():
     try:
         if a.mode == "udp-group":
             udp_group(a, st, deadline, ready)
+        elif a.mode == "tcp-reuseport-group":
+            tcp_reuseport_group(a, st, deadline, ready)
+        elif a.mode == "tcp-connect-ports":
+            tcp_connect_ports(a, st, deadline, ready)
         elif a.mode == "udp-send-seq":
             udp_send_seq(a, st, deadline, ready)
         else:

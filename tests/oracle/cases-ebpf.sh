@@ -129,3 +129,53 @@ $(scn_common)
 }
 JSON
 }
+
+# ---------------------------------------------------------------- TCP listeners, an sk_reuseport
+# program and a listener's filter
+# Three TCP listeners bound to 5400 with SO_REUSEPORT, listen(8), listen(16) and listen(32) in
+# that order, never accepting. tests/oracle/reuseport_oracle.bpf.c's select_oracle (SO_ATTACH_REUSEPORT_EBPF
+# on the first, loaded with libbpf) picks the REUSEPORT_SOCKARRAY slot of the source port's low
+# two bits: slot k holds listener k, slot 3 is SK_DROP (a socket can be in one slot only: a
+# second update with its fd is -EBUSY). l1 also has SO_ATTACH_FILTER
+# "ldh [0]; jeq #41005, drop; ret #262144", run from the TCP header: the SYN of port 41005
+# (slot 1) is refused by the listener's filter. The client connect()s from ports 41000..41019 and waits
+# 0.3 s (less than the 1 s SYN timeout: no SYN is resent before the freeze).
+CASES="$CASES tcp-reuseport-skprog"
+REUSEPORT_ORACLE_SRC="${ORACLE_EXTRA_CASES%/*}/reuseport_oracle.bpf.c"
+TCP_FILTER_CBPF='4
+40 0 0 0
+21 0 1 41005
+6 0 0 0
+6 0 0 262144'
+case_tcp_reuseport_skprog_setup() {
+    clang -O2 -g -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c "$REUSEPORT_ORACLE_SRC" \
+        -o "$OUT/reuseport_oracle.o"
+    bg srv ip netns exec "$NS_S" $PY "$BPFAPPS" tcp-reuseport-group --addr "$IP_S" --port 5400 \
+        --socks 3 --backlog 8,16,32 --filter-on 1 --filter "$TCP_FILTER_CBPF" \
+        --bpf-obj "$OUT/reuseport_oracle.o" --bpf-prog select_oracle --bpf-map workers \
+        --slots 0,1,2 --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_tcp_reuseport_skprog_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$BPFAPPS" tcp-connect-ports --dst "$IP_S" --port 5400 \
+        --sport-base 41000 --count 20 --wait 0.3 \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds 30
+    wait_file "$WORK/cli.ready" 20
+}
+case_tcp_reuseport_skprog_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "tcp", "addr": "$IP_S", "port": 5400, "sockets": 3, "SO_REUSEPORT": 1,
+                 "backlog": [8, 16, 32], "app": "never calls accept()",
+                 "SO_ATTACH_REUSEPORT_EBPF": "on l0: reuseport_oracle.o select_oracle; workers = {0: l0, 1: l1, 2: l2}",
+                 "SO_ATTACH_FILTER": "on l1: ldh [0]; jeq #41005, drop; ret #262144"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "20 non-blocking connect() to $IP_S:5400 from source ports 41000..41019 in a tight loop"},
+    {"t": 0.3, "action": "client output frozen (nft drop all), 0.5 s settle, then 'after' snapshot"}
+  ]
+}
+JSON
+}
