@@ -417,8 +417,24 @@ static void test_blocking_accept(void **state)
 	rmdir(dir);
 }
 
+/* The TX-offload placeholder in the UDP checksum of untagged IPv4 frame @f: the folded sum
+ * of its pseudo header, as a capture taken on the sender holds it (nic/csum.c). */
+static void udp_placeholder(struct fr *f)
+{
+	const uint8_t *ip = f->d + 14;
+	uint32_t sum = 17u + (uint32_t)(ip[24] << 8 | ip[25]);
+
+	for (unsigned int i = 12; i < 20; i += 2)
+		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	f->d[14 + 20 + 6] = (uint8_t)(sum >> 8);
+	f->d[14 + 20 + 7] = (uint8_t)sum;
+}
+
 /* A capture of UDP datagrams over many flows, with frames for another MAC and runts among
- * them: the frames no queue takes. */
+ * them: the frames no queue takes; and checksums to repair (TX-offload placeholders, 1 in
+ * 7) or not (wrong ones, 1 in 11). */
 static void write_udp_mix(const char *path, unsigned int n)
 {
 	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
@@ -431,6 +447,10 @@ static void write_udp_mix(const char *path, unsigned int n)
 
 		fr_udp_vlan(&f, i % 10 == 3 ? fr_other_mac : fr_host_mac, false, 0, FR_PEER_IP,
 			    FR_HOST_IP, (uint16_t)(1000 + i % 300), 9, 18);
+		if (i % 7 == 2)
+			udp_placeholder(&f);
+		else if (i % 11 == 5)
+			f.d[14 + 20 + 7] ^= 0x5a;
 		ph.caplen = ph.len = i % 25 == 7 ? 10 : f.len;
 		pcap_dump((u_char *)d, &ph, f.d);
 	}
@@ -454,8 +474,9 @@ static void test_split_readers(void **state)
 	uint64_t rv[RXS_DROP_MAX], rt[RXS_DROP_MAX];
 	struct rxs_softnet_stat s0, s1;
 	static const enum rxs_mib mibs[] = { RXS_MIB_IpInReceives, RXS_MIB_UdpInDatagrams,
-					      RXS_MIB_TcpPassiveOpens, RXS_MIB_TcpInSegs,
-					      RXS_MIB_TcpOutRsts };
+					      RXS_MIB_UdpInCsumErrors, RXS_MIB_TcpPassiveOpens,
+					      RXS_MIB_TcpInSegs, RXS_MIB_TcpOutRsts };
+	struct rxs_traffic_info tv, tt;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -491,6 +512,14 @@ static void test_split_readers(void **state)
 	for (unsigned int i = 0; i < sizeof(mibs) / sizeof(mibs[0]); i++)
 		assert_int_equal(rxs_host_mib(t, mibs[i]), rxs_host_mib(v, mibs[i]));
 	assert_int_equal(rxs_host_mib(t, RXS_MIB_TcpPassiveOpens), 64);
+	assert_true(rxs_host_mib(t, RXS_MIB_UdpInCsumErrors) > 0);
+	/* Each reader repairs the checksums of the frames it replays, and the counts add up. */
+	assert_int_equal(rxs_host_traffic_info(v, 1, &tv), 0);
+	assert_int_equal(rxs_host_traffic_info(t, 1, &tt), 0);
+	assert_true(tv.source.csum_offload > 0);
+	assert_int_equal(tt.source.csum_offload, tv.source.csum_offload);
+	assert_int_equal(tt.source.csum_rewritten, tv.source.csum_rewritten);
+	assert_int_equal(tt.source.frames, tv.source.frames);
 	assert_int_equal(rxs_host_mib(t, RXS_MIB_TcpOutRsts), 0);
 	for (unsigned int q = 0; q < 4; q++) {
 		assert_int_equal(rxs_nic_get_queue_stats(v, 0, q, &nv, NULL, NULL), 0);

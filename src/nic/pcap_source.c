@@ -295,11 +295,27 @@ int rxs_source_next(rxs_source_t *src, struct rxs_frame *f)
 	}
 	src->last_ts_ns = f->ts_ns;
 	/* Before the NIC sees it, as on the wire: see csum.c. */
-	rxs__csum_apply(src, f);
+	if (likely(!src->csum_defer))
+		rxs__csum_apply(src, f);
+	else
+		src->csum_pending = true;
 	src->stats.frames++;
 	if (f->flags & RXS_FRAME_F_SNAPPED)
 		src->stats.snapped++;
 	return 1;
+}
+
+void rxs__source_defer_csum(rxs_source_t *src)
+{
+	src->csum_defer = true;
+}
+
+void rxs__source_csum(rxs_source_t *src, struct rxs_frame *f)
+{
+	if (!src->csum_pending)
+		return;
+	src->csum_pending = false;
+	rxs__csum_apply(src, f);
 }
 
 const char *rxs_source_errmsg(const rxs_source_t *src)

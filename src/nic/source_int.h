@@ -57,6 +57,9 @@ struct rxs_source {
 	 * type of its first interface (-1 until a pcapng's first interface is read). */
 	const char *format;
 	int linktype;
+	/* rxs__source_defer_csum(): next() leaves the checksums to rxs__source_csum(), which
+	 * has the frame read last still to do while csum_pending. */
+	bool csum_defer, csum_pending;
 };
 
 /* Allocate a source with its frame buffer. NULL on allocation failure. */

@@ -197,6 +197,7 @@ int rxs_host_traffic_info(const rxs_host_t *h, unsigned int i, struct rxs_traffi
 	info->checksums = tr->cfg.checksums;
 	if (tr->src)
 		rxs_source_get_stats(tr->src, &info->source);
+	rxs__threads_source_stats(h, tr, &info->source);
 	info->own_frames = tr->own_frames;
 	info->first_ts_ns = tr->first_ts;
 	info->linktype = 1;

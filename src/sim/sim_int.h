@@ -97,6 +97,10 @@ void rxs__threads_stop(struct rxs_host *h);
 void rxs__threads_free(struct rxs_host *h);
 /* Add the counters of the engine's threads' skb pools to @sum. */
 void rxs__threads_skb_stats(const struct rxs_host *h, struct rxs_skb_stats *sum);
+/* Add to @st, the stats of @tr's source, the checksum counts of its other readers' sources:
+ * each counts the frames it replays (nics_split()). */
+void rxs__threads_source_stats(const struct rxs_host *h, const struct rxs_traffic *tr,
+				struct rxs_source_stats *st);
 /* Frames the threaded engine's NICs replayed (they count their own, not h->nic.offered). */
 uint64_t rxs__threads_offered(const struct rxs_host *h);
 /* The sum over CPUs of what @sk's reader took at once (ops->sock_read), added to @n and
