@@ -79,6 +79,11 @@ static const struct {
 	{ __LINE__, "reuseport", NULL, MIB, "UdpRcvbufErrors", 102 },
 	{ __LINE__, "reuseport", NULL, MIB, "UdpInDatagrams", 1898 },
 	{ __LINE__, "reuseport", "sockets.worker0.app.read=all", MIB, "UdpRcvbufErrors", 0 },
+	{ __LINE__, "reuseport", NULL, MIB, "TcpExtListenOverflows", 3 },
+	{ __LINE__, "reuseport", NULL, MIB, "TcpPassiveOpens", 61 },
+	{ __LINE__, "reuseport", NULL, MIB, "TcpOutRsts", 6 },
+	{ __LINE__, "reuseport", "sockets.web0.app.accept=all", MIB, "TcpExtListenOverflows", 0 },
+	{ __LINE__, "reuseport", "sockets.web0.app.accept=all", MIB, "TcpPassiveOpens", 64 },
 #ifdef RXS_TC_ACL_OBJ
 	/* tc-ingress with the program clang built (the scenario names tc_acl.o beside it). */
 	{ __LINE__, "tc-ingress", "nics.eth0.tc_ingress.object=" RXS_TC_ACL_OBJ, TC_DROPS, NULL,
