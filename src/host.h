@@ -49,6 +49,7 @@ struct rxs_host {
 	struct rxs_skb_pool pool;
 	unsigned int hz;			/* HZ: host.hz, fixed with the host */
 	uint64_t jiffy_ns;			/* 10^9 / hz */
+	uint64_t jiffy_offset_ns;		/* host.tick: jiffies advance at t + offset = k jiffy_ns */
 	uint32_t cost_ns[RXS_COST_COUNT];	/* the cost model (sim), fixed with the host */
 	uint64_t mib_proc[RXS_MIB_COUNT];	/* counted by application threads (process
 						 * context) of the threaded engine: atomic */
@@ -94,7 +95,19 @@ static inline bool rxs__tp_on(const struct rxs_host *h, enum rxs_tracepoint tp)
 /* Jiffies at virtual time @ns. */
 static inline uint64_t rxs__jiffies(const struct rxs_host *h, uint64_t ns)
 {
+	return (ns + h->jiffy_offset_ns) / h->jiffy_ns;
+}
+/* A duration in whole jiffies (msecs_to_jiffies() of a constant, rounded down). */
+static inline uint64_t rxs__ns_to_jiffies(const struct rxs_host *h, uint64_t ns)
+{
 	return ns / h->jiffy_ns;
+}
+/* The virtual time at which jiffies reaches @j: when a timer due then fires. */
+static inline uint64_t rxs__jiffies_to_ns(const struct rxs_host *h, uint64_t j)
+{
+	uint64_t ns = j * h->jiffy_ns;
+
+	return ns > h->jiffy_offset_ns ? ns - h->jiffy_offset_ns : 0;
 }
 static inline uint32_t rxs__cost(const struct rxs_host *h, enum rxs_cost_id id)
 {

@@ -95,6 +95,12 @@ static const struct {
 	 * tcp_cleanup_rbuf() sends window updates after the reads. */
 	{ __LINE__, OWN, "tcp-rcvbuf-slowread", NULL, NULL },
 	{ __LINE__, OWN, "tcp-rcvbuf-slowread", NULL, "expect-connections.json" },
+	/* Memory before the window: tiny segments whose truesize fills sk_rcvbuf, collapsed
+	 * (tcp_collapse) in the receive queue, and out of order collapsed and pruned. */
+	{ __LINE__, OWN, "tcp-collapse", NULL, NULL },
+	{ __LINE__, OWN, "tcp-collapse", NULL, "expect-connections.json" },
+	{ __LINE__, OWN, "tcp-ofo-prune", NULL, NULL },
+	{ __LINE__, OWN, "tcp-ofo-prune", NULL, "expect-connections.json" },
 #ifdef RXS_HAVE_LIBBPF
 	/* A real XDP program (xdp_oracle.o, the object the kernel ran) in generic mode on the
 	 * veth: rxsim opens it with libbpf, so without libbpf the case is left out. */

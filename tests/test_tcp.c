@@ -430,6 +430,169 @@ static void test_quickack_then_delayed(void **state)
 	rmdir(dir);
 }
 
+/* A host whose listener on :80 has SO_RCVBUF @rcvbuf and never reads, fed by a raw sender
+ * (linear skbs, as scapy's), with tcp_mem @mem (pages; 0: the default) counted page by page
+ * (mem_pcpu_rsv 0) when @exact. */
+static rxs_host_t *mem_host(struct tx_log *log, int64_t rcvbuf, const int64_t *mem, bool exact)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
+	struct rxs_socket_config *s = rxs_scenario_add_socket(sc);
+	rxs_host_t *h;
+
+	assert_non_null(s);
+	s->proto = IPPROTO_TCP;
+	assert_int_equal(rxs_addr_parse(&s->local, FR_HOST_IP), 0);
+	s->port = 80;
+	s->backlog = 16;
+	s->rcvbuf = rcvbuf;
+	s->app.kind = RXS_APP_NEVER;
+	sc->nics[0].raw_sender = true;
+	if (mem)
+		memcpy(sc->sysctl.val[RXS_SYSCTL_TCP_MEM], mem, 3 * sizeof(*mem));
+	if (exact)
+		sc->sysctl.val[RXS_SYSCTL_MEM_PCPU_RSV][0] = 0;
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_tx_set_cb(h, on_tx, log), 0);
+	return h;
+}
+
+/* @n segments of @len bytes from client port 40000, in order from relative @rel (a step of
+ * @step bytes; a negative step sends them backwards), 1 ms apart from @t. */
+static uint64_t send_run(rxs_host_t *h, struct tx_log *log, uint32_t rel, int step,
+			 unsigned int n, uint16_t len, uint64_t t)
+{
+	struct fr f;
+
+	for (unsigned int i = 0; i < n; i++, t += MS) {
+		fr_tcp(&f, 40000, 80, 1001 + rel + (uint32_t)((int)i * step), log->isn[40000] + 1,
+		       0x18, len);
+		fr_inject(h, &f, t);
+	}
+	return t;
+}
+
+/* tcp_prune_queue() on a receive queue of small skbs: a frame of 64 bytes is a small-head
+ * skb (truesize 832) with 192 bytes of tailroom, so 20 ten-byte segments share one skb
+ * (tcp_try_coalesce); the fast path queues while sk_forward_alloc lasts, so the first slow
+ * path segment finds 14 skbs (11648 > 8192) and tcp_collapse() copies their 2800 bytes into
+ * one skb (kmalloc-4k head: truesize 4352) whose tailroom takes the rest. */
+static void test_collapse_receive_queue(void **state)
+{
+	static struct tx_log log;
+	struct rxs_conn_state st;
+	rxs_host_t *h;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = mem_host(&log, 4096, NULL, false);
+	connect_one(h, &log, 40000, 0);
+	send_run(h, &log, 0, 10, 290, 10, MS);
+	assert_int_equal(rxs_host_run_until(h, SEC), 0);
+	assert_int_equal(FR_MIB(h, TcpExtPruneCalled), 1);
+	assert_int_equal(FR_MIB(h, TcpExtTCPRcvCollapsed), 14);
+	assert_int_equal(FR_MIB(h, TcpExtTCPRcvCoalesce), 290 - 14);
+	assert_int_equal(FR_MIB(h, TcpExtRcvPruned), 0);
+	assert_int_equal(rxs_conn_state(h, 0, &st), 0);
+	assert_int_equal(st.recv_q, 2900);
+	assert_int_equal(st.rmem_alloc, 4352);
+	assert_int_equal(st.drops, 0);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* The out-of-order queue behind a hole: a backwards run of contiguous skbs is collapsed
+ * (tcp_collapse_ofo_queue()); single small skbs are not, and when the incoming segment would
+ * land after all of them nothing is pruned: RcvPruned and TCPOFODrop; one that lands before
+ * them makes tcp_prune_ofo_queue() drop from the far end (OfoPruned). Filling the hole
+ * moves everything left to the receive queue. */
+static void test_ofo_collapse_and_prune(void **state)
+{
+	static struct tx_log log;
+	struct rxs_conn_state st;
+	uint64_t t;
+	rxs_host_t *h;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = mem_host(&log, 4096, NULL, false);
+	connect_one(h, &log, 40000, 0);
+	t = send_run(h, &log, 400, -10, 40, 10, MS);		/* 400, 390, ... 10 */
+	assert_int_equal(rxs_host_run_until(h, t), 0);
+	assert_true(FR_MIB(h, TcpExtTCPRcvCollapsed) > 0);
+	assert_int_equal(FR_MIB(h, TcpExtOfoPruned), 0);
+	assert_int_equal(FR_MIB(h, TcpExtTCPOFODrop), 0);
+	t = send_run(h, &log, 1000, 20, 30, 10, t);		/* gapped, ascending */
+	assert_int_equal(rxs_host_run_until(h, t), 0);
+	assert_true(FR_MIB(h, TcpExtRcvPruned) > 0);
+	assert_int_equal(FR_MIB(h, TcpExtTCPOFODrop), FR_MIB(h, TcpExtRcvPruned));
+	assert_int_equal(FR_MIB(h, TcpExtOfoPruned), 0);
+	t = send_run(h, &log, 900, -20, 20, 10, t);		/* gapped, below them */
+	assert_int_equal(rxs_host_run_until(h, t), 0);
+	assert_true(FR_MIB(h, TcpExtOfoPruned) > 0);
+	t = send_run(h, &log, 0, 10, 1, 10, t + 100 * MS);	/* the hole */
+	assert_int_equal(rxs_host_run_until(h, t + SEC), 0);
+	assert_int_equal(rxs_conn_state(h, 0, &st), 0);
+	assert_int_equal(st.recv_q, 410);
+	assert_int_equal(st.drops, FR_MIB(h, TcpExtTCPOFODrop) +
+				   fr_drops(h, RXS_DROP_TCP_OFO_QUEUE_PRUNE));
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* tcp_mem (pages for all of TCP), 20 segments of 1000 bytes (truesize 2304) to a buffer of
+ * 128 KB. Over tcp_mem[1] the protocol enters memory pressure (TCPMemoryPressures); then a
+ * socket above tcp_rmem[0] gets a page only while tcp_mem[2] exceeds its share (sockets x
+ * its pages); refused, tcp_prune_queue() finds nothing to free, the in-order segment is
+ * dropped (TCPRcvQDrop) and the later ones, behind the hole, too (TCPOFODrop, or past the
+ * window that pressure held to 4 MSS: BeyondWindow). The count
+ * moves through each CPU's reserve: with the default mem_pcpu_rsv (256 pages) a few pages
+ * never reach it. */
+static const struct {
+	int line;
+	int64_t mem[3];
+	bool exact;
+	unsigned int pressures, rcvq_drops, later_drops;
+	uint64_t recv_q;
+} tcp_mem_cases[] = {
+	{ __LINE__, { 0 }, true, 0, 0, 0, 20000 },		/* the default: room */
+	{ __LINE__, { 1, 2, 3 }, false, 0, 0, 0, 20000 },	/* 256-page reserves */
+	/* Pages 1 and 2 (the second for a socket under tcp_rmem[0]); the third passes
+	 * pressure, and the socket's 3 pages times 2 sockets exceed tcp_mem[2] = 4. */
+	{ __LINE__, { 1, 2, 4 }, true, 1, 1, 16, 3000 },
+	{ __LINE__, { 1, 100, 200 }, true, 0, 0, 0, 20000 },	/* above min: all the same */
+	{ __LINE__, { 1, 2, 200 }, true, 1, 0, 0, 20000 },	/* pressure, within its share */
+};
+
+static void test_tcp_mem(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(tcp_mem_cases) / sizeof(tcp_mem_cases[0]); i++) {
+		static struct tx_log log;
+		struct rxs_conn_state st;
+		rxs_host_t *h;
+
+		print_message("case at line %d\n", tcp_mem_cases[i].line);
+		memset(&log, 0, sizeof(log));
+		h = mem_host(&log, 65536, tcp_mem_cases[i].mem[0] ? tcp_mem_cases[i].mem : NULL,
+			     tcp_mem_cases[i].exact);
+		connect_one(h, &log, 40000, 0);
+		send_run(h, &log, 0, 1000, 20, 1000, MS);
+		assert_int_equal(rxs_host_run_until(h, SEC), 0);
+		assert_int_equal(FR_MIB(h, TcpExtTCPMemoryPressures), tcp_mem_cases[i].pressures);
+		assert_int_equal(FR_MIB(h, TcpExtTCPRcvQDrop), tcp_mem_cases[i].rcvq_drops);
+		/* Behind the hole: refused pages, or past the window pressure held. */
+		assert_int_equal(FR_MIB(h, TcpExtTCPOFODrop) + FR_MIB(h, TcpExtBeyondWindow),
+				 tcp_mem_cases[i].later_drops);
+		if (tcp_mem_cases[i].later_drops)
+			assert_true(FR_MIB(h, TcpExtTCPOFODrop) > 0);
+		assert_int_equal(rxs_conn_state(h, 0, &st), 0);
+		assert_int_equal(st.recv_q, tcp_mem_cases[i].recv_q);
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+}
+
 /* `rxsim gen tcp`: connections opened in the file (the server's SYN-ACKs included, as a
  * two-way capture has them) replay as full connections: the host skips its own frames but
  * takes their ISNs, so every client ACK completes its handshake. */
@@ -671,6 +834,9 @@ int main(void)
 		cmocka_unit_test(test_generated_connections),
 		cmocka_unit_test(test_output_hook),
 		cmocka_unit_test(test_connected_socket),
+		cmocka_unit_test(test_collapse_receive_queue),
+		cmocka_unit_test(test_ofo_collapse_and_prune),
+		cmocka_unit_test(test_tcp_mem),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

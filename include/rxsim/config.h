@@ -52,6 +52,8 @@
 	XX(TCP_RMEM, "net.ipv4.tcp_rmem", 3, 4096, 131072, 33554432, 1, INT32_MAX) \
 	XX(TCP_MODERATE_RCVBUF, "net.ipv4.tcp_moderate_rcvbuf", 1, 1, 0, 0, 0, 1) \
 	XX(TCP_WMEM, "net.ipv4.tcp_wmem", 3, 4096, 16384, 4194304, 1, INT32_MAX) \
+	XX(TCP_MEM, "net.ipv4.tcp_mem", 3, 287907, 383877, 575814, 0, INT64_MAX) \
+	XX(MEM_PCPU_RSV, "net.core.mem_pcpu_rsv", 1, 256, 0, 0, 0, INT32_MAX) \
 	XX(ICMP_RATELIMIT, "net.ipv4.icmp_ratelimit", 1, 1000, 0, 0, 0, INT32_MAX) \
 	XX(ICMP_RATEMASK, "net.ipv4.icmp_ratemask", 1, 6168, 0, 0, 0, INT32_MAX) \
 	XX(ICMP_MSGS_PER_SEC, "net.ipv4.icmp_msgs_per_sec", 1, 1000, 0, 0, 0, INT32_MAX) \
@@ -299,6 +301,7 @@ struct rxs_run_config {
 struct rxs_host_config {
 	unsigned int cpus;		/* default 1 */
 	unsigned int hz;		/* CONFIG_HZ, default 250 */
+	uint64_t tick_ns;		/* when jiffies first advances (mod 1/HZ), default 0 */
 };
 
 /* One element of an eBPF map as the scenario fills it (bpf_maps: { map: [{ key, value }] }):

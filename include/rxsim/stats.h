@@ -127,6 +127,8 @@
 	XX(TcpExtTCPFromZeroWindowAdv, TcpExt, TCPFromZeroWindowAdv) \
 	XX(TcpExtTCPWantZeroWindowAdv, TcpExt, TCPWantZeroWindowAdv) \
 	XX(TcpExtTCPRcvCollapsed, TcpExt, TCPRcvCollapsed) \
+	XX(TcpExtTCPMemoryPressures, TcpExt, TCPMemoryPressures) \
+	XX(TcpExtTCPMemoryPressuresChrono, TcpExt, TCPMemoryPressuresChrono) \
 	XX(TcpExtIPReversePathFilter, TcpExt, IPReversePathFilter) \
 	XX(IpExtInNoRoutes, IpExt, InNoRoutes) \
 	XX(IpExtInTruncatedPkts, IpExt, InTruncatedPkts) \

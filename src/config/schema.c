@@ -56,9 +56,15 @@ static int set_hz(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return rxs__cfg_uint(c, v, 1, 10000, &((struct rxs_scenario *)obj)->host.hz);
 }
 
+static int set_tick(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_duration(c, v, &((struct rxs_scenario *)obj)->host.tick_ns);
+}
+
 static const struct cfg_key host_keys[] = {
 	{ .name = "cpus", .set = set_cpus },
 	{ .name = "hz", .set = set_hz },
+	{ .name = "tick", .set = set_tick },
 	{ 0 },
 };
 

@@ -9,15 +9,18 @@
  * (TCPACKSkippedSeq); RST and SYN checks; in-order data charged in pages and coalesced into
  * the queue's tail (TCPRcvCoalesce), old and partly old data with D-SACK (DelayedACKLost,
  * TCPDSACKOldSent), the zero window (TCPZeroWindowDrop), the out-of-order queue with SACK
- * blocks and D-SACK (TCPOFOQueue, TCPOFOMerge, TCPDSACKOfoSent, TCPOFODrop), pruning only when
- * the buffer is really full (PruneCalled, OfoPruned, RcvPruned, TCPRcvQDrop); FIN; the
- * delayed-ACK engine: quick ACKs from the real window, __tcp_ack_snd_check()'s rules (with
- * __tcp_select_window()'s side effect on them), the delayed-ACK timer's ato in jiffies. For
- * a connected socket (connect:), the answer to its SYN in SYN_SENT, or joining a connection
- * the capture began in the middle of. Not modelled: receive-buffer autotuning (sk_rcvbuf
- * stays at tcp_rmem[1] or SO_RCVBUF), collapsing the queue (tcp_collapse: a prune goes on to
- * the out-of-order queue), PAWS, the compressed SACK timer (a fourth duplicate ACK goes at
- * once), and the sending side (this host acknowledges, it does not send data).
+ * blocks and D-SACK (TCPOFOQueue, TCPOFOMerge, TCPDSACKOfoSent, TCPOFODrop); when memory runs
+ * out (sk_rcvbuf, or tcp_mem refusing pages), tcp_prune_queue()'s steps: the window clamped,
+ * the out-of-order queue and the receive queue collapsed (TCPRcvCollapsed), the out-of-order
+ * queue pruned from its far end (OfoPruned), and only then the segment dropped (RcvPruned,
+ * TCPRcvQDrop); FIN; the delayed-ACK engine: quick ACKs from the real window,
+ * __tcp_ack_snd_check()'s rules (with __tcp_select_window()'s side effect on them), the
+ * delayed-ACK timer's ato in jiffies, firing on the tick after its timeout. For a connected
+ * socket (connect:), the answer to its SYN in SYN_SENT, or joining a connection the capture
+ * began in the middle of. Not modelled: coalescing inside the out-of-order queue
+ * (tcp_ooo_try_coalesce: each segment stays whole), PAWS, the compressed SACK timer (a fourth
+ * duplicate ACK goes at once), and the sending side (this host acknowledges, it does not send
+ * data).
  */
 #include <string.h>
 
@@ -133,6 +136,11 @@ static void grow_window(struct rxs_sock *sk, uint32_t len, uint32_t truesize)
 
 	if (room <= 0)
 		return;
+	if (rxs__tcp_under_memory_pressure(sk)) {
+		/* Under pressure the window stays where the memory is. */
+		rxs__tcp_adjust_rcv_ssthresh(sk);
+		return;
+	}
 	if (rxs__tcp_win_from_space(tp->scaling_ratio, truesize) <= (int)len) {
 		incr = 2 * tp->advmss;
 	} else {
@@ -164,7 +172,7 @@ static void enter_quickack_mode(struct rxs_sock *sk, unsigned int max)
 
 	incr_quickack(tp, max);
 	tp->pingpong = false;
-	tp->ato_j = jiffies_of(sk->host, TCP_ATO_MIN_NS);
+	tp->ato_j = (uint32_t)rxs__ns_to_jiffies(sk->host, TCP_ATO_MIN_NS);
 }
 
 /* The connection is established (the handshake's ACK, a SYN-ACK to our SYN, or joining):
@@ -255,6 +263,14 @@ static void ack_now(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 
 static void delack_timer(void *obj, uint64_t t);
 
+/* When a timer due at jiffy @j runs: the timer wheel rounds a level-0 expiry up by one tick
+ * (calc_index(): a timer must never fire early, and one armed at a tick's edge would), so
+ * the delayed-ACK timer runs at the tick after its timeout. */
+static uint64_t delack_fire_ns(const struct rxs_host *h, uint64_t j)
+{
+	return rxs__jiffies_to_ns(h, j + 1);
+}
+
 /* tcp_send_delayed_ack(): the timer for ato, capped by the RTT (ICSK_ACK_PUSHED or
  * interactive: 200 ms at most); an earlier deadline stands; one within ato / 4 sends now. */
 static void send_delayed_ack(struct rxs_softnet_data *sd, struct rxs_sock *sk)
@@ -264,21 +280,21 @@ static void send_delayed_ack(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 	uint32_t ato = tp->ato_j, now = jiffies_of(h, sd->now);
 	uint64_t timeout;
 
-	if (ato > jiffies_of(h, TCP_DELACK_MIN_NS)) {
+	if (ato > (uint32_t)rxs__ns_to_jiffies(h, TCP_DELACK_MIN_NS)) {
 		uint32_t max_ato = (uint32_t)h->hz / 2;
 
 		if (tp->pingpong || tp->pushed)
-			max_ato = jiffies_of(h, TCP_DELACK_MAX_NS);
+			max_ato = (uint32_t)rxs__ns_to_jiffies(h, TCP_DELACK_MAX_NS);
 		if (tp->srtt_us) {
 			uint32_t rtt = (uint32_t)(((uint64_t)tp->srtt_us * h->hz + 999999) /
 						  1000000);
 
-			rtt = RXS_MAX(rtt, jiffies_of(h, TCP_DELACK_MIN_NS));
+			rtt = RXS_MAX(rtt, (uint32_t)rxs__ns_to_jiffies(h, TCP_DELACK_MIN_NS));
 			max_ato = RXS_MIN(max_ato, rtt);
 		}
 		ato = RXS_MIN(ato, max_ato);
 	}
-	ato = RXS_MIN(ato, jiffies_of(h, TCP_DELACK_MAX_NS));	/* icsk_delack_max */
+	ato = RXS_MIN(ato, (uint32_t)rxs__ns_to_jiffies(h, TCP_DELACK_MAX_NS));	/* icsk_delack_max */
 	timeout = (uint64_t)now + ato;
 	if (tp->delack_armed) {
 		if (tp->delack_timeout_j <= (uint64_t)now + (ato >> 2)) {
@@ -294,7 +310,7 @@ static void send_delayed_ack(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 	/* sk_reset_timer(): one engine event serves; an earlier one re-arms when it fires. */
 	if (!tp->delack_event_j || timeout < tp->delack_event_j) {
 		tp->delack_event_j = timeout;
-		h->engine->timer_add(h, timeout * h->jiffy_ns, delack_timer, sk, 0);
+		h->engine->timer_add(h, delack_fire_ns(h, timeout), delack_timer, sk, 0);
 	}
 }
 
@@ -307,16 +323,17 @@ static void delack_timer(void *obj, uint64_t t)
 	struct rxs_tcp_sock *tp = &sk->tcp;
 	struct rxs_softnet_data *sd = &sk->host->cpus[0];
 
-	if (t >= tp->delack_event_j * sk->host->jiffy_ns)
+	if (t >= delack_fire_ns(sk->host, tp->delack_event_j))
 		tp->delack_event_j = 0;
 	if (!tp->delack_armed)
 		return;
-	if (t < tp->delack_timeout_j * sk->host->jiffy_ns) {
+	if (t < rxs__jiffies_to_ns(sk->host, tp->delack_timeout_j)) {
 		/* Fired before the deadline it was moved to: wait for it. */
 		if (!tp->delack_event_j || tp->delack_timeout_j < tp->delack_event_j) {
 			tp->delack_event_j = tp->delack_timeout_j;
-			sk->host->engine->timer_add(sk->host, tp->delack_timeout_j *
-						    sk->host->jiffy_ns, delack_timer, sk, 0);
+			sk->host->engine->timer_add(sk->host,
+						    delack_fire_ns(sk->host, tp->delack_timeout_j),
+						    delack_timer, sk, 0);
 		}
 		return;
 	}
@@ -329,7 +346,7 @@ static void delack_timer(void *obj, uint64_t t)
 		tp->ato_j = RXS_MIN(tp->ato_j << 1, tp->rto_j);
 	} else {
 		tp->pingpong = false;
-		tp->ato_j = jiffies_of(sk->host, TCP_ATO_MIN_NS);
+		tp->ato_j = (uint32_t)rxs__ns_to_jiffies(sk->host, TCP_ATO_MIN_NS);
 	}
 	ack_now(sd, sk);
 	rxs__mib_inc(sd, RXS_MIB_TcpExtDelayedACKs);
@@ -468,6 +485,47 @@ static void sack_remove(struct rxs_sock *sk)
 
 /* ---- memory ---- */
 
+/* ---- Collapsing and pruning (tcp_prune_queue) ----
+ *
+ * rxsim keeps every segment as its own rxs_sk_buff: one of the kernel's skbs is a head and
+ * the segments marked RXS_TCB_MERGED after it (coalesced or collapsed into it), with the
+ * kernel skb's truesize spread over them and its tailroom and frags on the last one. */
+
+/* The last segment of the kernel skb that @skb heads. */
+static struct rxs_sk_buff *grp_last(struct rxs_sk_buff *skb)
+{
+	while (skb->next && (TCP_SKB_CB(skb->next)->flags & RXS_TCB_MERGED))
+		skb = skb->next;
+	return skb;
+}
+
+static uint32_t grp_end(struct rxs_sk_buff *skb)
+{
+	return cb_end(grp_last(skb));
+}
+
+static int64_t grp_truesize(struct rxs_sk_buff *skb)
+{
+	int64_t ts = skb->truesize;
+
+	while (skb->next && (TCP_SKB_CB(skb->next)->flags & RXS_TCB_MERGED)) {
+		skb = skb->next;
+		ts += skb->truesize;
+	}
+	return ts;
+}
+
+static uint32_t grp_len(struct rxs_sk_buff *skb)
+{
+	uint32_t len = skb->len;
+
+	while (skb->next && (TCP_SKB_CB(skb->next)->flags & RXS_TCB_MERGED)) {
+		skb = skb->next;
+		len += skb->len;
+	}
+	return len;
+}
+
 /* skb_try_coalesce() for @from after @to: a linear payload that fits @to's tailroom is
  * copied (delta 0); payload in frags (a stack's, or a driver's page-frag head) moves over
  * while @to has frag slots, and its truesize, less its own head, is charged.
@@ -488,14 +546,16 @@ static uint16_t head_tailroom(const struct rxs_sk_buff *skb)
 	if (dev && dev->cfg.driver == RXS_DRIVER_GENERIC)
 		room = 2048 - (int64_t)SKB_SHINFO_SIZE - 64 - frame;
 	else
-		room = (int64_t)skb->truesize - SKB_HEAD_SIZE - SKB_SHINFO_SIZE - 16 - frame;
+		room = (int64_t)skb->truesize - SKB_HEAD_SIZE - SKB_SHINFO_SIZE - frame;
 	return (uint16_t)RXS_MAX(RXS_MIN(room, (int64_t)UINT16_MAX - 1), (int64_t)0);
 }
 
 static bool try_coalesce(struct rxs_sock *sk, struct rxs_sk_buff *to, struct rxs_sk_buff *from)
 {
-	struct rxs_tcp_skb_cb *t = TCP_SKB_CB(to), *f = TCP_SKB_CB(from);
-	uint32_t len = from->len, delta;
+	struct rxs_sk_buff *from_last = grp_last(from);
+	struct rxs_tcp_skb_cb *t = TCP_SKB_CB(to), *f = TCP_SKB_CB(from),
+			      *fl = TCP_SKB_CB(from_last);
+	uint32_t len = grp_len(from), delta;
 	uint16_t tailroom;
 	uint8_t nr_frags = t->nr_frags;
 
@@ -524,15 +584,215 @@ static bool try_coalesce(struct rxs_sock *sk, struct rxs_sk_buff *to, struct rxs
 	rxs__tcp_mem_charge(sk, delta);
 	from->truesize = delta;
 	f->flags |= RXS_TCB_MERGED;
-	f->tailroom = tailroom;
-	f->nr_frags = nr_frags;
-	t->flags |= f->flags & TH_FIN;
+	fl->tailroom = tailroom;
+	fl->nr_frags = nr_frags;
+	t->flags |= fl->flags & TH_FIN;
 	rxs__mib_inc(rxs__skb_sd(from), RXS_MIB_TcpExtTCPRcvCoalesce);
 	return true;
 }
 
-/* tcp_prune_ofo_queue(): drop out-of-order data from the far end, at least an eighth of the
- * buffer at a time, until under sk_rcvbuf; never what lies before the incoming segment. */
+/* Unlink the kernel skb @first..@last from @q; @prev is the segment before it (NULL: it
+ * heads the queue). */
+static void grp_unlink(struct rxs_skb_queue *q, struct rxs_sk_buff *prev,
+		       struct rxs_sk_buff *first, struct rxs_sk_buff *last)
+{
+	struct rxs_sk_buff *skb = first;
+
+	if (prev)
+		prev->next = last->next;
+	else
+		q->head = last->next;
+	if (q->tail == last)
+		q->tail = prev;
+	for (;;) {
+		q->qlen--;
+		if (skb == last)
+			break;
+		skb = skb->next;
+	}
+	last->next = NULL;
+}
+
+static struct rxs_sk_buff *seg_before(struct rxs_skb_queue *q, struct rxs_sk_buff *skb)
+{
+	struct rxs_sk_buff *p = q->head;
+
+	if (p == skb)
+		return NULL;
+	while (p->next != skb)
+		p = p->next;
+	return p;
+}
+
+/* Free an unlinked kernel skb: its truesize back (sock_rfree: sk_mem_uncharge and
+ * sk_mem_reclaim), each of its segments ended with @reason (0: consumed, its bytes are held
+ * elsewhere). @drop: tcp_drop_reason(), which counts one in sk_drops per skb. */
+static void grp_free(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rxs_sk_buff *first,
+		     bool drop, enum rxs_drop_reason reason)
+{
+	rxs__tcp_mem_uncharge(sk, sd->cpu, sd->now, (uint32_t)grp_truesize(first));
+	if (drop)
+		sk->drops++;
+	while (first) {
+		struct rxs_sk_buff *next = first->next;
+
+		first->next = NULL;
+		if (drop)
+			rxs_kfree_skb_reason(first, reason);
+		else
+			rxs_consume_skb(first);
+		first = next;
+	}
+}
+
+#define SKB_SMALL_HEAD_CACHE 576u		/* SKB_SMALL_HEAD_CACHE_SIZE */
+#define SKB_MAX_ORDER0 (4096u - SKB_SHINFO_SIZE)	/* SKB_MAX_ORDER(0, 0) */
+
+/* alloc_skb(@size)'s truesize (kmalloc_reserve(): the small-head cache or a power-of-two
+ * kmalloc bucket, SKB_TRUESIZE of what it holds) and the tailroom left after @size bytes. */
+static uint32_t alloc_skb_truesize(uint32_t size, uint32_t *tailroom)
+{
+	uint32_t obj = ((size + 63u) & ~63u) + SKB_SHINFO_SIZE;
+
+	if (obj <= SKB_SMALL_HEAD_CACHE)
+		obj = SKB_SMALL_HEAD_CACHE;
+	else
+		obj = 1u << (32 - __builtin_clz(obj - 1));
+	*tailroom = obj - SKB_SHINFO_SIZE - size;
+	return obj + SKB_HEAD_SIZE;
+}
+
+/* tcp_collapse(): copy the kernel skbs from @head up to @tail (NULL: the end) covering
+ * [start, end) into new linear skbs of at most a page (SKB_MAX_ORDER(0, 0) bytes) each,
+ * freeing the originals (TCPRcvCollapsed each): bloated skbs (more truesize than their bytes
+ * are worth as window) give their overhead back. Only from the first skb worth it: bloated,
+ * holding bytes before @start, or not contiguous with the next; never across a FIN.
+ *
+ * The segments stay in the queue as the new skbs' parts: the first one freed while a new
+ * skb fills heads it and carries its truesize; the others are merged into it at no cost. */
+static void collapse(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rxs_skb_queue *q,
+		     struct rxs_sk_buff *head, struct rxs_sk_buff *tail, uint32_t start,
+		     uint32_t end)
+{
+	struct rxs_sk_buff *skb = head, *last = NULL, *n, *nhead = NULL, *ntail = NULL;
+	uint32_t carry = 0, room = 0;
+
+restart:
+	for (; skb && skb != tail; skb = n) {
+		last = grp_last(skb);
+		n = last->next;
+		if (!before(start, cb_end(last))) {
+			/* No new bits (an overlap in the out-of-order queue). */
+			grp_unlink(q, seg_before(q, skb), skb, last);
+			rxs__mib_inc(sd, RXS_MIB_TcpExtTCPRcvCollapsed);
+			grp_free(sd, sk, skb, false, RXS_DROP_NOT_SPECIFIED);
+			skb = n;
+			goto restart;
+		}
+		if (!(TCP_SKB_CB(last)->flags & TH_FIN) &&
+		    (rxs__tcp_win_from_space(sk->tcp.scaling_ratio, grp_truesize(skb)) >
+		     (int)grp_len(skb) || before(cb_seq(skb), start)))
+			break;
+		if (n && n != tail && cb_end(last) != cb_seq(n))
+			break;
+		start = cb_end(last);
+	}
+	if (!skb || skb == tail || (TCP_SKB_CB(last)->flags & TH_FIN))
+		return;
+
+	while (before(start, end)) {
+		uint32_t copy = RXS_MIN(SKB_MAX_ORDER0, end - start);
+		uint32_t ts = alloc_skb_truesize(copy, &room);
+		struct rxs_sk_buff *first = NULL;
+
+		/* skb_set_owner_r(nskb) before the copy frees anything. */
+		rxs__tcp_mem_charge(sk, ts);
+		carry += ts;
+		while (copy > 0) {
+			uint32_t gend;
+			int64_t gts;
+
+			last = grp_last(skb);
+			gend = cb_end(last);
+			if (after(gend, start)) {
+				uint32_t size = RXS_MIN(copy, gend - start);
+
+				copy -= size;
+				start += size;
+			}
+			if (before(start, gend))
+				continue;
+			/* tcp_collapse_one(): all of this skb is copied. */
+			n = last->next;
+			gts = grp_truesize(skb);
+			rxs__mib_inc(sd, RXS_MIB_TcpExtTCPRcvCollapsed);
+			rxs__tcp_mem_uncharge(sk, sd->cpu, sd->now, (uint32_t)gts);
+			for (struct rxs_sk_buff *m = skb;; m = m->next) {
+				struct rxs_tcp_skb_cb *c = TCP_SKB_CB(m);
+
+				m->truesize = 0;
+				c->flags = (uint8_t)((c->flags & ~RXS_TCB_FRAGS) | RXS_TCB_MERGED);
+				c->nr_frags = 0;
+				if (m == last)
+					break;
+			}
+			if (!first) {
+				first = skb;
+				TCP_SKB_CB(skb)->flags &= (uint8_t)~RXS_TCB_MERGED;
+				/* Its truesize goes to the segment heading it; a new skb whose
+				 * bytes all belong to a segment freed later adds to that one. */
+				skb->truesize = carry;
+				carry = 0;
+				nhead = skb;
+			}
+			ntail = last;
+			skb = n;
+			if (!skb || skb == tail || (TCP_SKB_CB(grp_last(skb))->flags & TH_FIN))
+				goto end;
+		}
+	}
+end:
+	if (carry && nhead)
+		nhead->truesize += carry;
+	if (ntail)
+		TCP_SKB_CB(ntail)->tailroom = (uint16_t)room;
+}
+/* tcp_collapse_ofo_queue(): collapse each run of contiguous out-of-order skbs; a run of one
+ * small skb is left alone (nothing to gain), and once such runs add up to an eighth of the
+ * buffer the rest is not looked at. */
+static void collapse_ofo_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk)
+{
+	struct rxs_sk_buff *skb = sk->tcp.ofo.head, *head;
+	int64_t range_truesize, sum_tiny = 0;
+	uint32_t start, end;
+
+	while (skb) {
+		start = cb_seq(skb);
+		end = grp_end(skb);
+		range_truesize = grp_truesize(skb);
+		head = skb;
+		for (;;) {
+			skb = grp_last(skb)->next;
+			if (!skb || after(cb_seq(skb), end) || before(grp_end(skb), start))
+				break;
+			range_truesize += grp_truesize(skb);
+			if (before(cb_seq(skb), start))
+				start = cb_seq(skb);
+			if (after(grp_end(skb), end))
+				end = grp_end(skb);
+		}
+		if (range_truesize != grp_truesize(head) || end - start >= SKB_MAX_ORDER0) {
+			collapse(sd, sk, &sk->tcp.ofo, head, skb, start, end);
+		} else {
+			sum_tiny += range_truesize;
+			if (sum_tiny > sk->rcvbuf >> 3)
+				return;
+		}
+	}
+}
+
+/* tcp_prune_ofo_queue(): drop out-of-order skbs from the far end, an eighth of the buffer at a
+ * time, until the socket can take data again; never one the incoming segment would follow. */
 static bool prune_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint32_t in_seq)
 {
 	struct rxs_skb_queue *q = &sk->tcp.ofo;
@@ -540,27 +800,23 @@ static bool prune_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint32_t
 	bool pruned = false;
 
 	while (q->qlen) {
-		struct rxs_sk_buff *last = q->head, *prev = NULL;
+		struct rxs_sk_buff *last = q->head, *prev = NULL, *skb = q->head;
 
-		while (last->next) {
-			prev = last;
-			last = last->next;
-		}
-		if (after(in_seq, cb_seq(last)))
+		/* The last kernel skb (ooo_last_skb) and the segment before it. */
+		for (struct rxs_sk_buff *p = NULL, *m = q->head; m; p = m, m = m->next)
+			if (!(TCP_SKB_CB(m)->flags & RXS_TCB_MERGED)) {
+				skb = m;
+				prev = p;
+			}
+		last = q->tail;
+		if (after(in_seq, cb_seq(skb)))
 			break;
-		if (prev)
-			prev->next = NULL;
-		else
-			q->head = NULL;
-		q->tail = prev;
-		q->qlen--;
-		goal -= last->truesize;
-		sk->rmem_alloc -= last->truesize;
-		sk->tcp.forward_alloc += last->truesize;
-		tcp_drop(sk, last, RXS_DROP_TCP_OFO_QUEUE_PRUNE);
 		pruned = true;
+		goal -= grp_truesize(skb);
+		grp_unlink(q, prev, skb, last);
+		grp_free(sd, sk, skb, true, RXS_DROP_TCP_OFO_QUEUE_PRUNE);
 		if (!q->qlen || goal <= 0) {
-			if (sk->rmem_alloc <= sk->rcvbuf)
+			if (sk->rmem_alloc <= sk->rcvbuf && !rxs__tcp_under_memory_pressure(sk))
 				break;
 			goal = sk->rcvbuf >> 3;
 		}
@@ -572,7 +828,25 @@ static bool prune_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint32_t
 	return pruned;
 }
 
-/* tcp_prune_queue(): 0 when there is room again, -1 when data must be dropped. */
+/* tcp_clamp_window(): the buffer is full. An application that did not fix its buffer gets
+ * one as large as what is queued (up to tcp_rmem[2]) while the protocol has memory to spare;
+ * still over, the window stops growing. */
+static void clamp_window(struct rxs_sock *sk)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+	int64_t rmem2 = sk->host->sk.sysctl_tcp_rmem[2];
+
+	tp->quick = 0;
+	if (sk->rcvbuf < rmem2 && !tp->rcvbuf_lock && !rxs__tcp_under_memory_pressure(sk) &&
+	    !rxs__tcp_mem_above(sk->host, 0))
+		sk->rcvbuf = RXS_MIN(sk->rmem_alloc, rmem2);
+	if (sk->rmem_alloc > sk->rcvbuf)
+		tp->rcv_ssthresh = RXS_MIN(tp->window_clamp, 2u * tp->advmss);
+}
+
+/* tcp_prune_queue(): 0 when the socket can take data again, -1 when data must be dropped.
+ * Collapsing costs copies, not data; pruning the out-of-order queue loses data the peer
+ * must send again; RcvPruned says even that was not enough. */
 static int prune_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint32_t in_seq)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
@@ -580,12 +854,16 @@ static int prune_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint32_
 	if (!sk->rmem_alloc)
 		return -1;
 	rxs__mib_inc(sd, RXS_MIB_TcpExtPruneCalled);
-	if (sk->rmem_alloc >= sk->rcvbuf) {
-		/* tcp_clamp_window(): no autotuning here, the buffer stays. */
-		tp->quick = 0;
-		if (sk->rmem_alloc > sk->rcvbuf)
-			tp->rcv_ssthresh = RXS_MIN(tp->window_clamp, 2u * tp->advmss);
-	}
+	if (sk->rmem_alloc > sk->rcvbuf)
+		clamp_window(sk);
+	else if (rxs__tcp_under_memory_pressure(sk))
+		rxs__tcp_adjust_rcv_ssthresh(sk);
+	if (sk->rmem_alloc <= sk->rcvbuf)
+		return 0;
+	collapse_ofo_queue(sd, sk);
+	if (sk->receive_queue.head)
+		collapse(sd, sk, &sk->receive_queue, sk->receive_queue.head, NULL, tp->copied_seq,
+			 tp->rcv_nxt);
 	if (sk->rmem_alloc <= sk->rcvbuf)
 		return 0;
 	prune_ofo(sd, sk, in_seq);
@@ -601,11 +879,14 @@ static int prune_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk, uint32_
 static int try_rmem_schedule(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 			     const struct rxs_sk_buff *skb)
 {
-	if (sk->rmem_alloc > sk->rcvbuf) {
+	if (sk->rmem_alloc > sk->rcvbuf ||
+	    !rxs__tcp_rmem_schedule(sk, sd->cpu, sd->now, skb->truesize)) {
 		if (prune_queue(sd, sk, cb_seq(skb)) < 0)
 			return -1;
+		while (!rxs__tcp_rmem_schedule(sk, sd->cpu, sd->now, skb->truesize))
+			if (!prune_ofo(sd, sk, cb_seq(skb)))
+				return -1;
 	}
-	rxs__tcp_rmem_schedule(sk, skb->truesize);
 	return 0;
 }
 
@@ -626,7 +907,7 @@ static bool queue_rcv(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 
 /* tcp_fin(): ESTABLISHED -> CLOSE_WAIT, and interactive from now on: its ACK waits for the
  * delayed-ACK timer unless something else sends it. Out-of-order data after it is purged. */
-static void tcp_fin(struct rxs_sock *sk)
+static void tcp_fin(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
 	struct rxs_sk_buff *skb;
@@ -637,14 +918,15 @@ static void tcp_fin(struct rxs_sock *sk)
 		tp->state = RXS_TCP_CLOSE_WAIT;
 	}
 	while ((skb = rxs__skb_dequeue(&tp->ofo))) {
-		sk->rmem_alloc -= skb->truesize;
-		tp->forward_alloc += skb->truesize;
+		rxs__tcp_mem_uncharge(sk, sd->cpu, sd->now, skb->truesize);
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_OFO_DROP);
 	}
 	tp->num_sacks = 0;
 }
 
-/* tcp_ofo_queue(): move what became in order to the receive queue, D-SACKing overlaps. */
+/* tcp_ofo_queue(): move what became in order to the receive queue, D-SACKing overlaps. A
+ * moved skb stays charged; one coalesced into the queue's tail is charged the merge's delta
+ * and freed (its truesize back). */
 static void ofo_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
@@ -652,27 +934,35 @@ static void ofo_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 	struct rxs_sk_buff *skb;
 
 	while ((skb = tp->ofo.head) && !after(cb_seq(skb), tp->rcv_nxt)) {
-		bool fin;
+		struct rxs_sk_buff *last = grp_last(skb), *tail = sk->receive_queue.tail, *m;
+		uint32_t end = cb_end(last), ts = (uint32_t)grp_truesize(skb);
+		bool fin = TCP_SKB_CB(last)->flags & TH_FIN;
 
 		if (before(cb_seq(skb), dsack_high)) {
 			uint32_t dsack = dsack_high;
 
-			if (before(cb_end(skb), dsack_high))
-				dsack_high = cb_end(skb);
+			if (before(end, dsack_high))
+				dsack_high = end;
 			dsack_extend(sd, sk, cb_seq(skb), dsack);
 		}
-		rxs__skb_dequeue(&tp->ofo);
-		/* Charged when it went to the ofo queue: queue_rcv() charges again. */
-		sk->rmem_alloc -= skb->truesize;
-		tp->forward_alloc += skb->truesize;
-		if (!after(cb_end(skb), tp->rcv_nxt)) {
-			tcp_drop(sk, skb, RXS_DROP_TCP_OFO_DROP);
+		grp_unlink(&tp->ofo, NULL, skb, last);
+		if (!after(end, tp->rcv_nxt)) {
+			grp_free(sd, sk, skb, true, RXS_DROP_TCP_OFO_DROP);
 			continue;
 		}
-		fin = TCP_SKB_CB(skb)->flags & TH_FIN;
-		queue_rcv(sk, skb);
+		if (tail && try_coalesce(sk, tail, skb)) {
+			for (m = skb->next; m; m = m->next)
+				m->truesize = 0;
+			rxs__tcp_mem_uncharge(sk, sd->cpu, sd->now, ts);
+		}
+		tp->rcv_nxt = end;
+		while ((m = skb)) {
+			skb = m->next;
+			m->next = NULL;
+			rxs__skb_queue_tail(&sk->receive_queue, m);
+		}
 		if (fin) {
-			tcp_fin(sk);
+			tcp_fin(sd, sk);
 			break;
 		}
 	}
@@ -684,7 +974,8 @@ static void data_queue_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 			   struct rxs_sk_buff *skb)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
-	struct rxs_sk_buff **pp = &tp->ofo.head, *prev = NULL, *next;
+	struct rxs_sk_buff **pp = &tp->ofo.head, *prev = NULL, *next;	/* prev: the last segment
+									 * of the skb before */
 	uint32_t seq = cb_seq(skb), end_seq = cb_end(skb);
 
 	if (try_rmem_schedule(sd, sk, skb)) {
@@ -706,8 +997,8 @@ static void data_queue_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 	}
 	/* (tcp_ooo_try_coalesce() into the last one is not modelled: each stays whole.) */
 	while (*pp && before(cb_seq(*pp), seq)) {
-		prev = *pp;
-		pp = &(*pp)->next;
+		prev = grp_last(*pp);
+		pp = &prev->next;
 	}
 	if (prev && before(seq, cb_end(prev))) {
 		if (!after(end_seq, cb_end(prev))) {
@@ -718,7 +1009,7 @@ static void data_queue_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 			goto add_sack_only;
 		}
 		dsack_set(sd, sk, seq, cb_end(prev));
-	} else if (*pp && cb_seq(*pp) == seq && !after(end_seq, cb_end(*pp))) {
+	} else if (*pp && cb_seq(*pp) == seq && !after(end_seq, grp_end(*pp))) {
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFOMerge);
 		tcp_drop(sk, skb, RXS_DROP_TCP_OFOMERGE);
 		dsack_set(sd, sk, seq, end_seq);
@@ -726,19 +1017,16 @@ static void data_queue_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 	}
 	/* Segments it covers go (merge_right). */
 	while ((next = *pp) && after(end_seq, cb_seq(next))) {
-		if (before(end_seq, cb_end(next))) {
+		struct rxs_sk_buff *nl = grp_last(next);
+
+		if (before(end_seq, cb_end(nl))) {
 			dsack_extend(sd, sk, cb_seq(next), end_seq);
 			break;
 		}
-		*pp = next->next;
-		if (tp->ofo.tail == next)
-			tp->ofo.tail = prev;
-		tp->ofo.qlen--;
-		dsack_extend(sd, sk, cb_seq(next), cb_end(next));
+		grp_unlink(&tp->ofo, prev, next, nl);
+		dsack_extend(sd, sk, cb_seq(next), cb_end(nl));
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFOMerge);
-		sk->rmem_alloc -= next->truesize;
-		tp->forward_alloc += next->truesize;
-		tcp_drop(sk, next, RXS_DROP_TCP_OFOMERGE);
+		grp_free(sd, sk, next, true, RXS_DROP_TCP_OFOMERGE);
 	}
 	if (tp->sack_ok)
 		sack_new_ofo(sk, seq, end_seq);
@@ -791,7 +1079,7 @@ queue_and_out:
 				return;
 			}
 			/* sk_forced_mem_schedule(): an empty queue takes it anyway. */
-			rxs__tcp_rmem_schedule(sk, skb->truesize);
+			rxs__tcp_forced_mem_schedule(sk, sd->cpu, sd->now, skb->truesize);
 		}
 		{
 			uint32_t adj = truesize_adjust(skb), truesize = skb->truesize;
@@ -803,7 +1091,7 @@ queue_and_out:
 			if (tcb->payload)
 				event_data_recv(sd, sk, tcb, truesize, adj, gso);
 			if (fin)
-				tcp_fin(sk);
+				tcp_fin(sd, sk);
 			if (tp->ofo.qlen) {
 				ofo_queue(sd, sk);
 				/* A hole filled: ACK at once (RFC 5681 4.2). */
@@ -855,7 +1143,7 @@ static bool oow_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk, enum r
 	uint32_t now = jiffies_of(sk->host, sd->now);
 
 	if (tp->oow_set && (int32_t)(now - tp->last_oow_j) >= 0 &&
-	    now - tp->last_oow_j < jiffies_of(sk->host, TCP_INVALID_RATELIMIT_NS)) {
+	    now - tp->last_oow_j < (uint32_t)rxs__ns_to_jiffies(sk->host, TCP_INVALID_RATELIMIT_NS)) {
 		rxs__mib_inc(sd, mib);
 		return true;
 	}

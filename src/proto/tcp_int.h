@@ -109,6 +109,13 @@ static inline uint32_t rxs__tcp_receive_window(const struct rxs_tcp_sock *tp)
 	return win < 0 ? 0 : (uint32_t)win;
 }
 
+/* tcp_adjust_rcv_ssthresh(): under memory pressure the window is held to 4 MSS (more only
+ * for memory reserved with SO_RESERVE_MEM, which rxsim's sockets do not have). */
+static inline void rxs__tcp_adjust_rcv_ssthresh(struct rxs_sock *sk)
+{
+	sk->tcp.rcv_ssthresh = RXS_MIN(sk->tcp.rcv_ssthresh, 4u * sk->tcp.advmss);
+}
+
 /* __tcp_select_window(): the window the next ACK would offer. Zeroes the quick-ACK count
  * when less than half the space is free, whoever asks (__tcp_ack_snd_check() does). */
 static inline uint32_t rxs__tcp_select_window_raw(struct rxs_sock *sk)
@@ -124,6 +131,8 @@ static inline uint32_t rxs__tcp_select_window_raw(struct rxs_sock *sk)
 	}
 	if (free_space < (full >> 1)) {
 		tp->quick = 0;
+		if (rxs__tcp_under_memory_pressure(sk))
+			rxs__tcp_adjust_rcv_ssthresh(sk);
 		free_space &= ~((1 << tp->rcv_wscale) - 1);
 		if (free_space < (allowed >> 4) || free_space < mss)
 			return 0;
@@ -143,16 +152,6 @@ static inline uint32_t rxs__tcp_select_window_raw(struct rxs_sock *sk)
 	return (uint32_t)window;
 }
 
-
-/* sk_rmem_schedule(): reserve whole pages for @size more bytes; the protocol's tcp_mem is
- * never short in the cases rxsim replays, so it always succeeds. */
-static inline void rxs__tcp_rmem_schedule(struct rxs_sock *sk, uint32_t size)
-{
-	int64_t delta = (int64_t)size - sk->tcp.forward_alloc;
-
-	if (delta > 0)
-		sk->tcp.forward_alloc += (delta + 4096 - 1) / 4096 * 4096;
-}
 
 /* skb_set_owner_r() / sk_mem_charge(): @size moves from the reserve to the queue. */
 static inline void rxs__tcp_mem_charge(struct rxs_sock *sk, uint32_t size)

@@ -157,7 +157,7 @@ void rxs__tcp_send_ack_win(struct rxs_softnet_data *sd, struct rxs_sock *sk, int
 	 * pending (the timer, ICSK_ACK_PUSHED, ICSK_ACK_NOW, ICSK_ACK_NOMEM). */
 	if (tp->quick && tp->ack_sched) {
 		if (--tp->quick == 0)
-			tp->ato_j = (uint32_t)rxs__jiffies(sk->host, TCP_DELACK_MIN_NS);
+			tp->ato_j = (uint32_t)rxs__ns_to_jiffies(sk->host, TCP_DELACK_MIN_NS);
 	}
 	tp->ack_sched = tp->delack_armed = tp->pushed = tp->pushed2 = tp->ack_now_flag = false;
 	tp->nomem = false;

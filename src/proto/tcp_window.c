@@ -121,7 +121,7 @@ void rxs__tcp_child_init_rwin(struct rxs_sock *child, const struct rxs_sock *lis
 	tp->sack_ok = req->opts.sack_ok;
 	tp->advmss = advmss;
 	tp->rcv_mss = initial_rcv_mss(tp);
-	tp->rto_j = (uint32_t)rxs__jiffies(child->host, TCP_TIMEOUT_INIT_NS);
+	tp->rto_j = (uint32_t)rxs__ns_to_jiffies(child->host, TCP_TIMEOUT_INIT_NS);
 }
 
 /* A connection the host did not see open (connect:, or joined mid-way): the window it
@@ -141,7 +141,7 @@ void rxs__tcp_default_rwin(struct rxs_sock *sk, uint16_t advmss)
 	tp->copied_seq = tp->rcv_nxt;
 	tp->advmss = advmss;
 	tp->rcv_mss = initial_rcv_mss(tp);
-	tp->rto_j = (uint32_t)rxs__jiffies(sk->host, TCP_TIMEOUT_INIT_NS);
+	tp->rto_j = (uint32_t)rxs__ns_to_jiffies(sk->host, TCP_TIMEOUT_INIT_NS);
 }
 
 /* tcp_init_buffer_space() (the receive side), at ESTABLISHED. */
@@ -197,16 +197,6 @@ uint16_t rxs__tcp_select_window(struct rxs_softnet_data *sd, struct rxs_sock *sk
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPFromZeroWindowAdv);
 	}
 	return (uint16_t)win;
-}
-
-/* sk_mem_uncharge() and sk_mem_reclaim(): a read skb gives its truesize back, whole pages
- * return to the protocol. */
-void rxs__tcp_mem_uncharge(struct rxs_sock *sk, uint32_t size)
-{
-	sk->rmem_alloc -= size;
-	sk->tcp.forward_alloc += size;
-	if (sk->tcp.forward_alloc >= (int64_t)SK_MEM_QUANTUM)
-		sk->tcp.forward_alloc %= SK_MEM_QUANTUM;
 }
 
 /* tcp_rcv_rtt_update() for a sample from the window (win_dep): the smallest only. */

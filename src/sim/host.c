@@ -467,6 +467,9 @@ static void set_sysctls(struct rxs_host *h)
 	h->sk.sysctl_wmem_default = rxs_scenario_sysctl(sc, RXS_SYSCTL_WMEM_DEFAULT);
 	memcpy(h->sk.sysctl_tcp_wmem, sc->sysctl.val[RXS_SYSCTL_TCP_WMEM],
 	       sizeof(h->sk.sysctl_tcp_wmem));
+	memcpy(h->sk.sysctl_tcp_mem, sc->sysctl.val[RXS_SYSCTL_TCP_MEM],
+	       sizeof(h->sk.sysctl_tcp_mem));
+	h->sk.sysctl_mem_pcpu_rsv = rxs_scenario_sysctl(sc, RXS_SYSCTL_MEM_PCPU_RSV);
 }
 
 static int build(struct rxs_host *h, char *err, size_t errlen)
@@ -479,6 +482,7 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	h->hz = sc->host.hz;
 	memcpy(h->cost_ns, sc->cost.ns, sizeof(h->cost_ns));
 	h->jiffy_ns = 1000000000ull / sc->host.hz;
+	h->jiffy_offset_ns = (h->jiffy_ns - sc->host.tick_ns % h->jiffy_ns) % h->jiffy_ns;
 	h->ncpus = sc->host.cpus ? sc->host.cpus : 1;
 	h->cpus = rxs__calloc(h->ncpus, sizeof(*h->cpus));
 	h->devs = rxs__calloc(sc->nnics + count_vlans(sc) + 1, sizeof(*h->devs));

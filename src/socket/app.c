@@ -70,7 +70,7 @@ static int64_t app_read_one(struct rxs_sock *sk, uint64_t t)
 	if (sk->tcp.state == RXS_TCP_LISTEN)
 		return app_accept_one(sk, t);
 	if (sk->cfg.proto == IPPROTO_TCP) {
-		skb = rxs__tcp_recvmsg(sk);
+		skb = rxs__tcp_recvmsg(sk, sd->cpu, sk->app.cfg.cpu >= 0 ? sd->now : t);
 		bytes = skb ? skb->len : 0;
 	} else {
 		skb = rxs__udp_recvmsg(sk, sd);

@@ -187,7 +187,35 @@ struct rxs_netns_sock {
 	int64_t sysctl_wmem_max;
 	int64_t sysctl_wmem_default;
 	int64_t sysctl_tcp_wmem[3];
+	/* TCP's memory (tcp_prot): tcp_memory_allocated in pages, what each CPU keeps back from
+	 * it (per_cpu_fw_alloc: drained into it past net.core.mem_pcpu_rsv pages either way),
+	 * tcp_memory_pressure (the jiffies it began, 0: none), net.ipv4.tcp_mem, and
+	 * tcp_sockets_allocated (listeners and connections). One host is one kernel here: the
+	 * kernel's counter is also every other namespace's. */
+	int64_t tcp_memory_allocated;
+	int64_t tcp_fw_alloc_pcpu[RXS_MAX_CPUS];
+	uint64_t tcp_memory_pressure;
+	int64_t sysctl_tcp_mem[3];
+	int64_t sysctl_mem_pcpu_rsv;
+	uint32_t tcp_sockets_allocated;
 };
+
+/* ---- TCP receive memory (tcp_sock.c; include/net/sock.h, net/core/sock.c) ----
+ * sk_forward_alloc is what a socket holds reserved in whole pages; each change of the
+ * protocol's count goes through the CPU's reserve (@cpu) and is dated @now (ns) for
+ * TCPMemoryPressuresChrono. */
+bool rxs__tcp_under_memory_pressure(const struct rxs_sock *sk);
+/* sk_rmem_schedule(): reserve pages for @size bytes more; false when tcp_mem refuses. */
+bool rxs__tcp_rmem_schedule(struct rxs_sock *sk, unsigned int cpu, uint64_t now, uint32_t size);
+/* sk_forced_mem_schedule(): the same, never refused. */
+void rxs__tcp_forced_mem_schedule(struct rxs_sock *sk, unsigned int cpu, uint64_t now,
+				  uint32_t size);
+/* sk_mem_uncharge() of a freed skb's truesize, then sk_mem_reclaim(). */
+void rxs__tcp_mem_uncharge(struct rxs_sock *sk, unsigned int cpu, uint64_t now, uint32_t size);
+/* tcp_enter_memory_pressure() / tcp_leave_memory_pressure(). */
+void rxs__tcp_enter_memory_pressure(struct rxs_host *h, unsigned int cpu, uint64_t now);
+/* Whether tcp_memory_allocated is above tcp_mem[@i] (sk_prot_mem_limits()). */
+bool rxs__tcp_mem_above(const struct rxs_host *h, int i);
 
 /* The handles of rxsim/socket.h are socks under types of their own, so users never see the
  * layout: a socket handle is one of h->sk.socks, a connection one a child sock of a listener.
@@ -261,7 +289,8 @@ void rxs__tcp_acceptq_add(struct rxs_sock *listener, struct rxs_sock *child, uin
 bool rxs__isn_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *isn);
 
 /* tcp_recvmsg() for a connection: the oldest in-order segment (caller owns it) or NULL. */
-struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk);
+/* tcp_recvmsg() of one skb, on CPU @cpu at @now (its memory goes back through that CPU). */
+struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk, unsigned int cpu, uint64_t now);
 /* accept(): the oldest child of listener @sk, or NULL. */
 struct rxs_sock *rxs__tcp_accept(struct rxs_sock *sk);
 /* Learn the host's own ISN for @t from a SYN-ACK it sent in a capture. */

@@ -296,6 +296,7 @@ struct rxs_sock *rxs__tcp_child_create(struct rxs_host *h, struct rxs_sock *list
 	c->tcp.conn_next = h->sk.tcp_conns;
 	h->sk.tcp_conns = c;
 	h->sk.tcp_nconns++;
+	h->sk.tcp_sockets_allocated++;		/* sk_clone_lock() */
 	return c;
 }
 
@@ -328,7 +329,7 @@ struct rxs_sock *rxs__tcp_accept(struct rxs_sock *sk)
 	return c;
 }
 
-struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk)
+struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk, unsigned int cpu, uint64_t now)
 {
 	struct rxs_sk_buff *skb = rxs__skb_dequeue(&sk->receive_queue);
 	uint32_t bytes;
@@ -338,10 +339,7 @@ struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk)
 	/* sk_mem_uncharge() gives its truesize (a coalesced segment's: the merge's delta) back to
 	 * sk_forward_alloc, and sk_mem_reclaim() returns whole pages to the protocol. */
 	bytes = skb->len;
-	sk->rmem_alloc -= skb->truesize;
-	sk->tcp.forward_alloc += skb->truesize;
-	if (sk->tcp.forward_alloc >= 4096)
-		sk->tcp.forward_alloc %= 4096;
+	rxs__tcp_mem_uncharge(sk, cpu, now, skb->truesize);
 	sk->tcp.copied_seq += bytes;
 	sk->delivered++;
 	sk->delivered_bytes += bytes;
@@ -465,4 +463,144 @@ void rxs__tcp_destroy(struct rxs_host *h)
 	h->sk.ehash = NULL;
 	rxs__free(h->sk.isn_hints);
 	h->sk.isn_hints = NULL;
+}
+
+/* ---- TCP receive memory: sk_mem_schedule() and friends (net/core/sock.c) ---- */
+
+#define SK_MEM_PAGE 4096
+
+static int64_t sk_mem_pages(int64_t bytes)
+{
+	return (bytes + SK_MEM_PAGE - 1) / SK_MEM_PAGE;
+}
+
+/* proto_memory_pcpu_drain(): a CPU's reserve into tcp_memory_allocated. */
+static void pcpu_drain(struct rxs_host *h, unsigned int cpu)
+{
+	h->sk.tcp_memory_allocated += h->sk.tcp_fw_alloc_pcpu[cpu];
+	h->sk.tcp_fw_alloc_pcpu[cpu] = 0;
+}
+
+/* sk_memory_allocated_add() / _sub(): through the CPU's reserve, so tcp_memory_allocated
+ * moves only by net.core.mem_pcpu_rsv pages or more at a time. */
+static void memory_allocated_add(struct rxs_host *h, unsigned int cpu, int64_t pages)
+{
+	cpu %= RXS_MAX_CPUS;
+	h->sk.tcp_fw_alloc_pcpu[cpu] += pages;
+	if (h->sk.tcp_fw_alloc_pcpu[cpu] >= h->sk.sysctl_mem_pcpu_rsv ||
+	    h->sk.tcp_fw_alloc_pcpu[cpu] <= -h->sk.sysctl_mem_pcpu_rsv)
+		pcpu_drain(h, cpu);
+}
+
+bool rxs__tcp_mem_above(const struct rxs_host *h, int i)
+{
+	return h->sk.tcp_memory_allocated > h->sk.sysctl_tcp_mem[i];
+}
+
+bool rxs__tcp_under_memory_pressure(const struct rxs_sock *sk)
+{
+	return sk->host->sk.tcp_memory_pressure != 0;
+}
+
+void rxs__tcp_enter_memory_pressure(struct rxs_host *h, unsigned int cpu, uint64_t now)
+{
+	if (h->sk.tcp_memory_pressure)
+		return;
+	/* The jiffies it began; 0 means none, as the kernel's "val = jiffies; if (!val) val--". */
+	h->sk.tcp_memory_pressure = rxs__jiffies(h, now) ? rxs__jiffies(h, now) : UINT64_MAX;
+	h->cpus[cpu % h->ncpus].mib[RXS_MIB_TcpExtTCPMemoryPressures]++;
+}
+
+/* tcp_leave_memory_pressure(): how long it lasted, in ms. */
+static void leave_memory_pressure(struct rxs_host *h, unsigned int cpu, uint64_t now)
+{
+	uint64_t began = h->sk.tcp_memory_pressure, j = rxs__jiffies(h, now);
+
+	if (!began)
+		return;
+	h->sk.tcp_memory_pressure = 0;
+	if (began != UINT64_MAX && j >= began)
+		h->cpus[cpu % h->ncpus].mib[RXS_MIB_TcpExtTCPMemoryPressuresChrono] +=
+			(j - began) * 1000 / (uint64_t)h->hz;
+}
+
+/* __sk_mem_raise_allocated() for receive memory: under tcp_mem[0] always; over tcp_mem[1]
+ * the protocol enters pressure; over tcp_mem[2] never. Between, a socket below tcp_rmem[0],
+ * or (under pressure) one using less than its share of tcp_mem[2], still gets it. */
+static bool mem_raise_allocated(struct rxs_sock *sk, unsigned int cpu, uint64_t now,
+				int64_t pages)
+{
+	struct rxs_host *h = sk->host;
+	int64_t allocated;
+
+	memory_allocated_add(h, cpu, pages);
+	allocated = h->sk.tcp_memory_allocated;
+	if (allocated <= h->sk.sysctl_tcp_mem[0]) {
+		leave_memory_pressure(h, cpu, now);
+		return true;
+	}
+	if (allocated > h->sk.sysctl_tcp_mem[1])
+		rxs__tcp_enter_memory_pressure(h, cpu, now);
+	if (allocated > h->sk.sysctl_tcp_mem[2])
+		goto suppress;
+	if (sk->rmem_alloc < h->sk.sysctl_tcp_rmem[0])
+		return true;
+	if (!h->sk.tcp_memory_pressure)
+		return true;
+	if (h->sk.sysctl_tcp_mem[2] > (int64_t)RXS_MAX(h->sk.tcp_sockets_allocated, 1u) *
+					     sk_mem_pages(sk->rmem_alloc + sk->tcp.forward_alloc))
+		return true;
+suppress:
+	memory_allocated_add(h, cpu, -pages);
+	return false;
+}
+
+bool rxs__tcp_rmem_schedule(struct rxs_sock *sk, unsigned int cpu, uint64_t now, uint32_t size)
+{
+	int64_t delta = (int64_t)size - sk->tcp.forward_alloc, pages;
+
+	if (delta <= 0)
+		return true;
+	pages = sk_mem_pages(delta);
+	sk->tcp.forward_alloc += pages * SK_MEM_PAGE;
+	if (mem_raise_allocated(sk, cpu, now, pages))
+		return true;
+	sk->tcp.forward_alloc -= pages * SK_MEM_PAGE;
+	return false;
+}
+
+void rxs__tcp_forced_mem_schedule(struct rxs_sock *sk, unsigned int cpu, uint64_t now,
+				  uint32_t size)
+{
+	int64_t delta = (int64_t)size - sk->tcp.forward_alloc, pages;
+
+	(void)now;
+	if (delta <= 0)
+		return;
+	pages = sk_mem_pages(delta);
+	sk->tcp.forward_alloc += pages * SK_MEM_PAGE;
+	memory_allocated_add(sk->host, cpu, pages);
+}
+
+/* sk_mem_reclaim(): whole pages of the reserve back to the protocol
+ * (__sk_mem_reduce_allocated), which may end the pressure. */
+static void mem_reclaim(struct rxs_sock *sk, unsigned int cpu, uint64_t now)
+{
+	struct rxs_host *h = sk->host;
+	int64_t pages;
+
+	if (sk->tcp.forward_alloc < SK_MEM_PAGE)
+		return;
+	pages = sk->tcp.forward_alloc / SK_MEM_PAGE;
+	sk->tcp.forward_alloc -= pages * SK_MEM_PAGE;
+	memory_allocated_add(h, cpu, -pages);
+	if (h->sk.tcp_memory_pressure && h->sk.tcp_memory_allocated < h->sk.sysctl_tcp_mem[0])
+		leave_memory_pressure(h, cpu, now);
+}
+
+void rxs__tcp_mem_uncharge(struct rxs_sock *sk, unsigned int cpu, uint64_t now, uint32_t size)
+{
+	sk->rmem_alloc -= size;
+	sk->tcp.forward_alloc += size;
+	mem_reclaim(sk, cpu, now);
 }

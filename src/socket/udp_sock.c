@@ -46,6 +46,8 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 		sk->rcvbuf = cfg->proto == IPPROTO_TCP ? h->sk.sysctl_tcp_rmem[1]
 						       : h->sk.sysctl_rmem_default;
 	}
+	if (cfg->proto == IPPROTO_TCP)
+		h->sk.tcp_sockets_allocated++;		/* tcp_init_sock() */
 	if (cfg->sndbuf >= 0) {
 		v = RXS_MIN(cfg->sndbuf, h->sk.sysctl_wmem_max);
 		sk->sndbuf = RXS_MAX(2 * v, (int64_t)RXS_SOCK_MIN_SNDBUF);

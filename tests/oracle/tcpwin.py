@@ -13,7 +13,7 @@ to --status.
       connect(), then chunk i with one blocking sendall() at connect + offset + i * every.
   tcp-push --dst A --port P --bytes N --wait S
       connect(), send N bytes non-blocking as the window lets them, for S seconds.
-  scapy-tcp --script overwindow|dupdata --iface I --src A --dst A --port P --smac M --dmac M
+  scapy-tcp --script overwindow|dupdata|collapse|ofoprune --iface I --src A --dst A --port P --smac M --dmac M
       a raw connection (scapy, L2): SYN with MSS 1460, SACK permitted, window scale 7, no
       timestamps; the server's SYN-ACK read back, the handshake ACK, then the script's
       segments. Sequence numbers are relative to the client's ISN + 1.
@@ -235,6 +235,23 @@ SCRIPTS = {
                 (0.1, 3500, 1000),             # half the hole
                 (0.1, 4500, 500),              # the rest of it
                 (0.1, 0, 500)],                # old again
+    # SO_RCVBUF 4096 (sk_rcvbuf 8192), never read: 10-byte segments in order, each a small
+    # linear skb (truesize 832) that coalesces into the tail's tailroom until it is full:
+    # memory passes sk_rcvbuf long before the window closes, and tcp_prune_queue()
+    # collapses the receive queue (tcp_collapse()). Then past the window's right edge.
+    "collapse": [(0.005, 10 * i, 10) for i in range(300)],
+    # SO_RCVBUF 4096, never read, a hole at 0:10 until the end. A run of 10-byte segments
+    # in descending order (contiguous, never coalesced: tcp_collapse_ofo_queue() collapses
+    # the range), gapped ones ascending (tiny single ranges: not collapsed; the incoming
+    # would land last, so nothing is pruned: RcvPruned, TCPOFODrop), gapped ones below
+    # them (tcp_prune_ofo_queue() drops from the far end: OfoPruned), duplicates
+    # (TCPOFOMerge), the hole filled, and more in order.
+    "ofoprune": [(0.005, 10 * i, 10) for i in range(40, 0, -1)]
+    + [(0.005, 1000 + 20 * i, 10) for i in range(30)]
+    + [(0.005, 900 - 20 * i, 10) for i in range(20)]
+    + [(0.05, 900, 10), (0.05, 10, 10), (0.05, 200, 20)]
+    + [(0.1, 0, 10)]
+    + [(0.005, 410 + 10 * i, 10) for i in range(10)],
 }
 
 
