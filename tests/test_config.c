@@ -1337,6 +1337,7 @@ static void test_emit_round_trip(void **state)
 		"    promisc: true\n"
 		"    mtu: 9000\n"
 		"    rx_queues: 1\n"
+		"    rp_filter: 2\n"
 		"  - name: eth2\n"
 		"    rx_queues: 4\n"
 		"    ring_size: 1024\n"
@@ -1346,6 +1347,11 @@ static void test_emit_round_trip(void **state)
 		"    rss: { key: \"01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:"
 		"15:16:17:18:19:1a:1b:1c:1d:1e:1f:20:21:22:23:24:25:26:27:28\", indir: [0, 1, 2, 3],"
 		" udp_4tuple: true }\n"
+		"routes:\n"
+		"  - { to: 172.17.0.0/16, dev: eth2 }\n"
+		"  - { to: default, via: 10.1.0.1, dev: eth1 }\n"
+		"neighbours:\n"
+		"  - { ip: 10.1.0.1, mac: \"02:00:00:00:00:77\", dev: eth1 }\n"
 		"netfilter: |\n"
 		"  *filter\n"
 		"  -A INPUT -p udp --dport 6000 -j DROP\n"
@@ -1373,6 +1379,15 @@ static void test_emit_round_trip(void **state)
 	round_trip(sc, &back);
 	assert_int_equal(back->nnics, 2);
 	assert_int_equal(back->nics[1].irq_affinity[0], 3);
+	/* what forwarding reads: routes, neighbours, rp_filter */
+	assert_int_equal(back->nics[0].rp_filter, 2);
+	assert_int_equal(back->nroutes, 2);
+	assert_int_equal(back->routes[1].to.prefix, 0);
+	assert_int_equal(back->routes[1].via.family, AF_INET);
+	assert_string_equal(back->routes[0].dev, "eth2");
+	assert_int_equal(back->nneighbours, 1);
+	assert_int_equal(back->neighbours[0].mac[5], 0x77);
+	assert_string_equal(back->neighbours[0].dev, "eth1");
 	assert_int_equal(back->nics[1].rps_cpus[0], 0xf);
 	assert_true(back->nics[1].rss_key_set);
 	assert_int_equal(back->sockets[1].app.kind, RXS_APP_RATE);

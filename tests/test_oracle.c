@@ -137,13 +137,18 @@ static const struct {
 };
 
 /* Cases whose frames out are held to the kernel's too: what rxsim writes with --tx from the
- * device of MAC, against the server's frames of full.pcap (tests/oracle/txcheck.py). */
+ * device of MAC, against the server's frames of the kernel's capture on that link
+ * (tests/oracle/txcheck.py). */
 static const struct {
 	int line;
 	const char *name;
+	const char *kernel;	/* the kernel's capture of the link */
 	const char *mac;
 } tx_cases[] = {
-	{ __LINE__, "nat-icmp-related", "02:00:0a:4d:00:02" },
+	{ __LINE__, "nat-icmp-related", "full.pcap", "02:00:0a:4d:00:02" },
+	/* forwarded to the backend, to its MAC from the neighbour table */
+	{ __LINE__, "nat-icmp-related", "backend-full.pcap", "02:00:0a:4e:00:01" },
+	{ __LINE__, "fwd-masq", "fwd-out.pcap", "02:00:0a:4e:00:01" },
 };
 
 static int run(const char *cmd)
@@ -194,9 +199,9 @@ static void test_oracle_tx(void **state)
 		if (rc != 0)
 			fail_msg("case %s (line %d): rxsim exited %d", tx_cases[i].name,
 				 tx_cases[i].line, rc);
-		snprintf(cmd, sizeof(cmd), "python3 '%s/tests/oracle/txcheck.py' '%s/%s/full.pcap' "
+		snprintf(cmd, sizeof(cmd), "python3 '%s/tests/oracle/txcheck.py' '%s/%s/%s' "
 			 "'%s/oracle-tx-%s.pcap' %s", RXS_SOURCE_DIR, OWN, tx_cases[i].name,
-			 RXS_BINARY_DIR, tx_cases[i].name, tx_cases[i].mac);
+			 tx_cases[i].kernel, RXS_BINARY_DIR, tx_cases[i].name, tx_cases[i].mac);
 		rc = run(cmd);
 		if (rc != 0)
 			fail_msg("case %s (line %d): the frames sent differ from the kernel's (exit %d)",

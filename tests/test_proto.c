@@ -1192,6 +1192,168 @@ static void test_forwarding_table(void **state)
 	}
 }
 
+/* What a router sent, by kind: ARP requests (and the last one), UDP frames out of eth1 (and
+ * the last one's destination MAC), ICMP host unreachables. */
+struct neigh_tx {
+	unsigned int arp, udp, unreach;
+	uint8_t arp_last[42], udp_dmac[6];
+	uint64_t arp_t[4];
+};
+
+static void neigh_tx_cb(void *ctx, const uint8_t *f, uint32_t len, uint64_t t)
+{
+	struct neigh_tx *tx = ctx;
+
+	if (len >= 42 && fr_get16(f + 12) == FR_ETH_P_ARP) {
+		if (tx->arp < 4)
+			tx->arp_t[tx->arp] = t;
+		tx->arp++;
+		memcpy(tx->arp_last, f, 42);
+	} else if (len >= 34 && f[14 + 9] == 17) {
+		tx->udp++;
+		memcpy(tx->udp_dmac, f, 6);
+	} else if (len >= 36 && f[14 + 9] == 1 && f[34] == 3 && f[35] == 1) {
+		tx->unreach++;
+	}
+}
+
+/* A router with eth0 (10.0.0.2/24, its peer a known neighbour) and eth1 (10.78.0.1/24): the
+ * scenario's neighbours turn the table on, and 10.78.0.2 behind eth1 is not among them. */
+static rxs_host_t *neigh_host(struct neigh_tx *tx)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	struct rxs_nic_config *nic = rxs_scenario_add_nic(sc);
+	struct rxs_neigh_config *n = rxs_scenario_add_neighbour(sc);
+	rxs_host_t *h;
+
+	assert_non_null(nic);
+	assert_non_null(n);
+	assert_int_equal(rxs_addr_parse(&nic->addrs[0], "10.78.0.1/24"), 0);
+	nic->naddrs = 1;
+	assert_int_equal(rxs_addr_parse(&n->ip, FR_PEER_IP), 0);
+	memcpy(n->mac, fr_peer_mac, 6);
+	strcpy(n->dev, "eth0");
+	sc->sysctl.val[RXS_SYSCTL_IP_FORWARD][0] = 1;
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_tx_set_cb(h, neigh_tx_cb, tx), 0);
+	return h;
+}
+
+static void neigh_send(rxs_host_t *h, unsigned int count, unsigned int plen, uint64_t t)
+{
+	struct fr f;
+
+	for (unsigned int i = 0; i < count; i++) {
+		fr_udp(&f, FR_PEER_IP, "10.78.0.2", (uint16_t)(1000 + i), 53, plen);
+		fr_inject(h, &f, t + i * 1000);
+	}
+}
+
+/* Nobody answers: three solicitations a second apart (mcast_solicit), then at 3 s the entry
+ * fails and each queued packet is dropped, NEIGH_FAILED, its sender told host unreachable. */
+static void test_neigh_unresolved(void **state)
+{
+	struct neigh_tx tx = { 0 };
+	rxs_host_t *h = neigh_host(&tx);
+	struct rxs_neigh_stat st;
+
+	(void)state;
+	neigh_send(h, 3, 100, 0);
+	assert_int_equal(rxs_host_run_until(h, 2500000000ull), 0);
+	assert_int_equal(tx.arp, 3);
+	assert_int_equal(tx.udp, 0);
+	assert_true(tx.arp_t[1] - tx.arp_t[0] == 1000000000ull);
+	assert_true(tx.arp_t[2] - tx.arp_t[1] == 1000000000ull);
+	/* who-has 10.78.0.2 tell 10.78.0.1, broadcast from eth1 */
+	assert_memory_equal(tx.arp_last, fr_bcast_mac, 6);
+	assert_int_equal(fr_get16(tx.arp_last + 20), 1);
+	assert_int_equal(rxs__get_be32(tx.arp_last + 28), 0x0a4e0001);
+	assert_int_equal(rxs__get_be32(tx.arp_last + 38), 0x0a4e0002);
+	fr_conserved(h);	/* the 3 wait in the arp_queue: queued */
+	assert_int_equal(rxs_host_run_until(h, 3500000000ull), 0);
+	assert_int_equal(tx.arp, 3);
+	assert_int_equal(fr_drops(h, RXS_DROP_NEIGH_FAILED), 3);
+	assert_int_equal(tx.unreach, 3);
+	rxs_neigh_get_stat(h, &st);
+	assert_int_equal(st.res_failed, 1);
+	assert_int_equal(st.queued, 0);
+	/* A later packet starts over. */
+	neigh_send(h, 1, 100, 4000000000ull);
+	assert_int_equal(rxs_host_run_until(h, 4500000000ull), 0);
+	assert_int_equal(tx.arp, 4);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* The neighbour answers (an ARP reply in the capture, on eth1): the queue leaves to its MAC,
+ * and later packets go at once. */
+static void test_neigh_resolved_by_arp(void **state)
+{
+	static const uint8_t backend_mac[6] = { 0x02, 0, 0, 0, 0, 0x77 };
+	struct neigh_tx tx = { 0 };
+	rxs_host_t *h = neigh_host(&tx);
+	struct rxs_neigh_stat st;
+	uint8_t *a;
+	struct fr f;
+
+	(void)state;
+	neigh_send(h, 3, 100, 0);
+	fr_eth(&f, fr_bcast_mac, false, 0, FR_ETH_P_ARP);
+	memcpy(f.d, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x03 }, 6);	/* to eth1 */
+	memcpy(f.d + 6, backend_mac, 6);
+	a = f.d + f.l3;
+	fr_put16(a, 1);
+	fr_put16(a + 2, FR_ETH_P_IP);
+	a[4] = 6;
+	a[5] = 4;
+	fr_put16(a + 6, 2);				/* reply */
+	memcpy(a + 8, backend_mac, 6);
+	fr_inet(a + 14, "10.78.0.2");
+	memcpy(a + 18, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x03 }, 6);
+	fr_inet(a + 24, "10.78.0.1");
+	f.len = f.l3 + 28;
+	assert_int_equal(rxs_host_inject(h, 1, f.d, f.len, 500000000ull), 0);
+	assert_int_equal(rxs_host_run_until(h, 600000000ull), 0);
+	assert_int_equal(tx.arp, 1);
+	assert_int_equal(tx.udp, 3);
+	assert_memory_equal(tx.udp_dmac, backend_mac, 6);
+	neigh_send(h, 1, 100, 700000000ull);
+	assert_int_equal(rxs_host_run_until(h, 5000000000ull), 0);
+	assert_int_equal(tx.arp, 1);
+	assert_int_equal(tx.udp, 4);
+	assert_int_equal(fr_drops(h, RXS_DROP_NEIGH_FAILED), 0);
+	rxs_neigh_get_stat(h, &st);
+	assert_int_equal(st.res_failed, 0);
+	assert_int_equal(st.hits, 1);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* More than unres_qlen_bytes (212992) of truesize waits: the oldest are dropped,
+ * NEIGH_QUEUEFULL, each counted in unresolved_discards. */
+static void test_neigh_queue_full(void **state)
+{
+	struct neigh_tx tx = { 0 };
+	rxs_host_t *h = neigh_host(&tx);
+	struct rxs_neigh_stat st;
+	uint64_t full;
+
+	(void)state;
+	neigh_send(h, 300, 1000, 0);
+	assert_int_equal(rxs_host_run_until(h, 500000000ull), 0);
+	rxs_neigh_get_stat(h, &st);
+	full = fr_drops(h, RXS_DROP_NEIGH_QUEUEFULL);
+	assert_true(full > 0);
+	assert_int_equal(st.unresolved_discards, full);
+	assert_int_equal(st.queued + full, 300);
+	/* Each skb of a 1000-byte datagram is charged more than its 1042 bytes: the queue holds
+	 * fewer than 212992 / 1042 of them. */
+	assert_true(st.queued < 212992 / 1042);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 /* Routes, a docker0-like bridge and rp_filter: eth0 (10.0.0.2/24), docker0 (a bridge,
  * 172.17.0.1/16), a route to 192.168.50.0/24 via 10.0.0.1 and, in some cases, a default
  * route; rp_filter strict or loose. One datagram per case from @src to @dst. */
@@ -1832,6 +1994,9 @@ int main(void)
 		cmocka_unit_test(test_frag_closed_port_icmp),
 		cmocka_unit_test(test_forwarding),
 		cmocka_unit_test(test_forwarding_table),
+		cmocka_unit_test(test_neigh_unresolved),
+		cmocka_unit_test(test_neigh_resolved_by_arp),
+		cmocka_unit_test(test_neigh_queue_full),
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_tap_directions),
 		cmocka_unit_test(test_ipv6_udp_dual_stack),

@@ -185,6 +185,13 @@ struct rxs_route_config {
 	char dev[RXS_NAME_MAX];			/* a NIC's or bridge's name */
 };
 
+/* A neighbour, as `ip neigh replace IP lladdr MAC dev DEV nud permanent`. */
+struct rxs_neigh_config {
+	struct rxs_addr ip;			/* IPv4 */
+	uint8_t mac[6];
+	char dev[RXS_NAME_MAX];			/* a NIC's or bridge's name */
+};
+
 /* The device name of @vlan on @nic into @buf: its own, or "<nic>.<id>". Returns @buf. */
 RXS_API const char *rxs_vlan_name(const struct rxs_nic_config *nic,
 				  const struct rxs_vlan_config *vlan, char buf[RXS_NAME_MAX]);
@@ -352,6 +359,8 @@ struct rxs_scenario {
 					 * file, or NULL; owned by the scenario */
 	struct rxs_route_config *routes;	/* the main table beyond the connected routes */
 	unsigned int nroutes;
+	struct rxs_neigh_config *neighbours;	/* any: the host has a neighbour table */
+	unsigned int nneighbours;
 };
 
 /* A scenario with every default and nothing in it. 0 or -ENOMEM. */
@@ -407,6 +416,9 @@ RXS_API void rxs_scenario_free(struct rxs_scenario *sc);
 RXS_API struct rxs_nic_config *rxs_scenario_add_nic(struct rxs_scenario *sc);
 /* Append a route (zeroed: fill to, via, dev). NULL on -ENOMEM. */
 RXS_API struct rxs_route_config *rxs_scenario_add_route(struct rxs_scenario *sc);
+
+/* Append a neighbour (zeroed: fill ip, mac, dev). NULL on -ENOMEM. */
+RXS_API struct rxs_neigh_config *rxs_scenario_add_neighbour(struct rxs_scenario *sc);
 /* Append a UDP socket on 0.0.0.0, port 0, read by a keeping-up application; NULL on -ENOMEM. */
 RXS_API struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc);
 /* IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP: @s joins @group on the NIC named @nic (NULL or "":

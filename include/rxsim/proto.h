@@ -32,4 +32,19 @@ RXS_API int rxs_tx_set_cb(struct rxs_host *h, rxs_tx_fn fn, void *ctx);
 /* Frames the host has sent. */
 RXS_API uint64_t rxs_tx_frames(const struct rxs_host *h);
 
+/* The neighbour table's counters, as /proc/net/stat/arp_cache names them, and rxsim's. */
+struct rxs_neigh_stat {
+	uint64_t entries;		/* entries made (none is ever removed) */
+	uint64_t allocs;
+	uint64_t lookups;		/* a forwarded packet looked its next hop up */
+	uint64_t hits;			/* ... and found an address */
+	uint64_t res_failed;		/* resolutions that ran out of solicitations */
+	uint64_t unresolved_discards;	/* packets the full arp_queue dropped */
+	uint64_t solicits;		/* rxsim: ARP requests sent */
+	uint64_t queued;		/* rxsim: packets waiting for an address now */
+};
+
+/* @h's neighbour table counters (all 0 without a table). */
+RXS_API void rxs_neigh_get_stat(const struct rxs_host *h, struct rxs_neigh_stat *st);
+
 #endif /* RXSIM_PROTO_H */

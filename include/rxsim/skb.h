@@ -75,7 +75,10 @@
 	XX(NIC_LENGTH)		/* rxsim: runt or oversize frame, counted in rx_length_errors */ \
 	XX(XDP)			/* an XDP program's XDP_DROP or XDP_ABORTED (native: before an \
 				 * skb, where the kernel frees the buffer with no reason) */ \
-	XX(TC_INGRESS)
+	XX(TC_INGRESS) \
+	XX(NEIGH_CREATEFAIL) \
+	XX(NEIGH_FAILED) \
+	XX(NEIGH_QUEUEFULL)
 
 enum rxs_drop_reason {
 	RXS_DROP_NOT_DROPPED_YET = 0,

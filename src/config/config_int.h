@@ -73,6 +73,7 @@ extern const struct cfg_list rxs__cfg_tap_list;		/* socket.c */
 extern const struct cfg_list rxs__cfg_traffic_list;	/* traffic.c */
 extern const struct cfg_list rxs__cfg_vlan_list;	/* nic.c: nics[].vlans */
 extern const struct cfg_list rxs__cfg_route_list;	/* nic.c: routes */
+extern const struct cfg_list rxs__cfg_neigh_list;	/* nic.c: neighbours */
 
 /* bpf.c: nics[].xdp, nics[].tc_ingress and bpf_maps. */
 extern const struct cfg_key rxs__cfg_xdp_keys[];

@@ -201,9 +201,52 @@ static void emit_nic(FILE *f, const struct rxs_nic_config *n, unsigned int cpus)
 	fprintf(f, "    mtu: %u\n    rx_queues: %u\n    ring_size: %u\n", n->mtu, n->rx_queues,
 		n->ring_size);
 	fprintf(f, "    coalesce: { rx_usecs: %u, rx_frames: %u }\n", n->rx_usecs, n->rx_frames);
+	if (n->rp_filter)
+		fprintf(f, "    rp_filter: %u\n", n->rp_filter);
 	emit_queues(f, n, cpus);
 	emit_rss(f, n);
 	emit_vlans(f, n);
+}
+
+/* routes: as `ip route` lists them, the default route by name. */
+static void emit_routes(FILE *f, const struct rxs_scenario *sc)
+{
+	if (sc->nroutes)
+		fputs("routes:\n", f);
+	for (unsigned int i = 0; i < sc->nroutes; i++) {
+		const struct rxs_route_config *r = &sc->routes[i];
+
+		fputs("  - { to: ", f);
+		if (r->to.prefix == 0)
+			fputs("default", f);
+		else
+			put_addr(f, &r->to, true);
+		if (r->via.family) {
+			fputs(", via: ", f);
+			put_addr(f, &r->via, false);
+		}
+		fputs(", dev: ", f);
+		put_str(f, r->dev);
+		fputs(" }\n", f);
+	}
+}
+
+/* neighbours: the neighbour table's permanent entries. */
+static void emit_neighbours(FILE *f, const struct rxs_scenario *sc)
+{
+	if (sc->nneighbours)
+		fputs("neighbours:\n", f);
+	for (unsigned int i = 0; i < sc->nneighbours; i++) {
+		const struct rxs_neigh_config *n = &sc->neighbours[i];
+		const uint8_t *m = n->mac;
+
+		fputs("  - { ip: ", f);
+		put_addr(f, &n->ip, false);
+		fprintf(f, ", mac: \"%02x:%02x:%02x:%02x:%02x:%02x\", dev: ", m[0], m[1], m[2], m[3],
+			m[4], m[5]);
+		put_str(f, n->dev);
+		fputs(" }\n", f);
+	}
 }
 
 /* An application model in the form set_app_model() reads. */
@@ -397,6 +440,8 @@ int rxs_scenario_emit(const struct rxs_scenario *sc, FILE *f)
 		fputs("nics:\n", f);
 	for (unsigned int i = 0; i < sc->nnics; i++)
 		emit_nic(f, &sc->nics[i], sc->host.cpus ? sc->host.cpus : 1);
+	emit_routes(f, sc);
+	emit_neighbours(f, sc);
 	if (sc->netfilter)
 		emit_netfilter(f, "netfilter", sc->netfilter);
 	if (sc->nftables_file)

@@ -543,6 +543,71 @@ const struct cfg_list rxs__cfg_route_list = {
 	.keys = route_keys, .add = add_route, .find = find_route, .finish = finish_route,
 };
 
+/* ---- neighbours: the neighbour table's PERMANENT entries (ip neigh replace IP lladdr MAC
+ * dev DEV nud permanent) ---- */
+
+#define NEIGH(obj) ((struct rxs_neigh_config *)(obj))
+
+static int set_neigh_ip(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return set_route_addr(c, v, &NEIGH(obj)->ip, false);
+}
+
+static int set_neigh_mac(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	const char *s = NULL;
+	int err = rxs__cfg_scalar(c, v, &s);
+
+	if (!err && rxs__parse_mac(s, NEIGH(obj)->mac))
+		return rxs__cfg_error(c, v, "'%.*s' is not a MAC address (like 02:00:00:00:00:01)",
+				      QUOTE_MAX, s);
+	return err;
+}
+
+static int set_neigh_dev(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	return rxs__cfg_name(c, v, NEIGH(obj)->dev);
+}
+
+static const struct cfg_key neigh_keys[] = {
+	{ .name = "ip", .set = set_neigh_ip },
+	{ .name = "mac", .set = set_neigh_mac },
+	{ .name = "dev", .set = set_neigh_dev },
+	{ 0 },
+};
+
+static void *add_neigh(struct rxs_scenario *sc)
+{
+	return rxs_scenario_add_neighbour(sc);
+}
+
+static void *find_neigh(struct rxs_scenario *sc, const char *sel)
+{
+	char *end;
+	unsigned long i = strtoul(sel, &end, 10);
+
+	return sel[0] >= '0' && sel[0] <= '9' && !*end && i < sc->nneighbours ? &sc->neighbours[i]
+									     : NULL;
+}
+
+/* All three are required; the device is checked when the host is built. */
+static int finish_neigh(struct cfg_ctx *c, void *obj, yaml_node_t *map)
+{
+	static const uint8_t zero[6];
+
+	if (!NEIGH(obj)->ip.family)
+		return rxs__cfg_error(c, map, "a neighbour needs 'ip' (an IPv4 address)");
+	if (!memcmp(NEIGH(obj)->mac, zero, 6))
+		return rxs__cfg_error(c, map, "a neighbour needs 'mac' (its link-layer address)");
+	if (!NEIGH(obj)->dev[0])
+		return rxs__cfg_error(c, map, "a neighbour needs 'dev' (a NIC's name)");
+	return 0;
+}
+
+const struct cfg_list rxs__cfg_neigh_list = {
+	.keys = neigh_keys, .add = add_neigh, .find = find_neigh, .finish = finish_neigh,
+};
+
 /* After a --set: every queue's IRQ and RPS CPUs still exist. */
 int rxs__cfg_check_nic(struct cfg_ctx *c, const struct rxs_nic_config *nic)
 {

@@ -93,6 +93,15 @@ struct rxs_route_config *rxs_scenario_add_route(struct rxs_scenario *sc)
 	return r;
 }
 
+struct rxs_neigh_config *rxs_scenario_add_neighbour(struct rxs_scenario *sc)
+{
+	struct rxs_neigh_config *n = grow((void **)&sc->neighbours, sc->nneighbours, sizeof(*n));
+
+	if (n)
+		sc->nneighbours++;
+	return n;
+}
+
 struct rxs_socket_config *rxs_scenario_add_socket(struct rxs_scenario *sc)
 {
 	struct rxs_socket_config *s = grow((void **)&sc->sockets, sc->nsockets, sizeof(*s));

@@ -400,6 +400,7 @@ const struct cfg_key rxs__cfg_top_keys[] = {
 	{ .name = "sysctl", .named = set_sysctl },
 	{ .name = "nics", .list = &rxs__cfg_nic_list },
 	{ .name = "routes", .list = &rxs__cfg_route_list },
+	{ .name = "neighbours", .list = &rxs__cfg_neigh_list },
 	{ .name = "ipsets", .set = set_ipsets },
 	{ .name = "netfilter", .set = set_netfilter, .named = set_netfilter_opt },
 	{ .name = "nftables", .set = set_nftables },

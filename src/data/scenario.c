@@ -23,6 +23,7 @@ void rxs_scenario_free(struct rxs_scenario *sc)
 		rxs__free(sc->sockets[i].join);
 	rxs__free(sc->nics);
 	rxs__free(sc->routes);
+	rxs__free(sc->neighbours);
 	rxs__free(sc->sockets);
 	rxs__free(sc->taps);
 	rxs__free(sc->traffic);

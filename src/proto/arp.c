@@ -1,6 +1,5 @@
-/* arp.c - arp_rcv: sanity checks, then the frame is consumed (the neighbour table and the
- * replies it sends are outside the receive path we model). The kernel keeps no SNMP counter
- * for ARP. */
+/* arp.c - arp_rcv: sanity checks, what the neighbour table learns (neigh.c), then the frame
+ * is consumed (ARP's own replies are not sent). The kernel keeps no SNMP counter for ARP. */
 #include "internal.h"
 #include "netdevice/netdevice.h"
 #include "proto/proto.h"
@@ -19,6 +18,9 @@ static void arp_rcv_locked(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 		return;
 	}
+	/* arp_process(): what the neighbour table learns (neigh.c). */
+	if (rxs__get_be16(a) == 1 && rxs__get_be16(a + 2) == 0x0800 && skb->dev)
+		rxs__neigh_arp_rcv(rxs__skb_host(skb), skb->dev, a);
 	rxs_consume_skb(skb);
 }
 

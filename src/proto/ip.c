@@ -177,11 +177,13 @@ const struct rxs_netdev *rxs__dev_by_ifindex(const struct rxs_host *h, unsigned 
  * rxsim's older rule, a default route out of the device the packet came in by (@in). NULL:
  * no route.
  */
-const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t d,
-					  const struct rxs_netdev *in)
+static const struct rxs_netdev *fib_select(const struct rxs_host *h, uint32_t d,
+					    const struct rxs_netdev *in, uint32_t *gw)
 {
 	const struct rxs_netdev *best = NULL;
 	int best_len = -1;
+
+	*gw = 0;
 
 	for (unsigned int i = 0; i < h->ndevs; i++)
 		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++) {
@@ -202,11 +204,28 @@ const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t d,
 		if ((int)r->prefix > best_len && (d & r->mask) == r->net) {
 			best = rxs__dev_by_ifindex(h, r->ifindex);
 			best_len = (int)r->prefix;
+			*gw = r->gw;
 		}
 	}
 	if (!best && !h->inet.inet4->nroutes)
 		return in;
 	return best;
+}
+
+const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t d,
+					  const struct rxs_netdev *in)
+{
+	uint32_t gw;
+
+	return fib_select(h, d, in, &gw);
+}
+
+uint32_t rxs__fib_nexthop(const struct rxs_host *h, uint32_t d, const struct rxs_netdev *in)
+{
+	uint32_t gw;
+
+	fib_select(h, d, in, &gw);
+	return gw ? gw : d;	/* rt_nexthop(): on the link, the destination itself */
 }
 
 /* fib_validate_source() with rp_filter, the larger of all's and the device's: strict (1),

@@ -281,31 +281,37 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	return true;
 }
 
-/* ip_finish_output() of a forwarded packet, after POSTROUTING: the frame, or its fragments
- * when it is longer than the output device's MTU (ip_forward() let through only packets
- * without DF, or reassembled ones), to the device. */
-void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
+/* The frame @f of a protocol without IP (ARP's requests) out of @dev: taps, then the
+ * device. */
+void rxs__dev_xmit_frame(struct rxs_softnet_data *sd, const struct rxs_netdev *dev,
+			 const uint8_t *f, uint32_t len)
+{
+	xmit_frame(sd, dev, f, len);
+}
+
+/* The device a forwarded packet leaves by (its route's, else the way in). */
+static const struct rxs_netdev *forward_dev(const struct rxs_host *h,
+					    const struct rxs_sk_buff *skb)
+{
+	const struct rxs_netdev *out = rxs__dev_by_ifindex(h, skb->oif);
+
+	return out ? out : skb->dev;
+}
+
+/* neigh_output()'s end for a forwarded packet whose next hop is @peer: the Ethernet header,
+ * then the frame, or its fragments when it is longer than the output device's MTU
+ * (ip_forward() let through only packets without DF, or reassembled ones). Takes @skb. */
+void rxs__ip_forward_send(struct rxs_sk_buff *skb, const uint8_t peer[6])
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
-	const struct rxs_netdev *out = rxs__dev_by_ifindex(h, skb->oif);
-	unsigned int iplen = skb->len, mtu, nfrags;
+	const struct rxs_netdev *out = forward_dev(h, skb);
+	unsigned int iplen = skb->len, mtu = out_mtu(out), nfrags;
 	bool watched = h->ntaps || rxs__tx_wanted(h->inet.tx);
-	uint8_t peer[6];
 	uint8_t *eth;
 
-	if (!out)
-		out = skb->dev;
-	mtu = out_mtu(out);
 	/* ip_do_fragment() copies a 20-byte header; one with options leaves whole. */
 	nfrags = (skb->data[0] & 15u) == 5 ? ip_nfrags(iplen, mtu) : 1;
-	count_transmit(sd, iplen, nfrags);
-	/* No neighbour table: the next hop's MAC is the frame's sender when the packet goes
-	 * back out its link, the broadcast address otherwise. */
-	if (out == skb->dev)
-		memcpy(peer, rxs_skb_mac_header(skb) + 6, 6);
-	else
-		memset(peer, 0xff, 6);
 	/* The new Ethernet header goes where the received one was (the headroom holds it). */
 	eth = rxs_skb_push(skb, 14);
 	if (eth && watched) {
@@ -320,4 +326,27 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 		h->inet.tx->frames += nfrags;
 	}
 	rxs_consume_skb(skb);
+}
+
+/* ip_finish_output() of a forwarded packet, after POSTROUTING: IpOutTransmits (counted in
+ * ip_finish_output2(), before the neighbour), then the next hop's address: from the
+ * neighbour table when the scenario has one, else rxsim's older rule, the frame's sender
+ * when the packet goes back out its link and the broadcast address otherwise. */
+void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	const struct rxs_netdev *out = forward_dev(h, skb);
+	unsigned int iplen = skb->len;
+	uint8_t peer[6];
+
+	count_transmit(sd, iplen, (skb->data[0] & 15u) == 5 ? ip_nfrags(iplen, out_mtu(out)) : 1);
+	if (h->inet.neigh &&
+	    rxs__neigh_output(skb, out, rxs__fib_nexthop(h, rxs__get_be32(skb->data + 16), out)))
+		return;
+	if (out == skb->dev)
+		memcpy(peer, rxs_skb_mac_header(skb) + 6, 6);
+	else
+		memset(peer, 0xff, 6);
+	rxs__ip_forward_send(skb, peer);
 }

@@ -360,9 +360,10 @@ void rxs__proto_destroy(struct rxs_host *h)
 	rxs__mc_destroy(h);
 	rxs__ipfrag_destroy(h);
 	rxs__icmp_destroy(h);
+	rxs__neigh_destroy(h);
 }
 
 uint64_t rxs__proto_queued(const struct rxs_host *h)
 {
-	return rxs__ipfrag_queued(h);
+	return rxs__ipfrag_queued(h) + rxs__neigh_queued(h);
 }

@@ -59,7 +59,9 @@ struct rxs_netns_inet {
 	struct rxs_inet4_addrs *inet4;		/* the NICs' IPv4 addresses (proto) */
 	struct rxs_icmp_state *icmp;		/* ICMP rate limits (proto) */
 	struct rxs_lock icmp_lock;		/* icmp, and what ICMP's answers send */
-	struct rxs_lock arp_lock;		/* ARP's replies and their counts */
+	struct rxs_lock arp_lock;		/* ARP's replies and their counts, the
+						 * neighbour table */
+	struct rxs_neigh_table *neigh;		/* NULL: the scenario names no neighbours */
 	bool nf_defrag;				/* conntrack runs: reassemble before PREROUTING
 						 * (nf_defrag_ipv4, set by the host's builder) */
 	int64_t sysctl_ip_forward;
@@ -107,6 +109,9 @@ extern const struct rxs_packet_type rxs__proto_packet_types[RXS__OWN_PACKET_TYPE
  * device @ifindex, beside the connected routes. 0 or -ENOMEM. */
 int rxs__ip_route_add(struct rxs_host *h, uint32_t net, unsigned int prefix, uint32_t gw,
 		      unsigned int ifindex);
+/* The neighbour table's PERMANENT entry (the scenario's neighbours:, which turn the table
+ * on): @ip (host order) at @mac on the device @ifindex. 0 or -ENOMEM. */
+int rxs__neigh_add(struct rxs_host *h, uint32_t ip, const uint8_t mac[6], unsigned int ifindex);
 /* Create and free the protocol state of @h (reassembly, ICMP rate limits). */
 int rxs__proto_init(struct rxs_host *h);
 void rxs__proto_destroy(struct rxs_host *h);

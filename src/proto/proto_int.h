@@ -68,6 +68,26 @@ const struct rxs_netdev *rxs__dev_by_ifindex(const struct rxs_host *h, unsigned 
  * when there is no route. */
 const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t daddr,
 					  const struct rxs_netdev *in);
+/* The next hop toward @daddr: the gateway of the route chosen, or @daddr on the link. */
+uint32_t rxs__fib_nexthop(const struct rxs_host *h, uint32_t daddr, const struct rxs_netdev *in);
+
+/* ---- the neighbour table (neigh.c) ---- */
+/* The table on (the scenario names neighbours). 0 or -ENOMEM. */
+int rxs__neigh_enable(struct rxs_host *h);
+/* neigh_output() of forwarded @skb toward @nexthop on @dev: sent, queued while the address
+ * is resolved, or dropped (NEIGH_*). True: the table took @skb; false: there is no table. */
+bool rxs__neigh_output(struct rxs_sk_buff *skb, const struct rxs_netdev *dev, uint32_t nexthop);
+/* What arp_process() learns from the ARP packet @arp (28 bytes) received on @dev. Under
+ * arp_lock (arp_rcv's). */
+void rxs__neigh_arp_rcv(struct rxs_host *h, const struct rxs_netdev *dev, const uint8_t *arp);
+/* skbs waiting for an address. */
+uint64_t rxs__neigh_queued(const struct rxs_host *h);
+void rxs__neigh_destroy(struct rxs_host *h);
+/* A forwarded packet's frame to @peer out of its device (fragments too). Takes @skb. */
+void rxs__ip_forward_send(struct rxs_sk_buff *skb, const uint8_t peer[6]);
+/* A frame that is not IP (an ARP request) out of @dev: the taps and the device. */
+void rxs__dev_xmit_frame(struct rxs_softnet_data *sd, const struct rxs_netdev *dev,
+			 const uint8_t *f, uint32_t len);
 
 /* A forwarded packet leaves (ip_output after POSTROUTING): to the user's transmit callback
  * and --tx, then it is consumed. Takes ownership of @skb. */

@@ -63,6 +63,7 @@ static struct rxs_scenario *scenario_copy(const struct rxs_scenario *sc)
 	c->comment = dup_or_null(sc->comment, &ok);
 	c->nics = dup_array(sc->nics, sc->nnics, sizeof(*sc->nics), &ok);
 	c->routes = dup_array(sc->routes, sc->nroutes, sizeof(*sc->routes), &ok);
+	c->neighbours = dup_array(sc->neighbours, sc->nneighbours, sizeof(*sc->neighbours), &ok);
 	c->sockets = dup_array(sc->sockets, sc->nsockets, sizeof(*sc->sockets), &ok);
 	c->taps = dup_array(sc->taps, sc->ntaps, sizeof(*sc->taps), &ok);
 	c->traffic = dup_array(sc->traffic, sc->ntraffic, sizeof(*sc->traffic), &ok);
@@ -395,6 +396,32 @@ static int add_routes(struct rxs_host *h, const struct rxs_scenario *sc, char *e
 	return 0;
 }
 
+/* The scenario's neighbours into the neighbour table, each PERMANENT on a device of the host
+ * (any turns the table on). */
+static int add_neighbours(struct rxs_host *h, const struct rxs_scenario *sc, char *err,
+			  size_t errlen)
+{
+	for (unsigned int i = 0; i < sc->nneighbours; i++) {
+		const struct rxs_neigh_config *n = &sc->neighbours[i];
+		const struct rxs_netdev *dev = NULL;
+		int rc;
+
+		for (unsigned int d = 0; d < h->ndevs && !dev; d++)
+			if (!strcmp(h->devs[d].cfg.name, n->dev))
+				dev = &h->devs[d];
+		if (!dev) {
+			snprintf(err, errlen, "neighbours[%u]: no device '%s'", i, n->dev);
+			return -EINVAL;
+		}
+		rc = rxs__neigh_add(h, rxs__get_be32(n->ip.addr), n->mac, dev->ifindex);
+		if (rc) {
+			snprintf(err, errlen, "neighbours[%u]: %s", i, rxs_strerror(rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static unsigned int count_vlans(const struct rxs_scenario *sc)
 {
 	unsigned int n = 0;
@@ -514,6 +541,8 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	rc = rxs__proto_init(h);
 	if (!rc)
 		rc = add_routes(h, sc, err, errlen);
+	if (!rc)
+		rc = add_neighbours(h, sc, err, errlen);
 	/* IPv4, IPv6 and ARP into ptype_base, as inet_init(), inet6_init() and arp_init()
 	 * call dev_add_pack(): the core names no protocol, and the builder, which knows both
 	 * modules, ties them (proto calls nothing in core). */

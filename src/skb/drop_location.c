@@ -50,6 +50,10 @@ const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reas
 		return "__netif_receive_skb_core";
 	case RXS_DROP_NETFILTER_DROP:
 		return "nf_hook_slow";
+	case RXS_DROP_NEIGH_FAILED:
+		return "neigh_invalidate";
+	case RXS_DROP_NEIGH_QUEUEFULL: case RXS_DROP_NEIGH_CREATEFAIL:
+		return "__neigh_event_send";
 	case RXS_DROP_OTHERHOST: case RXS_DROP_IP_CSUM: case RXS_DROP_IP_INHDR:
 	case RXS_DROP_IPV6DISABLED:
 		/* ip_rcv_core()/ip6_rcv_core() free these at their drop label, whatever the

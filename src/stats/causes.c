@@ -54,6 +54,10 @@ static const char *const causes[RXS_DROP_MAX] = {
 	[RXS_DROP_DEV_READY] = "the device was not up",
 	[RXS_DROP_XDP] = "an XDP program returned XDP_DROP or XDP_ABORTED (native: before an skb)",
 	[RXS_DROP_TC_INGRESS] = "a tc ingress program returned TC_ACT_SHOT",
+	[RXS_DROP_NEIGH_CREATEFAIL] = "no memory for the next hop's neighbour entry",
+	[RXS_DROP_NEIGH_FAILED] = "the next hop never answered ARP (mcast_solicit requests)",
+	[RXS_DROP_NEIGH_QUEUEFULL] =
+		"too much waited for the next hop's address (unres_qlen_bytes): the oldest goes",
 	[RXS_DROP_FULL_RING] = "the NIC's RX ring was full: the CPU did not empty it in time",
 	[RXS_DROP_NOMEM] = "no memory for a buffer",
 	[RXS_DROP_HDR_TRUNC] = "a header was cut short",

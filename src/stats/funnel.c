@@ -101,6 +101,9 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	DROP("group not joined", NIC(rx_mc_unjoined), NOT_SPECIFIED,
 	     "not counted: ip maddr shows groups"),
 	DROP("no route", MIB(IpExtInNoRoutes), IP_INNOROUTES, "nstat IpExtInNoRoutes"),
+	DROP("next hop unresolved", HERE(NEIGH_FAILED), NEIGH_FAILED, "arp_cache res_failed"),
+	DROPK("next hop's queue full", HERE(NEIGH_QUEUEFULL), NEIGH_QUEUEFULL,
+	      "arp_cache unresolved_discards", "sysctl net.ipv4.neigh.DEV.unres_qlen_bytes"),
 	DROP("unknown protocol", MIB(IpInUnknownProtos), IP_NOPROTO, "nstat IpInUnknownProtos"),
 	PASS("delivered", MIB(IpInDelivers), "nstat IpInDelivers"),
 
@@ -344,7 +347,8 @@ enum rxs__funnel_stage rxs__drop_stage(enum rxs_drop_reason reason, enum rxs_pkt
 	case RXS_DROP_IP_INNOROUTES: case RXS_DROP_IP_LOCAL_SOURCE: case RXS_DROP_IP_INVALID_SOURCE:
 	case RXS_DROP_IP_INVALID_DEST: case RXS_DROP_IPV6_BAD_EXTHDR: case RXS_DROP_FRAG_TOO_FAR:
 	case RXS_DROP_DUP_FRAG: case RXS_DROP_PKT_TOO_BIG: case RXS_DROP_FRAG_REASM_TIMEOUT:
-	case RXS_DROP_HDR_TRUNC:
+	case RXS_DROP_HDR_TRUNC: case RXS_DROP_NEIGH_CREATEFAIL: case RXS_DROP_NEIGH_FAILED:
+	case RXS_DROP_NEIGH_QUEUEFULL:
 		return l3_stage(cls);
 	default:
 		return l4_stage(cls);

@@ -4,8 +4,8 @@
   txcheck.py KERNEL.pcap RXSIM.pcap MAC
 
 Takes, from each capture, the IPv4 frames whose source MAC is MAC (the server's device on
-the captured link), in order, and compares each pair: addresses, protocol, TTL and TOS of
-the IP header, and the whole transport message (for an ICMP error: type, code, the MTU
+the captured link), in order, and compares each pair: the destination MAC (the next hop the
+neighbour table gave), addresses, protocol, TTL and TOS of the IP header, and the whole transport message (for an ICMP error: type, code, the MTU
 field, the checksum and every byte of the header it quotes). The IP id is not compared (the
 kernel draws it from a hashed per-destination generator). One line per difference; exit 0
 when none. Reads pcap (micro or nano, either byte order) and pcapng with the standard library.
@@ -46,7 +46,7 @@ def sent(path, mac):
         ip = f[14:]
         ihl = (ip[0] & 15) * 4
         tot = struct.unpack_from(">H", ip, 2)[0]
-        out.append({"src": ip[12:16], "dst": ip[16:20], "proto": ip[9], "ttl": ip[8],
+        out.append({"dmac": f[0:6], "src": ip[12:16], "dst": ip[16:20], "proto": ip[9], "ttl": ip[8],
                     "tos": ip[1], "l4": ip[ihl:tot]})
     return out
 
@@ -66,9 +66,9 @@ def main():
         print("frames: kernel sent %d, rxsim %d" % (len(want), len(got)))
         bad += 1
     for i, (w, g) in enumerate(zip(want, got), 1):
-        for k in ("src", "dst", "proto", "ttl", "tos"):
+        for k in ("dmac", "src", "dst", "proto", "ttl", "tos"):
             if w[k] != g[k]:
-                fmt = dotted if k in ("src", "dst") else str
+                fmt = dotted if k in ("src", "dst") else (lambda m: m.hex(":")) if k == "dmac" else str
                 print("frame %d: %s kernel %s, rxsim %s" % (i, k, fmt(w[k]), fmt(g[k])))
                 bad += 1
         if w["l4"] != g["l4"]:
