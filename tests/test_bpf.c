@@ -2480,6 +2480,59 @@ static void test_reuseport_tcp(void **state)
 	rxs_host_destroy(h);
 }
 
+/* A syncookie's final ACK has no request sock to find: it goes through the listener lookup and
+ * the group's selection again, with the same flow hash, and lands on the listener its SYN
+ * chose. With tcp_syncookies=2 (a cookie for every SYN) the four listeners accept exactly the
+ * connections they accept with request socks (tcp_syncookies=0). */
+static void test_reuseport_tcp_cookies(void **state)
+{
+	static const char fmt[] =
+		"sysctl: { net.ipv4.tcp_syncookies: %d }\n"
+		"nics:\n  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24] }\n"
+		"sockets:\n"
+		"  - { name: l0, proto: tcp, bind: 0.0.0.0:80, reuseport: true, app: { accept: never } }\n"
+		"  - { name: l1, proto: tcp, bind: 0.0.0.0:80, reuseport: true, app: { accept: never } }\n"
+		"  - { name: l2, proto: tcp, bind: 0.0.0.0:80, reuseport: true, app: { accept: never } }\n"
+		"  - { name: l3, proto: tcp, bind: 0.0.0.0:80, reuseport: true, app: { accept: never } }\n";
+	static struct tcp_tx log;
+	uint64_t accepted[2][4];
+	const unsigned int n = 40;
+
+	(void)state;
+	for (int run = 0; run < 2; run++) {
+		struct rxs_conservation c;
+		char text[1024];
+		rxs_host_t *h;
+
+		snprintf(text, sizeof(text), fmt, run ? 2 : 0);
+		memset(&log, 0, sizeof(log));
+		h = tcp_text_host(text, &log);
+		for (unsigned int i = 0; i < n; i++) {
+			uint64_t t = 1000000ull * i;
+
+			inject_tcp(h, (uint16_t)(30000 + 7 * i), 1000, 0, RXS_TCP_SYN, 0, t);
+			assert_int_equal(rxs_host_run_until(h, t + 100000), 0);
+			inject_tcp(h, (uint16_t)(30000 + 7 * i), 1001, log.isn[30000 + 7 * i] + 1,
+				   RXS_TCP_ACK, 0, t + 200000);
+			assert_int_equal(rxs_host_run_until(h, t + 300000), 0);
+		}
+		for (unsigned int l = 0; l < 4; l++) {
+			struct rxs_socket_info si;
+
+			assert_int_equal(rxs_socket_get_info(rxs_socket_get(h, l), &si), 0);
+			accepted[run][l] = si.recv_q;
+			assert_int_equal(si.syn_q, 0);
+		}
+		assert_int_equal(rxs_host_mib(h, RXS_MIB_TcpExtSyncookiesRecv), run ? n : 0);
+		assert_int_equal(rxs_host_mib(h, RXS_MIB_TcpExtSyncookiesSent), run ? n : 0);
+		assert_int_equal(rxs_host_conservation(h, &c), 0);
+		rxs_host_destroy(h);
+	}
+	assert_int_equal(accepted[0][0] + accepted[0][1] + accepted[0][2] + accepted[0][3], n);
+	assert_true(accepted[0][0] && accepted[0][1] && accepted[0][2] && accepted[0][3]);
+	assert_memory_equal(accepted[0], accepted[1], sizeof(accepted[0]));
+}
+
 /* tcp_filter() on a listener and its connections: classic BPF on the segment from its TCP
  * header, "ldh [0]; jeq #20005, drop; ret #60". The SYN from port 20005 is refused before the
  * listener sees it: SOCKET_FILTER, the listener's drops, no SYN-ACK and no ListenDrops (the
@@ -2749,6 +2802,7 @@ int main(void)
 		cmocka_unit_test(test_reuseport),
 		cmocka_unit_test(test_reuseport_prog),
 		cmocka_unit_test(test_reuseport_tcp),
+		cmocka_unit_test(test_reuseport_tcp_cookies),
 		cmocka_unit_test(test_tcp_sk_filter),
 		cmocka_unit_test(test_sk_reuseport),
 		cmocka_unit_test(test_sk_reuseport_lib),
