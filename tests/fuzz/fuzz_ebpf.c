@@ -4,7 +4,8 @@
  * a fixed frame), then instructions, 8 bytes each. The checker (rxs_bpf_object_from_insns)
  * must accept or refuse without crashing; what it accepts runs with a 20,000-instruction limit
  * against a small set of maps (a one-element array for global data, a hash, a per-CPU array,
- * a prog array whose slot 0 is the program itself, a ringbuf, a perf event array) and must end
+ * a prog array whose slot 0 is the program itself, a ringbuf, a perf event array, an LPM trie,
+ * a reuseport sockarray with slot 0 filled) and must end
  * without an access outside rxsim's own memory (ASan checks). It runs twice, on two objects
  * opened the same way: the interpreter is deterministic, so the two runs must agree on the
  * result, the verdict, the frame and the instructions executed; a difference aborts.
@@ -38,6 +39,8 @@ static const struct rxs_bpf_map_info maps[] = {
 	  .max_entries = 2 },
 	{ .name = "lpm", .type = RXS_BPF_MAP_LPM_TRIE, .key_size = 8, .value_size = 4,
 	  .max_entries = 8, .map_flags = 1 },
+	{ .name = "socks", .type = RXS_BPF_MAP_REUSEPORT_SOCKARRAY, .key_size = 4,
+	  .value_size = 8, .max_entries = 4 },
 };
 
 struct outcome {
@@ -63,6 +66,7 @@ static int run_once(enum rxs_bpf_prog_type type, const struct rxs_ebpf_insn *ins
 				      sizeof(maps) / sizeof(maps[0]), &opts, err, sizeof(err)))
 		return -1;
 	rxs_bpf_map_update(obj, "progs", &zero, &zero, 0);
+	rxs_bpf_map_update(obj, "socks", &zero, &(uint64_t){ 1 }, 0);
 	memset(out->frame, 0, sizeof(out->frame));
 	out->rc = rxs_bpf_prog_run(obj, NULL, &o);
 	out->retval = o.retval;
