@@ -128,6 +128,8 @@ static const struct {
 	{ __LINE__, OWN, "nat-icmp-related", NULL, NULL },
 	{ __LINE__, OWN, "nat-icmp-related", "scenario-nft.yaml", "expect-nft.json" },
 	{ __LINE__, OWN, "nat-icmp-related", "scenario-nft-json.yaml", "expect-nft.json" },
+	/* kube-proxy's rules as iptables-restore loaded them: ClusterIPs DNATed to the host */
+	{ __LINE__, OWN, "kube-clusterip", NULL, NULL },
 	/* IPv6 rule sets (tests/oracle/cases-nf6.sh): ip6 matches and rejects on the IPv6 input
 	 * hook, and IPv6 conntrack under a policy-drop chain; as text and as nft -j JSON. */
 	{ __LINE__, OWN, "nft6-reject", NULL, NULL },

@@ -4,7 +4,8 @@
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
 #       ../shared/oracle/run.sh NAME $PWD/tests/oracle/cases/NAME
 #
-# Senders: tests/oracle/natapps.py. A backend namespace sits behind the server, as in nat.sh's
+# Senders: tests/oracle/natapps.py. kube-clusterip loads its rules with iptables-restore
+# (apt-get install iptables: iptables-nft). A backend namespace sits behind the server, as in nat.sh's
 # fwd-masq; the server's backend-side ingress is captured too (backend-in.pcap), so the
 # errors the backend sends back through the server replay with the client's traffic.
 
@@ -123,6 +124,118 @@ $(scn_common)
     {"action": "1 of 100 bytes to $IP_S:7200 (DNAT to the backend's closed 6399)"},
     {"action": "1 of 1200 bytes to $IP_S:7100 with DF, from a new socket (the backend link's MTU is 1000)"},
     {"t": "0.2 s after each", "action": "next; +0.3 s: client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
+
+# ---------------------------------------------------------------- kube-proxy's rules, for real
+# A reduced kube-proxy (iptables mode) rule set, loaded with iptables-restore (iptables-nft)
+# into the server, whose own address is the endpoint of two Services (a hostNetwork pod): the
+# DNS ClusterIP 10.96.0.10:53/udp to 10.77.0.2:5353 (a reading sink), web's 10.96.143.52:80/tcp
+# to 10.77.0.2:8080 (a listener that never accepts), and orders' 10.96.200.17:80 without
+# endpoints, which filter's KUBE-SERVICES rejects in FORWARD. The client routes the service
+# range through the server; the server forwards (ip_forward=1, default route via the client,
+# send_redirects off: see the setup).
+KUBE_CLUSTERIP_RULES='*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:KUBE-FIREWALL - [0:0]
+:KUBE-FORWARD - [0:0]
+:KUBE-SERVICES - [0:0]
+-A INPUT -j KUBE-FIREWALL
+-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD
+-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A OUTPUT -j KUBE-FIREWALL
+-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
+-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A KUBE-SERVICES -d 10.96.200.17/32 -p tcp -m comment --comment "default/orders:http has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:KUBE-MARK-MASQ - [0:0]
+:KUBE-NODEPORTS - [0:0]
+:KUBE-POSTROUTING - [0:0]
+:KUBE-SEP-6E7XQMQ4RAYOWTTM - [0:0]
+:KUBE-SEP-N4G2XR5TDX7PQE7P - [0:0]
+:KUBE-SERVICES - [0:0]
+:KUBE-SVC-TCOU7JCQXEZGVUNU - [0:0]
+:KUBE-SVC-XZ5EZ4YBM3NVKFGH - [0:0]
+-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
+-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
+-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
+-A KUBE-SEP-6E7XQMQ4RAYOWTTM -s 10.77.0.2/32 -m comment --comment "kube-system/kube-dns:dns" -j KUBE-MARK-MASQ
+-A KUBE-SEP-6E7XQMQ4RAYOWTTM -p udp -m comment --comment "kube-system/kube-dns:dns" -m udp -j DNAT --to-destination 10.77.0.2:5353
+-A KUBE-SEP-N4G2XR5TDX7PQE7P -s 10.77.0.2/32 -m comment --comment "default/web:http" -j KUBE-MARK-MASQ
+-A KUBE-SEP-N4G2XR5TDX7PQE7P -p tcp -m comment --comment "default/web:http" -m tcp -j DNAT --to-destination 10.77.0.2:8080
+-A KUBE-SERVICES -d 10.96.0.10/32 -p udp -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU
+-A KUBE-SERVICES -d 10.96.143.52/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-XZ5EZ4YBM3NVKFGH
+-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+-A KUBE-SVC-TCOU7JCQXEZGVUNU ! -s 10.244.0.0/16 -d 10.96.0.10/32 -p udp -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp --dport 53 -j KUBE-MARK-MASQ
+-A KUBE-SVC-TCOU7JCQXEZGVUNU -m comment --comment "kube-system/kube-dns:dns -> 10.77.0.2:5353" -j KUBE-SEP-6E7XQMQ4RAYOWTTM
+-A KUBE-SVC-XZ5EZ4YBM3NVKFGH ! -s 10.244.0.0/16 -d 10.96.143.52/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ
+-A KUBE-SVC-XZ5EZ4YBM3NVKFGH -m comment --comment "default/web:http -> 10.77.0.2:8080" -j KUBE-SEP-N4G2XR5TDX7PQE7P
+COMMIT'
+CASES="$CASES kube-clusterip"
+case_kube_clusterip_setup() {
+    ns_s sysctl -qw net.ipv4.ip_forward=1
+    # The rejected SYNs leave (would leave) by the link they came in on toward a gateway on
+    # the sender's subnet: the kernel would send an ICMP redirect first, which rxsim does not
+    # model, so redirects are off here.
+    ns_s sysctl -qw net.ipv4.conf.all.send_redirects=0 "net.ipv4.conf.$IF_S.send_redirects=0"
+    ns_s ip route add default via "$IP_C"
+    ns_c ip route add 10.96.0.0/12 via "$IP_S"
+    echo "$KUBE_CLUSTERIP_RULES" | ns_s iptables-restore
+    bg srv ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 5353 --read 1 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+    bg srv2 ip netns exec "$NS_S" $PY "$APPS" tcp-listen-noaccept --addr "$IP_S" --port 8080 --backlog 16 \
+        --status "$WORK/srv2.json" --ready "$WORK/srv2.ready" --max-seconds $APP_MAX
+    server_ready srv2
+}
+case_kube_clusterip_traffic() {
+    ns_s cat /proc/net/stat/nf_conntrack >"$SNAP/nf_conntrack-before.txt" 2>&1 || true
+    bg cli1 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst 10.96.0.10 --port 53 --count 10 --size 60 \
+        --status "$WORK/cli1.json" --ready "$WORK/cli1.ready" --max-seconds 30
+    wait_file "$WORK/cli1.ready" 20
+    sleep 0.2
+    bg cli2 ip netns exec "$NS_C" $PY "$APPS" tcp-connect-burst --dst 10.96.143.52 --port 80 --count 5 --wait 1.0 \
+        --status "$WORK/cli2.json" --ready "$WORK/cli2.ready" --max-seconds $APP_MAX
+    wait_file "$WORK/cli2.ready" 15
+    bg cli3 ip netns exec "$NS_C" $PY "$APPS" tcp-connect-burst --dst 10.96.200.17 --port 80 --count 3 --wait 0.5 \
+        --status "$WORK/cli3.json" --ready "$WORK/cli3.ready" --max-seconds $APP_MAX
+    wait_file "$WORK/cli3.ready" 15
+    ns_s cat /proc/net/stat/nf_conntrack >"$SNAP/nf_conntrack-after.txt" 2>&1 || true
+    ns_s cat /proc/net/nf_conntrack >"$SNAP/nf_conntrack-table-after.txt" 2>&1 || true
+    ns_s iptables-save -c >"$SNAP/iptables-save-after.txt" 2>&1 || true
+    ns_s sysctl net.ipv4.ip_forward net.ipv4.conf.all.rp_filter >"$SNAP/sysctl-server-fwd.txt" 2>&1
+}
+case_kube_clusterip_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {"net.ipv4.ip_forward": 1, "net.ipv4.conf.all.send_redirects": 0, "net.ipv4.conf.SIF.send_redirects": 0},
+  "routes": {"server": "default via $IP_C", "client": "10.96.0.0/12 via $IP_S"},
+  "listeners": [{"proto": "udp", "addr": "$IP_S", "port": 5353, "app": "reads every datagram"},
+                {"proto": "tcp", "addr": "$IP_S", "port": 8080, "backlog": 16, "app": "never calls accept()"}],
+  "iptables_rules": {"server": $(jstr "$KUBE_CLUSTERIP_RULES")},
+  "nft_rules": {"server": "(iptables-nft)", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "10 UDP datagrams of 60 bytes to the DNS ClusterIP 10.96.0.10:53, one socket"},
+    {"t": "+0.2 s", "action": "5 non-blocking TCP connect() to web's ClusterIP 10.96.143.52:80, kept open, 1 s"},
+    {"action": "3 non-blocking TCP connect() to orders' ClusterIP 10.96.200.17:80 (no endpoints: rejected), 0.5 s"},
+    {"action": "client output frozen, 0.5 s settle, 'after' snapshot"}
   ]
 }
 JSON
