@@ -101,6 +101,10 @@ static const struct {
 	{ __LINE__, OWN, "tcp-collapse", NULL, "expect-connections.json" },
 	{ __LINE__, OWN, "tcp-ofo-prune", NULL, NULL },
 	{ __LINE__, OWN, "tcp-ofo-prune", NULL, "expect-connections.json" },
+	/* A reader with timestamps: the receiver's RTT from the TSecr alone (less than a window
+	 * arrives), so autotuning moves rcvq_space only with tcp_rcv_rtt_measure_ts(). */
+	{ __LINE__, OWN, "tcp-rcvbuf-tsread", NULL, NULL },
+	{ __LINE__, OWN, "tcp-rcvbuf-tsread", NULL, "expect-connections.json" },
 #ifdef RXS_HAVE_LIBBPF
 	/* A real XDP program (xdp_oracle.o, the object the kernel ran) in generic mode on the
 	 * veth: rxsim opens it with libbpf, so without libbpf the case is left out. */

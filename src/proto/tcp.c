@@ -74,6 +74,7 @@ int rxs__tcp_parse(const struct rxs_sk_buff *skb, struct rxs_tcp_cb *tcb,
 	parse_options(th + 20, tcb->doff - 20u, opts);
 	tcb->saw_tstamp = opts->saw_tstamp;
 	tcb->tsval = opts->tsval;
+	tcb->tsecr = opts->tsecr;
 	return 0;
 }
 
@@ -249,6 +250,9 @@ static void conn_request(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 		req->opts.mss = 536;	/* TCP_MSS_DEFAULT */
 	req->timeout = TCP_TIMEOUT_INIT_NS;
 	req->snt_synack = sd->now;
+	/* tcp_rsk(req)->ts_off: the captured host's when its SYN-ACK was seen already. */
+	if (!rxs__ts_hint(h, &req->node.t, &req->ts_off))
+		req->ts_off = 0;
 	rxs__tcp_openreq_init_rwin(sk, req, dev_advmss(skb->dev, req->node.t.family));
 	if (want_cookie) {
 		uint16_t mss = req->opts.mss;
@@ -304,6 +308,9 @@ static struct rxs_sock *syn_recv_sock(struct rxs_softnet_data *sd, struct rxs_so
 		return NULL;
 	}
 	child->tcp.dev = skb->dev;
+	child->tcp.ts_off = req->ts_off;
+	/* By the handshake's ACK a two-way capture has shown the host's SYN-ACK. */
+	rxs__ts_hint(sd->host, &t, &child->tcp.ts_off);
 	rxs__tcp_child_init_rwin(child, sk, req, dev_advmss(skb->dev, req->node.t.family));
 	/* tcp_synack_rtt_meas(): the handshake's RTT, unless the SYN-ACK was resent. */
 	if (!req->num_retrans)

@@ -1396,6 +1396,8 @@ static bool fast_path(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct r
 		return false;
 	if (tp->tstamp_ok && tp->rcv_nxt == tp->rcv_wup)
 		tp->ts_recent = tcb->tsval;
+	if (tp->tstamp_ok)
+		rxs__tcp_rcv_rtt_measure_ts(tp, tcb->seq, tcb->end_seq, tcb->tsecr);
 	rxs__mib_inc(sd, RXS_MIB_TcpExtTCPHPHits);
 	rxs_skb_pull(skb, tcb->doff);
 	truesize = skb->truesize;
@@ -1445,10 +1447,16 @@ static void rcv_established(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 		tp->state = RXS_TCP_ESTABLISHED;
 		tp->tstamp_ok = tcb->saw_tstamp;
 		established_init(sk, tcb, true);
+		if (tp->tstamp_ok && !after(tcb->seq, tp->rcv_wup))
+			tp->ts_recent = tcb->tsval;
+	} else if (tp->tstamp_ok && tcb->saw_tstamp) {
+		/* tcp_ack()'s tcp_replace_ts_recent(): the TSval to echo, from what is not beyond
+		 * the window edge; then step 5's tcp_rcv_rtt_measure_ts(). (tcp_rcv_state_process()
+		 * measures nothing on the handshake's ACK.) */
+		if (!after(tcb->seq, tp->rcv_wup))
+			tp->ts_recent = tcb->tsval;
+		rxs__tcp_rcv_rtt_measure_ts(tp, tcb->seq, tcb->end_seq, tcb->tsecr);
 	}
-	/* tcp_replace_ts_recent(): the TSval to echo, from what is not beyond the window edge. */
-	if (tp->tstamp_ok && tcb->saw_tstamp && !after(tcb->seq, tp->rcv_wup))
-		tp->ts_recent = tcb->tsval;
 	if (tcb->end_seq == tcb->seq) {
 		/* tcp_ack() slow path: an ACK with nothing else in it. */
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPPureAcks);

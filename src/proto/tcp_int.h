@@ -30,8 +30,8 @@ struct rxs_tcp_cb {
 	uint16_t doff;
 	uint16_t window;
 	uint32_t payload;
-	bool saw_tstamp;		/* a timestamp option, whose TSval is: */
-	uint32_t tsval;
+	bool saw_tstamp;		/* a timestamp option, whose TSval and TSecr are: */
+	uint32_t tsval, tsecr;
 };
 
 /* A request sock (struct tcp_request_sock): a SYN answered, its ACK awaited. */
@@ -46,6 +46,7 @@ struct rxs_reqsk {
 	uint64_t timeout;		/* req->timeout, ns */
 	uint64_t snt_synack;		/* when the first SYN-ACK left, ns: the handshake's RTT */
 	uint32_t rcv_wnd, window_clamp;	/* rsk_rcv_wnd, rsk_window_clamp */
+	uint32_t ts_off;		/* tsoffset: our TSval less our ms clock */
 	uint8_t rcv_wscale;
 	uint8_t peer_mac[6];
 	struct rxs_netdev *dev;
@@ -78,6 +79,8 @@ void rxs__tcp_child_init_rwin(struct rxs_sock *child, const struct rxs_sock *lis
 void rxs__tcp_default_rwin(struct rxs_sock *sk, uint16_t advmss);
 void rxs__tcp_init_buffer_space(struct rxs_sock *sk);
 void rxs__tcp_rcv_rtt_measure(struct rxs_tcp_sock *tp);
+void rxs__tcp_rcv_rtt_measure_ts(struct rxs_tcp_sock *tp, uint32_t seq, uint32_t end_seq,
+				 uint32_t tsecr);
 void rxs__tcp_rcv_space_adjust(struct rxs_sock *sk);
 void rxs__tcp_cleanup_rbuf(struct rxs_softnet_data *sd, struct rxs_sock *sk, int64_t copied,
 			   uint64_t t);

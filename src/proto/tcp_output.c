@@ -105,7 +105,7 @@ void rxs__tcp_send_synack(struct rxs_softnet_data *sd, struct rxs_host *h,
 		/* The window of a SYN-ACK is never scaled (RFC 7323). */
 		.window = (uint16_t)RXS_MIN(req->rcv_wnd, 65535u), .opts = &o,
 		.wscale = req->rcv_wscale, .ts = req->opts.saw_tstamp,
-		.tsval = ts_now(sd), .tsecr = req->opts.tsval,
+		.tsval = ts_now(sd) + req->ts_off, .tsecr = req->opts.tsval,
 	};
 
 	/* Our MSS: the device MTU less the IP and TCP headers. */
@@ -146,7 +146,8 @@ void rxs__tcp_send_ack_win(struct rxs_softnet_data *sd, struct rxs_sock *sk, int
 	struct tx_seg s = {
 		.t = &tp->node.t, .peer_mac = tp->peer_mac, .dev = tp->dev,
 		.seq = tp->snd_nxt, .ack = tp->rcv_nxt, .flags = TH_ACK,
-		.ts = tp->tstamp_ok, .tsval = ts_now(sd), .tsecr = tp->ts_recent, .sack = blocks,
+		.ts = tp->tstamp_ok, .tsval = ts_now(sd) + tp->ts_off, .tsecr = tp->ts_recent,
+		.sack = blocks,
 	};
 
 	s.window = rxs__tcp_select_window(sd, sk, raw);

@@ -199,18 +199,41 @@ uint16_t rxs__tcp_select_window(struct rxs_softnet_data *sd, struct rxs_sock *sk
 	return (uint16_t)win;
 }
 
-/* tcp_rcv_rtt_update() for a sample from the window (win_dep): the smallest only. */
-static void rcv_rtt_update(struct rxs_tcp_sock *tp, uint32_t sample_us)
+/* tcp_rcv_rtt_update(): rcv_rtt_est (us << 3) takes a smaller sample at once; a larger one
+ * only from timestamps (not @win_dep: the window's samples grow with a stalled sender) and
+ * only while nothing waits in the receive queue, smoothed by an eighth. */
+static void rcv_rtt_update(struct rxs_tcp_sock *tp, uint32_t sample_us, bool win_dep)
 {
-	uint64_t m = (uint64_t)sample_us << 3;
+	uint64_t m = (uint64_t)sample_us << 3, old = tp->rcv_rtt_us;
 
-	if (!tp->rcv_rtt_us || m < tp->rcv_rtt_us)
+	if (!old || m < old) {
 		tp->rcv_rtt_us = (uint32_t)RXS_MIN(m, (uint64_t)UINT32_MAX);
+		return;
+	}
+	if (win_dep || tp->rcv_nxt != tp->copied_seq)
+		return;
+	tp->rcv_rtt_us = (uint32_t)RXS_MIN(old - (old >> 3) + sample_us, (uint64_t)UINT32_MAX);
+}
+
+/* tcp_rcv_rtt_measure_ts(): a segment of at least rcv_mss echoing a TSecr not sampled yet
+ * gives now - TSecr, in ms of the timestamp clock (TCP_TS_HZ 1000; 0 gives no sample). */
+void rxs__tcp_rcv_rtt_measure_ts(struct rxs_tcp_sock *tp, uint32_t seq, uint32_t end_seq,
+				 uint32_t tsecr)
+{
+	uint32_t delta;
+
+	if (tsecr == tp->rcv_rtt_last_tsecr)
+		return;
+	tp->rcv_rtt_last_tsecr = tsecr;
+	if (end_seq - seq < tp->rcv_mss)
+		return;
+	delta = (uint32_t)(tp->mstamp / 1000) + tp->ts_off - tsecr;
+	if (delta && delta < INT32_MAX / 1000)
+		rcv_rtt_update(tp, delta * 1000, false);
 }
 
 /* tcp_rcv_rtt_measure(), from tcp_event_data_recv(): the time a window's worth of data took
- * to arrive. (Connections with timestamps also sample from the TSecr, tcp_rcv_rtt_measure_ts:
- * not modelled.) */
+ * to arrive. */
 void rxs__tcp_rcv_rtt_measure(struct rxs_tcp_sock *tp)
 {
 	if (tp->rcv_rtt_time) {
@@ -219,7 +242,7 @@ void rxs__tcp_rcv_rtt_measure(struct rxs_tcp_sock *tp)
 		if (before(tp->rcv_nxt, tp->rcv_rtt_seq))
 			return;
 		d = tp->mstamp > tp->rcv_rtt_time ? tp->mstamp - tp->rcv_rtt_time : 0;
-		rcv_rtt_update(tp, (uint32_t)RXS_MAX(RXS_MIN(d, (uint64_t)UINT32_MAX >> 3), 1u));
+		rcv_rtt_update(tp, (uint32_t)RXS_MAX(RXS_MIN(d, (uint64_t)UINT32_MAX >> 3), 1u), true);
 	}
 	tp->rcv_rtt_seq = tp->rcv_nxt + tp->rcv_wnd;
 	tp->rcv_rtt_time = RXS_MAX(tp->mstamp, 1u);

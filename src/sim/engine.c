@@ -39,9 +39,22 @@ static void source_fail(struct rxs_host *h, struct rxs_traffic *tr)
 	tr->has_frame = false;
 }
 
+/* The virtual time of @tr's current frame, as rxs__source_read() places a received one. */
+static uint64_t own_time(const struct rxs_traffic *tr)
+{
+	uint64_t rel;
+
+	if (!tr->started || tr->cfg.rate_pps > 0 || tr->frame.ts_ns < tr->first_ts)
+		return tr->cfg.start_ns;
+	rel = tr->frame.ts_ns - tr->first_ts;
+	if (tr->cfg.speed > 0 && tr->cfg.speed != 1.0)
+		rel = (uint64_t)((double)rel / tr->cfg.speed);
+	return tr->cfg.start_ns + rel;
+}
+
 /* A segment the host sent, in a two-way capture: a SYN-ACK's ISN for that connection, and
  * for a connected socket (connect:) its SYN or how far it has sent. */
-static void learn_own(struct rxs_host *h, const uint8_t *p, uint32_t len)
+static void learn_own(struct rxs_host *h, const uint8_t *p, uint32_t len, uint64_t t_ns)
 {
 	struct rxs_tcp_tuple t;
 	unsigned int l3 = 14, l4, iplen;
@@ -76,8 +89,31 @@ static void learn_own(struct rxs_host *h, const uint8_t *p, uint32_t len)
 	seq = rxs__get_be32(p + l4 + 4);
 	t.sport = rxs__get_be16(p + l4 + 2);
 	t.dport = rxs__get_be16(p + l4);
-	if ((flags & 0x12) == 0x12)
+	if ((flags & 0x12) == 0x12) {
+		unsigned int doff = (p[l4 + 12] >> 4) * 4u;
+
 		rxs__isn_hint_add(h, &t, seq);
+		/* Its timestamp: the host's TSval less its ms clock (tsoffset), so that the
+		 * TSecr the peer echoes measures the same time here (tcp_rcv_rtt_measure_ts). */
+		for (unsigned int o = l4 + 20; doff >= 20 && o < l4 + doff && o < len;) {
+			uint8_t kind = p[o], olen = o + 1 < len ? p[o + 1] : 0;
+
+			if (kind == 0)
+				break;
+			if (kind == 1) {
+				o++;
+				continue;
+			}
+			if (olen < 2 || o + olen > l4 + doff || o + olen > len)
+				break;
+			if (kind == 8 && olen == 10) {
+				rxs__ts_hint_add(h, &t, rxs__get_be32(p + o + 2) -
+							(uint32_t)(t_ns / 1000000u));
+				break;
+			}
+			o += olen;
+		}
+	}
 	if (h->sk.tcp_nconnected) {
 		/* end_seq as TCP_SKB_CB counts it: the payload, and one each for SYN and FIN. */
 		unsigned int hdr = (l4 - l3) + (p[l4 + 12] >> 4) * 4u;
@@ -100,7 +136,7 @@ static bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
 		return false;
 	if (!tr->shadow) {
 		rxs__lock_acquire(&h->sk.tcp_lock);
-		learn_own(h, f->data, f->len);
+		learn_own(h, f->data, f->len, own_time(tr));
 		rxs__lock_release(&h->sk.tcp_lock);
 	}
 	/* lo receives what it sends: every frame on it is also received, its SYN-ACKs too. */

@@ -122,6 +122,9 @@ struct rxs_tcp_sock {
 	 * rcv_rtt_time 0: none yet). */
 	uint64_t mstamp, rcvq_time, rcv_rtt_time;
 	uint32_t rcvq_seq, rcv_rtt_us, rcv_rtt_seq;
+	/* Timestamps: tsoffset (our TSval less our ms clock: the captured host's, learned from
+	 * its SYN-ACK), and the TSecr the receiver's RTT last sampled (rcv_rtt_last_tsecr). */
+	uint32_t ts_off, rcv_rtt_last_tsecr;
 	bool pushed2;				/* ICSK_ACK_PUSHED2 */
 	/* A reader that reads as data comes reads inside the segment's processing here; its
 	 * tcp_cleanup_rbuf() waits for the end of it (in_rcv), as a woken reader runs after the
@@ -295,6 +298,10 @@ struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk, unsigned int cpu, uint
 struct rxs_sock *rxs__tcp_accept(struct rxs_sock *sk);
 /* Learn the host's own ISN for @t from a SYN-ACK it sent in a capture. */
 void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t isn);
+/* The timestamp offset the host's SYN-ACK for @t showed (its TSval less the ms of virtual time
+ * it left at); false when none was seen. */
+void rxs__ts_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t ts_off);
+bool rxs__ts_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *ts_off);
 /* Segments held by TCP connections (receive and out-of-order queues). */
 uint64_t rxs__tcp_queued(const struct rxs_host *h);
 void rxs__tcp_destroy(struct rxs_host *h);

@@ -20,8 +20,8 @@
 
 struct rxs_isn_hint {
 	struct rxs_tcp_tuple t;
-	uint32_t isn;
-	bool used;
+	uint32_t isn, ts_off;
+	bool used, has_ts;
 };
 
 static uint32_t tuple_hash(const struct rxs_tcp_tuple *t)
@@ -404,6 +404,34 @@ void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32
 	e->t = peer;
 	e->isn = isn;
 	e->used = true;
+}
+
+void rxs__ts_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t ts_off)
+{
+	struct rxs_isn_hint *e;
+	bool found;
+
+	if (!h->sk.isn_hints)
+		return;
+	e = hint_slot(h, false, t, &found);
+	if (found) {
+		e->ts_off = ts_off;
+		e->has_ts = true;
+	}
+}
+
+bool rxs__ts_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *ts_off)
+{
+	struct rxs_isn_hint *e;
+	bool found;
+
+	if (!h->sk.isn_hints)
+		return false;
+	e = hint_slot(h, false, t, &found);
+	if (!found || !e->has_ts)
+		return false;
+	*ts_off = e->ts_off;
+	return true;
 }
 
 bool rxs__isn_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *isn)
