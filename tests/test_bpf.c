@@ -2480,6 +2480,33 @@ static void test_reuseport_tcp(void **state)
 	rxs_host_destroy(h);
 }
 
+/* Two TCP listeners bound alike without SO_REUSEPORT on both: bind()'s -EADDRINUSE. */
+static void test_reuseport_tcp_bind_conflict(void **state)
+{
+	static const char *const texts[] = {
+		"nics: [{ name: eth0 }]\n"
+		"sockets:\n  - { name: a, proto: tcp, bind: 0.0.0.0:80 }\n"
+		"  - { name: b, proto: tcp, bind: 0.0.0.0:80 }\n",
+		"nics: [{ name: eth0 }]\n"
+		"sockets:\n  - { name: a, proto: tcp, bind: 0.0.0.0:80, reuseport: true }\n"
+		"  - { name: b, proto: tcp, bind: 0.0.0.0:80 }\n",
+	};
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		struct rxs_scenario *sc;
+		rxs_host_t *h = NULL;
+
+		assert_int_equal(rxs_scenario_parse(&sc, texts[i], strlen(texts[i]), "t.yaml", NULL,
+						    err, sizeof(err)), 0);
+		assert_true(rxs_host_create(&h, sc, err, sizeof(err)) < 0);
+		assert_non_null(strstr(err, "sockets[1]: "));
+		assert_non_null(strstr(err, "reuseport: true on both"));
+		rxs_scenario_free(sc);
+	}
+}
+
 /* A syncookie's final ACK has no request sock to find: it goes through the listener lookup and
  * the group's selection again, with the same flow hash, and lands on the listener its SYN
  * chose. With tcp_syncookies=2 (a cookie for every SYN) the four listeners accept exactly the
@@ -2803,6 +2830,7 @@ int main(void)
 		cmocka_unit_test(test_reuseport_prog),
 		cmocka_unit_test(test_reuseport_tcp),
 		cmocka_unit_test(test_reuseport_tcp_cookies),
+		cmocka_unit_test(test_reuseport_tcp_bind_conflict),
 		cmocka_unit_test(test_tcp_sk_filter),
 		cmocka_unit_test(test_sk_reuseport),
 		cmocka_unit_test(test_sk_reuseport_lib),

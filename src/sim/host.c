@@ -535,7 +535,9 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	add_vlan_devs(h, sc);
 	for (unsigned int i = 0; i < sc->nsockets; i++)
 		if ((rc = rxs__sock_init(h, &h->sk.socks[h->sk.nsocks++], &sc->sockets[i], i)) < 0) {
-			snprintf(err, errlen, "sockets[%u]: %s", i, rxs_strerror(rc));
+			snprintf(err, errlen, "sockets[%u]: %s%s", i, rxs_strerror(rc),
+				 rc == -EADDRINUSE ? " (an earlier TCP listener is bound there: "
+				 "reuseport: true on both makes them a SO_REUSEPORT group)" : "");
 			return rc;
 		}
 	rc = rxs__proto_init(h);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "host.h"
@@ -118,6 +119,23 @@ unsigned int rxs__reuseport_index(const struct rxs_sock *sk)
 	for (unsigned int i = 0; i < ns->nsocks && &ns->socks[i] != sk; i++)
 		n += in_group(&ns->socks[i], sk);
 	return n;
+}
+
+/* inet_csk_bind_conflict() for the scenario's TCP listeners: one bound exactly like an earlier
+ * one is bind()'s -EADDRINUSE unless both have SO_REUSEPORT (the kernel also asks for the same
+ * owner, which a scenario has no notion of). */
+int rxs__reuseport_bind_check(const struct rxs_sock *sk)
+{
+	const struct rxs_netns_sock *ns = &sk->host->sk;
+
+	for (unsigned int i = 0; i < sk->index && i < ns->nsocks; i++) {
+		const struct rxs_sock *s = &ns->socks[i];
+
+		if (s->cfg.proto == IPPROTO_TCP && !s->cfg.peer.family && same_bind(s, sk) &&
+		    !(s->cfg.reuseport && sk->cfg.reuseport))
+			return -EADDRINUSE;
+	}
+	return 0;
 }
 
 /* The group's program: attached on any member, as setsockopt() on one sets reuse->prog. */

@@ -252,6 +252,9 @@ struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *
  * __udp4_lib_lookup() turn its error into NULL. */
 struct rxs_sock *rxs__reuseport_select(struct rxs_sock *sk, const struct rxs_sk_buff *skb,
 				       unsigned int hdr_len);
+/* A TCP listener bound exactly like an earlier one of the scenario: -EADDRINUSE unless both
+ * have reuseport (bind()'s conflict check); else 0. */
+int rxs__reuseport_bind_check(const struct rxs_sock *sk);
 /* udp_ehashfn()/inet_ehashfn() of @skb's 4-tuple, with the secret 0. */
 uint32_t rxs__reuseport_ehashfn(const struct rxs_sk_buff *skb);
 /* The group of @sk: its size, member @idx (NULL past the end), @sk's index in it. */

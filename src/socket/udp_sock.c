@@ -58,6 +58,10 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 	if (cfg->proto == IPPROTO_TCP && cfg->peer.family) {
 		return rxs__tcp_connect(sk);
 	} else if (cfg->proto == IPPROTO_TCP) {
+		int rc = rxs__reuseport_bind_check(sk);
+
+		if (rc)
+			return rc;
 		rxs__tcp_listen(sk);
 	} else {
 		unsigned int b = port_hash(cfg->port);
