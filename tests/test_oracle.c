@@ -114,6 +114,8 @@ static const struct {
 	/* Three TCP listeners in a SO_REUSEPORT group selected by an SEC("sk_reuseport") program
 	 * (reuseport_oracle.o) from a sockarray, one with a classic filter refusing a SYN. */
 	{ __LINE__, OWN, "tcp-reuseport-skprog", NULL, NULL },
+	/* Three UDP sockets selected by the same program; its SK_DROP is UdpNoPorts. */
+	{ __LINE__, OWN, "udp-reuseport-skprog", NULL, NULL },
 #endif
 	/* Classic BPF on sockets (tests/oracle/cases-ebpf.sh): SO_ATTACH_FILTER dropping and
 	 * trimming datagrams; a SO_REUSEPORT group whose SO_ATTACH_REUSEPORT_CBPF program picks

@@ -19,6 +19,10 @@ Modes:
   tcp-connect-ports --dst A --port P --sport-base B --count N [--wait S]
       N non-blocking connect()s from source ports B..B+N-1; each one's outcome after S seconds in
       --status; the sockets stay open until the end.
+  udp-reuseport-group  (the same options, UDP sockets: bound, not listening; each reads every
+      datagram, counted in --status by the source port's low two bits)
+  udp-send-ports --dst A --port P --sport-base B --count N --size S [--gap S]
+      N datagrams, each from its own source port B..B+N-1.
   udp-send-seq --dst A --port P --count N --size S [--gap S]
       N datagrams from one socket whose first payload byte is the datagram's number mod 256
       (the rest 1, 2, 3...), so that classic BPF can tell them apart.
@@ -165,17 +169,19 @@ def load_reuseport_prog(path, prog, mapname):
 
 def tcp_reuseport_group(a, st, deadline, ready):
     n = a.socks
-    backlogs = [int(x) for x in a.backlog.split(",")]
+    udp = a.mode == "udp-reuseport-group"
+    backlogs = [int(x) for x in a.backlog.split(",")] if not udp else [0] * n
     keep, socks = [], []
     for i in range(n):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if udp else socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         if a.filter and i == a.filter_on:
             buf, prog = sock_fprog(a.filter)
             keep.append(buf)
             s.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, prog)
         s.bind((a.addr, a.port))
-        s.listen(backlogs[i])
+        if not udp:
+            s.listen(backlogs[i])
         socks.append(s)
     if a.bpf_obj:
         lib, obj, pfd, mfd = load_reuseport_prog(a.bpf_obj, a.bpf_prog, a.bpf_map)
@@ -191,8 +197,38 @@ def tcp_reuseport_group(a, st, deadline, ready):
               bpf_obj=a.bpf_obj, bpf_prog=a.bpf_prog, slots=a.slots)
     write_status(a.status, st)
     ready()
+    if udp:
+        for e in st["listeners"]:
+            e.update(datagrams_read=0, sports={})
     while time.monotonic() < deadline:
-        time.sleep(0.2)
+        if not udp:
+            time.sleep(0.2)
+            continue
+        r, _, _ = select.select(socks, [], [], 0.2)
+        for s in r:
+            data, peer = s.recvfrom(65535)
+            e = st["listeners"][socks.index(s)]
+            e["datagrams_read"] += 1
+            k = str(peer[1] & 3)
+            e["sports"][k] = e["sports"].get(k, 0) + 1
+        if r:
+            write_status(a.status, st)
+
+
+def udp_send_ports(a, st, deadline, ready):
+    sent = 0
+    for i in range(a.count):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", a.sport_base + i))
+        s.sendto(bytes((j % 251 for j in range(a.size))), (a.dst, a.port))
+        s.close()
+        sent += 1
+        if a.gap:
+            time.sleep(a.gap)
+    st.update(sent=sent, sport_first=a.sport_base, sport_last=a.sport_base + a.count - 1)
+    write_status(a.status, st)
+    ready()
 
 
 def tcp_connect_ports(a, st, deadline, ready):
@@ -262,10 +298,12 @@ def main():
     try:
         if a.mode == "udp-group":
             udp_group(a, st, deadline, ready)
-        elif a.mode == "tcp-reuseport-group":
+        elif a.mode in ("tcp-reuseport-group", "udp-reuseport-group"):
             tcp_reuseport_group(a, st, deadline, ready)
         elif a.mode == "tcp-connect-ports":
             tcp_connect_ports(a, st, deadline, ready)
+        elif a.mode == "udp-send-ports":
+            udp_send_ports(a, st, deadline, ready)
         elif a.mode == "udp-send-seq":
             udp_send_seq(a, st, deadline, ready)
         else:

@@ -179,3 +179,41 @@ $(scn_common)
 }
 JSON
 }
+
+# ---------------------------------------------------------------- UDP sockets, an sk_reuseport
+# program
+# Three UDP sockets bound to 6340 with SO_REUSEPORT, reading every datagram; the same
+# select_oracle on the first, its sockarray holding s0, s1, s2 in slots 0..2; slot 3 is
+# SK_DROP. The client sends 40 datagrams, each from its own source port 42000..42039, 2 ms apart.
+CASES="$CASES udp-reuseport-skprog"
+case_udp_reuseport_skprog_setup() {
+    clang -O2 -g -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c "$REUSEPORT_ORACLE_SRC" \
+        -o "$OUT/reuseport_oracle.o"
+    bg srv ip netns exec "$NS_S" $PY "$BPFAPPS" udp-reuseport-group --addr "$IP_S" --port 6340 \
+        --socks 3 --bpf-obj "$OUT/reuseport_oracle.o" --bpf-prog select_oracle --bpf-map workers \
+        --slots 0,1,2 --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_udp_reuseport_skprog_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$BPFAPPS" udp-send-ports --dst "$IP_S" --port 6340 \
+        --sport-base 42000 --count 40 --size 100 --gap 0.002 \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds 30
+    wait_file "$WORK/cli.ready" 20
+    sleep 0.5
+}
+case_udp_reuseport_skprog_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "$IP_S", "port": 6340, "sockets": 3, "SO_REUSEPORT": 1,
+                 "app": "each reads every datagram",
+                 "SO_ATTACH_REUSEPORT_EBPF": "on s0: reuseport_oracle.o select_oracle; workers = {0: s0, 1: s1, 2: s2}"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "40 UDP datagrams, 100-byte payload, each from its own source port 42000..42039, 2 ms apart, to $IP_S:6340"},
+    {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
