@@ -1276,8 +1276,10 @@ static void test_neigh_unresolved(void **state)
 	assert_int_equal(fr_drops(h, RXS_DROP_NEIGH_FAILED), 3);
 	assert_int_equal(tx.unreach, 3);
 	rxs_neigh_get_stat(h, &st);
+	assert_true(st.loaded);
 	assert_int_equal(st.res_failed, 1);
 	assert_int_equal(st.queued, 0);
+	assert_int_equal(st.solicits, 3);
 	/* A later packet starts over. */
 	neigh_send(h, 1, 100, 4000000000ull);
 	assert_int_equal(rxs_host_run_until(h, 4500000000ull), 0);

@@ -8,6 +8,7 @@
 #ifndef RXSIM_PROTO_H
 #define RXSIM_PROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,10 +35,11 @@ RXS_API uint64_t rxs_tx_frames(const struct rxs_host *h);
 
 /* The neighbour table's counters, as /proc/net/stat/arp_cache names them, and rxsim's. */
 struct rxs_neigh_stat {
+	bool loaded;			/* the host has a neighbour table (neighbours:) */
 	uint64_t entries;		/* entries made (none is ever removed) */
 	uint64_t allocs;
-	uint64_t lookups;		/* a forwarded packet looked its next hop up */
-	uint64_t hits;			/* ... and found an address */
+	uint64_t lookups;		/* rxsim: a forwarded packet looked its next hop up */
+	uint64_t hits;			/* rxsim: ... and found an address */
 	uint64_t res_failed;		/* resolutions that ran out of solicitations */
 	uint64_t unresolved_discards;	/* packets the full arp_queue dropped */
 	uint64_t solicits;		/* rxsim: ARP requests sent */

@@ -346,8 +346,10 @@ uint64_t rxs__neigh_queued(const struct rxs_host *h)
 void rxs_neigh_get_stat(const struct rxs_host *h, struct rxs_neigh_stat *st)
 {
 	memset(st, 0, sizeof(*st));
-	if (h->inet.neigh)
+	if (h->inet.neigh) {
 		*st = h->inet.neigh->st;
+		st->loaded = true;
+	}
 }
 
 void rxs__neigh_destroy(struct rxs_host *h)

@@ -72,7 +72,8 @@ static const char *const causes[RXS_DROP_MAX] = {
 	[RXS_DROP_IPV6_BAD_EXTHDR] = "bad or too many IPv6 extension headers",
 	[RXS_DROP_FRAG_TOO_FAR] = "fragment too far behind the others of its datagram",
 	[RXS_DROP_DUP_FRAG] = "duplicate or overlapping fragment",
-	[RXS_DROP_PKT_TOO_BIG] = "reassembled datagram larger than 65535 bytes",
+	[RXS_DROP_PKT_TOO_BIG] =
+		"longer than the way out's MTU with DF set, or reassembled past 65535 bytes",
 	[RXS_DROP_FRAG_REASM_TIMEOUT] = "the datagram's other fragments did not arrive in time",
 	[RXS_DROP_QUEUE_PURGE] = "still queued when the queue was purged",
 	[RXS_DROP_INVALID_PROTO] =

@@ -444,6 +444,25 @@ static void json_conntrack(struct jw *w, const struct rxs_host *h)
 	jw_close(w, '}');
 }
 
+/* The neighbour table, where the host has one: /proc/net/stat/arp_cache's columns rxsim
+ * counts, and the packets still waiting for an address. */
+static void json_arp_cache(struct jw *w, const struct rxs_host *h)
+{
+	struct rxs_neigh_stat st;
+
+	rxs_neigh_get_stat(h, &st);
+	if (!st.loaded)
+		return;
+	jw_open(w, "arp_cache", '{', false);
+	jw_u64(w, "entries", st.entries);
+	jw_u64(w, "allocs", st.allocs);
+	jw_u64(w, "res_failed", st.res_failed);
+	jw_u64(w, "unresolved_discards", st.unresolved_discards);
+	jw_u64(w, "solicits", st.solicits);
+	jw_u64(w, "queued", st.queued);
+	jw_close(w, '}');
+}
+
 /* Packet sockets as PACKET_STATISTICS reports them: captured = tp_packets - tp_drops. */
 static void json_taps(struct jw *w, const struct rxs_host *h)
 {
@@ -888,6 +907,7 @@ int rxs_report_json(const struct rxs_host *h, FILE *out)
 	json_connections(&w, h);
 	json_netfilter(&w, h);
 	json_conntrack(&w, h);
+	json_arp_cache(&w, h);
 	json_taps(&w, h);
 	json_bpf(&w, h);
 	json_drops(&w, &snap);

@@ -344,6 +344,28 @@ static void k_conntrack(FILE *out, const struct rxs_host *h)
 		(unsigned long long)st.expect_delete, (unsigned long long)st.search_restart);
 }
 
+/* /proc/net/stat/arp_cache (neigh_stat_seq_show), one row, where the host has a neighbour
+ * table: rxsim counts entries, allocs, res_failed and unresolved_discards; the columns of what
+ * it does not model (garbage collection, probes received, hash growth) stay 0, and so do
+ * lookups and hits, which the kernel counts in neigh_lookup() and not on the output path. */
+static void k_arp_cache(FILE *out, const struct rxs_host *h)
+{
+	struct rxs_neigh_stat st;
+
+	rxs_neigh_get_stat(h, &st);
+	if (!st.loaded)
+		return;
+	fputs("\n# cat /proc/net/stat/arp_cache   (all CPUs in one row)\n"
+	      "entries  allocs   destroys hash_grows lookups  hits     res_failed  rcv_probes_mcast "
+	      "rcv_probes_ucast  periodic_gc_runs forced_gc_runs unresolved_discards table_fulls\n",
+	      out);
+	fprintf(out, "%08llx  %08llx %08x %08x  %08x %08x %08llx    %08x         %08x          "
+		"%08x         %08x       %08llx            %08x\n",
+		(unsigned long long)st.entries, (unsigned long long)st.allocs, 0u, 0u, 0u, 0u,
+		(unsigned long long)st.res_failed, 0u, 0u, 0u, 0u,
+		(unsigned long long)st.unresolved_discards, 0u);
+}
+
 int rxs__report_kernel(const struct rxs_host *h, FILE *out, bool all_counters)
 {
 	k_softnet(out, h);
@@ -363,6 +385,7 @@ int rxs__report_kernel(const struct rxs_host *h, FILE *out, bool all_counters)
 		rxs_ruleset_nft_print(rxs_ruleset_get(h), out);
 	}
 	k_conntrack(out, h);
+	k_arp_cache(out, h);
 	k_taps(out, h);
 	return ferror(out) ? -EIO : 0;
 }
