@@ -1953,6 +1953,95 @@ static void test_nat(void **state)
 	rxs_ruleset_destroy(nf);
 }
 
+/* ---- ICMP errors of a NATed connection: RELATED, translated inside and out ---- */
+
+static const char nat_icmp_rules[] =
+	"*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+	":POSTROUTING ACCEPT [0:0]\n"
+	"-A PREROUTING -p udp --dport 53 -j DNAT --to-destination 10.0.0.6:5300\n"
+	"COMMIT\n"
+	"*filter\n:INPUT ACCEPT [0:0]\n"
+	"-A INPUT -m conntrack --ctstate RELATED\n"
+	"COMMIT\n";
+
+/* After 1.2.3.4:1000 > 10.77.0.2:53 was DNATed to 10.0.0.6:5300, an error comes in (from a
+ * router on the way back) quoting the reply as it left, 10.77.0.2:53 > 1.2.3.4:1000. */
+static const struct {
+	int line;
+	const char *outer_dst, *inner_src;
+	uint16_t inner_sport;
+	bool related;
+	const char *want_outer_dst, *want_inner_src;	/* after PREROUTING and INPUT */
+	uint16_t want_inner_sport;
+} nat_icmp_cases[] = {
+	/* RELATED in the original direction: the quote gets the reply's source back
+	 * (10.0.0.6:5300), the outer header the DNATed destination */
+	{ __LINE__, "10.77.0.2", "10.77.0.2", 53, true, "10.0.0.6", "10.0.0.6", 5300 },
+	/* addressed elsewhere than the connection's packets: no one's (nf_conntrack_inet_error:
+	 * "outer daddr != inner"), untouched */
+	{ __LINE__, "10.77.0.9", "10.77.0.2", 53, false, "10.77.0.9", "10.77.0.2", 53 },
+	/* quoting no connection: untouched */
+	{ __LINE__, "10.77.0.2", "10.77.0.2", 99, false, "10.77.0.2", "10.77.0.2", 99 },
+};
+
+static void test_nat_icmp_errors(void **state)
+{
+	rxs_ruleset_t *nf = load(nat_icmp_rules);
+	const struct pkt flow = UDP("1.2.3.4", "10.77.0.2", 1000, 53);
+	struct rxs_nf_conntrack_stat st;
+	struct rxs_sk_buff *skb = nat_skb(&flow, true);
+	unsigned int related = 0, unmatched = 0;
+
+	(void)state;
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_PRE_ROUTING, skb, "eth0", MS), RXS_NF_ACCEPT);
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_IN, skb, "eth0", MS), RXS_NF_ACCEPT);
+	rxs_consume_skb(skb);
+	for (size_t i = 0; i < ARRAY_SIZE(nat_icmp_cases); i++) {
+		const struct pkt k = { .proto = 1, .src = "9.9.9.9", .dst = nat_icmp_cases[i].outer_dst,
+				       .type = 3, .code = 1, .inner_src = nat_icmp_cases[i].inner_src,
+				       .inner_dst = "1.2.3.4",
+				       .inner_sport = nat_icmp_cases[i].inner_sport,
+				       .inner_dport = 1000 };
+		uint8_t *p, *icmp, *in;
+		enum rxs_nf_verdict v;
+
+		skb = make_skb(&k);
+		p = skb->data;
+		icmp = p + 20;
+		in = icmp + 8;
+		/* valid sums to start from: the inner header's and the message's */
+		rxs__put_be16(in + 10, 0);
+		rxs__put_be16(in + 10, rxs__csum_fold(rxs__csum_partial(in, 20, 0)));
+		rxs__put_be16(icmp + 2, rxs__csum_fold(rxs__csum_partial(icmp, skb->len - 20, 0)));
+		rxs__put_be16(p + 10, 0);
+		rxs__put_be16(p + 10, rxs__csum_fold(rxs__csum_partial(p, 20, 0)));
+		v = rxs__nf_hook(nf, RXS_NF_INET_PRE_ROUTING, skb, "eth0", (i + 2) * MS);
+		if (v == RXS_NF_ACCEPT)
+			v = rxs__nf_hook(nf, RXS_NF_INET_LOCAL_IN, skb, "eth0", (i + 2) * MS);
+		assert_int_equal(v, RXS_NF_ACCEPT);
+		if (rxs__get_be32(p + 16) != ip4(nat_icmp_cases[i].want_outer_dst) ||
+		    rxs__get_be32(in + 12) != ip4(nat_icmp_cases[i].want_inner_src) ||
+		    rxs__get_be16(in + 20) != nat_icmp_cases[i].want_inner_sport ||
+		    rxs__get_be32(in + 16) != ip4("1.2.3.4") || rxs__get_be16(in + 22) != 1000)
+			fail_msg("case at line %d: outer to %u.%u.%u.%u, quoting %u.%u.%u.%u:%u",
+				 nat_icmp_cases[i].line, p[16], p[17], p[18], p[19], in[12], in[13],
+				 in[14], in[15], rxs__get_be16(in + 20));
+		/* every sum still verifies: the outer header, the quoted one, the message */
+		if (rxs__csum_fold(rxs__csum_partial(p, 20, 0)) ||
+		    rxs__csum_fold(rxs__csum_partial(in, 20, 0)) ||
+		    rxs__csum_fold(rxs__csum_partial(icmp, skb->len - 20, 0)))
+			fail_msg("case at line %d: a checksum does not verify", nat_icmp_cases[i].line);
+		assert_memory_equal(RXS_INET_CB(skb)->daddr, p + 16, 4);
+		related += nat_icmp_cases[i].related;
+		unmatched += !nat_icmp_cases[i].related;
+		rxs_consume_skb(skb);
+	}
+	assert_int_equal(rule(nf, 1).pkts, related);	/* -m conntrack --ctstate RELATED */
+	rxs_ruleset_get_conntrack_stat(nf, &st);
+	assert_int_equal(st.error, unmatched);		/* icmp_error */
+	rxs_ruleset_destroy(nf);
+}
+
 static void test_print(void **state)
 {
 	rxs_ruleset_t *nf = load(printer_rules);
@@ -2723,6 +2812,7 @@ int main(void)
 		cmocka_unit_test(test_conntrack_table_full),
 		cmocka_unit_test(test_notrack),
 		cmocka_unit_test(test_nat),
+		cmocka_unit_test(test_nat_icmp_errors),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_nft_matches),
 		cmocka_unit_test(test_nft_parse_errors),
