@@ -593,6 +593,38 @@ static void test_tcp_mem(void **state)
 	}
 }
 
+/* Memory pressure ends when the protocol's count falls under tcp_mem[0]: the reader's
+ * sk_mem_reclaim() gives the pages back (__sk_mem_reduce_allocated), and
+ * TCPMemoryPressuresChrono adds how long it lasted, in ms of jiffies. */
+static void test_tcp_mem_pressure_ends(void **state)
+{
+	static const int64_t mem[3] = { 1, 2, 200 };
+	static struct tx_log log;
+	struct rxs_sk_buff *skb;
+	rxs_conn_t *conn = NULL;
+	uint64_t read = 0;
+	rxs_host_t *h;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = mem_host(&log, 65536, mem, true);
+	connect_one(h, &log, 40000, 0);
+	send_run(h, &log, 0, 1000, 20, 1000, MS);
+	assert_int_equal(rxs_host_run_until(h, SEC), 0);
+	assert_int_equal(FR_MIB(h, TcpExtTCPMemoryPressures), 1);
+	assert_int_equal(FR_MIB(h, TcpExtTCPMemoryPressuresChrono), 0);
+	assert_int_equal(rxs_socket_accept(rxs_socket_get(h, 0), &conn), 0);
+	while (rxs_conn_recv(conn, &skb) == 0) {
+		read += skb->len;
+		rxs_consume_skb(skb);
+	}
+	assert_int_equal(read, 20000);
+	/* Entered at the fourth segment (the third page, 4 ms), left at the read (1 s). */
+	assert_in_range(FR_MIB(h, TcpExtTCPMemoryPressuresChrono), 990, 1000);
+	assert_int_equal(FR_MIB(h, TcpExtTCPMemoryPressures), 1);
+	rxs_host_destroy(h);
+}
+
 /* `rxsim gen tcp`: connections opened in the file (the server's SYN-ACKs included, as a
  * two-way capture has them) replay as full connections: the host skips its own frames but
  * takes their ISNs, so every client ACK completes its handshake. */
@@ -837,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_collapse_receive_queue),
 		cmocka_unit_test(test_ofo_collapse_and_prune),
 		cmocka_unit_test(test_tcp_mem),
+		cmocka_unit_test(test_tcp_mem_pressure_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -838,7 +838,7 @@ static void clamp_window(struct rxs_sock *sk)
 
 	tp->quick = 0;
 	if (sk->rcvbuf < rmem2 && !tp->rcvbuf_lock && !rxs__tcp_under_memory_pressure(sk) &&
-	    !rxs__tcp_mem_above(sk->host, 0))
+	    rxs__tcp_mem_under_min(sk->host))
 		sk->rcvbuf = RXS_MIN(sk->rmem_alloc, rmem2);
 	if (sk->rmem_alloc > sk->rcvbuf)
 		tp->rcv_ssthresh = RXS_MIN(tp->window_clamp, 2u * tp->advmss);

@@ -217,8 +217,8 @@ void rxs__tcp_forced_mem_schedule(struct rxs_sock *sk, unsigned int cpu, uint64_
 void rxs__tcp_mem_uncharge(struct rxs_sock *sk, unsigned int cpu, uint64_t now, uint32_t size);
 /* tcp_enter_memory_pressure() / tcp_leave_memory_pressure(). */
 void rxs__tcp_enter_memory_pressure(struct rxs_host *h, unsigned int cpu, uint64_t now);
-/* Whether tcp_memory_allocated is above tcp_mem[@i] (sk_prot_mem_limits()). */
-bool rxs__tcp_mem_above(const struct rxs_host *h, int i);
+/* Whether tcp_memory_allocated is under tcp_mem[0] (sk_prot_mem_limits(sk, 0)). */
+bool rxs__tcp_mem_under_min(const struct rxs_host *h);
 
 /* The handles of rxsim/socket.h are socks under types of their own, so users never see the
  * layout: a socket handle is one of h->sk.socks, a connection one a child sock of a listener.

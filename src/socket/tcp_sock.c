@@ -520,9 +520,9 @@ static void memory_allocated_add(struct rxs_host *h, unsigned int cpu, int64_t p
 		pcpu_drain(h, cpu);
 }
 
-bool rxs__tcp_mem_above(const struct rxs_host *h, int i)
+bool rxs__tcp_mem_under_min(const struct rxs_host *h)
 {
-	return h->sk.tcp_memory_allocated > h->sk.sysctl_tcp_mem[i];
+	return h->sk.tcp_memory_allocated < h->sk.sysctl_tcp_mem[0];
 }
 
 bool rxs__tcp_under_memory_pressure(const struct rxs_sock *sk)
