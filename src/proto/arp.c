@@ -20,7 +20,7 @@ static void arp_rcv_locked(struct rxs_sk_buff *skb)
 	}
 	/* arp_process(): what the neighbour table learns (neigh.c). */
 	if (rxs__get_be16(a) == 1 && rxs__get_be16(a + 2) == 0x0800 && skb->dev)
-		rxs__neigh_arp_rcv(rxs__skb_host(skb), skb->dev, a);
+		rxs__neigh_arp_rcv(rxs__skb_host(skb), skb->dev, a, skb->cpu);
 	rxs_consume_skb(skb);
 }
 

@@ -133,8 +133,9 @@ static void neigh_xmit(struct neighbour *n, struct rxs_sk_buff *skb)
 	rxs__ip_forward_send(skb, n->ha);
 }
 
-/* The queue leaves, oldest first, now that the address is known (neigh_update()). */
-static void neigh_flush(struct neighbour *n)
+/* The queue leaves, oldest first, now that the address is known (neigh_update()), from the
+ * CPU @cpu that learned it. */
+static void neigh_flush(struct neighbour *n, unsigned int cpu)
 {
 	struct rxs_host *h = n->host;
 	struct rxs_sk_buff *skb;
@@ -145,6 +146,7 @@ static void neigh_flush(struct neighbour *n)
 		n->arp_queue_len--;
 		n->arp_queue_len_bytes -= skb->truesize;
 		h->inet.neigh->st.queued--;
+		skb->cpu = cpu;
 		neigh_xmit(n, skb);
 	}
 	n->arp_queue_tail = NULL;
@@ -194,8 +196,8 @@ static void neigh_arm(struct rxs_host *h, struct neighbour *n, uint64_t t)
 	if (!nt)
 		return;
 	*nt = (struct neigh_timer){ h, n->ip, n->ifindex, ++n->timer_gen };
-	h->engine->timer_add(h, t, neigh_timer_handler, nt,
-			     RXS_TIMER_OWNS_OBJ | RXS_TIMER_SELF_LOCKED);
+	/* Not SELF_LOCKED: failing sends ICMP errors and drops packets of any CPU. */
+	h->engine->timer_add(h, t, neigh_timer_handler, nt, RXS_TIMER_OWNS_OBJ);
 }
 
 /* neigh_invalidate(): FAILED; each queued packet's sender hears it (ICMP host unreachable),
@@ -212,6 +214,7 @@ static void neigh_invalidate(struct rxs_host *h, struct neighbour *n)
 		n->arp_queue_len--;
 		n->arp_queue_len_bytes -= skb->truesize;
 		h->inet.neigh->st.queued--;
+		skb->cpu = 0;			/* the timer's CPU */
 		rxs__icmp_send(skb, 3, 1);	/* host unreachable: ipv4_link_failure() */
 		rxs_kfree_skb_reason(skb, RXS_DROP_NEIGH_FAILED);
 	}
@@ -310,7 +313,8 @@ bool rxs__neigh_output(struct rxs_sk_buff *skb, const struct rxs_netdev *dev, ui
 	return true;
 }
 
-void rxs__neigh_arp_rcv(struct rxs_host *h, const struct rxs_netdev *dev, const uint8_t *arp)
+void rxs__neigh_arp_rcv(struct rxs_host *h, const struct rxs_netdev *dev, const uint8_t *arp,
+			unsigned int cpu)
 {
 	uint16_t op = rxs__get_be16(arp + 6);
 	uint32_t sip = rxs__get_be32(arp + 14), tip = rxs__get_be32(arp + 24);
@@ -334,7 +338,7 @@ void rxs__neigh_arp_rcv(struct rxs_host *h, const struct rxs_netdev *dev, const 
 		n->nud_state = op == 2 && for_us ? NUD_REACHABLE : NUD_STALE;
 		n->timer_gen++;		/* its solicitation timer is void */
 		if (was_incomplete)
-			neigh_flush(n);
+			neigh_flush(n, cpu);
 	}
 }
 

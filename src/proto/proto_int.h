@@ -77,9 +77,10 @@ int rxs__neigh_enable(struct rxs_host *h);
 /* neigh_output() of forwarded @skb toward @nexthop on @dev: sent, queued while the address
  * is resolved, or dropped (NEIGH_*). True: the table took @skb; false: there is no table. */
 bool rxs__neigh_output(struct rxs_sk_buff *skb, const struct rxs_netdev *dev, uint32_t nexthop);
-/* What arp_process() learns from the ARP packet @arp (28 bytes) received on @dev. Under
- * arp_lock (arp_rcv's). */
-void rxs__neigh_arp_rcv(struct rxs_host *h, const struct rxs_netdev *dev, const uint8_t *arp);
+/* What arp_process() learns from the ARP packet @arp (28 bytes) received on @dev by CPU
+ * @cpu (which sends what waited for the address). Under arp_lock (arp_rcv's). */
+void rxs__neigh_arp_rcv(struct rxs_host *h, const struct rxs_netdev *dev, const uint8_t *arp,
+			unsigned int cpu);
 /* skbs waiting for an address. */
 uint64_t rxs__neigh_queued(const struct rxs_host *h);
 void rxs__neigh_destroy(struct rxs_host *h);
