@@ -336,6 +336,8 @@ struct rxs_scenario {
 	char *netfilter;		/* iptables-save text, or NULL */
 	unsigned int netfilter_line;	/* line of the file where that text starts, for errors */
 	unsigned int netfilter_indent;	/* and the columns before each of its lines */
+	char *netfilter6;		/* ip6tables-save text, or NULL */
+	unsigned int netfilter6_line, netfilter6_indent;
 	char *nftables;			/* `nft list ruleset` text or `nft -j` JSON, or NULL */
 	char *nftables_file;		/* the file it came from (nftables: { file: F }), or NULL */
 	unsigned int nftables_line;	/* where the text starts in the scenario (or 1 in the file) */

@@ -109,6 +109,10 @@ struct rxs_ruleset_opts {
 	int skip_unsupported;		/* non-zero: leave out each rule rxsim cannot read and
 					 * list it (rxs_ruleset_skipped) instead of failing */
 	uint64_t seed;			/* seed of -m statistic --mode random (0: a fixed one) */
+	/* ip6tables-save text (tables raw, mangle, filter), run at the IPv6 hooks, or NULL;
+	 * errors placed as for @text */
+	const char *text6;
+	unsigned int text6_line, text6_indent;
 };
 /* rxs_ruleset_create_at() with the options above. 0, RXS_ERULE or -ENOMEM, as it. */
 RXS_API int rxs_ruleset_create_opts(rxs_ruleset_t **nfp, const struct rxs_ruleset_opts *o,

@@ -444,6 +444,8 @@ int rxs_scenario_emit(const struct rxs_scenario *sc, FILE *f)
 	emit_neighbours(f, sc);
 	if (sc->netfilter)
 		emit_netfilter(f, "netfilter", sc->netfilter);
+	if (sc->netfilter6)
+		emit_netfilter(f, "netfilter6", sc->netfilter6);
 	if (sc->nftables_file)
 		fprintf(f, "nftables: { file: \"%s\" }\n", sc->nftables_file);
 	else if (sc->nftables)

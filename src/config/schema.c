@@ -221,29 +221,45 @@ static unsigned int block_indent(const struct cfg_ctx *c, const yaml_node_t *v)
 	return 0;
 }
 
-/* Kept verbatim; the netfilter module parses it and reports errors from netfilter_line. */
-static int set_netfilter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+/* Kept verbatim; the netfilter module parses it and reports errors from *@line. */
+static int set_rules_text(struct cfg_ctx *c, yaml_node_t *v, char **text, unsigned int *line,
+			  unsigned int *indent)
 {
-	struct rxs_scenario *sc = obj;
 	int err;
 
 	if (rxs__cfg_is_null(v)) {
-		rxs__free(sc->netfilter);
-		sc->netfilter = NULL;
+		rxs__free(*text);
+		*text = NULL;
 		return 0;
 	}
-	err = rxs__cfg_string(c, v, &sc->netfilter);
+	err = rxs__cfg_string(c, v, text);
 	if (err)
 		return err;
 	/* A block scalar's text starts on the line after its "|" or ">" indicator. */
-	sc->netfilter_line = c->set ? 0 : (unsigned int)v->start_mark.line + 1;
-	sc->netfilter_indent = 0;
+	*line = c->set ? 0 : (unsigned int)v->start_mark.line + 1;
+	*indent = 0;
 	if (!c->set && (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
 			v->data.scalar.style == YAML_FOLDED_SCALAR_STYLE)) {
-		sc->netfilter_line++;
-		sc->netfilter_indent = block_indent(c, v);
+		(*line)++;
+		*indent = block_indent(c, v);
 	}
 	return 0;
+}
+
+static int set_netfilter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	struct rxs_scenario *sc = obj;
+
+	return set_rules_text(c, v, &sc->netfilter, &sc->netfilter_line, &sc->netfilter_indent);
+}
+
+/* netfilter6: ip6tables-save text, as netfilter: holds iptables-save's. */
+static int set_netfilter6(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	struct rxs_scenario *sc = obj;
+
+	return set_rules_text(c, v, &sc->netfilter6, &sc->netfilter6_line,
+			      &sc->netfilter6_indent);
 }
 
 /* The file of nftables: { file: F }, read whole; errors name the key. */
@@ -403,6 +419,7 @@ const struct cfg_key rxs__cfg_top_keys[] = {
 	{ .name = "neighbours", .list = &rxs__cfg_neigh_list },
 	{ .name = "ipsets", .set = set_ipsets },
 	{ .name = "netfilter", .set = set_netfilter, .named = set_netfilter_opt },
+	{ .name = "netfilter6", .set = set_netfilter6 },
 	{ .name = "nftables", .set = set_nftables },
 	{ .name = "sockets", .list = &rxs__cfg_socket_list },
 	{ .name = "taps", .list = &rxs__cfg_tap_list },

@@ -30,6 +30,7 @@ void rxs_scenario_free(struct rxs_scenario *sc)
 	rxs__free(sc->bpf_maps);
 	rxs__free(sc->netfilter);
 	rxs__free(sc->nftables);
+	rxs__free(sc->netfilter6);
 	rxs__free(sc->nftables_file);
 	rxs__free(sc->ipsets);
 	rxs__free(sc->path);

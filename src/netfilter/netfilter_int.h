@@ -20,7 +20,11 @@ struct rxs_netdev;
 #define NF_MAX_MATCHES 8
 #define NF_MULTIPORT_MAX 15	/* XT_MULTI_PORTS */
 
-enum nf_table_id { NF_TABLE_RAW, NF_TABLE_MANGLE, NF_TABLE_FILTER, NF_TABLE_NAT, NF_NTABLES };
+/* The iptables tables, then ip6tables' (a separate set in the kernel, at the IPv6 hooks; no
+ * nat table: NAT is modelled for IPv4 alone). */
+enum nf_table_id { NF_TABLE_RAW, NF_TABLE_MANGLE, NF_TABLE_FILTER, NF_TABLE_NAT,
+		   NF_TABLE_RAW6, NF_TABLE_MANGLE6, NF_TABLE_FILTER6, NF_NTABLES };
+#define NF_IS_TABLE6(t) ((t) >= NF_TABLE_RAW6)
 
 enum nf_match_kind {
 	NF_M_TCP,
@@ -152,6 +156,7 @@ struct nf_match {
 		uint8_t pkttype;		/* RXS_PACKET_*: PACKET_HOST.. */
 		struct {
 			uint8_t type, code[2];	/* type 0xff: any */
+			bool v6;		/* -m icmp6 --icmpv6-type */
 		} icmp;
 		struct {
 			uint8_t mode, value;	/* NF_TTL_* */
@@ -228,6 +233,8 @@ struct nf_rule {
 	char *text;
 	uint64_t pkts, bytes;
 	uint32_t src, smsk, dst, dmsk;	/* host byte order, address already masked */
+	bool v6;			/* an ip6tables rule: the addresses are these */
+	uint8_t src6[16], smsk6[16], dst6[16], dmsk6[16];
 	uint8_t proto;			/* 0: all */
 	bool inv_src, inv_dst, inv_proto, inv_in, inv_out;
 	char iniface[NF_IFNAMSIZ];	/* "" any; a trailing '+' is a wildcard */
@@ -376,7 +383,8 @@ struct rxs_ruleset {
 	 * chains of families ip6 and inet. None: IPv6 passes no rule. */
 	struct nf_stage stages6[RXS_NF_INET_NUMHOOKS][NF_MAX_STAGES];
 	uint8_t nstages6[RXS_NF_INET_NUMHOOKS];
-	bool ct6_enabled;		/* an ip6 or inet table needs conntrack */
+	bool ct6_enabled;		/* an ip6 or inet table, or ip6tables, needs conntrack */
+	bool ct6_rules;			/* an ip6tables rule needs conntrack */
 	struct nf_rule *rules;
 	unsigned int nrules, rules_cap;
 	struct nf_chain *chains;
@@ -443,6 +451,7 @@ struct nf_parser {
 	unsigned int first_rule;	/* first rule of the open table */
 	int rc;				/* first error */
 	bool skip;			/* netfilter.unsupported=skip: list rules, do not fail */
+	bool v6;			/* ip6tables-save text (netfilter6:) */
 	bool skip_table;		/* inside a table rxsim does not have (skip mode) */
 };
 
@@ -462,7 +471,7 @@ int rxs__nf_parse_counters(const char *s, uint64_t *pkts, uint64_t *bytes);
 int rxs__nf_parse_rule(struct nf_parser *p, char **argv, unsigned int argc);
 
 int rxs__nf_parse(struct rxs_ruleset *nf, const char *text, const char *name,
-		  unsigned int first_line, unsigned int indent, bool skip, char *err,
+		  unsigned int first_line, unsigned int indent, bool skip, bool v6, char *err,
 		  size_t errlen);
 /* " (did you mean 'x'?)" for the name in @names nearest to @word, or "", in @buf. */
 const char *rxs__nf_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,

@@ -27,9 +27,16 @@ const struct nf_reject_type nf_reject_types[] = {
 	{ "icmp-host-prohibited", "host-prohib", 10, false },
 	{ "tcp-reset", "tcp-rst", 0, true },
 	{ "icmp-admin-prohibited", "admin-prohib", 13, false },
+	/* ip6tables' (libip6t_REJECT.c), ICMPv6 destination unreachable codes */
+	{ "icmp6-no-route", "no-route", 0, false },
+	{ "icmp6-adm-prohibited", "adm-prohibited", 1, false },
+	{ "icmp6-addr-unreachable", "addr-unreach", 3, false },
+	{ "icmp6-port-unreachable", "port-unreach", 4, false },
 };
 const unsigned int nf_nreject_types = ARRAY_SIZE(nf_reject_types);
 #define REJECT_PORT_UNREACH 2
+#define REJECT6_FIRST 8			/* the icmp6- types */
+#define REJECT6_PORT_UNREACH 11
 
 struct rule_ctx {
 	struct nf_parser *p;
@@ -109,6 +116,30 @@ static bool parse_addr(const char *s, uint32_t *addr, uint32_t *mask)
 	return true;
 }
 
+/* ip6tables: "a::b" or "a::b/len"; the address comes back masked. */
+static bool parse_addr6(const char *s, uint8_t *addr, uint8_t *mask)
+{
+	char buf[64];
+	char *slash;
+	uint32_t len = 128;
+
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET6, buf, addr) != 1 || (slash && !parse_u32(slash, 10, 128, &len)))
+		return false;
+	for (unsigned int i = 0; i < 16; i++) {
+		unsigned int bits = len > 8 * i ? RXS_MIN(len - 8 * i, 8u) : 0;
+
+		mask[i] = (uint8_t)(0xff00 >> bits);
+		addr[i] &= mask[i];
+	}
+	return true;
+}
+
 static const struct { const char *name; uint8_t num; } protos[] = {
 	{ "all", 0 }, { "tcp", 6 }, { "udp", 17 }, { "icmp", 1 }, { "sctp", 132 },
 	{ "udplite", 136 }, { "esp", 50 }, { "ah", 51 }, { "gre", 47 }, { "dccp", 33 },
@@ -160,7 +191,13 @@ static int opt_addr(struct rule_ctx *c, const char *opt, bool src)
 	*seen = true;
 	if (strchr(s, ','))
 		return rxs__nf_fail(c->p, "address lists ('%s') are not supported", s);
-	if (src) {
+	if (c->p->v6 && src) {
+		c->r->inv_src = take_invert(c);
+		ok = parse_addr6(s, c->r->src6, c->r->smsk6);
+	} else if (c->p->v6) {
+		c->r->inv_dst = take_invert(c);
+		ok = parse_addr6(s, c->r->dst6, c->r->dmsk6);
+	} else if (src) {
 		c->r->inv_src = take_invert(c);
 		ok = parse_addr(s, &c->r->src, &c->r->smsk);
 	} else {
@@ -223,7 +260,7 @@ static int opt_target(struct rule_ctx *c, const char *opt, bool is_goto)
 			t->kind = std[i].kind;
 			t->notrack_alias = !strcmp(s, "NOTRACK");
 			t->notrack = t->notrack_alias;
-			t->reject_with = REJECT_PORT_UNREACH;
+			t->reject_with = c->p->v6 ? REJECT6_PORT_UNREACH : REJECT_PORT_UNREACH;
 			t->log_level = 4;
 			t->ctmask = t->nfmask = 0xffffffff;
 			return 0;
@@ -270,6 +307,7 @@ static int init_match(struct rule_ctx *c, struct nf_match *m, const char *name)
 	case NF_M_ICMP:
 		m->u.icmp.type = 0xff;
 		m->u.icmp.code[1] = 0xff;
+		m->u.icmp.v6 = !strcmp(name, "icmp6");
 		c->icmp = (int)c->r->nmatches;
 		break;
 	case NF_M_TTL:
@@ -304,6 +342,24 @@ static int init_match(struct rule_ctx *c, struct nf_match *m, const char *name)
 	return 0;
 }
 
+/* The matches of one family alone: ttl and icmp are IPv4's (ip6tables has hl and icmp6);
+ * the ones keyed by a 32-bit address (addrtype, hashlimit, recent, connlimit, set) rxsim has
+ * for IPv4 only. */
+static bool family_match(bool v6, const char *name)
+{
+	static const char *const v4_only[] = { "ttl", "icmp", "addrtype", "hashlimit", "recent",
+					       "connlimit", "set" };
+	static const char *const v6_only[] = { "hl", "icmp6" };
+
+	for (unsigned int i = 0; v6 && i < ARRAY_SIZE(v4_only); i++)
+		if (!strcmp(name, v4_only[i]))
+			return false;
+	for (unsigned int i = 0; !v6 && i < ARRAY_SIZE(v6_only); i++)
+		if (!strcmp(name, v6_only[i]))
+			return false;
+	return true;
+}
+
 static int add_match(struct rule_ctx *c, const char *name)
 {
 	static const struct { const char *name; enum nf_match_kind kind; } kinds[] = {
@@ -312,6 +368,7 @@ static int add_match(struct rule_ctx *c, const char *name)
 		{ "length", NF_M_LENGTH }, { "comment", NF_M_COMMENT }, { "mark", NF_M_MARK },
 		{ "connmark", NF_M_MARK }, { "addrtype", NF_M_ADDRTYPE },
 		{ "statistic", NF_M_STATISTIC }, { "pkttype", NF_M_PKTTYPE }, { "icmp", NF_M_ICMP },
+		{ "icmp6", NF_M_ICMP },
 		{ "ttl", NF_M_TTL }, { "hl", NF_M_TTL }, { "tcpmss", NF_M_TCPMSS },
 		{ "hashlimit", NF_M_HASHLIMIT }, { "recent", NF_M_RECENT },
 		{ "connlimit", NF_M_CONNLIMIT }, { "set", NF_M_SET },
@@ -322,6 +379,12 @@ static int add_match(struct rule_ctx *c, const char *name)
 	for (unsigned int i = 0; i < ARRAY_SIZE(kinds); i++) {
 		if (strcmp(name, kinds[i].name))
 			continue;
+		if (!family_match(c->p->v6, name))
+			return rxs__nf_fail(c->p, "match '%s' is not %s's%s", name,
+					    c->p->v6 ? "ip6tables" : "iptables",
+					    c->p->v6 ? " (rxsim's IPv6 rules have no address "
+						       "tables or ttl/icmp: use hl, icmp6)"
+						     : "");
 		if (r->nmatches == NF_MAX_MATCHES)
 			return rxs__nf_fail(c->p, "too many matches (at most %d)", NF_MAX_MATCHES);
 		if ((kinds[i].kind == NF_M_TCP || kinds[i].kind == NF_M_UDP) && c->l4 >= 0)
@@ -864,31 +927,52 @@ static const struct { const char *name; uint8_t type, min, max; } icmp_codes[] =
 	{ "address-mask-request", 17, 0, 0xff }, { "address-mask-reply", 18, 0, 0xff },
 };
 
-/* --icmp-type NAME, TYPE or TYPE/CODE. */
+/* libip6t_icmp6.c's names. */
+static const struct { const char *name; uint8_t type, min, max; } icmpv6_codes[] = {
+	{ "destination-unreachable", 1, 0, 0xff }, { "no-route", 1, 0, 0 },
+	{ "communication-prohibited", 1, 1, 1 }, { "beyond-scope", 1, 2, 2 },
+	{ "address-unreachable", 1, 3, 3 }, { "port-unreachable", 1, 4, 4 },
+	{ "failed-policy", 1, 5, 5 }, { "reject-route", 1, 6, 6 },
+	{ "packet-too-big", 2, 0, 0xff }, { "time-exceeded", 3, 0, 0xff },
+	{ "ttl-zero-during-transit", 3, 0, 0 }, { "ttl-zero-during-reassembly", 3, 1, 1 },
+	{ "parameter-problem", 4, 0, 0xff }, { "bad-header", 4, 0, 0 },
+	{ "unknown-header-type", 4, 1, 1 }, { "unknown-option", 4, 2, 2 },
+	{ "echo-request", 128, 0, 0xff }, { "echo-reply", 129, 0, 0xff },
+	{ "router-solicitation", 133, 0, 0xff }, { "router-advertisement", 134, 0, 0xff },
+	{ "neighbour-solicitation", 135, 0, 0xff }, { "neighbor-solicitation", 135, 0, 0xff },
+	{ "neighbour-advertisement", 136, 0, 0xff }, { "neighbor-advertisement", 136, 0, 0xff },
+	{ "redirect", 137, 0, 0xff },
+};
+
+/* --icmp-type (--icmpv6-type for icmp6) NAME, TYPE or TYPE/CODE. */
 static int icmp_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
 {
-	const char *names[ARRAY_SIZE(icmp_codes)];
+	const char *names[ARRAY_SIZE(icmp_codes) + ARRAY_SIZE(icmpv6_codes)];
+	const char *want = m->u.icmp.v6 ? "--icmpv6-type" : "--icmp-type";
+	unsigned int n = m->u.icmp.v6 ? ARRAY_SIZE(icmpv6_codes) : ARRAY_SIZE(icmp_codes);
 	char num[16], hint[96];
 	const char *s, *slash;
 	uint32_t type, code;
 
-	if (strcmp(opt, "--icmp-type"))
+	if (strcmp(opt, want))
 		return 0;
 	m->invert = take_invert(c);
 	s = next_arg(c, opt);
 	if (!s)
 		return c->p->rc;
 	if (m->set)
-		return rxs__nf_fail(c->p, "only one '--icmp-type' allowed");
+		return rxs__nf_fail(c->p, "only one '%s' allowed", want);
 	m->set = true;
-	for (unsigned int i = 0; i < ARRAY_SIZE(icmp_codes); i++) {
-		names[i] = icmp_codes[i].name;
-		if (!strcasecmp(s, icmp_codes[i].name)) {
-			m->u.icmp.type = icmp_codes[i].type;
-			m->u.icmp.code[0] = icmp_codes[i].min;
-			m->u.icmp.code[1] = icmp_codes[i].max;
-			return 1;
-		}
+	for (unsigned int i = 0; i < n; i++) {
+		const char *name = m->u.icmp.v6 ? icmpv6_codes[i].name : icmp_codes[i].name;
+
+		names[i] = name;
+		if (strcasecmp(s, name))
+			continue;
+		m->u.icmp.type = m->u.icmp.v6 ? icmpv6_codes[i].type : icmp_codes[i].type;
+		m->u.icmp.code[0] = m->u.icmp.v6 ? icmpv6_codes[i].min : icmp_codes[i].min;
+		m->u.icmp.code[1] = m->u.icmp.v6 ? icmpv6_codes[i].max : icmp_codes[i].max;
+		return 1;
 	}
 	slash = strchr(s, '/');
 	if (strlen(s) >= sizeof(num))
@@ -898,8 +982,7 @@ static int icmp_option(struct rule_ctx *c, struct nf_match *m, const char *opt)
 		num[slash - s] = '\0';
 	if (!parse_u32(num, 10, 255, &type) || (slash && !parse_u32(slash + 1, 10, 255, &code)))
 		return rxs__nf_fail(c->p, "invalid ICMP type '%s'%s", s,
-				    rxs__nf_did_you_mean(s, names, ARRAY_SIZE(names), hint,
-							 sizeof(hint)));
+				    rxs__nf_did_you_mean(s, names, n, hint, sizeof(hint)));
 	m->u.icmp.type = (uint8_t)type;
 	m->u.icmp.code[0] = slash ? (uint8_t)code : 0;
 	m->u.icmp.code[1] = slash ? (uint8_t)code : 0xff;
@@ -1424,12 +1507,16 @@ static int target_option(struct rule_ctx *c, const char *opt)
 		s = next_arg(c, opt);
 		if (!s || no_invert(c, opt))
 			return c->p->rc;
-		for (unsigned int i = 0; i < nf_nreject_types; i++)
+		for (unsigned int i = 0; i < nf_nreject_types; i++) {
+			/* each family its own ICMP types; tcp-reset is both's */
+			if (!nf_reject_types[i].tcp_reset && (i >= REJECT6_FIRST) != c->p->v6)
+				continue;
 			if (!strcasecmp(s, nf_reject_types[i].name) ||
 			    !strcasecmp(s, nf_reject_types[i].alias)) {
 				t->reject_with = (uint8_t)i;
 				return 1;
 			}
+		}
 		return rxs__nf_fail(c->p, "unsupported reject type '%s'", s);
 	default:
 		return 0;
@@ -1471,7 +1558,7 @@ static const struct { const char *name, *needs; } all_options[] = {
 	{ "--limit-iface-in", "-m addrtype" }, { "--limit-iface-out", "-m addrtype" },
 	{ "--mode", "-m statistic" }, { "--probability", "-m statistic" },
 	{ "--every", "-m statistic" }, { "--packet", "-m statistic" },
-	{ "--pkt-type", "-m pkttype" }, { "--icmp-type", "-p icmp" },
+	{ "--pkt-type", "-m pkttype" }, { "--icmp-type", "-p icmp" }, { "--icmpv6-type", "-p ipv6-icmp" },
 	{ "--ttl-eq", "-m ttl" }, { "--ttl-lt", "-m ttl" }, { "--ttl-gt", "-m ttl" },
 	{ "--hl-eq", "-m hl" }, { "--hl-lt", "-m hl" }, { "--hl-gt", "-m hl" },
 	{ "--mss", "-m tcpmss" }, { "--hashlimit-upto", "-m hashlimit" },
@@ -1517,6 +1604,12 @@ static int unsupported_option(struct rule_ctx *c, const char *opt)
 						 sizeof(hint)));
 }
 
+/* An ip6tables table as its iptables twin, for the checks both share. */
+static unsigned int base_table(unsigned int t)
+{
+	return NF_IS_TABLE6(t) ? t - NF_TABLE_RAW6 : t;
+}
+
 static int one_option(struct rule_ctx *c, const char *opt)
 {
 	struct nf_rule *r = c->r;
@@ -1526,10 +1619,10 @@ static int one_option(struct rule_ctx *c, const char *opt)
 		rc = match_option(c, &r->m[k - 1], opt);
 	if (rc == 0 && c->seen_target)
 		rc = target_option(c, opt);
-	if (rc == 0 && !strcmp(opt, "--icmp-type") && c->icmp < 0 && r->proto == 1 &&
-	    !r->inv_proto) {
-		/* -p icmp loads the icmp match the same way */
-		if (add_match(c, "icmp"))
+	if (rc == 0 && !strcmp(opt, c->p->v6 ? "--icmpv6-type" : "--icmp-type") && c->icmp < 0 &&
+	    r->proto == (c->p->v6 ? 58 : 1) && !r->inv_proto) {
+		/* -p icmp (-p ipv6-icmp) loads the icmp (icmp6) match the same way */
+		if (add_match(c, c->p->v6 ? "icmp6" : "icmp"))
 			return c->p->rc;
 		rc = match_option(c, &r->m[c->icmp], opt);
 	}
@@ -1590,15 +1683,15 @@ static int check_match(struct rule_ctx *c, struct nf_match *m)
 			return rxs__nf_fail(c->p, "pkttype needs --pkt-type");
 		break;
 	case NF_M_ICMP:
-		if (r->proto != 1 || r->inv_proto)
+		if (m->u.icmp.v6 && (r->proto != 58 || r->inv_proto))
+			return rxs__nf_fail(c->p, "the icmp6 match needs '-p ipv6-icmp'");
+		if (!m->u.icmp.v6 && (r->proto != 1 || r->inv_proto))
 			return rxs__nf_fail(c->p, "the icmp match needs '-p icmp'");
 		break;
 	case NF_M_TTL:
 		if (!m->set)
 			return rxs__nf_fail(c->p, "%s needs one of its options",
 					    m->u.ttl.hl ? "hl" : "ttl");
-		if (m->u.ttl.hl)
-			return rxs__nf_fail(c->p, "match 'hl' is ip6tables' (use ttl)");
 		break;
 	case NF_M_TCPMSS:
 		if (!m->set)
@@ -1689,9 +1782,9 @@ static int check_rule(struct rule_ctx *c)
 		return rxs__nf_fail(c->p, "Can't use -o with %s", c->p->nf->chains[r->chain].name);
 	if (r->t.kind == NF_T_REJECT && nf_reject_types[r->t.reject_with].tcp_reset && !tcp)
 		return rxs__nf_fail(c->p, "--reject-with tcp-reset needs '-p tcp'");
-	if (r->t.kind == NF_T_REJECT && r->table != NF_TABLE_FILTER)
+	if (r->t.kind == NF_T_REJECT && base_table(r->table) != NF_TABLE_FILTER)
 		return rxs__nf_fail(c->p, "REJECT is only valid in the filter table");
-	if (r->t.kind == NF_T_CT && r->table != NF_TABLE_RAW)
+	if (r->t.kind == NF_T_CT && base_table(r->table) != NF_TABLE_RAW)
 		return rxs__nf_fail(c->p, "%s is only valid in the raw table",
 				    r->t.notrack_alias ? "NOTRACK" : "CT");
 	if (r->t.kind == NF_T_CT && !r->t.notrack)
@@ -1705,7 +1798,7 @@ static int check_rule(struct rule_ctx *c)
 				    r->t.kind == NF_T_DNAT ? "--to-destination" : "--to-source");
 	if (r->table == NF_TABLE_NAT && r->t.kind == NF_T_DROP)
 		return rxs__nf_fail(c->p, "the nat table is not for filtering: DROP is refused");
-	if (r->t.kind == NF_T_TRACE && r->table != NF_TABLE_RAW)
+	if (r->t.kind == NF_T_TRACE && base_table(r->table) != NF_TABLE_RAW)
 		return rxs__nf_fail(c->p, "TRACE is only valid in the raw table");
 	if (r->t.kind == NF_T_CONNMARK && !c->mark_set)
 		return rxs__nf_fail(c->p, "CONNMARK needs --set-xmark, --set-mark, --and-mark, "
@@ -1757,6 +1850,7 @@ static struct nf_rule *new_rule(struct nf_parser *p, unsigned int chain)
 	r = &nf->rules[nf->nrules];
 	memset(r, 0, sizeof(*r));
 	r->table = (unsigned int)p->table;
+	r->v6 = p->v6;
 	r->chain = chain;
 	r->line = p->line;
 	r->col = p->qcol + (unsigned int)(rule_text(p->quote) - p->quote);

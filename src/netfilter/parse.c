@@ -16,7 +16,8 @@
 #include "netfilter/netfilter_int.h"
 #include "rxsim/error.h"
 
-const char *const nf_table_names[NF_NTABLES] = { "raw", "mangle", "filter", "nat" };
+const char *const nf_table_names[NF_NTABLES] = { "raw", "mangle", "filter", "nat",
+						 "raw", "mangle", "filter" };
 const char *const nf_hook_chain_names[RXS_NF_INET_NUMHOOKS] = {
 	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
 };
@@ -29,6 +30,11 @@ static const unsigned int table_hooks[NF_NTABLES] = {
 			    1u << RXS_NF_INET_LOCAL_OUT,
 	[NF_TABLE_NAT] = 1u << RXS_NF_INET_PRE_ROUTING | 1u << RXS_NF_INET_LOCAL_IN |
 			 1u << RXS_NF_INET_LOCAL_OUT | 1u << RXS_NF_INET_POST_ROUTING,
+	/* ip6table_raw, ip6table_mangle, ip6table_filter: the same hooks */
+	[NF_TABLE_RAW6] = 1u << RXS_NF_INET_PRE_ROUTING | 1u << RXS_NF_INET_LOCAL_OUT,
+	[NF_TABLE_MANGLE6] = (1u << RXS_NF_INET_NUMHOOKS) - 1,
+	[NF_TABLE_FILTER6] = 1u << RXS_NF_INET_LOCAL_IN | 1u << RXS_NF_INET_FORWARD |
+			     1u << RXS_NF_INET_LOCAL_OUT,
 };
 
 const char *rxs__nf_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
@@ -152,12 +158,16 @@ static int open_table(struct nf_parser *p, const char *name)
 	if (p->table >= 0)
 		return rxs__nf_fail(p, "table %s has no COMMIT before this line",
 				    nf_table_names[p->table]);
-	for (unsigned int i = 0; i < NF_NTABLES; i++)
+	for (unsigned int i = p->v6 ? NF_TABLE_RAW6 : 0; i < (p->v6 ? NF_NTABLES : NF_TABLE_RAW6);
+	     i++)
 		if (!strcmp(name, nf_table_names[i]))
 			t = (int)i;
+	if (t < 0 && p->v6 && !strcmp(name, "nat"))
+		return rxs__nf_fail(p, "ip6tables table 'nat' is not supported (NAT is modelled "
+				    "for IPv4 only)");
 	if (t < 0)
-		return rxs__nf_fail(p, "unsupported table '%s' (rxsim has raw, mangle, filter, nat)",
-				    name);
+		return rxs__nf_fail(p, "unsupported table '%s' (rxsim has raw, mangle, filter%s)",
+				    name, p->v6 ? " for ip6tables" : ", nat");
 	if (p->nf->loaded[t])
 		return rxs__nf_fail(p, "table %s appears twice", name);
 	p->table = t;
@@ -454,11 +464,12 @@ static int parse_line(struct nf_parser *p, char *buf)
 }
 
 int rxs__nf_parse(struct rxs_ruleset *nf, const char *text, const char *name,
-		  unsigned int first_line, unsigned int indent, bool skip, char *err,
+		  unsigned int first_line, unsigned int indent, bool skip, bool v6, char *err,
 		  size_t errlen)
 {
 	struct nf_parser p = { .nf = nf, .name = name ? name : "netfilter", .err = err,
-			       .errlen = errlen, .table = -1, .indent = indent, .skip = skip };
+			       .errlen = errlen, .table = -1, .indent = indent, .skip = skip,
+			       .v6 = v6 };
 	const char *s = text ? text : "";
 	unsigned int offset = 0;
 

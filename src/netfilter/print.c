@@ -67,6 +67,21 @@ static void addr_str(uint32_t addr, uint32_t mask, char *buf, size_t len)
 	}
 }
 
+/* ip6tables: the address and its prefix length ("::/0", "fd77::/64", "fd77::1"). */
+static void addr6_str(const uint8_t *addr, const uint8_t *mask, char *buf, size_t len)
+{
+	char as[INET6_ADDRSTRLEN];
+	int plen = 0;
+
+	while (plen < 128 && mask[plen / 8] & (0x80 >> (plen % 8)))
+		plen++;
+	inet_ntop(AF_INET6, addr, as, sizeof(as));
+	if (plen == 128)
+		snprintf(buf, len, "%s", as);
+	else
+		snprintf(buf, len, "%s/%d", as, plen);
+}
+
 static void print_ports(FILE *out, const char *name, const uint16_t r[2], bool inv)
 {
 	if (r[0] == 0 && r[1] == 0xffff && !inv)
@@ -409,9 +424,15 @@ static void print_rule(FILE *out, const struct rxs_ruleset *nf, const struct nf_
 	fprintf(out, " %-6s ", buf);
 	snprintf(buf, sizeof(buf), "%s%s", r->inv_out ? "!" : "", r->outiface[0] ? r->outiface : "*");
 	fprintf(out, "%-6s ", buf);
-	addr_str(r->src, r->smsk, buf, sizeof(buf));
+	if (r->v6)
+		addr6_str(r->src6, r->smsk6, buf, sizeof(buf));
+	else
+		addr_str(r->src, r->smsk, buf, sizeof(buf));
 	fprintf(out, "%c%-19s ", r->inv_src ? '!' : ' ', buf);
-	addr_str(r->dst, r->dmsk, buf, sizeof(buf));
+	if (r->v6)
+		addr6_str(r->dst6, r->dmsk6, buf, sizeof(buf));
+	else
+		addr_str(r->dst, r->dmsk, buf, sizeof(buf));
 	fprintf(out, "%c%-19s ", r->inv_dst ? '!' : ' ', buf);
 	if (r->t.kind == NF_T_CHAIN && r->t.is_goto)
 		fputs("[goto] ", out);
@@ -444,9 +465,15 @@ static int table_id(const char *name)
 	return -1;
 }
 
+static int print_table(const rxs_ruleset_t *nf, int t, FILE *out);
+
 int rxs_ruleset_print_table(const rxs_ruleset_t *nf, const char *table, FILE *out)
 {
-	int t = table_id(table);
+	return print_table(nf, table_id(table), out);
+}
+
+static int print_table(const rxs_ruleset_t *nf, int t, FILE *out)
+{
 	const struct nf_chain *last = NULL;
 	bool first = true;
 
@@ -503,9 +530,10 @@ int rxs_ruleset_print(const rxs_ruleset_t *nf, FILE *out)
 	for (unsigned int t = 0; nf && t < NF_NTABLES; t++) {
 		if (!table_worth_printing(nf, t))
 			continue;
-		fprintf(out, "%s# iptables -t %s -L -v -n -x\n", first ? "" : "\n", nf_table_names[t]);
+		fprintf(out, "%s# %s -t %s -L -v -n -x\n", first ? "" : "\n",
+			NF_IS_TABLE6(t) ? "ip6tables" : "iptables", nf_table_names[t]);
 		first = false;
-		rxs_ruleset_print_table(nf, nf_table_names[t], out);
+		print_table(nf, (int)t, out);
 	}
 	return ferror(out) ? -EIO : 0;
 }

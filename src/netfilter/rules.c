@@ -106,13 +106,27 @@ static bool iface_match(const char *rule, const char *in)
 	return !strcmp(in, rule);
 }
 
+/* ip6_packet_match()'s addresses: masked 128-bit compares. */
+static bool addr6_match(const uint8_t *a, const uint8_t *want, const uint8_t *mask, bool inv)
+{
+	bool eq = true;
+
+	for (unsigned int i = 0; i < 16; i++)
+		eq &= (a[i] & mask[i]) == want[i];
+	return eq != inv;
+}
+
 static bool ip_match(const struct nf_rule *r, const struct nf_hook_ctx *x)
 {
 	const struct nf_pktinfo *pi = &x->pi;
 
-	if (((pi->saddr & r->smsk) != r->src) != r->inv_src)
+	if (unlikely(r->v6)) {
+		if (!addr6_match(pi->iph + 8, r->src6, r->smsk6, r->inv_src) ||
+		    !addr6_match(pi->iph + 24, r->dst6, r->dmsk6, r->inv_dst))
+			return false;
+	} else if (((pi->saddr & r->smsk) != r->src) != r->inv_src)
 		return false;
-	if (((pi->daddr & r->dmsk) != r->dst) != r->inv_dst)
+	else if (((pi->daddr & r->dmsk) != r->dst) != r->inv_dst)
 		return false;
 	if (r->iniface[0] && iface_match(r->iniface, x->in ? x->in : "") == r->inv_in)
 		return false;
@@ -268,7 +282,7 @@ static enum match_result icmp_match(const struct nf_match *m, const struct nf_pk
 
 static bool ttl_match(const struct nf_match *m, const struct nf_pktinfo *pi)
 {
-	uint8_t ttl = pi->iph[8];
+	uint8_t ttl = pi->iph[m->u.ttl.hl ? 7 : 8];	/* hl: the IPv6 hop limit */
 
 	switch (m->u.ttl.mode) {
 	case NF_TTL_EQ:
@@ -694,6 +708,7 @@ static int stage_priority(enum rxs_nf_hook hook, int stage)
 {
 	static const int table_prio[NF_NTABLES] = {
 		[NF_TABLE_RAW] = -300, [NF_TABLE_MANGLE] = -150, [NF_TABLE_FILTER] = 0,
+		[NF_TABLE_RAW6] = -300, [NF_TABLE_MANGLE6] = -150, [NF_TABLE_FILTER6] = 0,
 	};
 
 	if (stage == STAGE_NAT)
@@ -723,24 +738,38 @@ static int add_nft_stage(struct nf_stage *st, unsigned int *n, int prio, unsigne
 	return 0;
 }
 
-/* The IPv6 hooks: conntrack (nf_conntrack_l3proto_ipv6's hooks, where an ip6 or inet table
- * needs it: at -200 where the IPv4 one runs) and the base chains of families ip6 and inet.
- * NAT for IPv6 is not modelled: nat chains do not run on IPv6 (nft_build refuses those of
- * family ip6). */
+/* The IPv6 hooks: the ip6tables tables (ip6table_raw -300, mangle -150, filter 0),
+ * conntrack (nf_conntrack's IPv6 hooks, where ip6tables or an ip6 or inet table needs it: at
+ * -200 where the IPv4 one runs) and the base chains of families ip6 and inet, each after the
+ * entries of lower or equal priority. NAT for IPv6 is not modelled: nat chains do not run on
+ * IPv6 (nft_build refuses those of family ip6, parse.c ip6tables' nat table). */
 static int build_stages6(struct rxs_ruleset *nf)
 {
+	static const int8_t tables6[] = { NF_TABLE_RAW6, NF_TABLE_MANGLE6, NF_TABLE_FILTER6 };
 	const struct nft_ruleset *n6 = nf->nft;
 	bool any6 = false;
 
 	for (unsigned int t = 0; n6 && t < n6->ntables; t++)
 		any6 |= n6->tables[t].family == NFT_FAM_IP6 || n6->tables[t].family == NFT_FAM_INET;
-	nf->ct6_enabled = any6 && n6->uses_ct;
+	nf->ct6_enabled = (any6 && n6->uses_ct) || nf->ct6_rules;
 	for (unsigned int hook = 0; hook < RXS_NF_INET_NUMHOOKS; hook++) {
 		struct nf_stage *st = nf->stages6[hook];
 		unsigned int n = 0;
 
-		if (nf->ct6_enabled && hook != RXS_NF_INET_POST_ROUTING)
-			st[n++] = (struct nf_stage){ .prio = -200, .kind = NF_STAGE_CONNTRACK };
+		for (unsigned int i = 0; i < ARRAY_SIZE(tables6); i++)
+			if (nf->builtin[tables6[i]][hook] >= 0)
+				st[n++] = (struct nf_stage){
+					.prio = stage_priority((enum rxs_nf_hook)hook, tables6[i]),
+					.kind = tables6[i] };
+		if (nf->ct6_enabled && hook != RXS_NF_INET_POST_ROUTING) {
+			unsigned int pos;
+
+			for (pos = 0; pos < n && st[pos].prio <= -200; pos++)
+				;
+			memmove(&st[pos + 1], &st[pos], (n - pos) * sizeof(*st));
+			st[pos] = (struct nf_stage){ .prio = -200, .kind = NF_STAGE_CONNTRACK };
+			n++;
+		}
 		for (unsigned int i = 0; n6 && i < n6->nhooks[hook]; i++) {
 			const struct nft_hook_entry *e = &n6->hooks[hook][i];
 			const struct nft_chain *c = &n6->chains[e->chain];
@@ -909,7 +938,10 @@ int rxs_ruleset_create_opts(rxs_ruleset_t **nfp, const struct rxs_ruleset_opts *
 					err, errlen);
 	if (!rc)
 		rc = rxs__nf_parse(nf, o->text, name, first_line, o->indent,
-				   o->skip_unsupported != 0, err, errlen);
+				   o->skip_unsupported != 0, false, err, errlen);
+	if (!rc && o->text6)
+		rc = rxs__nf_parse(nf, o->text6, name, o->text6_line ? o->text6_line : 1,
+				   o->text6_indent, o->skip_unsupported != 0, true, err, errlen);
 	if (!rc && (rc = build_pclass_lists(nf)) < 0 && errlen)
 		snprintf(err, errlen, "%s: out of memory", name ? name : "netfilter");
 	if (!rc) {
@@ -929,11 +961,13 @@ int rxs_ruleset_create_opts(rxs_ruleset_t **nfp, const struct rxs_ruleset_opts *
 	for (unsigned int i = 0; i < nf->nrules; i++) {
 		const struct nf_rule *r = &nf->rules[i];
 
-		nf->ct_enabled |= r->t.kind == NF_T_CT || r->t.kind == NF_T_CONNMARK;
+		bool ct = r->t.kind == NF_T_CT || r->t.kind == NF_T_CONNMARK;
+
 		for (unsigned int m = 0; m < r->nmatches; m++)
-			nf->ct_enabled |= r->m[m].kind == NF_M_CONNTRACK ||
-					  r->m[m].kind == NF_M_CONNLIMIT ||
-					  (r->m[m].kind == NF_M_MARK && r->m[m].u.mark.ct);
+			ct |= r->m[m].kind == NF_M_CONNTRACK || r->m[m].kind == NF_M_CONNLIMIT ||
+			      (r->m[m].kind == NF_M_MARK && r->m[m].u.mark.ct);
+		nf->ct_enabled |= ct;
+		nf->ct6_rules |= ct && r->v6;	/* nf_ct_netns_get(NFPROTO_IPV6) */
 	}
 	/* iptable_nat registers its chains' rules with the NAT core at all four hooks. */
 	for (unsigned int hook = 0; nf->loaded[NF_TABLE_NAT] && hook < RXS_NF_INET_NUMHOOKS; hook++)

@@ -57,6 +57,7 @@ static struct rxs_scenario *scenario_copy(const struct rxs_scenario *sc)
 	c->path = dup_or_null(sc->path, &ok);
 	c->dir = dup_or_null(sc->dir, &ok);
 	c->netfilter = dup_or_null(sc->netfilter, &ok);
+	c->netfilter6 = dup_or_null(sc->netfilter6, &ok);
 	c->nftables = dup_or_null(sc->nftables, &ok);
 	c->nftables_file = dup_or_null(sc->nftables_file, &ok);
 	c->ipsets = dup_or_null(sc->ipsets, &ok);
@@ -191,14 +192,15 @@ static int open_taps(struct rxs_host *h, char *err, size_t errlen)
 	return 0;
 }
 
-/* The iptables-save rules and the nftables rule set of the scenario, in one rule set as the
- * kernel runs them at the same hooks; errors name the file, line and column. */
+/* The iptables-save rules (ip6tables' too) and the nftables rule set of the scenario, in one
+ * rule set as the kernel runs them at the same hooks; errors name the file, line and
+ * column. */
 static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 {
 	const struct rxs_scenario *sc = h->sc;
 	int rc;
 
-	if (!sc->netfilter && !sc->nftables)
+	if (!sc->netfilter && !sc->netfilter6 && !sc->nftables)
 		return 0;
 	const struct rxs_ruleset_opts o = {
 		.text = sc->netfilter, .name = sc->path ? sc->path : "netfilter",
@@ -206,6 +208,8 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 		.indent = sc->netfilter_indent, .ipsets = sc->ipsets,
 		.ipsets_line = sc->ipsets_line ? sc->ipsets_line : 1,
 		.skip_unsupported = sc->netfilter_skip, .seed = sc->run.seed,
+		.text6 = sc->netfilter6, .text6_line = sc->netfilter6_line,
+		.text6_indent = sc->netfilter6_indent,
 	};
 
 	rc = rxs_ruleset_create_opts(&h->nf.rules, &o, err, errlen);
