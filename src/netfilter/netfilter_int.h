@@ -233,7 +233,9 @@ struct nf_rule {
 	char *text;
 	uint64_t pkts, bytes;
 	uint32_t src, smsk, dst, dmsk;	/* host byte order, address already masked */
-	bool v6;			/* an ip6tables rule: the addresses are these */
+	/* An ip6tables rule: its addresses are these (the IPv4 ones stay 0/0, matching all, so
+	 * an IPv4 rule's walk tests none of them) */
+	bool v6, inv_src6, inv_dst6;
 	uint8_t src6[16], smsk6[16], dst6[16], dmsk6[16];
 	uint8_t proto;			/* 0: all */
 	bool inv_src, inv_dst, inv_proto, inv_in, inv_out;

@@ -192,10 +192,10 @@ static int opt_addr(struct rule_ctx *c, const char *opt, bool src)
 	if (strchr(s, ','))
 		return rxs__nf_fail(c->p, "address lists ('%s') are not supported", s);
 	if (c->p->v6 && src) {
-		c->r->inv_src = take_invert(c);
+		c->r->inv_src6 = take_invert(c);
 		ok = parse_addr6(s, c->r->src6, c->r->smsk6);
 	} else if (c->p->v6) {
-		c->r->inv_dst = take_invert(c);
+		c->r->inv_dst6 = take_invert(c);
 		ok = parse_addr6(s, c->r->dst6, c->r->dmsk6);
 	} else if (src) {
 		c->r->inv_src = take_invert(c);

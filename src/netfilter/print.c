@@ -428,12 +428,12 @@ static void print_rule(FILE *out, const struct rxs_ruleset *nf, const struct nf_
 		addr6_str(r->src6, r->smsk6, buf, sizeof(buf));
 	else
 		addr_str(r->src, r->smsk, buf, sizeof(buf));
-	fprintf(out, "%c%-19s ", r->inv_src ? '!' : ' ', buf);
+	fprintf(out, "%c%-19s ", r->inv_src || r->inv_src6 ? '!' : ' ', buf);
 	if (r->v6)
 		addr6_str(r->dst6, r->dmsk6, buf, sizeof(buf));
 	else
 		addr_str(r->dst, r->dmsk, buf, sizeof(buf));
-	fprintf(out, "%c%-19s ", r->inv_dst ? '!' : ' ', buf);
+	fprintf(out, "%c%-19s ", r->inv_dst || r->inv_dst6 ? '!' : ' ', buf);
 	if (r->t.kind == NF_T_CHAIN && r->t.is_goto)
 		fputs("[goto] ", out);
 	for (unsigned int i = 0; i < r->nmatches; i++)

@@ -120,13 +120,9 @@ static bool ip_match(const struct nf_rule *r, const struct nf_hook_ctx *x)
 {
 	const struct nf_pktinfo *pi = &x->pi;
 
-	if (unlikely(r->v6)) {
-		if (!addr6_match(pi->iph + 8, r->src6, r->smsk6, r->inv_src) ||
-		    !addr6_match(pi->iph + 24, r->dst6, r->dmsk6, r->inv_dst))
-			return false;
-	} else if (((pi->saddr & r->smsk) != r->src) != r->inv_src)
+	if (((pi->saddr & r->smsk) != r->src) != r->inv_src)
 		return false;
-	else if (((pi->daddr & r->dmsk) != r->dst) != r->inv_dst)
+	if (((pi->daddr & r->dmsk) != r->dst) != r->inv_dst)
 		return false;
 	if (r->iniface[0] && iface_match(r->iniface, x->in ? x->in : "") == r->inv_in)
 		return false;
@@ -134,6 +130,9 @@ static bool ip_match(const struct nf_rule *r, const struct nf_hook_ctx *x)
 		return false;
 	if (r->proto && (pi->proto != r->proto) != r->inv_proto)
 		return false;
+	if (unlikely(r->v6))
+		return addr6_match(pi->iph + 8, r->src6, r->smsk6, r->inv_src6) &&
+		       addr6_match(pi->iph + 24, r->dst6, r->dmsk6, r->inv_dst6);
 	return true;
 }
 
@@ -468,12 +467,9 @@ RXS_NOINLINE void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, ui
 	unsigned int depth = nf->nchains + 1;	/* one walk's frames, at most */
 	struct nf_pkt_save saved = { .pkt = nf->cur, .up = nf->outer };
 
-	if (tcp_reset) {
+	if (tcp_reset && !x->pi.v6) {
 		/* Counted, not built or walked: nothing nests. */
-		if (x->pi.v6)
-			rxs__nf_send_reset6(x->skb, &p);
-		else
-			rxs__nf_send_reset(x->skb, &p);
+		rxs__nf_send_reset(x->skb, &p);
 		return;
 	}
 	/* Nesting stops at NF_NEST_MAX walks: icmp_send() answers no ICMP error, so an
@@ -483,7 +479,10 @@ RXS_NOINLINE void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, ui
 	memset(&nf->cur, 0, sizeof(nf->cur));
 	nf->outer = &saved;
 	nf->frames = frames + depth;
-	if (x->pi.v6)
+	/* IPv6's RST is built and crosses OUTPUT (nf_send_reset6 -> ip6_local_out) */
+	if (x->pi.v6 && tcp_reset)
+		rxs__nf_send_reset6(x->skb, &p);
+	else if (x->pi.v6)
 		rxs__nf_send_unreach6(x->skb, &p, icmp_code);
 	else
 		rxs__nf_send_unreach(x->skb, &p, icmp_code);

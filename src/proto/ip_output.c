@@ -238,9 +238,9 @@ static void ip_finish_output(struct rxs_sk_buff *skb)
  * there and no user function: those are IPv4's). */
 static void ip_output(struct rxs_sk_buff *skb)
 {
-	bool v6 = RXS_INET_CB(skb)->family == AF_INET6;
-
-	rxs__mib_inc(rxs__skb_sd(skb), v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
+	/* IPv6's Ip6OutRequests was counted before LOCAL_OUT (rxs__ip_output). */
+	if (RXS_INET_CB(skb)->family != AF_INET6)
+		rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_IpOutRequests);
 	if (rxs__nf_hook_run(skb, RXS_NF_INET_POST_ROUTING, ip_finish_output))
 		ip_finish_output(skb);
 }
@@ -259,7 +259,8 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 		unsigned int iplen = 20 + l4len;
 		unsigned int nfrags = out_nfrags(v6, o->proto, iplen, out_mtu(o->dev));
 
-		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
+		if (!(v6 && o->local_out))
+			rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
 		if (!v6)
 			count_transmit(sd, iplen, nfrags);
 		else
@@ -273,6 +274,8 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 		return false;
 	if (o->ct_from && !v6)
 		rxs__nf_ct_attach(skb, o->ct_from);	/* icmp_glue_bits() */
+	if (v6 && !o->local_out)
+		rxs__mib_inc(sd, RXS_MIB_Ip6OutRequests);	/* ip6_xmit(), __ip6_make_skb() */
 	/* __ip_local_out(): LOCAL_OUT runs the rule tables and the users' functions in one
 	 * walk, as on receive; false when netfilter dropped, queued or stole the packet. */
 	if (!rxs__nf_hook_run(skb, RXS_NF_INET_LOCAL_OUT, ip_output))

@@ -9,6 +9,7 @@
  * it: --tx and the taps do not see it.
  */
 #include <stdbool.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "internal.h"
@@ -49,9 +50,11 @@ void rxs__nf_send_reset(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt 
 
 /* nf_reject_ipv6.c. nf_send_unreach6(): icmpv6_send() of a destination unreachable (type 1)
  * with its rate limits. nf_send_reset6(): the RST (60 bytes: the IPv6 header and a bare TCP
- * header) leaves by ip6_local_out(), which, unlike IPv4's __ip_local_out(), counts no
- * Ip6OutRequests: only ip6_finish_output2()'s Ip6OutTransmits and Ip6OutOctets (oracle
- * nft6-reject: 10 RSTs, Ip6OutRequests 14 = the ICMPv6 messages alone). */
+ * header, nf_reject_ip6_tcphdr_put()) is built and leaves by ip6_local_out(): it crosses
+ * OUTPUT and POSTROUTING, and, unlike IPv4's __ip_local_out(), counts no Ip6OutRequests,
+ * only ip6_finish_output2()'s Ip6OutTransmits and Ip6OutOctets (oracle nft6-reject: 10 RSTs,
+ * Ip6OutRequests 14 = the ICMPv6 messages alone; ip6t-reject: OUTPUT's policy counts the
+ * RSTs). */
 void rxs__nf_send_unreach6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p,
 			   uint8_t code)
 {
@@ -63,8 +66,32 @@ void rxs__nf_send_reset6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt
 {
 	if (!reject_allowed(skb, p))
 		return;
-	if (!p->l4 || p->l4len < 20 || p->l4[13] & 0x04 || RXS_INET_CB(skb)->route != RXS_RTN_LOCAL)
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	const uint8_t *oth = p->l4;
+	uint8_t th[20] = { 0 };
+	struct rxs_out o = {
+		.family = AF_INET6, .saddr = cb->daddr, .daddr = cb->saddr, .proto = IPPROTO_TCP,
+		.peer_mac = rxs_skb_mac_header(skb) + 6, .dev = skb->dev, .csum_at = 16,
+		.local_out = true,
+	};
+
+	if (!p->l4 || p->l4len < 20 || oth[13] & 0x04 || cb->route != RXS_RTN_LOCAL)
 		return;
-	rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_Ip6OutTransmits);
-	rxs__mib_add(rxs__skb_sd(skb), RXS_MIB_Ip6OutOctets, 60);
+	/* nf_reject_ip6_tcphdr_put(): ports swapped; after an ACK the RST takes its ack_seq,
+	 * else it acknowledges the segment (SYN and FIN count one) */
+	memcpy(th, oth + 2, 2);
+	memcpy(th + 2, oth, 2);
+	th[12] = 5 << 4;
+	if (oth[13] & 0x10) {
+		memcpy(th + 4, oth + 8, 4);
+		th[13] = 0x04;
+	} else {
+		unsigned int doff = (oth[12] >> 4) * 4u;
+		uint32_t ack = rxs__get_be32(oth + 4) + !!(oth[13] & 0x02) + !!(oth[13] & 0x01) +
+			       (p->l4len > doff ? p->l4len - doff : 0);
+
+		rxs__put_be32(th + 8, ack);
+		th[13] = 0x14;
+	}
+	rxs__ip_output(rxs__skb_sd(skb), &o, th, sizeof(th));
 }

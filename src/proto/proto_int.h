@@ -26,6 +26,10 @@ struct rxs_out {
 	/* An ICMP error's offending packet, whose connection the error joins (nf_ct_attach). */
 	const struct rxs_sk_buff *ct_from;
 	uint8_t tos;			/* the IPv4 TOS byte */
+	/* IPv6 sent by ip6_local_out() itself (nf_send_reset6), which counts no Ip6OutRequests:
+	 * IPv6's senders count it before LOCAL_OUT (ip6_xmit, __ip6_make_skb), this one has
+	 * none. */
+	bool local_out;
 };
 
 /* What the host's frames out go to (tx.c): the user's callback and the --tx capture, in
