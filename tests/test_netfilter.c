@@ -2732,6 +2732,117 @@ static void test_nft_ipv6_families(void **state)
 	rxs_ruleset_destroy(ip6);
 }
 
+/* ip6tables-save text (netfilter6:): its tables run at the IPv6 hooks, the iptables ones at
+ * IPv4's; IPv6 prefixes, hl, icmp6, REJECT's ICMPv6 types; IPv4-only matches refused. */
+static rxs_ruleset_t *load6(const char *text6, char *err, size_t errlen)
+{
+	const struct rxs_ruleset_opts o = {
+		.text = "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p udp --dport 9 -j DROP\nCOMMIT\n",
+		.name = "s.yaml", .first_line = 1, .text6 = text6, .text6_line = 30,
+	};
+	rxs_ruleset_t *nf = NULL;
+
+	if (rxs_ruleset_create_opts(&nf, &o, err, errlen))
+		return NULL;
+	return nf;
+}
+
+static const struct {
+	int line;
+	const char *rule;
+	struct pkt pkt;
+	enum rxs_nf_verdict verdict;
+} ip6t_cases[] = {
+	{ __LINE__, "-s fd00::/64 -j DROP", UDP("fd00::9", "fd77::2", 1, 2), RXS_NF_DROP },
+	{ __LINE__, "-s fd00::/64 -j DROP", UDP("fd01::9", "fd77::2", 1, 2), RXS_NF_ACCEPT },
+	{ __LINE__, "! -s fd00::/64 -j DROP", UDP("fd01::9", "fd77::2", 1, 2), RXS_NF_DROP },
+	{ __LINE__, "-s fd00::9/128 -d fd77::2 -j DROP", UDP("fd00::9", "fd77::2", 1, 2),
+	  RXS_NF_DROP },
+	{ __LINE__, "-d fd77::3 -j DROP", UDP("fd00::9", "fd77::2", 1, 2), RXS_NF_ACCEPT },
+	{ __LINE__, "-p udp -m udp --dport 2 -j DROP", UDP("fd00::9", "fd77::2", 1, 2),
+	  RXS_NF_DROP },
+	{ __LINE__, "-p tcp --syn -j DROP", TCP("fd00::9", "fd77::2", 1, 2, 0x02), RXS_NF_DROP },
+	/* -p is the transport past the extension headers */
+	{ __LINE__, "-p udp --dport 2 -j DROP",
+	  { .proto = 17, .src = "fd00::9", .dst = "fd77::2", .sport = 1, .dport = 2,
+	    .payload = 100, .hbh = true }, RXS_NF_DROP },
+	{ __LINE__, "-m hl --hl-eq 64 -j DROP", UDP("fd00::9", "fd77::2", 1, 2), RXS_NF_DROP },
+	{ __LINE__, "-m hl --hl-lt 64 -j DROP", UDP("fd00::9", "fd77::2", 1, 2), RXS_NF_ACCEPT },
+	{ __LINE__, "-p ipv6-icmp --icmpv6-type echo-request -j DROP",
+	  ICMP6("fd00::9", "fd77::2", 128), RXS_NF_DROP },
+	{ __LINE__, "-p ipv6-icmp -m icmp6 --icmpv6-type 129 -j DROP",
+	  ICMP6("fd00::9", "fd77::2", 128), RXS_NF_ACCEPT },
+	{ __LINE__, "-m conntrack --ctstate NEW -j DROP", UDP("fd00::9", "fd77::2", 1, 2),
+	  RXS_NF_DROP },
+	{ __LINE__, "-p udp -j REJECT", UDP("fd00::9", "fd77::2", 1, 2), RXS_NF_DROP },
+	{ __LINE__, "-p udp -j REJECT --reject-with icmp6-adm-prohibited",
+	  UDP("fd00::9", "fd77::2", 1, 2), RXS_NF_DROP },
+	{ __LINE__, "-p tcp -j REJECT --reject-with tcp-reset", TCP("fd00::9", "fd77::2", 1, 2, 0x02),
+	  RXS_NF_DROP },
+	/* the IPv6 tables do not see IPv4, nor the IPv4 ones IPv6 */
+	{ __LINE__, "-j DROP", UDP("10.0.0.9", "10.77.0.2", 1, 2), RXS_NF_ACCEPT },
+	{ __LINE__, "-p tcp -j ACCEPT", UDP("fd00::9", "fd77::2", 1, 9), RXS_NF_ACCEPT },
+};
+
+static void test_ip6tables(void **state)
+{
+	char text[512], err[512];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(ip6t_cases); i++) {
+		rxs_ruleset_t *nf;
+		struct rxs_ruleset_rule_info r;
+		enum rxs_nf_verdict v;
+
+		snprintf(text, sizeof(text), "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT %s\nCOMMIT\n",
+			 ip6t_cases[i].rule);
+		nf = load6(text, err, sizeof(err));
+		if (!nf)
+			fail_msg("case at line %d refused: %s", ip6t_cases[i].line, err);
+		v = run(nf, &ip6t_cases[i].pkt, 0);
+		r = rule(nf, 1);
+		if (v != ip6t_cases[i].verdict || strcmp(r.table, "filter") ||
+		    r.pkts != (ip6t_cases[i].verdict == RXS_NF_DROP))
+			fail_msg("case at line %d: verdict %d, %llu packets", ip6t_cases[i].line, v,
+				 (unsigned long long)r.pkts);
+		rxs_ruleset_destroy(nf);
+	}
+}
+
+static const struct {
+	int line;
+	const char *text;
+	const char *msg;
+} ip6t_error_cases[] = {
+	{ __LINE__, "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n",
+	  "s.yaml:30:1: *nat: ip6tables table 'nat' is not supported (NAT is modelled for IPv4 only)" },
+	{ __LINE__, "*filter\n-A INPUT -s 10.0.0.1 -j DROP\nCOMMIT\n",
+	  "s.yaml:31:13: -A INPUT -s 10.0.0.1 -j DROP: bad address '10.0.0.1'" },
+	{ __LINE__, "*filter\n-A INPUT -m ttl --ttl-eq 1 -j DROP\nCOMMIT\n",
+	  "s.yaml:31:13: -A INPUT -m ttl --ttl-eq 1 -j DROP: match 'ttl' is not ip6tables's (rxsim's "
+	  "IPv6 rules have no address tables or ttl/icmp: use hl, icmp6)" },
+	{ __LINE__, "*filter\n-A INPUT -p udp -j REJECT --reject-with icmp-port-unreachable\nCOMMIT\n",
+	  "s.yaml:31:41: -A INPUT -p udp -j REJECT --reject-with icmp-port-unreachable: "
+	  "unsupported reject type 'icmp-port-unreachable'" },
+	{ __LINE__, "*filter\n-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type echo-requets -j DROP\nCOMMIT\n",
+	  "s.yaml:31:46: -A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type echo-requets -j DROP: invalid "
+	  "ICMP type 'echo-requets' (did you mean 'echo-request'?)" },
+};
+
+static void test_ip6tables_errors(void **state)
+{
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(ip6t_error_cases); i++) {
+		rxs_ruleset_t *nf = load6(ip6t_error_cases[i].text, err, sizeof(err));
+
+		if (nf || strcmp(err, ip6t_error_cases[i].msg))
+			fail_msg("case at line %d: got \"%s\"", ip6t_error_cases[i].line,
+				 nf ? "(loaded)" : err);
+	}
+}
+
 static void test_nft_ingress(void **state)
 {
 	static const char yaml[] =
@@ -2825,6 +2936,8 @@ int main(void)
 		cmocka_unit_test(test_nft_ingress),
 		cmocka_unit_test(test_nft_ipv6_conntrack),
 		cmocka_unit_test(test_nft_ipv6_families),
+		cmocka_unit_test(test_ip6tables),
+		cmocka_unit_test(test_ip6tables_errors),
 	};
 
 	return cmocka_run_group_tests(tests, setup_host, teardown_host);
