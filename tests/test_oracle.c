@@ -142,6 +142,9 @@ static const struct {
 	{ __LINE__, OWN, "nft6-reject", "scenario-nft-json.yaml", NULL },
 	{ __LINE__, OWN, "nft6-ct", NULL, NULL },
 	{ __LINE__, OWN, "nft6-ct", "scenario-nft-json.yaml", NULL },
+	/* nft6-reject's rules as ip6tables-restore loaded them (netfilter6:), with OUTPUT's
+	 * policy counting the RSTs nf_send_reset6() sends through LOCAL_OUT. */
+	{ __LINE__, OWN, "ip6t-reject", NULL, NULL },
 };
 
 /* Cases whose frames out are held to the kernel's too: what rxsim writes with --tx from the

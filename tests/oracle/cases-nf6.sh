@@ -125,3 +125,59 @@ $(scn_common)
 }
 JSON
 }
+
+CASES="$CASES ip6t-reject"
+
+# ---------------------------------------------------------------- the same with ip6tables
+# nft6-reject's rules as ip6tables-restore loads them (iptables 1.8.9, the nf_tables
+# backend: the rules become an ip6 filter table of xt matches), with the same traffic;
+# `ip6tables-save -c` after the traffic gives the rule and policy counters.
+IP6T_REJECT_RULES='*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -s fd77::1/128 -p udp -m udp --dport 6500 -j REJECT --reject-with icmp6-port-unreachable
+-A INPUT -s fd77::/64 -p tcp -m tcp --dport 5500 -j REJECT --reject-with tcp-reset
+-A INPUT -p udp -m udp --dport 6501 -j REJECT --reject-with icmp6-adm-prohibited
+-A INPUT -p udp -m hl --hl-eq 64 -m udp --dport 6502 -j DROP
+-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT
+-A INPUT
+COMMIT'
+case_ip6t_reject_setup() {
+    tcpwin_ipv6_on
+    echo "$IP6T_REJECT_RULES" | ns_s ip6tables-restore
+    ns_s ip6tables-save -c >"$SNAP/ip6tables-save-before.txt" 2>&1 || true
+}
+case_ip6t_reject_traffic() {
+    ns_c timeout 20 $PY "$TCPWIN_PY" udp-send --v6 --dst fd77::2 --port 6500 --count 20 --size 100 \
+        --status "$WORK/cli1.json"
+    sleep 0.3
+    nf6_connect_burst fd77::2 5500 10
+    ns_c timeout 20 $PY "$TCPWIN_PY" udp-send --v6 --dst fd77::2 --port 6501 --count 5 --size 100 \
+        --status "$WORK/cli2.json"
+    ns_c timeout 20 $PY "$TCPWIN_PY" udp-send --v6 --dst fd77::2 --port 6502 --count 5 --size 100 \
+        --status "$WORK/cli3.json"
+    ns_c timeout 10 ping -6 -n -c 3 -i 0.2 -W 1 fd77::2 >"$WORK/ping.out" 2>&1 || true
+    sleep 0.3
+    ns_s ip6tables-save -c >"$SNAP/ip6tables-save-after.txt" 2>&1 || true
+    ns_s ip6tables -L -v -n -x >"$SNAP/ip6tables-L-after.txt" 2>&1 || true
+    tcpwin_end
+}
+case_ip6t_reject_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {"net.ipv6.conf.all.disable_ipv6": 0},
+  "listeners": [],
+  "ip6tables_rules": {"server": $(jstr "$IP6T_REJECT_RULES")},
+  "nft_rules": {"server": "", "client": "freeze at end; ICMPv6 types 130-136 and 143 dropped"},
+  "client_actions": [
+    {"t": 0, "action": "IPv6: fd77::1/64 (client), fd77::2/64 (server), nodad, static neighbours"},
+    {"action": "20 UDP datagrams (100 bytes) back-to-back to [fd77::2]:6500, 0.3 s"},
+    {"action": "10 non-blocking connect() to [fd77::2]:5500, 1 s"},
+    {"action": "5 UDP datagrams to [fd77::2]:6501, 5 to [fd77::2]:6502, 3 pings 0.2 s apart, 0.3 s"},
+    {"action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
