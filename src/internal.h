@@ -73,41 +73,51 @@ static inline void rxs__put_be32(uint8_t *p, uint32_t v)
  * rxs__csum_partial() adds @len bytes at @p to @sum; rxs__csum_fold() folds to 16 bits,
  * already complemented, ready to store (0 when verifying a valid checksum).
  *
- * Big-endian 16-bit words are summed; an odd last byte is the high half of a zero-padded
- * word. Eight bytes are added at a time as two 32-bit words: 2^16 = 1 modulo 0xffff, so the
- * folded sum is the same, and the 64-bit accumulator cannot overflow below 16 GiB.
+ * The sum is the same in any byte order (RFC 1071 1.2.B): words are added as the machine
+ * reads them, eight bytes at a time into 64 bits with the carry added back in (2^16 = 1
+ * modulo 0xffff, so the 16-bit sum is unchanged), folded to 16 bits and turned into the
+ * sum of the big-endian words once at the end; an odd last byte is the high half of a
+ * zero-padded word. No word is byte-swapped: a 1,448-byte segment is 181 adds with carry.
  */
 static inline uint32_t rxs__csum_partial(const void *p, size_t len, uint32_t sum)
 {
 	const uint8_t *b = p;
-	uint64_t acc = sum;
+	uint64_t acc = 0, tail = 0, r;
 
 	for (; len >= 8; b += 8, len -= 8) {
 		uint64_t w;
 
 		memcpy(&w, b, 8);
-		w = be64toh(w);
-		acc += (w >> 32) + (w & 0xFFFFFFFFu);
+		acc += w;
+		acc += acc < w;
 	}
 	/* At most 7 bytes are left: a 32-bit word, a 16-bit one, a byte. */
 	if (len >= 4) {
 		uint32_t w;
 
 		memcpy(&w, b, 4);
-		acc += be32toh(w);
+		tail = w;
 		b += 4;
 		len -= 4;
 	}
 	if (len >= 2) {
-		acc += (uint32_t)(b[0] << 8 | b[1]);
+		uint16_t w;
+
+		memcpy(&w, b, 2);
+		tail += w;
 		b += 2;
 		len -= 2;
 	}
 	if (len)
-		acc += (uint32_t)b[0] << 8;
-	while (acc >> 32)
-		acc = (acc & 0xFFFFFFFFu) + (acc >> 32);
-	return (uint32_t)acc;
+		tail += be16toh((uint16_t)(b[0] << 8));
+	acc += tail;
+	acc += acc < tail;
+	acc = (acc & 0xFFFFFFFFu) + (acc >> 32);
+	acc = (acc & 0xFFFFu) + (acc >> 16);
+	acc = (acc & 0xFFFFu) + (acc >> 16);
+	acc = (acc & 0xFFFFu) + (acc >> 16);
+	r = (uint64_t)sum + be16toh((uint16_t)acc);
+	return (uint32_t)((r & 0xFFFFFFFFu) + (r >> 32));
 }
 
 static inline uint16_t rxs__csum_fold(uint32_t sum)
