@@ -340,8 +340,12 @@ bool rxs__nf_ingress(struct rxs_host *h, struct rxs_sk_buff *skb)
 
 	x.in = skb->dev ? skb->dev->cfg.name : "";
 	x.now_ns = rxs__skb_sd(skb)->now;
-	if (skb->protocol == 0x0800 || skb->protocol == 0x86dd)
+	if (skb->protocol == 0x0800 || skb->protocol == 0x86dd) {
 		rxs__nf_pktinfo(skb, &x.pi);
+		/* nft_set_pktinfo_ipv4/ipv6_validate(): the version must be the ethertype's */
+		if (x.pi.v6 != (skb->protocol == 0x86dd))
+			memset(&x.pi, 0, sizeof(x.pi));
+	}
 	rxs__lock_acquire(&h->nf.nf_lock);
 	v = rxs__nft_ingress(&x);
 	rxs__lock_release(&h->nf.nf_lock);

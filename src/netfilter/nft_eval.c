@@ -63,20 +63,14 @@ static void pktinfo(const struct nf_hook_ctx *x, struct nft_pktinfo *p)
 		}
 		return;
 	}
-	/* At ingress the ethertype says what the network header is; at the inet hooks IPv6 is
-	 * what is not IPv4. */
+	/* An IPv6 header whose extension headers are cut short (ipv6_find_hdr() fails):
+	 * nft_set_pktinfo_unspec(), the family known but no transport, so meta l4proto and the
+	 * transport fields break the rule; the fixed header's fields still read. */
 	if (avail >= 40 && (nh[0] >> 4) == 6 &&
 	    ((unsigned int)x->hook < RXS_NF_INET_NUMHOOKS || skb->protocol == 0x86dd)) {
-		unsigned int plen = rxs__get_be16(nh + 4);
-
 		p->nfproto = 10;
 		p->nh = nh;
-		p->nhlen = RXS_MIN(avail, 40 + plen);
-		p->l4proto_set = true;
-		/* Extension headers are not walked: the next header is the transport. */
-		p->l4proto = nh[6];
-		p->th = nh + 40;
-		p->thlen = p->nhlen - 40;
+		p->nhlen = RXS_MIN(avail, 40u + rxs__get_be16(nh + 4));
 	}
 }
 

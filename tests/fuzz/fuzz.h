@@ -8,6 +8,7 @@
 #ifndef RXSIM_FUZZ_H
 #define RXSIM_FUZZ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,53 @@ static inline uint32_t fuzz_ipv4(uint8_t *f, uint8_t proto, unsigned int src, un
 	}
 	sum = fuzz_sum(ip + 12, 8, proto + l4 + plen);
 	fuzz_put16(t + (proto == 6 ? 16 : 6), fuzz_fold(fuzz_sum(t, l4 + plen, sum)));
+	return 14 + tot;
+}
+
+/* The IPv6 twin of fuzz_ipv4(): to fd00::2 from fd00::@src, ICMPv6 echo request for @proto
+ * 1, with a hop-by-hop options header before the transport when @hbh. Returns the frame
+ * length; @f holds at least 14 + 40 + 8 + 20 + @plen. */
+static inline uint32_t fuzz_ipv6(uint8_t *f, uint8_t proto, unsigned int src, unsigned int sport,
+				 unsigned int dport, uint8_t flags, unsigned int plen, bool hbh)
+{
+	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+	uint8_t l4p = proto == 1 ? 58 : proto;
+	unsigned int l4 = proto == 6 ? 20 : 8, x = hbh ? 8 : 0, tot = 40 + x + l4 + plen;
+	uint8_t *ip = f + 14, *t = ip + 40 + x;
+	uint32_t sum;
+
+	memcpy(f, macs, 12);
+	fuzz_put16(f + 12, 0x86dd);
+	memset(ip, 0, tot);
+	ip[0] = 0x60;
+	fuzz_put16(ip + 4, tot - 40);
+	ip[6] = hbh ? 0 : l4p;
+	ip[7] = 64;
+	ip[8] = 0xfd, ip[23] = (uint8_t)src;
+	ip[24] = 0xfd, ip[39] = 2;
+	if (hbh) {
+		ip[40] = l4p;
+		ip[42] = 1;	/* PadN */
+		ip[43] = 4;
+	}
+	for (unsigned int i = 0; i < plen; i++)
+		t[l4 + i] = (uint8_t)i;
+	if (proto == 1) {
+		t[0] = 128;
+		fuzz_put16(t + 4, dport);
+	} else {
+		fuzz_put16(t, sport);
+		fuzz_put16(t + 2, dport);
+	}
+	if (proto == 6) {
+		t[12] = 5 << 4;
+		t[13] = flags;
+		fuzz_put16(t + 14, 65535);
+	} else if (proto == 17) {
+		fuzz_put16(t + 4, l4 + plen);
+	}
+	sum = fuzz_sum(ip + 8, 32, l4p + l4 + plen);
+	fuzz_put16(t + (proto == 6 ? 16 : proto == 17 ? 6 : 2), fuzz_fold(fuzz_sum(t, l4 + plen, sum)));
 	return 14 + tot;
 }
 

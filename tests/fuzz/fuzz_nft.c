@@ -4,7 +4,8 @@
  * the file (and, for text, the line and column), leaving the rule set without nftables
  * tables; a rule set it accepts is printed (`nft list ruleset`) and loaded into the host of
  * fuzz.h, which receives the packets of fuzz_iptables (UDP, TCP SYN and ACK, ICMP, fragments,
- * twice so that flows are ESTABLISHED the second time), beside that host's iptables tables,
+ * twice so that flows are ESTABLISHED the second time) and their IPv6 twins, beside that
+ * host's iptables tables,
  * and runs 31 s so that conntrack
  * entries, set elements and limits age. Conservation is checked after it. fuzz_nft_json.c
  * builds the same target for the JSON reader (inputs that start with '{').
@@ -39,7 +40,7 @@ static const struct pkt {
 
 static void run_packets(rxs_host_t *h)
 {
-	uint8_t frame[14 + 20 + 20 + 128];
+	uint8_t frame[14 + 40 + 8 + 20 + 128];
 	uint64_t t = 0;
 
 	for (int round = 0; round < 2; round++) {
@@ -48,6 +49,13 @@ static void run_packets(rxs_host_t *h)
 			uint32_t len = fuzz_ipv4(frame, p->proto, 1 + (unsigned int)(i & 1), p->sport,
 						 p->dport, p->flags, p->plen, p->frag);
 
+			t += 50000;
+			if (rxs_host_inject(h, 0, frame, len, t) == -EINVAL)
+				abort();
+			/* its IPv6 twin, through the ip6 and inet chains (a fragment's twin
+			 * carries a hop-by-hop header instead) */
+			len = fuzz_ipv6(frame, p->proto, 1 + (unsigned int)(i & 1), p->sport, p->dport,
+					p->flags, p->plen, p->frag != 0);
 			t += 50000;
 			if (rxs_host_inject(h, 0, frame, len, t) == -EINVAL)
 				abort();
