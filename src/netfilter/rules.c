@@ -868,11 +868,8 @@ bool rxs__nf_stage_prio(const struct rxs_ruleset *nf, enum rxs_nf_hook hook, uns
 	return true;
 }
 
-static enum rxs_nf_verdict run_stage(struct nf_hook_ctx *x, unsigned int i)
+static enum rxs_nf_verdict run_stage(struct nf_hook_ctx *x, const struct nf_stage *st)
 {
-	const struct nf_stage *st = unlikely(x->pi.v6) ? &x->nf->stages6[x->hook][i]
-						       : &x->nf->stages[x->hook][i];
-
 	if (st->kind == NF_STAGE_NFT)
 		return rxs__nft_do_chain(x, st->chain);
 	if (st->kind == NF_STAGE_NAT)
@@ -880,17 +877,24 @@ static enum rxs_nf_verdict run_stage(struct nf_hook_ctx *x, unsigned int i)
 	return st->kind < 0 ? run_conntrack(x) : run_table(x, (unsigned int)st->kind);
 }
 
+/* A hook's list with a user's function is IPv4's (core.c walks IPv6 in one call). */
 enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i)
 {
-	return run_stage(x, i);
+	return run_stage(x, &x->nf->stages[x->hook][i]);
 }
 
 enum rxs_nf_verdict rxs__nf_stages_run(struct nf_hook_ctx *x, unsigned int i)
 {
-	unsigned int n = unlikely(x->pi.v6) ? x->nf->nstages6[x->hook] : x->nf->nstages[x->hook];
+	const struct rxs_ruleset *nf = x->nf;
+	const struct nf_stage *st = nf->stages[x->hook];
+	unsigned int n = nf->nstages[x->hook];
 
+	if (unlikely(x->pi.v6)) {
+		st = nf->stages6[x->hook];
+		n = nf->nstages6[x->hook];
+	}
 	for (; i < n; i++)
-		if (run_stage(x, i) != RXS_NF_ACCEPT)
+		if (run_stage(x, &st[i]) != RXS_NF_ACCEPT)
 			return RXS_NF_DROP;
 	return RXS_NF_ACCEPT;
 }
