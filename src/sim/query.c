@@ -248,8 +248,9 @@ int rxs_conn_recv(rxs_conn_t *c, struct rxs_sk_buff **skbp)
 	if (!sk)
 		return -EINVAL;
 	rxs__lock_acquire(&sk->host->sk.tcp_lock);
-	/* A user's read between runs: on CPU 0, at the host's virtual time. */
-	*skbp = rxs__tcp_recvmsg(sk, 0, RXS_MAX(sk->host->now, sk->host->cpus[0].now));
+	/* A user's read between runs: on CPU 0, at the host's virtual time; through the engine,
+	 * since CPU 0's clock is its thread's own while the threaded engine runs. */
+	*skbp = rxs__tcp_recvmsg(sk, 0, sk->host->engine->cpu_clock(sk->host, 0));
 	rxs__lock_release(&sk->host->sk.tcp_lock);
 	return *skbp ? 0 : -EAGAIN;
 }
