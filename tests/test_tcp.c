@@ -540,6 +540,78 @@ static void test_ofo_collapse_and_prune(void **state)
 	rxs_host_destroy(h);
 }
 
+/* A listener with default buffers that accepts (or not) and never reads. */
+static rxs_host_t *ofo_host(struct tx_log *log, bool accept)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
+	struct rxs_socket_config *s = rxs_scenario_add_socket(sc);
+	rxs_host_t *h;
+
+	assert_non_null(s);
+	s->proto = IPPROTO_TCP;
+	assert_int_equal(rxs_addr_parse(&s->local, FR_HOST_IP), 0);
+	s->port = 80;
+	s->backlog = 16;
+	s->app.kind = accept ? RXS_APP_ALL : RXS_APP_NEVER;
+	s->conn_read.kind = RXS_APP_NEVER;
+	sc->nics[0].raw_sender = true;
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_tx_set_cb(h, on_tx, log), 0);
+	return h;
+}
+
+/* A hole, then 40 full segments behind it (linear kmalloc-2k skbs, truesize 2304: the first
+ * one already teaches the scaling ratio, 1460 * 256 / 2304 = 162). Each one kept calls
+ * tcp_rcvbuf_grow() with the space it has (14600): twice that plus the queue's span past
+ * rcv_nxt asks for (29200 + 41 * 1460) * 256 / 162 = 140736 bytes of buffer, for an accepted
+ * socket only. Small segments after the last skb go into its tailroom (delta 0), one after a
+ * gap into the skb before it; a duplicate is merged away (without SACK, no D-SACK). */
+static void test_ofo_coalesce_and_rcvbuf_grow(void **state)
+{
+	static struct tx_log log;
+	struct rxs_conn_state st;
+	const uint32_t b = 41 * 1460;
+	uint64_t rmem, t;
+	rxs_host_t *h;
+
+	(void)state;
+	for (int accept = 0; accept < 2; accept++) {
+		memset(&log, 0, sizeof(log));
+		h = ofo_host(&log, accept);
+		connect_one(h, &log, 40000, 0);
+		t = send_run(h, &log, 1460, 1460, 40, 1460, MS);
+		assert_int_equal(rxs_host_run_until(h, t), 0);
+		assert_int_equal(rxs_conn_state(h, 0, &st), 0);
+		assert_int_equal(st.rcv_space, 14600);
+		assert_int_equal(st.rcvbuf, accept ? 140736 : 131072);
+		assert_int_equal(st.window_clamp, accept ? 89059 : 131072 * 162 / 256);
+		assert_int_equal(st.rmem_alloc, 40 * 2304);
+		assert_int_equal(FR_MIB(h, TcpExtTCPRcvCoalesce), 0);
+
+		rmem = st.rmem_alloc;
+		t = send_run(h, &log, b, 10, 10, 10, t);		/* into the last one's tailroom */
+		t = send_run(h, &log, b + 120, 0, 1, 10, t);		/* after a gap: its own skb */
+		t = send_run(h, &log, b + 100, 10, 2, 10, t);		/* the gap, into the skb before */
+		t = send_run(h, &log, b + 120, 0, 1, 10, t);		/* all there already */
+		assert_int_equal(rxs_host_run_until(h, t), 0);
+		assert_int_equal(FR_MIB(h, TcpExtTCPOFOQueue), 54);
+		assert_int_equal(FR_MIB(h, TcpExtTCPRcvCoalesce), 12);
+		assert_int_equal(FR_MIB(h, TcpExtTCPOFOMerge), 1);
+		assert_int_equal(FR_MIB(h, TcpExtTCPDSACKOfoSent), 0);	/* no SACK here */
+		assert_int_equal(rxs_conn_state(h, 0, &st), 0);
+		assert_int_equal(st.rmem_alloc, rmem + 832);		/* the gapped one's skb only */
+		assert_int_equal(st.drops, 1);
+
+		t = send_run(h, &log, 0, 0, 1, 1460, t + 100 * MS);	/* the hole */
+		assert_int_equal(rxs_host_run_until(h, t + SEC), 0);
+		assert_int_equal(rxs_conn_state(h, 0, &st), 0);
+		assert_int_equal(st.recv_q, b + 130);
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+}
+
 /* tcp_mem (pages for all of TCP), 20 segments of 1000 bytes (truesize 2304) to a buffer of
  * 128 KB. Over tcp_mem[1] the protocol enters memory pressure (TCPMemoryPressures); then a
  * socket above tcp_rmem[0] gets a page only while tcp_mem[2] exceeds its share (sockets x
@@ -868,6 +940,7 @@ int main(void)
 		cmocka_unit_test(test_connected_socket),
 		cmocka_unit_test(test_collapse_receive_queue),
 		cmocka_unit_test(test_ofo_collapse_and_prune),
+		cmocka_unit_test(test_ofo_coalesce_and_rcvbuf_grow),
 		cmocka_unit_test(test_tcp_mem),
 		cmocka_unit_test(test_tcp_mem_pressure_ends),
 	};

@@ -9,7 +9,9 @@
  * (TCPACKSkippedSeq); RST and SYN checks; in-order data charged in pages and coalesced into
  * the queue's tail (TCPRcvCoalesce), old and partly old data with D-SACK (DelayedACKLost,
  * TCPDSACKOldSent), the zero window (TCPZeroWindowDrop), the out-of-order queue with SACK
- * blocks and D-SACK (TCPOFOQueue, TCPOFOMerge, TCPDSACKOfoSent, TCPOFODrop); when memory runs
+ * blocks and D-SACK (TCPOFOQueue, TCPOFOMerge, TCPDSACKOfoSent, TCPOFODrop), its segments
+ * coalesced onto the skb they follow (tcp_ooo_try_coalesce), teaching rcv_mss, and growing
+ * the buffer by the span it holds (tcp_rcvbuf_grow()); when memory runs
  * out (sk_rcvbuf, or tcp_mem refusing pages), tcp_prune_queue()'s steps: the window clamped,
  * the out-of-order queue and the receive queue collapsed (TCPRcvCollapsed), the out-of-order
  * queue pruned from its far end (OfoPruned), and only then the segment dropped (RcvPruned,
@@ -17,8 +19,8 @@
  * __tcp_ack_snd_check()'s rules (with __tcp_select_window()'s side effect on them), the
  * delayed-ACK timer's ato in jiffies, firing on the tick after its timeout. For a connected
  * socket (connect:), the answer to its SYN in SYN_SENT, or joining a connection the capture
- * began in the middle of. Not modelled: coalescing inside the out-of-order queue
- * (tcp_ooo_try_coalesce: each segment stays whole), PAWS, the compressed SACK timer (a fourth
+ * began in the middle of. Not modelled: skb_condense() of an out-of-order skb (a page-frag
+ * head keeps its truesize), PAWS, the compressed SACK timer (a fourth
  * duplicate ACK goes at once), and the sending side (this host acknowledges, it does not send
  * data).
  */
@@ -968,25 +970,50 @@ static void ofo_queue(struct rxs_softnet_data *sd, struct rxs_sock *sk)
 	}
 }
 
+/* tcp_ooo_try_coalesce(): @skb appended to the out-of-order skb that ends with segment @to,
+ * as tcp_try_coalesce() does on the receive queue (charged the delta, TCPRcvCoalesce). */
+static bool ofo_try_coalesce(struct rxs_sock *sk, struct rxs_sk_buff *to, struct rxs_sk_buff *skb)
+{
+	struct rxs_skb_queue *q = &sk->tcp.ofo;
+
+	if (!try_coalesce(sk, to, skb))
+		return false;
+	skb->next = to->next;
+	to->next = skb;
+	if (q->tail == to)
+		q->tail = skb;
+	q->qlen++;
+	return true;
+}
+
 /* tcp_data_queue_ofo(): keep a segment that came early, in sequence order, with its SACK
- * block; one wholly held already is merged away with a D-SACK. */
+ * block: appended to the last skb when it follows it (the common case: data after a hole),
+ * else placed by sequence, where it may be appended to the skb before it; one wholly held
+ * already is merged away with a D-SACK, those it covers are dropped. Every segment kept
+ * lets the buffer grow by the span the queue holds (tcp_rcvbuf_grow()). */
 static void data_queue_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk,
-			   struct rxs_sk_buff *skb)
+			   struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
 	struct rxs_sk_buff **pp = &tp->ofo.head, *prev = NULL, *next;	/* prev: the last segment
 									 * of the skb before */
-	uint32_t seq = cb_seq(skb), end_seq = cb_end(skb);
+	uint32_t seq = cb_seq(skb), end_seq = cb_end(skb), len = skb->len;
+	uint32_t adj = truesize_adjust(skb);
 
 	if (try_rmem_schedule(sd, sk, skb)) {
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFODrop);
 		tcp_drop(sk, skb, RXS_DROP_PROTO_MEM);
 		return;
 	}
+	/* 6.17+: an early segment teaches rcv_mss and the scaling ratio too, so a flow that
+	 * starts with a loss sizes its window (and buffer) by what it receives. */
+	measure_rcv_mss(sk, skb->gso_size ? skb->gso_size : tcb->payload, tcb->payload,
+			skb->truesize, tcb->flags, tcb->doff);
 	tp->hp = false;
 	tp->ack_sched = true;
 	tp->rcv_ooopack++;
 	rxs__mib_inc(sd, RXS_MIB_TcpExtTCPOFOQueue);
+	skb->next = NULL;
 	if (!tp->ofo.qlen) {
 		if (tp->sack_ok) {
 			tp->num_sacks = 1;
@@ -995,7 +1022,10 @@ static void data_queue_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 		}
 		goto insert;
 	}
-	/* (tcp_ooo_try_coalesce() into the last one is not modelled: each stays whole.) */
+	if (ofo_try_coalesce(sk, tp->ofo.tail, skb))
+		goto coalesce_done;
+	/* The rbtree walk, as a sorted list: the skb before it is the one a search for @seq
+	 * meets last on the left. */
 	while (*pp && before(cb_seq(*pp), seq)) {
 		prev = grp_last(*pp);
 		pp = &prev->next;
@@ -1014,8 +1044,10 @@ static void data_queue_ofo(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 		tcp_drop(sk, skb, RXS_DROP_TCP_OFOMERGE);
 		dsack_set(sd, sk, seq, end_seq);
 		goto add_sack_only;
+	} else if (prev && (!*pp || cb_seq(*pp) != seq) && ofo_try_coalesce(sk, prev, skb)) {
+		goto coalesce_done;
 	}
-	/* Segments it covers go (merge_right). */
+	/* Segments it covers go (merge_right; one starting where it starts is replaced). */
 	while ((next = *pp) && after(end_seq, cb_seq(next))) {
 		struct rxs_sk_buff *nl = grp_last(next);
 
@@ -1039,13 +1071,21 @@ link:
 	if (!skb->next)
 		tp->ofo.tail = skb;
 	tp->ofo.qlen++;
+	/* Without SACK the window stays, to force the duplicate ACKs of a fast retransmit. */
 	if (tp->sack_ok)
-		grow_window(sk, skb->len, skb->truesize);
+		grow_window(sk, len, skb->truesize);
 	rxs__tcp_mem_charge(sk, skb->truesize);
-	return;
+	goto end;
+coalesce_done:
+	if (tp->sack_ok)
+		grow_window(sk, len, adj);
 add_sack_only:
 	if (tp->sack_ok)
 		sack_new_ofo(sk, seq, end_seq);
+end:
+	/* Not for a child nobody accepted yet (sk->sk_socket). */
+	if (!tp->listener || tp->accepted)
+		rxs__tcp_rcvbuf_grow(sk, tp->rcvq_space);
 }
 
 /* tcp_data_queue(): a segment with data or FIN, after the sequence check. */
@@ -1127,7 +1167,7 @@ queue_and_out:
 		}
 		goto queue_and_out;
 	}
-	data_queue_ofo(sd, sk, skb);
+	data_queue_ofo(sd, sk, skb, tcb);
 	return;
 out_of_window:
 	enter_quickack_mode(sk, TCP_MAX_QUICKACKS);
@@ -1478,6 +1518,8 @@ void rxs__tcp_rcv_established(struct rxs_sock *sk, struct rxs_sk_buff *skb,
 	tp->in_rcv = true;
 	rcv_established(sd, sk, skb, tcb);
 	tp->in_rcv = false;
+	if (unlikely(tp->read_pending))
+		rxs__app_read_woken(sk, sd->now);
 	/* A reader woken by this segment: its tcp_cleanup_rbuf() after the softirq's own ACK. */
 	if (unlikely(tp->rbuf_pending)) {
 		tp->rbuf_pending = false;

@@ -81,6 +81,7 @@ void rxs__tcp_init_buffer_space(struct rxs_sock *sk);
 void rxs__tcp_rcv_rtt_measure(struct rxs_tcp_sock *tp);
 void rxs__tcp_rcv_rtt_measure_ts(struct rxs_tcp_sock *tp, uint32_t seq, uint32_t end_seq,
 				 uint32_t tsecr);
+void rxs__tcp_rcvbuf_grow(struct rxs_sock *sk, uint32_t newval);
 void rxs__tcp_rcv_space_adjust(struct rxs_sock *sk);
 void rxs__tcp_cleanup_rbuf(struct rxs_softnet_data *sd, struct rxs_sock *sk, int64_t copied,
 			   uint64_t t);

@@ -250,9 +250,11 @@ void rxs__tcp_rcv_rtt_measure(struct rxs_tcp_sock *tp)
 
 /* tcp_rcvbuf_grow() (6.18): rcvq_space.space becomes @newval; unless tcp_moderate_rcvbuf is
  * off or SO_RCVBUF locked the buffer, a window of twice @newval, plus twice that again for
- * each time @newval exceeds the old space (the sender in slow start), sets sk_rcvbuf (up to
- * tcp_rmem[2], never down) and window_clamp. */
-static void rcvbuf_grow(struct rxs_sock *sk, uint32_t newval)
+ * each time @newval exceeds the old space (the sender in slow start), plus what the
+ * out-of-order queue spans past rcv_nxt (the data a hole holds back is as good as read: the
+ * sender keeps sending while it is retransmitted), sets sk_rcvbuf (up to tcp_rmem[2], never
+ * down) and window_clamp. */
+void rxs__tcp_rcvbuf_grow(struct rxs_sock *sk, uint32_t newval)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
 	uint32_t oldval = tp->rcvq_space, rcvwin;
@@ -265,6 +267,8 @@ static void rcvbuf_grow(struct rxs_sock *sk, uint32_t newval)
 	rcvwin = newval << 1;
 	grow = (uint64_t)rcvwin * (newval - oldval) / oldval;
 	rcvwin += (uint32_t)(grow << 1);
+	if (tp->ofo.qlen && tp->ofo.tail)	/* ooo_last_skb: the last segment ends it */
+		rcvwin += TCP_SKB_CB(tp->ofo.tail)->end_seq - tp->rcv_nxt;
 	rcvbuf = RXS_MIN((int64_t)(((uint64_t)rcvwin << 8) / RXS_MAX(tp->scaling_ratio, 1u)),
 			 sk->host->sk.sysctl_tcp_rmem[2]);
 	if (rcvbuf > sk->rcvbuf) {
@@ -289,7 +293,7 @@ void rxs__tcp_rcv_space_adjust(struct rxs_sock *sk)
 		return;
 	copied = (int32_t)(tp->copied_seq - tp->rcvq_seq) - (int32_t)(tp->rcv_nxt - tp->copied_seq);
 	if (copied > (int64_t)tp->rcvq_space)
-		rcvbuf_grow(sk, (uint32_t)copied);
+		rxs__tcp_rcvbuf_grow(sk, (uint32_t)copied);
 	tp->rcvq_seq = tp->copied_seq;
 	tp->rcvq_time = tp->mstamp;
 }

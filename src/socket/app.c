@@ -147,7 +147,9 @@ void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t)
 		return;
 	switch (app->cfg.kind) {
 	case RXS_APP_ALL:
-		if (is_tcp_conn(sk))
+		if (is_tcp_conn(sk) && sk->tcp.in_rcv)
+			sk->tcp.read_pending = true;	/* woken: it runs after the softirq */
+		else if (is_tcp_conn(sk))
 			app_read_tcp(sk, t, UINT32_MAX);
 		else
 			while (app_backlog(sk) && app_read_one(sk, t) >= 0)
@@ -163,6 +165,13 @@ void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t)
 		app_arm(sk, (t + every - 1) / every * every);
 		break;
 	}
+}
+
+void rxs__app_read_woken(struct rxs_sock *sk, uint64_t t)
+{
+	sk->tcp.read_pending = false;
+	if (app_backlog(sk))
+		app_read_tcp(sk, t, UINT32_MAX);
 }
 
 /* The application's timer: it wakes to read what its model allows at @t. */

@@ -126,10 +126,11 @@ struct rxs_tcp_sock {
 	 * its SYN-ACK), and the TSecr the receiver's RTT last sampled (rcv_rtt_last_tsecr). */
 	uint32_t ts_off, rcv_rtt_last_tsecr;
 	bool pushed2;				/* ICSK_ACK_PUSHED2 */
-	/* A reader that reads as data comes reads inside the segment's processing here; its
-	 * tcp_cleanup_rbuf() waits for the end of it (in_rcv), as a woken reader runs after the
-	 * softirq: the bytes it read (rbuf_pending: it did read). */
-	bool in_rcv, rbuf_pending;
+	/* A reader that reads as data comes is woken by a segment (read_pending) and reads at
+	 * the end of its processing (in_rcv), after the softirq's own ACK, as a woken reader
+	 * runs after the softirq; a read made inside it defers its tcp_cleanup_rbuf() the same
+	 * way: the bytes it read (rbuf_pending: it did read). */
+	bool in_rcv, rbuf_pending, read_pending;
 	int64_t rbuf_copied;
 	struct rxs_rwin_cache syn_rwin[4];	/* a listener's: by timestamps, window scaling */
 };
@@ -274,6 +275,8 @@ struct rxs_sock *rxs__udp_mcast_next(struct rxs_host *h, struct rxs_sock *prev, 
 int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb);
 /* sk_data_ready(): a datagram was queued on @sk at @t; wake or schedule its reader. */
 void rxs__app_data_ready(struct rxs_sock *sk, uint64_t t);
+/* A reader that reads as data comes, woken by the segment just processed: it reads now. */
+void rxs__app_read_woken(struct rxs_sock *sk, uint64_t t);
 /* udp_recvmsg(): the next good datagram (caller owns it) or NULL; counts on @sd, or with
  * @sd NULL in process context (an application thread of the threaded engine). */
 struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_data *sd);

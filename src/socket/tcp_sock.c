@@ -339,6 +339,14 @@ struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk, unsigned int cpu, uint
 	/* sk_mem_uncharge() gives its truesize (a coalesced segment's: the merge's delta) back to
 	 * sk_forward_alloc, and sk_mem_reclaim() returns whole pages to the protocol. */
 	bytes = skb->len;
+	{
+		/* tcp_recvmsg()'s offset: bytes before copied_seq (a segment queued partly old, or
+		 * one overlapping the out-of-order skb before it) were read already. */
+		int32_t off = (int32_t)(sk->tcp.copied_seq - TCP_SKB_CB(skb)->seq);
+
+		if (off > 0)
+			bytes = (uint32_t)off < bytes ? bytes - (uint32_t)off : 0;
+	}
 	rxs__tcp_mem_uncharge(sk, cpu, now, skb->truesize);
 	sk->tcp.copied_seq += bytes;
 	sk->delivered++;
