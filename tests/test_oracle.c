@@ -101,6 +101,8 @@ static const struct {
 	{ __LINE__, OWN, "tcp-collapse", NULL, "expect-connections.json" },
 	{ __LINE__, OWN, "tcp-ofo-prune", NULL, NULL },
 	{ __LINE__, OWN, "tcp-ofo-prune", NULL, "expect-connections.json" },
+	{ __LINE__, OWN, "tcp-ofo-grow", NULL, NULL },
+	{ __LINE__, OWN, "tcp-ofo-grow", NULL, "expect-connections.json" },
 	/* A reader with timestamps: the receiver's RTT from the TSecr alone (less than a window
 	 * arrives), so autotuning moves rcvq_space only with tcp_rcv_rtt_measure_ts(). */
 	{ __LINE__, OWN, "tcp-rcvbuf-tsread", NULL, NULL },

@@ -13,7 +13,7 @@ to --status.
       connect(), then chunk i with one blocking sendall() at connect + offset + i * every.
   tcp-push --dst A --port P --bytes N --wait S
       connect(), send N bytes non-blocking as the window lets them, for S seconds.
-  scapy-tcp --script overwindow|dupdata|collapse|ofoprune --iface I --src A --dst A --port P --smac M --dmac M
+  scapy-tcp --script overwindow|dupdata|collapse|ofoprune|ofogrow --iface I --src A --dst A --port P --smac M --dmac M
       a raw connection (scapy, L2): SYN with MSS 1460, SACK permitted, window scale 7, no
       timestamps; the server's SYN-ACK read back, the handshake ACK, then the script's
       segments. Sequence numbers are relative to the client's ISN + 1.
@@ -218,6 +218,7 @@ def scapy_tcp(a, st):
 
 
 # (pause after, relative seq, payload bytes)
+OFOGROW_B = 1460 * 41     # where ofogrow's small segments start
 SCRIPTS = {
     # SO_RCVBUF 4096 (sk_rcvbuf 8192), never read: in order until the window is full and
     # after, three segments far past the window, a zero-window probe's byte.
@@ -252,6 +253,23 @@ SCRIPTS = {
     + [(0.05, 900, 10), (0.05, 10, 10), (0.05, 200, 20)]
     + [(0.1, 0, 10)]
     + [(0.005, 410 + 10 * i, 10) for i in range(10)],
+    # Default buffers, a reader: a hole at 0:1460, then 40 MSS segments after it (linear
+    # kmalloc-2k skbs, never coalesced; from the 36th the out-of-order span makes
+    # tcp_rcvbuf_grow() raise sk_rcvbuf), 10-byte ones appended to the last
+    # (tcp_ooo_try_coalesce() into its tailroom), gapped ones, a duplicate (TCPOFOMerge), a
+    # partial overlap, gaps filled by coalescing into the skb before them (the rbtree walk),
+    # one covering a queued skb (replaced), the hole filled, 5 MSS segments in order 50 ms
+    # apart.
+    "ofogrow": [(0.005, 1460 * i, 1460) for i in range(1, 41)]
+    + [(0.005, OFOGROW_B + 10 * i, 10) for i in range(10)]
+    + [(0.005, OFOGROW_B + 120, 10), (0.005, OFOGROW_B + 140, 10),
+       (0.005, OFOGROW_B + 120, 10),                    # all present: TCPOFOMerge
+       (0.005, OFOGROW_B + 125, 10),                    # partial overlap
+       (0.005, OFOGROW_B + 100, 10), (0.005, OFOGROW_B + 110, 10),  # into the skb before
+       (0.005, OFOGROW_B + 140, 20),                    # covers [140, 150): replaces it
+       (0.005, OFOGROW_B + 135, 5)]                     # into [125, 135)
+    + [(0.1, 0, 1460)]
+    + [(0.05, OFOGROW_B + 160 + 1460 * i, 1460) for i in range(5)],
 }
 
 
