@@ -384,39 +384,66 @@ static void skb_release(struct rxs_sk_buff *skb, struct rxs_skb_pool *owner)
  * counts in the host's under the host lock, which the callback of rxs_host_set_kfree_skb_cb
  * also runs under, so a library user's callback never runs twice at once.
  */
-static void skb_end(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
+/* Count @skb's end in @bucket's stats, and tell the host's callback (@home's). */
+static inline void skb_count_end(struct rxs_skb_pool *home, struct rxs_skb_pool *bucket,
+				 struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
 {
-	struct rxs_skb_pool *home = skb->pool, *bucket = skb->pool;
-	bool locked = false;
+	enum rxs_pkt_class cls = pkt_class(skb);
 
-	if (unlikely(home->mt)) {
-		home = home->home;
-		if (rxs__this_pool && rxs__this_pool->home == home)
-			bucket = rxs__this_pool;
-		else
-			bucket = home;
-		locked = bucket == home || (skb->counted && home->on_free);
-		if (locked)
-			rxs__lock_acquire(&home->lock);
+	bucket->stats.ended[cls]++;
+	if (reason == RXS_DROP_CONSUMED) {
+		bucket->stats.consumed++;
+	} else {
+		bucket->stats.dropped++;
+		bucket->stats.reasons[reason]++;
+		bucket->stats.by_class[cls][reason]++;
 	}
-	if (skb->counted) {
-		enum rxs_pkt_class cls = pkt_class(skb);
+	if (home->on_free)
+		home->on_free(home->on_free_ctx, skb, reason);
+}
 
-		bucket->stats.ended[cls]++;
-		if (reason == RXS_DROP_CONSUMED) {
-			bucket->stats.consumed++;
-		} else {
-			bucket->stats.dropped++;
-			bucket->stats.reasons[reason]++;
-			bucket->stats.by_class[cls][reason]++;
-		}
-		if (home->on_free)
-			home->on_free(home->on_free_ctx, skb, reason);
-	}
+/* skb_end() for a pool of the threaded engine: pick the bucket, take the lock if needed.
+ * Out of line, so the single-threaded end does not save this one's registers. */
+static __attribute__((noinline)) void skb_end_mt(struct rxs_sk_buff *skb,
+						 enum rxs_drop_reason reason)
+{
+	struct rxs_skb_pool *home = skb->pool->home, *bucket;
+	bool locked;
+
+	if (rxs__this_pool && rxs__this_pool->home == home)
+		bucket = rxs__this_pool;
+	else
+		bucket = home;
+	locked = bucket == home || (skb->counted && home->on_free);
+	if (locked)
+		rxs__lock_acquire(&home->lock);
+	if (skb->counted)
+		skb_count_end(home, bucket, skb, reason);
 	bucket->stats.in_use--;
 	skb_release(skb, bucket);
 	if (locked)
 		rxs__lock_release(&home->lock);
+}
+
+/*
+ * The one place an skb's life ends. In the threaded engine a thread of the engine counts
+ * in its own pool without a lock; any other thread (an application's, the timer thread)
+ * counts in the host's under the host lock, which the callback of rxs_host_set_kfree_skb_cb
+ * also runs under, so a library user's callback never runs twice at once (skb_end_mt()).
+ * A pool that is not the threaded engine's is its own home and bucket, and takes no lock.
+ */
+static void skb_end(struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
+{
+	struct rxs_skb_pool *pool = skb->pool;
+
+	if (unlikely(pool->mt)) {
+		skb_end_mt(skb, reason);
+		return;
+	}
+	if (skb->counted)
+		skb_count_end(pool, pool, skb, reason);
+	pool->stats.in_use--;
+	skb_release(skb, pool);
 }
 
 void rxs_consume_skb(struct rxs_sk_buff *skb)
