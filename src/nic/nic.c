@@ -388,7 +388,7 @@ dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint64_t t, uin
 	head = rxs__skb_data_head(d);
 	/* The fill level needs the consumer's index: in a queue another thread polls (its
 	 * lock on), the poll counts it. */
-	fill = likely(!rxs__lock_on(&rxq->lock)) ? rxs_ring_count(rxq->ring) + 1 : 0;
+	fill = likely(!rxs__lock_on(&rxq->lock)) ? rxs__ring_count(rxq->ring) + 1 : 0;
 	desc.fill = fill;
 	memcpy(head + RXS_NET_SKB_PAD, f->data, f->len);
 	memcpy(rxs__skb_data_desc(d), &desc, sizeof(desc));
@@ -655,7 +655,7 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 	if (rxs__lock_on(&rxq->lock)) {
 		/* The fill level needs the producer's index: a NIC in another thread leaves it
 		 * to the poll, which sees it at its start. */
-		uint32_t fill = rxs_ring_count(rxq->ring);
+		uint32_t fill = rxs__ring_count(rxq->ring);
 
 		if (fill > rxq->max_ring_fill)
 			rxq->max_ring_fill = fill;
@@ -671,19 +671,19 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 			rxs__ring_prefetch(rxq->ring, RXS_RX_PREFETCH);
 		work++;
 		if (unlikely(rxq->dev->xdp) && !xdp_native(rxq, sd, &d)) {
-			rxs_ring_refill(rxq->ring, false);
+			rxs__ring_refill(rxq->ring, false);
 			continue;
 		}
 		skb = rx_build(rxq, d);
 		if (!skb) {
-			rxs_ring_refill(rxq->ring, false);
+			rxs__ring_refill(rxq->ring, false);
 			continue;
 		}
 		rxs__charge(sd, rxs__cost(h, RXS_COST_DRIVER_RX) +
 				(uint64_t)rxs__cost(h, RXS_COST_PER_BYTE_X1000) * skb->len / 1000);
 		rxq->stats.rx_packets++;
 		rxq->stats.rx_bytes += skb->tail - skb->mac_header;	/* the whole frame */
-		rxs_ring_refill(rxq->ring, false);
+		rxs__ring_refill(rxq->ring, false);
 		RXS_TRACE_STAGE(sd, sd->now, skb, "napi_poll",
 				"RX queue %u reaped, packet %d of this poll (weight %d)",
 				rxq->index, work, budget);
@@ -693,7 +693,7 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 		} else
 			rxs__netif_receive_skb_internal(skb);
 	}
-	rxs_ring_refill(rxq->ring, true);
+	rxs__ring_refill(rxq->ring, true);
 	/* napi_complete_done() flushes everything; a poll that used its whole weight stays
 	 * scheduled and __napi_poll() flushes only what is older than this jiffy, or
 	 * everything when HZ < 1000 (the age is in jiffies). */
@@ -704,7 +704,7 @@ static int rxq_poll(struct rxs_napi *napi, int budget)
 		 * interrupt state is the NIC's too: under the queue's lock. */
 		rxs__lock_acquire(&rxq->lock);
 		rxq->irq_masked = false;
-		rxq->irq_pending_frames = rxs_ring_count(rxq->ring);
+		rxq->irq_pending_frames = rxs__ring_count(rxq->ring);
 		irq_check(rxq, sd->now);
 		rxs__lock_release(&rxq->lock);
 	}

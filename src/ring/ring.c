@@ -18,35 +18,6 @@
 #include "rxsim/ring.h"
 #include "ring/ring.h"
 
-/* The producer's and the consumer's fields are a cache line apart, so the two threads do not
- * bounce one line between them on every frame. */
-struct rxs_ring {
-	unsigned int size;
-	unsigned int mask;
-	char pad0[56];
-	unsigned int next_to_use;		/* producer */
-	unsigned int refill_seen;		/* producer's last look at next_to_refill */
-	unsigned int clean_seen;		/* and at next_to_clean */
-	unsigned long enqueued, full;
-	char pad1[32];
-	unsigned int next_to_clean;		/* consumer */
-	unsigned int next_to_refill;
-	unsigned long dequeued, refills;
-	char pad2[40];
-	void *slots[];			/* skbs, or the NIC's filled buffers */
-};
-
-/* The other side's index, and everything it published before it. */
-static inline unsigned int load_acquire(const unsigned int *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
-static inline void store_release(unsigned int *p, unsigned int v)
-{
-	__atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
-
 int rxs_ring_create(rxs_ring_t **ringp, unsigned int count)
 {
 	struct rxs_ring *r;
@@ -79,21 +50,6 @@ void rxs_ring_destroy(rxs_ring_t *ring)
 	rxs__free(ring);
 }
 
-/* Room for one more, looking at the consumer's index only when the last look said full:
- * the producer does not pull the consumer's cache line over for every frame. */
-static bool put_room(rxs_ring_t *r, unsigned int use)
-{
-	if (use - r->refill_seen < r->size)
-		return true;
-	r->refill_seen = load_acquire(&r->next_to_refill);
-	return use - r->refill_seen < r->size;
-}
-
-bool rxs__ring_has_room(rxs_ring_t *r)
-{
-	return put_room(r, r->next_to_use);
-}
-
 bool rxs__ring_below(rxs_ring_t *r, unsigned int mark)
 {
 	unsigned int use = r->next_to_use;
@@ -104,41 +60,12 @@ bool rxs__ring_below(rxs_ring_t *r, unsigned int mark)
 	return use - r->clean_seen < mark;
 }
 
-int rxs__ring_put(rxs_ring_t *r, void *p)
-{
-	unsigned int use = r->next_to_use;
-
-	if (!put_room(r, use)) {
-		r->full++;
-		return -ENOBUFS;
-	}
-	r->slots[use & r->mask] = p;
-	store_release(&r->next_to_use, use + 1);
-	r->enqueued++;
-	return 0;
-}
-
-void *rxs__ring_take(rxs_ring_t *r)
-{
-	unsigned int clean = r->next_to_clean;
-	void *p;
-
-	if (clean == load_acquire(&r->next_to_use))
-		return NULL;
-	p = r->slots[clean & r->mask];
-	r->slots[clean & r->mask] = NULL;
-	/* The producer reads it only for a count (rxs_ring_count): no ordering needed. */
-	__atomic_store_n(&r->next_to_clean, clean + 1, __ATOMIC_RELAXED);
-	r->dequeued++;
-	return p;
-}
-
 void rxs__ring_prefetch(const rxs_ring_t *r, unsigned int ahead)
 {
 	unsigned int clean = r->next_to_clean + ahead;
 	const uint8_t *p;
 
-	if ((int)(load_acquire(&r->next_to_use) - clean) <= 0)
+	if ((int)(rxs__ring_load_acquire(&r->next_to_use) - clean) <= 0)
 		return;
 	p = r->slots[clean & r->mask];
 	/* The driver's buffers: the descriptor's line, and the frame's first line after the
@@ -164,27 +91,17 @@ unsigned int rxs_ring_dequeue_burst(rxs_ring_t *r, struct rxs_sk_buff **out, uns
 
 unsigned int rxs_ring_refill(rxs_ring_t *r, bool force)
 {
-	unsigned int reaped = r->next_to_clean - r->next_to_refill;
-	unsigned int n = force ? reaped : reaped - reaped % RXS_RING_REFILL_BATCH;
-
-	if (n) {
-		store_release(&r->next_to_refill, r->next_to_refill + n);
-		r->refills++;
-	}
-	return n;
+	return rxs__ring_refill(r, force);
 }
 
-/* Exact on the consumer's side; on the producer's, a count that can only be too high
- * (the consumer may have reaped more since). */
 unsigned int rxs_ring_count(const rxs_ring_t *r)
 {
-	return load_acquire(&r->next_to_use) - __atomic_load_n(&r->next_to_clean,
-								 __ATOMIC_RELAXED);
+	return rxs__ring_count(r);
 }
 
 unsigned int rxs_ring_free(const rxs_ring_t *r)
 {
-	return r->size - (load_acquire(&r->next_to_use) - load_acquire(&r->next_to_refill));
+	return r->size - (rxs__ring_load_acquire(&r->next_to_use) - rxs__ring_load_acquire(&r->next_to_refill));
 }
 
 unsigned int rxs_ring_size(const rxs_ring_t *r)
