@@ -207,28 +207,35 @@ static void ipv6(const struct rxs_frame *f, uint32_t l3, struct l4 *l, bool *lef
 static bool auto_clean_ipv4(const struct rxs_frame *f)
 {
 	const uint8_t *p = f->data, *l4 = p + ETH_HLEN + 20;
-	uint32_t tot, len, sum;
+	uint32_t tot, len, saddr, daddr;
+	uint64_t sum;
 	uint16_t check;
 
-	if (f->len < ETH_HLEN + 20 + 8 || p[12] != 0x08 || p[13] != 0x00 || p[14] != 0x45 ||
-	    (f->flags & RXS_FRAME_F_SNAPPED) || (rxs__get_be16(p + 20) & 0x3fffu))
+	if (f->len < ETH_HLEN + 20 + 8 || (f->flags & RXS_FRAME_F_SNAPPED) ||
+	    memcmp(p + 12, "\x08\x00\x45", 3) || (rxs__get_be16(p + 20) & 0x3fffu))
 		return false;
 	tot = rxs__get_be16(p + 16);
 	if (tot < 20 + 8 || ETH_HLEN + tot > f->len)
 		return false;
 	len = tot - 20;
 	if (p[23] == 17) {
-		check = rxs__get_be16(l4 + 6);
 		len = rxs__get_be16(l4 + 4);
-		if (check == 0 || len < 8 || len > tot - 20)
-			return true;	/* no checksum, or one no sum can make right */
+		if (len < 8 || len > tot - 20)
+			return true;	/* one no sum can make right */
+		memcpy(&check, l4 + 6, 2);
+		if (check == 0)
+			return true;	/* no checksum */
 	} else if (p[23] == 6 && len >= 20) {
-		check = rxs__get_be16(l4 + 16);
+		memcpy(&check, l4 + 16, 2);
 	} else {
 		return false;
 	}
-	sum = (uint32_t)rxs__get_be16(p + 26) + rxs__get_be16(p + 28) + rxs__get_be16(p + 30) +
-	      rxs__get_be16(p + 32) + p[23] + len;
+	/* The pseudo-header's sum as the machine reads the words (RFC 1071 1.2.B): the
+	 * byte-swap of the big-endian sum, compared with the field read the same way. */
+	memcpy(&saddr, p + 26, 4);
+	memcpy(&daddr, p + 30, 4);
+	sum = (uint64_t)saddr + daddr + htobe16(p[23]) + htobe16((uint16_t)len);
+	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	/* The placeholder is this folded sum; one's complement has two zeros. */
