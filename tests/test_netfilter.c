@@ -2100,6 +2100,49 @@ static struct rxs_nft_rule_info nft_rule(const rxs_ruleset_t *nf, unsigned int i
 	return info;
 }
 
+/* REJECT before the routing decision (an nft prerouting chain): the packet has no route, so
+ * the answer takes the route back to its source (nf_reject_fill_skb_dst). A unicast source
+ * gets its RST or port unreachable; a broadcast or multicast source has only a broadcast or
+ * multicast route back, which both senders refuse. */
+static enum rxs_nf_verdict pre_routing(rxs_ruleset_t *nf, const struct pkt *k)
+{
+	struct rxs_sk_buff *skb = make_skb(k);
+	enum rxs_nf_verdict v;
+
+	skb->dev = &host->devs[0];	/* the way in, where a route-less host routes back */
+	v = rxs__nf_hook(nf, RXS_NF_INET_PRE_ROUTING, skb, "eth0", 0);
+	if (v == RXS_NF_ACCEPT)
+		rxs_consume_skb(skb);
+	return v;
+}
+
+static void test_reject_prerouting(void **state)
+{
+	rxs_ruleset_t *nf = nft_load("table inet filter {\n"
+				     "\tchain pre {\n"
+				     "\t\ttype filter hook prerouting priority 0; policy accept;\n"
+				     "\t\ttcp dport 1 reject with tcp reset\n"
+				     "\t\tudp dport 2 reject\n"
+				     "\t}\n}\n");
+	const struct pkt syn = TCP("10.0.0.5", "10.77.0.2", 999, 1, 0x02);
+	const struct pkt mc_syn = TCP("224.0.0.9", "10.77.0.2", 999, 1, 0x02);
+	const struct pkt bc_syn = TCP("255.255.255.255", "10.77.0.2", 999, 1, 0x02);
+	const struct pkt udp = UDP("10.0.0.6", "10.77.0.2", 999, 2);
+	uint64_t out = rxs_host_mib(host, RXS_MIB_IpOutRequests);
+	uint64_t unreach = rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs);
+
+	(void)state;
+	assert_int_equal(pre_routing(nf, &syn), RXS_NF_DROP);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IpOutRequests), out + 1);
+	assert_int_equal(pre_routing(nf, &mc_syn), RXS_NF_DROP);
+	assert_int_equal(pre_routing(nf, &bc_syn), RXS_NF_DROP);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IpOutRequests), out + 1);
+	assert_int_equal(pre_routing(nf, &udp), RXS_NF_DROP);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IpOutRequests), out + 2);
+	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs), unreach + 1);
+	rxs_ruleset_destroy(nf);
+}
+
 #define SRC "10.0.0.9"
 #define DST "10.77.0.2"
 #define SRC6 "fd00::9"
@@ -2901,6 +2944,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_matches_and_targets),
 		cmocka_unit_test(test_reject_sends),
+		cmocka_unit_test(test_reject_prerouting),
 		cmocka_unit_test(test_reject_nested_walk),
 		cmocka_unit_test(test_log_and_mark),
 		cmocka_unit_test(test_goto_return),

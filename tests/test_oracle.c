@@ -53,6 +53,8 @@ static const struct {
 	{ __LINE__, OWN, "nft-reject", NULL, NULL },
 	{ __LINE__, OWN, "nft-reject", "scenario-nft.yaml", "expect-nft.json" },
 	{ __LINE__, OWN, "nft-reject", "scenario-nft-json.yaml", "expect-nft.json" },
+	/* resets and port unreachables across OUTPUT and POSTROUTING, from input and prerouting */
+	{ __LINE__, OWN, "nft-reject-out", NULL, NULL },
 	/* nftables only: a named set of ports behind a limit, and a meter (a dynamic set whose
 	 * elements carry their own limits), as text and as nft -j JSON. */
 	{ __LINE__, OWN, "nft-set-limit", NULL, NULL },
@@ -162,6 +164,8 @@ static const struct {
 	/* forwarded to the backend, to its MAC from the neighbour table */
 	{ __LINE__, "nat-icmp-related", "backend-full.pcap", "02:00:0a:4e:00:01" },
 	{ __LINE__, "fwd-masq", "fwd-out.pcap", "02:00:0a:4e:00:01" },
+	/* REJECT's RSTs and port unreachables, byte for byte */
+	{ __LINE__, "nft-reject-out", "full.pcap", "02:00:0a:4d:00:02" },
 };
 
 static int run(const char *cmd)

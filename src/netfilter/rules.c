@@ -449,7 +449,7 @@ static enum match_result rule_match(struct nf_rule *r, const struct nf_hook_ctx 
 
 /*
  * REJECT: proto builds and sends the answer (nf_reject.c, as nf_reject_ipv4.c serves
- * ipt_REJECT), and the ICMP error leaves through ip_output(), whose LOCAL_OUT walk runs
+ * ipt_REJECT), and the ICMP error or RST leaves through ip_output(), whose LOCAL_OUT walk runs
  * inside this one. That nested walk must not touch what this walk still holds, as each
  * nf_hook_slow() call keeps its own place on the kernel's stack: so around it the packet's
  * conntrack state is set aside (and a connection the nested walk frees is cleared in the
@@ -461,17 +461,13 @@ RXS_NOINLINE void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, ui
 {
 	const struct rxs_nf_reject_pkt p = {
 		.proto = x->pi.proto, .fragoff = x->pi.fragoff, .l4 = x->pi.l4, .l4len = x->pi.l4len,
+		.unrouted = x->hook == RXS_NF_INET_PRE_ROUTING,
 	};
 	struct rxs_ruleset *nf = x->nf;
 	struct nf_frame *frames = nf->frames;
 	unsigned int depth = nf->nchains + 1;	/* one walk's frames, at most */
 	struct nf_pkt_save saved = { .pkt = nf->cur, .up = nf->outer };
 
-	if (tcp_reset && !x->pi.v6) {
-		/* Counted, not built or walked: nothing nests. */
-		rxs__nf_send_reset(x->skb, &p);
-		return;
-	}
 	/* Nesting stops at NF_NEST_MAX walks: icmp_send() answers no ICMP error, so an
 	 * answer's own walk never needs another level, and past the last nothing is sent. */
 	if (frames + 2 * depth > nf->stack + NF_NEST_MAX * depth)
@@ -479,9 +475,11 @@ RXS_NOINLINE void rxs__nf_reject(const struct nf_hook_ctx *x, bool tcp_reset, ui
 	memset(&nf->cur, 0, sizeof(nf->cur));
 	nf->outer = &saved;
 	nf->frames = frames + depth;
-	/* IPv6's RST is built and crosses OUTPUT (nf_send_reset6 -> ip6_local_out) */
-	if (x->pi.v6 && tcp_reset)
+	/* The RST is built and crosses OUTPUT (nf_send_reset -> ip_local_out, and IPv6's) */
+	if (tcp_reset && x->pi.v6)
 		rxs__nf_send_reset6(x->skb, &p);
+	else if (tcp_reset)
+		rxs__nf_send_reset(x->skb, &p);
 	else if (x->pi.v6)
 		rxs__nf_send_unreach6(x->skb, &p, icmp_code);
 	else

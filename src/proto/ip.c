@@ -228,6 +228,26 @@ uint32_t rxs__fib_nexthop(const struct rxs_host *h, uint32_t d, const struct rxs
 	return gw ? gw : d;	/* rt_nexthop(): on the link, the destination itself */
 }
 
+bool rxs__ip_route_reply(const struct rxs_sk_buff *skb)
+{
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	const struct rxs_host *h = rxs__skb_sd(skb)->host;
+	uint32_t s;
+	int type;
+
+	static const uint8_t any6[16];
+
+	if (cb->family == AF_INET6)	/* not multicast, not :: */
+		return cb->saddr[0] != 0xff && memcmp(cb->saddr, any6, 16) != 0;
+	s = rxs__get_be32(cb->saddr);
+	type = rxs__inet_addr_type(h, NULL, s);
+	/* The output route to a broadcast or multicast address carries RTCF_BROADCAST or
+	 * RTCF_MULTICAST, which both senders refuse. */
+	if (type == 3 || type == 5)
+		return false;
+	return rxs__fib_lookup(h, s, skb->dev) != NULL;
+}
+
 /* fib_validate_source() with rp_filter, the larger of all's and the device's: strict (1),
  * the route back to @s must leave by the device the packet came in on; loose (2), some
  * route back must exist. */

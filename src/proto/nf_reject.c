@@ -4,9 +4,8 @@
  * sends, as in the kernel, where ipt_REJECT calls nf_send_unreach()/nf_send_reset(). Nothing
  * is sent about a later fragment, a segment with RST, or a TCP/UDP packet whose checksum is
  * wrong. The ICMP error goes through icmp_send(), with its rate limits; the RST (40 bytes of
- * IPv4) through ip_local_out(), which counts IpOutRequests, and ip_finish_output2()
- * IpOutTransmits and IpExtOutOctets, but no TCP counter. rxsim counts the RST without building
- * it: --tx and the taps do not see it.
+ * IPv4) through ip_local_out(): OUTPUT and POSTROUTING see it, ip_output() counts
+ * IpOutRequests and ip_finish_output2() IpOutTransmits and IpExtOutOctets, but no TCP counter.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -30,55 +29,32 @@ static bool reject_allowed(const struct rxs_sk_buff *skb, const struct rxs_nf_re
 	return !(check && p->l4 && rxs__l4_csum(RXS_INET_CB(skb), p->proto, p->l4, p->l4len));
 }
 
+/* Has the answer a route? A packet rejected before the routing decision gets the route
+ * back to its source, and none means no answer (nf_reject_fill_skb_dst); else the input
+ * route's: a broadcast or multicast packet gets no RST (the RTCF_BROADCAST|RTCF_MULTICAST
+ * test, an IPv6 destination that is not unicast). */
+static bool reject_route(const struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p)
+{
+	uint8_t route = RXS_INET_CB(skb)->route;
+
+	if (p->unrouted)
+		return rxs__ip_route_reply(skb);
+	return route != RXS_RTN_BROADCAST && route != RXS_RTN_MULTICAST;
+}
+
 void rxs__nf_send_unreach(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p,
 			  uint8_t code)
 {
-	if (reject_allowed(skb, p))
+	if (reject_allowed(skb, p) && (!p->unrouted || rxs__ip_route_reply(skb)))
 		rxs__icmp_send(skb, 3, code);
 }
 
-void rxs__nf_send_reset(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p)
+/* nf_reject_ip_tcphdr_put() / nf_reject_ip6_tcphdr_put(): the RST's bare TCP header for
+ * the segment @oth of @len bytes. Ports swapped; after an ACK the RST takes its ack_seq,
+ * else it acknowledges the segment (SYN and FIN count one). */
+static void reject_tcphdr_put(uint8_t th[20], const uint8_t *oth, unsigned int len)
 {
-	if (!reject_allowed(skb, p))
-		return;
-	if (!p->l4 || p->l4len < 20 || p->l4[13] & 0x04 || RXS_INET_CB(skb)->route != RXS_RTN_LOCAL)
-		return;
-	rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_IpOutRequests);
-	rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_IpOutTransmits);
-	rxs__mib_add(rxs__skb_sd(skb), RXS_MIB_IpExtOutOctets, 40);
-}
-
-/* nf_reject_ipv6.c. nf_send_unreach6(): icmpv6_send() of a destination unreachable (type 1)
- * with its rate limits. nf_send_reset6(): the RST (60 bytes: the IPv6 header and a bare TCP
- * header, nf_reject_ip6_tcphdr_put()) is built and leaves by ip6_local_out(): it crosses
- * OUTPUT and POSTROUTING, and, unlike IPv4's __ip_local_out(), counts no Ip6OutRequests,
- * only ip6_finish_output2()'s Ip6OutTransmits and Ip6OutOctets (oracle nft6-reject: 10 RSTs,
- * Ip6OutRequests 14 = the ICMPv6 messages alone; ip6t-reject: OUTPUT's policy counts the
- * RSTs). */
-void rxs__nf_send_unreach6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p,
-			   uint8_t code)
-{
-	if (reject_allowed(skb, p))
-		rxs__icmpv6_send(skb, 1, code);
-}
-
-void rxs__nf_send_reset6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p)
-{
-	if (!reject_allowed(skb, p))
-		return;
-	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
-	const uint8_t *oth = p->l4;
-	uint8_t th[20] = { 0 };
-	struct rxs_out o = {
-		.family = AF_INET6, .saddr = cb->daddr, .daddr = cb->saddr, .proto = IPPROTO_TCP,
-		.peer_mac = rxs_skb_mac_header(skb) + 6, .dev = skb->dev, .csum_at = 16,
-		.local_out = true,
-	};
-
-	if (!p->l4 || p->l4len < 20 || oth[13] & 0x04 || cb->route != RXS_RTN_LOCAL)
-		return;
-	/* nf_reject_ip6_tcphdr_put(): ports swapped; after an ACK the RST takes its ack_seq,
-	 * else it acknowledges the segment (SYN and FIN count one) */
+	memset(th, 0, 20);
 	memcpy(th, oth + 2, 2);
 	memcpy(th + 2, oth, 2);
 	th[12] = 5 << 4;
@@ -88,10 +64,58 @@ void rxs__nf_send_reset6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt
 	} else {
 		unsigned int doff = (oth[12] >> 4) * 4u;
 		uint32_t ack = rxs__get_be32(oth + 4) + !!(oth[13] & 0x02) + !!(oth[13] & 0x01) +
-			       (p->l4len > doff ? p->l4len - doff : 0);
+			       (len > doff ? len - doff : 0);
 
 		rxs__put_be32(th + 8, ack);
 		th[13] = 0x14;
 	}
+}
+
+/* Both senders' RST: none for a fragment, a bad checksum, a RST, a truncated header or a
+ * packet without a route for the answer (reject_route()); else the header built and sent by
+ * ip_local_out() / ip6_local_out(), across OUTPUT and POSTROUTING. A forwarded packet is
+ * answered too, from its destination's address. */
+static void send_reset(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p, int family)
+{
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	uint8_t th[20];
+	struct rxs_out o = {
+		.family = family, .saddr = cb->daddr, .daddr = cb->saddr, .proto = IPPROTO_TCP,
+		.peer_mac = rxs_skb_mac_header(skb) + 6, .dev = skb->dev, .csum_at = 16,
+		.local_out = true,
+	};
+
+	if (!reject_allowed(skb, p))
+		return;
+	if (!p->l4 || p->l4len < 20 || p->l4[13] & 0x04 || !reject_route(skb, p))
+		return;
+	reject_tcphdr_put(th, p->l4, p->l4len);
 	rxs__ip_output(rxs__skb_sd(skb), &o, th, sizeof(th));
+}
+
+/* nf_send_reset(): the RST (40 bytes: nf_reject_iphdr_put()'s DF header, id 0, TTL 64, and
+ * the bare TCP header) leaves by ip_local_out(), so OUTPUT's rules and conntrack see it and
+ * ip_output() counts IpOutRequests. */
+void rxs__nf_send_reset(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p)
+{
+	send_reset(skb, p, AF_INET);
+}
+
+/* nf_reject_ipv6.c. nf_send_unreach6(): icmpv6_send() of a destination unreachable (type 1)
+ * with its rate limits. nf_send_reset6(): the RST (60 bytes: the IPv6 header and a bare TCP
+ * header) leaves by ip6_local_out() (send_reset()): it crosses
+ * OUTPUT and POSTROUTING, and, unlike IPv4's __ip_local_out(), counts no Ip6OutRequests,
+ * only ip6_finish_output2()'s Ip6OutTransmits and Ip6OutOctets (oracle nft6-reject: 10 RSTs,
+ * Ip6OutRequests 14 = the ICMPv6 messages alone; ip6t-reject: OUTPUT's policy counts the
+ * RSTs). */
+void rxs__nf_send_unreach6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p,
+			   uint8_t code)
+{
+	if (reject_allowed(skb, p) && (!p->unrouted || rxs__ip_route_reply(skb)))
+		rxs__icmpv6_send(skb, 1, code);
+}
+
+void rxs__nf_send_reset6(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p)
+{
+	send_reset(skb, p, AF_INET6);
 }

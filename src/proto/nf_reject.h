@@ -9,6 +9,7 @@
 #ifndef RXSIM_PROTO_NF_REJECT_H
 #define RXSIM_PROTO_NF_REJECT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct rxs_sk_buff;
@@ -19,6 +20,9 @@ struct rxs_nf_reject_pkt {
 	uint16_t fragoff;		/* in 8-byte units; non-zero: a later fragment */
 	const uint8_t *l4;		/* transport header, NULL when absent or truncated */
 	unsigned int l4len;
+	/* Rejected before the routing decision (PREROUTING): the packet has no route yet, and
+	 * the answer needs the route back to its source (nf_reject_fill_skb_dst). */
+	bool unrouted;
 };
 
 /* nf_send_unreach(): an ICMP destination-unreachable with @code about @skb, through
@@ -26,9 +30,9 @@ struct rxs_nf_reject_pkt {
  * checksum is wrong. @skb is not consumed: the caller still owns it. */
 void rxs__nf_send_unreach(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p,
 			  uint8_t code);
-/* nf_send_reset(): a TCP RST answering @skb, counted as ip_local_out() would (see
- * nf_reject.c); nothing for a fragment, a RST, a bad checksum or a packet not for this host.
- * @skb is not consumed. */
+/* nf_send_reset(): a TCP RST answering @skb, sent through ip_local_out() (see nf_reject.c);
+ * nothing for a fragment, a RST, a bad checksum, a broadcast or multicast packet, or one
+ * with no route back to its source. @skb is not consumed. */
 void rxs__nf_send_reset(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p);
 
 /* nf_reject_ipv6.c: nf_send_unreach6(), an ICMPv6 destination unreachable with @code about

@@ -68,6 +68,9 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 
 /* The device of @ifindex, or NULL. */
 const struct rxs_netdev *rxs__dev_by_ifindex(const struct rxs_host *h, unsigned int ifindex);
+/* ip_route_reply_fill_dst() (and IPv6's ip6_route_output() in nf_reject_ipv6.c) for a
+ * packet not routed yet: true when a unicast route leads back to its source. */
+bool rxs__ip_route_reply(const struct rxs_sk_buff *skb);
 /* The route's output device for a packet to @daddr (host order) that came in by @in: NULL
  * when there is no route. */
 const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t daddr,
