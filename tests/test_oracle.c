@@ -55,6 +55,7 @@ static const struct {
 	{ __LINE__, OWN, "nft-reject", "scenario-nft-json.yaml", "expect-nft.json" },
 	/* resets and port unreachables across OUTPUT and POSTROUTING, from input and prerouting */
 	{ __LINE__, OWN, "nft-reject-out", NULL, NULL },
+	{ __LINE__, OWN, "nft6-reject-pre", NULL, NULL },
 	/* nftables only: a named set of ports behind a limit, and a meter (a dynamic set whose
 	 * elements carry their own limits), as text and as nft -j JSON. */
 	{ __LINE__, OWN, "nft-set-limit", NULL, NULL },
