@@ -1329,6 +1329,7 @@ static void test_emit_round_trip(void **state)
 		"  net.core.netdev_budget: 600\n"
 		"  net.ipv4.tcp_rmem: \"4096 87380 6291456\"\n"
 		"  net.core.flow_limit_cpu_bitmap: \"f\"\n"
+		"  net.ipv4.conf.all.send_redirects: 0\n"
 		"nics:\n"
 		"  - name: eth1\n"
 		"    mac: 02:aa:00:00:00:01\n"
@@ -1338,6 +1339,7 @@ static void test_emit_round_trip(void **state)
 		"    mtu: 9000\n"
 		"    rx_queues: 1\n"
 		"    rp_filter: 2\n"
+		"    send_redirects: 0\n"
 		"  - name: eth2\n"
 		"    rx_queues: 4\n"
 		"    ring_size: 1024\n"
@@ -1379,8 +1381,11 @@ static void test_emit_round_trip(void **state)
 	round_trip(sc, &back);
 	assert_int_equal(back->nnics, 2);
 	assert_int_equal(back->nics[1].irq_affinity[0], 3);
-	/* what forwarding reads: routes, neighbours, rp_filter */
+	/* what forwarding reads: routes, neighbours, rp_filter, send_redirects */
 	assert_int_equal(back->nics[0].rp_filter, 2);
+	assert_true(back->nics[0].no_send_redirects);
+	assert_false(back->nics[1].no_send_redirects);
+	assert_int_equal(rxs_scenario_sysctl(back, RXS_SYSCTL_SEND_REDIRECTS), 0);
 	assert_int_equal(back->nroutes, 2);
 	assert_int_equal(back->routes[1].to.prefix, 0);
 	assert_int_equal(back->routes[1].via.family, AF_INET);

@@ -296,13 +296,15 @@ static void test_nf_hooks_on_output(void **state)
 	assert_string_equal(log.seen[2], "post0");
 	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
 	assert_int_equal(FR_MIB(h, IpOutTransmits), 1);
-	/* A user's DROP at LOCAL_OUT: nothing leaves, nothing counted as sent. */
+	/* A user's DROP at LOCAL_OUT: nothing leaves; the error was requested (counted before
+	 * LOCAL_OUT, __ip_local_out) and is an output discard (ip_send_skb). */
 	log.n = 0;
 	log.verdict = RXS_NF_DROP;
 	send_udp(h, 9, 2000000);
 	assert_int_equal(rxs_host_run_until(h, 3000000), 0);
 	assert_int_equal(log.n, 1);
-	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 2);
+	assert_int_equal(FR_MIB(h, IpOutDiscards), 1);
 	assert_int_equal(FR_MIB(h, IpOutTransmits), 1);
 	/* Queued at LOCAL_OUT after the others, reinjected: out through POST_ROUTING. */
 	log.verdict = RXS_NF_ACCEPT;
@@ -314,11 +316,12 @@ static void test_nf_hooks_on_output(void **state)
 	assert_int_equal(q.n, 1);
 	assert_int_equal(q.hook, RXS_NF_INET_LOCAL_OUT);
 	assert_int_equal(log.n, 2);
-	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 3);
+	assert_int_equal(FR_MIB(h, IpOutDiscards), 1);	/* queued is no discard */
 	assert_int_equal(rxs_nf_reinject(h, q.held[0], RXS_NF_ACCEPT), 0);
 	assert_int_equal(log.n, 3);
 	assert_string_equal(log.seen[2], "post0");
-	assert_int_equal(FR_MIB(h, IpOutRequests), 2);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 3);
 	assert_int_equal(FR_MIB(h, IpOutTransmits), 2);
 	fr_conserved(h);
 	rxs_host_destroy(h);
@@ -344,7 +347,9 @@ static void test_nf_hooks_on_output_with_tables(void **state)
 	assert_int_equal(FR_MIB(h, IcmpOutDestUnreachs), 1);
 	assert_int_equal(log.n, 1);
 	assert_string_equal(log.seen[0], "before");
-	assert_int_equal(FR_MIB(h, IpOutRequests), 0);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
+	assert_int_equal(FR_MIB(h, IpOutDiscards), 1);
+	assert_int_equal(FR_MIB(h, IpOutTransmits), 0);
 	fr_conserved(h);
 	rxs_host_destroy(h);
 }

@@ -141,6 +141,7 @@ static const struct {
 	{ __LINE__, OWN, "nat-icmp-related", "scenario-nft-json.yaml", "expect-nft.json" },
 	/* kube-proxy's rules as iptables-restore loaded them: ClusterIPs DNATed to the host */
 	{ __LINE__, OWN, "kube-clusterip", NULL, NULL },
+	{ __LINE__, OWN, "redir", NULL, NULL },
 	/* IPv6 rule sets (tests/oracle/cases-nf6.sh): ip6 matches and rejects on the IPv6 input
 	 * hook, and IPv6 conntrack under a policy-drop chain; as text and as nft -j JSON. */
 	{ __LINE__, OWN, "nft6-reject", NULL, NULL },
@@ -167,6 +168,8 @@ static const struct {
 	{ __LINE__, "fwd-masq", "fwd-out.pcap", "02:00:0a:4e:00:01" },
 	/* REJECT's RSTs and port unreachables, byte for byte */
 	{ __LINE__, "nft-reject-out", "full.pcap", "02:00:0a:4d:00:02" },
+	/* ICMP redirects, each before the datagram it is about */
+	{ __LINE__, "redir", "full.pcap", "02:00:0a:4d:00:02" },
 };
 
 static int run(const char *cmd)

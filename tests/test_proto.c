@@ -1069,6 +1069,164 @@ static void test_icmp_echo_fragmented(void **state)
 
 /* A router (ip_forward=1): forwarded with the TTL decreased, reported when the TTL runs
  * out, and subject to the FORWARD chain. */
+/* net.ipv4.conf.{all,DEV}.send_redirects off, both: either on sends them (IN_DEV_ORCONF). */
+static void no_send_redirects(struct rxs_scenario *sc)
+{
+	sc->sysctl.val[RXS_SYSCTL_SEND_REDIRECTS][0] = 0;
+	for (unsigned int i = 0; i < sc->nnics; i++)
+		sc->nics[i].no_send_redirects = true;
+}
+
+/* What leaves, frame by frame: the ICMP type of each ICMP frame, else 0xff. */
+struct tx_kinds {
+	uint8_t kind[64];
+	uint8_t first_icmp[200];	/* the first ICMP frame */
+	unsigned int n;
+};
+
+static void keep_kinds(void *ctx, const uint8_t *f, uint32_t len, uint64_t t)
+{
+	struct tx_kinds *k = ctx;
+	bool icmp = len > 14 + 20 + 8 && f[14 + 9] == 1;
+
+	(void)t;
+	if (icmp && !memchr(k->kind, f[14 + 20], k->n < 64 ? k->n : 64))
+		memcpy(k->first_icmp, f, len < sizeof(k->first_icmp) ? len : sizeof(k->first_icmp));
+	if (k->n < 64)
+		k->kind[k->n] = icmp ? f[14 + 20] : 0xff;
+	k->n++;
+}
+
+/* A forwarding host with a route to 198.51.100.0/24 via 10.0.0.3 on eth0, the way its
+ * sender's datagrams came in: @all and @dev are the send_redirects sysctls. */
+static rxs_host_t *redirect_host(bool all, bool dev, struct tx_kinds *k)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	struct rxs_route_config *r = rxs_scenario_add_route(sc);
+	rxs_host_t *h;
+
+	assert_non_null(r);
+	assert_int_equal(rxs_addr_parse(&r->to, "198.51.100.0/24"), 0);
+	assert_int_equal(rxs_addr_parse(&r->via, "10.0.0.3"), 0);
+	strcpy(r->dev, "eth0");
+	r = rxs_scenario_add_route(sc);
+	assert_non_null(r);
+	assert_int_equal(rxs_addr_parse(&r->to, "203.0.113.0/24"), 0);
+	assert_int_equal(rxs_addr_parse(&r->via, FR_PEER_IP), 0);
+	strcpy(r->dev, "eth0");
+	sc->sysctl.val[RXS_SYSCTL_IP_FORWARD][0] = 1;
+	sc->sysctl.val[RXS_SYSCTL_SEND_REDIRECTS][0] = all;
+	sc->nics[0].no_send_redirects = !dev;
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	memset(k, 0, sizeof(*k));
+	assert_int_equal(rxs_tx_set_cb(h, keep_kinds, k), 0);
+	return h;
+}
+
+static void fwd_at(rxs_host_t *h, const char *src, uint64_t t_ns)
+{
+	struct fr f;
+
+	fr_udp(&f, src, "198.51.100.7", 1000, 53, 10);
+	fr_inject(h, &f, t_ns);
+}
+
+/*
+ * ip_forward() -> ip_rt_send_redirect(): a datagram routed back out the link it came in on,
+ * from a sender on that link, draws an ICMP host redirect to the route's gateway before
+ * FORWARD; the sender's inet_peer paces them (HZ/50 << n_redirects apart, 9 at most, reset
+ * after (HZ/50) << 10 of quiet), and the redirect's time is the peer's rate_last, from
+ * which its errors' bucket counts.
+ */
+static void test_forward_redirect(void **state)
+{
+	static const struct { bool all, dev; unsigned int redirects; } orconf[] = {
+		{ true, true, 1 }, { false, true, 1 }, { true, false, 1 }, { false, false, 0 },
+	};
+	struct tx_kinds k;
+	rxs_host_t *h;
+	uint64_t t = 0, ms = 1000000;
+	const uint8_t *ip, *icmp;
+
+	(void)state;
+	/* Either sysctl on sends them (IN_DEV_ORCONF). */
+	for (unsigned int i = 0; i < ARRAY_SIZE(orconf); i++) {
+		h = redirect_host(orconf[i].all, orconf[i].dev, &k);
+		fwd_at(h, FR_PEER_IP, 0);
+		assert_int_equal(rxs_host_run_until(h, 1 * ms), 0);
+		assert_int_equal(FR_MIB(h, IpForwDatagrams), 1);
+		assert_int_equal(FR_MIB(h, IcmpOutRedirects), orconf[i].redirects);
+		assert_int_equal(k.n, 1 + orconf[i].redirects);
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+
+	h = redirect_host(true, true, &k);
+	fwd_at(h, FR_PEER_IP, 0);
+	assert_int_equal(rxs_host_run_until(h, 1 * ms), 0);
+	/* The redirect first, then the datagram, both to the sender's link. */
+	assert_int_equal(k.n, 2);
+	assert_int_equal(k.kind[0], 5);
+	assert_int_equal(k.kind[1], 0xff);
+	ip = k.first_icmp + 14;
+	icmp = ip + 20;
+	assert_int_equal(rxs__get_be32(ip + 12), 0x0a000002);	/* from 10.0.0.2 */
+	assert_int_equal(rxs__get_be32(ip + 16), 0x0a000001);	/* to the sender */
+	assert_int_equal(ip[1], 0xc0);				/* internetwork control */
+	assert_int_equal(icmp[1], 1);				/* ICMP_REDIR_HOST */
+	assert_int_equal(rxs__get_be32(icmp + 4), 0x0a000003);
+	assert_int_equal(icmp[8 + 8], 63);			/* quoted after the TTL drop */
+	assert_int_equal(rxs__get_be32(icmp + 8 + 16), 0xc6336407);	/* 198.51.100.7 */
+	assert_int_equal(fr_fold(fr_sum(icmp, rxs__get_be16(ip + 2) - 20, 0)), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutMsgs), 1);
+	assert_int_equal(FR_MIB(h, IcmpMsgOutType5), 1);
+	assert_int_equal(FR_MIB(h, IpOutRequests), 1);
+	/* 10 ms later: too soon (HZ/50 << 1 = 40 ms); 50 ms after the first: the second. */
+	fwd_at(h, FR_PEER_IP, 10 * ms);
+	fwd_at(h, FR_PEER_IP, 50 * ms);
+	assert_int_equal(rxs_host_run_until(h, 60 * ms), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutRedirects), 2);
+	/* The peer's rate_last is the redirect's: a port unreachable 100 ms later finds too few
+	 * tokens (icmp_ratelimit 1000 ms), one 1.1 s later enough. */
+	{
+		struct fr f;
+
+		fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, 9, 10);
+		fr_inject(h, &f, 150 * ms);
+		fr_inject(h, &f, 1160 * ms);
+	}
+	assert_int_equal(rxs_host_run_until(h, 1200 * ms), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutRateLimitHost), 1);
+	assert_int_equal(FR_MIB(h, IcmpOutDestUnreachs), 1);
+	/* A sender off the link (its route back has a gateway) draws none. */
+	fwd_at(h, "203.0.113.5", 1300 * ms);
+	assert_int_equal(rxs_host_run_until(h, 1400 * ms), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutRedirects), 2);
+	assert_int_equal(FR_MIB(h, IpForwDatagrams), 4);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+
+	/* Each one at least HZ/50 << n after the last: 9, then none however slow, until the
+	 * sender has drawn none for (HZ/50) << 10 (20.48 s). */
+	h = redirect_host(true, true, &k);
+	for (unsigned int n = 0; n < 9; n++) {
+		t += n ? (20 * ms << n) + 10 * ms : 0;
+		fwd_at(h, FR_PEER_IP, t);
+	}
+	fwd_at(h, FR_PEER_IP, t + 6000 * ms);
+	assert_int_equal(rxs_host_run_until(h, t + 7000 * ms), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutRedirects), 9);
+	fwd_at(h, FR_PEER_IP, t + 6000 * ms + 20000 * ms);	/* 20 s after the last heard */
+	assert_int_equal(rxs_host_run_until(h, t + 27000 * ms), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutRedirects), 9);
+	fwd_at(h, FR_PEER_IP, t + 26000 * ms + 21000 * ms);	/* 21 s later: reset */
+	assert_int_equal(rxs_host_run_until(h, t + 48000 * ms), 0);
+	assert_int_equal(FR_MIB(h, IcmpOutRedirects), 10);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 static void test_forwarding(void **state)
 {
 	static const char rules[] = "*filter\n:FORWARD ACCEPT [0:0]\n"
@@ -1081,6 +1239,7 @@ static void test_forwarding(void **state)
 
 	(void)state;
 	sc->sysctl.val[RXS_SYSCTL_IP_FORWARD][0] = 1;
+	no_send_redirects(sc);	/* back out its way in: test_forward_redirect */
 	sc->netfilter = strdup(rules);
 	h = fr_host(sc);
 	rxs_scenario_free(sc);
@@ -1162,6 +1321,7 @@ static void test_forwarding_table(void **state)
 		nic->naddrs = 1;
 		nic->mtu = 1000;
 		sc->sysctl.val[RXS_SYSCTL_IP_FORWARD][0] = 1;
+		no_send_redirects(sc);
 		sc->netfilter = strdup(rules);
 		h = fr_host(sc);
 		rxs_scenario_free(sc);
@@ -1421,6 +1581,7 @@ static void test_routes(void **state)
 		}
 		sc->sysctl.val[RXS_SYSCTL_IP_FORWARD][0] = 1;
 		sc->sysctl.val[RXS_SYSCTL_RP_FILTER][0] = route_cases[i].rp_filter;
+		no_send_redirects(sc);
 		h = fr_host(sc);
 		rxs_scenario_free(sc);
 		assert_int_equal(rxs_tx_set_cb(h, keep_tx, &tx), 0);
@@ -1994,6 +2155,7 @@ int main(void)
 		cmocka_unit_test(test_icmp_echo_fragmented),
 		cmocka_unit_test(test_icmp_frames),
 		cmocka_unit_test(test_frag_closed_port_icmp),
+		cmocka_unit_test(test_forward_redirect),
 		cmocka_unit_test(test_forwarding),
 		cmocka_unit_test(test_forwarding_table),
 		cmocka_unit_test(test_neigh_unresolved),

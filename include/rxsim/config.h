@@ -66,7 +66,8 @@
 	XX(IPFRAG_HIGH_THRESH, "net.ipv4.ipfrag_high_thresh", 1, 4194304, 0, 0, 0, INT32_MAX) \
 	XX(IPFRAG_TIME, "net.ipv4.ipfrag_time", 1, 30, 0, 0, 0, INT32_MAX) \
 	XX(NF_CONNTRACK_MAX, "net.netfilter.nf_conntrack_max", 1, 262144, 0, 0, 0, INT32_MAX) \
-	XX(RP_FILTER, "net.ipv4.conf.all.rp_filter", 1, 0, 0, 0, 0, 2)
+	XX(RP_FILTER, "net.ipv4.conf.all.rp_filter", 1, 0, 0, 0, 0, 2) \
+	XX(SEND_REDIRECTS, "net.ipv4.conf.all.send_redirects", 1, 1, 0, 0, 0, 1)
 
 enum rxs_sysctl_id {
 #define XX(id, name, n, d0, d1, d2, lo, hi) RXS_SYSCTL_##id,
@@ -176,6 +177,7 @@ struct rxs_nic_config {
 	struct rxs_bpf_prog_config xdp;		/* ip link set DEV xdp|xdpgeneric obj ... */
 	struct rxs_bpf_prog_config tc_ingress;	/* tc filter add DEV ingress bpf da obj ... */
 	unsigned int rp_filter;			/* net.ipv4.conf.DEV.rp_filter: 0, 1 strict, 2 loose */
+	bool no_send_redirects;			/* net.ipv4.conf.DEV.send_redirects=0 (default 1) */
 };
 
 /* A route of the main table, as `ip route add TO [via VIA] dev DEV`. */

@@ -70,6 +70,7 @@
 	XX(IcmpMsgInType11, IcmpMsg, InType11) \
 	XX(IcmpMsgOutType0, IcmpMsg, OutType0) \
 	XX(IcmpMsgOutType3, IcmpMsg, OutType3) \
+	XX(IcmpMsgOutType5, IcmpMsg, OutType5) \
 	XX(IcmpMsgOutType8, IcmpMsg, OutType8) \
 	XX(IcmpMsgOutType11, IcmpMsg, OutType11) \
 	XX(TcpActiveOpens, Tcp, ActiveOpens) \

@@ -203,6 +203,8 @@ static void emit_nic(FILE *f, const struct rxs_nic_config *n, unsigned int cpus)
 	fprintf(f, "    coalesce: { rx_usecs: %u, rx_frames: %u }\n", n->rx_usecs, n->rx_frames);
 	if (n->rp_filter)
 		fprintf(f, "    rp_filter: %u\n", n->rp_filter);
+	if (n->no_send_redirects)
+		fputs("    send_redirects: 0\n", f);
 	emit_queues(f, n, cpus);
 	emit_rss(f, n);
 	emit_vlans(f, n);

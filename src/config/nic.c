@@ -98,6 +98,17 @@ static int set_rp_filter(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return rxs__cfg_uint(c, v, 0, 2, &NIC(obj)->rp_filter);
 }
 
+/* net.ipv4.conf.DEV.send_redirects: 0 or 1 (either it or all's on sends them). */
+static int set_send_redirects(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	unsigned int on;
+	int err = rxs__cfg_uint(c, v, 0, 1, &on);
+
+	if (!err)
+		NIC(obj)->no_send_redirects = !on;
+	return err;
+}
+
 static int set_gro(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	return rxs__cfg_bool(c, v, &NIC(obj)->gro);
@@ -437,6 +448,7 @@ static const struct cfg_key nic_keys[] = {
 	{ .name = "xdp", .sub = rxs__cfg_xdp_keys },
 	{ .name = "tc_ingress", .sub = rxs__cfg_tc_keys },
 	{ .name = "rp_filter", .set = set_rp_filter },
+	{ .name = "send_redirects", .set = set_send_redirects },
 	{ 0 },
 };
 

@@ -70,6 +70,9 @@ struct rxs_softnet_data {
 	unsigned int restarts;			/* handle_softirqs restarts this burst */
 	uint64_t burst_start;			/* when this softirq burst began */
 	bool in_ksoftirqd;
+	/* The last NF_HOOK walk on this CPU ended in NF_DROP (nf_hook_slow()'s -EPERM), not
+	 * queued or stolen: whether a sender counts the packet as discarded. */
+	bool nf_dropped;
 	/* CPU time: the CPU is busy until this virtual time */
 	uint64_t now;
 	struct rxs_softnet_stat stat;

@@ -275,11 +275,13 @@ static RXS_ALWAYS_INLINE bool nf_walk(struct rxs_netns_nf *hk, struct nf_hook_ct
 accept:
 	if (!tables || rxs__nf_hook_end(x->nf, hook, RXS_NF_ACCEPT) == RXS_NF_ACCEPT)
 		return true;
+	rxs__skb_sd(skb)->nf_dropped = true;
 	rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
 	return false;
 drop:
 	if (tables)
 		rxs__nf_hook_end(x->nf, hook, RXS_NF_DROP);
+	rxs__skb_sd(skb)->nf_dropped = true;
 	rxs_kfree_skb_reason(skb, RXS_DROP_NETFILTER_DROP);
 	return false;
 }
@@ -326,6 +328,7 @@ static bool nf_hook_slow(struct rxs_host *h, enum rxs_nf_hook hook, struct rxs_s
 	bool go_on;
 
 	ctx_init(&x, h, hook, skb);
+	rxs__skb_sd(skb)->nf_dropped = false;
 	/* The rules' counters, conntrack and the users' queue are the host's. */
 	rxs__lock_acquire(&h->nf.nf_lock);
 	go_on = nf_walk(&h->nf, &x, 0, okfn, false);

@@ -25,6 +25,7 @@ struct icmp_peer {
 	bool used;
 	uint64_t rate_tokens;
 	uint64_t rate_last;
+	unsigned int n_redirects;	/* redirects sent since the last silence */
 };
 
 struct rxs_icmp_state {
@@ -89,6 +90,21 @@ static struct icmp_peer *peer_find(struct rxs_icmp_state *st, const uint8_t *add
 	return victim;
 }
 
+/* inet_getpeer(): the peer of @addr, made when it has none yet with no tokens and rate_last a
+ * minute ago ("enough high so that the first calculation of tokens is at its maximum"). */
+static struct icmp_peer *inet_getpeer(struct rxs_host *h, const uint8_t *addr, uint64_t now_j)
+{
+	struct icmp_peer *p = peer_find(h->inet.icmp, addr);
+
+	if (!p->used || memcmp(p->addr, addr, 16)) {
+		memset(p, 0, sizeof(*p));
+		p->used = true;
+		memcpy(p->addr, addr, 16);
+		p->rate_last = now_j - 60 * (uint64_t)h->hz;	/* jiffies wrap as the kernel's */
+	}
+	return p;
+}
+
 /* icmp_global_consume(): a message the per-destination limit let out takes a credit. */
 void rxs__icmp_global_consume(struct rxs_host *h)
 {
@@ -97,24 +113,14 @@ void rxs__icmp_global_consume(struct rxs_host *h)
 
 /* inet_peer_xrlim_allow(peer of @addr, @timeout jiffies). A new peer starts with a full
  * bucket. IPv4 and IPv6 peers live apart in the kernel; here an IPv4 address is padded with
- * zeros to 16 bytes, which no IPv6 address a host answers is. */
+ * zeros to 16 bytes, which no IPv6 address a host answers is. The peer's rate_last is also
+ * the time of its last ICMP redirect (ip_rt_send_redirect). */
 bool rxs__icmp_xrlim_allow(struct rxs_host *h, const uint8_t *addr, uint64_t timeout,
 			   uint64_t now_j)
 {
-	struct rxs_icmp_state *st = h->inet.icmp;
-	struct icmp_peer *p = peer_find(st, addr);
-	uint64_t token;
+	struct icmp_peer *p = inet_getpeer(h, addr, now_j);
+	uint64_t token = p->rate_tokens + (now_j - p->rate_last);
 
-	if (!p->used || memcmp(p->addr, addr, 16)) {
-		memset(p, 0, sizeof(*p));
-		p->used = true;
-		memcpy(p->addr, addr, 16);
-		p->rate_last = now_j - RXS_MIN(now_j, 60 * (uint64_t)h->hz);
-		p->rate_tokens = 0;
-		token = XRLIM_BURST_FACTOR * timeout;
-	} else {
-		token = p->rate_tokens + (now_j - p->rate_last);
-	}
 	p->rate_last = now_j;
 	if (token > XRLIM_BURST_FACTOR * timeout)
 		token = XRLIM_BURST_FACTOR * timeout;
@@ -128,7 +134,7 @@ bool rxs__icmp_xrlim_allow(struct rxs_host *h, const uint8_t *addr, uint64_t tim
 
 static const enum rxs_mib out_type_mib[] = {
 	[0] = RXS_MIB_IcmpOutEchoReps, [3] = RXS_MIB_IcmpOutDestUnreachs,
-	[8] = RXS_MIB_IcmpOutEchos, [11] = RXS_MIB_IcmpOutTimeExcds,
+	[5] = RXS_MIB_IcmpOutRedirects, [8] = RXS_MIB_IcmpOutEchos, [11] = RXS_MIB_IcmpOutTimeExcds,
 	[12] = RXS_MIB_IcmpOutParmProbs,
 };
 
@@ -141,6 +147,8 @@ static void count_out(struct rxs_softnet_data *sd, uint8_t type)
 		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType0);
 	else if (type == 3)
 		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType3);
+	else if (type == 5)
+		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType5);
 	else if (type == 11)
 		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType11);
 }
@@ -184,6 +192,7 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 		.family = AF_INET, .saddr = cb->daddr, .daddr = cb->saddr, .proto = 1,
 		.peer_mac = rxs_skb_mac_header(skb) + 6, .dev = skb->dev,
 		.ct_from = type == 0 ? NULL : skb,	/* an error joins the offender's flow */
+		.send_skb = true,			/* icmp_push_reply() */
 		/* __icmp_send(): an error goes as internetwork control, keeping the offender's
 		 * TOS bits (RT_TOS); a reply, with the request's TOS. */
 		.tos = type == 0 ? rxs_skb_network_header(skb)[1]
@@ -273,6 +282,49 @@ void rxs__icmp_send_info(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, ui
 void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 {
 	rxs__icmp_send_info(skb, type, code, 0);
+}
+
+/* ip_rt_redirect_number: after this many redirects unheeded, a sender gets no more until it
+ * has been quiet for ip_rt_redirect_silence. */
+#define IP_RT_REDIRECT_NUMBER 9
+
+/* time_after(a, b) on jiffies. */
+static bool jiffies_after(uint64_t a, uint64_t b)
+{
+	return (int64_t)(b - a) < 0;
+}
+
+/*
+ * ip_rt_send_redirect(): an ICMP host redirect to @gw for the forwarded @skb, paced by its
+ * sender's inet_peer: the first at once, each next one only (ip_rt_redirect_load = HZ/50)
+ * << n_redirects jiffies after the last, none after 9 (ip_rt_redirect_number) until the
+ * sender has drawn none for ip_rt_redirect_silence ((HZ/50) << 10). The redirect itself is
+ * not rate limited (icmp_ratemask leaves type 5 out), but it sets the peer's rate_last,
+ * which its errors' bucket counts from: an error soon after a redirect is limited.
+ */
+void rxs__ip_rt_send_redirect(struct rxs_sk_buff *skb, uint32_t gw)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	uint64_t now_j = rxs__jiffies(h, sd->now);
+	uint64_t load = h->hz / 50, silence = load << (IP_RT_REDIRECT_NUMBER + 1);
+	struct icmp_peer *p;
+
+	rxs__lock_acquire(&h->inet.icmp_lock);
+	p = inet_getpeer(h, RXS_INET_CB(skb)->saddr, now_j);
+	if (jiffies_after(now_j, p->rate_last + silence)) {
+		p->rate_tokens = 0;
+		p->n_redirects = 0;
+	}
+	if (p->n_redirects >= IP_RT_REDIRECT_NUMBER) {
+		p->rate_last = now_j;	/* still heard from: the silence starts again */
+	} else if (p->n_redirects == 0 ||
+		   jiffies_after(now_j, p->rate_last + (load << p->n_redirects))) {
+		p->rate_last = now_j;
+		p->n_redirects++;
+		icmp_send_locked(skb, 5, 1, gw);	/* ICMP_REDIRECT, ICMP_REDIR_HOST */
+	}
+	rxs__lock_release(&h->inet.icmp_lock);
 }
 
 static const enum rxs_mib in_type_mib[] = {

@@ -263,6 +263,43 @@ static RXS_NOINLINE bool rp_filter_ok(const struct rxs_host *h, const struct rxs
 	return mode == 1 ? back == dev : back != NULL;
 }
 
+/* IN_DEV_TX_REDIRECTS(): all's send_redirects or the device's (IN_DEV_ORCONF). */
+static bool tx_redirects(const struct rxs_host *h, const struct rxs_netdev *dev)
+{
+	return h->inet.sysctl_send_redirects || !dev->cfg.no_send_redirects;
+}
+
+/* fib_validate_source()'s 1: the route back to @s leaves by @dev with no gateway (a next
+ * hop of host scope), so the sender is on @dev's link. A host without routes has only its
+ * connected ones to say so: rxsim's default out of the way in is no route back. */
+static bool source_on_link(const struct rxs_host *h, const struct rxs_netdev *dev, uint32_t s)
+{
+	uint32_t gw;
+
+	if (fib_select(h, s, dev, &gw) != dev || gw)
+		return false;
+	if (h->inet.inet4->nroutes)
+		return true;
+	for (unsigned int j = 0; j < dev->cfg.naddrs; j++) {
+		const struct rxs_addr *a = &dev->cfg.addrs[j];
+		unsigned int len = RXS_MIN(a->prefix, 32u);
+		uint32_t mask = len ? ~0u << (32 - len) : 0;
+
+		if (a->family == AF_INET && ((s ^ rxs__get_be32(a->addr)) & mask) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* __mkroute_input()'s RTCF_DOREDIRECT: a packet leaving by the device it came in on, from a
+ * sender on that link, with send_redirects on, is answered with an ICMP redirect to its next
+ * hop (shared_media, on by default, stands for inet_addr_onlink()). */
+static bool do_redirect(const struct rxs_host *h, const struct rxs_netdev *in,
+			const struct rxs_netdev *out, uint32_t s)
+{
+	return out == in && tx_redirects(h, out) && source_on_link(h, in, s);
+}
+
 /* ip_route_input_slow(): RXS_DROP_NOT_DROPPED_YET, with the route type in the cb, or the
  * reason to drop. */
 static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_inet_cb *cb)
@@ -271,6 +308,7 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 	struct rxs_host *h = sd->host;
 	const uint8_t *s = cb->saddr, *d = cb->daddr;
 
+	cb->do_redirect = false;
 	if (is_multicast(d)) {
 		/* ip_route_input_rcu(): a group this device has not joined (ip_check_mc_rcu)
 		 * has no route on a host that does not route multicast; 6.18 gives no reason
@@ -333,6 +371,7 @@ static enum rxs_drop_reason ip_route_input(struct rxs_sk_buff *skb, struct rxs_i
 			goto rpfilter;
 		skb->oif = (uint16_t)out->ifindex;
 		cb->route = RXS_RTN_FORWARD;
+		cb->do_redirect = do_redirect(h, skb->dev, out, rxs__get_be32(s));
 		return RXS_DROP_NOT_DROPPED_YET;
 	}
 	/* Not ours and forwarding is off: ip_error() with EHOSTUNREACH. */
@@ -457,6 +496,11 @@ static void ip_forward(struct rxs_sk_buff *skb)
 	iph[8]--;
 	rxs__put_be16(iph + 10, 0);
 	rxs__put_be16(iph + 10, rxs__csum_fold(rxs__csum_partial(iph, (iph[0] & 15u) * 4, 0)));
+	/* The redirect goes before the FORWARD hook sees the packet, quoting it with its TTL
+	 * lowered (a source-routed packet would draw none: IP options are not parsed). */
+	if (RXS_INET_CB(skb)->do_redirect)
+		rxs__ip_rt_send_redirect(skb, rxs__fib_nexthop(sd->host, rxs__get_be32(iph + 16),
+							       skb->dev));
 	if (rxs__nf_hook_run(skb, RXS_NF_INET_FORWARD, ip_forward_finish))
 		ip_forward_finish(skb);
 }

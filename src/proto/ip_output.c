@@ -233,14 +233,11 @@ static void ip_finish_output(struct rxs_sk_buff *skb)
 	rxs_consume_skb(skb);	/* not an offered frame: no conservation count */
 }
 
-/* ip_output() after LOCAL_OUT: IpOutRequests, then POST_ROUTING. The okfn a packet queued
- * at LOCAL_OUT resumes in. IPv6 walks its own hooks (netfilter runs the ip6 and inet tables
- * there and no user function: those are IPv4's). */
+/* ip_output() after LOCAL_OUT: POST_ROUTING. The okfn a packet queued at LOCAL_OUT resumes
+ * in. IPv6 walks its own hooks (netfilter runs the ip6 and inet tables there and no user
+ * function: those are IPv4's). */
 static void ip_output(struct rxs_sk_buff *skb)
 {
-	/* IPv6's Ip6OutRequests was counted before LOCAL_OUT (rxs__ip_output). */
-	if (RXS_INET_CB(skb)->family != AF_INET6)
-		rxs__mib_inc(rxs__skb_sd(skb), RXS_MIB_IpOutRequests);
 	if (rxs__nf_hook_run(skb, RXS_NF_INET_POST_ROUTING, ip_finish_output))
 		ip_finish_output(skb);
 }
@@ -274,12 +271,21 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 		return false;
 	if (o->ct_from && !v6)
 		rxs__nf_ct_attach(skb, o->ct_from);	/* icmp_glue_bits() */
-	if (v6 && !o->local_out)
-		rxs__mib_inc(sd, RXS_MIB_Ip6OutRequests);	/* ip6_xmit(), __ip6_make_skb() */
+	/* Ip6OutRequests in ip6_xmit(), __ip6_make_skb(); IpOutRequests in __ip_local_out(),
+	 * before LOCAL_OUT: a packet netfilter drops there was requested all the same. */
+	if (!v6)
+		rxs__mib_inc(sd, RXS_MIB_IpOutRequests);
+	else if (!o->local_out)
+		rxs__mib_inc(sd, RXS_MIB_Ip6OutRequests);
 	/* __ip_local_out(): LOCAL_OUT runs the rule tables and the users' functions in one
 	 * walk, as on receive; false when netfilter dropped, queued or stole the packet. */
-	if (!rxs__nf_hook_run(skb, RXS_NF_INET_LOCAL_OUT, ip_output))
+	if (!rxs__nf_hook_run(skb, RXS_NF_INET_LOCAL_OUT, ip_output)) {
+		/* ip_send_skb(): ip_local_out()'s -EPERM of a drop (not a queued or stolen
+		 * packet's 0) is an output discard. */
+		if (o->send_skb && !v6 && sd->nf_dropped)
+			rxs__mib_inc(sd, RXS_MIB_IpOutDiscards);
 		return false;
+	}
 	ip_output(skb);
 	return true;
 }

@@ -66,6 +66,7 @@ struct rxs_netns_inet {
 						 * (nf_defrag_ipv4, set by the host's builder) */
 	int64_t sysctl_ip_forward;
 	int64_t sysctl_rp_filter;		/* net.ipv4.conf.all.rp_filter */
+	int64_t sysctl_send_redirects;		/* net.ipv4.conf.all.send_redirects */
 	bool rp_filter_on;			/* it or a device's rp_filter is set: the input
 						 * route validates sources (one test a packet) */
 	int64_t sysctl_ipfrag_high_thresh;

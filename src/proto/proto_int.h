@@ -30,6 +30,10 @@ struct rxs_out {
 	 * IPv6's senders count it before LOCAL_OUT (ip6_xmit, __ip6_make_skb), this one has
 	 * none. */
 	bool local_out;
+	/* Sent by ip_send_skb() (ip_push_pending_frames: ICMP, ip_send_unicast_reply's RSTs
+	 * and ACKs), which counts IpOutDiscards when LOCAL_OUT drops the packet; the others
+	 * (ip_queue_xmit, ip_build_and_send_pkt, nf_send_reset) count nothing more. */
+	bool send_skb;
 };
 
 /* What the host's frames out go to (tx.c): the user's callback and the --tx capture, in
@@ -109,6 +113,9 @@ uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t
 void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
 /* The same with the header's second word (ICMP_FRAG_NEEDED: the next hop's MTU). */
 void rxs__icmp_send_info(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, uint32_t info);
+/* ip_rt_send_redirect(): an ICMP host redirect to @gw (host order) for the forwarded @skb,
+ * paced by its sender's inet_peer (icmp.c, beside the peers the errors' limit keeps). */
+void rxs__ip_rt_send_redirect(struct rxs_sk_buff *skb, uint32_t gw);
 void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
 /* The ICMP or ICMPv6 message into @msg (@size bytes), checksum zero: an echo reply repeats
  * the request from its ICMP header, an error quotes @skb from its IP header as far as fits.

@@ -29,6 +29,7 @@ struct tx_seg {
 	bool ts;
 	const uint32_t *sack;			/* ACK: SACK blocks (start, end pairs), D-SACK first */
 	unsigned int nsack;
+	bool send_skb;				/* ip_send_unicast_reply()'s: RSTs, reqsk ACKs */
 };
 
 /* TCP options of a SYN-ACK, as tcp_synack_options() orders them. Returns their length. */
@@ -74,6 +75,7 @@ static void tx_segment(struct rxs_softnet_data *sd, struct rxs_host *h, const st
 		.family = s->t->family, .saddr = s->t->daddr, .daddr = s->t->saddr,
 		.proto = IPPROTO_TCP, .peer_mac = s->peer_mac, .dev = s->dev,
 		.csum_at = 16,	/* summed by the output path when someone will see it */
+		.send_skb = s->send_skb,
 	};
 
 	(void)h;
@@ -172,6 +174,7 @@ void rxs__tcp_send_req_ack(struct rxs_sk_buff *skb, const struct rxs_reqsk *req)
 	struct tx_seg s = {
 		.t = &req->node.t, .peer_mac = req->peer_mac, .dev = req->dev,
 		.seq = req->snt_isn + 1, .ack = req->rcv_isn + 1, .flags = TH_ACK, .window = 65160,
+		.send_skb = true,
 	};
 
 	tx_segment(sd, sd->host, &s);
@@ -183,7 +186,7 @@ void rxs__tcp_send_reset(struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_tcp_tuple t;
 	struct tx_seg s = { .t = &t, .peer_mac = rxs_skb_mac_header(skb) + 6,
-			    .dev = skb->dev, .window = 0 };
+			    .dev = skb->dev, .window = 0, .send_skb = true };
 
 	if (tcb->flags & TH_RST)
 		return;

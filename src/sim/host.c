@@ -466,6 +466,7 @@ static void set_sysctls(struct rxs_host *h)
 	h->sk.sysctl_rmem_default = SYSCTL(RMEM_DEFAULT);
 	h->inet.sysctl_ip_forward = SYSCTL(IP_FORWARD);
 	h->inet.sysctl_rp_filter = SYSCTL(RP_FILTER);
+	h->inet.sysctl_send_redirects = SYSCTL(SEND_REDIRECTS);
 	h->inet.rp_filter_on = h->inet.sysctl_rp_filter != 0;
 	for (unsigned int i = 0; i < h->sc->nnics; i++)
 		h->inet.rp_filter_on |= h->sc->nics[i].rp_filter != 0;

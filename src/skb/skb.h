@@ -199,7 +199,9 @@ struct rxs_inet_cb {
 	uint8_t family;		/* AF_INET or AF_INET6 */
 	uint8_t route;		/* RXS_RTN_* */
 	uint8_t protocol;	/* L4 protocol */
-	bool is_frag_tail;	/* a non-first fragment: never answered with ICMP */
+	bool is_frag_tail : 1;	/* a non-first fragment: never answered with ICMP */
+	bool do_redirect : 1;	/* IPSKB_DOREDIRECT: forwarded back out its way in, from a
+				 * sender on the link (__mkroute_input) */
 	uint8_t saddr[16];
 	uint8_t daddr[16];
 };

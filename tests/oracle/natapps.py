@@ -7,6 +7,10 @@
              N datagrams from one socket with the IP TTL and DF chosen
              (IP_MTU_DISCOVER: DO sets DF, DONT clears it); --ttls gives each
              datagram its own TTL (one flow whose later packets expire).
+  udp-plan   --plan A:P@MS[/B],A:P@MS[/B],..  [--size B]
+             one socket; each datagram to A:P at MS milliseconds after the first,
+             of B bytes (else --size)
+             (timed sends whose spacing the receiver's rate limits see).
 Every mode writes a JSON status, touches --ready when done and lives at most --max-seconds.
 """
 import argparse, errno, json, socket, sys, time
@@ -17,8 +21,8 @@ IP_MTU_DISCOVER, IP_PMTUDISC_DONT, IP_PMTUDISC_DO = 10, 0, 2
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode")
-    ap.add_argument("--dst", required=True)
-    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--dst", default=None)
+    ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--size", type=int, default=100)
     ap.add_argument("--sport-base", type=int, default=41000)
@@ -26,6 +30,7 @@ def main():
     ap.add_argument("--df", type=int, default=0)
     ap.add_argument("--ttls", default=None)
     ap.add_argument("--gap", type=float, default=0.0)
+    ap.add_argument("--plan", default="")
     ap.add_argument("--status", default=None)
     ap.add_argument("--ready", default=None)
     ap.add_argument("--max-seconds", type=float, default=30.0)
@@ -69,6 +74,23 @@ def main():
                 err(e)
             if a.gap:
                 time.sleep(a.gap)
+        st["sport"] = s.getsockname()[1]
+    elif a.mode == "udp-plan":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        t0 = time.monotonic()
+        for item in a.plan.split(","):
+            dst, at = item.split("@")
+            at, _, size = at.partition("/")
+            data = bytes(i % 251 for i in range(int(size))) if size else payload
+            host, port = dst.rsplit(":", 1)
+            delay = t0 + float(at) / 1000.0 - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                s.sendto(data, (host, int(port)))
+                st["sent"] += 1
+            except OSError as e:
+                err(e)
         st["sport"] = s.getsockname()[1]
     else:
         print("unknown mode", a.mode, file=sys.stderr)
