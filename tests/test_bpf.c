@@ -2743,17 +2743,29 @@ static void test_sk_reuseport_lib(void **state)
 
 #ifdef RXS_HAVE_LIBBPF
 /* bpf_fib_lookup from the host's connected routes: forwarding off, the host's own address, a
- * neighbour on another NIC's subnet (NO_NEIGH, its ifindex), no route. */
+ * neighbour on another NIC's subnet (NO_NEIGH, its ifindex, without a table or an entry; with
+ * a usable entry on that device SUCCESS, dmac and smac filled, the MTU), no route. */
 static const struct {
 	int line;
-	const char *forward, *dst;
+	const char *forward, *dst, *neigh;	/* neigh: the scenario's neighbours:, or NULL */
 	int64_t rc;
 	uint32_t ifindex;
+	int64_t dmac, smac, mtu;		/* when SUCCESS */
 } fib_cases[] = {
-	{ __LINE__, "0", "10.1.0.9", 5, 2 },	/* FWD_DISABLED: ifindex stays the ingress one */
-	{ __LINE__, "1", "10.1.0.9", 7, 3 },	/* NO_NEIGH, out of eth1 (ifindex 3) */
-	{ __LINE__, "1", "10.0.0.2", 4, 2 },	/* NOT_FWDED: the host's own */
-	{ __LINE__, "1", "192.0.2.1", 4, 2 },	/* NOT_FWDED: no route */
+	/* FWD_DISABLED: ifindex stays the ingress one */
+	{ __LINE__, "0", "10.1.0.9", NULL, 5, 2, 0, 0, 0 },
+	{ __LINE__, "1", "10.1.0.9", NULL, 7, 3, 0, 0, 0 },	/* NO_NEIGH, out of eth1 */
+	{ __LINE__, "1", "10.0.0.2", NULL, 4, 2, 0, 0, 0 },	/* NOT_FWDED: the host's own */
+	{ __LINE__, "1", "192.0.2.1", NULL, 4, 2, 0, 0, 0 },	/* NOT_FWDED: no route */
+	/* __ipv4_neigh_lookup_noref(): the entry of the next hop on the way out */
+	{ __LINE__, "1", "10.1.0.9", "{ ip: 10.1.0.9, mac: \"02:00:00:00:09:09\", dev: eth1 }", 0,
+	  3, 0x020000000909, 0x020000000102, 1400 },
+	/* a table without the next hop: NO_NEIGH, and nothing resolved */
+	{ __LINE__, "1", "10.1.0.9", "{ ip: 10.1.0.8, mac: \"02:00:00:00:09:08\", dev: eth1 }", 7,
+	  3, 0, 0, 0 },
+	/* the address known on another device only */
+	{ __LINE__, "1", "10.1.0.9", "{ ip: 10.1.0.9, mac: \"02:00:00:00:09:09\", dev: eth0 }", 7,
+	  3, 0, 0, 0 },
 };
 
 static void test_fib_lookup(void **state)
@@ -2768,13 +2780,20 @@ static void test_fib_lookup(void **state)
 		rxs_host_t *h;
 		int len;
 
+		uint32_t two = 2, three = 3, four = 4;
+		int64_t dmac, smac, mtu;
+		struct rxs_neigh_stat st;
+
 		snprintf(text, sizeof(text),
 			 "sysctl: { net.ipv4.ip_forward: %s }\n"
 			 "nics:\n"
 			 "  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24],\n"
 			 "      xdp: { object: %s/fib.o } }\n"
-			 "  - { name: eth1, mac: 02:00:00:00:01:02, addresses: [10.1.0.2/24] }\n",
-			 fib_cases[i].forward, RXS_EBPF_DIR);
+			 "  - { name: eth1, mac: 02:00:00:00:01:02, addresses: [10.1.0.2/24],"
+			 " mtu: 1400 }\n%s%s\n",
+			 fib_cases[i].forward, RXS_EBPF_DIR,
+			 fib_cases[i].neigh ? "neighbours:\n  - " : "",
+			 fib_cases[i].neigh ? fib_cases[i].neigh : "");
 		h = text_host(text);
 		len = rxs_frame_udp(frame, sizeof(frame), &fs);
 		assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, 1000), 0);
@@ -2786,6 +2805,23 @@ static void test_fib_lookup(void **state)
 		if (rc != fib_cases[i].rc || ifindex != fib_cases[i].ifindex)
 			fail_msg("case at line %d: rc %lld, ifindex %lld", fib_cases[i].line,
 				 (long long)rc, (long long)ifindex);
+		assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &two,
+						    &dmac), 0);
+		assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &three,
+						    &smac), 0);
+		assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &four,
+						    &mtu), 0);
+		if (rc == 0 && (dmac != fib_cases[i].dmac || smac != fib_cases[i].smac ||
+				mtu != fib_cases[i].mtu))
+			fail_msg("case at line %d: dmac %llx, smac %llx, mtu %lld",
+				 fib_cases[i].line, (unsigned long long)dmac,
+				 (unsigned long long)smac, (long long)mtu);
+		if (rc != 0)
+			assert_int_equal(dmac, 0);	/* left as the program zeroed it */
+		/* The lookup made no entry and sent no ARP request (no neigh_event_send()). */
+		rxs_neigh_get_stat(h, &st);
+		assert_int_equal(st.allocs, fib_cases[i].neigh ? 1 : 0);
+		assert_int_equal(st.solicits, 0);
 		rxs_host_destroy(h);
 	}
 }

@@ -121,8 +121,8 @@ int rxs__sk_filter_create(struct rxs_netns_bpf *bpf, const char *spec, const cha
 			  unsigned int ncpus, struct rxs_sk_filter **fp, char *err, size_t errlen);
 
 /* What bpf_fib_lookup() answers from: the connected routes of the host's NICs (their
- * addresses), their MACs and MTUs, and net.ipv4.ip_forward. The scenario has no other routes
- * and no neighbour table yet, so a forwardable destination answers NO_NEIGH (ifindex set). */
+ * addresses), their MACs and MTUs, net.ipv4.ip_forward, and the neighbour table through
+ * neigh_lookup, which the host's builder sets (NULL: no table, every next hop NO_NEIGH). */
 struct rxs__bpf_route {
 	uint32_t ifindex;
 	int family;
@@ -135,6 +135,10 @@ struct rxs__bpf_fib {
 	struct rxs__bpf_route *routes;
 	unsigned int nroutes;
 	bool forwarding;
+	/* __ipv4_neigh_lookup_noref() + NUD_VALID for the IPv4 @ip (host order) on @ifindex:
+	 * true with its address in @mac; never resolves. */
+	bool (*neigh_lookup)(void *ctx, uint32_t ip, unsigned int ifindex, uint8_t mac[6]);
+	void *neigh_ctx;
 };
 
 /* SO_ATTACH_REUSEPORT_CBPF/EBPF: classic BPF or an eBPF object whose return value is the

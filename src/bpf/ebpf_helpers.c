@@ -794,13 +794,33 @@ static bool in_prefix(const uint8_t *a, const uint8_t *net, unsigned int prefix)
 	return !bits || !((a[bytes] ^ net[bytes]) & (uint8_t)(0xff << (8 - bits)));
 }
 
+/* The neighbour of an IPv4 next hop @dst (network order) out of @rt's device, as
+ * bpf_ipv4_fib_lookup() takes it (__ipv4_neigh_lookup_noref(), NUD_VALID): dmac and smac
+ * filled, or false (NO_NEIGH). IPv6 has no neighbour table here. */
+static bool fib_neigh(const struct rxs__bpf_fib *fib, const struct rxs__bpf_route *rt,
+		      const uint8_t *dst, uint8_t *pr)
+{
+	uint8_t mac[6];
+	uint32_t ip = (uint32_t)dst[0] << 24 | (uint32_t)dst[1] << 16 |
+		      (uint32_t)dst[2] << 8 | dst[3];
+
+	if (rt->family != 2 || !fib->neigh_lookup ||
+	    !fib->neigh_lookup(fib->neigh_ctx, ip, rt->ifindex, mac))
+		return false;
+	memcpy(pr + 58, mac, 6);		/* dmac */
+	memcpy(pr + 52, rt->mac, 6);		/* smac: the device's */
+	return true;
+}
+
 /*
- * bpf_fib_lookup(ctx, params, plen, flags) against the host's connected routes (rxsim's
- * scenario has no other routes and no neighbour table yet): forwarding off on the ingress
- * device is FWD_DISABLED (unless BPF_FIB_LOOKUP_OUTPUT); a destination of the host itself, or
- * one no connected route covers, is NOT_FWDED (the kernel's RTN_LOCAL, and -ENETUNREACH);
- * a connected destination fills ifindex, smac and the MTU and answers NO_NEIGH, as the kernel
- * does for a neighbour it has no entry for; past the MTU (tot_len), FRAG_NEEDED.
+ * bpf_fib_lookup(ctx, params, plen, flags) against the host's connected routes (the
+ * scenario's routes: are not consulted): forwarding off on the ingress device is
+ * FWD_DISABLED (unless BPF_FIB_LOOKUP_OUTPUT); a destination of the host itself, or one no
+ * connected route covers, is NOT_FWDED (the kernel's RTN_LOCAL, and -ENETUNREACH); past the
+ * MTU (tot_len), FRAG_NEEDED with the MTU. A connected destination sets ifindex and
+ * rt_metric (0), then its neighbour: a usable entry of the host's table fills dmac and smac
+ * and answers SUCCESS with the MTU in mtu_result (bpf_fib_set_fwd_params()); none, or no
+ * table, NO_NEIGH. Nothing is resolved (no entry made, no ARP request).
  */
 static uint64_t h_fib_lookup(struct ebpf_run *r, const uint64_t *a)
 {
@@ -838,8 +858,12 @@ static uint64_t h_fib_lookup(struct ebpf_run *r, const uint64_t *a)
 		memcpy(pr + 6, &(uint16_t){ (uint16_t)hit->mtu }, 2);
 		return FIB_FRAG_NEEDED;
 	}
-	memcpy(pr + 8, &hit->ifindex, 4);	/* set before the neighbour lookup fails */
-	return FIB_NO_NEIGH;
+	memset(pr + 12, 0, 4);			/* rt_metric: a connected route's priority */
+	memcpy(pr + 8, &hit->ifindex, 4);	/* set before the neighbour lookup */
+	if (!fib_neigh(fib, hit, pr + 32, pr))
+		return FIB_NO_NEIGH;
+	memcpy(pr + 6, &(uint16_t){ (uint16_t)hit->mtu }, 2);	/* mtu_result */
+	return FIB_SUCCESS;
 }
 
 /* ---- socket selection ------------------------------------------------------------------------ */

@@ -284,6 +284,30 @@ static void neigh_event_send(struct rxs_host *h, struct neighbour *n, struct rxs
 	t->st.queued++;
 }
 
+/* NUD_VALID: an address to send to (PERMANENT, REACHABLE, STALE of the states modelled). */
+static bool neigh_valid(const struct neighbour *n)
+{
+	return n->nud_state == NUD_PERMANENT || n->nud_state == NUD_REACHABLE ||
+	       n->nud_state == NUD_STALE;
+}
+
+bool rxs__neigh_lookup_valid(struct rxs_host *h, uint32_t ip, unsigned int ifindex,
+			     uint8_t mac[6])
+{
+	const struct neighbour *n;
+	bool valid;
+
+	if (!h->inet.neigh)
+		return false;
+	rxs__lock_acquire(&h->inet.arp_lock);
+	n = neigh_lookup(h->inet.neigh, ip, ifindex);
+	valid = n && neigh_valid(n);
+	if (valid)
+		memcpy(mac, n->ha, 6);
+	rxs__lock_release(&h->inet.arp_lock);
+	return valid;
+}
+
 bool rxs__neigh_output(struct rxs_sk_buff *skb, const struct rxs_netdev *dev, uint32_t nexthop)
 {
 	struct rxs_host *h = rxs__skb_host(skb);
@@ -301,8 +325,7 @@ bool rxs__neigh_output(struct rxs_sk_buff *skb, const struct rxs_netdev *dev, ui
 		rxs_kfree_skb_reason(skb, RXS_DROP_NEIGH_CREATEFAIL);
 		return true;
 	}
-	if (n->nud_state == NUD_PERMANENT || n->nud_state == NUD_REACHABLE ||
-	    n->nud_state == NUD_STALE) {
+	if (neigh_valid(n)) {
 		h->inet.neigh->st.hits++;
 		rxs__lock_release(&h->inet.arp_lock);
 		neigh_xmit(n, skb);

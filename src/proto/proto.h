@@ -113,6 +113,11 @@ int rxs__ip_route_add(struct rxs_host *h, uint32_t net, unsigned int prefix, uin
 /* The neighbour table's PERMANENT entry (the scenario's neighbours:, which turn the table
  * on): @ip (host order) at @mac on the device @ifindex. 0 or -ENOMEM. */
 int rxs__neigh_add(struct rxs_host *h, uint32_t ip, const uint8_t mac[6], unsigned int ifindex);
+/* __ipv4_neigh_lookup_noref() and NUD_VALID: @ip's (host order) address on the device
+ * @ifindex into @mac, true when the table has a usable one; no entry is made and no ARP
+ * request sent. False on a host without a table. */
+bool rxs__neigh_lookup_valid(struct rxs_host *h, uint32_t ip, unsigned int ifindex,
+			     uint8_t mac[6]);
 /* Create and free the protocol state of @h (reassembly, ICMP rate limits). */
 int rxs__proto_init(struct rxs_host *h);
 void rxs__proto_destroy(struct rxs_host *h);

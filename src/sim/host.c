@@ -280,7 +280,14 @@ static int fill_bpf_map(struct rxs_host *h, const struct rxs_bpf_map_elem *e, ch
 	return rxs__bpf_map_init(&h->bpf, e->map, key, klen, value, vlen, err, errlen);
 }
 
-/* bpf_fib_lookup's view of the host: its devices' connected routes and ip_forward. */
+/* bpf_fib_lookup's neighbour lookup: the table proto keeps, never resolving. */
+static bool fib_neigh_lookup(void *ctx, uint32_t ip, unsigned int ifindex, uint8_t mac[6])
+{
+	return rxs__neigh_lookup_valid(ctx, ip, ifindex, mac);
+}
+
+/* bpf_fib_lookup's view of the host: its devices' connected routes, ip_forward and the
+ * neighbour table. */
 static int fib_routes(struct rxs_host *h)
 {
 	struct rxs__bpf_fib *fib = &h->bpf.fib;
@@ -292,6 +299,8 @@ static int fib_routes(struct rxs_host *h)
 	if (!fib->routes)
 		return -ENOMEM;
 	fib->forwarding = h->inet.sysctl_ip_forward != 0;
+	fib->neigh_lookup = fib_neigh_lookup;
+	fib->neigh_ctx = h;
 	for (unsigned int d = 0; d < h->ndevs; d++) {
 		const struct rxs_netdev *dev = &h->devs[d];
 
