@@ -1,8 +1,9 @@
 /* ip_output.c - the host's transmit path, as far as a receive-path simulator needs it.
  *
  * Replies (SYN-ACKs, ACKs, RSTs, ICMP messages) leave through __ip_local_out and ip_output:
- * the LOCAL_OUT hook, IpOutRequests (counted in ip_output, so a LOCAL_OUT drop is not
- * counted and a POST_ROUTING drop is), the POST_ROUTING hook, then ip_finish_output: a
+ * IpOutRequests (counted in __ip_local_out before the hook, so a LOCAL_OUT drop is counted
+ * too, and in IpOutDiscards by ip_send_skb()'s senders), the LOCAL_OUT hook, the
+ * POST_ROUTING hook, then ip_finish_output: a
  * datagram longer than the device's MTU leaves in fragments (ip_fragment), and each packet
  * that leaves counts in IpOutTransmits and IpExtOutOctets (ip_finish_output2, since Linux
  * 6.3 apart from OutRequests). At the device the frame goes to the user's transmit callback

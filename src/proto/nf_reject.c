@@ -4,7 +4,7 @@
  * sends, as in the kernel, where ipt_REJECT calls nf_send_unreach()/nf_send_reset(). Nothing
  * is sent about a later fragment, a segment with RST, or a TCP/UDP packet whose checksum is
  * wrong. The ICMP error goes through icmp_send(), with its rate limits; the RST (40 bytes of
- * IPv4) through ip_local_out(): OUTPUT and POSTROUTING see it, ip_output() counts
+ * IPv4) through ip_local_out(): OUTPUT and POSTROUTING see it, __ip_local_out() counts
  * IpOutRequests and ip_finish_output2() IpOutTransmits and IpExtOutOctets, but no TCP counter.
  */
 #include <stdbool.h>
@@ -95,7 +95,7 @@ static void send_reset(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *
 
 /* nf_send_reset(): the RST (40 bytes: nf_reject_iphdr_put()'s DF header, id 0, TTL 64, and
  * the bare TCP header) leaves by ip_local_out(), so OUTPUT's rules and conntrack see it and
- * ip_output() counts IpOutRequests. */
+ * __ip_local_out() counts IpOutRequests (no IpOutDiscards when OUTPUT drops it). */
 void rxs__nf_send_reset(struct rxs_sk_buff *skb, const struct rxs_nf_reject_pkt *p)
 {
 	send_reset(skb, p, AF_INET);
