@@ -797,6 +797,17 @@ static const struct {
 	{ __LINE__, "-j LOG --log-prefix \"in: \"", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
 	{ __LINE__, "-j MARK --set-mark 5", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
 	{ __LINE__, "-j RETURN", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
+	/* the ends of a --dport range (the rules are indexed by destination port) */
+	{ __LINE__, "-p udp --dport 1000:2000 -j DROP", UDP(SRC, DST, 1, 999), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p udp --dport 1000:2000 -j DROP", UDP(SRC, DST, 1, 1000), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp --dport 1000:2000 -j DROP", UDP(SRC, DST, 1, 2000), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp --dport 1000:2000 -j DROP", UDP(SRC, DST, 1, 2001), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p udp --dport 65535 -j DROP", UDP(SRC, DST, 1, 65535), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p udp --dport 0 -j DROP", UDP(SRC, DST, 1, 0), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p tcp --dport 22 -j DROP", TCP(SRC, DST, 1, 23, 0x02), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p tcp --dport 22 --syn -j DROP", TCP(SRC, DST, 1, 22, 0x02), RXS_NF_DROP, 1 },
+	{ __LINE__, "-p tcp --dport 22 -j DROP", UDP(SRC, DST, 1, 22), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-p udp --dport 22 -j DROP", TCP(SRC, DST, 1, 22, 0x02), RXS_NF_ACCEPT, 0 },
 	/* a later fragment has no ports: port matches never match it */
 	{ __LINE__, "-p udp --dport 2 -j DROP", { .proto = 17, .src = SRC, .dst = DST,
 						  .dport = 2, .payload = 100, .frag = 0x0010 },
@@ -831,6 +842,55 @@ static void test_matches_and_targets(void **state)
 }
 #undef SRC
 #undef DST
+
+/* Destination-port indexing across chains: a jump, a return to the middle of the caller, a
+ * goto, and rules the index must not skip (no --dport, an inverted one, -m udp after
+ * another match). */
+static void test_dport_index_chains(void **state)
+{
+	static const char text[] =
+		"*filter\n:INPUT ACCEPT [0:0]\n:PORTS - [0:0]\n:LAST - [0:0]\n"
+		"-A INPUT -p udp --dport 10:20 -j PORTS\n"		/* 0 */
+		"-A INPUT -p udp --dport 15 -j DROP\n"			/* 1 */
+		"-A INPUT -p udp ! --dport 1:30 -j DROP\n"		/* 2 */
+		"-A INPUT -p udp -m length --length 0:65535 -m udp --dport 25 -j MARK --set-mark 1\n"
+		"-A INPUT -p udp --dport 25:26 -g LAST\n"		/* 4 */
+		"-A INPUT -p udp -j ACCEPT\n"				/* 5 */
+		"-A PORTS -p udp --dport 12 -j DROP\n"			/* 6 */
+		"-A PORTS -p udp --dport 10:11 -j RETURN\n"		/* 7 */
+		"-A PORTS -p udp --dport 16:20 -j ACCEPT\n"		/* 8 */
+		"-A LAST -p udp --dport 26 -j DROP\n"			/* 9 */
+		"COMMIT\n";
+	static const struct {
+		uint16_t dport;
+		enum rxs_nf_verdict verdict;
+		uint64_t hits[10];
+	} cases[] = {
+		{ 12, RXS_NF_DROP, { 1, 0, 0, 0, 0, 0, 1, 0, 0, 0 } },
+		{ 10, RXS_NF_ACCEPT, { 1, 0, 0, 0, 0, 1, 0, 1, 0, 0 } },
+		{ 15, RXS_NF_DROP, { 1, 1, 0, 0, 0, 0, 0, 0, 0, 0 } },
+		{ 18, RXS_NF_ACCEPT, { 1, 0, 0, 0, 0, 0, 0, 0, 1, 0 } },
+		{ 25, RXS_NF_ACCEPT, { 0, 0, 0, 1, 1, 0, 0, 0, 0, 0 } },
+		{ 26, RXS_NF_DROP, { 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 } },
+		{ 31, RXS_NF_DROP, { 0, 0, 1, 0, 0, 0, 0, 0, 0, 0 } },
+		{ 5, RXS_NF_ACCEPT, { 0, 0, 0, 0, 0, 1, 0, 0, 0, 0 } },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		rxs_ruleset_t *nf = load(text);
+		struct pkt k = UDP("10.0.0.1", "10.77.0.2", 1, cases[i].dport);
+		enum rxs_nf_verdict v = run(nf, &k, 0);
+
+		if (v != cases[i].verdict)
+			fail_msg("port %u: verdict %d", cases[i].dport, v);
+		for (unsigned int j = 0; j < 10; j++)
+			if (rule(nf, j).pkts != cases[i].hits[j])
+				fail_msg("port %u: rule %u: %llu packets", cases[i].dport, j,
+					 (unsigned long long)rule(nf, j).pkts);
+		rxs_ruleset_destroy(nf);
+	}
+}
 
 /* ---- targets with side effects ---- */
 
@@ -2943,6 +3003,7 @@ int main(void)
 		cmocka_unit_test(test_oracle_nft_input_drop),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_matches_and_targets),
+		cmocka_unit_test(test_dport_index_chains),
 		cmocka_unit_test(test_reject_sends),
 		cmocka_unit_test(test_reject_prerouting),
 		cmocka_unit_test(test_reject_nested_walk),

@@ -259,8 +259,14 @@ struct nf_chain {
 	unsigned int nrules, cap;
 	/* Per protocol class (NF_PCLASS_*), the position of the first rule at or after each
 	 * position whose -p can match that class: [class * (nrules + 1) + idx]. A walk jumps
-	 * over the rest, which ip_match() would refuse before any match runs. NULL: none. */
+	 * over the rest, which ip_match() would refuse before any match runs. NULL: none.
+	 * When some rules are indexed by destination port (port_indexed()), 2 * nports rows
+	 * follow, TCP's then UDP's, one for each port interval: row NF_PCLASS_N + class *
+	 * nports + interval, for a packet with a whole TCP or UDP header whose destination
+	 * port is in the interval (port_start[interval] up to the next interval's start). */
 	unsigned int *next;
+	uint16_t *port_start;		/* nports ascending interval starts, [0] = 0; or NULL */
+	unsigned int nports;
 };
 
 /* Protocol classes of the per-protocol rule lists (struct nf_chain's next). */

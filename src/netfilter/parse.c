@@ -552,6 +552,7 @@ void rxs__nf_free_rules(struct rxs_ruleset *nf)
 		rxs__free(nf->chains[i].name);
 		rxs__free(nf->chains[i].rules);
 		rxs__free(nf->chains[i].next);
+		rxs__free(nf->chains[i].port_start);
 	}
 	rxs__free(nf->rules);
 	rxs__free(nf->chains);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -591,26 +592,156 @@ static bool pclass_can_match(const struct nf_rule *r, unsigned int c)
 	       (pclass(r->proto) != c && r->inv_proto);
 }
 
+/*
+ * Destination-port indexing, as nftables sets and ipset spare a walk over per-port rules:
+ * a rule of class TCP or UDP (-p tcp|udp) whose first match is that protocol's with a plain
+ * --dport range. For a packet of that class that is not a later fragment and holds the whole
+ * header the match needs, the match is a range test of the destination port, and a port
+ * outside the range is NO_MATCH whatever ip_match() and the later matches say: ip_match()
+ * and that first match run before anything that keeps state (limit, statistic, recent),
+ * so skipping the rule changes nothing. Every other packet walks the class's plain list.
+ */
+static const uint16_t *port_indexed(const struct nf_rule *r, unsigned int c)
+{
+	if (c != NF_PCLASS_TCP && c != NF_PCLASS_UDP)
+		return NULL;
+	if (r->proto != (c == NF_PCLASS_TCP ? 6 : 17) || r->inv_proto || !r->nmatches ||
+	    r->m[0].kind != (c == NF_PCLASS_TCP ? NF_M_TCP : NF_M_UDP) || r->m[0].u.l4.inv_dpt)
+		return NULL;
+	return r->m[0].u.l4.dpts;
+}
+
+/* A bound on a chain's port rows, in entries: past it the chain keeps the plain lists. */
+#define NF_PORT_ROWS_MAX (1u << 20)
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* @ch's port intervals: the starts of the ranges of its indexed rules and the ports just
+ * past their ends, so each range covers whole intervals. 0 with nothing to index. */
+static int port_intervals(const struct rxs_ruleset *nf, struct nf_chain *ch)
+{
+	uint32_t *b = rxs__malloc((2 * ch->nrules + 1) * sizeof(*b));
+	unsigned int n = 0, k = 0;
+
+	if (!b)
+		return -ENOMEM;
+	b[n++] = 0;
+	for (unsigned int j = 0; j < ch->nrules; j++) {
+		const struct nf_rule *r = &nf->rules[ch->rules[j]];
+		const uint16_t *d = port_indexed(r, NF_PCLASS_TCP);
+
+		if (!d)
+			d = port_indexed(r, NF_PCLASS_UDP);
+		if (!d)
+			continue;
+		b[n++] = d[0];
+		b[n++] = (uint32_t)d[1] + 1;
+	}
+	qsort(b, n, sizeof(*b), cmp_u32);
+	for (unsigned int j = 0; j < n; j++)
+		if (b[j] <= 0xffff && (k == 0 || b[j] != b[k - 1]))
+			b[k++] = b[j];
+	ch->nports = 0;
+	if (k > 1 && (size_t)(NF_PCLASS_N + 2 * k) * (ch->nrules + 1) <= NF_PORT_ROWS_MAX) {
+		ch->port_start = rxs__malloc(k * sizeof(*ch->port_start));
+		if (!ch->port_start) {
+			rxs__free(b);
+			return -ENOMEM;
+		}
+		for (unsigned int j = 0; j < k; j++)
+			ch->port_start[j] = (uint16_t)b[j];
+		ch->nports = k;
+	}
+	rxs__free(b);
+	return 0;
+}
+
+/* Whether rule @r can match a packet of class @c whose destination port is @port (-1: any,
+ * the plain list). */
+static bool rule_can_match(const struct nf_rule *r, unsigned int c, int port)
+{
+	const uint16_t *d;
+
+	if (!pclass_can_match(r, c))
+		return false;
+	if (port < 0 || !(d = port_indexed(r, c)))
+		return true;
+	return port >= d[0] && port <= d[1];
+}
+
+/* One row of @ch's next: for each position, the first rule at or after it that can match. */
+static void build_row(const struct rxs_ruleset *nf, const struct nf_chain *ch, unsigned int *next,
+		      unsigned int c, int port)
+{
+	next[ch->nrules] = ch->nrules;
+	for (unsigned int j = ch->nrules; j-- > 0;)
+		next[j] = rule_can_match(&nf->rules[ch->rules[j]], c, port) ? j : next[j + 1];
+}
+
 /* Each chain's per-protocol rule lists (struct nf_chain's next), once the rules are read. */
 static int build_pclass_lists(struct rxs_ruleset *nf)
 {
 	for (unsigned int i = 0; i < nf->nchains; i++) {
 		struct nf_chain *ch = &nf->chains[i];
 		unsigned int n = ch->nrules + 1;
+		int rc;
 
 		rxs__free(ch->next);
-		ch->next = rxs__malloc(NF_PCLASS_N * n * sizeof(*ch->next));
+		rxs__free(ch->port_start);
+		ch->next = NULL;
+		ch->port_start = NULL;
+		if ((rc = port_intervals(nf, ch)) < 0)
+			return rc;
+		ch->next = rxs__malloc((NF_PCLASS_N + 2 * ch->nports) * n * sizeof(*ch->next));
 		if (!ch->next)
 			return -ENOMEM;
-		for (unsigned int c = 0; c < NF_PCLASS_N; c++) {
-			unsigned int *next = ch->next + c * n;
-
-			next[ch->nrules] = ch->nrules;
-			for (unsigned int j = ch->nrules; j-- > 0;)
-				next[j] = pclass_can_match(&nf->rules[ch->rules[j]], c) ? j : next[j + 1];
-		}
+		for (unsigned int c = 0; c < NF_PCLASS_N; c++)
+			build_row(nf, ch, ch->next + c * n, c, -1);
+		for (unsigned int c = NF_PCLASS_TCP; c <= NF_PCLASS_UDP; c++)
+			for (unsigned int k = 0; k < ch->nports; k++)
+				build_row(nf, ch, ch->next + (NF_PCLASS_N + c * ch->nports + k) * n, c,
+					  ch->port_start[k]);
 	}
 	return 0;
+}
+
+/* The row of @ch's next a packet of class @c walks; @port its destination port when it has
+ * a whole TCP or UDP header (not a later fragment), else -1. NULL: every rule. */
+static const unsigned int *chain_row(const struct nf_chain *ch, unsigned int c, int port)
+{
+	unsigned int lo = 0, hi;
+
+	if (!ch->next)
+		return NULL;
+	if (port < 0 || !ch->nports)
+		return ch->next + c * (ch->nrules + 1);
+	/* the last interval starting at or below the port */
+	hi = ch->nports;
+	while (hi - lo > 1) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (ch->port_start[mid] <= port)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return ch->next + (NF_PCLASS_N + c * ch->nports + lo) * (ch->nrules + 1);
+}
+
+/* The destination port chain_row() indexes by, or -1 (see port_indexed()). */
+static int packet_dport(const struct nf_pktinfo *pi, unsigned int c)
+{
+	unsigned int need = c == NF_PCLASS_TCP ? 20 : 8;
+
+	if ((c != NF_PCLASS_TCP && c != NF_PCLASS_UDP) || pi->fragoff || !pi->l4 ||
+	    pi->l4len < need)
+		return -1;
+	return rxs__get_be16(pi->l4 + 2);
 }
 
 static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
@@ -619,18 +750,22 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 	int base = nf->builtin[table][x->hook];
 	const struct nf_chain *ch;
 	unsigned int idx = 0, sp = 0, c = pclass(x->pi.proto);
+	const unsigned int *next;
+	int port;
 
 	if (base < 0)
 		return RXS_NF_ACCEPT;
 	ch = &nf->chains[base];
+	port = packet_dport(&x->pi, c);
+	next = chain_row(ch, c, port);
 	for (;;) {
 		struct nf_rule *r;
 		enum match_result res;
 		int v;
 
-		/* Over the rules whose -p cannot match this packet: ip_match() refuses them. */
-		if (ch->next)
-			idx = ch->next[c * (ch->nrules + 1) + idx];
+		/* Over the rules whose -p, or whose --dport, cannot match this packet. */
+		if (next)
+			idx = next[idx];
 		if (idx == ch->nrules) {
 			if (sp == 0)
 				return policy(&nf->chains[base], x);
@@ -638,6 +773,7 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 				trace_rule(x, ch, "return", ch->nrules + 1);
 			sp--;
 			ch = &nf->chains[nf->frames[sp].chain];
+			next = chain_row(ch, c, port);
 			idx = nf->frames[sp].idx;
 			continue;
 		}
@@ -659,6 +795,7 @@ static enum rxs_nf_verdict run_table(struct nf_hook_ctx *x, unsigned int table)
 			if (!r->t.is_goto)
 				nf->frames[sp++] = (struct nf_frame){ (unsigned int)(ch - nf->chains), idx };
 			ch = &nf->chains[r->t.chain];
+			next = chain_row(ch, c, port);
 			idx = 0;
 			continue;
 		}
