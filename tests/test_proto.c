@@ -1703,6 +1703,142 @@ static rxs_host_t *v6_host(void)
 	return h;
 }
 
+/* A router with eth0 (fd00::2/64) and eth1 (fd00:2::1/64, MTU 1300), a route to
+ * fd00:3::/64 through fd00:2::9 out of eth1, and ip6tables dropping UDP to port 666 in
+ * FORWARD: one datagram from fd00::1 per case, the counter it moves and what leaves. */
+static const struct {
+	int line;
+	const char *dst, *src;
+	unsigned int plen;
+	uint8_t hlim;
+	uint16_t dport;
+	enum rxs_mib mib;		/* the counter it moves */
+	enum rxs_drop_reason reason;	/* RXS_DROP_NOT_DROPPED_YET: forwarded */
+	unsigned int frames;		/* frames that leave */
+	uint8_t icmp_type, icmp_code;	/* of the last frame, when it is an ICMPv6 error */
+} fwd6_cases[] = {
+	/* on eth1's link, one hop less */
+	{ __LINE__, "fd00:2::7", V6_PEER, 100, 64, 53, RXS_MIB_Ip6OutForwDatagrams,
+	  RXS_DROP_NOT_DROPPED_YET, 1, 0, 0 },
+	/* through the route's gateway */
+	{ __LINE__, "fd00:3::5", V6_PEER, 100, 64, 53, RXS_MIB_Ip6OutForwDatagrams,
+	  RXS_DROP_NOT_DROPPED_YET, 1, 0, 0 },
+	/* its hop limit ends here */
+	{ __LINE__, "fd00:2::7", V6_PEER, 100, 1, 53, RXS_MIB_Icmp6OutTimeExcds,
+	  RXS_DROP_IP_INHDR, 1, 3, 0 },
+	/* too big for eth1: a router never fragments */
+	{ __LINE__, "fd00:2::7", V6_PEER, 1300, 64, 53, RXS_MIB_Ip6InTooBigErrors,
+	  RXS_DROP_PKT_TOO_BIG, 1, 2, 0 },
+	/* no route */
+	{ __LINE__, "fd00:9::1", V6_PEER, 100, 64, 53, RXS_MIB_Ip6InNoRoutes,
+	  RXS_DROP_IP_INNOROUTES, 1, 1, 0 },
+	/* a link-local source stays on its link: beyond scope */
+	{ __LINE__, "fd00:2::7", "fe80::1", 100, 64, 53, RXS_MIB_Ip6InAddrErrors,
+	  RXS_DROP_IP_INADDRERRORS, 1, 1, 2 },
+	/* the FORWARD chain drops it */
+	{ __LINE__, "fd00:2::7", V6_PEER, 100, 64, 666, RXS_MIB_Ip6OutForwDatagrams,
+	  RXS_DROP_NETFILTER_DROP, 0, 0, 0 },
+};
+
+static rxs_host_t *fwd6_host(struct tx_frames *tx)
+{
+	static const char rules[] = "*filter\n:FORWARD ACCEPT [0:0]\n"
+				    "-A FORWARD -p udp --dport 666 -j DROP\nCOMMIT\n";
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	struct rxs_nic_config *nic = rxs_scenario_add_nic(sc);
+	struct rxs_route_config *r = rxs_scenario_add_route(sc);
+	rxs_host_t *h;
+
+	assert_non_null(nic);
+	assert_non_null(r);
+	assert_int_equal(rxs_addr_parse(&sc->nics[0].addrs[1], V6_HOST "/64"), 0);
+	sc->nics[0].naddrs = 2;
+	assert_int_equal(rxs_addr_parse(&nic->addrs[0], "fd00:2::1/64"), 0);
+	nic->naddrs = 1;
+	nic->mtu = 1300;
+	assert_int_equal(rxs_addr_parse(&r->to, "fd00:3::/64"), 0);
+	assert_int_equal(rxs_addr_parse(&r->via, "fd00:2::9"), 0);
+	strcpy(r->dev, nic->name);
+	sc->sysctl.val[RXS_SYSCTL_IPV6_FORWARDING][0] = 1;
+	sc->netfilter6 = strdup(rules);
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_tx_set_cb(h, keep_tx, tx), 0);
+	return h;
+}
+
+static void test_ipv6_forwarding(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(fwd6_cases); i++) {
+		struct tx_frames tx = { .n = 0 };
+		rxs_host_t *h = fwd6_host(&tx);
+		uint8_t u[1400], *ip, *icmp;
+		uint64_t before = rxs_host_mib(h, fwd6_cases[i].mib);
+		unsigned int len = udp6(u, fwd6_cases[i].plen);
+		struct fr f;
+
+		fr_put16(u + 2, fwd6_cases[i].dport);	/* the checksum is not looked at */
+		fr_ip6(&f, 17, NULL, 0, u, len);
+		ip = f.d + f.l3;
+		ip[7] = fwd6_cases[i].hlim;
+		inet_pton(AF_INET6, fwd6_cases[i].src, ip + 8);
+		inet_pton(AF_INET6, fwd6_cases[i].dst, ip + 24);
+		fr_inject(h, &f, 0);
+		assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+		if (rxs_host_mib(h, fwd6_cases[i].mib) != before + 1 ||
+		    (fwd6_cases[i].reason && fr_drops(h, fwd6_cases[i].reason) != 1) ||
+		    tx.n != fwd6_cases[i].frames)
+			fail_msg("case at line %d: counter %llu, %u frames", fwd6_cases[i].line,
+				 (unsigned long long)rxs_host_mib(h, fwd6_cases[i].mib), tx.n);
+		assert_int_equal(FR_MIB(h, Ip6InDelivers), 0);
+		if (fwd6_cases[i].icmp_type) {
+			icmp = tx.last + 14 + 40;
+			assert_int_equal(fr_get16(tx.last + 12), 0x86dd);
+			assert_int_equal(tx.last[14 + 6], 58);
+			assert_memory_equal(tx.last + 14 + 24, ip + 8, 16);	/* to the sender */
+			assert_int_equal(icmp[0], fwd6_cases[i].icmp_type);
+			assert_int_equal(icmp[1], fwd6_cases[i].icmp_code);
+			if (fwd6_cases[i].icmp_type == 2)
+				assert_int_equal(rxs__get_be32(icmp + 4), 1300);	/* eth1's MTU */
+			assert_memory_equal(icmp + 8, ip, 40);	/* it quotes the packet */
+			assert_int_equal(FR_MIB(h, Icmp6OutMsgs), 1);
+		} else if (fwd6_cases[i].frames) {
+			assert_int_equal(fr_get16(tx.last + 12), 0x86dd);
+			assert_int_equal(tx.last[14 + 7], 63);	/* one hop less */
+			assert_memory_equal(tx.last + 14 + 8, ip + 8, 32);	/* addresses kept */
+			assert_int_equal(tx.len, 14 + 40 + len);
+			assert_int_equal(FR_MIB(h, Ip6OutTransmits), 1);
+		}
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+}
+
+/* Without net.ipv6.conf.all.forwarding, a packet not ours is an address error. */
+static void test_ipv6_not_forwarding(void **state)
+{
+	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+	uint8_t u[200];
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	assert_int_equal(rxs_addr_parse(&sc->nics[0].addrs[1], V6_HOST "/64"), 0);
+	sc->nics[0].naddrs = 2;
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	fr_ip6(&f, 17, NULL, 0, u, udp6(u, 20));
+	inet_pton(AF_INET6, "fd00::7", f.d + f.l3 + 24);
+	fr_inject(h, &f, 0);
+	assert_int_equal(rxs_host_run_until(h, 1000000), 0);
+	assert_int_equal(FR_MIB(h, Ip6InAddrErrors), 1);
+	assert_int_equal(FR_MIB(h, Ip6OutForwDatagrams), 0);
+	assert_int_equal(fr_drops(h, RXS_DROP_IP_INADDRERRORS), 1);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 static void test_ipv6_udp_dual_stack(void **state)
 {
 	uint8_t u[64];
@@ -2158,6 +2294,8 @@ int main(void)
 		cmocka_unit_test(test_forward_redirect),
 		cmocka_unit_test(test_forwarding),
 		cmocka_unit_test(test_forwarding_table),
+		cmocka_unit_test(test_ipv6_forwarding),
+		cmocka_unit_test(test_ipv6_not_forwarding),
 		cmocka_unit_test(test_neigh_unresolved),
 		cmocka_unit_test(test_neigh_resolved_by_arp),
 		cmocka_unit_test(test_neigh_queue_full),

@@ -63,6 +63,7 @@
 	XX(ICMPV6_RATELIMIT, "net.ipv6.icmp.ratelimit", 1, 1000, 0, 0, 0, INT32_MAX) \
 	XX(ICMPV6_ECHO_IGNORE_ALL, "net.ipv6.icmp.echo_ignore_all", 1, 0, 0, 0, 0, 1) \
 	XX(IP_FORWARD, "net.ipv4.ip_forward", 1, 0, 0, 0, 0, 1) \
+	XX(IPV6_FORWARDING, "net.ipv6.conf.all.forwarding", 1, 0, 0, 0, 0, 1) \
 	XX(IPFRAG_HIGH_THRESH, "net.ipv4.ipfrag_high_thresh", 1, 4194304, 0, 0, 0, INT32_MAX) \
 	XX(IPFRAG_TIME, "net.ipv4.ipfrag_time", 1, 30, 0, 0, 0, INT32_MAX) \
 	XX(NF_CONNTRACK_MAX, "net.netfilter.nf_conntrack_max", 1, 262144, 0, 0, 0, INT32_MAX) \
@@ -182,8 +183,10 @@ struct rxs_nic_config {
 
 /* A route of the main table, as `ip route add TO [via VIA] dev DEV`. */
 struct rxs_route_config {
-	struct rxs_addr to;			/* 0.0.0.0/0 ("default"): the default route */
-	struct rxs_addr via;			/* family 0: on the link (no gateway) */
+	struct rxs_addr to;			/* 0.0.0.0/0 or ::/0 ("default", IPv4's): the
+						 * default route; the family picks the table */
+	struct rxs_addr via;			/* family 0: on the link (no gateway); else
+						 * to's family */
 	char dev[RXS_NAME_MAX];			/* a NIC's or bridge's name */
 };
 

@@ -163,6 +163,8 @@
 	XX(Ip6ReasmTimeout, Ip6, ReasmTimeout) \
 	XX(Ip6InMcastPkts, Ip6, InMcastPkts) \
 	XX(Ip6InOctets, Ip6, InOctets) \
+	XX(Ip6OutForwDatagrams, Ip6, OutForwDatagrams) \
+	XX(Ip6FragFails, Ip6, FragFails) \
 	XX(Icmp6InMsgs, Icmp6, InMsgs) \
 	XX(Icmp6InErrors, Icmp6, InErrors) \
 	XX(Icmp6OutMsgs, Icmp6, OutMsgs) \
@@ -174,6 +176,10 @@
 	XX(Icmp6OutRateLimitHost, Icmp6, OutRateLimitHost) \
 	XX(Icmp6OutType1, Icmp6, OutType1) \
 	XX(Icmp6OutType129, Icmp6, OutType129) \
+	XX(Icmp6OutPktTooBigs, Icmp6, OutPktTooBigs) \
+	XX(Icmp6OutTimeExcds, Icmp6, OutTimeExcds) \
+	XX(Icmp6OutType2, Icmp6, OutType2) \
+	XX(Icmp6OutType3, Icmp6, OutType3) \
 	XX(Udp6InDatagrams, Udp6, InDatagrams) \
 	XX(Udp6NoPorts, Udp6, NoPorts) \
 	XX(Udp6InErrors, Udp6, InErrors) \

@@ -219,8 +219,8 @@ static void emit_routes(FILE *f, const struct rxs_scenario *sc)
 		const struct rxs_route_config *r = &sc->routes[i];
 
 		fputs("  - { to: ", f);
-		if (r->to.prefix == 0)
-			fputs("default", f);
+		if (r->to.prefix == 0 && r->to.family == AF_INET)
+			fputs("default", f);	/* IPv4's; IPv6's stays ::/0 */
 		else
 			put_addr(f, &r->to, true);
 		if (r->via.family) {

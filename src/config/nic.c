@@ -494,15 +494,19 @@ static int set_route_addr(struct cfg_ctx *c, yaml_node_t *v, struct rxs_addr *a,
 {
 	const char *s = NULL;
 	int err = rxs__cfg_scalar(c, v, &s);
+	unsigned int host;
 
 	if (err)
 		return err;
 	if (prefix && !strcmp(s, "default"))
 		s = "0.0.0.0/0";
-	if (rxs_addr_parse(a, s) || a->family != AF_INET || (!prefix && a->prefix != 32))
-		return rxs__cfg_error(c, v, "'%.*s' is not an IPv4 %s", QUOTE_MAX, s,
-				      prefix ? "prefix (like 172.17.0.0/16, or default)"
-					     : "address (like 10.0.0.1)");
+	if (rxs_addr_parse(a, s))
+		a->family = 0;
+	host = a->family == AF_INET6 ? 128 : 32;
+	if (!a->family || (!prefix && a->prefix != host))
+		return rxs__cfg_error(c, v, "'%.*s' is not an IPv4 or IPv6 %s", QUOTE_MAX, s,
+				      prefix ? "prefix (like 172.17.0.0/16, fd00:1::/64 or default)"
+					     : "address (like 10.0.0.1 or fd00:1::1)");
 	return 0;
 }
 
@@ -548,6 +552,8 @@ static int finish_route(struct cfg_ctx *c, void *obj, yaml_node_t *map)
 		return rxs__cfg_error(c, map, "a route needs 'to' (a prefix, or default)");
 	if (!ROUTE(obj)->dev[0])
 		return rxs__cfg_error(c, map, "a route needs 'dev' (a NIC's name)");
+	if (ROUTE(obj)->via.family && ROUTE(obj)->via.family != ROUTE(obj)->to.family)
+		return rxs__cfg_error(c, map, "a route's 'via' is of another family than its 'to'");
 	return 0;
 }
 

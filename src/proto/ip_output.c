@@ -318,16 +318,18 @@ void rxs__ip_forward_send(struct rxs_sk_buff *skb, const uint8_t peer[6])
 	const struct rxs_netdev *out = forward_dev(h, skb);
 	unsigned int iplen = skb->len, mtu = out_mtu(out), nfrags;
 	bool watched = h->ntaps || rxs__tx_wanted(h->inet.tx);
+	uint16_t proto = (skb->data[0] >> 4) == 6 ? 0x86dd : 0x0800;
 	uint8_t *eth;
 
-	/* ip_do_fragment() copies a 20-byte header; one with options leaves whole. */
-	nfrags = (skb->data[0] & 15u) == 5 ? ip_nfrags(iplen, mtu) : 1;
+	/* ip_do_fragment() copies a 20-byte header; one with options leaves whole. IPv6's
+	 * ip6_forward() let through only what fits. */
+	nfrags = skb->data[0] == 0x45 ? ip_nfrags(iplen, mtu) : 1;
 	/* The new Ethernet header goes where the received one was (the headroom holds it). */
 	eth = rxs_skb_push(skb, 14);
 	if (eth && watched) {
 		memcpy(eth, peer, 6);
 		memcpy(eth + 6, out->cfg.mac, 6);
-		rxs__put_be16(eth + 12, 0x0800);
+		rxs__put_be16(eth + 12, proto);
 		if (nfrags > 1)
 			xmit_fragments(sd, out, eth, iplen, mtu);
 		else
@@ -354,6 +356,23 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 	if (h->inet.neigh &&
 	    rxs__neigh_output(skb, out, rxs__fib_nexthop(h, rxs__get_be32(skb->data + 16), out)))
 		return;
+	if (out == skb->dev)
+		memcpy(peer, rxs_skb_mac_header(skb) + 6, 6);
+	else
+		memset(peer, 0xff, 6);
+	rxs__ip_forward_send(skb, peer);
+}
+
+/* ip6_finish_output2() of a forwarded packet, after POSTROUTING: Ip6OutTransmits, then the
+ * next hop's address by rxsim's older rule (IPv6 has no neighbour discovery here): the
+ * frame's sender when the packet goes back out its link, the broadcast address otherwise. */
+void rxs__ip6_forward_xmit(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	const struct rxs_netdev *out = forward_dev(sd->host, skb);
+	uint8_t peer[6];
+
+	count_transmit6(sd, skb->len);
 	if (out == skb->dev)
 		memcpy(peer, rxs_skb_mac_header(skb) + 6, 6);
 	else

@@ -6,6 +6,7 @@
  * such cap, only per-header option limits, but a longer chain is an attack, not traffic).
  * Fragments are reassembled (ipfrag.c) and the datagram goes on from the fragment header.
  */
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -130,6 +131,190 @@ static void ip6_input(struct rxs_sk_buff *skb)
 		ip6_input_finish(skb);
 }
 
+/* ---- forwarding (ip6_route_input, ip6_forward) ---- */
+
+int rxs__ip6_route_add(struct rxs_host *h, const uint8_t net[16], unsigned int prefix,
+		       const uint8_t *gw, unsigned int ifindex)
+{
+	struct rxs_netns_inet *in = &h->inet;
+	struct rxs_inet6_route *r = rxs__realloc(in->routes6, (in->nroutes6 + 1) * sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	in->routes6 = r;
+	r = &in->routes6[in->nroutes6++];
+	memset(r, 0, sizeof(*r));
+	r->prefix = RXS_MIN(prefix, 128u);
+	for (unsigned int k = 0; k < r->prefix; k++)	/* the prefix's bits only */
+		r->net[k / 8] |= net[k / 8] & (0x80 >> (k % 8));
+	r->ifindex = ifindex;
+	r->has_gw = gw != NULL;
+	if (gw)
+		memcpy(r->gw, gw, 16);
+	return 0;
+}
+
+static void ip6_routes_destroy(struct rxs_host *h)
+{
+	rxs__free(h->inet.routes6);
+	h->inet.routes6 = NULL;
+	h->inet.nroutes6 = 0;
+}
+
+/* How many leading bits @a and @b share, up to @max. */
+static unsigned int prefix_match(const uint8_t *a, const uint8_t *b, unsigned int max)
+{
+	unsigned int k;
+
+	for (k = 0; k < max; k++)
+		if ((a[k / 8] ^ b[k / 8]) & (0x80 >> (k % 8)))
+			break;
+	return k;
+}
+
+/*
+ * fib6_lookup() for a packet to forward to @d: the longest prefix among the connected
+ * routes (each device's IPv6 prefixes) and the scenario's IPv6 routes, a connected route
+ * winning a tie. NULL: no route (the kernel's ip6_null_entry). The gateway is not looked
+ * at: with no neighbour discovery, the next hop's address chooses nothing.
+ */
+static const struct rxs_netdev *fib6_select(const struct rxs_host *h, const uint8_t *d)
+{
+	const struct rxs_netdev *best = NULL;
+	int best_len = -1;
+
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++) {
+			const struct rxs_addr *a = &h->devs[i].cfg.addrs[j];
+			unsigned int len = RXS_MIN(a->prefix, 128u);
+
+			if (a->family == AF_INET6 && (int)len > best_len &&
+			    prefix_match(a->addr, d, len) == len) {
+				best = &h->devs[i];
+				best_len = (int)len;
+			}
+		}
+	for (unsigned int i = 0; i < h->inet.nroutes6; i++) {
+		const struct rxs_inet6_route *r = &h->inet.routes6[i];
+
+		if ((int)r->prefix > best_len && prefix_match(r->net, d, r->prefix) == r->prefix) {
+			best = rxs__dev_by_ifindex(h, r->ifindex);
+			best_len = (int)r->prefix;
+		}
+	}
+	return best;
+}
+
+static bool ipv6_addr_any(const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a, zero, 16);
+}
+
+static bool ipv6_addr_loopback(const uint8_t *a)
+{
+	static const uint8_t lo[16] = { [15] = 1 };
+
+	return !memcmp(a, lo, 16);
+}
+
+/* fe80::/10 */
+static bool ipv6_addr_linklocal(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/* ip6_forward_finish(): after FORWARD, out through POSTROUTING. */
+static void ip6_forward_finish(struct rxs_sk_buff *skb)
+{
+	if (rxs__nf_hook_run(skb, RXS_NF_INET_POST_ROUTING, rxs__ip6_forward_xmit))
+		rxs__ip6_forward_xmit(skb);
+}
+
+/*
+ * ip6_forward() with net.ipv6.conf.all.forwarding=1 (the per-device forwarding does not
+ * gate it): only a frame sent to our MAC; the hop limit (Ip6InHdrErrors and ICMPv6 time
+ * exceeded); a source that must not leave its link (the unspecified, multicast and loopback
+ * addresses silently, a link-local one with ICMPv6 beyond scope; both Ip6InAddrErrors,
+ * unless the packet goes back out its own link, where the kernel would send a redirect);
+ * Ip6OutForwDatagrams; the MTU of the way out, never fragmented by a router (Ip6InTooBig-
+ * Errors, Ip6FragFails, ICMPv6 packet too big); then the hop limit decremented and the
+ * FORWARD hook.
+ */
+static void ip6_forward(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	const struct rxs_netdev *out = rxs__dev_by_ifindex(sd->host, skb->oif);
+	unsigned int mtu = RXS_MAX(out->cfg.mtu, 1280u);	/* IPV6_MIN_MTU */
+	uint8_t *hdr = skb->data;
+
+	if (skb->pkt_type != RXS_PACKET_HOST) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		return;
+	}
+	if (hdr[7] <= 1) {
+		rxs__icmpv6_send_info(skb, 3, 0, 0);	/* hop limit exceeded in transit */
+		rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INHDR);
+		return;
+	}
+	if (out != skb->dev) {
+		/* "This check is security critical." */
+		if (ipv6_addr_any(hdr + 8) || hdr[8] == 0xff || ipv6_addr_loopback(hdr + 8))
+			goto error;
+		if (ipv6_addr_linklocal(hdr + 8)) {
+			rxs__icmpv6_send_info(skb, 1, 2, 0);	/* beyond scope of source */
+			goto error;
+		}
+	}
+	rxs__mib_inc(sd, RXS_MIB_Ip6OutForwDatagrams);
+	if (skb->len > mtu) {
+		rxs__icmpv6_send_info(skb, 2, 0, mtu);	/* packet too big, and the MTU */
+		rxs__mib_inc(sd, RXS_MIB_Ip6InTooBigErrors);
+		rxs__mib_inc(sd, RXS_MIB_Ip6FragFails);
+		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_BIG);
+		return;
+	}
+	hdr[7]--;	/* no checksum in the IPv6 header */
+	if (rxs__nf_hook_run(skb, RXS_NF_INET_FORWARD, ip6_forward_finish))
+		ip6_forward_finish(skb);
+	return;
+error:
+	rxs__mib_inc(sd, RXS_MIB_Ip6InAddrErrors);
+	rxs_kfree_skb_reason(skb, RXS_DROP_IP_INADDRERRORS);
+}
+
+/*
+ * ip6_route_input() of a packet not ours on a forwarding host: the route out, else
+ * ip6_pkt_drop(): Ip6InNoRoutes and ICMPv6 no route (Ip6InAddrErrors, silently, for the
+ * unspecified destination).
+ */
+static void ip6_route_input_forward(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	const struct rxs_netdev *out;
+
+	cb->route = RXS_RTN_FORWARD;	/* an error about it is about a packet not ours */
+	if (ipv6_addr_any(cb->daddr)) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6InAddrErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INADDRERRORS);
+		return;
+	}
+	out = fib6_select(sd->host, cb->daddr);
+	if (!out) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6InNoRoutes);
+		rxs__icmpv6_send_info(skb, 1, 0, 0);	/* no route to destination */
+		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INNOROUTES);
+		return;
+	}
+	skb->oif = (uint16_t)out->ifindex;
+	RXS_TRACE_STAGE(sd, sd->now, skb, "ip6_rcv_finish", "route: forward out of %s",
+			out->cfg.name);
+	ip6_forward(skb);
+}
+
 /* ip6_rcv_finish() after PRE_ROUTING: the route (ip6_route_input) of a packet the rules let
  * through. Netfilter's drops count in no SNMP counter, as in the kernel. */
 static void ip6_rcv_finish(struct rxs_sk_buff *skb)
@@ -152,6 +337,9 @@ static void ip6_rcv_finish(struct rxs_sk_buff *skb)
 		cb->route = RXS_RTN_MULTICAST;
 	} else if (is_local6(sd->host, cb->daddr)) {
 		cb->route = RXS_RTN_LOCAL;
+	} else if (sd->host->inet.sysctl_ipv6_forwarding) {
+		ip6_route_input_forward(skb);
+		return;
 	} else {
 		rxs__mib_inc(sd, RXS_MIB_Ip6InAddrErrors);
 		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INADDRERRORS);
@@ -260,9 +448,68 @@ static bool icmpv6_allow(struct rxs_softnet_data *sd, const uint8_t *daddr, uint
 	return true;
 }
 
+/* icmp6_send()'s source for an error about a packet not ours (ipv6_dev_get_saddr): an
+ * address of @dev, the way back to @daddr, of the destination's scope, sharing the longest
+ * prefix with it; NULL when the device has none. */
+static const uint8_t *icmp6_saddr(const struct rxs_netdev *dev, const uint8_t *daddr)
+{
+	const uint8_t *best = NULL;
+	int best_score = -1;
+
+	for (unsigned int j = 0; j < dev->cfg.naddrs; j++) {
+		const struct rxs_addr *a = &dev->cfg.addrs[j];
+		int score;
+
+		if (a->family != AF_INET6)
+			continue;
+		score = (int)prefix_match(a->addr, daddr, 128);
+		if (ipv6_addr_linklocal(a->addr) == ipv6_addr_linklocal(daddr))
+			score += 256;	/* rule 2: the same scope first */
+		if (score > best_score) {
+			best = a->addr;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+/* is_ineligible(): no error about an ICMPv6 error (nor one whose type cannot be read). */
+static bool icmp6_ineligible(const struct rxs_sk_buff *skb)
+{
+	const uint8_t *nh = rxs_skb_network_header(skb);
+
+	if (nh[6] != NEXTHDR_ICMP)
+		return false;
+	return rxs_skb_tail_pointer(skb) - nh < 41 || nh[40] < 128;
+}
+
+/* The per-type counters of an ICMPv6 message sent (icmp6_out_inc_stats()'s). */
+static void icmp6_count_out(struct rxs_softnet_data *sd, uint8_t type)
+{
+	static const enum rxs_mib named[4] = {
+		[1] = RXS_MIB_Icmp6OutDestUnreachs, [2] = RXS_MIB_Icmp6OutPktTooBigs,
+		[3] = RXS_MIB_Icmp6OutTimeExcds,
+	};
+	static const enum rxs_mib typed[4] = {
+		[1] = RXS_MIB_Icmp6OutType1, [2] = RXS_MIB_Icmp6OutType2,
+		[3] = RXS_MIB_Icmp6OutType3,
+	};
+
+	rxs__mib_inc(sd, RXS_MIB_Icmp6OutMsgs);
+	if (type >= 1 && type <= 3) {
+		rxs__mib_inc(sd, named[type]);
+		rxs__mib_inc(sd, typed[type]);
+	} else if (type == 129) {
+		rxs__mib_inc(sd, RXS_MIB_Icmp6OutEchoReplies);
+		rxs__mib_inc(sd, RXS_MIB_Icmp6OutType129);
+	}
+}
+
 /* icmp6_send() / icmpv6_echo_reply(): built like the IPv4 ones, with the IPv6 pseudo
- * header in the checksum. */
-static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+ * header in the checksum. An error about a packet we forward goes from our address on the
+ * link it came in by; @info is the header's second word (packet too big: the MTU). */
+static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code,
+			       uint32_t info)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
@@ -274,35 +521,42 @@ static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t co
 		.peer_mac = rxs_skb_mac_header(skb) + 6, .dev = skb->dev,
 	};
 
-	if (cb->route != RXS_RTN_LOCAL)
+	if (cb->route == RXS_RTN_FORWARD) {
+		if (icmp6_ineligible(skb))
+			return;
+		o.saddr = icmp6_saddr(skb->dev, cb->saddr);
+		if (!o.saddr)
+			return;
+	} else if (cb->route != RXS_RTN_LOCAL) {
 		return;
+	}
 	if (!icmpv6_allow(sd, cb->saddr, type))
 		return;
-	rxs__mib_inc(sd, RXS_MIB_Icmp6OutMsgs);
-	if (type == 1) {
-		rxs__mib_inc(sd, RXS_MIB_Icmp6OutDestUnreachs);
-		rxs__mib_inc(sd, RXS_MIB_Icmp6OutType1);
-	} else if (type == 129) {
-		rxs__mib_inc(sd, RXS_MIB_Icmp6OutEchoReplies);
-		rxs__mib_inc(sd, RXS_MIB_Icmp6OutType129);
-	}
+	icmp6_count_out(sd, type);
 	len = rxs__icmp_body(msg, sizeof(msg), skb, type == 129, type, code);
+	if (info)
+		rxs__put_be32(msg + 4, info);
 	memset(&out_cb, 0, sizeof(out_cb));
 	out_cb.family = AF_INET6;
-	memcpy(out_cb.saddr, cb->daddr, 16);
+	memcpy(out_cb.saddr, o.saddr, 16);
 	memcpy(out_cb.daddr, cb->saddr, 16);
 	rxs__put_be16(msg + 2, rxs__l4_csum(&out_cb, NEXTHDR_ICMP, msg, len));
 	rxs__ip_output(sd, &o, msg, len);
 }
 
 /* The host's: icmp6_send() keeps host-wide rate limits and sends. */
-void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+void rxs__icmpv6_send_info(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, uint32_t info)
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
 	rxs__lock_acquire(&h->inet.icmp_lock);
-	icmpv6_send_locked(skb, type, code);
+	icmpv6_send_locked(skb, type, code, info);
 	rxs__lock_release(&h->inet.icmp_lock);
+}
+
+void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
+{
+	rxs__icmpv6_send_info(skb, type, code, 0);
 }
 
 static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
@@ -361,6 +615,7 @@ void rxs__proto_destroy(struct rxs_host *h)
 	rxs__ipfrag_destroy(h);
 	rxs__icmp_destroy(h);
 	rxs__neigh_destroy(h);
+	ip6_routes_destroy(h);
 }
 
 uint64_t rxs__proto_queued(const struct rxs_host *h)

@@ -65,6 +65,9 @@ struct rxs_netns_inet {
 	bool nf_defrag;				/* conntrack runs: reassemble before PREROUTING
 						 * (nf_defrag_ipv4, set by the host's builder) */
 	int64_t sysctl_ip_forward;
+	int64_t sysctl_ipv6_forwarding;		/* net.ipv6.conf.all.forwarding */
+	struct rxs_inet6_route *routes6;	/* the scenario's IPv6 routes (ipv6.c) */
+	unsigned int nroutes6;
 	int64_t sysctl_rp_filter;		/* net.ipv4.conf.all.rp_filter */
 	int64_t sysctl_send_redirects;		/* net.ipv4.conf.all.send_redirects */
 	bool rp_filter_on;			/* it or a device's rp_filter is set: the input
@@ -106,6 +109,19 @@ struct rxs_sk_buff *rxs__ipv6_frag_rcv(struct rxs_sk_buff *skb, unsigned int nex
 /* rxsim's own ptype_base handlers (IPv4, IPv6, ARP; protocol.c), which the host's builder
  * registers with rxs__dev_add_base() as inet_init() and friends call dev_add_pack(). */
 extern const struct rxs_packet_type rxs__proto_packet_types[RXS__OWN_PACKET_TYPES];
+/* An IPv6 route of the main table: @prefix bits of @net, out of @ifindex, through @gw when
+ * @has_gw (else on the link). */
+struct rxs_inet6_route {
+	uint8_t net[16];
+	uint8_t gw[16];
+	unsigned int prefix;
+	unsigned int ifindex;
+	bool has_gw;
+};
+
+/* fib6_add(): that route beside the connected ones. 0 or -ENOMEM. */
+int rxs__ip6_route_add(struct rxs_host *h, const uint8_t net[16], unsigned int prefix,
+		       const uint8_t *gw, unsigned int ifindex);
 /* fib_table_insert(): a route to @net/@prefix (host order) via @gw (0: on the link) out of the
  * device @ifindex, beside the connected routes. 0 or -ENOMEM. */
 int rxs__ip_route_add(struct rxs_host *h, uint32_t net, unsigned int prefix, uint32_t gw,

@@ -104,6 +104,8 @@ void rxs__dev_xmit_frame(struct rxs_softnet_data *sd, const struct rxs_netdev *d
 /* A forwarded packet leaves (ip_output after POSTROUTING): to the user's transmit callback
  * and --tx, then it is consumed. Takes ownership of @skb. */
 void rxs__ip_forward_xmit(struct rxs_sk_buff *skb);
+/* The same for IPv6 (ip6_finish_output2 of a forwarded packet). */
+void rxs__ip6_forward_xmit(struct rxs_sk_buff *skb);
 
 /* The Internet checksum over the pseudo header and @len bytes at @l4: 0 when valid. */
 uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
@@ -117,6 +119,8 @@ void rxs__icmp_send_info(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, ui
  * paced by its sender's inet_peer (icmp.c, beside the peers the errors' limit keeps). */
 void rxs__ip_rt_send_redirect(struct rxs_sk_buff *skb, uint32_t gw);
 void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
+/* icmp6_send() with the header's second word (packet too big: the MTU). */
+void rxs__icmpv6_send_info(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, uint32_t info);
 /* The ICMP or ICMPv6 message into @msg (@size bytes), checksum zero: an echo reply repeats
  * the request from its ICMP header, an error quotes @skb from its IP header as far as fits.
  * Its length. */

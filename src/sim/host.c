@@ -399,8 +399,13 @@ static int add_routes(struct rxs_host *h, const struct rxs_scenario *sc, char *e
 			snprintf(err, errlen, "routes[%u]: no device '%s'", i, r->dev);
 			return -EINVAL;
 		}
-		rc = rxs__ip_route_add(h, rxs__get_be32(r->to.addr), r->to.prefix,
-				       r->via.family ? rxs__get_be32(r->via.addr) : 0, dev->ifindex);
+		if (r->to.family == AF_INET6)
+			rc = rxs__ip6_route_add(h, r->to.addr, r->to.prefix,
+						r->via.family ? r->via.addr : NULL, dev->ifindex);
+		else
+			rc = rxs__ip_route_add(h, rxs__get_be32(r->to.addr), r->to.prefix,
+					       r->via.family ? rxs__get_be32(r->via.addr) : 0,
+					       dev->ifindex);
 		if (rc) {
 			snprintf(err, errlen, "routes[%u]: %s", i, rxs_strerror(rc));
 			return rc;
@@ -474,6 +479,7 @@ static void set_sysctls(struct rxs_host *h)
 	h->sk.sysctl_rmem_max = SYSCTL(RMEM_MAX);
 	h->sk.sysctl_rmem_default = SYSCTL(RMEM_DEFAULT);
 	h->inet.sysctl_ip_forward = SYSCTL(IP_FORWARD);
+	h->inet.sysctl_ipv6_forwarding = SYSCTL(IPV6_FORWARDING);
 	h->inet.sysctl_rp_filter = SYSCTL(RP_FILTER);
 	h->inet.sysctl_send_redirects = SYSCTL(SEND_REDIRECTS);
 	h->inet.rp_filter_on = h->inet.sysctl_rp_filter != 0;
