@@ -151,6 +151,9 @@ static const struct {
 	/* nft6-reject's rules as ip6tables-restore loaded them (netfilter6:), with OUTPUT's
 	 * policy counting the RSTs nf_send_reset6() sends through LOCAL_OUT. */
 	{ __LINE__, OWN, "ip6t-reject", NULL, NULL },
+	/* IPv6 forwarding (tests/oracle/cases-fwd6.sh): hop limit, packet too big, no route
+	 * and the ip6 FORWARD chain */
+	{ __LINE__, OWN, "fwd6", NULL, NULL },
 };
 
 /* Cases whose frames out are held to the kernel's too: what rxsim writes with --tx from the
@@ -170,6 +173,8 @@ static const struct {
 	{ __LINE__, "nft-reject-out", "full.pcap", "02:00:0a:4d:00:02" },
 	/* ICMP redirects, each before the datagram it is about */
 	{ __LINE__, "redir", "full.pcap", "02:00:0a:4d:00:02" },
+	/* the ICMPv6 errors to the client, from its link's address */
+	{ __LINE__, "fwd6", "full.pcap", "02:00:0a:4d:00:02" },
 };
 
 static int run(const char *cmd)

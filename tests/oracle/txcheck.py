@@ -3,9 +3,9 @@
 
   txcheck.py KERNEL.pcap RXSIM.pcap MAC
 
-Takes, from each capture, the IPv4 frames whose source MAC is MAC (the server's device on
+Takes, from each capture, the IPv4 and IPv6 (unicast) frames whose source MAC is MAC (the server's device on
 the captured link), in order, and compares each pair: the destination MAC (the next hop the
-neighbour table gave), addresses, protocol, TTL and TOS of the IP header, and the whole transport message (for an ICMP error: type, code, the MTU
+neighbour table gave), addresses, protocol, TTL and TOS of the IP header (next header, hop limit and traffic class of an IPv6 one), and the whole transport message (for an ICMP error: type, code, the MTU
 field, the checksum and every byte of the header it quotes). The IP id is not compared (the
 kernel draws it from a hashed per-destination generator). One line per difference; exit 0
 when none. Reads pcap (micro or nano, either byte order) and pcapng with the standard library.
@@ -41,9 +41,22 @@ def frames(path):
 def sent(path, mac):
     out = []
     for f in frames(path):
-        if len(f) < 34 or f[6:12] != mac or f[12:14] != b"\x08\x00":
+        if len(f) < 34 or f[6:12] != mac:
             continue
         ip = f[14:]
+        if f[12:14] == b"\x86\xdd" and len(ip) >= 40:
+            # IPv6: the hop limit as the TTL, the traffic class as the TOS; the frames
+            # compared carry no extension headers (multicast listener reports, which do,
+            # are left out: rxsim sends none)
+            if ip[24] == 0xff:
+                continue
+            plen = struct.unpack_from(">H", ip, 4)[0]
+            out.append({"dmac": f[0:6], "src": ip[8:24], "dst": ip[24:40], "proto": ip[6],
+                        "ttl": ip[7], "tos": ((ip[0] & 15) << 4) | (ip[1] >> 4),
+                        "l4": ip[40:40 + plen]})
+            continue
+        if f[12:14] != b"\x08\x00":
+            continue
         ihl = (ip[0] & 15) * 4
         tot = struct.unpack_from(">H", ip, 2)[0]
         out.append({"dmac": f[0:6], "src": ip[12:16], "dst": ip[16:20], "proto": ip[9], "ttl": ip[8],
@@ -52,6 +65,8 @@ def sent(path, mac):
 
 
 def dotted(a):
+    if len(a) == 16:
+        return ":".join(a[i:i + 2].hex() for i in range(0, 16, 2))
     return ".".join(str(x) for x in a)
 
 
