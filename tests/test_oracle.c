@@ -175,6 +175,8 @@ static const struct {
 	{ __LINE__, "redir", "full.pcap", "02:00:0a:4d:00:02" },
 	/* the ICMPv6 errors to the client, from its link's address */
 	{ __LINE__, "fwd6", "full.pcap", "02:00:0a:4d:00:02" },
+	/* forwarded to the backend, to its MAC from a static IPv6 neighbour */
+	{ __LINE__, "fwd6", "fwd-out.pcap", "02:00:0a:4e:00:01" },
 };
 
 static int run(const char *cmd)

@@ -1740,6 +1740,8 @@ static const struct {
 	  RXS_DROP_NETFILTER_DROP, 0, 0, 0 },
 };
 
+static const uint8_t fwd6_gw_mac[6] = { 0x02, 0, 0, 0, 0, 0x09 };
+
 static rxs_host_t *fwd6_host(struct tx_frames *tx)
 {
 	static const char rules[] = "*filter\n:FORWARD ACCEPT [0:0]\n"
@@ -1747,6 +1749,7 @@ static rxs_host_t *fwd6_host(struct tx_frames *tx)
 	struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
 	struct rxs_nic_config *nic = rxs_scenario_add_nic(sc);
 	struct rxs_route_config *r = rxs_scenario_add_route(sc);
+	struct rxs_neigh_config *n;
 	rxs_host_t *h;
 
 	assert_non_null(nic);
@@ -1759,6 +1762,12 @@ static rxs_host_t *fwd6_host(struct tx_frames *tx)
 	assert_int_equal(rxs_addr_parse(&r->to, "fd00:3::/64"), 0);
 	assert_int_equal(rxs_addr_parse(&r->via, "fd00:2::9"), 0);
 	strcpy(r->dev, nic->name);
+	/* the gateway's MAC, a static neighbour (fd00:2::7 has none: the broadcast address) */
+	n = rxs_scenario_add_neighbour(sc);
+	assert_non_null(n);
+	assert_int_equal(rxs_addr_parse(&n->ip, "fd00:2::9"), 0);
+	memcpy(n->mac, fwd6_gw_mac, 6);
+	strcpy(n->dev, nic->name);
 	sc->sysctl.val[RXS_SYSCTL_IPV6_FORWARDING][0] = 1;
 	sc->netfilter6 = strdup(rules);
 	h = fr_host(sc);
@@ -1809,6 +1818,10 @@ static void test_ipv6_forwarding(void **state)
 			assert_memory_equal(tx.last + 14 + 8, ip + 8, 32);	/* addresses kept */
 			assert_int_equal(tx.len, 14 + 40 + len);
 			assert_int_equal(FR_MIB(h, Ip6OutTransmits), 1);
+			if (!strcmp(fwd6_cases[i].dst, "fd00:3::5"))	/* to the gateway */
+				assert_memory_equal(tx.last, fwd6_gw_mac, 6);
+			else
+				assert_memory_equal(tx.last, "\xff\xff\xff\xff\xff\xff", 6);
 		}
 		fr_conserved(h);
 		rxs_host_destroy(h);

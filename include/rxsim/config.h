@@ -192,7 +192,8 @@ struct rxs_route_config {
 
 /* A neighbour, as `ip neigh replace IP lladdr MAC dev DEV nud permanent`. */
 struct rxs_neigh_config {
-	struct rxs_addr ip;			/* IPv4 */
+	struct rxs_addr ip;			/* IPv4, or IPv6 (the static entries IPv6's
+						 * forwarding looks next hops up in) */
 	uint8_t mac[6];
 	char dev[RXS_NAME_MAX];			/* a NIC's or bridge's name */
 };

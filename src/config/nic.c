@@ -614,7 +614,7 @@ static int finish_neigh(struct cfg_ctx *c, void *obj, yaml_node_t *map)
 	static const uint8_t zero[6];
 
 	if (!NEIGH(obj)->ip.family)
-		return rxs__cfg_error(c, map, "a neighbour needs 'ip' (an IPv4 address)");
+		return rxs__cfg_error(c, map, "a neighbour needs 'ip' (an IPv4 or IPv6 address)");
 	if (!memcmp(NEIGH(obj)->mac, zero, 6))
 		return rxs__cfg_error(c, map, "a neighbour needs 'mac' (its link-layer address)");
 	if (!NEIGH(obj)->dev[0])

@@ -364,8 +364,9 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 }
 
 /* ip6_finish_output2() of a forwarded packet, after POSTROUTING: Ip6OutTransmits, then the
- * next hop's address by rxsim's older rule (IPv6 has no neighbour discovery here): the
- * frame's sender when the packet goes back out its link, the broadcast address otherwise. */
+ * next hop's address from the static IPv6 neighbours, else (IPv6 has no neighbour discovery
+ * here) by rxsim's older rule: the frame's sender when the packet goes back out its link,
+ * the broadcast address otherwise. */
 void rxs__ip6_forward_xmit(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -373,9 +374,11 @@ void rxs__ip6_forward_xmit(struct rxs_sk_buff *skb)
 	uint8_t peer[6];
 
 	count_transmit6(sd, skb->len);
-	if (out == skb->dev)
-		memcpy(peer, rxs_skb_mac_header(skb) + 6, 6);
-	else
-		memset(peer, 0xff, 6);
+	if (!rxs__ip6_nexthop_mac(sd->host, skb, out, peer)) {
+		if (out == skb->dev)
+			memcpy(peer, rxs_skb_mac_header(skb) + 6, 6);
+		else
+			memset(peer, 0xff, 6);
+	}
 	rxs__ip_forward_send(skb, peer);
 }

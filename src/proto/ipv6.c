@@ -159,6 +159,9 @@ static void ip6_routes_destroy(struct rxs_host *h)
 	rxs__free(h->inet.routes6);
 	h->inet.routes6 = NULL;
 	h->inet.nroutes6 = 0;
+	rxs__free(h->inet.neigh6);
+	h->inet.neigh6 = NULL;
+	h->inet.nneigh6 = 0;
 }
 
 /* How many leading bits @a and @b share, up to @max. */
@@ -175,14 +178,16 @@ static unsigned int prefix_match(const uint8_t *a, const uint8_t *b, unsigned in
 /*
  * fib6_lookup() for a packet to forward to @d: the longest prefix among the connected
  * routes (each device's IPv6 prefixes) and the scenario's IPv6 routes, a connected route
- * winning a tie. NULL: no route (the kernel's ip6_null_entry). The gateway is not looked
- * at: with no neighbour discovery, the next hop's address chooses nothing.
+ * winning a tie. NULL: no route (the kernel's ip6_null_entry). The next hop goes to @nh:
+ * the route's gateway, else @d itself (rt6_nexthop()).
  */
-static const struct rxs_netdev *fib6_select(const struct rxs_host *h, const uint8_t *d)
+static const struct rxs_netdev *fib6_select(const struct rxs_host *h, const uint8_t *d,
+					     uint8_t nh[16])
 {
 	const struct rxs_netdev *best = NULL;
 	int best_len = -1;
 
+	memcpy(nh, d, 16);
 	for (unsigned int i = 0; i < h->ndevs; i++)
 		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++) {
 			const struct rxs_addr *a = &h->devs[i].cfg.addrs[j];
@@ -200,9 +205,46 @@ static const struct rxs_netdev *fib6_select(const struct rxs_host *h, const uint
 		if ((int)r->prefix > best_len && prefix_match(r->net, d, r->prefix) == r->prefix) {
 			best = rxs__dev_by_ifindex(h, r->ifindex);
 			best_len = (int)r->prefix;
+			memcpy(nh, r->has_gw ? r->gw : d, 16);
 		}
 	}
 	return best;
+}
+
+int rxs__neigh6_add(struct rxs_host *h, const uint8_t ip[16], const uint8_t mac[6],
+		    unsigned int ifindex)
+{
+	struct rxs_netns_inet *in = &h->inet;
+	struct rxs_neigh6 *n = rxs__realloc(in->neigh6, (in->nneigh6 + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	in->neigh6 = n;
+	n = &in->neigh6[in->nneigh6++];
+	memcpy(n->ip, ip, 16);
+	memcpy(n->mac, mac, 6);
+	n->ifindex = ifindex;
+	return 0;
+}
+
+/* __ipv6_neigh_lookup_noref() on the static entries: the next hop on the way out. */
+bool rxs__ip6_nexthop_mac(const struct rxs_host *h, const struct rxs_sk_buff *skb,
+			  const struct rxs_netdev *out, uint8_t mac[6])
+{
+	uint8_t nh[16];
+
+	if (!h->inet.nneigh6)
+		return false;
+	fib6_select(h, rxs_skb_network_header(skb) + 24, nh);
+	for (unsigned int i = 0; i < h->inet.nneigh6; i++) {
+		const struct rxs_neigh6 *n = &h->inet.neigh6[i];
+
+		if (n->ifindex == out->ifindex && !memcmp(n->ip, nh, 16)) {
+			memcpy(mac, n->mac, 6);
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool ipv6_addr_any(const uint8_t *a)
@@ -295,6 +337,7 @@ static void ip6_route_input_forward(struct rxs_sk_buff *skb)
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	const struct rxs_netdev *out;
+	uint8_t nh[16];
 
 	cb->route = RXS_RTN_FORWARD;	/* an error about it is about a packet not ours */
 	if (ipv6_addr_any(cb->daddr)) {
@@ -302,7 +345,7 @@ static void ip6_route_input_forward(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INADDRERRORS);
 		return;
 	}
-	out = fib6_select(sd->host, cb->daddr);
+	out = fib6_select(sd->host, cb->daddr, nh);
 	if (!out) {
 		rxs__mib_inc(sd, RXS_MIB_Ip6InNoRoutes);
 		rxs__icmpv6_send_info(skb, 1, 0, 0);	/* no route to destination */

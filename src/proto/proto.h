@@ -68,6 +68,8 @@ struct rxs_netns_inet {
 	int64_t sysctl_ipv6_forwarding;		/* net.ipv6.conf.all.forwarding */
 	struct rxs_inet6_route *routes6;	/* the scenario's IPv6 routes (ipv6.c) */
 	unsigned int nroutes6;
+	struct rxs_neigh6 *neigh6;		/* the scenario's IPv6 neighbours (ipv6.c) */
+	unsigned int nneigh6;
 	int64_t sysctl_rp_filter;		/* net.ipv4.conf.all.rp_filter */
 	int64_t sysctl_send_redirects;		/* net.ipv4.conf.all.send_redirects */
 	bool rp_filter_on;			/* it or a device's rp_filter is set: the input
@@ -129,6 +131,16 @@ int rxs__ip_route_add(struct rxs_host *h, uint32_t net, unsigned int prefix, uin
 /* The neighbour table's PERMANENT entry (the scenario's neighbours:, which turn the table
  * on): @ip (host order) at @mac on the device @ifindex. 0 or -ENOMEM. */
 int rxs__neigh_add(struct rxs_host *h, uint32_t ip, const uint8_t mac[6], unsigned int ifindex);
+/* A PERMANENT IPv6 neighbour (the scenario's neighbours: with an IPv6 ip): @ip at @mac on
+ * @ifindex. IPv6 has no neighbour discovery: these are all its table holds. 0 or -ENOMEM. */
+struct rxs_neigh6 {
+	uint8_t ip[16];
+	uint8_t mac[6];
+	unsigned int ifindex;
+};
+
+int rxs__neigh6_add(struct rxs_host *h, const uint8_t ip[16], const uint8_t mac[6],
+		    unsigned int ifindex);
 /* __ipv4_neigh_lookup_noref() and NUD_VALID: @ip's (host order) address on the device
  * @ifindex into @mac, true when the table has a usable one; no entry is made and no ARP
  * request sent. False on a host without a table. */

@@ -106,6 +106,10 @@ void rxs__dev_xmit_frame(struct rxs_softnet_data *sd, const struct rxs_netdev *d
 void rxs__ip_forward_xmit(struct rxs_sk_buff *skb);
 /* The same for IPv6 (ip6_finish_output2 of a forwarded packet). */
 void rxs__ip6_forward_xmit(struct rxs_sk_buff *skb);
+/* The MAC of the next hop of the IPv6 packet @skb out of @out (the route's gateway, else its
+ * destination) into @mac, from the static IPv6 neighbours: false when none is known. */
+bool rxs__ip6_nexthop_mac(const struct rxs_host *h, const struct rxs_sk_buff *skb,
+			  const struct rxs_netdev *out, uint8_t mac[6]);
 
 /* The Internet checksum over the pseudo header and @len bytes at @l4: 0 when valid. */
 uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,

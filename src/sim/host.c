@@ -431,7 +431,10 @@ static int add_neighbours(struct rxs_host *h, const struct rxs_scenario *sc, cha
 			snprintf(err, errlen, "neighbours[%u]: no device '%s'", i, n->dev);
 			return -EINVAL;
 		}
-		rc = rxs__neigh_add(h, rxs__get_be32(n->ip.addr), n->mac, dev->ifindex);
+		if (n->ip.family == AF_INET6)
+			rc = rxs__neigh6_add(h, n->ip.addr, n->mac, dev->ifindex);
+		else
+			rc = rxs__neigh_add(h, rxs__get_be32(n->ip.addr), n->mac, dev->ifindex);
 		if (rc) {
 			snprintf(err, errlen, "neighbours[%u]: %s", i, rxs_strerror(rc));
 			return rc;
