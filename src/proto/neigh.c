@@ -51,8 +51,7 @@ struct neighbour {
 	uint8_t nud_state;
 	unsigned int probes;
 	uint64_t timer_gen;		/* a timer armed with another value is stale */
-	struct rxs_sk_buff *arp_queue, *arp_queue_tail;
-	unsigned int arp_queue_len;
+	struct rxs_skb_queue arp_queue;
 	uint64_t arp_queue_len_bytes;
 	struct rxs_host *host;
 };
@@ -133,23 +132,28 @@ static void neigh_xmit(struct neighbour *n, struct rxs_sk_buff *skb)
 	rxs__ip_forward_send(skb, n->ha);
 }
 
+/* The oldest packet waiting for @n's address, off its queue and out of the counts. */
+static struct rxs_sk_buff *neigh_dequeue(struct neighbour *n)
+{
+	struct rxs_sk_buff *skb = rxs__skb_dequeue(&n->arp_queue);
+
+	if (skb) {
+		n->arp_queue_len_bytes -= skb->truesize;
+		n->host->inet.neigh->st.queued--;
+	}
+	return skb;
+}
+
 /* The queue leaves, oldest first, now that the address is known (neigh_update()), from the
  * CPU @cpu that learned it. */
 static void neigh_flush(struct neighbour *n, unsigned int cpu)
 {
-	struct rxs_host *h = n->host;
 	struct rxs_sk_buff *skb;
 
-	while ((skb = n->arp_queue)) {
-		n->arp_queue = skb->next;
-		skb->next = NULL;
-		n->arp_queue_len--;
-		n->arp_queue_len_bytes -= skb->truesize;
-		h->inet.neigh->st.queued--;
+	while ((skb = neigh_dequeue(n))) {
 		skb->cpu = cpu;
 		neigh_xmit(n, skb);
 	}
-	n->arp_queue_tail = NULL;
 }
 
 /* arp_solicit(): a broadcast who-has for @n's address from the output device. */
@@ -208,17 +212,11 @@ static void neigh_invalidate(struct rxs_host *h, struct neighbour *n)
 
 	n->nud_state = NUD_FAILED;
 	h->inet.neigh->st.res_failed++;
-	while ((skb = n->arp_queue)) {
-		n->arp_queue = skb->next;
-		skb->next = NULL;
-		n->arp_queue_len--;
-		n->arp_queue_len_bytes -= skb->truesize;
-		h->inet.neigh->st.queued--;
+	while ((skb = neigh_dequeue(n))) {
 		skb->cpu = 0;			/* the timer's CPU */
 		rxs__icmp_send(skb, 3, 1);	/* host unreachable: ipv4_link_failure() */
 		rxs_kfree_skb_reason(skb, RXS_DROP_NEIGH_FAILED);
 	}
-	n->arp_queue_tail = NULL;
 }
 
 /* neigh_timer_handler() for an INCOMPLETE entry: another solicitation, or the end. */
@@ -260,26 +258,11 @@ static void neigh_event_send(struct rxs_host *h, struct neighbour *n, struct rxs
 		arp_solicit(sd, n);
 		neigh_arm(h, n, sd->now + NEIGH_RETRANS_NS);
 	}
-	while (n->arp_queue && n->arp_queue_len_bytes + skb->truesize > NEIGH_QUEUE_LEN_BYTES) {
-		struct rxs_sk_buff *old = n->arp_queue;
-
-		n->arp_queue = old->next;
-		old->next = NULL;
-		n->arp_queue_len--;
-		n->arp_queue_len_bytes -= old->truesize;
-		t->st.queued--;
+	while (n->arp_queue.head && n->arp_queue_len_bytes + skb->truesize > NEIGH_QUEUE_LEN_BYTES) {
 		t->st.unresolved_discards++;
-		rxs_kfree_skb_reason(old, RXS_DROP_NEIGH_QUEUEFULL);
+		rxs_kfree_skb_reason(neigh_dequeue(n), RXS_DROP_NEIGH_QUEUEFULL);
 	}
-	if (!n->arp_queue)
-		n->arp_queue_tail = NULL;
-	skb->next = NULL;
-	if (n->arp_queue_tail)
-		n->arp_queue_tail->next = skb;
-	else
-		n->arp_queue = skb;
-	n->arp_queue_tail = skb;
-	n->arp_queue_len++;
+	rxs__skb_queue_tail(&n->arp_queue, skb);
 	n->arp_queue_len_bytes += skb->truesize;
 	t->st.queued++;
 }
@@ -382,17 +365,13 @@ void rxs_neigh_get_stat(const struct rxs_host *h, struct rxs_neigh_stat *st)
 void rxs__neigh_destroy(struct rxs_host *h)
 {
 	struct rxs_neigh_table *t = h->inet.neigh;
+	struct rxs_sk_buff *skb;
 
 	if (!t)
 		return;
 	for (unsigned int i = 0; i < t->n; i++)
-		while (t->entries[i].arp_queue) {
-			struct rxs_sk_buff *skb = t->entries[i].arp_queue;
-
-			t->entries[i].arp_queue = skb->next;
-			skb->next = NULL;
+		while ((skb = rxs__skb_dequeue(&t->entries[i].arp_queue)))
 			rxs_kfree_skb_reason(skb, RXS_DROP_QUEUE_PURGE);
-		}
 	rxs__free(t->entries);
 	rxs__free(t);
 	h->inet.neigh = NULL;
