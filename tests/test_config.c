@@ -1352,8 +1352,11 @@ static void test_emit_round_trip(void **state)
 		"routes:\n"
 		"  - { to: 172.17.0.0/16, dev: eth2 }\n"
 		"  - { to: default, via: 10.1.0.1, dev: eth1 }\n"
+		"  - { to: \"fd00:3::/64\", via: \"fd00::\", dev: eth1 }\n"
+		"  - { to: \"::/0\", dev: eth1 }\n"
 		"neighbours:\n"
 		"  - { ip: 10.1.0.1, mac: \"02:00:00:00:00:77\", dev: eth1 }\n"
+		"  - { ip: \"fd00::\", mac: \"02:00:00:00:00:78\", dev: eth1 }\n"
 		"netfilter: |\n"
 		"  *filter\n"
 		"  -A INPUT -p udp --dport 6000 -j DROP\n"
@@ -1386,11 +1389,15 @@ static void test_emit_round_trip(void **state)
 	assert_true(back->nics[0].no_send_redirects);
 	assert_false(back->nics[1].no_send_redirects);
 	assert_int_equal(rxs_scenario_sysctl(back, RXS_SYSCTL_SEND_REDIRECTS), 0);
-	assert_int_equal(back->nroutes, 2);
+	assert_int_equal(back->nroutes, 4);
 	assert_int_equal(back->routes[1].to.prefix, 0);
 	assert_int_equal(back->routes[1].via.family, AF_INET);
+	assert_int_equal(back->routes[2].via.family, AF_INET6);
+	assert_int_equal(back->routes[3].to.family, AF_INET6);	/* ::/0 stays IPv6's */
+	assert_int_equal(back->routes[3].to.prefix, 0);
 	assert_string_equal(back->routes[0].dev, "eth2");
-	assert_int_equal(back->nneighbours, 1);
+	assert_int_equal(back->nneighbours, 2);
+	assert_int_equal(back->neighbours[1].ip.family, AF_INET6);
 	assert_int_equal(back->neighbours[0].mac[5], 0x77);
 	assert_string_equal(back->neighbours[0].dev, "eth1");
 	assert_int_equal(back->nics[1].rps_cpus[0], 0xf);

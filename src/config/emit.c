@@ -64,6 +64,19 @@ static void put_addr(FILE *f, const struct rxs_addr *a, bool prefix)
 		fprintf(f, "/%u", a->prefix);
 }
 
+/* The same quoted when it is IPv6: in a flow mapping a plain "fd00::" would end at its
+ * last ':' before the ','. */
+static void put_addr_q(FILE *f, const struct rxs_addr *a, bool prefix)
+{
+	bool q = a->family == AF_INET6;
+
+	if (q)
+		fputc('"', f);
+	put_addr(f, a, prefix);
+	if (q)
+		fputc('"', f);
+}
+
 static void emit_sysctls(FILE *f, const struct rxs_scenario *sc)
 {
 	bool any = false;
@@ -222,10 +235,10 @@ static void emit_routes(FILE *f, const struct rxs_scenario *sc)
 		if (r->to.prefix == 0 && r->to.family == AF_INET)
 			fputs("default", f);	/* IPv4's; IPv6's stays ::/0 */
 		else
-			put_addr(f, &r->to, true);
+			put_addr_q(f, &r->to, true);
 		if (r->via.family) {
 			fputs(", via: ", f);
-			put_addr(f, &r->via, false);
+			put_addr_q(f, &r->via, false);
 		}
 		fputs(", dev: ", f);
 		put_str(f, r->dev);
@@ -243,7 +256,7 @@ static void emit_neighbours(FILE *f, const struct rxs_scenario *sc)
 		const uint8_t *m = n->mac;
 
 		fputs("  - { ip: ", f);
-		put_addr(f, &n->ip, false);
+		put_addr_q(f, &n->ip, false);
 		fprintf(f, ", mac: \"%02x:%02x:%02x:%02x:%02x:%02x\", dev: ", m[0], m[1], m[2], m[3],
 			m[4], m[5]);
 		put_str(f, n->dev);
