@@ -178,7 +178,8 @@ const struct rxs_netdev *rxs__dev_by_ifindex(const struct rxs_host *h, unsigned 
  * no route.
  */
 static const struct rxs_netdev *fib_select(const struct rxs_host *h, uint32_t d,
-					    const struct rxs_netdev *in, uint32_t *gw)
+					    const struct rxs_netdev *in, unsigned int oif,
+					    uint32_t *gw)
 {
 	const struct rxs_netdev *best = NULL;
 	int best_len = -1;
@@ -192,6 +193,7 @@ static const struct rxs_netdev *fib_select(const struct rxs_host *h, uint32_t d,
 			uint32_t mask = len ? ~0u << (32 - len) : 0;
 
 			if (a->family == AF_INET && (int)len > best_len &&
+			    (!oif || h->devs[i].ifindex == oif) &&
 			    ((d ^ rxs__get_be32(a->addr)) & mask) == 0) {
 				best = &h->devs[i];
 				best_len = (int)len;
@@ -201,7 +203,8 @@ static const struct rxs_netdev *fib_select(const struct rxs_host *h, uint32_t d,
 		const struct rxs_inet4_route *r = &h->inet.inet4->routes[i];
 
 		/* A connected route wins a tie (its prefix came first, as a lower metric). */
-		if ((int)r->prefix > best_len && (d & r->mask) == r->net) {
+		if ((int)r->prefix > best_len && (d & r->mask) == r->net &&
+		    (!oif || r->ifindex == oif)) {
 			best = rxs__dev_by_ifindex(h, r->ifindex);
 			best_len = (int)r->prefix;
 			*gw = r->gw;
@@ -217,14 +220,30 @@ const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t d,
 {
 	uint32_t gw;
 
-	return fib_select(h, d, in, &gw);
+	return fib_select(h, d, in, 0, &gw);
+}
+
+int rxs__ip_route_lookup(const struct rxs_host *h, uint32_t d, unsigned int oif,
+			 unsigned int *ifindex, uint32_t *gw)
+{
+	const struct rxs_netdev *dev;
+	int type = rxs__inet_addr_type(h, NULL, d);
+
+	/* The local table answers first: our addresses and subnet broadcasts. */
+	if (type == 2 || (type == 3 && is_subnet_broadcast(h, d)))
+		return type;
+	dev = fib_select(h, d, NULL, oif, gw);	/* no fallback through the way in */
+	if (!dev)
+		return -ENETUNREACH;
+	*ifindex = dev->ifindex;
+	return 1;	/* RTN_UNICAST */
 }
 
 uint32_t rxs__fib_nexthop(const struct rxs_host *h, uint32_t d, const struct rxs_netdev *in)
 {
 	uint32_t gw;
 
-	fib_select(h, d, in, &gw);
+	fib_select(h, d, in, 0, &gw);
 	return gw ? gw : d;	/* rt_nexthop(): on the link, the destination itself */
 }
 
@@ -276,7 +295,7 @@ static bool source_on_link(const struct rxs_host *h, const struct rxs_netdev *de
 {
 	uint32_t gw;
 
-	if (fib_select(h, s, dev, &gw) != dev || gw)
+	if (fib_select(h, s, dev, 0, &gw) != dev || gw)
 		return false;
 	if (h->inet.inet4->nroutes)
 		return true;

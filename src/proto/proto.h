@@ -128,6 +128,13 @@ int rxs__ip6_route_add(struct rxs_host *h, const uint8_t net[16], unsigned int p
  * device @ifindex, beside the connected routes. 0 or -ENOMEM. */
 int rxs__ip_route_add(struct rxs_host *h, uint32_t net, unsigned int prefix, uint32_t gw,
 		      unsigned int ifindex);
+/* fib_lookup() of the IPv4 @daddr (host order) as bpf_fib_lookup() asks it: the longest
+ * prefix among the connected routes and the scenario's, as ip_forward chooses, without the
+ * fallback of a scenario without routes (the way in); with @oif, only routes out of that
+ * device (flowi4_oif). 1 (RTN_UNICAST) with the egress *ifindex and the gateway *gw (0: on
+ * the link); 2 (LOCAL) or 3 (BROADCAST) for what the local table answers; -ENETUNREACH. */
+int rxs__ip_route_lookup(const struct rxs_host *h, uint32_t daddr, unsigned int oif,
+			 unsigned int *ifindex, uint32_t *gw);
 /* The neighbour table's PERMANENT entry (the scenario's neighbours:, which turn the table
  * on): @ip (host order) at @mac on the device @ifindex. 0 or -ENOMEM. */
 int rxs__neigh_add(struct rxs_host *h, uint32_t ip, const uint8_t mac[6], unsigned int ifindex);
