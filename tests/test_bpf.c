@@ -2742,47 +2742,96 @@ static void test_sk_reuseport_lib(void **state)
 #endif
 
 #ifdef RXS_HAVE_LIBBPF
-/* bpf_fib_lookup from the host's connected routes: forwarding off, the host's own address, a
- * neighbour on another NIC's subnet (NO_NEIGH, its ifindex, without a table or an entry; with
- * a usable entry on that device SUCCESS, dmac and smac filled, the MTU), no route. */
+/* The scenario's routes (ip route add ... via ...): a /24 behind a gateway on eth1, and its
+ * upper half behind one on eth0 (the longer prefix wins). */
+#define FIB_ROUTES "routes:\n" \
+	"  - { to: 192.0.2.0/24, via: 10.1.0.1, dev: eth1 }\n" \
+	"  - { to: 192.0.2.128/25, via: 10.0.0.1, dev: eth0 }\n"
+#define FIB_GW1 "{ ip: 10.1.0.1, mac: \"02:00:00:00:01:01\", dev: eth1 }"
+
+/* bpf_fib_lookup (bpf_ipv4_fib_lookup()) from the host's routing: forwarding off, the host's
+ * own address, a neighbour on another NIC's subnet (NO_NEIGH, its ifindex, without a table or
+ * an entry; with a usable entry on that device SUCCESS, dmac and smac filled, the MTU), no
+ * route; the scenario's routes: the gateway as the next hop (ipv4_dst rewritten, its
+ * neighbour's dmac), the longest prefix, an unresolved gateway, the MTU, SKIP_NEIGH and
+ * OUTPUT. */
 static const struct {
 	int line;
 	const char *forward, *dst, *neigh;	/* neigh: the scenario's neighbours:, or NULL */
+	const char *routes;			/* the scenario's routes:, or "" */
+	uint64_t flags;
+	size_t payload;				/* UDP payload bytes */
 	int64_t rc;
 	uint32_t ifindex;
-	int64_t dmac, smac, mtu;		/* when SUCCESS */
+	int64_t dmac, smac, mtu;		/* when SUCCESS, mtu also when FRAG_NEEDED */
+	int64_t nh;				/* ipv4_dst after the lookup */
 } fib_cases[] = {
 	/* FWD_DISABLED: ifindex stays the ingress one */
-	{ __LINE__, "0", "10.1.0.9", NULL, 5, 2, 0, 0, 0 },
-	{ __LINE__, "1", "10.1.0.9", NULL, 7, 3, 0, 0, 0 },	/* NO_NEIGH, out of eth1 */
-	{ __LINE__, "1", "10.0.0.2", NULL, 4, 2, 0, 0, 0 },	/* NOT_FWDED: the host's own */
-	{ __LINE__, "1", "192.0.2.1", NULL, 4, 2, 0, 0, 0 },	/* NOT_FWDED: no route */
+	{ __LINE__, "0", "10.1.0.9", NULL, "", 0, 0, 5, 2, 0, 0, 0, 0x0a010009 },
+	/* NO_NEIGH, out of eth1 */
+	{ __LINE__, "1", "10.1.0.9", NULL, "", 0, 0, 7, 3, 0, 0, 0, 0x0a010009 },
+	/* NOT_FWDED: the host's own */
+	{ __LINE__, "1", "10.0.0.2", NULL, "", 0, 0, 4, 2, 0, 0, 0, 0x0a000002 },
+	/* NOT_FWDED: no route (-ENETUNREACH) */
+	{ __LINE__, "1", "192.0.2.1", NULL, "", 0, 0, 4, 2, 0, 0, 0, 0xc0000201 },
 	/* __ipv4_neigh_lookup_noref(): the entry of the next hop on the way out */
-	{ __LINE__, "1", "10.1.0.9", "{ ip: 10.1.0.9, mac: \"02:00:00:00:09:09\", dev: eth1 }", 0,
-	  3, 0x020000000909, 0x020000000102, 1400 },
+	{ __LINE__, "1", "10.1.0.9", "{ ip: 10.1.0.9, mac: \"02:00:00:00:09:09\", dev: eth1 }", "",
+	  0, 0, 0, 3, 0x020000000909, 0x020000000102, 1400, 0x0a010009 },
 	/* a table without the next hop: NO_NEIGH, and nothing resolved */
-	{ __LINE__, "1", "10.1.0.9", "{ ip: 10.1.0.8, mac: \"02:00:00:00:09:08\", dev: eth1 }", 7,
-	  3, 0, 0, 0 },
+	{ __LINE__, "1", "10.1.0.9", "{ ip: 10.1.0.8, mac: \"02:00:00:00:09:08\", dev: eth1 }", "",
+	  0, 0, 7, 3, 0, 0, 0, 0x0a010009 },
 	/* the address known on another device only */
-	{ __LINE__, "1", "10.1.0.9", "{ ip: 10.1.0.9, mac: \"02:00:00:00:09:09\", dev: eth0 }", 7,
-	  3, 0, 0, 0 },
+	{ __LINE__, "1", "10.1.0.9", "{ ip: 10.1.0.9, mac: \"02:00:00:00:09:09\", dev: eth0 }", "",
+	  0, 0, 7, 3, 0, 0, 0, 0x0a010009 },
+	/* via a gateway: ipv4_dst becomes it (nhc_gw), dmac its neighbour's */
+	{ __LINE__, "1", "192.0.2.7", FIB_GW1, FIB_ROUTES, 0, 0, 0, 3, 0x020000000101,
+	  0x020000000102, 1400, 0x0a010001 },
+	/* the longer prefix: out of eth0 by 10.0.0.1 */
+	{ __LINE__, "1", "192.0.2.200", "{ ip: 10.0.0.1, mac: \"02:00:00:00:00:01\", dev: eth0 }",
+	  FIB_ROUTES, 0, 0, 0, 2, 0x020000000001, 0x020000000002, 1500, 0x0a000001 },
+	/* the gateway unresolved (the destination's own entry is no next hop): NO_NEIGH */
+	{ __LINE__, "1", "192.0.2.7", "{ ip: 192.0.2.7, mac: \"02:00:00:00:02:07\", dev: eth1 }",
+	  FIB_ROUTES, 0, 0, 7, 3, 0, 0, 0, 0x0a010001 },
+	/* no route among them */
+	{ __LINE__, "1", "198.51.100.1", FIB_GW1, FIB_ROUTES, 0, 0, 4, 2, 0, 0, 0, 0xc6336401 },
+	/* forwarding off: FWD_DISABLED before any route */
+	{ __LINE__, "0", "192.0.2.7", FIB_GW1, FIB_ROUTES, 0, 0, 5, 2, 0, 0, 0, 0xc0000207 },
+	/* tot_len 1428 past eth1's 1400: FRAG_NEEDED with the egress device and its MTU, before
+	 * the gateway is taken */
+	{ __LINE__, "1", "192.0.2.7", FIB_GW1, FIB_ROUTES, 0, 1400, 8, 3, 0, 0, 1400,
+	  0xc0000207 },
+	/* SKIP_NEIGH: SUCCESS without the neighbour, the gateway still the next hop */
+	{ __LINE__, "1", "192.0.2.7", NULL, FIB_ROUTES, 4, 0, 0, 3, 0, 0, 1400, 0x0a010001 },
+	/* OUTPUT: routes out of params->ifindex (eth0) only, whatever ip_forward says */
+	{ __LINE__, "0", "192.0.2.7", FIB_GW1, FIB_ROUTES, 2, 0, 4, 2, 0, 0, 0, 0xc0000207 },
+	{ __LINE__, "0", "192.0.2.200", "{ ip: 10.0.0.1, mac: \"02:00:00:00:00:01\", dev: eth0 }",
+	  FIB_ROUTES, 2, 0, 0, 2, 0x020000000001, 0x020000000002, 1500, 0x0a000001 },
 };
+
+static int64_t fib_result(rxs_host_t *h, uint32_t key)
+{
+	int64_t v;
+
+	assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &key, &v), 0);
+	return v;
+}
 
 static void test_fib_lookup(void **state)
 {
+	static const uint8_t payload[1400];
+
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(fib_cases); i++) {
 		char text[1024];
-		struct rxs_frame_spec fs = { .dst = fib_cases[i].dst, .dport = 9 };
-		int64_t rc, ifindex;
-		uint8_t frame[128];
-		uint32_t zero = 0, one = 1;
+		struct rxs_frame_spec fs = { .dst = fib_cases[i].dst, .dport = 9,
+					     .payload = payload,
+					     .payload_len = fib_cases[i].payload };
+		int64_t rc, ifindex, dmac, smac, mtu, nh;
+		uint8_t frame[1536];
+		uint32_t zero = 0;
+		struct rxs_neigh_stat st;
 		rxs_host_t *h;
 		int len;
-
-		uint32_t two = 2, three = 3, four = 4;
-		int64_t dmac, smac, mtu;
-		struct rxs_neigh_stat st;
 
 		snprintf(text, sizeof(text),
 			 "sysctl: { net.ipv4.ip_forward: %s }\n"
@@ -2790,29 +2839,31 @@ static void test_fib_lookup(void **state)
 			 "  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24],\n"
 			 "      xdp: { object: %s/fib.o } }\n"
 			 "  - { name: eth1, mac: 02:00:00:00:01:02, addresses: [10.1.0.2/24],"
-			 " mtu: 1400 }\n%s%s\n",
+			 " mtu: 1400 }\n%s%s\n%s",
 			 fib_cases[i].forward, RXS_EBPF_DIR,
 			 fib_cases[i].neigh ? "neighbours:\n  - " : "",
-			 fib_cases[i].neigh ? fib_cases[i].neigh : "");
+			 fib_cases[i].neigh ? fib_cases[i].neigh : "", fib_cases[i].routes);
 		h = text_host(text);
+		assert_int_equal(rxs_bpf_map_update(rxs_bpf_host_object(h, 0), "cfg", &zero,
+						    &fib_cases[i].flags, 0), 0);
 		len = rxs_frame_udp(frame, sizeof(frame), &fs);
+		assert_true(len > 0);
 		assert_int_equal(rxs_host_inject(h, 0, frame, (uint32_t)len, 1000), 0);
 		assert_int_equal(rxs_host_run(h), 0);
-		assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &zero, &rc),
-				 0);
-		assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &one,
-						    &ifindex), 0);
-		if (rc != fib_cases[i].rc || ifindex != fib_cases[i].ifindex)
-			fail_msg("case at line %d: rc %lld, ifindex %lld", fib_cases[i].line,
-				 (long long)rc, (long long)ifindex);
-		assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &two,
-						    &dmac), 0);
-		assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &three,
-						    &smac), 0);
-		assert_int_equal(rxs_bpf_map_lookup(rxs_bpf_host_object(h, 0), "result", &four,
-						    &mtu), 0);
-		if (rc == 0 && (dmac != fib_cases[i].dmac || smac != fib_cases[i].smac ||
-				mtu != fib_cases[i].mtu))
+		rc = fib_result(h, 0);
+		ifindex = fib_result(h, 1);
+		dmac = fib_result(h, 2);
+		smac = fib_result(h, 3);
+		mtu = fib_result(h, 4);
+		nh = fib_result(h, 5);
+		if (rc != fib_cases[i].rc || ifindex != fib_cases[i].ifindex ||
+		    nh != fib_cases[i].nh)
+			fail_msg("case at line %d: rc %lld, ifindex %lld, ipv4_dst %llx",
+				 fib_cases[i].line, (long long)rc, (long long)ifindex,
+				 (unsigned long long)nh);
+		if ((rc == 0 || rc == 8) && (dmac != fib_cases[i].dmac ||
+					     smac != fib_cases[i].smac ||
+					     mtu != fib_cases[i].mtu))
 			fail_msg("case at line %d: dmac %llx, smac %llx, mtu %lld",
 				 fib_cases[i].line, (unsigned long long)dmac,
 				 (unsigned long long)smac, (long long)mtu);

@@ -121,8 +121,9 @@ int rxs__sk_filter_create(struct rxs_netns_bpf *bpf, const char *spec, const cha
 			  unsigned int ncpus, struct rxs_sk_filter **fp, char *err, size_t errlen);
 
 /* What bpf_fib_lookup() answers from: the connected routes of the host's NICs (their
- * addresses), their MACs and MTUs, net.ipv4.ip_forward, and the neighbour table through
- * neigh_lookup, which the host's builder sets (NULL: no table, every next hop NO_NEIGH). */
+ * addresses), their MACs and MTUs (IPv6 answers from these alone), net.ipv4.ip_forward, IPv4's
+ * routing through route4 and the neighbour table through neigh_lookup, both of which the
+ * host's builder sets (neigh_lookup NULL: no table, every next hop NO_NEIGH). */
 struct rxs__bpf_route {
 	uint32_t ifindex;
 	int family;
@@ -139,6 +140,13 @@ struct rxs__bpf_fib {
 	 * true with its address in @mac; never resolves. */
 	bool (*neigh_lookup)(void *ctx, uint32_t ip, unsigned int ifindex, uint8_t mac[6]);
 	void *neigh_ctx;
+	/* fib_lookup() of the IPv4 @dst (host order), only out of @oif when not 0: 1
+	 * (RTN_UNICAST) with the egress device in @rt (ifindex, MAC, MTU, and in addr its
+	 * address fib_result_prefsrc() would pick, 0.0.0.0 when none) and the gateway in *gw
+	 * (0: on the link), 2 or 3 (LOCAL, BROADCAST), or a negative errno (no route). NULL:
+	 * the connected routes above answer. The context is neigh_ctx. */
+	int (*route4)(void *ctx, uint32_t dst, unsigned int oif, struct rxs__bpf_route *rt,
+		      uint32_t *gw);
 };
 
 /* SO_ATTACH_REUSEPORT_CBPF/EBPF: classic BPF or an eBPF object whose return value is the

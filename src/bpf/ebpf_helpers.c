@@ -782,8 +782,23 @@ static uint64_t h_redirect_map(struct ebpf_run *r, const uint64_t *a)
 #define FIB_FWD_DISABLED 5
 #define FIB_NO_NEIGH 7
 #define FIB_FRAG_NEEDED 8
+#define FIB_NO_SRC_ADDR 9
 #define BPF_FIB_LOOKUP_DIRECT 1u
 #define BPF_FIB_LOOKUP_OUTPUT 2u
+#define BPF_FIB_LOOKUP_SKIP_NEIGH 4u
+#define BPF_FIB_LOOKUP_TBID 8u
+#define BPF_FIB_LOOKUP_SRC 16u
+#define RT_TABLE_MAIN 254u
+
+/* struct bpf_fib_lookup's fields, as offsets into the 64 bytes the program passes */
+#define FIB_TOT_LEN 6		/* and mtu_result */
+#define FIB_IFINDEX 8
+#define FIB_RT_METRIC 12
+#define FIB_SRC 16
+#define FIB_DST 32
+#define FIB_VLAN 48		/* h_vlan_proto and h_vlan_TCI, or tbid */
+#define FIB_SMAC 52
+#define FIB_DMAC 58
 
 static bool in_prefix(const uint8_t *a, const uint8_t *net, unsigned int prefix)
 {
@@ -807,20 +822,79 @@ static bool fib_neigh(const struct rxs__bpf_fib *fib, const struct rxs__bpf_rout
 	if (rt->family != 2 || !fib->neigh_lookup ||
 	    !fib->neigh_lookup(fib->neigh_ctx, ip, rt->ifindex, mac))
 		return false;
-	memcpy(pr + 58, mac, 6);		/* dmac */
-	memcpy(pr + 52, rt->mac, 6);		/* smac: the device's */
+	memcpy(pr + FIB_DMAC, mac, 6);
+	memcpy(pr + FIB_SMAC, rt->mac, 6);	/* the egress device's */
 	return true;
 }
 
+/* bpf_fib_set_fwd_params(): no VLAN on the way out, and the MTU in mtu_result. */
+static uint64_t fib_set_fwd_params(uint8_t *pr, uint32_t mtu)
+{
+	memset(pr + FIB_VLAN, 0, 4);
+	memcpy(pr + FIB_TOT_LEN, &(uint16_t){ (uint16_t)mtu }, 2);
+	return FIB_SUCCESS;
+}
+
+/* The part of bpf_ipv4_fib_lookup() and bpf_ipv6_fib_lookup() after the route is found: its
+ * device and metric (0: rxsim's routes have none, as `ip route add` without one), the MTU
+ * (tot_len past it is FRAG_NEEDED), the gateway as the destination (nhc_gw), then, unless
+ * SKIP_NEIGH, the next hop's neighbour. */
+static uint64_t fib_forward(const struct rxs__bpf_fib *fib, const struct rxs__bpf_route *rt,
+			    uint32_t gw, uint8_t *pr, uint64_t flags)
+{
+	uint16_t tot_len;
+
+	memset(pr + FIB_RT_METRIC, 0, 4);
+	memcpy(pr + FIB_IFINDEX, &rt->ifindex, 4);
+	if (rt->family == 2 && (flags & BPF_FIB_LOOKUP_SRC)) {
+		memcpy(pr + FIB_SRC, rt->addr, 4);
+		if (!memcmp(pr + FIB_SRC, "\0\0\0\0", 4))
+			return FIB_NO_SRC_ADDR;
+	}
+	memcpy(&tot_len, pr + FIB_TOT_LEN, 2);
+	if (tot_len > rt->mtu) {
+		memcpy(pr + FIB_TOT_LEN, &(uint16_t){ (uint16_t)rt->mtu }, 2);
+		return FIB_FRAG_NEEDED;
+	}
+	if (gw)
+		memcpy(pr + FIB_DST, (uint8_t[4]){ gw >> 24, gw >> 16 & 0xff, gw >> 8 & 0xff,
+						   gw & 0xff }, 4);
+	if (!(flags & BPF_FIB_LOOKUP_SKIP_NEIGH) && !fib_neigh(fib, rt, pr + FIB_DST, pr))
+		return FIB_NO_NEIGH;
+	return fib_set_fwd_params(pr, rt->mtu);
+}
+
+/* fib_lookup() of the IPv4 destination through the host's routing (route4): DIRECT looks in
+ * one table, TBID names it, and main (0 or 254) is the only one rxsim has (fib_get_table()
+ * finds no other: NOT_FWDED); OUTPUT takes only routes out of params->ifindex (flowi4_oif).
+ * No route (-ENETUNREACH) or one that is not RTN_UNICAST is NOT_FWDED. */
+static uint64_t fib4_lookup(const struct rxs__bpf_fib *fib, uint8_t *pr, uint64_t flags)
+{
+	struct rxs__bpf_route rt;
+	uint32_t dst, gw = 0, oif = 0, tbid;
+	const uint8_t *d = pr + FIB_DST;
+
+	if ((flags & (BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID)) ==
+	    (BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID)) {
+		memcpy(&tbid, pr + FIB_VLAN, 4);
+		if (tbid && tbid != RT_TABLE_MAIN)
+			return FIB_NOT_FWDED;
+	}
+	if (flags & BPF_FIB_LOOKUP_OUTPUT)
+		memcpy(&oif, pr + FIB_IFINDEX, 4);
+	dst = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+	if (fib->route4(fib->neigh_ctx, dst, oif, &rt, &gw) != 1)
+		return FIB_NOT_FWDED;
+	return fib_forward(fib, &rt, gw, pr, flags);
+}
+
 /*
- * bpf_fib_lookup(ctx, params, plen, flags) against the host's connected routes (the
- * scenario's routes: are not consulted): forwarding off on the ingress device is
- * FWD_DISABLED (unless BPF_FIB_LOOKUP_OUTPUT); a destination of the host itself, or one no
- * connected route covers, is NOT_FWDED (the kernel's RTN_LOCAL, and -ENETUNREACH); past the
- * MTU (tot_len), FRAG_NEEDED with the MTU. A connected destination sets ifindex and
- * rt_metric (0), then its neighbour: a usable entry of the host's table fills dmac and smac
- * and answers SUCCESS with the MTU in mtu_result (bpf_fib_set_fwd_params()); none, or no
- * table, NO_NEIGH. Nothing is resolved (no entry made, no ARP request).
+ * bpf_fib_lookup(ctx, params, plen, flags), bpf_ipv4_fib_lookup() and bpf_ipv6_fib_lookup():
+ * forwarding off (net.ipv4.ip_forward) is FWD_DISABLED unless BPF_FIB_LOOKUP_OUTPUT. IPv4 asks
+ * the host's routing, connected routes and the scenario's routes: as ip_forward chooses them
+ * (fib4_lookup()). IPv6 answers from the connected routes only: the host's own address or an
+ * uncovered destination NOT_FWDED, a covered one out of its device, NO_NEIGH (no IPv6
+ * neighbour table). Then fib_forward(). Nothing is resolved (no entry made, no ARP request).
  */
 static uint64_t h_fib_lookup(struct ebpf_run *r, const uint64_t *a)
 {
@@ -828,7 +902,6 @@ static uint64_t h_fib_lookup(struct ebpf_run *r, const uint64_t *a)
 	const struct rxs__bpf_route *hit = NULL;
 	uint8_t *pr;
 	int family;
-	uint16_t tot_len;
 
 	if (a[2] < 64)
 		return ERR(-EINVAL);
@@ -836,34 +909,26 @@ static uint64_t h_fib_lookup(struct ebpf_run *r, const uint64_t *a)
 	if (!pr)
 		return 0;
 	family = pr[0] == 2 ? 2 : pr[0] == 10 ? 10 : 0;	/* AF_INET, AF_INET6 */
-	if (!family || (a[3] & ~(uint64_t)0x3f))
+	if (!family || (a[3] & ~(uint64_t)0x3f))	/* up to BPF_FIB_LOOKUP_MARK */
 		return ERR(-EINVAL);
 	if (!fib || (!fib->forwarding && !(a[3] & BPF_FIB_LOOKUP_OUTPUT)))
 		return FIB_FWD_DISABLED;
-	for (unsigned int i = 0; fib && i < fib->nroutes; i++) {
+	if (family == 2 && fib->route4)
+		return fib4_lookup(fib, pr, a[3]);
+	for (unsigned int i = 0; i < fib->nroutes; i++) {
 		const struct rxs__bpf_route *rt = &fib->routes[i];
 		unsigned int len = family == 2 ? 4 : 16;
 
 		if ((rt->family == 2) != (family == 2))
 			continue;
-		if (!memcmp(pr + 32, rt->addr, len))
+		if (!memcmp(pr + FIB_DST, rt->addr, len))
 			return FIB_NOT_FWDED;		/* the host's own address */
-		if (!hit && in_prefix(pr + 32, rt->addr, rt->prefix))
+		if (!hit && in_prefix(pr + FIB_DST, rt->addr, rt->prefix))
 			hit = rt;
 	}
 	if (!hit)
 		return FIB_NOT_FWDED;
-	memcpy(&tot_len, pr + 6, 2);
-	if (tot_len > hit->mtu) {
-		memcpy(pr + 6, &(uint16_t){ (uint16_t)hit->mtu }, 2);
-		return FIB_FRAG_NEEDED;
-	}
-	memset(pr + 12, 0, 4);			/* rt_metric: a connected route's priority */
-	memcpy(pr + 8, &hit->ifindex, 4);	/* set before the neighbour lookup */
-	if (!fib_neigh(fib, hit, pr + 32, pr))
-		return FIB_NO_NEIGH;
-	memcpy(pr + 6, &(uint16_t){ (uint16_t)hit->mtu }, 2);	/* mtu_result */
-	return FIB_SUCCESS;
+	return fib_forward(fib, hit, 0, pr, a[3] & ~(uint64_t)BPF_FIB_LOOKUP_SRC);
 }
 
 /* ---- socket selection ------------------------------------------------------------------------ */

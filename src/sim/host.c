@@ -286,8 +286,49 @@ static bool fib_neigh_lookup(void *ctx, uint32_t ip, unsigned int ifindex, uint8
 	return rxs__neigh_lookup_valid(ctx, ip, ifindex, mac);
 }
 
-/* bpf_fib_lookup's view of the host: its devices' connected routes, ip_forward and the
- * neighbour table. */
+/* bpf_fib_lookup's IPv4 route: rxs__ip_route_lookup() (ip_forward's choice), then the
+ * egress device's MAC, MTU and the source inet_select_addr() would pick (an address on the
+ * next hop's subnet, else the first). */
+static int fib_route4(void *ctx, uint32_t dst, unsigned int oif, struct rxs__bpf_route *rt,
+		      uint32_t *gw)
+{
+	struct rxs_host *h = ctx;
+	unsigned int ifindex = 0;
+	int type = rxs__ip_route_lookup(h, dst, oif, &ifindex, gw);
+	uint32_t nh = *gw ? *gw : dst;
+
+	if (type != 1)
+		return type;
+	memset(rt, 0, sizeof(*rt));
+	rt->ifindex = ifindex;
+	rt->family = 2;
+	for (unsigned int d = 0; d < h->ndevs; d++) {
+		const struct rxs_netdev *dev = &h->devs[d];
+
+		if (dev->ifindex != ifindex)
+			continue;
+		memcpy(rt->mac, dev->cfg.mac, 6);
+		rt->mtu = dev->cfg.mtu;
+		for (unsigned int i = 0; i < dev->cfg.naddrs; i++) {
+			const struct rxs_addr *a = &dev->cfg.addrs[i];
+			unsigned int len = a->prefix < 32 ? a->prefix : 32;
+			uint32_t mask = len ? ~0u << (32 - len) : 0;
+
+			if (a->family != AF_INET)
+				continue;
+			if (!rt->prefix || ((nh ^ rxs__get_be32(a->addr)) & mask) == 0) {
+				memcpy(rt->addr, a->addr, 4);
+				rt->prefix = 32;	/* taken */
+				if (((nh ^ rxs__get_be32(a->addr)) & mask) == 0)
+					break;
+			}
+		}
+	}
+	return type;
+}
+
+/* bpf_fib_lookup's view of the host: its devices' connected routes, ip_forward, IPv4's
+ * routes and the neighbour table. */
 static int fib_routes(struct rxs_host *h)
 {
 	struct rxs__bpf_fib *fib = &h->bpf.fib;
@@ -301,6 +342,7 @@ static int fib_routes(struct rxs_host *h)
 	fib->forwarding = h->inet.sysctl_ip_forward != 0;
 	fib->neigh_lookup = fib_neigh_lookup;
 	fib->neigh_ctx = h;
+	fib->route4 = fib_route4;
 	for (unsigned int d = 0; d < h->ndevs; d++) {
 		const struct rxs_netdev *dev = &h->devs[d];
 

@@ -1,6 +1,7 @@
-/* fib - bpf_fib_lookup on the frame's IPv4 destination, from the ingress device; the answer
- * of the last frame in result: [0] the return code, [1] the egress ifindex, [2] dmac and
- * [3] smac (the 6 bytes big-endian in the low 48 bits), [4] mtu_result / tot_len. The frame
+/* fib - bpf_fib_lookup on the frame's IPv4 destination, from the ingress device, with the
+ * flags in cfg[0]; the answer of the last frame in result: [0] the return code, [1] the
+ * egress ifindex, [2] dmac and [3] smac (the 6 bytes big-endian in the low 48 bits),
+ * [4] mtu_result / tot_len, [5] ipv4_dst after (host order: the gateway when one). The frame
  * is dropped after. */
 #include "common.h"
 
@@ -10,10 +11,17 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 5);
+	__uint(max_entries, 6);
 	__type(key, __u32);
 	__type(value, __s64);
 } result SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} cfg SEC(".maps");
 
 SEC("xdp")
 int xdp_fib(struct xdp_md *ctx)
@@ -22,8 +30,9 @@ int xdp_fib(struct xdp_md *ctx)
 	struct ethhdr *eth = data;
 	struct iphdr *ip = data + sizeof(*eth);
 	struct bpf_fib_lookup fib = {};
-	__u32 k0 = 0, k1 = 1, k2 = 2, k3 = 3, k4 = 4;
-	__s64 rc, ifindex, dmac = 0, smac = 0, mtu;
+	__u32 k0 = 0, k1 = 1, k2 = 2, k3 = 3, k4 = 4, k5 = 5;
+	__s64 rc, ifindex, dmac = 0, smac = 0, mtu, nh;
+	__u64 *flags = bpf_map_lookup_elem(&cfg, &k0);
 
 	if ((void *)(ip + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
@@ -33,17 +42,19 @@ int xdp_fib(struct xdp_md *ctx)
 	fib.ipv4_src = ip->saddr;
 	fib.ipv4_dst = ip->daddr;
 	fib.ifindex = ctx->ingress_ifindex;
-	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), flags ? *flags : 0);
 	ifindex = fib.ifindex;
 	for (int i = 0; i < 6; i++) {
 		dmac = dmac << 8 | fib.dmac[i];
 		smac = smac << 8 | fib.smac[i];
 	}
 	mtu = fib.mtu_result;
+	nh = bpf_ntohl(fib.ipv4_dst);
 	bpf_map_update_elem(&result, &k0, &rc, BPF_ANY);
 	bpf_map_update_elem(&result, &k1, &ifindex, BPF_ANY);
 	bpf_map_update_elem(&result, &k2, &dmac, BPF_ANY);
 	bpf_map_update_elem(&result, &k3, &smac, BPF_ANY);
 	bpf_map_update_elem(&result, &k4, &mtu, BPF_ANY);
+	bpf_map_update_elem(&result, &k5, &nh, BPF_ANY);
 	return XDP_DROP;	/* the stack never sees it: only the helper touched the table */
 }
