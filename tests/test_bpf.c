@@ -2748,6 +2748,9 @@ static void test_sk_reuseport_lib(void **state)
 	"  - { to: 192.0.2.0/24, via: 10.1.0.1, dev: eth1 }\n" \
 	"  - { to: 192.0.2.128/25, via: 10.0.0.1, dev: eth0 }\n"
 #define FIB_GW1 "{ ip: 10.1.0.1, mac: \"02:00:00:00:01:01\", dev: eth1 }"
+/* IPv6's: fd02::/64 behind fd01::a:1 on eth1 (ip6_forward's routes) */
+#define FIB_ROUTES6 "routes:\n  - { to: \"fd02::/64\", via: \"fd01::a:1\", dev: eth1 }\n"
+#define FIB_GW6 "{ ip: \"fd01::a:1\", mac: \"02:00:00:00:01:01\", dev: eth1 }"
 
 /* bpf_fib_lookup (bpf_ipv4_fib_lookup()) from the host's routing: forwarding off, the host's
  * own address, a neighbour on another NIC's subnet (NO_NEIGH, its ifindex, without a table or
@@ -2806,6 +2809,18 @@ static const struct {
 	{ __LINE__, "0", "192.0.2.7", FIB_GW1, FIB_ROUTES, 2, 0, 4, 2, 0, 0, 0, 0xc0000207 },
 	{ __LINE__, "0", "192.0.2.200", "{ ip: 10.0.0.1, mac: \"02:00:00:00:00:01\", dev: eth0 }",
 	  FIB_ROUTES, 2, 0, 0, 2, 0x020000000001, 0x020000000002, 1500, 0x0a000001 },
+	/* bpf_ipv6_fib_lookup(): the gateway (ipv6_dst's last 32 bits) and its neighbour */
+	{ __LINE__, "1", "fd02::7", FIB_GW6, FIB_ROUTES6, 0, 0, 0, 3, 0x020000000101,
+	  0x020000000102, 1400, 0x000a0001 },
+	/* unresolved gateway, no route, our own address, forwarding off, the MTU (1448) */
+	{ __LINE__, "1", "fd02::7", NULL, FIB_ROUTES6, 0, 0, 7, 3, 0, 0, 0, 0x000a0001 },
+	{ __LINE__, "1", "fd09::1", FIB_GW6, FIB_ROUTES6, 0, 0, 4, 2, 0, 0, 0, 0x00000001 },
+	{ __LINE__, "1", "fd00::2", FIB_GW6, FIB_ROUTES6, 0, 0, 4, 2, 0, 0, 0, 0x00000002 },
+	{ __LINE__, "0", "fd02::7", FIB_GW6, FIB_ROUTES6, 0, 0, 5, 2, 0, 0, 0, 0x00000007 },
+	{ __LINE__, "1", "fd02::7", FIB_GW6, FIB_ROUTES6, 0, 1400, 8, 3, 0, 0, 1400,
+	  0x00000007 },
+	/* on eth1's link, no route needed */
+	{ __LINE__, "1", "fd01::9", NULL, "", 4, 0, 0, 3, 0, 0, 1400, 0x00000009 },
 };
 
 static int64_t fib_result(rxs_host_t *h, uint32_t key)
@@ -2822,7 +2837,7 @@ static void test_fib_lookup(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(fib_cases); i++) {
-		char text[1024];
+		char text[1280];
 		struct rxs_frame_spec fs = { .dst = fib_cases[i].dst, .dport = 9,
 					     .payload = payload,
 					     .payload_len = fib_cases[i].payload };
@@ -2834,13 +2849,15 @@ static void test_fib_lookup(void **state)
 		int len;
 
 		snprintf(text, sizeof(text),
-			 "sysctl: { net.ipv4.ip_forward: %s }\n"
+			 "sysctl: { net.ipv4.ip_forward: %s,"
+			 " net.ipv6.conf.all.forwarding: %s }\n"
 			 "nics:\n"
-			 "  - { name: eth0, mac: 02:00:00:00:00:02, addresses: [10.0.0.2/24],\n"
+			 "  - { name: eth0, mac: 02:00:00:00:00:02,"
+			 " addresses: [10.0.0.2/24, \"fd00::2/64\"],\n"
 			 "      xdp: { object: %s/fib.o } }\n"
-			 "  - { name: eth1, mac: 02:00:00:00:01:02, addresses: [10.1.0.2/24],"
-			 " mtu: 1400 }\n%s%s\n%s",
-			 fib_cases[i].forward, RXS_EBPF_DIR,
+			 "  - { name: eth1, mac: 02:00:00:00:01:02,"
+			 " addresses: [10.1.0.2/24, \"fd01::2/64\"], mtu: 1400 }\n%s%s\n%s",
+			 fib_cases[i].forward, fib_cases[i].forward, RXS_EBPF_DIR,
 			 fib_cases[i].neigh ? "neighbours:\n  - " : "",
 			 fib_cases[i].neigh ? fib_cases[i].neigh : "", fib_cases[i].routes);
 		h = text_host(text);
@@ -2871,7 +2888,8 @@ static void test_fib_lookup(void **state)
 			assert_int_equal(dmac, 0);	/* left as the program zeroed it */
 		/* The lookup made no entry and sent no ARP request (no neigh_event_send()). */
 		rxs_neigh_get_stat(h, &st);
-		assert_int_equal(st.allocs, fib_cases[i].neigh ? 1 : 0);
+		assert_int_equal(st.allocs, fib_cases[i].neigh &&
+					    !strstr(fib_cases[i].neigh, "ip: \"fd") ? 1 : 0);
 		assert_int_equal(st.solicits, 0);
 		rxs_host_destroy(h);
 	}

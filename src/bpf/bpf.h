@@ -147,6 +147,14 @@ struct rxs__bpf_fib {
 	 * the connected routes above answer. The context is neigh_ctx. */
 	int (*route4)(void *ctx, uint32_t dst, unsigned int oif, struct rxs__bpf_route *rt,
 		      uint32_t *gw);
+	/* IPv6's: net.ipv6.conf.all.forwarding, fib6_lookup() of @dst as route4 (the next hop,
+	 * gateway or @dst, in @nh; 2 for an address of ours), __ipv6_neigh_lookup_noref() on
+	 * the scenario's IPv6 neighbours. NULL route6: the connected routes answer. */
+	bool forwarding6;
+	int (*route6)(void *ctx, const uint8_t dst[16], unsigned int oif,
+		      struct rxs__bpf_route *rt, uint8_t nh[16]);
+	bool (*neigh6_lookup)(void *ctx, const uint8_t ip[16], unsigned int ifindex,
+			      uint8_t mac[6]);
 };
 
 /* SO_ATTACH_REUSEPORT_CBPF/EBPF: classic BPF or an eBPF object whose return value is the

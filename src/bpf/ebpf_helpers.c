@@ -809,9 +809,10 @@ static bool in_prefix(const uint8_t *a, const uint8_t *net, unsigned int prefix)
 	return !bits || !((a[bytes] ^ net[bytes]) & (uint8_t)(0xff << (8 - bits)));
 }
 
-/* The neighbour of an IPv4 next hop @dst (network order) out of @rt's device, as
- * bpf_ipv4_fib_lookup() takes it (__ipv4_neigh_lookup_noref(), NUD_VALID): dmac and smac
- * filled, or false (NO_NEIGH). IPv6 has no neighbour table here. */
+/* The neighbour of the next hop @dst (network order) out of @rt's device, as
+ * bpf_ipv4_fib_lookup() takes it (__ipv4_neigh_lookup_noref(), NUD_VALID) and
+ * bpf_ipv6_fib_lookup() (__ipv6_neigh_lookup_noref_stub()): dmac and smac filled, or false
+ * (NO_NEIGH). */
 static bool fib_neigh(const struct rxs__bpf_fib *fib, const struct rxs__bpf_route *rt,
 		      const uint8_t *dst, uint8_t *pr)
 {
@@ -819,9 +820,14 @@ static bool fib_neigh(const struct rxs__bpf_fib *fib, const struct rxs__bpf_rout
 	uint32_t ip = (uint32_t)dst[0] << 24 | (uint32_t)dst[1] << 16 |
 		      (uint32_t)dst[2] << 8 | dst[3];
 
-	if (rt->family != 2 || !fib->neigh_lookup ||
-	    !fib->neigh_lookup(fib->neigh_ctx, ip, rt->ifindex, mac))
+	if (rt->family == 10) {
+		if (!fib->neigh6_lookup ||
+		    !fib->neigh6_lookup(fib->neigh_ctx, dst, rt->ifindex, mac))
+			return false;
+	} else if (!fib->neigh_lookup ||
+		   !fib->neigh_lookup(fib->neigh_ctx, ip, rt->ifindex, mac)) {
 		return false;
+	}
 	memcpy(pr + FIB_DMAC, mac, 6);
 	memcpy(pr + FIB_SMAC, rt->mac, 6);	/* the egress device's */
 	return true;
@@ -840,7 +846,7 @@ static uint64_t fib_set_fwd_params(uint8_t *pr, uint32_t mtu)
  * (tot_len past it is FRAG_NEEDED), the gateway as the destination (nhc_gw), then, unless
  * SKIP_NEIGH, the next hop's neighbour. */
 static uint64_t fib_forward(const struct rxs__bpf_fib *fib, const struct rxs__bpf_route *rt,
-			    uint32_t gw, uint8_t *pr, uint64_t flags)
+			    const uint8_t *nh, uint8_t *pr, uint64_t flags)
 {
 	uint16_t tot_len;
 
@@ -856,9 +862,8 @@ static uint64_t fib_forward(const struct rxs__bpf_fib *fib, const struct rxs__bp
 		memcpy(pr + FIB_TOT_LEN, &(uint16_t){ (uint16_t)rt->mtu }, 2);
 		return FIB_FRAG_NEEDED;
 	}
-	if (gw)
-		memcpy(pr + FIB_DST, (uint8_t[4]){ gw >> 24, gw >> 16 & 0xff, gw >> 8 & 0xff,
-						   gw & 0xff }, 4);
+	if (nh)
+		memcpy(pr + FIB_DST, nh, rt->family == 10 ? 16 : 4);
 	if (!(flags & BPF_FIB_LOOKUP_SKIP_NEIGH) && !fib_neigh(fib, rt, pr + FIB_DST, pr))
 		return FIB_NO_NEIGH;
 	return fib_set_fwd_params(pr, rt->mtu);
@@ -885,16 +890,40 @@ static uint64_t fib4_lookup(const struct rxs__bpf_fib *fib, uint8_t *pr, uint64_
 	dst = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
 	if (fib->route4(fib->neigh_ctx, dst, oif, &rt, &gw) != 1)
 		return FIB_NOT_FWDED;
-	return fib_forward(fib, &rt, gw, pr, flags);
+	return fib_forward(fib, &rt, gw ? (uint8_t[4]){ gw >> 24, gw >> 16 & 0xff,
+							gw >> 8 & 0xff, gw & 0xff } : NULL,
+			   pr, flags);
+}
+
+/* fib6_lookup() of the IPv6 destination (route6), the flags as fib4_lookup() takes them;
+ * SRC is not answered (ipv6_dev_get_saddr() is not modelled): ipv6_src stays. */
+static uint64_t fib6_lookup(const struct rxs__bpf_fib *fib, uint8_t *pr, uint64_t flags)
+{
+	struct rxs__bpf_route rt;
+	uint8_t nh[16];
+	uint32_t oif = 0, tbid;
+
+	if ((flags & (BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID)) ==
+	    (BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID)) {
+		memcpy(&tbid, pr + FIB_VLAN, 4);
+		if (tbid && tbid != RT_TABLE_MAIN)
+			return FIB_NOT_FWDED;
+	}
+	if (flags & BPF_FIB_LOOKUP_OUTPUT)
+		memcpy(&oif, pr + FIB_IFINDEX, 4);
+	if (fib->route6(fib->neigh_ctx, pr + FIB_DST, oif, &rt, nh) != 1)
+		return FIB_NOT_FWDED;
+	return fib_forward(fib, &rt, nh, pr, flags & ~(uint64_t)BPF_FIB_LOOKUP_SRC);
 }
 
 /*
  * bpf_fib_lookup(ctx, params, plen, flags), bpf_ipv4_fib_lookup() and bpf_ipv6_fib_lookup():
- * forwarding off (net.ipv4.ip_forward) is FWD_DISABLED unless BPF_FIB_LOOKUP_OUTPUT. IPv4 asks
- * the host's routing, connected routes and the scenario's routes: as ip_forward chooses them
- * (fib4_lookup()). IPv6 answers from the connected routes only: the host's own address or an
- * uncovered destination NOT_FWDED, a covered one out of its device, NO_NEIGH (no IPv6
- * neighbour table). Then fib_forward(). Nothing is resolved (no entry made, no ARP request).
+ * forwarding off (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding) is FWD_DISABLED unless
+ * BPF_FIB_LOOKUP_OUTPUT. IPv4 asks the host's routing, connected routes and the scenario's
+ * routes, as ip_forward chooses them (fib4_lookup()), IPv6 as ip6_forward does
+ * (fib6_lookup()); a fib without those callbacks answers from its connected routes: the
+ * host's own address or an uncovered destination NOT_FWDED, a covered one out of its device.
+ * Then fib_forward(). Nothing is resolved (no entry made, no ARP request).
  */
 static uint64_t h_fib_lookup(struct ebpf_run *r, const uint64_t *a)
 {
@@ -911,10 +940,13 @@ static uint64_t h_fib_lookup(struct ebpf_run *r, const uint64_t *a)
 	family = pr[0] == 2 ? 2 : pr[0] == 10 ? 10 : 0;	/* AF_INET, AF_INET6 */
 	if (!family || (a[3] & ~(uint64_t)0x3f))	/* up to BPF_FIB_LOOKUP_MARK */
 		return ERR(-EINVAL);
-	if (!fib || (!fib->forwarding && !(a[3] & BPF_FIB_LOOKUP_OUTPUT)))
+	if (!fib || (!(family == 2 ? fib->forwarding : fib->forwarding6) &&
+		     !(a[3] & BPF_FIB_LOOKUP_OUTPUT)))
 		return FIB_FWD_DISABLED;
 	if (family == 2 && fib->route4)
 		return fib4_lookup(fib, pr, a[3]);
+	if (family == 10 && fib->route6)
+		return fib6_lookup(fib, pr, a[3]);
 	for (unsigned int i = 0; i < fib->nroutes; i++) {
 		const struct rxs__bpf_route *rt = &fib->routes[i];
 		unsigned int len = family == 2 ? 4 : 16;
@@ -928,7 +960,7 @@ static uint64_t h_fib_lookup(struct ebpf_run *r, const uint64_t *a)
 	}
 	if (!hit)
 		return FIB_NOT_FWDED;
-	return fib_forward(fib, hit, 0, pr, a[3] & ~(uint64_t)BPF_FIB_LOOKUP_SRC);
+	return fib_forward(fib, hit, NULL, pr, a[3] & ~(uint64_t)BPF_FIB_LOOKUP_SRC);
 }
 
 /* ---- socket selection ------------------------------------------------------------------------ */

@@ -181,8 +181,8 @@ static unsigned int prefix_match(const uint8_t *a, const uint8_t *b, unsigned in
  * winning a tie. NULL: no route (the kernel's ip6_null_entry). The next hop goes to @nh:
  * the route's gateway, else @d itself (rt6_nexthop()).
  */
-static const struct rxs_netdev *fib6_select(const struct rxs_host *h, const uint8_t *d,
-					     uint8_t nh[16])
+static const struct rxs_netdev *fib6_select_oif(const struct rxs_host *h, const uint8_t *d,
+						 unsigned int oif, uint8_t nh[16])
 {
 	const struct rxs_netdev *best = NULL;
 	int best_len = -1;
@@ -194,6 +194,7 @@ static const struct rxs_netdev *fib6_select(const struct rxs_host *h, const uint
 			unsigned int len = RXS_MIN(a->prefix, 128u);
 
 			if (a->family == AF_INET6 && (int)len > best_len &&
+			    (!oif || h->devs[i].ifindex == oif) &&
 			    prefix_match(a->addr, d, len) == len) {
 				best = &h->devs[i];
 				best_len = (int)len;
@@ -202,13 +203,52 @@ static const struct rxs_netdev *fib6_select(const struct rxs_host *h, const uint
 	for (unsigned int i = 0; i < h->inet.nroutes6; i++) {
 		const struct rxs_inet6_route *r = &h->inet.routes6[i];
 
-		if ((int)r->prefix > best_len && prefix_match(r->net, d, r->prefix) == r->prefix) {
+		if ((int)r->prefix > best_len && prefix_match(r->net, d, r->prefix) == r->prefix &&
+		    (!oif || r->ifindex == oif)) {
 			best = rxs__dev_by_ifindex(h, r->ifindex);
 			best_len = (int)r->prefix;
 			memcpy(nh, r->has_gw ? r->gw : d, 16);
 		}
 	}
 	return best;
+}
+
+static const struct rxs_netdev *fib6_select(const struct rxs_host *h, const uint8_t *d,
+					     uint8_t nh[16])
+{
+	return fib6_select_oif(h, d, 0, nh);
+}
+
+int rxs__ip6_route_lookup(const struct rxs_host *h, const uint8_t daddr[16], unsigned int oif,
+			  unsigned int *ifindex, uint8_t nh[16])
+{
+	const struct rxs_netdev *dev;
+
+	/* The local table first: an address of ours is RTN_LOCAL. */
+	for (unsigned int i = 0; i < h->ndevs; i++)
+		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++)
+			if (h->devs[i].cfg.addrs[j].family == AF_INET6 &&
+			    !memcmp(h->devs[i].cfg.addrs[j].addr, daddr, 16))
+				return 2;
+	dev = fib6_select_oif(h, daddr, oif, nh);
+	if (!dev)
+		return -ENETUNREACH;
+	*ifindex = dev->ifindex;
+	return 1;
+}
+
+bool rxs__neigh6_lookup(const struct rxs_host *h, const uint8_t ip[16], unsigned int ifindex,
+			uint8_t mac[6])
+{
+	for (unsigned int i = 0; i < h->inet.nneigh6; i++) {
+		const struct rxs_neigh6 *n = &h->inet.neigh6[i];
+
+		if (n->ifindex == ifindex && !memcmp(n->ip, ip, 16)) {
+			memcpy(mac, n->mac, 6);
+			return true;
+		}
+	}
+	return false;
 }
 
 int rxs__neigh6_add(struct rxs_host *h, const uint8_t ip[16], const uint8_t mac[6],

@@ -135,6 +135,15 @@ int rxs__ip_route_add(struct rxs_host *h, uint32_t net, unsigned int prefix, uin
  * the link); 2 (LOCAL) or 3 (BROADCAST) for what the local table answers; -ENETUNREACH. */
 int rxs__ip_route_lookup(const struct rxs_host *h, uint32_t daddr, unsigned int oif,
 			 unsigned int *ifindex, uint32_t *gw);
+/* fib6_lookup() of @daddr as bpf_fib_lookup() asks it: ip6_forward's longest prefix, only
+ * out of @oif when not 0. 1 (RTN_UNICAST) with the egress *ifindex and the next hop in @nh
+ * (the gateway, else @daddr); 2 (LOCAL) for an address of ours; -ENETUNREACH. */
+int rxs__ip6_route_lookup(const struct rxs_host *h, const uint8_t daddr[16], unsigned int oif,
+			  unsigned int *ifindex, uint8_t nh[16]);
+/* __ipv6_neigh_lookup_noref() on the scenario's IPv6 neighbours: @ip's address on @ifindex
+ * into @mac, true when there is one. */
+bool rxs__neigh6_lookup(const struct rxs_host *h, const uint8_t ip[16], unsigned int ifindex,
+			uint8_t mac[6]);
 /* The neighbour table's PERMANENT entry (the scenario's neighbours:, which turn the table
  * on): @ip (host order) at @mac on the device @ifindex. 0 or -ENOMEM. */
 int rxs__neigh_add(struct rxs_host *h, uint32_t ip, const uint8_t mac[6], unsigned int ifindex);

@@ -327,8 +327,41 @@ static int fib_route4(void *ctx, uint32_t dst, unsigned int oif, struct rxs__bpf
 	return type;
 }
 
+/* The egress device's MAC and MTU for bpf_fib_lookup. */
+static void fib_dev(const struct rxs_host *h, unsigned int ifindex, struct rxs__bpf_route *rt)
+{
+	for (unsigned int d = 0; d < h->ndevs; d++)
+		if (h->devs[d].ifindex == ifindex) {
+			memcpy(rt->mac, h->devs[d].cfg.mac, 6);
+			rt->mtu = h->devs[d].cfg.mtu;
+		}
+}
+
+/* bpf_fib_lookup's IPv6 route: rxs__ip6_route_lookup() (ip6_forward's choice). */
+static int fib_route6(void *ctx, const uint8_t dst[16], unsigned int oif,
+		      struct rxs__bpf_route *rt, uint8_t nh[16])
+{
+	const struct rxs_host *h = ctx;
+	unsigned int ifindex = 0;
+	int type = rxs__ip6_route_lookup(h, dst, oif, &ifindex, nh);
+
+	if (type != 1)
+		return type;
+	memset(rt, 0, sizeof(*rt));
+	rt->ifindex = ifindex;
+	rt->family = 10;
+	fib_dev(h, ifindex, rt);
+	return type;
+}
+
+static bool fib_neigh6_lookup(void *ctx, const uint8_t ip[16], unsigned int ifindex,
+			      uint8_t mac[6])
+{
+	return rxs__neigh6_lookup(ctx, ip, ifindex, mac);
+}
+
 /* bpf_fib_lookup's view of the host: its devices' connected routes, ip_forward, IPv4's
- * routes and the neighbour table. */
+ * and IPv6's routes and the neighbour tables. */
 static int fib_routes(struct rxs_host *h)
 {
 	struct rxs__bpf_fib *fib = &h->bpf.fib;
@@ -343,6 +376,9 @@ static int fib_routes(struct rxs_host *h)
 	fib->neigh_lookup = fib_neigh_lookup;
 	fib->neigh_ctx = h;
 	fib->route4 = fib_route4;
+	fib->forwarding6 = h->inet.sysctl_ipv6_forwarding != 0;
+	fib->route6 = fib_route6;
+	fib->neigh6_lookup = fib_neigh6_lookup;
 	for (unsigned int d = 0; d < h->ndevs; d++) {
 		const struct rxs_netdev *dev = &h->devs[d];
 

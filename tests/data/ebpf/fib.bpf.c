@@ -1,12 +1,16 @@
-/* fib - bpf_fib_lookup on the frame's IPv4 destination, from the ingress device, with the
+/* fib - bpf_fib_lookup on the frame's IPv4 or IPv6 destination, from the ingress device, with the
  * flags in cfg[0]; the answer of the last frame in result: [0] the return code, [1] the
  * egress ifindex, [2] dmac and [3] smac (the 6 bytes big-endian in the low 48 bits),
- * [4] mtu_result / tot_len, [5] ipv4_dst after (host order: the gateway when one). The frame
+ * [4] mtu_result / tot_len, [5] ipv4_dst after, or ipv6_dst's last 32 bits (host order: the gateway when one). The frame
  * is dropped after. */
 #include "common.h"
+#include <linux/ipv6.h>
 
 #ifndef AF_INET
 #define AF_INET 2
+#endif
+#ifndef AF_INET6
+#define AF_INET6 10
 #endif
 
 struct {
@@ -34,13 +38,27 @@ int xdp_fib(struct xdp_md *ctx)
 	__s64 rc, ifindex, dmac = 0, smac = 0, mtu, nh;
 	__u64 *flags = bpf_map_lookup_elem(&cfg, &k0);
 
-	if ((void *)(ip + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP))
+	struct ipv6hdr *ip6 = data + sizeof(*eth);
+
+	if ((void *)(eth + 1) > end)
 		return XDP_PASS;
-	fib.family = AF_INET;
-	fib.l4_protocol = ip->protocol;
-	fib.tot_len = bpf_ntohs(ip->tot_len);
-	fib.ipv4_src = ip->saddr;
-	fib.ipv4_dst = ip->daddr;
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		if ((void *)(ip6 + 1) > end)
+			return XDP_PASS;
+		fib.family = AF_INET6;
+		fib.l4_protocol = ip6->nexthdr;
+		fib.tot_len = bpf_ntohs(ip6->payload_len) + sizeof(*ip6);
+		__builtin_memcpy(fib.ipv6_src, &ip6->saddr, 16);
+		__builtin_memcpy(fib.ipv6_dst, &ip6->daddr, 16);
+	} else {
+		if ((void *)(ip + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP))
+			return XDP_PASS;
+		fib.family = AF_INET;
+		fib.l4_protocol = ip->protocol;
+		fib.tot_len = bpf_ntohs(ip->tot_len);
+		fib.ipv4_src = ip->saddr;
+		fib.ipv4_dst = ip->daddr;
+	}
 	fib.ifindex = ctx->ingress_ifindex;
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), flags ? *flags : 0);
 	ifindex = fib.ifindex;
@@ -49,7 +67,7 @@ int xdp_fib(struct xdp_md *ctx)
 		smac = smac << 8 | fib.smac[i];
 	}
 	mtu = fib.mtu_result;
-	nh = bpf_ntohl(fib.ipv4_dst);
+	nh = bpf_ntohl(fib.family == AF_INET6 ? fib.ipv6_dst[3] : fib.ipv4_dst);
 	bpf_map_update_elem(&result, &k0, &rc, BPF_ANY);
 	bpf_map_update_elem(&result, &k1, &ifindex, BPF_ANY);
 	bpf_map_update_elem(&result, &k2, &dmac, BPF_ANY);
