@@ -154,6 +154,9 @@ static const struct {
 	/* IPv6 forwarding (tests/oracle/cases-fwd6.sh): hop limit, packet too big, no route
 	 * and the ip6 FORWARD chain */
 	{ __LINE__, OWN, "fwd6", NULL, NULL },
+	/* IPv6 not ours with forwarding off (tests/oracle/cases-v6noroute.sh): a route means
+	 * Ip6InAddrErrors, none Ip6InNoRoutes and ICMPv6 no route */
+	{ __LINE__, OWN, "v6-noroute-nofwd", NULL, NULL },
 };
 
 /* Cases whose frames out are held to the kernel's too: what rxsim writes with --tx from the
@@ -177,6 +180,8 @@ static const struct {
 	{ __LINE__, "fwd6", "full.pcap", "02:00:0a:4d:00:02" },
 	/* forwarded to the backend, to its MAC from a static IPv6 neighbour */
 	{ __LINE__, "fwd6", "fwd-out.pcap", "02:00:0a:4e:00:01" },
+	/* the no-route unreachables of a host that does not forward */
+	{ __LINE__, "v6-noroute-nofwd", "full.pcap", "02:00:0a:4d:00:02" },
 };
 
 static int run(const char *cmd)

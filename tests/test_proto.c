@@ -1716,33 +1716,49 @@ static const struct {
 	enum rxs_drop_reason reason;	/* RXS_DROP_NOT_DROPPED_YET: forwarded */
 	unsigned int frames;		/* frames that leave */
 	uint8_t icmp_type, icmp_code;	/* of the last frame, when it is an ICMPv6 error */
+	bool nofwd;			/* net.ipv6.conf.all.forwarding=0 */
 } fwd6_cases[] = {
 	/* on eth1's link, one hop less */
 	{ __LINE__, "fd00:2::7", V6_PEER, 100, 64, 53, RXS_MIB_Ip6OutForwDatagrams,
-	  RXS_DROP_NOT_DROPPED_YET, 1, 0, 0 },
+	  RXS_DROP_NOT_DROPPED_YET, 1, 0, 0, false },
 	/* through the route's gateway */
 	{ __LINE__, "fd00:3::5", V6_PEER, 100, 64, 53, RXS_MIB_Ip6OutForwDatagrams,
-	  RXS_DROP_NOT_DROPPED_YET, 1, 0, 0 },
+	  RXS_DROP_NOT_DROPPED_YET, 1, 0, 0, false },
 	/* its hop limit ends here */
 	{ __LINE__, "fd00:2::7", V6_PEER, 100, 1, 53, RXS_MIB_Icmp6OutTimeExcds,
-	  RXS_DROP_IP_INHDR, 1, 3, 0 },
+	  RXS_DROP_IP_INHDR, 1, 3, 0, false },
 	/* too big for eth1: a router never fragments */
 	{ __LINE__, "fd00:2::7", V6_PEER, 1300, 64, 53, RXS_MIB_Ip6InTooBigErrors,
-	  RXS_DROP_PKT_TOO_BIG, 1, 2, 0 },
+	  RXS_DROP_PKT_TOO_BIG, 1, 2, 0, false },
 	/* no route */
 	{ __LINE__, "fd00:9::1", V6_PEER, 100, 64, 53, RXS_MIB_Ip6InNoRoutes,
-	  RXS_DROP_IP_INNOROUTES, 1, 1, 0 },
+	  RXS_DROP_IP_INNOROUTES, 1, 1, 0, false },
 	/* a link-local source stays on its link: beyond scope */
 	{ __LINE__, "fd00:2::7", "fe80::1", 100, 64, 53, RXS_MIB_Ip6InAddrErrors,
-	  RXS_DROP_IP_INADDRERRORS, 1, 1, 2 },
+	  RXS_DROP_IP_INADDRERRORS, 1, 1, 2, false },
 	/* the FORWARD chain drops it */
 	{ __LINE__, "fd00:2::7", V6_PEER, 100, 64, 666, RXS_MIB_Ip6OutForwDatagrams,
-	  RXS_DROP_NETFILTER_DROP, 0, 0, 0 },
+	  RXS_DROP_NETFILTER_DROP, 0, 0, 0, false },
+	/* Forwarding off (oracle v6-noroute-nofwd): the route is looked up first, as the
+	 * kernel's ip6_route_input() does; a route (connected, through a gateway, the
+	 * link-local prefix of the device it came in on) reaches ip6_forward(), which drops it
+	 * silently before anything else, the hop limit included; */
+	{ __LINE__, "fd00:2::7", V6_PEER, 100, 64, 53, RXS_MIB_Ip6InAddrErrors,
+	  RXS_DROP_IP_INADDRERRORS, 0, 0, 0, true },
+	{ __LINE__, "fd00:3::5", V6_PEER, 100, 64, 53, RXS_MIB_Ip6InAddrErrors,
+	  RXS_DROP_IP_INADDRERRORS, 0, 0, 0, true },
+	{ __LINE__, "fe80::9", V6_PEER, 100, 64, 53, RXS_MIB_Ip6InAddrErrors,
+	  RXS_DROP_IP_INADDRERRORS, 0, 0, 0, true },
+	{ __LINE__, "fd00:2::7", V6_PEER, 100, 1, 53, RXS_MIB_Ip6InAddrErrors,
+	  RXS_DROP_IP_INADDRERRORS, 0, 0, 0, true },
+	/* no route is ip6_pkt_drop()'s, forwarding or not: Ip6InNoRoutes and no route */
+	{ __LINE__, "fd00:9::1", V6_PEER, 100, 64, 53, RXS_MIB_Ip6InNoRoutes,
+	  RXS_DROP_IP_INNOROUTES, 1, 1, 0, true },
 };
 
 static const uint8_t fwd6_gw_mac[6] = { 0x02, 0, 0, 0, 0, 0x09 };
 
-static rxs_host_t *fwd6_host(struct tx_frames *tx)
+static rxs_host_t *fwd6_host(struct tx_frames *tx, bool forwarding)
 {
 	static const char rules[] = "*filter\n:FORWARD ACCEPT [0:0]\n"
 				    "-A FORWARD -p udp --dport 666 -j DROP\nCOMMIT\n";
@@ -1768,7 +1784,7 @@ static rxs_host_t *fwd6_host(struct tx_frames *tx)
 	assert_int_equal(rxs_addr_parse(&n->ip, "fd00:2::9"), 0);
 	memcpy(n->mac, fwd6_gw_mac, 6);
 	strcpy(n->dev, nic->name);
-	sc->sysctl.val[RXS_SYSCTL_IPV6_FORWARDING][0] = 1;
+	sc->sysctl.val[RXS_SYSCTL_IPV6_FORWARDING][0] = forwarding;
 	sc->netfilter6 = strdup(rules);
 	h = fr_host(sc);
 	rxs_scenario_free(sc);
@@ -1781,7 +1797,7 @@ static void test_ipv6_forwarding(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(fwd6_cases); i++) {
 		struct tx_frames tx = { .n = 0 };
-		rxs_host_t *h = fwd6_host(&tx);
+		rxs_host_t *h = fwd6_host(&tx, !fwd6_cases[i].nofwd);
 		uint8_t u[1400], *ip, *icmp;
 		uint64_t before = rxs_host_mib(h, fwd6_cases[i].mib);
 		unsigned int len = udp6(u, fwd6_cases[i].plen);

@@ -315,8 +315,8 @@ static void ip6_forward_finish(struct rxs_sk_buff *skb)
 }
 
 /*
- * ip6_forward() with net.ipv6.conf.all.forwarding=1 (the per-device forwarding does not
- * gate it): only a frame sent to our MAC; the hop limit (Ip6InHdrErrors and ICMPv6 time
+ * ip6_forward(): first net.ipv6.conf.all.forwarding (the per-device forwarding does not
+ * gate it; off: Ip6InAddrErrors); only a frame sent to our MAC; the hop limit (Ip6InHdrErrors and ICMPv6 time
  * exceeded); a source that must not leave its link (the unspecified, multicast and loopback
  * addresses silently, a link-local one with ICMPv6 beyond scope; both Ip6InAddrErrors,
  * unless the packet goes back out its own link, where the kernel would send a redirect);
@@ -331,6 +331,11 @@ static void ip6_forward(struct rxs_sk_buff *skb)
 	unsigned int mtu = RXS_MAX(out->cfg.mtu, 1280u);	/* IPV6_MIN_MTU */
 	uint8_t *hdr = skb->data;
 
+	/* The kernel routes a packet not ours whatever the forwarding sysctl: only a route
+	 * that exists gets here, and with forwarding off it is Ip6InAddrErrors, silently
+	 * (oracle v6-noroute-nofwd); no route was ip6_pkt_drop() before this. */
+	if (!sd->host->inet.sysctl_ipv6_forwarding)
+		goto error;
 	if (skb->pkt_type != RXS_PACKET_HOST) {
 		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 		return;
@@ -368,11 +373,14 @@ error:
 }
 
 /*
- * ip6_route_input() of a packet not ours on a forwarding host: the route out, else
- * ip6_pkt_drop(): Ip6InNoRoutes and ICMPv6 no route (Ip6InAddrErrors, silently, for the
- * unspecified destination).
+ * ip6_route_input() of a packet not ours, forwarding on or off (the kernel looks the route
+ * up before ip6_forward() reads the sysctl): the route out, else the null entry's input,
+ * ip6_pkt_discard() -> ip6_pkt_drop(): Ip6InNoRoutes and ICMPv6 no route (Ip6InAddrErrors,
+ * silently, for the unspecified destination). A link-local destination always has a route:
+ * the fe80::/64 every IPv6 device holds, looked up on the device it came in on (strict
+ * interface), so it is never "no route".
  */
-static void ip6_route_input_forward(struct rxs_sk_buff *skb)
+static void ip6_route_input_other(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
@@ -385,7 +393,10 @@ static void ip6_route_input_forward(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INADDRERRORS);
 		return;
 	}
-	out = fib6_select(sd->host, cb->daddr, nh);
+	if (ipv6_addr_linklocal(cb->daddr))
+		out = skb->dev;
+	else
+		out = fib6_select(sd->host, cb->daddr, nh);
 	if (!out) {
 		rxs__mib_inc(sd, RXS_MIB_Ip6InNoRoutes);
 		rxs__icmpv6_send_info(skb, 1, 0, 0);	/* no route to destination */
@@ -420,12 +431,8 @@ static void ip6_rcv_finish(struct rxs_sk_buff *skb)
 		cb->route = RXS_RTN_MULTICAST;
 	} else if (is_local6(sd->host, cb->daddr)) {
 		cb->route = RXS_RTN_LOCAL;
-	} else if (sd->host->inet.sysctl_ipv6_forwarding) {
-		ip6_route_input_forward(skb);
-		return;
 	} else {
-		rxs__mib_inc(sd, RXS_MIB_Ip6InAddrErrors);
-		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INADDRERRORS);
+		ip6_route_input_other(skb);
 		return;
 	}
 	ip6_input(skb);
