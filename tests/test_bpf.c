@@ -2799,9 +2799,9 @@ static const struct {
 	{ __LINE__, "1", "198.51.100.1", FIB_GW1, FIB_ROUTES, 0, 0, 4, 2, 0, 0, 0, 0xc6336401 },
 	/* forwarding off: FWD_DISABLED before any route */
 	{ __LINE__, "0", "192.0.2.7", FIB_GW1, FIB_ROUTES, 0, 0, 5, 2, 0, 0, 0, 0xc0000207 },
-	/* tot_len 1428 past eth1's 1400: FRAG_NEEDED with the egress device and its MTU, before
-	 * the gateway is taken */
-	{ __LINE__, "1", "192.0.2.7", FIB_GW1, FIB_ROUTES, 0, 1400, 8, 3, 0, 0, 1400,
+	/* tot_len 1428 past eth1's 1400: FRAG_NEEDED with its MTU, checked before the route's
+	 * device, metric and gateway go into params (ifindex stays the input's) */
+	{ __LINE__, "1", "192.0.2.7", FIB_GW1, FIB_ROUTES, 0, 1400, 8, 2, 0, 0, 1400,
 	  0xc0000207 },
 	/* SKIP_NEIGH: SUCCESS without the neighbour, the gateway still the next hop */
 	{ __LINE__, "1", "192.0.2.7", NULL, FIB_ROUTES, 4, 0, 0, 3, 0, 0, 1400, 0x0a010001 },
@@ -2817,7 +2817,7 @@ static const struct {
 	{ __LINE__, "1", "fd09::1", FIB_GW6, FIB_ROUTES6, 0, 0, 4, 2, 0, 0, 0, 0x00000001 },
 	{ __LINE__, "1", "fd00::2", FIB_GW6, FIB_ROUTES6, 0, 0, 4, 2, 0, 0, 0, 0x00000002 },
 	{ __LINE__, "0", "fd02::7", FIB_GW6, FIB_ROUTES6, 0, 0, 5, 2, 0, 0, 0, 0x00000007 },
-	{ __LINE__, "1", "fd02::7", FIB_GW6, FIB_ROUTES6, 0, 1400, 8, 3, 0, 0, 1400,
+	{ __LINE__, "1", "fd02::7", FIB_GW6, FIB_ROUTES6, 0, 1400, 8, 2, 0, 0, 1400,
 	  0x00000007 },
 	/* on eth1's link, no route needed */
 	{ __LINE__, "1", "fd01::9", NULL, "", 4, 0, 0, 3, 0, 0, 1400, 0x00000009 },

@@ -841,26 +841,26 @@ static uint64_t fib_set_fwd_params(uint8_t *pr, uint32_t mtu)
 	return FIB_SUCCESS;
 }
 
-/* The part of bpf_ipv4_fib_lookup() and bpf_ipv6_fib_lookup() after the route is found: its
- * device and metric (0: rxsim's routes have none, as `ip route add` without one), the MTU
- * (tot_len past it is FRAG_NEEDED), the gateway as the destination (nhc_gw), then, unless
- * SKIP_NEIGH, the next hop's neighbour. */
+/* The part of bpf_ipv4_fib_lookup() and bpf_ipv6_fib_lookup() after the route is found: the
+ * MTU first (tot_len past it is FRAG_NEEDED, params otherwise untouched), then the route's
+ * device and metric (0: rxsim's routes have none, as `ip route add` without one), the gateway
+ * as the destination (nhc_gw), then, unless SKIP_NEIGH, the next hop's neighbour. */
 static uint64_t fib_forward(const struct rxs__bpf_fib *fib, const struct rxs__bpf_route *rt,
 			    const uint8_t *nh, uint8_t *pr, uint64_t flags)
 {
 	uint16_t tot_len;
 
+	memcpy(&tot_len, pr + FIB_TOT_LEN, 2);
+	if (tot_len > rt->mtu) {
+		memcpy(pr + FIB_TOT_LEN, &(uint16_t){ (uint16_t)rt->mtu }, 2);
+		return FIB_FRAG_NEEDED;
+	}
 	memset(pr + FIB_RT_METRIC, 0, 4);
 	memcpy(pr + FIB_IFINDEX, &rt->ifindex, 4);
 	if (rt->family == 2 && (flags & BPF_FIB_LOOKUP_SRC)) {
 		memcpy(pr + FIB_SRC, rt->addr, 4);
 		if (!memcmp(pr + FIB_SRC, "\0\0\0\0", 4))
 			return FIB_NO_SRC_ADDR;
-	}
-	memcpy(&tot_len, pr + FIB_TOT_LEN, 2);
-	if (tot_len > rt->mtu) {
-		memcpy(pr + FIB_TOT_LEN, &(uint16_t){ (uint16_t)rt->mtu }, 2);
-		return FIB_FRAG_NEEDED;
 	}
 	if (nh)
 		memcpy(pr + FIB_DST, nh, rt->family == 10 ? 16 : 4);
