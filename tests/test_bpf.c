@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "bpf/cbpf.h"
 #include "bpf/ebpf_int.h"
 #include "frames.h"
 #include "internal.h"
@@ -401,6 +402,51 @@ static void test_run_random(void **state)
 	printf("random: 200000 programs run, %u passed the checker and matched libpcap\n",
 	       checked);
 	assert_true(checked > 10000);
+}
+
+/* The decoded interpreter the taps and socket filters run (cbpf.h) against rxs_bpf_run(), on
+ * random programs that pass the checker (longer ones, M[] and jumps included) and random packets
+ * at every snap length from 0 to past the end. */
+static void test_run_decoded(void **state)
+{
+	struct rxs_bpf_insn insns[24];
+	uint8_t pkt[80];
+	uint32_t seed = 0x9e3779b9;
+	unsigned int checked = 0, with_mem = 0;
+
+	(void)state;
+	for (int n = 0; n < 400000; n++) {
+		unsigned int len = 2 + xorshift(&seed) % 23;
+		struct rxs_bpf_prog prog = { insns, len };
+		struct rxs__cbpf c = { 0 };
+
+		random_prog(insns, len, &seed);
+		if (xorshift(&seed) & 1)
+			insns[len - 1] = (struct rxs_bpf_insn)S(RET | K, xorshift(&seed) % 200);
+		if (rxs_bpf_validate(insns, len) != 0) {
+			assert_int_equal(rxs__cbpf_prepare(&c, insns, len), -EINVAL);
+			continue;
+		}
+		assert_int_equal(rxs__cbpf_prepare(&c, insns, len), 0);
+		with_mem += c.uses_mem;
+		for (int p = 0; p < 4; p++) {
+			uint32_t buflen = xorshift(&seed) % (sizeof(pkt) + 1);
+			uint8_t *copy = malloc(buflen ? buflen : 1);	/* exact size, for ASan */
+			uint32_t wire = buflen + xorshift(&seed) % 3 * 700;
+
+			for (uint32_t i = 0; i < buflen; i++)
+				copy[i] = (uint8_t)xorshift(&seed);
+			if (rxs__cbpf_run(&c, copy, wire, buflen) !=
+			    rxs_bpf_run(&prog, copy, wire, buflen))
+				fail_msg("decoded program %d differs from rxs_bpf_run", n);
+			free(copy);
+		}
+		rxs__cbpf_free(&c);
+		checked++;
+	}
+	printf("decoded: %u checked programs (%u using M[]) agree with rxs_bpf_run\n", checked,
+	       with_mem);
+	assert_true(checked > 10000 && with_mem > 100);
 }
 
 /* ---- (3) the checker ------------------------------------------------------------------------ */
@@ -2908,6 +2954,7 @@ int main(void)
 		cmocka_unit_test(test_agreement),
 		cmocka_unit_test(test_run_opcodes),
 		cmocka_unit_test(test_run_random),
+		cmocka_unit_test(test_run_decoded),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_validate_kernel),
 		cmocka_unit_test(test_compile),

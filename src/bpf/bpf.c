@@ -21,6 +21,7 @@
 #include "rxsim/bpf.h"
 #include "rxsim/error.h"
 #include "internal.h"
+#include "cbpf.h"
 
 #define CLASS(code)	((code) & 0x07)
 /* Short names, to keep one case per line. */
@@ -297,6 +298,232 @@ uint32_t rxs_bpf_run(const struct rxs_bpf_prog *prog, const uint8_t *pkt, uint32
 	}
 	/* Only an unchecked program falls off its end or jumps past it. */
 	return 0;
+}
+
+/* ---- the decoded interpreter (cbpf.h) ------------------------------------------------------- */
+
+/* Every opcode code_allowed() takes, with its handler's name: the decoded op is its index. */
+#define CBPF_OPS(X) \
+	X(RET_K, RXS_BPF_RET | RXS_BPF_K) X(RET_A, RXS_BPF_RET | RXS_BPF_A) \
+	X(LD_W_ABS, RXS_BPF_LD | RXS_BPF_W | RXS_BPF_ABS) \
+	X(LD_H_ABS, RXS_BPF_LD | RXS_BPF_H | RXS_BPF_ABS) \
+	X(LD_B_ABS, RXS_BPF_LD | RXS_BPF_B | RXS_BPF_ABS) \
+	X(LD_W_IND, RXS_BPF_LD | RXS_BPF_W | RXS_BPF_IND) \
+	X(LD_H_IND, RXS_BPF_LD | RXS_BPF_H | RXS_BPF_IND) \
+	X(LD_B_IND, RXS_BPF_LD | RXS_BPF_B | RXS_BPF_IND) \
+	X(LDX_MSH, RXS_BPF_LDX | RXS_BPF_B | RXS_BPF_MSH) \
+	X(LD_LEN, RXS_BPF_LD | RXS_BPF_W | RXS_BPF_LEN) \
+	X(LDX_LEN, RXS_BPF_LDX | RXS_BPF_W | RXS_BPF_LEN) \
+	X(LD_IMM, RXS_BPF_LD | RXS_BPF_IMM) X(LDX_IMM, RXS_BPF_LDX | RXS_BPF_IMM) \
+	X(LD_MEM, RXS_BPF_LD | RXS_BPF_MEM) X(LDX_MEM, RXS_BPF_LDX | RXS_BPF_MEM) \
+	X(ST, RXS_BPF_ST) X(STX, RXS_BPF_STX) \
+	X(JA, RXS_BPF_JMP | RXS_BPF_JA) \
+	X(JEQ_K, JMP_K(JEQ)) X(JGT_K, JMP_K(JGT)) X(JGE_K, JMP_K(JGE)) X(JSET_K, JMP_K(JSET)) \
+	X(JEQ_X, JMP_X(JEQ)) X(JGT_X, JMP_X(JGT)) X(JGE_X, JMP_X(JGE)) X(JSET_X, JMP_X(JSET)) \
+	X(ADD_K, ALU_K(ADD)) X(ADD_X, ALU_X(ADD)) X(SUB_K, ALU_K(SUB)) X(SUB_X, ALU_X(SUB)) \
+	X(MUL_K, ALU_K(MUL)) X(MUL_X, ALU_X(MUL)) X(AND_K, ALU_K(AND)) X(AND_X, ALU_X(AND)) \
+	X(OR_K, ALU_K(OR)) X(OR_X, ALU_X(OR)) X(XOR_K, ALU_K(XOR)) X(XOR_X, ALU_X(XOR)) \
+	X(LSH_K, ALU_K(LSH)) X(LSH_X, ALU_X(LSH)) X(RSH_K, ALU_K(RSH)) X(RSH_X, ALU_X(RSH)) \
+	X(DIV_K, ALU_K(DIV)) X(DIV_X, ALU_X(DIV)) X(MOD_K, ALU_K(MOD)) X(MOD_X, ALU_X(MOD)) \
+	X(NEG, RXS_BPF_ALU | RXS_BPF_NEG) \
+	X(TAX, RXS_BPF_MISC | RXS_BPF_TAX) X(TXA, RXS_BPF_MISC | RXS_BPF_TXA)
+
+enum cbpf_op {
+#define CBPF_ENUM(name, code) OP_##name,
+	CBPF_OPS(CBPF_ENUM)
+#undef CBPF_ENUM
+	OP_COUNT
+};
+
+static int cbpf_op(uint16_t code)
+{
+	switch (code) {
+#define CBPF_CASE(name, code) case code: return OP_##name;
+	CBPF_OPS(CBPF_CASE)
+#undef CBPF_CASE
+	}
+	return -1;
+}
+
+int rxs__cbpf_prepare(struct rxs__cbpf *c, const struct rxs_bpf_insn *insns, unsigned int len)
+{
+	struct rxs__cbpf_op *ops;
+	bool uses_mem = false;
+
+	if (rxs_bpf_validate(insns, len) != 0)
+		return -EINVAL;
+	ops = rxs__calloc(len, sizeof(*ops));
+	if (!ops)
+		return -ENOMEM;
+	for (unsigned int pc = 0; pc < len; pc++) {
+		int op = cbpf_op(insns[pc].code);
+
+		/* The checker took only code_allowed() opcodes, each of which has a handler. */
+		if (op < 0) {
+			rxs__free(ops);
+			return -EINVAL;
+		}
+		ops[pc] = (struct rxs__cbpf_op){ (uint8_t)op, insns[pc].jt, insns[pc].jf,
+						 insns[pc].k };
+		uses_mem |= op == OP_LD_MEM || op == OP_LDX_MEM || op == OP_ST || op == OP_STX;
+	}
+	rxs__cbpf_free(c);
+	c->ops = ops;
+	c->len = len;
+	c->uses_mem = uses_mem;
+	return 0;
+}
+
+void rxs__cbpf_free(struct rxs__cbpf *c)
+{
+	rxs__free(c->ops);
+	c->ops = NULL;
+	c->len = 0;
+	c->uses_mem = false;
+}
+
+/* GCC and clang dispatch through a table of label addresses, one indirect jump at the end of
+ * each handler (its own branch-predictor slot); elsewhere a switch in a loop does the same. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(RXS_CBPF_SWITCH)
+#define CBPF_GOTO 1
+#endif
+
+/* What rxs_bpf_run() tests at run time and this does not, and why each is exact for a program
+ * rxs_bpf_validate() accepted:
+ *  - the program counter's bound: jumps are forward and land inside the program, and its last
+ *    instruction is a RET, so every run ends on a RET;
+ *  - M[k]'s index (k < 16), a constant shift (k < 32) and a constant divisor (k != 0): the
+ *    checker refuses anything else, and rxs_bpf_run's answers for them are then never used;
+ *  - an absolute load's k + size in 32 bits cannot wrap: the checker keeps k below 0xffe00000;
+ *  - M[] is zeroed only when the program touches it, and even then only stores are needed:
+ *    loads_after_stores() refuses a load of a word some path has not stored. */
+uint32_t rxs__cbpf_run(const struct rxs__cbpf *c, const uint8_t *pkt, uint32_t wirelen,
+		       uint32_t buflen)
+{
+	const struct rxs__cbpf_op *in = c->ops;
+	uint32_t a = 0, x = 0, mem[RXS_BPF_MEMWORDS];
+	uint64_t off;
+
+	if (!in)
+		return 0;
+	if (c->uses_mem)
+		memset(mem, 0, sizeof(mem));
+#ifdef CBPF_GOTO
+	static const void *const labels[OP_COUNT] = {
+#define CBPF_LABEL(name, code) [OP_##name] = &&L_##name,
+		CBPF_OPS(CBPF_LABEL)
+#undef CBPF_LABEL
+	};
+#define CASE(name)	L_##name:
+#define DISPATCH()	goto *labels[in->op]
+#define NEXT()		do { in++; DISPATCH(); } while (0)
+#define JUMP(cond)	do { in += 1u + ((cond) ? in->jt : in->jf); DISPATCH(); } while (0)
+	DISPATCH();
+	{
+#else
+#define CASE(name)	case OP_##name:
+/* Plain blocks, not do-while: a continue inside one would end the do, not the loop. */
+#define NEXT()		{ in++; continue; }
+#define JUMP(cond)	{ in += 1u + ((cond) ? in->jt : in->jf); continue; }
+	for (;;) switch (in->op) {
+#endif
+	CASE(RET_K) return in->k;
+	CASE(RET_A) return a;
+	CASE(LD_W_ABS)
+		if (in->k + 4u > buflen)
+			return 0;
+		a = rxs__get_be32(pkt + in->k);
+		NEXT();
+	CASE(LD_H_ABS)
+		if (in->k + 2u > buflen)
+			return 0;
+		a = rxs__get_be16(pkt + in->k);
+		NEXT();
+	CASE(LD_B_ABS)
+		if (in->k >= buflen)
+			return 0;
+		a = pkt[in->k];
+		NEXT();
+	CASE(LD_W_IND)
+		off = (uint64_t)x + in->k;
+		if (!IN_PACKET(off, 4))
+			return 0;
+		a = rxs__get_be32(pkt + off);
+		NEXT();
+	CASE(LD_H_IND)
+		off = (uint64_t)x + in->k;
+		if (!IN_PACKET(off, 2))
+			return 0;
+		a = rxs__get_be16(pkt + off);
+		NEXT();
+	CASE(LD_B_IND)
+		off = (uint64_t)x + in->k;
+		if (!IN_PACKET(off, 1))
+			return 0;
+		a = pkt[off];
+		NEXT();
+	CASE(LDX_MSH)
+		if (in->k >= buflen)
+			return 0;
+		x = (uint32_t)(pkt[in->k] & 0xf) << 2;
+		NEXT();
+	CASE(LD_LEN) a = wirelen; NEXT();
+	CASE(LDX_LEN) x = wirelen; NEXT();
+	CASE(LD_IMM) a = in->k; NEXT();
+	CASE(LDX_IMM) x = in->k; NEXT();
+	CASE(LD_MEM) a = mem[in->k]; NEXT();
+	CASE(LDX_MEM) x = mem[in->k]; NEXT();
+	CASE(ST) mem[in->k] = a; NEXT();
+	CASE(STX) mem[in->k] = x; NEXT();
+	CASE(JA) in += in->k; NEXT();
+	CASE(JEQ_K) JUMP(a == in->k);
+	CASE(JGT_K) JUMP(a > in->k);
+	CASE(JGE_K) JUMP(a >= in->k);
+	CASE(JSET_K) JUMP(a & in->k);
+	CASE(JEQ_X) JUMP(a == x);
+	CASE(JGT_X) JUMP(a > x);
+	CASE(JGE_X) JUMP(a >= x);
+	CASE(JSET_X) JUMP(a & x);
+	CASE(ADD_K) a += in->k; NEXT();
+	CASE(ADD_X) a += x; NEXT();
+	CASE(SUB_K) a -= in->k; NEXT();
+	CASE(SUB_X) a -= x; NEXT();
+	CASE(MUL_K) a *= in->k; NEXT();
+	CASE(MUL_X) a *= x; NEXT();
+	CASE(AND_K) a &= in->k; NEXT();
+	CASE(AND_X) a &= x; NEXT();
+	CASE(OR_K) a |= in->k; NEXT();
+	CASE(OR_X) a |= x; NEXT();
+	CASE(XOR_K) a ^= in->k; NEXT();
+	CASE(XOR_X) a ^= x; NEXT();
+	CASE(LSH_K) a <<= in->k; NEXT();
+	CASE(LSH_X) a = x < 32 ? a << x : 0; NEXT();
+	CASE(RSH_K) a >>= in->k; NEXT();
+	CASE(RSH_X) a = x < 32 ? a >> x : 0; NEXT();
+	CASE(DIV_K) a /= in->k; NEXT();
+	CASE(DIV_X)
+		if (x == 0)
+			return 0;
+		a /= x;
+		NEXT();
+	CASE(MOD_K) a %= in->k; NEXT();
+	CASE(MOD_X)
+		if (x == 0)
+			return 0;
+		a %= x;
+		NEXT();
+	CASE(NEG) a = 0u - a; NEXT();
+	CASE(TAX) x = a; NEXT();
+	CASE(TXA) a = x; NEXT();
+#ifndef CBPF_GOTO
+	default:
+		return 0;	/* no other op is ever decoded */
+#endif
+	}
+#undef CASE
+#undef NEXT
+#undef JUMP
+#undef DISPATCH
 }
 
 /* ---- pcap_compile --------------------------------------------------------------------------- */

@@ -17,6 +17,7 @@
 
 #include "engine/engine.h"
 #include "rxsim/bpf.h"
+#include "cbpf.h"
 
 /* What bpf_redirect / bpf_redirect_map chose. */
 enum rxs__bpf_redir {
@@ -106,6 +107,7 @@ void rxs__bpf_trace_verdict(struct rxs_host *h, unsigned int cpu, uint64_t t,
 struct rxs_sk_filter {
 	struct rxs_bpf_link *link;	/* eBPF, or NULL */
 	struct rxs_bpf_prog cbpf;
+	struct rxs__cbpf fast;		/* cbpf decoded for the hot path */
 	bool from_mac;			/* a tcpdump expression */
 	uint64_t runs, passed, trimmed, dropped;
 };

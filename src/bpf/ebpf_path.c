@@ -229,6 +229,7 @@ void rxs__bpf_destroy(struct rxs_netns_bpf *bpf)
 	}
 	for (unsigned int i = 0; i < bpf->nfilters; i++) {
 		rxs_bpf_free(&bpf->filters[i]->cbpf);
+		rxs__cbpf_free(&bpf->filters[i]->fast);
 		rxs__free(bpf->filters[i]);
 	}
 	rxs__free(bpf->filters);
@@ -517,7 +518,7 @@ uint32_t rxs__reuseport_prog_run(struct rxs_sk_filter *f, const uint8_t *data, u
 
 		return rxs__bpf_link_run(f->link, &p);
 	}
-	return rxs_bpf_run(&f->cbpf, data, len, len);
+	return rxs__cbpf_run(&f->fast, data, len, len);
 }
 
 static int sk_prog_create(struct rxs_netns_bpf *bpf, const char *spec, const char *sock,
@@ -549,6 +550,8 @@ static int sk_prog_create(struct rxs_netns_bpf *bpf, const char *spec, const cha
 		f->from_mac = true;
 		rc = rxs_bpf_compile(&f->cbpf, spec, err, errlen);
 	}
+	if (rc == 0 && !f->link)
+		rc = rxs__cbpf_prepare(&f->fast, f->cbpf.insns, f->cbpf.len);
 	*fp = f;
 	return rc;
 }
@@ -567,9 +570,9 @@ uint32_t rxs__sk_filter_run(struct rxs_sk_filter *f, const uint8_t *mac, uint32_
 		keep = rxs__bpf_link_run(f->link, &p);
 	} else if (f->from_mac) {
 		/* A tcpdump expression keeps the datagram or drops it. */
-		keep = rxs_bpf_run(&f->cbpf, mac, maclen, maclen) ? len : 0;
+		keep = rxs__cbpf_run(&f->fast, mac, maclen, maclen) ? len : 0;
 	} else {
-		keep = rxs_bpf_run(&f->cbpf, data, len, len);
+		keep = rxs__cbpf_run(&f->fast, data, len, len);
 	}
 	if (!keep) {
 		f->dropped++;

@@ -17,11 +17,13 @@
 #include "rxsim/error.h"
 #include "host.h"
 #include "internal.h"
+#include "cbpf.h"
 #include "rxsim/hooks.h"
 
 struct rxs_tap {
 	char *name;
 	struct rxs_bpf_prog prog;
+	struct rxs__cbpf fast;		/* prog decoded for the hot path */
 	unsigned int ring_frames;
 	unsigned int ring_used;		/* frames taken and not yet handed back by the reader */
 	uint64_t drain_ns;		/* the reader's period, 0 = it keeps up */
@@ -77,6 +79,8 @@ int rxs_tap_create(rxs_tap_t **tapp, const char *name, const char *filter,
 	tap->drain_ns = drain_ns;
 	tap->name = rxs__strdup(name);
 	rc = tap->name ? rxs_bpf_compile(&tap->prog, filter, err, errlen) : -ENOMEM;
+	if (rc == 0)
+		rc = rxs__cbpf_prepare(&tap->fast, tap->prog.insns, tap->prog.len);
 	if (rc == 0 && write_path)
 		rc = open_dumper(tap, write_path, err, errlen);
 	if (rc != 0) {
@@ -91,11 +95,18 @@ int rxs_tap_attach_prog(rxs_tap_t *tap, const struct rxs_bpf_insn *insns, unsign
 {
 	struct rxs_bpf_insn *copy;
 
+	int rc;
+
 	if (!tap || rxs_bpf_validate(insns, len) != 0)
 		return -EINVAL;
 	copy = rxs__calloc(len, sizeof(*copy));
 	if (!copy)
 		return -ENOMEM;
+	rc = rxs__cbpf_prepare(&tap->fast, insns, len);
+	if (rc != 0) {
+		rxs__free(copy);
+		return rc;
+	}
 	memcpy(copy, insns, len * sizeof(*copy));
 	rxs_bpf_free(&tap->prog);
 	tap->prog.insns = copy;
@@ -119,6 +130,7 @@ void rxs_tap_destroy(rxs_tap_t *tap)
 	if (tap->dead)
 		pcap_close(tap->dead);
 	rxs_bpf_free(&tap->prog);
+	rxs__cbpf_free(&tap->fast);
 	rxs__free(tap->name);
 	rxs__free(tap);
 }
@@ -156,7 +168,7 @@ static void write_frame(struct rxs_tap *tap, const uint8_t *frame, uint32_t capl
 
 bool rxs_tap_rcv(rxs_tap_t *tap, const uint8_t *frame, uint32_t len, uint64_t t_ns)
 {
-	uint32_t snap = rxs_bpf_run(&tap->prog, frame, len, len);
+	uint32_t snap = rxs__cbpf_run(&tap->fast, frame, len, len);
 
 	/* A rejected frame is not the socket's business: no count, no copy (run_filter). */
 	if (snap == 0) {

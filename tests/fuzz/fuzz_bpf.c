@@ -7,6 +7,8 @@
  * length. Then the input's raw bytes, 8 to an instruction, are a cBPF program: whatever it
  * holds, rxs_bpf_run() must end without reading outside the program or the packet (ASan
  * checks); when rxs_bpf_validate() accepts it, its result must be libpcap's bpf_filter()'s.
+ * Every checked program also runs decoded (bpf/cbpf.h, what taps and socket filters run), which
+ * must give rxs_bpf_run()'s answer.
  * Any disagreement aborts with both answers.
  */
 #include <pcap/pcap.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "bpf/cbpf.h"
 
 #define MAX_EXPR 4096
 
@@ -34,6 +37,26 @@ static void disagree(const char *what, const char *expr, uint32_t ours, uint32_t
 	abort();
 }
 
+/* The decoded run of checked @prog against rxs_bpf_run's @want. */
+static void compare_decoded(const char *expr, const struct rxs_bpf_prog *prog,
+			    const uint8_t *pkt, uint32_t wirelen, uint32_t buflen)
+{
+	struct rxs__cbpf c = { 0 };
+	uint32_t want = rxs_bpf_run(prog, pkt, wirelen, buflen), got;
+
+	if (rxs__cbpf_prepare(&c, prog->insns, prog->len) != 0) {
+		fprintf(stderr, "fuzz_bpf: '%s': a checked program does not decode\n", expr);
+		abort();
+	}
+	got = rxs__cbpf_run(&c, pkt, wirelen, buflen);
+	rxs__cbpf_free(&c);
+	if (got != want) {
+		fprintf(stderr, "fuzz_bpf: '%s' on %u bytes: decoded %u, rxs_bpf_run %u\n", expr,
+			buflen, got, want);
+		abort();
+	}
+}
+
 /* rxs_bpf_run against pcap_offline_filter on @pkt whole and snapped. */
 static void compare_runs(const char *expr, const struct rxs_bpf_prog *prog,
 			 const struct bpf_program *fp, const uint8_t *pkt, uint32_t len)
@@ -49,6 +72,8 @@ static void compare_runs(const char *expr, const struct rxs_bpf_prog *prog,
 	theirs = (uint32_t)pcap_offline_filter(fp, &hdr, pkt);
 	if (ours != theirs)
 		disagree("filter (snapped)", expr, ours, theirs, len / 2);
+	compare_decoded(expr, prog, pkt, len, len);
+	compare_decoded(expr, prog, pkt, len, len / 2);
 }
 
 static void fuzz_expression(const char *expr, const uint8_t *pkt, uint32_t len)
@@ -98,6 +123,8 @@ static void fuzz_program(const uint8_t *data, size_t size, const uint8_t *pkt, u
 
 		if (ours != theirs)
 			disagree("validated program", "(raw)", ours, theirs, len);
+		compare_decoded("(raw)", &prog, pkt, len, len);
+		compare_decoded("(raw)", &prog, pkt, len + 100, len / 2);
 	}
 	free(prog.insns);
 }
