@@ -138,12 +138,13 @@ static bool ipv4(rxs_source_t *src, struct rxs_frame *f, uint32_t l3, enum rxs_c
 		 struct l4 *l, bool *left)
 {
 	const uint8_t *p = f->data + l3;
-	uint32_t ihl = (p[0] & 15u) * 4, tot = rxs__get_be16(p + 2);
+	uint32_t ihl = (p[0] & 15u) * 4, tot;
 	bool changed = false;
 	uint16_t want;
 
 	if (ihl < 20 || l3 + ihl > f->len)
 		return false;
+	tot = rxs__get_be16(p + 2);	/* only now known to be in the frame */
 	if (mode == RXS_CSUM_RECOMPUTE) {
 		want = rxs__csum_fold(rxs__csum_partial(p + 12, ihl - 12,
 							rxs__csum_partial(p, 10, 0)));
