@@ -869,24 +869,36 @@ static uint64_t fib_forward(const struct rxs__bpf_fib *fib, const struct rxs__bp
 	return fib_set_fwd_params(pr, rt->mtu);
 }
 
-/* fib_lookup() of the IPv4 destination through the host's routing (route4): DIRECT looks in
- * one table, TBID names it, and main (0 or 254) is the only one rxsim has (fib_get_table()
- * finds no other: NOT_FWDED); OUTPUT takes only routes out of params->ifindex (flowi4_oif).
- * No route (-ENETUNREACH) or one that is not RTN_UNICAST is NOT_FWDED. */
-static uint64_t fib4_lookup(const struct rxs__bpf_fib *fib, uint8_t *pr, uint64_t flags)
+/* What the flags ask of the lookup, for both families: DIRECT looks in one table, TBID names
+ * it, and main (0 or 254) is the only one rxsim has (fib_get_table() finds no other: false,
+ * NOT_FWDED); OUTPUT takes only routes out of params->ifindex (@oif, flowi4_oif). */
+static bool fib_table_oif(const uint8_t *pr, uint64_t flags, uint32_t *oif)
 {
-	struct rxs__bpf_route rt;
-	uint32_t dst, gw = 0, oif = 0, tbid;
-	const uint8_t *d = pr + FIB_DST;
+	uint32_t tbid;
 
+	*oif = 0;
 	if ((flags & (BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID)) ==
 	    (BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID)) {
 		memcpy(&tbid, pr + FIB_VLAN, 4);
 		if (tbid && tbid != RT_TABLE_MAIN)
-			return FIB_NOT_FWDED;
+			return false;
 	}
 	if (flags & BPF_FIB_LOOKUP_OUTPUT)
-		memcpy(&oif, pr + FIB_IFINDEX, 4);
+		memcpy(oif, pr + FIB_IFINDEX, 4);
+	return true;
+}
+
+/* fib_lookup() of the IPv4 destination through the host's routing (route4), in the table
+ * and out of the device fib_table_oif() says. No route (-ENETUNREACH) or one that is not
+ * RTN_UNICAST is NOT_FWDED. */
+static uint64_t fib4_lookup(const struct rxs__bpf_fib *fib, uint8_t *pr, uint64_t flags)
+{
+	struct rxs__bpf_route rt;
+	uint32_t dst, gw = 0, oif;
+	const uint8_t *d = pr + FIB_DST;
+
+	if (!fib_table_oif(pr, flags, &oif))
+		return FIB_NOT_FWDED;
 	dst = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
 	if (fib->route4(fib->neigh_ctx, dst, oif, &rt, &gw) != 1)
 		return FIB_NOT_FWDED;
@@ -901,16 +913,10 @@ static uint64_t fib6_lookup(const struct rxs__bpf_fib *fib, uint8_t *pr, uint64_
 {
 	struct rxs__bpf_route rt;
 	uint8_t nh[16];
-	uint32_t oif = 0, tbid;
+	uint32_t oif;
 
-	if ((flags & (BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID)) ==
-	    (BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID)) {
-		memcpy(&tbid, pr + FIB_VLAN, 4);
-		if (tbid && tbid != RT_TABLE_MAIN)
-			return FIB_NOT_FWDED;
-	}
-	if (flags & BPF_FIB_LOOKUP_OUTPUT)
-		memcpy(&oif, pr + FIB_IFINDEX, 4);
+	if (!fib_table_oif(pr, flags, &oif))
+		return FIB_NOT_FWDED;
 	if (fib->route6(fib->neigh_ctx, pr + FIB_DST, oif, &rt, nh) != 1)
 		return FIB_NOT_FWDED;
 	return fib_forward(fib, &rt, nh, pr, flags & ~(uint64_t)BPF_FIB_LOOKUP_SRC);
