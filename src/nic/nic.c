@@ -387,14 +387,17 @@ dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint64_t t, uin
 	}
 	head = rxs__skb_data_head(d);
 	/* The fill level needs the consumer's index: in a queue another thread polls (its
-	 * lock on), the poll counts it. */
-	fill = likely(!rxs__lock_on(&rxq->lock)) ? rxs__ring_count(rxq->ring) + 1 : 0;
+	 * lock on), the poll counts it, and the highest level is the poll's to keep. */
+	fill = 0;
+	if (likely(!rxs__lock_on(&rxq->lock))) {
+		fill = rxs__ring_count(rxq->ring) + 1;
+		if (fill > rxq->max_ring_fill)
+			rxq->max_ring_fill = fill;
+	}
 	desc.fill = fill;
 	memcpy(head + RXS_NET_SKB_PAD, f->data, f->len);
 	memcpy(rxs__skb_data_desc(d), &desc, sizeof(desc));
 	rxs__ring_put(rxq->ring, d);	/* free: checked by the caller */
-	if (fill > rxq->max_ring_fill)
-		rxq->max_ring_fill = fill;
 	rxq->irq_pending_frames++;
 	irq_check(rxq, t);
 	return 0;
