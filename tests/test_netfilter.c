@@ -2445,6 +2445,14 @@ static const struct {
 	{ __LINE__, NFT_HEAD "    udp dport { 53, 54 drop\n  }\n}\n",
 	  "s.yaml:24:26: unexpected 'drop', expected ',' or '}'" },
 	{ __LINE__, NFT_HEAD "    udp dport 53 drop\n", "s.yaml:25:3: unexpected end of text in chain 'input'" },
+	/* an interval in a verdict map without 'flags interval': refused before the verdict's
+	 * chain name is read, so nothing is left owned by the element (LeakSanitizer) */
+	{ __LINE__, "table inet filter {\n  map ports {\n    type inet_service : verdict\n"
+		    "    elements = { 3-50 : jump x }\n  }\n}\n",
+	  "s.yaml:24:20: an interval in set 'ports', which has no 'flags interval'" },
+	{ __LINE__, "table inet filter {\n  map ports {\n    type inet_service : verdict\n"
+		    "    elements = { 3 : jump x, 4 }\n  }\n}\n",
+	  "s.yaml:24:34: expected ':' and a verdict" },
 	{ __LINE__, "{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"t\"}},\n"
 		    " {\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\"}}]}",
 	  "s.yaml: nftables[1]: a rule of a chain the table does not have" },

@@ -373,17 +373,20 @@ static int parse_elements(struct nft_parser *p, struct nft_set *s, const uint8_t
 				break;
 			}
 		}
+		if (!s->interval && memcmp(el.lo.b, el.hi.b, s->klen))
+			return fail_at(p, t, "an interval in set '%s', which has no 'flags interval'",
+				       s->anon ? "(anonymous)" : s->name);
+		/* The verdict comes last: from here the element owns its chain name. */
 		if (s->map) {
 			if (!is_word(next(p), ":"))
 				return fail_at(p, at(p, 0) - (p->i > 0), "expected ':' and a verdict");
 			if (parse_verdict(p, &el.v))
 				return p->e.rc;
 		}
-		if (!s->interval && memcmp(el.lo.b, el.hi.b, s->klen))
-			return fail_at(p, t, "an interval in set '%s', which has no 'flags interval'",
-				       s->anon ? "(anonymous)" : s->name);
-		if (rxs__nft_set_add_elem(s, &el))
+		if (rxs__nft_set_add_elem(s, &el)) {
+			rxs__free(el.v.name);
 			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+		}
 		if (is_punct(peek(p), ','))
 			skip(p, 1);
 		else if (!is_punct(peek(p), '}'))
