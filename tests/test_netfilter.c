@@ -2464,6 +2464,11 @@ static const struct {
 		    "[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"udp\", "
 		    "\"field\": \"dport\"}}, \"right\": \"x\"}}]}}]}",
 	  "s.yaml: rule 1 of chain c in table inet t: \"x\" is not a inet_service" },
+	{ __LINE__, "{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"t\"}},\n"
+		    " {\"map\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"m\", "
+		    "\"type\": \"inet_service\", \"map\": \"verdict\", \"elem\": [[{\"range\": "
+		    "[3, 50]}, {\"jump\": {\"target\": \"x\"}}]]}}]}",
+	  "s.yaml: nftables[1]: an interval in a set without 'flags interval'" },
 };
 
 static void test_nft_parse_errors(void **state)

@@ -273,10 +273,11 @@ static int elem_of(struct jctx *c, struct nft_set *s, json_t *e, const uint8_t *
 	}
 	if (concat_value(c, val, s->keys, lens, s->nkeys, &el.lo, &el.hi))
 		return c->e.rc;
-	if (data && verdict_of(c, data, &el.v))
-		return c->e.rc;
 	if (!s->interval && memcmp(el.lo.b, el.hi.b, s->klen))
 		return jfail(c, "an interval in a set without 'flags interval'");
+	/* The verdict comes last: from here the element owns its chain name. */
+	if (data && verdict_of(c, data, &el.v))
+		return c->e.rc;
 	if (rxs__nft_set_add_elem(s, &el)) {
 		rxs__free(el.v.name);
 		return oom(c);
