@@ -146,7 +146,7 @@ static inline bool rxs__nf_hook_run(struct rxs_sk_buff *skb, enum rxs_nf_hook ho
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	if (likely(!h->nf.rules && !h->nf.nnf[hook]))
+	if (likely(!h->nf.staged[hook] && !h->nf.nnf[hook]))
 		return true;
 	return h->nf.hook_slow(h, hook, skb, okfn);
 }

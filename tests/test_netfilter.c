@@ -1007,12 +1007,14 @@ static void test_reject_nested_walk(void **state)
 	rxs_skb_pull(skb, 14);
 	skb->dev = &host->devs[0];
 	host->nf.rules = nf;		/* ip_output's LOCAL_OUT walk uses the host's rule set */
+	rxs__nf_rules_attach(host);
 	assert_int_equal(rxs_nf_register_net_hook(host, &ops), 0);
 	seen.outer = skb;
 	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_PRE_ROUTING, skb, "eth0", 0), RXS_NF_ACCEPT);
 	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_IN, skb, "eth0", 0), RXS_NF_DROP);
 	assert_int_equal(rxs_nf_unregister_net_hook(host, &ops), 0);
 	host->nf.rules = was;
+	rxs__nf_rules_attach(host);
 
 	assert_int_equal(rxs_host_mib(host, RXS_MIB_IcmpOutDestUnreachs), unreach + 1);
 	assert_int_equal(seen.calls, 1);
@@ -2848,6 +2850,76 @@ static void test_nft_ipv6_families(void **state)
 	rxs_ruleset_destroy(ip6);
 }
 
+/*
+ * The hooks a host's walk runs at (rxs__nf_hook_staged): where a stage of either family runs
+ * (a table runs at every hook it has a built-in chain for, as iptable_filter registers
+ * INPUT, FORWARD and OUTPUT however many of them have rules), and where conntrack confirms
+ * what an earlier hook's stage began. Elsewhere the path does not call into netfilter at
+ * all. P: PREROUTING, I: INPUT, F: FORWARD, O: OUTPUT, Q: POSTROUTING.
+ */
+static const struct {
+	int line;
+	const char *v4, *v6, *nft;
+	const char *hooks;
+} staged_cases[] = {
+	{ __LINE__, "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p udp --dport 9 -j DROP\nCOMMIT\n",
+	  NULL, NULL, "IFO" },
+	{ __LINE__, "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", NULL, NULL, "IFO" },
+	{ __LINE__, "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -j ACCEPT\nCOMMIT\n", NULL, NULL,
+	  "IFO" },
+	/* conntrack: its hook at PREROUTING, INPUT, FORWARD and OUTPUT, confirm at POSTROUTING */
+	{ __LINE__, "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m state --state NEW -j ACCEPT\n"
+		    "COMMIT\n", NULL, NULL, "PIFOQ" },
+	{ __LINE__, "*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j ACCEPT\nCOMMIT\n", NULL,
+	  NULL, "PO" },
+	{ __LINE__, "*mangle\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j ACCEPT\nCOMMIT\n",
+	  NULL, NULL, "PIFOQ" },
+	{ __LINE__, NULL, "*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j ACCEPT\nCOMMIT\n", NULL,
+	  "IFO" },
+	{ __LINE__, NULL, NULL,
+	  "table ip t {\n  chain c {\n    type filter hook prerouting priority 0;\n  }\n}\n", "P" },
+	{ __LINE__, NULL, NULL,
+	  "table inet t {\n  chain c {\n    type filter hook output priority 0;\n"
+	  "    ct state new accept\n  }\n}\n", "PIFOQ" },
+	{ __LINE__, NULL, NULL, "table netdev t {\n  chain c {\n    type filter hook ingress "
+				"device eth0 priority 0;\n  }\n}\n", "" },
+};
+
+static void test_staged_hooks(void **state)
+{
+	static const char letters[RXS_NF_INET_NUMHOOKS] = {
+		[RXS_NF_INET_PRE_ROUTING] = 'P', [RXS_NF_INET_LOCAL_IN] = 'I',
+		[RXS_NF_INET_FORWARD] = 'F', [RXS_NF_INET_LOCAL_OUT] = 'O',
+		[RXS_NF_INET_POST_ROUTING] = 'Q',
+	};
+
+	(void)state;
+	for (unsigned int hook = 0; hook < RXS_NF_INET_NUMHOOKS; hook++)
+		assert_false(rxs__nf_hook_staged(NULL, (enum rxs_nf_hook)hook));
+	for (size_t i = 0; i < ARRAY_SIZE(staged_cases); i++) {
+		const struct rxs_ruleset_opts o = {
+			.text = staged_cases[i].v4, .name = "s.yaml", .first_line = 1,
+			.text6 = staged_cases[i].v6, .text6_line = 1,
+		};
+		rxs_ruleset_t *nf = NULL;
+		char err[512] = "", got[RXS_NF_INET_NUMHOOKS + 1] = "";
+		unsigned int n = 0;
+
+		if (rxs_ruleset_create_opts(&nf, &o, err, sizeof(err)) ||
+		    (staged_cases[i].nft && rxs_ruleset_load_nft(nf, staged_cases[i].nft, "s.nft",
+								 1, 0, err, sizeof(err))))
+			fail_msg("case at line %d refused: %s", staged_cases[i].line, err);
+		for (unsigned int hook = 0; hook < RXS_NF_INET_NUMHOOKS; hook++)
+			if (rxs__nf_hook_staged(nf, (enum rxs_nf_hook)hook))
+				got[n++] = letters[hook];
+		got[n] = '\0';
+		if (strcmp(got, staged_cases[i].hooks))
+			fail_msg("case at line %d: staged at '%s', want '%s'", staged_cases[i].line,
+				 got, staged_cases[i].hooks);
+		rxs_ruleset_destroy(nf);
+	}
+}
+
 /* ip6tables-save text (netfilter6:): its tables run at the IPv6 hooks, the iptables ones at
  * IPv4's; IPv6 prefixes, hl, icmp6, REJECT's ICMPv6 types; IPv4-only matches refused. */
 static rxs_ruleset_t *load6(const char *text6, char *err, size_t errlen)
@@ -3045,6 +3117,7 @@ int main(void)
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_nft_matches),
 		cmocka_unit_test(test_nft_parse_errors),
+		cmocka_unit_test(test_staged_hooks),
 		cmocka_unit_test(test_nft_chains),
 		cmocka_unit_test(test_nft_limit),
 		cmocka_unit_test(test_nft_dynamic_sets),

@@ -358,9 +358,13 @@ bool rxs__nf_ingress(struct rxs_host *h, struct rxs_sk_buff *skb)
 	return false;
 }
 
-unsigned int rxs__nf_ningress(const rxs_ruleset_t *nf)
+void rxs__nf_rules_attach(struct rxs_host *h)
 {
-	return nf && nf->nft ? nf->nft->nhooks[NFT_HOOK_INGRESS] : 0;
+	const rxs_ruleset_t *nf = h->nf.rules;
+
+	h->nf.ningress = nf && nf->nft ? nf->nft->nhooks[NFT_HOOK_INGRESS] : 0;
+	for (unsigned int hook = 0; hook < RXS_NF_INET_NUMHOOKS; hook++)
+		h->nf.staged[hook] = rxs__nf_hook_staged(nf, (enum rxs_nf_hook)hook);
 }
 
 /* The error is built on the CPU whose packet it answers, whose conntrack state is the

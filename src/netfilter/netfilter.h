@@ -61,6 +61,9 @@ struct rxs_netns_nf {
 	rxs__nf_hook_fn hook_slow;		/* netfilter's walk (rxs__nf_init) */
 	rxs__nf_attach_fn ct_attach;		/* conntrack's nf_ct_attach (rxs__nf_init) */
 	unsigned int ningress;			/* nftables netdev ingress chains */
+	/* Per hook: the rule tables run something there (rxs__nf_rules_attach). A hook where
+	 * they do not, and no user function registered, costs the path one test. */
+	bool staged[RXS_NF_INET_NUMHOOKS];
 };
 
 /* ---- netfilter (src/netfilter/) ---- */
@@ -77,8 +80,9 @@ enum rxs_nf_verdict rxs__nf_hook(rxs_ruleset_t *nf, enum rxs_nf_hook hook, struc
  * when h->nf.ningress). Takes ownership of @skb: true, go on with it; false, it was dropped
  * (NETFILTER_DROP) and freed. */
 bool rxs__nf_ingress(struct rxs_host *h, struct rxs_sk_buff *skb);
-/* The number of netdev ingress base chains of @nf (0 for NULL). */
-unsigned int rxs__nf_ningress(const rxs_ruleset_t *nf);
+/* @h's rule tables are loaded (or it has none): note the hooks where they run something and
+ * its netdev ingress chains. */
+void rxs__nf_rules_attach(struct rxs_host *h);
 /* The host answered the connection of @skb: conntrack has seen a reply. */
 void rxs__nf_ct_seen_reply(rxs_ruleset_t *nf, const struct rxs_sk_buff *skb);
 /* Put the host's end-of-skb callback (NF_QUEUE's bookkeeping, the kfree_skb tracepoint)

@@ -527,6 +527,10 @@ bool rxs__nf_stage_prio(const struct rxs_ruleset *nf, enum rxs_nf_hook hook, uns
 /* (Re)build @nf's stage lists after its tables changed. 0, or -ENOSPC: more than
  * NF_MAX_STAGES at a hook. */
 int rxs__nf_build_stages(struct rxs_ruleset *nf);
+/* Whether a walk of @hook does anything with @nf's tables (false for NULL): a stage of
+ * either family runs there, or conntrack confirms there (LOCAL_IN, POST_ROUTING) what a
+ * stage of an earlier hook began. */
+bool rxs__nf_hook_staged(const struct rxs_ruleset *nf, enum rxs_nf_hook hook);
 /* Run built-in stage @i. Never frees the skb: on DROP the walk ends and frees it. */
 enum rxs_nf_verdict rxs__nf_stage_run(struct nf_hook_ctx *x, unsigned int i);
 /* Run stages @i.. to the last, or to the first that does not accept (DROP), in one call:

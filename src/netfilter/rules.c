@@ -956,6 +956,18 @@ int rxs__nf_build_stages(struct rxs_ruleset *nf)
 	return build_stages6(nf);
 }
 
+bool rxs__nf_hook_staged(const struct rxs_ruleset *nf, enum rxs_nf_hook hook)
+{
+	if (!nf || (unsigned int)hook >= RXS_NF_INET_NUMHOOKS)
+		return false;
+	if (nf->nstages[hook] || nf->nstages6[hook])
+		return true;
+	/* rxs__nf_hook_end(): a connection begun at PREROUTING, FORWARD or OUTPUT is confirmed
+	 * at the end of INPUT or POSTROUTING, with or without a stage there. */
+	return (hook == RXS_NF_INET_LOCAL_IN || hook == RXS_NF_INET_POST_ROUTING) &&
+	       (nf->ct_enabled || nf->ct6_enabled);
+}
+
 /* The packet info of @x, and a fresh conntrack state unless the packet carries one on. */
 bool rxs__nf_tables_begin(struct nf_hook_ctx *x, bool resume)
 {

@@ -220,7 +220,7 @@ static int load_netfilter(struct rxs_host *h, char *err, size_t errlen)
 							    : "nftables",
 					  sc->nftables_line ? sc->nftables_line : 1,
 					  sc->nftables_indent, err, errlen);
-	h->nf.ningress = rxs__nf_ningress(h->nf.rules);
+	rxs__nf_rules_attach(h);
 	if (!rc) {
 		struct rxs_nf_conntrack_stat st;
 
