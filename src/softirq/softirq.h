@@ -23,6 +23,7 @@ struct rxs_host;
 struct rxs_gro {
 	struct rxs_sk_buff *hash[RXS_GRO_HASH_BUCKETS];	/* oldest first, linked by next */
 	unsigned int count[RXS_GRO_HASH_BUCKETS];
+	unsigned int bitmask;			/* gro_bitmask: the buckets holding any skb */
 	uint64_t jiffies;			/* now, for the age of what is held */
 	struct rxs_gro_stats stats;
 };
