@@ -358,6 +358,85 @@ static void test_inject_same_instant_as_capture(void **state)
 	free(s);
 }
 
+/* A capture's frames arrive at their offsets from its first, scaled by speed, or re-spaced
+ * by rate_pps whatever their timestamps say: frames 0, 1 and 3 ms into the capture. */
+static const struct {
+	int line;
+	double speed, rate_pps;
+	uint64_t want[3];
+} place_cases[] = {
+	{ __LINE__, 1.0, 0,    { 0, 1000000, 3000000 } },
+	{ __LINE__, 0,   0,    { 0, 1000000, 3000000 } },	/* no speed: as captured */
+	{ __LINE__, 2.0, 0,    { 0, 500000, 1500000 } },
+	{ __LINE__, 0.5, 0,    { 0, 2000000, 6000000 } },
+	{ __LINE__, 1.0, 1000, { 0, 1000000, 2000000 } },
+	{ __LINE__, 2.0, 4000, { 0, 250000, 500000 } },	/* the rate, not the speed */
+};
+
+static void test_arrival_placement(void **state)
+{
+	static const long usec[3] = { 0, 1000, 3000 };
+	char dir[] = "/tmp/rxsim-test-sim-XXXXXX", path[64];
+	struct fr f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/spaced.pcap", dir);
+	fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, 9, 100);
+	{
+		pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
+		pcap_dumper_t *d = pcap_dump_open(p, path);
+		struct pcap_pkthdr hdr;
+
+		assert_non_null(d);
+		memset(&hdr, 0, sizeof(hdr));
+		hdr.caplen = hdr.len = f.len;
+		for (unsigned int i = 0; i < 3; i++) {
+			hdr.ts.tv_sec = 1700000000;
+			hdr.ts.tv_usec = usec[i];
+			pcap_dump((u_char *)d, &hdr, f.d);
+		}
+		pcap_dump_close(d);
+		pcap_close(p);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(place_cases); i++) {
+		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
+		struct rxs_traffic_config *tr = rxs_scenario_add_traffic(sc);
+		struct rxs_conservation c;
+		rxs_host_t *h;
+
+		assert_non_null(tr);
+		tr->path = strdup(path);
+		assert_non_null(tr->path);
+		tr->speed = place_cases[i].speed;
+		tr->rate_pps = place_cases[i].rate_pps;
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		/* Frame k has arrived at its time, and not a nanosecond before. */
+		for (unsigned int k = 0; k < 3; k++) {
+			uint64_t t = place_cases[i].want[k];
+
+			if (t) {
+				assert_int_equal(rxs_host_run_until(h, t - 1), 0);
+				assert_int_equal(rxs_host_conservation(h, &c), 0);
+				if (c.offered != k)
+					fail_msg("case at line %d: %llu frames by %llu ns, want %u",
+						 place_cases[i].line, (unsigned long long)c.offered,
+						 (unsigned long long)(t - 1), k);
+			}
+			assert_int_equal(rxs_host_run_until(h, t), 0);
+			assert_int_equal(rxs_host_conservation(h, &c), 0);
+			if (c.offered != k + 1)
+				fail_msg("case at line %d: %llu frames by %llu ns, want %u",
+					 place_cases[i].line, (unsigned long long)c.offered,
+					 (unsigned long long)t, k + 1);
+		}
+		rxs_host_destroy(h);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+
 static rxs_host_t *oracle_host(const char *name)
 {
 	struct rxs_scenario *sc = NULL;
@@ -559,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_run_until_stops_in_time),
 		cmocka_unit_test(test_inject_rules),
 		cmocka_unit_test(test_inject_same_instant_as_capture),
+		cmocka_unit_test(test_arrival_placement),
 		cmocka_unit_test(test_oracle_udp_rcvbuf),
 		cmocka_unit_test(test_oracle_icmp_echo),
 		cmocka_unit_test(test_create_errors),

@@ -148,36 +148,43 @@ static bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
 }
 
 /* Find the source whose frame comes first (the lowest index among equals) and remember it:
- * only an advance changes the answer, and the engine asks for it several times a packet. */
-static void next_source_update(struct rxs_host *h)
+ * only an advance changes the answer, and the engine asks for it several times a packet.
+ * Most runs replay one capture: its source is the answer while it has a frame. */
+static RXS_ALWAYS_INLINE void next_source_update(struct rxs_host *h)
 {
+	struct rxs_sim *sim = h->sim;
 	struct rxs_traffic *best = NULL;
 
-	for (unsigned int i = 0; i < h->sim->ntraffic; i++) {
-		struct rxs_traffic *tr = &h->sim->traffic[i];
+	if (likely(sim->ntraffic == 1)) {
+		best = sim->traffic[0].has_frame ? &sim->traffic[0] : NULL;
+	} else {
+		for (unsigned int i = 0; i < sim->ntraffic; i++) {
+			struct rxs_traffic *tr = &sim->traffic[i];
 
-		if (tr->has_frame && (!best || tr->next_ns < best->next_ns))
-			best = tr;
+			if (tr->has_frame && (!best || tr->next_ns < best->next_ns))
+				best = tr;
+		}
 	}
-	h->sim->next_src = best;
+	sim->next_src = best;
 	h->next_arrival = best ? best->next_ns : UINT64_MAX;
 }
 
-void rxs__source_read(struct rxs_host *h, struct rxs_traffic *tr)
+/* Inlined into the virtual engine's advance, which runs it once a frame. */
+static RXS_ALWAYS_INLINE void source_read(struct rxs_host *h, struct rxs_traffic *tr)
 {
 	int rc;
 	uint64_t rel;
 
 	while ((rc = rxs_source_next(tr->src, &tr->frame)) > 0 && own_frame(h, tr))
 		tr->own_frames++;
-	if (rc <= 0) {
+	if (unlikely(rc <= 0)) {
 		if (rc < 0 && !tr->shadow)	/* its first reader says so */
 			source_fail(h, tr);
 		tr->has_frame = false;
 		return;
 	}
 	tr->has_frame = true;
-	if (!tr->started) {
+	if (unlikely(!tr->started)) {
 		tr->started = true;
 		tr->first_ts = tr->frame.ts_ns;
 		/* The host's clock for the output path: the first source's capture, as
@@ -187,10 +194,12 @@ void rxs__source_read(struct rxs_host *h, struct rxs_traffic *tr)
 			h->capture_clock = true;
 		}
 	}
-	if (tr->cfg.rate_pps > 0) {
+	if (likely(tr->plain_time)) {
+		rel = tr->frame.ts_ns - tr->first_ts;	/* the source keeps timestamps monotonic */
+	} else if (tr->cfg.rate_pps > 0) {
 		rel = (uint64_t)((double)tr->count * 1e9 / tr->cfg.rate_pps);
 	} else {
-		rel = tr->frame.ts_ns - tr->first_ts;	/* the source keeps timestamps monotonic */
+		rel = tr->frame.ts_ns - tr->first_ts;
 		if (tr->cfg.speed > 0 && tr->cfg.speed != 1.0)
 			rel = (uint64_t)((double)rel / tr->cfg.speed);
 	}
@@ -198,10 +207,15 @@ void rxs__source_read(struct rxs_host *h, struct rxs_traffic *tr)
 	tr->count++;
 }
 
+void rxs__source_read(struct rxs_host *h, struct rxs_traffic *tr)
+{
+	source_read(h, tr);
+}
+
 /* Read @tr's next frame and place it in virtual time. */
 void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr)
 {
-	rxs__source_read(h, tr);
+	source_read(h, tr);
 	next_source_update(h);
 }
 
@@ -223,7 +237,8 @@ void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t)
 
 		h->sim->last_arrival = RXS_MAX(h->sim->last_arrival, at);
 		rxs__nic_receive(tr->dev, &tr->frame, at, RXS_FRAME_ID(tr->index, tr->frame.number));
-		rxs__source_advance(h, tr);
+		source_read(h, tr);
+		next_source_update(h);
 	}
 }
 

@@ -140,6 +140,7 @@ int rxs__traffic_open(struct rxs_traffic *tr, char *err, size_t errlen)
 	memcpy(opts.host_mac, tr->dev->cfg.mac, 6);
 	memcpy(opts.peer_mac, (const uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x01 }, 6);
 	opts.checksums = tr->cfg.checksums;
+	tr->plain_time = !(tr->cfg.rate_pps > 0) && !(tr->cfg.speed > 0 && tr->cfg.speed != 1.0);
 	if (tr->cfg.kind == RXS_TRAFFIC_PCAP)
 		return rxs_source_open_pcap(&tr->src, tr->cfg.path, &opts, err, errlen);
 	return open_generator(tr, err, errlen);

@@ -28,6 +28,8 @@ struct rxs_traffic {
 	uint64_t own_frames;		/* frames the host itself sent, skipped */
 	uint64_t own_last;		/* number of the latest of them (atomic) */
 	bool started;
+	bool plain_time;		/* no rate_pps, speed 1: a frame arrives at its offset in
+					 * the capture, what rxs__source_read() checks first */
 	bool shadow;			/* a second reader of the same frames (threaded.c):
 					 * it leaves learning from the host's own to the first */
 };
