@@ -302,8 +302,8 @@ struct rx_desc {
 _Static_assert(sizeof(struct rx_desc) <= RXS_SKB_DESC_SIZE, "descriptor fits its room");
 
 /* The skb fields a frame's arrival decides; then the Ethernet header is parsed. */
-static void skb_rx_init(struct rxs_sk_buff *skb, struct rxs_rx_queue *rxq, uint64_t id,
-			uint64_t t, uint32_t hash, uint8_t pkt_type)
+static RXS_ALWAYS_INLINE void skb_rx_init(struct rxs_sk_buff *skb, struct rxs_rx_queue *rxq,
+					  uint64_t id, uint64_t t, uint32_t hash, uint8_t pkt_type)
 {
 	struct rxs_netdev *dev = rxq->dev;
 

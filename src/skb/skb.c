@@ -251,7 +251,7 @@ static inline void data_put(struct rxs_skb_data *d, struct rxs_skb_pool *owner)
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("no-tree-loop-distribute-patterns")))
 #endif
-static void skb_zero_fields(struct rxs_sk_buff *skb)
+static RXS_ALWAYS_INLINE void skb_zero_fields(struct rxs_sk_buff *skb)
 {
 	typedef uint64_t word __attribute__((may_alias));
 	word *w = (word *)skb;
@@ -262,7 +262,7 @@ static void skb_zero_fields(struct rxs_sk_buff *skb)
 		w[i] = 0;
 }
 
-static struct rxs_sk_buff *header_get(struct rxs_skb_pool *pool)
+static RXS_ALWAYS_INLINE struct rxs_sk_buff *header_get(struct rxs_skb_pool *pool)
 {
 	struct rxs_sk_buff *skb = pool->free_skbs;
 
