@@ -236,6 +236,76 @@ static void test_app_all_never(void **state)
 	}
 }
 
+/* What a kfree callback saw of the datagrams a socket read. */
+struct reads {
+	unsigned int consumed, with_sk;
+};
+
+static void on_end(void *ctx, const struct rxs_sk_buff *skb, enum rxs_drop_reason reason)
+{
+	struct reads *r = ctx;
+
+	if (reason != RXS_DROP_CONSUMED)
+		return;
+	r->consumed++;
+	r->with_sk += skb->sk != NULL;
+}
+
+static void on_event(void *ctx, const struct rxs_trace_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+}
+
+/*
+ * A reader that keeps up takes a datagram as it comes, without the queue (udp_read_at_once):
+ * with a tracepoint on, every datagram goes through the queue instead. Either way the same
+ * counters, the same CPU time, a bad checksum found at the read, and each datagram consumed
+ * by its socket.
+ */
+static void test_app_all_at_once(void **state)
+{
+	static const enum rxs_tracepoint tps[] = { RXS_TP_COUNT, RXS_TP_STAGE, RXS_TP_SOCK_READ };
+	struct rxs_cpu_stats cpu[ARRAY_SIZE(tps)];
+	struct rxs_socket_info si[ARRAY_SIZE(tps)];
+	struct fr good, bad;
+
+	(void)state;
+	fr_udp(&good, FR_PEER_IP, FR_HOST_IP, 1000, PORT, 100);
+	bad = good;
+	bad.d[bad.len - 1] ^= 0x55;	/* the payload's last byte: the UDP checksum fails */
+	for (size_t i = 0; i < ARRAY_SIZE(tps); i++) {
+		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_VETH);
+		struct reads r = { 0 };
+		rxs_host_t *h;
+
+		fr_udp_socket(sc, NULL, PORT, RXS_APP_ALL);
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		rxs_host_set_kfree_skb_cb(h, on_end, &r);
+		if (tps[i] != RXS_TP_COUNT)
+			assert_int_equal(rxs_trace_register(h, tps[i], on_event, NULL), 0);
+		for (unsigned int k = 0; k < 20; k++)
+			fr_inject(h, k % 5 == 4 ? &bad : &good, k * 1000ull);
+		assert_int_equal(rxs_host_run(h), 0);
+		si[i] = fr_sock(h, 0);
+		assert_int_equal(rxs_host_cpu_stats(h, 0, &cpu[i]), 0);
+		assert_int_equal(FR_MIB(h, UdpInDatagrams), 16);
+		assert_int_equal(FR_MIB(h, UdpInCsumErrors), 4);
+		assert_int_equal(FR_MIB(h, UdpInErrors), 4);
+		assert_int_equal(fr_drops(h, RXS_DROP_UDP_CSUM), 4);
+		assert_int_equal(si[i].delivered, 16);
+		assert_int_equal(si[i].delivered_bytes, 16 * 100);
+		assert_int_equal(si[i].queued, 0);
+		assert_int_equal(si[i].recv_q, 0);
+		assert_int_equal(r.consumed, 16);
+		assert_int_equal(r.with_sk, 16);
+		assert_int_equal(cpu[i].busy_ns, cpu[0].busy_ns);
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+}
+
 /*
  * read: 1000pps against 100 datagrams arriving every 100 us over 10 ms (veth, default
  * costs). The first is queued about 0.75 us after it arrives and read at once; each read
@@ -592,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_admission_rule),
 		cmocka_unit_test(test_admission_empty_queue),
 		cmocka_unit_test(test_app_all_never),
+		cmocka_unit_test(test_app_all_at_once),
 		cmocka_unit_test(test_app_rate),
 		cmocka_unit_test(test_app_batch),
 		cmocka_unit_test(test_lookup_exact_beats_wildcard),

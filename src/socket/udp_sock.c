@@ -205,14 +205,14 @@ static int udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 }
 
 /*
- * A socket that CPUs in several threads queue on (its lock on), a reader that keeps up
- * (`read: all`, no CPU of its own): it takes each datagram as it is queued, so the queue is
- * empty before and after, and the datagram fits (an empty queue admits one of any size).
- * Left out is only what nobody could see: the enqueue and dequeue, under a lock that every
- * CPU would take for every datagram. So CPUs delivering to one socket share nothing but
- * what they read. Counted as the queue's way counts: the cost of queueing, a datagram read
- * on this CPU (in this CPU's counters). Tracepoints and a bad checksum (found only at the
- * read) take the queue's way.
+ * A reader that keeps up (`read: all`, no CPU of its own) takes each datagram as it is
+ * queued, so the queue is empty before and after, and the datagram fits (an empty queue
+ * admits one of any size). Left out is only what nobody could see: the enqueue, the wakeup's
+ * way to the reader and the dequeue; and for a socket that CPUs in several threads queue on
+ * (its lock on), a lock that every CPU would take for every datagram, so they share nothing
+ * but what they read. Counted as the queue's way counts: the cost of queueing, a datagram
+ * read (in this CPU's counters, which are summed with the others). Tracepoints and a bad
+ * checksum (found only at the read) take the queue's way.
  */
 static bool udp_read_at_once(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 {
@@ -229,6 +229,7 @@ static bool udp_read_at_once(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 	h->engine->data_ready(h);
 	count_rcv_mib(sd, sk, family, RXS_MIB_UdpInDatagrams, RXS_MIB_Udp6InDatagrams);
 	h->engine->sock_read(sd, sk, skb->len >= 8 ? skb->len - 8 : 0);
+	skb->sk = sk;
 	rxs_consume_skb(skb);
 	return true;
 }
@@ -275,8 +276,11 @@ int rxs__udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 {
 	if (unlikely(sk->filter) && udp_sk_filter(sk, skb))
 		return -EPERM;
-	if (likely(!rxs__lock_on(&sk->lock)))
+	if (likely(!rxs__lock_on(&sk->lock))) {
+		if (udp_read_at_once(sk, skb))
+			return 0;
 		return udp_queue_rcv_skb(sk, skb);
+	}
 	return udp_queue_rcv_skb_locked(sk, skb);
 }
 
