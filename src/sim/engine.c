@@ -124,16 +124,12 @@ static void learn_own(struct rxs_host *h, const uint8_t *p, uint32_t len, uint64
 	}
 }
 
-/* Frames the host itself sent (its own source MAC) are in two-way captures: they are not
- * received, but a SYN-ACK among them tells which ISN the real host chose, and a connected
- * socket's segments when it connected and how far it sent. */
-static bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
+/* A frame from the host's own MAC, or any frame on lo: learn from it. Out of line, so the
+ * test of every frame in own_frame() saves no registers for this. */
+static RXS_NOINLINE bool own_frame_learn(struct rxs_host *h, struct rxs_traffic *tr, bool lo)
 {
 	const struct rxs_frame *f = &tr->frame;
-	bool lo = tr->dev->cfg.driver == RXS_DRIVER_LOOPBACK;
 
-	if (f->len < 14 || (!lo && memcmp(f->data + 6, tr->dev->cfg.mac, 6)))
-		return false;
 	if (!tr->shadow) {
 		rxs__lock_acquire(&h->sk.tcp_lock);
 		learn_own(h, f->data, f->len, own_time(tr));
@@ -145,6 +141,19 @@ static bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
 	/* A shadow reader waits for its first reader to have learned this far. */
 	__atomic_store_n(&tr->own_last, f->number, __ATOMIC_RELEASE);
 	return true;
+}
+
+/* Frames the host itself sent (its own source MAC) are in two-way captures: they are not
+ * received, but a SYN-ACK among them tells which ISN the real host chose, and a connected
+ * socket's segments when it connected and how far it sent. */
+static RXS_ALWAYS_INLINE bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
+{
+	const struct rxs_frame *f = &tr->frame;
+	bool lo = tr->dev->cfg.driver == RXS_DRIVER_LOOPBACK;
+
+	if (f->len < 14 || (!lo && memcmp(f->data + 6, tr->dev->cfg.mac, 6)))
+		return false;
+	return own_frame_learn(h, tr, lo);
 }
 
 /* Find the source whose frame comes first (the lowest index among equals) and remember it:
