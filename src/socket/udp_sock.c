@@ -92,7 +92,10 @@ static int sock_match(const struct rxs_sock *sk, int family, const uint8_t *dadd
 	}
 	if (a->family != family)
 		return 0;
-	return !memcmp(a->addr, daddr, family == AF_INET ? 4 : 16) ? 2 : 0;
+	/* Constant lengths: compares of a word or two, not a call to memcmp(). */
+	if (family == AF_INET)
+		return !memcmp(a->addr, daddr, 4) ? 2 : 0;
+	return !memcmp(a->addr, daddr, 16) ? 2 : 0;
 }
 
 struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
@@ -108,6 +111,8 @@ struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *
 		if (sk->cfg.port != dport)
 			continue;
 		score = sock_match(sk, family, daddr);
+		if (score == 2)
+			return sk;	/* the first exact one: nothing can beat it */
 		if (score > best_score) {
 			best = sk;
 			best_score = score;
