@@ -357,6 +357,69 @@ static void test_source_opts_size(void **state)
 	}
 }
 
+/*
+ * Records read in bulk, past the reader's 128 KiB buffer many times over: lengths from 0
+ * to 1600, runts (no MAC header), records shorter in the file than on the wire, and every
+ * byte of each frame where the file has it. Frame i is i % 1601 bytes long and filled with
+ * its number; every seventh claims 100 bytes more on the wire than it holds.
+ */
+static void test_pcap_bulk(void **state)
+{
+	enum { N = 3000 };
+	RXS_OPTS(rxs_source_opts, verify, .checksums = RXS_CSUM_VERIFY);	/* bytes as filed */
+	char path[512];
+	uint8_t frame[1601];
+	struct rxs_source_stats st;
+	struct rxs_frame f;
+	rxs_source_t *src;
+	char err[512];
+	FILE *fp;
+	struct buf hdr = { .be = 0 };
+	uint64_t runts = 0, snapped = 0;
+
+	tmp_path(state, path, sizeof(path), "bulk.pcap");
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	pcap_hdr(&hdr, 0xa1b2c3d4, 1);
+	assert_int_equal(fwrite(hdr.d, 1, hdr.n, fp), hdr.n);
+	for (uint32_t i = 0; i < N; i++) {
+		uint32_t rec[4] = { 1700000000u + i / 1000, (i % 1000) * 1000, i % 1601,
+				    i % 1601 + (i % 7 ? 0 : 100) };
+
+		memset(frame, (int)(i & 0xff), sizeof(frame));
+		assert_int_equal(fwrite(rec, 4, 4, fp), 4);
+		assert_int_equal(fwrite(frame, 1, rec[2], fp), rec[2]);
+	}
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(rxs_source_open_pcap(&src, path, &verify, err, sizeof(err)), 0);
+	for (uint32_t i = 0; i < N; i++) {
+		uint32_t len = i % 1601, wire = len + (i % 7 ? 0 : 100);
+
+		assert_int_equal(rxs_source_next(src, &f), 1);
+		assert_int_equal(f.number, i + 1);
+		assert_int_equal(f.ts_ns, (1700000000ull + i / 1000) * 1000000000ull +
+					  (i % 1000) * 1000000ull);
+		if (len < 14) {
+			assert_int_equal(f.flags, RXS_FRAME_F_LINK_TRUNC);
+			assert_int_equal(f.len, 0);
+			runts++;
+			continue;
+		}
+		assert_int_equal(f.len, len);
+		assert_int_equal(f.wire_len, wire);
+		assert_int_equal(f.flags, wire > len ? RXS_FRAME_F_SNAPPED : 0);
+		snapped += wire > len;
+		memset(frame, (int)(i & 0xff), len);
+		assert_memory_equal(f.data, frame, len);
+	}
+	assert_int_equal(rxs_source_next(src, &f), 0);
+	rxs_source_get_stats(src, &st);
+	assert_int_equal(st.frames, N);
+	assert_int_equal(st.link_trunc, runts);
+	assert_int_equal(st.snapped, snapped);
+	rxs_source_close(src);
+}
+
 /* (3) Hostile and unusual files. Each builder writes one file image. */
 static const uint8_t eth64[64] = { PEER, HOST, 0x08, 0x00, IP4 };
 static const uint8_t raw4[20] = { IP4 };
@@ -1410,6 +1473,7 @@ int main(void)
 		cmocka_unit_test(test_link_unsupported),
 		cmocka_unit_test(test_source_opts_size),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_pcap_bulk),
 		cmocka_unit_test(test_gen_udp),
 		cmocka_unit_test(test_gen_tcp),
 		cmocka_unit_test(test_gen_tcp_invalid),

@@ -423,7 +423,8 @@ static int bulk_next(rxs_source_t *src, struct pcap_file *pf, struct rxs_frame *
 	return rxs__link_convert(src, (uint32_t)pf->linktype, rec + REC_HDR, h[2], h[3], f);
 }
 
-static int pcap_file_next(rxs_source_t *src, struct rxs_frame *f)
+/* Everything but the common record: see pcap_file_next(). */
+static RXS_NOINLINE int pcap_file_next_slow(rxs_source_t *src, struct rxs_frame *f)
 {
 	struct pcap_file *pf = src->priv;
 	struct pcap_pkthdr *h;
@@ -447,6 +448,31 @@ static int pcap_file_next(rxs_source_t *src, struct rxs_frame *f)
 	 * fraction (>= 10^9) is kept: it only moves the timestamp forward. */
 	f->ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
 	return rxs__link_convert(src, (uint32_t)pf->linktype, data, h->caplen, h->len, f);
+}
+
+/*
+ * The common record, in a few loads and stores and no call: a plain one (see bulk_next()),
+ * whole in the buffer, an Ethernet frame with its MAC header. Any other goes the general
+ * way, which reads it again from the same place: nothing has moved yet.
+ */
+static int pcap_file_next(rxs_source_t *src, struct rxs_frame *f)
+{
+	struct pcap_file *pf = src->priv;
+	uint32_t h[4];			/* ts_sec, ts_frac, caplen, len, in our byte order */
+	const uint8_t *rec;
+
+	if (unlikely(!pf->bulk || pf->len - pf->pos < REC_HDR ||
+		     pf->linktype != RXS__LT_EN10MB))
+		return pcap_file_next_slow(src, f);
+	rec = pf->buf + pf->pos;
+	memcpy(h, rec, REC_HDR);
+	if (unlikely(((h[0] | h[1]) & 0x80000000u) || h[2] > pf->snaplen || h[2] < ETH_HLEN ||
+		     pf->len - pf->pos - REC_HDR < h[2]))
+		return pcap_file_next_slow(src, f);
+	pf->pos += REC_HDR + h[2];
+	f->number = ++src->number;
+	f->ts_ns = (uint64_t)h[0] * 1000000000u + (uint64_t)h[1] * (pf->nsec ? 1u : 1000u);
+	return eth_frame(src, rec + REC_HDR, h[2], h[3], f);
 }
 
 static void pcap_file_close(rxs_source_t *src)
