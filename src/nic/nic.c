@@ -215,12 +215,10 @@ static void irq_timer(void *obj, uint64_t t)
  * frames pending (0: no frame threshold) or rx_usecs after the first of them; rx_usecs 0
  * interrupts for every frame.
  */
-static void irq_check(struct rxs_rx_queue *rxq, uint64_t t)
+static RXS_NOINLINE void irq_raise(struct rxs_rx_queue *rxq, uint64_t t)
 {
 	const struct rxs_nic_config *c = &rxq->dev->cfg;
 
-	if (rxq->irq_masked || !rxq->irq_pending_frames)
-		return;
 	if (!c->rx_usecs || (c->rx_frames && rxq->irq_pending_frames >= c->rx_frames)) {
 		hard_irq(rxq, t);
 	} else if (!rxq->irq_timer_armed) {
@@ -229,6 +227,14 @@ static void irq_check(struct rxs_rx_queue *rxq, uint64_t t)
 		rxq->dev->host->engine->timer_add(rxq->dev->host, rxq->irq_timer_due, irq_timer,
 						  rxq, RXS_TIMER_SELF_LOCKED);
 	}
+}
+
+/* The check of every frame the NIC writes: while the poll runs, the interrupt is masked. */
+static RXS_ALWAYS_INLINE void irq_check(struct rxs_rx_queue *rxq, uint64_t t)
+{
+	if (rxq->irq_masked || !rxq->irq_pending_frames)
+		return;
+	irq_raise(rxq, t);
 }
 
 /*
