@@ -82,7 +82,8 @@ void rxs__sock_destroy(struct rxs_sock *sk)
 }
 
 /* Does @sk, bound to its address, take datagrams for @daddr? 2 exact, 1 wildcard, 0 no. */
-static int sock_match(const struct rxs_sock *sk, int family, const uint8_t *daddr)
+static RXS_ALWAYS_INLINE int sock_match(const struct rxs_sock *sk, int family,
+					  const uint8_t *daddr)
 {
 	const struct rxs_addr *a = &sk->cfg.local;
 
