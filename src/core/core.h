@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "internal.h"
 #include "netdevice/netdevice.h"
 #include "rxsim/hooks.h"
 #include "skb/skb.h"
@@ -30,8 +31,20 @@ struct rxs_netns_core {
 
 /* ---- core (netif_receive_skb and below): takes ownership of @skb always ---- */
 void rxs__netif_receive_skb(struct rxs_sk_buff *skb);
-/* eth_type_trans(): skb->protocol from the Ethernet header, which it pulls. */
-void rxs__eth_type_trans(struct rxs_sk_buff *skb);
+/* eth_type_trans(): skb->protocol from the Ethernet header, which it pulls. Inline: the
+ * driver's poll runs it on every frame, for a few stores. */
+static inline void rxs__eth_type_trans(struct rxs_sk_buff *skb)
+{
+	uint16_t proto;
+
+	skb->mac_header = (uint16_t)(skb->data - skb->head);
+	proto = rxs__get_be16(skb->data + 12);
+	rxs__skb_pull(skb, 14);
+	/* Values below 0x600 are 802.3 lengths: the kernel calls such frames ETH_P_802_3/2,
+	 * for which a host has no handler. Keep the raw value; it matches no handler either. */
+	skb->protocol = proto;
+	rxs_skb_reset_network_header(skb);
+}
 /* bpf_hooks.c: do_xdp_generic() and sch_handle_ingress() with the device's program. Take
  * ownership of @skb; return the skb to go on with, or NULL when its life ended there. */
 struct rxs_sk_buff *rxs__do_xdp_generic(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb);

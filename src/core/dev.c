@@ -11,19 +11,6 @@
 #define ETH_P_8021AD 0x88a8
 #define VLAN_VID_MASK 0x0fff
 
-void rxs__eth_type_trans(struct rxs_sk_buff *skb)
-{
-	uint16_t proto;
-
-	skb->mac_header = (uint16_t)(skb->data - skb->head);
-	proto = rxs__get_be16(skb->data + 12);
-	rxs__skb_pull(skb, ETH_HLEN);
-	/* Values below 0x600 are 802.3 lengths: the kernel calls such frames ETH_P_802_3/2,
-	 * for which a host has no handler. Keep the raw value; it matches no handler either. */
-	skb->protocol = proto;
-	rxs_skb_reset_network_header(skb);
-}
-
 static bool eth_type_vlan(uint16_t proto)
 {
 	return proto == ETH_P_8021Q || proto == ETH_P_8021AD;
