@@ -403,7 +403,7 @@ dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint64_t t, uin
 	desc.fill = fill;
 	memcpy(head + RXS_NET_SKB_PAD, f->data, f->len);
 	memcpy(rxs__skb_data_desc(d), &desc, sizeof(desc));
-	rxs__ring_put(rxq->ring, d);	/* free: checked by the caller */
+	rxs__ring_put_room_known(rxq->ring, d);	/* the caller's test saw room */
 	rxq->irq_pending_frames++;
 	irq_check(rxq, t);
 	return 0;

@@ -61,19 +61,26 @@ static inline bool rxs__ring_has_room(rxs_ring_t *r)
 	return rxs__ring_put_room(r, r->next_to_use);
 }
 
+/* Put @p where rxs__ring_has_room() just said there is room: only the consumer moves
+ * meanwhile, and it only makes more. */
+static inline void rxs__ring_put_room_known(rxs_ring_t *r, void *p)
+{
+	unsigned int use = r->next_to_use;
+
+	r->slots[use & r->mask] = p;
+	rxs__ring_store_release(&r->next_to_use, use + 1);
+	r->enqueued++;
+}
+
 /* The public calls carry skbs; the driver's ring carries the buffers the NIC filled (the
  * poll builds the skbs around them, as napi_build_skb() does). Same ring, same rules. */
 static inline int rxs__ring_put(rxs_ring_t *r, void *p)
 {
-	unsigned int use = r->next_to_use;
-
-	if (!rxs__ring_put_room(r, use)) {
+	if (!rxs__ring_put_room(r, r->next_to_use)) {
 		r->full++;
 		return -ENOBUFS;
 	}
-	r->slots[use & r->mask] = p;
-	rxs__ring_store_release(&r->next_to_use, use + 1);
-	r->enqueued++;
+	rxs__ring_put_room_known(r, p);
 	return 0;
 }
 
