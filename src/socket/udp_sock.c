@@ -220,7 +220,7 @@ static int udp_queue_rcv_skb(struct rxs_sock *sk, struct rxs_sk_buff *skb)
  * read (in this CPU's counters, which are summed with the others). Tracepoints and a bad
  * checksum (found only at the read) take the queue's way.
  */
-static bool udp_read_at_once(struct rxs_sock *sk, struct rxs_sk_buff *skb)
+static RXS_ALWAYS_INLINE bool udp_read_at_once(struct rxs_sock *sk, struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sk->host;
