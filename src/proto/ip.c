@@ -404,7 +404,7 @@ rpfilter:
 
 /* ip_local_deliver_finish(): past the IP header to the handler in inet_protos, rxsim's
  * own (UDP, TCP, ICMP) or a user's (rxs_inet_add_protocol): IP names none of them. */
-static void ip_local_deliver(struct rxs_sk_buff *skb)
+static RXS_ALWAYS_INLINE void ip_local_deliver(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
