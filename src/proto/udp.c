@@ -29,8 +29,9 @@ static const struct udp_mibs udp6_mibs = {
 	RXS_MIB_Udp6IgnoredMulti, RXS_MIB_Udp6RcvbufErrors,
 };
 
-uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
-		      uint32_t len)
+/* Inlined into udp_rcv(), which sums every datagram. */
+static RXS_ALWAYS_INLINE uint16_t l4_csum(const struct rxs_inet_cb *cb, uint8_t proto,
+					  const uint8_t *l4, uint32_t len)
 {
 	/* The pseudo-header's 16-bit words, added as numbers: the one's complement sum does
 	 * not depend on how its words are grouped, so this folds to what summing the header's
@@ -45,6 +46,12 @@ uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t
 		sum = rxs__csum_partial(cb->daddr, 16, sum);
 	}
 	return rxs__csum_fold(rxs__csum_partial(l4, len, sum));
+}
+
+uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
+		      uint32_t len)
+{
+	return l4_csum(cb, proto, l4, len);
 }
 
 /*
@@ -121,7 +128,7 @@ static void udp_rcv(struct rxs_sk_buff *skb, const struct udp_mibs *m)
 	rxs__skb_trim(skb, ulen);
 	dport = rxs__get_be16(skb->data + 2);
 	csum_bad = (cb->family == AF_INET6 || rxs__get_be16(skb->data + 6)) &&
-		   rxs__l4_csum(cb, IPPROTO_UDP, skb->data, ulen);
+		   l4_csum(cb, IPPROTO_UDP, skb->data, ulen);
 	RXS_UDP_SKB_CB(skb)->csum_bad = csum_bad;
 	if (cb->route != RXS_RTN_LOCAL) {
 		udp_mcast_deliver(skb, dport, m);
