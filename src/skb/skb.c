@@ -364,7 +364,7 @@ struct rxs_sk_buff *rxs_skb_clone(struct rxs_sk_buff *skb)
 }
 
 /* Return @skb's header and buffer; @owner as for data_put(). */
-static void skb_release(struct rxs_sk_buff *skb, struct rxs_skb_pool *owner)
+static RXS_ALWAYS_INLINE void skb_release(struct rxs_sk_buff *skb, struct rxs_skb_pool *owner)
 {
 	struct rxs_skb_pool *pool = skb->pool;
 
