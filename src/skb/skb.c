@@ -286,7 +286,7 @@ static RXS_ALWAYS_INLINE struct rxs_sk_buff *header_get(struct rxs_skb_pool *poo
 	return skb;
 }
 
-struct rxs_skb_data *rxs__skb_data_alloc(struct rxs_skb_pool *pool, unsigned int size)
+struct rxs_skb_data *rxs__skb_data_alloc_slow(struct rxs_skb_pool *pool, unsigned int size)
 {
 	if (size > RXS_SKB_LARGE_BUF - RXS_NET_SKB_PAD)
 		return NULL;

@@ -103,9 +103,28 @@ void rxs__skb_pool_destroy(struct rxs_skb_pool *pool);
 /* An skb with room for @size bytes after RXS_NET_SKB_PAD of headroom, len 0; NULL on ENOMEM. */
 struct rxs_sk_buff *rxs__skb_alloc(struct rxs_skb_pool *pool, unsigned int size);
 
+/* rxs__skb_data_alloc() in every case: the pool of a threaded engine, a large buffer, an
+ * empty free list. */
+struct rxs_skb_data *rxs__skb_data_alloc_slow(struct rxs_skb_pool *pool, unsigned int size);
+
 /* A data buffer with room for @size bytes after RXS_NET_SKB_PAD of headroom, from the calling
- * thread's pool: what a NIC DMAs into before there is an skb. NULL on ENOMEM. */
-struct rxs_skb_data *rxs__skb_data_alloc(struct rxs_skb_pool *pool, unsigned int size);
+ * thread's pool: what a NIC DMAs into before there is an skb. NULL on ENOMEM. Inline for the
+ * common buffer, a small one off the free list of a pool that one thread has. */
+static inline struct rxs_skb_data *rxs__skb_data_alloc(struct rxs_skb_pool *pool,
+							unsigned int size)
+{
+	struct rxs_skb_data *d = pool->free_small;
+
+	if (__builtin_expect(pool->mt || !d || size > RXS_SKB_SMALL_BUF - RXS_NET_SKB_PAD, 0))
+		return rxs__skb_data_alloc_slow(pool, size);
+	pool->free_small = d->next;
+	/* The next one was freed on another CPU, likely: start pulling it over now. */
+	if (d->next)
+		__builtin_prefetch(d->next, 1);
+	d->next = NULL;
+	d->dataref = 1;
+	return d;
+}
 /* Where @d's bytes begin (its headroom first). */
 static inline uint8_t *rxs__skb_data_head(struct rxs_skb_data *d)
 {
