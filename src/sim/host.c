@@ -614,6 +614,7 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 	h->jiffy_offset_ns = (h->jiffy_ns - sc->host.tick_ns % h->jiffy_ns) % h->jiffy_ns;
 	h->ncpus = sc->host.cpus ? sc->host.cpus : 1;
 	h->cpus = rxs__calloc(h->ncpus, sizeof(*h->cpus));
+	h->pool.cpus = h->cpus;
 	h->devs = rxs__calloc(sc->nnics + count_vlans(sc) + 1, sizeof(*h->devs));
 	h->sk.socks = rxs__calloc(sc->nsockets ? sc->nsockets : 1, sizeof(*h->sk.socks));
 	if (!h->cpus || !h->devs || !h->sk.socks)

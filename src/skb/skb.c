@@ -63,6 +63,7 @@ void rxs__skb_pool_init_mt(struct rxs_skb_pool *pool, struct rxs_skb_pool *home,
 	if (pool != home)
 		memset(pool, 0, sizeof(*pool));
 	pool->host = home->host;
+	pool->cpus = home->cpus;
 	pool->home = home;
 	pool->lock = *lock;
 	pool->mt = true;

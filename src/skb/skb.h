@@ -62,6 +62,7 @@ struct rxs_skb_pool {
 	rxs_skb_free_cb on_free;		/* the host pool's is everyone's */
 	void *on_free_ctx;
 	void *host;				/* back pointer for counters that need it */
+	void *cpus;				/* the host's per-CPU state, for rxs__skb_sd() */
 	/* The threaded engine (NULL and off otherwise): the host's pool, the lock whose
 	 * holder owns it (the engine's host lock), and the remote lists. */
 	struct rxs_skb_pool *home;
