@@ -244,25 +244,6 @@ static inline void data_put(struct rxs_skb_data *d, struct rxs_skb_pool *owner)
 	}
 }
 
-/*
- * Zero an skb's fields up to cb, unrolled into plain stores (GCC makes six of 16 bytes and
- * one of 8). Not memset(): for these 104 bytes GCC emits rep stosq, whose start-up cost
- * perf put at 5% of a packet's time, and it turns a plain loop back into that memset().
- */
-#if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("no-tree-loop-distribute-patterns")))
-#endif
-static RXS_ALWAYS_INLINE void skb_zero_fields(struct rxs_sk_buff *skb)
-{
-	typedef uint64_t word __attribute__((may_alias));
-	word *w = (word *)skb;
-
-	_Static_assert(offsetof(struct rxs_sk_buff, cb) % sizeof(word) == 0, "whole words");
-#pragma GCC unroll 16
-	for (size_t i = 0; i < offsetof(struct rxs_sk_buff, cb) / sizeof(word); i++)
-		w[i] = 0;
-}
-
 static RXS_ALWAYS_INLINE struct rxs_sk_buff *header_get(struct rxs_skb_pool *pool)
 {
 	struct rxs_sk_buff *skb = pool->free_skbs;
@@ -275,15 +256,7 @@ static RXS_ALWAYS_INLINE struct rxs_sk_buff *header_get(struct rxs_skb_pool *poo
 		skb = rxs__malloc(sizeof(*skb));
 	if (!skb)
 		return NULL;
-	skb_zero_fields(skb);
-	skb->pool = pool;
-	skb->shared = NULL;
-	skb->counted = false;
-	skb->cloned = false;
-	skb->oif = 0;
-	skb->mac_header = skb->network_header = skb->transport_header = 0xffff;
-	pool->stats.allocated++;
-	pool->stats.in_use++;
+	rxs__skb_header_init(pool, skb);
 	return skb;
 }
 
@@ -299,17 +272,13 @@ void rxs__skb_data_free(struct rxs_skb_data *d)
 	data_put(d, rxs__this_pool);
 }
 
-struct rxs_sk_buff *rxs__skb_build(struct rxs_skb_pool *pool, struct rxs_skb_data *d)
+struct rxs_sk_buff *rxs__skb_build_slow(struct rxs_skb_pool *pool, struct rxs_skb_data *d)
 {
 	struct rxs_sk_buff *skb = header_get(alloc_pool(pool));
 
 	if (!skb)
 		return NULL;
-	skb->shared = d;
-	skb->head = d->bytes;
-	skb->data = d->bytes + RXS_NET_SKB_PAD;
-	skb->tail = RXS_NET_SKB_PAD;
-	skb->end = d->size;
+	rxs__skb_build_around(skb, d);
 	return skb;
 }
 
