@@ -53,7 +53,7 @@ int rxs__get_rps_cpu(const struct rxs_netdev *dev, unsigned int q, uint32_t hash
 }
 
 /* get_rps_cpu() for a queue with an rps_cpus map. Out of line, so that a queue without one
- * (the common case) is told in rps_target()'s few loads, without a call. */
+ * (the common case) is told in rxs__rps_map_on()'s few loads, without a call. */
 static RXS_NOINLINE int rps_map_target(struct rxs_sk_buff *skb, struct rxs_netdev *dev,
 				       unsigned int q)
 {
@@ -69,18 +69,15 @@ static RXS_NOINLINE int rps_map_target(struct rxs_sk_buff *skb, struct rxs_netde
 
 static RXS_ALWAYS_INLINE int rps_target(struct rxs_sk_buff *skb)
 {
-	struct rxs_netdev *dev = skb->dev;
-	unsigned int q = skb->queue_mapping ? skb->queue_mapping - 1u : 0;
-
-	if (!dev || q >= RXS_MAX_QUEUES || !dev->cfg.rps_cpus[q])
+	if (!rxs__rps_map_on(skb))
 		return -1;
-	return rps_map_target(skb, dev, q);
+	return rps_map_target(skb, skb->dev, skb->queue_mapping ? skb->queue_mapping - 1u : 0);
 }
 
-void rxs__netif_receive_skb_internal(struct rxs_sk_buff *skb)
+void rxs__netif_receive_skb_rps(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
-	int cpu = rps_target(skb);
+	int cpu = rps_map_target(skb, skb->dev, skb->queue_mapping ? skb->queue_mapping - 1u : 0);
 
 	if (cpu < 0) {
 		rxs__netif_receive_skb(skb);

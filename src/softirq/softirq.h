@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/core.h"
 #include "netdevice/netdevice.h"
 #include "rxsim/softirq.h"
 #include "skb/skb.h"
@@ -52,9 +53,27 @@ uint32_t rxs__gro_held(const struct rxs_gro *gro);
 void rxs__gro_purge(struct rxs_gro *gro);
 
 /* ---- RPS (src/softirq/rps.c) ---- */
+/* Whether @skb's RX queue has an rps_cpus map (get_rps_cpu()'s rxqueue->rps_map). */
+static inline bool rxs__rps_map_on(const struct rxs_sk_buff *skb)
+{
+	const struct rxs_netdev *dev = skb->dev;
+	unsigned int q = skb->queue_mapping ? skb->queue_mapping - 1u : 0;
+
+	return dev && q < RXS_MAX_QUEUES && dev->cfg.rps_cpus[q];
+}
+/* netif_receive_skb_internal() for a queue with a map: to the backlog of the RPS CPU (the
+ * current one included), or __netif_receive_skb when get_rps_cpu() finds none. */
+void rxs__netif_receive_skb_rps(struct rxs_sk_buff *skb);
 /* netif_receive_skb_internal(): to the backlog of the RPS CPU (the current one included)
- * when @skb's queue has an rps_cpus map, else __netif_receive_skb. Takes ownership. */
-void rxs__netif_receive_skb_internal(struct rxs_sk_buff *skb);
+ * when @skb's queue has an rps_cpus map, else __netif_receive_skb. Takes ownership. Inline:
+ * most queues have no map, and every skb asks. */
+static inline void rxs__netif_receive_skb_internal(struct rxs_sk_buff *skb)
+{
+	if (rxs__rps_map_on(skb))
+		rxs__netif_receive_skb_rps(skb);
+	else
+		rxs__netif_receive_skb(skb);
+}
 /* netif_rx(): to the backlog of the RPS CPU, or of @skb->cpu. Takes ownership. 0 or -ENOBUFS. */
 int rxs__netif_rx(struct rxs_sk_buff *skb, uint64_t t);
 /* get_rps_cpu(): the CPU of @hash in queue @q's rps_cpus, or -1 (no map, or hash 0). */
