@@ -242,6 +242,109 @@ static void test_syn_flood_no_alloc(void **state)
 	rxs_host_destroy(h);
 }
 
+/* A SYN from 10.0.0.1:@sport to 10.0.0.2:80 carrying the @optlen option bytes @opt. */
+static void fr_syn(struct fr *f, uint16_t sport, const uint8_t *opt, unsigned int optlen)
+{
+	unsigned int tlen = 20 + optlen;
+	uint8_t *th;
+
+	fr_eth(f, fr_host_mac, false, 0, FR_ETH_P_IP);
+	fr_ip(f, FR_PEER_IP, FR_HOST_IP, IPPROTO_TCP, 1, 0x4000, (uint16_t)tlen);
+	th = f->d + f->l4;
+	memset(th, 0, tlen);
+	fr_put16(th, sport);
+	fr_put16(th + 2, 80);
+	fr_put16(th + 6, 5000);
+	th[12] = (uint8_t)((tlen / 4) << 4);
+	th[13] = 0x02;
+	fr_put16(th + 14, 64240);
+	memcpy(th + 20, opt, optlen);
+	fr_put16(th + 16, fr_fold(fr_sum(th, tlen, fr_sum(f->d + f->l3 + 12, 8, 0) + 6 + tlen)));
+}
+
+/* What a transmit callback sees of the SYN-ACKs: the IP bytes, and every checksum valid. */
+struct synack_seen {
+	unsigned int frames;
+	uint64_t octets;
+};
+
+static void on_synack(void *ctx, const uint8_t *f, uint32_t len, uint64_t t)
+{
+	struct synack_seen *seen = ctx;
+	const uint8_t *ip = f + 14, *th = ip + 20;
+	unsigned int tlen = len - 14 - 20;
+
+	(void)t;
+	assert_int_equal(fr_get16(ip + 2), len - 14);
+	assert_int_equal(fr_fold(fr_sum(ip, 20, 0)), 0);
+	assert_int_equal(fr_fold(fr_sum(th, tlen, fr_sum(ip + 12, 8, 0) + 6 + tlen)), 0);
+	assert_int_equal(th[13], 0x12);
+	seen->frames++;
+	seen->octets += len - 14;
+}
+
+/* A SYN-ACK nobody sees (no rule, hook, tap, callback or capture) is never built, only
+ * counted: each counter must be what a host with a transmit callback counts for the one it
+ * builds, whatever options the SYN asked for (the SYN-ACK's length follows them). */
+static const struct {
+	int line;
+	uint8_t opt[20];
+	unsigned int optlen, synack_len;	/* the SYN-ACK's IP length */
+} synack_cases[] = {
+	{ __LINE__, { 0 }, 0, 44 },
+	{ __LINE__, { 2, 4, 5, 180 }, 4, 44 },
+	/* Linux's SYN: MSS, SACK permitted, timestamps, NOP, window scale. */
+	{ __LINE__, { 2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7 }, 20, 60 },
+	{ __LINE__, { 2, 4, 5, 180, 1, 1, 4, 2 }, 8, 48 },		/* SACK only */
+	{ __LINE__, { 1, 3, 3, 7 }, 4, 48 },				/* window scale only */
+	{ __LINE__, { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0 }, 12, 56 },	/* timestamps only */
+};
+
+static void test_synack_unseen_counts(void **state)
+{
+	static const struct tcp_case c = { __LINE__, 4, 0, 2, 0, 0, RXS_APP_NEVER };
+	enum { NSYN = 50 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(synack_cases) / sizeof(synack_cases[0]); i++) {
+		static struct tx_log log;
+		struct synack_seen seen = { 0 };
+		uint64_t mib[2][4];
+
+		for (int watched = 0; watched <= 1; watched++) {
+			rxs_host_t *h = tcp_host(&c, &log);
+			struct fr f;
+
+			assert_int_equal(rxs_tx_set_cb(h, watched ? on_synack : NULL, &seen), 0);
+			for (unsigned int k = 0; k < NSYN; k++) {
+				fr_syn(&f, (uint16_t)(30000 + k), synack_cases[i].opt,
+				       synack_cases[i].optlen);
+				fr_inject(h, &f, k * 10000);
+			}
+			assert_int_equal(rxs_host_run_until(h, NSYN * 10000), 0);
+			mib[watched][0] = FR_MIB(h, TcpOutSegs);
+			mib[watched][1] = FR_MIB(h, IpOutRequests);
+			mib[watched][2] = FR_MIB(h, IpOutTransmits);
+			mib[watched][3] = FR_MIB(h, IpExtOutOctets);
+			if (rxs_tx_frames(h) != NSYN)
+				fail_msg("case at line %d: %llu frames sent", synack_cases[i].line,
+					 (unsigned long long)rxs_tx_frames(h));
+			fr_conserved(h);
+			rxs_host_destroy(h);
+		}
+		if (memcmp(mib[0], mib[1], sizeof(mib[0])) || seen.frames != NSYN ||
+		    seen.octets != NSYN * synack_cases[i].synack_len ||
+		    mib[0][3] != seen.octets)
+			fail_msg("case at line %d: unseen %llu %llu %llu %llu, seen %llu %llu %llu "
+				 "%llu, %u frames of %llu bytes", synack_cases[i].line,
+				 (unsigned long long)mib[0][0], (unsigned long long)mib[0][1],
+				 (unsigned long long)mib[0][2], (unsigned long long)mib[0][3],
+				 (unsigned long long)mib[1][0], (unsigned long long)mib[1][1],
+				 (unsigned long long)mib[1][2], (unsigned long long)mib[1][3],
+				 seen.frames, (unsigned long long)seen.octets);
+	}
+}
+
 /* reqsk_timer_handler(): SYN-ACK resent at 1, 3, 7, 15, 31 s; the request dies at 63 s. */
 static void test_synack_timer(void **state)
 {
@@ -935,6 +1038,7 @@ int main(void)
 		cmocka_unit_test(test_syn_queue_edges),
 		cmocka_unit_test(test_syn_flood_no_alloc),
 		cmocka_unit_test(test_synack_timer),
+		cmocka_unit_test(test_synack_unseen_counts),
 		cmocka_unit_test(test_final_ack_overflow),
 		cmocka_unit_test(test_resets),
 		cmocka_unit_test(test_established_data),

@@ -243,28 +243,34 @@ static void ip_output(struct rxs_sk_buff *skb)
 		ip_finish_output(skb);
 }
 
+void rxs__ip_output_unseen(struct rxs_softnet_data *sd, const struct rxs_out *o,
+			   unsigned int l4len)
+{
+	struct rxs_tx *tx = sd->host->inet.tx;
+	bool v6 = o->family == AF_INET6;
+	unsigned int iplen = 20 + l4len;
+	unsigned int nfrags = out_nfrags(v6, o->proto, iplen, out_mtu(o->dev));
+
+	if (!(v6 && o->local_out))
+		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
+	if (!v6)
+		count_transmit(sd, iplen, nfrags);
+	else
+		count_transmit6(sd, 40 + l4len);
+	if (tx)
+		tx->frames += nfrags;
+}
+
 bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const uint8_t *l4,
 		    unsigned int l4len)
 {
-	struct rxs_host *h = sd->host;
 	struct rxs_sk_buff *skb;
 	bool v6 = o->family == AF_INET6;
 
 	/* Without rules, users' functions at the output hooks and anyone watching, the outcome
 	 * is only the counters: skip building the packet (SYN floods send a SYN-ACK per SYN). */
-	if (!h->nf.rules && !h->nf.nnf[RXS_NF_INET_LOCAL_OUT] &&
-	    !h->nf.nnf[RXS_NF_INET_POST_ROUTING] && !h->ntaps && !rxs__tx_wanted(h->inet.tx)) {
-		unsigned int iplen = 20 + l4len;
-		unsigned int nfrags = out_nfrags(v6, o->proto, iplen, out_mtu(o->dev));
-
-		if (!(v6 && o->local_out))
-			rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
-		if (!v6)
-			count_transmit(sd, iplen, nfrags);
-		else
-			count_transmit6(sd, 40 + l4len);
-		if (h->inet.tx)
-			h->inet.tx->frames += nfrags;
+	if (!rxs__ip_out_seen(sd->host)) {
+		rxs__ip_output_unseen(sd, o, l4len);
 		return true;
 	}
 	skb = out_skb(sd, o, l4, l4len);

@@ -63,6 +63,20 @@ static inline bool rxs__tx_wanted(const struct rxs_tx *tx)
 void rxs__tx_frame(struct rxs_host *h, const struct rxs_netdev *dev, const uint8_t *f,
 		   uint32_t len, uint64_t now);
 
+/* Whether anyone sees the packets the host sends: rules or users' functions at the output
+ * hooks, a tap or a transmit callback or capture. Without them a packet out is only its
+ * counters (rxs__ip_output_unseen()), and its sender may skip building it. */
+static inline bool rxs__ip_out_seen(const struct rxs_host *h)
+{
+	return h->nf.rules || h->nf.nnf[RXS_NF_INET_LOCAL_OUT] ||
+	       h->nf.nnf[RXS_NF_INET_POST_ROUTING] || h->ntaps || rxs__tx_wanted(h->inet.tx);
+}
+
+/* rxs__ip_output() of a packet of @l4len transport bytes that nobody sees
+ * (!rxs__ip_out_seen()): what counts it, and nothing else. */
+void rxs__ip_output_unseen(struct rxs_softnet_data *sd, const struct rxs_out *o,
+			   unsigned int l4len);
+
 /* __ip_local_out() and ip_output(): LOCAL_OUT, IpOutRequests, POST_ROUTING, the device.
  * @l4 is the transport header and payload, its checksum set (or @o->csum_at says where to
  * set it, the field zero). false when LOCAL_OUT took it

@@ -1,8 +1,10 @@
 /* tcp_output.c - what the host sends back: SYN-ACKs, ACKs and RSTs.
  *
  * The segment is built as the kernel would put it on the wire (TCP with options and
- * checksums, the TCP one summed by the output path only if anyone will see the packet), counted where tcp_transmit_skb counts it (TcpOutSegs, TcpOutRsts), and handed
- * to the IP output path (ip_output.c: OUTPUT and POSTROUTING hooks, IpOutRequests, --tx).
+ * checksums, the TCP one summed by the output path), counted where tcp_transmit_skb counts
+ * it (TcpOutSegs, TcpOutRsts), and handed to the IP output path (ip_output.c: OUTPUT and
+ * POSTROUTING hooks, IpOutRequests, --tx). Only if anyone will see it: else (no output
+ * rules, taps, --tx) it is only counted.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -78,8 +80,13 @@ static void tx_segment(struct rxs_softnet_data *sd, struct rxs_host *h, const st
 		.send_skb = s->send_skb,
 	};
 
-	(void)h;
 	rxs__mib_inc(sd, RXS_MIB_TcpOutSegs);	/* tcp_transmit_skb: before IP and netfilter */
+	/* A segment nobody sees is only counted: its header is never read (a SYN flood answers
+	 * every SYN). */
+	if (!rxs__ip_out_seen(h)) {
+		rxs__ip_output_unseen(sd, &o, tcplen);
+		return;
+	}
 	rxs__put_be16(th, s->t->dport);
 	rxs__put_be16(th + 2, s->t->sport);
 	rxs__put_be32(th + 4, s->seq);
