@@ -71,7 +71,16 @@ int rxs__tcp_parse(const struct rxs_sk_buff *skb, struct rxs_tcp_cb *tcb,
 	tcb->payload = skb->len - tcb->doff;
 	/* end_seq counts SYN and FIN as one each, as TCP_SKB_CB(skb)->end_seq does. */
 	tcb->end_seq = tcb->seq + tcb->payload + !!(tcb->flags & TH_SYN) + !!(tcb->flags & TH_FIN);
-	parse_options(th + 20, tcb->doff - 20u, opts);
+	/* tcp_parse_aligned_timestamp(): a connection's segments mostly carry NOP, NOP and a
+	 * timestamp, nothing else, which one word tells; anything else is walked. */
+	if (tcb->doff == 32 && rxs__get_be32(th + 20) == (TCPOPT_NOP << 24 | TCPOPT_NOP << 16 |
+							  TCPOPT_TIMESTAMP << 8 | 10)) {
+		opts->saw_tstamp = true;
+		opts->tsval = rxs__get_be32(th + 24);
+		opts->tsecr = rxs__get_be32(th + 28);
+	} else {
+		parse_options(th + 20, tcb->doff - 20u, opts);
+	}
 	tcb->saw_tstamp = opts->saw_tstamp;
 	tcb->tsval = opts->tsval;
 	tcb->tsecr = opts->tsecr;
