@@ -229,6 +229,31 @@ static bool conn_request_admit(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 	return true;
 }
 
+/* inet_reqsk_alloc() and tcp_openreq_init(): the request of the SYN @skb, every field but
+ * the window's three (tcp_openreq_init_rwin()) and ts_off set one by one, as the kernel's
+ * are: the request is not zeroed first (a SYN flood builds one a SYN), so a field added to
+ * struct rxs_reqsk is set here too. */
+static void reqsk_init(struct rxs_reqsk *req, struct rxs_sock *sk, const struct rxs_sk_buff *skb,
+		       const struct rxs_tcp_cb *tcb, const struct rxs_tcp_opts *opts)
+{
+	req->node.next = NULL;
+	rxs__tcp_tuple_of(skb, &req->node.t);
+	req->node.kind = RXS_EH_REQ;
+	req->listener = sk;
+	req->rcv_isn = tcb->seq;
+	req->snt_isn = 0;
+	req->opts = *opts;
+	if (!opts->saw_mss)
+		req->opts.mss = 536;	/* TCP_MSS_DEFAULT */
+	req->num_retrans = req->num_timeout = 0;
+	req->acked = req->dead = false;
+	req->timeout = TCP_TIMEOUT_INIT_NS;
+	req->snt_synack = rxs__skb_sd(skb)->now;
+	memcpy(req->peer_mac, rxs_skb_mac_header(skb) + 6, 6);
+	req->dev = skb->dev;
+	req->cpu = skb->cpu;
+}
+
 /* tcp_conn_request(): answer a SYN with a SYN-ACK, from a request sock or a cookie. The SYN
  * itself is consumed either way (tcp_rcv_state_process consumes it). The request is built on
  * the stack and kept (allocated) only when it is queued: a cookie keeps no state, so a SYN
@@ -246,19 +271,7 @@ static void conn_request(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 		rxs_consume_skb(skb);
 		return;
 	}
-	memset(req, 0, sizeof(*req));
-	rxs__tcp_tuple_of(skb, &req->node.t);
-	req->node.kind = RXS_EH_REQ;
-	req->listener = sk;
-	req->dev = skb->dev;
-	req->cpu = skb->cpu;
-	memcpy(req->peer_mac, rxs_skb_mac_header(skb) + 6, 6);
-	req->rcv_isn = tcb->seq;
-	req->opts = *opts;
-	if (!opts->saw_mss)
-		req->opts.mss = 536;	/* TCP_MSS_DEFAULT */
-	req->timeout = TCP_TIMEOUT_INIT_NS;
-	req->snt_synack = sd->now;
+	reqsk_init(req, sk, skb, tcb, opts);
 	/* tcp_rsk(req)->ts_off: the captured host's when its SYN-ACK was seen already. */
 	if (!rxs__ts_hint(h, &req->node.t, &req->ts_off))
 		req->ts_off = 0;
@@ -415,14 +428,14 @@ embryonic_reset:
 	req_discard(sk, skb, flg & TH_RST ? RXS_DROP_TCP_RESET : RXS_DROP_TCP_LISTEN_OVERFLOW);
 }
 
-/* cookie_v4_check(): an ACK to a listener may carry a cookie. NULL: not a cookie ACK (the
- * listener goes on with the segment); otherwise the skb was taken care of. */
-static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
+/* cookie_v4_check(): an ACK (its tuple @t) to a listener may carry a cookie. false: not a
+ * cookie ACK (the listener goes on with the segment); otherwise the skb was taken care of. */
+static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb,
+			 const struct rxs_tcp_tuple *t)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
 	uint64_t now_j = rxs__jiffies(h, sd->now), last = sk->tcp.last_overflow;
-	struct rxs_tcp_tuple t;
 	struct rxs_reqsk req;
 	struct rxs_sock *child;
 	uint32_t hint;
@@ -436,9 +449,8 @@ static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 	if (!last || now_j + h->hz < last ||
 	    now_j > last - 1 + 120 * (uint64_t)h->hz)
 		return false;
-	rxs__tcp_tuple_of(skb, &t);
-	valid = rxs__cookie_check(h, &t, tcb->seq, tcb->ack_seq, sd->now) != 0 ||
-		(rxs__isn_hint(h, &t, &hint) && tcb->ack_seq == hint + 1);
+	valid = rxs__cookie_check(h, t, tcb->seq, tcb->ack_seq, sd->now) != 0 ||
+		(rxs__isn_hint(h, t, &hint) && tcb->ack_seq == hint + 1);
 	if (!valid) {
 		rxs__mib_inc(sd, RXS_MIB_TcpExtSyncookiesFailed);
 		return false;
@@ -447,13 +459,13 @@ static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 	/* cookie_v4_check() rebuilds the request: the window again from the listener, its
 	 * options from what the ACK's timestamp encodes (none without one). */
 	memset(&req, 0, sizeof(req));
-	req.node.t = t;
+	req.node.t = *t;
 	req.rcv_isn = tcb->seq - 1;
 	req.snt_isn = tcb->ack_seq - 1;
 	req.opts.saw_tstamp = tcb->saw_tstamp;
 	req.opts.wscale_ok = req.opts.sack_ok = tcb->saw_tstamp;
 	req.num_retrans = 1;	/* no RTT sample from a cookie */
-	rxs__tcp_openreq_init_rwin(sk, &req, dev_advmss(skb->dev, t.family));
+	rxs__tcp_openreq_init_rwin(sk, &req, dev_advmss(skb->dev, t->family));
 	child = syn_recv_sock(sd, sk, skb, &req);
 	if (!child) {
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_LISTEN_OVERFLOW);
@@ -463,14 +475,14 @@ static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 	return true;
 }
 
-/* tcp_rcv_state_process() in LISTEN. */
+/* tcp_rcv_state_process() in LISTEN, for the segment of tuple @t. */
 static void listen_rcv(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb,
-		       const struct rxs_tcp_opts *opts)
+		       const struct rxs_tcp_opts *opts, const struct rxs_tcp_tuple *t)
 {
 	RXS_TRACE_STAGE(rxs__skb_sd(skb), rxs__skb_sd(skb)->now, skb, "tcp_v4_rcv",
 			"listener %s: SYN queue %u, accept queue %u, backlog %u", sk->cfg.name,
 			sk->tcp.qlen, sk->tcp.ack_backlog, sk->tcp.max_ack_backlog);
-	if (!(tcb->flags & TH_SYN) && cookie_check(sk, skb, tcb))
+	if (!(tcb->flags & TH_SYN) && cookie_check(sk, skb, tcb, t))
 		return;
 	if (tcb->flags & TH_ACK) {
 		/* An ACK for no connection we know: reset it. */
@@ -563,7 +575,7 @@ static void tcp_rcv_locked(struct rxs_sk_buff *skb)
 	if (sk) {
 		if (tcp_filter(sk, skb, &tcb, &opts))
 			return;
-		listen_rcv(sk, skb, &tcb, &opts);
+		listen_rcv(sk, skb, &tcb, &opts, &t);
 		return;
 	}
 	/* no_tcp_socket: answer with a RST unless the segment is one. */

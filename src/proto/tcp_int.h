@@ -34,7 +34,8 @@ struct rxs_tcp_cb {
 	uint32_t tsval, tsecr;
 };
 
-/* A request sock (struct tcp_request_sock): a SYN answered, its ACK awaited. */
+/* A request sock (struct tcp_request_sock): a SYN answered, its ACK awaited. Not zeroed when
+ * made: tcp.c's reqsk_init() sets each field, and must set a new one. */
 struct rxs_reqsk {
 	struct rxs_ehash_node node;
 	struct rxs_sock *listener;
