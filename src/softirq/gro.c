@@ -59,12 +59,19 @@ struct seg {
 	bool flush;		/* IP-level: may not merge, and flushes its flow */
 };
 
-/* The L4 checksum over the pseudo header of @s, for @len bytes of TCP at s->th. */
+/* The L4 checksum over the pseudo header of @s, for @len bytes of TCP at s->th. An IPv4
+ * pair of addresses is summed as its four 16-bit words, without a pass of its own. */
 static uint16_t tcp_csum(const struct seg *s, unsigned int len)
 {
-	unsigned int alen = s->family == 4 ? 4 : 16;
-	uint32_t sum = rxs__csum_partial(s->l3 + (s->family == 4 ? 12 : 8), 2 * alen, 0);
+	uint32_t sum;
 
+	if (s->family == 4) {
+		uint32_t sa = rxs__get_be32(s->l3 + 12), da = rxs__get_be32(s->l3 + 16);
+
+		sum = (sa >> 16) + (sa & 0xFFFFu) + (da >> 16) + (da & 0xFFFFu);
+	} else {
+		sum = rxs__csum_partial(s->l3 + 8, 32, 0);
+	}
 	sum = rxs__csum_partial(s->th, len, sum + 6 + len);
 	return rxs__csum_fold(sum);
 }
