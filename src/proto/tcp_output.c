@@ -6,6 +6,7 @@
  * POSTROUTING hooks, IpOutRequests, --tx). Only if anyone will see it: else (no output
  * rules, taps, --tx) it is only counted.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,24 +70,30 @@ static unsigned int put_options(uint8_t *p, const struct tx_seg *s)
 	return n;
 }
 
-static void tx_segment(struct rxs_softnet_data *sd, struct rxs_host *h, const struct tx_seg *s)
+/* The length of the options put_options() writes, as tcp_synack_options() and
+ * tcp_established_options() reckon it before anything is written: MSS 4, timestamps 12
+ * (with SACK permitted or two NOPs), SACK permitted alone 4, window scale 4, SACK blocks 4
+ * and 8 each. */
+static unsigned int options_len(const struct tx_seg *s)
+{
+	unsigned int n = s->ts ? 12 : 0;
+
+	if (s->opts)
+		n += 4 + (s->opts->sack_ok && !s->ts ? 4 : 0) + (s->opts->wscale_ok ? 4 : 0);
+	if (s->nsack)
+		n += 4 + 8 * s->nsack;
+	return n;
+}
+
+/* The segment @s to the IP output path, its header written; apart from tx_segment(), whose
+ * segments nobody sees keep to a small frame. */
+static RXS_NOINLINE void tx_build(struct rxs_softnet_data *sd, const struct rxs_out *o,
+				  const struct tx_seg *s)
 {
 	uint8_t th[60];
 	unsigned int tcplen = 20 + put_options(th + 20, s);
-	struct rxs_out o = {
-		.family = s->t->family, .saddr = s->t->daddr, .daddr = s->t->saddr,
-		.proto = IPPROTO_TCP, .peer_mac = s->peer_mac, .dev = s->dev,
-		.csum_at = 16,	/* summed by the output path when someone will see it */
-		.send_skb = s->send_skb,
-	};
 
-	rxs__mib_inc(sd, RXS_MIB_TcpOutSegs);	/* tcp_transmit_skb: before IP and netfilter */
-	/* A segment nobody sees is only counted: its header is never read (a SYN flood answers
-	 * every SYN). */
-	if (!rxs__ip_out_seen(h)) {
-		rxs__ip_output_unseen(sd, &o, tcplen);
-		return;
-	}
+	assert(tcplen == 20 + options_len(s));
 	rxs__put_be16(th, s->t->dport);
 	rxs__put_be16(th + 2, s->t->sport);
 	rxs__put_be32(th + 4, s->seq);
@@ -95,7 +102,26 @@ static void tx_segment(struct rxs_softnet_data *sd, struct rxs_host *h, const st
 	th[13] = s->flags;
 	rxs__put_be16(th + 14, s->window);
 	rxs__put_be32(th + 16, 0);
-	rxs__ip_output(sd, &o, th, tcplen);
+	rxs__ip_output(sd, o, th, tcplen);
+}
+
+static void tx_segment(struct rxs_softnet_data *sd, struct rxs_host *h, const struct tx_seg *s)
+{
+	struct rxs_out o = {
+		.family = s->t->family, .saddr = s->t->daddr, .daddr = s->t->saddr,
+		.proto = IPPROTO_TCP, .peer_mac = s->peer_mac, .dev = s->dev,
+		.csum_at = 16,	/* summed by the output path when someone will see it */
+		.send_skb = s->send_skb,
+	};
+
+	rxs__mib_inc(sd, RXS_MIB_TcpOutSegs);	/* tcp_transmit_skb: before IP and netfilter */
+	/* A segment nobody sees is only counted: its header is never written (a SYN flood
+	 * answers every SYN). */
+	if (!rxs__ip_out_seen(h)) {
+		rxs__ip_output_unseen(sd, &o, 20 + options_len(s));
+		return;
+	}
+	tx_build(sd, &o, s);
 }
 
 /* The timestamp clock a Linux host puts in TSval: milliseconds (tcp_clock_ms). */
