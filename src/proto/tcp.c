@@ -230,8 +230,8 @@ static bool conn_request_admit(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 }
 
 /* inet_reqsk_alloc() and tcp_openreq_init(): the request of the SYN @skb, every field but
- * the window's three (tcp_openreq_init_rwin()) and ts_off set one by one, as the kernel's
- * are: the request is not zeroed first (a SYN flood builds one a SYN), so a field added to
+ * the window's three (tcp_openreq_init_rwin()), ts_off and snt_synack set one by one, as the
+ * kernel's are: the request is not zeroed first (a SYN flood builds one a SYN), so a field added to
  * struct rxs_reqsk is set here too. */
 static void reqsk_init(struct rxs_reqsk *req, struct rxs_sock *sk, const struct rxs_sk_buff *skb,
 		       const struct rxs_tcp_cb *tcb, const struct rxs_tcp_opts *opts)
@@ -248,7 +248,6 @@ static void reqsk_init(struct rxs_reqsk *req, struct rxs_sock *sk, const struct 
 	req->num_retrans = req->num_timeout = 0;
 	req->acked = req->dead = false;
 	req->timeout = TCP_TIMEOUT_INIT_NS;
-	req->snt_synack = rxs__skb_sd(skb)->now;
 	memcpy(req->peer_mac, rxs_skb_mac_header(skb) + 6, 6);
 	req->dev = skb->dev;
 	req->cpu = skb->cpu;
@@ -258,10 +257,9 @@ static void reqsk_init(struct rxs_reqsk *req, struct rxs_sock *sk, const struct 
  * itself is consumed either way (tcp_rcv_state_process consumes it). The request is built on
  * the stack and kept (allocated) only when it is queued: a cookie keeps no state, so a SYN
  * flood answered with cookies costs no allocation a packet. */
-static void conn_request(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb,
-			 const struct rxs_tcp_opts *opts)
+static void conn_request(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rxs_sk_buff *skb,
+			 const struct rxs_tcp_cb *tcb, const struct rxs_tcp_opts *opts)
 {
-	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_host *h = sd->host;
 	struct rxs_reqsk tmp, *req = &tmp;
 	bool want_cookie;
@@ -272,6 +270,7 @@ static void conn_request(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 		return;
 	}
 	reqsk_init(req, sk, skb, tcb, opts);
+	req->snt_synack = sd->now;
 	/* tcp_rsk(req)->ts_off: the captured host's when its SYN-ACK was seen already. */
 	if (!rxs__ts_hint(h, &req->node.t, &req->ts_off))
 		req->ts_off = 0;
@@ -479,7 +478,9 @@ static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 static void listen_rcv(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb,
 		       const struct rxs_tcp_opts *opts, const struct rxs_tcp_tuple *t)
 {
-	RXS_TRACE_STAGE(rxs__skb_sd(skb), rxs__skb_sd(skb)->now, skb, "tcp_v4_rcv",
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+
+	RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_v4_rcv",
 			"listener %s: SYN queue %u, accept queue %u, backlog %u", sk->cfg.name,
 			sk->tcp.qlen, sk->tcp.ack_backlog, sk->tcp.max_ack_backlog);
 	if (!(tcb->flags & TH_SYN) && cookie_check(sk, skb, tcb, t))
@@ -498,7 +499,7 @@ static void listen_rcv(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struc
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
 		return;
 	}
-	conn_request(sk, skb, tcb, opts);
+	conn_request(sd, sk, skb, tcb, opts);
 }
 
 /* tcp_filter(): sk_filter_trim_cap(sk, skb, doff) of the socket found (a request's
