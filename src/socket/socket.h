@@ -8,8 +8,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "engine/engine.h"
+#include "internal.h"
 #include "netdevice/netdevice.h"
 #include "rxsim/sim.h"
 #include "rxsim/socket.h"
@@ -282,7 +284,21 @@ void rxs__app_read_woken(struct rxs_sock *sk, uint64_t t);
 struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_data *sd);
 
 /* ---- TCP sockets (src/socket/tcp_sock.c) ---- */
-void rxs__tcp_tuple_of(const struct rxs_sk_buff *skb, struct rxs_tcp_tuple *t);
+/* The tuple of the TCP segment @skb (IP control block filled, transport header set), its
+ * padding zero: the ehash compares tuples byte by byte. Inline: TCP makes one or two a
+ * segment. */
+static inline void rxs__tcp_tuple_of(const struct rxs_sk_buff *skb, struct rxs_tcp_tuple *t)
+{
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	const uint8_t *th = rxs_skb_transport_header(skb);
+
+	memset(t, 0, sizeof(*t));
+	t->family = cb->family;
+	memcpy(t->saddr, cb->saddr, 16);
+	memcpy(t->daddr, cb->daddr, 16);
+	t->sport = rxs__get_be16(th);
+	t->dport = rxs__get_be16(th + 2);
+}
 struct rxs_ehash_node *rxs__ehash_lookup(struct rxs_host *h, const struct rxs_tcp_tuple *t);
 int rxs__ehash_add(struct rxs_host *h, struct rxs_ehash_node *n);
 void rxs__ehash_del(struct rxs_host *h, struct rxs_ehash_node *n);

@@ -36,19 +36,6 @@ static uint32_t tuple_hash(const struct rxs_tcp_tuple *t)
 	return h;
 }
 
-void rxs__tcp_tuple_of(const struct rxs_sk_buff *skb, struct rxs_tcp_tuple *t)
-{
-	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
-	const uint8_t *th = rxs_skb_transport_header(skb);
-
-	memset(t, 0, sizeof(*t));
-	t->family = cb->family;
-	memcpy(t->saddr, cb->saddr, 16);
-	memcpy(t->daddr, cb->daddr, 16);
-	t->sport = rxs__get_be16(th);
-	t->dport = rxs__get_be16(th + 2);
-}
-
 /* The ehash's bucket of @t, for every TCP segment. Any spread serves: a lookup finds the
  * first node of the tuple in its chain, whatever the bucket. An IPv4 tuple's addresses are
  * their first four bytes (the rest zero), one word with the ports in a second: two mixes,
