@@ -345,6 +345,54 @@ static void test_synack_unseen_counts(void **state)
 	}
 }
 
+/* A cookie's SYN-ACK seen by nothing but a tap on the way out still carries the cookie (an
+ * unseen one is only counted, its cookie never made): the ISN the tap wrote completes the
+ * handshake. */
+static void test_cookie_synack_seen_by_tap(void **state)
+{
+	static const struct tcp_case c = { __LINE__, 4, 0, 2, 0, 0, RXS_APP_NEVER };
+	static struct tx_log log;
+	char dir[] = "/tmp/rxs_test_tcp_XXXXXX", path[64], err[256];
+	struct rxs_tap_config tc = { .name = "out", .filter = "tcp", .direction = RXS_TAP_OUT };
+	uint8_t rec[24 + 16 + 128];
+	rxs_host_t *h;
+	struct fr f;
+	FILE *fp;
+	int idx;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.pcap", dir);
+	tc.write = path;
+	h = tcp_host(&c, &log);
+	assert_int_equal(rxs_tx_set_cb(h, NULL, NULL), 0);
+	idx = rxs_tap_add(h, &tc, err, sizeof(err));
+	assert_true(idx >= 0);
+	fr_tcp(&f, 41000, 80, 7000, 0, 0x02, 0);
+	fr_inject(h, &f, 0);
+	assert_int_equal(rxs_host_run_until(h, MS), 0);
+	assert_int_equal(rxs_tap_flush(rxs_tap_get(h, (unsigned int)idx)), 0);
+	/* The file's header, the record's, then the SYN-ACK: its sequence number at 14 + 20 + 4. */
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_true(fread(rec, 1, sizeof(rec), fp) >= 24 + 16 + 54);
+	fclose(fp);
+	assert_int_equal(rec[24 + 16 + 14 + 20 + 13], 0x12);
+	fr_tcp(&f, 41000, 80, 7001,
+	       ((uint32_t)fr_get16(rec + 24 + 16 + 38) << 16 | fr_get16(rec + 24 + 16 + 40)) + 1,
+	       0x10, 0);
+	fr_inject(h, &f, 2 * MS);
+	assert_int_equal(rxs_host_run_until(h, 3 * MS), 0);
+	assert_int_equal(FR_MIB(h, TcpExtSyncookiesSent), 1);
+	assert_int_equal(FR_MIB(h, TcpExtSyncookiesRecv), 1);
+	assert_int_equal(FR_MIB(h, TcpExtSyncookiesFailed), 0);
+	assert_int_equal(fr_sock(h, 0).recv_q, 1);	/* the child waits in the accept queue */
+	fr_conserved(h);
+	rxs_host_destroy(h);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* reqsk_timer_handler(): SYN-ACK resent at 1, 3, 7, 15, 31 s; the request dies at 63 s. */
 static void test_synack_timer(void **state)
 {
@@ -1039,6 +1087,7 @@ int main(void)
 		cmocka_unit_test(test_syn_flood_no_alloc),
 		cmocka_unit_test(test_synack_timer),
 		cmocka_unit_test(test_synack_unseen_counts),
+		cmocka_unit_test(test_cookie_synack_seen_by_tap),
 		cmocka_unit_test(test_final_ack_overflow),
 		cmocka_unit_test(test_resets),
 		cmocka_unit_test(test_established_data),

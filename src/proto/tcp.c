@@ -229,10 +229,10 @@ static bool conn_request_admit(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 	return true;
 }
 
-/* inet_reqsk_alloc() and tcp_openreq_init(): the request of the SYN @skb, every field but
- * the window's three (tcp_openreq_init_rwin()), ts_off and snt_synack set one by one, as the
- * kernel's are: the request is not zeroed first (a SYN flood builds one a SYN), so a field added to
- * struct rxs_reqsk is set here too. */
+/* inet_reqsk_alloc() and tcp_openreq_init(): the request of the SYN @skb, its fields set
+ * one by one as the kernel's are (the window's, the ISN, the timestamp offset and the
+ * SYN-ACK's time to 0 until their makers set them): the request is not zeroed first (a SYN
+ * flood builds one a SYN), so a field added to struct rxs_reqsk is set here too. */
 static void reqsk_init(struct rxs_reqsk *req, struct rxs_sock *sk, const struct rxs_sk_buff *skb,
 		       const struct rxs_tcp_cb *tcb, const struct rxs_tcp_opts *opts)
 {
@@ -248,9 +248,35 @@ static void reqsk_init(struct rxs_reqsk *req, struct rxs_sock *sk, const struct 
 	req->num_retrans = req->num_timeout = 0;
 	req->acked = req->dead = false;
 	req->timeout = TCP_TIMEOUT_INIT_NS;
+	req->snt_synack = 0;
+	req->rcv_wnd = req->window_clamp = 0;
+	req->ts_off = 0;
+	req->rcv_wscale = 0;
 	memcpy(req->peer_mac, rxs_skb_mac_header(skb) + 6, 6);
 	req->dev = skb->dev;
 	req->cpu = skb->cpu;
+}
+
+/* What the request's SYN-ACK says beyond the SYN's echo: the window (tcp_openreq_init_rwin())
+ * and the timestamp offset (tcp_rsk(req)->ts_off: the captured host's when its SYN-ACK was
+ * seen already). */
+static void reqsk_synack_init(struct rxs_host *h, struct rxs_sock *sk,
+			      const struct rxs_sk_buff *skb, struct rxs_reqsk *req)
+{
+	rxs__ts_hint(h, &req->node.t, &req->ts_off);
+	rxs__tcp_openreq_init_rwin(sk, req, dev_advmss(skb->dev, req->node.t.family));
+}
+
+/* cookie_init_sequence(): the cookie, the ISN of a SYN-ACK answered without a request sock
+ * (or the captured host's own ISN for the tuple, when the capture showed it). */
+static uint32_t cookie_isn(struct rxs_softnet_data *sd, const struct rxs_reqsk *req)
+{
+	uint16_t mss = req->opts.mss;
+	uint32_t isn;
+
+	if (rxs__isn_hint(sd->host, &req->node.t, &isn))
+		return isn;
+	return rxs__cookie_init_sequence(sd->host, &req->node.t, req->rcv_isn, &mss, sd->now);
 }
 
 /* tcp_conn_request(): answer a SYN with a SYN-ACK, from a request sock or a cookie. The SYN
@@ -271,23 +297,21 @@ static void conn_request(struct rxs_softnet_data *sd, struct rxs_sock *sk, struc
 	}
 	reqsk_init(req, sk, skb, tcb, opts);
 	req->snt_synack = sd->now;
-	/* tcp_rsk(req)->ts_off: the captured host's when its SYN-ACK was seen already. */
-	if (!rxs__ts_hint(h, &req->node.t, &req->ts_off))
-		req->ts_off = 0;
-	rxs__tcp_openreq_init_rwin(sk, req, dev_advmss(skb->dev, req->node.t.family));
 	if (want_cookie) {
-		uint16_t mss = req->opts.mss;
-		uint32_t hint;
-
-		req->snt_isn = rxs__cookie_init_sequence(h, &req->node.t, tcb->seq, &mss, sd->now);
-		if (rxs__isn_hint(h, &req->node.t, &hint))
-			req->snt_isn = hint;
 		rxs__mib_inc(sd, RXS_MIB_TcpExtSyncookiesSent);
 		sk->tcp.last_overflow = rxs__jiffies(h, sd->now) + 1;	/* tcp_synq_overflow */
+		/* A cookie keeps no state: its ISN, window and timestamp offset live in the
+		 * SYN-ACK alone (a cookie ACK is checked against its own tuple). A SYN-ACK nobody
+		 * sees is only counted (tx_segment()), so then they are not made. */
+		if (rxs__ip_out_seen(h)) {
+			reqsk_synack_init(h, sk, skb, req);
+			req->snt_isn = cookie_isn(sd, req);
+		}
 		rxs__tcp_send_synack(sd, h, req, false);
 		rxs_consume_skb(skb);
 		return;
 	}
+	reqsk_synack_init(h, sk, skb, req);
 	req = rxs__malloc(sizeof(*req));
 	if (!req) {
 		listendrop(sd, sk);
