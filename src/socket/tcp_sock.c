@@ -40,7 +40,7 @@ static uint32_t tuple_hash(const struct rxs_tcp_tuple *t)
  * first node of the tuple in its chain, whatever the bucket. An IPv4 tuple's addresses are
  * their first four bytes (the rest zero), one word with the ports in a second: two mixes,
  * not the eight an IPv6 tuple takes (a SYN flood hashes one per SYN). */
-static uint32_t ehash_bucket(const struct rxs_host *h, const struct rxs_tcp_tuple *t)
+static inline uint32_t ehash_bucket(const struct rxs_host *h, const struct rxs_tcp_tuple *t)
 {
 	uint64_t x = t->family | (uint64_t)t->sport << 16 | (uint64_t)t->dport << 32;
 	uint32_t w[8];
