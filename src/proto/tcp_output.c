@@ -135,19 +135,27 @@ void rxs__tcp_send_synack(struct rxs_softnet_data *sd, struct rxs_host *h,
 {
 	struct rxs_tcp_opts o = req->opts;
 	struct tx_seg s = {
-		.t = &req->node.t, .peer_mac = req->peer_mac, .dev = req->dev,
-		.seq = req->snt_isn, .ack = req->rcv_isn + 1, .flags = TH_SYN | TH_ACK,
-		/* The window of a SYN-ACK is never scaled (RFC 7323). */
-		.window = (uint16_t)RXS_MIN(req->rcv_wnd, 65535u), .opts = &o,
-		.wscale = req->rcv_wscale, .ts = req->opts.saw_tstamp,
-		.tsval = ts_now(sd) + req->ts_off, .tsecr = req->opts.tsval,
+		.t = &req->node.t, .dev = req->dev, .flags = TH_SYN | TH_ACK, .opts = &o,
+		.ts = req->opts.saw_tstamp,
 	};
 
-	/* Our MSS: the device MTU less the IP and TCP headers. */
-	o.mss = (uint16_t)(req->dev->cfg.mtu - (req->node.t.family == AF_INET6 ? 60 : 40));
 	if (retrans) {
 		rxs__mib_inc(sd, RXS_MIB_TcpRetransSegs);
 		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPSynRetrans);
+	}
+	/* The numbers only a written SYN-ACK carries: tx_segment() counts one nobody sees
+	 * from its options alone. */
+	if (rxs__ip_out_seen(h)) {
+		s.peer_mac = req->peer_mac;
+		s.seq = req->snt_isn;
+		s.ack = req->rcv_isn + 1;
+		/* The window of a SYN-ACK is never scaled (RFC 7323). */
+		s.window = (uint16_t)RXS_MIN(req->rcv_wnd, 65535u);
+		s.wscale = req->rcv_wscale;
+		s.tsval = ts_now(sd) + req->ts_off;
+		s.tsecr = req->opts.tsval;
+		/* Our MSS: the device MTU less the IP and TCP headers. */
+		o.mss = (uint16_t)(req->dev->cfg.mtu - (req->node.t.family == AF_INET6 ? 60 : 40));
 	}
 	tx_segment(sd, h, &s);
 }
