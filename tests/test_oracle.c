@@ -157,6 +157,9 @@ static const struct {
 	/* IPv6 not ours with forwarding off (tests/oracle/cases-v6noroute.sh): a route means
 	 * Ip6InAddrErrors, none Ip6InNoRoutes and ICMPv6 no route */
 	{ __LINE__, OWN, "v6-noroute-nofwd", NULL, NULL },
+	/* a cookie's SYN-ACK to a SYN without timestamps offers the MSS alone
+	 * (tests/oracle/cases-cookieopts.sh) */
+	{ __LINE__, OWN, "cookie-synack-opts", NULL, NULL },
 };
 
 /* Cases whose frames out are held to the kernel's too: what rxsim writes with --tx from the

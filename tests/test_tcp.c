@@ -285,63 +285,78 @@ static void on_synack(void *ctx, const uint8_t *f, uint32_t len, uint64_t t)
 
 /* A SYN-ACK nobody sees (no rule, hook, tap, callback or capture) is never built, only
  * counted: each counter must be what a host with a transmit callback counts for the one it
- * builds, whatever options the SYN asked for (the SYN-ACK's length follows them). */
+ * builds, whatever options the SYN asked for (the SYN-ACK's length follows them), from a
+ * request sock and from a cookie. A cookie answers a SYN without timestamps with the MSS
+ * alone: it keeps window scaling and SACK in the timestamp it sends (cookie_init_timestamp()),
+ * so tcp_conn_request() clears them (tests/oracle/cases/cookie-synack-opts). */
 static const struct {
 	int line;
 	uint8_t opt[20];
-	unsigned int optlen, synack_len;	/* the SYN-ACK's IP length */
+	unsigned int optlen;
+	unsigned int req_len, cookie_len;	/* the SYN-ACK's IP length */
 } synack_cases[] = {
-	{ __LINE__, { 0 }, 0, 44 },
-	{ __LINE__, { 2, 4, 5, 180 }, 4, 44 },
+	{ __LINE__, { 0 }, 0, 44, 44 },
+	{ __LINE__, { 2, 4, 5, 180 }, 4, 44, 44 },
 	/* Linux's SYN: MSS, SACK permitted, timestamps, NOP, window scale. */
-	{ __LINE__, { 2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7 }, 20, 60 },
-	{ __LINE__, { 2, 4, 5, 180, 1, 1, 4, 2 }, 8, 48 },		/* SACK only */
-	{ __LINE__, { 1, 3, 3, 7 }, 4, 48 },				/* window scale only */
-	{ __LINE__, { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0 }, 12, 56 },	/* timestamps only */
+	{ __LINE__, { 2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7 }, 20, 60, 60 },
+	{ __LINE__, { 2, 4, 5, 180, 1, 1, 4, 2 }, 8, 48, 44 },		/* SACK only */
+	{ __LINE__, { 1, 3, 3, 7 }, 4, 48, 44 },			/* window scale only */
+	{ __LINE__, { 2, 4, 5, 180, 1, 1, 4, 2, 1, 3, 3, 7 }, 12, 52, 44 },	/* SACK, WS */
+	{ __LINE__, { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0 }, 12, 56, 56 },	/* timestamps only */
 };
 
 static void test_synack_unseen_counts(void **state)
 {
-	static const struct tcp_case c = { __LINE__, 4, 0, 2, 0, 0, RXS_APP_NEVER };
+	/* syncookies 2: every SYN a cookie; 1 with room in the queue: every SYN a request */
+	static const struct tcp_case cookie = { __LINE__, 4, 0, 2, 0, 0, RXS_APP_NEVER };
+	static const struct tcp_case reqsk = { __LINE__, 128, 0, 1, 0, 0, RXS_APP_NEVER };
 	enum { NSYN = 50 };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(synack_cases) / sizeof(synack_cases[0]); i++) {
-		static struct tx_log log;
-		struct synack_seen seen = { 0 };
-		uint64_t mib[2][4];
+		for (int use_cookie = 0; use_cookie <= 1; use_cookie++) {
+			const struct tcp_case *c = use_cookie ? &cookie : &reqsk;
+			unsigned int want = use_cookie ? synack_cases[i].cookie_len
+						       : synack_cases[i].req_len;
+			static struct tx_log log;
+			struct synack_seen seen = { 0 };
+			uint64_t mib[2][4];
 
-		for (int watched = 0; watched <= 1; watched++) {
-			rxs_host_t *h = tcp_host(&c, &log);
-			struct fr f;
+			for (int watched = 0; watched <= 1; watched++) {
+				rxs_host_t *h = tcp_host(c, &log);
+				struct fr f;
 
-			assert_int_equal(rxs_tx_set_cb(h, watched ? on_synack : NULL, &seen), 0);
-			for (unsigned int k = 0; k < NSYN; k++) {
-				fr_syn(&f, (uint16_t)(30000 + k), synack_cases[i].opt,
-				       synack_cases[i].optlen);
-				fr_inject(h, &f, k * 10000);
+				assert_int_equal(rxs_tx_set_cb(h, watched ? on_synack : NULL, &seen),
+						 0);
+				for (unsigned int k = 0; k < NSYN; k++) {
+					fr_syn(&f, (uint16_t)(30000 + k), synack_cases[i].opt,
+					       synack_cases[i].optlen);
+					fr_inject(h, &f, k * 10000);
+				}
+				assert_int_equal(rxs_host_run_until(h, NSYN * 10000), 0);
+				mib[watched][0] = FR_MIB(h, TcpOutSegs);
+				mib[watched][1] = FR_MIB(h, IpOutRequests);
+				mib[watched][2] = FR_MIB(h, IpOutTransmits);
+				mib[watched][3] = FR_MIB(h, IpExtOutOctets);
+				if (rxs_tx_frames(h) != NSYN ||
+				    FR_MIB(h, TcpExtSyncookiesSent) != (use_cookie ? NSYN : 0))
+					fail_msg("case at line %d (%s): %llu frames sent",
+						 synack_cases[i].line, use_cookie ? "cookie" : "request",
+						 (unsigned long long)rxs_tx_frames(h));
+				fr_conserved(h);
+				rxs_host_destroy(h);
 			}
-			assert_int_equal(rxs_host_run_until(h, NSYN * 10000), 0);
-			mib[watched][0] = FR_MIB(h, TcpOutSegs);
-			mib[watched][1] = FR_MIB(h, IpOutRequests);
-			mib[watched][2] = FR_MIB(h, IpOutTransmits);
-			mib[watched][3] = FR_MIB(h, IpExtOutOctets);
-			if (rxs_tx_frames(h) != NSYN)
-				fail_msg("case at line %d: %llu frames sent", synack_cases[i].line,
-					 (unsigned long long)rxs_tx_frames(h));
-			fr_conserved(h);
-			rxs_host_destroy(h);
+			if (memcmp(mib[0], mib[1], sizeof(mib[0])) || seen.frames != NSYN ||
+			    seen.octets != NSYN * want || mib[0][3] != seen.octets)
+				fail_msg("case at line %d (%s): unseen %llu %llu %llu %llu, seen %llu "
+					 "%llu %llu %llu, %u frames of %llu bytes, want %u each",
+					 synack_cases[i].line, use_cookie ? "cookie" : "request",
+					 (unsigned long long)mib[0][0], (unsigned long long)mib[0][1],
+					 (unsigned long long)mib[0][2], (unsigned long long)mib[0][3],
+					 (unsigned long long)mib[1][0], (unsigned long long)mib[1][1],
+					 (unsigned long long)mib[1][2], (unsigned long long)mib[1][3],
+					 seen.frames, (unsigned long long)seen.octets, want);
 		}
-		if (memcmp(mib[0], mib[1], sizeof(mib[0])) || seen.frames != NSYN ||
-		    seen.octets != NSYN * synack_cases[i].synack_len ||
-		    mib[0][3] != seen.octets)
-			fail_msg("case at line %d: unseen %llu %llu %llu %llu, seen %llu %llu %llu "
-				 "%llu, %u frames of %llu bytes", synack_cases[i].line,
-				 (unsigned long long)mib[0][0], (unsigned long long)mib[0][1],
-				 (unsigned long long)mib[0][2], (unsigned long long)mib[0][3],
-				 (unsigned long long)mib[1][0], (unsigned long long)mib[1][1],
-				 (unsigned long long)mib[1][2], (unsigned long long)mib[1][3],
-				 seen.frames, (unsigned long long)seen.octets);
 	}
 }
 

@@ -298,6 +298,13 @@ static void conn_request(struct rxs_softnet_data *sd, struct rxs_sock *sk, struc
 	reqsk_init(req, sk, skb, tcb, opts);
 	req->snt_synack = sd->now;
 	if (want_cookie) {
+		/* tcp_conn_request(): a cookie keeps window scaling and SACK in the timestamp it
+		 * sends (cookie_init_timestamp()), so to a SYN without one it offers neither
+		 * (tcp_clear_options()); the MSS it keeps in the cookie itself. */
+		if (!req->opts.saw_tstamp) {
+			req->opts.wscale_ok = req->opts.sack_ok = false;
+			req->opts.wscale = 0;
+		}
 		rxs__mib_inc(sd, RXS_MIB_TcpExtSyncookiesSent);
 		sk->tcp.last_overflow = rxs__jiffies(h, sd->now) + 1;	/* tcp_synq_overflow */
 		/* A cookie keeps no state: its ISN, window and timestamp offset live in the

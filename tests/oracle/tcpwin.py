@@ -315,6 +315,35 @@ def scapy_acceptq(a, st):
     st["steps"] = log
 
 
+# SYNs whose options differ in what a cookie can keep: with no timestamp there is nowhere to
+# keep window scaling and SACK (tcp_conn_request(): tcp_clear_options() under want_cookie).
+SYNOPTS = [
+    [("MSS", 1460)],
+    [("MSS", 1460), ("NOP", None), ("NOP", None), ("SAckOK", b""), ("NOP", None), ("WScale", 7)],
+    [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (12345, 0)), ("NOP", None), ("WScale", 7)],
+    [("MSS", 1460), ("NOP", None), ("NOP", None), ("Timestamp", (12345, 0))],
+    [("MSS", 1460), ("NOP", None), ("WScale", 7)],
+    [("MSS", 1460), ("NOP", None), ("NOP", None), ("SAckOK", b"")],
+]
+
+
+def scapy_synopts(a, st):
+    """One SYN of each SYNOPTS option set, 0.1 s apart, from ports 46000...; the SYN-ACKs'
+    options as the client saw them go into the status."""
+    from scapy.all import sendp
+    scapy_setup()
+    sn = synacks(a, len(SYNOPTS), timeout=3.0)
+    for i, opts in enumerate(SYNOPTS):
+        c = Conn(a, 46000 + i, 3000000 * (i + 1))
+        p = c.syn()
+        p["TCP"].options = opts
+        sendp(p, iface=a.iface)
+        time.sleep(0.1)
+    sn.join()
+    st["synacks"] = {str(p["TCP"].dport): {"len": len(p["IP"]), "options": repr(p["TCP"].options)}
+                     for p in (sn.results or [])}
+
+
 def udp_multi(a, deadline):
     socks = []
     bufs = [int(x) for x in a.rcvbufs.split(",")] if a.rcvbufs else []
@@ -437,6 +466,8 @@ def main():
             scapy_tcp(a, st)
         elif a.mode == "scapy-acceptq":
             scapy_acceptq(a, st)
+        elif a.mode == "scapy-synopts":
+            scapy_synopts(a, st)
         elif a.mode == "udp-multi":
             udp_multi(a, deadline)
         elif a.mode == "udp-send":
