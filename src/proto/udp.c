@@ -135,7 +135,7 @@ static void udp_rcv(struct rxs_sk_buff *skb, const struct udp_mibs *m)
 		return;
 	}
 	sk = rxs__udp_lookup(sd->host, cb->family, cb->daddr, dport);
-	if (sk && unlikely(sk->cfg.reuseport))
+	if (sk && unlikely(sk->reuseport))
 		sk = rxs__reuseport_select(sk, skb, 8);	/* NULL: SK_DROP */
 	RXS_TRACE_STAGE(sd, sd->now, skb, "udp_rcv", "port %u: %s%s%s", dport,
 			sk ? "socket " : "no socket", sk ? sk->cfg.name : "",

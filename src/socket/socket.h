@@ -140,25 +140,32 @@ struct rxs_tcp_sock {
 struct rxs_sk_filter;
 
 struct rxs_sock {
-	struct rxs_socket_config cfg;
+	/* What the delivery of each datagram reads, together on the first line, as the
+	 * kernel's struct sock_common leads struct sock with what its lookups read: the hash
+	 * chain, then what a datagram read as it comes touches. The lookup's keys, cfg's
+	 * address and port, follow on the next line. Two lines a socket rather than eight:
+	 * with a few dozen sockets, eight each crowd the cache's sets past their ways. */
+	struct rxs_sock *hash_next;
 	struct rxs_host *host;
+	struct rxs_sk_filter *filter;		/* SO_ATTACH_FILTER/BPF (bpf/bpf.h), or NULL */
+	/* receive_queue, rmem_alloc, drops and delivered: the kernel's sk_receive_queue
+	 * lock, taken by the CPUs that queue and the application that reads */
+	struct rxs_lock lock;
+	uint64_t delivered;			/* datagrams the application read */
+	uint64_t delivered_bytes;
+	bool reuseport;				/* cfg.reuseport (sock_common's skc_reuseport) */
+	bool read_at_once;			/* UDP: read: all, on no CPU (udp_read_at_once) */
+	struct rxs_socket_config cfg;
 	unsigned int index;
 	int64_t rcvbuf;				/* sk_rcvbuf */
 	int64_t sndbuf;				/* sk_sndbuf: ss's tb (nothing is sent from it) */
 	int64_t rmem_alloc;			/* sk_rmem_alloc: truesize of queued skbs */
 	struct rxs_skb_queue receive_queue;
 	uint64_t drops;				/* sk_drops */
-	uint64_t delivered;			/* datagrams the application read */
-	uint64_t delivered_bytes;
 	struct rxs_app app;
-	struct rxs_sock *hash_next;
 	struct rxs_tcp_sock tcp;
 	uint8_t join_dev[RXS_SOCK_JOIN_MAX];	/* the device of each cfg.join, by index */
-	struct rxs_sk_filter *filter;		/* SO_ATTACH_FILTER/BPF (bpf/bpf.h), or NULL */
 	struct rxs_sk_filter *reuseport_prog;	/* SO_ATTACH_REUSEPORT_CBPF/EBPF, or NULL */
-	/* receive_queue, rmem_alloc, drops and delivered: the kernel's sk_receive_queue
-	 * lock, taken by the CPUs that queue and the application that reads */
-	struct rxs_lock lock;
 };
 
 /* The socket layer's state of a host: its sockets, their lookup tables, TCP's connections,

@@ -35,6 +35,7 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 	sk->host = h;
 	sk->index = index;
 	sk->app.cfg = cfg->app;
+	sk->reuseport = cfg->reuseport;
 	/* SO_RCVBUF: capped by rmem_max (not with SO_RCVBUFFORCE), then doubled for the skb
 	 * overhead, at least SOCK_MIN_RCVBUF (__sock_set_rcvbuf). SO_SNDBUF alike, at least
 	 * SOCK_MIN_SNDBUF (__sock_set_sndbuf). */
@@ -66,6 +67,7 @@ int rxs__sock_init(struct rxs_host *h, struct rxs_sock *sk, const struct rxs_soc
 	} else {
 		unsigned int b = port_hash(cfg->port);
 
+		sk->read_at_once = cfg->app.kind == RXS_APP_ALL && cfg->app.cpu < 0;
 		sk->hash_next = h->sk.udp_hash[b];
 		h->sk.udp_hash[b] = sk;
 	}
@@ -226,8 +228,7 @@ static RXS_ALWAYS_INLINE bool udp_read_at_once(struct rxs_sock *sk, struct rxs_s
 	struct rxs_host *h = sk->host;
 	int family = RXS_INET_CB(skb)->family;
 
-	if (sk->app.cfg.kind != RXS_APP_ALL || sk->app.cfg.cpu >= 0 ||
-	    RXS_UDP_SKB_CB(skb)->csum_bad ||
+	if (!sk->read_at_once || RXS_UDP_SKB_CB(skb)->csum_bad ||
 	    (h->trace.mask & ((1u << RXS_TP_STAGE) | (1u << RXS_TP_SOCK_QUEUE) |
 				 (1u << RXS_TP_SOCK_READ))))
 		return false;
