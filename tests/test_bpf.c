@@ -991,6 +991,48 @@ static const struct {
 			  ALU64_IMM(0x00, 3, -8), MOV64_IMM(4, 4), CALL(189), EXIT), 0, 0 },
 };
 
+/* Every map preallocates: its values, and a hash's keys, slot lists and buckets. A map (or an
+ * object's maps together) past 1 GiB is refused before anything of it is allocated: no one
+ * allocation may pass that (16M keys of 512 bytes would be 8 GiB). */
+static const struct {
+	int line;
+	struct rxs_bpf_map_info m[2];
+	unsigned int n;
+	int rc;
+	const char *msg;
+} map_size_cases[] = {
+	{ __LINE__, { { "a", RXS_BPF_MAP_ARRAY, 4, 64, 1u << 24, 0, NULL } }, 1, 0, NULL },
+	{ __LINE__, { { "a", RXS_BPF_MAP_ARRAY, 4, 65, 1u << 24, 0, NULL } }, 1, -E2BIG,
+	  "map a: 1207959552 bytes of values, over 1 GiB" },
+	{ __LINE__, { { "h", RXS_BPF_MAP_HASH, 512, 8, 1u << 24, 0, NULL } }, 1, -E2BIG,
+	  "map h: 8929673216 bytes of values and keys, over 1 GiB" },
+	{ __LINE__, { { "h", RXS_BPF_MAP_HASH, 8, 8, 1u << 24, 0, NULL } }, 1, 0, NULL },
+	{ __LINE__, { { "h", RXS_BPF_MAP_HASH, 8, 8, 1u << 20, 0, NULL },
+		      { "g", RXS_BPF_MAP_HASH, 8, 8, 1u << 20, 0, NULL } }, 2, 0, NULL },
+	{ __LINE__, { { "a", RXS_BPF_MAP_ARRAY, 4, 48, 1u << 24, 0, NULL },
+		      { "b", RXS_BPF_MAP_ARRAY, 4, 24, 1u << 24, 0, NULL } }, 2, -E2BIG,
+	  "map b: the object's maps take 1207959552 bytes, over 1 GiB" },
+};
+
+static void test_ebpf_map_sizes(void **state)
+{
+	static const struct rxs_ebpf_insn prog[] = { MOV64_IMM(0, 2), EXIT };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(map_size_cases); i++) {
+		rxs_bpf_object_t *obj = NULL;
+		char err[256] = "";
+		int rc = rxs_bpf_object_from_insns(&obj, "sz", RXS_BPF_PROG_XDP, prog, 2,
+						   map_size_cases[i].m, map_size_cases[i].n, NULL,
+						   err, sizeof(err));
+
+		if (rc != map_size_cases[i].rc ||
+		    (map_size_cases[i].msg && !strstr(err, map_size_cases[i].msg)))
+			fail_msg("case at line %d: rc %d '%s'", map_size_cases[i].line, rc, err);
+		rxs_bpf_object_close(obj);
+	}
+}
+
 static void test_ebpf_insns(void **state)
 {
 	uint8_t pkt[14] = { [12] = 0x08, [13] = 0x08 };
@@ -2969,6 +3011,7 @@ int main(void)
 		cmocka_unit_test(test_ebpf_xdp),
 		cmocka_unit_test(test_ebpf_tc_socket),
 		cmocka_unit_test(test_ebpf_maps),
+		cmocka_unit_test(test_ebpf_map_sizes),
 		cmocka_unit_test(test_ebpf_tail_calls),
 		cmocka_unit_test(test_ebpf_output),
 		cmocka_unit_test(test_ebpf_misc),

@@ -114,13 +114,22 @@ int rxs__ebpf_map_init(struct ebpf_map *m, const struct rxs_bpf_map_info *in,
 		return -ENOMEM;
 	if (m->type == RXS_BPF_MAP_RINGBUF)
 		return 0;
+	if (hashlike(m))
+		for (m->nbuckets = 1; m->nbuckets < m->max_entries && m->nbuckets < (1u << 20);)
+			m->nbuckets <<= 1;
+	/* Everything is preallocated: the values, and a hash's keys, slot lists and buckets.
+	 * Sized before any of it is taken, so that no one allocation can pass the bound (16M
+	 * keys of 512 bytes would be 8 GiB). */
 	bytes = (uint64_t)m->max_entries * m->ncpus * m->stride;
+	if (hashlike(m))
+		bytes += (uint64_t)m->max_entries * (m->key_size + 3 * sizeof(uint32_t)) +
+			 (uint64_t)m->nbuckets * sizeof(uint32_t);
 	if (bytes > (1ull << 30)) {
-		snprintf(err, errlen, "map %s: %llu bytes of values, over 1 GiB", m->name,
-			 (unsigned long long)bytes);
+		snprintf(err, errlen, "map %s: %llu bytes of values%s, over 1 GiB", m->name,
+			 (unsigned long long)bytes, hashlike(m) ? " and keys" : "");
 		return -E2BIG;
 	}
-	m->values = rxs__calloc(1, bytes);
+	m->values = rxs__calloc(1, (size_t)m->max_entries * m->ncpus * m->stride);
 	if (!m->values)
 		return -ENOMEM;
 	if (in->initial) {
@@ -132,8 +141,6 @@ int rxs__ebpf_map_init(struct ebpf_map *m, const struct rxs_bpf_map_info *in,
 	}
 	if (!hashlike(m))
 		return 0;
-	for (m->nbuckets = 1; m->nbuckets < m->max_entries && m->nbuckets < (1u << 20);)
-		m->nbuckets <<= 1;
 	m->keys = rxs__calloc(m->max_entries, m->key_size);
 	m->bucket = rxs__malloc(m->nbuckets * sizeof(uint32_t));
 	m->hnext = rxs__malloc(m->max_entries * sizeof(uint32_t));
