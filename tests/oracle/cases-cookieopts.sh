@@ -14,14 +14,7 @@ case_cookie_synack_opts_setup() {
     tcpwin_client_norst
     tcpwin_server 5020 0 never 16 0
 }
-case_cookie_synack_opts_traffic() {
-    bg cli ip netns exec "$NS_C" $PY "$TCPWIN_PY" scapy-synopts --iface "$IF_C" \
-        --src "$IP_C" --dst "$IP_S" --port 5020 --smac "$MAC_C" --dmac "$MAC_S" \
-        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds 30
-    wait_file "$WORK/cli.ready" 25
-    sleep 0.3
-    tcpwin_end
-}
+case_cookie_synack_opts_traffic() { tcpwin_scapy_client scapy-synopts 5020 0.3; }
 case_cookie_synack_opts_scenario() {
     tcpwin_scenario "[{\"proto\": \"tcp\", \"addr\": \"$IP_S\", \"port\": 5020, \"backlog\": 16, \"app\": \"never calls accept()\"}]" '{"net.ipv4.tcp_syncookies": 2}' \
         "scapy (L2) from $IP_C:46000..46005, 0.1 s apart, one SYN each (ISN 3000000*(i+1), win 64240) with the options: MSS; MSS SACK WS; MSS SACK TS WS; MSS TS; MSS WS; MSS SACK" \

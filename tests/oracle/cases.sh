@@ -656,6 +656,15 @@ tcpwin_end() {
     sleep 0.6
 }
 # A raw (scapy) client: its kernel must not answer the server's segments with RSTs.
+# A raw (scapy) client of tcpwin.py's MODE against PORT, then SETTLE seconds and the end.
+tcpwin_scapy_client() {   # mode port settle
+    bg cli ip netns exec "$NS_C" $PY "$TCPWIN_PY" "$1" --iface "$IF_C" \
+        --src "$IP_C" --dst "$IP_S" --port "$2" --smac "$MAC_C" --dmac "$MAC_S" \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds 30
+    wait_file "$WORK/cli.ready" 25
+    sleep "$3"
+    tcpwin_end
+}
 tcpwin_client_norst() {
     ns_c nft -f - <<'NFT'
 table inet oracle_client {
@@ -858,14 +867,7 @@ case_udp_bcast_bound_scenario() {
 # the SYN queue (qlen <= 2) and the accept queue (ack_backlog <= 2), then the ACKs of D and
 # E find the accept queue full (3 > 2), and D's ACK comes once more 0.3 s later.
 case_tcp_acceptq_full_setup() { tcpwin_client_norst; tcpwin_server 5014 0 never 2 0; }
-case_tcp_acceptq_full_traffic() {
-    bg cli ip netns exec "$NS_C" $PY "$TCPWIN_PY" scapy-acceptq --iface "$IF_C" \
-        --src "$IP_C" --dst "$IP_S" --port 5014 --smac "$MAC_C" --dmac "$MAC_S" \
-        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds 30
-    wait_file "$WORK/cli.ready" 25
-    sleep 0.2
-    tcpwin_end
-}
+case_tcp_acceptq_full_traffic() { tcpwin_scapy_client scapy-acceptq 5014 0.2; }
 case_tcp_acceptq_full_scenario() {
     tcpwin_scenario "[{\"proto\": \"tcp\", \"addr\": \"$IP_S\", \"port\": 5014, \"backlog\": 2, \"app\": \"never calls accept()\"}]" '{}' \
         "scapy (L2), connections A..E from $IP_C:45000..45004 (ISN 2000000*(i+1), MSS 1460, SACK perm, wscale 7), about 0.1 s apart: SYN A, SYN B, SYN C, ACK A, SYN D, ACK B, SYN E, ACK C, ACK D, ACK E, 0.2 s, ACK D" \
