@@ -81,7 +81,7 @@ static uint32_t run_on_skb(struct rxs_softnet_data *sd, struct rxs_bpf_link *l,
 	p->data = rxs_skb_mac_header(skb);
 	p->len = skb->tail - skb->mac_header;
 	p->ifindex = skb->dev->ifindex;
-	p->rx_queue = skb->queue_mapping ? skb->queue_mapping - 1u : 0;
+	p->rx_queue = rxs__skb_get_rx_queue(skb);
 	p->mark = skb->mark;
 	p->cpu = sd->cpu;
 	p->now = sd->now;

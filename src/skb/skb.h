@@ -119,7 +119,7 @@ static inline struct rxs_skb_data *rxs__skb_data_alloc(struct rxs_skb_pool *pool
 	if (__builtin_expect(pool->mt || !d || size > RXS_SKB_SMALL_BUF - RXS_NET_SKB_PAD, 0))
 		return rxs__skb_data_alloc_slow(pool, size);
 	pool->free_small = d->next;
-	/* The next one was freed on another CPU, likely: start pulling it over now. */
+	/* The next frame's buffer: start bringing it into the cache now. */
 	if (d->next)
 		__builtin_prefetch(d->next, 1);
 	d->next = NULL;
@@ -200,6 +200,12 @@ static inline struct rxs_sk_buff *rxs__skb_build(struct rxs_skb_pool *pool,
 	rxs__skb_header_init(pool, skb);
 	rxs__skb_build_around(skb, d);
 	return skb;
+}
+
+/* skb_get_rx_queue(): the RX queue the skb came in on (0 when none was recorded). */
+static inline unsigned int rxs__skb_get_rx_queue(const struct rxs_sk_buff *skb)
+{
+	return skb->queue_mapping ? skb->queue_mapping - 1u : 0;
 }
 
 /* Append @len bytes at the tail (skb_put); the caller checked the room. Returns where. */

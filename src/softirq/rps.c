@@ -54,30 +54,29 @@ int rxs__get_rps_cpu(const struct rxs_netdev *dev, unsigned int q, uint32_t hash
 
 /* get_rps_cpu() for a queue with an rps_cpus map. Out of line, so that a queue without one
  * (the common case) is told in rxs__rps_map_on()'s few loads, without a call. */
-static RXS_NOINLINE int rps_map_target(struct rxs_sk_buff *skb, struct rxs_netdev *dev,
-				       unsigned int q)
+static RXS_NOINLINE int rps_map_target(struct rxs_sk_buff *skb)
 {
 	/* skb_get_hash(): a hash that covers no ports (UDP hashed sd by the NIC) is replaced
 	 * by the flow dissector's, which does. */
-	uint32_t hash = rxs__flow_hash(dev->rss_tab, rxs_skb_mac_header(skb),
+	uint32_t hash = rxs__flow_hash(skb->dev->rss_tab, rxs_skb_mac_header(skb),
 				       skb->tail - skb->mac_header);
 
 	if (hash)
 		skb->hash = hash;
-	return rxs__get_rps_cpu(dev, q, skb->hash);
+	return rxs__get_rps_cpu(skb->dev, rxs__skb_get_rx_queue(skb), skb->hash);
 }
 
 static RXS_ALWAYS_INLINE int rps_target(struct rxs_sk_buff *skb)
 {
 	if (!rxs__rps_map_on(skb))
 		return -1;
-	return rps_map_target(skb, skb->dev, skb->queue_mapping ? skb->queue_mapping - 1u : 0);
+	return rps_map_target(skb);
 }
 
 void rxs__netif_receive_skb_rps(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
-	int cpu = rps_map_target(skb, skb->dev, skb->queue_mapping ? skb->queue_mapping - 1u : 0);
+	int cpu = rps_map_target(skb);
 
 	if (cpu < 0) {
 		rxs__netif_receive_skb(skb);

@@ -57,7 +57,7 @@ void rxs__gro_purge(struct rxs_gro *gro);
 static inline bool rxs__rps_map_on(const struct rxs_sk_buff *skb)
 {
 	const struct rxs_netdev *dev = skb->dev;
-	unsigned int q = skb->queue_mapping ? skb->queue_mapping - 1u : 0;
+	unsigned int q = rxs__skb_get_rx_queue(skb);
 
 	return dev && q < RXS_MAX_QUEUES && dev->cfg.rps_cpus[q];
 }
