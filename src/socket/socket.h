@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "engine/engine.h"
 #include "internal.h"
@@ -289,6 +290,15 @@ void rxs__app_read_woken(struct rxs_sock *sk, uint64_t t);
 /* udp_recvmsg(): the next good datagram (caller owns it) or NULL; counts on @sd, or with
  * @sd NULL in process context (an application thread of the threaded engine). */
 struct rxs_sk_buff *rxs__udp_recvmsg(struct rxs_sock *sk, struct rxs_softnet_data *sd);
+
+/* Whether a socket's bound address @a is @b, of @family: each size a constant, so each
+ * compare is a word or two, not a call of memcmp() (every lookup makes one a socket). */
+static inline bool rxs__sock_addr_eq(int family, const uint8_t *a, const uint8_t *b)
+{
+	if (family == AF_INET)
+		return !memcmp(a, b, 4);
+	return !memcmp(a, b, 16);
+}
 
 /* ---- TCP sockets (src/socket/tcp_sock.c) ---- */
 /* The tuple of the TCP segment @skb (IP control block filled, transport header set), its

@@ -234,10 +234,7 @@ static int listener_score(const struct rxs_sock *sk, int family, const uint8_t *
 		return (a->family == AF_INET6 || family == AF_INET) ? 1 : 0;
 	if (a->family != family)
 		return 0;
-	/* Each size a constant, so each compare is a word or two, not a call of memcmp(). */
-	if (family == AF_INET)
-		return !memcmp(a->addr, daddr, 4) ? 2 : 0;
-	return !memcmp(a->addr, daddr, 16) ? 2 : 0;
+	return rxs__sock_addr_eq(family, a->addr, daddr) ? 2 : 0;
 }
 
 struct rxs_sock *rxs__tcp_listener_lookup(struct rxs_host *h, int family, const uint8_t *daddr,

@@ -95,10 +95,7 @@ static RXS_ALWAYS_INLINE int sock_match(const struct rxs_sock *sk, int family,
 	}
 	if (a->family != family)
 		return 0;
-	/* Constant lengths: compares of a word or two, not a call to memcmp(). */
-	if (family == AF_INET)
-		return !memcmp(a->addr, daddr, 4) ? 2 : 0;
-	return !memcmp(a->addr, daddr, 16) ? 2 : 0;
+	return rxs__sock_addr_eq(family, a->addr, daddr) ? 2 : 0;
 }
 
 struct rxs_sock *rxs__udp_lookup(struct rxs_host *h, int family, const uint8_t *daddr,
