@@ -89,6 +89,18 @@ static bool parse_u32(const char *s, int base, uint32_t max, uint32_t *out)
 	return true;
 }
 
+/* @s into @buf (@n bytes), cut at its '/': *@prefix is what follows it, or NULL. */
+static bool split_prefix(const char *s, char *buf, size_t n, char **prefix)
+{
+	if (strlen(s) >= n)
+		return false;
+	strcpy(buf, s);
+	*prefix = strchr(buf, '/');
+	if (*prefix)
+		*(*prefix)++ = '\0';
+	return true;
+}
+
 /* "a.b.c.d", "a.b.c.d/len" or "a.b.c.d/m.m.m.m"; the address comes back masked. */
 static bool parse_addr(const char *s, uint32_t *addr, uint32_t *mask)
 {
@@ -97,12 +109,8 @@ static bool parse_addr(const char *s, uint32_t *addr, uint32_t *mask)
 	struct in_addr a, m;
 	uint32_t len = 32;
 
-	if (strlen(s) >= sizeof(buf))
+	if (!split_prefix(s, buf, sizeof(buf), &slash))
 		return false;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
 	if (inet_pton(AF_INET, buf, &a) != 1)
 		return false;
 	if (slash && inet_pton(AF_INET, slash, &m) == 1) {
@@ -123,12 +131,8 @@ static bool parse_addr6(const char *s, uint8_t *addr, uint8_t *mask)
 	char *slash;
 	uint32_t len = 128;
 
-	if (strlen(s) >= sizeof(buf))
+	if (!split_prefix(s, buf, sizeof(buf), &slash))
 		return false;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
 	if (inet_pton(AF_INET6, buf, addr) != 1 || (slash && !parse_u32(slash, 10, 128, &len)))
 		return false;
 	for (unsigned int i = 0; i < 16; i++) {
