@@ -142,12 +142,19 @@ static inline struct rxs_host *rxs__skb_host(const struct rxs_sk_buff *skb)
 
 /* NF_HOOK(): nothing to call without rules and user functions at @hook, as on most hosts;
  * else the walk, whose contract is rxs__nf_hook_fn's. */
+/* Whether NF_HOOK at @hook does anything on @h: the rule tables run something there or a
+ * user's function registered there. */
+static inline bool rxs__nf_hook_active(const struct rxs_host *h, enum rxs_nf_hook hook)
+{
+	return h->nf.staged[hook] || h->nf.nnf[hook];
+}
+
 static inline bool rxs__nf_hook_run(struct rxs_sk_buff *skb, enum rxs_nf_hook hook,
 				    rxs__nf_okfn okfn)
 {
 	struct rxs_host *h = rxs__skb_host(skb);
 
-	if (likely(!h->nf.staged[hook] && !h->nf.nnf[hook]))
+	if (likely(!rxs__nf_hook_active(h, hook)))
 		return true;
 	return h->nf.hook_slow(h, hook, skb, okfn);
 }
