@@ -72,6 +72,7 @@ int rxs__source_fail(rxs_source_t *src, int err, const char *fmt, ...)
 	vsnprintf(src->errmsg + n, sizeof(src->errmsg) - (size_t)n, fmt, ap);
 	va_end(ap);
 	src->err = err;
+	src->win.pos = src->win.end = NULL;	/* every read now ends in the error */
 	return err;
 }
 
@@ -277,9 +278,15 @@ int rxs__link_convert(rxs_source_t *src, uint32_t lt, const uint8_t *pkt, uint32
 	return 1;
 }
 
-/* The common policy around every backend: sticky errors, timestamps that never go back
- * (a backwards one is clamped to its predecessor and counted), statistics. */
 int rxs_source_next(rxs_source_t *src, struct rxs_frame *f)
+{
+	return rxs__source_next_inline(src, f);
+}
+
+/* The common policy around every backend: sticky errors, timestamps that never go back
+ * (a backwards one is clamped to its predecessor and counted), statistics. The window's
+ * records get the same in rxs__source_next_inline(). */
+int rxs__source_next_slow(rxs_source_t *src, struct rxs_frame *f)
 {
 	int rc;
 
@@ -348,9 +355,11 @@ void rxs_source_close(rxs_source_t *src)
  * short, longer than the snapshot length, a timestamp libpcap would sign-extend), or the end
  * of the file, hands the file to libpcap for good: the FILE is moved to that record and
  * pcap_next_ex() goes on from there, so every message and corner case stays libpcap's.
+ * A plain Ethernet record, whole in the buffer, is not even read here: the source's window
+ * (source.h) hands it to rxs__source_next_inline(), and the rest come here.
  */
 #define BULK_BUF (128u * 1024)
-#define REC_HDR 16u			/* struct pcap_sf_pkthdr: sec, usec, caplen, len */
+#define REC_HDR RXS__PCAP_REC_HDR
 #define TCPDUMP_MAGIC 0xa1b2c3d4u
 #define NSEC_TCPDUMP_MAGIC 0xa1b23c4du
 
@@ -423,10 +432,9 @@ static int bulk_next(rxs_source_t *src, struct pcap_file *pf, struct rxs_frame *
 	return rxs__link_convert(src, (uint32_t)pf->linktype, rec + REC_HDR, h[2], h[3], f);
 }
 
-/* Everything but the common record: see pcap_file_next(). */
-static RXS_NOINLINE int pcap_file_next_slow(rxs_source_t *src, struct rxs_frame *f)
+/* The next record, ours or libpcap's. */
+static int pcap_file_read(rxs_source_t *src, struct pcap_file *pf, struct rxs_frame *f)
 {
-	struct pcap_file *pf = src->priv;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;
@@ -450,29 +458,30 @@ static RXS_NOINLINE int pcap_file_next_slow(rxs_source_t *src, struct rxs_frame 
 	return rxs__link_convert(src, (uint32_t)pf->linktype, data, h->caplen, h->len, f);
 }
 
-/*
- * The common record, in a few loads and stores and no call: a plain one (see bulk_next()),
- * whole in the buffer, an Ethernet frame with its MAC header. Any other goes the general
- * way, which reads it again from the same place: nothing has moved yet.
- */
+/* The window (source.h) is the buffer's read position while it is open: the backend takes
+ * the position back from it, reads, and opens it again on what the buffer now holds, for
+ * plain Ethernet records read by us. */
+static void win_give(rxs_source_t *src, const struct pcap_file *pf)
+{
+	if (pf->bulk && pf->linktype == RXS__LT_EN10MB && !src->err) {
+		src->win.pos = pf->buf + pf->pos;
+		src->win.end = pf->buf + pf->len;
+	} else {
+		src->win.pos = src->win.end = NULL;
+	}
+}
+
+/* Every record the window does not take: at the buffer's end, or not plain. */
 static int pcap_file_next(rxs_source_t *src, struct rxs_frame *f)
 {
 	struct pcap_file *pf = src->priv;
-	uint32_t h[4];			/* ts_sec, ts_frac, caplen, len, in our byte order */
-	const uint8_t *rec;
+	int rc;
 
-	if (unlikely(!pf->bulk || pf->len - pf->pos < REC_HDR ||
-		     pf->linktype != RXS__LT_EN10MB))
-		return pcap_file_next_slow(src, f);
-	rec = pf->buf + pf->pos;
-	memcpy(h, rec, REC_HDR);
-	if (unlikely(((h[0] | h[1]) & 0x80000000u) || h[2] > pf->snaplen || h[2] < ETH_HLEN ||
-		     pf->len - pf->pos - REC_HDR < h[2]))
-		return pcap_file_next_slow(src, f);
-	pf->pos += REC_HDR + h[2];
-	f->number = ++src->number;
-	f->ts_ns = (uint64_t)h[0] * 1000000000u + (uint64_t)h[1] * (pf->nsec ? 1u : 1000u);
-	return eth_frame(src, rec + REC_HDR, h[2], h[3], f);
+	if (src->win.pos)
+		pf->pos = (uint32_t)(src->win.pos - pf->buf);
+	rc = pcap_file_read(src, pf, f);
+	win_give(src, pf);
+	return rc;
 }
 
 static void pcap_file_close(rxs_source_t *src)
@@ -498,7 +507,7 @@ static void pcap_file_progress(const rxs_source_t *src, uint64_t *done, uint64_t
 
 	*done = pos > 0 ? (uint64_t)pos : 0;
 	if (fp && pf->bulk)
-		*done = pf->off + pf->pos;
+		*done = pf->off + (src->win.pos ? (uint64_t)(src->win.pos - pf->buf) : pf->pos);
 	*total = fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 }
 
@@ -579,6 +588,9 @@ static int open_classic(rxs_source_t *src, FILE *fp, char *err, size_t errlen)
 	src->format = "pcap";
 	src->linktype = (int)(lt & RXS__LT_MASK);
 	bulk_init(pf);
+	src->win.snaplen = pf->snaplen;
+	src->win.frac_ns = pf->nsec ? 1 : 1000;
+	win_give(src, pf);
 	return 0;
 }
 

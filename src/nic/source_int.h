@@ -2,8 +2,8 @@
  *
  * A source is a small ops table {next, close}, like libpcap's read_op / cleanup_op: the pcap
  * reader (libpcap), the pcapng reader (ours) and the generators fill in the same struct
- * rxs_source and share rxs_source_next() / rxs_source_close(), which add the common policy
- * (sticky errors, timestamp clamping, statistics) around the backend's next().
+ * rxs_source (source.h) and share rxs_source_next() / rxs_source_close(), which add the
+ * common policy (sticky errors, timestamp clamping, statistics) around the backend's next().
  */
 #ifndef RXSIM_NIC_SOURCE_INT_H
 #define RXSIM_NIC_SOURCE_INT_H
@@ -16,7 +16,6 @@
 
 /* Conversion buffer: the largest IP packet plus room for a synthetic link header. */
 #define RXS__FRAME_BUF (65535 + 64)
-#define RXS__ERRMSG_MAX 512
 
 /* Link types as written in capture files (LINKTYPE_*, not the platform's DLT_*). */
 enum {
@@ -30,37 +29,6 @@ enum {
 	RXS__LT_LINUX_SLL2 = 276,
 };
 #define RXS__LT_MASK 0x03FFFFFFu	/* libpcap's LT_LINKTYPE() */
-
-struct rxs__source_ops {
-	/* 1 frame in @f (ts_ns may still be clamped by the caller), 0 end, <0 error (set with
-	 * rxs__source_fail). */
-	int (*next)(rxs_source_t *src, struct rxs_frame *f);
-	/* Release the backend's state; the common part is freed by rxs_source_close(). */
-	void (*close)(rxs_source_t *src);
-	/* Bytes of the file read so far and its size (0: unknown), for a progress line;
-	 * NULL for sources that are not files. */
-	void (*progress)(const rxs_source_t *src, uint64_t *done, uint64_t *total);
-};
-
-struct rxs_source {
-	const struct rxs__source_ops *ops;
-	void *priv;			/* backend state */
-	char *name;			/* file name for messages */
-	struct rxs_source_opts opts;
-	struct rxs_source_stats stats;
-	uint64_t last_ts_ns;		/* for the backwards-timestamp clamp */
-	uint64_t number;		/* packet records read so far */
-	int err;			/* sticky: once set, every next() returns it */
-	char errmsg[RXS__ERRMSG_MAX];
-	uint8_t *buf;			/* RXS__FRAME_BUF bytes, for converted frames */
-	/* What the file is, for reports: "pcap", "pcapng" (NULL: a generator), and the link
-	 * type of its first interface (-1 until a pcapng's first interface is read). */
-	const char *format;
-	int linktype;
-	/* rxs__source_defer_csum(): next() leaves the checksums to rxs__source_csum(), which
-	 * has the frame read last still to do while csum_pending. */
-	bool csum_defer, csum_pending;
-};
 
 /* Allocate a source with its frame buffer. NULL on allocation failure. */
 rxs_source_t *rxs__source_alloc(const char *name, const struct rxs_source_opts *opts,
@@ -88,9 +56,6 @@ int rxs__pcapng_open(rxs_source_t *src, FILE *fp, char *err, size_t errlen);
 
 /* The Internet checksum, rxs__csum_partial() and rxs__csum_fold(), is in internal.h. */
 
-/* Apply @src's `checksums` setting to @f (csum.c): may move the frame into src->buf and
- * counts what it changed in src->stats. */
-void rxs__csum_apply(rxs_source_t *src, struct rxs_frame *f);
 
 /* Packet builders, for the UDP generator now and TCP later. Each writes one header at @p and
  * returns the byte after it. IPv4 headers get their checksum; @l4len is the payload length. */

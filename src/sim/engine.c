@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "netdevice/netdevice.h"
 #include "nic/nic.h"
+#include "nic/source.h"
 #include "rxsim/sim.h"
 #include "sim/sim_int.h"
 #include "socket/socket.h"
@@ -184,7 +185,7 @@ static RXS_ALWAYS_INLINE void source_read(struct rxs_host *h, struct rxs_traffic
 	int rc;
 	uint64_t rel;
 
-	while ((rc = rxs_source_next(tr->src, &tr->frame)) > 0 && own_frame(h, tr))
+	while ((rc = rxs__source_next_inline(tr->src, &tr->frame)) > 0 && own_frame(h, tr))
 		tr->own_frames++;
 	if (unlikely(rc <= 0)) {
 		if (rc < 0 && !tr->shadow)	/* its first reader says so */
