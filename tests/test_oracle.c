@@ -42,6 +42,14 @@ static const struct {
 	{ __LINE__, OWN, "accept-overflow", NULL, NULL },
 	{ __LINE__, OWN, "synq-syncookies-on", NULL, NULL },
 	{ __LINE__, OWN, "synq-syncookies-off", NULL, NULL },
+	/* The shared cases' mechanisms with other numbers (cases-variants.sh): a larger
+	 * datagram's truesize, listen(1), a SYN queue bounded by the listen backlog with cookies
+	 * and by tcp_max_syn_backlog's last quarter without, echo requests ignored. */
+	{ __LINE__, OWN, "udp-rcvbuf-1400", NULL, NULL },
+	{ __LINE__, OWN, "accept-overflow-b1", NULL, NULL },
+	{ __LINE__, OWN, "synq-cookies-b32", NULL, NULL },
+	{ __LINE__, OWN, "synq-maxsyn64", NULL, NULL },
+	{ __LINE__, OWN, "icmp-echo-ignore", NULL, NULL },
 	{ __LINE__, OWN, "udp-noport", NULL, NULL },
 	{ __LINE__, OWN, "tcp-noport", NULL, NULL },
 	{ __LINE__, OWN, "synq-syncookies-always", NULL, NULL },

@@ -1,0 +1,129 @@
+# rxsim's oracle cases that vary the shared cases' numbers, so that a model fitted to one
+# set of numbers shows it: a larger datagram and buffer (truesize of a bigger veth skb), a
+# listen backlog of 1, a SYN queue bounded by the listen backlog with cookies and by the
+# last quarter of tcp_max_syn_backlog without them, and echo requests ignored by sysctl.
+# Sourced by cases.sh; record one with
+#
+#   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
+#       ../shared/oracle/run.sh NAME $PWD/tests/oracle/cases/NAME
+
+CASES="$CASES udp-rcvbuf-1400 accept-overflow-b1 synq-cookies-b32 synq-maxsyn64 icmp-echo-ignore"
+
+# ---------------------------------------------------------------- UDP, 1400-byte datagrams
+case_udp_rcvbuf_1400_setup() {
+    bg srv ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 6110 --rcvbuf 16384 --read 0 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_udp_rcvbuf_1400_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 6110 --count 300 --size 1400 \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds 30
+    wait_file "$WORK/cli.ready" 20
+    sleep 0.5
+}
+case_udp_rcvbuf_1400_scenario() {
+    cat <<EOF
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "$IP_S", "port": 6110, "SO_RCVBUF_requested": 16384, "app": "never reads"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "300 UDP datagrams, 1400-byte payload, one unconnected socket, sendto() back-to-back to $IP_S:6110"},
+    {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+EOF
+}
+
+# ---------------------------------------------------------------- listen(1)
+case_accept_overflow_b1_setup() {
+    bg srv ip netns exec "$NS_S" $PY "$APPS" tcp-listen-noaccept --addr "$IP_S" --port 5010 --backlog 1 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_accept_overflow_b1_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$APPS" tcp-connect-burst --dst "$IP_S" --port 5010 --count 8 --wait 3.5 \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds $APP_MAX
+    wait_file "$WORK/cli.ready" 15
+}
+case_accept_overflow_b1_scenario() {
+    cat <<EOF
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "tcp", "addr": "$IP_S", "port": 5010, "backlog": 1, "app": "never calls accept()"}],
+  "nft_rules": {"server": "", "client": "freeze at end: table inet oracle_freeze (output policy drop)"},
+  "client_actions": [
+    {"t": 0, "action": "8 non-blocking TCP connect() to $IP_S:5010 in a tight loop from one process (ephemeral ports), sockets kept open"},
+    {"t": 3.5, "action": "client output frozen (nft drop all), 0.5 s settle, then 'after' snapshot"}
+  ]
+}
+EOF
+}
+
+# ---------------------------------------------------------------- SYN queues of other sizes
+# $1 syncookies, $2 tcp_max_syn_backlog, $3 listen backlog, $4 port
+synq_var_setup() {
+    ns_s sysctl -qw net.ipv4.tcp_syncookies=$1 net.ipv4.tcp_max_syn_backlog=$2
+    ns_c nft -f - <<'EOF'
+table inet oracle_client {
+  chain out { type filter hook output priority 0; tcp flags & rst == rst counter drop; }
+}
+EOF
+    bg srv ip netns exec "$NS_S" $PY "$APPS" tcp-listen-noaccept --addr "$IP_S" --port $4 --backlog $3 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+# $1 port, $2 SYNs
+synq_var_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$APPS" syn-burst --iface "$IF_C" --src "$IP_C" --dst "$IP_S" --port $1 \
+        --count $2 --smac "$MAC_C" --dmac "$MAC_S" --sport-base 41000 \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds 30
+    wait_file "$WORK/cli.ready" 20
+    sleep 1.0
+}
+# $1 syncookies, $2 tcp_max_syn_backlog, $3 listen backlog, $4 port, $5 SYNs
+synq_var_scenario() {
+    cat <<EOF
+{
+$(scn_common)
+  "sysctls_set": {"net.ipv4.tcp_syncookies": $1, "net.ipv4.tcp_max_syn_backlog": $2},
+  "listeners": [{"proto": "tcp", "addr": "$IP_S", "port": $4, "backlog": $3, "app": "never calls accept()"}],
+  "nft_rules": {"server": "",
+                "client": "table inet oracle_client { chain out { type filter hook output priority 0; tcp flags & rst == rst counter drop; } } (+ freeze at end)"},
+  "client_actions": [
+    {"t": 0, "action": "$5 raw SYNs (scapy sendp, L2 on client veth) $IP_C:41000.. -> $IP_S:$4, seq=1000000*(i+1), win 64240, option MSS 1460 only, ip id 1000+i, back-to-back"},
+    {"t": "~1.0 after last SYN", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+EOF
+}
+case_synq_cookies_b32_setup()    { synq_var_setup 1 256 32 5011; }
+case_synq_cookies_b32_traffic()  { synq_var_traffic 5011 100; }
+case_synq_cookies_b32_scenario() { synq_var_scenario 1 256 32 5011 100; }
+case_synq_maxsyn64_setup()       { synq_var_setup 0 64 128 5012; }
+case_synq_maxsyn64_traffic()     { synq_var_traffic 5012 100; }
+case_synq_maxsyn64_scenario()    { synq_var_scenario 0 64 128 5012 100; }
+
+# ---------------------------------------------------------------- echo requests ignored
+case_icmp_echo_ignore_setup() { ns_s sysctl -qw net.ipv4.icmp_echo_ignore_all=1; }
+case_icmp_echo_ignore_traffic() {
+    ns_c timeout 10 ping -n -c 10 -i 0.2 -W 1 "$IP_S" >"$WORK/ping.out" 2>&1 || true
+    cp "$WORK/ping.out" "$OUT/ping.txt"
+    sleep 0.3
+}
+case_icmp_echo_ignore_scenario() {
+    cat <<EOF
+{
+$(scn_common)
+  "sysctls_set": {"net.ipv4.icmp_echo_ignore_all": 1},
+  "listeners": [],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "ping -c 10 -i 0.2 $IP_S (ICMP echo request, 56-byte payload), echo ignored by the server"},
+    {"t": "+0.3 s after ping exits", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+EOF
+}
