@@ -44,12 +44,16 @@ static const struct {
 	{ __LINE__, OWN, "synq-syncookies-off", NULL, NULL },
 	/* The shared cases' mechanisms with other numbers (cases-variants.sh): a larger
 	 * datagram's truesize, listen(1), a SYN queue bounded by the listen backlog with cookies
-	 * and by tcp_max_syn_backlog's last quarter without, echo requests ignored. */
+	 * and by tcp_max_syn_backlog's last quarter without, echo requests ignored, port
+	 * unreachables over 2.5 s, tcp_abort_on_overflow, one SYN-ACK retransmit. */
 	{ __LINE__, OWN, "udp-rcvbuf-1400", NULL, NULL },
 	{ __LINE__, OWN, "accept-overflow-b1", NULL, NULL },
 	{ __LINE__, OWN, "synq-cookies-b32", NULL, NULL },
 	{ __LINE__, OWN, "synq-maxsyn64", NULL, NULL },
 	{ __LINE__, OWN, "icmp-echo-ignore", NULL, NULL },
+	{ __LINE__, OWN, "udp-noport-slow", NULL, NULL },	/* the rate limit's tokens */
+	{ __LINE__, OWN, "accept-overflow-abort", NULL, NULL },
+	{ __LINE__, OWN, "synq-retries1", NULL, NULL },	/* requests expire */
 	{ __LINE__, OWN, "udp-noport", NULL, NULL },
 	{ __LINE__, OWN, "tcp-noport", NULL, NULL },
 	{ __LINE__, OWN, "synq-syncookies-always", NULL, NULL },

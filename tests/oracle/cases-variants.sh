@@ -1,7 +1,10 @@
 # rxsim's oracle cases that vary the shared cases' numbers, so that a model fitted to one
 # set of numbers shows it: a larger datagram and buffer (truesize of a bigger veth skb), a
 # listen backlog of 1, a SYN queue bounded by the listen backlog with cookies and by the
-# last quarter of tcp_max_syn_backlog without them, and echo requests ignored by sysctl.
+# last quarter of tcp_max_syn_backlog without them, echo requests ignored by sysctl, port
+# unreachables over 2.5 s (the rate limit's tokens come back), an accept queue overflow
+# answered by resets (tcp_abort_on_overflow) and request socks that expire after one
+# SYN-ACK retransmit (tcp_synack_retries 1).
 # Sourced by cases.sh; record one with
 #
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
@@ -127,3 +130,63 @@ $(scn_common)
 }
 EOF
 }
+
+CASES="$CASES udp-noport-slow accept-overflow-abort synq-retries1"
+
+# ---------------------------------------------------------------- the ICMP rate limit over time
+case_udp_noport_slow_setup() { :; }
+case_udp_noport_slow_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 6210 --count 250 --size 100 \
+        --gap 0.01 --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds 30
+    wait_file "$WORK/cli.ready" 20
+    sleep 3.2
+}
+case_udp_noport_slow_scenario() {
+    cat <<EOF
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "port": 6210, "app": "NO listener on 6210"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "250 UDP datagrams, 100-byte payload, 10 ms apart, to $IP_S:6210 (closed)"},
+    {"t": "+3.2 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+EOF
+}
+
+# ---------------------------------------------------------------- tcp_abort_on_overflow
+case_accept_overflow_abort_setup() {
+    ns_s sysctl -qw net.ipv4.tcp_abort_on_overflow=1
+    bg srv ip netns exec "$NS_S" $PY "$APPS" tcp-listen-noaccept --addr "$IP_S" --port 5013 --backlog 2 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_accept_overflow_abort_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$APPS" tcp-connect-burst --dst "$IP_S" --port 5013 --count 10 --wait 3.5 \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds $APP_MAX
+    wait_file "$WORK/cli.ready" 15
+}
+case_accept_overflow_abort_scenario() {
+    cat <<EOF
+{
+$(scn_common)
+  "sysctls_set": {"net.ipv4.tcp_abort_on_overflow": 1},
+  "listeners": [{"proto": "tcp", "addr": "$IP_S", "port": 5013, "backlog": 2, "app": "never calls accept()"}],
+  "nft_rules": {"server": "", "client": "freeze at end: table inet oracle_freeze (output policy drop)"},
+  "client_actions": [
+    {"t": 0, "action": "10 non-blocking TCP connect() to $IP_S:5013 in a tight loop from one process (ephemeral ports), sockets kept open"},
+    {"t": 3.5, "action": "client output frozen (nft drop all), 0.5 s settle, then 'after' snapshot"}
+  ]
+}
+EOF
+}
+
+# ---------------------------------------------------------------- request socks expiring
+case_synq_retries1_setup() {
+    ns_s sysctl -qw net.ipv4.tcp_synack_retries=1
+    synq_var_setup 0 256 16 5014
+}
+case_synq_retries1_traffic() { synq_var_traffic 5014 20; sleep 3.5; }
+case_synq_retries1_scenario() { synq_var_scenario 0 256 16 5014 20; }
