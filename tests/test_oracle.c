@@ -54,6 +54,8 @@ static const struct {
 	{ __LINE__, OWN, "udp-noport-slow", NULL, NULL },	/* the rate limit's tokens */
 	{ __LINE__, OWN, "accept-overflow-abort", NULL, NULL },
 	{ __LINE__, OWN, "synq-retries1", NULL, NULL },	/* requests expire */
+	{ __LINE__, OWN, "tcp-rcvbuf-32k", NULL, NULL },	/* tcp-rcvbuf-noread, 4 x the buffer */
+	{ __LINE__, OWN, "tcp-rcvbuf-32k", NULL, "expect-connections.json" },
 	{ __LINE__, OWN, "udp-noport", NULL, NULL },
 	{ __LINE__, OWN, "tcp-noport", NULL, NULL },
 	{ __LINE__, OWN, "synq-syncookies-always", NULL, NULL },

@@ -4,7 +4,7 @@
 # last quarter of tcp_max_syn_backlog without them, echo requests ignored by sysctl, port
 # unreachables over 2.5 s (the rate limit's tokens come back), an accept queue overflow
 # answered by resets (tcp_abort_on_overflow) and request socks that expire after one
-# SYN-ACK retransmit (tcp_synack_retries 1).
+# SYN-ACK retransmit (tcp_synack_retries 1), and a larger TCP receive buffer never read.
 # Sourced by cases.sh; record one with
 #
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
@@ -190,3 +190,20 @@ case_synq_retries1_setup() {
 }
 case_synq_retries1_traffic() { synq_var_traffic 5014 20; sleep 3.5; }
 case_synq_retries1_scenario() { synq_var_scenario 0 256 16 5014 20; }
+
+CASES="$CASES tcp-rcvbuf-32k"
+
+# ---------------------------------------------------------------- a larger receive buffer, never read
+# tcp-rcvbuf-noread with SO_RCVBUF 32768 (sk_rcvbuf 65536) and 400000 bytes pushed.
+case_tcp_rcvbuf_32k_setup() { tcpwin_server 5015 32768 never; }
+case_tcp_rcvbuf_32k_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$TCPWIN_PY" tcp-push --dst "$IP_S" --port 5015 --bytes 400000 \
+        --wait 1.0 --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds $APP_MAX
+    wait_file "$WORK/cli.ready" 15
+    tcpwin_end
+}
+case_tcp_rcvbuf_32k_scenario() {
+    tcpwin_scenario "[{\"proto\": \"tcp\", \"addr\": \"$IP_S\", \"port\": 5015, \"backlog\": 16, \"SO_RCVBUF\": 32768, \"app\": \"accepts, never reads\"}]" '{}' \
+        "t 0: connect() to $IP_S:5015, non-blocking send() of 400000 bytes as the window allows, for 1.0 s" \
+        "then ss -tnmie on both ends, client output frozen, 0.5 s settle, 'after' snapshot"
+}
