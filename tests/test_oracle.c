@@ -56,6 +56,9 @@ static const struct {
 	{ __LINE__, OWN, "synq-retries1", NULL, NULL },	/* requests expire */
 	{ __LINE__, OWN, "tcp-rcvbuf-32k", NULL, NULL },	/* tcp-rcvbuf-noread, 4 x the buffer */
 	{ __LINE__, OWN, "tcp-rcvbuf-32k", NULL, "expect-connections.json" },
+	/* iptables matches that keep state over time, run by the kernel through nft_compat:
+	 * limit, hashlimit by source port, recent's hit count in a window, connlimit. */
+	{ __LINE__, OWN, "ipt-limits", NULL, NULL },
 	{ __LINE__, OWN, "udp-noport", NULL, NULL },
 	{ __LINE__, OWN, "tcp-noport", NULL, NULL },
 	{ __LINE__, OWN, "synq-syncookies-always", NULL, NULL },
