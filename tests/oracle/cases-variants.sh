@@ -4,7 +4,8 @@
 # last quarter of tcp_max_syn_backlog without them, echo requests ignored by sysctl, port
 # unreachables over 2.5 s (the rate limit's tokens come back), an accept queue overflow
 # answered by resets (tcp_abort_on_overflow) and request socks that expire after one
-# SYN-ACK retransmit (tcp_synack_retries 1), and a larger TCP receive buffer never read.
+# SYN-ACK retransmit (tcp_synack_retries 1), a larger TCP receive buffer never read, and
+# echo replies put under the rate limit by icmp_ratemask.
 # Sourced by cases.sh; record one with
 #
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
@@ -206,4 +207,30 @@ case_tcp_rcvbuf_32k_scenario() {
     tcpwin_scenario "[{\"proto\": \"tcp\", \"addr\": \"$IP_S\", \"port\": 5015, \"backlog\": 16, \"SO_RCVBUF\": 32768, \"app\": \"accepts, never reads\"}]" '{}' \
         "t 0: connect() to $IP_S:5015, non-blocking send() of 400000 bytes as the window allows, for 1.0 s" \
         "then ss -tnmie on both ends, client output frozen, 0.5 s settle, 'after' snapshot"
+}
+
+CASES="$CASES icmp-echo-ratemask"
+
+# ---------------------------------------------------------------- echo replies rate-limited
+# icmp_ratemask with bit 0 (echo reply) set: the replies go through icmpv4_xrlim_allow's
+# per-destination bucket.
+case_icmp_echo_ratemask_setup() { ns_s sysctl -qw net.ipv4.icmp_ratemask=6169; }
+case_icmp_echo_ratemask_traffic() {
+    ns_c timeout 10 ping -n -c 50 -i 0.02 -W 1 "$IP_S" >"$WORK/ping.out" 2>&1 || true
+    cp "$WORK/ping.out" "$OUT/ping.txt"
+    sleep 0.3
+}
+case_icmp_echo_ratemask_scenario() {
+    cat <<EOF
+{
+$(scn_common)
+  "sysctls_set": {"net.ipv4.icmp_ratemask": 6169},
+  "listeners": [],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "ping -c 50 -i 0.02 $IP_S (ICMP echo request, 56-byte payload)"},
+    {"t": "+0.3 s after ping exits", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+EOF
 }
