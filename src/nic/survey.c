@@ -22,11 +22,21 @@
  * mostly share their addresses, so each tally remembers its last key and slot and skips the
  * hash for a repeat. At the end each table is copied out and sorted.
  *
+ * Hash keys are hashed and compared eight bytes at a time; the order of the slots never shows,
+ * as every export sorts by count and then by key.
+ *
  * Runs: consecutive frames whose headers say the same to the survey (MACs, VLAN, addresses,
  * protocol, ports, TCP flags, converted or not) count as one frame of weight n, counted when
- * the run ends: a flood or a bulk transfer costs a read, a parse and a comparison a frame.
- * Every count is a sum or an OR over frames, and runs are counted in the file's order, so the
- * result is what counting frame by frame gives (the longest IP packet is a run's maximum).
+ * the run ends. Every count is a sum or an OR over frames, and runs are counted in the file's
+ * order, so the result is what counting frame by frame gives (the longest IP packet is a
+ * run's maximum), however the frames are cut into runs. Most frames are plain (untagged IPv4
+ * without options, TCP or UDP, not a later fragment, captured up to the TCP flags: see
+ * raw_plain()): a plain frame says all it says to the survey in its first 48 bytes, so a run
+ * of them is told by those bytes under a mask, without a parse, and only its first frame is
+ * parsed, when the run is counted. Other frames are parsed and compared field by field, and
+ * make runs of their own. Frames come from rxs__source_next_untimed(), which takes a plain
+ * pcap file's Ethernet records straight from its buffer: a flood or a bulk transfer costs a
+ * record header's read and six masked words' comparison a frame.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -87,20 +97,50 @@ struct survey_ctx {
 static const uint8_t conv_host[6];
 static const uint8_t conv_peer[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 
+static uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* A key as five words, the last one overlapping the fourth: a word at a time, the hash and
+ * the comparison of a 37-byte key are a few instructions. */
+#define KEY_WORD(key, i) load64((key) + ((i) < 4 ? (i) * 8 : KEY_MAX - 8))
+
 static uint32_t hash_key(const uint8_t *key)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	uint64_t h = 0;
 
-	for (int i = 0; i < KEY_MAX; i++)
-		h = (h ^ key[i]) * 16777619u;
-	return h;
+#pragma GCC unroll 5
+	for (int i = 0; i < 5; i++)
+		h = (h ^ KEY_WORD(key, i)) * 0x9e3779b97f4a7c15ull;
+	/* A multiply carries a bit only upwards: MurmurHash3's finalizer brings every bit down
+	 * to the low ones, which pick the slot. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (uint32_t)h;
+}
+
+static bool key_eq(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t d = 0;
+
+#pragma GCC unroll 5
+	for (int i = 0; i < 5; i++)
+		d |= KEY_WORD(a, i) ^ KEY_WORD(b, i);
+	return !d;
 }
 
 static unsigned int tally_slot(const struct tally_ent *ents, unsigned int cap, const uint8_t *key)
 {
 	unsigned int i = hash_key(key) & (cap - 1);
 
-	while (ents[i].count && memcmp(ents[i].key, key, KEY_MAX))
+	while (ents[i].count && !key_eq(ents[i].key, key))
 		i = (i + 1) & (cap - 1);
 	return i;
 }
@@ -196,7 +236,8 @@ struct pkt {
 	uint8_t tcp_flags;
 };
 
-static void parse_l4(struct pkt *k, uint8_t proto, const uint8_t *l4, size_t len)
+static RXS_ALWAYS_INLINE void parse_l4(struct pkt *k, uint8_t proto, const uint8_t *l4,
+				       size_t len)
 {
 	if ((proto != 6 && proto != 17) || len < 4)
 		return;
@@ -262,23 +303,30 @@ static bool unicast_ip(int family, const uint8_t *a)
 	return a[0] != 0xff && memcmp(a, unspec, 16);
 }
 
-static struct port_rec *port_rec(struct survey_ctx *c, int proto, uint16_t port)
+/* port_rec() for a port not seen before: a zeroed record, or NULL. */
+static RXS_NOINLINE struct port_rec *port_rec_new(struct survey_ctx *c, uint32_t *slot)
+{
+	if (c->nrecs == c->caprecs) {
+		unsigned int cap = c->caprecs ? c->caprecs * 2 : 64;
+		struct port_rec *r = rxs__realloc(c->recs, cap * sizeof(*r));
+
+		if (!r)
+			return NULL;
+		c->recs = r;
+		c->caprecs = cap;
+	}
+	memset(&c->recs[c->nrecs], 0, sizeof(c->recs[0]));
+	*slot = ++c->nrecs;
+	return &c->recs[*slot - 1];
+}
+
+static RXS_ALWAYS_INLINE struct port_rec *port_rec(struct survey_ctx *c, int proto,
+						   uint16_t port)
 {
 	uint32_t *slot = &c->port_idx[(proto == 6 ? 0 : 65536) + port];
 
-	if (!*slot) {
-		if (c->nrecs == c->caprecs) {
-			unsigned int cap = c->caprecs ? c->caprecs * 2 : 64;
-			struct port_rec *r = rxs__realloc(c->recs, cap * sizeof(*r));
-
-			if (!r)
-				return NULL;
-			c->recs = r;
-			c->caprecs = cap;
-		}
-		memset(&c->recs[c->nrecs], 0, sizeof(c->recs[0]));
-		*slot = ++c->nrecs;
-	}
+	if (unlikely(!*slot))
+		return port_rec_new(c, slot);
 	return &c->recs[*slot - 1];
 }
 
@@ -296,11 +344,10 @@ static int port_vote(uint16_t mine, uint16_t peer)
 }
 
 /* One UDP/TCP frame of the host's port @mine with the peer's @peer, in (@in) or out. */
-static int count_port(struct survey_ctx *c, const struct pkt *k, bool in, bool group,
-		      uint64_t n)
+static RXS_ALWAYS_INLINE int count_port(struct survey_ctx *c, const struct pkt *k, bool in,
+					 bool group, uint64_t n)
 {
 	uint16_t mine = in ? k->dport : k->sport, peer = in ? k->sport : k->dport;
-	bool syn = k->proto == 6 && (k->tcp_flags & 0x02), ack = k->tcp_flags & 0x10;
 	struct port_rec *r = port_rec(c, k->proto, mine);
 	int v = port_vote(mine, peer);
 
@@ -310,14 +357,18 @@ static int count_port(struct survey_ctx *c, const struct pkt *k, bool in, bool g
 		r->first = in ? 1 : 2;
 	if (in) {
 		r->in += (uint32_t)n;
-		r->syn_in += (uint32_t)n * (syn && !ack);
-		r->synack_in += (uint32_t)n * (syn && ack);
 		r->group += (uint32_t)n * group;
 		r->peer_map |= 1ull << ((peer * 2654435761u) >> 26);
 	} else {
 		r->out += (uint32_t)n;
-		r->syn_out += (uint32_t)n * (syn && !ack);
-		r->synack_out += (uint32_t)n * (syn && ack);
+	}
+	if (k->proto == 6 && (k->tcp_flags & 0x02)) {
+		bool ack = k->tcp_flags & 0x10;
+
+		if (in)
+			*(ack ? &r->synack_in : &r->syn_in) += (uint32_t)n;
+		else
+			*(ack ? &r->synack_out : &r->syn_out) += (uint32_t)n;
 	}
 	r->srv += (uint32_t)n * (v > 0);
 	r->cli += (uint32_t)n * (v < 0);
@@ -356,6 +407,7 @@ static int count_in(struct survey_ctx *c, const struct pkt *k, bool group, uint6
 {
 	struct rxs_capture_survey *sv = c->sv;
 	uint8_t key[KEY_MAX];
+	bool unicast;
 	int rc = 0;
 
 	sv->to_host += n;
@@ -368,7 +420,8 @@ static int count_in(struct survey_ctx *c, const struct pkt *k, bool group, uint6
 	sv->max_ip_len = RXS_MAX(sv->max_ip_len, k->ip_len);
 	key[0] = k->family == AF_INET ? 4 : 6;
 	memcpy(key + 1, k->daddr, k->family == AF_INET ? 4 : 16);
-	if (unicast_ip(k->family, k->daddr)) {
+	unicast = unicast_ip(k->family, k->daddr);
+	if (unicast) {
 		rc = k->family == AF_INET ? tally_add(&c->addrs, key, 5, n) :
 					      tally_add(&c->addrs, key, 17, n);
 	} else if (k->daddr[0] == 0xff || (k->family == AF_INET && k->daddr[0] >= 224 &&
@@ -383,8 +436,8 @@ static int count_in(struct survey_ctx *c, const struct pkt *k, bool group, uint6
 		}
 	}
 	if (rc == 0 && k->proto)
-		rc = count_port(c, k, true, !unicast_ip(k->family, k->daddr), n);
-	if (rc == 0 && k->proto == 6 && unicast_ip(k->family, k->daddr))
+		rc = count_port(c, k, true, !unicast, n);
+	if (rc == 0 && k->proto == 6 && unicast)
 		rc = count_flow(c, k, true, n);
 	return rc;
 }
@@ -445,15 +498,78 @@ static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted
 	return 0;
 }
 
-/* A run of frames that say the same to the survey: the first one's headers, copied (the
- * frame's bytes are gone by the time the run is counted), how many, the longest IP packet. */
+/*
+ * A plain frame: untagged IPv4 without options, not a later fragment, TCP or UDP, and
+ * captured at least up to the TCP flags. All a plain frame says to the survey is at fixed
+ * offsets of its first RAW_LEN bytes, but for its IP packet's length (its wire length less
+ * the Ethernet header), so two plain frames say the same exactly when those bytes agree
+ * under the mask of the first one's protocol.
+ */
+#define RAW_LEN 48
+#define RAW_WORDS (RAW_LEN / 8)
+
+/* What the survey reads of a plain UDP or TCP frame: MACs, ethertype, version and header
+ * length, fragment offset, protocol, addresses, ports, and for TCP the flags. */
+union raw_mask {
+	uint8_t b[RAW_LEN];
+	uint64_t w[RAW_WORDS];
+};
+#define RAW_MASK(tcp_flags)							\
+	{ { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,	\
+	    0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0x1f, 0xff, 0, 0xff,			\
+	    0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,		\
+	    0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, tcp_flags } }
+static const union raw_mask raw_mask_udp = RAW_MASK(0), raw_mask_tcp = RAW_MASK(0xff);
+
+static bool raw_plain(const uint8_t *p, uint32_t len)
+{
+	return len >= RAW_LEN && p[12] == 0x08 && p[13] == 0 && p[14] == 0x45 &&
+	       !(rxs__get_be16(p + 20) & 0x1fff) && (p[23] == 6 || p[23] == 17);
+}
+
+/* What parse_frame() makes of the plain frame @p, read at fixed offsets; all but ip_len. */
+static void parse_plain(struct pkt *k, const uint8_t *p)
+{
+	k->dst = p;
+	k->src = p + 6;
+	k->vlan = 0;
+	k->family = AF_INET;
+	k->saddr = p + 26;
+	k->daddr = p + 30;
+	k->proto = p[23];
+	k->sport = rxs__get_be16(p + 34);
+	k->dport = rxs__get_be16(p + 36);
+	k->tcp_flags = p[23] == 6 ? p[47] : 0;
+}
+
+/* A run of frames that say the same to the survey, kept until it ends (the frames' bytes are
+ * gone by then): how many, the longest IP packet, and the first frame's headers. A plain
+ * first frame keeps its first RAW_LEN bytes, compared with each next frame before any parse
+ * and parsed once, when the run is counted; another keeps its parse in @k, with copies of
+ * the bytes that points to. */
 struct run {
 	struct pkt k;
 	uint8_t dst[6], src[6], saddr[16], daddr[16];
+	const uint64_t *mask;	/* raw_mask_udp or _tcp; NULL: the first frame is not plain */
+	uint64_t raw[RAW_WORDS];
 	bool conv;
 	uint64_t n;		/* 0: no run */
 	uint32_t max_ip_len;
 };
+
+/* Does frame @p (@len bytes, @conv) say what the run's plain first frame said? The mask
+ * covers what makes a frame plain but its length, so a frame that does is plain too. */
+static bool run_same_raw(const struct run *r, const uint8_t *p, uint32_t len, bool conv)
+{
+	uint64_t d = 0;
+
+	if (!r->mask || len < RAW_LEN || conv != r->conv)
+		return false;
+#pragma GCC unroll 6
+	for (int i = 0; i < RAW_WORDS; i++)
+		d |= (load64(p + i * 8) ^ r->raw[i]) & r->mask[i];
+	return !d;
+}
 
 /* Does frame @k (@conv) say to the survey what the run's first frame said? */
 static bool run_same(const struct run *r, const struct pkt *k, bool conv)
@@ -469,6 +585,7 @@ static bool run_same(const struct run *r, const struct pkt *k, bool conv)
 	return !k->family || (!memcmp(r->saddr, k->saddr, 16) && !memcmp(r->daddr, k->daddr, 16));
 }
 
+/* A run that starts at a frame that is not plain, parsed in @k. */
 static void run_start(struct run *r, const struct pkt *k, bool conv)
 {
 	r->k = *k;
@@ -487,9 +604,20 @@ static void run_start(struct run *r, const struct pkt *k, bool conv)
 		r->k.saddr = r->saddr;
 		r->k.daddr = r->daddr;
 	}
+	r->mask = NULL;
 	r->conv = conv;
 	r->n = 1;
 	r->max_ip_len = k->ip_len;
+}
+
+/* A run that starts at the plain frame @f. */
+static void run_start_plain(struct run *r, const struct rxs_frame *f, bool conv)
+{
+	memcpy(r->raw, f->data, RAW_LEN);
+	r->mask = f->data[23] == 6 ? raw_mask_tcp.w : raw_mask_udp.w;
+	r->conv = conv;
+	r->n = 1;
+	r->max_ip_len = f->wire_len - 14;
 }
 
 /* Count the run, if there is one, as its frames one by one would have been. */
@@ -499,11 +627,45 @@ static int run_count(struct survey_ctx *c, struct run *r)
 
 	if (!r->n)
 		return 0;
+	if (r->mask)
+		parse_plain(&r->k, (const uint8_t *)r->raw);
 	r->k.ip_len = r->max_ip_len;
 	rc = c->pass1 && !r->conv ? pass1_frame(c, &r->k, r->n) : 0;
 	if (rc == 0 && c->pass2)
 		rc = pass2_frame(c, &r->k, r->conv, r->n);
 	r->n = 0;
+	return rc;
+}
+
+/* Frame @f (@conv, at least an Ethernet header) extends the run, or ends it: then the run is
+ * counted and another starts at @f. A frame extends only a run of its own kind, plain or not:
+ * a plain frame and another that say the same (one cut short) make two runs, which count what
+ * one would. 0 or -ENOMEM. */
+static int run_add(struct survey_ctx *c, struct run *r, const struct rxs_frame *f, bool conv)
+{
+	struct pkt k;
+	int rc;
+
+	if (r->n && run_same_raw(r, f->data, f->len, conv)) {
+		r->n++;
+		r->max_ip_len = RXS_MAX(r->max_ip_len, f->wire_len - 14);
+		return 0;
+	}
+	if (raw_plain(f->data, f->len)) {
+		rc = run_count(c, r);
+		if (rc == 0)
+			run_start_plain(r, f, conv);
+		return rc;
+	}
+	parse_frame(&k, f->data, f->len, f->wire_len);
+	if (r->n && !r->mask && run_same(r, &k, conv)) {
+		r->n++;
+		r->max_ip_len = RXS_MAX(r->max_ip_len, k.ip_len);
+		return 0;
+	}
+	rc = run_count(c, r);
+	if (rc == 0)
+		run_start(r, &k, conv);
 	return rc;
 }
 
@@ -514,8 +676,7 @@ static int survey_read(struct survey_ctx *c, rxs_source_t *src)
 	uint64_t converted = 0, n = 0;
 	int rc, rc2;
 
-	while ((rc = rxs_source_next(src, &f)) > 0) {
-		struct pkt k;
+	while ((rc = rxs__source_next_untimed(src, &f)) > 0) {
 		bool conv;
 
 		if (c->limit && n++ == c->limit) {
@@ -525,18 +686,8 @@ static int survey_read(struct survey_ctx *c, rxs_source_t *src)
 		/* the source's own count, read in place: this loop is the survey's hot one */
 		conv = src->stats.link_converted != converted;
 		converted = src->stats.link_converted;
-		if (f.len < 14)
-			continue;
-		parse_frame(&k, f.data, f.len, f.wire_len);
-		if (run.n && run_same(&run, &k, conv)) {
-			run.n++;
-			run.max_ip_len = RXS_MAX(run.max_ip_len, k.ip_len);
-			continue;
-		}
-		rc2 = run_count(c, &run);
-		if (rc2 < 0)
+		if (f.len >= 14 && (rc2 = run_add(c, &run, &f, conv)) < 0)
 			return rc2;
-		run_start(&run, &k, conv);
 	}
 	rc2 = run_count(c, &run);
 	if (rc2 < 0)
