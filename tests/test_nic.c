@@ -1211,6 +1211,311 @@ static void test_survey_corpus(void **state)
 	printf("survey: %lu files, %lu addresses, %lu ports\n", files, addrs, ports);
 }
 
+/* (5d) Runs of frames. The survey counts consecutive frames that say the same to it at once,
+ * and compares most of them on their raw bytes; these cases pin that to the frame-by-frame
+ * count. Each writes base frames (a TCP SYN, or a UDP datagram, from 10.0.0.1:40000 to the
+ * host 10.0.0.2:80) and a variant that differs in one thing or is cut short, in runs
+ * (BBBVVBVVBBB), and the same frames each after a frame that counts for nothing (so no two
+ * form a run); both surveys must agree, and give the counts the case names. */
+enum vary {
+	VARY_NONE,		/* the base frame */
+	VARY_UNREAD,		/* TTL, TOS, IP id, DF, a payload: nothing the survey reads */
+	VARY_DST_MAC,
+	VARY_SRC_MAC,		/* from the host's MAC: the host's own frame */
+	VARY_ETHERTYPE,		/* 0x0900: not IP */
+	VARY_VLAN,
+	VARY_IPV6,
+	VARY_SADDR,
+	VARY_DADDR,
+	VARY_PROTO,		/* TCP for UDP, or UDP for TCP */
+	VARY_SPORT,
+	VARY_DPORT,
+	VARY_SYNACK,
+	VARY_ACK,
+	VARY_FRAG,		/* a later fragment: no ports */
+	VARY_MF,		/* a first fragment: its ports are there */
+	VARY_IHL6,		/* 4 bytes of IP options that read as the base's ports, where a
+				 * header without options has them; port 81 after them */
+};
+
+static const struct vary_case {
+	int line;
+	bool udp;		/* the base frame is UDP, not TCP */
+	enum vary vary;
+	uint32_t cut;		/* bytes of the variant captured (0: all) */
+	bool sll;		/* also as Linux cooked records */
+	bool out;		/* the variant is the host's own (from port 40000) */
+	bool in;		/* the variant reaches the host ... */
+	int proto;		/* ... on this port of the host (0: none) ... */
+	uint16_t port;
+	bool syn;		/* ... as a SYN */
+	bool v6, vlan;
+	uint32_t max_ip_len;	/* of base and variant */
+} vary_cases[] = {
+	{ __LINE__, false, VARY_UNREAD, 0, true, false, true, 6, 80, true, false, false, 140 },
+	{ __LINE__, false, VARY_DST_MAC, 0, false, false, false, 0, 0, false, false, false, 40 },
+	{ __LINE__, false, VARY_SRC_MAC, 0, false, true, false, 0, 0, false, false, false, 40 },
+	{ __LINE__, false, VARY_ETHERTYPE, 0, false, false, true, 0, 0, false, false, false, 40 },
+	{ __LINE__, false, VARY_VLAN, 0, false, false, true, 6, 80, true, false, true, 40 },
+	{ __LINE__, false, VARY_IPV6, 0, true, false, true, 6, 80, true, true, false, 60 },
+	{ __LINE__, false, VARY_SADDR, 0, true, false, true, 6, 80, true, false, false, 40 },
+	{ __LINE__, false, VARY_DADDR, 0, true, false, true, 6, 80, true, false, false, 40 },
+	{ __LINE__, false, VARY_PROTO, 0, true, false, true, 17, 80, false, false, false, 46 },
+	{ __LINE__, false, VARY_SPORT, 0, true, false, true, 6, 80, true, false, false, 40 },
+	{ __LINE__, false, VARY_DPORT, 0, true, false, true, 6, 81, true, false, false, 40 },
+	{ __LINE__, false, VARY_SYNACK, 0, true, false, true, 6, 80, false, false, false, 40 },
+	{ __LINE__, false, VARY_ACK, 0, true, false, true, 6, 80, false, false, false, 40 },
+	{ __LINE__, false, VARY_FRAG, 0, true, false, true, 0, 0, false, false, false, 40 },
+	{ __LINE__, false, VARY_MF, 0, true, false, true, 6, 80, true, false, false, 40 },
+	{ __LINE__, false, VARY_IHL6, 0, true, false, true, 6, 81, true, false, false, 44 },
+	/* TCP/IPv4 in 54 bytes: the flags end at 48, the ports at 38, the IP header at 34. */
+	{ __LINE__, false, VARY_NONE, 48, true, false, true, 6, 80, true, false, false, 40 },
+	{ __LINE__, false, VARY_UNREAD, 48, true, false, true, 6, 80, true, false, false, 140 },
+	{ __LINE__, false, VARY_NONE, 47, true, false, true, 6, 80, false, false, false, 40 },
+	{ __LINE__, false, VARY_NONE, 38, true, false, true, 6, 80, false, false, false, 40 },
+	{ __LINE__, false, VARY_NONE, 37, true, false, true, 0, 0, false, false, false, 40 },
+	{ __LINE__, false, VARY_NONE, 34, true, false, true, 0, 0, false, false, false, 40 },
+	{ __LINE__, false, VARY_NONE, 33, true, false, true, 0, 0, false, false, false, 40 },
+	{ __LINE__, false, VARY_NONE, 14, true, false, true, 0, 0, false, false, false, 40 },
+	/* UDP/IPv4 in 60 bytes; in 42, its header is whole but the frame is short of 48. */
+	{ __LINE__, true, VARY_UNREAD, 0, true, false, true, 17, 80, false, false, false, 128 },
+	{ __LINE__, true, VARY_UNREAD, 48, true, false, true, 17, 80, false, false, false, 128 },
+	{ __LINE__, true, VARY_IHL6, 0, true, false, true, 17, 81, false, false, false, 50 },
+	{ __LINE__, true, VARY_NONE, 42, true, false, true, 17, 80, false, false, false, 46 },
+	{ __LINE__, true, VARY_NONE, 38, true, false, true, 17, 80, false, false, false, 46 },
+	{ __LINE__, true, VARY_NONE, 37, true, false, true, 0, 0, false, false, false, 46 },
+	{ __LINE__, true, VARY_PROTO, 0, true, false, true, 6, 80, true, false, false, 46 },
+	{ __LINE__, true, VARY_DPORT, 0, true, false, true, 17, 81, false, false, false, 46 },
+};
+
+/* The base frame of a case (@udp) or its variant @vary into @f. */
+static void vary_frame(struct fr *f, bool udp, enum vary vary)
+{
+	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+	struct rxs_frame_spec s = { .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 40000,
+				    .dport = 80, .tcp_flags = RXS_TCP_SYN, .df = true,
+				    .ttl = 64, .pad = udp };
+
+	switch (vary) {
+	case VARY_UNREAD:
+		s.ttl = 1, s.tos = 0x10, s.ip_id = 7, s.df = false, s.payload_len = 100;
+		break;
+	case VARY_VLAN:
+		s.vlan = true, s.vlan_tci = 5;
+		break;
+	case VARY_IPV6:
+		s.src = "fd00::1", s.dst = "fd00::2";
+		break;
+	case VARY_SADDR:
+		s.src = "10.0.0.3";
+		break;
+	case VARY_DADDR:
+		s.dst = "10.0.0.4";
+		break;
+	case VARY_PROTO:
+		udp = !udp, s.pad = udp;
+		break;
+	case VARY_SPORT:
+		s.sport = 40001;
+		break;
+	case VARY_DPORT:
+	case VARY_IHL6:
+		s.dport = 81;
+		break;
+	case VARY_SYNACK:
+		s.tcp_flags = RXS_TCP_SYN | RXS_TCP_ACK;
+		break;
+	case VARY_ACK:
+		s.tcp_flags = RXS_TCP_ACK;
+		break;
+	default:
+		break;
+	}
+	capw_build(f, udp ? rxs_frame_udp : rxs_frame_tcp, &s, vary == VARY_DST_MAC ? other :
+		   fr_host_mac, vary == VARY_SRC_MAC ? fr_host_mac : fr_peer_mac);
+	if (vary == VARY_ETHERTYPE)
+		fr_put16(f->d + 12, 0x0900);
+	if (vary == VARY_FRAG || vary == VARY_MF)	/* offset 1480 bytes, or more to come */
+		fr_put16(f->d + f->l3 + 6, vary == VARY_FRAG ? 185 : 0x2000);
+	if (vary == VARY_IHL6) {
+		memmove(f->d + f->l4 + 4, f->d + f->l4, f->len - f->l4);
+		fr_put16(f->d + f->l4, 40000);
+		fr_put16(f->d + f->l4 + 2, 80);
+		f->d[f->l3] = 0x46;
+		f->len += 4;
+	}
+}
+
+/* @f as a record of @w captured up to @cut bytes (0: whole): Ethernet, or (@sll) a Linux
+ * cooked record of @pkttype. */
+static void vary_record(struct capw *w, const struct fr *f, uint32_t cut, bool sll, int pkttype)
+{
+	uint8_t rec[FR_MAX + 16] = { 0 };
+	uint32_t len = f->len, caplen = cut ? cut : f->len;
+	const uint8_t *d = f->d;
+
+	if (sll) {
+		fr_put16(rec, (uint16_t)pkttype);
+		fr_put16(rec + 2, 772);		/* ARPHRD_LOOPBACK */
+		fr_put16(rec + 4, 6);
+		memcpy(rec + 14, f->d + 12, 2);
+		memcpy(rec + 16, f->d + FR_ETH_HLEN, f->len - FR_ETH_HLEN);
+		d = rec;
+		len += 2;
+		caplen += 2;
+	}
+	capw_put32(w->f, 1700000000u);
+	capw_put32(w->f, w->n++);
+	capw_put32(w->f, caplen);
+	capw_put32(w->f, len);
+	assert_int_equal(fwrite(d, 1, caplen, w->f), caplen);
+}
+
+/* Survey @n frames of @pattern ('B' @base, 'V' @var, cut to @cut), each after a frame that
+ * counts for nothing when @apart. */
+static void vary_survey(void **state, struct rxs_capture_survey *sv, const struct fr *base,
+			const struct fr *var, uint32_t cut, bool sll, bool apart)
+{
+	static const char pattern[] = "BBBVVBVVBBB";
+	struct fr nothing = { .len = 42 };	/* ARP, to no one (MAC 0, or another host) */
+	char path[512], err[512];
+	struct capw w;
+
+	memcpy(nothing.d + 6, fr_peer_mac, 6);
+	fr_put16(nothing.d + 12, FR_ETH_P_ARP);
+	tmp_path(state, path, sizeof(path), "runs.pcap");
+	capw_open(&w, path, sll ? CAPW_LINUX_SLL : CAPW_EN10MB);
+	for (const char *p = pattern; *p; p++) {
+		if (apart)
+			vary_record(&w, &nothing, 0, sll, 3);	/* PACKET_OTHERHOST */
+		vary_record(&w, *p == 'B' ? base : var, *p == 'B' ? 0 : cut, sll, 0);
+	}
+	capw_close(&w);
+	if (rxs_capture_survey(sv, path, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
+static const struct rxs_capture_port *find_port(const struct rxs_capture_survey *sv, int proto,
+						uint16_t port)
+{
+	for (unsigned int i = 0; i < sv->nports; i++)
+		if (sv->ports[i].proto == proto && sv->ports[i].port == port)
+			return &sv->ports[i];
+	return NULL;
+}
+
+/* The survey of case @i as its frames' runs count it (@sv) against one frame at a time (@one,
+ * with 11 more frames that count for nothing) and against the case's own numbers. */
+static void vary_check(size_t i, bool sll, const struct rxs_capture_survey *sv,
+		       const struct rxs_capture_survey *one)
+{
+	const struct vary_case *c = &vary_cases[i];
+	int base_proto = c->udp ? 17 : 6;
+	unsigned int nv = c->in ? 4 : 0, nout = c->out ? 4 : 0;
+	bool on_base = c->proto == base_proto && c->port == 80;
+	const struct rxs_capture_port *p = find_port(sv, base_proto, 80);
+
+	if (one->frames != sv->frames + 11 || one->converted != sv->converted + (sll ? 11 : 0) ||
+	    one->to_host != sv->to_host || one->from_host != sv->from_host ||
+	    one->unicast_to_host != sv->unicast_to_host || one->ipv6_to_host != sv->ipv6_to_host ||
+	    one->max_ip_len != sv->max_ip_len || one->host_mac_found != sv->host_mac_found ||
+	    memcmp(one->host_mac, sv->host_mac, 6) || one->nmacs != sv->nmacs ||
+	    memcmp(one->macs, sv->macs, sv->nmacs * sizeof(*sv->macs)) ||
+	    one->naddrs != sv->naddrs ||
+	    memcmp(one->addrs, sv->addrs, sv->naddrs * sizeof(*sv->addrs)) ||
+	    memcmp(one->addr_frames, sv->addr_frames, sv->naddrs * sizeof(*sv->addr_frames)) ||
+	    one->nports != sv->nports ||
+	    memcmp(one->ports, sv->ports, sv->nports * sizeof(*sv->ports)) ||
+	    one->nvlans != sv->nvlans ||
+	    memcmp(one->vlans, sv->vlans, sv->nvlans * sizeof(*sv->vlans)) ||
+	    one->nflows != sv->nflows ||
+	    memcmp(one->flows, sv->flows, sv->nflows * sizeof(*sv->flows)))
+		fail_msg("case at line %d%s: the runs count otherwise than the frames", c->line,
+			 sll ? " (SLL)" : "");
+	if (sv->frames != 11 || sv->to_host != 7 + nv || sv->from_host != nout ||
+	    sv->ipv6_to_host != (c->v6 ? nv : 0) ||
+	    sv->nvlans != (c->vlan && c->in) || sv->max_ip_len != c->max_ip_len || !p ||
+	    p->in != 7 + (on_base ? nv : 0) ||
+	    p->syn_in != (c->udp ? 0 : 7) + (on_base && c->syn ? nv : 0) ||
+	    sv->nports != 1u + (c->in && c->proto && !on_base) + c->out)
+		fail_msg("case at line %d%s: wrong counts", c->line, sll ? " (SLL)" : "");
+	p = c->in && c->proto && !on_base ? find_port(sv, c->proto, c->port) : NULL;
+	if (p && (p->in != nv || p->syn_in != (c->syn ? nv : 0)))
+		fail_msg("case at line %d%s: wrong counts on the variant's port", c->line,
+			 sll ? " (SLL)" : "");
+	p = find_port(sv, base_proto, 40000);
+	if (c->out && (!p || p->out != nout || p->in))
+		fail_msg("case at line %d%s: wrong counts of the host's own", c->line,
+			 sll ? " (SLL)" : "");
+}
+
+static void test_survey_runs(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(vary_cases); i++) {
+		uint32_t cut = vary_cases[i].cut;
+		struct fr base, var;
+
+		vary_frame(&base, vary_cases[i].udp, VARY_NONE);
+		vary_frame(&var, vary_cases[i].udp, vary_cases[i].vary);
+		for (int sll = 0; sll <= vary_cases[i].sll; sll++) {
+			struct rxs_capture_survey sv, one;
+
+			vary_survey(state, &sv, &base, &var, cut, sll, false);
+			vary_survey(state, &one, &base, &var, cut, sll, true);
+			vary_check(i, sll, &sv, &one);
+			rxs_capture_survey_free(&sv);
+			rxs_capture_survey_free(&one);
+		}
+	}
+}
+
+/* (5e) A frame converted from a Linux cooked record and an Ethernet one with the same bytes
+ * say different things: the converted one, sent by the capturing host to 02:00:00:00:00:01,
+ * is the host's own; the Ethernet one is a frame to that MAC, not the host's. A pcapng file
+ * with both link types interleaves them (EESSESSE after the host's frames). */
+static void test_survey_runs_converted(void **state)
+{
+	static const char pattern[] = "BBBBBBBEESSESSE";
+	struct buf b = { .n = 0 };
+	struct rxs_capture_survey sv;
+	char path[512], err[512];
+	uint8_t sll[FR_MAX + 16];
+	struct fr base, e;
+
+	vary_frame(&base, false, VARY_NONE);
+	vary_frame(&e, false, VARY_NONE);
+	memcpy(e.d, fr_peer_mac, 6);
+	memset(e.d + 6, 0, 6);
+	memset(sll, 0, 16);
+	fr_put16(sll, 4);		/* PACKET_OUTGOING */
+	fr_put16(sll + 2, 1);
+	fr_put16(sll + 4, 6);
+	fr_put16(sll + 14, FR_ETH_P_IP);
+	memcpy(sll + 16, e.d + FR_ETH_HLEN, e.len - FR_ETH_HLEN);
+	ng_shb(&b);
+	ng_idb(&b, CAPW_EN10MB, -1);
+	ng_idb(&b, CAPW_LINUX_SLL, -1);
+	for (unsigned int i = 0; pattern[i]; i++) {
+		if (pattern[i] == 'S')
+			ng_epb(&b, 1, i, sll, e.len - FR_ETH_HLEN + 16);
+		else
+			ng_epb(&b, 0, i, pattern[i] == 'B' ? base.d : e.d, e.len);
+	}
+	tmp_path(state, path, sizeof(path), "conv.pcapng");
+	write_file(path, &b);
+	if (rxs_capture_survey(&sv, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(sv.frames, 15);
+	assert_int_equal(sv.converted, 4);
+	assert_memory_equal(sv.host_mac, fr_host_mac, 6);
+	assert_int_equal(sv.to_host, 7);
+	assert_int_equal(sv.from_host, 4);
+	assert_int_equal(sv.nports, 2);
+	assert_int_equal(sv.ports[1].port, 40000);
+	assert_int_equal(sv.ports[1].out, 4);
+	rxs_capture_survey_free(&sv);
+}
+
 static int setup_tmpdir(void **state)
 {
 	char *dir = strdup("/tmp/test_nic.XXXXXX");
@@ -1480,6 +1785,8 @@ int main(void)
 		cmocka_unit_test(test_survey),
 		cmocka_unit_test(test_survey_late_host),
 		cmocka_unit_test(test_survey_corpus),
+		cmocka_unit_test(test_survey_runs),
+		cmocka_unit_test(test_survey_runs_converted),
 		cmocka_unit_test(test_checksums),
 		cmocka_unit_test(test_checksums_cut_headers),
 	};
