@@ -294,7 +294,7 @@ static bool addr_is(const struct pkt *k, const uint8_t *a, const struct rxs_addr
 	       !memcmp(a, want->addr, want->family == AF_INET ? 4 : 16);
 }
 
-static bool unicast_ip(int family, const uint8_t *a)
+static RXS_ALWAYS_INLINE bool unicast_ip(int family, const uint8_t *a)
 {
 	static const uint8_t unspec[16];
 
