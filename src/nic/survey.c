@@ -617,7 +617,7 @@ static void run_start_plain(struct run *r, const struct rxs_frame *f, bool conv)
 	r->mask = f->data[23] == 6 ? raw_mask_tcp.w : raw_mask_udp.w;
 	r->conv = conv;
 	r->n = 1;
-	r->max_ip_len = f->wire_len - 14;
+	r->max_ip_len = f->wire_len - 14;	/* parse_ip()'s: wire_len >= len >= RAW_LEN */
 }
 
 /* Count the run, if there is one, as its frames one by one would have been. */
