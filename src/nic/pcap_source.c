@@ -669,33 +669,3 @@ int rxs_source_open_pcap(rxs_source_t **srcp, const char *path,
 	*srcp = src;
 	return 0;
 }
-
-/*
- * The frames of rxs_source_next() for a reader of their headers alone (the survey): the same
- * data, len, wire_len and flags, and the same statistics but ts_backwards; ts_ns is not set.
- * A plain Ethernet record (see pcap_file_next()) of a file read as captured is taken straight
- * from the bulk buffer, without the timestamp's work; any other record, and any other
- * source, is rxs_source_next()'s.
- */
-int rxs__source_next_untimed(rxs_source_t *src, struct rxs_frame *f)
-{
-	struct pcap_file *pf = src->priv;
-	uint32_t h[4];			/* ts_sec, ts_frac, caplen, len, in our byte order */
-	const uint8_t *rec;
-
-	if (unlikely(src->ops != &pcap_file_ops || src->err ||
-		     src->opts.checksums != RXS_CSUM_VERIFY || !pf->bulk ||
-		     pf->linktype != RXS__LT_EN10MB || pf->len - pf->pos < REC_HDR))
-		return rxs_source_next(src, f);
-	rec = pf->buf + pf->pos;
-	memcpy(h, rec, REC_HDR);
-	/* The same test as pcap_file_next()'s: a record it leaves to libpcap is left to it. */
-	if (unlikely(((h[0] | h[1]) & 0x80000000u) || h[2] > pf->snaplen || h[2] < ETH_HLEN ||
-		     pf->len - pf->pos - REC_HDR < h[2]))
-		return rxs_source_next(src, f);
-	pf->pos += REC_HDR + h[2];
-	f->number = ++src->number;
-	src->stats.frames++;
-	src->stats.snapped += h[2] < h[3];
-	return eth_frame(src, rec + REC_HDR, h[2], h[3], f);
-}

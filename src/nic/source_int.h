@@ -50,10 +50,6 @@ extern const char rxs__linktype_list[];
 int rxs__link_convert(rxs_source_t *src, uint32_t lt, const uint8_t *pkt, uint32_t caplen,
 		      uint32_t origlen, struct rxs_frame *f);
 
-/* The next frame as rxs_source_next() gives it (0 end, <0 error), but for its timestamp:
- * ts_ns is not set and a backwards one not counted. For readers of headers alone. */
-int rxs__source_next_untimed(rxs_source_t *src, struct rxs_frame *f);
-
 /* The pcapng backend: @fp is positioned at the start of the file and owned by the source
  * from now on, even on failure. 0, or RXS_EPCAP / RXS_ELINKTYPE / -ENOMEM with @err set. */
 int rxs__pcapng_open(rxs_source_t *src, FILE *fp, char *err, size_t errlen);

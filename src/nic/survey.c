@@ -34,9 +34,9 @@
  * raw_plain()): a plain frame says all it says to the survey in its first 48 bytes, so a run
  * of them is told by those bytes under a mask, without a parse, and only its first frame is
  * parsed, when the run is counted. Other frames are parsed and compared field by field, and
- * make runs of their own. Frames come from rxs__source_next_untimed(), which takes a plain
- * pcap file's Ethernet records straight from its buffer: a flood or a bulk transfer costs a
- * record header's read and six masked words' comparison a frame.
+ * make runs of their own. Frames come from rxs__source_next_inline() (source.h), which takes
+ * a plain pcap file's Ethernet records straight from its buffer: a flood or a bulk transfer
+ * costs a record header's read and six masked words' comparison a frame.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -676,7 +676,7 @@ static int survey_read(struct survey_ctx *c, rxs_source_t *src)
 	uint64_t converted = 0, n = 0;
 	int rc, rc2;
 
-	while ((rc = rxs__source_next_untimed(src, &f)) > 0) {
+	while ((rc = rxs__source_next_inline(src, &f)) > 0) {
 		bool conv;
 
 		if (c->limit && n++ == c->limit) {
