@@ -1179,6 +1179,125 @@ static void test_survey_late_host(void **state)
 	rxs_capture_survey_free(&want);
 }
 
+/* One ICMP message from @smac to @dmac: @type/@code, quoting @quote (@qlen bytes) or echo. */
+static void survey_icmp(struct fr *f, const uint8_t dmac[6], const uint8_t smac[6],
+			const char *src, const char *dst, uint8_t type, uint8_t code,
+			const void *quote, size_t qlen)
+{
+	struct rxs_frame_spec s = { .src = src, .dst = dst, .icmp_type = type, .icmp_code = code,
+				    .icmp_id = 7, .icmp_seq = 1 };
+
+	memset(f, 0, sizeof(*f));
+	memcpy(s.dst_mac, dmac, 6);
+	memcpy(s.src_mac, smac, 6);
+	s.payload = quote;
+	s.payload_len = qlen;
+	fr_built(f, rxs_frame_icmp(f->d, sizeof(f->d), &s), false);
+}
+
+/*
+ * (5c) The host is the station the capture's requests go to: frames that answer their
+ * receiver (SYN-ACKs and their retransmits, resets, echo replies, port unreachables) count
+ * below every other, so a server's capture names the server even where its answers
+ * outnumber the requests or tie with them, and the server's MAC sorts after the client's.
+ * Its answers also say which ports were closed: no listener where it reset the SYNs, no
+ * socket where it sent port unreachables, as rxs_scenario_for_capture() then builds it.
+ */
+static void test_survey_answers(void **state)
+{
+	enum { SYNFLOOD, ECHO, UDP_CLOSED, TCP_CLOSED };
+	static const struct {
+		int line;
+		int kind;
+		unsigned int requests, answers;	/* frames each way */
+		uint16_t port;
+		unsigned int nsockets;		/* of the scenario built from the capture */
+	} cases[] = {
+		{ __LINE__, SYNFLOOD, 40, 160, 5001, 1 },	/* SYN-ACKs retransmitted 3 times */
+		{ __LINE__, ECHO, 10, 10, 0, 0 },
+		{ __LINE__, UDP_CLOSED, 20, 6, 6200, 0 },	/* the ICMP rate limit's 6 */
+		{ __LINE__, TCP_CLOSED, 10, 10, 5100, 0 },
+	};
+	static const uint8_t cli[6] = { 2, 0, 0, 0, 0, 0x0a }, srv[6] = { 2, 0, 0, 0, 0, 0x0b };
+	char path[512], err[512];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct rxs_capture_survey sv;
+		struct rxs_scenario *sc;
+		const struct rxs_capture_port *port = NULL;
+		struct capw w;
+		struct fr f, q;
+
+		tmp_path(state, path, sizeof(path), "answers.pcap");
+		capw_open(&w, path, CAPW_EN10MB);
+		for (unsigned int r = 0; r < cases[i].requests; r++) {
+			uint16_t sport = (uint16_t)(40000 + r);
+
+			switch (cases[i].kind) {
+			case SYNFLOOD:
+			case TCP_CLOSED:
+				capw_tcp(&f, srv, cli, "10.0.0.1", "10.0.0.2", sport, cases[i].port,
+					 0x02, 1000 * r, 0, 0);
+				break;
+			case ECHO:
+				survey_icmp(&f, srv, cli, "10.0.0.1", "10.0.0.2", 8, 0, NULL, 0);
+				break;
+			case UDP_CLOSED:
+				capw_udp(&f, srv, cli, false, 0, "10.0.0.1", "10.0.0.2", sport,
+					 cases[i].port, 20);
+				break;
+			}
+			capw_add(&w, &f);
+			if (r >= cases[i].answers)
+				continue;
+			switch (cases[i].kind) {
+			case SYNFLOOD:
+				for (unsigned int k = 0; k < cases[i].answers / cases[i].requests; k++) {
+					capw_tcp(&q, cli, srv, "10.0.0.2", "10.0.0.1", cases[i].port,
+						 sport, 0x12, 7, 1000 * r + 1, 0);
+					capw_add(&w, &q);
+				}
+				break;
+			case TCP_CLOSED:
+				capw_tcp(&q, cli, srv, "10.0.0.2", "10.0.0.1", cases[i].port, sport,
+					 0x14, 0, 1000 * r + 1, 0);
+				capw_add(&w, &q);
+				break;
+			case ECHO:
+				survey_icmp(&q, cli, srv, "10.0.0.2", "10.0.0.1", 0, 0, NULL, 0);
+				capw_add(&w, &q);
+				break;
+			case UDP_CLOSED:	/* icmp_send() quotes the IP header and 8 bytes */
+				survey_icmp(&q, cli, srv, "10.0.0.2", "10.0.0.1", 3, 3, f.d + 14,
+					    28);
+				capw_add(&w, &q);
+				break;
+			}
+		}
+		capw_close(&w);
+		if (rxs_capture_survey(&sv, path, err, sizeof(err)))
+			fail_msg("case at line %d: %s", cases[i].line, err);
+		if (memcmp(sv.host_mac, srv, 6))
+			fail_msg("case at line %d: the host is %02x, not the server", cases[i].line,
+				 sv.host_mac[5]);
+		for (unsigned int p = 0; p < sv.nports; p++)
+			if (sv.ports[p].port == cases[i].port)
+				port = &sv.ports[p];
+		if (cases[i].port && (!port || port->in != cases[i].requests ||
+				      port->rst_out != (cases[i].kind == TCP_CLOSED ? 10u : 0u) ||
+				      port->unreach_out != (cases[i].kind == UDP_CLOSED ? 6u : 0u)))
+			fail_msg("case at line %d: port %u's evidence", cases[i].line,
+				 cases[i].port);
+		rxs_capture_survey_free(&sv);
+		if (rxs_scenario_for_capture(&sc, path, err, sizeof(err)))
+			fail_msg("case at line %d: %s", cases[i].line, err);
+		if (sc->nsockets != cases[i].nsockets)
+			fail_msg("case at line %d: %u sockets, want %u", cases[i].line,
+				 sc->nsockets, cases[i].nsockets);
+		rxs_scenario_free(sc);
+	}
+}
+
 /* Survey every corpus file that opens: no crash, and the counts stay consistent. */
 static void test_survey_corpus(void **state)
 {
@@ -1784,6 +1903,7 @@ int main(void)
 		cmocka_unit_test(test_gen_tcp_invalid),
 		cmocka_unit_test(test_survey),
 		cmocka_unit_test(test_survey_late_host),
+		cmocka_unit_test(test_survey_answers),
 		cmocka_unit_test(test_survey_corpus),
 		cmocka_unit_test(test_survey_runs),
 		cmocka_unit_test(test_survey_runs_converted),

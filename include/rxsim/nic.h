@@ -98,6 +98,9 @@ struct rxs_capture_port {
 	uint64_t client_votes;		/* the same rule the other way round */
 	unsigned int peer_ports;	/* distinct peer ports sending to it (estimated, <= 64) */
 	int first;			/* 1: the first frame of the port came in; 2: went out */
+	uint64_t rst_out;		/* TCP: resets the host sent from it */
+	uint64_t unreach_out;		/* UDP: port unreachables the host sent quoting a
+					 * datagram to it (nothing was bound there) */
 };
 
 /* A multicast group or a VLAN id, with the frames of the capture that carried it. */
@@ -142,8 +145,11 @@ struct rxs_capture_opts {
 };
 
 struct rxs_capture_survey {
-	uint8_t (*macs)[6];		/* unicast destination MACs, most frequent first (of frames
-					 * to the picked address, when picked by address) */
+	uint8_t (*macs)[6];		/* unicast destination MACs, the one of the most frames
+					 * that answer nothing first (a SYN-ACK, reset, echo reply
+					 * or ICMP error answers its receiver), ties by the
+					 * answers (of frames to the picked address, when picked
+					 * by address) */
 	unsigned int nmacs;
 	struct rxs_addr *addrs;		/* unicast destination IPv4/IPv6 addresses of the frames
 					 * to the host, prefix 32/128, most frequent first */
@@ -180,7 +186,8 @@ struct rxs_capture_survey {
  * @err naming the packet when the file broke part-way), or <0 with @err set. */
 RXS_API int rxs_capture_survey(struct rxs_capture_survey *sv, const char *path, char *err,
 			       size_t errlen);
-/* The same, with the host picked by @opts (NULL: the most frequent unicast destination MAC).
+/* The same, with the host picked by @opts (NULL: the unicast destination MAC of the most
+ * frames that answer nothing, then of the most answers: see rxs_capture_survey.macs).
  * The host is the MAC (by address: the MAC frames to that address go to); addresses and
  * ports are those of frames to it (by address: to and from that address only). Reads the
  * file twice when the MAC must be found first. */

@@ -1,8 +1,10 @@
 /* capture.c - the default host for `rxsim replay capture.pcap`.
  *
  * A capture replayed without a scenario runs on a host that owns its traffic. The survey
- * (src/nic/survey.c) picks the host: the capture's most frequent unicast destination MAC, or
- * the MAC or address the user names (--host). The host then gets:
+ * (src/nic/survey.c) picks the host: the unicast destination MAC the capture's requests go
+ * to (the most frames that answer nothing: a SYN-ACK, reset, echo reply or ICMP error
+ * answers its receiver), or the MAC or address the user names (--host). The host then
+ * gets:
  *
  * - one NIC eth0, generic driver, 4096-descriptor ring, with that MAC and every unicast
  *   destination address of the frames sent to it (up to RXS_MAX_ADDRS, the most frequent
@@ -16,6 +18,9 @@
  * - a dual-stack UDP socket or TCP listener (backlog SOMAXCONN, an application that keeps
  *   up) on each of its ports that looks like a server's (and, UDP only, a client's that
  *   received replies), by this rule, in this order:
+ *     Closed: none on a TCP port whose SYNs the host reset without ever sending a SYN-ACK
+ *     from it, nor on a UDP port the host answered with port unreachables and never sent
+ *     from: the capture shows nothing was bound there.
  *     TCP: a SYN without ACK came to the port; or the host answered from it (a SYN-ACK left
  *     it); not when the host opened a connection from it (SYN out, SYN-ACK in); else, for
  *     connections begun before the capture, by the port numbers of its frames (below).
@@ -84,6 +89,13 @@ static int port_verdict(const struct rxs_capture_port *p, char *why, size_t len)
 				 (in == 1 ? "datagram" : "datagrams");
 
 	if (p->port == 0 || p->in == 0)
+		return -1;
+	/* The host's own answers say a port was closed: it reset the SYNs to it and accepted
+	 * none (tcp_v4_send_reset() for no socket), or it sent port unreachables for datagrams
+	 * to it and never a datagram from it (__udp4_lib_rcv() finding no socket). */
+	if (tcp && p->syn_in && p->rst_out && !p->synack_out)
+		return -1;
+	if (!tcp && p->unreach_out && !p->out)
 		return -1;
 	if (tcp && p->syn_in)
 		return because(1, why, len, "%llu SYN%s to this port",

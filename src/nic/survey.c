@@ -1,8 +1,11 @@
 /* survey.c - where a capture's frames go, and what the host's ports did in it.
  *
- * Unless the caller names the host's MAC, the host's is the most frequent unicast destination
- * MAC (of the frames to the picked address, when the host is picked by address): pass 1
- * counts them. Pass 2 looks at every frame from the host's side, so it needs that MAC before
+ * Unless the caller names the host's MAC, the host's is the unicast destination MAC the
+ * capture's requests go to (of the frames to the picked address, when the host is picked by
+ * address): pass 1 counts the frames to each, those that answer their receiver (a SYN-ACK, a
+ * reset, an echo reply, an ICMP error) below all others, so that a server's
+ * capture of a SYN flood or a scan, where the client receives more answers than the server
+ * requests, still names the server. Pass 2 looks at every frame from the host's side, so it needs that MAC before
  * its first frame. A bare capture is the commonest input and the survey is its replay's
  * overhead, so the whole file is not read twice for it: pass 1 over the first
  * SURVEY_GUESS_FRAMES frames guesses the MAC, and one more read does pass 1 and pass 2
@@ -70,6 +73,7 @@ struct tally {
  * them may exist). */
 struct port_rec {
 	uint32_t in, out, syn_in, synack_out, syn_out, synack_in, group, srv, cli;
+	uint32_t rst_out, unreach_out;
 	uint64_t peer_map;	/* one bit per hash of a peer port: a distinct-count estimate */
 	uint8_t first;
 };
@@ -234,6 +238,12 @@ struct pkt {
 	int proto;			/* 6 or 17 with ports below, else 0 */
 	uint16_t sport, dport;
 	uint8_t tcp_flags;
+	/* The frame answers one its receiver sent: a SYN-ACK, a reset, an echo reply, an ICMP
+	 * error. The host is the station the capture's requests go to. (Not an ARP reply or a
+	 * neighbour advertisement: their requests go to a group, so the replies are all the
+	 * unicast an address resolution shows, and its asker is the capture's host.) */
+	bool answer;
+	uint16_t unreach_port;		/* a port unreachable's: the UDP port it quotes, else 0 */
 };
 
 static RXS_ALWAYS_INLINE void parse_l4(struct pkt *k, uint8_t proto, const uint8_t *l4,
@@ -245,6 +255,35 @@ static RXS_ALWAYS_INLINE void parse_l4(struct pkt *k, uint8_t proto, const uint8
 	k->sport = rxs__get_be16(l4);
 	k->dport = rxs__get_be16(l4 + 2);
 	k->tcp_flags = proto == 6 && len >= 14 ? l4[13] : 0;
+	k->answer = (k->tcp_flags & 0x12) == 0x12 || (k->tcp_flags & 0x04);
+}
+
+/* ICMP (@v6: ICMPv6) at @l4: whether it answers (an echo reply, an error, a redirect) and,
+ * for a port unreachable, the UDP port of the datagram it quotes (icmp_send() and
+ * icmp6_send() quote its headers). */
+static void parse_icmp(struct pkt *k, bool v6, const uint8_t *l4, size_t len)
+{
+	const uint8_t *q = l4 + 8;	/* the quoted packet */
+	size_t qlen = len >= 8 ? len - 8 : 0, qihl;
+
+	if (len < 2)
+		return;
+	if (!v6) {
+		/* echo reply, unreachable, source quench, redirect, time exceeded, parameter
+		 * problem, timestamp, information and address mask replies */
+		k->answer = l4[0] == 0 || l4[0] == 3 || l4[0] == 4 || l4[0] == 5 || l4[0] == 11 ||
+			    l4[0] == 12 || l4[0] == 14 || l4[0] == 16 || l4[0] == 18;
+		if (l4[0] != 3 || l4[1] != 3 || qlen < 20 || q[0] >> 4 != 4)
+			return;
+		qihl = (size_t)(q[0] & 0x0f) * 4;
+		if (q[9] == 17 && qihl >= 20 && qlen >= qihl + 4)
+			k->unreach_port = rxs__get_be16(q + qihl + 2);
+		return;
+	}
+	/* the errors (1 to 4), echo reply, redirect */
+	k->answer = (l4[0] >= 1 && l4[0] <= 4) || l4[0] == 129 || l4[0] == 137;
+	if (l4[0] == 1 && l4[1] == 4 && qlen >= 44 && q[0] >> 4 == 6 && q[6] == 17)
+		k->unreach_port = rxs__get_be16(q + 42);
 }
 
 static void parse_ip(struct pkt *k, const uint8_t *p, size_t len, uint32_t wire)
@@ -258,14 +297,21 @@ static void parse_ip(struct pkt *k, const uint8_t *p, size_t len, uint32_t wire)
 		k->saddr = p + 12;
 		k->daddr = p + 16;
 		k->ip_len = wire;
-		if (!(rxs__get_be16(p + 6) & 0x1fff))	/* a first fragment has the L4 header */
+		if (rxs__get_be16(p + 6) & 0x1fff)	/* a first fragment has the L4 header */
+			return;
+		if (p[9] == 1)
+			parse_icmp(k, false, p + ihl, len - ihl);
+		else
 			parse_l4(k, p[9], p + ihl, len - ihl);
 	} else if (len >= 40 && p[0] >> 4 == 6) {
 		k->family = AF_INET6;
 		k->saddr = p + 8;
 		k->daddr = p + 24;
 		k->ip_len = wire;
-		parse_l4(k, p[6], p + 40, len - 40);
+		if (p[6] == 58)
+			parse_icmp(k, true, p + 40, len - 40);
+		else
+			parse_l4(k, p[6], p + 40, len - 40);
 	}
 }
 
@@ -361,6 +407,7 @@ static RXS_ALWAYS_INLINE int count_port(struct survey_ctx *c, const struct pkt *
 		r->peer_map |= 1ull << ((peer * 2654435761u) >> 26);
 	} else {
 		r->out += (uint32_t)n;
+		r->rst_out += (uint32_t)n * (k->proto == 6 && (k->tcp_flags & 0x04));
 	}
 	if (k->proto == 6 && (k->tcp_flags & 0x02)) {
 		bool ack = k->tcp_flags & 0x10;
@@ -459,7 +506,10 @@ static int pass1_frame(struct survey_ctx *c, const struct pkt *k, uint64_t n)
 		return 0;
 	if (by_addr && !(k->family && addr_is(k, k->daddr, &c->sel->addr)))
 		return 0;
-	return tally_add(&c->macs, k->dst, 6, n);
+	/* Frames that answer count below every other: a station that receives a flood's
+	 * SYN-ACKs or a scan's resets asked for them, the host is the one asked (a tie of
+	 * requests and answers, an echo's, is the asked one's too). */
+	return tally_add(&c->macs, k->dst, 6, k->answer ? n : n << 32);
 }
 
 /* Pass 2: the frame from the host's side. @converted frames carry rxsim's MACs. */
@@ -487,6 +537,14 @@ static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted
 	}
 	if (from) {
 		int rc = k->proto ? count_port(c, k, false, false, n) : 0;
+
+		if (rc == 0 && k->unreach_port) {	/* nothing was bound to the quoted port */
+			struct port_rec *r = port_rec(c, 17, k->unreach_port);
+
+			if (!r)
+				return -ENOMEM;
+			r->unreach_out += (uint32_t)n;
+		}
 
 		c->sv->from_host += n;
 		if (rc == 0 && k->proto == 6 && unicast_ip(k->family, k->daddr))
@@ -540,6 +598,8 @@ static void parse_plain(struct pkt *k, const uint8_t *p)
 	k->sport = rxs__get_be16(p + 34);
 	k->dport = rxs__get_be16(p + 36);
 	k->tcp_flags = p[23] == 6 ? p[47] : 0;
+	k->answer = (k->tcp_flags & 0x12) == 0x12 || (k->tcp_flags & 0x04);
+	k->unreach_port = 0;
 }
 
 /* A run of frames that say the same to the survey, kept until it ends (the frames' bytes are
@@ -578,6 +638,7 @@ static bool run_same(const struct run *r, const struct pkt *k, bool conv)
 
 	if (a->sport != k->sport || a->dport != k->dport || a->proto != k->proto ||
 	    a->tcp_flags != k->tcp_flags || a->family != k->family || a->vlan != k->vlan ||
+	    a->answer != k->answer || a->unreach_port != k->unreach_port ||
 	    r->conv != conv || memcmp(r->dst, k->dst, 6) || memcmp(r->src, k->src, 6))
 		return false;
 	if (k->family == AF_INET)
@@ -730,6 +791,8 @@ static void export_port(struct rxs_capture_port *p, const struct port_rec *r, in
 	p->client_votes = r->cli;
 	p->peer_ports = (unsigned int)__builtin_popcountll(r->peer_map);
 	p->first = r->first;
+	p->rst_out = r->rst_out;
+	p->unreach_out = r->unreach_out;
 }
 
 /* On lo the host is both ends: what one end received, the other sent. Each flow takes the
