@@ -1201,22 +1201,26 @@ static void survey_icmp(struct fr *f, const uint8_t dmac[6], const uint8_t smac[
  * below every other, so a server's capture names the server even where its answers
  * outnumber the requests or tie with them, and the server's MAC sorts after the client's.
  * Its answers also say which ports were closed: no listener where it reset the SYNs, no
- * socket where it sent port unreachables, as rxs_scenario_for_capture() then builds it.
+ * socket where it sent port unreachables, as rxs_scenario_for_capture() then builds it; and
+ * a host that sent frames but answered no echo request ignores them (icmp_echo_ignore_all).
  */
 static void test_survey_answers(void **state)
 {
-	enum { SYNFLOOD, ECHO, UDP_CLOSED, TCP_CLOSED };
+	enum { SYNFLOOD, ECHO, UDP_CLOSED, TCP_CLOSED, ECHO_IGNORED };
 	static const struct {
 		int line;
 		int kind;
 		unsigned int requests, answers;	/* frames each way */
 		uint16_t port;
 		unsigned int nsockets;		/* of the scenario built from the capture */
+		bool ignore_echo;		/* it sets net.ipv4.icmp_echo_ignore_all */
 	} cases[] = {
-		{ __LINE__, SYNFLOOD, 40, 160, 5001, 1 },	/* SYN-ACKs retransmitted 3 times */
-		{ __LINE__, ECHO, 10, 10, 0, 0 },
-		{ __LINE__, UDP_CLOSED, 20, 6, 6200, 0 },	/* the ICMP rate limit's 6 */
-		{ __LINE__, TCP_CLOSED, 10, 10, 5100, 0 },
+		{ __LINE__, SYNFLOOD, 40, 160, 5001, 1, false },	/* SYN-ACKs retransmitted 3 times */
+		{ __LINE__, ECHO, 10, 10, 0, 0, false },
+		{ __LINE__, UDP_CLOSED, 20, 6, 6200, 0, false },	/* the ICMP rate limit's 6 */
+		{ __LINE__, TCP_CLOSED, 10, 10, 5100, 0, false },
+		/* no reply to an echo, from a host whose frames the capture holds (a datagram) */
+		{ __LINE__, ECHO_IGNORED, 10, 1, 0, 0, true },
 	};
 	static const uint8_t cli[6] = { 2, 0, 0, 0, 0, 0x0a }, srv[6] = { 2, 0, 0, 0, 0, 0x0b };
 	char path[512], err[512];
@@ -1240,6 +1244,7 @@ static void test_survey_answers(void **state)
 					 0x02, 1000 * r, 0, 0);
 				break;
 			case ECHO:
+			case ECHO_IGNORED:
 				survey_icmp(&f, srv, cli, "10.0.0.1", "10.0.0.2", 8, 0, NULL, 0);
 				break;
 			case UDP_CLOSED:
@@ -1265,6 +1270,10 @@ static void test_survey_answers(void **state)
 				break;
 			case ECHO:
 				survey_icmp(&q, cli, srv, "10.0.0.2", "10.0.0.1", 0, 0, NULL, 0);
+				capw_add(&w, &q);
+				break;
+			case ECHO_IGNORED:
+				capw_udp(&q, cli, srv, false, 0, "10.0.0.2", "10.0.0.1", 53, 53, 20);
 				capw_add(&w, &q);
 				break;
 			case UDP_CLOSED:	/* icmp_send() quotes the IP header and 8 bytes */
@@ -1294,6 +1303,9 @@ static void test_survey_answers(void **state)
 		if (sc->nsockets != cases[i].nsockets)
 			fail_msg("case at line %d: %u sockets, want %u", cases[i].line,
 				 sc->nsockets, cases[i].nsockets);
+		if (sc->sysctl_set[RXS_SYSCTL_ICMP_ECHO_IGNORE_ALL] != cases[i].ignore_echo ||
+		    rxs_scenario_sysctl(sc, RXS_SYSCTL_ICMP_ECHO_IGNORE_ALL) != cases[i].ignore_echo)
+			fail_msg("case at line %d: icmp_echo_ignore_all", cases[i].line);
 		rxs_scenario_free(sc);
 	}
 }

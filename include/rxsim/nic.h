@@ -175,6 +175,8 @@ struct rxs_capture_survey {
 					 * broadcast), and frames it sent */
 	uint64_t unicast_to_host;	/* of to_host, those sent to it alone */
 	uint64_t ipv6_to_host;		/* of to_host, IPv6 */
+	uint64_t echo_requests[2];	/* echo requests to the host alone, [0] ICMP, [1] ICMPv6 */
+	uint64_t echo_replies[2];	/* echo replies the host sent */
 	uint32_t max_ip_len;		/* longest IP packet of to_host on the wire (bytes) */
 	uint64_t converted;		/* frames given a synthetic Ethernet header (SLL, raw IP,
 					 * BSD loopback): their MACs are rxsim's, not the wire's */

@@ -40,6 +40,8 @@
  *   Never port 0, and never a port only the host sent from.
  * - the sockets that read a multicast group's datagrams join it (join_groups), and a VLAN
  *   device for each VLAN id of the frames to it (add_vlans).
+ * - icmp_echo_ignore_all (and ICMPv6's) when the capture holds the host's own frames and
+ *   none of them answers the echo requests sent to it.
  * - a connected TCP socket (connect:) for each of the host's TCP connections no listener
  *   makes (add_connections), the busiest CONNS_MAX first: one the host opened (its SYN, or
  *   a SYN-ACK to it, in the capture: the replay opens it at the SYN), or one the capture
@@ -466,6 +468,29 @@ static int add_connections(struct rxs_scenario *sc, const struct rxs_capture_sur
 	return note(sc, line);
 }
 
+/* icmp_echo_ignore_all (net.ipv6.icmp.echo_ignore_all) when the host, whose own frames the
+ * capture holds, answered none of the echo requests sent to it alone: icmp_echo() ignoring
+ * them is what reproduces that (a firewall's drop would look the same on the wire). */
+static int ignore_echoes(struct rxs_scenario *sc, const struct rxs_capture_survey *sv)
+{
+	static const int ids[2] = { RXS_SYSCTL_ICMP_ECHO_IGNORE_ALL,
+				    RXS_SYSCTL_ICMPV6_ECHO_IGNORE_ALL };
+	char line[200];
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		if (!sv->from_host || !sv->echo_requests[v6] || sv->echo_replies[v6])
+			continue;
+		sc->sysctl.val[ids[v6]][0] = 1;
+		sc->sysctl_set[ids[v6]] = true;
+		snprintf(line, sizeof(line), "%s 1: the host answered none of the %llu echo "
+			 "requests to it", rxs_sysctl_name(ids[v6]),
+			 (unsigned long long)sv->echo_requests[v6]);
+		if (note(sc, line))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, const char *path,
 		const char *host)
 {
@@ -475,7 +500,8 @@ static int fill(struct rxs_scenario *sc, const struct rxs_capture_survey *sv, co
 	snprintf(line, sizeof(line), "the host rxsim assumes for %s%s%s (rxsim scenario)", path,
 		 host ? ", picked by --host " : "", host ? host : "");
 	if (note(sc, line) || fill_nic(sc, sv) || add_sockets(sc, sv) ||
-	    add_connections(sc, sv) || note_groups(sc, sv) || add_vlans(sc, sv))
+	    add_connections(sc, sv) || note_groups(sc, sv) || add_vlans(sc, sv) ||
+	    ignore_echoes(sc, sv))
 		return -ENOMEM;
 	join_groups(sc, sv);
 	t = rxs_scenario_add_traffic(sc);

@@ -244,6 +244,7 @@ struct pkt {
 	 * unicast an address resolution shows, and its asker is the capture's host.) */
 	bool answer;
 	uint16_t unreach_port;		/* a port unreachable's: the UDP port it quotes, else 0 */
+	uint8_t echo;			/* ICMP or ICMPv6 echo: 1 a request, 2 a reply, else 0 */
 };
 
 static RXS_ALWAYS_INLINE void parse_l4(struct pkt *k, uint8_t proto, const uint8_t *l4,
@@ -268,6 +269,7 @@ static void parse_icmp(struct pkt *k, bool v6, const uint8_t *l4, size_t len)
 
 	if (len < 2)
 		return;
+	k->echo = l4[0] == (v6 ? 128 : 8) ? 1 : l4[0] == (v6 ? 129 : 0) ? 2 : 0;
 	if (!v6) {
 		/* echo reply, unreachable, source quench, redirect, time exceeded, parameter
 		 * problem, timestamp, information and address mask replies */
@@ -465,6 +467,8 @@ static int count_in(struct survey_ctx *c, const struct pkt *k, bool group, uint6
 		return 0;
 	sv->ipv6_to_host += n * (k->family == AF_INET6);
 	sv->max_ip_len = RXS_MAX(sv->max_ip_len, k->ip_len);
+	if (k->echo == 1 && !group)	/* broadcast echoes are ignored by default */
+		sv->echo_requests[k->family == AF_INET6] += n;
 	key[0] = k->family == AF_INET ? 4 : 6;
 	memcpy(key + 1, k->daddr, k->family == AF_INET ? 4 : 16);
 	unicast = unicast_ip(k->family, k->daddr);
@@ -538,6 +542,8 @@ static int pass2_frame(struct survey_ctx *c, const struct pkt *k, bool converted
 	if (from) {
 		int rc = k->proto ? count_port(c, k, false, false, n) : 0;
 
+		if (k->echo == 2)
+			c->sv->echo_replies[k->family == AF_INET6] += n;
 		if (rc == 0 && k->unreach_port) {	/* nothing was bound to the quoted port */
 			struct port_rec *r = port_rec(c, 17, k->unreach_port);
 
@@ -600,6 +606,7 @@ static void parse_plain(struct pkt *k, const uint8_t *p)
 	k->tcp_flags = p[23] == 6 ? p[47] : 0;
 	k->answer = (k->tcp_flags & 0x12) == 0x12 || (k->tcp_flags & 0x04);
 	k->unreach_port = 0;
+	k->echo = 0;
 }
 
 /* A run of frames that say the same to the survey, kept until it ends (the frames' bytes are
@@ -638,7 +645,7 @@ static bool run_same(const struct run *r, const struct pkt *k, bool conv)
 
 	if (a->sport != k->sport || a->dport != k->dport || a->proto != k->proto ||
 	    a->tcp_flags != k->tcp_flags || a->family != k->family || a->vlan != k->vlan ||
-	    a->answer != k->answer || a->unreach_port != k->unreach_port ||
+	    a->answer != k->answer || a->unreach_port != k->unreach_port || a->echo != k->echo ||
 	    r->conv != conv || memcmp(r->dst, k->dst, 6) || memcmp(r->src, k->src, 6))
 		return false;
 	if (k->family == AF_INET)
@@ -977,6 +984,8 @@ static void pass2_reset(struct survey_ctx *c)
 	c->nrecs = 0;
 	memset(c->vlans, 0, sizeof(c->vlans));
 	sv->to_host = sv->from_host = sv->unicast_to_host = sv->ipv6_to_host = 0;
+	memset(sv->echo_requests, 0, sizeof(sv->echo_requests));
+	memset(sv->echo_replies, 0, sizeof(sv->echo_replies));
 	sv->max_ip_len = 0;
 }
 
