@@ -41,30 +41,36 @@ EOF
 }
 
 # ---------------------------------------------------------------- listen(1)
-case_accept_overflow_b1_setup() {
-    bg srv ip netns exec "$NS_S" $PY "$APPS" tcp-listen-noaccept --addr "$IP_S" --port 5010 --backlog 1 \
+# A listener that never accepts: $1 port, $2 backlog.
+noaccept_setup() {
+    bg srv ip netns exec "$NS_S" $PY "$APPS" tcp-listen-noaccept --addr "$IP_S" --port $1 --backlog $2 \
         --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
     server_ready srv
 }
-case_accept_overflow_b1_traffic() {
-    bg cli ip netns exec "$NS_C" $PY "$APPS" tcp-connect-burst --dst "$IP_S" --port 5010 --count 8 --wait 3.5 \
+# $1 port, $2 connect()s
+noaccept_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$APPS" tcp-connect-burst --dst "$IP_S" --port $1 --count $2 --wait 3.5 \
         --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds $APP_MAX
     wait_file "$WORK/cli.ready" 15
 }
-case_accept_overflow_b1_scenario() {
+# $1 sysctls (JSON), $2 port, $3 backlog, $4 connect()s
+noaccept_scenario() {
     cat <<EOF
 {
 $(scn_common)
-  "sysctls_set": {},
-  "listeners": [{"proto": "tcp", "addr": "$IP_S", "port": 5010, "backlog": 1, "app": "never calls accept()"}],
+  "sysctls_set": $1,
+  "listeners": [{"proto": "tcp", "addr": "$IP_S", "port": $2, "backlog": $3, "app": "never calls accept()"}],
   "nft_rules": {"server": "", "client": "freeze at end: table inet oracle_freeze (output policy drop)"},
   "client_actions": [
-    {"t": 0, "action": "8 non-blocking TCP connect() to $IP_S:5010 in a tight loop from one process (ephemeral ports), sockets kept open"},
+    {"t": 0, "action": "$4 non-blocking TCP connect() to $IP_S:$2 in a tight loop from one process (ephemeral ports), sockets kept open"},
     {"t": 3.5, "action": "client output frozen (nft drop all), 0.5 s settle, then 'after' snapshot"}
   ]
 }
 EOF
 }
+case_accept_overflow_b1_setup()    { noaccept_setup 5010 1; }
+case_accept_overflow_b1_traffic()  { noaccept_traffic 5010 8; }
+case_accept_overflow_b1_scenario() { noaccept_scenario '{}' 5010 1 8; }
 
 # ---------------------------------------------------------------- SYN queues of other sizes
 # $1 syncookies, $2 tcp_max_syn_backlog, $3 listen backlog, $4 port
@@ -111,25 +117,31 @@ case_synq_maxsyn64_traffic()     { synq_var_traffic 5012 100; }
 case_synq_maxsyn64_scenario()    { synq_var_scenario 0 64 128 5012 100; }
 
 # ---------------------------------------------------------------- echo requests ignored
-case_icmp_echo_ignore_setup() { ns_s sysctl -qw net.ipv4.icmp_echo_ignore_all=1; }
-case_icmp_echo_ignore_traffic() {
-    ns_c timeout 10 ping -n -c 10 -i 0.2 -W 1 "$IP_S" >"$WORK/ping.out" 2>&1 || true
+# ping -c $1 -i $2 from the client.
+ping_traffic() {
+    ns_c timeout 10 ping -n -c $1 -i $2 -W 1 "$IP_S" >"$WORK/ping.out" 2>&1 || true
     cp "$WORK/ping.out" "$OUT/ping.txt"
     sleep 0.3
 }
-case_icmp_echo_ignore_scenario() {
+# $1 sysctls (JSON), $2 count, $3 interval, $4 what the server does with them
+ping_scenario() {
     cat <<EOF
 {
 $(scn_common)
-  "sysctls_set": {"net.ipv4.icmp_echo_ignore_all": 1},
+  "sysctls_set": $1,
   "listeners": [],
   "nft_rules": {"server": "", "client": "freeze at end"},
   "client_actions": [
-    {"t": 0, "action": "ping -c 10 -i 0.2 $IP_S (ICMP echo request, 56-byte payload), echo ignored by the server"},
+    {"t": 0, "action": "ping -c $2 -i $3 $IP_S (ICMP echo request, 56-byte payload)$4"},
     {"t": "+0.3 s after ping exits", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
   ]
 }
 EOF
+}
+case_icmp_echo_ignore_setup()    { ns_s sysctl -qw net.ipv4.icmp_echo_ignore_all=1; }
+case_icmp_echo_ignore_traffic()  { ping_traffic 10 0.2; }
+case_icmp_echo_ignore_scenario() {
+    ping_scenario '{"net.ipv4.icmp_echo_ignore_all": 1}' 10 0.2 ", echo ignored by the server"
 }
 
 CASES="$CASES udp-noport-slow accept-overflow-abort synq-retries1"
@@ -160,28 +172,11 @@ EOF
 # ---------------------------------------------------------------- tcp_abort_on_overflow
 case_accept_overflow_abort_setup() {
     ns_s sysctl -qw net.ipv4.tcp_abort_on_overflow=1
-    bg srv ip netns exec "$NS_S" $PY "$APPS" tcp-listen-noaccept --addr "$IP_S" --port 5013 --backlog 2 \
-        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
-    server_ready srv
+    noaccept_setup 5013 2
 }
-case_accept_overflow_abort_traffic() {
-    bg cli ip netns exec "$NS_C" $PY "$APPS" tcp-connect-burst --dst "$IP_S" --port 5013 --count 10 --wait 3.5 \
-        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds $APP_MAX
-    wait_file "$WORK/cli.ready" 15
-}
+case_accept_overflow_abort_traffic()  { noaccept_traffic 5013 10; }
 case_accept_overflow_abort_scenario() {
-    cat <<EOF
-{
-$(scn_common)
-  "sysctls_set": {"net.ipv4.tcp_abort_on_overflow": 1},
-  "listeners": [{"proto": "tcp", "addr": "$IP_S", "port": 5013, "backlog": 2, "app": "never calls accept()"}],
-  "nft_rules": {"server": "", "client": "freeze at end: table inet oracle_freeze (output policy drop)"},
-  "client_actions": [
-    {"t": 0, "action": "10 non-blocking TCP connect() to $IP_S:5013 in a tight loop from one process (ephemeral ports), sockets kept open"},
-    {"t": 3.5, "action": "client output frozen (nft drop all), 0.5 s settle, then 'after' snapshot"}
-  ]
-}
-EOF
+    noaccept_scenario '{"net.ipv4.tcp_abort_on_overflow": 1}' 5013 2 10
 }
 
 # ---------------------------------------------------------------- request socks expiring
@@ -214,23 +209,6 @@ CASES="$CASES icmp-echo-ratemask"
 # ---------------------------------------------------------------- echo replies rate-limited
 # icmp_ratemask with bit 0 (echo reply) set: the replies go through icmpv4_xrlim_allow's
 # per-destination bucket.
-case_icmp_echo_ratemask_setup() { ns_s sysctl -qw net.ipv4.icmp_ratemask=6169; }
-case_icmp_echo_ratemask_traffic() {
-    ns_c timeout 10 ping -n -c 50 -i 0.02 -W 1 "$IP_S" >"$WORK/ping.out" 2>&1 || true
-    cp "$WORK/ping.out" "$OUT/ping.txt"
-    sleep 0.3
-}
-case_icmp_echo_ratemask_scenario() {
-    cat <<EOF
-{
-$(scn_common)
-  "sysctls_set": {"net.ipv4.icmp_ratemask": 6169},
-  "listeners": [],
-  "nft_rules": {"server": "", "client": "freeze at end"},
-  "client_actions": [
-    {"t": 0, "action": "ping -c 50 -i 0.02 $IP_S (ICMP echo request, 56-byte payload)"},
-    {"t": "+0.3 s after ping exits", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
-  ]
-}
-EOF
-}
+case_icmp_echo_ratemask_setup()    { ns_s sysctl -qw net.ipv4.icmp_ratemask=6169; }
+case_icmp_echo_ratemask_traffic()  { ping_traffic 50 0.02; }
+case_icmp_echo_ratemask_scenario() { ping_scenario '{"net.ipv4.icmp_ratemask": 6169}' 50 0.02 ""; }
