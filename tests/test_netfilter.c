@@ -83,6 +83,12 @@ struct pkt {
 	const char *inner_src, *inner_dst;
 	uint16_t inner_sport, inner_dport;
 	bool hbh;			/* IPv6: a hop-by-hop options header before the transport */
+	uint8_t tos;			/* IPv4 TOS, IPv6 traffic class (DSCP and ECN) */
+	uint32_t flowlabel;		/* IPv6 */
+	uint32_t seq;			/* TCP */
+	uint16_t l4len;			/* the transport header cut to this many bytes */
+	bool eth;			/* an Ethernet header in front (02:..:01 to 02:..:02) */
+	uint16_t vlan_proto;		/* with .eth: a tag stripped on receive */
 };
 
 #define UDP(s, d, sp, dp) { .proto = 17, .src = s, .dst = d, .sport = sp, .dport = dp, .payload = 100 }
@@ -99,10 +105,11 @@ static uint32_t ip4(const char *s)
 }
 
 static void put_iph(uint8_t *p, uint16_t tot, uint8_t proto, const char *src, const char *dst,
-		    uint16_t frag)
+		    uint16_t frag, uint8_t tos)
 {
 	memset(p, 0, 20);
 	p[0] = 0x45;
+	p[1] = tos;
 	rxs__put_be16(p + 2, tot);
 	rxs__put_be16(p + 6, frag);
 	p[8] = 64;
@@ -114,6 +121,8 @@ static void put_iph(uint8_t *p, uint16_t tot, uint8_t proto, const char *src, co
 
 static unsigned int l4_size(const struct pkt *k)
 {
+	if (k->l4len)
+		return k->l4len;
 	if (k->proto == 6)
 		return k->mss ? 24 : 20;
 	if (k->proto == 1)
@@ -162,6 +171,9 @@ static struct rxs_sk_buff *make_skb6(const struct pkt *k)
 	p = rxs__skb_put(skb, tot);
 	memset(p, 0, tot);
 	put_ip6h(p, (uint16_t)(tot - 40), k->hbh ? 0 : k->frag ? 44 : k->proto, k->src, k->dst);
+	p[0] = (uint8_t)(0x60 | k->tos >> 4);
+	p[1] = (uint8_t)(k->tos << 4 | (k->flowlabel >> 16 & 0xf));
+	rxs__put_be16(p + 2, (uint16_t)k->flowlabel);
 	x = p + 40;
 	if (k->hbh) {
 		x[0] = k->frag ? 44 : k->proto;
@@ -220,13 +232,14 @@ static struct rxs_sk_buff *make_skb4(const struct pkt *k)
 	assert_non_null(skb);
 	p = rxs__skb_put(skb, tot);
 	memset(p, 0, tot);
-	put_iph(p, (uint16_t)tot, k->proto, k->src, k->dst, k->frag);
+	put_iph(p, (uint16_t)tot, k->proto, k->src, k->dst, k->frag, k->tos);
 	l4 = p + 20;
 	if (k->proto == 6 || k->proto == 17) {
 		rxs__put_be16(l4, k->sport);
 		rxs__put_be16(l4 + 2, k->dport);
 	}
-	if (k->proto == 6) {
+	if (k->proto == 6 && l4_size(k) >= 20) {
+		rxs__put_be32(l4 + 4, k->seq);
 		l4[12] = (k->mss ? 6 : 5) << 4;
 		l4[13] = k->flags;
 		if (k->mss) {
@@ -241,7 +254,7 @@ static struct rxs_sk_buff *make_skb4(const struct pkt *k)
 		l4[1] = k->code;
 		rxs__put_be16(l4 + 4, k->sport);
 		if (k->inner_src) {
-			put_iph(l4 + 8, 128, 17, k->inner_src, k->inner_dst, 0);
+			put_iph(l4 + 8, 128, 17, k->inner_src, k->inner_dst, 0, 0);
 			rxs__put_be16(l4 + 28, k->inner_sport);
 			rxs__put_be16(l4 + 30, k->inner_dport);
 		}
@@ -264,7 +277,20 @@ static struct rxs_sk_buff *make_skb4(const struct pkt *k)
 
 static struct rxs_sk_buff *make_skb(const struct pkt *k)
 {
-	return is_v6(k) ? make_skb6(k) : make_skb4(k);
+	struct rxs_sk_buff *skb = is_v6(k) ? make_skb6(k) : make_skb4(k);
+	uint8_t *eth;
+
+	if (k->eth) {
+		/* the MAC header eth_type_trans() leaves before the data */
+		eth = rxs_skb_push(skb, 14);
+		assert_non_null(eth);
+		memcpy(eth, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01", 12);
+		rxs__put_be16(eth + 12, skb->protocol);
+		skb->mac_header = (uint16_t)(eth - skb->head);
+		skb->vlan_proto = k->vlan_proto;
+		rxs_skb_pull(skb, 14);
+	}
+	return skb;
 }
 
 /* Run @k through @hook; returns the verdict, and the mark the packet left with. */
@@ -2372,6 +2398,117 @@ static const struct {
 	{ __LINE__, "reject with icmpv6 type admin-prohibited", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP,
 	  1 },
 	{ __LINE__, "reject with tcp reset", TCP(SRC6, DST6, 1, 80, 0x02), RXS_NF_DROP, 1 },
+	/* header fields (nft's proto.c): bit fields right-aligned, as nft writes them */
+	{ __LINE__, "ip version 4 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip version 6 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip hdrlength 5 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip hdrlength > 5 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip dscp cs1 drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0x20 },
+	  RXS_NF_DROP, 1 },
+	/* the ECN bits beside the DSCP are masked off */
+	{ __LINE__, "ip dscp cs1 drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0x23 },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ip dscp ef drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0x20 },
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip dscp { af41, ef } drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0xb8 },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ip dscp 0x01-0x09 drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0x20 },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ip dscp != cs0 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip ecn ce drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0x03 },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ip ecn ce drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0xfe },
+	  RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip ecn ect0 drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0x22 },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ip id 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip id 5 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	/* a 16-bit field with a mask: a fragment (offset 0x10), not a don't-fragment flag */
+	{ __LINE__, "ip frag-off & 0x1fff != 0 drop",
+	  { .proto = 17, .src = SRC, .dst = DST, .frag = 0x0010 }, RXS_NF_DROP, 1 },
+	{ __LINE__, "ip frag-off & 0x1fff != 0 drop",
+	  { .proto = 17, .src = SRC, .dst = DST, .frag = 0x4000 }, RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip frag-off 0x4000 drop",
+	  { .proto = 17, .src = SRC, .dst = DST, .frag = 0x4000 }, RXS_NF_DROP, 1 },
+	{ __LINE__, "ip checksum 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip6 version 6 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 version 6 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip6 dscp af11 drop", { .proto = 17, .src = SRC6, .dst = DST6, .tos = 0x28 },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 dscp af11 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip6 ecn ect0 drop", { .proto = 17, .src = SRC6, .dst = DST6, .tos = 0x02 },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 ecn ect0 drop", { .proto = 17, .src = SRC6, .dst = DST6, .tos = 0x03 },
+	  RXS_NF_ACCEPT, 0 },
+	/* the flow label's 20 bits, across the traffic class's low nibble */
+	{ __LINE__, "ip6 flowlabel 12345 drop",
+	  { .proto = 17, .src = SRC6, .dst = DST6, .tos = 0xff, .flowlabel = 12345 },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 flowlabel 12345 drop",
+	  { .proto = 17, .src = SRC6, .dst = DST6, .flowlabel = 12344 }, RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ip6 length 108 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ip6 length 108 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "tcp sequence 7 drop",
+	  { .proto = 6, .src = SRC, .dst = DST, .dport = 80, .seq = 7 }, RXS_NF_DROP, 1 },
+	{ __LINE__, "tcp sequence 8 drop",
+	  { .proto = 6, .src = SRC, .dst = DST, .dport = 80, .seq = 7 }, RXS_NF_ACCEPT, 0 },
+	/* a tcp field carries "meta l4proto tcp": a UDP packet breaks the rule */
+	{ __LINE__, "tcp sequence 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "tcp ackseq 0 drop", TCP(SRC, DST, 1, 80, 0x10), RXS_NF_DROP, 1 },
+	{ __LINE__, "tcp doff 5 drop", TCP(SRC, DST, 1, 80, 0x02), RXS_NF_DROP, 1 },
+	{ __LINE__, "tcp doff 5 drop",
+	  { .proto = 6, .src = SRC, .dst = DST, .dport = 80, .mss = 1460 }, RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "tcp window 0 drop", TCP(SRC, DST, 1, 80, 0x10), RXS_NF_DROP, 1 },
+	{ __LINE__, "tcp window & 0xff == 1 drop", TCP(SRC, DST, 1, 80, 0x10), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "tcp checksum 0 drop", TCP(SRC6, DST6, 1, 80, 0x10), RXS_NF_DROP, 1 },
+	{ __LINE__, "tcp urgptr != 0 drop", TCP(SRC, DST, 1, 80, 0x10), RXS_NF_ACCEPT, 0 },
+	/* a field past its header's end breaks the rule: a TCP header cut at 12 bytes */
+	{ __LINE__, "tcp sequence 0 drop",
+	  { .proto = 6, .src = SRC, .dst = DST, .l4len = 12 }, RXS_NF_DROP, 1 },
+	{ __LINE__, "tcp doff 0 drop",
+	  { .proto = 6, .src = SRC, .dst = DST, .l4len = 12 }, RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "udp length 108 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "udp length 108 drop", TCP(SRC, DST, 1, 2, 0x02), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "udp checksum 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmp code 0 drop", ICMP(SRC, DST, 8), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmp code port-unreachable drop",
+	  { .proto = 1, .src = SRC, .dst = DST, .type = 3, .code = 3 }, RXS_NF_DROP, 1 },
+	{ __LINE__, "icmp code port-unreachable drop", ICMP(SRC, DST, 3), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "icmp code 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "icmp checksum 0 drop", ICMP(SRC, DST, 8), RXS_NF_DROP, 1 },
+	/* id and sequence belong to an echo, the MTU to a destination unreachable, the
+	 * gateway to a redirect: nft's dependency on the type */
+	{ __LINE__, "icmp id 77 drop", ICMP(SRC, DST, 8), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmp id 77 drop", ICMP(SRC, DST, 3), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "icmp sequence 0 drop", ICMP(SRC, DST, 0), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmp mtu 0 drop", ICMP(SRC, DST, 3), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmp mtu 0 drop", ICMP(SRC, DST, 8), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "icmp gateway 5046272 drop", ICMP(SRC, DST, 5), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmp gateway 5046272 drop", ICMP(SRC, DST, 8), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "icmpv6 code no-route drop", ICMP6(SRC6, DST6, 128), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmpv6 code 1 drop", ICMP6(SRC6, DST6, 128), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "icmpv6 checksum 0 drop", ICMP6(SRC6, DST6, 128), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmpv6 id 77 drop", ICMP6(SRC6, DST6, 129), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmpv6 id 77 drop", ICMP6(SRC6, DST6, 1), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "icmpv6 sequence 0 drop", ICMP6(SRC6, DST6, 128), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmpv6 mtu 5046272 drop", ICMP6(SRC6, DST6, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "icmpv6 mtu 5046272 drop", ICMP6(SRC6, DST6, 128), RXS_NF_ACCEPT, 0 },
+	/* the MAC header: none (a packet built without one) breaks the rule */
+	{ __LINE__, "ether saddr 02:00:00:00:00:01 drop",
+	  { .proto = 17, .src = SRC, .dst = DST, .eth = true }, RXS_NF_DROP, 1 },
+	{ __LINE__, "ether saddr 02:00:00:00:00:01 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ether daddr 02:00:00:00:00:02 drop",
+	  { .proto = 17, .src = SRC6, .dst = DST6, .eth = true }, RXS_NF_DROP, 1 },
+	{ __LINE__, "ether daddr != 02:00:00:00:00:02 drop",
+	  { .proto = 17, .src = SRC, .dst = DST, .eth = true }, RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ether type ip drop", { .proto = 17, .src = SRC, .dst = DST, .eth = true },
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ether type ip6 drop", { .proto = 17, .src = SRC, .dst = DST, .eth = true },
+	  RXS_NF_ACCEPT, 0 },
+	/* a tag stripped on receive is put back in the copy: the type is its TPID */
+	{ __LINE__, "ether type vlan drop",
+	  { .proto = 17, .src = SRC, .dst = DST, .eth = true, .vlan_proto = 0x8100 },
+	  RXS_NF_DROP, 1 },
 	/* an inet rule rejecting with an icmp (icmpv6) type is of that family alone (nft's
 	 * meta nfproto dependency, first in the rule): the other family skips it, uncounted */
 	{ __LINE__, "counter reject with icmp type host-unreachable", UDP(SRC6, DST6, 1, 2),
@@ -2404,6 +2541,99 @@ static void test_nft_matches(void **state)
 #undef SRC6
 #undef DST6
 
+/* Header fields as written, as nft 1.0.6 lists them back (`nft list ruleset`), and its
+ * `nft -j list ruleset` of them: rxsim prints each rule of both as nft listed it. */
+static const char fields_written[] =
+	"table inet t {\n\tchain c {\n"
+	"\t\tip dscp { af41, ef } ip ecn ce\n"
+	"\t\tip frag-off & 0x1fff != 0 ip hdrlength 5\n"
+	"\t\tip6 dscp 0x3f ip6 flowlabel 12345\n"
+	"\t\tip dscp 0x01-0x03\n"
+	"\t\ttcp doff 5 tcp sequence 1\n"
+	"\t\tudp length 8\n"
+	"\t\ticmp code 3 icmp id 1\n"
+	"\t\ticmpv6 code 2 icmpv6 mtu 1280\n"
+	"\t\ticmp mtu 1500\n"
+	"\t\tether saddr 02:00:00:00:00:01 ether type vlan\n"
+	"\t}\n}\n";
+static const char *const fields_listed[] = {
+	"ip dscp { af41, ef } ip ecn ce",
+	"ip frag-off & 8191 != 0 ip hdrlength 5",
+	"ip6 dscp 0x3f ip6 flowlabel 12345",
+	"ip dscp 0x01-0x03",
+	"tcp doff 5 tcp sequence 1",
+	"udp length 8",
+	"icmp code port-unreachable icmp type { echo-reply, echo-request } icmp id 1",
+	"icmpv6 code 2 icmpv6 mtu 1280",
+	"icmp mtu 1500",
+	"ether saddr 02:00:00:00:00:01 ether type 8021q",
+};
+static const char fields_json[] =
+	"{\"nftables\": [\n"
+	"{\"table\": {\"family\": \"inet\", \"name\": \"t\", \"handle\": 1}},\n"
+	"{\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"c\", \"handle\": 1}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 3, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": "
+	"\"dscp\"}}, \"right\": {\"set\": [\"af41\", \"ef\"]}}}, {\"match\": {\"op\": \"==\", \"left\": "
+	"{\"payload\": {\"protocol\": \"ip\", \"field\": \"ecn\"}}, \"right\": \"ce\"}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 4, \"expr\": "
+	"[{\"match\": {\"op\": \"!=\", \"left\": {\"&\": [{\"payload\": {\"protocol\": \"ip\", \"field\": "
+	"\"frag-off\"}}, 8191]}, \"right\": 0}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": "
+	"{\"protocol\": \"ip\", \"field\": \"hdrlength\"}}, \"right\": 5}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 5, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": "
+	"\"dscp\"}}, \"right\": 63}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": "
+	"{\"protocol\": \"ip6\", \"field\": \"flowlabel\"}}, \"right\": 12345}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 6, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": "
+	"\"dscp\"}}, \"right\": {\"range\": [\"lephb\", 3]}}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 7, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\", \"field\": "
+	"\"doff\"}}, \"right\": 5}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": "
+	"\"tcp\", \"field\": \"sequence\"}}, \"right\": 1}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 8, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"udp\", \"field\": "
+	"\"length\"}}, \"right\": 8}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 10, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"icmp\", \"field\": "
+	"\"code\"}}, \"right\": \"port-unreachable\"}}, {\"match\": {\"op\": \"==\", \"left\": "
+	"{\"payload\": {\"protocol\": \"icmp\", \"field\": \"type\"}}, \"right\": {\"set\": "
+	"[\"echo-reply\", \"echo-request\"]}}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": "
+	"{\"protocol\": \"icmp\", \"field\": \"id\"}}, \"right\": 1}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 11, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"icmpv6\", \"field\": "
+	"\"code\"}}, \"right\": 2}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": "
+	"\"icmpv6\", \"field\": \"mtu\"}}, \"right\": 1280}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 12, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"icmp\", \"field\": "
+	"\"mtu\"}}, \"right\": 1500}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 13, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ether\", \"field\": "
+	"\"saddr\"}}, \"right\": \"02:00:00:00:00:01\"}}, {\"match\": {\"op\": \"==\", \"left\": "
+	"{\"payload\": {\"protocol\": \"ether\", \"field\": \"type\"}}, \"right\": \"8021q\"}}]}}\n"
+	"]}\n";
+
+static void check_listed(const char *text, const char *const *listed, unsigned int n)
+{
+	rxs_ruleset_t *nf = nft_load(text);
+
+	assert_int_equal(rxs_ruleset_nft_nrules(nf), n);
+	for (unsigned int i = 0; i < n; i++) {
+		struct rxs_nft_rule_info r = nft_rule(nf, i);
+
+		if (strcmp(r.text, listed[i]))
+			fail_msg("rule %u: \"%s\", nft lists \"%s\"", i, r.text, listed[i]);
+	}
+	rxs_ruleset_destroy(nf);
+}
+
+static void test_nft_fields_listed(void **state)
+{
+	(void)state;
+	check_listed(fields_written, fields_listed, ARRAY_SIZE(fields_listed));
+	check_listed(fields_json, fields_listed, ARRAY_SIZE(fields_listed));
+}
+
 /* Errors name the scenario's line and column (the text starts at line 21, indented 2). */
 #define NFT_HEAD "table inet filter {\n  chain input {\n    type filter hook input priority 0;\n"
 static const struct {
@@ -2415,6 +2645,15 @@ static const struct {
 	  "s.yaml:24:20: unknown statement 'acept' (did you mean 'accept'?)" },
 	{ __LINE__, NFT_HEAD "    udp dprot 53 drop\n  }\n}\n",
 	  "s.yaml:24:11: unknown field 'dprot' (did you mean 'dport'?)" },
+	{ __LINE__, NFT_HEAD "    ip dscpp cs1 drop\n  }\n}\n",
+	  "s.yaml:24:10: unknown field 'dscpp' (did you mean 'dscp'?)" },
+	{ __LINE__, NFT_HEAD "    ether sadr 02:00:00:00:00:01 drop\n  }\n}\n",
+	  "s.yaml:24:13: unknown field 'sadr' (did you mean 'saddr'?)" },
+	{ __LINE__, NFT_HEAD "    ip dscp cs9 drop\n  }\n}\n",
+	  "s.yaml:24:15: 'cs9' is not a dscp (did you mean 'cs0'?)" },
+	{ __LINE__, NFT_HEAD "    ip ecn & 1 == 1 drop\n  }\n}\n",
+	  "s.yaml:24:14: a mask on 'ip ecn', a bit field, is not supported (nft lists it as a raw "
+	  "payload)" },
 	{ __LINE__, NFT_HEAD "    ct state establshed accept\n  }\n}\n",
 	  "s.yaml:24:16: 'establshed' is not a ct_state (did you mean 'established'?)" },
 	{ __LINE__, NFT_HEAD "    ip saddr 10.0.0.300 drop\n  }\n}\n",
@@ -3117,6 +3356,7 @@ int main(void)
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_nft_matches),
 		cmocka_unit_test(test_nft_parse_errors),
+		cmocka_unit_test(test_nft_fields_listed),
 		cmocka_unit_test(test_staged_hooks),
 		cmocka_unit_test(test_nft_chains),
 		cmocka_unit_test(test_nft_limit),

@@ -3,6 +3,7 @@
  * loops refused, base chains registered at their hooks in priority order).
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,23 +19,54 @@ const char *const nft_hook_names[NFT_NHOOKS] = { "prerouting", "input", "forward
 						 "postrouting", "ingress" };
 const char *const nft_chain_type_names[3] = { "filter", "nat", "route" };
 
+/* Payload keys: header base, implied protocol, bit offset and width (nft's src/proto.c). */
+#define PL(proto, field, len, dt, base, dep, boff, bits) \
+	{ proto, field, len, dt, "payload", base, dep, boff, bits }
+#define IP(field, len, dt, boff, bits) PL("ip", field, len, dt, NFT_BASE_NH, 2, boff, bits)
+#define IP6(field, len, dt, boff, bits) PL("ip6", field, len, dt, NFT_BASE_NH, 10, boff, bits)
+#define TH(proto, l4, field, len, dt, boff, bits) \
+	PL(proto, field, len, dt, NFT_BASE_TH, l4, boff, bits)
+
 const struct nft_keydesc nft_keys[NFT_K_N] = {
-	[NFT_K_IP_SADDR] = { "ip", "saddr", 4, NFT_DT_IPV4, "payload" },
-	[NFT_K_IP_DADDR] = { "ip", "daddr", 4, NFT_DT_IPV4, "payload" },
-	[NFT_K_IP_PROTOCOL] = { "ip", "protocol", 1, NFT_DT_PROTO, "payload" },
-	[NFT_K_IP_LENGTH] = { "ip", "length", 2, NFT_DT_INT, "payload" },
-	[NFT_K_IP_TTL] = { "ip", "ttl", 1, NFT_DT_INT, "payload" },
-	[NFT_K_IP6_SADDR] = { "ip6", "saddr", 16, NFT_DT_IPV6, "payload" },
-	[NFT_K_IP6_DADDR] = { "ip6", "daddr", 16, NFT_DT_IPV6, "payload" },
-	[NFT_K_IP6_NEXTHDR] = { "ip6", "nexthdr", 1, NFT_DT_PROTO, "payload" },
-	[NFT_K_IP6_HOPLIMIT] = { "ip6", "hoplimit", 1, NFT_DT_INT, "payload" },
-	[NFT_K_TCP_SPORT] = { "tcp", "sport", 2, NFT_DT_SERVICE, "payload" },
-	[NFT_K_TCP_DPORT] = { "tcp", "dport", 2, NFT_DT_SERVICE, "payload" },
-	[NFT_K_TCP_FLAGS] = { "tcp", "flags", 1, NFT_DT_TCPFLAGS, "payload" },
-	[NFT_K_UDP_SPORT] = { "udp", "sport", 2, NFT_DT_SERVICE, "payload" },
-	[NFT_K_UDP_DPORT] = { "udp", "dport", 2, NFT_DT_SERVICE, "payload" },
-	[NFT_K_TH_SPORT] = { "th", "sport", 2, NFT_DT_SERVICE, "payload" },
-	[NFT_K_TH_DPORT] = { "th", "dport", 2, NFT_DT_SERVICE, "payload" },
+	[NFT_K_IP_SADDR] = IP("saddr", 4, NFT_DT_IPV4, 96, 32),
+	[NFT_K_IP_DADDR] = IP("daddr", 4, NFT_DT_IPV4, 128, 32),
+	[NFT_K_IP_PROTOCOL] = IP("protocol", 1, NFT_DT_PROTO, 72, 8),
+	[NFT_K_IP_LENGTH] = IP("length", 2, NFT_DT_INT, 16, 16),
+	[NFT_K_IP_TTL] = IP("ttl", 1, NFT_DT_INT, 64, 8),
+	[NFT_K_IP_VERSION] = IP("version", 1, NFT_DT_INT, 0, 4),
+	[NFT_K_IP_HDRLENGTH] = IP("hdrlength", 1, NFT_DT_INT, 4, 4),
+	[NFT_K_IP_DSCP] = IP("dscp", 1, NFT_DT_DSCP, 8, 6),
+	[NFT_K_IP_ECN] = IP("ecn", 1, NFT_DT_ECN, 14, 2),
+	[NFT_K_IP_ID] = IP("id", 2, NFT_DT_INT, 32, 16),
+	[NFT_K_IP_FRAG_OFF] = IP("frag-off", 2, NFT_DT_INT, 48, 16),
+	[NFT_K_IP_CHECKSUM] = IP("checksum", 2, NFT_DT_INT, 80, 16),
+	[NFT_K_IP6_SADDR] = IP6("saddr", 16, NFT_DT_IPV6, 64, 128),
+	[NFT_K_IP6_DADDR] = IP6("daddr", 16, NFT_DT_IPV6, 192, 128),
+	[NFT_K_IP6_NEXTHDR] = IP6("nexthdr", 1, NFT_DT_PROTO, 48, 8),
+	[NFT_K_IP6_HOPLIMIT] = IP6("hoplimit", 1, NFT_DT_INT, 56, 8),
+	[NFT_K_IP6_VERSION] = IP6("version", 1, NFT_DT_INT, 0, 4),
+	[NFT_K_IP6_DSCP] = IP6("dscp", 1, NFT_DT_DSCP, 4, 6),
+	[NFT_K_IP6_ECN] = IP6("ecn", 1, NFT_DT_ECN, 10, 2),
+	[NFT_K_IP6_FLOWLABEL] = IP6("flowlabel", 3, NFT_DT_INT, 12, 20),
+	[NFT_K_IP6_LENGTH] = IP6("length", 2, NFT_DT_INT, 32, 16),
+	[NFT_K_TCP_SPORT] = TH("tcp", 6, "sport", 2, NFT_DT_SERVICE, 0, 16),
+	[NFT_K_TCP_DPORT] = TH("tcp", 6, "dport", 2, NFT_DT_SERVICE, 16, 16),
+	[NFT_K_TCP_FLAGS] = TH("tcp", 6, "flags", 1, NFT_DT_TCPFLAGS, 104, 8),
+	[NFT_K_TCP_SEQUENCE] = TH("tcp", 6, "sequence", 4, NFT_DT_INT, 32, 32),
+	[NFT_K_TCP_ACKSEQ] = TH("tcp", 6, "ackseq", 4, NFT_DT_INT, 64, 32),
+	[NFT_K_TCP_DOFF] = TH("tcp", 6, "doff", 1, NFT_DT_INT, 96, 4),
+	[NFT_K_TCP_WINDOW] = TH("tcp", 6, "window", 2, NFT_DT_INT, 112, 16),
+	[NFT_K_TCP_CHECKSUM] = TH("tcp", 6, "checksum", 2, NFT_DT_INT, 128, 16),
+	[NFT_K_TCP_URGPTR] = TH("tcp", 6, "urgptr", 2, NFT_DT_INT, 144, 16),
+	[NFT_K_UDP_SPORT] = TH("udp", 17, "sport", 2, NFT_DT_SERVICE, 0, 16),
+	[NFT_K_UDP_DPORT] = TH("udp", 17, "dport", 2, NFT_DT_SERVICE, 16, 16),
+	[NFT_K_UDP_LENGTH] = TH("udp", 17, "length", 2, NFT_DT_INT, 32, 16),
+	[NFT_K_UDP_CHECKSUM] = TH("udp", 17, "checksum", 2, NFT_DT_INT, 48, 16),
+	[NFT_K_TH_SPORT] = TH("th", 0, "sport", 2, NFT_DT_SERVICE, 0, 16),
+	[NFT_K_TH_DPORT] = TH("th", 0, "dport", 2, NFT_DT_SERVICE, 16, 16),
+	[NFT_K_ETHER_SADDR] = PL("ether", "saddr", 6, NFT_DT_ETHERADDR, NFT_BASE_LL, 0, 48, 48),
+	[NFT_K_ETHER_DADDR] = PL("ether", "daddr", 6, NFT_DT_ETHERADDR, NFT_BASE_LL, 0, 0, 48),
+	[NFT_K_ETHER_TYPE] = PL("ether", "type", 2, NFT_DT_ETHERTYPE, NFT_BASE_LL, 0, 96, 16),
 	[NFT_K_META_L4PROTO] = { "meta", "l4proto", 1, NFT_DT_PROTO, "meta" },
 	[NFT_K_META_IIFNAME] = { "meta", "iifname", 16, NFT_DT_IFNAME, "meta" },
 	[NFT_K_META_IIF] = { "meta", "iif", 16, NFT_DT_IFNAME, "meta" },
@@ -48,13 +80,28 @@ const struct nft_keydesc nft_keys[NFT_K_N] = {
 	[NFT_K_CT_STATUS] = { "ct", "status", 4, NFT_DT_CTSTATUS, "ct" },
 	[NFT_K_CT_MARK] = { "ct", "mark", 4, NFT_DT_MARK, "ct" },
 	[NFT_K_CT_ZONE] = { "ct", "zone", 2, NFT_DT_INT, "ct" },
-	[NFT_K_ICMP_TYPE] = { "icmp", "type", 1, NFT_DT_ICMP, "payload" },
-	[NFT_K_ICMPV6_TYPE] = { "icmpv6", "type", 1, NFT_DT_ICMPV6, "payload" },
+	[NFT_K_ICMP_TYPE] = TH("icmp", 1, "type", 1, NFT_DT_ICMP, 0, 8),
+	[NFT_K_ICMP_CODE] = TH("icmp", 1, "code", 1, NFT_DT_ICMPCODE, 8, 8),
+	[NFT_K_ICMP_CHECKSUM] = TH("icmp", 1, "checksum", 2, NFT_DT_INT, 16, 16),
+	[NFT_K_ICMP_ID] = TH("icmp", 1, "id", 2, NFT_DT_INT, 32, 16),
+	[NFT_K_ICMP_SEQUENCE] = TH("icmp", 1, "sequence", 2, NFT_DT_INT, 48, 16),
+	[NFT_K_ICMP_MTU] = TH("icmp", 1, "mtu", 2, NFT_DT_INT, 48, 16),
+	[NFT_K_ICMP_GATEWAY] = TH("icmp", 1, "gateway", 4, NFT_DT_INT, 32, 32),
+	[NFT_K_ICMPV6_TYPE] = TH("icmpv6", 58, "type", 1, NFT_DT_ICMPV6, 0, 8),
+	[NFT_K_ICMPV6_CODE] = TH("icmpv6", 58, "code", 1, NFT_DT_ICMPV6CODE, 8, 8),
+	[NFT_K_ICMPV6_CHECKSUM] = TH("icmpv6", 58, "checksum", 2, NFT_DT_INT, 16, 16),
+	[NFT_K_ICMPV6_ID] = TH("icmpv6", 58, "id", 2, NFT_DT_INT, 32, 16),
+	[NFT_K_ICMPV6_SEQUENCE] = TH("icmpv6", 58, "sequence", 2, NFT_DT_INT, 48, 16),
+	[NFT_K_ICMPV6_MTU] = TH("icmpv6", 58, "mtu", 4, NFT_DT_INT, 32, 32),
 	[NFT_K_FIB_DADDR_TYPE] = { "fib", "daddr type", 4, NFT_DT_FIBTYPE, "fib" },
 	[NFT_K_FIB_SADDR_TYPE] = { "fib", "saddr type", 4, NFT_DT_FIBTYPE, "fib" },
 	[NFT_K_FIB_DADDR_OIF] = { "fib", "daddr oif", 16, NFT_DT_FIBOIF, "fib" },
 	[NFT_K_FIB_SADDR_OIF] = { "fib", "saddr oif", 16, NFT_DT_FIBOIF, "fib" },
 };
+#undef PL
+#undef IP
+#undef IP6
+#undef TH
 
 const char *const nft_dtype_names[NFT_DT_N] = {
 	[NFT_DT_IPV4] = "ipv4_addr", [NFT_DT_IPV6] = "ipv6_addr",
@@ -64,7 +111,9 @@ const char *const nft_dtype_names[NFT_DT_N] = {
 	[NFT_DT_TCPFLAGS] = "tcp_flag", [NFT_DT_PKTTYPE] = "pkt_type",
 	[NFT_DT_NFPROTO] = "nf_proto", [NFT_DT_ICMP] = "icmp_type",
 	[NFT_DT_ICMPV6] = "icmpv6_type", [NFT_DT_FIBTYPE] = "fib_addrtype",
-	[NFT_DT_FIBOIF] = "ifname",
+	[NFT_DT_FIBOIF] = "ifname", [NFT_DT_DSCP] = "dscp", [NFT_DT_ECN] = "ecn",
+	[NFT_DT_ICMPCODE] = "icmp_code", [NFT_DT_ICMPV6CODE] = "icmpv6_code",
+	[NFT_DT_ETHERADDR] = "ether_addr", [NFT_DT_ETHERTYPE] = "ether_type",
 	[NFT_DT_VERDICT] = "verdict",
 };
 
@@ -103,6 +152,33 @@ static const struct nft_sym icmpv6_syms[] = {
 	{ "nd-neighbor-solicit", 135 }, { "nd-neighbor-advert", 136 }, { "nd-redirect", 137 },
 	{ "mld2-listener-report", 143 },
 };
+/* The names nft 1.0.6 reads for a DSCP (proto.c dscp_type_tbl); the first of a value is
+ * the one it prints. */
+static const struct nft_sym dscp_syms[] = {
+	{ "cs0", 0x00 }, { "cs1", 0x08 }, { "cs2", 0x10 }, { "cs3", 0x18 }, { "cs4", 0x20 },
+	{ "cs5", 0x28 }, { "cs6", 0x30 }, { "cs7", 0x38 }, { "df", 0x00 }, { "be", 0x00 },
+	{ "lephb", 0x01 }, { "af11", 0x0a }, { "af12", 0x0c }, { "af13", 0x0e }, { "af21", 0x12 },
+	{ "af22", 0x14 }, { "af23", 0x16 }, { "af31", 0x1a }, { "af32", 0x1c }, { "af33", 0x1e },
+	{ "af41", 0x22 }, { "af42", 0x24 }, { "af43", 0x26 }, { "va", 0x2c }, { "ef", 0x2e },
+};
+static const struct nft_sym ecn_syms[] = {
+	{ "not-ect", 0 }, { "ect1", 1 }, { "ect0", 2 }, { "ce", 3 },
+};
+/* icmp_code_type and icmpv6_code_type (datatype.c): the codes nft names. */
+static const struct nft_sym icmpcode_syms[] = {
+	{ "net-unreachable", 0 }, { "host-unreachable", 1 }, { "prot-unreachable", 2 },
+	{ "port-unreachable", 3 }, { "frag-needed", 4 }, { "net-prohibited", 9 },
+	{ "host-prohibited", 10 }, { "admin-prohibited", 13 },
+};
+static const struct nft_sym icmpv6code_syms[] = {
+	{ "no-route", 0 }, { "admin-prohibited", 1 }, { "addr-unreachable", 3 },
+	{ "port-unreachable", 4 }, { "policy-fail", 5 }, { "reject-route", 6 },
+};
+/* ethertype_type (proto.c): "vlan" reads as 8021q, which prints. */
+static const struct nft_sym ethertype_syms[] = {
+	{ "ip", 0x0800 }, { "arp", 0x0806 }, { "ip6", 0x86dd }, { "8021q", 0x8100 },
+	{ "8021ad", 0x88a8 }, { "vlan", 0x8100 },
+};
 static const struct nft_sym fibtype_syms[] = {
 	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 }, { "anycast", 4 },
 	{ "multicast", 5 }, { "blackhole", 6 }, { "unreachable", 7 }, { "prohibit", 8 },
@@ -130,6 +206,11 @@ const struct nft_sym *rxs__nft_syms(uint8_t dt, size_t *n)
 	case NFT_DT_ICMPV6: SYMS(icmpv6_syms);
 	case NFT_DT_FIBTYPE: SYMS(fibtype_syms);
 	case NFT_DT_SERVICE: SYMS(service_syms);
+	case NFT_DT_DSCP: SYMS(dscp_syms);
+	case NFT_DT_ECN: SYMS(ecn_syms);
+	case NFT_DT_ICMPCODE: SYMS(icmpcode_syms);
+	case NFT_DT_ICMPV6CODE: SYMS(icmpv6code_syms);
+	case NFT_DT_ETHERTYPE: SYMS(ethertype_syms);
 	default:
 		*n = 0;
 		return NULL;
@@ -409,6 +490,21 @@ static int addr_value(uint8_t dt, const char *s, uint8_t len, struct nft_val *lo
 	return 0;
 }
 
+/* "02:00:00:00:00:01" (ether_addr, as nft writes it: six hex pairs). */
+static int mac_value(const char *s, struct nft_val *lo, struct nft_val *hi)
+{
+	for (unsigned int i = 0; i < 6; i++, s += 3) {
+		char pair[3] = { s[0], s[0] ? s[1] : '\0', '\0' };
+
+		if (!isxdigit((unsigned char)pair[0]) || !isxdigit((unsigned char)pair[1]) ||
+		    s[2] != (i < 5 ? ':' : '\0'))
+			return -EINVAL;
+		lo->b[i] = (uint8_t)strtoul(pair, NULL, 16);
+	}
+	*hi = *lo;
+	return 0;
+}
+
 int rxs__nft_parse_value(uint8_t dt, const char *s, uint8_t len, struct nft_val *lo,
 			 struct nft_val *hi)
 {
@@ -420,6 +516,8 @@ int rxs__nft_parse_value(uint8_t dt, const char *s, uint8_t len, struct nft_val 
 	case NFT_DT_IPV4:
 	case NFT_DT_IPV6:
 		return addr_value(dt, s, len, lo, hi);
+	case NFT_DT_ETHERADDR:
+		return mac_value(s, lo, hi);
 	case NFT_DT_FIBOIF:
 	case NFT_DT_IFNAME:
 		/* fib's oif: "missing" is no interface, an all-zero name */

@@ -134,56 +134,94 @@ static bool payload(uint8_t *out, const uint8_t *h, unsigned int hlen, unsigned 
 	return true;
 }
 
+/* nft_payload_eval(): the field of payload key @d from its header. The link layer needs an
+ * input device (nft's dependency "meta iiftype ether", which breaks without one, as at
+ * OUTPUT) and a MAC header; the network header the family of the field ("meta nfproto");
+ * the transport header its protocol ("meta l4proto tcp"; th has none) and a first
+ * fragment. A field past its header's end breaks the rule. A bit field is shifted down
+ * and masked, right-aligned as nft compares it after its bitwise expression. */
+static bool load_payload(const struct nf_hook_ctx *x, const struct nft_pktinfo *p,
+			 const struct nft_keydesc *d, uint8_t *out)
+{
+	const struct rxs_sk_buff *skb = x->skb;
+	unsigned int first = d->boff / 8, last = (d->boff + d->bits - 1u) / 8, hlen;
+	const uint8_t *h;
+	uint32_t v = 0;
+
+	switch (d->base) {
+	case NFT_BASE_LL:
+		if (!x->in || !x->in[0] || skb->mac_header == 0xffff ||
+		    skb->mac_header >= skb->network_header)
+			return false;
+		h = rxs_skb_mac_header(skb);
+		hlen = (unsigned int)(skb->data - h) + skb->len;
+		/* A tag stripped on receive is put back in the copy past the addresses
+		 * (nft_payload_copy_vlan()): the type is then the tag's TPID. */
+		if (skb->vlan_proto && d->boff + d->bits > 96) {
+			out[0] = (uint8_t)(skb->vlan_proto >> 8);
+			out[1] = (uint8_t)skb->vlan_proto;
+			return hlen >= 14;
+		}
+		break;
+	case NFT_BASE_NH:
+		if (p->nfproto != d->dep)
+			return false;
+		h = p->nh;
+		hlen = p->nhlen;
+		break;
+	default:
+		if (d->dep && (!p->l4proto_set || p->l4proto != d->dep))
+			return false;
+		h = p->th;
+		hlen = p->thlen;
+		break;
+	}
+	if (d->boff % 8 == 0 && d->bits % 8 == 0)
+		return payload(out, h, hlen, first, d->bits / 8u);
+	if (!h || last >= hlen)
+		return false;
+	for (unsigned int i = first; i <= last; i++)
+		v = v << 8 | h[i];
+	v = v >> (7 - (d->boff + d->bits - 1u) % 8) & ((1u << d->bits) - 1);
+	for (int i = d->len - 1; i >= 0; i--, v >>= 8)
+		out[i] = (uint8_t)v;
+	return true;
+}
+
+/* The ICMP type a field belongs to, which nft requires before the field (proto.c's
+ * PROTO_ICMP_ECHO, _MTU and _ADDRESS dependencies): id and sequence of an echo, the MTU of a
+ * destination unreachable (ICMPv6: packet too big), the gateway of a redirect. */
+static bool icmp_type_dep(const struct nft_pktinfo *p, int k)
+{
+	uint8_t t = p->th && p->thlen ? p->th[0] : 0xff;
+
+	switch (k) {
+	case NFT_K_ICMP_ID:
+	case NFT_K_ICMP_SEQUENCE:
+		return t == 0 || t == 8;
+	case NFT_K_ICMP_MTU:
+		return t == 3;
+	case NFT_K_ICMP_GATEWAY:
+		return t == 5;
+	case NFT_K_ICMPV6_ID:
+	case NFT_K_ICMPV6_SEQUENCE:
+		return t == 128 || t == 129;
+	case NFT_K_ICMPV6_MTU:
+		return t == 2;
+	default:
+		return true;
+	}
+}
+
 /* Load key @k into @out; false: the rule breaks. */
 static bool load_key(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, int k, uint8_t *out)
 {
 	const struct rxs_sk_buff *skb = x->skb;
 	uint32_t v;
 
+	if (nft_keys[k].base != NFT_BASE_NONE)
+		return load_payload(x, p, &nft_keys[k], out) && icmp_type_dep(p, k);
 	switch (k) {
-	case NFT_K_IP_SADDR:
-		return p->nfproto == 2 && payload(out, p->nh, p->nhlen, 12, 4);
-	case NFT_K_IP_DADDR:
-		return p->nfproto == 2 && payload(out, p->nh, p->nhlen, 16, 4);
-	case NFT_K_IP_PROTOCOL:
-		return p->nfproto == 2 && payload(out, p->nh, p->nhlen, 9, 1);
-	case NFT_K_IP_LENGTH:
-		return p->nfproto == 2 && payload(out, p->nh, p->nhlen, 2, 2);
-	case NFT_K_IP_TTL:
-		return p->nfproto == 2 && payload(out, p->nh, p->nhlen, 8, 1);
-	case NFT_K_IP6_SADDR:
-		return p->nfproto == 10 && payload(out, p->nh, p->nhlen, 8, 16);
-	case NFT_K_IP6_DADDR:
-		return p->nfproto == 10 && payload(out, p->nh, p->nhlen, 24, 16);
-	case NFT_K_IP6_NEXTHDR:
-		return p->nfproto == 10 && payload(out, p->nh, p->nhlen, 6, 1);
-	case NFT_K_IP6_HOPLIMIT:
-		return p->nfproto == 10 && payload(out, p->nh, p->nhlen, 7, 1);
-	case NFT_K_TCP_SPORT:
-	case NFT_K_TCP_DPORT:
-	case NFT_K_TCP_FLAGS:
-		/* nft adds the dependency "meta l4proto tcp" to a tcp field. */
-		if (!p->l4proto_set || p->l4proto != 6)
-			return false;
-		return payload(out, p->th, p->thlen, k == NFT_K_TCP_SPORT ? 0
-						    : k == NFT_K_TCP_DPORT ? 2 : 13,
-			       k == NFT_K_TCP_FLAGS ? 1 : 2);
-	case NFT_K_UDP_SPORT:
-	case NFT_K_UDP_DPORT:
-		if (!p->l4proto_set || p->l4proto != 17)
-			return false;
-		return payload(out, p->th, p->thlen, k == NFT_K_UDP_SPORT ? 0 : 2, 2);
-	case NFT_K_TH_SPORT:
-	case NFT_K_TH_DPORT:
-		return payload(out, p->th, p->thlen, k == NFT_K_TH_SPORT ? 0 : 2, 2);
-	case NFT_K_ICMP_TYPE:
-		if (!p->l4proto_set || p->l4proto != 1)
-			return false;
-		return payload(out, p->th, p->thlen, 0, 1);
-	case NFT_K_ICMPV6_TYPE:
-		if (!p->l4proto_set || p->l4proto != 58)
-			return false;
-		return payload(out, p->th, p->thlen, 0, 1);
 	case NFT_K_META_L4PROTO:
 		out[0] = p->l4proto;
 		return p->l4proto_set;

@@ -38,14 +38,24 @@ enum nft_chain_type { NFT_TYPE_FILTER, NFT_TYPE_NAT, NFT_TYPE_ROUTE };
 /* What a match or a set's key reads. The order is nft_keys[]'s (nft_parse.c). */
 enum nft_key {
 	NFT_K_IP_SADDR, NFT_K_IP_DADDR, NFT_K_IP_PROTOCOL, NFT_K_IP_LENGTH, NFT_K_IP_TTL,
+	NFT_K_IP_VERSION, NFT_K_IP_HDRLENGTH, NFT_K_IP_DSCP, NFT_K_IP_ECN, NFT_K_IP_ID,
+	NFT_K_IP_FRAG_OFF, NFT_K_IP_CHECKSUM,
 	NFT_K_IP6_SADDR, NFT_K_IP6_DADDR, NFT_K_IP6_NEXTHDR, NFT_K_IP6_HOPLIMIT,
-	NFT_K_TCP_SPORT, NFT_K_TCP_DPORT, NFT_K_TCP_FLAGS, NFT_K_UDP_SPORT, NFT_K_UDP_DPORT,
+	NFT_K_IP6_VERSION, NFT_K_IP6_DSCP, NFT_K_IP6_ECN, NFT_K_IP6_FLOWLABEL, NFT_K_IP6_LENGTH,
+	NFT_K_TCP_SPORT, NFT_K_TCP_DPORT, NFT_K_TCP_FLAGS, NFT_K_TCP_SEQUENCE, NFT_K_TCP_ACKSEQ,
+	NFT_K_TCP_DOFF, NFT_K_TCP_WINDOW, NFT_K_TCP_CHECKSUM, NFT_K_TCP_URGPTR,
+	NFT_K_UDP_SPORT, NFT_K_UDP_DPORT, NFT_K_UDP_LENGTH, NFT_K_UDP_CHECKSUM,
 	NFT_K_TH_SPORT, NFT_K_TH_DPORT,
+	NFT_K_ETHER_SADDR, NFT_K_ETHER_DADDR, NFT_K_ETHER_TYPE,
 	NFT_K_META_L4PROTO, NFT_K_META_IIFNAME, NFT_K_META_IIF, NFT_K_META_OIFNAME, NFT_K_META_OIF,
 	NFT_K_META_MARK,
 	NFT_K_META_PKTTYPE, NFT_K_META_LENGTH, NFT_K_META_NFPROTO,
 	NFT_K_CT_STATE, NFT_K_CT_STATUS, NFT_K_CT_MARK, NFT_K_CT_ZONE,
-	NFT_K_ICMP_TYPE, NFT_K_ICMPV6_TYPE, NFT_K_FIB_DADDR_TYPE, NFT_K_FIB_SADDR_TYPE,
+	NFT_K_ICMP_TYPE, NFT_K_ICMP_CODE, NFT_K_ICMP_CHECKSUM, NFT_K_ICMP_ID, NFT_K_ICMP_SEQUENCE,
+	NFT_K_ICMP_MTU, NFT_K_ICMP_GATEWAY,
+	NFT_K_ICMPV6_TYPE, NFT_K_ICMPV6_CODE, NFT_K_ICMPV6_CHECKSUM, NFT_K_ICMPV6_ID,
+	NFT_K_ICMPV6_SEQUENCE, NFT_K_ICMPV6_MTU,
+	NFT_K_FIB_DADDR_TYPE, NFT_K_FIB_SADDR_TYPE,
 	NFT_K_FIB_DADDR_OIF, NFT_K_FIB_SADDR_OIF,
 	NFT_K_N
 };
@@ -54,15 +64,28 @@ enum nft_key {
 enum nft_dtype {
 	NFT_DT_IPV4, NFT_DT_IPV6, NFT_DT_SERVICE, NFT_DT_PROTO, NFT_DT_INT, NFT_DT_MARK,
 	NFT_DT_IFNAME, NFT_DT_CTSTATE, NFT_DT_CTSTATUS, NFT_DT_TCPFLAGS, NFT_DT_PKTTYPE,
-	NFT_DT_NFPROTO, NFT_DT_ICMP, NFT_DT_ICMPV6, NFT_DT_FIBTYPE, NFT_DT_FIBOIF, NFT_DT_VERDICT,
+	NFT_DT_NFPROTO, NFT_DT_ICMP, NFT_DT_ICMPV6, NFT_DT_FIBTYPE, NFT_DT_FIBOIF,
+	NFT_DT_DSCP, NFT_DT_ECN, NFT_DT_ICMPCODE, NFT_DT_ICMPV6CODE, NFT_DT_ETHERADDR,
+	NFT_DT_ETHERTYPE,
+	NFT_DT_VERDICT,	/* last: the others are a set's key types */
 	NFT_DT_N
 };
+
+/* Where a payload key's header starts (the kernel's enum nft_payload_bases). */
+enum nft_base { NFT_BASE_NONE, NFT_BASE_LL, NFT_BASE_NH, NFT_BASE_TH };
 
 struct nft_keydesc {
 	const char *proto, *field;	/* "ip", "saddr"; "meta", "l4proto" */
 	uint8_t len;			/* bytes, network order */
 	uint8_t dtype;			/* enum nft_dtype */
 	const char *json_proto;		/* "payload" protocol, or the selector kind in JSON */
+	/* A payload key (base not NONE): its field as nft's proto.c templates place it, at bit
+	 * @boff of the header, @bits wide. A field that is not whole bytes (HDR_BITFIELD) is
+	 * loaded shifted down and masked, right-aligned as nft writes its values. @dep is the
+	 * protocol the field implies: NH the nfproto (2, 10), TH the l4proto (0 for th). */
+	uint8_t base;			/* enum nft_base */
+	uint8_t dep;
+	uint16_t boff, bits;
 };
 extern const struct nft_keydesc nft_keys[NFT_K_N];
 
@@ -303,6 +326,11 @@ int rxs__nft_parse_value(uint8_t dt, const char *s, uint8_t len, struct nft_val 
 /* The fib key of flags @flags (saddr or daddr, with mark, iif, oif ignored) and result
  * @result ("type", "oif", "oifname"); -1 when unsupported. */
 int rxs__nft_fib_key(const char *const *flags, unsigned int nflags, const char *result);
+/* Whether key @k is a payload field that is not whole bytes ("ip dscp"). */
+static inline bool rxs__nft_bitfield(int k)
+{
+	return nft_keys[k].base != NFT_BASE_NONE && (nft_keys[k].boff % 8 || nft_keys[k].bits % 8);
+}
 /* The key of proto @proto and field @field ("ip", "saddr"); -1 when unknown. */
 int rxs__nft_find_key(const char *proto, const char *field);
 /* Symbolic names of a datatype's values (ct states, ICMP types...), for both readers. */

@@ -384,7 +384,7 @@ static int match_of(struct jctx *c, struct nft_stmt *s, json_t *m)
 		int k = json_is_array(in) && json_array_size(in) == 2 ? key_of(json_array_get(in, 0))
 									: -1;
 
-		if (k < 0 || (o != 0 && o != 1))
+		if (k < 0 || (o != 0 && o != 1) || rxs__nft_bitfield(k))
 			return jfail(c, "unsupported masked match");
 		s->u.m.nkeys = 1;
 		s->u.m.keys[0] = (uint8_t)k;

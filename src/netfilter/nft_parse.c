@@ -401,11 +401,11 @@ static int parse_elements(struct nft_parser *p, struct nft_set *s, const uint8_t
 /* ---- keys ---- */
 
 static const char *const key_words[] = { "ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp",
-					 "icmpv6", "fib", "iifname", "iif", "oifname", "oif", "mark",
+					 "icmpv6", "ether", "fib", "iifname", "iif", "oifname", "oif", "mark",
 					 "l4proto", "pkttype", "nfproto" };
 
 static const char *const stmt_words[] = {
-	"ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp", "icmpv6", "fib", "iifname", "iif",
+	"ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp", "icmpv6", "ether", "fib", "iifname", "iif",
 	"oifname", "oif", "mark", "l4proto", "pkttype", "nfproto", "counter", "limit", "quota", "log", "notrack",
 	"reject", "accept", "drop", "continue", "return", "jump", "goto", "update", "add",
 	"dnat", "snat", "masquerade", "redirect", "comment",
@@ -606,6 +606,10 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 	}
 	/* "tcp flags & (fin|syn|rst|ack) == syn" and "tcp flags syn / fin,syn,rst,ack". */
 	if (is_word(t, "&") && nkeys == 1) {
+		if (rxs__nft_bitfield(keys[0]))
+			return fail_at(p, t, "a mask on '%s %s', a bit field, is not supported "
+				       "(nft lists it as a raw payload)",
+				       nft_keys[keys[0]].proto, nft_keys[keys[0]].field);
 		skip(p, 1);
 		bool paren = is_punct(peek(p), '(');
 

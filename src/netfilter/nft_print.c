@@ -98,11 +98,25 @@ static int prefix_len(const uint8_t *lo, const uint8_t *hi, unsigned int len)
 	return (int)bits;
 }
 
+/* An integer, by its name unless @numeric (nft prints a range's ends as numbers). */
+static void print_int(struct sbuf *b, uint8_t dt, uint64_t x, bool numeric)
+{
+	const char *name = numeric ? NULL : sym_name(dt, x);
+
+	if (name)
+		sb_printf(b, "%s", name);
+	else if (dt == NFT_DT_DSCP || dt == NFT_DT_ECN || dt == NFT_DT_ETHERTYPE)
+		/* their datatypes' basefmt: "0x%.2Zx" (dscp), "0x%.1Zx", "0x%.4Zx" */
+		sb_printf(b, "0x%0*llx", dt == NFT_DT_DSCP ? 2 : dt == NFT_DT_ECN ? 1 : 4,
+			  (unsigned long long)x);
+	else
+		sb_printf(b, "%llu", (unsigned long long)x);
+}
+
 static void print_one(struct sbuf *b, uint8_t dt, const uint8_t *v, unsigned int len)
 {
 	char a[INET6_ADDRSTRLEN];
 	uint64_t x;
-	const char *name;
 
 	switch (dt) {
 	case NFT_DT_IPV4:
@@ -119,6 +133,9 @@ static void print_one(struct sbuf *b, uint8_t dt, const uint8_t *v, unsigned int
 		return;
 	case NFT_DT_MARK:
 		sb_printf(b, "0x%08llx", (unsigned long long)get_uint(v, len));
+		return;
+	case NFT_DT_ETHERADDR:
+		sb_printf(b, "%02x:%02x:%02x:%02x:%02x:%02x", v[0], v[1], v[2], v[3], v[4], v[5]);
 		return;
 	case NFT_DT_CTSTATE:
 	case NFT_DT_CTSTATUS:
@@ -140,12 +157,7 @@ static void print_one(struct sbuf *b, uint8_t dt, const uint8_t *v, unsigned int
 		return;
 	}
 	default:
-		x = get_uint(v, len);
-		name = sym_name(dt, x);
-		if (name)
-			sb_printf(b, "%s", name);
-		else
-			sb_printf(b, "%llu", (unsigned long long)x);
+		print_int(b, dt, get_uint(v, len), false);
 		return;
 	}
 }
@@ -168,6 +180,12 @@ static void print_interval(struct sbuf *b, uint8_t dt, const uint8_t *lo, const 
 	if (plen >= 0 && (dt == NFT_DT_IPV4 || dt == NFT_DT_IPV6)) {
 		print_one(b, dt, lo, len);
 		sb_printf(b, "/%d", plen);
+		return;
+	}
+	if (sym_name(dt, get_uint(lo, len)) || sym_name(dt, get_uint(hi, len))) {
+		print_int(b, dt, get_uint(lo, len), true);
+		sb_printf(b, "-");
+		print_int(b, dt, get_uint(hi, len), true);
 		return;
 	}
 	print_one(b, dt, lo, len);
@@ -354,6 +372,14 @@ static void print_match(struct sbuf *b, const struct nft_ruleset *n, const struc
 		print_one(b, dt, s->u.m.v.b, len);
 		return;
 	case NFT_OP_MASK:
+		if (dt != NFT_DT_CTSTATE && dt != NFT_DT_CTSTATUS && dt != NFT_DT_TCPFLAGS) {
+			/* an integer's mask: "ip frag-off & 8191 != 0" */
+			sb_printf(b, "& ");
+			print_one(b, dt, s->u.m.hi.b, len);
+			sb_printf(b, " %s ", s->u.m.neg ? "!=" : "==");
+			print_one(b, dt, s->u.m.v.b, len);
+			return;
+		}
 		sb_printf(b, "%s", s->u.m.neg ? "!= " : "");
 		print_one(b, dt, s->u.m.v.b, len);
 		sb_printf(b, " / ");
@@ -491,12 +517,35 @@ static char *sb_take(struct sbuf *b)
 	return b->s;
 }
 
+/* The type match nft gives an ICMP echo field ("icmp id 1") and lists before it, unless the
+ * rule matches the type, or another echo field, before; NULL when it has none. */
+static const char *echo_dep(const struct nft_rule *r, unsigned int i)
+{
+	static const uint8_t fields[] = { NFT_K_ICMP_ID, NFT_K_ICMP_SEQUENCE, NFT_K_ICMPV6_ID,
+					  NFT_K_ICMPV6_SEQUENCE, NFT_K_ICMP_TYPE,
+					  NFT_K_ICMPV6_TYPE };
+	const struct nft_stmt *s = &r->stmts[i];
+	uint8_t k = s->u.m.keys[0];
+
+	if (s->kind != NFT_S_MATCH || s->u.m.nkeys != 1 || !memchr(fields, k, 4))
+		return NULL;
+	for (unsigned int j = 0; j < i; j++)
+		if (r->stmts[j].kind == NFT_S_MATCH && r->stmts[j].u.m.nkeys == 1 &&
+		    memchr(fields, r->stmts[j].u.m.keys[0], sizeof(fields)))
+			return NULL;
+	return k == NFT_K_ICMP_ID || k == NFT_K_ICMP_SEQUENCE
+		       ? "icmp type { echo-reply, echo-request } "
+		       : "icmpv6 type { echo-request, echo-reply } ";
+}
+
 char *rxs__nft_rule_text(const struct nft_ruleset *n, const struct nft_rule *r, bool values)
 {
 	struct sbuf b = { 0 };
 
 	for (unsigned int i = 0; i < r->nstmts; i++) {
-		sb_printf(&b, "%s", i ? " " : "");
+		const char *dep = echo_dep(r, i);
+
+		sb_printf(&b, "%s%s", i ? " " : "", dep ? dep : "");
 		print_stmt(&b, n, &r->stmts[i], values);
 	}
 	if (r->comment)
