@@ -2509,6 +2509,44 @@ static const struct {
 	{ __LINE__, "ether type vlan drop",
 	  { .proto = 17, .src = SRC, .dst = DST, .eth = true, .vlan_proto = 0x8100 },
 	  RXS_NF_DROP, 1 },
+	/* meta: the skb's protocol, priority and CPU, the devices' types; no socket owner */
+	{ __LINE__, "meta protocol ip drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "meta protocol { arp, ip6 } drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "meta protocol ip6 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "meta priority none drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "meta priority 1:2 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "meta priority set 1:2 meta priority 0x10002 drop", UDP(SRC, DST, 1, 2),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "meta cpu 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "meta cpu 1-3 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "meta iiftype ether drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "meta iiftype loopback drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	/* no output device at INPUT */
+	{ __LINE__, "meta oiftype ether drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "meta oiftype != ether drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "meta skuid 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "meta skgid != 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "meta nftrace set 1", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
+	/* ct: the new connection's direction, family, protocol, timeout and tuples */
+	{ __LINE__, "ct direction original drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ct direction reply drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ct l3proto ipv4 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ct l3proto ipv4 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ct protocol udp drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ct original protocol tcp drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	/* an unreplied UDP flow's 30 s (nf_conntrack_udp_timeout) */
+	{ __LINE__, "ct expiration 30s drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ct expiration > 30s drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ct original ip saddr 10.0.0.9 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ct reply ip saddr 10.77.0.2 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ct reply ip daddr 10.77.0.2 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ct original ip6 saddr fd00::9 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
+	/* an address of the other family breaks the rule, even with != */
+	{ __LINE__, "ct original ip6 saddr != fd00::9 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ct original proto-src 1 ct original proto-dst 2 drop", UDP(SRC, DST, 1, 2),
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ct reply proto-dst 1 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "ct reply proto-src 1 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
 	/* an inet rule rejecting with an icmp (icmpv6) type is of that family alone (nft's
 	 * meta nfproto dependency, first in the rule): the other family skips it, uncounted */
 	{ __LINE__, "counter reject with icmp type host-unreachable", UDP(SRC6, DST6, 1, 2),
@@ -2613,6 +2651,66 @@ static const char fields_json[] =
 	"{\"payload\": {\"protocol\": \"ether\", \"field\": \"type\"}}, \"right\": \"8021q\"}}]}}\n"
 	"]}\n";
 
+/* meta and ct keys the same way, in family ip ("ct original saddr" is of IPv4 there; nft
+ * leaves "ct l3proto" out before "ct protocol", its dependency). */
+static const char meta_ct_written[] =
+	"table ip t {\n\tchain c {\n"
+	"\t\tmeta protocol { ip, arp, vlan, ip6 }\n"
+	"\t\tmeta priority 0x12345678 meta cpu 1-3\n"
+	"\t\tiiftype ether meta oiftype 256 skuid 1000\n"
+	"\t\tmeta nftrace set 1 meta priority set 0x10\n"
+	"\t\tct direction reply ct l3proto ipv4 ct original protocol 6\n"
+	"\t\tct expiration < 1000 ct expiration 1-2\n"
+	"\t\tct original saddr 10.0.0.1 ct reply ip daddr 10.0.0.2\n"
+	"\t\tmeta l4proto tcp ct original proto-src 22\n"
+	"\t}\n}\n";
+static const char *const meta_ct_listed[] = {
+	"meta protocol { ip, arp, 8021q, ip6 }",
+	"meta priority 1234:5678 meta cpu 1-3",
+	"meta iiftype ether meta oiftype 256 meta skuid 1000",
+	"meta nftrace set 1 meta priority set 0:10",
+	"ct direction reply ct protocol tcp",
+	"ct expiration < 16m40s ct expiration 1s-2s",
+	"ct original ip saddr 10.0.0.1 ct reply ip daddr 10.0.0.2",
+	"meta l4proto tcp ct original proto-src 22",
+};
+static const char meta_ct_json[] =
+	"{\"nftables\": [\n"
+	"{\"table\": {\"family\": \"ip\", \"name\": \"t\", \"handle\": 1}},\n"
+	"{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"c\", \"handle\": 1}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 3, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"protocol\"}}, \"right\": {\"set\": "
+	"[\"ip\", \"arp\", \"8021q\", \"ip6\"]}}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 4, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"priority\"}}, \"right\": "
+	"\"1234:5678\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"cpu\"}}, "
+	"\"right\": {\"range\": [1, 3]}}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 5, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"iiftype\"}}, \"right\": "
+	"\"ether\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"oiftype\"}}, "
+	"\"right\": 256}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"skuid\"}}, "
+	"\"right\": 1000}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 6, \"expr\": "
+	"[{\"mangle\": {\"key\": {\"meta\": {\"key\": \"nftrace\"}}, \"value\": 1}}, {\"mangle\": "
+	"{\"key\": {\"meta\": {\"key\": \"priority\"}}, \"value\": \"0:10\"}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 7, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"direction\"}}, \"right\": "
+	"\"reply\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"protocol\"}}, \"right\": "
+	"\"tcp\"}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 8, \"expr\": "
+	"[{\"match\": {\"op\": \"<\", \"left\": {\"ct\": {\"key\": \"expiration\"}}, \"right\": 1000}}, "
+	"{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"expiration\"}}, \"right\": "
+	"{\"range\": [1, 2]}}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 9, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"saddr\", \"dir\": \"original\"}}, "
+	"\"right\": \"10.0.0.1\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip "
+	"daddr\", \"dir\": \"reply\"}}, \"right\": \"10.0.0.2\"}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 10, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, "
+	"{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-src\", \"dir\": \"original\"}}, "
+	"\"right\": 22}}]}}\n"
+	"]}\n";
+
 static void check_listed(const char *text, const char *const *listed, unsigned int n)
 {
 	rxs_ruleset_t *nf = nft_load(text);
@@ -2632,6 +2730,8 @@ static void test_nft_fields_listed(void **state)
 	(void)state;
 	check_listed(fields_written, fields_listed, ARRAY_SIZE(fields_listed));
 	check_listed(fields_json, fields_listed, ARRAY_SIZE(fields_listed));
+	check_listed(meta_ct_written, meta_ct_listed, ARRAY_SIZE(meta_ct_listed));
+	check_listed(meta_ct_json, meta_ct_listed, ARRAY_SIZE(meta_ct_listed));
 }
 
 /* Errors name the scenario's line and column (the text starts at line 21, indented 2). */
@@ -2654,6 +2754,17 @@ static const struct {
 	{ __LINE__, NFT_HEAD "    ip ecn & 1 == 1 drop\n  }\n}\n",
 	  "s.yaml:24:14: a mask on 'ip ecn', a bit field, is not supported (nft lists it as a raw "
 	  "payload)" },
+	{ __LINE__, NFT_HEAD "    ct original saddr 10.0.0.1 drop\n  }\n}\n",
+	  "s.yaml:24:19: cannot determine ip protocol version, use \"ip saddr\" or \"ip6 saddr\" "
+	  "instead" },
+	{ __LINE__, NFT_HEAD "    ct reply ip sadr 10.0.0.1 drop\n  }\n}\n",
+	  "s.yaml:24:19: unexpected 'sadr', expected 'saddr' or 'daddr'" },
+	{ __LINE__, NFT_HEAD "    meta prority 1:2 drop\n  }\n}\n",
+	  "s.yaml:24:12: unknown field 'prority' (did you mean 'priority'?)" },
+	{ __LINE__, NFT_HEAD "    meta priority set 1:x\n  }\n}\n",
+	  "s.yaml:24:25: '1:x' is not a classid" },
+	{ __LINE__, NFT_HEAD "    meta nftrace set 2\n  }\n}\n",
+	  "s.yaml:24:24: nftrace is 0 or 1" },
 	{ __LINE__, NFT_HEAD "    ct state establshed accept\n  }\n}\n",
 	  "s.yaml:24:16: 'establshed' is not a ct_state (did you mean 'established'?)" },
 	{ __LINE__, NFT_HEAD "    ip saddr 10.0.0.300 drop\n  }\n}\n",
@@ -3050,6 +3161,39 @@ static void test_nft_ipv6_conntrack(void **state)
 	rxs_ruleset_destroy(nf);
 }
 
+/* The host's answer to a UDP query crosses OUTPUT in the reply direction of the query's
+ * connection, its tuples swapped; it has no input device and no MAC header, so ether
+ * fields and meta iiftype break there, and meta oiftype too before the route. */
+static void test_nft_reply_and_output(void **state)
+{
+	rxs_ruleset_t *nf = nft_load("table ip t {\n"
+				     "\tchain output {\n"
+				     "\t\ttype filter hook output priority 0; policy accept;\n"
+				     "\t\tct direction reply ct original ip saddr 10.0.0.9 "
+				     "ct reply ip daddr 10.0.0.9 ct reply proto-src 2 counter\n"
+				     "\t\tct direction original counter\n"
+				     "\t\tether saddr 02:00:00:00:00:01 counter\n"
+				     "\t\tether type ip counter\n"
+				     "\t\tmeta iiftype ether counter\n"
+				     "\t\tmeta oiftype ether counter\n"
+				     "\t\tcounter\n"
+				     "\t}\n}\n");
+	const struct pkt q = UDP("10.0.0.9", "10.77.0.2", 1, 2);
+	const struct pkt a = UDP("10.77.0.2", "10.0.0.9", 2, 1);
+	static const uint64_t want[] = { 1, 0, 0, 0, 0, 0, 1 };
+	struct rxs_sk_buff *skb;
+
+	(void)state;
+	assert_int_equal(deliver(nf, &q, 0), RXS_NF_ACCEPT);
+	skb = make_skb(&a);
+	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_OUT, skb, NULL, MS), RXS_NF_ACCEPT);
+	rxs_consume_skb(skb);
+	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++)
+		if (nft_rule(nf, i).pkts != want[i])
+			fail_msg("rule %u: %llu packets", i, (unsigned long long)nft_rule(nf, i).pkts);
+	rxs_ruleset_destroy(nf);
+}
+
 /* IPv6 walks its own hooks: an iptables rule set (IPv4's) or an ip table leaves it alone;
  * an ip6 table does not see IPv4. The rejects answer IPv6 as nf_reject_ipv6 does. */
 static void test_nft_ipv6_families(void **state)
@@ -3357,6 +3501,7 @@ int main(void)
 		cmocka_unit_test(test_nft_matches),
 		cmocka_unit_test(test_nft_parse_errors),
 		cmocka_unit_test(test_nft_fields_listed),
+		cmocka_unit_test(test_nft_reply_and_output),
 		cmocka_unit_test(test_staged_hooks),
 		cmocka_unit_test(test_nft_chains),
 		cmocka_unit_test(test_nft_limit),

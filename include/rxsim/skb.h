@@ -161,6 +161,8 @@ struct rxs_sk_buff {
 	uint16_t oif;			/* a forwarded packet's output device, by ifindex (the
 					 * kernel's skb_dst(skb)->dev); 0 = none. In the padding:
 					 * the struct's size and layout above are unchanged */
+	uint32_t priority;		/* skb->priority, which nft's meta priority reads and sets;
+					 * in the padding too */
 };
 
 /*

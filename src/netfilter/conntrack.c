@@ -702,6 +702,12 @@ bool rxs__nf_ct_status(const struct rxs_ruleset *nf, uint32_t *status)
 	return true;
 }
 
+const struct nf_conn *rxs__nf_ct_get(const struct rxs_ruleset *nf, uint8_t *dir)
+{
+	*dir = nf->cur.dir;
+	return cur_conn(nf);
+}
+
 bool rxs__nf_ct_mark(const struct rxs_ruleset *nf, uint32_t *mark)
 {
 	const struct nf_conn *c = cur_conn(nf);

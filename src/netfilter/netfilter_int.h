@@ -561,6 +561,9 @@ unsigned int rxs__nf_ct_statebit(const struct rxs_ruleset *nf);
  * false when the packet has none (the rule breaks). Status bits are IPS_*. */
 bool rxs__nf_ct_status(const struct rxs_ruleset *nf, uint32_t *status);
 bool rxs__nf_ct_mark(const struct rxs_ruleset *nf, uint32_t *mark);
+/* The connection itself, for nft's keys of its tuples, protocol and timeout, and the
+ * packet's direction in it (NF_DIR_*, CTINFO2DIR); NULL when the packet has none. */
+const struct nf_conn *rxs__nf_ct_get(const struct rxs_ruleset *nf, uint8_t *dir);
 void rxs__nf_ct_set_mark(struct rxs_ruleset *nf, uint32_t mark);
 /* NOTRACK, -j CT --notrack and nft's notrack: the packet is untracked, unless conntrack
  * already ran for it. */

@@ -76,10 +76,33 @@ const struct nft_keydesc nft_keys[NFT_K_N] = {
 	[NFT_K_META_PKTTYPE] = { "meta", "pkttype", 1, NFT_DT_PKTTYPE, "meta" },
 	[NFT_K_META_LENGTH] = { "meta", "length", 4, NFT_DT_INT, "meta" },
 	[NFT_K_META_NFPROTO] = { "meta", "nfproto", 1, NFT_DT_NFPROTO, "meta" },
+	[NFT_K_META_PROTOCOL] = { "meta", "protocol", 2, NFT_DT_ETHERTYPE, "meta" },
+	[NFT_K_META_PRIORITY] = { "meta", "priority", 4, NFT_DT_CLASSID, "meta" },
+	[NFT_K_META_CPU] = { "meta", "cpu", 4, NFT_DT_INT, "meta" },
+	[NFT_K_META_IIFTYPE] = { "meta", "iiftype", 2, NFT_DT_IFTYPE, "meta" },
+	[NFT_K_META_OIFTYPE] = { "meta", "oiftype", 2, NFT_DT_IFTYPE, "meta" },
+	[NFT_K_META_SKUID] = { "meta", "skuid", 4, NFT_DT_UID, "meta" },
+	[NFT_K_META_SKGID] = { "meta", "skgid", 4, NFT_DT_GID, "meta" },
 	[NFT_K_CT_STATE] = { "ct", "state", 4, NFT_DT_CTSTATE, "ct" },
 	[NFT_K_CT_STATUS] = { "ct", "status", 4, NFT_DT_CTSTATUS, "ct" },
 	[NFT_K_CT_MARK] = { "ct", "mark", 4, NFT_DT_MARK, "ct" },
 	[NFT_K_CT_ZONE] = { "ct", "zone", 2, NFT_DT_INT, "ct" },
+	[NFT_K_CT_DIRECTION] = { "ct", "direction", 1, NFT_DT_CTDIR, "ct" },
+	[NFT_K_CT_L3PROTO] = { "ct", "l3proto", 1, NFT_DT_NFPROTO, "ct" },
+	[NFT_K_CT_PROTOCOL] = { "ct", "protocol", 1, NFT_DT_PROTO, "ct" },
+	[NFT_K_CT_EXPIRATION] = { "ct", "expiration", 4, NFT_DT_TIME, "ct" },
+	[NFT_K_CT_ORIG_IP_SADDR] = { "ct", "original ip saddr", 4, NFT_DT_IPV4, "ct" },
+	[NFT_K_CT_ORIG_IP_DADDR] = { "ct", "original ip daddr", 4, NFT_DT_IPV4, "ct" },
+	[NFT_K_CT_ORIG_IP6_SADDR] = { "ct", "original ip6 saddr", 16, NFT_DT_IPV6, "ct" },
+	[NFT_K_CT_ORIG_IP6_DADDR] = { "ct", "original ip6 daddr", 16, NFT_DT_IPV6, "ct" },
+	[NFT_K_CT_ORIG_PROTO_SRC] = { "ct", "original proto-src", 2, NFT_DT_SERVICE, "ct" },
+	[NFT_K_CT_ORIG_PROTO_DST] = { "ct", "original proto-dst", 2, NFT_DT_SERVICE, "ct" },
+	[NFT_K_CT_REPLY_IP_SADDR] = { "ct", "reply ip saddr", 4, NFT_DT_IPV4, "ct" },
+	[NFT_K_CT_REPLY_IP_DADDR] = { "ct", "reply ip daddr", 4, NFT_DT_IPV4, "ct" },
+	[NFT_K_CT_REPLY_IP6_SADDR] = { "ct", "reply ip6 saddr", 16, NFT_DT_IPV6, "ct" },
+	[NFT_K_CT_REPLY_IP6_DADDR] = { "ct", "reply ip6 daddr", 16, NFT_DT_IPV6, "ct" },
+	[NFT_K_CT_REPLY_PROTO_SRC] = { "ct", "reply proto-src", 2, NFT_DT_SERVICE, "ct" },
+	[NFT_K_CT_REPLY_PROTO_DST] = { "ct", "reply proto-dst", 2, NFT_DT_SERVICE, "ct" },
 	[NFT_K_ICMP_TYPE] = TH("icmp", 1, "type", 1, NFT_DT_ICMP, 0, 8),
 	[NFT_K_ICMP_CODE] = TH("icmp", 1, "code", 1, NFT_DT_ICMPCODE, 8, 8),
 	[NFT_K_ICMP_CHECKSUM] = TH("icmp", 1, "checksum", 2, NFT_DT_INT, 16, 16),
@@ -114,6 +137,8 @@ const char *const nft_dtype_names[NFT_DT_N] = {
 	[NFT_DT_FIBOIF] = "ifname", [NFT_DT_DSCP] = "dscp", [NFT_DT_ECN] = "ecn",
 	[NFT_DT_ICMPCODE] = "icmp_code", [NFT_DT_ICMPV6CODE] = "icmpv6_code",
 	[NFT_DT_ETHERADDR] = "ether_addr", [NFT_DT_ETHERTYPE] = "ether_type",
+	[NFT_DT_CLASSID] = "classid", [NFT_DT_IFTYPE] = "iface_type", [NFT_DT_UID] = "uid",
+	[NFT_DT_GID] = "gid", [NFT_DT_CTDIR] = "ct_dir", [NFT_DT_TIME] = "time",
 	[NFT_DT_VERDICT] = "verdict",
 };
 
@@ -179,6 +204,12 @@ static const struct nft_sym ethertype_syms[] = {
 	{ "ip", 0x0800 }, { "arp", 0x0806 }, { "ip6", 0x86dd }, { "8021q", 0x8100 },
 	{ "8021ad", 0x88a8 }, { "vlan", 0x8100 },
 };
+/* arphrd_tbl (datatype.c): the device types nft names. */
+static const struct nft_sym iftype_syms[] = {
+	{ "ether", 1 }, { "ppp", 512 }, { "ipip", 768 }, { "ipip6", 769 }, { "loopback", 772 },
+	{ "sit", 776 }, { "ipgre", 778 },
+};
+static const struct nft_sym ctdir_syms[] = { { "original", 0 }, { "reply", 1 } };
 static const struct nft_sym fibtype_syms[] = {
 	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 }, { "anycast", 4 },
 	{ "multicast", 5 }, { "blackhole", 6 }, { "unreachable", 7 }, { "prohibit", 8 },
@@ -211,6 +242,8 @@ const struct nft_sym *rxs__nft_syms(uint8_t dt, size_t *n)
 	case NFT_DT_ICMPCODE: SYMS(icmpcode_syms);
 	case NFT_DT_ICMPV6CODE: SYMS(icmpv6code_syms);
 	case NFT_DT_ETHERTYPE: SYMS(ethertype_syms);
+	case NFT_DT_IFTYPE: SYMS(iftype_syms);
+	case NFT_DT_CTDIR: SYMS(ctdir_syms);
 	default:
 		*n = 0;
 		return NULL;
@@ -305,6 +338,26 @@ int rxs__nft_fib_key(const char *const *flags, unsigned int nflags, const char *
 	if (!strcmp(result, "oif") || !strcmp(result, "oifname"))
 		return addr ? NFT_K_FIB_DADDR_OIF : NFT_K_FIB_SADDR_OIF;
 	return -1;
+}
+
+int rxs__nft_ct_dir_key(uint8_t family, const char *dir, const char *field)
+{
+	char name[48];
+
+	if (strcmp(dir, "original") && strcmp(dir, "reply"))
+		return -1;
+	/* nft_ct.c reads the protocol of the original tuple, whichever direction is named */
+	if (!strcmp(field, "protocol"))
+		return NFT_K_CT_PROTOCOL;
+	if (!strcmp(field, "saddr") || !strcmp(field, "daddr")) {
+		if (family != NFT_FAM_IP && family != NFT_FAM_IP6)
+			return -1;
+		snprintf(name, sizeof(name), "%s %s %s", dir, family == NFT_FAM_IP ? "ip" : "ip6",
+			 field);
+	} else {
+		snprintf(name, sizeof(name), "%s %s", dir, field);
+	}
+	return rxs__nft_find_key("ct", name);
 }
 
 int rxs__nft_find_key(const char *proto, const char *field)
@@ -416,11 +469,31 @@ static int parse_uint(const char *s, uint64_t *v)
 	return errno || *end ? -EINVAL : 0;
 }
 
+/* A time as milliseconds (nft's time_type, which ct expiration is): "30s", "1m30s", "500ms";
+ * a bare number is seconds. */
+static int time_value(const char *s, uint64_t *ms)
+{
+	uint64_t ns;
+
+	if (!parse_uint(s, ms)) {
+		if (*ms > UINT32_MAX / 1000)
+			return -EINVAL;
+		*ms *= 1000;
+		return 0;
+	}
+	if (rxs__nft_parse_time(s, &ns) || ns / 1000000 > UINT32_MAX)
+		return -EINVAL;
+	*ms = ns / 1000000;
+	return 0;
+}
+
 static int sym_value(uint8_t dt, const char *s, uint64_t *v)
 {
 	size_t n;
 	const struct nft_sym *t = rxs__nft_syms(dt, &n);
 
+	if (dt == NFT_DT_TIME)
+		return time_value(s, v);
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(t[i].name, s)) {
 			*v = t[i].value;
@@ -505,6 +578,33 @@ static int mac_value(const char *s, struct nft_val *lo, struct nft_val *hi)
 	return 0;
 }
 
+/* A class id (tchandle_type_parse()): "root", "none", "major:minor" in hex, or a number. */
+static int classid_value(const char *s, uint64_t *v)
+{
+	const char *colon = strchr(s, ':');
+	unsigned long long maj = 0, min;
+	char *end;
+
+	if (!strcmp(s, "root") || !strcmp(s, "none")) {
+		*v = s[0] == 'r' ? 0xffffffffu : 0;
+		return 0;
+	}
+	if (!colon)
+		return parse_uint(s, v);
+	if (colon != s) {
+		maj = strtoull(s, &end, 16);
+		if (end != colon || !isxdigit((unsigned char)s[0]) || maj > 0xffff)
+			return -EINVAL;
+	}
+	if (!isxdigit((unsigned char)colon[1]))
+		return -EINVAL;
+	min = strtoull(colon + 1, &end, 16);
+	if (*end || min > 0xffff)
+		return -EINVAL;
+	*v = maj << 16 | min;
+	return 0;
+}
+
 int rxs__nft_parse_value(uint8_t dt, const char *s, uint8_t len, struct nft_val *lo,
 			 struct nft_val *hi)
 {
@@ -518,6 +618,11 @@ int rxs__nft_parse_value(uint8_t dt, const char *s, uint8_t len, struct nft_val 
 		return addr_value(dt, s, len, lo, hi);
 	case NFT_DT_ETHERADDR:
 		return mac_value(s, lo, hi);
+	case NFT_DT_CLASSID:
+		if (classid_value(s, &v) || put_uint(v, len, lo))
+			return -EINVAL;
+		*hi = *lo;
+		return 0;
 	case NFT_DT_FIBOIF:
 	case NFT_DT_IFNAME:
 		/* fib's oif: "missing" is no interface, an all-zero name */
@@ -940,7 +1045,7 @@ static bool rule_uses_ct(const struct nft_rule *r)
 		if ((s->kind == NFT_S_META_MARK_SET) && s->u.mark.key == NFT_K_CT_MARK)
 			return true;
 		for (unsigned int k = 0; s->kind == NFT_S_MATCH && k < s->u.m.nkeys; k++)
-			if (s->u.m.keys[k] >= NFT_K_CT_STATE && s->u.m.keys[k] <= NFT_K_CT_ZONE)
+			if (!strcmp(nft_keys[s->u.m.keys[k]].proto, "ct"))
 				return true;
 	}
 	return false;
@@ -961,15 +1066,6 @@ static int finish_rules(struct nft_ruleset *n, struct nft_err *e)
 				return e->rc;
 			if (s->kind == NFT_S_NAT && check_nat(n, r, s, e))
 				return e->rc;
-			if (s->kind == NFT_S_NOTRACK || s->kind == NFT_S_CT_MARK_SET ||
-			    s->kind == NFT_S_CT_COUNT)
-				n->uses_ct = true;
-			if (s->kind == NFT_S_MATCH)
-				for (unsigned int k = 0; k < s->u.m.nkeys; k++)
-					n->uses_ct |= s->u.m.keys[k] >= NFT_K_CT_STATE &&
-						      s->u.m.keys[k] <= NFT_K_CT_ZONE;
-			if (s->kind == NFT_S_META_MARK_SET || s->kind == NFT_S_CT_MARK_SET)
-				n->uses_ct |= s->u.mark.key == NFT_K_CT_MARK;
 			/* stmt_reject_gen_dependency(): an icmp or icmpv6 type only exists in
 			 * its family, so nft makes an inet rule match that family alone. */
 			if (s->kind == NFT_S_REJECT && n->tables[table].family == NFT_FAM_INET)
@@ -977,6 +1073,7 @@ static int finish_rules(struct nft_ruleset *n, struct nft_err *e)
 					     : s->u.reject.kind == NFT_REJECT_ICMPV6 ? 10
 										      : 0;
 		}
+		n->uses_ct |= rule_uses_ct(r);
 		/* nf_tables refuses ct expressions in family netdev (EOPNOTSUPP): conntrack has not
 		 * seen the packet at ingress. */
 		if (n->tables[table].family == NFT_FAM_NETDEV && rule_uses_ct(r))

@@ -213,6 +213,73 @@ static bool icmp_type_dep(const struct nft_pktinfo *p, int k)
 	}
 }
 
+/* meta iiftype, oiftype: the type of device @name (dev->type); none (no input device at
+ * OUTPUT, no output device before routing) breaks the rule. rxsim's devices are Ethernet
+ * (ARPHRD_ETHER), the loopback driver's ARPHRD_LOOPBACK. */
+static bool dev_type(const char *name, const struct rxs_netdev *dev, uint8_t *out)
+{
+	uint16_t type = dev && dev->cfg.driver == RXS_DRIVER_LOOPBACK ? 772 : 1;
+
+	if (!name || !name[0])
+		return false;
+	out[0] = (uint8_t)(type >> 8);
+	out[1] = (uint8_t)type;
+	return true;
+}
+
+/* nft_ct_get_eval() on the connection's own fields: the packet's direction, the family and
+ * protocol (of the original tuple, whichever direction is named), the time left in ms
+ * (jiffies_to_msecs(nf_ct_expires())), an address or port of a direction's tuple. A
+ * packet without a connection, or an address of the other family, breaks the rule. */
+static bool load_ct_key(const struct nf_hook_ctx *x, int k, uint8_t *out)
+{
+	bool reply = k >= NFT_K_CT_REPLY_IP_SADDR;
+	int f = reply ? k - (NFT_K_CT_REPLY_IP_SADDR - NFT_K_CT_ORIG_IP_SADDR) : k;
+	const struct nf_conn *c;
+	const struct nf_tuple *t;
+	uint16_t port;
+	uint8_t dir;
+
+	c = rxs__nf_ct_get(x->nf, &dir);
+	if (!c)
+		return false;
+	t = &c->tuple[reply ? NF_DIR_REPLY : NF_DIR_ORIG];
+	switch (f) {
+	case NFT_K_CT_DIRECTION:
+		out[0] = dir;
+		return true;
+	case NFT_K_CT_L3PROTO:
+		out[0] = t->v6 ? 10 : 2;
+		return true;
+	case NFT_K_CT_PROTOCOL:
+		out[0] = t->proto;
+		return true;
+	case NFT_K_CT_EXPIRATION:
+		put32(out, (uint32_t)(c->expires > x->now_ns ? (c->expires - x->now_ns) / 1000000 : 0));
+		return true;
+	case NFT_K_CT_ORIG_IP_SADDR:
+	case NFT_K_CT_ORIG_IP_DADDR:
+		if (t->v6)
+			return false;
+		put32(out, f == NFT_K_CT_ORIG_IP_SADDR ? t->src : t->dst);
+		return true;
+	case NFT_K_CT_ORIG_IP6_SADDR:
+	case NFT_K_CT_ORIG_IP6_DADDR:
+		if (!t->v6)
+			return false;
+		for (unsigned int i = 0; i < 3; i++)
+			put32(out + 4 * i, f == NFT_K_CT_ORIG_IP6_SADDR ? t->src_hi[i] : t->dst_hi[i]);
+		put32(out + 12, f == NFT_K_CT_ORIG_IP6_SADDR ? t->src : t->dst);
+		return true;
+	default:
+		/* proto-src, proto-dst: the tuple's ports; ICMP's id, and its type and code */
+		port = f == NFT_K_CT_ORIG_PROTO_SRC ? t->sport : t->dport;
+		out[0] = (uint8_t)(port >> 8);
+		out[1] = (uint8_t)port;
+		return true;
+	}
+}
+
 /* Load key @k into @out; false: the rule breaks. */
 static bool load_key(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, int k, uint8_t *out)
 {
@@ -221,6 +288,8 @@ static bool load_key(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, i
 
 	if (nft_keys[k].base != NFT_BASE_NONE)
 		return load_payload(x, p, &nft_keys[k], out) && icmp_type_dep(p, k);
+	if (k >= NFT_K_CT_DIRECTION && k <= NFT_K_CT_REPLY_PROTO_DST)
+		return load_ct_key(x, k, out);
 	switch (k) {
 	case NFT_K_META_L4PROTO:
 		out[0] = p->l4proto;
@@ -251,6 +320,26 @@ static bool load_key(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, i
 	case NFT_K_META_NFPROTO:
 		out[0] = p->nfproto;
 		return p->nfproto != 0;
+	case NFT_K_META_PROTOCOL:
+		out[0] = (uint8_t)(skb->protocol >> 8);
+		out[1] = (uint8_t)skb->protocol;
+		return true;
+	case NFT_K_META_PRIORITY:
+		put32(out, skb->priority);
+		return true;
+	case NFT_K_META_CPU:
+		/* raw_smp_processor_id(): the CPU running the hook, which is the skb's */
+		put32(out, skb->cpu);
+		return true;
+	case NFT_K_META_IIFTYPE:
+	case NFT_K_META_OIFTYPE:
+		return dev_type(k == NFT_K_META_IIFTYPE ? x->in : x->out,
+				k == NFT_K_META_IIFTYPE ? x->indev : x->outdev, out);
+	case NFT_K_META_SKUID:
+	case NFT_K_META_SKGID:
+		/* nft_meta_get_eval_skugid() reads the owner of a full socket's file; rxsim's
+		 * sockets have no owner, and a packet on the input path no socket. */
+		return false;
 	case NFT_K_CT_STATE:
 		put32(out, ct_state(x->nf));
 		return true;
@@ -549,6 +638,11 @@ static int eval_stmt(struct nf_hook_ctx *x, const struct nft_pktinfo *p, struct 
 		return NFT_CONT;
 	case NFT_S_NOTRACK:
 		rxs__nf_ct_notrack(x->nf);
+		return NFT_CONT;
+	case NFT_S_META_PRIORITY_SET:
+		skb->priority = s->u.mark.value;
+		return NFT_CONT;
+	case NFT_S_NFTRACE_SET:
 		return NFT_CONT;
 	case NFT_S_REJECT:
 		if (p->nfproto == 2)

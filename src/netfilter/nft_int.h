@@ -50,7 +50,15 @@ enum nft_key {
 	NFT_K_META_L4PROTO, NFT_K_META_IIFNAME, NFT_K_META_IIF, NFT_K_META_OIFNAME, NFT_K_META_OIF,
 	NFT_K_META_MARK,
 	NFT_K_META_PKTTYPE, NFT_K_META_LENGTH, NFT_K_META_NFPROTO,
+	NFT_K_META_PROTOCOL, NFT_K_META_PRIORITY, NFT_K_META_CPU, NFT_K_META_IIFTYPE,
+	NFT_K_META_OIFTYPE, NFT_K_META_SKUID, NFT_K_META_SKGID,
 	NFT_K_CT_STATE, NFT_K_CT_STATUS, NFT_K_CT_MARK, NFT_K_CT_ZONE,
+	NFT_K_CT_DIRECTION, NFT_K_CT_L3PROTO, NFT_K_CT_PROTOCOL, NFT_K_CT_EXPIRATION,
+	/* a direction's tuple: "ct original ip saddr" ... "ct reply proto-dst" */
+	NFT_K_CT_ORIG_IP_SADDR, NFT_K_CT_ORIG_IP_DADDR, NFT_K_CT_ORIG_IP6_SADDR,
+	NFT_K_CT_ORIG_IP6_DADDR, NFT_K_CT_ORIG_PROTO_SRC, NFT_K_CT_ORIG_PROTO_DST,
+	NFT_K_CT_REPLY_IP_SADDR, NFT_K_CT_REPLY_IP_DADDR, NFT_K_CT_REPLY_IP6_SADDR,
+	NFT_K_CT_REPLY_IP6_DADDR, NFT_K_CT_REPLY_PROTO_SRC, NFT_K_CT_REPLY_PROTO_DST,
 	NFT_K_ICMP_TYPE, NFT_K_ICMP_CODE, NFT_K_ICMP_CHECKSUM, NFT_K_ICMP_ID, NFT_K_ICMP_SEQUENCE,
 	NFT_K_ICMP_MTU, NFT_K_ICMP_GATEWAY,
 	NFT_K_ICMPV6_TYPE, NFT_K_ICMPV6_CODE, NFT_K_ICMPV6_CHECKSUM, NFT_K_ICMPV6_ID,
@@ -66,7 +74,8 @@ enum nft_dtype {
 	NFT_DT_IFNAME, NFT_DT_CTSTATE, NFT_DT_CTSTATUS, NFT_DT_TCPFLAGS, NFT_DT_PKTTYPE,
 	NFT_DT_NFPROTO, NFT_DT_ICMP, NFT_DT_ICMPV6, NFT_DT_FIBTYPE, NFT_DT_FIBOIF,
 	NFT_DT_DSCP, NFT_DT_ECN, NFT_DT_ICMPCODE, NFT_DT_ICMPV6CODE, NFT_DT_ETHERADDR,
-	NFT_DT_ETHERTYPE,
+	NFT_DT_ETHERTYPE, NFT_DT_CLASSID, NFT_DT_IFTYPE, NFT_DT_UID, NFT_DT_GID, NFT_DT_CTDIR,
+	NFT_DT_TIME,
 	NFT_DT_VERDICT,	/* last: the others are a set's key types */
 	NFT_DT_N
 };
@@ -161,6 +170,8 @@ enum nft_stmt_kind {
 	NFT_S_MATCH, NFT_S_VERDICT, NFT_S_VMAP, NFT_S_COUNTER, NFT_S_LIMIT, NFT_S_QUOTA, NFT_S_LOG,
 	NFT_S_META_MARK_SET, NFT_S_CT_MARK_SET, NFT_S_NOTRACK, NFT_S_REJECT, NFT_S_SET_ADD,
 	NFT_S_SET_UPDATE, NFT_S_CT_COUNT, NFT_S_NAT,
+	NFT_S_META_PRIORITY_SET,	/* u.mark.value: the class id */
+	NFT_S_NFTRACE_SET,		/* u.mark.value, printed only: rxsim does not trace */
 };
 
 enum nft_reject_kind { NFT_REJECT_DEFAULT, NFT_REJECT_ICMP, NFT_REJECT_ICMPX, NFT_REJECT_ICMPV6,
@@ -200,7 +211,8 @@ struct nft_stmt {
 			uint8_t level;	/* syslog level; 4 (warn) by default */
 			bool has_level;
 		} log;
-		struct nft_src mark;	/* META_MARK_SET, CT_MARK_SET */
+		struct nft_src mark;	/* META_MARK_SET, CT_MARK_SET, META_PRIORITY_SET,
+					 * NFTRACE_SET */
 		struct {
 			uint8_t kind;	/* enum nft_reject_kind */
 			uint8_t code;	/* ICMP/ICMPX/ICMPV6: the type's code as nft writes it */
@@ -331,6 +343,10 @@ static inline bool rxs__nft_bitfield(int k)
 {
 	return nft_keys[k].base != NFT_BASE_NONE && (nft_keys[k].boff % 8 || nft_keys[k].bits % 8);
 }
+/* The ct key of direction @dir ("original", "reply") and @field ("ip saddr", "proto-src") in
+ * a table of @family, where "saddr" and "daddr" are of the family's IP version; -1 when
+ * there is none. */
+int rxs__nft_ct_dir_key(uint8_t family, const char *dir, const char *field);
 /* The key of proto @proto and field @field ("ip", "saddr"); -1 when unknown. */
 int rxs__nft_find_key(const char *proto, const char *field);
 /* Symbolic names of a datatype's values (ct states, ICMP types...), for both readers. */

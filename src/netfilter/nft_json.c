@@ -109,7 +109,7 @@ static int value_text(json_t *v, char *buf, size_t len)
 }
 
 /* One key expression; -1 when it is not one rxsim reads. */
-static int key_of(json_t *x)
+static int key_of(struct jctx *c, json_t *x)
 {
 	json_t *in;
 	const char *k = only_key(x, &in);
@@ -126,7 +126,14 @@ static int key_of(json_t *x)
 	}
 	if (!strcmp(k, "meta") || !strcmp(k, "ct")) {
 		a = json_object_get(in, "key");
-		return json_is_string(a) ? rxs__nft_find_key(k, json_string_value(a)) : -1;
+		b = json_object_get(in, "dir");
+		if (!json_is_string(a))
+			return -1;
+		/* {"ct": {"key": "ip saddr", "dir": "original"}} */
+		if (json_is_string(b))
+			return rxs__nft_ct_dir_key(c->n->tables[c->table].family,
+						   json_string_value(b), json_string_value(a));
+		return rxs__nft_find_key(k, json_string_value(a));
 	}
 	if (!strcmp(k, "fib")) {
 		const char *flags[5];
@@ -161,7 +168,7 @@ static int keys_of(struct jctx *c, json_t *x, uint8_t *keys)
 		if (json_array_size(in) > NFT_CONCAT_MAX || !json_array_size(in))
 			return jfail(c, "concatenation of %zu keys", json_array_size(in)), -1;
 		json_array_foreach(in, i, e) {
-			int kk = key_of(e);
+			int kk = key_of(c, e);
 
 			if (kk < 0)
 				return jfail(c, "unsupported expression in a concatenation"), -1;
@@ -169,7 +176,7 @@ static int keys_of(struct jctx *c, json_t *x, uint8_t *keys)
 		}
 		return n;
 	}
-	n = key_of(x);
+	n = key_of(c, x);
 	if (n < 0) {
 		char *s = json_dumps(x, JSON_COMPACT);
 
@@ -381,7 +388,7 @@ static int match_of(struct jctx *c, struct nft_stmt *s, json_t *m)
 	if (lk && !strcmp(lk, "&")) {
 		/* {"&": [key, mask]} == value: a masked compare ("tcp flags syn / syn,ack"). */
 		char buf[256];
-		int k = json_is_array(in) && json_array_size(in) == 2 ? key_of(json_array_get(in, 0))
+		int k = json_is_array(in) && json_array_size(in) == 2 ? key_of(c, json_array_get(in, 0))
 									: -1;
 
 		if (k < 0 || (o != 0 && o != 1) || rxs__nft_bitfield(k))
@@ -541,9 +548,34 @@ static int mark_src(struct jctx *c, json_t *v, struct nft_src *src)
 		src->value = (uint32_t)json_integer_value(v);
 		return 0;
 	}
-	src->key = key_of(v);
+	src->key = key_of(c, v);
 	if (src->key != NFT_K_META_MARK && src->key != NFT_K_CT_MARK)
 		return jfail(c, "a mark is set from a number, meta mark or ct mark");
+	return 0;
+}
+
+static int nftrace_of(struct jctx *c, struct nft_stmt *s, json_t *v)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1)
+		return jfail(c, "nftrace is set to 0 or 1");
+	s->kind = NFT_S_NFTRACE_SET;
+	s->u.mark.value = (uint32_t)json_integer_value(v);
+	return 0;
+}
+
+/* meta priority set: a class id, "1:2" or a number. */
+static int priority_of(struct jctx *c, struct nft_stmt *s, json_t *v)
+{
+	struct nft_val lo, hi;
+	char buf[64];
+
+	if (value_text(v, buf, sizeof(buf)) ||
+	    rxs__nft_parse_value(NFT_DT_CLASSID, buf, 4, &lo, &hi))
+		return jfail(c, "meta priority is set to a classid");
+	s->kind = NFT_S_META_PRIORITY_SET;
+	s->u.mark.key = -1;
+	s->u.mark.value = (uint32_t)lo.b[0] << 24 | (uint32_t)lo.b[1] << 16 |
+			  (uint32_t)lo.b[2] << 8 | lo.b[3];
 	return 0;
 }
 
@@ -668,7 +700,15 @@ static int stmt_of(struct jctx *c, struct nft_rule *r, json_t *x)
 	if (!strcmp(k, "reject"))
 		return reject_of(c, s, in);
 	if (!strcmp(k, "mangle")) {
-		int key = key_of(json_object_get(in, "key"));
+		json_t *mk = json_object_get(json_object_get(in, "key"), "meta");
+		int key = key_of(c, json_object_get(in, "key"));
+
+		/* {"mangle": {"key": {"meta": {"key": "nftrace"}}, "value": 1}} */
+		if (json_is_string(json_object_get(mk, "key")) &&
+		    !strcmp(json_string_value(json_object_get(mk, "key")), "nftrace"))
+			return nftrace_of(c, s, json_object_get(in, "value"));
+		if (key == NFT_K_META_PRIORITY)
+			return priority_of(c, s, json_object_get(in, "value"));
 
 		if (key != NFT_K_META_MARK && key != NFT_K_CT_MARK)
 			return jfail(c, "only meta mark and ct mark can be set");

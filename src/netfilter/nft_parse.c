@@ -267,7 +267,7 @@ static int one_value(struct nft_parser *p, uint8_t dt, uint8_t len, struct nft_v
 	if (rxs__nft_parse_value(dt, buf, len, lo, hi)) {
 		size_t n;
 		const struct nft_sym *syms = rxs__nft_syms(dt, &n);
-		const char *names[24];
+		const char *names[32];
 		const char *near;
 
 		for (size_t i = 0; i < n && i < ARRAY_SIZE(names); i++)
@@ -402,14 +402,50 @@ static int parse_elements(struct nft_parser *p, struct nft_set *s, const uint8_t
 
 static const char *const key_words[] = { "ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp",
 					 "icmpv6", "ether", "fib", "iifname", "iif", "oifname", "oif", "mark",
-					 "l4proto", "pkttype", "nfproto" };
+					 "l4proto", "pkttype", "nfproto", "iiftype", "oiftype", "skuid",
+					 "skgid", "cpu" };
+
+/* meta's keys that nft reads without "meta" (its meta_key_unqualified, and l4proto and
+ * nfproto as rxsim always read them). */
+static const char *const meta_unqualified[] = { "iifname", "iif", "oifname", "oif", "mark",
+						"l4proto", "pkttype", "nfproto", "iiftype",
+						"oiftype", "skuid", "skgid", "cpu" };
 
 static const char *const stmt_words[] = {
 	"ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp", "icmpv6", "ether", "fib", "iifname", "iif",
-	"oifname", "oif", "mark", "l4proto", "pkttype", "nfproto", "counter", "limit", "quota", "log", "notrack",
+	"oifname", "oif", "mark", "l4proto", "pkttype", "nfproto", "iiftype", "oiftype", "skuid",
+	"skgid", "cpu", "counter", "limit", "quota", "log", "notrack",
 	"reject", "accept", "drop", "continue", "return", "jump", "goto", "update", "add",
 	"dnat", "snat", "masquerade", "redirect", "comment",
 };
+
+/* "ct original ip saddr", "ct reply proto-dst", the direction @dir read; -1 with the error
+ * set. */
+static int ct_dir_key(struct nft_parser *p, const struct tok *dir)
+{
+	static const char *const fields[] = { "ip", "ip6", "saddr", "daddr", "proto-src",
+					      "proto-dst", "protocol" };
+	uint8_t family = p->n->tables[p->table].family;
+	struct tok *f = next(p), *g;
+	char field[32];
+	int k;
+
+	if (f->kind != T_WORD || rxs__nft_lookup(f->s, fields, ARRAY_SIZE(fields)) < 0)
+		return unexpected(p, f, "field", fields, ARRAY_SIZE(fields)), -1;
+	snprintf(field, sizeof(field), "%s", f->s);
+	if (!strcmp(f->s, "ip") || !strcmp(f->s, "ip6")) {
+		g = next(p);
+		if (!is_word(g, "saddr") && !is_word(g, "daddr"))
+			return fail_at(p, g, "unexpected '%s', expected 'saddr' or 'daddr'",
+				       tok_text(g)), -1;
+		snprintf(field, sizeof(field), "%s %s", f->s, g->s);
+	}
+	k = rxs__nft_ct_dir_key(family, dir->s, field);
+	if (k < 0)
+		return fail_at(p, f, "cannot determine ip protocol version, use \"ip %s\" or "
+			       "\"ip6 %s\" instead", f->s, f->s), -1;
+	return k;
+}
 
 /* One key "ip saddr", "meta l4proto", "iifname", "fib daddr type"; -1 with the error set. */
 static int parse_key(struct nft_parser *p)
@@ -422,11 +458,8 @@ static int parse_key(struct nft_parser *p)
 	if (t->kind != T_WORD)
 		return unexpected(p, t, "statement", stmt_words, ARRAY_SIZE(stmt_words)), -1;
 	/* meta's unqualified forms, as nft prints them. */
-	if ((k = rxs__nft_find_key("meta", t->s)) >= 0 &&
-	    (!strcmp(t->s, "iifname") || !strcmp(t->s, "iif") || !strcmp(t->s, "oifname") ||
-	     !strcmp(t->s, "oif") || !strcmp(t->s, "mark") ||
-	     !strcmp(t->s, "l4proto") || !strcmp(t->s, "pkttype") || !strcmp(t->s, "nfproto")))
-		return k;
+	if (rxs__nft_lookup(t->s, meta_unqualified, ARRAY_SIZE(meta_unqualified)) >= 0)
+		return rxs__nft_find_key("meta", t->s);
 	if (rxs__nft_lookup(t->s, key_words, ARRAY_SIZE(key_words)) < 0)
 		return unexpected(p, t, "statement", stmt_words, ARRAY_SIZE(stmt_words)), -1;
 	f = next(p);
@@ -454,6 +487,8 @@ static int parse_key(struct nft_parser *p)
 				       "iif or oif; result type or oif)"), -1;
 		return k;
 	}
+	if (!strcmp(proto, "ct") && (!strcmp(field, "original") || !strcmp(field, "reply")))
+		return ct_dir_key(p, f);
 	k = rxs__nft_find_key(proto, field);
 	if (k < 0) {
 		const char *names[NFT_K_N];
@@ -561,6 +596,18 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 	if (!s)
 		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
 	t = peek(p);
+	if (is_word(t, "set") && nkeys == 1 && keys[0] == NFT_K_META_PRIORITY) {
+		struct nft_val v, hi;
+
+		skip(p, 1);
+		s->kind = NFT_S_META_PRIORITY_SET;
+		s->u.mark.key = -1;
+		if (one_value(p, NFT_DT_CLASSID, 4, &v, &hi, false))
+			return p->e.rc;
+		s->u.mark.value = (uint32_t)v.b[0] << 24 | (uint32_t)v.b[1] << 16 |
+				  (uint32_t)v.b[2] << 8 | v.b[3];
+		return 0;
+	}
 	if (is_word(t, "set") && nkeys == 1 &&
 	    (keys[0] == NFT_K_META_MARK || keys[0] == NFT_K_CT_MARK)) {
 		struct tok *v;
@@ -942,11 +989,36 @@ static int parse_nat(struct nft_parser *p, struct nft_stmt *s, uint8_t kind)
 	return 0;
 }
 
+/* meta nftrace set 0|1: read and printed; rxsim has no trace to turn on. */
+static int parse_nftrace(struct nft_parser *p, struct nft_rule *r)
+{
+	struct nft_stmt *s = rxs__nft_rule_push(r);
+	struct tok *t;
+	uint64_t v;
+
+	if (!s)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	s->kind = NFT_S_NFTRACE_SET;
+	s->line = peek(p)->line;
+	s->col = peek(p)->col;
+	skip(p, is_word(peek(p), "meta") ? 2 : 1);
+	t = next(p);
+	if (!is_word(t, "set"))
+		return fail_at(p, t, "unexpected '%s', expected 'set'", tok_text(t));
+	t = next(p);
+	if (parse_u64(p, t, &v) || v > 1)
+		return p->e.rc ? p->e.rc : fail_at(p, t, "nftrace is 0 or 1");
+	s->u.mark.value = (uint32_t)v;
+	return 0;
+}
+
 static int parse_stmt(struct nft_parser *p, struct nft_rule *r)
 {
 	struct tok *t = peek(p);
 	struct nft_stmt *s;
 
+	if ((is_word(t, "meta") && is_word(at(p, 1), "nftrace")) || is_word(t, "nftrace"))
+		return parse_nftrace(p, r);
 	if (t->kind == T_WORD && (rxs__nft_lookup(t->s, key_words, ARRAY_SIZE(key_words)) >= 0) &&
 	    !(is_word(t, "ct") && is_word(at(p, 1), "count")))
 		return parse_match(p, r);

@@ -137,6 +137,18 @@ static void print_one(struct sbuf *b, uint8_t dt, const uint8_t *v, unsigned int
 	case NFT_DT_ETHERADDR:
 		sb_printf(b, "%02x:%02x:%02x:%02x:%02x:%02x", v[0], v[1], v[2], v[3], v[4], v[5]);
 		return;
+	case NFT_DT_CLASSID:
+		/* tchandle_type_print() */
+		x = get_uint(v, len);
+		if (x == 0xffffffffu || !x)
+			sb_printf(b, "%s", x ? "root" : "none");
+		else
+			sb_printf(b, "%llx:%llx", (unsigned long long)(x >> 16),
+				  (unsigned long long)(x & 0xffff));
+		return;
+	case NFT_DT_TIME:
+		print_time(b, get_uint(v, len) * 1000000ull);
+		return;
 	case NFT_DT_CTSTATE:
 	case NFT_DT_CTSTATUS:
 	case NFT_DT_TCPFLAGS: {
@@ -466,6 +478,17 @@ static void print_stmt(struct sbuf *b, const struct nft_ruleset *n, const struct
 	case NFT_S_NOTRACK:
 		sb_printf(b, "notrack");
 		break;
+	case NFT_S_META_PRIORITY_SET: {
+		uint8_t v[4] = { (uint8_t)(s->u.mark.value >> 24), (uint8_t)(s->u.mark.value >> 16),
+				 (uint8_t)(s->u.mark.value >> 8), (uint8_t)s->u.mark.value };
+
+		sb_printf(b, "meta priority set ");
+		print_one(b, NFT_DT_CLASSID, v, 4);
+		break;
+	}
+	case NFT_S_NFTRACE_SET:
+		sb_printf(b, "meta nftrace set %u", s->u.mark.value);
+		break;
 	case NFT_S_REJECT:
 		sb_printf(b, "reject");
 		/* The default (icmpx, or in family ip icmp, port-unreachable) prints bare, as
@@ -538,6 +561,17 @@ static const char *echo_dep(const struct nft_rule *r, unsigned int i)
 		       : "icmpv6 type { echo-request, echo-reply } ";
 }
 
+/* nft takes "ct l3proto" just before "ct protocol" for the latter's dependency, and leaves
+ * it out of its listing. */
+static bool hidden_dep(const struct nft_rule *r, unsigned int i)
+{
+	const struct nft_stmt *s = &r->stmts[i], *t = &r->stmts[i + 1];
+
+	return i + 1 < r->nstmts && s->kind == NFT_S_MATCH && s->u.m.nkeys == 1 &&
+	       s->u.m.keys[0] == NFT_K_CT_L3PROTO && s->u.m.op == NFT_OP_EQ &&
+	       t->kind == NFT_S_MATCH && t->u.m.nkeys == 1 && t->u.m.keys[0] == NFT_K_CT_PROTOCOL;
+}
+
 char *rxs__nft_rule_text(const struct nft_ruleset *n, const struct nft_rule *r, bool values)
 {
 	struct sbuf b = { 0 };
@@ -545,7 +579,9 @@ char *rxs__nft_rule_text(const struct nft_ruleset *n, const struct nft_rule *r, 
 	for (unsigned int i = 0; i < r->nstmts; i++) {
 		const char *dep = echo_dep(r, i);
 
-		sb_printf(&b, "%s%s", i ? " " : "", dep ? dep : "");
+		if (hidden_dep(r, i))
+			continue;
+		sb_printf(&b, "%s%s", b.len ? " " : "", dep ? dep : "");
 		print_stmt(&b, n, &r->stmts[i], values);
 	}
 	if (r->comment)

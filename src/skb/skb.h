@@ -168,6 +168,7 @@ static inline __attribute__((always_inline)) void rxs__skb_header_init(struct rx
 	skb->counted = false;
 	skb->cloned = false;
 	skb->oif = 0;
+	skb->priority = 0;
 	skb->mac_header = skb->network_header = skb->transport_header = 0xffff;
 	pool->stats.allocated++;
 	pool->stats.in_use++;
