@@ -2235,6 +2235,7 @@ static void test_reject_prerouting(void **state)
 #define DST "10.77.0.2"
 #define SRC6 "fd00::9"
 #define DST6 "fd77::2"
+#define JH TCP("127.0.0.1", "127.0.0.5", 40000, 8080, 0x02)
 static const struct {
 	int line;
 	const char *rule;
@@ -2547,6 +2548,27 @@ static const struct {
 	  RXS_NF_DROP, 1 },
 	{ __LINE__, "ct reply proto-dst 1 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "ct reply proto-src 1 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	/* jhash: the values a 6.18 kernel gave these keys of a SYN 127.0.0.1 -> 127.0.0.5:8080
+	 * (a single key hashes its own length, a concatenation whole registers) */
+	{ __LINE__, "jhash ip saddr mod 65536 seed 0x1 45954 drop", JH, RXS_NF_DROP, 1 },
+	{ __LINE__, "jhash ip saddr mod 65536 seed 0x1 45955 drop", JH, RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "jhash ip saddr . ip daddr mod 65536 seed 0xdeadbeef 14741 drop", JH,
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "jhash ip saddr . tcp dport mod 65536 seed 0x12345678 3037 drop", JH,
+	  RXS_NF_DROP, 1 },
+	{ __LINE__, "jhash ip daddr . tcp dport . ip saddr . ip daddr mod 65536 seed 0x0 25121 drop",
+	  JH, RXS_NF_DROP, 1 },
+	{ __LINE__, "jhash tcp dport mod 65536 seed 0x7 16667 drop", JH, RXS_NF_DROP, 1 },
+	{ __LINE__, "jhash ip saddr . ip daddr . ip saddr . ip daddr mod 65536 seed 0x99 23572 drop",
+	  JH, RXS_NF_DROP, 1 },
+	{ __LINE__, "jhash ip saddr mod 65536 seed 0x1 offset 10 45964 drop", JH, RXS_NF_DROP, 1 },
+	{ __LINE__, "jhash ip saddr mod 65536 seed 0x1 & 0x3 == 0x2 drop", JH, RXS_NF_DROP, 1 },
+	/* its input breaks the rule when a key does */
+	{ __LINE__, "jhash tcp dport mod 2 0-1 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "numgen inc mod 2 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "numgen inc mod 2 offset 5 vmap { 5 : drop }", UDP(SRC, DST, 1, 2), RXS_NF_DROP,
+	  1 },
+	{ __LINE__, "numgen random mod 2 { 0, 1 } drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	/* an inet rule rejecting with an icmp (icmpv6) type is of that family alone (nft's
 	 * meta nfproto dependency, first in the rule): the other family skips it, uncounted */
 	{ __LINE__, "counter reject with icmp type host-unreachable", UDP(SRC6, DST6, 1, 2),
@@ -2578,6 +2600,7 @@ static void test_nft_matches(void **state)
 #undef DST
 #undef SRC6
 #undef DST6
+#undef JH
 
 /* Header fields as written, as nft 1.0.6 lists them back (`nft list ruleset`), and its
  * `nft -j list ruleset` of them: rxsim prints each rule of both as nft listed it. */
@@ -2711,6 +2734,50 @@ static const char meta_ct_json[] =
 	"\"right\": 22}}]}}\n"
 	"]}\n";
 
+/* numgen and jhash (an unseeded jhash lists without its seed). */
+static const char gen_written[] =
+	"table inet t {\n\tchain a {\n\t}\n\tchain b {\n\t}\n\tchain c {\n"
+	"\t\tnumgen inc mod 2 offset 100 101\n"
+	"\t\tnumgen random mod 2 vmap { 0 : goto a, 1 : goto b }\n"
+	"\t\tjhash ip saddr . tcp dport mod 4 seed 0xdeadbeef offset 10 3\n"
+	"\t\tjhash ip saddr mod 65536 seed 0x1 & 0x1 == 0x1\n"
+	"\t\tjhash ip saddr mod 2 vmap { 0 : jump a, 1 : jump b }\n"
+	"\t}\n}\n";
+static const char *const gen_listed[] = {
+	"numgen inc mod 2 offset 100 101",
+	"numgen random mod 2 vmap { 0 : goto a, 1 : goto b }",
+	"jhash ip saddr . tcp dport mod 4 seed 0xdeadbeef offset 10 3",
+	"jhash ip saddr mod 65536 seed 0x1 & 1 == 1",
+	"jhash ip saddr mod 2 vmap { 0 : jump a, 1 : jump b }",
+};
+static const char gen_json[] =
+	"{\"nftables\": [\n"
+	"{\"table\": {\"family\": \"inet\", \"name\": \"t\", \"handle\": 1}},\n"
+	"{\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"a\", \"handle\": 1}},\n"
+	"{\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"b\", \"handle\": 2}},\n"
+	"{\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"c\", \"handle\": 3}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 4, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"numgen\": {\"mode\": \"inc\", \"mod\": 2, \"offset\": "
+	"100}}, \"right\": 101}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 6, \"expr\": "
+	"[{\"vmap\": {\"key\": {\"numgen\": {\"mode\": \"random\", \"mod\": 2, \"offset\": 0}}, "
+	"\"data\": {\"set\": [[0, {\"goto\": {\"target\": \"a\"}}], [1, {\"goto\": {\"target\": "
+	"\"b\"}}]]}}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 7, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"jhash\": {\"mod\": 4, \"seed\": 3735928559, "
+	"\"offset\": 10, \"expr\": {\"concat\": [{\"payload\": {\"protocol\": \"ip\", \"field\": "
+	"\"saddr\"}}, {\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}}]}}}, \"right\": "
+	"3}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 8, \"expr\": "
+	"[{\"match\": {\"op\": \"==\", \"left\": {\"&\": [{\"jhash\": {\"mod\": 65536, \"seed\": 1, "
+	"\"expr\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}}}}, 1]}, \"right\": "
+	"1}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 10, \"expr\": "
+	"[{\"vmap\": {\"key\": {\"jhash\": {\"mod\": 2, \"expr\": {\"payload\": {\"protocol\": \"ip\", "
+	"\"field\": \"saddr\"}}}}, \"data\": {\"set\": [[0, {\"jump\": {\"target\": \"a\"}}], [1, "
+	"{\"jump\": {\"target\": \"b\"}}]]}}}]}}\n"
+	"]}\n";
+
 static void check_listed(const char *text, const char *const *listed, unsigned int n)
 {
 	rxs_ruleset_t *nf = nft_load(text);
@@ -2732,6 +2799,8 @@ static void test_nft_fields_listed(void **state)
 	check_listed(fields_json, fields_listed, ARRAY_SIZE(fields_listed));
 	check_listed(meta_ct_written, meta_ct_listed, ARRAY_SIZE(meta_ct_listed));
 	check_listed(meta_ct_json, meta_ct_listed, ARRAY_SIZE(meta_ct_listed));
+	check_listed(gen_written, gen_listed, ARRAY_SIZE(gen_listed));
+	check_listed(gen_json, gen_listed, ARRAY_SIZE(gen_listed));
 }
 
 /* Errors name the scenario's line and column (the text starts at line 21, indented 2). */
@@ -2765,6 +2834,16 @@ static const struct {
 	  "s.yaml:24:25: '1:x' is not a classid" },
 	{ __LINE__, NFT_HEAD "    meta nftrace set 2\n  }\n}\n",
 	  "s.yaml:24:24: nftrace is 0 or 1" },
+	{ __LINE__, NFT_HEAD "    numgen inc mod 0 0 drop\n  }\n}\n",
+	  "s.yaml:24:22: numgen's mod is not 0" },
+	{ __LINE__, NFT_HEAD "    numgen rand mod 2 0 drop\n  }\n}\n",
+	  "s.yaml:24:14: unexpected 'rand', expected 'inc' or 'random'" },
+	{ __LINE__, NFT_HEAD "    jhash meta mark mod 2 0 drop\n  }\n}\n",
+	  "s.yaml:24:13: jhash of 'meta mark' is not supported (only keys the kernel holds in "
+	  "network order)" },
+	{ __LINE__, NFT_HEAD "    symhash mod 2 0 drop\n  }\n}\n",
+	  "s.yaml:24:7: symhash is not supported (the kernel hashes the flow with a key drawn at "
+	  "boot)" },
 	{ __LINE__, NFT_HEAD "    ct state establshed accept\n  }\n}\n",
 	  "s.yaml:24:16: 'establshed' is not a ct_state (did you mean 'established'?)" },
 	{ __LINE__, NFT_HEAD "    ip saddr 10.0.0.300 drop\n  }\n}\n",
@@ -3194,6 +3273,50 @@ static void test_nft_reply_and_output(void **state)
 	rxs_ruleset_destroy(nf);
 }
 
+/* numgen inc counts from 0 per expression (nft_ng_inc_init() starts it at mod - 1);
+ * numgen random and an unseeded jhash draw from the rule set's PRNG, so two runs agree;
+ * kube-proxy's "numgen random mod 2 vmap" splits the packets between its chains. */
+static const char numgen_rules[] =
+	"table ip t {\n"
+	"\tchain a {\n\t\tcounter\n\t}\n"
+	"\tchain b {\n\t\tcounter\n\t}\n"
+	"\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n"
+	"\t\tnumgen inc mod 3 offset 10 10 counter\n"
+	"\t\tnumgen inc mod 3 2 counter\n"
+	"\t\tjhash ip saddr . udp sport mod 2 0 counter\n"
+	"\t\tnumgen random mod 2 vmap { 0 : jump a, 1 : jump b }\n"
+	"\t}\n}\n";
+
+static void run_numgen(uint64_t *pkts)
+{
+	rxs_ruleset_t *nf = nft_load(numgen_rules);
+
+	for (uint16_t i = 0; i < 64; i++) {
+		const struct pkt k = UDP("10.0.0.9", "10.77.0.2", (uint16_t)(1000 + i), 53);
+
+		assert_int_equal(run(nf, &k, i * MS), RXS_NF_ACCEPT);
+	}
+	for (unsigned int i = 0; i < 6; i++)
+		pkts[i] = nft_rule(nf, i).pkts;
+	rxs_ruleset_destroy(nf);
+}
+
+static void test_nft_numgen(void **state)
+{
+	uint64_t first[6], again[6];
+
+	(void)state;
+	run_numgen(first);
+	/* rules a, b (the jump targets), then the input chain's four */
+	assert_int_equal(first[2], 22);		/* packets 1, 4, ... 64 */
+	assert_int_equal(first[3], 21);		/* packets 3, 6, ... 63 */
+	assert_true(first[4] > 16 && first[4] < 48);
+	assert_int_equal(first[0] + first[1], 64);
+	assert_true(first[0] > 16 && first[1] > 16);
+	run_numgen(again);
+	assert_memory_equal(first, again, sizeof(first));
+}
+
 /* IPv6 walks its own hooks: an iptables rule set (IPv4's) or an ip table leaves it alone;
  * an ip6 table does not see IPv4. The rejects answer IPv6 as nf_reject_ipv6 does. */
 static void test_nft_ipv6_families(void **state)
@@ -3502,6 +3625,7 @@ int main(void)
 		cmocka_unit_test(test_nft_parse_errors),
 		cmocka_unit_test(test_nft_fields_listed),
 		cmocka_unit_test(test_nft_reply_and_output),
+		cmocka_unit_test(test_nft_numgen),
 		cmocka_unit_test(test_staged_hooks),
 		cmocka_unit_test(test_nft_chains),
 		cmocka_unit_test(test_nft_limit),

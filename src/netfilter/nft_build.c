@@ -120,6 +120,9 @@ const struct nft_keydesc nft_keys[NFT_K_N] = {
 	[NFT_K_FIB_SADDR_TYPE] = { "fib", "saddr type", 4, NFT_DT_FIBTYPE, "fib" },
 	[NFT_K_FIB_DADDR_OIF] = { "fib", "daddr oif", 16, NFT_DT_FIBOIF, "fib" },
 	[NFT_K_FIB_SADDR_OIF] = { "fib", "saddr oif", 16, NFT_DT_FIBOIF, "fib" },
+	[NFT_K_NUMGEN_INC] = { "numgen", "inc", 4, NFT_DT_INT, "numgen" },
+	[NFT_K_NUMGEN_RANDOM] = { "numgen", "random", 4, NFT_DT_INT, "numgen" },
+	[NFT_K_JHASH] = { "jhash", "", 4, NFT_DT_INT, "jhash" },
 };
 #undef PL
 #undef IP
@@ -338,6 +341,32 @@ int rxs__nft_fib_key(const char *const *flags, unsigned int nflags, const char *
 	if (!strcmp(result, "oif") || !strcmp(result, "oifname"))
 		return addr ? NFT_K_FIB_DADDR_OIF : NFT_K_FIB_SADDR_OIF;
 	return -1;
+}
+
+const char *rxs__nft_gen_init(struct nft_gen *g, int kind)
+{
+	if (kind == NFT_K_JHASH ? g->mod <= 1 : !g->mod)
+		return kind == NFT_K_JHASH ? "a jhash's mod is at least 2" : "numgen's mod is not 0";
+	if (g->offset + g->mod - 1 < g->offset)
+		return "offset + mod overflows 32 bits";
+	/* nft_ng_inc_init(): the first packet gets 0 */
+	g->counter = g->mod - 1;
+	return NULL;
+}
+
+bool rxs__nft_jhash_key_ok(int k)
+{
+	switch (nft_keys[k].dtype) {
+	case NFT_DT_IPV4: case NFT_DT_IPV6: case NFT_DT_SERVICE: case NFT_DT_PROTO:
+	case NFT_DT_NFPROTO: case NFT_DT_PKTTYPE: case NFT_DT_ETHERTYPE: case NFT_DT_CTDIR:
+		return true;
+	case NFT_DT_IFNAME:
+		/* names; iif and oif are ifindexes in the kernel's registers */
+		return k == NFT_K_META_IIFNAME || k == NFT_K_META_OIFNAME;
+	default:
+		/* integers: a header field's bytes as they are, not a host-order value */
+		return nft_keys[k].base != NFT_BASE_NONE && !rxs__nft_bitfield(k);
+	}
 }
 
 int rxs__nft_ct_dir_key(uint8_t family, const char *dir, const char *field)
@@ -731,6 +760,12 @@ static void free_stmt(struct nft_stmt *s)
 		break;
 	case NFT_S_CT_COUNT:
 		rxs__free(s->u.ctcount.list.keys);
+		break;
+	case NFT_S_MATCH:
+		rxs__free(s->u.m.gen);
+		break;
+	case NFT_S_VMAP:
+		rxs__free(s->u.vmap.gen);
 		break;
 	default:
 		break;

@@ -379,6 +379,99 @@ static bool load_key(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, i
 	}
 }
 
+static uint32_t rol32(uint32_t w, unsigned int s)
+{
+	return w << s | w >> (32 - s);
+}
+
+/* include/linux/jhash.h's jhash(), its words read as an x86-64 reads them (little-endian,
+ * __get_unaligned_cpu32()). */
+static uint32_t jhash(const uint8_t *k, uint32_t length, uint32_t initval)
+{
+	uint32_t a, b, c, w[3];
+	uint8_t last[12] = { 0 };
+
+	a = b = c = 0xdeadbeef + length + initval;	/* JHASH_INITVAL */
+	for (; length > 12; length -= 12, k += 12) {
+		for (unsigned int i = 0; i < 3; i++)
+			w[i] = (uint32_t)k[4 * i] | (uint32_t)k[4 * i + 1] << 8 |
+			       (uint32_t)k[4 * i + 2] << 16 | (uint32_t)k[4 * i + 3] << 24;
+		a += w[0];
+		b += w[1];
+		c += w[2];
+		/* __jhash_mix() */
+		a -= c; a ^= rol32(c, 4); c += b;
+		b -= a; b ^= rol32(a, 6); a += c;
+		c -= b; c ^= rol32(b, 8); b += a;
+		a -= c; a ^= rol32(c, 16); c += b;
+		b -= a; b ^= rol32(a, 19); a += c;
+		c -= b; c ^= rol32(b, 4); b += a;
+	}
+	if (!length)
+		return c;
+	/* the last block's bytes, each added at its place in a, b or c */
+	memcpy(last, k, length);
+	for (unsigned int i = 0; i < 3; i++)
+		w[i] = (uint32_t)last[4 * i] | (uint32_t)last[4 * i + 1] << 8 |
+		       (uint32_t)last[4 * i + 2] << 16 | (uint32_t)last[4 * i + 3] << 24;
+	a += w[0];
+	b += w[1];
+	c += w[2];
+	/* __jhash_final() */
+	c ^= b; c -= rol32(b, 14);
+	a ^= c; a -= rol32(c, 11);
+	b ^= a; b -= rol32(a, 25);
+	c ^= b; c -= rol32(b, 16);
+	a ^= c; a -= rol32(c, 4);
+	b ^= a; b -= rol32(a, 14);
+	c ^= b; c -= rol32(b, 24);
+	return c;
+}
+
+/* reciprocal_scale(): @val scaled into [0, @ep_ro). */
+static uint32_t reciprocal_scale(uint32_t val, uint32_t ep_ro)
+{
+	return (uint32_t)(((uint64_t)val * ep_ro) >> 32);
+}
+
+/* The number generator @g (key @k) gives this packet: nft_ng_inc_gen(), nft_ng_random_eval()
+ * (the rule set's PRNG where the kernel draws a random number), nft_jhash_eval() over the
+ * registers its keys fill (a concatenation's keys each in whole 32-bit registers, zero
+ * padded). false: a key of jhash's input is missing (the rule breaks). */
+static bool gen_eval(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, int k,
+		     struct nft_gen *g, uint8_t *out)
+{
+	uint8_t data[NFT_CONCAT_MAX * 16] = { 0 };
+	unsigned int len = 0;
+	uint32_t v;
+
+	switch (k) {
+	case NFT_K_NUMGEN_INC:
+		g->counter = g->counter + 1 < g->mod ? g->counter + 1 : 0;
+		v = g->counter;
+		break;
+	case NFT_K_NUMGEN_RANDOM:
+		v = reciprocal_scale(rxs__nf_random(x->nf), g->mod);
+		break;
+	default:
+		/* a seed left out is drawn once, as nft_jhash_init() draws it at load */
+		if (!g->has_seed && !g->drawn) {
+			g->seed = rxs__nf_random(x->nf);
+			g->drawn = true;
+		}
+		for (unsigned int i = 0; i < g->nkeys; i++) {
+			if (!load_key(x, p, g->keys[i], data + len))
+				return false;
+			len += g->nkeys > 1 ? (nft_keys[g->keys[i]].len + 3u) & ~3u
+					    : nft_keys[g->keys[i]].len;
+		}
+		v = reciprocal_scale(jhash(data, len, g->seed), g->mod);
+		break;
+	}
+	put32(out, v + g->offset);
+	return true;
+}
+
 static bool load_keys(const struct nf_hook_ctx *x, const struct nft_pktinfo *p,
 		      const uint8_t *keys, unsigned int n, struct nft_val *out)
 {
@@ -390,6 +483,16 @@ static bool load_keys(const struct nf_hook_ctx *x, const struct nft_pktinfo *p,
 		off += nft_keys[keys[i]].len;
 	}
 	return true;
+}
+
+/* A statement's keys, or the number its generator gives. */
+static bool load_stmt_keys(const struct nf_hook_ctx *x, const struct nft_pktinfo *p,
+			   const uint8_t *keys, unsigned int n, struct nft_gen *g,
+			   struct nft_val *out)
+{
+	if (g)
+		return gen_eval(x, p, keys[0], g, out->b);
+	return load_keys(x, p, keys, n, out);
 }
 
 static bool elem_live(const struct nft_elem *el, uint64_t now)
@@ -418,7 +521,7 @@ static bool match(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, stru
 	int c;
 	bool any = false, eq = true;
 
-	if (!load_keys(x, p, s->u.m.keys, s->u.m.nkeys, &key))
+	if (!load_stmt_keys(x, p, s->u.m.keys, s->u.m.nkeys, s->u.m.gen, &key))
 		return false;
 	switch (s->u.m.op) {
 	case NFT_OP_LOOKUP:
@@ -599,7 +702,7 @@ static int eval_stmt(struct nf_hook_ctx *x, const struct nft_pktinfo *p, struct 
 		return s->u.verdict.code;
 	case NFT_S_VMAP:
 		memset(&key, 0, sizeof(key));
-		if (!load_keys(x, p, s->u.vmap.keys, s->u.vmap.nkeys, &key))
+		if (!load_stmt_keys(x, p, s->u.vmap.keys, s->u.vmap.nkeys, s->u.vmap.gen, &key))
 			return NFT_BREAK;
 		el = set_lookup(&n->sets[s->u.vmap.set], &key, x->now_ns);
 		if (!el)

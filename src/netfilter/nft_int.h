@@ -65,6 +65,8 @@ enum nft_key {
 	NFT_K_ICMPV6_SEQUENCE, NFT_K_ICMPV6_MTU,
 	NFT_K_FIB_DADDR_TYPE, NFT_K_FIB_SADDR_TYPE,
 	NFT_K_FIB_DADDR_OIF, NFT_K_FIB_SADDR_OIF,
+	/* numbers a rule computes (struct nft_gen): a match's or a map's only key */
+	NFT_K_NUMGEN_INC, NFT_K_NUMGEN_RANDOM, NFT_K_JHASH,
 	NFT_K_N
 };
 
@@ -152,6 +154,17 @@ struct nft_set {
 	unsigned int line, col;
 };
 
+/* numgen and jhash (nft_numgen.c, nft_hash.c): a number in [offset, offset + mod) from a
+ * counter, the rule set's PRNG, or the Jenkins hash of keys. */
+struct nft_gen {
+	uint32_t mod, offset, seed;
+	bool has_seed;			/* jhash: a seed written (printed); else one drawn */
+	bool drawn;			/* the seed drawn from the rule set's PRNG, at first use */
+	uint32_t counter;		/* numgen inc: the last value, mod - 1 at load */
+	uint8_t nkeys;
+	uint8_t keys[NFT_CONCAT_MAX];	/* jhash's input */
+};
+
 enum nft_op { NFT_OP_EQ, NFT_OP_NE, NFT_OP_LT, NFT_OP_GT, NFT_OP_LE, NFT_OP_GE,
 	      NFT_OP_FLAGS,	/* bitmask types: (key & v) != 0, or == 0 when negated */
 	      NFT_OP_MASK,	/* (key & mask) == v: prefixes and "flags & m == v" */
@@ -190,6 +203,7 @@ struct nft_stmt {
 			bool neg;	/* != with FLAGS, MASK, RANGE, LOOKUP */
 			struct nft_val v, hi;	/* hi: RANGE's upper end, MASK's mask */
 			int set;	/* LOOKUP */
+			struct nft_gen *gen;	/* keys[0] NUMGEN_*, JHASH; NULL otherwise */
 		} m;
 		struct nft_verdict verdict;
 		struct {
@@ -197,6 +211,7 @@ struct nft_stmt {
 			uint8_t keys[NFT_CONCAT_MAX];
 			uint8_t klen;
 			int set;
+			struct nft_gen *gen;
 		} vmap;
 		struct {
 			uint64_t pkts, bytes;
@@ -338,6 +353,12 @@ int rxs__nft_parse_value(uint8_t dt, const char *s, uint8_t len, struct nft_val 
 /* The fib key of flags @flags (saddr or daddr, with mark, iif, oif ignored) and result
  * @result ("type", "oif", "oifname"); -1 when unsupported. */
 int rxs__nft_fib_key(const char *const *flags, unsigned int nflags, const char *result);
+/* Check a generator's numbers as nft_ng_*_init() and nft_jhash_init() do, and set its
+ * counter; NULL, or why it is refused. */
+const char *rxs__nft_gen_init(struct nft_gen *g, int kind);
+/* Whether jhash can hash key @k: a key the kernel holds in network order in its registers
+ * (header fields, addresses, ports, names, one-byte values). */
+bool rxs__nft_jhash_key_ok(int k);
 /* Whether key @k is a payload field that is not whole bytes ("ip dscp"). */
 static inline bool rxs__nft_bitfield(int k)
 {

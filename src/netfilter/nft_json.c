@@ -370,6 +370,64 @@ static int set_or_ref(struct jctx *c, json_t *right, const uint8_t *keys, unsign
 	return -2;
 }
 
+static int u32_of(json_t *v, uint32_t *out)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > (json_int_t)UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)json_integer_value(v);
+	return 0;
+}
+
+/* {"numgen": {"mode": "inc", "mod": 2, "offset": 0}}, {"jhash": {"mod": 2, "seed": 1,
+ * "offset": 10, "expr": KEYS}}: 1, with the generator's key in *@key and a copy the
+ * statement owns in *@gp; 0 when @x is no generator; or the error. */
+static int gen_of(struct jctx *c, json_t *x, struct nft_gen **gp, uint8_t *key)
+{
+	json_t *in, *mode;
+	const char *k = only_key(x, &in), *why;
+	struct nft_gen g = { 0 };
+	int kk = NFT_K_JHASH, n;
+
+	if (!k || (strcmp(k, "numgen") && strcmp(k, "jhash") && strcmp(k, "symhash")))
+		return 0;
+	if (!strcmp(k, "symhash"))
+		return jfail(c, "symhash is not supported (the kernel hashes the flow with a key "
+			     "drawn at boot)");
+	if (!strcmp(k, "numgen")) {
+		mode = json_object_get(in, "mode");
+		if (!json_is_string(mode) || (strcmp(json_string_value(mode), "inc") &&
+					      strcmp(json_string_value(mode), "random")))
+			return jfail(c, "numgen's mode is inc or random");
+		kk = json_string_value(mode)[0] == 'i' ? NFT_K_NUMGEN_INC : NFT_K_NUMGEN_RANDOM;
+	} else {
+		n = keys_of(c, json_object_get(in, "expr"), g.keys);
+		if (n < 0)
+			return c->e.rc;
+		g.nkeys = (uint8_t)n;
+		for (int i = 0; i < n; i++)
+			if (!rxs__nft_jhash_key_ok(g.keys[i]))
+				return jfail(c, "jhash of '%s %s' is not supported (only keys the "
+					     "kernel holds in network order)",
+					     nft_keys[g.keys[i]].proto, nft_keys[g.keys[i]].field);
+		g.has_seed = json_object_get(in, "seed") != NULL;
+		if (g.has_seed && u32_of(json_object_get(in, "seed"), &g.seed))
+			return jfail(c, "a jhash seed is 32 bits");
+	}
+	if (u32_of(json_object_get(in, "mod"), &g.mod) ||
+	    (json_object_get(in, "offset") && u32_of(json_object_get(in, "offset"), &g.offset)))
+		return jfail(c, "%s needs a 32-bit mod and offset", k);
+	why = rxs__nft_gen_init(&g, kk);
+	if (why)
+		return jfail(c, "%s", why);
+	*gp = rxs__malloc(sizeof(g));
+	if (!*gp)
+		return oom(c);
+	**gp = g;
+	*key = (uint8_t)kk;
+	return 1;
+}
+
 static int match_of(struct jctx *c, struct nft_stmt *s, json_t *m)
 {
 	static const char *const ops[] = { "==", "!=", "<", ">", "<=", ">=" };
@@ -383,13 +441,21 @@ static int match_of(struct jctx *c, struct nft_stmt *s, json_t *m)
 
 	if (!right || !left || (o < 0 && !in_op))
 		return jfail(c, "a match needs left, right and a known op");
+	bool masked = lk && !strcmp(lk, "&");
+	json_t *kx = !masked ? left : json_is_array(in) && json_array_size(in) == 2
+					      ? json_array_get(in, 0) : NULL;
+	uint8_t gk;
+	int is_gen;
+
 	s->kind = NFT_S_MATCH;
 	s->u.m.set = -1;
-	if (lk && !strcmp(lk, "&")) {
+	is_gen = kx ? gen_of(c, kx, &s->u.m.gen, &gk) : 0;
+	if (is_gen < 0)
+		return c->e.rc;
+	if (masked) {
 		/* {"&": [key, mask]} == value: a masked compare ("tcp flags syn / syn,ack"). */
 		char buf[256];
-		int k = json_is_array(in) && json_array_size(in) == 2 ? key_of(c, json_array_get(in, 0))
-									: -1;
+		int k = is_gen ? gk : kx ? key_of(c, kx) : -1;
 
 		if (k < 0 || (o != 0 && o != 1) || rxs__nft_bitfield(k))
 			return jfail(c, "unsupported masked match");
@@ -407,7 +473,9 @@ static int match_of(struct jctx *c, struct nft_stmt *s, json_t *m)
 			return jfail(c, "bad masked match value");
 		return 0;
 	}
-	nkeys = keys_of(c, left, s->u.m.keys);
+	if (is_gen)
+		s->u.m.keys[0] = gk;
+	nkeys = is_gen ? 1 : keys_of(c, left, s->u.m.keys);
 	if (nkeys < 0)
 		return c->e.rc;
 	s->u.m.nkeys = (uint8_t)nkeys;
@@ -728,11 +796,14 @@ static int stmt_of(struct jctx *c, struct nft_rule *r, json_t *x)
 		return 0;
 	}
 	if (!strcmp(k, "vmap")) {
-		int nkeys = keys_of(c, json_object_get(in, "key"), s->u.vmap.keys);
+		json_t *kx = json_object_get(in, "key");
+		int is_gen, nkeys;
 
+		s->kind = NFT_S_VMAP;
+		is_gen = gen_of(c, kx, &s->u.vmap.gen, &s->u.vmap.keys[0]);
+		nkeys = is_gen ? is_gen : keys_of(c, kx, s->u.vmap.keys);
 		if (nkeys < 0)
 			return c->e.rc;
-		s->kind = NFT_S_VMAP;
 		s->u.vmap.nkeys = (uint8_t)nkeys;
 		s->u.vmap.klen = keys_len(s->u.vmap.keys, (unsigned int)nkeys);
 		s->u.vmap.set = set_or_ref(c, json_object_get(in, "data"), s->u.vmap.keys,

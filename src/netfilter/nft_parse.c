@@ -414,7 +414,7 @@ static const char *const meta_unqualified[] = { "iifname", "iif", "oifname", "oi
 static const char *const stmt_words[] = {
 	"ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp", "icmpv6", "ether", "fib", "iifname", "iif",
 	"oifname", "oif", "mark", "l4proto", "pkttype", "nfproto", "iiftype", "oiftype", "skuid",
-	"skgid", "cpu", "counter", "limit", "quota", "log", "notrack",
+	"skgid", "cpu", "numgen", "jhash", "counter", "limit", "quota", "log", "notrack",
 	"reject", "accept", "drop", "continue", "return", "jump", "goto", "update", "add",
 	"dnat", "snat", "masquerade", "redirect", "comment",
 };
@@ -580,21 +580,108 @@ static int set_ref(struct nft_parser *p, const struct tok *t, unsigned int klen)
 	return si;
 }
 
+/* A number: 32 bits at most; -1 with the error set. */
+static int parse_u32(struct nft_parser *p, uint32_t *v)
+{
+	struct tok *t = next(p);
+	uint64_t x;
+
+	if (parse_u64(p, t, &x))
+		return -1;
+	if (x > UINT32_MAX)
+		return fail_at(p, t, "'%s' is more than 32 bits", t->s), -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+/* numgen inc|random mod N [offset O] | jhash KEYS mod N [seed S] [offset O]: the generator's
+ * key, its numbers in @g; -1 with the error set. */
+static int parse_gen(struct nft_parser *p, struct nft_gen *g)
+{
+	struct tok *t = next(p), *m;
+	const char *why;
+	int k, n;
+
+	memset(g, 0, sizeof(*g));
+	if (is_word(t, "symhash"))
+		return fail_at(p, t, "symhash is not supported (the kernel hashes the flow with a "
+			       "key drawn at boot)"), -1;
+	if (is_word(t, "numgen")) {
+		m = next(p);
+		if (!is_word(m, "inc") && !is_word(m, "random"))
+			return fail_at(p, m, "unexpected '%s', expected 'inc' or 'random'",
+				       tok_text(m)), -1;
+		k = is_word(m, "inc") ? NFT_K_NUMGEN_INC : NFT_K_NUMGEN_RANDOM;
+	} else {
+		m = peek(p);
+		n = parse_keys(p, g->keys);
+		if (n < 0)
+			return -1;
+		g->nkeys = (uint8_t)n;
+		for (int i = 0; i < n; i++)
+			if (!rxs__nft_jhash_key_ok(g->keys[i]))
+				return fail_at(p, m, "jhash of '%s %s' is not supported (only keys "
+					       "the kernel holds in network order)",
+					       nft_keys[g->keys[i]].proto, nft_keys[g->keys[i]].field), -1;
+		k = NFT_K_JHASH;
+	}
+	t = next(p);
+	if (!is_word(t, "mod"))
+		return fail_at(p, t, "unexpected '%s', expected 'mod'", tok_text(t)), -1;
+	m = peek(p);
+	if (parse_u32(p, &g->mod))
+		return -1;
+	if (k == NFT_K_JHASH && is_word(peek(p), "seed")) {
+		skip(p, 1);
+		g->has_seed = true;
+		if (parse_u32(p, &g->seed))
+			return -1;
+	}
+	if (is_word(peek(p), "offset")) {
+		skip(p, 1);
+		if (parse_u32(p, &g->offset))
+			return -1;
+	}
+	why = rxs__nft_gen_init(g, k);
+	if (why)
+		return fail_at(p, m, "%s", why), -1;
+	return k;
+}
+
 /* key [op] value | key { set } | key @set | key vmap ... */
 static int parse_match(struct nft_parser *p, struct nft_rule *r)
 {
 	static const char *const ops[] = { "==", "!=", "<", ">", "<=", ">=" };
 	uint8_t keys[NFT_CONCAT_MAX], dts[NFT_CONCAT_MAX], lens[NFT_CONCAT_MAX], klen;
-	int nkeys = parse_keys(p, keys), op;
+	struct nft_gen gen, *g = NULL;
+	bool is_gen = is_word(peek(p), "numgen") || is_word(peek(p), "jhash") ||
+		      is_word(peek(p), "symhash");
+	int nkeys = is_gen ? 1 : parse_keys(p, keys), op;
 	struct nft_stmt *s;
 	struct tok *t;
 
+	if (is_gen) {
+		int k = parse_gen(p, &gen);
+
+		if (k < 0)
+			return p->e.rc;
+		keys[0] = (uint8_t)k;
+	}
 	if (nkeys < 0)
 		return p->e.rc;
 	key_info(keys, (unsigned int)nkeys, dts, lens, &klen);
 	s = rxs__nft_rule_push(r);
 	if (!s)
 		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	if (is_gen) {
+		/* the statement owns it from here, as a match until it turns out a map */
+		g = rxs__malloc(sizeof(*g));
+		if (!g)
+			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+		*g = gen;
+		s->kind = NFT_S_MATCH;
+		s->u.m.gen = g;
+	}
 	t = peek(p);
 	if (is_word(t, "set") && nkeys == 1 && keys[0] == NFT_K_META_PRIORITY) {
 		struct nft_val v, hi;
@@ -642,6 +729,7 @@ static int parse_match(struct nft_parser *p, struct nft_rule *r)
 		s->u.vmap.nkeys = (uint8_t)nkeys;
 		memcpy(s->u.vmap.keys, keys, (size_t)nkeys);
 		s->u.vmap.klen = klen;
+		s->u.vmap.gen = g;
 		t = next(p);
 		if (is_punct(t, '{'))
 			s->u.vmap.set = anon_set(p, keys, (unsigned int)nkeys, true);
@@ -1019,6 +1107,8 @@ static int parse_stmt(struct nft_parser *p, struct nft_rule *r)
 
 	if ((is_word(t, "meta") && is_word(at(p, 1), "nftrace")) || is_word(t, "nftrace"))
 		return parse_nftrace(p, r);
+	if (is_word(t, "numgen") || is_word(t, "jhash") || is_word(t, "symhash"))
+		return parse_match(p, r);
 	if (t->kind == T_WORD && (rxs__nft_lookup(t->s, key_words, ARRAY_SIZE(key_words)) >= 0) &&
 	    !(is_word(t, "ct") && is_word(at(p, 1), "count")))
 		return parse_match(p, r);

@@ -287,6 +287,22 @@ static void print_keys(struct sbuf *b, const uint8_t *keys, unsigned int nkeys)
 	}
 }
 
+/* "numgen inc mod 2 offset 100", "jhash ip saddr . tcp dport mod 4 seed 0x1 offset 10". */
+static void print_gen(struct sbuf *b, int k, const struct nft_gen *g)
+{
+	if (k == NFT_K_JHASH) {
+		sb_printf(b, "jhash ");
+		print_keys(b, g->keys, g->nkeys);
+	} else {
+		sb_printf(b, "numgen %s", nft_keys[k].field);
+	}
+	sb_printf(b, " mod %u", g->mod);
+	if (g->has_seed)
+		sb_printf(b, " seed 0x%x", g->seed);
+	if (g->offset)
+		sb_printf(b, " offset %u", g->offset);
+}
+
 /* A time as nft prints it: "1m", "2h30m", "10s", "500ms". */
 static void print_time(struct sbuf *b, uint64_t ns)
 {
@@ -372,7 +388,10 @@ static void print_match(struct sbuf *b, const struct nft_ruleset *n, const struc
 	uint8_t dt = nft_keys[k0].dtype, len = nft_keys[k0].len;
 	unsigned int off = 0;
 
-	print_keys(b, s->u.m.keys, s->u.m.nkeys);
+	if (s->u.m.gen)
+		print_gen(b, k0, s->u.m.gen);
+	else
+		print_keys(b, s->u.m.keys, s->u.m.nkeys);
 	sb_printf(b, " ");
 	switch (s->u.m.op) {
 	case NFT_OP_LOOKUP:
@@ -436,7 +455,10 @@ static void print_stmt(struct sbuf *b, const struct nft_ruleset *n, const struct
 		print_verdict(b, n, &s->u.verdict);
 		break;
 	case NFT_S_VMAP:
-		print_keys(b, s->u.vmap.keys, s->u.vmap.nkeys);
+		if (s->u.vmap.gen)
+			print_gen(b, s->u.vmap.keys[0], s->u.vmap.gen);
+		else
+			print_keys(b, s->u.vmap.keys, s->u.vmap.nkeys);
 		sb_printf(b, " vmap ");
 		print_set_ref(b, n, s->u.vmap.set, values);
 		break;
