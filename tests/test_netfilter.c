@@ -2411,8 +2411,8 @@ static const struct {
 	  RXS_NF_DROP, 1 },
 	{ __LINE__, "ip dscp ef drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0x20 },
 	  RXS_NF_ACCEPT, 0 },
-	{ __LINE__, "ip dscp { af41, ef } drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0xb8 },
-	  RXS_NF_DROP, 1 },
+	{ __LINE__, "ip dscp { af41, ef } drop",
+	  { .proto = 17, .src = SRC, .dst = DST, .tos = 0xb8 }, RXS_NF_DROP, 1 },
 	{ __LINE__, "ip dscp 0x01-0x09 drop", { .proto = 17, .src = SRC, .dst = DST, .tos = 0x20 },
 	  RXS_NF_DROP, 1 },
 	{ __LINE__, "ip dscp != cs0 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
@@ -2543,7 +2543,8 @@ static const struct {
 	{ __LINE__, "ct reply ip daddr 10.77.0.2 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
 	{ __LINE__, "ct original ip6 saddr fd00::9 drop", UDP(SRC6, DST6, 1, 2), RXS_NF_DROP, 1 },
 	/* an address of the other family breaks the rule, even with != */
-	{ __LINE__, "ct original ip6 saddr != fd00::9 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "ct original ip6 saddr != fd00::9 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT,
+	  0 },
 	{ __LINE__, "ct original proto-src 1 ct original proto-dst 2 drop", UDP(SRC, DST, 1, 2),
 	  RXS_NF_DROP, 1 },
 	{ __LINE__, "ct reply proto-dst 1 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
@@ -2556,11 +2557,13 @@ static const struct {
 	  RXS_NF_DROP, 1 },
 	{ __LINE__, "jhash ip saddr . tcp dport mod 65536 seed 0x12345678 3037 drop", JH,
 	  RXS_NF_DROP, 1 },
-	{ __LINE__, "jhash ip daddr . tcp dport . ip saddr . ip daddr mod 65536 seed 0x0 25121 drop",
-	  JH, RXS_NF_DROP, 1 },
+	{ __LINE__,
+	  "jhash ip daddr . tcp dport . ip saddr . ip daddr mod 65536 seed 0x0 25121 drop", JH,
+	  RXS_NF_DROP, 1 },
 	{ __LINE__, "jhash tcp dport mod 65536 seed 0x7 16667 drop", JH, RXS_NF_DROP, 1 },
-	{ __LINE__, "jhash ip saddr . ip daddr . ip saddr . ip daddr mod 65536 seed 0x99 23572 drop",
-	  JH, RXS_NF_DROP, 1 },
+	{ __LINE__,
+	  "jhash ip saddr . ip daddr . ip saddr . ip daddr mod 65536 seed 0x99 23572 drop", JH,
+	  RXS_NF_DROP, 1 },
 	{ __LINE__, "jhash ip saddr mod 65536 seed 0x1 offset 10 45964 drop", JH, RXS_NF_DROP, 1 },
 	{ __LINE__, "jhash ip saddr mod 65536 seed 0x1 & 0x3 == 0x2 drop", JH, RXS_NF_DROP, 1 },
 	/* its input breaks the rule when a key does */
@@ -2633,45 +2636,51 @@ static const char fields_json[] =
 	"{\"nftables\": [\n"
 	"{\"table\": {\"family\": \"inet\", \"name\": \"t\", \"handle\": 1}},\n"
 	"{\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"c\", \"handle\": 1}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 3, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": "
-	"\"dscp\"}}, \"right\": {\"set\": [\"af41\", \"ef\"]}}}, {\"match\": {\"op\": \"==\", \"left\": "
-	"{\"payload\": {\"protocol\": \"ip\", \"field\": \"ecn\"}}, \"right\": \"ce\"}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 4, \"expr\": "
-	"[{\"match\": {\"op\": \"!=\", \"left\": {\"&\": [{\"payload\": {\"protocol\": \"ip\", \"field\": "
-	"\"frag-off\"}}, 8191]}, \"right\": 0}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": "
-	"{\"protocol\": \"ip\", \"field\": \"hdrlength\"}}, \"right\": 5}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 5, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": "
-	"\"dscp\"}}, \"right\": 63}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": "
-	"{\"protocol\": \"ip6\", \"field\": \"flowlabel\"}}, \"right\": 12345}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 6, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": "
-	"\"dscp\"}}, \"right\": {\"range\": [\"lephb\", 3]}}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 7, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\", \"field\": "
-	"\"doff\"}}, \"right\": 5}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": "
-	"\"tcp\", \"field\": \"sequence\"}}, \"right\": 1}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 8, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"udp\", \"field\": "
-	"\"length\"}}, \"right\": 8}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 10, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"icmp\", \"field\": "
-	"\"code\"}}, \"right\": \"port-unreachable\"}}, {\"match\": {\"op\": \"==\", \"left\": "
-	"{\"payload\": {\"protocol\": \"icmp\", \"field\": \"type\"}}, \"right\": {\"set\": "
-	"[\"echo-reply\", \"echo-request\"]}}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": "
-	"{\"protocol\": \"icmp\", \"field\": \"id\"}}, \"right\": 1}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 11, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"icmpv6\", \"field\": "
-	"\"code\"}}, \"right\": 2}}, {\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": "
-	"\"icmpv6\", \"field\": \"mtu\"}}, \"right\": 1280}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 12, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"icmp\", \"field\": "
-	"\"mtu\"}}, \"right\": 1500}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 13, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ether\", \"field\": "
-	"\"saddr\"}}, \"right\": \"02:00:00:00:00:01\"}}, {\"match\": {\"op\": \"==\", \"left\": "
-	"{\"payload\": {\"protocol\": \"ether\", \"field\": \"type\"}}, \"right\": \"8021q\"}}]}}\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 3, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", "
+	"\"field\": \"dscp\"}}, \"right\": {\"set\": [\"af41\", \"ef\"]}}}, {\"match\": {\"op\": "
+	"\"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"ecn\"}}, \"right\": "
+	"\"ce\"}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 4, "
+	"\"expr\": [{\"match\": {\"op\": \"!=\", \"left\": {\"&\": [{\"payload\": {\"protocol\": "
+	"\"ip\", \"field\": \"frag-off\"}}, 8191]}, \"right\": 0}}, {\"match\": {\"op\": \"==\", "
+	"\"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"hdrlength\"}}, \"right\": "
+	"5}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 5, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", "
+	"\"field\": \"dscp\"}}, \"right\": 63}}, {\"match\": {\"op\": \"==\", \"left\": "
+	"{\"payload\": {\"protocol\": \"ip6\", \"field\": \"flowlabel\"}}, \"right\": "
+	"12345}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 6, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", "
+	"\"field\": \"dscp\"}}, \"right\": {\"range\": [\"lephb\", 3]}}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 7, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\", "
+	"\"field\": \"doff\"}}, \"right\": 5}}, {\"match\": {\"op\": \"==\", \"left\": "
+	"{\"payload\": {\"protocol\": \"tcp\", \"field\": \"sequence\"}}, \"right\": 1}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 8, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"udp\", "
+	"\"field\": \"length\"}}, \"right\": 8}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 10, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": "
+	"\"icmp\", \"field\": \"code\"}}, \"right\": \"port-unreachable\"}}, {\"match\": "
+	"{\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"icmp\", \"field\": "
+	"\"type\"}}, \"right\": {\"set\": [\"echo-reply\", \"echo-request\"]}}}, {\"match\": "
+	"{\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"icmp\", \"field\": \"id\"}}, "
+	"\"right\": 1}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 11, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": "
+	"\"icmpv6\", \"field\": \"code\"}}, \"right\": 2}}, {\"match\": {\"op\": \"==\", "
+	"\"left\": {\"payload\": {\"protocol\": \"icmpv6\", \"field\": \"mtu\"}}, \"right\": "
+	"1280}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 12, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": "
+	"\"icmp\", \"field\": \"mtu\"}}, \"right\": 1500}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 13, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": "
+	"\"ether\", \"field\": \"saddr\"}}, \"right\": \"02:00:00:00:00:01\"}}, {\"match\": "
+	"{\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ether\", \"field\": "
+	"\"type\"}}, \"right\": \"8021q\"}}]}}\n"
 	"]}\n";
 
 /* meta and ct keys the same way, in family ip ("ct original saddr" is of IPv4 there; nft
@@ -2701,37 +2710,38 @@ static const char meta_ct_json[] =
 	"{\"nftables\": [\n"
 	"{\"table\": {\"family\": \"ip\", \"name\": \"t\", \"handle\": 1}},\n"
 	"{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"c\", \"handle\": 1}},\n"
-	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 3, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"protocol\"}}, \"right\": {\"set\": "
-	"[\"ip\", \"arp\", \"8021q\", \"ip6\"]}}}]}},\n"
-	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 4, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"priority\"}}, \"right\": "
-	"\"1234:5678\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"cpu\"}}, "
-	"\"right\": {\"range\": [1, 3]}}}]}},\n"
-	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 5, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"iiftype\"}}, \"right\": "
-	"\"ether\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"oiftype\"}}, "
-	"\"right\": 256}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"skuid\"}}, "
-	"\"right\": 1000}}]}},\n"
-	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 6, \"expr\": "
-	"[{\"mangle\": {\"key\": {\"meta\": {\"key\": \"nftrace\"}}, \"value\": 1}}, {\"mangle\": "
-	"{\"key\": {\"meta\": {\"key\": \"priority\"}}, \"value\": \"0:10\"}}]}},\n"
-	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 7, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"direction\"}}, \"right\": "
-	"\"reply\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"protocol\"}}, \"right\": "
-	"\"tcp\"}}]}},\n"
-	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 8, \"expr\": "
-	"[{\"match\": {\"op\": \"<\", \"left\": {\"ct\": {\"key\": \"expiration\"}}, \"right\": 1000}}, "
-	"{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"expiration\"}}, \"right\": "
-	"{\"range\": [1, 2]}}}]}},\n"
-	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 9, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"saddr\", \"dir\": \"original\"}}, "
-	"\"right\": \"10.0.0.1\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"ip "
-	"daddr\", \"dir\": \"reply\"}}, \"right\": \"10.0.0.2\"}}]}},\n"
-	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 10, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, \"right\": \"tcp\"}}, "
-	"{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"proto-src\", \"dir\": \"original\"}}, "
-	"\"right\": 22}}]}}\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 3, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"protocol\"}}, "
+	"\"right\": {\"set\": [\"ip\", \"arp\", \"8021q\", \"ip6\"]}}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 4, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"priority\"}}, "
+	"\"right\": \"1234:5678\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": "
+	"\"cpu\"}}, \"right\": {\"range\": [1, 3]}}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 5, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"iiftype\"}}, "
+	"\"right\": \"ether\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": "
+	"\"oiftype\"}}, \"right\": 256}}, {\"match\": {\"op\": \"==\", \"left\": {\"meta\": "
+	"{\"key\": \"skuid\"}}, \"right\": 1000}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 6, "
+	"\"expr\": [{\"mangle\": {\"key\": {\"meta\": {\"key\": \"nftrace\"}}, \"value\": 1}}, "
+	"{\"mangle\": {\"key\": {\"meta\": {\"key\": \"priority\"}}, \"value\": \"0:10\"}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 7, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"direction\"}}, "
+	"\"right\": \"reply\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": "
+	"\"protocol\"}}, \"right\": \"tcp\"}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 8, "
+	"\"expr\": [{\"match\": {\"op\": \"<\", \"left\": {\"ct\": {\"key\": \"expiration\"}}, "
+	"\"right\": 1000}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": "
+	"\"expiration\"}}, \"right\": {\"range\": [1, 2]}}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 9, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"saddr\", "
+	"\"dir\": \"original\"}}, \"right\": \"10.0.0.1\"}}, {\"match\": {\"op\": \"==\", "
+	"\"left\": {\"ct\": {\"key\": \"ip daddr\", \"dir\": \"reply\"}}, \"right\": "
+	"\"10.0.0.2\"}}]}},\n"
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 10, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"l4proto\"}}, "
+	"\"right\": \"tcp\"}}, {\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": "
+	"\"proto-src\", \"dir\": \"original\"}}, \"right\": 22}}]}}\n"
 	"]}\n";
 
 /* numgen and jhash (an unseeded jhash lists without its seed). */
@@ -2756,26 +2766,26 @@ static const char gen_json[] =
 	"{\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"a\", \"handle\": 1}},\n"
 	"{\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"b\", \"handle\": 2}},\n"
 	"{\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"c\", \"handle\": 3}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 4, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"numgen\": {\"mode\": \"inc\", \"mod\": 2, \"offset\": "
-	"100}}, \"right\": 101}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 6, \"expr\": "
-	"[{\"vmap\": {\"key\": {\"numgen\": {\"mode\": \"random\", \"mod\": 2, \"offset\": 0}}, "
-	"\"data\": {\"set\": [[0, {\"goto\": {\"target\": \"a\"}}], [1, {\"goto\": {\"target\": "
-	"\"b\"}}]]}}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 7, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"jhash\": {\"mod\": 4, \"seed\": 3735928559, "
-	"\"offset\": 10, \"expr\": {\"concat\": [{\"payload\": {\"protocol\": \"ip\", \"field\": "
-	"\"saddr\"}}, {\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}}]}}}, \"right\": "
-	"3}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 8, \"expr\": "
-	"[{\"match\": {\"op\": \"==\", \"left\": {\"&\": [{\"jhash\": {\"mod\": 65536, \"seed\": 1, "
-	"\"expr\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}}}}, 1]}, \"right\": "
-	"1}}]}},\n"
-	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 10, \"expr\": "
-	"[{\"vmap\": {\"key\": {\"jhash\": {\"mod\": 2, \"expr\": {\"payload\": {\"protocol\": \"ip\", "
-	"\"field\": \"saddr\"}}}}, \"data\": {\"set\": [[0, {\"jump\": {\"target\": \"a\"}}], [1, "
-	"{\"jump\": {\"target\": \"b\"}}]]}}}]}}\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 4, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"numgen\": {\"mode\": \"inc\", "
+	"\"mod\": 2, \"offset\": 100}}, \"right\": 101}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 6, "
+	"\"expr\": [{\"vmap\": {\"key\": {\"numgen\": {\"mode\": \"random\", \"mod\": 2, "
+	"\"offset\": 0}}, \"data\": {\"set\": [[0, {\"goto\": {\"target\": \"a\"}}], [1, "
+	"{\"goto\": {\"target\": \"b\"}}]]}}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 7, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"jhash\": {\"mod\": 4, \"seed\": "
+	"3735928559, \"offset\": 10, \"expr\": {\"concat\": [{\"payload\": {\"protocol\": "
+	"\"ip\", \"field\": \"saddr\"}}, {\"payload\": {\"protocol\": \"tcp\", \"field\": "
+	"\"dport\"}}]}}}, \"right\": 3}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 8, "
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"&\": [{\"jhash\": {\"mod\": 65536, "
+	"\"seed\": 1, \"expr\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}}}}, "
+	"1]}, \"right\": 1}}]}},\n"
+	"{\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"handle\": 10, "
+	"\"expr\": [{\"vmap\": {\"key\": {\"jhash\": {\"mod\": 2, \"expr\": {\"payload\": "
+	"{\"protocol\": \"ip\", \"field\": \"saddr\"}}}}, \"data\": {\"set\": [[0, {\"jump\": "
+	"{\"target\": \"a\"}}], [1, {\"jump\": {\"target\": \"b\"}}]]}}}]}}\n"
 	"]}\n";
 
 static void check_listed(const char *text, const char *const *listed, unsigned int n)
@@ -3138,12 +3148,34 @@ static rxs_ruleset_t *nft_load_file(const char *path)
 	return nf;
 }
 
+/* nft-fields.nft is `nft list ruleset` of a set without sets: its rule lines are those of
+ * two tabs that are not a chain's "type". rxsim prints each rule as that line. */
+static void check_as_listed(const rxs_ruleset_t *nf, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	unsigned int i = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "\t\t", 2) || !strncmp(line, "\t\ttype ", 7))
+			continue;
+		if (i >= rxs_ruleset_nft_nrules(nf) || strcmp(nft_rule(nf, i).text, line + 2))
+			fail_msg("rule %u: \"%s\", nft lists \"%s\"", i,
+				 i < rxs_ruleset_nft_nrules(nf) ? nft_rule(nf, i).text : "", line + 2);
+		i++;
+	}
+	fclose(f);
+	assert_int_equal(i, rxs_ruleset_nft_nrules(nf));
+}
+
 static void test_nft_text_and_json(void **state)
 {
 	static const struct {
 		const char *name;
 		unsigned int nrules;
-	} sets[] = { { "nft-filter", 22 }, { "nft-firewalld", 27 } };
+	} sets[] = { { "nft-filter", 22 }, { "nft-firewalld", 27 }, { "nft-fields", 82 } };
 
 	(void)state;
 	for (size_t k = 0; k < ARRAY_SIZE(sets); k++) {
@@ -3156,6 +3188,11 @@ static void test_nft_text_and_json(void **state)
 		b = nft_load_file(path);
 		assert_int_equal(rxs_ruleset_nft_nrules(a), sets[k].nrules);
 		assert_int_equal(rxs_ruleset_nft_nrules(b), rxs_ruleset_nft_nrules(a));
+		if (!strcmp(sets[k].name, "nft-fields")) {
+			snprintf(path, sizeof(path), RXS_SOURCE_DIR "/tests/data/%s.nft",
+				 sets[k].name);
+			check_as_listed(a, path);
+		}
 		for (unsigned int i = 0; i < rxs_ruleset_nft_nrules(a); i++) {
 			struct rxs_nft_rule_info ra = nft_rule(a, i), rb = nft_rule(b, i);
 
@@ -3267,9 +3304,12 @@ static void test_nft_reply_and_output(void **state)
 	skb = make_skb(&a);
 	assert_int_equal(rxs__nf_hook(nf, RXS_NF_INET_LOCAL_OUT, skb, NULL, MS), RXS_NF_ACCEPT);
 	rxs_consume_skb(skb);
-	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++)
-		if (nft_rule(nf, i).pkts != want[i])
-			fail_msg("rule %u: %llu packets", i, (unsigned long long)nft_rule(nf, i).pkts);
+	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++) {
+		uint64_t pkts = nft_rule(nf, i).pkts;
+
+		if (pkts != want[i])
+			fail_msg("rule %u: %llu packets", i, (unsigned long long)pkts);
+	}
 	rxs_ruleset_destroy(nf);
 }
 

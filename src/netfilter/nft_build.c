@@ -26,6 +26,8 @@ const char *const nft_chain_type_names[3] = { "filter", "nat", "route" };
 #define IP6(field, len, dt, boff, bits) PL("ip6", field, len, dt, NFT_BASE_NH, 10, boff, bits)
 #define TH(proto, l4, field, len, dt, boff, bits) \
 	PL(proto, field, len, dt, NFT_BASE_TH, l4, boff, bits)
+/* The other keys: no header of their own. */
+#define K(proto, field, len, dt, json) { proto, field, len, dt, json, NFT_BASE_NONE, 0, 0, 0 }
 
 const struct nft_keydesc nft_keys[NFT_K_N] = {
 	[NFT_K_IP_SADDR] = IP("saddr", 4, NFT_DT_IPV4, 96, 32),
@@ -67,42 +69,42 @@ const struct nft_keydesc nft_keys[NFT_K_N] = {
 	[NFT_K_ETHER_SADDR] = PL("ether", "saddr", 6, NFT_DT_ETHERADDR, NFT_BASE_LL, 0, 48, 48),
 	[NFT_K_ETHER_DADDR] = PL("ether", "daddr", 6, NFT_DT_ETHERADDR, NFT_BASE_LL, 0, 0, 48),
 	[NFT_K_ETHER_TYPE] = PL("ether", "type", 2, NFT_DT_ETHERTYPE, NFT_BASE_LL, 0, 96, 16),
-	[NFT_K_META_L4PROTO] = { "meta", "l4proto", 1, NFT_DT_PROTO, "meta" },
-	[NFT_K_META_IIFNAME] = { "meta", "iifname", 16, NFT_DT_IFNAME, "meta" },
-	[NFT_K_META_IIF] = { "meta", "iif", 16, NFT_DT_IFNAME, "meta" },
-	[NFT_K_META_OIFNAME] = { "meta", "oifname", 16, NFT_DT_IFNAME, "meta" },
-	[NFT_K_META_OIF] = { "meta", "oif", 16, NFT_DT_IFNAME, "meta" },
-	[NFT_K_META_MARK] = { "meta", "mark", 4, NFT_DT_MARK, "meta" },
-	[NFT_K_META_PKTTYPE] = { "meta", "pkttype", 1, NFT_DT_PKTTYPE, "meta" },
-	[NFT_K_META_LENGTH] = { "meta", "length", 4, NFT_DT_INT, "meta" },
-	[NFT_K_META_NFPROTO] = { "meta", "nfproto", 1, NFT_DT_NFPROTO, "meta" },
-	[NFT_K_META_PROTOCOL] = { "meta", "protocol", 2, NFT_DT_ETHERTYPE, "meta" },
-	[NFT_K_META_PRIORITY] = { "meta", "priority", 4, NFT_DT_CLASSID, "meta" },
-	[NFT_K_META_CPU] = { "meta", "cpu", 4, NFT_DT_INT, "meta" },
-	[NFT_K_META_IIFTYPE] = { "meta", "iiftype", 2, NFT_DT_IFTYPE, "meta" },
-	[NFT_K_META_OIFTYPE] = { "meta", "oiftype", 2, NFT_DT_IFTYPE, "meta" },
-	[NFT_K_META_SKUID] = { "meta", "skuid", 4, NFT_DT_UID, "meta" },
-	[NFT_K_META_SKGID] = { "meta", "skgid", 4, NFT_DT_GID, "meta" },
-	[NFT_K_CT_STATE] = { "ct", "state", 4, NFT_DT_CTSTATE, "ct" },
-	[NFT_K_CT_STATUS] = { "ct", "status", 4, NFT_DT_CTSTATUS, "ct" },
-	[NFT_K_CT_MARK] = { "ct", "mark", 4, NFT_DT_MARK, "ct" },
-	[NFT_K_CT_ZONE] = { "ct", "zone", 2, NFT_DT_INT, "ct" },
-	[NFT_K_CT_DIRECTION] = { "ct", "direction", 1, NFT_DT_CTDIR, "ct" },
-	[NFT_K_CT_L3PROTO] = { "ct", "l3proto", 1, NFT_DT_NFPROTO, "ct" },
-	[NFT_K_CT_PROTOCOL] = { "ct", "protocol", 1, NFT_DT_PROTO, "ct" },
-	[NFT_K_CT_EXPIRATION] = { "ct", "expiration", 4, NFT_DT_TIME, "ct" },
-	[NFT_K_CT_ORIG_IP_SADDR] = { "ct", "original ip saddr", 4, NFT_DT_IPV4, "ct" },
-	[NFT_K_CT_ORIG_IP_DADDR] = { "ct", "original ip daddr", 4, NFT_DT_IPV4, "ct" },
-	[NFT_K_CT_ORIG_IP6_SADDR] = { "ct", "original ip6 saddr", 16, NFT_DT_IPV6, "ct" },
-	[NFT_K_CT_ORIG_IP6_DADDR] = { "ct", "original ip6 daddr", 16, NFT_DT_IPV6, "ct" },
-	[NFT_K_CT_ORIG_PROTO_SRC] = { "ct", "original proto-src", 2, NFT_DT_SERVICE, "ct" },
-	[NFT_K_CT_ORIG_PROTO_DST] = { "ct", "original proto-dst", 2, NFT_DT_SERVICE, "ct" },
-	[NFT_K_CT_REPLY_IP_SADDR] = { "ct", "reply ip saddr", 4, NFT_DT_IPV4, "ct" },
-	[NFT_K_CT_REPLY_IP_DADDR] = { "ct", "reply ip daddr", 4, NFT_DT_IPV4, "ct" },
-	[NFT_K_CT_REPLY_IP6_SADDR] = { "ct", "reply ip6 saddr", 16, NFT_DT_IPV6, "ct" },
-	[NFT_K_CT_REPLY_IP6_DADDR] = { "ct", "reply ip6 daddr", 16, NFT_DT_IPV6, "ct" },
-	[NFT_K_CT_REPLY_PROTO_SRC] = { "ct", "reply proto-src", 2, NFT_DT_SERVICE, "ct" },
-	[NFT_K_CT_REPLY_PROTO_DST] = { "ct", "reply proto-dst", 2, NFT_DT_SERVICE, "ct" },
+	[NFT_K_META_L4PROTO] = K("meta", "l4proto", 1, NFT_DT_PROTO, "meta"),
+	[NFT_K_META_IIFNAME] = K("meta", "iifname", 16, NFT_DT_IFNAME, "meta"),
+	[NFT_K_META_IIF] = K("meta", "iif", 16, NFT_DT_IFNAME, "meta"),
+	[NFT_K_META_OIFNAME] = K("meta", "oifname", 16, NFT_DT_IFNAME, "meta"),
+	[NFT_K_META_OIF] = K("meta", "oif", 16, NFT_DT_IFNAME, "meta"),
+	[NFT_K_META_MARK] = K("meta", "mark", 4, NFT_DT_MARK, "meta"),
+	[NFT_K_META_PKTTYPE] = K("meta", "pkttype", 1, NFT_DT_PKTTYPE, "meta"),
+	[NFT_K_META_LENGTH] = K("meta", "length", 4, NFT_DT_INT, "meta"),
+	[NFT_K_META_NFPROTO] = K("meta", "nfproto", 1, NFT_DT_NFPROTO, "meta"),
+	[NFT_K_META_PROTOCOL] = K("meta", "protocol", 2, NFT_DT_ETHERTYPE, "meta"),
+	[NFT_K_META_PRIORITY] = K("meta", "priority", 4, NFT_DT_CLASSID, "meta"),
+	[NFT_K_META_CPU] = K("meta", "cpu", 4, NFT_DT_INT, "meta"),
+	[NFT_K_META_IIFTYPE] = K("meta", "iiftype", 2, NFT_DT_IFTYPE, "meta"),
+	[NFT_K_META_OIFTYPE] = K("meta", "oiftype", 2, NFT_DT_IFTYPE, "meta"),
+	[NFT_K_META_SKUID] = K("meta", "skuid", 4, NFT_DT_UID, "meta"),
+	[NFT_K_META_SKGID] = K("meta", "skgid", 4, NFT_DT_GID, "meta"),
+	[NFT_K_CT_STATE] = K("ct", "state", 4, NFT_DT_CTSTATE, "ct"),
+	[NFT_K_CT_STATUS] = K("ct", "status", 4, NFT_DT_CTSTATUS, "ct"),
+	[NFT_K_CT_MARK] = K("ct", "mark", 4, NFT_DT_MARK, "ct"),
+	[NFT_K_CT_ZONE] = K("ct", "zone", 2, NFT_DT_INT, "ct"),
+	[NFT_K_CT_DIRECTION] = K("ct", "direction", 1, NFT_DT_CTDIR, "ct"),
+	[NFT_K_CT_L3PROTO] = K("ct", "l3proto", 1, NFT_DT_NFPROTO, "ct"),
+	[NFT_K_CT_PROTOCOL] = K("ct", "protocol", 1, NFT_DT_PROTO, "ct"),
+	[NFT_K_CT_EXPIRATION] = K("ct", "expiration", 4, NFT_DT_TIME, "ct"),
+	[NFT_K_CT_ORIG_IP_SADDR] = K("ct", "original ip saddr", 4, NFT_DT_IPV4, "ct"),
+	[NFT_K_CT_ORIG_IP_DADDR] = K("ct", "original ip daddr", 4, NFT_DT_IPV4, "ct"),
+	[NFT_K_CT_ORIG_IP6_SADDR] = K("ct", "original ip6 saddr", 16, NFT_DT_IPV6, "ct"),
+	[NFT_K_CT_ORIG_IP6_DADDR] = K("ct", "original ip6 daddr", 16, NFT_DT_IPV6, "ct"),
+	[NFT_K_CT_ORIG_PROTO_SRC] = K("ct", "original proto-src", 2, NFT_DT_SERVICE, "ct"),
+	[NFT_K_CT_ORIG_PROTO_DST] = K("ct", "original proto-dst", 2, NFT_DT_SERVICE, "ct"),
+	[NFT_K_CT_REPLY_IP_SADDR] = K("ct", "reply ip saddr", 4, NFT_DT_IPV4, "ct"),
+	[NFT_K_CT_REPLY_IP_DADDR] = K("ct", "reply ip daddr", 4, NFT_DT_IPV4, "ct"),
+	[NFT_K_CT_REPLY_IP6_SADDR] = K("ct", "reply ip6 saddr", 16, NFT_DT_IPV6, "ct"),
+	[NFT_K_CT_REPLY_IP6_DADDR] = K("ct", "reply ip6 daddr", 16, NFT_DT_IPV6, "ct"),
+	[NFT_K_CT_REPLY_PROTO_SRC] = K("ct", "reply proto-src", 2, NFT_DT_SERVICE, "ct"),
+	[NFT_K_CT_REPLY_PROTO_DST] = K("ct", "reply proto-dst", 2, NFT_DT_SERVICE, "ct"),
 	[NFT_K_ICMP_TYPE] = TH("icmp", 1, "type", 1, NFT_DT_ICMP, 0, 8),
 	[NFT_K_ICMP_CODE] = TH("icmp", 1, "code", 1, NFT_DT_ICMPCODE, 8, 8),
 	[NFT_K_ICMP_CHECKSUM] = TH("icmp", 1, "checksum", 2, NFT_DT_INT, 16, 16),
@@ -116,18 +118,19 @@ const struct nft_keydesc nft_keys[NFT_K_N] = {
 	[NFT_K_ICMPV6_ID] = TH("icmpv6", 58, "id", 2, NFT_DT_INT, 32, 16),
 	[NFT_K_ICMPV6_SEQUENCE] = TH("icmpv6", 58, "sequence", 2, NFT_DT_INT, 48, 16),
 	[NFT_K_ICMPV6_MTU] = TH("icmpv6", 58, "mtu", 4, NFT_DT_INT, 32, 32),
-	[NFT_K_FIB_DADDR_TYPE] = { "fib", "daddr type", 4, NFT_DT_FIBTYPE, "fib" },
-	[NFT_K_FIB_SADDR_TYPE] = { "fib", "saddr type", 4, NFT_DT_FIBTYPE, "fib" },
-	[NFT_K_FIB_DADDR_OIF] = { "fib", "daddr oif", 16, NFT_DT_FIBOIF, "fib" },
-	[NFT_K_FIB_SADDR_OIF] = { "fib", "saddr oif", 16, NFT_DT_FIBOIF, "fib" },
-	[NFT_K_NUMGEN_INC] = { "numgen", "inc", 4, NFT_DT_INT, "numgen" },
-	[NFT_K_NUMGEN_RANDOM] = { "numgen", "random", 4, NFT_DT_INT, "numgen" },
-	[NFT_K_JHASH] = { "jhash", "", 4, NFT_DT_INT, "jhash" },
+	[NFT_K_FIB_DADDR_TYPE] = K("fib", "daddr type", 4, NFT_DT_FIBTYPE, "fib"),
+	[NFT_K_FIB_SADDR_TYPE] = K("fib", "saddr type", 4, NFT_DT_FIBTYPE, "fib"),
+	[NFT_K_FIB_DADDR_OIF] = K("fib", "daddr oif", 16, NFT_DT_FIBOIF, "fib"),
+	[NFT_K_FIB_SADDR_OIF] = K("fib", "saddr oif", 16, NFT_DT_FIBOIF, "fib"),
+	[NFT_K_NUMGEN_INC] = K("numgen", "inc", 4, NFT_DT_INT, "numgen"),
+	[NFT_K_NUMGEN_RANDOM] = K("numgen", "random", 4, NFT_DT_INT, "numgen"),
+	[NFT_K_JHASH] = K("jhash", "", 4, NFT_DT_INT, "jhash"),
 };
 #undef PL
 #undef IP
 #undef IP6
 #undef TH
+#undef K
 
 const char *const nft_dtype_names[NFT_DT_N] = {
 	[NFT_DT_IPV4] = "ipv4_addr", [NFT_DT_IPV6] = "ipv6_addr",
@@ -345,8 +348,10 @@ int rxs__nft_fib_key(const char *const *flags, unsigned int nflags, const char *
 
 const char *rxs__nft_gen_init(struct nft_gen *g, int kind)
 {
-	if (kind == NFT_K_JHASH ? g->mod <= 1 : !g->mod)
-		return kind == NFT_K_JHASH ? "a jhash's mod is at least 2" : "numgen's mod is not 0";
+	if (kind == NFT_K_JHASH && g->mod <= 1)
+		return "a jhash's mod is at least 2";
+	if (!g->mod)
+		return "numgen's mod is not 0";
 	if (g->offset + g->mod - 1 < g->offset)
 		return "offset + mod overflows 32 bits";
 	/* nft_ng_inc_init(): the first packet gets 0 */

@@ -239,6 +239,7 @@ static bool load_ct_key(const struct nf_hook_ctx *x, int k, uint8_t *out)
 	const struct nf_tuple *t;
 	uint16_t port;
 	uint8_t dir;
+	bool src;
 
 	c = rxs__nf_ct_get(x->nf, &dir);
 	if (!c)
@@ -255,7 +256,8 @@ static bool load_ct_key(const struct nf_hook_ctx *x, int k, uint8_t *out)
 		out[0] = t->proto;
 		return true;
 	case NFT_K_CT_EXPIRATION:
-		put32(out, (uint32_t)(c->expires > x->now_ns ? (c->expires - x->now_ns) / 1000000 : 0));
+		put32(out, c->expires > x->now_ns ? (uint32_t)((c->expires - x->now_ns) / 1000000)
+						  : 0);
 		return true;
 	case NFT_K_CT_ORIG_IP_SADDR:
 	case NFT_K_CT_ORIG_IP_DADDR:
@@ -267,9 +269,10 @@ static bool load_ct_key(const struct nf_hook_ctx *x, int k, uint8_t *out)
 	case NFT_K_CT_ORIG_IP6_DADDR:
 		if (!t->v6)
 			return false;
+		src = f == NFT_K_CT_ORIG_IP6_SADDR;
 		for (unsigned int i = 0; i < 3; i++)
-			put32(out + 4 * i, f == NFT_K_CT_ORIG_IP6_SADDR ? t->src_hi[i] : t->dst_hi[i]);
-		put32(out + 12, f == NFT_K_CT_ORIG_IP6_SADDR ? t->src : t->dst);
+			put32(out + 4 * i, src ? t->src_hi[i] : t->dst_hi[i]);
+		put32(out + 12, src ? t->src : t->dst);
 		return true;
 	default:
 		/* proto-src, proto-dst: the tuple's ports; ICMP's id, and its type and code */

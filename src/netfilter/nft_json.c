@@ -437,16 +437,15 @@ static int match_of(struct jctx *c, struct nft_stmt *s, json_t *m)
 	uint8_t dts[NFT_CONCAT_MAX], lens[NFT_CONCAT_MAX];
 	bool in_op = json_is_string(op) && !strcmp(json_string_value(op), "in");
 	int o = json_is_string(op) ? rxs__nft_lookup(json_string_value(op), ops, 6) : 0;
-	int nkeys;
+	bool masked = lk && !strcmp(lk, "&");
+	/* the key: left, or the first operand of {"&": [key, mask]} */
+	json_t *kx = !masked ? left : json_is_array(in) && json_array_size(in) == 2
+					      ? json_array_get(in, 0) : NULL;
+	uint8_t gk = 0;
+	int nkeys, is_gen;
 
 	if (!right || !left || (o < 0 && !in_op))
 		return jfail(c, "a match needs left, right and a known op");
-	bool masked = lk && !strcmp(lk, "&");
-	json_t *kx = !masked ? left : json_is_array(in) && json_array_size(in) == 2
-					      ? json_array_get(in, 0) : NULL;
-	uint8_t gk;
-	int is_gen;
-
 	s->kind = NFT_S_MATCH;
 	s->u.m.set = -1;
 	is_gen = kx ? gen_of(c, kx, &s->u.m.gen, &gk) : 0;

@@ -400,10 +400,11 @@ static int parse_elements(struct nft_parser *p, struct nft_set *s, const uint8_t
 
 /* ---- keys ---- */
 
-static const char *const key_words[] = { "ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp",
-					 "icmpv6", "ether", "fib", "iifname", "iif", "oifname", "oif", "mark",
-					 "l4proto", "pkttype", "nfproto", "iiftype", "oiftype", "skuid",
-					 "skgid", "cpu" };
+static const char *const key_words[] = {
+	"ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp", "icmpv6", "ether", "fib", "iifname",
+	"iif", "oifname", "oif", "mark", "l4proto", "pkttype", "nfproto", "iiftype", "oiftype",
+	"skuid", "skgid", "cpu",
+};
 
 /* meta's keys that nft reads without "meta" (its meta_key_unqualified, and l4proto and
  * nfproto as rxsim always read them). */
@@ -412,9 +413,9 @@ static const char *const meta_unqualified[] = { "iifname", "iif", "oifname", "oi
 						"oiftype", "skuid", "skgid", "cpu" };
 
 static const char *const stmt_words[] = {
-	"ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp", "icmpv6", "ether", "fib", "iifname", "iif",
-	"oifname", "oif", "mark", "l4proto", "pkttype", "nfproto", "iiftype", "oiftype", "skuid",
-	"skgid", "cpu", "numgen", "jhash", "counter", "limit", "quota", "log", "notrack",
+	"ip", "ip6", "tcp", "udp", "th", "meta", "ct", "icmp", "icmpv6", "ether", "fib", "iifname",
+	"iif", "oifname", "oif", "mark", "l4proto", "pkttype", "nfproto", "iiftype", "oiftype",
+	"skuid", "skgid", "cpu", "numgen", "jhash", "counter", "limit", "quota", "log", "notrack",
 	"reject", "accept", "drop", "continue", "return", "jump", "goto", "update", "add",
 	"dnat", "snat", "masquerade", "redirect", "comment",
 };
@@ -618,11 +619,14 @@ static int parse_gen(struct nft_parser *p, struct nft_gen *g)
 		if (n < 0)
 			return -1;
 		g->nkeys = (uint8_t)n;
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
+			const struct nft_keydesc *d = &nft_keys[g->keys[i]];
+
 			if (!rxs__nft_jhash_key_ok(g->keys[i]))
 				return fail_at(p, m, "jhash of '%s %s' is not supported (only keys "
-					       "the kernel holds in network order)",
-					       nft_keys[g->keys[i]].proto, nft_keys[g->keys[i]].field), -1;
+					       "the kernel holds in network order)", d->proto,
+					       d->field), -1;
+		}
 		k = NFT_K_JHASH;
 	}
 	t = next(p);
