@@ -2528,6 +2528,10 @@ static const struct {
 	{ __LINE__, "meta skuid 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
 	{ __LINE__, "meta skgid != 0 drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
 	{ __LINE__, "meta nftrace set 1", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 1 },
+	/* a ct key of a map, or of jhash's input, needs conntrack as a match's does */
+	{ __LINE__, "ct state vmap { new : drop }", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "jhash ct original ip saddr mod 2 0-1 drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP,
+	  1 },
 	/* ct: the new connection's direction, family, protocol, timeout and tuples */
 	{ __LINE__, "ct direction original drop", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "ct direction reply drop", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },

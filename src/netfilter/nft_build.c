@@ -1074,6 +1074,16 @@ static int check_nat(struct nft_ruleset *n, const struct nft_rule *r, struct nft
 	return 0;
 }
 
+static bool keys_use_ct(const uint8_t *keys, unsigned int n, const struct nft_gen *g)
+{
+	for (unsigned int k = 0; k < n; k++)
+		if (!strcmp(nft_keys[keys[k]].proto, "ct"))
+			return true;
+	return g && keys_use_ct(g->keys, g->nkeys, NULL);
+}
+
+/* Whether a rule reads or sets conntrack state: a ct key of a match, a map, a set's update
+ * or jhash's input, or a statement on the connection. */
 static bool rule_uses_ct(const struct nft_rule *r)
 {
 	for (unsigned int j = 0; j < r->nstmts; j++) {
@@ -1084,9 +1094,14 @@ static bool rule_uses_ct(const struct nft_rule *r)
 			return true;
 		if ((s->kind == NFT_S_META_MARK_SET) && s->u.mark.key == NFT_K_CT_MARK)
 			return true;
-		for (unsigned int k = 0; s->kind == NFT_S_MATCH && k < s->u.m.nkeys; k++)
-			if (!strcmp(nft_keys[s->u.m.keys[k]].proto, "ct"))
-				return true;
+		if (s->kind == NFT_S_MATCH && keys_use_ct(s->u.m.keys, s->u.m.nkeys, s->u.m.gen))
+			return true;
+		if (s->kind == NFT_S_VMAP &&
+		    keys_use_ct(s->u.vmap.keys, s->u.vmap.nkeys, s->u.vmap.gen))
+			return true;
+		if ((s->kind == NFT_S_SET_ADD || s->kind == NFT_S_SET_UPDATE) &&
+		    keys_use_ct(s->u.dyn.keys, s->u.dyn.nkeys, NULL))
+			return true;
 	}
 	return false;
 }
