@@ -81,6 +81,9 @@ static const struct {
 	/* A netdev ingress chain: after the taps, before IP. */
 	{ __LINE__, OWN, "nft-ingress", NULL, NULL },
 	{ __LINE__, OWN, "nft-ingress", "scenario-nft-json.yaml", NULL },
+	/* Header fields, meta and ct keys, numgen and jhash, each rule counting (nft-fields). */
+	{ __LINE__, OWN, "nft-fields", NULL, NULL },
+	{ __LINE__, OWN, "nft-fields", "scenario-nft-json.yaml", NULL },
 	/* A verdict map jumping to chains with a quota and a byte-rate limit. */
 	{ __LINE__, OWN, "nft-quota-bytes", NULL, NULL },
 	{ __LINE__, OWN, "nft-quota-bytes", "scenario-nft-json.yaml", NULL },

@@ -238,6 +238,7 @@ static bool load_ct_key(const struct nf_hook_ctx *x, int k, uint8_t *out)
 	const struct nf_conn *c;
 	const struct nf_tuple *t;
 	uint16_t port;
+	uint32_t st;
 	uint8_t dir;
 	bool src;
 
@@ -256,8 +257,16 @@ static bool load_ct_key(const struct nf_hook_ctx *x, int k, uint8_t *out)
 		out[0] = t->proto;
 		return true;
 	case NFT_K_CT_EXPIRATION:
-		put32(out, c->expires > x->now_ns ? (uint32_t)((c->expires - x->now_ns) / 1000000)
-						  : 0);
+		/* nf_ct_expires() less the clock: an entry not yet confirmed holds its timeout
+		 * relative to nothing (__nf_ct_refresh_acct()), below the clock of a host up
+		 * for more than a few minutes, so a new connection's first packet reads 0 (as
+		 * the oracle case nft-fields shows). */
+		if (!rxs__nf_ct_status(x->nf, &st) || !(st & IPS_CONFIRMED))
+			st = 0;
+		else
+			st = c->expires > x->now_ns ? (uint32_t)((c->expires - x->now_ns) / 1000000)
+						    : 0;
+		put32(out, st);
 		return true;
 	case NFT_K_CT_ORIG_IP_SADDR:
 	case NFT_K_CT_ORIG_IP_DADDR:
