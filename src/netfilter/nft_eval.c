@@ -7,7 +7,8 @@
  * does not; return, or the end of a regular chain, pops; with the stack empty the base
  * chain's policy decides. The key loads follow nft_payload.c, nft_meta.c, nft_ct.c and
  * nft_fib.c: a transport field of a later fragment, a field past the packet's end, or a ct
- * key other than the state of a packet without a connection breaks the rule.
+ * key other than the state of a packet without a connection breaks the rule. numgen and
+ * jhash compute their number as nft_numgen.c and nft_hash.c do.
  */
 #include <errno.h>
 #include <string.h>
