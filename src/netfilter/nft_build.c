@@ -1043,6 +1043,61 @@ static int check_set(const struct nft_ruleset *n, const struct nft_rule *r,
 	return 0;
 }
 
+/* A value of bit field @k ("ip version") within its width, as nft checks it ("Value 16
+ * exceeds valid range 0-15"); other keys need nothing. */
+static int check_width(int k, const uint8_t *lo, const uint8_t *hi, const struct nft_rule *r,
+		       struct nft_err *e)
+{
+	const struct nft_keydesc *d = &nft_keys[k];
+	uint64_t a = 0, b = 0, max = (1ull << d->bits) - 1;
+
+	if (!rxs__nft_bitfield(k))
+		return 0;
+	for (unsigned int i = 0; i < d->len; i++) {
+		a = a << 8 | lo[i];
+		b = b << 8 | hi[i];
+	}
+	if (a <= max && b <= max)
+		return 0;
+	return rxs__nft_fail(e, r->line, r->col, "value %llu exceeds the range of '%s %s' (0-%llu)",
+			     (unsigned long long)(a > max ? a : b), d->proto, d->field,
+			     (unsigned long long)max);
+}
+
+/* The values a statement compares with, or its anonymous set's elements, within the widths
+ * of its bit fields. */
+static int check_widths(const struct nft_ruleset *n, const struct nft_rule *r,
+			const struct nft_stmt *s, struct nft_err *e)
+{
+	const struct nft_set *set = NULL;
+	unsigned int off = 0;
+
+	if (s->kind == NFT_S_MATCH && s->u.m.op != NFT_OP_LOOKUP) {
+		for (unsigned int k = 0; k < s->u.m.nkeys; k++) {
+			const uint8_t *hi = s->u.m.op == NFT_OP_RANGE ? s->u.m.hi.b : s->u.m.v.b;
+
+			if (check_width(s->u.m.keys[k], s->u.m.v.b + off, hi + off, r, e))
+				return e->rc;
+			off += nft_keys[s->u.m.keys[k]].len;
+		}
+		return 0;
+	}
+	if (s->kind == NFT_S_MATCH)
+		set = &n->sets[s->u.m.set];
+	else if (s->kind == NFT_S_VMAP)
+		set = &n->sets[s->u.vmap.set];
+	for (unsigned int i = 0; set && set->anon && i < set->nelems; i++) {
+		off = 0;
+		for (unsigned int k = 0; k < set->nkeys && set->typeof_key[k] >= 0; k++) {
+			if (check_width(set->typeof_key[k], set->elems[i].lo.b + off,
+					set->elems[i].hi.b + off, r, e))
+				return e->rc;
+			off += nft_keys[set->typeof_key[k]].len;
+		}
+	}
+	return 0;
+}
+
 /* A NAT statement: its range parsed, in a nat chain (nft_nat_validate(): dnat and redirect
  * at prerouting and output, snat at postrouting and input, masquerade at postrouting). */
 static int check_nat(struct nft_ruleset *n, const struct nft_rule *r, struct nft_stmt *s,
@@ -1117,7 +1172,7 @@ static int finish_rules(struct nft_ruleset *n, struct nft_err *e)
 
 			if (s->kind == NFT_S_VERDICT && resolve(n, &s->u.verdict, table, r, e))
 				return e->rc;
-			if (check_set(n, r, s, e))
+			if (check_set(n, r, s, e) || check_widths(n, r, s, e))
 				return e->rc;
 			if (s->kind == NFT_S_NAT && check_nat(n, r, s, e))
 				return e->rc;
