@@ -1049,10 +1049,11 @@ static int check_width(int k, const uint8_t *lo, const uint8_t *hi, const struct
 		       struct nft_err *e)
 {
 	const struct nft_keydesc *d = &nft_keys[k];
-	uint64_t a = 0, b = 0, max = (1ull << d->bits) - 1;
+	uint64_t a = 0, b = 0, max;
 
 	if (!rxs__nft_bitfield(k))
 		return 0;
+	max = (1ull << d->bits) - 1;	/* a bit field is 20 bits at most */
 	for (unsigned int i = 0; i < d->len; i++) {
 		a = a << 8 | lo[i];
 		b = b << 8 | hi[i];
