@@ -566,13 +566,17 @@ static char *sb_take(struct sbuf *b)
  * rule matches the type, or another echo field, before; NULL when it has none. */
 static const char *echo_dep(const struct nft_rule *r, unsigned int i)
 {
+	/* the echo fields, then the types */
 	static const uint8_t fields[] = { NFT_K_ICMP_ID, NFT_K_ICMP_SEQUENCE, NFT_K_ICMPV6_ID,
 					  NFT_K_ICMPV6_SEQUENCE, NFT_K_ICMP_TYPE,
 					  NFT_K_ICMPV6_TYPE };
 	const struct nft_stmt *s = &r->stmts[i];
-	uint8_t k = s->u.m.keys[0];
+	uint8_t k;
 
-	if (s->kind != NFT_S_MATCH || s->u.m.nkeys != 1 || !memchr(fields, k, 4))
+	if (s->kind != NFT_S_MATCH || s->u.m.nkeys != 1)
+		return NULL;
+	k = s->u.m.keys[0];
+	if (!memchr(fields, k, sizeof(fields) - 2))
 		return NULL;
 	for (unsigned int j = 0; j < i; j++)
 		if (r->stmts[j].kind == NFT_S_MATCH && r->stmts[j].u.m.nkeys == 1 &&
