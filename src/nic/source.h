@@ -59,7 +59,6 @@ struct rxs_source {
 	struct rxs__source_win win;
 };
 
-
 /* @src's progress through its file: 0, or -ENOTSUP when it has no file or no known size. */
 int rxs__source_progress(const rxs_source_t *src, uint64_t *done, uint64_t *total);
 
@@ -69,7 +68,6 @@ const char *rxs__source_format(const rxs_source_t *src, int *linktype);
 
 /* "<name> (<n>)" for @lt, from pcap_datalink_val_to_name(), into @buf. */
 const char *rxs__linktype_name(uint32_t lt, char *buf, size_t len);
-
 
 /* Apply @src's `checksums` setting to @f (csum.c): may move the frame into src->buf and
  * counts what it changed in src->stats. */
