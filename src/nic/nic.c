@@ -409,10 +409,43 @@ dma_to_ring(struct rxs_rx_queue *rxq, const struct rxs_frame *f, uint64_t t, uin
 	return 0;
 }
 
+/*
+ * nic_classify() of the common frame -- untagged IPv4 without options, not a fragment, to
+ * the NIC's own MAC, whole and of a length it takes -- from its addresses (and ports) and
+ * the Toeplitz tables in a few loads, as rxs__flow_hash_tab() would hash it: false for any
+ * other frame. Every frame an engine reads is classified (a threaded CPU reader's also those
+ * it passes over to another CPU), so the general way's call and dissector are kept for the
+ * others.
+ */
+static RXS_ALWAYS_INLINE bool
+nic_classify_plain(const struct rxs_netdev *dev, const struct rxs_frame *f,
+		   struct rxs_nic_class *c)
+{
+	const uint8_t *p = f->data;
+	uint32_t hash;
+
+	if (f->flags || f->len < ETH_HLEN + 20 + 4 || f->wire_len > dev->cfg.mtu + ETH_HLEN + 8 ||
+	    memcmp(p, dev->cfg.mac, 6) || p[12] != 0x08 || p[13] != 0 || p[14] != 0x45 ||
+	    (rxs__get_be16(p + 20) & 0x3fff))
+		return false;
+	hash = rxs__toeplitz4(dev->rss_tab, 0, p + 26) ^ rxs__toeplitz4(dev->rss_tab, 4, p + 30);
+	/* TCP's ports; UDP's too for the flow dissector's hash (veth, lo) or rss.udp_4tuple */
+	if (p[23] == 6 || (p[23] == 17 && (dev->cfg.driver != RXS_DRIVER_GENERIC ||
+					   dev->cfg.rss_udp_4tuple)))
+		hash ^= rxs__toeplitz4(dev->rss_tab, 8, p + 34);
+	c->bad_len = false;
+	c->pkt_type = RXS_PACKET_HOST;
+	c->hash = hash;
+	c->queue = (int)rxs__rss_queue(dev, hash);
+	return true;
+}
+
 /* Inlined into both the virtual engine's arrival and the threaded engine's entry points. */
 static RXS_ALWAYS_INLINE void
 nic_classify(const struct rxs_netdev *dev, const struct rxs_frame *f, struct rxs_nic_class *c)
 {
+	if (likely(nic_classify_plain(dev, f, c)))
+		return;
 	/* Runt (no Ethernet header) or longer than MTU + header + two VLAN tags. */
 	c->bad_len = (f->flags & RXS_FRAME_F_LINK_TRUNC) || f->len < ETH_HLEN ||
 		     f->wire_len > dev->cfg.mtu + ETH_HLEN + 8;

@@ -11,12 +11,6 @@
 
 #define ETH_HLEN 14
 
-/* What the 4 bytes at @in contribute at input position @pos. */
-static inline uint32_t toeplitz4(const uint32_t (*tab)[256], unsigned int pos, const uint8_t *in)
-{
-	return tab[pos][in[0]] ^ tab[pos + 1][in[1]] ^ tab[pos + 2][in[2]] ^ tab[pos + 3][in[3]];
-}
-
 uint32_t rxs__flow_hash_tab(const uint32_t (*tab)[256], const uint8_t *p, uint32_t len,
 			    bool udp_ports)
 {
@@ -32,20 +26,20 @@ uint32_t rxs__flow_hash_tab(const uint32_t (*tab)[256], const uint8_t *p, uint32
 	if (type == 0x0800 && len >= 20 && (p[0] >> 4) == 4) {
 		ihl = (p[0] & 15u) * 4;
 		proto = p[9];
-		hash = toeplitz4(tab, 0, p + 12) ^ toeplitz4(tab, 4, p + 16);
+		hash = rxs__toeplitz4(tab, 0, p + 12) ^ rxs__toeplitz4(tab, 4, p + 16);
 		n = 8;
 		if (ihl >= 20 && len >= ihl + 4 && !(rxs__get_be16(p + 6) & 0x3fff))
 			l4 = ihl;
 	} else if (type == 0x86dd && len >= 40) {
 		proto = p[6];
 		for (n = 0; n < 32; n += 4)
-			hash ^= toeplitz4(tab, n, p + 8 + n);
+			hash ^= rxs__toeplitz4(tab, n, p + 8 + n);
 		if (len >= 44)
 			l4 = 40;
 	} else {
 		return 0;
 	}
 	if (l4 && (proto == 6 || (proto == 17 && udp_ports)))
-		hash ^= toeplitz4(tab, n, p + l4);
+		hash ^= rxs__toeplitz4(tab, n, p + l4);
 	return hash;
 }

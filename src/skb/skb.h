@@ -250,6 +250,13 @@ const char *rxs__drop_location(const struct rxs_sk_buff *skb, enum rxs_drop_reas
 
 #define RXS_FLOW_INPUT_MAX 36	/* IPv6 addresses and ports: the longest hash input */
 
+/* What the 4 input bytes at @in contribute at input position @pos, under key table @tab. */
+static inline uint32_t rxs__toeplitz4(const uint32_t (*tab)[256], unsigned int pos,
+				      const uint8_t *in)
+{
+	return tab[pos][in[0]] ^ tab[pos + 1][in[1]] ^ tab[pos + 2][in[2]] ^ tab[pos + 3][in[3]];
+}
+
 /* Toeplitz under @tab over the addresses of the IPv4 or IPv6 packet in Ethernet @frame, and
  * its ports for TCP (and for UDP when @udp_ports); 0 for anything else: what a NIC hashes
  * for RSS, and what skb_get_hash() hashes when the NIC gave no ports. @tab is a key
