@@ -34,7 +34,7 @@ void rxs__host_fail(struct rxs_host *h, int err, const char *msg)
 	rxs__lock_release(&h->sim->error_lock);
 }
 
-static void source_fail(struct rxs_host *h, struct rxs_traffic *tr)
+void rxs__traffic_fail(struct rxs_host *h, struct rxs_traffic *tr)
 {
 	rxs__host_fail(h, RXS_EPCAP, rxs_source_errmsg(tr->src));
 	tr->has_frame = false;
@@ -125,9 +125,7 @@ static void learn_own(struct rxs_host *h, const uint8_t *p, uint32_t len, uint64
 	}
 }
 
-/* A frame from the host's own MAC, or any frame on lo: learn from it. Out of line, so the
- * test of every frame in own_frame() saves no registers for this. */
-static RXS_NOINLINE bool own_frame_learn(struct rxs_host *h, struct rxs_traffic *tr, bool lo)
+RXS_NOINLINE bool rxs__own_frame_learn(struct rxs_host *h, struct rxs_traffic *tr, bool lo)
 {
 	const struct rxs_frame *f = &tr->frame;
 
@@ -142,19 +140,6 @@ static RXS_NOINLINE bool own_frame_learn(struct rxs_host *h, struct rxs_traffic 
 	/* A shadow reader waits for its first reader to have learned this far. */
 	__atomic_store_n(&tr->own_last, f->number, __ATOMIC_RELEASE);
 	return true;
-}
-
-/* Frames the host itself sent (its own source MAC) are in two-way captures: they are not
- * received, but a SYN-ACK among them tells which ISN the real host chose, and a connected
- * socket's segments when it connected and how far it sent. */
-static RXS_ALWAYS_INLINE bool own_frame(struct rxs_host *h, struct rxs_traffic *tr)
-{
-	const struct rxs_frame *f = &tr->frame;
-	bool lo = tr->dev->cfg.driver == RXS_DRIVER_LOOPBACK;
-
-	if (f->len < 14 || (!lo && memcmp(f->data + 6, tr->dev->cfg.mac, 6)))
-		return false;
-	return own_frame_learn(h, tr, lo);
 }
 
 /* Find the source whose frame comes first (the lowest index among equals) and remember it:
@@ -179,53 +164,15 @@ static RXS_ALWAYS_INLINE void next_source_update(struct rxs_host *h)
 	h->next_arrival = best ? best->next_ns : UINT64_MAX;
 }
 
-/* Inlined into the virtual engine's advance, which runs it once a frame. */
-static RXS_ALWAYS_INLINE void source_read(struct rxs_host *h, struct rxs_traffic *tr)
-{
-	int rc;
-	uint64_t rel;
-
-	while ((rc = rxs__source_next_inline(tr->src, &tr->frame)) > 0 && own_frame(h, tr))
-		tr->own_frames++;
-	if (unlikely(rc <= 0)) {
-		if (rc < 0 && !tr->shadow)	/* its first reader says so */
-			source_fail(h, tr);
-		tr->has_frame = false;
-		return;
-	}
-	tr->has_frame = true;
-	if (unlikely(!tr->started)) {
-		tr->started = true;
-		tr->first_ts = tr->frame.ts_ns;
-		/* The host's clock for the output path: the first source's capture, as
-		 * rxs_host_capture_time() says. */
-		if (tr == &h->sim->traffic[0] && tr->cfg.kind == RXS_TRAFFIC_PCAP) {
-			h->capture_offset = tr->first_ts - tr->cfg.start_ns;
-			h->capture_clock = true;
-		}
-	}
-	if (likely(tr->plain_time)) {
-		rel = tr->frame.ts_ns - tr->first_ts;	/* the source keeps timestamps monotonic */
-	} else if (tr->cfg.rate_pps > 0) {
-		rel = (uint64_t)((double)tr->count * 1e9 / tr->cfg.rate_pps);
-	} else {
-		rel = tr->frame.ts_ns - tr->first_ts;
-		if (tr->cfg.speed > 0 && tr->cfg.speed != 1.0)
-			rel = (uint64_t)((double)rel / tr->cfg.speed);
-	}
-	tr->next_ns = tr->cfg.start_ns + rel;
-	tr->count++;
-}
-
 void rxs__source_read(struct rxs_host *h, struct rxs_traffic *tr)
 {
-	source_read(h, tr);
+	rxs__source_read_inline(h, tr);
 }
 
 /* Read @tr's next frame and place it in virtual time. */
 void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr)
 {
-	source_read(h, tr);
+	rxs__source_read_inline(h, tr);
 	next_source_update(h);
 }
 
@@ -247,7 +194,7 @@ void rxs__pump_arrivals_due(struct rxs_host *h, uint64_t t)
 
 		h->sim->last_arrival = RXS_MAX(h->sim->last_arrival, at);
 		rxs__nic_receive(tr->dev, &tr->frame, at, RXS_FRAME_ID(tr->index, tr->frame.number));
-		source_read(h, tr);
+		rxs__source_read_inline(h, tr);
 		next_source_update(h);
 	}
 }

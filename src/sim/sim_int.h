@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include "host.h"
+#include "nic/source.h"
 
 /* A timer of the engine's queue (src/sim/event.c): fn(obj, time). */
 struct rxs_event {
@@ -72,6 +73,64 @@ void rxs__source_advance(struct rxs_host *h, struct rxs_traffic *tr);
 /* The same without electing the next source: a NIC thread of the threaded engine reads
  * its own source alone. */
 void rxs__source_read(struct rxs_host *h, struct rxs_traffic *tr);
+/* The run fails with @tr's source's error; @tr has no frame. */
+void rxs__traffic_fail(struct rxs_host *h, struct rxs_traffic *tr);
+/* A frame from the host's own MAC, or any frame on lo: learn from it. Out of line, so the
+ * test of every frame in rxs__own_frame() saves no registers for this. */
+bool rxs__own_frame_learn(struct rxs_host *h, struct rxs_traffic *tr, bool lo);
+
+/* Frames the host itself sent (its own source MAC) are in two-way captures: they are not
+ * received, but a SYN-ACK among them tells which ISN the real host chose, and a connected
+ * socket's segments when it connected and how far it sent. */
+static RXS_ALWAYS_INLINE bool rxs__own_frame(struct rxs_host *h, struct rxs_traffic *tr)
+{
+	const struct rxs_frame *f = &tr->frame;
+	bool lo = tr->dev->cfg.driver == RXS_DRIVER_LOOPBACK;
+
+	if (f->len < 14 || (!lo && memcmp(f->data + 6, tr->dev->cfg.mac, 6)))
+		return false;
+	return rxs__own_frame_learn(h, tr, lo);
+}
+
+/* rxs__source_read(), inline: the virtual engine's advance runs it once a frame, a threaded
+ * CPU reader on every frame it passes over too. */
+static RXS_ALWAYS_INLINE void rxs__source_read_inline(struct rxs_host *h, struct rxs_traffic *tr)
+{
+	int rc;
+	uint64_t rel;
+
+	while ((rc = rxs__source_next_inline(tr->src, &tr->frame)) > 0 && rxs__own_frame(h, tr))
+		tr->own_frames++;
+	if (unlikely(rc <= 0)) {
+		if (rc < 0 && !tr->shadow)	/* its first reader says so */
+			rxs__traffic_fail(h, tr);
+		tr->has_frame = false;
+		return;
+	}
+	tr->has_frame = true;
+	if (unlikely(!tr->started)) {
+		tr->started = true;
+		tr->first_ts = tr->frame.ts_ns;
+		/* The host's clock for the output path: the first source's capture, as
+		 * rxs_host_capture_time() says. */
+		if (tr == &h->sim->traffic[0] && tr->cfg.kind == RXS_TRAFFIC_PCAP) {
+			h->capture_offset = tr->first_ts - tr->cfg.start_ns;
+			h->capture_clock = true;
+		}
+	}
+	if (likely(tr->plain_time)) {
+		rel = tr->frame.ts_ns - tr->first_ts;	/* the source keeps timestamps monotonic */
+	} else if (tr->cfg.rate_pps > 0) {
+		rel = (uint64_t)((double)tr->count * 1e9 / tr->cfg.rate_pps);
+	} else {
+		rel = tr->frame.ts_ns - tr->first_ts;
+		if (tr->cfg.speed > 0 && tr->cfg.speed != 1.0)
+			rel = (uint64_t)((double)rel / tr->cfg.speed);
+	}
+	tr->next_ns = tr->cfg.start_ns + rel;
+	tr->count++;
+}
+
 /* Open @tr's source from its cfg and dev: 0, or an error with a message in @err. */
 int rxs__traffic_open(struct rxs_traffic *tr, char *err, size_t errlen);
 

@@ -497,7 +497,7 @@ static bool nic_take(struct nic_ctx *nc)
 		rxs__nic_classify(tr->dev, &tr->frame, &nf->cls);
 		if (nic_mine(nc, &nf->cls))
 			break;
-		rxs__source_read(h, tr);
+		rxs__source_read_inline(h, tr);
 	}
 	/* A split reader's source left the checksums to the frames it replays (nics_split()). */
 	rxs__source_csum(tr->src, &tr->frame);
