@@ -68,6 +68,25 @@ static inline void rxs__put_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+static inline uint32_t rxs__rol32(uint32_t w, unsigned int s)
+{
+	return w << s | w >> (32 - s);
+}
+
+/* __jhash_final() of include/linux/jhash.h: the last mix of the kernel's jhash, which
+ * reuseport's group hash and nft's jhash end with. Returns c. */
+static inline uint32_t rxs__jhash_final(uint32_t a, uint32_t b, uint32_t c)
+{
+	c ^= b; c -= rxs__rol32(b, 14);
+	a ^= c; a -= rxs__rol32(c, 11);
+	b ^= a; b -= rxs__rol32(a, 25);
+	c ^= b; c -= rxs__rol32(b, 16);
+	a ^= c; a -= rxs__rol32(c, 4);
+	b ^= a; b -= rxs__rol32(a, 14);
+	c ^= b; c -= rxs__rol32(b, 24);
+	return c;
+}
+
 /*
  * The Internet checksum (RFC 1071), inline: the receive path verifies two per packet.
  * rxs__csum_partial() adds @len bytes at @p to @sum; rxs__csum_fold() folds to 16 bits,

@@ -392,11 +392,6 @@ static bool load_key(const struct nf_hook_ctx *x, const struct nft_pktinfo *p, i
 	}
 }
 
-static uint32_t rol32(uint32_t w, unsigned int s)
-{
-	return w << s | w >> (32 - s);
-}
-
 /* include/linux/jhash.h's jhash(), its words read as an x86-64 reads them (little-endian,
  * __get_unaligned_cpu32()). */
 static uint32_t jhash(const uint8_t *k, uint32_t length, uint32_t initval)
@@ -413,12 +408,12 @@ static uint32_t jhash(const uint8_t *k, uint32_t length, uint32_t initval)
 		b += w[1];
 		c += w[2];
 		/* __jhash_mix() */
-		a -= c; a ^= rol32(c, 4); c += b;
-		b -= a; b ^= rol32(a, 6); a += c;
-		c -= b; c ^= rol32(b, 8); b += a;
-		a -= c; a ^= rol32(c, 16); c += b;
-		b -= a; b ^= rol32(a, 19); a += c;
-		c -= b; c ^= rol32(b, 4); b += a;
+		a -= c; a ^= rxs__rol32(c, 4); c += b;
+		b -= a; b ^= rxs__rol32(a, 6); a += c;
+		c -= b; c ^= rxs__rol32(b, 8); b += a;
+		a -= c; a ^= rxs__rol32(c, 16); c += b;
+		b -= a; b ^= rxs__rol32(a, 19); a += c;
+		c -= b; c ^= rxs__rol32(b, 4); b += a;
 	}
 	if (!length)
 		return c;
@@ -430,15 +425,7 @@ static uint32_t jhash(const uint8_t *k, uint32_t length, uint32_t initval)
 	a += w[0];
 	b += w[1];
 	c += w[2];
-	/* __jhash_final() */
-	c ^= b; c -= rol32(b, 14);
-	a ^= c; a -= rol32(c, 11);
-	b ^= a; b -= rol32(a, 25);
-	c ^= b; c -= rol32(b, 16);
-	a ^= c; a -= rol32(c, 4);
-	b ^= a; b -= rol32(a, 14);
-	c ^= b; c -= rol32(b, 24);
-	return c;
+	return rxs__jhash_final(a, b, c);
 }
 
 /* reciprocal_scale(): @val scaled into [0, @ep_ro). */

@@ -21,11 +21,6 @@
 #include "bpf/bpf.h"
 #include "socket/socket.h"
 
-static uint32_t rol32(uint32_t w, unsigned int s)
-{
-	return (w << s) | (w >> (32 - s));
-}
-
 /* jhash_3words() of include/linux/jhash.h. */
 static uint32_t jhash_3words(uint32_t a, uint32_t b, uint32_t c, uint32_t initval)
 {
@@ -33,14 +28,7 @@ static uint32_t jhash_3words(uint32_t a, uint32_t b, uint32_t c, uint32_t initva
 	a += initval;
 	b += initval;
 	c += initval;
-	c ^= b; c -= rol32(b, 14);
-	a ^= c; a -= rol32(c, 11);
-	b ^= a; b -= rol32(a, 25);
-	c ^= b; c -= rol32(b, 16);
-	a ^= c; a -= rol32(c, 4);
-	b ^= a; b -= rol32(a, 14);
-	c ^= b; c -= rol32(b, 24);
-	return c;
+	return rxs__jhash_final(a, b, c);
 }
 
 static uint32_t addr32(const uint8_t *a, int family)
