@@ -4,8 +4,9 @@
 # last quarter of tcp_max_syn_backlog without them, echo requests ignored by sysctl, port
 # unreachables over 2.5 s (the rate limit's tokens come back), an accept queue overflow
 # answered by resets (tcp_abort_on_overflow) and request socks that expire after one
-# SYN-ACK retransmit (tcp_synack_retries 1), a larger TCP receive buffer never read, and
-# echo replies put under the rate limit by icmp_ratemask.
+# SYN-ACK retransmit (tcp_synack_retries 1), a larger TCP receive buffer never read,
+# echo replies put under the rate limit by icmp_ratemask, and nft dropping SYNs and
+# limiting datagrams with a burst.
 # Sourced by cases.sh; record one with
 #
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
@@ -212,3 +213,48 @@ CASES="$CASES icmp-echo-ratemask"
 case_icmp_echo_ratemask_setup()    { ns_s sysctl -qw net.ipv4.icmp_ratemask=6169; }
 case_icmp_echo_ratemask_traffic()  { ping_traffic 50 0.02; }
 case_icmp_echo_ratemask_scenario() { ping_scenario '{"net.ipv4.icmp_ratemask": 6169}' 50 0.02 ""; }
+
+CASES="$CASES nft-tcp-limit"
+
+# ---------------------------------------------------------------- nft: SYNs dropped, a limit
+# nft-input-drop's rule set with other statements: SYNs to a port dropped (the client
+# retransmits them), and a limit with a burst after a ct state match on a reading socket.
+NFT_TCP_LIMIT_RULES='table inet filter {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    tcp dport 5020 counter drop
+    udp dport 6020 ct state new counter
+    udp dport 6020 limit rate 5/second burst 2 packets counter accept
+    udp dport 6020 counter drop
+  }
+}'
+case_nft_tcp_limit_setup() {
+    echo "$NFT_TCP_LIMIT_RULES" | ns_s nft -f -
+    bg srv ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 6020 --read 1 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_nft_tcp_limit_traffic() {
+    bg cli1 ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 6020 --count 50 --size 100 \
+        --gap 0.02 --status "$WORK/cli1.json" --ready "$WORK/cli1.ready" --max-seconds 30
+    wait_file "$WORK/cli1.ready" 20
+    bg cli2 ip netns exec "$NS_C" $PY "$APPS" tcp-connect-burst --dst "$IP_S" --port 5020 --count 5 --wait 3.5 \
+        --status "$WORK/cli2.json" --ready "$WORK/cli2.ready" --max-seconds $APP_MAX
+    wait_file "$WORK/cli2.ready" 15
+}
+case_nft_tcp_limit_scenario() {
+    cat <<JSON
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "$IP_S", "port": 6020, "app": "reads every datagram"},
+                {"proto": "tcp", "port": 5020, "app": "NO listener on 5020 (its SYNs are dropped first)"}],
+  "nft_rules": {"server": $(jstr "$NFT_TCP_LIMIT_RULES"), "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "50 UDP datagrams, 100-byte payload, 20 ms apart, to $IP_S:6020"},
+    {"action": "5 non-blocking TCP connect() to $IP_S:5020, kept open, 3.5 s (SYNs retransmitted)"},
+    {"action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+JSON
+}
