@@ -6,7 +6,7 @@
 # answered by resets (tcp_abort_on_overflow) and request socks that expire after one
 # SYN-ACK retransmit (tcp_synack_retries 1), a larger TCP receive buffer never read,
 # echo replies put under the rate limit by icmp_ratemask, and nft dropping SYNs and
-# limiting datagrams with a burst.
+# limiting datagrams with a burst, and an accept queue overflow over IPv6.
 # Sourced by cases.sh; record one with
 #
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
@@ -257,4 +257,31 @@ $(scn_common)
   ]
 }
 JSON
+}
+
+CASES="$CASES acceptq6"
+
+# ---------------------------------------------------------------- listen(2) over IPv6
+# Six clients connect to [fd77::2]:5016, a listen(2) that never accepts, and push 1000
+# bytes each: three connections fill the accept queue, the others' SYNs are dropped and
+# retransmitted.
+case_acceptq6_setup() {
+    tcpwin_ipv6_on
+    bg srv ip netns exec "$NS_S" $PY "$TCPWIN_PY" tcp-server --addr fd77::2 --port 5016 --accept 0 \
+        --read never --backlog 2 --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_acceptq6_traffic() {
+    local i
+    for i in 1 2 3 4 5 6; do
+        bg cli$i ip netns exec "$NS_C" $PY "$TCPWIN_PY" tcp-push --dst fd77::2 --port 5016 --bytes 1000 \
+            --wait 0.5 --status "$WORK/cli$i.json" --max-seconds 8
+    done
+    sleep 3.5
+    tcpwin_end
+}
+case_acceptq6_scenario() {
+    tcpwin_scenario '[{"proto": "tcp", "addr": "fd77::2", "port": 5016, "backlog": 2, "app": "never calls accept()"}]' '{"net.ipv6.conf.all.disable_ipv6": 0}' \
+        "IPv6 as udp6-noport sets it up; t 0: six processes each connect() to [fd77::2]:5016 and send 1000 bytes" \
+        "+3.5 s: ss, client output frozen, 0.5 s settle, 'after' snapshot"
 }
