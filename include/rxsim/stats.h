@@ -165,11 +165,14 @@
 	XX(Ip6InOctets, Ip6, InOctets) \
 	XX(Ip6OutForwDatagrams, Ip6, OutForwDatagrams) \
 	XX(Ip6FragFails, Ip6, FragFails) \
+	XX(Ip6FragOKs, Ip6, FragOKs) \
+	XX(Ip6FragCreates, Ip6, FragCreates) \
 	XX(Icmp6InMsgs, Icmp6, InMsgs) \
 	XX(Icmp6InErrors, Icmp6, InErrors) \
 	XX(Icmp6OutMsgs, Icmp6, OutMsgs) \
 	XX(Icmp6InCsumErrors, Icmp6, InCsumErrors) \
 	XX(Icmp6InEchos, Icmp6, InEchos) \
+	XX(Icmp6InType128, Icmp6, InType128) \
 	XX(Icmp6OutDestUnreachs, Icmp6, OutDestUnreachs) \
 	XX(Icmp6OutEchoReplies, Icmp6, OutEchoReplies) \
 	XX(Icmp6OutRateLimitGlobal, Icmp6, OutRateLimitGlobal) \

@@ -91,12 +91,26 @@ static unsigned int ip_nfrags(unsigned int iplen, unsigned int mtu)
 	return iplen <= mtu ? 1 : (iplen - 20 + per - 1) / per;
 }
 
-/* ip6_finish_output2(): IPSTATS_MIB_OUT (Ip6OutTransmits) and its octets, the IPv6 header
- * included; IPv6 output is never fragmented here. */
-static void count_transmit6(struct rxs_softnet_data *sd, unsigned int iplen)
+/* ip6_fragment(): the fragments an IPv6 datagram of @iplen bytes (a 40-byte header, no
+ * extension header) leaves in, each with a fragment header of 8 and data a multiple of 8
+ * but the last's. */
+static unsigned int ip6_nfrags(unsigned int iplen, unsigned int mtu)
 {
-	rxs__mib_inc(sd, RXS_MIB_Ip6OutTransmits);
-	rxs__mib_add(sd, RXS_MIB_Ip6OutOctets, iplen);
+	unsigned int per = (mtu - 40 - 8) & ~7u;
+
+	return iplen <= mtu ? 1 : (iplen - 40 + per - 1) / per;
+}
+
+/* ip6_finish_output2() counts each packet that leaves (Ip6OutTransmits) and its octets, the
+ * IPv6 header included; ip6_fragment() each fragment made and each datagram fragmented. */
+static void count_transmit6(struct rxs_softnet_data *sd, unsigned int iplen, unsigned int nfrags)
+{
+	rxs__mib_add(sd, RXS_MIB_Ip6OutTransmits, nfrags);
+	rxs__mib_add(sd, RXS_MIB_Ip6OutOctets, iplen + 48 * (nfrags - 1) + 8 * (nfrags > 1));
+	if (nfrags > 1) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6FragOKs);
+		rxs__mib_add(sd, RXS_MIB_Ip6FragCreates, nfrags);
+	}
 }
 
 /* ip_finish_output2() counts each packet that leaves, ip_do_fragment() each fragment made
@@ -166,6 +180,41 @@ static bool xmit_fragments(struct rxs_softnet_data *sd, const struct rxs_netdev 
 	return true;
 }
 
+/* ip6_fragment()'s slow path for the IPv6 @frame (Ethernet, a 40-byte header, then @iplen -
+ * 40 bytes): each fragment gets the header with its own payload length and next header 44,
+ * then a fragment header (the datagram's next header, offset, M, an identification of the
+ * host's own, ipv6_select_ident()'s being a keyed hash). false when there is no memory for
+ * one (Ip6FragFails). */
+static bool xmit_fragments6(struct rxs_softnet_data *sd, const struct rxs_netdev *dev,
+			    const uint8_t *frame, unsigned int iplen, unsigned int mtu)
+{
+	unsigned int per = (mtu - 40 - 8) & ~7u, off;
+	uint32_t ident = ++sd->host->inet.ip6_frag_ident;
+	uint8_t small[14 + 1500], *buf = small;
+
+	if (mtu > 1500 && !(buf = rxs__malloc(14 + mtu))) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6FragFails);
+		return false;
+	}
+	for (off = 0; off < iplen - 40; off += per) {
+		unsigned int len = RXS_MIN(per, iplen - 40 - off);
+		uint8_t *ip6h = buf + 14, *fh = ip6h + 40;
+
+		memcpy(buf, frame, 14 + 40);
+		rxs__put_be16(ip6h + 4, (uint16_t)(8 + len));
+		ip6h[6] = 44;
+		fh[0] = frame[14 + 6];
+		fh[1] = 0;
+		rxs__put_be16(fh + 2, (uint16_t)(off | (off + len < iplen - 40 ? 1 : 0)));
+		rxs__put_be32(fh + 4, ident);
+		memcpy(fh + 8, frame + 14 + 40 + off, len);
+		xmit_frame(sd, dev, buf, 14 + 48 + len);
+	}
+	if (buf != small)
+		rxs__free(buf);
+	return true;
+}
+
 /* The packet as an skb, for netfilter: IP header at data, the IP control block filled. */
 static struct rxs_sk_buff *out_skb(struct rxs_softnet_data *sd, const struct rxs_out *o,
 				   const uint8_t *l4, unsigned int l4len)
@@ -204,11 +253,14 @@ static struct rxs_sk_buff *out_skb(struct rxs_softnet_data *sd, const struct rxs
 	return skb;
 }
 
-/* The fragments a datagram of @iplen bytes leaves in: only ICMP's leave without DF
- * (put_ip()); IPv6 output is not fragmented. */
+/* The fragments a datagram of @iplen bytes leaves in: over IPv4 only ICMP's leave without DF
+ * (put_ip()); over IPv6 the source fragments what does not fit (ICMPv6's echo replies: TCP
+ * keeps to its MSS). */
 static unsigned int out_nfrags(bool v6, uint8_t proto, unsigned int iplen, unsigned int mtu)
 {
-	return v6 || proto == IPPROTO_TCP ? 1 : ip_nfrags(iplen, mtu);
+	if (proto == IPPROTO_TCP)
+		return 1;
+	return v6 ? ip6_nfrags(iplen, mtu) : ip_nfrags(iplen, mtu);
 }
 
 /* ip_finish_output() after POST_ROUTING: fragments or the frame, to the device. Also the
@@ -221,14 +273,16 @@ static void ip_finish_output(struct rxs_sk_buff *skb)
 	unsigned int iplen = skb->len, mtu = out_mtu(skb->dev);
 	unsigned int nfrags = out_nfrags(v6, cb->protocol, iplen, mtu);
 
-	if (nfrags > 1 && !xmit_fragments(sd, skb->dev, rxs_skb_mac_header(skb), iplen, mtu)) {
+	if (nfrags > 1 && !(v6 ? xmit_fragments6 : xmit_fragments)(sd, skb->dev,
+								 rxs_skb_mac_header(skb), iplen,
+								 mtu)) {
 		rxs_consume_skb(skb);
 		return;
 	}
 	if (!v6)
 		count_transmit(sd, iplen, nfrags);
 	else
-		count_transmit6(sd, iplen);
+		count_transmit6(sd, iplen, nfrags);
 	if (nfrags == 1)
 		xmit_frame(sd, skb->dev, rxs_skb_mac_header(skb), skb->len + 14);
 	rxs_consume_skb(skb);	/* not an offered frame: no conservation count */
@@ -248,7 +302,7 @@ void rxs__ip_output_unseen(struct rxs_softnet_data *sd, const struct rxs_out *o,
 {
 	struct rxs_tx *tx = sd->host->inet.tx;
 	bool v6 = o->family == AF_INET6;
-	unsigned int iplen = 20 + l4len;
+	unsigned int iplen = (v6 ? 40 : 20) + l4len;
 	unsigned int nfrags = out_nfrags(v6, o->proto, iplen, out_mtu(o->dev));
 
 	if (!(v6 && o->local_out))
@@ -256,7 +310,7 @@ void rxs__ip_output_unseen(struct rxs_softnet_data *sd, const struct rxs_out *o,
 	if (!v6)
 		count_transmit(sd, iplen, nfrags);
 	else
-		count_transmit6(sd, 40 + l4len);
+		count_transmit6(sd, iplen, nfrags);
 	if (tx)
 		tx->frames += nfrags;
 }
@@ -379,7 +433,7 @@ void rxs__ip6_forward_xmit(struct rxs_sk_buff *skb)
 	const struct rxs_netdev *out = forward_dev(sd->host, skb);
 	uint8_t peer[6];
 
-	count_transmit6(sd, skb->len);
+	count_transmit6(sd, skb->len, 1);	/* a router does not fragment IPv6 */
 	if (!rxs__ip6_nexthop_mac(sd->host, skb, out, peer)) {
 		if (out == skb->dev)
 			memcpy(peer, rxs_skb_mac_header(skb) + 6, 6);

@@ -603,7 +603,8 @@ static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t co
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
-	uint8_t msg[8 + ICMP6_ERR_QUOTE];
+	uint8_t small[8 + ICMP6_ERR_QUOTE], *msg = small;
+	size_t size = sizeof(small);
 	struct rxs_inet_cb out_cb;
 	unsigned int len;
 	struct rxs_out o = {
@@ -622,8 +623,16 @@ static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t co
 	}
 	if (!icmpv6_allow(sd, cb->saddr, type))
 		return;
+	/* An echo reply repeats all the request's data, however long (a reassembled ping of
+	 * 3000 bytes is answered in 3000, which ip6_fragment() cuts); an error quotes what fits
+	 * in the minimum MTU. */
+	if (type == 129 && skb->len > size) {
+		size = skb->len;
+		if (!(msg = rxs__malloc(size)))
+			return;		/* ip6_append_data()'s -ENOBUFS: nothing leaves */
+	}
 	icmp6_count_out(sd, type);
-	len = rxs__icmp_body(msg, sizeof(msg), skb, type == 129, type, code);
+	len = rxs__icmp_body(msg, size, skb, type == 129, type, code);
 	if (info)
 		rxs__put_be32(msg + 4, info);
 	memset(&out_cb, 0, sizeof(out_cb));
@@ -632,6 +641,8 @@ static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t co
 	memcpy(out_cb.daddr, cb->saddr, 16);
 	rxs__put_be16(msg + 2, rxs__l4_csum(&out_cb, NEXTHDR_ICMP, msg, len));
 	rxs__ip_output(sd, &o, msg, len);
+	if (msg != small)
+		rxs__free(msg);
 }
 
 /* The host's: icmp6_send() keeps host-wide rate limits and sends. */
@@ -669,6 +680,7 @@ static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
 	}
 	if (skb->data[0] == 128) {
 		rxs__mib_inc(sd, RXS_MIB_Icmp6InEchos);
+		rxs__mib_inc(sd, RXS_MIB_Icmp6InType128);
 		if (!sd->host->inet.sysctl_icmpv6_echo_ignore_all)
 			rxs__icmpv6_send(skb, 129, 0);
 	}

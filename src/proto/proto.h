@@ -54,6 +54,7 @@ struct rxs_netns_inet {
 	/* The users' handlers run one at a time, under this lock. */
 	struct rxs_lock handlers_lock;
 	struct rxs_tx *tx;			/* what the host sends (counts, --tx pcap) */
+	uint32_t ip6_frag_ident;		/* the last IPv6 fragment identification it sent */
 	struct rxs_ipfrags *ipfrags;		/* IPv4 reassembly queues (proto) */
 	struct rxs_lock frag_lock;		/* IPv4's and IPv6's reassembly queues */
 	struct rxs_inet4_addrs *inet4;		/* the NICs' IPv4 addresses (proto) */

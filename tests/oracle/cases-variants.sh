@@ -6,7 +6,8 @@
 # answered by resets (tcp_abort_on_overflow) and request socks that expire after one
 # SYN-ACK retransmit (tcp_synack_retries 1), a larger TCP receive buffer never read,
 # echo replies put under the rate limit by icmp_ratemask, and nft dropping SYNs and
-# limiting datagrams with a burst, and an accept queue overflow over IPv6.
+# limiting datagrams with a burst, an accept queue overflow over IPv6, and IPv6 fragments
+# both ways (a ping of 3000 bytes).
 # Sourced by cases.sh; record one with
 #
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
@@ -284,4 +285,22 @@ case_acceptq6_scenario() {
     tcpwin_scenario '[{"proto": "tcp", "addr": "fd77::2", "port": 5016, "backlog": 2, "app": "never calls accept()"}]' '{"net.ipv6.conf.all.disable_ipv6": 0}' \
         "IPv6 as udp6-noport sets it up; t 0: six processes each connect() to [fd77::2]:5016 and send 1000 bytes" \
         "+3.5 s: ss, client output frozen, 0.5 s settle, 'after' snapshot"
+}
+
+CASES="$CASES icmp6-frag"
+
+# ---------------------------------------------------------------- IPv6 fragments
+# ping -6 -s 3000: each request arrives in 3 fragments, is reassembled, and the reply leaves
+# fragmented.
+case_icmp6_frag_setup() { tcpwin_ipv6_on; }
+case_icmp6_frag_traffic() {
+    ns_c timeout 10 ping -6 -n -c 5 -i 0.2 -s 3000 -W 1 fd77::2 >"$WORK/ping.out" 2>&1 || true
+    cp "$WORK/ping.out" "$OUT/ping.txt"
+    sleep 0.3
+    tcpwin_end
+}
+case_icmp6_frag_scenario() {
+    tcpwin_scenario '[]' '{"net.ipv6.conf.all.disable_ipv6": 0}' \
+        "IPv6 as udp6-noport sets it up; t 0: ping -6 -c 5 -i 0.2 -s 3000 fd77::2" \
+        "+0.3 s after ping exits: ss, client output frozen, 0.5 s settle, 'after' snapshot"
 }
