@@ -56,6 +56,7 @@ static const struct {
 	{ __LINE__, OWN, "acceptq6", NULL, NULL },	/* listen(2) over IPv6, with data */
 	{ __LINE__, OWN, "acceptq6", NULL, "expect-connections.json" },
 	{ __LINE__, OWN, "icmp6-frag", NULL, NULL },	/* IPv6 reassembly and fragmentation */
+	{ __LINE__, OWN, "udp6-rcvbuf", NULL, NULL },
 	{ __LINE__, OWN, "udp-noport-slow", NULL, NULL },	/* the rate limit's tokens */
 	{ __LINE__, OWN, "accept-overflow-abort", NULL, NULL },
 	{ __LINE__, OWN, "synq-retries1", NULL, NULL },	/* requests expire */

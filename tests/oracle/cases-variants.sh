@@ -7,7 +7,7 @@
 # SYN-ACK retransmit (tcp_synack_retries 1), a larger TCP receive buffer never read,
 # echo replies put under the rate limit by icmp_ratemask, and nft dropping SYNs and
 # limiting datagrams with a burst, an accept queue overflow over IPv6, and IPv6 fragments
-# both ways (a ping of 3000 bytes).
+# both ways (a ping of 3000 bytes), and udp-rcvbuf over IPv6.
 # Sourced by cases.sh; record one with
 #
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
@@ -303,4 +303,25 @@ case_icmp6_frag_scenario() {
     tcpwin_scenario '[]' '{"net.ipv6.conf.all.disable_ipv6": 0}' \
         "IPv6 as udp6-noport sets it up; t 0: ping -6 -c 5 -i 0.2 -s 3000 fd77::2" \
         "+0.3 s after ping exits: ss, client output frozen, 0.5 s settle, 'after' snapshot"
+}
+
+CASES="$CASES udp6-rcvbuf"
+
+# ---------------------------------------------------------------- udp-rcvbuf over IPv6
+case_udp6_rcvbuf_setup() {
+    tcpwin_ipv6_on
+    bg srv ip netns exec "$NS_S" $PY "$TCPWIN_PY" udp-multi --bind fd77::2 --port 6120 --rcvbufs 4096 \
+        --read never --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_udp6_rcvbuf_traffic() {
+    ns_c timeout 20 $PY "$TCPWIN_PY" udp-send --v6 --dst fd77::2 --port 6120 --count 200 --size 100 \
+        --status "$WORK/cli.json"
+    sleep 0.5
+    tcpwin_end
+}
+case_udp6_rcvbuf_scenario() {
+    tcpwin_scenario '[{"proto": "udp", "addr": "fd77::2", "port": 6120, "SO_RCVBUF_requested": 4096, "app": "never reads"}]' '{"net.ipv6.conf.all.disable_ipv6": 0}' \
+        "IPv6 as udp6-noport sets it up; t 0: 200 UDP datagrams, 100-byte payload, one socket, back-to-back to [fd77::2]:6120" \
+        "+0.5 s: ss, client output frozen, 0.5 s settle, 'after' snapshot"
 }
