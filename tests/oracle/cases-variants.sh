@@ -6,7 +6,7 @@
 # answered by resets (tcp_abort_on_overflow) and request socks that expire after one
 # SYN-ACK retransmit (tcp_synack_retries 1), a larger TCP receive buffer never read,
 # echo replies put under the rate limit by icmp_ratemask, and nft dropping SYNs and
-# limiting datagrams with a burst, an accept queue overflow over IPv6, and IPv6 fragments
+# limiting datagrams with a burst, an accept queue overflow over IPv6, IPv6 fragments
 # both ways (a ping of 3000 bytes), and udp-rcvbuf over IPv6.
 # Sourced by cases.sh; record one with
 #
