@@ -3,19 +3,19 @@
  * Unless the caller names the host's MAC, the host's is the unicast destination MAC the
  * capture's requests go to (of the frames to the picked address, when the host is picked by
  * address): pass 1 counts the frames to each, those that answer their receiver (a SYN-ACK, a
- * reset, an echo reply, an ICMP error) below all others, so that a server's
- * capture of a SYN flood or a scan, where the client receives more answers than the server
- * requests, still names the server. Pass 2 looks at every frame from the host's side, so it needs that MAC before
- * its first frame. A bare capture is the commonest input and the survey is its replay's
+ * reset, an echo reply, an ICMP error) below all others, so that a server's capture of a SYN
+ * flood or a scan, where the client receives more answers than the server requests, still
+ * names the server. Pass 2 looks at every frame from the host's side, so it needs that MAC
+ * before its first frame. A bare capture is the commonest input and the survey is its replay's
  * overhead, so the whole file is not read twice for it: pass 1 over the first
  * SURVEY_GUESS_FRAMES frames guesses the MAC, and one more read does pass 1 and pass 2
- * together; only when the whole file's count names another MAC than the guess (rare: a
- * capture that starts with someone else's traffic) is pass 2 read again, with that MAC. The
- * result is always the two exact passes'. Pass 2: frames to its MAC (or to a multicast or
- * broadcast address) are received, frames from its MAC are its own. Of those it counts the
- * destination addresses, the multicast groups, the VLAN ids, the longest IP packet, whether
- * IPv6 reaches it, and for each of its UDP and TCP ports the evidence a reader of the capture
- * would weigh to tell a server's port from a client's (struct rxs_capture_port).
+ * together; only when the whole file's count names another MAC than the guess (rare: a capture
+ * that starts with someone else's traffic) is pass 2 read again, with that MAC. The result is
+ * always the two exact passes'. Pass 2: frames to its MAC (or to a multicast or broadcast
+ * address) are received, frames from its MAC are its own. Of those it counts the destination
+ * addresses, the multicast groups, the VLAN ids, the longest IP packet, whether IPv6 reaches
+ * it, and for each of its UDP and TCP ports the evidence a reader of the capture would weigh
+ * to tell a server's port from a client's (struct rxs_capture_port).
  *
  * Memory is bounded whatever the capture: addresses, groups and (group, UDP port) pairs are
  * counted in open-addressing hash tables ("tally") of fixed-size zero-padded keys, grown by

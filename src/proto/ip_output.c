@@ -82,23 +82,23 @@ static unsigned int out_mtu(const struct rxs_netdev *dev)
 	return dev ? RXS_MAX(dev->cfg.mtu, 68u) : 1500;
 }
 
-/* ip_fragment(): the fragments a datagram of @iplen bytes (a 20-byte header) leaves in, the
- * data of each but the last a multiple of 8 bytes. */
-static unsigned int ip_nfrags(unsigned int iplen, unsigned int mtu)
-{
-	unsigned int per = (mtu - 20) & ~7u;
+/* The IP header a datagram leaves with, and the bytes of data a fragment carries: a multiple
+ * of 8 that fits the MTU with the header (IPv4, 20 bytes: ip_fragment()) or the header and a
+ * fragment header (IPv6, 40 and 8: ip6_fragment()). */
+#define IP_HLEN(v6) ((v6) ? 40u : 20u)
+#define FRAG_HLEN(v6) ((v6) ? 8u : 0u)
 
-	return iplen <= mtu ? 1 : (iplen - 20 + per - 1) / per;
+static unsigned int frag_data(bool v6, unsigned int mtu)
+{
+	return (mtu - IP_HLEN(v6) - FRAG_HLEN(v6)) & ~7u;
 }
 
-/* ip6_fragment(): the fragments an IPv6 datagram of @iplen bytes (a 40-byte header, no
- * extension header) leaves in, each with a fragment header of 8 and data a multiple of 8
- * but the last's. */
-static unsigned int ip6_nfrags(unsigned int iplen, unsigned int mtu)
+/* The fragments a datagram of @iplen bytes leaves in. */
+static unsigned int ip_nfrags(bool v6, unsigned int iplen, unsigned int mtu)
 {
-	unsigned int per = (mtu - 40 - 8) & ~7u;
+	unsigned int per = frag_data(v6, mtu);
 
-	return iplen <= mtu ? 1 : (iplen - 40 + per - 1) / per;
+	return iplen <= mtu ? 1 : (iplen - IP_HLEN(v6) + per - 1) / per;
 }
 
 /* ip6_finish_output2() counts each packet that leaves (Ip6OutTransmits) and its octets, the
@@ -106,7 +106,8 @@ static unsigned int ip6_nfrags(unsigned int iplen, unsigned int mtu)
 static void count_transmit6(struct rxs_softnet_data *sd, unsigned int iplen, unsigned int nfrags)
 {
 	rxs__mib_add(sd, RXS_MIB_Ip6OutTransmits, nfrags);
-	rxs__mib_add(sd, RXS_MIB_Ip6OutOctets, iplen + 48 * (nfrags - 1) + 8 * (nfrags > 1));
+	/* each fragment: the IPv6 header, a fragment header and its part of the data */
+	rxs__mib_add(sd, RXS_MIB_Ip6OutOctets, nfrags == 1 ? iplen : iplen - 40 + 48 * nfrags);
 	if (nfrags > 1) {
 		rxs__mib_inc(sd, RXS_MIB_Ip6FragOKs);
 		rxs__mib_add(sd, RXS_MIB_Ip6FragCreates, nfrags);
@@ -150,65 +151,47 @@ static void xmit_frame(struct rxs_softnet_data *sd, const struct rxs_netdev *dev
 	rxs__free(tagged);
 }
 
-/* ip_do_fragment()'s slow path for the IPv4 @frame (Ethernet, a 20-byte IP header, then
- * @iplen - 20 bytes): each fragment gets a copy of the headers with its own length, offset,
- * MF and checksum. false when there is no memory for one (IpFragFails, as -ENOMEM is). */
+/*
+ * The fragments of @frame (Ethernet, the IP header, then @iplen less it), as ip_do_fragment()'s
+ * and ip6_fragment()'s slow paths make them: IPv4's get a copy of the header with their own
+ * length, offset, MF and checksum; IPv6's the header with their own payload length and next
+ * header 44, then a fragment header (the datagram's next header, offset, M, and an
+ * identification of the host's own: ipv6_select_ident()'s is a keyed hash). false when
+ * there is no memory for one (IpFragFails or Ip6FragFails, as -ENOMEM is).
+ */
 static bool xmit_fragments(struct rxs_softnet_data *sd, const struct rxs_netdev *dev,
-			   const uint8_t *frame, unsigned int iplen, unsigned int mtu)
+			   const uint8_t *frame, unsigned int iplen, unsigned int mtu, bool v6)
 {
-	unsigned int per = (mtu - 20) & ~7u, off;
+	unsigned int hlen = IP_HLEN(v6), fhlen = FRAG_HLEN(v6), per = frag_data(v6, mtu), off;
+	uint32_t ident = v6 ? __atomic_add_fetch(&sd->host->inet.ip6_frag_ident, 1,
+						 __ATOMIC_RELAXED) : 0;
 	uint8_t small[14 + 1500], *buf = small;
 
 	if (mtu > 1500 && !(buf = rxs__malloc(14 + mtu))) {
-		rxs__mib_inc(sd, RXS_MIB_IpFragFails);
+		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6FragFails : RXS_MIB_IpFragFails);
 		return false;
 	}
-	for (off = 0; off < iplen - 20; off += per) {
-		unsigned int len = RXS_MIN(per, iplen - 20 - off);
-		uint8_t *iph = buf + 14;
+	for (off = 0; off < iplen - hlen; off += per) {
+		unsigned int len = RXS_MIN(per, iplen - hlen - off);
+		bool more = off + len < iplen - hlen;
+		uint8_t *iph = buf + 14, *fh = iph + hlen;
 
-		memcpy(buf, frame, 14 + 20);
-		memcpy(iph + 20, frame + 14 + 20 + off, len);
-		rxs__put_be16(iph + 2, (uint16_t)(20 + len));
-		rxs__put_be16(iph + 6, (uint16_t)(off >> 3 | (off + len < iplen - 20 ? 0x2000 : 0)));
-		rxs__put_be16(iph + 10, 0);
-		rxs__put_be16(iph + 10, rxs__csum_fold(rxs__csum_partial(iph, 20, 0)));
-		xmit_frame(sd, dev, buf, 14 + 20 + len);
-	}
-	if (buf != small)
-		rxs__free(buf);
-	return true;
-}
-
-/* ip6_fragment()'s slow path for the IPv6 @frame (Ethernet, a 40-byte header, then @iplen -
- * 40 bytes): each fragment gets the header with its own payload length and next header 44,
- * then a fragment header (the datagram's next header, offset, M, an identification of the
- * host's own, ipv6_select_ident()'s being a keyed hash). false when there is no memory for
- * one (Ip6FragFails). */
-static bool xmit_fragments6(struct rxs_softnet_data *sd, const struct rxs_netdev *dev,
-			    const uint8_t *frame, unsigned int iplen, unsigned int mtu)
-{
-	unsigned int per = (mtu - 40 - 8) & ~7u, off;
-	uint32_t ident = ++sd->host->inet.ip6_frag_ident;
-	uint8_t small[14 + 1500], *buf = small;
-
-	if (mtu > 1500 && !(buf = rxs__malloc(14 + mtu))) {
-		rxs__mib_inc(sd, RXS_MIB_Ip6FragFails);
-		return false;
-	}
-	for (off = 0; off < iplen - 40; off += per) {
-		unsigned int len = RXS_MIN(per, iplen - 40 - off);
-		uint8_t *ip6h = buf + 14, *fh = ip6h + 40;
-
-		memcpy(buf, frame, 14 + 40);
-		rxs__put_be16(ip6h + 4, (uint16_t)(8 + len));
-		ip6h[6] = 44;
-		fh[0] = frame[14 + 6];
-		fh[1] = 0;
-		rxs__put_be16(fh + 2, (uint16_t)(off | (off + len < iplen - 40 ? 1 : 0)));
-		rxs__put_be32(fh + 4, ident);
-		memcpy(fh + 8, frame + 14 + 40 + off, len);
-		xmit_frame(sd, dev, buf, 14 + 48 + len);
+		memcpy(buf, frame, 14 + hlen);
+		if (v6) {
+			rxs__put_be16(iph + 4, (uint16_t)(fhlen + len));
+			iph[6] = 44;
+			fh[0] = frame[14 + 6];
+			fh[1] = 0;
+			rxs__put_be16(fh + 2, (uint16_t)(off | more));
+			rxs__put_be32(fh + 4, ident);
+		} else {
+			rxs__put_be16(iph + 2, (uint16_t)(hlen + len));
+			rxs__put_be16(iph + 6, (uint16_t)(off >> 3 | (more ? 0x2000 : 0)));
+			rxs__put_be16(iph + 10, 0);
+			rxs__put_be16(iph + 10, rxs__csum_fold(rxs__csum_partial(iph, hlen, 0)));
+		}
+		memcpy(fh + fhlen, frame + 14 + hlen + off, len);
+		xmit_frame(sd, dev, buf, 14 + hlen + fhlen + len);
 	}
 	if (buf != small)
 		rxs__free(buf);
@@ -258,9 +241,7 @@ static struct rxs_sk_buff *out_skb(struct rxs_softnet_data *sd, const struct rxs
  * keeps to its MSS). */
 static unsigned int out_nfrags(bool v6, uint8_t proto, unsigned int iplen, unsigned int mtu)
 {
-	if (proto == IPPROTO_TCP)
-		return 1;
-	return v6 ? ip6_nfrags(iplen, mtu) : ip_nfrags(iplen, mtu);
+	return proto == IPPROTO_TCP ? 1 : ip_nfrags(v6, iplen, mtu);
 }
 
 /* ip_finish_output() after POST_ROUTING: fragments or the frame, to the device. Also the
@@ -273,9 +254,8 @@ static void ip_finish_output(struct rxs_sk_buff *skb)
 	unsigned int iplen = skb->len, mtu = out_mtu(skb->dev);
 	unsigned int nfrags = out_nfrags(v6, cb->protocol, iplen, mtu);
 
-	if (nfrags > 1 && !(v6 ? xmit_fragments6 : xmit_fragments)(sd, skb->dev,
-								 rxs_skb_mac_header(skb), iplen,
-								 mtu)) {
+	if (nfrags > 1 &&
+	    !xmit_fragments(sd, skb->dev, rxs_skb_mac_header(skb), iplen, mtu, v6)) {
 		rxs_consume_skb(skb);
 		return;
 	}
@@ -383,7 +363,7 @@ void rxs__ip_forward_send(struct rxs_sk_buff *skb, const uint8_t peer[6])
 
 	/* ip_do_fragment() copies a 20-byte header; one with options leaves whole. IPv6's
 	 * ip6_forward() let through only what fits. */
-	nfrags = skb->data[0] == 0x45 ? ip_nfrags(iplen, mtu) : 1;
+	nfrags = skb->data[0] == 0x45 ? ip_nfrags(false, iplen, mtu) : 1;
 	/* The new Ethernet header goes where the received one was (the headroom holds it). */
 	eth = rxs_skb_push(skb, 14);
 	if (eth && watched) {
@@ -391,7 +371,7 @@ void rxs__ip_forward_send(struct rxs_sk_buff *skb, const uint8_t peer[6])
 		memcpy(eth + 6, out->cfg.mac, 6);
 		rxs__put_be16(eth + 12, proto);
 		if (nfrags > 1)
-			xmit_fragments(sd, out, eth, iplen, mtu);
+			xmit_fragments(sd, out, eth, iplen, mtu, false);
 		else
 			xmit_frame(sd, out, eth, skb->len);
 	} else if (h->inet.tx) {
@@ -412,7 +392,7 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 	unsigned int iplen = skb->len;
 	uint8_t peer[6];
 
-	count_transmit(sd, iplen, (skb->data[0] & 15u) == 5 ? ip_nfrags(iplen, out_mtu(out)) : 1);
+	count_transmit(sd, iplen, (skb->data[0] & 15u) == 5 ? ip_nfrags(false, iplen, out_mtu(out)) : 1);
 	if (h->inet.neigh &&
 	    rxs__neigh_output(skb, out, rxs__fib_nexthop(h, rxs__get_be32(skb->data + 16), out)))
 		return;
