@@ -16,6 +16,7 @@
 
 #include "rxsim/rxsim.h"
 #include "capw.h"
+#include "proto/tcp_int.h"
 
 #define MS 1000000ull
 #define SEC 1000000000ull
@@ -281,6 +282,64 @@ static void on_synack(void *ctx, const uint8_t *f, uint32_t len, uint64_t t)
 	assert_int_equal(th[13], 0x12);
 	seen->frames++;
 	seen->octets += len - 14;
+}
+
+/* tcp_parse_options(): what a SYN's options say, whether the common layouts' shortcuts (the
+ * timestamp alone, Linux's SYN) take them or the walk does; near misses of a shortcut must
+ * read as the walk reads them. ts: TSval 0x01020304, TSecr 0. */
+#define TS_OPT 8, 10, 1, 2, 3, 4, 0, 0, 0, 0
+static const struct {
+	int line;
+	uint8_t opt[40];
+	unsigned int optlen;
+	struct rxs_tcp_opts want;
+} parse_cases[] = {
+	{ __LINE__, { 0 }, 0, { 0 } },
+	{ __LINE__, { 1, 1, TS_OPT }, 12, { .saw_tstamp = true, .tsval = 0x01020304 } },
+	/* Linux's SYN, and with a shift over 14 (clamped, as the kernel does) */
+	{ __LINE__, { 2, 4, 5, 180, 4, 2, TS_OPT, 1, 3, 3, 7 }, 20,
+	  { 1460, 7, true, true, true, true, 0x01020304, 0 } },
+	{ __LINE__, { 2, 4, 5, 180, 4, 2, TS_OPT, 1, 3, 3, 15 }, 20,
+	  { 1460, 14, true, true, true, true, 0x01020304, 0 } },
+	/* its layout with an end of options where the NOP was: no window scale */
+	{ __LINE__, { 2, 4, 5, 180, 4, 2, TS_OPT, 0, 3, 3, 7 }, 20,
+	  { 1460, 0, true, false, true, true, 0x01020304, 0 } },
+	/* a window scale option one byte too long for what is left: the walk ends there */
+	{ __LINE__, { 2, 4, 5, 180, 4, 2, TS_OPT, 1, 3, 4, 7 }, 20,
+	  { 1460, 0, true, false, true, true, 0x01020304, 0 } },
+	/* an MSS of the wrong size is skipped by its length, the rest read */
+	{ __LINE__, { 2, 6, 5, 180, 0, 0, TS_OPT, 1, 3, 3, 7 }, 20,
+	  { 0, 7, false, true, false, true, 0x01020304, 0 } },
+	/* macOS and FreeBSD: MSS, NOP, window scale, NOP, NOP, timestamps, SACK, EOL */
+	{ __LINE__, { 2, 4, 5, 180, 1, 3, 3, 6, 1, 1, TS_OPT, 4, 2, 0, 0 }, 24,
+	  { 1460, 6, true, true, true, true, 0x01020304, 0 } },
+};
+
+static void test_parse_options(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
+		const struct rxs_tcp_opts *w = &parse_cases[i].want;
+		uint8_t th[60] = { 0 };
+		struct rxs_sk_buff skb;
+		struct rxs_tcp_cb tcb;
+		struct rxs_tcp_opts o;
+
+		memset(&skb, 0, sizeof(skb));
+		th[12] = (uint8_t)((20 + parse_cases[i].optlen) / 4 << 4);
+		th[13] = TH_SYN;
+		memcpy(th + 20, parse_cases[i].opt, parse_cases[i].optlen);
+		skb.data = th;
+		skb.len = 20 + parse_cases[i].optlen;
+		assert_int_equal(rxs__tcp_parse(&skb, &tcb, &o), 0);
+		if (o.mss != w->mss || o.wscale != w->wscale || o.saw_mss != w->saw_mss ||
+		    o.wscale_ok != w->wscale_ok || o.sack_ok != w->sack_ok ||
+		    o.saw_tstamp != w->saw_tstamp || o.tsval != w->tsval || o.tsecr != w->tsecr ||
+		    tcb.saw_tstamp != o.saw_tstamp || tcb.tsval != o.tsval || tcb.end_seq != 1)
+			fail_msg("case at line %d: mss %u wscale %u (%d) sack %d ts %d %#x %#x",
+				 parse_cases[i].line, o.mss, o.wscale, o.wscale_ok, o.sack_ok,
+				 o.saw_tstamp, o.tsval, o.tsecr);
+	}
 }
 
 /* A SYN-ACK nobody sees (no rule, hook, tap, callback or capture) is never built, only
@@ -1100,6 +1159,7 @@ int main(void)
 		cmocka_unit_test(test_accept_queue_edges),
 		cmocka_unit_test(test_syn_queue_edges),
 		cmocka_unit_test(test_syn_flood_no_alloc),
+		cmocka_unit_test(test_parse_options),
 		cmocka_unit_test(test_synack_timer),
 		cmocka_unit_test(test_synack_unseen_counts),
 		cmocka_unit_test(test_cookie_synack_seen_by_tap),

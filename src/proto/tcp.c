@@ -78,6 +78,20 @@ int rxs__tcp_parse(const struct rxs_sk_buff *skb, struct rxs_tcp_cb *tcb,
 		opts->saw_tstamp = true;
 		opts->tsval = rxs__get_be32(th + 24);
 		opts->tsecr = rxs__get_be32(th + 28);
+	} else if (tcb->doff == 40 && rxs__get_be16(th + 20) == (TCPOPT_MSS << 8 | 4) &&
+		   rxs__get_be32(th + 24) == (TCPOPT_SACK_PERM << 24 | 2 << 16 |
+					      TCPOPT_TIMESTAMP << 8 | 10) &&
+		   rxs__get_be32(th + 36) >> 8 == (TCPOPT_NOP << 16 | TCPOPT_WINDOW << 8 | 3)) {
+		/* tcp_syn_options()'s SYN: MSS, SACK permitted with a timestamp, NOP and
+		 * window scale, in that order (Linux and Android): what the walk would find. */
+		opts->saw_mss = true;
+		opts->mss = rxs__get_be16(th + 22);
+		opts->sack_ok = true;
+		opts->saw_tstamp = true;
+		opts->tsval = rxs__get_be32(th + 28);
+		opts->tsecr = rxs__get_be32(th + 32);
+		opts->wscale_ok = true;
+		opts->wscale = RXS_MIN(th[39], 14);
 	} else {
 		parse_options(th + 20, tcb->doff - 20u, opts);
 	}
