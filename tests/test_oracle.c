@@ -62,6 +62,13 @@ static const struct {
 	{ __LINE__, OWN, "synq-retries1", NULL, NULL },	/* requests expire */
 	{ __LINE__, OWN, "tcp-rcvbuf-32k", NULL, NULL },	/* tcp-rcvbuf-noread, 4 x the buffer */
 	{ __LINE__, OWN, "tcp-rcvbuf-32k", NULL, "expect-connections.json" },
+	/* cases-numbers.sh: a backlog capped by somaxconn, one-byte datagrams (truesize fills
+	 * the buffer), cookies behind listen(4), 1500-byte echoes, an nft policy drop. */
+	{ __LINE__, OWN, "accept-somaxconn", NULL, NULL },
+	{ __LINE__, OWN, "udp-rcvbuf-1byte", NULL, NULL },
+	{ __LINE__, OWN, "synq-cookies-b4", NULL, NULL },
+	{ __LINE__, OWN, "icmp-echo-1472", NULL, NULL },
+	{ __LINE__, OWN, "nft-policy-drop", NULL, NULL },
 	/* iptables matches that keep state over time, run by the kernel through nft_compat:
 	 * limit, hashlimit by source port, recent's hit count in a window, connlimit. */
 	{ __LINE__, OWN, "ipt-limits", NULL, NULL },
