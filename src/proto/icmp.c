@@ -15,6 +15,7 @@
 #include "netdevice/netdevice.h"
 #include "proto/proto.h"
 #include "proto/proto_int.h"
+#include "socket/socket.h"
 
 #define XRLIM_BURST_FACTOR 6
 #define PEER_SLOTS 4096
@@ -31,6 +32,9 @@ struct icmp_peer {
 struct rxs_icmp_state {
 	int64_t credit;
 	uint64_t stamp;
+	/* ICMPMSG_MIB: every message by type, received [0] and sent [1] (/proc/net/snmp's
+	 * IcmpMsg line lists the types seen), under icmp_lock. */
+	uint64_t msg[2][256];
 	struct icmp_peer peers[PEER_SLOTS];
 };
 
@@ -143,14 +147,19 @@ static void count_out(struct rxs_softnet_data *sd, uint8_t type)
 	rxs__mib_inc(sd, RXS_MIB_IcmpOutMsgs);
 	if (type < ARRAY_SIZE(out_type_mib) && out_type_mib[type])
 		rxs__mib_inc(sd, out_type_mib[type]);
-	if (type == 0)
-		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType0);
-	else if (type == 3)
-		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType3);
-	else if (type == 5)
-		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType5);
-	else if (type == 11)
-		rxs__mib_inc(sd, RXS_MIB_IcmpMsgOutType11);
+	sd->host->inet.icmp->msg[1][type]++;
+}
+
+uint64_t rxs_host_icmpmsg(const struct rxs_host *h, bool out, unsigned int type)
+{
+	uint64_t v;
+
+	if (type > 255 || !h->inet.icmp)
+		return 0;
+	rxs__lock_acquire((struct rxs_lock *)&h->inet.icmp_lock);
+	v = h->inet.icmp->msg[out][type];
+	rxs__lock_release((struct rxs_lock *)&h->inet.icmp_lock);
+	return v;
 }
 
 /* ICMP_MAX_BYTES of an error: 576 bytes in all, so 548 of the offending datagram. */
@@ -177,6 +186,27 @@ unsigned int rxs__icmp_body(uint8_t *msg, size_t size, const struct rxs_sk_buff 
 	return len;
 }
 
+#define ICMP_TIMESTAMP 13
+#define ICMP_TIMESTAMPREPLY 14
+
+/* icmp_timestamp(): the request's header (its id and sequence) and originate timestamp, then
+ * the receive and transmit timestamps: ms since midnight UT (inet_current_timestamp()) by the
+ * host's clock, the capture's when it replays one. 20 bytes. */
+static unsigned int timestamp_body(struct rxs_softnet_data *sd, uint8_t *msg,
+				   const struct rxs_sk_buff *skb)
+{
+	uint64_t now = rxs__capture_time(sd->host, sd->now);
+	uint32_t ms = (uint32_t)(now / 1000000000u % 86400u * 1000u + now % 1000000000u / 1000000u);
+
+	memcpy(msg, skb->data, 12);
+	msg[0] = ICMP_TIMESTAMPREPLY;
+	msg[1] = 0;
+	rxs__put_be16(msg + 2, 0);
+	rxs__put_be32(msg + 12, ms);
+	rxs__put_be32(msg + 16, ms);
+	return 20;
+}
+
 /*
  * The message itself, to the source of @skb from the address it was sent to: an echo reply
  * repeats the request's data; an error quotes the offending datagram from its IP header.
@@ -191,11 +221,12 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 	struct rxs_out o = {
 		.family = AF_INET, .saddr = cb->daddr, .daddr = cb->saddr, .proto = 1,
 		.peer_mac = rxs_skb_mac_header(skb) + 6, .dev = skb->dev,
-		.ct_from = type == 0 ? NULL : skb,	/* an error joins the offender's flow */
+		.ct_from = type == 0 || type == ICMP_TIMESTAMPREPLY ? NULL : skb,	/* an error
+							 * joins the offender's flow */
 		.send_skb = true,			/* icmp_push_reply() */
 		/* __icmp_send(): an error goes as internetwork control, keeping the offender's
 		 * TOS bits (RT_TOS); a reply, with the request's TOS. */
-		.tos = type == 0 ? rxs_skb_network_header(skb)[1]
+		.tos = type == 0 || type == ICMP_TIMESTAMPREPLY ? rxs_skb_network_header(skb)[1]
 				 : (uint8_t)((rxs_skb_network_header(skb)[1] & 0x1e) | 0xc0),
 	};
 	uint8_t src[16] = { 0 };
@@ -217,7 +248,10 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 		if (!(msg = rxs__malloc(size)))
 			return;		/* ip_append_data()'s -ENOBUFS: nothing leaves */
 	}
-	len = rxs__icmp_body(msg, size, skb, type == 0, type, code);
+	if (type == ICMP_TIMESTAMPREPLY)
+		len = timestamp_body(sd, msg, skb);
+	else
+		len = rxs__icmp_body(msg, size, skb, type == 0, type, code);
 	if (info)
 		rxs__put_be32(msg + 4, info);	/* frag needed: the next hop's MTU */
 	rxs__put_be16(msg + 2, rxs__csum_fold(rxs__csum_partial(msg, len, 0)));
@@ -246,7 +280,11 @@ static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, uint3
 	}
 	if (limited)
 		rxs__icmp_global_consume(h);
-	count_out(sd, type);	/* icmp_push_reply(): before IP and netfilter */
+	/* icmp_push_reply(), before IP and netfilter. __ip_make_skb() counts a message of the
+	 * ICMP socket (SOCK_RAW) by its flow's ICMP type, which icmp_reply() never sets: a
+	 * timestamp reply counts as an echo reply (OutEchoReps, OutType0), as on 6.18
+	 * (tests/oracle/cases/icmp-types). */
+	count_out(sd, type == ICMP_TIMESTAMPREPLY ? 0 : type);
 	icmp_build_and_send(sd, skb, type, code, info);
 }
 
@@ -340,14 +378,70 @@ static void count_in_msg(struct rxs_softnet_data *sd, uint8_t type)
 {
 	if (type < ARRAY_SIZE(in_type_mib) && in_type_mib[type])
 		rxs__mib_inc(sd, in_type_mib[type]);
-	if (type == 0)
-		rxs__mib_inc(sd, RXS_MIB_IcmpMsgInType0);
-	else if (type == 3)
-		rxs__mib_inc(sd, RXS_MIB_IcmpMsgInType3);
-	else if (type == 8)
-		rxs__mib_inc(sd, RXS_MIB_IcmpMsgInType8);
-	else if (type == 11)
-		rxs__mib_inc(sd, RXS_MIB_IcmpMsgInType11);
+	sd->host->inet.icmp->msg[0][type]++;
+}
+
+/* An ICMP error counted in InErrors, and why the skb ends. */
+static void in_error(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb,
+		     enum rxs_drop_reason reason)
+{
+	rxs__mib_inc(sd, RXS_MIB_IcmpInErrors);
+	rxs_kfree_skb_reason(skb, reason);
+}
+
+/*
+ * icmp_socket_deliver(): an error quoting one of our datagrams, @q of @qlen bytes from its IP
+ * header, goes to its protocol's err_handler, which needs the header and 8 bytes of what
+ * follows. UDP's (__udp4_lib_err) and TCP's (tcp_v4_err) look up the socket that sent it, by
+ * the quoted addresses and ports seen from our side; finding none, each counts InErrors. What
+ * a found socket does with the error (sk_err, PMTU, a connection aborted) is not modelled;
+ * ICMP's own (ping_err) counts nothing.
+ */
+static bool socket_deliver(struct rxs_host *h, const uint8_t *q, uint32_t qlen)
+{
+	unsigned int ihl = (q[0] & 15u) * 4;
+	const uint8_t *l4 = q + ihl;
+	bool found = true;
+
+	if (qlen < ihl + 8)
+		return false;
+	if (q[9] == 17) {
+		found = rxs__udp_lookup(h, AF_INET, q + 12, rxs__get_be16(l4)) != NULL;
+	} else if (q[9] == 6) {
+		struct rxs_tcp_tuple t = { .family = AF_INET, .sport = rxs__get_be16(l4 + 2),
+					   .dport = rxs__get_be16(l4) };
+
+		memcpy(t.saddr, q + 16, 4);
+		memcpy(t.daddr, q + 12, 4);
+		rxs__lock_acquire(&h->sk.tcp_lock);
+		found = rxs__ehash_lookup(h, &t) ||
+			rxs__tcp_listener_lookup(h, AF_INET, t.daddr, t.dport);
+		rxs__lock_release(&h->sk.tcp_lock);
+	}
+	return found;
+}
+
+/* icmp_unreach() for destination unreachable, source quench, time exceeded and parameter
+ * problem, and icmp_redirect(): the quoted IP header must be there, and whole. */
+static void icmp_error_rcv(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb, uint8_t type)
+{
+	const uint8_t *q = skb->data + 8;
+	uint32_t qlen = skb->len - 8;
+	uint8_t code = skb->data[1];
+
+	if (qlen < 20) {
+		in_error(sd, skb, type == 5 ? RXS_DROP_PKT_TOO_SMALL : RXS_DROP_NOT_SPECIFIED);
+		return;
+	}
+	if (type != 5 && (q[0] & 15u) < 5) {
+		in_error(sd, skb, RXS_DROP_IP_INHDR);
+		return;
+	}
+	/* A code past NR_ICMP_UNREACH, and a fragment reassembly timeout, stop here. */
+	if (!(type == 3 && code > 15) && !(type == 11 && code == 1) &&
+	    !socket_deliver(sd->host, q, qlen))
+		rxs__mib_inc(sd, RXS_MIB_IcmpInErrors);
+	rxs_consume_skb(skb);
 }
 
 static void icmp_rcv_locked(struct rxs_sk_buff *skb)
@@ -372,10 +466,20 @@ static void icmp_rcv_locked(struct rxs_sk_buff *skb)
 	}
 	type = skb->data[0];
 	count_in_msg(sd, type);
+	/* Extended echo (RFC 8335 PROBE), 42: icmp_echo() answers it only with
+	 * icmp_echo_enable_probe, off by default and not modelled. Its reply, 43, and an echo
+	 * reply go to ping_rcv(), and no ping socket takes them. */
+	if (type == 42) {
+		rxs_consume_skb(skb);
+		return;
+	}
+	if (type == 0 || type == 43) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_NO_SOCKET);
+		return;
+	}
 	if (type > 18) {
 		/* NR_ICMP_TYPES: unknown types are errors, silently dropped. */
-		rxs__mib_inc(sd, RXS_MIB_IcmpInErrors);
-		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		in_error(sd, skb, RXS_DROP_UNHANDLED_PROTO);
 		return;
 	}
 	/* To a broadcast or multicast address, icmp_rcv() takes only echoes, timestamps and
@@ -388,9 +492,28 @@ static void icmp_rcv_locked(struct rxs_sk_buff *skb)
 		rxs_kfree_skb_reason(skb, RXS_DROP_INVALID_PROTO);
 		return;
 	}
-	/* icmp_echo(): answered unless icmp_echo_ignore_all. */
-	if (type == 8 && !h->inet.sysctl_icmp_echo_ignore_all)
-		icmp_xmit(skb, 0, 0, 0);
+	switch (type) {
+	case 3:
+	case 4:
+	case 5:
+	case 11:
+	case 12:
+		icmp_error_rcv(sd, skb, type);
+		return;
+	case 8:	/* icmp_echo(): answered unless icmp_echo_ignore_all */
+		if (!h->inet.sysctl_icmp_echo_ignore_all)
+			icmp_xmit(skb, 0, 0, 0);
+		break;
+	case ICMP_TIMESTAMP:	/* icmp_timestamp(): the originate timestamp must be there */
+		if (skb->len < 8 + 4) {
+			in_error(sd, skb, RXS_DROP_PKT_TOO_SMALL);
+			return;
+		}
+		icmp_xmit(skb, ICMP_TIMESTAMPREPLY, 0, 0);
+		break;
+	default:	/* icmp_discard(): address masks, information requests, replies */
+		break;
+	}
 	rxs_consume_skb(skb);
 }
 

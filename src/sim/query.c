@@ -13,6 +13,7 @@
 #include "nic/source.h"
 #include "proto/proto.h"
 #include "rxsim/bpf.h"
+#include "rxsim/proto.h"
 #include "rxsim/ring.h"
 #include "rxsim/sim.h"
 #include "rxsim/socket.h"
@@ -24,12 +25,43 @@ const struct rxs_scenario *rxs_host_scenario(const rxs_host_t *h)
 	return h->sc;
 }
 
+/* The IcmpMsg counters the MIB list names are views of ICMP's table of every type
+ * (rxs_host_icmpmsg()): the type of @mib, +256 for a message sent, or -1. */
+static int icmpmsg_of(enum rxs_mib mib)
+{
+	switch (mib) {
+	case RXS_MIB_IcmpMsgInType0:
+		return 0;
+	case RXS_MIB_IcmpMsgInType3:
+		return 3;
+	case RXS_MIB_IcmpMsgInType8:
+		return 8;
+	case RXS_MIB_IcmpMsgInType11:
+		return 11;
+	case RXS_MIB_IcmpMsgOutType0:
+		return 256 + 0;
+	case RXS_MIB_IcmpMsgOutType3:
+		return 256 + 3;
+	case RXS_MIB_IcmpMsgOutType5:
+		return 256 + 5;
+	case RXS_MIB_IcmpMsgOutType8:
+		return 256 + 8;
+	case RXS_MIB_IcmpMsgOutType11:
+		return 256 + 11;
+	default:
+		return -1;
+	}
+}
+
 uint64_t rxs_host_mib(const rxs_host_t *h, enum rxs_mib mib)
 {
 	uint64_t sum = 0;
+	int msg = icmpmsg_of(mib);
 
 	if ((unsigned int)mib >= RXS_MIB_COUNT)
 		return 0;
+	if (msg >= 0)
+		return rxs_host_icmpmsg(h, msg >= 256, (unsigned int)msg & 255);
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		sum += h->cpus[c].mib[mib];
 	return sum + __atomic_load_n(&h->mib_proc[mib], __ATOMIC_RELAXED);

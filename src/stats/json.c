@@ -111,12 +111,31 @@ static void jw_bool(struct jw *w, const char *key, bool v)
 	fputs(v ? "true" : "false", w->f);
 }
 
-/* Every counter, zeros included, so a consumer never has to guess whether absent means 0. */
+static void json_icmpmsg(void *ctx, const char *name, uint64_t v, bool named)
+{
+	(void)named;
+	jw_u64(ctx, name, v);
+}
+
+/* Every counter, zeros included, so a consumer never has to guess whether absent means 0;
+ * in their place, the IcmpMsg counters of every ICMP type the host received or sent too,
+ * which the kernel lists only once seen. */
 static void json_nstat(struct jw *w, const struct rxs_host *h)
 {
+	bool icmpmsg = false;
+
 	jw_open(w, "nstat", '{', false);
-	for (unsigned int i = 0; i < RXS_MIB_COUNT; i++)
-		jw_u64(w, rxs_mib_name((enum rxs_mib)i), rxs_host_mib(h, (enum rxs_mib)i));
+	for (unsigned int i = 0; i < RXS_MIB_COUNT; i++) {
+		const char *name = rxs_mib_name((enum rxs_mib)i);
+
+		if (strncmp(name, "IcmpMsg", 7) == 0) {
+			if (!icmpmsg)
+				rxs__icmpmsg_each(h, json_icmpmsg, w);
+			icmpmsg = true;
+			continue;
+		}
+		jw_u64(w, name, rxs_host_mib(h, (enum rxs_mib)i));
+	}
 	jw_close(w, '}');
 }
 

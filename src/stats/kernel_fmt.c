@@ -50,15 +50,12 @@ static const char *const mib_group[RXS_MIB_COUNT] = {
 #undef XX
 };
 
-/* nstat leaves out what is not a counter (its useless_number() list), and the kernel lists
- * an IcmpMsg InTypeN/OutTypeN field only once a message of that type was seen. */
+/* nstat leaves out what is not a counter (its useless_number() list). */
 static bool nstat_shows(enum rxs_mib mib, uint64_t v)
 {
-	if (mib == RXS_MIB_IpForwarding || mib == RXS_MIB_IpDefaultTTL || mib == RXS_MIB_TcpCurrEstab)
-		return false;
-	if (strcmp(mib_group[mib], "IcmpMsg") == 0)
-		return v != 0;
-	return true;
+	(void)v;
+	return mib != RXS_MIB_IpForwarding && mib != RXS_MIB_IpDefaultTTL &&
+	       mib != RXS_MIB_TcpCurrEstab;
 }
 
 /* nstat reads /proc/net/snmp, then /proc/net/snmp6, then /proc/net/netstat, and prints in
@@ -75,12 +72,31 @@ static bool known_group(const char *group)
 	return false;
 }
 
+/* The layout of iproute2's nstat as captured on the oracle host: the value starts in column
+ * 32, the rate (0.0: one snapshot) ends in 54. */
+static void k_nstat_line(FILE *f, const char *name, uint64_t v)
+{
+	fprintf(f, "%-31s %-16" PRIu64 "%6.1f\n", name, v, 0.0);
+}
+
+/* The IcmpMsg line lists only the types seen, zeros never. */
+static void k_icmpmsg(void *ctx, const char *name, uint64_t v, bool named)
+{
+	(void)named;
+	if (v)
+		k_nstat_line(ctx, name, v);
+}
+
 /* nstat -az (@all) lists every counter; plain nstat -a only the nonzero ones, which is what a
  * person reads: a receive path's run touches a dozen of its 150 counters. */
 static void k_nstat(FILE *f, const struct rxs_host *h, bool all)
 {
 	fputs(all ? "\n# nstat -az\n#kernel\n" : "\n# nstat -a\n#kernel\n", f);
 	for (size_t g = 0; g < ARRAY_SIZE(nstat_groups); g++) {
+		if (nstat_groups[g] && strcmp(nstat_groups[g], "IcmpMsg") == 0) {
+			rxs__icmpmsg_each(h, k_icmpmsg, f);
+			continue;
+		}
 		for (unsigned int i = 0; i < RXS_MIB_COUNT; i++) {
 			enum rxs_mib m = (enum rxs_mib)i;
 			uint64_t v = rxs_host_mib(h, m);
@@ -88,10 +104,8 @@ static void k_nstat(FILE *f, const struct rxs_host *h, bool all)
 			if (nstat_groups[g] ? strcmp(mib_group[i], nstat_groups[g]) != 0
 					    : known_group(mib_group[i]))
 				continue;
-			/* The layout of iproute2's nstat as captured on the oracle host: the
-			 * value starts in column 32, the rate (0.0: one snapshot) ends in 54. */
 			if (nstat_shows(m, v) && (all || v))
-				fprintf(f, "%-31s %-16" PRIu64 "%6.1f\n", rxs_mib_name(m), v, 0.0);
+				k_nstat_line(f, rxs_mib_name(m), v);
 		}
 	}
 }

@@ -1,8 +1,11 @@
 /* mib.c - names of the SNMP counters, generated from RXS_MIB_MAP so they cannot drift. */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
+#include "rxsim/proto.h"
 #include "rxsim/stats.h"
+#include "stats/stats_int.h"
 
 static const char *const mib_names[RXS_MIB_COUNT] = {
 #define XX(name, group, field) [RXS_MIB_##name] = #name,
@@ -27,4 +30,38 @@ int rxs_mib_lookup(const char *name)
 		if (strcmp(mib_names[i], name) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* The IcmpMsg counters the MIB list names (IcmpMsgInType8...), by type, +256 for OutType. */
+static void icmpmsg_named(bool named[512])
+{
+	memset(named, 0, 512 * sizeof(bool));
+	for (unsigned int i = 0; i < RXS_MIB_COUNT; i++) {
+		unsigned int type;
+		int n = 0;
+
+		if (sscanf(mib_names[i], "IcmpMsgInType%u%n", &type, &n) == 1 && !mib_names[i][n] &&
+		    type < 256)
+			named[type] = true;
+		else if (sscanf(mib_names[i], "IcmpMsgOutType%u%n", &type, &n) == 1 &&
+			 !mib_names[i][n] && type < 256)
+			named[256 + type] = true;
+	}
+}
+
+void rxs__icmpmsg_each(const rxs_host_t *h,
+		       void (*fn)(void *ctx, const char *name, uint64_t v, bool named), void *ctx)
+{
+	bool named[512];
+	char name[32];
+
+	icmpmsg_named(named);
+	for (unsigned int i = 0; i < 512; i++) {
+		uint64_t v = rxs_host_icmpmsg(h, i >= 256, i & 255);
+
+		if (!v && !named[i])
+			continue;
+		snprintf(name, sizeof(name), "IcmpMsg%sType%u", i >= 256 ? "Out" : "In", i & 255);
+		fn(ctx, name, v, named[i]);
+	}
 }

@@ -78,6 +78,11 @@ struct rxs__funnel_row {
 };
 
 extern const struct rxs__funnel_row rxs__funnel[];
+
+/* The IcmpMsg counters as /proc/net/snmp lists them, InType then OutType, by type: each type
+ * the host received or sent, and (@named) those the MIB list names, even at zero (mib.c). */
+void rxs__icmpmsg_each(const rxs_host_t *h,
+		       void (*fn)(void *ctx, const char *name, uint64_t v, bool named), void *ctx);
 extern const size_t rxs__funnel_len;
 
 /* The host's counters the funnel reads, gathered once: everything a view needs, so a test

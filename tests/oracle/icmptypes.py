@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""ICMP messages of every kind icmp_rcv() tells apart, sent with scapy from the client's
+veth for the oracle case icmp-types (cases-icmptypes.sh): each kind twice or more, 50 ms
+apart, so the server's counters say what each one did.
+
+    icmptypes.py --iface IF --src IP --dst IP --smac MAC --dmac MAC
+"""
+import argparse
+import time
+
+from scapy.all import ICMP, IP, UDP, Ether, Raw, sendp  # noqa: E402
+
+
+def quoted(a, l4=True):
+    """The header of a datagram the server sent to the client, as an ICMP error quotes it:
+    its IP header and (l4) the first 8 bytes of its UDP header."""
+    q = bytes(IP(src=a.dst, dst=a.src, id=7, proto=17, len=28 + 100))
+    return q + (bytes(UDP(sport=6500, dport=33000, len=108)) if l4 else b"")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for o in ("iface", "src", "dst", "smac", "dmac"):
+        ap.add_argument("--" + o, required=True)
+    a = ap.parse_args()
+    base = Ether(src=a.smac, dst=a.dmac) / IP(src=a.src, dst=a.dst, id=500)
+    ts = b"\x00\x00\x00\x01" + b"\x00" * 8
+    kinds = [
+        (5, ICMP(type=13, id=1, seq=1) / Raw(ts)),          # timestamp: answered
+        (2, ICMP(type=13, id=1, seq=2)),                    # timestamp cut short: InErrors
+        (3, ICMP(type=17) / Raw(b"\x00" * 4)),              # address mask: discarded
+        (2, ICMP(type=4) / Raw(quoted(a))),                 # source quench
+        (2, ICMP(type=3, code=3) / Raw(quoted(a))),         # port unreachable, whole quote
+        (2, ICMP(type=3, code=3) / Raw(quoted(a, False))),  # quote without its 8 bytes
+        (2, ICMP(type=3, code=1)),                          # no quote at all
+        (2, ICMP(type=12, ptr=4) / Raw(quoted(a))),         # parameter problem
+        (2, ICMP(type=11, code=0) / Raw(quoted(a))),        # time exceeded in transit
+        (2, ICMP(type=11, code=1) / Raw(quoted(a))),        # reassembly time exceeded
+        (2, ICMP(type=5, code=1, gw=a.src) / Raw(quoted(a))),  # redirect
+        (2, ICMP(type=0, id=9, seq=1) / Raw(b"x" * 16)),    # an echo reply nobody asked for
+        (2, ICMP(type=15)),                                 # information request (obsolete)
+        (2, ICMP(type=42, id=3, seq=1) / Raw(b"\x00" * 8)), # extended echo (PROBE), off
+        (2, ICMP(type=30)),                                 # traceroute: above 18
+        (2, ICMP(type=8, id=4, seq=1, chksum=0x1234) / Raw(b"y" * 16)),  # bad checksum
+    ]
+    for n, msg in kinds:
+        for _ in range(n):
+            sendp(base / msg, iface=a.iface, verbose=False)
+            time.sleep(0.05)
+
+
+if __name__ == "__main__":
+    main()
