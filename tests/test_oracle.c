@@ -69,6 +69,9 @@ static const struct {
 	{ __LINE__, OWN, "synq-cookies-b4", NULL, NULL },
 	{ __LINE__, OWN, "icmp-echo-1472", NULL, NULL },
 	{ __LINE__, OWN, "nft-policy-drop", NULL, NULL },
+	/* icmp_rcv() by type: timestamps answered (counted as echo replies), errors handed to
+	 * UDP, which counts InErrors for a quote no socket sent, short quotes, unknown types. */
+	{ __LINE__, OWN, "icmp-types", NULL, NULL },
 	/* iptables matches that keep state over time, run by the kernel through nft_compat:
 	 * limit, hashlimit by source port, recent's hit count in a window, connlimit. */
 	{ __LINE__, OWN, "ipt-limits", NULL, NULL },
