@@ -212,7 +212,8 @@ static unsigned int timestamp_body(struct rxs_softnet_data *sd, uint8_t *msg,
  * repeats the request's data; an error quotes the offending datagram from its IP header.
  */
 static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb,
-				uint8_t type, uint8_t code, uint32_t info)
+				uint8_t type, uint8_t code, uint32_t info, const uint8_t *opt,
+				unsigned int optlen)
 {
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	uint8_t small[8 + ICMP_ERR_QUOTE], *msg = small;
@@ -228,6 +229,7 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 		 * TOS bits (RT_TOS); a reply, with the request's TOS. */
 		.tos = type == 0 || type == ICMP_TIMESTAMPREPLY ? rxs_skb_network_header(skb)[1]
 				 : (uint8_t)((rxs_skb_network_header(skb)[1] & 0x1e) | 0xc0),
+		.ip_opt = opt, .ip_optlen = (uint8_t)optlen,
 	};
 	uint8_t src[16] = { 0 };
 
@@ -267,7 +269,14 @@ static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, uint3
 	struct rxs_host *h = sd->host;
 	uint64_t now_j = rxs__jiffies(h, sd->now);
 	bool limited = type < 32 && (h->inet.sysctl_icmp_ratemask >> type & 1);
+	const uint8_t *iph = rxs_skb_network_header(skb);
+	uint8_t opt[40];
+	int optlen = 0;
 
+	/* ip_options_echo(): the request's or the offender's options go back with the
+	 * message; options that leave no room for the host's entry stop it. */
+	if (unlikely((iph[0] & 15u) > 5) && (optlen = rxs__ip_options_echo(iph, opt)) < 0)
+		return;
 	if (limited && !rxs__icmp_global_allow(h, now_j)) {
 		rxs__mib_inc(sd, RXS_MIB_IcmpOutRateLimitGlobal);
 		return;
@@ -285,7 +294,7 @@ static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, uint3
 	 * timestamp reply counts as an echo reply (OutEchoReps, OutType0), as on 6.18
 	 * (tests/oracle/cases/icmp-types). */
 	count_out(sd, type == ICMP_TIMESTAMPREPLY ? 0 : type);
-	icmp_build_and_send(sd, skb, type, code, info);
+	icmp_build_and_send(sd, skb, type, code, info, opt, (unsigned int)optlen);
 }
 
 static void icmp_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t code,

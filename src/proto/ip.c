@@ -433,6 +433,195 @@ static void count_route(struct rxs_softnet_data *sd, const struct rxs_sk_buff *s
 	}
 }
 
+#define IPOPT_END 0
+#define IPOPT_NOOP 1
+#define IPOPT_RR 7
+#define IPOPT_TIMESTAMP 68
+#define IPOPT_CIPSO 134
+#define IPOPT_LSRR 131
+#define IPOPT_SSRR 137
+#define IPOPT_RA 148
+#define IPOPT_TS_TSONLY 0
+#define IPOPT_TS_TSANDADDR 1
+#define IPOPT_TS_PRESPEC 3
+
+/* The record-route and timestamp checks of __ip_options_compile() for option @p of @optlen
+ * bytes at offset @off: the offset of the byte at fault, or 0. The host records itself where
+ * there is room: the pointer moves on (a prespecified timestamp is taken as one naming the
+ * host: the kernel leaves one naming another unicast address alone). */
+static uint8_t opt_rr(const uint8_t *p, unsigned int optlen, unsigned int off,
+		      struct rxs_ip_options *o)
+{
+	if (o->rr)
+		return (uint8_t)off;
+	if (optlen < 3)
+		return (uint8_t)(off + 1);
+	if (p[2] < 4)
+		return (uint8_t)(off + 2);
+	o->rr_ptr = p[2];
+	if (p[2] <= optlen) {
+		if (p[2] + 3u > optlen)
+			return (uint8_t)(off + 2);
+		o->rr_ptr = (uint8_t)(p[2] + 4);
+		o->rr_needaddr = true;
+	}
+	o->rr = (uint8_t)off;
+	return 0;
+}
+
+static uint8_t opt_ts(const uint8_t *p, unsigned int optlen, unsigned int off,
+		      struct rxs_ip_options *o)
+{
+	if (o->ts)
+		return (uint8_t)off;
+	if (optlen < 4)
+		return (uint8_t)(off + 1);
+	if (p[2] < 5)
+		return (uint8_t)(off + 2);
+	o->ts_ptr = p[2];
+	if (p[2] <= optlen) {
+		if (p[2] + 3u > optlen)
+			return (uint8_t)(off + 2);
+		switch (p[3] & 15) {
+		case IPOPT_TS_TSONLY:
+			o->ts_needtime = true;
+			o->ts_ptr = (uint8_t)(p[2] + 4);
+			break;
+		case IPOPT_TS_TSANDADDR:
+		case IPOPT_TS_PRESPEC:
+			if (p[2] + 7u > optlen)
+				return (uint8_t)(off + 2);
+			o->ts_needaddr = (p[3] & 15) == IPOPT_TS_TSANDADDR;
+			o->ts_needtime = true;
+			o->ts_ptr = (uint8_t)(p[2] + 8);
+			break;
+		default:	/* another flag: only a local sender's is refused */
+			break;
+		}
+	} else if ((p[3] & 15) != IPOPT_TS_PRESPEC && p[3] >> 4 == 15) {
+		return (uint8_t)(off + 3);	/* the overflow count would overflow */
+	}
+	o->ts = (uint8_t)off;
+	return 0;
+}
+
+/*
+ * __ip_options_compile() on a received packet: walk the options, stop at the first end of
+ * options, refuse a malformed one. Router alert needs 4 bytes; a source route (loose or
+ * strict, one only) is noted for the caller; CIPSO is refused, as cipso_v4_validate() does
+ * with no DOI configured; any other option is skipped by its length, as for any packet not
+ * sent by the host itself.
+ */
+void rxs__ip_options_compile(const uint8_t *iph, struct rxs_ip_options *o)
+{
+	unsigned int off = 20, end = (iph[0] & 15u) * 4;
+
+	memset(o, 0, sizeof(*o));
+	while (off < end && !o->err) {
+		const uint8_t *p = iph + off;
+		unsigned int optlen;
+
+		if (p[0] == IPOPT_END)
+			return;
+		if (p[0] == IPOPT_NOOP) {
+			off++;
+			continue;
+		}
+		optlen = end - off >= 2 ? p[1] : 0;
+		if (optlen < 2 || optlen > end - off) {
+			o->err = (uint8_t)off;
+			return;
+		}
+		switch (p[0]) {
+		case IPOPT_LSRR:
+		case IPOPT_SSRR:
+			o->err = optlen < 3 ? (uint8_t)(off + 1) : p[2] < 4 ? (uint8_t)(off + 2) :
+				 o->srr ? (uint8_t)off : 0;
+			o->srr = (uint8_t)off;
+			break;
+		case IPOPT_RR:
+			o->err = opt_rr(p, optlen, off, o);
+			break;
+		case IPOPT_TIMESTAMP:
+			o->err = opt_ts(p, optlen, off, o);
+			break;
+		case IPOPT_RA:
+			o->err = optlen < 4 ? (uint8_t)(off + 1) : 0;
+			break;
+		case IPOPT_CIPSO:
+			o->cipso = (uint8_t)off;
+			o->err = (uint8_t)(off + (optlen < 8 ? 1 : 2));
+			break;
+		default:
+			break;
+		}
+		off += optlen;
+	}
+}
+
+/* __ip_options_echo() for a reply: record route and timestamp copied with their pointers
+ * moved past the entry the reply will carry, then CIPSO; padded with end-of-options. */
+int rxs__ip_options_echo(const uint8_t *iph, uint8_t *out)
+{
+	struct rxs_ip_options o;
+	unsigned int len = 0;
+
+	rxs__ip_options_compile(iph, &o);
+	if (o.rr) {
+		unsigned int optlen = iph[o.rr + 1], ptr = o.rr_ptr;
+
+		memcpy(out, iph + o.rr, optlen);
+		if (o.rr_needaddr && ptr <= optlen) {
+			if (ptr + 3 > optlen)
+				return -1;
+			out[2] = (uint8_t)(ptr + 4);
+		}
+		len += optlen;
+	}
+	if (o.ts) {
+		unsigned int optlen = iph[o.ts + 1], ptr = o.ts_ptr;
+
+		memcpy(out + len, iph + o.ts, optlen);
+		if (ptr <= optlen) {
+			if (o.ts_needaddr) {
+				if (ptr + 3 > optlen)
+					return -1;
+				ptr += 4;
+			}
+			if (o.ts_needtime && (iph[o.ts + 3] & 15) != IPOPT_TS_PRESPEC) {
+				if (ptr + 3 > optlen)
+					return -1;
+				ptr += 4;
+			}
+			out[len + 2] = (uint8_t)ptr;
+		}
+		len += optlen;
+	}
+	if (o.cipso) {
+		memcpy(out + len, iph + o.cipso, iph[o.cipso + 1]);
+		len += iph[o.cipso + 1];
+	}
+	while (len & 3)
+		out[len++] = IPOPT_END;
+	return (int)len;
+}
+
+/* ip_rcv_options(): a malformed option is a header error, answered with a parameter problem
+ * pointing at it (ip_options_compile() sends it); a source-routed packet is dropped, as
+ * accept_source_route 0 has it. */
+static enum rxs_drop_reason ip_rcv_options(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb)
+{
+	struct rxs_ip_options o;
+
+	rxs__ip_options_compile(skb->data, &o);
+	if (o.err) {
+		rxs__icmp_send_info(skb, 12, 0, (uint32_t)o.err << 24);
+		rxs__mib_inc(sd, RXS_MIB_IpInHdrErrors);
+		return RXS_DROP_IP_INHDR;
+	}
+	return o.srr ? RXS_DROP_NOT_SPECIFIED : RXS_DROP_NOT_DROPPED_YET;
+}
+
 /* ip_rcv_core() checks; RXS_DROP_NOT_DROPPED_YET when the header is sound. */
 static enum rxs_drop_reason ip_rcv_core(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd)
 {
@@ -540,6 +729,10 @@ static void ip_rcv_finish(struct rxs_sk_buff *skb)
 			cb->route == RXS_RTN_LOCAL ? "local" :
 			cb->route == RXS_RTN_BROADCAST ? "broadcast" :
 			cb->route == RXS_RTN_MULTICAST ? "multicast" : "forward");
+	if (unlikely((skb->data[0] & 15u) > 5) && (reason = ip_rcv_options(sd, skb))) {
+		rxs_kfree_skb_reason(skb, reason);
+		return;
+	}
 	if (cb->route == RXS_RTN_FORWARD) {
 		ip_forward(skb);
 		return;

@@ -40,9 +40,9 @@ static unsigned int put_ip(struct rxs_softnet_data *sd, uint8_t *p, const struct
 		return 40;
 	}
 	memset(p, 0, 20);
-	p[0] = 0x45;
+	p[0] = (uint8_t)(0x40 | (20 + o->ip_optlen) / 4);
 	p[1] = o->tos;
-	rxs__put_be16(p + 2, (uint16_t)(20 + l4len));
+	rxs__put_be16(p + 2, (uint16_t)(20 + o->ip_optlen + l4len));
 	if (o->proto == IPPROTO_TCP)
 		rxs__put_be16(p + 6, 0x4000);	/* DF */
 	else
@@ -51,8 +51,10 @@ static unsigned int put_ip(struct rxs_softnet_data *sd, uint8_t *p, const struct
 	p[9] = o->proto;
 	memcpy(p + 12, o->saddr, 4);
 	memcpy(p + 16, o->daddr, 4);
-	rxs__put_be16(p + 10, rxs__csum_fold(rxs__csum_partial(p, 20, 0)));
-	return 20;
+	if (o->ip_optlen)
+		memcpy(p + 20, o->ip_opt, o->ip_optlen);
+	rxs__put_be16(p + 10, rxs__csum_fold(rxs__csum_partial(p, 20u + o->ip_optlen, 0)));
+	return 20u + o->ip_optlen;
 }
 
 /* dev_queue_xmit_nit(): the taps that see sent frames get a copy, after netfilter. */
@@ -82,23 +84,29 @@ static unsigned int out_mtu(const struct rxs_netdev *dev)
 	return dev ? RXS_MAX(dev->cfg.mtu, 68u) : 1500;
 }
 
-/* The IP header a datagram leaves with, and the bytes of data a fragment carries: a multiple
- * of 8 that fits the MTU with the header (IPv4, 20 bytes: ip_fragment()) or the header and a
+/* The bytes of data a fragment carries: a multiple of 8 that fits the MTU with the header
+ * (IPv4, @hlen bytes, its options included: ip_fragment() keeps their length in every
+ * fragment, ip_options_fragment() turning those not copied into NOPs) or the header and a
  * fragment header (IPv6, 40 and 8: ip6_fragment()). */
-#define IP_HLEN(v6) ((v6) ? 40u : 20u)
 #define FRAG_HLEN(v6) ((v6) ? 8u : 0u)
 
-static unsigned int frag_data(bool v6, unsigned int mtu)
+static unsigned int frag_data(bool v6, unsigned int hlen, unsigned int mtu)
 {
-	return (mtu - IP_HLEN(v6) - FRAG_HLEN(v6)) & ~7u;
+	return (mtu - hlen - FRAG_HLEN(v6)) & ~7u;
 }
 
-/* The fragments a datagram of @iplen bytes leaves in. */
-static unsigned int ip_nfrags(bool v6, unsigned int iplen, unsigned int mtu)
+/* The fragments a datagram of @iplen bytes, @hlen of them its IP header, leaves in. */
+static unsigned int ip_nfrags(bool v6, unsigned int hlen, unsigned int iplen, unsigned int mtu)
 {
-	unsigned int per = frag_data(v6, mtu);
+	unsigned int per = frag_data(v6, hlen, mtu);
 
-	return iplen <= mtu ? 1 : (iplen - IP_HLEN(v6) + per - 1) / per;
+	return iplen <= mtu ? 1 : (iplen - hlen + per - 1) / per;
+}
+
+/* The IP header's length of the packet at @iph. */
+static unsigned int ip_hlen(const uint8_t *iph)
+{
+	return iph[0] >> 4 == 6 ? 40u : (iph[0] & 15u) * 4;
 }
 
 /* ip6_finish_output2() counts each packet that leaves (Ip6OutTransmits) and its octets, the
@@ -116,10 +124,11 @@ static void count_transmit6(struct rxs_softnet_data *sd, unsigned int iplen, uns
 
 /* ip_finish_output2() counts each packet that leaves, ip_do_fragment() each fragment made
  * and each datagram fragmented. */
-static void count_transmit(struct rxs_softnet_data *sd, unsigned int iplen, unsigned int nfrags)
+static void count_transmit(struct rxs_softnet_data *sd, unsigned int hlen, unsigned int iplen,
+			   unsigned int nfrags)
 {
 	rxs__mib_add(sd, RXS_MIB_IpOutTransmits, nfrags);
-	rxs__mib_add(sd, RXS_MIB_IpExtOutOctets, iplen + 20 * (nfrags - 1));
+	rxs__mib_add(sd, RXS_MIB_IpExtOutOctets, iplen + hlen * (nfrags - 1));
 	if (nfrags > 1) {
 		rxs__mib_inc(sd, RXS_MIB_IpFragOKs);
 		rxs__mib_add(sd, RXS_MIB_IpFragCreates, nfrags);
@@ -162,7 +171,8 @@ static void xmit_frame(struct rxs_softnet_data *sd, const struct rxs_netdev *dev
 static bool xmit_fragments(struct rxs_softnet_data *sd, const struct rxs_netdev *dev,
 			   const uint8_t *frame, unsigned int iplen, unsigned int mtu, bool v6)
 {
-	unsigned int hlen = IP_HLEN(v6), fhlen = FRAG_HLEN(v6), per = frag_data(v6, mtu), off;
+	unsigned int hlen = ip_hlen(frame + 14), fhlen = FRAG_HLEN(v6);
+	unsigned int per = frag_data(v6, hlen, mtu), off;
 	uint32_t ident = v6 ? __atomic_add_fetch(&sd->host->inet.ip6_frag_ident, 1,
 						 __ATOMIC_RELAXED) : 0;
 	uint8_t small[14 + 1500], *buf = small;
@@ -202,7 +212,7 @@ static bool xmit_fragments(struct rxs_softnet_data *sd, const struct rxs_netdev 
 static struct rxs_sk_buff *out_skb(struct rxs_softnet_data *sd, const struct rxs_out *o,
 				   const uint8_t *l4, unsigned int l4len)
 {
-	struct rxs_sk_buff *skb = rxs__skb_alloc(&sd->host->pool, 14 + 40 + l4len);
+	struct rxs_sk_buff *skb = rxs__skb_alloc(&sd->host->pool, 14 + 60 + l4len);
 	struct rxs_inet_cb *cb;
 	uint8_t *eth;
 	unsigned int iplen;
@@ -239,9 +249,10 @@ static struct rxs_sk_buff *out_skb(struct rxs_softnet_data *sd, const struct rxs
 /* The fragments a datagram of @iplen bytes leaves in: over IPv4 only ICMP's leave without DF
  * (put_ip()); over IPv6 the source fragments what does not fit (ICMPv6's echo replies: TCP
  * keeps to its MSS). */
-static unsigned int out_nfrags(bool v6, uint8_t proto, unsigned int iplen, unsigned int mtu)
+static unsigned int out_nfrags(bool v6, uint8_t proto, unsigned int hlen, unsigned int iplen,
+			       unsigned int mtu)
 {
-	return proto == IPPROTO_TCP ? 1 : ip_nfrags(v6, iplen, mtu);
+	return proto == IPPROTO_TCP ? 1 : ip_nfrags(v6, hlen, iplen, mtu);
 }
 
 /* ip_finish_output() after POST_ROUTING: fragments or the frame, to the device. Also the
@@ -251,8 +262,8 @@ static void ip_finish_output(struct rxs_sk_buff *skb)
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	bool v6 = cb->family == AF_INET6;
-	unsigned int iplen = skb->len, mtu = out_mtu(skb->dev);
-	unsigned int nfrags = out_nfrags(v6, cb->protocol, iplen, mtu);
+	unsigned int iplen = skb->len, mtu = out_mtu(skb->dev), hlen = ip_hlen(skb->data);
+	unsigned int nfrags = out_nfrags(v6, cb->protocol, hlen, iplen, mtu);
 
 	if (nfrags > 1 &&
 	    !xmit_fragments(sd, skb->dev, rxs_skb_mac_header(skb), iplen, mtu, v6)) {
@@ -260,7 +271,7 @@ static void ip_finish_output(struct rxs_sk_buff *skb)
 		return;
 	}
 	if (!v6)
-		count_transmit(sd, iplen, nfrags);
+		count_transmit(sd, hlen, iplen, nfrags);
 	else
 		count_transmit6(sd, iplen, nfrags);
 	if (nfrags == 1)
@@ -282,13 +293,13 @@ void rxs__ip_output_unseen(struct rxs_softnet_data *sd, const struct rxs_out *o,
 {
 	struct rxs_tx *tx = sd->host->inet.tx;
 	bool v6 = o->family == AF_INET6;
-	unsigned int iplen = (v6 ? 40 : 20) + l4len;
-	unsigned int nfrags = out_nfrags(v6, o->proto, iplen, out_mtu(o->dev));
+	unsigned int hlen = v6 ? 40u : 20u + o->ip_optlen, iplen = hlen + l4len;
+	unsigned int nfrags = out_nfrags(v6, o->proto, hlen, iplen, out_mtu(o->dev));
 
 	if (!(v6 && o->local_out))
 		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
 	if (!v6)
-		count_transmit(sd, iplen, nfrags);
+		count_transmit(sd, hlen, iplen, nfrags);
 	else
 		count_transmit6(sd, iplen, nfrags);
 	if (tx)
@@ -363,7 +374,7 @@ void rxs__ip_forward_send(struct rxs_sk_buff *skb, const uint8_t peer[6])
 
 	/* ip_do_fragment() copies a 20-byte header; one with options leaves whole. IPv6's
 	 * ip6_forward() let through only what fits. */
-	nfrags = skb->data[0] == 0x45 ? ip_nfrags(false, iplen, mtu) : 1;
+	nfrags = skb->data[0] == 0x45 ? ip_nfrags(false, 20, iplen, mtu) : 1;
 	/* The new Ethernet header goes where the received one was (the headroom holds it). */
 	eth = rxs_skb_push(skb, 14);
 	if (eth && watched) {
@@ -392,7 +403,8 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 	unsigned int iplen = skb->len;
 	uint8_t peer[6];
 
-	count_transmit(sd, iplen, (skb->data[0] & 15u) == 5 ? ip_nfrags(false, iplen, out_mtu(out)) : 1);
+	count_transmit(sd, 20, iplen,
+		       (skb->data[0] & 15u) == 5 ? ip_nfrags(false, 20, iplen, out_mtu(out)) : 1);
 	if (h->inet.neigh &&
 	    rxs__neigh_output(skb, out, rxs__fib_nexthop(h, rxs__get_be32(skb->data + 16), out)))
 		return;

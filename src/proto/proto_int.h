@@ -34,6 +34,9 @@ struct rxs_out {
 	 * and ACKs), which counts IpOutDiscards when LOCAL_OUT drops the packet; the others
 	 * (ip_queue_xmit, ip_build_and_send_pkt, nf_send_reset) count nothing more. */
 	bool send_skb;
+	/* IPv4 options after the header (ip_options_echo()'s), a multiple of 4 bytes. */
+	const uint8_t *ip_opt;
+	uint8_t ip_optlen;
 };
 
 /* What the host's frames out go to (tx.c): the user's callback and the --tx capture, in
@@ -131,6 +134,21 @@ bool rxs__ip6_nexthop_mac(const struct rxs_host *h, const struct rxs_sk_buff *sk
 /* The Internet checksum over the pseudo header and @len bytes at @l4: 0 when valid. */
 uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
 		      uint32_t len);
+
+/* struct ip_options of a received IPv4 header, as ip_options_compile() fills it: each
+ * option's offset from the header (0: none), the pointers as they stand after the host
+ * recorded itself (rr_ptr, ts_ptr), and where the first malformed byte is (err, 0: none). */
+struct rxs_ip_options {
+	uint8_t rr, ts, srr, cipso;
+	uint8_t rr_ptr, ts_ptr;
+	bool rr_needaddr, ts_needaddr, ts_needtime;
+	uint8_t err;
+};
+void rxs__ip_options_compile(const uint8_t *iph, struct rxs_ip_options *o);
+/* ip_options_echo(): the options a reply to the IPv4 packet at @iph carries (record route,
+ * timestamp and CIPSO, copied, padded to 4 bytes) into @out (40 bytes): their length, or -1
+ * when they leave no room for the host's entry (the kernel then sends no reply). */
+int rxs__ip_options_echo(const uint8_t *iph, uint8_t *out);
 
 /* icmp_send(): an ICMP error about @skb (not consumed: the caller still owns it). */
 void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
