@@ -72,6 +72,9 @@ static const struct {
 	/* icmp_rcv() by type: timestamps answered (counted as echo replies), errors handed to
 	 * UDP, which counts InErrors for a quote no socket sent, short quotes, unknown types. */
 	{ __LINE__, OWN, "icmp-types", NULL, NULL },
+	/* IPv4 options: malformed ones answered with a parameter problem, a source route dropped,
+	 * record route echoed in the replies. */
+	{ __LINE__, OWN, "ip-options", NULL, NULL },
 	/* iptables matches that keep state over time, run by the kernel through nft_compat:
 	 * limit, hashlimit by source port, recent's hit count in a window, connlimit. */
 	{ __LINE__, OWN, "ipt-limits", NULL, NULL },

@@ -19,6 +19,7 @@
 
 #include "frames.h"
 #include "internal.h"
+#include "proto/proto_int.h"
 
 #define PORT 9		/* bound */
 #define CLOSED 7	/* not bound */
@@ -128,6 +129,63 @@ static void test_ip_header_errors(void **state)
 /* A 60-byte minimum frame carrying a 28-byte datagram (UDP header, no payload): ip_rcv
  * counts InOctets with skb->len before pskb_trim_rcsum, i.e. 60 - 14 = 46; then the
  * padding goes and UDP sees its 8 bytes. */
+/* ip_options_compile() on received options, and ip_options_echo() for the reply: where a
+ * malformed one is (the parameter problem's pointer: 20 is the first option byte), what is
+ * noted, and how long the echoed options are (-1: no room for the host's entry). */
+static const struct {
+	int line;
+	uint8_t opt[40];
+	unsigned int len;
+	uint8_t err;
+	bool rr, ts, srr;
+	int echo;
+} ipopt_cases[] = {
+	{ __LINE__, { 1, 1, 1, 0 }, 4, 0, false, false, false, 0 },
+	/* record route, two slots: echoed, 11 bytes padded to 12 */
+	{ __LINE__, { 7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, 12, 0, true, false, false, 12 },
+	/* one slot: the host fills it, and the reply has none left, as the kernel keeps it */
+	{ __LINE__, { 7, 7, 4, 0, 0, 0, 0, 0 }, 8, 0, true, false, false, 8 },
+	/* room for the host's entry on the way in but not in the reply: no reply */
+	{ __LINE__, { 7, 10, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, 12, 0, true, false, false, -1 },
+	{ __LINE__, { 7, 1, 0, 0 }, 4, 20, false, false, false, 0 },	/* length 1 */
+	{ __LINE__, { 7, 3, 4, 0 }, 4, 0, true, false, false, 4 },	/* full, no slot */
+	{ __LINE__, { 7, 3, 2, 0 }, 4, 22, false, false, false, 0 },	/* pointer below 4 */
+	{ __LINE__, { 7, 7, 4, 0, 0, 0, 0, 7, 7, 4, 0, 0, 0, 0, 0, 0 }, 16, 27, true, false, false, 0 },
+	/* timestamps only, 2 slots; then an overflow count about to overflow */
+	{ __LINE__, { 68, 12, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, 12, 0, false, true, false, 12 },
+	{ __LINE__, { 68, 4, 5, 0xf0 }, 4, 23, false, false, false, 0 },
+	{ __LINE__, { 68, 3, 5, 0 }, 4, 21, false, false, false, 0 },	/* shorter than 4 */
+	{ __LINE__, { 148, 4, 0, 0 }, 4, 0, false, false, false, 0 },	/* router alert */
+	{ __LINE__, { 148, 2, 1, 0 }, 4, 21, false, false, false, 0 },
+	{ __LINE__, { 131, 7, 4, 10, 0, 0, 1, 0 }, 8, 0, false, false, true, 0 },	/* LSRR */
+	{ __LINE__, { 131, 3, 4, 137, 3, 4, 0, 0 }, 8, 23, false, false, true, 0 },	/* two */
+	{ __LINE__, { 134, 8, 0, 0, 0, 1, 0, 0 }, 8, 22, false, false, false, 0 },	/* CIPSO */
+	{ __LINE__, { 158, 4, 0, 0 }, 4, 0, false, false, false, 0 },	/* unknown: skipped */
+	{ __LINE__, { 0, 7, 1, 0 }, 4, 0, false, false, false, 0 },	/* after the end: not read */
+	{ __LINE__, { 1, 1, 1, 7 }, 4, 23, false, false, false, 0 },	/* no length byte */
+};
+
+static void test_ip_options(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(ipopt_cases); i++) {
+		uint8_t iph[60] = { 0 }, out[40];
+		struct rxs_ip_options o;
+		int echo = 0;
+
+		iph[0] = (uint8_t)(0x40 | (20 + ipopt_cases[i].len) / 4);
+		memcpy(iph + 20, ipopt_cases[i].opt, ipopt_cases[i].len);
+		rxs__ip_options_compile(iph, &o);
+		if (!o.err)
+			echo = rxs__ip_options_echo(iph, out);
+		if (o.err != ipopt_cases[i].err || !!o.rr != ipopt_cases[i].rr ||
+		    !!o.ts != ipopt_cases[i].ts || !!o.srr != ipopt_cases[i].srr ||
+		    echo != ipopt_cases[i].echo)
+			fail_msg("case at line %d: err %u rr %u ts %u srr %u echo %d",
+				 ipopt_cases[i].line, o.err, o.rr, o.ts, o.srr, echo);
+	}
+}
+
 static void test_ethernet_padding(void **state)
 {
 	rxs_host_t *h = proto_host(false);
@@ -2296,6 +2354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ip_header_errors),
+		cmocka_unit_test(test_ip_options),
 		cmocka_unit_test(test_ethernet_padding),
 		cmocka_unit_test(test_not_our_address),
 		cmocka_unit_test(test_unknown_protocol),
