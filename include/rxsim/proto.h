@@ -33,10 +33,12 @@ RXS_API int rxs_tx_set_cb(struct rxs_host *h, rxs_tx_fn fn, void *ctx);
 /* Frames the host has sent. */
 RXS_API uint64_t rxs_tx_frames(const struct rxs_host *h);
 
-/* ICMP messages of @type the host received (@out false) or sent (@out true): the IcmpMsg
- * InTypeN and OutTypeN counters of /proc/net/snmp, which the kernel lists for the types it
- * has seen. */
-RXS_API uint64_t rxs_host_icmpmsg(const struct rxs_host *h, bool out, unsigned int type);
+/* ICMP (@family AF_INET) or ICMPv6 (AF_INET6) messages of @type the host received (@out
+ * false) or sent (@out true): the IcmpMsg InTypeN and OutTypeN counters of /proc/net/snmp and
+ * the Icmp6InTypeN and Icmp6OutTypeN of /proc/net/snmp6, which the kernel lists for the types
+ * it has seen. */
+RXS_API uint64_t rxs_host_icmpmsg(const struct rxs_host *h, int family, bool out,
+				  unsigned int type);
 
 /* The neighbour table's counters, as /proc/net/stat/arp_cache names them, and rxsim's. */
 struct rxs_neigh_stat {

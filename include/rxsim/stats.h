@@ -189,7 +189,12 @@
 	XX(Udp6RcvbufErrors, Udp6, RcvbufErrors) \
 	XX(Udp6InCsumErrors, Udp6, InCsumErrors) \
 	XX(Udp6IgnoredMulti, Udp6, IgnoredMulti) \
-	XX(Udp6MemErrors, Udp6, MemErrors)
+	XX(Udp6MemErrors, Udp6, MemErrors) \
+	XX(Icmp6InDestUnreachs, Icmp6, InDestUnreachs) \
+	XX(Icmp6InPktTooBigs, Icmp6, InPktTooBigs) \
+	XX(Icmp6InTimeExcds, Icmp6, InTimeExcds) \
+	XX(Icmp6InParmProblems, Icmp6, InParmProblems) \
+	XX(Icmp6InEchoReplies, Icmp6, InEchoReplies)
 
 enum rxs_mib {
 #define XX(name, group, field) RXS_MIB_##name,

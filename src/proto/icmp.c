@@ -32,9 +32,10 @@ struct icmp_peer {
 struct rxs_icmp_state {
 	int64_t credit;
 	uint64_t stamp;
-	/* ICMPMSG_MIB: every message by type, received [0] and sent [1] (/proc/net/snmp's
-	 * IcmpMsg line lists the types seen), under icmp_lock. */
-	uint64_t msg[2][256];
+	/* ICMPMSG_MIB and ICMP6MSG_MIB: every message by type, IPv4's [0] and IPv6's [1],
+	 * received [0] and sent [1] (/proc/net/snmp's IcmpMsg line and snmp6's Icmp6InTypeN
+	 * list the types seen), under icmp_lock. */
+	uint64_t msg[2][2][256];
 	struct icmp_peer peers[PEER_SLOTS];
 };
 
@@ -147,17 +148,22 @@ static void count_out(struct rxs_softnet_data *sd, uint8_t type)
 	rxs__mib_inc(sd, RXS_MIB_IcmpOutMsgs);
 	if (type < ARRAY_SIZE(out_type_mib) && out_type_mib[type])
 		rxs__mib_inc(sd, out_type_mib[type]);
-	sd->host->inet.icmp->msg[1][type]++;
+	sd->host->inet.icmp->msg[0][1][type]++;
 }
 
-uint64_t rxs_host_icmpmsg(const struct rxs_host *h, bool out, unsigned int type)
+void rxs__icmpmsg_inc(struct rxs_host *h, int family, bool out, uint8_t type)
+{
+	h->inet.icmp->msg[family == AF_INET6][out][type]++;
+}
+
+uint64_t rxs_host_icmpmsg(const struct rxs_host *h, int family, bool out, unsigned int type)
 {
 	uint64_t v;
 
-	if (type > 255 || !h->inet.icmp)
+	if (type > 255 || !h->inet.icmp || (family != AF_INET && family != AF_INET6))
 		return 0;
 	rxs__lock_acquire((struct rxs_lock *)&h->inet.icmp_lock);
-	v = h->inet.icmp->msg[out][type];
+	v = h->inet.icmp->msg[family == AF_INET6][out][type];
 	rxs__lock_release((struct rxs_lock *)&h->inet.icmp_lock);
 	return v;
 }
@@ -387,7 +393,7 @@ static void count_in_msg(struct rxs_softnet_data *sd, uint8_t type)
 {
 	if (type < ARRAY_SIZE(in_type_mib) && in_type_mib[type])
 		rxs__mib_inc(sd, in_type_mib[type]);
-	sd->host->inet.icmp->msg[0][type]++;
+	sd->host->inet.icmp->msg[0][0][type]++;
 }
 
 /* An ICMP error counted in InErrors, and why the skb ends. */
@@ -401,8 +407,9 @@ static void in_error(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb,
 /*
  * icmp_socket_deliver(): an error quoting one of our datagrams, @q of @qlen bytes from its IP
  * header, goes to its protocol's err_handler, which needs the header and 8 bytes of what
- * follows. UDP's (__udp4_lib_err) and TCP's (tcp_v4_err) look up the socket that sent it, by
- * the quoted addresses and ports seen from our side; finding none, each counts InErrors. What
+ * follows. UDP's (__udp4_lib_err) and TCP's (tcp_v4_err: connections and request socks, no
+ * listener) look up the socket that sent it, by the quoted addresses and ports seen from our
+ * side; finding none, each counts InErrors. What
  * a found socket does with the error (sk_err, PMTU, a connection aborted) is not modelled;
  * ICMP's own (ping_err) counts nothing.
  */
@@ -423,8 +430,7 @@ static bool socket_deliver(struct rxs_host *h, const uint8_t *q, uint32_t qlen)
 		memcpy(t.saddr, q + 16, 4);
 		memcpy(t.daddr, q + 12, 4);
 		rxs__lock_acquire(&h->sk.tcp_lock);
-		found = rxs__ehash_lookup(h, &t) ||
-			rxs__tcp_listener_lookup(h, AF_INET, t.daddr, t.dport);
+		found = rxs__ehash_lookup(h, &t) != NULL;	/* no listener: established only */
 		rxs__lock_release(&h->sk.tcp_lock);
 	}
 	return found;

@@ -580,19 +580,13 @@ static void icmp6_count_out(struct rxs_softnet_data *sd, uint8_t type)
 		[1] = RXS_MIB_Icmp6OutDestUnreachs, [2] = RXS_MIB_Icmp6OutPktTooBigs,
 		[3] = RXS_MIB_Icmp6OutTimeExcds,
 	};
-	static const enum rxs_mib typed[4] = {
-		[1] = RXS_MIB_Icmp6OutType1, [2] = RXS_MIB_Icmp6OutType2,
-		[3] = RXS_MIB_Icmp6OutType3,
-	};
 
 	rxs__mib_inc(sd, RXS_MIB_Icmp6OutMsgs);
-	if (type >= 1 && type <= 3) {
+	if (type >= 1 && type <= 3)
 		rxs__mib_inc(sd, named[type]);
-		rxs__mib_inc(sd, typed[type]);
-	} else if (type == 129) {
+	else if (type == 129)
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutEchoReplies);
-		rxs__mib_inc(sd, RXS_MIB_Icmp6OutType129);
-	}
+	rxs__icmpmsg_inc(sd->host, AF_INET6, true, type);
 }
 
 /* icmp6_send() / icmpv6_echo_reply(): built like the IPv4 ones, with the IPv6 pseudo
@@ -660,31 +654,143 @@ void rxs__icmpv6_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code)
 	rxs__icmpv6_send_info(skb, type, code, 0);
 }
 
+/*
+ * icmpv6_notify(): an error quoting one of our packets, @q of @qlen bytes from its IPv6
+ * header, goes to the protocol after the extension headers, which needs 8 bytes of its
+ * header. UDP's (__udp6_lib_err) and TCP's (tcp_v6_err: connections and request socks, no
+ * listener) look up the socket that sent it, by the quoted addresses and ports seen from our
+ * side; finding none, each counts Icmp6InErrors, as a quote cut short does. What a found
+ * socket does with the error is not modelled.
+ */
+static enum rxs_drop_reason icmpv6_notify(struct rxs_softnet_data *sd, const uint8_t *q,
+					  uint32_t qlen)
+{
+	struct rxs_host *h = sd->host;
+	uint32_t off = 40;
+	uint8_t nh;
+	bool found = true;
+
+	if (qlen < 40)
+		goto short_quote;
+	nh = q[6];
+	/* ipv6_skip_exthdr(): hop-by-hop, routing and destination options by their length,
+	 * a fragment header's 8 bytes. */
+	while (nh == 0 || nh == 43 || nh == 60 || nh == 44) {
+		uint32_t len;
+
+		if (off + 8 > qlen)
+			goto short_quote;
+		len = nh == 44 ? 8 : ((uint32_t)q[off + 1] + 1) * 8;
+		nh = q[off];
+		off += len;
+	}
+	if (off + 8 > qlen)
+		goto short_quote;
+	if (nh == 17) {
+		found = rxs__udp_lookup(h, AF_INET6, q + 8, rxs__get_be16(q + off)) != NULL;
+	} else if (nh == 6) {
+		struct rxs_tcp_tuple t = { .family = AF_INET6, .sport = rxs__get_be16(q + off + 2),
+					   .dport = rxs__get_be16(q + off) };
+
+		memcpy(t.saddr, q + 24, 16);
+		memcpy(t.daddr, q + 8, 16);
+		rxs__lock_acquire(&h->sk.tcp_lock);
+		found = rxs__ehash_lookup(h, &t) != NULL;
+		rxs__lock_release(&h->sk.tcp_lock);
+	}
+	if (!found)
+		rxs__mib_inc(sd, RXS_MIB_Icmp6InErrors);
+	return RXS_DROP_NOT_DROPPED_YET;
+short_quote:
+	rxs__mib_inc(sd, RXS_MIB_Icmp6InErrors);
+	return RXS_DROP_PKT_TOO_SMALL;
+}
+
+/* The counters snmp6 names for a type received (ICMP6MSGIN_INC_STATS). */
+static void icmp6_count_in(struct rxs_softnet_data *sd, uint8_t type)
+{
+	static const enum rxs_mib named[] = {
+		[1] = RXS_MIB_Icmp6InDestUnreachs, [2] = RXS_MIB_Icmp6InPktTooBigs,
+		[3] = RXS_MIB_Icmp6InTimeExcds, [4] = RXS_MIB_Icmp6InParmProblems,
+	};
+
+	if (type < ARRAY_SIZE(named) && named[type])
+		rxs__mib_inc(sd, named[type]);
+	else if (type == 128)
+		rxs__mib_inc(sd, RXS_MIB_Icmp6InEchos);
+	else if (type == 129)
+		rxs__mib_inc(sd, RXS_MIB_Icmp6InEchoReplies);
+	rxs__icmpmsg_inc(sd->host, AF_INET6, false, type);
+}
+
+/*
+ * icmpv6_rcv(): the checksum, then each type its way. Errors (1 to 4, and any unknown type
+ * below 128) go to icmpv6_notify(), packet too big once its quote holds an IPv6 header; an
+ * echo request is answered unless echo_ignore_all; an echo reply finds no ping socket;
+ * neighbour discovery and MLD are taken (not modelled: the scenario's neighbours are
+ * static); the rest, informational types no one handles, are dropped.
+ */
 static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	enum rxs_drop_reason reason = RXS_DROP_NOT_SPECIFIED;
+	uint8_t type;
 
 	rxs__charge(sd, rxs__cost(sd->host, RXS_COST_ICMP_RCV));
 	rxs__mib_inc(sd, RXS_MIB_Icmp6InMsgs);
-	if (!rxs_pskb_may_pull(skb, 4)) {
-		rxs__mib_inc(sd, RXS_MIB_Icmp6InErrors);
-		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
-		return;
-	}
 	if (rxs__l4_csum(cb, NEXTHDR_ICMP, skb->data, skb->len)) {
 		rxs__mib_inc(sd, RXS_MIB_Icmp6InCsumErrors);
 		rxs__mib_inc(sd, RXS_MIB_Icmp6InErrors);
 		rxs_kfree_skb_reason(skb, RXS_DROP_ICMP_CSUM);
 		return;
 	}
-	if (skb->data[0] == 128) {
-		rxs__mib_inc(sd, RXS_MIB_Icmp6InEchos);
-		rxs__mib_inc(sd, RXS_MIB_Icmp6InType128);
+	if (!rxs_pskb_may_pull(skb, 8)) {	/* pskb_pull() of the ICMPv6 header */
+		rxs__mib_inc(sd, RXS_MIB_Icmp6InErrors);
+		rxs_kfree_skb_reason(skb, RXS_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	type = skb->data[0];
+	icmp6_count_in(sd, type);
+	switch (type) {
+	case 128:
 		if (!sd->host->inet.sysctl_icmpv6_echo_ignore_all)
 			rxs__icmpv6_send(skb, 129, 0);
+		reason = RXS_DROP_NOT_DROPPED_YET;
+		break;
+	case 129:
+		reason = RXS_DROP_NO_SOCKET;	/* ping_rcv() */
+		break;
+	case 2:
+		if (skb->len < 8 + 40) {
+			rxs__mib_inc(sd, RXS_MIB_Icmp6InErrors);
+			reason = RXS_DROP_PKT_TOO_SMALL;
+			break;
+		}
+		/* fall through */
+	case 1:
+	case 3:
+	case 4:
+		reason = icmpv6_notify(sd, skb->data + 8, skb->len - 8);
+		break;
+	case 130:	/* MLD and neighbour discovery: taken */
+	case 131:
+	case 133:
+	case 134:
+	case 135:
+	case 136:
+	case 137:
+		reason = RXS_DROP_NOT_DROPPED_YET;
+		break;
+	default:
+		if (!(type & 0x80))	/* an error of unknown type: to the protocol */
+			reason = icmpv6_notify(sd, skb->data + 8, skb->len - 8);
+		break;
 	}
-	rxs_consume_skb(skb);
+	if (reason)
+		rxs_kfree_skb_reason(skb, reason);
+	else
+		rxs_consume_skb(skb);
 }
 
 /* Under ICMP's lock: an echo reply spends the host's ICMP limits. */

@@ -150,6 +150,8 @@ void rxs__ip_options_compile(const uint8_t *iph, struct rxs_ip_options *o);
  * when they leave no room for the host's entry (the kernel then sends no reply). */
 int rxs__ip_options_echo(const uint8_t *iph, uint8_t *out);
 
+/* Count an ICMP or ICMPv6 message of @type in its family's per-type table; under icmp_lock. */
+void rxs__icmpmsg_inc(struct rxs_host *h, int family, bool out, uint8_t type);
 /* icmp_send(): an ICMP error about @skb (not consumed: the caller still owns it). */
 void rxs__icmp_send(struct rxs_sk_buff *skb, uint8_t type, uint8_t code);
 /* The same with the header's second word (ICMP_FRAG_NEEDED: the next hop's MTU). */

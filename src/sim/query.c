@@ -25,8 +25,9 @@ const struct rxs_scenario *rxs_host_scenario(const rxs_host_t *h)
 	return h->sc;
 }
 
-/* The IcmpMsg counters the MIB list names are views of ICMP's table of every type
- * (rxs_host_icmpmsg()): the type of @mib, +256 for a message sent, or -1. */
+/* The IcmpMsg and Icmp6 InTypeN/OutTypeN counters the MIB list names are views of ICMP's
+ * tables of every type (rxs_host_icmpmsg()): the type of @mib, +256 for a message sent,
+ * +512 for ICMPv6, or -1. */
 static int icmpmsg_of(enum rxs_mib mib)
 {
 	switch (mib) {
@@ -48,6 +49,16 @@ static int icmpmsg_of(enum rxs_mib mib)
 		return 256 + 8;
 	case RXS_MIB_IcmpMsgOutType11:
 		return 256 + 11;
+	case RXS_MIB_Icmp6InType128:
+		return 512 + 128;
+	case RXS_MIB_Icmp6OutType1:
+		return 512 + 256 + 1;
+	case RXS_MIB_Icmp6OutType2:
+		return 512 + 256 + 2;
+	case RXS_MIB_Icmp6OutType3:
+		return 512 + 256 + 3;
+	case RXS_MIB_Icmp6OutType129:
+		return 512 + 256 + 129;
 	default:
 		return -1;
 	}
@@ -61,7 +72,8 @@ uint64_t rxs_host_mib(const rxs_host_t *h, enum rxs_mib mib)
 	if ((unsigned int)mib >= RXS_MIB_COUNT)
 		return 0;
 	if (msg >= 0)
-		return rxs_host_icmpmsg(h, msg >= 256, (unsigned int)msg & 255);
+		return rxs_host_icmpmsg(h, msg >= 512 ? AF_INET6 : AF_INET, msg & 256,
+					(unsigned int)msg & 255);
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		sum += h->cpus[c].mib[mib];
 	return sum + __atomic_load_n(&h->mib_proc[mib], __ATOMIC_RELAXED);

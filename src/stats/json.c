@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "internal.h"
 #include "rxsim/bpf.h"
@@ -118,20 +119,22 @@ static void json_icmpmsg(void *ctx, const char *name, uint64_t v, bool named)
 }
 
 /* Every counter, zeros included, so a consumer never has to guess whether absent means 0;
- * in their place, the IcmpMsg counters of every ICMP type the host received or sent too,
- * which the kernel lists only once seen. */
+ * in their place, the per-type counters (IcmpMsg, Icmp6InTypeN...) of every ICMP and ICMPv6
+ * type the host received or sent too, which the kernel lists only once seen. */
 static void json_nstat(struct jw *w, const struct rxs_host *h)
 {
-	bool icmpmsg = false;
+	bool done[2] = { false, false };
 
 	jw_open(w, "nstat", '{', false);
 	for (unsigned int i = 0; i < RXS_MIB_COUNT; i++) {
 		const char *name = rxs_mib_name((enum rxs_mib)i);
 
-		if (strncmp(name, "IcmpMsg", 7) == 0) {
-			if (!icmpmsg)
-				rxs__icmpmsg_each(h, json_icmpmsg, w);
-			icmpmsg = true;
+		if (rxs__mib_icmpmsg((enum rxs_mib)i)) {
+			bool v6 = name[4] == '6';
+
+			if (!done[v6])
+				rxs__icmpmsg_each(h, v6 ? AF_INET6 : AF_INET, json_icmpmsg, w);
+			done[v6] = true;
 			continue;
 		}
 		jw_u64(w, name, rxs_host_mib(h, (enum rxs_mib)i));

@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "internal.h"
 #include "rxsim/bpf.h"
@@ -79,7 +80,7 @@ static void k_nstat_line(FILE *f, const char *name, uint64_t v)
 	fprintf(f, "%-31s %-16" PRIu64 "%6.1f\n", name, v, 0.0);
 }
 
-/* The IcmpMsg line lists only the types seen, zeros never. */
+/* The IcmpMsg line and snmp6's Icmp6 types list only the types seen, zeros never. */
 static void k_icmpmsg(void *ctx, const char *name, uint64_t v, bool named)
 {
 	(void)named;
@@ -94,19 +95,23 @@ static void k_nstat(FILE *f, const struct rxs_host *h, bool all)
 	fputs(all ? "\n# nstat -az\n#kernel\n" : "\n# nstat -a\n#kernel\n", f);
 	for (size_t g = 0; g < ARRAY_SIZE(nstat_groups); g++) {
 		if (nstat_groups[g] && strcmp(nstat_groups[g], "IcmpMsg") == 0) {
-			rxs__icmpmsg_each(h, k_icmpmsg, f);
+			rxs__icmpmsg_each(h, AF_INET, k_icmpmsg, f);
 			continue;
 		}
 		for (unsigned int i = 0; i < RXS_MIB_COUNT; i++) {
 			enum rxs_mib m = (enum rxs_mib)i;
 			uint64_t v = rxs_host_mib(h, m);
 
-			if (nstat_groups[g] ? strcmp(mib_group[i], nstat_groups[g]) != 0
-					    : known_group(mib_group[i]))
+			if ((nstat_groups[g] ? strcmp(mib_group[i], nstat_groups[g]) != 0
+					     : known_group(mib_group[i])) ||
+			    rxs__mib_icmpmsg(m))
 				continue;
 			if (nstat_shows(m, v) && (all || v))
 				k_nstat_line(f, rxs_mib_name(m), v);
 		}
+		/* snmp6 lists the Icmp6 types seen after the named counters. */
+		if (nstat_groups[g] && strcmp(nstat_groups[g], "Icmp6") == 0)
+			rxs__icmpmsg_each(h, AF_INET6, k_icmpmsg, f);
 	}
 }
 

@@ -1,6 +1,7 @@
 /* mib.c - names of the SNMP counters, generated from RXS_MIB_MAP so they cannot drift. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "internal.h"
 #include "rxsim/proto.h"
@@ -32,36 +33,51 @@ int rxs_mib_lookup(const char *name)
 	return -1;
 }
 
-/* The IcmpMsg counters the MIB list names (IcmpMsgInType8...), by type, +256 for OutType. */
-static void icmpmsg_named(bool named[512])
-{
-	memset(named, 0, 512 * sizeof(bool));
-	for (unsigned int i = 0; i < RXS_MIB_COUNT; i++) {
-		unsigned int type;
-		int n = 0;
+/* The per-type counters of @family the MIB list names (IcmpMsgInType8, Icmp6OutType1...),
+ * by type, +256 for OutType. */
+static const char *const icmpmsg_fmt[2][2] = {
+	{ "IcmpMsgInType%u%n", "IcmpMsgOutType%u%n" },
+	{ "Icmp6InType%u%n", "Icmp6OutType%u%n" },
+};
 
-		if (sscanf(mib_names[i], "IcmpMsgInType%u%n", &type, &n) == 1 && !mib_names[i][n] &&
-		    type < 256)
-			named[type] = true;
-		else if (sscanf(mib_names[i], "IcmpMsgOutType%u%n", &type, &n) == 1 &&
-			 !mib_names[i][n] && type < 256)
-			named[256 + type] = true;
-	}
+static void icmpmsg_named(int family, bool named[512])
+{
+	bool v6 = family == AF_INET6;
+
+	memset(named, 0, 512 * sizeof(bool));
+	for (unsigned int i = 0; i < RXS_MIB_COUNT; i++)
+		for (unsigned int out = 0; out < 2; out++) {
+			unsigned int type;
+			int n = 0;
+
+			if (sscanf(mib_names[i], icmpmsg_fmt[v6][out], &type, &n) == 1 &&
+			    !mib_names[i][n] && type < 256)
+				named[out * 256 + type] = true;
+		}
 }
 
-void rxs__icmpmsg_each(const rxs_host_t *h,
+bool rxs__mib_icmpmsg(enum rxs_mib mib)
+{
+	const char *name = rxs_mib_name(mib);
+
+	return !strncmp(name, "IcmpMsg", 7) || !strncmp(name, "Icmp6InType", 11) ||
+	       !strncmp(name, "Icmp6OutType", 12);
+}
+
+void rxs__icmpmsg_each(const rxs_host_t *h, int family,
 		       void (*fn)(void *ctx, const char *name, uint64_t v, bool named), void *ctx)
 {
-	bool named[512];
+	bool named[512], v6 = family == AF_INET6;
 	char name[32];
 
-	icmpmsg_named(named);
+	icmpmsg_named(family, named);
 	for (unsigned int i = 0; i < 512; i++) {
-		uint64_t v = rxs_host_icmpmsg(h, i >= 256, i & 255);
+		uint64_t v = rxs_host_icmpmsg(h, family, i >= 256, i & 255);
 
 		if (!v && !named[i])
 			continue;
-		snprintf(name, sizeof(name), "IcmpMsg%sType%u", i >= 256 ? "Out" : "In", i & 255);
+		snprintf(name, sizeof(name), v6 ? "Icmp6%sType%u" : "IcmpMsg%sType%u",
+			 i >= 256 ? "Out" : "In", i & 255);
 		fn(ctx, name, v, named[i]);
 	}
 }

@@ -79,10 +79,13 @@ struct rxs__funnel_row {
 
 extern const struct rxs__funnel_row rxs__funnel[];
 
-/* The IcmpMsg counters as /proc/net/snmp lists them, InType then OutType, by type: each type
- * the host received or sent, and (@named) those the MIB list names, even at zero (mib.c). */
-void rxs__icmpmsg_each(const rxs_host_t *h,
+/* The per-type ICMP counters of @family (AF_INET: IcmpMsg; AF_INET6: Icmp6InTypeN and
+ * Icmp6OutTypeN) as /proc/net/snmp and snmp6 list them, InType then OutType, by type: each
+ * type the host received or sent, and (@named) those the MIB list names, even at zero. Which
+ * MIB-list counters they are: rxs__mib_icmpmsg(). (mib.c) */
+void rxs__icmpmsg_each(const rxs_host_t *h, int family,
 		       void (*fn)(void *ctx, const char *name, uint64_t v, bool named), void *ctx);
+bool rxs__mib_icmpmsg(enum rxs_mib mib);
 extern const size_t rxs__funnel_len;
 
 /* The host's counters the funnel reads, gathered once: everything a view needs, so a test

@@ -31,3 +31,27 @@ $(scn_common)
 }
 EOF
 }
+
+# ---------------------------------------------------------------- the same over IPv6
+# What icmpv6_rcv() does with each kind: errors (unreachable, packet too big, time exceeded,
+# parameter problem, an unknown error type) go to icmpv6_notify(), which needs the quoted
+# IPv6 header and 8 bytes more, then to UDP, which counts Icmp6InErrors when no socket sent
+# the datagram; an unsolicited echo reply, unknown informational types and node information
+# queries are dropped; a bad checksum; echo requests answered. IPv6 as tcpwin_ipv6_on() sets
+# it up.
+
+CASES="$CASES icmp6-types"
+
+case_icmp6_types_setup() { tcpwin_ipv6_on; }
+case_icmp6_types_traffic() {
+    ns_c timeout 30 $PY "$(dirname "${BASH_SOURCE[0]}")/icmptypes.py" --v6 --iface "$IF_C" \
+        --src fd77::1 --dst fd77::2 --smac "$MAC_C" --dmac "$MAC_S" \
+        >"$WORK/icmptypes.out" 2>&1 || cat "$WORK/icmptypes.out" >&2
+    sleep 0.3
+    tcpwin_end
+}
+case_icmp6_types_scenario() {
+    tcpwin_scenario '[]' '{"net.ipv6.conf.all.disable_ipv6": 0}' \
+        "IPv6 as udp6-noport sets it up; t 0: scapy (tests/oracle/icmptypes.py --v6): 25 ICMPv6 messages of 12 kinds, 50 ms apart: port unreachable quoting a whole UDP datagram x2, quoting 30 bytes x2, quoting 44 bytes x2, packet too big x2, time exceeded x2, parameter problem x2, type 100 x2, echo reply x2, type 200 x2, node information query x2, echo request with a bad checksum x2, echo request x3" \
+        "+0.3 s: ss, client output frozen, 0.5 s settle, 'after' snapshot"
+}
