@@ -72,6 +72,7 @@ static const struct {
 	/* icmp_rcv() by type: timestamps answered (counted as echo replies), errors handed to
 	 * UDP, which counts InErrors for a quote no socket sent, short quotes, unknown types. */
 	{ __LINE__, OWN, "icmp-types", NULL, NULL },
+	{ __LINE__, OWN, "icmp6-types", NULL, NULL },	/* icmpv6_rcv() by type */
 	/* IPv4 options: malformed ones answered with a parameter problem, a source route dropped,
 	 * record route echoed in the replies. */
 	{ __LINE__, OWN, "ip-options", NULL, NULL },
