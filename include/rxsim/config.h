@@ -68,7 +68,10 @@
 	XX(IPFRAG_TIME, "net.ipv4.ipfrag_time", 1, 30, 0, 0, 0, INT32_MAX) \
 	XX(NF_CONNTRACK_MAX, "net.netfilter.nf_conntrack_max", 1, 262144, 0, 0, 0, INT32_MAX) \
 	XX(RP_FILTER, "net.ipv4.conf.all.rp_filter", 1, 0, 0, 0, 0, 2) \
-	XX(SEND_REDIRECTS, "net.ipv4.conf.all.send_redirects", 1, 1, 0, 0, 0, 1)
+	XX(SEND_REDIRECTS, "net.ipv4.conf.all.send_redirects", 1, 1, 0, 0, 0, 1) \
+	XX(TCP_TIMESTAMPS, "net.ipv4.tcp_timestamps", 1, 1, 0, 0, 0, 2) \
+	XX(TCP_SACK, "net.ipv4.tcp_sack", 1, 1, 0, 0, 0, 1) \
+	XX(TCP_WINDOW_SCALING, "net.ipv4.tcp_window_scaling", 1, 1, 0, 0, 0, 1)
 
 enum rxs_sysctl_id {
 #define XX(id, name, n, d0, d1, d2, lo, hi) RXS_SYSCTL_##id,

@@ -86,6 +86,8 @@ struct rxs_netns_inet {
 	int64_t sysctl_icmpv6_ratelimit;	/* net.ipv6.icmp.ratelimit */
 	int64_t sysctl_icmpv6_echo_ignore_all;
 	int64_t sysctl_tcp_syncookies;
+	/* tcp_parse_options(): what a SYN may ask for (timestamps: 2 is 1 without offsets) */
+	int64_t sysctl_tcp_timestamps, sysctl_tcp_sack, sysctl_tcp_window_scaling;
 	int64_t sysctl_tcp_max_syn_backlog;
 	int64_t sysctl_tcp_synack_retries;
 	int64_t sysctl_tcp_abort_on_overflow;

@@ -101,6 +101,27 @@ int rxs__tcp_parse(const struct rxs_sk_buff *skb, struct rxs_tcp_cb *tcb,
 	return 0;
 }
 
+/* tcp_parse_options()'s sysctls: a SYN's window scale and SACK permitted count only under
+ * tcp_window_scaling and tcp_sack, a timestamp only under tcp_timestamps (outside a connection
+ * that agreed on them, and none does while it is 0). */
+static void opts_allowed(const struct rxs_host *h, struct rxs_tcp_cb *tcb,
+			 struct rxs_tcp_opts *opts)
+{
+	if (likely(h->inet.sysctl_tcp_timestamps && h->inet.sysctl_tcp_sack &&
+		   h->inet.sysctl_tcp_window_scaling))
+		return;
+	if (!h->inet.sysctl_tcp_window_scaling) {
+		opts->wscale_ok = false;
+		opts->wscale = 0;
+	}
+	if (!h->inet.sysctl_tcp_sack)
+		opts->sack_ok = false;
+	if (!h->inet.sysctl_tcp_timestamps) {
+		opts->saw_tstamp = tcb->saw_tstamp = false;
+		opts->tsval = opts->tsecr = tcb->tsval = tcb->tsecr = 0;
+	}
+}
+
 /* dst_metric_advmss(): the MSS the device's MTU allows. */
 static uint16_t dev_advmss(const struct rxs_netdev *dev, int family)
 {
@@ -564,8 +585,10 @@ static inline bool tcp_filter(struct rxs_sock *sk, struct rxs_sk_buff *skb,
 		rxs_kfree_skb_reason(skb, RXS_DROP_SOCKET_FILTER);
 		return true;
 	}
-	if (skb->len != len)
+	if (skb->len != len) {
 		rxs__tcp_parse(skb, tcb, opts);
+		opts_allowed(sk->host, tcb, opts);
+	}
 	return false;
 }
 
@@ -591,6 +614,7 @@ static void tcp_rcv_locked(struct rxs_sk_buff *skb)
 		goto bad_packet;
 	if (rxs__tcp_parse(skb, &tcb, &opts))
 		goto discard;
+	opts_allowed(sd->host, &tcb, &opts);
 	if (skb->ip_summed != RXS_CHECKSUM_UNNECESSARY &&	/* GRO validated it */
 	    rxs__l4_csum(cb, IPPROTO_TCP, skb->data, skb->len)) {
 		rxs__mib_inc(sd, RXS_MIB_TcpInCsumErrors);

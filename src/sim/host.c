@@ -578,6 +578,9 @@ static void set_sysctls(struct rxs_host *h)
 	h->inet.sysctl_icmpv6_ratelimit = SYSCTL(ICMPV6_RATELIMIT);
 	h->inet.sysctl_icmpv6_echo_ignore_all = SYSCTL(ICMPV6_ECHO_IGNORE_ALL);
 	h->inet.sysctl_tcp_syncookies = SYSCTL(TCP_SYNCOOKIES);
+	h->inet.sysctl_tcp_timestamps = SYSCTL(TCP_TIMESTAMPS);
+	h->inet.sysctl_tcp_sack = SYSCTL(TCP_SACK);
+	h->inet.sysctl_tcp_window_scaling = SYSCTL(TCP_WINDOW_SCALING);
 	h->inet.sysctl_tcp_max_syn_backlog = SYSCTL(TCP_MAX_SYN_BACKLOG);
 	h->inet.sysctl_tcp_synack_retries = SYSCTL(TCP_SYNACK_RETRIES);
 	h->inet.sysctl_tcp_abort_on_overflow = SYSCTL(TCP_ABORT_ON_OVERFLOW);

@@ -2,7 +2,8 @@
 # compute rather than remember: a listen backlog capped by net.core.somaxconn, datagrams of
 # one byte against a small receive buffer (truesize, not payload, fills it), a SYN queue
 # with cookies bounded by a listen backlog of 4, echo requests that fill the MTU, and an
-# input chain whose policy drops what no rule accepts.
+# input chain whose policy drops what no rule accepts, and a listener whose SYN-ACKs carry no
+# option but the MSS (tcp_timestamps, tcp_sack and tcp_window_scaling 0).
 # Sourced by cases.sh; record one with
 #
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
@@ -100,4 +101,19 @@ $(scn_common)
   ]
 }
 EOF
+}
+
+CASES="$CASES accept-overflow-noopts"
+
+# ---------------------------------------------------------------- TCP options turned off
+# accept-overflow with tcp_timestamps, tcp_sack and tcp_window_scaling 0 on the server: the
+# client's SYNs offer all three, the SYN-ACKs carry the MSS alone (44 bytes), its
+# retransmits too.
+case_accept_overflow_noopts_setup() {
+    ns_s sysctl -qw net.ipv4.tcp_timestamps=0 net.ipv4.tcp_sack=0 net.ipv4.tcp_window_scaling=0
+    noaccept_setup 5040 2
+}
+case_accept_overflow_noopts_traffic()  { noaccept_traffic 5040 6; }
+case_accept_overflow_noopts_scenario() {
+    noaccept_scenario '{"net.ipv4.tcp_timestamps": 0, "net.ipv4.tcp_sack": 0, "net.ipv4.tcp_window_scaling": 0}' 5040 2 6
 }
