@@ -608,8 +608,10 @@ int rxs__ip_options_echo(const uint8_t *iph, uint8_t *out)
 
 /* ip_rcv_options(): a malformed option is a header error, answered with a parameter problem
  * pointing at it (ip_options_compile() sends it); a source-routed packet is dropped, as
- * accept_source_route 0 has it. */
-static enum rxs_drop_reason ip_rcv_options(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb)
+ * accept_source_route 0 has it. True when @skb is gone. Out of line and cold: a header with
+ * options is rare, and its test is the only cost the others pay. */
+static RXS_NOINLINE __attribute__((cold)) bool ip_rcv_options(struct rxs_softnet_data *sd,
+							       struct rxs_sk_buff *skb)
 {
 	struct rxs_ip_options o;
 
@@ -617,9 +619,14 @@ static enum rxs_drop_reason ip_rcv_options(struct rxs_softnet_data *sd, struct r
 	if (o.err) {
 		rxs__icmp_send_info(skb, 12, 0, (uint32_t)o.err << 24);
 		rxs__mib_inc(sd, RXS_MIB_IpInHdrErrors);
-		return RXS_DROP_IP_INHDR;
+		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INHDR);
+		return true;
 	}
-	return o.srr ? RXS_DROP_NOT_SPECIFIED : RXS_DROP_NOT_DROPPED_YET;
+	if (o.srr) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		return true;
+	}
+	return false;
 }
 
 /* ip_rcv_core() checks; RXS_DROP_NOT_DROPPED_YET when the header is sound. */
@@ -729,10 +736,8 @@ static void ip_rcv_finish(struct rxs_sk_buff *skb)
 			cb->route == RXS_RTN_LOCAL ? "local" :
 			cb->route == RXS_RTN_BROADCAST ? "broadcast" :
 			cb->route == RXS_RTN_MULTICAST ? "multicast" : "forward");
-	if (unlikely((skb->data[0] & 15u) > 5) && (reason = ip_rcv_options(sd, skb))) {
-		rxs_kfree_skb_reason(skb, reason);
+	if (unlikely(skb->data[0] != 0x45) && ip_rcv_options(sd, skb))
 		return;
-	}
 	if (cb->route == RXS_RTN_FORWARD) {
 		ip_forward(skb);
 		return;

@@ -86,8 +86,10 @@ struct rxs_netns_inet {
 	int64_t sysctl_icmpv6_ratelimit;	/* net.ipv6.icmp.ratelimit */
 	int64_t sysctl_icmpv6_echo_ignore_all;
 	int64_t sysctl_tcp_syncookies;
-	/* tcp_parse_options(): what a SYN may ask for (timestamps: 2 is 1 without offsets) */
+	/* tcp_parse_options(): what a SYN may ask for (timestamps: 2 is 1 without offsets),
+	 * and whether any of the three is off */
 	int64_t sysctl_tcp_timestamps, sysctl_tcp_sack, sysctl_tcp_window_scaling;
+	bool tcp_opts_restricted;
 	int64_t sysctl_tcp_max_syn_backlog;
 	int64_t sysctl_tcp_synack_retries;
 	int64_t sysctl_tcp_abort_on_overflow;

@@ -14,18 +14,22 @@
 /* A packet the host sends: addresses (16 bytes each, IPv4 in the first 4), protocol, and
  * the next hop's MAC and the device it leaves by. */
 struct rxs_out {
-	int family;
 	const uint8_t *saddr, *daddr;
-	uint8_t proto;
 	const uint8_t *peer_mac;
 	struct rxs_netdev *dev;
+	/* An ICMP error's offending packet, whose connection the error joins (nf_ct_attach). */
+	const struct rxs_sk_buff *ct_from;
+	/* IPv4 options after the header (ip_options_echo()'s), @ip_optlen bytes, a multiple
+	 * of 4. */
+	const uint8_t *ip_opt;
+	int family;
+	uint8_t proto;
 	/* The L4 checksum is left to the output path, at this offset in @l4 (0: @l4's is set),
 	 * which writes it only when the packet is built: a segment nothing will see (no rule,
 	 * hook, tap or --tx) is never summed. */
 	uint8_t csum_at;
-	/* An ICMP error's offending packet, whose connection the error joins (nf_ct_attach). */
-	const struct rxs_sk_buff *ct_from;
 	uint8_t tos;			/* the IPv4 TOS byte */
+	uint8_t ip_optlen;
 	/* IPv6 sent by ip6_local_out() itself (nf_send_reset6), which counts no Ip6OutRequests:
 	 * IPv6's senders count it before LOCAL_OUT (ip6_xmit, __ip6_make_skb), this one has
 	 * none. */
@@ -34,9 +38,6 @@ struct rxs_out {
 	 * and ACKs), which counts IpOutDiscards when LOCAL_OUT drops the packet; the others
 	 * (ip_queue_xmit, ip_build_and_send_pkt, nf_send_reset) count nothing more. */
 	bool send_skb;
-	/* IPv4 options after the header (ip_options_echo()'s), a multiple of 4 bytes. */
-	const uint8_t *ip_opt;
-	uint8_t ip_optlen;
 };
 
 /* What the host's frames out go to (tx.c): the user's callback and the --tx capture, in

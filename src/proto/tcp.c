@@ -103,13 +103,11 @@ int rxs__tcp_parse(const struct rxs_sk_buff *skb, struct rxs_tcp_cb *tcb,
 
 /* tcp_parse_options()'s sysctls: a SYN's window scale and SACK permitted count only under
  * tcp_window_scaling and tcp_sack, a timestamp only under tcp_timestamps (outside a connection
- * that agreed on them, and none does while it is 0). */
-static void opts_allowed(const struct rxs_host *h, struct rxs_tcp_cb *tcb,
-			 struct rxs_tcp_opts *opts)
+ * that agreed on them, and none does while it is 0). Out of line: all three are on by
+ * default, which the caller tests in one load. */
+static RXS_NOINLINE void opts_restrict(const struct rxs_host *h, struct rxs_tcp_cb *tcb,
+				       struct rxs_tcp_opts *opts)
 {
-	if (likely(h->inet.sysctl_tcp_timestamps && h->inet.sysctl_tcp_sack &&
-		   h->inet.sysctl_tcp_window_scaling))
-		return;
 	if (!h->inet.sysctl_tcp_window_scaling) {
 		opts->wscale_ok = false;
 		opts->wscale = 0;
@@ -120,6 +118,13 @@ static void opts_allowed(const struct rxs_host *h, struct rxs_tcp_cb *tcb,
 		opts->saw_tstamp = tcb->saw_tstamp = false;
 		opts->tsval = opts->tsecr = tcb->tsval = tcb->tsecr = 0;
 	}
+}
+
+static RXS_ALWAYS_INLINE void opts_allowed(const struct rxs_host *h, struct rxs_tcp_cb *tcb,
+					   struct rxs_tcp_opts *opts)
+{
+	if (unlikely(h->inet.tcp_opts_restricted))
+		opts_restrict(h, tcb, opts);
 }
 
 /* dst_metric_advmss(): the MSS the device's MTU allows. */

@@ -581,6 +581,8 @@ static void set_sysctls(struct rxs_host *h)
 	h->inet.sysctl_tcp_timestamps = SYSCTL(TCP_TIMESTAMPS);
 	h->inet.sysctl_tcp_sack = SYSCTL(TCP_SACK);
 	h->inet.sysctl_tcp_window_scaling = SYSCTL(TCP_WINDOW_SCALING);
+	h->inet.tcp_opts_restricted = !h->inet.sysctl_tcp_timestamps || !h->inet.sysctl_tcp_sack ||
+				      !h->inet.sysctl_tcp_window_scaling;
 	h->inet.sysctl_tcp_max_syn_backlog = SYSCTL(TCP_MAX_SYN_BACKLOG);
 	h->inet.sysctl_tcp_synack_retries = SYSCTL(TCP_SYNACK_RETRIES);
 	h->inet.sysctl_tcp_abort_on_overflow = SYSCTL(TCP_ABORT_ON_OVERFLOW);
