@@ -77,6 +77,8 @@ static const struct {
 	/* IPv4 options: malformed ones answered with a parameter problem, a source route dropped,
 	 * record route echoed in the replies. */
 	{ __LINE__, OWN, "ip-options", NULL, NULL },
+	/* reassembly timeouts, with and without a first fragment, an overlap, a duplicate */
+	{ __LINE__, OWN, "ip-frag-timeout", NULL, NULL },
 	/* iptables matches that keep state over time, run by the kernel through nft_compat:
 	 * limit, hashlimit by source port, recent's hit count in a window, connlimit. */
 	{ __LINE__, OWN, "ipt-limits", NULL, NULL },

@@ -194,7 +194,8 @@
 	XX(Icmp6InPktTooBigs, Icmp6, InPktTooBigs) \
 	XX(Icmp6InTimeExcds, Icmp6, InTimeExcds) \
 	XX(Icmp6InParmProblems, Icmp6, InParmProblems) \
-	XX(Icmp6InEchoReplies, Icmp6, InEchoReplies)
+	XX(Icmp6InEchoReplies, Icmp6, InEchoReplies) \
+	XX(IpExtReasmOverlaps, IpExt, ReasmOverlaps)
 
 enum rxs_mib {
 #define XX(name, group, field) RXS_MIB_##name,

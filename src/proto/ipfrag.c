@@ -285,8 +285,12 @@ static struct rxs_sk_buff *frag_queue(struct rxs_sk_buff *skb, struct ipq *q, ui
 		rxs_kfree_skb_reason(skb, RXS_DROP_DUP_FRAG);
 		return NULL;
 	}
-	if (err < 0)
+	if (err < 0) {
+		/* IPSTATS_MIB_REASM_OVERLAPS, which only IPv4's netstat lists */
+		if (q->key.family == AF_INET)
+			rxs__mib_inc(sd, RXS_MIB_IpExtReasmOverlaps);
 		goto kill;
+	}
 	q->meat += end - off;
 	f->mem += skb->truesize;
 	f->queued++;
