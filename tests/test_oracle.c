@@ -79,6 +79,7 @@ static const struct {
 	{ __LINE__, OWN, "ip-options", NULL, NULL },
 	/* reassembly timeouts, with and without a first fragment, an overlap, a duplicate */
 	{ __LINE__, OWN, "ip-frag-timeout", NULL, NULL },
+	{ __LINE__, OWN, "tcp-scan", NULL, NULL },	/* a port scan's flags, open and closed */
 	/* iptables matches that keep state over time, run by the kernel through nft_compat:
 	 * limit, hashlimit by source port, recent's hit count in a window, connlimit. */
 	{ __LINE__, OWN, "ipt-limits", NULL, NULL },

@@ -562,11 +562,15 @@ static void listen_rcv(struct rxs_sock *sk, struct rxs_sk_buff *skb, const struc
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
 		return;
 	}
+	/* The rest are tcp_drop_reason()'s: each counts in the listener's sk_drops (the ACK's
+	 * reset above is tcp_v4_do_rcv()'s, which does not). */
 	if (tcb->flags & TH_RST) {
+		sk->drops++;
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_RESET);
 		return;
 	}
 	if (!(tcb->flags & TH_SYN) || (tcb->flags & TH_FIN)) {
+		sk->drops++;
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
 		return;
 	}
