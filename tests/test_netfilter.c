@@ -2826,6 +2826,10 @@ static const struct {
 } nft_error_cases[] = {
 	{ __LINE__, NFT_HEAD "    udp dport 53 acept\n  }\n}\n",
 	  "s.yaml:24:20: unknown statement 'acept' (did you mean 'accept'?)" },
+	{ __LINE__, NFT_HEAD "    udp dport 53 counter name dns accept\n  }\n}\n",
+	  "s.yaml:24:33: no counter 'dns' in table 'filter' (declare it first: counter dns { })" },
+	{ __LINE__, "table inet filter {\n  counter a { }\n  counter a { }\n}\n",
+	  "s.yaml:23:13: counter 'a' is declared twice" },
 	{ __LINE__, NFT_HEAD "    udp dprot 53 drop\n  }\n}\n",
 	  "s.yaml:24:11: unknown field 'dprot' (did you mean 'dport'?)" },
 	{ __LINE__, NFT_HEAD "    ip dscpp cs1 drop\n  }\n}\n",

@@ -80,6 +80,10 @@ static const struct {
 	/* reassembly timeouts, with and without a first fragment, an overlap, a duplicate */
 	{ __LINE__, OWN, "ip-frag-timeout", NULL, NULL },
 	{ __LINE__, OWN, "tcp-scan", NULL, NULL },	/* a port scan's flags, open and closed */
+	/* A host's rule set: policy drop, ct state, chains per protocol, named counters, rejects,
+	 * as text and as nft -j JSON. */
+	{ __LINE__, OWN, "nft-chains", NULL, NULL },
+	{ __LINE__, OWN, "nft-chains", "scenario-nft-json.yaml", NULL },
 	/* iptables matches that keep state over time, run by the kernel through nft_compat:
 	 * limit, hashlimit by source port, recent's hit count in a window, connlimit. */
 	{ __LINE__, OWN, "ipt-limits", NULL, NULL },

@@ -804,6 +804,9 @@ void rxs__nft_free(struct nft_ruleset *n)
 		rxs__free(s->elems);
 		rxs__free(s->name);
 	}
+	for (unsigned int i = 0; i < n->ncounters; i++)
+		rxs__free(n->counters[i].name);
+	rxs__free(n->counters);
 	for (unsigned int i = 0; i < n->ntables; i++)
 		rxs__free(n->tables[i].name);
 	for (unsigned int h = 0; h < NFT_NHOOKS; h++)
@@ -835,6 +838,30 @@ int rxs__nft_add_table(struct nft_ruleset *n, uint8_t family, const char *name)
 	if (!t->name)
 		return -ENOMEM;
 	return (int)n->ntables++;
+}
+
+int rxs__nft_find_counter(const struct nft_ruleset *n, unsigned int table, const char *name)
+{
+	for (unsigned int i = 0; i < n->ncounters; i++)
+		if (n->counters[i].table == table && !strcmp(n->counters[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int rxs__nft_add_counter(struct nft_ruleset *n, unsigned int table, const char *name,
+			 uint64_t pkts, uint64_t bytes)
+{
+	struct nft_counter_obj *o;
+
+	GROW(n->counters, n->ncounters, n->counters_cap);
+	o = &n->counters[n->ncounters];
+	o->name = rxs__strdup(name);
+	if (!o->name)
+		return -ENOMEM;
+	o->table = table;
+	o->pkts = pkts;
+	o->bytes = bytes;
+	return (int)n->ncounters++;
 }
 
 int rxs__nft_find_chain(const struct nft_ruleset *n, unsigned int table, const char *name)

@@ -710,6 +710,13 @@ static int eval_stmt(struct nf_hook_ctx *x, const struct nft_pktinfo *p, struct 
 		*jv = &el->v;
 		return el->v.code;
 	case NFT_S_COUNTER:
+		if (s->u.counter.obj) {
+			struct nft_counter_obj *o = &n->counters[s->u.counter.obj - 1];
+
+			o->pkts++;
+			o->bytes += skb->len;
+			return NFT_CONT;
+		}
 		s->u.counter.pkts++;
 		s->u.counter.bytes += skb->len;
 		return NFT_CONT;

@@ -215,6 +215,9 @@ struct nft_stmt {
 		} vmap;
 		struct {
 			uint64_t pkts, bytes;
+			unsigned int obj;	/* a named counter's (counter name X): its
+						 * index in the ruleset's counters + 1; 0: the
+						 * rule's own */
 		} counter;
 		struct nft_limit limit;
 		struct {
@@ -288,6 +291,14 @@ struct nft_table {
 	uint8_t family;			/* enum nft_family */
 };
 
+/* A named counter of a table (`counter NAME { }`), which rules count into with `counter name
+ * NAME`. */
+struct nft_counter_obj {
+	char *name;
+	unsigned int table;
+	uint64_t pkts, bytes;
+};
+
 /* One base chain registered at a hook, in the hook's priority order. */
 struct nft_hook_entry {
 	int prio;
@@ -303,6 +314,8 @@ struct nft_ruleset {
 	unsigned int nrules, rules_cap;
 	struct nft_set *sets;
 	unsigned int nsets, sets_cap;
+	struct nft_counter_obj *counters;
+	unsigned int ncounters, counters_cap;
 	/* Base chains per hook, sorted by priority (registration order on ties). */
 	struct nft_hook_entry *hooks[NFT_NHOOKS];
 	unsigned int nhooks[NFT_NHOOKS];
@@ -327,6 +340,10 @@ struct nft_ruleset *rxs__nft_new(void);
 void rxs__nft_free(struct nft_ruleset *n);
 int rxs__nft_add_table(struct nft_ruleset *n, uint8_t family, const char *name);
 int rxs__nft_find_table(const struct nft_ruleset *n, uint8_t family, const char *name);
+/* The named counter @name of @table: its index, or -1. Add one: its index, or -ENOMEM. */
+int rxs__nft_find_counter(const struct nft_ruleset *n, unsigned int table, const char *name);
+int rxs__nft_add_counter(struct nft_ruleset *n, unsigned int table, const char *name,
+			 uint64_t pkts, uint64_t bytes);
 int rxs__nft_add_chain(struct nft_ruleset *n, unsigned int table, const char *name);
 int rxs__nft_find_chain(const struct nft_ruleset *n, unsigned int table, const char *name);
 int rxs__nft_add_set(struct nft_ruleset *n, unsigned int table, const char *name);

@@ -736,6 +736,14 @@ static int stmt_of(struct jctx *c, struct nft_rule *r, json_t *x)
 		return match_of(c, s, in);
 	if (!strcmp(k, "counter")) {
 		s->kind = NFT_S_COUNTER;
+		if (json_is_string(in)) {	/* "counter": "NAME": the table's named counter */
+			int oi = rxs__nft_find_counter(c->n, c->table, json_string_value(in));
+
+			if (oi < 0)
+				return jfail(c, "no counter '%s' in the table", json_string_value(in));
+			s->u.counter.obj = (unsigned int)oi + 1;
+			return 0;
+		}
 		if (json_is_integer(json_object_get(in, "packets")))
 			s->u.counter.pkts = (uint64_t)json_integer_value(json_object_get(in, "packets"));
 		if (json_is_integer(json_object_get(in, "bytes")))
@@ -978,6 +986,25 @@ static int set_of(struct jctx *c, json_t *o, bool map)
 	return 0;
 }
 
+/* {"counter": {"family", "table", "name", "packets", "bytes"}}: a named counter. */
+static int counter_obj_of(struct jctx *c, json_t *o)
+{
+	json_t *name = json_object_get(o, "name");
+	json_t *pk = json_object_get(o, "packets"), *by = json_object_get(o, "bytes");
+
+	if (table_of(c, o, "table") < 0)
+		return c->e.rc;
+	if (!json_is_string(name))
+		return jfail(c, "a counter needs a name");
+	if (rxs__nft_find_counter(c->n, c->table, json_string_value(name)) >= 0)
+		return jfail(c, "counter '%s' is declared twice", json_string_value(name));
+	if (rxs__nft_add_counter(c->n, c->table, json_string_value(name),
+				 json_is_integer(pk) ? (uint64_t)json_integer_value(pk) : 0,
+				 json_is_integer(by) ? (uint64_t)json_integer_value(by) : 0) < 0)
+		return oom(c);
+	return 0;
+}
+
 static int rule_of(struct jctx *c, json_t *o)
 {
 	json_t *chain = json_object_get(o, "chain"), *expr = json_object_get(o, "expr"), *x;
@@ -1032,9 +1059,11 @@ static int object_of(struct jctx *c, json_t *obj, size_t idx)
 		return set_of(c, o, !strcmp(k, "map"));
 	if (!strcmp(k, "rule"))
 		return rule_of(c, o);
-	/* Stateful objects and flowtables: no rule rxsim runs can name them. */
+	if (!strcmp(k, "counter"))
+		return counter_obj_of(c, o);
+	/* Other stateful objects and flowtables: no rule rxsim runs can name them. */
 	if (!strcmp(k, "ct helper") || !strcmp(k, "ct timeout") || !strcmp(k, "ct expectation") ||
-	    !strcmp(k, "flowtable") || !strcmp(k, "counter") || !strcmp(k, "quota") ||
+	    !strcmp(k, "flowtable") || !strcmp(k, "quota") ||
 	    !strcmp(k, "limit") || !strcmp(k, "secmark") || !strcmp(k, "synproxy"))
 		return 0;
 	return jfail(c, "unsupported object '%s' (table, chain, set, map, rule)", k);

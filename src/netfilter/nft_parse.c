@@ -1135,6 +1135,22 @@ static int parse_stmt(struct nft_parser *p, struct nft_rule *r)
 	skip(p, 1);
 	if (is_word(t, "counter")) {
 		s->kind = NFT_S_COUNTER;
+		if (is_word(peek(p), "name")) {		/* a named counter of the table */
+			const struct tok *nt;
+			int oi;
+
+			skip(p, 1);
+			nt = next(p);
+			if (nt->kind != T_WORD && nt->kind != T_STRING)
+				return fail_at(p, nt, "expected a counter's name");
+			oi = rxs__nft_find_counter(p->n, p->table, nt->s);
+			if (oi < 0)
+				return fail_at(p, nt, "no counter '%s' in table '%s' (declare it first: "
+					       "counter %s { })", nt->s, p->n->tables[p->table].name,
+					       nt->s);
+			s->u.counter.obj = (unsigned int)oi + 1;
+			return 0;
+		}
 		if (is_word(peek(p), "packets")) {
 			skip(p, 1);
 			if (parse_u64(p, next(p), &s->u.counter.pkts))
@@ -1560,6 +1576,34 @@ static bool is_object(struct nft_parser *p, const struct tok *t)
 	return true;
 }
 
+/* `counter NAME { [packets N bytes M] }` in the current table; is_object() stood on '{'. */
+static int parse_counter_obj(struct nft_parser *p, const struct tok *kw)
+{
+	const struct tok *nt = &p->toks[p->i - 1];	/* the name, before the '{' */
+	uint64_t pkts = 0, bytes = 0;
+
+	(void)kw;
+	if (rxs__nft_find_counter(p->n, p->table, nt->s) >= 0)
+		return fail_at(p, nt, "counter '%s' is declared twice", nt->s);
+	skip(p, 1);	/* '{' */
+	skip_eols(p);
+	if (is_word(peek(p), "packets")) {
+		skip(p, 1);
+		if (parse_u64(p, next(p), &pkts))
+			return p->e.rc;
+		if (!is_word(next(p), "bytes"))
+			return fail_at(p, at(p, 0) - (p->i > 0), "expected 'bytes'");
+		if (parse_u64(p, next(p), &bytes))
+			return p->e.rc;
+		skip_eols(p);
+	}
+	if (expect_punct(p, '}'))
+		return p->e.rc;
+	if (rxs__nft_add_counter(p->n, p->table, nt->s, pkts, bytes) < 0)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	return 0;
+}
+
 /* Past the block whose '{' is the current token. */
 static int skip_block(struct nft_parser *p)
 {
@@ -1625,10 +1669,13 @@ static int parse_table(struct nft_parser *p)
 				return p->e.rc;
 		} else if (is_word(t, "flags") || is_word(t, "comment")) {
 			skip(p, 1);
+		} else if (is_word(t, "counter") && is_object(p, t)) {
+			if (parse_counter_obj(p, t))
+				return p->e.rc;
 		} else if (is_object(p, t)) {
-			/* Stateful objects and flowtables (ct helper, ct timeout, a named counter):
-			 * nothing of the receive path reads them unless a rule names them, which
-			 * is refused where it stands. */
+			/* Other stateful objects and flowtables (ct helper, ct timeout, a named
+			 * quota): nothing of the receive path reads them unless a rule names them,
+			 * which is refused where it stands. */
 			if (skip_block(p))
 				return p->e.rc;
 		} else if (t->kind == T_END) {

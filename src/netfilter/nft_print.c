@@ -463,7 +463,9 @@ static void print_stmt(struct sbuf *b, const struct nft_ruleset *n, const struct
 		print_set_ref(b, n, s->u.vmap.set, values);
 		break;
 	case NFT_S_COUNTER:
-		if (values)
+		if (s->u.counter.obj)
+			sb_printf(b, "counter name \"%s\"", n->counters[s->u.counter.obj - 1].name);
+		else if (values)
 			sb_printf(b, "counter packets %llu bytes %llu",
 				  (unsigned long long)s->u.counter.pkts,
 				  (unsigned long long)s->u.counter.bytes);
@@ -710,6 +712,15 @@ int rxs__nft_print(const struct nft_ruleset *n, FILE *out)
 				continue;
 			sb_printf(&b, "%s", first ? "" : "\n");
 			print_set_decl(&b, n, &n->sets[i]);
+			first = false;
+		}
+		for (unsigned int i = 0; i < n->ncounters; i++) {
+			if (n->counters[i].table != t)
+				continue;
+			sb_printf(&b, "%s\tcounter %s {\n\t\tpackets %llu bytes %llu\n\t}\n",
+				  first ? "" : "\n", n->counters[i].name,
+				  (unsigned long long)n->counters[i].pkts,
+				  (unsigned long long)n->counters[i].bytes);
 			first = false;
 		}
 		for (unsigned int i = 0; i < n->nchains; i++) {
