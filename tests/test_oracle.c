@@ -70,6 +70,7 @@ static const struct {
 	{ __LINE__, OWN, "icmp-echo-1472", NULL, NULL },
 	{ __LINE__, OWN, "nft-policy-drop", NULL, NULL },
 	{ __LINE__, OWN, "accept-overflow-noopts", NULL, NULL },	/* SYN-ACKs: the MSS alone */
+	{ __LINE__, OWN, "udp-rcvbuf-frag", NULL, NULL },	/* reassembled datagrams' truesize */
 	/* icmp_rcv() by type: timestamps answered (counted as echo replies), errors handed to
 	 * UDP, which counts InErrors for a quote no socket sent, short quotes, unknown types. */
 	{ __LINE__, OWN, "icmp-types", NULL, NULL },

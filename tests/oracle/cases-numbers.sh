@@ -3,7 +3,8 @@
 # one byte against a small receive buffer (truesize, not payload, fills it), a SYN queue
 # with cookies bounded by a listen backlog of 4, echo requests that fill the MTU, and an
 # input chain whose policy drops what no rule accepts, and a listener whose SYN-ACKs carry no
-# option but the MSS (tcp_timestamps, tcp_sack and tcp_window_scaling 0).
+# option but the MSS (tcp_timestamps, tcp_sack and tcp_window_scaling 0), and datagrams of
+# 3000 bytes in fragments against a small buffer (the fragments' truesize, summed).
 # Sourced by cases.sh; record one with
 #
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
@@ -116,4 +117,35 @@ case_accept_overflow_noopts_setup() {
 case_accept_overflow_noopts_traffic()  { noaccept_traffic 5040 6; }
 case_accept_overflow_noopts_scenario() {
     noaccept_scenario '{"net.ipv4.tcp_timestamps": 0, "net.ipv4.tcp_sack": 0, "net.ipv4.tcp_window_scaling": 0}' 5040 2 6
+}
+
+CASES="$CASES udp-rcvbuf-frag"
+
+# ---------------------------------------------------------------- reassembled datagrams
+# udp-rcvbuf with datagrams of 3000 bytes, each in 3 fragments: what a reassembled datagram
+# charges the receive buffer (the fragments' truesize, summed).
+case_udp_rcvbuf_frag_setup() {
+    bg srv ip netns exec "$NS_S" $PY "$APPS" udp-sink --addr "$IP_S" --port 6180 --rcvbuf 16384 --read 0 \
+        --status "$WORK/srv.json" --ready "$WORK/srv.ready" --max-seconds $APP_MAX
+    server_ready srv
+}
+case_udp_rcvbuf_frag_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$APPS" udp-send --dst "$IP_S" --port 6180 --count 30 --size 3000 \
+        --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds 30
+    wait_file "$WORK/cli.ready" 20
+    sleep 0.5
+}
+case_udp_rcvbuf_frag_scenario() {
+    cat <<EOF
+{
+$(scn_common)
+  "sysctls_set": {},
+  "listeners": [{"proto": "udp", "addr": "$IP_S", "port": 6180, "SO_RCVBUF_requested": 16384, "app": "never reads"}],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "30 UDP datagrams, 3000-byte payload (3 fragments each), one unconnected socket, sendto() back-to-back to $IP_S:6180"},
+    {"t": "+0.5 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+EOF
 }
