@@ -71,6 +71,8 @@ static const struct {
 	{ __LINE__, OWN, "nft-policy-drop", NULL, NULL },
 	{ __LINE__, OWN, "accept-overflow-noopts", NULL, NULL },	/* SYN-ACKs: the MSS alone */
 	{ __LINE__, OWN, "udp-rcvbuf-frag", NULL, NULL },	/* reassembled datagrams' truesize */
+	{ __LINE__, OWN, "tcp-rcvbuf-nots", NULL, NULL },	/* a connection without timestamps */
+	{ __LINE__, OWN, "tcp-rcvbuf-nots", NULL, "expect-connections.json" },
 	/* icmp_rcv() by type: timestamps answered (counted as echo replies), errors handed to
 	 * UDP, which counts InErrors for a quote no socket sent, short quotes, unknown types. */
 	{ __LINE__, OWN, "icmp-types", NULL, NULL },

@@ -4,7 +4,8 @@
 # with cookies bounded by a listen backlog of 4, echo requests that fill the MTU, and an
 # input chain whose policy drops what no rule accepts, and a listener whose SYN-ACKs carry no
 # option but the MSS (tcp_timestamps, tcp_sack and tcp_window_scaling 0), and datagrams of
-# 3000 bytes in fragments against a small buffer (the fragments' truesize, summed).
+# 3000 bytes in fragments against a small buffer (the fragments' truesize, summed), and a
+# connection that agrees on no timestamps.
 # Sourced by cases.sh; record one with
 #
 #   sudo ORACLE_EXTRA_CASES=$PWD/tests/oracle/cases.sh \
@@ -148,4 +149,26 @@ $(scn_common)
   ]
 }
 EOF
+}
+
+CASES="$CASES tcp-rcvbuf-nots"
+
+# ---------------------------------------------------------------- a connection without timestamps
+# tcp-rcvbuf-32k with tcp_timestamps 0 on the server: the connection agrees on none, so its
+# ACKs carry no timestamp (40 bytes, not 52) and its window counts the MSS without the 12
+# option bytes.
+case_tcp_rcvbuf_nots_setup() {
+    ns_s sysctl -qw net.ipv4.tcp_timestamps=0
+    tcpwin_server 5016 32768 never
+}
+case_tcp_rcvbuf_nots_traffic() {
+    bg cli ip netns exec "$NS_C" $PY "$TCPWIN_PY" tcp-push --dst "$IP_S" --port 5016 --bytes 400000 \
+        --wait 1.0 --status "$WORK/cli.json" --ready "$WORK/cli.ready" --max-seconds $APP_MAX
+    wait_file "$WORK/cli.ready" 15
+    tcpwin_end
+}
+case_tcp_rcvbuf_nots_scenario() {
+    tcpwin_scenario "[{\"proto\": \"tcp\", \"addr\": \"$IP_S\", \"port\": 5016, \"backlog\": 16, \"SO_RCVBUF\": 32768, \"app\": \"accepts, never reads\"}]" '{"net.ipv4.tcp_timestamps": 0}' \
+        "t 0: connect() to $IP_S:5016, non-blocking send() of 400000 bytes as the window allows, for 1.0 s" \
+        "then ss -tnmie on both ends, client output frozen, 0.5 s settle, 'after' snapshot"
 }
