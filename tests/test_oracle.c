@@ -77,6 +77,9 @@ static const struct {
 	 * UDP, which counts InErrors for a quote no socket sent, short quotes, unknown types. */
 	{ __LINE__, OWN, "icmp-types", NULL, NULL },
 	{ __LINE__, OWN, "icmp6-types", NULL, NULL },	/* icmpv6_rcv() by type */
+	/* IPv6 extension headers' options and routing headers; the parameter problems' rate. */
+	{ __LINE__, OWN, "ip6-exthdrs", NULL, NULL },
+	{ __LINE__, OWN, "ip6-paramprob-rate", NULL, NULL },
 	/* IPv4 options: malformed ones answered with a parameter problem, a source route dropped,
 	 * record route echoed in the replies. */
 	{ __LINE__, OWN, "ip-options", NULL, NULL },

@@ -60,7 +60,7 @@
 	XX(ICMP_MSGS_BURST, "net.ipv4.icmp_msgs_burst", 1, 50, 0, 0, 0, INT32_MAX) \
 	XX(ICMP_ECHO_IGNORE_ALL, "net.ipv4.icmp_echo_ignore_all", 1, 0, 0, 0, 0, 1) \
 	XX(ICMP_ECHO_IGNORE_BROADCASTS, "net.ipv4.icmp_echo_ignore_broadcasts", 1, 1, 0, 0, 0, 1) \
-	XX(ICMPV6_RATELIMIT, "net.ipv6.icmp.ratelimit", 1, 1000, 0, 0, 0, INT32_MAX) \
+	XX(ICMPV6_RATELIMIT, "net.ipv6.icmp.ratelimit", 1, 100, 0, 0, 0, INT32_MAX) \
 	XX(ICMPV6_ECHO_IGNORE_ALL, "net.ipv6.icmp.echo_ignore_all", 1, 0, 0, 0, 0, 1) \
 	XX(IP_FORWARD, "net.ipv4.ip_forward", 1, 0, 0, 0, 0, 1) \
 	XX(IPV6_FORWARDING, "net.ipv6.conf.all.forwarding", 1, 0, 0, 0, 0, 1) \

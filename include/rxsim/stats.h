@@ -195,7 +195,8 @@
 	XX(Icmp6InTimeExcds, Icmp6, InTimeExcds) \
 	XX(Icmp6InParmProblems, Icmp6, InParmProblems) \
 	XX(Icmp6InEchoReplies, Icmp6, InEchoReplies) \
-	XX(IpExtReasmOverlaps, IpExt, ReasmOverlaps)
+	XX(IpExtReasmOverlaps, IpExt, ReasmOverlaps) \
+	XX(Icmp6OutParmProblems, Icmp6, OutParmProblems)
 
 enum rxs_mib {
 #define XX(name, group, field) RXS_MIB_##name,

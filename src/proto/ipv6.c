@@ -44,24 +44,131 @@ static bool is_local6(const struct rxs_host *h, const uint8_t *a)
 	return false;
 }
 
-/* Walk the extension headers; returns the upper-layer protocol with @skb pulled to it, or
- * -1 with @reason set. @nh_off: where the byte naming that protocol is, from the network
- * header (kept when it comes in as a reassembled datagram's). */
-static int skip_exthdrs(struct rxs_sk_buff *skb, uint8_t nexthdr, unsigned int *nh_off,
-			enum rxs_drop_reason *reason)
+/* ip6_parse_tlv() of the hop-by-hop or destination options header at @off from the network
+ * header, @len bytes: padding (at most 7 bytes in a row, PadN all zeros), at most 8 options
+ * (max_hbh_opts_cnt, max_dst_opts_cnt), a router alert of 2 bytes in hop-by-hop; any other
+ * option is unknown and its two high bits say what to do (ip6_tlvopt_unknown()): skip it,
+ * drop the packet, or drop it with a parameter problem pointing at the option (not to a
+ * multicast destination for 11). False when the packet is to be dropped, @reason set. */
+static bool parse_tlv(struct rxs_sk_buff *skb, const uint8_t *nh, unsigned int off,
+		      unsigned int len, bool hop, enum rxs_drop_reason *reason)
 {
+	unsigned int padlen = 0, count = 0;
+
+	*reason = RXS_DROP_IP_INHDR;
+	off += 2;
+	len -= 2;
+	while (len > 0) {
+		unsigned int optlen;
+
+		if (nh[off] == 0) {		/* Pad1 */
+			if (++padlen > 7)
+				return false;
+			off++;
+			len--;
+			continue;
+		}
+		if (len < 2 || (optlen = nh[off + 1] + 2u) > len)
+			return false;
+		if (nh[off] == 1) {		/* PadN */
+			padlen += optlen;
+			if (padlen > 7)
+				return false;
+			for (unsigned int i = 2; i < optlen; i++)
+				if (nh[off + i])
+					return false;
+		} else {
+			if (++count > 8)
+				return false;
+			if (hop && nh[off] == 5) {	/* router alert */
+				if (optlen != 4)
+					return false;
+			} else {
+				switch (nh[off] >> 6) {
+				case 0:
+					break;
+				case 3:
+					if (nh[24] == 0xff) {	/* a multicast destination */
+						*reason = RXS_DROP_UNHANDLED_PROTO;
+						return false;
+					}
+					/* fall through */
+				case 2:
+					rxs__icmpv6_send_info(skb, 4, 2, off);	/* unrecognized option */
+					/* fall through */
+				default:
+					*reason = RXS_DROP_UNHANDLED_PROTO;
+					return false;
+				}
+			}
+			padlen = 0;
+		}
+		off += optlen;
+		len -= optlen;
+	}
+	return true;
+}
+
+/* ipv6_rthdr_rcv() of the routing header at @off: to a multicast address it is an address
+ * error; a segment routing header (types 3, 4) is dropped, as on a device without seg6 or rpl
+ * enabled (their default); another with no segment left is passed; with some, it is a header
+ * error (type 0 is deprecated, 2 is Mobile IPv6's) answered by a parameter problem pointing
+ * at the type. False when dropped, @reason set and the counter counted. */
+static bool rthdr_ok(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb, const uint8_t *nh,
+		     unsigned int off, enum rxs_drop_reason *reason)
+{
+	*reason = RXS_DROP_NOT_SPECIFIED;
+	if (nh[24] == 0xff) {
+		rxs__mib_inc(sd, RXS_MIB_Ip6InAddrErrors);
+		return false;
+	}
+	if (nh[off + 2] == 3 || nh[off + 2] == 4)
+		return false;
+	if (nh[off + 3] == 0)
+		return true;
+	rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);
+	rxs__icmpv6_send_info(skb, 4, 0, off + 2);	/* erroneous header field */
+	*reason = RXS_DROP_IP_INHDR;
+	return false;
+}
+
+/* Walk the extension headers; returns the upper-layer protocol with @skb pulled to it, or
+ * -1 with @reason set and @hdr_error telling whether it is a header error (Ip6InHdrErrors).
+ * @nh_off: where the byte naming that protocol is, from the network header (kept when it
+ * comes in as a reassembled datagram's). A hop-by-hop header anywhere but first is no header
+ * ip6_input knows: it is returned as the protocol, which none handles. */
+static int skip_exthdrs(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb, uint8_t nexthdr,
+			unsigned int *nh_off, enum rxs_drop_reason *reason, bool *hdr_error)
+{
+	const uint8_t *nh = rxs_skb_network_header(skb);
+
+	*hdr_error = true;
 	for (int n = 0;; n++) {
-		unsigned int len;
+		unsigned int len, off;
+		bool ok = true;
 
 		if (nexthdr != NEXTHDR_HOP && nexthdr != NEXTHDR_ROUTING && nexthdr != NEXTHDR_DEST)
+			return nexthdr;
+		off = (unsigned int)(skb->data - nh);
+		if (nexthdr == NEXTHDR_HOP && off != 40)
 			return nexthdr;
 		if (n == MAX_EXTHDRS || !rxs_pskb_may_pull(skb, 8))
 			break;
 		len = (skb->data[1] + 1u) * 8;
 		if (!rxs_pskb_may_pull(skb, len))
 			break;
+		nh = rxs_skb_network_header(skb);
+		if (nexthdr == NEXTHDR_ROUTING)
+			ok = rthdr_ok(sd, skb, nh, off, reason);
+		else
+			ok = parse_tlv(skb, nh, off, len, nexthdr == NEXTHDR_HOP, reason);
+		if (!ok) {
+			/* the routing header's counters are its own */
+			*hdr_error = nexthdr != NEXTHDR_ROUTING;
+			return -1;
+		}
 		nexthdr = skb->data[0];
-		*nh_off = (unsigned int)(skb->data - rxs_skb_network_header(skb));
+		*nh_off = off;
 		rxs_skb_pull(skb, len);
 	}
 	*reason = RXS_DROP_IPV6_BAD_EXTHDR;
@@ -76,10 +183,12 @@ static void ip6_deliver(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd, ui
 	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	enum rxs_drop_reason reason = RXS_DROP_NOT_SPECIFIED;
 	unsigned int nh_off = 6;
-	int proto = skip_exthdrs(skb, nexthdr, &nh_off, &reason);
+	bool hdr_error;
+	int proto = skip_exthdrs(sd, skb, nexthdr, &nh_off, &reason, &hdr_error);
 
 	if (proto < 0) {
-		rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);
+		if (hdr_error)
+			rxs__mib_inc(sd, RXS_MIB_Ip6InHdrErrors);
 		rxs_kfree_skb_reason(skb, reason);
 		return;
 	}
@@ -111,7 +220,9 @@ static void ip6_deliver(struct rxs_sk_buff *skb, struct rxs_softnet_data *sd, ui
 		return;
 	}
 	}
+	/* ip6_protocol_deliver_rcu(): a parameter problem pointing at the byte that named it */
 	rxs__mib_inc(sd, RXS_MIB_Ip6InUnknownProtos);
+	rxs__icmpv6_send_info(skb, 4, 1, nh_off);	/* unrecognized next header */
 	rxs_kfree_skb_reason(skb, RXS_DROP_IP_NOPROTO);
 }
 
@@ -486,39 +597,19 @@ err:
 /* IPV6_MIN_MTU: an ICMPv6 error quotes what fits in 1280 bytes. */
 #define ICMP6_ERR_QUOTE (1280 - 40 - 8)
 
-/* The prefix length of the route to @daddr: the on-link prefix of a NIC address that holds
- * it (rt6i_dst.plen), else a host route's 128. */
-static unsigned int route6_plen(const struct rxs_host *h, const uint8_t *daddr)
-{
-	for (unsigned int i = 0; i < h->ndevs; i++)
-		for (unsigned int j = 0; j < h->devs[i].cfg.naddrs; j++) {
-			const struct rxs_addr *a = &h->devs[i].cfg.addrs[j];
-			unsigned int plen = RXS_MIN(a->prefix, 128u), k;
-
-			if (a->family != AF_INET6)
-				continue;
-			for (k = 0; k < plen; k++)
-				if ((a->addr[k / 8] ^ daddr[k / 8]) & (0x80 >> (k % 8)))
-					break;
-			if (k == plen)
-				return plen;
-		}
-	return 128;
-}
-
 /*
  * icmpv6_global_allow() and icmpv6_xrlim_allow(): a type set in net.ipv6.icmp.ratemask (its
  * default, 0-1,3-127: every error but Packet Too Big; informational types never) passes the
  * host-wide bucket it shares with IPv4 (checked only), then the destination's inet_peer
- * bucket, whose period net.ipv6.icmp.ratelimit is shortened for wider routes: shifted right
- * by (128 - plen) / 32, so a /64 neighbour gets 250 ms. A message let out takes a global
- * credit. A loopback destination is not limited.
+ * bucket, of period net.ipv6.icmp.ratelimit (100 ms). Since 6.18's stable fix 0201eedb69b2
+ * the period is no longer shortened for wider routes (tests/oracle/cases/ip6-exthdrs: 15 of
+ * 20 parameter problems 50 ms apart). A message let out takes a global credit. A loopback
+ * destination is not limited.
  */
 static bool icmpv6_allow(struct rxs_softnet_data *sd, const uint8_t *daddr, uint8_t type)
 {
 	struct rxs_host *h = sd->host;
 	uint64_t now_j = rxs__jiffies(h, sd->now), tmo;
-	unsigned int plen;
 
 	if (type >= 128 || type == 2 || is_local6(h, daddr))
 		return true;
@@ -527,9 +618,6 @@ static bool icmpv6_allow(struct rxs_softnet_data *sd, const uint8_t *daddr, uint
 		return false;
 	}
 	tmo = rxs__msecs_to_jiffies(h, h->inet.sysctl_icmpv6_ratelimit);
-	plen = route6_plen(h, daddr);
-	if (plen < 128)
-		tmo >>= (128 - plen) >> 5;
 	if (!rxs__icmp_xrlim_allow(h, daddr, tmo, now_j)) {
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutRateLimitHost);
 		return false;
@@ -576,13 +664,13 @@ static bool icmp6_ineligible(const struct rxs_sk_buff *skb)
 /* The per-type counters of an ICMPv6 message sent (icmp6_out_inc_stats()'s). */
 static void icmp6_count_out(struct rxs_softnet_data *sd, uint8_t type)
 {
-	static const enum rxs_mib named[4] = {
+	static const enum rxs_mib named[5] = {
 		[1] = RXS_MIB_Icmp6OutDestUnreachs, [2] = RXS_MIB_Icmp6OutPktTooBigs,
-		[3] = RXS_MIB_Icmp6OutTimeExcds,
+		[3] = RXS_MIB_Icmp6OutTimeExcds, [4] = RXS_MIB_Icmp6OutParmProblems,
 	};
 
 	rxs__mib_inc(sd, RXS_MIB_Icmp6OutMsgs);
-	if (type >= 1 && type <= 3)
+	if (type >= 1 && type <= 4)
 		rxs__mib_inc(sd, named[type]);
 	else if (type == 129)
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutEchoReplies);
