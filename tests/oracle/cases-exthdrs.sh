@@ -16,9 +16,7 @@ case_ip6_exthdrs_setup() {
     server_ready srv
 }
 case_ip6_exthdrs_traffic() {
-    ns_c timeout 30 $PY "$(dirname "${BASH_SOURCE[0]}")/exthdrs.py" --iface "$IF_C" \
-        --src fd77::1 --dst fd77::2 --smac "$MAC_C" --dmac "$MAC_S" --port 6200 \
-        >"$WORK/exthdrs.out" 2>&1 || cat "$WORK/exthdrs.out" >&2
+    oracle_scapy exthdrs.py --src fd77::1 --dst fd77::2 --port 6200
     sleep 0.3
     tcpwin_end
 }
@@ -35,9 +33,7 @@ CASES="$CASES ip6-paramprob-rate"
 # problem (unrecognized next header) as far as the destination's rate limit lets it out.
 case_ip6_paramprob_rate_setup() { tcpwin_ipv6_on; }
 case_ip6_paramprob_rate_traffic() {
-    ns_c timeout 60 $PY "$(dirname "${BASH_SOURCE[0]}")/exthdrs.py" --iface "$IF_C" \
-        --src fd77::1 --dst fd77::2 --smac "$MAC_C" --dmac "$MAC_S" --port 6200 --flood 20 \
-        >"$WORK/exthdrs.out" 2>&1 || cat "$WORK/exthdrs.out" >&2
+    oracle_scapy exthdrs.py --src fd77::1 --dst fd77::2 --port 6200 --flood 20
     sleep 0.3
     tcpwin_end
 }

@@ -16,9 +16,7 @@ case_ip_frag_timeout_setup() {
     server_ready srv
 }
 case_ip_frag_timeout_traffic() {
-    ns_c timeout 30 $PY "$(dirname "${BASH_SOURCE[0]}")/frags.py" --iface "$IF_C" \
-        --src "$IP_C" --dst "$IP_S" --smac "$MAC_C" --dmac "$MAC_S" --port 6150 \
-        >"$WORK/frags.out" 2>&1 || cat "$WORK/frags.out" >&2
+    oracle_scapy frags.py --src "$IP_C" --dst "$IP_S" --port 6150
     sleep 3
 }
 case_ip_frag_timeout_scenario() {

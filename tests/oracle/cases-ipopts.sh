@@ -16,9 +16,7 @@ case_ip_options_setup() {
     server_ready srv
 }
 case_ip_options_traffic() {
-    ns_c timeout 30 $PY "$(dirname "${BASH_SOURCE[0]}")/ipopts.py" --iface "$IF_C" \
-        --src "$IP_C" --dst "$IP_S" --smac "$MAC_C" --dmac "$MAC_S" --port 6140 \
-        >"$WORK/ipopts.out" 2>&1 || cat "$WORK/ipopts.out" >&2
+    oracle_scapy ipopts.py --src "$IP_C" --dst "$IP_S" --port 6140
     sleep 0.3
 }
 case_ip_options_scenario() {

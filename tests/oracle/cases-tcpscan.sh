@@ -18,9 +18,7 @@ EOF
     noaccept_setup 5050 16
 }
 case_tcp_scan_traffic() {
-    ns_c timeout 30 $PY "$(dirname "${BASH_SOURCE[0]}")/tcpscan.py" --iface "$IF_C" \
-        --src "$IP_C" --dst "$IP_S" --smac "$MAC_C" --dmac "$MAC_S" --open 5050 --closed 5051 \
-        >"$WORK/tcpscan.out" 2>&1 || cat "$WORK/tcpscan.out" >&2
+    oracle_scapy tcpscan.py --src "$IP_C" --dst "$IP_S" --open 5050 --closed 5051
     sleep 0.5
 }
 case_tcp_scan_scenario() {

@@ -981,6 +981,15 @@ $(scn_common)
 JSON
 }
 
+# A scapy sender of tests/oracle (SCRIPT ARGS...) from the client's veth, with its addresses:
+# --iface, --smac, --dmac here, --src and --dst in ARGS (an IPv4 or an IPv6 pair).
+oracle_scapy() {
+    local script=$1
+    shift
+    ns_c timeout 60 $PY "$(dirname "${BASH_SOURCE[0]}")/$script" --iface "$IF_C" \
+        --smac "$MAC_C" --dmac "$MAC_S" "$@" >"$WORK/$script.out" 2>&1 || cat "$WORK/$script.out" >&2
+}
+
 # More cases, a file per topic beside this one (cases-TOPIC.sh), each adding to $CASES.
 for extra in "$(dirname "${BASH_SOURCE[0]}")"/cases-*.sh; do
     [ -e "$extra" ] && source "$extra"

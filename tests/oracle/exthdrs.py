@@ -10,11 +10,12 @@ that is not first; each twice, 20 ms apart, UDP to a port with a reader.
 With --flood N, N datagrams whose hop-by-hop header is not first instead, 20 ms apart: as
 many parameter problems as the rate limit lets out (ip6-paramprob-rate).
 """
-import argparse
 import time
 
 from scapy.all import UDP, Ether, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, Raw, sendp  # noqa
 from scapy.all import IPv6ExtHdrRouting, PadN, HBHOptUnknown, Pad1  # noqa: E402
+
+import scapyargs  # noqa: E402
 
 
 def opt(t, data=b"\0\0"):
@@ -22,12 +23,7 @@ def opt(t, data=b"\0\0"):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    for o in ("iface", "src", "dst", "smac", "dmac"):
-        ap.add_argument("--" + o, required=True)
-    ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--flood", type=int, default=0)
-    a = ap.parse_args()
+    a = scapyargs.parse(__doc__, ("port", {"type": int, "required": True}), ("flood", {"type": int, "default": 0}))
     base = Ether(src=a.smac, dst=a.dmac) / IPv6(src=a.src, dst=a.dst)
     kinds = [
         IPv6ExtHdrHopByHop(options=[PadN(optdata=b"\0\0\0\0")]),

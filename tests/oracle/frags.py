@@ -6,18 +6,15 @@ whole ones in two fragments, one whose fragments overlap, and one with a fragmen
 
     frags.py --iface IF --src IP --dst IP --smac MAC --dmac MAC --port N
 """
-import argparse
 import time
 
 from scapy.all import IP, UDP, Ether, Raw, sendp  # noqa: E402
 
+import scapyargs  # noqa: E402
+
 
 def main():
-    ap = argparse.ArgumentParser()
-    for o in ("iface", "src", "dst", "smac", "dmac"):
-        ap.add_argument("--" + o, required=True)
-    ap.add_argument("--port", type=int, required=True)
-    a = ap.parse_args()
+    a = scapyargs.parse(__doc__, ("port", {"type": int, "required": True}))
     eth = Ether(src=a.smac, dst=a.dmac)
     n = 0
 

@@ -6,10 +6,11 @@ icmpv6_rcv() tells apart, for icmp6-types.
 
     icmptypes.py [--v6] --iface IF --src IP --dst IP --smac MAC --dmac MAC
 """
-import argparse
 import time
 
 from scapy.all import ICMP, IP, UDP, Ether, Raw, sendp  # noqa: E402
+
+import scapyargs  # noqa: E402
 
 
 def quoted(a, l4=True):
@@ -54,11 +55,7 @@ def main6(a):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    for o in ("iface", "src", "dst", "smac", "dmac"):
-        ap.add_argument("--" + o, required=True)
-    ap.add_argument("--v6", action="store_true")
-    a = ap.parse_args()
+    a = scapyargs.parse(__doc__, ("v6", {"action": "store_true"}))
     if a.v6:
         return main6(a)
     base = Ether(src=a.smac, dst=a.dmac) / IP(src=a.src, dst=a.dst, id=500)

@@ -6,18 +6,15 @@ with record route (ping -R), which the reply echoes. Each kind 50 ms apart.
 
     ipopts.py --iface IF --src IP --dst IP --smac MAC --dmac MAC --port N
 """
-import argparse
 import time
 
 from scapy.all import ICMP, IP, UDP, Ether, IPOption, Raw, sendp  # noqa: E402
 
+import scapyargs  # noqa: E402
+
 
 def main():
-    ap = argparse.ArgumentParser()
-    for o in ("iface", "src", "dst", "smac", "dmac"):
-        ap.add_argument("--" + o, required=True)
-    ap.add_argument("--port", type=int, required=True)
-    a = ap.parse_args()
+    a = scapyargs.parse(__doc__, ("port", {"type": int, "required": True}))
     rr = b"\x07\x0b\x04" + b"\x00" * 8 + b"\x00"            # record route, 2 slots, + EOL
     ts = b"\x44\x0c\x05\x00" + b"\x00" * 8                   # timestamp, ms only, 2 slots
     ra = b"\x94\x04\x00\x00"                                 # router alert

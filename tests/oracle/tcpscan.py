@@ -6,21 +6,17 @@ below 5; 20 ms apart, each from a port of its own.
 
     tcpscan.py --iface IF --src IP --dst IP --smac MAC --dmac MAC --open N --closed N
 """
-import argparse
 import time
 
 from scapy.all import IP, TCP, Ether, sendp  # noqa: E402
+
+import scapyargs  # noqa: E402
 
 FLAGS = ["S", "A", "F", "", "FPU", "SF", "SR", "R", "SA"]
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    for o in ("iface", "src", "dst", "smac", "dmac"):
-        ap.add_argument("--" + o, required=True)
-    ap.add_argument("--open", type=int, required=True)
-    ap.add_argument("--closed", type=int, required=True)
-    a = ap.parse_args()
+    a = scapyargs.parse(__doc__, ("open", {"type": int, "required": True}), ("closed", {"type": int, "required": True}))
     base = Ether(src=a.smac, dst=a.dmac) / IP(src=a.src, dst=a.dst)
     sport = 45000
     for dport in (a.open, a.closed):
