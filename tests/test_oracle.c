@@ -86,6 +86,7 @@ static const struct {
 	/* reassembly timeouts, with and without a first fragment, an overlap, a duplicate */
 	{ __LINE__, OWN, "ip-frag-timeout", NULL, NULL },
 	{ __LINE__, OWN, "tcp-scan", NULL, NULL },	/* a port scan's flags, open and closed */
+	{ __LINE__, OWN, "tcp-scan-ct", NULL, NULL },	/* the same, conntrack's states */
 	/* A host's rule set: policy drop, ct state, chains per protocol, named counters, rejects,
 	 * as text and as nft -j JSON. */
 	{ __LINE__, OWN, "nft-chains", NULL, NULL },

@@ -514,7 +514,11 @@ bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t
 		icmp_error(nf, pi, now_ns, local_out);
 		return true;
 	}
+	/* tcp_error(): a header cut short or whose data offset says so, or flags no segment
+	 * carries, gets no entry (INVALID). */
 	if (!get_tuple(pi, &t) || (pi->proto == 6 && (pi->l4len < 20 ||
+						      (pi->l4[12] >> 4) * 4u < 20 ||
+						      (pi->l4[12] >> 4) * 4u > pi->l4len ||
 						      !tcp_flags_valid(pi->l4[13])))) {
 		count_info(nf, NF_CTINFO_NONE);
 		return true;
