@@ -31,6 +31,7 @@
 #include "internal.h"
 #include "netfilter/netfilter.h"
 #include "netfilter/netfilter_int.h"
+#include "proto/proto.h"
 
 static bool invert_tuple(const struct nf_tuple *t, struct nf_tuple *r);
 
@@ -489,6 +490,44 @@ static bool new_conn(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, const 
 	nf->cur.dir = DIR_ORIG;
 	count_info(nf, NF_CTINFO_NEW);
 	return true;
+}
+
+/*
+ * tcp_error(), udp_error(), icmp_error() with nf_conntrack_checksum (1): at PREROUTING a
+ * TCP, UDP or ICMP packet whose checksum is wrong gets no entry (INVALID), so a rule on
+ * `ct state invalid` sees it before the protocol would count a checksum error. A UDP
+ * datagram over IPv4 without a checksum passes; one GRO already validated is not summed
+ * again. True when @pi's packet is so refused.
+ */
+bool rxs__nf_ct_csum_error(struct rxs_ruleset *nf, const struct nf_pktinfo *pi,
+			   const struct rxs_sk_buff *skb)
+{
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	bool bad;
+
+	if (!pi->l4 || skb->ip_summed == RXS_CHECKSUM_UNNECESSARY ||
+	    pi->l4len != pi->tot_len - pi->ihl)
+		return false;
+	switch (pi->proto) {
+	case 6:
+		bad = pi->l4len >= 20 && rxs__l4_csum(cb, 6, pi->l4, pi->l4len) != 0;
+		break;
+	case 17:
+		bad = pi->l4len >= 8 && (pi->v6 || pi->l4[6] || pi->l4[7]) &&
+		      rxs__l4_csum(cb, 17, pi->l4, pi->l4len) != 0;
+		break;
+	case 1:
+		bad = !pi->v6 && rxs__csum_fold(rxs__csum_partial(pi->l4, pi->l4len, 0)) != 0;
+		break;
+	case 58:
+		bad = pi->v6 && rxs__l4_csum(cb, 58, pi->l4, pi->l4len) != 0;
+		break;
+	default:
+		return false;
+	}
+	if (bad)
+		count_info(nf, NF_CTINFO_NONE);
+	return bad;
 }
 
 bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now_ns,

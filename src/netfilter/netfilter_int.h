@@ -542,6 +542,9 @@ int rxs__nf_ct_init(struct rxs_ruleset *nf);
 void rxs__nf_ct_destroy(struct rxs_ruleset *nf);
 /* nf_conntrack_in(): classify the packet, allocate a pending entry for a new flow.
  * Returns false when the table is full (the packet must be dropped). */
+/* A TCP, UDP or ICMP packet with a wrong checksum at PREROUTING: no entry (INVALID). */
+bool rxs__nf_ct_csum_error(struct rxs_ruleset *nf, const struct nf_pktinfo *pi,
+			   const struct rxs_sk_buff *skb);
 bool rxs__nf_ct_in(struct rxs_ruleset *nf, const struct nf_pktinfo *pi, uint64_t now_ns,
 		   bool local_out);
 /* __nf_conntrack_confirm(): insert the packet's pending entry. false: its tuple is taken

@@ -816,6 +816,8 @@ static enum rxs_nf_verdict run_conntrack(struct nf_hook_ctx *x)
 		return RXS_NF_ACCEPT;
 	if (x->hook == RXS_NF_INET_PRE_ROUTING && x->pi.frag)
 		return RXS_NF_ACCEPT;
+	if (x->hook == RXS_NF_INET_PRE_ROUTING && rxs__nf_ct_csum_error(nf, &x->pi, x->skb))
+		return RXS_NF_ACCEPT;
 	return rxs__nf_ct_in(nf, &x->pi, x->now_ns, x->hook == RXS_NF_INET_LOCAL_OUT)
 		       ? RXS_NF_ACCEPT
 		       : RXS_NF_DROP;

@@ -100,6 +100,10 @@ void rxs__ip_rcv(struct rxs_sk_buff *skb);
 void rxs__arp_rcv(struct rxs_sk_buff *skb);
 void rxs__udp_rcv(struct rxs_sk_buff *skb);
 void rxs__icmp_rcv(struct rxs_sk_buff *skb);
+/* The Internet checksum over the pseudo header and @len bytes at @l4: 0 when valid
+ * (conntrack's error handlers check it too). */
+uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
+		      uint32_t len);
 void rxs__ipv6_rcv(struct rxs_sk_buff *skb);
 /* inet_dev_addr_type(): the kernel's RTN_* type of IPv4 address @addr (host order) as the
  * local routing table sees it (2 LOCAL, 3 BROADCAST, 5 MULTICAST, else 1 UNICAST); with @dev,

@@ -132,9 +132,6 @@ void rxs__ip6_forward_xmit(struct rxs_sk_buff *skb);
 bool rxs__ip6_nexthop_mac(const struct rxs_host *h, const struct rxs_sk_buff *skb,
 			  const struct rxs_netdev *out, uint8_t mac[6]);
 
-/* The Internet checksum over the pseudo header and @len bytes at @l4: 0 when valid. */
-uint16_t rxs__l4_csum(const struct rxs_inet_cb *cb, uint8_t proto, const uint8_t *l4,
-		      uint32_t len);
 
 /* struct ip_options of a received IPv4 header, as ip_options_compile() fills it: each
  * option's offset from the header (0: none), the pointers as they stand after the host
