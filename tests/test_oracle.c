@@ -76,6 +76,7 @@ static const struct {
 	/* icmp_rcv() by type: timestamps answered (counted as echo replies), errors handed to
 	 * UDP, which counts InErrors for a quote no socket sent, short quotes, unknown types. */
 	{ __LINE__, OWN, "icmp-types", NULL, NULL },
+	{ __LINE__, OWN, "icmp-timestamp-ratemask", NULL, NULL },	/* limited as 14, counted as 0 */
 	{ __LINE__, OWN, "icmp6-types", NULL, NULL },	/* icmpv6_rcv() by type */
 	/* IPv6 extension headers' options and routing headers; the parameter problems' rate. */
 	{ __LINE__, OWN, "ip6-exthdrs", NULL, NULL },

@@ -51,3 +51,28 @@ case_icmp6_types_scenario() {
         "IPv6 as udp6-noport sets it up; t 0: scapy (tests/oracle/icmptypes.py --v6): 25 ICMPv6 messages of 12 kinds, 50 ms apart: port unreachable quoting a whole UDP datagram x2, quoting 30 bytes x2, quoting 44 bytes x2, packet too big x2, time exceeded x2, parameter problem x2, type 100 x2, echo reply x2, type 200 x2, node information query x2, echo request with a bad checksum x2, echo request x3" \
         "+0.3 s: ss, client output frozen, 0.5 s settle, 'after' snapshot"
 }
+
+CASES="$CASES icmp-timestamp-ratemask"
+
+# ---------------------------------------------------------------- timestamp replies limited
+# 30 timestamp requests 20 ms apart with icmp_ratemask's bit 14 (timestamp reply) set: the
+# replies are limited as type 14, and counted as echo replies (icmp-types).
+case_icmp_timestamp_ratemask_setup() { ns_s sysctl -qw net.ipv4.icmp_ratemask=22552; }
+case_icmp_timestamp_ratemask_traffic() {
+    oracle_scapy icmptypes.py --timestamps 30 --src "$IP_C" --dst "$IP_S"
+    sleep 0.3
+}
+case_icmp_timestamp_ratemask_scenario() {
+    cat <<EOF
+{
+$(scn_common)
+  "sysctls_set": {"net.ipv4.icmp_ratemask": 22552},
+  "listeners": [],
+  "nft_rules": {"server": "", "client": "freeze at end"},
+  "client_actions": [
+    {"t": 0, "action": "scapy (tests/oracle/icmptypes.py --timestamps 30): 30 ICMP timestamp requests to $IP_S, 20 ms apart"},
+    {"t": "+0.3 s", "action": "client output frozen, 0.5 s settle, 'after' snapshot"}
+  ]
+}
+EOF
+}

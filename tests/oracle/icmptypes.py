@@ -4,7 +4,7 @@ veth for the oracle case icmp-types (cases-icmptypes.sh): each kind twice or mor
 apart, so the server's counters say what each one did. With --v6, the ICMPv6 kinds
 icmpv6_rcv() tells apart, for icmp6-types.
 
-    icmptypes.py [--v6] --iface IF --src IP --dst IP --smac MAC --dmac MAC
+    icmptypes.py [--v6 | --timestamps N] --iface IF --src IP --dst IP --smac MAC --dmac MAC
 """
 import time
 
@@ -55,9 +55,16 @@ def main6(a):
 
 
 def main():
-    a = scapyargs.parse(__doc__, ("v6", {"action": "store_true"}))
+    a = scapyargs.parse(__doc__, ("v6", {"action": "store_true"}),
+                        ("timestamps", {"type": int, "default": 0}))
     if a.v6:
         return main6(a)
+    if a.timestamps:		# that many timestamp requests, 20 ms apart
+        for i in range(a.timestamps):
+            sendp(Ether(src=a.smac, dst=a.dmac) / IP(src=a.src, dst=a.dst, id=800 + i) /
+                  ICMP(type=13, id=2, seq=i), iface=a.iface, verbose=False)
+            time.sleep(0.02)
+        return None
     base = Ether(src=a.smac, dst=a.dmac) / IP(src=a.src, dst=a.dst, id=500)
     ts = b"\x00\x00\x00\x01" + b"\x00" * 8
     kinds = [
