@@ -143,17 +143,17 @@ static const enum rxs_mib out_type_mib[] = {
 	[12] = RXS_MIB_IcmpOutParmProbs,
 };
 
+void rxs__icmpmsg_inc(struct rxs_host *h, int family, bool out, uint8_t type)
+{
+	h->inet.icmp->msg[family == AF_INET6][out][type]++;
+}
+
 static void count_out(struct rxs_softnet_data *sd, uint8_t type)
 {
 	rxs__mib_inc(sd, RXS_MIB_IcmpOutMsgs);
 	if (type < ARRAY_SIZE(out_type_mib) && out_type_mib[type])
 		rxs__mib_inc(sd, out_type_mib[type]);
-	sd->host->inet.icmp->msg[0][1][type]++;
-}
-
-void rxs__icmpmsg_inc(struct rxs_host *h, int family, bool out, uint8_t type)
-{
-	h->inet.icmp->msg[family == AF_INET6][out][type]++;
+	rxs__icmpmsg_inc(sd->host, AF_INET, true, type);
 }
 
 uint64_t rxs_host_icmpmsg(const struct rxs_host *h, int family, bool out, unsigned int type)
@@ -393,7 +393,7 @@ static void count_in_msg(struct rxs_softnet_data *sd, uint8_t type)
 {
 	if (type < ARRAY_SIZE(in_type_mib) && in_type_mib[type])
 		rxs__mib_inc(sd, in_type_mib[type]);
-	sd->host->inet.icmp->msg[0][0][type]++;
+	rxs__icmpmsg_inc(sd->host, AF_INET, false, type);
 }
 
 /* An ICMP error counted in InErrors, and why the skb ends. */
