@@ -88,6 +88,9 @@ static const struct {
 	{ __LINE__, OWN, "ip-frag-timeout", NULL, NULL },
 	{ __LINE__, OWN, "tcp-scan", NULL, NULL },	/* a port scan's flags, open and closed */
 	{ __LINE__, OWN, "tcp-scan-ct", NULL, NULL },	/* the same, conntrack's states */
+	/* Timestamps that go backwards: PAWS on connections and on the handshake's ACK. */
+	{ __LINE__, OWN, "tcp-paws", NULL, NULL },
+	{ __LINE__, OWN, "tcp-paws", NULL, "expect-connections.json" },
 	{ __LINE__, OWN, "ct-badcsum", NULL, NULL },	/* wrong checksums are INVALID */
 	/* A host's rule set: policy drop, ct state, chains per protocol, named counters, rejects,
 	 * as text and as nft -j JSON. */

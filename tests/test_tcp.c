@@ -3,8 +3,10 @@
  * (tcp_conn_request, inet_csk_reqsk_queue_is_full, sk_acceptq_is_full, tcp_check_req,
  * reqsk_timer_handler), and every test ends with conservation. */
 #include <errno.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,13 +47,15 @@ static void on_tx(void *ctx, const uint8_t *f, uint32_t len, uint64_t t)
 	}
 }
 
-/* A TCP/IPv4 segment from 10.0.0.1:@sport to 10.0.0.2:@dport with @plen payload bytes. */
-static void fr_tcp(struct fr *f, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
-		   uint8_t flags, uint16_t plen)
+/* A TCP/IPv4 segment from 10.0.0.1:@sport to 10.0.0.2:@dport with @plen payload bytes: a
+ * SYN with an MSS of 1460, and with a timestamp (@tsval, @tsecr) when @ts. */
+static void fr_tcp_ts(struct fr *f, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+		      uint8_t flags, uint16_t plen, bool ts, uint32_t tsval, uint32_t tsecr)
 {
 	uint8_t *th;
 	uint32_t sum;
-	unsigned int optlen = (flags & 0x02) ? 4 : 0, tlen = 20 + optlen + plen;
+	unsigned int mss = (flags & 0x02) ? 4 : 0, optlen = mss + (ts ? 12 : 0);
+	unsigned int tlen = 20 + optlen + plen;
 
 	fr_eth(f, fr_host_mac, false, 0, FR_ETH_P_IP);
 	fr_ip(f, FR_PEER_IP, FR_HOST_IP, IPPROTO_TCP, 1, 0x4000, (uint16_t)tlen);
@@ -66,14 +70,29 @@ static void fr_tcp(struct fr *f, uint16_t sport, uint16_t dport, uint32_t seq, u
 	th[12] = (uint8_t)(((20 + optlen) / 4) << 4);
 	th[13] = flags;
 	fr_put16(th + 14, 64240);
-	if (optlen) {		/* MSS 1460 */
+	if (mss) {		/* MSS 1460 */
 		th[20] = 2, th[21] = 4;
 		fr_put16(th + 22, 1460);
+	}
+	if (ts) {		/* NOP, NOP, timestamps */
+		uint8_t *o = th + 20 + mss;
+
+		o[0] = 1, o[1] = 1, o[2] = 8, o[3] = 10;
+		fr_put16(o + 4, (uint16_t)(tsval >> 16));
+		fr_put16(o + 6, (uint16_t)tsval);
+		fr_put16(o + 8, (uint16_t)(tsecr >> 16));
+		fr_put16(o + 10, (uint16_t)tsecr);
 	}
 	for (unsigned int i = 0; i < plen; i++)
 		th[20 + optlen + i] = (uint8_t)i;
 	sum = fr_sum(f->d + f->l3 + 12, 8, 0) + IPPROTO_TCP + tlen;
 	fr_put16(th + 16, fr_fold(fr_sum(th, tlen, sum)));
+}
+
+static void fr_tcp(struct fr *f, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+		   uint8_t flags, uint16_t plen)
+{
+	fr_tcp_ts(f, sport, dport, seq, ack, flags, plen, false, 0, 0);
 }
 
 struct tcp_case {
@@ -608,6 +627,82 @@ static void test_established_data(void **state)
 	 * tcp_sequence() refuses it, and tcp_send_dupack() counts DelayedACKLost. */
 	assert_int_equal(fr_drops(h, RXS_DROP_TCP_OLD_SEQUENCE), 1);
 	/* The listener holds the child unaccepted; the child holds three segments. */
+	rxs_socket_get_info(rxs_socket_get(h, 0), &si);
+	assert_int_equal(si.recv_q, 1);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
+/* PAWS (RFC 7323; tests/oracle/cases/tcp-paws holds the kernel's answers): a TSval older
+ * than the one kept. tcp_check_req() holds the handshake's ACK to the SYN's (no window),
+ * answering once in tcp_invalid_ratelimit; a connection's tcp_validate_incoming() drops
+ * data and ACKs more than 1 older, except a duplicate pure ACK that changes nothing and is
+ * inside the replay window (the RTO at 1200 Hz), and does not count an ACK below rcv_nxt
+ * as PAWS; a RST is let through. */
+static void test_paws(void **state)
+{
+	static const struct tcp_case c = { __LINE__, 16, 0, 1, 0, 0, RXS_APP_NEVER };
+	static const struct {
+		int line;
+		uint32_t seq;
+		uint8_t flags;
+		uint16_t plen;
+		uint32_t tsval;
+		uint64_t paws, old_ack, pure_acks, skipped_challenge;
+	} steps[] = {
+		{ __LINE__, 1001, 0x18, 100, 2000, 0, 0, 1, 0 },	/* in order: ts_recent 2000 */
+		{ __LINE__, 1101, 0x18, 100, 1000, 1, 0, 1, 0 },	/* data, older: dropped */
+		{ __LINE__, 1101, 0x10, 0, 2001, 1, 0, 2, 0 },		/* a pure ACK: snd_wl1 */
+		{ __LINE__, 1101, 0x10, 0, 1951, 1, 0, 3, 0 },		/* disordered, taken */
+		{ __LINE__, 1101, 0x10, 0, 1001, 2, 0, 3, 0 },		/* past the replay window */
+		{ __LINE__, 1001, 0x10, 0, 1001, 2, 1, 3, 0 },		/* below rcv_nxt: old ACK */
+		{ __LINE__, 1150, 0x04, 0, 1001, 2, 1, 3, 1 },		/* RST: challenged */
+	};
+	static struct tx_log log;
+	struct rxs_socket_info si;
+	uint32_t ack;
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = tcp_host(&c, &log);
+	fr_tcp_ts(&f, 40000, 80, 1000, 0, 0x02, 0, true, 1000, 0);
+	fr_inject(h, &f, 0);
+	assert_int_equal(rxs_host_run_until(h, 50000), 0);
+	ack = log.isn[40000] + 1;
+	/* The handshake's ACK older than the SYN, twice: PAWSEstab, one ACK in answer. */
+	for (int i = 0; i < 2; i++) {
+		fr_tcp_ts(&f, 40000, 80, 1001, ack, 0x10, 0, true, 999, 1);
+		fr_inject(h, &f, (uint64_t)(i + 1) * 100000);
+	}
+	assert_int_equal(rxs_host_run_until(h, 300000), 0);
+	assert_int_equal(FR_MIB(h, TcpExtPAWSEstab), 2);
+	assert_int_equal(FR_MIB(h, TcpExtTCPACKSkippedSynRecv), 1);
+	assert_int_equal(FR_MIB(h, TcpPassiveOpens), 0);
+	assert_int_equal(log.acks, 1);
+	fr_tcp_ts(&f, 40000, 80, 1001, ack, 0x10, 0, true, 1000, 1);
+	fr_inject(h, &f, 400000);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		fr_tcp_ts(&f, 40000, 80, steps[i].seq, ack, steps[i].flags, steps[i].plen, true,
+			  steps[i].tsval, 1);
+		fr_inject(h, &f, (i + 1) * MS);
+		assert_int_equal(rxs_host_run_until(h, (i + 1) * MS + 500000), 0);
+		if (FR_MIB(h, TcpExtPAWSEstab) != 2 + steps[i].paws ||
+		    FR_MIB(h, TcpExtPAWSOldAck) != steps[i].old_ack ||
+		    FR_MIB(h, TcpExtTCPPureAcks) != steps[i].pure_acks ||
+		    FR_MIB(h, TcpExtTCPACKSkippedChallenge) != steps[i].skipped_challenge)
+			fail_msg("step at line %d: PAWSEstab %" PRIu64 " PAWSOldAck %" PRIu64
+				 " TCPPureAcks %" PRIu64 " TCPACKSkippedChallenge %" PRIu64,
+				 steps[i].line, FR_MIB(h, TcpExtPAWSEstab),
+				 FR_MIB(h, TcpExtPAWSOldAck), FR_MIB(h, TcpExtTCPPureAcks),
+				 FR_MIB(h, TcpExtTCPACKSkippedChallenge));
+	}
+	assert_int_equal(FR_MIB(h, TcpPassiveOpens), 1);
+	assert_int_equal(FR_MIB(h, TcpExtTCPChallengeACK), 0);
+	assert_int_equal(fr_drops(h, RXS_DROP_TCP_RFC7323_PAWS), 4);
+	assert_int_equal(fr_drops(h, RXS_DROP_TCP_RFC7323_PAWS_ACK), 1);
+	/* The RST did not end the connection; its one segment is queued. */
 	rxs_socket_get_info(rxs_socket_get(h, 0), &si);
 	assert_int_equal(si.recv_q, 1);
 	fr_conserved(h);
@@ -1166,6 +1261,7 @@ int main(void)
 		cmocka_unit_test(test_final_ack_overflow),
 		cmocka_unit_test(test_resets),
 		cmocka_unit_test(test_established_data),
+		cmocka_unit_test(test_paws),
 		cmocka_unit_test(test_quickack_then_delayed),
 		cmocka_unit_test(test_generated_connections),
 		cmocka_unit_test(test_output_hook),

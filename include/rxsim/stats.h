@@ -196,7 +196,12 @@
 	XX(Icmp6InParmProblems, Icmp6, InParmProblems) \
 	XX(Icmp6InEchoReplies, Icmp6, InEchoReplies) \
 	XX(IpExtReasmOverlaps, IpExt, ReasmOverlaps) \
-	XX(Icmp6OutParmProblems, Icmp6, OutParmProblems)
+	XX(Icmp6OutParmProblems, Icmp6, OutParmProblems) \
+	XX(TcpExtPAWSEstab, TcpExt, PAWSEstab) \
+	XX(TcpExtTSEcrRejected, TcpExt, TSEcrRejected) \
+	XX(TcpExtPAWSOldAck, TcpExt, PAWSOldAck) \
+	XX(TcpExtTCPACKSkippedPAWS, TcpExt, TCPACKSkippedPAWS) \
+	XX(TcpExtTCPACKSkippedSynRecv, TcpExt, TCPACKSkippedSynRecv)
 
 enum rxs_mib {
 #define XX(name, group, field) RXS_MIB_##name,

@@ -291,6 +291,9 @@ static void reqsk_init(struct rxs_reqsk *req, struct rxs_sock *sk, const struct 
 	req->snt_synack = 0;
 	req->rcv_wnd = req->window_clamp = 0;
 	req->ts_off = 0;
+	req->ts_recent = opts->saw_tstamp ? opts->tsval : 0;
+	req->last_oow_j = 0;
+	req->oow_set = false;
 	req->rcv_wscale = 0;
 	memcpy(req->peer_mac, rxs_skb_mac_header(skb) + 6, 6);
 	req->dev = skb->dev;
@@ -431,6 +434,41 @@ static void req_discard(struct rxs_sock *listener, struct rxs_sk_buff *skb,
 	rxs_kfree_skb_reason(skb, reason);
 }
 
+/* tcp_oow_rate_limited() of a request (last_oow_ack_time; TCPACKSkippedSynRecv): only
+ * segments without data, or with a SYN, are limited. */
+static bool req_oow_limited(struct rxs_softnet_data *sd, struct rxs_reqsk *req,
+			    const struct rxs_tcp_cb *tcb)
+{
+	if (tcb->seq != tcb->end_seq && !(tcb->flags & TH_SYN))
+		return false;
+	return rxs__tcp_oow_limited(sd, &req->last_oow_j, &req->oow_set,
+				    RXS_MIB_TcpExtTCPACKSkippedSynRecv);
+}
+
+/* tcp_paws_reject() for a request: its TSval older than the one its SYN-ACK echoes (no
+ * window). A RST passes once the request's timeout has grown to TCP_PAWS_MSL (60 s):
+ * tcp_check_req() dates ts_recent that far back (reqsk_timeout()). */
+static bool req_paws_reject(const struct rxs_reqsk *req, const struct rxs_tcp_cb *tcb)
+{
+	uint64_t timeout = req->timeout << RXS_MIN(req->num_timeout, 7);
+
+	if (rxs__tcp_paws_check(req->ts_recent, tcb->tsval, 0))
+		return false;
+	return !(tcb->flags & TH_RST) ||
+	       RXS_MIN(timeout, TCP_RTO_MAX_NS) / 1000000000ull < 60;
+}
+
+/* tcp_in_window(): the segment starts at the window's left edge, overlaps it, or is empty
+ * at its right edge. */
+static bool in_window(uint32_t seq, uint32_t end_seq, uint32_t s_win, uint32_t e_win)
+{
+	if (seq == s_win)
+		return true;
+	if (after(end_seq, s_win) && before(seq, e_win))
+		return true;
+	return seq == e_win && seq == end_seq;
+}
+
 /* tcp_check_req(): a segment for a request sock. */
 static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
 {
@@ -438,16 +476,29 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 	struct rxs_host *h = sd->host;
 	struct rxs_sock *sk = req->listener, *child;
 	uint8_t flg = tcb->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN);
+	bool paws_reject = false, tsecr_reject = false;
+	uint32_t first, last;
 
 	RXS_TRACE_STAGE(sd, sd->now, skb, "tcp_check_req",
 			"request sock of %s (accept queue %u of %u + 1)", sk->cfg.name,
 			sk->tcp.ack_backlog, sk->tcp.max_ack_backlog);
-	if (tcb->seq == req->rcv_isn && flg == TH_SYN) {
-		/* The peer resent its SYN: resend the SYN-ACK. */
-		rxs__tcp_send_synack(sd, h, req, true);
-		if (rxs__tp_on(sd->host, RXS_TP_TCP_RETRANSMIT_SYNACK))
-			trace_retransmit_synack(sd, sk, req, &req->node.t);
-		req->num_retrans++;
+	if (tcb->saw_tstamp) {
+		/* The TSecr must echo one of the SYN-ACKs' TSvals: known when the capture
+		 * showed them (a two-way capture); rxsim's own are not the captured host's. */
+		if (tcb->tsecr && req->opts.saw_tstamp &&
+		    rxs__synack_tsvals(h, &req->node.t, &first, &last))
+			tsecr_reject = last - first < tcb->tsecr - first;
+		paws_reject = req_paws_reject(req, tcb);
+	}
+	if (tcb->seq == req->rcv_isn && flg == TH_SYN && !paws_reject) {
+		/* The peer resent its SYN: resend the SYN-ACK, as out-of-window ACKs are
+		 * limited. */
+		if (!req_oow_limited(sd, req, tcb)) {
+			rxs__tcp_send_synack(sd, h, req, true);
+			if (rxs__tp_on(sd->host, RXS_TP_TCP_RETRANSMIT_SYNACK))
+				trace_retransmit_synack(sd, sk, req, &req->node.t);
+			req->num_retrans++;
+		}
 		req_discard(sk, skb, RXS_DROP_NOT_SPECIFIED);
 		return;
 	}
@@ -457,15 +508,26 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
 		return;
 	}
-	if (!(tcb->seq == req->rcv_isn + 1 ||
-	      (after(tcb->end_seq, req->rcv_isn + 1) &&
-	       before(tcb->seq, req->rcv_isn + 1 + 65535)))) {
+	if (paws_reject || tsecr_reject ||
+	    !in_window(tcb->seq, tcb->end_seq, req->rcv_isn + 1, req->rcv_isn + 1 + 65535)) {
 		/* Out of window: an ACK in answer, unless it is a RST. */
-		if (!(flg & TH_RST))
+		enum rxs_drop_reason reason = RXS_DROP_TCP_OVERWINDOW;
+
+		if (!(flg & TH_RST) && !req_oow_limited(sd, req, tcb))
 			rxs__tcp_send_req_ack(skb, req);
-		req_discard(sk, skb, RXS_DROP_TCP_OVERWINDOW);
+		if (paws_reject) {
+			rxs__mib_inc(sd, RXS_MIB_TcpExtPAWSEstab);
+			reason = RXS_DROP_TCP_RFC7323_PAWS;
+		} else if (tsecr_reject) {
+			rxs__mib_inc(sd, RXS_MIB_TcpExtTSEcrRejected);
+			reason = RXS_DROP_TCP_RFC7323_TSECR;
+		}
+		req_discard(sk, skb, reason);
 		return;
 	}
+	/* In sequence, PAWS is OK: the TSval the request's answers echo from now on. */
+	if (tcb->saw_tstamp && !after(tcb->seq, req->rcv_isn + 1))
+		req->ts_recent = tcb->tsval;
 	if (flg & (TH_RST | TH_SYN)) {
 		rxs__mib_inc(sd, RXS_MIB_TcpAttemptFails);
 		goto embryonic_reset;

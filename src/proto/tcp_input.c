@@ -17,10 +17,11 @@
  * queue pruned from its far end (OfoPruned), and only then the segment dropped (RcvPruned,
  * TCPRcvQDrop); FIN; the delayed-ACK engine: quick ACKs from the real window,
  * __tcp_ack_snd_check()'s rules (with __tcp_select_window()'s side effect on them), the
- * delayed-ACK timer's ato in jiffies, firing on the tick after its timeout. For a connected
+ * delayed-ACK timer's ato in jiffies, firing on the tick after its timeout; PAWS (RFC 7323:
+ * PAWSEstab, the disordered ACK, PAWSOldAck). For a connected
  * socket (connect:), the answer to its SYN in SYN_SENT, or joining a connection the capture
  * began in the middle of. Not modelled: skb_condense() of an out-of-order skb (a page-frag
- * head keeps its truesize), PAWS, the compressed SACK timer (a fourth
+ * head keeps its truesize), PAWS's 24-day wrap, the compressed SACK timer (a fourth
  * duplicate ACK goes at once), and the sending side (this host acknowledges, it does not send
  * data).
  */
@@ -1175,31 +1176,34 @@ out_of_window:
 	tcp_drop(sk, skb, reason);
 }
 
-/* __tcp_oow_rate_limited(): an out-of-window or challenge ACK waits tcp_invalid_ratelimit
- * since the last one (counted in @mib). */
-static bool oow_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk, enum rxs_mib mib)
+bool rxs__tcp_oow_limited(struct rxs_softnet_data *sd, uint32_t *last_j, bool *set,
+			  enum rxs_mib mib)
 {
-	struct rxs_tcp_sock *tp = &sk->tcp;
-	uint32_t now = jiffies_of(sk->host, sd->now);
+	uint32_t now = jiffies_of(sd->host, sd->now);
 
-	if (tp->oow_set && (int32_t)(now - tp->last_oow_j) >= 0 &&
-	    now - tp->last_oow_j < (uint32_t)rxs__ns_to_jiffies(sk->host, TCP_INVALID_RATELIMIT_NS)) {
+	if (*set && (int32_t)(now - *last_j) >= 0 &&
+	    now - *last_j < (uint32_t)rxs__ns_to_jiffies(sd->host, TCP_INVALID_RATELIMIT_NS)) {
 		rxs__mib_inc(sd, mib);
 		return true;
 	}
-	tp->oow_set = true;
-	tp->last_oow_j = now;
+	*set = true;
+	*last_j = now;
 	return false;
 }
 
+static bool oow_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk, enum rxs_mib mib)
+{
+	return rxs__tcp_oow_limited(sd, &sk->tcp.last_oow_j, &sk->tcp.oow_set, mib);
+}
+
 /* tcp_oow_rate_limited(): segments with data (and no SYN) are always answered; the others'
- * duplicate ACKs are limited (TCPACKSkippedSeq). */
+ * duplicate ACKs are limited (counted in @mib). */
 static bool oow_rate_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk,
-			     const struct rxs_tcp_cb *tcb)
+			     const struct rxs_tcp_cb *tcb, enum rxs_mib mib)
 {
 	if (tcb->seq != tcb->end_seq && !(tcb->flags & TH_SYN))
 		return false;
-	return oow_limited(sd, sk, RXS_MIB_TcpExtTCPACKSkippedSeq);
+	return oow_limited(sd, sk, mib);
 }
 
 /* tcp_send_challenge_ack() (RFC 5961): the socket's rate limit (TCPACKSkippedChallenge); the
@@ -1247,21 +1251,96 @@ static enum rxs_drop_reason tcp_sequence(const struct rxs_sock *sk, uint32_t seq
 	return RXS_DROP_NOT_DROPPED_YET;
 }
 
-/* tcp_validate_incoming(): the sequence check, then RST and SYN. True when the segment was
- * dealt with. */
+/* tcp_may_update_window(): the segment (@seq, acking @ack, offering @nwin) is newer than
+ * the one that set the send window, or the same one offering more (or nothing). */
+static bool may_update_window(const struct rxs_tcp_sock *tp, uint32_t ack, uint32_t seq,
+			      uint32_t nwin)
+{
+	return after(ack, tp->snd_una) || after(seq, tp->snd_wl1) ||
+	       (seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin));
+}
+
+/* What tcp_ack() does to the send side of a connection that sends nothing: the window
+ * (tcp_ack_update_window(), or the fast path's tcp_update_wl()) and snd_una. An ACK older
+ * than snd_una (old_ack) changes neither. */
+static void ack_update(struct rxs_tcp_sock *tp, const struct rxs_tcp_cb *tcb)
+{
+	uint32_t nwin = (uint32_t)tcb->window << tp->snd_wscale;
+
+	if (before(tcb->ack_seq, tp->snd_una))
+		return;
+	if (may_update_window(tp, tcb->ack_seq, tcb->seq, nwin)) {
+		tp->snd_wl1 = tcb->seq;
+		tp->snd_wnd = nwin;
+	}
+	if (after(tcb->ack_seq, tp->snd_una))
+		tp->snd_una = tcb->ack_seq;
+}
+
+/* The send side once the handshake is done (tcp_rcv_state_process()'s SYN_RECV case,
+ * tcp_rcv_synsent_state_process(), or a connection joined mid-way): tcp_init_wl() and the
+ * window the segment offers (a SYN-ACK's is never scaled). */
+static void snd_init(struct rxs_tcp_sock *tp, const struct rxs_tcp_cb *tcb)
+{
+	tp->snd_wl1 = tcb->seq;
+	tp->snd_wnd = (uint32_t)tcb->window << (tcb->flags & TH_SYN ? 0 : tp->snd_wscale);
+}
+
+/* tcp_disordered_ack_check(): why a segment that failed PAWS is dropped, or 0 for the one
+ * kind taken anyway: a duplicate pure ACK at rcv_nxt that updates nothing, no older than
+ * the replay window (tcp_tsval_replay(): the RTO at 1200 Hz, the fastest TS clock seen). An
+ * ACK below rcv_nxt is an old ACK (PAWS_ACK). */
+static enum rxs_drop_reason disordered_ack_check(const struct rxs_sock *sk,
+						 const struct rxs_tcp_cb *tcb)
+{
+	const struct rxs_tcp_sock *tp = &sk->tcp;
+	uint32_t replay = (uint32_t)((uint64_t)tp->rto_j * 1200 / sk->host->hz);
+
+	if (!(tcb->flags & TH_ACK) || tcb->seq != tcb->end_seq)
+		return RXS_DROP_TCP_RFC7323_PAWS;
+	if (tcb->seq != tp->rcv_nxt)
+		return before(tcb->seq, tp->rcv_nxt) ? RXS_DROP_TCP_RFC7323_PAWS_ACK :
+						       RXS_DROP_TCP_RFC7323_PAWS;
+	if (tcb->ack_seq != tp->snd_una ||
+	    may_update_window(tp, tcb->ack_seq, tcb->seq, (uint32_t)tcb->window << tp->snd_wscale))
+		return RXS_DROP_TCP_RFC7323_PAWS;
+	if ((int32_t)(tp->ts_recent - tcb->tsval) > (int32_t)replay)
+		return RXS_DROP_TCP_RFC7323_PAWS;
+	return RXS_DROP_NOT_DROPPED_YET;
+}
+
+/* tcp_validate_incoming(): PAWS (RFC 7323), the sequence check, then RST and SYN. True when
+ * the segment was dealt with. */
 static bool validate_incoming(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 			      struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
 {
 	struct rxs_tcp_sock *tp = &sk->tcp;
-	enum rxs_drop_reason reason = tcp_sequence(sk, tcb->seq, tcb->end_seq);
+	enum rxs_drop_reason reason;
 
+	/* A timestamp older than ts_recent: only a RST passes, a SYN is challenged. An old ACK
+	 * is common and is neither counted as PAWS nor answered. */
+	if (tp->tstamp_ok && tcb->saw_tstamp && !rxs__tcp_paws_check(tp->ts_recent, tcb->tsval, 1) &&
+	    (reason = disordered_ack_check(sk, tcb)) && !(tcb->flags & TH_RST)) {
+		if (tcb->flags & TH_SYN)
+			goto syn_challenge;
+		if (reason == RXS_DROP_TCP_RFC7323_PAWS_ACK) {
+			rxs__mib_inc(sd, RXS_MIB_TcpExtPAWSOldAck);
+		} else {
+			rxs__mib_inc(sd, RXS_MIB_TcpExtPAWSEstab);
+			if (!oow_rate_limited(sd, sk, tcb, RXS_MIB_TcpExtTCPACKSkippedPAWS))
+				send_dupack(sd, sk, tcb);
+		}
+		tcp_drop(sk, skb, reason);
+		return true;
+	}
+	reason = tcp_sequence(sk, tcb->seq, tcb->end_seq);
 	if (reason) {
 		if (!(tcb->flags & TH_RST)) {
 			if (tcb->flags & TH_SYN)
 				goto syn_challenge;
 			if (reason != RXS_DROP_TCP_OLD_SEQUENCE)
 				rxs__mib_inc(sd, RXS_MIB_TcpExtBeyondWindow);
-			if (!oow_rate_limited(sd, sk, tcb))
+			if (!oow_rate_limited(sd, sk, tcb, RXS_MIB_TcpExtTCPACKSkippedSeq))
 				send_dupack(sd, sk, tcb);
 		}
 		tcp_drop(sk, skb, reason);
@@ -1322,6 +1401,7 @@ static void synsent_rcv(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct
 			goto drop;
 		tp->rcv_nxt = tcb->seq + 1;
 		tp->snd_una = tcb->ack_seq;
+		snd_init(tp, tcb);
 		tp->state = RXS_TCP_ESTABLISHED;
 		tp->joining = false;
 		tp->tstamp_ok = tcb->saw_tstamp;
@@ -1368,6 +1448,8 @@ static bool join_rcv(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rx
 	tp->rcv_nxt = tcb->seq;
 	if (!tp->snd_known && (tcb->flags & TH_ACK))
 		tp->snd_nxt = tcb->ack_seq;
+	tp->snd_una = tcb->flags & TH_ACK ? tcb->ack_seq : tp->snd_nxt;
+	snd_init(tp, tcb);
 	tp->snd_known = true;
 	tp->tstamp_ok = tcb->saw_tstamp;
 	tp->dev = skb->dev;
@@ -1425,6 +1507,7 @@ static bool fast_path(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct r
 		return false;
 	if (!predicted(sk, tcb))
 		return false;
+	ack_update(tp, tcb);
 	if (!tcb->payload) {
 		if (tp->tstamp_ok && tp->rcv_nxt == tp->rcv_wup)
 			tp->ts_recent = tcb->tsval;
@@ -1489,13 +1572,20 @@ static void rcv_established(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 		established_init(sk, tcb, true);
 		if (tp->tstamp_ok && !after(tcb->seq, tp->rcv_wup))
 			tp->ts_recent = tcb->tsval;
-	} else if (tp->tstamp_ok && tcb->saw_tstamp) {
+		tp->snd_una = tcb->ack_seq;
+		snd_init(tp, tcb);
+	} else {
 		/* tcp_ack()'s tcp_replace_ts_recent(): the TSval to echo, from what is not beyond
-		 * the window edge; then step 5's tcp_rcv_rtt_measure_ts(). (tcp_rcv_state_process()
-		 * measures nothing on the handshake's ACK.) */
-		if (!after(tcb->seq, tp->rcv_wup))
-			tp->ts_recent = tcb->tsval;
-		rxs__tcp_rcv_rtt_measure_ts(tp, tcb->seq, tcb->end_seq, tcb->tsecr);
+		 * the window edge and not older (an old ACK gets no further); then step 5's
+		 * tcp_rcv_rtt_measure_ts(). (tcp_rcv_state_process() measures nothing on the
+		 * handshake's ACK.) */
+		if (tp->tstamp_ok && tcb->saw_tstamp) {
+			if (!after(tcb->seq, tp->rcv_wup) && !before(tcb->ack_seq, tp->snd_una) &&
+			    rxs__tcp_paws_check(tp->ts_recent, tcb->tsval, 0))
+				tp->ts_recent = tcb->tsval;
+			rxs__tcp_rcv_rtt_measure_ts(tp, tcb->seq, tcb->end_seq, tcb->tsecr);
+		}
+		ack_update(tp, tcb);
 	}
 	if (tcb->end_seq == tcb->seq) {
 		/* tcp_ack() slow path: an ACK with nothing else in it. */

@@ -48,6 +48,9 @@ struct rxs_reqsk {
 	uint64_t snt_synack;		/* when the first SYN-ACK left, ns: the handshake's RTT */
 	uint32_t rcv_wnd, window_clamp;	/* rsk_rcv_wnd, rsk_window_clamp */
 	uint32_t ts_off;		/* tsoffset: our TSval less our ms clock */
+	uint32_t ts_recent;		/* the peer's TSval our SYN-ACK echoes (0: none) */
+	uint32_t last_oow_j;		/* last_oow_ack_time, if oow_set */
+	bool oow_set;
 	uint8_t rcv_wscale;
 	uint8_t peer_mac[6];
 	struct rxs_netdev *dev;
@@ -57,6 +60,18 @@ struct rxs_reqsk {
 /* Parse the segment at skb->data (the TCP header) into @tcb and @opts. 0 or -1 (bad). */
 int rxs__tcp_parse(const struct rxs_sk_buff *skb, struct rxs_tcp_cb *tcb,
 		   struct rxs_tcp_opts *opts);
+
+/* ---- tcp_input.c ---- */
+/* __tcp_oow_rate_limited(): true (counted in @mib) when an out-of-window or challenge ACK
+ * was sent less than tcp_invalid_ratelimit ago (*@last_j, if *@set); else it notes now. */
+bool rxs__tcp_oow_limited(struct rxs_softnet_data *sd, uint32_t *last_j, bool *set,
+			  enum rxs_mib mib);
+/* tcp_paws_check(): @tsval is no older than @ts_recent by more than @win, or there is no
+ * ts_recent (peers that send 0 at first). */
+static inline bool rxs__tcp_paws_check(uint32_t ts_recent, uint32_t tsval, int32_t win)
+{
+	return (int32_t)(ts_recent - tsval) <= win || !ts_recent;
+}
 
 /* ---- tcp_output.c: each send counts TcpOutSegs and the IP OutRequests ---- */
 void rxs__tcp_send_reset(struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb);

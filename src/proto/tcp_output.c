@@ -153,7 +153,7 @@ void rxs__tcp_send_synack(struct rxs_softnet_data *sd, struct rxs_host *h,
 		s.window = (uint16_t)RXS_MIN(req->rcv_wnd, 65535u);
 		s.wscale = req->rcv_wscale;
 		s.tsval = ts_now(sd) + req->ts_off;
-		s.tsecr = req->opts.tsval;
+		s.tsecr = req->ts_recent;
 		/* Our MSS: the device MTU less the IP and TCP headers. */
 		o.mss = (uint16_t)(req->dev->cfg.mtu - (req->node.t.family == AF_INET6 ? 60 : 40));
 	}
@@ -215,6 +215,8 @@ void rxs__tcp_send_req_ack(struct rxs_sk_buff *skb, const struct rxs_reqsk *req)
 	struct tx_seg s = {
 		.t = &req->node.t, .peer_mac = req->peer_mac, .dev = req->dev,
 		.seq = req->snt_isn + 1, .ack = req->rcv_isn + 1, .flags = TH_ACK, .window = 65160,
+		/* tcp_v4_send_ack(): a timestamp when there is one to echo */
+		.ts = req->ts_recent != 0, .tsval = ts_now(sd) + req->ts_off, .tsecr = req->ts_recent,
 		.send_skb = true,
 	};
 

@@ -108,8 +108,8 @@ static void learn_own(struct rxs_host *h, const uint8_t *p, uint32_t len, uint64
 			if (olen < 2 || o + olen > l4 + doff || o + olen > len)
 				break;
 			if (kind == 8 && olen == 10) {
-				rxs__ts_hint_add(h, &t, rxs__get_be32(p + o + 2) -
-							(uint32_t)(t_ns / 1000000u));
+				rxs__ts_hint_add(h, &t, rxs__get_be32(p + o + 2),
+						 (uint32_t)(t_ns / 1000000u));
 				break;
 			}
 			o += olen;

@@ -114,6 +114,10 @@ struct rxs_tcp_sock {
 	uint64_t delack_event_j;		/* the earliest delayed-ACK event queued (0: none) */
 	uint32_t last_oow_j;
 	bool oow_set;
+	/* What tcp_ack() keeps of the send side, for tcp_disordered_ack_check(): the peer's
+	 * highest ACK (snd_una), the sequence of the segment that last updated the send window
+	 * (snd_wl1) and that window (snd_wnd, scaled). */
+	uint32_t snd_wl1, snd_wnd;
 	uint8_t num_sacks, dup_ack_counter;
 	bool dsack;
 	uint32_t compressed_ack_rcv_nxt;
@@ -337,9 +341,15 @@ struct rxs_sk_buff *rxs__tcp_recvmsg(struct rxs_sock *sk, unsigned int cpu, uint
 struct rxs_sock *rxs__tcp_accept(struct rxs_sock *sk);
 /* Learn the host's own ISN for @t from a SYN-ACK it sent in a capture. */
 void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t isn);
+/* The TSval of a SYN-ACK the host sent for @t in a capture, at @ms of virtual time. */
+void rxs__ts_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t tsval,
+		      uint32_t ms);
+/* The TSvals of the first and the last SYN-ACK the capture showed for @t (tcp_rsk(req)'s
+ * snt_tsval_first and snt_tsval_last), if it showed one with a timestamp. */
+bool rxs__synack_tsvals(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *first,
+			uint32_t *last);
 /* The timestamp offset the host's SYN-ACK for @t showed (its TSval less the ms of virtual time
  * it left at); false when none was seen. */
-void rxs__ts_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t ts_off);
 bool rxs__ts_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *ts_off);
 /* Segments held by TCP connections (receive and out-of-order queues). */
 uint64_t rxs__tcp_queued(const struct rxs_host *h);

@@ -21,6 +21,7 @@
 struct rxs_isn_hint {
 	struct rxs_tcp_tuple t;
 	uint32_t isn, ts_off;
+	uint32_t tsval_first, tsval_last;	/* the TSvals of the SYN-ACKs captured */
 	bool used, has_ts;
 };
 
@@ -392,6 +393,8 @@ void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32
 		h->sk.isn_hints_mask = HINT_SIZE - 1;
 	}
 	e = hint_slot(h, false, t, &found);
+	if (found && e->isn != isn)
+		e->has_ts = false;	/* a new connection on the tuple */
 	e->t = *t;
 	e->isn = isn;
 	e->used = true;
@@ -401,7 +404,8 @@ void rxs__isn_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32
 	e->used = true;
 }
 
-void rxs__ts_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t ts_off)
+void rxs__ts_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t tsval,
+		      uint32_t ms)
 {
 	struct rxs_isn_hint *e;
 	bool found;
@@ -410,9 +414,28 @@ void rxs__ts_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_
 		return;
 	e = hint_slot(h, false, t, &found);
 	if (found) {
-		e->ts_off = ts_off;
+		if (!e->has_ts)
+			e->tsval_first = tsval;
+		e->tsval_last = tsval;
+		e->ts_off = tsval - ms;
 		e->has_ts = true;
 	}
+}
+
+bool rxs__synack_tsvals(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *first,
+			uint32_t *last)
+{
+	struct rxs_isn_hint *e;
+	bool found;
+
+	if (!h->sk.isn_hints)
+		return false;
+	e = hint_slot(h, false, t, &found);
+	if (!found || !e->has_ts)
+		return false;
+	*first = e->tsval_first;
+	*last = e->tsval_last;
+	return true;
 }
 
 bool rxs__ts_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *ts_off)

@@ -82,6 +82,9 @@ static const char *const causes[RXS_DROP_MAX] = {
 	[RXS_DROP_TCP_INVALID_SEQUENCE] = "a segment starting beyond the receive window",
 	[RXS_DROP_TCP_INVALID_END_SEQUENCE] =
 		"a segment ending beyond the receive window while data is queued",
+	[RXS_DROP_TCP_RFC7323_PAWS] = "a timestamp older than the connection's last (PAWS)",
+	[RXS_DROP_TCP_RFC7323_PAWS_ACK] = "an old ACK whose timestamp is older than the last (PAWS)",
+	[RXS_DROP_TCP_RFC7323_TSECR] = "a handshake ACK echoing a timestamp no SYN-ACK sent",
 	[RXS_DROP_NIC_MAC_FILTER] =
 		"destination MAC is not the NIC's (nor broadcast, nor a joined group)",
 	[RXS_DROP_NIC_LENGTH] = "runt frame, or longer than the MTU allows",
