@@ -1507,7 +1507,11 @@ static bool fast_path(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct r
 		return false;
 	if (!predicted(sk, tcb))
 		return false;
-	ack_update(tp, tcb);
+	/* tcp_update_wl(): the window is the one predicted, so only snd_wl1 moves. */
+	if (likely(tcb->ack_seq == tp->snd_una))
+		tp->snd_wl1 = tcb->seq;
+	else
+		ack_update(tp, tcb);
 	if (!tcb->payload) {
 		if (tp->tstamp_ok && tp->rcv_nxt == tp->rcv_wup)
 			tp->ts_recent = tcb->tsval;
