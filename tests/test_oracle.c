@@ -88,6 +88,7 @@ static const struct {
 	{ __LINE__, OWN, "ip-frag-timeout", NULL, NULL },
 	{ __LINE__, OWN, "tcp-scan", NULL, NULL },	/* a port scan's flags, open and closed */
 	{ __LINE__, OWN, "tcp-scan-ct", NULL, NULL },	/* the same, conntrack's states */
+	{ __LINE__, OWN, "ip-ecn", NULL, NULL },	/* each ECN codepoint's counter, v4 and v6 */
 	/* Timestamps that go backwards: PAWS on connections and on the handshake's ACK. */
 	{ __LINE__, OWN, "tcp-paws", NULL, NULL },
 	{ __LINE__, OWN, "tcp-paws", NULL, "expect-connections.json" },

@@ -212,6 +212,38 @@ static void test_ethernet_padding(void **state)
 	rxs_host_destroy(h);
 }
 
+/* ip_rcv_core()'s ECN counters: the TOS byte's low two bits pick the counter, the DSCP
+ * beside them does not (tests/oracle/cases/ip-ecn holds the kernel's, IPv6's too). */
+static void test_ecn_counters(void **state)
+{
+	static const struct { int line; uint8_t tos; enum rxs_mib mib; } cases[] = {
+		{ __LINE__, 0x00, RXS_MIB_IpExtInNoECTPkts },
+		{ __LINE__, 0x01, RXS_MIB_IpExtInECT1Pkts },
+		{ __LINE__, 0x02, RXS_MIB_IpExtInECT0Pkts },
+		{ __LINE__, 0x03, RXS_MIB_IpExtInCEPkts },
+		{ __LINE__, 0xb8, RXS_MIB_IpExtInNoECTPkts },	/* EF */
+		{ __LINE__, 0xbb, RXS_MIB_IpExtInCEPkts },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rxs_host_t *h = proto_host(false);
+		struct fr f;
+
+		fr_udp(&f, FR_PEER_IP, FR_HOST_IP, 1000, PORT, 10);
+		f.d[f.l3 + 1] = cases[i].tos;
+		fr_ip_csum(&f);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		if (rxs_host_mib(h, cases[i].mib) != 1 || FR_MIB(h, UdpInDatagrams) != 1 ||
+		    FR_MIB(h, IpExtInNoECTPkts) + FR_MIB(h, IpExtInECT1Pkts) +
+		    FR_MIB(h, IpExtInECT0Pkts) + FR_MIB(h, IpExtInCEPkts) != 1)
+			fail_msg("case at line %d: %s not counted once", cases[i].line,
+				 rxs_mib_name(cases[i].mib));
+		rxs_host_destroy(h);
+	}
+}
+
 /* A unicast datagram for an address that is not ours, on a host that does not forward:
  * ip_error() with EHOSTUNREACH, IpInAddrErrors. */
 static void test_not_our_address(void **state)
@@ -2356,6 +2388,7 @@ int main(void)
 		cmocka_unit_test(test_ip_header_errors),
 		cmocka_unit_test(test_ip_options),
 		cmocka_unit_test(test_ethernet_padding),
+		cmocka_unit_test(test_ecn_counters),
 		cmocka_unit_test(test_not_our_address),
 		cmocka_unit_test(test_unknown_protocol),
 		cmocka_unit_test(test_broadcast),

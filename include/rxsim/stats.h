@@ -201,7 +201,14 @@
 	XX(TcpExtTSEcrRejected, TcpExt, TSEcrRejected) \
 	XX(TcpExtPAWSOldAck, TcpExt, PAWSOldAck) \
 	XX(TcpExtTCPACKSkippedPAWS, TcpExt, TCPACKSkippedPAWS) \
-	XX(TcpExtTCPACKSkippedSynRecv, TcpExt, TCPACKSkippedSynRecv)
+	XX(TcpExtTCPACKSkippedSynRecv, TcpExt, TCPACKSkippedSynRecv) \
+	XX(IpExtInECT1Pkts, IpExt, InECT1Pkts) \
+	XX(IpExtInECT0Pkts, IpExt, InECT0Pkts) \
+	XX(IpExtInCEPkts, IpExt, InCEPkts) \
+	XX(Ip6InNoECTPkts, Ip6, InNoECTPkts) \
+	XX(Ip6InECT1Pkts, Ip6, InECT1Pkts) \
+	XX(Ip6InECT0Pkts, Ip6, InECT0Pkts) \
+	XX(Ip6InCEPkts, Ip6, InCEPkts)
 
 enum rxs_mib {
 #define XX(name, group, field) RXS_MIB_##name,

@@ -640,9 +640,7 @@ static enum rxs_drop_reason ip_rcv_core(struct rxs_sk_buff *skb, struct rxs_soft
 	ihl = (iph[0] & 15u) * 4;
 	if (ihl < 20 || (iph[0] >> 4) != 4)
 		goto inhdr_error;
-	/* IPSTATS_MIB_NOECTPKTS + ECN bits: only the not-ECT one is kept. */
-	if (!(iph[1] & 3))
-		rxs__mib_inc(sd, RXS_MIB_IpExtInNoECTPkts);
+	rxs__ecn_stats(sd, iph[1], skb, false);
 	if (!rxs_pskb_may_pull(skb, ihl))
 		goto inhdr_error;
 	if (rxs__csum_fold(rxs__csum_partial(iph, ihl, 0))) {

@@ -572,6 +572,7 @@ void rxs__ipv6_rcv(struct rxs_sk_buff *skb)
 	}
 	if (!rxs_pskb_may_pull(skb, 40) || (skb->data[0] >> 4) != 6)
 		goto err;
+	rxs__ecn_stats(sd, (uint8_t)(skb->data[0] << 4 | skb->data[1] >> 4), skb, true);
 	plen = rxs__get_be16(skb->data + 4);
 	if (plen + 40 > skb->len) {
 		rxs__mib_inc(sd, RXS_MIB_Ip6InTruncatedPkts);

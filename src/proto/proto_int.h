@@ -227,4 +227,19 @@ static inline uint64_t rxs__msecs_to_jiffies(const struct rxs_host *h, int64_t m
 }
 void rxs__icmp_destroy(struct rxs_host *h);
 
+/* ip_rcv_core()'s and ip6_rcv_core()'s ECN counters: IPSTATS_MIB_NOECTPKTS plus the
+ * codepoint in @dsfield, for each segment GRO merged (max(1, gso_segs)). */
+static inline void rxs__ecn_stats(struct rxs_softnet_data *sd, uint8_t dsfield,
+				  const struct rxs_sk_buff *skb, bool v6)
+{
+	static const enum rxs_mib mib[2][4] = {
+		{ RXS_MIB_IpExtInNoECTPkts, RXS_MIB_IpExtInECT1Pkts, RXS_MIB_IpExtInECT0Pkts,
+		  RXS_MIB_IpExtInCEPkts },
+		{ RXS_MIB_Ip6InNoECTPkts, RXS_MIB_Ip6InECT1Pkts, RXS_MIB_Ip6InECT0Pkts,
+		  RXS_MIB_Ip6InCEPkts },
+	};
+
+	rxs__mib_add(sd, mib[v6][dsfield & 3], skb->gso_segs > 1 ? skb->gso_segs : 1);
+}
+
 #endif /* RXSIM_PROTO_INT_H */
