@@ -231,7 +231,8 @@ static void test_parse_values(void **state)
 			   "      app: { read: 10MB/s, cpu: 0 } }\n"
 			   "  - { name: b, proto: udp, bind: '*:54',\n"
 			   "      app: { read: { batch: 64, every: 1ms } } }\n"
-			   "  - { name: c, proto: tcp, bind: ':80', app: { accept: 1000/s } }\n"
+			   "  - { name: c, proto: tcp, bind: ':80', defer_accept: 5,\n"
+			   "      app: { accept: 1000/s } }\n"
 			   "  - { name: d, proto: udp, bind: 10.0.0.2:55,\n"
 			   "      app: { read: 50kpps } }\n"
 			   "  - { name: e, proto: udp, bind: '[::]:5353', multicast_all: false,\n"
@@ -257,6 +258,8 @@ static void test_parse_values(void **state)
 	assert_int_equal(sc->run.until, RXS_UNTIL_END);
 	assert_int_equal(sc->run.ns, 500000000);
 	assert_int_equal(sc->sockets[5].peer.family, AF_INET);
+	assert_int_equal(sc->sockets[2].defer_accept, 5);
+	assert_int_equal(sc->sockets[1].defer_accept, 0);
 	assert_int_equal(sc->sockets[5].peer.addr[0], 198);
 	assert_int_equal(sc->sockets[5].peer_port, 22);
 	assert_int_equal(sc->sockets[5].conn_read.kind, RXS_APP_NEVER);
@@ -426,6 +429,10 @@ static const struct {
 	  "sockets[0].join[0]: missing group: (like 239.1.1.1)" },
 	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', multicast_all: maybe }\n",
 	  "sockets[0].multicast_all:" },
+	{ __LINE__, "sockets:\n  - { proto: udp, bind: ':53', defer_accept: 3 }\n",
+	  "t.yaml:2:46: sockets[0]: defer_accept: only a TCP listener takes TCP_DEFER_ACCEPT" },
+	{ __LINE__, "sockets:\n  - { proto: tcp, bind: ':80', defer_accept: -1 }\n",
+	  "sockets[0].defer_accept:" },
 	{ __LINE__, "sockets:\n  - { proto: udp, bind: '10.0.0.2:53', connect: 10.0.0.1:53 }\n",
 	  "t.yaml:2:49: sockets[0].connect: connect: is for TCP sockets (proto: tcp)" },
 	{ __LINE__, "sockets:\n  - { proto: tcp, bind: '*:40000', connect: 10.0.0.1:22 }\n",
@@ -685,6 +692,8 @@ static const struct {
 	{ __LINE__, "sockets.c1.bind=0.0.0.0:40000", "--set sockets.c1.bind=0.0.0.0:40000: sockets.c1.connect: "
 	  "needs proto: tcp and a bind: address of the peer's family, not a wildcard" },
 	{ __LINE__, "sockets.c1.proto=udp", "sockets.c1.connect: needs proto: tcp" },
+	{ __LINE__, "sockets.dns.defer_accept=3",
+	  "sockets.dns.defer_accept: only a TCP listener takes TCP_DEFER_ACCEPT" },
 	{ __LINE__, "sockets.web.connect=10.0.0.1:22",
 	  "a connected socket needs its own address in bind: (like 10.0.0.2:40000)" },
 	{ __LINE__, "sockets.c1.conect=10.0.0.1:22",

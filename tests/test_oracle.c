@@ -65,6 +65,7 @@ static const struct {
 	/* cases-numbers.sh: a backlog capped by somaxconn, one-byte datagrams (truesize fills
 	 * the buffer), cookies behind listen(4), 1500-byte echoes, an nft policy drop. */
 	{ __LINE__, OWN, "accept-somaxconn", NULL, NULL },
+	{ __LINE__, OWN, "accept-defer", NULL, NULL },	/* TCP_DEFER_ACCEPT 3 s */
 	{ __LINE__, OWN, "udp-rcvbuf-1byte", NULL, NULL },
 	{ __LINE__, OWN, "synq-cookies-b4", NULL, NULL },
 	{ __LINE__, OWN, "icmp-echo-1472", NULL, NULL },

@@ -709,6 +709,59 @@ static void test_paws(void **state)
 	rxs_host_destroy(h);
 }
 
+/* TCP_DEFER_ACCEPT (tests/oracle/cases/accept-defer holds the kernel's answers): 3 s is two
+ * SYN-ACK timeouts (1 s, then 2 s). A bare handshake ACK is dropped and its request waits,
+ * its SYN-ACK not resent at the first timeout, resent at the second; an ACK after that makes
+ * the connection. An ACK with data makes it at once. */
+static void test_defer_accept(void **state)
+{
+	static const struct tcp_case c = { __LINE__, 16, 0, 1, 0, 0, RXS_APP_NEVER };
+	struct rxs_scenario *sc;
+	static struct tx_log log;
+	struct rxs_socket_config *s;
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	sc = fr_scenario(RXS_DRIVER_VETH);
+	s = rxs_scenario_add_socket(sc);
+	assert_non_null(s);
+	s->proto = IPPROTO_TCP;
+	assert_int_equal(rxs_addr_parse(&s->local, FR_HOST_IP), 0);
+	s->port = 80;
+	s->backlog = c.backlog;
+	s->app.kind = c.accept;
+	s->defer_accept = 3;
+	h = fr_host(sc);
+	rxs_scenario_free(sc);
+	assert_int_equal(rxs_tx_set_cb(h, on_tx, &log), 0);
+	connect_one(h, &log, 40000, 0);				/* bare ACK at 100 us */
+	fr_tcp(&f, 40001, 80, 1000, 0, 0x02, 0);
+	fr_inject(h, &f, 200000);
+	assert_int_equal(rxs_host_run_until(h, 250000), 0);
+	fr_tcp(&f, 40001, 80, 1001, log.isn[40001] + 1, 0x10, 0);	/* bare ACK */
+	fr_inject(h, &f, 300000);
+	fr_tcp(&f, 40001, 80, 1001, log.isn[40001] + 1, 0x18, 100);	/* then data */
+	fr_inject(h, &f, 500 * MS);
+	assert_int_equal(rxs_host_run_until(h, 1500 * MS), 0);
+	assert_int_equal(FR_MIB(h, TcpExtTCPDeferAcceptDrop), 2);
+	assert_int_equal(FR_MIB(h, TcpPassiveOpens), 1);		/* the data's */
+	assert_int_equal(FR_MIB(h, TcpExtTCPTimeouts), 1);		/* 40000's, at 1 s */
+	assert_int_equal(log.synacks, 2);				/* not resent */
+	assert_int_equal(rxs_host_run_until(h, 3500 * MS), 0);
+	assert_int_equal(log.synacks, 3);				/* resent at 3 s */
+	assert_int_equal(FR_MIB(h, TcpExtTCPSynRetrans), 1);
+	fr_tcp(&f, 40000, 80, 1001, log.isn[40000] + 1, 0x10, 0);	/* its answer */
+	fr_inject(h, &f, 3600 * MS);
+	assert_int_equal(rxs_host_run_until(h, 4 * SEC), 0);
+	assert_int_equal(FR_MIB(h, TcpExtTCPDeferAcceptDrop), 2);
+	assert_int_equal(FR_MIB(h, TcpPassiveOpens), 2);
+	assert_int_equal(fr_sock(h, 0).drops, 2);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 /* The delayed-ACK engine on one connection of 40 data segments 10 us apart, read as they
  * come: the first 16 get quick ACKs (__tcp_ack_snd_check); each later one is short and
  * pushed (ICSK_ACK_PUSHED), so the read that empties the queue ACKs it (tcp_cleanup_rbuf). */
@@ -1262,6 +1315,7 @@ int main(void)
 		cmocka_unit_test(test_resets),
 		cmocka_unit_test(test_established_data),
 		cmocka_unit_test(test_paws),
+		cmocka_unit_test(test_defer_accept),
 		cmocka_unit_test(test_quickack_then_delayed),
 		cmocka_unit_test(test_generated_connections),
 		cmocka_unit_test(test_output_hook),

@@ -263,6 +263,7 @@ struct rxs_socket_config {
 	char reuseport_prog[RXS_BPF_PATH_MAX];	/* SO_ATTACH_REUSEPORT_CBPF/EBPF: classic BPF
 						 * or an eBPF SEC("socket") object returning
 						 * the index of the group's socket; "" = none */
+	int defer_accept;		/* TCP listeners: TCP_DEFER_ACCEPT, seconds; 0 = off */
 };
 
 struct rxs_tap_config {

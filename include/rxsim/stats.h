@@ -208,7 +208,8 @@
 	XX(Ip6InNoECTPkts, Ip6, InNoECTPkts) \
 	XX(Ip6InECT1Pkts, Ip6, InECT1Pkts) \
 	XX(Ip6InECT0Pkts, Ip6, InECT0Pkts) \
-	XX(Ip6InCEPkts, Ip6, InCEPkts)
+	XX(Ip6InCEPkts, Ip6, InCEPkts) \
+	XX(TcpExtTCPDeferAcceptDrop, TcpExt, TCPDeferAcceptDrop)
 
 enum rxs_mib {
 #define XX(name, group, field) RXS_MIB_##name,

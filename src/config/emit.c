@@ -337,6 +337,8 @@ static void emit_socket(FILE *f, const struct rxs_socket_config *s)
 		fprintf(f, "%s:%u\"", s->peer.family == AF_INET6 ? "]" : "", s->peer_port);
 	} else if (tcp) {
 		fprintf(f, ", backlog: %d", s->backlog);
+		if (s->defer_accept)
+			fprintf(f, ", defer_accept: %d", s->defer_accept);
 	}
 	if (s->rcvbuf >= 0)
 		fprintf(f, ", rcvbuf: %lld", (long long)s->rcvbuf);

@@ -101,6 +101,16 @@ static int set_rcvbuf(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 	return err;
 }
 
+static int set_defer_accept(struct cfg_ctx *c, void *obj, yaml_node_t *v)
+{
+	unsigned int n = 0;
+	int err = rxs__cfg_uint(c, v, 0, INT32_MAX, &n);
+
+	if (!err)
+		SOCK(obj)->defer_accept = (int)n;
+	return err;
+}
+
 static int set_rcvbuf_force(struct cfg_ctx *c, void *obj, yaml_node_t *v)
 {
 	return rxs__cfg_bool(c, v, &SOCK(obj)->rcvbuf_force);
@@ -408,6 +418,7 @@ static const struct cfg_key socket_keys[] = {
 	{ .name = "bind", .set = set_bind },
 	{ .name = "connect", .set = set_connect },
 	{ .name = "backlog", .set = set_backlog },
+	{ .name = "defer_accept", .set = set_defer_accept },
 	{ .name = "rcvbuf", .set = set_rcvbuf },
 	{ .name = "rcvbuf_force", .set = set_rcvbuf_force },
 	{ .name = "sndbuf", .set = set_sndbuf },
@@ -440,11 +451,16 @@ static void *find_socket(struct rxs_scenario *sc, const char *sel)
 static int finish_socket(struct cfg_ctx *c, void *obj, yaml_node_t *map)
 {
 	yaml_node_t *at = rxs__cfg_map_get(c, map, "name");
+	yaml_node_t *defer = rxs__cfg_map_get(c, map, "defer_accept");
 
 	if (!rxs__cfg_map_get(c, map, "proto"))
 		return rxs__cfg_error(c, map, "missing proto: (udp or tcp)");
 	if (!rxs__cfg_map_get(c, map, "bind"))
 		return rxs__cfg_error(c, map, "missing bind: (like 10.0.0.2:53 or *:53)");
+	if (defer && SOCK(obj)->defer_accept &&
+	    (SOCK(obj)->proto != IPPROTO_TCP || SOCK(obj)->peer.family))
+		return rxs__cfg_error(c, defer, "defer_accept: only a TCP listener takes "
+				      "TCP_DEFER_ACCEPT");
 	for (struct rxs_socket_config *o = c->sc->sockets; o < SOCK(obj); o++)
 		if (!strcmp(o->name, SOCK(obj)->name))
 			return rxs__cfg_error(c, at ? at : map, "two sockets named '%s'", o->name);
@@ -468,6 +484,9 @@ int rxs__cfg_check_socket(struct cfg_ctx *c, const struct rxs_socket_config *s)
 			       !memcmp(s->local.addr, any, 16)))
 		return rxs__cfg_error(c, NULL, "sockets.%s.connect: needs proto: tcp and a bind: "
 				      "address of the peer's family, not a wildcard", s->name);
+	if (s->defer_accept && (s->proto != IPPROTO_TCP || s->peer.family))
+		return rxs__cfg_error(c, NULL, "sockets.%s.defer_accept: only a TCP listener "
+				      "takes TCP_DEFER_ACCEPT", s->name);
 	for (unsigned int i = 0; i < s->njoin; i++) {
 		size_t mark = rxs__cfg_push(c, "sockets.%s.join.%u.nic", s->name, i);
 		int err = s->join[i].nic[0] ? check_join_dev(c, NULL, s->join[i].nic) : 0;

@@ -185,7 +185,9 @@ static void reqsk_unlink(struct rxs_host *h, struct rxs_reqsk *req)
 		req->listener->tcp.young--;
 }
 
-/* reqsk_timer_handler(): retransmit the SYN-ACK with the timeout doubling, or expire. */
+/* reqsk_timer_handler(): retransmit the SYN-ACK with the timeout doubling, or expire. With
+ * TCP_DEFER_ACCEPT (syn_ack_recalc()), a request whose bare ACK came is not resent until the
+ * deferring period's last timeout, and lives until it is over. */
 static void reqsk_timer(void *obj, uint64_t t)
 {
 	struct rxs_reqsk *req = obj;
@@ -193,7 +195,9 @@ static void reqsk_timer(void *obj, uint64_t t)
 	struct rxs_host *h = l->host;
 	struct rxs_softnet_data *sd = &h->cpus[req->cpu];
 	int max_retries = (int)h->inet.sysctl_tcp_synack_retries;
+	int defer = l->tcp.defer_accept;
 	uint32_t qlen, young;
+	bool expire, resend;
 
 	if (req->dead) {
 		rxs__free(req);
@@ -210,16 +214,21 @@ static void reqsk_timer(void *obj, uint64_t t)
 			young <<= 1;
 		}
 	}
+	expire = req->num_timeout >= max_retries &&
+		 (!defer || !req->acked || req->num_timeout >= defer);
+	resend = !defer || !req->acked || req->num_timeout >= defer - 1;
 	rxs__mib_inc(sd, RXS_MIB_TcpExtTCPTimeouts);	/* tcp_syn_ack_timeout() */
-	if (req->num_timeout >= max_retries) {
+	if (expire) {
 		reqsk_unlink(h, req);
 		rxs__free(req);
 		return;
 	}
-	rxs__tcp_send_synack(sd, h, req, true);
-	if (rxs__tp_on(sd->host, RXS_TP_TCP_RETRANSMIT_SYNACK))
-		trace_retransmit_synack(sd, l, req, &req->node.t);
-	req->num_retrans++;
+	if (resend) {
+		rxs__tcp_send_synack(sd, h, req, true);
+		if (rxs__tp_on(sd->host, RXS_TP_TCP_RETRANSMIT_SYNACK))
+			trace_retransmit_synack(sd, l, req, &req->node.t);
+		req->num_retrans++;
+	}
 	if (req->num_timeout++ == 0)
 		l->tcp.young--;
 	h->engine->timer_add(h, t + RXS_MIN(req->timeout << req->num_timeout, TCP_RTO_MAX_NS),
@@ -534,6 +543,14 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 	}
 	if (!(flg & TH_ACK)) {
 		req_discard(sk, skb, RXS_DROP_TCP_FLAGS);
+		return;
+	}
+	if (req->num_timeout < sk->tcp.defer_accept && tcb->end_seq == req->rcv_isn + 1) {
+		/* TCP_DEFER_ACCEPT: a bare ACK while the deferring lasts; the request waits
+		 * for data, acked, its SYN-ACK timer no longer resending. */
+		req->acked = true;
+		rxs__mib_inc(sd, RXS_MIB_TcpExtTCPDeferAcceptDrop);
+		req_discard(sk, skb, RXS_DROP_NOT_SPECIFIED);
 		return;
 	}
 	child = syn_recv_sock(sd, sk, skb, req);

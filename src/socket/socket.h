@@ -67,6 +67,7 @@ struct rxs_tcp_sock {
 	enum rxs_tcp_state state;
 	/* listener */
 	uint32_t max_ack_backlog;		/* sk_max_ack_backlog: min(backlog, somaxconn) */
+	uint8_t defer_accept;			/* rskq_defer_accept: SYN-ACK timeouts, 0 = off */
 	uint32_t ack_backlog;			/* sk_ack_backlog: the accept queue's length */
 	uint32_t qlen;				/* request socks (the SYN queue) */
 	uint32_t young;				/* request socks whose timer never fired */

@@ -136,6 +136,23 @@ void rxs__ehash_del(struct rxs_host *h, struct rxs_ehash_node *n)
 		}
 }
 
+/* secs_to_retrans(): TCP_DEFER_ACCEPT's seconds as the SYN-ACK timeouts that cover them,
+ * from TCP_TIMEOUT_INIT (1 s) doubling up to TCP_RTO_MAX (120 s). */
+static uint8_t secs_to_retrans(int seconds)
+{
+	int timeout = 1, period = 1;
+	uint8_t res = 1;
+
+	if (seconds <= 0)
+		return 0;
+	while (seconds > period && res < 255) {
+		res++;
+		timeout = RXS_MIN(timeout << 1, 120);
+		period += timeout;
+	}
+	return res;
+}
+
 /* listen(): the backlog is capped by somaxconn, as __sys_listen() does. */
 void rxs__tcp_listen(struct rxs_sock *sk)
 {
@@ -147,6 +164,7 @@ void rxs__tcp_listen(struct rxs_sock *sk)
 
 	sk->tcp.state = RXS_TCP_LISTEN;
 	sk->tcp.max_ack_backlog = RXS_MIN(backlog, somaxconn);
+	sk->tcp.defer_accept = secs_to_retrans(sk->cfg.defer_accept);
 	sk->hash_next = h->sk.tcp_lhash[b];
 	h->sk.tcp_lhash[b] = sk;
 }

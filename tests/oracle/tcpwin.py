@@ -3,9 +3,10 @@
 oracle's network namespaces. Every mode is bounded by --max-seconds and writes what it saw
 to --status.
 
-  tcp-server --addr A --port P --backlog N [--rcvbuf B] [--accept 0|1]
+  tcp-server --addr A --port P --backlog N [--rcvbuf B] [--accept 0|1] [--defer SECONDS]
              [--read never|all|CHUNK:EVERY_MS|drain:EVERY_MS]
-      listen(); SO_RCVBUF before listen() (the children inherit it and its lock); accept
+      listen(); SO_RCVBUF (and TCP_DEFER_ACCEPT) before listen() (the children inherit it
+      and its lock); accept
       every connection (unless --accept 0) and read as --read says. drain:T accepts one
       connection and, every T ms after accept(), makes one non-blocking recv() of 4 MiB
       (everything queued, in one tcp_recvmsg()).
@@ -77,6 +78,8 @@ def tcp_server(a, deadline):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if a.rcvbuf:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.rcvbuf)
+    if a.defer:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, a.defer)
     s.bind((a.addr, a.port))
     s.listen(a.backlog)
     st = {"rcvbuf_effective": s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF),
@@ -428,6 +431,7 @@ def main():
     ap.add_argument("--rcvbufs", default="")
     ap.add_argument("--sndbuf", type=int, default=0)
     ap.add_argument("--accept", type=int, default=1)
+    ap.add_argument("--defer", type=int, default=0)
     ap.add_argument("--read", default="all")
     ap.add_argument("--dst")
     ap.add_argument("--src")
