@@ -2024,6 +2024,36 @@ static void test_ipv6_reassembly(void **state)
 	rxs_host_destroy(h);
 }
 
+/* A zero UDP checksum over IPv6 (RFC 6936; tests/oracle/cases/udp-zerocsum): refused before
+ * any socket's queue, a socket on the port or not; a good one is read. */
+static void test_udp6_zero_checksum(void **state)
+{
+	static const uint16_t ports[] = { 53, 54 };	/* [::]:53, and a closed one */
+	rxs_host_t *h = v6_host();
+	uint8_t u[64];
+	struct fr f;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(ports); i++) {
+		unsigned int len = udp6(u, 20);
+
+		fr_put16(u + 2, ports[i]);
+		fr_put16(u + 6, 0);
+		fr_ip6(&f, 17, NULL, 0, u, len);
+		fr_inject(h, &f, i * 1000);
+	}
+	fr_ip6(&f, 17, NULL, 0, u, udp6(u, 20));
+	fr_inject(h, &f, 5000);
+	run_and_check(h);
+	assert_int_equal(FR_MIB(h, Udp6InCsumErrors), 2);
+	assert_int_equal(FR_MIB(h, Udp6InErrors), 2);
+	assert_int_equal(FR_MIB(h, Udp6NoPorts), 0);
+	assert_int_equal(FR_MIB(h, Udp6InDatagrams), 1);
+	assert_int_equal(fr_drops(h, RXS_DROP_UDP_CSUM), 2);
+	assert_int_equal(fr_sock(h, 0).drops, 0);
+	rxs_host_destroy(h);
+}
+
 /* A SYN over IPv6 to a [::]:80 listener gets a SYN-ACK over IPv6. */
 static void test_ipv6_tcp_syn(void **state)
 {
@@ -2424,6 +2454,7 @@ int main(void)
 		cmocka_unit_test(test_tap_directions),
 		cmocka_unit_test(test_ipv6_udp_dual_stack),
 		cmocka_unit_test(test_ipv6_reassembly),
+		cmocka_unit_test(test_udp6_zero_checksum),
 		cmocka_unit_test(test_ipv6_tcp_syn),
 		cmocka_unit_test(test_multicast),
 		cmocka_unit_test(test_multicast_vlan),

@@ -109,6 +109,23 @@ static RXS_NOINLINE void udp_mcast_deliver(struct rxs_sk_buff *skb, uint16_t dpo
 	rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 }
 
+/* A zero checksum over IPv6 (RFC 6936) is taken only by a socket that set UDP_NO_CHECK6_RX,
+ * which none here does: __udp6_lib_mcast_deliver() skips every socket (UdpIgnoredMulti),
+ * __udp6_lib_rcv() refuses it with a socket and without alike (udp6_csum_zero_error()). */
+static RXS_NOINLINE void udp6_csum_zero(struct rxs_sk_buff *skb, const struct udp_mibs *m)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+
+	if (RXS_INET_CB(skb)->route != RXS_RTN_LOCAL) {
+		rxs__mib_inc(sd, m->ignored_multi);
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		return;
+	}
+	rxs__mib_inc(sd, m->csum_errors);
+	rxs__mib_inc(sd, m->in_errors);
+	rxs_kfree_skb_reason(skb, RXS_DROP_UDP_CSUM);
+}
+
 static void udp_rcv(struct rxs_sk_buff *skb, const struct udp_mibs *m)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -127,8 +144,14 @@ static void udp_rcv(struct rxs_sk_buff *skb, const struct udp_mibs *m)
 		goto drop;
 	rxs__skb_trim(skb, ulen);
 	dport = rxs__get_be16(skb->data + 2);
-	csum_bad = (cb->family == AF_INET6 || rxs__get_be16(skb->data + 6)) &&
-		   l4_csum(cb, IPPROTO_UDP, skb->data, ulen);
+	if (likely(rxs__get_be16(skb->data + 6))) {
+		csum_bad = l4_csum(cb, IPPROTO_UDP, skb->data, ulen);
+	} else if (cb->family == AF_INET) {
+		csum_bad = false;	/* no checksum */
+	} else {
+		udp6_csum_zero(skb, m);
+		return;
+	}
 	RXS_UDP_SKB_CB(skb)->csum_bad = csum_bad;
 	if (cb->route != RXS_RTN_LOCAL) {
 		udp_mcast_deliver(skb, dport, m);
