@@ -91,6 +91,7 @@ static const struct {
 	{ __LINE__, OWN, "tcp-scan-ct", NULL, NULL },	/* the same, conntrack's states */
 	{ __LINE__, OWN, "ip-ecn", NULL, NULL },	/* each ECN codepoint's counter, v4 and v6 */
 	{ __LINE__, OWN, "udp-zerocsum", NULL, NULL },	/* zero checksums: v4 none, v6 refused */
+	{ __LINE__, OWN, "ndisc-ns", NULL, NULL },	/* neighbour solicitations answered */
 	/* Timestamps that go backwards: PAWS on connections and on the handshake's ACK. */
 	{ __LINE__, OWN, "tcp-paws", NULL, NULL },
 	{ __LINE__, OWN, "tcp-paws", NULL, "expect-connections.json" },

@@ -2024,6 +2024,98 @@ static void test_ipv6_reassembly(void **state)
 	rxs_host_destroy(h);
 }
 
+/* Neighbour solicitations (ndisc_recv_ns(); tests/oracle/cases/ndisc-ns): for the host's
+ * address one is answered, to the solicitor (solicited; the target's link-layer address only
+ * when asked at the solicited-node group) or, for a probe from ::, to all nodes; hop limits
+ * other than 255, codes other than 0, other targets, a probe with a source link-layer
+ * address option or to another group, and malformed options are not. */
+static const struct {
+	int line;
+	const char *src, *dst, *target;
+	uint8_t hlim, code;
+	bool sllao, bad_opt;
+	enum rxs_drop_reason reason;	/* 0: answered, consumed */
+	unsigned int na_len;		/* the advertisement's ICMPv6 length, 0: none */
+	uint8_t na_flags;		/* R S O in the top bits */
+} ns_cases[] = {
+	{ __LINE__, V6_PEER, V6_HOST, V6_HOST, 255, 0, true, false, 0, 24, 0x40 },
+	{ __LINE__, V6_PEER, V6_HOST, V6_HOST, 255, 0, false, false, 0, 24, 0x40 },
+	{ __LINE__, V6_PEER, "ff02::1:ff00:2", V6_HOST, 255, 0, true, false, 0, 32, 0x60 },
+	/* to the group, no option, an unknown sender: no neighbour entry, no answer */
+	{ __LINE__, V6_PEER, "ff02::1:ff00:2", V6_HOST, 255, 0, false, false,
+	  RXS_DROP_NOT_SPECIFIED, 0, 0 },
+	{ __LINE__, "::", "ff02::1:ff00:2", V6_HOST, 255, 0, false, false,
+	  RXS_DROP_NOT_SPECIFIED, 32, 0x20 },
+	{ __LINE__, "::", "ff02::1:ff00:2", V6_HOST, 255, 0, true, false, RXS_DROP_NOT_SPECIFIED,
+	  0, 0 },
+	{ __LINE__, "::", V6_HOST, V6_HOST, 255, 0, false, false, RXS_DROP_NOT_SPECIFIED, 0, 0 },
+	{ __LINE__, V6_PEER, V6_HOST, "fd00::99", 255, 0, true, false,
+	  RXS_DROP_IPV6_NDISC_NS_OTHERHOST, 0, 0 },
+	{ __LINE__, V6_PEER, V6_HOST, "ff02::1", 255, 0, true, false, RXS_DROP_NOT_SPECIFIED, 0,
+	  0 },
+	{ __LINE__, V6_PEER, V6_HOST, V6_HOST, 64, 0, true, false, RXS_DROP_IPV6_NDISC_HOP_LIMIT,
+	  0, 0 },
+	{ __LINE__, V6_PEER, V6_HOST, V6_HOST, 255, 1, true, false, RXS_DROP_IPV6_NDISC_BAD_CODE,
+	  0, 0 },
+	{ __LINE__, V6_PEER, V6_HOST, V6_HOST, 255, 0, true, true,
+	  RXS_DROP_IPV6_NDISC_BAD_OPTIONS, 0, 0 },
+};
+
+static void test_ndisc_ns(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(ns_cases); i++) {
+		rxs_host_t *h = v6_host();
+		static struct tx_frames tx;
+		uint8_t m[40] = { 135, ns_cases[i].code }, *ip;
+		unsigned int len = ns_cases[i].sllao ? 32 : 24;
+		uint32_t sum;
+		struct fr f;
+
+		memset(&tx, 0, sizeof(tx));
+		assert_int_equal(rxs_tx_set_cb(h, keep_tx, &tx), 0);
+		inet_pton(AF_INET6, ns_cases[i].target, m + 8);
+		if (ns_cases[i].sllao) {
+			m[24] = 1, m[25] = 1;
+			memcpy(m + 26, "\x02\0\0\0\0\x01", 6);
+		}
+		if (ns_cases[i].bad_opt)
+			m[25] = 2;		/* 16 bytes, past the message */
+		fr_ip6(&f, 58, NULL, 0, m, len);
+		ip = f.d + f.l3;
+		ip[7] = ns_cases[i].hlim;
+		inet_pton(AF_INET6, ns_cases[i].src, ip + 8);
+		inet_pton(AF_INET6, ns_cases[i].dst, ip + 24);
+		if (ip[24] == 0xff) {		/* 33:33 and the group's last four bytes */
+			f.d[0] = 0x33, f.d[1] = 0x33;
+			memcpy(f.d + 2, ip + 36, 4);
+		}
+		sum = fr_sum(ip + 8, 32, 0) + 58 + len;
+		fr_put16(f.d + f.l4 + 2, fr_fold(fr_sum(f.d + f.l4, len, sum)));
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		if ((ns_cases[i].reason ? fr_drops(h, ns_cases[i].reason) != 1 : fr_drops_total(h)) ||
+		    FR_MIB(h, Icmp6InNeighborSolicits) != 1 || FR_MIB(h, Icmp6InErrors) ||
+		    FR_MIB(h, Icmp6OutNeighborAdvertisements) != !!ns_cases[i].na_len ||
+		    tx.n != !!ns_cases[i].na_len)
+			fail_msg("case at line %d: reason %s, NAs out %" PRIu64 ", frames %u",
+				 ns_cases[i].line, rxs_drop_reason_name(ns_cases[i].reason),
+				 FR_MIB(h, Icmp6OutNeighborAdvertisements), tx.n);
+		if (ns_cases[i].na_len) {
+			const uint8_t *na = tx.last + 14 + 40;
+
+			if (tx.len != 14 + 40 + ns_cases[i].na_len || tx.last[14 + 7] != 255 ||
+			    na[0] != 136 || na[4] != ns_cases[i].na_flags || memcmp(na + 8, m + 8, 16))
+				fail_msg("case at line %d: advertisement of %u bytes, flags %#x",
+					 ns_cases[i].line, tx.len - 54, na[4]);
+			if (ns_cases[i].na_len == 32 && memcmp(na + 26, tx.last + 6, 6))
+				fail_msg("case at line %d: target link-layer address not the NIC's",
+					 ns_cases[i].line);
+		}
+		rxs_host_destroy(h);
+	}
+}
+
 /* A zero UDP checksum over IPv6 (RFC 6936; tests/oracle/cases/udp-zerocsum): refused before
  * any socket's queue, a socket on the port or not; a good one is read. */
 static void test_udp6_zero_checksum(void **state)
@@ -2455,6 +2547,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_udp_dual_stack),
 		cmocka_unit_test(test_ipv6_reassembly),
 		cmocka_unit_test(test_udp6_zero_checksum),
+		cmocka_unit_test(test_ndisc_ns),
 		cmocka_unit_test(test_ipv6_tcp_syn),
 		cmocka_unit_test(test_multicast),
 		cmocka_unit_test(test_multicast_vlan),

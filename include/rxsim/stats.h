@@ -209,7 +209,28 @@
 	XX(Ip6InECT1Pkts, Ip6, InECT1Pkts) \
 	XX(Ip6InECT0Pkts, Ip6, InECT0Pkts) \
 	XX(Ip6InCEPkts, Ip6, InCEPkts) \
-	XX(TcpExtTCPDeferAcceptDrop, TcpExt, TCPDeferAcceptDrop)
+	XX(TcpExtTCPDeferAcceptDrop, TcpExt, TCPDeferAcceptDrop) \
+	XX(Ip6InMcastOctets, Ip6, InMcastOctets) \
+	XX(Ip6OutMcastPkts, Ip6, OutMcastPkts) \
+	XX(Ip6OutMcastOctets, Ip6, OutMcastOctets) \
+	XX(Icmp6InGroupMembQueries, Icmp6, InGroupMembQueries) \
+	XX(Icmp6InGroupMembResponses, Icmp6, InGroupMembResponses) \
+	XX(Icmp6InGroupMembReductions, Icmp6, InGroupMembReductions) \
+	XX(Icmp6InRouterSolicits, Icmp6, InRouterSolicits) \
+	XX(Icmp6InRouterAdvertisements, Icmp6, InRouterAdvertisements) \
+	XX(Icmp6InNeighborSolicits, Icmp6, InNeighborSolicits) \
+	XX(Icmp6InNeighborAdvertisements, Icmp6, InNeighborAdvertisements) \
+	XX(Icmp6InRedirects, Icmp6, InRedirects) \
+	XX(Icmp6InMLDv2Reports, Icmp6, InMLDv2Reports) \
+	XX(Icmp6OutGroupMembQueries, Icmp6, OutGroupMembQueries) \
+	XX(Icmp6OutGroupMembResponses, Icmp6, OutGroupMembResponses) \
+	XX(Icmp6OutGroupMembReductions, Icmp6, OutGroupMembReductions) \
+	XX(Icmp6OutRouterSolicits, Icmp6, OutRouterSolicits) \
+	XX(Icmp6OutRouterAdvertisements, Icmp6, OutRouterAdvertisements) \
+	XX(Icmp6OutNeighborSolicits, Icmp6, OutNeighborSolicits) \
+	XX(Icmp6OutNeighborAdvertisements, Icmp6, OutNeighborAdvertisements) \
+	XX(Icmp6OutRedirects, Icmp6, OutRedirects) \
+	XX(Icmp6OutMLDv2Reports, Icmp6, OutMLDv2Reports)
 
 enum rxs_mib {
 #define XX(name, group, field) RXS_MIB_##name,

@@ -34,7 +34,7 @@ static unsigned int put_ip(struct rxs_softnet_data *sd, uint8_t *p, const struct
 		p[0] = 0x60;
 		rxs__put_be16(p + 4, (uint16_t)l4len);
 		p[6] = o->proto;
-		p[7] = 64;
+		p[7] = o->hop_limit ? o->hop_limit : 64;
 		memcpy(p + 8, o->saddr, 16);
 		memcpy(p + 24, o->daddr, 16);
 		return 40;
@@ -110,12 +110,20 @@ static unsigned int ip_hlen(const uint8_t *iph)
 }
 
 /* ip6_finish_output2() counts each packet that leaves (Ip6OutTransmits) and its octets, the
- * IPv6 header included; ip6_fragment() each fragment made and each datagram fragmented. */
-static void count_transmit6(struct rxs_softnet_data *sd, unsigned int iplen, unsigned int nfrags)
+ * IPv6 header included, multicast apart too; ip6_fragment() each fragment made and each
+ * datagram fragmented. */
+static void count_transmit6(struct rxs_softnet_data *sd, unsigned int iplen, unsigned int nfrags,
+			    const uint8_t *daddr)
 {
-	rxs__mib_add(sd, RXS_MIB_Ip6OutTransmits, nfrags);
 	/* each fragment: the IPv6 header, a fragment header and its part of the data */
-	rxs__mib_add(sd, RXS_MIB_Ip6OutOctets, nfrags == 1 ? iplen : iplen - 40 + 48 * nfrags);
+	unsigned int octets = nfrags == 1 ? iplen : iplen - 40 + 48 * nfrags;
+
+	rxs__mib_add(sd, RXS_MIB_Ip6OutTransmits, nfrags);
+	rxs__mib_add(sd, RXS_MIB_Ip6OutOctets, octets);
+	if (daddr[0] == 0xff) {
+		rxs__mib_add(sd, RXS_MIB_Ip6OutMcastPkts, nfrags);
+		rxs__mib_add(sd, RXS_MIB_Ip6OutMcastOctets, octets);
+	}
 	if (nfrags > 1) {
 		rxs__mib_inc(sd, RXS_MIB_Ip6FragOKs);
 		rxs__mib_add(sd, RXS_MIB_Ip6FragCreates, nfrags);
@@ -273,7 +281,7 @@ static void ip_finish_output(struct rxs_sk_buff *skb)
 	if (!v6)
 		count_transmit(sd, hlen, iplen, nfrags);
 	else
-		count_transmit6(sd, iplen, nfrags);
+		count_transmit6(sd, iplen, nfrags, cb->daddr);
 	if (nfrags == 1)
 		xmit_frame(sd, skb->dev, rxs_skb_mac_header(skb), skb->len + 14);
 	rxs_consume_skb(skb);	/* not an offered frame: no conservation count */
@@ -301,7 +309,7 @@ void rxs__ip_output_unseen(struct rxs_softnet_data *sd, const struct rxs_out *o,
 	if (!v6)
 		count_transmit(sd, hlen, iplen, nfrags);
 	else
-		count_transmit6(sd, iplen, nfrags);
+		count_transmit6(sd, iplen, nfrags, o->daddr);
 	if (tx)
 		tx->frames += nfrags;
 }
@@ -425,7 +433,7 @@ void rxs__ip6_forward_xmit(struct rxs_sk_buff *skb)
 	const struct rxs_netdev *out = forward_dev(sd->host, skb);
 	uint8_t peer[6];
 
-	count_transmit6(sd, skb->len, 1);	/* a router does not fragment IPv6 */
+	count_transmit6(sd, skb->len, 1, RXS_INET_CB(skb)->daddr);	/* no IPv6 router fragments */
 	if (!rxs__ip6_nexthop_mac(sd->host, skb, out, peer)) {
 		if (out == skb->dev)
 			memcpy(peer, rxs_skb_mac_header(skb) + 6, 6);

@@ -531,6 +531,7 @@ static void ip6_rcv_finish(struct rxs_sk_buff *skb)
 		/* ip6_mc_input(): counted as multicast first, then delivered only when the
 		 * device joined the group (ipv6_chk_mcast_addr); else freed, NOT_SPECIFIED. */
 		rxs__mib_inc(sd, RXS_MIB_Ip6InMcastPkts);
+		rxs__mib_add(sd, RXS_MIB_Ip6InMcastOctets, skb->len);
 		if (!rxs__mc_joined(skb->dev, AF_INET6, cb->daddr)) {
 			RXS_TRACE_STAGE(sd, sd->now, skb, "ip6_mc_input",
 					"group not joined on %s (ipv6_chk_mcast_addr)",
@@ -662,8 +663,7 @@ static bool icmp6_ineligible(const struct rxs_sk_buff *skb)
 	return rxs_skb_tail_pointer(skb) - nh < 41 || nh[40] < 128;
 }
 
-/* The per-type counters of an ICMPv6 message sent (icmp6_out_inc_stats()'s). */
-static void icmp6_count_out(struct rxs_softnet_data *sd, uint8_t type)
+void rxs__icmp6_count_out(struct rxs_softnet_data *sd, uint8_t type)
 {
 	static const enum rxs_mib named[5] = {
 		[1] = RXS_MIB_Icmp6OutDestUnreachs, [2] = RXS_MIB_Icmp6OutPktTooBigs,
@@ -714,7 +714,7 @@ static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t co
 		if (!(msg = rxs__malloc(size)))
 			return;		/* ip6_append_data()'s -ENOBUFS: nothing leaves */
 	}
-	icmp6_count_out(sd, type);
+	rxs__icmp6_count_out(sd, type);
 	len = rxs__icmp_body(msg, size, skb, type == 129, type, code);
 	if (info)
 		rxs__put_be32(msg + 4, info);
@@ -816,8 +816,8 @@ static void icmp6_count_in(struct rxs_softnet_data *sd, uint8_t type)
  * icmpv6_rcv(): the checksum, then each type its way. Errors (1 to 4, and any unknown type
  * below 128) go to icmpv6_notify(), packet too big once its quote holds an IPv6 header; an
  * echo request is answered unless echo_ignore_all; an echo reply finds no ping socket;
- * neighbour discovery and MLD are taken (not modelled: the scenario's neighbours are
- * static); the rest, informational types no one handles, are dropped.
+ * neighbour discovery goes to ndisc.c (solicitations answered), MLD is taken; the rest,
+ * informational types no one handles, are dropped.
  */
 static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
 {
@@ -862,14 +862,16 @@ static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
 	case 4:
 		reason = icmpv6_notify(sd, skb->data + 8, skb->len - 8);
 		break;
-	case 130:	/* MLD and neighbour discovery: taken */
+	case 130:	/* MLD: taken */
 	case 131:
-	case 133:
+		reason = RXS_DROP_NOT_DROPPED_YET;
+		break;
+	case 133:	/* neighbour discovery */
 	case 134:
 	case 135:
 	case 136:
 	case 137:
-		reason = RXS_DROP_NOT_DROPPED_YET;
+		reason = rxs__ndisc_rcv(sd, skb);
 		break;
 	default:
 		if (!(type & 0x80))	/* an error of unknown type: to the protocol */

@@ -29,6 +29,7 @@ struct rxs_out {
 	 * hook, tap or --tx) is never summed. */
 	uint8_t csum_at;
 	uint8_t tos;			/* the IPv4 TOS byte */
+	uint8_t hop_limit;		/* IPv6: 0 is the sockets' default, 64 */
 	uint8_t ip_optlen;
 	/* IPv6 sent by ip6_local_out() itself (nf_send_reset6), which counts no Ip6OutRequests:
 	 * IPv6's senders count it before LOCAL_OUT (ip6_xmit, __ip6_make_skb), this one has
@@ -203,9 +204,14 @@ bool rxs__mc_joined(const struct rxs_netdev *dev, int family, const uint8_t *gro
 bool rxs__sk_mc_allow(const struct rxs_sock *sk, const struct rxs_netdev *dev, int family,
 		      const uint8_t *group);
 int rxs__mc_init(struct rxs_host *h);
+void rxs__mc_destroy(struct rxs_host *h);
 /* ipv6.c: whether the host has IPv6 on (an IPv6 address on some device). */
 bool rxs__host_has_ipv6(const struct rxs_host *h);
-void rxs__mc_destroy(struct rxs_host *h);
+/* icmp6_out_inc_stats(): the counters of an ICMPv6 message of @type sent. */
+void rxs__icmp6_count_out(struct rxs_softnet_data *sd, uint8_t type);
+/* ndisc_rcv() (ndisc.c): a neighbour discovery message at skb->data; its drop reason, or
+ * RXS_DROP_NOT_DROPPED_YET when it was taken. Under the ICMP lock. */
+enum rxs_drop_reason rxs__ndisc_rcv(struct rxs_softnet_data *sd, const struct rxs_sk_buff *skb);
 
 int rxs__ip_init(struct rxs_host *h);
 void rxs__ip_destroy(struct rxs_host *h);

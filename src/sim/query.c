@@ -59,6 +59,43 @@ static int icmpmsg_of(enum rxs_mib mib)
 		return 512 + 256 + 3;
 	case RXS_MIB_Icmp6OutType129:
 		return 512 + 256 + 129;
+	/* the named ones /proc/net/snmp6 prints beside the numbered (icmp6type2name[]) */
+	case RXS_MIB_Icmp6InGroupMembQueries:
+		return 512 + 130;
+	case RXS_MIB_Icmp6InGroupMembResponses:
+		return 512 + 131;
+	case RXS_MIB_Icmp6InGroupMembReductions:
+		return 512 + 132;
+	case RXS_MIB_Icmp6InRouterSolicits:
+		return 512 + 133;
+	case RXS_MIB_Icmp6InRouterAdvertisements:
+		return 512 + 134;
+	case RXS_MIB_Icmp6InNeighborSolicits:
+		return 512 + 135;
+	case RXS_MIB_Icmp6InNeighborAdvertisements:
+		return 512 + 136;
+	case RXS_MIB_Icmp6InRedirects:
+		return 512 + 137;
+	case RXS_MIB_Icmp6InMLDv2Reports:
+		return 512 + 143;
+	case RXS_MIB_Icmp6OutGroupMembQueries:
+		return 512 + 256 + 130;
+	case RXS_MIB_Icmp6OutGroupMembResponses:
+		return 512 + 256 + 131;
+	case RXS_MIB_Icmp6OutGroupMembReductions:
+		return 512 + 256 + 132;
+	case RXS_MIB_Icmp6OutRouterSolicits:
+		return 512 + 256 + 133;
+	case RXS_MIB_Icmp6OutRouterAdvertisements:
+		return 512 + 256 + 134;
+	case RXS_MIB_Icmp6OutNeighborSolicits:
+		return 512 + 256 + 135;
+	case RXS_MIB_Icmp6OutNeighborAdvertisements:
+		return 512 + 256 + 136;
+	case RXS_MIB_Icmp6OutRedirects:
+		return 512 + 256 + 137;
+	case RXS_MIB_Icmp6OutMLDv2Reports:
+		return 512 + 256 + 143;
 	default:
 		return -1;
 	}

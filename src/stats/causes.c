@@ -85,6 +85,13 @@ static const char *const causes[RXS_DROP_MAX] = {
 	[RXS_DROP_TCP_RFC7323_PAWS] = "a timestamp older than the connection's last (PAWS)",
 	[RXS_DROP_TCP_RFC7323_PAWS_ACK] = "an old ACK whose timestamp is older than the last (PAWS)",
 	[RXS_DROP_TCP_RFC7323_TSECR] = "a handshake ACK echoing a timestamp no SYN-ACK sent",
+	[RXS_DROP_IPV6_NDISC_FRAG] = "a neighbour discovery message in fragments",
+	[RXS_DROP_IPV6_NDISC_HOP_LIMIT] =
+		"a neighbour discovery message whose hop limit is not 255 (not from the link)",
+	[RXS_DROP_IPV6_NDISC_BAD_CODE] = "a neighbour discovery message with a code other than 0",
+	[RXS_DROP_IPV6_NDISC_BAD_OPTIONS] = "a neighbour discovery message with malformed options",
+	[RXS_DROP_IPV6_NDISC_NS_OTHERHOST] =
+		"a neighbour solicitation for an address that is not the host's",
 	[RXS_DROP_NIC_MAC_FILTER] =
 		"destination MAC is not the NIC's (nor broadcast, nor a joined group)",
 	[RXS_DROP_NIC_LENGTH] = "runt frame, or longer than the MTU allows",
