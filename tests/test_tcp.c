@@ -709,6 +709,56 @@ static void test_paws(void **state)
 	rxs_host_destroy(h);
 }
 
+/* Which RSTs reset an established connection (RFC 5961 3.2, tcp_reset_check();
+ * tests/oracle/cases/tcp-rst): the one at rcv_nxt; after a FIN, the one at rcv_nxt - 1;
+ * the others in the window draw a challenge ACK. */
+static void test_rst_acceptable(void **state)
+{
+	static const struct tcp_case c = { __LINE__, 16, 0, 1, 0, 0, RXS_APP_NEVER };
+	static const struct {
+		int line;
+		bool fin;		/* a FIN at 1101 first */
+		uint32_t seq;
+		uint64_t resets, challenges;
+	} cases[] = {
+		{ __LINE__, false, 1101, 1, 0 },
+		{ __LINE__, false, 1100, 0, 0 },	/* before the window: dropped, no answer */
+		{ __LINE__, false, 1150, 0, 1 },
+		{ __LINE__, true, 1102, 1, 0 },
+		{ __LINE__, true, 1101, 1, 0 },		/* the FIN's own sequence */
+		{ __LINE__, true, 1150, 0, 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		static struct tx_log log;
+		rxs_host_t *h;
+		uint32_t ack;
+		struct fr f;
+
+		memset(&log, 0, sizeof(log));
+		h = tcp_host(&c, &log);
+		connect_one(h, &log, 40000, 0);
+		ack = log.isn[40000] + 1;
+		fr_tcp(&f, 40000, 80, 1001, ack, 0x18, 100);
+		fr_inject(h, &f, MS);
+		if (cases[i].fin) {
+			fr_tcp(&f, 40000, 80, 1101, ack, 0x11, 0);
+			fr_inject(h, &f, 2 * MS);
+		}
+		fr_tcp(&f, 40000, 80, cases[i].seq, 0, 0x04, 0);
+		fr_inject(h, &f, 3 * MS);
+		assert_int_equal(rxs_host_run_until(h, 10 * MS), 0);
+		if (FR_MIB(h, TcpEstabResets) != cases[i].resets ||
+		    FR_MIB(h, TcpExtTCPChallengeACK) != cases[i].challenges)
+			fail_msg("case at line %d: EstabResets %" PRIu64 " TCPChallengeACK %" PRIu64,
+				 cases[i].line, FR_MIB(h, TcpEstabResets),
+				 FR_MIB(h, TcpExtTCPChallengeACK));
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+}
+
 /* TCP_DEFER_ACCEPT (tests/oracle/cases/accept-defer holds the kernel's answers): 3 s is two
  * SYN-ACK timeouts (1 s, then 2 s). A bare handshake ACK is dropped and its request waits,
  * its SYN-ACK not resent at the first timeout, resent at the second; an ACK after that makes
@@ -1316,6 +1366,7 @@ int main(void)
 		cmocka_unit_test(test_established_data),
 		cmocka_unit_test(test_paws),
 		cmocka_unit_test(test_defer_accept),
+		cmocka_unit_test(test_rst_acceptable),
 		cmocka_unit_test(test_quickack_then_delayed),
 		cmocka_unit_test(test_generated_connections),
 		cmocka_unit_test(test_output_hook),

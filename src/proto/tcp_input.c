@@ -1309,6 +1309,41 @@ static enum rxs_drop_reason disordered_ack_check(const struct rxs_sock *sk,
 	return RXS_DROP_NOT_DROPPED_YET;
 }
 
+/* tcp_reset_check(): after a FIN, a RST at rcv_nxt - 1 (the FIN's own sequence, as macOS
+ * sends it) is taken as if at rcv_nxt. */
+static bool reset_check(const struct rxs_tcp_sock *tp, const struct rxs_tcp_cb *tcb)
+{
+	return tcb->seq == tp->rcv_nxt - 1 && tp->state == RXS_TCP_CLOSE_WAIT;
+}
+
+/* RFC 5961 3.2: a RST resets the connection at rcv_nxt, at rcv_nxt - 1 after a FIN, or at
+ * the right edge of the SACK blocks we send; anywhere else in the window it is challenged. */
+static bool rst_acceptable(const struct rxs_tcp_sock *tp, const struct rxs_tcp_cb *tcb)
+{
+	uint32_t max_sack;
+
+	if (tcb->seq == tp->rcv_nxt || reset_check(tp, tcb))
+		return true;
+	if (!tp->sack_ok || !tp->num_sacks)
+		return false;
+	max_sack = tp->sacks[0].end;
+	for (unsigned int i = 1; i < tp->num_sacks; i++)
+		if (after(tp->sacks[i].end, max_sack))
+			max_sack = tp->sacks[i].end;
+	return tcb->seq == max_sack;
+}
+
+/* tcp_reset(): the connection is gone (EstabResets from ESTABLISHED or CLOSE_WAIT). */
+static void tcp_reset(struct rxs_softnet_data *sd, struct rxs_sock *sk, struct rxs_sk_buff *skb)
+{
+	struct rxs_tcp_sock *tp = &sk->tcp;
+
+	if (tp->state == RXS_TCP_ESTABLISHED || tp->state == RXS_TCP_CLOSE_WAIT)
+		rxs__mib_inc(sd, RXS_MIB_TcpEstabResets);
+	tp->state = RXS_TCP_CLOSE;
+	rxs_kfree_skb_reason(skb, RXS_DROP_TCP_RESET);
+}
+
 /* tcp_validate_incoming(): PAWS (RFC 7323), the sequence check, then RST and SYN. True when
  * the segment was dealt with. */
 static bool validate_incoming(struct rxs_softnet_data *sd, struct rxs_sock *sk,
@@ -1342,17 +1377,16 @@ static bool validate_incoming(struct rxs_softnet_data *sd, struct rxs_sock *sk,
 				rxs__mib_inc(sd, RXS_MIB_TcpExtBeyondWindow);
 			if (!oow_rate_limited(sd, sk, tcb, RXS_MIB_TcpExtTCPACKSkippedSeq))
 				send_dupack(sd, sk, tcb);
+		} else if (reset_check(tp, tcb)) {
+			tcp_reset(sd, sk, skb);
+			return true;
 		}
 		tcp_drop(sk, skb, reason);
 		return true;
 	}
 	if (tcb->flags & TH_RST) {
-		if (tcb->seq == tp->rcv_nxt) {
-			/* tcp_reset(): the connection is gone. */
-			if (tp->state == RXS_TCP_ESTABLISHED || tp->state == RXS_TCP_CLOSE_WAIT)
-				rxs__mib_inc(sd, RXS_MIB_TcpEstabResets);
-			tp->state = RXS_TCP_CLOSE;
-			rxs_kfree_skb_reason(skb, RXS_DROP_TCP_RESET);
+		if (rst_acceptable(tp, tcb)) {
+			tcp_reset(sd, sk, skb);
 			return true;
 		}
 		send_challenge_ack(sd, sk);

@@ -334,7 +334,7 @@ static void json_sockets(struct jw *w, const struct rxs_host *h)
 }
 
 /* TCP connections as `ss -tnmi` shows them: the receive window and memory. Only when there
- * are some. */
+ * are some; a closed one (reset) is no longer in the hash tables ss reads. */
 static void json_connections(struct jw *w, const struct rxs_host *h)
 {
 	unsigned int n = rxs_conn_count(h);
@@ -345,7 +345,7 @@ static void json_connections(struct jw *w, const struct rxs_host *h)
 	for (unsigned int i = 0; i < n; i++) {
 		struct rxs_conn_state st;
 
-		if (rxs_conn_state(h, i, &st) < 0)
+		if (rxs_conn_state(h, i, &st) < 0 || !strcmp(st.state, "CLOSE"))
 			continue;
 		jw_open(w, NULL, '{', false);
 		jw_str(w, "listener", st.listener);

@@ -262,7 +262,8 @@ static void k_ss(FILE *f, const struct rxs_host *h, int proto)
 }
 
 /* `ss -tnmi` for the host's TCP connections: Recv-Q in bytes, skmem, and the receive
- * window's state ss prints (rcvmss, advmss, rcv_space, rcv_ssthresh); nothing without any. */
+ * window's state ss prints (rcvmss, advmss, rcv_space, rcv_ssthresh); nothing without any.
+ * A closed (reset) one is out of the hash tables ss reads. */
 static void k_ss_conns(FILE *f, const struct rxs_host *h)
 {
 	unsigned int n = rxs_conn_count(h);
@@ -274,7 +275,7 @@ static void k_ss_conns(FILE *f, const struct rxs_host *h)
 		struct rxs_conn_state st;
 		const char *state;
 
-		if (rxs_conn_state(h, i, &st) < 0)
+		if (rxs_conn_state(h, i, &st) < 0 || !strcmp(st.state, "CLOSE"))
 			continue;
 		state = !strcmp(st.state, "ESTABLISHED") ? "ESTAB" : st.state;
 		fprintf(f, "%-6s %-6" PRIu64 " %-6d %s %s\n", state, st.recv_q, 0, st.local, st.peer);
