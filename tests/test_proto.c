@@ -2116,6 +2116,50 @@ static void test_ndisc_ns(void **state)
 	}
 }
 
+/* The route back (tests/oracle/cases/offlink-noroute): with routes: the host's answers go
+ * only where a route leads; without any, out of the way in, wherever the source. */
+static void test_route_back(void **state)
+{
+	static const struct {
+		int line;
+		const char *route;		/* NULL: no routes: */
+		const char *src;
+		uint64_t unreach;		/* port unreachables sent */
+	} cases[] = {
+		{ __LINE__, NULL, "192.0.2.1", 1 },
+		{ __LINE__, "10.0.0.0/24", "192.0.2.1", 0 },
+		{ __LINE__, "10.0.0.0/24", FR_PEER_IP, 1 },
+		{ __LINE__, "0.0.0.0/0", "192.0.2.1", 1 },
+		{ __LINE__, "192.0.2.0/28", "192.0.2.1", 1 },
+		{ __LINE__, "192.0.2.0/28", "192.0.2.100", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+		rxs_host_t *h;
+		struct fr f;
+
+		if (cases[i].route) {
+			struct rxs_route_config *r = rxs_scenario_add_route(sc);
+
+			assert_non_null(r);
+			assert_int_equal(rxs_addr_parse(&r->to, cases[i].route), 0);
+			strcpy(r->dev, sc->nics[0].name);
+		}
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		fr_udp(&f, cases[i].src, FR_HOST_IP, 1000, CLOSED, 10);
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		if (FR_MIB(h, UdpNoPorts) != 1 || FR_MIB(h, IcmpOutDestUnreachs) != cases[i].unreach ||
+		    FR_MIB(h, IpOutRequests) != cases[i].unreach)
+			fail_msg("case at line %d: %" PRIu64 " port unreachables", cases[i].line,
+				 FR_MIB(h, IcmpOutDestUnreachs));
+		rxs_host_destroy(h);
+	}
+}
+
 /* A zero UDP checksum over IPv6 (RFC 6936; tests/oracle/cases/udp-zerocsum): refused before
  * any socket's queue, a socket on the port or not; a good one is read. */
 static void test_udp6_zero_checksum(void **state)
@@ -2547,6 +2591,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_udp_dual_stack),
 		cmocka_unit_test(test_ipv6_reassembly),
 		cmocka_unit_test(test_udp6_zero_checksum),
+		cmocka_unit_test(test_route_back),
 		cmocka_unit_test(test_ndisc_ns),
 		cmocka_unit_test(test_ipv6_tcp_syn),
 		cmocka_unit_test(test_multicast),

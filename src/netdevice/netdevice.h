@@ -49,46 +49,61 @@ struct rxs_napi_list {
  * malloc() gave the array). */
 #define RXS_CACHE_LINE 64
 
-/* Per-CPU receive state: the kernel's struct softnet_data, plus our CPU clock. */
+/* Per-CPU receive state: the kernel's struct softnet_data, plus our CPU clock. Its size is a
+ * power of two, RXS_SD_SIZE: the path finds a CPU's by index (rxs__skb_sd()), which a power of
+ * two makes one shift, where a size like 17 x 128 costs every use three instructions more. */
+#define RXS_SD_SIZE 4096
 struct rxs_softnet_data {
-	unsigned int cpu;
-	struct rxs_host *host;
-	struct rxs_napi_list poll_list;
-	struct rxs_napi backlog;		/* process_backlog */
-	struct rxs_skb_queue input_pkt_queue;
-	struct rxs_skb_queue process_queue;
-	/* net_rx_action state, kept across events so one invocation spans several polls */
-	bool in_net_rx_action;
-	bool running;				/* an invocation is under way: budget is live */
-	bool softirq_pending;			/* NET_RX_SOFTIRQ raised, event queued */
-	int budget;
-	uint16_t ip_ident;			/* IP ids of this CPU's datagrams that may be
-						 * fragmented (ip_select_ident()'s role) */
-	uint64_t time_limit_ns;			/* the jiffy of the time limit begins here */
-	struct rxs_napi_list list;		/* snapshot being polled */
-	struct rxs_napi_list repoll;
-	unsigned int restarts;			/* handle_softirqs restarts this burst */
-	uint64_t burst_start;			/* when this softirq burst began */
-	bool in_ksoftirqd;
-	/* The last NF_HOOK walk on this CPU ended in NF_DROP (nf_hook_slow()'s -EPERM), not
-	 * queued or stolen: whether a sender counts the packet as discarded. */
-	bool nf_dropped;
-	/* CPU time: the CPU is busy until this virtual time */
-	uint64_t now;
-	struct rxs_softnet_stat stat;
-	struct rxs_cpu_stats cpu_stats;
-	uint64_t mib[RXS_MIB_COUNT];
-	/* RPS (src/softirq/rps.c): CPUs whose backlog this CPU filled and must IPI at the end
-	 * of its net_rx_action (rps_ipi_list), linked through the targets' rps_ipi_next */
-	struct rxs_softnet_data *rps_ipi_list;
-	struct rxs_softnet_data *rps_ipi_next;
-	struct rxs_flow_limit *flow_limit;	/* NULL unless in flow_limit_cpu_bitmap */
-	/* input_pkt_queue, backlog.scheduled and .missed, which other CPUs' netif_rx()
-	 * write (rps_lock()); and flow_limit, which a NIC's thread may use too */
-	struct rxs_lock backlog_lock;
-	struct rxs_lock flow_limit_lock;
-	char pad[RXS_CACHE_LINE];		/* see RXS_CACHE_LINE */
+	union {
+		struct {
+			unsigned int cpu;
+			struct rxs_host *host;
+			struct rxs_napi_list poll_list;
+			struct rxs_napi backlog;	/* process_backlog */
+			struct rxs_skb_queue input_pkt_queue;
+			struct rxs_skb_queue process_queue;
+			/* net_rx_action state, kept across events so one invocation spans
+			 * several polls: one under way (running: budget is live), NET_RX_SOFTIRQ
+			 * raised (its event queued) */
+			bool in_net_rx_action, running, softirq_pending;
+			int budget;
+			/* IP ids of this CPU's datagrams that may be fragmented
+			 * (ip_select_ident()'s role) */
+			uint16_t ip_ident;
+			uint64_t time_limit_ns;		/* the jiffy of the time limit begins */
+			struct rxs_napi_list list;	/* snapshot being polled */
+			struct rxs_napi_list repoll;
+			unsigned int restarts;		/* handle_softirqs restarts this burst */
+			uint64_t burst_start;		/* when this softirq burst began */
+			bool in_ksoftirqd;
+			/* The last NF_HOOK walk on this CPU ended in NF_DROP (nf_hook_slow()'s
+			 * -EPERM), not queued or stolen: whether a sender counts the packet as
+			 * discarded. */
+			bool nf_dropped;
+			/* CPU time: the CPU is busy until this virtual time */
+			uint64_t now;
+			struct rxs_softnet_stat stat;
+			struct rxs_cpu_stats cpu_stats;
+			uint64_t mib[RXS_MIB_COUNT];
+			/* RPS (src/softirq/rps.c): CPUs whose backlog this CPU filled and must
+			 * IPI at the end of its net_rx_action (rps_ipi_list), linked through the
+			 * targets' rps_ipi_next */
+			struct rxs_softnet_data *rps_ipi_list;
+			struct rxs_softnet_data *rps_ipi_next;
+			struct rxs_flow_limit *flow_limit;	/* unless in flow_limit_cpu_bitmap:
+								 * NULL */
+			/* input_pkt_queue, backlog.scheduled and .missed, which other CPUs'
+			 * netif_rx() write (rps_lock()); and flow_limit, which a NIC's thread may
+			 * use too */
+			struct rxs_lock backlog_lock;
+			struct rxs_lock flow_limit_lock;
+			char pad[RXS_CACHE_LINE];	/* see RXS_CACHE_LINE */
+		};
+		char size_[RXS_SD_SIZE];
+	};
 };
+_Static_assert(sizeof(struct rxs_softnet_data) == RXS_SD_SIZE,
+	       "struct rxs_softnet_data has outgrown RXS_SD_SIZE: double it");
 
 struct rxs_netdev {
 	struct rxs_nic_config cfg;

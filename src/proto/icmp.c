@@ -287,6 +287,8 @@ static void icmp_xmit(struct rxs_sk_buff *skb, uint8_t type, uint8_t code, uint3
 		rxs__mib_inc(sd, RXS_MIB_IcmpOutRateLimitGlobal);
 		return;
 	}
+	if (!rxs__route_back(skb))	/* icmp_route_lookup(): nothing is counted */
+		return;
 	if (limited && !rxs__icmp_xrlim_allow(h, RXS_INET_CB(skb)->saddr,
 					      rxs__msecs_to_jiffies(h, h->inet.sysctl_icmp_ratelimit),
 					      now_j)) {

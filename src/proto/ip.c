@@ -98,6 +98,7 @@ int rxs__ip_route_add(struct rxs_host *h, uint32_t net, unsigned int prefix, uin
 		return -ENOMEM;
 	a->routes = r;
 	a->routes[a->nroutes++] = (struct rxs_inet4_route){ net & mask, mask, gw, prefix, ifindex };
+	h->inet.routed = true;
 	return 0;
 }
 
@@ -245,6 +246,11 @@ uint32_t rxs__fib_nexthop(const struct rxs_host *h, uint32_t d, const struct rxs
 
 	fib_select(h, d, in, 0, &gw);
 	return gw ? gw : d;	/* rt_nexthop(): on the link, the destination itself */
+}
+
+bool rxs__ip_route_back4(const struct rxs_host *h, uint32_t s, const struct rxs_netdev *in)
+{
+	return !h->inet.inet4->nroutes || rxs__fib_lookup(h, s, in) != NULL;
 }
 
 bool rxs__ip_route_reply(const struct rxs_sk_buff *skb)

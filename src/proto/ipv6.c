@@ -254,6 +254,7 @@ int rxs__ip6_route_add(struct rxs_host *h, const uint8_t net[16], unsigned int p
 		return -ENOMEM;
 	in->routes6 = r;
 	r = &in->routes6[in->nroutes6++];
+	in->routed = true;
 	memset(r, 0, sizeof(*r));
 	r->prefix = RXS_MIN(prefix, 128u);
 	for (unsigned int k = 0; k < r->prefix; k++)	/* the prefix's bits only */
@@ -328,6 +329,19 @@ static const struct rxs_netdev *fib6_select(const struct rxs_host *h, const uint
 					     uint8_t nh[16])
 {
 	return fib6_select_oif(h, d, 0, nh);
+}
+
+bool rxs__route_back_slow(const struct rxs_sk_buff *skb)
+{
+	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
+	const struct rxs_host *h = rxs__skb_host(skb);
+	uint8_t nh[16];
+
+	if (cb->family == AF_INET)
+		return rxs__ip_route_back4(h, rxs__get_be32(cb->saddr), skb->dev);
+	/* fe80::/64 is routed on every link */
+	return !h->inet.nroutes6 || (cb->saddr[0] == 0xfe && (cb->saddr[1] & 0xc0) == 0x80) ||
+	       fib6_select(h, cb->saddr, nh) != NULL;
 }
 
 int rxs__ip6_route_lookup(const struct rxs_host *h, const uint8_t daddr[16], unsigned int oif,
@@ -606,19 +620,23 @@ err:
  * bucket, of period net.ipv6.icmp.ratelimit (100 ms). Since 6.18's stable fix 0201eedb69b2
  * the period is no longer shortened for wider routes (tests/oracle/cases/ip6-exthdrs: 15 of
  * 20 parameter problems 50 ms apart). A message let out takes a global credit. A loopback
- * destination is not limited.
+ * destination is not limited. Between the two, the route back: without one nothing leaves.
  */
-static bool icmpv6_allow(struct rxs_softnet_data *sd, const uint8_t *daddr, uint8_t type)
+static bool icmpv6_allow(struct rxs_softnet_data *sd, const struct rxs_sk_buff *skb,
+			 const uint8_t *daddr, uint8_t type)
 {
 	struct rxs_host *h = sd->host;
 	uint64_t now_j = rxs__jiffies(h, sd->now), tmo;
+	bool limited = !(type >= 128 || type == 2 || is_local6(h, daddr));
 
-	if (type >= 128 || type == 2 || is_local6(h, daddr))
-		return true;
-	if (!rxs__icmp_global_allow(h, now_j)) {
+	if (limited && !rxs__icmp_global_allow(h, now_j)) {
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutRateLimitGlobal);
 		return false;
 	}
+	if (!rxs__route_back(skb))	/* icmpv6_route_lookup(), ip6_dst_lookup_flow() */
+		return false;
+	if (!limited)
+		return true;
 	tmo = rxs__msecs_to_jiffies(h, h->inet.sysctl_icmpv6_ratelimit);
 	if (!rxs__icmp_xrlim_allow(h, daddr, tmo, now_j)) {
 		rxs__mib_inc(sd, RXS_MIB_Icmp6OutRateLimitHost);
@@ -704,7 +722,7 @@ static void icmpv6_send_locked(struct rxs_sk_buff *skb, uint8_t type, uint8_t co
 	} else if (cb->route != RXS_RTN_LOCAL) {
 		return;
 	}
-	if (!icmpv6_allow(sd, cb->saddr, type))
+	if (!icmpv6_allow(sd, skb, cb->saddr, type))
 		return;
 	/* An echo reply repeats all the request's data, however long (a reassembled ping of
 	 * 3000 bytes is answered in 3000, which ip6_fragment() cuts); an error quotes what fits

@@ -69,6 +69,7 @@ struct rxs_netns_inet {
 	int64_t sysctl_ipv6_forwarding;		/* net.ipv6.conf.all.forwarding */
 	struct rxs_inet6_route *routes6;	/* the scenario's IPv6 routes (ipv6.c) */
 	unsigned int nroutes6;
+	bool routed;				/* the scenario has routes: (see rxs__route_back) */
 	struct rxs_neigh6 *neigh6;		/* the scenario's IPv6 neighbours (ipv6.c) */
 	unsigned int nneigh6;
 	int64_t sysctl_rp_filter;		/* net.ipv4.conf.all.rp_filter */

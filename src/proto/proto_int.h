@@ -97,6 +97,17 @@ const struct rxs_netdev *rxs__dev_by_ifindex(const struct rxs_host *h, unsigned 
 /* ip_route_reply_fill_dst() (and IPv6's ip6_route_output() in nf_reject_ipv6.c) for a
  * packet not routed yet: true when a unicast route leads back to its source. */
 bool rxs__ip_route_reply(const struct rxs_sk_buff *skb);
+/* The route back to the source of @skb for the host's answer (icmp_route_lookup(), the
+ * request's route_req, ip_send_unicast_reply()): the connected routes and the scenario's
+ * routes:; a scenario with no routes: of the family keeps rxsim's default route out of the
+ * device the packet came in by, so that a capture's peers anywhere get their answers. False:
+ * no route, nothing is sent. */
+bool rxs__route_back_slow(const struct rxs_sk_buff *skb);
+bool rxs__ip_route_back4(const struct rxs_host *h, uint32_t s, const struct rxs_netdev *in);
+static inline bool rxs__route_back(const struct rxs_sk_buff *skb)
+{
+	return likely(!rxs__skb_host(skb)->inet.routed) || rxs__route_back_slow(skb);
+}
 /* The route's output device for a packet to @daddr (host order) that came in by @in: NULL
  * when there is no route. */
 const struct rxs_netdev *rxs__fib_lookup(const struct rxs_host *h, uint32_t daddr,

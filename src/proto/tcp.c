@@ -349,6 +349,15 @@ static void conn_request(struct rxs_softnet_data *sd, struct rxs_sock *sk, struc
 	}
 	reqsk_init(req, sk, skb, tcb, opts);
 	req->snt_synack = sd->now;
+	if (unlikely(!rxs__route_back(skb))) {
+		/* route_req found no way back: drop_and_free (IPv4's inet_csk_route_req()
+		 * counts it). */
+		if (req->node.t.family == AF_INET)
+			rxs__mib_inc(sd, RXS_MIB_IpOutNoRoutes);
+		listendrop(sd, sk);
+		rxs_consume_skb(skb);
+		return;
+	}
 	if (want_cookie) {
 		/* tcp_conn_request(): a cookie keeps window scaling and SACK in the timestamp it
 		 * sends (cookie_init_timestamp()), so to a SYN without one it offers neither

@@ -33,6 +33,7 @@ struct tx_seg {
 	const uint32_t *sack;			/* ACK: SACK blocks (start, end pairs), D-SACK first */
 	unsigned int nsack;
 	bool send_skb;				/* ip_send_unicast_reply()'s: RSTs, reqsk ACKs */
+	bool noroute;				/* no route back: counted as TCP's, not sent */
 };
 
 /* TCP options of a SYN-ACK, as tcp_synack_options() orders them. Returns their length. */
@@ -115,6 +116,8 @@ static void tx_segment(struct rxs_softnet_data *sd, struct rxs_host *h, const st
 	};
 
 	rxs__mib_inc(sd, RXS_MIB_TcpOutSegs);	/* tcp_transmit_skb: before IP and netfilter */
+	if (s->noroute)
+		return;
 	/* A segment nobody sees is only counted: its header is never written (a SYN flood
 	 * answers every SYN). */
 	if (!rxs__ip_out_seen(h)) {
@@ -223,7 +226,9 @@ void rxs__tcp_send_req_ack(struct rxs_sk_buff *skb, const struct rxs_reqsk *req)
 	tx_segment(sd, sd->host, &s);
 }
 
-/* tcp_v4_send_reset(): never in answer to a RST; takes its numbers from the segment. */
+/* tcp_v4_send_reset(): never in answer to a RST; takes its numbers from the segment. Without
+ * a route back ip_send_unicast_reply() sends nothing, but IPv4 counts the RST all the same;
+ * tcp_v6_send_response() counts only what it sends. */
 void rxs__tcp_send_reset(struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
 {
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
@@ -240,6 +245,11 @@ void rxs__tcp_send_reset(struct rxs_sk_buff *skb, const struct rxs_tcp_cb *tcb)
 	} else {
 		s.ack = tcb->end_seq;
 		s.flags = TH_RST | TH_ACK;
+	}
+	if (unlikely(!rxs__route_back(skb))) {
+		if (t.family != AF_INET)
+			return;
+		s.noroute = true;
 	}
 	rxs__mib_inc(sd, RXS_MIB_TcpOutRsts);
 	tx_segment(sd, sd->host, &s);
