@@ -70,10 +70,10 @@ struct rxs_softnet_data {
 			/* IP ids of this CPU's datagrams that may be fragmented
 			 * (ip_select_ident()'s role) */
 			uint16_t ip_ident;
-			uint64_t time_limit_ns;		/* the jiffy of the time limit begins */
+			uint64_t time_limit_ns;		/* the time limit's jiffy begins */
 			struct rxs_napi_list list;	/* snapshot being polled */
 			struct rxs_napi_list repoll;
-			unsigned int restarts;		/* handle_softirqs restarts this burst */
+			unsigned int restarts;		/* handle_softirqs restarts */
 			uint64_t burst_start;		/* when this softirq burst began */
 			bool in_ksoftirqd;
 			/* The last NF_HOOK walk on this CPU ended in NF_DROP (nf_hook_slow()'s
@@ -90,8 +90,8 @@ struct rxs_softnet_data {
 			 * targets' rps_ipi_next */
 			struct rxs_softnet_data *rps_ipi_list;
 			struct rxs_softnet_data *rps_ipi_next;
-			struct rxs_flow_limit *flow_limit;	/* unless in flow_limit_cpu_bitmap:
-								 * NULL */
+			/* NULL unless in flow_limit_cpu_bitmap */
+			struct rxs_flow_limit *flow_limit;
 			/* input_pkt_queue, backlog.scheduled and .missed, which other CPUs'
 			 * netif_rx() write (rps_lock()); and flow_limit, which a NIC's thread may
 			 * use too */
