@@ -96,6 +96,7 @@ static const struct {
 	{ __LINE__, OWN, "tcp-paws", NULL, NULL },
 	{ __LINE__, OWN, "tcp-rst", NULL, NULL },	/* RSTs at rcv_nxt - 1 after a FIN, at a SACK edge */
 	{ __LINE__, OWN, "offlink-noroute", NULL, NULL },	/* no route back: no answers */
+	{ __LINE__, OWN, "syn-resent", NULL, NULL },	/* a SYN again: answers rate-limited */
 	{ __LINE__, OWN, "tcp-paws", NULL, "expect-connections.json" },
 	{ __LINE__, OWN, "ct-badcsum", NULL, NULL },	/* wrong checksums are INVALID */
 	/* A host's rule set: policy drop, ct state, chains per protocol, named counters, rejects,

@@ -486,6 +486,36 @@ static void test_cookie_synack_seen_by_tap(void **state)
 	rmdir(dir);
 }
 
+/* tcp_check_req(): a SYN sent again is answered by the SYN-ACK again, as an out-of-window
+ * ACK: the first at once, then none within tcp_invalid_ratelimit (500 ms) of the last. */
+static void test_syn_resent(void **state)
+{
+	static const struct tcp_case c = { __LINE__, 16, 0, 1, 0, 0, RXS_APP_NEVER };
+	static const struct { uint64_t at; unsigned int synacks; uint64_t skipped; } steps[] = {
+		{ 0, 1, 0 },			/* the SYN */
+		{ 100 * MS, 2, 0 },		/* again: answered */
+		{ 300 * MS, 2, 1 },		/* 200 ms later: limited */
+		{ 700 * MS, 3, 1 },		/* 600 ms after the last answer */
+	};
+	static struct tx_log log;
+	rxs_host_t *h;
+	struct fr f;
+
+	(void)state;
+	memset(&log, 0, sizeof(log));
+	h = tcp_host(&c, &log);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		fr_tcp(&f, 40000, 80, 1000, 0, 0x02, 0);
+		fr_inject(h, &f, steps[i].at);
+		assert_int_equal(rxs_host_run_until(h, steps[i].at + MS), 0);
+		assert_int_equal(log.synacks, steps[i].synacks);
+		assert_int_equal(FR_MIB(h, TcpExtTCPACKSkippedSynRecv), steps[i].skipped);
+	}
+	assert_int_equal(FR_MIB(h, TcpExtTCPSynRetrans), 2);
+	fr_conserved(h);
+	rxs_host_destroy(h);
+}
+
 /* reqsk_timer_handler(): SYN-ACK resent at 1, 3, 7, 15, 31 s; the request dies at 63 s. */
 static void test_synack_timer(void **state)
 {
@@ -1359,6 +1389,7 @@ int main(void)
 		cmocka_unit_test(test_syn_flood_no_alloc),
 		cmocka_unit_test(test_parse_options),
 		cmocka_unit_test(test_synack_timer),
+		cmocka_unit_test(test_syn_resent),
 		cmocka_unit_test(test_synack_unseen_counts),
 		cmocka_unit_test(test_cookie_synack_seen_by_tap),
 		cmocka_unit_test(test_final_ack_overflow),
