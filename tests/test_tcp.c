@@ -1315,6 +1315,72 @@ static const struct {
 	  0, 0, 0, 0, RXS_DROP_TCP_RESET, 1, 1 },
 };
 
+/* A capture of the frames to the host alone (one-way) holds no SYN-ACK: the host's ISN is the
+ * one the peer's ACK acknowledges. A two-way capture's SYN-ACK says which ISN it was, and an
+ * ACK of another is reset. */
+static void test_one_way_capture(void **state)
+{
+	static const struct {
+		int line;
+		uint32_t synack_isn;		/* 0: not in the capture */
+		uint32_t ack;
+		uint64_t opens, rsts;
+	} cases[] = {
+		{ __LINE__, 0, 777778, 1, 0 },
+		{ __LINE__, 5000, 5001, 1, 0 },
+		{ __LINE__, 5000, 777778, 0, 2 },	/* the ACK and the data */
+	};
+	char dir[] = "/tmp/test_tcp.XXXXXX", path[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.pcap", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rxs_scenario *sc = fr_scenario(RXS_DRIVER_GENERIC);
+		struct rxs_socket_config *s = rxs_scenario_add_socket(sc);
+		struct rxs_traffic_config *t;
+		rxs_host_t *h;
+		struct capw w;
+		struct fr f;
+
+		capw_open(&w, path, CAPW_EN10MB);
+		capw_tcp(&f, fr_host_mac, fr_peer_mac, FR_PEER_IP, FR_HOST_IP, 40000, 22, 0x02,
+			 1000, 0, 0);
+		capw_add(&w, &f);
+		if (cases[i].synack_isn) {
+			capw_tcp(&f, fr_peer_mac, fr_host_mac, FR_HOST_IP, FR_PEER_IP, 22, 40000,
+				 0x12, cases[i].synack_isn, 1001, 0);
+			capw_add(&w, &f);
+		}
+		capw_tcp(&f, fr_host_mac, fr_peer_mac, FR_PEER_IP, FR_HOST_IP, 40000, 22, 0x10,
+			 1001, cases[i].ack, 0);
+		capw_add(&w, &f);
+		capw_tcp(&f, fr_host_mac, fr_peer_mac, FR_PEER_IP, FR_HOST_IP, 40000, 22, 0x18,
+			 1001, cases[i].ack, 100);
+		capw_add(&w, &f);
+		capw_close(&w);
+		s->proto = IPPROTO_TCP;
+		assert_int_equal(rxs_addr_parse(&s->local, FR_HOST_IP), 0);
+		s->port = 22;
+		s->backlog = 16;
+		t = rxs_scenario_add_traffic(sc);
+		t->kind = RXS_TRAFFIC_PCAP;
+		t->path = strdup(path);
+		snprintf(t->nic, sizeof(t->nic), "eth0");
+		h = fr_host(sc);
+		rxs_scenario_free(sc);
+		assert_int_equal(rxs_host_run(h), 0);
+		if (FR_MIB(h, TcpPassiveOpens) != cases[i].opens ||
+		    FR_MIB(h, TcpOutRsts) != cases[i].rsts)
+			fail_msg("case at line %d: PassiveOpens %" PRIu64 " OutRsts %" PRIu64,
+				 cases[i].line, FR_MIB(h, TcpPassiveOpens), FR_MIB(h, TcpOutRsts));
+		fr_conserved(h);
+		rxs_host_destroy(h);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_connected_socket(void **state)
 {
 	char dir[] = "/tmp/test_tcp.XXXXXX", path[64];
@@ -1402,6 +1468,7 @@ int main(void)
 		cmocka_unit_test(test_generated_connections),
 		cmocka_unit_test(test_output_hook),
 		cmocka_unit_test(test_connected_socket),
+		cmocka_unit_test(test_one_way_capture),
 		cmocka_unit_test(test_collapse_receive_queue),
 		cmocka_unit_test(test_ofo_collapse_and_prune),
 		cmocka_unit_test(test_ofo_coalesce_and_rcvbuf_grow),

@@ -521,10 +521,16 @@ static void check_req(struct rxs_reqsk *req, struct rxs_sk_buff *skb, const stru
 		return;
 	}
 	if ((flg & TH_ACK) && tcb->ack_seq != req->snt_isn + 1) {
-		/* Not our SYN-ACK's ACK: the listener answers with a RST. */
-		rxs__tcp_send_reset(skb, tcb);
-		rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
-		return;
+		if (h->sk.one_way) {
+			/* A one-way capture holds none of the host's frames: its SYN-ACK had the
+			 * ISN the peer acknowledges, whatever rxsim's own was. */
+			req->snt_isn = tcb->ack_seq - 1;
+		} else {
+			/* Not our SYN-ACK's ACK: the listener answers with a RST. */
+			rxs__tcp_send_reset(skb, tcb);
+			rxs_kfree_skb_reason(skb, RXS_DROP_TCP_FLAGS);
+			return;
+		}
 	}
 	if (paws_reject || tsecr_reject ||
 	    !in_window(tcb->seq, tcb->end_seq, req->rcv_isn + 1, req->rcv_isn + 1 + 65535)) {
@@ -607,8 +613,10 @@ static bool cookie_check(struct rxs_sock *sk, struct rxs_sk_buff *skb, const str
 	if (!last || now_j + h->hz < last ||
 	    now_j > last - 1 + 120 * (uint64_t)h->hz)
 		return false;
+	/* The host's cookie: rxsim's, the captured one, or in a one-way capture whatever the
+	 * peer acknowledges. */
 	valid = rxs__cookie_check(h, t, tcb->seq, tcb->ack_seq, sd->now) != 0 ||
-		(rxs__isn_hint(h, t, &hint) && tcb->ack_seq == hint + 1);
+		(rxs__isn_hint(h, t, &hint) && tcb->ack_seq == hint + 1) || h->sk.one_way;
 	if (!valid) {
 		rxs__mib_inc(sd, RXS_MIB_TcpExtSyncookiesFailed);
 		return false;

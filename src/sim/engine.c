@@ -131,6 +131,7 @@ RXS_NOINLINE bool rxs__own_frame_learn(struct rxs_host *h, struct rxs_traffic *t
 
 	if (!tr->shadow) {
 		rxs__lock_acquire(&h->sk.tcp_lock);
+		h->sk.one_way = false;
 		learn_own(h, f->data, f->len, own_time(tr));
 		rxs__lock_release(&h->sk.tcp_lock);
 	}

@@ -165,6 +165,8 @@ static int open_traffic(struct rxs_host *h, char *err, size_t errlen)
 		rc = rxs__traffic_open(tr, err, errlen);
 		if (rc)
 			return rc;
+		if (tr->cfg.kind == RXS_TRAFFIC_PCAP)
+			h->sk.one_way = true;	/* until the host's own frames show */
 		h->sim->ntraffic++;
 	}
 	return 0;

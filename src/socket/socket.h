@@ -189,6 +189,10 @@ struct rxs_netns_sock {
 	uint32_t tcp_nconnected;		/* connected sockets of the scenario (connect:) */
 	struct rxs_isn_hint *isn_hints;		/* the host's own ISNs, learned from a capture */
 	uint32_t isn_hints_mask;
+	/* The host replays a capture and none of its own frames has shown yet: a one-way
+	 * capture (the frames to the host alone), whose SYN-ACKs' ISNs only the peers' ACKs
+	 * tell (rxs__tcp_isn_unknown()). */
+	bool one_way;
 	/* udp_hash and tcp_lhash are fixed once the host is built; TCP's tables (ehash,
 	 * tcp_conns, isn_hints) and every connection's and listener's TCP state change */
 	struct rxs_lock tcp_lock;
