@@ -175,6 +175,8 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	DROPK("socket backlog full", MIB(TcpExtTCPBacklogDrop), SOCKET_BACKLOG,
 	      "nstat TcpExtTCPBacklogDrop", "SO_RCVBUF / net.ipv4.tcp_rmem"),
 	INFO("resets sent", MIB(TcpOutRsts), "nstat TcpOutRsts"),
+	INFOK("SYNs with no route back", MIB(IpOutNoRoutes), "nstat IpOutNoRoutes",
+	      "routes: (a default route)"),
 
 	STAGE(SOCK, "sockets and applications"),
 	PASS("still queued (any queue)", CONS(queued), "ss -u -m / ss -lnt: Recv-Q"),
