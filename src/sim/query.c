@@ -26,91 +26,54 @@ const struct rxs_scenario *rxs_host_scenario(const rxs_host_t *h)
 }
 
 /* The IcmpMsg and Icmp6 InTypeN/OutTypeN counters the MIB list names are views of ICMP's
- * tables of every type (rxs_host_icmpmsg()): the type of @mib, +256 for a message sent,
- * +512 for ICMPv6, or -1. */
-static int icmpmsg_of(enum rxs_mib mib)
-{
-	switch (mib) {
-	case RXS_MIB_IcmpMsgInType0:
-		return 0;
-	case RXS_MIB_IcmpMsgInType3:
-		return 3;
-	case RXS_MIB_IcmpMsgInType8:
-		return 8;
-	case RXS_MIB_IcmpMsgInType11:
-		return 11;
-	case RXS_MIB_IcmpMsgOutType0:
-		return 256 + 0;
-	case RXS_MIB_IcmpMsgOutType3:
-		return 256 + 3;
-	case RXS_MIB_IcmpMsgOutType5:
-		return 256 + 5;
-	case RXS_MIB_IcmpMsgOutType8:
-		return 256 + 8;
-	case RXS_MIB_IcmpMsgOutType11:
-		return 256 + 11;
-	case RXS_MIB_Icmp6InType128:
-		return 512 + 128;
-	case RXS_MIB_Icmp6OutType1:
-		return 512 + 256 + 1;
-	case RXS_MIB_Icmp6OutType2:
-		return 512 + 256 + 2;
-	case RXS_MIB_Icmp6OutType3:
-		return 512 + 256 + 3;
-	case RXS_MIB_Icmp6OutType129:
-		return 512 + 256 + 129;
+ * tables of every type (rxs_host_icmpmsg()): 1 + the type of the MIB, +256 for a message sent,
+ * +512 for ICMPv6; 0 for the others. */
+static const uint16_t icmpmsg_of[RXS_MIB_COUNT] = {
+	[RXS_MIB_IcmpMsgInType0] = 1 + 0,
+	[RXS_MIB_IcmpMsgInType3] = 1 + 3,
+	[RXS_MIB_IcmpMsgInType8] = 1 + 8,
+	[RXS_MIB_IcmpMsgInType11] = 1 + 11,
+	[RXS_MIB_IcmpMsgOutType0] = 1 + 256 + 0,
+	[RXS_MIB_IcmpMsgOutType3] = 1 + 256 + 3,
+	[RXS_MIB_IcmpMsgOutType5] = 1 + 256 + 5,
+	[RXS_MIB_IcmpMsgOutType8] = 1 + 256 + 8,
+	[RXS_MIB_IcmpMsgOutType11] = 1 + 256 + 11,
+	[RXS_MIB_Icmp6InType128] = 1 + 512 + 128,
+	[RXS_MIB_Icmp6OutType1] = 1 + 512 + 256 + 1,
+	[RXS_MIB_Icmp6OutType2] = 1 + 512 + 256 + 2,
+	[RXS_MIB_Icmp6OutType3] = 1 + 512 + 256 + 3,
+	[RXS_MIB_Icmp6OutType129] = 1 + 512 + 256 + 129,
 	/* the named ones /proc/net/snmp6 prints beside the numbered (icmp6type2name[]) */
-	case RXS_MIB_Icmp6InGroupMembQueries:
-		return 512 + 130;
-	case RXS_MIB_Icmp6InGroupMembResponses:
-		return 512 + 131;
-	case RXS_MIB_Icmp6InGroupMembReductions:
-		return 512 + 132;
-	case RXS_MIB_Icmp6InRouterSolicits:
-		return 512 + 133;
-	case RXS_MIB_Icmp6InRouterAdvertisements:
-		return 512 + 134;
-	case RXS_MIB_Icmp6InNeighborSolicits:
-		return 512 + 135;
-	case RXS_MIB_Icmp6InNeighborAdvertisements:
-		return 512 + 136;
-	case RXS_MIB_Icmp6InRedirects:
-		return 512 + 137;
-	case RXS_MIB_Icmp6InMLDv2Reports:
-		return 512 + 143;
-	case RXS_MIB_Icmp6OutGroupMembQueries:
-		return 512 + 256 + 130;
-	case RXS_MIB_Icmp6OutGroupMembResponses:
-		return 512 + 256 + 131;
-	case RXS_MIB_Icmp6OutGroupMembReductions:
-		return 512 + 256 + 132;
-	case RXS_MIB_Icmp6OutRouterSolicits:
-		return 512 + 256 + 133;
-	case RXS_MIB_Icmp6OutRouterAdvertisements:
-		return 512 + 256 + 134;
-	case RXS_MIB_Icmp6OutNeighborSolicits:
-		return 512 + 256 + 135;
-	case RXS_MIB_Icmp6OutNeighborAdvertisements:
-		return 512 + 256 + 136;
-	case RXS_MIB_Icmp6OutRedirects:
-		return 512 + 256 + 137;
-	case RXS_MIB_Icmp6OutMLDv2Reports:
-		return 512 + 256 + 143;
-	default:
-		return -1;
-	}
-}
+	[RXS_MIB_Icmp6InGroupMembQueries] = 1 + 512 + 130,
+	[RXS_MIB_Icmp6InGroupMembResponses] = 1 + 512 + 131,
+	[RXS_MIB_Icmp6InGroupMembReductions] = 1 + 512 + 132,
+	[RXS_MIB_Icmp6InRouterSolicits] = 1 + 512 + 133,
+	[RXS_MIB_Icmp6InRouterAdvertisements] = 1 + 512 + 134,
+	[RXS_MIB_Icmp6InNeighborSolicits] = 1 + 512 + 135,
+	[RXS_MIB_Icmp6InNeighborAdvertisements] = 1 + 512 + 136,
+	[RXS_MIB_Icmp6InRedirects] = 1 + 512 + 137,
+	[RXS_MIB_Icmp6InMLDv2Reports] = 1 + 512 + 143,
+	[RXS_MIB_Icmp6OutGroupMembQueries] = 1 + 512 + 256 + 130,
+	[RXS_MIB_Icmp6OutGroupMembResponses] = 1 + 512 + 256 + 131,
+	[RXS_MIB_Icmp6OutGroupMembReductions] = 1 + 512 + 256 + 132,
+	[RXS_MIB_Icmp6OutRouterSolicits] = 1 + 512 + 256 + 133,
+	[RXS_MIB_Icmp6OutRouterAdvertisements] = 1 + 512 + 256 + 134,
+	[RXS_MIB_Icmp6OutNeighborSolicits] = 1 + 512 + 256 + 135,
+	[RXS_MIB_Icmp6OutNeighborAdvertisements] = 1 + 512 + 256 + 136,
+	[RXS_MIB_Icmp6OutRedirects] = 1 + 512 + 256 + 137,
+	[RXS_MIB_Icmp6OutMLDv2Reports] = 1 + 512 + 256 + 143,
+};
 
 uint64_t rxs_host_mib(const rxs_host_t *h, enum rxs_mib mib)
 {
 	uint64_t sum = 0;
-	int msg = icmpmsg_of(mib);
+	unsigned int msg;
 
 	if ((unsigned int)mib >= RXS_MIB_COUNT)
 		return 0;
-	if (msg >= 0)
-		return rxs_host_icmpmsg(h, msg >= 512 ? AF_INET6 : AF_INET, msg & 256,
-					(unsigned int)msg & 255);
+	msg = icmpmsg_of[mib];
+	if (msg--)
+		return rxs_host_icmpmsg(h, msg >= 512 ? AF_INET6 : AF_INET, msg & 256, msg & 255);
 	for (unsigned int c = 0; c < h->ncpus; c++)
 		sum += h->cpus[c].mib[mib];
 	return sum + __atomic_load_n(&h->mib_proc[mib], __ATOMIC_RELAXED);

@@ -440,16 +440,25 @@ void rxs__ts_hint_add(struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_
 	}
 }
 
-bool rxs__synack_tsvals(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *first,
-			uint32_t *last)
+/* The hint of @t whose SYN-ACK showed a timestamp, or NULL. */
+static const struct rxs_isn_hint *ts_hint_of(const struct rxs_host *h,
+					     const struct rxs_tcp_tuple *t)
 {
-	struct rxs_isn_hint *e;
+	const struct rxs_isn_hint *e;
 	bool found;
 
 	if (!h->sk.isn_hints)
-		return false;
+		return NULL;
 	e = hint_slot(h, false, t, &found);
-	if (!found || !e->has_ts)
+	return found && e->has_ts ? e : NULL;
+}
+
+bool rxs__synack_tsvals(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *first,
+			uint32_t *last)
+{
+	const struct rxs_isn_hint *e = ts_hint_of(h, t);
+
+	if (!e)
 		return false;
 	*first = e->tsval_first;
 	*last = e->tsval_last;
@@ -458,13 +467,9 @@ bool rxs__synack_tsvals(const struct rxs_host *h, const struct rxs_tcp_tuple *t,
 
 bool rxs__ts_hint(const struct rxs_host *h, const struct rxs_tcp_tuple *t, uint32_t *ts_off)
 {
-	struct rxs_isn_hint *e;
-	bool found;
+	const struct rxs_isn_hint *e = ts_hint_of(h, t);
 
-	if (!h->sk.isn_hints)
-		return false;
-	e = hint_slot(h, false, t, &found);
-	if (!found || !e->has_ts)
+	if (!e)
 		return false;
 	*ts_off = e->ts_off;
 	return true;
