@@ -2897,6 +2897,10 @@ static const struct {
 	  "output)" },
 	{ __LINE__, NFT_HEAD "    limit rate 10/sekond accept\n  }\n}\n",
 	  "s.yaml:24:18: unknown time unit 'sekond' (did you mean 'second'?)" },
+	/* a byte count as long as the rate's buffer: no room left for its unit (fuzz_nft) */
+	{ __LINE__, NFT_HEAD "    limit rate 1111111111111111111111111111111111111111111111111111111111111111"
+		    "1111 kbytes/second accept\n  }\n}\n",
+	  "s.yaml:24:18: expected a rate like 10/second or 10 mbytes/second" },
 	{ __LINE__, NFT_HEAD "    udp dport { 53, 54 drop\n  }\n}\n",
 	  "s.yaml:24:26: unexpected 'drop', expected ',' or '}'" },
 	{ __LINE__, NFT_HEAD "    udp dport 53 drop\n", "s.yaml:25:3: unexpected end of text in chain 'input'" },

@@ -871,7 +871,9 @@ static int parse_limit(struct nft_parser *p, struct nft_limit *l)
 		*slash = '/';
 		l->bytes = true;
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s", slash);
-		slash = strchr(buf, '/');
+		/* A count as long as the buffer leaves no room for the unit. */
+		if (!(slash = strchr(buf, '/')))
+			return fail_at(p, t, "expected a rate like 10/second or 10 mbytes/second");
 	}
 	*slash = '\0';
 	if (parse_u64(p, &(struct tok){ .kind = T_WORD, .s = buf, .line = t->line, .col = t->col },
