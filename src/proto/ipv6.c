@@ -340,7 +340,7 @@ bool rxs__route_back_slow(const struct rxs_sk_buff *skb)
 	if (cb->family == AF_INET)
 		return rxs__ip_route_back4(h, rxs__get_be32(cb->saddr), skb->dev);
 	/* fe80::/64 is routed on every link */
-	return !h->inet.nroutes6 || (cb->saddr[0] == 0xfe && (cb->saddr[1] & 0xc0) == 0x80) ||
+	return !h->inet.nroutes6 || rxs__ipv6_addr_linklocal(cb->saddr) ||
 	       fib6_select(h, cb->saddr, nh) != NULL;
 }
 
@@ -392,31 +392,32 @@ int rxs__neigh6_add(struct rxs_host *h, const uint8_t ip[16], const uint8_t mac[
 	return 0;
 }
 
+const uint8_t *rxs__ip6_neigh_lookup(const struct rxs_host *h, const struct rxs_netdev *dev,
+				     const uint8_t ip[16])
+{
+	for (unsigned int i = 0; i < h->inet.nneigh6; i++) {
+		const struct rxs_neigh6 *n = &h->inet.neigh6[i];
+
+		if (n->ifindex == dev->ifindex && !memcmp(n->ip, ip, 16))
+			return n->mac;
+	}
+	return NULL;
+}
+
 /* __ipv6_neigh_lookup_noref() on the static entries: the next hop on the way out. */
 bool rxs__ip6_nexthop_mac(const struct rxs_host *h, const struct rxs_sk_buff *skb,
 			  const struct rxs_netdev *out, uint8_t mac[6])
 {
+	const uint8_t *m;
 	uint8_t nh[16];
 
 	if (!h->inet.nneigh6)
 		return false;
 	fib6_select(h, rxs_skb_network_header(skb) + 24, nh);
-	for (unsigned int i = 0; i < h->inet.nneigh6; i++) {
-		const struct rxs_neigh6 *n = &h->inet.neigh6[i];
-
-		if (n->ifindex == out->ifindex && !memcmp(n->ip, nh, 16)) {
-			memcpy(mac, n->mac, 6);
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool ipv6_addr_any(const uint8_t *a)
-{
-	static const uint8_t zero[16];
-
-	return !memcmp(a, zero, 16);
+	if (!(m = rxs__ip6_neigh_lookup(h, out, nh)))
+		return false;
+	memcpy(mac, m, 6);
+	return true;
 }
 
 static bool ipv6_addr_loopback(const uint8_t *a)
@@ -424,12 +425,6 @@ static bool ipv6_addr_loopback(const uint8_t *a)
 	static const uint8_t lo[16] = { [15] = 1 };
 
 	return !memcmp(a, lo, 16);
-}
-
-/* fe80::/10 */
-static bool ipv6_addr_linklocal(const uint8_t *a)
-{
-	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
 /* ip6_forward_finish(): after FORWARD, out through POSTROUTING. */
@@ -473,9 +468,9 @@ static void ip6_forward(struct rxs_sk_buff *skb)
 	}
 	if (out != skb->dev) {
 		/* "This check is security critical." */
-		if (ipv6_addr_any(hdr + 8) || hdr[8] == 0xff || ipv6_addr_loopback(hdr + 8))
+		if (rxs__ipv6_addr_any(hdr + 8) || hdr[8] == 0xff || ipv6_addr_loopback(hdr + 8))
 			goto error;
-		if (ipv6_addr_linklocal(hdr + 8)) {
+		if (rxs__ipv6_addr_linklocal(hdr + 8)) {
 			rxs__icmpv6_send_info(skb, 1, 2, 0);	/* beyond scope of source */
 			goto error;
 		}
@@ -513,12 +508,12 @@ static void ip6_route_input_other(struct rxs_sk_buff *skb)
 	uint8_t nh[16];
 
 	cb->route = RXS_RTN_FORWARD;	/* an error about it is about a packet not ours */
-	if (ipv6_addr_any(cb->daddr)) {
+	if (rxs__ipv6_addr_any(cb->daddr)) {
 		rxs__mib_inc(sd, RXS_MIB_Ip6InAddrErrors);
 		rxs_kfree_skb_reason(skb, RXS_DROP_IP_INADDRERRORS);
 		return;
 	}
-	if (ipv6_addr_linklocal(cb->daddr))
+	if (rxs__ipv6_addr_linklocal(cb->daddr))
 		out = skb->dev;
 	else
 		out = fib6_select(sd->host, cb->daddr, nh);
@@ -661,7 +656,7 @@ static const uint8_t *icmp6_saddr(const struct rxs_netdev *dev, const uint8_t *d
 		if (a->family != AF_INET6)
 			continue;
 		score = (int)prefix_match(a->addr, daddr, 128);
-		if (ipv6_addr_linklocal(a->addr) == ipv6_addr_linklocal(daddr))
+		if (rxs__ipv6_addr_linklocal(a->addr) == rxs__ipv6_addr_linklocal(daddr))
 			score += 256;	/* rule 2: the same scope first */
 		if (score > best_score) {
 			best = a->addr;

@@ -14,14 +14,7 @@
 #define ND_OPT_SOURCE_LL_ADDR 1
 #define ND_OPT_TARGET_LL_ADDR 2
 
-static bool addr_any(const uint8_t *a)
-{
-	static const uint8_t zero[16];
-
-	return !memcmp(a, zero, 16);
-}
-
-/* ipv6_addr_is_solict_mult(): ff02::1:ffXX:XXXX */
+/* ipv6_addr_is_solict_mult(): in ff02::1:ff00:0/104 */
 static bool solicited_node(const uint8_t *a)
 {
 	static const uint8_t pfx[13] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
@@ -34,15 +27,6 @@ static bool dev_has_addr6(const struct rxs_netdev *dev, const uint8_t *a)
 {
 	for (unsigned int i = 0; i < dev->cfg.naddrs; i++)
 		if (dev->cfg.addrs[i].family == AF_INET6 && !memcmp(dev->cfg.addrs[i].addr, a, 16))
-			return true;
-	return false;
-}
-
-/* A static neighbour for @a on @dev (the neighbour table __neigh_lookup() reads). */
-static bool neigh6_known(const struct rxs_host *h, const struct rxs_netdev *dev, const uint8_t *a)
-{
-	for (unsigned int i = 0; i < h->inet.nneigh6; i++)
-		if (h->inet.neigh6[i].ifindex == dev->ifindex && !memcmp(h->inet.neigh6[i].ip, a, 16))
 			return true;
 	return false;
 }
@@ -109,7 +93,7 @@ static enum rxs_drop_reason recv_ns(struct rxs_softnet_data *sd, const struct rx
 {
 	const struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 	const uint8_t *target = m + 8, *sllao;
-	bool dad = addr_any(cb->saddr), inc = cb->daddr[0] == 0xff;
+	bool dad = rxs__ipv6_addr_any(cb->saddr), inc = cb->daddr[0] == 0xff;
 	bool router = sd->host->inet.sysctl_ipv6_forwarding != 0;
 
 	if (len < 24)
@@ -133,7 +117,7 @@ static enum rxs_drop_reason recv_ns(struct rxs_softnet_data *sd, const struct rx
 	}
 	/* __neigh_lookup(..., creat = !inc || lladdr): a solicitation to a group that does
 	 * not say who sent it is answered only when its sender is a known neighbour. */
-	if (inc && !sllao && !neigh6_known(sd->host, skb->dev, cb->saddr))
+	if (inc && !sllao && !rxs__ip6_neigh_lookup(sd->host, skb->dev, cb->saddr))
 		return RXS_DROP_NOT_SPECIFIED;
 	send_na(sd, skb, cb->saddr, target, router, true, inc, inc);
 	return RXS_DROP_NOT_DROPPED_YET;

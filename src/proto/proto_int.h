@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "host.h"
 #include "rxsim/proto.h"
@@ -143,6 +144,23 @@ void rxs__ip6_forward_xmit(struct rxs_sk_buff *skb);
  * destination) into @mac, from the static IPv6 neighbours: false when none is known. */
 bool rxs__ip6_nexthop_mac(const struct rxs_host *h, const struct rxs_sk_buff *skb,
 			  const struct rxs_netdev *out, uint8_t mac[6]);
+/* The static IPv6 neighbour @ip on @dev: its MAC, or NULL. */
+const uint8_t *rxs__ip6_neigh_lookup(const struct rxs_host *h, const struct rxs_netdev *dev,
+				     const uint8_t ip[16]);
+
+/* :: */
+static inline bool rxs__ipv6_addr_any(const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a, zero, 16);
+}
+
+/* fe80::/10 */
+static inline bool rxs__ipv6_addr_linklocal(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
 
 
 /* struct ip_options of a received IPv4 header, as ip_options_compile() fills it: each

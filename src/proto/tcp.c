@@ -452,15 +452,12 @@ static void req_discard(struct rxs_sock *listener, struct rxs_sk_buff *skb,
 	rxs_kfree_skb_reason(skb, reason);
 }
 
-/* tcp_oow_rate_limited() of a request (last_oow_ack_time; TCPACKSkippedSynRecv): only
- * segments without data, or with a SYN, are limited. */
+/* tcp_oow_rate_limited() of a request (last_oow_ack_time; TCPACKSkippedSynRecv). */
 static bool req_oow_limited(struct rxs_softnet_data *sd, struct rxs_reqsk *req,
 			    const struct rxs_tcp_cb *tcb)
 {
-	if (tcb->seq != tcb->end_seq && !(tcb->flags & TH_SYN))
-		return false;
-	return rxs__tcp_oow_limited(sd, &req->last_oow_j, &req->oow_set,
-				    RXS_MIB_TcpExtTCPACKSkippedSynRecv);
+	return rxs__tcp_oow_rate_limited(sd, tcb, &req->last_oow_j, &req->oow_set,
+					 RXS_MIB_TcpExtTCPACKSkippedSynRecv);
 }
 
 /* tcp_paws_reject() for a request: its TSval older than the one its SYN-ACK echoes (no

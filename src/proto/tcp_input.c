@@ -1196,14 +1196,18 @@ static bool oow_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk, enum r
 	return rxs__tcp_oow_limited(sd, &sk->tcp.last_oow_j, &sk->tcp.oow_set, mib);
 }
 
-/* tcp_oow_rate_limited(): segments with data (and no SYN) are always answered; the others'
- * duplicate ACKs are limited (counted in @mib). */
-static bool oow_rate_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk,
-			     const struct rxs_tcp_cb *tcb, enum rxs_mib mib)
+bool rxs__tcp_oow_rate_limited(struct rxs_softnet_data *sd, const struct rxs_tcp_cb *tcb,
+			       uint32_t *last_j, bool *set, enum rxs_mib mib)
 {
 	if (tcb->seq != tcb->end_seq && !(tcb->flags & TH_SYN))
 		return false;
-	return oow_limited(sd, sk, mib);
+	return rxs__tcp_oow_limited(sd, last_j, set, mib);
+}
+
+static bool oow_rate_limited(struct rxs_softnet_data *sd, struct rxs_sock *sk,
+			     const struct rxs_tcp_cb *tcb, enum rxs_mib mib)
+{
+	return rxs__tcp_oow_rate_limited(sd, tcb, &sk->tcp.last_oow_j, &sk->tcp.oow_set, mib);
 }
 
 /* tcp_send_challenge_ack() (RFC 5961): the socket's rate limit (TCPACKSkippedChallenge); the

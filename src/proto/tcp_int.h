@@ -66,6 +66,10 @@ int rxs__tcp_parse(const struct rxs_sk_buff *skb, struct rxs_tcp_cb *tcb,
  * was sent less than tcp_invalid_ratelimit ago (*@last_j, if *@set); else it notes now. */
 bool rxs__tcp_oow_limited(struct rxs_softnet_data *sd, uint32_t *last_j, bool *set,
 			  enum rxs_mib mib);
+/* tcp_oow_rate_limited(): the same, but segments with data (and no SYN) are always
+ * answered. */
+bool rxs__tcp_oow_rate_limited(struct rxs_softnet_data *sd, const struct rxs_tcp_cb *tcb,
+			       uint32_t *last_j, bool *set, enum rxs_mib mib);
 /* tcp_paws_check(): @tsval is no older than @ts_recent by more than @win, or there is no
  * ts_recent (peers that send 0 at first). */
 static inline bool rxs__tcp_paws_check(uint32_t ts_recent, uint32_t tsval, int32_t win)
