@@ -163,18 +163,23 @@ static bool is_punct(const struct tok *t, char c)
 
 static const char *tok_text(const struct tok *t)
 {
-	static const char *const names[] = { "", "", "", "end of line", "end of text" };
 	static char pc[2][4];
 	static unsigned int k;
 
-	if (t->kind == T_WORD || t->kind == T_STRING)
+	switch (t->kind) {
+	case T_WORD:
+	case T_STRING:
 		return t->s;
-	if (t->kind == T_PUNCT) {
+	case T_PUNCT:
 		k ^= 1;
 		snprintf(pc[k], sizeof(pc[k]), "%c", t->punct);
 		return pc[k];
+	case T_EOL:
+		return "end of line";
+	case T_END:
+		break;
 	}
-	return names[t->kind];
+	return "end of text";
 }
 
 static int fail_at(struct nft_parser *p, const struct tok *t, const char *fmt, ...)

@@ -78,7 +78,6 @@ void rxs__nic_hard_irq_cpu(struct rxs_rx_queue *rxq, uint64_t t);
 uint32_t rxs__nic_queued(const struct rxs_netdev *dev);
 
 /* ---- RSS (src/nic/rss.c) ---- */
-/* Tabulate @dev's Toeplitz key and build its indirection table. 0 or -ENOMEM. */
 /* From now on rxs_source_next() on @src leaves the capture's checksums (the `checksums:`
  * test and repair, and their counts) of each frame to rxs__source_csum(), which a reader
  * that replays only some of the frames calls on those, before the next read: the others
@@ -86,6 +85,7 @@ uint32_t rxs__nic_queued(const struct rxs_netdev *dev);
 void rxs__source_defer_csum(rxs_source_t *src);
 void rxs__source_csum(rxs_source_t *src, struct rxs_frame *f);
 
+/* Tabulate @dev's Toeplitz key and build its indirection table. 0 or -ENOMEM. */
 int rxs__rss_init(struct rxs_netdev *dev);
 void rxs__rss_destroy(struct rxs_netdev *dev);
 /* The hash @dev's hardware computes for @frame (0: not IP), as the driver sets skb->hash:
