@@ -1943,7 +1943,9 @@ static void test_ebpf_alu(void **state)
 
 /* libbpf's declarations, written here because its <linux/bpf.h> and libpcap's <pcap/bpf.h> both
  * define struct bpf_insn. struct bpf_test_run_opts grows only at its end (libbpf's options
- * ABI), so this prefix with its own sz is a valid one. */
+ * ABI), so this prefix with its own sz is a valid one, as long as it ends on a field: libbpf
+ * reads every field sz covers, and four bytes of padding after duration would be read as
+ * flags (garbage from clang, which need not zero padding: the kernel said EINVAL). */
 #ifdef RXS_HAVE_LIBBPF
 struct bpf_object;
 struct bpf_program;
@@ -1961,6 +1963,7 @@ struct bpf_test_run_opts {
 	uint32_t retval;
 	int repeat;
 	uint32_t duration;
+	uint32_t flags;
 };
 struct bpf_object *bpf_object__open_file(const char *path, const void *opts);
 int bpf_object__load(struct bpf_object *obj);

@@ -2339,10 +2339,10 @@ static void test_multicast_vlan(void **state)
 		    fr_drops(h, RXS_DROP_NOT_SPECIFIED) != cases[i].unjoined ||
 		    fr_nic(h, 0).rx_mc_unjoined != cases[i].unjoined ||
 		    fr_sock(h, 0).queued != cases[i].queued)
-			fail_msg("case at line %d: filtered %llu, unjoined %llu, queued %u",
+			fail_msg("case at line %d: filtered %llu, unjoined %llu, queued %llu",
 				 cases[i].line, (unsigned long long)fr_nic(h, 0).rx_mac_filtered,
 				 (unsigned long long)fr_nic(h, 0).rx_mc_unjoined,
-				 fr_sock(h, 0).queued);
+				 (unsigned long long)fr_sock(h, 0).queued);
 		rxs_host_destroy(h);
 	}
 }

@@ -130,7 +130,7 @@ static void test_syn_window(void **state)
 static rxs_host_t *host(bool with_xdp)
 {
 	struct rxs_scenario *sc;
-	rxs_host_t *h;
+	rxs_host_t *h = NULL;
 	char err[512];
 
 	if (rxs_scenario_load(&sc, XDP_DDOS_DIR "/scenario.yaml", err, sizeof(err)) ||
