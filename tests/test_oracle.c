@@ -92,6 +92,7 @@ static const struct {
 	{ __LINE__, OWN, "ip-ecn", NULL, NULL },	/* each ECN codepoint's counter, v4 and v6 */
 	{ __LINE__, OWN, "udp-zerocsum", NULL, NULL },	/* zero checksums: v4 none, v6 refused */
 	{ __LINE__, OWN, "ndisc-ns", NULL, NULL },	/* neighbour solicitations answered */
+	{ __LINE__, OWN, "ndisc-linklocal", NULL, NULL },	/* the EUI-64 fe80:: is the host's */
 	/* Timestamps that go backwards: PAWS on connections and on the handshake's ACK. */
 	{ __LINE__, OWN, "tcp-paws", NULL, NULL },
 	{ __LINE__, OWN, "tcp-rst", NULL, NULL },	/* RSTs at rcv_nxt - 1 after a FIN, at a SACK edge */

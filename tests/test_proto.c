@@ -1731,6 +1731,7 @@ static void test_tap_directions(void **state)
 
 #define V6_HOST "fd00::2"
 #define V6_PEER "fd00::1"
+#define V6_LL_HOST "fe80::ff:fe00:2"	/* fe80:: and the EUI-64 of fr_host_mac */
 
 /* An IPv6 frame from fd00::1 to fd00::2 with @l4 (@l4len bytes) behind @ext extension bytes
  * (the caller wrote them, their first "next header" chain ending in @proto). */
@@ -2059,6 +2060,13 @@ static const struct {
 	  0, 0 },
 	{ __LINE__, V6_PEER, V6_HOST, V6_HOST, 255, 0, true, true,
 	  RXS_DROP_IPV6_NDISC_BAD_OPTIONS, 0, 0 },
+	/* the link-local address IPv6 gave the NIC (tests/oracle/cases/ndisc-linklocal) */
+	{ __LINE__, V6_PEER, V6_LL_HOST, V6_LL_HOST, 255, 0, true, false, 0, 24, 0x40 },
+	{ __LINE__, V6_PEER, "ff02::1:ff00:2", V6_LL_HOST, 255, 0, true, false, 0, 32, 0x60 },
+	{ __LINE__, "::", "ff02::1:ff00:2", V6_LL_HOST, 255, 0, false, false,
+	  RXS_DROP_NOT_SPECIFIED, 32, 0x20 },
+	{ __LINE__, V6_PEER, V6_LL_HOST, "fe80::ff:fe00:3", 255, 0, true, false,
+	  RXS_DROP_IPV6_NDISC_NS_OTHERHOST, 0, 0 },
 };
 
 static void test_ndisc_ns(void **state)
@@ -2113,6 +2121,59 @@ static void test_ndisc_ns(void **state)
 					 ns_cases[i].line);
 		}
 		rxs_host_destroy(h);
+	}
+}
+
+/* addrconf's link-local address (tests/oracle/cases/ndisc-linklocal): a NIC of a host with
+ * IPv6 has fe80:: and the EUI-64 of its MAC as its own, so an echo request to it is answered
+ * from it, whatever the source's scope; another link-local address is not the host's; a host
+ * without IPv6 has none. */
+static void test_addrconf_linklocal(void **state)
+{
+	static const struct {
+		int line;
+		bool ipv6;		/* the host has an IPv6 address */
+		const char *src, *dst;
+		uint64_t replies, addr_errors;
+	} cases[] = {
+		{ __LINE__, true, "fe80::1", V6_LL_HOST, 1, 0 },
+		{ __LINE__, true, V6_PEER, V6_LL_HOST, 1, 0 },
+		{ __LINE__, true, "fe80::1", "fe80::ff:fe00:3", 0, 1 },
+		{ __LINE__, true, "fe80::1", "fe80::2", 0, 1 },
+		{ __LINE__, false, "fe80::1", V6_LL_HOST, 0, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct rxs_scenario *sc = cases[i].ipv6 ? NULL : fr_scenario(RXS_DRIVER_GENERIC);
+		rxs_host_t *h = cases[i].ipv6 ? v6_host() : fr_host(sc);
+		static struct tx_frames tx;
+		uint8_t m[16] = { 128, 0, 0, 0, 0, 0x77, 0, 1, 'p', 'i', 'n', 'g' }, *ip;
+		uint8_t want[16];
+		uint32_t sum;
+		struct fr f;
+
+		memset(&tx, 0, sizeof(tx));
+		assert_int_equal(rxs_tx_set_cb(h, keep_tx, &tx), 0);
+		fr_ip6(&f, 58, NULL, 0, m, sizeof(m));
+		ip = f.d + f.l3;
+		inet_pton(AF_INET6, cases[i].src, ip + 8);
+		inet_pton(AF_INET6, cases[i].dst, ip + 24);
+		sum = fr_sum(ip + 8, 32, 0) + 58 + sizeof(m);
+		fr_put16(f.d + f.l4 + 2, fr_fold(fr_sum(f.d + f.l4, sizeof(m), sum)));
+		fr_inject(h, &f, 0);
+		run_and_check(h);
+		if (FR_MIB(h, Icmp6OutEchoReplies) != cases[i].replies ||
+		    FR_MIB(h, Ip6InAddrErrors) != cases[i].addr_errors || tx.n != cases[i].replies)
+			fail_msg("case at line %d: %" PRIu64 " replies, %" PRIu64 " address errors, "
+				 "%u frames out", cases[i].line, FR_MIB(h, Icmp6OutEchoReplies),
+				 FR_MIB(h, Ip6InAddrErrors), tx.n);
+		inet_pton(AF_INET6, cases[i].dst, want);
+		if (tx.n && memcmp(tx.last + 14 + 8, want, 16))
+			fail_msg("case at line %d: the reply is not from the address asked",
+				 cases[i].line);
+		rxs_host_destroy(h);
+		rxs_scenario_free(sc);
 	}
 }
 
@@ -2593,6 +2654,7 @@ int main(void)
 		cmocka_unit_test(test_udp6_zero_checksum),
 		cmocka_unit_test(test_route_back),
 		cmocka_unit_test(test_ndisc_ns),
+		cmocka_unit_test(test_addrconf_linklocal),
 		cmocka_unit_test(test_ipv6_tcp_syn),
 		cmocka_unit_test(test_multicast),
 		cmocka_unit_test(test_multicast_vlan),

@@ -134,6 +134,10 @@ struct rxs_netdev {
 	struct rxs_bpf_link *xdp;
 	struct rxs_bpf_link *xdp_generic;
 	struct rxs_bpf_link *tc_ingress;
+	/* The IPv6 link-local address addrconf gives the device when IPv6 comes up (fe80:: and
+	 * the EUI-64 of its MAC; src/proto's rxs__addrconf_init()), or all zero: IPv6 off, or
+	 * lo. An address of the device's, beside those its configuration lists. */
+	uint8_t ll6[16];
 };
 
 /* Count on a device's core counters (rx_dropped...), which several threads may share. */

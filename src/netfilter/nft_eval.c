@@ -82,6 +82,10 @@ static bool is_local(const struct rxs_host *h, int family, const uint8_t *addr)
 	for (unsigned int i = 0; i < h->sc->nnics; i++)
 		if (rxs__nic_has_addr(&h->sc->nics[i], family, addr))
 			return true;
+	/* and the link-local addresses IPv6 gave the devices (struct rxs_netdev's ll6) */
+	for (unsigned int i = 0; family == AF_INET6 && i < h->ndevs; i++)
+		if (h->devs[i].ll6[0] && !memcmp(h->devs[i].ll6, addr, 16))
+			return true;
 	return false;
 }
 

@@ -39,9 +39,39 @@ bool rxs__host_has_ipv6(const struct rxs_host *h)
 static bool is_local6(const struct rxs_host *h, const uint8_t *a)
 {
 	for (unsigned int i = 0; i < h->ndevs; i++)
-		if (rxs__nic_has_addr(&h->devs[i].cfg, AF_INET6, a))
+		if (rxs__dev_has_addr6(&h->devs[i], a))
 			return true;
 	return false;
+}
+
+/*
+ * addrconf_dev_config() as each device comes up with IPv6 on: a link-local address from its
+ * MAC (addrconf_addr_gen(), addr_gen_mode 0: fe80:: and the EUI-64 interface id of
+ * addrconf_ifid_eui48(), the MAC with the universal/local bit flipped and ff:fe in its
+ * middle), which is then the device's own for everything: neighbour solicitations for it,
+ * packets to it. lo has ::1 instead (a scenario lists it). With accept_dad off or no
+ * duplicate, it is valid at once: rxsim's hosts are up before their traffic.
+ */
+static void addrconf_init(struct rxs_host *h)
+{
+	bool ipv6 = rxs__host_has_ipv6(h);
+
+	for (unsigned int i = 0; i < h->ndevs; i++) {
+		struct rxs_netdev *dev = &h->devs[i];
+		uint8_t *a = dev->ll6;
+
+		memset(a, 0, 16);
+		if (!ipv6 || dev->cfg.driver == RXS_DRIVER_LOOPBACK)
+			continue;
+		a[0] = 0xfe;
+		a[1] = 0x80;
+		a[8] = dev->cfg.mac[0] ^ 0x02;
+		a[9] = dev->cfg.mac[1];
+		a[10] = dev->cfg.mac[2];
+		a[11] = 0xff;
+		a[12] = 0xfe;
+		memcpy(a + 13, dev->cfg.mac + 3, 3);
+	}
 }
 
 /* ip6_parse_tlv() of the hop-by-hop or destination options header at @off from the network
@@ -915,6 +945,7 @@ int rxs__proto_init(struct rxs_host *h)
 	h->sk.tcp_rcv_space_adjust = rxs__tcp_rcv_space_adjust;
 	h->sk.tcp_cleanup_rbuf = rxs__tcp_cleanup_rbuf;
 
+	addrconf_init(h);
 	err = err ? err : rxs__mc_init(h);
 	err = err ? err : rxs__ipfrag_init(h);
 	return err ? err : rxs__icmp_init(h);

@@ -22,15 +22,6 @@ static bool solicited_node(const uint8_t *a)
 	return !memcmp(a, pfx, 13);
 }
 
-/* ipv6_get_ifaddr(net, target, dev, strict): an address of the device itself. */
-static bool dev_has_addr6(const struct rxs_netdev *dev, const uint8_t *a)
-{
-	for (unsigned int i = 0; i < dev->cfg.naddrs; i++)
-		if (dev->cfg.addrs[i].family == AF_INET6 && !memcmp(dev->cfg.addrs[i].addr, a, 16))
-			return true;
-	return false;
-}
-
 /* ndisc_parse_options(): every option at least 8 bytes and inside the message; the source
  * link-layer address option kept (*@sllao, its length checked by the caller). False when the
  * options are malformed. */
@@ -107,7 +98,8 @@ static enum rxs_drop_reason recv_ns(struct rxs_softnet_data *sd, const struct rx
 	 * :: carries none. */
 	if (sllao && (sllao[1] != 1 || dad))
 		return RXS_DROP_NOT_SPECIFIED;
-	if (!dev_has_addr6(skb->dev, target))
+	/* ipv6_get_ifaddr(net, target, dev, 1): an address of the device itself */
+	if (!rxs__dev_has_addr6(skb->dev, target))
 		return RXS_DROP_IPV6_NDISC_NS_OTHERHOST;	/* no anycast, no proxy here */
 	if (dad) {
 		static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "data/data.h"
 #include "host.h"
 #include "rxsim/proto.h"
 
@@ -236,6 +237,12 @@ int rxs__mc_init(struct rxs_host *h);
 void rxs__mc_destroy(struct rxs_host *h);
 /* ipv6.c: whether the host has IPv6 on (an IPv6 address on some device). */
 bool rxs__host_has_ipv6(const struct rxs_host *h);
+/* ipv6_chk_addr() on one device: @a is one of @dev's IPv6 addresses, its link-local one too. */
+static inline bool rxs__dev_has_addr6(const struct rxs_netdev *dev, const uint8_t *a)
+{
+	return (dev->ll6[0] && !memcmp(dev->ll6, a, 16)) ||
+	       rxs__nic_has_addr(&dev->cfg, AF_INET6, a);
+}
 /* icmp6_out_inc_stats(): the counters of an ICMPv6 message of @type sent. */
 void rxs__icmp6_count_out(struct rxs_softnet_data *sd, uint8_t type);
 /* ndisc_rcv() (ndisc.c): a neighbour discovery message at skb->data; its drop reason, or
