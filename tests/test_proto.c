@@ -2448,6 +2448,117 @@ static void test_multicast(void **state)
 	}
 }
 
+/*
+ * IGMP (igmp_rcv(); tests/oracle/cases/igmp-rcv), to a host whose socket joined @join (or
+ * nothing): every message is delivered (IpInDelivers) and freed, NOT_SPECIFIED, unless it is
+ * a query heard or a report of a member to a group; a query is answered, half its maximum
+ * response time later, by a report of the joined group in the version of the queriers
+ * heard, one to a joined group looped back to the host; another member's report of the
+ * group takes ours back.
+ */
+enum igmp_msg { IG_NONE, IG_V1Q, IG_V2Q, IG_V3Q, IG_V3GQ, IG_V3Q_SRC, IG_SHORTQ, IG_BADSUM,
+		IG_V2R, IG_V2R_UNICAST };
+
+static void igmp_frame(struct fr *f, enum igmp_msg m, const char *group)
+{
+	uint8_t msg[16] = { 0 }, mac[6], g[4] = { 0 };
+	unsigned int len = 8;
+	const char *dst = "224.0.0.1";
+
+	fr_inet(g, group);
+	switch (m) {
+	case IG_V1Q: msg[0] = 0x11; break;
+	case IG_V2Q: msg[0] = 0x11, msg[1] = 10; break;
+	case IG_V3Q: msg[0] = 0x11, msg[1] = 10, len = 12; break;
+	case IG_V3GQ: msg[0] = 0x11, msg[1] = 10, len = 12, memcpy(msg + 4, g, 4), dst = group;
+		break;
+	case IG_V3Q_SRC: msg[0] = 0x11, msg[1] = 10, msg[11] = 1, len = 16; break;
+	case IG_SHORTQ: msg[0] = 0x11, msg[1] = 10, len = 10; break;
+	case IG_BADSUM: msg[0] = 0x11, msg[1] = 10; break;
+	case IG_V2R: msg[0] = 0x16, memcpy(msg + 4, g, 4), dst = group; break;
+	case IG_V2R_UNICAST: msg[0] = 0x16, memcpy(msg + 4, g, 4), dst = FR_HOST_IP; break;
+	case IG_NONE: break;
+	}
+	fr_put16(msg + 2, fr_fold(fr_sum(msg, len, 0)) ^ (m == IG_BADSUM ? 0x5555 : 0));
+	if (m == IG_V2R_UNICAST)
+		memcpy(mac, fr_host_mac, 6);
+	else
+		group_mac(dst, mac);
+	fr_eth(f, mac, false, 0, FR_ETH_P_IP);
+	fr_ip(f, FR_PEER_IP, dst, 2, 1, 0, (uint16_t)len);
+	memcpy(f->d + f->l4, msg, len);
+}
+
+static void test_igmp(void **state)
+{
+	static const struct {
+		int line;
+		const char *join;
+		enum igmp_msg m1, m2;	/* m2 10 ms after m1 */
+		uint64_t delivered, dropped, reports, looped;	/* dropped: frames of the traffic */
+		uint8_t type;		/* of the report */
+		uint32_t frame_len;	/* its frame's length */
+	} cases[] = {
+		{ __LINE__, NULL, IG_V2Q, IG_NONE, 1, 0, 0, 0, 0, 0 },
+		{ __LINE__, NULL, IG_V3Q, IG_NONE, 1, 0, 0, 0, 0, 0 },
+		{ __LINE__, "239.1.1.1", IG_V3Q, IG_NONE, 1, 0, 1, 0, 0x22, 14 + 24 + 16 },
+		{ __LINE__, "239.1.1.1", IG_V3GQ, IG_NONE, 1, 0, 1, 0, 0x22, 14 + 24 + 16 },
+		/* a v2 report to the group: looped back, delivered, freed as our own */
+		{ __LINE__, "239.1.1.1", IG_V2Q, IG_NONE, 2, 0, 1, 1, 0x16, 14 + 24 + 8 },
+		{ __LINE__, "239.1.1.1", IG_V1Q, IG_NONE, 2, 0, 1, 1, 0x12, 14 + 24 + 8 },
+		/* a v3 query with a v2 querier present: a v2 report, the one due sooner stays */
+		{ __LINE__, "239.1.1.1", IG_V2Q, IG_V3Q, 3, 0, 1, 1, 0x16, 14 + 24 + 8 },
+		{ __LINE__, "239.1.1.1", IG_V3Q_SRC, IG_NONE, 1, 1, 0, 0, 0, 0 },
+		{ __LINE__, "239.1.1.1", IG_SHORTQ, IG_NONE, 1, 1, 0, 0, 0, 0 },
+		{ __LINE__, "239.1.1.1", IG_BADSUM, IG_NONE, 1, 1, 0, 0, 0, 0 },
+		{ __LINE__, "239.1.1.1", IG_V2R_UNICAST, IG_NONE, 1, 1, 0, 0, 0, 0 },
+		/* another member answered first: no report of ours */
+		{ __LINE__, "239.1.1.1", IG_V2Q, IG_V2R, 2, 0, 0, 0, 0, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		rxs_host_t *h = mc_host(RXS_DRIVER_GENERIC, cases[i].join, true);
+		static struct tx_frames tx;
+		struct rxs_cpu_stats cs;
+		struct fr f;
+
+		memset(&tx, 0, sizeof(tx));
+		assert_int_equal(rxs_tx_set_cb(h, keep_tx, &tx), 0);
+		igmp_frame(&f, cases[i].m1, "239.1.1.1");
+		fr_inject(h, &f, 0);
+		if (cases[i].m2 != IG_NONE) {
+			igmp_frame(&f, cases[i].m2, "239.1.1.1");
+			fr_inject(h, &f, 10000000);
+		}
+		/* past the reports' time: half of a v1 query's 10 s */
+		assert_int_equal(rxs_host_run_until(h, 6000000000ull), 0);
+		fr_conserved(h);
+		assert_int_equal(rxs_host_cpu_stats(h, 0, &cs), 0);
+		if (FR_MIB(h, IpInDelivers) != cases[i].delivered ||
+		    FR_MIB(h, IpInUnknownProtos) || fr_drops(h, RXS_DROP_NOT_SPECIFIED) !=
+		    cases[i].dropped || FR_MIB(h, IpOutRequests) != cases[i].reports ||
+		    FR_MIB(h, IpExtOutMcastPkts) != cases[i].reports || tx.n != cases[i].reports ||
+		    cs.mc_looped != cases[i].looped ||
+		    FR_MIB(h, IpInReceives) != (cases[i].m2 != IG_NONE) + 1 + cases[i].looped)
+			fail_msg("case at line %d: delivered %" PRIu64 ", dropped %" PRIu64 ", reports "
+				 "%" PRIu64 " (%u frames), looped %" PRIu64, cases[i].line,
+				 FR_MIB(h, IpInDelivers), fr_drops(h, RXS_DROP_NOT_SPECIFIED),
+				 FR_MIB(h, IpOutRequests), tx.n, cs.mc_looped);
+		if (tx.n) {
+			const uint8_t *ip = tx.last + 14;
+
+			/* TOS 0xc0, DF, TTL 1, a router alert, the report's type */
+			if (tx.len != cases[i].frame_len || ip[0] != 0x46 || ip[1] != 0xc0 ||
+			    ip[6] != 0x40 || ip[8] != 1 || ip[9] != 2 || ip[20] != 0x94 ||
+			    ip[24] != cases[i].type)
+				fail_msg("case at line %d: a report of %u bytes, type %#x",
+					 cases[i].line, tx.len, ip[24]);
+		}
+		rxs_host_destroy(h);
+	}
+}
+
 /* A UDP/IPv6 datagram from fd00::1 to @dst:@dport, sent to @dst's group MAC. */
 static void udp6_to_group(struct fr *f, const char *dst, uint16_t dport)
 {
@@ -2655,6 +2766,7 @@ int main(void)
 		cmocka_unit_test(test_route_back),
 		cmocka_unit_test(test_ndisc_ns),
 		cmocka_unit_test(test_addrconf_linklocal),
+		cmocka_unit_test(test_igmp),
 		cmocka_unit_test(test_ipv6_tcp_syn),
 		cmocka_unit_test(test_multicast),
 		cmocka_unit_test(test_multicast_vlan),

@@ -121,8 +121,16 @@ enum rxs_pkt_class {
 	RXS_PKT_CLASS_MAX
 };
 
-/* PACKET_HOST etc., as eth_type_trans() sets skb->pkt_type. */
-enum { RXS_PACKET_HOST, RXS_PACKET_BROADCAST, RXS_PACKET_MULTICAST, RXS_PACKET_OTHERHOST };
+/* PACKET_HOST etc., as eth_type_trans() sets skb->pkt_type; PACKET_LOOPBACK for a copy of
+ * what the host sent to a group it joined (dev_loopback_xmit()). */
+enum {
+	RXS_PACKET_HOST,
+	RXS_PACKET_BROADCAST,
+	RXS_PACKET_MULTICAST,
+	RXS_PACKET_OTHERHOST,
+	RXS_PACKET_OUTGOING,
+	RXS_PACKET_LOOPBACK,
+};
 
 /* skb->ip_summed */
 enum { RXS_CHECKSUM_NONE, RXS_CHECKSUM_UNNECESSARY, RXS_CHECKSUM_COMPLETE };

@@ -57,6 +57,8 @@ static void deliver_ptype_all(struct rxs_host *h, struct rxs_softnet_data *sd,
 	uint32_t len = skb->tail - skb->mac_header;
 	uint8_t small[2048], *buf = NULL;
 
+	if (skb->pkt_type == RXS_PACKET_LOOPBACK)
+		return;		/* packet_rcv() leaves the host's own looped-back packets */
 	/* A stripped tag: the packet socket reports it in its auxdata (tp_vlan_tci) and
 	 * libpcap writes it back into the frame, so filters and captures see it as sent. */
 	if (skb->rx_tags[0]) {

@@ -14,8 +14,9 @@
  *  - IPv6, on a host that has IPv6: ff01::1 and ff02::1, all nodes (ipv6_add_dev), and the
  *    solicited-node group ff02::1:ffXX:XXXX of each address (addrconf_join_solict), the
  *    EUI-64 link-local address (fe80:: + the MAC) included.
- * IGMP and MLD reports, source filters (IP_ADD_SOURCE_MEMBERSHIP) and multicast routing
- * are not modelled.
+ * IGMP (igmp_rcv(), below): queries are answered by reports of the device's IPv4 groups as
+ * the kernel times them; MLD's reports, source filters (IP_ADD_SOURCE_MEMBERSHIP) and
+ * multicast routing are not modelled.
  */
 #include <errno.h>
 #include <string.h>
@@ -31,6 +32,16 @@
 struct rxs_mc_group {
 	int family;
 	uint8_t addr[16];
+	uint64_t report_due;	/* IPv4: jiffies its report to a query is due at, 0: none */
+};
+
+/* IGMP's state of a device (the in_device's mr_* fields): the queriers it heard, and the
+ * report to a general query that is due. */
+struct rxs_igmp_dev {
+	uint64_t v1_seen, v2_seen;	/* jiffies until which a v1 / v2 querier is present */
+	uint64_t maxdelay;		/* mr_maxdelay: the last v3 query's, in jiffies */
+	uint64_t gq_due;		/* the general query's report: due at (jiffies), 0: none */
+	unsigned int cpu;		/* the CPU that heard the last query: reports leave there */
 };
 
 static bool same_group(const struct rxs_mc_group *g, int family, const uint8_t *addr)
@@ -70,6 +81,7 @@ static void mc_inc_group(struct rxs_netdev *dev, int family, const uint8_t *grou
 		return;
 	g = &dev->mc[dev->nmc++];
 	g->family = family;
+	g->report_due = 0;
 	memset(g->addr, 0, sizeof(g->addr));
 	memcpy(g->addr, group, family == AF_INET ? 4 : 16);
 	mc_mac(family, group, mac);
@@ -135,6 +147,9 @@ int rxs__mc_init(struct rxs_host *h)
 			return -ENOMEM;
 		join_defaults(dev, ipv6);
 	}
+	h->inet.igmp = rxs__calloc(h->ndevs ? h->ndevs : 1, sizeof(*h->inet.igmp));
+	if (!h->inet.igmp)
+		return -ENOMEM;
 	for (unsigned int i = 0; h->ndevs && i < h->sk.nsocks; i++) {
 		struct rxs_sock *sk = &h->sk.socks[i];
 
@@ -150,6 +165,8 @@ int rxs__mc_init(struct rxs_host *h)
 
 void rxs__mc_destroy(struct rxs_host *h)
 {
+	rxs__free(h->inet.igmp);
+	h->inet.igmp = NULL;
 	for (unsigned int i = 0; i < h->ndevs; i++) {
 		rxs__free(h->devs[i].mc);
 		rxs__free(h->devs[i].mc_mac);
@@ -175,4 +192,312 @@ bool rxs__sk_mc_allow(const struct rxs_sock *sk, const struct rxs_netdev *dev, i
 			return true;
 	}
 	return false;
+}
+
+/* ---- IGMP: igmp_rcv(), the queries heard and the reports they ask for ---- */
+
+#define IGMP_HOST_MEMBERSHIP_QUERY 0x11
+#define IGMP_HOST_MEMBERSHIP_REPORT 0x12
+#define IGMPV2_HOST_MEMBERSHIP_REPORT 0x16
+#define IGMPV3_HOST_MEMBERSHIP_REPORT 0x22
+#define IGMPV3_MODE_IS_EXCLUDE 2
+#define IGMP_ROUTER_PRESENT_TIMEOUT_S 400	/* IGMP_V1/V2_ROUTER_PRESENT_TIMEOUT: 400 s */
+#define IGMP_QUERY_RESPONSE_INTERVAL_S 10	/* a v1 query's maximum response time */
+
+static const uint8_t igmp_all_hosts[4] = { 224, 0, 0, 1 };
+static const uint8_t igmpv3_all_mcr[4] = { 224, 0, 0, 22 };
+
+/* The groups a report speaks of: IPv4 ones but 224.0.0.1 (never reported). The local ones
+ * (224.0.0.0/24) are, as net.ipv4.igmp_link_local_mcast_reports (1) has it. */
+static bool igmp_reported(const struct rxs_mc_group *g)
+{
+	return g->family == AF_INET && memcmp(g->addr, igmp_all_hosts, 4);
+}
+
+/* IGMP_V1_SEEN() and IGMP_V2_SEEN(): a querier of that version was heard within 400 s. */
+static bool igmp_seen(uint64_t seen, uint64_t now_j)
+{
+	return seen && now_j < seen;
+}
+
+/* IGMPV3_MRC(): a v3 query's maximum response code, in tenths of a second. */
+static unsigned int igmpv3_mrc(uint8_t code)
+{
+	if (code < 128)
+		return code;
+	return ((code & 0x0fu) | 0x10u) << (((code >> 4) & 0x07u) + 3);
+}
+
+/* The timer a report or the general query's report waits on: stale when the state it was
+ * armed for has another due time since (the kernel's mod_timer() moved it) or none. */
+struct igmp_timer {
+	struct rxs_host *h;
+	unsigned int dev;
+	int group;		/* in dev->mc, or -1: the general query's */
+	uint64_t due;		/* jiffies */
+};
+
+static void igmp_timer_expire(void *obj, uint64_t t);
+
+/* mod_timer() at @due jiffies for @group of device @dev (-1: the general query's). False
+ * when there is no memory for it: the report is not sent. */
+static bool igmp_arm(struct rxs_host *h, unsigned int dev, int group, uint64_t due)
+{
+	struct igmp_timer *tm = rxs__calloc(1, sizeof(*tm));
+
+	if (!tm)
+		return false;
+	tm->h = h;
+	tm->dev = dev;
+	tm->group = group;
+	tm->due = due;
+	h->engine->timer_add(h, rxs__jiffies_to_ns(h, due), igmp_timer_expire, tm,
+			     RXS_TIMER_OWNS_OBJ);
+	return true;
+}
+
+/*
+ * The kernel waits a random time below the query's maximum (get_random_u32_below() in
+ * igmp_start_timer() and igmp_gq_start_timer()) and 2 jiffies more; rxsim waits half the
+ * maximum, so that a run gives the same reports every time and a report answers a query
+ * within the time the querier allowed, as the kernel's do.
+ */
+static uint64_t igmp_delay(uint64_t max_delay)
+{
+	return max_delay / 2 + 2;
+}
+
+/* igmp_mod_timer(): a report of @g is due within @max_delay; one due sooner stays. */
+static void igmp_mod_timer(struct rxs_host *h, unsigned int dev, unsigned int gi,
+			   uint64_t now_j, uint64_t max_delay)
+{
+	struct rxs_mc_group *g = &h->devs[dev].mc[gi];
+
+	if (g->report_due && g->report_due - now_j < max_delay)
+		return;
+	g->report_due = now_j + igmp_delay(max_delay);
+	if (!igmp_arm(h, dev, (int)gi, g->report_due))
+		g->report_due = 0;
+}
+
+/* igmp_gq_start_timer(): the report of every group is due within mr_maxdelay; one due
+ * sooner stays. */
+static void igmp_gq_start_timer(struct rxs_host *h, unsigned int dev, uint64_t now_j)
+{
+	struct rxs_igmp_dev *st = &h->inet.igmp[dev];
+	uint64_t due = now_j + igmp_delay(st->maxdelay);
+
+	if (st->gq_due && due >= st->gq_due)
+		return;
+	st->gq_due = due;
+	if (!igmp_arm(h, dev, -1, due))
+		st->gq_due = 0;
+}
+
+/* The device's first IPv4 address, what inet_select_addr() gives a report's route: false
+ * when it has none. */
+static bool igmp_saddr(const struct rxs_netdev *dev, uint8_t saddr[4])
+{
+	for (unsigned int i = 0; i < dev->cfg.naddrs; i++)
+		if (dev->cfg.addrs[i].family == AF_INET) {
+			memcpy(saddr, dev->cfg.addrs[i].addr, 4);
+			return true;
+		}
+	return false;
+}
+
+/*
+ * igmp_send_report() and igmpv3_sendpack(): a report of @len bytes at @msg to @daddr, as the
+ * kernel builds it (TOS 0xc0, TTL 1, DF, a router alert option), by ip_local_out; and
+ * ip_mc_output()'s copy looped back to the host (dev_loopback_xmit()) when the device
+ * joined @daddr, which IP receives and igmp_rcv() frees as its own.
+ */
+static void igmp_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, const uint8_t *daddr,
+		      uint8_t *msg, unsigned int len)
+{
+	static const uint8_t router_alert[4] = { 0x94, 0x04, 0, 0 };
+	uint8_t saddr[16] = { 0 }, mac[6];
+	struct rxs_out o = { .saddr = saddr, .daddr = daddr, .peer_mac = mac, .dev = dev,
+			     .ip_opt = router_alert, .family = AF_INET, .proto = IPPROTO_IGMP,
+			     .tos = 0xc0, .ttl = 1, .ip_optlen = 4 };
+
+	if (!igmp_saddr(dev, saddr))
+		return;
+	mc_mac(AF_INET, daddr, mac);
+	rxs__put_be16(msg + 2, 0);
+	rxs__put_be16(msg + 2, rxs__csum_fold(rxs__csum_partial(msg, len, 0)));
+	rxs__ip_output(sd, &o, msg, len);
+	if (rxs__mc_joined(dev, AF_INET, daddr))
+		rxs__ip_mc_loopback(sd, &o, msg, len);
+}
+
+/* igmp_timer_expire() and igmp_gq_timer_expire(): the report due now, in the version of the
+ * queriers heard: a v1 or v2 report of the group to the group, or a v3 report to 224.0.0.22
+ * of the group, or of every group for a general query (igmpv3_send_report()). */
+static void igmp_timer_expire(void *obj, uint64_t t)
+{
+	struct igmp_timer *tm = obj;
+	struct rxs_host *h = tm->h;
+	struct rxs_netdev *dev = &h->devs[tm->dev];
+	struct rxs_igmp_dev *st = &h->inet.igmp[tm->dev];
+	struct rxs_softnet_data *sd = &h->cpus[st->cpu];
+	uint64_t now_j = rxs__jiffies(h, t);
+	uint8_t msg[8 + 8 * 64];
+	unsigned int n = 0;
+
+	if (tm->group < 0 ? st->gq_due != tm->due : dev->mc[tm->group].report_due != tm->due) {
+		rxs__free(tm);
+		return;		/* moved or no longer due: del_timer() */
+	}
+	if (sd->now < t)
+		sd->now = t;
+	if (tm->group >= 0) {
+		struct rxs_mc_group *g = &dev->mc[tm->group];
+
+		g->report_due = 0;
+		if (igmp_seen(st->v1_seen, now_j) || igmp_seen(st->v2_seen, now_j)) {
+			msg[0] = igmp_seen(st->v1_seen, now_j) ? IGMP_HOST_MEMBERSHIP_REPORT :
+								   IGMPV2_HOST_MEMBERSHIP_REPORT;
+			msg[1] = 0;
+			memcpy(msg + 4, g->addr, 4);
+			igmp_send(sd, dev, g->addr, msg, 8);
+			rxs__free(tm);
+			return;
+		}
+	} else {
+		st->gq_due = 0;
+	}
+	memset(msg, 0, 8);
+	msg[0] = IGMPV3_HOST_MEMBERSHIP_REPORT;
+	for (unsigned int i = 0; i < dev->nmc && n < 64; i++) {
+		uint8_t *rec = msg + 8 + 8 * n;
+
+		if (!igmp_reported(&dev->mc[i]) || (tm->group >= 0 && (int)i != tm->group))
+			continue;
+		memset(rec, 0, 8);
+		rec[0] = IGMPV3_MODE_IS_EXCLUDE;	/* EXCLUDE {}: no source filters */
+		memcpy(rec + 4, dev->mc[i].addr, 4);
+		n++;
+	}
+	rxs__put_be16(msg + 6, (uint16_t)n);
+	if (n)		/* no group to speak of: no report (add_grec() made no skb) */
+		igmp_send(sd, dev, igmpv3_all_mcr, msg, 8 + 8 * n);
+	rxs__free(tm);
+}
+
+/* igmp_heard_query(): true when the query is dropped as bogus. */
+static bool igmp_heard_query(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb)
+{
+	struct rxs_host *h = sd->host;
+	unsigned int di = (unsigned int)(skb->dev - h->devs);
+	struct rxs_igmp_dev *st = &h->inet.igmp[di];
+	const uint8_t *ih = skb->data;
+	uint64_t now_j = rxs__jiffies(h, sd->now), max_delay, hz = h->hz;
+	uint32_t len = skb->len;
+	uint8_t group[4];
+
+	memcpy(group, ih + 4, 4);
+	if (len == 8) {
+		if (ih[1] == 0) {	/* a v1 querier */
+			max_delay = IGMP_QUERY_RESPONSE_INTERVAL_S * hz;
+			st->v1_seen = now_j + IGMP_ROUTER_PRESENT_TIMEOUT_S * hz;
+			memset(group, 0, 4);
+		} else {		/* a v2 querier */
+			max_delay = ih[1] * (hz / 10);
+			st->v2_seen = now_j + IGMP_ROUTER_PRESENT_TIMEOUT_S * hz;
+		}
+	} else if (len < 12) {
+		return true;
+	} else if (igmp_seen(st->v1_seen, now_j)) {
+		max_delay = IGMP_QUERY_RESPONSE_INTERVAL_S * hz;
+		memset(group, 0, 4);
+	} else if (igmp_seen(st->v2_seen, now_j)) {
+		max_delay = igmpv3_mrc(ih[1]) * (hz / 10);
+		max_delay = max_delay ? max_delay : 1;
+	} else {
+		uint16_t nsrcs = rxs__get_be16(ih + 10);
+
+		if (nsrcs && len < 12u + 4u * nsrcs)
+			return true;
+		max_delay = igmpv3_mrc(ih[1]) * (hz / 10);
+		st->maxdelay = max_delay ? max_delay : 1;
+		st->cpu = sd->cpu;
+		if (!rxs__get_be32(group)) {	/* a general query */
+			if (nsrcs)
+				return true;	/* no sources allowed */
+			igmp_gq_start_timer(h, di, now_j);
+			return false;
+		}
+		max_delay = st->maxdelay;
+		/* group-and-source queries: a group in EXCLUDE {} (no source filters here)
+		 * answers them all (igmp_xmarksources()) */
+	}
+	st->cpu = sd->cpu;
+	for (unsigned int i = 0; i < skb->dev->nmc; i++) {
+		const struct rxs_mc_group *g = &skb->dev->mc[i];
+
+		if (!igmp_reported(g) || (rxs__get_be32(group) && memcmp(group, g->addr, 4)))
+			continue;
+		igmp_mod_timer(h, di, i, now_j, max_delay);
+	}
+	return false;
+}
+
+/* igmp_heard_report(): another member reported @group: its report due is not sent
+ * (igmp_stop_timer()). */
+static void igmp_heard_report(struct rxs_softnet_data *sd, const struct rxs_sk_buff *skb)
+{
+	const uint8_t *group = skb->data + 4;
+
+	for (unsigned int i = 0; i < skb->dev->nmc; i++) {
+		struct rxs_mc_group *g = &skb->dev->mc[i];
+
+		if (igmp_reported(g) && !memcmp(group, g->addr, 4)) {
+			g->report_due = 0;
+			break;
+		}
+	}
+	(void)sd;
+}
+
+/*
+ * igmp_rcv(), protocol 2 in inet_protos (CONFIG_IP_MULTICAST): IP delivered it (IpInDelivers
+ * counts it whatever becomes of it). A message shorter than 8 bytes or whose checksum fails
+ * is freed; a query is heard, a v1 or v2 report sent to a group too; the rest -- a report
+ * sent to the host's own address, the host's own report looped back, v3 reports, leaves,
+ * PIMv1 (no CONFIG_IP_PIMSM_V1 without multicast routing), other types -- is freed as 6.18
+ * frees it, kfree_skb() with no reason.
+ */
+void rxs__igmp_rcv(struct rxs_sk_buff *skb)
+{
+	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
+	struct rxs_host *h = sd->host;
+	bool dropped = true;
+
+	if (!rxs_pskb_may_pull(skb, 8) || rxs__csum_fold(rxs__csum_partial(skb->data, skb->len, 0))) {
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+		return;
+	}
+	rxs__lock_acquire(&h->inet.igmp_lock);
+	switch (skb->data[0]) {
+	case IGMP_HOST_MEMBERSHIP_QUERY:
+		dropped = igmp_heard_query(sd, skb);
+		break;
+	case IGMP_HOST_MEMBERSHIP_REPORT:
+	case IGMPV2_HOST_MEMBERSHIP_REPORT:
+		if (skb->pkt_type == RXS_PACKET_LOOPBACK)
+			break;		/* our own, looped back */
+		if (skb->pkt_type == RXS_PACKET_MULTICAST || skb->pkt_type == RXS_PACKET_BROADCAST) {
+			igmp_heard_report(sd, skb);
+			dropped = false;
+		}
+		break;
+	default:
+		break;
+	}
+	rxs__lock_release(&h->inet.igmp_lock);
+	if (dropped)
+		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
+	else
+		rxs_consume_skb(skb);
 }

@@ -24,8 +24,9 @@
 #include "rxsim/proto.h"
 
 /* An IPv4 or IPv6 header for @o and @l4len bytes of payload. Returns its length. TCP's
- * control sockets send with DF (IP_PMTUDISC_DO) and id 0; the ICMP socket sends with
- * IP_PMTUDISC_DONT, so its replies carry an id and may be fragmented. */
+ * control sockets send with DF (IP_PMTUDISC_DO) and id 0, as IGMP's reports do
+ * (igmp_send_report(), igmpv3_newpack()); the ICMP socket sends with IP_PMTUDISC_DONT, so
+ * its replies carry an id and may be fragmented. */
 static unsigned int put_ip(struct rxs_softnet_data *sd, uint8_t *p, const struct rxs_out *o,
 			   unsigned int l4len)
 {
@@ -43,11 +44,11 @@ static unsigned int put_ip(struct rxs_softnet_data *sd, uint8_t *p, const struct
 	p[0] = (uint8_t)(0x40 | (20 + o->ip_optlen) / 4);
 	p[1] = o->tos;
 	rxs__put_be16(p + 2, (uint16_t)(20 + o->ip_optlen + l4len));
-	if (o->proto == IPPROTO_TCP)
+	if (o->proto == IPPROTO_TCP || o->proto == IPPROTO_IGMP)
 		rxs__put_be16(p + 6, 0x4000);	/* DF */
 	else
 		rxs__put_be16(p + 4, ++sd->ip_ident);
-	p[8] = 64;
+	p[8] = o->ttl ? o->ttl : 64;
 	p[9] = o->proto;
 	memcpy(p + 12, o->saddr, 4);
 	memcpy(p + 16, o->daddr, 4);
@@ -130,13 +131,17 @@ static void count_transmit6(struct rxs_softnet_data *sd, unsigned int iplen, uns
 	}
 }
 
-/* ip_finish_output2() counts each packet that leaves, ip_do_fragment() each fragment made
- * and each datagram fragmented. */
+/* ip_finish_output2() counts each packet that leaves, multicast apart too (the route's
+ * RTN_MULTICAST), ip_do_fragment() each fragment made and each datagram fragmented. */
 static void count_transmit(struct rxs_softnet_data *sd, unsigned int hlen, unsigned int iplen,
-			   unsigned int nfrags)
+			   unsigned int nfrags, const uint8_t *daddr)
 {
 	rxs__mib_add(sd, RXS_MIB_IpOutTransmits, nfrags);
 	rxs__mib_add(sd, RXS_MIB_IpExtOutOctets, iplen + hlen * (nfrags - 1));
+	if ((daddr[0] & 0xf0) == 0xe0) {
+		rxs__mib_add(sd, RXS_MIB_IpExtOutMcastPkts, nfrags);
+		rxs__mib_add(sd, RXS_MIB_IpExtOutMcastOctets, iplen + hlen * (nfrags - 1));
+	}
 	if (nfrags > 1) {
 		rxs__mib_inc(sd, RXS_MIB_IpFragOKs);
 		rxs__mib_add(sd, RXS_MIB_IpFragCreates, nfrags);
@@ -279,7 +284,7 @@ static void ip_finish_output(struct rxs_sk_buff *skb)
 		return;
 	}
 	if (!v6)
-		count_transmit(sd, hlen, iplen, nfrags);
+		count_transmit(sd, hlen, iplen, nfrags, cb->daddr);
 	else
 		count_transmit6(sd, iplen, nfrags, cb->daddr);
 	if (nfrags == 1)
@@ -307,7 +312,7 @@ void rxs__ip_output_unseen(struct rxs_softnet_data *sd, const struct rxs_out *o,
 	if (!(v6 && o->local_out))
 		rxs__mib_inc(sd, v6 ? RXS_MIB_Ip6OutRequests : RXS_MIB_IpOutRequests);
 	if (!v6)
-		count_transmit(sd, hlen, iplen, nfrags);
+		count_transmit(sd, hlen, iplen, nfrags, o->daddr);
 	else
 		count_transmit6(sd, iplen, nfrags, o->daddr);
 	if (tx)
@@ -348,6 +353,23 @@ bool rxs__ip_output(struct rxs_softnet_data *sd, const struct rxs_out *o, const 
 	}
 	ip_output(skb);
 	return true;
+}
+
+void rxs__ip_mc_loopback(struct rxs_softnet_data *sd, const struct rxs_out *o, const uint8_t *l4,
+			 unsigned int l4len)
+{
+	struct rxs_sk_buff *skb = out_skb(sd, o, l4, l4len);
+
+	if (!skb)
+		return;
+	skb->pkt_type = RXS_PACKET_LOOPBACK;
+	sd->cpu_stats.mc_looped++;
+	skb->ip_summed = RXS_CHECKSUM_UNNECESSARY;
+	skb->tstamp = sd->now;
+	if (sd->host->inet.netif_rx)
+		sd->host->inet.netif_rx(skb, sd->now);
+	else
+		rxs_consume_skb(skb);
 }
 
 /* The frame @f of a protocol without IP (ARP's requests) out of @dev: taps, then the
@@ -412,7 +434,8 @@ void rxs__ip_forward_xmit(struct rxs_sk_buff *skb)
 	uint8_t peer[6];
 
 	count_transmit(sd, 20, iplen,
-		       (skb->data[0] & 15u) == 5 ? ip_nfrags(false, 20, iplen, out_mtu(out)) : 1);
+		       (skb->data[0] & 15u) == 5 ? ip_nfrags(false, 20, iplen, out_mtu(out)) : 1,
+		       skb->data + 16);
 	if (h->inet.neigh &&
 	    rxs__neigh_output(skb, out, rxs__fib_nexthop(h, rxs__get_be32(skb->data + 16), out)))
 		return;

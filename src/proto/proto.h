@@ -60,6 +60,10 @@ struct rxs_netns_inet {
 	struct rxs_inet4_addrs *inet4;		/* the NICs' IPv4 addresses (proto) */
 	struct rxs_icmp_state *icmp;		/* ICMP rate limits (proto) */
 	struct rxs_lock icmp_lock;		/* icmp, and what ICMP's answers send */
+	struct rxs_igmp_dev *igmp;		/* IGMP's state by device (proto, igmp.c) */
+	/* netif_rx() (softirq), for the host's own multicast looped back: the builder's */
+	int (*netif_rx)(struct rxs_sk_buff *skb, uint64_t t);
+	struct rxs_lock igmp_lock;		/* igmp and the devices' groups' reports */
 	struct rxs_lock arp_lock;		/* ARP's replies and their counts, the
 						 * neighbour table */
 	struct rxs_neigh_table *neigh;		/* NULL: the scenario names no neighbours */

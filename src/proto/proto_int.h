@@ -31,6 +31,7 @@ struct rxs_out {
 	 * hook, tap or --tx) is never summed. */
 	uint8_t csum_at;
 	uint8_t tos;			/* the IPv4 TOS byte */
+	uint8_t ttl;			/* IPv4: 0 is the sockets' default, 64 */
 	uint8_t hop_limit;		/* IPv6: 0 is the sockets' default, 64 */
 	uint8_t ip_optlen;
 	/* IPv6 sent by ip6_local_out() itself (nf_send_reset6), which counts no Ip6OutRequests:
@@ -234,6 +235,13 @@ bool rxs__mc_joined(const struct rxs_netdev *dev, int family, const uint8_t *gro
 bool rxs__sk_mc_allow(const struct rxs_sock *sk, const struct rxs_netdev *dev, int family,
 		      const uint8_t *group);
 int rxs__mc_init(struct rxs_host *h);
+/* igmp_rcv(): protocol 2 (igmp.c). */
+void rxs__igmp_rcv(struct rxs_sk_buff *skb);
+/* ip_mc_output()'s loopback (dev_loopback_xmit()): a copy of the multicast packet @o and
+ * @l4 (@l4len bytes) the host sent, back into its own receive path by netif_rx(), marked
+ * PACKET_LOOPBACK and counted by no frame's conservation (ip_output.c). */
+void rxs__ip_mc_loopback(struct rxs_softnet_data *sd, const struct rxs_out *o, const uint8_t *l4,
+			 unsigned int l4len);
 void rxs__mc_destroy(struct rxs_host *h);
 /* ipv6.c: whether the host has IPv6 on (an IPv6 address on some device). */
 bool rxs__host_has_ipv6(const struct rxs_host *h);

@@ -2,7 +2,7 @@
  * (net/ipv4/protocol.c, net/ipv6/protocol.c), and rxsim's own entries in them and in
  * ptype_base: what inet_init() and inet6_init() register (net/ipv4/af_inet.c).
  *
- * rxsim's UDP, TCP, ICMP and ICMPv6 take their slots when the host is built, in the same
+ * rxsim's UDP, TCP, ICMP, IGMP and ICMPv6 take their slots when the host is built, in the same
  * IPv4 table users add to with rxs_inet_add_protocol(), so ip_local_deliver() and
  * ip6_deliver() call whatever holds the slot and name no transport protocol; this file is
  * the one place that does. A protocol has one handler: as inet_add_protocol() fails on a
@@ -60,6 +60,11 @@ static void icmp_protocol(void *ctx, struct rxs_sk_buff *skb)
 	rxs__icmp_rcv(skb);
 }
 
+static void igmp_protocol(void *ctx, struct rxs_sk_buff *skb)
+{
+	rxs__igmp_rcv(skb);
+}
+
 static void icmpv6_protocol(void *ctx, struct rxs_sk_buff *skb)
 {
 	rxs__icmpv6_rcv(skb);
@@ -80,6 +85,7 @@ void rxs__inet_init(struct rxs_host *h)
 	struct rxs_netns_inet *in = &h->inet;
 
 	add_own(in->protos, IPPROTO_ICMP, icmp_protocol, h);
+	add_own(in->protos, IPPROTO_IGMP, igmp_protocol, h);
 	add_own(in->protos, IPPROTO_TCP, tcp_protocol, h);
 	add_own(in->protos, IPPROTO_UDP, udp_protocol, h);
 	add_own(in->protos6, IPPROTO_TCP, tcp_protocol, h);

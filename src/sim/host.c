@@ -651,6 +651,9 @@ static int build(struct rxs_host *h, char *err, size_t errlen)
 			return rc;
 		}
 	rc = rxs__proto_init(h);
+	/* dev_loopback_xmit()'s netif_rx(), which the host's own multicast reaches its receive
+	 * path again by: softirq is above proto, and the builder ties them. */
+	h->inet.netif_rx = rxs__netif_rx;
 	if (!rc)
 		rc = add_routes(h, sc, err, errlen);
 	if (!rc)

@@ -224,7 +224,7 @@ static bool stopped(const struct rxs_threaded *th)
  *    keeps up takes at once, counted per CPU (udp_sock.c);
  *  - the rest of the host state the CPUs share has a lock each, named for it: TCP's
  *    tables and connections (tcp_lock), the reassembly queues (frag_lock), ICMP
- *    (icmp_lock), ARP (arp_lock), the users' handlers (inet.handlers_lock for the
+ *    (icmp_lock), IGMP's queriers and reports (igmp_lock), ARP (arp_lock), the users' handlers (inet.handlers_lock for the
  *    inet tables', core.handlers_lock for ptype_base's), netfilter's
  *    walk, conntrack and NF_QUEUE (nf.nf_lock), taps (taps_lock), tracepoints
  *    (trace_lock), the frame-drop callback (frame_drop_lock), a CPU's flow-limit table
@@ -790,7 +790,8 @@ static const struct rxs_engine_ops threaded_engine = {
 static struct rxs_lock *host_locks(struct rxs_host *h, unsigned int i)
 {
 	struct rxs_lock *all[] = {
-		&h->sk.tcp_lock, &h->inet.frag_lock, &h->inet.icmp_lock, &h->inet.arp_lock,
+		&h->sk.tcp_lock, &h->inet.frag_lock, &h->inet.icmp_lock, &h->inet.igmp_lock,
+		&h->inet.arp_lock,
 		&h->inet.handlers_lock, &h->core.handlers_lock, &h->nf.nf_lock, &h->taps_lock, &h->trace_lock,
 		&h->nic.frame_drop_lock, &h->sim->error_lock,
 	};
