@@ -307,22 +307,23 @@ static bool igmp_saddr(const struct rxs_netdev *dev, uint8_t saddr[4])
 }
 
 /*
- * igmp_send_report() and igmpv3_sendpack(): a report of @len bytes at @msg to @daddr, as the
+ * igmp_send_report() and igmpv3_sendpack(): a report of @len bytes at @msg to @group, as the
  * kernel builds it (TOS 0xc0, TTL 1, DF, a router alert option), by ip_local_out; and
  * ip_mc_output()'s copy looped back to the host (dev_loopback_xmit()) when the device
- * joined @daddr, which IP receives and igmp_rcv() frees as its own.
+ * joined @group, which IP receives and igmp_rcv() frees as its own.
  */
-static void igmp_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, const uint8_t *daddr,
+static void igmp_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, const uint8_t *group,
 		      uint8_t *msg, unsigned int len)
 {
 	static const uint8_t router_alert[4] = { 0x94, 0x04, 0, 0 };
-	uint8_t saddr[16] = { 0 }, mac[6];
+	uint8_t saddr[16] = { 0 }, daddr[16] = { 0 }, mac[6];	/* rxs_out's are 16 bytes */
 	struct rxs_out o = { .saddr = saddr, .daddr = daddr, .peer_mac = mac, .dev = dev,
 			     .ip_opt = router_alert, .family = AF_INET, .proto = IPPROTO_IGMP,
 			     .tos = 0xc0, .ttl = 1, .ip_optlen = 4 };
 
 	if (!igmp_saddr(dev, saddr))
 		return;
+	memcpy(daddr, group, 4);
 	mc_mac(AF_INET, daddr, mac);
 	rxs__put_be16(msg + 2, 0);
 	rxs__put_be16(msg + 2, rxs__csum_fold(rxs__csum_partial(msg, len, 0)));
