@@ -691,6 +691,11 @@ static const struct {
 	{ __LINE__, "-i eth1 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
 	{ __LINE__, "! -i eth1 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "! -i eth+ -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	/* a name's prefix, or a longer name, is another name; "+" alone matches all */
+	{ __LINE__, "-i eth -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-i eth00 -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_ACCEPT, 0 },
+	{ __LINE__, "-i eth0+ -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
+	{ __LINE__, "-i + -j DROP", UDP(SRC, DST, 1, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "-p udp --sport 1000:2000 -j DROP", UDP(SRC, DST, 1500, 2), RXS_NF_DROP, 1 },
 	{ __LINE__, "-p udp --sport 1000:2000 -j DROP", UDP(SRC, DST, 999, 2), RXS_NF_ACCEPT, 0 },
 	{ __LINE__, "-p udp --source-port 1000 -j DROP", UDP(SRC, DST, 1000, 2), RXS_NF_DROP, 1 },

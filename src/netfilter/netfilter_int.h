@@ -241,6 +241,9 @@ struct nf_rule {
 	bool inv_src, inv_dst, inv_proto, inv_in, inv_out;
 	char iniface[NF_IFNAMSIZ];	/* "" any; a trailing '+' is a wildcard */
 	char outiface[NF_IFNAMSIZ];
+	/* What of them a name must equal, and whether it may go on (a '+'): set with them */
+	uint8_t inlen, outlen;
+	bool in_wild, out_wild;
 	struct nf_match m[NF_MAX_MATCHES];
 	unsigned int nmatches;
 	struct nf_target t;

@@ -214,7 +214,8 @@ static int opt_addr(struct rule_ctx *c, const char *opt, bool src)
 static int opt_iface(struct rule_ctx *c, const char *opt, bool out)
 {
 	const char *s = next_arg(c, opt);
-	bool *seen = out ? &c->seen_o : &c->seen_i;
+	bool *seen = out ? &c->seen_o : &c->seen_i, wild;
+	uint8_t len;
 
 	if (!s)
 		return c->p->rc;
@@ -223,12 +224,18 @@ static int opt_iface(struct rule_ctx *c, const char *opt, bool out)
 	*seen = true;
 	if (strlen(s) >= NF_IFNAMSIZ || !*s)
 		return rxs__nf_fail(c->p, "bad interface name '%s'", s);
+	wild = s[strlen(s) - 1] == '+';
+	len = (uint8_t)(strlen(s) - wild);
 	if (out) {
 		c->r->inv_out = take_invert(c);
 		strcpy(c->r->outiface, s);
+		c->r->outlen = len;
+		c->r->out_wild = wild;
 	} else {
 		c->r->inv_in = take_invert(c);
 		strcpy(c->r->iniface, s);
+		c->r->inlen = len;
+		c->r->in_wild = wild;
 	}
 	return 0;
 }

@@ -97,14 +97,15 @@ void rxs__nf_pktinfo(const struct rxs_sk_buff *skb, struct nf_pktinfo *pi)
 	}
 }
 
-/* ifname_compare(): "eth+" matches every name starting with "eth". */
-static bool iface_match(const char *rule, const char *in)
+/* ifname_compare(): "eth+" matches every name starting with "eth". The rule's @len bytes
+ * (its name less the '+') in a few compares, the name's end unless @wild: no call, and the
+ * same work whatever the strings' alignment (libc's strcmp() is not). */
+static inline bool iface_match(const char *rule, uint8_t len, bool wild, const char *in)
 {
-	size_t n = strlen(rule);
-
-	if (n && rule[n - 1] == '+')
-		return !strncmp(in, rule, n - 1);
-	return !strcmp(in, rule);
+	for (unsigned int i = 0; i < len; i++)
+		if (in[i] != rule[i])	/* in's end too: the rule has no NUL before len */
+			return false;
+	return wild || !in[len];
 }
 
 /* ip6_packet_match()'s addresses: masked 128-bit compares. */
@@ -125,9 +126,11 @@ static bool ip_match(const struct nf_rule *r, const struct nf_hook_ctx *x)
 		return false;
 	if (((pi->daddr & r->dmsk) != r->dst) != r->inv_dst)
 		return false;
-	if (r->iniface[0] && iface_match(r->iniface, x->in ? x->in : "") == r->inv_in)
+	if (r->iniface[0] &&
+	    iface_match(r->iniface, r->inlen, r->in_wild, x->in ? x->in : "") == r->inv_in)
 		return false;
-	if (r->outiface[0] && iface_match(r->outiface, x->out ? x->out : "") == r->inv_out)
+	if (r->outiface[0] &&
+	    iface_match(r->outiface, r->outlen, r->out_wild, x->out ? x->out : "") == r->inv_out)
 		return false;
 	if (r->proto && (pi->proto != r->proto) != r->inv_proto)
 		return false;

@@ -133,8 +133,9 @@ static void count_transmit6(struct rxs_softnet_data *sd, unsigned int iplen, uns
 
 /* ip_finish_output2() counts each packet that leaves, multicast apart too (the route's
  * RTN_MULTICAST), ip_do_fragment() each fragment made and each datagram fragmented. */
-static void count_transmit(struct rxs_softnet_data *sd, unsigned int hlen, unsigned int iplen,
-			   unsigned int nfrags, const uint8_t *daddr)
+static RXS_ALWAYS_INLINE void count_transmit(struct rxs_softnet_data *sd, unsigned int hlen,
+					     unsigned int iplen, unsigned int nfrags,
+					     const uint8_t *daddr)
 {
 	rxs__mib_add(sd, RXS_MIB_IpOutTransmits, nfrags);
 	rxs__mib_add(sd, RXS_MIB_IpExtOutOctets, iplen + hlen * (nfrags - 1));
