@@ -201,6 +201,7 @@ bool rxs__sk_mc_allow(const struct rxs_sock *sk, const struct rxs_netdev *dev, i
 #define IGMPV2_HOST_MEMBERSHIP_REPORT 0x16
 #define IGMPV3_HOST_MEMBERSHIP_REPORT 0x22
 #define IGMPV3_MODE_IS_EXCLUDE 2
+#define IGMPV3_MAX_RECS 183		/* group records in a report to a 1,500-byte MTU */
 #define IGMP_ROUTER_PRESENT_TIMEOUT_S 400	/* IGMP_V1/V2_ROUTER_PRESENT_TIMEOUT: 400 s */
 #define IGMP_QUERY_RESPONSE_INTERVAL_S 10	/* a v1 query's maximum response time */
 
@@ -273,7 +274,7 @@ static void igmp_mod_timer(struct rxs_host *h, unsigned int dev, unsigned int gi
 {
 	struct rxs_mc_group *g = &h->devs[dev].mc[gi];
 
-	if (g->report_due && g->report_due - now_j < max_delay)
+	if (g->report_due && (int64_t)(g->report_due - now_j) < (int64_t)max_delay)
 		return;
 	g->report_due = now_j + igmp_delay(max_delay);
 	if (!igmp_arm(h, dev, (int)gi, g->report_due))
@@ -332,6 +333,16 @@ static void igmp_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, const
 		rxs__ip_mc_loopback(sd, &o, msg, len);
 }
 
+/* A v3 report of the @n group records after the 8 bytes of @msg, to 224.0.0.22. */
+static void igmpv3_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, uint8_t *msg,
+			unsigned int n)
+{
+	memset(msg, 0, 8);
+	msg[0] = IGMPV3_HOST_MEMBERSHIP_REPORT;
+	rxs__put_be16(msg + 6, (uint16_t)n);
+	igmp_send(sd, dev, igmpv3_all_mcr, msg, 8 + 8 * n);
+}
+
 /* igmp_timer_expire() and igmp_gq_timer_expire(): the report due now, in the version of the
  * queriers heard: a v1 or v2 report of the group to the group, or a v3 report to 224.0.0.22
  * of the group, or of every group for a general query (igmpv3_send_report()). */
@@ -343,8 +354,10 @@ static void igmp_timer_expire(void *obj, uint64_t t)
 	struct rxs_igmp_dev *st = &h->inet.igmp[tm->dev];
 	struct rxs_softnet_data *sd = &h->cpus[st->cpu];
 	uint64_t now_j = rxs__jiffies(h, t);
-	uint8_t msg[8 + 8 * 64];
-	unsigned int n = 0;
+	uint8_t msg[8 + 8 * IGMPV3_MAX_RECS];
+	/* as many group records as the device's MTU takes after the IP header (24 bytes with
+	 * its router alert) and the report's 8: more go in another report (igmpv3_sendpack) */
+	unsigned int n = 0, per = dev->cfg.mtu > 40 ? (dev->cfg.mtu - 32) / 8 : 1;
 
 	if (tm->group < 0 ? st->gq_due != tm->due : dev->mc[tm->group].report_due != tm->due) {
 		rxs__free(tm);
@@ -368,9 +381,8 @@ static void igmp_timer_expire(void *obj, uint64_t t)
 	} else {
 		st->gq_due = 0;
 	}
-	memset(msg, 0, 8);
-	msg[0] = IGMPV3_HOST_MEMBERSHIP_REPORT;
-	for (unsigned int i = 0; i < dev->nmc && n < 64; i++) {
+	per = per < IGMPV3_MAX_RECS ? per : IGMPV3_MAX_RECS;
+	for (unsigned int i = 0; i < dev->nmc; i++) {
 		uint8_t *rec = msg + 8 + 8 * n;
 
 		if (!igmp_reported(&dev->mc[i]) || (tm->group >= 0 && (int)i != tm->group))
@@ -378,11 +390,13 @@ static void igmp_timer_expire(void *obj, uint64_t t)
 		memset(rec, 0, 8);
 		rec[0] = IGMPV3_MODE_IS_EXCLUDE;	/* EXCLUDE {}: no source filters */
 		memcpy(rec + 4, dev->mc[i].addr, 4);
-		n++;
+		if (++n == per) {
+			igmpv3_send(sd, dev, msg, n);
+			n = 0;
+		}
 	}
-	rxs__put_be16(msg + 6, (uint16_t)n);
 	if (n)		/* no group to speak of: no report (add_grec() made no skb) */
-		igmp_send(sd, dev, igmpv3_all_mcr, msg, 8 + 8 * n);
+		igmpv3_send(sd, dev, msg, n);
 	rxs__free(tm);
 }
 
@@ -444,9 +458,9 @@ static bool igmp_heard_query(struct rxs_softnet_data *sd, struct rxs_sk_buff *sk
 	return false;
 }
 
-/* igmp_heard_report(): another member reported @group: its report due is not sent
+/* igmp_heard_report(): another member reported the group: our report due is not sent
  * (igmp_stop_timer()). */
-static void igmp_heard_report(struct rxs_softnet_data *sd, const struct rxs_sk_buff *skb)
+static void igmp_heard_report(const struct rxs_sk_buff *skb)
 {
 	const uint8_t *group = skb->data + 4;
 
@@ -458,7 +472,6 @@ static void igmp_heard_report(struct rxs_softnet_data *sd, const struct rxs_sk_b
 			break;
 		}
 	}
-	(void)sd;
 }
 
 /*
@@ -475,7 +488,8 @@ void rxs__igmp_rcv(struct rxs_sk_buff *skb)
 	struct rxs_host *h = sd->host;
 	bool dropped = true;
 
-	if (!rxs_pskb_may_pull(skb, 8) || rxs__csum_fold(rxs__csum_partial(skb->data, skb->len, 0))) {
+	if (!rxs_pskb_may_pull(skb, 8) ||
+	    rxs__csum_fold(rxs__csum_partial(skb->data, skb->len, 0))) {
 		rxs_kfree_skb_reason(skb, RXS_DROP_NOT_SPECIFIED);
 		return;
 	}
@@ -489,7 +503,7 @@ void rxs__igmp_rcv(struct rxs_sk_buff *skb)
 		if (skb->pkt_type == RXS_PACKET_LOOPBACK)
 			break;		/* our own, looped back */
 		if (skb->pkt_type == RXS_PACKET_MULTICAST || skb->pkt_type == RXS_PACKET_BROADCAST) {
-			igmp_heard_report(sd, skb);
+			igmp_heard_report(skb);
 			dropped = false;
 		}
 		break;
