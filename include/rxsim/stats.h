@@ -274,9 +274,6 @@ struct rxs_cpu_stats {
 	 * (netdev_budget) ran out, or the time limit (netdev_budget_usecs) came first. */
 	uint64_t squeeze_budget;
 	uint64_t squeeze_time;
-	/* the host's own multicast to a group it joined, looped back to it by this CPU
-	 * (ip_mc_output()): in IpInReceives, but no frame of the traffic */
-	uint64_t mc_looped;
 };
 
 /* rtnl_link_stats64 and the ethtool -S names a driver prints, per NIC or per queue. */

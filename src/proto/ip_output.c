@@ -364,7 +364,6 @@ void rxs__ip_mc_loopback(struct rxs_softnet_data *sd, const struct rxs_out *o, c
 	if (!skb)
 		return;
 	skb->pkt_type = RXS_PACKET_LOOPBACK;
-	sd->cpu_stats.mc_looped++;
 	skb->ip_summed = RXS_CHECKSUM_UNNECESSARY;
 	skb->tstamp = sd->now;
 	if (sd->host->inet.netif_rx)

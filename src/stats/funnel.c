@@ -90,8 +90,6 @@ const struct rxs__funnel_row rxs__funnel[] = {
 
 	FAMILY(IPV4, "IPv4 (ip_rcv, netfilter, ip_local_deliver)"),
 	PASS("received", MIB(IpInReceives), "nstat IpInReceives"),
-	INFO("of which looped back", CPU(mc_looped),
-	     "rxsim only: the host's own multicast (ip_mc_output)"),
 	DROP("header errors", MIB(IpInHdrErrors), IP_INHDR, "nstat IpInHdrErrors"),
 	DROP("bad checksum", MIB(IpExtInCsumErrors), IP_CSUM, "nstat IpExtInCsumErrors"),
 	DROP("truncated", MIB(IpExtInTruncatedPkts), PKT_TOO_SMALL, "nstat IpExtInTruncatedPkts"),
