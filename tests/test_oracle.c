@@ -94,6 +94,7 @@ static const struct {
 	{ __LINE__, OWN, "ndisc-ns", NULL, NULL },	/* neighbour solicitations answered */
 	{ __LINE__, OWN, "ndisc-linklocal", NULL, NULL },	/* the EUI-64 fe80:: is the host's */
 	{ __LINE__, OWN, "igmp-rcv", NULL, NULL },	/* queries answered, reports looped back */
+	{ __LINE__, OWN, "mld-query", NULL, NULL },	/* MLD queries answered, v1 and v2 */
 	/* Timestamps that go backwards: PAWS on connections and on the handshake's ACK. */
 	{ __LINE__, OWN, "tcp-paws", NULL, NULL },
 	{ __LINE__, OWN, "tcp-rst", NULL, NULL },	/* RSTs at rcv_nxt - 1 after a FIN, at a SACK edge */

@@ -2556,6 +2556,96 @@ static void test_igmp(void **state)
 	}
 }
 
+/*
+ * MLD (tests/oracle/cases/mld-query): a query from a link-local source with hop limit 1
+ * behind a hop-by-hop router alert is answered, half its maximum response time later, by
+ * an MLDv2 report to ff02::16 of the host's groups but ff02::1 (the solicited-node groups of
+ * fd00::2 and of its link-local address, which share ff02::1:ff00:2 here) or, after an
+ * MLDv1 query, by an MLDv1 report to the group, looped back; other queries are ignored.
+ */
+enum mld_msg { ML_V2Q, ML_V2Q_GROUP, ML_V2Q_GLOBAL, ML_V2Q_HLIM, ML_V2Q_NORA, ML_V1Q };
+
+static void mld_frame(struct fr *f, enum mld_msg m)
+{
+	uint8_t msg[28] = { 130 }, *ip, hbh[8] = { 58, 0, 5, 2, 0, 0, 1, 0 };
+	unsigned int len = m == ML_V1Q ? 24 : 28, hl = m == ML_V2Q_NORA ? 0 : 8;
+	const char *dst = m == ML_V2Q_GROUP ? "ff02::1:ff00:2" : "ff02::1";
+	uint32_t sum;
+
+	fr_put16(msg + 4, 100);			/* 100 ms */
+	if (m == ML_V2Q_GROUP)
+		inet_pton(AF_INET6, dst, msg + 8);
+	memset(f, 0, sizeof(*f));
+	group_mac(dst, f->d);
+	memcpy(f->d + 6, fr_peer_mac, 6);
+	fr_put16(f->d + 12, 0x86dd);
+	ip = f->d + 14;
+	ip[0] = 0x60;
+	fr_put16(ip + 4, (uint16_t)(hl + len));
+	ip[6] = hl ? 0 : 58;
+	ip[7] = m == ML_V2Q_HLIM ? 64 : 1;
+	inet_pton(AF_INET6, m == ML_V2Q_GLOBAL ? V6_PEER : "fe80::1", ip + 8);
+	inet_pton(AF_INET6, dst, ip + 24);
+	memcpy(ip + 40, hbh, hl);
+	sum = fr_sum(ip + 8, 32, 0) + 58 + len;
+	fr_put16(msg + 2, fr_fold(fr_sum(msg, len, sum)));
+	memcpy(ip + 40 + hl, msg, len);
+	f->l3 = 14;
+	f->l4 = 14 + 40 + hl;
+	f->len = f->l4 + len;
+}
+
+static void test_mld(void **state)
+{
+	static const struct {
+		int line;
+		enum mld_msg m;
+		uint64_t reports, looped;
+		uint8_t type;		/* of the report */
+		uint32_t frame_len;
+	} cases[] = {
+		/* one record: the two solicited-node groups are one group here */
+		{ __LINE__, ML_V2Q, 1, 0, 143, 14 + 48 + 8 + 20 },
+		{ __LINE__, ML_V2Q_GROUP, 1, 0, 143, 14 + 48 + 8 + 20 },
+		{ __LINE__, ML_V1Q, 1, 1, 131, 14 + 48 + 24 },
+		{ __LINE__, ML_V2Q_GLOBAL, 0, 0, 0, 0 },
+		{ __LINE__, ML_V2Q_HLIM, 0, 0, 0, 0 },
+		{ __LINE__, ML_V2Q_NORA, 0, 0, 0, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		rxs_host_t *h = v6_host();
+		static struct tx_frames tx;
+		struct fr f;
+
+		memset(&tx, 0, sizeof(tx));
+		assert_int_equal(rxs_tx_set_cb(h, keep_tx, &tx), 0);
+		mld_frame(&f, cases[i].m);
+		fr_inject(h, &f, 0);
+		assert_int_equal(rxs_host_run_until(h, 1000000000ull), 0);
+		fr_conserved(h);
+		if (FR_MIB(h, Icmp6InGroupMembQueries) != 1 || fr_drops_total(h) ||
+		    FR_MIB(h, Icmp6OutMsgs) != cases[i].reports || tx.n != cases[i].reports ||
+		    FR_MIB(h, Ip6OutMcastPkts) != cases[i].reports ||
+		    FR_MIB(h, Ip6InReceives) != 1 + cases[i].looped ||
+		    FR_MIB(h, Icmp6InGroupMembResponses) != cases[i].looped)
+			fail_msg("case at line %d: %" PRIu64 " reports (%u frames), received %" PRIu64,
+				 cases[i].line, FR_MIB(h, Icmp6OutMsgs), tx.n,
+				 FR_MIB(h, Ip6InReceives));
+		if (tx.n) {
+			const uint8_t *ip = tx.last + 14;
+
+			/* hop limit 1, from the link-local address, a router alert */
+			if (tx.len != cases[i].frame_len || ip[7] != 1 || ip[8] != 0xfe ||
+			    ip[6] != 0 || ip[42] != 5 || ip[48] != cases[i].type)
+				fail_msg("case at line %d: a report of %u bytes, type %u",
+					 cases[i].line, tx.len, ip[48]);
+		}
+		rxs_host_destroy(h);
+	}
+}
+
 /* A UDP/IPv6 datagram from fd00::1 to @dst:@dport, sent to @dst's group MAC. */
 static void udp6_to_group(struct fr *f, const char *dst, uint16_t dport)
 {
@@ -2764,6 +2854,7 @@ int main(void)
 		cmocka_unit_test(test_ndisc_ns),
 		cmocka_unit_test(test_addrconf_linklocal),
 		cmocka_unit_test(test_igmp),
+		cmocka_unit_test(test_mld),
 		cmocka_unit_test(test_ipv6_tcp_syn),
 		cmocka_unit_test(test_multicast),
 		cmocka_unit_test(test_multicast_vlan),

@@ -14,9 +14,9 @@
  *  - IPv6, on a host that has IPv6: ff01::1 and ff02::1, all nodes (ipv6_add_dev), and the
  *    solicited-node group ff02::1:ffXX:XXXX of each address (addrconf_join_solict), the
  *    EUI-64 link-local address (fe80:: + the MAC) included.
- * IGMP (igmp_rcv(), below): queries are answered by reports of the device's IPv4 groups as
- * the kernel times them; MLD's reports, source filters (IP_ADD_SOURCE_MEMBERSHIP) and
- * multicast routing are not modelled.
+ * IGMP and MLD (igmp_rcv() and rxs__mld_rcv(), below): queries are answered by reports of
+ * the device's groups as the kernel times them; source filters (IP_ADD_SOURCE_MEMBERSHIP)
+ * and multicast routing are not modelled.
  */
 #include <errno.h>
 #include <string.h>
@@ -42,6 +42,10 @@ struct rxs_igmp_dev {
 	uint64_t maxdelay;		/* mr_maxdelay: the last v3 query's, in jiffies */
 	uint64_t gq_due;		/* the general query's report: due at (jiffies), 0: none */
 	unsigned int cpu;		/* the CPU that heard the last query: reports leave there */
+	/* MLD's (the inet6_dev's mc_*): an MLDv1 querier's presence, the last MLDv2 query's
+	 * robustness, interval and response time (jiffies), the general query's report */
+	uint64_t mld_v1_seen, mld_maxdelay, mld_qi, mld_qri, mld_gq_due;
+	unsigned int mld_qrv;
 };
 
 static bool same_group(const struct rxs_mc_group *g, int family, const uint8_t *addr)
@@ -150,6 +154,11 @@ int rxs__mc_init(struct rxs_host *h)
 	h->inet.igmp = rxs__calloc(h->ndevs ? h->ndevs : 1, sizeof(*h->inet.igmp));
 	if (!h->inet.igmp)
 		return -ENOMEM;
+	for (unsigned int i = 0; i < h->ndevs; i++) {	/* ipv6_mc_init_dev()'s */
+		h->inet.igmp[i].mld_qrv = 2;			/* sysctl_mld_qrv */
+		h->inet.igmp[i].mld_qi = 125ull * h->hz;	/* MLD_QI_DEFAULT */
+		h->inet.igmp[i].mld_qri = 10ull * h->hz;	/* MLD_QRI_DEFAULT */
+	}
 	for (unsigned int i = 0; h->ndevs && i < h->sk.nsocks; i++) {
 		struct rxs_sock *sk = &h->sk.socks[i];
 
@@ -234,9 +243,12 @@ static unsigned int igmpv3_mrc(uint8_t code)
 struct igmp_timer {
 	struct rxs_host *h;
 	unsigned int dev;
-	int group;		/* in dev->mc, or -1: the general query's */
+	int group;		/* in dev->mc, or IGMP_GQ / MLD_GQ: a general query's */
 	uint64_t due;		/* jiffies */
 };
+
+#define IGMP_GQ (-1)
+#define MLD_GQ (-2)
 
 static void igmp_timer_expire(void *obj, uint64_t t);
 
@@ -276,7 +288,8 @@ static void igmp_mod_timer(struct rxs_host *h, unsigned int dev, unsigned int gi
 
 	if (g->report_due && (int64_t)(g->report_due - now_j) < (int64_t)max_delay)
 		return;
-	g->report_due = now_j + igmp_delay(max_delay);
+	/* igmp_start_timer() waits 2 jiffies more; igmp6_group_queried() does not */
+	g->report_due = now_j + (g->family == AF_INET ? igmp_delay(max_delay) : max_delay / 2);
 	if (!igmp_arm(h, dev, (int)gi, g->report_due))
 		g->report_due = 0;
 }
@@ -291,7 +304,7 @@ static void igmp_gq_start_timer(struct rxs_host *h, unsigned int dev, uint64_t n
 	if (st->gq_due && due >= st->gq_due)
 		return;
 	st->gq_due = due;
-	if (!igmp_arm(h, dev, -1, due))
+	if (!igmp_arm(h, dev, IGMP_GQ, due))
 		st->gq_due = 0;
 }
 
@@ -343,6 +356,235 @@ static void igmpv3_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, uin
 	igmp_send(sd, dev, igmpv3_all_mcr, msg, 8 + 8 * n);
 }
 
+/* ---- MLD (net/ipv6/mcast.c): the IPv6 side of the same ---- */
+
+#define ICMPV6_MGM_QUERY 130
+#define ICMPV6_MGM_REPORT 131
+#define ICMPV6_MLD2_REPORT 143
+#define MLD2_MODE_IS_EXCLUDE 2
+#define MLD_V1_QUERY_LEN 24
+#define MLD_V2_QUERY_LEN_MIN 28
+#define MLD2_MAX_RECS 72		/* group records in a report to a 1,500-byte MTU */
+
+static const uint8_t mld2_all_mcr[16] = { 0xff, 0x02, [15] = 0x16 };
+
+/* MAF_NOREPORT: all nodes (ff02::1) and groups of a scope below the link's are not
+ * reported (mca_alloc()). */
+static bool mld_reported(const struct rxs_mc_group *g)
+{
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+
+	return g->family == AF_INET6 && memcmp(g->addr, all_nodes, 16) && (g->addr[1] & 0x0f) >= 2;
+}
+
+static bool mld_in_v1_mode(const struct rxs_igmp_dev *st, uint64_t now_j)
+{
+	return st->mld_v1_seen && now_j < st->mld_v1_seen;
+}
+
+/* mldv2_mrc(): an MLDv2 query's maximum response code, in milliseconds. */
+static uint64_t mldv2_mrc(uint16_t mrc)
+{
+	if (mrc < 32768)
+		return mrc;
+	return (uint64_t)((mrc & 0x0fffu) | 0x1000u) << (((mrc >> 12) & 0x07u) + 3);
+}
+
+static uint64_t ms_to_jiffies(const struct rxs_host *h, uint64_t ms)
+{
+	return (ms * h->hz + 999) / 1000;	/* msecs_to_jiffies() rounds up */
+}
+
+/*
+ * igmp6_send() and mld_sendpack(): an MLD message of @len bytes at @msg to @group from the
+ * device's link-local address (:: without one), hop limit 1, behind a hop-by-hop router
+ * alert (ip6_mc_hdr()), counted as ICMPv6 out; a copy looped back to the host when the
+ * device joined @group, which ICMPv6 receives and MLD frees as its own.
+ */
+static void mld_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, const uint8_t *group,
+		     uint8_t *msg, unsigned int len)
+{
+	static const uint8_t hop_ra[8] = { 58, 0, 5, 2, 0, 0, 1, 0 };	/* RA MLD, PadN */
+	uint8_t saddr[16] = { 0 }, mac[6];
+	struct rxs_out o = { .saddr = saddr, .daddr = group, .peer_mac = mac, .dev = dev,
+			     .ip_opt = hop_ra, .family = AF_INET6, .proto = 58, .hop_limit = 1,
+			     .ip_optlen = 8 };
+	struct rxs_inet_cb cb = { .family = AF_INET6 };
+
+	if (dev->ll6[0])
+		memcpy(saddr, dev->ll6, 16);
+	mc_mac(AF_INET6, group, mac);
+	memcpy(cb.saddr, saddr, 16);
+	memcpy(cb.daddr, group, 16);
+	rxs__put_be16(msg + 2, 0);
+	rxs__put_be16(msg + 2, rxs__l4_csum(&cb, 58, msg, len));
+	rxs__icmp6_count_out(sd, msg[0]);
+	rxs__ip_output(sd, &o, msg, len);
+	if (rxs__mc_joined(dev, AF_INET6, group))
+		rxs__ip_mc_loopback(sd, &o, msg, len);
+}
+
+/* An MLDv2 report of the @n group records after the 8 bytes of @msg, to ff02::16. */
+static void mld2_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, uint8_t *msg,
+		      unsigned int n)
+{
+	memset(msg, 0, 8);
+	msg[0] = ICMPV6_MLD2_REPORT;
+	rxs__put_be16(msg + 6, (uint16_t)n);
+	mld_send(sd, dev, mld2_all_mcr, msg, 8 + 20 * n);
+}
+
+/* igmp6_timer_handler() and mld_gq_work(): a group's report, MLDv1 to the group while an
+ * MLDv1 querier is present, else an MLDv2 report of it, or of every group for a general
+ * query (mld_send_report()). */
+static void mld_timer_expire(struct rxs_softnet_data *sd, struct rxs_netdev *dev,
+			     struct rxs_igmp_dev *st, int group, uint64_t now_j)
+{
+	uint8_t msg[8 + 20 * MLD2_MAX_RECS];
+	unsigned int n = 0, per = dev->cfg.mtu > 76 ? (dev->cfg.mtu - 56) / 20 : 1;
+
+	if (group == MLD_GQ) {
+		st->mld_gq_due = 0;
+	} else {
+		struct rxs_mc_group *g = &dev->mc[group];
+
+		g->report_due = 0;
+		if (mld_in_v1_mode(st, now_j)) {
+			memset(msg, 0, 24);
+			msg[0] = ICMPV6_MGM_REPORT;
+			memcpy(msg + 8, g->addr, 16);
+			mld_send(sd, dev, g->addr, msg, 24);
+			return;
+		}
+	}
+	per = per < MLD2_MAX_RECS ? per : MLD2_MAX_RECS;
+	for (unsigned int i = 0; i < dev->nmc; i++) {
+		uint8_t *rec = msg + 8 + 20 * n;
+
+		if (!mld_reported(&dev->mc[i]) || (group >= 0 && (int)i != group))
+			continue;
+		memset(rec, 0, 20);
+		rec[0] = MLD2_MODE_IS_EXCLUDE;		/* EXCLUDE {}: no source filters */
+		memcpy(rec + 4, dev->mc[i].addr, 16);
+		if (++n == per) {
+			mld2_send(sd, dev, msg, n);
+			n = 0;
+		}
+	}
+	if (n)
+		mld2_send(sd, dev, msg, n);
+}
+
+/* __mld_query_work(): MLD's checks (a link-local source, hop limit 1, the router alert),
+ * then the version's way: MLDv1 (24 bytes, or any query while an MLDv1 querier is present)
+ * times each group's report, MLDv2 takes the querier's variables and times one report of
+ * every group for a general query or the group's for a specific one. */
+static void mld_heard_query(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb)
+{
+	struct rxs_host *h = sd->host;
+	unsigned int di = (unsigned int)(skb->dev - h->devs);
+	struct rxs_igmp_dev *st = &h->inet.igmp[di];
+	const uint8_t *ip6 = rxs_skb_network_header(skb), *m = skb->data, *group = m + 8;
+	uint64_t now_j = rxs__jiffies(h, sd->now), max_delay;
+	uint32_t len = skb->len;
+	bool any = true;
+
+	if (len < 24 || !(ip6[8] == 0xfe && (ip6[9] & 0xc0) == 0x80) || ip6[7] != 1 ||
+	    !RXS_INET_CB(skb)->mld_ra)
+		return;
+	for (unsigned int i = 0; i < 16; i++)
+		any &= !group[i];
+	if (!any && group[0] != 0xff)
+		return;		/* neither unspecified nor a group */
+	if (len == MLD_V1_QUERY_LEN || mld_in_v1_mode(st, now_j)) {
+		/* mld_process_v1() */
+		uint64_t md = rxs__get_be16(m + 4);
+
+		if (len != MLD_V1_QUERY_LEN && md > 32767)
+			md = 32767;	/* MLDV1_MRD_MAX_COMPAT */
+		max_delay = ms_to_jiffies(h, md);
+		max_delay = max_delay ? max_delay : 1;
+		if (len == MLD_V1_QUERY_LEN)	/* mld_set_v1_mode() */
+			st->mld_v1_seen = now_j + st->mld_qrv * st->mld_qi + st->mld_qri;
+		st->mld_gq_due = 0;	/* mld_gq_stop_work() */
+	} else if (len >= MLD_V2_QUERY_LEN_MIN) {
+		/* mld_process_v2(): the querier's robustness (not under 2), interval, time */
+		uint64_t mrc = mldv2_mrc(rxs__get_be16(m + 4));
+		uint8_t qqic = m[25];
+		uint16_t nsrcs = rxs__get_be16(m + 26);
+
+		max_delay = ms_to_jiffies(h, mrc);
+		max_delay = max_delay ? max_delay : 1;
+		if (m[24] & 7)
+			st->mld_qrv = m[24] & 7u;
+		st->mld_qrv = st->mld_qrv < 2 ? 2 : st->mld_qrv;
+		st->mld_qi = (qqic < 128 ? qqic : ((qqic & 0x0fu) | 0x10u) << (((qqic >> 4) & 7u) + 3)) *
+			     (uint64_t)h->hz;
+		st->mld_qri = ms_to_jiffies(h, mrc);
+		st->mld_maxdelay = max_delay;
+		st->cpu = sd->cpu;
+		if (any) {	/* a general query: mld_gq_start_work(), every time */
+			if (nsrcs)
+				return;		/* no sources allowed */
+			st->mld_gq_due = now_j + st->mld_maxdelay / 2 + 2;
+			if (!igmp_arm(h, di, MLD_GQ, st->mld_gq_due))
+				st->mld_gq_due = 0;
+			return;
+		}
+		if (nsrcs && len < 28u + 16u * nsrcs)
+			return;
+	} else {
+		return;
+	}
+	st->cpu = sd->cpu;
+	for (unsigned int i = 0; i < skb->dev->nmc; i++) {
+		const struct rxs_mc_group *g = &skb->dev->mc[i];
+
+		if (!mld_reported(g) || (!any && memcmp(group, g->addr, 16)))
+			continue;
+		igmp_mod_timer(h, di, i, now_j, max_delay);	/* igmp6_group_queried() */
+	}
+}
+
+/* __mld_report_work(): another listener's MLDv1 report of a group, sent to a group from a
+ * link-local source (or ::), takes our report of it back. */
+static void mld_heard_report(const struct rxs_sk_buff *skb)
+{
+	const uint8_t *ip6 = rxs_skb_network_header(skb), *group = skb->data + 8;
+	bool any_src = true;
+
+	if (skb->pkt_type != RXS_PACKET_MULTICAST && skb->pkt_type != RXS_PACKET_BROADCAST)
+		return;		/* our own looped back, or not to a group */
+	if (skb->len < 24)
+		return;
+	for (unsigned int i = 0; i < 16; i++)
+		any_src &= !ip6[8 + i];
+	if (!any_src && !(ip6[8] == 0xfe && (ip6[9] & 0xc0) == 0x80))
+		return;
+	for (unsigned int i = 0; i < skb->dev->nmc; i++) {
+		struct rxs_mc_group *g = &skb->dev->mc[i];
+
+		if (g->family == AF_INET6 && !memcmp(group, g->addr, 16)) {
+			g->report_due = 0;
+			break;
+		}
+	}
+}
+
+enum rxs_drop_reason rxs__mld_rcv(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb,
+				  uint8_t type)
+{
+	struct rxs_host *h = sd->host;
+
+	rxs__lock_acquire(&h->inet.igmp_lock);
+	if (type == ICMPV6_MGM_QUERY)
+		mld_heard_query(sd, skb);
+	else
+		mld_heard_report(skb);
+	rxs__lock_release(&h->inet.igmp_lock);
+	return RXS_DROP_NOT_DROPPED_YET;	/* the work functions consume_skb() */
+}
+
 /* igmp_timer_expire() and igmp_gq_timer_expire(): the report due now, in the version of the
  * queriers heard: a v1 or v2 report of the group to the group, or a v3 report to 224.0.0.22
  * of the group, or of every group for a general query (igmpv3_send_report()). */
@@ -359,12 +601,19 @@ static void igmp_timer_expire(void *obj, uint64_t t)
 	 * its router alert) and the report's 8: more go in another report (igmpv3_sendpack) */
 	unsigned int n = 0, per = dev->cfg.mtu > 40 ? (dev->cfg.mtu - 32) / 8 : 1;
 
-	if (tm->group < 0 ? st->gq_due != tm->due : dev->mc[tm->group].report_due != tm->due) {
+	if (tm->group == IGMP_GQ ? st->gq_due != tm->due :
+	    tm->group == MLD_GQ ? st->mld_gq_due != tm->due :
+	    dev->mc[tm->group].report_due != tm->due) {
 		rxs__free(tm);
 		return;		/* moved or no longer due: del_timer() */
 	}
 	if (sd->now < t)
 		sd->now = t;
+	if (tm->group == MLD_GQ || (tm->group >= 0 && dev->mc[tm->group].family == AF_INET6)) {
+		mld_timer_expire(sd, dev, st, tm->group, now_j);
+		rxs__free(tm);
+		return;
+	}
 	if (tm->group >= 0) {
 		struct rxs_mc_group *g = &dev->mc[tm->group];
 

@@ -33,12 +33,17 @@ static unsigned int put_ip(struct rxs_softnet_data *sd, uint8_t *p, const struct
 	if (o->family == AF_INET6) {
 		memset(p, 0, 40);
 		p[0] = 0x60;
-		rxs__put_be16(p + 4, (uint16_t)l4len);
+		rxs__put_be16(p + 4, (uint16_t)(o->ip_optlen + l4len));
 		p[6] = o->proto;
 		p[7] = o->hop_limit ? o->hop_limit : 64;
 		memcpy(p + 8, o->saddr, 16);
 		memcpy(p + 24, o->daddr, 16);
-		return 40;
+		if (o->ip_optlen) {	/* a hop-by-hop options header (MLD's router alert) */
+			memcpy(p + 40, o->ip_opt, o->ip_optlen);
+			p[40] = o->proto;
+			p[6] = 0;
+		}
+		return 40u + o->ip_optlen;
 	}
 	memset(p, 0, 20);
 	p[0] = (uint8_t)(0x40 | (20 + o->ip_optlen) / 4);
@@ -307,7 +312,7 @@ void rxs__ip_output_unseen(struct rxs_softnet_data *sd, const struct rxs_out *o,
 {
 	struct rxs_tx *tx = sd->host->inet.tx;
 	bool v6 = o->family == AF_INET6;
-	unsigned int hlen = v6 ? 40u : 20u + o->ip_optlen, iplen = hlen + l4len;
+	unsigned int hlen = (v6 ? 40u : 20u) + o->ip_optlen, iplen = hlen + l4len;
 	unsigned int nfrags = out_nfrags(v6, o->proto, hlen, iplen, out_mtu(o->dev));
 
 	if (!(v6 && o->local_out))

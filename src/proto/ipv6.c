@@ -113,6 +113,7 @@ static bool parse_tlv(struct rxs_sk_buff *skb, const uint8_t *nh, unsigned int o
 			if (hop && nh[off] == 5) {	/* router alert */
 				if (optlen != 4)
 					return false;
+				RXS_INET_CB(skb)->mld_ra = !nh[off + 2] && !nh[off + 3];
 			} else {
 				switch (nh[off] >> 6) {
 				case 0:
@@ -566,6 +567,13 @@ static void ip6_rcv_finish(struct rxs_sk_buff *skb)
 	struct rxs_softnet_data *sd = rxs__skb_sd(skb);
 	struct rxs_inet_cb *cb = RXS_INET_CB(skb);
 
+	if (unlikely(skb->pkt_type == RXS_PACKET_LOOPBACK)) {
+		/* The host's own multicast looped back keeps its output route (skb_valid_dst):
+		 * dst_input() is ip6_input(), no ip6_mc_input() and its counters. */
+		cb->route = RXS_RTN_MULTICAST;
+		ip6_input(skb);
+		return;
+	}
 	if (cb->daddr[0] == 0xff) {
 		/* ip6_mc_input(): counted as multicast first, then delivered only when the
 		 * device joined the group (ipv6_chk_mcast_addr); else freed, NOT_SPECIFIED. */
@@ -905,9 +913,9 @@ static void icmpv6_rcv_locked(struct rxs_sk_buff *skb)
 	case 4:
 		reason = icmpv6_notify(sd, skb->data + 8, skb->len - 8);
 		break;
-	case 130:	/* MLD: taken */
+	case 130:	/* MLD: queries heard, others' reports too (igmp.c) */
 	case 131:
-		reason = RXS_DROP_NOT_DROPPED_YET;
+		reason = rxs__mld_rcv(sd, skb, type);
 		break;
 	case 133:	/* neighbour discovery */
 	case 134:

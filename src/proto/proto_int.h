@@ -22,7 +22,8 @@ struct rxs_out {
 	/* An ICMP error's offending packet, whose connection the error joins (nf_ct_attach). */
 	const struct rxs_sk_buff *ct_from;
 	/* IPv4 options after the header (ip_options_echo()'s), @ip_optlen bytes, a multiple
-	 * of 4. */
+	 * of 4; for IPv6 a hop-by-hop options header, a multiple of 8 (its next header is
+	 * set from @proto). */
 	const uint8_t *ip_opt;
 	int family;
 	uint8_t proto;
@@ -237,6 +238,10 @@ bool rxs__sk_mc_allow(const struct rxs_sock *sk, const struct rxs_netdev *dev, i
 int rxs__mc_init(struct rxs_host *h);
 /* igmp_rcv(): protocol 2 (igmp.c). */
 void rxs__igmp_rcv(struct rxs_sk_buff *skb);
+/* igmp6_event_query() and igmp6_event_report(): an MLD message of type @type (130, 131)
+ * that icmpv6_rcv() took (igmp.c). The reason it is freed with, or NOT_DROPPED_YET. */
+enum rxs_drop_reason rxs__mld_rcv(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb,
+				  uint8_t type);
 /* ip_mc_output()'s loopback (dev_loopback_xmit()): a copy of the multicast packet @o and
  * @l4 (@l4len bytes) the host sent, back into its own receive path by netif_rx(), marked
  * PACKET_LOOPBACK and counted by no frame's conservation (ip_output.c). */

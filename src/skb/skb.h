@@ -295,6 +295,8 @@ struct rxs_inet_cb {
 	bool is_frag_tail : 1;	/* a non-first fragment: never answered with ICMP */
 	bool do_redirect : 1;	/* IPSKB_DOREDIRECT: forwarded back out its way in, from a
 				 * sender on the link (__mkroute_input) */
+	bool mld_ra : 1;	/* IPv6: a hop-by-hop router alert for MLD (IP6SKB_ROUTERALERT,
+				 * ra 0: ipv6_hop_ra()) */
 	uint8_t saddr[16];
 	uint8_t daddr[16];
 };
