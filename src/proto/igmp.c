@@ -320,6 +320,16 @@ static bool igmp_saddr(const struct rxs_netdev *dev, uint8_t saddr[4])
 	return false;
 }
 
+/* ip_local_out() of a report, and ip_mc_output()'s or ip6_finish_output2()'s copy looped
+ * back to the host when the device joined the group it goes to. */
+static void mc_report_xmit(struct rxs_softnet_data *sd, struct rxs_netdev *dev,
+			   const struct rxs_out *o, const uint8_t *msg, unsigned int len)
+{
+	rxs__ip_output(sd, o, msg, len);
+	if (rxs__mc_joined(dev, o->family, o->daddr))
+		rxs__ip_mc_loopback(sd, o, msg, len);
+}
+
 /*
  * igmp_send_report() and igmpv3_sendpack(): a report of @len bytes at @msg to @group, as the
  * kernel builds it (TOS 0xc0, TTL 1, DF, a router alert option), by ip_local_out; and
@@ -341,19 +351,7 @@ static void igmp_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, const
 	mc_mac(AF_INET, daddr, mac);
 	rxs__put_be16(msg + 2, 0);
 	rxs__put_be16(msg + 2, rxs__csum_fold(rxs__csum_partial(msg, len, 0)));
-	rxs__ip_output(sd, &o, msg, len);
-	if (rxs__mc_joined(dev, AF_INET, daddr))
-		rxs__ip_mc_loopback(sd, &o, msg, len);
-}
-
-/* A v3 report of the @n group records after the 8 bytes of @msg, to 224.0.0.22. */
-static void igmpv3_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, uint8_t *msg,
-			unsigned int n)
-{
-	memset(msg, 0, 8);
-	msg[0] = IGMPV3_HOST_MEMBERSHIP_REPORT;
-	rxs__put_be16(msg + 6, (uint16_t)n);
-	igmp_send(sd, dev, igmpv3_all_mcr, msg, 8 + 8 * n);
+	mc_report_xmit(sd, dev, &o, msg, len);
 }
 
 /* ---- MLD (net/ipv6/mcast.c): the IPv6 side of the same ---- */
@@ -419,19 +417,21 @@ static void mld_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, const 
 	rxs__put_be16(msg + 2, 0);
 	rxs__put_be16(msg + 2, rxs__l4_csum(&cb, 58, msg, len));
 	rxs__icmp6_count_out(sd, msg[0]);
-	rxs__ip_output(sd, &o, msg, len);
-	if (rxs__mc_joined(dev, AF_INET6, group))
-		rxs__ip_mc_loopback(sd, &o, msg, len);
+	mc_report_xmit(sd, dev, &o, msg, len);
 }
 
-/* An MLDv2 report of the @n group records after the 8 bytes of @msg, to ff02::16. */
-static void mld2_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, uint8_t *msg,
-		      unsigned int n)
+/* An IGMPv3 or MLDv2 report of the @n group records (8 or 20 bytes each) after the 8 bytes
+ * of @msg, to 224.0.0.22 or ff02::16 (igmpv3_sendpack(), mld_sendpack()). */
+static void report_v3_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, int family,
+			   uint8_t *msg, unsigned int n)
 {
 	memset(msg, 0, 8);
-	msg[0] = ICMPV6_MLD2_REPORT;
+	msg[0] = family == AF_INET ? IGMPV3_HOST_MEMBERSHIP_REPORT : ICMPV6_MLD2_REPORT;
 	rxs__put_be16(msg + 6, (uint16_t)n);
-	mld_send(sd, dev, mld2_all_mcr, msg, 8 + 20 * n);
+	if (family == AF_INET)
+		igmp_send(sd, dev, igmpv3_all_mcr, msg, 8 + 8 * n);
+	else
+		mld_send(sd, dev, mld2_all_mcr, msg, 8 + 20 * n);
 }
 
 /* igmp6_timer_handler() and mld_gq_work(): a group's report, MLDv1 to the group while an
@@ -467,12 +467,12 @@ static void mld_timer_expire(struct rxs_softnet_data *sd, struct rxs_netdev *dev
 		rec[0] = MLD2_MODE_IS_EXCLUDE;		/* EXCLUDE {}: no source filters */
 		memcpy(rec + 4, dev->mc[i].addr, 16);
 		if (++n == per) {
-			mld2_send(sd, dev, msg, n);
+			report_v3_send(sd, dev, AF_INET6, msg, n);
 			n = 0;
 		}
 	}
 	if (n)
-		mld2_send(sd, dev, msg, n);
+		report_v3_send(sd, dev, AF_INET6, msg, n);
 }
 
 /* __mld_query_work(): MLD's checks (a link-local source, hop limit 1, the router alert),
@@ -640,12 +640,12 @@ static void igmp_timer_expire(void *obj, uint64_t t)
 		rec[0] = IGMPV3_MODE_IS_EXCLUDE;	/* EXCLUDE {}: no source filters */
 		memcpy(rec + 4, dev->mc[i].addr, 4);
 		if (++n == per) {
-			igmpv3_send(sd, dev, msg, n);
+			report_v3_send(sd, dev, AF_INET, msg, n);
 			n = 0;
 		}
 	}
 	if (n)		/* no group to speak of: no report (add_grec() made no skb) */
-		igmpv3_send(sd, dev, msg, n);
+		report_v3_send(sd, dev, AF_INET, msg, n);
 	rxs__free(tm);
 }
 
