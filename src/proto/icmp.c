@@ -241,11 +241,7 @@ static void icmp_build_and_send(struct rxs_softnet_data *sd, struct rxs_sk_buff 
 
 	/* About a packet we forward, the error comes from the address of the way in. */
 	if (cb->route == RXS_RTN_FORWARD) {
-		for (unsigned int i = 0; i < skb->dev->cfg.naddrs; i++)
-			if (skb->dev->cfg.addrs[i].family == AF_INET) {
-				memcpy(src, skb->dev->cfg.addrs[i].addr, 4);
-				break;
-			}
+		rxs__dev_addr4(skb->dev, src);
 		o.saddr = src;
 	}
 

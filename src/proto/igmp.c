@@ -308,18 +308,6 @@ static void igmp_gq_start_timer(struct rxs_host *h, unsigned int dev, uint64_t n
 		st->gq_due = 0;
 }
 
-/* The device's first IPv4 address, what inet_select_addr() gives a report's route: false
- * when it has none. */
-static bool igmp_saddr(const struct rxs_netdev *dev, uint8_t saddr[4])
-{
-	for (unsigned int i = 0; i < dev->cfg.naddrs; i++)
-		if (dev->cfg.addrs[i].family == AF_INET) {
-			memcpy(saddr, dev->cfg.addrs[i].addr, 4);
-			return true;
-		}
-	return false;
-}
-
 /* ip_local_out() of a report, and ip_mc_output()'s or ip6_finish_output2()'s copy looped
  * back to the host when the device joined the group it goes to. */
 static void mc_report_xmit(struct rxs_softnet_data *sd, struct rxs_netdev *dev,
@@ -345,7 +333,7 @@ static void igmp_send(struct rxs_softnet_data *sd, struct rxs_netdev *dev, const
 			     .ip_opt = router_alert, .family = AF_INET, .proto = IPPROTO_IGMP,
 			     .tos = 0xc0, .ttl = 1, .ip_optlen = 4 };
 
-	if (!igmp_saddr(dev, saddr))
+	if (!rxs__dev_addr4(dev, saddr))	/* the report's route's source */
 		return;
 	memcpy(daddr, group, 4);
 	mc_mac(AF_INET, daddr, mac);
@@ -386,11 +374,6 @@ static uint64_t mldv2_mrc(uint16_t mrc)
 	if (mrc < 32768)
 		return mrc;
 	return (uint64_t)((mrc & 0x0fffu) | 0x1000u) << (((mrc >> 12) & 0x07u) + 3);
-}
-
-static uint64_t ms_to_jiffies(const struct rxs_host *h, uint64_t ms)
-{
-	return (ms * h->hz + 999) / 1000;	/* msecs_to_jiffies() rounds up */
 }
 
 /*
@@ -502,7 +485,7 @@ static void mld_heard_query(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb
 
 		if (len != MLD_V1_QUERY_LEN && md > 32767)
 			md = 32767;	/* MLDV1_MRD_MAX_COMPAT */
-		max_delay = ms_to_jiffies(h, md);
+		max_delay = rxs__msecs_to_jiffies(h, (int64_t)md);
 		max_delay = max_delay ? max_delay : 1;
 		if (len == MLD_V1_QUERY_LEN)	/* mld_set_v1_mode() */
 			st->mld_v1_seen = now_j + st->mld_qrv * st->mld_qi + st->mld_qri;
@@ -513,14 +496,14 @@ static void mld_heard_query(struct rxs_softnet_data *sd, struct rxs_sk_buff *skb
 		uint8_t qqic = m[25];
 		uint16_t nsrcs = rxs__get_be16(m + 26);
 
-		max_delay = ms_to_jiffies(h, mrc);
+		max_delay = rxs__msecs_to_jiffies(h, (int64_t)mrc);
 		max_delay = max_delay ? max_delay : 1;
 		if (m[24] & 7)
 			st->mld_qrv = m[24] & 7u;
 		st->mld_qrv = st->mld_qrv < 2 ? 2 : st->mld_qrv;
 		st->mld_qi = (qqic < 128 ? qqic : ((qqic & 0x0fu) | 0x10u) << (((qqic >> 4) & 7u) + 3)) *
 			     (uint64_t)h->hz;
-		st->mld_qri = ms_to_jiffies(h, mrc);
+		st->mld_qri = rxs__msecs_to_jiffies(h, (int64_t)mrc);
 		st->mld_maxdelay = max_delay;
 		st->cpu = sd->cpu;
 		if (any) {	/* a general query: mld_gq_start_work(), every time */

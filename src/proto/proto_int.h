@@ -250,6 +250,17 @@ void rxs__ip_mc_loopback(struct rxs_softnet_data *sd, const struct rxs_out *o, c
 void rxs__mc_destroy(struct rxs_host *h);
 /* ipv6.c: whether the host has IPv6 on (an IPv6 address on some device). */
 bool rxs__host_has_ipv6(const struct rxs_host *h);
+/* The first IPv4 address of @dev into @addr (inet_select_addr() with no better choice):
+ * false when it has none. */
+static inline bool rxs__dev_addr4(const struct rxs_netdev *dev, uint8_t addr[4])
+{
+	for (unsigned int i = 0; i < dev->cfg.naddrs; i++)
+		if (dev->cfg.addrs[i].family == AF_INET) {
+			memcpy(addr, dev->cfg.addrs[i].addr, 4);
+			return true;
+		}
+	return false;
+}
 /* ipv6_chk_addr() on one device: @a is one of @dev's IPv6 addresses, its link-local one too. */
 static inline bool rxs__dev_has_addr6(const struct rxs_netdev *dev, const uint8_t *a)
 {
