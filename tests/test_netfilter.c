@@ -2893,7 +2893,7 @@ static const struct {
 	  "s.yaml:23:12: 'nat' chains of family ip6 are not supported (NAT is modelled for IPv4 "
 	  "only)" },
 	{ __LINE__, "tabel inet filter {\n}\n",
-	  "s.yaml:21:3: unknown keyword 'tabel' (did you mean 'table'?)" },
+	  "s.yaml:21:3: unknown command 'tabel' (did you mean 'table'?)" },
 	{ __LINE__, "table inet filter {\n  chain a {\n    jump b\n  }\n  chain b {\n    jump a\n  }\n"
 		    "  chain input {\n    type filter hook input priority 0;\n    jump a\n  }\n}\n",
 	  "s.yaml:28:11: chain 'input': its jumps make a loop (ELOOP)" },
@@ -2922,6 +2922,59 @@ static const struct {
 	  "s.yaml: nftables[1]: a rule of a chain the table does not have" },
 	{ __LINE__, "{\"nftables\": [\n  {\"table\": {\"family\": \"inet\", \"name\": \"t\"},\n]}",
 	  "s.yaml:3:1: string or '}' expected near ']'" },
+	/* nft -f scripts */
+	{ __LINE__, "add rule inet nope input accept\n",
+	  "s.yaml:21:17: no table 'inet nope' (ENOENT)" },
+	{ __LINE__, "table ip t { chain c { } }\nadd rule inet t c accept\n",
+	  "s.yaml:22:17: no table 'inet t' (ENOENT; did you mean table 'ip t'?)" },
+	{ __LINE__, "table ip t { chain input { } }\nadd rule ip t inptu accept\n",
+	  "s.yaml:22:17: no chain 'inptu' in table 't' (ENOENT; did you mean 'input'?)" },
+	{ __LINE__, "define PORT = 53\ntable ip t { chain c { udp dport $PROT drop } }\n",
+	  "s.yaml:22:36: undefined variable 'PROT' (did you mean 'PORT'?)" },
+	{ __LINE__, "define A = 1\ndefine A = 2\n",
+	  "s.yaml:22:10: variable 'A' is defined already (use redefine)" },
+	{ __LINE__, "define A =\n", "s.yaml:21:10: variable 'A' has no value" },
+	{ __LINE__, "table ip t { chain c { udp dport 1$A drop } }\n",
+	  "s.yaml:21:36: '1$A': a variable stands alone, as '$NAME'" },
+	{ __LINE__, "include \"/etc/nftables.d/x.nft\"\n",
+	  "s.yaml:21:3: 'include' is not supported: put the included rules in the text (or the "
+	  "scenario's `nftables: { file: F }`)" },
+	{ __LINE__, "nft add table ip t\n",
+	  "s.yaml:21:3: a shell command: write what follows 'nft' (add rule inet filter input "
+	  "...), one command a line" },
+	{ __LINE__, "table ip t { chain c { udp dport 1 drop } }\ndelete chain ip t c\n",
+	  "s.yaml:22:10: chain 'c' has rules (EBUSY): flush it first" },
+	{ __LINE__, "table ip t { chain c { jump d; } chain d { } }\ndelete chain ip t d\n",
+	  "s.yaml:22:10: a rule jumps to chain 'd' (EBUSY)" },
+	{ __LINE__, "table ip t { chain c { type filter hook input priority 0; } }\n"
+		    "add chain ip t c { type filter hook output priority 0; }\n",
+	  "s.yaml:22:22: chain 'c' is a base chain already, of another hook, type or priority "
+	  "(EBUSY)" },
+	{ __LINE__, "table ip t { chain c { } }\n"
+		    "add chain ip t c { type filter hook output priority 0; }\n",
+	  "s.yaml:22:22: chain 'c' is a regular chain already: it cannot become a base chain "
+	  "(EOPNOTSUPP)" },
+	{ __LINE__, "table ip t { chain c { } }\nadd rule ip t c position 3 accept\n",
+	  "s.yaml:22:19: rule handles are not kept: place the rule with 'index N' (its place in "
+	  "the chain, from 0)" },
+	{ __LINE__, "table ip t { chain c { } }\nadd rule ip t c index 0 accept\n",
+	  "s.yaml:22:25: no rule at index 0 of chain 'c', which has 0 (ENOENT)" },
+	{ __LINE__, "table ip t { chain c { } }\nadd rule ip t c\n",
+	  "s.yaml:22:18: unexpected 'end of line', expected a rule's statements" },
+	{ __LINE__, "create table ip t\ncreate table ip t\n",
+	  "s.yaml:22:19: table 'ip t' exists already (EEXIST)" },
+	{ __LINE__, "table ip t { chain c { } }\ndelete rule ip t c handle 4\n",
+	  "s.yaml:22:10: only tables and chains can be deleted here, not a rule (rules have no "
+	  "handles: flush the chain and add its rules again)" },
+	{ __LINE__, "table ip t\nflush sets\n",
+	  "s.yaml:22:9: unknown thing to flush 'sets' (did you mean 'set'?)" },
+	{ __LINE__, "table ip t\nadd element ip t s { 1.2.3.4 }\n",
+	  "s.yaml:22:20: no set 's' in table 't' (ENOENT)" },
+	{ __LINE__, "table ip t\ninsert chain ip t c\n",
+	  "s.yaml:22:10: unexpected 'chain', expected 'rule'" },
+	{ __LINE__, "table ip t\nlist ruleset\n",
+	  "s.yaml:22:3: unexpected 'list', expected a command (table, add, create, insert, flush, "
+	  "delete, destroy, define)" },
 	{ __LINE__, "{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"t\"}},\n"
 		    " {\"chain\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"c\"}},\n"
 		    " {\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"chain\": \"c\", \"expr\": "
@@ -2953,6 +3006,133 @@ static void test_nft_parse_errors(void **state)
 	}
 }
 #undef NFT_HEAD
+
+/* nft -f scripts: variables, commands in order, a rule set changed as it is read. */
+static const struct {
+	int line;
+	const char *script;
+	const char *listed;	/* rxs_ruleset_nft_print(), as `nft list ruleset` */
+} nft_script_cases[] = {
+	{ __LINE__,
+	  "#!/usr/sbin/nft -f\n"
+	  "define NET = 10.0.0.0/8\n"
+	  "define PORTS = { 22,\n  80 }\n"
+	  "define WEB = $PORTS\n"
+	  "redefine PORTS = 443\n"
+	  "table ip t {\n"
+	  "  chain c { type filter hook input priority 0; policy accept;\n"
+	  "    ip saddr $NET tcp dport $WEB drop; tcp dport $PORTS accept\n"
+	  "  }\n"
+	  "}\n",
+	  "table ip t {\n"
+	  "\tchain c {\n"
+	  "\t\ttype filter hook input priority filter; policy accept;\n"
+	  "\t\tip saddr 10.0.0.0/8 tcp dport { 22, 80 } drop\n"
+	  "\t\ttcp dport 443 accept\n"
+	  "\t}\n"
+	  "}\n" },
+	/* add appends, or goes after the rule at index N; insert goes first, or before it */
+	{ __LINE__,
+	  "add table ip t\n"
+	  "add chain ip t c { type filter hook input priority 0; policy drop; }\n"
+	  "add rule ip t c udp dport 1 accept\n"
+	  "add rule ip t c udp dport 4 accept\n"
+	  "insert rule ip t c udp dport 0 accept\n"
+	  "add rule ip t c index 1 udp dport 2 accept\n"
+	  "insert rule ip t c index 3 udp dport 3 accept\n"
+	  "rule ip t c udp dport 5 accept\n",
+	  "table ip t {\n"
+	  "\tchain c {\n"
+	  "\t\ttype filter hook input priority filter; policy drop;\n"
+	  "\t\tudp dport 0 accept\n"
+	  "\t\tudp dport 1 accept\n"
+	  "\t\tudp dport 2 accept\n"
+	  "\t\tudp dport 3 accept\n"
+	  "\t\tudp dport 4 accept\n"
+	  "\t\tudp dport 5 accept\n"
+	  "\t}\n"
+	  "}\n" },
+	/* flush ruleset forgets what came before; the table, delete, table idiom; a second
+	 * block adds to a chain; sets flushed and filled again; chains deleted */
+	{ __LINE__,
+	  "table ip old { chain c { type filter hook input priority 0; drop; } }\n"
+	  "flush ruleset\n"
+	  "table inet f\n"
+	  "delete table inet f\n"
+	  "destroy table ip nothere\n"
+	  "table inet f {\n"
+	  "  set s { type ipv4_addr; elements = { 1.2.3.4 } }\n"
+	  "  chain in { type filter hook input priority 0; ip saddr @s drop; }\n"
+	  "  chain spare { }\n"
+	  "  chain full { udp dport 7 accept; }\n"
+	  "}\n"
+	  "delete chain inet f spare\n"
+	  "destroy chain inet f spare\n"
+	  "flush chain inet f full\n"
+	  "flush set inet f s\n"
+	  "add element inet f s { 5.6.7.8 }\n"
+	  "add counter inet f n\n"
+	  "table inet f { chain in { counter name n; udp dport { 1, 2 } drop; } }\n"
+	  "add table ip g { chain c { type filter hook output priority 0; tcp dport 1 drop; } }\n"
+	  "flush table ip g\n",
+	  "table inet f {\n"
+	  "\tset s {\n"
+	  "\t\ttype ipv4_addr\n"
+	  "\t\telements = { 5.6.7.8 }\n"
+	  "\t}\n"
+	  "\n"
+	  "\tcounter n {\n"
+	  "\t\tpackets 0 bytes 0\n"
+	  "\t}\n"
+	  "\n"
+	  "\tchain in {\n"
+	  "\t\ttype filter hook input priority filter; policy accept;\n"
+	  "\t\tip saddr @s drop\n"
+	  "\t\tcounter name \"n\"\n"
+	  "\t\tudp dport { 1, 2 } drop\n"
+	  "\t}\n"
+	  "\n"
+	  "\tchain full {\n"
+	  "\t}\n"
+	  "}\n"
+	  "table ip g {\n"
+	  "\tchain c {\n"
+	  "\t\ttype filter hook output priority filter; policy accept;\n"
+	  "\t}\n"
+	  "}\n" },
+};
+
+static void test_nft_scripts(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(nft_script_cases); i++) {
+		rxs_ruleset_t *nf = nft_load(nft_script_cases[i].script);
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		assert_non_null(f);
+		assert_int_equal(rxs_ruleset_nft_print(nf, f), 0);
+		fclose(f);
+		if (strcmp(buf, nft_script_cases[i].listed))
+			fail_msg("case at line %d: listed\n%s", nft_script_cases[i].line, buf);
+		free(buf);
+		rxs_ruleset_destroy(nf);
+	}
+	/* What was taken out no longer runs: the old table's drop, the flushed chain's rule. */
+	{
+		rxs_ruleset_t *nf = nft_load(nft_script_cases[2].script);
+		const struct pkt ok = UDP("9.9.9.9", "10.77.0.2", 1000, 7);
+		const struct pkt bad = UDP("5.6.7.8", "10.77.0.2", 1000, 7);
+		const struct pkt one = UDP("9.9.9.9", "10.77.0.2", 1000, 2);
+
+		assert_int_equal(run(nf, &ok, 0), RXS_NF_ACCEPT);
+		assert_int_equal(run(nf, &bad, 0), RXS_NF_DROP);
+		assert_int_equal(run(nf, &one, 0), RXS_NF_DROP);
+		assert_int_equal(rxs_ruleset_nft_nrules(nf), 3);
+		rxs_ruleset_destroy(nf);
+	}
+}
 
 static const char nft_walk_rules[] =
 	"table ip t {\n"
@@ -3693,6 +3873,7 @@ int main(void)
 		cmocka_unit_test(test_nft_numgen),
 		cmocka_unit_test(test_staged_hooks),
 		cmocka_unit_test(test_nft_chains),
+		cmocka_unit_test(test_nft_scripts),
 		cmocka_unit_test(test_nft_limit),
 		cmocka_unit_test(test_nft_dynamic_sets),
 		cmocka_unit_test(test_nft_priorities),

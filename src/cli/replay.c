@@ -616,6 +616,8 @@ static int check(const struct replay_args *a, const struct rxs_scenario *sc)
 	       sc->nsockets, sc->ntraffic);
 	if (rxs_ruleset_get(h))
 		printf(", %u netfilter rules", rxs_ruleset_nrules(rxs_ruleset_get(h)));
+	if (rxs_ruleset_nft_nrules(rxs_ruleset_get(h)))
+		printf(", %u nft rules", rxs_ruleset_nft_nrules(rxs_ruleset_get(h)));
 	printf(")\n");
 	/* netfilter.unsupported=skip: what the run will not have */
 	for (unsigned int i = 0; i < rxs_ruleset_nskipped(rxs_ruleset_get(h)); i++) {

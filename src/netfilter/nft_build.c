@@ -777,33 +777,36 @@ static void free_stmt(struct nft_stmt *s)
 	}
 }
 
+static void free_set(struct nft_set *s)
+{
+	rxs__nft_set_flush(s);
+	rxs__free(s->elems);
+	rxs__free(s->name);
+}
+
+static void free_rule(struct nft_rule *r)
+{
+	for (unsigned int j = 0; j < r->nstmts; j++)
+		free_stmt(&r->stmts[j]);
+	rxs__free(r->stmts);
+	rxs__free(r->text);
+	rxs__free(r->comment);
+}
+
 void rxs__nft_free(struct nft_ruleset *n)
 {
 	if (!n)
 		return;
-	for (unsigned int i = 0; i < n->nrules; i++) {
-		for (unsigned int j = 0; j < n->rules[i].nstmts; j++)
-			free_stmt(&n->rules[i].stmts[j]);
-		rxs__free(n->rules[i].stmts);
-		rxs__free(n->rules[i].text);
-		rxs__free(n->rules[i].comment);
-	}
+	for (unsigned int i = 0; i < n->nrules; i++)
+		free_rule(&n->rules[i]);
 	for (unsigned int i = 0; i < n->nchains; i++) {
 		rxs__free(n->chains[i].name);
 		rxs__free(n->chains[i].prio_text);
 		rxs__free(n->chains[i].dev);
 		rxs__free(n->chains[i].rules);
 	}
-	for (unsigned int i = 0; i < n->nsets; i++) {
-		struct nft_set *s = &n->sets[i];
-
-		for (unsigned int j = 0; j < s->nelems; j++) {
-			rxs__free(s->elems[j].v.name);
-			free_limit(s->elems[j].limit);
-		}
-		rxs__free(s->elems);
-		rxs__free(s->name);
-	}
+	for (unsigned int i = 0; i < n->nsets; i++)
+		free_set(&n->sets[i]);
 	for (unsigned int i = 0; i < n->ncounters; i++)
 		rxs__free(n->counters[i].name);
 	rxs__free(n->counters);
@@ -816,6 +819,141 @@ void rxs__nft_free(struct nft_ruleset *n)
 	rxs__free(n->rules);
 	rxs__free(n->sets);
 	rxs__free(n);
+}
+
+/* What rxs__nft_drop() takes out of one array: a renumbering of its @n entries, UINT32_MAX
+ * for each entry dropped; the new count. */
+static unsigned int renumber(const bool *gone, unsigned int n, uint32_t *map)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		map[i] = gone && gone[i] ? UINT32_MAX : k++;
+	return k;
+}
+
+/* The sets statement @s of a rule names, through @set: each once, or none. */
+static int *stmt_set(struct nft_stmt *s)
+{
+	switch (s->kind) {
+	case NFT_S_MATCH:
+		return s->u.m.set >= 0 ? &s->u.m.set : NULL;
+	case NFT_S_VMAP:
+		return &s->u.vmap.set;
+	case NFT_S_SET_ADD:
+	case NFT_S_SET_UPDATE:
+		return &s->u.dyn.set;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Take out of @n the tables, chains, sets, named counters and rules @g marks (each an array
+ * over its objects, or NULL for none), with the anonymous sets of the rules taken out, and
+ * renumber what stays: what `delete table`, `delete chain`, `flush chain` and `flush
+ * ruleset` in a script do to the rule set being built (nf_tables_api.c's deletions, before
+ * the commit). A chain or set kept must not be of a table dropped, a rule kept not of a
+ * chain dropped; the caller sees to it. Before rxs__nft_finish(): jumps are still names.
+ */
+int rxs__nft_drop(struct nft_ruleset *n, const struct nft_gone *g)
+{
+	uint32_t *tmap = rxs__malloc((n->ntables + 1) * sizeof(uint32_t));
+	uint32_t *cmap = rxs__malloc((n->nchains + 1) * sizeof(uint32_t));
+	uint32_t *rmap = rxs__malloc((n->nrules + 1) * sizeof(uint32_t));
+	uint32_t *smap = rxs__malloc((n->nsets + 1) * sizeof(uint32_t));
+	uint32_t *omap = rxs__malloc((n->ncounters + 1) * sizeof(uint32_t));
+	bool *sgone = rxs__calloc(n->nsets + 1, sizeof(bool));
+	unsigned int k;
+	int rc = 0;
+
+	if (!tmap || !cmap || !rmap || !smap || !omap || !sgone) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (unsigned int i = 0; i < n->nsets; i++)
+		sgone[i] = g->sets && g->sets[i];
+	/* An anonymous set belongs to the rule that wrote it. */
+	for (unsigned int i = 0; g->rules && i < n->nrules; i++)
+		for (unsigned int j = 0; g->rules[i] && j < n->rules[i].nstmts; j++) {
+			int *si = stmt_set(&n->rules[i].stmts[j]);
+
+			if (si && n->sets[*si].anon)
+				sgone[*si] = true;
+		}
+	n->ntables = renumber(g->tables, k = n->ntables, tmap);
+	for (unsigned int i = 0, j = 0; i < k; i++) {
+		if (tmap[i] == UINT32_MAX)
+			rxs__free(n->tables[i].name);
+		else
+			n->tables[j++] = n->tables[i];
+	}
+	n->nsets = renumber(sgone, k = n->nsets, smap);
+	for (unsigned int i = 0, j = 0; i < k; i++) {
+		if (smap[i] == UINT32_MAX) {
+			free_set(&n->sets[i]);
+			continue;
+		}
+		n->sets[j] = n->sets[i];
+		n->sets[j++].table = tmap[n->sets[i].table];
+	}
+	n->ncounters = renumber(g->counters, k = n->ncounters, omap);
+	for (unsigned int i = 0, j = 0; i < k; i++) {
+		if (omap[i] == UINT32_MAX) {
+			rxs__free(n->counters[i].name);
+			continue;
+		}
+		n->counters[j] = n->counters[i];
+		n->counters[j++].table = tmap[n->counters[i].table];
+	}
+	n->nrules = renumber(g->rules, k = n->nrules, rmap);
+	for (unsigned int i = 0, j = 0; i < k; i++) {
+		struct nft_rule *r = &n->rules[i];
+
+		if (rmap[i] == UINT32_MAX) {
+			free_rule(r);
+			continue;
+		}
+		for (unsigned int s = 0; s < r->nstmts; s++) {
+			struct nft_stmt *st = &r->stmts[s];
+			int *si = stmt_set(st);
+
+			if (si)
+				*si = (int)smap[*si];
+			if (st->kind == NFT_S_COUNTER && st->u.counter.obj)
+				st->u.counter.obj = omap[st->u.counter.obj - 1] + 1;
+		}
+		n->rules[j++] = *r;
+	}
+	n->nchains = renumber(g->chains, k = n->nchains, cmap);
+	for (unsigned int i = 0, j = 0; i < k; i++) {
+		struct nft_chain *c = &n->chains[i];
+		unsigned int m = 0;
+
+		if (cmap[i] == UINT32_MAX) {
+			rxs__free(c->name);
+			rxs__free(c->prio_text);
+			rxs__free(c->dev);
+			rxs__free(c->rules);
+			continue;
+		}
+		for (unsigned int r = 0; r < c->nrules; r++)
+			if (rmap[c->rules[r]] != UINT32_MAX)
+				c->rules[m++] = rmap[c->rules[r]];
+		c->nrules = m;
+		c->table = tmap[c->table];
+		n->chains[j++] = *c;
+	}
+	for (unsigned int i = 0; i < n->nrules; i++)
+		n->rules[i].chain = cmap[n->rules[i].chain];
+out:
+	rxs__free(tmap);
+	rxs__free(cmap);
+	rxs__free(rmap);
+	rxs__free(smap);
+	rxs__free(omap);
+	rxs__free(sgone);
+	return rc;
 }
 
 int rxs__nft_find_table(const struct nft_ruleset *n, uint8_t family, const char *name)
@@ -918,6 +1056,15 @@ int rxs__nft_set_add_elem(struct nft_set *s, const struct nft_elem *el)
 	GROW(s->elems, s->nelems, s->cap);
 	s->elems[s->nelems++] = *el;
 	return 0;
+}
+
+void rxs__nft_set_flush(struct nft_set *s)
+{
+	for (unsigned int j = 0; j < s->nelems; j++) {
+		rxs__free(s->elems[j].v.name);
+		free_limit(s->elems[j].limit);
+	}
+	s->nelems = 0;
 }
 
 int rxs__nft_add_rule(struct nft_ruleset *n, unsigned int chain)

@@ -349,9 +349,17 @@ int rxs__nft_find_chain(const struct nft_ruleset *n, unsigned int table, const c
 int rxs__nft_add_set(struct nft_ruleset *n, unsigned int table, const char *name);
 int rxs__nft_find_set(const struct nft_ruleset *n, unsigned int table, const char *name);
 int rxs__nft_set_add_elem(struct nft_set *s, const struct nft_elem *el);
+/* Take every element out of @s (flush set). */
+void rxs__nft_set_flush(struct nft_set *s);
 /* Append an empty rule to chain @chain; its index. */
 int rxs__nft_add_rule(struct nft_ruleset *n, unsigned int chain);
 struct nft_stmt *rxs__nft_rule_push(struct nft_rule *r);
+/* What to take out of a rule set being built: per table, chain, set, named counter and
+ * rule, whether it goes (NULL: none of that kind). */
+struct nft_gone {
+	const bool *tables, *chains, *sets, *counters, *rules;
+};
+int rxs__nft_drop(struct nft_ruleset *n, const struct nft_gone *g);
 /* After reading: resolve jumps, check loops and hooks, build the hooks' lists, print each
  * rule's text. 0 or RXS_ERULE with the message in @e. */
 int rxs__nft_finish(struct nft_ruleset *n, struct nft_err *e);

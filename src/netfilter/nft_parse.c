@@ -233,6 +233,178 @@ static void skip_eols(struct nft_parser *p)
 		skip(p, 1);
 }
 
+/* ---- variables ---- */
+
+#define RXS_NFT_MAX_WORDS (1u << 20)
+
+struct nft_define {
+	const char *name;
+	unsigned int first, n;		/* its value: tokens of the parser's vals */
+};
+
+struct expander {
+	struct tok *out, *vals;
+	unsigned int nout, outcap, nvals, valcap;
+	struct nft_define *defs;
+	unsigned int ndefs, defcap;
+};
+
+static int put_tok(struct tok **arr, unsigned int *n, unsigned int *cap, struct tok t)
+{
+	if (*n == *cap) {
+		unsigned int c = *cap ? 2 * *cap : 64;
+		struct tok *a = rxs__realloc(*arr, c * sizeof(*a));
+
+		if (!a)
+			return -ENOMEM;
+		*arr = a;
+		*cap = c;
+	}
+	(*arr)[(*n)++] = t;
+	return 0;
+}
+
+static struct nft_define *define_find(struct expander *x, const char *name)
+{
+	for (unsigned int i = 0; i < x->ndefs; i++)
+		if (x->defs[i].name && !strcmp(x->defs[i].name, name))
+			return &x->defs[i];
+	return NULL;
+}
+
+/* Token @t, or the value of the variable it names ("$NAME") at @t's place, onto @arr. */
+static int put_expanded(struct nft_parser *p, struct expander *x, const struct tok *t,
+			struct tok **arr, unsigned int *n, unsigned int *cap)
+{
+	const struct nft_define *d;
+
+	if (t->kind != T_WORD || !strchr(t->s, '$'))
+		return put_tok(arr, n, cap, *t) ? rxs__nft_fail(&p->e, 0, 0, "out of memory") : 0;
+	if (t->s[0] != '$' || strchr(t->s + 1, '$'))
+		return fail_at(p, t, "'%s': a variable stands alone, as '$NAME'", t->s);
+	d = define_find(x, t->s + 1);
+	if (!d) {
+		const char *names[64];
+		const char *near;
+		size_t k = 0;
+
+		for (unsigned int i = 0; i < x->ndefs && k < ARRAY_SIZE(names); i++)
+			if (x->defs[i].name)
+				names[k++] = x->defs[i].name;
+		near = rxs__suggest(t->s + 1, names, k);
+		return fail_at(p, t, "undefined variable '%s'%s%s%s", t->s + 1,
+			       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+	}
+	/* Variables made of variables double at each step: a bound, not an exhausted memory. */
+	if (*n + d->n > RXS_NFT_MAX_WORDS)
+		return fail_at(p, t, "variables expand to more than %u words", RXS_NFT_MAX_WORDS);
+	for (unsigned int i = 0; i < d->n; i++) {
+		struct tok v = x->vals[d->first + i];
+
+		/* An error in the value is reported where it is used. */
+		v.line = t->line;
+		v.col = t->col;
+		if (put_tok(arr, n, cap, v))
+			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	}
+	return 0;
+}
+
+/* "define NAME = VALUE", "redefine NAME = VALUE" or "undefine NAME" from token @i: the token
+ * after it, or 0 with the error set. The value runs to the end of the line, braces across
+ * lines; variables in it are replaced now, so it holds the values they had. */
+static unsigned int define_read(struct nft_parser *p, struct expander *x, unsigned int i)
+{
+	const struct tok *kw = &p->toks[i], *nt = &p->toks[i + 1];
+	struct nft_define *d;
+	int depth = 0;
+
+	if (nt->kind != T_WORD)
+		return fail_at(p, nt, "unexpected '%s', expected a variable name", tok_text(nt)), 0;
+	d = define_find(x, nt->s);
+	if (is_word(kw, "undefine")) {
+		if (!d)
+			return fail_at(p, nt, "undefined variable '%s'", nt->s), 0;
+		d->name = NULL;
+		return i + 2;
+	}
+	if (d && is_word(kw, "define"))
+		return fail_at(p, nt, "variable '%s' is defined already (use redefine)", nt->s), 0;
+	if (!is_word(&p->toks[i + 2], "="))
+		return fail_at(p, &p->toks[i + 2], "unexpected '%s', expected '='",
+			       tok_text(&p->toks[i + 2])), 0;
+	if (!d) {
+		if (x->ndefs == x->defcap) {
+			unsigned int c = x->defcap ? 2 * x->defcap : 16;
+			struct nft_define *a = rxs__realloc(x->defs, c * sizeof(*a));
+
+			if (!a)
+				return rxs__nft_fail(&p->e, 0, 0, "out of memory"), 0;
+			x->defs = a;
+			x->defcap = c;
+		}
+		d = &x->defs[x->ndefs++];
+	}
+	d->name = NULL;		/* not its own value's */
+	d->first = x->nvals;
+	for (i += 3; p->toks[i].kind != T_END; i++) {
+		const struct tok *t = &p->toks[i];
+
+		if (depth == 0 && (t->kind == T_EOL || is_punct(t, ';')))
+			break;
+		depth += is_punct(t, '{') - is_punct(t, '}');
+		if (t->kind == T_EOL)
+			continue;
+		if (put_expanded(p, x, t, &x->vals, &x->nvals, &x->valcap))
+			return 0;
+	}
+	d->n = x->nvals - d->first;
+	if (!d->n)
+		return fail_at(p, nt, "variable '%s' has no value", nt->s), 0;
+	d->name = nt->s;
+	return i;
+}
+
+/* The variables of an nft script: each "$NAME" replaced by its value's tokens, the lines that
+ * define them taken out, before the parse; "include" refused where it stands. */
+static int expand_defines(struct nft_parser *p)
+{
+	struct expander x = { 0 };
+	bool line_start = true;
+	int rc = 0;
+
+	for (unsigned int i = 0; !rc && i < p->ntoks;) {
+		const struct tok *t = &p->toks[i];
+
+		if (line_start && (is_word(t, "define") || is_word(t, "redefine") ||
+				   is_word(t, "undefine"))) {
+			unsigned int j = define_read(p, &x, i);
+
+			rc = j ? 0 : p->e.rc;
+			i = j;
+			continue;
+		}
+		if (line_start && is_word(t, "include")) {
+			rc = fail_at(p, t, "'include' is not supported: put the included rules in "
+				     "the text (or the scenario's `nftables: { file: F }`)");
+			break;
+		}
+		line_start = t->kind == T_EOL || is_punct(t, ';') || is_punct(t, '{');
+		rc = put_expanded(p, &x, t, &x.out, &x.nout, &x.outcap);
+		i++;
+	}
+	rxs__free(x.vals);
+	rxs__free(x.defs);
+	if (rc) {
+		rxs__free(x.out);
+		return rc;
+	}
+	rxs__free(p->toks);
+	p->toks = x.out;
+	p->ntoks = p->cap = x.nout;
+	return 0;
+}
+
 /* ---- values ---- */
 
 static int parse_u64(struct nft_parser *p, const struct tok *t, uint64_t *v)
@@ -1334,24 +1506,16 @@ static int parse_base(struct nft_parser *p, struct nft_chain *c)
 	return 0;
 }
 
-static int parse_chain(struct nft_parser *p)
+/* The body of chain @ci, its '{' read: base chain's type and policy, rules. A chain given
+ * again (a second block, `add chain`) keeps its rules and takes the new ones after them,
+ * as nft adds them; its hook cannot change. */
+static int chain_body(struct nft_parser *p, int ci, bool fresh)
 {
 	static const char *const words[] = { "type", "policy", "comment" };
-	struct tok *nt = next(p);
-	int ci;
 
-	if (nt->kind != T_WORD && nt->kind != T_STRING)
-		return fail_at(p, nt, "expected a chain name");
-	if (rxs__nft_find_chain(p->n, p->table, nt->s) >= 0)
-		return fail_at(p, nt, "chain '%s' declared twice", nt->s);
-	ci = rxs__nft_add_chain(p->n, p->table, nt->s);
-	if (ci < 0)
-		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
-	p->n->chains[ci].line = nt->line;
-	p->n->chains[ci].col = nt->col;
-	if (expect_punct(p, '{'))
-		return p->e.rc;
 	for (;;) {
+		struct nft_chain *c = &p->n->chains[ci];
+		struct nft_chain was = *c;
 		struct tok *t;
 
 		skip_eols(p);
@@ -1361,12 +1525,21 @@ static int parse_chain(struct nft_parser *p)
 			return 0;
 		}
 		if (t->kind == T_END)
-			return fail_at(p, t, "unexpected end of text in chain '%s'",
-				       p->n->chains[ci].name);
+			return fail_at(p, t, "unexpected end of text in chain '%s'", c->name);
 		if (is_word(t, "type")) {
 			skip(p, 1);
-			if (parse_base(p, &p->n->chains[ci]))
+			if (parse_base(p, c))
 				return p->e.rc;
+			/* nf_tables_updchain(): a base chain's hook and type stay as they are. */
+			if (!fresh && was.base && (was.type != c->type || was.hook != c->hook ||
+						   was.prio != c->prio))
+				return fail_at(p, t, "chain '%s' is a base chain already, "
+					       "of another hook, type or priority (EBUSY)",
+					       c->name);
+			if (!was.base && !fresh)
+				return fail_at(p, t, "chain '%s' is a regular chain "
+					       "already: it cannot become a base chain "
+					       "(EOPNOTSUPP)", c->name);
 		} else if (is_word(t, "policy")) {
 			struct tok *v;
 
@@ -1375,7 +1548,7 @@ static int parse_chain(struct nft_parser *p)
 			if (!is_word(v, "accept") && !is_word(v, "drop"))
 				return fail_at(p, v, "unexpected '%s', expected 'accept' or 'drop'",
 					       tok_text(v));
-			p->n->chains[ci].policy = is_word(v, "accept") ? NFT_V_ACCEPT : NFT_V_DROP;
+			c->policy = is_word(v, "accept") ? NFT_V_ACCEPT : NFT_V_DROP;
 		} else if (is_word(t, "comment") && at(p, 1)->kind == T_STRING) {
 			skip(p, 2);
 		} else if (t->kind == T_WORD) {
@@ -1385,6 +1558,36 @@ static int parse_chain(struct nft_parser *p)
 			return unexpected(p, t, "rule", words, ARRAY_SIZE(words));
 		}
 	}
+}
+
+/* Chain @nt of the current table: the one of that name, or a new one (*@fresh). */
+static int chain_named(struct nft_parser *p, const struct tok *nt, bool *fresh)
+{
+	int ci;
+
+	if (nt->kind != T_WORD && nt->kind != T_STRING)
+		return fail_at(p, nt, "expected a chain name"), -1;
+	ci = rxs__nft_find_chain(p->n, p->table, nt->s);
+	*fresh = ci < 0;
+	if (ci >= 0)
+		return ci;
+	ci = rxs__nft_add_chain(p->n, p->table, nt->s);
+	if (ci < 0)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory"), -1;
+	p->n->chains[ci].line = nt->line;
+	p->n->chains[ci].col = nt->col;
+	return ci;
+}
+
+/* "chain NAME { ... }" in a table's block. */
+static int parse_chain(struct nft_parser *p)
+{
+	bool fresh;
+	int ci = chain_named(p, next(p), &fresh);
+
+	if (ci < 0 || expect_punct(p, '{'))
+		return p->e.rc;
+	return chain_body(p, ci, fresh);
 }
 
 /* "type ipv4_addr . inet_service : verdict" or "typeof ip saddr . tcp dport" */
@@ -1438,6 +1641,14 @@ static unsigned int dtype_len(uint8_t dt)
 	return 4;
 }
 
+/* The lengths of named set @s's key components, as its declaration gave them. */
+static void set_lens(const struct nft_set *s, uint8_t *lens)
+{
+	for (unsigned int i = 0; i < s->nkeys; i++)
+		lens[i] = (uint8_t)(s->typeof_key[i] >= 0 ? nft_keys[s->typeof_key[i]].len
+							  : dtype_len(s->keys[i]));
+}
+
 static int parse_set(struct nft_parser *p, bool map)
 {
 	static const char *const words[] = { "type", "typeof", "flags", "timeout", "size",
@@ -1476,13 +1687,10 @@ static int parse_set(struct nft_parser *p, bool map)
 		case 1:
 			if (parse_set_type(p, s, w == 1))
 				return p->e.rc;
+			set_lens(s, lens);
 			s->klen = 0;
-			for (unsigned int i = 0; i < s->nkeys; i++) {
-				lens[i] = (uint8_t)(s->typeof_key[i] >= 0
-						    ? nft_keys[s->typeof_key[i]].len
-						    : dtype_len(s->keys[i]));
+			for (unsigned int i = 0; i < s->nkeys; i++)
 				s->klen = (uint8_t)(s->klen + lens[i]);
-			}
 			if (map != s->map)
 				return fail_at(p, t, map ? "a map needs 'type KEY : verdict'"
 							 : "a set with ':' must be declared as a map");
@@ -1627,42 +1835,92 @@ static int skip_block(struct nft_parser *p)
 	return 0;
 }
 
-static int parse_table(struct nft_parser *p)
+/* The family a command names, or ip when the next word is not one ("table filter"), as nft
+ * takes it; -1 with the error set for a family rxsim does not have. */
+static int cmd_family(struct nft_parser *p)
 {
-	struct tok *t = next(p), *nt;
+	struct tok *t = peek(p);
 	int fam = t->kind == T_WORD ? rxs__nft_lookup(t->s, nft_family_names, NFT_FAM_N) : -1;
+
+	if (fam >= 0) {
+		skip(p, 1);
+		return fam;
+	}
+	if (is_word(t, "arp") || is_word(t, "bridge"))
+		return fail_at(p, t, "family '%s' is not supported (ip, ip6, inet, netdev)", t->s),
+		       -1;
+	return NFT_FAM_IP;
+}
+
+enum { REF_FIND, REF_ADD, REF_CREATE };
+
+/* The table a command names ("[FAMILY] NAME"), made the current one: the one there is
+ * (REF_FIND, ENOENT without), that or a new one (REF_ADD), a new one (REF_CREATE, EEXIST
+ * if there is one). Its index, or -1 with the error set. */
+static int table_ref(struct nft_parser *p, int how)
+{
+	int fam = cmd_family(p);
+	struct tok *nt;
 	int ti;
 
-	if (fam < 0) {
-		static const char *const more[] = { "ip", "ip6", "inet", "netdev", "arp", "bridge" };
-
-		if (is_word(t, "arp") || is_word(t, "bridge"))
-			return fail_at(p, t, "family '%s' is not supported (ip, ip6, inet, netdev)",
-				       t->s);
-		/* "table filter {": the family defaults to ip. */
-		if ((t->kind == T_WORD || t->kind == T_STRING) && is_punct(peek(p), '{')) {
-			fam = NFT_FAM_IP;
-			p->i--;
-		} else {
-			return unexpected(p, t, "family", more, ARRAY_SIZE(more));
-		}
-	}
+	if (fam < 0)
+		return -1;
 	nt = next(p);
 	if (nt->kind != T_WORD && nt->kind != T_STRING)
-		return fail_at(p, nt, "expected a table name");
+		return fail_at(p, nt, "unexpected '%s', expected a table name", tok_text(nt)), -1;
 	ti = rxs__nft_find_table(p->n, (uint8_t)fam, nt->s);
+	if (ti >= 0 && how == REF_CREATE)
+		return fail_at(p, nt, "table '%s %s' exists already (EEXIST)",
+			       nft_family_names[fam], nt->s), -1;
+	if (ti < 0 && how == REF_FIND) {
+		for (unsigned int i = 0; i < p->n->ntables; i++)
+			if (!strcmp(p->n->tables[i].name, nt->s))
+				return fail_at(p, nt, "no table '%s %s' (ENOENT; did you mean table "
+					       "'%s %s'?)", nft_family_names[fam], nt->s,
+					       nft_family_names[p->n->tables[i].family], nt->s), -1;
+		return fail_at(p, nt, "no table '%s %s' (ENOENT)", nft_family_names[fam], nt->s),
+		       -1;
+	}
 	if (ti < 0)
 		ti = rxs__nft_add_table(p->n, (uint8_t)fam, nt->s);
 	if (ti < 0)
-		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory"), -1;
 	p->table = (unsigned int)ti;
-	if (expect_punct(p, '{'))
-		return p->e.rc;
+	return ti;
+}
+
+/* The chain a command names in the current table (ENOENT without), or -1. */
+static int chain_ref(struct nft_parser *p)
+{
+	struct tok *nt = next(p);
+	const char *names[64];
+	const char *near;
+	size_t n = 0;
+	int ci;
+
+	if (nt->kind != T_WORD && nt->kind != T_STRING)
+		return fail_at(p, nt, "unexpected '%s', expected a chain name", tok_text(nt)), -1;
+	ci = rxs__nft_find_chain(p->n, p->table, nt->s);
+	if (ci >= 0)
+		return ci;
+	for (unsigned int i = 0; i < p->n->nchains && n < ARRAY_SIZE(names); i++)
+		if (p->n->chains[i].table == p->table)
+			names[n++] = p->n->chains[i].name;
+	near = rxs__suggest(nt->s, names, n);
+	return fail_at(p, nt, "no chain '%s' in table '%s' (ENOENT%s%s%s)", nt->s,
+		       p->n->tables[p->table].name, near ? "; did you mean '" : "",
+		       near ? near : "", near ? "'?" : ""), -1;
+}
+
+/* The body of table @ti, its '{' read. */
+static int table_body(struct nft_parser *p, int ti)
+{
 	if (predeclare_sets(p, p->i))
 		return p->e.rc;
 	for (;;) {
 		static const char *const words[] = { "chain", "set", "map", "flags", "comment", "ct",
 					     "flowtable" };
+		struct tok *t;
 
 		skip_eols(p);
 		t = next(p);
@@ -1694,24 +1952,329 @@ static int parse_table(struct nft_parser *p)
 	}
 }
 
+/* "[add|create] table [FAMILY] NAME [{ ... }]" */
+static int cmd_table(struct nft_parser *p, int how)
+{
+	int ti = table_ref(p, how);
+
+	if (ti < 0)
+		return p->e.rc;
+	if (!is_punct(peek(p), '{'))
+		return 0;
+	skip(p, 1);
+	return table_body(p, ti);
+}
+
+/* "[add|create] chain [FAMILY] TABLE NAME [{ type ...; policy ...; }]" */
+static int cmd_chain(struct nft_parser *p, int how)
+{
+	struct tok *nt;
+	bool fresh;
+	int ci;
+
+	if (table_ref(p, REF_FIND) < 0)
+		return p->e.rc;
+	nt = peek(p);
+	ci = chain_named(p, next(p), &fresh);
+	if (ci < 0)
+		return p->e.rc;
+	if (!fresh && how == REF_CREATE)
+		return fail_at(p, nt, "chain '%s' exists already (EEXIST)", nt->s);
+	if (!is_punct(peek(p), '{'))
+		return 0;
+	skip(p, 1);
+	return chain_body(p, ci, fresh);
+}
+
+/* "add|insert rule [FAMILY] TABLE CHAIN [index N] STATEMENTS": appended, or after rule N;
+ * inserted first, or before rule N. */
+static int cmd_rule(struct nft_parser *p, bool insert)
+{
+	struct nft_chain *c;
+	uint64_t idx = 0;
+	bool placed = false;
+	unsigned int pos, ri;
+	int ci;
+
+	if (table_ref(p, REF_FIND) < 0 || (ci = chain_ref(p)) < 0)
+		return p->e.rc;
+	if (is_word(peek(p), "index")) {
+		struct tok *t;
+
+		skip(p, 1);
+		t = peek(p);
+		if (parse_u64(p, next(p), &idx))
+			return p->e.rc;
+		if (idx >= p->n->chains[ci].nrules)
+			return fail_at(p, t, "no rule at index %llu of chain '%s', which has %u "
+				       "(ENOENT)", (unsigned long long)idx, p->n->chains[ci].name,
+				       p->n->chains[ci].nrules);
+		placed = true;
+	} else if (is_word(peek(p), "position") || is_word(peek(p), "handle")) {
+		return fail_at(p, peek(p), "rule handles are not kept: place the rule with "
+			       "'index N' (its place in the chain, from 0)");
+	}
+	if (peek(p)->kind != T_WORD)
+		return fail_at(p, peek(p), "unexpected '%s', expected a rule's statements",
+			       tok_text(peek(p)));
+	if (parse_rule(p, (unsigned int)ci))
+		return p->e.rc;
+	c = &p->n->chains[ci];
+	ri = c->rules[c->nrules - 1];
+	pos = insert ? (unsigned int)idx : placed ? (unsigned int)idx + 1 : c->nrules - 1;
+	memmove(&c->rules[pos + 1], &c->rules[pos], (c->nrules - 1 - pos) * sizeof(*c->rules));
+	c->rules[pos] = ri;
+	return 0;
+}
+
+/* "[add|create] set|map [FAMILY] TABLE NAME { ... }" */
+static int cmd_set(struct nft_parser *p, bool map)
+{
+	if (table_ref(p, REF_FIND) < 0)
+		return p->e.rc;
+	return parse_set(p, map);
+}
+
+/* "add element [FAMILY] TABLE SET { ELEMENTS }" */
+static int cmd_element(struct nft_parser *p)
+{
+	uint8_t lens[NFT_CONCAT_MAX];
+	struct tok *nt;
+	int si;
+
+	if (table_ref(p, REF_FIND) < 0)
+		return p->e.rc;
+	nt = next(p);
+	if (nt->kind != T_WORD && nt->kind != T_STRING)
+		return fail_at(p, nt, "unexpected '%s', expected a set name", tok_text(nt));
+	si = rxs__nft_find_set(p->n, p->table, nt->s);
+	if (si < 0)
+		return fail_at(p, nt, "no set '%s' in table '%s' (ENOENT)", nt->s,
+			       p->n->tables[p->table].name);
+	if (expect_punct(p, '{'))
+		return p->e.rc;
+	set_lens(&p->n->sets[si], lens);
+	return parse_elements(p, &p->n->sets[si], lens);
+}
+
+/* "[add|create] counter [FAMILY] TABLE NAME [{ packets N bytes M }]" */
+static int cmd_counter(struct nft_parser *p, int how)
+{
+	struct tok *nt;
+
+	if (table_ref(p, REF_FIND) < 0)
+		return p->e.rc;
+	nt = next(p);
+	if (nt->kind != T_WORD && nt->kind != T_STRING)
+		return fail_at(p, nt, "unexpected '%s', expected a counter name", tok_text(nt));
+	if (rxs__nft_find_counter(p->n, p->table, nt->s) >= 0 && how == REF_ADD &&
+	    !is_punct(peek(p), '{'))
+		return 0;
+	if (is_punct(peek(p), '{'))
+		return parse_counter_obj(p, nt);
+	if (rxs__nft_find_counter(p->n, p->table, nt->s) >= 0)
+		return fail_at(p, nt, "counter '%s' exists already (EEXIST)", nt->s);
+	if (rxs__nft_add_counter(p->n, p->table, nt->s, 0, 0) < 0)
+		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
+	return 0;
+}
+
+/* What a flush or a delete takes out, marked before rxs__nft_drop() runs. */
+struct gone_marks {
+	bool *tables, *chains, *sets, *counters, *rules;
+};
+
+/* Mark the rules of table @t (every table: -1) or of chain @c alone (-1: all of them),
+ * and, with @whole, the table itself and all it holds. */
+static void mark(const struct nft_ruleset *n, struct gone_marks *g, int t, int c, bool whole)
+{
+	for (unsigned int i = 0; i < n->nrules; i++) {
+		unsigned int rc = n->rules[i].chain;
+
+		g->rules[i] |= (t < 0 || n->chains[rc].table == (unsigned int)t) &&
+			       (c < 0 || rc == (unsigned int)c);
+	}
+	if (!whole)
+		return;
+	for (unsigned int i = 0; i < n->ntables; i++)
+		g->tables[i] |= t < 0 || i == (unsigned int)t;
+	for (unsigned int i = 0; i < n->nchains; i++)
+		g->chains[i] |= t < 0 || n->chains[i].table == (unsigned int)t;
+	for (unsigned int i = 0; i < n->nsets; i++)
+		g->sets[i] |= t < 0 || n->sets[i].table == (unsigned int)t;
+	for (unsigned int i = 0; i < n->ncounters; i++)
+		g->counters[i] |= t < 0 || n->counters[i].table == (unsigned int)t;
+}
+
+/* Take out what @mark marks of the rule set built so far (see mark()), or only chain @c when
+ * @whole is false and @c_only: the whole of the work of a flush or a delete. */
+static int take_out(struct nft_parser *p, int t, int c, bool whole, int chain_only)
+{
+	struct nft_ruleset *n = p->n;
+	struct gone_marks g = {
+		.tables = rxs__calloc(n->ntables + 1, sizeof(bool)),
+		.chains = rxs__calloc(n->nchains + 1, sizeof(bool)),
+		.sets = rxs__calloc(n->nsets + 1, sizeof(bool)),
+		.counters = rxs__calloc(n->ncounters + 1, sizeof(bool)),
+		.rules = rxs__calloc(n->nrules + 1, sizeof(bool)),
+	};
+	int rc = -ENOMEM;
+
+	if (g.tables && g.chains && g.sets && g.counters && g.rules) {
+		if (chain_only >= 0)
+			g.chains[chain_only] = true;
+		else
+			mark(n, &g, t, c, whole);
+		rc = rxs__nft_drop(n, &(struct nft_gone){ g.tables, g.chains, g.sets, g.counters,
+							  g.rules });
+	}
+	rxs__free(g.tables);
+	rxs__free(g.chains);
+	rxs__free(g.sets);
+	rxs__free(g.counters);
+	rxs__free(g.rules);
+	return rc ? rxs__nft_fail(&p->e, 0, 0, "out of memory") : 0;
+}
+
+/* Whether a rule of table @t jumps to or goes to chain @name: nf_tables refuses to delete a
+ * chain in use (EBUSY). */
+static bool chain_in_use(const struct nft_ruleset *n, unsigned int t, const char *name)
+{
+	for (unsigned int i = 0; i < n->nrules; i++) {
+		const struct nft_rule *r = &n->rules[i];
+
+		if (n->chains[r->chain].table != t)
+			continue;
+		for (unsigned int j = 0; j < r->nstmts; j++)
+			if (r->stmts[j].kind == NFT_S_VERDICT && r->stmts[j].u.verdict.name &&
+			    !strcmp(r->stmts[j].u.verdict.name, name))
+				return true;
+	}
+	return false;
+}
+
+/* "flush ruleset|table|chain|set ..." (@flush) or "delete|destroy table|chain ..." (@destroy:
+ * what is not there is no error). */
+static int cmd_remove(struct nft_parser *p, bool flush, bool destroy)
+{
+	static const char *const fl[] = { "ruleset", "table", "chain", "set", "map" };
+	static const char *const del[] = { "table", "chain" };
+	struct tok *t = next(p);
+	int ti, ci;
+
+	if (flush && is_word(t, "ruleset"))
+		return take_out(p, -1, -1, true, -1);
+	if (!is_word(t, "table") && !is_word(t, "chain") &&
+	    !(flush && (is_word(t, "set") || is_word(t, "map")))) {
+		if (flush || t->kind != T_WORD)
+			return flush ? unexpected(p, t, "thing to flush", fl, ARRAY_SIZE(fl))
+				     : unexpected(p, t, "thing to delete", del, ARRAY_SIZE(del));
+		return fail_at(p, t, "only tables and chains can be deleted here, not a %s (rules "
+			       "have no handles: flush the chain and add its rules again)", t->s);
+	}
+	if (destroy && is_word(t, "table")) {
+		unsigned int save = p->i;
+		int fam = cmd_family(p);
+		struct tok *nt = next(p);
+
+		if (fam < 0)
+			return p->e.rc;
+		if ((nt->kind == T_WORD || nt->kind == T_STRING) &&
+		    rxs__nft_find_table(p->n, (uint8_t)fam, nt->s) < 0)
+			return 0;
+		p->i = save;
+	}
+	if ((ti = table_ref(p, REF_FIND)) < 0)
+		return p->e.rc;
+	if (is_word(t, "table"))
+		return take_out(p, ti, -1, !flush, -1);
+	if (is_word(t, "set") || is_word(t, "map")) {
+		struct tok *nt = next(p);
+		int si = nt->kind == T_WORD || nt->kind == T_STRING
+				 ? rxs__nft_find_set(p->n, p->table, nt->s) : -1;
+
+		if (si < 0)
+			return fail_at(p, nt, "no set '%s' in table '%s' (ENOENT)", tok_text(nt),
+				       p->n->tables[ti].name);
+		rxs__nft_set_flush(&p->n->sets[si]);
+		return 0;
+	}
+	if (destroy && (peek(p)->kind == T_WORD || peek(p)->kind == T_STRING) &&
+	    rxs__nft_find_chain(p->n, p->table, peek(p)->s) < 0) {
+		skip(p, 1);
+		return 0;
+	}
+	if ((ci = chain_ref(p)) < 0)
+		return p->e.rc;
+	if (flush)
+		return take_out(p, -1, ci, false, -1);
+	if (p->n->chains[ci].nrules)
+		return fail_at(p, t, "chain '%s' has rules (EBUSY): flush it first",
+			       p->n->chains[ci].name);
+	if (chain_in_use(p->n, (unsigned int)ti, p->n->chains[ci].name))
+		return fail_at(p, t, "a rule jumps to chain '%s' (EBUSY)", p->n->chains[ci].name);
+	return take_out(p, -1, -1, false, ci);
+}
+
+/*
+ * A script of nft commands, as `nft -f` reads it: `table` blocks as `nft list ruleset`
+ * prints them, and the commands that build a rule set: add, create and insert (tables,
+ * chains, rules, sets, maps, elements, counters; "add" may be left out, as nft allows),
+ * flush (ruleset, table, chain, set) and delete or destroy (table, chain), in order.
+ * Variables are replaced before (expand_defines()).
+ */
 static int parse_file(struct nft_parser *p)
 {
-	static const char *const words[] = { "table", "flush" };
+	static const char *const words[] = { "table", "chain", "rule", "set", "map", "element",
+					     "counter", "add", "create", "insert", "flush",
+					     "delete", "destroy", "define" };
 
 	for (;;) {
-		struct tok *t;
+		struct tok *t, *o;
+		const char *near;
+		int how = REF_ADD;
+		bool verb = false;
 
 		skip_eols(p);
 		t = next(p);
 		if (t->kind == T_END)
 			return 0;
-		if (is_word(t, "table")) {
-			if (parse_table(p))
+		if (is_word(t, "flush") || is_word(t, "delete") || is_word(t, "destroy")) {
+			if (cmd_remove(p, is_word(t, "flush"), is_word(t, "destroy")))
 				return p->e.rc;
-		} else if (is_word(t, "flush") && is_word(peek(p), "ruleset")) {
-			skip(p, 1);
+			continue;
+		}
+		if (is_word(t, "add") || is_word(t, "create") || is_word(t, "insert")) {
+			how = is_word(t, "create") ? REF_CREATE : REF_ADD;
+			verb = true;
+			o = next(p);
 		} else {
-			return unexpected(p, t, "keyword", words, ARRAY_SIZE(words));
+			o = t;
+		}
+		if (is_word(t, "insert") && !is_word(o, "rule"))
+			return fail_at(p, o, "unexpected '%s', expected 'rule'", tok_text(o));
+		if (is_word(o, "table") ? cmd_table(p, how)
+		    : is_word(o, "chain") ? cmd_chain(p, how)
+		    : is_word(o, "rule") ? cmd_rule(p, is_word(t, "insert"))
+		    : is_word(o, "set") || is_word(o, "map") ? cmd_set(p, is_word(o, "map"))
+		    : is_word(o, "element") ? cmd_element(p)
+		    : is_word(o, "counter") ? cmd_counter(p, how)
+					    : -1) {
+			if (p->e.rc)
+				return p->e.rc;
+			if (is_word(o, "nft"))
+				return fail_at(p, o, "a shell command: write what follows 'nft' "
+					       "(add rule inet filter input ...), one command a "
+					       "line");
+			near = o->kind == T_WORD ? rxs__suggest(o->s, words, ARRAY_SIZE(words))
+						 : NULL;
+			if (near)
+				return fail_at(p, o, "unknown %s '%s' (did you mean '%s'?)",
+					       verb ? "object" : "command", o->s, near);
+			return fail_at(p, o, "unexpected '%s', expected %s", tok_text(o),
+				       verb ? "table, chain, rule, set, map, element or counter"
+					    : "a command (table, add, create, insert, flush, "
+					      "delete, destroy, define)");
 		}
 	}
 }
@@ -1726,6 +2289,8 @@ int rxs__nft_parse_text(struct nft_ruleset *n, const char *text, const char *nam
 	if (errlen)
 		err[0] = '\0';
 	rc = tokenize(&p, text, first_line ? first_line : 1, indent);
+	if (!rc)
+		rc = expand_defines(&p);
 	if (!rc)
 		rc = parse_file(&p);
 	if (!rc)
