@@ -641,6 +641,54 @@ static const struct {
 	  "scenario.yaml:23:1: -A INPUT -m connlimit --connlimit-mask 24 -j DROP: connlimit needs "
 	  "--connlimit-above or --connlimit-upto" },
 	{ __LINE__, "# comment\n\n*raw\n-A PREROUTING -p udp -j CT --notrack\nCOMMIT\n", 0, "" },
+	/* scripts of iptables commands */
+	{ __LINE__, "iptables -A INPUT -p udp --foo 1 -j DROP\n", RXS_ERULE,
+	  "scenario.yaml:21:26: -A INPUT -p udp --foo 1 -j DROP: unsupported option '--foo'" },
+	{ __LINE__, "iptables -A INPTU -j DROP\n", RXS_ERULE,
+	  "scenario.yaml:21:13: iptables -A INPTU -j DROP: 'INPTU': no chain of that name in "
+	  "table filter" },
+	{ __LINE__, "iptables -t nat -A INPUT -j DROP\n", RXS_ERULE,
+	  "scenario.yaml:21:17: -A INPUT -j DROP: the nat table is not for filtering: DROP is "
+	  "refused" },
+	{ __LINE__, "iptables -t security -A INPUT -j DROP\n", RXS_ERULE,
+	  "scenario.yaml:21:13: iptables -t security -A INPUT -j DROP: unsupported table "
+	  "'security' (raw, mangle, filter, nat)" },
+	{ __LINE__, "iptables -A INPUT -j DROP\nip6tables -A INPUT -j DROP\n", RXS_ERULE,
+	  "scenario.yaml:22:1: ip6tables -A INPUT -j DROP: 'ip6tables': not an iptables command "
+	  "(a script of them is one command a line)" },
+	{ __LINE__, "iptables -A INPUT -j DROP\necho done\n", RXS_ERULE,
+	  "scenario.yaml:22:1: echo done: 'echo': not an iptables command (a script of them is "
+	  "one command a line)" },
+	{ __LINE__, "iptables -L INPUT\n", RXS_ERULE,
+	  "scenario.yaml:21:10: iptables -L INPUT: '-L': not a command that builds a rule set "
+	  "(-A, -I, -D, -R, -N, -P, -F, -X, -Z)" },
+	{ __LINE__, "iptables -N X\niptables -N X\n", RXS_ERULE,
+	  "scenario.yaml:22:13: iptables -N X: 'X': chain already exists" },
+	{ __LINE__, "iptables -P X DROP\n", RXS_ERULE,
+	  "scenario.yaml:21:13: iptables -P X DROP: 'X': no chain of that name in table filter" },
+	{ __LINE__, "iptables -P INPUT REJECT\n", RXS_ERULE,
+	  "scenario.yaml:21:19: iptables -P INPUT REJECT: 'REJECT': a policy is ACCEPT or DROP" },
+	{ __LINE__, "iptables -I INPUT 3 -j DROP\n", RXS_ERULE,
+	  "scenario.yaml:21:19: iptables -I INPUT 3 -j DROP: '3': no rule of that number in the "
+	  "chain" },
+	{ __LINE__, "iptables -A INPUT -j ACCEPT\niptables -D INPUT -j DROP\n", RXS_ERULE,
+	  "scenario.yaml:22:13: iptables -D INPUT -j DROP: 'INPUT': no such rule in chain INPUT "
+	  "(iptables: Bad rule)" },
+	{ __LINE__, "iptables -N X\niptables -A X -j DROP\niptables -X X\n", RXS_ERULE,
+	  "scenario.yaml:23:13: iptables -X X: 'X': the chain has rules (flush it first: -F X)" },
+	{ __LINE__, "iptables -N X\niptables -A INPUT -j X\niptables -X\n", RXS_ERULE,
+	  "scenario.yaml:23:1: iptables -X: 'X': a rule jumps to the chain (Too many links)" },
+	{ __LINE__, "iptables -X INPUT\n", RXS_ERULE,
+	  "scenario.yaml:21:13: iptables -X INPUT: 'INPUT': a built-in chain cannot be deleted" },
+	{ __LINE__, "iptables -A INPUT -p tcp \\\n  --dport 22 -j ACCEPT\n", RXS_ERULE,
+	  "scenario.yaml:21:26: iptables -A INPUT -p tcp \\: '\\': a command on several lines: "
+	  "write it on one" },
+	{ __LINE__, "iptables -R INPUT -j DROP\n", RXS_ERULE,
+	  "scenario.yaml:21:13: iptables -R INPUT -j DROP: 'INPUT': -R takes the number of the "
+	  "rule to replace" },
+	{ __LINE__, "iptables -t filter\n", RXS_ERULE,
+	  "scenario.yaml:21:1: iptables -t filter: 'iptables': the line has no command (-A, -I, "
+	  "-N, -P...)" },
 };
 #undef T
 
@@ -656,6 +704,86 @@ static void test_parse_errors(void **state)
 		if (rc != error_cases[i].rc || strcmp(err, error_cases[i].msg))
 			fail_msg("case at line %d: got %d \"%s\"", error_cases[i].line, rc, err);
 		assert_true(rc ? nf == NULL : nf != NULL);
+		rxs_ruleset_destroy(nf);
+	}
+}
+
+/* A script of iptables commands builds what iptables-save then prints. */
+static const struct {
+	int line;
+	const char *script;
+	const char *saved;	/* rxs_ruleset_print() */
+} ipt_script_cases[] = {
+	{ __LINE__,
+	  "#!/bin/sh\n"
+	  "iptables -F\n"
+	  "iptables -P INPUT DROP\n"
+	  "iptables -N LOGDROP\n"
+	  "iptables -A LOGDROP -j LOG --log-prefix 'dropped: '\n"
+	  "iptables -A LOGDROP -j DROP\n"
+	  "iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n"
+	  "iptables --append INPUT -p udp --dport 6000 -j LOGDROP\n"
+	  "iptables -I INPUT -i lo -j ACCEPT\n"
+	  "iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n"
+	  "iptables -I INPUT 3 -p udp --dport 6001 -j ACCEPT\n"
+	  "iptables -D INPUT -p tcp  --dport 22 -j ACCEPT\n"
+	  "iptables -R INPUT 2 -m state --state ESTABLISHED -j ACCEPT\n"
+	  "iptables -t raw -A PREROUTING -p udp --dport 9999 -j NOTRACK\n"
+	  "sudo /usr/sbin/iptables -w 5 -t filter -A INPUT -p udp --dport 7000 -j DROP\n"
+	  "iptables -N SPARE\n"
+	  "iptables -A SPARE -j RETURN\n"
+	  "iptables -F SPARE\n"
+	  "iptables -X SPARE\n"
+	  "iptables -Z\n",
+	  ":raw PREROUTING ACCEPT\n"
+	  ":raw OUTPUT ACCEPT\n"
+	  ":filter INPUT DROP\n"
+	  ":filter FORWARD ACCEPT\n"
+	  ":filter OUTPUT ACCEPT\n"
+	  ":filter LOGDROP -\n"
+	  "raw PREROUTING -p udp --dport 9999 -j NOTRACK @14\n"
+	  "filter INPUT -i lo -j ACCEPT @9\n"
+	  "filter INPUT -m state --state ESTABLISHED -j ACCEPT @13\n"
+	  "filter INPUT -p udp --dport 6001 -j ACCEPT @11\n"
+	  "filter INPUT -p udp --dport 6000 -j LOGDROP @8\n"
+	  "filter INPUT -p udp --dport 7000 -j DROP @15\n"
+	  "filter LOGDROP -j LOG --log-prefix \"dropped: \" @5\n"
+	  "filter LOGDROP -j DROP @6\n" },
+};
+
+/* The chains (":TABLE CHAIN POLICY") and rules ("TABLE CHAIN TEXT @LINE") of @nf. */
+static char *saved(const rxs_ruleset_t *nf)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	for (unsigned int i = 0; i < rxs_ruleset_nchains(nf); i++) {
+		struct rxs_ruleset_chain_info c;
+
+		assert_int_equal(rxs_ruleset_chain(nf, i, &c), 0);
+		fprintf(f, ":%s %s %s\n", c.table, c.name, c.policy ? c.policy : "-");
+	}
+	for (unsigned int i = 0; i < rxs_ruleset_nrules(nf); i++) {
+		struct rxs_ruleset_rule_info r = rule(nf, i);
+
+		fprintf(f, "%s %s %s @%u\n", r.table, r.chain, r.text, r.line);
+	}
+	fclose(f);
+	return buf;
+}
+
+static void test_iptables_scripts(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(ipt_script_cases); i++) {
+		rxs_ruleset_t *nf = load(ipt_script_cases[i].script);
+		char *out = saved(nf);
+
+		if (strcmp(out, ipt_script_cases[i].saved))
+			fail_msg("case at line %d: saved\n%s", ipt_script_cases[i].line, out);
+		free(out);
 		rxs_ruleset_destroy(nf);
 	}
 }
@@ -3838,6 +3966,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oracle_nft_input_drop),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_iptables_scripts),
 		cmocka_unit_test(test_matches_and_targets),
 		cmocka_unit_test(test_dport_index_chains),
 		cmocka_unit_test(test_reject_sends),

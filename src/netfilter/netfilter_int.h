@@ -466,6 +466,14 @@ struct nf_parser {
 	bool skip_table;		/* inside a table rxsim does not have (skip mode) */
 };
 
+/* The hooks each table has built-in chains at (iptable_*.c valid_hooks). */
+extern const unsigned int nf_table_hooks[NF_NTABLES];
+/* Parse the line p->quote (at p->line, p->qcol) of iptables-save text. */
+int rxs__nf_parse_line(struct nf_parser *p);
+/* script.c: whether @text is a script of iptables (ip6tables) commands, and reading one. */
+bool rxs__nf_is_script(const char *text, bool v6);
+int rxs__nf_parse_script(struct nf_parser *p, const char *text, unsigned int first_line);
+
 /* A rule left out in skip mode. */
 struct nf_skipped {
 	unsigned int line;

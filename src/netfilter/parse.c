@@ -23,7 +23,7 @@ const char *const nf_hook_chain_names[RXS_NF_INET_NUMHOOKS] = {
 };
 
 /* The built-in chains of each table (the hooks it registers at, iptable_*.c valid_hooks). */
-static const unsigned int table_hooks[NF_NTABLES] = {
+const unsigned int nf_table_hooks[NF_NTABLES] = {
 	[NF_TABLE_RAW] = 1u << RXS_NF_INET_PRE_ROUTING | 1u << RXS_NF_INET_LOCAL_OUT,
 	[NF_TABLE_MANGLE] = (1u << RXS_NF_INET_NUMHOOKS) - 1,
 	[NF_TABLE_FILTER] = 1u << RXS_NF_INET_LOCAL_IN | 1u << RXS_NF_INET_FORWARD |
@@ -174,7 +174,7 @@ static int open_table(struct nf_parser *p, const char *name)
 	p->table_line = p->line;
 	p->nf->loaded[t] = true;
 	for (int hook = 0; hook < RXS_NF_INET_NUMHOOKS; hook++)
-		if (table_hooks[t] >> hook & 1 && add_chain(p, nf_hook_chain_names[hook], hook))
+		if (nf_table_hooks[t] >> hook & 1 && add_chain(p, nf_hook_chain_names[hook], hook))
 			return p->rc;
 	return 0;
 }
@@ -426,13 +426,15 @@ static int parse_rule_or_skip(struct nf_parser *p, char **argv, unsigned int arg
 static int parse_line(struct nf_parser *p, char *buf)
 {
 	char *argv[NF_MAX_ARGS];
-	unsigned int argc;
+	unsigned int argc = 0;
 	int rc = tokenize(p->quote, buf, argv, &argc);
 
 	if (rc == -E2BIG)
 		return rxs__nf_fail(p, "too many words (at most %d)", NF_MAX_ARGS);
 	if (rc)
 		return rxs__nf_fail(p, "unterminated quote");
+	if (!argc)
+		return 0;
 	if (argv[0][0] == '*') {
 		if (argc != 1)
 			return rxs__nf_fail(p, "expected '*table'");
@@ -463,6 +465,18 @@ static int parse_line(struct nf_parser *p, char *buf)
 	return parse_rule_or_skip(p, argv, argc);
 }
 
+int rxs__nf_parse_line(struct nf_parser *p)
+{
+	char *buf = rxs__malloc(strlen(p->quote) + 1);
+	int rc;
+
+	if (!buf)
+		return rxs__nf_fail(p, "out of memory");
+	rc = parse_line(p, buf);
+	rxs__free(buf);
+	return rc ? rc : p->rc;
+}
+
 int rxs__nf_parse(struct rxs_ruleset *nf, const char *text, const char *name,
 		  unsigned int first_line, unsigned int indent, bool skip, bool v6, char *err,
 		  size_t errlen)
@@ -473,6 +487,8 @@ int rxs__nf_parse(struct rxs_ruleset *nf, const char *text, const char *name,
 	const char *s = text ? text : "";
 	unsigned int offset = 0;
 
+	if (rxs__nf_is_script(s, v6))
+		return rxs__nf_parse_script(&p, s, first_line);
 	for (; *s && !p.rc; offset++) {
 		size_t n = strcspn(s, "\n");
 		char *line = rxs__malloc(n + 1), *buf = rxs__malloc(n + 1), *b = line, *e;
