@@ -749,6 +749,10 @@ static const struct {
 	  "filter INPUT -p udp --dport 7000 -j DROP @15\n"
 	  "filter LOGDROP -j LOG --log-prefix \"dropped: \" @5\n"
 	  "filter LOGDROP -j DROP @6\n" },
+	/* a rule of no options: it matches everything (the fuzzer's find) */
+	{ __LINE__, "iptables -A INPUT\niptables -I INPUT 1\n",
+	  ":filter INPUT ACCEPT\n:filter FORWARD ACCEPT\n:filter OUTPUT ACCEPT\n"
+	  "filter INPUT  @2\nfilter INPUT  @1\n" },
 };
 
 /* The chains (":TABLE CHAIN POLICY") and rules ("TABLE CHAIN TEXT @LINE") of @nf. */

@@ -188,8 +188,10 @@ static void free_rule(struct s_rule *r)
 static int put_rule(struct script *sc, struct s_chain *c, unsigned int at,
 		    const struct s_words *sw, unsigned int k)
 {
-	const char *spec = sc->line + sw->off[k];
-	struct s_rule r = { .line = sc->p->line, .col = sc->col0 + sw->off[k] };
+	/* "-A CHAIN" alone is a rule too: it matches everything and has no target. */
+	unsigned int off = k < sw->n ? sw->off[k] : (unsigned int)strlen(sc->line);
+	const char *spec = sc->line + off;
+	struct s_rule r = { .line = sc->p->line, .col = sc->col0 + off };
 
 	if (c->nrules == c->cap) {
 		unsigned int cap = c->cap ? 2 * c->cap : 8;
