@@ -314,7 +314,7 @@ static char command_of(const char *w)
 static int run_line(struct script *sc, struct s_words *sw)
 {
 	const char *tname = "filter";
-	unsigned int k = 0, n;
+	unsigned int k = 0, n = 0;
 	struct s_table *t;
 	struct s_chain *c = NULL;
 	char cmd = 0;

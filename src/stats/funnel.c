@@ -95,8 +95,8 @@ const struct rxs__funnel_row rxs__funnel[] = {
 	DROP("truncated", MIB(IpExtInTruncatedPkts), PKT_TOO_SMALL, "nstat IpExtInTruncatedPkts"),
 	/* rx_otherhost_dropped counts both families: the IPv4 line counts IPv4's drops only. */
 	DROP("for another host (L2)", HERE(OTHERHOST), OTHERHOST, "ip -s -s link: otherhost"),
-	DROPK("netfilter", HERE(NETFILTER_DROP), NETFILTER_DROP, "iptables -L -v -n: pkts",
-	      "the iptables rule that matched"),
+	DROPK("netfilter", HERE(NETFILTER_DROP), NETFILTER_DROP, "iptables -L -v / nft list",
+	      "the iptables or nftables rule that matched (its counters below)"),
 	DROP("not our address", MIB(IpInAddrErrors), IP_INADDRERRORS, "nstat IpInAddrErrors"),
 	DROP("group not joined", NIC(rx_mc_unjoined), NOT_SPECIFIED,
 	     "not counted: ip maddr shows groups"),
