@@ -3054,6 +3054,17 @@ static const struct {
 	  "s.yaml: nftables[1]: a rule of a chain the table does not have" },
 	{ __LINE__, "{\"nftables\": [\n  {\"table\": {\"family\": \"inet\", \"name\": \"t\"},\n]}",
 	  "s.yaml:3:1: string or '}' expected near ']'" },
+	/* nft -j -f scripts */
+	{ __LINE__, "{\"nftables\": [{\"insert\": {\"chain\": {\"family\": \"ip\", "
+		    "\"table\": \"t\", \"name\": \"c\"}}}]}",
+	  "s.yaml: nftables[0]: only a rule can be inserted" },
+	{ __LINE__, "{\"nftables\": [{\"add\": {\"table\": {\"family\": \"ip\", \"name\": "
+		    "\"t\"}}}, {\"delete\": {\"chain\": {\"family\": \"ip\", \"table\": \"t\", "
+		    "\"name\": \"c\"}}}]}",
+	  "s.yaml: nftables[1]: no such chain (ENOENT)" },
+	{ __LINE__, "{\"nftables\": [{\"list\": {\"ruleset\": null}}]}",
+	  "s.yaml: nftables[0]: unsupported object 'list' (table, chain, set, map, rule, counter; "
+	  "add, create, insert, flush, delete, destroy)" },
 	/* nft -f scripts */
 	{ __LINE__, "add rule inet nope input accept\n",
 	  "s.yaml:21:17: no table 'inet nope' (ENOENT)" },
@@ -3234,6 +3245,25 @@ static const struct {
 	  "}\n" },
 };
 
+#define JRULE(port, more)                                                                   \
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", " more   \
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": " \
+	"\"udp\", \"field\": \"dport\"}}, \"right\": " #port "}}, {\"accept\": null}]}}"
+/* The same as nft -j -f reads it: commands around the objects. */
+static const char nft_json_script[] =
+	"{\"nftables\": [{\"add\": {\"table\": {\"family\": \"ip\", \"name\": \"old\"}}},\n"
+	" {\"add\": {\"table\": {\"family\": \"ip\", \"name\": \"t\"}}},\n"
+	" {\"delete\": {\"table\": {\"family\": \"ip\", \"name\": \"old\"}}},\n"
+	" {\"destroy\": {\"table\": {\"family\": \"ip\", \"name\": \"none\"}}},\n"
+	" {\"add\": {\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"c\", "
+	"\"type\": \"filter\", \"hook\": \"input\", \"prio\": 0, \"policy\": \"drop\"}}},\n"
+	" {\"add\": " JRULE(9, "") "},\n"
+	" {\"flush\": {\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"c\"}}},\n"
+	" {\"add\": " JRULE(2, "") "},\n"
+	" {\"insert\": " JRULE(0, "") "},\n"
+	" {\"insert\": " JRULE(1, "\"index\": 1, ") "}]}\n";
+#undef JRULE
+
 static void test_nft_scripts(void **state)
 {
 	(void)state;
@@ -3248,6 +3278,26 @@ static void test_nft_scripts(void **state)
 		fclose(f);
 		if (strcmp(buf, nft_script_cases[i].listed))
 			fail_msg("case at line %d: listed\n%s", nft_script_cases[i].line, buf);
+		free(buf);
+		rxs_ruleset_destroy(nf);
+	}
+	{
+		rxs_ruleset_t *nf = nft_load(nft_json_script);
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		assert_non_null(f);
+		assert_int_equal(rxs_ruleset_nft_print(nf, f), 0);
+		fclose(f);
+		assert_string_equal(buf, "table ip t {\n"
+					 "\tchain c {\n"
+					 "\t\ttype filter hook input priority filter; policy drop;\n"
+					 "\t\tudp dport 0 accept\n"
+					 "\t\tudp dport 1 accept\n"
+					 "\t\tudp dport 2 accept\n"
+					 "\t}\n"
+					 "}\n");
 		free(buf);
 		rxs_ruleset_destroy(nf);
 	}

@@ -956,6 +956,77 @@ out:
 	return rc;
 }
 
+/* What a flush or a delete takes out, marked before rxs__nft_drop() runs. */
+struct gone_marks {
+	bool *tables, *chains, *sets, *counters, *rules;
+};
+
+/* Mark the rules of table @t (every table: -1) or of chain @c alone (-1: all of them),
+ * and, with @whole, the table itself and all it holds. */
+static void mark(const struct nft_ruleset *n, struct gone_marks *g, int t, int c, bool whole)
+{
+	for (unsigned int i = 0; i < n->nrules; i++) {
+		unsigned int rc = n->rules[i].chain;
+
+		g->rules[i] |= (t < 0 || n->chains[rc].table == (unsigned int)t) &&
+			       (c < 0 || rc == (unsigned int)c);
+	}
+	if (!whole)
+		return;
+	for (unsigned int i = 0; i < n->ntables; i++)
+		g->tables[i] |= t < 0 || i == (unsigned int)t;
+	for (unsigned int i = 0; i < n->nchains; i++)
+		g->chains[i] |= t < 0 || n->chains[i].table == (unsigned int)t;
+	for (unsigned int i = 0; i < n->nsets; i++)
+		g->sets[i] |= t < 0 || n->sets[i].table == (unsigned int)t;
+	for (unsigned int i = 0; i < n->ncounters; i++)
+		g->counters[i] |= t < 0 || n->counters[i].table == (unsigned int)t;
+}
+
+int rxs__nft_remove(struct nft_ruleset *n, int t, int c, bool whole, int chain_only)
+{
+	struct gone_marks g = {
+		.tables = rxs__calloc(n->ntables + 1, sizeof(bool)),
+		.chains = rxs__calloc(n->nchains + 1, sizeof(bool)),
+		.sets = rxs__calloc(n->nsets + 1, sizeof(bool)),
+		.counters = rxs__calloc(n->ncounters + 1, sizeof(bool)),
+		.rules = rxs__calloc(n->nrules + 1, sizeof(bool)),
+	};
+	int rc = -ENOMEM;
+
+	if (g.tables && g.chains && g.sets && g.counters && g.rules) {
+		if (chain_only >= 0)
+			g.chains[chain_only] = true;
+		else
+			mark(n, &g, t, c, whole);
+		rc = rxs__nft_drop(n, &(struct nft_gone){ g.tables, g.chains, g.sets, g.counters,
+							  g.rules });
+	}
+	rxs__free(g.tables);
+	rxs__free(g.chains);
+	rxs__free(g.sets);
+	rxs__free(g.counters);
+	rxs__free(g.rules);
+	return rc;
+}
+
+/* Whether a rule of table @t jumps to or goes to chain @name: nf_tables refuses to delete a
+ * chain in use (EBUSY). */
+bool rxs__nft_chain_in_use(const struct nft_ruleset *n, unsigned int t, const char *name)
+{
+	for (unsigned int i = 0; i < n->nrules; i++) {
+		const struct nft_rule *r = &n->rules[i];
+
+		if (n->chains[r->chain].table != t)
+			continue;
+		for (unsigned int j = 0; j < r->nstmts; j++)
+			if (r->stmts[j].kind == NFT_S_VERDICT && r->stmts[j].u.verdict.name &&
+			    !strcmp(r->stmts[j].u.verdict.name, name))
+				return true;
+	}
+	return false;
+}
+
 int rxs__nft_find_table(const struct nft_ruleset *n, uint8_t family, const char *name)
 {
 	for (unsigned int i = 0; i < n->ntables; i++)

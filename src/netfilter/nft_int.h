@@ -360,6 +360,12 @@ struct nft_gone {
 	const bool *tables, *chains, *sets, *counters, *rules;
 };
 int rxs__nft_drop(struct nft_ruleset *n, const struct nft_gone *g);
+/* What a script's flush or delete takes out: the rules of table @t (every table: -1) or of
+ * chain @c alone (-1: all); with @whole, the table itself and all it holds; or, with
+ * @chain_only >= 0, that chain alone. 0 or -ENOMEM. */
+int rxs__nft_remove(struct nft_ruleset *n, int t, int c, bool whole, int chain_only);
+/* Whether a rule of table @t jumps or goes to chain @name (nf_tables: EBUSY on delete). */
+bool rxs__nft_chain_in_use(const struct nft_ruleset *n, unsigned int t, const char *name);
 /* After reading: resolve jumps, check loops and hooks, build the hooks' lists, print each
  * rule's text. 0 or RXS_ERULE with the message in @e. */
 int rxs__nft_finish(struct nft_ruleset *n, struct nft_err *e);

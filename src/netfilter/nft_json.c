@@ -866,8 +866,23 @@ static int chain_of(struct jctx *c, json_t *o)
 		return c->e.rc;
 	if (!json_is_string(name))
 		return jfail(c, "a chain needs a name");
-	if (rxs__nft_find_chain(c->n, c->table, json_string_value(name)) >= 0)
-		return jfail(c, "chain '%s' declared twice", json_string_value(name));
+	/* Given again ({"add": {"chain": ...}} of a chain there is), it is the same chain,
+	 * whose hook cannot change. */
+	ci = rxs__nft_find_chain(c->n, c->table, json_string_value(name));
+	if (ci >= 0 && hook && !c->n->chains[ci].base)
+		return jfail(c, "chain '%s' is a regular chain already: it cannot become a base "
+			     "chain (EOPNOTSUPP)", json_string_value(name));
+	if (ci >= 0 && (!hook || c->n->chains[ci].base)) {
+		struct nft_chain was = c->n->chains[ci];
+
+		if (hook && !json_is_string(hook))
+			return jfail(c, "chain '%s': unsupported type or hook", was.name);
+		if (!hook || (rxs__nft_lookup(json_string_value(hook), nft_hook_names,
+					      NFT_NHOOKS) == was.hook))
+			return 0;
+		return jfail(c, "chain '%s' is a base chain already, of another hook (EBUSY)",
+			     was.name);
+	}
 	ci = rxs__nft_add_chain(c->n, c->table, json_string_value(name));
 	if (ci < 0)
 		return oom(c);
@@ -1041,6 +1056,96 @@ static int rule_of(struct jctx *c, json_t *o)
 	return 0;
 }
 
+static int object_of(struct jctx *c, json_t *obj, size_t idx);
+
+/* {"insert": {"rule": {..., "index": N}}}: the rule first, or before the rule at index N. */
+static int insert_of(struct jctx *c, json_t *obj)
+{
+	json_t *o, *index;
+	const char *k = only_key(obj, &o);
+	struct nft_chain *ch;
+	unsigned int ri, pos = 0;
+
+	if (!k || strcmp(k, "rule") || !json_is_object(o))
+		return jfail(c, "only a rule can be inserted");
+	index = json_object_get(o, "index");
+	if (json_object_get(o, "handle") || json_object_get(o, "position"))
+		return jfail(c, "rule handles are not kept: place the rule with \"index\"");
+	if (rule_of(c, o))
+		return c->e.rc;
+	ch = &c->n->chains[c->n->rules[c->n->nrules - 1].chain];
+	ri = ch->rules[ch->nrules - 1];
+	if (json_is_integer(index)) {
+		if (json_integer_value(index) < 0 || json_integer_value(index) >= ch->nrules - 1)
+			return jfail(c, "no rule at that index of chain %s (ENOENT)", ch->name);
+		pos = (unsigned int)json_integer_value(index);
+	}
+	memmove(&ch->rules[pos + 1], &ch->rules[pos], (ch->nrules - 1 - pos) * sizeof(*ch->rules));
+	ch->rules[pos] = ri;
+	return 0;
+}
+
+/* {"flush": {"ruleset"|"table"|"chain"|"set": ...}}, {"delete"|"destroy": {"table"|"chain":
+ * ...}}: as the text's commands (nft_parse.c's cmd_remove()). */
+static int remove_of(struct jctx *c, json_t *obj, bool flush, bool destroy)
+{
+	json_t *o, *name;
+	const char *k = only_key(obj, &o);
+	int ci;
+
+	if (flush && k && !strcmp(k, "ruleset"))
+		return rxs__nft_remove(c->n, -1, -1, true, -1) ? oom(c) : 0;
+	if (!k || !json_is_object(o) || (strcmp(k, "table") && strcmp(k, "chain") &&
+					 !(flush && (!strcmp(k, "set") || !strcmp(k, "map")))))
+		return jfail(c, flush ? "flush takes a ruleset, table, chain or set"
+				      : "only a table or a chain can be deleted here");
+	if (destroy) {
+		json_t *f = json_object_get(o, "family");
+		json_t *t = json_object_get(o, strcmp(k, "table") ? "table" : "name");
+		int fam = json_is_string(f) ? rxs__nft_lookup(json_string_value(f),
+							      nft_family_names, NFT_FAM_N) : -1;
+		json_t *cn = json_object_get(o, "name");
+		int ti = -1;
+
+		if (fam >= 0 && json_is_string(t))
+			ti = rxs__nft_find_table(c->n, (uint8_t)fam, json_string_value(t));
+		if (ti >= 0 && strcmp(k, "table"))
+			ti = json_is_string(cn) ? rxs__nft_find_chain(c->n, (unsigned int)ti,
+								      json_string_value(cn)) : -1;
+		if (ti < 0)
+			return 0;	/* nothing to destroy */
+	}
+	if (!strcmp(k, "table")) {
+		if (table_of(c, o, "name") < 0)
+			return c->e.rc;
+		return rxs__nft_remove(c->n, (int)c->table, -1, !flush, -1) ? oom(c) : 0;
+	}
+	if (table_of(c, o, "table") < 0)
+		return c->e.rc;
+	name = json_object_get(o, "name");
+	if (!strcmp(k, "set") || !strcmp(k, "map")) {
+		int si = json_is_string(name) ? rxs__nft_find_set(c->n, c->table,
+								  json_string_value(name)) : -1;
+
+		if (si < 0)
+			return jfail(c, "no such set (ENOENT)");
+		rxs__nft_set_flush(&c->n->sets[si]);
+		return 0;
+	}
+	ci = json_is_string(name) ? rxs__nft_find_chain(c->n, c->table, json_string_value(name))
+				  : -1;
+	if (ci < 0)
+		return jfail(c, "no such chain (ENOENT)");
+	if (flush)
+		return rxs__nft_remove(c->n, -1, ci, false, -1) ? oom(c) : 0;
+	if (c->n->chains[ci].nrules)
+		return jfail(c, "chain '%s' has rules (EBUSY): flush it first",
+			     c->n->chains[ci].name);
+	if (rxs__nft_chain_in_use(c->n, c->table, c->n->chains[ci].name))
+		return jfail(c, "a rule jumps to chain '%s' (EBUSY)", c->n->chains[ci].name);
+	return rxs__nft_remove(c->n, -1, -1, false, ci) ? oom(c) : 0;
+}
+
 static int object_of(struct jctx *c, json_t *obj, size_t idx)
 {
 	json_t *o;
@@ -1051,6 +1156,13 @@ static int object_of(struct jctx *c, json_t *obj, size_t idx)
 		return jfail(c, "each entry is an object with one key");
 	if (!strcmp(k, "metainfo"))
 		return 0;
+	/* nft -j -f scripts: commands around the objects. */
+	if (!strcmp(k, "add") || !strcmp(k, "create"))
+		return object_of(c, o, idx);
+	if (!strcmp(k, "insert"))
+		return insert_of(c, o);
+	if (!strcmp(k, "flush") || !strcmp(k, "delete") || !strcmp(k, "destroy"))
+		return remove_of(c, o, !strcmp(k, "flush"), !strcmp(k, "destroy"));
 	if (!strcmp(k, "table"))
 		return table_of(c, o, "name") < 0 ? c->e.rc : 0;
 	if (!strcmp(k, "chain"))
@@ -1066,7 +1178,8 @@ static int object_of(struct jctx *c, json_t *obj, size_t idx)
 	    !strcmp(k, "flowtable") || !strcmp(k, "quota") ||
 	    !strcmp(k, "limit") || !strcmp(k, "secmark") || !strcmp(k, "synproxy"))
 		return 0;
-	return jfail(c, "unsupported object '%s' (table, chain, set, map, rule)", k);
+	return jfail(c, "unsupported object '%s' (table, chain, set, map, rule, counter; add, "
+		     "create, insert, flush, delete, destroy)", k);
 }
 
 static void *j_malloc(size_t n)
