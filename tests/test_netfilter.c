@@ -3929,6 +3929,13 @@ static const struct {
 	  "s.yaml:30:1: *nat: ip6tables table 'nat' is not supported (NAT is modelled for IPv4 only)" },
 	{ __LINE__, "*filter\n-A INPUT -s 10.0.0.1 -j DROP\nCOMMIT\n",
 	  "s.yaml:31:13: -A INPUT -s 10.0.0.1 -j DROP: bad address '10.0.0.1'" },
+	/* ip6tables commands: the same checks, at the command's line and column */
+	{ __LINE__, "ip6tables -P INPUT DROP\nip6tables -A INPUT -m ttl --ttl-eq 1 -j DROP\n",
+	  "s.yaml:31:23: -A INPUT -m ttl --ttl-eq 1 -j DROP: match 'ttl' is not ip6tables's "
+	  "(rxsim's IPv6 rules have no address tables or ttl/icmp: use hl, icmp6)" },
+	{ __LINE__, "ip6tables -t nat -A PREROUTING -j ACCEPT\n",
+	  "s.yaml:30:14: ip6tables -t nat -A PREROUTING -j ACCEPT: ip6tables table 'nat' is not "
+	  "supported (NAT is modelled for IPv4 only)" },
 	{ __LINE__, "*filter\n-A INPUT -m ttl --ttl-eq 1 -j DROP\nCOMMIT\n",
 	  "s.yaml:31:13: -A INPUT -m ttl --ttl-eq 1 -j DROP: match 'ttl' is not ip6tables's (rxsim's "
 	  "IPv6 rules have no address tables or ttl/icmp: use hl, icmp6)" },

@@ -160,6 +160,11 @@ static struct s_table *table(struct script *sc, const char *name)
 	for (int i = v6 ? NF_TABLE_RAW6 : 0; i < (v6 ? NF_NTABLES : NF_TABLE_RAW6); i++)
 		if (!strcmp(name, nf_table_names[i]))
 			id = i;
+	if (id < 0 && v6 && !strcmp(name, "nat")) {
+		rxs__nf_fail(sc->p, "ip6tables table 'nat' is not supported (NAT is modelled for "
+			     "IPv4 only)");
+		return NULL;
+	}
 	if (id < 0) {
 		fail(sc, "unsupported table '%s'%s", name,
 		     v6 ? " (ip6tables: raw, mangle, filter)" : " (raw, mangle, filter, nat)");
