@@ -120,11 +120,6 @@ bool rxs__nf_is_script(const char *text, bool v6)
 	return is_iptables(sw.w[0], v6) || is_iptables(sw.w[0], !v6);
 }
 
-static int fail(struct script *sc, const char *fmt, const char *a, const char *b)
-{
-	return rxs__nf_fail(sc->p, fmt, a, b);
-}
-
 static struct s_chain *find_chain(struct s_table *t, const char *name)
 {
 	for (unsigned int i = 0; i < t->nchains; i++)
@@ -166,8 +161,9 @@ static struct s_table *table(struct script *sc, const char *name)
 		return NULL;
 	}
 	if (id < 0) {
-		fail(sc, "unsupported table '%s'%s", name,
-		     v6 ? " (ip6tables: raw, mangle, filter)" : " (raw, mangle, filter, nat)");
+		rxs__nf_fail(sc->p, "unsupported table '%s'%s", name,
+			     v6 ? " (ip6tables: raw, mangle, filter)"
+				: " (raw, mangle, filter, nat)");
 		return NULL;
 	}
 	if (!sc->t[id].used) {
@@ -230,8 +226,9 @@ static int rule_number(struct script *sc, const char *w, unsigned int max, unsig
 	unsigned long n = strtoul(w, &end, 10);
 
 	if (*end || end == w || n < 1 || n > max)
-		return fail(sc, "'%s': %s", w, max ? "no rule of that number in the chain"
-						  : "the chain has no rules");
+		return rxs__nf_fail(sc->p, "'%s': %s", w,
+				    max ? "no rule of that number in the chain"
+					: "the chain has no rules");
 	*v = (unsigned int)n;
 	return 0;
 }
@@ -285,12 +282,13 @@ static void remove_chain(struct s_table *t, struct s_chain *c)
 static int delete_chain(struct script *sc, struct s_table *t, struct s_chain *c)
 {
 	if (c->builtin)
-		return fail(sc, "'%s': a built-in chain cannot be deleted%s", c->name, "");
+		return rxs__nf_fail(sc->p, "'%s': a built-in chain cannot be deleted", c->name);
 	if (c->nrules)
-		return fail(sc, "'%s': the chain has rules (flush it first: -F %s)", c->name,
-			    c->name);
+		return rxs__nf_fail(sc->p, "'%s': the chain has rules (flush it first: -F %s)",
+				    c->name, c->name);
 	if (chain_used(t, c->name))
-		return fail(sc, "'%s': a rule jumps to the chain (Too many links)%s", c->name, "");
+		return rxs__nf_fail(sc->p, "'%s': a rule jumps to the chain (Too many links)",
+				    c->name);
 	remove_chain(t, c);
 	return 0;
 }
@@ -327,17 +325,19 @@ static int run_line(struct script *sc, struct s_words *sw)
 	if (k < sw->n && !strcmp(sw->w[k], "sudo"))
 		k++;
 	if (k == sw->n || !is_iptables(sw->w[k], sc->p->v6))
-		return fail(sc, "'%s': not %s command (a script of them is one command a line)",
-			    k < sw->n ? sw->w[k] : "", sc->p->v6 ? "an ip6tables" : "an iptables");
+		return rxs__nf_fail(sc->p, "'%s': not %s command (a script of them is one "
+				    "command a line)", k < sw->n ? sw->w[k] : "",
+				    sc->p->v6 ? "an ip6tables" : "an iptables");
 	if (sw->n && !strcmp(sw->w[sw->n - 1], "\\"))
-		return fail(sc, "'%s': a command on several lines: write it on one%s", "\\", "");
+		return rxs__nf_fail(sc->p, "'%s': a command on several lines: write it on one",
+				    "\\");
 	/* Options before the command: the table, and what only changes how it runs. */
 	for (k++; k < sw->n && !cmd; k++) {
 		const char *w = sw->w[k];
 
 		if (!strcmp(w, "-t") || !strcmp(w, "--table")) {
 			if (++k == sw->n)
-				return fail(sc, "'%s': which table?%s", w, "");
+				return rxs__nf_fail(sc->p, "'%s': which table?", w);
 			tname = sw->w[k];
 		} else if (!strncmp(w, "--table=", 8)) {
 			tname = w + 8;
@@ -349,32 +349,34 @@ static int run_line(struct script *sc, struct s_words *sw)
 			   !strcmp(w, "--numeric")) {
 			continue;
 		} else if (!(cmd = command_of(w))) {
-			return fail(sc, "'%s': expected a command (-A, -I, -D, -R, -N, -P, -F, -X)%s",
-				    w, "");
+			return rxs__nf_fail(sc->p, "'%s': expected a command (-A, -I, -D, -R, -N, "
+					    "-P, -F, -X)", w);
 		}
 	}
 	if (!cmd)
-		return fail(sc, "'%s': the line has no command (-A, -I, -N, -P...)%s", sw->w[0], "");
+		return rxs__nf_fail(sc->p, "'%s': the line has no command (-A, -I, -N, -P...)",
+				    sw->w[0]);
 	if (strchr("LSCE", cmd))
-		return fail(sc, "'%s': not a command that builds a rule set (-A, -I, -D, -R, -N, "
-			    "-P, -F, -X, -Z)%s", sw->w[k - 1], "");
+		return rxs__nf_fail(sc->p, "'%s': not a command that builds a rule set (-A, -I, "
+				    "-D, -R, -N, -P, -F, -X, -Z)", sw->w[k - 1]);
 	if (!(t = table(sc, tname)))
 		return sc->p->rc;
 	if (k < sw->n && sw->w[k][0] != '-') {
 		c = find_chain(t, sw->w[k]);
 		if (!c && cmd != 'N')
-			return fail(sc, "'%s': no chain of that name in table %s", sw->w[k], tname);
+			return rxs__nf_fail(sc->p, "'%s': no chain of that name in table %s",
+					    sw->w[k], tname);
 		k++;
 	} else if (!strchr("FXZ", cmd)) {
-		return fail(sc, "'%s': which chain?%s", sw->w[k - 1], "");
+		return rxs__nf_fail(sc->p, "'%s': which chain?", sw->w[k - 1]);
 	}
 	switch (cmd) {
 	case 'N':
 		if (c)
-			return fail(sc, "'%s': chain already exists%s", c->name, "");
+			return rxs__nf_fail(sc->p, "'%s': chain already exists", c->name);
 		if (strlen(sw->w[k - 1]) > 28)
-			return fail(sc, "'%s': a chain name is at most 28 characters%s",
-				    sw->w[k - 1], "");
+			return rxs__nf_fail(sc->p, "'%s': a chain name is at most 28 characters",
+					    sw->w[k - 1]);
 		if (!(c = add_chain(t, sw->w[k - 1], false)))
 			return rxs__nf_fail(sc->p, "out of memory");
 		c->line = sc->p->line;
@@ -382,10 +384,11 @@ static int run_line(struct script *sc, struct s_words *sw)
 		break;
 	case 'P':
 		if (!c->builtin)
-			return fail(sc, "'%s': only a built-in chain has a policy%s", c->name, "");
+			return rxs__nf_fail(sc->p, "'%s': only a built-in chain has a policy",
+					    c->name);
 		if (k == sw->n || (strcmp(sw->w[k], "ACCEPT") && strcmp(sw->w[k], "DROP")))
-			return fail(sc, "'%s': a policy is ACCEPT or DROP%s",
-				    k < sw->n ? sw->w[k] : c->name, "");
+			return rxs__nf_fail(sc->p, "'%s': a policy is ACCEPT or DROP",
+					    k < sw->n ? sw->w[k] : c->name);
 		c->policy = !strcmp(sw->w[k], "ACCEPT") ? "ACCEPT" : "DROP";
 		c->line = sc->p->line;
 		c->col = sc->col0 + sw->off[k];
@@ -408,13 +411,13 @@ static int run_line(struct script *sc, struct s_words *sw)
 			k++;
 		} else {
 			if (cmd == 'R')
-				return fail(sc, "'%s': -R takes the number of the rule to replace%s",
-					    c->name, "");
+				return rxs__nf_fail(sc->p, "'%s': -R takes the number of the rule "
+						    "to replace", c->name);
 			for (n = 1; n <= c->nrules && !same_rule(&c->rules[n - 1], sw, k); n++)
 				;
 			if (n > c->nrules)
-				return fail(sc, "'%s': no such rule in chain %s (iptables: Bad rule)",
-					    sw->w[k - 1], c->name);
+				return rxs__nf_fail(sc->p, "'%s': no such rule in chain %s "
+						    "(iptables: Bad rule)", sw->w[k - 1], c->name);
 		}
 		free_rule(&c->rules[n - 1]);
 		memmove(&c->rules[n - 1], &c->rules[n], (c->nrules - n) * sizeof(*c->rules));
