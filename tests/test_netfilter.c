@@ -3222,6 +3222,7 @@ static const struct {
 	  "table inet f\n"
 	  "delete table inet f\n"
 	  "destroy table ip nothere\n"
+	  "destroy chain ip nothere c\n"
 	  "table inet f {\n"
 	  "  set s { type ipv4_addr; elements = { 1.2.3.4 } }\n"
 	  "  chain in { type filter hook input priority 0; ip saddr @s drop; }\n"

@@ -2106,7 +2106,7 @@ static int cmd_remove(struct nft_parser *p, bool flush, bool destroy)
 		return fail_at(p, t, "only tables and chains can be deleted here, not a %s (rules "
 			       "have no handles: flush the chain and add its rules again)", t->s);
 	}
-	if (destroy && is_word(t, "table")) {
+	if (destroy) {	/* no table, nothing to destroy (its chain's name is passed over) */
 		unsigned int save = p->i;
 		int fam = cmd_family(p);
 		struct tok *nt = next(p);
@@ -2114,8 +2114,11 @@ static int cmd_remove(struct nft_parser *p, bool flush, bool destroy)
 		if (fam < 0)
 			return p->e.rc;
 		if ((nt->kind == T_WORD || nt->kind == T_STRING) &&
-		    rxs__nft_find_table(p->n, (uint8_t)fam, nt->s) < 0)
+		    rxs__nft_find_table(p->n, (uint8_t)fam, nt->s) < 0) {
+			if (is_word(t, "chain"))
+				skip(p, 1);
 			return 0;
+		}
 		p->i = save;
 	}
 	if ((ti = table_ref(p, REF_FIND)) < 0)
