@@ -956,14 +956,9 @@ out:
 	return rc;
 }
 
-/* What a flush or a delete takes out, marked before rxs__nft_drop() runs. */
-struct gone_marks {
-	bool *tables, *chains, *sets, *counters, *rules;
-};
-
 /* Mark the rules of table @t (every table: -1) or of chain @c alone (-1: all of them),
  * and, with @whole, the table itself and all it holds. */
-static void mark(const struct nft_ruleset *n, struct gone_marks *g, int t, int c, bool whole)
+static void mark(const struct nft_ruleset *n, struct nft_gone *g, int t, int c, bool whole)
 {
 	for (unsigned int i = 0; i < n->nrules; i++) {
 		unsigned int rc = n->rules[i].chain;
@@ -985,7 +980,7 @@ static void mark(const struct nft_ruleset *n, struct gone_marks *g, int t, int c
 
 int rxs__nft_remove(struct nft_ruleset *n, int t, int c, bool whole, int chain_only)
 {
-	struct gone_marks g = {
+	struct nft_gone g = {
 		.tables = rxs__calloc(n->ntables + 1, sizeof(bool)),
 		.chains = rxs__calloc(n->nchains + 1, sizeof(bool)),
 		.sets = rxs__calloc(n->nsets + 1, sizeof(bool)),
@@ -999,8 +994,7 @@ int rxs__nft_remove(struct nft_ruleset *n, int t, int c, bool whole, int chain_o
 			g.chains[chain_only] = true;
 		else
 			mark(n, &g, t, c, whole);
-		rc = rxs__nft_drop(n, &(struct nft_gone){ g.tables, g.chains, g.sets, g.counters,
-							  g.rules });
+		rc = rxs__nft_drop(n, &g);
 	}
 	rxs__free(g.tables);
 	rxs__free(g.chains);

@@ -357,7 +357,7 @@ struct nft_stmt *rxs__nft_rule_push(struct nft_rule *r);
 /* What to take out of a rule set being built: per table, chain, set, named counter and
  * rule, whether it goes (NULL: none of that kind). */
 struct nft_gone {
-	const bool *tables, *chains, *sets, *counters, *rules;
+	bool *tables, *chains, *sets, *counters, *rules;
 };
 int rxs__nft_drop(struct nft_ruleset *n, const struct nft_gone *g);
 /* What a script's flush or delete takes out: the rules of table @t (every table: -1) or of

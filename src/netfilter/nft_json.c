@@ -869,19 +869,19 @@ static int chain_of(struct jctx *c, json_t *o)
 	/* Given again ({"add": {"chain": ...}} of a chain there is), it is the same chain,
 	 * whose hook cannot change. */
 	ci = rxs__nft_find_chain(c->n, c->table, json_string_value(name));
-	if (ci >= 0 && hook && !c->n->chains[ci].base)
-		return jfail(c, "chain '%s' is a regular chain already: it cannot become a base "
-			     "chain (EOPNOTSUPP)", json_string_value(name));
-	if (ci >= 0 && (!hook || c->n->chains[ci].base)) {
-		struct nft_chain was = c->n->chains[ci];
+	if (ci >= 0) {
+		const struct nft_chain *was = &c->n->chains[ci];
 
-		if (hook && !json_is_string(hook))
-			return jfail(c, "chain '%s': unsupported type or hook", was.name);
-		if (!hook || (rxs__nft_lookup(json_string_value(hook), nft_hook_names,
-					      NFT_NHOOKS) == was.hook))
+		if (!hook)
 			return 0;
-		return jfail(c, "chain '%s' is a base chain already, of another hook (EBUSY)",
-			     was.name);
+		if (!was->base)
+			return jfail(c, "chain '%s' is a regular chain already: it cannot become "
+				     "a base chain (EOPNOTSUPP)", was->name);
+		if (!json_is_string(hook) || rxs__nft_lookup(json_string_value(hook),
+							     nft_hook_names, NFT_NHOOKS) != was->hook)
+			return jfail(c, "chain '%s' is a base chain already, of another hook "
+				     "(EBUSY)", was->name);
+		return 0;
 	}
 	ci = rxs__nft_add_chain(c->n, c->table, json_string_value(name));
 	if (ci < 0)

@@ -38,18 +38,19 @@ struct nft_parser {
 
 /* ---- tokens ---- */
 
-static int push_tok(struct nft_parser *p, struct tok t)
+/* Append @t to the token array @arr of @n (room for @cap). */
+static int put_tok(struct tok **arr, unsigned int *n, unsigned int *cap, struct tok t)
 {
-	if (p->ntoks == p->cap) {
-		unsigned int cap = p->cap ? 2 * p->cap : 256;
-		struct tok *n = rxs__realloc(p->toks, cap * sizeof(*n));
+	if (*n == *cap) {
+		unsigned int c = *cap ? 2 * *cap : 256;
+		struct tok *a = rxs__realloc(*arr, c * sizeof(*a));
 
-		if (!n)
+		if (!a)
 			return -ENOMEM;
-		p->toks = n;
-		p->cap = cap;
+		*arr = a;
+		*cap = c;
 	}
-	p->toks[p->ntoks++] = t;
+	(*arr)[(*n)++] = t;
 	return 0;
 }
 
@@ -112,10 +113,11 @@ static int tokenize(struct nft_parser *p, const char *text, unsigned int line0, 
 			s += n;
 			col += (unsigned int)n;
 		}
-		if (push_tok(p, t))
+		if (put_tok(&p->toks, &p->ntoks, &p->cap, t))
 			return rxs__nft_fail(&p->e, 0, 0, "out of memory");
 	}
-	if (push_tok(p, (struct tok){ .kind = T_END, .line = line, .col = col }))
+	if (put_tok(&p->toks, &p->ntoks, &p->cap,
+		    (struct tok){ .kind = T_END, .line = line, .col = col }))
 		return rxs__nft_fail(&p->e, 0, 0, "out of memory");
 	return 0;
 }
@@ -248,21 +250,6 @@ struct expander {
 	struct nft_define *defs;
 	unsigned int ndefs, defcap;
 };
-
-static int put_tok(struct tok **arr, unsigned int *n, unsigned int *cap, struct tok t)
-{
-	if (*n == *cap) {
-		unsigned int c = *cap ? 2 * *cap : 64;
-		struct tok *a = rxs__realloc(*arr, c * sizeof(*a));
-
-		if (!a)
-			return -ENOMEM;
-		*arr = a;
-		*cap = c;
-	}
-	(*arr)[(*n)++] = t;
-	return 0;
-}
 
 static struct nft_define *define_find(struct expander *x, const char *name)
 {
