@@ -877,8 +877,9 @@ static int chain_of(struct jctx *c, json_t *o)
 		if (!was->base)
 			return jfail(c, "chain '%s' is a regular chain already: it cannot become "
 				     "a base chain (EOPNOTSUPP)", was->name);
-		if (!json_is_string(hook) || rxs__nft_lookup(json_string_value(hook),
-							     nft_hook_names, NFT_NHOOKS) != was->hook)
+		if (!json_is_string(hook) ||
+		    rxs__nft_lookup(json_string_value(hook), nft_hook_names, NFT_NHOOKS) !=
+			    was->hook)
 			return jfail(c, "chain '%s' is a base chain already, of another hook "
 				     "(EBUSY)", was->name);
 		return 0;
